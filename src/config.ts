@@ -1,0 +1,145 @@
+// Configuration comes from environment variables (a `.env` file may supply
+// defaults; the real environment always wins). A bad value stops start-up with
+// a message naming the variable, so an admin never runs on a silent guess.
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface Config {
+  /** Public origin, e.g. https://social.acme.example; every URI we mint starts with it. */
+  origin: URL;
+  host: string;
+  port: number;
+  /** postgres://… when set; otherwise the embedded PGlite in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  instanceName: string;
+  logLevel: LogLevel;
+  /**
+   * Allow fetching and delivering to private and loopback addresses. Needed for
+   * instances side by side on one machine (tests, `npm run demo`); off by
+   * default whenever the origin is https.
+   */
+  allowPrivateAddresses: boolean;
+  /** Maximum size of an incoming ActivityPub body, in bytes. */
+  inboxBodyLimit: number;
+  /** Deadline for every outbound request (actor fetch, WebFinger, delivery). */
+  fetchTimeoutMs: number;
+  /** Maximum size of a fetched remote document. */
+  fetchMaxBytes: number;
+  /** Run the delivery/inbox queue workers in this process. */
+  runQueueWorkers: boolean;
+  /** Create the first admin on an empty database. */
+  bootstrapAdmin: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`Invalid ${variable}: ${message}`);
+    this.variable = variable;
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const merged = { ...readDotEnv(cwd), ...stripEmpty(env) };
+
+  const port = parseInteger(merged, "PORT", 3000, 1, 65535);
+  const originText = merged.ECOTONE_ORIGIN ?? `http://localhost:${port}`;
+  const origin = parseOrigin(originText);
+  const isHttps = origin.protocol === "https:";
+
+  return {
+    origin,
+    host: merged.HOST ?? "0.0.0.0",
+    port,
+    databaseUrl: parseDatabaseUrl(merged.DATABASE_URL),
+    dataDir: resolve(cwd, merged.ECOTONE_DATA_DIR ?? "./data"),
+    instanceName: merged.ECOTONE_INSTANCE_NAME ?? "Ecotone",
+    logLevel: parseChoice(merged, "LOG_LEVEL", LOG_LEVELS, "info"),
+    allowPrivateAddresses: parseBoolean(merged, "ECOTONE_ALLOW_PRIVATE_ADDRESSES", !isHttps),
+    inboxBodyLimit: parseInteger(merged, "ECOTONE_INBOX_BODY_LIMIT", 1_048_576, 1024, 64 * 1_048_576),
+    fetchTimeoutMs: parseInteger(merged, "ECOTONE_FETCH_TIMEOUT_MS", 10_000, 100, 120_000),
+    fetchMaxBytes: parseInteger(merged, "ECOTONE_FETCH_MAX_BYTES", 2 * 1_048_576, 1024, 64 * 1_048_576),
+    runQueueWorkers: parseBoolean(merged, "ECOTONE_QUEUE_WORKERS", true),
+    bootstrapAdmin: parseBoolean(merged, "ECOTONE_BOOTSTRAP_ADMIN", true),
+  };
+}
+
+function stripEmpty(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+}
+
+/** Minimal `.env` reader: KEY=value lines, `#` comments, optional quotes. */
+function readDotEnv(cwd: string): Env {
+  const path = resolve(cwd, ".env");
+  if (!existsSync(path)) return {};
+  const result: Env = {};
+  for (const rawLine of readFileSync(path, "utf8").split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq).trim();
+    let value = line.slice(eq + 1).trim();
+    if (/^(["']).*\1$/.test(value)) value = value.slice(1, -1);
+    result[key] = value;
+  }
+  return result;
+}
+
+function parseOrigin(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError("ECOTONE_ORIGIN", `"${text}" is not a URL; use e.g. https://social.example.com`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError("ECOTONE_ORIGIN", `must start with http:// or https://, got "${text}"`);
+  }
+  if (url.pathname !== "/" || url.search || url.hash) {
+    throw new ConfigError("ECOTONE_ORIGIN", `must be an origin without a path, got "${text}"`);
+  }
+  return new URL(url.origin);
+}
+
+function parseDatabaseUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(text)) {
+    throw new ConfigError("DATABASE_URL", "must start with postgres:// or postgresql://; leave it unset to use the embedded database");
+  }
+  return text;
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name];
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new ConfigError(name, `"${text}" is not a whole number`);
+  const value = Number(text);
+  if (value < min || value > max) throw new ConfigError(name, `${value} is outside ${min}–${max}`);
+  return value;
+}
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const text = env[name]?.toLowerCase();
+  if (text === undefined) return fallback;
+  if (["1", "true", "yes", "on"].includes(text)) return true;
+  if (["0", "false", "no", "off"].includes(text)) return false;
+  throw new ConfigError(name, `"${env[name]}" is not a boolean; use true or false`);
+}
+
+function parseChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const text = env[name];
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new ConfigError(name, `"${text}" is not one of ${choices.join(", ")}`);
+  }
+  return text as T;
+}

@@ -1,0 +1,126 @@
+// Kysely table types. Migrations in migrations/ are the source of truth; keep
+// these in step with them.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+type NullableJson<T = unknown> = ColumnType<T | null, string | null | undefined, string | null>;
+
+export interface ActorsTable {
+  id: string;
+  uri: string;
+  type: string;
+  username: string;
+  domain: string;
+  is_local: boolean;
+  name: string | null;
+  summary: string | null;
+  url: string | null;
+  icon_url: string | null;
+  inbox_url: string | null;
+  shared_inbox_url: string | null;
+  outbox_url: string | null;
+  followers_url: string | null;
+  following_url: string | null;
+  locked: Generated<boolean>;
+  raw: NullableJson;
+  fetched_at: NullableTimestamp;
+  gone_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface UsersTable {
+  id: string;
+  actor_id: string;
+  username: string;
+  email: string | null;
+  password_hash: string | null;
+  role: "admin" | "moderator" | "member";
+  audience: "employee" | "customer" | "partner" | "supplier" | "other";
+  suspended_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ActorKeysTable {
+  actor_id: string;
+  algorithm: "rsa" | "ed25519";
+  public_jwk: Json<JsonWebKey>;
+  private_jwk: Json<JsonWebKey>;
+  created_at: CreatedAt;
+}
+
+export interface FollowsTable {
+  id: string;
+  follower_id: string;
+  followee_id: string;
+  state: "pending" | "accepted";
+  activity_uri: string;
+  created_at: CreatedAt;
+  accepted_at: NullableTimestamp;
+}
+
+export interface InboxActivitiesTable {
+  activity_uri: string;
+  type: string;
+  actor_uri: string;
+  received_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  scopes: string;
+  label: string | null;
+  created_at: CreatedAt;
+  last_used_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface InstanceSettingsTable {
+  key: string;
+  value: Json;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface FedifyKvTable {
+  key: string[];
+  value: Json;
+  expires_at: NullableTimestamp;
+}
+
+export interface FedifyQueueTable {
+  id: Generated<number>;
+  queue: string;
+  message: Json;
+  ordering_key: string | null;
+  available_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  locked_until: NullableTimestamp;
+  locked_by: string | null;
+  attempts: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  actors: ActorsTable;
+  users: UsersTable;
+  actor_keys: ActorKeysTable;
+  follows: FollowsTable;
+  inbox_activities: InboxActivitiesTable;
+  api_tokens: ApiTokensTable;
+  instance_settings: InstanceSettingsTable;
+  fedify_kv: FedifyKvTable;
+  fedify_queue: FedifyQueueTable;
+}
+
+export type ActorRow = Selectable<ActorsTable>;
+export type NewActorRow = Insertable<ActorsTable>;
+export type ActorUpdate = Updateable<ActorsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type FollowRow = Selectable<FollowsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;

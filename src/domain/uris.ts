@@ -1,0 +1,27 @@
+// The URI layout of an instance. Fedify's dispatchers are registered with the
+// same templates, so a URI minted here is one Fedify serves.
+export const PATHS = {
+  user: "/users/{identifier}",
+  inbox: "/users/{identifier}/inbox",
+  outbox: "/users/{identifier}/outbox",
+  followers: "/users/{identifier}/followers",
+  following: "/users/{identifier}/following",
+  sharedInbox: "/inbox",
+  instanceActor: "/actor",
+} as const;
+
+/** The identifier of the instance's Application actor (used for signed fetches). */
+export const INSTANCE_ACTOR_IDENTIFIER = "__instance__";
+
+export function userUri(origin: URL, username: string): string {
+  return new URL(`/users/${encodeURIComponent(username)}`, origin).href;
+}
+
+export function instanceActorUri(origin: URL): string {
+  return new URL("/actor", origin).href;
+}
+
+/** host[:port] of an origin, as it appears in handles (`@alice@localhost:3002`). */
+export function domainOf(origin: URL | string): string {
+  return new URL(origin).host;
+}
