@@ -106,7 +106,19 @@ export interface FedifyQueueTable {
   created_at: CreatedAt;
 }
 
+export interface OutboxEventsTable {
+  id: Generated<number>;
+  type: string;
+  payload: Json;
+  created_at: CreatedAt;
+  claimed_until: NullableTimestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+  processed_at: NullableTimestamp;
+}
+
 export interface Database {
+  outbox_events: OutboxEventsTable;
   actors: ActorsTable;
   users: UsersTable;
   actor_keys: ActorKeysTable;
@@ -123,4 +135,5 @@ export type NewActorRow = Insertable<ActorsTable>;
 export type ActorUpdate = Updateable<ActorsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type FollowRow = Selectable<FollowsTable>;
+export type OutboxEventRow = Selectable<OutboxEventsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;

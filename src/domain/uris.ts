@@ -7,7 +7,6 @@ export const PATHS = {
   followers: "/users/{identifier}/followers",
   following: "/users/{identifier}/following",
   sharedInbox: "/inbox",
-  instanceActor: "/actor",
 } as const;
 
 /** The identifier of the instance's Application actor (used for signed fetches). */
@@ -17,8 +16,9 @@ export function userUri(origin: URL, username: string): string {
   return new URL(`/users/${encodeURIComponent(username)}`, origin).href;
 }
 
+/** The instance actor is served by the same dispatcher as users, under a reserved identifier. */
 export function instanceActorUri(origin: URL): string {
-  return new URL("/actor", origin).href;
+  return userUri(origin, INSTANCE_ACTOR_IDENTIFIER);
 }
 
 /** host[:port] of an origin, as it appears in handles (`@alice@localhost:3002`). */

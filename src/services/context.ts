@@ -2,13 +2,23 @@
 // once in app.ts and passed down; services never reach for globals.
 import type { Kysely } from "kysely";
 import type { DatabaseHandle } from "../db/database.ts";
-import type { Database } from "../db/schema.ts";
+import type { ActorRow, Database } from "../db/schema.ts";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
   warn(obj: object | string, msg?: string): void;
   error(obj: object | string, msg?: string): void;
   debug(obj: object | string, msg?: string): void;
+}
+
+/**
+ * What services may ask of the network, implemented by the federation layer
+ * (services never import Fedify). Absent in contexts that have no network,
+ * such as the offline CLI.
+ */
+export interface RemoteDirectory {
+  /** Resolves `@user@host`, `acct:user@host` or an actor URL to a cached actor, fetching it when needed. */
+  resolveActor(handleOrUri: string): Promise<ActorRow>;
 }
 
 export interface ServiceContext {
@@ -18,4 +28,8 @@ export interface ServiceContext {
   readonly origin: URL;
   readonly instanceName: string;
   readonly logger: Logger;
+  /** Set by the composition root once the federation layer exists. */
+  remote?: RemoteDirectory;
+  /** Wakes the outbox after a commit that recorded events (set by app.ts). */
+  onOutboxEvent?: () => void;
 }

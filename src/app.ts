@@ -1,0 +1,134 @@
+// The composition root: opens the database, builds the service context, the
+// federation, the HTTP server and the background workers, and knows how to
+// shut them all down in order. Nothing imports this file but main.ts, the CLI
+// and tests.
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { pino, type Logger } from "pino";
+import { registerAccountRoutes } from "./api/ecotone/account.routes.ts";
+import type { Config } from "./config.ts";
+import { openDatabase, type DatabaseHandle } from "./db/database.ts";
+import { PostgresKvStore } from "./db/kv.store.ts";
+import { migrateToLatest } from "./db/migrator.ts";
+import { PostgresMessageQueue } from "./db/queue.store.ts";
+import { createEcotoneFederation, type EcotoneFederation } from "./federation/federation.ts";
+import { installFetchGuard } from "./federation/fetch-guard.ts";
+import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
+import { createRemoteDirectory } from "./federation/remote-directory.ts";
+import { startAdminSocket } from "./http/admin-socket.ts";
+import { registerAuth } from "./http/auth.ts";
+import { registerErrorHandler } from "./http/errors.ts";
+import { registerFederationAdapter } from "./http/federation.adapter.ts";
+import { registerPages } from "./http/pages.ts";
+import { registerWellKnown } from "./http/well-known.ts";
+import type { ServiceContext } from "./services/context.ts";
+import { bootstrapAdmin, ensureInstanceActor } from "./services/user.service.ts";
+
+export interface EcotoneApp {
+  readonly config: Config;
+  readonly ctx: ServiceContext;
+  readonly database: DatabaseHandle;
+  readonly fastify: FastifyInstance;
+  readonly federation: EcotoneFederation;
+  readonly outbox: OutboxProcessor;
+  readonly logger: Logger;
+  /** The first admin's credentials, when this start created them. */
+  readonly bootstrap: { username: string; password: string } | null;
+  /** Listens on config.host:config.port and starts the workers. */
+  start(): Promise<void>;
+  /** Stops taking requests, drains in-flight work, closes the database. */
+  close(): Promise<void>;
+}
+
+const INBOX_PATH = /^\/(inbox|users\/[^/]+\/inbox)$/;
+
+export async function createApp(config: Config, options: { logger?: Logger } = {}): Promise<EcotoneApp> {
+  const logger =
+    options.logger ?? pino({ level: config.logLevel, base: { instance: config.origin.host } });
+  installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes });
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const migrations = await migrateToLatest(database.db);
+  if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "database migrated");
+
+  const ctx: ServiceContext = {
+    db: database.db,
+    database,
+    origin: config.origin,
+    instanceName: config.instanceName,
+    logger,
+  };
+  await ensureInstanceActor(ctx);
+  const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;
+
+  const queue = (name: string) =>
+    new PostgresMessageQueue(database, {
+      queueName: name,
+      onError: (error: unknown) => logger.error({ err: error, queue: name }, "queue message failed"),
+    });
+  const federation = createEcotoneFederation({
+    origin: config.origin,
+    kv: new PostgresKvStore(database),
+    queues: { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") },
+    allowPrivateAddresses: config.allowPrivateAddresses,
+  });
+  ctx.remote = createRemoteDirectory(federation, ctx, { allowPrivateAddresses: config.allowPrivateAddresses });
+  const outbox = new OutboxProcessor(federation, ctx);
+  ctx.onOutboxEvent = () => outbox.wake();
+
+  const fastify = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    requestIdHeader: "x-request-id",
+    bodyLimit: config.inboxBodyLimit,
+    // Mastodon clients send an empty body with Content-Type: application/json.
+    return503OnClosing: true,
+  });
+  registerErrorHandler(fastify);
+  registerFederationAdapter(fastify, {
+    federation,
+    contextData: ctx,
+    origin: config.origin,
+    bodyLimit: config.inboxBodyLimit,
+    isInboxPath: (path) => INBOX_PATH.test(path),
+  });
+  registerAuth(fastify, ctx);
+  registerWellKnown(fastify, ctx);
+  registerPages(fastify, ctx);
+  registerAccountRoutes(fastify, ctx);
+
+  const workers = new AbortController();
+  let queueRun: Promise<unknown> | null = null;
+  let adminSocket: { close(): Promise<void> } | null = null;
+
+  return {
+    config,
+    ctx,
+    database,
+    fastify,
+    federation,
+    outbox,
+    logger,
+    bootstrap,
+    async start() {
+      await fastify.listen({ host: config.host, port: config.port });
+      if (config.runQueueWorkers) {
+        queueRun = federation.startQueue(ctx, { signal: workers.signal });
+        outbox.start();
+      }
+      // PGlite admits one process: the CLI reaches this one through a socket.
+      if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
+        adminSocket = await startAdminSocket(ctx, join(config.dataDir, "ecotone.sock"));
+      }
+    },
+    async close() {
+      await fastify.close();
+      workers.abort();
+      await outbox.stop();
+      await queueRun?.catch(() => {});
+      await adminSocket?.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export const ECOTONE_VERSION = "0.1.0";

@@ -1,0 +1,54 @@
+// Followers, following and outbox collections of local actors, paginated by
+// cursor. The followers dispatcher also feeds Fedify's "followers" fan-out,
+// which asks for the whole collection with a null cursor.
+import type { Federation } from "@fedify/fedify";
+import { PATHS } from "../../domain/uris.ts";
+import { getLocalActor } from "../../services/actor.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { followCounts, listFollowersOf, listFollowingOf } from "../../services/follow.service.ts";
+import { toRecipient } from "../mappers/actor.mapper.ts";
+
+const PAGE_SIZE = 40;
+const FIRST_CURSOR = "first";
+
+export function registerCollectionDispatchers(federation: Federation<ServiceContext>): void {
+  federation
+    .setFollowersDispatcher(PATHS.followers, async (ctx, identifier, cursor) => {
+      const actor = await getLocalActor(ctx.data, identifier);
+      if (!actor) return null;
+      if (cursor === null) {
+        // Whole collection, for delivery.
+        const all = await listFollowersOf(ctx.data, actor.id, null, 100_000);
+        return { items: all.items.map((f) => toRecipient(f.actor)) };
+      }
+      const page = await listFollowersOf(ctx.data, actor.id, cursor === FIRST_CURSOR ? null : cursor, PAGE_SIZE);
+      return { items: page.items.map((f) => toRecipient(f.actor)), nextCursor: page.nextCursor };
+    })
+    .setCounter(async (ctx, identifier) => {
+      const actor = await getLocalActor(ctx.data, identifier);
+      return actor ? (await followCounts(ctx.data, actor.id)).followers : null;
+    })
+    .setFirstCursor(() => FIRST_CURSOR);
+
+  federation
+    .setFollowingDispatcher(PATHS.following, async (ctx, identifier, cursor) => {
+      const actor = await getLocalActor(ctx.data, identifier);
+      if (!actor || cursor === null) return actor ? { items: [] } : null;
+      const page = await listFollowingOf(ctx.data, actor.id, cursor === FIRST_CURSOR ? null : cursor, PAGE_SIZE);
+      return { items: page.items.map((f) => new URL(f.actor.uri)), nextCursor: page.nextCursor };
+    })
+    .setCounter(async (ctx, identifier) => {
+      const actor = await getLocalActor(ctx.data, identifier);
+      return actor ? (await followCounts(ctx.data, actor.id)).following : null;
+    })
+    .setFirstCursor(() => FIRST_CURSOR);
+
+  // Posts arrive with the groups issue; until then the outbox is an empty,
+  // well-formed collection so peers that read it do not error.
+  federation
+    .setOutboxDispatcher(PATHS.outbox, async (ctx, identifier) => {
+      const actor = await getLocalActor(ctx.data, identifier);
+      return actor ? { items: [] } : null;
+    })
+    .setCounter(() => 0);
+}

@@ -1,0 +1,63 @@
+// The Fedify federation of one instance: dispatchers, inbox listeners, and the
+// durable stores. The only module that configures Fedify.
+import {
+  createExponentialBackoffPolicy,
+  createFederation,
+  type Federation,
+  type KvStore,
+  type MessageQueue,
+} from "@fedify/fedify";
+import { ECOTONE_VERSION } from "../domain/version.ts";
+import type { ServiceContext } from "../services/context.ts";
+import { registerActorDispatcher } from "./dispatchers/actor.dispatcher.ts";
+import { registerCollectionDispatchers } from "./dispatchers/collections.dispatcher.ts";
+import { registerNodeInfoDispatcher } from "./dispatchers/nodeinfo.dispatcher.ts";
+import { registerInboxListeners } from "./inbox/index.ts";
+
+export interface FederationOptions {
+  origin: URL;
+  kv: KvStore;
+  queues: { inbox: MessageQueue; outbox: MessageQueue; fanout: MessageQueue };
+  allowPrivateAddresses: boolean;
+}
+
+export type EcotoneFederation = Federation<ServiceContext>;
+
+export function createEcotoneFederation(options: FederationOptions): EcotoneFederation {
+  const federation = createFederation<ServiceContext>({
+    kv: options.kv,
+    queue: options.queues,
+    // app.ts starts the workers, so a web-only process can leave them off.
+    manuallyStartQueue: true,
+    origin: options.origin.href,
+    allowPrivateAddress: options.allowPrivateAddresses,
+    userAgent: { software: `Ecotone/${ECOTONE_VERSION}`, url: options.origin },
+    signatureTimeWindow: { hours: 1 },
+    // Fedify's default gives up after about half an hour. A peer that is down
+    // for a weekend should still get its activities: 30 s doubling to a 6 h
+    // ceiling, 20 attempts ≈ 2.9 days in all.
+    outboxRetryPolicy: createExponentialBackoffPolicy({
+      initialDelay: { seconds: 30 },
+      maxDelay: { hours: 6 },
+      maxAttempts: 20,
+    }),
+    inboxRetryPolicy: createExponentialBackoffPolicy({
+      initialDelay: { seconds: 5 },
+      maxDelay: { minutes: 30 },
+      maxAttempts: 10,
+    }),
+    // Stop hammering a peer that keeps failing; held activities are retried
+    // when it recovers.
+    circuitBreaker: {
+      failureThreshold: 10,
+      failureWindow: { minutes: 10 },
+      recoveryDelay: { minutes: 5 },
+      heldActivityTtl: { days: 3 },
+    },
+  });
+  registerActorDispatcher(federation);
+  registerCollectionDispatchers(federation);
+  registerNodeInfoDispatcher(federation);
+  registerInboxListeners(federation);
+  return federation;
+}

@@ -1,0 +1,12 @@
+// Accept(Follow): a remote account approved our follow request.
+import type { Accept } from "@fedify/vocab";
+import { receiveFollowAccepted } from "../../services/follow.service.ts";
+import { describe, type EcotoneInboxContext } from "./inbox.helpers.ts";
+import { followReference } from "./follow-reference.ts";
+
+export async function onAccept(ctx: EcotoneInboxContext, accept: Accept): Promise<void> {
+  const incoming = describe(accept, "Accept");
+  if (!incoming) return;
+  const ref = await followReference(ctx, accept);
+  if (ref) await receiveFollowAccepted(ctx.data, incoming, ref);
+}

@@ -1,0 +1,28 @@
+// Follow: a remote actor asks to follow a local account. Unlocked accounts
+// accept at once; the Accept answers the incoming activity, so it is sent
+// from here (the one exception to "services record, the outbox sends").
+import { Accept, Follow } from "@fedify/vocab";
+import { receiveFollow } from "../../services/follow.service.ts";
+import { toRecipient } from "../mappers/actor.mapper.ts";
+import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
+
+export async function onFollow(ctx: EcotoneInboxContext, follow: Follow): Promise<void> {
+  const incoming = describe(follow, "Follow");
+  const target = follow.objectId;
+  if (!incoming || !target) return;
+  const parsed = ctx.parseUri(target);
+  if (parsed?.type !== "actor") return;
+  const follower = await rememberSender(ctx, follow);
+  if (!follower) return;
+  const outcome = await receiveFollow(ctx.data, incoming, follower, target.href);
+  if (outcome.state !== "accepted") return;
+  await ctx.sendActivity(
+    { identifier: parsed.identifier },
+    toRecipient(follower),
+    new Accept({
+      id: new URL(`/accepts/${outcome.followId}`, ctx.origin),
+      actor: target,
+      object: new Follow({ id: follow.id, actor: follow.actorId, object: target }),
+    }),
+  );
+}

@@ -1,0 +1,25 @@
+// The one table of inbox handlers: one file per activity type.
+import type { Federation } from "@fedify/fedify";
+import { Accept, Follow, Reject, Undo, Update } from "@fedify/vocab";
+import { PATHS } from "../../domain/uris.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { onAccept } from "./accept.handler.ts";
+import { onFollow } from "./follow.handler.ts";
+import { onReject } from "./reject.handler.ts";
+import { onUndo } from "./undo.handler.ts";
+import { onUpdate } from "./update.handler.ts";
+import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
+
+export function registerInboxListeners(federation: Federation<ServiceContext>): void {
+  federation
+    .setInboxListeners(PATHS.inbox, PATHS.sharedInbox)
+    .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR_IDENTIFIER }))
+    .on(Follow, onFollow)
+    .on(Accept, onAccept)
+    .on(Reject, onReject)
+    .on(Undo, onUndo)
+    .on(Update, onUpdate)
+    .onError((ctx, error) => {
+      ctx.data.logger.error({ err: error }, "inbox handler failed");
+    });
+}

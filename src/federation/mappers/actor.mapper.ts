@@ -1,0 +1,80 @@
+// Actors between our rows and ActivityStreams: `toActor` builds the document
+// we serve, `fromActor` turns a fetched remote actor into what we cache.
+import type { ActorKeyPair, Context } from "@fedify/fedify";
+import { Application, Endpoints, Group, Image, Organization, Person, Service, isActor, type Actor } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
+import type { ActorRow } from "../../db/schema.ts";
+import type { RemoteActorData } from "../../services/actor.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+
+export function toActor(
+  ctx: Context<ServiceContext>,
+  identifier: string,
+  row: ActorRow,
+  keys: ActorKeyPair[],
+): Actor {
+  const common = {
+    id: ctx.getActorUri(identifier),
+    preferredUsername: row.username,
+    name: row.name,
+    summary: row.summary,
+    url: new URL(row.url ?? ctx.getActorUri(identifier)),
+    inbox: ctx.getInboxUri(identifier),
+    outbox: ctx.getOutboxUri(identifier),
+    followers: ctx.getFollowersUri(identifier),
+    following: ctx.getFollowingUri(identifier),
+    endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+    manuallyApprovesFollowers: row.locked,
+    discoverable: row.type === "Person",
+    icon: row.icon_url ? new Image({ url: new URL(row.icon_url) }) : null,
+    published: Temporal.Instant.fromEpochMilliseconds(row.created_at.getTime()),
+    // The RSA key stays `publicKey` (draft-cavage signatures, what Mastodon
+    // reads); both keys are listed as Multikeys for RFC 9421 and proofs.
+    publicKey: keys[0]?.cryptographicKey ?? null,
+    assertionMethods: keys.map((k) => k.multikey),
+  };
+  return row.type === "Application" ? new Application(common) : new Person(common);
+}
+
+function typeName(actor: Actor): string {
+  if (actor instanceof Person) return "Person";
+  if (actor instanceof Group) return "Group";
+  if (actor instanceof Application) return "Application";
+  if (actor instanceof Service) return "Service";
+  if (actor instanceof Organization) return "Organization";
+  return "Person";
+}
+
+export async function fromActor(actor: Actor): Promise<RemoteActorData> {
+  if (!actor.id) throw new Error("Remote actor has no id");
+  const icon = await actor.getIcon().catch(() => null);
+  const iconUrl = icon?.url instanceof URL ? icon.url.href : (icon?.url?.href?.href ?? null);
+  return {
+    uri: actor.id.href,
+    type: typeName(actor),
+    username: actor.preferredUsername?.toString() ?? actor.id.pathname.split("/").filter(Boolean).at(-1) ?? "unknown",
+    domain: actor.id.host,
+    name: actor.name?.toString() ?? null,
+    summary: actor.summary?.toString() ?? null,
+    url: actor.url instanceof URL ? actor.url.href : (actor.url?.href?.href ?? null),
+    iconUrl,
+    inboxUrl: actor.inboxId?.href ?? null,
+    sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
+    outboxUrl: actor.outboxId?.href ?? null,
+    followersUrl: actor.followersId?.href ?? null,
+    followingUrl: actor.followingId?.href ?? null,
+    locked: actor.manuallyApprovesFollowers ?? false,
+    raw: await actor.toJsonLd({ format: "compact" }),
+  };
+}
+
+export { isActor };
+
+/** What Fedify's sendActivity needs to address a cached actor. */
+export function toRecipient(row: ActorRow) {
+  return {
+    id: new URL(row.uri),
+    inboxId: row.inbox_url ? new URL(row.inbox_url) : null,
+    endpoints: row.shared_inbox_url ? { sharedInbox: new URL(row.shared_inbox_url) } : null,
+  };
+}

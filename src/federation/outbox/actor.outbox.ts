@@ -1,0 +1,18 @@
+// A local actor changed its profile: tell its followers with Update(actor).
+import type { Context } from "@fedify/fedify";
+import { Update } from "@fedify/vocab";
+import { findActorById } from "../../db/repos/remote-actor.repo.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { toActor } from "../mappers/actor.mapper.ts";
+
+export async function sendActorUpdated(ctx: Context<ServiceContext>, actorId: string, activityId: URL): Promise<void> {
+  const row = await findActorById(ctx.data.db, actorId);
+  if (!row?.is_local) return;
+  const actor = toActor(ctx, row.username, row, await ctx.getActorKeyPairs(row.username));
+  await ctx.sendActivity(
+    { identifier: row.username },
+    "followers",
+    new Update({ id: activityId, actor: actor.id, object: actor }),
+    { preferSharedInbox: true },
+  );
+}

@@ -1,0 +1,126 @@
+// Turns committed outbox events into activities on Fedify's durable queue.
+//
+// Events are claimed with a lease: if this process dies after claiming, the
+// lease runs out and another process (or this one after restart) sends them.
+// Sending only enqueues; actual delivery, retries and backoff happen in the
+// queue, so one unreachable peer never holds up the outbox.
+import type { Context, Federation } from "@fedify/fedify";
+import {
+  claimOutboxEvents,
+  markOutboxEventFailed,
+  markOutboxEventProcessed,
+} from "../../db/repos/outbox.repo.ts";
+import type { OutboxEventRow } from "../../db/schema.ts";
+import type { OutboxEvent } from "../../domain/outbox-events.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { sendActorUpdated } from "./actor.outbox.ts";
+import { sendFollowEvent } from "./follow.outbox.ts";
+
+const BATCH = 20;
+const LEASE_MS = 60_000;
+
+async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activityId: URL): Promise<void> {
+  switch (event.type) {
+    case "follow.requested":
+    case "follow.accepted":
+    case "follow.rejected":
+    case "follow.undone":
+      return sendFollowEvent(ctx, event, activityId);
+    case "actor.updated":
+      return sendActorUpdated(ctx, event.actorId, activityId);
+  }
+}
+
+export class OutboxProcessor {
+  readonly #federation: Federation<ServiceContext>;
+  readonly #ctx: ServiceContext;
+  readonly #pollMs: number;
+  #running: Promise<void> | null = null;
+  #stopped = false;
+  #wake: (() => void) | null = null;
+  #pendingWake = false;
+
+  constructor(federation: Federation<ServiceContext>, ctx: ServiceContext, options: { pollMs?: number } = {}) {
+    this.#federation = federation;
+    this.#ctx = ctx;
+    this.#pollMs = options.pollMs ?? 2_000;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#stopped = false;
+    this.#running = this.#loop();
+  }
+
+  /** Called after a commit that recorded events: send without waiting for the poll. */
+  wake(): void {
+    this.#pendingWake = true;
+    this.#wake?.();
+  }
+
+  /** Finishes the batch in hand, then stops. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#wake?.();
+    await this.#running;
+    this.#running = null;
+  }
+
+  /** Processes everything currently due; for tests and the CLI. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.#processBatch();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopped) {
+      let processed = 0;
+      try {
+        processed = await this.#processBatch();
+      } catch (error) {
+        this.#ctx.logger.error({ err: error }, "outbox batch failed; will retry");
+      }
+      if (processed === BATCH || this.#stopped) continue;
+      if (this.#pendingWake) {
+        this.#pendingWake = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#pollMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = null;
+      this.#pendingWake = false;
+    }
+  }
+
+  async #processBatch(): Promise<number> {
+    const rows = await claimOutboxEvents(this.#ctx.db, BATCH, LEASE_MS);
+    if (rows.length === 0) return 0;
+    const fctx = this.#federation.createContext(this.#ctx.origin, this.#ctx);
+    for (const row of rows) await this.#process(fctx, row);
+    return rows.length;
+  }
+
+  async #process(fctx: Context<ServiceContext>, row: OutboxEventRow): Promise<void> {
+    const event = row.payload as OutboxEvent;
+    // Stable per event, so a re-send after a crash carries the same id and
+    // receivers apply it once.
+    const activityId = new URL(`/activities/${row.id}`, this.#ctx.origin);
+    try {
+      await dispatch(fctx, event, activityId);
+      await markOutboxEventProcessed(this.#ctx.db, row.id);
+    } catch (error) {
+      const retryMs = Math.min(2 ** row.attempts * 1_000, 600_000);
+      this.#ctx.logger.warn({ err: error, event: event.type, id: row.id, retryMs }, "outbox event failed; retrying");
+      await markOutboxEventFailed(this.#ctx.db, row.id, String((error as Error).message ?? error), retryMs);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// Bearer-token authentication for the APIs. Tokens are minted by the CLI (and
+// later by OAuth); only their hash is stored.
+import type { FastifyInstance } from "fastify";
+import { unauthorized } from "../domain/errors.ts";
+import type { ServiceContext } from "../services/context.ts";
+import { authenticateToken } from "../services/token.service.ts";
+
+export interface AuthInfo {
+  userId: string;
+  username: string;
+  role: string;
+  scopes: string[];
+  tokenId: string;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    auth: AuthInfo | null;
+  }
+}
+
+export function registerAuth(fastify: FastifyInstance, ctx: ServiceContext): void {
+  fastify.decorateRequest("auth", null);
+  fastify.addHook("preHandler", async (request) => {
+    const header = request.headers.authorization;
+    if (!header?.toLowerCase().startsWith("bearer ")) return;
+    const result = await authenticateToken(ctx, header.slice(7).trim());
+    if (!result) throw unauthorized("The access token is invalid, expired or revoked");
+    request.auth = {
+      userId: result.user.id,
+      username: result.user.username,
+      role: result.user.role,
+      scopes: result.scopes,
+      tokenId: result.tokenId,
+    };
+  });
+}

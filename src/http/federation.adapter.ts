@@ -1,0 +1,109 @@
+// Lets Fedify answer ActivityPub, WebFinger and NodeInfo requests inside
+// fastify, and hands everything else back to fastify's own routes.
+//
+// Fedify's upstream fastify plugin is not in the registry here, so this is the
+// small adapter. It runs as an onRequest hook, before fastify parses any body:
+// inbox bodies are read here, capped at `bodyLimit` before Fedify sees them
+// (fastify's own bodyLimit does not apply to a body we read ourselves).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+/** The part of a Fedify Federation this adapter needs (no Fedify import in http/). */
+export interface FederationFetcher<TContextData> {
+  fetch(
+    request: Request,
+    options: {
+      contextData: TContextData;
+      onNotFound?: (request: Request) => Response | Promise<Response>;
+      onNotAcceptable?: (request: Request) => Response | Promise<Response>;
+    },
+  ): Promise<Response>;
+}
+
+export interface FederationAdapterOptions<TContextData> {
+  federation: FederationFetcher<TContextData>;
+  contextData: TContextData;
+  origin: URL;
+  bodyLimit: number;
+  /** Paths that accept ActivityPub POSTs (inboxes). */
+  isInboxPath: (path: string) => boolean;
+}
+
+const FALL_THROUGH = 599;
+
+export function registerFederationAdapter<T>(fastify: FastifyInstance, options: FederationAdapterOptions<T>): void {
+  fastify.addHook("onRequest", async (request, reply) => {
+    const path = request.url.split("?", 1)[0] ?? "/";
+    const isRead = request.method === "GET" || request.method === "HEAD";
+    const isInboxPost = request.method === "POST" && options.isInboxPath(path);
+    if (!isRead && !isInboxPost) return;
+
+    let body: Buffer | undefined;
+    if (isInboxPost) {
+      const read = await readCappedBody(request, options.bodyLimit);
+      if (read === "too_large") {
+        return reply
+          .code(413)
+          .type("application/json")
+          .send({ error: { code: "payload_too_large", message: `Body exceeds ${options.bodyLimit} bytes` } });
+      }
+      body = read;
+    }
+
+    const webRequest = toWebRequest(request, options.origin, body);
+    const response = await options.federation.fetch(webRequest, {
+      contextData: options.contextData,
+      onNotFound: () => new Response(null, { status: FALL_THROUGH }),
+      // A browser asking for an actor gets fastify's HTML page instead.
+      onNotAcceptable: () => new Response(null, { status: FALL_THROUGH }),
+    });
+    if (response.status === FALL_THROUGH) {
+      if (isInboxPost) return reply.code(404).send({ error: { code: "not_found", message: "No such inbox" } });
+      return;
+    }
+    return sendWebResponse(reply, response);
+  });
+}
+
+async function readCappedBody(request: FastifyRequest, limit: number): Promise<Buffer | "too_large"> {
+  const declared = Number(request.headers["content-length"] ?? "0");
+  if (declared > limit) {
+    request.raw.resume();
+    return "too_large";
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request.raw) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      request.raw.resume();
+      return "too_large";
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toWebRequest(request: FastifyRequest, origin: URL, body: Buffer | undefined): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  // URIs we mint use the public origin; signatures cover the path, and the
+  // Host header is passed on unchanged.
+  const url = new URL(request.url, origin);
+  return new Request(url, {
+    method: request.method,
+    headers,
+    ...(body !== undefined ? { body: new Uint8Array(body) } : {}),
+  });
+}
+
+async function sendWebResponse(reply: FastifyReply, response: Response): Promise<FastifyReply> {
+  reply.code(response.status);
+  response.headers.forEach((value, name) => {
+    reply.header(name, value);
+  });
+  const payload = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+  return reply.send(payload);
+}

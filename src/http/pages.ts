@@ -1,0 +1,39 @@
+// Plain HTML answers for browsers until the web interface exists: a profile
+// page for actor URLs and a landing page.
+import type { FastifyInstance } from "fastify";
+import { getLocalActor } from "../services/actor.service.ts";
+import type { ServiceContext } from "../services/context.ts";
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`;
+}
+
+export function registerPages(fastify: FastifyInstance, ctx: ServiceContext): void {
+  fastify.get<{ Params: { username: string } }>("/users/:username", async (request, reply) => {
+    const actor = await getLocalActor(ctx, request.params.username);
+    if (!actor || actor.suspended_at) return reply.code(404).type("text/html").send(page("Not found", "<h1>No such user</h1>"));
+    const handle = `@${actor.username}@${ctx.origin.host}`;
+    // The bio is stored as plain text for local users; escape everything.
+    return reply.type("text/html; charset=utf-8").send(
+      page(
+        `${actor.name ?? actor.username} (${handle})`,
+        `<main><h1>${escapeHtml(actor.name ?? actor.username)}</h1><p>${escapeHtml(handle)}</p>${
+          actor.summary ? `<p>${escapeHtml(actor.summary)}</p>` : ""
+        }<p><a href="/">${escapeHtml(ctx.instanceName)}</a></p></main>`,
+      ),
+    );
+  });
+
+  fastify.get("/", async (_request, reply) => {
+    return reply.type("text/html; charset=utf-8").send(
+      page(
+        ctx.instanceName,
+        `<main><h1>${escapeHtml(ctx.instanceName)}</h1><p>An Ecotone instance: ecosystem collaboration over ActivityPub.</p></main>`,
+      ),
+    );
+  });
+}

@@ -1,0 +1,102 @@
+// Actors as services see them: local profiles, cached remote actors, and the
+// public view other layers serialise.
+import type { RemoteActorData } from "../db/repos/remote-actor.repo.ts";
+import { findActorByHandle, findActorByUri, markActorGone, upsertRemoteActor } from "../db/repos/remote-actor.repo.ts";
+import { findLocalActorByUsername } from "../db/queries/actor.queries.ts";
+import type { ActorRow } from "../db/schema.ts";
+import { notFound, validationFailed } from "../domain/errors.ts";
+import { domainOf } from "../domain/uris.ts";
+import type { ServiceContext } from "./context.ts";
+
+export type { RemoteActorData };
+
+export interface ActorView {
+  id: string;
+  uri: string;
+  handle: string;
+  username: string;
+  domain: string;
+  local: boolean;
+  type: string;
+  displayName: string | null;
+  summary: string | null;
+  url: string | null;
+  locked: boolean;
+}
+
+export function toActorView(row: ActorRow): ActorView {
+  return {
+    id: row.id,
+    uri: row.uri,
+    handle: `@${row.username}@${row.domain}`,
+    username: row.username,
+    domain: row.domain,
+    local: row.is_local,
+    type: row.type,
+    displayName: row.name,
+    summary: row.summary,
+    url: row.url,
+    locked: row.locked,
+  };
+}
+
+export async function getLocalActor(ctx: ServiceContext, username: string) {
+  return (await findLocalActorByUsername(ctx.db, username)) ?? null;
+}
+
+export async function requireLocalUserActor(ctx: ServiceContext, username: string): Promise<ActorRow> {
+  const actor = await findLocalActorByUsername(ctx.db, username);
+  if (!actor || !actor.user_id) throw notFound(`No local user "${username}"`);
+  return actor;
+}
+
+export async function rememberRemoteActor(ctx: ServiceContext, data: RemoteActorData): Promise<ActorRow> {
+  if (new URL(data.uri).origin === ctx.origin.origin) {
+    throw validationFailed(`Refusing to cache ${data.uri} as a remote actor: it is on this instance`);
+  }
+  return upsertRemoteActor(ctx.db, data);
+}
+
+export async function findCachedActor(ctx: ServiceContext, uri: string): Promise<ActorRow | null> {
+  return (await findActorByUri(ctx.db, uri)) ?? null;
+}
+
+export async function forgetGoneActor(ctx: ServiceContext, uri: string): Promise<void> {
+  await markActorGone(ctx.db, uri);
+}
+
+/** Parses `@user@host`, `user@host` or `acct:user@host`; null for anything else. */
+export function parseHandle(text: string): { username: string; domain: string } | null {
+  const match = /^(?:acct:)?@?([^@\s/]+)@([^@\s/]+)$/i.exec(text.trim());
+  if (!match) return null;
+  return { username: match[1]!, domain: match[2]!.toLowerCase() };
+}
+
+/**
+ * Finds an actor by handle or URI: our own users directly, others from the
+ * cache or, failing that, through the network.
+ */
+export async function resolveActor(ctx: ServiceContext, handleOrUri: string): Promise<ActorRow> {
+  const handle = parseHandle(handleOrUri);
+  const ownDomain = domainOf(ctx.origin);
+  if (handle && handle.domain === ownDomain.toLowerCase()) {
+    const local = await findLocalActorByUsername(ctx.db, handle.username);
+    if (!local) throw notFound(`No user @${handle.username} on this instance`);
+    return local;
+  }
+  if (!handle) {
+    let url: URL;
+    try {
+      url = new URL(handleOrUri);
+    } catch {
+      throw validationFailed(`"${handleOrUri}" is neither a handle like @name@example.com nor a URL`);
+    }
+    const cached = await findActorByUri(ctx.db, url.href);
+    if (cached && (cached.is_local || cached.fetched_at)) return cached;
+  } else {
+    const cached = await findActorByHandle(ctx.db, handle.username, handle.domain);
+    if (cached) return cached;
+  }
+  if (!ctx.remote) throw notFound(`Cannot look up ${handleOrUri}: federation is not available here`);
+  return ctx.remote.resolveActor(handleOrUri);
+}

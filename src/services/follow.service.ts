@@ -1,0 +1,238 @@
+// Follows between accounts, local or on other instances. The same functions
+// serve the API (a local user acts) and the inbox (a remote actor acted).
+import type { Transaction } from "kysely";
+import {
+  deleteFollow,
+  findFollowByActivityUri,
+  findFollowById,
+  findFollowByPair,
+  insertFollow,
+  markFollowAccepted,
+  updateFollowActivityUri,
+} from "../db/repos/follow.repo.ts";
+import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
+import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
+import { countFollows, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
+import type { ActorRow, Database, FollowRow } from "../db/schema.ts";
+import { notFound, validationFailed } from "../domain/errors.ts";
+import { newId } from "../domain/ids.ts";
+import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
+import type { ServiceContext } from "./context.ts";
+import { applyOnce, type IncomingActivity } from "./incoming.ts";
+
+export interface FollowView {
+  id: string;
+  state: "pending" | "accepted";
+  target: ActorView;
+}
+
+function followActivityUri(ctx: ServiceContext, id: string): string {
+  return new URL(`/follows/${id}`, ctx.origin).href;
+}
+
+async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  const result = await ctx.db.transaction().execute(work);
+  ctx.onOutboxEvent?.();
+  return result;
+}
+
+/** A local user follows someone, here or on another instance. */
+export async function followActor(ctx: ServiceContext, followerUsername: string, target: string): Promise<FollowView> {
+  const follower = await requireLocalUserActor(ctx, followerUsername);
+  const followee = await resolveActor(ctx, target);
+  if (followee.id === follower.id) throw validationFailed("You cannot follow yourself");
+  const row = await commit(ctx, async (trx) => {
+    const id = newId();
+    // Local targets answer at once; remote ones answer with Accept or Reject.
+    const state = followee.is_local && !followee.locked ? "accepted" : "pending";
+    const { row, created } = await insertFollow(trx, {
+      id,
+      followerId: follower.id,
+      followeeId: followee.id,
+      state,
+      activityUri: followActivityUri(ctx, id),
+    });
+    // Re-sending a pending request is harmless and helps when the first was lost.
+    if (!followee.is_local && (created || row.state === "pending")) {
+      await recordOutboxEvent(trx, { type: "follow.requested", followId: row.id });
+    }
+    return row;
+  });
+  return { id: row.id, state: row.state, target: toActorView(followee) };
+}
+
+export async function unfollowActor(ctx: ServiceContext, followerUsername: string, target: string): Promise<void> {
+  const follower = await requireLocalUserActor(ctx, followerUsername);
+  const followee = await resolveActor(ctx, target);
+  await commit(ctx, async (trx) => {
+    const follow = await findFollowByPair(trx, follower.id, followee.id);
+    if (!follow) throw notFound(`You do not follow ${toActorView(followee).handle}`);
+    await deleteFollow(trx, follow.id);
+    if (!followee.is_local) {
+      await recordOutboxEvent(trx, {
+        type: "follow.undone",
+        followActivityUri: follow.activity_uri,
+        followerId: follower.id,
+        followeeUri: followee.uri,
+      });
+    }
+  });
+}
+
+export async function listFollowRequests(ctx: ServiceContext, username: string): Promise<FollowPage> {
+  const actor = await requireLocalUserActor(ctx, username);
+  return listFollows(ctx.db, actor.id, "followers", { state: "pending", limit: 200 });
+}
+
+export async function listFollowers(ctx: ServiceContext, username: string, cursor: string | null, limit = 40) {
+  const actor = await requireLocalUserActor(ctx, username);
+  return listFollows(ctx.db, actor.id, "followers", { cursor, limit });
+}
+
+export async function listFollowing(ctx: ServiceContext, username: string, cursor: string | null, limit = 40) {
+  const actor = await requireLocalUserActor(ctx, username);
+  return listFollows(ctx.db, actor.id, "following", { cursor, limit });
+}
+
+/** Pages of an actor's followers and followees by actor id (collections). */
+export async function listFollowersOf(ctx: ServiceContext, actorId: string, cursor: string | null, limit: number) {
+  return listFollows(ctx.db, actorId, "followers", { cursor, limit });
+}
+
+export async function listFollowingOf(ctx: ServiceContext, actorId: string, cursor: string | null, limit: number) {
+  return listFollows(ctx.db, actorId, "following", { cursor, limit });
+}
+
+export async function followCounts(ctx: ServiceContext, actorId: string) {
+  return {
+    followers: await countFollows(ctx.db, actorId, "followers"),
+    following: await countFollows(ctx.db, actorId, "following"),
+  };
+}
+
+async function requirePendingRequest(trx: Transaction<Database>, followeeId: string, followId: string): Promise<FollowRow> {
+  const follow = await findFollowById(trx, followId);
+  if (!follow || follow.followee_id !== followeeId || follow.state !== "pending") {
+    throw notFound(`No pending follow request ${followId}`);
+  }
+  return follow;
+}
+
+/** The owner of a locked account approves a waiting follower. */
+export async function acceptFollowRequest(ctx: ServiceContext, username: string, followId: string): Promise<void> {
+  const followee = await requireLocalUserActor(ctx, username);
+  await commit(ctx, async (trx) => {
+    const follow = await requirePendingRequest(trx, followee.id, followId);
+    await markFollowAccepted(trx, follow.id);
+    const follower = await findActorById(trx, follow.follower_id);
+    if (follower && !follower.is_local) {
+      await recordOutboxEvent(trx, {
+        type: "follow.accepted",
+        followId: follow.id,
+        followActivityUri: follow.activity_uri,
+        followerUri: follower.uri,
+        followeeId: followee.id,
+      });
+    }
+  });
+}
+
+export async function rejectFollowRequest(ctx: ServiceContext, username: string, followId: string): Promise<void> {
+  const followee = await requireLocalUserActor(ctx, username);
+  await commit(ctx, async (trx) => {
+    const follow = await requirePendingRequest(trx, followee.id, followId);
+    await deleteFollow(trx, follow.id);
+    const follower = await findActorById(trx, follow.follower_id);
+    if (follower && !follower.is_local) {
+      await recordOutboxEvent(trx, {
+        type: "follow.rejected",
+        followActivityUri: follow.activity_uri,
+        followerUri: follower.uri,
+        followeeId: followee.id,
+      });
+    }
+  });
+}
+
+// ---- Incoming from other instances -------------------------------------
+
+export type IncomingFollowOutcome = { state: "accepted" | "pending"; followId: string } | { state: "duplicate" };
+
+/**
+ * A remote actor asks to follow a local account. Unlocked accounts accept at
+ * once (the caller answers with Accept); locked ones keep the request pending.
+ */
+export async function receiveFollow(
+  ctx: ServiceContext,
+  activity: IncomingActivity,
+  follower: ActorRow,
+  followeeUri: string,
+): Promise<IncomingFollowOutcome> {
+  const followee = await findActorByUri(ctx.db, followeeUri);
+  if (!followee || !followee.is_local) throw notFound(`No local actor ${followeeUri}`);
+  const result = await applyOnce(ctx, activity, async (trx) => {
+    const state = followee.locked ? "pending" : "accepted";
+    const { row, created } = await insertFollow(trx, {
+      id: newId(),
+      followerId: follower.id,
+      followeeId: followee.id,
+      state,
+      activityUri: activity.uri,
+    });
+    // A repeated Follow (the remote lost our answer) refers to the same pair:
+    // remember its id so our next Accept names the activity they know.
+    if (!created) await updateFollowActivityUri(trx, row.id, activity.uri);
+    return { state: row.state, followId: row.id };
+  });
+  return result.applied ? result.value : { state: "duplicate" };
+}
+
+/** Finds the follow an Accept/Reject/Undo talks about, by activity id or by the pair. */
+async function findReferencedFollow(
+  trx: Transaction<Database>,
+  ref: { followActivityUri: string | null; followerUri: string; followeeUri: string },
+): Promise<FollowRow | undefined> {
+  if (ref.followActivityUri) {
+    const byUri = await findFollowByActivityUri(trx, ref.followActivityUri);
+    if (byUri) return byUri;
+  }
+  const follower = await findActorByUri(trx, ref.followerUri);
+  const followee = await findActorByUri(trx, ref.followeeUri);
+  if (!follower || !followee) return undefined;
+  return findFollowByPair(trx, follower.id, followee.id);
+}
+
+export interface FollowReference {
+  followActivityUri: string | null;
+  followerUri: string;
+  followeeUri: string;
+}
+
+/** The remote account accepted our follow request. Only its own account may. */
+export async function receiveFollowAccepted(ctx: ServiceContext, activity: IncomingActivity, ref: FollowReference) {
+  await applyOnce(ctx, activity, async (trx) => {
+    const follow = await findReferencedFollow(trx, ref);
+    const followee = follow ? await findActorById(trx, follow.followee_id) : undefined;
+    if (!follow || followee?.uri !== activity.actorUri) return;
+    if (follow.state === "pending") await markFollowAccepted(trx, follow.id);
+  });
+}
+
+export async function receiveFollowRejected(ctx: ServiceContext, activity: IncomingActivity, ref: FollowReference) {
+  await applyOnce(ctx, activity, async (trx) => {
+    const follow = await findReferencedFollow(trx, ref);
+    const followee = follow ? await findActorById(trx, follow.followee_id) : undefined;
+    if (!follow || followee?.uri !== activity.actorUri) return;
+    await deleteFollow(trx, follow.id);
+  });
+}
+
+/** The remote follower withdrew. Only the follower itself may undo its follow. */
+export async function receiveUndoFollow(ctx: ServiceContext, activity: IncomingActivity, ref: FollowReference) {
+  await applyOnce(ctx, activity, async (trx) => {
+    const follow = await findReferencedFollow(trx, ref);
+    const follower = follow ? await findActorById(trx, follow.follower_id) : undefined;
+    if (!follow || follower?.uri !== activity.actorUri) return;
+    await deleteFollow(trx, follow.id);
+  });
+}
