@@ -43,12 +43,19 @@ export interface EcotoneApp {
 
 const INBOX_PATH = /^\/(inbox|users\/[^/]+\/inbox)$/;
 
-export async function createApp(config: Config, options: { logger?: Logger } = {}): Promise<EcotoneApp> {
+export interface CreateAppOptions {
+  logger?: Logger;
+  /** An already-open database (tests); otherwise opened from the config. */
+  database?: DatabaseHandle;
+}
+
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<EcotoneApp> {
   const logger =
     options.logger ?? pino({ level: config.logLevel, base: { instance: config.origin.host } });
   installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes });
 
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const migrations = await migrateToLatest(database.db);
   if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "database migrated");
 

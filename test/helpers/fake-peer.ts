@@ -1,0 +1,81 @@
+// A tiny "remote server" for tests that need a peer we control: it serves
+// JSON-LD documents (actors, keys) and signs requests with its own keys, so
+// tests can send well-formed, forged or tampered activities to an instance.
+import { createServer, type Server } from "node:http";
+import { generateCryptoKeyPair, signRequest } from "@fedify/fedify";
+import { CryptographicKey, Person } from "@fedify/vocab";
+import { freePort } from "./instances.ts";
+
+export interface FakePeer {
+  origin: string;
+  host: string;
+  keyPair: CryptoKeyPair;
+  /** Serves `document` as application/activity+json at `path`. */
+  serve(path: string, document: unknown): void;
+  /** A Person at /users/{name} whose publicKey is this peer's key. */
+  addActor(name: string): Promise<{ uri: string; keyId: string }>;
+  /** A key document that claims `ownerUri` (any actor, anywhere) as its owner. */
+  addKeyClaimingOwner(path: string, ownerUri: string): Promise<string>;
+  /** POSTs `activity` to `inbox`, signed with this peer's key as `keyId`. */
+  post(inbox: string, activity: unknown, keyId: string, tamper?: (body: string) => string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startFakePeer(): Promise<FakePeer> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const documents = new Map<string, unknown>();
+  const keyPair = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+  const server: Server = createServer((req, res) => {
+    const doc = documents.get((req.url ?? "/").split("?")[0]!);
+    if (doc === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/activity+json" }).end(JSON.stringify(doc));
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+
+  return {
+    origin,
+    host: `127.0.0.1:${port}`,
+    keyPair,
+    serve(path, document) {
+      documents.set(path, document);
+    },
+    async addActor(name) {
+      const uri = `${origin}/users/${name}`;
+      const keyId = `${uri}#main-key`;
+      const person = new Person({
+        id: new URL(uri),
+        preferredUsername: name,
+        inbox: new URL(`${uri}/inbox`),
+        publicKey: new CryptographicKey({ id: new URL(keyId), owner: new URL(uri), publicKey: keyPair.publicKey }),
+      });
+      documents.set(`/users/${name}`, await person.toJsonLd({ format: "compact" }));
+      return { uri, keyId };
+    },
+    async addKeyClaimingOwner(path, ownerUri) {
+      const keyId = `${origin}${path}`;
+      const key = new CryptographicKey({ id: new URL(keyId), owner: new URL(ownerUri), publicKey: keyPair.publicKey });
+      documents.set(path, await key.toJsonLd({ format: "compact" }));
+      return keyId;
+    },
+    async post(inbox, activity, keyId, tamper) {
+      const body = JSON.stringify(activity);
+      const request = new Request(inbox, {
+        method: "POST",
+        headers: { "content-type": "application/activity+json", accept: "application/activity+json" },
+        body,
+      });
+      const signed = await signRequest(request, keyPair.privateKey, new URL(keyId), {
+        spec: "draft-cavage-http-signatures-12",
+      });
+      const finalBody = tamper ? tamper(body) : body;
+      return fetch(signed.url, { method: "POST", headers: signed.headers, body: finalBody });
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// Starts real Ecotone instances on loopback ports in this test process, each
+// with its own database and origin, talking over real HTTP with real
+// signatures.
+import { createServer } from "node:net";
+import { pino } from "pino";
+import { createApp, type EcotoneApp } from "../../src/app.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { createUser } from "../../src/services/user.service.ts";
+import { createToken } from "../../src/services/token.service.ts";
+import { openTestDatabase } from "./test-database.ts";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestUser {
+  username: string;
+  token: string;
+  handle: string;
+  uri: string;
+}
+
+export interface TestInstance {
+  app: EcotoneApp;
+  origin: string;
+  host: string;
+  /** Creates a local user and a token with all scopes. */
+  user(username: string, options?: { locked?: boolean; scopes?: string }): Promise<TestUser>;
+  /** Calls this instance's API as a user (or anonymously). */
+  api(token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startInstance(overrides: Partial<Config> = {}): Promise<TestInstance> {
+  const port = await freePort();
+  const config: Config = {
+    ...loadConfig({ PORT: String(port), ECOTONE_ORIGIN: `http://localhost:${port}` }, "/nonexistent"),
+    host: "127.0.0.1",
+    dataDir: "memory://",
+    bootstrapAdmin: false,
+    allowPrivateAddresses: true,
+    ...overrides,
+  };
+  const database = await openTestDatabase();
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const app = await createApp(config, { database, logger });
+  await app.start();
+  const origin = config.origin.origin;
+  let closed = false;
+  return {
+    app,
+    origin,
+    host: config.origin.host,
+    async user(username, options = {}) {
+      const created = await createUser(app.ctx, {
+        username,
+        password: "correct horse battery staple",
+        locked: options.locked ?? false,
+      });
+      const token = await createToken(app.ctx, username, { scopes: options.scopes ?? "read write follow" });
+      return { username, token, handle: `@${username}@${config.origin.host}`, uri: created.uri };
+    },
+    async api(token, method, path, body) {
+      const response = await fetch(new URL(path, origin), {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON; keep the text
+      }
+      return { status: response.status, body: parsed };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+    },
+  };
+}
+
+export async function startInstances(count: number): Promise<TestInstance[]> {
+  const instances: TestInstance[] = [];
+  for (let i = 0; i < count; i++) instances.push(await startInstance());
+  return instances;
+}
+
+/** Polls until `check` stops throwing (or returns truthy), or fails with its last error. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== false && value !== undefined && value !== null) return value;
+      lastError = new Error(`check returned ${String(value)}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw lastError;
+}
