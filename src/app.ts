@@ -41,6 +41,7 @@ export interface EcotoneApp {
   close(): Promise<void>;
 }
 
+const SHUTDOWN_GRACE_MS = 10_000;
 const INBOX_PATH = /^\/(inbox|users\/[^/]+\/inbox)$/;
 
 export interface CreateAppOptions {
@@ -130,7 +131,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       }
     },
     async close() {
+      // Requests in flight get a grace period, then their connections are cut.
+      const force = setTimeout(() => fastify.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await fastify.close();
+      clearTimeout(force);
+      // Workers stop taking messages and finish the ones they hold.
       workers.abort();
       await outbox.stop();
       await queueRun?.catch(() => {});

@@ -1,3 +1,5 @@
+import { validationFailed } from "./errors.ts";
+
 // OAuth-style scopes, as Mastodon defines them. A broad scope grants its
 // granular ones (`read` grants `read:accounts`, never the other way round),
 // and the legacy `follow` scope grants reading and writing follows, blocks
@@ -16,4 +18,18 @@ export function hasScope(granted: readonly string[], needed: string): boolean {
   const [family] = needed.split(":");
   if (family !== undefined && family !== needed && granted.includes(family)) return true;
   return FOLLOW_GRANTS.has(needed) && granted.includes("follow");
+}
+
+const TOP_LEVEL = new Set(["read", "write", "follow", "push", "profile", "admin:read", "admin:write"]);
+const GRANULAR = /^(read|write|admin:read|admin:write):[a-z_]+$/;
+
+/** Validates a space-separated scope list; returns the distinct scopes. */
+export function parseScopes(text: string): string[] {
+  const scopes = [...new Set(text.split(/[\s+]+/).filter(Boolean))];
+  if (scopes.length === 0) throw validationFailed("Give at least one scope, e.g. \"read write follow\"");
+  const bad = scopes.filter((s) => !TOP_LEVEL.has(s) && !GRANULAR.test(s));
+  if (bad.length > 0) {
+    throw validationFailed(`Unknown scope ${bad.map((s) => `"${s}"`).join(", ")}; use read, write, follow, push, profile, read:*, write:* or admin:*`);
+  }
+  return scopes;
 }

@@ -41,8 +41,10 @@ export function registerFederationAdapter<T>(fastify: FastifyInstance, options: 
     if (isInboxPost) {
       const read = await readCappedBody(request, options.bodyLimit);
       if (read === "too_large") {
+        // Close the connection rather than read the rest of a body we refuse.
         return reply
           .code(413)
+          .header("connection", "close")
           .type("application/json")
           .send({ error: { code: "payload_too_large", message: `Body exceeds ${options.bodyLimit} bytes` } });
       }
@@ -66,18 +68,12 @@ export function registerFederationAdapter<T>(fastify: FastifyInstance, options: 
 
 async function readCappedBody(request: FastifyRequest, limit: number): Promise<Buffer | "too_large"> {
   const declared = Number(request.headers["content-length"] ?? "0");
-  if (declared > limit) {
-    request.raw.resume();
-    return "too_large";
-  }
+  if (declared > limit) return "too_large";
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request.raw) {
     size += (chunk as Buffer).length;
-    if (size > limit) {
-      request.raw.resume();
-      return "too_large";
-    }
+    if (size > limit) return "too_large";
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

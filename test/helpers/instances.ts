@@ -9,6 +9,10 @@ import { createUser } from "../../src/services/user.service.ts";
 import { createToken } from "../../src/services/token.service.ts";
 import { openTestDatabase } from "./test-database.ts";
 
+// The instances install a deadline on the process's global fetch; the test
+// client keeps the original so a test can outlast an instance's deadline.
+const clientFetch = globalThis.fetch;
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -69,7 +73,7 @@ export async function startInstance(overrides: Partial<Config> = {}): Promise<Te
       return { username, token, handle: `@${username}@${config.origin.host}`, uri: created.uri };
     },
     async api(token, method, path, body) {
-      const response = await fetch(new URL(path, origin), {
+      const response = await clientFetch(new URL(path, origin), {
         method,
         headers: {
           ...(token ? { authorization: `Bearer ${token}` } : {}),

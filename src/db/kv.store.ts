@@ -1,0 +1,120 @@
+// Fedify's KvStore on the fedify_kv table (key cache, idempotence records,
+// circuit-breaker state). Structurally satisfies Fedify's interface without
+// importing it: src/federation hands it to Fedify.
+import { sql, type Kysely } from "kysely";
+import type { DatabaseHandle } from "./database.ts";
+import type { Database } from "./schema.ts";
+
+export type KvKey = readonly [string] | readonly [string, ...string[]];
+
+/** Temporal.Duration, as Fedify passes it (polyfill or native). */
+interface DurationLike {
+  total(unit: "millisecond" | { unit: "millisecond" }): number;
+}
+
+function toMillis(ttl: DurationLike | undefined): number | null {
+  if (!ttl) return null;
+  try {
+    return ttl.total({ unit: "millisecond" });
+  } catch {
+    return ttl.total("millisecond");
+  }
+}
+
+function expiresAt(ttl: DurationLike | undefined): Date | null {
+  const ms = toMillis(ttl);
+  return ms === null ? null : new Date(Date.now() + ms);
+}
+
+/** JSON has no `undefined`; wrap every value so `null` and absent stay distinct. */
+function encode(value: unknown): string {
+  return JSON.stringify({ v: value === undefined ? null : value });
+}
+
+function decode<T>(stored: unknown): T {
+  return (stored as { v: T }).v;
+}
+
+export class PostgresKvStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(handle: DatabaseHandle) {
+    this.#db = handle.db;
+  }
+
+  async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    const row = await this.#db
+      .selectFrom("fedify_kv")
+      .select("value")
+      .where("key", "=", sql<string[]>`${[...key]}::text[]`)
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", sql<Date>`now()`)]))
+      .executeTakeFirst();
+    return row ? decode<T>(row.value) : undefined;
+  }
+
+  async set(key: KvKey, value: unknown, options?: { ttl?: DurationLike }): Promise<void> {
+    const expires = expiresAt(options?.ttl);
+    await this.#db
+      .insertInto("fedify_kv")
+      .values({ key: sql`${[...key]}::text[]` as never, value: encode(value), expires_at: expires })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value: encode(value), expires_at: expires }))
+      .execute();
+  }
+
+  async delete(key: KvKey): Promise<void> {
+    await this.#db.deleteFrom("fedify_kv").where("key", "=", sql<string[]>`${[...key]}::text[]`).execute();
+  }
+
+  /** Compare-and-swap under a row lock; `expectedValue === undefined` means "absent". */
+  async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: { ttl?: DurationLike }): Promise<boolean> {
+    const expires = expiresAt(options?.ttl);
+    return this.#db.transaction().execute(async (trx) => {
+      const keyParam = sql<string[]>`${[...key]}::text[]`;
+      const row = await trx
+        .selectFrom("fedify_kv")
+        .select(["value", "expires_at"])
+        .where("key", "=", keyParam)
+        .forUpdate()
+        .executeTakeFirst();
+      const live = row && (row.expires_at === null || row.expires_at.getTime() > Date.now());
+      const current = live ? decode(row!.value) : undefined;
+      if (JSON.stringify(current) !== JSON.stringify(expectedValue)) return false;
+      if (expectedValue === undefined) {
+        // Absent (or expired): insert; a concurrent insert makes this fail.
+        const inserted = await trx
+          .insertInto("fedify_kv")
+          .values({ key: keyParam as never, value: encode(newValue), expires_at: expires })
+          .onConflict((oc) =>
+            oc.column("key").doUpdateSet({ value: encode(newValue), expires_at: expires }).where("fedify_kv.expires_at", "<=", sql<Date>`now()`),
+          )
+          .returning("expires_at")
+          .executeTakeFirst();
+        return inserted !== undefined;
+      }
+      await trx
+        .updateTable("fedify_kv")
+        .set({ value: encode(newValue), expires_at: expires })
+        .where("key", "=", keyParam)
+        .execute();
+      return true;
+    });
+  }
+
+  async *list(prefix?: KvKey): AsyncIterable<{ key: KvKey; value: unknown }> {
+    let query = this.#db
+      .selectFrom("fedify_kv")
+      .select(["key", "value"])
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", sql<Date>`now()`)]));
+    if (prefix && prefix.length > 0) {
+      query = query.where(sql<string[]>`key[1:${sql.lit(prefix.length)}]`, "=", sql<string[]>`${[...prefix]}::text[]`);
+    }
+    const rows = await query.orderBy("key").execute();
+    for (const row of rows) yield { key: row.key as unknown as KvKey, value: decode(row.value) };
+  }
+
+  /** Removes expired entries; called periodically. */
+  async purgeExpired(): Promise<number> {
+    const result = await this.#db.deleteFrom("fedify_kv").where("expires_at", "<=", sql<Date>`now()`).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

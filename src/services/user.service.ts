@@ -1,0 +1,239 @@
+// Local accounts: creation (actor + user + keys in one transaction), roles,
+// passwords, profiles, and the instance's own Application actor.
+import {
+  countUsers,
+  findActorKeys,
+  findUserByUsername,
+  insertActorKeys,
+  insertLocalActor,
+  insertUser,
+  listUsers as listUserRows,
+  updateLocalActorProfile,
+  updateUser,
+  type UserWithActor,
+} from "../db/repos/user.repo.ts";
+import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
+import { findActorByUri } from "../db/repos/remote-actor.repo.ts";
+import { conflict, notFound } from "../domain/errors.ts";
+import { newId } from "../domain/ids.ts";
+import { domainOf, INSTANCE_ACTOR_IDENTIFIER, instanceActorUri, userUri } from "../domain/uris.ts";
+import {
+  checkPasswordStrength,
+  normalizeUsername,
+  parseAudience,
+  parseRole,
+  type Audience,
+  type Role,
+} from "../domain/user.rules.ts";
+import type { ServiceContext } from "./context.ts";
+import { generateActorKeyPairs } from "./keys.ts";
+import { dummyPasswordHash, hashPassword, randomPassword, verifyPassword } from "./password.ts";
+
+export interface LocalUser {
+  id: string;
+  actorId: string;
+  username: string;
+  displayName: string | null;
+  bio: string | null;
+  email: string | null;
+  role: Role;
+  audience: Audience;
+  locked: boolean;
+  suspended: boolean;
+  uri: string;
+  createdAt: Date;
+}
+
+export function toLocalUser(row: UserWithActor): LocalUser {
+  return {
+    id: row.id,
+    actorId: row.actor_id,
+    username: row.username,
+    displayName: row.actor.name,
+    bio: row.actor.summary,
+    email: row.email,
+    role: row.role,
+    audience: row.audience,
+    locked: row.actor.locked,
+    suspended: row.suspended_at !== null,
+    uri: row.actor.uri,
+    createdAt: row.created_at,
+  };
+}
+
+export interface CreateUserInput {
+  username: string;
+  password?: string | undefined;
+  displayName?: string | undefined;
+  bio?: string | undefined;
+  role?: string | undefined;
+  audience?: string | undefined;
+  email?: string | undefined;
+  locked?: boolean | undefined;
+}
+
+function actorUrls(uri: string, origin: URL) {
+  return {
+    url: uri,
+    inbox_url: `${uri}/inbox`,
+    outbox_url: `${uri}/outbox`,
+    followers_url: `${uri}/followers`,
+    following_url: `${uri}/following`,
+    shared_inbox_url: new URL("/inbox", origin).href,
+  };
+}
+
+export async function createUser(ctx: ServiceContext, input: CreateUserInput): Promise<LocalUser> {
+  const username = normalizeUsername(input.username);
+  const role = parseRole(input.role ?? "member");
+  const audience = parseAudience(input.audience ?? "employee");
+  if (input.password !== undefined) checkPasswordStrength(input.password);
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
+  const keys = await generateActorKeyPairs();
+  const uri = userUri(ctx.origin, username);
+
+  await ctx.db.transaction().execute(async (trx) => {
+    const actor = await insertLocalActor(trx, {
+      id: newId(),
+      uri,
+      type: "Person",
+      username,
+      domain: domainOf(ctx.origin),
+      is_local: true,
+      name: input.displayName?.trim() || null,
+      summary: input.bio?.trim() || null,
+      icon_url: null,
+      locked: input.locked ?? false,
+      raw: null,
+      fetched_at: null,
+      gone_at: null,
+      ...actorUrls(uri, ctx.origin),
+    });
+    if (!actor) throw conflict(`The username "${username}" is taken`);
+    const user = await insertUser(trx, {
+      id: newId(),
+      actor_id: actor.id,
+      username,
+      email: input.email?.trim() || null,
+      password_hash: passwordHash,
+      role,
+      audience,
+    });
+    if (!user) throw conflict(`The username "${username}" is taken`);
+    await insertActorKeys(trx, actor.id, [
+      { algorithm: "rsa", ...keys.rsa },
+      { algorithm: "ed25519", ...keys.ed25519 },
+    ]);
+  });
+  const created = await findUserByUsername(ctx.db, username);
+  return toLocalUser(created!);
+}
+
+async function requireUser(ctx: ServiceContext, username: string): Promise<UserWithActor> {
+  const row = await findUserByUsername(ctx.db, username.trim().toLowerCase());
+  if (!row) throw notFound(`No user "${username}"; see \`ecotone user list\``);
+  return row;
+}
+
+export async function listUsers(ctx: ServiceContext): Promise<LocalUser[]> {
+  return (await listUserRows(ctx.db)).map(toLocalUser);
+}
+
+export async function getUserByUsername(ctx: ServiceContext, username: string): Promise<LocalUser | null> {
+  const row = await findUserByUsername(ctx.db, username.trim().toLowerCase());
+  return row ? toLocalUser(row) : null;
+}
+
+export async function setRole(ctx: ServiceContext, username: string, role: string): Promise<LocalUser> {
+  const user = await requireUser(ctx, username);
+  await updateUser(ctx.db, user.id, { role: parseRole(role) });
+  return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
+}
+
+export async function setAudience(ctx: ServiceContext, username: string, audience: string): Promise<LocalUser> {
+  const user = await requireUser(ctx, username);
+  await updateUser(ctx.db, user.id, { audience: parseAudience(audience) });
+  return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
+}
+
+export async function setPassword(ctx: ServiceContext, username: string, password: string): Promise<void> {
+  const user = await requireUser(ctx, username);
+  checkPasswordStrength(password);
+  await updateUser(ctx.db, user.id, { password_hash: await hashPassword(password) });
+}
+
+/** Changes the public profile and tells followers (Update) through the outbox. */
+export async function updateProfile(
+  ctx: ServiceContext,
+  username: string,
+  changes: { displayName?: string | null; bio?: string | null; locked?: boolean },
+): Promise<LocalUser> {
+  const user = await requireUser(ctx, username);
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateLocalActorProfile(trx, user.actor_id, {
+      ...(changes.displayName !== undefined ? { name: changes.displayName?.trim() || null } : {}),
+      ...(changes.bio !== undefined ? { summary: changes.bio?.trim() || null } : {}),
+      ...(changes.locked !== undefined ? { locked: changes.locked } : {}),
+    });
+    await recordOutboxEvent(trx, { type: "actor.updated", actorId: user.actor_id });
+  });
+  ctx.onOutboxEvent?.();
+  return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
+}
+
+/** Returns the user when the password matches; takes as long for unknown users. */
+export async function verifyCredentials(ctx: ServiceContext, username: string, password: string): Promise<LocalUser | null> {
+  const row = await findUserByUsername(ctx.db, username.trim().toLowerCase());
+  const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
+  if (!row || !row.password_hash || !ok || row.suspended_at) return null;
+  return toLocalUser(row);
+}
+
+/** The instance's Application actor, created once; safe to call at every start. */
+export async function ensureInstanceActor(ctx: ServiceContext): Promise<void> {
+  const uri = instanceActorUri(ctx.origin);
+  if (await findActorByUri(ctx.db, uri)) return;
+  const keys = await generateActorKeyPairs();
+  await ctx.db.transaction().execute(async (trx) => {
+    const actor = await insertLocalActor(trx, {
+      id: newId(),
+      uri,
+      type: "Application",
+      username: INSTANCE_ACTOR_IDENTIFIER,
+      domain: domainOf(ctx.origin),
+      is_local: true,
+      name: ctx.instanceName,
+      summary: null,
+      icon_url: null,
+      locked: true,
+      raw: null,
+      fetched_at: null,
+      gone_at: null,
+      ...actorUrls(uri, ctx.origin),
+    });
+    // Another process won the race: its keys stand.
+    if (!actor) return;
+    await insertActorKeys(trx, actor.id, [
+      { algorithm: "rsa", ...keys.rsa },
+      { algorithm: "ed25519", ...keys.ed25519 },
+    ]);
+  });
+}
+
+/** On an empty instance, creates `admin` with a random password (returned once). */
+export async function bootstrapAdmin(ctx: ServiceContext): Promise<{ username: string; password: string } | null> {
+  if ((await countUsers(ctx.db)) > 0) return null;
+  const password = randomPassword();
+  try {
+    await createUser(ctx, { username: "admin", password, role: "admin", audience: "employee", displayName: "Administrator" });
+  } catch (error) {
+    // Two processes starting at once: the other one created it.
+    if ((error as { code?: string }).code === "conflict") return null;
+    throw error;
+  }
+  return { username: "admin", password };
+}
+
+export async function getActorKeys(ctx: ServiceContext, actorId: string) {
+  return findActorKeys(ctx.db, actorId);
+}

@@ -1,0 +1,40 @@
+// A fresh, migrated database per caller: in-memory PGlite by default, or a
+// unique schema on the PostgreSQL server named by DATABASE_URL (so test files
+// can run in parallel against one server). close() drops the schema.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { openDatabase, type DatabaseHandle } from "../../src/db/database.ts";
+import { migrateToLatest } from "../../src/db/migrator.ts";
+
+export async function openTestDatabase(): Promise<DatabaseHandle> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const handle = await openDatabase({ databaseUrl: undefined, dataDir: "memory://" });
+    await migrateToLatest(handle.db);
+    return handle;
+  }
+  const schema = `test_${Date.now()}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema "${schema}"`);
+  await admin.end();
+  const handle = await openDatabase({ databaseUrl: withSearchPath(url, schema), dataDir: "memory://", poolSize: 5 });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`drop schema "${schema}" cascade`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** A second connection pool to the same schema, for multi-process tests. */
+export function withSearchPath(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set("options", `-c search_path=${schema}`);
+  return parsed.href;
+}
