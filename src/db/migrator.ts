@@ -4,7 +4,7 @@
 import { readdir } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations/", import.meta.url));
 
@@ -30,7 +30,10 @@ export interface MigrationReport {
 }
 
 export async function migrateToLatest(db: Kysely<any>, dir = MIGRATIONS_DIR): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: new DirectoryMigrationProvider(dir) });
+  // Keep kysely's bookkeeping tables in the schema we run in (search_path),
+  // so several schemas on one server (tests, tenants) do not see each other's.
+  const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? "public";
+  const migrator = new Migrator({ db, provider: new DirectoryMigrationProvider(dir), migrationTableSchema: schema });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

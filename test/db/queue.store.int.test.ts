@@ -1,0 +1,168 @@
+// The durable delivery queue: order, delays, crash recovery (a message taken
+// by a worker that dies is delivered again), several workers sharing one
+// database without running a message twice, ordering keys, and draining.
+import { Temporal } from "@js-temporal/polyfill";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "../../src/db/database.ts";
+import { PostgresMessageQueue } from "../../src/db/queue.store.ts";
+import { openTestDatabase } from "../helpers/test-database.ts";
+
+let handle: DatabaseHandle;
+let extraHandles: DatabaseHandle[] = [];
+let queueCounter = 0;
+
+beforeAll(async () => {
+  handle = await openTestDatabase();
+});
+
+afterAll(async () => {
+  for (const h of extraHandles) await h.close();
+  await handle?.close();
+});
+
+function queueName(): string {
+  queueCounter += 1;
+  return `test-${queueCounter}`;
+}
+
+/** A second connection pool to the same database, as a second process would have. */
+async function secondHandle(): Promise<DatabaseHandle> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return handle;
+  const searchPath = await handle.db
+    .selectNoFrom((eb) => eb.fn<string>("current_schema", []).as("schema"))
+    .executeTakeFirstOrThrow();
+  const parsed = new URL(url);
+  parsed.searchParams.set("options", `-c search_path=${searchPath.schema}`);
+  const other = await openDatabase({ databaseUrl: parsed.href, dataDir: "memory://", poolSize: 3 });
+  extraHandles.push(other);
+  return other;
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("PostgresMessageQueue", () => {
+  it("delivers messages in the order they were enqueued", async () => {
+    const queue = new PostgresMessageQueue(handle, { queueName: queueName(), concurrency: 1, pollIntervalMs: 50 });
+    for (let i = 0; i < 5; i++) await queue.enqueue({ n: i });
+    const seen: number[] = [];
+    const controller = new AbortController();
+    const listening = queue.listen((m: { n: number }) => void seen.push(m.n), { signal: controller.signal });
+    await until(() => seen.length === 5);
+    controller.abort();
+    await listening;
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect((await queue.getDepth()).queued).toBe(0);
+  });
+
+  it("holds a delayed message until its time", async () => {
+    const queue = new PostgresMessageQueue(handle, { queueName: queueName(), pollIntervalMs: 50 });
+    const enqueuedAt = Date.now();
+    await queue.enqueue({ late: true }, { delay: Temporal.Duration.from({ milliseconds: 800 }) });
+    expect(await queue.getDepth()).toMatchObject({ queued: 1, delayed: 1, ready: 0 });
+    let deliveredAt = 0;
+    const controller = new AbortController();
+    const listening = queue.listen(() => void (deliveredAt = Date.now()), { signal: controller.signal });
+    await until(() => deliveredAt > 0);
+    controller.abort();
+    await listening;
+    expect(deliveredAt - enqueuedAt).toBeGreaterThanOrEqual(750);
+  });
+
+  it("delivers again a message whose worker died holding it", async () => {
+    const name = queueName();
+    const crashed = new PostgresMessageQueue(handle, { queueName: name, workerId: "dies", leaseMs: 300, pollIntervalMs: 50 });
+    await crashed.enqueue({ job: "important" });
+    // The "dying" worker takes the message and never finishes or acknowledges it.
+    const taken = await crashed.lease();
+    expect(taken?.message).toEqual({ job: "important" });
+
+    const survivor = new PostgresMessageQueue(await secondHandle(), { queueName: name, workerId: "survives", pollIntervalMs: 50 });
+    const seen: unknown[] = [];
+    const controller = new AbortController();
+    const listening = survivor.listen((m) => void seen.push(m), { signal: controller.signal });
+    // Invisible while the lease holds…
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen).toEqual([]);
+    // …delivered once it expires.
+    await until(() => seen.length === 1);
+    controller.abort();
+    await listening;
+    expect(seen).toEqual([{ job: "important" }]);
+    expect((await survivor.getDepth()).queued).toBe(0);
+  });
+
+  it("lets two workers share the queue without running any message twice", async () => {
+    const name = queueName();
+    const producer = new PostgresMessageQueue(handle, { queueName: name });
+    await producer.enqueueMany(Array.from({ length: 200 }, (_, i) => ({ n: i })));
+    const counts = new Map<number, number>();
+    const record = async (m: { n: number }) => {
+      counts.set(m.n, (counts.get(m.n) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    const one = new PostgresMessageQueue(handle, { queueName: name, workerId: "one", concurrency: 4, pollIntervalMs: 50 });
+    const two = new PostgresMessageQueue(await secondHandle(), { queueName: name, workerId: "two", concurrency: 4, pollIntervalMs: 50 });
+    const controller = new AbortController();
+    const listening = [one.listen(record, { signal: controller.signal }), two.listen(record, { signal: controller.signal })];
+    await until(() => counts.size === 200, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    controller.abort();
+    await Promise.all(listening);
+    expect([...counts.values()].every((c) => c === 1)).toBe(true);
+    expect(counts.size).toBe(200);
+  });
+
+  it("runs messages with the same ordering key one at a time, in order", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 4, pollIntervalMs: 20 });
+    for (let i = 0; i < 6; i++) await queue.enqueue({ n: i }, { orderingKey: "post-1" });
+    const seen: number[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const controller = new AbortController();
+    const listening = queue.listen(
+      async (m: { n: number }) => {
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        seen.push(m.n);
+        running -= 1;
+      },
+      { signal: controller.signal },
+    );
+    await until(() => seen.length === 6);
+    controller.abort();
+    await listening;
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(maxRunning).toBe(1);
+  });
+
+  it("finishes the messages in hand when asked to stop", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 2, pollIntervalMs: 20 });
+    await queue.enqueueMany([{ n: 1 }, { n: 2 }]);
+    const finished: number[] = [];
+    let started = 0;
+    const controller = new AbortController();
+    const listening = queue.listen(
+      async (m: { n: number }) => {
+        started += 1;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        finished.push(m.n);
+      },
+      { signal: controller.signal },
+    );
+    await until(() => started === 2);
+    controller.abort();
+    await listening;
+    expect(finished.sort()).toEqual([1, 2]);
+    expect((await queue.getDepth()).queued).toBe(0);
+  });
+});
