@@ -22,7 +22,7 @@ let ctx: ServiceContext;
 let socket: { close(): Promise<void> };
 
 function ecotone(args: string[], dir = dataDir) {
-  const env = { ...process.env, ECOTONE_DATA_DIR: dir, PORT: "3998" };
+  const env: NodeJS.ProcessEnv = { ...process.env, ECOTONE_DATA_DIR: dir, PORT: "3998" };
   delete env.DATABASE_URL;
   return run(process.execPath, [CLI, ...args], { env, timeout: 60_000 });
 }
