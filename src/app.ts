@@ -7,6 +7,8 @@ import { join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { registerAccountRoutes } from "./api/ecotone/account.routes.ts";
+import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
+import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -105,6 +107,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerWellKnown(fastify, ctx);
   registerPages(fastify, ctx);
   registerAccountRoutes(fastify, ctx);
+  registerGroupRoutes(fastify, ctx);
+  registerPostRoutes(fastify, ctx);
 
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;

@@ -117,7 +117,99 @@ export interface OutboxEventsTable {
   processed_at: NullableTimestamp;
 }
 
+export interface GroupsTable {
+  actor_id: string;
+  visibility: "public" | "members_only" | "secret";
+  join_policy: "open" | "approval" | "invite";
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface GroupRolesTable {
+  group_id: string;
+  member_id: string;
+  role: "owner" | "moderator";
+}
+
+export interface GroupBansTable {
+  group_id: string;
+  member_id: string;
+  reason: string | null;
+  created_at: CreatedAt;
+}
+
+export interface GroupInvitesTable {
+  group_id: string;
+  invitee_id: string;
+  invited_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface PostsTable {
+  id: string;
+  uri: string;
+  author_id: string;
+  group_id: string | null;
+  in_reply_to_uri: string | null;
+  thread_uri: string;
+  type: string;
+  title: string | null;
+  content_html: string;
+  source_text: string | null;
+  summary: string | null;
+  sensitive: Generated<boolean>;
+  language: string | null;
+  url: string | null;
+  visibility: "public" | "members_only";
+  is_local: boolean;
+  locked: Generated<boolean>;
+  published_at: Timestamp;
+  edited_at: NullableTimestamp;
+  raw: NullableJson;
+  created_at: CreatedAt;
+}
+
+export interface PostEditsTable {
+  id: string;
+  post_id: string;
+  title: string | null;
+  content_html: string;
+  edited_at: Timestamp;
+}
+
+export interface LikesTable {
+  post_id: string;
+  actor_id: string;
+  activity_uri: string;
+  created_at: CreatedAt;
+}
+
+export interface PostMentionsTable {
+  post_id: string;
+  actor_uri: string;
+}
+
+export interface PostTagsTable {
+  post_id: string;
+  tag: string;
+}
+
+export interface TombstonesTable {
+  uri: string;
+  deleted_at: CreatedAt;
+}
+
 export interface Database {
+  groups: GroupsTable;
+  group_roles: GroupRolesTable;
+  group_bans: GroupBansTable;
+  group_invites: GroupInvitesTable;
+  posts: PostsTable;
+  post_edits: PostEditsTable;
+  likes: LikesTable;
+  post_mentions: PostMentionsTable;
+  post_tags: PostTagsTable;
+  tombstones: TombstonesTable;
   outbox_events: OutboxEventsTable;
   actors: ActorsTable;
   users: UsersTable;
@@ -135,5 +227,7 @@ export type NewActorRow = Insertable<ActorsTable>;
 export type ActorUpdate = Updateable<ActorsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type FollowRow = Selectable<FollowsTable>;
+export type GroupRow = Selectable<GroupsTable>;
+export type PostRow = Selectable<PostsTable>;
 export type OutboxEventRow = Selectable<OutboxEventsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;

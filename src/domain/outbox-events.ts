@@ -6,6 +6,17 @@ export type OutboxEvent =
   | { type: "follow.accepted"; followId: string; followActivityUri: string; followerUri: string; followeeId: string }
   | { type: "follow.rejected"; followActivityUri: string; followerUri: string; followeeId: string }
   | { type: "follow.undone"; followActivityUri: string; followerId: string; followeeUri: string }
-  | { type: "actor.updated"; actorId: string };
+  | { type: "actor.updated"; actorId: string }
+  | { type: "group.invited"; groupId: string; inviteeId: string }
+  | { type: "group.banned"; groupId: string; memberId: string }
+  | { type: "group.unbanned"; groupId: string; memberId: string }
+  | { type: "group.role_changed"; groupId: string; memberId: string; moderator: boolean }
+  | { type: "post.created"; postId: string }
+  | { type: "post.updated"; postId: string }
+  | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: "public" | "members_only" }
+  | { type: "post.liked"; postId: string; actorId: string; likeUri: string }
+  | { type: "post.unliked"; postId: string; actorId: string; likeUri: string }
+  /** A local group relays an activity a member sent it (FEP-1b12 Announce). */
+  | { type: "group.relay"; groupId: string; activity: unknown };
 
 export type OutboxEventType = OutboxEvent["type"];

@@ -12,6 +12,7 @@ import type { ServiceContext } from "../services/context.ts";
 import { registerActorDispatcher } from "./dispatchers/actor.dispatcher.ts";
 import { registerCollectionDispatchers } from "./dispatchers/collections.dispatcher.ts";
 import { registerNodeInfoDispatcher } from "./dispatchers/nodeinfo.dispatcher.ts";
+import { registerPostDispatchers } from "./dispatchers/post.dispatcher.ts";
 import { registerInboxListeners } from "./inbox/index.ts";
 
 export interface FederationOptions {
@@ -58,6 +59,7 @@ export function createEcotoneFederation(options: FederationOptions): EcotoneFede
   registerActorDispatcher(federation);
   registerCollectionDispatchers(federation);
   registerNodeInfoDispatcher(federation);
+  registerPostDispatchers(federation);
   registerInboxListeners(federation);
   return federation;
 }

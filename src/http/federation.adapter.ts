@@ -14,6 +14,7 @@ export interface FederationFetcher<TContextData> {
     options: {
       contextData: TContextData;
       onNotFound?: (request: Request) => Response | Promise<Response>;
+      onUnauthorized?: (request: Request) => Response | Promise<Response>;
       onNotAcceptable?: (request: Request) => Response | Promise<Response>;
     },
   ): Promise<Response>;
@@ -55,6 +56,8 @@ export function registerFederationAdapter<T>(fastify: FastifyInstance, options: 
     const response = await options.federation.fetch(webRequest, {
       contextData: options.contextData,
       onNotFound: () => new Response(null, { status: FALL_THROUGH }),
+      // Members-only objects: an outsider learns nothing, not even that they exist.
+      onUnauthorized: () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } }),
       // A browser asking for an actor gets fastify's HTML page instead.
       onNotAcceptable: () => new Response(null, { status: FALL_THROUGH }),
     });

@@ -11,6 +11,9 @@ import {
   updateFollowActivityUri,
 } from "../db/repos/follow.repo.ts";
 import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
+import { deleteInvite } from "../db/repos/group.repo.ts";
+import { findGroupByActorId, getMembershipFacts } from "../db/queries/group.queries.ts";
+import { joinOutcome } from "../domain/group.rules.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
 import { countFollows, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
 import type { ActorRow, Database, FollowRow } from "../db/schema.ts";
@@ -19,6 +22,7 @@ import { newId } from "../domain/ids.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
+import { membershipFrom } from "./membership.ts";
 
 export interface FollowView {
   id: string;
@@ -156,7 +160,10 @@ export async function rejectFollowRequest(ctx: ServiceContext, username: string,
 
 // ---- Incoming from other instances -------------------------------------
 
-export type IncomingFollowOutcome = { state: "accepted" | "pending"; followId: string } | { state: "duplicate" };
+export type IncomingFollowOutcome =
+  | { state: "accepted" | "pending"; followId: string }
+  | { state: "duplicate" }
+  | { state: "refused" };
 
 /**
  * A remote actor asks to follow a local account. Unlocked accounts accept at
@@ -170,8 +177,18 @@ export async function receiveFollow(
 ): Promise<IncomingFollowOutcome> {
   const followee = await findActorByUri(ctx.db, followeeUri);
   if (!followee || !followee.is_local) throw notFound(`No local actor ${followeeUri}`);
+  // Following a group is joining it: its join policy decides, and bans hold.
+  let state: "accepted" | "pending" = followee.locked ? "pending" : "accepted";
+  const group = followee.type === "Group" ? await findGroupByActorId(ctx.db, followee.id) : undefined;
+  if (group) {
+    const outcome = joinOutcome(group.group.join_policy, membershipFrom(await getMembershipFacts(ctx.db, followee.id, follower.id)));
+    if (outcome === "refused") {
+      await applyOnce(ctx, activity, async () => {});
+      return { state: "refused" };
+    }
+    state = outcome;
+  }
   const result = await applyOnce(ctx, activity, async (trx) => {
-    const state = followee.locked ? "pending" : "accepted";
     const { row, created } = await insertFollow(trx, {
       id: newId(),
       followerId: follower.id,
@@ -182,6 +199,7 @@ export async function receiveFollow(
     // A repeated Follow (the remote lost our answer) refers to the same pair:
     // remember its id so our next Accept names the activity they know.
     if (!created) await updateFollowActivityUri(trx, row.id, activity.uri);
+    if (group && row.state === "accepted") await deleteInvite(trx, followee.id, follower.id);
     return { state: row.state, followId: row.id };
   });
   return result.applied ? result.value : { state: "duplicate" };

@@ -48,7 +48,15 @@ export async function getInstanceUsage(db: Kysely<Database>): Promise<InstanceUs
     totalUsers: Number(users.n),
     activeMonth: await active(30),
     activeHalfyear: await active(180),
-    localPosts: 0,
+    localPosts: Number(
+      (
+        await db
+          .selectFrom("posts")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("is_local", "=", true)
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
   };
 }
 

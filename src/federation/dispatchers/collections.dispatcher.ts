@@ -7,6 +7,7 @@ import { getLocalActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { followCounts, listFollowersOf, listFollowingOf } from "../../services/follow.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
+import { canListMembers } from "./access.ts";
 
 const PAGE_SIZE = 40;
 const FIRST_CURSOR = "first";
@@ -18,8 +19,9 @@ export function registerCollectionDispatchers(federation: Federation<ServiceCont
       if (!actor) return null;
       if (cursor === null) {
         // Whole collection, for delivery.
+        // Whole collection, for delivery: our own actors are not sent to.
         const all = await listFollowersOf(ctx.data, actor.id, null, 100_000);
-        return { items: all.items.map((f) => toRecipient(f.actor)) };
+        return { items: all.items.filter((f) => !f.actor.is_local).map((f) => toRecipient(f.actor)) };
       }
       const page = await listFollowersOf(ctx.data, actor.id, cursor === FIRST_CURSOR ? null : cursor, PAGE_SIZE);
       return { items: page.items.map((f) => toRecipient(f.actor)), nextCursor: page.nextCursor };
@@ -28,7 +30,12 @@ export function registerCollectionDispatchers(federation: Federation<ServiceCont
       const actor = await getLocalActor(ctx.data, identifier);
       return actor ? (await followCounts(ctx.data, actor.id)).followers : null;
     })
-    .setFirstCursor(() => FIRST_CURSOR);
+    .setFirstCursor(() => FIRST_CURSOR)
+    // The members of a non-public group are not listed to outsiders.
+    .authorize(async (ctx, identifier) => {
+      const actor = await getLocalActor(ctx.data, identifier);
+      return !actor || actor.type !== "Group" || canListMembers(ctx, actor.id);
+    });
 
   federation
     .setFollowingDispatcher(PATHS.following, async (ctx, identifier, cursor) => {

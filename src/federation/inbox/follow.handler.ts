@@ -1,7 +1,7 @@
 // Follow: a remote actor asks to follow a local account. Unlocked accounts
 // accept at once; the Accept answers the incoming activity, so it is sent
 // from here (the one exception to "services record, the outbox sends").
-import { Accept, Follow } from "@fedify/vocab";
+import { Accept, Follow, Reject } from "@fedify/vocab";
 import { receiveFollow } from "../../services/follow.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
@@ -15,6 +15,19 @@ export async function onFollow(ctx: EcotoneInboxContext, follow: Follow): Promis
   const follower = await rememberSender(ctx, follow);
   if (!follower) return;
   const outcome = await receiveFollow(ctx.data, incoming, follower, target.href);
+  if (outcome.state === "refused") {
+    // A banned member, or an invite-only group: say no rather than leave them waiting.
+    await ctx.sendActivity(
+      { identifier: parsed.identifier },
+      toRecipient(follower),
+      new Reject({
+        id: new URL(`/rejects/${encodeURIComponent(follow.id!.href)}`, ctx.origin),
+        actor: target,
+        object: new Follow({ id: follow.id, actor: follow.actorId, object: target }),
+      }),
+    );
+    return;
+  }
   if (outcome.state !== "accepted") return;
   await ctx.sendActivity(
     { identifier: parsed.identifier },

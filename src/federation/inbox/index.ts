@@ -1,9 +1,13 @@
 // The one table of inbox handlers: one file per activity type.
 import type { Federation } from "@fedify/fedify";
-import { Accept, Follow, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Announce, Create, Delete, Follow, Like, Reject, Undo, Update } from "@fedify/vocab";
 import { PATHS } from "../../domain/uris.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { onAccept } from "./accept.handler.ts";
+import { onAnnounce } from "./announce.handler.ts";
+import { onCreate } from "./create.handler.ts";
+import { onDelete } from "./delete.handler.ts";
+import { onLike } from "./like.handler.ts";
 import { onFollow } from "./follow.handler.ts";
 import { onReject } from "./reject.handler.ts";
 import { onUndo } from "./undo.handler.ts";
@@ -19,6 +23,10 @@ export function registerInboxListeners(federation: Federation<ServiceContext>): 
     .on(Reject, onReject)
     .on(Undo, onUndo)
     .on(Update, onUpdate)
+    .on(Create, onCreate)
+    .on(Announce, onAnnounce)
+    .on(Like, onLike)
+    .on(Delete, onDelete)
     .onError((ctx, error) => {
       ctx.data.logger.error({ err: error }, "inbox handler failed");
     });

@@ -1,12 +1,25 @@
-// Undo: for now, Undo(Follow) — a remote follower withdrew.
+// Undo: Undo(Like) withdraws a like; Undo(Follow) a follow or a group membership.
 import type { Undo } from "@fedify/vocab";
 import { receiveUndoFollow } from "../../services/follow.service.ts";
-import { describe, type EcotoneInboxContext } from "./inbox.helpers.ts";
+import { isKnownLike, receiveUndoLike } from "../../services/post-inbox.service.ts";
+import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { followReference } from "./follow-reference.ts";
 
 export async function onUndo(ctx: EcotoneInboxContext, undo: Undo): Promise<void> {
   const incoming = describe(undo, "Undo");
   if (!incoming) return;
+  // Undo(Like): the like's id is enough; we never fetch it.
+  const likeUri = undo.objectId?.href;
+  if (likeUri && (await isKnownLike(ctx.data, likeUri))) {
+    const liker = await rememberSender(ctx, undo);
+    if (liker) {
+      await receiveUndoLike(ctx.data, incoming, liker, likeUri, {
+        announcedBy: null,
+        activityJson: await undo.toJsonLd({ format: "compact" }),
+      });
+    }
+    return;
+  }
   const ref = await followReference(ctx, undo);
   if (!ref) return;
   // The follower undoing must be the actor of the Follow it names.

@@ -33,7 +33,12 @@ export function toActor(
     publicKey: keys[0]?.cryptographicKey ?? null,
     assertionMethods: keys.map((k) => k.multikey),
   };
-  return row.type === "Application" ? new Application(common) : new Person(common);
+  if (row.type === "Application") return new Application(common);
+  if (row.type === "Group") {
+    // FEP-1b12: attributedTo names the moderators collection.
+    return new Group({ ...common, attribution: new URL(`${ctx.getActorUri(identifier).href}/moderators`) });
+  }
+  return new Person(common);
 }
 
 function typeName(actor: Actor): string {

@@ -15,6 +15,8 @@ import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { sendActorUpdated } from "./actor.outbox.ts";
 import { sendFollowEvent } from "./follow.outbox.ts";
+import { sendGroupEvent } from "./group.outbox.ts";
+import { sendPostEvent } from "./post.outbox.ts";
 
 const BATCH = 20;
 const LEASE_MS = 60_000;
@@ -28,6 +30,18 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
       return sendFollowEvent(ctx, event, activityId);
     case "actor.updated":
       return sendActorUpdated(ctx, event.actorId, activityId);
+    case "post.created":
+    case "post.updated":
+    case "post.deleted":
+    case "post.liked":
+    case "post.unliked":
+      return sendPostEvent(ctx, event, activityId);
+    case "group.relay":
+    case "group.invited":
+    case "group.banned":
+    case "group.unbanned":
+    case "group.role_changed":
+      return sendGroupEvent(ctx, event, activityId);
   }
 }
 

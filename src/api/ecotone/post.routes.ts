@@ -1,0 +1,83 @@
+// /api/ecotone/v1/posts: write, reply, edit, delete, like; read a post, its
+// thread and its edit history.
+import type { FastifyInstance } from "fastify";
+import { notFound, validationFailed } from "../../domain/errors.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import {
+  createPost,
+  deletePost,
+  editPost,
+  getPost,
+  getPostHistory,
+  getThread,
+  likePost,
+  unlikePost,
+} from "../../services/post.service.ts";
+import { requireCaller } from "./guard.ts";
+import { body, viewerId } from "./viewer.ts";
+
+const BASE = "/api/ecotone/v1/posts";
+type PostParams = { Params: { id: string } };
+
+function text(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw validationFailed(`"${field}" must be a string`, { field });
+  return value;
+}
+
+export function registerPostRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+  fastify.post(BASE, async (request, reply) => {
+    const caller = requireCaller(request, "write:statuses");
+    const b = body<Record<string, unknown>>(request);
+    const post = await createPost(ctx, caller.username, {
+      group: text(b.group, "group"),
+      inReplyTo: text(b.inReplyTo, "inReplyTo"),
+      content: text(b.content, "content") ?? "",
+      title: text(b.title, "title"),
+      summary: text(b.summary, "summary"),
+      sensitive: b.sensitive === true,
+      language: text(b.language, "language"),
+    });
+    return reply.code(201).send(post);
+  });
+
+  fastify.get<PostParams>(`${BASE}/:id`, async (request) => {
+    const post = await getPost(ctx, request.params.id, await viewerId(ctx, request));
+    if (!post) throw notFound(`No post ${request.params.id}`);
+    return post;
+  });
+
+  fastify.get<PostParams>(`${BASE}/:id/thread`, async (request) => ({
+    items: await getThread(ctx, request.params.id, await viewerId(ctx, request)),
+  }));
+
+  fastify.get<PostParams>(`${BASE}/:id/history`, async (request) => ({
+    items: await getPostHistory(ctx, request.params.id, await viewerId(ctx, request)),
+  }));
+
+  fastify.patch<PostParams>(`${BASE}/:id`, async (request) => {
+    const caller = requireCaller(request, "write:statuses");
+    const b = body<Record<string, unknown>>(request);
+    return editPost(ctx, caller.username, request.params.id, {
+      content: text(b.content, "content") ?? "",
+      title: text(b.title, "title"),
+      summary: text(b.summary, "summary"),
+    });
+  });
+
+  fastify.delete<PostParams>(`${BASE}/:id`, async (request, reply) => {
+    const caller = requireCaller(request, "write:statuses");
+    await deletePost(ctx, caller.username, request.params.id);
+    return reply.code(204).send();
+  });
+
+  fastify.post<PostParams>(`${BASE}/:id/like`, async (request) => {
+    const caller = requireCaller(request, "write:favourites");
+    return likePost(ctx, caller.username, request.params.id);
+  });
+
+  fastify.delete<PostParams>(`${BASE}/:id/like`, async (request) => {
+    const caller = requireCaller(request, "write:favourites");
+    return unlikePost(ctx, caller.username, request.params.id);
+  });
+}

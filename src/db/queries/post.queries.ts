@@ -1,0 +1,95 @@
+// Reads of posts with what a viewer needs beside each: author, counts, and
+// whether the viewer liked it — computed in batch, never one query per row.
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { ActorRow, Database, PostRow } from "../schema.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface PostEntry {
+  post: PostRow;
+  author: ActorRow;
+  group: ActorRow | null;
+  likeCount: number;
+  replyCount: number;
+  likedByViewer: boolean;
+  tags: string[];
+  mentions: string[];
+}
+
+async function hydrate(db: Db, posts: PostRow[], viewerId: string | null): Promise<PostEntry[]> {
+  if (posts.length === 0) return [];
+  const ids = posts.map((p) => p.id);
+  const uris = posts.map((p) => p.uri);
+  const actorIds = [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))];
+  const [actors, likeCounts, replyCounts, liked, tags, mentions] = await Promise.all([
+    db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(),
+    db.selectFrom("likes").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
+    db
+      .selectFrom("posts")
+      .select(["in_reply_to_uri", sql<number>`count(*)::int`.as("n")])
+      .where("in_reply_to_uri", "in", uris)
+      .groupBy("in_reply_to_uri")
+      .execute(),
+    viewerId
+      ? db.selectFrom("likes").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
+      : Promise.resolve([] as Array<{ post_id: string }>),
+    db.selectFrom("post_tags").select(["post_id", "tag"]).where("post_id", "in", ids).execute(),
+    db.selectFrom("post_mentions").select(["post_id", "actor_uri"]).where("post_id", "in", ids).execute(),
+  ]);
+  const actorById = new Map(actors.map((a) => [a.id, a]));
+  const likes = new Map(likeCounts.map((r) => [r.post_id, Number(r.n)]));
+  const replies = new Map(replyCounts.map((r) => [r.in_reply_to_uri!, Number(r.n)]));
+  const likedSet = new Set(liked.map((r) => r.post_id));
+  return posts.map((post) => ({
+    post,
+    author: actorById.get(post.author_id)!,
+    group: post.group_id ? (actorById.get(post.group_id) ?? null) : null,
+    likeCount: likes.get(post.id) ?? 0,
+    replyCount: replies.get(post.uri) ?? 0,
+    likedByViewer: likedSet.has(post.id),
+    tags: tags.filter((t) => t.post_id === post.id).map((t) => t.tag),
+    mentions: mentions.filter((m) => m.post_id === post.id).map((m) => m.actor_uri),
+  }));
+}
+
+export async function getPostEntry(db: Db, postId: string, viewerId: string | null): Promise<PostEntry | undefined> {
+  const post = await db.selectFrom("posts").selectAll().where("id", "=", postId).executeTakeFirst();
+  return post ? (await hydrate(db, [post], viewerId))[0] : undefined;
+}
+
+/** Top-level posts of a group, newest first. */
+export async function listGroupPosts(
+  db: Db,
+  groupId: string,
+  options: { cursor: string | null; limit: number; viewerId: string | null },
+): Promise<{ items: PostEntry[]; nextCursor: string | null }> {
+  let query = db
+    .selectFrom("posts")
+    .selectAll()
+    .where("group_id", "=", groupId)
+    .where("in_reply_to_uri", "is", null)
+    .orderBy("id", "desc")
+    .limit(options.limit + 1);
+  if (options.cursor) query = query.where("id", "<", options.cursor);
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit);
+  return {
+    items: await hydrate(db, page, options.viewerId),
+    nextCursor: rows.length > options.limit ? page.at(-1)!.id : null,
+  };
+}
+
+/** Every post of a thread, oldest first. */
+export async function listThread(db: Db, threadUri: string, viewerId: string | null): Promise<PostEntry[]> {
+  const rows = await db.selectFrom("posts").selectAll().where("thread_uri", "=", threadUri).orderBy("published_at").orderBy("id").execute();
+  return hydrate(db, rows, viewerId);
+}
+
+export async function listPostEdits(db: Db, postId: string) {
+  return db.selectFrom("post_edits").selectAll().where("post_id", "=", postId).orderBy("edited_at").execute();
+}
+
+export async function countLocalPosts(db: Db): Promise<number> {
+  const row = await db.selectFrom("posts").select(sql<number>`count(*)::int`.as("n")).where("is_local", "=", true).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

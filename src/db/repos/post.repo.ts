@@ -1,0 +1,105 @@
+// Posts, their edit history, likes, mentions, tags and tombstones.
+import type { Insertable, Kysely, Transaction } from "kysely";
+import { newId } from "../../domain/ids.ts";
+import type { Database, PostRow, PostsTable } from "../schema.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Inserts a post unless one with the same URI exists; returns the row either way. */
+export async function insertPost(db: Db, post: Insertable<PostsTable>): Promise<{ row: PostRow; created: boolean }> {
+  const inserted = await db
+    .insertInto("posts")
+    .values(post)
+    .onConflict((oc) => oc.column("uri").doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { row: inserted, created: true };
+  return { row: (await findPostByUri(db, post.uri))!, created: false };
+}
+
+export async function findPostByUri(db: Db, uri: string): Promise<PostRow | undefined> {
+  return db.selectFrom("posts").selectAll().where("uri", "=", uri).executeTakeFirst();
+}
+
+export async function findPostById(db: Db, id: string): Promise<PostRow | undefined> {
+  return db.selectFrom("posts").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function updatePostContent(
+  db: Db,
+  post: PostRow,
+  changes: { title: string | null; contentHtml: string; sourceText: string | null; summary: string | null; editedAt: Date },
+): Promise<void> {
+  // Keep the previous version in the history before overwriting it.
+  await db
+    .insertInto("post_edits")
+    .values({ id: newId(), post_id: post.id, title: post.title, content_html: post.content_html, edited_at: post.edited_at ?? post.published_at })
+    .execute();
+  await db
+    .updateTable("posts")
+    .set({
+      title: changes.title,
+      content_html: changes.contentHtml,
+      source_text: changes.sourceText,
+      summary: changes.summary,
+      edited_at: changes.editedAt,
+    })
+    .where("id", "=", post.id)
+    .execute();
+}
+
+export async function setPostLocked(db: Db, id: string, locked: boolean): Promise<void> {
+  await db.updateTable("posts").set({ locked }).where("id", "=", id).execute();
+}
+
+export async function deletePostRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom("posts").where("id", "=", id).execute();
+}
+
+export async function insertTombstone(db: Db, uri: string): Promise<void> {
+  await db.insertInto("tombstones").values({ uri }).onConflict((oc) => oc.column("uri").doNothing()).execute();
+}
+
+export async function isTombstoned(db: Db, uri: string): Promise<boolean> {
+  return (await db.selectFrom("tombstones").select("uri").where("uri", "=", uri).executeTakeFirst()) !== undefined;
+}
+
+export async function insertPostTags(db: Db, postId: string, tags: string[]): Promise<void> {
+  if (tags.length === 0) return;
+  await db
+    .insertInto("post_tags")
+    .values(tags.map((tag) => ({ post_id: postId, tag })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function insertPostMentions(db: Db, postId: string, actorUris: string[]): Promise<void> {
+  if (actorUris.length === 0) return;
+  await db
+    .insertInto("post_mentions")
+    .values(actorUris.map((actor_uri) => ({ post_id: postId, actor_uri })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function insertLike(db: Db, like: { postId: string; actorId: string; activityUri: string }): Promise<boolean> {
+  const row = await db
+    .insertInto("likes")
+    .values({ post_id: like.postId, actor_id: like.actorId, activity_uri: like.activityUri })
+    .onConflict((oc) => oc.doNothing())
+    .returning("post_id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function findLike(db: Db, postId: string, actorId: string) {
+  return db.selectFrom("likes").selectAll().where("post_id", "=", postId).where("actor_id", "=", actorId).executeTakeFirst();
+}
+
+export async function findLikeByActivityUri(db: Db, uri: string) {
+  return db.selectFrom("likes").selectAll().where("activity_uri", "=", uri).executeTakeFirst();
+}
+
+export async function deleteLike(db: Db, postId: string, actorId: string): Promise<void> {
+  await db.deleteFrom("likes").where("post_id", "=", postId).where("actor_id", "=", actorId).execute();
+}

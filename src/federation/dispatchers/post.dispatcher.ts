@@ -1,0 +1,46 @@
+// Serves posts as Note (/posts/{id}) and Article (/articles/{id}). Posts of
+// members-only groups go only to members (or their instances' actors);
+// anyone else gets 404.
+import type { Federation, RequestContext } from "@fedify/fedify";
+import { Article, Note } from "@fedify/vocab";
+import { getPostEntry } from "../../db/queries/post.queries.ts";
+import { canFetchGroupContent } from "../../services/access.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { toPostObject } from "../mappers/post.mapper.ts";
+import { requesterOf } from "./access.ts";
+
+async function load(ctx: RequestContext<ServiceContext>, id: string) {
+  const entry = await getPostEntry(ctx.data.db, id, null);
+  if (!entry || !entry.post.is_local) return null;
+  return toPostObject({
+    post: entry.post,
+    author: entry.author,
+    group: entry.group,
+    mentionUris: entry.mentions,
+    tags: entry.tags,
+    origin: new URL(ctx.origin),
+  });
+}
+
+async function authorized(ctx: RequestContext<ServiceContext>, id: string): Promise<boolean> {
+  const entry = await getPostEntry(ctx.data.db, id, null);
+  if (!entry) return true; // the dispatcher answers 404
+  if (entry.post.visibility === "public") return true;
+  if (!entry.post.group_id) return false;
+  return canFetchGroupContent(ctx.data, entry.post.group_id, await requesterOf(ctx));
+}
+
+export function registerPostDispatchers(federation: Federation<ServiceContext>): void {
+  federation
+    .setObjectDispatcher(Note, "/posts/{id}", async (ctx, { id }) => {
+      const object = await load(ctx, id);
+      return object instanceof Note ? object : null;
+    })
+    .authorize((ctx, { id }) => authorized(ctx, id));
+  federation
+    .setObjectDispatcher(Article, "/articles/{id}", async (ctx, { id }) => {
+      const object = await load(ctx, id);
+      return object instanceof Article ? object : null;
+    })
+    .authorize((ctx, { id }) => authorized(ctx, id));
+}

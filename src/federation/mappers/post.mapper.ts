@@ -1,0 +1,102 @@
+// Posts between our rows and ActivityStreams. `toPostObject` builds the Note
+// or Article we serve and send; `fromPostObject` reads one from any server
+// (Mastodon Note, Lemmy Page, Friendica, …) into what the services store.
+import { Article, Hashtag, Mention, Note, Page, PUBLIC_COLLECTION, Source, type Object as APObject } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
+import type { ActorRow, PostRow } from "../../db/schema.ts";
+import type { IncomingPost } from "../../services/post-inbox.service.ts";
+
+export interface PostContext {
+  post: PostRow;
+  author: ActorRow;
+  group: ActorRow | null;
+  mentionUris: string[];
+  tags: string[];
+  origin: URL;
+}
+
+/** Who a post is addressed to. Members-only posts never include Public. */
+export function addressing(post: PostRow, author: ActorRow, group: ActorRow | null): { to: URL[]; cc: URL[] } {
+  if (group) {
+    const followers = new URL(group.followers_url ?? `${group.uri}/followers`);
+    return post.visibility === "public"
+      ? { to: [PUBLIC_COLLECTION, new URL(group.uri)], cc: [followers] }
+      : { to: [new URL(group.uri)], cc: [followers] };
+  }
+  return { to: [PUBLIC_COLLECTION], cc: [new URL(author.followers_url ?? `${author.uri}/followers`)] };
+}
+
+export function toPostObject(c: PostContext): Note | Article {
+  const { post, author, group } = c;
+  const { to, cc } = addressing(post, author, group);
+  const values = {
+    id: new URL(post.uri),
+    attribution: new URL(author.uri),
+    content: post.content_html,
+    ...(post.source_text ? { source: new Source({ content: post.source_text, mediaType: "text/plain" }) } : {}),
+    summary: post.summary,
+    sensitive: post.sensitive,
+    url: new URL(post.url ?? post.uri),
+    published: Temporal.Instant.fromEpochMilliseconds(post.published_at.getTime()),
+    updated: post.edited_at ? Temporal.Instant.fromEpochMilliseconds(post.edited_at.getTime()) : null,
+    replyTarget: post.in_reply_to_uri ? new URL(post.in_reply_to_uri) : null,
+    // The thread: replies keep pointing at the one original thread.
+    contexts: [new URL(post.thread_uri)],
+    audience: group ? new URL(group.uri) : null,
+    tos: to,
+    ccs: cc,
+    tags: [
+      ...c.mentionUris.map((uri) => new Mention({ href: new URL(uri) })),
+      ...c.tags.map(
+        (tag) => new Hashtag({ href: new URL(`/tags/${encodeURIComponent(tag)}`, c.origin), name: `#${tag}` }),
+      ),
+    ],
+  };
+  return post.type === "Article" ? new Article({ ...values, name: post.title }) : new Note(values);
+}
+
+export function isPostObject(object: unknown): object is Note | Article | Page {
+  return object instanceof Note || object instanceof Article || object instanceof Page;
+}
+
+function text(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return String(value);
+}
+
+export async function fromPostObject(object: Note | Article | Page): Promise<IncomingPost | null> {
+  if (!object.id || !object.attributionId) return null;
+  const to = object.toIds.map((u) => u.href);
+  const cc = object.ccIds.map((u) => u.href);
+  const audience = object.audienceIds.map((u) => u.href);
+  const mentions: string[] = [];
+  const tags: string[] = [];
+  for await (const tag of object.getTags({ suppressError: true })) {
+    if (tag instanceof Mention && tag.href) mentions.push(tag.href.href);
+    if (tag instanceof Hashtag && tag.name) tags.push(String(tag.name).replace(/^#/, "").toLowerCase());
+  }
+  const source = object.source;
+  const url = object.url instanceof URL ? object.url.href : (object.url?.href?.href ?? null);
+  return {
+    uri: object.id.href,
+    type: object instanceof Article ? "Article" : object instanceof Page ? "Page" : "Note",
+    authorUri: object.attributionId.href,
+    title: object instanceof Note ? null : text(object.name),
+    contentHtml: text(object.content) ?? "",
+    sourceText: source?.content ? String(source.content) : null,
+    summary: text(object.summary),
+    sensitive: object.sensitive ?? false,
+    language: null,
+    url,
+    inReplyToUri: object.replyTargetId?.href ?? null,
+    // FEP-1b12: `audience` names the group; older peers put it in to/cc.
+    groupUris: [...audience, ...to, ...cc].filter((u) => u !== PUBLIC_COLLECTION.href),
+    isPublic: [...to, ...cc].some((u) => u === PUBLIC_COLLECTION.href || u === "as:Public" || u === "Public"),
+    publishedAt: object.published ? new Date(object.published.epochMilliseconds) : new Date(),
+    updatedAt: object.updated ? new Date(object.updated.epochMilliseconds) : null,
+    mentionUris: mentions,
+    tags,
+  };
+}
+
+export type { APObject };

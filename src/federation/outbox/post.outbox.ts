@@ -1,0 +1,120 @@
+// Outbox events about posts and likes, turned into activities.
+//
+// Routing (FEP-1b12): a post in one of our groups goes out as the group's
+// Announce of the author's activity, to every member instance once (shared
+// inboxes); a post in a remote group goes to that group's inbox, and the
+// group relays it; a post outside groups goes to the author's followers.
+import type { Context } from "@fedify/fedify";
+import { Announce, Create, Delete, Like, PUBLIC_COLLECTION, Tombstone, Undo, Update, type Activity } from "@fedify/vocab";
+import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
+import { getPostEntry } from "../../db/queries/post.queries.ts";
+import type { ActorRow } from "../../db/schema.ts";
+import type { OutboxEvent } from "../../domain/outbox-events.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { toRecipient } from "../mappers/actor.mapper.ts";
+import { addressing, toPostObject } from "../mappers/post.mapper.ts";
+
+type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
+
+async function deliver(
+  ctx: Context<ServiceContext>,
+  actor: ActorRow,
+  group: ActorRow | null,
+  activity: Activity,
+  extraRecipients: ActorRow[],
+  announceId: URL,
+  orderingKey: string,
+): Promise<void> {
+  const origin = [new URL(ctx.origin)];
+  if (group?.is_local) {
+    const isPublic = activity.toIds.concat(activity.ccIds).some((u) => u.href === PUBLIC_COLLECTION.href);
+    const announce = new Announce({
+      id: announceId,
+      actor: new URL(group.uri),
+      object: activity,
+      tos: [new URL(group.followers_url ?? `${group.uri}/followers`)],
+      ccs: isPublic ? [PUBLIC_COLLECTION] : [],
+    });
+    await ctx.sendActivity({ identifier: group.username }, "followers", announce, {
+      preferSharedInbox: true,
+      excludeBaseUris: origin,
+      orderingKey,
+    });
+  } else if (group) {
+    await ctx.sendActivity({ identifier: actor.username }, toRecipient(group), activity, { orderingKey });
+  } else if (actor.is_local) {
+    await ctx.sendActivity({ identifier: actor.username }, "followers", activity, {
+      preferSharedInbox: true,
+      excludeBaseUris: origin,
+      orderingKey,
+    });
+  }
+  const others = extraRecipients.filter((r) => !r.is_local && r.id !== group?.id);
+  if (others.length > 0) {
+    await ctx.sendActivity({ identifier: actor.username }, others.map(toRecipient), activity, { orderingKey });
+  }
+}
+
+export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEvent, activityId: URL): Promise<void> {
+  const db = ctx.data.db;
+  switch (event.type) {
+    case "post.created":
+    case "post.updated": {
+      const entry = await getPostEntry(db, event.postId, null);
+      if (!entry || !entry.author.is_local) return;
+      const object = toPostObject({
+        post: entry.post,
+        author: entry.author,
+        group: entry.group,
+        mentionUris: entry.mentions,
+        tags: entry.tags,
+        origin: new URL(ctx.origin),
+      });
+      const { to, cc } = addressing(entry.post, entry.author, entry.group);
+      const Wrapper = event.type === "post.created" ? Create : Update;
+      const activity = new Wrapper({
+        id: event.type === "post.created" ? new URL(`${entry.post.uri}#create`) : activityId,
+        actor: new URL(entry.author.uri),
+        object,
+        tos: to,
+        ccs: cc,
+      });
+      const mentioned: ActorRow[] = [];
+      for (const uri of entry.mentions) {
+        const row = await findActorByUri(db, uri);
+        if (row) mentioned.push(row);
+      }
+      await deliver(ctx, entry.author, entry.group, activity, mentioned, new URL(`${activityId.href}#announce`), entry.post.uri);
+      return;
+    }
+    case "post.deleted": {
+      const author = await findActorById(db, event.authorId);
+      const group = event.groupId ? ((await findActorById(db, event.groupId)) ?? null) : null;
+      if (!author?.is_local) return;
+      const activity = new Delete({
+        id: activityId,
+        actor: new URL(author.uri),
+        object: new Tombstone({ id: new URL(event.postUri) }),
+        tos: group ? [new URL(group.uri)] : [PUBLIC_COLLECTION],
+        ccs: group ? [new URL(group.followers_url ?? `${group.uri}/followers`)] : [],
+      });
+      await deliver(ctx, author, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri);
+      return;
+    }
+    case "post.liked":
+    case "post.unliked": {
+      const entry = await getPostEntry(db, event.postId, null);
+      const liker = await findActorById(db, event.actorId);
+      if (!entry || !liker?.is_local) return;
+      const like = new Like({ id: new URL(event.likeUri), actor: new URL(liker.uri), object: new URL(entry.post.uri) });
+      const activity =
+        event.type === "post.liked"
+          ? like
+          : new Undo({ id: activityId, actor: new URL(liker.uri), object: like });
+      // The author hears of it too, when the group will not tell them.
+      const extra = entry.group?.is_local ? [] : [entry.author];
+      await deliver(ctx, liker, entry.group, activity, extra, new URL(`${activityId.href}#announce`), entry.post.uri);
+      return;
+    }
+  }
+}

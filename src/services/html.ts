@@ -1,0 +1,87 @@
+// HTML in and out. Incoming HTML is cut down to an allowlist with
+// sanitize-html (scripts, event handlers, styles and javascript:/data: links
+// never survive); local posts are written as plain text and rendered here.
+import sanitize from "sanitize-html";
+
+const ALLOWED: sanitize.IOptions = {
+  allowedTags: [
+    "p", "br", "a", "span", "strong", "b", "em", "i", "u", "s", "del", "blockquote",
+    "code", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "hr",
+  ],
+  allowedAttributes: {
+    a: ["href", "rel", "class", "title"],
+    span: ["class"],
+    ol: ["start", "reversed"],
+    li: ["value"],
+  },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowedSchemesAppliedToAttributes: ["href"],
+  allowProtocolRelative: false,
+  // Only the classes Mastodon and Lemmy use for mentions and hashtags.
+  allowedClasses: { a: ["mention", "hashtag", "u-url", "h-card"], span: ["h-card", "invisible", "ellipsis"] },
+  transformTags: {
+    a: sanitize.simpleTransform("a", { rel: "nofollow noopener noreferrer" }),
+  },
+  disallowedTagsMode: "discard",
+};
+
+export function sanitizeHtml(html: string): string {
+  return sanitize(html, ALLOWED).trim();
+}
+
+/** Plain text (titles, names) with every tag removed. */
+export function stripHtml(text: string): string {
+  return sanitize(text, { allowedTags: [], allowedAttributes: {} }).trim();
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+export interface MentionLink {
+  handle: string; // @user@host as written
+  uri: string;
+  url: string;
+}
+
+const TOKEN = /(https?:\/\/[^\s<]+[^\s<.,;:!?)\]'"])|(@[a-zA-Z0-9_.-]+@[a-zA-Z0-9.-]+(?::\d+)?)|(#[\p{L}\p{N}_]+)/gu;
+
+/** Renders a local post's plain text as HTML: paragraphs, links, mentions, hashtags. */
+export function renderText(text: string, origin: URL, mentions: MentionLink[]): string {
+  const byHandle = new Map(mentions.map((m) => [m.handle.toLowerCase(), m]));
+  const paragraphs = text.trim().split(/\n{2,}/);
+  return paragraphs
+    .map((paragraph) => {
+      let html = "";
+      let last = 0;
+      for (const match of paragraph.matchAll(TOKEN)) {
+        html += escape(paragraph.slice(last, match.index));
+        const [whole, url, mention, tag] = match;
+        if (url) {
+          html += `<a href="${escape(url)}" rel="nofollow noopener noreferrer">${escape(url)}</a>`;
+        } else if (mention) {
+          const known = byHandle.get(mention.toLowerCase());
+          html += known
+            ? `<span class="h-card"><a href="${escape(known.url)}" class="u-url mention">@${escape(mention.split("@")[1]!)}</a></span>`
+            : escape(mention);
+        } else if (tag) {
+          const name = tag.slice(1);
+          html += `<a href="${escape(new URL(`/tags/${encodeURIComponent(name.toLowerCase())}`, origin).href)}" class="mention hashtag" rel="tag">#${escape(name)}</a>`;
+        } else {
+          html += escape(whole);
+        }
+        last = match.index + whole.length;
+      }
+      html += escape(paragraph.slice(last));
+      return `<p>${html.replace(/\n/g, "<br>")}</p>`;
+    })
+    .join("");
+}
+
+export function extractMentionHandles(text: string): string[] {
+  return [...new Set([...text.matchAll(/@[a-zA-Z0-9_.-]+@[a-zA-Z0-9.-]+(?::\d+)?/g)].map((m) => m[0]))];
+}
+
+export function extractHashtags(text: string): string[] {
+  return [...new Set([...text.matchAll(/#([\p{L}\p{N}_]+)/gu)].map((m) => m[1]!.toLowerCase()))];
+}

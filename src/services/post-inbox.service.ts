@@ -1,0 +1,234 @@
+// Posts, edits, deletions and likes that arrive from other instances. When
+// the group is ours, we are its home: the author must be a member (and not
+// banned), and accepted activities are relayed to every member instance.
+import { findActorByUri } from "../db/repos/remote-actor.repo.ts";
+import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
+import {
+  deleteLike,
+  deletePostRow,
+  findLikeByActivityUri,
+  findPostById,
+  findPostByUri,
+  insertLike,
+  insertPost,
+  insertPostMentions,
+  insertPostTags,
+  insertTombstone,
+  isTombstoned,
+  updatePostContent,
+} from "../db/repos/post.repo.ts";
+import { findGroupByActorId } from "../db/queries/group.queries.ts";
+import type { ActorRow } from "../db/schema.ts";
+import { forbidden } from "../domain/errors.ts";
+import { assertCanPost } from "../domain/group.rules.ts";
+import { newId } from "../domain/ids.ts";
+import type { ServiceContext } from "./context.ts";
+import { membershipOf } from "./group.service.ts";
+import { ensureGroupRow } from "./group-cache.ts";
+import { sanitizeHtml, stripHtml } from "./html.ts";
+import { applyOnce, type IncomingActivity } from "./incoming.ts";
+
+export interface IncomingPost {
+  uri: string;
+  type: string;
+  authorUri: string;
+  title: string | null;
+  contentHtml: string;
+  sourceText: string | null;
+  summary: string | null;
+  sensitive: boolean;
+  language: string | null;
+  url: string | null;
+  inReplyToUri: string | null;
+  /** The group the post is addressed to (FEP-1b12 `audience`, or a group in to/cc). */
+  groupUris: string[];
+  isPublic: boolean;
+  publishedAt: Date;
+  updatedAt: Date | null;
+  mentionUris: string[];
+  tags: string[];
+}
+
+export interface Relay {
+  /** The group that announced (vouched for) the activity, when relayed. */
+  announcedBy: ActorRow | null;
+  /** The activity as received, to relay when the group is ours. */
+  activityJson: unknown;
+}
+
+export type ReceiveOutcome = "stored" | "duplicate" | "ignored";
+
+async function findGroupFor(ctx: ServiceContext, post: IncomingPost, parentGroupId: string | null, relay: Relay) {
+  if (relay.announcedBy) {
+    if (relay.announcedBy.type !== "Group") return null;
+    await ensureGroupRow(ctx.db, relay.announcedBy);
+    return relay.announcedBy;
+  }
+  for (const uri of post.groupUris) {
+    const actor = await findActorByUri(ctx.db, uri);
+    if (actor?.type === "Group") return actor;
+  }
+  return parentGroupId ? findGroupActorById(ctx, parentGroupId) : null;
+}
+
+async function findGroupActorById(ctx: ServiceContext, id: string): Promise<ActorRow | null> {
+  return (await findGroupByActorId(ctx.db, id))?.actor ?? null;
+}
+
+/** Create(Note|Article|Page) from its author, or relayed by a group. */
+export async function receivePost(
+  ctx: ServiceContext,
+  activity: IncomingActivity,
+  author: ActorRow,
+  post: IncomingPost,
+  relay: Relay,
+): Promise<ReceiveOutcome> {
+  if (post.authorUri !== author.uri) return "ignored";
+  if (await isTombstoned(ctx.db, post.uri)) return "ignored";
+  const parent = post.inReplyToUri ? await findPostByUri(ctx.db, post.inReplyToUri) : undefined;
+  const group = await findGroupFor(ctx, post, parent?.group_id ?? null, relay);
+  const ourGroup = group?.is_local ? group : null;
+  if (ourGroup) {
+    // We are the group's home: only members may post, and not in locked threads.
+    assertCanPost(await membershipOf(ctx, ourGroup.id, author.id), { threadLocked: parent?.locked ?? false });
+  }
+  const result = await applyOnce(ctx, activity, async (trx) => {
+    const id = newId();
+    const { created } = await insertPost(trx, {
+      id,
+      uri: post.uri,
+      author_id: author.id,
+      group_id: group?.id ?? null,
+      in_reply_to_uri: post.inReplyToUri,
+      thread_uri: parent?.thread_uri ?? post.inReplyToUri ?? post.uri,
+      type: post.type,
+      title: post.title ? stripHtml(post.title) : null,
+      content_html: sanitizeHtml(post.contentHtml),
+      source_text: post.sourceText,
+      summary: post.summary ? stripHtml(post.summary) : null,
+      sensitive: post.sensitive,
+      language: post.language,
+      url: post.url,
+      visibility: post.isPublic ? "public" : "members_only",
+      is_local: false,
+      published_at: post.publishedAt,
+      raw: null,
+    });
+    if (!created) return "duplicate" as const;
+    await insertPostTags(trx, id, post.tags);
+    await insertPostMentions(trx, id, post.mentionUris);
+    if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
+    return "stored" as const;
+  });
+  if (ourGroup) ctx.onOutboxEvent?.();
+  return result.applied ? result.value : "duplicate";
+}
+
+/** Update of a post: only its author; the old version goes to the history. */
+export async function receivePostUpdate(
+  ctx: ServiceContext,
+  activity: IncomingActivity,
+  author: ActorRow,
+  post: IncomingPost,
+  relay: Relay,
+): Promise<ReceiveOutcome> {
+  const existing = await findPostByUri(ctx.db, post.uri);
+  if (!existing) return "ignored";
+  if (existing.author_id !== author.id) throw forbidden("Only the author can update a post");
+  const ourGroup = existing.group_id ? await findGroupActorById(ctx, existing.group_id) : null;
+  const result = await applyOnce(ctx, activity, async (trx) => {
+    await updatePostContent(trx, existing, {
+      title: post.title ? stripHtml(post.title) : existing.title,
+      contentHtml: sanitizeHtml(post.contentHtml),
+      sourceText: post.sourceText,
+      summary: post.summary ? stripHtml(post.summary) : null,
+      editedAt: post.updatedAt ?? new Date(),
+    });
+    if (ourGroup?.is_local) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
+    return "stored" as const;
+  });
+  if (ourGroup?.is_local) ctx.onOutboxEvent?.();
+  return result.applied ? result.value : "duplicate";
+}
+
+/**
+ * Delete of a post by its author, or by the group it lives in. A Delete for
+ * a post we have not seen yet leaves a tombstone, so a late Create loses.
+ */
+export async function receivePostDelete(
+  ctx: ServiceContext,
+  activity: IncomingActivity,
+  deleter: ActorRow,
+  objectUri: string,
+  relay: Relay,
+): Promise<ReceiveOutcome> {
+  const existing = await findPostByUri(ctx.db, objectUri);
+  if (!existing) {
+    // Only the object's own server may pre-empt it.
+    if (new URL(objectUri).origin !== new URL(deleter.uri).origin) return "ignored";
+    await applyOnce(ctx, activity, (trx) => insertTombstone(trx, objectUri));
+    return "stored";
+  }
+  const byAuthor = existing.author_id === deleter.id;
+  const byGroup = existing.group_id !== null && existing.group_id === deleter.id;
+  if (!byAuthor && !byGroup) throw forbidden("Only the author or its group can delete a post");
+  const ourGroup = existing.group_id ? await findGroupActorById(ctx, existing.group_id) : null;
+  const result = await applyOnce(ctx, activity, async (trx) => {
+    await deletePostRow(trx, existing.id);
+    await insertTombstone(trx, existing.uri);
+    if (ourGroup?.is_local && byAuthor) {
+      await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
+    }
+    return "stored" as const;
+  });
+  if (ourGroup?.is_local) ctx.onOutboxEvent?.();
+  return result.applied ? result.value : "duplicate";
+}
+
+export async function receiveLike(
+  ctx: ServiceContext,
+  activity: IncomingActivity,
+  liker: ActorRow,
+  objectUri: string,
+  relay: Relay,
+): Promise<ReceiveOutcome> {
+  const post = await findPostByUri(ctx.db, objectUri);
+  if (!post) return "ignored";
+  const ourGroup = post.group_id ? await findGroupActorById(ctx, post.group_id) : null;
+  if (ourGroup?.is_local && post.visibility === "members_only") {
+    assertCanPost(await membershipOf(ctx, ourGroup.id, liker.id));
+  }
+  const result = await applyOnce(ctx, activity, async (trx) => {
+    const created = await insertLike(trx, { postId: post.id, actorId: liker.id, activityUri: activity.uri });
+    if (created && ourGroup?.is_local) {
+      await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
+    }
+    return created ? ("stored" as const) : ("duplicate" as const);
+  });
+  if (ourGroup?.is_local) ctx.onOutboxEvent?.();
+  return result.applied ? result.value : "duplicate";
+}
+
+export async function receiveUndoLike(
+  ctx: ServiceContext,
+  activity: IncomingActivity,
+  liker: ActorRow,
+  likeUri: string,
+  relay: Relay,
+): Promise<ReceiveOutcome> {
+  const like = await findLikeByActivityUri(ctx.db, likeUri);
+  if (!like || like.actor_id !== liker.id) return "ignored";
+  const post = await findPostById(ctx.db, like.post_id);
+  const ourGroup = post?.group_id ? await findGroupActorById(ctx, post.group_id) : null;
+  const result = await applyOnce(ctx, activity, async (trx) => {
+    await deleteLike(trx, like.post_id, liker.id);
+    if (ourGroup?.is_local) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
+    return "stored" as const;
+  });
+  if (ourGroup?.is_local) ctx.onOutboxEvent?.();
+  return result.applied ? result.value : "duplicate";
+}
+
+export async function isKnownLike(ctx: ServiceContext, likeUri: string): Promise<boolean> {
+  return (await findLikeByActivityUri(ctx.db, likeUri)) !== undefined;
+}

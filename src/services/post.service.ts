@@ -1,0 +1,292 @@
+// Posts in groups (and on a member's own profile): write, reply, edit,
+// delete, like. The API and the inbox share these functions and their rules.
+import type { Transaction } from "kysely";
+import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
+import {
+  deleteLike,
+  deletePostRow,
+  findLike,
+  findPostById,
+  findPostByUri,
+  insertLike,
+  insertPost,
+  insertPostMentions,
+  insertPostTags,
+  insertTombstone,
+  isTombstoned,
+  updatePostContent,
+} from "../db/repos/post.repo.ts";
+import { findGroupByActorId } from "../db/queries/group.queries.ts";
+import { getPostEntry, listGroupPosts, listPostEdits, listThread, type PostEntry } from "../db/queries/post.queries.ts";
+import type { ActorRow, Database, PostRow } from "../db/schema.ts";
+import { notFound, validationFailed } from "../domain/errors.ts";
+import { assertCanPost, canReadContent, isModerator } from "../domain/group.rules.ts";
+import { newId } from "../domain/ids.ts";
+import { assertCanDelete, assertCanEdit, checkPostText } from "../domain/post.rules.ts";
+import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
+import type { ServiceContext } from "./context.ts";
+import { findGroup, membershipOf } from "./group.service.ts";
+import { extractHashtags, extractMentionHandles, renderText, type MentionLink } from "./html.ts";
+
+export interface PostView {
+  id: string;
+  uri: string;
+  url: string | null;
+  type: string;
+  title: string | null;
+  contentHtml: string;
+  sourceText: string | null;
+  summary: string | null;
+  sensitive: boolean;
+  language: string | null;
+  visibility: "public" | "members_only";
+  author: ActorView;
+  group: ActorView | null;
+  inReplyToUri: string | null;
+  threadUri: string;
+  locked: boolean;
+  publishedAt: string;
+  editedAt: string | null;
+  likeCount: number;
+  replyCount: number;
+  likedByMe: boolean;
+  tags: string[];
+  mentions: string[];
+}
+
+export function toPostView(entry: PostEntry): PostView {
+  const { post } = entry;
+  return {
+    id: post.id,
+    uri: post.uri,
+    url: post.url,
+    type: post.type,
+    title: post.title,
+    contentHtml: post.content_html,
+    sourceText: post.source_text,
+    summary: post.summary,
+    sensitive: post.sensitive,
+    language: post.language,
+    visibility: post.visibility,
+    author: toActorView(entry.author),
+    group: entry.group ? toActorView(entry.group) : null,
+    inReplyToUri: post.in_reply_to_uri,
+    threadUri: post.thread_uri,
+    locked: post.locked,
+    publishedAt: post.published_at.toISOString(),
+    editedAt: post.edited_at?.toISOString() ?? null,
+    likeCount: entry.likeCount,
+    replyCount: entry.replyCount,
+    likedByMe: entry.likedByViewer,
+    tags: entry.tags,
+    mentions: entry.mentions,
+  };
+}
+
+async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  const result = await ctx.db.transaction().execute(work);
+  ctx.onOutboxEvent?.();
+  return result;
+}
+
+/** May this viewer read this post? Members-only posts need group membership. */
+export async function canViewPost(ctx: ServiceContext, post: PostRow, viewerId: string | null): Promise<boolean> {
+  if (post.visibility === "public") return true;
+  if (!post.group_id) return viewerId === post.author_id;
+  const group = await findGroupByActorId(ctx.db, post.group_id);
+  if (!group) return false;
+  return canReadContent(group.group.visibility === "public" ? "members_only" : group.group.visibility, await membershipOf(ctx, post.group_id, viewerId));
+}
+
+async function resolveMentions(ctx: ServiceContext, text: string): Promise<Array<MentionLink & { actor: ActorRow }>> {
+  const found: Array<MentionLink & { actor: ActorRow }> = [];
+  for (const handle of extractMentionHandles(text).slice(0, 20)) {
+    try {
+      const actor = await resolveActor(ctx, handle);
+      found.push({ handle, uri: actor.uri, url: actor.url ?? actor.uri, actor });
+    } catch {
+      // An unknown handle stays plain text.
+    }
+  }
+  return found;
+}
+
+export interface NewPostInput {
+  group?: string | undefined;
+  inReplyTo?: string | undefined;
+  content: string;
+  title?: string | undefined;
+  summary?: string | undefined;
+  sensitive?: boolean | undefined;
+  language?: string | undefined;
+}
+
+/** A local user writes a post in a group, or a reply anywhere they may read. */
+export async function createPost(ctx: ServiceContext, username: string, input: NewPostInput): Promise<PostView> {
+  const author = await requireLocalUserActor(ctx, username);
+  checkPostText(input.content, input.title);
+
+  let groupId: string | null = null;
+  let parent: PostRow | undefined;
+  if (input.inReplyTo) {
+    parent = /^\d{19}$/.test(input.inReplyTo)
+      ? await findPostById(ctx.db, input.inReplyTo)
+      : await findPostByUri(ctx.db, input.inReplyTo);
+    if (!parent || !(await canViewPost(ctx, parent, author.id))) throw notFound("The post you reply to does not exist");
+    groupId = parent.group_id;
+  } else if (input.group) {
+    groupId = (await findGroup(ctx, input.group, author.id)).actor.id;
+  }
+
+  let visibility: "public" | "members_only" = "public";
+  if (groupId) {
+    const group = (await findGroupByActorId(ctx.db, groupId))!;
+    const membership = await membershipOf(ctx, groupId, author.id);
+    assertCanPost(membership, { threadLocked: parent?.locked ?? false });
+    // A remote group's visibility is not ours to know: never address its
+    // posts to Public (its home instance relays them as it sees fit).
+    visibility = group.actor.is_local && group.group.visibility === "public" ? "public" : "members_only";
+  }
+  if (parent?.visibility === "members_only") visibility = "members_only";
+
+  const mentions = await resolveMentions(ctx, input.content);
+  const id = newId();
+  const title = input.title?.trim() || null;
+  const uri = new URL(`/${title ? "articles" : "posts"}/${id}`, ctx.origin).href;
+  await commit(ctx, async (trx) => {
+    await insertPost(trx, {
+      id,
+      uri,
+      author_id: author.id,
+      group_id: groupId,
+      in_reply_to_uri: parent?.uri ?? null,
+      thread_uri: parent?.thread_uri ?? uri,
+      type: title ? "Article" : "Note",
+      title,
+      content_html: renderText(input.content, ctx.origin, mentions),
+      source_text: input.content,
+      summary: input.summary?.trim() || null,
+      sensitive: input.sensitive ?? false,
+      language: input.language ?? null,
+      url: uri,
+      visibility,
+      is_local: true,
+      published_at: new Date(),
+      raw: null,
+    });
+    await insertPostTags(trx, id, extractHashtags(input.content));
+    await insertPostMentions(trx, id, mentions.map((m) => m.uri));
+    await recordOutboxEvent(trx, { type: "post.created", postId: id });
+  });
+  return (await getPost(ctx, id, author.id))!;
+}
+
+async function requireVisiblePost(ctx: ServiceContext, postId: string, viewerId: string | null): Promise<PostRow> {
+  const post = await findPostById(ctx.db, postId);
+  if (!post || !(await canViewPost(ctx, post, viewerId))) throw notFound(`No post ${postId}`);
+  return post;
+}
+
+export async function getPost(ctx: ServiceContext, postId: string, viewerId: string | null): Promise<PostView | null> {
+  const post = await findPostById(ctx.db, postId);
+  if (!post || !(await canViewPost(ctx, post, viewerId))) return null;
+  const entry = await getPostEntry(ctx.db, postId, viewerId);
+  return entry ? toPostView(entry) : null;
+}
+
+export async function editPost(
+  ctx: ServiceContext,
+  username: string,
+  postId: string,
+  input: { content: string; title?: string | undefined; summary?: string | undefined },
+): Promise<PostView> {
+  const user = await requireLocalUserActor(ctx, username);
+  const post = await requireVisiblePost(ctx, postId, user.id);
+  assertCanEdit(post.author_id === user.id);
+  checkPostText(input.content, input.title);
+  const mentions = await resolveMentions(ctx, input.content);
+  await commit(ctx, async (trx) => {
+    await updatePostContent(trx, post, {
+      title: input.title?.trim() || post.title,
+      contentHtml: renderText(input.content, ctx.origin, mentions),
+      sourceText: input.content,
+      summary: input.summary?.trim() ?? post.summary,
+      editedAt: new Date(),
+    });
+    await recordOutboxEvent(trx, { type: "post.updated", postId: post.id });
+  });
+  return (await getPost(ctx, post.id, user.id))!;
+}
+
+export async function deletePost(ctx: ServiceContext, username: string, postId: string): Promise<void> {
+  const user = await requireLocalUserActor(ctx, username);
+  const post = await requireVisiblePost(ctx, postId, user.id);
+  const moderator = post.group_id ? isModerator(await membershipOf(ctx, post.group_id, user.id)) : false;
+  assertCanDelete(post.author_id === user.id, moderator);
+  if (post.author_id !== user.id && !post.is_local) {
+    throw validationFailed("Removing another instance's post from a group is not supported yet");
+  }
+  await commit(ctx, async (trx) => {
+    await deletePostRow(trx, post.id);
+    await insertTombstone(trx, post.uri);
+    await recordOutboxEvent(trx, {
+      type: "post.deleted",
+      postUri: post.uri,
+      authorId: post.author_id,
+      groupId: post.group_id,
+      visibility: post.visibility,
+    });
+  });
+}
+
+export async function likePost(ctx: ServiceContext, username: string, postId: string): Promise<PostView> {
+  const user = await requireLocalUserActor(ctx, username);
+  const post = await requireVisiblePost(ctx, postId, user.id);
+  const likeUri = new URL(`/likes/${newId()}`, ctx.origin).href;
+  await commit(ctx, async (trx) => {
+    const created = await insertLike(trx, { postId: post.id, actorId: user.id, activityUri: likeUri });
+    if (created) await recordOutboxEvent(trx, { type: "post.liked", postId: post.id, actorId: user.id, likeUri });
+  });
+  return (await getPost(ctx, post.id, user.id))!;
+}
+
+export async function unlikePost(ctx: ServiceContext, username: string, postId: string): Promise<PostView> {
+  const user = await requireLocalUserActor(ctx, username);
+  const post = await requireVisiblePost(ctx, postId, user.id);
+  await commit(ctx, async (trx) => {
+    const like = await findLike(trx, post.id, user.id);
+    if (!like) return;
+    await deleteLike(trx, post.id, user.id);
+    await recordOutboxEvent(trx, { type: "post.unliked", postId: post.id, actorId: user.id, likeUri: like.activity_uri });
+  });
+  return (await getPost(ctx, post.id, user.id))!;
+}
+
+export async function groupTimeline(ctx: ServiceContext, ref: string, viewerId: string | null, cursor: string | null, limit = 20) {
+  const group = await findGroup(ctx, ref, viewerId);
+  const membership = await membershipOf(ctx, group.actor.id, viewerId);
+  const visibility = group.actor.is_local ? group.group.visibility : "members_only";
+  if (!canReadContent(visibility, membership) && !(group.actor.is_local && group.group.visibility === "public")) {
+    throw notFound(`No group ${ref}`);
+  }
+  const page = await listGroupPosts(ctx.db, group.actor.id, { cursor, limit, viewerId });
+  const visible: PostView[] = [];
+  for (const entry of page.items) if (await canViewPost(ctx, entry.post, viewerId)) visible.push(toPostView(entry));
+  return { items: visible, nextCursor: page.nextCursor };
+}
+
+export async function getThread(ctx: ServiceContext, postId: string, viewerId: string | null): Promise<PostView[]> {
+  const post = await requireVisiblePost(ctx, postId, viewerId);
+  const entries = await listThread(ctx.db, post.thread_uri, viewerId);
+  const visible: PostView[] = [];
+  for (const entry of entries) if (await canViewPost(ctx, entry.post, viewerId)) visible.push(toPostView(entry));
+  return visible;
+}
+
+export async function getPostHistory(ctx: ServiceContext, postId: string, viewerId: string | null) {
+  const post = await requireVisiblePost(ctx, postId, viewerId);
+  const edits = await listPostEdits(ctx.db, post.id);
+  return edits.map((e) => ({ title: e.title, contentHtml: e.content_html, editedAt: e.edited_at.toISOString() }));
+}
+
+export { isTombstoned };
