@@ -25,6 +25,7 @@ import { registerFederationAdapter } from "./http/federation.adapter.ts";
 import { registerPages } from "./http/pages.ts";
 import { registerWellKnown } from "./http/well-known.ts";
 import type { ServiceContext } from "./services/context.ts";
+import { peerAllowed } from "./services/federation-policy.service.ts";
 import { bootstrapAdmin, ensureInstanceActor } from "./services/user.service.ts";
 
 export interface EcotoneApp {
@@ -35,6 +36,8 @@ export interface EcotoneApp {
   readonly federation: EcotoneFederation;
   readonly outbox: OutboxProcessor;
   readonly logger: Logger;
+  /** Counters for operations and tests. */
+  readonly stats: { inboxPosts: number };
   /** The first admin's credentials, when this start created them. */
   readonly bootstrap: { username: string; password: string } | null;
   /** Listens on config.host:config.port and starts the workers. */
@@ -50,6 +53,8 @@ export interface CreateAppOptions {
   logger?: Logger;
   /** An already-open database (tests); otherwise opened from the config. */
   database?: DatabaseHandle;
+  /** Leave the database open on close (a test restarting an instance). */
+  keepDatabaseOpen?: boolean;
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<EcotoneApp> {
@@ -82,11 +87,13 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     kv: new PostgresKvStore(database),
     queues: { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") },
     allowPrivateAddresses: config.allowPrivateAddresses,
+    retryInitialDelayMs: config.retryInitialDelayMs,
   });
   ctx.remote = createRemoteDirectory(federation, ctx, { allowPrivateAddresses: config.allowPrivateAddresses });
   const outbox = new OutboxProcessor(federation, ctx);
   ctx.onOutboxEvent = () => outbox.wake();
 
+  const stats = { inboxPosts: 0 };
   const fastify = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
@@ -102,6 +109,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     origin: config.origin,
     bodyLimit: config.inboxBodyLimit,
     isInboxPath: (path) => INBOX_PATH.test(path),
+    isPeerAllowed: (host) => peerAllowed(ctx, host),
+    onInboxPost: () => {
+      stats.inboxPosts += 1;
+    },
   });
   registerAuth(fastify, ctx);
   registerWellKnown(fastify, ctx);
@@ -123,6 +134,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     outbox,
     logger,
     bootstrap,
+    stats,
     async start() {
       await fastify.listen({ host: config.host, port: config.port });
       if (config.runQueueWorkers) {
@@ -144,7 +156,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await outbox.stop();
       await queueRun?.catch(() => {});
       await adminSocket?.close();
-      await database.close();
+      if (!options.keepDatabaseOpen) await database.close();
     },
   };
 }

@@ -28,6 +28,8 @@ export interface Config {
   fetchTimeoutMs: number;
   /** Maximum size of a fetched remote document. */
   fetchMaxBytes: number;
+  /** First delivery retry delay; later retries double it (up to 6 h, 20 attempts). */
+  retryInitialDelayMs: number;
   /** Run the delivery/inbox queue workers in this process. */
   runQueueWorkers: boolean;
   /** Create the first admin on an empty database. */
@@ -67,6 +69,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     inboxBodyLimit: parseInteger(merged, "ECOTONE_INBOX_BODY_LIMIT", 1_048_576, 1024, 64 * 1_048_576),
     fetchTimeoutMs: parseInteger(merged, "ECOTONE_FETCH_TIMEOUT_MS", 10_000, 100, 120_000),
     fetchMaxBytes: parseInteger(merged, "ECOTONE_FETCH_MAX_BYTES", 2 * 1_048_576, 1024, 64 * 1_048_576),
+    retryInitialDelayMs: parseInteger(merged, "ECOTONE_RETRY_INITIAL_MS", 30_000, 100, 3_600_000),
     runQueueWorkers: parseBoolean(merged, "ECOTONE_QUEUE_WORKERS", true),
     bootstrapAdmin: parseBoolean(merged, "ECOTONE_BOOTSTRAP_ADMIN", true),
   };

@@ -8,6 +8,15 @@ import type { ServiceContext } from "../services/context.ts";
 import { createToken } from "../services/token.service.ts";
 import { randomPassword } from "../services/password.ts";
 import { createUser, listUsers, setAudience, setPassword, setRole } from "../services/user.service.ts";
+import { getDeliveryStatus } from "../services/delivery.service.ts";
+import {
+  allowHost,
+  blockHost,
+  describePolicy,
+  forgetHost,
+  setFederationMode,
+} from "../services/federation-policy.service.ts";
+import { createGroup, listGroups as listGroupsForAdmin, setMemberRole } from "../services/group.service.ts";
 
 export interface Command {
   /** e.g. "user create" */
@@ -129,6 +138,120 @@ export const COMMANDS: Command[] = [
     },
   },
 ];
+
+COMMANDS.push(
+  {
+    name: "federation policy",
+    usage: "federation policy [open|allowlist]",
+    summary: "show the federation policy, or set its mode",
+    async run(ctx, positionals) {
+      if (positionals[0]) await setFederationMode(ctx, positionals[0]);
+      const policy = await describePolicy(ctx);
+      const lines = [`Mode: ${policy.mode}`];
+      for (const h of policy.hosts) lines.push(`  ${h.policy}\t${h.host}${h.note ? `\t${h.note}` : ""}`);
+      if (policy.hosts.length === 0) lines.push("  (no hosts listed)");
+      return lines.join("\n");
+    },
+  },
+  {
+    name: "federation allow",
+    usage: "federation allow <host> [--note N]",
+    summary: "add a partner instance to the allowlist",
+    options: { note: { type: "string" } },
+    async run(ctx, positionals, values) {
+      const host = await allowHost(ctx, need(positionals, 0, "the host", this.usage), str(values.note));
+      return `Allowed ${host}.`;
+    },
+  },
+  {
+    name: "federation block",
+    usage: "federation block <host> [--note N]",
+    summary: "stop federating with an instance",
+    options: { note: { type: "string" } },
+    async run(ctx, positionals, values) {
+      const host = await blockHost(ctx, need(positionals, 0, "the host", this.usage), str(values.note));
+      return `Blocked ${host}.`;
+    },
+  },
+  {
+    name: "federation forget",
+    usage: "federation forget <host>",
+    summary: "remove an allow or block rule",
+    async run(ctx, positionals) {
+      await forgetHost(ctx, need(positionals, 0, "the host", this.usage));
+      return "Removed.";
+    },
+  },
+  {
+    name: "federation status",
+    usage: "federation status",
+    summary: "deliveries waiting per instance, retries, parked instances",
+    async run(ctx) {
+      const status = await getDeliveryStatus(ctx);
+      const lines = [
+        `Outbox events not yet queued: ${status.pendingOutboxEvents}`,
+        `Queues: ${status.queues.map((q) => `${q.queue}=${q.queued}`).join(", ") || "empty"}`,
+      ];
+      if (status.instances.length === 0) lines.push("No deliveries waiting.");
+      else {
+        lines.push("host\tqueued\tretrying\tmax attempt\toldest\tparked");
+        for (const i of status.instances) {
+          lines.push([i.host, i.queued, i.retrying, i.maxAttempt, i.oldest ?? "-", i.parked ?? "-"].join("\t"));
+        }
+      }
+      return lines.join("\n");
+    },
+  },
+  {
+    name: "group create",
+    usage: "group create <slug> --owner <username> [--name N] [--summary S] [--visibility public|members_only|secret] [--join open|approval|invite]",
+    summary: "create a group owned by a local user",
+    options: {
+      owner: { type: "string" },
+      name: { type: "string" },
+      summary: { type: "string" },
+      visibility: { type: "string" },
+      join: { type: "string" },
+    },
+    async run(ctx, positionals, values) {
+      const slug = need(positionals, 0, "the group's name", this.usage);
+      const owner = str(values.owner);
+      if (!owner) throw validationFailed(`Missing --owner. Usage: ecotone ${this.usage}`);
+      const group = await createGroup(ctx, owner, {
+        slug,
+        name: str(values.name),
+        summary: str(values.summary),
+        visibility: str(values.visibility),
+        joinPolicy: str(values.join),
+      });
+      return `Created ${group.visibility} group ${group.actor.handle} (${group.joinPolicy}) — ${group.actor.uri}`;
+    },
+  },
+  {
+    name: "group list",
+    usage: "group list",
+    summary: "list local groups",
+    async run(ctx) {
+      const groups = (await listGroupsForAdmin(ctx, null, { includeSecret: true })).filter((g) => g.local);
+      if (groups.length === 0) return "No groups yet. Create one with: ecotone group create <slug> --owner <username>";
+      return ["handle\tvisibility\tjoin", ...groups.map((g) => `${g.actor.handle}\t${g.visibility}\t${g.joinPolicy}`)].join("\n");
+    },
+  },
+  {
+    name: "group add-moderator",
+    usage: "group add-moderator <slug> <@user@host> --by <owner-username>",
+    summary: "make a member (of any instance) a moderator of a group",
+    options: { by: { type: "string" } },
+    async run(ctx, positionals, values) {
+      const slug = need(positionals, 0, "the group", this.usage);
+      const target = need(positionals, 1, "the member", this.usage);
+      const by = str(values.by);
+      if (!by) throw validationFailed(`Missing --by. Usage: ecotone ${this.usage}`);
+      await setMemberRole(ctx, by, slug, target, "moderator");
+      return `${target} moderates ${slug} now.`;
+    },
+  },
+);
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -199,7 +199,15 @@ export interface TombstonesTable {
   deleted_at: CreatedAt;
 }
 
+export interface InstancePoliciesTable {
+  host: string;
+  policy: "allow" | "block";
+  note: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  instance_policies: InstancePoliciesTable;
   groups: GroupsTable;
   group_roles: GroupRolesTable;
   group_bans: GroupBansTable;

@@ -20,6 +20,7 @@ export interface FederationOptions {
   kv: KvStore;
   queues: { inbox: MessageQueue; outbox: MessageQueue; fanout: MessageQueue };
   allowPrivateAddresses: boolean;
+  retryInitialDelayMs: number;
 }
 
 export type EcotoneFederation = Federation<ServiceContext>;
@@ -38,7 +39,7 @@ export function createEcotoneFederation(options: FederationOptions): EcotoneFede
     // for a weekend should still get its activities: 30 s doubling to a 6 h
     // ceiling, 20 attempts ≈ 2.9 days in all.
     outboxRetryPolicy: createExponentialBackoffPolicy({
-      initialDelay: { seconds: 30 },
+      initialDelay: { milliseconds: options.retryInitialDelayMs },
       maxDelay: { hours: 6 },
       maxAttempts: 20,
     }),

@@ -9,6 +9,7 @@ import { notFound, validationFailed } from "../domain/errors.ts";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../domain/uris.ts";
 import { parseHandle, rememberRemoteActor } from "../services/actor.service.ts";
 import type { RemoteDirectory, ServiceContext } from "../services/context.ts";
+import { assertPeerAllowed } from "../services/federation-policy.service.ts";
 import { fromActor } from "./mappers/actor.mapper.ts";
 
 export function isLoopbackHost(host: string): boolean {
@@ -39,6 +40,7 @@ export function createRemoteDirectory(
       } else if (!/^https?:\/\//.test(handleOrUri)) {
         throw validationFailed(`"${handleOrUri}" is neither a handle like @name@example.com nor a URL`);
       }
+      await assertPeerAllowed(ctx, handle ? handle.domain : new URL(handleOrUri).host);
       let object: APObject | null;
       try {
         object = await lookup(target);

@@ -27,6 +27,22 @@ export interface FederationAdapterOptions<TContextData> {
   bodyLimit: number;
   /** Paths that accept ActivityPub POSTs (inboxes). */
   isInboxPath: (path: string) => boolean;
+  /** The federation policy: may this host deliver to us? */
+  isPeerAllowed?: (host: string) => Promise<boolean>;
+  /** Counts inbox POSTs (operations metrics, delivery tests). */
+  onInboxPost?: (path: string) => void;
+}
+
+/** The host of the key that signed a request (draft-cavage or RFC 9421), if any. */
+export function signerHost(headers: Record<string, string | string[] | undefined>): string | null {
+  const signature = [headers["signature"], headers["signature-input"]].flat().filter(Boolean).join(",");
+  const match = /keyid="([^"]+)"/i.exec(signature);
+  if (!match) return null;
+  try {
+    return new URL(match[1]!).host.toLowerCase();
+  } catch {
+    return null;
+  }
 }
 
 const FALL_THROUGH = 599;
@@ -40,6 +56,16 @@ export function registerFederationAdapter<T>(fastify: FastifyInstance, options: 
 
     let body: Buffer | undefined;
     if (isInboxPost) {
+      options.onInboxPost?.(path);
+      // Refuse peers outside the federation policy before reading anything.
+      const host = signerHost(request.headers);
+      if (host && options.isPeerAllowed && !(await options.isPeerAllowed(host))) {
+        return reply
+          .code(403)
+          .header("connection", "close")
+          .type("application/json")
+          .send({ error: { code: "forbidden", message: `This instance does not federate with ${host}` } });
+      }
       const read = await readCappedBody(request, options.bodyLimit);
       if (read === "too_large") {
         // Close the connection rather than read the rest of a body we refuse.

@@ -169,12 +169,19 @@ export async function getGroup(ctx: ServiceContext, ref: string, viewerId: strin
 }
 
 /** Listed local groups, plus the secret ones the viewer belongs to, and remote groups they joined. */
-export async function listGroups(ctx: ServiceContext, viewerId: string | null): Promise<GroupView[]> {
+export async function listGroups(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  options: { includeSecret?: boolean } = {},
+): Promise<GroupView[]> {
   const rows = await listGroupRows(ctx.db, { localOnly: false });
   const views: GroupView[] = [];
   for (const row of rows) {
     const membership = await membershipOf(ctx, row.actor.id, viewerId);
-    if (row.actor.is_local ? !isListed(row.group.visibility) && !canSeeGroup(row.group.visibility, membership) : !membership) continue;
+    const visible = row.actor.is_local
+      ? options.includeSecret || isListed(row.group.visibility) || canSeeGroup(row.group.visibility, membership)
+      : membership !== null;
+    if (!visible) continue;
     views.push(toGroupView(row, membership));
   }
   return views;

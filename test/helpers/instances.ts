@@ -40,6 +40,9 @@ export interface TestInstance {
   user(username: string, options?: { locked?: boolean; scopes?: string }): Promise<TestUser>;
   /** Calls this instance's API as a user (or anonymously). */
   api(token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** Stops the instance (its database survives); start() brings it back on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,16 +54,21 @@ export async function startInstance(overrides: Partial<Config> = {}): Promise<Te
     dataDir: "memory://",
     bootstrapAdmin: false,
     allowPrivateAddresses: true,
+    // Retries start fast so a test can watch a peer come back.
+    retryInitialDelayMs: 500,
     ...overrides,
   };
   const database = await openTestDatabase();
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-  const app = await createApp(config, { database, logger });
+  let app = await createApp(config, { database, logger, keepDatabaseOpen: true });
   await app.start();
   const origin = config.origin.origin;
   let closed = false;
+  let running = true;
   return {
-    app,
+    get app() {
+      return app;
+    },
     origin,
     host: config.origin.host,
     async user(username, options = {}) {
@@ -90,10 +98,23 @@ export async function startInstance(overrides: Partial<Config> = {}): Promise<Te
       }
       return { status: response.status, body: parsed };
     },
+    async stop() {
+      if (!running) return;
+      running = false;
+      await app.close();
+    },
+    async start() {
+      if (running) return;
+      app = await createApp(config, { database, logger, keepDatabaseOpen: true });
+      await app.start();
+      running = true;
+    },
     async close() {
       if (closed) return;
       closed = true;
-      await app.close();
+      if (running) await app.close();
+      running = false;
+      await database.close();
     },
   };
 }

@@ -7,6 +7,7 @@ import { getLocalActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { followCounts, listFollowersOf, listFollowingOf } from "../../services/follow.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
+import { allowedRecipients } from "../recipients.ts";
 import { canListMembers } from "./access.ts";
 
 const PAGE_SIZE = 40;
@@ -21,7 +22,8 @@ export function registerCollectionDispatchers(federation: Federation<ServiceCont
         // Whole collection, for delivery.
         // Whole collection, for delivery: our own actors are not sent to.
         const all = await listFollowersOf(ctx.data, actor.id, null, 100_000);
-        return { items: all.items.filter((f) => !f.actor.is_local).map((f) => toRecipient(f.actor)) };
+        const remote = await allowedRecipients(ctx.data, all.items.map((f) => f.actor));
+        return { items: remote.map(toRecipient) };
       }
       const page = await listFollowersOf(ctx.data, actor.id, cursor === FIRST_CURSOR ? null : cursor, PAGE_SIZE);
       return { items: page.items.map((f) => toRecipient(f.actor)), nextCursor: page.nextCursor };

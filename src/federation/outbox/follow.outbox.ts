@@ -6,6 +6,7 @@ import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.
 import { findFollowById } from "../../db/repos/follow.repo.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
+import { isAllowedRecipient } from "../recipients.ts";
 
 type FollowEvent = Extract<OutboxEvent, { type: `follow.${string}` }>;
 
@@ -19,6 +20,7 @@ export async function sendFollowEvent(ctx: Context<ServiceContext>, event: Follo
       const follower = await findActorById(db, follow.follower_id);
       const followee = await findActorById(db, follow.followee_id);
       if (!follower?.is_local || !followee || followee.is_local) return;
+      if (!(await isAllowedRecipient(ctx.data, followee))) return;
       await ctx.sendActivity(
         { identifier: follower.username },
         toRecipient(followee),
@@ -30,7 +32,7 @@ export async function sendFollowEvent(ctx: Context<ServiceContext>, event: Follo
     case "follow.rejected": {
       const followee = await findActorById(db, event.followeeId);
       const follower = await findActorByUri(db, event.followerUri);
-      if (!followee?.is_local || !follower) return;
+      if (!followee?.is_local || !follower || !(await isAllowedRecipient(ctx.data, follower))) return;
       const Answer = event.type === "follow.accepted" ? Accept : Reject;
       await ctx.sendActivity(
         { identifier: followee.username },
@@ -50,7 +52,7 @@ export async function sendFollowEvent(ctx: Context<ServiceContext>, event: Follo
     case "follow.undone": {
       const follower = await findActorById(db, event.followerId);
       const followee = await findActorByUri(db, event.followeeUri);
-      if (!follower?.is_local || !followee) return;
+      if (!follower?.is_local || !followee || !(await isAllowedRecipient(ctx.data, followee))) return;
       await ctx.sendActivity(
         { identifier: follower.username },
         toRecipient(followee),

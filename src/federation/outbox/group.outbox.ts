@@ -6,6 +6,7 @@ import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
+import { isAllowedRecipient } from "../recipients.ts";
 
 type GroupEvent = Extract<OutboxEvent, { type: `group.${string}` }>;
 
@@ -39,7 +40,7 @@ export async function sendGroupEvent(ctx: Context<ServiceContext>, event: GroupE
     }
     case "group.invited": {
       const invitee = await findActorById(db, event.inviteeId);
-      if (!invitee) return;
+      if (!invitee || !(await isAllowedRecipient(ctx.data, invitee))) return;
       await ctx.sendActivity(
         sender,
         toRecipient(invitee),
@@ -50,7 +51,7 @@ export async function sendGroupEvent(ctx: Context<ServiceContext>, event: GroupE
     case "group.banned":
     case "group.unbanned": {
       const member = await findActorById(db, event.memberId);
-      if (!member) return;
+      if (!member || !(await isAllowedRecipient(ctx.data, member))) return;
       const block = new Block({
         id: event.type === "group.banned" ? activityId : new URL(`${activityId.href}#block`),
         actor: groupUri,

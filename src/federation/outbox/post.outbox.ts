@@ -12,6 +12,7 @@ import type { ActorRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
+import { allowedRecipients, isAllowedRecipient } from "../recipients.ts";
 import { addressing, toPostObject } from "../mappers/post.mapper.ts";
 
 type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
@@ -41,7 +42,9 @@ async function deliver(
       orderingKey,
     });
   } else if (group) {
-    await ctx.sendActivity({ identifier: actor.username }, toRecipient(group), activity, { orderingKey });
+    if (await isAllowedRecipient(ctx.data, group)) {
+      await ctx.sendActivity({ identifier: actor.username }, toRecipient(group), activity, { orderingKey });
+    }
   } else if (actor.is_local) {
     await ctx.sendActivity({ identifier: actor.username }, "followers", activity, {
       preferSharedInbox: true,
@@ -49,7 +52,7 @@ async function deliver(
       orderingKey,
     });
   }
-  const others = extraRecipients.filter((r) => !r.is_local && r.id !== group?.id);
+  const others = (await allowedRecipients(ctx.data, extraRecipients)).filter((r) => r.id !== group?.id);
   if (others.length > 0) {
     await ctx.sendActivity({ identifier: actor.username }, others.map(toRecipient), activity, { orderingKey });
   }

@@ -1,0 +1,19 @@
+// Delivery targets, filtered by the federation policy: nothing is sent to a
+// blocked host, or to a host outside the allowlist. Our own actors are never
+// delivered to over HTTP.
+import type { ActorRow } from "../db/schema.ts";
+import type { ServiceContext } from "../services/context.ts";
+import { peerAllowed } from "../services/federation-policy.service.ts";
+
+export async function allowedRecipients(ctx: ServiceContext, actors: ActorRow[]): Promise<ActorRow[]> {
+  const result: ActorRow[] = [];
+  for (const actor of actors) {
+    if (actor.is_local || actor.gone_at) continue;
+    if (await peerAllowed(ctx, new URL(actor.uri).host)) result.push(actor);
+  }
+  return result;
+}
+
+export async function isAllowedRecipient(ctx: ServiceContext, actor: ActorRow): Promise<boolean> {
+  return (await allowedRecipients(ctx, [actor])).length === 1;
+}

@@ -1,0 +1,79 @@
+// The instance's federation policy, read often (every inbox POST, every
+// delivery) and changed rarely: cached briefly in memory. A change made here
+// applies at once; one made by another process within CACHE_MS.
+import {
+  deleteHostPolicy,
+  listHostPolicies,
+  readFederationMode,
+  upsertHostPolicy,
+  writeFederationMode,
+} from "../db/repos/federation-policy.repo.ts";
+import { forbidden, notFound } from "../domain/errors.ts";
+import {
+  isPeerAllowed,
+  normalizeHost,
+  parseMode,
+  type FederationPolicy,
+} from "../domain/federation-policy.rules.ts";
+import type { ServiceContext } from "./context.ts";
+
+const CACHE_MS = 5_000;
+const cache = new WeakMap<object, { policy: FederationPolicy; at: number }>();
+
+export async function getFederationPolicy(ctx: ServiceContext): Promise<FederationPolicy> {
+  const cached = cache.get(ctx.db);
+  if (cached && Date.now() - cached.at < CACHE_MS) return cached.policy;
+  const [mode, hosts] = await Promise.all([readFederationMode(ctx.db), listHostPolicies(ctx.db)]);
+  const policy: FederationPolicy = {
+    mode,
+    allowed: new Set(hosts.filter((h) => h.policy === "allow").map((h) => h.host)),
+    blocked: new Set(hosts.filter((h) => h.policy === "block").map((h) => h.host)),
+  };
+  cache.set(ctx.db, { policy, at: Date.now() });
+  return policy;
+}
+
+function invalidate(ctx: ServiceContext): void {
+  cache.delete(ctx.db);
+}
+
+export async function peerAllowed(ctx: ServiceContext, host: string): Promise<boolean> {
+  if (host.toLowerCase() === ctx.origin.host.toLowerCase()) return true;
+  return isPeerAllowed(await getFederationPolicy(ctx), host);
+}
+
+export async function assertPeerAllowed(ctx: ServiceContext, host: string): Promise<void> {
+  if (!(await peerAllowed(ctx, host))) {
+    throw forbidden(`This instance does not federate with ${host} (see \`ecotone federation policy\`)`);
+  }
+}
+
+export async function setFederationMode(ctx: ServiceContext, mode: string): Promise<void> {
+  await writeFederationMode(ctx.db, parseMode(mode));
+  invalidate(ctx);
+}
+
+export async function allowHost(ctx: ServiceContext, host: string, note?: string): Promise<string> {
+  const normalized = normalizeHost(host);
+  await upsertHostPolicy(ctx.db, normalized, "allow", note ?? null);
+  invalidate(ctx);
+  return normalized;
+}
+
+export async function blockHost(ctx: ServiceContext, host: string, note?: string): Promise<string> {
+  const normalized = normalizeHost(host);
+  await upsertHostPolicy(ctx.db, normalized, "block", note ?? null);
+  invalidate(ctx);
+  return normalized;
+}
+
+export async function forgetHost(ctx: ServiceContext, host: string): Promise<void> {
+  const normalized = normalizeHost(host);
+  if (!(await deleteHostPolicy(ctx.db, normalized))) throw notFound(`No rule for ${normalized}`);
+  invalidate(ctx);
+}
+
+export async function describePolicy(ctx: ServiceContext) {
+  const [mode, hosts] = await Promise.all([readFederationMode(ctx.db), listHostPolicies(ctx.db)]);
+  return { mode, hosts: hosts.map((h) => ({ host: h.host, policy: h.policy, note: h.note })) };
+}
