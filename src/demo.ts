@@ -1,0 +1,210 @@
+// `npm run demo`: three company instances side by side — Acme, Globex and
+// Initech on ports 3001–3003 — with people, overlapping groups and posts that
+// cross instances. Data lives in ./data-demo/<company>; a second run reuses it.
+// Ctrl-C stops all three cleanly.
+import { join } from "node:path";
+import { pino } from "pino";
+import { createApp, type EcotoneApp } from "./app.ts";
+import { loadConfig } from "./config.ts";
+import { createToken } from "./services/token.service.ts";
+import { createUser, getUserByUsername } from "./services/user.service.ts";
+import { approveJoinRequest, createGroup, joinGroup, listMembers } from "./services/group.service.ts";
+import { createPost, groupTimeline, likePost } from "./services/post.service.ts";
+
+const PASSWORD = "ecotone-demo-password";
+const companies = [
+  { key: "acme", name: "Acme Corp", port: 3001 },
+  { key: "globex", name: "Globex", port: 3002 },
+  { key: "initech", name: "Initech", port: 3003 },
+] as const;
+type Company = (typeof companies)[number]["key"];
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" });
+const apps = new Map<Company, EcotoneApp>();
+
+async function startAll(): Promise<void> {
+  for (const company of companies) {
+    const config = {
+      ...loadConfig({
+        ...process.env,
+        PORT: String(company.port),
+        ECOTONE_ORIGIN: `http://localhost:${company.port}`,
+        ECOTONE_DATA_DIR: join(process.env.ECOTONE_DEMO_DIR ?? "./data-demo", company.key),
+        ECOTONE_INSTANCE_NAME: company.name,
+        ECOTONE_BOOTSTRAP_ADMIN: "false",
+        ECOTONE_RETRY_INITIAL_MS: "2000",
+      }),
+      databaseUrl: undefined,
+    };
+    const app = await createApp(config, { logger: logger.child({ company: company.key }) });
+    await app.start();
+    apps.set(company.key, app);
+  }
+}
+
+function ctx(company: Company) {
+  return apps.get(company)!.ctx;
+}
+
+function host(company: Company): string {
+  return `localhost:${companies.find((c) => c.key === company)!.port}`;
+}
+
+async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const people: Array<{ company: Company; username: string; displayName: string; role: string; audience: string }> = [
+  { company: "acme", username: "alice", displayName: "Alice (Acme, community manager)", role: "admin", audience: "employee" },
+  { company: "acme", username: "bob", displayName: "Bob (Acme, buyer)", role: "member", audience: "employee" },
+  { company: "globex", username: "gina", displayName: "Gina (Globex, supply planner)", role: "admin", audience: "employee" },
+  { company: "globex", username: "gus", displayName: "Gus (Globex, sales)", role: "member", audience: "employee" },
+  { company: "initech", username: "ivan", displayName: "Ivan (Initech, IT lead)", role: "admin", audience: "employee" },
+  { company: "initech", username: "iris", displayName: "Iris (Initech, engineer)", role: "member", audience: "employee" },
+];
+
+async function seed(): Promise<void> {
+  if (await getUserByUsername(ctx("acme"), "alice")) return;
+  console.log("Seeding the three networks (first run)…");
+  for (const p of people) {
+    await createUser(ctx(p.company), { username: p.username, password: PASSWORD, displayName: p.displayName, role: p.role, audience: p.audience });
+  }
+  // Acme: a public customer community, and a private supplier group with Globex.
+  await createGroup(ctx("acme"), "alice", {
+    slug: "customers",
+    name: "Acme customer community",
+    summary: "Questions, ideas and news for everyone who uses Acme products.",
+    visibility: "public",
+    joinPolicy: "open",
+  });
+  await createGroup(ctx("acme"), "bob", {
+    slug: "supply-chain",
+    name: "Acme × Globex supply chain",
+    summary: "Private deal room for Acme buyers and Globex planners.",
+    visibility: "members_only",
+    joinPolicy: "approval",
+  });
+  // Initech: an internal group nobody outside sees.
+  await createGroup(ctx("initech"), "ivan", {
+    slug: "internal",
+    name: "Initech internal",
+    summary: "Initech staff only.",
+    visibility: "secret",
+    joinPolicy: "invite",
+  });
+
+  const customers = `@customers@${host("acme")}`;
+  const supply = `@supply-chain@${host("acme")}`;
+  for (const [company, user] of [["globex", "gina"], ["globex", "gus"], ["initech", "ivan"], ["initech", "iris"]] as const) {
+    await joinGroup(ctx(company), user, customers);
+  }
+  await joinGroup(ctx("globex"), "gina", supply);
+  await joinGroup(ctx("acme"), "alice", supply);
+  const pending = await until("Gina's join request", async () => {
+    const list = await listMembers(ctx("acme"), "supply-chain", (await getUserByUsername(ctx("acme"), "bob"))!.actorId, "pending");
+    return list.find((m) => m.actor.handle === `@gina@${host("globex")}`);
+  });
+  await approveJoinRequest(ctx("acme"), "bob", "supply-chain", pending.requestId);
+  await until("members in the customer community", async () => {
+    const members = await listMembers(ctx("acme"), "customers", null);
+    return members.length >= 5;
+  });
+  await until("Gina's membership", async () => {
+    const g = await getUserByUsername(ctx("globex"), "gina");
+    const list = await listMembers(ctx("acme"), "supply-chain", (await getUserByUsername(ctx("acme"), "bob"))!.actorId);
+    return g && list.some((m) => m.actor.handle === `@gina@${host("globex")}`);
+  });
+
+  const welcome = await createPost(ctx("acme"), "alice", {
+    group: "customers",
+    title: "Welcome to the Acme customer community",
+    content: "Tell us what you build with Acme products. Our product team reads every thread. #welcome",
+  });
+  const gina = await getUserByUsername(ctx("globex"), "gina");
+  const ivan = await getUserByUsername(ctx("initech"), "ivan");
+  const onInitech = await until("the welcome post on Initech", async () => {
+    const page = await groupTimeline(ctx("initech"), customers, ivan!.actorId, null);
+    return page.items.find((p) => p.uri === welcome.uri);
+  });
+  await createPost(ctx("initech"), "ivan", {
+    inReplyTo: onInitech.id,
+    content: "We run Acme sensors on our test benches. Would love an export API!",
+  });
+  const deal = await createPost(ctx("globex"), "gina", {
+    group: supply,
+    content: "Week 48 delivery: 1,200 units ship Tuesday, 800 more on Friday. @bob@" + host("acme") + " please confirm the dock slot.",
+  });
+  await until("Gina's post on Acme", async () => {
+    const page = await groupTimeline(ctx("acme"), "supply-chain", (await getUserByUsername(ctx("acme"), "bob"))!.actorId, null);
+    return page.items.find((p) => p.uri === deal.uri);
+  });
+  const onAcme = (await groupTimeline(ctx("acme"), "supply-chain", (await getUserByUsername(ctx("acme"), "bob"))!.actorId, null)).items.find(
+    (p) => p.uri === deal.uri,
+  )!;
+  await likePost(ctx("acme"), "bob", onAcme.id);
+  await createPost(ctx("acme"), "bob", { inReplyTo: onAcme.id, content: "Dock 3 is yours on Tuesday from 8:00." });
+  await createPost(ctx("initech"), "iris", { group: "internal", content: "Reminder: TPS reports are due Friday." }).catch(() => {
+    // iris is not a member of the invite-only group; ivan posts instead
+  });
+  await createPost(ctx("initech"), "ivan", { group: "internal", content: "Reminder: TPS reports are due Friday." });
+  void gina;
+}
+
+async function printGuide(): Promise<void> {
+  const lines = ["", "  Ecotone demo: three companies, one overlapping network.", ""];
+  for (const company of companies) {
+    lines.push(`  ${company.name.padEnd(10)} http://localhost:${company.port}`);
+  }
+  lines.push("", "  People (password for all: " + PASSWORD + "), with an API token each:");
+  for (const p of people) {
+    const token = await createToken(ctx(p.company), p.username, { scopes: "read write follow", label: "demo" });
+    lines.push(`    @${p.username}@${host(p.company)}  ${p.displayName}`);
+    lines.push(`      token: ${token}`);
+  }
+  lines.push(
+    "",
+    "  Where to look:",
+    `    curl -s http://localhost:3003/api/ecotone/v1/groups/${encodeURIComponent(`@customers@${host("acme")}`)}/posts -H "Authorization: Bearer <ivan's token>"`,
+    `    curl -s http://localhost:3001/api/ecotone/v1/groups/supply-chain/posts -H "Authorization: Bearer <bob's token>"   (members only)`,
+    `    curl -s http://localhost:3001/api/ecotone/v1/groups/supply-chain/posts   → 404 for outsiders`,
+    `    curl -s -H "Accept: application/activity+json" http://localhost:3001/users/customers   (the Group actor)`,
+    "",
+    "  Ctrl-C stops all three.",
+    "",
+  );
+  console.log(lines.join("\n"));
+}
+
+let stopping = false;
+async function stopAll(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the three instances…`);
+  for (const app of [...apps.values()].reverse()) await app.close().catch(() => {});
+  console.log("Stopped cleanly.");
+  process.exit(0);
+}
+process.on("SIGINT", () => void stopAll("SIGINT"));
+process.on("SIGTERM", () => void stopAll("SIGTERM"));
+
+try {
+  await startAll();
+  await seed();
+  await printGuide();
+  if (process.env.ECOTONE_DEMO_EXIT === "1") await stopAll("ECOTONE_DEMO_EXIT");
+} catch (error) {
+  console.error(`demo: ${(error as Error).message}`);
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") console.error("Ports 3001–3003 must be free.");
+  for (const app of apps.values()) await app.close().catch(() => {});
+  process.exit(1);
+}
