@@ -9,6 +9,7 @@ import { pino, type Logger } from "pino";
 import { registerAccountRoutes } from "./api/ecotone/account.routes.ts";
 import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
 import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
+import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -120,6 +121,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerAccountRoutes(fastify, ctx);
   registerGroupRoutes(fastify, ctx);
   registerPostRoutes(fastify, ctx);
+  registerReportRoutes(fastify, ctx);
 
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;

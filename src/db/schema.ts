@@ -206,7 +206,31 @@ export interface InstancePoliciesTable {
   created_at: CreatedAt;
 }
 
+export interface ReportsTable {
+  id: string;
+  activity_uri: string;
+  reporter_id: string;
+  target_id: string | null;
+  group_id: string | null;
+  post_uris: ColumnType<string[], string | undefined, string>;
+  comment: string | null;
+  is_local: boolean;
+  created_at: CreatedAt;
+  resolved_at: NullableTimestamp;
+}
+
+export interface PostSharesTable {
+  id: string;
+  post_id: string;
+  group_id: string;
+  sharer_id: string;
+  activity_uri: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  reports: ReportsTable;
+  post_shares: PostSharesTable;
   instance_policies: InstancePoliciesTable;
   groups: GroupsTable;
   group_roles: GroupRolesTable;

@@ -14,6 +14,10 @@ export type OutboxEvent =
   | { type: "post.created"; postId: string }
   | { type: "post.updated"; postId: string }
   | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: "public" | "members_only" }
+  /** A moderator removed a post from one of our groups. */
+  | { type: "post.removed"; postUri: string; groupId: string }
+  | { type: "post.shared"; postId: string; groupId: string; sharerId: string; activityUri: string }
+  | { type: "report.filed"; reportId: string }
   | { type: "post.liked"; postId: string; actorId: string; likeUri: string }
   | { type: "post.unliked"; postId: string; actorId: string; likeUri: string }
   /** A local group relays an activity a member sent it (FEP-1b12 Announce). */

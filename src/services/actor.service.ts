@@ -2,7 +2,7 @@
 // public view other layers serialise.
 import type { RemoteActorData } from "../db/repos/remote-actor.repo.ts";
 import { findActorByHandle, findActorByUri, markActorGone, upsertRemoteActor } from "../db/repos/remote-actor.repo.ts";
-import { findLocalActorByUsername } from "../db/queries/actor.queries.ts";
+import { findLocalActorByUsername, type LocalActorProfile } from "../db/queries/actor.queries.ts";
 import type { ActorRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { domainOf } from "../domain/uris.ts";
@@ -44,7 +44,7 @@ export async function getLocalActor(ctx: ServiceContext, username: string) {
   return (await findLocalActorByUsername(ctx.db, username)) ?? null;
 }
 
-export async function requireLocalUserActor(ctx: ServiceContext, username: string): Promise<ActorRow> {
+export async function requireLocalUserActor(ctx: ServiceContext, username: string): Promise<LocalActorProfile> {
   const actor = await findLocalActorByUsername(ctx.db, username);
   if (!actor || !actor.user_id) throw notFound(`No local user "${username}"`);
   return actor;

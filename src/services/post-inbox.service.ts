@@ -42,6 +42,8 @@ export interface IncomingPost {
   inReplyToUri: string | null;
   /** The group the post is addressed to (FEP-1b12 `audience`, or a group in to/cc). */
   groupUris: string[];
+  /** The explicit FEP-1b12 `audience`, when the post names one. */
+  audienceUris: string[];
   isPublic: boolean;
   publishedAt: Date;
   updatedAt: Date | null;
@@ -68,6 +70,9 @@ async function findGroupFor(ctx: ServiceContext, post: IncomingPost, parentGroup
     const actor = await findActorByUri(ctx.db, uri);
     if (actor?.type === "Group") return actor;
   }
+  // A reply that names another group as its audience (a reply written where a
+  // post was shared) is not a post in the parent's group.
+  if (post.audienceUris.length > 0) return null;
   return parentGroupId ? findGroupActorById(ctx, parentGroupId) : null;
 }
 

@@ -14,13 +14,21 @@ import {
   insertPostTags,
   insertTombstone,
   isTombstoned,
+  setPostLocked,
   updatePostContent,
 } from "../db/repos/post.repo.ts";
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
-import { getPostEntry, listGroupPosts, listPostEdits, listThread, type PostEntry } from "../db/queries/post.queries.ts";
+import {
+  getPostEntry,
+  listGroupPosts,
+  listPostEdits,
+  listShareGroups,
+  listThread,
+  type PostEntry,
+} from "../db/queries/post.queries.ts";
 import type { ActorRow, Database, PostRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
-import { assertCanPost, canReadContent, isModerator } from "../domain/group.rules.ts";
+import { assertCanModerate, assertCanPost, canReadContent, isModerator } from "../domain/group.rules.ts";
 import { newId } from "../domain/ids.ts";
 import { assertCanDelete, assertCanEdit, checkPostText } from "../domain/post.rules.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
@@ -133,7 +141,7 @@ export async function createPost(ctx: ServiceContext, username: string, input: N
       ? await findPostById(ctx.db, input.inReplyTo)
       : await findPostByUri(ctx.db, input.inReplyTo);
     if (!parent || !(await canViewPost(ctx, parent, author.id))) throw notFound("The post you reply to does not exist");
-    groupId = parent.group_id;
+    groupId = await replyGroup(ctx, parent, author.id);
   } else if (input.group) {
     groupId = (await findGroup(ctx, input.group, author.id)).actor.id;
   }
@@ -181,6 +189,19 @@ export async function createPost(ctx: ServiceContext, username: string, input: N
   return (await getPost(ctx, id, author.id))!;
 }
 
+/**
+ * The group a reply is written in: the parent's own group, or — for a post
+ * shared into another group — the group where the replier met it. Either
+ * way the reply joins the one original thread.
+ */
+async function replyGroup(ctx: ServiceContext, parent: PostRow, authorId: string): Promise<string | null> {
+  if (parent.group_id && (await membershipOf(ctx, parent.group_id, authorId))?.state === "accepted") return parent.group_id;
+  for (const groupId of await listShareGroups(ctx.db, parent.id)) {
+    if ((await membershipOf(ctx, groupId, authorId))?.state === "accepted") return groupId;
+  }
+  return parent.group_id;
+}
+
 async function requireVisiblePost(ctx: ServiceContext, postId: string, viewerId: string | null): Promise<PostRow> {
   const post = await findPostById(ctx.db, postId);
   if (!post || !(await canViewPost(ctx, post, viewerId))) throw notFound(`No post ${postId}`);
@@ -223,19 +244,21 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
   const post = await requireVisiblePost(ctx, postId, user.id);
   const moderator = post.group_id ? isModerator(await membershipOf(ctx, post.group_id, user.id)) : false;
   assertCanDelete(post.author_id === user.id, moderator);
-  if (post.author_id !== user.id && !post.is_local) {
-    throw validationFailed("Removing another instance's post from a group is not supported yet");
+  const removal = post.author_id !== user.id;
+  if (removal && post.group_id && !(await findGroupByActorId(ctx.db, post.group_id))?.actor.is_local) {
+    throw validationFailed("Moderate a remote group's posts on the group's own instance");
   }
   await commit(ctx, async (trx) => {
     await deletePostRow(trx, post.id);
     await insertTombstone(trx, post.uri);
-    await recordOutboxEvent(trx, {
-      type: "post.deleted",
-      postUri: post.uri,
-      authorId: post.author_id,
-      groupId: post.group_id,
-      visibility: post.visibility,
-    });
+    // The author deletes their post; a moderator removes it from the group
+    // (the group tells its members, the author's instance included).
+    await recordOutboxEvent(
+      trx,
+      removal && post.group_id
+        ? { type: "post.removed", postUri: post.uri, groupId: post.group_id }
+        : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility },
+    );
   });
 }
 
@@ -290,3 +313,15 @@ export async function getPostHistory(ctx: ServiceContext, postId: string, viewer
 }
 
 export { isTombstoned };
+
+/** A moderator locks or unlocks a thread: no more replies, but from moderators. */
+export async function setThreadLocked(ctx: ServiceContext, username: string, postId: string, locked: boolean): Promise<PostView> {
+  const user = await requireLocalUserActor(ctx, username);
+  const post = await requireVisiblePost(ctx, postId, user.id);
+  if (!post.group_id) throw validationFailed("Only posts in groups can be locked");
+  const group = await findGroupByActorId(ctx.db, post.group_id);
+  if (!group?.actor.is_local) throw validationFailed("Lock threads of a remote group on the group's own instance");
+  assertCanModerate(await membershipOf(ctx, post.group_id, user.id));
+  await setPostLocked(ctx.db, post.id, locked);
+  return (await getPost(ctx, post.id, user.id))!;
+}

@@ -11,8 +11,10 @@ import {
   getPostHistory,
   getThread,
   likePost,
+  setThreadLocked,
   unlikePost,
 } from "../../services/post.service.ts";
+import { sharePost } from "../../services/share.service.ts";
 import { requireCaller } from "./guard.ts";
 import { body, viewerId } from "./viewer.ts";
 
@@ -69,6 +71,23 @@ export function registerPostRoutes(fastify: FastifyInstance, ctx: ServiceContext
     const caller = requireCaller(request, "write:statuses");
     await deletePost(ctx, caller.username, request.params.id);
     return reply.code(204).send();
+  });
+
+  fastify.post<PostParams>(`${BASE}/:id/share`, async (request) => {
+    const caller = requireCaller(request, "write:statuses");
+    const group = text(body<{ group: string }>(request).group, "group");
+    if (!group) throw validationFailed('Send {"group": "<group id, name or @name@host>"}');
+    return sharePost(ctx, caller.username, request.params.id, group);
+  });
+
+  fastify.post<PostParams>(`${BASE}/:id/lock`, async (request) => {
+    const caller = requireCaller(request, "write:statuses");
+    return setThreadLocked(ctx, caller.username, request.params.id, true);
+  });
+
+  fastify.delete<PostParams>(`${BASE}/:id/lock`, async (request) => {
+    const caller = requireCaller(request, "write:statuses");
+    return setThreadLocked(ctx, caller.username, request.params.id, false);
   });
 
   fastify.post<PostParams>(`${BASE}/:id/like`, async (request) => {

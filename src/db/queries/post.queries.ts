@@ -63,10 +63,16 @@ export async function listGroupPosts(
   groupId: string,
   options: { cursor: string | null; limit: number; viewerId: string | null },
 ): Promise<{ items: PostEntry[]; nextCursor: string | null }> {
+  // The group's own posts and the ones members shared into it.
   let query = db
     .selectFrom("posts")
     .selectAll()
-    .where("group_id", "=", groupId)
+    .where((eb) =>
+      eb.or([
+        eb("group_id", "=", groupId),
+        eb("id", "in", eb.selectFrom("post_shares").select("post_id").where("post_shares.group_id", "=", groupId)),
+      ]),
+    )
     .where("in_reply_to_uri", "is", null)
     .orderBy("id", "desc")
     .limit(options.limit + 1);
@@ -92,4 +98,10 @@ export async function listPostEdits(db: Db, postId: string) {
 export async function countLocalPosts(db: Db): Promise<number> {
   const row = await db.selectFrom("posts").select(sql<number>`count(*)::int`.as("n")).where("is_local", "=", true).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Groups a post was shared into. */
+export async function listShareGroups(db: Db, postId: string): Promise<string[]> {
+  const rows = await db.selectFrom("post_shares").select("group_id").where("post_id", "=", postId).execute();
+  return rows.map((r) => r.group_id);
 }

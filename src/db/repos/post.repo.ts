@@ -103,3 +103,16 @@ export async function findLikeByActivityUri(db: Db, uri: string) {
 export async function deleteLike(db: Db, postId: string, actorId: string): Promise<void> {
   await db.deleteFrom("likes").where("post_id", "=", postId).where("actor_id", "=", actorId).execute();
 }
+
+export async function insertShare(
+  db: Db,
+  share: { id: string; postId: string; groupId: string; sharerId: string; activityUri: string },
+): Promise<boolean> {
+  const row = await db
+    .insertInto("post_shares")
+    .values({ id: share.id, post_id: share.postId, group_id: share.groupId, sharer_id: share.sharerId, activity_uri: share.activityUri })
+    .onConflict((oc) => oc.doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,5 +1,6 @@
 // Announce: a group relaying a member's activity to us (FEP-1b12, as Lemmy
-// and Ecotone groups send it). The group vouches for what it relays: it
+// and Ecotone groups send it), a group announcing a post shared into it, or
+// a member sharing a post into one of our groups. The group vouches for what it relays: it
 // checked the member's signature and membership when it received it, so the
 // embedded activity is taken as the group hands it over — but only for
 // content addressed to that group.
@@ -10,7 +11,7 @@ import {
   Undo,
   Update,
   type Activity,
-  type Announce,
+  Announce,
 } from "@fedify/vocab";
 import type { ActorRow } from "../../db/schema.ts";
 import { findCachedActor } from "../../services/actor.service.ts";
@@ -22,6 +23,7 @@ import {
   receiveUndoLike,
   type Relay,
 } from "../../services/post-inbox.service.ts";
+import { receiveShare } from "../../services/share.service.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 import { describe, rememberSender, signedLoader, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { rememberActorByUri } from "./remember-actor.ts";
@@ -29,11 +31,25 @@ import { rememberActorByUri } from "./remember-actor.ts";
 export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): Promise<void> {
   const incoming = describe(announce, "Announce");
   if (!incoming) return;
-  const group = await rememberSender(ctx, announce);
-  // Boosts by people are not group relays; timelines for them come later.
-  if (!group || group.type !== "Group") return;
+  const announcer = await rememberSender(ctx, announce);
+  if (!announcer) return;
   const loader = { documentLoader: await signedLoader(ctx), contextLoader: ctx.contextLoader };
+  if (announcer.type !== "Group") {
+    // A member sharing a post into one of our groups (cross-posting). Other
+    // boosts by people are not group business; timelines for them come later.
+    const target = await localGroupAddressed(ctx, announce);
+    if (target && announce.objectId) {
+      await acceptShare(ctx, incoming, announcer, target, await announce.getObject(loader));
+    }
+    return;
+  }
+  const group = announcer;
   const inner = await announce.getObject({ ...loader, crossOrigin: "trust" });
+  if (isPostObject(inner)) {
+    // The group announces a post by URI: it was shared into the group.
+    await acceptShare(ctx, incoming, group, group, inner);
+    return;
+  }
   if (!inner || !("actorId" in inner)) return;
   const activity = inner as Activity;
   if (!activity.id || !activity.actorId) return;
@@ -62,4 +78,29 @@ export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): 
 
 function addressedTo(group: ActorRow, groupUris: string[]): boolean {
   return groupUris.includes(group.uri) || (group.followers_url !== null && groupUris.includes(group.followers_url));
+}
+
+async function localGroupAddressed(ctx: EcotoneInboxContext, announce: Announce): Promise<ActorRow | null> {
+  for (const uri of [...announce.audienceIds, ...announce.toIds, ...announce.ccIds]) {
+    if (uri.origin !== ctx.origin) continue;
+    const actor = await findCachedActor(ctx.data, uri.href);
+    if (actor?.type === "Group" && actor.is_local) return actor;
+  }
+  return null;
+}
+
+async function acceptShare(
+  ctx: EcotoneInboxContext,
+  incoming: { uri: string; type: string; actorUri: string },
+  sharer: ActorRow,
+  group: ActorRow,
+  object: unknown,
+): Promise<void> {
+  if (!isPostObject(object)) return;
+  const post = await fromPostObject(object);
+  if (!post) return;
+  const authorUri = new URL(post.authorUri);
+  const author = (await findCachedActor(ctx.data, authorUri.href)) ?? (await rememberActorByUri(ctx, authorUri));
+  if (!author) return;
+  await receiveShare(ctx.data, incoming, sharer, group, author, post);
 }

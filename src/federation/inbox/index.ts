@@ -1,12 +1,14 @@
 // The one table of inbox handlers: one file per activity type.
 import type { Federation } from "@fedify/fedify";
-import { Accept, Announce, Create, Delete, Follow, Like, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Announce, Create, Delete, Flag, Follow, Join, Leave, Like, Reject, Undo, Update } from "@fedify/vocab";
 import { PATHS } from "../../domain/uris.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { onAccept } from "./accept.handler.ts";
 import { onAnnounce } from "./announce.handler.ts";
 import { onCreate } from "./create.handler.ts";
 import { onDelete } from "./delete.handler.ts";
+import { onFlag } from "./flag.handler.ts";
+import { onJoin, onLeave } from "./join.handler.ts";
 import { onLike } from "./like.handler.ts";
 import { onFollow } from "./follow.handler.ts";
 import { onReject } from "./reject.handler.ts";
@@ -27,6 +29,9 @@ export function registerInboxListeners(federation: Federation<ServiceContext>): 
     .on(Announce, onAnnounce)
     .on(Like, onLike)
     .on(Delete, onDelete)
+    .on(Flag, onFlag)
+    .on(Join, onJoin)
+    .on(Leave, onLeave)
     .onError((ctx, error) => {
       ctx.data.logger.error({ err: error }, "inbox handler failed");
     });

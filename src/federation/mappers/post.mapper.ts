@@ -91,6 +91,7 @@ export async function fromPostObject(object: Note | Article | Page): Promise<Inc
     inReplyToUri: object.replyTargetId?.href ?? null,
     // FEP-1b12: `audience` names the group; older peers put it in to/cc.
     groupUris: [...audience, ...to, ...cc].filter((u) => u !== PUBLIC_COLLECTION.href),
+    audienceUris: audience,
     isPublic: [...to, ...cc].some((u) => u === PUBLIC_COLLECTION.href || u === "as:Public" || u === "Public"),
     publishedAt: object.published ? new Date(object.published.epochMilliseconds) : new Date(),
     updatedAt: object.updated ? new Date(object.updated.epochMilliseconds) : null,

@@ -17,6 +17,7 @@ import { sendActorUpdated } from "./actor.outbox.ts";
 import { sendFollowEvent } from "./follow.outbox.ts";
 import { sendGroupEvent } from "./group.outbox.ts";
 import { sendPostEvent } from "./post.outbox.ts";
+import { sendReport } from "./report.outbox.ts";
 
 const BATCH = 20;
 const LEASE_MS = 60_000;
@@ -35,7 +36,11 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
     case "post.deleted":
     case "post.liked":
     case "post.unliked":
+    case "post.removed":
+    case "post.shared":
       return sendPostEvent(ctx, event, activityId);
+    case "report.filed":
+      return sendReport(ctx, event.reportId, activityId);
     case "group.relay":
     case "group.invited":
     case "group.banned":

@@ -7,6 +7,7 @@
 import type { Context } from "@fedify/fedify";
 import { Announce, Create, Delete, Like, PUBLIC_COLLECTION, Tombstone, Undo, Update, type Activity } from "@fedify/vocab";
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
+import { findPostByUri } from "../../db/repos/post.repo.ts";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
@@ -14,6 +15,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { allowedRecipients, isAllowedRecipient } from "../recipients.ts";
 import { addressing, toPostObject } from "../mappers/post.mapper.ts";
+import { sendShare } from "./share.outbox.ts";
 
 type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
 
@@ -83,6 +85,11 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
         ccs: cc,
       });
       const mentioned: ActorRow[] = [];
+      // A reply also reaches the author of the post it answers, so the one
+      // original thread gets it even when written in another group.
+      const parent = entry.post.in_reply_to_uri ? await findPostByUri(db, entry.post.in_reply_to_uri) : undefined;
+      const parentAuthor = parent ? await findActorById(db, parent.author_id) : undefined;
+      if (parentAuthor) mentioned.push(parentAuthor);
       for (const uri of entry.mentions) {
         const row = await findActorByUri(db, uri);
         if (row) mentioned.push(row);
@@ -104,6 +111,20 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       await deliver(ctx, author, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri);
       return;
     }
+    case "post.removed": {
+      const group = await findActorById(db, event.groupId);
+      if (!group?.is_local) return;
+      const activity = new Delete({
+        id: activityId,
+        actor: new URL(group.uri),
+        object: new Tombstone({ id: new URL(event.postUri) }),
+        tos: [new URL(group.followers_url ?? `${group.uri}/followers`)],
+      });
+      await deliver(ctx, group, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri);
+      return;
+    }
+    case "post.shared":
+      return sendShare(ctx, event, activityId);
     case "post.liked":
     case "post.unliked": {
       const entry = await getPostEntry(db, event.postId, null);

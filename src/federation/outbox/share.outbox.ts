@@ -1,0 +1,44 @@
+// A post shared into a group. Our group announces the original post to its
+// members; a remote group gets the member's Announce addressed to it, and
+// relays it as it sees fit.
+import type { Context } from "@fedify/fedify";
+import { Announce, PUBLIC_COLLECTION } from "@fedify/vocab";
+import { findPostById } from "../../db/repos/post.repo.ts";
+import { findActorById } from "../../db/repos/remote-actor.repo.ts";
+import type { OutboxEvent } from "../../domain/outbox-events.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { toRecipient } from "../mappers/actor.mapper.ts";
+import { isAllowedRecipient } from "../recipients.ts";
+
+type ShareEvent = Extract<OutboxEvent, { type: "post.shared" }>;
+
+export async function sendShare(ctx: Context<ServiceContext>, event: ShareEvent, activityId: URL): Promise<void> {
+  const db = ctx.data.db;
+  const post = await findPostById(db, event.postId);
+  const group = await findActorById(db, event.groupId);
+  const sharer = await findActorById(db, event.sharerId);
+  if (!post || !group || !sharer) return;
+  const followers = new URL(group.followers_url ?? `${group.uri}/followers`);
+  if (group.is_local) {
+    await ctx.sendActivity(
+      { identifier: group.username },
+      "followers",
+      new Announce({ id: activityId, actor: new URL(group.uri), object: new URL(post.uri), tos: [followers], ccs: [PUBLIC_COLLECTION] }),
+      { preferSharedInbox: true, excludeBaseUris: [new URL(ctx.origin)] },
+    );
+    return;
+  }
+  if (!sharer.is_local || !(await isAllowedRecipient(ctx.data, group))) return;
+  await ctx.sendActivity(
+    { identifier: sharer.username },
+    toRecipient(group),
+    new Announce({
+      id: new URL(event.activityUri),
+      actor: new URL(sharer.uri),
+      object: new URL(post.uri),
+      audience: new URL(group.uri),
+      tos: [new URL(group.uri)],
+      ccs: [PUBLIC_COLLECTION, followers],
+    }),
+  );
+}
