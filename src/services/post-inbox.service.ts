@@ -20,7 +20,7 @@ import {
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import type { ActorRow } from "../db/schema.ts";
 import { forbidden } from "../domain/errors.ts";
-import { assertCanPost } from "../domain/group.rules.ts";
+import { assertCanPost, isModerator } from "../domain/group.rules.ts";
 import { newId } from "../domain/ids.ts";
 import type { ServiceContext } from "./context.ts";
 import { membershipOf } from "./group.service.ts";
@@ -175,13 +175,18 @@ export async function receivePostDelete(
     return "stored";
   }
   const byAuthor = existing.author_id === deleter.id;
-  const byGroup = existing.group_id !== null && existing.group_id === deleter.id;
-  if (!byAuthor && !byGroup) throw forbidden("Only the author or its group can delete a post");
+  // The group itself, or a Delete the group relayed (it checked the sender).
+  const byGroup =
+    existing.group_id !== null && (existing.group_id === deleter.id || relay.announcedBy?.id === existing.group_id);
   const ourGroup = existing.group_id ? await findGroupActorById(ctx, existing.group_id) : null;
+  // Moderators may come from other instances: they remove posts by sending
+  // the group a Delete, which the group checks and relays.
+  const byModerator = ourGroup?.is_local === true && isModerator(await membershipOf(ctx, ourGroup.id, deleter.id));
+  if (!byAuthor && !byGroup && !byModerator) throw forbidden("Only the author, its group or a moderator can delete a post");
   const result = await applyOnce(ctx, activity, async (trx) => {
     await deletePostRow(trx, existing.id);
     await insertTombstone(trx, existing.uri);
-    if (ourGroup?.is_local && byAuthor) {
+    if (ourGroup?.is_local && (byAuthor || byModerator)) {
       await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     }
     return "stored" as const;
