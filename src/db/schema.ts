@@ -73,6 +73,9 @@ export interface InboxActivitiesTable {
 export interface ApiTokensTable {
   id: string;
   user_id: string;
+  /** The OAuth app that obtained the token; null for CLI-minted tokens. */
+  app_id: ColumnType<string | null, string | null | undefined, string | null>;
+  refresh_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
   token_hash: string;
   scopes: string;
   label: string | null;
@@ -228,7 +231,43 @@ export interface PostSharesTable {
   created_at: CreatedAt;
 }
 
+export interface OAuthAppsTable {
+  id: string;
+  client_id: string;
+  client_secret_hash: string;
+  name: string;
+  website: string | null;
+  redirect_uris: ColumnType<string[], string, string>;
+  scopes: string;
+  created_at: CreatedAt;
+}
+
+export interface OAuthCodesTable {
+  code_hash: string;
+  app_id: string;
+  user_id: string;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  last_seen_at: NullableTimestamp;
+}
+
 export interface Database {
+  oauth_apps: OAuthAppsTable;
+  oauth_codes: OAuthCodesTable;
+  sessions: SessionsTable;
   reports: ReportsTable;
   post_shares: PostSharesTable;
   instance_policies: InstancePoliciesTable;

@@ -17,25 +17,37 @@ export function statusOf(error: DomainError): number {
   return STATUS[error.code];
 }
 
+/**
+ * Mastodon clients expect `{"error": "message"}`; our own API sends
+ * `{"error": {"code", "message"}}`. The path decides which.
+ */
+export function isMastodonPath(url: string): boolean {
+  return /^\/(api\/v[12]\/|oauth\/)/.test(url);
+}
+
+function errorBody(url: string, code: string, message: string, details?: Record<string, unknown>) {
+  if (isMastodonPath(url)) return { error: message, ...(details ? { details } : {}) };
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
 export function registerErrorHandler(fastify: FastifyInstance): void {
   fastify.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
     if (error instanceof DomainError) {
-      return reply.code(statusOf(error)).send({
-        error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
-      });
+      return reply.code(statusOf(error)).send(errorBody(request.url, error.code, error.message, error.details));
     }
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
       // Malformed JSON, oversized body, schema validation…
       const code = status === 413 ? "payload_too_large" : "validation_failed";
-      return reply.code(status).send({ error: { code, message: error.message } });
+      return reply.code(status).send(errorBody(request.url, code, error.message));
     }
     request.log.error({ err: error }, "unhandled error");
     return reply
       .code(500)
-      .send({ error: { code: "internal", message: "Something went wrong on our side; the error was logged." } });
+      .send(errorBody(request.url, "internal", "Something went wrong on our side; the error was logged."));
   });
   fastify.setNotFoundHandler((request, reply) => {
-    return reply.code(404).send({ error: { code: "not_found", message: `No route for ${request.method} ${request.url.split("?")[0]}` } });
+    const message = isMastodonPath(request.url) ? "Record not found" : `No route for ${request.method} ${request.url.split("?")[0]}`;
+    return reply.code(404).send(errorBody(request.url, "not_found", message));
   });
 }
