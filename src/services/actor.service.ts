@@ -1,7 +1,13 @@
 // Actors as services see them: local profiles, cached remote actors, and the
 // public view other layers serialise.
 import type { RemoteActorData } from "../db/repos/remote-actor.repo.ts";
-import { findActorByHandle, findActorByUri, markActorGone, upsertRemoteActor } from "../db/repos/remote-actor.repo.ts";
+import {
+  findActorByHandle,
+  findActorById,
+  findActorByUri,
+  markActorGone,
+  upsertRemoteActor,
+} from "../db/repos/remote-actor.repo.ts";
 import { findLocalActorByUsername, type LocalActorProfile } from "../db/queries/actor.queries.ts";
 import type { ActorRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
@@ -99,4 +105,9 @@ export async function resolveActor(ctx: ServiceContext, handleOrUri: string): Pr
   }
   if (!ctx.remote) throw notFound(`Cannot look up ${handleOrUri}: federation is not available here`);
   return ctx.remote.resolveActor(handleOrUri);
+}
+
+export async function getActorById(ctx: ServiceContext, id: string): Promise<ActorRow | null> {
+  if (!/^\d{1,25}$/.test(id)) return null;
+  return (await findActorById(ctx.db, id)) ?? null;
 }

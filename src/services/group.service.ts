@@ -40,7 +40,7 @@ import {
 } from "../domain/group.rules.ts";
 import { newId } from "../domain/ids.ts";
 import { domainOf, userUri } from "../domain/uris.ts";
-import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
+import { getActorById, requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { membershipFrom } from "./membership.ts";
@@ -142,7 +142,14 @@ export async function createGroup(ctx: ServiceContext, creatorUsername: string, 
  */
 export async function findGroup(ctx: ServiceContext, ref: string, viewerId: string | null): Promise<GroupWithActor> {
   let group: GroupWithActor | undefined;
-  if (/^\d{19}$/.test(ref)) group = await findGroupByActorId(ctx.db, ref);
+  if (/^\d{19}$/.test(ref)) {
+    group = await findGroupByActorId(ctx.db, ref);
+    const actor = group ? null : await getActorById(ctx, ref);
+    if (actor?.type === "Group" && !actor.is_local) {
+      await ensureGroupRow(ctx.db, actor);
+      group = await findGroupByActorId(ctx.db, ref);
+    }
+  }
   if (!group) {
     const target = ref.includes("@") || ref.includes("://") ? ref : `@${ref}@${domainOf(ctx.origin)}`;
     let actor: ActorRow;

@@ -16,7 +16,7 @@ export interface PostEntry {
   mentions: string[];
 }
 
-async function hydrate(db: Db, posts: PostRow[], viewerId: string | null): Promise<PostEntry[]> {
+export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null): Promise<PostEntry[]> {
   if (posts.length === 0) return [];
   const ids = posts.map((p) => p.id);
   const uris = posts.map((p) => p.uri);
@@ -104,4 +104,14 @@ export async function countLocalPosts(db: Db): Promise<number> {
 export async function listShareGroups(db: Db, postId: string): Promise<string[]> {
   const rows = await db.selectFrom("post_shares").select("group_id").where("post_id", "=", postId).execute();
   return rows.map((r) => r.group_id);
+}
+
+export async function postsByUris(db: Db, uris: string[]): Promise<Array<{ id: string; uri: string; author_id: string }>> {
+  if (uris.length === 0) return [];
+  return db.selectFrom("posts").select(["id", "uri", "author_id"]).where("uri", "in", uris).execute();
+}
+
+export async function actorsByUris(db: Db, uris: string[]): Promise<ActorRow[]> {
+  if (uris.length === 0) return [];
+  return db.selectFrom("actors").selectAll().where("uri", "in", uris).execute();
 }

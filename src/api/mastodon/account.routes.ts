@@ -1,0 +1,171 @@
+// Mastodon accounts API: who am I, profiles, relationships, follows. A group
+// is an Account with `group: true`; following it is joining it.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { notFound, validationFailed } from "../../domain/errors.ts";
+import { getActorById, requireLocalUserActor, resolveActor } from "../../services/actor.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import {
+  acceptFollowRequest,
+  followActor,
+  listFollowersOf,
+  listFollowingOf,
+  listFollowRequests,
+  rejectFollowRequest,
+  unfollowActor,
+} from "../../services/follow.service.ts";
+import { joinGroup, leaveGroup } from "../../services/group.service.ts";
+import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
+import { updateProfile } from "../../services/user.service.ts";
+import { optionalUser, requireUser } from "./guard.ts";
+import { pageBounds, setLinkHeader } from "./pagination.ts";
+import { renderAccount, renderAccounts, renderStatuses } from "./render.ts";
+
+type IdParams = { Params: { id: string } };
+
+function bodyOf(request: FastifyRequest): Record<string, unknown> {
+  return request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
+}
+
+async function requireAccount(ctx: ServiceContext, id: string) {
+  const actor = await getActorById(ctx, id);
+  if (!actor || actor.type === "Application") throw notFound("Record not found");
+  return actor;
+}
+
+export async function relationshipOf(ctx: ServiceContext, viewerId: string, targetId: string) {
+  const rel = (await getRelationships(ctx, viewerId, [targetId])).get(targetId)!;
+  return toRelationship(targetId, rel);
+}
+
+function toRelationship(id: string, rel: { following: boolean; requested: boolean; followedBy: boolean }) {
+  return {
+    id,
+    following: rel.following,
+    showing_reblogs: rel.following,
+    notifying: false,
+    languages: null,
+    followed_by: rel.followedBy,
+    blocking: false,
+    blocked_by: false,
+    muting: false,
+    muting_notifications: false,
+    requested: rel.requested,
+    requested_by: false,
+    domain_blocking: false,
+    endorsed: false,
+    note: "",
+  };
+}
+
+export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+  fastify.get("/api/v1/accounts/verify_credentials", async (request) => {
+    const caller = await requireUser(ctx, request, "read:accounts");
+    const actor = await requireLocalUserActor(ctx, caller.username);
+    const requests = await listFollowRequests(ctx, caller.username);
+    return {
+      ...(await renderAccount(ctx, actor)),
+      source: {
+        privacy: "public",
+        sensitive: false,
+        language: null,
+        note: actor.summary ?? "",
+        fields: [],
+        follow_requests_count: requests.items.length,
+      },
+    };
+  });
+
+  fastify.patch("/api/v1/accounts/update_credentials", async (request) => {
+    const caller = await requireUser(ctx, request, "write:accounts");
+    const body = bodyOf(request);
+    const bool = (v: unknown) => (v === undefined ? undefined : v === true || v === "true" || v === "1");
+    const text = (v: unknown, field: string) => {
+      if (v === undefined) return undefined;
+      if (typeof v !== "string") throw validationFailed(`${field} must be text`);
+      return v;
+    };
+    await updateProfile(ctx, caller.username, {
+      displayName: text(body.display_name, "display_name"),
+      bio: text(body.note, "note"),
+      locked: bool(body.locked),
+    });
+    const actor = await requireLocalUserActor(ctx, caller.username);
+    return renderAccount(ctx, actor);
+  });
+
+  fastify.get<{ Querystring: { acct?: string } }>("/api/v1/accounts/lookup", async (request) => {
+    const acct = request.query.acct?.trim();
+    if (!acct) throw validationFailed("Missing acct");
+    const handle = acct.includes("@") ? `@${acct.replace(/^@/, "")}` : `@${acct}@${ctx.origin.host}`;
+    const actor = await resolveActor(ctx, handle).catch(() => null);
+    if (!actor) throw notFound("Record not found");
+    return renderAccount(ctx, actor);
+  });
+
+  fastify.get("/api/v1/accounts/relationships", async (request) => {
+    const caller = await requireUser(ctx, request, "read:follows");
+    const q = request.query as Record<string, string | string[] | undefined>;
+    const ids = [q["id[]"], q.id].flat().filter((v): v is string => typeof v === "string");
+    const rels = await getRelationships(ctx, caller.actorId, ids);
+    return ids.map((id) => toRelationship(id, rels.get(id) ?? { following: false, requested: false, followedBy: false }));
+  });
+
+  fastify.get<IdParams>("/api/v1/accounts/:id", async (request) => renderAccount(ctx, await requireAccount(ctx, request.params.id)));
+
+  fastify.get<IdParams>("/api/v1/accounts/:id/statuses", async (request, reply) => {
+    const viewer = await optionalUser(ctx, request);
+    const actor = await requireAccount(ctx, request.params.id);
+    const entries = await getAccountTimeline(ctx, viewer?.actorId ?? null, actor.id, pageBounds(request));
+    setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
+    return renderStatuses(ctx, entries);
+  });
+
+  for (const direction of ["followers", "following"] as const) {
+    fastify.get<IdParams>(`/api/v1/accounts/:id/${direction}`, async (request, reply) => {
+      const actor = await requireAccount(ctx, request.params.id);
+      const bounds = pageBounds(request, 40, 80);
+      const list = direction === "followers" ? listFollowersOf : listFollowingOf;
+      const page = await list(ctx, actor.id, bounds.maxId ?? null, bounds.limit);
+      setLinkHeader(request, reply, ctx.origin, page.items.map((f) => f.followId));
+      return renderAccounts(ctx, page.items.map((f) => f.actor));
+    });
+  }
+
+  fastify.post<IdParams>("/api/v1/accounts/:id/follow", async (request) => {
+    const caller = await requireUser(ctx, request, "write:follows");
+    const target = await requireAccount(ctx, request.params.id);
+    if (target.type === "Group") await joinGroup(ctx, caller.username, target.id);
+    else await followActor(ctx, caller.username, target.uri);
+    return relationshipOf(ctx, caller.actorId, target.id);
+  });
+
+  fastify.post<IdParams>("/api/v1/accounts/:id/unfollow", async (request) => {
+    const caller = await requireUser(ctx, request, "write:follows");
+    const target = await requireAccount(ctx, request.params.id);
+    const rel = (await getRelationships(ctx, caller.actorId, [target.id])).get(target.id)!;
+    if (rel.following || rel.requested) {
+      if (target.type === "Group") await leaveGroup(ctx, caller.username, target.id);
+      else await unfollowActor(ctx, caller.username, target.uri);
+    }
+    return relationshipOf(ctx, caller.actorId, target.id);
+  });
+
+  fastify.get("/api/v1/follow_requests", async (request) => {
+    const caller = await requireUser(ctx, request, "read:follows");
+    const page = await listFollowRequests(ctx, caller.username);
+    return renderAccounts(ctx, page.items.map((f) => f.actor));
+  });
+
+  for (const action of ["authorize", "reject"] as const) {
+    fastify.post<IdParams>(`/api/v1/follow_requests/:id/${action}`, async (request) => {
+      const caller = await requireUser(ctx, request, "write:follows");
+      const page = await listFollowRequests(ctx, caller.username);
+      const pending = page.items.find((f) => f.actor.id === request.params.id);
+      if (!pending) throw notFound("Record not found");
+      if (action === "authorize") await acceptFollowRequest(ctx, caller.username, pending.followId);
+      else await rejectFollowRequest(ctx, caller.username, pending.followId);
+      return relationshipOf(ctx, caller.actorId, request.params.id);
+    });
+  }
+
+}

@@ -1,0 +1,31 @@
+// Route guards for the Mastodon API: a signed-in user with the right scope.
+import type { FastifyRequest } from "fastify";
+import { forbidden, unauthorized } from "../../domain/errors.ts";
+import { hasScope } from "../../domain/scopes.ts";
+import { requireLocalUserActor } from "../../services/actor.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+
+export interface MastodonCaller {
+  userId: string;
+  username: string;
+  role: string;
+  scopes: string[];
+  actorId: string;
+}
+
+type AuthedRequest = FastifyRequest & { auth?: { userId: string; username: string; role: string; scopes: string[] } | null };
+
+export async function requireUser(ctx: ServiceContext, request: FastifyRequest, scope: string): Promise<MastodonCaller> {
+  const auth = (request as AuthedRequest).auth;
+  if (!auth) throw unauthorized("The access token is invalid");
+  if (!hasScope(auth.scopes, scope)) throw forbidden("This action is outside the authorized scopes");
+  const actor = await requireLocalUserActor(ctx, auth.username);
+  return { ...auth, actorId: actor.id };
+}
+
+export async function optionalUser(ctx: ServiceContext, request: FastifyRequest): Promise<MastodonCaller | null> {
+  const auth = (request as AuthedRequest).auth;
+  if (!auth) return null;
+  const actor = await requireLocalUserActor(ctx, auth.username);
+  return { ...auth, actorId: actor.id };
+}

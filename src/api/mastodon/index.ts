@@ -1,0 +1,14 @@
+// The Mastodon client API, as far as it is implemented (docs/clients.md).
+import type { FastifyInstance } from "fastify";
+import type { ServiceContext } from "../../services/context.ts";
+import { registerMastodonAccountRoutes } from "./account.routes.ts";
+import { registerMastodonInstanceRoutes } from "./instance.routes.ts";
+import { registerMastodonStatusRoutes } from "./status.routes.ts";
+import { registerMastodonTimelineRoutes } from "./timeline.routes.ts";
+
+export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContext): void {
+  registerMastodonInstanceRoutes(fastify, ctx);
+  registerMastodonAccountRoutes(fastify, ctx);
+  registerMastodonStatusRoutes(fastify, ctx);
+  registerMastodonTimelineRoutes(fastify, ctx);
+}

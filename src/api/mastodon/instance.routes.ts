@@ -1,0 +1,83 @@
+// Discovery for client apps: /api/v1/instance and /api/v2/instance, with
+// honest limits, plus empty-but-valid answers for features not built yet.
+import type { FastifyInstance } from "fastify";
+import { MAX_POST_CHARS } from "../../domain/post.rules.ts";
+import { ECOTONE_VERSION } from "../../domain/version.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { getUsage } from "../../services/instance.service.ts";
+
+/** The Mastodon API level we implement (see docs/clients.md). */
+export const MASTODON_COMPAT_VERSION = "4.0.0";
+
+export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+  const domain = ctx.origin.host;
+  const version = `${MASTODON_COMPAT_VERSION} (compatible; Ecotone ${ECOTONE_VERSION})`;
+  const statuses = { max_characters: MAX_POST_CHARS, max_media_attachments: 0, characters_reserved_per_url: 23 };
+  const thumbnail = new URL("/static/header.png", ctx.origin).href;
+
+  fastify.get("/api/v1/instance", async () => {
+    const usage = await getUsage(ctx);
+    return {
+      uri: domain,
+      title: ctx.instanceName,
+      short_description: "An Ecotone instance: ecosystem collaboration over ActivityPub.",
+      description: "An Ecotone instance: ecosystem collaboration over ActivityPub.",
+      email: "",
+      version,
+      urls: { streaming_api: `${ctx.origin.protocol === "https:" ? "wss" : "ws"}://${domain}` },
+      stats: { user_count: usage.totalUsers, status_count: usage.localPosts, domain_count: 0 },
+      thumbnail,
+      languages: ["en"],
+      registrations: false,
+      approval_required: true,
+      invites_enabled: false,
+      configuration: {
+        accounts: { max_featured_tags: 0 },
+        statuses,
+        media_attachments: { supported_mime_types: [], image_size_limit: 0, image_matrix_limit: 0, video_size_limit: 0, video_frame_rate_limit: 0, video_matrix_limit: 0 },
+        polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
+      },
+      contact_account: null,
+      rules: [],
+    };
+  });
+
+  fastify.get("/api/v2/instance", async () => {
+    const usage = await getUsage(ctx);
+    return {
+      domain,
+      title: ctx.instanceName,
+      version,
+      source_url: "https://github.com/ecotone-social/ecotone",
+      description: "An Ecotone instance: ecosystem collaboration over ActivityPub.",
+      usage: { users: { active_month: usage.activeMonth } },
+      thumbnail: { url: thumbnail },
+      icon: [],
+      languages: ["en"],
+      configuration: {
+        urls: { streaming: `${ctx.origin.protocol === "https:" ? "wss" : "ws"}://${domain}` },
+        vapid: { public_key: "" },
+        accounts: { max_featured_tags: 0, max_pinned_statuses: 0 },
+        statuses,
+        media_attachments: { supported_mime_types: [], image_size_limit: 0, image_matrix_limit: 0, video_size_limit: 0, video_frame_rate_limit: 0, video_matrix_limit: 0 },
+        polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
+        translation: { enabled: false },
+      },
+      registrations: { enabled: false, approval_required: true, message: null },
+      api_versions: { mastodon: 0 },
+      contact: { email: "", account: null },
+      rules: [],
+    };
+  });
+
+  for (const path of ["/api/v1/custom_emojis", "/api/v1/filters", "/api/v2/filters", "/api/v1/trends", "/api/v1/trends/tags", "/api/v1/trends/statuses", "/api/v1/announcements", "/api/v1/instance/rules"]) {
+    fastify.get(path, async () => []);
+  }
+  fastify.get("/api/v1/preferences", async () => ({
+    "posting:default:visibility": "public",
+    "posting:default:sensitive": false,
+    "posting:default:language": null,
+    "reading:expand:media": "default",
+    "reading:expand:spoilers": false,
+  }));
+}

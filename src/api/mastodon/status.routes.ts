@@ -1,0 +1,111 @@
+// Mastodon statuses API: post, read, edit, delete, thread context, favourite.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { notFound, validationFailed } from "../../domain/errors.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { deletePost, editPost, getThread, likePost, unlikePost } from "../../services/post.service.ts";
+import { createStatus } from "../../services/status.service.ts";
+import { getPostEntries } from "../../services/timeline.service.ts";
+import { optionalUser, requireUser } from "./guard.ts";
+import { renderStatuses } from "./render.ts";
+
+type IdParams = { Params: { id: string } };
+
+function bodyOf(request: FastifyRequest): Record<string, unknown> {
+  return request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
+}
+
+function optionalText(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") throw validationFailed(`${field} must be text`);
+  return value;
+}
+
+async function renderOne(ctx: ServiceContext, id: string, viewerId: string | null) {
+  const [entry] = await getPostEntries(ctx, viewerId, [id]);
+  if (!entry) throw notFound("Record not found");
+  return (await renderStatuses(ctx, [entry]))[0]!;
+}
+
+export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+  fastify.post("/api/v1/statuses", async (request) => {
+    const caller = await requireUser(ctx, request, "write:statuses");
+    const body = bodyOf(request);
+    const mediaIds = [body.media_ids].flat().filter(Boolean);
+    if (mediaIds.length > 0) throw validationFailed("Media attachments are not supported yet");
+    const text = optionalText(body.status, "status");
+    if (!text) throw validationFailed("Validation failed: Text can't be blank");
+    const post = await createStatus(ctx, caller.username, {
+      text,
+      inReplyToId: optionalText(body.in_reply_to_id, "in_reply_to_id"),
+      visibility: optionalText(body.visibility, "visibility"),
+      spoilerText: optionalText(body.spoiler_text, "spoiler_text"),
+      sensitive: body.sensitive === true || body.sensitive === "true",
+      language: optionalText(body.language, "language"),
+    });
+    return renderOne(ctx, post.id, caller.actorId);
+  });
+
+  fastify.get<IdParams>("/api/v1/statuses/:id", async (request) => {
+    const viewer = await optionalUser(ctx, request);
+    return renderOne(ctx, request.params.id, viewer?.actorId ?? null);
+  });
+
+  fastify.put<IdParams>("/api/v1/statuses/:id", async (request) => {
+    const caller = await requireUser(ctx, request, "write:statuses");
+    const body = bodyOf(request);
+    const text = optionalText(body.status, "status");
+    if (!text) throw validationFailed("Validation failed: Text can't be blank");
+    await editPost(ctx, caller.username, request.params.id, { content: text, summary: optionalText(body.spoiler_text, "spoiler_text") });
+    return renderOne(ctx, request.params.id, caller.actorId);
+  });
+
+  fastify.delete<IdParams>("/api/v1/statuses/:id", async (request) => {
+    const caller = await requireUser(ctx, request, "write:statuses");
+    const rendered = await renderOne(ctx, request.params.id, caller.actorId);
+    await deletePost(ctx, caller.username, request.params.id);
+    // Mastodon answers with the deleted status and its source text.
+    const [entry] = await getPostEntries(ctx, caller.actorId, [request.params.id]);
+    return { ...rendered, text: entry?.post.source_text ?? rendered.text };
+  });
+
+  fastify.get<IdParams>("/api/v1/statuses/:id/context", async (request) => {
+    const viewer = await optionalUser(ctx, request);
+    const viewerId = viewer?.actorId ?? null;
+    const thread = await getThread(ctx, request.params.id, viewerId);
+    const index = thread.findIndex((p) => p.id === request.params.id);
+    const target = thread[index];
+    if (!target) throw notFound("Record not found");
+    // Ancestors: the chain of parents; descendants: everything below it.
+    const byUri = new Map(thread.map((p) => [p.uri, p]));
+    const ancestors = [];
+    for (let p = target.inReplyToUri ? byUri.get(target.inReplyToUri) : undefined; p; p = p.inReplyToUri ? byUri.get(p.inReplyToUri) : undefined) {
+      ancestors.unshift(p.id);
+    }
+    const below = new Set([target.uri]);
+    const descendants: string[] = [];
+    for (const p of thread) {
+      if (p.inReplyToUri && below.has(p.inReplyToUri)) {
+        below.add(p.uri);
+        descendants.push(p.id);
+      }
+    }
+    const entries = await getPostEntries(ctx, viewerId, [...ancestors, ...descendants]);
+    const rendered = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, s]));
+    return {
+      ancestors: ancestors.map((id) => rendered.get(id)).filter(Boolean),
+      descendants: descendants.map((id) => rendered.get(id)).filter(Boolean),
+    };
+  });
+
+  fastify.post<IdParams>("/api/v1/statuses/:id/favourite", async (request) => {
+    const caller = await requireUser(ctx, request, "write:favourites");
+    await likePost(ctx, caller.username, request.params.id);
+    return renderOne(ctx, request.params.id, caller.actorId);
+  });
+
+  fastify.post<IdParams>("/api/v1/statuses/:id/unfavourite", async (request) => {
+    const caller = await requireUser(ctx, request, "write:favourites");
+    await unlikePost(ctx, caller.username, request.params.id);
+    return renderOne(ctx, request.params.id, caller.actorId);
+  });
+}

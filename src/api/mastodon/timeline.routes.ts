@@ -1,0 +1,37 @@
+// Mastodon timelines: home, public (local / remote), hashtag.
+import type { FastifyInstance } from "fastify";
+import type { ServiceContext } from "../../services/context.ts";
+import { getHomeTimeline, getPublicTimeline, getTagTimeline } from "../../services/timeline.service.ts";
+import { optionalUser, requireUser } from "./guard.ts";
+import { pageBounds, setLinkHeader } from "./pagination.ts";
+import { renderStatuses } from "./render.ts";
+
+const truthy = (v: string | undefined) => v === "true" || v === "1";
+
+export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+  fastify.get("/api/v1/timelines/home", async (request, reply) => {
+    const caller = await requireUser(ctx, request, "read:statuses");
+    const entries = await getHomeTimeline(ctx, caller.actorId, pageBounds(request));
+    setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
+    return renderStatuses(ctx, entries);
+  });
+
+  fastify.get<{ Querystring: { local?: string; remote?: string } }>("/api/v1/timelines/public", async (request, reply) => {
+    const viewer = await optionalUser(ctx, request);
+    const entries = await getPublicTimeline(
+      ctx,
+      viewer?.actorId ?? null,
+      { local: truthy(request.query.local), remote: truthy(request.query.remote) },
+      pageBounds(request),
+    );
+    setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
+    return renderStatuses(ctx, entries);
+  });
+
+  fastify.get<{ Params: { tag: string } }>("/api/v1/timelines/tag/:tag", async (request, reply) => {
+    const viewer = await optionalUser(ctx, request);
+    const entries = await getTagTimeline(ctx, viewer?.actorId ?? null, request.params.tag, pageBounds(request));
+    setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
+    return renderStatuses(ctx, entries);
+  });
+}

@@ -1,0 +1,79 @@
+// Timelines as Mastodon clients page them: newest first, with max_id /
+// since_id / min_id bounds on our time-ordered ids.
+import { sql, type Kysely } from "kysely";
+import type { Database, PostRow } from "../schema.ts";
+
+export interface PageBounds {
+  maxId?: string | undefined;
+  sinceId?: string | undefined;
+  minId?: string | undefined;
+  limit: number;
+}
+
+type PostQuery = ReturnType<typeof basePosts>;
+
+function basePosts(db: Kysely<Database>) {
+  return db.selectFrom("posts").selectAll("posts");
+}
+
+async function page(query: PostQuery, bounds: PageBounds): Promise<PostRow[]> {
+  let q = query;
+  if (bounds.maxId) q = q.where("posts.id", "<", bounds.maxId);
+  if (bounds.sinceId) q = q.where("posts.id", ">", bounds.sinceId);
+  if (bounds.minId) {
+    // min_id pages forward from a point: oldest first, then flipped.
+    const rows = await q.where("posts.id", ">", bounds.minId).orderBy("posts.id", "asc").limit(bounds.limit).execute();
+    return rows.reverse();
+  }
+  return q.orderBy("posts.id", "desc").limit(bounds.limit).execute();
+}
+
+/** My posts, posts of people I follow, and posts of groups I belong to. */
+export async function homeTimeline(db: Kysely<Database>, viewerId: string, bounds: PageBounds): Promise<PostRow[]> {
+  const followed = db
+    .selectFrom("follows")
+    .select("followee_id")
+    .where("follower_id", "=", viewerId)
+    .where("state", "=", "accepted");
+  return page(
+    basePosts(db).where((eb) =>
+      eb.or([
+        eb("posts.author_id", "=", viewerId),
+        eb("posts.author_id", "in", followed),
+        eb("posts.group_id", "in", followed),
+      ]),
+    ),
+    bounds,
+  );
+}
+
+export async function publicTimeline(
+  db: Kysely<Database>,
+  options: { local?: boolean; remote?: boolean },
+  bounds: PageBounds,
+): Promise<PostRow[]> {
+  let query = basePosts(db).where("posts.visibility", "=", "public");
+  if (options.local) query = query.where("posts.is_local", "=", true);
+  if (options.remote) query = query.where("posts.is_local", "=", false);
+  return page(query, bounds);
+}
+
+export async function tagTimeline(db: Kysely<Database>, tag: string, bounds: PageBounds): Promise<PostRow[]> {
+  return page(
+    basePosts(db)
+      .where("posts.visibility", "=", "public")
+      .where("posts.id", "in", db.selectFrom("post_tags").select("post_id").where("tag", "=", tag.toLowerCase())),
+    bounds,
+  );
+}
+
+export async function accountTimeline(db: Kysely<Database>, authorId: string, bounds: PageBounds): Promise<PostRow[]> {
+  return page(basePosts(db).where("posts.author_id", "=", authorId), bounds);
+}
+
+export async function postsByIds(db: Kysely<Database>, ids: string[]): Promise<PostRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom("posts").selectAll().where("id", "in", ids).execute();
+}
+
+export { sql };

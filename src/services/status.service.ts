@@ -1,0 +1,47 @@
+// Writing through a client app: a status that mentions a group the author
+// belongs to is posted into that group (Mastodon and Lemmy users address a
+// group by mentioning it); a reply stays in its thread's group.
+import { validationFailed } from "../domain/errors.ts";
+import { resolveActor } from "./actor.service.ts";
+import type { ServiceContext } from "./context.ts";
+import { membershipOf } from "./group.service.ts";
+import { extractMentionHandles } from "./html.ts";
+import { requireLocalUserActor } from "./actor.service.ts";
+import { createPost, type PostView } from "./post.service.ts";
+
+export interface NewStatus {
+  text: string;
+  inReplyToId?: string | undefined;
+  visibility?: string | undefined;
+  spoilerText?: string | undefined;
+  sensitive?: boolean | undefined;
+  language?: string | undefined;
+}
+
+export async function createStatus(ctx: ServiceContext, username: string, input: NewStatus): Promise<PostView> {
+  if (input.visibility === "direct" || input.visibility === "private") {
+    throw validationFailed(
+      `Visibility "${input.visibility}" is not supported yet: post to a members-only group to limit who sees a post`,
+    );
+  }
+  let group: string | undefined;
+  if (!input.inReplyToId) {
+    const author = await requireLocalUserActor(ctx, username);
+    for (const handle of extractMentionHandles(input.text)) {
+      const actor = await resolveActor(ctx, handle).catch(() => null);
+      if (actor?.type !== "Group") continue;
+      if ((await membershipOf(ctx, actor.id, author.id))?.state === "accepted") {
+        group = actor.id;
+        break;
+      }
+    }
+  }
+  return createPost(ctx, username, {
+    content: input.text,
+    group,
+    inReplyTo: input.inReplyToId,
+    summary: input.spoilerText,
+    sensitive: input.sensitive,
+    language: input.language,
+  });
+}

@@ -1,0 +1,140 @@
+// The Mastodon client API over HTTP: entity shapes field by field (against
+// docs.joinmastodon.org/entities), paging through Link headers, scopes, and
+// groups seen through a client — following a group account joins it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
+
+let a: TestInstance;
+let b: TestInstance;
+let alice: TestUser;
+let bob: TestUser;
+
+beforeAll(async () => {
+  [a, b] = (await startInstances(2)) as [TestInstance, TestInstance];
+  alice = await a.user("alice");
+  bob = await b.user("bob");
+});
+
+afterAll(async () => {
+  await Promise.all([a?.close(), b?.close()]);
+});
+
+const ID = /^\d+$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+function expectAccountShape(account: Record<string, unknown>) {
+  expect(account.id).toMatch(ID);
+  for (const key of ["username", "acct", "url", "display_name", "note", "avatar", "avatar_static", "header", "header_static", "created_at"]) {
+    expect(typeof account[key], key).toBe("string");
+  }
+  for (const key of ["locked", "bot", "group", "discoverable"]) expect(typeof account[key], key).toBe("boolean");
+  for (const key of ["statuses_count", "followers_count", "following_count"]) expect(typeof account[key], key).toBe("number");
+  expect(account.emojis).toEqual([]);
+  expect(account.fields).toEqual([]);
+  expect(account.created_at).toMatch(ISO);
+}
+
+function expectStatusShape(status: Record<string, unknown>) {
+  expect(status.id).toMatch(ID);
+  for (const key of ["uri", "created_at", "content", "visibility", "spoiler_text"]) expect(typeof status[key], key).toBe("string");
+  for (const key of ["sensitive", "favourited", "reblogged", "muted", "bookmarked"]) expect(typeof status[key], key).toBe("boolean");
+  for (const key of ["reblogs_count", "favourites_count", "replies_count"]) expect(typeof status[key], key).toBe("number");
+  for (const key of ["media_attachments", "mentions", "tags", "emojis"]) expect(Array.isArray(status[key]), key).toBe(true);
+  expect(["public", "unlisted", "private", "direct"]).toContain(status.visibility);
+  expect(status.created_at).toMatch(ISO);
+  expect(status).toHaveProperty("in_reply_to_id");
+  expect(status).toHaveProperty("reblog");
+  expectAccountShape(status.account as Record<string, unknown>);
+}
+
+describe("accounts and statuses", () => {
+  it("verify_credentials answers an Account with source", async () => {
+    const res = await a.api(alice.token, "GET", "/api/v1/accounts/verify_credentials");
+    expect(res.status).toBe(200);
+    expectAccountShape(res.body);
+    expect(res.body.acct).toBe("alice");
+    expect(res.body.source.privacy).toBe("public");
+  });
+
+  it("posts a status, reads it back, replies, favourites, and shows the context", async () => {
+    const posted = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Hello from a client #ecotone" });
+    expect(posted.status).toBe(200);
+    expectStatusShape(posted.body);
+    expect(posted.body.tags).toEqual([{ name: "ecotone", url: expect.stringContaining("/tags/ecotone") }]);
+
+    const reply = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "and a reply", in_reply_to_id: posted.body.id });
+    expect(reply.body.in_reply_to_id).toBe(posted.body.id);
+    expect(reply.body.in_reply_to_account_id).toBe(posted.body.account.id);
+
+    const fav = await a.api(alice.token, "POST", `/api/v1/statuses/${posted.body.id}/favourite`);
+    expect(fav.body.favourited).toBe(true);
+    expect(fav.body.favourites_count).toBe(1);
+
+    const context = await a.api(alice.token, "GET", `/api/v1/statuses/${reply.body.id}/context`);
+    expect(context.body.ancestors.map((s: { id: string }) => s.id)).toEqual([posted.body.id]);
+    expect(context.body.descendants).toEqual([]);
+  });
+
+  it("pages the home timeline through Link headers", async () => {
+    const carol = await a.user("carol");
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await a.api(carol.token, "POST", "/api/v1/statuses", { status: `note ${i}` })).body.id);
+    const seen: string[] = [];
+    let url: string | null = `/api/v1/timelines/home?limit=2`;
+    while (url) {
+      const response: Response = await fetch(new URL(url, a.origin), { headers: { authorization: `Bearer ${carol.token}` } });
+      const page = (await response.json()) as Array<{ id: string }>;
+      if (page.length === 0) break;
+      seen.push(...page.map((s) => s.id));
+      const link = response.headers.get("link") ?? "";
+      url = /<([^>]+)>; rel="next"/.exec(link)?.[1] ?? null;
+    }
+    expect(seen).toEqual([...ids].reverse());
+  });
+
+  it("refuses to post with a read-only token", async () => {
+    const reader = await a.user("reader", { scopes: "read" });
+    const res = await a.api(reader.token, "POST", "/api/v1/statuses", { status: "should fail" });
+    expect(res.status).toBe(403);
+    expect(typeof res.body.error).toBe("string");
+    expect((await a.api(null, "GET", "/api/v1/timelines/home")).status).toBe(401);
+  });
+
+  it("answers the instance documents with honest limits", async () => {
+    const v1 = await a.api(null, "GET", "/api/v1/instance");
+    expect(v1.body.uri).toBe(a.host);
+    expect(v1.body.configuration.statuses.max_characters).toBeGreaterThan(0);
+    const v2 = await a.api(null, "GET", "/api/v2/instance");
+    expect(v2.body.domain).toBe(a.host);
+    expect((await a.api(null, "GET", "/api/v1/custom_emojis")).body).toEqual([]);
+  });
+});
+
+describe("groups through a client", () => {
+  it("following a group account joins it; its posts reach the home timeline; members-only stays out of public", async () => {
+    const created = await a.api(alice.token, "POST", "/api/ecotone/v1/groups", { slug: "partners", visibility: "members_only", joinPolicy: "open" });
+    expect(created.status).toBe(201);
+
+    const lookup = await b.api(bob.token, "GET", `/api/v1/accounts/lookup?acct=partners@${a.host}`);
+    expect(lookup.status).toBe(200);
+    expect(lookup.body.group).toBe(true);
+    const rel = await b.api(bob.token, "POST", `/api/v1/accounts/${lookup.body.id}/follow`);
+    expect(rel.status).toBe(200);
+    await eventually(async () => {
+      const r = await b.api(bob.token, "GET", `/api/v1/accounts/relationships?id[]=${lookup.body.id}`);
+      return r.body[0].following === true;
+    });
+
+    // alice posts into the group by mentioning it.
+    const post = await a.api(alice.token, "POST", "/api/v1/statuses", { status: `@partners@${a.host} Pricing update for Q1` });
+    expect(post.body.visibility).toBe("private");
+    await eventually(async () => {
+      const home = await b.api(bob.token, "GET", "/api/v1/timelines/home");
+      return home.body.some((s: { uri: string }) => s.uri === post.body.uri);
+    });
+    const pub = await a.api(null, "GET", "/api/v1/timelines/public");
+    expect(pub.body.some((s: { uri: string }) => s.uri === post.body.uri)).toBe(false);
+    const outsider = await a.user("outsider");
+    expect((await a.api(outsider.token, "GET", `/api/v1/statuses/${post.body.id}`)).status).toBe(404);
+  });
+});
