@@ -10,6 +10,8 @@ import { registerAccountRoutes } from "./api/ecotone/account.routes.ts";
 import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
 import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
+import { registerMastodonApi } from "./api/mastodon/index.ts";
+import { registerStaticImages } from "./http/static-images.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -122,6 +124,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerGroupRoutes(fastify, ctx);
   registerPostRoutes(fastify, ctx);
   registerReportRoutes(fastify, ctx);
+  registerMastodonApi(fastify, ctx);
+  registerStaticImages(fastify);
 
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;
