@@ -264,7 +264,35 @@ export interface SessionsTable {
   last_seen_at: NullableTimestamp;
 }
 
+export interface NotificationsTable {
+  id: string;
+  recipient_id: string;
+  type: string;
+  from_id: string;
+  post_id: string | null;
+  created_at: CreatedAt;
+  dismissed_at: NullableTimestamp;
+}
+
+export interface BookmarksTable {
+  id: string;
+  actor_id: string;
+  post_id: string;
+  created_at: CreatedAt;
+}
+
+export interface MarkersTable {
+  actor_id: string;
+  timeline: string;
+  last_read_id: string;
+  version: Generated<number>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
+  notifications: NotificationsTable;
+  bookmarks: BookmarksTable;
+  markers: MarkersTable;
   oauth_apps: OAuthAppsTable;
   oauth_codes: OAuthCodesTable;
   sessions: SessionsTable;

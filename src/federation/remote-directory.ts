@@ -11,6 +11,8 @@ import { parseHandle, rememberRemoteActor } from "../services/actor.service.ts";
 import type { RemoteDirectory, ServiceContext } from "../services/context.ts";
 import { assertPeerAllowed } from "../services/federation-policy.service.ts";
 import { fromActor } from "./mappers/actor.mapper.ts";
+import { fromPostObject, isPostObject } from "./mappers/post.mapper.ts";
+import { receivePost } from "../services/post-inbox.service.ts";
 
 export function isLoopbackHost(host: string): boolean {
   const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
@@ -49,6 +51,21 @@ export function createRemoteDirectory(
       }
       if (!object || !isActor(object)) throw notFound(`${handleOrUri} is not an actor we can reach`);
       return rememberRemoteActor(ctx, await fromActor(object));
+    },
+
+    async resolvePost(url: string): Promise<string | null> {
+      await assertPeerAllowed(ctx, new URL(url).host);
+      const object = await lookup(url).catch(() => null);
+      if (!isPostObject(object)) return null;
+      const post = await fromPostObject(object);
+      if (!post) return null;
+      const author = await this.resolveActor(post.authorUri);
+      // Stored as if delivered; the synthetic id keeps the inbox log honest.
+      await receivePost(ctx, { uri: `${post.uri}#fetched`, type: "Fetch", actorUri: author.uri }, author, post, {
+        announcedBy: null,
+        activityJson: null,
+      }).catch(() => "ignored");
+      return post.uri;
     },
   };
 }

@@ -19,6 +19,8 @@ export interface Logger {
 export interface RemoteDirectory {
   /** Resolves `@user@host`, `acct:user@host` or an actor URL to a cached actor, fetching it when needed. */
   resolveActor(handleOrUri: string): Promise<ActorRow>;
+  /** Fetches a post by URL and stores it; returns its canonical URI. */
+  resolvePost?(url: string): Promise<string | null>;
 }
 
 export interface ServiceContext {

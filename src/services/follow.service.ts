@@ -23,6 +23,7 @@ import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from
 import type { ServiceContext } from "./context.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { membershipFrom } from "./membership.ts";
+import { notify } from "./notification.service.ts";
 
 export interface FollowView {
   id: string;
@@ -56,6 +57,9 @@ export async function followActor(ctx: ServiceContext, followerUsername: string,
       state,
       activityUri: followActivityUri(ctx, id),
     });
+    if (created && followee.is_local) {
+      await notify(trx, { recipientId: followee.id, type: state === "accepted" ? "follow" : "follow_request", fromId: follower.id });
+    }
     // Re-sending a pending request is harmless and helps when the first was lost.
     if (!followee.is_local && (created || row.state === "pending")) {
       await recordOutboxEvent(trx, { type: "follow.requested", followId: row.id });
@@ -200,6 +204,9 @@ export async function receiveFollow(
     // remember its id so our next Accept names the activity they know.
     if (!created) await updateFollowActivityUri(trx, row.id, activity.uri);
     if (group && row.state === "accepted") await deleteInvite(trx, followee.id, follower.id);
+    if (created) {
+      await notify(trx, { recipientId: followee.id, type: row.state === "accepted" ? "follow" : "follow_request", fromId: follower.id });
+    }
     return { state: row.state, followId: row.id };
   });
   return result.applied ? result.value : { state: "duplicate" };

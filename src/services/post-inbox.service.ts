@@ -27,6 +27,7 @@ import { membershipOf } from "./group.service.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { sanitizeHtml, stripHtml } from "./html.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
+import { notify, notifyMentions } from "./notification.service.ts";
 
 export interface IncomingPost {
   uri: string;
@@ -122,6 +123,7 @@ export async function receivePost(
     if (!created) return "duplicate" as const;
     await insertPostTags(trx, id, post.tags);
     await insertPostMentions(trx, id, post.mentionUris);
+    await notifyMentions(trx, post.mentionUris, author.id, id);
     if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     return "stored" as const;
   });
@@ -210,6 +212,7 @@ export async function receiveLike(
   }
   const result = await applyOnce(ctx, activity, async (trx) => {
     const created = await insertLike(trx, { postId: post.id, actorId: liker.id, activityUri: activity.uri });
+    if (created) await notify(trx, { recipientId: post.author_id, type: "favourite", fromId: liker.id, postId: post.id });
     if (created && ourGroup?.is_local) {
       await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     }

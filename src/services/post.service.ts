@@ -35,6 +35,7 @@ import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from
 import type { ServiceContext } from "./context.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { extractHashtags, extractMentionHandles, renderText, type MentionLink } from "./html.ts";
+import { notify, notifyMentions } from "./notification.service.ts";
 
 export interface PostView {
   id: string;
@@ -184,6 +185,7 @@ export async function createPost(ctx: ServiceContext, username: string, input: N
     });
     await insertPostTags(trx, id, extractHashtags(input.content));
     await insertPostMentions(trx, id, mentions.map((m) => m.uri));
+    await notifyMentions(trx, mentions.map((m) => m.uri), author.id, id);
     await recordOutboxEvent(trx, { type: "post.created", postId: id });
   });
   return (await getPost(ctx, id, author.id))!;
@@ -268,7 +270,10 @@ export async function likePost(ctx: ServiceContext, username: string, postId: st
   const likeUri = new URL(`/likes/${newId()}`, ctx.origin).href;
   await commit(ctx, async (trx) => {
     const created = await insertLike(trx, { postId: post.id, actorId: user.id, activityUri: likeUri });
-    if (created) await recordOutboxEvent(trx, { type: "post.liked", postId: post.id, actorId: user.id, likeUri });
+    if (created) {
+      await notify(trx, { recipientId: post.author_id, type: "favourite", fromId: user.id, postId: post.id });
+      await recordOutboxEvent(trx, { type: "post.liked", postId: post.id, actorId: user.id, likeUri });
+    }
   });
   return (await getPost(ctx, post.id, user.id))!;
 }

@@ -138,3 +138,51 @@ describe("groups through a client", () => {
     expect((await a.api(outsider.token, "GET", `/api/v1/statuses/${post.body.id}`)).status).toBe(404);
   });
 });
+
+describe("notifications, bookmarks, markers, search", () => {
+  it("notifies favourites, follows and mentions across instances, filters by type, dismisses", async () => {
+    const dana = await a.user("dana");
+    const post = await a.api(dana.token, "POST", "/api/v1/statuses", { status: "Who is coming to the fair?" });
+    await a.api(alice.token, "POST", `/api/v1/statuses/${post.body.id}/favourite`);
+    // bob on B follows dana and mentions her.
+    const lookup = await b.api(bob.token, "GET", `/api/v1/accounts/lookup?acct=dana@${a.host}`);
+    await b.api(bob.token, "POST", `/api/v1/accounts/${lookup.body.id}/follow`);
+    await b.api(bob.token, "POST", "/api/v1/statuses", { status: `@dana@${a.host} we are!` });
+
+    const all = await eventually(async () => {
+      const res = await a.api(dana.token, "GET", "/api/v1/notifications");
+      const types = res.body.map((n: { type: string }) => n.type).sort();
+      return types.join() === "favourite,follow,mention" ? res.body : null;
+    });
+    const favourite = all.find((n: { type: string }) => n.type === "favourite");
+    expect(favourite.account.acct).toBe("alice");
+    expect(favourite.status.id).toBe(post.body.id);
+    expect(all.find((n: { type: string }) => n.type === "follow").account.acct).toBe(`bob@${b.host}`);
+
+    const onlyMentions = await a.api(dana.token, "GET", "/api/v1/notifications?types[]=mention");
+    expect(onlyMentions.body.map((n: { type: string }) => n.type)).toEqual(["mention"]);
+    await a.api(dana.token, "POST", `/api/v1/notifications/${favourite.id}/dismiss`);
+    const after = await a.api(dana.token, "GET", "/api/v1/notifications");
+    expect(after.body.map((n: { type: string }) => n.type).sort()).toEqual(["follow", "mention"]);
+  });
+
+  it("bookmarks a status and remembers the read marker", async () => {
+    const post = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Keep this one" });
+    const marked = await a.api(alice.token, "POST", `/api/v1/statuses/${post.body.id}/bookmark`);
+    expect(marked.body.bookmarked).toBe(true);
+    const list = await a.api(alice.token, "GET", "/api/v1/bookmarks");
+    expect(list.body.map((s: { id: string }) => s.id)).toEqual([post.body.id]);
+    await a.api(alice.token, "POST", "/api/v1/markers", { home: { last_read_id: post.body.id } });
+    const markers = await a.api(alice.token, "GET", "/api/v1/markers");
+    expect(markers.body.home.last_read_id).toBe(post.body.id);
+  });
+
+  it("search with resolve=true fetches a remote account and a remote status", async () => {
+    const erin = await b.user("erin");
+    const remote = await b.api(erin.token, "POST", "/api/v1/statuses", { status: "A status only B has" });
+    const found = await a.api(alice.token, "GET", `/api/v2/search?q=${encodeURIComponent(`@erin@${b.host}`)}&resolve=true`);
+    expect(found.body.accounts.map((x: { acct: string }) => x.acct)).toEqual([`erin@${b.host}`]);
+    const status = await a.api(alice.token, "GET", `/api/v2/search?q=${encodeURIComponent(remote.body.uri)}&resolve=true&type=statuses`);
+    expect(status.body.statuses[0].content).toContain("only B has");
+  });
+});

@@ -3,6 +3,8 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { registerMastodonAccountRoutes } from "./account.routes.ts";
 import { registerMastodonInstanceRoutes } from "./instance.routes.ts";
+import { registerMastodonNotificationRoutes } from "./notification.routes.ts";
+import { registerMastodonSearchRoutes } from "./search.routes.ts";
 import { registerMastodonStatusRoutes } from "./status.routes.ts";
 import { registerMastodonTimelineRoutes } from "./timeline.routes.ts";
 
@@ -11,4 +13,6 @@ export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContex
   registerMastodonAccountRoutes(fastify, ctx);
   registerMastodonStatusRoutes(fastify, ctx);
   registerMastodonTimelineRoutes(fastify, ctx);
+  registerMastodonNotificationRoutes(fastify, ctx);
+  registerMastodonSearchRoutes(fastify, ctx);
 }

@@ -21,7 +21,8 @@ export function registerNodeInfoDispatcher(federation: Federation<ServiceContext
         localPosts: usage.localPosts,
         localComments: 0,
       },
-      metadata: { nodeName: ctx.data.instanceName },
+      // megalodon's detector reads `upstream` to recognise Mastodon-API servers.
+      metadata: { nodeName: ctx.data.instanceName, upstream: { name: "mastodon", version: "4.0.0" } },
     };
   });
 }

@@ -1,0 +1,101 @@
+// Mastodon notifications (v1), bookmarks and markers.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { getActorById } from "../../services/actor.service.ts";
+import { bookmark, bookmarks, getMarkers, setMarker } from "../../services/bookmark.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { clearAll, dismiss, getNotifications } from "../../services/notification.service.ts";
+import { getPostEntries } from "../../services/timeline.service.ts";
+import { requireUser } from "./guard.ts";
+import { pageBounds, setLinkHeader } from "./pagination.ts";
+import { renderAccounts, renderStatuses } from "./render.ts";
+
+function listParam(request: FastifyRequest, name: string): string[] {
+  const q = request.query as Record<string, string | string[] | undefined>;
+  return [q[`${name}[]`], q[name]].flat().filter((v): v is string => typeof v === "string");
+}
+
+export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+  fastify.get("/api/v1/notifications", async (request, reply) => {
+    const caller = await requireUser(ctx, request, "read:notifications");
+    const bounds = pageBounds(request, 15, 30);
+    const rows = await getNotifications(ctx, caller.actorId, {
+      types: listParam(request, "types"),
+      excludeTypes: listParam(request, "exclude_types"),
+      maxId: bounds.maxId,
+      sinceId: bounds.sinceId,
+      minId: bounds.minId,
+      limit: bounds.limit,
+    });
+    const actors = (await Promise.all([...new Set(rows.map((r) => r.from_id))].map((id) => getActorById(ctx, id)))).filter(
+      (a) => a !== null,
+    );
+    const accounts = new Map((await renderAccounts(ctx, actors)).map((a) => [a.id, a]));
+    const postIds = rows.map((r) => r.post_id).filter((id): id is string => id !== null);
+    const statuses = new Map((await renderStatuses(ctx, await getPostEntries(ctx, caller.actorId, postIds))).map((s) => [s.id, s]));
+    setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.id));
+    return rows
+      .filter((r) => accounts.has(r.from_id) && (r.post_id === null || statuses.has(r.post_id)))
+      .map((r) => ({
+        id: r.id,
+        type: r.type,
+        created_at: r.created_at.toISOString(),
+        group_key: `ungrouped-${r.id}`,
+        account: accounts.get(r.from_id),
+        ...(r.post_id ? { status: statuses.get(r.post_id) } : {}),
+      }));
+  });
+
+  fastify.post<{ Params: { id: string } }>("/api/v1/notifications/:id/dismiss", async (request) => {
+    const caller = await requireUser(ctx, request, "write:notifications");
+    await dismiss(ctx, caller.actorId, request.params.id);
+    return {};
+  });
+
+  fastify.post("/api/v1/notifications/clear", async (request) => {
+    const caller = await requireUser(ctx, request, "write:notifications");
+    await clearAll(ctx, caller.actorId);
+    return {};
+  });
+
+  for (const [action, on] of [["bookmark", true], ["unbookmark", false]] as const) {
+    fastify.post<{ Params: { id: string } }>(`/api/v1/statuses/:id/${action}`, async (request) => {
+      const caller = await requireUser(ctx, request, "write:bookmarks");
+      await bookmark(ctx, caller.actorId, request.params.id, on);
+      const [status] = await renderStatuses(ctx, await getPostEntries(ctx, caller.actorId, [request.params.id]));
+      return { ...status, bookmarked: on };
+    });
+  }
+
+  fastify.get("/api/v1/bookmarks", async (request, reply) => {
+    const caller = await requireUser(ctx, request, "read:bookmarks");
+    const bounds = pageBounds(request);
+    const rows = await bookmarks(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
+    const entries = await getPostEntries(ctx, caller.actorId, rows.map((r) => r.post_id));
+    const byId = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, { ...s, bookmarked: true }]));
+    setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.id));
+    return rows.map((r) => byId.get(r.post_id)).filter(Boolean);
+  });
+
+  fastify.get("/api/v1/markers", async (request) => {
+    const caller = await requireUser(ctx, request, "read:statuses");
+    const markers = await getMarkers(ctx, caller.actorId);
+    return Object.fromEntries(
+      markers.map((m) => [m.timeline, { last_read_id: m.last_read_id, version: m.version, updated_at: m.updated_at.toISOString() }]),
+    );
+  });
+
+  fastify.post("/api/v1/markers", async (request) => {
+    const caller = await requireUser(ctx, request, "write:statuses");
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    for (const timeline of ["home", "notifications"]) {
+      const entry = body[timeline] as { last_read_id?: unknown } | undefined;
+      const flat = body[`${timeline}[last_read_id]`];
+      const id = typeof entry?.last_read_id === "string" ? entry.last_read_id : typeof flat === "string" ? flat : undefined;
+      if (id) await setMarker(ctx, caller.actorId, timeline, id);
+    }
+    const markers = await getMarkers(ctx, caller.actorId);
+    return Object.fromEntries(
+      markers.map((m) => [m.timeline, { last_read_id: m.last_read_id, version: m.version, updated_at: m.updated_at.toISOString() }]),
+    );
+  });
+}

@@ -1,0 +1,51 @@
+// Notifications for local accounts: follows, follow requests, favourites and
+// mentions, recorded in the same transaction as what caused them.
+import type { Kysely, Transaction } from "kysely";
+import {
+  clearNotifications,
+  dismissNotification,
+  insertNotification,
+  listNotifications,
+} from "../db/repos/notification.repo.ts";
+import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
+import type { Database } from "../db/schema.ts";
+import { notFound } from "../domain/errors.ts";
+import type { ServiceContext } from "./context.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type NotificationType = "follow" | "follow_request" | "favourite" | "mention" | "status" | "update";
+
+/** Records a notification for a local recipient (never to oneself). */
+export async function notify(
+  db: Db,
+  n: { recipientId: string; type: NotificationType; fromId: string; postId?: string | null },
+): Promise<void> {
+  if (n.recipientId === n.fromId) return;
+  const recipient = await findActorById(db, n.recipientId);
+  if (!recipient?.is_local || recipient.type !== "Person") return;
+  await insertNotification(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null });
+}
+
+export async function notifyMentions(db: Db, mentionUris: string[], fromId: string, postId: string): Promise<void> {
+  for (const uri of mentionUris) {
+    const actor = await findActorByUri(db, uri);
+    if (actor?.is_local) await notify(db, { recipientId: actor.id, type: "mention", fromId, postId });
+  }
+}
+
+export async function getNotifications(
+  ctx: ServiceContext,
+  actorId: string,
+  options: Parameters<typeof listNotifications>[2],
+) {
+  return listNotifications(ctx.db, actorId, options);
+}
+
+export async function dismiss(ctx: ServiceContext, actorId: string, id: string): Promise<void> {
+  if (!(await dismissNotification(ctx.db, actorId, id))) throw notFound("Record not found");
+}
+
+export async function clearAll(ctx: ServiceContext, actorId: string): Promise<void> {
+  await clearNotifications(ctx.db, actorId);
+}
