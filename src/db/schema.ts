@@ -289,7 +289,16 @@ export interface MarkersTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface ReblogsTable {
+  id: string;
+  post_id: string;
+  actor_id: string;
+  activity_uri: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  reblogs: ReblogsTable;
   notifications: NotificationsTable;
   bookmarks: BookmarksTable;
   markers: MarkersTable;

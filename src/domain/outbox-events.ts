@@ -18,6 +18,8 @@ export type OutboxEvent =
   | { type: "post.removed"; postUri: string; groupId: string }
   | { type: "post.shared"; postId: string; groupId: string; sharerId: string; activityUri: string }
   | { type: "report.filed"; reportId: string }
+  | { type: "post.reblogged"; postId: string; actorId: string; activityUri: string }
+  | { type: "post.unreblogged"; postId: string; actorId: string; activityUri: string }
   | { type: "post.liked"; postId: string; actorId: string; likeUri: string }
   | { type: "post.unliked"; postId: string; actorId: string; likeUri: string }
   /** A local group relays an activity a member sent it (FEP-1b12 Announce). */

@@ -1,7 +1,14 @@
 // Timelines for client apps: home (me, who I follow, my groups), public,
 // hashtag, and one account's posts — always filtered by what the viewer may see.
 import { accountStats, relationships, type AccountStats, type Relationship } from "../db/queries/account.queries.ts";
-import { actorsByUris, hydrate, postsByUris, type PostEntry } from "../db/queries/post.queries.ts";
+import {
+  actorsByIds,
+  actorsByUris,
+  hydrate,
+  postsByUris,
+  reblogsForHome,
+  type PostEntry,
+} from "../db/queries/post.queries.ts";
 import {
   accountTimeline,
   homeTimeline,
@@ -10,7 +17,7 @@ import {
   tagTimeline,
   type PageBounds,
 } from "../db/queries/timeline.queries.ts";
-import type { PostRow } from "../db/schema.ts";
+import type { ActorRow, PostRow } from "../db/schema.ts";
 import type { ServiceContext } from "./context.ts";
 import { canViewPost } from "./post.service.ts";
 
@@ -20,8 +27,36 @@ async function visible(ctx: ServiceContext, rows: PostRow[], viewerId: string | 
   return hydrate(ctx.db, allowed, viewerId);
 }
 
+export interface BoostItem {
+  id: string;
+  by: ActorRow;
+  createdAt: Date;
+  entry: PostEntry;
+}
+
+export type HomeItem = { kind: "post"; id: string; entry: PostEntry } | ({ kind: "boost" } & BoostItem);
+
 export async function getHomeTimeline(ctx: ServiceContext, viewerId: string, bounds: PageBounds) {
   return visible(ctx, await homeTimeline(ctx.db, viewerId, bounds), viewerId);
+}
+
+/** The home timeline with boosts by followed accounts interleaved by time. */
+export async function getHomeItems(ctx: ServiceContext, viewerId: string, bounds: PageBounds): Promise<HomeItem[]> {
+  const posts = await getHomeTimeline(ctx, viewerId, bounds);
+  const boosts = bounds.minId ? [] : await reblogsForHome(ctx.db, viewerId, bounds);
+  const boostedEntries = new Map(
+    (await visible(ctx, await postsByIds(ctx.db, [...new Set(boosts.map((b) => b.post_id))]), viewerId)).map((e) => [e.post.id, e]),
+  );
+  const boosters = new Map(
+    (await actorsByIds(ctx.db, [...new Set(boosts.map((b) => b.actor_id))])).map((a) => [a.id, a]),
+  );
+  const items: HomeItem[] = posts.map((entry) => ({ kind: "post", id: entry.post.id, entry }));
+  for (const boost of boosts) {
+    const entry = boostedEntries.get(boost.post_id);
+    const by = boosters.get(boost.actor_id);
+    if (entry && by) items.push({ kind: "boost", id: boost.id, by, createdAt: boost.created_at, entry });
+  }
+  return items.sort((x, y) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).slice(0, bounds.limit);
 }
 
 export async function getPublicTimeline(

@@ -186,3 +186,42 @@ describe("notifications, bookmarks, markers, search", () => {
     expect(status.body.statuses[0].content).toContain("only B has");
   });
 });
+
+describe("boosts", () => {
+  it("a boost reaches the booster's followers on another instance as a reblog, and can be withdrawn", async () => {
+    const frank = await a.user("frank");
+    const gwen = await b.user("gwen");
+    // gwen on B follows frank on A.
+    const lookup = await b.api(gwen.token, "GET", `/api/v1/accounts/lookup?acct=frank@${a.host}`);
+    await b.api(gwen.token, "POST", `/api/v1/accounts/${lookup.body.id}/follow`);
+    await eventually(async () => (await a.api(frank.token, "GET", "/api/v1/accounts/verify_credentials")).body.followers_count === 1);
+
+    const original = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Worth sharing" });
+    const boost = await a.api(frank.token, "POST", `/api/v1/statuses/${original.body.id}/reblog`);
+    expect(boost.status).toBe(200);
+    expect(boost.body.reblog.id).toBe(original.body.id);
+    expect(boost.body.reblog.reblogged).toBe(true);
+    expect(boost.body.reblog.reblogs_count).toBe(1);
+
+    const onB = await eventually(async () => {
+      const home = await b.api(gwen.token, "GET", "/api/v1/timelines/home");
+      return home.body.find((s: { reblog: { uri: string } | null }) => s.reblog?.uri === original.body.uri);
+    });
+    expect(onB.account.acct).toBe(`frank@${a.host}`);
+    const by = await a.api(alice.token, "GET", `/api/v1/statuses/${original.body.id}/reblogged_by`);
+    expect(by.body.map((x: { acct: string }) => x.acct)).toEqual(["frank"]);
+
+    await a.api(frank.token, "POST", `/api/v1/statuses/${original.body.id}/unreblog`);
+    await eventually(async () => {
+      const home = await b.api(gwen.token, "GET", "/api/v1/timelines/home");
+      return !home.body.some((s: { reblog: { uri: string } | null }) => s.reblog?.uri === original.body.uri);
+    });
+  });
+
+  it("refuses to boost a members-only post", async () => {
+    const post = await a.api(alice.token, "POST", "/api/v1/statuses", { status: `@partners@${a.host} internal numbers` });
+    expect(post.body.visibility).toBe("private");
+    const res = await a.api(alice.token, "POST", `/api/v1/statuses/${post.body.id}/reblog`);
+    expect(res.status).toBe(403);
+  });
+});

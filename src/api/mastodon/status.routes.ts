@@ -6,7 +6,10 @@ import { deletePost, editPost, getThread, likePost, unlikePost } from "../../ser
 import { createStatus } from "../../services/status.service.ts";
 import { getPostEntries } from "../../services/timeline.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
-import { renderStatuses } from "./render.ts";
+import { renderAccounts, renderStatuses } from "./render.ts";
+import { toMastodonBoost } from "./status.serializer.ts";
+import { getActorById } from "../../services/actor.service.ts";
+import { reblogPost, unreblogPost, whoLiked, whoReblogged } from "../../services/reblog.service.ts";
 
 type IdParams = { Params: { id: string } };
 
@@ -95,6 +98,30 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
       ancestors: ancestors.map((id) => rendered.get(id)).filter(Boolean),
       descendants: descendants.map((id) => rendered.get(id)).filter(Boolean),
     };
+  });
+
+  fastify.post<IdParams>("/api/v1/statuses/:id/reblog", async (request) => {
+    const caller = await requireUser(ctx, request, "write:statuses");
+    const { reblogId } = await reblogPost(ctx, caller.username, request.params.id);
+    const original = await renderOne(ctx, request.params.id, caller.actorId);
+    const [me] = await renderAccounts(ctx, [(await getActorById(ctx, caller.actorId))!]);
+    return toMastodonBoost({ id: reblogId, createdAt: new Date(), by: me! }, original);
+  });
+
+  fastify.post<IdParams>("/api/v1/statuses/:id/unreblog", async (request) => {
+    const caller = await requireUser(ctx, request, "write:statuses");
+    await unreblogPost(ctx, caller.username, request.params.id);
+    return renderOne(ctx, request.params.id, caller.actorId);
+  });
+
+  fastify.get<IdParams>("/api/v1/statuses/:id/favourited_by", async (request) => {
+    const viewer = await optionalUser(ctx, request);
+    return renderAccounts(ctx, await whoLiked(ctx, request.params.id, viewer?.actorId ?? null));
+  });
+
+  fastify.get<IdParams>("/api/v1/statuses/:id/reblogged_by", async (request) => {
+    const viewer = await optionalUser(ctx, request);
+    return renderAccounts(ctx, await whoReblogged(ctx, request.params.id, viewer?.actorId ?? null));
   });
 
   fastify.post<IdParams>("/api/v1/statuses/:id/favourite", async (request) => {

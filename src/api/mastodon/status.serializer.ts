@@ -70,7 +70,7 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
       .map((a) => ({ id: a.id, username: a.username, url: a.url ?? a.uri, acct: a.is_local ? a.username : `${a.username}@${a.domain}` })),
     tags: entry.tags.map((name) => ({ name, url: new URL(`/tags/${encodeURIComponent(name)}`, c.origin).href })),
     emojis: [],
-    reblogs_count: 0,
+    reblogs_count: entry.reblogCount,
     favourites_count: entry.likeCount,
     replies_count: entry.replyCount,
     in_reply_to_id: parent?.id ?? null,
@@ -81,10 +81,36 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
     language: post.language,
     text: null,
     favourited: entry.likedByViewer,
-    reblogged: false,
+    reblogged: entry.rebloggedByViewer,
     muted: false,
     bookmarked: false,
     pinned: false,
     filtered: [],
+  };
+}
+
+/** A boost, as Mastodon shows it: a status of the booster wrapping the original. */
+export function toMastodonBoost(
+  boost: { id: string; createdAt: Date; by: MastodonAccount },
+  original: MastodonStatus,
+): MastodonStatus {
+  return {
+    ...original,
+    id: boost.id,
+    uri: `${original.uri}#boost-${boost.id}`,
+    url: original.url,
+    created_at: boost.createdAt.toISOString(),
+    edited_at: null,
+    account: boost.by,
+    content: "",
+    spoiler_text: "",
+    mentions: [],
+    tags: [],
+    in_reply_to_id: null,
+    in_reply_to_account_id: null,
+    reblog: original,
+    reblogs_count: 0,
+    favourites_count: 0,
+    replies_count: 0,
   };
 }

@@ -1,19 +1,19 @@
 // Mastodon timelines: home, public (local / remote), hashtag.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { getHomeTimeline, getPublicTimeline, getTagTimeline } from "../../services/timeline.service.ts";
+import { getHomeItems, getPublicTimeline, getTagTimeline } from "../../services/timeline.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
-import { renderStatuses } from "./render.ts";
+import { renderHomeItems, renderStatuses } from "./render.ts";
 
 const truthy = (v: string | undefined) => v === "true" || v === "1";
 
 export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get("/api/v1/timelines/home", async (request, reply) => {
     const caller = await requireUser(ctx, request, "read:statuses");
-    const entries = await getHomeTimeline(ctx, caller.actorId, pageBounds(request));
-    setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
-    return renderStatuses(ctx, entries);
+    const items = await getHomeItems(ctx, caller.actorId, pageBounds(request));
+    setLinkHeader(request, reply, ctx.origin, items.map((i) => i.id));
+    return renderHomeItems(ctx, items);
   });
 
   fastify.get<{ Querystring: { local?: string; remote?: string } }>("/api/v1/timelines/public", async (request, reply) => {

@@ -11,7 +11,9 @@ export interface PostEntry {
   group: ActorRow | null;
   likeCount: number;
   replyCount: number;
+  reblogCount: number;
   likedByViewer: boolean;
+  rebloggedByViewer: boolean;
   tags: string[];
   mentions: string[];
 }
@@ -21,7 +23,7 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
   const ids = posts.map((p) => p.id);
   const uris = posts.map((p) => p.uri);
   const actorIds = [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))];
-  const [actors, likeCounts, replyCounts, liked, tags, mentions] = await Promise.all([
+  const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged] = await Promise.all([
     db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(),
     db.selectFrom("likes").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
     db
@@ -35,7 +37,13 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
       : Promise.resolve([] as Array<{ post_id: string }>),
     db.selectFrom("post_tags").select(["post_id", "tag"]).where("post_id", "in", ids).execute(),
     db.selectFrom("post_mentions").select(["post_id", "actor_uri"]).where("post_id", "in", ids).execute(),
+    db.selectFrom("reblogs").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
+    viewerId
+      ? db.selectFrom("reblogs").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
+      : Promise.resolve([] as Array<{ post_id: string }>),
   ]);
+  const reblogs = new Map(reblogCounts.map((r) => [r.post_id, Number(r.n)]));
+  const rebloggedSet = new Set(reblogged.map((r) => r.post_id));
   const actorById = new Map(actors.map((a) => [a.id, a]));
   const likes = new Map(likeCounts.map((r) => [r.post_id, Number(r.n)]));
   const replies = new Map(replyCounts.map((r) => [r.in_reply_to_uri!, Number(r.n)]));
@@ -47,6 +55,8 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
     likeCount: likes.get(post.id) ?? 0,
     replyCount: replies.get(post.uri) ?? 0,
     likedByViewer: likedSet.has(post.id),
+    reblogCount: reblogs.get(post.id) ?? 0,
+    rebloggedByViewer: rebloggedSet.has(post.id),
     tags: tags.filter((t) => t.post_id === post.id).map((t) => t.tag),
     mentions: mentions.filter((m) => m.post_id === post.id).map((m) => m.actor_uri),
   }));
@@ -114,4 +124,53 @@ export async function postsByUris(db: Db, uris: string[]): Promise<Array<{ id: s
 export async function actorsByUris(db: Db, uris: string[]): Promise<ActorRow[]> {
   if (uris.length === 0) return [];
   return db.selectFrom("actors").selectAll().where("uri", "in", uris).execute();
+}
+
+/** Boosts by the actors a viewer follows (and the viewer's own), newest first. */
+export async function reblogsForHome(
+  db: Db,
+  viewerId: string,
+  bounds: { maxId?: string | undefined; sinceId?: string | undefined; limit: number },
+) {
+  const followed = db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewerId).where("state", "=", "accepted");
+  let query = db
+    .selectFrom("reblogs")
+    .selectAll()
+    .where((eb) => eb.or([eb("actor_id", "in", followed), eb("actor_id", "=", viewerId)]));
+  if (bounds.maxId) query = query.where("id", "<", bounds.maxId);
+  if (bounds.sinceId) query = query.where("id", ">", bounds.sinceId);
+  return query.orderBy("id", "desc").limit(bounds.limit).execute();
+}
+
+export async function reblogsByIds(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom("reblogs").selectAll().where("id", "in", ids).execute();
+}
+
+/** Who liked or boosted a post. */
+export async function actorsWhoLiked(db: Db, postId: string): Promise<ActorRow[]> {
+  return db
+    .selectFrom("likes")
+    .innerJoin("actors", "actors.id", "likes.actor_id")
+    .selectAll("actors")
+    .where("likes.post_id", "=", postId)
+    .orderBy("likes.created_at", "desc")
+    .limit(80)
+    .execute();
+}
+
+export async function actorsWhoReblogged(db: Db, postId: string): Promise<ActorRow[]> {
+  return db
+    .selectFrom("reblogs")
+    .innerJoin("actors", "actors.id", "reblogs.actor_id")
+    .selectAll("actors")
+    .where("reblogs.post_id", "=", postId)
+    .orderBy("reblogs.id", "desc")
+    .limit(80)
+    .execute();
+}
+
+export async function actorsByIds(db: Db, ids: string[]): Promise<ActorRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom("actors").selectAll().where("id", "in", ids).execute();
 }

@@ -116,3 +116,28 @@ export async function insertShare(
     .executeTakeFirst();
   return row !== undefined;
 }
+
+export async function insertReblog(
+  db: Db,
+  reblog: { id: string; postId: string; actorId: string; activityUri: string },
+): Promise<boolean> {
+  const row = await db
+    .insertInto("reblogs")
+    .values({ id: reblog.id, post_id: reblog.postId, actor_id: reblog.actorId, activity_uri: reblog.activityUri })
+    .onConflict((oc) => oc.doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function findReblog(db: Db, postId: string, actorId: string) {
+  return db.selectFrom("reblogs").selectAll().where("post_id", "=", postId).where("actor_id", "=", actorId).executeTakeFirst();
+}
+
+export async function findReblogByActivityUri(db: Db, uri: string) {
+  return db.selectFrom("reblogs").selectAll().where("activity_uri", "=", uri).executeTakeFirst();
+}
+
+export async function deleteReblog(db: Db, id: string): Promise<void> {
+  await db.deleteFrom("reblogs").where("id", "=", id).execute();
+}

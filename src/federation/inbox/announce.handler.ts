@@ -24,6 +24,7 @@ import {
   type Relay,
 } from "../../services/post-inbox.service.ts";
 import { receiveShare } from "../../services/share.service.ts";
+import { receiveReblog } from "../../services/reblog.service.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 import { describe, rememberSender, signedLoader, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { rememberActorByUri } from "./remember-actor.ts";
@@ -40,6 +41,10 @@ export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): 
     const target = await localGroupAddressed(ctx, announce);
     if (target && announce.objectId) {
       await acceptShare(ctx, incoming, announcer, target, await announce.getObject(loader));
+    } else if (announce.objectId) {
+      // A boost: fetch the post from its own server when we do not have it.
+      await rememberBoostedPost(ctx, await announce.getObject(loader).catch(() => null));
+      await receiveReblog(ctx.data, incoming, announcer, announce.objectId.href);
     }
     return;
   }
@@ -103,4 +108,17 @@ async function acceptShare(
   const author = (await findCachedActor(ctx.data, authorUri.href)) ?? (await rememberActorByUri(ctx, authorUri));
   if (!author) return;
   await receiveShare(ctx.data, incoming, sharer, group, author, post);
+}
+
+async function rememberBoostedPost(ctx: EcotoneInboxContext, object: unknown): Promise<void> {
+  if (!isPostObject(object)) return;
+  const post = await fromPostObject(object);
+  if (!post || !post.isPublic) return;
+  const authorUri = new URL(post.authorUri);
+  const author = (await findCachedActor(ctx.data, authorUri.href)) ?? (await rememberActorByUri(ctx, authorUri));
+  if (!author) return;
+  await receivePost(ctx.data, { uri: `${post.uri}#fetched`, type: "Fetch", actorUri: author.uri }, author, post, {
+    announcedBy: null,
+    activityJson: null,
+  }).catch(() => "ignored");
 }

@@ -2,12 +2,20 @@
 import type { Undo } from "@fedify/vocab";
 import { receiveUndoFollow } from "../../services/follow.service.ts";
 import { isKnownLike, receiveUndoLike } from "../../services/post-inbox.service.ts";
+import { isKnownReblog, receiveUndoReblog } from "../../services/reblog.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { followReference } from "./follow-reference.ts";
 
 export async function onUndo(ctx: EcotoneInboxContext, undo: Undo): Promise<void> {
   const incoming = describe(undo, "Undo");
   if (!incoming) return;
+  // Undo(Announce): a boost withdrawn.
+  const undone = undo.objectId?.href;
+  if (undone && (await isKnownReblog(ctx.data, undone))) {
+    const actor = await rememberSender(ctx, undo);
+    if (actor) await receiveUndoReblog(ctx.data, incoming, actor, undone);
+    return;
+  }
   // Undo(Like): the like's id is enough; we never fetch it.
   const likeUri = undo.objectId?.href;
   if (likeUri && (await isKnownLike(ctx.data, likeUri))) {

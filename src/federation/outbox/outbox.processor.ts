@@ -18,6 +18,7 @@ import { sendFollowEvent } from "./follow.outbox.ts";
 import { sendGroupEvent } from "./group.outbox.ts";
 import { sendPostEvent } from "./post.outbox.ts";
 import { sendReport } from "./report.outbox.ts";
+import { sendReblog } from "./reblog.outbox.ts";
 
 const BATCH = 20;
 const LEASE_MS = 60_000;
@@ -39,6 +40,9 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
     case "post.removed":
     case "post.shared":
       return sendPostEvent(ctx, event, activityId);
+    case "post.reblogged":
+    case "post.unreblogged":
+      return sendReblog(ctx, event, activityId);
     case "report.filed":
       return sendReport(ctx, event.reportId, activityId);
     case "group.relay":
