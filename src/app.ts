@@ -12,6 +12,7 @@ import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./http/static-images.ts";
+import { registerStreaming } from "./http/streaming.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -126,6 +127,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerReportRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerStaticImages(fastify);
+  const streaming = registerStreaming(fastify, ctx);
 
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;
@@ -154,6 +156,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     },
     async close() {
       // Requests in flight get a grace period, then their connections are cut.
+      streaming.close();
       const force = setTimeout(() => fastify.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await fastify.close();
       clearTimeout(force);

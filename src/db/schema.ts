@@ -200,6 +200,7 @@ export interface PostTagsTable {
 export interface TombstonesTable {
   uri: string;
   deleted_at: CreatedAt;
+  post_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface InstancePoliciesTable {

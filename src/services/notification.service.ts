@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import {
   clearNotifications,
   dismissNotification,
+  findNotification,
   insertNotification,
   listNotifications,
 } from "../db/repos/notification.repo.ts";
@@ -48,4 +49,8 @@ export async function dismiss(ctx: ServiceContext, actorId: string, id: string):
 
 export async function clearAll(ctx: ServiceContext, actorId: string): Promise<void> {
   await clearNotifications(ctx.db, actorId);
+}
+
+export async function getNotificationById(ctx: ServiceContext, recipientId: string, id: string) {
+  return (await findNotification(ctx.db, recipientId, id)) ?? null;
 }

@@ -252,7 +252,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
   }
   await commit(ctx, async (trx) => {
     await deletePostRow(trx, post.id);
-    await insertTombstone(trx, post.uri);
+    await insertTombstone(trx, post.uri, post.id);
     // The author deletes their post; a moderator removes it from the group
     // (the group tells its members, the author's instance included).
     await recordOutboxEvent(

@@ -1,13 +1,13 @@
 // Mastodon notifications (v1), bookmarks and markers.
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { getActorById } from "../../services/actor.service.ts";
 import { bookmark, bookmarks, getMarkers, setMarker } from "../../services/bookmark.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { clearAll, dismiss, getNotifications } from "../../services/notification.service.ts";
 import { getPostEntries } from "../../services/timeline.service.ts";
 import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
-import { renderAccounts, renderStatuses } from "./render.ts";
+import { renderNotificationRows } from "./notification.render.ts";
+import { renderStatuses } from "./render.ts";
 
 function listParam(request: FastifyRequest, name: string): string[] {
   const q = request.query as Record<string, string | string[] | undefined>;
@@ -26,23 +26,8 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
       minId: bounds.minId,
       limit: bounds.limit,
     });
-    const actors = (await Promise.all([...new Set(rows.map((r) => r.from_id))].map((id) => getActorById(ctx, id)))).filter(
-      (a) => a !== null,
-    );
-    const accounts = new Map((await renderAccounts(ctx, actors)).map((a) => [a.id, a]));
-    const postIds = rows.map((r) => r.post_id).filter((id): id is string => id !== null);
-    const statuses = new Map((await renderStatuses(ctx, await getPostEntries(ctx, caller.actorId, postIds))).map((s) => [s.id, s]));
     setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.id));
-    return rows
-      .filter((r) => accounts.has(r.from_id) && (r.post_id === null || statuses.has(r.post_id)))
-      .map((r) => ({
-        id: r.id,
-        type: r.type,
-        created_at: r.created_at.toISOString(),
-        group_key: `ungrouped-${r.id}`,
-        account: accounts.get(r.from_id),
-        ...(r.post_id ? { status: statuses.get(r.post_id) } : {}),
-      }));
+    return renderNotificationRows(ctx, caller.actorId, rows);
   });
 
   fastify.post<{ Params: { id: string } }>("/api/v1/notifications/:id/dismiss", async (request) => {

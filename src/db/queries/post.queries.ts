@@ -174,3 +174,8 @@ export async function actorsByIds(db: Db, ids: string[]): Promise<ActorRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom("actors").selectAll().where("id", "in", ids).execute();
 }
+
+/** Posts edited since a moment (newest edits last), for streaming clients. */
+export async function postsEditedSince(db: Db, since: Date, limit = 40): Promise<PostRow[]> {
+  return db.selectFrom("posts").selectAll().where("edited_at", ">", since).orderBy("edited_at").limit(limit).execute();
+}

@@ -83,3 +83,13 @@ export async function writeMarker(db: Db, actorId: string, timeline: string, las
     )
     .execute();
 }
+
+export async function findNotification(db: Db, recipientId: string, id: string) {
+  return db
+    .selectFrom("notifications")
+    .selectAll()
+    .where("recipient_id", "=", recipientId)
+    .where("id", "=", id)
+    .where("dismissed_at", "is", null)
+    .executeTakeFirst();
+}

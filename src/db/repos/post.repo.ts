@@ -56,8 +56,20 @@ export async function deletePostRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom("posts").where("id", "=", id).execute();
 }
 
-export async function insertTombstone(db: Db, uri: string): Promise<void> {
-  await db.insertInto("tombstones").values({ uri }).onConflict((oc) => oc.column("uri").doNothing()).execute();
+export async function insertTombstone(db: Db, uri: string, postId: string | null = null): Promise<void> {
+  await db.insertInto("tombstones").values({ uri, post_id: postId }).onConflict((oc) => oc.column("uri").doNothing()).execute();
+}
+
+/** Local ids of posts deleted since a moment (for streaming clients). */
+export async function deletedPostIdsSince(db: Db, since: Date): Promise<Array<{ postId: string; deletedAt: Date }>> {
+  const rows = await db
+    .selectFrom("tombstones")
+    .select(["post_id", "deleted_at"])
+    .where("deleted_at", ">", since)
+    .where("post_id", "is not", null)
+    .orderBy("deleted_at")
+    .execute();
+  return rows.map((r) => ({ postId: r.post_id!, deletedAt: r.deleted_at }));
 }
 
 export async function isTombstoned(db: Db, uri: string): Promise<boolean> {
