@@ -1,6 +1,6 @@
 // A fresh, migrated database per caller: in-memory PGlite by default, or a
 // unique schema on the PostgreSQL server named by DATABASE_URL (so test files
-// can run in parallel against one server). close() drops the schema.
+// can run in parallel against one server).
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openDatabase, type DatabaseHandle } from "../../src/db/database.ts";
@@ -20,16 +20,10 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
   await admin.end();
   const handle = await openDatabase({ databaseUrl: withSearchPath(url, schema), dataDir: "memory://", poolSize: 5 });
   await migrateToLatest(handle.db);
-  return {
-    ...handle,
-    async close() {
-      await handle.close();
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`drop schema "${schema}" cascade`);
-      await cleanup.end();
-    },
-  };
+  // The schema is left in place on close: dropping it while another test
+  // file's migrator introspects the catalog makes that introspection fail
+  // ("schema does not exist"). CI's PostgreSQL server is thrown away anyway.
+  return handle;
 }
 
 /** A second connection pool to the same schema, for multi-process tests. */
