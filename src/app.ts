@@ -13,6 +13,9 @@ import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./http/static-images.ts";
 import { registerStreaming } from "./http/streaming.ts";
+import { registerOAuthRoutes } from "./api/mastodon/oauth.routes.ts";
+import { registerBodyParsers } from "./http/body-parsers.ts";
+import { registerCors } from "./http/cors.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -107,6 +110,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     return503OnClosing: true,
   });
   registerErrorHandler(fastify);
+  registerBodyParsers(fastify);
+  registerCors(fastify);
   registerFederationAdapter(fastify, {
     federation,
     contextData: ctx,
@@ -126,6 +131,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerPostRoutes(fastify, ctx);
   registerReportRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
+  registerOAuthRoutes(fastify, ctx);
   registerStaticImages(fastify);
   const streaming = registerStreaming(fastify, ctx);
 

@@ -11,6 +11,7 @@ export interface AuthInfo {
   role: string;
   scopes: string[];
   tokenId: string;
+  appId: string | null;
 }
 
 declare module "fastify" {
@@ -32,6 +33,7 @@ export function registerAuth(fastify: FastifyInstance, ctx: ServiceContext): voi
       role: result.user.role,
       scopes: result.scopes,
       tokenId: result.tokenId,
+      appId: result.appId,
     };
   });
 }

@@ -44,6 +44,8 @@ export interface Authenticated {
   user: LocalUser;
   scopes: string[];
   tokenId: string;
+  /** The OAuth app that obtained the token; null for CLI tokens. */
+  appId: string | null;
 }
 
 const TOUCH_INTERVAL_MS = 60_000;
@@ -57,7 +59,7 @@ export async function authenticateToken(ctx: ServiceContext, token: string): Pro
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
     await touchToken(ctx.db, row.id);
   }
-  return { user: toLocalUser(user), scopes: row.scopes.split(" ").filter(Boolean), tokenId: row.id };
+  return { user: toLocalUser(user), scopes: row.scopes.split(" ").filter(Boolean), tokenId: row.id, appId: row.app_id ?? null };
 }
 
 export async function revokeToken(ctx: ServiceContext, tokenId: string): Promise<void> {

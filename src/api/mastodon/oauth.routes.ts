@@ -1,0 +1,261 @@
+// OAuth 2 endpoints for client apps: /api/v1/apps, /oauth/authorize (sign-in
+// and consent, CSRF-protected), /oauth/token, /oauth/revoke, and the RFC 8414
+// discovery document.
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { OAuthError } from "../../domain/oauth.errors.ts";
+import { createSession, readSession } from "../../services/browser-session.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import {
+  appOfToken,
+  checkAuthorizeRequest,
+  exchangeToken,
+  issueCode,
+  OOB_REDIRECT,
+  registerApp,
+  revokeOAuthToken,
+} from "../../services/oauth-app.service.ts";
+import { verifyCredentials } from "../../services/user.service.ts";
+import { escapeHtml, renderConsentPage, renderMessagePage } from "./oauth.page.ts";
+import { isThrottled, recordFailure } from "./sign-in-limiter.ts";
+
+const SESSION_COOKIE = "ecotone_session";
+const CSRF_COOKIE = "ecotone_csrf";
+
+type Fields = Record<string, unknown>;
+
+function fields(request: FastifyRequest): Fields {
+  return request.body && typeof request.body === "object" ? (request.body as Fields) : {};
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function cookies(request: FastifyRequest): Record<string, string> {
+  const header = request.headers.cookie ?? "";
+  return Object.fromEntries(
+    header
+      .split(";")
+      .map((part) => part.trim().split("="))
+      .filter((pair) => pair.length >= 2 && pair[0])
+      .map(([name, ...rest]) => [name!, decodeURIComponent(rest.join("="))]),
+  );
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function sendOAuthError(reply: FastifyReply, error: OAuthError) {
+  return reply.code(error.status).send({ error: error.error, error_description: error.message });
+}
+
+export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+  const secure = ctx.origin.protocol === "https:" ? "; Secure" : "";
+  const cookie = (name: string, value: string, maxAge: number) =>
+    `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
+
+  function pageHeaders(reply: FastifyReply, redirectUri?: string) {
+    let formAction = "'self'";
+    if (redirectUri && redirectUri !== OOB_REDIRECT) {
+      const target = new URL(redirectUri);
+      formAction += ` ${target.protocol.startsWith("http") ? target.origin : target.protocol}`;
+    }
+    reply.header("content-security-policy", `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`);
+    reply.header("x-frame-options", "DENY");
+    reply.header("referrer-policy", "no-referrer");
+    reply.header("cache-control", "no-store");
+    reply.type("text/html; charset=utf-8");
+  }
+
+
+  fastify.post("/api/v1/apps", async (request, reply) => {
+    const f = fields(request);
+    try {
+      return await registerApp(ctx, {
+        clientName: f.client_name,
+        redirectUris: f.redirect_uris ?? f.redirect_uri,
+        scopes: f.scopes,
+        website: f.website,
+      });
+    } catch (error) {
+      if (error instanceof OAuthError) return reply.code(422).send({ error: error.message });
+      throw error;
+    }
+  });
+
+  fastify.get("/api/v1/apps/verify_credentials", async (request, reply) => {
+    const auth = (request as FastifyRequest & { auth?: { tokenId: string; appId?: string | null } | null }).auth;
+    if (!auth) return reply.code(401).send({ error: "The access token is invalid" });
+    const app = await appOfToken(ctx, (auth as { appId?: string | null }).appId ?? null);
+    return app ?? { name: "ecotone-cli", website: null, scopes: [] };
+  });
+
+  const authorizeParams = (source: Fields) => ({
+    clientId: str(source.client_id) ?? "",
+    redirectUri: str(source.redirect_uri) ?? "",
+    scope: (str(source.scope) ?? "").replace(/\+/g, " "),
+    responseType: str(source.response_type) ?? "code",
+    state: str(source.state),
+    codeChallenge: str(source.code_challenge),
+    codeChallengeMethod: str(source.code_challenge_method),
+  });
+
+  async function showConsent(request: FastifyRequest, reply: FastifyReply, source: Fields, error?: string, status = 200) {
+    const params = authorizeParams(source);
+    let checked;
+    try {
+      checked = await checkAuthorizeRequest(ctx, params);
+    } catch (e) {
+      if (!(e instanceof OAuthError)) throw e;
+      pageHeaders(reply);
+      return reply.code(400).send(renderMessagePage("This app cannot be authorized", `<p class="error">${escapeHtml(e.message)}</p>`));
+    }
+    const session = source.force_login === "true" ? null : await readSession(ctx, cookies(request)[SESSION_COOKIE]);
+    // Double-submit CSRF token for the sign-in form; the session's own token once signed in.
+    const csrf = session?.csrfToken ?? cookies(request)[CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
+    if (!session) reply.header("set-cookie", cookie(CSRF_COOKIE, csrf, 3600));
+    pageHeaders(reply, checked.redirectUri);
+    const hidden: Record<string, string> = {
+      client_id: params.clientId,
+      redirect_uri: checked.redirectUri,
+      scope: checked.scopes.join(" "),
+      response_type: "code",
+    };
+    if (params.state) hidden.state = params.state;
+    if (params.codeChallenge) hidden.code_challenge = params.codeChallenge;
+    if (params.codeChallengeMethod) hidden.code_challenge_method = params.codeChallengeMethod;
+    return reply.code(status).send(
+      renderConsentPage({
+        instanceName: ctx.instanceName,
+        appName: checked.app.name,
+        scopes: checked.scopes,
+        signedInAs: session ? `@${session.user.username}` : null,
+        csrfToken: csrf,
+        hidden,
+        error,
+      }),
+    );
+  }
+
+  fastify.get("/oauth/authorize", async (request, reply) => showConsent(request, reply, request.query as Fields));
+
+  fastify.post("/oauth/authorize", async (request, reply) => {
+    const f = fields(request);
+    const jar = cookies(request);
+    const session = await readSession(ctx, jar[SESSION_COOKIE]);
+    const expected = session?.csrfToken ?? jar[CSRF_COOKIE];
+    const given = str(f.csrf_token);
+    if (!expected || !given || !sameText(expected, given)) {
+      pageHeaders(reply);
+      return reply.code(403).send(renderMessagePage("Request refused", "<p>The form expired or was not sent from this site. Go back and try again.</p>"));
+    }
+    let checked;
+    try {
+      checked = await checkAuthorizeRequest(ctx, authorizeParams(f));
+    } catch (e) {
+      if (!(e instanceof OAuthError)) throw e;
+      pageHeaders(reply);
+      return reply.code(400).send(renderMessagePage("This app cannot be authorized", `<p class="error">${escapeHtml(e.message)}</p>`));
+    }
+    const params = authorizeParams(f);
+    const redirect = (query: Record<string, string>) => {
+      const target = new URL(checked.redirectUri);
+      for (const [k, v] of Object.entries(query)) target.searchParams.set(k, v);
+      if (params.state) target.searchParams.set("state", params.state);
+      return reply.redirect(target.href, 302);
+    };
+    if (f.decision === "deny") {
+      if (checked.redirectUri === OOB_REDIRECT) {
+        pageHeaders(reply);
+        return reply.send(renderMessagePage("Authorization denied", "<p>You can close this page.</p>"));
+      }
+      return redirect({ error: "access_denied", error_description: "The user denied the request" });
+    }
+
+    let userId = session?.user.id;
+    if (!session) {
+      const username = str(f.username)?.trim() ?? "";
+      const address = request.ip;
+      if (isThrottled(username, address)) {
+        return showConsent(request, reply, f, "Too many failed sign-ins: wait 15 minutes and try again.", 429);
+      }
+      const user = await verifyCredentials(ctx, username, str(f.password) ?? "");
+      if (!user) {
+        recordFailure(username, address);
+        return showConsent(request, reply, f, "Wrong username or password.", 401);
+      }
+      userId = user.id;
+      const created = await createSession(ctx, user.id);
+      reply.header("set-cookie", [cookie(SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds), cookie(CSRF_COOKIE, "", 0)]);
+    }
+
+    const code = await issueCode(ctx, {
+      appId: checked.app.id,
+      userId: userId!,
+      redirectUri: checked.redirectUri,
+      scopes: checked.scopes,
+      challenge: params.codeChallenge ?? null,
+      method: checked.method,
+    });
+    if (checked.redirectUri === OOB_REDIRECT) {
+      pageHeaders(reply);
+      return reply.send(
+        renderMessagePage("Authorization code", `<p>Copy this code into ${escapeHtml(checked.app.name)}:</p><p><code id="code">${escapeHtml(code)}</code></p>`),
+      );
+    }
+    return redirect({ code });
+  });
+
+  fastify.post("/oauth/token", async (request, reply) => {
+    const f = fields(request);
+    const basic = /^basic\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1];
+    const [basicId, basicSecret] = basic ? Buffer.from(basic, "base64").toString("utf8").split(":") : [];
+    try {
+      return await exchangeToken(ctx, {
+        grantType: str(f.grant_type),
+        code: str(f.code),
+        redirectUri: str(f.redirect_uri),
+        clientId: str(f.client_id) ?? basicId,
+        clientSecret: str(f.client_secret) ?? basicSecret,
+        codeVerifier: str(f.code_verifier),
+        refreshToken: str(f.refresh_token),
+      });
+    } catch (error) {
+      if (error instanceof OAuthError) return sendOAuthError(reply, error);
+      throw error;
+    }
+  });
+
+  fastify.post("/oauth/revoke", async (request, reply) => {
+    const f = fields(request);
+    try {
+      await revokeOAuthToken(ctx, { token: str(f.token), clientId: str(f.client_id), clientSecret: str(f.client_secret) });
+      return {};
+    } catch (error) {
+      if (error instanceof OAuthError) return sendOAuthError(reply, error);
+      throw error;
+    }
+  });
+
+  fastify.get("/.well-known/oauth-authorization-server", async () => {
+    const base = ctx.origin.origin;
+    return {
+      issuer: `${base}/`,
+      service_documentation: "https://docs.joinmastodon.org/",
+      authorization_endpoint: `${base}/oauth/authorize`,
+      token_endpoint: `${base}/oauth/token`,
+      revocation_endpoint: `${base}/oauth/revoke`,
+      app_registration_endpoint: `${base}/api/v1/apps`,
+      scopes_supported: ["read", "write", "follow", "push", "profile", "read:accounts", "read:statuses", "read:notifications", "read:follows", "read:bookmarks", "read:favourites", "write:accounts", "write:statuses", "write:notifications", "write:follows", "write:bookmarks", "write:favourites"],
+      response_types_supported: ["code"],
+      response_modes_supported: ["query"],
+      grant_types_supported: ["authorization_code", "refresh_token"],
+      code_challenge_methods_supported: ["S256"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    };
+  });
+}

@@ -1,0 +1,36 @@
+// Request bodies as Mastodon clients send them: JSON (an empty body with a
+// JSON content type is `{}`), and HTML-form encoding with `key[]` arrays
+// (`media_ids[]=1&media_ids[]=2` becomes `{media_ids: ["1", "2"]}`).
+import type { FastifyInstance } from "fastify";
+
+export function formToObject(params: URLSearchParams): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = {};
+  for (const [rawKey, value] of params) {
+    if (rawKey.endsWith("[]")) {
+      const key = rawKey.slice(0, -2);
+      const existing = result[key];
+      result[key] = Array.isArray(existing) ? [...existing, value] : existing !== undefined ? [existing, value] : [value];
+    } else {
+      result[rawKey] = value;
+    }
+  }
+  return result;
+}
+
+export function registerBodyParsers(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser("application/json");
+  fastify.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === "") return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const error = new Error("The body is not valid JSON") as Error & { statusCode: number };
+      error.statusCode = 400;
+      done(error, undefined);
+    }
+  });
+  fastify.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
+    done(null, formToObject(new URLSearchParams(String(body))));
+  });
+}
