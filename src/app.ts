@@ -3,6 +3,8 @@
 // shut them all down in order. Nothing imports this file but main.ts, the CLI
 // and tests.
 import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
@@ -16,6 +18,7 @@ import { registerStreaming } from "./http/streaming.ts";
 import { registerOAuthRoutes } from "./api/mastodon/oauth.routes.ts";
 import { registerBodyParsers } from "./http/body-parsers.ts";
 import { registerCors } from "./http/cors.ts";
+import { registerMediaFiles } from "./http/media-files.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -80,6 +83,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     origin: config.origin,
     instanceName: config.instanceName,
     logger,
+    mediaDir: config.dataDir.startsWith("memory://")
+      ? mkdtempSync(join(tmpdir(), "ecotone-media-"))
+      : join(config.dataDir, "media"),
   };
   await ensureInstanceActor(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;
@@ -133,6 +139,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx);
   registerStaticImages(fastify);
+  registerMediaFiles(fastify, ctx);
   const streaming = registerStreaming(fastify, ctx);
 
   const workers = new AbortController();

@@ -298,7 +298,24 @@ export interface ReblogsTable {
   created_at: CreatedAt;
 }
 
+export interface MediaAttachmentsTable {
+  id: string;
+  owner_id: string;
+  post_id: string | null;
+  type: string;
+  mime_type: string;
+  file_name: string | null;
+  remote_url: string | null;
+  size: number | null;
+  width: number | null;
+  height: number | null;
+  description: string | null;
+  position: Generated<number>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  media_attachments: MediaAttachmentsTable;
   reblogs: ReblogsTable;
   notifications: NotificationsTable;
   bookmarks: BookmarksTable;
@@ -338,5 +355,6 @@ export type UserRow = Selectable<UsersTable>;
 export type FollowRow = Selectable<FollowsTable>;
 export type GroupRow = Selectable<GroupsTable>;
 export type PostRow = Selectable<PostsTable>;
+export type MediaRow = Selectable<MediaAttachmentsTable>;
 export type OutboxEventRow = Selectable<OutboxEventsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;

@@ -4,8 +4,8 @@ import { forbidden, validationFailed } from "./errors.ts";
 export const MAX_POST_CHARS = 10_000;
 export const MAX_TITLE_CHARS = 300;
 
-export function checkPostText(text: string, title?: string | null): void {
-  if (text.trim() === "") throw validationFailed("A post needs some text", { field: "content" });
+export function checkPostText(text: string, title?: string | null, hasMedia = false): void {
+  if (text.trim() === "" && !hasMedia) throw validationFailed("A post needs some text", { field: "content" });
   if (text.length > MAX_POST_CHARS) {
     throw validationFailed(`A post is at most ${MAX_POST_CHARS} characters (this one has ${text.length})`, { field: "content" });
   }

@@ -1,7 +1,11 @@
 // Request bodies as Mastodon clients send them: JSON (an empty body with a
 // JSON content type is `{}`), and HTML-form encoding with `key[]` arrays
 // (`media_ids[]=1&media_ids[]=2` becomes `{media_ids: ["1", "2"]}`).
+import multipart from "@fastify/multipart";
 import type { FastifyInstance } from "fastify";
+
+/** Largest uploaded file (media); other multipart fields are small. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 export function formToObject(params: URLSearchParams): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = {};
@@ -32,5 +36,19 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   });
   fastify.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
     done(null, formToObject(new URLSearchParams(String(body))));
+  });
+  // multipart/form-data: fields become strings, a file becomes a Buffer.
+  void fastify.register(multipart, {
+    attachFieldsToBody: "keyValues",
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 200, parts: 201 },
+  });
+  fastify.addHook("preValidation", async (request) => {
+    if (!request.isMultipart?.() || !request.body || typeof request.body !== "object") return;
+    const result: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(request.body as Record<string, unknown>)) {
+      if (key.endsWith("[]")) result[key.slice(0, -2)] = [value].flat();
+      else result[key] = value;
+    }
+    request.body = result;
   });
 }

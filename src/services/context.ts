@@ -30,6 +30,8 @@ export interface ServiceContext {
   readonly origin: URL;
   readonly instanceName: string;
   readonly logger: Logger;
+  /** Where uploaded media files are kept. */
+  mediaDir?: string;
   /** Set by the composition root once the federation layer exists. */
   remote?: RemoteDirectory;
   /** Wakes the outbox after a commit that recorded events (set by app.ts). */

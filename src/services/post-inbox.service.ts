@@ -27,6 +27,7 @@ import { membershipOf } from "./group.service.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { sanitizeHtml, stripHtml } from "./html.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
+import { rememberRemoteAttachments } from "./media.service.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 
 export interface IncomingPost {
@@ -50,6 +51,7 @@ export interface IncomingPost {
   updatedAt: Date | null;
   mentionUris: string[];
   tags: string[];
+  attachments: Array<{ url: string; mediaType: string | null; description: string | null; width: number | null; height: number | null }>;
 }
 
 export interface Relay {
@@ -123,6 +125,7 @@ export async function receivePost(
     if (!created) return "duplicate" as const;
     await insertPostTags(trx, id, post.tags);
     await insertPostMentions(trx, id, post.mentionUris);
+    await rememberRemoteAttachments(trx, id, author.id, post.attachments);
     await notifyMentions(trx, post.mentionUris, author.id, id);
     if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     return "stored" as const;

@@ -35,6 +35,7 @@ import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from
 import type { ServiceContext } from "./context.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { extractHashtags, extractMentionHandles, renderText, type MentionLink } from "./html.ts";
+import { attachUploads } from "./media.service.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 
 export interface PostView {
@@ -128,12 +129,13 @@ export interface NewPostInput {
   summary?: string | undefined;
   sensitive?: boolean | undefined;
   language?: string | undefined;
+  mediaIds?: string[] | undefined;
 }
 
 /** A local user writes a post in a group, or a reply anywhere they may read. */
 export async function createPost(ctx: ServiceContext, username: string, input: NewPostInput): Promise<PostView> {
   const author = await requireLocalUserActor(ctx, username);
-  checkPostText(input.content, input.title);
+  checkPostText(input.content, input.title, (input.mediaIds?.length ?? 0) > 0);
 
   let groupId: string | null = null;
   let parent: PostRow | undefined;
@@ -183,6 +185,7 @@ export async function createPost(ctx: ServiceContext, username: string, input: N
       published_at: new Date(),
       raw: null,
     });
+    await attachUploads(trx, id, author.id, input.mediaIds ?? []);
     await insertPostTags(trx, id, extractHashtags(input.content));
     await insertPostMentions(trx, id, mentions.map((m) => m.uri));
     await notifyMentions(trx, mentions.map((m) => m.uri), author.id, id);

@@ -16,6 +16,7 @@ export interface NewStatus {
   spoilerText?: string | undefined;
   sensitive?: boolean | undefined;
   language?: string | undefined;
+  mediaIds?: string[] | undefined;
 }
 
 export async function createStatus(ctx: ServiceContext, username: string, input: NewStatus): Promise<PostView> {
@@ -43,5 +44,6 @@ export async function createStatus(ctx: ServiceContext, username: string, input:
     summary: input.spoilerText,
     sensitive: input.sensitive,
     language: input.language,
+    mediaIds: input.mediaIds,
   });
 }

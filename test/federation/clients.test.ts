@@ -73,7 +73,15 @@ describe("masto.js", () => {
     const me = await masto.v1.accounts.verifyCredentials();
     expect(me.username).toBe("alice");
 
-    const status = await masto.v1.statuses.create({ status: "Hello from masto.js" });
+    // A 2×1 PNG, uploaded and attached.
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAEElEQVR4nGP4z8DAwMDAAAAHAgEA3bf1iAAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    const media = await masto.v2.media.create({ file: new Blob([new Uint8Array(png)], { type: "image/png" }), description: "pixel" });
+    expect(media.type).toBe("image");
+    const status = await masto.v1.statuses.create({ status: "Hello from masto.js", mediaIds: [media.id] });
+    expect(status.mediaAttachments.map((m) => m.id)).toEqual([media.id]);
     const reply = await masto.v1.statuses.create({ status: "A reply", inReplyToId: status.id });
     expect(reply.inReplyToId).toBe(status.id);
     expect((await masto.v1.statuses.$select(status.id).favourite()).favouritesCount).toBe(1);

@@ -225,3 +225,44 @@ describe("boosts", () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe("media", () => {
+  // A 2×1 PNG.
+  const PNG = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAEElEQVR4nGP4z8DAwMDAAAAHAgEA3bf1iAAAAABJRU5ErkJggg==",
+    "base64",
+  );
+
+  async function upload(token: string, bytes: Buffer, type: string, name: string) {
+    const form = new FormData();
+    form.set("file", new Blob([new Uint8Array(bytes)], { type }), name);
+    form.set("description", "A tiny test image");
+    const res = await fetch(`${a.origin}/api/v2/media`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
+    return { status: res.status, body: await res.json() };
+  }
+
+  it("uploads an image, attaches it, serves it, and federates the attachment", async () => {
+    const uploaded = await upload(alice.token, PNG, "image/png", "pixel.png");
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.body).toMatchObject({ type: "image", description: "A tiny test image", meta: { original: { width: 2, height: 1 } } });
+    const file = await fetch(uploaded.body.url);
+    expect(file.headers.get("content-type")).toBe("image/png");
+    expect(file.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(Buffer.from(await file.arrayBuffer()).equals(PNG)).toBe(true);
+
+    const post = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "With a picture", media_ids: [uploaded.body.id] });
+    expect(post.body.media_attachments.map((m: { id: string }) => m.id)).toEqual([uploaded.body.id]);
+    // Used once only.
+    const again = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Again", media_ids: [uploaded.body.id] });
+    expect(again.status).toBe(403);
+
+    const found = await b.api(bob.token, "GET", `/api/v2/search?q=${encodeURIComponent(post.body.uri)}&resolve=true&type=statuses`);
+    expect(found.body.statuses[0].media_attachments[0]).toMatchObject({ type: "image", url: uploaded.body.url, description: "A tiny test image" });
+  });
+
+  it("refuses a file that is not an image, whatever it claims to be", async () => {
+    const res = await upload(alice.token, Buffer.from("<script>alert(1)</script>"), "image/png", "evil.png");
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/Only image/);
+  });
+});

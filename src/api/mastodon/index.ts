@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { registerMastodonAccountRoutes } from "./account.routes.ts";
 import { registerMastodonInstanceRoutes } from "./instance.routes.ts";
+import { registerMastodonMediaRoutes } from "./media.routes.ts";
 import { registerMastodonNotificationRoutes } from "./notification.routes.ts";
 import { registerMastodonSearchRoutes } from "./search.routes.ts";
 import { registerMastodonStatusRoutes } from "./status.routes.ts";
@@ -15,4 +16,5 @@ export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContex
   registerMastodonTimelineRoutes(fastify, ctx);
   registerMastodonNotificationRoutes(fastify, ctx);
   registerMastodonSearchRoutes(fastify, ctx);
+  registerMastodonMediaRoutes(fastify, ctx);
 }

@@ -1,6 +1,7 @@
 // Discovery for client apps: /api/v1/instance and /api/v2/instance, with
 // honest limits, plus empty-but-valid answers for features not built yet.
 import type { FastifyInstance } from "fastify";
+import { IMAGE_TYPES, MAX_ATTACHMENTS, MAX_IMAGE_BYTES } from "../../domain/media.rules.ts";
 import { MAX_POST_CHARS } from "../../domain/post.rules.ts";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -12,7 +13,15 @@ export const MASTODON_COMPAT_VERSION = "4.0.0";
 export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   const domain = ctx.origin.host;
   const version = `${MASTODON_COMPAT_VERSION} (compatible; Ecotone ${ECOTONE_VERSION})`;
-  const statuses = { max_characters: MAX_POST_CHARS, max_media_attachments: 0, characters_reserved_per_url: 23 };
+  const statuses = { max_characters: MAX_POST_CHARS, max_media_attachments: MAX_ATTACHMENTS, characters_reserved_per_url: 23 };
+  const media = {
+    supported_mime_types: [...IMAGE_TYPES],
+    image_size_limit: MAX_IMAGE_BYTES,
+    image_matrix_limit: 16_777_216,
+    video_size_limit: 0,
+    video_frame_rate_limit: 0,
+    video_matrix_limit: 0,
+  };
   const thumbnail = new URL("/static/header.png", ctx.origin).href;
 
   fastify.get("/api/v1/instance", async () => {
@@ -34,7 +43,7 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
       configuration: {
         accounts: { max_featured_tags: 0 },
         statuses,
-        media_attachments: { supported_mime_types: [], image_size_limit: 0, image_matrix_limit: 0, video_size_limit: 0, video_frame_rate_limit: 0, video_matrix_limit: 0 },
+        media_attachments: media,
         polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
       },
       contact_account: null,
@@ -59,7 +68,7 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
         vapid: { public_key: "" },
         accounts: { max_featured_tags: 0, max_pinned_statuses: 0 },
         statuses,
-        media_attachments: { supported_mime_types: [], image_size_limit: 0, image_matrix_limit: 0, video_size_limit: 0, video_frame_rate_limit: 0, video_matrix_limit: 0 },
+        media_attachments: media,
         polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
         translation: { enabled: false },
       },

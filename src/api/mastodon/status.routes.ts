@@ -33,10 +33,9 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
   fastify.post("/api/v1/statuses", async (request) => {
     const caller = await requireUser(ctx, request, "write:statuses");
     const body = bodyOf(request);
-    const mediaIds = [body.media_ids].flat().filter(Boolean);
-    if (mediaIds.length > 0) throw validationFailed("Media attachments are not supported yet");
-    const text = optionalText(body.status, "status");
-    if (!text) throw validationFailed("Validation failed: Text can't be blank");
+    const mediaIds = [body.media_ids].flat().filter((v): v is string => typeof v === "string" && v !== "");
+    const text = optionalText(body.status, "status") ?? "";
+    if (!text && mediaIds.length === 0) throw validationFailed("Validation failed: Text can't be blank");
     const post = await createStatus(ctx, caller.username, {
       text,
       inReplyToId: optionalText(body.in_reply_to_id, "in_reply_to_id"),
@@ -44,6 +43,7 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
       spoilerText: optionalText(body.spoiler_text, "spoiler_text"),
       sensitive: body.sensitive === true || body.sensitive === "true",
       language: optionalText(body.language, "language"),
+      mediaIds,
     });
     return renderOne(ctx, post.id, caller.actorId);
   });

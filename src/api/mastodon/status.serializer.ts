@@ -3,6 +3,7 @@
 import type { ActorRow } from "../../db/schema.ts";
 import type { AccountStats, PostEntry } from "../../services/timeline.service.ts";
 import { toMastodonAccount, type MastodonAccount } from "./account.serializer.ts";
+import { toMastodonMedia, type MastodonMedia } from "./media.serializer.ts";
 
 export interface MastodonStatus {
   id: string;
@@ -15,7 +16,7 @@ export interface MastodonStatus {
   visibility: "public" | "unlisted" | "private" | "direct";
   sensitive: boolean;
   spoiler_text: string;
-  media_attachments: never[];
+  media_attachments: MastodonMedia[];
   application: null;
   mentions: Array<{ id: string; username: string; url: string; acct: string }>;
   tags: Array<{ name: string; url: string }>;
@@ -62,7 +63,7 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
     visibility: post.visibility === "public" ? "public" : "private",
     sensitive: post.sensitive,
     spoiler_text: post.summary ?? "",
-    media_attachments: [],
+    media_attachments: entry.media.map((m) => toMastodonMedia(m, c.origin)),
     application: null,
     mentions: entry.mentions
       .map((uri) => c.mentioned.get(uri))

@@ -1,7 +1,7 @@
 // Reads of posts with what a viewer needs beside each: author, counts, and
 // whether the viewer liked it — computed in batch, never one query per row.
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { ActorRow, Database, PostRow } from "../schema.ts";
+import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -16,6 +16,7 @@ export interface PostEntry {
   rebloggedByViewer: boolean;
   tags: string[];
   mentions: string[];
+  media: MediaRow[];
 }
 
 export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null): Promise<PostEntry[]> {
@@ -23,7 +24,7 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
   const ids = posts.map((p) => p.id);
   const uris = posts.map((p) => p.uri);
   const actorIds = [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))];
-  const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged] = await Promise.all([
+  const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged, media] = await Promise.all([
     db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(),
     db.selectFrom("likes").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
     db
@@ -41,6 +42,7 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
     viewerId
       ? db.selectFrom("reblogs").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
       : Promise.resolve([] as Array<{ post_id: string }>),
+    db.selectFrom("media_attachments").selectAll().where("post_id", "in", ids).orderBy("position").execute(),
   ]);
   const reblogs = new Map(reblogCounts.map((r) => [r.post_id, Number(r.n)]));
   const rebloggedSet = new Set(reblogged.map((r) => r.post_id));
@@ -59,6 +61,7 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
     rebloggedByViewer: rebloggedSet.has(post.id),
     tags: tags.filter((t) => t.post_id === post.id).map((t) => t.tag),
     mentions: mentions.filter((m) => m.post_id === post.id).map((m) => m.actor_uri),
+    media: media.filter((m) => m.post_id === post.id),
   }));
 }
 

@@ -6,20 +6,13 @@ import { Article, Note } from "@fedify/vocab";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
 import { canFetchGroupContent } from "../../services/access.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { toPostObject } from "../mappers/post.mapper.ts";
+import { postObjectOf } from "../mappers/post.mapper.ts";
 import { requesterOf } from "./access.ts";
 
 async function load(ctx: RequestContext<ServiceContext>, id: string) {
   const entry = await getPostEntry(ctx.data.db, id, null);
   if (!entry || !entry.post.is_local) return null;
-  return toPostObject({
-    post: entry.post,
-    author: entry.author,
-    group: entry.group,
-    mentionUris: entry.mentions,
-    tags: entry.tags,
-    origin: new URL(ctx.origin),
-  });
+  return postObjectOf(entry, new URL(ctx.origin));
 }
 
 async function authorized(ctx: RequestContext<ServiceContext>, id: string): Promise<boolean> {

@@ -1,9 +1,10 @@
 // Posts between our rows and ActivityStreams. `toPostObject` builds the Note
 // or Article we serve and send; `fromPostObject` reads one from any server
 // (Mastodon Note, Lemmy Page, Friendica, …) into what the services store.
-import { Article, Hashtag, Mention, Note, Page, PUBLIC_COLLECTION, Source, type Object as APObject } from "@fedify/vocab";
+import { Article, Document, Hashtag, Image, Mention, Note, Page, PUBLIC_COLLECTION, Source, type Object as APObject } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
-import type { ActorRow, PostRow } from "../../db/schema.ts";
+import type { PostEntry } from "../../db/queries/post.queries.ts";
+import type { ActorRow, MediaRow, PostRow } from "../../db/schema.ts";
 import type { IncomingPost } from "../../services/post-inbox.service.ts";
 
 export interface PostContext {
@@ -12,7 +13,21 @@ export interface PostContext {
   group: ActorRow | null;
   mentionUris: string[];
   tags: string[];
+  media: MediaRow[];
   origin: URL;
+}
+
+/** The Note or Article of a hydrated post. */
+export function postObjectOf(entry: PostEntry, origin: URL): Note | Article {
+  return toPostObject({
+    post: entry.post,
+    author: entry.author,
+    group: entry.group,
+    mentionUris: entry.mentions,
+    tags: entry.tags,
+    media: entry.media,
+    origin,
+  });
 }
 
 /** Who a post is addressed to. Members-only posts never include Public. */
@@ -45,6 +60,16 @@ export function toPostObject(c: PostContext): Note | Article {
     audience: group ? new URL(group.uri) : null,
     tos: to,
     ccs: cc,
+    attachments: c.media.map(
+      (m) =>
+        new Document({
+          url: new URL(m.remote_url ?? `/media/${m.file_name}`, c.origin),
+          mediaType: m.mime_type,
+          name: m.description,
+          width: m.width,
+          height: m.height,
+        }),
+    ),
     tags: [
       ...c.mentionUris.map((uri) => new Mention({ href: new URL(uri) })),
       ...c.tags.map(
@@ -76,6 +101,19 @@ export async function fromPostObject(object: Note | Article | Page): Promise<Inc
     if (tag instanceof Hashtag && tag.name) tags.push(String(tag.name).replace(/^#/, "").toLowerCase());
   }
   const source = object.source;
+  const attachments: IncomingPost["attachments"] = [];
+  for await (const a of object.getAttachments({ suppressError: true })) {
+    if (!(a instanceof Document) && !(a instanceof Image)) continue;
+    const href = a.url instanceof URL ? a.url.href : (a.url?.href?.href ?? null);
+    if (!href) continue;
+    attachments.push({
+      url: href,
+      mediaType: a.mediaType ?? null,
+      description: a.name?.toString() ?? null,
+      width: a.width ?? null,
+      height: a.height ?? null,
+    });
+  }
   const url = object.url instanceof URL ? object.url.href : (object.url?.href?.href ?? null);
   return {
     uri: object.id.href,
@@ -97,6 +135,7 @@ export async function fromPostObject(object: Note | Article | Page): Promise<Inc
     updatedAt: object.updated ? new Date(object.updated.epochMilliseconds) : null,
     mentionUris: mentions,
     tags,
+    attachments,
   };
 }
 

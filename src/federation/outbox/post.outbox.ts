@@ -14,7 +14,7 @@ import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { allowedRecipients, isAllowedRecipient } from "../recipients.ts";
-import { addressing, toPostObject } from "../mappers/post.mapper.ts";
+import { addressing, postObjectOf } from "../mappers/post.mapper.ts";
 import { sendShare } from "./share.outbox.ts";
 
 type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
@@ -67,14 +67,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
     case "post.updated": {
       const entry = await getPostEntry(db, event.postId, null);
       if (!entry || !entry.author.is_local) return;
-      const object = toPostObject({
-        post: entry.post,
-        author: entry.author,
-        group: entry.group,
-        mentionUris: entry.mentions,
-        tags: entry.tags,
-        origin: new URL(ctx.origin),
-      });
+      const object = postObjectOf(entry, new URL(ctx.origin));
       const { to, cc } = addressing(entry.post, entry.author, entry.group);
       const Wrapper = event.type === "post.created" ? Create : Update;
       const activity = new Wrapper({
