@@ -28,6 +28,7 @@ import { ensureGroupRow } from "./group-cache.ts";
 import { sanitizeHtml, stripHtml } from "./html.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { rememberRemoteAttachments } from "./media.service.ts";
+import { recordGroupAnnounce } from "./group-announce.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 
 export interface IncomingPost {
@@ -126,6 +127,7 @@ export async function receivePost(
     await insertPostTags(trx, id, post.tags);
     await insertPostMentions(trx, id, post.mentionUris);
     await rememberRemoteAttachments(trx, id, author.id, post.attachments);
+    if (group) await recordGroupAnnounce(trx, id, group.id, `${post.uri}#group-announce`);
     await notifyMentions(trx, post.mentionUris, author.id, id);
     if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     return "stored" as const;

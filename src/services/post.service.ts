@@ -36,6 +36,7 @@ import type { ServiceContext } from "./context.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { extractHashtags, extractMentionHandles, renderText, type MentionLink } from "./html.ts";
 import { attachUploads } from "./media.service.ts";
+import { recordGroupAnnounce } from "./group-announce.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 
 export interface PostView {
@@ -186,6 +187,7 @@ export async function createPost(ctx: ServiceContext, username: string, input: N
       raw: null,
     });
     await attachUploads(trx, id, author.id, input.mediaIds ?? []);
+    if (groupId) await recordGroupAnnounce(trx, id, groupId, `${uri}#group-announce`);
     await insertPostTags(trx, id, extractHashtags(input.content));
     await insertPostMentions(trx, id, mentions.map((m) => m.uri));
     await notifyMentions(trx, mentions.map((m) => m.uri), author.id, id);

@@ -15,6 +15,7 @@ import { findGroup, membershipOf } from "./group.service.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { canViewPost, getPost, type PostView } from "./post.service.ts";
 import { receivePost, type IncomingPost } from "./post-inbox.service.ts";
+import { recordGroupAnnounce } from "./group-announce.ts";
 
 export async function sharePost(ctx: ServiceContext, username: string, postId: string, targetGroup: string): Promise<PostView> {
   const user = await requireLocalUserActor(ctx, username);
@@ -33,6 +34,7 @@ export async function sharePost(ctx: ServiceContext, username: string, postId: s
   await ctx.db.transaction().execute(async (trx) => {
     const created = await insertShare(trx, { id, postId: post.id, groupId: target.actor.id, sharerId: user.id, activityUri });
     if (!created) throw conflict("This post was already shared into that group");
+    await recordGroupAnnounce(trx, post.id, target.actor.id, `${activityUri}#group-announce`);
     await recordOutboxEvent(trx, { type: "post.shared", postId: post.id, groupId: target.actor.id, sharerId: user.id, activityUri });
   });
   ctx.onOutboxEvent?.();
@@ -68,6 +70,7 @@ export async function receiveShare(
       sharerId: sharer.id,
       activityUri: activity.uri,
     });
+    if (created) await recordGroupAnnounce(trx, stored!.id, group.id, `${activity.uri}#group-announce`);
     if (created && group.is_local) {
       await recordOutboxEvent(trx, {
         type: "post.shared",

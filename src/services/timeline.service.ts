@@ -51,10 +51,14 @@ export async function getHomeItems(ctx: ServiceContext, viewerId: string, bounds
     (await actorsByIds(ctx.db, [...new Set(boosts.map((b) => b.actor_id))])).map((a) => [a.id, a]),
   );
   const items: HomeItem[] = posts.map((entry) => ({ kind: "post", id: entry.post.id, entry }));
+  const shown = new Set(posts.map((e) => e.post.id));
   for (const boost of boosts) {
     const entry = boostedEntries.get(boost.post_id);
     const by = boosters.get(boost.actor_id);
-    if (entry && by) items.push({ kind: "boost", id: boost.id, by, createdAt: boost.created_at, entry });
+    // A post already on the page (my own, or by someone I follow) is not repeated as a boost.
+    if (!entry || !by || shown.has(entry.post.id)) continue;
+    shown.add(entry.post.id);
+    items.push({ kind: "boost", id: boost.id, by, createdAt: boost.created_at, entry });
   }
   return items.sort((x, y) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).slice(0, bounds.limit);
 }

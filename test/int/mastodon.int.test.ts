@@ -128,10 +128,12 @@ describe("groups through a client", () => {
     // alice posts into the group by mentioning it.
     const post = await a.api(alice.token, "POST", "/api/v1/statuses", { status: `@partners@${a.host} Pricing update for Q1` });
     expect(post.body.visibility).toBe("private");
-    await eventually(async () => {
+    // As Mastodon shows a group's Announce: a boost by the group account.
+    const boosted = await eventually(async () => {
       const home = await b.api(bob.token, "GET", "/api/v1/timelines/home");
-      return home.body.some((s: { uri: string }) => s.uri === post.body.uri);
+      return home.body.find((s: { reblog: { uri: string } | null }) => s.reblog?.uri === post.body.uri);
     });
+    expect(boosted.account).toMatchObject({ acct: `partners@${a.host}`, group: true });
     const pub = await a.api(null, "GET", "/api/v1/timelines/public");
     expect(pub.body.some((s: { uri: string }) => s.uri === post.body.uri)).toBe(false);
     const outsider = await a.user("outsider");

@@ -28,7 +28,10 @@ async function page(query: PostQuery, bounds: PageBounds): Promise<PostRow[]> {
   return q.orderBy("posts.id", "desc").limit(bounds.limit).execute();
 }
 
-/** My posts, posts of people I follow, and posts of groups I belong to. */
+/**
+ * My posts and posts of people I follow. Posts of my groups come as the
+ * groups' boosts (see reblogsForHome), as Mastodon shows a group's Announce.
+ */
 export async function homeTimeline(db: Kysely<Database>, viewerId: string, bounds: PageBounds): Promise<PostRow[]> {
   const followed = db
     .selectFrom("follows")
@@ -37,11 +40,7 @@ export async function homeTimeline(db: Kysely<Database>, viewerId: string, bound
     .where("state", "=", "accepted");
   return page(
     basePosts(db).where((eb) =>
-      eb.or([
-        eb("posts.author_id", "=", viewerId),
-        eb("posts.author_id", "in", followed),
-        eb("posts.group_id", "in", followed),
-      ]),
+      eb.or([eb("posts.author_id", "=", viewerId), eb("posts.author_id", "in", followed)]),
     ),
     bounds,
   );
