@@ -61,7 +61,8 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
     account: toMastodonAccount(entry.author, c.stats.get(entry.author.id), c.origin),
     content,
     visibility: post.visibility === "public" ? "public" : "private",
-    sensitive: post.sensitive,
+    // Mastodon marks a status with a content warning sensitive.
+    sensitive: post.sensitive || Boolean(post.summary),
     spoiler_text: post.summary ?? "",
     media_attachments: entry.media.map((m) => toMastodonMedia(m, c.origin)),
     application: null,
