@@ -72,7 +72,8 @@ export interface InboxActivitiesTable {
 
 export interface ApiTokensTable {
   id: string;
-  user_id: string;
+  /** Null for app-level tokens (client_credentials). */
+  user_id: string | null;
   /** The OAuth app that obtained the token; null for CLI-minted tokens. */
   app_id: ColumnType<string | null, string | null | undefined, string | null>;
   refresh_token_hash: ColumnType<string | null, string | null | undefined, string | null>;

@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { unauthorized } from "../domain/errors.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { authenticateToken } from "../services/token.service.ts";
+import { authenticateAppToken } from "../services/oauth-app.service.ts";
 
 export interface AuthInfo {
   userId: string;
@@ -25,8 +26,13 @@ export function registerAuth(fastify: FastifyInstance, ctx: ServiceContext): voi
   fastify.addHook("preHandler", async (request) => {
     const header = request.headers.authorization;
     if (!header?.toLowerCase().startsWith("bearer ")) return;
-    const result = await authenticateToken(ctx, header.slice(7).trim());
-    if (!result) throw unauthorized("The access token is invalid, expired or revoked");
+    const token = header.slice(7).trim();
+    const result = await authenticateToken(ctx, token);
+    if (!result) {
+      // An app's own token (client_credentials) only verifies the app.
+      if (request.url.startsWith("/api/v1/apps/verify_credentials") && (await authenticateAppToken(ctx, token))) return;
+      throw unauthorized("The access token is invalid, expired or revoked");
+    }
     request.auth = {
       userId: result.user.id,
       username: result.user.username,

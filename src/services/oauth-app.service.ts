@@ -10,6 +10,7 @@ import {
   findTokenRowByHash,
   insertApp,
   insertCode,
+  insertAppToken,
   insertOAuthToken,
   revokeTokenRow,
 } from "../db/repos/oauth-app.repo.ts";
@@ -204,13 +205,20 @@ export async function exchangeToken(ctx: ServiceContext, request: TokenRequest) 
     case "refresh_token": {
       const app = await authenticateClient(ctx, request.clientId, request.clientSecret);
       const row = request.refreshToken ? await findTokenByRefreshHash(ctx.db, sha256(request.refreshToken)) : undefined;
-      if (!row || row.app_id !== app.id || row.revoked_at) throw new OAuthError("invalid_grant", "The refresh token is invalid");
+      if (!row || !row.user_id || row.app_id !== app.id || row.revoked_at) {
+        throw new OAuthError("invalid_grant", "The refresh token is invalid");
+      }
       // Rotation: the old pair stops working.
       await revokeTokenRow(ctx.db, row.id);
       return mintToken(ctx, row.user_id, app.id, row.scopes);
     }
-    case "client_credentials":
-      throw new OAuthError("unsupported_grant_type", "client_credentials is not supported yet; use authorization_code");
+    case "client_credentials": {
+      // An app-level token: it identifies the app, acts for no user.
+      const app = await authenticateClient(ctx, request.clientId, request.clientSecret);
+      const accessToken = random();
+      await insertAppToken(ctx.db, { id: newId(), appId: app.id, tokenHash: hashToken(accessToken), scopes: "read" });
+      return { access_token: accessToken, token_type: "Bearer", scope: "read", created_at: Math.floor(Date.now() / 1000) };
+    }
     default:
       throw new OAuthError("unsupported_grant_type", `grant_type "${request.grantType ?? ""}" is not supported`);
   }
@@ -229,4 +237,11 @@ export async function appOfToken(ctx: ServiceContext, appId: string | null) {
   if (!appId) return null;
   const app = await findAppById(ctx.db, appId);
   return app ? { name: app.name, website: app.website, scopes: app.scopes.split(" ") } : null;
+}
+
+/** The app behind an app-level token (client_credentials), if the token is one. */
+export async function authenticateAppToken(ctx: ServiceContext, token: string) {
+  const row = await findTokenRowByHash(ctx.db, hashToken(token));
+  if (!row || row.user_id !== null || !row.app_id || row.revoked_at) return null;
+  return appOfToken(ctx, row.app_id);
 }

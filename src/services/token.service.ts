@@ -54,6 +54,8 @@ export async function authenticateToken(ctx: ServiceContext, token: string): Pro
   if (!token || token.length > 200) return null;
   const row = await findTokenByHash(ctx.db, hashToken(token));
   if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
+  // App-level tokens act for no user (see authenticateAppToken).
+  if (!row.user_id) return null;
   const user = await findUserById(ctx.db, row.user_id);
   if (!user || user.suspended_at) return null;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > TOUCH_INTERVAL_MS) {

@@ -147,6 +147,15 @@ describe("OAuth 2", () => {
     expect(otherRedirect.body.error).toBe("invalid_grant");
   });
 
+  it("issues app-level tokens with client_credentials that act for no user", async () => {
+    const { body: app } = await registerApp(JSON.stringify({ client_name: "Pinafore", redirect_uris: REDIRECT }), "application/json");
+    const issued = await token({ grant_type: "client_credentials", client_id: app.client_id, client_secret: app.client_secret });
+    expect(issued.status).toBe(200);
+    const verify = await instance.api(issued.body.access_token, "GET", "/api/v1/apps/verify_credentials");
+    expect(verify.body.name).toBe("Pinafore");
+    expect((await instance.api(issued.body.access_token, "GET", "/api/v1/accounts/verify_credentials")).status).toBe(401);
+  });
+
   it("shows the code for out-of-band apps, slows down password guessing, and publishes its metadata", async () => {
     const { body: app } = await registerApp(JSON.stringify({ client_name: "CLI", redirect_uris: "urn:ietf:wg:oauth:2.0:oob" }), "application/json");
     const oob = await signIn(app, { redirect: "urn:ietf:wg:oauth:2.0:oob", scope: "read" });

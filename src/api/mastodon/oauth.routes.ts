@@ -8,6 +8,7 @@ import { createSession, readSession } from "../../services/browser-session.servi
 import type { ServiceContext } from "../../services/context.ts";
 import {
   appOfToken,
+  authenticateAppToken,
   checkAuthorizeRequest,
   exchangeToken,
   issueCode,
@@ -89,9 +90,11 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
 
   fastify.get("/api/v1/apps/verify_credentials", async (request, reply) => {
     const auth = (request as FastifyRequest & { auth?: { tokenId: string; appId?: string | null } | null }).auth;
-    if (!auth) return reply.code(401).send({ error: "The access token is invalid" });
-    const app = await appOfToken(ctx, (auth as { appId?: string | null }).appId ?? null);
-    return app ?? { name: "ecotone-cli", website: null, scopes: [] };
+    if (auth) return (await appOfToken(ctx, auth.appId ?? null)) ?? { name: "ecotone-cli", website: null, scopes: [] };
+    const bearer = /^bearer\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1];
+    const app = bearer ? await authenticateAppToken(ctx, bearer.trim()) : null;
+    if (!app) return reply.code(401).send({ error: "The access token is invalid" });
+    return app;
   });
 
   const authorizeParams = (source: Fields) => ({
@@ -253,7 +256,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
       scopes_supported: ["read", "write", "follow", "push", "profile", "read:accounts", "read:statuses", "read:notifications", "read:follows", "read:bookmarks", "read:favourites", "write:accounts", "write:statuses", "write:notifications", "write:follows", "write:bookmarks", "write:favourites"],
       response_types_supported: ["code"],
       response_modes_supported: ["query"],
-      grant_types_supported: ["authorization_code", "refresh_token"],
+      grant_types_supported: ["authorization_code", "client_credentials", "refresh_token"],
       code_challenge_methods_supported: ["S256"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     };

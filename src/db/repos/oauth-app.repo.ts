@@ -108,3 +108,10 @@ export async function findSession(db: Kysely<Database>, idHash: string) {
 export async function deleteSession(db: Kysely<Database>, idHash: string) {
   await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
 }
+
+export async function insertAppToken(db: Kysely<Database>, token: { id: string; appId: string; tokenHash: string; scopes: string }) {
+  await db
+    .insertInto("api_tokens")
+    .values({ id: token.id, user_id: null, app_id: token.appId, token_hash: token.tokenHash, scopes: token.scopes, label: "app" })
+    .execute();
+}
