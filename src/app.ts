@@ -9,6 +9,7 @@ import { join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { registerAccountRoutes } from "./api/ecotone/account.routes.ts";
+import { registerOpenApiRoute } from "./api/ecotone/openapi.ts";
 import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
 import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
@@ -132,6 +133,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerAuth(fastify, ctx);
   registerWellKnown(fastify, ctx);
   registerPages(fastify, ctx);
+  // Before the Ecotone routes, so it sees them all being registered.
+  registerOpenApiRoute(fastify, config.origin.origin);
   registerAccountRoutes(fastify, ctx);
   registerGroupRoutes(fastify, ctx);
   registerPostRoutes(fastify, ctx);

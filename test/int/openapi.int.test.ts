@@ -1,0 +1,32 @@
+// The OpenAPI document describes every Ecotone API route the server really
+// has, with its scope: a route added without a description fails here.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startInstance, type TestInstance } from "../helpers/instances.ts";
+
+let instance: TestInstance;
+
+beforeAll(async () => {
+  instance = await startInstance();
+});
+
+afterAll(async () => {
+  await instance?.close();
+});
+
+describe("OpenAPI document", () => {
+  it("is an OpenAPI 3.1 document with a summary for every registered route", async () => {
+    const res = await instance.api(null, "GET", "/api/ecotone/v1/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers[0].url).toBe(`${instance.origin}/api/ecotone/v1`);
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { summary: string }>>).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, summary: op.summary })),
+    );
+    expect(operations.length).toBeGreaterThan(30);
+    expect(operations.filter((op) => op.summary === "(undocumented)")).toEqual([]);
+    const createPost = doc.paths["/posts"].post;
+    expect(createPost["x-scope"]).toBe("write:statuses");
+    expect(doc.paths["/groups/{group}/join"].post.parameters[0]).toMatchObject({ name: "group", in: "path" });
+  });
+});
