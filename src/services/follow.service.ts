@@ -261,3 +261,13 @@ export async function receiveUndoFollow(ctx: ServiceContext, activity: IncomingA
     await deleteFollow(trx, follow.id);
   });
 }
+
+/** A remote group banned one of our users: the membership is over. */
+export async function receiveGroupBan(ctx: ServiceContext, activity: IncomingActivity, group: ActorRow, memberUri: string) {
+  const member = await findActorByUri(ctx.db, memberUri);
+  if (!member?.is_local) return;
+  await applyOnce(ctx, activity, async (trx) => {
+    const follow = await findFollowByPair(trx, member.id, group.id);
+    if (follow) await deleteFollow(trx, follow.id);
+  });
+}

@@ -1,10 +1,11 @@
 // The one table of inbox handlers: one file per activity type.
 import type { Federation } from "@fedify/fedify";
-import { Accept, Announce, Create, Delete, Flag, Follow, Join, Leave, Like, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Announce, Block, Create, Delete, Flag, Follow, Join, Leave, Like, Reject, Undo, Update } from "@fedify/vocab";
 import { PATHS } from "../../domain/uris.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { onAccept } from "./accept.handler.ts";
 import { onAnnounce } from "./announce.handler.ts";
+import { onBlock } from "./block.handler.ts";
 import { onCreate } from "./create.handler.ts";
 import { onDelete } from "./delete.handler.ts";
 import { onFlag } from "./flag.handler.ts";
@@ -30,6 +31,7 @@ export function registerInboxListeners(federation: Federation<ServiceContext>): 
     .on(Like, onLike)
     .on(Delete, onDelete)
     .on(Flag, onFlag)
+    .on(Block, onBlock)
     .on(Join, onJoin)
     .on(Leave, onLeave)
     .onError((ctx, error) => {
