@@ -13,6 +13,7 @@ import type { ActorRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { domainOf } from "../domain/uris.ts";
 import type { ServiceContext } from "./context.ts";
+import { sanitizeHtml, stripHtml } from "./html.ts";
 
 export type { RemoteActorData };
 
@@ -60,7 +61,16 @@ export async function rememberRemoteActor(ctx: ServiceContext, data: RemoteActor
   if (new URL(data.uri).origin === ctx.origin.origin) {
     throw validationFailed(`Refusing to cache ${data.uri} as a remote actor: it is on this instance`);
   }
-  return upsertRemoteActor(ctx.db, data);
+  // Names are plain text; bios are HTML that clients render: both cleaned
+  // before they are stored, like every other HTML from elsewhere.
+  return upsertRemoteActor(ctx.db, {
+    ...data,
+    username: stripHtml(data.username).slice(0, 100) || "unknown",
+    name: data.name === null ? null : stripHtml(data.name).slice(0, 200),
+    summary: data.summary === null ? null : sanitizeHtml(data.summary).slice(0, 5000),
+    url: data.url && /^https?:\/\//.test(data.url) ? data.url : null,
+    iconUrl: data.iconUrl && /^https?:\/\//.test(data.iconUrl) ? data.iconUrl : null,
+  });
 }
 
 export async function findCachedActor(ctx: ServiceContext, uri: string): Promise<ActorRow | null> {

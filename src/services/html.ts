@@ -29,9 +29,19 @@ export function sanitizeHtml(html: string): string {
   return sanitize(html, ALLOWED).trim();
 }
 
-/** Plain text (titles, names) with every tag removed. */
+/**
+ * Plain text (titles, names) with every tag removed. The result is text, not
+ * HTML: whoever puts it in a page escapes it (entities are decoded so that
+ * "Tom &amp; Jerry" does not show its ampersand escaped twice).
+ */
 export function stripHtml(text: string): string {
-  return sanitize(text, { allowedTags: [], allowedAttributes: {} }).trim();
+  return sanitize(text, { allowedTags: [], allowedAttributes: {} })
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .trim();
 }
 
 function escape(text: string): string {
