@@ -13,6 +13,7 @@ import { registerActorDispatcher } from "./dispatchers/actor.dispatcher.ts";
 import { registerCollectionDispatchers } from "./dispatchers/collections.dispatcher.ts";
 import { registerNodeInfoDispatcher } from "./dispatchers/nodeinfo.dispatcher.ts";
 import { registerPostDispatchers } from "./dispatchers/post.dispatcher.ts";
+import { registerModeratorsDispatcher } from "./dispatchers/moderators.dispatcher.ts";
 import { registerInboxListeners } from "./inbox/index.ts";
 
 export interface FederationOptions {
@@ -61,6 +62,7 @@ export function createEcotoneFederation(options: FederationOptions): EcotoneFede
   registerCollectionDispatchers(federation);
   registerNodeInfoDispatcher(federation);
   registerPostDispatchers(federation);
+  registerModeratorsDispatcher(federation);
   registerInboxListeners(federation);
   return federation;
 }

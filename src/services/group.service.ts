@@ -19,6 +19,7 @@ import {
   getMembershipFacts,
   listGroups as listGroupRows,
   listMembers as listMemberRows,
+  listModerators as listModeratorRows,
   type GroupWithActor,
 } from "../db/queries/group.queries.ts";
 import type { ActorRow, Database } from "../db/schema.ts";
@@ -383,3 +384,8 @@ export async function setMemberRole(ctx: ServiceContext, username: string, ref: 
 }
 
 export type { GroupWithActor };
+
+/** URIs of a group's owners and moderators, for the moderators collection. */
+export async function moderatorUris(ctx: ServiceContext, groupId: string): Promise<string[]> {
+  return (await listModeratorRows(ctx.db, groupId)).map((m) => m.uri);
+}

@@ -58,7 +58,15 @@ describe("a secret, invite-only group", () => {
     expect(role.status).toBe(204);
     const members = await a.api(owner.token, "GET", "/api/ecotone/v1/groups/dealroom/members");
     expect(members.body.items.find((m: { actor: { handle: string } }) => m.actor.handle === guest.handle).role).toBe("moderator");
-    // A moderator cannot take the owner role; an outsider cannot change roles.
+    // The FEP-1b12 moderators collection names both, across instances — to
+    // members' instances only (this group is secret).
+    expect((await fetch(`${a.origin}/users/dealroom/moderators`, { headers: AP })).status).toBe(404);
+    const memberCtx = b.app.federation.createContext(new URL(b.origin), b.app.ctx);
+    const loader = await memberCtx.getDocumentLoader({ identifier: "__instance__" });
+    const mods = JSON.stringify((await loader(`${a.origin}/users/dealroom/moderators`)).document);
+    expect(mods).toContain(owner.uri);
+    expect(mods).toContain(guest.uri);
+    // An outsider cannot change roles.
     expect((await a.api(stranger.token, "POST", "/api/ecotone/v1/groups/dealroom/roles", { target: stranger.handle, role: "owner" })).status).toBe(404);
   });
 

@@ -115,3 +115,14 @@ export async function listGroupsOfMember(db: Db, memberId: string): Promise<stri
     .execute();
   return rows.map((r) => r.actor_id);
 }
+
+/** Owners and moderators of a group (FEP-1b12 moderators collection). */
+export async function listModerators(db: Db, groupId: string): Promise<Array<{ uri: string }>> {
+  return db
+    .selectFrom("group_roles")
+    .innerJoin("actors", "actors.id", "group_roles.member_id")
+    .select("actors.uri")
+    .where("group_roles.group_id", "=", groupId)
+    .orderBy("actors.uri")
+    .execute();
+}
