@@ -4,6 +4,7 @@
 import { createServer, type Server } from "node:http";
 import { generateCryptoKeyPair, signRequest } from "@fedify/fedify";
 import { CryptographicKey, Person } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
 import { freePort } from "./instances.ts";
 
 export interface FakePeer {
@@ -17,7 +18,13 @@ export interface FakePeer {
   /** A key document that claims `ownerUri` (any actor, anywhere) as its owner. */
   addKeyClaimingOwner(path: string, ownerUri: string): Promise<string>;
   /** POSTs `activity` to `inbox`, signed with this peer's key as `keyId`. */
-  post(inbox: string, activity: unknown, keyId: string, tamper?: (body: string) => string): Promise<Response>;
+  post(
+    inbox: string,
+    activity: unknown,
+    keyId: string,
+    tamper?: (body: string) => string,
+    options?: { signedFor?: string; signedAt?: Date },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -61,18 +68,20 @@ export async function startFakePeer(): Promise<FakePeer> {
       documents.set(path, await key.toJsonLd({ format: "compact" }));
       return keyId;
     },
-    async post(inbox, activity, keyId, tamper) {
+    async post(inbox, activity, keyId, tamper, options = {}) {
       const body = JSON.stringify(activity);
-      const request = new Request(inbox, {
+      // Sign a request for `signedFor` (another URL) but send it to `inbox`.
+      const request = new Request(options.signedFor ?? inbox, {
         method: "POST",
         headers: { "content-type": "application/activity+json", accept: "application/activity+json" },
         body,
       });
       const signed = await signRequest(request, keyPair.privateKey, new URL(keyId), {
         spec: "draft-cavage-http-signatures-12",
+        ...(options.signedAt ? { currentTime: Temporal.Instant.fromEpochMilliseconds(options.signedAt.getTime()) } : {}),
       });
       const finalBody = tamper ? tamper(body) : body;
-      return fetch(signed.url, { method: "POST", headers: signed.headers, body: finalBody });
+      return fetch(inbox, { method: "POST", headers: signed.headers, body: finalBody });
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

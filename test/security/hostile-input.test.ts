@@ -152,3 +152,26 @@ describe("members-only content through the Mastodon API", () => {
     expect(big.status).toBe(413);
   });
 });
+
+describe("signatures that do not fit the request", () => {
+  it("refuses a signature made for another path, and one made two hours ago", async () => {
+    const trudy = await peer.addActor("trudy");
+    const follow = (id: string) => ({
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id,
+      type: "Follow",
+      actor: trudy.uri,
+      object: `${a.origin}/users/olga`,
+    });
+    const otherPath = await peer.post(`${a.origin}/users/olga/inbox`, follow(`${peer.origin}/f/1`), trudy.keyId, undefined, {
+      signedFor: `${a.origin}/inbox`,
+    });
+    expect(otherPath.status).toBe(401);
+    const stale = await peer.post(`${a.origin}/users/olga/inbox`, follow(`${peer.origin}/f/2`), trudy.keyId, undefined, {
+      signedAt: new Date(Date.now() - 2 * 3600_000),
+    });
+    expect(stale.status).toBe(401);
+    const followers = await a.api(null, "GET", "/api/ecotone/v1/users/olga/followers");
+    expect(followers.body.items).toEqual([]);
+  });
+});
