@@ -12,10 +12,12 @@ import { approveJoinRequest, createGroup, joinGroup, listMembers } from "./servi
 import { createPost, groupTimeline, likePost } from "./services/post.service.ts";
 
 const PASSWORD = "ecotone-demo-password";
+// ECOTONE_DEMO_BASE_PORT moves the three instances (tests run them elsewhere).
+const basePort = Number(process.env.ECOTONE_DEMO_BASE_PORT ?? "3001");
 const companies = [
-  { key: "acme", name: "Acme Corp", port: 3001 },
-  { key: "globex", name: "Globex", port: 3002 },
-  { key: "initech", name: "Initech", port: 3003 },
+  { key: "acme", name: "Acme Corp", port: basePort },
+  { key: "globex", name: "Globex", port: basePort + 1 },
+  { key: "initech", name: "Initech", port: basePort + 2 },
 ] as const;
 type Company = (typeof companies)[number]["key"];
 
@@ -174,10 +176,11 @@ async function printGuide(): Promise<void> {
   lines.push(
     "",
     "  Where to look:",
-    `    curl -s http://localhost:3003/api/ecotone/v1/groups/${encodeURIComponent(`@customers@${host("acme")}`)}/posts -H "Authorization: Bearer <ivan's token>"`,
-    `    curl -s http://localhost:3001/api/ecotone/v1/groups/supply-chain/posts -H "Authorization: Bearer <bob's token>"   (members only)`,
-    `    curl -s http://localhost:3001/api/ecotone/v1/groups/supply-chain/posts   → 404 for outsiders`,
-    `    curl -s -H "Accept: application/activity+json" http://localhost:3001/users/customers   (the Group actor)`,
+    `    curl -s http://${host("initech")}/api/ecotone/v1/groups/${encodeURIComponent(`@customers@${host("acme")}`)}/posts -H "Authorization: Bearer <ivan's token>"`,
+    `    curl -s http://${host("acme")}/api/ecotone/v1/groups/supply-chain/posts -H "Authorization: Bearer <bob's token>"   (members only)`,
+    `    curl -s http://${host("acme")}/api/ecotone/v1/groups/supply-chain/posts   → 404 for outsiders`,
+    `    curl -s -H "Accept: application/activity+json" http://${host("acme")}/users/customers   (the Group actor)`,
+    "    Or sign in from a Mastodon app (Elk, Phanpy…) on any of the three with a person's username and password.",
     "",
     "  Ctrl-C stops all three.",
     "",
@@ -204,7 +207,9 @@ try {
   if (process.env.ECOTONE_DEMO_EXIT === "1") await stopAll("ECOTONE_DEMO_EXIT");
 } catch (error) {
   console.error(`demo: ${(error as Error).message}`);
-  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") console.error("Ports 3001–3003 must be free.");
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    console.error(`Ports ${basePort}–${basePort + 2} must be free (set ECOTONE_DEMO_BASE_PORT to use others).`);
+  }
   for (const app of apps.values()) await app.close().catch(() => {});
   process.exit(1);
 }
