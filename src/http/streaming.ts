@@ -62,9 +62,9 @@ export function registerStreaming(fastify: FastifyInstance, ctx: ServiceContext)
   });
 
   async function serve(ws: WebSocket, token: string, auth: Authenticated, url: URL): Promise<void> {
-    const viewer = await requireLocalUserActor(ctx, auth.user.username);
+    // Listen before anything is awaited: a client may subscribe the moment
+    // the socket opens, and an unheard message is lost.
     const subscriptions = new Map<string, Subscription>();
-    let changesSince = new Date();
     const key = (stream: string, tag?: string) => `${stream}|${tag ?? ""}`;
     const add = (stream: string, tag?: string) => {
       try {
@@ -73,9 +73,6 @@ export function registerStreaming(fastify: FastifyInstance, ctx: ServiceContext)
         ws.send(JSON.stringify({ error: (error as Error).message }));
       }
     };
-    const initial = url.searchParams.get("stream");
-    if (initial) add(initial, url.searchParams.get("tag") ?? undefined);
-
     ws.on("message", (data) => {
       try {
         const message = JSON.parse(String(data)) as { type?: string; stream?: string; tag?: string };
@@ -85,6 +82,10 @@ export function registerStreaming(fastify: FastifyInstance, ctx: ServiceContext)
         ws.send(JSON.stringify({ error: "Messages are JSON: {\"type\": \"subscribe\", \"stream\": \"user\"}" }));
       }
     });
+    const initial = url.searchParams.get("stream");
+    if (initial) add(initial, url.searchParams.get("tag") ?? undefined);
+    let changesSince = new Date();
+    const viewer = await requireLocalUserActor(ctx, auth.user.username);
 
     let lastAuth = Date.now();
     while (ws.readyState === ws.OPEN) {
