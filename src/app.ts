@@ -13,6 +13,7 @@ import { registerOpenApiRoute } from "./api/ecotone/openapi.ts";
 import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
 import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
+import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./http/static-images.ts";
 import { registerStreaming } from "./http/streaming.ts";
@@ -139,6 +140,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerGroupRoutes(fastify, ctx);
   registerPostRoutes(fastify, ctx);
   registerReportRoutes(fastify, ctx);
+  registerIdeaRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx);
   registerStaticImages(fastify);

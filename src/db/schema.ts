@@ -315,7 +315,27 @@ export interface MediaAttachmentsTable {
   created_at: CreatedAt;
 }
 
+export interface IdeasTable {
+  post_id: string;
+  group_id: string;
+  status: Generated<string>;
+  status_reason: string | null;
+  duplicate_of: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface IdeaStatusHistoryTable {
+  id: string;
+  post_id: string;
+  status: string;
+  reason: string | null;
+  by_id: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  ideas: IdeasTable;
+  idea_status_history: IdeaStatusHistoryTable;
   media_attachments: MediaAttachmentsTable;
   reblogs: ReblogsTable;
   notifications: NotificationsTable;

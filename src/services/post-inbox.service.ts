@@ -29,6 +29,7 @@ import { sanitizeHtml, stripHtml } from "./html.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { rememberRemoteAttachments } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
+import { recognizeIdeaActivity } from "./idea.service.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 
 export interface IncomingPost {
@@ -101,6 +102,12 @@ export async function receivePost(
     // We are the group's home: only members may post, and not in locked threads.
     assertCanPost(await membershipOf(ctx, ourGroup.id, author.id), { threadLocked: parent?.locked ?? false });
   }
+  // At a group's home, the group decides: a post in a public group is public
+  // (members on other instances address remote groups the members-only way).
+  const ourGroupSettings = ourGroup ? await findGroupByActorId(ctx.db, ourGroup.id) : undefined;
+  const visibility: "public" | "members_only" = ourGroupSettings
+    ? ourGroupSettings.group.visibility === "public" ? "public" : "members_only"
+    : post.isPublic ? "public" : "members_only";
   const result = await applyOnce(ctx, activity, async (trx) => {
     const id = newId();
     const { created } = await insertPost(trx, {
@@ -118,7 +125,7 @@ export async function receivePost(
       sensitive: post.sensitive,
       language: post.language,
       url: post.url,
-      visibility: post.isPublic ? "public" : "members_only",
+      visibility,
       is_local: false,
       published_at: post.publishedAt,
       raw: null,
@@ -128,6 +135,14 @@ export async function receivePost(
     await insertPostMentions(trx, id, post.mentionUris);
     await rememberRemoteAttachments(trx, id, author.id, post.attachments);
     if (group) await recordGroupAnnounce(trx, id, group.id, `${post.uri}#group-announce`);
+    await recognizeIdeaActivity(trx, {
+      id,
+      inReplyToUri: post.inReplyToUri,
+      groupId: group?.id ?? null,
+      tags: post.tags,
+      author,
+      text: stripHtml(post.contentHtml),
+    });
     await notifyMentions(trx, post.mentionUris, author.id, id);
     if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     return "stored" as const;

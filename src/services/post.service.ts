@@ -134,7 +134,13 @@ export interface NewPostInput {
 }
 
 /** A local user writes a post in a group, or a reply anywhere they may read. */
-export async function createPost(ctx: ServiceContext, username: string, input: NewPostInput): Promise<PostView> {
+export async function createPost(
+  ctx: ServiceContext,
+  username: string,
+  input: NewPostInput,
+  /** More writes in the same transaction (an idea's row…). */
+  alsoInTransaction?: (trx: Transaction<Database>, postId: string) => Promise<void>,
+): Promise<PostView> {
   const author = await requireLocalUserActor(ctx, username);
   checkPostText(input.content, input.title, (input.mediaIds?.length ?? 0) > 0);
 
@@ -191,9 +197,52 @@ export async function createPost(ctx: ServiceContext, username: string, input: N
     await insertPostTags(trx, id, extractHashtags(input.content));
     await insertPostMentions(trx, id, mentions.map((m) => m.uri));
     await notifyMentions(trx, mentions.map((m) => m.uri), author.id, id);
+    await alsoInTransaction?.(trx, id);
     await recordOutboxEvent(trx, { type: "post.created", postId: id });
   });
   return (await getPost(ctx, id, author.id))!;
+}
+
+/**
+ * A post written by one of our groups itself (an idea's status answer):
+ * a reply in the group, mentioning whom it concerns, with tags peers read.
+ */
+export async function createGroupReply(
+  ctx: ServiceContext,
+  group: ActorRow,
+  input: { inReplyTo: PostRow; content: string; mentionUris: string[]; tags: string[] },
+  alsoInTransaction?: (trx: Transaction<Database>, postId: string) => Promise<void>,
+): Promise<string> {
+  const id = newId();
+  const uri = new URL(`/posts/${id}`, ctx.origin).href;
+  await commit(ctx, async (trx) => {
+    await insertPost(trx, {
+      id,
+      uri,
+      author_id: group.id,
+      group_id: group.id,
+      in_reply_to_uri: input.inReplyTo.uri,
+      thread_uri: input.inReplyTo.thread_uri,
+      type: "Note",
+      title: null,
+      content_html: renderText(input.content, ctx.origin, []),
+      source_text: input.content,
+      summary: null,
+      sensitive: false,
+      language: null,
+      url: uri,
+      visibility: input.inReplyTo.visibility,
+      is_local: true,
+      published_at: new Date(),
+      raw: null,
+    });
+    await insertPostTags(trx, id, input.tags);
+    await insertPostMentions(trx, id, input.mentionUris);
+    await notifyMentions(trx, input.mentionUris, group.id, id);
+    await alsoInTransaction?.(trx, id);
+    await recordOutboxEvent(trx, { type: "post.created", postId: id });
+  });
+  return id;
 }
 
 /**

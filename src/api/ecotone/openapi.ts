@@ -45,6 +45,12 @@ const DESCRIPTIONS: Record<string, [string, string | null]> = {
   "POST /reports": ['Report an account or posts: {"target"?, "postIds"?, "comment"?}', "write:reports"],
   "GET /reports": ["Open reports (instance staff: all; group moderators: their groups')", "read:reports"],
   "POST /reports/{id}/resolve": ["Mark a report resolved", "write:reports"],
+  "GET /groups/{group}/ideas": ["The idea board: ?sort=top (member votes) or momentum (votes weighted by age), ?q= search", null],
+  "POST /groups/{group}/ideas": ['Propose an idea: {"title", "content"}', "write:statuses"],
+  "GET /ideas/{id}": ["An idea with its votes, status, reason and status history", null],
+  "POST /ideas/{id}/vote": ["Vote for an idea (members; one vote each)", "write:favourites"],
+  "DELETE /ideas/{id}/vote": ["Withdraw your vote", "write:favourites"],
+  "POST /ideas/{id}/status": ['Answer an idea (moderators of the owning group): {"status": under_review|planned|in_progress|done|declined|duplicate, "reason"?, "duplicateOf"?}', "write:statuses"],
   "GET /openapi.json": ["This document", null],
 };
 
