@@ -10,6 +10,7 @@ import { createToken } from "./services/token.service.ts";
 import { createUser, getUserByUsername } from "./services/user.service.ts";
 import { approveJoinRequest, createGroup, joinGroup, listMembers } from "./services/group.service.ts";
 import { createPost, groupTimeline, likePost } from "./services/post.service.ts";
+import { answerIdea, ideaBoard, proposeIdea, voteForIdea } from "./services/idea.service.ts";
 
 const PASSWORD = "ecotone-demo-password";
 // ECOTONE_DEMO_BASE_PORT moves the three instances (tests run them elsewhere).
@@ -159,7 +160,25 @@ async function seed(): Promise<void> {
     // iris is not a member of the invite-only group; ivan posts instead
   });
   await createPost(ctx("initech"), "ivan", { group: "internal", content: "Reminder: TPS reports are due Friday." });
-  void gina;
+
+  // An idea board in the customer community: proposed at Initech, voted
+  // from Globex and Acme, answered by Acme.
+  const idea = await proposeIdea(ctx("initech"), "ivan", customers, {
+    title: "An export API for sensor readings",
+    content: "We would pull readings into our test reports every night.",
+  });
+  const ideaOnAcme = await until("the idea on Acme", async () => {
+    const board = await ideaBoard(ctx("acme"), "customers", null, { sort: "top" });
+    return board.find((i) => i.title === "An export API for sensor readings");
+  });
+  const ideaOnGlobex = await until("the idea on Globex", async () => {
+    const board = await ideaBoard(ctx("globex"), customers, gina!.actorId, { sort: "top" });
+    return board.find((i) => i.title === "An export API for sensor readings");
+  });
+  await voteForIdea(ctx("globex"), "gina", ideaOnGlobex.id, true);
+  await voteForIdea(ctx("initech"), "ivan", idea.post.id, true);
+  await until("two votes on Acme", async () => (await ideaBoard(ctx("acme"), "customers", null, { sort: "top" }))[0]?.votes === 2);
+  await answerIdea(ctx("acme"), "alice", ideaOnAcme.id, { status: "planned", reason: "In the Q2 release, with CSV and JSON" });
 }
 
 async function printGuide(): Promise<void> {
@@ -176,6 +195,7 @@ async function printGuide(): Promise<void> {
   lines.push(
     "",
     "  Where to look:",
+    `    curl -s http://${host("globex")}/api/ecotone/v1/groups/${encodeURIComponent(`@customers@${host("acme")}`)}/ideas -H "Authorization: Bearer <gina's token>"   (the idea board: Acme's answer reached Globex)`,
     `    curl -s http://${host("initech")}/api/ecotone/v1/groups/${encodeURIComponent(`@customers@${host("acme")}`)}/posts -H "Authorization: Bearer <ivan's token>"`,
     `    curl -s http://${host("acme")}/api/ecotone/v1/groups/supply-chain/posts -H "Authorization: Bearer <bob's token>"   (members only)`,
     `    curl -s http://${host("acme")}/api/ecotone/v1/groups/supply-chain/posts   → 404 for outsiders`,
