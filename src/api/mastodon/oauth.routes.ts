@@ -50,6 +50,11 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** force_login=true: ask for the password even when a session exists. */
+function isForceLogin(source: Fields): boolean {
+  return source.force_login === "true" || source.force_login === "1";
+}
+
 function sendOAuthError(reply: FastifyReply, error: OAuthError) {
   return reply.code(error.status).send({ error: error.error, error_description: error.message });
 }
@@ -117,7 +122,8 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
       pageHeaders(reply);
       return reply.code(400).send(renderMessagePage("This app cannot be authorized", `<p class="error">${escapeHtml(e.message)}</p>`));
     }
-    const session = source.force_login === "true" ? null : await readSession(ctx, cookies(request)[SESSION_COOKIE]);
+    const forceLogin = isForceLogin(source);
+    const session = forceLogin ? null : await readSession(ctx, cookies(request)[SESSION_COOKIE]);
     // Double-submit CSRF token for the sign-in form; the session's own token once signed in.
     const csrf = session?.csrfToken ?? cookies(request)[CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
     if (!session) reply.header("set-cookie", cookie(CSRF_COOKIE, csrf, 3600));
@@ -131,6 +137,8 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
     if (params.state) hidden.state = params.state;
     if (params.codeChallenge) hidden.code_challenge = params.codeChallenge;
     if (params.codeChallengeMethod) hidden.code_challenge_method = params.codeChallengeMethod;
+    // Carried into the POST so it, too, ignores an existing session.
+    if (forceLogin) hidden.force_login = "true";
     return reply.code(status).send(
       renderConsentPage({
         instanceName: ctx.instanceName,
@@ -149,7 +157,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
   fastify.post("/oauth/authorize", async (request, reply) => {
     const f = fields(request);
     const jar = cookies(request);
-    const session = await readSession(ctx, jar[SESSION_COOKIE]);
+    const session = isForceLogin(f) ? null : await readSession(ctx, jar[SESSION_COOKIE]);
     const expected = session?.csrfToken ?? jar[CSRF_COOKIE];
     const given = str(f.csrf_token);
     if (!expected || !given || !sameText(expected, given)) {
