@@ -14,6 +14,7 @@ import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
 import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
+import { registerTaskRoutes } from "./api/ecotone/task.routes.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./http/static-images.ts";
 import { registerStreaming } from "./http/streaming.ts";
@@ -30,6 +31,7 @@ import { createEcotoneFederation, type EcotoneFederation } from "./federation/fe
 import { installFetchGuard } from "./federation/fetch-guard.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
+import { createTaskGateway } from "./federation/forgefed/gateway.ts";
 import { startAdminSocket } from "./http/admin-socket.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -130,6 +132,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     onInboxPost: () => {
       stats.inboxPosts += 1;
     },
+    beforeFederation: createTaskGateway(federation, ctx),
   });
   registerAuth(fastify, ctx);
   registerWellKnown(fastify, ctx);
@@ -141,6 +144,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerPostRoutes(fastify, ctx);
   registerReportRoutes(fastify, ctx);
   registerIdeaRoutes(fastify, ctx);
+  registerTaskRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx);
   registerStaticImages(fastify);

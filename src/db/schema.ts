@@ -1,6 +1,7 @@
 // Kysely table types. Migrations in migrations/ are the source of truth; keep
 // these in step with them.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { TaskHistoryEntry, TaskStatusDef } from "../domain/task.rules.ts";
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -333,7 +334,52 @@ export interface IdeaStatusHistoryTable {
   created_at: CreatedAt;
 }
 
+export interface TaskBoardsTable {
+  group_id: string;
+  statuses: Json<TaskStatusDef[]>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface TasksTable {
+  id: string;
+  uri: string;
+  group_id: string;
+  author_id: string;
+  /** True on the group's home instance, which holds the truth. */
+  is_home: boolean;
+  title: string;
+  description_html: string;
+  description_source: string | null;
+  status: string;
+  status_label: string;
+  closed: boolean;
+  priority: string;
+  due_date: string | null;
+  labels: Json<string[]>;
+  depends_on: Json<string[]>;
+  history: Json<TaskHistoryEntry[]>;
+  version: number;
+  note_uri: string | null;
+  resolved_at: NullableTimestamp;
+  resolved_by_uri: string | null;
+  offer_uri: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface TaskAssigneesTable {
+  task_id: string;
+  actor_id: string;
+  state: "pending" | "accepted";
+  assign_activity_uri: string | null;
+  assigned_by_uri: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  task_boards: TaskBoardsTable;
+  tasks: TasksTable;
+  task_assignees: TaskAssigneesTable;
   ideas: IdeasTable;
   idea_status_history: IdeaStatusHistoryTable;
   media_attachments: MediaAttachmentsTable;
@@ -376,6 +422,7 @@ export type UserRow = Selectable<UsersTable>;
 export type FollowRow = Selectable<FollowsTable>;
 export type GroupRow = Selectable<GroupsTable>;
 export type PostRow = Selectable<PostsTable>;
+export type TaskRow = Selectable<TasksTable>;
 export type MediaRow = Selectable<MediaAttachmentsTable>;
 export type OutboxEventRow = Selectable<OutboxEventsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;

@@ -28,3 +28,16 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
   new DomainError("conflict", message, details);
 export const forbidden = (message: string) => new DomainError("forbidden", message);
 export const unauthorized = (message: string) => new DomainError("unauthorized", message);
+export const unavailable = (message: string) => new DomainError("unavailable", message);
+
+/** The HTTP status each code answers with, wherever an error leaves over HTTP (API or inbox). */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  validation_failed: 422,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unauthorized: 401,
+  rate_limited: 429,
+  payload_too_large: 413,
+  unavailable: 503,
+};

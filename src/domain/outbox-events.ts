@@ -23,6 +23,15 @@ export type OutboxEvent =
   | { type: "post.liked"; postId: string; actorId: string; likeUri: string }
   | { type: "post.unliked"; postId: string; actorId: string; likeUri: string }
   /** A local group relays an activity a member sent it (FEP-1b12 Announce). */
-  | { type: "group.relay"; groupId: string; activity: unknown };
+  | { type: "group.relay"; groupId: string; activity: unknown }
+  /** A task's home announces its new state (Create or Update of the Ticket). */
+  | { type: "task.published"; taskId: string; created: boolean }
+  | { type: "task.deleted"; taskUri: string; groupId: string }
+  /** The home accepted a member's Offer(Ticket) from another instance. */
+  | { type: "task.offer_accepted"; taskId: string; offerUri: string; offererId: string }
+  /** The home asks someone on another instance to accept an assignment. */
+  | { type: "task.assign_requested"; taskId: string; assigneeId: string; activityUri: string }
+  /** One signed POST of a ready ForgeFed activity to one inbox (retried on its own). */
+  | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> };
 
 export type OutboxEventType = OutboxEvent["type"];

@@ -13,6 +13,7 @@ import { assertPeerAllowed } from "../services/federation-policy.service.ts";
 import { fromActor } from "./mappers/actor.mapper.ts";
 import { fromPostObject, isPostObject } from "./mappers/post.mapper.ts";
 import { receivePost } from "../services/post-inbox.service.ts";
+import { sendTaskCommand } from "./forgefed/commands.ts";
 
 export function isLoopbackHost(host: string): boolean {
   const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
@@ -66,6 +67,11 @@ export function createRemoteDirectory(
         activityJson: null,
       }).catch(() => "ignored");
       return post.uri;
+    },
+
+    async sendTaskCommand(sender, group, task, command) {
+      await assertPeerAllowed(ctx, new URL(group.uri).host);
+      return sendTaskCommand(federation.createContext(ctx.origin, ctx), sender, group, task, command);
     },
   };
 }

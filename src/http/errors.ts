@@ -1,20 +1,10 @@
 // The one place where typed errors become HTTP responses.
 import type { FastifyError, FastifyInstance } from "fastify";
-import { DomainError, type ErrorCode } from "../domain/errors.ts";
+import { DomainError, HTTP_STATUS } from "../domain/errors.ts";
 
-const STATUS: Record<ErrorCode, number> = {
-  validation_failed: 422,
-  not_found: 404,
-  conflict: 409,
-  forbidden: 403,
-  unauthorized: 401,
-  rate_limited: 429,
-  payload_too_large: 413,
-  unavailable: 503,
-};
 
 export function statusOf(error: DomainError): number {
-  return STATUS[error.code];
+  return HTTP_STATUS[error.code];
 }
 
 /**

@@ -31,6 +31,11 @@ export interface FederationAdapterOptions<TContextData> {
   isPeerAllowed?: (host: string) => Promise<boolean>;
   /** Counts inbox POSTs (operations metrics, delivery tests). */
   onInboxPost?: (path: string) => void;
+  /**
+   * Answers what Fedify cannot (ForgeFed task documents and activities);
+   * null passes the request on to Fedify.
+   */
+  beforeFederation?: (request: Request, body: Buffer | undefined) => Promise<Response | null>;
 }
 
 /** The host of the key that signed a request (draft-cavage or RFC 9421), if any. */
@@ -78,6 +83,10 @@ export function registerFederationAdapter<T>(fastify: FastifyInstance, options: 
       body = read;
     }
 
+    if (options.beforeFederation) {
+      const answered = await options.beforeFederation(toWebRequest(request, options.origin, body), body);
+      if (answered) return sendWebResponse(reply, answered);
+    }
     const webRequest = toWebRequest(request, options.origin, body);
     const response = await options.federation.fetch(webRequest, {
       contextData: options.contextData,

@@ -2,7 +2,9 @@
 // once in app.ts and passed down; services never reach for globals.
 import type { Kysely } from "kysely";
 import type { DatabaseHandle } from "../db/database.ts";
-import type { ActorRow, Database } from "../db/schema.ts";
+import type { ActorRow, Database, TaskRow } from "../db/schema.ts";
+import type { TaskSnapshot } from "../domain/task-snapshot.ts";
+import type { TaskCommand } from "../domain/task.rules.ts";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -21,6 +23,12 @@ export interface RemoteDirectory {
   resolveActor(handleOrUri: string): Promise<ActorRow>;
   /** Fetches a post by URL and stores it; returns its canonical URI. */
   resolvePost?(url: string): Promise<string | null>;
+  /**
+   * Sends a change of a task to the home instance of its group, signed by
+   * `sender`, and returns the task as the home now holds it (null once
+   * deleted). The home's refusal arrives as the matching DomainError.
+   */
+  sendTaskCommand?(sender: ActorRow, group: ActorRow, task: TaskRow | null, command: TaskCommand): Promise<TaskSnapshot | null>;
 }
 
 export interface ServiceContext {

@@ -204,34 +204,41 @@ export async function createPost(
 }
 
 /**
- * A post written by one of our groups itself (an idea's status answer):
- * a reply in the group, mentioning whom it concerns, with tags peers read.
+ * A post written by one of our groups itself (an idea's status answer, a
+ * task's companion note): top-level or a reply in the group, mentioning whom
+ * it concerns, with tags peers read. `content` is plain text; handles in it
+ * that are in `mentions` become links.
  */
 export async function createGroupReply(
   ctx: ServiceContext,
   group: ActorRow,
-  input: { inReplyTo: PostRow; content: string; mentionUris: string[]; tags: string[] },
+  input: { inReplyTo?: PostRow | undefined; content: string; mentionUris: string[]; tags: string[]; mentions?: MentionLink[] },
   alsoInTransaction?: (trx: Transaction<Database>, postId: string) => Promise<void>,
 ): Promise<string> {
   const id = newId();
   const uri = new URL(`/posts/${id}`, ctx.origin).href;
+  let visibility = input.inReplyTo?.visibility;
+  if (!visibility) {
+    const row = await findGroupByActorId(ctx.db, group.id);
+    visibility = row?.group.visibility === "public" ? "public" : "members_only";
+  }
   await commit(ctx, async (trx) => {
     await insertPost(trx, {
       id,
       uri,
       author_id: group.id,
       group_id: group.id,
-      in_reply_to_uri: input.inReplyTo.uri,
-      thread_uri: input.inReplyTo.thread_uri,
+      in_reply_to_uri: input.inReplyTo?.uri ?? null,
+      thread_uri: input.inReplyTo?.thread_uri ?? uri,
       type: "Note",
       title: null,
-      content_html: renderText(input.content, ctx.origin, []),
+      content_html: renderText(input.content, ctx.origin, input.mentions ?? []),
       source_text: input.content,
       summary: null,
       sensitive: false,
       language: null,
       url: uri,
-      visibility: input.inReplyTo.visibility,
+      visibility,
       is_local: true,
       published_at: new Date(),
       raw: null,
@@ -243,6 +250,26 @@ export async function createGroupReply(
     await recordOutboxEvent(trx, { type: "post.created", postId: id });
   });
   return id;
+}
+
+/** Rewrites a post one of our groups wrote (a task's companion note after a change). */
+export async function editGroupPost(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  postUri: string,
+  input: { content: string; mentionUris: string[]; mentions: MentionLink[] },
+): Promise<void> {
+  const post = await findPostByUri(trx, postUri);
+  if (!post || !post.is_local) return;
+  await updatePostContent(trx, post, {
+    title: post.title,
+    contentHtml: renderText(input.content, ctx.origin, input.mentions),
+    sourceText: input.content,
+    summary: post.summary,
+    editedAt: new Date(),
+  });
+  await insertPostMentions(trx, post.id, input.mentionUris);
+  await recordOutboxEvent(trx, { type: "post.updated", postId: post.id });
 }
 
 /**

@@ -4,18 +4,9 @@ import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/idea.service.ts";
 import { requireCaller } from "./guard.ts";
-import { body, viewerId } from "./viewer.ts";
+import { body, bodyText as text, viewerId } from "./viewer.ts";
 
 const BASE = "/api/ecotone/v1";
-
-function text(value: unknown, field: string, required = false): string | undefined {
-  if (value === undefined || value === null || value === "") {
-    if (required) throw validationFailed(`"${field}" is required`, { field });
-    return undefined;
-  }
-  if (typeof value !== "string") throw validationFailed(`"${field}" must be a string`, { field });
-  return value;
-}
 
 export function registerIdeaRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get<{ Params: { group: string }; Querystring: { sort?: string; q?: string } }>(`${BASE}/groups/:group/ideas`, async (request) => ({

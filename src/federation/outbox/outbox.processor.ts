@@ -19,11 +19,12 @@ import { sendGroupEvent } from "./group.outbox.ts";
 import { sendPostEvent } from "./post.outbox.ts";
 import { sendReport } from "./report.outbox.ts";
 import { sendReblog } from "./reblog.outbox.ts";
+import { sendTaskEvent } from "./task.outbox.ts";
 
 const BATCH = 20;
 const LEASE_MS = 60_000;
 
-async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activityId: URL): Promise<void> {
+async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activityId: URL, attempts: number): Promise<void> {
   switch (event.type) {
     case "follow.requested":
     case "follow.accepted":
@@ -51,6 +52,12 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
     case "group.unbanned":
     case "group.role_changed":
       return sendGroupEvent(ctx, event, activityId);
+    case "task.published":
+    case "task.deleted":
+    case "task.offer_accepted":
+    case "task.assign_requested":
+    case "task.deliver":
+      return sendTaskEvent(ctx, event, activityId, attempts);
   }
 }
 
@@ -138,7 +145,7 @@ export class OutboxProcessor {
     // receivers apply it once.
     const activityId = new URL(`/activities/${row.id}`, this.#ctx.origin);
     try {
-      await dispatch(fctx, event, activityId);
+      await dispatch(fctx, event, activityId, row.attempts);
       await markOutboxEventProcessed(this.#ctx.db, row.id);
     } catch (error) {
       const retryMs = Math.min(2 ** row.attempts * 1_000, 600_000);

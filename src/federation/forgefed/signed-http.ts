@@ -1,0 +1,56 @@
+// Signed HTTP for ForgeFed activities, which Fedify's queue cannot carry (its
+// vocabulary would refuse to serialise them): sign a POST as one of our
+// actors, and check the signature of one that arrives.
+import { getKeyOwner, signRequest, verifyRequest, type Context } from "@fedify/fedify";
+import type { Actor } from "@fedify/vocab";
+import type { ActorRow } from "../../db/schema.ts";
+import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
+import { rememberRemoteActor } from "../../services/actor.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { fromActor } from "../mappers/actor.mapper.ts";
+import type { Json } from "./vocabulary.ts";
+
+const ACTIVITY_JSON = "application/activity+json";
+
+/** POSTs `activity` to `inbox`, signed (draft-cavage, RSA) by the local actor `senderUsername`. */
+export async function postSigned(
+  fctx: Context<ServiceContext>,
+  senderUsername: string,
+  inbox: string,
+  activity: Json,
+): Promise<Response> {
+  const pairs = await fctx.getActorKeyPairs(senderUsername);
+  const rsa = pairs.find((p) => p.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5") ?? pairs[0];
+  if (!rsa) throw new Error(`No key pair for ${senderUsername}`);
+  const body = JSON.stringify(activity);
+  const unsigned = new Request(inbox, {
+    method: "POST",
+    headers: { "content-type": ACTIVITY_JSON, accept: ACTIVITY_JSON },
+    body,
+  });
+  const signed = await signRequest(unsigned, rsa.privateKey, rsa.keyId, { spec: "draft-cavage-http-signatures-12" });
+  return fetch(signed, { redirect: "manual" });
+}
+
+export interface VerifiedSender {
+  actor: ActorRow;
+  isInstanceActor: boolean;
+}
+
+/**
+ * The actor whose key signed this request, when the signature holds and the
+ * key really belongs to that actor (the key document and the actor document
+ * must name each other: GHSA-q9f8-5hc7-898f). Null otherwise.
+ */
+export async function verifySender(fctx: Context<ServiceContext>, request: Request): Promise<VerifiedSender | null> {
+  const documentLoader = await fctx.getDocumentLoader({ identifier: INSTANCE_ACTOR_IDENTIFIER });
+  const key = await verifyRequest(request, { documentLoader, contextLoader: fctx.contextLoader, timeWindow: { hours: 1 } }).catch(
+    () => null,
+  );
+  if (!key?.ownerId) return null;
+  const owner: Actor | null = await getKeyOwner(key, { documentLoader, contextLoader: fctx.contextLoader }).catch(() => null);
+  if (!owner?.id || owner.id.href !== key.ownerId.href) return null;
+  const isInstanceActor = owner.constructor.name === "Application";
+  if (owner.id.origin === new URL(fctx.origin).origin) return null;
+  return { actor: await rememberRemoteActor(fctx.data, await fromActor(owner)), isInstanceActor };
+}

@@ -1,0 +1,162 @@
+// ForgeFed activities arriving at an inbox. They never reach Fedify's
+// listeners (its parser refuses Ticket, Assign and Resolve), so they are
+// verified and applied here, while the request is open: a change to one of
+// our groups' tasks is answered with the Ticket as it now is, or with the
+// reason it was refused (a stale version is a 409), so the member's own
+// instance can tell its user at once.
+import type { Federation } from "@fedify/fedify";
+import { findGroupByActorId } from "../../db/queries/group.queries.ts";
+import { findActorByUri } from "../../db/repos/remote-actor.repo.ts";
+import { findTaskById, findTaskByUri } from "../../db/repos/task.repo.ts";
+import type { ActorRow } from "../../db/schema.ts";
+import { DomainError, forbidden, HTTP_STATUS, notFound, validationFailed } from "../../domain/errors.ts";
+import { initialStatus, type TaskCommand } from "../../domain/task.rules.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { applyAtHome, boardStatuses } from "../../services/task-home.service.ts";
+import { removeTaskCopy, storeTaskSnapshot } from "../../services/task-copy.service.ts";
+import { taskSnapshot } from "../../services/task.service.ts";
+import { verifySender } from "./signed-http.ts";
+import { fromTicket, ticketFields, toTicket } from "./ticket.mapper.ts";
+import { hasType, idOf, isOurTaskUri, text, typeNames, type Json } from "./vocabulary.ts";
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/activity+json", ...headers } });
+}
+
+function refusal(error: DomainError): Response {
+  return json(HTTP_STATUS[error.code], { error: { code: error.code, message: error.message, details: error.details } });
+}
+
+/** Is this activity about tasks (ours, or copies we keep)? Everything else goes to Fedify. */
+export async function isTaskActivity(ctx: ServiceContext, activity: Json): Promise<boolean> {
+  const types = typeNames(activity.type);
+  if (types.includes("Assign") || types.includes("Resolve")) return true;
+  const object = activity.object;
+  if (hasType(object, "Ticket") || hasType(object, "Resolve") || hasType(object, "Assign")) return true;
+  const objectId = idOf(object);
+  if (isOurTaskUri(objectId, ctx.origin)) return true;
+  return objectId !== null && types.includes("Delete") && (await findTaskByUri(ctx.db, objectId)) !== undefined;
+}
+
+/** Handles a POSTed task activity; `request` still carries its body for the signature check. */
+export async function receiveTaskActivity(
+  federation: Federation<ServiceContext>,
+  ctx: ServiceContext,
+  request: Request,
+  activity: Json,
+): Promise<Response> {
+  const fctx = federation.createContext(request, ctx);
+  const sender = await verifySender(fctx, request);
+  if (!sender) return json(401, { error: { code: "unauthorized", message: "A valid HTTP signature by the activity's actor is required" } });
+  if (sender.actor.uri !== idOf(activity.actor)) {
+    return json(401, { error: { code: "unauthorized", message: "The request is signed by another actor than the activity's" } });
+  }
+  try {
+    return await dispatch(ctx, sender.actor, activity);
+  } catch (error) {
+    if (error instanceof DomainError) {
+      ctx.logger.info({ activity: activity.id, code: error.code, reason: error.message }, "task activity refused");
+      return refusal(error);
+    }
+    throw error;
+  }
+}
+
+async function dispatch(ctx: ServiceContext, sender: ActorRow, activity: Json): Promise<Response> {
+  const types = typeNames(activity.type);
+  const object = activity.object as Json | string | undefined;
+  const objectId = idOf(object);
+  const incoming = { uri: text(activity.id) ?? "", type: types[0] ?? "?", actorUri: sender.uri };
+  if (!incoming.uri) throw validationFailed("The activity has no id");
+
+  // From a group's home: a new state of one of its tasks, for our copy.
+  if (sender.type === "Group" && hasType(object, "Ticket") && (types.includes("Create") || types.includes("Update") || types.includes("Assign"))) {
+    await storeTaskSnapshot(ctx, sender, fromTicket(object as Json));
+    return new Response(null, { status: 202 });
+  }
+  if (sender.type === "Group" && types.includes("Delete") && objectId) {
+    await removeTaskCopy(ctx, sender, objectId);
+    return new Response(null, { status: 202 });
+  }
+  if (types.includes("Accept") && objectId?.startsWith(new URL("/tasks/activities/", ctx.origin).href)) {
+    // The home accepted an Offer we sent; its answer already reached us.
+    return new Response(null, { status: 202 });
+  }
+
+  // From a member: a change to one of our tasks.
+  if (types.includes("Offer") && hasType(object, "Ticket")) {
+    const groupUri = idOf(activity.audience) ?? idOf((object as Json).audience) ?? [activity.to].flat().map(idOf).find(Boolean) ?? null;
+    const group = groupUri ? await findActorByUri(ctx.db, groupUri) : undefined;
+    const home = group?.is_local && group.type === "Group" ? await findGroupByActorId(ctx.db, group.id) : undefined;
+    if (!home) throw notFound("No such group here (audience)");
+    const fields = ticketFields(object as Json);
+    const task = await applyAtHome(ctx, sender, home, null, { kind: "create", fields: { ...fields, title: fields.title ?? "" }, offerUri: incoming.uri }, incoming);
+    return json(201, toTicket(await taskSnapshot(ctx, task!)), { location: task!.uri });
+  }
+
+  const { taskUri, command } = await commandFor(ctx, types, activity, object, objectId);
+  const task = await findTaskByUri(ctx.db, taskUri);
+  const home = task?.is_home ? await findGroupByActorId(ctx.db, task.group_id) : undefined;
+  if (!task || !home) throw notFound("No such task here");
+  const result = await applyAtHome(ctx, sender, home, taskUri, command, incoming);
+  if (!result) return new Response(null, { status: 204 });
+  return json(200, toTicket(await taskSnapshot(ctx, result)));
+}
+
+/** Which of our tasks an activity changes, and how. */
+async function commandFor(
+  ctx: ServiceContext,
+  types: string[],
+  activity: Json,
+  object: Json | string | undefined,
+  objectId: string | null,
+): Promise<{ taskUri: string; command: TaskCommand }> {
+  const version = activity.version !== undefined ? Number(activity.version) : undefined;
+  if (types.includes("Update") && hasType(object, "Ticket") && objectId) {
+    const ticket = object as Json;
+    const baseVersion = ticket.version !== undefined ? Number(ticket.version) : undefined;
+    const fields = ticketFields(ticket);
+    const onlyStatus = typeof ticket.status === "string" && Object.values(fields).every((v) => v === undefined);
+    if (onlyStatus) return { taskUri: objectId, command: { kind: "status", baseVersion, status: ticket.status as string } };
+    return { taskUri: objectId, command: { kind: "edit", baseVersion, fields } };
+  }
+  if (types.includes("Resolve") && objectId) {
+    const status = text(activity.status) ?? (await firstClosedStatus(ctx, objectId));
+    return { taskUri: objectId, command: { kind: "status", baseVersion: version, status } };
+  }
+  if (types.includes("Undo") && hasType(object, "Resolve")) {
+    const taskUri = idOf((object as Json).object) ?? "";
+    const status = text(activity.status) ?? (await reopenStatus(ctx, taskUri));
+    return { taskUri, command: { kind: "status", baseVersion: version, status } };
+  }
+  if (types.includes("Assign") && objectId) {
+    const target = idOf(activity.target);
+    if (!target) throw validationFailed("Assign needs a target: the person to assign");
+    return { taskUri: objectId, command: { kind: "assign", assigneeUri: target } };
+  }
+  if (types.includes("Undo") && hasType(object, "Assign")) {
+    const target = idOf((object as Json).target);
+    if (!target) throw validationFailed("Undo(Assign) needs the assignment's target");
+    return { taskUri: idOf((object as Json).object) ?? "", command: { kind: "unassign", assigneeUri: target } };
+  }
+  if ((types.includes("Accept") || types.includes("Reject")) && objectId) {
+    // An assignment we asked for: /tasks/{id}/assignments/{n}
+    const match = /\/tasks\/(\d{19})\/assignments\//.exec(objectId);
+    const task = match ? await findTaskById(ctx.db, match[1]!) : undefined;
+    if (!task) throw notFound("No such assignment here");
+    return { taskUri: task.uri, command: { kind: "respond", accept: types.includes("Accept") } };
+  }
+  if (types.includes("Delete") && objectId) return { taskUri: objectId, command: { kind: "delete" } };
+  throw forbidden(`Activity type ${types.join(", ")} is not understood for tasks`);
+}
+
+async function firstClosedStatus(ctx: ServiceContext, taskUri: string): Promise<string> {
+  const task = await findTaskByUri(ctx.db, taskUri);
+  const statuses = task ? await boardStatuses(ctx, task.group_id) : [];
+  return statuses.find((s) => s.key === "done" && s.closed)?.key ?? statuses.find((s) => s.closed)?.key ?? "done";
+}
+
+async function reopenStatus(ctx: ServiceContext, taskUri: string): Promise<string> {
+  const task = await findTaskByUri(ctx.db, taskUri);
+  return task ? initialStatus(await boardStatuses(ctx, task.group_id)).key : "open";
+}

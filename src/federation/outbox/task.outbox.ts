@@ -1,0 +1,125 @@
+// What a task's home tells other instances, as ForgeFed activities.
+//
+// Fedify's queue only carries its own vocabulary, so task activities travel
+// through our outbox table instead: each event is expanded into one
+// `task.deliver` event per inbox, and each of those is a signed POST retried
+// on its own with backoff, so a dead peer delays nobody else. Snapshots are
+// versioned, so a retry that arrives after a newer state changes nothing.
+import type { Context } from "@fedify/fedify";
+import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
+import { findActorById } from "../../db/repos/remote-actor.repo.ts";
+import { findTaskById, listAssignees } from "../../db/repos/task.repo.ts";
+import { listFollowerInboxes } from "../../db/queries/follow.queries.ts";
+import type { ActorRow } from "../../db/schema.ts";
+import type { OutboxEvent } from "../../domain/outbox-events.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { peerAllowed } from "../../services/federation-policy.service.ts";
+import { taskSnapshot } from "../../services/task.service.ts";
+import { postSigned } from "../forgefed/signed-http.ts";
+import { toTicket } from "../forgefed/ticket.mapper.ts";
+import { TASK_CONTEXT, type Json } from "../forgefed/vocabulary.ts";
+
+type TaskEvent = Extract<OutboxEvent, { type: `task.${string}` }>;
+
+/** After this many attempts (about a day with the outbox's backoff) a delivery is given up. */
+export const MAX_TASK_DELIVERY_ATTEMPTS = 150;
+
+async function inboxesOf(ctx: ServiceContext, group: ActorRow, extra: ActorRow[]): Promise<string[]> {
+  const inboxes = new Set<string>();
+  for (const f of await listFollowerInboxes(ctx.db, group.id)) {
+    const inbox = f.sharedInboxUrl ?? f.inboxUrl;
+    if (inbox) inboxes.add(inbox);
+  }
+  for (const actor of extra) {
+    if (actor.is_local || actor.gone_at) continue;
+    const inbox = actor.shared_inbox_url ?? actor.inbox_url;
+    if (inbox) inboxes.add(inbox);
+  }
+  const allowed: string[] = [];
+  for (const inbox of inboxes) if (await peerAllowed(ctx, new URL(inbox).host)) allowed.push(inbox);
+  return allowed;
+}
+
+async function fanOut(ctx: ServiceContext, sender: ActorRow, inboxes: string[], activity: Json): Promise<void> {
+  for (const inbox of inboxes) {
+    await recordOutboxEvent(ctx.db, { type: "task.deliver", senderId: sender.id, inbox, activity });
+  }
+  ctx.onOutboxEvent?.();
+}
+
+export async function sendTaskEvent(fctx: Context<ServiceContext>, event: TaskEvent, activityId: URL, attempts: number): Promise<void> {
+  const ctx = fctx.data;
+  switch (event.type) {
+    case "task.published": {
+      const task = await findTaskById(ctx.db, event.taskId);
+      const group = task ? await findActorById(ctx.db, task.group_id) : undefined;
+      if (!task || !group) return;
+      const assignees: ActorRow[] = [];
+      for (const a of await listAssignees(ctx.db, [task.id])) {
+        const actor = await findActorById(ctx.db, a.actor_id);
+        if (actor) assignees.push(actor);
+      }
+      const activity = {
+        "@context": TASK_CONTEXT,
+        id: activityId.href,
+        type: event.created ? "Create" : "Update",
+        actor: group.uri,
+        object: toTicket(await taskSnapshot(ctx, task), false),
+        to: [group.followers_url ?? `${group.uri}/followers`],
+      };
+      return fanOut(ctx, group, await inboxesOf(ctx, group, assignees), activity);
+    }
+    case "task.deleted": {
+      const group = await findActorById(ctx.db, event.groupId);
+      if (!group) return;
+      const activity = { "@context": TASK_CONTEXT, id: activityId.href, type: "Delete", actor: group.uri, object: event.taskUri };
+      return fanOut(ctx, group, await inboxesOf(ctx, group, []), activity);
+    }
+    case "task.offer_accepted": {
+      const task = await findTaskById(ctx.db, event.taskId);
+      const group = task ? await findActorById(ctx.db, task.group_id) : undefined;
+      const offerer = await findActorById(ctx.db, event.offererId);
+      if (!task || !group || !offerer?.inbox_url) return;
+      const activity = {
+        "@context": TASK_CONTEXT,
+        id: activityId.href,
+        type: "Accept",
+        actor: group.uri,
+        object: event.offerUri,
+        result: task.uri,
+        to: [offerer.uri],
+      };
+      return fanOut(ctx, group, [offerer.inbox_url], activity);
+    }
+    case "task.assign_requested": {
+      const task = await findTaskById(ctx.db, event.taskId);
+      const group = task ? await findActorById(ctx.db, task.group_id) : undefined;
+      const assignee = await findActorById(ctx.db, event.assigneeId);
+      if (!task || !group || !assignee?.inbox_url) return;
+      // The Ticket rides along, so the assignee's instance can show what is asked even before the board's announcements arrive.
+      const activity = {
+        "@context": TASK_CONTEXT,
+        id: event.activityUri,
+        type: "Assign",
+        actor: group.uri,
+        object: toTicket(await taskSnapshot(ctx, task), false),
+        target: assignee.uri,
+        to: [assignee.uri],
+      };
+      return fanOut(ctx, group, [assignee.inbox_url], activity);
+    }
+    case "task.deliver": {
+      const sender = await findActorById(ctx.db, event.senderId);
+      if (!sender?.is_local) return;
+      const response = await postSigned(fctx, sender.username, event.inbox, event.activity);
+      await response.body?.cancel();
+      if (response.ok) return;
+      const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+      if (permanent || attempts >= MAX_TASK_DELIVERY_ATTEMPTS) {
+        ctx.logger.warn({ inbox: event.inbox, status: response.status, attempts }, "task delivery given up");
+        return;
+      }
+      throw new Error(`${event.inbox} answered ${response.status}`);
+    }
+  }
+}

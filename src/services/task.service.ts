@@ -1,0 +1,291 @@
+// Task boards as people use them: read a board, open, edit, assign, move and
+// delete tasks, comment, and list "my tasks". A change to a task of one of
+// our groups is applied here (task-home.service.ts); a change to a task of a
+// group on another instance is sent to that home, which answers with the new
+// state, and our copy is refreshed from that answer.
+import { findPostByUri } from "../db/repos/post.repo.ts";
+import { findActorById } from "../db/repos/remote-actor.repo.ts";
+import {
+  findTaskById,
+  findTaskByUri,
+  listAssignedTasks,
+  listAssignees,
+  listGroupTasks,
+  saveBoardStatuses,
+  type TaskFilter,
+} from "../db/repos/task.repo.ts";
+import type { GroupWithActor } from "../db/queries/group.queries.ts";
+import type { ActorRow, TaskRow } from "../db/schema.ts";
+import { notFound, unavailable, validationFailed } from "../domain/errors.ts";
+import { assertCanModerate, canReadContent } from "../domain/group.rules.ts";
+import type { TaskSnapshot } from "../domain/task-snapshot.ts";
+import { checkDueDate, checkStatuses, isOverdue, type TaskCommand, type TaskFields, type TaskStatusDef } from "../domain/task.rules.ts";
+import { requireLocalUserActor, toActorView, type ActorView } from "./actor.service.ts";
+import type { ServiceContext } from "./context.ts";
+import { findGroup, membershipOf } from "./group.service.ts";
+import { findGroupByActorId } from "../db/queries/group.queries.ts";
+import { applyAtHome, boardStatuses } from "./task-home.service.ts";
+import { storeTaskSnapshot } from "./task-copy.service.ts";
+import { createPost, getThread, type PostView } from "./post.service.ts";
+
+export interface TaskView {
+  id: string;
+  uri: string;
+  /** True when this instance is the group's home and holds the truth. */
+  home: boolean;
+  group: ActorView;
+  author: ActorView;
+  title: string;
+  descriptionHtml: string;
+  description: string | null;
+  status: string;
+  statusLabel: string;
+  closed: boolean;
+  priority: string;
+  due: string | null;
+  overdue: boolean;
+  labels: string[];
+  dependsOn: string[];
+  assignees: Array<{ actor: ActorView; state: "pending" | "accepted" }>;
+  version: number;
+  history: TaskRow["history"];
+  noteUri: string | null;
+  /** The companion note's id here, when we have it: comments are replies to it. */
+  noteId: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+async function toView(ctx: ServiceContext, task: TaskRow): Promise<TaskView> {
+  const [group, author] = await Promise.all([findActorById(ctx.db, task.group_id), findActorById(ctx.db, task.author_id)]);
+  const assignees = await listAssignees(ctx.db, [task.id]);
+  const assigneeViews = [];
+  for (const a of assignees) {
+    const actor = await findActorById(ctx.db, a.actor_id);
+    if (actor) assigneeViews.push({ actor: toActorView(actor), state: a.state });
+  }
+  const note = task.note_uri ? await findPostByUri(ctx.db, task.note_uri) : undefined;
+  return {
+    id: task.id,
+    uri: task.uri,
+    home: task.is_home,
+    group: toActorView(group!),
+    author: toActorView(author!),
+    title: task.title,
+    descriptionHtml: task.description_html,
+    description: task.description_source,
+    status: task.status,
+    statusLabel: task.status_label,
+    closed: task.closed,
+    priority: task.priority,
+    due: task.due_date,
+    overdue: isOverdue(task.due_date, task.closed),
+    labels: task.labels,
+    dependsOn: task.depends_on,
+    assignees: assigneeViews,
+    version: task.version,
+    history: task.history,
+    noteUri: task.note_uri,
+    noteId: note?.id ?? null,
+    resolvedAt: task.resolved_at?.toISOString() ?? null,
+    createdAt: task.created_at.toISOString(),
+    updatedAt: task.updated_at.toISOString(),
+  };
+}
+
+/** The state a home publishes (Ticket): also what the federation layer serializes. */
+export async function taskSnapshot(ctx: ServiceContext, task: TaskRow): Promise<TaskSnapshot> {
+  const [group, author] = await Promise.all([findActorById(ctx.db, task.group_id), findActorById(ctx.db, task.author_id)]);
+  const assignees = await listAssignees(ctx.db, [task.id]);
+  return {
+    uri: task.uri,
+    groupUri: group!.uri,
+    authorUri: author!.uri,
+    title: task.title,
+    descriptionHtml: task.description_html,
+    descriptionSource: task.description_source,
+    status: task.status,
+    statusLabel: task.status_label,
+    closed: task.closed,
+    priority: task.priority,
+    due: task.due_date,
+    labels: task.labels,
+    dependsOn: task.depends_on,
+    assignees: assignees.map((a) => ({ uri: a.uri, state: a.state, assignActivityUri: a.assign_activity_uri })),
+    version: task.version,
+    history: task.history,
+    noteUri: task.note_uri,
+    resolvedAt: task.resolved_at?.toISOString() ?? null,
+    resolvedByUri: task.resolved_by_uri,
+    published: task.created_at.toISOString(),
+    updated: task.updated_at.toISOString(),
+  };
+}
+
+/**
+ * Who may see a group's tasks: anyone for a public group at its home,
+ * members otherwise (a copy cannot know a remote group's visibility, so it
+ * keeps them for members).
+ */
+async function canSeeTasks(ctx: ServiceContext, group: GroupWithActor, viewerId: string | null): Promise<boolean> {
+  const visibility = group.actor.is_local ? group.group.visibility : "members_only";
+  return canReadContent(visibility, await membershipOf(ctx, group.actor.id, viewerId));
+}
+
+async function requireTask(ctx: ServiceContext, taskId: string, viewerId: string | null) {
+  const task = /^\d{19}$/.test(taskId) ? await findTaskById(ctx.db, taskId) : await findTaskByUri(ctx.db, taskId);
+  const group = task ? await findGroupByActorId(ctx.db, task.group_id) : undefined;
+  if (!task || !group || !(await canSeeTasks(ctx, group, viewerId))) throw notFound(`No task ${taskId}`);
+  return { task, group };
+}
+
+export async function getTask(ctx: ServiceContext, taskId: string, viewerId: string | null): Promise<TaskView> {
+  const { task } = await requireTask(ctx, taskId, viewerId);
+  return toView(ctx, task);
+}
+
+export async function getTaskBoard(
+  ctx: ServiceContext,
+  groupRef: string,
+  viewerId: string | null,
+  filter: { status?: string | undefined },
+): Promise<{ statuses: TaskStatusDef[]; tasks: TaskView[] }> {
+  const group = await findGroup(ctx, groupRef, viewerId);
+  if (!(await canSeeTasks(ctx, group, viewerId))) throw notFound(`No task board for ${groupRef}`);
+  const rows = await listGroupTasks(ctx.db, group.actor.id, { status: filter.status });
+  const statuses = await boardStatuses(ctx, group.actor.id);
+  // A copy may hold statuses the home added that we have not been told of.
+  for (const row of rows) {
+    if (!statuses.some((s) => s.key === row.status)) statuses.push({ key: row.status, label: row.status_label, closed: row.closed });
+  }
+  const tasks = [];
+  for (const row of rows) tasks.push(await toView(ctx, row));
+  return { statuses, tasks };
+}
+
+export async function setTaskStatuses(ctx: ServiceContext, username: string, groupRef: string, raw: unknown): Promise<TaskStatusDef[]> {
+  const user = await requireLocalUserActor(ctx, username);
+  const group = await findGroup(ctx, groupRef, user.id);
+  if (!group.actor.is_local) throw validationFailed("Change a board's statuses on the instance that owns the group");
+  assertCanModerate(await membershipOf(ctx, group.actor.id, user.id));
+  const statuses = checkStatuses(raw);
+  const inUse = await listGroupTasks(ctx.db, group.actor.id, {});
+  const orphan = inUse.find((t) => !statuses.some((s) => s.key === t.status));
+  if (orphan) throw validationFailed(`Status "${orphan.status}" is still used by task "${orphan.title}"`, { field: "statuses" });
+  await saveBoardStatuses(ctx.db, group.actor.id, statuses);
+  return statuses;
+}
+
+/**
+ * Applies a change: here when we are the group's home, else at the home,
+ * whose answer refreshes our copy.
+ */
+async function change(
+  ctx: ServiceContext,
+  user: ActorRow,
+  group: GroupWithActor,
+  task: TaskRow | null,
+  command: TaskCommand,
+): Promise<TaskView | null> {
+  if (group.actor.is_local) {
+    const result = await applyAtHome(ctx, user, group, task?.uri ?? null, command);
+    return result ? toView(ctx, result) : null;
+  }
+  if (!ctx.remote?.sendTaskCommand) throw unavailable("Federation is not available here: cannot reach the group's home instance");
+  const snapshot = await ctx.remote.sendTaskCommand(user, group.actor, task, command);
+  if (!snapshot) {
+    if (task) await ctx.db.deleteFrom("tasks").where("id", "=", task.id).execute();
+    return null;
+  }
+  const stored = await storeTaskSnapshot(ctx, group.actor, snapshot);
+  return stored ? toView(ctx, stored) : null;
+}
+
+export async function createTask(
+  ctx: ServiceContext,
+  username: string,
+  groupRef: string,
+  fields: TaskFields & { title: string; assignees?: string[] | undefined },
+): Promise<TaskView> {
+  const user = await requireLocalUserActor(ctx, username);
+  const group = await findGroup(ctx, groupRef, user.id);
+  let view = (await change(ctx, user, group, null, { kind: "create", fields }))!;
+  for (const assignee of fields.assignees ?? []) {
+    view = await assignTask(ctx, username, view.id, assignee);
+  }
+  return view;
+}
+
+async function forChange(ctx: ServiceContext, username: string, taskId: string) {
+  const user = await requireLocalUserActor(ctx, username);
+  const { task, group } = await requireTask(ctx, taskId, user.id);
+  return { user, task, group };
+}
+
+export async function editTask(ctx: ServiceContext, username: string, taskId: string, version: number | undefined, fields: TaskFields) {
+  const { user, task, group } = await forChange(ctx, username, taskId);
+  return (await change(ctx, user, group, task, { kind: "edit", baseVersion: version, fields }))!;
+}
+
+export async function setTaskStatus(ctx: ServiceContext, username: string, taskId: string, status: string, version?: number) {
+  const { user, task, group } = await forChange(ctx, username, taskId);
+  return (await change(ctx, user, group, task, { kind: "status", baseVersion: version, status }))!;
+}
+
+export async function assignTask(ctx: ServiceContext, username: string, taskId: string, assignee: string) {
+  const { user, task, group } = await forChange(ctx, username, taskId);
+  return (await change(ctx, user, group, task, { kind: "assign", assigneeUri: assignee }))!;
+}
+
+export async function unassignTask(ctx: ServiceContext, username: string, taskId: string, assignee: string) {
+  const { user, task, group } = await forChange(ctx, username, taskId);
+  return (await change(ctx, user, group, task, { kind: "unassign", assigneeUri: assignee }))!;
+}
+
+/** The assignee's answer to an assignment that waits for their consent. */
+export async function respondToAssignment(ctx: ServiceContext, username: string, taskId: string, accept: boolean) {
+  const { user, task, group } = await forChange(ctx, username, taskId);
+  return (await change(ctx, user, group, task, { kind: "respond", accept }))!;
+}
+
+export async function deleteTask(ctx: ServiceContext, username: string, taskId: string): Promise<void> {
+  const { user, task, group } = await forChange(ctx, username, taskId);
+  await change(ctx, user, group, task, { kind: "delete" });
+}
+
+/** Comments are replies to the task's companion note, so every server shows them in its thread. */
+export async function taskComments(ctx: ServiceContext, taskId: string, viewerId: string | null): Promise<PostView[]> {
+  const view = await getTask(ctx, taskId, viewerId);
+  if (!view.noteId) return [];
+  return (await getThread(ctx, view.noteId, viewerId)).filter((p) => p.id !== view.noteId);
+}
+
+export async function commentOnTask(ctx: ServiceContext, username: string, taskId: string, content: string): Promise<PostView> {
+  const user = await requireLocalUserActor(ctx, username);
+  const view = await getTask(ctx, taskId, user.id);
+  let noteId = view.noteId;
+  if (!noteId && view.noteUri && ctx.remote?.resolvePost) {
+    await ctx.remote.resolvePost(view.noteUri);
+    noteId = (await findPostByUri(ctx.db, view.noteUri))?.id ?? null;
+  }
+  if (!noteId) throw unavailable("This task's thread has not reached this instance yet; try again shortly");
+  return createPost(ctx, username, { inReplyTo: noteId, content });
+}
+
+/** Tasks assigned to me in every group of every instance this one knows, soonest due first. */
+export async function myTasks(
+  ctx: ServiceContext,
+  username: string,
+  filter: { status?: string | undefined; dueBefore?: string | undefined; overdue?: boolean | undefined },
+): Promise<TaskView[]> {
+  const user = await requireLocalUserActor(ctx, username);
+  const taskFilter: TaskFilter = {
+    status: filter.status,
+    dueBefore: filter.dueBefore ? (checkDueDate(filter.dueBefore) ?? undefined) : undefined,
+    overdueOn: filter.overdue ? new Date().toISOString().slice(0, 10) : undefined,
+  };
+  const views = [];
+  for (const row of await listAssignedTasks(ctx.db, user.id, taskFilter)) views.push(await toView(ctx, row));
+  return views;
+}

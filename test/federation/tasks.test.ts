@@ -1,0 +1,187 @@
+// Shared tasks across three companies: the "deliveries" group lives on A
+// (Acme); a buyer on B opens a task there and assigns a planner on C, who
+// must accept first; status changes and comments look the same on A, B and
+// C; a stale edit is refused with a conflict; outsiders see nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
+
+let a: TestInstance;
+let b: TestInstance;
+let c: TestInstance;
+let mod: TestUser; // owner of the group, on A
+let buyer: TestUser; // on B
+let planner: TestUser; // on C
+let outsider: TestUser; // on A, not a member
+const group = () => encodeURIComponent(`@deliveries@${a.host}`);
+
+async function join(instance: TestInstance, user: TestUser) {
+  await instance.api(user.token, "POST", `/api/ecotone/v1/groups/${group()}/join`);
+  await eventually(async () => (await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}`)).body.membership?.state === "accepted");
+}
+
+interface TaskBody {
+  id: string;
+  uri: string;
+  version: number;
+  status: string;
+  closed: boolean;
+  title: string;
+  assignees: Array<{ actor: { uri: string }; state: string }>;
+  history: Array<{ field: string; actor: string; to: string | null }>;
+  noteId: string | null;
+  overdue: boolean;
+}
+
+/** The task as one instance shows it, once `ready` holds there. */
+async function taskOn(instance: TestInstance, user: TestUser, uri: string, ready: (t: TaskBody) => boolean = () => true): Promise<TaskBody> {
+  const found = await eventually(async () => {
+    const res = await instance.api(user.token, "GET", `/api/ecotone/v1/tasks/${encodeURIComponent(uri)}`);
+    return res.status === 200 && ready(res.body) ? (res.body as TaskBody) : undefined;
+  });
+  return found!;
+}
+
+beforeAll(async () => {
+  [a, b, c] = (await startInstances(3)) as [TestInstance, TestInstance, TestInstance];
+  mod = await a.user("mod");
+  outsider = await a.user("outsider");
+  buyer = await b.user("buyer");
+  planner = await c.user("planner");
+  const created = await a.api(mod.token, "POST", "/api/ecotone/v1/groups", {
+    slug: "deliveries",
+    name: "Deliveries",
+    visibility: "members_only",
+  });
+  expect(created.status).toBe(201);
+  await join(b, buyer);
+  await join(c, planner);
+});
+
+afterAll(async () => {
+  await Promise.all([a?.close(), b?.close(), c?.close()]);
+});
+
+describe("shared tasks across three instances", () => {
+  let uri: string;
+
+  it("opens a task from B in A's group; A holds it and C gets a copy", async () => {
+    const opened = await b.api(buyer.token, "POST", `/api/ecotone/v1/groups/${group()}/tasks`, {
+      title: "Check pallet counts for PO-1182",
+      description: "Count before the truck leaves.",
+      priority: "high",
+      due: "2020-01-31",
+      labels: ["logistics"],
+    });
+    expect(opened.status).toBe(201);
+    expect(opened.body.home).toBe(false);
+    expect(opened.body.version).toBe(1);
+    expect(opened.body.overdue).toBe(true);
+    uri = opened.body.uri;
+    expect(new URL(uri).host).toBe(a.host);
+
+    const onA = await taskOn(a, mod, uri);
+    expect(onA.title).toBe("Check pallet counts for PO-1182");
+    expect((onA as unknown as { home: boolean }).home).toBe(true);
+    expect(onA.history[0]).toMatchObject({ field: "created", actor: buyer.uri });
+    await taskOn(c, planner, uri);
+  });
+
+  it("assigning a planner on C waits for the planner's consent, then shows everywhere", async () => {
+    const assigned = await b.api(buyer.token, "POST", `/api/ecotone/v1/tasks/${encodeURIComponent(uri)}/assignees`, {
+      assignee: planner.handle,
+    });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body.assignees).toEqual([expect.objectContaining({ state: "pending", actor: expect.objectContaining({ uri: planner.uri }) })]);
+
+    // The planner's own instance lists it among their tasks, waiting for an answer.
+    const mine = await eventually(async () => {
+      const res = await c.api(planner.token, "GET", "/api/ecotone/v1/me/tasks");
+      return res.body.items?.length === 1 ? res.body.items : undefined;
+    });
+    expect(mine[0].assignees[0].state).toBe("pending");
+
+    const accepted = await c.api(planner.token, "POST", `/api/ecotone/v1/tasks/${mine[0].id}/assignment/accept`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.assignees[0].state).toBe("accepted");
+
+    for (const [instance, user] of [[a, mod], [b, buyer], [c, planner]] as const) {
+      const seen = await taskOn(instance, user, uri, (t) => t.assignees[0]?.state === "accepted");
+      expect(seen.assignees.map((x) => x.actor.uri)).toEqual([planner.uri]);
+    }
+    // The assignment was announced in the task's thread, mentioning the planner.
+    const notes = await eventually(async () => {
+      const res = await c.api(planner.token, "GET", "/api/v1/notifications?types[]=mention");
+      return res.body.length > 0 ? res.body : undefined;
+    });
+    expect(notes[0].status.content).toContain("planner");
+  });
+
+  it("the assignee moves it to done; status and comments read the same on A, B and C", async () => {
+    const onC = await taskOn(c, planner, uri);
+    const moved = await c.api(planner.token, "POST", `/api/ecotone/v1/tasks/${onC.id}/status`, { status: "done" });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ status: "done", closed: true });
+
+    const comment = await b.api(buyer.token, "POST", `/api/ecotone/v1/tasks/${encodeURIComponent(uri)}/comments`, {
+      content: "Counted 42 pallets, thanks!",
+    });
+    expect(comment.status).toBe(201);
+
+    const views = [];
+    for (const [instance, user] of [[a, mod], [b, buyer], [c, planner]] as const) {
+      const seen = await taskOn(instance, user, uri, (t) => t.closed);
+      const comments = await eventually(async () => {
+        const res = await instance.api(user.token, "GET", `/api/ecotone/v1/tasks/${seen.id}/comments`);
+        const texts = (res.body.items ?? []).map((p: { contentHtml: string }) => p.contentHtml);
+        return texts.some((t: string) => t.includes("42 pallets")) ? texts : undefined;
+      });
+      expect(comments.join(" ")).toContain("Done");
+      views.push({ status: seen.status, version: seen.version, history: seen.history.map((h) => `${h.field}:${h.to}`), overdue: seen.overdue });
+    }
+    expect(views[1]).toEqual(views[0]);
+    expect(views[2]).toEqual(views[0]);
+    expect(views[0]!.overdue).toBe(false);
+    expect(views[0]!.history).toContain("status:done");
+  });
+
+  it("refuses a stale edit with a conflict, from another instance as from home", async () => {
+    const current = await taskOn(b, buyer, uri);
+    const first = await b.api(buyer.token, "PATCH", `/api/ecotone/v1/tasks/${current.id}`, {
+      version: current.version,
+      title: "Check pallet counts for PO-1182 (and PO-1183)",
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.version).toBe(current.version + 1);
+
+    const onA = await taskOn(a, mod, uri, (t) => t.version === current.version + 1);
+    // The moderator on A edits from the same old version: refused, nothing overwritten.
+    const stale = await a.api(mod.token, "PATCH", `/api/ecotone/v1/tasks/${onA.id}`, { version: current.version, title: "Something else" });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe("conflict");
+    // The planner on C, also with the old version: the home refuses, C says so.
+    const onC = await taskOn(c, planner, uri);
+    const staleRemote = await c.api(planner.token, "PATCH", `/api/ecotone/v1/tasks/${onC.id}`, { version: current.version, priority: "low" });
+    expect(staleRemote.status).toBe(409);
+    const after = await taskOn(a, mod, uri);
+    expect(after.title).toBe("Check pallet counts for PO-1182 (and PO-1183)");
+    expect((after as unknown as { priority: string }).priority).toBe("high");
+  });
+
+  it("keeps the tasks of a members-only group from non-members, by API and by signed fetch", async () => {
+    const onA = await taskOn(a, mod, uri);
+    expect((await a.api(outsider.token, "GET", `/api/ecotone/v1/tasks/${onA.id}`)).status).toBe(404);
+    expect((await a.api(outsider.token, "GET", `/api/ecotone/v1/groups/deliveries/tasks`)).status).toBe(404);
+    expect((await a.api(outsider.token, "POST", `/api/ecotone/v1/tasks/${onA.id}/status`, { status: "open" })).status).toBe(404);
+    // The group itself is listed, so opening a task there says why it is refused.
+    expect((await a.api(outsider.token, "POST", `/api/ecotone/v1/groups/deliveries/tasks`, { title: "Sneak in" })).status).toBe(403);
+    expect((await a.api(mod.token, "GET", `/api/ecotone/v1/groups/deliveries/tasks`)).body.tasks).toHaveLength(1);
+    // An unsigned ActivityPub fetch learns nothing either.
+    const fetched = await fetch(uri, { headers: { accept: "application/activity+json" } });
+    expect(fetched.status).toBe(404);
+    // A member without a role cannot change the status of a task they are not assigned to.
+    const onB = await taskOn(b, buyer, uri);
+    const denied = await b.api(buyer.token, "POST", `/api/ecotone/v1/tasks/${onB.id}/status`, { status: "open" });
+    expect(denied.status).toBe(403);
+    expect((await taskOn(a, mod, uri)).status).toBe("done");
+  });
+});
