@@ -11,6 +11,7 @@ import { createUser, getUserByUsername } from "./services/user.service.ts";
 import { approveJoinRequest, createGroup, joinGroup, listMembers } from "./services/group.service.ts";
 import { createPost, groupTimeline, likePost } from "./services/post.service.ts";
 import { answerIdea, ideaBoard, proposeIdea, voteForIdea } from "./services/idea.service.ts";
+import { assignTask, createTask, myTasks, respondToAssignment, setTaskStatus } from "./services/task.service.ts";
 
 const PASSWORD = "ecotone-demo-password";
 // ECOTONE_DEMO_BASE_PORT moves the three instances (tests run them elsewhere).
@@ -179,6 +180,28 @@ async function seed(): Promise<void> {
   await voteForIdea(ctx("initech"), "ivan", idea.post.id, true);
   await until("two votes on Acme", async () => (await ideaBoard(ctx("acme"), "customers", null, { sort: "top" }))[0]?.votes === 2);
   await answerIdea(ctx("acme"), "alice", ideaOnAcme.id, { status: "planned", reason: "In the Q2 release, with CSV and JSON" });
+
+  // A shared task board in the supply-chain deal room: opened by Gina at
+  // Globex, assigned to Bob at Acme (the group's home, so no consent step),
+  // and one Acme asks Gina to take, which she accepts from her instance.
+  const dockTask = await createTask(ctx("globex"), "gina", supply, {
+    title: "Confirm dock slot for week 48",
+    description: "1,200 units Tuesday, 800 Friday.",
+    priority: "high",
+    due: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10),
+    labels: ["logistics"],
+  });
+  await assignTask(ctx("acme"), "bob", dockTask.uri, `@bob@${host("acme")}`);
+  await setTaskStatus(ctx("acme"), "bob", dockTask.uri, "in_progress");
+  const forecast = await createTask(ctx("acme"), "bob", "supply-chain", {
+    title: "Send the Q1 demand forecast",
+    due: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+  });
+  await assignTask(ctx("acme"), "bob", forecast.id, `@gina@${host("globex")}`);
+  const askedOnGlobex = await until("Gina's assignment on Globex", async () =>
+    (await myTasks(ctx("globex"), "gina", {})).find((t) => t.uri === forecast.uri),
+  );
+  await respondToAssignment(ctx("globex"), "gina", askedOnGlobex.id, true);
 }
 
 async function printGuide(): Promise<void> {
@@ -192,10 +215,18 @@ async function printGuide(): Promise<void> {
     lines.push(`    @${p.username}@${host(p.company)}  ${p.displayName}`);
     lines.push(`      token: ${token}`);
   }
+  const ginaTasks = await myTasks(ctx("globex"), "gina", {});
+  const bobTasks = await myTasks(ctx("acme"), "bob", {});
+  lines.push(
+    "",
+    `  Shared task board in the supply-chain deal room: Gina (Globex) has ${ginaTasks.length} task(s), ` +
+      `${ginaTasks.filter((t) => t.overdue).length} overdue; Bob (Acme) has ${bobTasks.length}.`,
+  );
   lines.push(
     "",
     "  Where to look:",
     `    curl -s http://${host("globex")}/api/ecotone/v1/groups/${encodeURIComponent(`@customers@${host("acme")}`)}/ideas -H "Authorization: Bearer <gina's token>"   (the idea board: Acme's answer reached Globex)`,
+    `    curl -s http://${host("globex")}/api/ecotone/v1/me/tasks -H "Authorization: Bearer <gina's token>"   (tasks assigned to Gina in Acme's deal room; one is overdue)`,
     `    curl -s http://${host("initech")}/api/ecotone/v1/groups/${encodeURIComponent(`@customers@${host("acme")}`)}/posts -H "Authorization: Bearer <ivan's token>"`,
     `    curl -s http://${host("acme")}/api/ecotone/v1/groups/supply-chain/posts -H "Authorization: Bearer <bob's token>"   (members only)`,
     `    curl -s http://${host("acme")}/api/ecotone/v1/groups/supply-chain/posts   → 404 for outsiders`,

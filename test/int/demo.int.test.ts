@@ -31,6 +31,8 @@ describe("npm run demo", () => {
     expect(code, output).toBe(0);
     for (const handle of ["@alice@localhost", "@gina@localhost", "@ivan@localhost"]) expect(output).toContain(handle);
     expect(output).toMatch(/token: [\w-]{40,}/);
+    // The shared task board crossed instances: Gina at Globex accepted Acme's assignment.
+    expect(output).toContain("Gina (Globex) has 1 task(s), 1 overdue; Bob (Acme) has 1.");
     expect(output).toContain("Stopped cleanly");
   }, 120_000);
 });
