@@ -37,6 +37,7 @@ import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
 import { registerFederationAdapter } from "./http/federation.adapter.ts";
 import { registerPages } from "./http/pages.ts";
+import { registerWebInterface } from "./web/index.ts";
 import { registerWellKnown } from "./http/well-known.ts";
 import type { ServiceContext } from "./services/context.ts";
 import { peerAllowed } from "./services/federation-policy.service.ts";
@@ -137,6 +138,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerAuth(fastify, ctx);
   registerWellKnown(fastify, ctx);
   registerPages(fastify, ctx);
+  registerWebInterface(fastify, ctx);
   // Before the Ecotone routes, so it sees them all being registered.
   registerOpenApiRoute(fastify, config.origin.origin);
   registerAccountRoutes(fastify, ctx);

@@ -40,7 +40,7 @@ if (app.bootstrap) {
       "  Welcome to Ecotone.",
       `  An admin account was created: username "${app.bootstrap.username}", password "${app.bootstrap.password}"`,
       "  Keep the password somewhere safe; it is not shown again.",
-      `  Sign in from a Mastodon app (Elk, Phanpy, Tusky…): server ${config.origin.host}, then that username and password.`,
+      `  Sign in at ${config.origin.origin}/ in a browser, or from a Mastodon app (Elk, Phanpy, Tusky…): server ${config.origin.host}, then that username and password.`,
       `  Or mint an API token: npx ecotone token create ${app.bootstrap.username} --scopes "read write follow"`,
       `  and call the API:     curl -H "Authorization: Bearer <token>" ${origin}/api/v1/accounts/verify_credentials`,
       `  Your profile:         ${origin}/users/${app.bootstrap.username}`,

@@ -376,7 +376,20 @@ export interface TaskAssigneesTable {
   created_at: CreatedAt;
 }
 
+export interface InviteLinksTable {
+  id: string;
+  token_hash: string;
+  role: string;
+  audience: string;
+  created_by_id: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  used_by_username: string | null;
+}
+
 export interface Database {
+  invite_links: InviteLinksTable;
   task_boards: TaskBoardsTable;
   tasks: TasksTable;
   task_assignees: TaskAssigneesTable;

@@ -1,5 +1,5 @@
-// Plain HTML answers for browsers until the web interface exists: a profile
-// page for actor URLs and a landing page.
+// Plain HTML answers for browsers that open an actor URL: a profile page
+// (the web interface at /u/{name} has the full one, behind sign-in).
 import type { FastifyInstance } from "fastify";
 import { getLocalActor } from "../services/actor.service.ts";
 import type { ServiceContext } from "../services/context.ts";
@@ -24,15 +24,6 @@ export function registerPages(fastify: FastifyInstance, ctx: ServiceContext): vo
         `<main><h1>${escapeHtml(actor.name ?? actor.username)}</h1><p>${escapeHtml(handle)}</p>${
           actor.summary ? `<p>${escapeHtml(actor.summary)}</p>` : ""
         }<p><a href="/">${escapeHtml(ctx.instanceName)}</a></p></main>`,
-      ),
-    );
-  });
-
-  fastify.get("/", async (_request, reply) => {
-    return reply.type("text/html; charset=utf-8").send(
-      page(
-        ctx.instanceName,
-        `<main><h1>${escapeHtml(ctx.instanceName)}</h1><p>An Ecotone instance: ecosystem collaboration over ActivityPub.</p></main>`,
       ),
     );
   });

@@ -156,6 +156,13 @@ export async function setAudience(ctx: ServiceContext, username: string, audienc
   return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
 }
 
+/** A suspended account cannot sign in, and its sessions and tokens stop working. */
+export async function setSuspended(ctx: ServiceContext, username: string, suspended: boolean): Promise<LocalUser> {
+  const user = await requireUser(ctx, username);
+  await updateUser(ctx.db, user.id, { suspended_at: suspended ? new Date() : null });
+  return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
+}
+
 export async function setPassword(ctx: ServiceContext, username: string, password: string): Promise<void> {
   const user = await requireUser(ctx, username);
   checkPasswordStrength(password);

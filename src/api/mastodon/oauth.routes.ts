@@ -18,7 +18,7 @@ import {
 } from "../../services/oauth-app.service.ts";
 import { verifyCredentials } from "../../services/user.service.ts";
 import { escapeHtml, renderConsentPage, renderMessagePage } from "./oauth.page.ts";
-import { isThrottled, recordFailure } from "./sign-in-limiter.ts";
+import { isThrottled, recordFailure } from "../../services/sign-in-limiter.ts";
 
 const SESSION_COOKIE = "ecotone_session";
 const CSRF_COOKIE = "ecotone_csrf";

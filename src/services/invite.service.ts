@@ -1,0 +1,66 @@
+// Invitation links: an administrator creates one (with the role and audience
+// the newcomer will have); the newcomer opens it once, within a week, and
+// chooses a username and password.
+import { createHash, randomBytes } from "node:crypto";
+import { claimInvite, findUsableInvite, insertInviteLink, listInviteLinks, releaseInvite } from "../db/repos/invite.repo.ts";
+import { findUserByUsername } from "../db/repos/user.repo.ts";
+import { notFound } from "../domain/errors.ts";
+import { newId } from "../domain/ids.ts";
+import { parseAudience, parseRole } from "../domain/user.rules.ts";
+import type { ServiceContext } from "./context.ts";
+import { createUser, type LocalUser } from "./user.service.ts";
+
+const VALID_DAYS = 7;
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+export async function createInviteLink(
+  ctx: ServiceContext,
+  adminUsername: string,
+  input: { role?: string | undefined; audience?: string | undefined },
+): Promise<{ url: string; expiresAt: Date }> {
+  const admin = await findUserByUsername(ctx.db, adminUsername);
+  if (!admin) throw notFound(`No user ${adminUsername}`);
+  const token = randomBytes(24).toString("base64url");
+  const expiresAt = new Date(Date.now() + VALID_DAYS * 86_400_000);
+  await insertInviteLink(ctx.db, {
+    id: newId(),
+    tokenHash: sha256(token),
+    role: parseRole(input.role ?? "member"),
+    audience: parseAudience(input.audience ?? "employee"),
+    createdById: admin.id,
+    expiresAt,
+  });
+  return { url: new URL(`/join/${token}`, ctx.origin).href, expiresAt };
+}
+
+export async function isInviteUsable(ctx: ServiceContext, token: string): Promise<boolean> {
+  return (await findUsableInvite(ctx.db, sha256(token))) !== undefined;
+}
+
+export async function redeemInvite(
+  ctx: ServiceContext,
+  token: string,
+  input: { username: string; password: string; displayName?: string | undefined },
+): Promise<LocalUser> {
+  const invite = await findUsableInvite(ctx.db, sha256(token));
+  if (!invite || !(await claimInvite(ctx.db, invite.id, input.username))) {
+    throw notFound("This invitation link is used up or has expired; ask for a new one");
+  }
+  try {
+    return await createUser(ctx, { ...input, role: invite.role, audience: invite.audience });
+  } catch (error) {
+    // The name was taken or the password too short: the link stays usable.
+    await releaseInvite(ctx.db, invite.id);
+    throw error;
+  }
+}
+
+export async function recentInviteLinks(ctx: ServiceContext) {
+  return (await listInviteLinks(ctx.db)).map((i) => ({
+    createdAt: i.created_at,
+    expiresAt: i.expires_at,
+    role: i.role,
+    audience: i.audience,
+    usedBy: i.used_by_username,
+  }));
+}

@@ -1,0 +1,152 @@
+// Administration: people (create, invite by link, role, audience, suspend),
+// groups, the federation policy, delivery status per instance, reports.
+import type { ServiceContext } from "../../services/context.ts";
+import { getDeliveryStatus } from "../../services/delivery.service.ts";
+import { allowHost, blockHost, describePolicy, forgetHost, setFederationMode } from "../../services/federation-policy.service.ts";
+import { listGroups } from "../../services/group.service.ts";
+import { createInviteLink, recentInviteLinks } from "../../services/invite.service.ts";
+import { listReports, resolveReport } from "../../services/report.service.ts";
+import { createUser, listUsers, setAudience, setRole, setSuspended } from "../../services/user.service.ts";
+import { AUDIENCES, ROLES } from "../../domain/user.rules.ts";
+import { actorLink, emptyNote } from "../components.ts";
+import { html, when, type Html } from "../html.ts";
+import { csrfField, sendPage } from "../layout.ts";
+import { field, optionalField, type WebRoutes } from "../routes.ts";
+import type { WebSession } from "../session.ts";
+
+function adminTabs(active: string): Html {
+  const tab = (href: string, label: string, key: string) => html`<a href="${href}"${active === key ? html` aria-current="page"` : ""}>${label}</a>`;
+  return html`<h1>Administration</h1><nav class="tabs" aria-label="Administration">${tab("/admin", "People", "users")} ${tab("/admin/groups", "Groups", "groups")} ${tab("/admin/federation", "Federation", "federation")} ${tab("/admin/deliveries", "Deliveries", "deliveries")} ${tab("/admin/reports", "Reports", "reports")}</nav>`;
+}
+
+function options(values: readonly string[], selected: string): Html {
+  return html`${values.map((v) => html`<option value="${v}"${v === selected ? html` selected` : ""}>${v}</option>`)}`;
+}
+
+const userName = (params: unknown) => (params as { username: string }).username;
+
+export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void {
+  const page = (path: string, key: string, title: string, body: (session: WebSession, query: Record<string, string | undefined>) => Promise<Html>) =>
+    routes.adminPage(path, async (request, reply, session) =>
+      sendPage(ctx, request, reply, { title, session, section: "admin", body: html`${adminTabs(key)}${await body(session, request.query as Record<string, string | undefined>)}` }),
+    );
+
+  page("/admin", "users", "People", async (session, query) => {
+    const users = await listUsers(ctx);
+    const invites = await recentInviteLinks(ctx);
+    return html`
+      ${query.invite ? html`<div class="card" role="alert"><p>Send this link to the person you invite (valid for 7 days, once):</p><p><input type="text" readonly value="${query.invite}" aria-label="Invitation link"></p></div>` : ""}
+      <table><thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col">Audience</th><th scope="col">State</th></tr></thead><tbody>
+      ${users.map(
+        (u) => html`<tr><td>@${u.username}${u.displayName ? html` <span class="muted">${u.displayName}</span>` : ""}</td>
+          <td><form method="post" action="/admin/users/${u.username}/role" class="row">${csrfField(session)}<label for="role-${u.username}" class="visually-hidden">Role of ${u.username}</label><select id="role-${u.username}" name="role">${options(ROLES, u.role)}</select><button type="submit" class="secondary">Set</button></form></td>
+          <td><form method="post" action="/admin/users/${u.username}/audience" class="row">${csrfField(session)}<label for="aud-${u.username}" class="visually-hidden">Audience of ${u.username}</label><select id="aud-${u.username}" name="audience">${options(AUDIENCES, u.audience)}</select><button type="submit" class="secondary">Set</button></form></td>
+          <td>${u.suspended ? "suspended" : "active"}
+            ${u.username === session.user.username ? "" : html`<form method="post" action="/admin/users/${u.username}/${u.suspended ? "unsuspend" : "suspend"}" class="inline"${u.suspended ? "" : html` data-confirm="Suspend @${u.username}? They will be signed out everywhere."`}>${csrfField(session)}<button type="submit" class="link">${u.suspended ? "Reinstate" : "Suspend"}</button></form>`}</td></tr>`,
+      )}</tbody></table>
+      <h2>Add a person</h2>
+      <form method="post" action="/admin/users" class="stack card">${csrfField(session)}
+        <div class="row"><div><label for="new-username">Username</label><input id="new-username" name="username" type="text" required></div>
+        <div><label for="new-password">Password</label><input id="new-password" name="password" type="password" autocomplete="new-password" required minlength="10"></div></div>
+        <div class="row"><div><label for="new-role">Role</label><select id="new-role" name="role">${options(ROLES, "member")}</select></div>
+        <div><label for="new-audience">Audience</label><select id="new-audience" name="audience">${options(AUDIENCES, "employee")}</select></div></div>
+        <div><button type="submit">Create account</button></div>
+      </form>
+      <h2>Invite by link</h2>
+      <form method="post" action="/admin/invites" class="row card">${csrfField(session)}
+        <div><label for="inv-role">Role</label><select id="inv-role" name="role">${options(ROLES, "member")}</select></div>
+        <div><label for="inv-audience">Audience</label><select id="inv-audience" name="audience">${options(AUDIENCES, "customer")}</select></div>
+        <div><button type="submit">Create invitation link</button></div>
+      </form>
+      ${invites.length > 0 ? html`<ul>${invites.map((i) => html`<li>${i.role}, ${i.audience}: ${i.usedBy ? html`used by @${i.usedBy}` : html`open until ${when(i.expiresAt)}`}</li>`)}</ul>` : ""}`;
+  });
+
+  routes.action("/admin/users", async (_r, _s, body) => {
+    const user = await createUser(ctx, {
+      username: field(body, "username"),
+      password: field(body, "password"),
+      role: optionalField(body, "role"),
+      audience: optionalField(body, "audience"),
+    });
+    return { done: `Account @${user.username} created.` };
+  }, { admin: true });
+  routes.action("/admin/users/:username/role", async (request, _s, body) => {
+    const user = await setRole(ctx, userName(request.params), field(body, "role"));
+    return { done: `@${user.username} is now ${user.role}.` };
+  }, { admin: true });
+  routes.action("/admin/users/:username/audience", async (request, _s, body) => {
+    const user = await setAudience(ctx, userName(request.params), field(body, "audience"));
+    return { done: `@${user.username} is now in the ${user.audience} audience.` };
+  }, { admin: true });
+  routes.action("/admin/users/:username/suspend", async (request) => {
+    const user = await setSuspended(ctx, userName(request.params), true);
+    return { done: `@${user.username} is suspended.` };
+  }, { admin: true });
+  routes.action("/admin/users/:username/unsuspend", async (request) => {
+    const user = await setSuspended(ctx, userName(request.params), false);
+    return { done: `@${user.username} is reinstated.` };
+  }, { admin: true });
+  routes.action("/admin/invites", async (_r, session, body) => {
+    const invite = await createInviteLink(ctx, session.user.username, { role: optionalField(body, "role"), audience: optionalField(body, "audience") });
+    return { done: "Invitation link created.", to: `/admin?invite=${encodeURIComponent(invite.url)}` };
+  }, { admin: true });
+
+  page("/admin/groups", "groups", "Groups", async (session) => {
+    const groups = await listGroups(ctx, session.user.actorId, { includeSecret: true });
+    const local = groups.filter((g) => g.local);
+    return local.length === 0
+      ? emptyNote("No groups here yet.")
+      : html`<table><thead><tr><th scope="col">Group</th><th scope="col">Visibility</th><th scope="col">Joining</th></tr></thead><tbody>
+        ${local.map((g) => html`<tr><td>${actorLink(g.actor)}</td><td>${g.visibility}</td><td>${g.joinPolicy}</td></tr>`)}</tbody></table>`;
+  });
+
+  page("/admin/federation", "federation", "Federation", async (session) => {
+    const policy = await describePolicy(ctx);
+    return html`<form method="post" action="/admin/federation/mode" class="row card">${csrfField(session)}
+        <div><label for="mode">Federate with</label><select id="mode" name="mode">
+          <option value="open"${policy.mode === "open" ? html` selected` : ""}>every instance but blocked ones (open)</option>
+          <option value="allowlist"${policy.mode === "allowlist" ? html` selected` : ""}>partner instances only (allowlist)</option></select></div>
+        <div><button type="submit">Save</button></div></form>
+      <h2>Instances</h2>
+      ${policy.hosts.length === 0 ? emptyNote("No instance is listed.") : html`<table><thead><tr><th scope="col">Instance</th><th scope="col">Policy</th><th scope="col">Note</th><th scope="col"></th></tr></thead><tbody>
+        ${policy.hosts.map((h) => html`<tr><td>${h.host}</td><td>${h.policy}</td><td>${h.note ?? ""}</td><td><form method="post" action="/admin/federation/forget" class="inline">${csrfField(session)}<input type="hidden" name="host" value="${h.host}"><button type="submit" class="link">Remove</button></form></td></tr>`)}</tbody></table>`}
+      <form method="post" action="/admin/federation/hosts" class="row card">${csrfField(session)}
+        <div><label for="host">Instance (host name)</label><input id="host" name="host" type="text" placeholder="partner.example" required></div>
+        <div><label for="policy">Policy</label><select id="policy" name="policy"><option value="allow">partner (allow)</option><option value="block">block</option></select></div>
+        <div><label for="note">Note</label><input id="note" name="note" type="text"></div>
+        <div><button type="submit">Add</button></div></form>`;
+  });
+  routes.action("/admin/federation/mode", async (_r, _s, body) => {
+    await setFederationMode(ctx, field(body, "mode"));
+    return { done: `Federation mode: ${field(body, "mode")}.` };
+  }, { admin: true });
+  routes.action("/admin/federation/hosts", async (_r, _s, body) => {
+    const host = field(body, "host");
+    const saved = field(body, "policy") === "block" ? await blockHost(ctx, host, optionalField(body, "note")) : await allowHost(ctx, host, optionalField(body, "note"));
+    return { done: `${saved}: ${field(body, "policy") === "block" ? "blocked" : "partner"}.` };
+  }, { admin: true });
+  routes.action("/admin/federation/forget", async (_r, _s, body) => {
+    await forgetHost(ctx, field(body, "host"));
+    return { done: `${field(body, "host")} removed from the list.` };
+  }, { admin: true });
+
+  page("/admin/deliveries", "deliveries", "Deliveries", async () => {
+    const status = await getDeliveryStatus(ctx);
+    return html`<p>${status.pendingOutboxEvents} change(s) waiting to be turned into activities; queues: ${status.queues.map((q) => `${q.queue} ${q.queued}`).join(", ") || "empty"}.</p>
+      ${status.instances.length === 0 ? emptyNote("Nothing queued for any instance.") : html`<table><thead><tr><th scope="col">Instance</th><th scope="col">Queued</th><th scope="col">Retrying (failed before)</th><th scope="col">Most attempts</th><th scope="col">Oldest</th><th scope="col">Parked</th></tr></thead><tbody>
+      ${status.instances.map((i) => html`<tr><td>${i.host}</td><td>${i.queued}</td><td>${i.retrying}</td><td>${i.maxAttempt}</td><td>${when(i.oldest)}</td><td>${i.parked ?? "no"}</td></tr>`)}</tbody></table>`}`;
+  });
+
+  page("/admin/reports", "reports", "Reports", async (session) => {
+    const reports = await listReports(ctx, session.user.username);
+    return reports.length === 0
+      ? emptyNote("No open reports.")
+      : html`${reports.map((r) => html`<div class="card"><p><strong>${r.reporter}</strong> reported ${r.target ?? "posts"} ${when(r.createdAt)}${r.fromThisInstance ? "" : " (from another instance)"}</p>
+          ${r.comment ? html`<p>${r.comment}</p>` : ""}<ul>${r.postUris.map((u: string) => html`<li><a href="${u}" rel="nofollow noopener">${u}</a></li>`)}</ul>
+          <form method="post" action="/admin/reports/${r.id}/resolve" class="inline">${csrfField(session)}<button type="submit">Mark resolved</button></form></div>`)}`;
+  });
+  routes.action("/admin/reports/:id/resolve", async (request, session) => {
+    await resolveReport(ctx, session.user.username, (request.params as { id: string }).id);
+    return { done: "Report resolved." };
+  }, { admin: true });
+}

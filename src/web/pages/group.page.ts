@@ -1,0 +1,152 @@
+// One group: what it is about, joining and leaving, its posts (updated live),
+// writing in it, its members and join requests, and invitations.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ServiceContext } from "../../services/context.ts";
+import {
+  approveJoinRequest,
+  getGroup,
+  inviteToGroup,
+  joinGroup,
+  leaveGroup,
+  listMembers,
+  rejectJoinRequest,
+  type GroupView,
+} from "../../services/group.service.ts";
+import { createPost, groupTimeline, type PostView } from "../../services/post.service.ts";
+import { isModerator } from "../../domain/group.rules.ts";
+import { actorLink, emptyNote, postCard } from "../components.ts";
+import { html, type Html } from "../html.ts";
+import { csrfField, securityHeaders, sendPage } from "../layout.ts";
+import { field, type WebRoutes } from "../routes.ts";
+import { webSession, type WebSession } from "../session.ts";
+
+export function refParam(request: FastifyRequest): string {
+  return (request.params as { ref: string }).ref;
+}
+
+export function groupPath(ref: string, rest = ""): string {
+  return `/g/${encodeURIComponent(ref)}${rest}`;
+}
+
+export function groupTabs(ref: string, group: GroupView, active: string): Html {
+  const tab = (rest: string, label: string, key: string) =>
+    html`<a href="${groupPath(ref, rest)}"${active === key ? html` aria-current="page"` : ""}>${label}</a>`;
+  return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted">${group.actor.handle}</span></h1>
+    <nav class="tabs" aria-label="Group">${tab("", "Posts", "posts")} ${tab("/tasks", "Tasks", "tasks")} ${tab("/ideas", "Ideas", "ideas")} ${tab("/members", "Members", "members")}</nav>`;
+}
+
+function topLevel(posts: PostView[]): PostView[] {
+  return posts.filter((p) => !p.inReplyToUri);
+}
+
+function membershipBox(ref: string, group: GroupView, session: WebSession): Html {
+  const m = group.membership;
+  if (m?.state === "accepted") {
+    return html`<div class="row"><p>You are a ${m.role} of this group.</p>
+      <form method="post" action="${groupPath(ref, "/leave")}" data-confirm="Leave this group?">${csrfField(session)}<button type="submit" class="secondary">Leave</button></form></div>`;
+  }
+  if (m?.state === "pending") return html`<p>Your request to join is waiting for a moderator.</p>`;
+  const label = group.joinPolicy === "approval" ? "Ask to join" : "Join";
+  return html`<form method="post" action="${groupPath(ref, "/join")}" class="inline">${csrfField(session)}<button type="submit">${label}</button></form>`;
+}
+
+export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext, routes: WebRoutes): void {
+  routes.signedInPage("/g/:ref", async (request, reply, session) => {
+    const ref = refParam(request);
+    const group = await getGroup(ctx, ref, session.user.actorId);
+    const member = group.membership?.state === "accepted";
+    let posts: PostView[] = [];
+    let hidden = false;
+    try {
+      posts = topLevel((await groupTimeline(ctx, ref, session.user.actorId, null, 40)).items);
+    } catch {
+      hidden = true;
+    }
+    return sendPage(ctx, request, reply, {
+      title: group.actor.displayName ?? group.actor.username,
+      session,
+      section: "groups",
+      body: html`${groupTabs(ref, group, "posts")}
+        ${group.actor.summary ? html`<p>${group.actor.summary}</p>` : ""}
+        <p class="muted">${group.local
+          ? `${group.visibility.replace("_", " ")} group · ${group.joinPolicy === "open" ? "anyone can join" : group.joinPolicy === "approval" ? "joining needs approval" : "by invitation"}`
+          : `a group on ${group.actor.domain}`}</p>
+        ${membershipBox(ref, group, session)}
+        ${member
+          ? html`<form method="post" action="${groupPath(ref, "/posts")}" class="stack card">${csrfField(session)}
+              <div><label for="group-post">Write in this group</label><textarea id="group-post" name="content" required></textarea></div>
+              <div><button type="submit">Post</button></div></form>`
+          : ""}
+        <h2>Posts</h2>
+        ${hidden
+          ? emptyNote("Only members can read this group's posts.")
+          : html`<section aria-label="Posts" data-live="${groupPath(ref, "/_live")}" data-after="${posts[0]?.id ?? ""}">
+              ${posts.length === 0 ? emptyNote("No posts yet.") : posts.map((p) => postCard(p, session))}
+            </section>`}`,
+    });
+  });
+
+  fastify.get("/g/:ref/_live", async (request, reply) => {
+    const session = await webSession(ctx, request);
+    securityHeaders(reply);
+    if (!session) return reply.code(401).type("text/plain").send("Sign in");
+    const after = String((request.query as Record<string, unknown>).after ?? "");
+    const page = await groupTimeline(ctx, refParam(request), session.user.actorId, null, 20).catch(() => ({ items: [] as PostView[] }));
+    const fresh = topLevel(page.items).filter((p) => !after || p.id > after);
+    if (fresh[0]) reply.header("x-newest", fresh[0].id);
+    return reply.type("text/html; charset=utf-8").send(fresh.map((p) => postCard(p, session).value).join(""));
+  });
+
+  routes.signedInPage("/g/:ref/members", async (request, reply, session) => {
+    const ref = refParam(request);
+    const group = await getGroup(ctx, ref, session.user.actorId);
+    const members = await listMembers(ctx, ref, session.user.actorId);
+    const moderator = group.membership?.state === "accepted" && isModerator({ state: "accepted", role: group.membership.role });
+    const pending = moderator && group.local ? await listMembers(ctx, ref, session.user.actorId, "pending") : [];
+    return sendPage(ctx, request, reply, {
+      title: `Members of ${group.actor.username}`,
+      session,
+      section: "groups",
+      body: html`${groupTabs(ref, group, "members")}
+        ${pending.length > 0
+          ? html`<h2>Waiting to join</h2><ul>${pending.map(
+              (m) => html`<li>${actorLink(m.actor)}
+                <form method="post" action="${groupPath(ref, `/requests/${m.requestId}/approve`)}" class="inline">${csrfField(session)}<button type="submit">Approve</button></form>
+                <form method="post" action="${groupPath(ref, `/requests/${m.requestId}/reject`)}" class="inline">${csrfField(session)}<button type="submit" class="secondary">Reject</button></form></li>`,
+            )}</ul>`
+          : ""}
+        <h2>Members (${members.length})</h2>
+        <ul>${members.map((m) => html`<li>${actorLink(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
+        ${moderator && group.local
+          ? html`<h2>Invite someone</h2><form method="post" action="${groupPath(ref, "/invite")}" class="row card">${csrfField(session)}
+              <div><label for="invitee">Their handle</label><input id="invitee" name="target" type="text" placeholder="@name@company.example" required></div>
+              <div><button type="submit">Invite</button></div></form>`
+          : ""}`,
+    });
+  });
+
+  routes.action("/g/:ref/join", async (request, session) => {
+    const result = await joinGroup(ctx, session.user.username, refParam(request));
+    return { done: result.state === "accepted" ? "You joined the group." : "Your request was sent; a moderator will answer." };
+  });
+  routes.action("/g/:ref/leave", async (request, session) => {
+    await leaveGroup(ctx, session.user.username, refParam(request));
+    return { done: "You left the group." };
+  });
+  routes.action("/g/:ref/posts", async (request, session, body) => {
+    await createPost(ctx, session.user.username, { group: refParam(request), content: field(body, "content") });
+    return { done: "Posted." };
+  });
+  routes.action("/g/:ref/invite", async (request, session, body) => {
+    await inviteToGroup(ctx, session.user.username, refParam(request), field(body, "target").trim());
+    return { done: "Invitation sent." };
+  });
+  routes.action("/g/:ref/requests/:id/approve", async (request, session) => {
+    await approveJoinRequest(ctx, session.user.username, refParam(request), (request.params as { id: string }).id);
+    return { done: "Approved: they are a member now." };
+  });
+  routes.action("/g/:ref/requests/:id/reject", async (request, session) => {
+    await rejectJoinRequest(ctx, session.user.username, refParam(request), (request.params as { id: string }).id);
+    return { done: "Request rejected." };
+  });
+}

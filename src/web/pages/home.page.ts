@@ -1,0 +1,75 @@
+// The start page: for visitors, what this instance is and how to sign in; for
+// members, their feed (their groups and the people they follow), updated live.
+import type { FastifyInstance } from "fastify";
+import type { ServiceContext } from "../../services/context.ts";
+import { listGroups } from "../../services/group.service.ts";
+import { createPost, toPostView } from "../../services/post.service.ts";
+import { getHomeItems, type HomeItem } from "../../services/timeline.service.ts";
+import { actorLink, emptyNote, postCard, refOf } from "../components.ts";
+import { html, type Html } from "../html.ts";
+import { csrfField, securityHeaders, sendPage } from "../layout.ts";
+import { field, optionalField, type WebRoutes } from "../routes.ts";
+import type { WebSession } from "../session.ts";
+import { webSession } from "../session.ts";
+import { signInForm } from "./auth.page.ts";
+
+function feedItem(item: HomeItem, session: WebSession): Html {
+  const card = postCard(toPostView(item.entry), session, { showGroup: true });
+  if (item.kind === "post") return card;
+  return html`<div><p class="muted">Shared by ${item.by.name ?? item.by.username}</p>${card}</div>`;
+}
+
+export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext, routes: WebRoutes): void {
+  routes.page("/", async (request, reply, session) => {
+    if (!session) {
+      return sendPage(ctx, request, reply, {
+        title: "Welcome",
+        session,
+        section: "home",
+        body: html`<h1>${ctx.instanceName}</h1>
+          <p>An Ecotone instance: groups, posts, shared tasks and idea boards that reach across companies over ActivityPub.</p>
+          ${signInForm(ctx, reply, request, "/")}`,
+      });
+    }
+    const items = await getHomeItems(ctx, session.user.actorId, { limit: 30 });
+    const groups = (await listGroups(ctx, session.user.actorId)).filter((g) => g.membership?.state === "accepted");
+    return sendPage(ctx, request, reply, {
+      title: "Home",
+      session,
+      section: "home",
+      body: html`<h1>Home</h1>
+        <form method="post" action="/posts" class="stack card">
+          ${csrfField(session)}
+          <div><label for="compose-group">Post in</label>
+            <select id="compose-group" name="group">
+              <option value="">My profile (my followers)</option>
+              ${groups.map((g) => html`<option value="${refOf(g.actor)}">${g.actor.displayName ?? g.actor.username}</option>`)}
+            </select></div>
+          <div><label for="compose-content">What is new?</label><textarea id="compose-content" name="content" required></textarea></div>
+          <div><button type="submit">Post</button></div>
+        </form>
+        <h2>Your feed</h2>
+        <section aria-label="Feed" data-live="/_live/home" data-after="${items[0]?.id ?? ""}">
+          ${items.length === 0 ? emptyNote("Nothing yet: join a group or follow someone.") : items.map((i) => feedItem(i, session))}
+        </section>
+        ${groups.length > 0 ? html`<h2>Your groups</h2><ul>${groups.map((g) => html`<li>${actorLink(g.actor)}</li>`)}</ul>` : ""}`,
+    });
+  });
+
+  // New feed items since `after`, as HTML for the page's live list.
+  fastify.get("/_live/home", async (request, reply) => {
+    const session = await webSession(ctx, request);
+    securityHeaders(reply);
+    if (!session) return reply.code(401).type("text/plain").send("Sign in");
+    const after = String((request.query as Record<string, unknown>).after ?? "");
+    const items = await getHomeItems(ctx, session.user.actorId, { limit: 20, ...(after ? { sinceId: after } : {}) });
+    const fresh = items.filter((i) => !after || i.id > after);
+    if (fresh[0]) reply.header("x-newest", fresh[0].id);
+    return reply.type("text/html; charset=utf-8").send(fresh.map((i) => feedItem(i, session).value).join(""));
+  });
+
+  routes.action("/posts", async (_request, session, body) => {
+    const post = await createPost(ctx, session.user.username, { group: optionalField(body, "group"), content: field(body, "content") });
+    return { done: "Posted.", to: post.group ? `/g/${encodeURIComponent(refOf(post.group))}` : "/" };
+  });
+}

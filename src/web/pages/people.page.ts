@@ -1,0 +1,124 @@
+// People: a profile (here or on another instance) with its posts and a
+// follow button; my notifications; my settings.
+import type { ServiceContext } from "../../services/context.ts";
+import { getActorById, resolveActor, toActorView } from "../../services/actor.service.ts";
+import { followActor, unfollowActor } from "../../services/follow.service.ts";
+import { getNotifications } from "../../services/notification.service.ts";
+import { getPost, toPostView } from "../../services/post.service.ts";
+import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
+import { setPassword, updateProfile, verifyCredentials } from "../../services/user.service.ts";
+import { validationFailed } from "../../domain/errors.ts";
+import { actorLink, emptyNote, postCard, refOf } from "../components.ts";
+import { html, when } from "../html.ts";
+import { csrfField, sendPage } from "../layout.ts";
+import { field, type WebRoutes } from "../routes.ts";
+
+const NOTIFICATION_TEXT: Record<string, string> = {
+  mention: "mentioned you",
+  favourite: "liked your post",
+  follow: "followed you",
+  follow_request: "asked to follow you",
+  reblog: "shared your post",
+  status: "posted",
+  update: "edited a post",
+};
+
+function handleRef(ref: string): string {
+  return ref.includes("@") ? `@${ref.replace(/^@/, "")}` : ref;
+}
+
+export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): void {
+  routes.signedInPage("/u/:ref", async (request, reply, session) => {
+    const ref = (request.params as { ref: string }).ref;
+    const row = await resolveActor(ctx, ref.includes("@") ? handleRef(ref) : `@${ref}@${ctx.origin.host}`);
+    const actor = toActorView(row);
+    if (actor.type === "Group") return reply.redirect(`/g/${encodeURIComponent(refOf(actor))}`, 303);
+    const posts = (await getAccountTimeline(ctx, session.user.actorId, row.id, { limit: 20 })).map(toPostView);
+    const me = row.id === session.user.actorId;
+    const relation = me ? null : (await getRelationships(ctx, session.user.actorId, [row.id])).get(row.id);
+    return sendPage(ctx, request, reply, {
+      title: actor.displayName ?? actor.username,
+      session,
+      body: html`<h1>${actor.displayName ?? actor.username} <span class="muted">${actor.handle}</span></h1>
+        ${actor.summary ? html`<p>${actor.summary}</p>` : ""}
+        ${actor.local ? "" : html`<p class="muted">On ${actor.domain}${actor.url ? html` · <a href="${actor.url}" rel="nofollow noopener">profile there</a>` : ""}</p>`}
+        ${relation
+          ? html`<form method="post" action="/u/${encodeURIComponent(ref)}/${relation.following || relation.requested ? "unfollow" : "follow"}" class="inline">${csrfField(session)}
+              <button type="submit"${relation.following || relation.requested ? html` class="secondary"` : ""}>${relation.following ? "Unfollow" : relation.requested ? "Cancel follow request" : "Follow"}</button></form>`
+          : ""}
+        <h2>Posts</h2>
+        ${posts.length === 0 ? emptyNote("No posts to show.") : posts.map((p) => postCard(p, session, { showGroup: true }))}`,
+    });
+  });
+
+  routes.action("/u/:ref/follow", async (request, session) => {
+    const ref = (request.params as { ref: string }).ref;
+    const follow = await followActor(ctx, session.user.username, handleRef(ref.includes("@") ? ref : `${ref}@${ctx.origin.host}`));
+    return { done: follow.state === "accepted" ? "Following." : "Follow request sent." };
+  });
+  routes.action("/u/:ref/unfollow", async (request, session) => {
+    const ref = (request.params as { ref: string }).ref;
+    await unfollowActor(ctx, session.user.username, handleRef(ref.includes("@") ? ref : `${ref}@${ctx.origin.host}`));
+    return { done: "Unfollowed." };
+  });
+
+  routes.signedInPage("/notifications", async (request, reply, session) => {
+    const rows = await getNotifications(ctx, session.user.actorId, { limit: 40 });
+    const items = [];
+    for (const n of rows) {
+      const from = await getActorById(ctx, n.from_id);
+      const post = n.post_id ? await getPost(ctx, n.post_id, session.user.actorId) : null;
+      if (from) items.push({ n, from: toActorView(from), post });
+    }
+    return sendPage(ctx, request, reply, {
+      title: "Notifications",
+      session,
+      section: "notifications",
+      body: html`<h1>Notifications</h1>
+        ${items.length === 0
+          ? emptyNote("Nothing new.")
+          : items.map(
+              ({ n, from, post }) => html`<div class="card"><p>${actorLink(from)} ${NOTIFICATION_TEXT[n.type] ?? n.type} · ${when(n.created_at)}</p>${post ? postCard(post, session, { showGroup: true }) : ""}</div>`,
+            )}`,
+    });
+  });
+
+  routes.signedInPage("/settings", async (request, reply, session) => {
+    const user = session.user;
+    return sendPage(ctx, request, reply, {
+      title: "Settings",
+      session,
+      section: "settings",
+      body: html`<h1>Settings</h1>
+        <form method="post" action="/settings/profile" class="stack card">${csrfField(session)}
+          <h2>Profile</h2>
+          <div><label for="displayName">Name</label><input id="displayName" name="displayName" type="text" value="${user.displayName ?? ""}"></div>
+          <div><label for="bio">About you</label><textarea id="bio" name="bio">${user.bio ?? ""}</textarea></div>
+          <div><input id="locked" name="locked" type="checkbox" value="true"${user.locked ? html` checked` : ""}> <label for="locked" class="inline-label">Approve followers myself (locked account)</label></div>
+          <div><button type="submit">Save profile</button></div>
+        </form>
+        <form method="post" action="/settings/password" class="stack card">${csrfField(session)}
+          <h2>Password</h2>
+          <div><label for="current">Current password</label><input id="current" name="current" type="password" autocomplete="current-password" required></div>
+          <div><label for="next">New password</label><input id="next" name="next" type="password" autocomplete="new-password" required minlength="10"></div>
+          <div><button type="submit">Change password</button></div>
+        </form>`,
+    });
+  });
+
+  routes.action("/settings/profile", async (_request, session, body) => {
+    await updateProfile(ctx, session.user.username, {
+      displayName: field(body, "displayName"),
+      bio: field(body, "bio"),
+      locked: field(body, "locked") === "true",
+    });
+    return { done: "Profile saved." };
+  });
+  routes.action("/settings/password", async (_request, session, body) => {
+    if (!(await verifyCredentials(ctx, session.user.username, field(body, "current")))) {
+      throw validationFailed("Your current password is not right; nothing was changed");
+    }
+    await setPassword(ctx, session.user.username, field(body, "next"));
+    return { done: "Password changed." };
+  });
+}

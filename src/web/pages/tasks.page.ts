@@ -1,0 +1,165 @@
+// Task boards: columns by status, opening a task, a task's page (assign,
+// answer an assignment, move, edit, comment, history), and my tasks.
+import type { ServiceContext } from "../../services/context.ts";
+import { getGroup } from "../../services/group.service.ts";
+import {
+  assignTask,
+  commentOnTask,
+  createTask,
+  editTask,
+  getTask,
+  getTaskBoard,
+  myTasks,
+  respondToAssignment,
+  setTaskStatus,
+  taskComments,
+} from "../../services/task.service.ts";
+import { actorLink, emptyNote, postCard, refOf, taskBadges, taskCard } from "../components.ts";
+import { html, trusted, when } from "../html.ts";
+import { csrfField, sendPage } from "../layout.ts";
+import { field, optionalField, type WebRoutes } from "../routes.ts";
+import { groupPath, groupTabs, refParam } from "./group.page.ts";
+
+const idOf = (params: unknown) => (params as { id: string }).id;
+
+export function registerTaskPages(ctx: ServiceContext, routes: WebRoutes): void {
+  routes.signedInPage("/g/:ref/tasks", async (request, reply, session) => {
+    const ref = refParam(request);
+    const group = await getGroup(ctx, ref, session.user.actorId);
+    const board = await getTaskBoard(ctx, ref, session.user.actorId, {});
+    return sendPage(ctx, request, reply, {
+      title: `Tasks of ${group.actor.username}`,
+      session,
+      section: "groups",
+      body: html`${groupTabs(ref, group, "tasks")}
+        <div class="board" data-live-board>
+          ${board.statuses.map(
+            (s) => html`<section aria-labelledby="col-${s.key}"><h2 id="col-${s.key}">${s.label} (${board.tasks.filter((t) => t.status === s.key).length})</h2>
+              ${board.tasks.filter((t) => t.status === s.key).map(taskCard)}</section>`,
+          )}
+        </div>
+        <h2>Open a task</h2>
+        <form method="post" action="${groupPath(ref, "/tasks")}" class="stack card">${csrfField(session)}
+          <div><label for="task-title">Title</label><input id="task-title" name="title" type="text" required maxlength="200"></div>
+          <div><label for="task-description">Description</label><textarea id="task-description" name="description"></textarea></div>
+          <div class="row">
+            <div><label for="task-due">Due</label><input id="task-due" name="due" type="date"></div>
+            <div><label for="task-priority">Priority</label><select id="task-priority" name="priority"><option value="normal">normal</option><option value="low">low</option><option value="high">high</option><option value="urgent">urgent</option></select></div>
+            <div><label for="task-assignee">Assign to</label><input id="task-assignee" name="assignee" type="text" placeholder="@name@company.example"></div>
+          </div>
+          <div><label for="task-labels">Labels</label><input id="task-labels" name="labels" type="text" placeholder="comma, separated"></div>
+          <div><button type="submit">Open task</button></div>
+        </form>`,
+    });
+  });
+
+  routes.action("/g/:ref/tasks", async (request, session, body) => {
+    const assignee = optionalField(body, "assignee");
+    const task = await createTask(ctx, session.user.username, refParam(request), {
+      title: field(body, "title"),
+      description: optionalField(body, "description"),
+      due: optionalField(body, "due"),
+      priority: optionalField(body, "priority"),
+      labels: field(body, "labels").split(",").map((l) => l.trim()).filter(Boolean),
+      assignees: assignee ? [assignee] : undefined,
+    });
+    return { done: `Task opened: ${task.title}.`, to: `/tasks/${task.id}` };
+  });
+
+  routes.signedInPage("/tasks/:id", async (request, reply, session) => {
+    const task = await getTask(ctx, idOf(request.params), session.user.actorId);
+    const board = await getTaskBoard(ctx, task.group.id, session.user.actorId, {});
+    const comments = await taskComments(ctx, task.id, session.user.actorId);
+    const mine = task.assignees.find((a) => a.actor.id === session.user.actorId);
+    const ref = refOf(task.group);
+    return sendPage(ctx, request, reply, {
+      title: task.title,
+      session,
+      section: "groups",
+      body: html`<p><a href="${groupPath(ref, "/tasks")}">← ${task.group.displayName ?? task.group.username} tasks</a></p>
+        <h1>${task.closed ? "☑" : "☐"} ${task.title}</h1>
+        <p><span class="badge">${task.statusLabel}</span> ${taskBadges(task)}</p>
+        <div class="card">${task.descriptionHtml ? trusted(task.descriptionHtml) : html`<p class="muted">No description.</p>`}</div>
+        <p>Opened by ${actorLink(task.author)} ${when(task.createdAt)} · version ${task.version}${task.home ? "" : html` · held by ${task.group.domain}`}</p>
+        <h2>Assignees</h2>
+        ${task.assignees.length === 0 ? emptyNote("Nobody yet.") : html`<ul>${task.assignees.map((a) => html`<li>${actorLink(a.actor)} ${a.state === "pending" ? html`<span class="badge pending">asked, not yet accepted</span>` : ""}</li>`)}</ul>`}
+        ${mine?.state === "pending"
+          ? html`<div class="card"><p>You were asked to take this task.</p>
+              <form method="post" action="/tasks/${task.id}/accept" class="inline">${csrfField(session)}<button type="submit">Accept</button></form>
+              <form method="post" action="/tasks/${task.id}/decline" class="inline">${csrfField(session)}<button type="submit" class="secondary">Decline</button></form></div>`
+          : ""}
+        <form method="post" action="/tasks/${task.id}/assign" class="row card">${csrfField(session)}
+          <div><label for="assignee">Assign someone</label><input id="assignee" name="assignee" type="text" placeholder="@name@company.example" required></div>
+          <div><button type="submit">Assign</button></div>
+        </form>
+        <form method="post" action="/tasks/${task.id}/status" class="row card">${csrfField(session)}
+          <div><label for="task-status">Status</label><select id="task-status" name="status">${board.statuses.map((s) => html`<option value="${s.key}"${s.key === task.status ? html` selected` : ""}>${s.label}</option>`)}</select></div>
+          <div><button type="submit">Move</button></div>
+        </form>
+        <details><summary>Edit</summary>
+          <form method="post" action="/tasks/${task.id}/edit" class="stack card">${csrfField(session)}<input type="hidden" name="version" value="${task.version}">
+            <div><label for="edit-title">Title</label><input id="edit-title" name="title" type="text" value="${task.title}" required></div>
+            <div><label for="edit-description">Description</label><textarea id="edit-description" name="description">${task.description ?? ""}</textarea></div>
+            <div class="row"><div><label for="edit-due">Due</label><input id="edit-due" name="due" type="date" value="${task.due ?? ""}"></div>
+            <div><label for="edit-priority">Priority</label><select id="edit-priority" name="priority">${["low", "normal", "high", "urgent"].map((p) => html`<option${p === task.priority ? html` selected` : ""}>${p}</option>`)}</select></div></div>
+            <div><button type="submit">Save</button></div>
+          </form></details>
+        <h2>Comments</h2>
+        ${comments.length === 0 ? emptyNote("No comments yet.") : comments.map((c) => postCard(c, session))}
+        <form method="post" action="/tasks/${task.id}/comment" class="stack card">${csrfField(session)}
+          <div><label for="comment">Comment</label><textarea id="comment" name="content" required></textarea></div>
+          <div><button type="submit">Comment</button></div>
+        </form>
+        <h2>History</h2>
+        <ol>${task.history.map((h) => html`<li>${when(h.at)} ${h.actor.replace(/^https?:\/\//, "")}: ${h.field}${h.to ? html` → ${h.to}` : ""}</li>`)}</ol>`,
+    });
+  });
+
+  routes.action("/tasks/:id/assign", async (request, session, body) => {
+    const task = await assignTask(ctx, session.user.username, idOf(request.params), field(body, "assignee").trim());
+    const pending = task.assignees.some((a) => a.state === "pending");
+    return { done: pending ? "Asked them to take the task; it is theirs once they accept." : "Assigned." };
+  });
+  routes.action("/tasks/:id/accept", async (request, session) => {
+    await respondToAssignment(ctx, session.user.username, idOf(request.params), true);
+    return { done: "You accepted the task." };
+  });
+  routes.action("/tasks/:id/decline", async (request, session) => {
+    await respondToAssignment(ctx, session.user.username, idOf(request.params), false);
+    return { done: "You declined the task." };
+  });
+  routes.action("/tasks/:id/status", async (request, session, body) => {
+    const task = await setTaskStatus(ctx, session.user.username, idOf(request.params), field(body, "status"));
+    return { done: `Moved to ${task.statusLabel}.` };
+  });
+  routes.action("/tasks/:id/edit", async (request, session, body) => {
+    await editTask(ctx, session.user.username, idOf(request.params), Number(field(body, "version")) || undefined, {
+      title: field(body, "title"),
+      description: field(body, "description"),
+      due: field(body, "due") || null,
+      priority: optionalField(body, "priority"),
+    });
+    return { done: "Saved." };
+  });
+  routes.action("/tasks/:id/comment", async (request, session, body) => {
+    await commentOnTask(ctx, session.user.username, idOf(request.params), field(body, "content"));
+    return { done: "Comment posted." };
+  });
+
+  routes.signedInPage("/me/tasks", async (request, reply, session) => {
+    const query = request.query as Record<string, string | undefined>;
+    const tasks = await myTasks(ctx, session.user.username, { overdue: query.overdue === "true", status: query.status || undefined });
+    return sendPage(ctx, request, reply, {
+      title: "My tasks",
+      session,
+      section: "tasks",
+      body: html`<h1>My tasks</h1>
+        <nav class="tabs" aria-label="Filter"><a href="/me/tasks"${query.overdue ? "" : html` aria-current="page"`}>All</a> <a href="/me/tasks?overdue=true"${query.overdue ? html` aria-current="page"` : ""}>Overdue</a></nav>
+        ${tasks.length === 0
+          ? emptyNote("Nothing assigned to you.")
+          : html`<table><thead><tr><th scope="col">Task</th><th scope="col">Group</th><th scope="col">Status</th><th scope="col">Due</th></tr></thead><tbody>
+            ${tasks.map((t) => html`<tr><td><a href="/tasks/${t.id}">${t.title}</a>${t.assignees.find((a) => a.actor.id === session.user.actorId)?.state === "pending" ? html` <span class="badge pending">waiting for your answer</span>` : ""}</td><td>${actorLink(t.group)}</td><td>${t.statusLabel}</td><td>${t.due ? html`<span class="badge${t.overdue ? " overdue" : ""}">${t.overdue ? "Overdue: " : ""}${t.due}</span>` : "—"}</td></tr>`)}
+            </tbody></table>`}`,
+    });
+  });
+}

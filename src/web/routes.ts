@@ -1,0 +1,101 @@
+// How a web page or a form action is wired: who must be signed in, how a
+// refusal is shown. Pages render; actions change something and redirect
+// (post/redirect/get), carrying a flash that says what happened or why not.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { DomainError } from "../domain/errors.ts";
+import type { ServiceContext } from "../services/context.ts";
+import { html } from "./html.ts";
+import { sendPage } from "./layout.ts";
+import { assertCsrf, backTo, setFlash, webSession, type WebSession } from "./session.ts";
+
+export type Fields = Record<string, unknown>;
+
+export function field(body: Fields, name: string): string {
+  const value = body[name];
+  return typeof value === "string" ? value : "";
+}
+
+export function optionalField(body: Fields, name: string): string | undefined {
+  const value = field(body, name).trim();
+  return value === "" ? undefined : value;
+}
+
+type PageHandler = (request: FastifyRequest, reply: FastifyReply, session: WebSession | null) => Promise<FastifyReply>;
+type SignedInPageHandler = (request: FastifyRequest, reply: FastifyReply, session: WebSession) => Promise<FastifyReply>;
+export interface ActionResult {
+  /** Where to go next; by default back to the page the form was on. */
+  to?: string;
+  /** What happened, shown on the next page. */
+  done: string;
+  /** Extra Set-Cookie values (signing out clears the session cookie). */
+  cookies?: string[];
+}
+type ActionHandler = (request: FastifyRequest, session: WebSession, body: Fields) => Promise<ActionResult>;
+
+export interface WebRoutes {
+  page(path: string, handler: PageHandler): void;
+  signedInPage(path: string, handler: SignedInPageHandler): void;
+  adminPage(path: string, handler: SignedInPageHandler): void;
+  action(path: string, handler: ActionHandler, options?: { admin?: boolean }): void;
+}
+
+function signInRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+}
+
+export function webRoutes(fastify: FastifyInstance, ctx: ServiceContext): WebRoutes {
+  async function showError(request: FastifyRequest, reply: FastifyReply, session: WebSession | null, error: unknown) {
+    if (!(error instanceof DomainError)) throw error;
+    if (error.code === "unauthorized" && !session) return signInRedirect(request, reply);
+    const status = { not_found: 404, forbidden: 403, validation_failed: 422, conflict: 409 }[error.code as string] ?? 400;
+    const title = status === 404 ? "Not found" : "Cannot show this page";
+    return sendPage(ctx, request, reply, {
+      title,
+      session,
+      status,
+      body: html`<h1>${title}</h1><p>${error.message}</p><p><a href="/">Back to the start page</a></p>`,
+    });
+  }
+
+  const routes: WebRoutes = {
+    page(path, handler) {
+      fastify.get(path, async (request, reply) => {
+        const session = await webSession(ctx, request);
+        try {
+          return await handler(request, reply, session);
+        } catch (error) {
+          return showError(request, reply, session, error);
+        }
+      });
+    },
+    signedInPage(path, handler) {
+      routes.page(path, async (request, reply, session) => (session ? handler(request, reply, session) : signInRedirect(request, reply)));
+    },
+    adminPage(path, handler) {
+      routes.signedInPage(path, async (request, reply, session) => {
+        if (session.user.role !== "admin") throw new DomainError("forbidden", "This page is for the instance's administrators");
+        return handler(request, reply, session);
+      });
+    },
+    action(path, handler, options = {}) {
+      fastify.post(path, async (request, reply) => {
+        const session = await webSession(ctx, request);
+        if (!session) return signInRedirect(request, reply);
+        const body = (request.body && typeof request.body === "object" ? request.body : {}) as Fields;
+        try {
+          assertCsrf(request, session);
+          if (options.admin && session.user.role !== "admin") throw new DomainError("forbidden", "Only administrators can do this");
+          const result = await handler(request, session, body);
+          for (const cookie of result.cookies ?? []) reply.header("set-cookie", cookie);
+          setFlash(ctx, reply, { kind: "done", message: result.done });
+          return reply.redirect(result.to ?? backTo(ctx, request, "/"), 303);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          setFlash(ctx, reply, { kind: "error", message: error.message });
+          return reply.redirect(backTo(ctx, request, "/"), 303);
+        }
+      });
+    },
+  };
+  return routes;
+}

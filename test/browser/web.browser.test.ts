@@ -1,0 +1,224 @@
+// The web interface in a real browser (Debian's Chromium through
+// playwright-core), across two instances: Acme's admin signs in and starts a
+// group; a Globex planner on the second instance asks to join, is approved
+// and posts — the post appears in Acme's open page without a reload; a task
+// assigned across instances is accepted and done; an idea gets a vote from
+// Globex and an answer from Acme. Screenshots go to docs/screenshots/, and
+// axe-core checks the main pages for serious accessibility problems.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startInstances, type TestInstance } from "../helpers/instances.ts";
+import { createUser } from "../../src/services/user.service.ts";
+
+const SHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
+const PASSWORD = "correct horse battery staple";
+
+function findChromium(): string | null {
+  for (const name of ["chromium", "chromium-browser"]) {
+    try {
+      return execFileSync("which", [name], { encoding: "utf8" }).trim() || null;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+const executablePath = findChromium();
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let browser: Browser;
+let acme: TestInstance;
+let globex: TestInstance;
+let alice: Page; // Acme admin
+let gina: Page; // Globex planner
+
+async function signIn(page: Page, instance: TestInstance, username: string) {
+  await page.goto(`${instance.origin}/sign-in`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${instance.origin}/`);
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function expectNoSeriousA11yProblems(page: Page) {
+  // Evaluated through the DevTools protocol, which the page's CSP (rightly) does not let a script tag do.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run(document, {
+      resultTypes: ["violations"],
+    });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
+  });
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical"), page.url()).toEqual([]);
+}
+
+async function expectFlash(page: Page, text: RegExp | string) {
+  await expect.poll(async () => page.locator("#status").textContent(), { timeout: 15_000 }).toMatch(text);
+}
+
+describe.skipIf(!executablePath)("the web interface in a browser", () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    [acme, globex] = (await startInstances(2)) as [TestInstance, TestInstance];
+    await createUser(acme.app.ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice (Acme)" });
+    await createUser(globex.app.ctx, { username: "gina", password: PASSWORD, displayName: "Gina (Globex)" });
+    browser = await chromium.launch({
+      executablePath: executablePath!,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+    alice = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    gina = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage(); // a phone
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([acme?.close(), globex?.close()]);
+  });
+
+  it("refuses a wrong password with a reason, then signs in", async () => {
+    await alice.goto(`${acme.origin}/`);
+    await alice.getByLabel("Username").fill("alice");
+    await alice.getByLabel("Password").fill("not it");
+    await alice.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => alice.getByRole("alert").textContent()).toContain("Wrong username or password");
+    await signIn(alice, acme, "alice");
+    await expectFlash(alice, "Signed in as @alice");
+    await expectNoSeriousA11yProblems(alice);
+  });
+
+  it("creates a group that a member of another instance joins after approval, and sees their post arrive live", async () => {
+    await alice.goto(`${acme.origin}/groups`);
+    await alice.getByLabel("Handle").fill("supply");
+    await alice.getByLabel("Name", { exact: true }).fill("Acme × Globex supply");
+    await alice.getByLabel("Who can read it").selectOption("members_only");
+    await alice.getByLabel("Who can join").selectOption("approval");
+    await alice.getByRole("button", { name: "Create group" }).click();
+    await expectFlash(alice, "Group @supply created");
+    await expectNoSeriousA11yProblems(alice);
+
+    await signIn(gina, globex, "gina");
+    await gina.goto(`${globex.origin}/groups`);
+    await gina.getByLabel("Find a group on another instance").fill(`@supply@${acme.host}`);
+    await gina.getByRole("button", { name: "Find" }).click();
+    await gina.getByRole("button", { name: "Ask to join" }).click();
+    await expectFlash(gina, "request was sent");
+
+    await alice.goto(`${acme.origin}/g/supply/members`);
+    await expect.poll(async () => {
+      await alice.reload();
+      return alice.getByRole("button", { name: "Approve" }).count();
+    }, { timeout: 15_000 }).toBe(1);
+    await shot(alice, "group-members-approval");
+    await alice.getByRole("button", { name: "Approve" }).click();
+    await expectFlash(alice, "Approved");
+
+    // Alice keeps the group page open; Gina posts from Globex.
+    await alice.goto(`${acme.origin}/g/supply`);
+    await expect.poll(async () => {
+      await gina.reload();
+      return gina.getByLabel("Write in this group").count();
+    }, { timeout: 15_000 }).toBe(1);
+    await gina.getByLabel("Write in this group").fill("Week 48: 1,200 units ship Tuesday.");
+    await gina.getByRole("button", { name: "Post" }).click();
+    await expectFlash(gina, "Posted");
+    await shot(gina, "group-on-a-phone");
+    await alice.getByText("Week 48: 1,200 units ship Tuesday.").waitFor({ timeout: 20_000 });
+    await shot(alice, "group-live-post");
+    await expectNoSeriousA11yProblems(alice);
+  });
+
+  it("assigns a task to the member on the other instance, who accepts it and moves it to done", async () => {
+    await alice.goto(`${acme.origin}/g/supply/tasks`);
+    await alice.getByLabel("Title").fill("Confirm dock slot");
+    await alice.getByLabel("Due").fill("2020-01-31");
+    await alice.getByLabel("Assign to").fill(`@gina@${globex.host}`);
+    await alice.getByRole("button", { name: "Open task" }).click();
+    await expectFlash(alice, "Task opened");
+    await alice.getByText("asked, not yet accepted").waitFor();
+
+    await expect.poll(async () => {
+      await gina.goto(`${globex.origin}/me/tasks`);
+      return gina.getByRole("link", { name: "Confirm dock slot" }).count();
+    }, { timeout: 20_000 }).toBe(1);
+    await gina.getByText("waiting for your answer").waitFor();
+    await gina.getByRole("link", { name: "Confirm dock slot" }).click();
+    await gina.getByRole("button", { name: "Accept" }).click();
+    await expectFlash(gina, "You accepted the task");
+    await gina.getByLabel("Status").selectOption("done");
+    await gina.getByRole("button", { name: "Move" }).click();
+    await expectFlash(gina, "Moved to Done");
+
+    await expect.poll(async () => {
+      await alice.goto(`${acme.origin}/g/supply/tasks`);
+      return alice.locator("section", { has: alice.getByRole("heading", { name: /^Done/ }) }).getByText("Confirm dock slot").count();
+    }, { timeout: 20_000 }).toBe(1);
+    await shot(alice, "task-board");
+    await expectNoSeriousA11yProblems(alice);
+  });
+
+  it("takes an idea from proposal through a vote on the other instance to an answer everyone sees", async () => {
+    await alice.goto(`${acme.origin}/g/supply/ideas`);
+    await alice.getByLabel("Title").fill("Shared delivery calendar");
+    await alice.getByLabel("What and why").fill("One calendar for both companies' docks.");
+    await alice.getByRole("button", { name: "Propose" }).click();
+    await expectFlash(alice, "Idea proposed");
+
+    const groupOnGlobex = `${globex.origin}/g/${encodeURIComponent(`supply@${acme.host}`)}/ideas`;
+    await expect.poll(async () => {
+      await gina.goto(groupOnGlobex);
+      return gina.getByRole("link", { name: "Shared delivery calendar" }).count();
+    }, { timeout: 20_000 }).toBe(1);
+    await gina.getByRole("button", { name: "Vote" }).click();
+    await expectFlash(gina, "Vote counted");
+
+    await expect.poll(async () => {
+      await alice.goto(`${acme.origin}/g/supply/ideas`);
+      return alice.locator(".votes").first().textContent();
+    }, { timeout: 20_000 }).toBe("1");
+    await alice.getByRole("link", { name: "Shared delivery calendar" }).click();
+    await alice.getByLabel("Status").selectOption("planned");
+    await alice.getByLabel(/Reason/).fill("Live in January.");
+    await alice.getByRole("button", { name: "Answer" }).click();
+    await expectFlash(alice, "Answered: planned");
+    await shot(alice, "idea-answered");
+
+    await expect.poll(async () => {
+      await gina.goto(groupOnGlobex);
+      return gina.getByText("Live in January.").count();
+    }, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expectNoSeriousA11yProblems(gina);
+  });
+
+  it("serves pages with a strict Content-Security-Policy and refuses a form without its CSRF token", async () => {
+    const res = await fetch(`${acme.origin}/sign-in`);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    const cookie = (await alice.context().cookies()).find((c) => c.name === "ecotone_session")!;
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.sameSite).toBe("Lax");
+    const forged = await fetch(`${acme.origin}/groups`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: `ecotone_session=${cookie.value}` },
+      body: "slug=forged&name=Forged",
+    });
+    expect(forged.status).toBe(303);
+    expect(forged.headers.get("set-cookie")).toContain("expired");
+    expect((await fetch(`${acme.origin}/g/forged`, { headers: { cookie: `ecotone_session=${cookie.value}` } })).status).toBe(404);
+
+    await alice.goto(`${acme.origin}/admin`);
+    await shot(alice, "admin-people");
+    await expectNoSeriousA11yProblems(alice);
+  });
+});
