@@ -1,0 +1,182 @@
+// The web interface without a browser: pages answer with the right status
+// and headers, forms need their CSRF token, output is escaped, admins manage
+// people (invitation links, suspension), and members change their settings.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startInstance, type TestInstance } from "../helpers/instances.ts";
+import { createUser } from "../../src/services/user.service.ts";
+
+const PASSWORD = "correct horse battery staple";
+let a: TestInstance;
+
+/** A browser in miniature: keeps cookies, reads the CSRF token off the last page. */
+class Visitor {
+  readonly jar = new Map<string, string>();
+  lastPage = "";
+  lastUrl = "";
+  readonly origin: string;
+  constructor(origin: string) {
+    this.origin = origin;
+  }
+
+  private remember(res: Response) {
+    for (const header of res.headers.getSetCookie()) {
+      const [pair] = header.split(";");
+      const [name, ...value] = pair!.split("=");
+      if (/Max-Age=0/.test(header)) this.jar.delete(name!);
+      else this.jar.set(name!, value.join("="));
+    }
+  }
+
+  private cookie(): string {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  async get(path: string): Promise<Response & { text_: string }> {
+    const res = await fetch(new URL(path, this.origin), { headers: { cookie: this.cookie(), accept: "text/html" }, redirect: "manual" });
+    this.remember(res);
+    const text = await res.text();
+    this.lastPage = text;
+    this.lastUrl = new URL(path, this.origin).href;
+    return Object.assign(res, { text_: text });
+  }
+
+  csrf(): string {
+    return /name="_csrf" value="([^"]+)"/.exec(this.lastPage)?.[1] ?? "";
+  }
+
+  async post(path: string, fields: Record<string, string>, withCsrf = true): Promise<Response> {
+    const body = new URLSearchParams({ ...(withCsrf ? { _csrf: this.csrf() } : {}), ...fields });
+    const res = await fetch(new URL(path, this.origin), {
+      method: "POST",
+      headers: { cookie: this.cookie(), "content-type": "application/x-www-form-urlencoded", referer: this.lastUrl || this.origin },
+      body,
+      redirect: "manual",
+    });
+    this.remember(res);
+    return res;
+  }
+
+  /** The flash message the next page shows. */
+  async flashAfter(res: Response): Promise<string> {
+    const next = await this.get(res.headers.get("location") ?? "/");
+    return /<div id="status"[^>]*>([^<]*)</.exec(next.text_)?.[1] ?? "";
+  }
+
+  async signIn(username: string, password = PASSWORD): Promise<Response> {
+    await this.get("/sign-in");
+    return this.post("/sign-in", { username, password, next: "/" });
+  }
+}
+
+beforeAll(async () => {
+  a = await startInstance();
+  await createUser(a.app.ctx, { username: "root", password: PASSWORD, role: "admin" });
+  await createUser(a.app.ctx, { username: "mia", password: PASSWORD, displayName: "Mia <script>alert(1)</script>" });
+});
+
+afterAll(async () => {
+  await a?.close();
+});
+
+describe("web pages", () => {
+  it("sends visitors to sign in, with security headers on every page", async () => {
+    const v = new Visitor(a.origin);
+    const home = await v.get("/");
+    expect(home.status).toBe(200);
+    expect(home.text_).toContain('name="username"');
+    expect(home.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(home.headers.get("x-content-type-options")).toBe("nosniff");
+    const tasks = await v.get("/me/tasks");
+    expect(tasks.status).toBe(303);
+    expect(tasks.headers.get("location")).toBe("/sign-in?next=%2Fme%2Ftasks");
+    // The script and stylesheet are ours, not a CDN's.
+    expect(home.text_).toMatch(/<script type="module" src="\/assets\/app.js"><\/script>/);
+    expect(home.text_).not.toMatch(/https?:\/\/(?!localhost)[^"']*\.(js|css)/);
+    expect((await v.get("/assets/app.js")).status).toBe(200);
+  });
+
+  it("signs in only with the right password and the form's token, and never redirects off-site", async () => {
+    const v = new Visitor(a.origin);
+    await v.get("/sign-in");
+    expect((await v.post("/sign-in", { username: "mia", password: PASSWORD }, false)).status).toBe(403);
+    expect((await v.post("/sign-in", { username: "mia", password: "wrong" })).status).toBe(401);
+    const ok = await v.post("/sign-in", { username: "mia", password: PASSWORD, next: "//evil.example/" });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe("/");
+    const session = [...v.jar].find(([k]) => k === "ecotone_session");
+    expect(session).toBeDefined();
+  });
+
+  it("escapes what people type: a display name with a script stays text", async () => {
+    const v = new Visitor(a.origin);
+    await v.signIn("root");
+    const profile = await v.get("/u/mia");
+    expect(profile.status).toBe(200);
+    expect(profile.text_).toContain("Mia &lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(profile.text_).not.toContain("<script>alert(1)</script>");
+  });
+
+  it("refuses a form without its CSRF token and changes nothing", async () => {
+    const v = new Visitor(a.origin);
+    await v.signIn("mia");
+    await v.get("/groups");
+    const forged = await v.post("/groups", { slug: "forged" }, false);
+    expect(await v.flashAfter(forged)).toContain("expired");
+    expect((await v.get("/g/forged")).status).toBe(404);
+  });
+
+  it("lets a member change their profile and password, and says why a wrong current password is refused", async () => {
+    const v = new Visitor(a.origin);
+    await v.signIn("mia");
+    await v.get("/settings");
+    expect(await v.flashAfter(await v.post("/settings/profile", { displayName: "Mia M.", bio: "Buyer", locked: "true" }))).toBe("Profile saved.");
+    expect(v.lastPage).toContain('value="Mia M."');
+    expect(v.lastPage).toMatch(/id="locked"[^>]*checked/);
+    expect(await v.flashAfter(await v.post("/settings/password", { current: "nope", next: "another long password" }))).toContain("current password is not right");
+    expect(await v.flashAfter(await v.post("/settings/password", { current: PASSWORD, next: "another long password" }))).toBe("Password changed.");
+    const again = new Visitor(a.origin);
+    expect((await again.signIn("mia", "another long password")).status).toBe(303);
+  });
+
+  it("lets admins invite by a one-time link, and suspend; members cannot", async () => {
+    const member = new Visitor(a.origin);
+    await member.signIn("mia", "another long password");
+    expect((await member.get("/admin")).status).toBe(403);
+    await member.get("/settings");
+    expect(await member.flashAfter(await member.post("/admin/invites", { role: "member", audience: "partner" }))).toContain("Only administrators");
+
+    const admin = new Visitor(a.origin);
+    await admin.signIn("root");
+    await admin.get("/admin");
+    const created = await admin.post("/admin/invites", { role: "member", audience: "partner" });
+    await admin.flashAfter(created);
+    const link = /readonly value="([^"]+)"/.exec(admin.lastPage)?.[1];
+    expect(link).toMatch(/\/join\/[\w-]+$/);
+
+    const newcomer = new Visitor(a.origin);
+    expect((await newcomer.get(new URL(link!).pathname)).status).toBe(200);
+    const joined = await newcomer.post(new URL(link!).pathname, { username: "pat", password: "a long enough password" });
+    expect(await newcomer.flashAfter(joined)).toBe("Welcome, @pat!");
+    // The link works once.
+    expect((await new Visitor(a.origin).get(new URL(link!).pathname)).status).toBe(404);
+    await admin.get("/admin");
+    expect(admin.lastPage).toMatch(/@pat[\s\S]*partner/);
+
+    const suspended = await admin.post("/admin/users/pat/suspend", {});
+    expect(await admin.flashAfter(suspended)).toBe("@pat is suspended.");
+    expect((await newcomer.get("/me/tasks")).status).toBe(303); // signed out everywhere
+    expect((await new Visitor(a.origin).signIn("pat", "a long enough password")).status).toBe(401);
+  });
+
+  it("shows not found for a group that does not exist, and the admin pages to admins", async () => {
+    const admin = new Visitor(a.origin);
+    await admin.signIn("root");
+    expect((await admin.get("/g/nope")).status).toBe(404);
+    for (const path of ["/admin/groups", "/admin/federation", "/admin/deliveries", "/admin/reports", "/notifications", "/me/tasks", "/groups"]) {
+      expect((await admin.get(path)).status, path).toBe(200);
+    }
+    await admin.get("/admin/federation");
+    expect(await admin.flashAfter(await admin.post("/admin/federation/hosts", { host: "bad.example", policy: "block" }))).toContain("bad.example");
+    expect(admin.lastPage).toContain("bad.example");
+  });
+});
