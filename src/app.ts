@@ -98,6 +98,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const queue = (name: string) =>
     new PostgresMessageQueue(database, {
       queueName: name,
+      leaseMs: config.queueLeaseMs,
       onError: (error: unknown) => logger.error({ err: error, queue: name }, "queue message failed"),
     });
   const federation = createEcotoneFederation({
@@ -108,7 +109,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     retryInitialDelayMs: config.retryInitialDelayMs,
   });
   ctx.remote = createRemoteDirectory(federation, ctx, { allowPrivateAddresses: config.allowPrivateAddresses });
-  const outbox = new OutboxProcessor(federation, ctx);
+  const outbox = new OutboxProcessor(federation, ctx, { leaseMs: Math.min(config.queueLeaseMs, 60_000) });
   ctx.onOutboxEvent = () => outbox.wake();
 
   const stats = { inboxPosts: 0 };

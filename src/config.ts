@@ -32,6 +32,11 @@ export interface Config {
   retryInitialDelayMs: number;
   /** Run the delivery/inbox queue workers in this process. */
   runQueueWorkers: boolean;
+  /**
+   * How long a worker holds a queued message (or outbox event) before another
+   * process may take it over: the time a crashed worker's work waits.
+   */
+  queueLeaseMs: number;
   /** Create the first admin on an empty database. */
   bootstrapAdmin: boolean;
 }
@@ -71,6 +76,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     fetchMaxBytes: parseInteger(merged, "ECOTONE_FETCH_MAX_BYTES", 2 * 1_048_576, 1024, 64 * 1_048_576),
     retryInitialDelayMs: parseInteger(merged, "ECOTONE_RETRY_INITIAL_MS", 30_000, 100, 3_600_000),
     runQueueWorkers: parseBoolean(merged, "ECOTONE_QUEUE_WORKERS", true),
+    queueLeaseMs: parseInteger(merged, "ECOTONE_QUEUE_LEASE_MS", 120_000, 1_000, 3_600_000),
     bootstrapAdmin: parseBoolean(merged, "ECOTONE_BOOTSTRAP_ADMIN", true),
   };
 }

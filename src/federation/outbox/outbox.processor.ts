@@ -22,7 +22,6 @@ import { sendReblog } from "./reblog.outbox.ts";
 import { sendTaskEvent } from "./task.outbox.ts";
 
 const BATCH = 20;
-const LEASE_MS = 60_000;
 
 async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activityId: URL, attempts: number): Promise<void> {
   switch (event.type) {
@@ -65,15 +64,17 @@ export class OutboxProcessor {
   readonly #federation: Federation<ServiceContext>;
   readonly #ctx: ServiceContext;
   readonly #pollMs: number;
+  readonly #leaseMs: number;
   #running: Promise<void> | null = null;
   #stopped = false;
   #wake: (() => void) | null = null;
   #pendingWake = false;
 
-  constructor(federation: Federation<ServiceContext>, ctx: ServiceContext, options: { pollMs?: number } = {}) {
+  constructor(federation: Federation<ServiceContext>, ctx: ServiceContext, options: { pollMs?: number; leaseMs?: number } = {}) {
     this.#federation = federation;
     this.#ctx = ctx;
     this.#pollMs = options.pollMs ?? 2_000;
+    this.#leaseMs = options.leaseMs ?? 60_000;
   }
 
   start(): void {
@@ -132,7 +133,7 @@ export class OutboxProcessor {
   }
 
   async #processBatch(): Promise<number> {
-    const rows = await claimOutboxEvents(this.#ctx.db, BATCH, LEASE_MS);
+    const rows = await claimOutboxEvents(this.#ctx.db, BATCH, this.#leaseMs);
     if (rows.length === 0) return 0;
     const fctx = this.#federation.createContext(this.#ctx.origin, this.#ctx);
     for (const row of rows) await this.#process(fctx, row);
