@@ -128,3 +128,12 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/** Connection-level failures: the database server is down, restarting or unreachable. */
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
+  return /Connection terminated|connection is closed|Client has encountered a connection error/i.test(String((error as Error)?.message ?? ""));
+}

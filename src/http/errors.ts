@@ -1,5 +1,6 @@
 // The one place where typed errors become HTTP responses.
 import type { FastifyError, FastifyInstance } from "fastify";
+import { isDatabaseUnavailable } from "../db/database.ts";
 import { DomainError, HTTP_STATUS } from "../domain/errors.ts";
 
 
@@ -30,6 +31,14 @@ export function registerErrorHandler(fastify: FastifyInstance): void {
       // Malformed JSON, oversized body, schema validation…
       const code = status === 413 ? "payload_too_large" : "validation_failed";
       return reply.code(status).send(errorBody(request.url, code, error.message));
+    }
+    if (isDatabaseUnavailable(error)) {
+      // The database restarts or is out of reach: nothing was stored; the pool reconnects by itself.
+      request.log.warn({ err: error }, "database unavailable");
+      return reply
+        .code(503)
+        .header("retry-after", "5")
+        .send(errorBody(request.url, "unavailable", "The database is unavailable for a moment; nothing was saved. Try again in a few seconds."));
     }
     request.log.error({ err: error }, "unhandled error");
     return reply
