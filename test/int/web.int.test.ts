@@ -179,4 +179,24 @@ describe("web pages", () => {
     expect(await admin.flashAfter(await admin.post("/admin/federation/hosts", { host: "bad.example", policy: "block" }))).toContain("bad.example");
     expect(admin.lastPage).toContain("bad.example");
   });
+
+  it("writes, replies, likes and shares a post into another group through the forms", async () => {
+    const v = new Visitor(a.origin);
+    await v.signIn("root");
+    await v.get("/groups");
+    expect(await v.flashAfter(await v.post("/groups", { slug: "alpha", name: "Alpha", visibility: "public", joinPolicy: "open" }))).toContain("created");
+    await v.get("/groups");
+    await v.flashAfter(await v.post("/groups", { slug: "beta", name: "Beta", visibility: "public", joinPolicy: "open" }));
+    await v.get("/g/alpha");
+    expect(await v.flashAfter(await v.post("/g/alpha/posts", { content: "Hello <b>alpha</b>" }))).toBe("Posted.");
+    expect(v.lastPage).toContain("Hello &lt;b&gt;alpha&lt;/b&gt;");
+    const postId = /href="\/p\/(\d{19})"/.exec(v.lastPage)![1]!;
+    await v.get(`/p/${postId}`);
+    expect(await v.flashAfter(await v.post(`/p/${postId}/reply`, { content: "A reply" }))).toBe("Replied.");
+    expect(await v.flashAfter(await v.post(`/p/${postId}/like`, {}))).toBe("Liked.");
+    expect(v.lastPage).toContain("1 like");
+    expect(await v.flashAfter(await v.post(`/p/${postId}/share`, { group: "beta" }))).toBe("Shared into the group.");
+    await v.get("/g/beta");
+    expect(v.lastPage).toContain("Hello &lt;b&gt;alpha&lt;/b&gt;");
+  });
 });
