@@ -6,6 +6,18 @@
 // signal the caller passed and adds a timeout; the body stream is cut off once
 // it exceeds the cap, so a peer that drips or floods its answer cannot hold a
 // worker or exhaust memory.
+//
+// ActivityPub documents must also come with an ActivityPub content type
+// (CVE-2024-23832 class). Fedify parses any JSON it gets back, whatever the
+// Content-Type (even text/html), so a JSON file a server lets its users
+// upload and serves as application/json, text/plain or octet-stream would
+// pass for an actor or a post on that server's origin. Mastodon refuses
+// those since 4.2.5; so do we: when the request asked for ActivityPub
+// (Accept: application/activity+json or application/ld+json) and the answer
+// is neither, a JSON object is refused, unless it is a bare JSON-LD context
+// (`{"@context": …}` only, as some servers publish theirs as
+// application/json). HTML without JSON still passes, so Fedify can follow a
+// profile page's <link rel="alternate" type="application/activity+json">.
 export interface FetchGuardOptions {
   timeoutMs: number;
   maxBytes: number;
@@ -14,6 +26,13 @@ export interface FetchGuardOptions {
 const GUARD = Symbol.for("ecotone.fetchGuard");
 
 type GuardedFetch = typeof fetch & { [GUARD]?: FetchGuardOptions };
+
+export class WrongContentTypeError extends Error {
+  constructor(url: string, contentType: string | null) {
+    super(`${url} answered an ActivityPub request with ${contentType ?? "no content type"}`);
+    this.name = "WrongContentTypeError";
+  }
+}
 
 export class ResponseTooLargeError extends Error {
   constructor(url: string, maxBytes: number) {
@@ -39,7 +58,8 @@ export function installFetchGuard(options: FetchGuardOptions): void {
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
     const response = await original(input, { ...init, signal });
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    return capResponse(response, url, limits.maxBytes);
+    const capped = capResponse(response, url, limits.maxBytes);
+    return asksForActivityPub(input, init) ? requireActivityPubType(capped, url) : capped;
   };
   guarded[GUARD] = limits;
   globalThis.fetch = guarded;
@@ -75,4 +95,38 @@ function capResponse(response: Response, url: string, maxBytes: number): Respons
   Object.defineProperty(capped, "url", { value: response.url });
   Object.defineProperty(capped, "redirected", { value: response.redirected });
   return capped;
+}
+
+const ACTIVITY_PUB_TYPE = /^application\/(activity\+json|ld\+json)\s*(;|$)/i;
+
+function asksForActivityPub(input: string | URL | Request, init: RequestInit | undefined): boolean {
+  const request = input instanceof Request ? input : null;
+  const method = (init?.method ?? request?.method ?? "GET").toUpperCase();
+  if (method !== "GET") return false;
+  const accept = new Headers(init?.headers ?? request?.headers).get("accept") ?? "";
+  return /application\/(activity\+json|ld\+json)/i.test(accept);
+}
+
+async function requireActivityPubType(response: Response, url: string): Promise<Response> {
+  const contentType = response.headers.get("content-type");
+  if (response.status < 200 || response.status >= 300 || !response.body) return response;
+  if (contentType && ACTIVITY_PUB_TYPE.test(contentType.trim())) return response;
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined; // not JSON (an HTML page): nothing to mistake for an object
+  }
+  if (json !== undefined && !isBareContext(json)) throw new WrongContentTypeError(url, contentType);
+  const replay = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+  Object.defineProperty(replay, "url", { value: response.url });
+  Object.defineProperty(replay, "redirected", { value: response.redirected });
+  return replay;
+}
+
+function isBareContext(json: unknown): boolean {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return false;
+  const keys = Object.keys(json);
+  return keys.length === 1 && keys[0] === "@context";
 }
