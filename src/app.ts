@@ -95,10 +95,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await ensureInstanceActor(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;
 
+  // Outbound deliveries wait on peers, so they get many slots; incoming
+  // activities and fan-out work the database, so they get a few.
+  const concurrency: Record<string, number> = { outbox: config.deliveryConcurrency, inbox: 8, fanout: 4 };
   const queue = (name: string) =>
     new PostgresMessageQueue(database, {
       queueName: name,
       leaseMs: config.queueLeaseMs,
+      concurrency: concurrency[name] ?? 4,
       onError: (error: unknown) => logger.error({ err: error, queue: name }, "queue message failed"),
     });
   const federation = createEcotoneFederation({

@@ -37,6 +37,12 @@ export interface Config {
    * process may take it over: the time a crashed worker's work waits.
    */
   queueLeaseMs: number;
+  /**
+   * Deliveries in flight at once per process. Deliveries wait on the
+   * network, not the CPU: a peer that never answers holds a slot until the
+   * deadline, so too few slots let a handful of dead peers stall everyone.
+   */
+  deliveryConcurrency: number;
   /** Create the first admin on an empty database. */
   bootstrapAdmin: boolean;
 }
@@ -77,6 +83,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     retryInitialDelayMs: parseInteger(merged, "ECOTONE_RETRY_INITIAL_MS", 30_000, 100, 3_600_000),
     runQueueWorkers: parseBoolean(merged, "ECOTONE_QUEUE_WORKERS", true),
     queueLeaseMs: parseInteger(merged, "ECOTONE_QUEUE_LEASE_MS", 120_000, 1_000, 3_600_000),
+    deliveryConcurrency: parseInteger(merged, "ECOTONE_DELIVERY_CONCURRENCY", 64, 1, 1_000),
     bootstrapAdmin: parseBoolean(merged, "ECOTONE_BOOTSTRAP_ADMIN", true),
   };
 }
