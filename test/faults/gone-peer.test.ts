@@ -1,0 +1,135 @@
+// Faults: a member whose server answers 410 Gone.
+//
+// Fedify 2.3.8 treats 404 and 410 from an inbox as permanent
+// (`permanentFailureStatusCodes`, default [404, 410]): the delivery is
+// abandoned at once, not retried with backoff. A 503 is retried (the
+// control). What Ecotone does not do yet is remember that the actor is gone
+// (Fedify's `setOutboxPermanentFailureHandler` is not registered), so every
+// new activity is still sent there once, and the signed Delete a server
+// sends when an account is deleted is refused because its key is gone too:
+// both gaps are `it.fails` below.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "../security/hostile-peer.ts";
+
+let a: TestInstance;
+let goneHost: HostilePeer;
+let flakyHost: HostilePeer;
+let owner: TestUser;
+let groupUri: string;
+let gone: { uri: string; keyId: string };
+let flaky: { uri: string; keyId: string };
+
+/**
+ * Delivery attempts at an inbox. Fedify "double-knocks": when an inbox
+ * refuses one signature style (any status above 401) it tries the other at
+ * once, so an attempt is the requests made within 200 ms of each other;
+ * retries come 0.5 s and more apart.
+ */
+function inboxPosts(peer: HostilePeer, name: string): number {
+  const times = peer.hits.filter((h) => h.method === "POST" && h.path === `/users/${name}/inbox`).map((h) => h.at);
+  return times.filter((t, i) => i === 0 || t - times[i - 1]! > 200).length;
+}
+
+async function join(peer: HostilePeer, actor: { uri: string; keyId: string }) {
+  const res = await peer.post(`${a.origin}/users/partners/inbox`, { "@context": AS_CONTEXT, id: `${actor.uri}/follows/partners`, type: "Follow", actor: actor.uri, object: groupUri }, actor.keyId);
+  expect(res.status).toBe(202);
+  await eventually(async () => {
+    const members = await a.api(owner.token, "GET", "/api/ecotone/v1/groups/partners/members");
+    return members.body.items.some((m: { actor: { uri: string } }) => m.actor.uri === actor.uri);
+  });
+}
+
+async function post(content: string) {
+  const res = await a.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "partners", content });
+  expect(res.status).toBe(201);
+  return res.body as { id: string; uri: string };
+}
+
+beforeAll(async () => {
+  a = await startInstance(); // retries start at 0.5 s
+  owner = await a.user("owner");
+  const group = await a.api(owner.token, "POST", "/api/ecotone/v1/groups", { slug: "partners", visibility: "public", joinPolicy: "open" });
+  groupUri = group.body.actor.uri;
+  // Two hosts, so one's answers do not move the other's circuit breaker.
+  goneHost = await startHostilePeer();
+  flakyHost = await startHostilePeer();
+  gone = await goneHost.addActor("gone");
+  flaky = await flakyHost.addActor("flaky");
+  // Joining is accepted; from then on the inboxes refuse.
+  goneHost.handle("/users/gone/inbox", (_req, res) => res.writeHead(202).end());
+  flakyHost.handle("/users/flaky/inbox", (_req, res) => res.writeHead(202).end());
+  await join(goneHost, gone);
+  await join(flakyHost, flaky);
+  await eventually(() => inboxPosts(goneHost, "gone") >= 1 && inboxPosts(flakyHost, "flaky") >= 1); // the Accepts
+  goneHost.handle("/users/gone/inbox", (_req, res) => res.writeHead(410).end());
+  flakyHost.handle("/users/flaky/inbox", (_req, res) => res.writeHead(503).end());
+});
+
+afterAll(async () => {
+  await Promise.all([a?.close(), goneHost?.close(), flakyHost?.close()]);
+});
+
+describe("an inbox that answers 410 Gone", () => {
+  it("gets one attempt per activity and no retries, while a 503 is retried", async () => {
+    const before = { gone: inboxPosts(goneHost, "gone"), flaky: inboxPosts(flakyHost, "flaky") };
+    await post("First post after the member left its server");
+    await eventually(() => inboxPosts(goneHost, "gone") > before.gone);
+    // Retries would come at 0.5 s, 1 s, 2 s…
+    await eventually(() => inboxPosts(flakyHost, "flaky") >= before.flaky + 3, 10_000);
+    expect(inboxPosts(goneHost, "gone") - before.gone).toBe(1);
+    // Nothing for the gone inbox is left in the queue; the flaky one waits for a retry.
+    const queued = await a.app.ctx.db.selectFrom("fedify_queue").select("message").where("queue", "=", "outbox").execute();
+    const text = queued.map((q) => JSON.stringify(q.message));
+    expect(text.filter((t) => t.includes(`${goneHost.origin}/users/gone/inbox`))).toEqual([]);
+    expect(text.filter((t) => t.includes(`${flakyHost.origin}/users/flaky/inbox`)).length).toBeGreaterThan(0);
+  });
+
+  // KNOWN GAP (docs/security.md, open findings): drop `.fails` once
+  // federation.ts registers setOutboxPermanentFailureHandler and marks the
+  // actors of a 410 inbox gone.
+  it.fails("KNOWN GAP: stops addressing an actor once its inbox answered 410 Gone", async () => {
+    await eventually(() => inboxPosts(goneHost, "gone") >= 2); // the Accept, then the first post
+    const before = inboxPosts(goneHost, "gone");
+    await post("Second post: the gone member should not be addressed any more");
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(inboxPosts(goneHost, "gone")).toBe(before);
+  });
+});
+
+describe("an actor whose documents answer 410 Gone", () => {
+  it("is not found by a lookup, and is not cached", async () => {
+    goneHost.serve("/users/deleted", "", { status: 410, contentType: "text/plain" });
+    const res = await a.api(owner.token, "GET", `/api/ecotone/v1/actors/lookup?handle=${encodeURIComponent(`${goneHost.origin}/users/deleted`)}`);
+    expect(res.status).toBe(404);
+    const cached = await a.app.ctx.db.selectFrom("actors").select("id").where("uri", "=", `${goneHost.origin}/users/deleted`).execute();
+    expect(cached).toEqual([]);
+  });
+
+  // KNOWN GAP (docs/security.md, open findings): the Delete is refused with
+  // 401, because its key can no longer be fetched (410) and
+  // src/federation/inbox/index.ts registers no onUnverifiedActivity hook for
+  // that case (Fedify 2.1+, its documented use). Drop `.fails` once it does.
+  it.fails("KNOWN GAP: has its Delete of itself accepted once its key answers 410, and is then no longer addressed", async () => {
+    // The account was deleted on its server: its actor and key answer 410,
+    // and the server tells its followers with a signed Delete (as Mastodon does).
+    goneHost.serve("/users/gone", "", { status: 410, contentType: "text/plain" });
+    const del = await goneHost.post(`${a.origin}/inbox`, {
+      "@context": AS_CONTEXT,
+      id: `${gone.uri}#delete`,
+      type: "Delete",
+      actor: gone.uri,
+      object: gone.uri,
+      to: ["https://www.w3.org/ns/activitystreams#Public"],
+    }, gone.keyId);
+    expect(del.status).toBe(202);
+    await eventually(async () => {
+      const row = await a.app.ctx.db.selectFrom("actors").select("gone_at").where("uri", "=", gone.uri).executeTakeFirst();
+      return row?.gone_at != null;
+    });
+    const before = inboxPosts(goneHost, "gone");
+    await post("After the Delete: the gone member is not addressed");
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(inboxPosts(goneHost, "gone")).toBe(before);
+  });
+});
