@@ -53,6 +53,7 @@ export class PostgresKvStore {
   }
 
   async set(key: KvKey, value: unknown, options?: { ttl?: DurationLike }): Promise<void> {
+    if (value === undefined) return this.delete(key);
     const expires = expiresAt(options?.ttl);
     await this.#db
       .insertInto("fedify_kv")
@@ -78,7 +79,7 @@ export class PostgresKvStore {
         .executeTakeFirst();
       const live = row && (row.expires_at === null || row.expires_at.getTime() > Date.now());
       const current = live ? decode(row!.value) : undefined;
-      if (JSON.stringify(current) !== JSON.stringify(expectedValue)) return false;
+      if (canonical(current) !== canonical(expectedValue)) return false;
       if (expectedValue === undefined) {
         // Absent (or expired): insert; a concurrent insert makes this fail.
         const inserted = await trx
@@ -90,6 +91,12 @@ export class PostgresKvStore {
           .returning("expires_at")
           .executeTakeFirst();
         return inserted !== undefined;
+      }
+      if (newValue === undefined) {
+        // Swapping to "absent" removes the entry, so a later cas from absent can succeed
+        // (Fedify's circuit breaker clears a recovered host's state this way).
+        await trx.deleteFrom("fedify_kv").where("key", "=", keyParam).execute();
+        return true;
       }
       await trx
         .updateTable("fedify_kv")
@@ -117,4 +124,13 @@ export class PostgresKvStore {
     const result = await this.#db.deleteFrom("fedify_kv").where("expires_at", "<=", sql<Date>`now()`).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/** JSON with object keys sorted: jsonb stores keys in its own order, so plain stringify would not compare. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -40,7 +40,7 @@ describe("compare-and-swap as the circuit breaker uses it", () => {
   // KNOWN BUG (docs/security.md, open findings): drop `.fails` once
   // PostgresKvStore.cas (and set) delete the entry when the new value is
   // undefined.
-  it.fails("KNOWN BUG: a swap to undefined removes the entry, so the next failure can be recorded", async () => {
+  it("a swap to undefined removes the entry, so the next failure can be recorded", async () => {
     const key = ["_fedify", "circuit", "recovered.example"] as const;
     const open = { state: "open", failures: ["2026-01-01T00:00:00Z"], opened: "2026-01-01T00:00:00Z" };
     expect(await kv.cas(key, undefined, open)).toBe(true);

@@ -80,7 +80,7 @@ describe("a group relaying activities it never received", () => {
   // KNOWN BUG (docs/security.md, open findings 3): `it.fails` keeps the
   // suite green while the bug is there and turns red once it is fixed: drop
   // `.fails` then. All four below fail today.
-  it.fails("KNOWN BUG: refuses a relayed Delete of a local user's post in another group", async () => {
+  it("refuses a relayed Delete of a local user's post in another group", async () => {
     const res = await relay({ type: "Delete", actor: olga.uri, object: olgaPost.uri, to: ["https://www.w3.org/ns/activitystreams#Public"] });
     expect(res.status).toBe(202);
     await settled();
@@ -89,7 +89,7 @@ describe("a group relaying activities it never received", () => {
     expect(tomb).toEqual([]);
   });
 
-  it.fails("KNOWN BUG: refuses a relayed Update of a remote member's post in another group", async () => {
+  it("refuses a relayed Update of a remote member's post in another group", async () => {
     const res = await relay({
       type: "Update",
       actor: bob.uri,
@@ -100,7 +100,7 @@ describe("a group relaying activities it never received", () => {
     expect((await postRow(bobPost.uri))?.content_html).toContain("Bob's original words");
   });
 
-  it.fails("KNOWN BUG: refuses a relayed Create of a note put in a member's mouth, on the member's own origin", async () => {
+  it("refuses a relayed Create of a note put in a member's mouth, on the member's own origin", async () => {
     const uri = `${b.origin}/posts/words-never-said`;
     const res = await relay({
       type: "Create",
@@ -112,7 +112,7 @@ describe("a group relaying activities it never received", () => {
     expect(await postRow(uri)).toBeUndefined();
   });
 
-  it.fails("KNOWN BUG: refuses a relayed Like by a local user who never liked", async () => {
+  it("refuses a relayed Like by a local user who never liked", async () => {
     const res = await relay({ type: "Like", actor: olga.uri, object: bobPost.uri });
     expect(res.status).toBe(202);
     await settled();

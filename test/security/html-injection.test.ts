@@ -141,7 +141,7 @@ describe("HTML from another server", () => {
   // KNOWN BUG (docs/security.md, open findings): a note's `url` is stored and
   // served as given. `it.fails` keeps the suite green while the bug is there
   // and turns red once it is fixed: drop `.fails` then.
-  it.fails("KNOWN BUG: serves a note's link (status url) only if it is http(s)", async () => {
+  it("serves a note's link (status url) only if it is http(s)", async () => {
     const row = await deliverNote(`${peer.origin}/notes/js-url`, { type: "Note", content: "<p>click the date</p>", url: "javascript:alert(document.domain)" });
     const status = await a.api(olga.token, "GET", `/api/v1/statuses/${row.id}`);
     expect(status.body.url).toMatch(/^https?:\/\//);
@@ -175,7 +175,7 @@ describe("HTML from our own users", () => {
 
   // KNOWN BUG (docs/security.md, open findings): a local bio is plain text
   // but goes out as the actor's `summary`, which other servers read as HTML.
-  it.fails("KNOWN BUG: sends a local bio to other servers as escaped HTML", async () => {
+  it("sends a local bio to other servers as escaped HTML", async () => {
     await a.api(olga.token, "PATCH", "/api/v1/accounts/update_credentials", { note: text });
     const res = await fetch(`${a.origin}/users/olga`, { headers: { accept: "application/activity+json" } });
     const actor = (await res.json()) as { summary?: string };

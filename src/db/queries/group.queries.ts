@@ -126,3 +126,16 @@ export async function listModerators(db: Db, groupId: string): Promise<Array<{ u
     .orderBy("actors.uri")
     .execute();
 }
+
+/** Does any account of this instance belong to the group? */
+export async function hasLocalMember(db: Db, groupId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("follows")
+    .innerJoin("actors", "actors.id", "follows.follower_id")
+    .select("follows.id")
+    .where("follows.followee_id", "=", groupId)
+    .where("follows.state", "=", "accepted")
+    .where("actors.is_local", "=", true)
+    .executeTakeFirst();
+  return row !== undefined;
+}

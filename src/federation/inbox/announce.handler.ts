@@ -25,6 +25,7 @@ import {
 } from "../../services/post-inbox.service.ts";
 import { receiveShare } from "../../services/share.service.ts";
 import { receiveReblog } from "../../services/reblog.service.ts";
+import { isPostOfGroup, mayRelay, sameOrigin } from "../../services/relay-trust.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 import { describe, rememberSender, signedLoader, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { rememberActorByUri } from "./remember-actor.ts";
@@ -61,23 +62,34 @@ export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): 
   const innerIncoming = { uri: activity.id.href, type: activity.constructor.name, actorUri: activity.actorId.href };
   const actor = (await findCachedActor(ctx.data, activity.actorId.href)) ?? (await rememberActorByUri(ctx, activity.actorId));
   if (!actor) return;
+  // The group's word counts only for its own business (src/services/relay-trust.ts).
+  if (!(await mayRelay(ctx.data, group, actor, activity.id.href))) {
+    ctx.data.logger.info({ group: group.uri, actor: actor.uri, activity: activity.id.href }, "relay refused: not this group's business");
+    return;
+  }
   const relay: Relay = { announcedBy: group, activityJson: null };
 
   if (activity instanceof Create || activity instanceof Update) {
     const object = await activity.getObject({ ...loader, crossOrigin: "trust" });
     if (!isPostObject(object)) return;
     const post = await fromPostObject(object);
-    if (!post || post.authorUri !== actor.uri) return;
+    if (!post || post.authorUri !== actor.uri || !sameOrigin(post.uri, actor.uri)) return;
     if (!addressedTo(group, post.groupUris)) return;
     if (activity instanceof Create) await receivePost(ctx.data, innerIncoming, actor, post, relay);
-    else await receivePostUpdate(ctx.data, innerIncoming, actor, post, relay);
+    else if (await isPostOfGroup(ctx.data, post.uri, group)) await receivePostUpdate(ctx.data, innerIncoming, actor, post, relay);
   } else if (activity instanceof Delete) {
-    if (activity.objectId) await receivePostDelete(ctx.data, innerIncoming, actor, activity.objectId.href, relay);
+    const target = activity.objectId?.href;
+    // A member deletes their own post; the group itself removes any post in it (moderation).
+    const allowed = actor.id === group.id || (target !== undefined && sameOrigin(target, actor.uri));
+    if (target && allowed && (await isPostOfGroup(ctx.data, target, group))) {
+      await receivePostDelete(ctx.data, innerIncoming, actor, target, relay);
+    }
   } else if (activity instanceof Like) {
-    if (activity.objectId) await receiveLike(ctx.data, innerIncoming, actor, activity.objectId.href, relay);
+    const target = activity.objectId?.href;
+    if (target && (await isPostOfGroup(ctx.data, target, group))) await receiveLike(ctx.data, innerIncoming, actor, target, relay);
   } else if (activity instanceof Undo) {
     const undone = activity.objectId;
-    if (undone) await receiveUndoLike(ctx.data, innerIncoming, actor, undone.href, relay);
+    if (undone && sameOrigin(undone.href, actor.uri)) await receiveUndoLike(ctx.data, innerIncoming, actor, undone.href, relay);
   }
 }
 

@@ -6,6 +6,7 @@ import { Temporal } from "@js-temporal/polyfill";
 import type { ActorRow } from "../../db/schema.ts";
 import type { RemoteActorData } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
+import { renderText } from "../../services/html.ts";
 
 export function toActor(
   ctx: Context<ServiceContext>,
@@ -17,7 +18,8 @@ export function toActor(
     id: ctx.getActorUri(identifier),
     preferredUsername: row.username,
     name: row.name,
-    summary: row.summary,
+    // Local bios are plain text; other servers read `summary` as HTML.
+    summary: row.summary ? renderText(row.summary, new URL(ctx.origin), []) : null,
     url: new URL(row.url ?? ctx.getActorUri(identifier)),
     inbox: ctx.getInboxUri(identifier),
     outbox: ctx.getOutboxUri(identifier),

@@ -114,7 +114,9 @@ export async function fromPostObject(object: Note | Article | Page): Promise<Inc
       height: a.height ?? null,
     });
   }
-  const url = object.url instanceof URL ? object.url.href : (object.url?.href?.href ?? null);
+  const rawUrl = object.url instanceof URL ? object.url.href : (object.url?.href?.href ?? null);
+  // A link people click: only http(s), never javascript: or data:.
+  const url = rawUrl && /^https?:\/\//i.test(rawUrl) ? rawUrl : null;
   return {
     uri: object.id.href,
     type: object instanceof Article ? "Article" : object instanceof Page ? "Page" : "Note",
