@@ -59,7 +59,9 @@ export function createRemoteDirectory(
       const object = await lookup(url).catch(() => null);
       if (!isPostObject(object)) return null;
       const post = await fromPostObject(object);
-      if (!post) return null;
+      // Only a post's own server speaks for its author: a note hosted on one
+      // server naming an author on another is not theirs.
+      if (!post || new URL(post.uri).origin !== new URL(post.authorUri).origin) return null;
       const author = await this.resolveActor(post.authorUri);
       // Stored as if delivered; the synthetic id keeps the inbox log honest.
       await receivePost(ctx, { uri: `${post.uri}#fetched`, type: "Fetch", actorUri: author.uri }, author, post, {

@@ -133,7 +133,7 @@ describe("objects that claim another origin", () => {
   // KNOWN BUG (docs/security.md, "open findings" 1): `it.fails` keeps the
   // suite green while the bug is there and turns red once it is fixed, so
   // drop `.fails` then.
-  it.fails("KNOWN BUG: refuses a Create whose activity and object ids are both on another server than its actor", async () => {
+  it("refuses a Create whose activity and object ids are both on another server than its actor", async () => {
     // Activity and object agree with each other (so Fedify's embedded-object
     // check passes) but both squat on B's URL space while the actor is on
     // the peer: storing it would let mallory pre-empt B's real ids.
@@ -176,7 +176,7 @@ describe("fetched documents that lie", () => {
   });
 
   // KNOWN BUG (docs/security.md, "open findings" 2); see the note above `it.fails` earlier in this file.
-  it.fails("KNOWN BUG: refuses a note fetched from one server that names an author on another", async () => {
+  it("refuses a note fetched from one server that names an author on another", async () => {
     // A note on the peer "by bob@B", addressed to the garden group bob is a
     // member of: bob's own server never vouched for it, so it must not be
     // shown as his, let alone land in the group.

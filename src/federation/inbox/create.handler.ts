@@ -11,8 +11,12 @@ export async function onCreate(ctx: EcotoneInboxContext, create: Create): Promis
   const object = await create.getObject({ documentLoader: await signedLoader(ctx), contextLoader: ctx.contextLoader });
   if (!isPostObject(object) || isActor(object)) return;
   const post = await fromPostObject(object);
-  // The object must be attributed to the activity's (verified) actor.
+  // The object must be attributed to the activity's (verified) actor, and
+  // neither id may claim a place on another server (it would pre-empt that
+  // server's real activity or post with the same id).
   if (!post || post.authorUri !== incoming.actorUri) return;
+  const actorOrigin = new URL(incoming.actorUri).origin;
+  if (new URL(incoming.uri).origin !== actorOrigin || new URL(post.uri).origin !== actorOrigin) return;
   const author = await rememberSender(ctx, create);
   if (!author) return;
   await receivePost(ctx.data, incoming, author, post, {
