@@ -1,5 +1,6 @@
 // The one table of inbox handlers: one file per activity type.
 import type { Federation } from "@fedify/fedify";
+import { onPermanentDeliveryFailure, onUnverifiedActivity } from "./gone-actor.ts";
 import { Accept, Announce, Block, Create, Delete, Flag, Follow, Join, Leave, Like, Reject, Undo, Update } from "@fedify/vocab";
 import { PATHS } from "../../domain/uris.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -36,6 +37,7 @@ function final<T>(handler: (ctx: EcotoneInboxContext, activity: T) => Promise<vo
 }
 
 export function registerInboxListeners(federation: Federation<ServiceContext>): void {
+  federation.setOutboxPermanentFailureHandler(onPermanentDeliveryFailure);
   federation
     .setInboxListeners(PATHS.inbox, PATHS.sharedInbox)
     .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR_IDENTIFIER }))
@@ -52,6 +54,7 @@ export function registerInboxListeners(federation: Federation<ServiceContext>): 
     .on(Block, final(onBlock))
     .on(Join, final(onJoin))
     .on(Leave, final(onLeave))
+    .onUnverifiedActivity(onUnverifiedActivity)
     .onError((ctx, error) => {
       ctx.data.logger.error({ err: error }, "inbox handler failed");
     });
