@@ -15,6 +15,7 @@ import { registerNodeInfoDispatcher } from "./dispatchers/nodeinfo.dispatcher.ts
 import { registerPostDispatchers } from "./dispatchers/post.dispatcher.ts";
 import { registerModeratorsDispatcher } from "./dispatchers/moderators.dispatcher.ts";
 import { registerInboxListeners } from "./inbox/index.ts";
+import { configureSignedHttp } from "./forgefed/signed-http.ts";
 
 export interface FederationOptions {
   origin: URL;
@@ -64,5 +65,6 @@ export function createEcotoneFederation(options: FederationOptions): EcotoneFede
   registerPostDispatchers(federation);
   registerModeratorsDispatcher(federation);
   registerInboxListeners(federation);
+  configureSignedHttp({ allowPrivateAddresses: options.allowPrivateAddresses });
   return federation;
 }

@@ -3,6 +3,7 @@
 // actors, and check the signature of one that arrives.
 import { getKeyOwner, signRequest, verifyRequest, type Context } from "@fedify/fedify";
 import type { Actor } from "@fedify/vocab";
+import { validatePublicUrl } from "@fedify/vocab-runtime";
 import type { ActorRow } from "../../db/schema.ts";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
 import { rememberRemoteActor } from "../../services/actor.service.ts";
@@ -12,6 +13,13 @@ import type { Json } from "./vocabulary.ts";
 
 const ACTIVITY_JSON = "application/activity+json";
 
+let allowPrivateAddresses = false;
+
+/** Set once by the federation setup: may task activities go to private and loopback addresses (development only)? */
+export function configureSignedHttp(options: { allowPrivateAddresses: boolean }): void {
+  allowPrivateAddresses = options.allowPrivateAddresses;
+}
+
 /** POSTs `activity` to `inbox`, signed (draft-cavage, RSA) by the local actor `senderUsername`. */
 export async function postSigned(
   fctx: Context<ServiceContext>,
@@ -19,6 +27,8 @@ export async function postSigned(
   inbox: string,
   activity: Json,
 ): Promise<Response> {
+  // The same rule as Fedify's own deliveries: no private, loopback or link-local targets in production.
+  if (!allowPrivateAddresses) await validatePublicUrl(inbox);
   const pairs = await fctx.getActorKeyPairs(senderUsername);
   const rsa = pairs.find((p) => p.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5") ?? pairs[0];
   if (!rsa) throw new Error(`No key pair for ${senderUsername}`);
