@@ -160,8 +160,12 @@ export async function receivePostUpdate(
   relay: Relay,
 ): Promise<ReceiveOutcome> {
   const existing = await findPostByUri(ctx.db, post.uri);
-  if (!existing) return "ignored";
+  // An Update that overtook its Create (deliveries held during an outage come
+  // due in any order) carries the whole post: store it as such.
+  if (!existing) return receivePost(ctx, activity, author, post, relay);
   if (existing.author_id !== author.id) throw forbidden("Only the author can update a post");
+  // A group relays edits of its own posts only.
+  if (relay.announcedBy && existing.group_id !== relay.announcedBy.id) return "ignored";
   const ourGroup = existing.group_id ? await findGroupActorById(ctx, existing.group_id) : null;
   const result = await applyOnce(ctx, activity, async (trx) => {
     await updatePostContent(trx, existing, {
@@ -225,7 +229,14 @@ export async function receiveLike(
   relay: Relay,
 ): Promise<ReceiveOutcome> {
   const post = await findPostByUri(ctx.db, objectUri);
-  if (!post) return "ignored";
+  if (!post) {
+    // One of ours that is gone: nothing to like. A remote post may still be on
+    // its way (a like can overtake it): fail plainly, so the inbox retries later.
+    if (new URL(objectUri).origin === ctx.origin.origin) return "ignored";
+    throw new Error(`Liked post ${objectUri} has not arrived yet; will retry`);
+  }
+  // A group relays likes of its own posts only.
+  if (relay.announcedBy && post.group_id !== relay.announcedBy.id) return "ignored";
   const ourGroup = post.group_id ? await findGroupActorById(ctx, post.group_id) : null;
   if (ourGroup?.is_local && post.visibility === "members_only") {
     assertCanPost(await membershipOf(ctx, ourGroup.id, liker.id));

@@ -76,7 +76,8 @@ export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): 
     if (!post || post.authorUri !== actor.uri || !sameOrigin(post.uri, actor.uri)) return;
     if (!addressedTo(group, post.groupUris)) return;
     if (activity instanceof Create) await receivePost(ctx.data, innerIncoming, actor, post, relay);
-    else if (await isPostOfGroup(ctx.data, post.uri, group)) await receivePostUpdate(ctx.data, innerIncoming, actor, post, relay);
+    // (receivePostUpdate refuses a relayed edit of a post outside the group.)
+    else await receivePostUpdate(ctx.data, innerIncoming, actor, post, relay);
   } else if (activity instanceof Delete) {
     const target = activity.objectId?.href;
     // A member deletes their own post; the group itself removes any post in it (moderation).
@@ -85,8 +86,10 @@ export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): 
       await receivePostDelete(ctx.data, innerIncoming, actor, target, relay);
     }
   } else if (activity instanceof Like) {
+    // (receiveLike refuses a relayed like of a post outside the group, and
+    // retries one whose post has not arrived yet.)
     const target = activity.objectId?.href;
-    if (target && (await isPostOfGroup(ctx.data, target, group))) await receiveLike(ctx.data, innerIncoming, actor, target, relay);
+    if (target) await receiveLike(ctx.data, innerIncoming, actor, target, relay);
   } else if (activity instanceof Undo) {
     const undone = activity.objectId;
     if (undone && sameOrigin(undone.href, actor.uri)) await receiveUndoLike(ctx.data, innerIncoming, actor, undone.href, relay);
