@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { DatabaseHandle } from "./database.ts";
+import { supersedeKeyOf } from "./queue-supersede.ts";
 import type { Database } from "./schema.ts";
 
 interface DurationLike {
@@ -81,17 +82,26 @@ export class PostgresMessageQueue {
   async enqueueMany(messages: readonly unknown[], options?: EnqueueOptions): Promise<void> {
     if (messages.length === 0) return;
     const delay = delayMillis(options?.delay);
-    await this.#db
-      .insertInto("fedify_queue")
-      .values(
-        messages.map((message) => ({
-          queue: this.#queue,
-          message: JSON.stringify(message),
-          ordering_key: options?.orderingKey ?? null,
-          available_at: sql<Date>`now() + ${`${delay} milliseconds`}::interval`,
-        })) as never,
-      )
-      .execute();
+    const rows = messages.map((message) => ({
+      queue: this.#queue,
+      message: JSON.stringify(message),
+      ordering_key: options?.orderingKey ?? null,
+      supersede_key: supersedeKeyOf(message),
+      available_at: sql<Date>`now() + ${`${delay} milliseconds`}::interval`,
+    }));
+    const superseding = [...new Set(rows.map((r) => r.supersede_key).filter((k): k is string => k !== null))];
+    await this.#db.transaction().execute(async (trx) => {
+      if (superseding.length > 0) {
+        // Older edits of the same objects to the same inboxes that have not left yet.
+        await trx
+          .deleteFrom("fedify_queue")
+          .where("queue", "=", this.#queue)
+          .where("supersede_key", "in", superseding)
+          .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", sql<Date>`now()`)]))
+          .execute();
+      }
+      await trx.insertInto("fedify_queue").values(rows as never).execute();
+    });
     if (delay === 0) await this.#handle.notify(this.channel);
   }
 

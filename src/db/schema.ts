@@ -104,6 +104,7 @@ export interface FedifyQueueTable {
   queue: string;
   message: Json;
   ordering_key: string | null;
+  supersede_key: ColumnType<string | null, string | null | undefined, string | null>;
   available_at: ColumnType<Date, Date | string | undefined, Date | string>;
   locked_until: NullableTimestamp;
   locked_by: string | null;

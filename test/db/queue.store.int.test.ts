@@ -165,4 +165,30 @@ describe("PostgresMessageQueue", () => {
     expect(finished.sort()).toEqual([1, 2]);
     expect((await queue.getDepth()).queued).toBe(0);
   });
+
+  it("drops an edit that has not left yet when a newer edit of the same object to the same inbox is queued", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 1, pollIntervalMs: 20 });
+    const edit = (n: number, inbox = "https://b.example/inbox") => ({
+      type: "outbox",
+      inbox,
+      activity: { type: "Announce", id: `https://a.example/a/${n}`, object: { type: "Update", object: { id: "https://a.example/posts/1", content: `v${n}` } } },
+    });
+    const like = { type: "outbox", inbox: "https://b.example/inbox", activity: { type: "Like", id: "https://a.example/l/1", object: "https://a.example/posts/1" } };
+    // The first edit is on its way (leased): it stays.
+    await queue.enqueue(edit(1), { orderingKey: "post-1" });
+    const inFlight = await queue.lease();
+    expect(inFlight).not.toBeNull();
+    await queue.enqueue(edit(2), { orderingKey: "post-1" });
+    await queue.enqueue(like, { orderingKey: "post-1" });
+    await queue.enqueue(edit(3), { orderingKey: "post-1" });
+    await queue.enqueue(edit(4, "https://c.example/inbox"), { orderingKey: "post-1" });
+    const rows = await handle.db.selectFrom("fedify_queue").select("message").where("queue", "=", name).orderBy("id").execute();
+    const left = rows.map((r) => {
+      const m = r.message as { inbox: string; activity: { type: string; object?: { object?: { content?: string } } } };
+      return `${m.activity.type}:${m.activity.object?.object?.content ?? ""}@${new URL(m.inbox).host}`;
+    });
+    // v2 is gone (v3 supersedes it); v1 is in flight; the like and the other inbox's edit stay.
+    expect(left).toEqual(["Announce:v1@b.example", "Like:@b.example", "Announce:v3@b.example", "Announce:v4@c.example"]);
+  });
 });
