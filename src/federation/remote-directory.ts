@@ -83,9 +83,16 @@ async function plainHttpWebFinger(username: string, domain: string): Promise<str
   const resource = `acct:${username}@${domain}`;
   const url = new URL(`http://${domain}/.well-known/webfinger`);
   url.searchParams.set("resource", resource);
-  const response = await fetch(url, { headers: { accept: "application/jrd+json" } });
-  if (!response.ok) throw notFound(`No account ${resource} (WebFinger answered ${response.status})`);
-  const jrd = (await response.json()) as { links?: Array<{ rel?: string; type?: string; href?: string }> };
+  let jrd: { links?: Array<{ rel?: string; type?: string; href?: string }> };
+  try {
+    const response = await fetch(url, { headers: { accept: "application/jrd+json" } });
+    if (!response.ok) throw notFound(`No account ${resource} (WebFinger answered ${response.status})`);
+    jrd = (await response.json()) as typeof jrd;
+  } catch (error) {
+    if ((error as { code?: string }).code === "not_found") throw error;
+    // Unreachable, too slow (the fetch deadline), or not JSON: as unknown as any other lookup.
+    throw notFound(`No account ${resource} (WebFinger failed: ${(error as Error).message})`);
+  }
   const self = jrd.links?.find(
     (l) => l.rel === "self" && (l.type === "application/activity+json" || l.type?.includes("activitystreams")),
   );

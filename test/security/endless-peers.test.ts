@@ -203,11 +203,8 @@ describe("answers that never finish", () => {
     drip("/.well-known/webfinger");
     const followsBefore = (await a.app.ctx.db.selectFrom("follows").select("id").execute()).length;
     const { value: res, ms } = await timed(() => a.api(olga.token, "POST", "/api/ecotone/v1/follows", { target: `@someone@${peer.host}` }));
-    // 500 today: the development-only plain-http WebFinger in
-    // src/federation/remote-directory.ts lets the timeout escape instead of
-    // answering 404 like every other unreachable lookup (docs/security.md,
-    // open findings). Tighten to 404 once that is fixed.
-    expect([404, 500]).toContain(res.status);
+    // Like every other unreachable lookup: 404, within the deadline.
+    expect(res.status).toBe(404);
     expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect((await a.app.ctx.db.selectFrom("follows").select("id").execute()).length).toBe(followsBefore);
   });
