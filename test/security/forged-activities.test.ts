@@ -221,8 +221,8 @@ describe("fetched documents that lie", () => {
     });
     expect((await search(plain.uri)).accounts).toHaveLength(1);
     expect((await search(ld.uri)).accounts).toHaveLength(1);
-    // (The Mastodon search takes `http://host/@name` for a handle, so the
-    // profile page is looked up through the Ecotone API.)
+    // A profile page URL (http://host/@name) is a URL, not a handle, in the Mastodon search too.
+    expect((await search(`${peer.origin}/@typed-ok`)).accounts.map((x) => x.acct)).toEqual([`typed-ok@${peer.host}`]);
     const viaPage = await a.api(olga.token, "GET", `/api/ecotone/v1/actors/lookup?handle=${encodeURIComponent(`${peer.origin}/@typed-ok`)}`);
     expect(viaPage.status).toBe(200);
     expect(viaPage.body.uri).toBe(plain.uri);

@@ -18,7 +18,8 @@ export function registerMastodonSearchRoutes(fastify: FastifyInstance, ctx: Serv
     if (!q) return result;
 
     if (!type || type === "accounts") {
-      const handle = /^@?[^@\s]+@[^@\s]+$/.test(q) ? (q.startsWith("@") ? q : `@${q}`) : null;
+      // A URL (even one with an @ in it, like http://host/@name) is looked up as a URL, not a handle.
+      const handle = !/^https?:\/\//.test(q) && /^@?[^@\s]+@[^@\s]+$/.test(q) ? (q.startsWith("@") ? q : `@${q}`) : null;
       const looksLikeUrl = /^https?:\/\//.test(q);
       let actor = null;
       if (handle || looksLikeUrl) {
