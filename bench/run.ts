@@ -1,10 +1,17 @@
-// npm run bench [scenario…]: runs the benchmarks, prints a table per scenario
-// and writes JSON under bench/results/. Sizes are modest by default so a run
-// fits a shared 2-core machine; environment variables scale them up
-// (BENCH_INBOX_RATE, BENCH_SECONDS, BENCH_MEMBERS, BENCH_INSTANCES, BENCH_POSTS…).
-// DATABASE_URL runs them on a PostgreSQL server instead of PGlite.
+// npm run bench [scenario…] [--pg] [--large] [--name=value…]
+//
+// Runs the benchmarks (all of them, or the ones named), prints a table per
+// scenario and writes JSON to bench/results/<timestamp>-<scenario>.json.
+// Default sizes are modest so a full run fits a shared 2-core machine;
+// --large goes to the issue's full sizes (fan-out to 10,000 members on 500
+// instances, timelines over 1M posts), and --name=value (or BENCH_NAME=value)
+// sets one knob, e.g. --members=5000 --slow-seconds=10. --pg runs everything
+// on a throwaway PostgreSQL server (.ci/postgres.sh); DATABASE_URL uses yours.
+// See docs/performance.md.
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
 import { machine, saveResult } from "./lib/results.ts";
-import { printTable, type Figures } from "./lib/stats.ts";
+import { printFigures, printRows, type ScenarioResult } from "./lib/stats.ts";
 import { fanoutScenario } from "./scenarios/fanout.ts";
 import { faultyScenario } from "./scenarios/faulty.ts";
 import { inboxScenario } from "./scenarios/inbox.ts";
@@ -12,36 +19,68 @@ import { memoryScenario } from "./scenarios/memory.ts";
 import { slowPeerScenario } from "./scenarios/slowpeer.ts";
 import { timelinesScenario } from "./scenarios/timelines.ts";
 
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => /^--[a-z-]+$/.test(a)));
+for (const arg of args) {
+  const m = /^--([a-z-]+)=(.*)$/.exec(arg);
+  if (m) process.env[`BENCH_${m[1]!.toUpperCase().replace(/-/g, "_")}`] = m[2]!;
+}
 
-const plans: Record<string, unknown> = {};
+if (flags.has("--pg") && !process.env.DATABASE_URL) {
+  // Re-run this command against a throwaway PostgreSQL server.
+  const root = resolve(import.meta.dirname, "..");
+  const run = spawnSync("bash", [".ci/postgres.sh", "--", process.execPath, ...process.execArgv, "bench/run.ts", ...args], { cwd: root, stdio: "inherit" });
+  process.exit(run.status ?? 1);
+}
 
-const SCENARIOS: Record<string, () => Promise<Figures>> = {
-  inbox: () => inboxScenario({ rate: env("BENCH_INBOX_RATE", 150), seconds: env("BENCH_SECONDS", 10), actors: env("BENCH_ACTORS", 30) }),
-  fanout: () => fanoutScenario({ members: env("BENCH_MEMBERS", 2_000), instances: env("BENCH_INSTANCES", 100) }),
-  slowpeer: () => slowPeerScenario({ rate: env("BENCH_SLOW_RATE", 50), seconds: env("BENCH_SLOW_SECONDS", 5), delayMs: 250 }),
-  faulty: () => faultyScenario({ instances: env("BENCH_FAULTY_INSTANCES", 20), posts: env("BENCH_FAULTY_POSTS", 10) }),
-  timelines: async () => {
-    const result = await timelinesScenario({ posts: env("BENCH_POSTS", 100_000), groups: env("BENCH_GROUPS", 1_000), members: env("BENCH_PEOPLE", 10_000) });
-    plans.timelines = result.plans;
-    console.log(`\n  home timeline plan:\n${result.plans.home}\n\n  group timeline plan:\n${result.plans.group}`);
-    return result.figures;
+const large = flags.has("--large");
+const num = (name: string, normal: number, big = normal) => Number(process.env[`BENCH_${name}`] ?? (large ? big : normal));
+const list = (name: string, normal: number[]) => (process.env[`BENCH_${name}`] ?? normal.join(",")).split(",").map(Number);
+
+const SCENARIOS: Record<string, { options: () => Record<string, any>; run: (options: any) => Promise<ScenarioResult> }> = {
+  inbox: {
+    options: () => ({ rates: list("INBOX_RATES", [25, 50, 100, 200, 400]), seconds: num("INBOX_SECONDS", 5), actors: num("ACTORS", 60), instances: num("ACTOR_INSTANCES", 12), saturatedP99Ms: num("SATURATED_P99_MS", 2_000) }),
+    run: inboxScenario,
   },
-  memory: () => memoryScenario(),
+  fanout: {
+    options: () => ({ members: num("MEMBERS", 2_000, 10_000), instances: num("INSTANCES", 100, 500), rounds: num("FANOUT_ROUNDS", 3) }),
+    run: fanoutScenario,
+  },
+  slowpeer: {
+    options: () => ({ rate: num("SLOW_RATE", 50), seconds: num("SLOW_SECONDS", 30), delayMs: num("SLOW_DELAY_MS", 250), drainSeconds: num("SLOW_DRAIN_SECONDS", 30) }),
+    run: slowPeerScenario,
+  },
+  faulty: {
+    options: () => ({ instances: num("FAULTY_INSTANCES", 100, 500), posts: num("FAULTY_POSTS", 5), intervalMs: num("FAULTY_INTERVAL_MS", 1_000) }),
+    run: faultyScenario,
+  },
+  timelines: {
+    options: () => ({ posts: num("POSTS", 100_000, 1_000_000), groups: num("GROUPS", 1_000), people: num("PEOPLE", 10_000, 50_000), samples: num("SAMPLES", 200) }),
+    run: timelinesScenario,
+  },
+  memory: {
+    options: () => ({ repeats: num("MEMORY_REPEATS", 5), inboxRate: num("MEMORY_INBOX_RATE", 25), inboxSeconds: num("MEMORY_INBOX_SECONDS", 8), members: num("MEMORY_MEMBERS", 2_000, 10_000), instances: num("MEMORY_INSTANCES", 100, 500) }),
+    run: memoryScenario,
+  },
 };
 
-const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(SCENARIOS);
-const unknown = names.filter((n) => !SCENARIOS[n]);
+const names = args.filter((a) => !a.startsWith("--"));
+const chosen = names.length > 0 ? names : Object.keys(SCENARIOS);
+const unknown = chosen.filter((n) => !SCENARIOS[n]);
 if (unknown.length > 0) {
   console.error(`Unknown scenario(s): ${unknown.join(", ")}. Choose from: ${Object.keys(SCENARIOS).join(", ")}`);
   process.exit(2);
 }
 console.log(`Ecotone benchmarks on ${JSON.stringify(machine())}`);
-for (const name of names) {
-  console.log(`\n== ${name} …`);
-  const figures = await SCENARIOS[name]!();
-  printTable(name, figures);
-  console.log(`  saved ${saveResult(name, figures, plans[name] ? { plans: plans[name] } : {})}`);
+for (const name of chosen) {
+  const scenario = SCENARIOS[name]!;
+  const options = scenario.options();
+  console.log(`\n== ${name} ${JSON.stringify(options)}`);
+  const started = performance.now();
+  const result = await scenario.run(options);
+  printRows(result.rows ?? []);
+  printFigures(`${name} (${((performance.now() - started) / 1000).toFixed(0)} s)`, result.figures);
+  if (result.text) console.log(`\n${result.text}`);
+  console.log(`  saved ${saveResult(name, options, result)}`);
 }
 process.exit(0);

@@ -1,22 +1,156 @@
-// An Ecotone instance for a benchmark: the same in-process start the tests
-// use (PGlite in memory, or a fresh schema on DATABASE_URL's server).
-import { startInstance, type TestInstance } from "../../test/helpers/instances.ts";
+// The Ecotone instance under benchmark, seen from the benchmark process: it
+// runs in a child process (bench/lib/server.ts) so that the load generator and
+// the simulated peers do not share its event loop, and its memory and CPU
+// time are its own. On PostgreSQL, the server's CPU time is read from /proc.
+import { fork, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import type { Command, PeerRef, PlanReport, QueryStats, RouteTiming, Started, Usage } from "./protocol.ts";
 
-export type BenchInstance = TestInstance;
-
-export async function startEcotone(): Promise<BenchInstance> {
-  // Deliveries retry fast in a benchmark, as in the tests.
-  return startInstance({ retryInitialDelayMs: 1_000, fetchTimeoutMs: 30_000, ...(process.env.BENCH_NO_WORKERS ? { runQueueWorkers: false } : {}) });
+export interface BenchUser {
+  username: string;
+  token: string;
+  uri: string;
+  handle: string;
 }
 
-export async function countRows(instance: BenchInstance, table: "posts" | "likes" | "fedify_queue"): Promise<number> {
-  const row = await instance.app.ctx.db
-    .selectFrom(table)
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+export interface BenchInstance extends Started {
+  user(username: string): Promise<BenchUser>;
+  /**
+   * `count` more local users (`prefix`1, `prefix`2…) in bulk, copying the
+   * template user's key pairs (generating 1,000 RSA keys would take minutes);
+   * returns their API tokens.
+   */
+  cloneUsers(template: string, prefix: string, count: number): Promise<string[]>;
+  /** Calls the instance's HTTP API over loopback, as a client would. */
+  api(token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  addRemoteMembers(groupSlug: string, peers: PeerRef[], perPeer: number): Promise<number>;
+  count(table: "posts" | "likes" | "fedify_queue" | "inbox_activities"): Promise<number>;
+  queueDepth(): Promise<Record<string, number>>;
+  seedTimelines(options: { posts: number; groups: number; people: number; viewer: string; newcomer: string }): Promise<void>;
+  timeRoutes(token: string, routes: Array<{ name: string; path: string }>, samples: number): Promise<RouteTiming[]>;
+  explainRoutes(token: string, routes: Array<{ name: string; path: string }>): Promise<PlanReport[]>;
+  /** The instance process's memory and CPU time (gc first when asked), plus the database server's CPU time on PostgreSQL. */
+  usage(gc?: boolean): Promise<Usage & { dbCpuMs: number | null }>;
+  /** Statements run so far, by shape (take two and subtract: see queryDelta). */
+  queryStats(): Promise<QueryStats>;
+  close(): Promise<void>;
 }
 
-export async function queuedMessages(instance: BenchInstance): Promise<number> {
-  return countRows(instance, "fedify_queue");
+/** Statements run between two snapshots, per unit of work, the most frequent first. */
+export function queryDelta(before: QueryStats, after: QueryStats, per: number) {
+  const shapes = Object.entries(after.byShape)
+    .map(([shape, n]) => [shape, (n - (before.byShape[shape] ?? 0)) / per] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return { perUnit: (after.total - before.total) / per, notifiesPerUnit: (after.notifies - before.notifies) / per, shapes };
+}
+
+export interface EcotoneOptions {
+  fetchTimeoutMs?: number;
+  retryInitialDelayMs?: number;
+}
+
+export async function startEcotone(options: EcotoneOptions = {}): Promise<BenchInstance> {
+  const child: ChildProcess = fork(new URL("./server.ts", import.meta.url), [JSON.stringify(options)], {
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the instance there on exit.
+    execArgv: ["--expose-gc", "--disable-warning=ExperimentalWarning", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  const started = await new Promise<Started>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the Ecotone process exited (${code}) before it started`));
+    child.once("exit", onExit);
+    child.on("message", (raw) => {
+      const message = raw as { started?: Started; id?: number; result?: unknown; error?: string };
+      if (message.started) {
+        child.off("exit", onExit);
+        resolve(message.started);
+        return;
+      }
+      const waiter = pending.get(message.id!);
+      if (!waiter) return;
+      pending.delete(message.id!);
+      if (message.error) waiter.reject(new Error(`in the Ecotone process: ${message.error}`));
+      else waiter.resolve(message.result);
+    });
+  });
+  child.on("exit", (code) => {
+    for (const waiter of pending.values()) waiter.reject(new Error(`the Ecotone process exited (${code})`));
+    pending.clear();
+  });
+  const call = <T>(command: Command): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      child.send({ id, command });
+    });
+
+  return {
+    ...started,
+    user: (username) => call({ op: "user", username }),
+    cloneUsers: (template, prefix, count) => call({ op: "cloneUsers", template, prefix, count }),
+    async api(token, method, path, body) {
+      const response = await fetch(new URL(path, started.origin), {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON
+      }
+      return { status: response.status, body: parsed };
+    },
+    addRemoteMembers: (groupSlug, peers, perPeer) =>
+      call({ op: "addRemoteMembers", groupSlug, peers: peers.map((p) => ({ origin: p.origin, host: p.host })), perPeer }),
+    count: (table) => call({ op: "count", table }),
+    queueDepth: () => call({ op: "queueDepth" }),
+    seedTimelines: (seed) => call({ op: "seedTimelines", ...seed }),
+    timeRoutes: (token, routes, samples) => call({ op: "timeRoutes", token, routes, samples }),
+    explainRoutes: (token, routes) => call({ op: "explainRoutes", token, routes }),
+    async usage(gc = false) {
+      const own = await call<Usage>({ op: "usage", gc });
+      return { ...own, dbCpuMs: started.database === "postgres" ? postgresCpuMs() : null };
+    },
+    queryStats: () => call({ op: "queryStats" }),
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      await call({ op: "close" }).catch(() => {});
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** CPU time (ms) of every `postgres` process on this machine, from /proc (Linux). */
+export function postgresCpuMs(): number | null {
+  try {
+    const ticksPerSecond = 100; // USER_HZ on Linux
+    let ticks = 0;
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        continue;
+      }
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (comm !== "postgres") continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    }
+    return (ticks / ticksPerSecond) * 1000;
+  } catch {
+    return null;
+  }
 }

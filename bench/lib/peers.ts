@@ -1,66 +1,73 @@
 // Simulated remote instances for the benchmarks: each is a small HTTP server
 // on its own loopback port (so Ecotone sees distinct hosts), serving actor
 // documents with real keys and recording what is delivered to its inboxes.
-// An instance can answer at once, after a delay, never (black hole), or drip
-// its answer a byte at a time.
+// An instance can answer at once, after a delay, never (black hole: the TCP
+// connection is accepted and the request read, no answer is ever written), or
+// drip its answer a byte a second.
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { generateCryptoKeyPair, signObject, signRequest } from "@fedify/fedify";
-import { Activity, CryptographicKey, Endpoints, Multikey, Person } from "@fedify/vocab";
+import { generateCryptoKeyPair, signRequest } from "@fedify/fedify";
+import { CryptographicKey, Endpoints, Multikey, Person } from "@fedify/vocab";
+import { signRequestEd25519 } from "./ed25519-signature.ts";
 
 export type Behaviour = "ok" | "blackhole" | "drip";
+export type SignatureSpec = "draft-cavage-http-signatures-12" | "rfc9421";
 
 export interface Delivery {
   at: number;
   type: string;
   id: string;
+  /** What an Announce wraps, when it is an activity (Create, Update, Like…). */
+  inner: { type: string; id: string; actor: string } | null;
+  /** The id of the innermost object: the Note inside Announce(Update(Note)). */
   object: string | null;
   content: string | null;
 }
 
 export interface SimActor {
   uri: string;
-  /** The RSA key that signs HTTP requests. */
+  algorithm: "rsa" | "ed25519";
+  /** The key that signs this actor's HTTP requests (RSA-2048 or Ed25519). */
   keyId: string;
   privateKey: CryptoKey;
-  /**
-   * "ed25519": the actor also signs its activities with an Ed25519 Object
-   * Integrity Proof (FEP-8b32) and sends them without an HTTP signature —
-   * Fedify signs HTTP requests with RSA only.
-   */
-  algorithm: "rsa" | "ed25519";
-  ed25519?: { keyId: string; privateKey: CryptoKey };
 }
 
 export interface SimInstance {
   origin: string;
   host: string;
   behaviour: Behaviour;
+  /** Added before every answer to a POST (a far or slow peer). */
   delayMs: number;
   deliveries: Delivery[];
-  /** Requests still open (a black hole keeps them until the client gives up). */
+  /** POSTs still open (a black hole keeps them until the client gives up). */
   open: number;
-  /** The longest time a request to this instance stayed open before the client ended it (ms). */
+  /** The longest a POST to this instance stayed open before the client closed it (ms). */
   longestOpenMs: number;
+  /** GETs served (actor and key documents fetched by Ecotone). */
+  gets: number;
   addActor(name: string, algorithm?: "rsa" | "ed25519"): Promise<SimActor>;
-  /** A ready-to-send signed POST of `activity` by `actor`. */
-  sign(actor: SimActor, inbox: string, activity: unknown, spec: "draft-cavage-http-signatures-12" | "rfc9421"): Promise<Request>;
-  /** POSTs a signed activity as `actor`; resolves with the status and the time it took. */
-  send(actor: SimActor, inbox: string, activity: unknown, spec: "draft-cavage-http-signatures-12" | "rfc9421"): Promise<{ status: number; ms: number }>;
+  /** A signed POST of `activity` by `actor`, ready to send. Ed25519 keys sign RFC 9421 only. */
+  sign(actor: SimActor, inbox: string, activity: unknown, spec: SignatureSpec): Promise<Request>;
   close(): Promise<void>;
 }
 
+type Json = { type?: string; id?: string; actor?: string | { id?: string }; content?: string; object?: Json | string };
+
 function record(instance: SimInstance, body: string): void {
   try {
-    const a = JSON.parse(body) as { type?: string; id?: string; object?: unknown };
-    const object = a.object as { id?: string; content?: string; object?: { id?: string; content?: string } } | string | undefined;
-    const inner = typeof object === "object" && object?.object ? object.object : object;
+    const a = JSON.parse(body) as Json;
+    const wrapped = typeof a.object === "object" && a.object.object !== undefined ? a.object : null;
+    let inner = a.object;
+    while (typeof inner === "object" && inner.object !== undefined) inner = inner.object;
     instance.deliveries.push({
       at: performance.now(),
       type: a.type ?? "?",
       id: a.id ?? "",
+      inner: wrapped
+        ? { type: wrapped.type ?? "?", id: wrapped.id ?? "", actor: typeof wrapped.actor === "string" ? wrapped.actor : (wrapped.actor?.id ?? "") }
+        : null,
       object: typeof inner === "string" ? inner : (inner?.id ?? null),
-      content: typeof inner === "object" ? (inner?.content ?? null) : null,
+      content: typeof inner === "object" ? (inner.content ?? null) : null,
     });
   } catch {
     // not JSON
@@ -71,7 +78,7 @@ function answer(instance: SimInstance, res: ServerResponse): void {
   if (instance.behaviour === "blackhole") return; // never answer; the client's deadline must hold
   if (instance.behaviour === "drip") {
     res.writeHead(202, { "content-type": "text/plain" });
-    const text = "accepted, slowly";
+    const text = "accepted, one byte a second";
     let i = 0;
     const timer = setInterval(() => {
       if (i >= text.length || res.destroyed) {
@@ -83,12 +90,14 @@ function answer(instance: SimInstance, res: ServerResponse): void {
     }, 1000);
     return;
   }
-  setTimeout(() => res.writeHead(202).end(), instance.delayMs);
+  if (instance.delayMs > 0) setTimeout(() => res.writeHead(202).end(), instance.delayMs);
+  else res.writeHead(202).end();
 }
 
 export async function startSimInstance(behaviour: Behaviour = "ok"): Promise<SimInstance> {
   const documents = new Map<string, string>();
   const server: Server = createServer();
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
@@ -100,44 +109,41 @@ export async function startSimInstance(behaviour: Behaviour = "ok"): Promise<Sim
     deliveries: [],
     open: 0,
     longestOpenMs: 0,
+    gets: 0,
     async addActor(name, algorithm = "rsa") {
       const uri = `${origin}/users/${name}`;
       const rsa = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
-      const ed = algorithm === "ed25519" ? await generateCryptoKeyPair("Ed25519") : null;
-      const keyId = `${uri}#main-key`;
+      const ed = await generateCryptoKeyPair("Ed25519");
+      // Both keys are published as publicKey (what HTTP signatures are
+      // checked against) and as Multikeys in assertionMethod, as Ecotone
+      // and other FEP-521a servers publish theirs.
       const person = new Person({
         id: new URL(uri),
         preferredUsername: name,
         inbox: new URL(`${uri}/inbox`),
         endpoints: new Endpoints({ sharedInbox: new URL(`${origin}/inbox`) }),
-        publicKeys: [new CryptographicKey({ id: new URL(keyId), owner: new URL(uri), publicKey: rsa.publicKey })],
-        assertionMethods: ed ? [new Multikey({ id: new URL(`${uri}#ed25519-key`), controller: new URL(uri), publicKey: ed.publicKey })] : [],
+        publicKeys: [
+          new CryptographicKey({ id: new URL(`${uri}#main-key`), owner: new URL(uri), publicKey: rsa.publicKey }),
+          new CryptographicKey({ id: new URL(`${uri}#ed25519-key`), owner: new URL(uri), publicKey: ed.publicKey }),
+        ],
+        assertionMethods: [
+          new Multikey({ id: new URL(`${uri}#main-key`), controller: new URL(uri), publicKey: rsa.publicKey }),
+          new Multikey({ id: new URL(`${uri}#ed25519-key`), controller: new URL(uri), publicKey: ed.publicKey }),
+        ],
       });
       documents.set(`/users/${name}`, JSON.stringify(await person.toJsonLd({ format: "compact" })));
-      return {
-        uri,
-        keyId,
-        privateKey: rsa.privateKey,
-        algorithm,
-        ...(ed ? { ed25519: { keyId: `${uri}#ed25519-key`, privateKey: ed.privateKey } } : {}),
-      };
+      return algorithm === "ed25519"
+        ? { uri, algorithm, keyId: `${uri}#ed25519-key`, privateKey: ed.privateKey }
+        : { uri, algorithm, keyId: `${uri}#main-key`, privateKey: rsa.privateKey };
     },
     async sign(actor, inbox, activity, spec) {
-      const headers = { "content-type": "application/activity+json", accept: "application/activity+json" };
-      if (actor.ed25519) {
-        const parsed = await Activity.fromJsonLd(activity);
-        const proven = await signObject(parsed, actor.ed25519.privateKey, new URL(actor.ed25519.keyId));
-        return new Request(inbox, { method: "POST", headers, body: JSON.stringify(await proven.toJsonLd({ format: "compact" })) });
-      }
-      const request = new Request(inbox, { method: "POST", headers, body: JSON.stringify(activity) });
+      const request = new Request(inbox, {
+        method: "POST",
+        headers: { "content-type": "application/activity+json", accept: "application/activity+json" },
+        body: JSON.stringify(activity),
+      });
+      if (actor.algorithm === "ed25519") return signRequestEd25519(request, actor.privateKey, new URL(actor.keyId));
       return signRequest(request, actor.privateKey, new URL(actor.keyId), { spec });
-    },
-    async send(actor, inbox, activity, spec) {
-      const signed = await instance.sign(actor, inbox, activity, spec);
-      const started = performance.now();
-      const res = await fetch(signed);
-      await res.arrayBuffer();
-      return { status: res.status, ms: performance.now() - started };
     },
     async close() {
       server.closeAllConnections();
@@ -147,6 +153,7 @@ export async function startSimInstance(behaviour: Behaviour = "ok"): Promise<Sim
   server.on("request", (req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
     if (req.method === "GET") {
+      instance.gets++;
       const doc = documents.get(path);
       if (!doc) return res.writeHead(404).end();
       return res.writeHead(200, { "content-type": "application/activity+json" }).end(doc);
@@ -165,4 +172,10 @@ export async function startSimInstance(behaviour: Behaviour = "ok"): Promise<Sim
     });
   });
   return instance;
+}
+
+export async function startSimInstances(count: number, behaviourOf: (i: number) => Behaviour = () => "ok"): Promise<SimInstance[]> {
+  const out: SimInstance[] = [];
+  for (let i = 0; i < count; i++) out.push(await startSimInstance(behaviourOf(i)));
+  return out;
 }
