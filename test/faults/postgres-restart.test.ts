@@ -74,11 +74,14 @@ describe.skipIf(!pg)("PostgreSQL restarted under load", () => {
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
-    await eventually(() => accepted.length >= 20, 30_000);
+    // Generous deadlines: the rest of the suite may be running beside this test.
+    await eventually(() => accepted.length >= 10, 60_000);
     await pg!.restart();
     restartedAt = Date.now();
     const acceptedBeforeRecovery = accepted.length;
-    await eventually(() => accepted.length >= acceptedBeforeRecovery + 20, 30_000);
+    await eventually(() => accepted.length >= acceptedBeforeRecovery + 10, 60_000).catch((error: Error) => {
+      throw new Error(`no recovery after the restart: ${refusals.length} refusals, last ${JSON.stringify(refusals.at(-1))} (${error.message})`);
+    });
     stop = true;
     await load;
 
@@ -88,5 +91,5 @@ describe.skipIf(!pg)("PostgreSQL restarted under load", () => {
     // Once the server is back, posting works again without any help.
     expect(refused.filter((t) => t > restartedAt + 2_000)).toEqual([]);
     for (const id of accepted) expect((await call("GET", `/posts/${id}`)).status, id).toBe(200);
-  }, 120_000);
+  }, 180_000);
 });
