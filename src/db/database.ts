@@ -75,6 +75,13 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   // A dropped idle connection (server restart) must not crash the process;
   // the pool replaces it on the next query.
   pool.on("error", () => {});
+  // A connection that is checked out but between queries (inside a
+  // transaction, say) when the server goes away emits "error" on the client
+  // itself, where no pool listener is; unheard, that would end the process.
+  // The query in progress fails on its own; the pool discards the client.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
 

@@ -41,7 +41,10 @@ describe.skipIf(!pg)("PostgreSQL restarted under load", () => {
       ECOTONE_BOOTSTRAP_ADMIN: "false",
       LOG_LEVEL: process.env.DEBUG_PGR ? "info" : "fatal",
     };
-    server = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: process.env.DEBUG_PGR ? "inherit" : "ignore" });
+    server = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+    let serverOutput = "";
+    server.stdout!.on("data", (d) => (serverOutput = (serverOutput + String(d)).slice(-4000)));
+    server.stderr!.on("data", (d) => (serverOutput = (serverOutput + String(d)).slice(-4000)));
     await eventually(async () => (await fetch(`${origin}/.well-known/nodeinfo`)).ok, 30_000);
     await cli(env, ["user", "create", "olga", "--password", "correct horse battery staple"]);
     const token = /([\w-]{40,})/.exec(await cli(env, ["token", "create", "olga", "--scopes", "read write"]))![1]!;
@@ -80,7 +83,9 @@ describe.skipIf(!pg)("PostgreSQL restarted under load", () => {
     restartedAt = Date.now();
     const acceptedBeforeRecovery = accepted.length;
     await eventually(() => accepted.length >= acceptedBeforeRecovery + 10, 60_000).catch((error: Error) => {
-      throw new Error(`no recovery after the restart: ${refusals.length} refusals, last ${JSON.stringify(refusals.at(-1))} (${error.message})`);
+      throw new Error(
+        `no recovery after the restart: ${refusals.length} refusals, last ${JSON.stringify(refusals.at(-1))}, server exit code ${server?.exitCode} (${error.message})\n${serverOutput}`,
+      );
     });
     stop = true;
     await load;
