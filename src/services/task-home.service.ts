@@ -6,7 +6,7 @@
 import type { Transaction } from "kysely";
 import { recordIncomingActivity } from "../db/repos/inbox-log.repo.ts";
 import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
-import { findPostByUri } from "../db/repos/post.repo.ts";
+import { findPostById, findPostByUri } from "../db/repos/post.repo.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
 import {
   deleteAssignee,
@@ -274,8 +274,7 @@ async function createAtHome(change: ChangeContext, raw: TaskFields & { title: st
   });
   await createGroupReply(ctx, group.actor, { content: noteText, mentionUris: [], tags: [] }, async (trx, postId) => {
     await markApplied(trx, change.incoming);
-    const note = await trx.selectFrom("posts").select("uri").where("id", "=", postId).executeTakeFirstOrThrow();
-    row.note_uri = note.uri;
+    row.note_uri = (await findPostById(trx, postId))!.uri;
     await insertTask(trx, row);
     const inserted = (await findTaskByUri(trx, uri))!;
     await announce(trx, inserted, true);

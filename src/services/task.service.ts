@@ -6,6 +6,7 @@
 import { findPostByUri } from "../db/repos/post.repo.ts";
 import { findActorById } from "../db/repos/remote-actor.repo.ts";
 import {
+  deleteTaskRow,
   findTaskById,
   findTaskByUri,
   listAssignedTasks,
@@ -195,7 +196,7 @@ async function change(
   if (!ctx.remote?.sendTaskCommand) throw unavailable("Federation is not available here: cannot reach the group's home instance");
   const snapshot = await ctx.remote.sendTaskCommand(user, group.actor, task, command);
   if (!snapshot) {
-    if (task) await ctx.db.deleteFrom("tasks").where("id", "=", task.id).execute();
+    if (task) await deleteTaskRow(ctx.db, task.id);
     return null;
   }
   const stored = await storeTaskSnapshot(ctx, group.actor, snapshot);
