@@ -36,7 +36,7 @@ import {
   type JoinPolicy,
   type Membership,
 } from "../domain/group.rules.ts";
-import { newId } from "../domain/ids.ts";
+import { newId, newActivityKey } from "../domain/ids.ts";
 import { isListed } from "../domain/visibility.rules.ts";
 import { domainOf, userUri } from "../domain/uris.ts";
 import { getActorById, requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
@@ -127,7 +127,7 @@ export async function createGroup(ctx: ServiceContext, creatorUsername: string, 
       followerId: creator.id,
       followeeId: actor.id,
       state: "accepted",
-      activityUri: new URL(`/follows/${newId()}`, ctx.origin).href,
+      activityUri: new URL(`/follows/${newActivityKey()}`, ctx.origin).href,
     });
     await setGroupRole(trx, actor.id, creator.id, "owner");
     return actor.id;
@@ -216,7 +216,7 @@ export async function joinGroup(ctx: ServiceContext, username: string, ref: stri
         followerId: user.id,
         followeeId: group.actor.id,
         state: outcome,
-        activityUri: new URL(`/follows/${newId()}`, ctx.origin).href,
+        activityUri: new URL(`/follows/${newActivityKey()}`, ctx.origin).href,
       });
       if (outcome === "accepted") await deleteInvite(trx, group.actor.id, user.id);
     });

@@ -253,7 +253,7 @@ export async function receivePostDelete(
   if (!byAuthor && !byGroup && !byModerator) throw forbidden("Only the author, its group or a moderator can delete a post");
   const result = await applyOnce(ctx, activity, async (trx) => {
     await deletePostRow(trx, existing.id);
-    await insertTombstone(trx, existing.uri, existing.id);
+    await insertTombstone(trx, existing.uri, existing);
     if (ourGroup?.is_local && (byAuthor || byModerator)) {
       await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     }

@@ -29,7 +29,7 @@ import {
 import type { ActorRow, Database, PostRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { assertCanModerate, assertCanPost, isModerator } from "../domain/group.rules.ts";
-import { newId } from "../domain/ids.ts";
+import { newId, newActivityKey } from "../domain/ids.ts";
 import { assertCanDelete, assertCanEdit, checkPostText } from "../domain/post.rules.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
@@ -330,7 +330,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
   }
   await commit(ctx, async (trx) => {
     await deletePostRow(trx, post.id);
-    await insertTombstone(trx, post.uri, post.id);
+    await insertTombstone(trx, post.uri, post);
     // The author deletes their post; a moderator removes it from the group
     // (the group tells its members, the author's instance included).
     await recordOutboxEvent(
@@ -345,7 +345,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
 export async function likePost(ctx: ServiceContext, username: string, postId: string): Promise<PostView> {
   const user = await requireLocalUserActor(ctx, username);
   const post = await requireVisiblePost(ctx, postId, user.id);
-  const likeUri = new URL(`/likes/${newId()}`, ctx.origin).href;
+  const likeUri = new URL(`/likes/${newActivityKey()}`, ctx.origin).href;
   await commit(ctx, async (trx) => {
     const created = await insertLike(trx, { postId: post.id, actorId: user.id, activityUri: likeUri });
     if (created) {

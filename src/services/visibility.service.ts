@@ -97,3 +97,25 @@ export async function assertCanSeeActor<T extends Pick<ActorRow, "id" | "type">>
   if (!actor || !(await canSeeActor(ctx, viewer, actor))) throw notFound(what);
   return actor;
 }
+
+/**
+ * The accounts in someone's follower or following list that this viewer may
+ * see named: people, and groups whose member list the viewer may read (a
+ * membership in a members-only group is part of that group's member list).
+ */
+export async function visibleInMemberLists<T>(ctx: ServiceContext, viewer: Viewer, items: T[], actorOf: (item: T) => Pick<ActorRow, "id" | "type">): Promise<T[]> {
+  const groupIds = items.map(actorOf).filter((a) => a.type === "Group").map((a) => a.id);
+  const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
+  return items.filter((item) => {
+    const actor = actorOf(item);
+    if (actor.type !== "Group") return true;
+    const group = groups.get(actor.id);
+    return !group || canSee({ kind: "member-list", group }, relations.get(actor.id) ?? NO_RELATION, viewer);
+  });
+}
+
+/** A list of an account's followers or followees: a group's followers are its member list. */
+export async function canListFollowsOf(ctx: ServiceContext, viewer: Viewer, actor: Pick<ActorRow, "id" | "type">, direction: "followers" | "following"): Promise<boolean> {
+  if (actor.type !== "Group" || direction === "following") return canSeeActor(ctx, viewer, actor);
+  return canSeeMemberList(ctx, viewer, actor.id);
+}

@@ -15,24 +15,27 @@ import type { Activity } from "@fedify/vocab";
 import { DomainError } from "../../domain/errors.ts";
 import { sameOrigin } from "../../domain/trust.rules.ts";
 import { peerAllowed } from "../../services/federation-policy.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
 import type { EcotoneInboxContext } from "./inbox.helpers.ts";
 
 export type InboxHandler<T> = (ctx: EcotoneInboxContext, activity: T) => Promise<void>;
 
-/** Why the verified actor may not say this at all; null when it may. */
-export async function admissionRefusal(ctx: EcotoneInboxContext, activity: Activity): Promise<string | null> {
-  const id = activity.id;
-  const actor = activity.actorId;
-  if (!id || !actor) return "the activity has no id or no actor";
-  if (!sameOrigin(id.href, actor.href)) return `the activity id ${id.href} is not on its actor's origin`;
-  if (!(await peerAllowed(ctx.data, actor.host))) return `this instance does not federate with ${actor.host}`;
+/**
+ * Why the verified actor may not say this at all; null when it may. The
+ * ForgeFed activities (src/federation/forgefed/task-inbox.ts) ask it too.
+ */
+export async function admissionRefusal(ctx: ServiceContext, activityId: string | null, verifiedActorUri: string | null): Promise<string | null> {
+  if (!activityId || !verifiedActorUri) return "the activity has no id or no actor";
+  if (!sameOrigin(activityId, verifiedActorUri)) return `the activity id ${activityId} is not on its actor's origin`;
+  const host = new URL(verifiedActorUri).host;
+  if (!(await peerAllowed(ctx, host))) return `this instance does not federate with ${host}`;
   return null;
 }
 
 /** Wraps a handler in the gate. */
 export function gated<T extends Activity>(handler: InboxHandler<T>): InboxHandler<T> {
   return async (ctx, activity) => {
-    const refusal = await admissionRefusal(ctx, activity);
+    const refusal = await admissionRefusal(ctx.data, activity.id?.href ?? null, activity.actorId?.href ?? null);
     if (refusal) {
       ctx.data.logger.info({ activity: activity.id?.href, actor: activity.actorId?.href, reason: refusal }, "incoming activity refused at the gate");
       return;

@@ -1,7 +1,7 @@
 // The one table of inbox handlers: one file per activity type.
 import type { Federation } from "@fedify/fedify";
 import { onPermanentDeliveryFailure, onUnverifiedActivity } from "./gone-actor.ts";
-import { Accept, Announce, Block, Create, Delete, Flag, Follow, Join, Leave, Like, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Announce, Block, Create, Delete, Flag, Follow, Invite, Join, Leave, Like, Reject, Undo, Update } from "@fedify/vocab";
 import { PATHS } from "../../domain/uris.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { gated } from "./gate.ts";
@@ -11,6 +11,7 @@ import { onBlock } from "./block.handler.ts";
 import { onCreate } from "./create.handler.ts";
 import { onDelete } from "./delete.handler.ts";
 import { onFlag } from "./flag.handler.ts";
+import { onInvite } from "./invite.handler.ts";
 import { onJoin, onLeave } from "./join.handler.ts";
 import { onLike } from "./like.handler.ts";
 import { onFollow } from "./follow.handler.ts";
@@ -35,6 +36,7 @@ export function registerInboxListeners(federation: Federation<ServiceContext>): 
     .on(Delete, gated(onDelete))
     .on(Flag, gated(onFlag))
     .on(Block, gated(onBlock))
+    .on(Invite, gated(onInvite))
     .on(Join, gated(onJoin))
     .on(Leave, gated(onLeave))
     .onUnverifiedActivity(onUnverifiedActivity)
