@@ -94,7 +94,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
   });
 
   fastify.get("/api/v1/apps/verify_credentials", async (request, reply) => {
-    const auth = (request as FastifyRequest & { auth?: { tokenId: string; appId?: string | null } | null }).auth;
+    const auth = request.auth;
     if (auth) return (await appOfToken(ctx, auth.appId ?? null)) ?? { name: "ecotone-cli", website: null, scopes: [] };
     const bearer = /^bearer\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1];
     const app = bearer ? await authenticateAppToken(ctx, bearer.trim()) : null;

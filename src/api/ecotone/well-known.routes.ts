@@ -1,8 +1,8 @@
 // /.well-known/host-meta (XRD and JSON) pointing at WebFinger, and /healthz
 // for probes. Fedify answers WebFinger and NodeInfo itself.
 import type { FastifyInstance } from "fastify";
-import type { ServiceContext } from "../services/context.ts";
-import { checkHealth } from "../services/instance.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { checkHealth } from "../../services/instance.service.ts";
 
 export function registerWellKnown(fastify: FastifyInstance, ctx: ServiceContext): void {
   const template = `${ctx.origin.origin}/.well-known/webfinger?resource={uri}`;

@@ -1,8 +1,8 @@
 // Serves uploaded media files. The type comes from our own record (sniffed
 // at upload), never from the file name, and browsers are told not to guess.
 import type { FastifyInstance } from "fastify";
-import type { ServiceContext } from "../services/context.ts";
-import { readUpload } from "../services/media.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { readUpload } from "../../services/media.service.ts";
 
 export function registerMediaFiles(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get<{ Params: { file: string } }>("/media/:file", async (request, reply) => {
