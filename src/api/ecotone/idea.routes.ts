@@ -1,6 +1,5 @@
 // /api/ecotone/v1: idea boards — propose, vote, rank, search, answer.
 import type { FastifyInstance } from "fastify";
-import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/idea.service.ts";
 import { requireCaller } from "./guard.ts";
