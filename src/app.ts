@@ -20,6 +20,7 @@ import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
 import { registerStreaming } from "./api/mastodon/streaming.routes.ts";
 import { registerOAuthRoutes } from "./api/mastodon/oauth.routes.ts";
 import { registerBodyParsers } from "./http/body-parsers.ts";
+import { registerCookies } from "./http/cookies.ts";
 import { registerCors } from "./http/cors.ts";
 import { registerMediaFiles } from "./api/mastodon/media-files.routes.ts";
 import type { Config } from "./config.ts";
@@ -128,6 +129,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerErrorHandler(fastify);
   registerBodyParsers(fastify);
   registerCors(fastify);
+  registerCookies(fastify);
   registerFederationAdapter(fastify, {
     federation,
     contextData: ctx,

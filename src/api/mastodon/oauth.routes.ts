@@ -16,12 +16,9 @@ import {
   registerApp,
   revokeOAuthToken,
 } from "../../services/oauth-app.service.ts";
-import { verifyCredentials } from "../../services/user.service.ts";
 import { escapeHtml, renderConsentPage, renderMessagePage } from "./oauth.page.ts";
-import { isThrottled, recordFailure } from "../../services/sign-in-limiter.ts";
-
-const SESSION_COOKIE = "ecotone_session";
-const CSRF_COOKIE = "ecotone_csrf";
+import { signInWithPassword } from "../../services/password-sign-in.service.ts";
+import { cookieOptions, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE as CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../../services/session-cookie.ts";
 
 type Fields = Record<string, unknown>;
 
@@ -31,17 +28,6 @@ function fields(request: FastifyRequest): Fields {
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-function cookies(request: FastifyRequest): Record<string, string> {
-  const header = request.headers.cookie ?? "";
-  return Object.fromEntries(
-    header
-      .split(";")
-      .map((part) => part.trim().split("="))
-      .filter((pair) => pair.length >= 2 && pair[0])
-      .map(([name, ...rest]) => [name!, decodeURIComponent(rest.join("="))]),
-  );
 }
 
 function sameText(a: string, b: string): boolean {
@@ -60,9 +46,8 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError) {
 }
 
 export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  const secure = ctx.origin.protocol === "https:" ? "; Secure" : "";
-  const cookie = (name: string, value: string, maxAge: number) =>
-    `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
+  const setCookie = (reply: FastifyReply, name: string, value: string, maxAgeSeconds: number) =>
+    reply.setCookie(name, value, cookieOptions(ctx.origin, maxAgeSeconds));
 
   function pageHeaders(reply: FastifyReply, redirectUri?: string) {
     let formAction = "'self'";
@@ -123,10 +108,10 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
       return reply.code(400).send(renderMessagePage("This app cannot be authorized", `<p class="error">${escapeHtml(e.message)}</p>`));
     }
     const forceLogin = isForceLogin(source);
-    const session = forceLogin ? null : await readSession(ctx, cookies(request)[SESSION_COOKIE]);
+    const session = forceLogin ? null : await readSession(ctx, request.cookies[SESSION_COOKIE]);
     // Double-submit CSRF token for the sign-in form; the session's own token once signed in.
-    const csrf = session?.csrfToken ?? cookies(request)[CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
-    if (!session) reply.header("set-cookie", cookie(CSRF_COOKIE, csrf, 3600));
+    const csrf = session?.csrfToken ?? request.cookies[CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
+    if (!session) setCookie(reply, CSRF_COOKIE, csrf, SIGN_IN_CSRF_SECONDS);
     pageHeaders(reply, checked.redirectUri);
     const hidden: Record<string, string> = {
       client_id: params.clientId,
@@ -156,7 +141,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
 
   fastify.post("/oauth/authorize", async (request, reply) => {
     const f = fields(request);
-    const jar = cookies(request);
+    const jar = request.cookies;
     const session = isForceLogin(f) ? null : await readSession(ctx, jar[SESSION_COOKIE]);
     const expected = session?.csrfToken ?? jar[CSRF_COOKIE];
     const given = str(f.csrf_token);
@@ -189,19 +174,13 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
 
     let userId = session?.user.id;
     if (!session) {
-      const username = str(f.username)?.trim() ?? "";
-      const address = request.ip;
-      if (isThrottled(username, address)) {
-        return showConsent(request, reply, f, "Too many failed sign-ins: wait 15 minutes and try again.", 429);
-      }
-      const user = await verifyCredentials(ctx, username, str(f.password) ?? "");
-      if (!user) {
-        recordFailure(username, address);
-        return showConsent(request, reply, f, "Wrong username or password.", 401);
-      }
+      const signIn = await signInWithPassword(ctx, str(f.username) ?? "", str(f.password) ?? "", request.ip);
+      if (!signIn.ok) return showConsent(request, reply, f, signIn.message, signIn.reason === "throttled" ? 429 : 401);
+      const { user } = signIn;
       userId = user.id;
       const created = await createSession(ctx, user.id);
-      reply.header("set-cookie", [cookie(SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds), cookie(CSRF_COOKIE, "", 0)]);
+      setCookie(reply, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds);
+      setCookie(reply, CSRF_COOKIE, "", 0);
     }
 
     const code = await issueCode(ctx, {
