@@ -22,6 +22,7 @@ import { registerOAuthRoutes } from "./api/mastodon/oauth.routes.ts";
 import { registerBodyParsers } from "./http/body-parsers.ts";
 import { registerCookies } from "./http/cookies.ts";
 import { registerCors } from "./http/cors.ts";
+import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { registerMediaFiles } from "./api/mastodon/media-files.routes.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
@@ -130,6 +131,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerBodyParsers(fastify);
   registerCors(fastify);
   registerCookies(fastify);
+  registerSecurityHeaders(fastify, config.origin);
   registerFederationAdapter(fastify, {
     federation,
     contextData: ctx,

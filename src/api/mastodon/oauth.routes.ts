@@ -50,14 +50,20 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
     reply.setCookie(name, value, cookieOptions(ctx.origin, maxAgeSeconds));
 
   function pageHeaders(reply: FastifyReply, redirectUri?: string) {
-    let formAction = "'self'";
+    // The form may post back here and lead on to the app's redirect URI.
+    const formAction = ["'self'"];
     if (redirectUri && redirectUri !== OOB_REDIRECT) {
       const target = new URL(redirectUri);
-      formAction += ` ${target.protocol.startsWith("http") ? target.origin : target.protocol}`;
+      formAction.push(target.protocol.startsWith("http") ? target.origin : target.protocol);
     }
-    reply.header("content-security-policy", `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`);
-    reply.header("x-frame-options", "DENY");
-    reply.header("referrer-policy", "no-referrer");
+    reply.helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], formAction, frameAncestors: ["'none'"], baseUri: ["'none'"] },
+      },
+      xFrameOptions: { action: "deny" },
+      referrerPolicy: { policy: "no-referrer" },
+    });
     reply.header("cache-control", "no-store");
     reply.type("text/html; charset=utf-8");
   }
