@@ -16,8 +16,9 @@ import {
   registerApp,
   revokeOAuthToken,
 } from "../../services/oauth-app.service.ts";
+import { verifyCredentials } from "../../services/user.service.ts";
 import { escapeHtml, renderConsentPage, renderMessagePage } from "./oauth.page.ts";
-import { signInWithPassword } from "../../services/password-sign-in.service.ts";
+import { isThrottled, recordFailure } from "../../services/sign-in-limiter.ts";
 import { cookieOptions, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE as CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../../services/session-cookie.ts";
 
 type Fields = Record<string, unknown>;
@@ -180,9 +181,16 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
 
     let userId = session?.user.id;
     if (!session) {
-      const signIn = await signInWithPassword(ctx, str(f.username) ?? "", str(f.password) ?? "", request.ip);
-      if (!signIn.ok) return showConsent(request, reply, f, signIn.message, signIn.reason === "throttled" ? 429 : 401);
-      const { user } = signIn;
+      const username = str(f.username)?.trim() ?? "";
+      const address = request.ip;
+      if (isThrottled(username, address)) {
+        return showConsent(request, reply, f, "Too many failed sign-ins: wait 15 minutes and try again.", 429);
+      }
+      const user = await verifyCredentials(ctx, username, str(f.password) ?? "");
+      if (!user) {
+        recordFailure(username, address);
+        return showConsent(request, reply, f, "Wrong username or password.", 401);
+      }
       userId = user.id;
       const created = await createSession(ctx, user.id);
       setCookie(reply, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds);

@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createSession, endSession } from "../../services/browser-session.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { isInviteUsable, redeemInvite } from "../../services/invite.service.ts";
-import { signInWithPassword } from "../../services/password-sign-in.service.ts";
+import { isThrottled, recordFailure } from "../../services/sign-in-limiter.ts";
+import { verifyCredentials } from "../../services/user.service.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { html } from "../html.ts";
 import { sendPage } from "../layout.ts";
@@ -53,9 +54,13 @@ export function registerAuthPages(fastify: FastifyInstance, ctx: ServiceContext,
     if (!sameToken(field(body, "_csrf"), request.cookies[SIGN_IN_CSRF_COOKIE] ?? "")) {
       return fail("The form expired; please try again.", 403);
     }
-    const signIn = await signInWithPassword(ctx, field(body, "username"), field(body, "password"), request.ip);
-    if (!signIn.ok) return fail(signIn.message, signIn.reason === "throttled" ? 429 : 401);
-    const { user } = signIn;
+    const username = field(body, "username").trim();
+    if (isThrottled(username, request.ip)) return fail("Too many failed sign-ins: wait 15 minutes and try again.", 429);
+    const user = await verifyCredentials(ctx, username, field(body, "password"));
+    if (!user) {
+      recordFailure(username, request.ip);
+      return fail("Wrong username or password.", 401);
+    }
     const created = await createSession(ctx, user.id);
     setCookie(ctx, reply, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds);
     setCookie(ctx, reply, SIGN_IN_CSRF_COOKIE, "", 0);
