@@ -9,7 +9,7 @@ import { join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { registerAccountRoutes } from "./api/ecotone/account.routes.ts";
-import { registerOpenApiRoute } from "./api/ecotone/openapi.ts";
+import { registerOpenApi } from "./api/ecotone/openapi.ts";
 import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
 import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
@@ -37,6 +37,7 @@ import { createTaskGateway } from "./federation/forgefed/gateway.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
+import { registerSchemas } from "./http/schemas.ts";
 import { registerFederationAdapter } from "./http/federation.adapter.ts";
 import { registerPages } from "./web/actor-page.routes.ts";
 import { registerWebInterface } from "./web/index.ts";
@@ -128,6 +129,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     return503OnClosing: true,
   });
   registerErrorHandler(fastify);
+  registerSchemas(fastify);
   registerBodyParsers(fastify);
   registerCors(fastify);
   registerCookies(fastify);
@@ -149,7 +151,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerPages(fastify, ctx);
   registerWebInterface(fastify, ctx);
   // Before the Ecotone routes, so it sees them all being registered.
-  registerOpenApiRoute(fastify, config.origin.origin);
+  await registerOpenApi(fastify, config.origin.origin);
   registerAccountRoutes(fastify, ctx);
   registerGroupRoutes(fastify, ctx);
   registerPostRoutes(fastify, ctx);
