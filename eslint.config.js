@@ -5,7 +5,10 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const browserGlobals = Object.fromEntries(
-  ["window", "document", "fetch", "URL", "URLSearchParams", "FormData", "HTMLFormElement", "HTMLElement", "Event", "console", "setTimeout"].map((name) => [name, "readonly"]),
+  ["window", "document", "fetch", "URL", "URLSearchParams", "FormData", "HTMLFormElement", "HTMLElement", "Event", "console", "setTimeout"].map((name) => [
+    name,
+    "readonly",
+  ]),
 );
 const nodeGlobals = Object.fromEntries(["process", "console", "Buffer", "URL"].map((name) => [name, "readonly"]));
 

@@ -125,7 +125,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     genReqId: () => randomUUID(),
     requestIdHeader: "x-request-id",
     bodyLimit: config.inboxBodyLimit,
-    // Mastodon clients send an empty body with Content-Type: application/json.
+    // While shutting down, new requests get a 503 (a proxy retries elsewhere) instead of hanging.
     return503OnClosing: true,
   });
   registerErrorHandler(fastify);

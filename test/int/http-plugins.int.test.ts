@@ -61,7 +61,11 @@ describe("CORS", () => {
   it("answers a preflight on the API and refuses none of its headers", async () => {
     const preflight = await at("/api/v1/statuses", {
       method: "OPTIONS",
-      headers: { origin: "https://client.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization, idempotency-key" },
+      headers: {
+        origin: "https://client.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, idempotency-key",
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
@@ -97,7 +101,11 @@ describe("static files", () => {
       expect(image.status).toBe(200);
       expect(image.headers.get("content-type")).toBe("image/png");
       expect(image.headers.get("cache-control")).toContain("max-age=86400");
-      expect(Buffer.from(await image.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+      expect(
+        Buffer.from(await image.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe("PNG");
     }
     expect((await at("/static/other.png")).status).toBe(404);
   });

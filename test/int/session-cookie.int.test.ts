@@ -25,7 +25,11 @@ async function post(path: string, fields: Record<string, string>, cookie = "") {
   });
 }
 
-const pairs = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]!).join("; ");
+const pairs = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .join("; ");
 const csrfOf = (html: string, field: string) => new RegExp(`name="${field}" value="([^"]+)"`).exec(html)?.[1] ?? "";
 const authorizePath = () => `/oauth/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: REDIRECT, scope: "read" })}`;
 
@@ -85,7 +89,12 @@ describe("the session cookie", () => {
     const consent = await get(authorizePath());
     const answer = await post(
       "/oauth/authorize",
-      { ...Object.fromEntries(new URLSearchParams(authorizePath().split("?")[1])), csrf_token: csrfOf(consent.html, "csrf_token"), username: "ivan", password: PASSWORD },
+      {
+        ...Object.fromEntries(new URLSearchParams(authorizePath().split("?")[1])),
+        csrf_token: csrfOf(consent.html, "csrf_token"),
+        username: "ivan",
+        password: PASSWORD,
+      },
       pairs(consent.res),
     );
     expect(answer.status).toBe(429);

@@ -17,7 +17,8 @@ afterAll(async () => {
   await a?.close();
 });
 
-const groupNames = async () => ((await a.api(olga.token, "GET", "/api/ecotone/v1/groups")).body.items as Array<{ slug?: string; name?: string; handle?: string }>).length;
+const groupNames = async () =>
+  ((await a.api(olga.token, "GET", "/api/ecotone/v1/groups")).body.items as Array<{ slug?: string; name?: string; handle?: string }>).length;
 
 describe("schema validation", () => {
   it("refuses a missing or mistyped field with a 422 naming it, and stores nothing", async () => {

@@ -83,7 +83,8 @@ export async function registerOpenApi(fastify: FastifyInstance, origin: string):
         title: "Ecotone API",
         version: ECOTONE_VERSION,
         description:
-          'Groups, posts, follows and reports across Ecotone instances. Tokens: `ecotone token create <user> --scopes "read write follow"` or OAuth 2 (see docs/clients.md).',
+          "Groups, posts, follows and reports across Ecotone instances. " +
+          'Tokens: `ecotone token create <user> --scopes "read write follow"` or OAuth 2 (see docs/clients.md).',
       },
       servers: [{ url: `${origin}${BASE}` }],
       components: {
