@@ -23,7 +23,8 @@ declare module "fastify" {
 
 export function registerAuth(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.decorateRequest("auth", null);
-  fastify.addHook("preHandler", async (request) => {
+  // onRequest: a bad token is refused before any body is read or parsed.
+  fastify.addHook("onRequest", async (request) => {
     const header = request.headers.authorization;
     if (!header?.toLowerCase().startsWith("bearer ")) return;
     const token = header.slice(7).trim();
