@@ -1,0 +1,65 @@
+// Where we may send a browser: after signing in (`next=`), and back to an
+// OAuth app (its registered redirect_uri).
+
+// Any base works: only whether the parsed URL stays on it matters.
+const BASE = "https://ecotone.invalid";
+
+/**
+ * `raw` as a path on this site, or "/" when it could lead anywhere else.
+ * Browsers drop tabs and newlines inside URLs and read `\` as `/`, so
+ * `/%09/evil.example` (a tab once decoded), `/\evil.example` and
+ * `//evil.example` all leave the site; the WHATWG parser reads them the way
+ * the browser will, and the result is rebuilt from what it parsed.
+ */
+export function safeRedirectPath(raw: unknown): string {
+  if (typeof raw !== "string" || !raw.startsWith("/") || raw.length > 2000) return "/";
+  // Control characters and backslashes have no business in a path of ours.
+  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return "/";
+  let parsed: URL;
+  try {
+    parsed = new URL(raw, BASE);
+  } catch {
+    return "/";
+  }
+  if (parsed.origin !== BASE) return "/";
+  const path = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  // A path that still reads as protocol-relative after parsing is refused too.
+  return path.startsWith("//") ? "/" : path;
+}
+
+export const OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob";
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
+
+// Schemes a browser runs or reads locally instead of handing to an app.
+const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "vbscript:", "file:", "blob:", "about:", "filesystem:", "view-source:", "ws:", "wss:", "ftp:"]);
+
+/**
+ * Why an OAuth redirect_uri may not be registered, or null when it may
+ * (RFC 8252 and RFC 6749 §3.1.2): https anywhere; http only to a loopback
+ * host (a native app listening locally); the out-of-band URN; or a
+ * private-use scheme with a dot, such as `com.example.app:/callback`, which
+ * the OS hands to the app that owns it. No fragment, no userinfo.
+ */
+export function redirectUriProblem(uri: string): string | null {
+  if (uri === OOB_REDIRECT_URI) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(uri);
+  } catch {
+    return `"${uri}" is not an absolute URI`;
+  }
+  const scheme = parsed.protocol;
+  if (FORBIDDEN_SCHEMES.has(scheme)) return `the scheme ${scheme} is not allowed`;
+  if (parsed.hash) return "a redirect URI may not contain a fragment (#…)";
+  if (parsed.username || parsed.password) return "a redirect URI may not contain a user name or password";
+  if (scheme === "https:") return null;
+  if (scheme === "http:") {
+    return LOOPBACK_HOSTS.has(parsed.hostname)
+      ? null
+      : "http redirect URIs are allowed only to a loopback address (127.0.0.1, [::1], localhost); use https";
+  }
+  // A private-use scheme: reverse-DNS style (RFC 8252 §7.1), so it names its owner.
+  if (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(scheme)) return null;
+  return `the scheme ${scheme} is not allowed: use https, http on a loopback address, ${OOB_REDIRECT_URI}, or a private-use scheme such as com.example.app:/callback`;
+}
