@@ -13,8 +13,9 @@ const BASE = "https://ecotone.invalid";
  */
 export function safeRedirectPath(raw: unknown): string {
   if (typeof raw !== "string" || !raw.startsWith("/") || raw.length > 2000) return "/";
-  // Control characters and backslashes have no business in a path of ours.
-  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return "/";
+  // Control characters and backslashes have no business in a path of ours,
+  // raw or percent-encoded (a second decoding somewhere would revive them).
+  if (/[\u0000-\u001f\u007f\\]|%(?:[01][0-9a-f]|7f|5c)/i.test(raw)) return "/";
   let parsed: URL;
   try {
     parsed = new URL(raw, BASE);

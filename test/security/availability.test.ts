@@ -120,8 +120,8 @@ describe("HTML built to stall the sanitizer", () => {
     const honest = createNote('<p>Hello <strong>garden</strong>, see <a href="https://example.com/x">this</a></p>');
     expect((await peer.post(`${a.origin}/users/garden/inbox`, honest, mallory.keyId)).status).toBe(202);
     const kept = await eventually(async () => storedPost(honest.object.id));
-    expect(kept.content_html).toContain("<strong>garden</strong>");
-    expect(kept.content_html).toContain('href="https://example.com/x"');
+    expect(kept!.content_html).toContain("<strong>garden</strong>");
+    expect(kept!.content_html).toContain('href="https://example.com/x"');
   });
 
   it("keeps the text of a note nested deeper than 64 levels, drops its markup; 20 levels of quotes stay markup", async () => {
@@ -129,11 +129,11 @@ describe("HTML built to stall the sanitizer", () => {
     const quoted = createNote("<blockquote>".repeat(20) + "quoted words" + "</blockquote>".repeat(20));
     for (const note of [deep, quoted]) expect((await peer.post(`${a.origin}/users/garden/inbox`, note, mallory.keyId)).status).toBe(202);
     const deepRow = await eventually(async () => storedPost(deep.object.id));
-    expect(deepRow.content_html).toContain("deep words");
-    expect(deepRow.content_html).not.toContain("<blockquote>");
+    expect(deepRow!.content_html).toContain("deep words");
+    expect(deepRow!.content_html).not.toContain("<blockquote>");
     const quotedRow = await eventually(async () => storedPost(quoted.object.id));
-    expect(quotedRow.content_html).toContain("<blockquote><blockquote>");
-    expect(quotedRow.content_html).toContain("quoted words");
+    expect(quotedRow!.content_html).toContain("<blockquote><blockquote>");
+    expect(quotedRow!.content_html).toContain("quoted words");
   });
 });
 
