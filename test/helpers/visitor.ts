@@ -8,7 +8,10 @@ export class Visitor {
   readonly jar = new Map<string, string>();
   lastPage = "";
   lastUrl = "";
-  constructor(readonly origin: string) {}
+  readonly origin: string;
+  constructor(origin: string) {
+    this.origin = origin;
+  }
 
   private remember(res: Response) {
     for (const header of res.headers.getSetCookie()) {
