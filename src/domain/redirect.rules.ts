@@ -37,10 +37,13 @@ const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "vbscript:", "file:",
 
 /**
  * Why an OAuth redirect_uri may not be registered, or null when it may
- * (RFC 8252 and RFC 6749 §3.1.2): https anywhere; http only to a loopback
- * host (a native app listening locally); the out-of-band URN; or a
- * private-use scheme with a dot, such as `com.example.app:/callback`, which
- * the OS hands to the app that owns it. No fragment, no userinfo.
+ * (RFC 8252, RFC 6749 §3.1.2): https anywhere; http only to a loopback host
+ * (a native app listening locally); the out-of-band URN; or a private-use
+ * scheme that the OS hands to the app owning it. RFC 8252 recommends
+ * reverse-DNS names (`com.example.app:/callback`), but real Mastodon apps
+ * register short ones (`elk://callback`, `ivory://`), so any other scheme is
+ * taken, except those a browser runs or reads itself (`javascript:`,
+ * `data:`, `blob:`, `file:`…). No fragment, no user name or password.
  */
 export function redirectUriProblem(uri: string): string | null {
   if (uri === OOB_REDIRECT_URI) return null;
@@ -51,16 +54,11 @@ export function redirectUriProblem(uri: string): string | null {
     return `"${uri}" is not an absolute URI`;
   }
   const scheme = parsed.protocol;
-  if (FORBIDDEN_SCHEMES.has(scheme)) return `the scheme ${scheme} is not allowed`;
+  if (FORBIDDEN_SCHEMES.has(scheme)) return `the scheme ${scheme} is not allowed: use https, http on a loopback address, ${OOB_REDIRECT_URI}, or your app's own scheme`;
   if (parsed.hash) return "a redirect URI may not contain a fragment (#…)";
   if (parsed.username || parsed.password) return "a redirect URI may not contain a user name or password";
-  if (scheme === "https:") return null;
-  if (scheme === "http:") {
-    return LOOPBACK_HOSTS.has(parsed.hostname)
-      ? null
-      : "http redirect URIs are allowed only to a loopback address (127.0.0.1, [::1], localhost); use https";
+  if (scheme === "http:" && !LOOPBACK_HOSTS.has(parsed.hostname)) {
+    return "http redirect URIs are allowed only to a loopback address (127.0.0.1, [::1], localhost); use https";
   }
-  // A private-use scheme: reverse-DNS style (RFC 8252 §7.1), so it names its owner.
-  if (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(scheme)) return null;
-  return `the scheme ${scheme} is not allowed: use https, http on a loopback address, ${OOB_REDIRECT_URI}, or a private-use scheme such as com.example.app:/callback`;
+  return null;
 }

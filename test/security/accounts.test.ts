@@ -163,7 +163,7 @@ describe("OAuth redirect URIs", () => {
     });
   }
 
-  it("refuses browser-local and script schemes and plain http off loopback; takes https, loopback http, oob and private-use schemes", async () => {
+  it("refuses browser-local and script schemes and plain http off loopback; takes https, loopback http, oob and apps' own schemes", async () => {
     const refused = [
       "blob:https://evil.example/0b5e",
       "javascript:alert(document.cookie)",
@@ -179,7 +179,7 @@ describe("OAuth redirect URIs", () => {
       const res = await register(uri);
       expect([uri, res.status]).toEqual([uri, 422]);
     }
-    const accepted = ["https://app.example/oauth/callback", "http://127.0.0.1:8123/cb", "http://[::1]/cb", "http://localhost:4000/cb", "urn:ietf:wg:oauth:2.0:oob", "com.example.app:/oauth2redirect"];
+    const accepted = ["https://app.example/oauth/callback", "http://127.0.0.1:8123/cb", "http://[::1]/cb", "http://localhost:4000/cb", "urn:ietf:wg:oauth:2.0:oob", "com.example.app:/oauth2redirect", "elk://callback"];
     for (const uri of accepted) {
       const res = await register(uri);
       expect([uri, res.status]).toEqual([uri, 200]);
