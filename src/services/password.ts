@@ -5,8 +5,10 @@
 // about half a second of one core per hash. Hashes made with older, weaker
 // parameters still verify, and are replaced on the next successful sign-in
 // (needsRehash). At most HASHING_SLOTS hashes run at once, so a burst of
-// sign-ins queues instead of taking 128 MiB each at the same time.
+// sign-ins queues instead of taking 128 MiB each at the same time, and a
+// queue longer than MAX_WAITING is refused (503) rather than grown.
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { unavailable } from "../domain/errors.ts";
 
 export const SCRYPT_N = 2 ** 17;
 export const SCRYPT_R = 8;
@@ -15,13 +17,21 @@ const KEY_LENGTH = 32;
 /** Refuse stored parameters beyond this: a corrupt or hostile hash must not take gigabytes. */
 const MAX_N = 2 ** 20;
 const HASHING_SLOTS = 2;
+/** Hashes allowed to wait for a slot; past that a request is refused at once (about 30 s of work queued). */
+const MAX_WAITING = 64;
 
 let running = 0;
 const waiting: Array<() => void> = [];
 
 async function withSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= HASHING_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
-  else running += 1;
+  if (running >= HASHING_SLOTS) {
+    if (waiting.length >= MAX_WAITING) {
+      throw unavailable("The server is busy checking passwords; nothing was changed. Try again in a few seconds.");
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else {
+    running += 1;
+  }
   try {
     return await work();
   } finally {
