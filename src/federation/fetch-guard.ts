@@ -30,6 +30,8 @@ import {
   crossOriginRedirectTarget,
 } from "./document-hops.ts";
 
+import { createPublicOnlyDispatcher } from "./public-connect.ts";
+
 export { AlternateChainError, CrossOriginRedirectError };
 
 const alternates = new AlternateTracker();
@@ -37,6 +39,13 @@ const alternates = new AlternateTracker();
 export interface FetchGuardOptions {
   timeoutMs: number;
   maxBytes: number;
+  /**
+   * When false, connections go to public addresses only, checked when the
+   * socket is opened (DNS rebinding, public-connect.ts). One process runs one
+   * instance in production; when tests run several in one process, any that
+   * allows private addresses turns the connection check off for all.
+   */
+  allowPrivateAddresses: boolean;
 }
 
 const GUARD = Symbol.for("ecotone.fetchGuard");
@@ -64,15 +73,18 @@ export function installFetchGuard(options: FetchGuardOptions): void {
   if (existing) {
     existing.timeoutMs = Math.min(existing.timeoutMs, options.timeoutMs);
     existing.maxBytes = Math.min(existing.maxBytes, options.maxBytes);
+    existing.allowPrivateAddresses ||= options.allowPrivateAddresses;
     return;
   }
   const limits: FetchGuardOptions = { ...options };
   const original = current;
+  const publicOnly = createPublicOnlyDispatcher();
   const guarded: GuardedFetch = async (input, init) => {
     const timeout = AbortSignal.timeout(limits.timeoutMs);
     const callerSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-    const response = await original(input, { ...init, signal });
+    const dispatcher = limits.allowPrivateAddresses ? {} : { dispatcher: publicOnly };
+    const response = await original(input, { ...init, signal, ...dispatcher } as RequestInit);
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const activityPub = asksForActivityPub(input, init);
     if (activityPub) checkRedirect(url, response);
