@@ -24,6 +24,8 @@ import type { ServiceContext } from "./context.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { membershipFrom } from "./membership.ts";
 import { notify } from "./notification.service.ts";
+import { limitJoin } from "../domain/organization.rules.ts";
+import { peerLimited } from "./federation-policy.service.ts";
 
 export interface FollowView {
   id: string;
@@ -190,7 +192,8 @@ export async function receiveFollow(
       await applyOnce(ctx, activity, async () => {});
       return { state: "refused" };
     }
-    state = outcome;
+    // A limited partner's people wait for a moderator even where others walk in.
+    state = limitJoin(outcome, await peerLimited(ctx, follower.domain));
   }
   const result = await applyOnce(ctx, activity, async (trx) => {
     const { row, created } = await insertFollow(trx, {
