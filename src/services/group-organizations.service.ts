@@ -3,7 +3,7 @@
 // (we only know the members we happen to have met), so it is read from the
 // home, signed by our instance actor.
 import { countMembersByDomain } from "../db/queries/organization.queries.ts";
-import { canReadContent } from "../domain/group.rules.ts";
+import { canReadContent, isMember } from "../domain/group.rules.ts";
 import { notFound } from "../domain/errors.ts";
 import type { ServiceContext } from "./context.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
@@ -19,7 +19,10 @@ export interface GroupOrganizationView {
 export async function groupOrganizations(ctx: ServiceContext, ref: string, viewerId: string | null): Promise<GroupOrganizationView[]> {
   const group = await findGroup(ctx, ref, viewerId);
   const membership = await membershipOf(ctx, group.actor.id, viewerId);
-  if (!canReadContent(group.group.visibility, membership)) throw notFound(`No group ${ref}`);
+  // A home serves its member list to our instance on behalf of our members, so
+  // only they see it here; a group of ours follows its own visibility.
+  const allowed = group.actor.is_local ? canReadContent(group.group.visibility, membership) : isMember(membership);
+  if (!allowed) throw notFound(`No group ${ref}`);
   let counts: Array<{ domain: string; count: number }>;
   const home = group.actor.is_local ? null : await homeMemberUris(ctx, group.actor);
   if (home) {

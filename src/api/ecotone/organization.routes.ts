@@ -7,6 +7,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { groupOrganizations } from "../../services/group-organizations.service.ts";
 import { getOwnOrganization, setOwnOrganization } from "../../services/organization.service.ts";
 import { getPartner, listPartners, setPartner, setRemoteAudience } from "../../services/partner.service.ts";
+import { registerGovernanceRoutes } from "./governance.routes.ts";
 import { requireCaller } from "./guard.ts";
 import { body, viewerId } from "./viewer.ts";
 
@@ -15,6 +16,7 @@ const BASE = "/api/ecotone/v1";
 type DomainParams = { Params: { domain: string } };
 
 export function registerOrganizationRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+  registerGovernanceRoutes(fastify, ctx);
   fastify.get(`${BASE}/organization`, async () => getOwnOrganization(ctx));
 
   fastify.get(`${BASE}/admin/organization`, async (request) => {
