@@ -440,6 +440,24 @@ export interface JoinApprovalsTable {
   decided_at: NullableTimestamp;
 }
 
+export interface RoomOrganizationsTable {
+  group_id: string;
+  domain: string;
+  state: "invited" | "accepted" | "declined" | "left";
+  invite_uri: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface RoomInvitationsTable {
+  id: string;
+  invite_uri: string;
+  group_id: string;
+  state: "pending" | "accepted" | "declined" | "left";
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   invite_links: InviteLinksTable;
   task_boards: TaskBoardsTable;
@@ -483,6 +501,8 @@ export interface Database {
   person_audiences: PersonAudiencesTable;
   audit_log: AuditLogTable;
   join_approvals: JoinApprovalsTable;
+  room_organizations: RoomOrganizationsTable;
+  room_invitations: RoomInvitationsTable;
 }
 
 export type ActorRow = Selectable<ActorsTable>;

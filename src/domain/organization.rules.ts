@@ -109,3 +109,13 @@ export function parseOrganizationProfile(input: Record<string, unknown>): Organi
 export function limitJoin<T extends string>(outcome: T, peerLimited: boolean): T | "pending" {
   return peerLimited && outcome === "accepted" ? "pending" : outcome;
 }
+
+/**
+ * Who may be in a shared room: people of the room's home and of the
+ * organizations that accepted the room's invitation. A group with no listed
+ * organization is not a shared room and admits anyone its join policy admits.
+ */
+export function roomAdmits(room: { homeDomain: string; listed: boolean; accepted: ReadonlySet<string> }, memberDomain: string): boolean {
+  if (!room.listed) return true;
+  return memberDomain === room.homeDomain || room.accepted.has(memberDomain);
+}

@@ -32,6 +32,13 @@ export type OutboxEvent =
   /** The home asks someone on another instance to accept an assignment. */
   | { type: "task.assign_requested"; taskId: string; assigneeId: string; activityUri: string }
   /** One signed POST of a ready ForgeFed activity to one inbox (retried on its own). */
-  | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> };
+  | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> }
+  | RoomOutboxEvent;
+
+/** A shared room of ours invites an organization (to its instance actor). */
+export type RoomOutboxEvent =
+  | { type: "room.org_invited"; groupId: string; domain: string; inviteUri: string }
+  /** Our admin answered (or, later, withdrew from) another instance's room invitation. */
+  | { type: "room.invitation_answered"; invitationId: string; accepted: boolean };
 
 export type OutboxEventType = OutboxEvent["type"];

@@ -46,6 +46,7 @@ import type { ServiceContext } from "./context.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { gateEmployeeJoin } from "./governance.service.ts";
 import { auditActorOf, recordAudit } from "./audit.service.ts";
+import { sharedRoomAdmits } from "./shared-room.service.ts";
 import { membershipFrom } from "./membership.ts";
 import { generateActorKeyPairs } from "./keys.ts";
 
@@ -348,6 +349,9 @@ export async function rejectJoinRequest(ctx: ServiceContext, username: string, r
 export async function inviteToGroup(ctx: ServiceContext, username: string, ref: string, target: string): Promise<void> {
   const { moderator, group } = await requireModerator(ctx, username, ref);
   const invitee = await resolveActor(ctx, target);
+  if (!(await sharedRoomAdmits(ctx, group.actor.id, invitee.domain))) {
+    throw forbidden(`This shared room does not admit people of ${invitee.domain}; invite their organization first`);
+  }
   await commit(ctx, async (trx) => {
     await insertInvite(trx, group.actor.id, invitee.id, moderator.id);
     await audit(trx, moderator, "group.invited", invitee, group.actor.id);

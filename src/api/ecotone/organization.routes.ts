@@ -8,6 +8,7 @@ import { groupOrganizations } from "../../services/group-organizations.service.t
 import { getOwnOrganization, setOwnOrganization } from "../../services/organization.service.ts";
 import { getPartner, listPartners, setPartner, setRemoteAudience } from "../../services/partner.service.ts";
 import { registerGovernanceRoutes } from "./governance.routes.ts";
+import { registerSharedRoomRoutes } from "./shared-room.routes.ts";
 import { requireCaller } from "./guard.ts";
 import { body, viewerId } from "./viewer.ts";
 
@@ -17,6 +18,7 @@ type DomainParams = { Params: { domain: string } };
 
 export function registerOrganizationRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   registerGovernanceRoutes(fastify, ctx);
+  registerSharedRoomRoutes(fastify, ctx);
   fastify.get(`${BASE}/organization`, async () => getOwnOrganization(ctx));
 
   fastify.get(`${BASE}/admin/organization`, async (request) => {

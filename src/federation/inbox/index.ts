@@ -1,7 +1,7 @@
 // The one table of inbox handlers: one file per activity type.
 import type { Federation } from "@fedify/fedify";
 import { onPermanentDeliveryFailure, onUnverifiedActivity } from "./gone-actor.ts";
-import { Accept, Announce, Block, Create, Delete, Flag, Follow, Join, Leave, Like, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Announce, Block, Create, Delete, Flag, Follow, Invite, Join, Leave, Like, Reject, Undo, Update } from "@fedify/vocab";
 import { PATHS } from "../../domain/uris.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { DomainError } from "../../domain/errors.ts";
@@ -18,6 +18,7 @@ import { onFollow } from "./follow.handler.ts";
 import { onReject } from "./reject.handler.ts";
 import { onUndo } from "./undo.handler.ts";
 import { onUpdate } from "./update.handler.ts";
+import { onInvite } from "./invite.handler.ts";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
 
 /**
@@ -54,6 +55,7 @@ export function registerInboxListeners(federation: Federation<ServiceContext>): 
     .on(Block, final(onBlock))
     .on(Join, final(onJoin))
     .on(Leave, final(onLeave))
+    .on(Invite, final(onInvite))
     .onUnverifiedActivity(onUnverifiedActivity)
     .onError((ctx, error) => {
       ctx.data.logger.error({ err: error }, "inbox handler failed");
