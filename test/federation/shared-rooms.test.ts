@@ -60,7 +60,7 @@ describe("a shared room between two companies", () => {
       `${acme.host}:home`,
       `${globex.host}:invited`,
     ]);
-    const pending = await eventually(async () => (await invitationOnGlobex())?.state === "pending" && (await invitationOnGlobex()));
+    const pending = (await eventually(async () => (await invitationOnGlobex())?.state === "pending" && (await invitationOnGlobex()))) as { id: string };
     expect(pending).toBeTruthy();
 
     // Before the answer, Gina's join is refused by the room's home.

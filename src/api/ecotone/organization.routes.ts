@@ -9,6 +9,7 @@ import { getOwnOrganization, setOwnOrganization } from "../../services/organizat
 import { getPartner, listPartners, setPartner, setRemoteAudience } from "../../services/partner.service.ts";
 import { registerGovernanceRoutes } from "./governance.routes.ts";
 import { registerSharedRoomRoutes } from "./shared-room.routes.ts";
+import { registerArchiveRoutes } from "./archive.routes.ts";
 import { requireCaller } from "./guard.ts";
 import { body, viewerId } from "./viewer.ts";
 
@@ -19,6 +20,7 @@ type DomainParams = { Params: { domain: string } };
 export function registerOrganizationRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   registerGovernanceRoutes(fastify, ctx);
   registerSharedRoomRoutes(fastify, ctx);
+  registerArchiveRoutes(fastify, ctx);
   fastify.get(`${BASE}/organization`, async () => getOwnOrganization(ctx));
 
   fastify.get(`${BASE}/admin/organization`, async (request) => {
