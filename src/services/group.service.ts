@@ -30,6 +30,7 @@ import {
   canReadContent,
   canSeeGroup,
   isListed,
+  isMember,
   joinOutcome,
   normalizeSlug,
   parseJoinPolicy,
@@ -47,6 +48,7 @@ import { ensureGroupRow } from "./group-cache.ts";
 import { gateEmployeeJoin } from "./governance.service.ts";
 import { auditActorOf, recordAudit } from "./audit.service.ts";
 import { sharedRoomAdmits } from "./shared-room.service.ts";
+import { homeMembers } from "./remote-members.service.ts";
 import { membershipFrom } from "./membership.ts";
 import { generateActorKeyPairs } from "./keys.ts";
 
@@ -299,6 +301,9 @@ export async function listMembers(
   const membership = await membershipOf(ctx, group.actor.id, viewerId);
   if (!canReadContent(group.group.visibility, membership)) throw notFound(`No group ${ref}`);
   if (state === "pending") assertCanModerate(membership);
+  // A group elsewhere: its home's list is the whole one (we know only the members we met).
+  const home = state === "accepted" && !group.actor.is_local && isMember(membership) ? await homeMembers(ctx, group.actor) : null;
+  if (home) return home.map((actor) => ({ actor: toActorView(actor), role: "member" as const, state: "accepted" as const, requestId: "" }));
   const rows = await listMemberRows(ctx.db, group.actor.id, state);
   return rows.map((r) => ({ actor: toActorView(r.actor), role: r.role, state: r.state, requestId: r.followId }));
 }

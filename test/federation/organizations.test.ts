@@ -143,6 +143,12 @@ describe("companies in a group", () => {
     expect(summary(onC.body)).toEqual(expected);
     const onB = await b.api(bob.token, "GET", `/api/ecotone/v1/groups/${ref}/organizations`);
     expect(onB.body.find((i: { organization: { domain: string } }) => i.organization.domain === a.host).organization).toMatchObject({ name: "Acme Corporation", relationship: "customer" });
+    // And the member list is the home's, on every member's instance.
+    const handles = (res: { body: { items: Array<{ actor: { handle: string } }> } }) => res.body.items.map((m) => m.actor.handle).sort();
+    const homeMembers = handles(await a.api(alice.token, "GET", "/api/ecotone/v1/groups/community/members"));
+    expect(homeMembers).toEqual([alice.handle, bob.handle, carol.handle].sort());
+    expect(handles(await c.api(carol.token, "GET", `/api/ecotone/v1/groups/${ref}/members`))).toEqual(homeMembers);
+    expect(handles(await b.api(bob.token, "GET", `/api/ecotone/v1/groups/${ref}/members`))).toEqual(homeMembers);
     // Outsiders learn nothing about a members-only group's companies.
     const stranger = await c.user("stranger");
     expect((await c.api(stranger.token, "GET", `/api/ecotone/v1/groups/${ref}/organizations`)).status).toBe(404);
