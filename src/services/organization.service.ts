@@ -12,6 +12,8 @@ import {
 } from "../db/repos/organization.repo.ts";
 import { parseOrganizationProfile, type OrganizationProfile } from "../domain/organization.rules.ts";
 import { domainOf, instanceActorUri } from "../domain/uris.ts";
+import { unavailable, validationFailed } from "../domain/errors.ts";
+import { normalizeHost } from "../domain/federation-policy.rules.ts";
 import { recordAudit, type AuditActor } from "./audit.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { stripHtml } from "./html.ts";
@@ -143,6 +145,14 @@ export async function noticeRemoteDomain(ctx: ServiceContext, domain: string, op
   if (domain === domainOf(ctx.origin) || !ctx.remote?.fetchOrganization) return;
   if (!options.force && !isStale(await findOrganization(ctx.db, domain))) return;
   refreshInBackground(ctx, domain);
+}
+
+/** An admin asks for a peer's organization to be learned again now. */
+export async function refreshOrganization(ctx: ServiceContext, rawDomain: string): Promise<Organization | null> {
+  const domain = normalizeHost(rawDomain);
+  if (domain === domainOf(ctx.origin)) throw validationFailed("That is this instance; set it with PUT /admin/organization");
+  if (!ctx.remote?.fetchOrganization) throw unavailable("Federation is not available here; try again through the running server");
+  return learnOrganization(ctx, domain);
 }
 
 /**

@@ -88,6 +88,15 @@ describe("organizations of other instances", () => {
     expect(me.body.audience).toBe("employee");
   });
 
+  it("are learned again when the peer's admin renames theirs (on request, or once stale)", async () => {
+    await a.api(adminA.token, "PUT", "/api/ecotone/v1/admin/organization", { name: "Acme Corporation", shortName: "Acme", logoUrl: "https://acme.example/logo2.png", website: "https://acme.example/" });
+    const refreshed = await b.api(adminB.token, "POST", `/api/ecotone/v1/admin/partners/${a.host}/refresh`);
+    expect(refreshed.body.organization.logoUrl).toBe("https://acme.example/logo2.png");
+    expect((await b.api(bob.token, "POST", `/api/ecotone/v1/admin/partners/${a.host}/refresh`)).status).toBe(403);
+    await a.api(adminA.token, "PUT", "/api/ecotone/v1/admin/organization", { name: "Acme Corporation", shortName: "Acme", logoUrl: "https://acme.example/logo.png", website: "https://acme.example/", description: "Anvils and rockets" });
+    await b.api(adminB.token, "POST", `/api/ecotone/v1/admin/partners/${a.host}/refresh`);
+  });
+
   it("get a relationship and a policy from the admin; their people inherit it as their audience", async () => {
     expect((await b.api(bob.token, "PUT", `/api/ecotone/v1/admin/partners/${a.host}`, { relationship: "customer" })).status).toBe(403);
     const bad = await b.api(adminB.token, "PUT", `/api/ecotone/v1/admin/partners/${a.host}`, { relationship: "friend", policy: "allow" });

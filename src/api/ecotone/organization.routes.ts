@@ -5,7 +5,7 @@ import { validationFailed } from "../../domain/errors.ts";
 import { auditCsv, listAudit, requireAdmin, type AuditQuery } from "../../services/audit.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { groupOrganizations } from "../../services/group-organizations.service.ts";
-import { getOwnOrganization, setOwnOrganization } from "../../services/organization.service.ts";
+import { getOwnOrganization, refreshOrganization, setOwnOrganization } from "../../services/organization.service.ts";
 import { getPartner, listPartners, setPartner, setRemoteAudience } from "../../services/partner.service.ts";
 import { registerGovernanceRoutes } from "./governance.routes.ts";
 import { registerSharedRoomRoutes } from "./shared-room.routes.ts";
@@ -47,6 +47,13 @@ export function registerOrganizationRoutes(fastify: FastifyInstance, ctx: Servic
     const by = await requireAdmin(ctx, requireCaller(request, "admin:write").username);
     const b = body<{ relationship: unknown; policy: unknown; joinRule: unknown }>(request);
     return setPartner(ctx, by, request.params.domain, { relationship: b.relationship, policy: b.policy, joinRule: b.joinRule });
+  });
+
+  // Learn a peer's organization again now, rather than when it turns stale.
+  fastify.post<DomainParams>(`${BASE}/admin/partners/:domain/refresh`, async (request) => {
+    await requireAdmin(ctx, requireCaller(request, "admin:write").username);
+    await refreshOrganization(ctx, request.params.domain);
+    return getPartner(ctx, request.params.domain);
   });
 
   // `:actor` is `@name@host` or an actor URL (URL-encoded); {"audience": null} returns to the inherited one.
