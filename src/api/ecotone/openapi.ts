@@ -4,6 +4,7 @@
 // summaries and scopes come from the table below.
 import type { FastifyInstance } from "fastify";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
+import { ORGANIZATION_DESCRIPTIONS } from "./organization.openapi.ts";
 
 const BASE = "/api/ecotone/v1";
 
@@ -67,6 +68,7 @@ const DESCRIPTIONS: Record<string, [string, string | null]> = {
   "DELETE /ideas/{id}/vote": ["Withdraw your vote", "write:favourites"],
   "POST /ideas/{id}/status": ['Answer an idea (moderators of the owning group): {"status": under_review|planned|in_progress|done|declined|duplicate, "reason"?, "duplicateOf"?}', "write:statuses"],
   "GET /openapi.json": ["This document", null],
+  ...ORGANIZATION_DESCRIPTIONS,
 };
 
 const ERROR_SCHEMA = {
