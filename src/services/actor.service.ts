@@ -9,6 +9,7 @@ import {
   upsertRemoteActor,
 } from "../db/repos/remote-actor.repo.ts";
 import { findLocalActorByUsername, type LocalActorProfile } from "../db/queries/actor.queries.ts";
+import { deleteFollowsOf } from "../db/repos/account-deletion.repo.ts";
 import type { ActorRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { domainOf } from "../domain/uris.ts";
@@ -83,6 +84,9 @@ export async function findCachedActor(ctx: ServiceContext, uri: string): Promise
 
 export async function forgetGoneActor(ctx: ServiceContext, uri: string): Promise<void> {
   await markActorGone(ctx.db, uri);
+  // A deleted account follows no one and belongs to no group any more.
+  const gone = await findActorByUri(ctx.db, uri);
+  if (gone && !gone.is_local) await deleteFollowsOf(ctx.db, gone.id);
 }
 
 /** Parses `@user@host`, `user@host` or `acct:user@host`; null for anything else. */

@@ -1,9 +1,11 @@
-// Archives: `GET /me/archive` (a person's data) and `GET /groups/:group/archive`
+// Leaving: `DELETE /me` (account deletion that federates). Archives: `GET /me/archive` (a person's data) and `GET /groups/:group/archive`
 // (a group, for its owners), as downloadable ActivityStreams JSON.
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { groupArchive, personalArchive } from "../../services/archive.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { requireCaller } from "./guard.ts";
+import { body } from "./viewer.ts";
+import { deleteAccount } from "../../services/account-deletion.service.ts";
 
 const BASE = "/api/ecotone/v1";
 
@@ -18,6 +20,13 @@ export function registerArchiveRoutes(fastify: FastifyInstance, ctx: ServiceCont
   fastify.get(`${BASE}/me/archive`, async (request, reply) => {
     const caller = requireCaller(request, "read");
     return download(reply, `ecotone-archive-${caller.username}`, await personalArchive(ctx, caller.username));
+  });
+
+  // Deleting one's account, confirmed with the password; the network hears a Delete.
+  fastify.delete(`${BASE}/me`, async (request, reply) => {
+    const caller = requireCaller(request, "write:accounts");
+    await deleteAccount(ctx, caller.username, body<{ password: unknown }>(request).password);
+    return reply.code(204).send();
   });
 
   fastify.get<{ Params: { group: string } }>(`${BASE}/groups/:group/archive`, async (request, reply) => {

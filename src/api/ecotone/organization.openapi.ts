@@ -21,6 +21,7 @@ export const ORGANIZATION_DESCRIPTIONS: Record<string, [string, string | null]> 
   "POST /admin/shared-rooms/invitations/{id}/accept": ["Accept another company's shared-room invitation (admins)", "admin:write"],
   "POST /admin/shared-rooms/invitations/{id}/decline": ["Decline a shared-room invitation (admins)", "admin:write"],
   "POST /admin/shared-rooms/invitations/{id}/leave": ["Leave a shared room accepted before; our people lose access (admins)", "admin:write"],
+  "DELETE /me": ['Delete my account: {"password"}; followers, people I follow and my groups hear a Delete', "write:accounts"],
   "GET /me/archive": ["My posts, media, likes, follows and memberships as ActivityStreams JSON", "read"],
   "GET /groups/{group}/archive": ["A group with its posts and members as ActivityStreams JSON (owners)", "read"],
 };

@@ -1,6 +1,8 @@
 // Serves local actors (users as Person, the instance as Application) and their
 // key pairs; WebFinger answers from the same dispatcher.
 import type { Federation } from "@fedify/fedify";
+import { Tombstone } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
 import { PATHS } from "../../domain/uris.ts";
 import { getLocalActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -11,6 +13,10 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
   federation
     .setActorDispatcher(PATHS.user, async (ctx, identifier) => {
       const row = await getLocalActor(ctx.data, identifier);
+      // A deleted account answers 410 Gone, so servers checking its Delete know it is gone.
+      if (row?.gone_at) {
+        return new Tombstone({ id: ctx.getActorUri(identifier), deleted: Temporal.Instant.fromEpochMilliseconds(row.gone_at.getTime()) });
+      }
       // A suspended account disappears from the network.
       if (!row || row.suspended_at) return null;
       const keys = await ctx.getActorKeyPairs(identifier);

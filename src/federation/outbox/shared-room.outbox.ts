@@ -6,11 +6,13 @@ import { Accept, Invite, Reject } from "@fedify/vocab";
 import { findOrganization } from "../../db/repos/organization.repo.ts";
 import { findRoomInvitation } from "../../db/repos/shared-room.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
-import type { RoomOutboxEvent } from "../../domain/outbox-events.ts";
+import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import { INSTANCE_ACTOR_IDENTIFIER, instanceActorUri } from "../../domain/uris.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { learnOrganization } from "../../services/organization.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
+
+type RoomOutboxEvent = Extract<OutboxEvent, { type: `room.${string}` }>;
 
 export async function sendRoomEvent(ctx: Context<ServiceContext>, event: RoomOutboxEvent, activityId: URL): Promise<void> {
   const db = ctx.data.db;
