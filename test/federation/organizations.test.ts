@@ -152,6 +152,8 @@ describe("companies in a group", () => {
     expect(summary(onC.body)).toEqual(expected);
     const onB = await b.api(bob.token, "GET", `/api/ecotone/v1/groups/${ref}/organizations`);
     expect(onB.body.find((i: { organization: { domain: string } }) => i.organization.domain === a.host).organization).toMatchObject({ name: "Acme Corporation", relationship: "customer" });
+    // The visibility shown is the home's, not a guess.
+    expect((await c.api(carol.token, "GET", `/api/ecotone/v1/groups/${ref}`)).body.visibility).toBe("members_only");
     // And the member list is the home's, on every member's instance.
     const handles = (res: { body: { items: Array<{ actor: { handle: string } }> } }) => res.body.items.map((m) => m.actor.handle).sort();
     const homeMembers = handles(await a.api(alice.token, "GET", "/api/ecotone/v1/groups/community/members"));

@@ -8,6 +8,8 @@ import { getLocalActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { loadKeyPairs } from "../keys.ts";
 import { toActor } from "../mappers/actor.mapper.ts";
+import { withGroupVisibility } from "../mappers/group-facts.mapper.ts";
+import { findGroupByActorId } from "../../db/queries/group.queries.ts";
 
 export function registerActorDispatcher(federation: Federation<ServiceContext>): void {
   federation
@@ -20,7 +22,9 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
       // A suspended account disappears from the network.
       if (!row || row.suspended_at) return null;
       const keys = await ctx.getActorKeyPairs(identifier);
-      return toActor(ctx, identifier, row, keys);
+      const actor = toActor(ctx, identifier, row, keys);
+      const group = row.type === "Group" ? await findGroupByActorId(ctx.data.db, row.id) : undefined;
+      return group ? withGroupVisibility(actor, group.group.visibility) : actor;
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       const row = await getLocalActor(ctx.data, identifier);

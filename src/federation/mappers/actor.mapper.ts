@@ -73,7 +73,8 @@ export async function fromActor(actor: Actor): Promise<RemoteActorData> {
     followersUrl: actor.followersId?.href ?? null,
     followingUrl: actor.followingId?.href ?? null,
     locked: actor.manuallyApprovesFollowers ?? false,
-    raw: await actor.toJsonLd({ format: "compact" }),
+    // The document as its server sent it (Fedify keeps it), with the terms Fedify does not model.
+    raw: await actor.toJsonLd(),
   };
 }
 
