@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/cli/commands.ts";
 import { setRole } from "../../src/services/user.service.ts";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { WebVisitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;
 let alice: TestUser;
@@ -84,5 +85,40 @@ describe("archives", () => {
     expect(archive.posts.orderedItems.map((p: { content: string }) => p.content).join()).toContain("Budget for Q3");
     expect(archive.members.totalItems).toBe(2);
     expect((await a.api(bob.token, "GET", "/api/ecotone/v1/groups/planning/archive")).status).toBe(403);
+  });
+});
+
+describe("the web interface", () => {
+  it("lets an admin set the organization and label partners; members cannot", async () => {
+    const admin = new WebVisitor(a.origin);
+    await admin.signIn("boss", "correct horse battery staple");
+    const page = await admin.get("/admin/organization");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('value="Initech"');
+    const saved = await admin.post("/admin/organization", { name: "Initech Labs", website: "https://initech.example/" });
+    expect(await admin.flashAfter(saved)).toContain("Saved: Initech Labs.");
+    await admin.get("/admin/organization");
+    const bad = await admin.post("/admin/organization", { name: "Initech Labs", logoUrl: "javascript:alert(1)" });
+    expect(await admin.flashAfter(bad)).toContain("logoUrl");
+    expect((await a.api(null, "GET", "/api/ecotone/v1/organization")).body.name).toBe("Initech Labs");
+
+    await admin.get("/admin/partners");
+    const labelled = await admin.post("/admin/partners", { domain: "umbrella.example", relationship: "customer" });
+    expect(await admin.flashAfter(labelled)).toContain("umbrella.example: customer");
+    const partners = await admin.get("/admin/partners");
+    expect(partners.text).toContain("umbrella.example");
+    expect(partners.text).toContain("Joins waiting for approval");
+
+    const member = new WebVisitor(a.origin);
+    await member.signIn("bob", "correct horse battery staple");
+    expect((await member.get("/admin/partners")).status).toBe(403);
+  });
+
+  it("shows the companies in a group on its page", async () => {
+    const v = new WebVisitor(a.origin);
+    await v.signIn("alice", "correct horse battery staple");
+    const page = await v.get("/g/planning");
+    expect(page.text).toContain("Companies in this group");
+    expect(page.text).toMatch(/Initech Labs<\/strong> <span class="badge">us<\/span><\/span> · 2 members/);
   });
 });
