@@ -4,7 +4,10 @@ export class WebVisitor {
   readonly jar = new Map<string, string>();
   lastPage = "";
   lastUrl = "";
-  constructor(readonly origin: string) {}
+  readonly origin: string;
+  constructor(origin: string) {
+    this.origin = origin;
+  }
 
   private remember(res: Response): void {
     for (const header of res.headers.getSetCookie()) {
