@@ -3,7 +3,8 @@
 // (we only know the members we happen to have met), so it is read from the
 // home, signed by our instance actor.
 import { countMembersByDomain } from "../db/queries/organization.queries.ts";
-import { canReadContent, isMember } from "../domain/group.rules.ts";
+import { isMember } from "../domain/group.rules.ts";
+import { canSeeMemberList, viewerOf } from "./visibility.service.ts";
 import { notFound } from "../domain/errors.ts";
 import type { ServiceContext } from "./context.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
@@ -21,7 +22,7 @@ export async function groupOrganizations(ctx: ServiceContext, ref: string, viewe
   const membership = await membershipOf(ctx, group.actor.id, viewerId);
   // A home serves its member list to our instance on behalf of our members, so
   // only they see it here; a group of ours follows its own visibility.
-  const allowed = group.actor.is_local ? canReadContent(group.group.visibility, membership) : isMember(membership);
+  const allowed = group.actor.is_local ? await canSeeMemberList(ctx, viewerOf(viewerId), group.actor.id) : isMember(membership);
   if (!allowed) throw notFound(`No group ${ref}`);
   let counts: Array<{ domain: string; count: number }>;
   const home = group.actor.is_local ? null : await homeMemberUris(ctx, group.actor);
