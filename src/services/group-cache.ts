@@ -7,11 +7,14 @@ import { insertGroup, updateGroupSettings } from "../db/repos/group.repo.ts";
 import type { ActorRow, Database } from "../db/schema.ts";
 import { GROUP_VISIBILITIES, type GroupVisibility } from "../domain/group.rules.ts";
 
-/** The visibility the group's own document states; a group that says nothing is taken as public. */
+/** The visibility the group's own document states (secret as members-only); a group that says nothing is taken as public. */
 export function statedVisibility(raw: unknown): GroupVisibility {
   const json = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
   const value = json.visibility ?? json["https://ecotone.social/ns#visibility"];
-  return typeof value === "string" && (GROUP_VISIBILITIES as readonly string[]).includes(value) ? (value as GroupVisibility) : "public";
+  if (typeof value !== "string" || !(GROUP_VISIBILITIES as readonly string[]).includes(value)) return "public";
+  // A secret group elsewhere stays reachable here for the people it invited
+  // (this instance does not hold its invitations): it reads as members-only.
+  return value === "secret" ? "members_only" : (value as GroupVisibility);
 }
 
 export async function ensureGroupRow(db: Kysely<Database>, actor: ActorRow): Promise<void> {
