@@ -4,10 +4,10 @@
 import type { Kysely, Transaction } from "kysely";
 import { findAuditEntries, findGroupsModeratedBy, insertAuditEntry, type AuditRow } from "../db/repos/audit.repo.ts";
 import type { Database } from "../db/schema.ts";
-import { forbidden, validationFailed } from "../domain/errors.ts";
+import { forbidden, notFound, validationFailed } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
 import { domainOf } from "../domain/uris.ts";
-import { requireLocalUserActor } from "./actor.service.ts";
+import { findLocalActorByUsername } from "../db/queries/actor.queries.ts";
 import type { ServiceContext } from "./context.ts";
 
 /** Who did it: a person (local or a remote moderator), or the admin CLI on the server. */
@@ -25,9 +25,16 @@ export function auditActorOf(actor: { uri: string; username: string; domain: str
   return { uri: actor.uri, handle: `@${actor.username}@${actor.domain}`, domain: actor.domain };
 }
 
+// Read straight from the account (not through actor.service, which needs this module).
+async function localPerson(ctx: ServiceContext, username: string) {
+  const actor = await findLocalActorByUsername(ctx.db, username);
+  if (!actor || !actor.user_id) throw notFound(`No local user "${username}"`);
+  return actor;
+}
+
 /** The signed-in person, when they are an administrator of this instance. */
 export async function requireAdmin(ctx: ServiceContext, username: string): Promise<AuditActor> {
-  const actor = await requireLocalUserActor(ctx, username);
+  const actor = await localPerson(ctx, username);
   if (actor.role !== "admin") throw forbidden("Only the instance's administrators can do this");
   return auditActorOf(actor);
 }
@@ -85,7 +92,7 @@ export interface AuditQuery {
 
 /** Admins read every entry; moderators the entries about the groups they moderate. */
 export async function listAudit(ctx: ServiceContext, viewerUsername: string, query: AuditQuery): Promise<AuditEntryView[]> {
-  const viewer = await requireLocalUserActor(ctx, viewerUsername);
+  const viewer = await localPerson(ctx, viewerUsername);
   let groupIds: string[] | undefined;
   if (viewer.role !== "admin") {
     groupIds = await findGroupsModeratedBy(ctx.db, viewer.id);

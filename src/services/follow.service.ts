@@ -26,7 +26,7 @@ import { membershipFrom } from "./membership.ts";
 import { notify } from "./notification.service.ts";
 import { limitJoin } from "../domain/organization.rules.ts";
 import { peerLimited } from "./federation-policy.service.ts";
-import { sharedRoomAdmits } from "./shared-room.service.ts";
+import { sharedRoomAdmits } from "./shared-room-admission.ts";
 
 export interface FollowView {
   id: string;

@@ -46,7 +46,7 @@ import { canSeeGroup, canSeeMemberList, relationsTo, viewerOf, visibleActorIds }
 import { ensureGroupRow } from "./group-cache.ts";
 import { gateEmployeeJoin } from "./governance.service.ts";
 import { auditActorOf, recordAudit } from "./audit.service.ts";
-import { sharedRoomAdmits } from "./shared-room.service.ts";
+import { sharedRoomAdmits } from "./shared-room-admission.ts";
 import { homeMembers } from "./remote-members.service.ts";
 import { membershipFrom } from "./membership.ts";
 import { generateActorKeyPairs } from "./keys.ts";

@@ -2,7 +2,8 @@
 // lists the organizations it admits; each is invited at the organization
 // level (an Invite to its instance actor) and is in only once its admin
 // accepted on their own instance. Either side can leave: the home removes that
-// organization's people, who lose access on every instance.
+// organization's people, who lose access on every instance. Who a room admits
+// is in shared-room-admission.ts (group and follow services ask it too).
 import type { Transaction } from "kysely";
 import { deleteFollow } from "../db/repos/follow.repo.ts";
 import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
@@ -25,7 +26,6 @@ import { forbidden, notFound, validationFailed } from "../domain/errors.ts";
 import { normalizeHost } from "../domain/federation-policy.rules.ts";
 import { assertCanModerate } from "../domain/group.rules.ts";
 import { newId } from "../domain/ids.ts";
-import { roomAdmits } from "../domain/organization.rules.ts";
 import { domainOf } from "../domain/uris.ts";
 import { requireLocalUserActor, toActorView, type ActorView } from "./actor.service.ts";
 import { auditActorOf, recordAudit, requireAdmin, type AuditActor } from "./audit.service.ts";
@@ -44,15 +44,6 @@ async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>)
   const result = await ctx.db.transaction().execute(work);
   ctx.onOutboxEvent?.();
   return result;
-}
-
-/** Does this group of ours admit someone from that domain? (the join rule of shared rooms) */
-export async function sharedRoomAdmits(ctx: ServiceContext, groupId: string, memberDomain: string): Promise<boolean> {
-  const rows = await listRoomOrganizations(ctx.db, groupId);
-  return roomAdmits(
-    { homeDomain: domainOf(ctx.origin), listed: rows.length > 0, accepted: new Set(rows.filter((r) => r.state === "accepted").map((r) => r.domain)) },
-    memberDomain,
-  );
 }
 
 async function requireRoomModerator(ctx: ServiceContext, username: string, ref: string) {
