@@ -24,10 +24,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("partners")
     .addColumn("domain", "text", (c) => c.primaryKey())
-    .addColumn("relationship", "text", (c) =>
-      c.check(sql`relationship in ('customer', 'partner', 'supplier', 'affiliate', 'prospect')`),
+    .addColumn("relationship", "text", (c) => c.check(sql`relationship in ('customer', 'partner', 'supplier', 'affiliate', 'prospect')`))
+    .addColumn("join_rule", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("allow")
+        .check(sql`join_rule in ('allow', 'approval', 'deny')`),
     )
-    .addColumn("join_rule", "text", (c) => c.notNull().defaultTo("allow").check(sql`join_rule in ('allow', 'approval', 'deny')`))
     .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 
@@ -35,15 +38,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("person_audiences")
     .addColumn("actor_id", "text", (c) => c.primaryKey().references("actors.id").onDelete("cascade"))
-    .addColumn("audience", "text", (c) =>
-      c.notNull().check(sql`audience in ('employee', 'customer', 'partner', 'supplier', 'other')`),
-    )
+    .addColumn("audience", "text", (c) => c.notNull().check(sql`audience in ('employee', 'customer', 'partner', 'supplier', 'other')`))
     .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 
   // `limited`: federates, but its people wait for a moderator to join our groups.
   await sql`alter table instance_policies drop constraint if exists instance_policies_policy_check`.execute(db);
-  await sql`alter table instance_policies add constraint instance_policies_policy_check check (policy in ('allow', 'block', 'limited'))`.execute(
-    db,
-  );
+  await sql`alter table instance_policies add constraint instance_policies_policy_check check (policy in ('allow', 'block', 'limited'))`.execute(db);
 }

@@ -67,7 +67,8 @@ export const ORGANIZATION_COMMANDS: Command[] = [
   },
   {
     name: "partner set",
-    usage: "partner set <domain> [--relationship customer|partner|supplier|affiliate|prospect|none] [--policy allow|block|limited] [--join-rule allow|approval|deny]",
+    usage:
+      "partner set <domain> [--relationship customer|partner|supplier|affiliate|prospect|none] [--policy allow|block|limited] [--join-rule allow|approval|deny]",
     summary: "label an organization and set its federation policy and join rule",
     options: { relationship: { type: "string" }, policy: { type: "string" }, "join-rule": { type: "string" } },
     async run(ctx, positionals, values) {

@@ -57,13 +57,22 @@ function postObject(ctx: ServiceContext, post: PostRow, author: ActorRow | undef
 }
 
 async function postsJson(ctx: ServiceContext, posts: PostRow[], asActivities: boolean): Promise<unknown[]> {
-  const media = await mediaOfPosts(ctx.db, posts.map((p) => p.id));
+  const media = await mediaOfPosts(
+    ctx.db,
+    posts.map((p) => p.id),
+  );
   const actors = new Map(
     (await actorsById(ctx.db, [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))])).map((a) => [a.id, a]),
   );
   return posts.map((post) => {
     const author = actors.get(post.author_id);
-    const object = postObject(ctx, post, author, post.group_id ? actors.get(post.group_id) : undefined, media.filter((m) => m.post_id === post.id));
+    const object = postObject(
+      ctx,
+      post,
+      author,
+      post.group_id ? actors.get(post.group_id) : undefined,
+      media.filter((m) => m.post_id === post.id),
+    );
     if (!asActivities) return object;
     return { id: `${post.uri}#create`, type: "Create", actor: author?.uri ?? null, published: object.published, to: object.to, object };
   });

@@ -135,9 +135,7 @@ function isStale(row: OrganizationRow | undefined): boolean {
 const inFlight = new Map<string, Promise<Organization | null>>();
 
 function refreshInBackground(ctx: ServiceContext, domain: string): void {
-  void learnOrganization(ctx, domain).catch((error: unknown) =>
-    ctx.logger.warn({ err: error, domain }, "could not learn the organization of a peer"),
-  );
+  void learnOrganization(ctx, domain).catch((error: unknown) => ctx.logger.warn({ err: error, domain }, "could not learn the organization of a peer"));
 }
 
 /** A peer's actor was seen: learn its organization if we do not know it yet or it is stale. */

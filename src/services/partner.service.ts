@@ -2,7 +2,15 @@
 // (customer, partner, supplier, affiliate, prospect or none), beside its
 // federation policy (kept by the federation policy service, not here), and
 // the rule for our employees joining groups hosted there.
-import { findAudienceOverrides, findLocalAudiences, findPartners, listOrganizations, listPartnerRows, setAudienceOverride, upsertPartner } from "../db/repos/organization.repo.ts";
+import {
+  findAudienceOverrides,
+  findLocalAudiences,
+  findPartners,
+  listOrganizations,
+  listPartnerRows,
+  setAudienceOverride,
+  upsertPartner,
+} from "../db/repos/organization.repo.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { normalizeHost } from "../domain/federation-policy.rules.ts";
 import {
@@ -78,7 +86,7 @@ export interface PartnerChange {
 /** An admin labels an organization and sets its policy; everything is checked before anything changes. */
 export async function setPartner(ctx: ServiceContext, by: AuditActor, rawDomain: string, change: PartnerChange): Promise<PartnerView> {
   const domain = normalizeHost(rawDomain);
-  if (domain === domainOf(ctx.origin)) throw validationFailed("That is this instance: it is \"self\", not a partner");
+  if (domain === domainOf(ctx.origin)) throw validationFailed('That is this instance: it is "self", not a partner');
   if (change.relationship === undefined && change.policy === undefined && change.joinRule === undefined) {
     throw validationFailed('Send at least one of "relationship", "policy", "joinRule"');
   }
@@ -109,7 +117,10 @@ export async function setPartner(ctx: ServiceContext, by: AuditActor, rawDomain:
 /** This instance's label for each domain ("self" for ours). */
 export async function relationshipsByDomain(ctx: ServiceContext, domains: string[]): Promise<Map<string, Relationship | typeof SELF | null>> {
   const own = domainOf(ctx.origin);
-  const rows = await findPartners(ctx.db, domains.filter((d) => d !== own));
+  const rows = await findPartners(
+    ctx.db,
+    domains.filter((d) => d !== own),
+  );
   const result = new Map<string, Relationship | typeof SELF | null>(domains.map((d) => [d, null]));
   for (const r of rows) result.set(r.domain, r.relationship);
   if (result.has(own)) result.set(own, SELF);

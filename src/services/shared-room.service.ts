@@ -174,7 +174,11 @@ export async function answerRoomInvitation(
       // Our people are out of the room here at once; the home removes them there.
       for (const m of await findLocalMembershipsOf(trx, invitation.group_id)) await deleteFollow(trx, m.follow_id);
     }
-    await recordAudit(trx, by, { action: `room.${answer === "accept" ? "accepted" : answer === "decline" ? "declined" : "left"}`, target: invitation.invite_uri, groupId: invitation.group_id });
+    await recordAudit(trx, by, {
+      action: `room.${answer === "accept" ? "accepted" : answer === "decline" ? "declined" : "left"}`,
+      target: invitation.invite_uri,
+      groupId: invitation.group_id,
+    });
   });
   const group = (await findActorById(ctx.db, invitation.group_id))!;
   return { id, group: toActorView(group), state, invitedAt: invitation.created_at.toISOString() };

@@ -6,9 +6,11 @@ import { groupOrganizations } from "../services/group-organizations.service.ts";
 import { html, type Html } from "./html.ts";
 
 export function organizationBadge(org: { name: string; logoUrl: string | null; relationship: string | null }): Html {
-  return html`<span class="org">${org.logoUrl ? html`<img src="${org.logoUrl}" alt="" width="20" height="20" loading="lazy"> ` : ""}<strong>${org.name}</strong>${
-    org.relationship ? html` <span class="badge">${org.relationship === "self" ? "us" : org.relationship}</span>` : ""
-  }</span>`;
+  return html`<span class="org"
+    >${org.logoUrl ? html`<img src="${org.logoUrl}" alt="" width="20" height="20" loading="lazy" /> ` : ""}<strong>${org.name}</strong>${
+      org.relationship ? html` <span class="badge">${org.relationship === "self" ? "us" : org.relationship}</span>` : ""
+    }</span
+  >`;
 }
 
 export async function companiesSection(ctx: ServiceContext, ref: string, viewerId: string): Promise<Html> {
@@ -20,6 +22,10 @@ export async function companiesSection(ctx: ServiceContext, ref: string, viewerI
     return html``;
   }
   if (items.length === 0) return html``;
-  return html`<section aria-labelledby="companies"><h2 id="companies">Companies in this group</h2>
-    <ul class="companies">${items.map((i) => html`<li>${organizationBadge(i.organization)} · ${i.memberCount} member${i.memberCount === 1 ? "" : "s"}</li>`)}</ul></section>`;
+  return html`<section aria-labelledby="companies">
+    <h2 id="companies">Companies in this group</h2>
+    <ul class="companies">
+      ${items.map((i) => html`<li>${organizationBadge(i.organization)} · ${i.memberCount} member${i.memberCount === 1 ? "" : "s"}</li>`)}
+    </ul>
+  </section>`;
 }

@@ -65,7 +65,11 @@ describe("our organization", () => {
     expect(instance.icon.url).toBe("https://acme.example/logo.png");
 
     const nodeinfo = await (await fetch(`${a.origin}/nodeinfo/2.1`)).json();
-    expect(nodeinfo.metadata.organization).toMatchObject({ name: "Acme Corporation", website: "https://acme.example/", actor: `${a.origin}/users/__instance__` });
+    expect(nodeinfo.metadata.organization).toMatchObject({
+      name: "Acme Corporation",
+      website: "https://acme.example/",
+      actor: `${a.origin}/users/__instance__`,
+    });
 
     const person = await (await fetch(alice.uri, { headers: AP })).json();
     const field = [person.attachment].flat().find((p: { name: string }) => p.name === "Organization");
@@ -89,11 +93,22 @@ describe("organizations of other instances", () => {
   });
 
   it("are learned again when the peer's admin renames theirs (on request, or once stale)", async () => {
-    await a.api(adminA.token, "PUT", "/api/ecotone/v1/admin/organization", { name: "Acme Corporation", shortName: "Acme", logoUrl: "https://acme.example/logo2.png", website: "https://acme.example/" });
+    await a.api(adminA.token, "PUT", "/api/ecotone/v1/admin/organization", {
+      name: "Acme Corporation",
+      shortName: "Acme",
+      logoUrl: "https://acme.example/logo2.png",
+      website: "https://acme.example/",
+    });
     const refreshed = await b.api(adminB.token, "POST", `/api/ecotone/v1/admin/partners/${a.host}/refresh`);
     expect(refreshed.body.organization.logoUrl).toBe("https://acme.example/logo2.png");
     expect((await b.api(bob.token, "POST", `/api/ecotone/v1/admin/partners/${a.host}/refresh`)).status).toBe(403);
-    await a.api(adminA.token, "PUT", "/api/ecotone/v1/admin/organization", { name: "Acme Corporation", shortName: "Acme", logoUrl: "https://acme.example/logo.png", website: "https://acme.example/", description: "Anvils and rockets" });
+    await a.api(adminA.token, "PUT", "/api/ecotone/v1/admin/organization", {
+      name: "Acme Corporation",
+      shortName: "Acme",
+      logoUrl: "https://acme.example/logo.png",
+      website: "https://acme.example/",
+      description: "Anvils and rockets",
+    });
     await b.api(adminB.token, "POST", `/api/ecotone/v1/admin/partners/${a.host}/refresh`);
   });
 
@@ -136,7 +151,10 @@ describe("companies in a group", () => {
   it("lists each organization with its member count, the same on the home and on a member's instance", async () => {
     await a.api(alice.token, "POST", "/api/ecotone/v1/groups", { slug: "community", visibility: "members_only", joinPolicy: "open" });
     const ref = encodeURIComponent(`@community@${a.host}`);
-    for (const [instance, user] of [[b, bob], [c, carol]] as const) {
+    for (const [instance, user] of [
+      [b, bob],
+      [c, carol],
+    ] as const) {
       await instance.api(user.token, "POST", `/api/ecotone/v1/groups/${ref}/join`);
       await eventually(async () => (await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${ref}`)).body.membership?.state === "accepted");
     }
@@ -151,7 +169,10 @@ describe("companies in a group", () => {
     const onC = await c.api(carol.token, "GET", `/api/ecotone/v1/groups/${ref}/organizations`);
     expect(summary(onC.body)).toEqual(expected);
     const onB = await b.api(bob.token, "GET", `/api/ecotone/v1/groups/${ref}/organizations`);
-    expect(onB.body.find((i: { organization: { domain: string } }) => i.organization.domain === a.host).organization).toMatchObject({ name: "Acme Corporation", relationship: "customer" });
+    expect(onB.body.find((i: { organization: { domain: string } }) => i.organization.domain === a.host).organization).toMatchObject({
+      name: "Acme Corporation",
+      relationship: "customer",
+    });
     // The visibility shown is the home's, not a guess.
     expect((await c.api(carol.token, "GET", `/api/ecotone/v1/groups/${ref}`)).body.visibility).toBe("members_only");
     // And the member list is the home's, on every member's instance.
@@ -178,7 +199,9 @@ describe("the audit log", () => {
     expect(future.body.items).toHaveLength(0);
     expect((await b.api(adminB.token, "GET", "/api/ecotone/v1/admin/audit?since=yesterday")).status).toBe(422);
 
-    const csv = await fetch(`${b.origin}/api/ecotone/v1/admin/audit?format=csv&action=partner.updated`, { headers: { authorization: `Bearer ${adminB.token}` } });
+    const csv = await fetch(`${b.origin}/api/ecotone/v1/admin/audit?format=csv&action=partner.updated`, {
+      headers: { authorization: `Bearer ${adminB.token}` },
+    });
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toBe("at,actor,instance,action,target,groupId,details");

@@ -77,7 +77,9 @@ describe("a shared room between two companies", () => {
     expect(accepted.body.state).toBe("accepted");
     await eventually(async () => {
       const rooms = await acme.api(acmeAdmin.token, "GET", "/api/ecotone/v1/admin/shared-rooms");
-      return rooms.body.hosted[0]?.organizations.some((o: { organization: { domain: string }; state: string }) => o.organization.domain === globex.host && o.state === "accepted");
+      return rooms.body.hosted[0]?.organizations.some(
+        (o: { organization: { domain: string }; state: string }) => o.organization.domain === globex.host && o.state === "accepted",
+      );
     });
     await globex.api(gina.token, "POST", `/api/ecotone/v1/groups/${room()}/join`);
     await eventually(async () => (await membershipOf(globex, gina)) === "accepted");

@@ -6,7 +6,10 @@ export const ORGANIZATION_DESCRIPTIONS: Record<string, [string, string | null]> 
   "PUT /admin/organization": ['Set our organization: {"name", "shortName"?, "logoUrl"?, "website"?, "description"?} (admins)', "admin:write"],
   "GET /admin/partners": ["Every organization we know, with relationship, policy and join rule (admins)", "admin:read"],
   "GET /admin/partners/{domain}": ["One organization's relationship, policy and join rule (admins)", "admin:read"],
-  "PUT /admin/partners/{domain}": ['Label an organization: {"relationship"?: customer|partner|supplier|affiliate|prospect|null, "policy"?: allow|block|limited, "joinRule"?: allow|approval|deny} (admins)', "admin:write"],
+  "PUT /admin/partners/{domain}": [
+    'Label an organization: {"relationship"?: customer|partner|supplier|affiliate|prospect|null, "policy"?: allow|block|limited, "joinRule"?: allow|approval|deny} (admins)',
+    "admin:write",
+  ],
   "POST /admin/partners/{domain}/refresh": ["Learn a peer's organization again now (admins)", "admin:write"],
   "PUT /admin/audiences/{actor}": ['Override a remote person\'s audience: {"audience": employee|customer|partner|supplier|other|null} (admins)', "admin:write"],
   "GET /groups/{group}/organizations": ["Companies in a group: [{organization, memberCount}], from the group's home", null],

@@ -74,10 +74,7 @@ export function registerOrganizationRoutes(fastify: FastifyInstance, ctx: Servic
     const { format, ...query } = request.query;
     const entries = await listAudit(ctx, caller.username, query);
     if (format === "csv") {
-      return reply
-        .type("text/csv; charset=utf-8")
-        .header("content-disposition", 'attachment; filename="ecotone-audit.csv"')
-        .send(auditCsv(entries));
+      return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="ecotone-audit.csv"').send(auditCsv(entries));
     }
     if (format !== undefined && format !== "json") throw validationFailed('"format" is csv or json', { field: "format" });
     return { items: entries };

@@ -18,4 +18,3 @@ export async function countMembersByDomain(db: Db, groupId: string): Promise<Arr
     .execute();
   return rows.map((r) => ({ domain: r.domain, count: Number(r.count) }));
 }
-

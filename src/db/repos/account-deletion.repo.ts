@@ -10,7 +10,11 @@ export async function markLocalAccountDeleted(db: Db, actorId: string): Promise<
   const now = new Date();
   await db.updateTable("actors").set({ gone_at: now, updated_at: now }).where("id", "=", actorId).where("is_local", "=", true).execute();
   await db.updateTable("users").set({ suspended_at: now, password_hash: null, updated_at: now }).where("actor_id", "=", actorId).execute();
-  await db.updateTable("api_tokens").set({ revoked_at: now }).where("user_id", "in", db.selectFrom("users").select("id").where("actor_id", "=", actorId)).execute();
+  await db
+    .updateTable("api_tokens")
+    .set({ revoked_at: now })
+    .where("user_id", "in", db.selectFrom("users").select("id").where("actor_id", "=", actorId))
+    .execute();
 }
 
 /** Remote actors the account followed (people and groups): they hear the Delete besides its followers. */
@@ -25,5 +29,8 @@ export async function remoteFolloweesOf(db: Db, actorId: string): Promise<ActorR
 }
 
 export async function deleteFollowsOf(db: Db, actorId: string): Promise<void> {
-  await db.deleteFrom("follows").where((eb) => eb.or([eb("follower_id", "=", actorId), eb("followee_id", "=", actorId)])).execute();
+  await db
+    .deleteFrom("follows")
+    .where((eb) => eb.or([eb("follower_id", "=", actorId), eb("followee_id", "=", actorId)]))
+    .execute();
 }

@@ -31,12 +31,7 @@ export async function listOrganizations(db: Db): Promise<OrganizationRow[]> {
 }
 
 /** Writes an organization's profile; `fetched` marks a copy learned from its instance. */
-export async function upsertOrganization(
-  db: Db,
-  domain: string,
-  values: OrganizationValues,
-  options: { isLocal: boolean; fetched: boolean },
-): Promise<void> {
+export async function upsertOrganization(db: Db, domain: string, values: OrganizationValues, options: { isLocal: boolean; fetched: boolean }): Promise<void> {
   const row = { ...values, updated_at: new Date(), ...(options.fetched ? { fetched_at: new Date() } : {}) };
   await db
     .insertInto("organizations")
@@ -49,7 +44,17 @@ export async function upsertOrganization(
 export async function touchOrganizationFetch(db: Db, domain: string): Promise<void> {
   await db
     .insertInto("organizations")
-    .values({ domain, is_local: false, name: null, short_name: null, logo_url: null, website: null, description: null, actor_uri: null, fetched_at: new Date() })
+    .values({
+      domain,
+      is_local: false,
+      name: null,
+      short_name: null,
+      logo_url: null,
+      website: null,
+      description: null,
+      actor_uri: null,
+      fetched_at: new Date(),
+    })
     .onConflict((oc) => oc.column("domain").doUpdateSet({ fetched_at: new Date() }))
     .execute();
 }
@@ -63,11 +68,7 @@ export async function listPartnerRows(db: Db): Promise<PartnerRow[]> {
   return db.selectFrom("partners").selectAll().orderBy("domain").execute();
 }
 
-export async function upsertPartner(
-  db: Db,
-  domain: string,
-  changes: Partial<Pick<PartnerRow, "relationship" | "join_rule">>,
-): Promise<void> {
+export async function upsertPartner(db: Db, domain: string, changes: Partial<Pick<PartnerRow, "relationship" | "join_rule">>): Promise<void> {
   await db
     .insertInto("partners")
     .values({ domain, relationship: changes.relationship ?? null, ...(changes.join_rule ? { join_rule: changes.join_rule } : {}) })
@@ -80,11 +81,7 @@ export async function findAudienceOverrides(db: Db, actorIds: string[]) {
   return db.selectFrom("person_audiences").select(["actor_id", "audience"]).where("actor_id", "in", actorIds).execute();
 }
 
-export async function setAudienceOverride(
-  db: Db,
-  actorId: string,
-  audience: "employee" | "customer" | "partner" | "supplier" | "other" | null,
-): Promise<void> {
+export async function setAudienceOverride(db: Db, actorId: string, audience: "employee" | "customer" | "partner" | "supplier" | "other" | null): Promise<void> {
   if (audience === null) {
     await db.deleteFrom("person_audiences").where("actor_id", "=", actorId).execute();
     return;
@@ -102,7 +99,12 @@ export async function updateInstanceActorProfile(
   uri: string,
   changes: { name: string; icon_url: string | null; url: string; summary: string | null },
 ): Promise<void> {
-  await db.updateTable("actors").set({ ...changes, updated_at: new Date() }).where("uri", "=", uri).where("is_local", "=", true).execute();
+  await db
+    .updateTable("actors")
+    .set({ ...changes, updated_at: new Date() })
+    .where("uri", "=", uri)
+    .where("is_local", "=", true)
+    .execute();
 }
 
 /** The audience set on local accounts, by actor id. */

@@ -29,12 +29,7 @@ export async function findRoomOrganizationByInvite(db: Db, inviteUri: string): P
 }
 
 export async function setRoomOrganizationState(db: Db, groupId: string, domain: string, state: RoomOrganizationRow["state"]): Promise<void> {
-  await db
-    .updateTable("room_organizations")
-    .set({ state, updated_at: new Date() })
-    .where("group_id", "=", groupId)
-    .where("domain", "=", domain)
-    .execute();
+  await db.updateTable("room_organizations").set({ state, updated_at: new Date() }).where("group_id", "=", groupId).where("domain", "=", domain).execute();
 }
 
 /** Accepted members of a group from one domain (they lose access when their organization leaves). */

@@ -41,9 +41,5 @@ export async function sendRoomEvent(ctx: Context<ServiceContext>, event: RoomOut
   const group = invitation ? await findActorById(db, invitation.group_id) : undefined;
   if (!invitation || !group) return;
   const values = { id: activityId, actor: new URL(instanceActorUri(ctx.data.origin)), object: new URL(invitation.invite_uri), tos: [new URL(group.uri)] };
-  await ctx.sendActivity(
-    { identifier: INSTANCE_ACTOR_IDENTIFIER },
-    toRecipient(group),
-    event.accepted ? new Accept(values) : new Reject(values),
-  );
+  await ctx.sendActivity({ identifier: INSTANCE_ACTOR_IDENTIFIER }, toRecipient(group), event.accepted ? new Accept(values) : new Reject(values));
 }
