@@ -19,7 +19,7 @@ import {
 } from "../db/repos/post.repo.ts";
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
-import { incomingPostRefusal } from "../domain/trust.rules.ts";
+import { incomingPostRefusal, sameOrigin } from "../domain/trust.rules.ts";
 import { canSeePost, viewerOf } from "./visibility.service.ts";
 import { forbidden } from "../domain/errors.ts";
 import { assertCanPost, isModerator } from "../domain/group.rules.ts";
@@ -240,7 +240,7 @@ export async function receivePostDelete(
   const existing = await findPostByUri(ctx.db, objectUri);
   if (!existing) {
     // Only the object's own server may pre-empt it.
-    if (new URL(objectUri).origin !== new URL(deleter.uri).origin) return "ignored";
+    if (!sameOrigin(objectUri, deleter.uri)) return "ignored";
     await applyOnce(ctx, activity, (trx) => insertTombstone(trx, objectUri));
     return "stored";
   }
