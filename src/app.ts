@@ -15,6 +15,7 @@ import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
 import { registerTaskRoutes } from "./api/ecotone/task.routes.ts";
+import { registerQuestionRoutes } from "./api/ecotone/question.routes.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./http/static-images.ts";
 import { registerStreaming } from "./http/streaming.ts";
@@ -152,6 +153,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerReportRoutes(fastify, ctx);
   registerIdeaRoutes(fastify, ctx);
   registerTaskRoutes(fastify, ctx);
+  registerQuestionRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx);
   registerStaticImages(fastify);

@@ -32,6 +32,8 @@ export type OutboxEvent =
   /** The home asks someone on another instance to accept an assignment. */
   | { type: "task.assign_requested"; taskId: string; assigneeId: string; activityUri: string }
   /** One signed POST of a ready ForgeFed activity to one inbox (retried on its own). */
-  | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> };
+  | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> }
+  /** An answer was accepted (here or, relayed, elsewhere); travels as the post edit or group reply, read by webhooks. */
+  | { type: "question.accepted"; questionId: string; answerUri: string };
 
 export type OutboxEventType = OutboxEvent["type"];

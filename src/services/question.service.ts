@@ -1,0 +1,268 @@
+// Questions and answers in groups. A question is a group post tagged
+// #question; its answers are the replies to it. The asker or a moderator
+// accepts one answer (and may change it later):
+//  - the asker edits the question, which then names the accepted answer, so
+//    Mastodon and Lemmy show the acceptance as an edit;
+//  - a moderator, on the group's home instance, has the group reply with the
+//    accepted answer (the group cannot edit someone else's post).
+// Other instances read the acceptance from either (recognize* below), so
+// every Ecotone instance shows the same accepted answer.
+import type { Kysely, Transaction } from "kysely";
+import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
+import { findPostById, findPostByUri } from "../db/repos/post.repo.ts";
+import { findQuestion, insertQuestion, setAcceptedAnswer } from "../db/repos/question.repo.ts";
+import { findActorById } from "../db/repos/remote-actor.repo.ts";
+import { findGroupByActorId } from "../db/queries/group.queries.ts";
+import { hydrate } from "../db/queries/post.queries.ts";
+import {
+  getQuestionRow,
+  listAnswerPosts,
+  listExperts,
+  listGroupQuestions,
+  similarQuestions,
+  type QuestionRow,
+} from "../db/queries/question.queries.ts";
+import type { ActorRow, Database, PostRow } from "../db/schema.ts";
+import { notFound, validationFailed } from "../domain/errors.ts";
+import { assertCanPost, isModerator } from "../domain/group.rules.ts";
+import {
+  ACCEPTED_LINE_PREFIX,
+  ACCEPTED_TAG,
+  acceptedAnswerIn,
+  answerKind,
+  assertCanAccept,
+  QUESTION_TAG,
+  questionState,
+  withAcceptedLine,
+  type QuestionState,
+} from "../domain/question.rules.ts";
+import { requireLocalUserActor, toActorView, type ActorView } from "./actor.service.ts";
+import type { ServiceContext } from "./context.ts";
+import { externalRefOf, linkExternalRef, type ExternalRef } from "./external-ref.service.ts";
+import { findGroup, membershipOf } from "./group.service.ts";
+import { stripHtml } from "./html.ts";
+import { canViewPost, createGroupReply, createPost, editPost, toPostView, type PostView } from "./post.service.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface AnswerView {
+  id: string;
+  uri: string;
+  url: string | null;
+  author: ActorView;
+  contentHtml: string;
+  publishedAt: string;
+  /** "official" from the group's host organization (its home instance), else "community". */
+  kind: "official" | "community";
+  accepted: boolean;
+}
+
+export interface QuestionView {
+  id: string;
+  uri: string;
+  state: QuestionState;
+  answerCount: number;
+  acceptedAnswer: AnswerView | null;
+  acceptedAt: string | null;
+  post: PostView;
+  externalRef: ExternalRef | null;
+}
+
+const POST_ID = /^\d{19}$/;
+
+async function findPostByRef(db: Db, ref: string): Promise<PostRow | undefined> {
+  return POST_ID.test(ref) ? findPostById(db, ref) : findPostByUri(db, ref);
+}
+
+async function answerViews(ctx: ServiceContext, question: QuestionRow, group: ActorRow, viewerId: string | null): Promise<AnswerView[]> {
+  const replies = (await listAnswerPosts(ctx.db, question.post.uri)).filter((p) => p.author_id !== group.id);
+  const entries = await hydrate(ctx.db, replies, viewerId);
+  const views: AnswerView[] = [];
+  for (const entry of entries) {
+    if (!(await canViewPost(ctx, entry.post, viewerId))) continue;
+    views.push({
+      id: entry.post.id,
+      uri: entry.post.uri,
+      url: entry.post.url,
+      author: toActorView(entry.author),
+      contentHtml: entry.post.content_html,
+      publishedAt: entry.post.published_at.toISOString(),
+      kind: answerKind(entry.author.uri, group.uri),
+      accepted: entry.post.uri === question.acceptedAnswerUri,
+    });
+  }
+  return views;
+}
+
+async function toQuestionViews(ctx: ServiceContext, rows: QuestionRow[], viewerId: string | null): Promise<QuestionView[]> {
+  const visible: QuestionRow[] = [];
+  for (const row of rows) if (await canViewPost(ctx, row.post, viewerId)) visible.push(row);
+  const entries = await hydrate(ctx.db, visible.map((r) => r.post), viewerId);
+  const views: QuestionView[] = [];
+  for (const [i, row] of visible.entries()) {
+    const group = entries[i]!.group;
+    const accepted = row.acceptedAnswerUri && group ? (await answerViews(ctx, row, group, viewerId)).find((a) => a.accepted) : undefined;
+    views.push({
+      id: row.post.id,
+      uri: row.post.uri,
+      state: questionState(row.answerCount, accepted ? row.acceptedAnswerUri : null),
+      answerCount: row.answerCount,
+      acceptedAnswer: accepted ?? null,
+      acceptedAt: accepted ? (row.acceptedAt?.toISOString() ?? null) : null,
+      post: toPostView(entries[i]!),
+      externalRef: await externalRefOf(ctx.db, "post", row.post.id),
+    });
+  }
+  return views;
+}
+
+async function requireQuestion(ctx: ServiceContext, postId: string, viewerId: string | null) {
+  const row = await getQuestionRow(ctx.db, postId);
+  if (!row || !(await canViewPost(ctx, row.post, viewerId))) throw notFound(`No question ${postId}`);
+  const group = (await findGroupByActorId(ctx.db, row.post.group_id!))!;
+  return { row, group };
+}
+
+export async function askQuestion(
+  ctx: ServiceContext,
+  username: string,
+  input: { group: string | undefined; content: string; title?: string | undefined; externalRef?: ExternalRef | undefined },
+): Promise<QuestionView> {
+  if (!input.group) throw validationFailed('A question is asked in a group: send "group"', { field: "group" });
+  const user = await requireLocalUserActor(ctx, username);
+  const group = await findGroup(ctx, input.group, user.id);
+  assertCanPost(await membershipOf(ctx, group.actor.id, user.id));
+  // The #question tag tells other servers (and people on Mastodon) what this is.
+  const content = /(^|\s)#question\b/i.test(input.content) ? input.content : `${input.content.trim()}\n\n#${QUESTION_TAG}`;
+  const post = await createPost(ctx, username, { group: group.actor.id, content, title: input.title }, async (trx, postId) => {
+    await insertQuestion(trx, postId, group.actor.id);
+    if (input.externalRef) await linkExternalRef(trx, "post", postId, input.externalRef);
+  });
+  return getQuestion(ctx, post.id, user.id);
+}
+
+export async function getQuestion(ctx: ServiceContext, postId: string, viewerId: string | null): Promise<QuestionView & { answers: AnswerView[] }> {
+  const { row, group } = await requireQuestion(ctx, postId, viewerId);
+  const [view] = await toQuestionViews(ctx, [row], viewerId);
+  return { ...view!, answers: await answerViews(ctx, row, group.actor, viewerId) };
+}
+
+export async function groupQuestions(
+  ctx: ServiceContext,
+  groupRef: string,
+  viewerId: string | null,
+  options: { state: QuestionState | null; cursor: string | null; limit?: number },
+) {
+  const group = await findGroup(ctx, groupRef, viewerId);
+  const limit = options.limit ?? 20;
+  const rows = await listGroupQuestions(ctx.db, group.actor.id, { state: options.state, cursor: options.cursor, limit });
+  return { items: await toQuestionViews(ctx, rows, viewerId), nextCursor: rows.length === limit ? rows.at(-1)!.post.id : null };
+}
+
+/** Answered questions like the one being written, best match first. */
+export async function similarAnsweredQuestions(ctx: ServiceContext, groupRef: string, viewerId: string | null, text: string) {
+  if (text.trim().length < 3) throw validationFailed("Send at least a few words in q", { field: "q" });
+  const group = await findGroup(ctx, groupRef, viewerId);
+  return toQuestionViews(ctx, await similarQuestions(ctx.db, group.actor.id, text.slice(0, 500), 5), viewerId);
+}
+
+/** The people whose answers were accepted most, optionally for questions with a tag. Each acceptance earns 10 points. */
+export async function groupExperts(ctx: ServiceContext, groupRef: string, viewerId: string | null, tag: string | null) {
+  const group = await findGroup(ctx, groupRef, viewerId);
+  const rows = await listExperts(ctx.db, group.actor.id, tag?.replace(/^#/, "").toLowerCase() || null, 20);
+  return rows.map((r) => ({ actor: toActorView(r.actor), acceptedAnswers: r.acceptedAnswers, reputation: r.acceptedAnswers * 10 }));
+}
+
+export async function acceptAnswer(ctx: ServiceContext, username: string, questionId: string, answerRef: unknown) {
+  if (typeof answerRef !== "string" || !answerRef) throw validationFailed('Send {"answer": "<post id or URI of a reply>"}', { field: "answer" });
+  const user = await requireLocalUserActor(ctx, username);
+  const { row, group } = await requireQuestion(ctx, questionId, user.id);
+  const answer = await findPostByRef(ctx.db, answerRef);
+  if (!answer || answer.in_reply_to_uri !== row.post.uri || answer.author_id === group.actor.id || !(await canViewPost(ctx, answer, user.id))) {
+    throw validationFailed("The answer must be a reply to this question", { field: "answer" });
+  }
+  const isAsker = row.post.author_id === user.id;
+  assertCanAccept({
+    isAsker,
+    isModerator: isModerator(await membershipOf(ctx, group.actor.id, user.id)),
+    groupIsLocal: group.actor.is_local,
+    groupHost: group.actor.domain,
+  });
+  if (row.acceptedAnswerUri === answer.uri) return getQuestion(ctx, questionId, user.id);
+  const record = async (trx: Transaction<Database>) => {
+    await setAcceptedAnswer(trx, row.post.id, answer.uri, user.id);
+    await recordOutboxEvent(trx, { type: "question.accepted", questionId: row.post.id, answerUri: answer.uri });
+  };
+  if (isAsker) {
+    const text = withAcceptedLine(row.post.source_text ?? stripHtml(row.post.content_html), answer.uri);
+    await editPost(ctx, username, row.post.id, { content: text }, record);
+  } else {
+    const asker = await findActorById(ctx.db, row.post.author_id);
+    const answerer = await findActorById(ctx.db, answer.author_id);
+    await createGroupReply(
+      ctx,
+      group.actor,
+      {
+        inReplyTo: row.post,
+        content: `${ACCEPTED_LINE_PREFIX} ${answer.uri}\n\n#${ACCEPTED_TAG}`,
+        mentionUris: [...new Set([asker?.uri, answerer?.uri].filter((u): u is string => Boolean(u)))],
+        tags: [ACCEPTED_TAG],
+      },
+      record,
+    );
+  }
+  return getQuestion(ctx, questionId, user.id);
+}
+
+async function applyAcceptance(trx: Transaction<Database>, question: PostRow, answerUri: string | null, byId: string): Promise<void> {
+  if (!answerUri) return;
+  // Only a reply to this very question can be its answer, whoever says otherwise.
+  const answer = await findPostByUri(trx, answerUri);
+  if (!answer || answer.in_reply_to_uri !== question.uri || answer.author_id === question.group_id) return;
+  if (await setAcceptedAnswer(trx, question.id, answerUri, byId)) {
+    await recordOutboxEvent(trx, { type: "question.accepted", questionId: question.id, answerUri });
+  }
+}
+
+/**
+ * A post from elsewhere was stored: a top-level #question in a group becomes
+ * a question here; a reply by the question's own group tagged
+ * #acceptedanswer records a moderator's acceptance.
+ */
+export async function recognizeQuestionPost(
+  trx: Transaction<Database>,
+  stored: { id: string; inReplyToUri: string | null; groupId: string | null; tags: string[]; author: ActorRow; text: string; html: string },
+): Promise<void> {
+  if (!stored.groupId) return;
+  if (!stored.inReplyToUri) {
+    if (stored.tags.includes(QUESTION_TAG)) await insertQuestion(trx, stored.id, stored.groupId);
+    return;
+  }
+  if (stored.author.id !== stored.groupId || !stored.tags.includes(ACCEPTED_TAG)) return;
+  const question = await findPostByUri(trx, stored.inReplyToUri);
+  if (!question || question.group_id !== stored.groupId || !(await findQuestion(trx, question.id))) return;
+  await applyAcceptance(trx, question, acceptedAnswerIn(stored.text, stored.html), stored.author.id);
+}
+
+/** An edit of a question by its asker may name (or change) the accepted answer. */
+export async function recognizeQuestionEdit(
+  trx: Transaction<Database>,
+  edited: { post: PostRow; author: ActorRow; sourceText: string | null; html: string },
+): Promise<void> {
+  if (edited.post.author_id !== edited.author.id || !(await findQuestion(trx, edited.post.id))) return;
+  await applyAcceptance(trx, edited.post, acceptedAnswerIn(edited.sourceText ?? stripHtml(edited.html), edited.html), edited.author.id);
+}
+
+/** A post as the Ecotone API returns it: with its kind, external reference and, for a question, its answer state. */
+export async function postWithKind(ctx: ServiceContext, post: PostView, viewerId: string | null) {
+  const row = await getQuestionRow(ctx.db, post.id);
+  const externalRef = await externalRefOf(ctx.db, "post", post.id);
+  if (!row) return { ...post, kind: "post" as const, externalRef };
+  const [view] = await toQuestionViews(ctx, [row], viewerId);
+  return {
+    ...post,
+    kind: "question" as const,
+    externalRef,
+    question: view ? { state: view.state, answerCount: view.answerCount, acceptedAnswer: view.acceptedAnswer } : null,
+  };
+}
