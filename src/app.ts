@@ -16,6 +16,7 @@ import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
 import { registerTaskRoutes } from "./api/ecotone/task.routes.ts";
 import { registerQuestionRoutes } from "./api/ecotone/question.routes.ts";
+import { registerWebhookRoutes } from "./api/ecotone/webhook.routes.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./http/static-images.ts";
 import { registerStreaming } from "./http/streaming.ts";
@@ -33,6 +34,8 @@ import { installFetchGuard } from "./federation/fetch-guard.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
+import { createWebhookTransport } from "./federation/webhooks/webhook.transport.ts";
+import { WebhookWorker } from "./services/webhook.worker.ts";
 import { startAdminSocket } from "./http/admin-socket.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -115,7 +118,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   ctx.remote = createRemoteDirectory(federation, ctx, { allowPrivateAddresses: config.allowPrivateAddresses });
   const outbox = new OutboxProcessor(federation, ctx, { leaseMs: Math.min(config.queueLeaseMs, 60_000) });
-  ctx.onOutboxEvent = () => outbox.wake();
+  const webhooks = new WebhookWorker(ctx, database, {
+    transport: createWebhookTransport({ allowPrivateAddresses: config.allowPrivateAddresses }),
+    retryInitialMs: config.retryInitialDelayMs,
+    leaseMs: Math.min(config.queueLeaseMs, 60_000),
+  });
+  ctx.onOutboxEvent = () => {
+    outbox.wake();
+    webhooks.wake();
+  };
 
   const stats = { inboxPosts: 0 };
   const fastify = Fastify({
@@ -154,6 +165,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerIdeaRoutes(fastify, ctx);
   registerTaskRoutes(fastify, ctx);
   registerQuestionRoutes(fastify, ctx);
+  registerWebhookRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx);
   registerStaticImages(fastify);
@@ -179,6 +191,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (config.runQueueWorkers) {
         queueRun = federation.startQueue(ctx, { signal: workers.signal });
         outbox.start();
+        webhooks.start();
       }
       // PGlite admits one process: the CLI reaches this one through a socket.
       if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
@@ -194,6 +207,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       // Workers stop taking messages and finish the ones they hold.
       workers.abort();
       await outbox.stop();
+      await webhooks.stop();
       await queueRun?.catch(() => {});
       await adminSocket?.close();
       if (!options.keepDatabaseOpen) await database.close();

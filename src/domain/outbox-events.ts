@@ -34,6 +34,9 @@ export type OutboxEvent =
   /** One signed POST of a ready ForgeFed activity to one inbox (retried on its own). */
   | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> }
   /** An answer was accepted (here or, relayed, elsewhere); travels as the post edit or group reply, read by webhooks. */
-  | { type: "question.accepted"; questionId: string; answerUri: string };
+  | { type: "question.accepted"; questionId: string; answerUri: string }
+  /** Written by a trigger on `follows` (migration 0062), born processed: for webhooks only. */
+  | { type: "group.member_joined"; groupId: string; memberId: string }
+  | { type: "group.member_left"; groupId: string; memberId: string };
 
 export type OutboxEventType = OutboxEvent["type"];
