@@ -17,6 +17,7 @@ import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
 import { registerTaskRoutes } from "./api/ecotone/task.routes.ts";
 import { registerQuestionRoutes } from "./api/ecotone/question.routes.ts";
 import { registerWebhookRoutes } from "./api/ecotone/webhook.routes.ts";
+import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./http/static-images.ts";
 import { registerStreaming } from "./http/streaming.ts";
@@ -153,6 +154,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     beforeFederation: createTaskGateway(federation, ctx),
   });
   registerAuth(fastify, ctx);
+  registerIdempotency(fastify, ctx);
   registerWellKnown(fastify, ctx);
   registerPages(fastify, ctx);
   registerWebInterface(fastify, ctx);

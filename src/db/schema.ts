@@ -453,7 +453,7 @@ export interface IdempotencyKeysTable {
   status_code: number | null;
   response_body: string | null;
   content_type: string | null;
-  created_at: CreatedAt;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface Database {

@@ -8,7 +8,9 @@
 // Other instances read the acceptance from either (recognize* below), so
 // every Ecotone instance shows the same accepted answer.
 import type { Kysely, Transaction } from "kysely";
+import { escalationOfPost } from "../db/repos/escalation.repo.ts";
 import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
+import { findTaskById } from "../db/repos/task.repo.ts";
 import { findPostById, findPostByUri } from "../db/repos/post.repo.ts";
 import { findQuestion, insertQuestion, setAcceptedAnswer } from "../db/repos/question.repo.ts";
 import { findActorById } from "../db/repos/remote-actor.repo.ts";
@@ -257,12 +259,16 @@ export async function recognizeQuestionEdit(
 export async function postWithKind(ctx: ServiceContext, post: PostView, viewerId: string | null) {
   const row = await getQuestionRow(ctx.db, post.id);
   const externalRef = await externalRefOf(ctx.db, "post", post.id);
-  if (!row) return { ...post, kind: "post" as const, externalRef };
+  const escalation = await escalationOfPost(ctx.db, post.id);
+  const task = escalation ? await findTaskById(ctx.db, escalation.task_id) : undefined;
+  const escalatedTo = task ? { taskId: task.id, taskUri: task.uri } : null;
+  if (!row) return { ...post, kind: "post" as const, externalRef, escalatedTo };
   const [view] = await toQuestionViews(ctx, [row], viewerId);
   return {
     ...post,
     kind: "question" as const,
     externalRef,
+    escalatedTo,
     question: view ? { state: view.state, answerCount: view.answerCount, acceptedAnswer: view.acceptedAnswer } : null,
   };
 }

@@ -31,7 +31,10 @@ function verifies(secret: string, r: Received): boolean {
 class Receiver {
   received: Received[] = [];
   #server: Server | null = null;
-  constructor(readonly port: number) {}
+  readonly port: number;
+  constructor(port: number) {
+    this.port = port;
+  }
   get url() {
     return `http://127.0.0.1:${this.port}/hooks/ecotone`;
   }
@@ -184,10 +187,10 @@ describe("deliveries", () => {
     const before = receiver.received.length;
     const post = await a.api(bea.token, "POST", "/api/ecotone/v1/posts", { group: "support", content: "Posted while the CRM was down" });
     expect(post.status).toBe(201); // the write never waits for the webhook
-    const failing = await eventually(async () => {
+    const failing = (await eventually(async () => {
       const found = (await deliveries()).find((d) => d.event === "post.created" && d.status === "pending" && d.attempts >= 2);
       return found ?? null;
-    }, 20_000);
+    }, 20_000))!;
     expect(failing.lastError).toBeTruthy();
     await receiver.up();
     await eventually(async () => (await deliveries()).find((d) => d.id === failing.id)?.status === "delivered", 30_000);

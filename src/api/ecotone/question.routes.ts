@@ -1,6 +1,7 @@
 // /api/ecotone/v1: questions and answers — a group's questions by state,
 // similar answered questions while writing, experts, accepting an answer.
-// Asking is POST /posts {"kind": "question"} (post.routes.ts).
+// Asking is POST /posts {"kind": "question"} (post.routes.ts). Escalating a
+// thread to a task on the group's board lives here too.
 import type { FastifyInstance } from "fastify";
 import { parseQuestionState } from "../../domain/question.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -11,6 +12,7 @@ import {
   groupQuestions,
   similarAnsweredQuestions,
 } from "../../services/question.service.ts";
+import { escalateThread } from "../../services/escalation.service.ts";
 import { requireCaller } from "./guard.ts";
 import { body, bodyText, viewerId } from "./viewer.ts";
 
@@ -40,5 +42,11 @@ export function registerQuestionRoutes(fastify: FastifyInstance, ctx: ServiceCon
   fastify.post<{ Params: { id: string } }>(`${BASE}/posts/:id/accept`, async (request) => {
     const caller = requireCaller(request, "write:statuses");
     return acceptAnswer(ctx, caller.username, request.params.id, bodyText(body<{ answer: string }>(request).answer, "answer", true));
+  });
+
+  fastify.post<{ Params: { id: string } }>(`${BASE}/posts/:id/escalate`, async (request, reply) => {
+    const caller = requireCaller(request, "write:statuses");
+    const result = await escalateThread(ctx, caller.username, request.params.id, { title: bodyText(body<{ title: string }>(request).title, "title") });
+    return reply.code(201).send(result);
   });
 }

@@ -1,0 +1,39 @@
+// Escalation: a moderator turns a thread (a question, a complaint) into a
+// task on the group's board. Both stay linked: the task's description links
+// the thread and `escalatedFrom` names it; the thread gets a reply linking
+// the task that mentions the asker, so they hear of it on their own instance
+// (Mastodon included) and can follow the task from there.
+import { insertEscalation, escalationOfPost } from "../db/repos/escalation.repo.ts";
+import { findActorById } from "../db/repos/remote-actor.repo.ts";
+import { conflict, notFound, validationFailed } from "../domain/errors.ts";
+import { assertCanModerate } from "../domain/group.rules.ts";
+import { requireLocalUserActor } from "./actor.service.ts";
+import type { ServiceContext } from "./context.ts";
+import { membershipOf } from "./group.service.ts";
+import { stripHtml } from "./html.ts";
+import { createPost, getPost } from "./post.service.ts";
+import { findPostById } from "../db/repos/post.repo.ts";
+import { createTask } from "./task.service.ts";
+import { withLinks } from "./task-link.service.ts";
+
+export async function escalateThread(ctx: ServiceContext, username: string, postId: string, input: { title?: string | undefined }) {
+  const user = await requireLocalUserActor(ctx, username);
+  const post = await findPostById(ctx.db, postId);
+  if (!post || !(await getPost(ctx, postId, user.id))) throw notFound(`No post ${postId}`);
+  if (!post.group_id) throw validationFailed("Only a thread in a group can become a task on its board");
+  assertCanModerate(await membershipOf(ctx, post.group_id, user.id));
+  const existing = await escalationOfPost(ctx.db, post.id);
+  if (existing) throw conflict(`This thread is already task ${existing.task_id}`, { task: existing.task_id });
+  const asker = await findActorById(ctx.db, post.author_id);
+  const text = post.source_text ?? stripHtml(post.content_html);
+  const title = input.title?.trim() || post.title || text.split("\n")[0]!.replace(/#\w+/g, "").trim().slice(0, 120) || "Escalated thread";
+  const group = await findActorById(ctx.db, post.group_id);
+  const task = await createTask(ctx, username, `@${group!.username}@${group!.domain}`, {
+    title,
+    description: `Escalated from ${post.url ?? post.uri}${asker ? ` (asked by @${asker.username}@${asker.domain})` : ""}\n\n${text.slice(0, 2000)}`,
+  });
+  await ctx.db.transaction().execute((trx) => insertEscalation(trx, post.id, task.id, user.id));
+  const handle = asker && asker.id !== user.id ? `@${asker.username}@${asker.domain} ` : "";
+  const reply = await createPost(ctx, username, { inReplyTo: post.id, content: `${handle}This is now a task on our board: ${task.uri}` });
+  return { task: await withLinks(ctx, task), reply };
+}
