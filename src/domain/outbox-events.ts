@@ -35,6 +35,8 @@ export type OutboxEvent =
   | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> }
   /** An answer was accepted (here or, relayed, elsewhere); travels as the post edit or group reply, read by webhooks. */
   | { type: "question.accepted"; questionId: string; answerUri: string }
+  /** A moderator turned a thread into a task (for webhooks: a ticketing system takes it from there). */
+  | { type: "thread.escalated"; postId: string; taskId: string; byId: string }
   /** Written by a trigger on `follows` (migration 0062), born processed: for webhooks only. */
   | { type: "group.member_joined"; groupId: string; memberId: string }
   | { type: "group.member_left"; groupId: string; memberId: string };

@@ -12,6 +12,7 @@ export const WEBHOOK_EVENTS = [
   "task.assigned",
   "task.status_changed",
   "idea.status_changed",
+  "thread.escalated",
   "member.joined",
   "member.left",
   "report.filed",

@@ -2,8 +2,10 @@
 // task on the group's board. Both stay linked: the task's description links
 // the thread and `escalatedFrom` names it; the thread gets a reply linking
 // the task that mentions the asker, so they hear of it on their own instance
-// (Mastodon included) and can follow the task from there.
+// (Mastodon included) and can follow the task from there. Webhooks get a
+// `thread.escalated` event, to hand the thread to a ticketing system.
 import { insertEscalation, escalationOfPost } from "../db/repos/escalation.repo.ts";
+import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
 import { findActorById } from "../db/repos/remote-actor.repo.ts";
 import { conflict, notFound, validationFailed } from "../domain/errors.ts";
 import { assertCanModerate } from "../domain/group.rules.ts";
@@ -11,7 +13,7 @@ import { requireLocalUserActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { membershipOf } from "./group.service.ts";
 import { stripHtml } from "./html.ts";
-import { createPost, getPost } from "./post.service.ts";
+import { createGroupReply, createPost, getPost } from "./post.service.ts";
 import { findPostById } from "../db/repos/post.repo.ts";
 import { createTask } from "./task.service.ts";
 import { withLinks } from "./task-link.service.ts";
@@ -32,8 +34,16 @@ export async function escalateThread(ctx: ServiceContext, username: string, post
     title,
     description: `Escalated from ${post.url ?? post.uri}${asker ? ` (asked by @${asker.username}@${asker.domain})` : ""}\n\n${text.slice(0, 2000)}`,
   });
-  await ctx.db.transaction().execute((trx) => insertEscalation(trx, post.id, task.id, user.id));
-  const handle = asker && asker.id !== user.id ? `@${asker.username}@${asker.domain} ` : "";
-  const reply = await createPost(ctx, username, { inReplyTo: post.id, content: `${handle}This is now a task on our board: ${task.uri}` });
-  return { task: await withLinks(ctx, task), reply };
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertEscalation(trx, post.id, task.id, user.id);
+    await recordOutboxEvent(trx, { type: "thread.escalated", postId: post.id, taskId: task.id, byId: user.id });
+  });
+  ctx.onOutboxEvent?.();
+  const mention = asker && asker.id !== user.id ? { handle: `@${asker.username}@${asker.domain}`, uri: asker.uri, url: asker.url ?? asker.uri } : null;
+  const content = `${mention ? `${mention.handle} ` : ""}This is now a task on our board: ${task.uri}`;
+  // At the group's home the group itself says so (a note, not an answer); elsewhere the moderator does.
+  const replyId = group!.is_local
+    ? await createGroupReply(ctx, group!, { inReplyTo: post, content, mentionUris: mention ? [mention.uri] : [], tags: [], mentions: mention ? [mention] : [] })
+    : (await createPost(ctx, username, { inReplyTo: post.id, content })).id;
+  return { task: await withLinks(ctx, task), reply: await getPost(ctx, replyId, user.id) };
 }

@@ -136,6 +136,22 @@ export async function webhookEventsFor(trx: Trx, event: OutboxEvent): Promise<We
     }
     case "task.published":
       return taskEvents(trx, event.taskId, event.created);
+    case "thread.escalated": {
+      const [post, task] = [await findPostById(trx, event.postId), await findTaskById(trx, event.taskId)];
+      if (!post || !task) return [];
+      return [
+        {
+          type: "thread.escalated",
+          groupId: post.group_id,
+          data: {
+            group: post.group_id ? actorData(await findActorById(trx, post.group_id)) : null,
+            thread: await postData(trx, post),
+            task: { id: task.id, uri: task.uri, title: task.title, status: task.status, externalRef: await findExternalRef(trx, "task", task.id) },
+            by: actorData(await findActorById(trx, event.byId)),
+          },
+        },
+      ];
+    }
     case "group.member_joined":
     case "group.member_left":
       return [

@@ -142,6 +142,8 @@ describe("deliveries", () => {
     const idea = await a.api(bea.token, "POST", "/api/ecotone/v1/groups/support/ideas", { title: "PDF invoices", content: "Please" });
     await a.api(olga.token, "POST", `/api/ecotone/v1/ideas/${idea.body.post.id}/status`, { status: "planned" });
     await a.api(cid.token, "POST", "/api/ecotone/v1/reports", { postIds: [answer.body.id], comment: "spam?" });
+    const escalated = await a.api(olga.token, "POST", `/api/ecotone/v1/posts/${asked.body.id}/escalate`, { title: "Invoice missing" });
+    expect(escalated.status).toBe(201);
     await a.api(cid.token, "POST", "/api/ecotone/v1/groups/support/leave");
     await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "other", content: "Not for this webhook" });
 
@@ -155,10 +157,14 @@ describe("deliveries", () => {
       "task.assigned",
       "idea.status_changed",
       "report.filed",
+      "thread.escalated",
       "member.left",
     ];
     await eventually(() => expected.every((type) => receiver.ofType(type).length > 0), 20_000);
-    for (const type of expected) expect([type, receiver.ofType(type).length]).toEqual([type, 1]);
+    // The escalation opened a second task.
+    for (const type of expected) expect([type, receiver.ofType(type).length]).toEqual([type, type === "task.created" ? 2 : 1]);
+    const handedOver = JSON.parse(receiver.ofType("thread.escalated")[0]!.body).data;
+    expect([handedOver.thread.uri, handedOver.task.id]).toEqual([asked.body.uri, escalated.body.task.id]);
     // post.created: members' posts in this group, never another group's.
     const posts = receiver.ofType("post.created").map((r) => JSON.parse(r.body).data.post.text as string);
     expect(posts.some((t) => t.startsWith("Where is my invoice?"))).toBe(true);
