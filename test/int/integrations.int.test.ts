@@ -133,6 +133,12 @@ describe("escalation", () => {
       const notes = await a.api(bea.token, "GET", "/api/v1/notifications?types[]=mention");
       return notes.body.some((n: { status: { content: string } }) => n.status.content.includes(task.uri));
     });
+    // The asker hears of the task's progress too.
+    await a.api(olga.token, "POST", `/api/ecotone/v1/tasks/${task.id}/status`, { status: "in_progress" });
+    await eventually(async () => {
+      const notes = await a.api(bea.token, "GET", "/api/v1/notifications?types[]=mention");
+      return notes.body.some((n: { status: { content: string } }) => /In progress/i.test(n.status.content));
+    });
     // Once is enough.
     expect((await post(olga, `/api/ecotone/v1/posts/${question.body.id}/escalate`, {})).status).toBe(409);
     expect((await post(olga, "/api/ecotone/v1/posts/1234567890123456789/escalate", {})).status).toBe(404);

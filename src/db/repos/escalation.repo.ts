@@ -15,3 +15,14 @@ export async function escalationOfPost(db: Db, postId: string) {
 export async function escalationOfTask(db: Db, taskId: string) {
   return db.selectFrom("escalations").selectAll().where("task_id", "=", taskId).executeTakeFirst();
 }
+
+/** Who asked in the thread a task was escalated from (kept informed of the task's status). */
+export async function escalationAskerOf(db: Db, taskId: string) {
+  return db
+    .selectFrom("escalations")
+    .innerJoin("posts", "posts.id", "escalations.post_id")
+    .innerJoin("actors", "actors.id", "posts.author_id")
+    .selectAll("actors")
+    .where("escalations.task_id", "=", taskId)
+    .executeTakeFirst();
+}
