@@ -4,8 +4,9 @@
 // "official" and "community" labels and the partner's reputation. A moderator
 // at the group's home then changes the accepted answer, and that too reaches
 // every instance.
+import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { eventually, freePort, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
 let a: TestInstance;
 let b: TestInstance;
@@ -16,6 +17,9 @@ let bea: TestUser; // customer on B
 let cid: TestUser; // partner on C
 let drifter: TestUser; // member on C, neither asker nor moderator
 const group = () => encodeURIComponent(`@support@${a.host}`);
+// The support group's CRM webhook at A, the group's home: what it was told.
+const crmEvents: Array<{ type: string; data: any }> = [];
+let crm: Server;
 
 async function join(instance: TestInstance, user: TestUser) {
   await instance.api(user.token, "POST", `/api/ecotone/v1/groups/${group()}/join`);
@@ -43,9 +47,26 @@ beforeAll(async () => {
   await join(b, bea);
   await join(c, cid);
   await join(c, drifter);
+  const port = await freePort();
+  crm = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      crmEvents.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => crm.listen(port, "127.0.0.1", resolve));
+  const hook = await a.api(olga.token, "POST", "/api/ecotone/v1/webhooks", {
+    url: `http://127.0.0.1:${port}/`,
+    group: "support",
+    events: ["question.asked", "question.answered", "question.accepted"],
+  });
+  expect(hook.status).toBe(201);
 });
 
 afterAll(async () => {
+  crm?.close();
   await Promise.all([a?.close(), b?.close(), c?.close()]);
 });
 
@@ -151,5 +172,18 @@ describe("questions and answers across instances", () => {
       const experts = await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}/experts`);
       expect(experts.body.items.map((e: { actor: { uri: string } }) => e.actor.uri)).toEqual([sam.uri]);
     }
+  });
+
+  it("the group's home tells its CRM of questions, answers and acceptances from every instance", async () => {
+    await eventually(() => crmEvents.filter((e) => e.type === "question.accepted").length === 2);
+    const summary = (type: string) =>
+      crmEvents.filter((e) => e.type === type).map((e) => [e.data.question.uri, e.data.answer?.uri ?? null, e.data.answer?.kind ?? null]);
+    expect(summary("question.asked")).toEqual([[questionUri, null, null]]);
+    // The two answers arrive in either order (one came from C through the group).
+    expect(summary("question.answered").sort()).toEqual(
+      [[questionUri, cidAnswerUri, "community"], [questionUri, samAnswerUri, "official"]].sort(),
+    );
+    expect(summary("question.accepted")).toEqual([[questionUri, cidAnswerUri, "community"], [questionUri, samAnswerUri, "official"]]);
+    expect(crmEvents[0]!.data.question.author.handle).toBe(bea.handle);
   });
 });
