@@ -77,7 +77,8 @@ async function findPostByRef(db: Db, ref: string): Promise<PostRow | undefined> 
 }
 
 async function answerViews(ctx: ServiceContext, question: QuestionRow, group: ActorRow, viewerId: string | null): Promise<AnswerView[]> {
-  const replies = (await listAnswerPosts(ctx.db, question.post.uri)).filter((p) => p.author_id !== group.id);
+  // The asker's follow-ups and the group's notes stay in the thread but are not answers.
+  const replies = (await listAnswerPosts(ctx.db, question.post.uri)).filter((p) => p.author_id !== group.id && p.author_id !== question.post.author_id);
   const entries = await hydrate(ctx.db, replies, viewerId);
   const views: AnswerView[] = [];
   for (const entry of entries) {
@@ -131,6 +132,8 @@ export async function askQuestion(
   input: { group: string | undefined; content: string; title?: string | undefined; externalRef?: ExternalRef | undefined },
 ): Promise<QuestionView> {
   if (!input.group) throw validationFailed('A question is asked in a group: send "group"', { field: "group" });
+  // Checked before the #question tag is added, which would make any text non-empty.
+  if (!input.content.trim()) throw validationFailed("A question needs some text", { field: "content" });
   const user = await requireLocalUserActor(ctx, username);
   const group = await findGroup(ctx, input.group, user.id);
   assertCanPost(await membershipOf(ctx, group.actor.id, user.id));
@@ -180,8 +183,9 @@ export async function acceptAnswer(ctx: ServiceContext, username: string, questi
   const user = await requireLocalUserActor(ctx, username);
   const { row, group } = await requireQuestion(ctx, questionId, user.id);
   const answer = await findPostByRef(ctx.db, answerRef);
-  if (!answer || answer.in_reply_to_uri !== row.post.uri || answer.author_id === group.actor.id || !(await canViewPost(ctx, answer, user.id))) {
-    throw validationFailed("The answer must be a reply to this question", { field: "answer" });
+  const isAnswer = answer && answer.in_reply_to_uri === row.post.uri && answer.author_id !== group.actor.id && answer.author_id !== row.post.author_id;
+  if (!answer || !isAnswer || !(await canViewPost(ctx, answer, user.id))) {
+    throw validationFailed("The answer must be someone else's reply to this question", { field: "answer" });
   }
   const isAsker = row.post.author_id === user.id;
   assertCanAccept({
@@ -220,7 +224,7 @@ async function applyAcceptance(trx: Transaction<Database>, question: PostRow, an
   if (!answerUri) return;
   // Only a reply to this very question can be its answer, whoever says otherwise.
   const answer = await findPostByUri(trx, answerUri);
-  if (!answer || answer.in_reply_to_uri !== question.uri || answer.author_id === question.group_id) return;
+  if (!answer || answer.in_reply_to_uri !== question.uri || answer.author_id === question.group_id || answer.author_id === question.author_id) return;
   if (await setAcceptedAnswer(trx, question.id, answerUri, byId)) {
     await recordOutboxEvent(trx, { type: "question.accepted", questionId: question.id, answerUri });
   }

@@ -20,12 +20,16 @@ function answerCount(_db: Db) {
     where a.in_reply_to_uri = posts.uri and a.author_id <> posts.author_id and a.author_id <> questions.group_id)`;
 }
 
+/** The accepted answer, if it still exists (a deleted answer leaves the question unaccepted). */
+const ACCEPTED = sql<string | null>`(select a.uri from posts a where a.uri = questions.accepted_answer_uri)`;
+
 function questionsQuery(db: Db) {
   return db
     .selectFrom("questions")
     .innerJoin("posts", "posts.id", "questions.post_id")
     .selectAll("posts")
-    .select(["questions.accepted_answer_uri", "questions.accepted_at"])
+    .select(ACCEPTED.as("accepted_answer_uri"))
+    .select("questions.accepted_at")
     .select(answerCount(db).as("answer_count"))
     .$narrowType<{ answer_count: number }>();
 }
@@ -44,13 +48,9 @@ export async function listGroupQuestions(
 ): Promise<QuestionRow[]> {
   let query = questionsQuery(db).where("questions.group_id", "=", groupId).orderBy("posts.id", "desc").limit(options.limit);
   if (options.cursor) query = query.where("posts.id", "<", options.cursor);
-  if (options.state === "accepted") query = query.where("questions.accepted_answer_uri", "is not", null);
-  if (options.state === "answered") {
-    query = query.where("questions.accepted_answer_uri", "is", null).where((eb) => eb(answerCount(db), ">", 0));
-  }
-  if (options.state === "unanswered") {
-    query = query.where("questions.accepted_answer_uri", "is", null).where((eb) => eb(answerCount(db), "=", 0));
-  }
+  if (options.state === "accepted") query = query.where(ACCEPTED, "is not", null);
+  if (options.state === "answered") query = query.where(ACCEPTED, "is", null).where(answerCount(db), ">", 0);
+  if (options.state === "unanswered") query = query.where(ACCEPTED, "is", null).where(answerCount(db), "=", 0);
   return (await query.execute()).map((r) => toRow(r as Joined));
 }
 
@@ -91,7 +91,7 @@ export async function similarQuestions(db: Db, groupId: string, text: string, li
     .select(sql<number>`ts_rank(${doc}, ${tsq})`.as("rank"))
     .where("questions.group_id", "=", groupId)
     .where(sql<boolean>`${doc} @@ ${tsq}`)
-    .where((eb) => eb.or([eb("questions.accepted_answer_uri", "is not", null), eb(answerCount(db), ">", 0)]))
+    .where((eb) => eb.or([eb(ACCEPTED, "is not", null), eb(answerCount(db), ">", 0)]))
     .orderBy("rank", "desc")
     .orderBy("posts.id", "desc")
     .limit(limit)
