@@ -4,9 +4,12 @@
 // deliveries run from the durable queue, several at once.
 import type { DatabaseHandle } from "../db/database.ts";
 import { PostgresMessageQueue } from "../db/queue.store.ts";
-import { WEBHOOK_QUEUE } from "../db/repos/webhook.repo.ts";
+import { deleteFinishedDeliveriesBefore, WEBHOOK_QUEUE } from "../db/repos/webhook.repo.ts";
 import type { ServiceContext } from "./context.ts";
 import { deliverWebhook, fanOutNext, type WebhookTransport } from "./webhook-delivery.service.ts";
+
+/** How long the delivery log keeps finished deliveries (for reading and replay). */
+export const DELIVERY_LOG_DAYS = 30;
 
 export interface WebhookWorkerOptions {
   transport: WebhookTransport;
@@ -25,6 +28,7 @@ export class WebhookWorker {
   #running: Promise<unknown>[] = [];
   #wake: (() => void) | null = null;
   #pendingWake = false;
+  #lastSweep = 0;
 
   constructor(ctx: ServiceContext, database: DatabaseHandle, options: WebhookWorkerOptions) {
     this.#ctx = ctx;
@@ -75,6 +79,10 @@ export class WebhookWorker {
     while (!signal.aborted) {
       try {
         while (!signal.aborted && (await fanOutNext(this.#ctx)));
+        if (Date.now() - this.#lastSweep > 3_600_000) {
+          this.#lastSweep = Date.now();
+          await deleteFinishedDeliveriesBefore(this.#ctx.db, new Date(Date.now() - DELIVERY_LOG_DAYS * 86_400_000));
+        }
       } catch (error) {
         this.#ctx.logger.error({ err: error }, "webhook fan-out failed; will retry");
       }

@@ -145,3 +145,8 @@ export async function markEventsWebhooked(trx: Transaction<Database>, ids: numbe
 export async function hasWebhooks(db: Db): Promise<boolean> {
   return (await db.selectFrom("webhooks").select("id").where("enabled", "=", true).limit(1).executeTakeFirst()) !== undefined;
 }
+
+/** Forgets finished deliveries older than `before` (the log is kept for a while, not for ever). */
+export async function deleteFinishedDeliveriesBefore(db: Db, before: Date): Promise<void> {
+  await db.deleteFrom("webhook_deliveries").where("status", "!=", "pending").where("created_at", "<", before).execute();
+}
