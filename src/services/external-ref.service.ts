@@ -4,6 +4,7 @@
 import type { Kysely, Transaction } from "kysely";
 import {
   findExternalRef,
+  findExternalRefs,
   findObjectByExternalRef,
   insertExternalRef,
   type ExternalRef,
@@ -55,6 +56,11 @@ export async function linkExternalRef(trx: Db, type: "post" | "task", objectId: 
 
 export async function externalRefOf(db: Db, type: "post" | "task", objectId: string): Promise<ExternalRef | null> {
   return findExternalRef(db, type, objectId);
+}
+
+/** External references of many objects at once (for lists). */
+export async function externalRefsOf(db: Db, type: "post" | "task", objectIds: string[]): Promise<Map<string, ExternalRef>> {
+  return findExternalRefs(db, type, objectIds);
 }
 
 export async function objectByExternalRef(db: Db, type: "post" | "task", system: string, id: string): Promise<string | null> {

@@ -30,7 +30,7 @@ import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { rememberRemoteAttachments } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
 import { recognizeIdeaActivity } from "./idea.service.ts";
-import { recognizeQuestionEdit, recognizeQuestionPost } from "./question.service.ts";
+import { recognizeQuestionEdit, recognizeQuestionPost } from "./question-inbox.service.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 
 export interface IncomingPost {

@@ -5,14 +5,14 @@
 //    Mastodon and Lemmy show the acceptance as an edit;
 //  - a moderator, on the group's home instance, has the group reply with the
 //    accepted answer (the group cannot edit someone else's post).
-// Other instances read the acceptance from either (recognize* below), so
+// Other instances read the acceptance from either (question-inbox.service.ts), so
 // every Ecotone instance shows the same accepted answer.
 import type { Kysely, Transaction } from "kysely";
 import { escalationOfPost } from "../db/repos/escalation.repo.ts";
 import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
 import { findTaskById } from "../db/repos/task.repo.ts";
 import { findPostById, findPostByUri } from "../db/repos/post.repo.ts";
-import { findQuestion, insertQuestion, setAcceptedAnswer } from "../db/repos/question.repo.ts";
+import { insertQuestion, setAcceptedAnswer } from "../db/repos/question.repo.ts";
 import { findActorById } from "../db/repos/remote-actor.repo.ts";
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import { hydrate } from "../db/queries/post.queries.ts";
@@ -21,6 +21,7 @@ import {
   listAnswerPosts,
   listExperts,
   listGroupQuestions,
+  postsByUris,
   similarQuestions,
   type QuestionRow,
 } from "../db/queries/question.queries.ts";
@@ -30,7 +31,6 @@ import { assertCanPost, isModerator } from "../domain/group.rules.ts";
 import {
   ACCEPTED_LINE_PREFIX,
   ACCEPTED_TAG,
-  acceptedAnswerIn,
   answerKind,
   assertCanAccept,
   QUESTION_TAG,
@@ -40,7 +40,7 @@ import {
 } from "../domain/question.rules.ts";
 import { requireLocalUserActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
-import { externalRefOf, linkExternalRef, type ExternalRef } from "./external-ref.service.ts";
+import { externalRefOf, externalRefsOf, linkExternalRef, type ExternalRef } from "./external-ref.service.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { stripHtml } from "./html.ts";
 import { canViewPost, createGroupReply, createPost, editPost, toPostView, type PostView } from "./post.service.ts";
@@ -76,13 +76,18 @@ async function findPostByRef(db: Db, ref: string): Promise<PostRow | undefined> 
   return POST_ID.test(ref) ? findPostById(db, ref) : findPostByUri(db, ref);
 }
 
-async function answerViews(ctx: ServiceContext, question: QuestionRow, group: ActorRow, viewerId: string | null): Promise<AnswerView[]> {
-  // The asker's follow-ups and the group's notes stay in the thread but are not answers.
-  const replies = (await listAnswerPosts(ctx.db, question.post.uri)).filter((p) => p.author_id !== group.id && p.author_id !== question.post.author_id);
-  const entries = await hydrate(ctx.db, replies, viewerId);
+/** Answers as the API shows them, hydrated in one batch. */
+async function toAnswerViews(
+  ctx: ServiceContext,
+  posts: PostRow[],
+  groupUriOf: (answer: PostRow) => string | undefined,
+  acceptedUris: Set<string>,
+  viewerId: string | null,
+): Promise<AnswerView[]> {
   const views: AnswerView[] = [];
-  for (const entry of entries) {
-    if (!(await canViewPost(ctx, entry.post, viewerId))) continue;
+  for (const entry of await hydrate(ctx.db, posts, viewerId)) {
+    const groupUri = groupUriOf(entry.post);
+    if (!groupUri || !(await canViewPost(ctx, entry.post, viewerId))) continue;
     views.push({
       id: entry.post.id,
       uri: entry.post.uri,
@@ -90,33 +95,47 @@ async function answerViews(ctx: ServiceContext, question: QuestionRow, group: Ac
       author: toActorView(entry.author),
       contentHtml: entry.post.content_html,
       publishedAt: entry.post.published_at.toISOString(),
-      kind: answerKind(entry.author.uri, group.uri),
-      accepted: entry.post.uri === question.acceptedAnswerUri,
+      kind: answerKind(entry.author.uri, groupUri),
+      accepted: acceptedUris.has(entry.post.uri),
     });
   }
   return views;
+}
+
+async function answerViews(ctx: ServiceContext, question: QuestionRow, group: ActorRow, viewerId: string | null): Promise<AnswerView[]> {
+  // The asker's follow-ups and the group's notes stay in the thread but are not answers.
+  const replies = (await listAnswerPosts(ctx.db, question.post.uri)).filter((p) => p.author_id !== group.id && p.author_id !== question.post.author_id);
+  return toAnswerViews(ctx, replies, () => group.uri, new Set(question.acceptedAnswerUri ? [question.acceptedAnswerUri] : []), viewerId);
 }
 
 async function toQuestionViews(ctx: ServiceContext, rows: QuestionRow[], viewerId: string | null): Promise<QuestionView[]> {
   const visible: QuestionRow[] = [];
   for (const row of rows) if (await canViewPost(ctx, row.post, viewerId)) visible.push(row);
   const entries = await hydrate(ctx.db, visible.map((r) => r.post), viewerId);
-  const views: QuestionView[] = [];
-  for (const [i, row] of visible.entries()) {
-    const group = entries[i]!.group;
-    const accepted = row.acceptedAnswerUri && group ? (await answerViews(ctx, row, group, viewerId)).find((a) => a.accepted) : undefined;
-    views.push({
+  // Every list's accepted answers and external references in one go, not one query per question.
+  const groupUriByAnswer = new Map<string, string>();
+  visible.forEach((row, i) => {
+    const groupUri = entries[i]!.group?.uri;
+    if (row.acceptedAnswerUri && groupUri) groupUriByAnswer.set(row.acceptedAnswerUri, groupUri);
+  });
+  const acceptedPosts = await postsByUris(ctx.db, [...groupUriByAnswer.keys()]);
+  const accepted = new Map(
+    (await toAnswerViews(ctx, acceptedPosts, (p) => groupUriByAnswer.get(p.uri), new Set(groupUriByAnswer.keys()), viewerId)).map((a) => [a.uri, a]),
+  );
+  const refs = await externalRefsOf(ctx.db, "post", visible.map((r) => r.post.id));
+  return visible.map((row, i) => {
+    const answer = row.acceptedAnswerUri ? accepted.get(row.acceptedAnswerUri) : undefined;
+    return {
       id: row.post.id,
       uri: row.post.uri,
-      state: questionState(row.answerCount, accepted ? row.acceptedAnswerUri : null),
+      state: questionState(row.answerCount, answer ? row.acceptedAnswerUri : null),
       answerCount: row.answerCount,
-      acceptedAnswer: accepted ?? null,
-      acceptedAt: accepted ? (row.acceptedAt?.toISOString() ?? null) : null,
+      acceptedAnswer: answer ?? null,
+      acceptedAt: answer ? (row.acceptedAt?.toISOString() ?? null) : null,
       post: toPostView(entries[i]!),
-      externalRef: await externalRefOf(ctx.db, "post", row.post.id),
-    });
-  }
-  return views;
+      externalRef: refs.get(row.post.id) ?? null,
+    };
+  });
 }
 
 async function requireQuestion(ctx: ServiceContext, postId: string, viewerId: string | null) {
@@ -218,45 +237,6 @@ export async function acceptAnswer(ctx: ServiceContext, username: string, questi
     );
   }
   return getQuestion(ctx, questionId, user.id);
-}
-
-async function applyAcceptance(trx: Transaction<Database>, question: PostRow, answerUri: string | null, byId: string): Promise<void> {
-  if (!answerUri) return;
-  // Only a reply to this very question can be its answer, whoever says otherwise.
-  const answer = await findPostByUri(trx, answerUri);
-  if (!answer || answer.in_reply_to_uri !== question.uri || answer.author_id === question.group_id || answer.author_id === question.author_id) return;
-  if (await setAcceptedAnswer(trx, question.id, answerUri, byId)) {
-    await recordOutboxEvent(trx, { type: "question.accepted", questionId: question.id, answerUri });
-  }
-}
-
-/**
- * A post from elsewhere was stored: a top-level #question in a group becomes
- * a question here; a reply by the question's own group tagged
- * #acceptedanswer records a moderator's acceptance.
- */
-export async function recognizeQuestionPost(
-  trx: Transaction<Database>,
-  stored: { id: string; inReplyToUri: string | null; groupId: string | null; tags: string[]; author: ActorRow; text: string; html: string },
-): Promise<void> {
-  if (!stored.groupId) return;
-  if (!stored.inReplyToUri) {
-    if (stored.tags.includes(QUESTION_TAG)) await insertQuestion(trx, stored.id, stored.groupId);
-    return;
-  }
-  if (stored.author.id !== stored.groupId || !stored.tags.includes(ACCEPTED_TAG)) return;
-  const question = await findPostByUri(trx, stored.inReplyToUri);
-  if (!question || question.group_id !== stored.groupId || !(await findQuestion(trx, question.id))) return;
-  await applyAcceptance(trx, question, acceptedAnswerIn(stored.text, stored.html), stored.author.id);
-}
-
-/** An edit of a question by its asker may name (or change) the accepted answer. */
-export async function recognizeQuestionEdit(
-  trx: Transaction<Database>,
-  edited: { post: PostRow; author: ActorRow; sourceText: string | null; html: string },
-): Promise<void> {
-  if (edited.post.author_id !== edited.author.id || !(await findQuestion(trx, edited.post.id))) return;
-  await applyAcceptance(trx, edited.post, acceptedAnswerIn(edited.sourceText ?? stripHtml(edited.html), edited.html), edited.author.id);
 }
 
 /** A post as the Ecotone API returns it: with its kind, external reference and, for a question, its answer state. */

@@ -70,6 +70,11 @@ export async function questionAnsweredBy(db: Db, answer: PostRow) {
     .executeTakeFirst();
 }
 
+export async function postsByUris(db: Db, uris: string[]): Promise<PostRow[]> {
+  if (uris.length === 0) return [];
+  return db.selectFrom("posts").selectAll().where("uri", "in", uris).execute();
+}
+
 /** Direct replies to a question, oldest first. */
 export async function listAnswerPosts(db: Db, questionUri: string): Promise<PostRow[]> {
   return db.selectFrom("posts").selectAll().where("in_reply_to_uri", "=", questionUri).orderBy("published_at").orderBy("id").execute();

@@ -28,6 +28,17 @@ export async function findExternalRef(db: Db, type: ObjectType, objectId: string
   return row ? { system: row.system, id: row.external_id, url: row.url } : null;
 }
 
+export async function findExternalRefs(db: Db, type: ObjectType, objectIds: string[]): Promise<Map<string, ExternalRef>> {
+  if (objectIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("external_refs")
+    .select(["object_id", "system", "external_id", "url"])
+    .where("object_type", "=", type)
+    .where("object_id", "in", objectIds)
+    .execute();
+  return new Map(rows.map((r) => [r.object_id, { system: r.system, id: r.external_id, url: r.url }]));
+}
+
 export async function findObjectByExternalRef(db: Db, type: ObjectType, system: string, externalId: string): Promise<string | null> {
   const row = await db
     .selectFrom("external_refs")
