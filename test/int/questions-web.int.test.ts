@@ -57,13 +57,18 @@ afterAll(async () => {
 });
 
 describe("a question's thread page", () => {
-  it("shows the state, lets the asker accept an answer, then shows it under the question", async () => {
-    const question = await a.api(bea.token, "POST", "/api/ecotone/v1/posts", { group: "support", kind: "question", content: "How do I reset my API key?" });
-    const answer = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: question.body.id, content: "Settings → API → Regenerate" });
-
+  it("asks from the group page, shows the state, lets the asker accept an answer, then shows it under the question", async () => {
     const v = new Visitor(a.origin);
     await v.get("/sign-in");
     expect((await v.post("/sign-in", { username: "bea", password: PASSWORD, next: "/" })).status).toBe(303);
+    await v.get("/g/support");
+    expect(v.lastPage).toContain('name="kind" value="question"');
+    expect((await v.post("/g/support/posts", { content: "How do I reset my API key?", kind: "question" })).status).toBe(303);
+    const listed = (await a.api(bea.token, "GET", "/api/ecotone/v1/groups/support/questions?state=unanswered")).body.items;
+    expect(listed.map((q: { post: { sourceText: string } }) => q.post.sourceText)).toEqual(["How do I reset my API key?\n\n#question"]);
+    const question = { body: listed[0] };
+    const answer = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: question.body.id, content: "Settings → API → Regenerate" });
+
     let page = await v.get(`/p/${question.body.id}`);
     expect(page).toContain("Answered; no answer accepted yet.");
     expect(page).toContain('<span class="badge">official</span>');
