@@ -42,6 +42,7 @@ import { requireLocalUserActor, toActorView, type ActorView } from "./actor.serv
 import type { ServiceContext } from "./context.ts";
 import { externalRefOf, externalRefsOf, linkExternalRef, type ExternalRef } from "./external-ref.service.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
+import { filterVisiblePosts, viewerOf } from "./visibility.service.ts";
 import { stripHtml } from "./html.ts";
 import { canViewPost, createGroupReply, createPost, editPost, toPostView, type PostView } from "./post.service.ts";
 
@@ -85,9 +86,10 @@ async function toAnswerViews(
   viewerId: string | null,
 ): Promise<AnswerView[]> {
   const views: AnswerView[] = [];
-  for (const entry of await hydrate(ctx.db, posts, viewerId)) {
+  const visible = await filterVisiblePosts(ctx, viewerOf(viewerId), posts, (p) => p);
+  for (const entry of await hydrate(ctx.db, visible, viewerId)) {
     const groupUri = groupUriOf(entry.post);
-    if (!groupUri || !(await canViewPost(ctx, entry.post, viewerId))) continue;
+    if (!groupUri) continue;
     views.push({
       id: entry.post.id,
       uri: entry.post.uri,
@@ -109,8 +111,7 @@ async function answerViews(ctx: ServiceContext, question: QuestionRow, group: Ac
 }
 
 async function toQuestionViews(ctx: ServiceContext, rows: QuestionRow[], viewerId: string | null): Promise<QuestionView[]> {
-  const visible: QuestionRow[] = [];
-  for (const row of rows) if (await canViewPost(ctx, row.post, viewerId)) visible.push(row);
+  const visible = await filterVisiblePosts(ctx, viewerOf(viewerId), rows, (r) => r.post);
   const entries = await hydrate(ctx.db, visible.map((r) => r.post), viewerId);
   // Every list's accepted answers and external references in one go, not one query per question.
   const groupUriByAnswer = new Map<string, string>();
