@@ -124,6 +124,9 @@ describe("questions and answers across instances", () => {
     expect(notAReply.status).toBe(422);
     const missing = await b.api(bea.token, "POST", `/api/ecotone/v1/posts/${onB.id}/accept`, {});
     expect(missing.status).toBe(422);
+    // Escalation to a task happens where the board is, at the group's home.
+    const elsewhere = await b.api(bea.token, "POST", `/api/ecotone/v1/posts/${onB.id}/escalate`, {});
+    expect([elsewhere.status, elsewhere.body.error.message]).toEqual([422, `Escalate this thread on the group's home instance, ${a.host}`]);
     expect((await b.api(bea.token, "GET", `/api/ecotone/v1/questions/${onB.id}`)).body.state).toBe("answered");
   });
 
