@@ -6,6 +6,7 @@
 // still works.
 import { generateCryptoKeyPair, signObject } from "@fedify/fedify";
 import { Create, Multikey, Note, Person, PUBLIC_COLLECTION } from "@fedify/vocab";
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blockHost, forgetHost } from "../../src/services/federation-policy.service.ts";
 import { resolveActor } from "../../src/services/actor.service.ts";
@@ -307,5 +308,30 @@ describe("class 7: a rogue Group cannot plant tasks or skip our users' consent",
     const task = await eventually(async () => taskCopy(`${peer.origin}/tasks/${taskId}`));
     const assignee = await b.app.ctx.db.selectFrom("task_assignees").select("state").where("task_id", "=", task!.id).where("actor_id", "=", bobActor.id).executeTakeFirst();
     expect(assignee?.state).toBe("pending");
+  });
+});
+
+describe("class 10 (signatures): a signature made for another server does not verify here", () => {
+  /** POSTs with exactly these headers (Host included), as a replaying attacker would. */
+  function rawPost(target: TestInstance, headers: Headers, body: string): Promise<number> {
+    const all: Record<string, string> = {};
+    headers.forEach((value, name) => (all[name] = value));
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port: new URL(target.origin).port, path: "/inbox", method: "POST", headers: all }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  it("refuses a delivery signed for B's inbox and replayed to A with B's Host header; takes the same signed for A", async () => {
+    const like = { "@context": AS_CONTEXT, id: `${peer.origin}/likes/${next()}`, type: "Like", actor: mallory.uri, object: olgaSecret.uri };
+    const forB = await peer.sign(`${b.origin}/inbox`, like, mallory.keyId);
+    expect(forB.headers.get("host")).toBe(b.host);
+    expect(await rawPost(a, forB.headers, forB.body)).toBe(401);
+    const forA = await peer.sign(`${a.origin}/inbox`, like, mallory.keyId);
+    expect(await rawPost(a, forA.headers, forA.body)).toBe(202);
   });
 });
