@@ -5,48 +5,68 @@
 import type { FastifyInstance } from "fastify";
 import { parseQuestionState } from "../../domain/question.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import {
-  acceptAnswer,
-  getQuestion,
-  groupExperts,
-  groupQuestions,
-  similarAnsweredQuestions,
-} from "../../services/question.service.ts";
 import { escalateThread } from "../../services/escalation.service.ts";
-import { requireCaller } from "./guard.ts";
-import { body, bodyText, viewerId } from "./viewer.ts";
+import { acceptAnswer, getQuestion, groupExperts, groupQuestions, similarAnsweredQuestions } from "../../services/question.service.ts";
+import { signedIn } from "./guard.ts";
+import { GroupParams, IdParams, OptionalText, orUndefined, RequiredText, route, Type, typed } from "./schema.ts";
+import { viewerId } from "./viewer.ts";
 
 const BASE = "/api/ecotone/v1";
-type GroupParams = { Params: { group: string } };
+const Optional = () => Type.Optional(Type.String());
 
 export function registerQuestionRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.get<GroupParams & { Querystring: { state?: string; cursor?: string } }>(`${BASE}/groups/:group/questions`, async (request) =>
-    groupQuestions(ctx, request.params.group, await viewerId(ctx, request), {
-      state: parseQuestionState(request.query.state),
-      cursor: request.query.cursor ?? null,
+  const app = typed(fastify);
+
+  app.get(
+    `${BASE}/groups/:group/questions`,
+    route("The group's questions (?state=unanswered|answered|accepted), newest first, paged by ?cursor=", null, {
+      params: GroupParams,
+      querystring: Type.Object({ state: Optional(), cursor: Optional() }),
     }),
+    async (request) =>
+      groupQuestions(ctx, request.params.group, await viewerId(ctx, request), {
+        state: parseQuestionState(request.query.state),
+        cursor: request.query.cursor ?? null,
+      }),
   );
 
-  fastify.get<GroupParams & { Querystring: { q?: string } }>(`${BASE}/groups/:group/questions/similar`, async (request) => ({
-    items: await similarAnsweredQuestions(ctx, request.params.group, await viewerId(ctx, request), request.query.q ?? ""),
-  }));
+  app.get(
+    `${BASE}/groups/:group/questions/similar`,
+    route("Answered questions like the one being written (?q=), best match first", null, { params: GroupParams, querystring: Type.Object({ q: Optional() }) }),
+    async (request) => ({ items: await similarAnsweredQuestions(ctx, request.params.group, await viewerId(ctx, request), request.query.q ?? "") }),
+  );
 
-  fastify.get<GroupParams & { Querystring: { tag?: string } }>(`${BASE}/groups/:group/experts`, async (request) => ({
-    items: await groupExperts(ctx, request.params.group, await viewerId(ctx, request), request.query.tag ?? null),
-  }));
+  app.get(
+    `${BASE}/groups/:group/experts`,
+    route("Members whose answers were accepted most (?tag= for questions with a tag), with reputation", null, {
+      params: GroupParams,
+      querystring: Type.Object({ tag: Optional() }),
+    }),
+    async (request) => ({ items: await groupExperts(ctx, request.params.group, await viewerId(ctx, request), request.query.tag ?? null) }),
+  );
 
-  fastify.get<{ Params: { id: string } }>(`${BASE}/questions/:id`, async (request) =>
+  app.get(`${BASE}/questions/:id`, route("A question with its answers (official or community) and the accepted one", null, { params: IdParams }), async (request) =>
     getQuestion(ctx, request.params.id, await viewerId(ctx, request)),
   );
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/posts/:id/accept`, async (request) => {
-    const caller = requireCaller(request, "write:statuses");
-    return acceptAnswer(ctx, caller.username, request.params.id, bodyText(body<{ answer: string }>(request).answer, "answer", true));
-  });
+  app.post(
+    `${BASE}/posts/:id/accept`,
+    route('Accept an answer: {"answer": "<post id or URI of a reply>"} (the asker, or a moderator at the group\'s home); may change it', "write:statuses", {
+      params: IdParams,
+      body: Type.Object({ answer: RequiredText({ maxLength: 2048 }) }),
+    }),
+    async (request) => acceptAnswer(ctx, signedIn(request).username, request.params.id, request.body.answer),
+  );
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/posts/:id/escalate`, async (request, reply) => {
-    const caller = requireCaller(request, "write:statuses");
-    const result = await escalateThread(ctx, caller.username, request.params.id, { title: bodyText(body<{ title: string }>(request).title, "title") });
-    return reply.code(201).send(result);
-  });
+  app.post(
+    `${BASE}/posts/:id/escalate`,
+    route('Turn a thread into a task on the group\'s board, linked both ways; the asker is kept informed: {"title"?} (moderators, at the group\'s home)', "write:statuses", {
+      params: IdParams,
+      body: Type.Optional(Type.Object({ title: OptionalText({ maxLength: 300 }) })),
+    }),
+    async (request, reply) => {
+      const result = await escalateThread(ctx, signedIn(request).username, request.params.id, { title: orUndefined(request.body?.title) });
+      return reply.code(201).send(result);
+    },
+  );
 }

@@ -1,5 +1,6 @@
 // /api/ecotone/v1/webhooks: outbound webhook subscriptions (admins, and
-// group owners for their groups), their delivery log and replays.
+// group owners for their groups), their delivery log and replays. The event
+// list and the URL are checked by the domain rules (domain/webhook.rules.ts).
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import {
@@ -11,44 +12,70 @@ import {
   setEnabled,
   webhookDeliveries,
 } from "../../services/webhook.service.ts";
-import { requireCaller } from "./guard.ts";
-import { body } from "./viewer.ts";
+import { signedIn } from "./guard.ts";
+import { IdParams, OptionalText, RequiredText, route, Type, typed } from "./schema.ts";
 
 const BASE = "/api/ecotone/v1/webhooks";
-type IdParams = { Params: { id: string } };
+
+const SubscribeBody = Type.Object({
+  url: RequiredText({ maxLength: 2000 }),
+  events: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
+  group: OptionalText({ maxLength: 2048 }),
+  description: OptionalText({ maxLength: 500 }),
+});
 
 export function registerWebhookRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.post(BASE, async (request, reply) => {
-    const caller = requireCaller(request, "write:webhooks");
-    const b = body<Record<string, unknown>>(request);
-    const created = await createWebhook(ctx, caller.username, { url: b.url, events: b.events, group: b.group, description: b.description });
-    return reply.code(201).send(created);
-  });
+  const app = typed(fastify);
 
-  fastify.get(BASE, async (request) => ({ items: await listMyWebhooks(ctx, requireCaller(request, "read:webhooks").username) }));
+  app.post(
+    BASE,
+    route(
+      'Subscribe a URL to events: {"url", "events"?: [post.created, question.asked, …], "group"?, "description"?}; answers the signing secret once (admins; group owners for their groups)',
+      "write:webhooks",
+      { body: SubscribeBody },
+    ),
+    async (request, reply) => {
+      const b = request.body;
+      const created = await createWebhook(ctx, signedIn(request).username, { url: b.url, events: b.events, group: b.group ?? undefined, description: b.description ?? undefined });
+      return reply.code(201).send(created);
+    },
+  );
 
-  fastify.delete<IdParams>(`${BASE}/:id`, async (request, reply) => {
-    await removeWebhook(ctx, requireCaller(request, "write:webhooks").username, request.params.id);
+  app.get(BASE, route("Your webhook subscriptions (every one, for admins)", "read:webhooks"), async (request) => ({
+    items: await listMyWebhooks(ctx, signedIn(request).username),
+  }));
+
+  app.delete(`${BASE}/:id`, route("Delete a webhook subscription", "write:webhooks", { params: IdParams }), async (request, reply) => {
+    await removeWebhook(ctx, signedIn(request).username, request.params.id);
     return reply.code(204).send();
   });
 
-  fastify.post<IdParams>(`${BASE}/:id/rotate-secret`, async (request) =>
-    rotateSecret(ctx, requireCaller(request, "write:webhooks").username, request.params.id),
+  app.post(
+    `${BASE}/:id/rotate-secret`,
+    route("A new signing secret; the previous one keeps signing beside it for a day", "write:webhooks", { params: IdParams }),
+    async (request) => rotateSecret(ctx, signedIn(request).username, request.params.id),
   );
 
-  fastify.post<IdParams>(`${BASE}/:id/enable`, async (request) =>
-    setEnabled(ctx, requireCaller(request, "write:webhooks").username, request.params.id, true),
+  app.post(`${BASE}/:id/enable`, route("Switch a (disabled) subscription back on", "write:webhooks", { params: IdParams }), async (request) =>
+    setEnabled(ctx, signedIn(request).username, request.params.id, true),
   );
 
-  fastify.post<IdParams>(`${BASE}/:id/disable`, async (request) =>
-    setEnabled(ctx, requireCaller(request, "write:webhooks").username, request.params.id, false),
+  app.post(`${BASE}/:id/disable`, route("Pause a subscription", "write:webhooks", { params: IdParams }), async (request) =>
+    setEnabled(ctx, signedIn(request).username, request.params.id, false),
   );
 
-  fastify.get<IdParams & { Querystring: { before?: string } }>(`${BASE}/:id/deliveries`, async (request) => ({
-    items: await webhookDeliveries(ctx, requireCaller(request, "read:webhooks").username, request.params.id, request.query.before ?? null),
-  }));
+  app.get(
+    `${BASE}/:id/deliveries`,
+    route("The delivery log, newest first (?before=<delivery id> to page)", "read:webhooks", {
+      params: IdParams,
+      querystring: Type.Object({ before: Type.Optional(Type.String()) }),
+    }),
+    async (request) => ({ items: await webhookDeliveries(ctx, signedIn(request).username, request.params.id, request.query.before ?? null) }),
+  );
 
-  fastify.post<{ Params: { id: string; delivery: string } }>(`${BASE}/:id/deliveries/:delivery/replay`, async (request) =>
-    replayDelivery(ctx, requireCaller(request, "write:webhooks").username, request.params.id, request.params.delivery),
+  app.post(
+    `${BASE}/:id/deliveries/:delivery/replay`,
+    route("Send a delivery again (same webhook-id, fresh signature)", "write:webhooks", { params: Type.Object({ id: Type.String(), delivery: Type.String() }) }),
+    async (request) => replayDelivery(ctx, signedIn(request).username, request.params.id, request.params.delivery),
   );
 }
