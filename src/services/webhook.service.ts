@@ -53,7 +53,7 @@ function toView(row: WebhookRow, groupHandle: string | null): WebhookView {
 
 async function viewOf(ctx: ServiceContext, row: WebhookRow): Promise<WebhookView> {
   if (!row.group_id) return toView(row, null);
-  const group = await findGroup(ctx, row.group_id, null).catch(() => null);
+  const group = await findGroup(ctx, row.group_id, row.owner_id).catch(() => null);
   return toView(row, group ? `@${group.actor.username}@${group.actor.domain}` : null);
 }
 

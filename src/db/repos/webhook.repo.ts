@@ -142,6 +142,14 @@ export async function markEventsWebhooked(trx: Transaction<Database>, ids: numbe
   await trx.updateTable("outbox_events").set({ webhooks_at: new Date() }).where("id", "in", ids).execute();
 }
 
+/** Marks up to `limit` waiting events seen without reading them (nobody subscribes); returns how many. */
+export async function skipEventsForWebhooks(db: Db, limit: number): Promise<number> {
+  const result = await sql`
+    update outbox_events set webhooks_at = now()
+    where id in (select id from outbox_events where webhooks_at is null order by id limit ${limit} for update skip locked)`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
 export async function hasWebhooks(db: Db): Promise<boolean> {
   return (await db.selectFrom("webhooks").select("id").where("enabled", "=", true).limit(1).executeTakeFirst()) !== undefined;
 }
