@@ -32,6 +32,7 @@ import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { rememberRemoteAttachments } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
 import { recognizeIdeaActivity } from "./idea.service.ts";
+import { recognizeQuestionEdit, recognizeQuestionPost } from "./question-inbox.service.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 
 export interface IncomingPost {
@@ -171,6 +172,7 @@ export async function receivePost(
       author,
       text: textOfSanitized(contentHtml),
     });
+    await recognizeQuestionPost(trx, { id, inReplyToUri: post.inReplyToUri, groupId: group?.id ?? null, tags: post.tags, author, text: post.sourceText ?? stripHtml(post.contentHtml), html: post.contentHtml });
     await notifyMentions(trx, post.mentionUris, author.id, id);
     if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     return "stored" as const;
@@ -219,6 +221,7 @@ export async function receivePostUpdate(
       summary: post.summary ? stripHtml(post.summary) : null,
       editedAt: post.updatedAt ?? new Date(),
     });
+    await recognizeQuestionEdit(trx, { post: existing, author, sourceText: post.sourceText, html: post.contentHtml });
     if (ourGroup?.is_local) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     return "stored" as const;
   });

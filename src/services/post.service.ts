@@ -296,6 +296,8 @@ export async function editPost(
   username: string,
   postId: string,
   input: { content: string; title?: string | undefined; summary?: string | undefined },
+  /** More writes in the same transaction (a question's acceptance…). */
+  alsoInTransaction?: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<PostView> {
   const user = await requireLocalUserActor(ctx, username);
   const post = await requireVisiblePost(ctx, postId, user.id);
@@ -310,6 +312,7 @@ export async function editPost(
       summary: input.summary?.trim() ?? post.summary,
       editedAt: new Date(),
     });
+    await alsoInTransaction?.(trx);
     await recordOutboxEvent(trx, { type: "post.updated", postId: post.id });
   });
   return (await getPost(ctx, post.id, user.id))!;
