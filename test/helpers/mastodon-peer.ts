@@ -1,0 +1,335 @@
+// A Mastodon-shaped server for federation tests: a small Fedify federation in
+// the test process (in-memory stores, a loopback port) that takes what
+// Mastodon and Hollo take and drops what they drop, and records it all:
+// - `Announce` of an activity (FEP-1b12's Announce(Create)) is ignored, as
+//   Hollo logs "Unsupported object on Announce"; `Announce` of a post is kept,
+//   fetched from the post's own server when it is on another origin;
+// - a `Create` is kept only when it concerns someone here (they follow the
+//   author, or are addressed in to/cc), as Mastodon's `related_to_local_activity?`;
+// - a mention notifies only with a named Mention tag (`name` and `href`);
+// - `Update`/`Delete` apply only when sent by the post's author; Fedify
+//   verifies that the signer is the actor, or that a forwarded activity
+//   carries a valid integrity proof / LD signature;
+// - ForgeFed activities (a `Ticket` anywhere) are answered 500, as Hollo does.
+// Reachable by handle (`@name@localhost:port`) over http, like our instances.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createFederation, generateCryptoKeyPair, MemoryKvStore, type Federation } from "@fedify/fedify";
+import {
+  Accept,
+  Activity,
+  Announce,
+  Article,
+  Create,
+  Delete,
+  Endpoints,
+  Follow,
+  Mention,
+  Note,
+  Page,
+  Person,
+  PropertyValue,
+  Update,
+  isActor,
+  type Actor,
+} from "@fedify/vocab";
+import { freePort } from "./instances.ts";
+
+export interface PeerStatus {
+  uri: string;
+  type: string;
+  attributedTo: string;
+  content: string;
+  name: string | null;
+  /** Actors whose Announce put it on someone's timeline here. */
+  boostedBy: string[];
+  edited: boolean;
+}
+
+export interface PeerReceived {
+  type: string;
+  actor: string | null;
+  objectType: string | null;
+  objectId: string | null;
+  inbox: string;
+  /** Why it changed nothing here, when it did not. */
+  ignored: string | null;
+}
+
+export interface MastodonPeer {
+  origin: string;
+  host: string;
+  /** Creates a local account; its handle is `@name@host`. */
+  addUser(name: string, profile?: { bio?: string; fields?: Record<string, string> }): Promise<{ uri: string; handle: string }>;
+  /** Sends a Follow from a local account; resolves when the target accepted. */
+  follow(name: string, targetUri: string): Promise<void>;
+  /** Looks an actor up the way Mastodon's search does (by URI), signed. */
+  lookupActor(uri: string): Promise<Actor | null>;
+  statuses: Map<string, PeerStatus>;
+  notifications: Array<{ user: string; type: "mention"; statusUri: string }>;
+  received: PeerReceived[];
+  /** Activities answered 500 (ForgeFed): the raw JSON. */
+  refused: unknown[];
+  close(): Promise<void>;
+}
+
+type Account = { name: string; bio: string; fields: Record<string, string>; keys: CryptoKeyPair[]; follows: Set<string>; pending: Map<string, string> };
+
+const FORGEFED_TYPES = new Set(["Ticket", "Offer", "Resolve", "Assign", "Push", "TicketDependency"]);
+
+function mentionsForgeFed(json: unknown): boolean {
+  if (!json || typeof json !== "object") return false;
+  if (Array.isArray(json)) return json.some(mentionsForgeFed);
+  const record = json as Record<string, unknown>;
+  const type = record.type;
+  if (typeof type === "string" && FORGEFED_TYPES.has(type)) return true;
+  return mentionsForgeFed(record.object);
+}
+
+async function toRequest(req: IncomingMessage, origin: string): Promise<{ request: Request; body: Buffer }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+  const method = req.method ?? "GET";
+  const request = new Request(new URL(req.url ?? "/", origin), {
+    method,
+    headers,
+    ...(method === "GET" || method === "HEAD" ? {} : { body }),
+  });
+  return { request, body };
+}
+
+export async function startMastodonPeer(options: { software?: string } = {}): Promise<MastodonPeer> {
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const accounts = new Map<string, Account>();
+  const statuses = new Map<string, PeerStatus>();
+  const notifications: MastodonPeer["notifications"] = [];
+  const received: PeerReceived[] = [];
+  const refused: unknown[] = [];
+  const localUri = (name: string) => `${origin}/users/${name}`;
+  const localNameOf = (uri: string) => [...accounts.keys()].find((n) => localUri(n) === uri) ?? null;
+
+  const federation: Federation<void> = createFederation<void>({
+    kv: new MemoryKvStore(),
+    origin,
+    allowPrivateAddress: true,
+  });
+  federation
+    .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
+      const account = accounts.get(identifier);
+      if (!account) return null;
+      const keys = await ctx.getActorKeyPairs(identifier);
+      return new Person({
+        id: ctx.getActorUri(identifier),
+        preferredUsername: identifier,
+        name: identifier,
+        summary: account.bio,
+        inbox: ctx.getInboxUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        followers: new URL(`${localUri(identifier)}/followers`),
+        publicKey: keys[0]?.cryptographicKey ?? null,
+        assertionMethods: keys.map((k) => k.multikey),
+        attachments: Object.entries(account.fields).map(([name, value]) => new PropertyValue({ name, value })),
+      });
+    })
+    .setKeyPairsDispatcher((_ctx, identifier) => {
+      const account = accounts.get(identifier);
+      return account ? account.keys.map((k) => ({ privateKey: k.privateKey, publicKey: k.publicKey })) : [];
+    });
+  federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
+    software: { name: options.software ?? "mastodon", version: "4.3.0" },
+    protocols: ["activitypub"],
+    usage: { users: { total: accounts.size }, localPosts: 0, localComments: 0 },
+  }));
+
+  const record = (r: Omit<PeerReceived, "ignored">, ignored: string | null = null): void => {
+    received.push({ ...r, ignored });
+  };
+  const describe = async (activity: Activity, inbox: string) => {
+    // Only for the record: what the sender embedded, fetching nothing.
+    const object = await activity.getObject({ crossOrigin: "trust" }).catch(() => null);
+    return {
+      type: activity.constructor.name,
+      actor: activity.actorId?.href ?? null,
+      objectType: object ? object.constructor.name : null,
+      objectId: activity.objectId?.href ?? null,
+      inbox,
+    };
+  };
+  const isFollowedHere = (actorUri: string) => [...accounts.values()].some((a) => a.follows.has(actorUri));
+  const store = (post: Note | Article | Page, boostedBy: string | null) => {
+    const uri = post.id!.href;
+    const existing = statuses.get(uri);
+    if (existing) {
+      if (boostedBy && !existing.boostedBy.includes(boostedBy)) existing.boostedBy.push(boostedBy);
+      return existing;
+    }
+    const status: PeerStatus = {
+      uri,
+      type: post.constructor.name,
+      attributedTo: post.attributionId?.href ?? "",
+      content: String(post.content ?? ""),
+      name: post.name ? String(post.name) : null,
+      boostedBy: boostedBy ? [boostedBy] : [],
+      edited: false,
+    };
+    statuses.set(uri, status);
+    return status;
+  };
+  const notifyMentions = async (post: Note | Article | Page, addressed: string[]) => {
+    for await (const tag of post.getTags()) {
+      // Mastodon and Hollo match a mention by its `href`, and show its `name`;
+      // a nameless Mention is no mention to them.
+      if (!(tag instanceof Mention) || !tag.href || !tag.name) continue;
+      const user = localNameOf(tag.href.href);
+      if (user && addressed.includes(tag.href.href)) notifications.push({ user, type: "mention", statusUri: post.id!.href });
+    }
+  };
+  const inboxName = (ctx: { recipient: string | null }) => (ctx.recipient ? `/users/${ctx.recipient}/inbox` : "/inbox");
+
+  federation
+    .setInboxListeners("/users/{identifier}/inbox", "/inbox")
+    .on(Accept, async (ctx, accept) => {
+      const d = await describe(accept, inboxName(ctx));
+      record(d);
+      // Mastodon matches an Accept to its own Follow by the Follow's id.
+      const followId = accept.objectId?.href;
+      for (const account of accounts.values()) {
+        const target = followId ? account.pending.get(followId) : undefined;
+        if (target && target === accept.actorId?.href) {
+          account.pending.delete(followId!);
+          account.follows.add(target);
+        }
+      }
+    })
+    .on(Create, async (ctx, create) => {
+      const d = await describe(create, inboxName(ctx));
+      const object = await create.getObject().catch(() => null);
+      if (!(object instanceof Note || object instanceof Article || object instanceof Page) || !object.id) {
+        return record(d, "unsupported object");
+      }
+      const addressed = [...object.toIds, ...object.ccIds, ...create.toIds, ...create.ccIds].map((u) => u.href);
+      const local = addressed.some((u) => localNameOf(u));
+      if (!local && !isFollowedHere(create.actorId?.href ?? "")) return record(d, "not related to anyone here");
+      if (object.attributionId?.href !== create.actorId?.href) return record(d, "attributedTo is not the actor");
+      store(object, null);
+      await notifyMentions(object, addressed);
+      record(d);
+    })
+    .on(Announce, async (ctx, announce) => {
+      const d = await describe(announce, inboxName(ctx));
+      if (!announce.actorId || !announce.objectId) return record(d, "incomplete");
+      if (!isFollowedHere(announce.actorId.href)) return record(d, "announcer followed by nobody here");
+      const sameOrigin = announce.objectId.origin === announce.actorId.origin;
+      // Mastodon trusts an embedded object only from its own origin; anything
+      // else is fetched from where it lives.
+      const object = sameOrigin
+        ? await announce.getObject().catch(() => null)
+        : await ctx.lookupObject(announce.objectId.href).catch(() => null);
+      if (object instanceof Activity) return record(d, `Unsupported object on Announce: ${object.constructor.name}`);
+      if (!(object instanceof Note || object instanceof Article || object instanceof Page) || !object.id) {
+        return record(d, "unsupported object");
+      }
+      store(object, announce.actorId.href);
+      record(d);
+    })
+    .on(Update, async (ctx, update) => {
+      const d = await describe(update, inboxName(ctx));
+      const object = await update.getObject().catch(() => null);
+      if (isActor(object)) return record(d);
+      if (!(object instanceof Note || object instanceof Article || object instanceof Page) || !object.id) {
+        return record(d, "unsupported object");
+      }
+      const status = statuses.get(object.id.href);
+      if (!status) return record(d, "unknown status");
+      if (status.attributedTo !== update.actorId?.href) return record(d, "not the author");
+      status.content = String(object.content ?? "");
+      status.name = object.name ? String(object.name) : null;
+      status.edited = true;
+      record(d);
+    })
+    .on(Delete, async (ctx, del) => {
+      const d = await describe(del, inboxName(ctx));
+      const uri = del.objectId?.href;
+      const status = uri ? statuses.get(uri) : undefined;
+      if (!status) return record(d, "unknown status");
+      if (status.attributedTo !== del.actorId?.href) return record(d, "not the author");
+      statuses.delete(status.uri);
+      record(d);
+    })
+    .onError((_ctx, error) => {
+      if (process.env.PEER_DEBUG) console.error("PEER INBOX ERROR", error);
+    })
+    .on(Activity, async (ctx, activity) => {
+      record(await describe(activity, inboxName(ctx)), "unsupported activity");
+    });
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const { request, body } = await toRequest(req, origin);
+      if (request.method === "POST") {
+        let json: unknown = null;
+        try {
+          json = JSON.parse(body.toString("utf8"));
+        } catch {
+          // Fedify answers malformed bodies
+        }
+        if (mentionsForgeFed(json)) {
+          refused.push(json);
+          res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error");
+          return;
+        }
+      }
+      const response = await federation.fetch(request, { contextData: undefined });
+      if (process.env.PEER_DEBUG) console.error("PEER", request.method, request.url, response.status, request.method === "POST" ? body.toString().slice(0, 3000) : "", response.status >= 400 ? await response.clone().text() : "");
+      const headers: Record<string, string> = {};
+      response.headers.forEach((v, k) => (headers[k] = v));
+      res.writeHead(response.status, headers).end(Buffer.from(await response.arrayBuffer()));
+    })().catch((error) => {
+      res.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+
+  const context = () => federation.createContext(new URL(origin), undefined);
+  return {
+    origin,
+    host: `localhost:${port}`,
+    async addUser(name, profile = {}) {
+      const keys = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")];
+      accounts.set(name, { name, bio: profile.bio ?? "", fields: profile.fields ?? {}, keys, follows: new Set(), pending: new Map() });
+      return { uri: localUri(name), handle: `@${name}@localhost:${port}` };
+    },
+    async follow(name, targetUri) {
+      const account = accounts.get(name);
+      if (!account) throw new Error(`no account ${name}`);
+      const ctx = context();
+      const target = await ctx.lookupObject(targetUri, { documentLoader: await ctx.getDocumentLoader({ identifier: name }) });
+      if (!isActor(target) || !target.id) throw new Error(`${targetUri} is not an actor`);
+      const followId = new URL(`${localUri(name)}#follows/${Date.now()}`);
+      account.pending.set(followId.href, target.id.href);
+      await ctx.sendActivity({ identifier: name }, target, new Follow({ id: followId, actor: ctx.getActorUri(name), object: target.id }));
+      const deadline = Date.now() + 15_000;
+      while (!account.follows.has(target.id.href)) {
+        if (Date.now() > deadline) throw new Error(`${targetUri} did not accept ${name}'s Follow`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async lookupActor(uri) {
+      const ctx = context();
+      const first = [...accounts.keys()][0];
+      const documentLoader = first ? await ctx.getDocumentLoader({ identifier: first }) : ctx.documentLoader;
+      const object = await ctx.lookupObject(uri, { documentLoader }).catch(() => null);
+      return isActor(object) ? object : null;
+    },
+    statuses,
+    notifications,
+    received,
+    refused,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
