@@ -31,6 +31,14 @@ export interface ActorsTable {
   gone_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  header_url: string | null;
+  /** Profile fields (PropertyValue), in order; values are plain text. */
+  fields: NullableJson<ProfileField[]>;
+}
+
+export interface ProfileField {
+  name: string;
+  value: string;
 }
 
 export interface UsersTable {
@@ -427,6 +435,15 @@ export interface Database {
   instance_settings: InstanceSettingsTable;
   fedify_kv: FedifyKvTable;
   fedify_queue: FedifyQueueTable;
+  peer_software: PeerSoftwareTable;
+}
+
+/** What a peer server runs, from its NodeInfo (null when it published none). */
+export interface PeerSoftwareTable {
+  host: string;
+  software: string | null;
+  version: string | null;
+  checked_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type ActorRow = Selectable<ActorsTable>;

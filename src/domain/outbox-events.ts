@@ -15,7 +15,7 @@ export type OutboxEvent =
   | { type: "post.updated"; postId: string }
   | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: "public" | "members_only" }
   /** A moderator removed a post from one of our groups. */
-  | { type: "post.removed"; postUri: string; groupId: string }
+  | { type: "post.removed"; postUri: string; groupId: string; authorId?: string }
   | { type: "post.shared"; postId: string; groupId: string; sharerId: string; activityUri: string }
   | { type: "report.filed"; reportId: string }
   | { type: "post.reblogged"; postId: string; actorId: string; activityUri: string }

@@ -4,6 +4,7 @@
 import type { ActorRow } from "../db/schema.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { peerAllowed } from "../services/federation-policy.service.ts";
+import { listFollowersOf } from "../services/follow.service.ts";
 
 export async function allowedRecipients(ctx: ServiceContext, actors: ActorRow[]): Promise<ActorRow[]> {
   const result: ActorRow[] = [];
@@ -16,4 +17,10 @@ export async function allowedRecipients(ctx: ServiceContext, actors: ActorRow[])
 
 export async function isAllowedRecipient(ctx: ServiceContext, actor: ActorRow): Promise<boolean> {
   return (await allowedRecipients(ctx, [actor])).length === 1;
+}
+
+/** An actor's followers on other servers that we may deliver to. */
+export async function followerRecipients(ctx: ServiceContext, actorId: string): Promise<ActorRow[]> {
+  const all = await listFollowersOf(ctx, actorId, null, 100_000);
+  return allowedRecipients(ctx, all.items.map((f) => f.actor));
 }

@@ -52,7 +52,7 @@ describe("a group's posts on a Mastodon-family server", () => {
     const res = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "makers", content: "Laser cutter is free on Fridays" });
     expect(res.status).toBe(201);
     post = res.body;
-    const status = await eventually(() => masto.statuses.get(post.uri));
+    const status = (await eventually(() => masto.statuses.get(post.uri)))!;
     expect(status.content).toContain("Laser cutter is free on Fridays");
     expect(status.attributedTo).toBe(olga.uri);
     expect(status.boostedBy).toEqual([groupUri]);
