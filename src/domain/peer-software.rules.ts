@@ -23,10 +23,18 @@ export function relayShapeOf(software: string | null): RelayShape {
   return software && FEP_1B12.has(software.toLowerCase()) ? "activity" : "object";
 }
 
-/** ForgeFed goes only where it is known to be understood; never by default. */
-export function speaksForgeFed(software: string | null): boolean {
-  return software !== null && FORGEFED.has(software.toLowerCase());
+/**
+ * Whether a server gets ForgeFed activities: `send` to known speakers;
+ * `skip` servers known to run something else (they get the companion Note);
+ * `try` a server whose NodeInfo we could not read, giving up after
+ * `FORGEFED_TRIAL_ATTEMPTS` failures instead of retrying for days.
+ */
+export function forgeFedDelivery(software: string | null): "send" | "skip" | "try" {
+  if (software === null) return "try";
+  return FORGEFED.has(software.toLowerCase()) ? "send" : "skip";
 }
+
+export const FORGEFED_TRIAL_ATTEMPTS = 3;
 
 /** How long a NodeInfo answer is trusted, and how soon a failed look-up is retried. */
 export const PEER_SOFTWARE_TTL_MS = 24 * 60 * 60 * 1000;

@@ -5,6 +5,8 @@ import type { ActorRow } from "../db/schema.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { peerAllowed } from "../services/federation-policy.service.ts";
 import { listFollowersOf } from "../services/follow.service.ts";
+import { forgeFedDelivery } from "../domain/peer-software.rules.ts";
+import { peerSoftwareOf } from "./peer-software.ts";
 
 export async function allowedRecipients(ctx: ServiceContext, actors: ActorRow[]): Promise<ActorRow[]> {
   const result: ActorRow[] = [];
@@ -23,4 +25,13 @@ export async function isAllowedRecipient(ctx: ServiceContext, actor: ActorRow): 
 export async function followerRecipients(ctx: ServiceContext, actorId: string): Promise<ActorRow[]> {
   const all = await listFollowersOf(ctx, actorId, null, 100_000);
   return allowedRecipients(ctx, all.items.map((f) => f.actor));
+}
+
+/**
+ * Who receives ForgeFed (`Ticket`…) activities: not servers known to run
+ * software without ForgeFed, which see the task's companion Note instead.
+ */
+export async function forgeFedRecipients<T extends { uri: string }>(ctx: ServiceContext, actors: T[]): Promise<T[]> {
+  const software = await peerSoftwareOf(ctx, actors);
+  return actors.filter((a) => forgeFedDelivery(software.get(new URL(a.uri).host) ?? null) !== "skip");
 }

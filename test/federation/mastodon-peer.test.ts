@@ -60,4 +60,84 @@ describe("a group's posts on a Mastodon-family server", () => {
     // No FEP-1b12 Announce(Create) was sent to the peer, which would drop it.
     expect(masto.received.filter((r) => r.ignored?.startsWith("Unsupported object on Announce"))).toEqual([]);
   });
+
+  it("an edit reaches it as the author's Update, and the Ecotone member sees it too", async () => {
+    const res = await a.api(olga.token, "PATCH", `/api/ecotone/v1/posts/${post.id}`, { content: "Laser cutter is free on Fridays and Saturdays" });
+    expect(res.status).toBe(200);
+    await eventually(() => masto.statuses.get(post.uri)?.content.includes("and Saturdays"));
+    expect(masto.statuses.get(post.uri)?.edited).toBe(true);
+    await eventually(async () => (await postsOn(b, bea.token, `@makers@${a.host}`)).some((p) => p.uri === post.uri && p.contentHtml.includes("and Saturdays")));
+  });
+
+  it("a deletion by the author removes it there and on the member instance", async () => {
+    const res = await a.api(olga.token, "DELETE", `/api/ecotone/v1/posts/${post.id}`);
+    expect(res.status).toBe(204);
+    await eventually(() => !masto.statuses.has(post.uri));
+    await eventually(async () => !(await postsOn(b, bea.token, `@makers@${a.host}`)).some((p) => p.uri === post.uri));
+  });
+
+  it("a moderator's removal of a member's post removes it there too", async () => {
+    const ron = await a.user("ron");
+    expect((await a.api(ron.token, "POST", "/api/ecotone/v1/groups/makers/join")).status).toBeLessThan(300);
+    const res = await a.api(ron.token, "POST", "/api/ecotone/v1/posts", { group: "makers", content: "Selling my old drill press, DM me" });
+    expect(res.status).toBe(201);
+    await eventually(() => masto.statuses.has(res.body.uri));
+    const removed = await a.api(olga.token, "DELETE", `/api/ecotone/v1/posts/${res.body.id}`);
+    expect(removed.status).toBe(204);
+    await eventually(() => !masto.statuses.has(res.body.uri));
+    await eventually(async () => !(await postsOn(b, bea.token, `@makers@${a.host}`)).some((p) => p.uri === res.body.uri));
+  });
+
+  it("a Mastodon-family follower and an Ecotone member each get one copy: none of the ignored Announce(activity)", () => {
+    expect(masto.received.filter((r) => r.ignored?.startsWith("Unsupported object on Announce"))).toEqual([]);
+    expect(masto.received.filter((r) => r.ignored === "not the author")).toEqual([]);
+  });
+});
+
+describe("mentions on a Mastodon-family server", () => {
+  it("a mention in a group post notifies the person mentioned there", async () => {
+    const res = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "makers", content: `Thanks ${mara.handle} for the jig!` });
+    expect(res.status).toBe(201);
+    await eventually(() => masto.notifications.some((n) => n.user === "mara" && n.statusUri === res.body.uri));
+  });
+
+  it("a mention outside groups reaches someone who does not follow the author, and notifies them", async () => {
+    const res = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { content: `${mara.handle} are you coming on Friday?` });
+    expect(res.status).toBe(201);
+    await eventually(() => masto.notifications.some((n) => n.user === "mara" && n.statusUri === res.body.uri));
+    expect(masto.statuses.get(res.body.uri)?.content).toContain("are you coming on Friday?");
+  });
+
+  it("each Mention tag on the wire is named @user@host and the mentioned actor is in cc", async () => {
+    const res = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { content: `Hello ${mara.handle}` });
+    const note = await a.api(null, "GET", new URL(res.body.uri).pathname).then(async () =>
+      (await fetch(res.body.uri, { headers: { accept: "application/activity+json" } })).json(),
+    );
+    const tags = [note.tag].flat();
+    expect(tags).toContainEqual({ type: "Mention", href: mara.uri, name: mara.handle });
+    expect([note.cc].flat()).toContain(mara.uri);
+  });
+});
+
+describe("ideas and tasks on a Mastodon-family server", () => {
+  it("an idea shows its title as the first line; Ecotone still shows title and body apart", async () => {
+    const res = await a.api(olga.token, "POST", "/api/ecotone/v1/groups/makers/ideas", { title: "Open on Sundays", content: "Many of us work weekdays." });
+    expect(res.status).toBe(201);
+    const status = (await eventually(() => masto.statuses.get(res.body.post.uri)))!;
+    expect(status.content.startsWith("<p><strong>Open on Sundays</strong></p>")).toBe(true);
+    const onB = await eventually(async () => (await postsOn(b, bea.token, `@makers@${a.host}`)).find((p) => p.uri === res.body.post.uri));
+    expect(onB!.contentHtml).not.toContain("Open on Sundays");
+  });
+
+  it("a task reaches it only as its companion Note: no Ticket is ever sent there", async () => {
+    const res = await a.api(olga.token, "POST", "/api/ecotone/v1/groups/makers/tasks", { title: "Oil the bandsaw", priority: "normal" });
+    expect(res.status).toBe(201);
+    await eventually(() => [...masto.statuses.values()].some((s) => s.content.includes("Oil the bandsaw")));
+    // The Ecotone member instance gets the Ticket itself.
+    await eventually(async () => {
+      const task = await b.api(bea.token, "GET", `/api/ecotone/v1/tasks/${encodeURIComponent(res.body.uri)}`);
+      return task.status === 200 && task.body.title === "Oil the bandsaw";
+    });
+    expect(masto.refused).toEqual([]);
+  });
 });

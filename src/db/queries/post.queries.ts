@@ -16,6 +16,8 @@ export interface PostEntry {
   rebloggedByViewer: boolean;
   tags: string[];
   mentions: string[];
+  /** `@user@host` of each mentioned actor we know, by URI (what Mention tags are named). */
+  mentionHandles: Record<string, string>;
   media: MediaRow[];
 }
 
@@ -37,7 +39,12 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
       ? db.selectFrom("likes").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
       : Promise.resolve([] as Array<{ post_id: string }>),
     db.selectFrom("post_tags").select(["post_id", "tag"]).where("post_id", "in", ids).execute(),
-    db.selectFrom("post_mentions").select(["post_id", "actor_uri"]).where("post_id", "in", ids).execute(),
+    db
+      .selectFrom("post_mentions")
+      .leftJoin("actors", "actors.uri", "post_mentions.actor_uri")
+      .select(["post_mentions.post_id", "post_mentions.actor_uri", "actors.username", "actors.domain"])
+      .where("post_mentions.post_id", "in", ids)
+      .execute(),
     db.selectFrom("reblogs").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
     viewerId
       ? db.selectFrom("reblogs").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
@@ -61,6 +68,9 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
     rebloggedByViewer: rebloggedSet.has(post.id),
     tags: tags.filter((t) => t.post_id === post.id).map((t) => t.tag),
     mentions: mentions.filter((m) => m.post_id === post.id).map((m) => m.actor_uri),
+    mentionHandles: Object.fromEntries(
+      mentions.filter((m) => m.post_id === post.id && m.username && m.domain).map((m) => [m.actor_uri, `@${m.username}@${m.domain}`]),
+    ),
     media: media.filter((m) => m.post_id === post.id),
   }));
 }

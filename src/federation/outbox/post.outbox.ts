@@ -58,7 +58,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       const entry = await getPostEntry(db, event.postId, null);
       if (!entry || !entry.author.is_local) return;
       const object = postObjectOf(entry, new URL(ctx.origin));
-      const { to, cc } = addressing(entry.post, entry.author, entry.group);
+      const { to, cc } = addressing(entry.post, entry.author, entry.group, entry.mentions);
       const Wrapper = event.type === "post.created" ? Create : Update;
       const activity = new Wrapper({
         id: event.type === "post.created" ? new URL(`${entry.post.uri}#create`) : activityId,
