@@ -6,6 +6,7 @@ import { getLocalActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { loadKeyPairs } from "../keys.ts";
 import { toActor } from "../mappers/actor.mapper.ts";
+import { knownMentionsIn } from "../../services/profile.service.ts";
 
 export function registerActorDispatcher(federation: Federation<ServiceContext>): void {
   federation
@@ -14,7 +15,7 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
       // A suspended account disappears from the network.
       if (!row || row.suspended_at) return null;
       const keys = await ctx.getActorKeyPairs(identifier);
-      return toActor(ctx, identifier, row, keys);
+      return toActor(ctx, identifier, row, keys, await knownMentionsIn(ctx.data, row.summary));
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       const row = await getLocalActor(ctx.data, identifier);
