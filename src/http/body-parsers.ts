@@ -40,7 +40,8 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   // multipart/form-data: fields become strings, a file becomes a Buffer.
   void fastify.register(multipart, {
     attachFieldsToBody: "keyValues",
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 200, parts: 201 },
+    // Two files: update_credentials takes an avatar and a header at once.
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 2, fields: 200, parts: 202 },
   });
   fastify.addHook("preValidation", async (request) => {
     if (!request.isMultipart?.() || !request.body || typeof request.body !== "object") return;
