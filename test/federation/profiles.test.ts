@@ -16,14 +16,14 @@ let mara: { uri: string; handle: string };
 const AP = { accept: "application/activity+json" };
 
 /** A PNG header of the given size: enough for the upload checks, which read the first bytes. */
-function png(width: number, height: number): Buffer {
+function png(width: number, height: number): Uint8Array<ArrayBuffer> {
   const bytes = Buffer.alloc(64);
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(bytes, 0);
   bytes.writeUInt32BE(13, 8);
   bytes.write("IHDR", 12, "ascii");
   bytes.writeUInt32BE(width, 16);
   bytes.writeUInt32BE(height, 20);
-  return bytes;
+  return new Uint8Array(bytes);
 }
 
 async function updateCredentials(token: string, form: FormData) {
@@ -128,7 +128,7 @@ describe("a profile with images and fields", () => {
     expect(refused.body.error).toContain("at most 4 fields");
 
     const notImage = new FormData();
-    notImage.set("avatar", new Blob([Buffer.from("<svg onload=alert(1)>")], { type: "image/png" }), "x.png");
+    notImage.set("avatar", new Blob([new TextEncoder().encode("<svg onload=alert(1)>")], { type: "image/png" }), "x.png");
     notImage.set("display_name", "Should not stick");
     const badAvatar = await updateCredentials(olga.token, notImage);
     expect(badAvatar.status).toBe(422);

@@ -108,6 +108,34 @@ export async function listGroupPosts(
   };
 }
 
+function publicOutboxPosts(db: Db, actor: { id: string; type: string }) {
+  // A person's outbox holds the public posts they wrote here; a group's, the
+  // public posts in it (its Announces). Members-only posts never appear.
+  return db
+    .selectFrom("posts")
+    .where(actor.type === "Group" ? "group_id" : "author_id", "=", actor.id)
+    .where("visibility", "=", "public")
+    .where((eb) => (actor.type === "Group" ? eb.val(true) : eb("is_local", "=", true)));
+}
+
+/** A page of an actor's outbox, newest first. */
+export async function listOutboxPosts(
+  db: Db,
+  actor: { id: string; type: string },
+  options: { cursor: string | null; limit: number },
+): Promise<{ items: PostEntry[]; nextCursor: string | null }> {
+  let query = publicOutboxPosts(db, actor).selectAll().orderBy("id", "desc").limit(options.limit + 1);
+  if (options.cursor) query = query.where("id", "<", options.cursor);
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit);
+  return { items: await hydrate(db, page, null), nextCursor: rows.length > options.limit ? page.at(-1)!.id : null };
+}
+
+export async function countOutboxPosts(db: Db, actor: { id: string; type: string }): Promise<number> {
+  const row = await publicOutboxPosts(db, actor).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Every post of a thread, oldest first. */
 export async function listThread(db: Db, threadUri: string, viewerId: string | null): Promise<PostEntry[]> {
   const rows = await db.selectFrom("posts").selectAll().where("thread_uri", "=", threadUri).orderBy("published_at").orderBy("id").execute();

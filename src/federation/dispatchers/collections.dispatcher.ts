@@ -7,8 +7,10 @@ import { getLocalActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { followCounts, listFollowersOf, listFollowingOf } from "../../services/follow.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
-import { allowedRecipients } from "../recipients.ts";
+import { followerRecipients } from "../recipients.ts";
 import { canListMembers } from "./access.ts";
+import { countOutboxPosts, listOutboxPosts } from "../../db/queries/post.queries.ts";
+import { outboxItemOf } from "../mappers/outbox-item.mapper.ts";
 
 const PAGE_SIZE = 40;
 const FIRST_CURSOR = "first";
@@ -19,11 +21,8 @@ export function registerCollectionDispatchers(federation: Federation<ServiceCont
       const actor = await getLocalActor(ctx.data, identifier);
       if (!actor) return null;
       if (cursor === null) {
-        // Whole collection, for delivery.
         // Whole collection, for delivery: our own actors are not sent to.
-        const all = await listFollowersOf(ctx.data, actor.id, null, 100_000);
-        const remote = await allowedRecipients(ctx.data, all.items.map((f) => f.actor));
-        return { items: remote.map(toRecipient) };
+        return { items: (await followerRecipients(ctx.data, actor.id)).map(toRecipient) };
       }
       const page = await listFollowersOf(ctx.data, actor.id, cursor === FIRST_CURSOR ? null : cursor, PAGE_SIZE);
       return { items: page.items.map((f) => toRecipient(f.actor)), nextCursor: page.nextCursor };
@@ -52,12 +51,21 @@ export function registerCollectionDispatchers(federation: Federation<ServiceCont
     })
     .setFirstCursor(() => FIRST_CURSOR);
 
-  // Posts arrive with the groups issue; until then the outbox is an empty,
-  // well-formed collection so peers that read it do not error.
+  // Public posts, newest first, a page at a time: what a server reads to
+  // show a profile's or a group's recent posts (and what a late-joining
+  // member instance backfills from).
   federation
-    .setOutboxDispatcher(PATHS.outbox, async (ctx, identifier) => {
+    .setOutboxDispatcher(PATHS.outbox, async (ctx, identifier, cursor) => {
       const actor = await getLocalActor(ctx.data, identifier);
-      return actor ? { items: [] } : null;
+      if (!actor) return null;
+      if (cursor === null) return { items: [] };
+      const page = await listOutboxPosts(ctx.data.db, actor, { cursor: cursor === FIRST_CURSOR ? null : cursor, limit: PAGE_SIZE });
+      const origin = new URL(ctx.origin);
+      return { items: page.items.map((entry) => outboxItemOf(actor, entry, origin)), nextCursor: page.nextCursor };
     })
-    .setCounter(() => 0);
+    .setCounter(async (ctx, identifier) => {
+      const actor = await getLocalActor(ctx.data, identifier);
+      return actor ? countOutboxPosts(ctx.data.db, actor) : null;
+    })
+    .setFirstCursor(() => FIRST_CURSOR);
 }

@@ -5,7 +5,7 @@
 // inboxes); a post in a remote group goes to that group's inbox, and the
 // group relays it; a post outside groups goes to the author's followers.
 import type { Context } from "@fedify/fedify";
-import { Create, Delete, Like, PUBLIC_COLLECTION, Tombstone, Undo, Update, type Activity, type Object as APObject } from "@fedify/vocab";
+import { Delete, Like, PUBLIC_COLLECTION, Tombstone, Undo, Update, type Activity, type Object as APObject } from "@fedify/vocab";
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { findPostByUri } from "../../db/repos/post.repo.ts";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
@@ -15,7 +15,8 @@ import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { allowedRecipients, followerRecipients, isAllowedRecipient } from "../recipients.ts";
 import { relayThroughGroup } from "./group-relay.ts";
-import { addressing, postObjectOf } from "../mappers/post.mapper.ts";
+import { postObjectOf } from "../mappers/post.mapper.ts";
+import { createActivityOf } from "../mappers/outbox-item.mapper.ts";
 import { sendShare } from "./share.outbox.ts";
 
 type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
@@ -58,15 +59,11 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       const entry = await getPostEntry(db, event.postId, null);
       if (!entry || !entry.author.is_local) return;
       const object = postObjectOf(entry, new URL(ctx.origin));
-      const { to, cc } = addressing(entry.post, entry.author, entry.group, entry.mentions);
-      const Wrapper = event.type === "post.created" ? Create : Update;
-      const activity = new Wrapper({
-        id: event.type === "post.created" ? new URL(`${entry.post.uri}#create`) : activityId,
-        actor: new URL(entry.author.uri),
-        object,
-        tos: to,
-        ccs: cc,
-      });
+      const created = createActivityOf(entry, new URL(ctx.origin));
+      const activity =
+        event.type === "post.created"
+          ? created
+          : new Update({ id: activityId, actor: created.actorId, object, tos: created.toIds, ccs: created.ccIds });
       const mentioned: ActorRow[] = [];
       // A reply also reaches the author of the post it answers, so the one
       // original thread gets it even when written in another group.
