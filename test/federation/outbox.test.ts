@@ -66,3 +66,31 @@ describe("a group's outbox", () => {
     expect(outbox.body.totalItems).toBe(0);
   });
 });
+
+describe("activity ids", () => {
+  async function eventIdOf(content: string): Promise<number> {
+    const post = await a.app.ctx.db.selectFrom("posts").select("id").where("content_html", "like", `%${content}%`).executeTakeFirstOrThrow();
+    const rows = await a.app.ctx.db.selectFrom("outbox_events").select(["id", "payload"]).where("type", "=", "post.created").execute();
+    return rows.find((r) => (r.payload as { postId: string }).postId === post.id)!.id;
+  }
+
+  it("a public post's activity id dereferences to the activity", async () => {
+    const res = await ap(`${a.origin}/activities/${await eventIdOf("Public note 42")}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ type: "Create", actor: olga.uri });
+    expect(res.body.object.content).toContain("Public note 42");
+  });
+
+  it("in a public group it is the group's Announce", async () => {
+    const res = await ap(`${a.origin}/activities/${await eventIdOf("Shop note 41")}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ type: "Announce", actor: `${a.origin}/users/open-shop` });
+    expect(res.body.object.type).toBe("Create");
+  });
+
+  it("a members-only post's activity is 404 to an outsider, like the post", async () => {
+    expect((await ap(`${a.origin}/activities/${await eventIdOf("Board minutes")}`)).status).toBe(404);
+    expect((await ap(`${a.origin}/activities/99999999`)).status).toBe(404);
+    expect((await ap(`${a.origin}/activities/not-a-number`)).status).toBe(404);
+  });
+});

@@ -123,7 +123,7 @@ export async function sendTaskEvent(fctx: Context<ServiceContext>, event: TaskEv
       // A server we could not identify that fails on ForgeFed most likely does not speak it.
       const trial =
         response.status >= 500 &&
-        attempts + 1 >= FORGEFED_TRIAL_ATTEMPTS &&
+        attempts >= FORGEFED_TRIAL_ATTEMPTS &&
         forgeFedDelivery((await peerSoftwareOf(ctx, [{ uri: event.inbox }])).get(new URL(event.inbox).host) ?? null) === "try";
       if (permanent || trial || attempts >= MAX_TASK_DELIVERY_ATTEMPTS) {
         ctx.logger.warn({ inbox: event.inbox, status: response.status, attempts }, "task delivery given up");
