@@ -24,6 +24,8 @@ export type OutboxEvent =
   | { type: "post.unliked"; postId: string; actorId: string; likeUri: string }
   /** A local group relays an activity a member sent it (FEP-1b12 Announce). */
   | { type: "group.relay"; groupId: string; activity: unknown }
+  /** Our first member was accepted into a remote group: read its recent posts. */
+  | { type: "group.backfill"; groupId: string }
   /** A task's home announces its new state (Create or Update of the Ticket). */
   | { type: "task.published"; taskId: string; created: boolean }
   | { type: "task.deleted"; taskUri: string; groupId: string }

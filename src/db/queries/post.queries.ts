@@ -108,13 +108,14 @@ export async function listGroupPosts(
   };
 }
 
-function publicOutboxPosts(db: Db, actor: { id: string; type: string }) {
+function publicOutboxPosts(db: Db, actor: { id: string; type: string }, membersOnlyToo = false) {
   // A person's outbox holds the public posts they wrote here; a group's, the
-  // public posts in it (its Announces). Members-only posts never appear.
+  // posts in it (its Announces): members-only ones only for a requester the
+  // caller found may see the group's content.
   return db
     .selectFrom("posts")
     .where(actor.type === "Group" ? "group_id" : "author_id", "=", actor.id)
-    .where("visibility", "=", "public")
+    .where("visibility", "in", membersOnlyToo && actor.type === "Group" ? ["public", "members_only"] : ["public"])
     .where((eb) => (actor.type === "Group" ? eb.val(true) : eb("is_local", "=", true)));
 }
 
@@ -122,17 +123,17 @@ function publicOutboxPosts(db: Db, actor: { id: string; type: string }) {
 export async function listOutboxPosts(
   db: Db,
   actor: { id: string; type: string },
-  options: { cursor: string | null; limit: number },
+  options: { cursor: string | null; limit: number; membersOnlyToo?: boolean },
 ): Promise<{ items: PostEntry[]; nextCursor: string | null }> {
-  let query = publicOutboxPosts(db, actor).selectAll().orderBy("id", "desc").limit(options.limit + 1);
+  let query = publicOutboxPosts(db, actor, options.membersOnlyToo).selectAll().orderBy("id", "desc").limit(options.limit + 1);
   if (options.cursor) query = query.where("id", "<", options.cursor);
   const rows = await query.execute();
   const page = rows.slice(0, options.limit);
   return { items: await hydrate(db, page, null), nextCursor: rows.length > options.limit ? page.at(-1)!.id : null };
 }
 
-export async function countOutboxPosts(db: Db, actor: { id: string; type: string }): Promise<number> {
-  const row = await publicOutboxPosts(db, actor).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+export async function countOutboxPosts(db: Db, actor: { id: string; type: string }, membersOnlyToo = false): Promise<number> {
+  const row = await publicOutboxPosts(db, actor, membersOnlyToo).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

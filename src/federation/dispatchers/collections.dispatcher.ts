@@ -1,19 +1,25 @@
 // Followers, following and outbox collections of local actors, paginated by
 // cursor. The followers dispatcher also feeds Fedify's "followers" fan-out,
 // which asks for the whole collection with a null cursor.
-import type { Federation } from "@fedify/fedify";
+import type { Federation, RequestContext } from "@fedify/fedify";
 import { PATHS } from "../../domain/uris.ts";
 import { getLocalActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { followCounts, listFollowersOf, listFollowingOf } from "../../services/follow.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { followerRecipients } from "../recipients.ts";
-import { canListMembers } from "./access.ts";
+import { canListMembers, requesterOf } from "./access.ts";
+import { canFetchGroupContent } from "../../services/access.service.ts";
 import { countOutboxPosts, listOutboxPosts } from "../../db/queries/post.queries.ts";
 import { outboxItemOf } from "../mappers/outbox-item.mapper.ts";
 
 const PAGE_SIZE = 40;
 const FIRST_CURSOR = "first";
+
+/** A group's members-only posts are listed to whoever may fetch them (member instances). */
+async function seesMembersOnly(ctx: RequestContext<ServiceContext>, actor: { id: string; type: string }): Promise<boolean> {
+  return actor.type === "Group" && canFetchGroupContent(ctx.data, actor.id, await requesterOf(ctx));
+}
 
 export function registerCollectionDispatchers(federation: Federation<ServiceContext>): void {
   federation
@@ -59,13 +65,19 @@ export function registerCollectionDispatchers(federation: Federation<ServiceCont
       const actor = await getLocalActor(ctx.data, identifier);
       if (!actor) return null;
       if (cursor === null) return { items: [] };
-      const page = await listOutboxPosts(ctx.data.db, actor, { cursor: cursor === FIRST_CURSOR ? null : cursor, limit: PAGE_SIZE });
+      const membersOnlyToo = await seesMembersOnly(ctx, actor);
+      const page = await listOutboxPosts(ctx.data.db, actor, {
+        cursor: cursor === FIRST_CURSOR ? null : cursor,
+        limit: PAGE_SIZE,
+        membersOnlyToo,
+      });
       const origin = new URL(ctx.origin);
       return { items: page.items.map((entry) => outboxItemOf(actor, entry, origin)), nextCursor: page.nextCursor };
     })
     .setCounter(async (ctx, identifier) => {
       const actor = await getLocalActor(ctx.data, identifier);
-      return actor ? countOutboxPosts(ctx.data.db, actor) : null;
+      if (!actor) return null;
+      return countOutboxPosts(ctx.data.db, actor, await seesMembersOnly(ctx, actor));
     })
     .setFirstCursor(() => FIRST_CURSOR);
 }
