@@ -14,6 +14,7 @@ import { registerCollectionDispatchers } from "./dispatchers/collections.dispatc
 import { registerNodeInfoDispatcher } from "./dispatchers/nodeinfo.dispatcher.ts";
 import { registerPostDispatchers } from "./dispatchers/post.dispatcher.ts";
 import { registerActivityDispatcher } from "./dispatchers/activity.dispatcher.ts";
+import { registerContextDispatcher } from "./dispatchers/context.dispatcher.ts";
 import { registerModeratorsDispatcher } from "./dispatchers/moderators.dispatcher.ts";
 import { registerInboxListeners } from "./inbox/index.ts";
 import { configureSignedHttp } from "./forgefed/signed-http.ts";
@@ -65,6 +66,7 @@ export function createEcotoneFederation(options: FederationOptions): EcotoneFede
   registerNodeInfoDispatcher(federation);
   registerPostDispatchers(federation);
   registerActivityDispatcher(federation);
+  registerContextDispatcher(federation);
   registerModeratorsDispatcher(federation);
   registerInboxListeners(federation);
   configureSignedHttp({ allowPrivateAddresses: options.allowPrivateAddresses });

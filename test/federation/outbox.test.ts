@@ -94,3 +94,26 @@ describe("activity ids", () => {
     expect((await ap(`${a.origin}/activities/not-a-number`)).status).toBe(404);
   });
 });
+
+describe("a thread's context collection (FEP-7888)", () => {
+  it("each post names its thread's collection, which lists the thread oldest first", async () => {
+    const root = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "open-shop", content: "Who has a spare vice?" });
+    const reply = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: root.body.id, content: "Found one, thanks" });
+    expect(reply.status).toBe(201);
+    const note = await ap(reply.body.uri);
+    expect(note.body.context).toBe(`${a.origin}/contexts/${root.body.id}`);
+    expect((await ap(root.body.uri)).body.context).toBe(note.body.context);
+    const context = await ap(note.body.context);
+    expect(context.status).toBe(200);
+    expect(context.body.type).toBe("OrderedCollection");
+    expect(context.body.totalItems).toBe(2);
+    const items = context.body.orderedItems ?? (await ap(context.body.first)).body.orderedItems;
+    expect(items.map((i: { id: string }) => i.id)).toEqual([root.body.uri, reply.body.uri]);
+  });
+
+  it("a members-only thread's collection is 404 to an outsider", async () => {
+    const root = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "board", content: "Budget for next year" });
+    expect((await ap(`${a.origin}/contexts/${root.body.id}`)).status).toBe(404);
+    expect((await ap(`${a.origin}/contexts/12345`)).status).toBe(404);
+  });
+});

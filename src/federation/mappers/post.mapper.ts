@@ -68,6 +68,16 @@ function withoutTitleLine(content: string, title: string | null): string {
   return content.startsWith(line) ? content.slice(line.length) : content;
 }
 
+/**
+ * A thread's FEP-7888 context: our collection for threads started here;
+ * for a thread started elsewhere, its first post (we hold no collection of it).
+ */
+export function contextOf(threadUri: string, origin: URL): URL {
+  const uri = new URL(threadUri);
+  const local = uri.origin === origin.origin ? /^\/(?:posts|articles)\/([^/]+)$/.exec(uri.pathname) : null;
+  return local ? new URL(`/contexts/${local[1]}`, origin) : uri;
+}
+
 export function toPostObject(c: PostContext): Note | Article {
   const { post, author, group } = c;
   const { to, cc } = addressing(post, author, group, c.mentionUris);
@@ -83,7 +93,7 @@ export function toPostObject(c: PostContext): Note | Article {
     updated: post.edited_at ? Temporal.Instant.fromEpochMilliseconds(post.edited_at.getTime()) : null,
     replyTarget: post.in_reply_to_uri ? new URL(post.in_reply_to_uri) : null,
     // The thread: replies keep pointing at the one original thread.
-    contexts: [new URL(post.thread_uri)],
+    contexts: [contextOf(post.thread_uri, c.origin)],
     audience: group ? new URL(group.uri) : null,
     tos: to,
     ccs: cc,
