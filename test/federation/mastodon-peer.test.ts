@@ -141,3 +141,37 @@ describe("ideas and tasks on a Mastodon-family server", () => {
     expect(masto.refused).toEqual([]);
   });
 });
+
+describe("deliveries to a Mastodon-family server", () => {
+  it("a follower who is also mentioned gets the post once, through the shared inbox", async () => {
+    await masto.follow("mara", olga.uri);
+    const res = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { content: `${mara.handle} the jig is back on the shelf` });
+    expect(res.status).toBe(201);
+    await eventually(() => masto.statuses.has(res.body.uri));
+    await new Promise((r) => setTimeout(r, 1000)); // a second copy would have come by now
+    const copies = masto.received.filter((r) => r.type === "Create" && r.objectId === res.body.uri);
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.inbox).toBe("/inbox");
+  });
+
+  it("a server we cannot identify is tried with ForgeFed, and given up after a few 500s, not retried for days", async () => {
+    const silent = await startMastodonPeer({ software: null });
+    try {
+      await silent.addUser("ivo");
+      await silent.follow("ivo", groupUri);
+      const res = await a.api(olga.token, "POST", "/api/ecotone/v1/groups/makers/tasks", { title: "Sweep the floor", priority: "normal" });
+      expect(res.status).toBe(201);
+      const pending = () =>
+        a.app.ctx.db.selectFrom("outbox_events").select(["id", "payload"]).where("type", "=", "task.deliver").where("processed_at", "is", null).execute();
+      await eventually(async () => silent.refused.length > 0);
+      // Retries start at 2 s and double; a third failure ends it.
+      await eventually(async () => (await pending()).filter((e) => JSON.stringify(e.payload).includes(silent.host)).length === 0, 30_000, 500);
+      expect(silent.refused.length).toBeGreaterThanOrEqual(1);
+      expect(silent.refused.length).toBeLessThanOrEqual(3);
+      // The companion Note still reached it.
+      await eventually(() => [...silent.statuses.values()].some((s) => s.content.includes("Sweep the floor")));
+    } finally {
+      await silent.close();
+    }
+  });
+});

@@ -100,7 +100,8 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<{ reques
   return { request, body };
 }
 
-export async function startMastodonPeer(options: { software?: string } = {}): Promise<MastodonPeer> {
+/** `software: null` publishes no NodeInfo, like a server we cannot identify. */
+export async function startMastodonPeer(options: { software?: string | null } = {}): Promise<MastodonPeer> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
   const accounts = new Map<string, Account>();
@@ -138,11 +139,13 @@ export async function startMastodonPeer(options: { software?: string } = {}): Pr
       const account = accounts.get(identifier);
       return account ? account.keys.map((k) => ({ privateKey: k.privateKey, publicKey: k.publicKey })) : [];
     });
-  federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
-    software: { name: options.software ?? "mastodon", version: "4.3.0" },
-    protocols: ["activitypub"],
-    usage: { users: { total: accounts.size }, localPosts: 0, localComments: 0 },
-  }));
+  if (options.software !== null) {
+    federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
+      software: { name: options.software ?? "mastodon", version: "4.3.0" },
+      protocols: ["activitypub"],
+      usage: { users: { total: accounts.size }, localPosts: 0, localComments: 0 },
+    }));
+  }
 
   const record = (r: Omit<PeerReceived, "ignored">, ignored: string | null = null): void => {
     received.push({ ...r, ignored });
@@ -259,9 +262,6 @@ export async function startMastodonPeer(options: { software?: string } = {}): Pr
       statuses.delete(status.uri);
       record(d);
     })
-    .onError((_ctx, error) => {
-      if (process.env.PEER_DEBUG) console.error("PEER INBOX ERROR", error);
-    })
     .on(Activity, async (ctx, activity) => {
       record(await describe(activity, inboxName(ctx)), "unsupported activity");
     });
@@ -283,7 +283,6 @@ export async function startMastodonPeer(options: { software?: string } = {}): Pr
         }
       }
       const response = await federation.fetch(request, { contextData: undefined });
-      if (process.env.PEER_DEBUG) console.error("PEER", request.method, request.url, response.status, request.method === "POST" ? body.toString().slice(0, 3000) : "", response.status >= 400 ? await response.clone().text() : "");
       const headers: Record<string, string> = {};
       response.headers.forEach((v, k) => (headers[k] = v));
       res.writeHead(response.status, headers).end(Buffer.from(await response.arrayBuffer()));
