@@ -129,6 +129,18 @@ describe("ideas and tasks on a Mastodon-family server", () => {
     expect(onB!.contentHtml).not.toContain("Open on Sundays");
   });
 
+  it("a voter there (a Like) is notified of the idea's answer", async () => {
+    const res = await a.api(olga.token, "POST", "/api/ecotone/v1/groups/makers/ideas", { title: "Longer hours", content: "Till 9pm." });
+    expect(res.status).toBe(201);
+    await eventually(() => masto.statuses.has(res.body.post.uri));
+    await masto.like("mara", res.body.post.uri, olga.uri);
+    await eventually(async () => (await a.api(olga.token, "GET", `/api/ecotone/v1/ideas/${res.body.post.id}`)).body.votes === 1);
+    const answered = await a.api(olga.token, "POST", `/api/ecotone/v1/ideas/${res.body.post.id}/status`, { status: "planned", reason: "From March" });
+    expect(answered.status).toBe(200);
+    const note = await eventually(() => masto.notifications.find((n) => n.user === "mara" && masto.statuses.get(n.statusUri)?.content.includes("From March")));
+    expect(note).toBeDefined();
+  });
+
   it("a task reaches it only as its companion Note: no Ticket is ever sent there", async () => {
     const res = await a.api(olga.token, "POST", "/api/ecotone/v1/groups/makers/tasks", { title: "Oil the bandsaw", priority: "normal" });
     expect(res.status).toBe(201);

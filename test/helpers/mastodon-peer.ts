@@ -23,6 +23,7 @@ import {
   Delete,
   Endpoints,
   Follow,
+  Like,
   Mention,
   Note,
   Page,
@@ -62,6 +63,8 @@ export interface MastodonPeer {
   addUser(name: string, profile?: { bio?: string; fields?: Record<string, string> }): Promise<{ uri: string; handle: string }>;
   /** Sends a Follow from a local account; resolves when the target accepted. */
   follow(name: string, targetUri: string): Promise<void>;
+  /** A local account likes (favourites) a post; the Like goes to the post's author. */
+  like(name: string, postUri: string, authorUri: string): Promise<void>;
   /** Looks an actor up the way Mastodon's search does (by URI), signed. */
   lookupActor(uri: string): Promise<Actor | null>;
   statuses: Map<string, PeerStatus>;
@@ -315,6 +318,13 @@ export async function startMastodonPeer(options: { software?: string | null } = 
         if (Date.now() > deadline) throw new Error(`${targetUri} did not accept ${name}'s Follow`);
         await new Promise((r) => setTimeout(r, 100));
       }
+    },
+    async like(name, postUri, authorUri) {
+      const ctx = context();
+      const author = await ctx.lookupObject(authorUri, { documentLoader: await ctx.getDocumentLoader({ identifier: name }) });
+      if (!isActor(author)) throw new Error(`${authorUri} is not an actor`);
+      const id = new URL(`${localUri(name)}#likes/${Date.now()}`);
+      await ctx.sendActivity({ identifier: name }, author, new Like({ id, actor: ctx.getActorUri(name), object: new URL(postUri) }));
     },
     async lookupActor(uri) {
       const ctx = context();
