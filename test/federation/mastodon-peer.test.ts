@@ -88,6 +88,22 @@ describe("a group's posts on a Mastodon-family server", () => {
     await eventually(async () => !(await postsOn(b, bea.token, `@makers@${a.host}`)).some((p) => p.uri === res.body.uri));
   });
 
+  it("a post by a member on another Mastodon-family server reaches it as the group's boost, fetched from its origin", async () => {
+    const other = await startMastodonPeer({ software: "hollo" });
+    try {
+      await other.addUser("tove");
+      await other.follow("tove", groupUri);
+      const uri = await other.publish("tove", "Anyone selling walnut offcuts?", groupUri);
+      const status = (await eventually(() => masto.statuses.get(uri)))!;
+      expect(status.content).toContain("walnut offcuts");
+      expect(status.attributedTo).toBe(`${other.origin}/users/tove`);
+      expect(status.boostedBy).toEqual([groupUri]);
+      await eventually(async () => (await postsOn(b, bea.token, `@makers@${a.host}`)).some((p) => p.uri === uri));
+    } finally {
+      await other.close();
+    }
+  });
+
   it("a Mastodon-family follower and an Ecotone member each get one copy: none of the ignored Announce(activity)", () => {
     expect(masto.received.filter((r) => r.ignored?.startsWith("Unsupported object on Announce"))).toEqual([]);
     expect(masto.received.filter((r) => r.ignored === "not the author")).toEqual([]);

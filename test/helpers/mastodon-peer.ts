@@ -29,6 +29,7 @@ import {
   Page,
   Person,
   PropertyValue,
+  PUBLIC_COLLECTION,
   Update,
   isActor,
   type Actor,
@@ -63,6 +64,8 @@ export interface MastodonPeer {
   addUser(name: string, profile?: { bio?: string; fields?: Record<string, string> }): Promise<{ uri: string; handle: string }>;
   /** Sends a Follow from a local account; resolves when the target accepted. */
   follow(name: string, targetUri: string): Promise<void>;
+  /** A local account posts a public Note to `to` (a group, say); it is served at its id. */
+  publish(name: string, content: string, to: string): Promise<string>;
   /** A local account likes (favourites) a post; the Like goes to the post's author. */
   like(name: string, postUri: string, authorUri: string): Promise<void>;
   /** Looks an actor up the way Mastodon's search does (by URI), signed. */
@@ -114,6 +117,8 @@ export async function startMastodonPeer(options: { software?: string | null } = 
   const refused: unknown[] = [];
   const localUri = (name: string) => `${origin}/users/${name}`;
   const localNameOf = (uri: string) => [...accounts.keys()].find((n) => localUri(n) === uri) ?? null;
+  /** Notes written here, by id, as served. */
+  const published = new Map<string, Note>();
 
   const federation: Federation<void> = createFederation<void>({
     kv: new MemoryKvStore(),
@@ -142,6 +147,9 @@ export async function startMastodonPeer(options: { software?: string | null } = 
       const account = accounts.get(identifier);
       return account ? account.keys.map((k) => ({ privateKey: k.privateKey, publicKey: k.publicKey })) : [];
     });
+  federation.setObjectDispatcher(Note, "/users/{identifier}/statuses/{id}", (ctx, values) =>
+    published.get(`${localUri(values.identifier)}/statuses/${values.id}`) ?? null,
+  );
   if (options.software !== null) {
     federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
       software: { name: options.software ?? "mastodon", version: "4.3.0" },
@@ -318,6 +326,18 @@ export async function startMastodonPeer(options: { software?: string | null } = 
         if (Date.now() > deadline) throw new Error(`${targetUri} did not accept ${name}'s Follow`);
         await new Promise((r) => setTimeout(r, 100));
       }
+    },
+    async publish(name, content, to) {
+      const ctx = context();
+      const target = await ctx.lookupObject(to, { documentLoader: await ctx.getDocumentLoader({ identifier: name }) });
+      if (!isActor(target)) throw new Error(`${to} is not an actor`);
+      const uri = `${localUri(name)}/statuses/${Date.now()}`;
+      const addressing = { tos: [new URL(to), PUBLIC_COLLECTION], ccs: [new URL(`${localUri(name)}/followers`)] };
+      const note = new Note({ id: new URL(uri), attribution: ctx.getActorUri(name), content: `<p>${content}</p>`, ...addressing });
+      published.set(uri, note);
+      store(note, null);
+      await ctx.sendActivity({ identifier: name }, target, new Create({ id: new URL(`${uri}/activity`), actor: ctx.getActorUri(name), object: note, ...addressing }));
+      return uri;
     },
     async like(name, postUri, authorUri) {
       const ctx = context();
