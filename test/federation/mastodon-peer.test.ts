@@ -94,11 +94,11 @@ describe("a group's posts on a Mastodon-family server", () => {
       await other.addUser("tove");
       await other.follow("tove", groupUri);
       const uri = await other.publish("tove", "Anyone selling walnut offcuts?", groupUri);
-      const status = (await eventually(() => masto.statuses.get(uri)))!;
+      const status = (await eventually(() => masto.statuses.get(uri), 30_000))!;
       expect(status.content).toContain("walnut offcuts");
       expect(status.attributedTo).toBe(`${other.origin}/users/tove`);
       expect(status.boostedBy).toEqual([groupUri]);
-      await eventually(async () => (await postsOn(b, bea.token, `@makers@${a.host}`)).some((p) => p.uri === uri));
+      await eventually(async () => (await postsOn(b, bea.token, `@makers@${a.host}`)).some((p) => p.uri === uri), 30_000);
     } finally {
       await other.close();
     }

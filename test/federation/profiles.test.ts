@@ -66,6 +66,12 @@ describe("a profile with images and fields", () => {
     expect(res.body.header).toMatch(new RegExp(`^${a.origin}/media/\\d+\\.png$`));
     expect(res.body.fields.map((f: { name: string }) => f.name)).toEqual(["Website", "Team"]);
     expect(res.body.fields[0].value).toContain('href="https://olga.example/portfolio"');
+    // An app's profile editor reads the plain values back.
+    const me = await a.api(olga.token, "GET", "/api/v1/accounts/verify_credentials");
+    expect(me.body.source.fields).toEqual([
+      { name: "Website", value: "https://olga.example/portfolio", verified_at: null },
+      { name: "Team", value: "Procurement", verified_at: null },
+    ]);
 
     const doc = await actorDocument(olga.uri);
     expect(doc.icon.url).toBe(res.body.avatar);

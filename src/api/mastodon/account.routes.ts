@@ -16,7 +16,7 @@ import {
 import { joinGroup, leaveGroup } from "../../services/group.service.ts";
 import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
 import { updateProfile } from "../../services/user.service.ts";
-import { updateProfileExtras } from "../../services/profile.service.ts";
+import { profileFieldsOf, updateProfileExtras } from "../../services/profile.service.ts";
 import { profileExtrasFrom } from "./fields-attributes.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
@@ -71,7 +71,8 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
         sensitive: false,
         language: null,
         note: actor.summary ?? "",
-        fields: [],
+        // Plain text, as the profile editor of an app shows them.
+        fields: profileFieldsOf(actor).map((f) => ({ ...f, verified_at: null })),
         follow_requests_count: requests.items.length,
       },
     };
