@@ -9,9 +9,11 @@ import { followCounts, listFollowersOf, listFollowingOf } from "../../services/f
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { followerRecipients } from "../recipients.ts";
 import { canListMembers, requesterOf } from "./access.ts";
-import { canFetchGroupContent } from "../../services/access.service.ts";
+import { canFetchGroupContent, viewerOfRequester } from "../../services/access.service.ts";
+import { canSeeActor, visibleInMemberLists } from "../../services/visibility.service.ts";
 import { countOutboxPosts, listOutboxPosts } from "../../db/queries/post.queries.ts";
 import { outboxItemOf } from "../mappers/outbox-item.mapper.ts";
+import type { ActorRow } from "../../db/schema.ts";
 
 const PAGE_SIZE = 40;
 const FIRST_CURSOR = "first";
@@ -19,6 +21,14 @@ const FIRST_CURSOR = "first";
 /** A group's members-only posts are listed to whoever may fetch them (member instances). */
 async function seesMembersOnly(ctx: RequestContext<ServiceContext>, actor: { id: string; type: string }): Promise<boolean> {
   return actor.type === "Group" && canFetchGroupContent(ctx.data, actor.id, await requesterOf(ctx));
+}
+
+/** A secret group has no outbox for those it is hidden from (the one visibility rule). */
+async function outboxOwner(ctx: RequestContext<ServiceContext>, identifier: string): Promise<ActorRow | null> {
+  const actor = await getLocalActor(ctx.data, identifier);
+  if (!actor) return null;
+  if (actor.type === "Group" && !(await canSeeActor(ctx.data, viewerOfRequester(await requesterOf(ctx)), actor))) return null;
+  return actor;
 }
 
 export function registerCollectionDispatchers(federation: Federation<ServiceContext>): void {
@@ -49,11 +59,16 @@ export function registerCollectionDispatchers(federation: Federation<ServiceCont
       const actor = await getLocalActor(ctx.data, identifier);
       if (!actor || cursor === null) return actor ? { items: [] } : null;
       const page = await listFollowingOf(ctx.data, actor.id, cursor === FIRST_CURSOR ? null : cursor, PAGE_SIZE);
-      return { items: page.items.map((f) => new URL(f.actor.uri)), nextCursor: page.nextCursor };
+      // Memberships of groups whose member list the requester may not read are not named.
+      const shown = await visibleInMemberLists(ctx.data, viewerOfRequester(await requesterOf(ctx)), page.items, (f) => f.actor);
+      return { items: shown.map((f) => new URL(f.actor.uri)), nextCursor: page.nextCursor };
     })
     .setCounter(async (ctx, identifier) => {
       const actor = await getLocalActor(ctx.data, identifier);
-      return actor ? (await followCounts(ctx.data, actor.id)).following : null;
+      if (!actor) return null;
+      // Counted as listed: a hidden membership does not show in the total either.
+      const all = await listFollowingOf(ctx.data, actor.id, null, 100_000);
+      return (await visibleInMemberLists(ctx.data, viewerOfRequester(await requesterOf(ctx)), all.items, (f) => f.actor)).length;
     })
     .setFirstCursor(() => FIRST_CURSOR);
 
@@ -62,7 +77,7 @@ export function registerCollectionDispatchers(federation: Federation<ServiceCont
   // member instance backfills from).
   federation
     .setOutboxDispatcher(PATHS.outbox, async (ctx, identifier, cursor) => {
-      const actor = await getLocalActor(ctx.data, identifier);
+      const actor = await outboxOwner(ctx, identifier);
       if (!actor) return null;
       if (cursor === null) return { items: [] };
       const membersOnlyToo = await seesMembersOnly(ctx, actor);
@@ -75,7 +90,7 @@ export function registerCollectionDispatchers(federation: Federation<ServiceCont
       return { items: page.items.map((entry) => outboxItemOf(actor, entry, origin)), nextCursor: page.nextCursor };
     })
     .setCounter(async (ctx, identifier) => {
-      const actor = await getLocalActor(ctx.data, identifier);
+      const actor = await outboxOwner(ctx, identifier);
       if (!actor) return null;
       return countOutboxPosts(ctx.data.db, actor, await seesMembersOnly(ctx, actor));
     })
