@@ -19,7 +19,10 @@ beforeAll(async () => {
   [a, b] = (await startInstances(2)) as [TestInstance, TestInstance];
   olga = await a.user("olga");
   bea = await b.user("bea");
-  for (const [slug, visibility, joinPolicy] of [["makers", "public", "open"], ["board", "members_only", "approval"]] as const) {
+  for (const [slug, visibility, joinPolicy] of [
+    ["makers", "public", "open"],
+    ["board", "members_only", "approval"],
+  ] as const) {
     expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug, name: slug, visibility, joinPolicy })).status).toBe(201);
     for (const n of [1, 2, 3]) {
       expect((await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: slug, content: `${slug} post ${n}` })).status).toBe(201);

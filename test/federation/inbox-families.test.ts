@@ -26,7 +26,15 @@ async function deliver(peer: FakePeer, activity: unknown, keyId: string, inbox =
 
 async function groupPosts(token: string, group: string) {
   const res = await a.api(token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(group)}/posts`);
-  return res.body.items as Array<{ uri: string; type: string; title: string | null; contentHtml: string; author: { uri: string }; group: { uri: string } | null; media?: unknown }>;
+  return res.body.items as Array<{
+    uri: string;
+    type: string;
+    title: string | null;
+    contentHtml: string;
+    author: { uri: string };
+    group: { uri: string } | null;
+    media?: unknown;
+  }>;
 }
 
 /** A local user joins a remote community; the community accepts with `acceptFixture`. */
@@ -40,7 +48,9 @@ async function joinRemote(user: TestUser, peer: FakePeer, community: string, acc
     .where("actors.uri", "=", community)
     .executeTakeFirstOrThrow();
   await deliver(peer, fixture(acceptFixture, { follower: user.uri, followId: follow.activity_uri! }), `${community}#main-key`);
-  await eventually(async () => (await a.api(user.token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(community)}`)).body.membership?.state === "accepted");
+  await eventually(
+    async () => (await a.api(user.token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(community)}`)).body.membership?.state === "accepted",
+  );
 }
 
 beforeAll(async () => {
@@ -112,7 +122,9 @@ describe("Mastodon", () => {
   });
 
   it("an edit of a reply in our group replaces its text; an edit signed for someone else is refused and changes nothing", async () => {
-    expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "potters", name: "Potters", visibility: "public", joinPolicy: "open" })).status).toBe(201);
+    expect(
+      (await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "potters", name: "Potters", visibility: "public", joinPolicy: "open" })).status,
+    ).toBe(201);
     const maraKey = `${masto.origin}/users/mara#main-key`;
     const follow = fixture("mastodon/follow_group.json", { name: "mara" });
     follow.object = `${a.origin}/users/potters`;

@@ -38,7 +38,9 @@ beforeAll(async () => {
   await masto.follow("mara", groupUri);
   const joined = await b.api(bea.token, "POST", `/api/ecotone/v1/groups/${encodeURIComponent(`@makers@${a.host}`)}/join`);
   expect([200, 202]).toContain(joined.status);
-  await eventually(async () => (await b.api(bea.token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(`@makers@${a.host}`)}`)).body.membership?.state === "accepted");
+  await eventually(
+    async () => (await b.api(bea.token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(`@makers@${a.host}`)}`)).body.membership?.state === "accepted",
+  );
 });
 
 afterAll(async () => {
@@ -126,9 +128,9 @@ describe("mentions on a Mastodon-family server", () => {
 
   it("each Mention tag on the wire is named @user@host and the mentioned actor is in cc", async () => {
     const res = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { content: `Hello ${mara.handle}` });
-    const note = await a.api(null, "GET", new URL(res.body.uri).pathname).then(async () =>
-      (await fetch(res.body.uri, { headers: { accept: "application/activity+json" } })).json(),
-    );
+    const note = await a
+      .api(null, "GET", new URL(res.body.uri).pathname)
+      .then(async () => (await fetch(res.body.uri, { headers: { accept: "application/activity+json" } })).json());
     const tags = [note.tag].flat();
     expect(tags).toContainEqual({ type: "Mention", href: mara.uri, name: mara.handle });
     expect([note.cc].flat()).toContain(mara.uri);

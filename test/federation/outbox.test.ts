@@ -17,7 +17,10 @@ async function ap(url: string) {
 beforeAll(async () => {
   [a] = (await startInstances(1)) as [TestInstance];
   olga = await a.user("olga");
-  for (const [slug, visibility] of [["open-shop", "public"], ["board", "members_only"]] as const) {
+  for (const [slug, visibility] of [
+    ["open-shop", "public"],
+    ["board", "members_only"],
+  ] as const) {
     const res = await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug, name: slug, visibility, joinPolicy: "open" });
     expect(res.status).toBe(201);
   }

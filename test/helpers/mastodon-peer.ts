@@ -12,7 +12,6 @@
 //   carries a valid integrity proof / LD signature;
 // - ForgeFed activities (a `Ticket` anywhere) are answered 500, as Hollo does.
 // Reachable by handle (`@name@localhost:port`) over http, like our instances.
-import { createServer, type IncomingMessage, type Server } from "node:http";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore, type Federation } from "@fedify/fedify";
 import {
   Accept,
@@ -32,51 +31,12 @@ import {
   PUBLIC_COLLECTION,
   Update,
   isActor,
-  type Actor,
 } from "@fedify/vocab";
 import { freePort } from "./instances.ts";
+import { serveOnLoopback } from "./loopback-server.ts";
+import type { MastodonPeer, PeerReceived, PeerStatus } from "./mastodon-peer.types.ts";
 
-export interface PeerStatus {
-  uri: string;
-  type: string;
-  attributedTo: string;
-  content: string;
-  name: string | null;
-  /** Actors whose Announce put it on someone's timeline here. */
-  boostedBy: string[];
-  edited: boolean;
-}
-
-export interface PeerReceived {
-  type: string;
-  actor: string | null;
-  objectType: string | null;
-  objectId: string | null;
-  inbox: string;
-  /** Why it changed nothing here, when it did not. */
-  ignored: string | null;
-}
-
-export interface MastodonPeer {
-  origin: string;
-  host: string;
-  /** Creates a local account; its handle is `@name@host`. */
-  addUser(name: string, profile?: { bio?: string; fields?: Record<string, string> }): Promise<{ uri: string; handle: string }>;
-  /** Sends a Follow from a local account; resolves when the target accepted. */
-  follow(name: string, targetUri: string): Promise<void>;
-  /** A local account posts a public Note to `to` (a group, say); it is served at its id. */
-  publish(name: string, content: string, to: string): Promise<string>;
-  /** A local account likes (favourites) a post; the Like goes to the post's author. */
-  like(name: string, postUri: string, authorUri: string): Promise<void>;
-  /** Looks an actor up the way Mastodon's search does (by URI), signed. */
-  lookupActor(uri: string): Promise<Actor | null>;
-  statuses: Map<string, PeerStatus>;
-  notifications: Array<{ user: string; type: "mention"; statusUri: string }>;
-  received: PeerReceived[];
-  /** Activities answered 500 (ForgeFed): the raw JSON. */
-  refused: unknown[];
-  close(): Promise<void>;
-}
+export type { MastodonPeer, PeerReceived, PeerStatus };
 
 type Account = { name: string; bio: string; fields: Record<string, string>; keys: CryptoKeyPair[]; follows: Set<string>; pending: Map<string, string> };
 
@@ -89,21 +49,6 @@ function mentionsForgeFed(json: unknown): boolean {
   const type = record.type;
   if (typeof type === "string" && FORGEFED_TYPES.has(type)) return true;
   return mentionsForgeFed(record.object);
-}
-
-async function toRequest(req: IncomingMessage, origin: string): Promise<{ request: Request; body: Buffer }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-  const method = req.method ?? "GET";
-  const request = new Request(new URL(req.url ?? "/", origin), {
-    method,
-    headers,
-    ...(method === "GET" || method === "HEAD" ? {} : { body }),
-  });
-  return { request, body };
 }
 
 /** `software: null` publishes no NodeInfo, like a server we cannot identify. */
@@ -147,8 +92,10 @@ export async function startMastodonPeer(options: { software?: string | null } = 
       const account = accounts.get(identifier);
       return account ? account.keys.map((k) => ({ privateKey: k.privateKey, publicKey: k.publicKey })) : [];
     });
-  federation.setObjectDispatcher(Note, "/users/{identifier}/statuses/{id}", (ctx, values) =>
-    published.get(`${localUri(values.identifier)}/statuses/${values.id}`) ?? null,
+  federation.setObjectDispatcher(
+    Note,
+    "/users/{identifier}/statuses/{id}",
+    (ctx, values) => published.get(`${localUri(values.identifier)}/statuses/${values.id}`) ?? null,
   );
   if (options.software !== null) {
     federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
@@ -239,9 +186,7 @@ export async function startMastodonPeer(options: { software?: string | null } = 
       const sameOrigin = announce.objectId.origin === announce.actorId.origin;
       // Mastodon trusts an embedded object only from its own origin; anything
       // else is fetched from where it lives.
-      const object = sameOrigin
-        ? await announce.getObject().catch(() => null)
-        : await ctx.lookupObject(announce.objectId.href).catch(() => null);
+      const object = sameOrigin ? await announce.getObject().catch(() => null) : await ctx.lookupObject(announce.objectId.href).catch(() => null);
       if (object instanceof Activity) return record(d, `Unsupported object on Announce: ${object.constructor.name}`);
       if (!(object instanceof Note || object instanceof Article || object instanceof Page) || !object.id) {
         return record(d, "unsupported object");
@@ -277,31 +222,24 @@ export async function startMastodonPeer(options: { software?: string | null } = 
       record(await describe(activity, inboxName(ctx)), "unsupported activity");
     });
 
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const { request, body } = await toRequest(req, origin);
-      if (request.method === "POST") {
-        let json: unknown = null;
-        try {
-          json = JSON.parse(body.toString("utf8"));
-        } catch {
-          // Fedify answers malformed bodies
-        }
-        if (mentionsForgeFed(json)) {
-          refused.push(json);
-          res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error");
-          return;
-        }
+  // Hollo answers ForgeFed with 500; so does this peer, before Fedify sees it.
+  const server = await serveOnLoopback(
+    port,
+    origin,
+    async (request, body) => {
+      if (request.method !== "POST") return null;
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString("utf8"));
+      } catch {
+        return null; // Fedify answers malformed bodies
       }
-      const response = await federation.fetch(request, { contextData: undefined });
-      const headers: Record<string, string> = {};
-      response.headers.forEach((v, k) => (headers[k] = v));
-      res.writeHead(response.status, headers).end(Buffer.from(await response.arrayBuffer()));
-    })().catch((error) => {
-      res.writeHead(500).end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+      if (!mentionsForgeFed(json)) return null;
+      refused.push(json);
+      return new Response("Internal Server Error", { status: 500, headers: { "content-type": "text/plain" } });
+    },
+    (request) => federation.fetch(request, { contextData: undefined }),
+  );
 
   const context = () => federation.createContext(new URL(origin), undefined);
   return {
@@ -336,7 +274,11 @@ export async function startMastodonPeer(options: { software?: string | null } = 
       const note = new Note({ id: new URL(uri), attribution: ctx.getActorUri(name), content: `<p>${content}</p>`, ...addressing });
       published.set(uri, note);
       store(note, null);
-      await ctx.sendActivity({ identifier: name }, target, new Create({ id: new URL(`${uri}/activity`), actor: ctx.getActorUri(name), object: note, ...addressing }));
+      await ctx.sendActivity(
+        { identifier: name },
+        target,
+        new Create({ id: new URL(`${uri}/activity`), actor: ctx.getActorUri(name), object: note, ...addressing }),
+      );
       return uri;
     },
     async like(name, postUri, authorUri) {

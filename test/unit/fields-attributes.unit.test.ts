@@ -4,11 +4,19 @@ import { profileExtrasFrom } from "../../src/api/mastodon/fields-attributes.ts";
 
 describe("fields_attributes", () => {
   it("reads a JSON list, a JSON object keyed by index, and form keys, in index order", () => {
-    const want = [{ name: "A", value: "1" }, { name: "B", value: "2" }];
+    const want = [
+      { name: "A", value: "1" },
+      { name: "B", value: "2" },
+    ];
     expect(profileExtrasFrom({ fields_attributes: want })?.fields).toEqual(want);
     expect(profileExtrasFrom({ fields_attributes: { "1": { name: "B", value: "2" }, "0": { name: "A", value: "1" } } })?.fields).toEqual(want);
     expect(
-      profileExtrasFrom({ "fields_attributes[1][name]": "B", "fields_attributes[1][value]": "2", "fields_attributes[0][name]": "A", "fields_attributes[0][value]": "1" })?.fields,
+      profileExtrasFrom({
+        "fields_attributes[1][name]": "B",
+        "fields_attributes[1][value]": "2",
+        "fields_attributes[0][name]": "A",
+        "fields_attributes[0][value]": "1",
+      })?.fields,
     ).toEqual(want);
   });
   it("is nothing when none of its parameters are there, and an empty list clears the fields", () => {

@@ -24,7 +24,13 @@ describe("ForgeFed delivery", () => {
 
 describe("profile fields", () => {
   it("trims, drops empty rows, and keeps order", () => {
-    expect(checkProfileFields([{ name: " Web ", value: " https://a.example " }, { name: "", value: "" }, { name: "Team", value: "" }])).toEqual([
+    expect(
+      checkProfileFields([
+        { name: " Web ", value: " https://a.example " },
+        { name: "", value: "" },
+        { name: "Team", value: "" },
+      ]),
+    ).toEqual([
       { name: "Web", value: "https://a.example" },
       { name: "Team", value: "" },
     ]);

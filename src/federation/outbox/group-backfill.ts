@@ -50,13 +50,10 @@ export async function backfillGroup(ctx: Context<ServiceContext>, groupId: strin
       if (!isActor(actor) || actor.id?.href !== post.authorUri) continue;
       author = await rememberRemoteActor(ctx.data, await fromActor(actor));
     }
-    const outcome = await receivePost(
-      ctx.data,
-      { uri: `${post.uri}#backfill`, type: "Backfill", actorUri: group.uri },
-      author,
-      post,
-      { announcedBy: group, activityJson: null },
-    ).catch((error: unknown) => {
+    const outcome = await receivePost(ctx.data, { uri: `${post.uri}#backfill`, type: "Backfill", actorUri: group.uri }, author, post, {
+      announcedBy: group,
+      activityJson: null,
+    }).catch((error: unknown) => {
       ctx.data.logger.info({ err: error, post: post.uri }, "backfilled post refused");
       return "ignored";
     });

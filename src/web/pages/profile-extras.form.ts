@@ -14,15 +14,22 @@ export async function profileExtrasForm(ctx: ServiceContext, session: WebSession
   const actor = await requireLocalUserActor(ctx, session.user.username);
   const fields = profileFieldsOf(actor);
   const rows = Array.from({ length: MAX_PROFILE_FIELDS }, (_, i) => fields[i] ?? { name: "", value: "" });
-  return html`<form method="post" action="/settings/profile-extras" enctype="multipart/form-data" class="stack card">${csrfField(session)}
+  return html`<form method="post" action="/settings/profile-extras" enctype="multipart/form-data" class="stack card">
+    ${csrfField(session)}
     <h2>Pictures and profile fields</h2>
-    ${actor.icon_url ? html`<img src="${actor.icon_url}" alt="Your avatar" width="64" height="64">` : ""}
-    <div><label for="avatar">Avatar (PNG, JPEG, GIF or WebP)</label><input id="avatar" name="avatar" type="file" accept="image/png,image/jpeg,image/gif,image/webp"></div>
-    <div><label for="header">Header image</label><input id="header" name="header" type="file" accept="image/png,image/jpeg,image/gif,image/webp"></div>
+    ${actor.icon_url ? html`<img src="${actor.icon_url}" alt="Your avatar" width="64" height="64" />` : ""}
+    <div>
+      <label for="avatar">Avatar (PNG, JPEG, GIF or WebP)</label
+      ><input id="avatar" name="avatar" type="file" accept="image/png,image/jpeg,image/gif,image/webp" />
+    </div>
+    <div><label for="header">Header image</label><input id="header" name="header" type="file" accept="image/png,image/jpeg,image/gif,image/webp" /></div>
     ${rows.map(
-      (f, i) => html`<div class="row"><label for="field-name-${i}">Field ${i + 1}</label>
-        <input id="field-name-${i}" name="fieldName${i}" type="text" maxlength="255" placeholder="Label" value="${f.name}">
-        <input aria-label="Field ${i + 1} value" name="fieldValue${i}" type="text" maxlength="255" placeholder="Content" value="${f.value}"></div>`,
+      (f, i) =>
+        html`<div class="row">
+          <label for="field-name-${i}">Field ${i + 1}</label>
+          <input id="field-name-${i}" name="fieldName${i}" type="text" maxlength="255" placeholder="Label" value="${f.name}" />
+          <input aria-label="Field ${i + 1} value" name="fieldValue${i}" type="text" maxlength="255" placeholder="Content" value="${f.value}" />
+        </div>`,
     )}
     <div><button type="submit">Save pictures and fields</button></div>
   </form>`;
