@@ -90,7 +90,7 @@ describe("a group's posts on a Mastodon-family server", () => {
     await eventually(async () => !(await postsOn(b, bea.token, `@makers@${a.host}`)).some((p) => p.uri === res.body.uri));
   });
 
-  it("a post by a member on another Mastodon-family server reaches it as the group's boost, fetched from its origin", async () => {
+  it("a post by a member on another Mastodon-family server reaches it as the group's boost, and so do its edit and deletion", async () => {
     const other = await startMastodonPeer({ software: "hollo" });
     try {
       await other.addUser("tove");
@@ -101,6 +101,13 @@ describe("a group's posts on a Mastodon-family server", () => {
       expect(status.attributedTo).toBe(`${other.origin}/users/tove`);
       expect(status.boostedBy).toEqual([groupUri]);
       await eventually(async () => (await postsOn(b, bea.token, `@makers@${a.host}`)).some((p) => p.uri === uri), 30_000);
+
+      // Its author's edit and deletion, forwarded by the group with the author's proof.
+      await other.edit("tove", uri, "Anyone selling walnut or cherry offcuts?", groupUri);
+      await eventually(() => masto.statuses.get(uri)?.content.includes("cherry"), 30_000);
+      await other.remove("tove", uri, groupUri);
+      await eventually(() => !masto.statuses.has(uri), 30_000);
+      await eventually(async () => !(await postsOn(b, bea.token, `@makers@${a.host}`)).some((p) => p.uri === uri), 30_000);
     } finally {
       await other.close();
     }

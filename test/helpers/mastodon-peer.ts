@@ -29,9 +29,11 @@ import {
   Person,
   PropertyValue,
   PUBLIC_COLLECTION,
+  Tombstone,
   Update,
   isActor,
 } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
 import { freePort } from "./instances.ts";
 import { serveOnLoopback } from "./loopback-server.ts";
 import type { MastodonPeer, PeerReceived, PeerStatus } from "./mastodon-peer.types.ts";
@@ -280,6 +282,25 @@ export async function startMastodonPeer(options: { software?: string | null } = 
         new Create({ id: new URL(`${uri}/activity`), actor: ctx.getActorUri(name), object: note, ...addressing }),
       );
       return uri;
+    },
+    async edit(name, uri, content, to) {
+      const ctx = context();
+      const target = await ctx.lookupObject(to, { documentLoader: await ctx.getDocumentLoader({ identifier: name }) });
+      const old = published.get(uri);
+      if (!isActor(target) || !old) throw new Error(`cannot edit ${uri}`);
+      const note = old.clone({ content: `<p>${content}</p>`, updated: Temporal.Now.instant() });
+      published.set(uri, note);
+      const id = new URL(`${uri}#updates/${Date.now()}`);
+      await ctx.sendActivity({ identifier: name }, target, new Update({ id, actor: ctx.getActorUri(name), object: note, tos: note.toIds, ccs: note.ccIds }));
+    },
+    async remove(name, uri, to) {
+      const ctx = context();
+      const target = await ctx.lookupObject(to, { documentLoader: await ctx.getDocumentLoader({ identifier: name }) });
+      if (!isActor(target)) throw new Error(`${to} is not an actor`);
+      published.delete(uri);
+      statuses.delete(uri);
+      const del = new Delete({ id: new URL(`${uri}#delete`), actor: ctx.getActorUri(name), object: new Tombstone({ id: new URL(uri) }), tos: [new URL(to)] });
+      await ctx.sendActivity({ identifier: name }, target, del);
     },
     async like(name, postUri, authorUri) {
       const ctx = context();

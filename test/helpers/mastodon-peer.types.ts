@@ -31,6 +31,10 @@ export interface MastodonPeer {
   follow(name: string, targetUri: string): Promise<void>;
   /** A local account posts a public Note to `to` (a group, say); it is served at its id. */
   publish(name: string, content: string, to: string): Promise<string>;
+  /** The author edits a Note `publish` made; the Update goes to `to` as the Create did. */
+  edit(name: string, uri: string, content: string, to: string): Promise<void>;
+  /** The author deletes a Note `publish` made. */
+  remove(name: string, uri: string, to: string): Promise<void>;
   /** A local account likes (favourites) a post; the Like goes to the post's author. */
   like(name: string, postUri: string, authorUri: string): Promise<void>;
   /** Looks an actor up the way Mastodon's search does (by URI), signed. */

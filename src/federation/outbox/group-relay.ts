@@ -12,6 +12,7 @@
 //   the removed post no longer exists on its origin.
 import type { Context } from "@fedify/fedify";
 import { Activity, Announce, Create, Delete, PUBLIC_COLLECTION, Tombstone, Update, type Object as APObject } from "@fedify/vocab";
+import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import { relayShapeOf } from "../../domain/peer-software.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -48,6 +49,27 @@ export interface GroupRelay {
   post?: APObject | URL | null;
   /** The post's author, when local: Mastodon-family servers hear edits and deletes from them. */
   localAuthor?: ActorRow | null;
+  /** A remote member's activity as it arrived, to forward when it carries the author's proof. */
+  raw?: unknown;
+}
+
+/**
+ * A remote member's edit or deletion, forwarded unchanged when it carries an
+ * integrity proof (FEP-8b32) by its author, which survives forwarding: a
+ * Fedify-based server (Hollo, Ecotone) takes it as the author's own.
+ */
+function forwardable(relay: GroupRelay): Record<string, unknown> | null {
+  const { activity, raw } = relay;
+  if (relay.localAuthor || !(activity instanceof Update || activity instanceof Delete)) return null;
+  if (!raw || typeof raw !== "object" || !("proof" in raw)) return null;
+  return raw as Record<string, unknown>;
+}
+
+async function forward(ctx: Context<ServiceContext>, group: ActorRow, recipients: ActorRow[], activity: Record<string, unknown>) {
+  const inboxes = new Set(recipients.map((r) => r.shared_inbox_url ?? r.inbox_url).filter((u): u is string => Boolean(u)));
+  // One signed POST per inbox, each retried on its own by the outbox.
+  for (const inbox of inboxes) await recordOutboxEvent(ctx.data.db, { type: "task.deliver", senderId: group.id, inbox, activity });
+  if (inboxes.size > 0) ctx.data.onOutboxEvent?.();
 }
 
 /** What a Mastodon-family follower server gets for a relayed activity, if anything. */
@@ -89,5 +111,7 @@ export async function relayThroughGroup(ctx: Context<ServiceContext>, relay: Gro
   }
   const shaped = byShape.object.length > 0 ? objectShaped(relay) : null;
   if (shaped) await ctx.sendActivity({ identifier: shaped.sender }, byShape.object.map(toRecipient), shaped.activity, options);
+  const forwarded = byShape.object.length > 0 ? forwardable(relay) : null;
+  if (forwarded) await forward(ctx, relay.group, byShape.object, forwarded);
   return new Set(byShape.activity.map((f) => new URL(f.uri).host));
 }

@@ -32,6 +32,7 @@ export async function sendGroupEvent(ctx: Context<ServiceContext>, event: GroupE
         announceId: activityId,
         orderingKey: activity.objectId?.href ?? activity.id?.href ?? group.uri,
         post,
+        raw: event.activity,
       });
       return;
     }
