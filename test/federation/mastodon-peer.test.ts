@@ -180,6 +180,20 @@ describe("ideas and tasks on a Mastodon-family server", () => {
 });
 
 describe("deliveries to a Mastodon-family server", () => {
+  it("is reachable by handle: an Ecotone user follows @mara@localhost:port and is accepted", async () => {
+    const res = await a.api(olga.token, "POST", "/api/ecotone/v1/follows", { target: mara.handle });
+    expect([200, 202]).toContain(res.status);
+    await eventually(async () => {
+      const row = await a.app.ctx.db
+        .selectFrom("follows")
+        .innerJoin("actors", "actors.id", "follows.followee_id")
+        .select("follows.state")
+        .where("actors.uri", "=", mara.uri)
+        .executeTakeFirst();
+      return row?.state === "accepted";
+    });
+  });
+
   it("a follower who is also mentioned gets the post once, through the shared inbox", async () => {
     await masto.follow("mara", olga.uri);
     const res = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { content: `${mara.handle} the jig is back on the shelf` });

@@ -10,7 +10,8 @@
 // - `Update`/`Delete` apply only when sent by the post's author; Fedify
 //   verifies that the signer is the actor, or that a forwarded activity
 //   carries a valid integrity proof / LD signature;
-// - ForgeFed activities (a `Ticket` anywhere) are answered 500, as Hollo does.
+// - ForgeFed activities (a `Ticket` anywhere) are answered 500, as Hollo does;
+// - a Follow of one of its accounts is accepted at once (unlocked accounts).
 // Reachable by handle (`@name@localhost:port`) over http, like our instances.
 import { createFederation, generateCryptoKeyPair, MemoryKvStore, type Federation } from "@fedify/fedify";
 import {
@@ -40,7 +41,15 @@ import type { MastodonPeer, PeerReceived, PeerStatus } from "./mastodon-peer.typ
 
 export type { MastodonPeer, PeerReceived, PeerStatus };
 
-type Account = { name: string; bio: string; fields: Record<string, string>; keys: CryptoKeyPair[]; follows: Set<string>; pending: Map<string, string> };
+type Account = {
+  name: string;
+  bio: string;
+  fields: Record<string, string>;
+  keys: CryptoKeyPair[];
+  follows: Set<string>;
+  followers: Set<string>;
+  pending: Map<string, string>;
+};
 
 const FORGEFED_TYPES = new Set(["Ticket", "Offer", "Resolve", "Assign", "Push", "TicketDependency"]);
 
@@ -154,6 +163,18 @@ export async function startMastodonPeer(options: { software?: string | null } = 
 
   federation
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
+    .on(Follow, async (ctx, follow) => {
+      // Unlocked accounts accept at once, as on Mastodon.
+      const d = await describe(follow, inboxName(ctx));
+      const name = follow.objectId ? localNameOf(follow.objectId.href) : null;
+      if (!name || !follow.actorId) return record(d, "no such account");
+      accounts.get(name)!.followers.add(follow.actorId.href);
+      record(d);
+      const follower = await follow.getActor();
+      if (!follower) return;
+      const id = new URL(`${localUri(name)}#accepts/${Date.now()}`);
+      await ctx.sendActivity({ identifier: name }, follower, new Accept({ id, actor: ctx.getActorUri(name), object: follow }));
+    })
     .on(Accept, async (ctx, accept) => {
       const d = await describe(accept, inboxName(ctx));
       record(d);
@@ -249,7 +270,7 @@ export async function startMastodonPeer(options: { software?: string | null } = 
     host: `localhost:${port}`,
     async addUser(name, profile = {}) {
       const keys = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")];
-      accounts.set(name, { name, bio: profile.bio ?? "", fields: profile.fields ?? {}, keys, follows: new Set(), pending: new Map() });
+      accounts.set(name, { name, bio: profile.bio ?? "", fields: profile.fields ?? {}, keys, follows: new Set(), followers: new Set(), pending: new Map() });
       return { uri: localUri(name), handle: `@${name}@localhost:${port}` };
     },
     async follow(name, targetUri) {
