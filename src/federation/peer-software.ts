@@ -1,7 +1,8 @@
 // Which software each peer runs, read from its NodeInfo and cached for a day
 // (a failed look-up is retried after an hour). The look-up follows only
-// NodeInfo links on the peer's own host, so a peer cannot point us at an
-// address of its choosing.
+// NodeInfo links on the peer's own host and no redirects, so a peer cannot
+// point us at an address of its choosing; a peer that redirects is unknown,
+// and unknown peers get the shape every server reads.
 import { parseNodeInfo } from "@fedify/fedify";
 import { findPeerSoftware, savePeerSoftware } from "../db/repos/peer-software.repo.ts";
 import type { ActorRow } from "../db/schema.ts";
@@ -9,7 +10,7 @@ import { PEER_SOFTWARE_RETRY_MS, PEER_SOFTWARE_TTL_MS } from "../domain/peer-sof
 import type { ServiceContext } from "../services/context.ts";
 
 async function readNodeInfo(origin: string): Promise<{ software: string; version: string } | null> {
-  const wellKnown = await fetch(new URL("/.well-known/nodeinfo", origin), { headers: { accept: "application/json" } });
+  const wellKnown = await fetch(new URL("/.well-known/nodeinfo", origin), { headers: { accept: "application/json" }, redirect: "manual" });
   if (!wellKnown.ok) {
     await wellKnown.body?.cancel();
     return null;
@@ -21,7 +22,7 @@ async function readNodeInfo(origin: string): Promise<{ software: string; version
     .map((l) => new URL(l.href!, origin))
     .find((u) => u.host === host && (u.protocol === "https:" || u.protocol === "http:"));
   if (!link) return null;
-  const response = await fetch(link, { headers: { accept: "application/json" } });
+  const response = await fetch(link, { headers: { accept: "application/json" }, redirect: "manual" });
   if (!response.ok) {
     await response.body?.cancel();
     return null;
