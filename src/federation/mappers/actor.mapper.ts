@@ -9,6 +9,8 @@ import type { ServiceContext } from "../../services/context.ts";
 import { renderText, type MentionLink } from "../../services/html.ts";
 import { profileFieldsOf } from "../../services/profile.service.ts";
 import { fromPropertyValues, toPropertyValues } from "./profile-fields.mapper.ts";
+import { cachedOwnOrganization } from "../../services/organization.service.ts";
+import { personWithOrganization } from "./organization.mapper.ts";
 
 export function toActor(
   ctx: Context<ServiceContext>,
@@ -46,7 +48,7 @@ export function toActor(
     // FEP-1b12: attributedTo names the moderators collection.
     return new Group({ ...common, attribution: new URL(`${ctx.getActorUri(identifier).href}/moderators`) });
   }
-  return new Person(common);
+  return personWithOrganization(common, cachedOwnOrganization(ctx.data), new URL(ctx.origin));
 }
 
 function typeName(actor: Actor): string {
@@ -81,7 +83,8 @@ export async function fromActor(actor: Actor): Promise<RemoteActorData> {
     followersUrl: actor.followersId?.href ?? null,
     followingUrl: actor.followingId?.href ?? null,
     locked: actor.manuallyApprovesFollowers ?? false,
-    raw: await actor.toJsonLd({ format: "compact" }),
+    // The document as its server sent it (Fedify keeps it), with the terms Fedify does not model.
+    raw: await actor.toJsonLd(),
   };
 }
 
