@@ -31,6 +31,14 @@ export interface ActorsTable {
   gone_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  header_url: string | null;
+  /** Profile fields (PropertyValue), in order; values are plain text. */
+  fields: NullableJson<ProfileField[]>;
+}
+
+export interface ProfileField {
+  name: string;
+  value: string;
 }
 
 export interface UsersTable {
@@ -584,6 +592,15 @@ export interface Database {
   join_approvals: JoinApprovalsTable;
   room_organizations: RoomOrganizationsTable;
   room_invitations: RoomInvitationsTable;
+  peer_software: PeerSoftwareTable;
+}
+
+/** What a peer server runs, from its NodeInfo (null when it published none). */
+export interface PeerSoftwareTable {
+  host: string;
+  software: string | null;
+  version: string | null;
+  checked_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type ActorRow = Selectable<ActorsTable>;

@@ -18,7 +18,7 @@ export type OutboxEvent =
   | { type: "post.updated"; postId: string }
   | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: "public" | "members_only" }
   /** A moderator removed a post from one of our groups. */
-  | { type: "post.removed"; postUri: string; groupId: string }
+  | { type: "post.removed"; postUri: string; groupId: string; authorId?: string }
   | { type: "post.shared"; postId: string; groupId: string; sharerId: string; activityUri: string }
   | { type: "report.filed"; reportId: string }
   | { type: "post.reblogged"; postId: string; actorId: string; activityUri: string }
@@ -27,6 +27,8 @@ export type OutboxEvent =
   | { type: "post.unliked"; postId: string; actorId: string; likeUri: string }
   /** A local group relays an activity a member sent it (FEP-1b12 Announce). */
   | { type: "group.relay"; groupId: string; activity: unknown }
+  /** Our first member was accepted into a remote group: read its recent posts. */
+  | { type: "group.backfill"; groupId: string }
   /** A task's home announces its new state (Create or Update of the Ticket). */
   | { type: "task.published"; taskId: string; created: boolean }
   | { type: "task.deleted"; taskUri: string; groupId: string }

@@ -14,7 +14,7 @@ import { deleteInvite } from "../db/repos/group.repo.ts";
 import { findGroupByActorId, getMembershipFacts } from "../db/queries/group.queries.ts";
 import { joinOutcome } from "../domain/group.rules.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
-import { countFollows, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
+import { countFollows, countFollowsFromHere, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
 import type { ActorRow, Database, FollowRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { newActivityKey, newId } from "../domain/ids.ts";
@@ -204,12 +204,20 @@ export interface FollowReference {
 
 /** The remote account accepted our follow request. Only its own account may. */
 export async function receiveFollowAccepted(ctx: ServiceContext, activity: IncomingActivity, ref: FollowReference) {
+  let backfill = false;
   await applyOnce(ctx, activity, async (trx) => {
     const follow = await findReferencedFollow(trx, ref);
     const followee = follow ? await findActorById(trx, follow.followee_id) : undefined;
     if (!follow || followee?.uri !== activity.actorUri) return;
-    if (follow.state === "pending") await markFollowAccepted(trx, follow.id);
+    if (follow.state !== "pending") return;
+    await markFollowAccepted(trx, follow.id);
+    // Our first member of a remote group: fetch its recent posts (docs/federation.md).
+    if (followee.type === "Group" && (await countFollowsFromHere(trx, followee.id)) === 1) {
+      await recordOutboxEvent(trx, { type: "group.backfill", groupId: followee.id });
+      backfill = true;
+    }
   });
+  if (backfill) ctx.onOutboxEvent?.();
 }
 
 export async function receiveFollowRejected(ctx: ServiceContext, activity: IncomingActivity, ref: FollowReference) {

@@ -335,7 +335,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
     await recordOutboxEvent(
       trx,
       removal && post.group_id
-        ? { type: "post.removed", postUri: post.uri, groupId: post.group_id }
+        ? { type: "post.removed", postUri: post.uri, groupId: post.group_id, authorId: post.author_id }
         : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility },
     );
   });

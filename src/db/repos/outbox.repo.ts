@@ -47,3 +47,8 @@ export async function countPendingOutboxEvents(db: Kysely<Database>): Promise<nu
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** One recorded event, by the number its activity id carries (`/activities/{id}`). */
+export async function findOutboxEvent(db: Db, id: number): Promise<OutboxEventRow | undefined> {
+  return db.selectFrom("outbox_events").selectAll().where("id", "=", id).executeTakeFirst();
+}
