@@ -124,6 +124,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     bodyLimit: config.inboxBodyLimit,
     // Mastodon clients send an empty body with Content-Type: application/json.
     return503OnClosing: true,
+    // Mastodon answers `/api/v1/instance/` like `/api/v1/instance`; apps and CLIs rely on it.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   registerErrorHandler(fastify);
   registerBodyParsers(fastify);

@@ -21,13 +21,22 @@ export function formToObject(params: URLSearchParams): Record<string, string | s
   return result;
 }
 
+/**
+ * Apps (Mastodon.py, Ruby and Go clients) send 19-digit ids as JSON numbers,
+ * which a double would round: integers beyond 2^53 keep their digits, as text.
+ */
+function keepLargeIntegers(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) return context.source;
+  return value;
+}
+
 export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser("application/json");
   fastify.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === "") return done(null, {});
     try {
-      done(null, JSON.parse(text));
+      done(null, JSON.parse(text, keepLargeIntegers));
     } catch {
       const error = new Error("The body is not valid JSON") as Error & { statusCode: number };
       error.statusCode = 400;

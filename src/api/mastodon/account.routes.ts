@@ -1,6 +1,6 @@
 // Mastodon accounts API: who am I, profiles, relationships, follows. A group
 // is an Account with `group: true`; following it is joining it.
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import { getActorById, requireLocalUserActor, resolveActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -18,13 +18,10 @@ import { getAccountTimeline, getRelationships } from "../../services/timeline.se
 import { updateProfile } from "../../services/user.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
+import { bodyOf, idList, railsBool } from "./params.ts";
 import { renderAccount, renderAccounts, renderStatuses } from "./render.ts";
 
 type IdParams = { Params: { id: string } };
-
-function bodyOf(request: FastifyRequest): Record<string, unknown> {
-  return request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
-}
 
 async function requireAccount(ctx: ServiceContext, id: string) {
   const actor = await getActorById(ctx, id);
@@ -78,7 +75,6 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
   fastify.patch("/api/v1/accounts/update_credentials", async (request) => {
     const caller = await requireUser(ctx, request, "write:accounts");
     const body = bodyOf(request);
-    const bool = (v: unknown) => (v === undefined ? undefined : v === true || v === "true" || v === "1");
     const text = (v: unknown, field: string) => {
       if (v === undefined) return undefined;
       if (typeof v !== "string") throw validationFailed(`${field} must be text`);
@@ -87,7 +83,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     await updateProfile(ctx, caller.username, {
       displayName: text(body.display_name, "display_name"),
       bio: text(body.note, "note"),
-      locked: bool(body.locked),
+      locked: railsBool(body.locked),
     });
     const actor = await requireLocalUserActor(ctx, caller.username);
     return renderAccount(ctx, actor);
@@ -104,8 +100,8 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
 
   fastify.get("/api/v1/accounts/relationships", async (request) => {
     const caller = await requireUser(ctx, request, "read:follows");
-    const q = request.query as Record<string, string | string[] | undefined>;
-    const ids = [q["id[]"], q.id].flat().filter((v): v is string => typeof v === "string");
+    const q = request.query as Record<string, unknown>;
+    const ids = idList([q["id[]"], q.id].flat().filter((v) => v !== undefined), "id");
     const rels = await getRelationships(ctx, caller.actorId, ids);
     return ids.map((id) => toRelationship(id, rels.get(id) ?? { following: false, requested: false, followedBy: false }));
   });

@@ -1,5 +1,5 @@
 // Mastodon notifications (v1), bookmarks and markers.
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { bookmark, bookmarks, getMarkers, setMarker } from "../../services/bookmark.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { clearAll, dismiss, getNotifications } from "../../services/notification.service.ts";
@@ -8,19 +8,15 @@ import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderNotificationRows } from "./notification.render.ts";
 import { renderStatuses } from "./render.ts";
-
-function listParam(request: FastifyRequest, name: string): string[] {
-  const q = request.query as Record<string, string | string[] | undefined>;
-  return [q[`${name}[]`], q[name]].flat().filter((v): v is string => typeof v === "string");
-}
+import { idValue, listParam, queryOf } from "./params.ts";
 
 export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get("/api/v1/notifications", async (request, reply) => {
     const caller = await requireUser(ctx, request, "read:notifications");
     const bounds = pageBounds(request, 15, 30);
     const rows = await getNotifications(ctx, caller.actorId, {
-      types: listParam(request, "types"),
-      excludeTypes: listParam(request, "exclude_types"),
+      types: listParam(queryOf(request), "types"),
+      excludeTypes: listParam(queryOf(request), "exclude_types"),
       maxId: bounds.maxId,
       sinceId: bounds.sinceId,
       minId: bounds.minId,
@@ -74,8 +70,8 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
     const body = (request.body ?? {}) as Record<string, unknown>;
     for (const timeline of ["home", "notifications"]) {
       const entry = body[timeline] as { last_read_id?: unknown } | undefined;
-      const flat = body[`${timeline}[last_read_id]`];
-      const id = typeof entry?.last_read_id === "string" ? entry.last_read_id : typeof flat === "string" ? flat : undefined;
+      // Apps send `{"home": {"last_read_id": 123}}` (a number too) or a form's `home[last_read_id]=123`.
+      const id = idValue(entry?.last_read_id ?? body[`${timeline}[last_read_id]`], `${timeline}[last_read_id]`);
       if (id) await setMarker(ctx, caller.actorId, timeline, id);
     }
     const markers = await getMarkers(ctx, caller.actorId);

@@ -1,5 +1,5 @@
 // Mastodon statuses API: post, read, edit, delete, thread context, favourite.
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { deletePost, editPost, getThread, likePost, unlikePost } from "../../services/post.service.ts";
@@ -7,21 +7,12 @@ import { createStatus } from "../../services/status.service.ts";
 import { getPostEntries } from "../../services/timeline.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
+import { bodyOf, flag, idList, idValue, optionalText } from "./params.ts";
 import { toMastodonBoost } from "./status.serializer.ts";
 import { getActorById } from "../../services/actor.service.ts";
 import { reblogPost, unreblogPost, whoLiked, whoReblogged } from "../../services/reblog.service.ts";
 
 type IdParams = { Params: { id: string } };
-
-function bodyOf(request: FastifyRequest): Record<string, unknown> {
-  return request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
-}
-
-function optionalText(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string") throw validationFailed(`${field} must be text`);
-  return value;
-}
 
 async function renderOne(ctx: ServiceContext, id: string, viewerId: string | null) {
   const [entry] = await getPostEntries(ctx, viewerId, [id]);
@@ -33,15 +24,15 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
   fastify.post("/api/v1/statuses", async (request) => {
     const caller = await requireUser(ctx, request, "write:statuses");
     const body = bodyOf(request);
-    const mediaIds = [body.media_ids].flat().filter((v): v is string => typeof v === "string" && v !== "");
+    const mediaIds = idList(body.media_ids, "media_ids");
     const text = optionalText(body.status, "status") ?? "";
     if (!text && mediaIds.length === 0) throw validationFailed("Validation failed: Text can't be blank");
     const post = await createStatus(ctx, caller.username, {
       text,
-      inReplyToId: optionalText(body.in_reply_to_id, "in_reply_to_id"),
+      inReplyToId: idValue(body.in_reply_to_id, "in_reply_to_id"),
       visibility: optionalText(body.visibility, "visibility"),
       spoilerText: optionalText(body.spoiler_text, "spoiler_text"),
-      sensitive: body.sensitive === true || body.sensitive === "true",
+      sensitive: flag(body.sensitive),
       language: optionalText(body.language, "language"),
       mediaIds,
     });

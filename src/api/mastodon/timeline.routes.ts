@@ -5,8 +5,8 @@ import { getHomeItems, getPublicTimeline, getTagTimeline } from "../../services/
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderHomeItems, renderStatuses } from "./render.ts";
+import { flag } from "./params.ts";
 
-const truthy = (v: string | undefined) => v === "true" || v === "1";
 
 export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get("/api/v1/timelines/home", async (request, reply) => {
@@ -21,7 +21,7 @@ export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: Se
     const entries = await getPublicTimeline(
       ctx,
       viewer?.actorId ?? null,
-      { local: truthy(request.query.local), remote: truthy(request.query.remote) },
+      { local: flag(request.query.local), remote: flag(request.query.remote) },
       pageBounds(request),
     );
     setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
