@@ -2,6 +2,7 @@
 // these in step with them.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { TaskHistoryEntry, TaskStatusDef } from "../domain/task.rules.ts";
+import type { MastodonTables } from "./schema.mastodon.ts";
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -389,7 +390,8 @@ export interface InviteLinksTable {
   used_by_username: string | null;
 }
 
-export interface Database {
+// Tables of the Mastodon client features (pins, lists, mutes…) live in schema.mastodon.ts.
+export interface Database extends MastodonTables {
   invite_links: InviteLinksTable;
   task_boards: TaskBoardsTable;
   tasks: TasksTable;

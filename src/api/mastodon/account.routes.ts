@@ -14,12 +14,13 @@ import {
   unfollowActor,
 } from "../../services/follow.service.ts";
 import { joinGroup, leaveGroup } from "../../services/group.service.ts";
-import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
+import { getProfileItems } from "../../services/account-timeline.service.ts";
+import { getRelationships } from "../../services/timeline.service.ts";
 import { updateProfile } from "../../services/user.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
-import { bodyOf, idList, railsBool } from "./params.ts";
-import { renderAccount, renderAccounts, renderStatuses } from "./render.ts";
+import { bodyOf, flag, idList, optionalText, queryOf, railsBool } from "./params.ts";
+import { renderAccount, renderAccounts, renderHomeItems } from "./render.ts";
 
 type IdParams = { Params: { id: string } };
 
@@ -111,9 +112,16 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
   fastify.get<IdParams>("/api/v1/accounts/:id/statuses", async (request, reply) => {
     const viewer = await optionalUser(ctx, request);
     const actor = await requireAccount(ctx, request.params.id);
-    const entries = await getAccountTimeline(ctx, viewer?.actorId ?? null, actor.id, pageBounds(request));
-    setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
-    return renderStatuses(ctx, entries);
+    const q = queryOf(request);
+    const items = await getProfileItems(ctx, viewer?.actorId ?? null, actor, pageBounds(request), {
+      pinned: flag(q.pinned),
+      onlyMedia: flag(q.only_media),
+      excludeReplies: flag(q.exclude_replies),
+      excludeReblogs: flag(q.exclude_reblogs),
+      tagged: optionalText(q.tagged, "tagged")?.replace(/^#/, ""),
+    });
+    setLinkHeader(request, reply, ctx.origin, items.map((i) => i.id));
+    return renderHomeItems(ctx, items);
   });
 
   for (const direction of ["followers", "following"] as const) {

@@ -10,6 +10,7 @@ import { renderAccounts, renderStatuses } from "./render.ts";
 import { bodyOf, flag, idList, idValue, optionalText } from "./params.ts";
 import { toMastodonBoost } from "./status.serializer.ts";
 import { getActorById } from "../../services/actor.service.ts";
+import { pinPost, unpinPost } from "../../services/pin.service.ts";
 import { reblogPost, unreblogPost, whoLiked, whoReblogged } from "../../services/reblog.service.ts";
 
 type IdParams = { Params: { id: string } };
@@ -114,6 +115,15 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
     const viewer = await optionalUser(ctx, request);
     return renderAccounts(ctx, await whoReblogged(ctx, request.params.id, viewer?.actorId ?? null));
   });
+
+  for (const [action, pin] of [["pin", true], ["unpin", false]] as const) {
+    fastify.post<IdParams>(`/api/v1/statuses/:id/${action}`, async (request) => {
+      const caller = await requireUser(ctx, request, "write:accounts");
+      if (pin) await pinPost(ctx, caller.actorId, request.params.id);
+      else await unpinPost(ctx, caller.actorId, request.params.id);
+      return renderOne(ctx, request.params.id, caller.actorId);
+    });
+  }
 
   fastify.post<IdParams>("/api/v1/statuses/:id/favourite", async (request) => {
     const caller = await requireUser(ctx, request, "write:favourites");

@@ -66,8 +66,48 @@ export async function tagTimeline(db: Kysely<Database>, tag: string, bounds: Pag
   );
 }
 
-export async function accountTimeline(db: Kysely<Database>, authorId: string, bounds: PageBounds): Promise<PostRow[]> {
-  return page(basePosts(db).where("posts.author_id", "=", authorId), bounds);
+/** Profile filters of an account's posts, as Mastodon's `accounts/:id/statuses` takes them. */
+export interface AccountPostFilters {
+  onlyMedia?: boolean | undefined;
+  /** Leave out replies to others (a reply in one's own thread stays, as on Mastodon). */
+  excludeReplies?: boolean | undefined;
+  tagged?: string | undefined;
+}
+
+export async function accountTimeline(
+  db: Kysely<Database>,
+  authorId: string,
+  bounds: PageBounds,
+  filters: AccountPostFilters = {},
+): Promise<PostRow[]> {
+  let query = basePosts(db).where("posts.author_id", "=", authorId);
+  if (filters.onlyMedia) {
+    query = query.where("posts.id", "in", db.selectFrom("media_attachments").select("post_id").where("post_id", "is not", null).$narrowType<{ post_id: string }>());
+  }
+  if (filters.excludeReplies) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("posts.in_reply_to_uri", "is", null),
+        eb("posts.in_reply_to_uri", "in", db.selectFrom("posts as parent").select("parent.uri").where("parent.author_id", "=", authorId)),
+      ]),
+    );
+  }
+  if (filters.tagged) {
+    query = query.where("posts.id", "in", db.selectFrom("post_tags").select("post_id").where("tag", "=", filters.tagged.toLowerCase()));
+  }
+  return page(query, bounds);
+}
+
+/** An account's boosts, newest first, paged like posts. */
+export async function reblogsByActor(db: Kysely<Database>, actorId: string, bounds: PageBounds) {
+  let query = db.selectFrom("reblogs").selectAll().where("actor_id", "=", actorId);
+  if (bounds.maxId) query = query.where("id", "<", bounds.maxId);
+  if (bounds.sinceId) query = query.where("id", ">", bounds.sinceId);
+  if (bounds.minId) {
+    const rows = await query.where("id", ">", bounds.minId).orderBy("id", "asc").limit(bounds.limit).execute();
+    return rows.reverse();
+  }
+  return query.orderBy("id", "desc").limit(bounds.limit).execute();
 }
 
 export async function postsByIds(db: Kysely<Database>, ids: string[]): Promise<PostRow[]> {
