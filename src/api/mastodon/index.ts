@@ -7,12 +7,14 @@ import { registerMastodonMediaRoutes } from "./media.routes.ts";
 import { registerMastodonNotificationRoutes } from "./notification.routes.ts";
 import { registerMastodonSearchRoutes } from "./search.routes.ts";
 import { registerMastodonStatusRoutes } from "./status.routes.ts";
+import { registerMastodonStatusSourceRoutes } from "./status-source.routes.ts";
 import { registerMastodonTimelineRoutes } from "./timeline.routes.ts";
 
 export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContext): void {
   registerMastodonInstanceRoutes(fastify, ctx);
   registerMastodonAccountRoutes(fastify, ctx);
   registerMastodonStatusRoutes(fastify, ctx);
+  registerMastodonStatusSourceRoutes(fastify, ctx);
   registerMastodonTimelineRoutes(fastify, ctx);
   registerMastodonNotificationRoutes(fastify, ctx);
   registerMastodonSearchRoutes(fastify, ctx);

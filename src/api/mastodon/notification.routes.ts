@@ -1,14 +1,15 @@
 // Mastodon notifications (v1), bookmarks and markers.
 import type { FastifyInstance } from "fastify";
-import { bookmark, bookmarks, getMarkers, setMarker } from "../../services/bookmark.service.ts";
+import { bookmark, bookmarks, favourites, getMarkers, setMarker } from "../../services/bookmark.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { clearAll, dismiss, getNotifications } from "../../services/notification.service.ts";
 import { getPostEntries } from "../../services/timeline.service.ts";
 import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
-import { renderNotificationRows } from "./notification.render.ts";
+import { renderNotification, renderNotificationRows } from "./notification.render.ts";
 import { renderStatuses } from "./render.ts";
-import { idValue, listParam, queryOf } from "./params.ts";
+import { bodyOf, idValue, listParam, queryOf } from "./params.ts";
+import { notFound, validationFailed } from "../../domain/errors.ts";
 
 export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get("/api/v1/notifications", async (request, reply) => {
@@ -24,6 +25,32 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
     });
     setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.id));
     return renderNotificationRows(ctx, caller.actorId, rows);
+  });
+
+  fastify.get<{ Params: { id: string } }>("/api/v1/notifications/:id", async (request) => {
+    const caller = await requireUser(ctx, request, "read:notifications");
+    const notification = await renderNotification(ctx, caller.actorId, request.params.id);
+    if (!notification) throw notFound("Record not found");
+    return notification;
+  });
+
+  // The older form: the id in the body.
+  fastify.post("/api/v1/notifications/dismiss", async (request) => {
+    const caller = await requireUser(ctx, request, "write:notifications");
+    const id = idValue(bodyOf(request).id, "id");
+    if (!id) throw validationFailed("Missing id");
+    await dismiss(ctx, caller.actorId, id);
+    return {};
+  });
+
+  fastify.get("/api/v1/favourites", async (request, reply) => {
+    const caller = await requireUser(ctx, request, "read:favourites");
+    const bounds = pageBounds(request);
+    const entries = await favourites(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
+    const byId = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, s]));
+    const ordered = entries.map((e) => byId.get(e.post.id)!);
+    setLinkHeader(request, reply, ctx.origin, ordered.map((s) => s.id));
+    return ordered;
   });
 
   fastify.post<{ Params: { id: string } }>("/api/v1/notifications/:id/dismiss", async (request) => {
@@ -43,7 +70,7 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
       const caller = await requireUser(ctx, request, "write:bookmarks");
       await bookmark(ctx, caller.actorId, request.params.id, on);
       const [status] = await renderStatuses(ctx, await getPostEntries(ctx, caller.actorId, [request.params.id]));
-      return { ...status, bookmarked: on };
+      return status;
     });
   }
 
@@ -52,7 +79,7 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
     const bounds = pageBounds(request);
     const rows = await bookmarks(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
     const entries = await getPostEntries(ctx, caller.actorId, rows.map((r) => r.post_id));
-    const byId = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, { ...s, bookmarked: true }]));
+    const byId = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, s]));
     setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.id));
     return rows.map((r) => byId.get(r.post_id)).filter(Boolean);
   });
