@@ -12,6 +12,34 @@ export interface StatusPinsTable {
   created_at: CreatedAt;
 }
 
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface AccountMutesTable {
+  id: string;
+  actor_id: string;
+  target_id: string;
+  hide_notifications: ColumnType<boolean, boolean | undefined, boolean>;
+  expires_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface AccountBlocksTable {
+  id: string;
+  actor_id: string;
+  target_id: string;
+  created_at: CreatedAt;
+}
+
+export interface AccountDomainBlocksTable {
+  id: string;
+  actor_id: string;
+  domain: string;
+  created_at: CreatedAt;
+}
+
 export interface MastodonTables {
   status_pins: StatusPinsTable;
+  account_mutes: AccountMutesTable;
+  account_blocks: AccountBlocksTable;
+  account_domain_blocks: AccountDomainBlocksTable;
 }

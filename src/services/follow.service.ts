@@ -15,9 +15,10 @@ import { deleteInvite } from "../db/repos/group.repo.ts";
 import { findGroupByActorId, getMembershipFacts } from "../db/queries/group.queries.ts";
 import { joinOutcome } from "../domain/group.rules.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
+import { isBlocking } from "../db/repos/block.repo.ts";
 import { countFollows, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
 import type { ActorRow, Database, FollowRow } from "../db/schema.ts";
-import { notFound, validationFailed } from "../domain/errors.ts";
+import { forbidden, notFound, validationFailed } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
@@ -46,6 +47,8 @@ export async function followActor(ctx: ServiceContext, followerUsername: string,
   const follower = await requireLocalUserActor(ctx, followerUsername);
   const followee = await resolveActor(ctx, target);
   if (followee.id === follower.id) throw validationFailed("You cannot follow yourself");
+  if (await isBlocking(ctx.db, followee.id, follower.id)) throw forbidden("This account does not let you follow it");
+  if (await isBlocking(ctx.db, follower.id, followee.id)) throw validationFailed("You block this account: unblock it first to follow it");
   const row = await commit(ctx, async (trx) => {
     const id = newId();
     // Local targets answer at once; remote ones answer with Accept or Reject.
@@ -162,6 +165,20 @@ export async function rejectFollowRequest(ctx: ServiceContext, username: string,
   });
 }
 
+/** A local account removes someone from its followers (and a block does the same). */
+export async function removeFollower(ctx: ServiceContext, followeeId: string, followerId: string): Promise<void> {
+  await commit(ctx, async (trx) => {
+    const follow = await findFollowByPair(trx, followerId, followeeId);
+    if (!follow) return;
+    await deleteFollow(trx, follow.id);
+    const follower = await findActorById(trx, followerId);
+    // The remote server learns it as a Reject of the Follow, as Mastodon sends it.
+    if (follower && !follower.is_local) {
+      await recordOutboxEvent(trx, { type: "follow.rejected", followActivityUri: follow.activity_uri, followerUri: follower.uri, followeeId });
+    }
+  });
+}
+
 // ---- Incoming from other instances -------------------------------------
 
 export type IncomingFollowOutcome =
@@ -181,6 +198,11 @@ export async function receiveFollow(
 ): Promise<IncomingFollowOutcome> {
   const followee = await findActorByUri(ctx.db, followeeUri);
   if (!followee || !followee.is_local) throw notFound(`No local actor ${followeeUri}`);
+  // Someone the account blocks cannot follow it.
+  if (await isBlocking(ctx.db, followee.id, follower.id)) {
+    await applyOnce(ctx, activity, async () => {});
+    return { state: "refused" };
+  }
   // Following a group is joining it: its join policy decides, and bans hold.
   let state: "accepted" | "pending" = followee.locked ? "pending" : "accepted";
   const group = followee.type === "Group" ? await findGroupByActorId(ctx.db, followee.id) : undefined;

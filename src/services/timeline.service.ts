@@ -83,11 +83,11 @@ export async function getPublicTimeline(
   options: { local?: boolean; remote?: boolean },
   bounds: PageBounds,
 ) {
-  return visible(ctx, await publicTimeline(ctx.db, options, bounds), viewerId);
+  return visible(ctx, await publicTimeline(ctx.db, options, bounds, viewerId), viewerId);
 }
 
 export async function getTagTimeline(ctx: ServiceContext, viewerId: string | null, tag: string, bounds: PageBounds) {
-  return visible(ctx, await tagTimeline(ctx.db, tag, bounds), viewerId);
+  return visible(ctx, await tagTimeline(ctx.db, tag, bounds, viewerId), viewerId);
 }
 
 export async function getAccountTimeline(

@@ -21,6 +21,7 @@ import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { bodyOf, flag, idList, optionalText, queryOf, railsBool } from "./params.ts";
 import { renderAccount, renderAccounts, renderHomeItems } from "./render.ts";
+import { renderRelationship, renderRelationships } from "./relationship.render.ts";
 
 type IdParams = { Params: { id: string } };
 
@@ -28,31 +29,6 @@ async function requireAccount(ctx: ServiceContext, id: string) {
   const actor = await getActorById(ctx, id);
   if (!actor || actor.type === "Application") throw notFound("Record not found");
   return actor;
-}
-
-export async function relationshipOf(ctx: ServiceContext, viewerId: string, targetId: string) {
-  const rel = (await getRelationships(ctx, viewerId, [targetId])).get(targetId)!;
-  return toRelationship(targetId, rel);
-}
-
-function toRelationship(id: string, rel: { following: boolean; requested: boolean; followedBy: boolean }) {
-  return {
-    id,
-    following: rel.following,
-    showing_reblogs: rel.following,
-    notifying: false,
-    languages: null,
-    followed_by: rel.followedBy,
-    blocking: false,
-    blocked_by: false,
-    muting: false,
-    muting_notifications: false,
-    requested: rel.requested,
-    requested_by: false,
-    domain_blocking: false,
-    endorsed: false,
-    note: "",
-  };
 }
 
 export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
@@ -103,8 +79,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     const caller = await requireUser(ctx, request, "read:follows");
     const q = request.query as Record<string, unknown>;
     const ids = idList([q["id[]"], q.id].flat().filter((v) => v !== undefined), "id");
-    const rels = await getRelationships(ctx, caller.actorId, ids);
-    return ids.map((id) => toRelationship(id, rels.get(id) ?? { following: false, requested: false, followedBy: false }));
+    return renderRelationships(ctx, caller.actorId, ids);
   });
 
   fastify.get<IdParams>("/api/v1/accounts/:id", async (request) => renderAccount(ctx, await requireAccount(ctx, request.params.id)));
@@ -140,7 +115,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     const target = await requireAccount(ctx, request.params.id);
     if (target.type === "Group") await joinGroup(ctx, caller.username, target.id);
     else await followActor(ctx, caller.username, target.uri);
-    return relationshipOf(ctx, caller.actorId, target.id);
+    return renderRelationship(ctx, caller.actorId, target.id);
   });
 
   fastify.post<IdParams>("/api/v1/accounts/:id/unfollow", async (request) => {
@@ -151,7 +126,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
       if (target.type === "Group") await leaveGroup(ctx, caller.username, target.id);
       else await unfollowActor(ctx, caller.username, target.uri);
     }
-    return relationshipOf(ctx, caller.actorId, target.id);
+    return renderRelationship(ctx, caller.actorId, target.id);
   });
 
   fastify.get("/api/v1/follow_requests", async (request) => {
@@ -168,7 +143,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
       if (!pending) throw notFound("Record not found");
       if (action === "authorize") await acceptFollowRequest(ctx, caller.username, pending.followId);
       else await rejectFollowRequest(ctx, caller.username, pending.followId);
-      return relationshipOf(ctx, caller.actorId, request.params.id);
+      return renderRelationship(ctx, caller.actorId, request.params.id);
     });
   }
 

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { registerMastodonAccountRoutes } from "./account.routes.ts";
+import { registerMastodonBlockRoutes } from "./block.routes.ts";
 import { registerMastodonInstanceRoutes } from "./instance.routes.ts";
 import { registerMastodonMediaRoutes } from "./media.routes.ts";
 import { registerMastodonNotificationRoutes } from "./notification.routes.ts";
@@ -13,6 +14,7 @@ import { registerMastodonTimelineRoutes } from "./timeline.routes.ts";
 export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContext): void {
   registerMastodonInstanceRoutes(fastify, ctx);
   registerMastodonAccountRoutes(fastify, ctx);
+  registerMastodonBlockRoutes(fastify, ctx);
   registerMastodonStatusRoutes(fastify, ctx);
   registerMastodonStatusSourceRoutes(fastify, ctx);
   registerMastodonTimelineRoutes(fastify, ctx);

@@ -2,6 +2,7 @@
 // whether the viewer liked it — computed in batch, never one query per row.
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
+import { hiddenAuthorIds } from "./hidden.queries.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -145,10 +146,14 @@ export async function reblogsForHome(
   bounds: { maxId?: string | undefined; sinceId?: string | undefined; limit: number },
 ) {
   const followed = db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewerId).where("state", "=", "accepted");
+  // Neither a boost by someone hidden from the viewer nor one of a hidden author's post.
+  const hidden = hiddenAuthorIds(db as Kysely<Database>, viewerId);
   let query = db
     .selectFrom("reblogs")
     .selectAll()
-    .where((eb) => eb.or([eb("actor_id", "in", followed), eb("actor_id", "=", viewerId)]));
+    .where((eb) => eb.or([eb("actor_id", "in", followed), eb("actor_id", "=", viewerId)]))
+    .where("actor_id", "not in", hidden)
+    .where("post_id", "not in", db.selectFrom("posts").select("id").where("author_id", "in", hidden));
   if (bounds.maxId) query = query.where("id", "<", bounds.maxId);
   if (bounds.sinceId) query = query.where("id", ">", bounds.sinceId);
   return query.orderBy("id", "desc").limit(bounds.limit).execute();

@@ -2,6 +2,7 @@
 // since_id / min_id bounds on our time-ordered ids.
 import { sql, type Kysely } from "kysely";
 import type { Database, PostRow } from "../schema.ts";
+import { hiddenAuthorIds } from "./hidden.queries.ts";
 
 export interface PageBounds {
   maxId?: string | undefined;
@@ -39,9 +40,9 @@ export async function homeTimeline(db: Kysely<Database>, viewerId: string, bound
     .where("follower_id", "=", viewerId)
     .where("state", "=", "accepted");
   return page(
-    basePosts(db).where((eb) =>
-      eb.or([eb("posts.author_id", "=", viewerId), eb("posts.author_id", "in", followed)]),
-    ),
+    basePosts(db)
+      .where((eb) => eb.or([eb("posts.author_id", "=", viewerId), eb("posts.author_id", "in", followed)]))
+      .where("posts.author_id", "not in", hiddenAuthorIds(db, viewerId)),
     bounds,
   );
 }
@@ -50,20 +51,21 @@ export async function publicTimeline(
   db: Kysely<Database>,
   options: { local?: boolean; remote?: boolean },
   bounds: PageBounds,
+  viewerId: string | null = null,
 ): Promise<PostRow[]> {
   let query = basePosts(db).where("posts.visibility", "=", "public");
+  if (viewerId) query = query.where("posts.author_id", "not in", hiddenAuthorIds(db, viewerId));
   if (options.local) query = query.where("posts.is_local", "=", true);
   if (options.remote) query = query.where("posts.is_local", "=", false);
   return page(query, bounds);
 }
 
-export async function tagTimeline(db: Kysely<Database>, tag: string, bounds: PageBounds): Promise<PostRow[]> {
-  return page(
-    basePosts(db)
-      .where("posts.visibility", "=", "public")
-      .where("posts.id", "in", db.selectFrom("post_tags").select("post_id").where("tag", "=", tag.toLowerCase())),
-    bounds,
-  );
+export async function tagTimeline(db: Kysely<Database>, tag: string, bounds: PageBounds, viewerId: string | null = null): Promise<PostRow[]> {
+  let query = basePosts(db)
+    .where("posts.visibility", "=", "public")
+    .where("posts.id", "in", db.selectFrom("post_tags").select("post_id").where("tag", "=", tag.toLowerCase()));
+  if (viewerId) query = query.where("posts.author_id", "not in", hiddenAuthorIds(db, viewerId));
+  return page(query, bounds);
 }
 
 /** Profile filters of an account's posts, as Mastodon's `accounts/:id/statuses` takes them. */
