@@ -37,7 +37,24 @@ export interface AccountDomainBlocksTable {
   created_at: CreatedAt;
 }
 
+export interface ListsTable {
+  id: string;
+  actor_id: string;
+  title: string;
+  replies_policy: ColumnType<"followed" | "list" | "none", "followed" | "list" | "none" | undefined, "followed" | "list" | "none">;
+  exclusive: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export interface ListAccountsTable {
+  list_id: string;
+  account_id: string;
+  created_at: CreatedAt;
+}
+
 export interface MastodonTables {
+  lists: ListsTable;
+  list_accounts: ListAccountsTable;
   status_pins: StatusPinsTable;
   account_mutes: AccountMutesTable;
   account_blocks: AccountBlocksTable;

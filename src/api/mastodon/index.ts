@@ -4,6 +4,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { registerMastodonAccountRoutes } from "./account.routes.ts";
 import { registerMastodonBlockRoutes } from "./block.routes.ts";
 import { registerMastodonInstanceRoutes } from "./instance.routes.ts";
+import { registerMastodonListRoutes } from "./list.routes.ts";
 import { registerMastodonMediaRoutes } from "./media.routes.ts";
 import { registerMastodonNotificationRoutes } from "./notification.routes.ts";
 import { registerMastodonSearchRoutes } from "./search.routes.ts";
@@ -21,4 +22,5 @@ export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContex
   registerMastodonNotificationRoutes(fastify, ctx);
   registerMastodonSearchRoutes(fastify, ctx);
   registerMastodonMediaRoutes(fastify, ctx);
+  registerMastodonListRoutes(fastify, ctx);
 }

@@ -118,3 +118,34 @@ export async function postsByIds(db: Kysely<Database>, ids: string[]): Promise<P
 }
 
 export { sql };
+
+/**
+ * A list's timeline: posts by its members, without hidden accounts. Replies
+ * follow the list's policy: to anyone the owner follows (`followed`), to the
+ * list's members (`list`), or none at all.
+ */
+export async function listTimeline(
+  db: Kysely<Database>,
+  ownerId: string,
+  list: { id: string; repliesPolicy: "followed" | "list" | "none" },
+  bounds: PageBounds,
+): Promise<PostRow[]> {
+  const members = db.selectFrom("list_accounts").select("account_id").where("list_id", "=", list.id);
+  const followed = db.selectFrom("follows").select("followee_id").where("follower_id", "=", ownerId).where("state", "=", "accepted");
+  let query = basePosts(db).where("posts.author_id", "in", members).where("posts.author_id", "not in", hiddenAuthorIds(db, ownerId));
+  if (list.repliesPolicy === "none") query = query.where("posts.in_reply_to_uri", "is", null);
+  else {
+    const audience = list.repliesPolicy === "list" ? members : followed;
+    query = query.where((eb) =>
+      eb.or([
+        eb("posts.in_reply_to_uri", "is", null),
+        eb(
+          "posts.in_reply_to_uri",
+          "in",
+          db.selectFrom("posts as parent").select("parent.uri").where((p) => p.or([p("parent.author_id", "in", audience), p("parent.author_id", "=", ownerId)])),
+        ),
+      ]),
+    );
+  }
+  return page(query, bounds);
+}
