@@ -52,7 +52,23 @@ export interface ListAccountsTable {
   created_at: CreatedAt;
 }
 
+export interface TagFollowsTable {
+  id: string;
+  actor_id: string;
+  tag: string;
+  created_at: CreatedAt;
+}
+
+export interface FeaturedTagsTable {
+  id: string;
+  actor_id: string;
+  tag: string;
+  created_at: CreatedAt;
+}
+
 export interface MastodonTables {
+  tag_follows: TagFollowsTable;
+  featured_tags: FeaturedTagsTable;
   lists: ListsTable;
   list_accounts: ListAccountsTable;
   status_pins: StatusPinsTable;

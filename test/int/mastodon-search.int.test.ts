@@ -89,7 +89,12 @@ describe("statuses and hashtags", () => {
 
   it("finds hashtags by prefix with their Tag shape", async () => {
     const res = await a.api(alice.token, "GET", "/api/v2/search?q=%23logi&type=hashtags");
-    expect(res.body.hashtags).toEqual([{ name: "logistics", url: `${a.origin}/tags/logistics`, history: [] }]);
+    expect(res.body.hashtags).toHaveLength(1);
+    const [tag] = res.body.hashtags;
+    expect(tag).toMatchObject({ name: "logistics", url: `${a.origin}/tags/logistics`, following: false });
+    // Seven days, today first: two uses by two people today.
+    expect(tag.history).toHaveLength(7);
+    expect(tag.history[0]).toEqual({ day: String(Math.floor(Date.now() / 86_400_000) * 86_400), uses: "2", accounts: "2" });
   });
 
   it("keeps members-only group posts out of an outsider's results", async () => {

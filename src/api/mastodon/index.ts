@@ -10,6 +10,7 @@ import { registerMastodonNotificationRoutes } from "./notification.routes.ts";
 import { registerMastodonSearchRoutes } from "./search.routes.ts";
 import { registerMastodonStatusRoutes } from "./status.routes.ts";
 import { registerMastodonStatusSourceRoutes } from "./status-source.routes.ts";
+import { registerMastodonTagRoutes } from "./tag.routes.ts";
 import { registerMastodonTimelineRoutes } from "./timeline.routes.ts";
 
 export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContext): void {
@@ -23,4 +24,5 @@ export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContex
   registerMastodonSearchRoutes(fastify, ctx);
   registerMastodonMediaRoutes(fastify, ctx);
   registerMastodonListRoutes(fastify, ctx);
+  registerMastodonTagRoutes(fastify, ctx);
 }

@@ -7,6 +7,7 @@ import { optionalUser } from "./guard.ts";
 import { flag, idValue, queryOf } from "./params.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
 import { toMastodonTag } from "./tag.serializer.ts";
+import { describeTags } from "../../services/tag.service.ts";
 
 const TYPES = new Set(["accounts", "statuses", "hashtags"]);
 
@@ -36,7 +37,7 @@ export function registerMastodonSearchRoutes(fastify: FastifyInstance, ctx: Serv
     return {
       accounts: await renderAccounts(ctx, results.accounts),
       statuses: await renderStatuses(ctx, results.statuses),
-      hashtags: results.hashtags.map((t) => toMastodonTag(t.tag, ctx.origin)),
+      hashtags: (await describeTags(ctx, viewer?.actorId ?? null, results.hashtags.map((t) => t.tag))).map((t) => toMastodonTag(t, ctx.origin)),
     };
   });
 

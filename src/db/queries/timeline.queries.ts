@@ -30,7 +30,8 @@ async function page(query: PostQuery, bounds: PageBounds): Promise<PostRow[]> {
 }
 
 /**
- * My posts and posts of people I follow. Posts of my groups come as the
+ * My posts, posts of people I follow and public posts with hashtags I
+ * follow. Posts of my groups come as the
  * groups' boosts (see reblogsForHome), as Mastodon shows a group's Announce.
  */
 export async function homeTimeline(db: Kysely<Database>, viewerId: string, bounds: PageBounds): Promise<PostRow[]> {
@@ -41,7 +42,17 @@ export async function homeTimeline(db: Kysely<Database>, viewerId: string, bound
     .where("state", "=", "accepted");
   return page(
     basePosts(db)
-      .where((eb) => eb.or([eb("posts.author_id", "=", viewerId), eb("posts.author_id", "in", followed)]))
+      .where((eb) =>
+        eb.or([
+          eb("posts.author_id", "=", viewerId),
+          eb("posts.author_id", "in", followed),
+          // Public posts with a hashtag I follow.
+          eb.and([
+            eb("posts.visibility", "=", "public"),
+            eb("posts.id", "in", db.selectFrom("post_tags").select("post_id").where("tag", "in", db.selectFrom("tag_follows").select("tag").where("actor_id", "=", viewerId))),
+          ]),
+        ]),
+      )
       .where("posts.author_id", "not in", hiddenAuthorIds(db, viewerId)),
     bounds,
   );
