@@ -22,6 +22,7 @@ import { registerOAuthRoutes } from "./api/mastodon/oauth.routes.ts";
 import { registerBodyParsers } from "./http/body-parsers.ts";
 import { registerCors } from "./http/cors.ts";
 import { registerMediaFiles } from "./http/media-files.ts";
+import { registerNodeInfoLegacy } from "./http/nodeinfo-legacy.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -130,6 +131,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerErrorHandler(fastify);
   registerBodyParsers(fastify);
   registerCors(fastify);
+  registerNodeInfoLegacy(fastify, { federation, ctx });
   registerFederationAdapter(fastify, {
     federation,
     contextData: ctx,

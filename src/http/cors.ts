@@ -3,7 +3,8 @@
 // paging. Credentials are bearer tokens, never cookies, so `*` is safe.
 import type { FastifyInstance } from "fastify";
 
-const CORS_PATHS = /^\/(api\/|oauth\/token|oauth\/revoke|\.well-known\/|nodeinfo\/)/;
+// Media and static images too: web apps draw them on a canvas (blurhash, crop), which needs CORS.
+const CORS_PATHS = /^\/(api\/|oauth\/token|oauth\/revoke|\.well-known\/|nodeinfo\/|media\/|static\/)/;
 
 export function registerCors(fastify: FastifyInstance): void {
   fastify.addHook("onRequest", async (request, reply) => {

@@ -12,6 +12,7 @@ import { registerMastodonStatusRoutes } from "./status.routes.ts";
 import { registerMastodonStatusSourceRoutes } from "./status-source.routes.ts";
 import { registerMastodonTagRoutes } from "./tag.routes.ts";
 import { registerMastodonTimelineRoutes } from "./timeline.routes.ts";
+import { registerMastodonTrendRoutes } from "./trend.routes.ts";
 
 export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContext): void {
   registerMastodonInstanceRoutes(fastify, ctx);
@@ -25,4 +26,5 @@ export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContex
   registerMastodonMediaRoutes(fastify, ctx);
   registerMastodonListRoutes(fastify, ctx);
   registerMastodonTagRoutes(fastify, ctx);
+  registerMastodonTrendRoutes(fastify, ctx);
 }

@@ -81,7 +81,8 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
     };
   });
 
-  for (const path of ["/api/v1/custom_emojis", "/api/v1/filters", "/api/v2/filters", "/api/v1/trends", "/api/v1/trends/tags", "/api/v1/trends/statuses", "/api/v1/announcements", "/api/v1/instance/rules"]) {
+  // Ecotone has no custom emojis, filters, announcements or rules: the empty lists Mastodon answers then.
+  for (const path of ["/api/v1/custom_emojis", "/api/v1/filters", "/api/v2/filters", "/api/v1/announcements", "/api/v1/instance/rules"]) {
     fastify.get(path, async () => []);
   }
   fastify.get("/api/v1/preferences", async () => ({
