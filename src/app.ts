@@ -18,6 +18,7 @@ import { registerTaskRoutes } from "./api/ecotone/task.routes.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./http/static-images.ts";
 import { registerStreaming } from "./http/streaming.ts";
+import { registerSseStreaming } from "./http/streaming-sse.ts";
 import { registerOAuthRoutes } from "./api/mastodon/oauth.routes.ts";
 import { registerBodyParsers } from "./http/body-parsers.ts";
 import { registerCors } from "./http/cors.ts";
@@ -161,6 +162,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerStaticImages(fastify);
   registerMediaFiles(fastify, ctx);
   const streaming = registerStreaming(fastify, ctx);
+  registerSseStreaming(fastify, ctx);
 
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;
