@@ -158,7 +158,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerIdeaRoutes(fastify, ctx);
   registerTaskRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
-  registerOAuthRoutes(fastify, ctx);
+  registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);
   registerMediaFiles(fastify, ctx);
   const streaming = registerStreaming(fastify, ctx);

@@ -59,7 +59,7 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError) {
   return reply.code(error.status).send({ error: error.error, error_description: error.message });
 }
 
-export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContext, options: { passwordGrant?: boolean } = {}): void {
   const secure = ctx.origin.protocol === "https:" ? "; Secure" : "";
   const cookie = (name: string, value: string, maxAge: number) =>
     `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
@@ -225,8 +225,17 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
     const f = fields(request);
     const basic = /^basic\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1];
     const [basicId, basicSecret] = basic ? Buffer.from(basic, "base64").toString("utf8").split(":") : [];
+    const isPassword = str(f.grant_type) === "password" && options.passwordGrant === true;
+    const username = str(f.username)?.trim() ?? "";
+    if (isPassword && isThrottled(username, request.ip)) {
+      return sendOAuthError(reply, new OAuthError("invalid_grant", "Too many failed sign-ins: wait 15 minutes and try again", 429));
+    }
     try {
       return await exchangeToken(ctx, {
+        passwordGrant: options.passwordGrant,
+        username,
+        password: str(f.password),
+        scope: str(f.scope),
         grantType: str(f.grant_type),
         code: str(f.code),
         redirectUri: str(f.redirect_uri),
@@ -236,6 +245,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
         refreshToken: str(f.refresh_token),
       });
     } catch (error) {
+      if (isPassword && error instanceof OAuthError && error.error === "invalid_grant") recordFailure(username, request.ip);
       if (error instanceof OAuthError) return sendOAuthError(reply, error);
       throw error;
     }
@@ -264,7 +274,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
       scopes_supported: ["read", "write", "follow", "push", "profile", "read:accounts", "read:statuses", "read:notifications", "read:follows", "read:bookmarks", "read:favourites", "write:accounts", "write:statuses", "write:notifications", "write:follows", "write:bookmarks", "write:favourites"],
       response_types_supported: ["code"],
       response_modes_supported: ["query"],
-      grant_types_supported: ["authorization_code", "client_credentials", "refresh_token"],
+      grant_types_supported: ["authorization_code", "client_credentials", "refresh_token", ...(options.passwordGrant ? ["password"] : [])],
       code_challenge_methods_supported: ["S256"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     };
