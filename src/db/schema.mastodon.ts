@@ -66,7 +66,33 @@ export interface FeaturedTagsTable {
   created_at: CreatedAt;
 }
 
+export interface FiltersTable {
+  id: string;
+  actor_id: string;
+  title: string;
+  contexts: ColumnType<string[], string, string>;
+  action: string;
+  expires_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface FilterKeywordsTable {
+  id: string;
+  filter_id: string;
+  keyword: string;
+  whole_word: boolean;
+}
+
+export interface FilterStatusesTable {
+  id: string;
+  filter_id: string;
+  post_id: string;
+}
+
 export interface MastodonTables {
+  filters: FiltersTable;
+  filter_keywords: FilterKeywordsTable;
+  filter_statuses: FilterStatusesTable;
   tag_follows: TagFollowsTable;
   featured_tags: FeaturedTagsTable;
   lists: ListsTable;

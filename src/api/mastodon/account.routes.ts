@@ -17,6 +17,7 @@ import { joinGroup, leaveGroup } from "../../services/group.service.ts";
 import { getProfileItems } from "../../services/account-timeline.service.ts";
 import { getRelationships } from "../../services/timeline.service.ts";
 import { updateProfile } from "../../services/user.service.ts";
+import { applyFilters } from "./filter.apply.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { bodyOf, flag, idList, optionalText, queryOf, railsBool } from "./params.ts";
@@ -96,7 +97,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
       tagged: optionalText(q.tagged, "tagged")?.replace(/^#/, ""),
     });
     setLinkHeader(request, reply, ctx.origin, items.map((i) => i.id));
-    return renderHomeItems(ctx, items);
+    return applyFilters(ctx, viewer?.actorId ?? null, "account", await renderHomeItems(ctx, items));
   });
 
   for (const direction of ["followers", "following"] as const) {

@@ -14,6 +14,7 @@ import {
   requireList,
   type ListRow,
 } from "../../services/list.service.ts";
+import { applyFilters } from "./filter.apply.ts";
 import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { bodyOf, idList, queryOf, railsBool } from "./params.ts";
@@ -92,6 +93,6 @@ export function registerMastodonListRoutes(fastify: FastifyInstance, ctx: Servic
     const caller = await requireUser(ctx, request, "read:lists");
     const entries = await getListTimeline(ctx, caller.actorId, request.params.id, pageBounds(request));
     setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
-    return renderStatuses(ctx, entries);
+    return applyFilters(ctx, caller.actorId, "home", await renderStatuses(ctx, entries));
   });
 }

@@ -5,6 +5,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { deletePost, editPost, getThread, likePost, unlikePost } from "../../services/post.service.ts";
 import { createStatus } from "../../services/status.service.ts";
 import { getPostEntries } from "../../services/timeline.service.ts";
+import { applyFilters } from "./filter.apply.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
 import { bodyOf, flag, idList, idValue, optionalText } from "./params.ts";
@@ -85,7 +86,7 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
       }
     }
     const entries = await getPostEntries(ctx, viewerId, [...ancestors, ...descendants]);
-    const rendered = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, s]));
+    const rendered = new Map((await applyFilters(ctx, viewerId, "thread", await renderStatuses(ctx, entries))).map((s) => [s.id, s]));
     return {
       ancestors: ancestors.map((id) => rendered.get(id)).filter(Boolean),
       descendants: descendants.map((id) => rendered.get(id)).filter(Boolean),

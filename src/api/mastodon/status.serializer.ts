@@ -36,7 +36,7 @@ export interface MastodonStatus {
   muted: boolean;
   bookmarked: boolean;
   pinned: boolean;
-  filtered: never[];
+  filtered: unknown[];
 }
 
 export interface StatusContext {

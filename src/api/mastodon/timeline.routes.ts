@@ -6,6 +6,7 @@ import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderHomeItems, renderStatuses } from "./render.ts";
 import { flag } from "./params.ts";
+import { applyFilters } from "./filter.apply.ts";
 
 
 export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
@@ -13,7 +14,7 @@ export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: Se
     const caller = await requireUser(ctx, request, "read:statuses");
     const items = await getHomeItems(ctx, caller.actorId, pageBounds(request));
     setLinkHeader(request, reply, ctx.origin, items.map((i) => i.id));
-    return renderHomeItems(ctx, items);
+    return applyFilters(ctx, caller.actorId, "home", await renderHomeItems(ctx, items));
   });
 
   fastify.get<{ Querystring: { local?: string; remote?: string } }>("/api/v1/timelines/public", async (request, reply) => {
@@ -25,13 +26,13 @@ export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: Se
       pageBounds(request),
     );
     setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
-    return renderStatuses(ctx, entries);
+    return applyFilters(ctx, viewer?.actorId ?? null, "public", await renderStatuses(ctx, entries));
   });
 
   fastify.get<{ Params: { tag: string } }>("/api/v1/timelines/tag/:tag", async (request, reply) => {
     const viewer = await optionalUser(ctx, request);
     const entries = await getTagTimeline(ctx, viewer?.actorId ?? null, request.params.tag, pageBounds(request));
     setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
-    return renderStatuses(ctx, entries);
+    return applyFilters(ctx, viewer?.actorId ?? null, "public", await renderStatuses(ctx, entries));
   });
 }
