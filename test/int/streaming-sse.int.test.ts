@@ -1,7 +1,8 @@
 // Streaming over Server-Sent Events, as apps that do not speak WebSocket use
 // it: user, hashtag and list streams, `update`, `notification` and `delete`
-// events, and refused tokens.
+// events, and refused tokens; the list stream over WebSocket too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
 let a: TestInstance;
@@ -116,5 +117,29 @@ describe("server-sent events", () => {
     expect((await fetch(`${a.origin}/api/v1/streaming/user?access_token=nope`)).status).toBe(401);
     const noTag = await fetch(`${a.origin}/api/v1/streaming/hashtag`, { headers: { authorization: `Bearer ${alice.token}` } });
     expect(noTag.status).toBe(422);
+  });
+});
+
+describe("the list stream over WebSocket", () => {
+  it("streams a list's posts to a client that subscribed with its id", async () => {
+    const bobId = (await a.api(alice.token, "GET", "/api/v1/accounts/lookup?acct=bob")).body.id;
+    const list = (await a.api(alice.token, "POST", "/api/v1/lists", { title: "Bob over ws" })).body;
+    await a.api(alice.token, "POST", `/api/v1/lists/${list.id}/accounts`, { account_ids: [bobId] });
+    const ws = new WebSocket(`${a.origin.replace(/^http/, "ws")}/api/v1/streaming`, { headers: { authorization: `Bearer ${alice.token}` } });
+    const messages: Array<{ stream: string[]; event: string; payload: string }> = [];
+    ws.on("message", (data) => messages.push(JSON.parse(String(data))));
+    await new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    });
+    ws.send(JSON.stringify({ type: "subscribe", stream: "list", list: list.id }));
+    await new Promise((r) => setTimeout(r, 300));
+    const post = await a.api(bob.token, "POST", "/api/v1/statuses", { status: "over the socket" });
+    const deadline = Date.now() + 10_000;
+    while (!messages.some((m) => m.event === "update") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    ws.close();
+    const update = messages.find((m) => m.event === "update")!;
+    expect(update.stream).toEqual(["list"]);
+    expect(JSON.parse(update.payload).id).toBe(post.body.id);
   });
 });
