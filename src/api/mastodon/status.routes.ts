@@ -26,6 +26,10 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
   fastify.post("/api/v1/statuses", async (request) => {
     const caller = await requireUser(ctx, request, "write:statuses");
     const body = bodyOf(request);
+    // Refused rather than dropped: a poll posted without its options would mislead every reader.
+    if (body.poll !== undefined || Object.keys(body).some((k) => k.startsWith("poll["))) {
+      throw validationFailed("Polls are not supported on this instance yet (configuration.polls.max_options is 0): post without a poll");
+    }
     const mediaIds = idList(body.media_ids, "media_ids");
     const text = optionalText(body.status, "status") ?? "";
     if (!text && mediaIds.length === 0) throw validationFailed("Validation failed: Text can't be blank");
