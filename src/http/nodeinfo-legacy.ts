@@ -3,30 +3,29 @@
 // document without the fields its schema lacks. Runs before the Fedify
 // adapter, which would otherwise answer /.well-known/nodeinfo with 2.1 only.
 import type { FastifyInstance } from "fastify";
-import type { EcotoneFederation } from "../federation/federation.ts";
-import type { ServiceContext } from "../services/context.ts";
 
 const SCHEMA = (v: string) => `http://nodeinfo.diaspora.software/ns/schema/${v}`;
 
-export function registerNodeInfoLegacy(fastify: FastifyInstance, options: { federation: EcotoneFederation; ctx: ServiceContext }): void {
-  const { federation, ctx } = options;
-  const current = async () => {
-    const response = await federation.fetch(new Request(new URL("/nodeinfo/2.1", ctx.origin), { headers: { accept: "application/json" } }), {
-      contextData: ctx,
-    });
-    return (await response.json()) as Record<string, unknown> & { software: Record<string, unknown> };
-  };
+export function registerNodeInfoLegacy(
+  fastify: FastifyInstance,
+  options: { origin: URL; /** Fedify's answer to GET /nodeinfo/2.1. */ fetchNodeInfo21: () => Promise<Response> },
+): void {
+  const { origin } = options;
+  const current = async () => (await (await options.fetchNodeInfo21()).json()) as Record<string, unknown> & { software: Record<string, unknown> };
 
   fastify.addHook("onRequest", async (request, reply) => {
     if (request.method !== "GET" && request.method !== "HEAD") return;
     const path = (request.url.split("?", 1)[0] ?? "").replace(/\/$/, "");
     if (path === "/.well-known/nodeinfo") {
-      return reply.header("access-control-allow-origin", "*").type("application/json").send({
-        links: [
-          { rel: SCHEMA("2.0"), href: new URL("/nodeinfo/2.0", ctx.origin).href },
-          { rel: SCHEMA("2.1"), href: new URL("/nodeinfo/2.1", ctx.origin).href },
-        ],
-      });
+      return reply
+        .header("access-control-allow-origin", "*")
+        .type("application/json")
+        .send({
+          links: [
+            { rel: SCHEMA("2.0"), href: new URL("/nodeinfo/2.0", origin).href },
+            { rel: SCHEMA("2.1"), href: new URL("/nodeinfo/2.1", origin).href },
+          ],
+        });
     }
     if (path === "/nodeinfo/2.0") {
       const doc = await current();

@@ -8,14 +8,7 @@ import type { ActorRow } from "../db/schema.ts";
 import type { ServiceContext } from "./context.ts";
 import { listPinnedPostIds } from "./pin.service.ts";
 import { canViewPost } from "./post.service.ts";
-import {
-  getAccountTimeline,
-  getPostEntries,
-  interleaveBoosts,
-  type HomeItem,
-  type PageBounds,
-  type PostEntry,
-} from "./timeline.service.ts";
+import { getAccountTimeline, getPostEntries, interleaveBoosts, type HomeItem, type PageBounds, type PostEntry } from "./timeline.service.ts";
 
 export interface ProfileFilters {
   pinned?: boolean | undefined;
@@ -50,13 +43,7 @@ export async function getProfileItems(
 }
 
 /** The group's timeline (the query behind the group page), filtered and paged by id. */
-async function groupItems(
-  ctx: ServiceContext,
-  viewerId: string | null,
-  group: ActorRow,
-  bounds: PageBounds,
-  filters: ProfileFilters,
-): Promise<HomeItem[]> {
+async function groupItems(ctx: ServiceContext, viewerId: string | null, group: ActorRow, bounds: PageBounds, filters: ProfileFilters): Promise<HomeItem[]> {
   // A group writes nothing itself: everything on its timeline is a post it shared.
   if (filters.excludeReblogs) return [];
   const page = await listGroupPosts(ctx.db, group.id, { cursor: bounds.maxId ?? null, limit: bounds.limit, viewerId });

@@ -94,7 +94,11 @@ export async function changeFilter(ctx: ServiceContext, actorId: string, id: str
     await updateFilter(trx, current.filter.id, changes);
     for (const k of keywords) {
       if (k.id && k.destroy) await deleteKeyword(trx, k.id);
-      else if (k.id) await updateKeyword(trx, k.id, { ...(k.keyword !== undefined ? { keyword: k.keyword } : {}), ...(k.wholeWord !== undefined ? { wholeWord: k.wholeWord } : {}) });
+      else if (k.id)
+        await updateKeyword(trx, k.id, {
+          ...(k.keyword !== undefined ? { keyword: k.keyword } : {}),
+          ...(k.wholeWord !== undefined ? { wholeWord: k.wholeWord } : {}),
+        });
       else if (!k.destroy && k.keyword !== undefined) await insertKeyword(trx, current.filter.id, k.keyword, k.wholeWord ?? true);
     }
   });
@@ -120,7 +124,10 @@ export async function filterOfPart(ctx: ServiceContext, actorId: string, kind: "
 
 export async function changeKeyword(ctx: ServiceContext, actorId: string, id: string, input: { keyword?: unknown; wholeWord?: boolean | undefined }) {
   await filterOfPart(ctx, actorId, "keyword", id);
-  await updateKeyword(ctx.db, id, { ...(input.keyword !== undefined ? { keyword: parseKeyword(input.keyword) } : {}), ...(input.wholeWord !== undefined ? { wholeWord: input.wholeWord } : {}) });
+  await updateKeyword(ctx.db, id, {
+    ...(input.keyword !== undefined ? { keyword: parseKeyword(input.keyword) } : {}),
+    ...(input.wholeWord !== undefined ? { wholeWord: input.wholeWord } : {}),
+  });
   return (await filterOfPart(ctx, actorId, "keyword", id)).keywords.find((k) => k.id === id)!;
 }
 
@@ -163,7 +170,8 @@ export async function matchFilters(
     for (const filter of filters) {
       const words = filter.keywords.filter((k) => keywordMatches(status.text, k.keyword, k.whole_word)).map((k) => k.keyword);
       const posts = filter.statuses.filter((s) => s.post_id === status.postId).map((s) => s.id);
-      if (words.length > 0 || posts.length > 0) matches.push({ filter, keywordMatches: words.length > 0 ? words : null, statusMatches: posts.length > 0 ? posts : null });
+      if (words.length > 0 || posts.length > 0)
+        matches.push({ filter, keywordMatches: words.length > 0 ? words : null, statusMatches: posts.length > 0 ? posts : null });
     }
     if (matches.length > 0) result.set(status.id, matches);
   }

@@ -53,7 +53,13 @@ export async function requireList(ctx: ServiceContext, ownerId: string, id: stri
 export async function createList(ctx: ServiceContext, ownerId: string, input: ListInput): Promise<ListRow> {
   const lists = await listsOf(ctx.db, ownerId);
   if (lists.length >= MAX_LISTS) throw validationFailed(`You can have at most ${MAX_LISTS} lists`);
-  return insertList(ctx.db, { id: newId(), actorId: ownerId, title: title(input.title), repliesPolicy: policy(input.repliesPolicy) ?? "list", exclusive: input.exclusive ?? false });
+  return insertList(ctx.db, {
+    id: newId(),
+    actorId: ownerId,
+    title: title(input.title),
+    repliesPolicy: policy(input.repliesPolicy) ?? "list",
+    exclusive: input.exclusive ?? false,
+  });
 }
 
 export async function changeList(ctx: ServiceContext, ownerId: string, id: string, input: ListInput): Promise<ListRow> {
@@ -88,7 +94,12 @@ export async function removeFromList(ctx: ServiceContext, ownerId: string, id: s
   await removeListAccounts(ctx.db, list.id, accountIds);
 }
 
-export async function getListAccounts(ctx: ServiceContext, ownerId: string, id: string, page: { maxId?: string | undefined; limit: number }): Promise<ActorRow[]> {
+export async function getListAccounts(
+  ctx: ServiceContext,
+  ownerId: string,
+  id: string,
+  page: { maxId?: string | undefined; limit: number },
+): Promise<ActorRow[]> {
   return listMembers(ctx.db, (await requireList(ctx, ownerId, id)).id, page);
 }
 

@@ -50,7 +50,11 @@ export async function unfollowTag(ctx: ServiceContext, actorId: string, name: st
 
 export async function followedTags(ctx: ServiceContext, actorId: string, page: { maxId?: string | undefined; limit: number }) {
   const rows = await tagsOf(ctx.db, "tag_follows", actorId, page);
-  const infos = await describeTags(ctx, actorId, rows.map((r) => r.tag));
+  const infos = await describeTags(
+    ctx,
+    actorId,
+    rows.map((r) => r.tag),
+  );
   return rows.map((r, i) => ({ rowId: r.id, tag: infos[i]! }));
 }
 
@@ -63,7 +67,15 @@ export interface FeaturedTag {
 
 export async function featuredTags(ctx: ServiceContext, actorId: string): Promise<FeaturedTag[]> {
   const rows = await tagsOf(ctx.db, "featured_tags", actorId, { limit: MAX_FEATURED_TAGS });
-  const use = new Map((await authorTagUse(ctx.db, actorId, rows.map((r) => r.tag))).map((u) => [u.tag, u]));
+  const use = new Map(
+    (
+      await authorTagUse(
+        ctx.db,
+        actorId,
+        rows.map((r) => r.tag),
+      )
+    ).map((u) => [u.tag, u]),
+  );
   return rows.map((r) => ({
     id: r.id,
     name: r.tag,

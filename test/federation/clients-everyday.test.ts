@@ -11,13 +11,12 @@ let a: TestInstance;
 let b: TestInstance;
 let alice: TestUser;
 let carol: TestUser;
-let bob: TestUser;
 
 beforeAll(async () => {
   [a, b] = (await startInstances(2)) as [TestInstance, TestInstance];
   alice = await a.user("alice");
   carol = await a.user("carol");
-  bob = await b.user("bob");
+  await b.user("bob");
   await a.api(carol.token, "PATCH", "/api/v1/accounts/update_credentials", { display_name: "Carol Procurement" });
 });
 
@@ -49,7 +48,7 @@ describe("masto.js", () => {
     const me = await masto.v1.accounts.verifyCredentials();
     const pins = await masto.v1.accounts.$select(me.id).statuses.list({ pinned: true });
     expect(pins.map((s) => s.id)).toEqual([mention.id]);
-    expect((await masto.v1.accounts.$select(me.id).statuses.list({ excludeReplies: true, onlyMedia: true }))).toEqual([]);
+    expect(await masto.v1.accounts.$select(me.id).statuses.list({ excludeReplies: true, onlyMedia: true })).toEqual([]);
 
     // Edit starting from the source text.
     const source = await masto.v1.statuses.$select(mention.id).source.fetch();

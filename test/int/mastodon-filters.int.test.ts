@@ -40,7 +40,11 @@ describe("filters", () => {
     const home = await a.api(alice.token, "GET", "/api/v1/timelines/home");
     const shown = home.body.find((s: { id: string }) => s.id === match.body.id);
     expect(shown.filtered).toEqual([
-      { filter: { id: created.body.id, title: "Spoilers", context: ["home"], expires_at: null, filter_action: "warn" }, keyword_matches: ["finale"], status_matches: null },
+      {
+        filter: { id: created.body.id, title: "Spoilers", context: ["home"], expires_at: null, filter_action: "warn" },
+        keyword_matches: ["finale"],
+        status_matches: null,
+      },
     ]);
     expect(home.body.find((s: { id: string }) => s.id === partial.body.id).filtered).toEqual([]);
     // Public is not a context of this filter.
@@ -52,7 +56,11 @@ describe("filters", () => {
   });
 
   it("hides matching statuses and their notifications with filter_action=hide", async () => {
-    const created = await a.api(alice.token, "POST", "/api/v2/filters", { title: "No crypto", context: ["home", "notifications", "public"], filter_action: "hide" });
+    const created = await a.api(alice.token, "POST", "/api/v2/filters", {
+      title: "No crypto",
+      context: ["home", "notifications", "public"],
+      filter_action: "hide",
+    });
     await a.api(alice.token, "POST", `/api/v2/filters/${created.body.id}/keywords`, { keyword: "crypto", whole_word: false });
     const post = await a.api(bob.token, "POST", "/api/v1/statuses", { status: "@alice buy cryptocurrency now" });
     expect(ids((await a.api(alice.token, "GET", "/api/v1/timelines/home")).body)).not.toContain(post.body.id);
@@ -82,12 +90,20 @@ describe("filters", () => {
     expect(changed.body).toEqual({ id: keyword.body.id, keyword: "coffee", whole_word: false });
     const v1 = await a.api(alice.token, "GET", "/api/v1/filters");
     expect(v1.body.map((f: { phrase: string }) => f.phrase)).toContain("coffee");
-    const updated = await a.api(alice.token, "PUT", `/api/v2/filters/${created.body.id}`, { keywords_attributes: [{ id: keyword.body.id, _destroy: true }], title: "Renamed" });
+    const updated = await a.api(alice.token, "PUT", `/api/v2/filters/${created.body.id}`, {
+      keywords_attributes: [{ id: keyword.body.id, _destroy: true }],
+      title: "Renamed",
+    });
     expect(updated.body).toMatchObject({ title: "Renamed", keywords: [] });
   });
 
   it("stops matching once expired", async () => {
-    const created = await a.api(alice.token, "POST", "/api/v2/filters", { title: "Brief", context: ["home"], expires_in: 1, keywords_attributes: [{ keyword: "brief" }] });
+    const created = await a.api(alice.token, "POST", "/api/v2/filters", {
+      title: "Brief",
+      context: ["home"],
+      expires_in: 1,
+      keywords_attributes: [{ keyword: "brief" }],
+    });
     expect(created.body.expires_at).not.toBeNull();
     const post = await a.api(bob.token, "POST", "/api/v1/statuses", { status: "a brief note" });
     await new Promise((r) => setTimeout(r, 1200));

@@ -52,12 +52,18 @@ describe("parameters as Rails reads them", () => {
     for (const value of ["true", "True", "1", "on", "yes"]) {
       const res = await a.api(null, "GET", `/api/v1/timelines/public?local=${value}`);
       expect(res.status, value).toBe(200);
-      expect(res.body.map((s: { id: string }) => s.id), value).toContain(local.body.id);
+      expect(
+        res.body.map((s: { id: string }) => s.id),
+        value,
+      ).toContain(local.body.id);
     }
     // remote=0 / false / off means "not only remote": the local post is still there.
     for (const value of ["0", "false", "off"]) {
       const res = await a.api(null, "GET", `/api/v1/timelines/public?remote=${value}`);
-      expect(res.body.map((s: { id: string }) => s.id), value).toContain(local.body.id);
+      expect(
+        res.body.map((s: { id: string }) => s.id),
+        value,
+      ).toContain(local.body.id);
     }
     const remoteOnly = await a.api(null, "GET", "/api/v1/timelines/public?remote=True");
     expect(remoteOnly.body.map((s: { id: string }) => s.id)).not.toContain(local.body.id);

@@ -9,14 +9,13 @@ let b: TestInstance;
 let alice: TestUser;
 let albert: TestUser;
 let carol: TestUser;
-let bob: TestUser;
 
 beforeAll(async () => {
   [a, b] = (await startInstances(2)) as [TestInstance, TestInstance];
   alice = await a.user("alice");
   albert = await a.user("albert");
   carol = await a.user("carol");
-  bob = await b.user("bob");
+  await b.user("bob");
   await a.api(carol.token, "PATCH", "/api/v1/accounts/update_credentials", { display_name: "Carol Zimmermann" });
 });
 
@@ -58,7 +57,12 @@ describe("accounts", () => {
   });
 
   it("does not find a secret group from outside", async () => {
-    const created = await a.api(albert.token, "POST", "/api/ecotone/v1/groups", { slug: "hidden_team", name: "Hidden team", visibility: "secret", joinPolicy: "invite" });
+    const created = await a.api(albert.token, "POST", "/api/ecotone/v1/groups", {
+      slug: "hidden_team",
+      name: "Hidden team",
+      visibility: "secret",
+      joinPolicy: "invite",
+    });
     expect(created.status).toBeLessThan(300);
     const outsider = await a.api(carol.token, "GET", "/api/v1/accounts/search?q=hidden");
     expect(outsider.body).toEqual([]);
@@ -98,7 +102,12 @@ describe("statuses and hashtags", () => {
   });
 
   it("keeps members-only group posts out of an outsider's results", async () => {
-    const group = await a.api(alice.token, "POST", "/api/ecotone/v1/groups", { slug: "suppliers", name: "Suppliers", visibility: "members_only", joinPolicy: "approval" });
+    const group = await a.api(alice.token, "POST", "/api/ecotone/v1/groups", {
+      slug: "suppliers",
+      name: "Suppliers",
+      visibility: "members_only",
+      joinPolicy: "approval",
+    });
     expect(group.status).toBeLessThan(300);
     const inside = await a.api(alice.token, "POST", "/api/ecotone/v1/posts", { group: "suppliers", content: "Confidential pallet pricing" });
     expect(inside.status).toBeLessThan(300);

@@ -27,7 +27,12 @@ const grant = (instance: TestInstance, body: Record<string, string>) => instance
 describe("password grant", () => {
   it("is refused by default with a message saying what to do", async () => {
     const client = await app(off);
-    const res = await grant(off, { client_id: client.client_id, client_secret: client.client_secret, username: "alice", password: "correct horse battery staple" });
+    const res = await grant(off, {
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      username: "alice",
+      password: "correct horse battery staple",
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe("unsupported_grant_type");
     expect(res.body.error_description).toMatch(/ECOTONE_OAUTH_PASSWORD_GRANT/);
@@ -37,7 +42,13 @@ describe("password grant", () => {
 
   it("gives a working token for the right password when turned on", async () => {
     const client = await app(on);
-    const res = await grant(on, { client_id: client.client_id, client_secret: client.client_secret, username: "alice", password: "correct horse battery staple", scope: "read" });
+    const res = await grant(on, {
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      username: "alice",
+      password: "correct horse battery staple",
+      scope: "read",
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: "Bearer", scope: "read" });
     const me = await on.api(res.body.access_token, "GET", "/api/v1/accounts/verify_credentials");

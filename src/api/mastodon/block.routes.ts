@@ -65,8 +65,16 @@ export function registerMastodonBlockRoutes(fastify: FastifyInstance, ctx: Servi
       const caller = await requireUser(ctx, request, scope);
       const bounds = pageBounds(request, 40, 80);
       const rows = await list(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
-      setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.rowId));
-      return renderAccounts(ctx, rows.map((r) => r.actor));
+      setLinkHeader(
+        request,
+        reply,
+        ctx.origin,
+        rows.map((r) => r.rowId),
+      );
+      return renderAccounts(
+        ctx,
+        rows.map((r) => r.actor),
+      );
     });
   }
 
@@ -74,7 +82,12 @@ export function registerMastodonBlockRoutes(fastify: FastifyInstance, ctx: Servi
     const caller = await requireUser(ctx, request, "read:blocks");
     const bounds = pageBounds(request, 100, 200);
     const rows = await blockedDomains(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
-    setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.id));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => r.domain);
   });
 

@@ -7,7 +7,12 @@ import { stripHtml } from "../../services/html.ts";
 import { toMastodonFilterResult } from "./filter.serializer.ts";
 import type { MastodonStatus } from "./status.serializer.ts";
 
-export async function applyFilters(ctx: ServiceContext, viewerId: string | null, context: FilterContext, statuses: MastodonStatus[]): Promise<MastodonStatus[]> {
+export async function applyFilters(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  context: FilterContext,
+  statuses: MastodonStatus[],
+): Promise<MastodonStatus[]> {
   if (!viewerId || statuses.length === 0) return statuses;
   const target = (s: MastodonStatus) => s.reblog ?? s;
   const matches = await matchFilters(

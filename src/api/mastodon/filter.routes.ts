@@ -25,9 +25,11 @@ type IdParams = { Params: { id: string } };
 
 function keywordsOf(body: Record<string, unknown>): KeywordInput[] | undefined {
   // JSON: [{keyword, whole_word, id, _destroy}]; a form sends one keyword as keywords_attributes[][keyword].
-  const raw = body.keywords_attributes ?? (body["keywords_attributes[][keyword]"] !== undefined
-    ? [{ keyword: body["keywords_attributes[][keyword]"], whole_word: body["keywords_attributes[][whole_word]"] }]
-    : undefined);
+  const raw =
+    body.keywords_attributes ??
+    (body["keywords_attributes[][keyword]"] !== undefined
+      ? [{ keyword: body["keywords_attributes[][keyword]"], whole_word: body["keywords_attributes[][whole_word]"] }]
+      : undefined);
   if (raw === undefined) return undefined;
   const list = Array.isArray(raw) ? raw : typeof raw === "object" && raw !== null ? Object.values(raw) : null;
   if (!list) throw validationFailed("keywords_attributes must be a list of {keyword, whole_word}");
@@ -44,7 +46,13 @@ function inputOf(request: FastifyRequest): FilterInput {
   const expires = body.expires_in;
   const expiresIn = expires === undefined ? undefined : expires === null || expires === "" ? null : Number(expires);
   if (typeof expiresIn === "number" && !Number.isFinite(expiresIn)) throw validationFailed("expires_in must be a whole number of seconds");
-  return { title: body.title, contexts: contexts.length > 0 || body.context !== undefined ? contexts : undefined, action: body.filter_action, expiresIn, keywords: keywordsOf(body) };
+  return {
+    title: body.title,
+    contexts: contexts.length > 0 || body.context !== undefined ? contexts : undefined,
+    action: body.filter_action,
+    expiresIn,
+    keywords: keywordsOf(body),
+  };
 }
 
 export function registerMastodonFilterRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
@@ -99,7 +107,9 @@ export function registerMastodonFilterRoutes(fastify: FastifyInstance, ctx: Serv
   fastify.put<IdParams>("/api/v2/filters/keywords/:id", async (request) => {
     const caller = await requireUser(ctx, request, "write:filters");
     const body = bodyOf(request);
-    return toMastodonFilterKeyword(await changeKeyword(ctx, caller.actorId, request.params.id, { keyword: body.keyword, wholeWord: railsBool(body.whole_word) }));
+    return toMastodonFilterKeyword(
+      await changeKeyword(ctx, caller.actorId, request.params.id, { keyword: body.keyword, wholeWord: railsBool(body.whole_word) }),
+    );
   });
 
   fastify.delete<IdParams>("/api/v2/filters/keywords/:id", async (request) => {

@@ -12,9 +12,7 @@ export function toMastodonFilter(f: FilterWithParts, options: { withParts?: bool
     context: f.filter.contexts,
     expires_at: f.filter.expires_at?.toISOString() ?? null,
     filter_action: f.filter.action,
-    ...(options.withParts === false
-      ? {}
-      : { keywords: f.keywords.map(toMastodonFilterKeyword), statuses: f.statuses.map(toMastodonFilterStatus) }),
+    ...(options.withParts === false ? {} : { keywords: f.keywords.map(toMastodonFilterKeyword), statuses: f.statuses.map(toMastodonFilterStatus) }),
   };
 }
 

@@ -38,13 +38,19 @@ export function registerMastodonListRoutes(fastify: FastifyInstance, ctx: Servic
   fastify.post("/api/v1/lists", async (request) => {
     const caller = await requireUser(ctx, request, "write:lists");
     const body = bodyOf(request);
-    return toMastodonList(await createList(ctx, caller.actorId, { title: body.title, repliesPolicy: body.replies_policy, exclusive: railsBool(body.exclusive) }));
+    return toMastodonList(
+      await createList(ctx, caller.actorId, { title: body.title, repliesPolicy: body.replies_policy, exclusive: railsBool(body.exclusive) }),
+    );
   });
 
   fastify.put<IdParams>("/api/v1/lists/:id", async (request) => {
     const caller = await requireUser(ctx, request, "write:lists");
     const body = bodyOf(request);
-    const list = await changeList(ctx, caller.actorId, request.params.id, { title: body.title, repliesPolicy: body.replies_policy, exclusive: railsBool(body.exclusive) });
+    const list = await changeList(ctx, caller.actorId, request.params.id, {
+      title: body.title,
+      repliesPolicy: body.replies_policy,
+      exclusive: railsBool(body.exclusive),
+    });
     return toMastodonList(list);
   });
 
@@ -61,7 +67,12 @@ export function registerMastodonListRoutes(fastify: FastifyInstance, ctx: Servic
     // limit=0 means all of them, as on Mastodon.
     const limit = q.limit === "0" ? 10_000 : bounds.limit;
     const accounts = await getListAccounts(ctx, caller.actorId, request.params.id, { maxId: bounds.maxId, limit });
-    setLinkHeader(request, reply, ctx.origin, accounts.map((a) => a.id));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      accounts.map((a) => a.id),
+    );
     return renderAccounts(ctx, accounts);
   });
 
@@ -92,7 +103,12 @@ export function registerMastodonListRoutes(fastify: FastifyInstance, ctx: Servic
   fastify.get<IdParams>("/api/v1/timelines/list/:id", async (request, reply) => {
     const caller = await requireUser(ctx, request, "read:lists");
     const entries = await getListTimeline(ctx, caller.actorId, request.params.id, pageBounds(request));
-    setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      entries.map((e) => e.post.id),
+    );
     return applyFilters(ctx, caller.actorId, "home", await renderStatuses(ctx, entries));
   });
 }

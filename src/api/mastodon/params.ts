@@ -50,7 +50,10 @@ export function queryOf(request: FastifyRequest): Record<string, unknown> {
 
 /** A list parameter sent as `name[]=a&name[]=b`, `name=a` or a JSON array. */
 export function listParam(source: Record<string, unknown>, name: string): string[] {
-  return [source[`${name}[]`], source[name]].flat().filter((v): v is string | number => typeof v === "string" || typeof v === "number").map(String);
+  return [source[`${name}[]`], source[name]]
+    .flat()
+    .filter((v): v is string | number => typeof v === "string" || typeof v === "number")
+    .map(String);
 }
 
 /** Optional text; a clear 422 for anything else. */

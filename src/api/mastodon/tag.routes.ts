@@ -41,7 +41,12 @@ export function registerMastodonTagRoutes(fastify: FastifyInstance, ctx: Service
     const caller = await requireUser(ctx, request, "read:follows");
     const bounds = pageBounds(request, 100, 200);
     const rows = await followedTags(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
-    setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.rowId));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      rows.map((r) => r.rowId),
+    );
     return rows.map((r) => toMastodonTag(r.tag, ctx.origin));
   });
 

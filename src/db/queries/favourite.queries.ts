@@ -10,9 +10,7 @@ export async function likedPostIds(db: Kysely<Database>, actorId: string, option
   let query = db.selectFrom("likes").select(["post_id", "created_at"]).where("actor_id", "=", actorId);
   if (options.maxId) {
     const anchor = db.selectFrom("likes").select("created_at").where("actor_id", "=", actorId).where("post_id", "=", options.maxId);
-    query = query.where((eb) =>
-      eb.or([eb("created_at", "<", anchor), eb.and([eb("created_at", "=", anchor), eb("post_id", "<", options.maxId!)])]),
-    );
+    query = query.where((eb) => eb.or([eb("created_at", "<", anchor), eb.and([eb("created_at", "=", anchor), eb("post_id", "<", options.maxId!)])]));
   }
   const rows = await query.orderBy("created_at", "desc").orderBy("post_id", "desc").limit(options.limit).execute();
   return rows.map((r) => r.post_id);

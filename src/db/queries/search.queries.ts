@@ -31,10 +31,7 @@ export async function searchActors(db: Kysely<Database>, s: AccountSearch): Prom
     .where("actors.gone_at", "is", null)
     .where((eb) =>
       s.domain !== null
-        ? eb.and([
-            eb(sql`lower(actors.username)`, "like", prefix),
-            eb(sql`lower(actors.domain)`, "like", `${escapeLike(s.domain!.toLowerCase())}%`),
-          ])
+        ? eb.and([eb(sql`lower(actors.username)`, "like", prefix), eb(sql`lower(actors.domain)`, "like", `${escapeLike(s.domain!.toLowerCase())}%`)])
         : eb.or([eb(sql`lower(actors.username)`, "like", prefix), eb(sql`lower(coalesce(actors.name, ''))`, "like", contains)]),
     )
     // A secret group exists only for its members.
@@ -47,7 +44,11 @@ export async function searchActors(db: Kysely<Database>, s: AccountSearch): Prom
       ]),
     );
   if (s.followingOnly && s.viewerId) {
-    query = query.where("actors.id", "in", db.selectFrom("follows").select("followee_id").where("follower_id", "=", s.viewerId).where("state", "=", "accepted"));
+    query = query.where(
+      "actors.id",
+      "in",
+      db.selectFrom("follows").select("followee_id").where("follower_id", "=", s.viewerId).where("state", "=", "accepted"),
+    );
   }
   const followed = s.viewerId
     ? sql<number>`case when exists (select 1 from follows f where f.follower_id = ${s.viewerId} and f.followee_id = actors.id and f.state = 'accepted') then 0 else 1 end`

@@ -51,7 +51,11 @@ type Page = { maxId?: string | undefined; limit: number };
 
 /** Muted or blocked accounts, most recent first, with the row id for paging. */
 export async function listMuted(db: Db, actorId: string, page: Page): Promise<Array<{ rowId: string; actor: ActorRow }>> {
-  let q = db.selectFrom("account_mutes").innerJoin("actors", "actors.id", "account_mutes.target_id").selectAll("actors").select("account_mutes.id as row_id")
+  let q = db
+    .selectFrom("account_mutes")
+    .innerJoin("actors", "actors.id", "account_mutes.target_id")
+    .selectAll("actors")
+    .select("account_mutes.id as row_id")
     .where("account_mutes.actor_id", "=", actorId)
     .where((eb) => eb.or([eb("account_mutes.expires_at", "is", null), eb("account_mutes.expires_at", ">", sql<Date>`now()`)]));
   if (page.maxId) q = q.where("account_mutes.id", "<", page.maxId);
@@ -60,7 +64,11 @@ export async function listMuted(db: Db, actorId: string, page: Page): Promise<Ar
 }
 
 export async function listBlocked(db: Db, actorId: string, page: Page): Promise<Array<{ rowId: string; actor: ActorRow }>> {
-  let q = db.selectFrom("account_blocks").innerJoin("actors", "actors.id", "account_blocks.target_id").selectAll("actors").select("account_blocks.id as row_id")
+  let q = db
+    .selectFrom("account_blocks")
+    .innerJoin("actors", "actors.id", "account_blocks.target_id")
+    .selectAll("actors")
+    .select("account_blocks.id as row_id")
     .where("account_blocks.actor_id", "=", actorId);
   if (page.maxId) q = q.where("account_blocks.id", "<", page.maxId);
   const rows = await q.orderBy("account_blocks.id", "desc").limit(page.limit).execute();
@@ -84,10 +92,21 @@ export interface HiddenFilter {
 export async function hiddenFacts(db: Db, viewerId: string, targetIds: string[]): Promise<HiddenFilter> {
   const facts: HiddenFilter = { muting: new Map(), blocking: new Set(), blockedBy: new Set(), domains: new Set() };
   const [mutes, blocks, blockedBy, domains] = await Promise.all([
-    targetIds.length === 0 ? [] : db.selectFrom("account_mutes").select(["target_id", "hide_notifications"]).where("actor_id", "=", viewerId).where("target_id", "in", targetIds)
-      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", sql<Date>`now()`)])).execute(),
-    targetIds.length === 0 ? [] : db.selectFrom("account_blocks").select("target_id").where("actor_id", "=", viewerId).where("target_id", "in", targetIds).execute(),
-    targetIds.length === 0 ? [] : db.selectFrom("account_blocks").select("actor_id").where("target_id", "=", viewerId).where("actor_id", "in", targetIds).execute(),
+    targetIds.length === 0
+      ? []
+      : db
+          .selectFrom("account_mutes")
+          .select(["target_id", "hide_notifications"])
+          .where("actor_id", "=", viewerId)
+          .where("target_id", "in", targetIds)
+          .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", sql<Date>`now()`)]))
+          .execute(),
+    targetIds.length === 0
+      ? []
+      : db.selectFrom("account_blocks").select("target_id").where("actor_id", "=", viewerId).where("target_id", "in", targetIds).execute(),
+    targetIds.length === 0
+      ? []
+      : db.selectFrom("account_blocks").select("actor_id").where("target_id", "=", viewerId).where("actor_id", "in", targetIds).execute(),
     db.selectFrom("account_domain_blocks").select("domain").where("actor_id", "=", viewerId).execute(),
   ]);
   for (const m of mutes) facts.muting.set(m.target_id, { notifications: m.hide_notifications });

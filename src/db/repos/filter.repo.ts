@@ -20,12 +20,19 @@ export async function insertFilter(
   f: { actorId: string; title: string; contexts: string[]; action: string; expiresAt: Date | null; keywords: Array<{ keyword: string; wholeWord: boolean }> },
 ): Promise<string> {
   const id = newId();
-  await db.insertInto("filters").values({ id, actor_id: f.actorId, title: f.title, contexts: JSON.stringify(f.contexts), action: f.action, expires_at: f.expiresAt }).execute();
+  await db
+    .insertInto("filters")
+    .values({ id, actor_id: f.actorId, title: f.title, contexts: JSON.stringify(f.contexts), action: f.action, expires_at: f.expiresAt })
+    .execute();
   for (const k of f.keywords) await insertKeyword(db, id, k.keyword, k.wholeWord);
   return id;
 }
 
-export async function updateFilter(db: Db, id: string, changes: { title?: string; contexts?: string[]; action?: string; expiresAt?: Date | null }): Promise<void> {
+export async function updateFilter(
+  db: Db,
+  id: string,
+  changes: { title?: string; contexts?: string[]; action?: string; expiresAt?: Date | null },
+): Promise<void> {
   const set: Record<string, unknown> = {};
   if (changes.title !== undefined) set.title = changes.title;
   if (changes.contexts !== undefined) set.contexts = JSON.stringify(changes.contexts);
@@ -56,7 +63,11 @@ export async function deleteKeyword(db: Db, id: string): Promise<void> {
 }
 
 export async function insertFilterStatus(db: Db, filterId: string, postId: string): Promise<string> {
-  await db.insertInto("filter_statuses").values({ id: newId(), filter_id: filterId, post_id: postId }).onConflict((oc) => oc.columns(["filter_id", "post_id"]).doNothing()).execute();
+  await db
+    .insertInto("filter_statuses")
+    .values({ id: newId(), filter_id: filterId, post_id: postId })
+    .onConflict((oc) => oc.columns(["filter_id", "post_id"]).doNothing())
+    .execute();
   const row = await db.selectFrom("filter_statuses").select("id").where("filter_id", "=", filterId).where("post_id", "=", postId).executeTakeFirstOrThrow();
   return row.id;
 }

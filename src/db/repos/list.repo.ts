@@ -7,7 +7,10 @@ type Db = Kysely<Database> | Transaction<Database>;
 export type ListRow = Selectable<ListsTable>;
 export type RepliesPolicy = ListRow["replies_policy"];
 
-export async function insertList(db: Db, list: { id: string; actorId: string; title: string; repliesPolicy: RepliesPolicy; exclusive: boolean }): Promise<ListRow> {
+export async function insertList(
+  db: Db,
+  list: { id: string; actorId: string; title: string; repliesPolicy: RepliesPolicy; exclusive: boolean },
+): Promise<ListRow> {
   return db
     .insertInto("lists")
     .values({ id: list.id, actor_id: list.actorId, title: list.title, replies_policy: list.repliesPolicy, exclusive: list.exclusive })
@@ -32,7 +35,13 @@ export async function findList(db: Db, ownerId: string, id: string): Promise<Lis
 }
 
 export async function listsOf(db: Db, ownerId: string): Promise<ListRow[]> {
-  return db.selectFrom("lists").selectAll().where("actor_id", "=", ownerId).orderBy(sql`lower(title)`).orderBy("id").execute();
+  return db
+    .selectFrom("lists")
+    .selectAll()
+    .where("actor_id", "=", ownerId)
+    .orderBy(sql`lower(title)`)
+    .orderBy("id")
+    .execute();
 }
 
 /** The owner's lists that hold an account. */
@@ -61,7 +70,11 @@ export async function removeListAccounts(db: Db, listId: string, accountIds: str
 }
 
 export async function listMembers(db: Db, listId: string, page: { maxId?: string | undefined; limit: number }): Promise<ActorRow[]> {
-  let q = db.selectFrom("list_accounts").innerJoin("actors", "actors.id", "list_accounts.account_id").selectAll("actors").where("list_accounts.list_id", "=", listId);
+  let q = db
+    .selectFrom("list_accounts")
+    .innerJoin("actors", "actors.id", "list_accounts.account_id")
+    .selectAll("actors")
+    .where("list_accounts.list_id", "=", listId);
   if (page.maxId) q = q.where("actors.id", "<", page.maxId);
   return q.orderBy("actors.id", "desc").limit(page.limit).execute();
 }

@@ -18,7 +18,11 @@ export async function removePin(db: Db, actorId: string, postId: string): Promis
 }
 
 export async function countPins(db: Db, actorId: string): Promise<number> {
-  const row = await db.selectFrom("status_pins").select((eb) => eb.fn.countAll<number>().as("n")).where("actor_id", "=", actorId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("status_pins")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("actor_id", "=", actorId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

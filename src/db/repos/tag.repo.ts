@@ -7,7 +7,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 type Table = "tag_follows" | "featured_tags";
 
 export async function addTag(db: Db, table: Table, actorId: string, tag: string): Promise<{ id: string; tag: string }> {
-  await db.insertInto(table).values({ id: newId(), actor_id: actorId, tag }).onConflict((oc) => oc.columns(["actor_id", "tag"]).doNothing()).execute();
+  await db
+    .insertInto(table)
+    .values({ id: newId(), actor_id: actorId, tag })
+    .onConflict((oc) => oc.columns(["actor_id", "tag"]).doNothing())
+    .execute();
   return db.selectFrom(table).select(["id", "tag"]).where("actor_id", "=", actorId).where("tag", "=", tag).executeTakeFirstOrThrow();
 }
 

@@ -5,12 +5,12 @@
 // `access_token`; events are `event: update` + `data: <json>`, with a
 // `:thump` heartbeat. The same polling service feeds both transports.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { renderStreamPayload } from "../api/mastodon/stream.render.ts";
-import { hasScope } from "../domain/scopes.ts";
-import { requireLocalUserActor } from "../services/actor.service.ts";
-import type { ServiceContext } from "../services/context.ts";
-import { pollChanges, pollSubscription, subscribe, type Subscription } from "../services/streaming.service.ts";
-import { authenticateToken } from "../services/token.service.ts";
+import { renderStreamPayload } from "./stream.render.ts";
+import { hasScope } from "../../domain/scopes.ts";
+import { requireLocalUserActor } from "../../services/actor.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { pollChanges, pollSubscription, subscribe, type Subscription } from "../../services/streaming.service.ts";
+import { authenticateToken } from "../../services/token.service.ts";
 
 const POLL_MS = 1_000;
 const HEARTBEAT_MS = 15_000;
