@@ -7,7 +7,7 @@ import { reblogsByActor } from "../db/queries/timeline.queries.ts";
 import type { ActorRow } from "../db/schema.ts";
 import type { ServiceContext } from "./context.ts";
 import { listPinnedPostIds } from "./pin.service.ts";
-import { canViewPost } from "./post.service.ts";
+import { filterVisiblePosts, viewerOf } from "./visibility.service.ts";
 import { getAccountTimeline, getPostEntries, interleaveBoosts, type HomeItem, type PageBounds, type PostEntry } from "./timeline.service.ts";
 
 export interface ProfileFilters {
@@ -47,13 +47,12 @@ async function groupItems(ctx: ServiceContext, viewerId: string | null, group: A
   // A group writes nothing itself: everything on its timeline is a post it shared.
   if (filters.excludeReblogs) return [];
   const page = await listGroupPosts(ctx.db, group.id, { cursor: bounds.maxId ?? null, limit: bounds.limit, viewerId });
-  const visible: PostEntry[] = [];
-  for (const entry of page.items) {
-    if (bounds.sinceId && entry.post.id <= bounds.sinceId) continue;
-    if (bounds.minId && entry.post.id <= bounds.minId) continue;
-    if (filters.onlyMedia && entry.media.length === 0) continue;
-    if (filters.tagged && !entry.tags.includes(filters.tagged.toLowerCase())) continue;
-    if (await canViewPost(ctx, entry.post, viewerId)) visible.push(entry);
-  }
-  return asPosts(visible);
+  const wanted = page.items.filter(
+    (entry) =>
+      !(bounds.sinceId && entry.post.id <= bounds.sinceId) &&
+      !(bounds.minId && entry.post.id <= bounds.minId) &&
+      !(filters.onlyMedia && entry.media.length === 0) &&
+      !(filters.tagged && !entry.tags.includes(filters.tagged.toLowerCase())),
+  );
+  return asPosts(await filterVisiblePosts(ctx, viewerOf(viewerId), wanted, (entry) => entry.post));
 }

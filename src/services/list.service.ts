@@ -13,12 +13,12 @@ import {
   type RepliesPolicy,
 } from "../db/repos/list.repo.ts";
 import { listTimeline } from "../db/queries/timeline.queries.ts";
-import type { ActorRow, PostRow } from "../db/schema.ts";
+import type { ActorRow } from "../db/schema.ts";
 import { hydrate } from "../db/queries/post.queries.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
 import type { ServiceContext } from "./context.ts";
-import { canViewPost } from "./post.service.ts";
+import { filterVisiblePosts, viewerOf } from "./visibility.service.ts";
 import { getRelationships, type PageBounds, type PostEntry } from "./timeline.service.ts";
 
 export type { ListRow, RepliesPolicy };
@@ -106,7 +106,5 @@ export async function getListAccounts(
 export async function getListTimeline(ctx: ServiceContext, ownerId: string, id: string, bounds: PageBounds): Promise<PostEntry[]> {
   const list = await requireList(ctx, ownerId, id);
   const rows = await listTimeline(ctx.db, ownerId, { id: list.id, repliesPolicy: list.replies_policy }, bounds);
-  const allowed: PostRow[] = [];
-  for (const row of rows) if (await canViewPost(ctx, row, ownerId)) allowed.push(row);
-  return hydrate(ctx.db, allowed, ownerId);
+  return hydrate(ctx.db, await filterVisiblePosts(ctx, viewerOf(ownerId), rows, (row) => row), ownerId);
 }

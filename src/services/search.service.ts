@@ -8,7 +8,7 @@ import type { ActorRow, PostRow } from "../db/schema.ts";
 import { findCachedActor, parseHandle, resolveActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { getPostEntries, type PostEntry } from "./timeline.service.ts";
-import { canViewPost } from "./post.service.ts";
+import { filterVisiblePosts, viewerOf, visibleActorIds } from "./visibility.service.ts";
 import { hydrate } from "../db/queries/post.queries.ts";
 
 export type { TagUse };
@@ -74,7 +74,8 @@ export async function searchAccounts(ctx: ServiceContext, viewerId: string | nul
   if (isUrl(q)) {
     if (offset > 0) return [];
     const actor = resolve ? await resolveActor(ctx, q).catch(() => null) : await findCachedActor(ctx, q);
-    return actor && actor.type !== "Application" ? [actor] : [];
+    if (!actor || actor.type === "Application") return [];
+    return (await visibleActorIds(ctx, viewerOf(viewerId), [actor])).has(actor.id) ? [actor] : [];
   }
   const handle = parseHandle(q);
   const found: ActorRow[] = [];
@@ -95,7 +96,9 @@ export async function searchAccounts(ctx: ServiceContext, viewerId: string | nul
     offset,
   });
   for (const row of rows) if (!found.some((f) => f.id === row.id)) found.push(row);
-  return found.slice(0, limit);
+  // A secret group is not there for outsiders (the one visibility rule).
+  const visible = await visibleActorIds(ctx, viewerOf(viewerId), found);
+  return found.filter((a) => visible.has(a.id)).slice(0, limit);
 }
 
 /** Posts: a URL names one post (fetched when `resolve`); other text is searched word by word. */
@@ -110,12 +113,8 @@ export async function searchStatuses(ctx: ServiceContext, viewerId: string | nul
   const words = searchWords(q.replace(/^#/, ""));
   // Rows the viewer may not see are dropped after the read; read a few more so a page is rarely short.
   const rows = await searchPostRows(ctx.db, { words, authorId: options.accountId, maxId: options.maxId, minId: options.minId, limit: limit * 2, offset });
-  const visible: PostRow[] = [];
-  for (const row of rows) {
-    if (visible.length >= limit) break;
-    if (await canViewPost(ctx, row, viewerId)) visible.push(row);
-  }
-  return hydrate(ctx.db, visible, viewerId);
+  const visible = await filterVisiblePosts(ctx, viewerOf(viewerId), rows, (row) => row);
+  return hydrate(ctx.db, visible.slice(0, limit), viewerId);
 }
 
 /** Hashtags used in public posts, by prefix. */

@@ -1,6 +1,6 @@
 // Reads behind search: accounts by username, handle prefix and display name,
-// posts by full text, hashtags by prefix. Visibility of posts is decided by
-// the caller's rule; here secret groups are left out for non-members.
+// posts by full text, hashtags by prefix. What a viewer may see (posts,
+// secret groups) is decided by the caller, with the one visibility rule.
 import { sql, type Kysely } from "kysely";
 import type { ActorRow, Database, PostRow } from "../schema.ts";
 
@@ -33,15 +33,6 @@ export async function searchActors(db: Kysely<Database>, s: AccountSearch): Prom
       s.domain !== null
         ? eb.and([eb(sql`lower(actors.username)`, "like", prefix), eb(sql`lower(actors.domain)`, "like", `${escapeLike(s.domain!.toLowerCase())}%`)])
         : eb.or([eb(sql`lower(actors.username)`, "like", prefix), eb(sql`lower(coalesce(actors.name, ''))`, "like", contains)]),
-    )
-    // A secret group exists only for its members.
-    .where((eb) =>
-      eb.or([
-        eb("actors.id", "not in", eb.selectFrom("groups").select("actor_id").where("visibility", "=", "secret")),
-        ...(s.viewerId
-          ? [eb("actors.id", "in", eb.selectFrom("follows").select("followee_id").where("follower_id", "=", s.viewerId).where("state", "=", "accepted"))]
-          : []),
-      ]),
     );
   if (s.followingOnly && s.viewerId) {
     query = query.where(
