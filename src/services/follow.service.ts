@@ -16,6 +16,7 @@ import { findGroupByActorId, getMembershipFacts } from "../db/queries/group.quer
 import { joinOutcome } from "../domain/group.rules.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
 import { isBlocking } from "../db/repos/block.repo.ts";
+import { removeFromOwnersLists } from "../db/repos/list.repo.ts";
 import { countFollows, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
 import type { ActorRow, Database, FollowRow } from "../db/schema.ts";
 import { forbidden, notFound, validationFailed } from "../domain/errors.ts";
@@ -79,6 +80,8 @@ export async function unfollowActor(ctx: ServiceContext, followerUsername: strin
     const follow = await findFollowByPair(trx, follower.id, followee.id);
     if (!follow) throw notFound(`You do not follow ${toActorView(followee).handle}`);
     await deleteFollow(trx, follow.id);
+    // Lists hold only accounts one follows, as on Mastodon.
+    await removeFromOwnersLists(trx, follower.id, followee.id);
     if (!followee.is_local) {
       await recordOutboxEvent(trx, {
         type: "follow.undone",

@@ -78,6 +78,19 @@ describe("lists", () => {
     expect((await a.api(alice.token, "GET", `/api/v1/timelines/list/${listId}`)).body).toEqual([]);
   });
 
+  it("an exclusive list takes its members out of home, and unfollowing takes them out of lists", async () => {
+    const list = (await a.api(alice.token, "POST", "/api/v1/lists", { title: "Carol only", exclusive: true })).body;
+    expect(list.exclusive).toBe(true);
+    await a.api(alice.token, "POST", `/api/v1/lists/${list.id}/accounts`, { account_ids: [id.carol] });
+    const post = await a.api(carol.token, "POST", "/api/v1/statuses", { status: "only in the list" });
+    expect(ids((await a.api(alice.token, "GET", "/api/v1/timelines/home")).body)).not.toContain(post.body.id);
+    expect(ids((await a.api(alice.token, "GET", `/api/v1/timelines/list/${list.id}`)).body)).toContain(post.body.id);
+
+    await a.api(alice.token, "POST", `/api/v1/accounts/${id.carol}/unfollow`);
+    expect((await a.api(alice.token, "GET", `/api/v1/lists/${list.id}/accounts`)).body).toEqual([]);
+    await a.api(alice.token, "DELETE", `/api/v1/lists/${list.id}`);
+  });
+
   it("keeps lists private to their owner", async () => {
     expect((await a.api(bob.token, "GET", `/api/v1/lists/${listId}`)).status).toBe(404);
     expect((await a.api(bob.token, "GET", `/api/v1/timelines/list/${listId}`)).status).toBe(404);

@@ -53,7 +53,18 @@ export async function homeTimeline(db: Kysely<Database>, viewerId: string, bound
           ]),
         ]),
       )
-      .where("posts.author_id", "not in", hiddenAuthorIds(db, viewerId)),
+      .where("posts.author_id", "not in", hiddenAuthorIds(db, viewerId))
+      // Members of an exclusive list are read in that list only (Mastodon's `exclusive`).
+      .where(
+        "posts.author_id",
+        "not in",
+        db
+          .selectFrom("list_accounts")
+          .innerJoin("lists", "lists.id", "list_accounts.list_id")
+          .select("list_accounts.account_id")
+          .where("lists.actor_id", "=", viewerId)
+          .where("lists.exclusive", "=", true),
+      ),
     bounds,
   );
 }

@@ -78,3 +78,12 @@ export async function listMembers(db: Db, listId: string, page: { maxId?: string
   if (page.maxId) q = q.where("actors.id", "<", page.maxId);
   return q.orderBy("actors.id", "desc").limit(page.limit).execute();
 }
+
+/** Takes an account out of every list of an owner (it was unfollowed). */
+export async function removeFromOwnersLists(db: Db, ownerId: string, accountId: string): Promise<void> {
+  await db
+    .deleteFrom("list_accounts")
+    .where("account_id", "=", accountId)
+    .where("list_id", "in", db.selectFrom("lists").select("id").where("actor_id", "=", ownerId))
+    .execute();
+}
