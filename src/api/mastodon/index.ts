@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { registerMastodonAccountRoutes } from "./account.routes.ts";
 import { registerMastodonBlockRoutes } from "./block.routes.ts";
+import { registerMastodonDirectoryRoutes } from "./directory.routes.ts";
 import { registerMastodonFilterRoutes } from "./filter.routes.ts";
 import { registerMastodonInstanceRoutes } from "./instance.routes.ts";
 import { registerMastodonListRoutes } from "./list.routes.ts";
@@ -29,4 +30,5 @@ export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContex
   registerMastodonTagRoutes(fastify, ctx);
   registerMastodonTrendRoutes(fastify, ctx);
   registerMastodonFilterRoutes(fastify, ctx);
+  registerMastodonDirectoryRoutes(fastify, ctx);
 }
