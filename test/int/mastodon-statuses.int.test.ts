@@ -3,6 +3,7 @@
 // docs.joinmastodon.org (StatusSource, StatusEdit, Status, Notification).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { setRole } from "../../src/services/user.service.ts";
 
 let a: TestInstance;
 let alice: TestUser;
@@ -111,5 +112,20 @@ describe("polls", () => {
     expect(form.status).toBe(422);
     const after = await a.api(alice.token, "GET", "/api/v1/timelines/home");
     expect(after.body.map((s: { id: string }) => s.id)).toEqual(before.body.map((s: { id: string }) => s.id));
+  });
+});
+
+describe("reports", () => {
+  it("files a report that the instance's moderators see, and refuses one without an account", async () => {
+    const post = await a.api(bob.token, "POST", "/api/v1/statuses", { status: "spam spam spam" });
+    const res = await a.api(alice.token, "POST", "/api/v1/reports", { account_id: post.body.account.id, status_ids: [post.body.id], comment: "spam" });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ action_taken: false, comment: "spam", forwarded: false, status_ids: [post.body.id], target_account: { username: "bob" } });
+    const mod = await a.user("mod");
+    await setRole(a.app.ctx, "mod", "moderator");
+    const open = await a.api(mod.token, "GET", "/api/ecotone/v1/reports");
+    expect(JSON.stringify(open.body)).toContain(res.body.id);
+    expect((await a.api(alice.token, "POST", "/api/v1/reports", { comment: "who?" })).status).toBe(422);
+    expect((await a.api(alice.token, "POST", "/api/v1/reports", { account_id: "999999" })).status).toBe(404);
   });
 });

@@ -9,6 +9,7 @@ import { registerMastodonInstanceRoutes } from "./instance.routes.ts";
 import { registerMastodonListRoutes } from "./list.routes.ts";
 import { registerMastodonMediaRoutes } from "./media.routes.ts";
 import { registerMastodonNotificationRoutes } from "./notification.routes.ts";
+import { registerMastodonReportRoutes } from "./report.routes.ts";
 import { registerMastodonSearchRoutes } from "./search.routes.ts";
 import { registerMastodonStatusRoutes } from "./status.routes.ts";
 import { registerMastodonStatusSourceRoutes } from "./status-source.routes.ts";
@@ -31,4 +32,5 @@ export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContex
   registerMastodonTrendRoutes(fastify, ctx);
   registerMastodonFilterRoutes(fastify, ctx);
   registerMastodonDirectoryRoutes(fastify, ctx);
+  registerMastodonReportRoutes(fastify, ctx);
 }
