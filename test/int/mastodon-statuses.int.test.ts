@@ -112,6 +112,8 @@ describe("polls", () => {
     expect(form.status).toBe(422);
     const after = await a.api(alice.token, "GET", "/api/v1/timelines/home");
     expect(after.body.map((s: { id: string }) => s.id)).toEqual(before.body.map((s: { id: string }) => s.id));
+    // Apps that send `"poll": null` with every status post normally.
+    expect((await a.api(alice.token, "POST", "/api/v1/statuses", { status: "no poll here", poll: null })).status).toBe(200);
   });
 });
 

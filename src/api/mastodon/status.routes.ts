@@ -27,7 +27,7 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
     const caller = await requireUser(ctx, request, "write:statuses");
     const body = bodyOf(request);
     // Refused rather than dropped: a poll posted without its options would mislead every reader.
-    if (body.poll !== undefined || Object.keys(body).some((k) => k.startsWith("poll["))) {
+    if ((body.poll !== undefined && body.poll !== null && body.poll !== "") || Object.keys(body).some((k) => k.startsWith("poll["))) {
       throw validationFailed("Polls are not supported on this instance yet (configuration.polls.max_options is 0): post without a poll");
     }
     const mediaIds = idList(body.media_ids, "media_ids");
