@@ -35,7 +35,7 @@ import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from
 import type { ServiceContext } from "./context.ts";
 import { commitAndWake as commit } from "./commit.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
-import { extractHashtags, extractMentionHandles, renderText, type MentionLink } from "./html.ts";
+import { extractHashtags, extractMentionHandles, qualifyMention, renderText, type MentionLink } from "./html.ts";
 import { attachUploads } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
@@ -106,7 +106,7 @@ async function resolveMentions(ctx: ServiceContext, text: string): Promise<Array
   const found: Array<MentionLink & { actor: ActorRow }> = [];
   for (const handle of extractMentionHandles(text).slice(0, 20)) {
     try {
-      const actor = await resolveActor(ctx, handle);
+      const actor = await resolveActor(ctx, qualifyMention(handle, ctx.origin.host));
       found.push({ handle, uri: actor.uri, url: actor.url ?? actor.uri, actor });
     } catch {
       // An unknown handle stays plain text.
