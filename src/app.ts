@@ -162,7 +162,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerOAuthRoutes(fastify, ctx);
   registerStaticImages(fastify);
   registerMediaFiles(fastify, ctx);
-  const streaming = registerStreaming(fastify, ctx);
+  const streaming = await registerStreaming(fastify, ctx);
 
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;
