@@ -1,5 +1,7 @@
 // /api/ecotone/v1: who am I, profiles, follows and follow requests.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ActorRow } from "../../db/schema.ts";
+import { assertCanSeeActor, viewerOf, visibleInMemberLists } from "../../services/visibility.service.ts";
 import { requireLocalUserActor, resolveActor, toActorView } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
@@ -14,6 +16,7 @@ import {
 } from "../../services/follow.service.ts";
 import { signedIn } from "./guard.ts";
 import { CursorQuery, IdParams, RequiredText, route, TargetBody, Type, typed } from "./schema.ts";
+import { viewerId } from "./viewer.ts";
 
 const BASE = "/api/ecotone/v1";
 const UserParams = Type.Object({ username: Type.String() });
@@ -23,6 +26,12 @@ function pageOf(page: { items: Array<{ followId: string; state: string; actor: P
     items: page.items.map((f) => ({ followId: f.followId, state: f.state, actor: toActorView(f.actor) })),
     nextCursor: page.nextCursor,
   };
+}
+
+/** A follow list as this viewer may see it: memberships of groups whose member list they may not read are left out. */
+async function shownFollows<T extends { items: Array<{ actor: ActorRow }> }>(ctx: ServiceContext, request: FastifyRequest, page: T): Promise<T> {
+  const viewer = viewerOf(await viewerId(ctx, request));
+  return { ...page, items: await visibleInMemberLists(ctx, viewer, page.items, (f) => f.actor) };
 }
 
 export function registerAccountRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
@@ -39,7 +48,10 @@ export function registerAccountRoutes(fastify: FastifyInstance, ctx: ServiceCont
     route("Find an account by handle (?handle=@name@host), fetching a remote one", "read:accounts", {
       querystring: Type.Object({ handle: RequiredText({ maxLength: 2048 }) }),
     }),
-    async (request) => toActorView(await resolveActor(ctx, request.query.handle)),
+    async (request) => {
+      const actor = await resolveActor(ctx, request.query.handle);
+      return toActorView(await assertCanSeeActor(ctx, viewerOf(await viewerId(ctx, request)), actor, `No actor ${request.query.handle}`));
+    },
   );
 
   app.post(`${BASE}/follows`, route('Follow an account: {"target": "@name@host"}', "write:follows", { body: TargetBody }), async (request, reply) => {
@@ -55,13 +67,13 @@ export function registerAccountRoutes(fastify: FastifyInstance, ctx: ServiceCont
   app.get(
     `${BASE}/users/:username/followers`,
     route("A local user's followers, paged by ?cursor=", null, { params: UserParams, querystring: CursorQuery }),
-    async (request) => pageOf(await listFollowers(ctx, request.params.username, request.query.cursor ?? null)),
+    async (request) => pageOf(await shownFollows(ctx, request, await listFollowers(ctx, request.params.username, request.query.cursor ?? null))),
   );
 
   app.get(
     `${BASE}/users/:username/following`,
     route("Who a local user follows, paged by ?cursor=", null, { params: UserParams, querystring: CursorQuery }),
-    async (request) => pageOf(await listFollowing(ctx, request.params.username, request.query.cursor ?? null)),
+    async (request) => pageOf(await shownFollows(ctx, request, await listFollowing(ctx, request.params.username, request.query.cursor ?? null))),
   );
 
   app.get(`${BASE}/follow-requests`, route("Follow requests waiting for the signed-in (locked) account", "read:follows"), async (request) =>
