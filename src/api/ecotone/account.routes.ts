@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ActorRow } from "../../db/schema.ts";
 import { assertCanSeeActor, viewerOf, visibleInMemberLists } from "../../services/visibility.service.ts";
+import { viewerId } from "./viewer.ts";
 import { requireLocalUserActor, resolveActor, toActorView } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
@@ -16,7 +17,6 @@ import {
 } from "../../services/follow.service.ts";
 import { signedIn } from "./guard.ts";
 import { CursorQuery, IdParams, RequiredText, route, TargetBody, Type, typed } from "./schema.ts";
-import { viewerId } from "./viewer.ts";
 
 const BASE = "/api/ecotone/v1";
 const UserParams = Type.Object({ username: Type.String() });

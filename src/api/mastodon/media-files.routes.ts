@@ -1,12 +1,14 @@
 // Serves uploaded media files. The type comes from our own record (sniffed
 // at upload), never from the file name, and browsers are told not to guess.
+// Who may have a file is the one visibility rule's answer for its post
+// (src/services/media.service.ts readUpload).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { getLocalActor } from "../../services/actor.service.ts";
 import { readSession } from "../../services/browser-session.service.ts";
-import { SESSION_COOKIE } from "../../services/session-cookie.ts";
-import { viewerOf, type Viewer } from "../../services/visibility.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { readUpload } from "../../services/media.service.ts";
+import { SESSION_COOKIE } from "../../services/session-cookie.ts";
+import { viewerOf, type Viewer } from "../../services/visibility.service.ts";
 
 /** The signed-in viewer (an app's bearer token, or the web interface's session), if any. */
 async function mediaViewer(ctx: ServiceContext, request: FastifyRequest): Promise<Viewer> {
@@ -19,14 +21,12 @@ export function registerMediaFiles(fastify: FastifyInstance, ctx: ServiceContext
   fastify.get<{ Params: { file: string } }>("/media/:file", async (request, reply) => {
     const upload = await readUpload(ctx, request.params.file, await mediaViewer(ctx, request)).catch(() => null);
     if (!upload) return reply.code(404).type("text/plain").send("Not found");
-    return (
-      reply
-        .type(upload.mimeType)
-        .header("x-content-type-options", "nosniff")
-        .header("content-security-policy", "default-src 'none'; sandbox")
-        // Shared caches must not hand a members-only file to someone else.
-        .header("cache-control", "private, max-age=31536000, immutable")
-        .send(upload.bytes)
-    );
+    return reply
+      .type(upload.mimeType)
+      .header("x-content-type-options", "nosniff")
+      .header("content-security-policy", "default-src 'none'; sandbox")
+      // Shared caches must not hand a members-only file to someone else.
+      .header("cache-control", "private, max-age=31536000, immutable")
+      .send(upload.bytes);
   });
 }
