@@ -7,6 +7,7 @@ import { forbidden } from "../domain/errors.ts";
 import { readSession } from "../services/browser-session.service.ts";
 import type { ServiceContext } from "../services/context.ts";
 import type { LocalUser } from "../services/user.service.ts";
+import { safeRedirectPath } from "../domain/redirect.rules.ts";
 
 export const SESSION_COOKIE = "ecotone_session";
 const FLASH_COOKIE = "ecotone_flash";
@@ -78,7 +79,9 @@ export function backTo(ctx: ServiceContext, request: FastifyRequest, fallback: s
   if (referer) {
     try {
       const url = new URL(referer);
-      if (url.origin === ctx.origin.origin) return url.pathname + url.search;
+      // Same origin is not enough: a path like `//evil.example` leaves the site.
+      const path = url.pathname + url.search;
+      if (url.origin === ctx.origin.origin && safeRedirectPath(path) === path) return path;
     } catch {
       // ignore
     }
