@@ -5,19 +5,11 @@ import { unauthorized } from "../domain/errors.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { authenticateToken } from "../services/token.service.ts";
 import { authenticateAppToken } from "../services/oauth-app.service.ts";
-
-export interface AuthInfo {
-  userId: string;
-  username: string;
-  role: string;
-  scopes: string[];
-  tokenId: string;
-  appId: string | null;
-}
+import type { Caller } from "../services/caller.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
-    auth: AuthInfo | null;
+    auth: Caller | null;
   }
 }
 

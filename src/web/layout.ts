@@ -6,25 +6,28 @@ import type { ServiceContext } from "../services/context.ts";
 import { html, type Html } from "./html.ts";
 import { takeFlash, type WebSession } from "./session.ts";
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' https: http: data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join("; ");
+/** The pages' headers, set by @fastify/helmet (src/http/security-headers.ts); nosniff is helmet's default. */
+const PAGE_HEADERS: Parameters<FastifyReply["helmet"]>[0] = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "https:", "http:", "data:"],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  },
+  xFrameOptions: { action: "deny" },
+  referrerPolicy: { policy: "same-origin" },
+};
 
 export function securityHeaders(reply: FastifyReply): void {
-  reply
-    .header("content-security-policy", CONTENT_SECURITY_POLICY)
-    .header("x-content-type-options", "nosniff")
-    .header("x-frame-options", "DENY")
-    .header("referrer-policy", "same-origin")
-    .header("permissions-policy", "camera=(), microphone=(), geolocation=()")
-    .header("cache-control", "no-store");
+  reply.helmet(PAGE_HEADERS);
+  reply.header("permissions-policy", "camera=(), microphone=(), geolocation=()").header("cache-control", "no-store");
 }
 
 export interface PageOptions {

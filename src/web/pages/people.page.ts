@@ -13,7 +13,7 @@ import { actorLink, emptyNote, postCard, refOf } from "../components.ts";
 import { html, when } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
-import { readCookies, SESSION_COOKIE } from "../session.ts";
+import { SESSION_COOKIE } from "../../services/session-cookie.ts";
 
 const NOTIFICATION_TEXT: Record<string, string> = {
   mention: "mentioned you",
@@ -125,7 +125,7 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
       current: field(body, "current"),
       next: field(body, "next"),
       address: request.ip,
-      sessionCookie: readCookies(request)[SESSION_COOKIE],
+      sessionCookie: request.cookies[SESSION_COOKIE],
     });
     return { done: "Password changed. Your other sessions and apps are signed out; sign in there again." };
   });
