@@ -15,15 +15,23 @@ import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
 import { registerTaskRoutes } from "./api/ecotone/task.routes.ts";
+import { registerOrganizationRoutes } from "./api/ecotone/organization.routes.ts";
+import { registerOrganizationField } from "./api/ecotone/organization.serializer.ts";
+import { getOwnOrganization } from "./services/organization.service.ts";
+import { registerQuestionRoutes } from "./api/ecotone/question.routes.ts";
+import { registerWebhookRoutes } from "./api/ecotone/webhook.routes.ts";
+import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
 import { registerStreaming } from "./api/mastodon/streaming.routes.ts";
+import { registerSseStreaming } from "./api/mastodon/streaming-sse.routes.ts";
 import { registerOAuthRoutes } from "./api/mastodon/oauth.routes.ts";
 import { registerBodyParsers } from "./http/body-parsers.ts";
 import { registerCookies } from "./http/cookies.ts";
 import { registerCors } from "./http/cors.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { registerMediaFiles } from "./api/mastodon/media-files.routes.ts";
+import { registerNodeInfoLegacy } from "./http/nodeinfo-legacy.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -34,6 +42,8 @@ import { installFetchGuard } from "./federation/fetch-guard.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
+import { createWebhookTransport } from "./federation/webhooks/webhook.transport.ts";
+import { WebhookWorker } from "./services/webhook.worker.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -96,6 +106,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       : join(config.dataDir, "media"),
   };
   await ensureInstanceActor(ctx);
+  await getOwnOrganization(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;
 
   // Outbound deliveries wait on peers, so they get many slots; incoming
@@ -117,7 +128,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   ctx.remote = createRemoteDirectory(federation, ctx, { allowPrivateAddresses: config.allowPrivateAddresses });
   const outbox = new OutboxProcessor(federation, ctx, { leaseMs: Math.min(config.queueLeaseMs, 60_000) });
-  ctx.onOutboxEvent = () => outbox.wake();
+  const webhooks = new WebhookWorker(ctx, database, {
+    transport: createWebhookTransport({ allowPrivateAddresses: config.allowPrivateAddresses }),
+    retryInitialMs: config.retryInitialDelayMs,
+    leaseMs: Math.min(config.queueLeaseMs, 60_000),
+  });
+  ctx.onOutboxEvent = () => {
+    outbox.wake();
+    webhooks.wake();
+  };
 
   const stats = { inboxPosts: 0 };
   const fastify = Fastify({
@@ -127,6 +146,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     bodyLimit: config.inboxBodyLimit,
     // While shutting down, new requests get a 503 (a proxy retries elsewhere) instead of hanging.
     return503OnClosing: true,
+    // Mastodon answers `/api/v1/instance/` like `/api/v1/instance`; apps and CLIs rely on it.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   registerErrorHandler(fastify);
   registerSchemas(fastify);
@@ -134,6 +155,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerCors(fastify);
   registerCookies(fastify);
   registerSecurityHeaders(fastify, config.origin);
+  registerNodeInfoLegacy(fastify, {
+    origin: config.origin,
+    fetchNodeInfo21: () => federation.fetch(new Request(new URL("/nodeinfo/2.1", config.origin), { headers: { accept: "application/json" } }), { contextData: ctx }),
+  });
   registerFederationAdapter(fastify, {
     federation,
     contextData: ctx,
@@ -147,6 +172,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     beforeFederation: createTaskGateway(federation, ctx),
   });
   registerAuth(fastify, ctx);
+  registerIdempotency(fastify, ctx);
   registerWellKnown(fastify, ctx);
   registerPages(fastify, ctx);
   registerWebInterface(fastify, ctx);
@@ -158,11 +184,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerReportRoutes(fastify, ctx);
   registerIdeaRoutes(fastify, ctx);
   registerTaskRoutes(fastify, ctx);
+  registerOrganizationRoutes(fastify, ctx);
+  registerOrganizationField(fastify, ctx);
+  registerQuestionRoutes(fastify, ctx);
+  registerWebhookRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
-  registerOAuthRoutes(fastify, ctx);
+  registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);
   registerMediaFiles(fastify, ctx);
   const streaming = registerStreaming(fastify, ctx);
+  registerSseStreaming(fastify, ctx);
 
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;
@@ -183,6 +214,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (config.runQueueWorkers) {
         queueRun = federation.startQueue(ctx, { signal: workers.signal });
         outbox.start();
+        webhooks.start();
       }
       // PGlite admits one process: the CLI reaches this one through a socket.
       if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
@@ -198,6 +230,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       // Workers stop taking messages and finish the ones they hold.
       workers.abort();
       await outbox.stop();
+      await webhooks.stop();
       await queueRun?.catch(() => {});
       await adminSocket?.close();
       if (!options.keepDatabaseOpen) await database.close();

@@ -17,6 +17,7 @@ import {
   setFederationMode,
 } from "../services/federation-policy.service.ts";
 import { createGroup, listGroups as listGroupsForAdmin, setMemberRole } from "../services/group.service.ts";
+import { ORGANIZATION_COMMANDS } from "./organization.commands.ts";
 
 export interface Command {
   /** e.g. "user create" */
@@ -254,6 +255,8 @@ COMMANDS.push(
     },
   },
 );
+
+COMMANDS.push(...ORGANIZATION_COMMANDS);
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -25,7 +25,8 @@ interface MultipartLimits {
 }
 
 /** Multipart limits for a request with a valid token. */
-export const AUTHENTICATED_MULTIPART_LIMITS: MultipartLimits = { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50, parts: 51, fieldSize: 64 * 1024 };
+// Two files: update_credentials takes an avatar and a header at once.
+export const AUTHENTICATED_MULTIPART_LIMITS: MultipartLimits = { fileSize: MAX_UPLOAD_BYTES, files: 2, fields: 50, parts: 52, fieldSize: 64 * 1024 };
 /** Multipart limits for an anonymous request: no file, a few short fields. */
 export const ANONYMOUS_MULTIPART_LIMITS: MultipartLimits = { fileSize: 0, files: 0, fields: 16, parts: 16, fieldSize: 4 * 1024 };
 
@@ -47,6 +48,15 @@ export function formToObject(params: URLSearchParams): Record<string, string | s
   return result;
 }
 
+/**
+ * Apps (Mastodon.py, Ruby and Go clients) send 19-digit ids as JSON numbers,
+ * which a double would round: integers beyond 2^53 keep their digits, as text.
+ */
+function keepLargeIntegers(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) return context.source;
+  return value;
+}
+
 export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser("application/json");
   fastify.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
@@ -54,7 +64,7 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     if (text.trim() === "") return done(null, {});
     const problem = jsonBodyProblem(text);
     if (problem) return done(clientError(describeJsonProblem(problem), 400), undefined);
-    done(null, JSON.parse(text));
+    done(null, JSON.parse(text, keepLargeIntegers));
   });
   fastify.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
     done(null, formToObject(new URLSearchParams(String(body))));

@@ -13,9 +13,11 @@ import {
   type GroupView,
 } from "../../services/group.service.ts";
 import { createPost, groupTimeline, type PostView } from "../../services/post.service.ts";
+import { askQuestion } from "../../services/question.service.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { actorLink, emptyNote, postCard } from "../components.ts";
-import { html, type Html } from "../html.ts";
+import { html, trusted, type Html } from "../html.ts";
+import { companiesSection } from "../organizations.components.ts";
 import { csrfField, securityHeaders, sendPage } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
 import { webSession, type WebSession } from "../session.ts";
@@ -67,14 +69,16 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
       session,
       section: "groups",
       body: html`${groupTabs(ref, group, "posts")}
-        ${group.actor.summary ? html`<p>${group.actor.summary}</p>` : ""}
+        ${group.actor.summary ? (group.local ? html`<p>${group.actor.summary}</p>` : html`<div class="summary">${trusted(group.actor.summary)}</div>`) : ""}
         <p class="muted">${group.local
           ? `${group.visibility.replace("_", " ")} group · ${group.joinPolicy === "open" ? "anyone can join" : group.joinPolicy === "approval" ? "joining needs approval" : "by invitation"}`
           : `a group on ${group.actor.domain}`}</p>
         ${membershipBox(ref, group, session)}
+        ${await companiesSection(ctx, ref, session.user.actorId)}
         ${member
           ? html`<form method="post" action="${groupPath(ref, "/posts")}" class="stack card">${csrfField(session)}
               <div><label for="group-post">Write in this group</label><textarea id="group-post" name="content" required></textarea></div>
+              <div><label><input type="checkbox" name="kind" value="question"> Ask as a question (answers can be accepted)</label></div>
               <div><button type="submit">Post</button></div></form>`
           : ""}
         <h2>Posts</h2>
@@ -134,6 +138,10 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     return { done: "You left the group." };
   });
   routes.action("/g/:ref/posts", async (request, session, body) => {
+    if (field(body, "kind") === "question") {
+      await askQuestion(ctx, session.user.username, { group: refParam(request), content: field(body, "content") });
+      return { done: "Question asked." };
+    }
     await createPost(ctx, session.user.username, { group: refParam(request), content: field(body, "content") });
     return { done: "Posted." };
   });
