@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createApp } from "./app.ts";
 import { makeDataDirPrivate } from "./db/data-dir.ts";
-import { deliverFirstAdminPassword } from "./services/first-admin.ts";
+import { deliverFirstAdminPassword } from "./first-admin.ts";
 
 // Everything this process creates (database files, media, the admin socket,
 // the first admin's password file) is readable by its own account only.
