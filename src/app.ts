@@ -81,7 +81,7 @@ export interface CreateAppOptions {
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<EcotoneApp> {
   const logger =
     options.logger ?? pino({ level: config.logLevel, base: { instance: config.origin.host } });
-  installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes });
+  installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowPrivateAddresses: config.allowPrivateAddresses });
 
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));

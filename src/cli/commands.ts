@@ -116,14 +116,16 @@ export const COMMANDS: Command[] = [
   {
     name: "user set-password",
     usage: "user set-password <username> [--password P]",
-    summary: "set a password (a random one is printed when none is given)",
+    summary: "set a password (a random one is printed when none is given); signs the account out everywhere",
     options: { password: { type: "string" } },
     async run(ctx, positionals, values) {
       const username = need(positionals, 0, "the username", this.usage);
       const given = str(values.password);
       const password = given ?? randomPassword();
-      await setPassword(ctx, username, password);
-      return given ? `Password of @${username} changed.` : `New password of @${username}: ${password}`;
+      const { sessionsEnded, tokensRevoked } = await setPassword(ctx, username, password);
+      const signedOut = `${sessionsEnded} session(s) ended, ${tokensRevoked} token(s) revoked: apps and scripts must sign in again.`;
+      return given ? `Password of @${username} changed; ${signedOut}` : `New password of @${username}: ${password}
+${signedOut}`;
     },
   },
   {

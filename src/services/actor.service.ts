@@ -69,7 +69,8 @@ export async function rememberRemoteActor(ctx: ServiceContext, data: RemoteActor
     ...data,
     username: stripHtml(data.username).slice(0, 100) || "unknown",
     name: data.name === null ? null : stripHtml(data.name).slice(0, 200),
-    summary: data.summary === null ? null : sanitizeHtml(data.summary).slice(0, 5000),
+    // Cut before sanitizing: slicing sanitized HTML could end it inside a tag.
+    summary: data.summary === null ? null : sanitizeHtml(data.summary, 5000),
     url: data.url && /^https?:\/\//.test(data.url) ? data.url : null,
     iconUrl: data.iconUrl && /^https?:\/\//.test(data.iconUrl) ? data.iconUrl : null,
   });
