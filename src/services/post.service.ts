@@ -40,6 +40,7 @@ import { attachUploads } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 import { canSeeGroupContent, canSeePost, filterVisiblePosts, viewerOf } from "./visibility.service.ts";
+import { auditActorOf, recordAudit } from "./audit.service.ts";
 
 export interface PostView {
   id: string;
@@ -338,6 +339,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
         ? { type: "post.removed", postUri: post.uri, groupId: post.group_id, authorId: post.author_id }
         : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility },
     );
+    if (removal) await recordAudit(trx, auditActorOf(user), { action: "post.removed", target: post.uri, groupId: post.group_id });
   });
 }
 
