@@ -38,7 +38,14 @@ export type OutboxEvent =
   | { type: "task.assign_requested"; taskId: string; assigneeId: string; activityUri: string }
   /** One signed POST of a ready ForgeFed activity to one inbox (retried on its own). */
   | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> }
-  | OrganizationOutboxEvent;
+  | OrganizationOutboxEvent
+  /** An answer was accepted (here or, relayed, elsewhere); travels as the post edit or group reply, read by webhooks. */
+  | { type: "question.accepted"; questionId: string; answerUri: string }
+  /** A moderator turned a thread into a task (for webhooks: a ticketing system takes it from there). */
+  | { type: "thread.escalated"; postId: string; taskId: string; byId: string }
+  /** Written by a trigger on `follows` (migration 0062), born processed: for webhooks only. */
+  | { type: "group.member_joined"; groupId: string; memberId: string }
+  | { type: "group.member_left"; groupId: string; memberId: string };
 
 /** Shared rooms (an organization invited; our answer to an invitation) and account deletion. */
 export type OrganizationOutboxEvent =

@@ -33,6 +33,7 @@ import { newId, newActivityKey } from "../domain/ids.ts";
 import { assertCanDelete, assertCanEdit, checkPostText } from "../domain/post.rules.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake as commit } from "./commit.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { extractHashtags, extractMentionHandles, renderText, type MentionLink } from "./html.ts";
 import { attachUploads } from "./media.service.ts";
@@ -95,11 +96,6 @@ export function toPostView(entry: PostEntry): PostView {
   };
 }
 
-async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  const result = await ctx.db.transaction().execute(work);
-  ctx.onOutboxEvent?.();
-  return result;
-}
 
 /** May this viewer read this post? (the one visibility rule, src/domain/visibility.rules.ts) */
 export function canViewPost(ctx: ServiceContext, post: PostRow, viewerId: string | null): Promise<boolean> {
@@ -300,6 +296,8 @@ export async function editPost(
   username: string,
   postId: string,
   input: { content: string; title?: string | undefined; summary?: string | undefined },
+  /** More writes in the same transaction (a question's acceptance…). */
+  alsoInTransaction?: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<PostView> {
   const user = await requireLocalUserActor(ctx, username);
   const post = await requireVisiblePost(ctx, postId, user.id);
@@ -314,6 +312,7 @@ export async function editPost(
       summary: input.summary?.trim() ?? post.summary,
       editedAt: new Date(),
     });
+    await alsoInTransaction?.(trx);
     await recordOutboxEvent(trx, { type: "post.updated", postId: post.id });
   });
   return (await getPost(ctx, post.id, user.id))!;

@@ -71,10 +71,10 @@ describe("a group's outbox", () => {
 });
 
 describe("activity ids", () => {
-  async function eventIdOf(content: string): Promise<number> {
+  async function eventIdOf(content: string): Promise<string> {
     const post = await a.app.ctx.db.selectFrom("posts").select("id").where("content_html", "like", `%${content}%`).executeTakeFirstOrThrow();
-    const rows = await a.app.ctx.db.selectFrom("outbox_events").select(["id", "payload"]).where("type", "=", "post.created").execute();
-    return rows.find((r) => (r.payload as { postId: string }).postId === post.id)!.id;
+    const rows = await a.app.ctx.db.selectFrom("outbox_events").select(["activity_key", "payload"]).where("type", "=", "post.created").execute();
+    return rows.find((r) => (r.payload as { postId: string }).postId === post.id)!.activity_key;
   }
 
   it("a public post's activity id dereferences to the activity", async () => {
@@ -94,6 +94,7 @@ describe("activity ids", () => {
   it("a members-only post's activity is 404 to an outsider, like the post", async () => {
     expect((await ap(`${a.origin}/activities/${await eventIdOf("Board minutes")}`)).status).toBe(404);
     expect((await ap(`${a.origin}/activities/99999999`)).status).toBe(404);
+    expect((await ap(`${a.origin}/activities/${crypto.randomUUID()}`)).status).toBe(404);
     expect((await ap(`${a.origin}/activities/not-a-number`)).status).toBe(404);
   });
 });

@@ -48,7 +48,7 @@ export async function countPendingOutboxEvents(db: Kysely<Database>): Promise<nu
   return Number(row.n);
 }
 
-/** One recorded event, by the number its activity id carries (`/activities/{id}`). */
-export async function findOutboxEvent(db: Db, id: number): Promise<OutboxEventRow | undefined> {
-  return db.selectFrom("outbox_events").selectAll().where("id", "=", id).executeTakeFirst();
+/** The event behind an activity id we minted (/activities/{key}). */
+export async function findOutboxEventByKey(db: Db, key: string): Promise<OutboxEventRow | undefined> {
+  return db.selectFrom("outbox_events").selectAll().where("activity_key", "=", key).executeTakeFirst();
 }

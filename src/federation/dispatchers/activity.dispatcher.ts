@@ -1,12 +1,12 @@
-// Serves our activities at their ids (`/activities/{n}`, n the outbox event
-// that produced them), so a server that fetches an activity id to check it
+// Serves our activities at their ids (`/activities/{key}`, the random key of
+// the outbox event that produced them), so a server that fetches an activity id to check it
 // (Mastodon does, for a forwarded or announced activity) finds it. An
 // activity about a post is shown only to whoever may see the post; other
 // kinds of events are not served (404).
 import type { Federation, RequestContext } from "@fedify/fedify";
 import { Activity, Delete, Tombstone, Update } from "@fedify/vocab";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
-import { findOutboxEvent } from "../../db/repos/outbox.repo.ts";
+import { findOutboxEventByKey } from "../../db/repos/outbox.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -18,8 +18,8 @@ import { groupAnnounce, isPublicActivity } from "../outbox/group-relay.ts";
 import { authorized } from "./post.dispatcher.ts";
 
 async function eventOf(ctx: RequestContext<ServiceContext>, id: string): Promise<OutboxEvent | null> {
-  if (!/^\d{1,15}$/.test(id)) return null;
-  const row = await findOutboxEvent(ctx.data.db, Number(id));
+  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+  const row = await findOutboxEventByKey(ctx.data.db, id);
   return row ? (row.payload as OutboxEvent) : null;
 }
 

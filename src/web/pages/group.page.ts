@@ -13,6 +13,7 @@ import {
   type GroupView,
 } from "../../services/group.service.ts";
 import { createPost, groupTimeline, type PostView } from "../../services/post.service.ts";
+import { askQuestion } from "../../services/question.service.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { actorLink, emptyNote, postCard } from "../components.ts";
 import { html, trusted, type Html } from "../html.ts";
@@ -77,6 +78,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
         ${member
           ? html`<form method="post" action="${groupPath(ref, "/posts")}" class="stack card">${csrfField(session)}
               <div><label for="group-post">Write in this group</label><textarea id="group-post" name="content" required></textarea></div>
+              <div><label><input type="checkbox" name="kind" value="question"> Ask as a question (answers can be accepted)</label></div>
               <div><button type="submit">Post</button></div></form>`
           : ""}
         <h2>Posts</h2>
@@ -136,6 +138,10 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     return { done: "You left the group." };
   });
   routes.action("/g/:ref/posts", async (request, session, body) => {
+    if (field(body, "kind") === "question") {
+      await askQuestion(ctx, session.user.username, { group: refParam(request), content: field(body, "content") });
+      return { done: "Question asked." };
+    }
     await createPost(ctx, session.user.username, { group: refParam(request), content: field(body, "content") });
     return { done: "Posted." };
   });

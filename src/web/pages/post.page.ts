@@ -8,6 +8,7 @@ import { postCard, refOf } from "../components.ts";
 import { html } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
+import { acceptedAnswerBlock, answerControls, questionOf, registerQuestionActions } from "./question.part.ts";
 
 const idOf = (params: unknown) => (params as { id: string }).id;
 
@@ -16,6 +17,7 @@ export function registerPostPages(ctx: ServiceContext, routes: WebRoutes): void 
     const id = idOf(request.params);
     const thread = await getThread(ctx, id, session.user.actorId);
     const focus = thread.find((p) => p.id === id) ?? thread[0]!;
+    const question = thread[0] ? await questionOf(ctx, thread[0].id, session.user.actorId) : null;
     const myGroups = (await listGroups(ctx, session.user.actorId)).filter(
       (g) => g.membership?.state === "accepted" && g.actor.id !== focus.group?.id,
     );
@@ -23,7 +25,7 @@ export function registerPostPages(ctx: ServiceContext, routes: WebRoutes): void 
       title: focus.title ?? `Post by ${focus.author.username}`,
       session,
       body: html`<h1>Thread</h1>
-        ${thread.map((p) => html`<div${p.inReplyToUri ? html` class="reply"` : ""}>${postCard(p, session, { showGroup: !p.inReplyToUri })}</div>`)}
+        ${thread.map((p, i) => html`<div${p.inReplyToUri ? html` class="reply"` : ""}>${postCard(p, session, { showGroup: !p.inReplyToUri })}${question ? (i === 0 ? acceptedAnswerBlock(question) : answerControls(question, p.id, session)) : ""}</div>`)}
         <form method="post" action="/p/${focus.id}/reply" class="stack card">${csrfField(session)}
           <div><label for="reply">Reply</label><textarea id="reply" name="content" required></textarea></div>
           <div><button type="submit">Reply</button></div>
@@ -41,6 +43,7 @@ export function registerPostPages(ctx: ServiceContext, routes: WebRoutes): void 
     });
   });
 
+  registerQuestionActions(ctx, routes);
   routes.action("/p/:id/reply", async (request, session, body) => {
     await createPost(ctx, session.user.username, { inReplyTo: idOf(request.params), content: field(body, "content") });
     return { done: "Replied." };
