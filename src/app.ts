@@ -151,7 +151,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   registerErrorHandler(fastify);
   registerSchemas(fastify);
-  registerBodyParsers(fastify);
+  registerBodyParsers(fastify, ctx);
   registerCors(fastify);
   registerCookies(fastify);
   registerSecurityHeaders(fastify, config.origin);
