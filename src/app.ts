@@ -15,18 +15,23 @@ import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
 import { registerTaskRoutes } from "./api/ecotone/task.routes.ts";
+import { registerOrganizationRoutes } from "./api/ecotone/organization.routes.ts";
+import { registerOrganizationField } from "./api/ecotone/organization.serializer.ts";
+import { getOwnOrganization } from "./services/organization.service.ts";
 import { registerQuestionRoutes } from "./api/ecotone/question.routes.ts";
 import { registerWebhookRoutes } from "./api/ecotone/webhook.routes.ts";
 import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
 import { registerStreaming } from "./api/mastodon/streaming.routes.ts";
+import { registerSseStreaming } from "./api/mastodon/streaming-sse.routes.ts";
 import { registerOAuthRoutes } from "./api/mastodon/oauth.routes.ts";
 import { registerBodyParsers } from "./http/body-parsers.ts";
 import { registerCookies } from "./http/cookies.ts";
 import { registerCors } from "./http/cors.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { registerMediaFiles } from "./api/mastodon/media-files.routes.ts";
+import { registerNodeInfoLegacy } from "./http/nodeinfo-legacy.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -83,7 +88,7 @@ export interface CreateAppOptions {
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<EcotoneApp> {
   const logger =
     options.logger ?? pino({ level: config.logLevel, base: { instance: config.origin.host } });
-  installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes });
+  installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowPrivateAddresses: config.allowPrivateAddresses });
 
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
@@ -101,6 +106,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       : join(config.dataDir, "media"),
   };
   await ensureInstanceActor(ctx);
+  await getOwnOrganization(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;
 
   // Outbound deliveries wait on peers, so they get many slots; incoming
@@ -140,6 +146,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     bodyLimit: config.inboxBodyLimit,
     // While shutting down, new requests get a 503 (a proxy retries elsewhere) instead of hanging.
     return503OnClosing: true,
+    // Mastodon answers `/api/v1/instance/` like `/api/v1/instance`; apps and CLIs rely on it.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   registerErrorHandler(fastify);
   registerSchemas(fastify);
@@ -147,6 +155,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerCors(fastify);
   registerCookies(fastify);
   registerSecurityHeaders(fastify, config.origin);
+  registerNodeInfoLegacy(fastify, {
+    origin: config.origin,
+    fetchNodeInfo21: () => federation.fetch(new Request(new URL("/nodeinfo/2.1", config.origin), { headers: { accept: "application/json" } }), { contextData: ctx }),
+  });
   registerFederationAdapter(fastify, {
     federation,
     contextData: ctx,
@@ -172,13 +184,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerReportRoutes(fastify, ctx);
   registerIdeaRoutes(fastify, ctx);
   registerTaskRoutes(fastify, ctx);
+  registerOrganizationRoutes(fastify, ctx);
+  registerOrganizationField(fastify, ctx);
   registerQuestionRoutes(fastify, ctx);
   registerWebhookRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
-  registerOAuthRoutes(fastify, ctx);
+  registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);
   registerMediaFiles(fastify, ctx);
   const streaming = registerStreaming(fastify, ctx);
+  registerSseStreaming(fastify, ctx);
 
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;

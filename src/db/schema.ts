@@ -2,6 +2,7 @@
 // these in step with them.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { TaskHistoryEntry, TaskStatusDef } from "../domain/task.rules.ts";
+import type { MastodonTables } from "./schema.mastodon.ts";
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -31,6 +32,14 @@ export interface ActorsTable {
   gone_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  header_url: string | null;
+  /** Profile fields (PropertyValue), in order; values are plain text. */
+  fields: NullableJson<ProfileField[]>;
+}
+
+export interface ProfileField {
+  name: string;
+  value: string;
 }
 
 export interface UsersTable {
@@ -218,7 +227,7 @@ export interface TombstonesTable {
 
 export interface InstancePoliciesTable {
   host: string;
-  policy: "allow" | "block";
+  policy: "allow" | "block" | "limited";
   note: string | null;
   created_at: CreatedAt;
 }
@@ -399,6 +408,75 @@ export interface InviteLinksTable {
   used_by_username: string | null;
 }
 
+export interface OrganizationsTable {
+  /** host[:port] of the instance the organization runs. */
+  domain: string;
+  is_local: Generated<boolean>;
+  name: string | null;
+  short_name: string | null;
+  logo_url: string | null;
+  website: string | null;
+  description: string | null;
+  /** The instance actor that speaks for the organization. */
+  actor_uri: string | null;
+  fetched_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PartnersTable {
+  domain: string;
+  relationship: "customer" | "partner" | "supplier" | "affiliate" | "prospect" | null;
+  join_rule: ColumnType<"allow" | "approval" | "deny", "allow" | "approval" | "deny" | undefined, "allow" | "approval" | "deny">;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PersonAudiencesTable {
+  actor_id: string;
+  audience: "employee" | "customer" | "partner" | "supplier" | "other";
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AuditLogTable {
+  id: string;
+  actor_uri: string;
+  actor_handle: string;
+  instance: string;
+  action: string;
+  target: string | null;
+  group_id: string | null;
+  details: string | null;
+  created_at: CreatedAt;
+}
+
+export interface JoinApprovalsTable {
+  id: string;
+  member_id: string;
+  group_id: string;
+  state: "pending" | "approved" | "denied";
+  decided_by: string | null;
+  created_at: CreatedAt;
+  decided_at: NullableTimestamp;
+}
+
+export interface RoomOrganizationsTable {
+  group_id: string;
+  domain: string;
+  state: "invited" | "accepted" | "declined" | "left";
+  invite_uri: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface RoomInvitationsTable {
+  id: string;
+  invite_uri: string;
+  group_id: string;
+  state: "pending" | "accepted" | "declined" | "left";
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface QuestionsTable {
   post_id: string;
   group_id: string;
@@ -464,7 +542,8 @@ export interface IdempotencyKeysTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export interface Database {
+// Tables of the Mastodon client features (pins, lists, mutes…) live in schema.mastodon.ts.
+export interface Database extends MastodonTables {
   questions: QuestionsTable;
   external_refs: ExternalRefsTable;
   escalations: EscalationsTable;
@@ -508,6 +587,22 @@ export interface Database {
   instance_settings: InstanceSettingsTable;
   fedify_kv: FedifyKvTable;
   fedify_queue: FedifyQueueTable;
+  organizations: OrganizationsTable;
+  partners: PartnersTable;
+  person_audiences: PersonAudiencesTable;
+  audit_log: AuditLogTable;
+  join_approvals: JoinApprovalsTable;
+  room_organizations: RoomOrganizationsTable;
+  room_invitations: RoomInvitationsTable;
+  peer_software: PeerSoftwareTable;
+}
+
+/** What a peer server runs, from its NodeInfo (null when it published none). */
+export interface PeerSoftwareTable {
+  host: string;
+  software: string | null;
+  version: string | null;
+  checked_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type ActorRow = Selectable<ActorsTable>;

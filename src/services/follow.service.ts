@@ -4,7 +4,6 @@ import type { Transaction } from "kysely";
 import {
   deleteFollow,
   findFollowByActivityUri,
-  findFollowById,
   findFollowByPair,
   insertFollow,
   markFollowAccepted,
@@ -15,15 +14,22 @@ import { deleteInvite } from "../db/repos/group.repo.ts";
 import { findGroupByActorId, getMembershipFacts } from "../db/queries/group.queries.ts";
 import { joinOutcome } from "../domain/group.rules.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
-import { countFollows, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
+import { isBlocking } from "../db/repos/block.repo.ts";
+import { removeFromOwnersLists } from "../db/repos/list.repo.ts";
+import { countFollows, countFollowsFromHere, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
 import type { ActorRow, Database, FollowRow } from "../db/schema.ts";
-import { notFound, validationFailed } from "../domain/errors.ts";
+import { forbidden, notFound, validationFailed } from "../domain/errors.ts";
 import { newActivityKey, newId } from "../domain/ids.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake as commit } from "./commit.ts";
+import { answerFollowRequest } from "./follow-request.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { membershipFrom } from "./membership.ts";
 import { notify } from "./notification.service.ts";
+import { limitJoin } from "../domain/organization.rules.ts";
+import { peerLimited } from "./federation-policy.service.ts";
+import { sharedRoomAdmits } from "./shared-room-admission.ts";
 
 export interface FollowView {
   id: string;
@@ -35,17 +41,14 @@ function followActivityUri(ctx: ServiceContext): string {
   return new URL(`/follows/${newActivityKey()}`, ctx.origin).href;
 }
 
-async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  const result = await ctx.db.transaction().execute(work);
-  ctx.onOutboxEvent?.();
-  return result;
-}
 
 /** A local user follows someone, here or on another instance. */
 export async function followActor(ctx: ServiceContext, followerUsername: string, target: string): Promise<FollowView> {
   const follower = await requireLocalUserActor(ctx, followerUsername);
   const followee = await resolveActor(ctx, target);
   if (followee.id === follower.id) throw validationFailed("You cannot follow yourself");
+  if (await isBlocking(ctx.db, followee.id, follower.id)) throw forbidden("This account does not let you follow it");
+  if (await isBlocking(ctx.db, follower.id, followee.id)) throw validationFailed("You block this account: unblock it first to follow it");
   const row = await commit(ctx, async (trx) => {
     const id = newId();
     // Local targets answer at once; remote ones answer with Accept or Reject.
@@ -76,6 +79,8 @@ export async function unfollowActor(ctx: ServiceContext, followerUsername: strin
     const follow = await findFollowByPair(trx, follower.id, followee.id);
     if (!follow) throw notFound(`You do not follow ${toActorView(followee).handle}`);
     await deleteFollow(trx, follow.id);
+    // Lists hold only accounts one follows, as on Mastodon.
+    await removeFromOwnersLists(trx, follower.id, followee.id);
     if (!followee.is_local) {
       await recordOutboxEvent(trx, {
         type: "follow.undone",
@@ -118,46 +123,27 @@ export async function followCounts(ctx: ServiceContext, actorId: string) {
   };
 }
 
-async function requirePendingRequest(trx: Transaction<Database>, followeeId: string, followId: string): Promise<FollowRow> {
-  const follow = await findFollowById(trx, followId);
-  if (!follow || follow.followee_id !== followeeId || follow.state !== "pending") {
-    throw notFound(`No pending follow request ${followId}`);
-  }
-  return follow;
-}
-
 /** The owner of a locked account approves a waiting follower. */
 export async function acceptFollowRequest(ctx: ServiceContext, username: string, followId: string): Promise<void> {
   const followee = await requireLocalUserActor(ctx, username);
-  await commit(ctx, async (trx) => {
-    const follow = await requirePendingRequest(trx, followee.id, followId);
-    await markFollowAccepted(trx, follow.id);
-    const follower = await findActorById(trx, follow.follower_id);
-    if (follower && !follower.is_local) {
-      await recordOutboxEvent(trx, {
-        type: "follow.accepted",
-        followId: follow.id,
-        followActivityUri: follow.activity_uri,
-        followerUri: follower.uri,
-        followeeId: followee.id,
-      });
-    }
-  });
+  await commit(ctx, (trx) => answerFollowRequest(trx, followee.id, followId, true));
 }
 
 export async function rejectFollowRequest(ctx: ServiceContext, username: string, followId: string): Promise<void> {
   const followee = await requireLocalUserActor(ctx, username);
+  await commit(ctx, (trx) => answerFollowRequest(trx, followee.id, followId, false));
+}
+
+/** A local account removes someone from its followers (and a block does the same). */
+export async function removeFollower(ctx: ServiceContext, followeeId: string, followerId: string): Promise<void> {
   await commit(ctx, async (trx) => {
-    const follow = await requirePendingRequest(trx, followee.id, followId);
+    const follow = await findFollowByPair(trx, followerId, followeeId);
+    if (!follow) return;
     await deleteFollow(trx, follow.id);
-    const follower = await findActorById(trx, follow.follower_id);
+    const follower = await findActorById(trx, followerId);
+    // The remote server learns it as a Reject of the Follow, as Mastodon sends it.
     if (follower && !follower.is_local) {
-      await recordOutboxEvent(trx, {
-        type: "follow.rejected",
-        followActivityUri: follow.activity_uri,
-        followerUri: follower.uri,
-        followeeId: followee.id,
-      });
+      await recordOutboxEvent(trx, { type: "follow.rejected", followActivityUri: follow.activity_uri, followerUri: follower.uri, followeeId });
     }
   });
 }
@@ -181,16 +167,24 @@ export async function receiveFollow(
 ): Promise<IncomingFollowOutcome> {
   const followee = await findActorByUri(ctx.db, followeeUri);
   if (!followee || !followee.is_local) throw notFound(`No local actor ${followeeUri}`);
+  // Someone the account blocks cannot follow it.
+  if (await isBlocking(ctx.db, followee.id, follower.id)) {
+    await applyOnce(ctx, activity, async () => {});
+    return { state: "refused" };
+  }
   // Following a group is joining it: its join policy decides, and bans hold.
   let state: "accepted" | "pending" = followee.locked ? "pending" : "accepted";
   const group = followee.type === "Group" ? await findGroupByActorId(ctx.db, followee.id) : undefined;
   if (group) {
-    const outcome = joinOutcome(group.group.join_policy, membershipFrom(await getMembershipFacts(ctx.db, followee.id, follower.id)));
+    let outcome = joinOutcome(group.group.join_policy, membershipFrom(await getMembershipFacts(ctx.db, followee.id, follower.id)));
+    // A shared room admits only the organizations that accepted it.
+    if (outcome !== "refused" && !(await sharedRoomAdmits(ctx, followee.id, follower.domain))) outcome = "refused";
     if (outcome === "refused") {
       await applyOnce(ctx, activity, async () => {});
       return { state: "refused" };
     }
-    state = outcome;
+    // A limited partner's people wait for a moderator even where others walk in.
+    state = limitJoin(outcome, await peerLimited(ctx, follower.domain));
   }
   const result = await applyOnce(ctx, activity, async (trx) => {
     const { row, created } = await insertFollow(trx, {
@@ -235,12 +229,20 @@ export interface FollowReference {
 
 /** The remote account accepted our follow request. Only its own account may. */
 export async function receiveFollowAccepted(ctx: ServiceContext, activity: IncomingActivity, ref: FollowReference) {
+  let backfill = false;
   await applyOnce(ctx, activity, async (trx) => {
     const follow = await findReferencedFollow(trx, ref);
     const followee = follow ? await findActorById(trx, follow.followee_id) : undefined;
     if (!follow || followee?.uri !== activity.actorUri) return;
-    if (follow.state === "pending") await markFollowAccepted(trx, follow.id);
+    if (follow.state !== "pending") return;
+    await markFollowAccepted(trx, follow.id);
+    // Our first member of a remote group: fetch its recent posts (docs/federation.md).
+    if (followee.type === "Group" && (await countFollowsFromHere(trx, followee.id)) === 1) {
+      await recordOutboxEvent(trx, { type: "group.backfill", groupId: followee.id });
+      backfill = true;
+    }
   });
+  if (backfill) ctx.onOutboxEvent?.();
 }
 
 export async function receiveFollowRejected(ctx: ServiceContext, activity: IncomingActivity, ref: FollowReference) {

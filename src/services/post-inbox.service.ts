@@ -19,7 +19,7 @@ import {
 } from "../db/repos/post.repo.ts";
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
-import { incomingPostRefusal } from "../domain/trust.rules.ts";
+import { incomingPostRefusal, sameOrigin } from "../domain/trust.rules.ts";
 import { canSeePost, viewerOf } from "./visibility.service.ts";
 import { forbidden } from "../domain/errors.ts";
 import { assertCanPost, isModerator } from "../domain/group.rules.ts";
@@ -27,7 +27,7 @@ import { newId } from "../domain/ids.ts";
 import type { ServiceContext } from "./context.ts";
 import { membershipOf } from "./group.service.ts";
 import { ensureGroupRow } from "./group-cache.ts";
-import { sanitizeHtml, stripHtml } from "./html.ts";
+import { sanitizeHtml, stripHtml, textOfSanitized } from "./html.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { rememberRemoteAttachments } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
@@ -135,6 +135,8 @@ export async function receivePost(
   const visibility: "public" | "members_only" = ourGroupSettings
     ? ourGroupSettings.group.visibility === "public" ? "public" : "members_only"
     : post.isPublic ? "public" : "members_only";
+  // Sanitized once: the idea text below is read from the result.
+  const contentHtml = sanitizeHtml(post.contentHtml);
   const result = await applyOnce(ctx, activity, async (trx) => {
     const id = newId();
     const { created } = await insertPost(trx, {
@@ -146,7 +148,7 @@ export async function receivePost(
       thread_uri: parent?.thread_uri ?? post.inReplyToUri ?? post.uri,
       type: post.type,
       title: post.title ? stripHtml(post.title) : null,
-      content_html: sanitizeHtml(post.contentHtml),
+      content_html: contentHtml,
       source_text: post.sourceText,
       summary: post.summary ? stripHtml(post.summary) : null,
       sensitive: post.sensitive,
@@ -168,7 +170,7 @@ export async function receivePost(
       groupId: group?.id ?? null,
       tags: post.tags,
       author,
-      text: stripHtml(post.contentHtml),
+      text: textOfSanitized(contentHtml),
     });
     await recognizeQuestionPost(trx, { id, inReplyToUri: post.inReplyToUri, groupId: group?.id ?? null, tags: post.tags, author, text: post.sourceText ?? stripHtml(post.contentHtml), html: post.contentHtml });
     await notifyMentions(trx, post.mentionUris, author.id, id);
@@ -241,7 +243,7 @@ export async function receivePostDelete(
   const existing = await findPostByUri(ctx.db, objectUri);
   if (!existing) {
     // Only the object's own server may pre-empt it.
-    if (new URL(objectUri).origin !== new URL(deleter.uri).origin) return "ignored";
+    if (!sameOrigin(objectUri, deleter.uri)) return "ignored";
     await applyOnce(ctx, activity, (trx) => insertTombstone(trx, objectUri));
     return "stored";
   }

@@ -33,8 +33,9 @@ import { newId, newActivityKey } from "../domain/ids.ts";
 import { assertCanDelete, assertCanEdit, checkPostText } from "../domain/post.rules.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake as commit } from "./commit.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
-import { extractHashtags, extractMentionHandles, renderText, type MentionLink } from "./html.ts";
+import { extractHashtags, extractMentionHandles, qualifyMention, renderText, type MentionLink } from "./html.ts";
 import { attachUploads } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
@@ -95,11 +96,6 @@ export function toPostView(entry: PostEntry): PostView {
   };
 }
 
-async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  const result = await ctx.db.transaction().execute(work);
-  ctx.onOutboxEvent?.();
-  return result;
-}
 
 /** May this viewer read this post? (the one visibility rule, src/domain/visibility.rules.ts) */
 export function canViewPost(ctx: ServiceContext, post: PostRow, viewerId: string | null): Promise<boolean> {
@@ -110,7 +106,7 @@ async function resolveMentions(ctx: ServiceContext, text: string): Promise<Array
   const found: Array<MentionLink & { actor: ActorRow }> = [];
   for (const handle of extractMentionHandles(text).slice(0, 20)) {
     try {
-      const actor = await resolveActor(ctx, handle);
+      const actor = await resolveActor(ctx, qualifyMention(handle, ctx.origin.host));
       found.push({ handle, uri: actor.uri, url: actor.url ?? actor.uri, actor });
     } catch {
       // An unknown handle stays plain text.
@@ -339,7 +335,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
     await recordOutboxEvent(
       trx,
       removal && post.group_id
-        ? { type: "post.removed", postUri: post.uri, groupId: post.group_id }
+        ? { type: "post.removed", postUri: post.uri, groupId: post.group_id, authorId: post.author_id }
         : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility },
     );
   });

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../services/context.ts";
 import { registerAssetRoutes } from "./assets.routes.ts";
 import { registerAdminPages } from "./pages/admin.page.ts";
+import { registerOrganizationPages } from "./pages/organization.page.ts";
 import { registerAuthPages } from "./pages/auth.page.ts";
 import { registerGroupPages } from "./pages/group.page.ts";
 import { registerGroupDirectory } from "./pages/groups.page.ts";
@@ -27,4 +28,5 @@ export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceConte
   registerIdeaPages(ctx, routes);
   registerPeoplePages(ctx, routes);
   registerAdminPages(ctx, routes);
+  registerOrganizationPages(ctx, routes);
 }

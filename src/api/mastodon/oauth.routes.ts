@@ -16,9 +16,8 @@ import {
   registerApp,
   revokeOAuthToken,
 } from "../../services/oauth-app.service.ts";
-import { verifyCredentials } from "../../services/user.service.ts";
 import { escapeHtml, renderConsentPage, renderMessagePage } from "./oauth.page.ts";
-import { isThrottled, recordFailure } from "../../services/sign-in-limiter.ts";
+import { signIn, THROTTLED_MESSAGE } from "../../services/sign-in.service.ts";
 import { cookieOptions, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE as CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../../services/session-cookie.ts";
 
 type Fields = Record<string, unknown>;
@@ -46,7 +45,7 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError) {
   return reply.code(error.status).send({ error: error.error, error_description: error.message });
 }
 
-export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContext, options: { passwordGrant?: boolean } = {}): void {
   const setCookie = (reply: FastifyReply, name: string, value: string, maxAgeSeconds: number) =>
     reply.setCookie(name, value, cookieOptions(ctx.origin, maxAgeSeconds));
 
@@ -182,15 +181,13 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
     let userId = session?.user.id;
     if (!session) {
       const username = str(f.username)?.trim() ?? "";
-      const address = request.ip;
-      if (isThrottled(username, address)) {
-        return showConsent(request, reply, f, "Too many failed sign-ins: wait 15 minutes and try again.", 429);
+      const result = await signIn(ctx, username, str(f.password) ?? "", request.ip);
+      if (!result.ok) {
+        return result.reason === "throttled"
+          ? showConsent(request, reply, f, THROTTLED_MESSAGE, 429)
+          : showConsent(request, reply, f, "Wrong username or password.", 401);
       }
-      const user = await verifyCredentials(ctx, username, str(f.password) ?? "");
-      if (!user) {
-        recordFailure(username, address);
-        return showConsent(request, reply, f, "Wrong username or password.", 401);
-      }
+      const user = result.user;
       userId = user.id;
       const created = await createSession(ctx, user.id);
       setCookie(reply, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds);
@@ -220,6 +217,11 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
     const [basicId, basicSecret] = basic ? Buffer.from(basic, "base64").toString("utf8").split(":") : [];
     try {
       return await exchangeToken(ctx, {
+        passwordGrant: options.passwordGrant,
+        username: str(f.username)?.trim() ?? "",
+        address: request.ip,
+        password: str(f.password),
+        scope: str(f.scope),
         grantType: str(f.grant_type),
         code: str(f.code),
         redirectUri: str(f.redirect_uri),
@@ -257,7 +259,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
       scopes_supported: ["read", "write", "follow", "push", "profile", "read:accounts", "read:statuses", "read:notifications", "read:follows", "read:bookmarks", "read:favourites", "write:accounts", "write:statuses", "write:notifications", "write:follows", "write:bookmarks", "write:favourites"],
       response_types_supported: ["code"],
       response_modes_supported: ["query"],
-      grant_types_supported: ["authorization_code", "client_credentials", "refresh_token"],
+      grant_types_supported: ["authorization_code", "client_credentials", "refresh_token", ...(options.passwordGrant ? ["password"] : [])],
       code_challenge_methods_supported: ["S256"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     };

@@ -65,25 +65,25 @@ export function registerStreaming(fastify: FastifyInstance, ctx: ServiceContext)
     // Listen before anything is awaited: a client may subscribe the moment
     // the socket opens, and an unheard message is lost.
     const subscriptions = new Map<string, Subscription>();
-    const key = (stream: string, tag?: string) => `${stream}|${tag ?? ""}`;
-    const add = (stream: string, tag?: string) => {
+    const key = (stream: string, tag?: string, list?: string) => `${stream}|${tag ?? ""}|${list ?? ""}`;
+    const add = (stream: string, tag?: string, list?: string) => {
       try {
-        subscriptions.set(key(stream, tag), subscribe(stream, tag));
+        subscriptions.set(key(stream, tag, list), subscribe(stream, tag, list));
       } catch (error) {
         ws.send(JSON.stringify({ error: (error as Error).message }));
       }
     };
     ws.on("message", (data) => {
       try {
-        const message = JSON.parse(String(data)) as { type?: string; stream?: string; tag?: string };
-        if (message.type === "subscribe" && message.stream) add(message.stream, message.tag);
-        if (message.type === "unsubscribe" && message.stream) subscriptions.delete(key(message.stream, message.tag));
+        const message = JSON.parse(String(data)) as { type?: string; stream?: string; tag?: string; list?: string };
+        if (message.type === "subscribe" && message.stream) add(message.stream, message.tag, message.list);
+        if (message.type === "unsubscribe" && message.stream) subscriptions.delete(key(message.stream, message.tag, message.list));
       } catch {
         ws.send(JSON.stringify({ error: "Messages are JSON: {\"type\": \"subscribe\", \"stream\": \"user\"}" }));
       }
     });
     const initial = url.searchParams.get("stream");
-    if (initial) add(initial, url.searchParams.get("tag") ?? undefined);
+    if (initial) add(initial, url.searchParams.get("tag") ?? undefined, url.searchParams.get("list") ?? undefined);
     let changesSince = new Date();
     const viewer = await requireLocalUserActor(ctx, auth.user.username);
 

@@ -2,6 +2,7 @@
 // whether the viewer liked it — computed in batch, never one query per row.
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
+import { hiddenAuthorIds } from "./hidden.queries.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -14,8 +15,12 @@ export interface PostEntry {
   reblogCount: number;
   likedByViewer: boolean;
   rebloggedByViewer: boolean;
+  bookmarkedByViewer: boolean;
+  pinnedByViewer: boolean;
   tags: string[];
   mentions: string[];
+  /** `@user@host` of each mentioned actor we know, by URI (what Mention tags are named). */
+  mentionHandles: Record<string, string>;
   media: MediaRow[];
 }
 
@@ -24,7 +29,8 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
   const ids = posts.map((p) => p.id);
   const uris = posts.map((p) => p.uri);
   const actorIds = [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))];
-  const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged, media] = await Promise.all([
+  const none = Promise.resolve([] as Array<{ post_id: string }>);
+  const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged, media, bookmarked, pinned] = await Promise.all([
     db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(),
     db.selectFrom("likes").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
     db
@@ -37,13 +43,22 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
       ? db.selectFrom("likes").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
       : Promise.resolve([] as Array<{ post_id: string }>),
     db.selectFrom("post_tags").select(["post_id", "tag"]).where("post_id", "in", ids).execute(),
-    db.selectFrom("post_mentions").select(["post_id", "actor_uri"]).where("post_id", "in", ids).execute(),
+    db
+      .selectFrom("post_mentions")
+      .leftJoin("actors", "actors.uri", "post_mentions.actor_uri")
+      .select(["post_mentions.post_id", "post_mentions.actor_uri", "actors.username", "actors.domain"])
+      .where("post_mentions.post_id", "in", ids)
+      .execute(),
     db.selectFrom("reblogs").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
     viewerId
       ? db.selectFrom("reblogs").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
       : Promise.resolve([] as Array<{ post_id: string }>),
     db.selectFrom("media_attachments").selectAll().where("post_id", "in", ids).orderBy("position").execute(),
+    viewerId ? db.selectFrom("bookmarks").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
+    viewerId ? db.selectFrom("status_pins").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
   ]);
+  const bookmarkedSet = new Set(bookmarked.map((r) => r.post_id));
+  const pinnedSet = new Set(pinned.map((r) => r.post_id));
   const reblogs = new Map(reblogCounts.map((r) => [r.post_id, Number(r.n)]));
   const rebloggedSet = new Set(reblogged.map((r) => r.post_id));
   const actorById = new Map(actors.map((a) => [a.id, a]));
@@ -59,8 +74,13 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
     likedByViewer: likedSet.has(post.id),
     reblogCount: reblogs.get(post.id) ?? 0,
     rebloggedByViewer: rebloggedSet.has(post.id),
+    bookmarkedByViewer: bookmarkedSet.has(post.id),
+    pinnedByViewer: pinnedSet.has(post.id),
     tags: tags.filter((t) => t.post_id === post.id).map((t) => t.tag),
     mentions: mentions.filter((m) => m.post_id === post.id).map((m) => m.actor_uri),
+    mentionHandles: Object.fromEntries(
+      mentions.filter((m) => m.post_id === post.id && m.username && m.domain).map((m) => [m.actor_uri, `@${m.username}@${m.domain}`]),
+    ),
     media: media.filter((m) => m.post_id === post.id),
   }));
 }
@@ -96,6 +116,35 @@ export async function listGroupPosts(
     items: await hydrate(db, page, options.viewerId),
     nextCursor: rows.length > options.limit ? page.at(-1)!.id : null,
   };
+}
+
+function publicOutboxPosts(db: Db, actor: { id: string; type: string }, membersOnlyToo = false) {
+  // A person's outbox holds the public posts they wrote here; a group's, the
+  // posts in it (its Announces): members-only ones only for a requester the
+  // caller found may see the group's content.
+  return db
+    .selectFrom("posts")
+    .where(actor.type === "Group" ? "group_id" : "author_id", "=", actor.id)
+    .where("visibility", "in", membersOnlyToo && actor.type === "Group" ? ["public", "members_only"] : ["public"])
+    .where((eb) => (actor.type === "Group" ? eb.val(true) : eb("is_local", "=", true)));
+}
+
+/** A page of an actor's outbox, newest first. */
+export async function listOutboxPosts(
+  db: Db,
+  actor: { id: string; type: string },
+  options: { cursor: string | null; limit: number; membersOnlyToo?: boolean },
+): Promise<{ items: PostEntry[]; nextCursor: string | null }> {
+  let query = publicOutboxPosts(db, actor, options.membersOnlyToo).selectAll().orderBy("id", "desc").limit(options.limit + 1);
+  if (options.cursor) query = query.where("id", "<", options.cursor);
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit);
+  return { items: await hydrate(db, page, null), nextCursor: rows.length > options.limit ? page.at(-1)!.id : null };
+}
+
+export async function countOutboxPosts(db: Db, actor: { id: string; type: string }, membersOnlyToo = false): Promise<number> {
+  const row = await publicOutboxPosts(db, actor, membersOnlyToo).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Every post of a thread, oldest first. */
@@ -136,10 +185,14 @@ export async function reblogsForHome(
   bounds: { maxId?: string | undefined; sinceId?: string | undefined; limit: number },
 ) {
   const followed = db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewerId).where("state", "=", "accepted");
+  // Neither a boost by someone hidden from the viewer nor one of a hidden author's post.
+  const hidden = hiddenAuthorIds(db as Kysely<Database>, viewerId);
   let query = db
     .selectFrom("reblogs")
     .selectAll()
-    .where((eb) => eb.or([eb("actor_id", "in", followed), eb("actor_id", "=", viewerId)]));
+    .where((eb) => eb.or([eb("actor_id", "in", followed), eb("actor_id", "=", viewerId)]))
+    .where("actor_id", "not in", hidden)
+    .where("post_id", "not in", db.selectFrom("posts").select("id").where("author_id", "in", hidden));
   if (bounds.maxId) query = query.where("id", "<", bounds.maxId);
   if (bounds.sinceId) query = query.where("id", ">", bounds.sinceId);
   return query.orderBy("id", "desc").limit(bounds.limit).execute();

@@ -16,10 +16,13 @@ import type { ServiceContext } from "../../services/context.ts";
 import { sendActorUpdated } from "./actor.outbox.ts";
 import { sendFollowEvent } from "./follow.outbox.ts";
 import { sendGroupEvent } from "./group.outbox.ts";
+import { backfillGroup } from "./group-backfill.ts";
 import { sendPostEvent } from "./post.outbox.ts";
 import { sendReport } from "./report.outbox.ts";
 import { sendReblog } from "./reblog.outbox.ts";
 import { sendTaskEvent } from "./task.outbox.ts";
+import { sendRoomEvent } from "./shared-room.outbox.ts";
+import { sendAccountDeleted } from "./account.outbox.ts";
 
 const BATCH = 20;
 
@@ -51,12 +54,19 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
     case "group.unbanned":
     case "group.role_changed":
       return sendGroupEvent(ctx, event, activityId);
+    case "group.backfill":
+      return backfillGroup(ctx, event.groupId);
     case "task.published":
     case "task.deleted":
     case "task.offer_accepted":
     case "task.assign_requested":
     case "task.deliver":
       return sendTaskEvent(ctx, event, activityId, attempts);
+    case "room.org_invited":
+    case "room.invitation_answered":
+      return sendRoomEvent(ctx, event, activityId);
+    case "account.deleted":
+      return sendAccountDeleted(ctx, event.actorId, activityId);
   }
 }
 

@@ -16,7 +16,8 @@ import { createPost, groupTimeline, type PostView } from "../../services/post.se
 import { askQuestion } from "../../services/question.service.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { actorLink, emptyNote, postCard } from "../components.ts";
-import { html, type Html } from "../html.ts";
+import { html, trusted, type Html } from "../html.ts";
+import { companiesSection } from "../organizations.components.ts";
 import { csrfField, securityHeaders, sendPage } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
 import { webSession, type WebSession } from "../session.ts";
@@ -68,11 +69,12 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
       session,
       section: "groups",
       body: html`${groupTabs(ref, group, "posts")}
-        ${group.actor.summary ? html`<p>${group.actor.summary}</p>` : ""}
+        ${group.actor.summary ? (group.local ? html`<p>${group.actor.summary}</p>` : html`<div class="summary">${trusted(group.actor.summary)}</div>`) : ""}
         <p class="muted">${group.local
           ? `${group.visibility.replace("_", " ")} group · ${group.joinPolicy === "open" ? "anyone can join" : group.joinPolicy === "approval" ? "joining needs approval" : "by invitation"}`
           : `a group on ${group.actor.domain}`}</p>
         ${membershipBox(ref, group, session)}
+        ${await companiesSection(ctx, ref, session.user.actorId)}
         ${member
           ? html`<form method="post" action="${groupPath(ref, "/posts")}" class="stack card">${csrfField(session)}
               <div><label for="group-post">Write in this group</label><textarea id="group-post" name="content" required></textarea></div>

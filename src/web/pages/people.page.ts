@@ -7,12 +7,14 @@ import { followActor, unfollowActor } from "../../services/follow.service.ts";
 import { getNotifications } from "../../services/notification.service.ts";
 import { getPost, toPostView } from "../../services/post.service.ts";
 import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
-import { setPassword, updateProfile, verifyCredentials } from "../../services/user.service.ts";
-import { validationFailed } from "../../domain/errors.ts";
+import { changeOwnPassword } from "../../services/sign-in.service.ts";
+import { updateProfile } from "../../services/user.service.ts";
 import { actorLink, emptyNote, postCard, refOf } from "../components.ts";
 import { html, when } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
+import { profileExtrasForm, registerProfileExtrasAction } from "./profile-extras.form.ts";
+import { SESSION_COOKIE } from "../../services/session-cookie.ts";
 
 const NOTIFICATION_TEXT: Record<string, string> = {
   mention: "mentioned you",
@@ -99,6 +101,7 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
           <div><input id="locked" name="locked" type="checkbox" value="true"${user.locked ? html` checked` : ""}> <label for="locked" class="inline-label">Approve followers myself (locked account)</label></div>
           <div><button type="submit">Save profile</button></div>
         </form>
+        ${await profileExtrasForm(ctx, session)}
         <form method="post" action="/settings/password" class="stack card">${csrfField(session)}
           <h2>Password</h2>
           <div><label for="current">Current password</label><input id="current" name="current" type="password" autocomplete="current-password" required></div>
@@ -116,11 +119,17 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
     });
     return { done: "Profile saved." };
   });
-  routes.action("/settings/password", async (_request, session, body) => {
-    if (!(await verifyCredentials(ctx, session.user.username, field(body, "current")))) {
-      throw validationFailed("Your current password is not right; nothing was changed");
-    }
-    await setPassword(ctx, session.user.username, field(body, "next"));
-    return { done: "Password changed." };
+  registerProfileExtrasAction(routes, ctx);
+  routes.action("/settings/password", async (request, session, body) => {
+    // Checks the current password (within the sign-in limit), then ends the
+    // other sessions and revokes every token; this session stays signed in.
+    await changeOwnPassword(ctx, {
+      username: session.user.username,
+      current: field(body, "current"),
+      next: field(body, "next"),
+      address: request.ip,
+      sessionCookie: request.cookies[SESSION_COOKIE],
+    });
+    return { done: "Password changed. Your other sessions and apps are signed out; sign in there again." };
   });
 }
