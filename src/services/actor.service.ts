@@ -29,6 +29,8 @@ export interface ActorView {
   summary: string | null;
   url: string | null;
   locked: boolean;
+  /** Their picture (icon), when they have one. */
+  avatarUrl: string | null;
 }
 
 export function toActorView(row: ActorRow): ActorView {
@@ -44,6 +46,7 @@ export function toActorView(row: ActorRow): ActorView {
     summary: row.summary,
     url: row.url,
     locked: row.locked,
+    avatarUrl: row.icon_url,
   };
 }
 

@@ -3,10 +3,13 @@
 import type { Kysely, Transaction } from "kysely";
 import {
   clearNotifications,
+  countNotificationsAfter,
   dismissNotification,
   findNotification,
   insertNotification,
   listNotifications,
+  readMarkers,
+  writeMarker,
 } from "../db/repos/notification.repo.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
 import type { Database } from "../db/schema.ts";
@@ -53,4 +56,23 @@ export async function clearAll(ctx: ServiceContext, actorId: string): Promise<vo
 
 export async function getNotificationById(ctx: ServiceContext, recipientId: string, id: string) {
   return (await findNotification(ctx.db, recipientId, id)) ?? null;
+}
+
+/**
+ * Unread means newer than the "notifications" read marker, the same marker
+ * Mastodon apps set, so reading in an app or on the web counts for both.
+ */
+export async function unreadNotificationCount(ctx: ServiceContext, actorId: string, cap = 99): Promise<number> {
+  const marker = (await readMarkers(ctx.db, actorId)).find((m) => m.timeline === "notifications");
+  return countNotificationsAfter(ctx.db, actorId, marker?.last_read_id ?? null, cap);
+}
+
+export async function lastReadNotificationId(ctx: ServiceContext, actorId: string): Promise<string | null> {
+  return (await readMarkers(ctx.db, actorId)).find((m) => m.timeline === "notifications")?.last_read_id ?? null;
+}
+
+/** Marks everything up to the newest notification as read (nothing is dismissed). */
+export async function markAllNotificationsRead(ctx: ServiceContext, actorId: string): Promise<void> {
+  const [newest] = await listNotifications(ctx.db, actorId, { limit: 1 });
+  if (newest) await writeMarker(ctx.db, actorId, "notifications", newest.id);
 }

@@ -26,7 +26,7 @@ import {
   listThread,
   type PostEntry,
 } from "../db/queries/post.queries.ts";
-import type { ActorRow, Database, PostRow } from "../db/schema.ts";
+import type { ActorRow, Database, MediaRow, PostRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { assertCanModerate, assertCanPost, canReadContent, isModerator } from "../domain/group.rules.ts";
 import { newId } from "../domain/ids.ts";
@@ -64,6 +64,8 @@ export interface PostView {
   likedByMe: boolean;
   tags: string[];
   mentions: string[];
+  /** Attached images, in order (their URL: media.service's mediaUrl). */
+  media: MediaRow[];
 }
 
 export function toPostView(entry: PostEntry): PostView {
@@ -92,6 +94,7 @@ export function toPostView(entry: PostEntry): PostView {
     likedByMe: entry.likedByViewer,
     tags: entry.tags,
     mentions: entry.mentions,
+    media: entry.media,
   };
 }
 

@@ -10,8 +10,11 @@ import { registerGroupPages } from "./pages/group.page.ts";
 import { registerGroupDirectory } from "./pages/groups.page.ts";
 import { registerHomePages } from "./pages/home.page.ts";
 import { registerIdeaPages } from "./pages/ideas.page.ts";
+import { registerNotificationPages } from "./pages/notifications.page.ts";
 import { registerPeoplePages } from "./pages/people.page.ts";
+import { registerHelperPages } from "./pages/helpers.page.ts";
 import { registerPostPages } from "./pages/post.page.ts";
+import { registerSearchPages } from "./pages/search.page.ts";
 import { registerTaskPages } from "./pages/tasks.page.ts";
 import { webRoutes } from "./routes.ts";
 
@@ -22,9 +25,12 @@ export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceConte
   registerHomePages(fastify, ctx, routes);
   registerGroupDirectory(ctx, routes);
   registerGroupPages(fastify, ctx, routes);
-  registerPostPages(ctx, routes);
-  registerTaskPages(ctx, routes);
+  registerPostPages(fastify, ctx, routes);
+  registerSearchPages(ctx, routes);
+  registerHelperPages(fastify, ctx, routes);
+  registerTaskPages(fastify, ctx, routes);
   registerIdeaPages(ctx, routes);
   registerPeoplePages(ctx, routes);
+  registerNotificationPages(fastify, ctx, routes);
   registerAdminPages(ctx, routes);
 }

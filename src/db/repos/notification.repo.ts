@@ -93,3 +93,11 @@ export async function findNotification(db: Db, recipientId: string, id: string) 
     .where("dismissed_at", "is", null)
     .executeTakeFirst();
 }
+
+/** How many notifications came after `afterId` (all of them when null), up to `cap`. */
+export async function countNotificationsAfter(db: Db, recipientId: string, afterId: string | null, cap: number): Promise<number> {
+  let query = db.selectFrom("notifications").select("id").where("recipient_id", "=", recipientId).where("dismissed_at", "is", null);
+  if (afterId) query = query.where("id", ">", afterId);
+  const rows = await query.orderBy("id", "desc").limit(cap).execute();
+  return rows.length;
+}
