@@ -1,0 +1,64 @@
+// A browser in miniature for the web interface's integration tests: keeps
+// cookies, reads the CSRF token off the last page, posts forms.
+export const PASSWORD = "correct horse battery staple";
+
+/** A browser in miniature: keeps cookies, reads the CSRF token off the last page. */
+export class Visitor {
+  readonly jar = new Map<string, string>();
+  lastPage = "";
+  lastUrl = "";
+  readonly origin: string;
+  constructor(origin: string) {
+    this.origin = origin;
+  }
+
+  private remember(res: Response) {
+    for (const header of res.headers.getSetCookie()) {
+      const [pair] = header.split(";");
+      const [name, ...value] = pair!.split("=");
+      if (/Max-Age=0/.test(header)) this.jar.delete(name!);
+      else this.jar.set(name!, value.join("="));
+    }
+  }
+
+  private cookie(): string {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  async get(path: string): Promise<Response & { text_: string }> {
+    const res = await fetch(new URL(path, this.origin), { headers: { cookie: this.cookie(), accept: "text/html" }, redirect: "manual" });
+    this.remember(res);
+    const text = await res.text();
+    this.lastPage = text;
+    this.lastUrl = new URL(path, this.origin).href;
+    return Object.assign(res, { text_: text });
+  }
+
+  csrf(): string {
+    return /name="_csrf" value="([^"]+)"/.exec(this.lastPage)?.[1] ?? "";
+  }
+
+  async post(path: string, fields: Record<string, string>, withCsrf = true): Promise<Response> {
+    const body = new URLSearchParams({ ...(withCsrf ? { _csrf: this.csrf() } : {}), ...fields });
+    const res = await fetch(new URL(path, this.origin), {
+      method: "POST",
+      headers: { cookie: this.cookie(), "content-type": "application/x-www-form-urlencoded", referer: this.lastUrl || this.origin },
+      body,
+      redirect: "manual",
+    });
+    this.remember(res);
+    return res;
+  }
+
+  /** The flash message the next page shows. */
+  async flashAfter(res: Response): Promise<string> {
+    const next = await this.get(res.headers.get("location") ?? "/");
+    return /<div id="status"[^>]*>([^<]*)</.exec(next.text_)?.[1] ?? "";
+  }
+
+  async signIn(username: string, password = PASSWORD): Promise<Response> {
+    await this.get("/sign-in");
+    return this.post("/sign-in", { username, password, next: "/" });
+  }
+}
+
