@@ -201,9 +201,9 @@ if (board) {
   const move = async (card, column) => {
     const body = new URLSearchParams({ _csrf: board.dataset.csrf, status: column.dataset.status });
     say("Moving…", "pending");
-    const response = await fetch(`/tasks/${card.dataset.task}/status`, { method: "POST", body, credentials: "same-origin" });
-    // The server answers with the board page and its flash (moved, or why not).
-    if (response.ok) window.location.reload();
+    // Not following the redirect: the reloaded page is the one to show the flash (moved, or why not).
+    const response = await fetch(`/tasks/${card.dataset.task}/status`, { method: "POST", body, credentials: "same-origin", redirect: "manual" });
+    if (response.type === "opaqueredirect" || response.ok) window.location.reload();
     else say("The task could not be moved; reload and try again.", "error");
   };
   let dragged = null;

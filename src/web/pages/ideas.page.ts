@@ -89,7 +89,7 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
           ? html`<h2>Answer</h2><form method="post" action="/ideas/${idea.post.id}/answer" class="stack card">${csrfField(session)}
               <div><label for="answer-status">Status</label><select id="answer-status" name="status">${IDEA_STATUSES.filter((s) => s !== "open").map((s) => html`<option value="${s}">${label(s)}</option>`)}</select></div>
               <div><label for="answer-reason">Reason (everyone who voted will read it)</label><textarea id="answer-reason" name="reason"></textarea></div>
-              <div><label for="answer-duplicate">Duplicate of (when the status is "duplicate")</label><select id="answer-duplicate" name="duplicateOf"><option value="">—</option>${others.map((o) => html`<option value="${o.id}">${o.title ?? "Untitled idea"} (${o.votes} vote${o.votes === 1 ? "" : "s"})</option>`)}</select></div>
+              <div><label for="answer-duplicate">Which idea it duplicates (for a duplicate)</label><select id="answer-duplicate" name="duplicateOf"><option value="">—</option>${others.map((o) => html`<option value="${o.id}">${o.title ?? "Untitled idea"} (${o.votes} vote${o.votes === 1 ? "" : "s"})</option>`)}</select></div>
               <div><button type="submit">Answer</button></div></form>`
           : ""}`,
     });
