@@ -63,7 +63,7 @@ function themeToggle(session: WebSession, theme: string): Html {
 }
 
 function topBar(ctx: ServiceContext, session: WebSession | null, section: string | undefined, unread: number, theme: string, query: string): Html {
-  const brand = html`<a class="brand" href="/"><span class="brand-name">${ctx.instanceName}</span></a>`;
+  const brand = html`<a class="brand" href="/" aria-label="${ctx.instanceName}: home"><span class="brand-name">${ctx.instanceName}</span></a>`;
   if (!session) {
     return html`<header class="topbar">${brand}<nav class="sections" aria-label="Main"><a href="/sign-in"${section === "sign-in" ? html` aria-current="page"` : ""}>Sign in</a></nav>
       <details class="menu"><summary>Menu</summary><nav aria-label="Menu"><a href="/sign-in">Sign in</a></nav></details></header>`;

@@ -34,7 +34,7 @@ export function groupPath(ref: string, rest = ""): string {
 export function groupTabs(ref: string, group: GroupView, active: string): Html {
   const tab = (rest: string, label: string, key: string) =>
     html`<a href="${groupPath(ref, rest)}"${active === key ? html` aria-current="page"` : ""}>${label}</a>`;
-  return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted">${group.actor.handle}</span></h1>
+  return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted handle">${group.actor.handle}</span></h1>
     <nav class="tabs" aria-label="Group">${tab("", "Posts", "posts")} ${tab("/tasks", "Tasks", "tasks")} ${tab("/ideas", "Ideas", "ideas")} ${tab("/members", "Members", "members")}</nav>`;
 }
 

@@ -31,7 +31,7 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
     return sendPage(ctx, request, reply, {
       title: actor.displayName ?? actor.username,
       session,
-      body: html`<div class="page-head">${avatar(actor)}<h1>${actor.displayName ?? actor.username} <span class="muted">${actor.handle}</span></h1> ${orgChip(actor)}</div>
+      body: html`<div class="page-head">${avatar(actor)}<h1>${actor.displayName ?? actor.username} <span class="muted handle">${actor.handle}</span></h1> ${orgChip(actor)}</div>
         ${actor.summary ? html`<p>${actor.summary}</p>` : ""}
         ${actor.local ? "" : html`<p class="muted">On ${actor.domain}${actor.url ? html` · <a href="${actor.url}" rel="nofollow noopener">profile there</a>` : ""}</p>`}
         ${relation

@@ -6,7 +6,7 @@ import { searchGroups, searchPeople, searchPosts, searchTasks } from "../../serv
 import { toPostView } from "../../services/post.service.ts";
 import { getTagTimeline } from "../../services/timeline.service.ts";
 import { IDEA_TAG } from "../../domain/idea.rules.ts";
-import { beforeOf, emptyNote, pager, personLine, postCard, taskActivity } from "../components.ts";
+import { beforeOf, emptyNote, isGroupNote, pager, personLine, postCard, taskActivity } from "../components.ts";
 import { html } from "../html.ts";
 import { sendPage } from "../layout.ts";
 import type { WebRoutes } from "../routes.ts";
@@ -29,7 +29,9 @@ export function registerSearchPages(ctx: ServiceContext, routes: WebRoutes): voi
         ])
       : [[], [], { items: [], nextBefore: null }, []];
     const ideas = posts.items.filter((p) => p.tags.includes(IDEA_TAG));
-    const others = posts.items.filter((p) => !p.tags.includes(IDEA_TAG));
+    // A group's own task notes are found as tasks, not again as posts.
+    const others = posts.items.filter((p) => !p.tags.includes(IDEA_TAG) && !isGroupNote(p));
+    const nothing = people.length + groups.length + tasks.length + ideas.length + others.length === 0;
     const count = (n: number) => html`<span class="muted">${n}</span>`;
     return sendPage(ctx, request, reply, {
       title: q ? `Search: ${q}` : "Search",
@@ -39,11 +41,12 @@ export function registerSearchPages(ctx: ServiceContext, routes: WebRoutes): voi
         ${!q
           ? emptyNote("Type a few words, a name, or a #tag.")
           : html`<div class="results">
-            ${before ? "" : html`<h2>People ${count(people.length)}</h2>${people.length === 0 ? emptyNote("Nobody by that name.") : html`<ul>${people.map((p) => html`<li>${personLine(p)} <span class="muted">${p.handle}</span></li>`)}</ul>`}
-            <h2>Groups ${count(groups.length)}</h2>${groups.length === 0 ? emptyNote("No group.") : html`<ul>${groups.map((g) => html`<li>${personLine(g.actor)}</li>`)}</ul>`}
-            <h2>Tasks ${count(tasks.length)}</h2>${tasks.length === 0 ? emptyNote("No task in your groups.") : tasks.map(taskActivity)}`}
-            <h2>Ideas ${count(ideas.length)}</h2>${ideas.length === 0 ? emptyNote("No idea.") : ideas.map((p) => html`<p class="activity"><a href="/ideas/${p.id}">${p.title ?? "Untitled idea"}</a> <span class="muted">in ${p.group?.displayName ?? p.group?.username ?? ""}</span></p>`)}
-            <h2>Posts ${count(others.length)}</h2>${others.length === 0 ? emptyNote("No post.") : others.map((p) => postCard(p, session, options))}
+            ${nothing ? emptyNote(before ? "Nothing older." : `Nothing you can see matches “${q}”.`) : ""}
+            ${people.length > 0 ? html`<h2>People ${count(people.length)}</h2><ul>${people.map((p) => html`<li>${personLine(p)} <span class="muted">${p.handle}</span></li>`)}</ul>` : ""}
+            ${groups.length > 0 ? html`<h2>Groups ${count(groups.length)}</h2><ul>${groups.map((g) => html`<li>${personLine(g.actor)}</li>`)}</ul>` : ""}
+            ${tasks.length > 0 ? html`<h2>Tasks ${count(tasks.length)}</h2>${tasks.map(taskActivity)}` : ""}
+            ${ideas.length > 0 ? html`<h2>Ideas ${count(ideas.length)}</h2>${ideas.map((p) => html`<p class="activity"><a href="/ideas/${p.id}">${p.title ?? "Untitled idea"}</a> <span class="muted">in ${p.group?.displayName ?? p.group?.username ?? ""}</span></p>`)}` : ""}
+            ${others.length > 0 ? html`<h2>Posts ${count(others.length)}</h2>${others.map((p) => postCard(p, session, options))}` : ""}
             ${pager("/search", { q }, posts.nextBefore)}
           </div>`}`,
     });
