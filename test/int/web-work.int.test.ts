@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/group.service.ts";
-import { createPost } from "../../src/services/post.service.ts";
+import { createPost, likePost } from "../../src/services/post.service.ts";
 import { proposeIdea, voteForIdea } from "../../src/services/idea.service.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
 
@@ -107,6 +107,21 @@ describe("notifications", () => {
     await paul.flashAfter(await paul.post("/notifications/read", {}));
     expect(unreadIn(paul.lastPage)).toBe(0);
     expect(paul.lastPage).not.toContain("Mark all read");
+  });
+});
+
+describe("grouped notifications", () => {
+  it("shows several likes of one post as one line", async () => {
+    await createUser(a.app.ctx, { username: "quinn", password: PASSWORD, displayName: "Quinn Q" });
+    await joinGroup(a.app.ctx, "quinn", "ops");
+    const post = await createPost(a.app.ctx, "paul", { group: "ops", content: "Pallets counted: 42" });
+    await likePost(a.app.ctx, "olga", post.id);
+    await likePost(a.app.ctx, "quinn", post.id);
+    const paul = new Visitor(a.origin);
+    await paul.signIn("paul");
+    const page = (await paul.get("/notifications")).text_;
+    expect(page).toMatch(/(Quinn Q|Olga Owner)<\/strong> and 1 other liked your post/);
+    expect(page.match(/liked your post/g)).toHaveLength(1);
   });
 });
 

@@ -254,6 +254,45 @@ if (board) {
   }
 }
 
+// --- Live board: another person's move shows up without a reload -------------
+// The board page itself is fetched again and its columns swapped in, unless a
+// card is being moved right now.
+if (board?.dataset.liveBoard) {
+  // Which task is where, at which version: what a change of the board changes.
+  const signature = (root) => [...root.querySelectorAll(".task")].map((t) => `${t.dataset.task}:${t.dataset.version}:${t.closest("section").dataset.status}`).join();
+  const refresh = async () => {
+    // Never while someone is moving a card or typing into a form on the page.
+    const typing = [...document.querySelectorAll("form input[type=text], form textarea")].some((el) => el.value !== "") || document.activeElement?.matches("input, textarea, select");
+    if (!typing && !document.querySelector(".task.dragging, .task[aria-grabbed]")) {
+      try {
+        const response = await fetch(board.dataset.liveBoard, { credentials: "same-origin" });
+        const fresh = new DOMParser().parseFromString(await response.text(), "text/html").querySelector("[data-board]");
+        if (response.ok && fresh && signature(fresh) !== signature(board)) window.location.reload();
+      } catch {
+        // Offline for a moment.
+      }
+    }
+    window.setTimeout(refresh, 5000);
+  };
+  window.setTimeout(refresh, 5000);
+}
+
+// --- Image attachments: show what will be sent ----------------------------------
+for (const input of document.querySelectorAll('input[type=file][accept^="image/"]')) {
+  const preview = document.createElement("img");
+  preview.alt = "";
+  preview.className = "upload-preview";
+  preview.hidden = true;
+  input.insertAdjacentElement("afterend", preview);
+  input.addEventListener("change", () => {
+    const file = input.files?.[0];
+    if (!file) { preview.hidden = true; return; }
+    const reader = new FileReader();
+    reader.onload = () => { preview.src = reader.result; preview.hidden = false; };
+    reader.readAsDataURL(file);
+  });
+}
+
 // --- Phone menu: close it after choosing, and on Escape ---------------------------
 const menu = document.querySelector("details.menu");
 menu?.addEventListener("keydown", (e) => { if (e.key === "Escape") { menu.open = false; menu.querySelector("summary").focus(); } });

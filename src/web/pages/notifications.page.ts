@@ -11,7 +11,7 @@ import { getNotifications, lastReadNotificationId, markAllNotificationsRead } fr
 import { getPostEntries } from "../../services/timeline.service.ts";
 import { toPostView, type PostView } from "../../services/post.service.ts";
 import { IDEA_TAG, STATUS_TAG_PREFIX } from "../../domain/idea.rules.ts";
-import { avatar, beforeOf, emptyNote, isGroupNote, pager, personInWords, postCard } from "../components.ts";
+import { avatar, beforeOf, emptyNote, isGroupNote, pager, personInWords, plural, postCard } from "../components.ts";
 import { html, when, type Html } from "../html.ts";
 import { csrfField, securityHeaders, sendPage } from "../layout.ts";
 import type { WebRoutes } from "../routes.ts";
@@ -24,7 +24,28 @@ interface Item {
   type: string;
   createdAt: Date;
   from: ActorView;
+  /** Others who did the same to the same post (likes, votes, shares), shown as one line. */
+  others: ActorView[];
   post: PostView | null;
+}
+
+const GROUPED = new Set(["favourite", "reblog"]);
+
+/** "Olga and 2 others liked your post": likes, votes and shares of one post become one item. */
+function grouped(items: Item[]): Item[] {
+  const out: Item[] = [];
+  const byKey = new Map<string, Item>();
+  for (const item of items) {
+    const key = item.post && GROUPED.has(item.type) ? `${item.type}:${item.post.id}` : null;
+    const first = key ? byKey.get(key) : undefined;
+    if (first) {
+      if (!first.others.some((o) => o.id === item.from.id) && first.from.id !== item.from.id) first.others.push(item.from);
+      continue;
+    }
+    if (key) byKey.set(key, item);
+    out.push(item);
+  }
+  return out;
 }
 
 /** What the notification was, in words, from its stored type and the post it concerns. */
@@ -66,15 +87,15 @@ async function load(ctx: ServiceContext, actorId: string, bounds: { maxId?: stri
     const from = await getActorById(ctx, n.from_id);
     // A notification about a post I may no longer read is not shown.
     if (!from || (n.post_id && !posts.has(n.post_id))) continue;
-    items.push({ id: n.id, type: n.type, createdAt: n.created_at, from: toActorView(from), post: n.post_id ? posts.get(n.post_id)! : null });
+    items.push({ id: n.id, type: n.type, createdAt: n.created_at, from: toActorView(from), others: [], post: n.post_id ? posts.get(n.post_id)! : null });
   }
-  return { items, rawCount: rows.length, lastId: rows.at(-1)?.id ?? null };
+  return { items: grouped(items), rawCount: rows.length, lastId: rows.at(-1)?.id ?? null };
 }
 
 function itemCard(item: Item, session: WebSession, lastRead: string | null): Html {
   const unread = !lastRead || item.id > lastRead;
   return html`<div class="card notification${unread ? " unread" : ""}" data-id="${item.id}">${avatar(item.from)}
-    <div><p class="what"><strong>${personInWords(item.from)}</strong> ${notificationText(item)} · ${when(item.createdAt)}${unread ? html` <span class="badge">new</span>` : ""}</p>
+    <div><p class="what"><strong>${personInWords(item.from)}</strong>${item.others.length > 0 ? ` and ${plural(item.others.length, "other", "others")}` : ""} ${notificationText(item)} · ${when(item.createdAt)}${unread ? html` <span class="badge">new</span>` : ""}</p>
     ${item.post ? postCard(item.post, session, { showGroup: true }) : ""}</div></div>`;
 }
 
