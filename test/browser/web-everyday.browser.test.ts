@@ -152,6 +152,20 @@ describe.skipIf(!executablePath)("everyday use in a browser", () => {
     await expectNoSeriousA11yProblems(alice);
   });
 
+  it("shows a new invitation link once, with a copy button, never in the address", async () => {
+    await alice.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: acme.origin });
+    await alice.goto(`${acme.origin}/admin`);
+    await alice.getByRole("button", { name: "Create invitation link" }).click();
+    const link = await alice.getByLabel("Invitation link").inputValue();
+    expect(link).toMatch(/\/join\/[\w-]+$/);
+    expect(alice.url()).not.toContain(link.split("/join/")[1]!);
+    await alice.getByRole("button", { name: "Copy" }).click();
+    await expectFlash(alice, "Copied.");
+    expect(await alice.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    await shot(alice, "admin-invite-link");
+    await expectNoSeriousA11yProblems(alice);
+  });
+
   it("switches to dark and stays readable", async () => {
     await alice.goto(`${acme.origin}/g/launch`);
     await alice.getByRole("button", { name: "Switch to dark theme" }).click();

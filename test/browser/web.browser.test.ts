@@ -115,6 +115,13 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
       return gina.getByRole("link", { name: "Confirm dock slot" }).count();
     }, { timeout: 20_000 }).toBe(1);
     await gina.getByText("waiting for your answer").waitFor();
+    // Her own instance tells her, in words, with the unread count on the menu.
+    await gina.goto(`${globex.origin}/notifications`);
+    await gina.getByText("gave you a task: Confirm dock slot").waitFor({ timeout: 15_000 });
+    expect(await gina.locator("details.menu > summary .count").textContent()).toMatch(/^[1-9]/);
+    await shot(gina, "notifications-across-instances");
+    await expectNoSidewaysScroll(gina);
+    await gina.goto(`${globex.origin}/me/tasks`);
     await gina.getByRole("link", { name: "Confirm dock slot" }).click();
     await gina.getByRole("button", { name: "Accept" }).click();
     await expectFlash(gina, "You accepted the task");
