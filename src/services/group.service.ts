@@ -42,6 +42,7 @@ import {
 import { newId } from "../domain/ids.ts";
 import { domainOf, userUri } from "../domain/uris.ts";
 import { getActorById, requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
+import { notify } from "./notification.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { membershipFrom } from "./membership.ts";
@@ -221,6 +222,7 @@ export async function joinGroup(ctx: ServiceContext, username: string, ref: stri
         activityUri: new URL(`/follows/${newId()}`, ctx.origin).href,
       });
       if (outcome === "accepted") await deleteInvite(trx, group.actor.id, user.id);
+      else if (current?.state !== "pending") await notify(trx, { recipientId: group.actor.id, type: "follow_request", fromId: user.id });
     });
     return { state: outcome, group: toGroupView(group, await membershipOf(ctx, group.actor.id, user.id)) };
   }

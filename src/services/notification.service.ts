@@ -12,13 +12,14 @@ import {
   writeMarker,
 } from "../db/repos/notification.repo.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
+import { listModerators } from "../db/queries/group.queries.ts";
 import type { Database } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import type { ServiceContext } from "./context.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type NotificationType = "follow" | "follow_request" | "favourite" | "mention" | "reblog" | "status" | "update";
+export type NotificationType = "follow" | "follow_request" | "favourite" | "mention" | "reblog" | "status" | "update" | "join_request";
 
 /** Records a notification for a local recipient (never to oneself). */
 export async function notify(
@@ -27,6 +28,16 @@ export async function notify(
 ): Promise<void> {
   if (n.recipientId === n.fromId) return;
   const recipient = await findActorById(db, n.recipientId);
+  // Asking to join a group (a follow request to it) is for its moderators to answer.
+  if (recipient?.is_local && recipient.type === "Group" && n.type === "follow_request") {
+    for (const moderator of await listModerators(db, recipient.id)) {
+      const person = await findActorByUri(db, moderator.uri);
+      if (person?.is_local && person.id !== n.fromId) {
+        await insertNotification(db, { recipientId: person.id, type: "join_request", fromId: n.fromId, postId: null, groupId: recipient.id });
+      }
+    }
+    return;
+  }
   if (!recipient?.is_local || recipient.type !== "Person") return;
   await insertNotification(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null });
 }

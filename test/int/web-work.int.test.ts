@@ -110,6 +110,22 @@ describe("notifications", () => {
   });
 });
 
+describe("join requests", () => {
+  it("tells the group's moderators who asked to join which group, once", async () => {
+    await createGroup(a.app.ctx, "olga", { slug: "buyers", name: "Buyers club", visibility: "public", joinPolicy: "approval" });
+    const paul = new Visitor(a.origin);
+    await paul.signIn("paul");
+    await paul.get("/g/buyers");
+    expect(await paul.flashAfter(await paul.post("/g/buyers/join", {}))).toContain("request was sent");
+    await paul.post("/g/buyers/join", {});
+    const olga = new Visitor(a.origin);
+    await olga.signIn("olga");
+    const page = (await olga.get("/notifications")).text_;
+    expect(page.match(/Paul Martin<\/strong> asked to join Buyers club/g)).toHaveLength(1);
+    expect(page).toContain('href="/g/buyers/members">Answer the request');
+  });
+});
+
 describe("grouped notifications", () => {
   it("shows several likes of one post as one line", async () => {
     await createUser(a.app.ctx, { username: "quinn", password: PASSWORD, displayName: "Quinn Q" });

@@ -7,11 +7,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertNotification(
   db: Db,
-  n: { recipientId: string; type: string; fromId: string; postId: string | null },
+  n: { recipientId: string; type: string; fromId: string; postId: string | null; groupId?: string | null },
 ): Promise<void> {
   await sql`
-    insert into notifications (id, recipient_id, type, from_id, post_id)
-    values (${newId()}, ${n.recipientId}, ${n.type}, ${n.fromId}, ${n.postId})
+    insert into notifications (id, recipient_id, type, from_id, post_id, group_id)
+    values (${newId()}, ${n.recipientId}, ${n.type}, ${n.fromId}, ${n.postId}, ${n.groupId ?? null})
     on conflict do nothing`.execute(db);
 }
 

@@ -11,7 +11,7 @@ import { getNotifications, lastReadNotificationId, markAllNotificationsRead } fr
 import { getPostEntries } from "../../services/timeline.service.ts";
 import { toPostView, type PostView } from "../../services/post.service.ts";
 import { IDEA_TAG, STATUS_TAG_PREFIX } from "../../domain/idea.rules.ts";
-import { avatar, beforeOf, emptyNote, isGroupNote, pager, personInWords, plural, postCard } from "../components.ts";
+import { avatar, beforeOf, emptyNote, isGroupNote, nameOf, pager, personInWords, plural, postCard, refOf } from "../components.ts";
 import { html, when, type Html } from "../html.ts";
 import { csrfField, securityHeaders, sendPage } from "../layout.ts";
 import type { WebRoutes } from "../routes.ts";
@@ -27,6 +27,8 @@ interface Item {
   /** Others who did the same to the same post (likes, votes, shares), shown as one line. */
   others: ActorView[];
   post: PostView | null;
+  /** The group a join request is for. */
+  group: ActorView | null;
 }
 
 const GROUPED = new Set(["favourite", "reblog"]);
@@ -72,7 +74,7 @@ export function notificationText(item: Item): string {
     case "reblog": return "shared your post";
     case "status": return "posted";
     case "update": return "edited a post";
-    case "join_request": return "asked to join a group you moderate";
+    case "join_request": return `asked to join ${item.group ? nameOf(item.group) : "a group you moderate"}`;
     default: return item.type.replace(/_/g, " ");
   }
 }
@@ -87,7 +89,8 @@ async function load(ctx: ServiceContext, actorId: string, bounds: { maxId?: stri
     const from = await getActorById(ctx, n.from_id);
     // A notification about a post I may no longer read is not shown.
     if (!from || (n.post_id && !posts.has(n.post_id))) continue;
-    items.push({ id: n.id, type: n.type, createdAt: n.created_at, from: toActorView(from), others: [], post: n.post_id ? posts.get(n.post_id)! : null });
+    const group = n.group_id ? await getActorById(ctx, n.group_id) : null;
+    items.push({ id: n.id, type: n.type, createdAt: n.created_at, from: toActorView(from), others: [], post: n.post_id ? posts.get(n.post_id)! : null, group: group ? toActorView(group) : null });
   }
   return { items: grouped(items), rawCount: rows.length, lastId: rows.at(-1)?.id ?? null };
 }
@@ -96,7 +99,8 @@ function itemCard(item: Item, session: WebSession, lastRead: string | null): Htm
   const unread = !lastRead || item.id > lastRead;
   return html`<div class="card notification${unread ? " unread" : ""}" data-id="${item.id}">${avatar(item.from)}
     <div><p class="what"><strong>${personInWords(item.from)}</strong>${item.others.length > 0 ? ` and ${plural(item.others.length, "other", "others")}` : ""} ${notificationText(item)} · ${when(item.createdAt)}${unread ? html` <span class="badge">new</span>` : ""}</p>
-    ${item.post ? postCard(item.post, session, { showGroup: true }) : ""}</div></div>`;
+    ${item.post ? postCard(item.post, session, { showGroup: true }) : ""}
+    ${item.type === "join_request" && item.group ? html`<p><a href="/g/${encodeURIComponent(refOf(item.group))}/members">Answer the request</a></p>` : ""}</div></div>`;
 }
 
 export function registerNotificationPages(fastify: FastifyInstance, ctx: ServiceContext, routes: WebRoutes): void {
