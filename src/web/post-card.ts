@@ -14,6 +14,8 @@ export interface PostCardOptions {
   canModerate?: boolean;
   /** Media files are served from here (the instance's own URL for uploads). */
   mediaUrl?: (media: PostView["media"][number]) => string;
+  /** Offer a small reply box under the post (feeds), so replying needs no page change. */
+  inlineReply?: boolean;
 }
 
 /** A note written by a group actor itself: task and idea status, not someone talking. */
@@ -55,6 +57,11 @@ export function postCard(post: PostView, session: WebSession | null, options: Po
       ${post.summary ? html`<details class="cw"><summary>${post.summary}</summary>${body}</details>` : body}
     </div>
     <footer><span>${post.likeCount} like${post.likeCount === 1 ? "" : "s"}</span> <a href="/p/${post.id}">${post.replyCount} repl${post.replyCount === 1 ? "y" : "ies"}</a> ${actions(post, session, options)}</footer>
+    ${options.inlineReply && session && !post.locked
+      ? html`<details class="inline-reply"><summary>Reply</summary><form method="post" action="/p/${post.id}/reply" class="stack">${csrfField(session)}
+          <label for="reply-${post.id}" class="visually-hidden">Reply to ${nameOf(post.author)}</label><textarea id="reply-${post.id}" name="content" required data-complete="text"></textarea>
+          <div><button type="submit">Reply</button> <a href="/p/${post.id}">Open the thread</a></div></form></details>`
+      : ""}
   </article>`;
 }
 

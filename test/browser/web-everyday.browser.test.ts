@@ -95,6 +95,17 @@ describe.skipIf(!executablePath)("everyday use in a browser", () => {
     await expectNoSeriousA11yProblems(alice);
   });
 
+  it("replies inline from the group's page without opening the thread", async () => {
+    await alice.goto(`${acme.origin}/g/launch`);
+    const venue = alice.locator("article.post", { hasText: "Venue shortlist" });
+    await venue.locator("summary", { hasText: "Reply" }).click();
+    await venue.getByLabel("Reply to Bob Baker").fill("The harbour hall, **definitely**.");
+    await venue.getByRole("button", { name: "Reply" }).click();
+    await expectFlash(alice, "Replied.");
+    await alice.locator("article.post", { hasText: "Venue shortlist" }).getByRole("link", { name: "1 reply" }).click();
+    await alice.locator(".reply strong", { hasText: "definitely" }).waitFor();
+  });
+
   it("keeps what was typed when a task is refused, and creates nothing", async () => {
     await alice.goto(`${acme.origin}/g/launch/tasks`);
     await alice.getByLabel("Title").fill("Hire a photographer");

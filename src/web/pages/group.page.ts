@@ -66,7 +66,7 @@ function describe(group: GroupView): string {
 }
 
 export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext, routes: WebRoutes): void {
-  const cardOptions = (moderator: boolean) => ({ canModerate: moderator, mediaUrl: (m: PostView["media"][number]) => mediaUrl(ctx, m) });
+  const cardOptions = (moderator: boolean) => ({ canModerate: moderator, inlineReply: true, mediaUrl: (m: PostView["media"][number]) => mediaUrl(ctx, m) });
 
   routes.signedInPage("/g/:ref", async (request, reply, session) => {
     const ref = refParam(request);

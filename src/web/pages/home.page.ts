@@ -20,7 +20,7 @@ const PAGE = 30;
 const calm = (item: HomeItem) => item.entry.author.type !== "Group";
 
 function feedItem(ctx: ServiceContext, item: HomeItem, session: WebSession): Html {
-  const card = postCard(toPostView(item.entry), session, { showGroup: true, mediaUrl: (m) => mediaUrl(ctx, m) });
+  const card = postCard(toPostView(item.entry), session, { showGroup: true, inlineReply: true, mediaUrl: (m) => mediaUrl(ctx, m) });
   if (item.kind === "post") return card;
   return html`<div><p class="muted">Shared by ${item.by.name ?? item.by.username}</p>${card}</div>`;
 }
