@@ -65,6 +65,8 @@ export interface FollowsTable {
 }
 
 export interface InboxActivitiesTable {
+  /** The origin of the actor that said it: ids are unique per origin, never across. */
+  origin: string;
   activity_uri: string;
   type: string;
   actor_uri: string;
@@ -121,6 +123,8 @@ export interface OutboxEventsTable {
   attempts: Generated<number>;
   last_error: string | null;
   processed_at: NullableTimestamp;
+  /** Random: the id of the activity this event becomes (/activities/{key}), never guessable. */
+  activity_key: Generated<string>;
 }
 
 export interface GroupsTable {
@@ -204,6 +208,10 @@ export interface TombstonesTable {
   uri: string;
   deleted_at: CreatedAt;
   post_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Who could see the deleted post (streaming tells only them). */
+  author_id: ColumnType<string | null, string | null | undefined, string | null>;
+  group_id: ColumnType<string | null, string | null | undefined, string | null>;
+  visibility: ColumnType<"public" | "members_only" | null, "public" | "members_only" | null | undefined, "public" | "members_only" | null>;
 }
 
 export interface InstancePoliciesTable {

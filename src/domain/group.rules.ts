@@ -27,20 +27,7 @@ export function isModerator(m: Membership | null): boolean {
   return isMember(m) && (m!.role === "owner" || m!.role === "moderator");
 }
 
-/** Secret groups do not exist for outsiders: they are not listed and 404. */
-export function canSeeGroup(visibility: GroupVisibility, m: Membership | null): boolean {
-  if (visibility !== "secret") return true;
-  return isMember(m) || m?.state === "invited";
-}
-
-/** Posts, threads and member lists. */
-export function canReadContent(visibility: GroupVisibility, m: Membership | null): boolean {
-  return visibility === "public" || isMember(m);
-}
-
-export function isListed(visibility: GroupVisibility): boolean {
-  return visibility !== "secret";
-}
+// Who may see a group, its content and its members: src/domain/visibility.rules.ts.
 
 export function assertCanPost(m: Membership | null, options: { threadLocked?: boolean } = {}): void {
   if (m?.state === "banned") throw forbidden("You are banned from this group");

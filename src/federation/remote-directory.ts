@@ -12,7 +12,7 @@ import type { RemoteDirectory, ServiceContext } from "../services/context.ts";
 import { assertPeerAllowed } from "../services/federation-policy.service.ts";
 import { fromActor } from "./mappers/actor.mapper.ts";
 import { fromPostObject, isPostObject } from "./mappers/post.mapper.ts";
-import { receivePost } from "../services/post-inbox.service.ts";
+import { storeFetchedPost } from "../services/post-inbox.service.ts";
 import { sendTaskCommand } from "./forgefed/commands.ts";
 
 export function isLoopbackHost(host: string): boolean {
@@ -63,11 +63,7 @@ export function createRemoteDirectory(
       // server naming an author on another is not theirs.
       if (!post || new URL(post.uri).origin !== new URL(post.authorUri).origin) return null;
       const author = await this.resolveActor(post.authorUri);
-      // Stored as if delivered; the synthetic id keeps the inbox log honest.
-      await receivePost(ctx, { uri: `${post.uri}#fetched`, type: "Fetch", actorUri: author.uri }, author, post, {
-        announcedBy: null,
-        activityJson: null,
-      }).catch(() => "ignored");
+      await storeFetchedPost(ctx, author, post);
       return post.uri;
     },
 

@@ -123,8 +123,11 @@ function toWebRequest(request: FastifyRequest, origin: URL, body: Buffer | undef
     if (value === undefined) continue;
     headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  // URIs we mint use the public origin; signatures cover the path, and the
-  // Host header is passed on unchanged.
+  // URIs we mint use the public origin, and signatures are checked against
+  // it: a draft-cavage signature covers the Host header, so one made for
+  // another server (replayed to us) must not verify because the request says
+  // that server's name. Behind a proxy, our origin is what the sender signed.
+  headers.set("host", origin.host);
   const url = new URL(request.url, origin);
   return new Request(url, {
     method: request.method,

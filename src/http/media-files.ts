@@ -1,18 +1,29 @@
 // Serves uploaded media files. The type comes from our own record (sniffed
 // at upload), never from the file name, and browsers are told not to guess.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { getLocalActor } from "../services/actor.service.ts";
+import { viewerOf, type Viewer } from "../services/visibility.service.ts";
+import { webSession } from "../web/session.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { readUpload } from "../services/media.service.ts";
 
+/** The signed-in viewer (an app's bearer token, or the web interface's session), if any. */
+async function mediaViewer(ctx: ServiceContext, request: FastifyRequest): Promise<Viewer> {
+  const username = request.auth?.username ?? (await webSession(ctx, request).catch(() => null))?.user.username;
+  const actor = username ? await getLocalActor(ctx, username) : null;
+  return viewerOf(actor?.id);
+}
+
 export function registerMediaFiles(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get<{ Params: { file: string } }>("/media/:file", async (request, reply) => {
-    const upload = await readUpload(ctx, request.params.file).catch(() => null);
+    const upload = await readUpload(ctx, request.params.file, await mediaViewer(ctx, request)).catch(() => null);
     if (!upload) return reply.code(404).type("text/plain").send("Not found");
     return reply
       .type(upload.mimeType)
       .header("x-content-type-options", "nosniff")
       .header("content-security-policy", "default-src 'none'; sandbox")
-      .header("cache-control", "public, max-age=31536000, immutable")
+      // Shared caches must not hand a members-only file to someone else.
+      .header("cache-control", "private, max-age=31536000, immutable")
       .send(upload.bytes);
   });
 }

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import { getLocalActor } from "../services/actor.service.ts";
 import type { ServiceContext } from "../services/context.ts";
+import { ANONYMOUS, canSeeActor } from "../services/visibility.service.ts";
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -15,7 +16,8 @@ function page(title: string, body: string): string {
 export function registerPages(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get<{ Params: { username: string } }>("/users/:username", async (request, reply) => {
     const actor = await getLocalActor(ctx, request.params.username);
-    if (!actor || actor.suspended_at) return reply.code(404).type("text/html").send(page("Not found", "<h1>No such user</h1>"));
+    // The page is public (no sign-in): a secret group is not there for the anonymous.
+    if (!actor || actor.suspended_at || !(await canSeeActor(ctx, ANONYMOUS, actor))) return reply.code(404).type("text/html").send(page("Not found", "<h1>No such user</h1>"));
     const handle = `@${actor.username}@${ctx.origin.host}`;
     // The bio is stored as plain text for local users; escape everything.
     return reply.type("text/html; charset=utf-8").send(

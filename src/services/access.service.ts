@@ -2,10 +2,8 @@
 // type: public groups' content is public; members-only and secret groups'
 // content goes only to members, or to the instance actor of an instance that
 // has members (it fetches on their behalf).
-import { findGroupByActorId, hasMemberOnDomain } from "../db/queries/group.queries.ts";
-import { canReadContent } from "../domain/group.rules.ts";
 import type { ServiceContext } from "./context.ts";
-import { membershipOf } from "./group.service.ts";
+import { canSeeGroupContent, canSeeMemberList, type Viewer } from "./visibility.service.ts";
 
 export interface Requester {
   actorId: string;
@@ -14,16 +12,19 @@ export interface Requester {
   host: string;
 }
 
-export async function canFetchGroupContent(
+/** A signed requester as the visibility rule sees it. */
+export function viewerOfRequester(requester: Requester | null): Viewer {
+  if (!requester) return { kind: "anonymous" };
+  if (requester.isInstanceActor) return { kind: "instance", host: requester.host };
+  return requester.actorId ? { kind: "actor", actorId: requester.actorId } : { kind: "anonymous" };
+}
+
+export function canFetchGroupContent(
   ctx: ServiceContext,
   groupId: string,
   requester: Requester | null,
-  _what: { members?: boolean } = {},
+  what: { members?: boolean } = {},
 ): Promise<boolean> {
-  const group = await findGroupByActorId(ctx.db, groupId);
-  if (!group) return false;
-  if (group.group.visibility === "public") return true;
-  if (!requester) return false;
-  if (requester.isInstanceActor) return hasMemberOnDomain(ctx.db, groupId, requester.host);
-  return canReadContent(group.group.visibility, await membershipOf(ctx, groupId, requester.actorId));
+  const viewer = viewerOfRequester(requester);
+  return what.members ? canSeeMemberList(ctx, viewer, groupId) : canSeeGroupContent(ctx, viewer, groupId);
 }

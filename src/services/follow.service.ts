@@ -18,7 +18,7 @@ import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts"
 import { countFollows, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
 import type { ActorRow, Database, FollowRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
-import { newId } from "../domain/ids.ts";
+import { newActivityKey, newId } from "../domain/ids.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
@@ -31,8 +31,8 @@ export interface FollowView {
   target: ActorView;
 }
 
-function followActivityUri(ctx: ServiceContext, id: string): string {
-  return new URL(`/follows/${id}`, ctx.origin).href;
+function followActivityUri(ctx: ServiceContext): string {
+  return new URL(`/follows/${newActivityKey()}`, ctx.origin).href;
 }
 
 async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -55,7 +55,7 @@ export async function followActor(ctx: ServiceContext, followerUsername: string,
       followerId: follower.id,
       followeeId: followee.id,
       state,
-      activityUri: followActivityUri(ctx, id),
+      activityUri: followActivityUri(ctx),
     });
     if (created && followee.is_local) {
       await notify(trx, { recipientId: followee.id, type: state === "accepted" ? "follow" : "follow_request", fromId: follower.id });

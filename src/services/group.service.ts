@@ -27,9 +27,6 @@ import { conflict, forbidden, notFound, validationFailed } from "../domain/error
 import {
   assertCanChangeRole,
   assertCanModerate,
-  canReadContent,
-  canSeeGroup,
-  isListed,
   joinOutcome,
   normalizeSlug,
   parseJoinPolicy,
@@ -39,11 +36,13 @@ import {
   type JoinPolicy,
   type Membership,
 } from "../domain/group.rules.ts";
-import { newId } from "../domain/ids.ts";
+import { newId, newActivityKey } from "../domain/ids.ts";
+import { isListed } from "../domain/visibility.rules.ts";
 import { domainOf, userUri } from "../domain/uris.ts";
 import { getActorById, requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import { notify } from "./notification.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { canSeeGroup, canSeeMemberList, relationsTo, viewerOf, visibleActorIds } from "./visibility.service.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { membershipFrom } from "./membership.ts";
 import { generateActorKeyPairs } from "./keys.ts";
@@ -129,7 +128,7 @@ export async function createGroup(ctx: ServiceContext, creatorUsername: string, 
       followerId: creator.id,
       followeeId: actor.id,
       state: "accepted",
-      activityUri: new URL(`/follows/${newId()}`, ctx.origin).href,
+      activityUri: new URL(`/follows/${newActivityKey()}`, ctx.origin).href,
     });
     await setGroupRole(trx, actor.id, creator.id, "owner");
     return actor.id;
@@ -166,9 +165,7 @@ export async function findGroup(ctx: ServiceContext, ref: string, viewerId: stri
     group = await findGroupByActorId(ctx.db, actor.id);
   }
   if (!group) throw notFound(`No group ${ref}`);
-  if (group.actor.is_local && !canSeeGroup(group.group.visibility, await membershipOf(ctx, group.actor.id, viewerId))) {
-    throw notFound(`No group ${ref}`);
-  }
+  if (!(await canSeeGroup(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
   return group;
 }
 
@@ -184,14 +181,15 @@ export async function listGroups(
   options: { includeSecret?: boolean } = {},
 ): Promise<GroupView[]> {
   const rows = await listGroupRows(ctx.db, { localOnly: false });
+  const viewer = viewerOf(viewerId);
+  const relations = await relationsTo(ctx, viewer, rows.map((r) => r.actor.id));
+  const visible = await visibleActorIds(ctx, viewer, rows.map((r) => r.actor));
   const views: GroupView[] = [];
   for (const row of rows) {
-    const membership = await membershipOf(ctx, row.actor.id, viewerId);
-    const visible = row.actor.is_local
-      ? options.includeSecret || isListed(row.group.visibility) || canSeeGroup(row.group.visibility, membership)
-      : membership !== null;
-    if (!visible) continue;
-    views.push(toGroupView(row, membership));
+    const membership = relations.get(row.actor.id)?.membership ?? null;
+    // The directory lists our own listed groups, and every group the viewer has a relation to.
+    const listed = row.actor.is_local ? options.includeSecret || (isListed(row.group.visibility) && visible.has(row.actor.id)) || (membership !== null && visible.has(row.actor.id)) : membership !== null;
+    if (listed) views.push(toGroupView(row, membership));
   }
   return views;
 }
@@ -219,7 +217,7 @@ export async function joinGroup(ctx: ServiceContext, username: string, ref: stri
         followerId: user.id,
         followeeId: group.actor.id,
         state: outcome,
-        activityUri: new URL(`/follows/${newId()}`, ctx.origin).href,
+        activityUri: new URL(`/follows/${newActivityKey()}`, ctx.origin).href,
       });
       if (outcome === "accepted") await deleteInvite(trx, group.actor.id, user.id);
       else if (current?.state !== "pending") await notify(trx, { recipientId: group.actor.id, type: "follow_request", fromId: user.id });
@@ -286,7 +284,7 @@ export async function listMembers(
 ): Promise<MemberView[]> {
   const group = await findGroup(ctx, ref, viewerId);
   const membership = await membershipOf(ctx, group.actor.id, viewerId);
-  if (!canReadContent(group.group.visibility, membership)) throw notFound(`No group ${ref}`);
+  if (!(await canSeeMemberList(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
   if (state === "pending") assertCanModerate(membership);
   const rows = await listMemberRows(ctx.db, group.actor.id, state);
   return rows.map((r) => ({ actor: toActorView(r.actor), role: r.role, state: r.state, requestId: r.followId }));

@@ -10,6 +10,9 @@ import { newId } from "../domain/ids.ts";
 import { checkUpload, extensionOf, imageSize, MAX_ATTACHMENTS } from "../domain/media.rules.ts";
 import { requireLocalUserActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { ANONYMOUS, canSeePost, type Viewer } from "./visibility.service.ts";
+import { findPostById } from "../db/repos/post.repo.ts";
+import { randomBytes } from "node:crypto";
 
 function mediaDir(ctx: ServiceContext): string {
   if (!ctx.mediaDir) throw validationFailed("Media storage is not configured on this instance");
@@ -24,7 +27,8 @@ export async function uploadMedia(
   const owner = await requireLocalUserActor(ctx, username);
   const type = checkUpload(input.bytes);
   const id = newId();
-  const fileName = `${id}.${extensionOf(type)}`;
+  // The name is a capability: only doors that asked the visibility rule hand it out.
+  const fileName = `${id}-${randomBytes(16).toString("hex")}.${extensionOf(type)}`;
   await mkdir(mediaDir(ctx), { recursive: true });
   await writeFile(join(mediaDir(ctx), fileName), input.bytes, { flag: "wx" });
   const size = imageSize(input.bytes, type);
@@ -98,10 +102,28 @@ export function mediaUrl(ctx: ServiceContext, media: MediaRow): string {
   return media.remote_url ?? new URL(`/media/${media.file_name}`, ctx.origin).href;
 }
 
-/** The bytes of an uploaded file, by its public name. */
-export async function readUpload(ctx: ServiceContext, fileName: string): Promise<{ bytes: Buffer; mimeType: string } | null> {
-  if (!/^\d{19}\.(png|jpg|gif|webp)$/.test(fileName)) return null;
+/** A name we hand out carries 128 random bits; older uploads have the bare id. */
+const CAPABILITY_NAME = /^\d{19}-[0-9a-f]{32}\.(png|jpg|gif|webp)$/;
+const BARE_NAME = /^\d{19}\.(png|jpg|gif|webp)$/;
+
+/**
+ * The bytes of an uploaded file, by its public name, when this viewer may
+ * have them: a file of a post the viewer may see (the one visibility rule),
+ * one's own upload, or a capability name (handed out only by the doors that
+ * asked that rule). A guessed name of someone else's members-only post is
+ * not there.
+ */
+export async function readUpload(ctx: ServiceContext, fileName: string, viewer: Viewer = ANONYMOUS): Promise<{ bytes: Buffer; mimeType: string } | null> {
+  const capability = CAPABILITY_NAME.test(fileName);
+  if (!capability && !BARE_NAME.test(fileName)) return null;
   const media = await findMediaByFileName(ctx.db, fileName);
   if (!media) return null;
+  if (!capability && !(await maySee(ctx, viewer, media))) return null;
   return { bytes: await readFile(join(mediaDir(ctx), fileName)), mimeType: media.mime_type };
+}
+
+async function maySee(ctx: ServiceContext, viewer: Viewer, media: MediaRow): Promise<boolean> {
+  if (viewer.kind === "actor" && viewer.actorId === media.owner_id) return true;
+  const post = media.post_id ? await findPostById(ctx.db, media.post_id) : undefined;
+  return post !== undefined && canSeePost(ctx, viewer, post);
 }

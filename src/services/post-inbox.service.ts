@@ -18,7 +18,9 @@ import {
   updatePostContent,
 } from "../db/repos/post.repo.ts";
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
-import type { ActorRow } from "../db/schema.ts";
+import type { ActorRow, PostRow } from "../db/schema.ts";
+import { incomingPostRefusal } from "../domain/trust.rules.ts";
+import { canSeePost, viewerOf } from "./visibility.service.ts";
 import { forbidden } from "../domain/errors.ts";
 import { assertCanPost, isModerator } from "../domain/group.rules.ts";
 import { newId } from "../domain/ids.ts";
@@ -81,6 +83,31 @@ async function findGroupFor(ctx: ServiceContext, post: IncomingPost, parentGroup
   return parentGroupId ? findGroupActorById(ctx, parentGroupId) : null;
 }
 
+/**
+ * The trust rules for a post that arrives, however it came (delivered,
+ * relayed, fetched): its origin may say it (src/domain/trust.rules.ts); a
+ * remote group's posts come only through that group; a reply comes only from
+ * someone who may see what it answers. Returns the group the post is in.
+ */
+async function admitPost(ctx: ServiceContext, author: ActorRow, post: IncomingPost, parent: PostRow | undefined, relay: Relay): Promise<ActorRow | null> {
+  const refusal = incomingPostRefusal(post, { uri: author.uri, isLocal: author.is_local }, ctx.origin.origin);
+  if (refusal) throw forbidden(refusal);
+  let group = await findGroupFor(ctx, post, parent?.group_id ?? null, relay);
+  if (group && !group.is_local && relay.announcedBy?.id !== group.id) {
+    // Only the group's home says what is in the group. A public post that
+    // merely names a remote group is kept as a post of its author's.
+    if (!post.isPublic) throw forbidden(`Posts of ${group.uri} arrive only through the group itself`);
+    group = null;
+  }
+  if (parent && parent.visibility !== "public") {
+    const vouched = relay.announcedBy !== null && relay.announcedBy.id === parent.group_id;
+    if (!vouched && !(await canSeePost(ctx, viewerOf(author.id), parent))) {
+      throw forbidden("The reply's author may not see the post it answers");
+    }
+  }
+  return group;
+}
+
 async function findGroupActorById(ctx: ServiceContext, id: string): Promise<ActorRow | null> {
   return (await findGroupByActorId(ctx.db, id))?.actor ?? null;
 }
@@ -93,10 +120,9 @@ export async function receivePost(
   post: IncomingPost,
   relay: Relay,
 ): Promise<ReceiveOutcome> {
-  if (post.authorUri !== author.uri) return "ignored";
   if (await isTombstoned(ctx.db, post.uri)) return "ignored";
   const parent = post.inReplyToUri ? await findPostByUri(ctx.db, post.inReplyToUri) : undefined;
-  const group = await findGroupFor(ctx, post, parent?.group_id ?? null, relay);
+  const group = await admitPost(ctx, author, post, parent, relay);
   const ourGroup = group?.is_local ? group : null;
   if (ourGroup) {
     // We are the group's home: only members may post, and not in locked threads.
@@ -151,6 +177,20 @@ export async function receivePost(
   return result.applied ? result.value : "duplicate";
 }
 
+/**
+ * A post we fetched ourselves (a search, a boost of something we had not
+ * seen): stored as if its author had delivered it, under a synthetic
+ * activity id that keeps the inbox log honest. What its origin may not say
+ * is refused like any delivery, and the caller is not troubled with it.
+ */
+export async function storeFetchedPost(ctx: ServiceContext, author: ActorRow, post: IncomingPost): Promise<ReceiveOutcome> {
+  const activity = { uri: `${post.uri}#fetched`, type: "Fetch", actorUri: author.uri };
+  return receivePost(ctx, activity, author, post, { announcedBy: null, activityJson: null }).catch((error: unknown) => {
+    ctx.logger.info({ post: post.uri, reason: (error as Error).message }, "fetched post not stored");
+    return "ignored" as const;
+  });
+}
+
 /** Update of a post: only its author; the old version goes to the history. */
 export async function receivePostUpdate(
   ctx: ServiceContext,
@@ -159,6 +199,8 @@ export async function receivePostUpdate(
   post: IncomingPost,
   relay: Relay,
 ): Promise<ReceiveOutcome> {
+  const refusal = incomingPostRefusal(post, { uri: author.uri, isLocal: author.is_local }, ctx.origin.origin);
+  if (refusal) throw forbidden(refusal);
   const existing = await findPostByUri(ctx.db, post.uri);
   // An Update that overtook its Create (deliveries held during an outage come
   // due in any order) carries the whole post: store it as such.
@@ -211,7 +253,7 @@ export async function receivePostDelete(
   if (!byAuthor && !byGroup && !byModerator) throw forbidden("Only the author, its group or a moderator can delete a post");
   const result = await applyOnce(ctx, activity, async (trx) => {
     await deletePostRow(trx, existing.id);
-    await insertTombstone(trx, existing.uri, existing.id);
+    await insertTombstone(trx, existing.uri, existing);
     if (ourGroup?.is_local && (byAuthor || byModerator)) {
       await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     }

@@ -28,8 +28,8 @@ import {
 } from "../db/queries/post.queries.ts";
 import type { ActorRow, Database, MediaRow, PostRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
-import { assertCanModerate, assertCanPost, canReadContent, isModerator } from "../domain/group.rules.ts";
-import { newId } from "../domain/ids.ts";
+import { assertCanModerate, assertCanPost, isModerator } from "../domain/group.rules.ts";
+import { newId, newActivityKey } from "../domain/ids.ts";
 import { assertCanDelete, assertCanEdit, checkPostText } from "../domain/post.rules.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
@@ -39,6 +39,7 @@ import { renderMarkdown } from "./markdown.ts";
 import { attachUploads } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
+import { canSeeGroupContent, canSeePost, filterVisiblePosts, viewerOf } from "./visibility.service.ts";
 
 export interface PostView {
   id: string;
@@ -104,13 +105,9 @@ async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>)
   return result;
 }
 
-/** May this viewer read this post? Members-only posts need group membership. */
-export async function canViewPost(ctx: ServiceContext, post: PostRow, viewerId: string | null): Promise<boolean> {
-  if (post.visibility === "public") return true;
-  if (!post.group_id) return viewerId === post.author_id;
-  const group = await findGroupByActorId(ctx.db, post.group_id);
-  if (!group) return false;
-  return canReadContent(group.group.visibility === "public" ? "members_only" : group.group.visibility, await membershipOf(ctx, post.group_id, viewerId));
+/** May this viewer read this post? (the one visibility rule, src/domain/visibility.rules.ts) */
+export function canViewPost(ctx: ServiceContext, post: PostRow, viewerId: string | null): Promise<boolean> {
+  return canSeePost(ctx, viewerOf(viewerId), post);
 }
 
 async function resolveMentions(ctx: ServiceContext, text: string): Promise<Array<MentionLink & { actor: ActorRow }>> {
@@ -356,7 +353,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
   }
   await commit(ctx, async (trx) => {
     await deletePostRow(trx, post.id);
-    await insertTombstone(trx, post.uri, post.id);
+    await insertTombstone(trx, post.uri, post);
     // The author deletes their post; a moderator removes it from the group
     // (the group tells its members, the author's instance included).
     await recordOutboxEvent(
@@ -371,7 +368,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
 export async function likePost(ctx: ServiceContext, username: string, postId: string): Promise<PostView> {
   const user = await requireLocalUserActor(ctx, username);
   const post = await requireVisiblePost(ctx, postId, user.id);
-  const likeUri = new URL(`/likes/${newId()}`, ctx.origin).href;
+  const likeUri = new URL(`/likes/${newActivityKey()}`, ctx.origin).href;
   await commit(ctx, async (trx) => {
     const created = await insertLike(trx, { postId: post.id, actorId: user.id, activityUri: likeUri });
     if (created) {
@@ -396,23 +393,16 @@ export async function unlikePost(ctx: ServiceContext, username: string, postId: 
 
 export async function groupTimeline(ctx: ServiceContext, ref: string, viewerId: string | null, cursor: string | null, limit = 20) {
   const group = await findGroup(ctx, ref, viewerId);
-  const membership = await membershipOf(ctx, group.actor.id, viewerId);
-  const visibility = group.actor.is_local ? group.group.visibility : "members_only";
-  if (!canReadContent(visibility, membership) && !(group.actor.is_local && group.group.visibility === "public")) {
-    throw notFound(`No group ${ref}`);
-  }
+  if (!(await canSeeGroupContent(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
   const page = await listGroupPosts(ctx.db, group.actor.id, { cursor, limit, viewerId });
-  const visible: PostView[] = [];
-  for (const entry of page.items) if (await canViewPost(ctx, entry.post, viewerId)) visible.push(toPostView(entry));
-  return { items: visible, nextCursor: page.nextCursor };
+  const visible = await filterVisiblePosts(ctx, viewerOf(viewerId), page.items, (entry) => entry.post);
+  return { items: visible.map(toPostView), nextCursor: page.nextCursor };
 }
 
 export async function getThread(ctx: ServiceContext, postId: string, viewerId: string | null): Promise<PostView[]> {
   const post = await requireVisiblePost(ctx, postId, viewerId);
   const entries = await listThread(ctx.db, post.thread_uri, viewerId);
-  const visible: PostView[] = [];
-  for (const entry of entries) if (await canViewPost(ctx, entry.post, viewerId)) visible.push(toPostView(entry));
-  return visible;
+  return (await filterVisiblePosts(ctx, viewerOf(viewerId), entries, (entry) => entry.post)).map(toPostView);
 }
 
 export async function getPostHistory(ctx: ServiceContext, postId: string, viewerId: string | null) {

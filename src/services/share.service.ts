@@ -8,7 +8,7 @@ import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import type { ActorRow } from "../db/schema.ts";
 import { conflict, validationFailed } from "../domain/errors.ts";
 import { assertCanPost, assertCanShareOut } from "../domain/group.rules.ts";
-import { newId } from "../domain/ids.ts";
+import { newId, newActivityKey } from "../domain/ids.ts";
 import { requireLocalUserActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
@@ -77,7 +77,7 @@ export async function receiveShare(
         postId: stored!.id,
         groupId: group.id,
         sharerId: sharer.id,
-        activityUri: new URL(`/shares/${newId()}`, ctx.origin).href,
+        activityUri: new URL(`/shares/${newActivityKey()}`, ctx.origin).href,
       });
     }
     return created ? ("stored" as const) : ("duplicate" as const);

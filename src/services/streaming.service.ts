@@ -9,7 +9,7 @@ import { newId } from "../domain/ids.ts";
 import { validationFailed } from "../domain/errors.ts";
 import type { ServiceContext } from "./context.ts";
 import { getNotifications } from "./notification.service.ts";
-import { canViewPost } from "./post.service.ts";
+import { viewerOf, visiblePostIds } from "./visibility.service.ts";
 import {
   getHomeItems,
   getPostEntries,
@@ -90,9 +90,13 @@ export async function pollSubscription(ctx: ServiceContext, viewerId: string | n
 /** Deletions and edits since a moment, for the viewer. */
 export async function pollChanges(ctx: ServiceContext, viewerId: string | null, since: Date): Promise<StreamNews[]> {
   const news: StreamNews[] = [];
-  for (const d of await deletedPostIdsSince(ctx.db, since)) news.push({ event: "delete", postId: d.postId });
-  const edited = [];
-  for (const post of await postsEditedSince(ctx.db, since)) if (await canViewPost(ctx, post, viewerId)) edited.push(post.id);
+  // News of a deletion goes only to those who could see the post (an old
+  // tombstone without its audience is treated as members-only).
+  const deleted = await deletedPostIdsSince(ctx.db, since);
+  const facts = deleted.map((d) => ({ id: d.postId, author_id: d.authorId ?? "", group_id: d.groupId, visibility: d.visibility ?? ("members_only" as const) }));
+  const mayHear = await visiblePostIds(ctx, viewerOf(viewerId), facts);
+  for (const d of deleted) if (mayHear.has(d.postId)) news.push({ event: "delete", postId: d.postId });
+  const edited = [...(await visiblePostIds(ctx, viewerOf(viewerId), await postsEditedSince(ctx.db, since)))];
   for (const entry of await getPostEntries(ctx, viewerId, edited)) news.push({ event: "status.update", entry });
   return news;
 }

@@ -6,26 +6,21 @@ import {
   deleteAssigneesExcept,
   deleteTaskRow,
   findTaskByUri,
+  listAssignees,
   insertTask,
   updateTaskRow,
   upsertAssignee,
 } from "../db/repos/task.repo.ts";
 import type { ActorRow, TaskRow } from "../db/schema.ts";
 import { forbidden } from "../domain/errors.ts";
+import { sameOrigin } from "../domain/trust.rules.ts";
+import { hasLocalMember } from "../db/queries/group.queries.ts";
 import { newId } from "../domain/ids.ts";
 import type { TaskSnapshot } from "../domain/task-snapshot.ts";
 import { resolveActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { sanitizeHtml } from "./html.ts";
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
-}
 
 async function actorFor(ctx: ServiceContext, uri: string): Promise<ActorRow | null> {
   const cached = await findActorByUri(ctx.db, uri);
@@ -40,22 +35,36 @@ async function actorFor(ctx: ServiceContext, uri: string): Promise<ActorRow | nu
 /**
  * Stores a snapshot published by `group` (the signer of the activity, or the
  * home instance that answered our request). Only the group's own home may
- * speak for its tasks: the task and the group must share one origin.
+ * speak for its tasks (the task and the group share one origin), only a
+ * group one of our people belongs to, and never for our own people's
+ * consent: an assignment of one of our users counts as accepted only once
+ * that user accepted it here (`consentOf`, when this snapshot answers their
+ * own acceptance).
  */
-export async function storeTaskSnapshot(ctx: ServiceContext, group: ActorRow, snapshot: TaskSnapshot): Promise<TaskRow | null> {
+export async function storeTaskSnapshot(
+  ctx: ServiceContext,
+  group: ActorRow,
+  snapshot: TaskSnapshot,
+  options: { consentOf?: string } = {},
+): Promise<TaskRow | null> {
   if (group.is_local) return (await findTaskByUri(ctx.db, snapshot.uri)) ?? null;
   if (group.type !== "Group" || group.uri !== snapshot.groupUri || !sameOrigin(snapshot.uri, group.uri)) {
     throw forbidden("Only a group's home instance can publish its tasks");
   }
+  if (!(await hasLocalMember(ctx.db, group.id))) throw forbidden("None of our users belongs to this group: its tasks are not ours to keep");
   await ensureGroupRow(ctx.db, group);
   const existing = await findTaskByUri(ctx.db, snapshot.uri);
   if (existing && existing.version >= snapshot.version) return existing;
   const author = await actorFor(ctx, snapshot.authorUri);
   if (!author) throw forbidden(`Cannot find the author of task ${snapshot.uri}`);
+  const consented = new Set(existing ? (await listAssignees(ctx.db, [existing.id])).filter((a) => a.state === "accepted").map((a) => a.actor_id) : []);
+  if (options.consentOf) consented.add(options.consentOf);
   const assignees: Array<{ actor: ActorRow; state: "pending" | "accepted"; assignActivityUri: string | null }> = [];
   for (const a of snapshot.assignees) {
     const actor = await actorFor(ctx, a.uri);
-    if (actor) assignees.push({ actor, state: a.state, assignActivityUri: a.assignActivityUri ?? null });
+    if (!actor) continue;
+    const state = actor.is_local && !consented.has(actor.id) ? "pending" : a.state;
+    assignees.push({ actor, state, assignActivityUri: a.assignActivityUri ?? null });
   }
   const columns = {
     group_id: group.id,

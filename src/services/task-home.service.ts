@@ -24,7 +24,7 @@ import {
 import type { GroupWithActor } from "../db/queries/group.queries.ts";
 import type { ActorRow, Database, TaskRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
-import { newId } from "../domain/ids.ts";
+import { newId, newActivityKey } from "../domain/ids.ts";
 import { companionNoteText, statusChangeText } from "../domain/task-note.ts";
 import {
   assertCanAssign,
@@ -361,7 +361,7 @@ async function assignAtHome(change: ChangeContext, task: TaskRow, assigneeRef: s
   // Someone on another instance than the group's is asked first: one company
   // does not hand work to another company's people without their consent.
   const needsConsent = !assignee.is_local && assignee.id !== actor.id;
-  const activityUri = needsConsent ? `${task.uri}/assignments/${newId()}` : null;
+  const activityUri = needsConsent ? `${task.uri}/assignments/${newActivityKey()}` : null;
   const text = needsConsent
     ? `${handleOf(actor)} asked ${handleOf(assignee)} to take this task: ${task.title}`
     : `${handleOf(assignee)} is assigned to this task: ${task.title}`;

@@ -18,7 +18,8 @@ import {
 import type { GroupWithActor } from "../db/queries/group.queries.ts";
 import type { ActorRow, TaskRow } from "../db/schema.ts";
 import { notFound, unavailable, validationFailed } from "../domain/errors.ts";
-import { assertCanModerate, canReadContent } from "../domain/group.rules.ts";
+import { assertCanModerate } from "../domain/group.rules.ts";
+import { canSeeGroupContent, viewerOf } from "./visibility.service.ts";
 import type { TaskSnapshot } from "../domain/task-snapshot.ts";
 import { checkDueDate, checkStatuses, isOverdue, type TaskCommand, type TaskFields, type TaskStatusDef } from "../domain/task.rules.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
@@ -129,9 +130,8 @@ export async function taskSnapshot(ctx: ServiceContext, task: TaskRow): Promise<
  * members otherwise (a copy cannot know a remote group's visibility, so it
  * keeps them for members).
  */
-async function canSeeTasks(ctx: ServiceContext, group: GroupWithActor, viewerId: string | null): Promise<boolean> {
-  const visibility = group.actor.is_local ? group.group.visibility : "members_only";
-  return canReadContent(visibility, await membershipOf(ctx, group.actor.id, viewerId));
+function canSeeTasks(ctx: ServiceContext, group: GroupWithActor, viewerId: string | null): Promise<boolean> {
+  return canSeeGroupContent(ctx, viewerOf(viewerId), group.actor.id);
 }
 
 async function requireTask(ctx: ServiceContext, taskId: string, viewerId: string | null) {
@@ -199,7 +199,10 @@ async function change(
     if (task) await deleteTaskRow(ctx.db, task.id);
     return null;
   }
-  const stored = await storeTaskSnapshot(ctx, group.actor, snapshot);
+  // Our user's own acceptance, or taking the task themselves, is their consent.
+  const consents = (command.kind === "respond" && command.accept) || (command.kind === "assign" && command.assigneeUri === user.uri);
+  const consentOf = consents ? user.id : undefined;
+  const stored = await storeTaskSnapshot(ctx, group.actor, snapshot, consentOf ? { consentOf } : {});
   return stored ? toView(ctx, stored) : null;
 }
 

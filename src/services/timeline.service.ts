@@ -19,12 +19,10 @@ import {
 } from "../db/queries/timeline.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
 import type { ServiceContext } from "./context.ts";
-import { canViewPost } from "./post.service.ts";
+import { filterVisiblePosts, viewerOf } from "./visibility.service.ts";
 
 async function visible(ctx: ServiceContext, rows: PostRow[], viewerId: string | null): Promise<PostEntry[]> {
-  const allowed: PostRow[] = [];
-  for (const row of rows) if (await canViewPost(ctx, row, viewerId)) allowed.push(row);
-  return hydrate(ctx.db, allowed, viewerId);
+  return hydrate(ctx.db, await filterVisiblePosts(ctx, viewerOf(viewerId), rows, (row) => row), viewerId);
 }
 
 export interface BoostItem {

@@ -3,12 +3,11 @@ import {
   assertCanChangeRole,
   assertCanPost,
   assertCanShareOut,
-  canReadContent,
-  canSeeGroup,
   joinOutcome,
   normalizeSlug,
   type Membership,
 } from "../../src/domain/group.rules.ts";
+import { ANONYMOUS, canSee, viewerOf } from "../../src/domain/visibility.rules.ts";
 
 const member: Membership = { state: "accepted", role: "member" };
 const moderator: Membership = { state: "accepted", role: "moderator" };
@@ -16,21 +15,46 @@ const owner: Membership = { state: "accepted", role: "owner" };
 const banned: Membership = { state: "banned", role: "member" };
 const pending: Membership = { state: "pending", role: "member" };
 
-describe("group visibility", () => {
+const local = (visibility: "public" | "members_only" | "secret") => ({ actorId: "g", visibility, isLocal: true });
+const as = (membership: Membership | null) => ({ membership, instanceHasMember: false, instanceHasInvitee: false });
+const alice = viewerOf("alice");
+
+describe("group visibility (the one rule)", () => {
   it("hides secret groups from outsiders but not from members or invitees", () => {
-    expect(canSeeGroup("secret", null)).toBe(false);
-    expect(canSeeGroup("secret", pending)).toBe(false);
-    expect(canSeeGroup("secret", member)).toBe(true);
-    expect(canSeeGroup("secret", { state: "invited", role: "member" })).toBe(true);
-    expect(canSeeGroup("members_only", null)).toBe(true);
+    expect(canSee({ kind: "group", group: local("secret") }, as(null), alice)).toBe(false);
+    expect(canSee({ kind: "group", group: local("secret") }, as(pending), alice)).toBe(false);
+    expect(canSee({ kind: "group", group: local("secret") }, as(member), alice)).toBe(true);
+    expect(canSee({ kind: "group", group: local("secret") }, as({ state: "invited", role: "member" }), alice)).toBe(true);
+    expect(canSee({ kind: "group", group: local("members_only") }, as(null), alice)).toBe(true);
+    expect(canSee({ kind: "group", group: local("secret") }, as(null), ANONYMOUS)).toBe(false);
   });
 
-  it("lets only members read members-only content", () => {
-    expect(canReadContent("public", null)).toBe(true);
-    expect(canReadContent("members_only", null)).toBe(false);
-    expect(canReadContent("members_only", pending)).toBe(false);
-    expect(canReadContent("members_only", banned)).toBe(false);
-    expect(canReadContent("members_only", member)).toBe(true);
+  it("lets only members read members-only content and member lists", () => {
+    for (const kind of ["group-content", "member-list"] as const) {
+      expect(canSee({ kind, group: local("public") }, as(null), ANONYMOUS)).toBe(true);
+      expect(canSee({ kind, group: local("members_only") }, as(null), alice)).toBe(false);
+      expect(canSee({ kind, group: local("members_only") }, as(pending), alice)).toBe(false);
+      expect(canSee({ kind, group: local("members_only") }, as(banned), alice)).toBe(false);
+      expect(canSee({ kind, group: local("members_only") }, as(member), alice)).toBe(true);
+    }
+  });
+
+  it("lets an instance read what its members may read, and nothing more", () => {
+    const instance = { kind: "instance" as const, host: "b.example" };
+    const present = { membership: null, instanceHasMember: true, instanceHasInvitee: false };
+    const invitedOnly = { membership: null, instanceHasMember: false, instanceHasInvitee: true };
+    expect(canSee({ kind: "group-content", group: local("secret") }, present, instance)).toBe(true);
+    expect(canSee({ kind: "group", group: local("secret") }, invitedOnly, instance)).toBe(true);
+    expect(canSee({ kind: "group-content", group: local("secret") }, invitedOnly, instance)).toBe(false);
+    expect(canSee({ kind: "group-content", group: local("members_only") }, as(null), instance)).toBe(false);
+  });
+
+  it("shows a members-only post to members and its author only", () => {
+    const post = { kind: "post" as const, visibility: "members_only" as const, authorId: "alice", group: local("public") };
+    expect(canSee(post, as(null), alice)).toBe(true);
+    expect(canSee(post, as(null), viewerOf("bob"))).toBe(false);
+    expect(canSee(post, as(member), viewerOf("bob"))).toBe(true);
+    expect(canSee({ ...post, visibility: "public" }, as(null), ANONYMOUS)).toBe(true);
   });
 });
 

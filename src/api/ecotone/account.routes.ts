@@ -1,5 +1,8 @@
 // /api/ecotone/v1: who am I, profiles, follows and follow requests.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ActorRow } from "../../db/schema.ts";
+import { assertCanSeeActor, viewerOf, visibleInMemberLists } from "../../services/visibility.service.ts";
+import { viewerId } from "./viewer.ts";
 import { validationFailed } from "../../domain/errors.ts";
 import { requireLocalUserActor, resolveActor, toActorView } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -24,6 +27,12 @@ function pageOf(page: { items: Array<{ followId: string; state: string; actor: P
   };
 }
 
+/** A follow list as this viewer may see it: memberships of groups whose member list they may not read are left out. */
+async function shownFollows<T extends { items: Array<{ actor: ActorRow }> }>(ctx: ServiceContext, request: FastifyRequest, page: T): Promise<T> {
+  const viewer = viewerOf(await viewerId(ctx, request));
+  return { ...page, items: await visibleInMemberLists(ctx, viewer, page.items, (f) => f.actor) };
+}
+
 function targetOf(body: unknown): string {
   const target = (body as { target?: unknown } | null)?.target;
   if (typeof target !== "string" || target.trim() === "") {
@@ -43,7 +52,8 @@ export function registerAccountRoutes(fastify: FastifyInstance, ctx: ServiceCont
     requireCaller(request, "read:accounts");
     const handle = request.query.handle;
     if (!handle) throw validationFailed("Pass ?handle=@name@example.com");
-    return toActorView(await resolveActor(ctx, handle));
+    const actor = await resolveActor(ctx, handle);
+    return toActorView(await assertCanSeeActor(ctx, viewerOf(await viewerId(ctx, request)), actor, `No actor ${handle}`));
   });
 
   fastify.post(`${BASE}/follows`, async (request, reply) => {
@@ -60,12 +70,12 @@ export function registerAccountRoutes(fastify: FastifyInstance, ctx: ServiceCont
 
   fastify.get<{ Params: { username: string }; Querystring: { cursor?: string } }>(
     `${BASE}/users/:username/followers`,
-    async (request) => pageOf(await listFollowers(ctx, request.params.username, request.query.cursor ?? null)),
+    async (request) => pageOf(await shownFollows(ctx, request, await listFollowers(ctx, request.params.username, request.query.cursor ?? null))),
   );
 
   fastify.get<{ Params: { username: string }; Querystring: { cursor?: string } }>(
     `${BASE}/users/:username/following`,
-    async (request) => pageOf(await listFollowing(ctx, request.params.username, request.query.cursor ?? null)),
+    async (request) => pageOf(await shownFollows(ctx, request, await listFollowing(ctx, request.params.username, request.query.cursor ?? null))),
   );
 
   fastify.get(`${BASE}/follow-requests`, async (request) => {

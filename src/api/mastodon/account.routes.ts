@@ -16,6 +16,7 @@ import {
 import { joinGroup, leaveGroup } from "../../services/group.service.ts";
 import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
 import { updateProfile } from "../../services/user.service.ts";
+import { assertCanSeeActor, canListFollowsOf, viewerOf, visibleInMemberLists } from "../../services/visibility.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderAccount, renderAccounts, renderStatuses } from "./render.ts";
@@ -26,10 +27,15 @@ function bodyOf(request: FastifyRequest): Record<string, unknown> {
   return request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
 }
 
-async function requireAccount(ctx: ServiceContext, id: string) {
+/** An account the caller may see (a secret group does not exist for outsiders). */
+async function requireAccount(ctx: ServiceContext, request: FastifyRequest, id: string) {
   const actor = await getActorById(ctx, id);
   if (!actor || actor.type === "Application") throw notFound("Record not found");
-  return actor;
+  return assertCanSeeActor(ctx, await viewerOfRequest(ctx, request), actor);
+}
+
+async function viewerOfRequest(ctx: ServiceContext, request: FastifyRequest) {
+  return viewerOf((await optionalUser(ctx, request))?.actorId);
 }
 
 export async function relationshipOf(ctx: ServiceContext, viewerId: string, targetId: string) {
@@ -98,8 +104,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     if (!acct) throw validationFailed("Missing acct");
     const handle = acct.includes("@") ? `@${acct.replace(/^@/, "")}` : `@${acct}@${ctx.origin.host}`;
     const actor = await resolveActor(ctx, handle).catch(() => null);
-    if (!actor) throw notFound("Record not found");
-    return renderAccount(ctx, actor);
+    return renderAccount(ctx, await assertCanSeeActor(ctx, await viewerOfRequest(ctx, request), actor));
   });
 
   fastify.get("/api/v1/accounts/relationships", async (request) => {
@@ -110,11 +115,11 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     return ids.map((id) => toRelationship(id, rels.get(id) ?? { following: false, requested: false, followedBy: false }));
   });
 
-  fastify.get<IdParams>("/api/v1/accounts/:id", async (request) => renderAccount(ctx, await requireAccount(ctx, request.params.id)));
+  fastify.get<IdParams>("/api/v1/accounts/:id", async (request) => renderAccount(ctx, await requireAccount(ctx, request, request.params.id)));
 
   fastify.get<IdParams>("/api/v1/accounts/:id/statuses", async (request, reply) => {
     const viewer = await optionalUser(ctx, request);
-    const actor = await requireAccount(ctx, request.params.id);
+    const actor = await requireAccount(ctx, request, request.params.id);
     const entries = await getAccountTimeline(ctx, viewer?.actorId ?? null, actor.id, pageBounds(request));
     setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
     return renderStatuses(ctx, entries);
@@ -122,18 +127,21 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
 
   for (const direction of ["followers", "following"] as const) {
     fastify.get<IdParams>(`/api/v1/accounts/:id/${direction}`, async (request, reply) => {
-      const actor = await requireAccount(ctx, request.params.id);
+      const viewer = await viewerOfRequest(ctx, request);
+      const actor = await requireAccount(ctx, request, request.params.id);
+      if (!(await canListFollowsOf(ctx, viewer, actor, direction))) throw notFound("Record not found");
       const bounds = pageBounds(request, 40, 80);
       const list = direction === "followers" ? listFollowersOf : listFollowingOf;
       const page = await list(ctx, actor.id, bounds.maxId ?? null, bounds.limit);
       setLinkHeader(request, reply, ctx.origin, page.items.map((f) => f.followId));
-      return renderAccounts(ctx, page.items.map((f) => f.actor));
+      const shown = await visibleInMemberLists(ctx, viewer, page.items, (f) => f.actor);
+      return renderAccounts(ctx, shown.map((f) => f.actor));
     });
   }
 
   fastify.post<IdParams>("/api/v1/accounts/:id/follow", async (request) => {
     const caller = await requireUser(ctx, request, "write:follows");
-    const target = await requireAccount(ctx, request.params.id);
+    const target = await requireAccount(ctx, request, request.params.id);
     if (target.type === "Group") await joinGroup(ctx, caller.username, target.id);
     else await followActor(ctx, caller.username, target.uri);
     return relationshipOf(ctx, caller.actorId, target.id);
@@ -141,7 +149,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
 
   fastify.post<IdParams>("/api/v1/accounts/:id/unfollow", async (request) => {
     const caller = await requireUser(ctx, request, "write:follows");
-    const target = await requireAccount(ctx, request.params.id);
+    const target = await requireAccount(ctx, request, request.params.id);
     const rel = (await getRelationships(ctx, caller.actorId, [target.id])).get(target.id)!;
     if (rel.following || rel.requested) {
       if (target.type === "Group") await leaveGroup(ctx, caller.username, target.id);

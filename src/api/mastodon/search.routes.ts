@@ -5,6 +5,7 @@ import { resolveActor, findCachedActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { resolvePostByUrl } from "../../services/search.service.ts";
 import { getPostEntries } from "../../services/timeline.service.ts";
+import { canSeeActor, viewerOf } from "../../services/visibility.service.ts";
 import { optionalUser } from "./guard.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
 
@@ -25,7 +26,9 @@ export function registerMastodonSearchRoutes(fastify: FastifyInstance, ctx: Serv
       if (handle || looksLikeUrl) {
         actor = resolve ? await resolveActor(ctx, handle ?? q).catch(() => null) : await findCachedActor(ctx, q);
       }
-      if (actor && actor.type !== "Application") result.accounts = await renderAccounts(ctx, [actor]);
+      if (actor && actor.type !== "Application" && (await canSeeActor(ctx, viewerOf(viewer?.actorId), actor))) {
+        result.accounts = await renderAccounts(ctx, [actor]);
+      }
     }
     if ((!type || type === "statuses") && /^https?:\/\//.test(q)) {
       const post = await resolvePostByUrl(ctx, q, { fetch: resolve });

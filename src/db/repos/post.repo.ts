@@ -56,20 +56,28 @@ export async function deletePostRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom("posts").where("id", "=", id).execute();
 }
 
-export async function insertTombstone(db: Db, uri: string, postId: string | null = null): Promise<void> {
-  await db.insertInto("tombstones").values({ uri, post_id: postId }).onConflict((oc) => oc.column("uri").doNothing()).execute();
+/** A tombstone; for a post we held, with who could see it. */
+export async function insertTombstone(db: Db, uri: string, post: Pick<PostRow, "id" | "author_id" | "group_id" | "visibility"> | null = null): Promise<void> {
+  await db
+    .insertInto("tombstones")
+    .values({ uri, post_id: post?.id ?? null, author_id: post?.author_id ?? null, group_id: post?.group_id ?? null, visibility: post?.visibility ?? null })
+    .onConflict((oc) => oc.column("uri").doNothing())
+    .execute();
 }
 
 /** Local ids of posts deleted since a moment (for streaming clients). */
-export async function deletedPostIdsSince(db: Db, since: Date): Promise<Array<{ postId: string; deletedAt: Date }>> {
+export async function deletedPostIdsSince(
+  db: Db,
+  since: Date,
+): Promise<Array<{ postId: string; deletedAt: Date; authorId: string | null; groupId: string | null; visibility: "public" | "members_only" | null }>> {
   const rows = await db
     .selectFrom("tombstones")
-    .select(["post_id", "deleted_at"])
+    .select(["post_id", "deleted_at", "author_id", "group_id", "visibility"])
     .where("deleted_at", ">", since)
     .where("post_id", "is not", null)
     .orderBy("deleted_at")
     .execute();
-  return rows.map((r) => ({ postId: r.post_id!, deletedAt: r.deleted_at }));
+  return rows.map((r) => ({ postId: r.post_id!, deletedAt: r.deleted_at, authorId: r.author_id, groupId: r.group_id, visibility: r.visibility }));
 }
 
 export async function isTombstoned(db: Db, uri: string): Promise<boolean> {

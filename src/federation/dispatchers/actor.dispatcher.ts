@@ -1,11 +1,26 @@
-// Serves local actors (users as Person, the instance as Application) and their
-// key pairs; WebFinger answers from the same dispatcher.
-import type { Federation } from "@fedify/fedify";
+// Serves local actors (users as Person, groups as Group, the instance as
+// Application) and their key pairs; WebFinger answers from the same dispatcher.
+//
+// A secret group does not exist for outsiders (the one visibility rule): no
+// WebFinger answer, and its actor document shrinks to what verifying its
+// signatures needs (id, inbox, keys) — peers must be able to check the
+// group's signed deliveries to its members without learning its name.
+import type { Federation, RequestContext } from "@fedify/fedify";
+import { Group } from "@fedify/vocab";
+import type { ActorRow } from "../../db/schema.ts";
 import { PATHS } from "../../domain/uris.ts";
+import { viewerOfRequester } from "../../services/access.service.ts";
 import { getLocalActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
+import { ANONYMOUS, canSeeActor } from "../../services/visibility.service.ts";
 import { loadKeyPairs } from "../keys.ts";
 import { toActor } from "../mappers/actor.mapper.ts";
+import { requesterOf } from "./access.ts";
+
+async function hiddenFrom(ctx: RequestContext<ServiceContext>, row: ActorRow): Promise<boolean> {
+  if (row.type !== "Group") return false;
+  return !(await canSeeActor(ctx.data, viewerOfRequester(await requesterOf(ctx)), row));
+}
 
 export function registerActorDispatcher(federation: Federation<ServiceContext>): void {
   federation
@@ -14,6 +29,15 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
       // A suspended account disappears from the network.
       if (!row || row.suspended_at) return null;
       const keys = await ctx.getActorKeyPairs(identifier);
+      if (await hiddenFrom(ctx, row)) {
+        if (ctx.url.pathname.startsWith("/.well-known/")) return null;
+        return new Group({
+          id: ctx.getActorUri(identifier),
+          inbox: ctx.getInboxUri(identifier),
+          publicKey: keys[0]?.cryptographicKey ?? null,
+          assertionMethods: keys.map((k) => k.multikey),
+        });
+      }
       return toActor(ctx, identifier, row, keys);
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
@@ -24,6 +48,8 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
     // Handles are case-insensitive; the URI identifier is the username.
     .mapHandle(async (ctx, username) => {
       const row = await getLocalActor(ctx.data, username);
-      return row && !row.suspended_at ? row.username : null;
+      // WebFinger requests are never signed: the asker is anonymous.
+      if (!row || row.suspended_at || !(await canSeeActor(ctx.data, ANONYMOUS, row))) return null;
+      return row.username;
     });
 }

@@ -8,7 +8,9 @@ import type { ServiceContext } from "../../services/context.ts";
 import { followCounts, listFollowersOf, listFollowingOf } from "../../services/follow.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { allowedRecipients } from "../recipients.ts";
-import { canListMembers } from "./access.ts";
+import { canListMembers, requesterOf } from "./access.ts";
+import { viewerOfRequester } from "../../services/access.service.ts";
+import { visibleInMemberLists } from "../../services/visibility.service.ts";
 
 const PAGE_SIZE = 40;
 const FIRST_CURSOR = "first";
@@ -44,11 +46,16 @@ export function registerCollectionDispatchers(federation: Federation<ServiceCont
       const actor = await getLocalActor(ctx.data, identifier);
       if (!actor || cursor === null) return actor ? { items: [] } : null;
       const page = await listFollowingOf(ctx.data, actor.id, cursor === FIRST_CURSOR ? null : cursor, PAGE_SIZE);
-      return { items: page.items.map((f) => new URL(f.actor.uri)), nextCursor: page.nextCursor };
+      // Memberships of groups whose member list the requester may not read are not named.
+      const shown = await visibleInMemberLists(ctx.data, viewerOfRequester(await requesterOf(ctx)), page.items, (f) => f.actor);
+      return { items: shown.map((f) => new URL(f.actor.uri)), nextCursor: page.nextCursor };
     })
     .setCounter(async (ctx, identifier) => {
       const actor = await getLocalActor(ctx.data, identifier);
-      return actor ? (await followCounts(ctx.data, actor.id)).following : null;
+      if (!actor) return null;
+      // Counted as listed: a hidden membership does not show in the total either.
+      const all = await listFollowingOf(ctx.data, actor.id, null, 100_000);
+      return (await visibleInMemberLists(ctx.data, viewerOfRequester(await requesterOf(ctx)), all.items, (f) => f.actor)).length;
     })
     .setFirstCursor(() => FIRST_CURSOR);
 

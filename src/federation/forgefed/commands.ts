@@ -7,7 +7,7 @@ import type { Context } from "@fedify/fedify";
 import { listAssignees } from "../../db/repos/task.repo.ts";
 import type { ActorRow, TaskRow } from "../../db/schema.ts";
 import { DomainError, unavailable, type ErrorCode } from "../../domain/errors.ts";
-import { newId } from "../../domain/ids.ts";
+import { newActivityKey } from "../../domain/ids.ts";
 import type { TaskSnapshot } from "../../domain/task-snapshot.ts";
 import type { TaskCommand } from "../../domain/task.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -29,7 +29,7 @@ export async function commandActivity(
 ): Promise<Json> {
   const base = {
     "@context": TASK_CONTEXT,
-    id: new URL(`/tasks/activities/${newId()}`, ctx.origin).href,
+    id: new URL(`/tasks/activities/${newActivityKey()}`, ctx.origin).href,
     actor: sender.uri,
     to: [group.uri],
   };

@@ -16,6 +16,7 @@ import { applyAtHome, boardStatuses } from "../../services/task-home.service.ts"
 import { removeTaskCopy, storeTaskSnapshot } from "../../services/task-copy.service.ts";
 import { taskSnapshot } from "../../services/task.service.ts";
 import { verifySender } from "./signed-http.ts";
+import { admissionRefusal } from "../inbox/gate.ts";
 import { fromTicket, ticketFields, toTicket } from "./ticket.mapper.ts";
 import { hasType, idOf, isOurTaskUri, text, typeNames, type Json } from "./vocabulary.ts";
 
@@ -50,6 +51,12 @@ export async function receiveTaskActivity(
   if (!sender) return json(401, { error: { code: "unauthorized", message: "A valid HTTP signature by the activity's actor is required" } });
   if (sender.actor.uri !== idOf(activity.actor)) {
     return json(401, { error: { code: "unauthorized", message: "The request is signed by another actor than the activity's" } });
+  }
+  // The same gate as every other activity (src/federation/inbox/gate.ts).
+  const gateRefusal = await admissionRefusal(ctx, text(activity.id) ?? null, sender.actor.uri);
+  if (gateRefusal) {
+    ctx.logger.info({ activity: activity.id, actor: sender.actor.uri, reason: gateRefusal }, "task activity refused at the gate");
+    return json(403, { error: { code: "forbidden", message: gateRefusal } });
   }
   try {
     return await dispatch(ctx, sender.actor, activity);

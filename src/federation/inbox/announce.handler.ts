@@ -1,9 +1,14 @@
 // Announce: a group relaying a member's activity to us (FEP-1b12, as Lemmy
 // and Ecotone groups send it), a group announcing a post shared into it, or
-// a member sharing a post into one of our groups. The group vouches for what it relays: it
-// checked the member's signature and membership when it received it, so the
-// embedded activity is taken as the group hands it over — but only for
-// content addressed to that group.
+// a member sharing a post into one of our groups.
+//
+// The group vouches for what it relays: it checked the member's signature and
+// membership when it received it, so the embedded activity is taken as the
+// group hands it over — but only within the relay rule (src/domain/trust.rules.ts):
+// a group one of our users belongs to, never for our own users, ids on the
+// member's origin, and only the group's own posts. An embedded *object* (a
+// post shared into the group) is never taken as sent: Fedify refetches it
+// from its own origin, and the post store refuses what its origin may not say.
 import {
   Create,
   Delete,
@@ -20,12 +25,15 @@ import {
   receivePost,
   receivePostDelete,
   receivePostUpdate,
+  storeFetchedPost,
   receiveUndoLike,
   type Relay,
 } from "../../services/post-inbox.service.ts";
 import { receiveShare } from "../../services/share.service.ts";
 import { receiveReblog } from "../../services/reblog.service.ts";
-import { isPostOfGroup, mayRelay, sameOrigin } from "../../services/relay-trust.ts";
+import { isPostOfGroup, whyNotRelay } from "../../services/relay-trust.ts";
+import { sameOrigin } from "../../domain/trust.rules.ts";
+import { mayFederateWith } from "./gate.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 import { describe, rememberSender, signedLoader, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { rememberActorByUri } from "./remember-actor.ts";
@@ -52,21 +60,24 @@ export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): 
   const group = announcer;
   const inner = await announce.getObject({ ...loader, crossOrigin: "trust" });
   if (isPostObject(inner)) {
-    // The group announces a post by URI: it was shared into the group.
-    await acceptShare(ctx, incoming, group, group, inner);
+    // The group announces a post: it was shared into the group. Only a group
+    // one of our people belongs to tells us so, and the post itself comes
+    // from its own server (the default loader refetches a foreign embed).
+    const refusal = await whyNotRelay(ctx.data, group, { uri: group.uri, is_local: false }, incoming.uri);
+    if (refusal) return refuse(ctx, group, incoming.uri, refusal);
+    await acceptShare(ctx, incoming, group, group, await announce.getObject(loader));
     return;
   }
   if (!inner || !("actorId" in inner)) return;
   const activity = inner as Activity;
   if (!activity.id || !activity.actorId) return;
   const innerIncoming = { uri: activity.id.href, type: activity.constructor.name, actorUri: activity.actorId.href };
+  if (!(await mayFederateWith(ctx, activity.actorId))) return refuse(ctx, group, activity.id.href, `this instance does not federate with ${activity.actorId.host}`);
   const actor = (await findCachedActor(ctx.data, activity.actorId.href)) ?? (await rememberActorByUri(ctx, activity.actorId));
   if (!actor) return;
-  // The group's word counts only for its own business (src/services/relay-trust.ts).
-  if (!(await mayRelay(ctx.data, group, actor, activity.id.href))) {
-    ctx.data.logger.info({ group: group.uri, actor: actor.uri, activity: activity.id.href }, "relay refused: not this group's business");
-    return;
-  }
+  // The group's word counts only for its own business.
+  const refusal = await whyNotRelay(ctx.data, group, actor, activity.id.href);
+  if (refusal) return refuse(ctx, group, activity.id.href, refusal);
   const relay: Relay = { announcedBy: group, activityJson: null };
 
   if (activity instanceof Create || activity instanceof Update) {
@@ -94,6 +105,10 @@ export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): 
     const undone = activity.objectId;
     if (undone && sameOrigin(undone.href, actor.uri)) await receiveUndoLike(ctx.data, innerIncoming, actor, undone.href, relay);
   }
+}
+
+function refuse(ctx: EcotoneInboxContext, group: ActorRow, activityUri: string, reason: string): void {
+  ctx.data.logger.info({ group: group.uri, activity: activityUri, reason }, "relay refused");
 }
 
 function addressedTo(group: ActorRow, groupUris: string[]): boolean {
@@ -132,8 +147,5 @@ async function rememberBoostedPost(ctx: EcotoneInboxContext, object: unknown): P
   const authorUri = new URL(post.authorUri);
   const author = (await findCachedActor(ctx.data, authorUri.href)) ?? (await rememberActorByUri(ctx, authorUri));
   if (!author) return;
-  await receivePost(ctx.data, { uri: `${post.uri}#fetched`, type: "Fetch", actorUri: author.uri }, author, post, {
-    announcedBy: null,
-    activityJson: null,
-  }).catch(() => "ignored");
+  await storeFetchedPost(ctx.data, author, post);
 }

@@ -143,8 +143,8 @@ export class OutboxProcessor {
   async #process(fctx: Context<ServiceContext>, row: OutboxEventRow): Promise<void> {
     const event = row.payload as OutboxEvent;
     // Stable per event, so a re-send after a crash carries the same id and
-    // receivers apply it once.
-    const activityId = new URL(`/activities/${row.id}`, this.#ctx.origin);
+    // receivers apply it once; random, so nobody can claim it in advance.
+    const activityId = new URL(`/activities/${row.activity_key}`, this.#ctx.origin);
     try {
       await dispatch(fctx, event, activityId, row.attempts);
       await markOutboxEventProcessed(this.#ctx.db, row.id);

@@ -2,6 +2,7 @@
 // follow button; my settings.
 import type { ServiceContext } from "../../services/context.ts";
 import { getActorById, resolveActor, toActorView } from "../../services/actor.service.ts";
+import { assertCanSeeActor, viewerOf } from "../../services/visibility.service.ts";
 import { followActor, unfollowActor } from "../../services/follow.service.ts";
 import { mediaUrl } from "../../services/media.service.ts";
 import { toPostView } from "../../services/post.service.ts";
@@ -20,7 +21,8 @@ function handleRef(ref: string): string {
 export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): void {
   routes.signedInPage("/u/:ref", async (request, reply, session) => {
     const ref = (request.params as { ref: string }).ref;
-    const row = await resolveActor(ctx, ref.includes("@") ? handleRef(ref) : `@${ref}@${ctx.origin.host}`);
+    const found = await resolveActor(ctx, ref.includes("@") ? handleRef(ref) : `@${ref}@${ctx.origin.host}`);
+    const row = await assertCanSeeActor(ctx, viewerOf(session.user.actorId), found, `No one called ${ref}`);
     const actor = toActorView(row);
     if (actor.type === "Group") return reply.redirect(`/g/${encodeURIComponent(refOf(actor))}`, 303);
     const before = beforeOf(request.query);

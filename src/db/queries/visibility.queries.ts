@@ -1,0 +1,73 @@
+// The facts the one visibility rule (src/domain/visibility.rules.ts) needs,
+// read in batch: a viewer's relation to many groups in a few statements,
+// never one query per row.
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../schema.ts";
+import type { GroupFacts } from "../../domain/visibility.rules.ts";
+import type { MembershipFacts } from "./group.queries.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function groupFactsByIds(db: Db, groupIds: string[]): Promise<Map<string, GroupFacts>> {
+  const facts = new Map<string, GroupFacts>();
+  if (groupIds.length === 0) return facts;
+  const rows = await db
+    .selectFrom("groups")
+    .innerJoin("actors", "actors.id", "groups.actor_id")
+    .select(["groups.actor_id", "groups.visibility", "actors.is_local"])
+    .where("groups.actor_id", "in", [...new Set(groupIds)])
+    .execute();
+  for (const row of rows) facts.set(row.actor_id, { actorId: row.actor_id, visibility: row.visibility, isLocal: row.is_local });
+  return facts;
+}
+
+/** One actor's membership facts in each of these groups. */
+export async function membershipFactsIn(db: Db, actorId: string, groupIds: string[]): Promise<Map<string, MembershipFacts>> {
+  const ids = [...new Set(groupIds)];
+  const facts = new Map<string, MembershipFacts>();
+  if (ids.length === 0) return facts;
+  const [follows, roles, bans, invites] = await Promise.all([
+    db.selectFrom("follows").select(["id", "followee_id", "state", "activity_uri"]).where("follower_id", "=", actorId).where("followee_id", "in", ids).execute(),
+    db.selectFrom("group_roles").select(["group_id", "role"]).where("member_id", "=", actorId).where("group_id", "in", ids).execute(),
+    db.selectFrom("group_bans").select("group_id").where("member_id", "=", actorId).where("group_id", "in", ids).execute(),
+    db.selectFrom("group_invites").select("group_id").where("invitee_id", "=", actorId).where("group_id", "in", ids).execute(),
+  ]);
+  for (const id of ids) {
+    const follow = follows.find((f) => f.followee_id === id);
+    facts.set(id, {
+      followState: follow?.state ?? null,
+      followActivityUri: follow?.activity_uri ?? null,
+      followId: follow?.id ?? null,
+      role: roles.find((r) => r.group_id === id)?.role ?? null,
+      banned: bans.some((b) => b.group_id === id),
+      invited: invites.some((i) => i.group_id === id),
+    });
+  }
+  return facts;
+}
+
+/** For an instance viewer: which of these groups have an accepted member, or an invitee, on its domain. */
+export async function domainPresenceIn(db: Db, domain: string, groupIds: string[]): Promise<{ members: Set<string>; invitees: Set<string> }> {
+  const ids = [...new Set(groupIds)];
+  if (ids.length === 0) return { members: new Set(), invitees: new Set() };
+  const [members, invitees] = await Promise.all([
+    db
+      .selectFrom("follows")
+      .innerJoin("actors", "actors.id", "follows.follower_id")
+      .select("follows.followee_id")
+      .distinct()
+      .where("follows.followee_id", "in", ids)
+      .where("follows.state", "=", "accepted")
+      .where("actors.domain", "=", domain)
+      .execute(),
+    db
+      .selectFrom("group_invites")
+      .innerJoin("actors", "actors.id", "group_invites.invitee_id")
+      .select("group_invites.group_id")
+      .distinct()
+      .where("group_invites.group_id", "in", ids)
+      .where("actors.domain", "=", domain)
+      .execute(),
+  ]);
+  return { members: new Set(members.map((r) => r.followee_id)), invitees: new Set(invitees.map((r) => r.group_id)) };
+}

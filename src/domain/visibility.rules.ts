@@ -1,0 +1,98 @@
+// The one visibility rule: may this viewer see this thing? Every door asks it
+// (Mastodon API, Ecotone API, web pages, ActivityPub dispatchers and
+// collections, streaming, media files) through src/services/visibility.service.ts,
+// which gathers the facts in batch. Nothing else decides visibility.
+//
+// Secret things do not exist for outsiders: the doors answer 404, never 403.
+import type { GroupVisibility, Membership } from "./group.rules.ts";
+
+/** Who is looking. An instance actor fetches on behalf of its members. */
+export type Viewer =
+  | { kind: "anonymous" }
+  | { kind: "actor"; actorId: string }
+  | { kind: "instance"; host: string };
+
+export const ANONYMOUS: Viewer = { kind: "anonymous" };
+
+export function viewerOf(actorId: string | null | undefined): Viewer {
+  return actorId ? { kind: "actor", actorId } : ANONYMOUS;
+}
+
+export interface GroupFacts {
+  actorId: string;
+  visibility: GroupVisibility;
+  isLocal: boolean;
+}
+
+/** The viewer's relation to one group. */
+export interface GroupRelation {
+  membership: Membership | null;
+  /** For an instance viewer: one of its people is a member (or invited, for the group itself). */
+  instanceHasMember: boolean;
+  instanceHasInvitee: boolean;
+}
+
+export const NO_RELATION: GroupRelation = { membership: null, instanceHasMember: false, instanceHasInvitee: false };
+
+export type PostVisibility = "public" | "members_only";
+
+export type Visible =
+  /** The group itself: its profile, its handle, its place in lists. */
+  | { kind: "group"; group: GroupFacts }
+  /** What is inside a group: posts, threads, tasks, ideas. */
+  | { kind: "group-content"; group: GroupFacts }
+  /** Who belongs to the group. */
+  | { kind: "member-list"; group: GroupFacts }
+  /** One post (its media follow it). */
+  | { kind: "post"; visibility: PostVisibility; authorId: string; group: GroupFacts | null };
+
+function isMember(m: Membership | null): boolean {
+  return m?.state === "accepted";
+}
+
+/**
+ * What we can say of a group we are not the home of: our copy's visibility
+ * is what its home told us, and members-only content reaches us only
+ * through the group, so we show it to the members we know of.
+ */
+function effectiveVisibility(group: GroupFacts): GroupVisibility {
+  if (group.isLocal) return group.visibility;
+  return group.visibility === "secret" ? "secret" : "members_only";
+}
+
+function seesGroup(group: GroupFacts, relation: GroupRelation, viewer: Viewer): boolean {
+  if (group.visibility !== "secret") return true;
+  if (viewer.kind === "instance") return relation.instanceHasMember || relation.instanceHasInvitee;
+  return isMember(relation.membership) || relation.membership?.state === "invited";
+}
+
+function readsContent(group: GroupFacts, relation: GroupRelation, viewer: Viewer): boolean {
+  if (group.isLocal && group.visibility === "public") return true;
+  if (viewer.kind === "instance") return relation.instanceHasMember;
+  return isMember(relation.membership);
+}
+
+export function canSee(object: Visible, relation: GroupRelation, viewer: Viewer): boolean {
+  switch (object.kind) {
+    case "group":
+      return seesGroup(object.group, relation, viewer);
+    case "group-content":
+      return seesGroup(object.group, relation, viewer) && readsContent(object.group, relation, viewer);
+    case "member-list":
+      // A remote public group's member list is the home's to show; ours lists who we know.
+      if (effectiveVisibility(object.group) === "public") return true;
+      return seesGroup(object.group, relation, viewer) && readsContent(object.group, relation, viewer);
+    case "post": {
+      if (viewer.kind === "actor" && viewer.actorId === object.authorId) return true;
+      if (object.group && !seesGroup(object.group, relation, viewer)) return false;
+      if (object.visibility === "public") return true;
+      if (!object.group) return false;
+      return readsContent({ ...object.group, visibility: object.group.visibility === "public" ? "members_only" : object.group.visibility }, relation, viewer);
+    }
+  }
+}
+
+/** Groups are listed in directories unless secret. */
+export function isListed(visibility: GroupVisibility): boolean {
+  return visibility !== "secret";
+}

@@ -1,0 +1,121 @@
+// Asks the one visibility rule (src/domain/visibility.rules.ts) for every
+// door, with the facts read in batch (src/db/queries/visibility.queries.ts).
+// Doors call these; none decides visibility on its own.
+import { domainPresenceIn, groupFactsByIds, membershipFactsIn } from "../db/queries/visibility.queries.ts";
+import type { ActorRow, PostRow } from "../db/schema.ts";
+import { notFound } from "../domain/errors.ts";
+import { canSee, NO_RELATION, type GroupFacts, type GroupRelation, type Viewer, type Visible } from "../domain/visibility.rules.ts";
+import type { ServiceContext } from "./context.ts";
+import { membershipFrom } from "./membership.ts";
+
+export type { Viewer } from "../domain/visibility.rules.ts";
+export { viewerOf, ANONYMOUS } from "../domain/visibility.rules.ts";
+
+/** The viewer's relation to each of these groups. */
+export async function relationsTo(ctx: ServiceContext, viewer: Viewer, groupIds: string[]): Promise<Map<string, GroupRelation>> {
+  const relations = new Map<string, GroupRelation>();
+  if (viewer.kind === "actor") {
+    const facts = await membershipFactsIn(ctx.db, viewer.actorId, groupIds);
+    for (const [id, f] of facts) relations.set(id, { ...NO_RELATION, membership: membershipFrom(f) });
+  } else if (viewer.kind === "instance") {
+    const presence = await domainPresenceIn(ctx.db, viewer.host, groupIds);
+    for (const id of groupIds) {
+      relations.set(id, { membership: null, instanceHasMember: presence.members.has(id), instanceHasInvitee: presence.invitees.has(id) });
+    }
+  }
+  return relations;
+}
+
+async function decide(ctx: ServiceContext, viewer: Viewer, groupId: string, make: (group: GroupFacts) => Visible): Promise<boolean> {
+  const group = (await groupFactsByIds(ctx.db, [groupId])).get(groupId);
+  if (!group) return false;
+  const relation = (await relationsTo(ctx, viewer, [groupId])).get(groupId) ?? NO_RELATION;
+  return canSee(make(group), relation, viewer);
+}
+
+export function canSeeGroup(ctx: ServiceContext, viewer: Viewer, groupId: string): Promise<boolean> {
+  return decide(ctx, viewer, groupId, (group) => ({ kind: "group", group }));
+}
+
+export function canSeeGroupContent(ctx: ServiceContext, viewer: Viewer, groupId: string): Promise<boolean> {
+  return decide(ctx, viewer, groupId, (group) => ({ kind: "group-content", group }));
+}
+
+export function canSeeMemberList(ctx: ServiceContext, viewer: Viewer, groupId: string): Promise<boolean> {
+  return decide(ctx, viewer, groupId, (group) => ({ kind: "member-list", group }));
+}
+
+type PostFacts = Pick<PostRow, "id" | "visibility" | "author_id" | "group_id">;
+
+/** The ids of the posts this viewer may see, decided in batch. */
+export async function visiblePostIds(ctx: ServiceContext, viewer: Viewer, posts: PostFacts[]): Promise<Set<string>> {
+  const groupIds = [...new Set(posts.map((p) => p.group_id).filter((id): id is string => id !== null))];
+  const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
+  const visible = new Set<string>();
+  for (const post of posts) {
+    // A Group actor without a groups row yet is a remote group we know nothing more of.
+    const group = post.group_id ? (groups.get(post.group_id) ?? { actorId: post.group_id, visibility: "public" as const, isLocal: false }) : null;
+    const relation = post.group_id ? (relations.get(post.group_id) ?? NO_RELATION) : NO_RELATION;
+    if (canSee({ kind: "post", visibility: post.visibility, authorId: post.author_id, group }, relation, viewer)) visible.add(post.id);
+  }
+  return visible;
+}
+
+export async function canSeePost(ctx: ServiceContext, viewer: Viewer, post: PostFacts): Promise<boolean> {
+  return (await visiblePostIds(ctx, viewer, [post])).has(post.id);
+}
+
+/** Keeps the posts the viewer may see, in order. */
+export async function filterVisiblePosts<T>(ctx: ServiceContext, viewer: Viewer, items: T[], postOf: (item: T) => PostFacts): Promise<T[]> {
+  const visible = await visiblePostIds(ctx, viewer, items.map(postOf));
+  return items.filter((item) => visible.has(postOf(item).id));
+}
+
+/** People are public; a group is visible as its rule says (a secret one is not there for outsiders). */
+export async function visibleActorIds(ctx: ServiceContext, viewer: Viewer, actors: Array<Pick<ActorRow, "id" | "type">>): Promise<Set<string>> {
+  const groupIds = actors.filter((a) => a.type === "Group").map((a) => a.id);
+  const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
+  const visible = new Set<string>();
+  for (const actor of actors) {
+    if (actor.type !== "Group") {
+      visible.add(actor.id);
+      continue;
+    }
+    const group = groups.get(actor.id);
+    // A Group actor we never recorded as a group (seen only as a sender) is as public as a person.
+    if (!group || canSee({ kind: "group", group }, relations.get(actor.id) ?? NO_RELATION, viewer)) visible.add(actor.id);
+  }
+  return visible;
+}
+
+export async function canSeeActor(ctx: ServiceContext, viewer: Viewer, actor: Pick<ActorRow, "id" | "type">): Promise<boolean> {
+  return (await visibleActorIds(ctx, viewer, [actor])).has(actor.id);
+}
+
+/** For doors that take an id: a thing the viewer may not see does not exist. */
+export async function assertCanSeeActor<T extends Pick<ActorRow, "id" | "type">>(ctx: ServiceContext, viewer: Viewer, actor: T | null | undefined, what = "Record not found"): Promise<T> {
+  if (!actor || !(await canSeeActor(ctx, viewer, actor))) throw notFound(what);
+  return actor;
+}
+
+/**
+ * The accounts in someone's follower or following list that this viewer may
+ * see named: people, and groups whose member list the viewer may read (a
+ * membership in a members-only group is part of that group's member list).
+ */
+export async function visibleInMemberLists<T>(ctx: ServiceContext, viewer: Viewer, items: T[], actorOf: (item: T) => Pick<ActorRow, "id" | "type">): Promise<T[]> {
+  const groupIds = items.map(actorOf).filter((a) => a.type === "Group").map((a) => a.id);
+  const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
+  return items.filter((item) => {
+    const actor = actorOf(item);
+    if (actor.type !== "Group") return true;
+    const group = groups.get(actor.id);
+    return !group || canSee({ kind: "member-list", group }, relations.get(actor.id) ?? NO_RELATION, viewer);
+  });
+}
+
+/** A list of an account's followers or followees: a group's followers are its member list. */
+export async function canListFollowsOf(ctx: ServiceContext, viewer: Viewer, actor: Pick<ActorRow, "id" | "type">, direction: "followers" | "following"): Promise<boolean> {
+  if (actor.type !== "Group" || direction === "following") return canSeeActor(ctx, viewer, actor);
+  return canSeeMemberList(ctx, viewer, actor.id);
+}
