@@ -8,7 +8,8 @@ import { hydrate } from "../db/queries/post.queries.ts";
 import { listGroupsOfMember } from "../db/queries/group.queries.ts";
 import { toActorView, type ActorView } from "./actor.service.ts";
 import { listGroups, type GroupView } from "./group.service.ts";
-import { canViewPost, toPostView, type PostView } from "./post.service.ts";
+import { toPostView, type PostView } from "./post.service.ts";
+import { filterVisiblePosts, viewerOf } from "./visibility.service.ts";
 import { getTask, type TaskView } from "./task.service.ts";
 
 export async function resolvePostByUrl(ctx: ServiceContext, url: string, options: { fetch: boolean }): Promise<PostRow | null> {
@@ -52,8 +53,7 @@ export async function searchPosts(
 ): Promise<{ items: PostView[]; nextBefore: string | null }> {
   if (!text.trim()) return { items: [], nextBefore: null };
   const rows = await findPosts(ctx.db, text.trim(), { maxId: options.before, limit: options.limit });
-  const allowed: PostRow[] = [];
-  for (const row of rows) if (await canViewPost(ctx, row, viewerId)) allowed.push(row);
+  const allowed = await filterVisiblePosts(ctx, viewerOf(viewerId), rows, (row) => row);
   const items = (await hydrate(ctx.db, allowed, viewerId)).map(toPostView);
   return { items, nextBefore: rows.length === options.limit ? rows[rows.length - 1]!.id : null };
 }
