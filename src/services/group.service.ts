@@ -18,6 +18,7 @@ import {
   findGroupByActorId,
   getMembershipFacts,
   listGroups as listGroupRows,
+  listGroupsOfMember,
   listMembers as listMemberRows,
   listModerators as listModeratorRows,
   type GroupWithActor,
@@ -192,6 +193,17 @@ export async function listGroups(
     if (listed) views.push(toGroupView(row, membership));
   }
   return views;
+}
+
+/** The groups (here or elsewhere) this person belongs to: read from their memberships, not the whole directory. */
+export async function listMyGroups(ctx: ServiceContext, actorId: string): Promise<GroupView[]> {
+  const views: GroupView[] = [];
+  for (const id of await listGroupsOfMember(ctx.db, actorId)) {
+    const row = await findGroupByActorId(ctx.db, id);
+    const membership = row ? await membershipOf(ctx, id, actorId) : null;
+    if (row && membership?.state === "accepted") views.push(toGroupView(row, membership));
+  }
+  return views.sort((a, b) => (a.actor.displayName ?? a.actor.username).localeCompare(b.actor.displayName ?? b.actor.username));
 }
 
 export interface JoinResult {

@@ -4,7 +4,7 @@
 // Content-Security-Policy allows no inline script and nothing from elsewhere.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../services/context.ts";
-import { listGroups, type GroupView } from "../services/group.service.ts";
+import { listMyGroups, type GroupView } from "../services/group.service.ts";
 import { unreadNotificationCount } from "../services/notification.service.ts";
 import { avatar, refOf } from "./components.ts";
 import { html, type Html } from "./html.ts";
@@ -109,7 +109,7 @@ export async function sendPage(ctx: ServiceContext, request: FastifyRequest, rep
   const theme = themeOf(request);
   const session = page.session;
   const [groups, unread] = session
-    ? await Promise.all([listGroups(ctx, session.user.actorId), unreadNotificationCount(ctx, session.user.actorId)])
+    ? await Promise.all([listMyGroups(ctx, session.user.actorId), unreadNotificationCount(ctx, session.user.actorId)])
     : [[], 0];
   const path = request.url.split("?")[0] ?? "/";
   const query = path === "/search" ? String((request.query as Record<string, unknown>).q ?? "") : "";

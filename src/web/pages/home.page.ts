@@ -2,7 +2,7 @@
 // members, their feed (their groups and the people they follow), updated live.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { listGroups } from "../../services/group.service.ts";
+import { listMyGroups } from "../../services/group.service.ts";
 import { createPost, toPostView } from "../../services/post.service.ts";
 import { getHomeItems, type HomeItem } from "../../services/timeline.service.ts";
 import { mediaUrl } from "../../services/media.service.ts";
@@ -41,7 +41,7 @@ export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext,
     const raw = await getHomeItems(ctx, session.user.actorId, { limit: PAGE, maxId: before });
     // Notes a group writes by itself (task and idea status) stay in their group, as activity.
     const items = raw.filter(calm);
-    const groups = (await listGroups(ctx, session.user.actorId)).filter((g) => g.membership?.state === "accepted");
+    const groups = await listMyGroups(ctx, session.user.actorId);
     return sendPage(ctx, request, reply, {
       title: "Home",
       session,

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import { isModerator } from "../../domain/group.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { getGroup, listGroups } from "../../services/group.service.ts";
+import { getGroup, listMyGroups } from "../../services/group.service.ts";
 import { mediaUrl } from "../../services/media.service.ts";
 import { createPost, deletePost, editPost, getPost, getPostHistory, getThread, likePost, unlikePost, type PostView } from "../../services/post.service.ts";
 import { reblogPost } from "../../services/reblog.service.ts";
@@ -40,9 +40,7 @@ export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext,
     const thread = await getThread(ctx, id, session.user.actorId);
     const focus = thread.find((p) => p.id === id) ?? thread[0]!;
     const moderator = await moderates(ctx, focus, session);
-    const myGroups = (await listGroups(ctx, session.user.actorId)).filter(
-      (g) => g.membership?.state === "accepted" && g.actor.id !== focus.group?.id,
-    );
+    const myGroups = (await listMyGroups(ctx, session.user.actorId)).filter((g) => g.actor.id !== focus.group?.id);
     return sendPage(ctx, request, reply, {
       title: focus.title ?? `Post by ${nameOf(focus.author)}`,
       session,
