@@ -50,7 +50,8 @@ export function actorLink(actor: ActorView): Html {
 
 /** Avatar, name and company: how a person appears in lists. */
 export function personLine(actor: ActorView): Html {
-  return html`<span class="person">${avatar(actor, "small")}<a href="${actorHref(actor)}">${nameOf(actor)}</a> ${orgChip(actor)}</span>`;
+  const handle = actor.local && actor.type !== "Group" ? `@${actor.username}` : actor.handle;
+  return html`<span class="person">${avatar(actor, "small")}<a href="${actorHref(actor)}">${nameOf(actor)}</a> <span class="muted">${handle}</span> ${orgChip(actor)}</span>`;
 }
 
 /** "Gina (globex.example)" in running text. */

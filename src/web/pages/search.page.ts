@@ -42,7 +42,7 @@ export function registerSearchPages(ctx: ServiceContext, routes: WebRoutes): voi
           ? emptyNote("Type a few words, a name, or a #tag.")
           : html`<div class="results">
             ${nothing ? emptyNote(before ? "Nothing older." : `Nothing you can see matches “${q}”.`) : ""}
-            ${people.length > 0 ? html`<h2>People ${count(people.length)}</h2><ul>${people.map((p) => html`<li>${personLine(p)} <span class="muted">${p.handle}</span></li>`)}</ul>` : ""}
+            ${people.length > 0 ? html`<h2>People ${count(people.length)}</h2><ul>${people.map((p) => html`<li>${personLine(p)}</li>`)}</ul>` : ""}
             ${groups.length > 0 ? html`<h2>Groups ${count(groups.length)}</h2><ul>${groups.map((g) => html`<li>${personLine(g.actor)}</li>`)}</ul>` : ""}
             ${tasks.length > 0 ? html`<h2>Tasks ${count(tasks.length)}</h2>${tasks.map(taskActivity)}` : ""}
             ${ideas.length > 0 ? html`<h2>Ideas ${count(ideas.length)}</h2>${ideas.map((p) => html`<p class="activity"><a href="/ideas/${p.id}">${p.title ?? "Untitled idea"}</a> <span class="muted">in ${p.group?.displayName ?? p.group?.username ?? ""}</span></p>`)}` : ""}
