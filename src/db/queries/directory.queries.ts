@@ -3,6 +3,7 @@
 // may see (posts through canViewPost, tasks by group membership).
 import { sql, type Kysely } from "kysely";
 import type { ActorRow, Database, PostRow, TaskRow } from "../schema.ts";
+import type { GroupWithActor } from "./group.queries.ts";
 
 /** `%word%` for ILIKE, with the pattern's own characters escaped. */
 function contains(text: string): string {
@@ -59,4 +60,20 @@ export async function findTasks(db: Kysely<Database>, text: string, groupIds: st
     .orderBy("updated_at", "desc")
     .limit(limit)
     .execute();
+}
+
+/** Groups with their actors, by actor id, in one query (a member's sidebar). */
+export async function groupsByActorIds(db: Kysely<Database>, ids: string[]): Promise<GroupWithActor[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("groups")
+    .innerJoin("actors", "actors.id", "groups.actor_id")
+    .selectAll("actors")
+    .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at"])
+    .where("groups.actor_id", "in", ids)
+    .execute();
+  return rows.map(({ visibility, join_policy, created_by, group_created_at, ...actor }) => ({
+    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at },
+    actor: actor as ActorRow,
+  }));
 }
