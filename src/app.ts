@@ -9,19 +9,21 @@ import { join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { registerAccountRoutes } from "./api/ecotone/account.routes.ts";
-import { registerOpenApiRoute } from "./api/ecotone/openapi.ts";
+import { registerOpenApi } from "./api/ecotone/openapi.ts";
 import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
 import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
 import { registerTaskRoutes } from "./api/ecotone/task.routes.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
-import { registerStaticImages } from "./http/static-images.ts";
-import { registerStreaming } from "./http/streaming.ts";
+import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
+import { registerStreaming } from "./api/mastodon/streaming.routes.ts";
 import { registerOAuthRoutes } from "./api/mastodon/oauth.routes.ts";
 import { registerBodyParsers } from "./http/body-parsers.ts";
+import { registerCookies } from "./http/cookies.ts";
 import { registerCors } from "./http/cors.ts";
-import { registerMediaFiles } from "./http/media-files.ts";
+import { registerSecurityHeaders } from "./http/security-headers.ts";
+import { registerMediaFiles } from "./api/mastodon/media-files.routes.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -32,13 +34,14 @@ import { installFetchGuard } from "./federation/fetch-guard.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
-import { startAdminSocket } from "./http/admin-socket.ts";
+import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
+import { registerSchemas } from "./http/schemas.ts";
 import { registerFederationAdapter } from "./http/federation.adapter.ts";
-import { registerPages } from "./http/pages.ts";
+import { registerPages } from "./web/actor-page.routes.ts";
 import { registerWebInterface } from "./web/index.ts";
-import { registerWellKnown } from "./http/well-known.ts";
+import { registerWellKnown } from "./api/ecotone/well-known.routes.ts";
 import type { ServiceContext } from "./services/context.ts";
 import { peerAllowed } from "./services/federation-policy.service.ts";
 import { bootstrapAdmin, ensureInstanceActor } from "./services/user.service.ts";
@@ -122,12 +125,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     genReqId: () => randomUUID(),
     requestIdHeader: "x-request-id",
     bodyLimit: config.inboxBodyLimit,
-    // Mastodon clients send an empty body with Content-Type: application/json.
+    // While shutting down, new requests get a 503 (a proxy retries elsewhere) instead of hanging.
     return503OnClosing: true,
   });
   registerErrorHandler(fastify);
+  registerSchemas(fastify);
   registerBodyParsers(fastify);
   registerCors(fastify);
+  registerCookies(fastify);
+  registerSecurityHeaders(fastify, config.origin);
   registerFederationAdapter(fastify, {
     federation,
     contextData: ctx,
@@ -145,7 +151,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerPages(fastify, ctx);
   registerWebInterface(fastify, ctx);
   // Before the Ecotone routes, so it sees them all being registered.
-  registerOpenApiRoute(fastify, config.origin.origin);
+  await registerOpenApi(fastify, config.origin.origin);
   registerAccountRoutes(fastify, ctx);
   registerGroupRoutes(fastify, ctx);
   registerPostRoutes(fastify, ctx);

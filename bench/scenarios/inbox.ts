@@ -112,7 +112,7 @@ export async function runInboxStep(rig: InboxRig, rate: number, seconds: number,
     inFlight.push(
       (async () => {
         const t0 = performance.now();
-        let status = "error";
+        let status: string;
         try {
           const res = await fetch(request, { signal: AbortSignal.timeout(60_000) });
           await res.arrayBuffer();

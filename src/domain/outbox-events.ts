@@ -1,6 +1,9 @@
 // Events a service records in the outbox, in the same transaction as its
-// change. The federation outbox turns each into ActivityPub activities. The
-// payload carries ids, never whole objects: the outbox reads the current state.
+// change. The federation outbox turns each into ActivityPub activities. Most
+// payloads carry ids, and the outbox reads the current state when it sends;
+// an event carries the thing itself (a URI, an activity) when that state will
+// be gone by then (a deleted post, an undone follow) or must go out exactly as
+// it was (a relayed activity, a ready ForgeFed delivery).
 export type OutboxEvent =
   | { type: "follow.requested"; followId: string }
   | { type: "follow.accepted"; followId: string; followActivityUri: string; followerUri: string; followeeId: string }

@@ -5,25 +5,18 @@ import { unauthorized } from "../domain/errors.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { authenticateToken } from "../services/token.service.ts";
 import { authenticateAppToken } from "../services/oauth-app.service.ts";
-
-export interface AuthInfo {
-  userId: string;
-  username: string;
-  role: string;
-  scopes: string[];
-  tokenId: string;
-  appId: string | null;
-}
+import type { Caller } from "../services/caller.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
-    auth: AuthInfo | null;
+    auth: Caller | null;
   }
 }
 
 export function registerAuth(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.decorateRequest("auth", null);
-  fastify.addHook("preHandler", async (request) => {
+  // onRequest: a bad token is refused before any body is read or parsed.
+  fastify.addHook("onRequest", async (request) => {
     const header = request.headers.authorization;
     if (!header?.toLowerCase().startsWith("bearer ")) return;
     const token = header.slice(7).trim();

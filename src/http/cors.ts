@@ -1,20 +1,24 @@
-// CORS as Mastodon does it: browser apps on other origins may call the API,
-// the token endpoints and the well-known documents; `Link` is exposed for
-// paging. Credentials are bearer tokens, never cookies, so `*` is safe.
+// CORS as Mastodon does it, through @fastify/cors: browser apps on other
+// origins may call the API, the token endpoints and the well-known documents;
+// `Link` is exposed for paging. Credentials are bearer tokens, never cookies,
+// so `*` is safe. Pages (web interface, OAuth consent) get no CORS headers.
+import cors from "@fastify/cors";
 import type { FastifyInstance } from "fastify";
 
 const CORS_PATHS = /^\/(api\/|oauth\/token|oauth\/revoke|\.well-known\/|nodeinfo\/)/;
 
+const API_CORS = {
+  origin: "*",
+  methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+  allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+  exposedHeaders: ["Link", "X-RateLimit-Reset", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-Request-Id"],
+  maxAge: 86400,
+  // A preflight without Origin (curl, probes) is answered too, as before.
+  strictPreflight: false,
+};
+
 export function registerCors(fastify: FastifyInstance): void {
-  fastify.addHook("onRequest", async (request, reply) => {
-    if (!CORS_PATHS.test(request.url.slice(0, 64).replace(/^\//, "/"))) return;
-    reply.header("access-control-allow-origin", "*");
-    reply.header("access-control-expose-headers", "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id");
-    if (request.method === "OPTIONS") {
-      reply.header("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
-      reply.header("access-control-allow-headers", "Authorization, Content-Type, Idempotency-Key");
-      reply.header("access-control-max-age", "86400");
-      return reply.code(204).send();
-    }
+  void fastify.register(cors, {
+    delegator: (request, callback) => callback(null, CORS_PATHS.test(request.url) ? API_CORS : { origin: false }),
   });
 }

@@ -26,6 +26,11 @@ export function registerErrorHandler(fastify: FastifyInstance): void {
     if (error instanceof DomainError) {
       return reply.code(statusOf(error)).send(errorBody(request.url, error.code, error.message, error.details));
     }
+    if ((error as FastifyError).validation) {
+      // A route schema refused the input (src/http/schemas.ts words the message).
+      const details = (error as Error & { details?: Record<string, unknown> }).details;
+      return reply.code(HTTP_STATUS.validation_failed).send(errorBody(request.url, "validation_failed", error.message, details));
+    }
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
       // Malformed JSON, oversized body, schema validation…

@@ -6,31 +6,34 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../services/context.ts";
 import { listMyGroups, type GroupView } from "../services/group.service.ts";
 import { unreadNotificationCount } from "../services/notification.service.ts";
-import { avatar, refOf } from "./components.ts";
+import { avatar, refOf } from "./people.ts";
 import { html, type Html } from "./html.ts";
-import { readCookies, takeFlash, type WebSession } from "./session.ts";
+import { takeFlash, type WebSession } from "./session.ts";
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' https: http: data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join("; ");
+/** The pages' headers, set by @fastify/helmet (src/http/security-headers.ts); nosniff is helmet's default. */
+const PAGE_HEADERS: Parameters<FastifyReply["helmet"]>[0] = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "https:", "http:", "data:"],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  },
+  xFrameOptions: { action: "deny" },
+  referrerPolicy: { policy: "same-origin" },
+};
 
 export const THEME_COOKIE = "ecotone_theme";
 
 export function securityHeaders(reply: FastifyReply): void {
-  reply
-    .header("content-security-policy", CONTENT_SECURITY_POLICY)
-    .header("x-content-type-options", "nosniff")
-    .header("x-frame-options", "DENY")
-    .header("referrer-policy", "same-origin")
-    .header("permissions-policy", "camera=(), microphone=(), geolocation=()")
-    .header("cache-control", "no-store");
+  reply.helmet(PAGE_HEADERS);
+  reply.header("permissions-policy", "camera=(), microphone=(), geolocation=()").header("cache-control", "no-store");
 }
 
 export interface PageOptions {
@@ -99,7 +102,7 @@ function sidebar(ctx: ServiceContext, groups: GroupView[], currentPath: string):
 }
 
 export function themeOf(request: FastifyRequest): "light" | "dark" | "auto" {
-  const value = readCookies(request)[THEME_COOKIE];
+  const value = request.cookies[THEME_COOKIE];
   return value === "light" || value === "dark" ? value : "auto";
 }
 

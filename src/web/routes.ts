@@ -6,7 +6,7 @@ import { DomainError } from "../domain/errors.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { html } from "./html.ts";
 import { sendPage } from "./layout.ts";
-import { assertCsrf, backTo, setFlash, webSession, type WebSession } from "./session.ts";
+import { assertCsrf, backTo, setCookie, setFlash, webSession, type WebSession } from "./session.ts";
 
 export type Fields = Record<string, unknown>;
 
@@ -27,8 +27,8 @@ export interface ActionResult {
   to?: string;
   /** What happened, shown on the next page. */
   done: string;
-  /** Extra Set-Cookie values (signing out clears the session cookie). */
-  cookies?: string[];
+  /** Cookies to set (signing out clears the session cookie): name, value, max age in seconds. */
+  cookies?: { name: string; value: string; maxAgeSeconds: number }[];
 }
 type ActionHandler = (request: FastifyRequest, session: WebSession, body: Fields) => Promise<ActionResult>;
 
@@ -92,7 +92,7 @@ export function webRoutes(fastify: FastifyInstance, ctx: ServiceContext): WebRou
           assertCsrf(request, session);
           if (options.admin && session.user.role !== "admin") throw new DomainError("forbidden", "Only administrators can do this");
           const result = await handler(request, session, body);
-          for (const cookie of result.cookies ?? []) reply.header("set-cookie", cookie);
+          for (const cookie of result.cookies ?? []) setCookie(ctx, reply, cookie.name, cookie.value, cookie.maxAgeSeconds);
           setFlash(ctx, reply, { kind: "done", message: result.done });
           return reply.redirect(result.to ?? backTo(ctx, request, "/"), 303);
         } catch (error) {

@@ -1,14 +1,15 @@
-// The browser side of a session: the cookie (shared with the OAuth sign-in
-// page), the CSRF token every form carries, and one-shot flash messages that
-// tell a person what their last action did.
+// The browser side of a session: the cookie (its name and options are in
+// services/session-cookie.ts, shared with the OAuth sign-in page), the CSRF
+// token every form carries, and one-shot flash messages that tell a person
+// what their last action did.
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { forbidden } from "../domain/errors.ts";
 import { readSession } from "../services/browser-session.service.ts";
 import type { ServiceContext } from "../services/context.ts";
+import { cookieOptions, SESSION_COOKIE } from "../services/session-cookie.ts";
 import type { LocalUser } from "../services/user.service.ts";
 
-export const SESSION_COOKIE = "ecotone_session";
 const FLASH_COOKIE = "ecotone_flash";
 
 export interface WebSession {
@@ -21,29 +22,13 @@ export interface Flash {
   message: string;
 }
 
-export function readCookies(request: FastifyRequest): Record<string, string> {
-  const header = request.headers.cookie ?? "";
-  const jar: Record<string, string> = {};
-  for (const part of header.split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (!name || rest.length === 0) continue;
-    try {
-      jar[name] = decodeURIComponent(rest.join("="));
-    } catch {
-      // A malformed cookie is ignored, not fatal.
-    }
-  }
-  return jar;
-}
-
-/** HttpOnly, SameSite=Lax, and Secure whenever the instance is served over https. */
-export function cookieHeader(ctx: ServiceContext, name: string, value: string, maxAgeSeconds: number): string {
-  const secure = ctx.origin.protocol === "https:" ? "; Secure" : "";
-  return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+/** Sets one of our cookies (several per reply are fine: @fastify/cookie appends). */
+export function setCookie(ctx: ServiceContext, reply: FastifyReply, name: string, value: string, maxAgeSeconds: number): void {
+  reply.setCookie(name, value, cookieOptions(ctx.origin, maxAgeSeconds));
 }
 
 export async function webSession(ctx: ServiceContext, request: FastifyRequest): Promise<WebSession | null> {
-  return readSession(ctx, readCookies(request)[SESSION_COOKIE]);
+  return readSession(ctx, request.cookies[SESSION_COOKIE]);
 }
 
 /** Every state-changing form carries the session's CSRF token in `_csrf`. */
@@ -57,13 +42,13 @@ export function assertCsrf(request: FastifyRequest, session: WebSession): void {
 }
 
 export function setFlash(ctx: ServiceContext, reply: FastifyReply, flash: Flash): void {
-  reply.header("set-cookie", cookieHeader(ctx, FLASH_COOKIE, JSON.stringify({ ...flash, message: flash.message.slice(0, 400) }), 60));
+  setCookie(ctx, reply, FLASH_COOKIE, JSON.stringify({ ...flash, message: flash.message.slice(0, 400) }), 60);
 }
 
 export function takeFlash(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): Flash | null {
-  const raw = readCookies(request)[FLASH_COOKIE];
+  const raw = request.cookies[FLASH_COOKIE];
   if (!raw) return null;
-  reply.header("set-cookie", cookieHeader(ctx, FLASH_COOKIE, "", 0));
+  setCookie(ctx, reply, FLASH_COOKIE, "", 0);
   try {
     const parsed = JSON.parse(raw) as Flash;
     return (parsed.kind === "done" || parsed.kind === "error") && typeof parsed.message === "string" ? parsed : null;

@@ -8,7 +8,7 @@ import { PostgresMessageQueue } from "../../src/db/queue.store.ts";
 import { openTestDatabase } from "../helpers/test-database.ts";
 
 let handle: DatabaseHandle;
-let extraHandles: DatabaseHandle[] = [];
+const extraHandles: DatabaseHandle[] = [];
 let queueCounter = 0;
 
 beforeAll(async () => {

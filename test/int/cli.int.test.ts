@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrator.ts";
-import { startAdminSocket } from "../../src/http/admin-socket.ts";
+import { startAdminSocket } from "../../src/cli/admin-socket.server.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
 import { authenticateToken } from "../../src/services/token.service.ts";
 import { getUserByUsername } from "../../src/services/user.service.ts";

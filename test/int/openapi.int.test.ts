@@ -28,5 +28,13 @@ describe("OpenAPI document", () => {
     const createPost = doc.paths["/posts"].post;
     expect(createPost["x-scope"]).toBe("write:statuses");
     expect(doc.paths["/groups/{group}/join"].post.parameters[0]).toMatchObject({ name: "group", in: "path" });
+    // Routes declared with a schema document their input and scope from it.
+    const follow = doc.paths["/follows"].post;
+    expect(follow["x-scope"]).toBe("write:follows");
+    expect(follow.security).toEqual([{ bearer: ["write:follows"] }]);
+    expect(follow.requestBody.content["application/json"].schema).toMatchObject({ required: ["target"], properties: { target: { type: "string" } } });
+    // Only the Ecotone API, and no HEAD twins of GET routes.
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith("/api/") || path.startsWith("/.well-known"))).toEqual([]);
+    expect(operations.filter((op) => op.method === "head")).toEqual([]);
   });
 });

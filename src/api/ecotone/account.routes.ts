@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ActorRow } from "../../db/schema.ts";
 import { assertCanSeeActor, viewerOf, visibleInMemberLists } from "../../services/visibility.service.ts";
 import { viewerId } from "./viewer.ts";
-import { validationFailed } from "../../domain/errors.ts";
 import { requireLocalUserActor, resolveActor, toActorView } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
@@ -16,9 +15,11 @@ import {
   rejectFollowRequest,
   unfollowActor,
 } from "../../services/follow.service.ts";
-import { requireCaller } from "./guard.ts";
+import { signedIn } from "./guard.ts";
+import { CursorQuery, IdParams, RequiredText, route, TargetBody, Type, typed } from "./schema.ts";
 
 const BASE = "/api/ecotone/v1";
+const UserParams = Type.Object({ username: Type.String() });
 
 function pageOf(page: { items: Array<{ followId: string; state: string; actor: Parameters<typeof toActorView>[0] }>; nextCursor: string | null }) {
   return {
@@ -33,65 +34,59 @@ async function shownFollows<T extends { items: Array<{ actor: ActorRow }> }>(ctx
   return { ...page, items: await visibleInMemberLists(ctx, viewer, page.items, (f) => f.actor) };
 }
 
-function targetOf(body: unknown): string {
-  const target = (body as { target?: unknown } | null)?.target;
-  if (typeof target !== "string" || target.trim() === "") {
-    throw validationFailed('Send {"target": "@name@example.com"} (a handle or an actor URL)');
-  }
-  return target.trim();
-}
-
 export function registerAccountRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.get(`${BASE}/me`, async (request) => {
-    const caller = requireCaller(request, "read:accounts");
+  const app = typed(fastify);
+
+  app.get(`${BASE}/me`, route("The signed-in account, with follower counts", "read:accounts"), async (request) => {
+    const caller = signedIn(request);
     const actor = await requireLocalUserActor(ctx, caller.username);
     return { ...toActorView(actor), role: caller.role, ...(await followCounts(ctx, actor.id)) };
   });
 
-  fastify.get<{ Querystring: { handle?: string } }>(`${BASE}/actors/lookup`, async (request) => {
-    requireCaller(request, "read:accounts");
-    const handle = request.query.handle;
-    if (!handle) throw validationFailed("Pass ?handle=@name@example.com");
-    const actor = await resolveActor(ctx, handle);
-    return toActorView(await assertCanSeeActor(ctx, viewerOf(await viewerId(ctx, request)), actor, `No actor ${handle}`));
-  });
+  app.get(
+    `${BASE}/actors/lookup`,
+    route("Find an account by handle (?handle=@name@host), fetching a remote one", "read:accounts", {
+      querystring: Type.Object({ handle: RequiredText({ maxLength: 2048 }) }),
+    }),
+    async (request) => {
+      const actor = await resolveActor(ctx, request.query.handle);
+      return toActorView(await assertCanSeeActor(ctx, viewerOf(await viewerId(ctx, request)), actor, `No actor ${request.query.handle}`));
+    },
+  );
 
-  fastify.post(`${BASE}/follows`, async (request, reply) => {
-    const caller = requireCaller(request, "write:follows");
-    const follow = await followActor(ctx, caller.username, targetOf(request.body));
+  app.post(`${BASE}/follows`, route('Follow an account: {"target": "@name@host"}', "write:follows", { body: TargetBody }), async (request, reply) => {
+    const follow = await followActor(ctx, signedIn(request).username, request.body.target.trim());
     return reply.code(follow.state === "accepted" ? 200 : 202).send(follow);
   });
 
-  fastify.delete(`${BASE}/follows`, async (request, reply) => {
-    const caller = requireCaller(request, "write:follows");
-    await unfollowActor(ctx, caller.username, targetOf(request.body));
+  app.delete(`${BASE}/follows`, route('Unfollow: {"target": "@name@host"}', "write:follows", { body: TargetBody }), async (request, reply) => {
+    await unfollowActor(ctx, signedIn(request).username, request.body.target.trim());
     return reply.code(204).send();
   });
 
-  fastify.get<{ Params: { username: string }; Querystring: { cursor?: string } }>(
+  app.get(
     `${BASE}/users/:username/followers`,
+    route("A local user's followers, paged by ?cursor=", null, { params: UserParams, querystring: CursorQuery }),
     async (request) => pageOf(await shownFollows(ctx, request, await listFollowers(ctx, request.params.username, request.query.cursor ?? null))),
   );
 
-  fastify.get<{ Params: { username: string }; Querystring: { cursor?: string } }>(
+  app.get(
     `${BASE}/users/:username/following`,
+    route("Who a local user follows, paged by ?cursor=", null, { params: UserParams, querystring: CursorQuery }),
     async (request) => pageOf(await shownFollows(ctx, request, await listFollowing(ctx, request.params.username, request.query.cursor ?? null))),
   );
 
-  fastify.get(`${BASE}/follow-requests`, async (request) => {
-    const caller = requireCaller(request, "read:follows");
-    return pageOf(await listFollowRequests(ctx, caller.username));
-  });
+  app.get(`${BASE}/follow-requests`, route("Follow requests waiting for the signed-in (locked) account", "read:follows"), async (request) =>
+    pageOf(await listFollowRequests(ctx, signedIn(request).username)),
+  );
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/follow-requests/:id/accept`, async (request, reply) => {
-    const caller = requireCaller(request, "write:follows");
-    await acceptFollowRequest(ctx, caller.username, request.params.id);
+  app.post(`${BASE}/follow-requests/:id/accept`, route("Accept a follow request", "write:follows", { params: IdParams }), async (request, reply) => {
+    await acceptFollowRequest(ctx, signedIn(request).username, request.params.id);
     return reply.code(204).send();
   });
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/follow-requests/:id/reject`, async (request, reply) => {
-    const caller = requireCaller(request, "write:follows");
-    await rejectFollowRequest(ctx, caller.username, request.params.id);
+  app.post(`${BASE}/follow-requests/:id/reject`, route("Reject a follow request", "write:follows", { params: IdParams }), async (request, reply) => {
+    await rejectFollowRequest(ctx, signedIn(request).username, request.params.id);
     return reply.code(204).send();
   });
 }

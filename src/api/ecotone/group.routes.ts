@@ -1,6 +1,5 @@
 // /api/ecotone/v1/groups: create, look up, list, membership and moderation.
 import type { FastifyInstance } from "fastify";
-import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
   approveJoinRequest,
@@ -17,101 +16,137 @@ import {
   unbanFromGroup,
 } from "../../services/group.service.ts";
 import { groupTimeline } from "../../services/post.service.ts";
-import { requireCaller } from "./guard.ts";
-import { body, viewerId } from "./viewer.ts";
+import { signedIn } from "./guard.ts";
+import { CursorQuery, GroupParams, OptionalText, orUndefined, RequiredText, route, TargetBody, Type, typed } from "./schema.ts";
+import { viewerId } from "./viewer.ts";
 
 const BASE = "/api/ecotone/v1/groups";
 
-function str(value: unknown, field: string, required = false): string | undefined {
-  if (value === undefined || value === null || value === "") {
-    if (required) throw validationFailed(`"${field}" is required`, { field });
-    return undefined;
-  }
-  if (typeof value !== "string") throw validationFailed(`"${field}" must be a string`, { field });
-  return value;
-}
-
-type GroupParams = { Params: { group: string } };
+const CreateGroupBody = Type.Object({
+  slug: RequiredText({ maxLength: 64 }),
+  name: OptionalText(),
+  summary: OptionalText(),
+  // The service names the allowed values in its error (domain/group.rules.ts keeps the list).
+  visibility: OptionalText(),
+  joinPolicy: OptionalText(),
+});
+const RequestParams = Type.Object({ group: Type.String(), request: Type.String() });
+const BanBody = Type.Object({ target: RequiredText({ maxLength: 2048 }), reason: OptionalText() });
+const RoleBody = Type.Object({ target: RequiredText({ maxLength: 2048 }), role: RequiredText() });
 
 export function registerGroupRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.post(BASE, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    const b = body<Record<string, unknown>>(request);
-    const group = await createGroup(ctx, caller.username, {
-      slug: str(b.slug, "slug", true)!,
-      name: str(b.name, "name"),
-      summary: str(b.summary, "summary"),
-      visibility: str(b.visibility, "visibility"),
-      joinPolicy: str(b.joinPolicy, "joinPolicy"),
-    });
-    return reply.code(201).send(group);
-  });
+  const app = typed(fastify);
 
-  fastify.get(BASE, async (request) => ({ items: await listGroups(ctx, await viewerId(ctx, request)) }));
-
-  // `:group` is an id, a local name, `@name@host` or a URL (URL-encoded).
-  fastify.get<GroupParams>(`${BASE}/:group`, async (request) => getGroup(ctx, request.params.group, await viewerId(ctx, request)));
-
-  fastify.get<GroupParams & { Querystring: { cursor?: string } }>(`${BASE}/:group/posts`, async (request) =>
-    groupTimeline(ctx, request.params.group, await viewerId(ctx, request), request.query.cursor ?? null),
+  app.post(
+    BASE,
+    route('Create a group: {"slug", "name"?, "summary"?, "visibility"?: public|members_only|secret, "joinPolicy"?: open|approval|invite}', "write:groups", {
+      body: CreateGroupBody,
+    }),
+    async (request, reply) => {
+      const b = request.body;
+      const group = await createGroup(ctx, signedIn(request).username, {
+        slug: b.slug,
+        name: orUndefined(b.name),
+        summary: orUndefined(b.summary),
+        visibility: orUndefined(b.visibility),
+        joinPolicy: orUndefined(b.joinPolicy),
+      });
+      return reply.code(201).send(group);
+    },
   );
 
-  fastify.get<GroupParams & { Querystring: { state?: string } }>(`${BASE}/:group/members`, async (request) => ({
-    items: await listMembers(
-      ctx,
-      request.params.group,
-      await viewerId(ctx, request),
-      request.query.state === "pending" ? "pending" : "accepted",
-    ),
+  app.get(BASE, route("Listed groups here, and remote groups the viewer belongs to", null), async (request) => ({
+    items: await listGroups(ctx, await viewerId(ctx, request)),
   }));
 
-  fastify.post<GroupParams>(`${BASE}/:group/join`, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    const result = await joinGroup(ctx, caller.username, request.params.group);
-    return reply.code(result.state === "accepted" ? 200 : 202).send(result);
-  });
+  app.get(
+    `${BASE}/:group`,
+    route("A group by id, local name, @name@host or URL (URL-encoded), with the viewer's membership", null, { params: GroupParams }),
+    async (request) => getGroup(ctx, request.params.group, await viewerId(ctx, request)),
+  );
 
-  fastify.post<GroupParams>(`${BASE}/:group/leave`, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    await leaveGroup(ctx, caller.username, request.params.group);
+  app.get(
+    `${BASE}/:group/posts`,
+    route("The group's timeline (its posts and posts shared into it), paged by ?cursor=", null, { params: GroupParams, querystring: CursorQuery }),
+    async (request) => groupTimeline(ctx, request.params.group, await viewerId(ctx, request), request.query.cursor ?? null),
+  );
+
+  app.get(
+    `${BASE}/:group/members`,
+    route("Members (?state=pending: join requests, for moderators)", null, {
+      params: GroupParams,
+      querystring: Type.Object({ state: Type.Optional(Type.String()) }),
+    }),
+    async (request) => ({
+      items: await listMembers(ctx, request.params.group, await viewerId(ctx, request), request.query.state === "pending" ? "pending" : "accepted"),
+    }),
+  );
+
+  app.post(
+    `${BASE}/:group/join`,
+    route("Join (or ask to join) a group here or on another instance", "write:groups", { params: GroupParams }),
+    async (request, reply) => {
+      const result = await joinGroup(ctx, signedIn(request).username, request.params.group);
+      return reply.code(result.state === "accepted" ? 200 : 202).send(result);
+    },
+  );
+
+  app.post(`${BASE}/:group/leave`, route("Leave a group", "write:groups", { params: GroupParams }), async (request, reply) => {
+    await leaveGroup(ctx, signedIn(request).username, request.params.group);
     return reply.code(204).send();
   });
 
-  fastify.post<GroupParams & { Params: { request: string } }>(`${BASE}/:group/requests/:request/approve`, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    await approveJoinRequest(ctx, caller.username, request.params.group, request.params.request);
-    return reply.code(204).send();
-  });
+  app.post(
+    `${BASE}/:group/requests/:request/approve`,
+    route("Approve a join request (moderators)", "write:groups", { params: RequestParams }),
+    async (request, reply) => {
+      await approveJoinRequest(ctx, signedIn(request).username, request.params.group, request.params.request);
+      return reply.code(204).send();
+    },
+  );
 
-  fastify.post<GroupParams & { Params: { request: string } }>(`${BASE}/:group/requests/:request/reject`, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    await rejectJoinRequest(ctx, caller.username, request.params.group, request.params.request);
-    return reply.code(204).send();
-  });
+  app.post(
+    `${BASE}/:group/requests/:request/reject`,
+    route("Reject a join request (moderators)", "write:groups", { params: RequestParams }),
+    async (request, reply) => {
+      await rejectJoinRequest(ctx, signedIn(request).username, request.params.group, request.params.request);
+      return reply.code(204).send();
+    },
+  );
 
-  fastify.post<GroupParams>(`${BASE}/:group/invites`, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    await inviteToGroup(ctx, caller.username, request.params.group, str(body<{ target: string }>(request).target, "target", true)!);
-    return reply.code(204).send();
-  });
+  app.post(
+    `${BASE}/:group/invites`,
+    route('Invite an account: {"target"} (moderators)', "write:groups", { params: GroupParams, body: TargetBody }),
+    async (request, reply) => {
+      await inviteToGroup(ctx, signedIn(request).username, request.params.group, request.body.target);
+      return reply.code(204).send();
+    },
+  );
 
-  fastify.post<GroupParams>(`${BASE}/:group/bans`, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    const b = body<{ target: string; reason: string }>(request);
-    await banFromGroup(ctx, caller.username, request.params.group, str(b.target, "target", true)!, str(b.reason, "reason"));
-    return reply.code(204).send();
-  });
+  app.post(
+    `${BASE}/:group/bans`,
+    route('Ban a member: {"target", "reason"?} (moderators)', "write:groups", { params: GroupParams, body: BanBody }),
+    async (request, reply) => {
+      await banFromGroup(ctx, signedIn(request).username, request.params.group, request.body.target, orUndefined(request.body.reason));
+      return reply.code(204).send();
+    },
+  );
 
-  fastify.delete<GroupParams>(`${BASE}/:group/bans`, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    await unbanFromGroup(ctx, caller.username, request.params.group, str(body<{ target: string }>(request).target, "target", true)!);
-    return reply.code(204).send();
-  });
+  app.delete(
+    `${BASE}/:group/bans`,
+    route('Lift a ban: {"target"} (moderators)', "write:groups", { params: GroupParams, body: TargetBody }),
+    async (request, reply) => {
+      await unbanFromGroup(ctx, signedIn(request).username, request.params.group, request.body.target);
+      return reply.code(204).send();
+    },
+  );
 
-  fastify.post<GroupParams>(`${BASE}/:group/roles`, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    const b = body<{ target: string; role: string }>(request);
-    await setMemberRole(ctx, caller.username, request.params.group, str(b.target, "target", true)!, str(b.role, "role", true)!);
-    return reply.code(204).send();
-  });
+  app.post(
+    `${BASE}/:group/roles`,
+    route('Set a member\'s role: {"target", "role": owner|moderator|member}', "write:groups", { params: GroupParams, body: RoleBody }),
+    async (request, reply) => {
+      await setMemberRole(ctx, signedIn(request).username, request.params.group, request.body.target, request.body.role);
+      return reply.code(204).send();
+    },
+  );
 }

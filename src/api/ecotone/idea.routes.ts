@@ -1,50 +1,66 @@
 // /api/ecotone/v1: idea boards — propose, vote, rank, search, answer.
 import type { FastifyInstance } from "fastify";
-import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/idea.service.ts";
-import { requireCaller } from "./guard.ts";
-import { body, bodyText as text, viewerId } from "./viewer.ts";
+import { signedIn } from "./guard.ts";
+import { GroupParams, IdParams, OptionalText, orUndefined, RequiredText, route, Type, typed } from "./schema.ts";
+import { viewerId } from "./viewer.ts";
 
 const BASE = "/api/ecotone/v1";
 
+const ProposeBody = Type.Object({ title: RequiredText(), content: RequiredText() });
+const AnswerBody = Type.Object({ status: RequiredText(), reason: OptionalText(), duplicateOf: OptionalText() });
+
 export function registerIdeaRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.get<{ Params: { group: string }; Querystring: { sort?: string; q?: string } }>(`${BASE}/groups/:group/ideas`, async (request) => ({
-    items: await ideaBoard(ctx, request.params.group, await viewerId(ctx, request), {
-      sort: request.query.sort === "momentum" ? "momentum" : "top",
-      search: request.query.q,
+  const app = typed(fastify);
+
+  app.get(
+    `${BASE}/groups/:group/ideas`,
+    route("The idea board: ?sort=top (member votes) or momentum (votes weighted by age), ?q= search", null, {
+      params: GroupParams,
+      querystring: Type.Object({ sort: Type.Optional(Type.String()), q: Type.Optional(Type.String()) }),
     }),
-  }));
+    async (request) => ({
+      items: await ideaBoard(ctx, request.params.group, await viewerId(ctx, request), {
+        sort: request.query.sort === "momentum" ? "momentum" : "top",
+        search: request.query.q,
+      }),
+    }),
+  );
 
-  fastify.post<{ Params: { group: string } }>(`${BASE}/groups/:group/ideas`, async (request, reply) => {
-    const caller = requireCaller(request, "write:statuses");
-    const b = body<Record<string, unknown>>(request);
-    const idea = await proposeIdea(ctx, caller.username, request.params.group, {
-      title: text(b.title, "title", true)!,
-      content: text(b.content, "content", true)!,
-    });
-    return reply.code(201).send(idea);
-  });
+  app.post(
+    `${BASE}/groups/:group/ideas`,
+    route('Propose an idea: {"title", "content"}', "write:statuses", { params: GroupParams, body: ProposeBody }),
+    async (request, reply) => {
+      const idea = await proposeIdea(ctx, signedIn(request).username, request.params.group, { title: request.body.title, content: request.body.content });
+      return reply.code(201).send(idea);
+    },
+  );
 
-  fastify.get<{ Params: { id: string } }>(`${BASE}/ideas/:id`, async (request) => getIdea(ctx, request.params.id, await viewerId(ctx, request)));
+  app.get(`${BASE}/ideas/:id`, route("An idea with its votes, status, reason and status history", null, { params: IdParams }), async (request) =>
+    getIdea(ctx, request.params.id, await viewerId(ctx, request)),
+  );
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/ideas/:id/vote`, async (request) => {
-    const caller = requireCaller(request, "write:favourites");
-    return voteForIdea(ctx, caller.username, request.params.id, true);
-  });
+  app.post(`${BASE}/ideas/:id/vote`, route("Vote for an idea (members; one vote each)", "write:favourites", { params: IdParams }), async (request) =>
+    voteForIdea(ctx, signedIn(request).username, request.params.id, true),
+  );
 
-  fastify.delete<{ Params: { id: string } }>(`${BASE}/ideas/:id/vote`, async (request) => {
-    const caller = requireCaller(request, "write:favourites");
-    return voteForIdea(ctx, caller.username, request.params.id, false);
-  });
+  app.delete(`${BASE}/ideas/:id/vote`, route("Withdraw your vote", "write:favourites", { params: IdParams }), async (request) =>
+    voteForIdea(ctx, signedIn(request).username, request.params.id, false),
+  );
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/ideas/:id/status`, async (request) => {
-    const caller = requireCaller(request, "write:statuses");
-    const b = body<Record<string, unknown>>(request);
-    return answerIdea(ctx, caller.username, request.params.id, {
-      status: text(b.status, "status", true)!,
-      reason: text(b.reason, "reason"),
-      duplicateOf: text(b.duplicateOf, "duplicateOf"),
-    });
-  });
+  app.post(
+    `${BASE}/ideas/:id/status`,
+    route(
+      'Answer an idea (moderators of the owning group): {"status": under_review|planned|in_progress|done|declined|duplicate, "reason"?, "duplicateOf"?}',
+      "write:statuses",
+      { params: IdParams, body: AnswerBody },
+    ),
+    async (request) =>
+      answerIdea(ctx, signedIn(request).username, request.params.id, {
+        status: request.body.status,
+        reason: orUndefined(request.body.reason),
+        duplicateOf: orUndefined(request.body.duplicateOf),
+      }),
+  );
 }

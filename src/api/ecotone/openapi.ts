@@ -1,36 +1,21 @@
 // The OpenAPI 3.1 document of the Ecotone API, served at
-// /api/ecotone/v1/openapi.json. Paths and methods come from the routes
-// fastify actually registered (so a new route cannot go undocumented);
-// summaries and scopes come from the table below.
-import type { FastifyInstance } from "fastify";
+// /api/ecotone/v1/openapi.json, built by @fastify/swagger from the routes
+// fastify actually registered and their schemas (TypeBox: summary, scope via
+// `route()` in schema.ts, params, body), so a new route cannot go undocumented: one without
+// a summary shows as "(undocumented)" and test/int/openapi.int.test.ts fails.
+import swagger from "@fastify/swagger";
+import type { FastifyInstance, FastifySchema } from "fastify";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
+import { route } from "./schema.ts";
 
 const BASE = "/api/ecotone/v1";
 
-/** "METHOD path" → [summary, scope or null for public reads]. */
+/**
+ * Summaries of routes that do not declare a schema yet: "METHOD path" →
+ * [summary, scope or null for public reads]. A route declared with `route()`
+ * loses its line here.
+ */
 const DESCRIPTIONS: Record<string, [string, string | null]> = {
-  "GET /me": ["The signed-in account, with follower counts", "read:accounts"],
-  "GET /actors/lookup": ["Find an account by handle (?handle=@name@host), fetching a remote one", "read:accounts"],
-  "POST /follows": ['Follow an account: {"target": "@name@host"}', "write:follows"],
-  "DELETE /follows": ['Unfollow: {"target": "@name@host"}', "write:follows"],
-  "GET /users/{username}/followers": ["A local user's followers, paged by ?cursor=", null],
-  "GET /users/{username}/following": ["Who a local user follows, paged by ?cursor=", null],
-  "GET /follow-requests": ["Follow requests waiting for the signed-in (locked) account", "read:follows"],
-  "POST /follow-requests/{id}/accept": ["Accept a follow request", "write:follows"],
-  "POST /follow-requests/{id}/reject": ["Reject a follow request", "write:follows"],
-  "POST /groups": ['Create a group: {"slug", "name"?, "summary"?, "visibility"?: public|members_only|secret, "joinPolicy"?: open|approval|invite}', "write:groups"],
-  "GET /groups": ["Listed groups here, and remote groups the viewer belongs to", null],
-  "GET /groups/{group}": ["A group by id, local name, @name@host or URL (URL-encoded), with the viewer's membership", null],
-  "GET /groups/{group}/posts": ["The group's timeline (its posts and posts shared into it), paged by ?cursor=", null],
-  "GET /groups/{group}/members": ["Members (?state=pending: join requests, for moderators)", null],
-  "POST /groups/{group}/join": ["Join (or ask to join) a group here or on another instance", "write:groups"],
-  "POST /groups/{group}/leave": ["Leave a group", "write:groups"],
-  "POST /groups/{group}/requests/{request}/approve": ["Approve a join request (moderators)", "write:groups"],
-  "POST /groups/{group}/requests/{request}/reject": ["Reject a join request (moderators)", "write:groups"],
-  "POST /groups/{group}/invites": ['Invite an account: {"target"} (moderators)', "write:groups"],
-  "POST /groups/{group}/bans": ['Ban a member: {"target", "reason"?} (moderators)', "write:groups"],
-  "DELETE /groups/{group}/bans": ['Lift a ban: {"target"} (moderators)', "write:groups"],
-  "POST /groups/{group}/roles": ['Set a member\'s role: {"target", "role": owner|moderator|member}', "write:groups"],
   "POST /posts": ['Write a post: {"group" or "inReplyTo", "content", "title"?, "summary"?, "sensitive"?, "language"?}', "write:statuses"],
   "GET /groups/{group}/tasks": ["The group's task board: its statuses and tasks (?status= to filter)", null],
   "PUT /groups/{group}/tasks/statuses": ['Rename or add a board\'s statuses: {"statuses": [{"key", "label", "closed"}]} (moderators, at the group\'s home)', "write:groups"],
@@ -57,79 +42,68 @@ const DESCRIPTIONS: Record<string, [string, string | null]> = {
   "DELETE /posts/{id}/lock": ["Unlock a thread (moderators)", "write:statuses"],
   "POST /posts/{id}/like": ["Like a post", "write:favourites"],
   "DELETE /posts/{id}/like": ["Withdraw a like", "write:favourites"],
-  "POST /reports": ['Report an account or posts: {"target"?, "postIds"?, "comment"?}', "write:reports"],
-  "GET /reports": ["Open reports (instance staff: all; group moderators: their groups')", "read:reports"],
-  "POST /reports/{id}/resolve": ["Mark a report resolved", "write:reports"],
-  "GET /groups/{group}/ideas": ["The idea board: ?sort=top (member votes) or momentum (votes weighted by age), ?q= search", null],
-  "POST /groups/{group}/ideas": ['Propose an idea: {"title", "content"}', "write:statuses"],
-  "GET /ideas/{id}": ["An idea with its votes, status, reason and status history", null],
-  "POST /ideas/{id}/vote": ["Vote for an idea (members; one vote each)", "write:favourites"],
-  "DELETE /ideas/{id}/vote": ["Withdraw your vote", "write:favourites"],
-  "POST /ideas/{id}/status": ['Answer an idea (moderators of the owning group): {"status": under_review|planned|in_progress|done|declined|duplicate, "reason"?, "duplicateOf"?}', "write:statuses"],
-  "GET /openapi.json": ["This document", null],
 };
 
 const ERROR_SCHEMA = {
-  type: "object",
+  type: "object" as const,
   required: ["error"],
   properties: {
     error: {
-      type: "object",
+      type: "object" as const,
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["validation_failed", "not_found", "conflict", "forbidden", "unauthorized", "payload_too_large", "rate_limited", "internal"] },
-        message: { type: "string" },
-        details: { type: "object" },
+        code: {
+          type: "string" as const,
+          enum: ["validation_failed", "not_found", "conflict", "forbidden", "unauthorized", "payload_too_large", "rate_limited", "unavailable", "internal"],
+        },
+        message: { type: "string" as const },
+        details: { type: "object" as const },
       },
     },
   },
 };
 
-export function buildOpenApiDocument(origin: string, routes: Array<{ method: string; path: string }>) {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
-    const path = route.path.slice(BASE.length).replace(/:(\w+)/g, "{$1}") || "/";
-    const [summary, scope] = DESCRIPTIONS[`${route.method} ${path}`] ?? ["(undocumented)", null];
-    const parameters = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
-    paths[path] ??= {};
-    paths[path]![route.method.toLowerCase()] = {
-      summary,
-      ...(parameters.length ? { parameters } : {}),
-      ...(scope ? { security: [{ bearer: [scope] }], "x-scope": scope } : {}),
-      ...(["POST", "PATCH", "PUT", "DELETE"].includes(route.method)
-        ? { requestBody: { required: false, content: { "application/json": { schema: { type: "object" } } } } }
-        : {}),
-      responses: {
-        "200": { description: "OK", content: { "application/json": { schema: { type: "object" } } } },
-        default: { description: "An error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+const RESPONSES = {
+  "200": { description: "OK", content: { "application/json": { schema: { type: "object" } } } },
+  default: { description: "An error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+};
+
+interface DocSchema extends FastifySchema {
+  summary?: string;
+  security?: Array<Record<string, string[]>>;
+  hide?: boolean;
+}
+
+/** Registers @fastify/swagger (awaited: it must see every route registered after it) and the document's route. */
+export async function registerOpenApi(fastify: FastifyInstance, origin: string): Promise<void> {
+  await fastify.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Ecotone API",
+        version: ECOTONE_VERSION,
+        description:
+          "Groups, posts, follows and reports across Ecotone instances. " +
+          'Tokens: `ecotone token create <user> --scopes "read write follow"` or OAuth 2 (see docs/clients.md).',
       },
-    };
-  }
-  return {
-    openapi: "3.1.0",
-    info: {
-      title: "Ecotone API",
-      version: ECOTONE_VERSION,
-      description:
-        "Groups, posts, follows and reports across Ecotone instances. Tokens: `ecotone token create <user> --scopes \"read write follow\"` or OAuth 2 (see docs/clients.md).",
+      servers: [{ url: `${origin}${BASE}` }],
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+        schemas: { Error: ERROR_SCHEMA },
+      },
     },
-    servers: [{ url: `${origin}${BASE}` }],
-    components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      schemas: { Error: ERROR_SCHEMA },
+    transform: ({ schema, url, route }) => {
+      const given = (schema ?? {}) as DocSchema;
+      // The Mastodon API, pages and ActivityPub are documented elsewhere (docs/clients.md, docs/federation.md).
+      if (!url.startsWith(`${BASE}/`) || [route.method].flat().every((m) => m === "HEAD")) return { schema: { ...given, hide: true }, url };
+      const method = [route.method].flat().find((m) => m !== "HEAD")!;
+      const path = url.slice(BASE.length).replace(/:(\w+)/g, "{$1}");
+      const [summary, scope] = given.summary
+        ? [given.summary, given.security?.[0]?.bearer?.[0] ?? null]
+        : (DESCRIPTIONS[`${method} ${path}`] ?? ["(undocumented)", null]);
+      const security = scope ? { security: [{ bearer: [scope] }], "x-scope": scope } : {};
+      return { schema: { ...given, summary, ...security, response: RESPONSES } as FastifySchema, url };
     },
-    paths,
-  };
-}
-
-export function registerOpenApiRoute(fastify: FastifyInstance, origin: string): void {
-  const routes: Array<{ method: string; path: string }> = [];
-  fastify.addHook("onRoute", (route) => {
-    if (!route.url.startsWith(BASE)) return;
-    for (const method of [route.method].flat()) if (method !== "HEAD") routes.push({ method, path: route.url });
   });
-  let document: unknown = null;
-  fastify.get(`${BASE}/openapi.json`, async () => (document ??= buildOpenApiDocument(origin, routes)));
+  fastify.get(`${BASE}/openapi.json`, route("This document", null), async () => fastify.swagger());
 }
-
-export { DESCRIPTIONS };

@@ -3,10 +3,9 @@ import type { FastifyRequest } from "fastify";
 import { validationFailed } from "../../domain/errors.ts";
 import { requireLocalUserActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import type { Caller } from "./guard.ts";
 
 export async function viewerId(ctx: ServiceContext, request: FastifyRequest): Promise<string | null> {
-  const auth = (request as FastifyRequest & { auth?: Caller | null }).auth;
+  const auth = request.auth;
   if (!auth) return null;
   return (await requireLocalUserActor(ctx, auth.username)).id;
 }

@@ -4,19 +4,14 @@ import { forbidden, unauthorized } from "../../domain/errors.ts";
 import { hasScope } from "../../domain/scopes.ts";
 import { requireLocalUserActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
+import type { Caller } from "../../services/caller.ts";
 
-export interface MastodonCaller {
-  userId: string;
-  username: string;
-  role: string;
-  scopes: string[];
+export interface MastodonCaller extends Caller {
   actorId: string;
 }
 
-type AuthedRequest = FastifyRequest & { auth?: { userId: string; username: string; role: string; scopes: string[] } | null };
-
 export async function requireUser(ctx: ServiceContext, request: FastifyRequest, scope: string): Promise<MastodonCaller> {
-  const auth = (request as AuthedRequest).auth;
+  const auth = request.auth;
   if (!auth) throw unauthorized("The access token is invalid");
   if (!hasScope(auth.scopes, scope)) throw forbidden("This action is outside the authorized scopes");
   const actor = await requireLocalUserActor(ctx, auth.username);
@@ -24,7 +19,7 @@ export async function requireUser(ctx: ServiceContext, request: FastifyRequest, 
 }
 
 export async function optionalUser(ctx: ServiceContext, request: FastifyRequest): Promise<MastodonCaller | null> {
-  const auth = (request as AuthedRequest).auth;
+  const auth = request.auth;
   if (!auth) return null;
   const actor = await requireLocalUserActor(ctx, auth.username);
   return { ...auth, actorId: actor.id };

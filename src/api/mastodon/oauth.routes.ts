@@ -19,9 +19,7 @@ import {
 import { verifyCredentials } from "../../services/user.service.ts";
 import { escapeHtml, renderConsentPage, renderMessagePage } from "./oauth.page.ts";
 import { isThrottled, recordFailure } from "../../services/sign-in-limiter.ts";
-
-const SESSION_COOKIE = "ecotone_session";
-const CSRF_COOKIE = "ecotone_csrf";
+import { cookieOptions, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE as CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../../services/session-cookie.ts";
 
 type Fields = Record<string, unknown>;
 
@@ -31,17 +29,6 @@ function fields(request: FastifyRequest): Fields {
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-function cookies(request: FastifyRequest): Record<string, string> {
-  const header = request.headers.cookie ?? "";
-  return Object.fromEntries(
-    header
-      .split(";")
-      .map((part) => part.trim().split("="))
-      .filter((pair) => pair.length >= 2 && pair[0])
-      .map(([name, ...rest]) => [name!, decodeURIComponent(rest.join("="))]),
-  );
 }
 
 function sameText(a: string, b: string): boolean {
@@ -60,19 +47,24 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError) {
 }
 
 export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  const secure = ctx.origin.protocol === "https:" ? "; Secure" : "";
-  const cookie = (name: string, value: string, maxAge: number) =>
-    `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
+  const setCookie = (reply: FastifyReply, name: string, value: string, maxAgeSeconds: number) =>
+    reply.setCookie(name, value, cookieOptions(ctx.origin, maxAgeSeconds));
 
   function pageHeaders(reply: FastifyReply, redirectUri?: string) {
-    let formAction = "'self'";
+    // The form may post back here and lead on to the app's redirect URI.
+    const formAction = ["'self'"];
     if (redirectUri && redirectUri !== OOB_REDIRECT) {
       const target = new URL(redirectUri);
-      formAction += ` ${target.protocol.startsWith("http") ? target.origin : target.protocol}`;
+      formAction.push(target.protocol.startsWith("http") ? target.origin : target.protocol);
     }
-    reply.header("content-security-policy", `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`);
-    reply.header("x-frame-options", "DENY");
-    reply.header("referrer-policy", "no-referrer");
+    reply.helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], formAction, frameAncestors: ["'none'"], baseUri: ["'none'"] },
+      },
+      xFrameOptions: { action: "deny" },
+      referrerPolicy: { policy: "no-referrer" },
+    });
     reply.header("cache-control", "no-store");
     reply.type("text/html; charset=utf-8");
   }
@@ -94,7 +86,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
   });
 
   fastify.get("/api/v1/apps/verify_credentials", async (request, reply) => {
-    const auth = (request as FastifyRequest & { auth?: { tokenId: string; appId?: string | null } | null }).auth;
+    const auth = request.auth;
     if (auth) return (await appOfToken(ctx, auth.appId ?? null)) ?? { name: "ecotone-cli", website: null, scopes: [] };
     const bearer = /^bearer\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1];
     const app = bearer ? await authenticateAppToken(ctx, bearer.trim()) : null;
@@ -123,10 +115,10 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
       return reply.code(400).send(renderMessagePage("This app cannot be authorized", `<p class="error">${escapeHtml(e.message)}</p>`));
     }
     const forceLogin = isForceLogin(source);
-    const session = forceLogin ? null : await readSession(ctx, cookies(request)[SESSION_COOKIE]);
+    const session = forceLogin ? null : await readSession(ctx, request.cookies[SESSION_COOKIE]);
     // Double-submit CSRF token for the sign-in form; the session's own token once signed in.
-    const csrf = session?.csrfToken ?? cookies(request)[CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
-    if (!session) reply.header("set-cookie", cookie(CSRF_COOKIE, csrf, 3600));
+    const csrf = session?.csrfToken ?? request.cookies[CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
+    if (!session) setCookie(reply, CSRF_COOKIE, csrf, SIGN_IN_CSRF_SECONDS);
     pageHeaders(reply, checked.redirectUri);
     const hidden: Record<string, string> = {
       client_id: params.clientId,
@@ -156,7 +148,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
 
   fastify.post("/oauth/authorize", async (request, reply) => {
     const f = fields(request);
-    const jar = cookies(request);
+    const jar = request.cookies;
     const session = isForceLogin(f) ? null : await readSession(ctx, jar[SESSION_COOKIE]);
     const expected = session?.csrfToken ?? jar[CSRF_COOKIE];
     const given = str(f.csrf_token);
@@ -201,7 +193,8 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
       }
       userId = user.id;
       const created = await createSession(ctx, user.id);
-      reply.header("set-cookie", [cookie(SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds), cookie(CSRF_COOKIE, "", 0)]);
+      setCookie(reply, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds);
+      setCookie(reply, CSRF_COOKIE, "", 0);
     }
 
     const code = await issueCode(ctx, {

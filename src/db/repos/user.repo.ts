@@ -63,7 +63,7 @@ function withActor(db: Db) {
     .selectFrom("users")
     .innerJoin("actors", "actors.id", "users.actor_id")
     .selectAll("users")
-    .select((eb) => sql<ActorRow>`to_jsonb(actors.*)`.as("actor_json"));
+    .select(() => sql<ActorRow>`to_jsonb(actors.*)`.as("actor_json"));
 }
 
 function hydrate(row: UserRow & { actor_json: unknown }): UserWithActor {

@@ -1,3 +1,4 @@
+/* global DOMParser, FileReader */
 // Progressive enhancement for Ecotone's pages. Everything works without it;
 // with it, forms say that they are working and keep what was typed when the
 // server refuses them, lists update themselves, the composer previews

@@ -12,9 +12,8 @@ import { DomainError } from "../../domain/errors.ts";
 import { html } from "../html.ts";
 import { sendPage } from "../layout.ts";
 import { field, type Fields, type WebRoutes } from "../routes.ts";
-import { cookieHeader, readCookies, SESSION_COOKIE, setFlash } from "../session.ts";
-
-const LOGIN_CSRF_COOKIE = "ecotone_csrf";
+import { SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../../services/session-cookie.ts";
+import { setCookie, setFlash } from "../session.ts";
 
 /** Only paths on this site: `next` must not send a person elsewhere after signing in. */
 function safeNext(raw: unknown): string {
@@ -28,8 +27,8 @@ function sameToken(a: string, b: string): boolean {
 }
 
 export function signInForm(ctx: ServiceContext, reply: FastifyReply, request: FastifyRequest, next: string, error?: string) {
-  const token = readCookies(request)[LOGIN_CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
-  reply.header("set-cookie", cookieHeader(ctx, LOGIN_CSRF_COOKIE, token, 3600));
+  const token = request.cookies[SIGN_IN_CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
+  setCookie(ctx, reply, SIGN_IN_CSRF_COOKIE, token, SIGN_IN_CSRF_SECONDS);
   return html`<form method="post" action="/sign-in" class="stack card" aria-labelledby="sign-in-title">
     <h2 id="sign-in-title">Sign in</h2>
     ${error ? html`<p class="flash error" role="alert">${error}</p>` : ""}
@@ -52,7 +51,7 @@ export function registerAuthPages(fastify: FastifyInstance, ctx: ServiceContext,
     const next = safeNext(body.next);
     const fail = (message: string, status: number) =>
       sendPage(ctx, request, reply, { title: "Sign in", session: null, status, body: signInForm(ctx, reply, request, next, message) });
-    if (!sameToken(field(body, "_csrf"), readCookies(request)[LOGIN_CSRF_COOKIE] ?? "")) {
+    if (!sameToken(field(body, "_csrf"), request.cookies[SIGN_IN_CSRF_COOKIE] ?? "")) {
       return fail("The form expired; please try again.", 403);
     }
     const username = field(body, "username").trim();
@@ -63,23 +62,23 @@ export function registerAuthPages(fastify: FastifyInstance, ctx: ServiceContext,
       return fail("Wrong username or password.", 401);
     }
     const created = await createSession(ctx, user.id);
-    reply.header("set-cookie", cookieHeader(ctx, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds));
-    reply.header("set-cookie", cookieHeader(ctx, LOGIN_CSRF_COOKIE, "", 0));
+    setCookie(ctx, reply, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds);
+    setCookie(ctx, reply, SIGN_IN_CSRF_COOKIE, "", 0);
     setFlash(ctx, reply, { kind: "done", message: `Signed in as @${user.username}.` });
     return reply.redirect(next, 303);
   });
 
   routes.action("/sign-out", async (request) => {
-    await endSession(ctx, readCookies(request)[SESSION_COOKIE]);
-    return { to: "/sign-in", done: "Signed out.", cookies: [cookieHeader(ctx, SESSION_COOKIE, "", 0)] };
+    await endSession(ctx, request.cookies[SESSION_COOKIE]);
+    return { to: "/sign-in", done: "Signed out.", cookies: [{ name: SESSION_COOKIE, value: "", maxAgeSeconds: 0 }] };
   });
 
   routes.page("/join/:token", async (request, reply, session) => {
     const token = (request.params as { token: string }).token;
     const invite = await describeInvite(ctx, token);
     if (!invite) throw new DomainError("not_found", "This invitation link is used up or has expired; ask for a new one");
-    const csrf = readCookies(request)[LOGIN_CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
-    reply.header("set-cookie", cookieHeader(ctx, LOGIN_CSRF_COOKIE, csrf, 3600));
+    const csrf = request.cookies[SIGN_IN_CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
+    setCookie(ctx, reply, SIGN_IN_CSRF_COOKIE, csrf, SIGN_IN_CSRF_SECONDS);
     return sendPage(ctx, request, reply, {
       title: "Join",
       session,
@@ -99,7 +98,7 @@ export function registerAuthPages(fastify: FastifyInstance, ctx: ServiceContext,
     const body = (request.body ?? {}) as Fields;
     const token = (request.params as { token: string }).token;
     const back = `/join/${token}`;
-    if (!sameToken(field(body, "_csrf"), readCookies(request)[LOGIN_CSRF_COOKIE] ?? "")) {
+    if (!sameToken(field(body, "_csrf"), request.cookies[SIGN_IN_CSRF_COOKIE] ?? "")) {
       setFlash(ctx, reply, { kind: "error", message: "The form expired; please try again." });
       return reply.redirect(back, 303);
     }
@@ -110,7 +109,7 @@ export function registerAuthPages(fastify: FastifyInstance, ctx: ServiceContext,
         displayName: field(body, "displayName").trim() || undefined,
       });
       const created = await createSession(ctx, user.id);
-      reply.header("set-cookie", cookieHeader(ctx, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds));
+      setCookie(ctx, reply, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds);
       setFlash(ctx, reply, { kind: "done", message: `Welcome, @${user.username}!` });
       return reply.redirect("/", 303);
     } catch (error) {

@@ -8,7 +8,7 @@ import { searchPeople, searchTags } from "../../services/search.service.ts";
 import { nameOf } from "../components.ts";
 import { securityHeaders, THEME_COOKIE } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
-import { assertCsrf, cookieHeader, webSession } from "../session.ts";
+import { assertCsrf, webSession } from "../session.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { MAX_POST_CHARS } from "../../domain/post.rules.ts";
 
@@ -49,6 +49,6 @@ export function registerHelperPages(fastify: FastifyInstance, ctx: ServiceContex
   routes.action("/theme", async (_request, _session, body) => {
     const theme = field(body, "theme");
     if (theme !== "light" && theme !== "dark" && theme !== "auto") throw new DomainError("validation_failed", "Choose light, dark or auto");
-    return { done: `${theme[0]!.toUpperCase()}${theme.slice(1)} theme.`, cookies: [cookieHeader(ctx, THEME_COOKIE, theme, theme === "auto" ? 0 : 31_536_000)] };
+    return { done: `${theme[0]!.toUpperCase()}${theme.slice(1)} theme.`, cookies: [{ name: THEME_COOKIE, value: theme, maxAgeSeconds: theme === "auto" ? 0 : 31_536_000 }] };
   });
 }

@@ -9,7 +9,7 @@ import { mediaUrl } from "../../services/media.service.ts";
 import { beforeOf, emptyNote, pager, postCard, refOf } from "../components.ts";
 import { composer, readComposer } from "../composer.ts";
 import { html, type Html } from "../html.ts";
-import { csrfField, securityHeaders, sendPage } from "../layout.ts";
+import { securityHeaders, sendPage } from "../layout.ts";
 import { optionalField, type WebRoutes } from "../routes.ts";
 import type { WebSession } from "../session.ts";
 import { webSession } from "../session.ts";

@@ -1,7 +1,7 @@
 // People: a profile (here or on another instance) with its posts and a
 // follow button; my settings.
 import type { ServiceContext } from "../../services/context.ts";
-import { getActorById, resolveActor, toActorView } from "../../services/actor.service.ts";
+import { resolveActor, toActorView } from "../../services/actor.service.ts";
 import { assertCanSeeActor, viewerOf } from "../../services/visibility.service.ts";
 import { followActor, unfollowActor } from "../../services/follow.service.ts";
 import { mediaUrl } from "../../services/media.service.ts";

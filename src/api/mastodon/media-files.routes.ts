@@ -1,15 +1,18 @@
 // Serves uploaded media files. The type comes from our own record (sniffed
 // at upload), never from the file name, and browsers are told not to guess.
+// Who may have a file is the one visibility rule's answer for its post
+// (src/services/media.service.ts readUpload).
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { getLocalActor } from "../services/actor.service.ts";
-import { viewerOf, type Viewer } from "../services/visibility.service.ts";
-import { webSession } from "../web/session.ts";
-import type { ServiceContext } from "../services/context.ts";
-import { readUpload } from "../services/media.service.ts";
+import { getLocalActor } from "../../services/actor.service.ts";
+import { readSession } from "../../services/browser-session.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { readUpload } from "../../services/media.service.ts";
+import { SESSION_COOKIE } from "../../services/session-cookie.ts";
+import { viewerOf, type Viewer } from "../../services/visibility.service.ts";
 
 /** The signed-in viewer (an app's bearer token, or the web interface's session), if any. */
 async function mediaViewer(ctx: ServiceContext, request: FastifyRequest): Promise<Viewer> {
-  const username = request.auth?.username ?? (await webSession(ctx, request).catch(() => null))?.user.username;
+  const username = request.auth?.username ?? (await readSession(ctx, request.cookies[SESSION_COOKIE]).catch(() => null))?.user.username;
   const actor = username ? await getLocalActor(ctx, username) : null;
   return viewerOf(actor?.id);
 }

@@ -3,7 +3,7 @@
 // mode 0600: only the account running the server may use it.
 import { chmodSync, existsSync, unlinkSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
-import { runCommand } from "../cli/commands.ts";
+import { runCommand } from "./commands.ts";
 import type { ServiceContext } from "../services/context.ts";
 
 const MAX_REQUEST_BYTES = 64 * 1024;
