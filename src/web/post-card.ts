@@ -14,6 +14,8 @@ export interface PostCardOptions {
   canModerate?: boolean;
   /** Media files are served from here (the instance's own URL for uploads). */
   mediaUrl?: (media: PostView["media"][number]) => string;
+  /** An idea: its likes are votes, counted and cast by the idea page's own button. */
+  votes?: boolean;
   /** Offer a small reply box under the post (feeds), so replying needs no page change. */
   inlineReply?: boolean;
 }
@@ -34,7 +36,7 @@ function attachments(post: PostView, options: PostCardOptions): Html {
 function actions(post: PostView, session: WebSession | null, options: PostCardOptions): Html {
   if (!session) return html``;
   const mine = post.author.id === session.user.actorId;
-  const like = html`<form method="post" action="/p/${post.id}/${post.likedByMe ? "unlike" : "like"}" class="inline">${csrfField(session)}<button type="submit" class="link" aria-pressed="${post.likedByMe ? "true" : "false"}">${post.likedByMe ? "Unlike" : "Like"}</button></form>`;
+  const like = options.votes ? "" : html`<form method="post" action="/p/${post.id}/${post.likedByMe ? "unlike" : "like"}" class="inline">${csrfField(session)}<button type="submit" class="link" aria-pressed="${post.likedByMe ? "true" : "false"}">${post.likedByMe ? "Unlike" : "Like"}</button></form>`;
   const remove = mine || options.canModerate
     ? html`<form method="post" action="/p/${post.id}/delete" class="inline" data-confirm="${mine ? "Delete this post for everyone?" : "Remove this post from the group?"}">${csrfField(session)}<button type="submit" class="link danger">${mine ? "Delete" : "Remove"}</button></form>`
     : "";
@@ -56,7 +58,7 @@ export function postCard(post: PostView, session: WebSession | null, options: Po
       ${post.title ? html`<h2>${post.title}</h2>` : ""}
       ${post.summary ? html`<details class="cw"><summary>${post.summary}</summary>${body}</details>` : body}
     </div>
-    <footer><span>${post.likeCount} like${post.likeCount === 1 ? "" : "s"}</span> <a href="/p/${post.id}">${post.replyCount} repl${post.replyCount === 1 ? "y" : "ies"}</a> ${actions(post, session, options)}</footer>
+    <footer>${options.votes ? "" : html`<span>${post.likeCount} like${post.likeCount === 1 ? "" : "s"}</span>`} <a href="/p/${post.id}">${post.replyCount} repl${post.replyCount === 1 ? "y" : "ies"}</a> ${actions(post, session, options)}</footer>
     ${options.inlineReply && session && !post.locked
       ? html`<details class="inline-reply"><summary>Reply</summary><form method="post" action="/p/${post.id}/reply" class="stack">${csrfField(session)}
           <label for="reply-${post.id}" class="visually-hidden">Reply to ${nameOf(post.author)}</label><textarea id="reply-${post.id}" name="content" required data-complete="text"></textarea>

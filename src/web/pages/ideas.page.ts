@@ -81,7 +81,7 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
         <h1>${idea.post.title ?? "Idea"}</h1>
         <p><span class="badge">${label(idea.status)}</span> ${idea.votes} vote${idea.votes === 1 ? "" : "s"}${idea.post.likedByMe ? html` · <strong>you voted for it</strong>` : ""}</p>
         ${idea.reason ? html`<p class="card"><strong>Answer:</strong> ${idea.reason}</p>` : ""}
-        ${postCard(idea.post, session)}
+        ${postCard(idea.post, session, { votes: true })}
         <form method="post" action="/ideas/${idea.post.id}/${idea.post.likedByMe ? "unvote" : "vote"}" class="inline">${csrfField(session)}<button type="submit">${idea.post.likedByMe ? "Withdraw my vote" : "Vote for this idea"}</button></form>
         <h2>Status history</h2>
         ${idea.history.length === 0 ? emptyNote("Not answered yet.") : html`<ol>${idea.history.map((h) => html`<li>${when(h.at)} <strong>${label(h.status)}</strong>${h.reason ? html` — ${h.reason}` : ""}</li>`)}</ol>`}
