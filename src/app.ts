@@ -15,6 +15,9 @@ import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
 import { registerTaskRoutes } from "./api/ecotone/task.routes.ts";
+import { registerOrganizationRoutes } from "./api/ecotone/organization.routes.ts";
+import { registerOrganizationField } from "./api/ecotone/organization.serializer.ts";
+import { getOwnOrganization } from "./services/organization.service.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
 import { registerStreaming } from "./api/mastodon/streaming.routes.ts";
@@ -78,7 +81,7 @@ export interface CreateAppOptions {
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<EcotoneApp> {
   const logger =
     options.logger ?? pino({ level: config.logLevel, base: { instance: config.origin.host } });
-  installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes });
+  installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowPrivateAddresses: config.allowPrivateAddresses });
 
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
@@ -96,6 +99,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       : join(config.dataDir, "media"),
   };
   await ensureInstanceActor(ctx);
+  await getOwnOrganization(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;
 
   // Outbound deliveries wait on peers, so they get many slots; incoming
@@ -158,6 +162,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerReportRoutes(fastify, ctx);
   registerIdeaRoutes(fastify, ctx);
   registerTaskRoutes(fastify, ctx);
+  registerOrganizationRoutes(fastify, ctx);
+  registerOrganizationField(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx);
   registerStaticImages(fastify);

@@ -12,15 +12,32 @@ import { approveJoinRequest, createGroup, joinGroup, listMembers } from "./servi
 import { createPost, groupTimeline, likePost } from "./services/post.service.ts";
 import { answerIdea, ideaBoard, proposeIdea, voteForIdea } from "./services/idea.service.ts";
 import { assignTask, createTask, myTasks, respondToAssignment, setTaskStatus } from "./services/task.service.ts";
+import { cliActor } from "./services/audit.service.ts";
+import { setOwnOrganization } from "./services/organization.service.ts";
+import { setPartner } from "./services/partner.service.ts";
 
 const PASSWORD = "ecotone-demo-password";
 // ECOTONE_DEMO_BASE_PORT moves the three instances (tests run them elsewhere).
 const basePort = Number(process.env.ECOTONE_DEMO_BASE_PORT ?? "3001");
 const companies = [
-  { key: "acme", name: "Acme Corp", port: basePort },
-  { key: "globex", name: "Globex", port: basePort + 1 },
-  { key: "initech", name: "Initech", port: basePort + 2 },
+  { key: "acme", name: "Acme Corp", port: basePort, color: "#c0392b", about: "Sensors and test equipment." },
+  { key: "globex", name: "Globex", port: basePort + 1, color: "#2471a3", about: "Components and logistics." },
+  { key: "initech", name: "Initech", port: basePort + 2, color: "#1e8449", about: "Software for test labs." },
 ] as const;
+
+/** How each company labels the others (the Partners page of each instance). */
+const relationships: Array<[Company, Company, string]> = [
+  ["acme", "globex", "supplier"],
+  ["acme", "initech", "customer"],
+  ["globex", "acme", "customer"],
+  ["initech", "acme", "supplier"],
+  ["initech", "globex", "prospect"],
+];
+
+/** A logo for each demo company: its initial on its colour, served by its own instance. */
+function logoSvg(company: (typeof companies)[number]): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="${company.color}"/><text x="32" y="44" font-family="sans-serif" font-size="36" font-weight="bold" fill="#fff" text-anchor="middle">${company.name[0]}</text></svg>`;
+}
 type Company = (typeof companies)[number]["key"];
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" });
@@ -41,6 +58,7 @@ async function startAll(): Promise<void> {
       databaseUrl: undefined,
     };
     const app = await createApp(config, { logger: logger.child({ company: company.key }) });
+    app.fastify.get("/demo/logo.svg", async (_request, reply) => reply.type("image/svg+xml").header("cache-control", "public, max-age=3600").send(logoSvg(company)));
     await app.start();
     apps.set(company.key, app);
   }
@@ -68,20 +86,33 @@ async function until<T>(what: string, check: () => Promise<T | null | undefined 
   }
 }
 
-const people: Array<{ company: Company; username: string; displayName: string; role: string; audience: string }> = [
-  { company: "acme", username: "alice", displayName: "Alice (Acme, community manager)", role: "admin", audience: "employee" },
-  { company: "acme", username: "bob", displayName: "Bob (Acme, buyer)", role: "member", audience: "employee" },
-  { company: "globex", username: "gina", displayName: "Gina (Globex, supply planner)", role: "admin", audience: "employee" },
-  { company: "globex", username: "gus", displayName: "Gus (Globex, sales)", role: "member", audience: "employee" },
-  { company: "initech", username: "ivan", displayName: "Ivan (Initech, IT lead)", role: "admin", audience: "employee" },
-  { company: "initech", username: "iris", displayName: "Iris (Initech, engineer)", role: "member", audience: "employee" },
+// Names are names: each person's company is shown from their organization, and their job in their bio.
+const people: Array<{ company: Company; username: string; displayName: string; bio: string; role: string; audience: string }> = [
+  { company: "acme", username: "alice", displayName: "Alice Archer", bio: "Community manager", role: "admin", audience: "employee" },
+  { company: "acme", username: "bob", displayName: "Bob Baker", bio: "Buyer", role: "member", audience: "employee" },
+  { company: "globex", username: "gina", displayName: "Gina Garcia", bio: "Supply planner", role: "admin", audience: "employee" },
+  { company: "globex", username: "gus", displayName: "Gus Grant", bio: "Sales", role: "member", audience: "employee" },
+  { company: "initech", username: "ivan", displayName: "Ivan Ito", bio: "IT lead", role: "admin", audience: "employee" },
+  { company: "initech", username: "iris", displayName: "Iris Ives", bio: "Engineer", role: "member", audience: "employee" },
 ];
 
 async function seed(): Promise<void> {
   if (await getUserByUsername(ctx("acme"), "alice")) return;
   console.log("Seeding the three networks (first run)…");
   for (const p of people) {
-    await createUser(ctx(p.company), { username: p.username, password: PASSWORD, displayName: p.displayName, role: p.role, audience: p.audience });
+    await createUser(ctx(p.company), { username: p.username, password: PASSWORD, displayName: p.displayName, bio: p.bio, role: p.role, audience: p.audience });
+  }
+  for (const company of companies) {
+    await setOwnOrganization(ctx(company.key), cliActor(ctx(company.key)), {
+      name: company.name,
+      shortName: company.name.split(" ")[0],
+      logoUrl: `http://${host(company.key)}/demo/logo.svg`,
+      website: `http://${host(company.key)}/`,
+      description: company.about,
+    });
+  }
+  for (const [labeller, other, relationship] of relationships) {
+    await setPartner(ctx(labeller), cliActor(ctx(labeller)), host(other), { relationship });
   }
   // Acme: a public customer community, and a private supplier group with Globex.
   await createGroup(ctx("acme"), "alice", {
@@ -207,12 +238,13 @@ async function seed(): Promise<void> {
 async function printGuide(): Promise<void> {
   const lines = ["", "  Ecotone demo: three companies, one overlapping network.", ""];
   for (const company of companies) {
-    lines.push(`  ${company.name.padEnd(10)} http://localhost:${company.port}`);
+    const labels = relationships.filter(([from]) => from === company.key).map(([, to, r]) => `${companies.find((c) => c.key === to)!.name}: ${r}`);
+    lines.push(`  ${company.name.padEnd(10)} http://localhost:${company.port}   (its partners: ${labels.join(", ")})`);
   }
   lines.push("", "  People (password for all: " + PASSWORD + "), with an API token each:");
   for (const p of people) {
     const token = await createToken(ctx(p.company), p.username, { scopes: "read write follow", label: "demo" });
-    lines.push(`    @${p.username}@${host(p.company)}  ${p.displayName}`);
+    lines.push(`    @${p.username}@${host(p.company)}  ${p.displayName}, ${p.bio} at ${companies.find((c) => c.key === p.company)!.name}`);
     lines.push(`      token: ${token}`);
   }
   const ginaTasks = await myTasks(ctx("globex"), "gina", {});
@@ -231,6 +263,7 @@ async function printGuide(): Promise<void> {
     `    curl -s http://${host("acme")}/api/ecotone/v1/groups/supply-chain/posts -H "Authorization: Bearer <bob's token>"   (members only)`,
     `    curl -s http://${host("acme")}/api/ecotone/v1/groups/supply-chain/posts   → 404 for outsiders`,
     `    curl -s -H "Accept: application/activity+json" http://${host("acme")}/users/customers   (the Group actor)`,
+    `    curl -s http://${host("globex")}/api/ecotone/v1/groups/${encodeURIComponent(`@customers@${host("acme")}`)}/organizations -H "Authorization: Bearer <gina's token>"   (companies in the community, as Globex labels them)`,
     "    Or sign in from a Mastodon app (Elk, Phanpy…) on any of the three with a person's username and password.",
     "",
     "  Ctrl-C stops all three.",

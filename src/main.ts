@@ -1,6 +1,12 @@
 // `npm start`: one instance, configured from the environment.
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createApp } from "./app.ts";
+import { makeDataDirPrivate } from "./db/data-dir.ts";
+import { deliverFirstAdminPassword } from "./first-admin.ts";
+
+// Everything this process creates (database files, media, the admin socket,
+// the first admin's password file) is readable by its own account only.
+process.umask(0o077);
 
 let config: Config;
 try {
@@ -13,6 +19,8 @@ try {
   }
   throw error;
 }
+
+if (!config.dataDir.startsWith("memory://")) makeDataDirPrivate(config.dataDir);
 
 const app = await createApp(config).catch((error: unknown) => {
   console.error(`ecotone: could not start: ${(error as Error).message}`);
@@ -33,20 +41,14 @@ try {
 const origin = config.origin.origin;
 app.logger.info({ origin, database: app.database.kind }, "Ecotone is running");
 if (app.bootstrap) {
-  // Printed once, on the start that created the admin; never logged again.
-  process.stdout.write(
-    [
-      "",
-      "  Welcome to Ecotone.",
-      `  An admin account was created: username "${app.bootstrap.username}", password "${app.bootstrap.password}"`,
-      "  Keep the password somewhere safe; it is not shown again.",
-      `  Sign in at ${config.origin.origin}/ in a browser, or from a Mastodon app (Elk, Phanpy, Tusky…): server ${config.origin.host}, then that username and password.`,
-      `  Or mint an API token: npx ecotone token create ${app.bootstrap.username} --scopes "read write follow"`,
-      `  and call the API:     curl -H "Authorization: Bearer <token>" ${origin}/api/v1/accounts/verify_credentials`,
-      `  Your profile:         ${origin}/users/${app.bootstrap.username}`,
-      "",
-    ].join("\n") + "\n",
-  );
+  // Once, on the start that created the admin; never through the logger.
+  const notice = deliverFirstAdminPassword(app.bootstrap, {
+    dataDir: config.dataDir,
+    origin: config.origin,
+    toTerminal: process.stdout.isTTY === true,
+  });
+  if (notice.file) app.logger.info({ file: notice.file }, "first admin created; its password is in this file");
+  process.stdout.write(notice.lines.join("\n") + "\n");
 } else {
   process.stdout.write(`\n  Ecotone is running at ${origin}. Manage users with: npx ecotone user list\n\n`);
 }

@@ -17,6 +17,7 @@ import {
   setFederationMode,
 } from "../services/federation-policy.service.ts";
 import { createGroup, listGroups as listGroupsForAdmin, setMemberRole } from "../services/group.service.ts";
+import { ORGANIZATION_COMMANDS } from "./organization.commands.ts";
 
 export interface Command {
   /** e.g. "user create" */
@@ -115,14 +116,16 @@ export const COMMANDS: Command[] = [
   {
     name: "user set-password",
     usage: "user set-password <username> [--password P]",
-    summary: "set a password (a random one is printed when none is given)",
+    summary: "set a password (a random one is printed when none is given); signs the account out everywhere",
     options: { password: { type: "string" } },
     async run(ctx, positionals, values) {
       const username = need(positionals, 0, "the username", this.usage);
       const given = str(values.password);
       const password = given ?? randomPassword();
-      await setPassword(ctx, username, password);
-      return given ? `Password of @${username} changed.` : `New password of @${username}: ${password}`;
+      const { sessionsEnded, tokensRevoked } = await setPassword(ctx, username, password);
+      const signedOut = `${sessionsEnded} session(s) ended, ${tokensRevoked} token(s) revoked: apps and scripts must sign in again.`;
+      return given ? `Password of @${username} changed; ${signedOut}` : `New password of @${username}: ${password}
+${signedOut}`;
     },
   },
   {
@@ -252,6 +255,8 @@ COMMANDS.push(
     },
   },
 );
+
+COMMANDS.push(...ORGANIZATION_COMMANDS);
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -10,6 +10,9 @@ import type { ServiceContext } from "../services/context.ts";
 import { findCommand, helpText, runCommand, type CommandResult } from "./commands.ts";
 import { runThroughSocket } from "./admin-socket.client.ts";
 
+// Database files the CLI creates (no server running) are private too.
+process.umask(0o077);
+
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
     console.log(helpText());

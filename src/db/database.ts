@@ -2,11 +2,11 @@
 // PostgreSQL server (DATABASE_URL). Everything above this file sees a
 // Kysely<Database> and the same SQL dialect.
 import { EventEmitter } from "node:events";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
+import { makeDataDirPrivate } from "./data-dir.ts";
 import { PGliteDialect } from "./pglite.dialect.ts";
 import type { Database } from "./schema.ts";
 
@@ -45,11 +45,13 @@ async function openPGlite(dataDir: string): Promise<DatabaseHandle> {
   let location: string | undefined;
   if (!dataDir.startsWith("memory://")) {
     location = join(dataDir, "pglite");
-    mkdirSync(location, { recursive: true });
+    makeDataDirPrivate(dataDir, ["pglite"]);
   }
   const pglite = await PGlite.create(location, {
     parsers: { [INT8_OID]: (value: string) => Number(value), [NUMERIC_OID]: (value: string) => Number(value) },
   });
+  // PGlite unpacks a fresh database with mode 0666 whatever the umask: tighten it again.
+  if (location) makeDataDirPrivate(dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   // PGlite admits one process, so notifications never leave this process.
   const events = new EventEmitter();

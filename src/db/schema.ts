@@ -216,7 +216,7 @@ export interface TombstonesTable {
 
 export interface InstancePoliciesTable {
   host: string;
-  policy: "allow" | "block";
+  policy: "allow" | "block" | "limited";
   note: string | null;
   created_at: CreatedAt;
 }
@@ -399,6 +399,75 @@ export interface InviteLinksTable {
   used_by_username: string | null;
 }
 
+export interface OrganizationsTable {
+  /** host[:port] of the instance the organization runs. */
+  domain: string;
+  is_local: Generated<boolean>;
+  name: string | null;
+  short_name: string | null;
+  logo_url: string | null;
+  website: string | null;
+  description: string | null;
+  /** The instance actor that speaks for the organization. */
+  actor_uri: string | null;
+  fetched_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PartnersTable {
+  domain: string;
+  relationship: "customer" | "partner" | "supplier" | "affiliate" | "prospect" | null;
+  join_rule: ColumnType<"allow" | "approval" | "deny", "allow" | "approval" | "deny" | undefined, "allow" | "approval" | "deny">;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PersonAudiencesTable {
+  actor_id: string;
+  audience: "employee" | "customer" | "partner" | "supplier" | "other";
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AuditLogTable {
+  id: string;
+  actor_uri: string;
+  actor_handle: string;
+  instance: string;
+  action: string;
+  target: string | null;
+  group_id: string | null;
+  details: string | null;
+  created_at: CreatedAt;
+}
+
+export interface JoinApprovalsTable {
+  id: string;
+  member_id: string;
+  group_id: string;
+  state: "pending" | "approved" | "denied";
+  decided_by: string | null;
+  created_at: CreatedAt;
+  decided_at: NullableTimestamp;
+}
+
+export interface RoomOrganizationsTable {
+  group_id: string;
+  domain: string;
+  state: "invited" | "accepted" | "declined" | "left";
+  invite_uri: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface RoomInvitationsTable {
+  id: string;
+  invite_uri: string;
+  group_id: string;
+  state: "pending" | "accepted" | "declined" | "left";
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   invite_links: InviteLinksTable;
   task_boards: TaskBoardsTable;
@@ -437,6 +506,13 @@ export interface Database {
   instance_settings: InstanceSettingsTable;
   fedify_kv: FedifyKvTable;
   fedify_queue: FedifyQueueTable;
+  organizations: OrganizationsTable;
+  partners: PartnersTable;
+  person_audiences: PersonAudiencesTable;
+  audit_log: AuditLogTable;
+  join_approvals: JoinApprovalsTable;
+  room_organizations: RoomOrganizationsTable;
+  room_invitations: RoomInvitationsTable;
 }
 
 export type ActorRow = Selectable<ActorsTable>;

@@ -8,6 +8,8 @@ export interface FederationPolicy {
   mode: FederationMode;
   allowed: ReadonlySet<string>;
   blocked: ReadonlySet<string>;
+  /** Federates (counts as allowed), but its people wait for a moderator to join our groups. */
+  limited?: ReadonlySet<string>;
 }
 
 export function normalizeHost(raw: string): string {
@@ -34,8 +36,12 @@ function listed(set: ReadonlySet<string>, host: string): boolean {
 export function isPeerAllowed(policy: FederationPolicy, host: string): boolean {
   const normalized = host.toLowerCase();
   if (listed(policy.blocked, normalized)) return false;
-  if (policy.mode === "allowlist") return listed(policy.allowed, normalized);
+  if (policy.mode === "allowlist") return listed(policy.allowed, normalized) || listed(policy.limited ?? new Set(), normalized);
   return true;
+}
+
+export function isPeerLimited(policy: FederationPolicy, host: string): boolean {
+  return listed(policy.limited ?? new Set(), host.toLowerCase());
 }
 
 export function parseMode(raw: string): FederationMode {

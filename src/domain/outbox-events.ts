@@ -35,6 +35,15 @@ export type OutboxEvent =
   /** The home asks someone on another instance to accept an assignment. */
   | { type: "task.assign_requested"; taskId: string; assigneeId: string; activityUri: string }
   /** One signed POST of a ready ForgeFed activity to one inbox (retried on its own). */
-  | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> };
+  | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> }
+  | OrganizationOutboxEvent;
+
+/** Shared rooms (an organization invited; our answer to an invitation) and account deletion. */
+export type OrganizationOutboxEvent =
+  | { type: "room.org_invited"; groupId: string; domain: string; inviteUri: string }
+  /** Our admin answered (or, later, withdrew from) another instance's room invitation. */
+  | { type: "room.invitation_answered"; invitationId: string; accepted: boolean }
+  /** A local account was deleted: a Delete of the Person goes to whoever knew it. */
+  | { type: "account.deleted"; actorId: string };
 
 export type OutboxEventType = OutboxEvent["type"];

@@ -18,9 +18,34 @@
 // (`{"@context": …}` only, as some servers publish theirs as
 // application/json). HTML without JSON still passes, so Fedify can follow a
 // profile page's <link rel="alternate" type="application/activity+json">.
+//
+// Fedify advisories after 2.3.8 that the registry has no release for are
+// guarded here too: cross-origin redirects of ActivityPub requests and
+// chains of alternate documents (see document-hops.ts and docs/security.md).
+import {
+  AlternateChainError,
+  alternatesOffered,
+  AlternateTracker,
+  CrossOriginRedirectError,
+  crossOriginRedirectTarget,
+} from "./document-hops.ts";
+
+import { createPublicOnlyDispatcher } from "./public-connect.ts";
+
+export { AlternateChainError, CrossOriginRedirectError };
+
+const alternates = new AlternateTracker();
+
 export interface FetchGuardOptions {
   timeoutMs: number;
   maxBytes: number;
+  /**
+   * When false, connections go to public addresses only, checked when the
+   * socket is opened (DNS rebinding, public-connect.ts). One process runs one
+   * instance in production; when tests run several in one process, any that
+   * allows private addresses turns the connection check off for all.
+   */
+  allowPrivateAddresses: boolean;
 }
 
 const GUARD = Symbol.for("ecotone.fetchGuard");
@@ -48,21 +73,38 @@ export function installFetchGuard(options: FetchGuardOptions): void {
   if (existing) {
     existing.timeoutMs = Math.min(existing.timeoutMs, options.timeoutMs);
     existing.maxBytes = Math.min(existing.maxBytes, options.maxBytes);
+    existing.allowPrivateAddresses ||= options.allowPrivateAddresses;
     return;
   }
   const limits: FetchGuardOptions = { ...options };
   const original = current;
+  const publicOnly = createPublicOnlyDispatcher();
   const guarded: GuardedFetch = async (input, init) => {
     const timeout = AbortSignal.timeout(limits.timeoutMs);
     const callerSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-    const response = await original(input, { ...init, signal });
+    const dispatcher = limits.allowPrivateAddresses ? {} : { dispatcher: publicOnly };
+    const response = await original(input, { ...init, signal, ...dispatcher } as RequestInit);
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const activityPub = asksForActivityPub(input, init);
+    if (activityPub) checkRedirect(url, response);
     const capped = capResponse(response, url, limits.maxBytes);
-    return asksForActivityPub(input, init) ? requireActivityPubType(capped, url) : capped;
+    return activityPub ? requireActivityPubType(capped, url) : capped;
   };
   guarded[GUARD] = limits;
   globalThis.fetch = guarded;
+}
+
+/** Refuses a redirect to another origin; a redirect of an alternate leads to an alternate. */
+function checkRedirect(url: string, response: Response): void {
+  const finalUrl = response.redirected && response.url ? response.url : null;
+  const elsewhere = crossOriginRedirectTarget(url, response) ?? (finalUrl && new URL(finalUrl).origin !== new URL(url).origin ? finalUrl : null);
+  if (elsewhere) {
+    void response.body?.cancel();
+    throw new CrossOriginRedirectError(url, elsewhere);
+  }
+  const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
+  if (location && alternates.isAlternate(url)) alternates.remember([new URL(location, url).href]);
 }
 
 function capResponse(response: Response, url: string, maxBytes: number): Response {
@@ -112,6 +154,12 @@ async function requireActivityPubType(response: Response, url: string): Promise<
   if (response.status < 200 || response.status >= 300 || !response.body) return response;
   if (contentType && ACTIVITY_PUB_TYPE.test(contentType.trim())) return response;
   const text = await response.text();
+  // Fedify follows an alternate only from a non-ActivityPub answer, i.e. here.
+  const offered = alternatesOffered(url, response.headers.get("link"), /html/i.test(contentType ?? "") ? text : null);
+  if (offered.length > 0) {
+    if (alternates.isAlternate(url)) throw new AlternateChainError(url);
+    alternates.remember(offered);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -14,6 +14,8 @@ import { fromActor } from "./mappers/actor.mapper.ts";
 import { fromPostObject, isPostObject } from "./mappers/post.mapper.ts";
 import { storeFetchedPost } from "../services/post-inbox.service.ts";
 import { sendTaskCommand } from "./forgefed/commands.ts";
+import { fetchOrganization } from "./organization.fetch.ts";
+import { fetchCollectionIds } from "./collection.fetch.ts";
 
 export function isLoopbackHost(host: string): boolean {
   const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
@@ -70,6 +72,17 @@ export function createRemoteDirectory(
     async sendTaskCommand(sender, group, task, command) {
       await assertPeerAllowed(ctx, new URL(group.uri).host);
       return sendTaskCommand(federation.createContext(ctx.origin, ctx), sender, group, task, command);
+    },
+
+    async fetchOrganization(domain) {
+      await assertPeerAllowed(ctx, domain);
+      const scheme = options.allowPrivateAddresses && isLoopbackHost(domain) ? "http" : "https";
+      return fetchOrganization(federation, ctx, domain, `${scheme}://${domain}/`);
+    },
+
+    async fetchCollectionIds(url) {
+      await assertPeerAllowed(ctx, new URL(url).host);
+      return fetchCollectionIds(federation, ctx, url);
     },
   };
 }

@@ -1,11 +1,37 @@
 // Request bodies as Mastodon clients send them: JSON (an empty body with a
 // JSON content type is `{}`), and HTML-form encoding with `key[]` arrays
 // (`media_ids[]=1&media_ids[]=2` becomes `{media_ids: ["1", "2"]}`).
+//
+// Multipart bodies are read only after the bearer token was checked (auth
+// runs at onRequest), with limits chosen by who is asking: a signed-in client
+// may send one file and a few small fields; an anonymous request (an app
+// registering, a token exchange) no file and a handful of short fields. So an
+// anonymous request makes the server hold at most 64 KiB, where 200 fields of
+// 1 MB each were read before the token was even looked at.
 import multipart from "@fastify/multipart";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { unauthorized } from "../domain/errors.ts";
+import { describeJsonProblem, jsonBodyProblem } from "./json-limits.ts";
 
 /** Largest uploaded file (media); other multipart fields are small. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+interface MultipartLimits {
+  fileSize: number;
+  files: number;
+  fields: number;
+  parts: number;
+  fieldSize: number;
+}
+
+/** Multipart limits for a request with a valid token. */
+export const AUTHENTICATED_MULTIPART_LIMITS: MultipartLimits = { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50, parts: 51, fieldSize: 64 * 1024 };
+/** Multipart limits for an anonymous request: no file, a few short fields. */
+export const ANONYMOUS_MULTIPART_LIMITS: MultipartLimits = { fileSize: 0, files: 0, fields: 16, parts: 16, fieldSize: 4 * 1024 };
+
+function clientError(message: string, statusCode: number): Error {
+  return Object.assign(new Error(message), { statusCode });
+}
 
 export function formToObject(params: URLSearchParams): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = {};
@@ -26,29 +52,59 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === "") return done(null, {});
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      const error = new Error("The body is not valid JSON") as Error & { statusCode: number };
-      error.statusCode = 400;
-      done(error, undefined);
-    }
+    const problem = jsonBodyProblem(text);
+    if (problem) return done(clientError(describeJsonProblem(problem), 400), undefined);
+    done(null, JSON.parse(text));
   });
   fastify.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
     done(null, formToObject(new URLSearchParams(String(body))));
   });
   // multipart/form-data: fields become strings, a file becomes a Buffer.
-  void fastify.register(multipart, {
-    attachFieldsToBody: "keyValues",
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 200, parts: 201 },
-  });
+  void fastify.register(multipart, { limits: ANONYMOUS_MULTIPART_LIMITS });
   fastify.addHook("preValidation", async (request) => {
-    if (!request.isMultipart?.() || !request.body || typeof request.body !== "object") return;
-    const result: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(request.body as Record<string, unknown>)) {
-      if (key.endsWith("[]")) result[key.slice(0, -2)] = [value].flat();
-      else result[key] = value;
-    }
-    request.body = result;
+    if (!request.isMultipart?.()) return;
+    request.body = await readMultipart(request);
   });
+}
+
+/** The multipart body as key/values, within the limits for this caller. */
+async function readMultipart(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const signedIn = request.auth !== null;
+  const limits = signedIn ? AUTHENTICATED_MULTIPART_LIMITS : ANONYMOUS_MULTIPART_LIMITS;
+  const result: Record<string, unknown> = {};
+  const add = (rawKey: string, value: unknown) => {
+    const isList = rawKey.endsWith("[]");
+    const key = isList ? rawKey.slice(0, -2) : rawKey;
+    const existing = result[key];
+    result[key] = existing === undefined ? (isList ? [value] : value) : [existing, value].flat();
+  };
+  try {
+    for await (const part of request.parts({ limits })) {
+      if (part.type === "file") {
+        add(part.fieldname, await part.toBuffer());
+      } else {
+        if (part.valueTruncated) throw clientError(`The field ${part.fieldname} exceeds ${limits.fieldSize} bytes`, 413);
+        add(part.fieldname, part.value);
+      }
+    }
+  } catch (error) {
+    throw explainMultipartError(error, signedIn, limits);
+  }
+  return result;
+}
+
+function explainMultipartError(error: unknown, signedIn: boolean, limits: MultipartLimits): unknown {
+  switch ((error as { code?: string }).code) {
+    case "FST_FILES_LIMIT":
+      return signedIn
+        ? clientError(`Send at most ${limits.files} file per request`, 413)
+        : unauthorized("Uploading a file needs an access token (Authorization: Bearer …)");
+    case "FST_FIELDS_LIMIT":
+    case "FST_PARTS_LIMIT":
+      return clientError(`Send at most ${limits.fields} form fields per request`, 413);
+    case "FST_REQ_FILE_TOO_LARGE":
+      return clientError(`The file exceeds ${limits.fileSize / 1024 / 1024} MiB`, 413);
+    default:
+      return error;
+  }
 }

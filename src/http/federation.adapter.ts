@@ -6,6 +6,7 @@
 // inbox bodies are read here, capped at `bodyLimit` before Fedify sees them
 // (fastify's own bodyLimit does not apply to a body we read ourselves).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { describeJsonProblem, jsonBodyProblem } from "./json-limits.ts";
 
 /** The part of a Fedify Federation this adapter needs (no Fedify import in http/). */
 export interface FederationFetcher<TContextData> {
@@ -79,6 +80,15 @@ export function registerFederationAdapter<T>(fastify: FastifyInstance, options: 
           .header("connection", "close")
           .type("application/json")
           .send({ error: { code: "payload_too_large", message: `Body exceeds ${options.bodyLimit} bytes` } });
+      }
+      // Malformed or absurdly nested JSON-LD is the sender's fault: 400, not a
+      // stack overflow (500) somewhere in JSON-LD processing.
+      const problem = jsonBodyProblem(read.toString("utf8"));
+      if (problem) {
+        return reply
+          .code(400)
+          .type("application/json")
+          .send({ error: { code: "validation_failed", message: describeJsonProblem(problem) } });
       }
       body = read;
     }

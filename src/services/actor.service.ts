@@ -9,10 +9,12 @@ import {
   upsertRemoteActor,
 } from "../db/repos/remote-actor.repo.ts";
 import { findLocalActorByUsername, type LocalActorProfile } from "../db/queries/actor.queries.ts";
+import { deleteFollowsOf } from "../db/repos/account-deletion.repo.ts";
 import type { ActorRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { domainOf } from "../domain/uris.ts";
 import type { ServiceContext } from "./context.ts";
+import { noticeRemoteDomain } from "./organization.service.ts";
 import { sanitizeHtml, stripHtml } from "./html.ts";
 
 export type { RemoteActorData };
@@ -66,14 +68,18 @@ export async function rememberRemoteActor(ctx: ServiceContext, data: RemoteActor
   }
   // Names are plain text; bios are HTML that clients render: both cleaned
   // before they are stored, like every other HTML from elsewhere.
-  return upsertRemoteActor(ctx.db, {
+  const row = await upsertRemoteActor(ctx.db, {
     ...data,
     username: stripHtml(data.username).slice(0, 100) || "unknown",
     name: data.name === null ? null : stripHtml(data.name).slice(0, 200),
-    summary: data.summary === null ? null : sanitizeHtml(data.summary).slice(0, 5000),
+    // Cut before sanitizing: slicing sanitized HTML could end it inside a tag.
+    summary: data.summary === null ? null : sanitizeHtml(data.summary, 5000),
     url: data.url && /^https?:\/\//.test(data.url) ? data.url : null,
     iconUrl: data.iconUrl && /^https?:\/\//.test(data.iconUrl) ? data.iconUrl : null,
   });
+  // Every actor we meet belongs to an organization; an instance actor's new profile may be its new name.
+  await noticeRemoteDomain(ctx, row.domain, { force: row.type === "Application" });
+  return row;
 }
 
 export async function findCachedActor(ctx: ServiceContext, uri: string): Promise<ActorRow | null> {
@@ -82,6 +88,9 @@ export async function findCachedActor(ctx: ServiceContext, uri: string): Promise
 
 export async function forgetGoneActor(ctx: ServiceContext, uri: string): Promise<void> {
   await markActorGone(ctx.db, uri);
+  // A deleted account follows no one and belongs to no group any more.
+  const gone = await findActorByUri(ctx.db, uri);
+  if (gone && !gone.is_local) await deleteFollowsOf(ctx.db, gone.id);
 }
 
 /** Parses `@user@host`, `user@host` or `acct:user@host`; null for anything else. */

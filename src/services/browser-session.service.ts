@@ -9,6 +9,9 @@ import { toLocalUser, type LocalUser } from "./user.service.ts";
 const SESSION_DAYS = 30;
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/** How a session is stored: the hash of its cookie value, never the value. */
+export const sessionIdHash = (cookieValue: string): string => sha256(cookieValue);
+
 export async function createSession(ctx: ServiceContext, userId: string): Promise<{ cookieValue: string; csrfToken: string; maxAgeSeconds: number }> {
   const cookieValue = randomBytes(32).toString("base64url");
   const csrfToken = randomBytes(24).toString("base64url");

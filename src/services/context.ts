@@ -5,6 +5,7 @@ import type { DatabaseHandle } from "../db/database.ts";
 import type { ActorRow, Database, TaskRow } from "../db/schema.ts";
 import type { TaskSnapshot } from "../domain/task-snapshot.ts";
 import type { TaskCommand } from "../domain/task.rules.ts";
+import type { RemoteOrganizationData } from "./organization.service.ts";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -29,6 +30,10 @@ export interface RemoteDirectory {
    * deleted). The home's refusal arrives as the matching DomainError.
    */
   sendTaskCommand?(sender: ActorRow, group: ActorRow, task: TaskRow | null, command: TaskCommand): Promise<TaskSnapshot | null>;
+  /** What another instance publishes about its organization (null when it says nothing). */
+  fetchOrganization?(domain: string): Promise<RemoteOrganizationData | null>;
+  /** The item ids of a remote collection (a group's members), fetched signed by the instance actor. */
+  fetchCollectionIds?(url: string): Promise<string[]>;
 }
 
 export interface ServiceContext {

@@ -11,6 +11,7 @@ import {
 import { forbidden, notFound } from "../domain/errors.ts";
 import {
   isPeerAllowed,
+  isPeerLimited,
   normalizeHost,
   parseMode,
   type FederationPolicy,
@@ -28,6 +29,7 @@ export async function getFederationPolicy(ctx: ServiceContext): Promise<Federati
     mode,
     allowed: new Set(hosts.filter((h) => h.policy === "allow").map((h) => h.host)),
     blocked: new Set(hosts.filter((h) => h.policy === "block").map((h) => h.host)),
+    limited: new Set(hosts.filter((h) => h.policy === "limited").map((h) => h.host)),
   };
   cache.set(ctx.db, { policy, at: Date.now() });
   return policy;
@@ -65,6 +67,18 @@ export async function blockHost(ctx: ServiceContext, host: string, note?: string
   await upsertHostPolicy(ctx.db, normalized, "block", note ?? null);
   invalidate(ctx);
   return normalized;
+}
+
+/** Federates, but people from there need a moderator's approval to join our groups. */
+export async function limitHost(ctx: ServiceContext, host: string, note?: string): Promise<string> {
+  const normalized = normalizeHost(host);
+  await upsertHostPolicy(ctx.db, normalized, "limited", note ?? null);
+  invalidate(ctx);
+  return normalized;
+}
+
+export async function peerLimited(ctx: ServiceContext, host: string): Promise<boolean> {
+  return isPeerLimited(await getFederationPolicy(ctx), host);
 }
 
 export async function forgetHost(ctx: ServiceContext, host: string): Promise<void> {

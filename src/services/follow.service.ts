@@ -24,6 +24,9 @@ import type { ServiceContext } from "./context.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { membershipFrom } from "./membership.ts";
 import { notify } from "./notification.service.ts";
+import { limitJoin } from "../domain/organization.rules.ts";
+import { peerLimited } from "./federation-policy.service.ts";
+import { sharedRoomAdmits } from "./shared-room-admission.ts";
 
 export interface FollowView {
   id: string;
@@ -185,12 +188,15 @@ export async function receiveFollow(
   let state: "accepted" | "pending" = followee.locked ? "pending" : "accepted";
   const group = followee.type === "Group" ? await findGroupByActorId(ctx.db, followee.id) : undefined;
   if (group) {
-    const outcome = joinOutcome(group.group.join_policy, membershipFrom(await getMembershipFacts(ctx.db, followee.id, follower.id)));
+    let outcome = joinOutcome(group.group.join_policy, membershipFrom(await getMembershipFacts(ctx.db, followee.id, follower.id)));
+    // A shared room admits only the organizations that accepted it.
+    if (outcome !== "refused" && !(await sharedRoomAdmits(ctx, followee.id, follower.domain))) outcome = "refused";
     if (outcome === "refused") {
       await applyOnce(ctx, activity, async () => {});
       return { state: "refused" };
     }
-    state = outcome;
+    // A limited partner's people wait for a moderator even where others walk in.
+    state = limitJoin(outcome, await peerLimited(ctx, follower.domain));
   }
   const result = await applyOnce(ctx, activity, async (trx) => {
     const { row, created } = await insertFollow(trx, {

@@ -28,6 +28,7 @@ import { conflict, forbidden, notFound, validationFailed } from "../domain/error
 import {
   assertCanChangeRole,
   assertCanModerate,
+  isMember,
   joinOutcome,
   normalizeSlug,
   parseJoinPolicy,
@@ -47,6 +48,10 @@ import { notify } from "./notification.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { canSeeGroup, canSeeMemberList, relationsTo, viewerOf, visibleActorIds } from "./visibility.service.ts";
 import { ensureGroupRow } from "./group-cache.ts";
+import { gateEmployeeJoin } from "./governance.service.ts";
+import { auditActorOf, recordAudit } from "./audit.service.ts";
+import { sharedRoomAdmits } from "./shared-room-admission.ts";
+import { homeMembers } from "./remote-members.service.ts";
 import { membershipFrom } from "./membership.ts";
 import { generateActorKeyPairs } from "./keys.ts";
 
@@ -212,6 +217,8 @@ export async function listMyGroups(ctx: ServiceContext, actorId: string): Promis
 
 export interface JoinResult {
   state: "accepted" | "pending";
+  /** Set when our own organization's admin must approve first (the partner's join rule). */
+  awaiting?: "admin";
   group: GroupView;
 }
 
@@ -241,19 +248,27 @@ export async function joinGroup(ctx: ServiceContext, username: string, ref: stri
     return { state: outcome, group: toGroupView(group, await membershipOf(ctx, group.actor.id, user.id)) };
   }
 
-  // A remote group answers our Follow with Accept or Reject.
+  // Our organization's rule for groups hosted by that one may hold the join for an admin.
+  if ((await gateEmployeeJoin(ctx, user, group.actor)) === "held") {
+    return { state: "pending", awaiting: "admin", group: toGroupView(group, current) };
+  }
+  await requestRemoteMembership(ctx, user.id, group.actor.id);
+  return { state: "pending", group: toGroupView(group, await membershipOf(ctx, group.actor.id, user.id)) };
+}
+
+/** Asks a remote group to admit a local member; the group answers our Follow with Accept or Reject. */
+export async function requestRemoteMembership(ctx: ServiceContext, memberId: string, groupId: string): Promise<void> {
   await commit(ctx, async (trx) => {
     const id = newId();
     const { row, created } = await insertFollow(trx, {
       id,
-      followerId: user.id,
-      followeeId: group.actor.id,
+      followerId: memberId,
+      followeeId: groupId,
       state: "pending",
       activityUri: new URL(`/follows/${id}`, ctx.origin).href,
     });
     if (created || row.state === "pending") await recordOutboxEvent(trx, { type: "follow.requested", followId: row.id });
   });
-  return { state: "pending", group: toGroupView(group, await membershipOf(ctx, group.actor.id, user.id)) };
 }
 
 export async function leaveGroup(ctx: ServiceContext, username: string, ref: string): Promise<void> {
@@ -302,12 +317,15 @@ export async function listMembers(
   const membership = await membershipOf(ctx, group.actor.id, viewerId);
   if (!(await canSeeMemberList(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
   if (state === "pending") assertCanModerate(membership);
+  // A group elsewhere: its home's list is the whole one (we know only the members we met).
+  const home = state === "accepted" && !group.actor.is_local && isMember(membership) ? await homeMembers(ctx, group.actor) : null;
+  if (home) return home.map((actor) => ({ actor: toActorView(actor), role: "member" as const, state: "accepted" as const, requestId: "" }));
   const rows = await listMemberRows(ctx.db, group.actor.id, state);
   return rows.map((r) => ({ actor: toActorView(r.actor), role: r.role, state: r.state, requestId: r.followId }));
 }
 
 export async function approveJoinRequest(ctx: ServiceContext, username: string, ref: string, requestId: string): Promise<void> {
-  const { group } = await requireModerator(ctx, username, ref);
+  const { group, moderator } = await requireModerator(ctx, username, ref);
   await commit(ctx, async (trx) => {
     const follow = await findFollowById(trx, requestId);
     if (!follow || follow.followee_id !== group.actor.id || follow.state !== "pending") {
@@ -315,6 +333,7 @@ export async function approveJoinRequest(ctx: ServiceContext, username: string, 
     }
     await markFollowAccepted(trx, follow.id);
     const member = await findActorById(trx, follow.follower_id);
+    await audit(trx, moderator, "group.join_approved", member, group.actor.id);
     if (member && !member.is_local) {
       await recordOutboxEvent(trx, {
         type: "follow.accepted",
@@ -328,7 +347,7 @@ export async function approveJoinRequest(ctx: ServiceContext, username: string, 
 }
 
 export async function rejectJoinRequest(ctx: ServiceContext, username: string, ref: string, requestId: string): Promise<void> {
-  const { group } = await requireModerator(ctx, username, ref);
+  const { group, moderator } = await requireModerator(ctx, username, ref);
   await commit(ctx, async (trx) => {
     const follow = await findFollowById(trx, requestId);
     if (!follow || follow.followee_id !== group.actor.id || follow.state !== "pending") {
@@ -336,6 +355,7 @@ export async function rejectJoinRequest(ctx: ServiceContext, username: string, r
     }
     await deleteFollow(trx, follow.id);
     const member = await findActorById(trx, follow.follower_id);
+    await audit(trx, moderator, "group.join_rejected", member, group.actor.id);
     if (member && !member.is_local) {
       await recordOutboxEvent(trx, {
         type: "follow.rejected",
@@ -350,8 +370,12 @@ export async function rejectJoinRequest(ctx: ServiceContext, username: string, r
 export async function inviteToGroup(ctx: ServiceContext, username: string, ref: string, target: string): Promise<void> {
   const { moderator, group } = await requireModerator(ctx, username, ref);
   const invitee = await resolveActor(ctx, target);
+  if (!(await sharedRoomAdmits(ctx, group.actor.id, invitee.domain))) {
+    throw forbidden(`This shared room does not admit people of ${invitee.domain}; invite their organization first`);
+  }
   await commit(ctx, async (trx) => {
     await insertInvite(trx, group.actor.id, invitee.id, moderator.id);
+    await audit(trx, moderator, "group.invited", invitee, group.actor.id);
     if (!invitee.is_local) {
       await recordOutboxEvent(trx, { type: "group.invited", groupId: group.actor.id, inviteeId: invitee.id });
     }
@@ -360,13 +384,14 @@ export async function inviteToGroup(ctx: ServiceContext, username: string, ref: 
 
 /** Bans a member: they leave, their posts are refused, deliveries to them stop. */
 export async function banFromGroup(ctx: ServiceContext, username: string, ref: string, target: string, reason?: string) {
-  const { group } = await requireModerator(ctx, username, ref);
+  const { group, moderator } = await requireModerator(ctx, username, ref);
   const member = await resolveActor(ctx, target);
   const targetMembership = await membershipOf(ctx, group.actor.id, member.id);
   if (targetMembership?.role === "owner") throw forbidden("An owner cannot be banned");
   const facts = await getMembershipFacts(ctx.db, group.actor.id, member.id);
   await commit(ctx, async (trx) => {
     await insertBan(trx, group.actor.id, member.id, reason ?? null);
+    await audit(trx, moderator, "group.banned", member, group.actor.id, { reason: reason ?? null });
     if (facts.followId) await deleteFollow(trx, facts.followId);
     await setGroupRole(trx, group.actor.id, member.id, "member");
     if (!member.is_local) await recordOutboxEvent(trx, { type: "group.banned", groupId: group.actor.id, memberId: member.id });
@@ -374,28 +399,47 @@ export async function banFromGroup(ctx: ServiceContext, username: string, ref: s
 }
 
 export async function unbanFromGroup(ctx: ServiceContext, username: string, ref: string, target: string) {
-  const { group } = await requireModerator(ctx, username, ref);
+  const { group, moderator } = await requireModerator(ctx, username, ref);
   const member = await resolveActor(ctx, target);
   await commit(ctx, async (trx) => {
     await deleteBan(trx, group.actor.id, member.id);
+    await audit(trx, moderator, "group.unbanned", member, group.actor.id);
     if (!member.is_local) await recordOutboxEvent(trx, { type: "group.unbanned", groupId: group.actor.id, memberId: member.id });
   });
 }
 
 export async function setMemberRole(ctx: ServiceContext, username: string, ref: string, target: string, role: string) {
   if (!["owner", "moderator", "member"].includes(role)) throw validationFailed(`Role "${role}" is not one of owner, moderator, member`);
-  const { group, membership } = await requireModerator(ctx, username, ref);
+  const { group, membership, moderator } = await requireModerator(ctx, username, ref);
   const member = await resolveActor(ctx, target);
   const targetMembership = await membershipOf(ctx, group.actor.id, member.id);
   assertCanChangeRole(membership, targetMembership, role as GroupRole);
   await commit(ctx, async (trx) => {
     await setGroupRole(trx, group.actor.id, member.id, role as GroupRole);
+    await audit(trx, moderator, "group.role_changed", member, group.actor.id, { role });
     await recordOutboxEvent(trx, {
       type: "group.role_changed",
       groupId: group.actor.id,
       memberId: member.id,
       moderator: role === "owner" || role === "moderator",
     });
+  });
+}
+
+/** Every moderator action goes to the audit log, in the action's transaction. */
+async function audit(
+  trx: Transaction<Database>,
+  moderator: ActorRow,
+  action: string,
+  target: ActorRow | undefined,
+  groupId: string,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  await recordAudit(trx, auditActorOf(moderator), {
+    action,
+    target: target ? `@${target.username}@${target.domain}` : null,
+    groupId,
+    details: details ?? null,
   });
 }
 

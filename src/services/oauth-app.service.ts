@@ -16,11 +16,12 @@ import {
 } from "../db/repos/oauth-app.repo.ts";
 import { newId } from "../domain/ids.ts";
 import { OAuthError } from "../domain/oauth.errors.ts";
+import { OOB_REDIRECT_URI, redirectUriProblem } from "../domain/redirect.rules.ts";
 import { parseScopes } from "../domain/scopes.ts";
 import type { ServiceContext } from "./context.ts";
 import { hashToken } from "./token.service.ts";
 
-export const OOB_REDIRECT = "urn:ietf:wg:oauth:2.0:oob";
+export const OOB_REDIRECT = OOB_REDIRECT_URI;
 const CODE_TTL_MS = 10 * 60_000;
 
 const random = () => randomBytes(32).toString("base64url");
@@ -37,16 +38,8 @@ function parseRedirectUris(input: unknown): string[] {
   const uris = list.map((u) => String(u).trim()).filter(Boolean);
   if (uris.length === 0) throw new OAuthError("invalid_request", "redirect_uris is required");
   for (const uri of uris) {
-    if (uri === OOB_REDIRECT) continue;
-    let parsed: URL;
-    try {
-      parsed = new URL(uri);
-    } catch {
-      throw new OAuthError("invalid_request", `redirect_uris: "${uri}" is not a URI`);
-    }
-    if (["javascript:", "data:", "vbscript:", "file:"].includes(parsed.protocol)) {
-      throw new OAuthError("invalid_request", `redirect_uris: the scheme ${parsed.protocol} is not allowed`);
-    }
+    const problem = redirectUriProblem(uri);
+    if (problem) throw new OAuthError("invalid_request", `redirect_uris: ${problem}`);
   }
   return uris;
 }

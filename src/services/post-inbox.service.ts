@@ -27,7 +27,7 @@ import { newId } from "../domain/ids.ts";
 import type { ServiceContext } from "./context.ts";
 import { membershipOf } from "./group.service.ts";
 import { ensureGroupRow } from "./group-cache.ts";
-import { sanitizeHtml, stripHtml } from "./html.ts";
+import { sanitizeHtml, stripHtml, textOfSanitized } from "./html.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { rememberRemoteAttachments } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
@@ -134,6 +134,8 @@ export async function receivePost(
   const visibility: "public" | "members_only" = ourGroupSettings
     ? ourGroupSettings.group.visibility === "public" ? "public" : "members_only"
     : post.isPublic ? "public" : "members_only";
+  // Sanitized once: the idea text below is read from the result.
+  const contentHtml = sanitizeHtml(post.contentHtml);
   const result = await applyOnce(ctx, activity, async (trx) => {
     const id = newId();
     const { created } = await insertPost(trx, {
@@ -145,7 +147,7 @@ export async function receivePost(
       thread_uri: parent?.thread_uri ?? post.inReplyToUri ?? post.uri,
       type: post.type,
       title: post.title ? stripHtml(post.title) : null,
-      content_html: sanitizeHtml(post.contentHtml),
+      content_html: contentHtml,
       source_text: post.sourceText,
       summary: post.summary ? stripHtml(post.summary) : null,
       sensitive: post.sensitive,
@@ -167,7 +169,7 @@ export async function receivePost(
       groupId: group?.id ?? null,
       tags: post.tags,
       author,
-      text: stripHtml(post.contentHtml),
+      text: textOfSanitized(contentHtml),
     });
     await notifyMentions(trx, post.mentionUris, author.id, id);
     if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });

@@ -5,6 +5,7 @@ import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
 import { findPostById, findPostByUri } from "../db/repos/post.repo.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
 import {
+  countReportsSince,
   findReportById,
   insertReport,
   listOpenReports,
@@ -12,7 +13,13 @@ import {
 } from "../db/repos/report.repo.ts";
 import { listGroupsOfMember } from "../db/queries/group.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
-import { forbidden, notFound, validationFailed } from "../domain/errors.ts";
+import { DomainError, forbidden, notFound, validationFailed } from "../domain/errors.ts";
+import {
+  LOCAL_REPORTS_PER_WINDOW,
+  REMOTE_FLAGS_PER_ORIGIN_PER_WINDOW,
+  REPORT_WINDOW_MS,
+  reportLimitReached,
+} from "../domain/report.rules.ts";
 import { isModerator } from "../domain/group.rules.ts";
 import { newId } from "../domain/ids.ts";
 import { requireLocalUserActor, resolveActor } from "./actor.service.ts";
@@ -27,6 +34,13 @@ export async function fileReport(
   input: { target?: string | undefined; postIds?: string[] | undefined; comment?: string | undefined },
 ): Promise<{ id: string }> {
   const reporter = await requireLocalUserActor(ctx, username);
+  const filed = await countReportsSince(ctx.db, { reporterId: reporter.id }, new Date(Date.now() - REPORT_WINDOW_MS));
+  if (reportLimitReached(filed, LOCAL_REPORTS_PER_WINDOW)) {
+    throw new DomainError(
+      "rate_limited",
+      `You filed ${LOCAL_REPORTS_PER_WINDOW} reports in the last hour; wait a while before filing more, or ask an admin directly`,
+    );
+  }
   const posts: PostRow[] = [];
   for (const id of input.postIds ?? []) {
     const post = await findPostById(ctx.db, id);
@@ -78,6 +92,12 @@ export async function receiveFlag(
     if (actor) target ??= actor;
   }
   if (!target && postUris.length === 0) return;
+  // Per origin, not per actor: a server mints actors at will.
+  const fromOrigin = await countReportsSince(ctx.db, { reporterDomain: reporter.domain }, new Date(Date.now() - REPORT_WINDOW_MS));
+  if (reportLimitReached(fromOrigin, REMOTE_FLAGS_PER_ORIGIN_PER_WINDOW)) {
+    ctx.logger.warn({ origin: reporter.domain, activity: activity.uri }, "Flag dropped: this origin reached its report limit for the hour");
+    return;
+  }
   await applyOnce(ctx, activity, async (trx) => {
     await insertReport(trx, {
       id: newId(),

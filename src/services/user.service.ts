@@ -27,7 +27,9 @@ import {
 } from "../domain/user.rules.ts";
 import type { ServiceContext } from "./context.ts";
 import { generateActorKeyPairs } from "./keys.ts";
-import { dummyPasswordHash, hashPassword, randomPassword, verifyPassword } from "./password.ts";
+import { deleteSessionsOfUser } from "../db/repos/oauth-app.repo.ts";
+import { revokeTokensOfUser } from "../db/repos/token.repo.ts";
+import { dummyPasswordHash, hashPassword, needsRehash, randomPassword, verifyPassword } from "./password.ts";
 
 export interface LocalUser {
   id: string;
@@ -163,10 +165,27 @@ export async function setSuspended(ctx: ServiceContext, username: string, suspen
   return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
 }
 
-export async function setPassword(ctx: ServiceContext, username: string, password: string): Promise<void> {
+/**
+ * Sets a new password and signs the account out everywhere: every session
+ * (but `keepSessionIdHash`, the one changing its own password) and every API
+ * and app token, in the same transaction. Whoever knew the old password, or
+ * holds a token minted with it, is out.
+ */
+export async function setPassword(
+  ctx: ServiceContext,
+  username: string,
+  password: string,
+  options: { keepSessionIdHash?: string } = {},
+): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   const user = await requireUser(ctx, username);
   checkPasswordStrength(password);
-  await updateUser(ctx.db, user.id, { password_hash: await hashPassword(password) });
+  const passwordHash = await hashPassword(password);
+  return ctx.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { password_hash: passwordHash });
+    const sessionsEnded = await deleteSessionsOfUser(trx, user.id, options.keepSessionIdHash);
+    const tokensRevoked = await revokeTokensOfUser(trx, user.id);
+    return { sessionsEnded, tokensRevoked };
+  });
 }
 
 /** Changes the public profile and tells followers (Update) through the outbox. */
@@ -188,11 +207,20 @@ export async function updateProfile(
   return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
 }
 
-/** Returns the user when the password matches; takes as long for unknown users. */
+/**
+ * Returns the user when the password matches; takes as long for unknown
+ * users. A hash made with older, weaker parameters is replaced by one made
+ * with today's, transparently (the password is at hand only now).
+ * Sign-in forms go through signIn (sign-in.service.ts), which limits guessing.
+ */
 export async function verifyCredentials(ctx: ServiceContext, username: string, password: string): Promise<LocalUser | null> {
   const row = await findUserByUsername(ctx.db, username.trim().toLowerCase());
   const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
   if (!row || !row.password_hash || !ok || row.suspended_at) return null;
+  if (needsRehash(row.password_hash)) {
+    await updateUser(ctx.db, row.id, { password_hash: await hashPassword(password) });
+    ctx.logger.info({ user: row.username }, "password hash upgraded to the current scrypt parameters");
+  }
   return toLocalUser(row);
 }
 

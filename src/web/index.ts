@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../services/context.ts";
 import { registerAssetRoutes } from "./assets.routes.ts";
 import { registerAdminPages } from "./pages/admin.page.ts";
+import { registerOrganizationPages } from "./pages/organization.page.ts";
 import { registerAuthPages } from "./pages/auth.page.ts";
 import { registerGroupPages } from "./pages/group.page.ts";
 import { registerGroupDirectory } from "./pages/groups.page.ts";
@@ -33,4 +34,5 @@ export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceConte
   registerPeoplePages(ctx, routes);
   registerNotificationPages(fastify, ctx, routes);
   registerAdminPages(ctx, routes);
+  registerOrganizationPages(ctx, routes);
 }

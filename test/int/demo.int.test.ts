@@ -31,6 +31,11 @@ describe("npm run demo", () => {
     expect(code, output).toBe(0);
     for (const handle of ["@alice@localhost", "@gina@localhost", "@ivan@localhost"]) expect(output).toContain(handle);
     expect(output).toMatch(/token: [\w-]{40,}/);
+    // Companies are organizations with relationships, not words in display names.
+    expect(output).toContain("Acme Corp  http://localhost:");
+    expect(output).toContain("(its partners: Globex: supplier, Initech: customer)");
+    expect(output).toContain("Bob Baker, Buyer at Acme Corp");
+    expect(output).not.toContain("(Acme, buyer)");
     // The shared task board crossed instances: Gina at Globex accepted Acme's assignment.
     expect(output).toContain("Gina (Globex) has 1 task(s), 1 overdue; Bob (Acme) has 1.");
     expect(output).toContain("Stopped cleanly");

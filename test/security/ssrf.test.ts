@@ -9,12 +9,23 @@
 // refused *before* a connection, without needing those networks. A control
 // name resolving to a public address shows the probe is reachable at all.
 //
+// Two layers refuse private addresses in production: Fedify's check of the
+// URL before it fetches, and our check of the address each connection
+// actually opens (src/federation/public-connect.ts). This file tests the
+// first on its own, so the second is switched off for this process below;
+// test/security/dns-rebinding.test.ts tests the second.
+//
 // Covered elsewhere: a loopback actor URL through the Ecotone follow API and
 // the plain-http WebFinger shortcut (test/federation/outbound-limits.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { installFakeDns, uninstallFakeDns } from "./fake-dns.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "./hostile-peer.ts";
+import { installFetchGuard } from "../../src/federation/fetch-guard.ts";
+
+// Connection-time check off in this process (any instance allowing private
+// addresses turns it off): what follows is Fedify's check alone.
+installFetchGuard({ timeoutMs: 10_000, maxBytes: 2 * 1024 * 1024, allowPrivateAddresses: true });
 
 const PUBLIC_ADDRESS = "93.184.215.14";
 
@@ -86,8 +97,8 @@ describe("control, and the DNS-rebinding gap it shows", () => {
   // The check sees a public address, the connection lands on 127.0.0.1: the
   // probe is reachable, so the refusals below are real. This is also exactly
   // a DNS-rebinding attack (a name that answers differently to the check and
-  // to the connection), which the check-then-connect design cannot stop; see
-  // docs/security.md.
+  // to the connection), which Fedify's check alone cannot stop; the
+  // connection-time check, off here, refuses it (dns-rebinding.test.ts).
   it("reaches the probe through a name that resolves to a public address", async () => {
     const before = probe.connections();
     const found = await search(`http://public.test:${probe.port}/users/control`);

@@ -22,7 +22,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const config = createRequire(import.meta.url)(join(REPO, ".dependency-cruiser.cjs")) as IConfiguration;
 
 /** Where each kind of file belongs (ARCHITECTURE.md); anything else is a folder nobody knows the rules of. */
-const KNOWN_PLACES = /^src\/((domain|db|services|federation|api\/mastodon|api\/ecotone|web|http|cli)\/|(app|main|config|demo)\.ts$)/;
+const KNOWN_PLACES = /^src\/((domain|db|services|federation|api\/mastodon|api\/ecotone|web|http|cli)\/|(app|main|config|demo|first-admin)\.ts$)/;
 
 interface TextRule {
   name: string;

@@ -6,6 +6,7 @@
 import swagger from "@fastify/swagger";
 import type { FastifyInstance, FastifySchema } from "fastify";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
+import { ORGANIZATION_DESCRIPTIONS } from "./organization.openapi.ts";
 import { route } from "./schema.ts";
 
 const BASE = "/api/ecotone/v1";
@@ -42,6 +43,7 @@ const DESCRIPTIONS: Record<string, [string, string | null]> = {
   "DELETE /posts/{id}/lock": ["Unlock a thread (moderators)", "write:statuses"],
   "POST /posts/{id}/like": ["Like a post", "write:favourites"],
   "DELETE /posts/{id}/like": ["Withdraw a like", "write:favourites"],
+  ...ORGANIZATION_DESCRIPTIONS,
 };
 
 const ERROR_SCHEMA = {

@@ -16,9 +16,8 @@ import {
   registerApp,
   revokeOAuthToken,
 } from "../../services/oauth-app.service.ts";
-import { verifyCredentials } from "../../services/user.service.ts";
 import { escapeHtml, renderConsentPage, renderMessagePage } from "./oauth.page.ts";
-import { isThrottled, recordFailure } from "../../services/sign-in-limiter.ts";
+import { signIn, THROTTLED_MESSAGE } from "../../services/sign-in.service.ts";
 import { cookieOptions, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE as CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../../services/session-cookie.ts";
 
 type Fields = Record<string, unknown>;
@@ -182,15 +181,13 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
     let userId = session?.user.id;
     if (!session) {
       const username = str(f.username)?.trim() ?? "";
-      const address = request.ip;
-      if (isThrottled(username, address)) {
-        return showConsent(request, reply, f, "Too many failed sign-ins: wait 15 minutes and try again.", 429);
+      const result = await signIn(ctx, username, str(f.password) ?? "", request.ip);
+      if (!result.ok) {
+        return result.reason === "throttled"
+          ? showConsent(request, reply, f, THROTTLED_MESSAGE, 429)
+          : showConsent(request, reply, f, "Wrong username or password.", 401);
       }
-      const user = await verifyCredentials(ctx, username, str(f.password) ?? "");
-      if (!user) {
-        recordFailure(username, address);
-        return showConsent(request, reply, f, "Wrong username or password.", 401);
-      }
+      const user = result.user;
       userId = user.id;
       const created = await createSession(ctx, user.id);
       setCookie(reply, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds);

@@ -21,7 +21,7 @@ export async function listHostPolicies(db: Kysely<Database>) {
   return db.selectFrom("instance_policies").selectAll().orderBy("host").execute();
 }
 
-export async function upsertHostPolicy(db: Kysely<Database>, host: string, policy: "allow" | "block", note: string | null) {
+export async function upsertHostPolicy(db: Kysely<Database>, host: string, policy: "allow" | "block" | "limited", note: string | null) {
   await db
     .insertInto("instance_policies")
     .values({ host, policy, note })

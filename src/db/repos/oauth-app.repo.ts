@@ -109,6 +109,14 @@ export async function deleteSession(db: Kysely<Database>, idHash: string) {
   await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
 }
 
+/** Ends every session of a user but `exceptIdHash`; returns how many ended. */
+export async function deleteSessionsOfUser(db: Kysely<Database>, userId: string, exceptIdHash?: string): Promise<number> {
+  let query = db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (exceptIdHash) query = query.where("id_hash", "!=", exceptIdHash);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function insertAppToken(db: Kysely<Database>, token: { id: string; appId: string; tokenHash: string; scopes: string }) {
   await db
     .insertInto("api_tokens")

@@ -71,3 +71,15 @@ export async function resolveReport(db: Db, id: string): Promise<boolean> {
 export async function findReportById(db: Db, id: string) {
   return db.selectFrom("reports").selectAll().where("id", "=", id).executeTakeFirst();
 }
+
+/** Reports filed since `since` by one actor, or by every actor of one domain (remote origins). */
+export async function countReportsSince(db: Db, by: { reporterId: string } | { reporterDomain: string }, since: Date): Promise<number> {
+  let query = db
+    .selectFrom("reports")
+    .innerJoin("actors as reporter", "reporter.id", "reports.reporter_id")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where("reports.created_at", ">=", since);
+  query = "reporterId" in by ? query.where("reports.reporter_id", "=", by.reporterId) : query.where("reporter.domain", "=", by.reporterDomain);
+  const row = await query.executeTakeFirst();
+  return Number(row?.count ?? 0);
+}

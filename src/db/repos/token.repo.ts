@@ -23,6 +23,17 @@ export async function revokeTokenById(db: Db, id: string): Promise<void> {
   await db.updateTable("api_tokens").set({ revoked_at: new Date() }).where("id", "=", id).where("revoked_at", "is", null).execute();
 }
 
+/** Revokes every live token of a user (CLI, OAuth and refresh tokens); returns how many. */
+export async function revokeTokensOfUser(db: Db, userId: string): Promise<number> {
+  const result = await db
+    .updateTable("api_tokens")
+    .set({ revoked_at: new Date(), refresh_token_hash: null })
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function listTokensOfUser(db: Db, userId: string) {
   return db
     .selectFrom("api_tokens")

@@ -6,7 +6,8 @@
 // signatures needs (id, inbox, keys) — peers must be able to check the
 // group's signed deliveries to its members without learning its name.
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Group } from "@fedify/vocab";
+import { Group, Tombstone } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
 import type { ActorRow } from "../../db/schema.ts";
 import { PATHS } from "../../domain/uris.ts";
 import { viewerOfRequester } from "../../services/access.service.ts";
@@ -15,6 +16,8 @@ import type { ServiceContext } from "../../services/context.ts";
 import { ANONYMOUS, canSeeActor } from "../../services/visibility.service.ts";
 import { loadKeyPairs } from "../keys.ts";
 import { toActor } from "../mappers/actor.mapper.ts";
+import { withGroupVisibility } from "../mappers/group-facts.mapper.ts";
+import { findGroupByActorId } from "../../db/queries/group.queries.ts";
 import { requesterOf } from "./access.ts";
 
 async function hiddenFrom(ctx: RequestContext<ServiceContext>, row: ActorRow): Promise<boolean> {
@@ -26,6 +29,10 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
   federation
     .setActorDispatcher(PATHS.user, async (ctx, identifier) => {
       const row = await getLocalActor(ctx.data, identifier);
+      // A deleted account answers 410 Gone, so servers checking its Delete know it is gone.
+      if (row?.gone_at) {
+        return new Tombstone({ id: ctx.getActorUri(identifier), deleted: Temporal.Instant.fromEpochMilliseconds(row.gone_at.getTime()) });
+      }
       // A suspended account disappears from the network.
       if (!row || row.suspended_at) return null;
       const keys = await ctx.getActorKeyPairs(identifier);
@@ -38,7 +45,9 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
           assertionMethods: keys.map((k) => k.multikey),
         });
       }
-      return toActor(ctx, identifier, row, keys);
+      const actor = toActor(ctx, identifier, row, keys);
+      const group = row.type === "Group" ? await findGroupByActorId(ctx.data.db, row.id) : undefined;
+      return group ? withGroupVisibility(actor, group.group.visibility) : actor;
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       const row = await getLocalActor(ctx.data, identifier);

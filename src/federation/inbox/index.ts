@@ -11,13 +11,13 @@ import { onBlock } from "./block.handler.ts";
 import { onCreate } from "./create.handler.ts";
 import { onDelete } from "./delete.handler.ts";
 import { onFlag } from "./flag.handler.ts";
-import { onInvite } from "./invite.handler.ts";
 import { onJoin, onLeave } from "./join.handler.ts";
 import { onLike } from "./like.handler.ts";
 import { onFollow } from "./follow.handler.ts";
 import { onReject } from "./reject.handler.ts";
 import { onUndo } from "./undo.handler.ts";
 import { onUpdate } from "./update.handler.ts";
+import { onInvite } from "./invite.handler.ts";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
 
 export function registerInboxListeners(federation: Federation<ServiceContext>): void {

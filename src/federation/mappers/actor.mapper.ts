@@ -7,6 +7,8 @@ import type { ActorRow } from "../../db/schema.ts";
 import type { RemoteActorData } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { renderText } from "../../services/html.ts";
+import { cachedOwnOrganization } from "../../services/organization.service.ts";
+import { personWithOrganization } from "./organization.mapper.ts";
 
 export function toActor(
   ctx: Context<ServiceContext>,
@@ -40,7 +42,7 @@ export function toActor(
     // FEP-1b12: attributedTo names the moderators collection.
     return new Group({ ...common, attribution: new URL(`${ctx.getActorUri(identifier).href}/moderators`) });
   }
-  return new Person(common);
+  return personWithOrganization(common, cachedOwnOrganization(ctx.data), new URL(ctx.origin));
 }
 
 function typeName(actor: Actor): string {
@@ -71,7 +73,8 @@ export async function fromActor(actor: Actor): Promise<RemoteActorData> {
     followersUrl: actor.followersId?.href ?? null,
     followingUrl: actor.followingId?.href ?? null,
     locked: actor.manuallyApprovesFollowers ?? false,
-    raw: await actor.toJsonLd({ format: "compact" }),
+    // The document as its server sent it (Fedify keeps it), with the terms Fedify does not model.
+    raw: await actor.toJsonLd(),
   };
 }
 

@@ -20,6 +20,8 @@ import { sendPostEvent } from "./post.outbox.ts";
 import { sendReport } from "./report.outbox.ts";
 import { sendReblog } from "./reblog.outbox.ts";
 import { sendTaskEvent } from "./task.outbox.ts";
+import { sendRoomEvent } from "./shared-room.outbox.ts";
+import { sendAccountDeleted } from "./account.outbox.ts";
 
 const BATCH = 20;
 
@@ -57,6 +59,11 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
     case "task.assign_requested":
     case "task.deliver":
       return sendTaskEvent(ctx, event, activityId, attempts);
+    case "room.org_invited":
+    case "room.invitation_answered":
+      return sendRoomEvent(ctx, event, activityId);
+    case "account.deleted":
+      return sendAccountDeleted(ctx, event.actorId, activityId);
   }
 }
 

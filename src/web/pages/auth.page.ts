@@ -6,8 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createSession, endSession } from "../../services/browser-session.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { describeInvite, redeemInvite } from "../../services/invite.service.ts";
-import { isThrottled, recordFailure } from "../../services/sign-in-limiter.ts";
-import { verifyCredentials } from "../../services/user.service.ts";
+import { signIn, THROTTLED_MESSAGE } from "../../services/sign-in.service.ts";
+import { safeRedirectPath } from "../../domain/redirect.rules.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { html } from "../html.ts";
 import { sendPage } from "../layout.ts";
@@ -16,9 +16,7 @@ import { SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../..
 import { setCookie, setFlash } from "../session.ts";
 
 /** Only paths on this site: `next` must not send a person elsewhere after signing in. */
-function safeNext(raw: unknown): string {
-  return typeof raw === "string" && raw.startsWith("/") && !raw.startsWith("//") && !raw.startsWith("/\\") ? raw : "/";
-}
+const safeNext = safeRedirectPath;
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -55,12 +53,9 @@ export function registerAuthPages(fastify: FastifyInstance, ctx: ServiceContext,
       return fail("The form expired; please try again.", 403);
     }
     const username = field(body, "username").trim();
-    if (isThrottled(username, request.ip)) return fail("Too many failed sign-ins: wait 15 minutes and try again.", 429);
-    const user = await verifyCredentials(ctx, username, field(body, "password"));
-    if (!user) {
-      recordFailure(username, request.ip);
-      return fail("Wrong username or password.", 401);
-    }
+    const result = await signIn(ctx, username, field(body, "password"), request.ip);
+    if (!result.ok) return result.reason === "throttled" ? fail(THROTTLED_MESSAGE, 429) : fail("Wrong username or password.", 401);
+    const user = result.user;
     const created = await createSession(ctx, user.id);
     setCookie(ctx, reply, SESSION_COOKIE, created.cookieValue, created.maxAgeSeconds);
     setCookie(ctx, reply, SIGN_IN_CSRF_COOKIE, "", 0);

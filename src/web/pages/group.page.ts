@@ -18,7 +18,8 @@ import { mediaUrl } from "../../services/media.service.ts";
 import { getTaskBoard, type TaskView } from "../../services/task.service.ts";
 import { actorLink, beforeOf, emptyNote, isGroupNote, pager, personLine, postCard, taskActivity, withArticle } from "../components.ts";
 import { composer, readComposer } from "../composer.ts";
-import { html, type Html } from "../html.ts";
+import { html, trusted, type Html } from "../html.ts";
+import { companiesSection } from "../organizations.components.ts";
 import { csrfField, securityHeaders, sendPage } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
 import { webSession, type WebSession } from "../session.ts";
@@ -93,9 +94,10 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
       session,
       section: "groups",
       body: html`${groupTabs(ref, group, "posts")}
-        ${group.actor.summary ? html`<p>${group.actor.summary}</p>` : ""}
+        ${group.actor.summary ? (group.local ? html`<p>${group.actor.summary}</p>` : html`<div class="summary">${trusted(group.actor.summary)}</div>`) : ""}
         <p class="muted">${describe(group)}</p>
         ${membershipBox(ref, group, session, owners)}
+        ${before ? "" : await companiesSection(ctx, ref, session.user.actorId)}
         ${member && !before ? composer(session, { action: groupPath(ref, "/posts"), label: "Write in this group", button: "Post", id: "group-post" }) : ""}
         ${recent.length > 0 ? html`<h2>Task activity</h2>${recent.map(taskActivity)}<p><a href="${groupPath(ref, "/tasks")}">The whole board</a></p>` : ""}
         <h2>Posts</h2>

@@ -7,12 +7,13 @@ import { followActor, unfollowActor } from "../../services/follow.service.ts";
 import { mediaUrl } from "../../services/media.service.ts";
 import { toPostView } from "../../services/post.service.ts";
 import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
-import { setPassword, updateProfile, verifyCredentials } from "../../services/user.service.ts";
-import { validationFailed } from "../../domain/errors.ts";
+import { changeOwnPassword } from "../../services/sign-in.service.ts";
+import { updateProfile } from "../../services/user.service.ts";
 import { avatar, beforeOf, emptyNote, orgChip, pager, postCard, refOf } from "../components.ts";
 import { html } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
+import { SESSION_COOKIE } from "../../services/session-cookie.ts";
 
 function handleRef(ref: string): string {
   return ref.includes("@") ? `@${ref.replace(/^@/, "")}` : ref;
@@ -88,11 +89,16 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
     });
     return { done: "Profile saved." };
   });
-  routes.action("/settings/password", async (_request, session, body) => {
-    if (!(await verifyCredentials(ctx, session.user.username, field(body, "current")))) {
-      throw validationFailed("Your current password is not right; nothing was changed");
-    }
-    await setPassword(ctx, session.user.username, field(body, "next"));
-    return { done: "Password changed." };
+  routes.action("/settings/password", async (request, session, body) => {
+    // Checks the current password (within the sign-in limit), then ends the
+    // other sessions and revokes every token; this session stays signed in.
+    await changeOwnPassword(ctx, {
+      username: session.user.username,
+      current: field(body, "current"),
+      next: field(body, "next"),
+      address: request.ip,
+      sessionCookie: request.cookies[SESSION_COOKIE],
+    });
+    return { done: "Password changed. Your other sessions and apps are signed out; sign in there again." };
   });
 }

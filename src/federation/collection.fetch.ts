@@ -1,0 +1,45 @@
+// Reads every item id of a remote collection, page by page, signed by our
+// instance actor (a members-only group serves its members to the instances
+// that have members). Bounded: a hostile home cannot make us walk forever.
+import type { Federation } from "@fedify/fedify";
+import { INSTANCE_ACTOR_IDENTIFIER } from "../domain/uris.ts";
+import type { ServiceContext } from "../services/context.ts";
+
+const MAX_PAGES = 100;
+const MAX_ITEMS = 10_000;
+
+type Json = Record<string, unknown>;
+
+function idOf(value: unknown): string | null {
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object" && typeof (value as Json).id === "string") return (value as Json).id as string;
+  return null;
+}
+
+export async function fetchCollectionIds(federation: Federation<ServiceContext>, ctx: ServiceContext, url: string): Promise<string[]> {
+  const fctx = federation.createContext(ctx.origin, ctx);
+  const loader = await fctx.getDocumentLoader({ identifier: INSTANCE_ACTOR_IDENTIFIER });
+  const origin = new URL(url).origin;
+  const ids: string[] = [];
+  const load = async (pageUrl: string): Promise<Json> => {
+    // Pages stay on the collection's own server.
+    if (new URL(pageUrl).origin !== origin) throw new Error(`collection page ${pageUrl} is on another server`);
+    return (await loader(pageUrl)).document as Json;
+  };
+  const take = (doc: Json) => {
+    const items = (doc.orderedItems ?? doc.items ?? []) as unknown;
+    for (const item of Array.isArray(items) ? items : [items]) {
+      const id = idOf(item);
+      if (id && ids.length < MAX_ITEMS) ids.push(id);
+    }
+  };
+  const collection = await load(url);
+  take(collection);
+  let next = collection.first === undefined ? null : collection.first;
+  for (let pages = 0; next && pages < MAX_PAGES && ids.length < MAX_ITEMS; pages++) {
+    const page = typeof next === "string" ? await load(next) : (next as Json);
+    take(page);
+    next = idOf(page.next);
+  }
+  return [...new Set(ids)];
+}

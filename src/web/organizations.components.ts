@@ -1,0 +1,31 @@
+// "Companies in this group": each organization with its logo, this
+// instance's relationship with it, and how many of the group's members work
+// there. Shown on every group page to those who may see the member list.
+import type { ServiceContext } from "../services/context.ts";
+import { groupOrganizations } from "../services/group-organizations.service.ts";
+import { html, type Html } from "./html.ts";
+
+export function organizationBadge(org: { name: string; logoUrl: string | null; relationship: string | null }): Html {
+  return html`<span class="org"
+    >${org.logoUrl ? html`<img src="${org.logoUrl}" alt="" width="20" height="20" loading="lazy" /> ` : ""}<strong>${org.name}</strong>${
+      org.relationship ? html` <span class="badge">${org.relationship === "self" ? "us" : org.relationship}</span>` : ""
+    }</span
+  >`;
+}
+
+export async function companiesSection(ctx: ServiceContext, ref: string, viewerId: string): Promise<Html> {
+  let items;
+  try {
+    items = await groupOrganizations(ctx, ref, viewerId);
+  } catch {
+    // Not for this viewer (members-only, or a group elsewhere they have not joined).
+    return html``;
+  }
+  if (items.length === 0) return html``;
+  return html`<section aria-labelledby="companies">
+    <h2 id="companies">Companies in this group</h2>
+    <ul class="companies">
+      ${items.map((i) => html`<li>${organizationBadge(i.organization)} · ${i.memberCount} member${i.memberCount === 1 ? "" : "s"}</li>`)}
+    </ul>
+  </section>`;
+}

@@ -1,0 +1,124 @@
+// One instance: the organization set through the admin CLI's command table,
+// partner rules refused when wrong (leaving what was stored), the personal
+// and group archives, and the admin web pages.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCommand } from "../../src/cli/commands.ts";
+import { setRole } from "../../src/services/user.service.ts";
+import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { WebVisitor } from "../helpers/web-visitor.ts";
+
+let a: TestInstance;
+let alice: TestUser;
+let bob: TestUser;
+let boss: TestUser;
+
+beforeAll(async () => {
+  a = await startInstance();
+  alice = await a.user("alice");
+  bob = await a.user("bob");
+  boss = await a.user("boss", { scopes: "read write follow admin:read admin:write" });
+  await setRole(a.app.ctx, "boss", "admin");
+}, 60_000);
+
+afterAll(async () => {
+  await a?.close();
+});
+
+describe("ecotone org and partner commands", () => {
+  it("sets the organization; options not given keep their value", async () => {
+    const set = await runCommand(a.app.ctx, ["org", "set", "--name", "Initech", "--short-name", "ITC", "--website", "https://initech.example/"]);
+    expect(set.ok).toBe(true);
+    const more = await runCommand(a.app.ctx, ["org", "set", "--logo-url", "https://initech.example/logo.svg"]);
+    expect(more.ok).toBe(true);
+    const org = await a.api(null, "GET", "/api/ecotone/v1/organization");
+    expect(org.body).toMatchObject({ name: "Initech", shortName: "ITC", website: "https://initech.example/", logoUrl: "https://initech.example/logo.svg" });
+    const audit = await a.api(boss.token, "GET", "/api/ecotone/v1/admin/audit?action=organization.updated");
+    expect(audit.body.items[0]).toMatchObject({ actor: "admin CLI", action: "organization.updated" });
+  });
+
+  it("refuses a bad value with a message and changes nothing", async () => {
+    const bad = await runCommand(a.app.ctx, ["org", "set", "--website", "ftp://initech.example"]);
+    expect(bad).toMatchObject({ ok: false });
+    expect(!bad.ok && bad.error).toContain("website");
+    expect((await a.api(null, "GET", "/api/ecotone/v1/organization")).body.website).toBe("https://initech.example/");
+
+    expect((await runCommand(a.app.ctx, ["partner", "set", "globex.example", "--relationship", "supplier", "--join-rule", "approval"])).ok).toBe(true);
+    const wrong = await runCommand(a.app.ctx, ["partner", "set", "globex.example", "--relationship", "customer", "--policy", "maybe"]);
+    expect(!wrong.ok && wrong.error).toContain("policy");
+    const list = await runCommand(a.app.ctx, ["partner", "list"]);
+    expect(list.ok && list.output).toContain("globex.example\tglobex.example\tsupplier\tallow\tapproval");
+  });
+});
+
+describe("archives", () => {
+  it("gives a person everything they posted, liked and joined, as ActivityStreams JSON", async () => {
+    expect((await a.api(alice.token, "POST", "/api/ecotone/v1/groups", { slug: "planning", visibility: "members_only" })).status).toBe(201);
+    await a.api(bob.token, "POST", "/api/ecotone/v1/groups/planning/join");
+    const post = await a.api(alice.token, "POST", "/api/ecotone/v1/posts", { group: "planning", content: "Budget for Q3 is approved." });
+    expect(post.status).toBe(201);
+    await a.api(bob.token, "POST", `/api/ecotone/v1/posts/${post.body.id}/like`);
+    await a.api(bob.token, "POST", "/api/ecotone/v1/follows", { target: alice.handle });
+
+    const res = await fetch(`${a.origin}/api/ecotone/v1/me/archive`, { headers: { authorization: `Bearer ${alice.token}` } });
+    expect(res.headers.get("content-disposition")).toContain("attachment");
+    const archive = await res.json();
+    expect(archive["@context"]).toBe("https://www.w3.org/ns/activitystreams");
+    expect(archive.actor.id).toBe(alice.uri);
+    const create = archive.outbox.orderedItems[0];
+    expect(create.type).toBe("Create");
+    expect(create.object.content).toContain("Budget for Q3 is approved.");
+    expect(create.object.audience).toContain("/users/planning");
+    expect(archive.followers.orderedItems).toEqual([bob.uri]);
+    expect(archive.memberships.orderedItems).toEqual([expect.objectContaining({ type: "Group", role: "owner" })]);
+
+    const bobs = await (await fetch(`${a.origin}/api/ecotone/v1/me/archive`, { headers: { authorization: `Bearer ${bob.token}` } })).json();
+    expect(bobs.outbox.totalItems).toBe(0);
+    expect(bobs.likes.orderedItems).toEqual([post.body.uri]);
+    expect(bobs.following.orderedItems).toEqual([alice.uri]);
+    expect((await a.api(null, "GET", "/api/ecotone/v1/me/archive")).status).toBe(401);
+  });
+
+  it("gives a group's owners the group with its posts and members; nobody else", async () => {
+    const res = await fetch(`${a.origin}/api/ecotone/v1/groups/planning/archive`, { headers: { authorization: `Bearer ${alice.token}` } });
+    const archive = await res.json();
+    expect(archive.group).toMatchObject({ type: "Group", visibility: "members_only" });
+    expect(archive.posts.orderedItems.map((p: { content: string }) => p.content).join()).toContain("Budget for Q3");
+    expect(archive.members.totalItems).toBe(2);
+    expect((await a.api(bob.token, "GET", "/api/ecotone/v1/groups/planning/archive")).status).toBe(403);
+  });
+});
+
+describe("the web interface", () => {
+  it("lets an admin set the organization and label partners; members cannot", async () => {
+    const admin = new WebVisitor(a.origin);
+    await admin.signIn("boss", "correct horse battery staple");
+    const page = await admin.get("/admin/organization");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('value="Initech"');
+    const saved = await admin.post("/admin/organization", { name: "Initech Labs", website: "https://initech.example/" });
+    expect(await admin.flashAfter(saved)).toContain("Saved: Initech Labs.");
+    await admin.get("/admin/organization");
+    const bad = await admin.post("/admin/organization", { name: "Initech Labs", logoUrl: "javascript:alert(1)" });
+    expect(await admin.flashAfter(bad)).toContain("logoUrl");
+    expect((await a.api(null, "GET", "/api/ecotone/v1/organization")).body.name).toBe("Initech Labs");
+
+    await admin.get("/admin/partners");
+    const labelled = await admin.post("/admin/partners", { domain: "umbrella.example", relationship: "customer" });
+    expect(await admin.flashAfter(labelled)).toContain("umbrella.example: customer");
+    const partners = await admin.get("/admin/partners");
+    expect(partners.text).toContain("umbrella.example");
+    expect(partners.text).toContain("Joins waiting for approval");
+
+    const member = new WebVisitor(a.origin);
+    await member.signIn("bob", "correct horse battery staple");
+    expect((await member.get("/admin/partners")).status).toBe(403);
+  });
+
+  it("shows the companies in a group on its page", async () => {
+    const v = new WebVisitor(a.origin);
+    await v.signIn("alice", "correct horse battery staple");
+    const page = await v.get("/g/planning");
+    expect(page.text).toContain("Companies in this group");
+    expect(page.text).toMatch(/Initech Labs<\/strong> <span class="badge">us<\/span><\/span> · 2 members/);
+  });
+});
