@@ -69,7 +69,8 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
 
 /** The multipart body as key/values, within the limits for this caller. */
 async function readMultipart(request: FastifyRequest): Promise<Record<string, unknown>> {
-  const signedIn = request.auth !== null;
+  // A bearer token, or a browser's session (src/web/multipart-session.ts).
+  const signedIn = request.auth !== null || request.webSignedIn === true;
   const limits = signedIn ? AUTHENTICATED_MULTIPART_LIMITS : ANONYMOUS_MULTIPART_LIMITS;
   const result: Record<string, unknown> = {};
   const add = (rawKey: string, value: unknown) => {

@@ -17,9 +17,11 @@ import { registerHelperPages } from "./pages/helpers.page.ts";
 import { registerPostPages } from "./pages/post.page.ts";
 import { registerSearchPages } from "./pages/search.page.ts";
 import { registerTaskPages } from "./pages/tasks.page.ts";
+import { registerMultipartSession } from "./multipart-session.ts";
 import { webRoutes } from "./routes.ts";
 
 export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceContext): void {
+  registerMultipartSession(fastify, ctx);
   const routes = webRoutes(fastify, ctx);
   registerAssetRoutes(fastify);
   registerAuthPages(fastify, ctx, routes);

@@ -51,6 +51,30 @@ describe("writing posts in the browser", () => {
     expect((await paul.get("/notifications")).text_).toContain("mentioned you");
   });
 
+  it("posts an image with its alt text from the composer's multipart form, and never for a stranger", async () => {
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+    const v = new Visitor(a.origin);
+    await v.signIn("root");
+    await v.get("/g/ops");
+    const form = () => {
+      const f = new FormData();
+      f.set("_csrf", v.csrf());
+      f.set("content", "The new dock, seen from the yard");
+      f.set("alt", "A loading dock with two open bays");
+      f.set("image", new Blob([png], { type: "image/png" }), "dock.png");
+      return f;
+    };
+    const cookie = [...v.jar].map(([k, x]) => `${k}=${x}`).join("; ");
+    const res = await fetch(`${a.origin}/g/ops/posts`, { method: "POST", body: form(), headers: { cookie, referer: `${a.origin}/g/ops` }, redirect: "manual" });
+    expect(res.status).toBe(303);
+    expect(decodeURIComponent(res.headers.getSetCookie().join(";"))).toContain("Posted.");
+    await v.get("/g/ops");
+    expect(v.lastPage).toMatch(/<img src="[^"]+\/media\/[\w-]+\.png" alt="A loading dock with two open bays"/);
+    // Without a session, a file is not even read.
+    const stranger = await fetch(`${a.origin}/g/ops/posts`, { method: "POST", body: form(), redirect: "manual" });
+    expect(stranger.status).toBe(401);
+  });
+
   it("previews exactly what will be posted, only for a signed-in form", async () => {
     const v = new Visitor(a.origin);
     await v.signIn("root");
