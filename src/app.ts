@@ -18,6 +18,9 @@ import { registerTaskRoutes } from "./api/ecotone/task.routes.ts";
 import { registerOrganizationRoutes } from "./api/ecotone/organization.routes.ts";
 import { registerOrganizationField } from "./api/ecotone/organization.serializer.ts";
 import { getOwnOrganization } from "./services/organization.service.ts";
+import { registerQuestionRoutes } from "./api/ecotone/question.routes.ts";
+import { registerWebhookRoutes } from "./api/ecotone/webhook.routes.ts";
+import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
 import { registerStreaming } from "./api/mastodon/streaming.routes.ts";
@@ -37,6 +40,8 @@ import { installFetchGuard } from "./federation/fetch-guard.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
+import { createWebhookTransport } from "./federation/webhooks/webhook.transport.ts";
+import { WebhookWorker } from "./services/webhook.worker.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -121,7 +126,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   ctx.remote = createRemoteDirectory(federation, ctx, { allowPrivateAddresses: config.allowPrivateAddresses });
   const outbox = new OutboxProcessor(federation, ctx, { leaseMs: Math.min(config.queueLeaseMs, 60_000) });
-  ctx.onOutboxEvent = () => outbox.wake();
+  const webhooks = new WebhookWorker(ctx, database, {
+    transport: createWebhookTransport({ allowPrivateAddresses: config.allowPrivateAddresses }),
+    retryInitialMs: config.retryInitialDelayMs,
+    leaseMs: Math.min(config.queueLeaseMs, 60_000),
+  });
+  ctx.onOutboxEvent = () => {
+    outbox.wake();
+    webhooks.wake();
+  };
 
   const stats = { inboxPosts: 0 };
   const fastify = Fastify({
@@ -151,6 +164,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     beforeFederation: createTaskGateway(federation, ctx),
   });
   registerAuth(fastify, ctx);
+  registerIdempotency(fastify, ctx);
   registerWellKnown(fastify, ctx);
   registerPages(fastify, ctx);
   registerWebInterface(fastify, ctx);
@@ -164,6 +178,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerTaskRoutes(fastify, ctx);
   registerOrganizationRoutes(fastify, ctx);
   registerOrganizationField(fastify, ctx);
+  registerQuestionRoutes(fastify, ctx);
+  registerWebhookRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx);
   registerStaticImages(fastify);
@@ -189,6 +205,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (config.runQueueWorkers) {
         queueRun = federation.startQueue(ctx, { signal: workers.signal });
         outbox.start();
+        webhooks.start();
       }
       // PGlite admits one process: the CLI reaches this one through a socket.
       if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
@@ -204,6 +221,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       // Workers stop taking messages and finish the ones they hold.
       workers.abort();
       await outbox.stop();
+      await webhooks.stop();
       await queueRun?.catch(() => {});
       await adminSocket?.close();
       if (!options.keepDatabaseOpen) await database.close();

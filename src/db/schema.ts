@@ -31,6 +31,14 @@ export interface ActorsTable {
   gone_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  header_url: string | null;
+  /** Profile fields (PropertyValue), in order; values are plain text. */
+  fields: NullableJson<ProfileField[]>;
+}
+
+export interface ProfileField {
+  name: string;
+  value: string;
 }
 
 export interface UsersTable {
@@ -123,6 +131,8 @@ export interface OutboxEventsTable {
   attempts: Generated<number>;
   last_error: string | null;
   processed_at: NullableTimestamp;
+  /** When the webhook fan-out looked at the event (migration 0061). */
+  webhooks_at: NullableTimestamp;
   /** Random: the id of the activity this event becomes (/activities/{key}), never guessable. */
   activity_key: Generated<string>;
 }
@@ -468,7 +478,78 @@ export interface RoomInvitationsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface QuestionsTable {
+  post_id: string;
+  group_id: string;
+  accepted_answer_uri: string | null;
+  accepted_by_id: string | null;
+  accepted_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface ExternalRefsTable {
+  object_type: "post" | "task";
+  object_id: string;
+  system: string;
+  external_id: string;
+  url: string | null;
+  created_at: CreatedAt;
+}
+
+export interface EscalationsTable {
+  post_id: string;
+  task_id: string;
+  created_by_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface WebhooksTable {
+  id: string;
+  owner_id: string;
+  group_id: string | null;
+  url: string;
+  events: Json<string[]>;
+  description: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: NullableTimestamp;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  failing_since: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  payload: string;
+  status: ColumnType<"pending" | "delivered" | "failed", "pending" | "delivered" | "failed" | undefined, "pending" | "delivered" | "failed">;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface IdempotencyKeysTable {
+  caller_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response_body: string | null;
+  content_type: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
+  questions: QuestionsTable;
+  external_refs: ExternalRefsTable;
+  escalations: EscalationsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  idempotency_keys: IdempotencyKeysTable;
   invite_links: InviteLinksTable;
   task_boards: TaskBoardsTable;
   tasks: TasksTable;
@@ -513,6 +594,15 @@ export interface Database {
   join_approvals: JoinApprovalsTable;
   room_organizations: RoomOrganizationsTable;
   room_invitations: RoomInvitationsTable;
+  peer_software: PeerSoftwareTable;
+}
+
+/** What a peer server runs, from its NodeInfo (null when it published none). */
+export interface PeerSoftwareTable {
+  host: string;
+  software: string | null;
+  version: string | null;
+  checked_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type ActorRow = Selectable<ActorsTable>;

@@ -18,7 +18,7 @@ export type OutboxEvent =
   | { type: "post.updated"; postId: string }
   | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: "public" | "members_only" }
   /** A moderator removed a post from one of our groups. */
-  | { type: "post.removed"; postUri: string; groupId: string }
+  | { type: "post.removed"; postUri: string; groupId: string; authorId?: string }
   | { type: "post.shared"; postId: string; groupId: string; sharerId: string; activityUri: string }
   | { type: "report.filed"; reportId: string }
   | { type: "post.reblogged"; postId: string; actorId: string; activityUri: string }
@@ -27,6 +27,8 @@ export type OutboxEvent =
   | { type: "post.unliked"; postId: string; actorId: string; likeUri: string }
   /** A local group relays an activity a member sent it (FEP-1b12 Announce). */
   | { type: "group.relay"; groupId: string; activity: unknown }
+  /** Our first member was accepted into a remote group: read its recent posts. */
+  | { type: "group.backfill"; groupId: string }
   /** A task's home announces its new state (Create or Update of the Ticket). */
   | { type: "task.published"; taskId: string; created: boolean }
   | { type: "task.deleted"; taskUri: string; groupId: string }
@@ -36,7 +38,14 @@ export type OutboxEvent =
   | { type: "task.assign_requested"; taskId: string; assigneeId: string; activityUri: string }
   /** One signed POST of a ready ForgeFed activity to one inbox (retried on its own). */
   | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> }
-  | OrganizationOutboxEvent;
+  | OrganizationOutboxEvent
+  /** An answer was accepted (here or, relayed, elsewhere); travels as the post edit or group reply, read by webhooks. */
+  | { type: "question.accepted"; questionId: string; answerUri: string }
+  /** A moderator turned a thread into a task (for webhooks: a ticketing system takes it from there). */
+  | { type: "thread.escalated"; postId: string; taskId: string; byId: string }
+  /** Written by a trigger on `follows` (migration 0062), born processed: for webhooks only. */
+  | { type: "group.member_joined"; groupId: string; memberId: string }
+  | { type: "group.member_left"; groupId: string; memberId: string };
 
 /** Shared rooms (an organization invited; our answer to an invitation) and account deletion. */
 export type OrganizationOutboxEvent =

@@ -13,6 +13,8 @@ import { registerActorDispatcher } from "./dispatchers/actor.dispatcher.ts";
 import { registerCollectionDispatchers } from "./dispatchers/collections.dispatcher.ts";
 import { registerNodeInfoDispatcher } from "./dispatchers/nodeinfo.dispatcher.ts";
 import { registerPostDispatchers } from "./dispatchers/post.dispatcher.ts";
+import { registerActivityDispatcher } from "./dispatchers/activity.dispatcher.ts";
+import { registerContextDispatcher } from "./dispatchers/context.dispatcher.ts";
 import { registerModeratorsDispatcher } from "./dispatchers/moderators.dispatcher.ts";
 import { registerInboxListeners } from "./inbox/index.ts";
 import { configureSignedHttp } from "./forgefed/signed-http.ts";
@@ -63,6 +65,8 @@ export function createEcotoneFederation(options: FederationOptions): EcotoneFede
   registerCollectionDispatchers(federation);
   registerNodeInfoDispatcher(federation);
   registerPostDispatchers(federation);
+  registerActivityDispatcher(federation);
+  registerContextDispatcher(federation);
   registerModeratorsDispatcher(federation);
   registerInboxListeners(federation);
   configureSignedHttp({ allowPrivateAddresses: options.allowPrivateAddresses });

@@ -4,6 +4,9 @@
 import type { ActorRow } from "../db/schema.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { peerAllowed } from "../services/federation-policy.service.ts";
+import { listFollowersOf } from "../services/follow.service.ts";
+import { forgeFedDelivery } from "../domain/peer-software.rules.ts";
+import { peerSoftwareOf } from "./peer-software.ts";
 
 export async function allowedRecipients(ctx: ServiceContext, actors: ActorRow[]): Promise<ActorRow[]> {
   const result: ActorRow[] = [];
@@ -16,4 +19,19 @@ export async function allowedRecipients(ctx: ServiceContext, actors: ActorRow[])
 
 export async function isAllowedRecipient(ctx: ServiceContext, actor: ActorRow): Promise<boolean> {
   return (await allowedRecipients(ctx, [actor])).length === 1;
+}
+
+/** An actor's followers on other servers that we may deliver to. */
+export async function followerRecipients(ctx: ServiceContext, actorId: string): Promise<ActorRow[]> {
+  const all = await listFollowersOf(ctx, actorId, null, 100_000);
+  return allowedRecipients(ctx, all.items.map((f) => f.actor));
+}
+
+/**
+ * Who receives ForgeFed (`Ticket`…) activities: not servers known to run
+ * software without ForgeFed, which see the task's companion Note instead.
+ */
+export async function forgeFedRecipients<T extends { uri: string }>(ctx: ServiceContext, actors: T[]): Promise<T[]> {
+  const software = await peerSoftwareOf(ctx, actors);
+  return actors.filter((a) => forgeFedDelivery(software.get(new URL(a.uri).host) ?? null) !== "skip");
 }

@@ -13,6 +13,7 @@ import { assertPeerAllowed } from "../services/federation-policy.service.ts";
 import { fromActor } from "./mappers/actor.mapper.ts";
 import { fromPostObject, isPostObject } from "./mappers/post.mapper.ts";
 import { storeFetchedPost } from "../services/post-inbox.service.ts";
+import { sameOrigin } from "../domain/trust.rules.ts";
 import { sendTaskCommand } from "./forgefed/commands.ts";
 import { fetchOrganization } from "./organization.fetch.ts";
 import { fetchCollectionIds } from "./collection.fetch.ts";
@@ -63,7 +64,7 @@ export function createRemoteDirectory(
       const post = await fromPostObject(object);
       // Only a post's own server speaks for its author: a note hosted on one
       // server naming an author on another is not theirs.
-      if (!post || new URL(post.uri).origin !== new URL(post.authorUri).origin) return null;
+      if (!post || !sameOrigin(post.uri, post.authorUri)) return null;
       const author = await this.resolveActor(post.authorUri);
       await storeFetchedPost(ctx, author, post);
       return post.uri;

@@ -25,7 +25,8 @@ interface MultipartLimits {
 }
 
 /** Multipart limits for a request with a valid token. */
-export const AUTHENTICATED_MULTIPART_LIMITS: MultipartLimits = { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50, parts: 51, fieldSize: 64 * 1024 };
+// Two files: update_credentials takes an avatar and a header at once.
+export const AUTHENTICATED_MULTIPART_LIMITS: MultipartLimits = { fileSize: MAX_UPLOAD_BYTES, files: 2, fields: 50, parts: 52, fieldSize: 64 * 1024 };
 /** Multipart limits for an anonymous request: no file, a few short fields. */
 export const ANONYMOUS_MULTIPART_LIMITS: MultipartLimits = { fileSize: 0, files: 0, fields: 16, parts: 16, fieldSize: 4 * 1024 };
 

@@ -76,6 +76,9 @@ export async function rememberRemoteActor(ctx: ServiceContext, data: RemoteActor
     summary: data.summary === null ? null : sanitizeHtml(data.summary, 5000),
     url: data.url && /^https?:\/\//.test(data.url) ? data.url : null,
     iconUrl: data.iconUrl && /^https?:\/\//.test(data.iconUrl) ? data.iconUrl : null,
+    headerUrl: data.headerUrl && /^https?:\/\//.test(data.headerUrl) ? data.headerUrl : null,
+    // Field values are kept as plain text and linked again when shown.
+    fields: (data.fields ?? []).slice(0, 8).map((f) => ({ name: stripHtml(f.name).slice(0, 255), value: stripHtml(f.value).slice(0, 2047) })),
   });
   // Every actor we meet belongs to an organization; an instance actor's new profile may be its new name.
   await noticeRemoteDomain(ctx, row.domain, { force: row.type === "Application" });

@@ -4,7 +4,6 @@ import type { Transaction } from "kysely";
 import {
   deleteFollow,
   findFollowByActivityUri,
-  findFollowById,
   findFollowByPair,
   insertFollow,
   markFollowAccepted,
@@ -15,12 +14,14 @@ import { deleteInvite } from "../db/repos/group.repo.ts";
 import { findGroupByActorId, getMembershipFacts } from "../db/queries/group.queries.ts";
 import { joinOutcome } from "../domain/group.rules.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
-import { countFollows, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
+import { countFollows, countFollowsFromHere, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
 import type { ActorRow, Database, FollowRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { newActivityKey, newId } from "../domain/ids.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake as commit } from "./commit.ts";
+import { answerFollowRequest } from "./follow-request.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { membershipFrom } from "./membership.ts";
 import { notify } from "./notification.service.ts";
@@ -38,11 +39,6 @@ function followActivityUri(ctx: ServiceContext): string {
   return new URL(`/follows/${newActivityKey()}`, ctx.origin).href;
 }
 
-async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  const result = await ctx.db.transaction().execute(work);
-  ctx.onOutboxEvent?.();
-  return result;
-}
 
 /** A local user follows someone, here or on another instance. */
 export async function followActor(ctx: ServiceContext, followerUsername: string, target: string): Promise<FollowView> {
@@ -121,48 +117,15 @@ export async function followCounts(ctx: ServiceContext, actorId: string) {
   };
 }
 
-async function requirePendingRequest(trx: Transaction<Database>, followeeId: string, followId: string): Promise<FollowRow> {
-  const follow = await findFollowById(trx, followId);
-  if (!follow || follow.followee_id !== followeeId || follow.state !== "pending") {
-    throw notFound(`No pending follow request ${followId}`);
-  }
-  return follow;
-}
-
 /** The owner of a locked account approves a waiting follower. */
 export async function acceptFollowRequest(ctx: ServiceContext, username: string, followId: string): Promise<void> {
   const followee = await requireLocalUserActor(ctx, username);
-  await commit(ctx, async (trx) => {
-    const follow = await requirePendingRequest(trx, followee.id, followId);
-    await markFollowAccepted(trx, follow.id);
-    const follower = await findActorById(trx, follow.follower_id);
-    if (follower && !follower.is_local) {
-      await recordOutboxEvent(trx, {
-        type: "follow.accepted",
-        followId: follow.id,
-        followActivityUri: follow.activity_uri,
-        followerUri: follower.uri,
-        followeeId: followee.id,
-      });
-    }
-  });
+  await commit(ctx, (trx) => answerFollowRequest(trx, followee.id, followId, true));
 }
 
 export async function rejectFollowRequest(ctx: ServiceContext, username: string, followId: string): Promise<void> {
   const followee = await requireLocalUserActor(ctx, username);
-  await commit(ctx, async (trx) => {
-    const follow = await requirePendingRequest(trx, followee.id, followId);
-    await deleteFollow(trx, follow.id);
-    const follower = await findActorById(trx, follow.follower_id);
-    if (follower && !follower.is_local) {
-      await recordOutboxEvent(trx, {
-        type: "follow.rejected",
-        followActivityUri: follow.activity_uri,
-        followerUri: follower.uri,
-        followeeId: followee.id,
-      });
-    }
-  });
+  await commit(ctx, (trx) => answerFollowRequest(trx, followee.id, followId, false));
 }
 
 // ---- Incoming from other instances -------------------------------------
@@ -241,12 +204,20 @@ export interface FollowReference {
 
 /** The remote account accepted our follow request. Only its own account may. */
 export async function receiveFollowAccepted(ctx: ServiceContext, activity: IncomingActivity, ref: FollowReference) {
+  let backfill = false;
   await applyOnce(ctx, activity, async (trx) => {
     const follow = await findReferencedFollow(trx, ref);
     const followee = follow ? await findActorById(trx, follow.followee_id) : undefined;
     if (!follow || followee?.uri !== activity.actorUri) return;
-    if (follow.state === "pending") await markFollowAccepted(trx, follow.id);
+    if (follow.state !== "pending") return;
+    await markFollowAccepted(trx, follow.id);
+    // Our first member of a remote group: fetch its recent posts (docs/federation.md).
+    if (followee.type === "Group" && (await countFollowsFromHere(trx, followee.id)) === 1) {
+      await recordOutboxEvent(trx, { type: "group.backfill", groupId: followee.id });
+      backfill = true;
+    }
   });
+  if (backfill) ctx.onOutboxEvent?.();
 }
 
 export async function receiveFollowRejected(ctx: ServiceContext, activity: IncomingActivity, ref: FollowReference) {

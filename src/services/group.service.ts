@@ -2,7 +2,7 @@
 // invitations. Membership is a follow of the group actor; the same rules in
 // src/domain/group.rules.ts decide for the API and for the inbox.
 import type { Transaction } from "kysely";
-import { deleteFollow, findFollowById, insertFollow, markFollowAccepted } from "../db/repos/follow.repo.ts";
+import { deleteFollow, insertFollow } from "../db/repos/follow.repo.ts";
 import {
   deleteBan,
   deleteInvite,
@@ -12,7 +12,6 @@ import {
   setGroupRole,
 } from "../db/repos/group.repo.ts";
 import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
-import { findActorById } from "../db/repos/remote-actor.repo.ts";
 import { insertActorKeys, insertLocalActor } from "../db/repos/user.repo.ts";
 import {
   findGroupByActorId,
@@ -46,6 +45,8 @@ import { groupsByActorIds } from "../db/queries/directory.queries.ts";
 import { membershipFactsIn } from "../db/queries/visibility.queries.ts";
 import { notify } from "./notification.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake as commit } from "./commit.ts";
+import { answerFollowRequest } from "./follow-request.ts";
 import { canSeeGroup, canSeeMemberList, relationsTo, viewerOf, visibleActorIds } from "./visibility.service.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { gateEmployeeJoin } from "./governance.service.ts";
@@ -80,11 +81,6 @@ function toGroupView(g: GroupWithActor, membership: Membership | null): GroupVie
   };
 }
 
-async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  const result = await ctx.db.transaction().execute(work);
-  ctx.onOutboxEvent?.();
-  return result;
-}
 
 export interface CreateGroupInput {
   slug: string;
@@ -327,43 +323,16 @@ export async function listMembers(
 export async function approveJoinRequest(ctx: ServiceContext, username: string, ref: string, requestId: string): Promise<void> {
   const { group, moderator } = await requireModerator(ctx, username, ref);
   await commit(ctx, async (trx) => {
-    const follow = await findFollowById(trx, requestId);
-    if (!follow || follow.followee_id !== group.actor.id || follow.state !== "pending") {
-      throw notFound(`No pending join request ${requestId}`);
-    }
-    await markFollowAccepted(trx, follow.id);
-    const member = await findActorById(trx, follow.follower_id);
+    const member = await answerFollowRequest(trx, group.actor.id, requestId, true, "join request");
     await audit(trx, moderator, "group.join_approved", member, group.actor.id);
-    if (member && !member.is_local) {
-      await recordOutboxEvent(trx, {
-        type: "follow.accepted",
-        followId: follow.id,
-        followActivityUri: follow.activity_uri,
-        followerUri: member.uri,
-        followeeId: group.actor.id,
-      });
-    }
   });
 }
 
 export async function rejectJoinRequest(ctx: ServiceContext, username: string, ref: string, requestId: string): Promise<void> {
   const { group, moderator } = await requireModerator(ctx, username, ref);
   await commit(ctx, async (trx) => {
-    const follow = await findFollowById(trx, requestId);
-    if (!follow || follow.followee_id !== group.actor.id || follow.state !== "pending") {
-      throw notFound(`No pending join request ${requestId}`);
-    }
-    await deleteFollow(trx, follow.id);
-    const member = await findActorById(trx, follow.follower_id);
+    const member = await answerFollowRequest(trx, group.actor.id, requestId, false, "join request");
     await audit(trx, moderator, "group.join_rejected", member, group.actor.id);
-    if (member && !member.is_local) {
-      await recordOutboxEvent(trx, {
-        type: "follow.rejected",
-        followActivityUri: follow.activity_uri,
-        followerUri: member.uri,
-        followeeId: group.actor.id,
-      });
-    }
   });
 }
 

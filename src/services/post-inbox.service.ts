@@ -19,7 +19,7 @@ import {
 } from "../db/repos/post.repo.ts";
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
-import { incomingPostRefusal } from "../domain/trust.rules.ts";
+import { incomingPostRefusal, sameOrigin } from "../domain/trust.rules.ts";
 import { canSeePost, viewerOf } from "./visibility.service.ts";
 import { forbidden } from "../domain/errors.ts";
 import { assertCanPost, isModerator } from "../domain/group.rules.ts";
@@ -32,6 +32,7 @@ import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { rememberRemoteAttachments } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
 import { recognizeIdeaActivity } from "./idea.service.ts";
+import { recognizeQuestionEdit, recognizeQuestionPost } from "./question-inbox.service.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 
 export interface IncomingPost {
@@ -171,6 +172,7 @@ export async function receivePost(
       author,
       text: textOfSanitized(contentHtml),
     });
+    await recognizeQuestionPost(trx, { id, inReplyToUri: post.inReplyToUri, groupId: group?.id ?? null, tags: post.tags, author, text: post.sourceText ?? stripHtml(post.contentHtml), html: post.contentHtml });
     await notifyMentions(trx, post.mentionUris, author.id, id);
     if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     return "stored" as const;
@@ -219,6 +221,7 @@ export async function receivePostUpdate(
       summary: post.summary ? stripHtml(post.summary) : null,
       editedAt: post.updatedAt ?? new Date(),
     });
+    await recognizeQuestionEdit(trx, { post: existing, author, sourceText: post.sourceText, html: post.contentHtml });
     if (ourGroup?.is_local) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     return "stored" as const;
   });
@@ -240,7 +243,7 @@ export async function receivePostDelete(
   const existing = await findPostByUri(ctx.db, objectUri);
   if (!existing) {
     // Only the object's own server may pre-empt it.
-    if (new URL(objectUri).origin !== new URL(deleter.uri).origin) return "ignored";
+    if (!sameOrigin(objectUri, deleter.uri)) return "ignored";
     await applyOnce(ctx, activity, (trx) => insertTombstone(trx, objectUri));
     return "stored";
   }

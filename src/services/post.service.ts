@@ -33,6 +33,7 @@ import { newId, newActivityKey } from "../domain/ids.ts";
 import { assertCanDelete, assertCanEdit, checkPostText } from "../domain/post.rules.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake as commit } from "./commit.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { extractHashtags, extractMentionHandles, renderText, type MentionLink } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
@@ -99,11 +100,6 @@ export function toPostView(entry: PostEntry): PostView {
   };
 }
 
-async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  const result = await ctx.db.transaction().execute(work);
-  ctx.onOutboxEvent?.();
-  return result;
-}
 
 /** May this viewer read this post? (the one visibility rule, src/domain/visibility.rules.ts) */
 export function canViewPost(ctx: ServiceContext, post: PostRow, viewerId: string | null): Promise<boolean> {
@@ -323,6 +319,8 @@ export async function editPost(
   username: string,
   postId: string,
   input: { content: string; title?: string | undefined; summary?: string | undefined; format?: NewPostInput["format"] },
+  /** More writes in the same transaction (a question's acceptance…). */
+  alsoInTransaction?: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<PostView> {
   const user = await requireLocalUserActor(ctx, username);
   const post = await requireVisiblePost(ctx, postId, user.id);
@@ -337,6 +335,7 @@ export async function editPost(
       summary: input.summary?.trim() ?? post.summary,
       editedAt: new Date(),
     });
+    await alsoInTransaction?.(trx);
     await recordOutboxEvent(trx, { type: "post.updated", postId: post.id });
   });
   return (await getPost(ctx, post.id, user.id))!;
@@ -359,7 +358,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
     await recordOutboxEvent(
       trx,
       removal && post.group_id
-        ? { type: "post.removed", postUri: post.uri, groupId: post.group_id }
+        ? { type: "post.removed", postUri: post.uri, groupId: post.group_id, authorId: post.author_id }
         : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility },
     );
   });

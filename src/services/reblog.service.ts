@@ -15,6 +15,7 @@ import { forbidden, notFound } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
 import { requireLocalUserActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake } from "./commit.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { notify } from "./notification.service.ts";
 import { canViewPost } from "./post.service.ts";
@@ -28,12 +29,11 @@ export async function reblogPost(ctx: ServiceContext, username: string, postId: 
   if (existing) return { reblogId: existing.id };
   const id = newId();
   const activityUri = new URL(`/reblogs/${id}`, ctx.origin).href;
-  await ctx.db.transaction().execute(async (trx) => {
+  await commitAndWake(ctx, async (trx) => {
     if (!(await insertReblog(trx, { id, postId: post.id, actorId: user.id, activityUri }))) return;
     await notify(trx, { recipientId: post.author_id, type: "reblog", fromId: user.id, postId: post.id });
     await recordOutboxEvent(trx, { type: "post.reblogged", postId: post.id, actorId: user.id, activityUri });
   });
-  ctx.onOutboxEvent?.();
   return { reblogId: (await findReblog(ctx.db, post.id, user.id))?.id ?? id };
 }
 
@@ -41,11 +41,10 @@ export async function unreblogPost(ctx: ServiceContext, username: string, postId
   const user = await requireLocalUserActor(ctx, username);
   const existing = await findReblog(ctx.db, postId, user.id);
   if (!existing) return;
-  await ctx.db.transaction().execute(async (trx) => {
+  await commitAndWake(ctx, async (trx) => {
     await deleteReblog(trx, existing.id);
     await recordOutboxEvent(trx, { type: "post.unreblogged", postId, actorId: user.id, activityUri: existing.activity_uri });
   });
-  ctx.onOutboxEvent?.();
 }
 
 /** A boost by someone on another instance of a post we have. */

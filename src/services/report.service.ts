@@ -24,6 +24,7 @@ import { isModerator } from "../domain/group.rules.ts";
 import { newId } from "../domain/ids.ts";
 import { requireLocalUserActor, resolveActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake } from "./commit.ts";
 import { membershipOf } from "./group.service.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { canViewPost } from "./post.service.ts";
@@ -53,7 +54,7 @@ export async function fileReport(
   if (!target && posts.length === 0) throw validationFailed("Say what you report: a target account, posts, or both");
   if (input.comment && input.comment.length > 2000) throw validationFailed("A report comment is at most 2000 characters");
   const id = newId();
-  await ctx.db.transaction().execute(async (trx) => {
+  await commitAndWake(ctx, async (trx) => {
     await insertReport(trx, {
       id,
       activityUri: new URL(`/reports/${id}`, ctx.origin).href,
@@ -66,7 +67,6 @@ export async function fileReport(
     });
     await recordOutboxEvent(trx, { type: "report.filed", reportId: id });
   });
-  ctx.onOutboxEvent?.();
   return { id };
 }
 

@@ -11,6 +11,7 @@ import { assertCanPost, assertCanShareOut } from "../domain/group.rules.ts";
 import { newId, newActivityKey } from "../domain/ids.ts";
 import { requireLocalUserActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake } from "./commit.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { canViewPost, getPost, type PostView } from "./post.service.ts";
@@ -31,13 +32,12 @@ export async function sharePost(ctx: ServiceContext, username: string, postId: s
   assertCanPost(await membershipOf(ctx, target.actor.id, user.id));
   const id = newId();
   const activityUri = new URL(`/shares/${id}`, ctx.origin).href;
-  await ctx.db.transaction().execute(async (trx) => {
+  await commitAndWake(ctx, async (trx) => {
     const created = await insertShare(trx, { id, postId: post.id, groupId: target.actor.id, sharerId: user.id, activityUri });
     if (!created) throw conflict("This post was already shared into that group");
     await recordGroupAnnounce(trx, post.id, target.actor.id, `${activityUri}#group-announce`);
     await recordOutboxEvent(trx, { type: "post.shared", postId: post.id, groupId: target.actor.id, sharerId: user.id, activityUri });
   });
-  ctx.onOutboxEvent?.();
   return (await getPost(ctx, post.id, user.id))!;
 }
 

@@ -30,6 +30,7 @@ import { domainOf } from "../domain/uris.ts";
 import { requireLocalUserActor, toActorView, type ActorView } from "./actor.service.ts";
 import { auditActorOf, recordAudit, requireAdmin, type AuditActor } from "./audit.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake as commit } from "./commit.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
@@ -40,11 +41,6 @@ export interface RoomOrganizationView {
   state: "invited" | "accepted" | "declined" | "left" | "home";
 }
 
-async function commit<T>(ctx: ServiceContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  const result = await ctx.db.transaction().execute(work);
-  ctx.onOutboxEvent?.();
-  return result;
-}
 
 async function requireRoomModerator(ctx: ServiceContext, username: string, ref: string) {
   const moderator = await requireLocalUserActor(ctx, username);

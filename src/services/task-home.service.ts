@@ -55,6 +55,7 @@ import { membershipOf } from "./group.service.ts";
 import { renderText, type MentionLink } from "./html.ts";
 import type { IncomingActivity } from "./incoming.ts";
 import { createGroupReply, editGroupPost } from "./post.service.ts";
+import { escalationAskerOf } from "../db/repos/escalation.repo.ts";
 
 export async function boardStatuses(ctx: ServiceContext, groupId: string): Promise<TaskStatusDef[]> {
   return (await findBoardStatuses(ctx.db, groupId)) ?? [...DEFAULT_STATUSES];
@@ -330,7 +331,10 @@ async function statusAtHome(change: ChangeContext, task: TaskRow, baseVersion: n
   const target = findStatus(await boardStatuses(ctx, task.group_id), statusKey);
   if (target.key === task.status) return task;
   const text = statusChangeText({ byHandle: handleOf(actor), fromLabel: task.status_label, toLabel: target.label });
-  await withNoteReply(change, task, { text, mentions: [actor] }, async (trx) => {
+  // A task escalated from a thread keeps the person who asked there informed.
+  const asker = await escalationAskerOf(ctx.db, task.id);
+  const cc = asker && asker.id !== actor.id ? asker : null;
+  await withNoteReply(change, task, { text: cc ? `${text}\n\ncc ${handleOf(cc)}` : text, mentions: cc ? [actor, cc] : [actor] }, async (trx) => {
     await markApplied(trx, change.incoming);
     const current = (await lockTask(trx, task.id))!;
     if (baseVersion !== undefined) assertFreshVersion(current.version, baseVersion);

@@ -26,6 +26,7 @@ import {
   type Role,
 } from "../domain/user.rules.ts";
 import type { ServiceContext } from "./context.ts";
+import { commitAndWake } from "./commit.ts";
 import { generateActorKeyPairs } from "./keys.ts";
 import { deleteSessionsOfUser } from "../db/repos/oauth-app.repo.ts";
 import { revokeTokensOfUser } from "../db/repos/token.repo.ts";
@@ -195,7 +196,7 @@ export async function updateProfile(
   changes: { displayName?: string | null; bio?: string | null; locked?: boolean },
 ): Promise<LocalUser> {
   const user = await requireUser(ctx, username);
-  await ctx.db.transaction().execute(async (trx) => {
+  await commitAndWake(ctx, async (trx) => {
     await updateLocalActorProfile(trx, user.actor_id, {
       ...(changes.displayName !== undefined ? { name: changes.displayName?.trim() || null } : {}),
       ...(changes.bio !== undefined ? { summary: changes.bio?.trim() || null } : {}),
@@ -203,7 +204,6 @@ export async function updateProfile(
     });
     await recordOutboxEvent(trx, { type: "actor.updated", actorId: user.actor_id });
   });
-  ctx.onOutboxEvent?.();
   return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
 }
 

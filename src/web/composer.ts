@@ -26,6 +26,8 @@ export interface ComposerOptions {
   summary?: string | null;
   /** Offer an image attachment (not when editing). */
   attachments?: boolean;
+  /** More fields a page adds (a group's "ask as a question"). */
+  extra?: Html;
 }
 
 function audience(g: GroupView): string {
@@ -52,6 +54,7 @@ export function composer(session: WebSession, o: ComposerOptions): Html {
           <div><label for="${o.id}-image">Image (PNG, JPEG, GIF or WebP)</label><input id="${o.id}-image" name="image" type="file" accept="image/png,image/jpeg,image/gif,image/webp"></div>
           <div><label for="${o.id}-alt">Describe it for people who cannot see it</label><input id="${o.id}-alt" name="alt" type="text" maxlength="1500"></div></div></details>`
       : ""}
+    ${o.extra ?? ""}
     <div class="preview" data-preview-for="${o.id}" aria-live="polite"></div>
     <div class="tools"><button type="submit">${o.button}</button> <button type="button" class="secondary" data-preview="${o.id}" hidden>Preview</button></div>
   </form>`;

@@ -17,10 +17,10 @@ const BASE = "/api/ecotone/v1";
  * loses its line here.
  */
 const DESCRIPTIONS: Record<string, [string, string | null]> = {
-  "POST /posts": ['Write a post: {"group" or "inReplyTo", "content", "title"?, "summary"?, "sensitive"?, "language"?}', "write:statuses"],
+  "POST /posts": ['Write a post: {"group" or "inReplyTo", "content", "title"?, "summary"?, "sensitive"?, "language"?, "kind"?: post|question, "externalRef"?: {"system", "id", "url"?}}', "write:statuses"],
   "GET /groups/{group}/tasks": ["The group's task board: its statuses and tasks (?status= to filter)", null],
   "PUT /groups/{group}/tasks/statuses": ['Rename or add a board\'s statuses: {"statuses": [{"key", "label", "closed"}]} (moderators, at the group\'s home)', "write:groups"],
-  "POST /groups/{group}/tasks": ['Open a task: {"title", "description"?, "priority"?: low|normal|high|urgent, "due"?: YYYY-MM-DD, "labels"?, "dependsOn"?, "assignees"?}', "write:statuses"],
+  "POST /groups/{group}/tasks": ['Open a task: {"title", "description"?, "priority"?: low|normal|high|urgent, "due"?: YYYY-MM-DD, "labels"?, "dependsOn"?, "assignees"?, "externalRef"?: {"system", "id", "url"?}}', "write:statuses"],
   "GET /tasks/{id}": ["A task, with assignees, version and history", null],
   "PATCH /tasks/{id}": ['Edit a task: {"version" (the one you read), "title"?, "description"?, "priority"?, "due"?, "labels"?, "dependsOn"?}; 409 when it changed since', "write:statuses"],
   "DELETE /tasks/{id}": ["Delete a task (moderators)", "write:statuses"],
@@ -44,6 +44,7 @@ const DESCRIPTIONS: Record<string, [string, string | null]> = {
   "POST /posts/{id}/like": ["Like a post", "write:favourites"],
   "DELETE /posts/{id}/like": ["Withdraw a like", "write:favourites"],
   ...ORGANIZATION_DESCRIPTIONS,
+  "GET /tasks": ["Find a task by its external reference: ?externalRef=system:id", null],
 };
 
 const ERROR_SCHEMA = {

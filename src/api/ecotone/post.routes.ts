@@ -15,6 +15,8 @@ import {
   unlikePost,
 } from "../../services/post.service.ts";
 import { sharePost } from "../../services/share.service.ts";
+import { linkExternalRef, parseExternalRef } from "../../services/external-ref.service.ts";
+import { askQuestion, postWithKind } from "../../services/question.service.ts";
 import { requireCaller } from "./guard.ts";
 import { body, viewerId } from "./viewer.ts";
 
@@ -31,22 +33,39 @@ export function registerPostRoutes(fastify: FastifyInstance, ctx: ServiceContext
   fastify.post(BASE, async (request, reply) => {
     const caller = requireCaller(request, "write:statuses");
     const b = body<Record<string, unknown>>(request);
-    const post = await createPost(ctx, caller.username, {
-      group: text(b.group, "group"),
-      inReplyTo: text(b.inReplyTo, "inReplyTo"),
-      content: text(b.content, "content") ?? "",
-      title: text(b.title, "title"),
-      summary: text(b.summary, "summary"),
-      sensitive: b.sensitive === true,
-      language: text(b.language, "language"),
-    });
-    return reply.code(201).send(post);
+    const kind = text(b.kind, "kind") ?? "post";
+    if (kind !== "post" && kind !== "question") throw validationFailed('"kind" is "post" or "question"', { field: "kind" });
+    const externalRef = parseExternalRef(b.externalRef);
+    if (kind === "question") {
+      const question = await askQuestion(ctx, caller.username, {
+        group: text(b.group, "group"),
+        content: text(b.content, "content") ?? "",
+        title: text(b.title, "title"),
+        externalRef,
+      });
+      return reply.code(201).send(await postWithKind(ctx, question.post, await viewerId(ctx, request)));
+    }
+    const post = await createPost(
+      ctx,
+      caller.username,
+      {
+        group: text(b.group, "group"),
+        inReplyTo: text(b.inReplyTo, "inReplyTo"),
+        content: text(b.content, "content") ?? "",
+        title: text(b.title, "title"),
+        summary: text(b.summary, "summary"),
+        sensitive: b.sensitive === true,
+        language: text(b.language, "language"),
+      },
+      externalRef ? (trx, postId) => linkExternalRef(trx, "post", postId, externalRef) : undefined,
+    );
+    return reply.code(201).send(await postWithKind(ctx, post, await viewerId(ctx, request)));
   });
 
   fastify.get<PostParams>(`${BASE}/:id`, async (request) => {
     const post = await getPost(ctx, request.params.id, await viewerId(ctx, request));
     if (!post) throw notFound(`No post ${request.params.id}`);
-    return post;
+    return postWithKind(ctx, post, await viewerId(ctx, request));
   });
 
   fastify.get<PostParams>(`${BASE}/:id/thread`, async (request) => ({

@@ -6,7 +6,6 @@ import type { ServiceContext } from "../../services/context.ts";
 import {
   assignTask,
   commentOnTask,
-  createTask,
   deleteTask,
   editTask,
   getTask,
@@ -18,6 +17,8 @@ import {
   taskComments,
   unassignTask,
 } from "../../services/task.service.ts";
+import { parseExternalRef } from "../../services/external-ref.service.ts";
+import { createLinkedTask, getLinkedTask, tasksByExternalRef } from "../../services/task-link.service.ts";
 import { requireCaller } from "./guard.ts";
 import { body, bodyText as text, viewerId } from "./viewer.ts";
 
@@ -61,15 +62,24 @@ export function registerTaskRoutes(fastify: FastifyInstance, ctx: ServiceContext
   fastify.post<{ Params: { group: string } }>(`${BASE}/groups/:group/tasks`, async (request, reply) => {
     const caller = requireCaller(request, "write:statuses");
     const b = body<Record<string, unknown>>(request);
-    const task = await createTask(ctx, caller.username, request.params.group, {
-      ...fields(b),
-      title: text(b.title, "title", true)!,
-      assignees: list(b.assignees, "assignees"),
-    });
+    const externalRef = parseExternalRef(b.externalRef);
+    const task = await createLinkedTask(
+      ctx,
+      caller.username,
+      request.params.group,
+      { ...fields(b), title: text(b.title, "title", true)!, assignees: list(b.assignees, "assignees") },
+      externalRef,
+    );
     return reply.code(201).send(task);
   });
 
-  fastify.get<{ Params: { id: string } }>(`${BASE}/tasks/:id`, async (request) => getTask(ctx, request.params.id, await viewerId(ctx, request)));
+  fastify.get<{ Querystring: { externalRef?: string } }>(`${BASE}/tasks`, async (request) => {
+    const lookup = request.query.externalRef;
+    if (!lookup) throw validationFailed('Look a task up by ?externalRef=system:id (your own tasks: GET /me/tasks)', { field: "externalRef" });
+    return { items: await tasksByExternalRef(ctx, lookup, await viewerId(ctx, request)) };
+  });
+
+  fastify.get<{ Params: { id: string } }>(`${BASE}/tasks/:id`, async (request) => getLinkedTask(ctx, request.params.id, await viewerId(ctx, request)));
 
   fastify.patch<{ Params: { id: string } }>(`${BASE}/tasks/:id`, async (request) => {
     const caller = requireCaller(request, "write:statuses");

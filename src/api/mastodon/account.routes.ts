@@ -16,6 +16,8 @@ import {
 import { joinGroup, leaveGroup } from "../../services/group.service.ts";
 import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
 import { updateProfile } from "../../services/user.service.ts";
+import { profileFieldsOf, updateProfileExtras } from "../../services/profile.service.ts";
+import { profileExtrasFrom } from "./fields-attributes.ts";
 import { assertCanSeeActor, canListFollowsOf, viewerOf, visibleInMemberLists } from "../../services/visibility.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
@@ -75,7 +77,8 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
         sensitive: false,
         language: null,
         note: actor.summary ?? "",
-        fields: [],
+        // Plain text, as the profile editor of an app shows them.
+        fields: profileFieldsOf(actor).map((f) => ({ ...f, verified_at: null })),
         follow_requests_count: requests.items.length,
       },
     };
@@ -90,11 +93,11 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
       if (typeof v !== "string") throw validationFailed(`${field} must be text`);
       return v;
     };
-    await updateProfile(ctx, caller.username, {
-      displayName: text(body.display_name, "display_name"),
-      bio: text(body.note, "note"),
-      locked: bool(body.locked),
-    });
+    // Checked before anything is changed, so a bad image changes nothing.
+    const extras = profileExtrasFrom(body);
+    const changes = { displayName: text(body.display_name, "display_name"), bio: text(body.note, "note"), locked: bool(body.locked) };
+    if (extras) await updateProfileExtras(ctx, caller.username, extras);
+    await updateProfile(ctx, caller.username, changes);
     const actor = await requireLocalUserActor(ctx, caller.username);
     return renderAccount(ctx, actor);
   });

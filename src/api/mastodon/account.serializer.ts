@@ -2,6 +2,7 @@
 // No field Mastodon always sends is null: images fall back to defaults.
 import type { ActorRow } from "../../db/schema.ts";
 import type { AccountStats } from "../../services/timeline.service.ts";
+import { profileFieldsOf, renderFieldValue } from "../../services/profile.service.ts";
 
 export interface MastodonAccount {
   id: string;
@@ -16,7 +17,7 @@ export interface MastodonAccount {
   header: string;
   header_static: string;
   locked: boolean;
-  fields: never[];
+  fields: Array<{ name: string; value: string; verified_at: null }>;
   emojis: never[];
   bot: boolean;
   group: boolean;
@@ -41,7 +42,7 @@ function day(date: Date): string {
 
 export function toMastodonAccount(actor: ActorRow, stats: AccountStats | undefined, origin: URL): MastodonAccount {
   const avatar = actor.icon_url ?? new URL("/static/avatar.png", origin).href;
-  const header = new URL("/static/header.png", origin).href;
+  const header = actor.header_url ?? new URL("/static/header.png", origin).href;
   // Remote summaries are stored sanitised HTML; local bios are plain text.
   const note = actor.summary ? (actor.is_local ? `<p>${escapeHtml(actor.summary)}</p>` : actor.summary) : "";
   return {
@@ -57,7 +58,7 @@ export function toMastodonAccount(actor: ActorRow, stats: AccountStats | undefin
     header,
     header_static: header,
     locked: actor.locked,
-    fields: [],
+    fields: profileFieldsOf(actor).map((f) => ({ name: escapeHtml(f.name), value: renderFieldValue(f.value, origin), verified_at: null })),
     emojis: [],
     bot: actor.type === "Service" || actor.type === "Application",
     group: actor.type === "Group",

@@ -75,3 +75,16 @@ export async function listFollowerInboxes(
     .execute();
   return rows.map((r) => ({ uri: r.uri, inboxUrl: r.inbox_url, sharedInboxUrl: r.shared_inbox_url }));
 }
+
+/** How many of our own actors follow `actorId` (accepted). */
+export async function countFollowsFromHere(db: Kysely<Database>, actorId: string): Promise<number> {
+  const row = await db
+    .selectFrom("follows")
+    .innerJoin("actors", "actors.id", "follows.follower_id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("follows.followee_id", "=", actorId)
+    .where("follows.state", "=", "accepted")
+    .where("actors.is_local", "=", true)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -16,6 +16,8 @@ export interface PostEntry {
   rebloggedByViewer: boolean;
   tags: string[];
   mentions: string[];
+  /** `@user@host` of each mentioned actor we know, by URI (what Mention tags are named). */
+  mentionHandles: Record<string, string>;
   media: MediaRow[];
 }
 
@@ -37,7 +39,12 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
       ? db.selectFrom("likes").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
       : Promise.resolve([] as Array<{ post_id: string }>),
     db.selectFrom("post_tags").select(["post_id", "tag"]).where("post_id", "in", ids).execute(),
-    db.selectFrom("post_mentions").select(["post_id", "actor_uri"]).where("post_id", "in", ids).execute(),
+    db
+      .selectFrom("post_mentions")
+      .leftJoin("actors", "actors.uri", "post_mentions.actor_uri")
+      .select(["post_mentions.post_id", "post_mentions.actor_uri", "actors.username", "actors.domain"])
+      .where("post_mentions.post_id", "in", ids)
+      .execute(),
     db.selectFrom("reblogs").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
     viewerId
       ? db.selectFrom("reblogs").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
@@ -61,6 +68,9 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
     rebloggedByViewer: rebloggedSet.has(post.id),
     tags: tags.filter((t) => t.post_id === post.id).map((t) => t.tag),
     mentions: mentions.filter((m) => m.post_id === post.id).map((m) => m.actor_uri),
+    mentionHandles: Object.fromEntries(
+      mentions.filter((m) => m.post_id === post.id && m.username && m.domain).map((m) => [m.actor_uri, `@${m.username}@${m.domain}`]),
+    ),
     media: media.filter((m) => m.post_id === post.id),
   }));
 }
@@ -96,6 +106,35 @@ export async function listGroupPosts(
     items: await hydrate(db, page, options.viewerId),
     nextCursor: rows.length > options.limit ? page.at(-1)!.id : null,
   };
+}
+
+function publicOutboxPosts(db: Db, actor: { id: string; type: string }, membersOnlyToo = false) {
+  // A person's outbox holds the public posts they wrote here; a group's, the
+  // posts in it (its Announces): members-only ones only for a requester the
+  // caller found may see the group's content.
+  return db
+    .selectFrom("posts")
+    .where(actor.type === "Group" ? "group_id" : "author_id", "=", actor.id)
+    .where("visibility", "in", membersOnlyToo && actor.type === "Group" ? ["public", "members_only"] : ["public"])
+    .where((eb) => (actor.type === "Group" ? eb.val(true) : eb("is_local", "=", true)));
+}
+
+/** A page of an actor's outbox, newest first. */
+export async function listOutboxPosts(
+  db: Db,
+  actor: { id: string; type: string },
+  options: { cursor: string | null; limit: number; membersOnlyToo?: boolean },
+): Promise<{ items: PostEntry[]; nextCursor: string | null }> {
+  let query = publicOutboxPosts(db, actor, options.membersOnlyToo).selectAll().orderBy("id", "desc").limit(options.limit + 1);
+  if (options.cursor) query = query.where("id", "<", options.cursor);
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit);
+  return { items: await hydrate(db, page, null), nextCursor: rows.length > options.limit ? page.at(-1)!.id : null };
+}
+
+export async function countOutboxPosts(db: Db, actor: { id: string; type: string }, membersOnlyToo = false): Promise<number> {
+  const row = await publicOutboxPosts(db, actor, membersOnlyToo).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Every post of a thread, oldest first. */

@@ -47,3 +47,8 @@ export async function countPendingOutboxEvents(db: Kysely<Database>): Promise<nu
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The event behind an activity id we minted (/activities/{key}). */
+export async function findOutboxEventByKey(db: Db, key: string): Promise<OutboxEventRow | undefined> {
+  return db.selectFrom("outbox_events").selectAll().where("activity_key", "=", key).executeTakeFirst();
+}

@@ -15,6 +15,8 @@ export interface RemoteActorData {
   summary: string | null;
   url: string | null;
   iconUrl: string | null;
+  headerUrl?: string | null;
+  fields?: Array<{ name: string; value: string }>;
   inboxUrl: string | null;
   sharedInboxUrl: string | null;
   outboxUrl: string | null;
@@ -33,6 +35,8 @@ export async function upsertRemoteActor(db: Db, data: RemoteActorData): Promise<
     summary: data.summary,
     url: data.url,
     icon_url: data.iconUrl,
+    header_url: data.headerUrl ?? null,
+    fields: JSON.stringify(data.fields ?? []),
     inbox_url: data.inboxUrl,
     shared_inbox_url: data.sharedInboxUrl,
     outbox_url: data.outboxUrl,

@@ -111,3 +111,21 @@ export async function updateLocalActorProfile(
 ): Promise<void> {
   await db.updateTable("actors").set({ ...changes, updated_at: new Date() }).where("id", "=", actorId).execute();
 }
+
+/** Profile images and fields of a local actor; only the parts given change. */
+export async function updateLocalActorExtras(
+  db: Db,
+  actorId: string,
+  changes: { iconUrl?: string | null; headerUrl?: string | null; fields?: Array<{ name: string; value: string }> },
+): Promise<void> {
+  await db
+    .updateTable("actors")
+    .set({
+      ...(changes.iconUrl !== undefined ? { icon_url: changes.iconUrl } : {}),
+      ...(changes.headerUrl !== undefined ? { header_url: changes.headerUrl } : {}),
+      ...(changes.fields !== undefined ? { fields: JSON.stringify(changes.fields) } : {}),
+      updated_at: new Date(),
+    })
+    .where("id", "=", actorId)
+    .execute();
+}

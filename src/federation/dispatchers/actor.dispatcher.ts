@@ -16,6 +16,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { ANONYMOUS, canSeeActor } from "../../services/visibility.service.ts";
 import { loadKeyPairs } from "../keys.ts";
 import { toActor } from "../mappers/actor.mapper.ts";
+import { knownMentionsIn } from "../../services/profile.service.ts";
 import { withGroupVisibility } from "../mappers/group-facts.mapper.ts";
 import { findGroupByActorId } from "../../db/queries/group.queries.ts";
 import { requesterOf } from "./access.ts";
@@ -45,7 +46,7 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
           assertionMethods: keys.map((k) => k.multikey),
         });
       }
-      const actor = toActor(ctx, identifier, row, keys);
+      const actor = toActor(ctx, identifier, row, keys, await knownMentionsIn(ctx.data, row.summary));
       const group = row.type === "Group" ? await findGroupByActorId(ctx.data.db, row.id) : undefined;
       return group ? withGroupVisibility(actor, group.group.visibility) : actor;
     })

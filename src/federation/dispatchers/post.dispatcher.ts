@@ -15,7 +15,8 @@ async function load(ctx: RequestContext<ServiceContext>, id: string) {
   return postObjectOf(entry, new URL(ctx.origin));
 }
 
-async function authorized(ctx: RequestContext<ServiceContext>, id: string): Promise<boolean> {
+/** Whether the requester may fetch a post (and the activities about it). */
+export async function authorized(ctx: RequestContext<ServiceContext>, id: string): Promise<boolean> {
   const entry = await getPostEntry(ctx.data.db, id, null);
   if (!entry) return true; // the dispatcher answers 404
   if (entry.post.visibility === "public") return true;

@@ -143,7 +143,7 @@ async function acceptShare(
 async function rememberBoostedPost(ctx: EcotoneInboxContext, object: unknown): Promise<void> {
   if (!isPostObject(object)) return;
   const post = await fromPostObject(object);
-  if (!post || !post.isPublic || new URL(post.uri).origin !== new URL(post.authorUri).origin) return;
+  if (!post || !post.isPublic || !sameOrigin(post.uri, post.authorUri)) return;
   const authorUri = new URL(post.authorUri);
   const author = (await findCachedActor(ctx.data, authorUri.href)) ?? (await rememberActorByUri(ctx, authorUri));
   if (!author) return;

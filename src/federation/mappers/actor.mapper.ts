@@ -6,7 +6,9 @@ import { Temporal } from "@js-temporal/polyfill";
 import type { ActorRow } from "../../db/schema.ts";
 import type { RemoteActorData } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { renderText } from "../../services/html.ts";
+import { renderText, type MentionLink } from "../../services/html.ts";
+import { profileFieldsOf } from "../../services/profile.service.ts";
+import { fromPropertyValues, toPropertyValues } from "./profile-fields.mapper.ts";
 import { cachedOwnOrganization } from "../../services/organization.service.ts";
 import { personWithOrganization } from "./organization.mapper.ts";
 
@@ -15,13 +17,15 @@ export function toActor(
   identifier: string,
   row: ActorRow,
   keys: ActorKeyPair[],
+  /** Known actors a bio mentions, linked as Mastodon links them. */
+  bioMentions: MentionLink[] = [],
 ): Actor {
   const common = {
     id: ctx.getActorUri(identifier),
     preferredUsername: row.username,
     name: row.name,
     // Local bios are plain text; other servers read `summary` as HTML.
-    summary: row.summary ? renderText(row.summary, new URL(ctx.origin), []) : null,
+    summary: row.summary ? renderText(row.summary, new URL(ctx.origin), bioMentions) : null,
     url: new URL(row.url ?? ctx.getActorUri(identifier)),
     inbox: ctx.getInboxUri(identifier),
     outbox: ctx.getOutboxUri(identifier),
@@ -31,6 +35,8 @@ export function toActor(
     manuallyApprovesFollowers: row.locked,
     discoverable: row.type === "Person",
     icon: row.icon_url ? new Image({ url: new URL(row.icon_url) }) : null,
+    image: row.header_url ? new Image({ url: new URL(row.header_url) }) : null,
+    attachments: toPropertyValues(profileFieldsOf(row), new URL(ctx.origin)),
     published: Temporal.Instant.fromEpochMilliseconds(row.created_at.getTime()),
     // The RSA key stays `publicKey` (draft-cavage signatures, what Mastodon
     // reads); both keys are listed as Multikeys for RFC 9421 and proofs.
@@ -58,6 +64,8 @@ export async function fromActor(actor: Actor): Promise<RemoteActorData> {
   if (!actor.id) throw new Error("Remote actor has no id");
   const icon = await actor.getIcon().catch(() => null);
   const iconUrl = icon?.url instanceof URL ? icon.url.href : (icon?.url?.href?.href ?? null);
+  const header = await actor.getImage().catch(() => null);
+  const headerUrl = header?.url instanceof URL ? header.url.href : (header?.url?.href?.href ?? null);
   return {
     uri: actor.id.href,
     type: typeName(actor),
@@ -67,6 +75,8 @@ export async function fromActor(actor: Actor): Promise<RemoteActorData> {
     summary: actor.summary?.toString() ?? null,
     url: actor.url instanceof URL ? actor.url.href : (actor.url?.href?.href ?? null),
     iconUrl,
+    headerUrl,
+    fields: await fromPropertyValues(actor).catch(() => []),
     inboxUrl: actor.inboxId?.href ?? null,
     sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
     outboxUrl: actor.outboxId?.href ?? null,

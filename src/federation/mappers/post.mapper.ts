@@ -12,6 +12,8 @@ export interface PostContext {
   author: ActorRow;
   group: ActorRow | null;
   mentionUris: string[];
+  /** `@user@host` by URI: Mastodon-family servers need a named Mention to notify. */
+  mentionHandles?: Record<string, string>;
   tags: string[];
   media: MediaRow[];
   origin: URL;
@@ -24,30 +26,65 @@ export function postObjectOf(entry: PostEntry, origin: URL): Note | Article {
     author: entry.author,
     group: entry.group,
     mentionUris: entry.mentions,
+    mentionHandles: entry.mentionHandles,
     tags: entry.tags,
     media: entry.media,
     origin,
   });
 }
 
-/** Who a post is addressed to. Members-only posts never include Public. */
-export function addressing(post: PostRow, author: ActorRow, group: ActorRow | null): { to: URL[]; cc: URL[] } {
+/**
+ * Who a post is addressed to. Members-only posts never include Public. The
+ * people it mentions are in `cc`: Mastodon-family servers notify only
+ * mentioned people the post is addressed to.
+ */
+export function addressing(post: PostRow, author: ActorRow, group: ActorRow | null, mentionUris: string[] = []): { to: URL[]; cc: URL[] } {
+  const mentioned = mentionUris.map((u) => new URL(u));
   if (group) {
     const followers = new URL(group.followers_url ?? `${group.uri}/followers`);
     return post.visibility === "public"
-      ? { to: [PUBLIC_COLLECTION, new URL(group.uri)], cc: [followers] }
-      : { to: [new URL(group.uri)], cc: [followers] };
+      ? { to: [PUBLIC_COLLECTION, new URL(group.uri)], cc: [followers, ...mentioned] }
+      : { to: [new URL(group.uri)], cc: [followers, ...mentioned] };
   }
-  return { to: [PUBLIC_COLLECTION], cc: [new URL(author.followers_url ?? `${author.uri}/followers`)] };
+  return { to: [PUBLIC_COLLECTION], cc: [new URL(author.followers_url ?? `${author.uri}/followers`), ...mentioned] };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/**
+ * An idea's title, as the first line of its content: Mastodon-family servers
+ * show `content` only, not an Article's `name`.
+ */
+function titleLine(title: string): string {
+  return `<p><strong>${escapeHtml(title)}</strong></p>`;
+}
+
+/** Drops the title line `toPostObject` added, so a server that reads `name` does not show the title twice. */
+function withoutTitleLine(content: string, title: string | null): string {
+  if (!title) return content;
+  const line = titleLine(title);
+  return content.startsWith(line) ? content.slice(line.length) : content;
+}
+
+/**
+ * A thread's FEP-7888 context: our collection for threads started here;
+ * for a thread started elsewhere, its first post (we hold no collection of it).
+ */
+export function contextOf(threadUri: string, origin: URL): URL {
+  const uri = new URL(threadUri);
+  const local = uri.origin === origin.origin ? /^\/(?:posts|articles)\/([^/]+)$/.exec(uri.pathname) : null;
+  return local ? new URL(`/contexts/${local[1]}`, origin) : uri;
 }
 
 export function toPostObject(c: PostContext): Note | Article {
   const { post, author, group } = c;
-  const { to, cc } = addressing(post, author, group);
+  const { to, cc } = addressing(post, author, group, c.mentionUris);
   const values = {
     id: new URL(post.uri),
     attribution: new URL(author.uri),
-    content: post.content_html,
+    content: post.type === "Article" && post.title ? titleLine(post.title) + post.content_html : post.content_html,
     ...(post.source_text ? { source: new Source({ content: post.source_text, mediaType: "text/plain" }) } : {}),
     summary: post.summary,
     sensitive: post.sensitive,
@@ -56,7 +93,7 @@ export function toPostObject(c: PostContext): Note | Article {
     updated: post.edited_at ? Temporal.Instant.fromEpochMilliseconds(post.edited_at.getTime()) : null,
     replyTarget: post.in_reply_to_uri ? new URL(post.in_reply_to_uri) : null,
     // The thread: replies keep pointing at the one original thread.
-    contexts: [new URL(post.thread_uri)],
+    contexts: [contextOf(post.thread_uri, c.origin)],
     audience: group ? new URL(group.uri) : null,
     tos: to,
     ccs: cc,
@@ -71,7 +108,7 @@ export function toPostObject(c: PostContext): Note | Article {
         }),
     ),
     tags: [
-      ...c.mentionUris.map((uri) => new Mention({ href: new URL(uri) })),
+      ...c.mentionUris.map((uri) => new Mention({ href: new URL(uri), name: c.mentionHandles?.[uri] ?? null })),
       ...c.tags.map(
         (tag) => new Hashtag({ href: new URL(`/tags/${encodeURIComponent(tag)}`, c.origin), name: `#${tag}` }),
       ),
@@ -122,7 +159,7 @@ export async function fromPostObject(object: Note | Article | Page): Promise<Inc
     type: object instanceof Article ? "Article" : object instanceof Page ? "Page" : "Note",
     authorUri: object.attributionId.href,
     title: object instanceof Note ? null : text(object.name),
-    contentHtml: text(object.content) ?? "",
+    contentHtml: withoutTitleLine(text(object.content) ?? "", object instanceof Note ? null : text(object.name)),
     sourceText: source?.content ? String(source.content) : null,
     summary: text(object.summary),
     sensitive: object.sensitive ?? false,

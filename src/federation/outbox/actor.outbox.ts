@@ -4,11 +4,13 @@ import { Update } from "@fedify/vocab";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toActor } from "../mappers/actor.mapper.ts";
+import { knownMentionsIn } from "../../services/profile.service.ts";
 
 export async function sendActorUpdated(ctx: Context<ServiceContext>, actorId: string, activityId: URL): Promise<void> {
   const row = await findActorById(ctx.data.db, actorId);
   if (!row?.is_local) return;
-  const actor = toActor(ctx, row.username, row, await ctx.getActorKeyPairs(row.username));
+  const keys = await ctx.getActorKeyPairs(row.username);
+  const actor = toActor(ctx, row.username, row, keys, await knownMentionsIn(ctx.data, row.summary));
   await ctx.sendActivity(
     { identifier: row.username },
     "followers",

@@ -1,12 +1,13 @@
 // Outbox events of our groups: relaying members' activities (FEP-1b12),
 // invitations, bans and moderator changes.
 import type { Context } from "@fedify/fedify";
-import { Activity, Add, Announce, Block, Invite, PUBLIC_COLLECTION, Remove, Undo } from "@fedify/vocab";
+import { Activity, Add, Block, Create, Invite, Remove, Undo } from "@fedify/vocab";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { isAllowedRecipient } from "../recipients.ts";
+import { relayThroughGroup } from "./group-relay.ts";
 
 type GroupEvent = Extract<OutboxEvent, { type: `group.${string}` }>;
 
@@ -23,18 +24,15 @@ export async function sendGroupEvent(ctx: Context<ServiceContext>, event: GroupE
         documentLoader: ctx.documentLoader,
         contextLoader: ctx.contextLoader,
       });
-      const isPublic = activity.toIds.concat(activity.ccIds).some((u) => u.href === PUBLIC_COLLECTION.href);
-      const announce = new Announce({
-        id: activityId,
-        actor: groupUri,
-        object: activity,
-        tos: [followers],
-        ccs: isPublic ? [PUBLIC_COLLECTION] : [],
-      });
-      await ctx.sendActivity(sender, "followers", announce, {
-        preferSharedInbox: true,
-        excludeBaseUris: [new URL(ctx.origin)],
+      // A remote member's post: Mastodon-family servers fetch it from its origin.
+      const post = activity instanceof Create ? activity.objectId : null;
+      await relayThroughGroup(ctx, {
+        group,
+        activity,
+        announceId: activityId,
         orderingKey: activity.objectId?.href ?? activity.id?.href ?? group.uri,
+        post,
+        raw: event.activity,
       });
       return;
     }

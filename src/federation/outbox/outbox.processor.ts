@@ -16,6 +16,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { sendActorUpdated } from "./actor.outbox.ts";
 import { sendFollowEvent } from "./follow.outbox.ts";
 import { sendGroupEvent } from "./group.outbox.ts";
+import { backfillGroup } from "./group-backfill.ts";
 import { sendPostEvent } from "./post.outbox.ts";
 import { sendReport } from "./report.outbox.ts";
 import { sendReblog } from "./reblog.outbox.ts";
@@ -53,6 +54,8 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
     case "group.unbanned":
     case "group.role_changed":
       return sendGroupEvent(ctx, event, activityId);
+    case "group.backfill":
+      return backfillGroup(ctx, event.groupId);
     case "task.published":
     case "task.deleted":
     case "task.offer_accepted":

@@ -5,7 +5,7 @@
 // inboxes); a post in a remote group goes to that group's inbox, and the
 // group relays it; a post outside groups goes to the author's followers.
 import type { Context } from "@fedify/fedify";
-import { Announce, Create, Delete, Like, PUBLIC_COLLECTION, Tombstone, Undo, Update, type Activity } from "@fedify/vocab";
+import { Delete, Like, PUBLIC_COLLECTION, Tombstone, Undo, Update, type Activity, type Object as APObject } from "@fedify/vocab";
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { findPostByUri } from "../../db/repos/post.repo.ts";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
@@ -13,8 +13,10 @@ import type { ActorRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
-import { allowedRecipients, isAllowedRecipient } from "../recipients.ts";
-import { addressing, postObjectOf } from "../mappers/post.mapper.ts";
+import { allowedRecipients, followerRecipients, isAllowedRecipient } from "../recipients.ts";
+import { relayThroughGroup } from "./group-relay.ts";
+import { postObjectOf } from "../mappers/post.mapper.ts";
+import { createActivityOf } from "../mappers/outbox-item.mapper.ts";
 import { sendShare } from "./share.outbox.ts";
 
 type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
@@ -27,36 +29,25 @@ async function deliver(
   extraRecipients: ActorRow[],
   announceId: URL,
   orderingKey: string,
+  about: { post?: APObject | null; localAuthor?: ActorRow | null } = {},
 ): Promise<void> {
-  const origin = [new URL(ctx.origin)];
+  let told = new Set<string>();
+  let recipients = await allowedRecipients(ctx.data, extraRecipients.filter((r) => r.id !== group?.id));
   if (group?.is_local) {
-    const isPublic = activity.toIds.concat(activity.ccIds).some((u) => u.href === PUBLIC_COLLECTION.href);
-    const announce = new Announce({
-      id: announceId,
-      actor: new URL(group.uri),
-      object: activity,
-      tos: [new URL(group.followers_url ?? `${group.uri}/followers`)],
-      ccs: isPublic ? [PUBLIC_COLLECTION] : [],
-    });
-    await ctx.sendActivity({ identifier: group.username }, "followers", announce, {
-      preferSharedInbox: true,
-      excludeBaseUris: origin,
-      orderingKey,
-    });
+    told = await relayThroughGroup(ctx, { group, activity, announceId, orderingKey, ...about });
   } else if (group) {
-    if (await isAllowedRecipient(ctx.data, group)) {
-      await ctx.sendActivity({ identifier: actor.username }, toRecipient(group), activity, { orderingKey });
-    }
+    if (await isAllowedRecipient(ctx.data, group)) recipients.push(group);
   } else if (actor.is_local) {
-    await ctx.sendActivity({ identifier: actor.username }, "followers", activity, {
+    // Followers and mentioned people in one delivery: each server gets it once.
+    recipients = [...(await followerRecipients(ctx.data, actor.id)), ...recipients];
+  }
+  // A server that got the group's Announce of this activity already has it.
+  const unique = new Map(recipients.filter((r) => !told.has(new URL(r.uri).host)).map((r) => [r.id, r]));
+  if (unique.size > 0) {
+    await ctx.sendActivity({ identifier: actor.username }, [...unique.values()].map(toRecipient), activity, {
       preferSharedInbox: true,
-      excludeBaseUris: origin,
       orderingKey,
     });
-  }
-  const others = (await allowedRecipients(ctx.data, extraRecipients)).filter((r) => r.id !== group?.id);
-  if (others.length > 0) {
-    await ctx.sendActivity({ identifier: actor.username }, others.map(toRecipient), activity, { orderingKey });
   }
 }
 
@@ -68,15 +59,11 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       const entry = await getPostEntry(db, event.postId, null);
       if (!entry || !entry.author.is_local) return;
       const object = postObjectOf(entry, new URL(ctx.origin));
-      const { to, cc } = addressing(entry.post, entry.author, entry.group);
-      const Wrapper = event.type === "post.created" ? Create : Update;
-      const activity = new Wrapper({
-        id: event.type === "post.created" ? new URL(`${entry.post.uri}#create`) : activityId,
-        actor: new URL(entry.author.uri),
-        object,
-        tos: to,
-        ccs: cc,
-      });
+      const created = createActivityOf(entry, new URL(ctx.origin));
+      const activity =
+        event.type === "post.created"
+          ? created
+          : new Update({ id: activityId, actor: created.actorId, object, tos: created.toIds, ccs: created.ccIds });
       const mentioned: ActorRow[] = [];
       // A reply also reaches the author of the post it answers, so the one
       // original thread gets it even when written in another group.
@@ -87,7 +74,10 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
         const row = await findActorByUri(db, uri);
         if (row) mentioned.push(row);
       }
-      await deliver(ctx, entry.author, entry.group, activity, mentioned, new URL(`${activityId.href}#announce`), entry.post.uri);
+      await deliver(ctx, entry.author, entry.group, activity, mentioned, new URL(`${activityId.href}#announce`), entry.post.uri, {
+        post: object,
+        localAuthor: entry.author,
+      });
       return;
     }
     case "post.deleted": {
@@ -101,7 +91,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
         tos: group ? [new URL(group.uri)] : [PUBLIC_COLLECTION],
         ccs: group ? [new URL(group.followers_url ?? `${group.uri}/followers`)] : [],
       });
-      await deliver(ctx, author, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri);
+      await deliver(ctx, author, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author });
       return;
     }
     case "post.removed": {
@@ -113,7 +103,8 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
         object: new Tombstone({ id: new URL(event.postUri) }),
         tos: [new URL(group.followers_url ?? `${group.uri}/followers`)],
       });
-      await deliver(ctx, group, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri);
+      const author = event.authorId ? ((await findActorById(db, event.authorId)) ?? null) : null;
+      await deliver(ctx, group, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author });
       return;
     }
     case "post.shared":

@@ -9,6 +9,7 @@ import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { isAllowedRecipient } from "../recipients.ts";
+import { groupAnnounce } from "./group-relay.ts";
 
 type ShareEvent = Extract<OutboxEvent, { type: "post.shared" }>;
 
@@ -23,7 +24,7 @@ export async function sendShare(ctx: Context<ServiceContext>, event: ShareEvent,
     await ctx.sendActivity(
       { identifier: group.username },
       "followers",
-      new Announce({ id: activityId, actor: new URL(group.uri), object: new URL(post.uri), tos: [followers], ccs: [PUBLIC_COLLECTION] }),
+      groupAnnounce(group, activityId, new URL(post.uri), true),
       { preferSharedInbox: true, excludeBaseUris: [new URL(ctx.origin)] },
     );
     return;

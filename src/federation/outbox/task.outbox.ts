@@ -18,6 +18,9 @@ import { taskSnapshot } from "../../services/task.service.ts";
 import { postSigned } from "../forgefed/signed-http.ts";
 import { toTicket } from "../forgefed/ticket.mapper.ts";
 import { TASK_CONTEXT, type Json } from "../forgefed/vocabulary.ts";
+import { FORGEFED_TRIAL_ATTEMPTS, forgeFedDelivery } from "../../domain/peer-software.rules.ts";
+import { peerSoftwareOf } from "../peer-software.ts";
+import { forgeFedRecipients } from "../recipients.ts";
 
 type TaskEvent = Extract<OutboxEvent, { type: `task.${string}` }>;
 
@@ -26,12 +29,11 @@ export const MAX_TASK_DELIVERY_ATTEMPTS = 150;
 
 async function inboxesOf(ctx: ServiceContext, group: ActorRow, extra: ActorRow[]): Promise<string[]> {
   const inboxes = new Set<string>();
-  for (const f of await listFollowerInboxes(ctx.db, group.id)) {
+  for (const f of await forgeFedRecipients(ctx, await listFollowerInboxes(ctx.db, group.id))) {
     const inbox = f.sharedInboxUrl ?? f.inboxUrl;
     if (inbox) inboxes.add(inbox);
   }
-  for (const actor of extra) {
-    if (actor.is_local || actor.gone_at) continue;
+  for (const actor of await forgeFedRecipients(ctx, extra.filter((a) => !a.is_local && !a.gone_at))) {
     const inbox = actor.shared_inbox_url ?? actor.inbox_url;
     if (inbox) inboxes.add(inbox);
   }
@@ -96,6 +98,8 @@ export async function sendTaskEvent(fctx: Context<ServiceContext>, event: TaskEv
       const group = task ? await findActorById(ctx.db, task.group_id) : undefined;
       const assignee = await findActorById(ctx.db, event.assigneeId);
       if (!task || !group || !assignee?.inbox_url) return;
+      // Someone on a server without ForgeFed is asked in the companion Note's mention instead.
+      if ((await forgeFedRecipients(ctx, [assignee])).length === 0) return;
       // The Ticket rides along, so the assignee's instance can show what is asked even before the board's announcements arrive.
       const activity = {
         "@context": TASK_CONTEXT,
@@ -115,7 +119,12 @@ export async function sendTaskEvent(fctx: Context<ServiceContext>, event: TaskEv
       await response.body?.cancel();
       if (response.ok) return;
       const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
-      if (permanent || attempts >= MAX_TASK_DELIVERY_ATTEMPTS) {
+      // A server we could not identify that fails on ForgeFed most likely does not speak it.
+      const trial =
+        response.status >= 500 &&
+        attempts >= FORGEFED_TRIAL_ATTEMPTS &&
+        forgeFedDelivery((await peerSoftwareOf(ctx, [{ uri: event.inbox }])).get(new URL(event.inbox).host) ?? null) === "try";
+      if (permanent || trial || attempts >= MAX_TASK_DELIVERY_ATTEMPTS) {
         ctx.logger.warn({ inbox: event.inbox, status: response.status, attempts }, "task delivery given up");
         return;
       }

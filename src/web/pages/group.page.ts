@@ -13,6 +13,7 @@ import {
   type GroupView,
 } from "../../services/group.service.ts";
 import { createPost, groupTimeline, type PostView } from "../../services/post.service.ts";
+import { askQuestion } from "../../services/question.service.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { mediaUrl } from "../../services/media.service.ts";
 import { getTaskBoard, type TaskView } from "../../services/task.service.ts";
@@ -98,7 +99,15 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
         <p class="muted">${describe(group)}</p>
         ${membershipBox(ref, group, session, owners)}
         ${before ? "" : await companiesSection(ctx, ref, session.user.actorId)}
-        ${member && !before ? composer(session, { action: groupPath(ref, "/posts"), label: "Write in this group", button: "Post", id: "group-post" }) : ""}
+        ${member && !before
+          ? composer(session, {
+              action: groupPath(ref, "/posts"),
+              label: "Write in this group",
+              button: "Post",
+              id: "group-post",
+              extra: html`<div><input id="group-post-question" type="checkbox" name="kind" value="question"> <label for="group-post-question" class="inline-label">Ask as a question (answers can be accepted)</label></div>`,
+            })
+          : ""}
         ${recent.length > 0 ? html`<h2>Task activity</h2>${recent.map(taskActivity)}<p><a href="${groupPath(ref, "/tasks")}">The whole board</a></p>` : ""}
         <h2>Posts</h2>
         ${hidden
@@ -158,6 +167,10 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     return { done: "You left the group." };
   });
   routes.action("/g/:ref/posts", async (request, session, body) => {
+    if (field(body, "kind") === "question") {
+      await askQuestion(ctx, session.user.username, { group: refParam(request), content: field(body, "content") });
+      return { done: "Question asked." };
+    }
     await createPost(ctx, session.user.username, { ...(await readComposer(ctx, session, body)), group: refParam(request) });
     return { done: "Posted." };
   });

@@ -13,6 +13,7 @@ import { avatar, beforeOf, emptyNote, orgChip, pager, postCard, refOf } from "..
 import { html } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
+import { profileExtrasForm, registerProfileExtrasAction } from "./profile-extras.form.ts";
 import { SESSION_COOKIE } from "../../services/session-cookie.ts";
 
 function handleRef(ref: string): string {
@@ -72,6 +73,7 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
           <div><input id="locked" name="locked" type="checkbox" value="true"${user.locked ? html` checked` : ""}> <label for="locked" class="inline-label">Approve followers myself (locked account)</label></div>
           <div><button type="submit">Save profile</button></div>
         </form>
+        ${await profileExtrasForm(ctx, session)}
         <form method="post" action="/settings/password" class="stack card">${csrfField(session)}
           <h2>Password</h2>
           <div><label for="current">Current password</label><input id="current" name="current" type="password" autocomplete="current-password" required></div>
@@ -89,6 +91,7 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
     });
     return { done: "Profile saved." };
   });
+  registerProfileExtrasAction(routes, ctx);
   routes.action("/settings/password", async (request, session, body) => {
     // Checks the current password (within the sign-in limit), then ends the
     // other sessions and revokes every token; this session stays signed in.

@@ -12,10 +12,11 @@ import { sharePost } from "../../services/share.service.ts";
 import { notFound } from "../../domain/errors.ts";
 import { nameOf, postCard, refOf } from "../components.ts";
 import { composer, expandLocalMentions, readComposer } from "../composer.ts";
-import { html, trusted, when } from "../html.ts";
+import { html, trusted, when, type Html } from "../html.ts";
 import { csrfField, securityHeaders, sendPage } from "../layout.ts";
 import { field, optionalField, type WebRoutes } from "../routes.ts";
 import { webSession, type WebSession } from "../session.ts";
+import { acceptedAnswerBlock, answerControls, questionOf, registerQuestionActions } from "./question.part.ts";
 
 const idOf = (params: unknown) => (params as { id: string }).id;
 
@@ -32,21 +33,23 @@ async function requirePost(ctx: ServiceContext, id: string, session: WebSession)
 }
 
 export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext, routes: WebRoutes): void {
-  const card = (p: PostView, session: WebSession, moderator: boolean) =>
-    html`<div${p.inReplyToUri ? html` class="reply"` : ""}>${postCard(p, session, { showGroup: !p.inReplyToUri, canModerate: moderator, mediaUrl: (m) => mediaUrl(ctx, m) })}</div>`;
+  // `extra`: what a question thread adds under a post (its accepted answer, "accept this answer").
+  const card = (p: PostView, session: WebSession, moderator: boolean, extra?: Html) =>
+    html`<div${p.inReplyToUri ? html` class="reply"` : ""}>${postCard(p, session, { showGroup: !p.inReplyToUri, canModerate: moderator, mediaUrl: (m) => mediaUrl(ctx, m) })}${extra ?? ""}</div>`;
 
   routes.signedInPage("/p/:id", async (request, reply, session) => {
     const id = idOf(request.params);
     const thread = await getThread(ctx, id, session.user.actorId);
     const focus = thread.find((p) => p.id === id) ?? thread[0]!;
     const moderator = await moderates(ctx, focus, session);
+    const question = thread[0] ? await questionOf(ctx, thread[0].id, session.user.actorId) : null;
     const myGroups = (await listMyGroups(ctx, session.user.actorId)).filter((g) => g.actor.id !== focus.group?.id);
     return sendPage(ctx, request, reply, {
       title: focus.title ?? `Post by ${nameOf(focus.author)}`,
       session,
       body: html`<h1>Thread</h1>
         <section aria-label="Thread" data-live="/p/${focus.id}/_live" data-after="${thread.at(-1)?.id ?? ""}" data-append="true">
-          ${thread.map((p) => card(p, session, moderator))}
+          ${thread.map((p, i) => card(p, session, moderator, question ? (i === 0 ? acceptedAnswerBlock(question) : answerControls(question, p.id, session)) : undefined))}
         </section>
         ${focus.locked && !moderator
           ? html`<p class="muted">This thread is locked: no more replies.</p>`
@@ -63,6 +66,8 @@ export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext,
           : html`<p class="muted">Members-only: this post cannot be shared outside its group.</p>`}`,
     });
   });
+
+  registerQuestionActions(ctx, routes);
 
   // Replies newer than `after`, for the thread's live list (appended below).
   fastify.get("/p/:id/_live", async (request, reply) => {
