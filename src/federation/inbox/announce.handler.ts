@@ -65,7 +65,9 @@ export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): 
     // from its own server (the default loader refetches a foreign embed).
     const refusal = await whyNotRelay(ctx.data, group, { uri: group.uri, is_local: false }, incoming.uri);
     if (refusal) return refuse(ctx, group, incoming.uri, refusal);
-    await acceptShare(ctx, incoming, group, group, await announce.getObject(loader));
+    const object = await announce.getObject(loader);
+    if (await acceptOwnPost(ctx, incoming, group, object)) return;
+    await acceptShare(ctx, incoming, group, group, object);
     return;
   }
   if (!inner || !("actorId" in inner)) return;
@@ -122,6 +124,21 @@ async function localGroupAddressed(ctx: EcotoneInboxContext, announce: Announce)
     if (actor?.type === "Group" && actor.is_local) return actor;
   }
   return null;
+}
+
+/**
+ * A group's Announce of one of its own posts (the shape it sends to servers
+ * it takes for Mastodon-family ones): the group vouches for it as it does
+ * for a relayed Create. True when the post is addressed to the group.
+ */
+async function acceptOwnPost(ctx: EcotoneInboxContext, incoming: { uri: string; type: string; actorUri: string }, group: ActorRow, object: unknown): Promise<boolean> {
+  if (!isPostObject(object)) return false;
+  const post = await fromPostObject(object);
+  if (!post || !addressedTo(group, post.groupUris)) return false;
+  const authorUri = new URL(post.authorUri);
+  const author = (await findCachedActor(ctx.data, authorUri.href)) ?? (await rememberActorByUri(ctx, authorUri));
+  if (author) await receivePost(ctx.data, incoming, author, post, { announcedBy: group, activityJson: null });
+  return true;
 }
 
 async function acceptShare(

@@ -4,6 +4,7 @@
 import { Accept, Follow, Reject } from "@fedify/vocab";
 import { receiveFollow } from "../../services/follow.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
+import { peerSoftwareOf } from "../peer-software.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 
 export async function onFollow(ctx: EcotoneInboxContext, follow: Follow): Promise<void> {
@@ -15,6 +16,12 @@ export async function onFollow(ctx: EcotoneInboxContext, follow: Follow): Promis
   const follower = await rememberSender(ctx, follow);
   if (!follower) return;
   const outcome = await receiveFollow(ctx.data, incoming, follower, target.href);
+  // Learn what the follower's server runs while it is surely up (it just
+  // wrote to us), so a later relay finds the right shape even if it is
+  // down by then (src/federation/peer-software.ts keeps a stale answer).
+  if (outcome.state !== "refused" && outcome.state !== "duplicate") {
+    await peerSoftwareOf(ctx.data, [follower]).catch(() => undefined);
+  }
   if (outcome.state === "refused") {
     // A banned member, or an invite-only group: say no rather than leave them waiting.
     await ctx.sendActivity(
