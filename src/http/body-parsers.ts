@@ -25,8 +25,10 @@ interface MultipartLimits {
 }
 
 /** Multipart limits for a request with a valid token. */
-// Two files: update_credentials takes an avatar and a header at once.
-export const AUTHENTICATED_MULTIPART_LIMITS: MultipartLimits = { fileSize: MAX_UPLOAD_BYTES, files: 2, fields: 50, parts: 52, fieldSize: 64 * 1024 };
+export const AUTHENTICATED_MULTIPART_LIMITS: MultipartLimits = { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50, parts: 51, fieldSize: 64 * 1024 };
+
+/** Forms that take two images at once (avatar and header): one more file. */
+const TWO_FILE_PATHS = ["/api/v1/accounts/update_credentials", "/settings/profile-extras"];
 /** Multipart limits for an anonymous request: no file, a few short fields. */
 export const ANONYMOUS_MULTIPART_LIMITS: MultipartLimits = { fileSize: 0, files: 0, fields: 16, parts: 16, fieldSize: 4 * 1024 };
 
@@ -80,7 +82,9 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
 /** The multipart body as key/values, within the limits for this caller. */
 async function readMultipart(request: FastifyRequest): Promise<Record<string, unknown>> {
   const signedIn = request.auth !== null;
-  const limits = signedIn ? AUTHENTICATED_MULTIPART_LIMITS : ANONYMOUS_MULTIPART_LIMITS;
+  const base = signedIn ? AUTHENTICATED_MULTIPART_LIMITS : ANONYMOUS_MULTIPART_LIMITS;
+  const twoFiles = signedIn && TWO_FILE_PATHS.includes(request.url.split("?")[0]!);
+  const limits = twoFiles ? { ...base, files: 2, parts: base.parts + 1 } : base;
   const result: Record<string, unknown> = {};
   const add = (rawKey: string, value: unknown) => {
     const isList = rawKey.endsWith("[]");
