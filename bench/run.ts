@@ -18,6 +18,7 @@ import { inboxScenario } from "./scenarios/inbox.ts";
 import { memoryScenario } from "./scenarios/memory.ts";
 import { slowPeerScenario } from "./scenarios/slowpeer.ts";
 import { timelinesScenario } from "./scenarios/timelines.ts";
+import { webScenario } from "./scenarios/web.ts";
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => /^--[a-z-]+$/.test(a)));
@@ -57,6 +58,10 @@ const SCENARIOS: Record<string, { options: () => Record<string, any>; run: (opti
   timelines: {
     options: () => ({ posts: num("POSTS", 100_000, 1_000_000), groups: num("GROUPS", 1_000), people: num("PEOPLE", 10_000, 50_000), samples: num("SAMPLES", 200) }),
     run: timelinesScenario,
+  },
+  web: {
+    options: () => ({ posts: num("POSTS", 100_000, 1_000_000), groups: num("GROUPS", 1_000), people: num("PEOPLE", 10_000, 50_000), samples: num("WEB_SAMPLES", 50) }),
+    run: webScenario,
   },
   memory: {
     options: () => ({ repeats: num("MEMORY_REPEATS", 5), inboxRate: num("MEMORY_INBOX_RATE", 25), inboxSeconds: num("MEMORY_INBOX_SECONDS", 8), members: num("MEMORY_MEMBERS", 2_000, 10_000), instances: num("MEMORY_INSTANCES", 100, 500) }),

@@ -151,7 +151,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   registerErrorHandler(fastify);
   registerSchemas(fastify);
-  registerBodyParsers(fastify);
+  registerBodyParsers(fastify, ctx);
   registerCors(fastify);
   registerCookies(fastify);
   registerSecurityHeaders(fastify, config.origin);
@@ -192,7 +192,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);
   registerMediaFiles(fastify, ctx);
-  const streaming = registerStreaming(fastify, ctx);
+  const streaming = await registerStreaming(fastify, ctx);
   registerSseStreaming(fastify, ctx);
 
   const workers = new AbortController();

@@ -15,6 +15,8 @@ export interface BenchUser {
 
 export interface BenchInstance extends Started {
   user(username: string): Promise<BenchUser>;
+  /** A signed-in web session of that user, as a "token" timeRoutes accepts ("cookie:…"). */
+  webSession(username: string): Promise<string>;
   /**
    * `count` more local users (`prefix`1, `prefix`2…) in bulk, copying the
    * template user's key pairs (generating 1,000 RSA keys would take minutes);
@@ -114,6 +116,7 @@ export async function startEcotone(options: EcotoneOptions = {}): Promise<BenchI
     queueDepth: () => call({ op: "queueDepth" }),
     seedTimelines: (seed) => call({ op: "seedTimelines", ...seed }),
     timeRoutes: (token, routes, samples) => call({ op: "timeRoutes", token, routes, samples }),
+    webSession: (username) => call({ op: "webSession", username }),
     explainRoutes: (token, routes) => call({ op: "explainRoutes", token, routes }),
     async usage(gc = false) {
       const own = await call<Usage>({ op: "usage", gc });

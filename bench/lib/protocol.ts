@@ -40,6 +40,7 @@ export interface PlanReport {
 
 export type Command =
   | { op: "user"; username: string }
+  | { op: "webSession"; username: string }
   | { op: "cloneUsers"; template: string; prefix: string; count: number }
   | { op: "addRemoteMembers"; groupSlug: string; peers: PeerRef[]; perPeer: number }
   | { op: "count"; table: "posts" | "likes" | "fedify_queue" | "inbox_activities" }

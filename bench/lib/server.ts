@@ -21,7 +21,8 @@ import { upsertRemoteActor } from "../../src/db/repos/remote-actor.repo.ts";
 import type { Database } from "../../src/db/schema.ts";
 import { newId } from "../../src/domain/ids.ts";
 import { createToken } from "../../src/services/token.service.ts";
-import { createUser } from "../../src/services/user.service.ts";
+import { createSession } from "../../src/services/browser-session.service.ts";
+import { createUser, getUserByUsername } from "../../src/services/user.service.ts";
 import { freePort } from "../../test/helpers/instances.ts";
 import { withSearchPath } from "../../test/helpers/test-database.ts";
 import type { Command, PlanReport, QueryStats, RouteTiming, Started, Usage } from "./protocol.ts";
@@ -279,11 +280,16 @@ async function seedTimelines(db: Kysely<Database>, command: Extract<Command, { o
   await run("analyze");
 }
 
+/** A bearer token, or "cookie:<value>" for the web interface's session. */
+function authHeaders(token: string): Record<string, string> {
+  return token.startsWith("cookie:") ? { cookie: token.slice("cookie:".length) } : { authorization: `Bearer ${token}` };
+}
+
 /** Runs each route `samples` times through fastify (no socket): the server's own time. */
 async function timeRoutes(app: EcotoneApp, command: Extract<Command, { op: "timeRoutes" }>): Promise<RouteTiming[]> {
   const out: RouteTiming[] = [];
   for (const route of command.routes) {
-    const call = () => app.fastify.inject({ method: "GET", url: route.path, headers: { authorization: `Bearer ${command.token}` } });
+    const call = () => app.fastify.inject({ method: "GET", url: route.path, headers: authHeaders(command.token) });
     let status = 0;
     for (let i = 0; i < 5; i++) status = (await call()).statusCode; // warm-up
     const samples: number[] = [];
@@ -324,7 +330,7 @@ async function explainRoutes(app: EcotoneApp, command: Extract<Command, { op: "e
     const mutable = app.ctx as { db: Kysely<Database> };
     mutable.db = db.withPlugin(capturing(db, captured));
     try {
-      await app.fastify.inject({ method: "GET", url: route.path, headers: { authorization: `Bearer ${command.token}` } });
+      await app.fastify.inject({ method: "GET", url: route.path, headers: authHeaders(command.token) });
     } finally {
       mutable.db = db;
     }
@@ -367,6 +373,11 @@ async function handle(command: Command): Promise<unknown> {
       const created = await createUser(app.ctx, { username: command.username, password: "correct horse battery staple" });
       const token = await createToken(app.ctx, command.username, { scopes: "read write follow" });
       return { username: command.username, token, uri: created.uri, handle: `@${command.username}@${started.host}` };
+    }
+    case "webSession": {
+      const user = await getUserByUsername(app.ctx, command.username);
+      const session = await createSession(app.ctx, user!.id);
+      return `cookie:ecotone_session=${encodeURIComponent(session.cookieValue)}`;
     }
     case "cloneUsers":
       return cloneUsers(app, command);

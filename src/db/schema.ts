@@ -295,6 +295,8 @@ export interface NotificationsTable {
   post_id: string | null;
   created_at: CreatedAt;
   dismissed_at: NullableTimestamp;
+  /** The group a join request is for (migration 0050). */
+  group_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface BookmarksTable {

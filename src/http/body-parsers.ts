@@ -12,6 +12,9 @@ import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { unauthorized } from "../domain/errors.ts";
 import { describeJsonProblem, jsonBodyProblem } from "./json-limits.ts";
+import { readSession } from "../services/browser-session.service.ts";
+import type { ServiceContext } from "../services/context.ts";
+import { SESSION_COOKIE } from "../services/session-cookie.ts";
 
 /** Largest uploaded file (media); other multipart fields are small. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -59,7 +62,7 @@ function keepLargeIntegers(this: unknown, _key: string, value: unknown, context?
   return value;
 }
 
-export function registerBodyParsers(fastify: FastifyInstance): void {
+export function registerBodyParsers(fastify: FastifyInstance, ctx?: ServiceContext): void {
   fastify.removeContentTypeParser("application/json");
   fastify.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     const text = String(body);
@@ -75,13 +78,14 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   void fastify.register(multipart, { limits: ANONYMOUS_MULTIPART_LIMITS });
   fastify.addHook("preValidation", async (request) => {
     if (!request.isMultipart?.()) return;
-    request.body = await readMultipart(request);
+    request.body = await readMultipart(request, ctx);
   });
 }
 
 /** The multipart body as key/values, within the limits for this caller. */
-async function readMultipart(request: FastifyRequest): Promise<Record<string, unknown>> {
-  const signedIn = request.auth !== null;
+async function readMultipart(request: FastifyRequest, ctx: ServiceContext | undefined): Promise<Record<string, unknown>> {
+  // Signed in with a token, or in the web interface (its settings form uploads images).
+  const signedIn = request.auth !== null || (ctx !== undefined && (await readSession(ctx, request.cookies?.[SESSION_COOKIE]).catch(() => null)) !== null);
   const base = signedIn ? AUTHENTICATED_MULTIPART_LIMITS : ANONYMOUS_MULTIPART_LIMITS;
   const twoFiles = signedIn && TWO_FILE_PATHS.includes(request.url.split("?")[0]!);
   const limits = twoFiles ? { ...base, files: 2, parts: base.parts + 1 } : base;

@@ -31,6 +31,8 @@ export interface ActorView {
   summary: string | null;
   url: string | null;
   locked: boolean;
+  /** Their picture (icon), when they have one. */
+  avatarUrl: string | null;
 }
 
 export function toActorView(row: ActorRow): ActorView {
@@ -46,6 +48,7 @@ export function toActorView(row: ActorRow): ActorView {
     summary: row.summary,
     url: row.url,
     locked: row.locked,
+    avatarUrl: row.icon_url,
   };
 }
 
@@ -105,7 +108,9 @@ export function parseHandle(text: string): { username: string; domain: string } 
  * cache or, failing that, through the network.
  */
 export async function resolveActor(ctx: ServiceContext, handleOrUri: string): Promise<ActorRow> {
-  const handle = parseHandle(handleOrUri);
+  // "@paul" or "paul" alone names someone on this instance, as in Mastodon.
+  const short = /^@?([a-zA-Z0-9_]+)$/.exec(handleOrUri.trim());
+  const handle = short ? { username: short[1]!, domain: domainOf(ctx.origin).toLowerCase() } : parseHandle(handleOrUri);
   const ownDomain = domainOf(ctx.origin);
   if (handle && handle.domain === ownDomain.toLowerCase()) {
     const local = await findLocalActorByUsername(ctx.db, handle.username);

@@ -17,6 +17,7 @@ import {
   findGroupByActorId,
   getMembershipFacts,
   listGroups as listGroupRows,
+  listGroupsOfMember,
   listMembers as listMemberRows,
   listModerators as listModeratorRows,
   type GroupWithActor,
@@ -40,6 +41,9 @@ import { newId, newActivityKey } from "../domain/ids.ts";
 import { isListed } from "../domain/visibility.rules.ts";
 import { domainOf, userUri } from "../domain/uris.ts";
 import { getActorById, requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
+import { groupsByActorIds } from "../db/queries/word-search.queries.ts";
+import { membershipFactsIn } from "../db/queries/visibility.queries.ts";
+import { notify } from "./notification.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { commitAndWake as commit } from "./commit.ts";
 import { answerFollowRequest } from "./follow-request.ts";
@@ -194,6 +198,19 @@ export async function listGroups(
   return views;
 }
 
+/** The groups (here or elsewhere) this person belongs to: read from their memberships, not the whole directory, in three queries. */
+export async function listMyGroups(ctx: ServiceContext, actorId: string): Promise<GroupView[]> {
+  const ids = await listGroupsOfMember(ctx.db, actorId);
+  const [rows, facts] = await Promise.all([groupsByActorIds(ctx.db, ids), membershipFactsIn(ctx.db, actorId, ids)]);
+  const views: GroupView[] = [];
+  for (const row of rows) {
+    const f = facts.get(row.actor.id);
+    const membership = f ? membershipFrom(f) : null;
+    if (membership?.state === "accepted") views.push(toGroupView(row, membership));
+  }
+  return views.sort((a, b) => (a.actor.displayName ?? a.actor.username).localeCompare(b.actor.displayName ?? b.actor.username));
+}
+
 export interface JoinResult {
   state: "accepted" | "pending";
   /** Set when our own organization's admin must approve first (the partner's join rule). */
@@ -222,6 +239,7 @@ export async function joinGroup(ctx: ServiceContext, username: string, ref: stri
         activityUri: new URL(`/follows/${newActivityKey()}`, ctx.origin).href,
       });
       if (outcome === "accepted") await deleteInvite(trx, group.actor.id, user.id);
+      else if (current?.state !== "pending") await notify(trx, { recipientId: group.actor.id, type: "follow_request", fromId: user.id });
     });
     return { state: outcome, group: toGroupView(group, await membershipOf(ctx, group.actor.id, user.id)) };
   }

@@ -118,7 +118,7 @@ export async function answerIdea(
   ]
     .filter(Boolean)
     .join("\n\n");
-  await createGroupReply(ctx, group, { inReplyTo: post, content: text, mentionUris, tags: [`${STATUS_TAG_PREFIX}${status}`] }, (trx) =>
+  await createGroupReply(ctx, group, { inReplyTo: post, content: text, mentionUris, tags: [`${STATUS_TAG_PREFIX}${status}`], causedById: user.id }, (trx) =>
     setIdeaStatus(trx, { postId: post.id, status, reason, duplicateOf: duplicateOf?.uri ?? null, byId: user.id }),
   );
   return getIdea(ctx, postId, user.id);

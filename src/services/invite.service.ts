@@ -3,7 +3,7 @@
 // chooses a username and password.
 import { createHash, randomBytes } from "node:crypto";
 import { claimInvite, findUsableInvite, insertInviteLink, listInviteLinks, releaseInvite } from "../db/repos/invite.repo.ts";
-import { findUserByUsername } from "../db/repos/user.repo.ts";
+import { findUserById, findUserByUsername } from "../db/repos/user.repo.ts";
 import { notFound } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
 import { parseAudience, parseRole } from "../domain/user.rules.ts";
@@ -35,6 +35,14 @@ export async function createInviteLink(
 
 export async function isInviteUsable(ctx: ServiceContext, token: string): Promise<boolean> {
   return (await findUsableInvite(ctx.db, sha256(token))) !== undefined;
+}
+
+/** What the join page tells a newcomer: who invited them, until when; null once the link is used up. */
+export async function describeInvite(ctx: ServiceContext, token: string): Promise<{ invitedBy: string | null; expiresAt: Date } | null> {
+  const invite = await findUsableInvite(ctx.db, sha256(token));
+  if (!invite) return null;
+  const by = invite.created_by_id ? await findUserById(ctx.db, invite.created_by_id) : undefined;
+  return { invitedBy: by ? (by.actor.name ?? `@${by.username}`) : null, expiresAt: invite.expires_at };
 }
 
 export async function redeemInvite(

@@ -3,19 +3,23 @@
 import type { Kysely, Transaction } from "kysely";
 import {
   clearNotifications,
+  countNotificationsAfter,
   dismissNotification,
   findNotification,
   insertNotification,
   listNotifications,
+  readMarkers,
+  writeMarker,
 } from "../db/repos/notification.repo.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
+import { listModerators } from "../db/queries/group.queries.ts";
 import type { Database } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import type { ServiceContext } from "./context.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type NotificationType = "follow" | "follow_request" | "favourite" | "mention" | "reblog" | "status" | "update";
+export type NotificationType = "follow" | "follow_request" | "favourite" | "mention" | "reblog" | "status" | "update" | "join_request";
 
 /** Records a notification for a local recipient (never to oneself). */
 export async function notify(
@@ -24,6 +28,16 @@ export async function notify(
 ): Promise<void> {
   if (n.recipientId === n.fromId) return;
   const recipient = await findActorById(db, n.recipientId);
+  // Asking to join a group (a follow request to it) is for its moderators to answer.
+  if (recipient?.is_local && recipient.type === "Group" && n.type === "follow_request") {
+    for (const moderator of await listModerators(db, recipient.id)) {
+      const person = await findActorByUri(db, moderator.uri);
+      if (person?.is_local && person.id !== n.fromId) {
+        await insertNotification(db, { recipientId: person.id, type: "join_request", fromId: n.fromId, postId: null, groupId: recipient.id });
+      }
+    }
+    return;
+  }
   if (!recipient?.is_local || recipient.type !== "Person") return;
   await insertNotification(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null });
 }
@@ -53,4 +67,23 @@ export async function clearAll(ctx: ServiceContext, actorId: string): Promise<vo
 
 export async function getNotificationById(ctx: ServiceContext, recipientId: string, id: string) {
   return (await findNotification(ctx.db, recipientId, id)) ?? null;
+}
+
+/**
+ * Unread means newer than the "notifications" read marker, the same marker
+ * Mastodon apps set, so reading in an app or on the web counts for both.
+ */
+export async function unreadNotificationCount(ctx: ServiceContext, actorId: string, cap = 99): Promise<number> {
+  const marker = (await readMarkers(ctx.db, actorId)).find((m) => m.timeline === "notifications");
+  return countNotificationsAfter(ctx.db, actorId, marker?.last_read_id ?? null, cap);
+}
+
+export async function lastReadNotificationId(ctx: ServiceContext, actorId: string): Promise<string | null> {
+  return (await readMarkers(ctx.db, actorId)).find((m) => m.timeline === "notifications")?.last_read_id ?? null;
+}
+
+/** Marks everything up to the newest notification as read (nothing is dismissed). */
+export async function markAllNotificationsRead(ctx: ServiceContext, actorId: string): Promise<void> {
+  const [newest] = await listNotifications(ctx.db, actorId, { limit: 1 });
+  if (newest) await writeMarker(ctx.db, actorId, "notifications", newest.id);
 }

@@ -26,7 +26,7 @@ import {
   listThread,
   type PostEntry,
 } from "../db/queries/post.queries.ts";
-import type { ActorRow, Database, PostRow } from "../db/schema.ts";
+import type { ActorRow, Database, MediaRow, PostRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { assertCanModerate, assertCanPost, isModerator } from "../domain/group.rules.ts";
 import { newId, newActivityKey } from "../domain/ids.ts";
@@ -36,10 +36,12 @@ import type { ServiceContext } from "./context.ts";
 import { commitAndWake as commit } from "./commit.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { extractHashtags, extractMentionHandles, qualifyMention, renderText, type MentionLink } from "./html.ts";
+import { renderMarkdown } from "./markdown.ts";
 import { attachUploads } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 import { canSeeGroupContent, canSeePost, filterVisiblePosts, viewerOf } from "./visibility.service.ts";
+import { auditActorOf, recordAudit } from "./audit.service.ts";
 
 export interface PostView {
   id: string;
@@ -65,6 +67,8 @@ export interface PostView {
   likedByMe: boolean;
   tags: string[];
   mentions: string[];
+  /** Attached images, in order (their URL: media.service's mediaUrl). */
+  media: MediaRow[];
 }
 
 export function toPostView(entry: PostEntry): PostView {
@@ -93,6 +97,7 @@ export function toPostView(entry: PostEntry): PostView {
     likedByMe: entry.likedByViewer,
     tags: entry.tags,
     mentions: entry.mentions,
+    media: entry.media,
   };
 }
 
@@ -124,6 +129,12 @@ export interface NewPostInput {
   sensitive?: boolean | undefined;
   language?: string | undefined;
   mediaIds?: string[] | undefined;
+  /** "markdown" from the web composer; plain text (Mastodon apps) otherwise. */
+  format?: "markdown" | "text" | undefined;
+}
+
+function renderSource(ctx: ServiceContext, text: string, format: NewPostInput["format"], mentions: MentionLink[]): string {
+  return format === "markdown" ? renderMarkdown(text, ctx.origin, mentions) : renderText(text, ctx.origin, mentions);
 }
 
 /** A local user writes a post in a group, or a reply anywhere they may read. */
@@ -174,7 +185,7 @@ export async function createPost(
       thread_uri: parent?.thread_uri ?? uri,
       type: title ? "Article" : "Note",
       title,
-      content_html: renderText(input.content, ctx.origin, mentions),
+      content_html: renderSource(ctx, input.content, input.format, mentions),
       source_text: input.content,
       summary: input.summary?.trim() || null,
       sensitive: input.sensitive ?? false,
@@ -190,6 +201,11 @@ export async function createPost(
     await insertPostTags(trx, id, extractHashtags(input.content));
     await insertPostMentions(trx, id, mentions.map((m) => m.uri));
     await notifyMentions(trx, mentions.map((m) => m.uri), author.id, id);
+    // A reply reaches the person replied to even when the text does not name
+    // them (as a mention: the type Mastodon apps know; pages call it a reply).
+    if (parent && !mentions.some((m) => m.actor.id === parent.author_id)) {
+      await notify(trx, { recipientId: parent.author_id, type: "mention", fromId: author.id, postId: id });
+    }
     await alsoInTransaction?.(trx, id);
     await recordOutboxEvent(trx, { type: "post.created", postId: id });
   });
@@ -205,7 +221,15 @@ export async function createPost(
 export async function createGroupReply(
   ctx: ServiceContext,
   group: ActorRow,
-  input: { inReplyTo?: PostRow | undefined; content: string; mentionUris: string[]; tags: string[]; mentions?: MentionLink[] },
+  input: {
+    inReplyTo?: PostRow | undefined;
+    content: string;
+    mentionUris: string[];
+    tags: string[];
+    mentions?: MentionLink[];
+    /** Who caused it: their notification comes from them, and they get none for their own action. */
+    causedById?: string | undefined;
+  },
   alsoInTransaction?: (trx: Transaction<Database>, postId: string) => Promise<void>,
 ): Promise<string> {
   const id = newId();
@@ -238,7 +262,7 @@ export async function createGroupReply(
     });
     await insertPostTags(trx, id, input.tags);
     await insertPostMentions(trx, id, input.mentionUris);
-    await notifyMentions(trx, input.mentionUris, group.id, id);
+    await notifyMentions(trx, input.mentionUris, input.causedById ?? group.id, id);
     await alsoInTransaction?.(trx, id);
     await recordOutboxEvent(trx, { type: "post.created", postId: id });
   });
@@ -295,7 +319,7 @@ export async function editPost(
   ctx: ServiceContext,
   username: string,
   postId: string,
-  input: { content: string; title?: string | undefined; summary?: string | undefined },
+  input: { content: string; title?: string | undefined; summary?: string | undefined; format?: NewPostInput["format"] },
   /** More writes in the same transaction (a question's acceptance…). */
   alsoInTransaction?: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<PostView> {
@@ -307,7 +331,7 @@ export async function editPost(
   await commit(ctx, async (trx) => {
     await updatePostContent(trx, post, {
       title: input.title?.trim() || post.title,
-      contentHtml: renderText(input.content, ctx.origin, mentions),
+      contentHtml: renderSource(ctx, input.content, input.format, mentions),
       sourceText: input.content,
       summary: input.summary?.trim() ?? post.summary,
       editedAt: new Date(),
@@ -338,6 +362,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
         ? { type: "post.removed", postUri: post.uri, groupId: post.group_id, authorId: post.author_id }
         : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility },
     );
+    if (removal) await recordAudit(trx, auditActorOf(user), { action: "post.removed", target: post.uri, groupId: post.group_id });
   });
 }
 

@@ -222,7 +222,7 @@ async function withNoteReply<T>(
   await createGroupReply(
     ctx,
     group.actor,
-    { inReplyTo: note, content: reply.text, mentionUris: reply.mentions.map((a) => a.uri), mentions: reply.mentions.map(mentionOf), tags: [] },
+    { inReplyTo: note, content: reply.text, mentionUris: reply.mentions.map((a) => a.uri), mentions: reply.mentions.map(mentionOf), tags: [], causedById: change.actor.id },
     async (trx) => {
       result = await work(trx);
     },

@@ -22,7 +22,7 @@ import { assertCanModerate } from "../domain/group.rules.ts";
 import { canSeeGroupContent, viewerOf } from "./visibility.service.ts";
 import type { TaskSnapshot } from "../domain/task-snapshot.ts";
 import { checkDueDate, checkStatuses, isOverdue, type TaskCommand, type TaskFields, type TaskStatusDef } from "../domain/task.rules.ts";
-import { requireLocalUserActor, toActorView, type ActorView } from "./actor.service.ts";
+import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
@@ -214,6 +214,13 @@ export async function createTask(
 ): Promise<TaskView> {
   const user = await requireLocalUserActor(ctx, username);
   const group = await findGroup(ctx, groupRef, user.id);
+  // A mistyped assignee refuses the whole task rather than leaving it half made.
+  for (const assignee of fields.assignees ?? []) {
+    const actor = await resolveActor(ctx, assignee);
+    if (group.actor.is_local && (await membershipOf(ctx, group.actor.id, actor.id))?.state !== "accepted") {
+      throw validationFailed(`@${actor.username}@${actor.domain} is not a member of this group; nothing was created`, { field: "assignee" });
+    }
+  }
   let view = (await change(ctx, user, group, null, { kind: "create", fields }))!;
   for (const assignee of fields.assignees ?? []) {
     view = await assignTask(ctx, username, view.id, assignee);

@@ -45,15 +45,17 @@ export class WebhookWorker {
     if (this.#abort) return;
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
+    // Neither may end in an unhandled rejection: that would take the whole process down.
+    const logged = (what: string) => (error: unknown) => this.#ctx.logger.error({ err: error }, `webhook ${what} stopped`);
     this.#running = [
-      this.#fanOutLoop(signal),
+      this.#fanOutLoop(signal).catch(logged("fan-out")),
       this.#queue.listen(
         (message: { webhookDeliveryId?: string }) =>
           message.webhookDeliveryId
             ? deliverWebhook(this.#ctx, this.#options.transport, message.webhookDeliveryId, this.#options.retryInitialMs)
             : undefined,
         { signal },
-      ),
+      ).catch(logged("delivery worker")),
     ];
   }
 

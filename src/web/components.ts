@@ -1,35 +1,45 @@
-// Pieces several pages show: people, groups, posts, tasks.
-import type { ActorView } from "../services/actor.service.ts";
-import type { PostView } from "../services/post.service.ts";
+// Pieces several pages show: tasks, the "Older" pager, words. People are in
+// people.ts and posts in post-card.ts; both are re-exported here for pages.
 import type { TaskView } from "../services/task.service.ts";
-import { html, trusted, when, type Html } from "./html.ts";
-import { csrfField } from "./layout.ts";
-import type { WebSession } from "./session.ts";
+import { html, type Html } from "./html.ts";
+import { personInWords } from "./people.ts";
 
-/** The reference a page URL uses: a local name, or the full @name@host handle. */
-export function refOf(actor: ActorView): string {
-  return actor.local ? actor.username : actor.handle.replace(/^@/, "");
-}
-
-export function actorLink(actor: ActorView): Html {
-  const href = actor.type === "Group" ? `/g/${encodeURIComponent(refOf(actor))}` : `/u/${encodeURIComponent(refOf(actor))}`;
-  return html`<a href="${href}">${actor.displayName ?? actor.username}</a> <span class="muted">${actor.handle}</span>`;
-}
-
-export function postCard(post: PostView, session: WebSession | null, options: { showGroup?: boolean } = {}): Html {
-  const like = session
-    ? html`<form method="post" action="/p/${post.id}/${post.likedByMe ? "unlike" : "like"}" class="inline">${csrfField(session)}<button type="submit" class="link" aria-pressed="${post.likedByMe ? "true" : "false"}">${post.likedByMe ? "Unlike" : "Like"}</button></form>`
-    : html``;
-  return html`<article class="post" id="post-${post.id}" data-id="${post.id}">
-    <header>${actorLink(post.author)} ${options.showGroup && post.group ? html`in ${actorLink(post.group)}` : ""} · <a href="/p/${post.id}">${when(post.publishedAt)}</a>${post.editedAt ? html` · edited` : ""}</header>
-    ${post.title ? html`<h2>${post.title}</h2>` : ""}
-    <div class="content">${trusted(post.contentHtml)}</div>
-    <footer class="muted">${post.likeCount} like${post.likeCount === 1 ? "" : "s"} · <a href="/p/${post.id}">${post.replyCount} repl${post.replyCount === 1 ? "y" : "ies"}</a> ${like}</footer>
-  </article>`;
-}
+export { actorHref, actorLink, avatar, nameOf, orgChip, personInWords, personLine, refOf } from "./people.ts";
+export { postCard, activityCard, isGroupNote } from "./post-card.ts";
 
 export function emptyNote(text: string): Html {
   return html`<p class="empty muted">${text}</p>`;
+}
+
+/** "a member", "an owner". */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The "Older" link of a list: the same page with `before` set to the last
+ * item shown, so a new post arriving never shifts what the next page holds.
+ */
+export function pager(path: string, query: Record<string, string | undefined>, nextBefore: string | null | undefined): Html {
+  if (!nextBefore) return html``;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v && k !== "before") params.set(k, v);
+  params.set("before", nextBefore);
+  return html`<nav class="pager" aria-label="More"><a class="button secondary" href="${path}?${params.toString()}" rel="next">Older</a></nav>`;
+}
+
+/** The `before` cursor of a list page, when it is a valid id. */
+export function beforeOf(query: unknown): string | undefined {
+  const raw = (query as Record<string, unknown> | undefined)?.before;
+  return typeof raw === "string" && /^\d{1,25}$/.test(raw) ? raw : undefined;
+}
+
+export function statusChip(task: { statusLabel: string; closed: boolean; status: string }): Html {
+  return html`<span class="chip status ${task.closed ? "closed" : task.status === "open" ? "open" : "other"}">${task.statusLabel}</span>`;
 }
 
 export function taskBadges(task: TaskView): Html {
@@ -38,10 +48,22 @@ export function taskBadges(task: TaskView): Html {
     ${task.labels.map((l) => html`<span class="badge">${l}</span> `)}`;
 }
 
-export function taskCard(task: TaskView): Html {
-  return html`<div class="task" data-task="${task.id}">
+export function assigneeList(task: TaskView): Html {
+  return task.assignees.length === 0
+    ? html`Unassigned`
+    : html`${task.assignees.map((a, i) => html`${i > 0 ? ", " : ""}${personInWords(a.actor)}${a.state === "pending" ? " (asked)" : ""}`)}`;
+}
+
+export function taskCard(task: TaskView, options: { draggable?: boolean } = {}): Html {
+  return html`<div class="task" data-task="${task.id}" data-version="${task.version}"${options.draggable ? html` draggable="true"` : ""}>
     <h3><a href="/tasks/${task.id}">${task.title}</a></h3>
     <div>${taskBadges(task)}</div>
-    <div class="muted">${task.assignees.length === 0 ? "Unassigned" : task.assignees.map((a, i) => html`${i > 0 ? ", " : ""}${a.actor.handle}${a.state === "pending" ? " (asked)" : ""}`)}</div>
+    <div class="muted">${assigneeList(task)}</div>
   </div>`;
+}
+
+/** A task as one line in its group's feed: status chip, assignees, due date. */
+export function taskActivity(task: TaskView): Html {
+  return html`<div class="activity">${statusChip(task)} <a href="/tasks/${task.id}">${task.title}</a>
+    <span class="muted">${assigneeList(task)}</span>${task.due ? html` <span class="badge${task.overdue ? " overdue" : ""}">${task.overdue ? "Overdue " : "Due "}${task.due}</span>` : ""}</div>`;
 }

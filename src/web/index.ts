@@ -11,22 +11,30 @@ import { registerGroupPages } from "./pages/group.page.ts";
 import { registerGroupDirectory } from "./pages/groups.page.ts";
 import { registerHomePages } from "./pages/home.page.ts";
 import { registerIdeaPages } from "./pages/ideas.page.ts";
+import { registerNotificationPages } from "./pages/notifications.page.ts";
 import { registerPeoplePages } from "./pages/people.page.ts";
+import { registerHelperPages } from "./pages/helpers.page.ts";
 import { registerPostPages } from "./pages/post.page.ts";
+import { registerSearchPages } from "./pages/search.page.ts";
 import { registerTaskPages } from "./pages/tasks.page.ts";
+import { registerMultipartSession } from "./multipart-session.ts";
 import { webRoutes } from "./routes.ts";
 
 export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceContext): void {
+  registerMultipartSession(fastify, ctx);
   const routes = webRoutes(fastify, ctx);
   registerAssetRoutes(fastify);
   registerAuthPages(fastify, ctx, routes);
   registerHomePages(fastify, ctx, routes);
   registerGroupDirectory(ctx, routes);
   registerGroupPages(fastify, ctx, routes);
-  registerPostPages(ctx, routes);
-  registerTaskPages(ctx, routes);
+  registerPostPages(fastify, ctx, routes);
+  registerSearchPages(ctx, routes);
+  registerHelperPages(fastify, ctx, routes);
+  registerTaskPages(fastify, ctx, routes);
   registerIdeaPages(ctx, routes);
   registerPeoplePages(ctx, routes);
+  registerNotificationPages(fastify, ctx, routes);
   registerAdminPages(ctx, routes);
   registerOrganizationPages(ctx, routes);
 }

@@ -1,8 +1,12 @@
-// The page shell every screen shares: navigation, the flash message, the
+// The page shell every screen shares: the top bar (search, sections, unread
+// count, theme), a sidebar of your groups by company, the flash message, the
 // security headers. Scripts and styles come from /assets only: the
 // Content-Security-Policy allows no inline script and nothing from elsewhere.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../services/context.ts";
+import { listMyGroups, type GroupView } from "../services/group.service.ts";
+import { unreadNotificationCount } from "../services/notification.service.ts";
+import { avatar, refOf } from "./people.ts";
 import { html, type Html } from "./html.ts";
 import { takeFlash, type WebSession } from "./session.ts";
 
@@ -25,6 +29,8 @@ const PAGE_HEADERS: Parameters<FastifyReply["helmet"]>[0] = {
   referrerPolicy: { policy: "same-origin" },
 };
 
+export const THEME_COOKIE = "ecotone_theme";
+
 export function securityHeaders(reply: FastifyReply): void {
   reply.helmet(PAGE_HEADERS);
   reply.header("permissions-policy", "camera=(), microphone=(), geolocation=()").header("cache-control", "no-store");
@@ -39,33 +45,79 @@ export interface PageOptions {
   status?: number;
 }
 
-function nav(ctx: ServiceContext, session: WebSession | null, section: string | undefined): Html {
-  const link = (href: string, label: string, key: string) =>
-    html`<a href="${href}"${section === key ? html` aria-current="page"` : ""}>${label}</a>`;
-  if (!session) {
-    return html`<nav aria-label="Main"><a class="brand" href="/">${ctx.instanceName}</a><span class="spacer"></span>${link("/sign-in", "Sign in", "sign-in")}</nav>`;
-  }
-  const admin = session.user.role === "admin";
-  return html`<nav aria-label="Main">
-    <a class="brand" href="/">${ctx.instanceName}</a>
-    ${link("/", "Home", "home")} ${link("/groups", "Groups", "groups")} ${link("/me/tasks", "My tasks", "tasks")}
-    ${link("/notifications", "Notifications", "notifications")} ${link("/settings", "Settings", "settings")}
-    ${admin ? link("/admin", "Admin", "admin") : ""}
-    <span class="spacer"></span>
-    <a href="/u/${session.user.username}" class="me">@${session.user.username}</a>
-    <form method="post" action="/sign-out" class="inline">${csrfField(session)}<button type="submit" class="link">Sign out</button></form>
-  </nav>`;
-}
-
 export function csrfField(session: WebSession | null): Html {
   return session ? html`<input type="hidden" name="_csrf" value="${session.csrfToken}">` : html``;
 }
 
-export function sendPage(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, page: PageOptions): FastifyReply {
+function sectionLinks(session: WebSession, section: string | undefined, unread: number): Html {
+  const link = (href: string, label: Html | string, key: string) =>
+    html`<a href="${href}"${section === key ? html` aria-current="page"` : ""}>${label}</a>`;
+  const bell = html`Notifications${unread > 0 ? html` <span class="count" aria-label="${unread} unread">${unread >= 99 ? "99+" : unread}</span>` : ""}`;
+  return html`${link("/", "Home", "home")}${link("/groups", "Groups", "groups")}${link("/me/tasks", "My tasks", "tasks")}${link("/notifications", bell, "notifications")}${link("/settings", "Settings", "settings")}${session.user.role === "admin" ? link("/admin", "Admin", "admin") : ""}
+    <a href="/u/${session.user.username}" class="me">@${session.user.username}</a>
+    <form method="post" action="/sign-out" class="inline">${csrfField(session)}<button type="submit" class="link">Sign out</button></form>`;
+}
+
+function themeToggle(session: WebSession, theme: string): Html {
+  // Light ↔ dark; "auto" (no cookie) follows the system and offers the opposite of light.
+  const next = theme === "dark" ? "light" : "dark";
+  return html`<form method="post" action="/theme" class="theme-form">${csrfField(session)}<input type="hidden" name="theme" value="${next}">
+    <button type="submit" class="secondary" aria-label="Switch to ${next} theme" title="Switch to ${next} theme">${next === "dark" ? "☾" : "☀"}</button></form>`;
+}
+
+function topBar(ctx: ServiceContext, session: WebSession | null, section: string | undefined, unread: number, theme: string, query: string): Html {
+  const brand = html`<a class="brand" href="/" aria-label="${ctx.instanceName}: home"><span class="brand-name">${ctx.instanceName}</span></a>`;
+  if (!session) {
+    return html`<header class="topbar">${brand}<nav class="sections" aria-label="Main"><a href="/sign-in"${section === "sign-in" ? html` aria-current="page"` : ""}>Sign in</a></nav>
+      <details class="menu"><summary>Menu</summary><nav aria-label="Menu"><a href="/sign-in">Sign in</a></nav></details></header>`;
+  }
+  return html`<header class="topbar">${brand}
+    <form method="get" action="/search" role="search" class="header-search"><label for="header-q" class="visually-hidden">Search people, groups, posts, tasks and ideas</label>
+      <input id="header-q" name="q" type="search" placeholder="Search…" value="${query}" autocomplete="off"></form>
+    <nav class="sections" aria-label="Main">${sectionLinks(session, section, unread)}</nav>
+    <details class="menu"><summary aria-label="Menu${unread > 0 ? `, ${unread} unread notifications` : ""}">☰${unread > 0 ? html` <span class="count" aria-hidden="true">${unread >= 99 ? "99+" : unread}</span>` : ""}</summary><nav aria-label="Menu">${sectionLinks(session, section, unread)}</nav></details>
+    ${themeToggle(session, theme)}
+  </header>`;
+}
+
+/** The sidebar: my groups, grouped by the company (instance) that holds them. */
+function sidebar(ctx: ServiceContext, groups: GroupView[], currentPath: string): Html {
+  const mine = groups.filter((g) => g.membership?.state === "accepted");
+  const byCompany = new Map<string, GroupView[]>();
+  for (const g of mine) {
+    const key = g.local ? ctx.instanceName : g.actor.domain;
+    byCompany.set(key, [...(byCompany.get(key) ?? []), g]);
+  }
+  return html`<aside class="sidebar" aria-label="Your groups">
+    ${mine.length === 0
+      ? html`<h2>Your groups</h2><p class="muted">None yet. <a href="/groups">Find or start one</a>.</p>`
+      : [...byCompany].map(
+          ([company, list]) => html`<h2>${company}</h2><ul>${list.map((g) => {
+            const href = `/g/${encodeURIComponent(refOf(g.actor))}`;
+            return html`<li><a href="${href}"${currentPath.startsWith(href) ? html` aria-current="page"` : ""}>${avatar(g.actor, "small")}<span>${g.actor.displayName ?? g.actor.username}</span></a></li>`;
+          })}</ul>`,
+        )}
+    <p><a href="/groups">All groups</a></p>
+  </aside>`;
+}
+
+export function themeOf(request: FastifyRequest): "light" | "dark" | "auto" {
+  const value = request.cookies[THEME_COOKIE];
+  return value === "light" || value === "dark" ? value : "auto";
+}
+
+export async function sendPage(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, page: PageOptions): Promise<FastifyReply> {
   const flash = takeFlash(ctx, request, reply);
   securityHeaders(reply);
+  const theme = themeOf(request);
+  const session = page.session;
+  const [groups, unread] = session
+    ? await Promise.all([listMyGroups(ctx, session.user.actorId), unreadNotificationCount(ctx, session.user.actorId)])
+    : [[], 0];
+  const path = request.url.split("?")[0] ?? "/";
+  const query = path === "/search" ? String((request.query as Record<string, unknown>).q ?? "") : "";
   const body = html`<!doctype html>
-<html lang="en">
+<html lang="en"${theme === "auto" ? "" : html` data-theme="${theme}"`}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -75,9 +127,14 @@ export function sendPage(ctx: ServiceContext, request: FastifyRequest, reply: Fa
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
-<header>${nav(ctx, page.session, page.section)}</header>
+${topBar(ctx, session, page.section, unread, theme, query)}
+<div class="shell${session ? "" : " no-sidebar"}">
+${session ? sidebar(ctx, groups, path) : ""}
+<main id="main" tabindex="-1">
 <div id="status" role="status" aria-live="polite" class="flash${flash ? ` ${flash.kind}` : ""}">${flash?.message ?? ""}</div>
-<main id="main" tabindex="-1">${page.body}</main>
+${page.body}
+</main>
+</div>
 </body>
 </html>`;
   return reply.code(page.status ?? 200).type("text/html; charset=utf-8").send(body.value);

@@ -37,6 +37,12 @@ export interface WebRoutes {
   signedInPage(path: string, handler: SignedInPageHandler): void;
   adminPage(path: string, handler: SignedInPageHandler): void;
   action(path: string, handler: ActionHandler, options?: { admin?: boolean }): void;
+  /**
+   * A form whose answer is a page rather than a redirect: for what must not
+   * travel in an address or a cookie (a new invitation link). A refusal
+   * still redirects back with the reason.
+   */
+  postPage(path: string, handler: (request: FastifyRequest, reply: FastifyReply, session: WebSession, body: Fields) => Promise<FastifyReply>, options?: { admin?: boolean }): void;
 }
 
 function signInRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -89,6 +95,22 @@ export function webRoutes(fastify: FastifyInstance, ctx: ServiceContext): WebRou
           for (const cookie of result.cookies ?? []) setCookie(ctx, reply, cookie.name, cookie.value, cookie.maxAgeSeconds);
           setFlash(ctx, reply, { kind: "done", message: result.done });
           return reply.redirect(result.to ?? backTo(ctx, request, "/"), 303);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          setFlash(ctx, reply, { kind: "error", message: error.message });
+          return reply.redirect(backTo(ctx, request, "/"), 303);
+        }
+      });
+    },
+    postPage(path, handler, options = {}) {
+      fastify.post(path, async (request, reply) => {
+        const session = await webSession(ctx, request);
+        if (!session) return signInRedirect(request, reply);
+        const body = (request.body && typeof request.body === "object" ? request.body : {}) as Fields;
+        try {
+          assertCsrf(request, session);
+          if (options.admin && session.user.role !== "admin") throw new DomainError("forbidden", "Only administrators can do this");
+          return await handler(request, reply, session, body);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           setFlash(ctx, reply, { kind: "error", message: error.message });

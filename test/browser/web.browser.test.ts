@@ -5,31 +5,15 @@
 // assigned across instances is accepted and done; an idea gets a vote from
 // Globex and an answer from Acme. Screenshots go to docs/screenshots/, and
 // axe-core checks the main pages for serious accessibility problems.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/user.service.ts";
+import { expectFlash, expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, shot, SHOTS } from "../helpers/browser.ts";
 
-const SHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
 const PASSWORD = "correct horse battery staple";
-
-function findChromium(): string | null {
-  for (const name of ["chromium", "chromium-browser"]) {
-    try {
-      return execFileSync("which", [name], { encoding: "utf8" }).trim() || null;
-    } catch {
-      // not this one
-    }
-  }
-  return null;
-}
-
 const executablePath = findChromium();
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let browser: Browser;
 let acme: TestInstance;
@@ -45,26 +29,6 @@ async function signIn(page: Page, instance: TestInstance, username: string) {
   await page.waitForURL(`${instance.origin}/`);
 }
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function expectNoSeriousA11yProblems(page: Page) {
-  // Evaluated through the DevTools protocol, which the page's CSP (rightly) does not let a script tag do.
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run(document, {
-      resultTypes: ["violations"],
-    });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
-  });
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical"), page.url()).toEqual([]);
-}
-
-async function expectFlash(page: Page, text: RegExp | string) {
-  await expect.poll(async () => page.locator("#status").textContent(), { timeout: 15_000 }).toMatch(text);
-}
-
 describe.skipIf(!executablePath)("the web interface in a browser", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -75,7 +39,7 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
       executablePath: executablePath!,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     });
-    alice = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    alice = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     gina = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage(); // a phone
   });
 
@@ -131,6 +95,7 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
     await gina.getByRole("button", { name: "Post" }).click();
     await expectFlash(gina, "Posted");
     await shot(gina, "group-on-a-phone");
+    await expectNoSidewaysScroll(gina);
     await alice.getByText("Week 48: 1,200 units ship Tuesday.").waitFor({ timeout: 20_000 });
     await shot(alice, "group-live-post");
     await expectNoSeriousA11yProblems(alice);
@@ -150,6 +115,13 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
       return gina.getByRole("link", { name: "Confirm dock slot" }).count();
     }, { timeout: 20_000 }).toBe(1);
     await gina.getByText("waiting for your answer").waitFor();
+    // Her own instance tells her, in words, with the unread count on the menu.
+    await gina.goto(`${globex.origin}/notifications`);
+    await gina.getByText("gave you a task: Confirm dock slot").waitFor({ timeout: 15_000 });
+    expect(await gina.locator("details.menu > summary .count").textContent()).toMatch(/^[1-9]/);
+    await shot(gina, "notifications-across-instances");
+    await expectNoSidewaysScroll(gina);
+    await gina.goto(`${globex.origin}/me/tasks`);
     await gina.getByRole("link", { name: "Confirm dock slot" }).click();
     await gina.getByRole("button", { name: "Accept" }).click();
     await expectFlash(gina, "You accepted the task");

@@ -76,8 +76,9 @@ describe("a profile with images and fields", () => {
     const doc = await actorDocument(olga.uri);
     expect(doc.icon.url).toBe(res.body.avatar);
     expect(doc.image.url).toBe(res.body.header);
+    // The person's own fields, then the organization's (added for every local person).
     const fields = [doc.attachment].flat();
-    expect(fields).toHaveLength(2);
+    expect(fields.map((f: { name: string }) => f.name)).toEqual(["Website", "Team", "Organization"]);
     expect(fields[0]).toMatchObject({ type: "PropertyValue", name: "Website" });
     expect(fields[0].value).toContain('href="https://olga.example/portfolio"');
     // The images are served.
@@ -91,12 +92,12 @@ describe("a profile with images and fields", () => {
     expect(seen).not.toBeNull();
     const attachments = [];
     for await (const f of seen!.getAttachments()) attachments.push(f);
-    expect(attachments.map((f) => String((f as { name: unknown }).name))).toEqual(["Website", "Team"]);
+    expect(attachments.map((f) => String((f as { name: unknown }).name))).toEqual(["Website", "Team", "Organization"]);
     expect((await seen!.getImage())?.url).toBeInstanceOf(URL);
 
     const lookup = await b.api(bea.token, "GET", `/api/v1/accounts/lookup?acct=${encodeURIComponent(`olga@${a.host}`)}`);
     expect(lookup.status).toBe(200);
-    expect(lookup.body.fields.map((f: { name: string; value: string }) => [f.name, f.value.replace(/<[^>]+>/g, "")])).toEqual([
+    expect(lookup.body.fields.map((f: { name: string; value: string }) => [f.name, f.value.replace(/<[^>]+>/g, "")]).slice(0, 2)).toEqual([
       ["Website", "https://olga.example/portfolio"],
       ["Team", "Procurement"],
     ]);
@@ -142,7 +143,7 @@ describe("a profile with images and fields", () => {
     const after = await actorDocument(olga.uri);
     expect(after.icon).toEqual(before.icon);
     expect(after.name).toEqual(before.name);
-    expect([after.attachment].flat().map((f: { name: string }) => f.name)).toEqual(["Website", "Team"]);
+    expect([after.attachment].flat().map((f: { name: string }) => f.name)).toEqual(["Website", "Team", "Organization"]);
   });
 
   it("followers on other servers get the new profile through Update", async () => {

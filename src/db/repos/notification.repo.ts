@@ -8,11 +8,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertNotification(
   db: Db,
-  n: { recipientId: string; type: string; fromId: string; postId: string | null },
+  n: { recipientId: string; type: string; fromId: string; postId: string | null; groupId?: string | null },
 ): Promise<void> {
   await sql`
-    insert into notifications (id, recipient_id, type, from_id, post_id)
-    values (${newId()}, ${n.recipientId}, ${n.type}, ${n.fromId}, ${n.postId})
+    insert into notifications (id, recipient_id, type, from_id, post_id, group_id)
+    values (${newId()}, ${n.recipientId}, ${n.type}, ${n.fromId}, ${n.postId}, ${n.groupId ?? null})
     on conflict do nothing`.execute(db);
 }
 
@@ -94,4 +94,12 @@ export async function findNotification(db: Db, recipientId: string, id: string) 
     .where("id", "=", id)
     .where("dismissed_at", "is", null)
     .executeTakeFirst();
+}
+
+/** How many notifications came after `afterId` (all of them when null), up to `cap`. */
+export async function countNotificationsAfter(db: Db, recipientId: string, afterId: string | null, cap: number): Promise<number> {
+  let query = db.selectFrom("notifications").select("id").where("recipient_id", "=", recipientId).where("dismissed_at", "is", null);
+  if (afterId) query = query.where("id", ">", afterId);
+  const rows = await query.orderBy("id", "desc").limit(cap).execute();
+  return rows.length;
 }

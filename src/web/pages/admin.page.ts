@@ -8,7 +8,7 @@ import { createInviteLink, recentInviteLinks } from "../../services/invite.servi
 import { listReports, resolveReport } from "../../services/report.service.ts";
 import { createUser, listUsers, setAudience, setRole, setSuspended } from "../../services/user.service.ts";
 import { AUDIENCES, ROLES } from "../../domain/user.rules.ts";
-import { actorLink, emptyNote } from "../components.ts";
+import { actorLink, emptyNote, plural } from "../components.ts";
 import { html, when, type Html } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, optionalField, type WebRoutes } from "../routes.ts";
@@ -31,11 +31,10 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
       sendPage(ctx, request, reply, { title, session, section: "admin", body: html`${adminTabs(key)}${await body(session, request.query as Record<string, string | undefined>)}` }),
     );
 
-  page("/admin", "users", "People", async (session, query) => {
+  page("/admin", "users", "People", async (session) => {
     const users = await listUsers(ctx);
     const invites = await recentInviteLinks(ctx);
     return html`
-      ${query.invite ? html`<div class="card" role="alert"><p>Send this link to the person you invite (valid for 7 days, once):</p><p><input type="text" readonly value="${query.invite}" aria-label="Invitation link"></p></div>` : ""}
       <table><thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col">Audience</th><th scope="col">State</th></tr></thead><tbody>
       ${users.map(
         (u) => html`<tr><td>@${u.username}${u.displayName ? html` <span class="muted">${u.displayName}</span>` : ""}</td>
@@ -86,9 +85,21 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
     const user = await setSuspended(ctx, userName(request.params), false);
     return { done: `@${user.username} is reinstated.` };
   }, { admin: true });
-  routes.action("/admin/invites", async (_r, session, body) => {
+  // The new link is shown once, in the answer to the form: never in an
+  // address (history, logs, Referer) nor in a cookie. Only its hash is stored.
+  routes.postPage("/admin/invites", async (request, reply, session, body) => {
     const invite = await createInviteLink(ctx, session.user.username, { role: optionalField(body, "role"), audience: optionalField(body, "audience") });
-    return { done: "Invitation link created.", to: `/admin?invite=${encodeURIComponent(invite.url)}` };
+    return sendPage(ctx, request, reply, {
+      title: "Invitation link",
+      session,
+      section: "admin",
+      body: html`${adminTabs("users")}
+        <div class="card" role="alert"><h2>Invitation link created</h2>
+          <p>Send this link to the person you invite. It works once, until ${when(invite.expiresAt)}; it is not shown again.</p>
+          <div class="copy-row"><label for="invite-link" class="visually-hidden">Invitation link</label><input id="invite-link" type="text" readonly value="${invite.url}">
+            <button type="button" class="secondary" data-copy="invite-link" hidden>Copy</button></div></div>
+        <p><a href="/admin">Back to people</a></p>`,
+    });
   }, { admin: true });
 
   page("/admin/groups", "groups", "Groups", async (session) => {
@@ -132,7 +143,9 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
 
   page("/admin/deliveries", "deliveries", "Deliveries", async () => {
     const status = await getDeliveryStatus(ctx);
-    return html`<p>${status.pendingOutboxEvents} change(s) waiting to be turned into activities; queues: ${status.queues.map((q) => `${q.queue} ${q.queued}`).join(", ") || "empty"}.</p>
+    const waiting = status.pendingOutboxEvents === 0 ? "Every change has been turned into activities." : `${plural(status.pendingOutboxEvents, "change is", "changes are")} waiting to be turned into activities.`;
+    const queued = status.queues.filter((q) => q.queued > 0);
+    return html`<p>${waiting} ${queued.length === 0 ? "Nothing is queued for delivery." : `Queued: ${queued.map((q) => `${q.queued} in ${q.queue}`).join(", ")}.`}</p>
       ${status.instances.length === 0 ? emptyNote("Nothing queued for any instance.") : html`<table><thead><tr><th scope="col">Instance</th><th scope="col">Queued</th><th scope="col">Retrying (failed before)</th><th scope="col">Most attempts</th><th scope="col">Oldest</th><th scope="col">Parked</th></tr></thead><tbody>
       ${status.instances.map((i) => html`<tr><td>${i.host}</td><td>${i.queued}</td><td>${i.retrying}</td><td>${i.maxAttempt}</td><td>${when(i.oldest)}</td><td>${i.parked ?? "no"}</td></tr>`)}</tbody></table>`}`;
   });

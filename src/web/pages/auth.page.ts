@@ -5,7 +5,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createSession, endSession } from "../../services/browser-session.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { isInviteUsable, redeemInvite } from "../../services/invite.service.ts";
+import { describeInvite, redeemInvite } from "../../services/invite.service.ts";
 import { signIn, THROTTLED_MESSAGE } from "../../services/sign-in.service.ts";
 import { safeRedirectPath } from "../../domain/redirect.rules.ts";
 import { DomainError } from "../../domain/errors.ts";
@@ -70,15 +70,15 @@ export function registerAuthPages(fastify: FastifyInstance, ctx: ServiceContext,
 
   routes.page("/join/:token", async (request, reply, session) => {
     const token = (request.params as { token: string }).token;
-    if (!(await isInviteUsable(ctx, token))) {
-      throw new DomainError("not_found", "This invitation link is used up or has expired; ask for a new one");
-    }
+    const invite = await describeInvite(ctx, token);
+    if (!invite) throw new DomainError("not_found", "This invitation link is used up or has expired; ask for a new one");
     const csrf = request.cookies[SIGN_IN_CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
     setCookie(ctx, reply, SIGN_IN_CSRF_COOKIE, csrf, SIGN_IN_CSRF_SECONDS);
     return sendPage(ctx, request, reply, {
       title: "Join",
       session,
       body: html`<h1>Join ${ctx.instanceName}</h1>
+        <p>${invite.invitedBy ? `${invite.invitedBy} invited you to ${ctx.instanceName}` : `You are invited to ${ctx.instanceName}`}: its groups, tasks and idea boards, shared with partner companies. Choose how you sign in.</p>
         <form method="post" action="/join/${token}" class="stack card">
           <input type="hidden" name="_csrf" value="${csrf}">
           <div><label for="username">Username</label><input id="username" name="username" type="text" autocomplete="username" required pattern="[a-z0-9_]+" aria-describedby="username-help"><p id="username-help" class="muted">Lower-case letters, digits and _.</p></div>

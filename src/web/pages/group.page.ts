@@ -15,7 +15,10 @@ import {
 import { createPost, groupTimeline, type PostView } from "../../services/post.service.ts";
 import { askQuestion } from "../../services/question.service.ts";
 import { isModerator } from "../../domain/group.rules.ts";
-import { actorLink, emptyNote, postCard } from "../components.ts";
+import { mediaUrl } from "../../services/media.service.ts";
+import { getTaskBoard, type TaskView } from "../../services/task.service.ts";
+import { actorLink, beforeOf, emptyNote, isGroupNote, pager, personLine, postCard, taskActivity, withArticle } from "../components.ts";
+import { composer, readComposer } from "../composer.ts";
 import { html, trusted, type Html } from "../html.ts";
 import { companiesSection } from "../organizations.components.ts";
 import { csrfField, securityHeaders, sendPage } from "../layout.ts";
@@ -33,60 +36,86 @@ export function groupPath(ref: string, rest = ""): string {
 export function groupTabs(ref: string, group: GroupView, active: string): Html {
   const tab = (rest: string, label: string, key: string) =>
     html`<a href="${groupPath(ref, rest)}"${active === key ? html` aria-current="page"` : ""}>${label}</a>`;
-  return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted">${group.actor.handle}</span></h1>
+  return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted handle">${group.actor.handle}</span></h1>
     <nav class="tabs" aria-label="Group">${tab("", "Posts", "posts")} ${tab("/tasks", "Tasks", "tasks")} ${tab("/ideas", "Ideas", "ideas")} ${tab("/members", "Members", "members")}</nav>`;
 }
+
+const PAGE = 20;
 
 function topLevel(posts: PostView[]): PostView[] {
   return posts.filter((p) => !p.inReplyToUri);
 }
 
-function membershipBox(ref: string, group: GroupView, session: WebSession): Html {
+function membershipBox(ref: string, group: GroupView, session: WebSession, owners: number): Html {
   const m = group.membership;
   if (m?.state === "accepted") {
-    return html`<div class="row"><p>You are a ${m.role} of this group.</p>
-      <form method="post" action="${groupPath(ref, "/leave")}" data-confirm="Leave this group?">${csrfField(session)}<button type="submit" class="secondary">Leave</button></form></div>`;
+    // The last owner cannot leave: the group would have nobody to run it.
+    const canLeave = m.role !== "owner" || owners > 1;
+    return html`<div class="row"><p>You are ${withArticle(m.role)} of this group.</p>
+      ${canLeave
+        ? html`<form method="post" action="${groupPath(ref, "/leave")}" data-confirm="Leave this group?" class="shrink">${csrfField(session)}<button type="submit" class="secondary">Leave</button></form>`
+        : html`<p class="muted">Make someone else an owner before you can leave.</p>`}</div>`;
   }
   if (m?.state === "pending") return html`<p>Your request to join is waiting for a moderator.</p>`;
   const label = group.joinPolicy === "approval" ? "Ask to join" : "Join";
   return html`<form method="post" action="${groupPath(ref, "/join")}" class="inline">${csrfField(session)}<button type="submit">${label}</button></form>`;
 }
 
+function describe(group: GroupView): string {
+  if (!group.local) return `a group on ${group.actor.domain}`;
+  const join = group.joinPolicy === "open" ? "anyone can join" : group.joinPolicy === "approval" ? "joining needs approval" : "by invitation";
+  return `${group.visibility.replace("_", " ")} group · ${join}`;
+}
+
 export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext, routes: WebRoutes): void {
+  const cardOptions = (moderator: boolean) => ({ canModerate: moderator, inlineReply: true, mediaUrl: (m: PostView["media"][number]) => mediaUrl(ctx, m) });
+
   routes.signedInPage("/g/:ref", async (request, reply, session) => {
     const ref = refParam(request);
+    const before = beforeOf(request.query);
     const group = await getGroup(ctx, ref, session.user.actorId);
     const member = group.membership?.state === "accepted";
-    let posts: PostView[] = [];
+    const moderator = member && isModerator({ state: "accepted", role: group.membership!.role });
+    let page: { items: PostView[]; nextCursor: string | null } = { items: [], nextCursor: null };
     let hidden = false;
     try {
-      posts = topLevel((await groupTimeline(ctx, ref, session.user.actorId, null, 40)).items);
+      page = await groupTimeline(ctx, ref, session.user.actorId, before ?? null, PAGE);
     } catch {
       hidden = true;
     }
+    const posts = topLevel(page.items).filter((p) => !isGroupNote(p));
+    const owners = member && group.membership!.role === "owner"
+      ? (await listMembers(ctx, ref, session.user.actorId)).filter((m) => m.role === "owner").length
+      : 0;
+    // Task activity: the most recently changed tasks, one line each, instead of bot notes.
+    const tasks = hidden || before ? [] : (await getTaskBoard(ctx, group.actor.id, session.user.actorId, {}).catch(() => ({ tasks: [] as TaskView[] }))).tasks;
+    const recent = [...tasks].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).slice(0, 5);
     return sendPage(ctx, request, reply, {
       title: group.actor.displayName ?? group.actor.username,
       session,
       section: "groups",
       body: html`${groupTabs(ref, group, "posts")}
         ${group.actor.summary ? (group.local ? html`<p>${group.actor.summary}</p>` : html`<div class="summary">${trusted(group.actor.summary)}</div>`) : ""}
-        <p class="muted">${group.local
-          ? `${group.visibility.replace("_", " ")} group · ${group.joinPolicy === "open" ? "anyone can join" : group.joinPolicy === "approval" ? "joining needs approval" : "by invitation"}`
-          : `a group on ${group.actor.domain}`}</p>
-        ${membershipBox(ref, group, session)}
-        ${await companiesSection(ctx, ref, session.user.actorId)}
-        ${member
-          ? html`<form method="post" action="${groupPath(ref, "/posts")}" class="stack card">${csrfField(session)}
-              <div><label for="group-post">Write in this group</label><textarea id="group-post" name="content" required></textarea></div>
-              <div><label><input type="checkbox" name="kind" value="question"> Ask as a question (answers can be accepted)</label></div>
-              <div><button type="submit">Post</button></div></form>`
+        <p class="muted">${describe(group)}</p>
+        ${membershipBox(ref, group, session, owners)}
+        ${before ? "" : await companiesSection(ctx, ref, session.user.actorId)}
+        ${member && !before
+          ? composer(session, {
+              action: groupPath(ref, "/posts"),
+              label: "Write in this group",
+              button: "Post",
+              id: "group-post",
+              extra: html`<div><input id="group-post-question" type="checkbox" name="kind" value="question"> <label for="group-post-question" class="inline-label">Ask as a question (answers can be accepted)</label></div>`,
+            })
           : ""}
+        ${recent.length > 0 ? html`<h2>Task activity</h2>${recent.map(taskActivity)}<p><a href="${groupPath(ref, "/tasks")}">The whole board</a></p>` : ""}
         <h2>Posts</h2>
         ${hidden
           ? emptyNote("Only members can read this group's posts.")
-          : html`<section aria-label="Posts" data-live="${groupPath(ref, "/_live")}" data-after="${posts[0]?.id ?? ""}">
-              ${posts.length === 0 ? emptyNote("No posts yet.") : posts.map((p) => postCard(p, session))}
-            </section>`}`,
+          : html`<section aria-label="Posts"${before ? "" : html` data-live="${groupPath(ref, "/_live")}" data-after="${page.items[0]?.id ?? ""}"`}>
+              ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No posts yet.") : posts.map((p) => postCard(p, session, cardOptions(moderator)))}
+            </section>
+            ${pager(groupPath(ref), {}, page.nextCursor)}`}`,
     });
   });
 
@@ -98,7 +127,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     const page = await groupTimeline(ctx, refParam(request), session.user.actorId, null, 20).catch(() => ({ items: [] as PostView[] }));
     const fresh = topLevel(page.items).filter((p) => !after || p.id > after);
     if (fresh[0]) reply.header("x-newest", fresh[0].id);
-    return reply.type("text/html; charset=utf-8").send(fresh.map((p) => postCard(p, session).value).join(""));
+    return reply.type("text/html; charset=utf-8").send(fresh.filter((p) => !isGroupNote(p)).map((p) => postCard(p, session, cardOptions(false)).value).join(""));
   });
 
   routes.signedInPage("/g/:ref/members", async (request, reply, session) => {
@@ -120,10 +149,10 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
             )}</ul>`
           : ""}
         <h2>Members (${members.length})</h2>
-        <ul>${members.map((m) => html`<li>${actorLink(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
+        <ul>${members.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
         ${moderator && group.local
           ? html`<h2>Invite someone</h2><form method="post" action="${groupPath(ref, "/invite")}" class="row card">${csrfField(session)}
-              <div><label for="invitee">Their handle</label><input id="invitee" name="target" type="text" placeholder="@name@company.example" required></div>
+              <div><label for="invitee">Their handle</label><input id="invitee" name="target" type="text" placeholder="@name or @name@company.example" required data-complete="people" autocomplete="off"></div>
               <div><button type="submit">Invite</button></div></form>`
           : ""}`,
     });
@@ -142,7 +171,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
       await askQuestion(ctx, session.user.username, { group: refParam(request), content: field(body, "content") });
       return { done: "Question asked." };
     }
-    await createPost(ctx, session.user.username, { group: refParam(request), content: field(body, "content") });
+    await createPost(ctx, session.user.username, { ...(await readComposer(ctx, session, body)), group: refParam(request) });
     return { done: "Posted." };
   });
   routes.action("/g/:ref/invite", async (request, session, body) => {

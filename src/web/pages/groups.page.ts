@@ -26,7 +26,7 @@ export function registerGroupDirectory(ctx: ServiceContext, routes: WebRoutes): 
         <h2>Start a group</h2>
         <form method="post" action="/groups" class="stack card">
           ${csrfField(session)}
-          <div><label for="slug">Handle</label><input id="slug" name="slug" type="text" required pattern="[a-z0-9_-]+" aria-describedby="slug-help"><p id="slug-help" class="muted">Lower-case letters, digits, - and _; people will find it as @handle@${ctx.origin.host}.</p></div>
+          <div><label for="slug">Handle</label><input id="slug" name="slug" type="text" required pattern="[a-z0-9_\\-]+" aria-describedby="slug-help"><p id="slug-help" class="muted">Lower-case letters, digits, - and _; people will find it as @handle@${ctx.origin.host}.</p></div>
           <div><label for="name">Name</label><input id="name" name="name" type="text"></div>
           <div><label for="summary">About</label><textarea id="summary" name="summary"></textarea></div>
           <div class="row">

@@ -2,19 +2,25 @@
 // members, their feed (their groups and the people they follow), updated live.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { listGroups } from "../../services/group.service.ts";
+import { listMyGroups } from "../../services/group.service.ts";
 import { createPost, toPostView } from "../../services/post.service.ts";
 import { getHomeItems, type HomeItem } from "../../services/timeline.service.ts";
-import { actorLink, emptyNote, postCard, refOf } from "../components.ts";
+import { mediaUrl } from "../../services/media.service.ts";
+import { beforeOf, emptyNote, pager, postCard, refOf } from "../components.ts";
+import { composer, readComposer } from "../composer.ts";
 import { html, type Html } from "../html.ts";
-import { csrfField, securityHeaders, sendPage } from "../layout.ts";
-import { field, optionalField, type WebRoutes } from "../routes.ts";
+import { securityHeaders, sendPage } from "../layout.ts";
+import { optionalField, type WebRoutes } from "../routes.ts";
 import type { WebSession } from "../session.ts";
 import { webSession } from "../session.ts";
 import { signInForm } from "./auth.page.ts";
 
-function feedItem(item: HomeItem, session: WebSession): Html {
-  const card = postCard(toPostView(item.entry), session, { showGroup: true });
+const PAGE = 30;
+
+const calm = (item: HomeItem) => item.entry.author.type !== "Group";
+
+function feedItem(ctx: ServiceContext, item: HomeItem, session: WebSession): Html {
+  const card = postCard(toPostView(item.entry), session, { showGroup: true, inlineReply: true, mediaUrl: (m) => mediaUrl(ctx, m) });
   if (item.kind === "post") return card;
   return html`<div><p class="muted">Shared by ${item.by.name ?? item.by.username}</p>${card}</div>`;
 }
@@ -31,28 +37,22 @@ export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext,
           ${signInForm(ctx, reply, request, "/")}`,
       });
     }
-    const items = await getHomeItems(ctx, session.user.actorId, { limit: 30 });
-    const groups = (await listGroups(ctx, session.user.actorId)).filter((g) => g.membership?.state === "accepted");
+    const before = beforeOf(request.query);
+    const raw = await getHomeItems(ctx, session.user.actorId, { limit: PAGE, maxId: before });
+    // Notes a group writes by itself (task and idea status) stay in their group, as activity.
+    const items = raw.filter(calm);
+    const groups = await listMyGroups(ctx, session.user.actorId);
     return sendPage(ctx, request, reply, {
       title: "Home",
       session,
       section: "home",
       body: html`<h1>Home</h1>
-        <form method="post" action="/posts" class="stack card">
-          ${csrfField(session)}
-          <div><label for="compose-group">Post in</label>
-            <select id="compose-group" name="group">
-              <option value="">My profile (my followers)</option>
-              ${groups.map((g) => html`<option value="${refOf(g.actor)}">${g.actor.displayName ?? g.actor.username}</option>`)}
-            </select></div>
-          <div><label for="compose-content">What is new?</label><textarea id="compose-content" name="content" required></textarea></div>
-          <div><button type="submit">Post</button></div>
-        </form>
+        ${before ? "" : composer(session, { action: "/posts", label: "What is new?", button: "Post", id: "compose", groups })}
         <h2>Your feed</h2>
-        <section aria-label="Feed" data-live="/_live/home" data-after="${items[0]?.id ?? ""}">
-          ${items.length === 0 ? emptyNote("Nothing yet: join a group or follow someone.") : items.map((i) => feedItem(i, session))}
+        <section aria-label="Feed"${before ? "" : html` data-live="/_live/home" data-after="${raw[0]?.id ?? ""}"`}>
+          ${items.length === 0 ? emptyNote(before ? "Nothing older." : "Nothing yet: join a group or follow someone.") : items.map((i) => feedItem(ctx, i, session))}
         </section>
-        ${groups.length > 0 ? html`<h2>Your groups</h2><ul>${groups.map((g) => html`<li>${actorLink(g.actor)}</li>`)}</ul>` : ""}`,
+        ${pager("/", {}, raw.length === PAGE ? raw[raw.length - 1]!.id : null)}`,
     });
   });
 
@@ -65,11 +65,11 @@ export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext,
     const items = await getHomeItems(ctx, session.user.actorId, { limit: 20, ...(after ? { sinceId: after } : {}) });
     const fresh = items.filter((i) => !after || i.id > after);
     if (fresh[0]) reply.header("x-newest", fresh[0].id);
-    return reply.type("text/html; charset=utf-8").send(fresh.map((i) => feedItem(i, session).value).join(""));
+    return reply.type("text/html; charset=utf-8").send(fresh.filter(calm).map((i) => feedItem(ctx, i, session).value).join(""));
   });
 
   routes.action("/posts", async (_request, session, body) => {
-    const post = await createPost(ctx, session.user.username, { group: optionalField(body, "group"), content: field(body, "content") });
+    const post = await createPost(ctx, session.user.username, { ...(await readComposer(ctx, session, body)), group: optionalField(body, "group") });
     return { done: "Posted.", to: post.group ? `/g/${encodeURIComponent(refOf(post.group))}` : "/" };
   });
 }

@@ -6,6 +6,7 @@ import { getGroup } from "../../services/group.service.ts";
 import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/idea.service.ts";
 import { IDEA_STATUSES } from "../../domain/idea.rules.ts";
 import { isModerator } from "../../domain/group.rules.ts";
+import { getPostEntries } from "../../services/timeline.service.ts";
 import { emptyNote, postCard, refOf } from "../components.ts";
 import { html, when } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
@@ -21,9 +22,17 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
     const query = request.query as Record<string, string | undefined>;
     const sort = query.sort === "momentum" ? "momentum" : "top";
     const group = await getGroup(ctx, ref, session.user.actorId);
-    const ideas = await ideaBoard(ctx, ref, session.user.actorId, { sort, search: query.q });
-    const sortLink = (key: string, text: string) =>
-      html`<a href="${groupPath(ref, `/ideas?sort=${key}`)}"${sort === key ? html` aria-current="page"` : ""}>${text}</a>`;
+    const status = IDEA_STATUSES.includes(query.status as never) ? query.status : undefined;
+    const all = await ideaBoard(ctx, ref, session.user.actorId, { sort, search: query.q });
+    const ideas = status ? all.filter((i) => i.status === status) : all;
+    // Which of these I voted for, in one batch.
+    const voted = new Set((await getPostEntries(ctx, session.user.actorId, ideas.map((i) => i.id))).filter((e) => e.likedByViewer).map((e) => e.post.id));
+    const link = (params: Record<string, string | undefined>) => {
+      const merged = new URLSearchParams();
+      for (const [k, v] of Object.entries({ sort, status, q: query.q, ...params })) if (v) merged.set(k, v);
+      return groupPath(ref, `/ideas?${merged.toString()}`);
+    };
+    const sortLink = (key: string, text: string) => html`<a href="${link({ sort: key })}"${sort === key ? html` aria-current="page"` : ""}>${text}</a>`;
     return sendPage(ctx, request, reply, {
       title: `Ideas of ${group.actor.username}`,
       session,
@@ -32,16 +41,18 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
         <div class="row">
           <nav class="tabs" aria-label="Sort ideas">${sortLink("top", "Top")} ${sortLink("momentum", "Rising")}</nav>
           <form method="get" action="${groupPath(ref, "/ideas")}" class="row" role="search"><input type="hidden" name="sort" value="${sort}">
-            <div><label for="idea-search">Search ideas</label><input id="idea-search" name="q" type="search" value="${query.q ?? ""}"></div><div><button type="submit" class="secondary">Search</button></div></form>
+            <div><label for="idea-status">Status</label><select id="idea-status" name="status"><option value="">Any</option>${IDEA_STATUSES.map((st) => html`<option value="${st}"${st === status ? html` selected` : ""}>${label(st)}</option>`)}</select></div>
+            <div><label for="idea-search">Search ideas</label><input id="idea-search" name="q" type="search" value="${query.q ?? ""}"></div><div class="shrink"><button type="submit" class="secondary">Show</button></div></form>
         </div>
         ${ideas.length === 0
-          ? emptyNote("No ideas yet.")
-          : ideas.map(
-              (i) => html`<div class="card idea"><div class="votes" aria-label="${i.votes} votes">${i.votes}</div>
+          ? emptyNote(status || query.q ? "No idea matches." : "No ideas yet.")
+          : ideas.map((i) => {
+              const mine = voted.has(i.id);
+              return html`<div class="card idea${mine ? " voted" : ""}"><div class="votes" aria-label="${i.votes} votes">${i.votes}</div>
                 <div><h2><a href="/ideas/${i.id}">${i.title ?? "Untitled idea"}</a></h2>
                 <p><span class="badge">${label(i.status)}</span>${i.reason ? html` ${i.reason}` : ""}</p>
-                <form method="post" action="/ideas/${i.id}/vote" class="inline">${csrfField(session)}<button type="submit" class="secondary">Vote</button></form></div></div>`,
-            )}
+                <form method="post" action="/ideas/${i.id}/${mine ? "unvote" : "vote"}" class="inline">${csrfField(session)}<button type="submit" class="secondary" aria-pressed="${mine ? "true" : "false"}">${mine ? "✓ Voted · withdraw" : "Vote"}</button></form></div></div>`;
+            })}
         <h2>Propose an idea</h2>
         <form method="post" action="${groupPath(ref, "/ideas")}" class="stack card">${csrfField(session)}
           <div><label for="idea-title">Title</label><input id="idea-title" name="title" type="text" required></div>
@@ -60,15 +71,17 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
     const idea = await getIdea(ctx, idOf(request.params), session.user.actorId);
     const group = idea.post.group ? await getGroup(ctx, idea.post.group.id, session.user.actorId) : null;
     const canAnswer = Boolean(group?.local && group.membership?.state === "accepted" && isModerator({ state: "accepted", role: group.membership.role }));
+    // The ideas it could duplicate: the rest of its board.
+    const others = canAnswer && group ? (await ideaBoard(ctx, group.actor.id, session.user.actorId, { sort: "top" })).filter((o) => o.id !== idea.post.id) : [];
     return sendPage(ctx, request, reply, {
       title: idea.post.title ?? "Idea",
       session,
       section: "groups",
       body: html`${group ? html`<p><a href="${groupPath(refOf(group.actor), "/ideas")}">← ideas of ${group.actor.displayName ?? group.actor.username}</a></p>` : ""}
         <h1>${idea.post.title ?? "Idea"}</h1>
-        <p><span class="badge">${label(idea.status)}</span> ${idea.votes} vote${idea.votes === 1 ? "" : "s"}</p>
+        <p><span class="badge">${label(idea.status)}</span> ${idea.votes} vote${idea.votes === 1 ? "" : "s"}${idea.post.likedByMe ? html` · <strong>you voted for it</strong>` : ""}</p>
         ${idea.reason ? html`<p class="card"><strong>Answer:</strong> ${idea.reason}</p>` : ""}
-        ${postCard(idea.post, session)}
+        ${postCard(idea.post, session, { votes: true })}
         <form method="post" action="/ideas/${idea.post.id}/${idea.post.likedByMe ? "unvote" : "vote"}" class="inline">${csrfField(session)}<button type="submit">${idea.post.likedByMe ? "Withdraw my vote" : "Vote for this idea"}</button></form>
         <h2>Status history</h2>
         ${idea.history.length === 0 ? emptyNote("Not answered yet.") : html`<ol>${idea.history.map((h) => html`<li>${when(h.at)} <strong>${label(h.status)}</strong>${h.reason ? html` — ${h.reason}` : ""}</li>`)}</ol>`}
@@ -76,7 +89,7 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
           ? html`<h2>Answer</h2><form method="post" action="/ideas/${idea.post.id}/answer" class="stack card">${csrfField(session)}
               <div><label for="answer-status">Status</label><select id="answer-status" name="status">${IDEA_STATUSES.filter((s) => s !== "open").map((s) => html`<option value="${s}">${label(s)}</option>`)}</select></div>
               <div><label for="answer-reason">Reason (everyone who voted will read it)</label><textarea id="answer-reason" name="reason"></textarea></div>
-              <div><label for="answer-duplicate">Duplicate of (idea id, for "duplicate")</label><input id="answer-duplicate" name="duplicateOf" type="text"></div>
+              <div><label for="answer-duplicate">Which idea it duplicates (for a duplicate)</label><select id="answer-duplicate" name="duplicateOf"><option value="">—</option>${others.map((o) => html`<option value="${o.id}">${o.title ?? "Untitled idea"} (${o.votes} vote${o.votes === 1 ? "" : "s"})</option>`)}</select></div>
               <div><button type="submit">Answer</button></div></form>`
           : ""}`,
     });

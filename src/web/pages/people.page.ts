@@ -1,30 +1,20 @@
 // People: a profile (here or on another instance) with its posts and a
-// follow button; my notifications; my settings.
+// follow button; my settings.
 import type { ServiceContext } from "../../services/context.ts";
-import { getActorById, resolveActor, toActorView } from "../../services/actor.service.ts";
+import { resolveActor, toActorView } from "../../services/actor.service.ts";
 import { assertCanSeeActor, viewerOf } from "../../services/visibility.service.ts";
 import { followActor, unfollowActor } from "../../services/follow.service.ts";
-import { getNotifications } from "../../services/notification.service.ts";
-import { getPost, toPostView } from "../../services/post.service.ts";
+import { mediaUrl } from "../../services/media.service.ts";
+import { toPostView } from "../../services/post.service.ts";
 import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
 import { changeOwnPassword } from "../../services/sign-in.service.ts";
 import { updateProfile } from "../../services/user.service.ts";
-import { actorLink, emptyNote, postCard, refOf } from "../components.ts";
-import { html, when } from "../html.ts";
+import { avatar, beforeOf, emptyNote, orgChip, pager, postCard, refOf } from "../components.ts";
+import { html } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
 import { profileExtrasForm, registerProfileExtrasAction } from "./profile-extras.form.ts";
 import { SESSION_COOKIE } from "../../services/session-cookie.ts";
-
-const NOTIFICATION_TEXT: Record<string, string> = {
-  mention: "mentioned you",
-  favourite: "liked your post",
-  follow: "followed you",
-  follow_request: "asked to follow you",
-  reblog: "shared your post",
-  status: "posted",
-  update: "edited a post",
-};
 
 function handleRef(ref: string): string {
   return ref.includes("@") ? `@${ref.replace(/^@/, "")}` : ref;
@@ -37,13 +27,15 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
     const row = await assertCanSeeActor(ctx, viewerOf(session.user.actorId), found, `No one called ${ref}`);
     const actor = toActorView(row);
     if (actor.type === "Group") return reply.redirect(`/g/${encodeURIComponent(refOf(actor))}`, 303);
-    const posts = (await getAccountTimeline(ctx, session.user.actorId, row.id, { limit: 20 })).map(toPostView);
+    const before = beforeOf(request.query);
+    const entries = await getAccountTimeline(ctx, session.user.actorId, row.id, { limit: 20, maxId: before });
+    const posts = entries.map(toPostView);
     const me = row.id === session.user.actorId;
     const relation = me ? null : (await getRelationships(ctx, session.user.actorId, [row.id])).get(row.id);
     return sendPage(ctx, request, reply, {
       title: actor.displayName ?? actor.username,
       session,
-      body: html`<h1>${actor.displayName ?? actor.username} <span class="muted">${actor.handle}</span></h1>
+      body: html`<div class="page-head">${avatar(actor)}<h1>${actor.displayName ?? actor.username} <span class="muted handle">${actor.handle}</span></h1> ${orgChip(actor)}</div>
         ${actor.summary ? html`<p>${actor.summary}</p>` : ""}
         ${actor.local ? "" : html`<p class="muted">On ${actor.domain}${actor.url ? html` · <a href="${actor.url}" rel="nofollow noopener">profile there</a>` : ""}</p>`}
         ${relation
@@ -51,7 +43,8 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
               <button type="submit"${relation.following || relation.requested ? html` class="secondary"` : ""}>${relation.following ? "Unfollow" : relation.requested ? "Cancel follow request" : "Follow"}</button></form>`
           : ""}
         <h2>Posts</h2>
-        ${posts.length === 0 ? emptyNote("No posts to show.") : posts.map((p) => postCard(p, session, { showGroup: true }))}`,
+        ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No posts to show.") : posts.map((p) => postCard(p, session, { showGroup: true, mediaUrl: (m) => mediaUrl(ctx, m) }))}
+        ${pager(`/u/${encodeURIComponent(ref)}`, {}, entries.length === 20 ? entries[entries.length - 1]!.post.id : null)}`,
     });
   });
 
@@ -64,27 +57,6 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
     const ref = (request.params as { ref: string }).ref;
     await unfollowActor(ctx, session.user.username, handleRef(ref.includes("@") ? ref : `${ref}@${ctx.origin.host}`));
     return { done: "Unfollowed." };
-  });
-
-  routes.signedInPage("/notifications", async (request, reply, session) => {
-    const rows = await getNotifications(ctx, session.user.actorId, { limit: 40 });
-    const items = [];
-    for (const n of rows) {
-      const from = await getActorById(ctx, n.from_id);
-      const post = n.post_id ? await getPost(ctx, n.post_id, session.user.actorId) : null;
-      if (from) items.push({ n, from: toActorView(from), post });
-    }
-    return sendPage(ctx, request, reply, {
-      title: "Notifications",
-      session,
-      section: "notifications",
-      body: html`<h1>Notifications</h1>
-        ${items.length === 0
-          ? emptyNote("Nothing new.")
-          : items.map(
-              ({ n, from, post }) => html`<div class="card"><p>${actorLink(from)} ${NOTIFICATION_TEXT[n.type] ?? n.type} · ${when(n.created_at)}</p>${post ? postCard(post, session, { showGroup: true }) : ""}</div>`,
-            )}`,
-    });
   });
 
   routes.signedInPage("/settings", async (request, reply, session) => {

@@ -1,11 +1,15 @@
 // Task boards: columns by status, opening a task, a task's page (assign,
 // answer an assignment, move, edit, comment, history), and my tasks.
+import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
+import type { PostView } from "../../services/post.service.ts";
+import { webSession } from "../session.ts";
 import { getGroup } from "../../services/group.service.ts";
 import {
   assignTask,
   commentOnTask,
   createTask,
+  deleteTask,
   editTask,
   getTask,
   getTaskBoard,
@@ -14,15 +18,29 @@ import {
   setTaskStatus,
   taskComments,
 } from "../../services/task.service.ts";
-import { actorLink, emptyNote, postCard, refOf, taskBadges, taskCard } from "../components.ts";
+import { isModerator } from "../../domain/group.rules.ts";
+import { actorLink, emptyNote, postCard, refOf, statusChip, taskBadges, taskCard } from "../components.ts";
+import { historyInWords } from "../task-history.ts";
 import { html, trusted, when } from "../html.ts";
-import { csrfField, sendPage } from "../layout.ts";
+import { csrfField, securityHeaders, sendPage } from "../layout.ts";
 import { field, optionalField, type WebRoutes } from "../routes.ts";
 import { groupPath, groupTabs, refParam } from "./group.page.ts";
 
 const idOf = (params: unknown) => (params as { id: string }).id;
 
-export function registerTaskPages(ctx: ServiceContext, routes: WebRoutes): void {
+export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext, routes: WebRoutes): void {
+  // Comments newer than `after`, for the task page's live list (appended below).
+  fastify.get("/tasks/:id/_live", async (request, reply) => {
+    const session = await webSession(ctx, request);
+    securityHeaders(reply);
+    if (!session) return reply.code(401).type("text/plain").send("Sign in");
+    const after = String((request.query as Record<string, unknown>).after ?? "");
+    const comments = await taskComments(ctx, idOf(request.params), session.user.actorId).catch(() => [] as PostView[]);
+    const fresh = comments.filter((c) => !after || c.id > after).sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (fresh.length > 0) reply.header("x-newest", fresh.at(-1)!.id);
+    return reply.type("text/html; charset=utf-8").send(fresh.map((c) => postCard(c, session).value).join(""));
+  });
+
   routes.signedInPage("/g/:ref/tasks", async (request, reply, session) => {
     const ref = refParam(request);
     const group = await getGroup(ctx, ref, session.user.actorId);
@@ -32,10 +50,11 @@ export function registerTaskPages(ctx: ServiceContext, routes: WebRoutes): void 
       session,
       section: "groups",
       body: html`${groupTabs(ref, group, "tasks")}
-        <div class="board" data-live-board>
+        <p class="help" id="board-help">Drag a card to another column, or focus it and press Space, then the arrow keys and Space again to move it.</p>
+        <div class="board" data-board data-csrf="${session.csrfToken}" data-live-board="${groupPath(ref, "/tasks")}" aria-describedby="board-help">
           ${board.statuses.map(
-            (s) => html`<section aria-labelledby="col-${s.key}"><h2 id="col-${s.key}">${s.label} (${board.tasks.filter((t) => t.status === s.key).length})</h2>
-              ${board.tasks.filter((t) => t.status === s.key).map(taskCard)}</section>`,
+            (s) => html`<section aria-labelledby="col-${s.key}" data-status="${s.key}"><h2 id="col-${s.key}">${s.label} (${board.tasks.filter((t) => t.status === s.key).length})</h2>
+              ${board.tasks.filter((t) => t.status === s.key).map((t) => taskCard(t, { draggable: true }))}</section>`,
           )}
         </div>
         <h2>Open a task</h2>
@@ -45,7 +64,7 @@ export function registerTaskPages(ctx: ServiceContext, routes: WebRoutes): void 
           <div class="row">
             <div><label for="task-due">Due</label><input id="task-due" name="due" type="date"></div>
             <div><label for="task-priority">Priority</label><select id="task-priority" name="priority"><option value="normal">normal</option><option value="low">low</option><option value="high">high</option><option value="urgent">urgent</option></select></div>
-            <div><label for="task-assignee">Assign to</label><input id="task-assignee" name="assignee" type="text" placeholder="@name@company.example"></div>
+            <div><label for="task-assignee">Assign to</label><input id="task-assignee" name="assignee" type="text" placeholder="@name or @name@company.example" data-complete="people" autocomplete="off"></div>
           </div>
           <div><label for="task-labels">Labels</label><input id="task-labels" name="labels" type="text" placeholder="comma, separated"></div>
           <div><button type="submit">Open task</button></div>
@@ -72,13 +91,15 @@ export function registerTaskPages(ctx: ServiceContext, routes: WebRoutes): void 
     const comments = await taskComments(ctx, task.id, session.user.actorId);
     const mine = task.assignees.find((a) => a.actor.id === session.user.actorId);
     const ref = refOf(task.group);
+    const group = await getGroup(ctx, task.group.id, session.user.actorId);
+    const moderator = group.membership?.state === "accepted" && isModerator({ state: "accepted", role: group.membership.role });
     return sendPage(ctx, request, reply, {
       title: task.title,
       session,
       section: "groups",
       body: html`<p><a href="${groupPath(ref, "/tasks")}">← ${task.group.displayName ?? task.group.username} tasks</a></p>
         <h1>${task.closed ? "☑" : "☐"} ${task.title}</h1>
-        <p><span class="badge">${task.statusLabel}</span> ${taskBadges(task)}</p>
+        <p>${statusChip(task)} ${taskBadges(task)}</p>
         <div class="card">${task.descriptionHtml ? trusted(task.descriptionHtml) : html`<p class="muted">No description.</p>`}</div>
         <p>Opened by ${actorLink(task.author)} ${when(task.createdAt)} · version ${task.version}${task.home ? "" : html` · held by ${task.group.domain}`}</p>
         <h2>Assignees</h2>
@@ -89,7 +110,7 @@ export function registerTaskPages(ctx: ServiceContext, routes: WebRoutes): void 
               <form method="post" action="/tasks/${task.id}/decline" class="inline">${csrfField(session)}<button type="submit" class="secondary">Decline</button></form></div>`
           : ""}
         <form method="post" action="/tasks/${task.id}/assign" class="row card">${csrfField(session)}
-          <div><label for="assignee">Assign someone</label><input id="assignee" name="assignee" type="text" placeholder="@name@company.example" required></div>
+          <div><label for="assignee">Assign someone</label><input id="assignee" name="assignee" type="text" placeholder="@name or @name@company.example" required data-complete="people" autocomplete="off"></div>
           <div><button type="submit">Assign</button></div>
         </form>
         <form method="post" action="/tasks/${task.id}/status" class="row card">${csrfField(session)}
@@ -105,13 +126,18 @@ export function registerTaskPages(ctx: ServiceContext, routes: WebRoutes): void 
             <div><button type="submit">Save</button></div>
           </form></details>
         <h2>Comments</h2>
-        ${comments.length === 0 ? emptyNote("No comments yet.") : comments.map((c) => postCard(c, session))}
+        <section aria-label="Comments" data-live="/tasks/${task.id}/_live" data-after="${comments.at(-1)?.id ?? ""}" data-append="true">
+        ${comments.length === 0 ? emptyNote("No comments yet.") : comments.map((c) => postCard(c, session))}</section>
         <form method="post" action="/tasks/${task.id}/comment" class="stack card">${csrfField(session)}
           <div><label for="comment">Comment</label><textarea id="comment" name="content" required></textarea></div>
           <div><button type="submit">Comment</button></div>
         </form>
         <h2>History</h2>
-        <ol>${task.history.map((h) => html`<li>${when(h.at)} ${h.actor.replace(/^https?:\/\//, "")}: ${h.field}${h.to ? html` → ${h.to}` : ""}</li>`)}</ol>`,
+        ${await historyInWords(ctx, task, board.statuses)}
+        ${moderator
+          ? html`<h2>Delete</h2><form method="post" action="/tasks/${task.id}/delete" class="card" data-confirm="Delete this task for everyone? This cannot be undone.">${csrfField(session)}
+              <p>Delete a duplicate or a mistake: it disappears from the board on every instance.</p><button type="submit" class="danger">Delete task</button></form>`
+          : ""}`,
     });
   });
 
@@ -140,6 +166,11 @@ export function registerTaskPages(ctx: ServiceContext, routes: WebRoutes): void 
       priority: optionalField(body, "priority"),
     });
     return { done: "Saved." };
+  });
+  routes.action("/tasks/:id/delete", async (request, session) => {
+    const task = await getTask(ctx, idOf(request.params), session.user.actorId);
+    await deleteTask(ctx, session.user.username, task.id);
+    return { done: `Task deleted: ${task.title}.`, to: groupPath(refOf(task.group), "/tasks") };
   });
   routes.action("/tasks/:id/comment", async (request, session, body) => {
     await commentOnTask(ctx, session.user.username, idOf(request.params), field(body, "content"));

@@ -1,0 +1,89 @@
+// The composer every page that writes a post uses: Markdown with a preview,
+// a content warning, one image with its alt text, and (on the home page) where
+// the post goes and who can read it there. Reading the form back turns local
+// short names (@paul) into full handles and uploads the image first.
+import type { ServiceContext } from "../services/context.ts";
+import type { GroupView } from "../services/group.service.ts";
+import { uploadMedia } from "../services/media.service.ts";
+import type { NewPostInput } from "../services/post.service.ts";
+import { getUserByUsername } from "../services/user.service.ts";
+import { refOf } from "./components.ts";
+import { html, type Html } from "./html.ts";
+import { csrfField } from "./layout.ts";
+import { field, optionalField, type Fields } from "./routes.ts";
+import type { WebSession } from "./session.ts";
+
+export interface ComposerOptions {
+  action: string;
+  /** The field's label: "What is new?", "Write in this group", "Reply"… */
+  label: string;
+  button: string;
+  id: string;
+  /** Offer a choice of where to post (home page): my groups. */
+  groups?: GroupView[];
+  /** Existing values (editing). */
+  content?: string;
+  summary?: string | null;
+  /** Offer an image attachment (not when editing). */
+  attachments?: boolean;
+  /** More fields a page adds (a group's "ask as a question"). */
+  extra?: Html;
+}
+
+function audience(g: GroupView): string {
+  return g.local && g.visibility === "public" ? "everyone can read" : "members only";
+}
+
+export function composer(session: WebSession, o: ComposerOptions): Html {
+  const attach = o.attachments ?? true;
+  return html`<form method="post" action="${o.action}" class="stack card composer"${attach ? html` enctype="multipart/form-data"` : ""}>${csrfField(session)}
+    ${o.groups
+      ? html`<div><label for="${o.id}-group">Post in</label>
+          <select id="${o.id}-group" name="group">
+            <option value="">My profile (public, my followers)</option>
+            ${o.groups.map((g) => html`<option value="${refOf(g.actor)}">${g.actor.displayName ?? g.actor.username} (${audience(g)})</option>`)}
+          </select></div>`
+      : ""}
+    <div><label for="${o.id}">${o.label}</label>
+      <textarea id="${o.id}" name="content" required data-complete="text" aria-describedby="${o.id}-help">${o.content ?? ""}</textarea>
+      <p id="${o.id}-help" class="help">Markdown works: **bold**, _italic_, lists, \`code\`. Mention people with @name, tag with #topic.</p></div>
+    <details${o.summary ? html` open` : ""}><summary>Content warning</summary>
+      <div><label for="${o.id}-cw">Warning shown before the text</label><input id="${o.id}-cw" name="summary" type="text" maxlength="300" value="${o.summary ?? ""}"></div></details>
+    ${attach
+      ? html`<details><summary>Image</summary><div class="row">
+          <div><label for="${o.id}-image">Image (PNG, JPEG, GIF or WebP)</label><input id="${o.id}-image" name="image" type="file" accept="image/png,image/jpeg,image/gif,image/webp"></div>
+          <div><label for="${o.id}-alt">Describe it for people who cannot see it</label><input id="${o.id}-alt" name="alt" type="text" maxlength="1500"></div></div></details>`
+      : ""}
+    ${o.extra ?? ""}
+    <div class="preview" data-preview-for="${o.id}" aria-live="polite"></div>
+    <div class="tools"><button type="submit">${o.button}</button> <button type="button" class="secondary" data-preview="${o.id}" hidden>Preview</button></div>
+  </form>`;
+}
+
+/** `@paul` (someone here) becomes `@paul@host`, so it links like any mention. */
+export async function expandLocalMentions(ctx: ServiceContext, text: string): Promise<string> {
+  const names = [...new Set([...text.matchAll(/(^|[\s(])@([a-zA-Z0-9_]+)(?![\w@.-])/g)].map((m) => m[2]!))];
+  let out = text;
+  for (const name of names.slice(0, 20)) {
+    if (!(await getUserByUsername(ctx, name))) continue;
+    out = out.replace(new RegExp(`(^|[\\s(])@${name}(?![\\w@.-])`, "g"), `$1@${name}@${ctx.origin.host}`);
+  }
+  return out;
+}
+
+/** The post the form describes; an attached image is uploaded first (the media service checks it). */
+export async function readComposer(ctx: ServiceContext, session: WebSession, body: Fields): Promise<NewPostInput> {
+  const image = body.image;
+  const mediaIds: string[] = [];
+  if (image instanceof Buffer && image.length > 0) {
+    const media = await uploadMedia(ctx, session.user.username, { bytes: image, description: optionalField(body, "alt") });
+    mediaIds.push(media.id);
+  }
+  return {
+    content: await expandLocalMentions(ctx, field(body, "content")),
+    summary: optionalField(body, "summary"),
+    sensitive: optionalField(body, "summary") !== undefined,
+    mediaIds,
+    format: "markdown",
+  };
+}

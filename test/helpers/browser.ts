@@ -1,0 +1,67 @@
+// What the browser tests share: Debian's Chromium, axe-core injected through
+// the DevTools protocol (the page's CSP rightly refuses a script tag), a
+// check that nothing is wider than the viewport, and screenshots.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+
+export const SHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
+
+export function findChromium(): string | null {
+  for (const name of ["chromium", "chromium-browser"]) {
+    try {
+      return execFileSync("which", [name], { encoding: "utf8" }).trim() || null;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's serious and critical findings (colour contrast below 4.5:1 among them) must be none. */
+export async function expectNoSeriousA11yProblems(page: Page) {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, {
+      resultTypes: ["violations"],
+    });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical"), page.url()).toEqual([]);
+}
+
+/** No element reaches past the right edge, and the page does not scroll sideways. */
+export async function expectNoSidewaysScroll(page: Page) {
+  const wide = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out: string[] = [];
+    for (const el of document.body.querySelectorAll("*")) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || getComputedStyle(el).visibility === "hidden") continue;
+      // Content inside its own scrolling box (a wide code block) scrolls there, not the page.
+      let scroller = el.parentElement;
+      let clipped = false;
+      while (scroller && scroller !== document.body) {
+        if (/(auto|scroll|hidden)/.test(getComputedStyle(scroller).overflowX)) clipped = true;
+        scroller = scroller.parentElement;
+      }
+      if (!clipped && box.right > width + 1) out.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(box.right)} > ${width})`);
+    }
+    return { out: out.slice(0, 5), scroll: document.documentElement.scrollWidth - width };
+  });
+  expect(wide.out, page.url()).toEqual([]);
+  expect(wide.scroll, page.url()).toBeLessThanOrEqual(0);
+}
+
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+}
+
+export async function expectFlash(page: Page, text: RegExp | string) {
+  await expect.poll(async () => page.locator("#status").textContent(), { timeout: 15_000 }).toMatch(text);
+}
