@@ -24,12 +24,14 @@ import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
 import { registerStreaming } from "./api/mastodon/streaming.routes.ts";
+import { registerSseStreaming } from "./api/mastodon/streaming-sse.routes.ts";
 import { registerOAuthRoutes } from "./api/mastodon/oauth.routes.ts";
 import { registerBodyParsers } from "./http/body-parsers.ts";
 import { registerCookies } from "./http/cookies.ts";
 import { registerCors } from "./http/cors.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { registerMediaFiles } from "./api/mastodon/media-files.routes.ts";
+import { registerNodeInfoLegacy } from "./http/nodeinfo-legacy.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
@@ -144,6 +146,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     bodyLimit: config.inboxBodyLimit,
     // While shutting down, new requests get a 503 (a proxy retries elsewhere) instead of hanging.
     return503OnClosing: true,
+    // Mastodon answers `/api/v1/instance/` like `/api/v1/instance`; apps and CLIs rely on it.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   registerErrorHandler(fastify);
   registerSchemas(fastify);
@@ -151,6 +155,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerCors(fastify);
   registerCookies(fastify);
   registerSecurityHeaders(fastify, config.origin);
+  registerNodeInfoLegacy(fastify, {
+    origin: config.origin,
+    fetchNodeInfo21: () => federation.fetch(new Request(new URL("/nodeinfo/2.1", config.origin), { headers: { accept: "application/json" } }), { contextData: ctx }),
+  });
   registerFederationAdapter(fastify, {
     federation,
     contextData: ctx,
@@ -181,10 +189,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerQuestionRoutes(fastify, ctx);
   registerWebhookRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
-  registerOAuthRoutes(fastify, ctx);
+  registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);
   registerMediaFiles(fastify, ctx);
-  const streaming = registerStreaming(fastify, ctx);
+  const streaming = await registerStreaming(fastify, ctx);
+  registerSseStreaming(fastify, ctx);
 
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;

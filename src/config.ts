@@ -45,6 +45,8 @@ export interface Config {
   deliveryConcurrency: number;
   /** Create the first admin on an empty database. */
   bootstrapAdmin: boolean;
+  /** Let apps exchange a username and password for a token (OAuth password grant); off by default. */
+  oauthPasswordGrant: boolean;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +87,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     queueLeaseMs: parseInteger(merged, "ECOTONE_QUEUE_LEASE_MS", 120_000, 1_000, 3_600_000),
     deliveryConcurrency: parseInteger(merged, "ECOTONE_DELIVERY_CONCURRENCY", 64, 1, 1_000),
     bootstrapAdmin: parseBoolean(merged, "ECOTONE_BOOTSTRAP_ADMIN", true),
+    oauthPasswordGrant: parseBoolean(merged, "ECOTONE_OAUTH_PASSWORD_GRANT", false),
   };
 }
 

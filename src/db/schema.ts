@@ -2,6 +2,7 @@
 // these in step with them.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { TaskHistoryEntry, TaskStatusDef } from "../domain/task.rules.ts";
+import type { MastodonTables } from "./schema.mastodon.ts";
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -541,7 +542,8 @@ export interface IdempotencyKeysTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export interface Database {
+// Tables of the Mastodon client features (pins, lists, mutes…) live in schema.mastodon.ts.
+export interface Database extends MastodonTables {
   questions: QuestionsTable;
   external_refs: ExternalRefsTable;
   escalations: EscalationsTable;

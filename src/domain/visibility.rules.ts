@@ -7,10 +7,7 @@
 import type { GroupVisibility, Membership } from "./group.rules.ts";
 
 /** Who is looking. An instance actor fetches on behalf of its members. */
-export type Viewer =
-  | { kind: "anonymous" }
-  | { kind: "actor"; actorId: string }
-  | { kind: "instance"; host: string };
+export type Viewer = { kind: "anonymous" } | { kind: "actor"; actorId: string } | { kind: "instance"; host: string };
 
 export const ANONYMOUS: Viewer = { kind: "anonymous" };
 

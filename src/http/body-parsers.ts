@@ -53,6 +53,15 @@ export function formToObject(params: URLSearchParams): Record<string, string | s
   return result;
 }
 
+/**
+ * Apps (Mastodon.py, Ruby and Go clients) send 19-digit ids as JSON numbers,
+ * which a double would round: integers beyond 2^53 keep their digits, as text.
+ */
+function keepLargeIntegers(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) return context.source;
+  return value;
+}
+
 export function registerBodyParsers(fastify: FastifyInstance, ctx?: ServiceContext): void {
   fastify.removeContentTypeParser("application/json");
   fastify.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
@@ -60,7 +69,7 @@ export function registerBodyParsers(fastify: FastifyInstance, ctx?: ServiceConte
     if (text.trim() === "") return done(null, {});
     const problem = jsonBodyProblem(text);
     if (problem) return done(clientError(describeJsonProblem(problem), 400), undefined);
-    done(null, JSON.parse(text));
+    done(null, JSON.parse(text, keepLargeIntegers));
   });
   fastify.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
     done(null, formToObject(new URLSearchParams(String(body))));

@@ -5,7 +5,8 @@
 import cors from "@fastify/cors";
 import type { FastifyInstance } from "fastify";
 
-const CORS_PATHS = /^\/(api\/|oauth\/token|oauth\/revoke|\.well-known\/|nodeinfo\/)/;
+// Media and static images too: web apps draw them on a canvas (blurhash, crop), which needs CORS.
+const CORS_PATHS = /^\/(api\/|oauth\/token|oauth\/revoke|\.well-known\/|nodeinfo\/|media\/|static\/)/;
 
 const API_CORS = {
   origin: "*",

@@ -1,9 +1,11 @@
-// Bookmarks and read markers of client apps.
+// Bookmarks, favourites lists and read markers of client apps.
 import { addBookmark, bookmarkedAmong, listBookmarkedPostIds, readMarkers, removeBookmark, writeMarker } from "../db/repos/notification.repo.ts";
 import { findPostById } from "../db/repos/post.repo.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import type { ServiceContext } from "./context.ts";
 import { canViewPost } from "./post.service.ts";
+import { likedPostIds } from "../db/queries/favourite.queries.ts";
+import { getPostEntries } from "./timeline.service.ts";
 
 export async function bookmark(ctx: ServiceContext, actorId: string, postId: string, on: boolean): Promise<void> {
   const post = await findPostById(ctx.db, postId);
@@ -28,4 +30,11 @@ export async function setMarker(ctx: ServiceContext, actorId: string, timeline: 
   if (timeline !== "home" && timeline !== "notifications") throw validationFailed(`Unknown timeline "${timeline}"`);
   if (!/^\d{1,25}$/.test(lastReadId)) throw validationFailed("last_read_id must be an id");
   await writeMarker(ctx.db, actorId, timeline, lastReadId);
+}
+
+/** Posts the account liked, most recently liked first, that it may still see. */
+export async function favourites(ctx: ServiceContext, actorId: string, options: { maxId?: string | undefined; limit: number }) {
+  const ids = await likedPostIds(ctx.db, actorId, options);
+  const entries = new Map((await getPostEntries(ctx, actorId, ids)).map((e) => [e.post.id, e]));
+  return ids.flatMap((id) => entries.get(id) ?? []);
 }

@@ -14,9 +14,11 @@ import { deleteInvite } from "../db/repos/group.repo.ts";
 import { findGroupByActorId, getMembershipFacts } from "../db/queries/group.queries.ts";
 import { joinOutcome } from "../domain/group.rules.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
+import { isBlocking } from "../db/repos/block.repo.ts";
+import { removeFromOwnersLists } from "../db/repos/list.repo.ts";
 import { countFollows, countFollowsFromHere, listFollows, type FollowPage } from "../db/queries/follow.queries.ts";
 import type { ActorRow, Database, FollowRow } from "../db/schema.ts";
-import { notFound, validationFailed } from "../domain/errors.ts";
+import { forbidden, notFound, validationFailed } from "../domain/errors.ts";
 import { newActivityKey, newId } from "../domain/ids.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
@@ -45,6 +47,8 @@ export async function followActor(ctx: ServiceContext, followerUsername: string,
   const follower = await requireLocalUserActor(ctx, followerUsername);
   const followee = await resolveActor(ctx, target);
   if (followee.id === follower.id) throw validationFailed("You cannot follow yourself");
+  if (await isBlocking(ctx.db, followee.id, follower.id)) throw forbidden("This account does not let you follow it");
+  if (await isBlocking(ctx.db, follower.id, followee.id)) throw validationFailed("You block this account: unblock it first to follow it");
   const row = await commit(ctx, async (trx) => {
     const id = newId();
     // Local targets answer at once; remote ones answer with Accept or Reject.
@@ -75,6 +79,8 @@ export async function unfollowActor(ctx: ServiceContext, followerUsername: strin
     const follow = await findFollowByPair(trx, follower.id, followee.id);
     if (!follow) throw notFound(`You do not follow ${toActorView(followee).handle}`);
     await deleteFollow(trx, follow.id);
+    // Lists hold only accounts one follows, as on Mastodon.
+    await removeFromOwnersLists(trx, follower.id, followee.id);
     if (!followee.is_local) {
       await recordOutboxEvent(trx, {
         type: "follow.undone",
@@ -128,6 +134,20 @@ export async function rejectFollowRequest(ctx: ServiceContext, username: string,
   await commit(ctx, (trx) => answerFollowRequest(trx, followee.id, followId, false));
 }
 
+/** A local account removes someone from its followers (and a block does the same). */
+export async function removeFollower(ctx: ServiceContext, followeeId: string, followerId: string): Promise<void> {
+  await commit(ctx, async (trx) => {
+    const follow = await findFollowByPair(trx, followerId, followeeId);
+    if (!follow) return;
+    await deleteFollow(trx, follow.id);
+    const follower = await findActorById(trx, followerId);
+    // The remote server learns it as a Reject of the Follow, as Mastodon sends it.
+    if (follower && !follower.is_local) {
+      await recordOutboxEvent(trx, { type: "follow.rejected", followActivityUri: follow.activity_uri, followerUri: follower.uri, followeeId });
+    }
+  });
+}
+
 // ---- Incoming from other instances -------------------------------------
 
 export type IncomingFollowOutcome =
@@ -147,6 +167,11 @@ export async function receiveFollow(
 ): Promise<IncomingFollowOutcome> {
   const followee = await findActorByUri(ctx.db, followeeUri);
   if (!followee || !followee.is_local) throw notFound(`No local actor ${followeeUri}`);
+  // Someone the account blocks cannot follow it.
+  if (await isBlocking(ctx.db, followee.id, follower.id)) {
+    await applyOnce(ctx, activity, async () => {});
+    return { state: "refused" };
+  }
   // Following a group is joining it: its join policy decides, and bans hold.
   let state: "accepted" | "pending" = followee.locked ? "pending" : "accepted";
   const group = followee.type === "Group" ? await findGroupByActorId(ctx.db, followee.id) : undefined;

@@ -123,7 +123,10 @@ export interface MentionLink {
   url: string;
 }
 
-const TOKEN = /(https?:\/\/[^\s<]+[^\s<.,;:!?)\]'"])|(@[a-zA-Z0-9_.-]+@[a-zA-Z0-9.-]+(?::\d+)?)|(#[\p{L}\p{N}_]+)/gu;
+// A mention as Mastodon writes it: `@user@host` or, for a local account, `@user`;
+// not inside a word or a URL (`me@example.com`, `/@user`), no trailing dot.
+const MENTION = String.raw`(?<![=/\w@])@[a-zA-Z0-9_]+(?:[a-zA-Z0-9_.-]*[a-zA-Z0-9_])?(?:@[a-zA-Z0-9.-]*[a-zA-Z0-9](?::\d+)?)?`;
+const TOKEN = new RegExp(String.raw`(https?:\/\/[^\s<]+[^\s<.,;:!?)\]'"])|(${MENTION})|(#[\p{L}\p{N}_]+)`, "gu");
 
 /** Renders a local post's plain text as HTML: paragraphs, links, mentions, hashtags. */
 export function renderText(text: string, origin: URL, mentions: MentionLink[]): string {
@@ -157,8 +160,16 @@ export function renderText(text: string, origin: URL, mentions: MentionLink[]): 
     .join("");
 }
 
+/** Mentions as written: `@user@host`, and `@user` for a local account (see qualifyMention). */
 export function extractMentionHandles(text: string): string[] {
-  return [...new Set([...text.matchAll(/@[a-zA-Z0-9_.-]+@[a-zA-Z0-9.-]+(?::\d+)?/g)].map((m) => m[0]))];
+  // URLs are skipped so that `https://host/@user` is not a mention.
+  const withoutUrls = text.replace(/https?:\/\/[^\s<]+/g, " ");
+  return [...new Set([...withoutUrls.matchAll(new RegExp(MENTION, "g"))].map((m) => m[0]))];
+}
+
+/** `@user` is an account of this instance: `@user@<host>`; a full handle stays as it is. */
+export function qualifyMention(handle: string, localHost: string): string {
+  return handle.indexOf("@", 1) === -1 ? `${handle}@${localHost}` : handle;
 }
 
 export function extractHashtags(text: string): string[] {

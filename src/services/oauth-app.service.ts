@@ -18,6 +18,7 @@ import { newId } from "../domain/ids.ts";
 import { OAuthError } from "../domain/oauth.errors.ts";
 import { OOB_REDIRECT_URI, redirectUriProblem } from "../domain/redirect.rules.ts";
 import { parseScopes } from "../domain/scopes.ts";
+import { signIn, THROTTLED_MESSAGE } from "./sign-in.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { hashToken } from "./token.service.ts";
 
@@ -172,6 +173,13 @@ export interface TokenRequest {
   clientSecret?: string | undefined;
   codeVerifier?: string | undefined;
   refreshToken?: string | undefined;
+  /** The password grant (`username`, `password`, `scope`), when the admin turned it on. */
+  username?: string | undefined;
+  password?: string | undefined;
+  scope?: string | undefined;
+  passwordGrant?: boolean | undefined;
+  /** The caller's address, for the password-guessing limit. */
+  address?: string | undefined;
 }
 
 export async function exchangeToken(ctx: ServiceContext, request: TokenRequest) {
@@ -211,6 +219,25 @@ export async function exchangeToken(ctx: ServiceContext, request: TokenRequest) 
       const accessToken = random();
       await insertAppToken(ctx.db, { id: newId(), appId: app.id, tokenHash: hashToken(accessToken), scopes: "read" });
       return { access_token: accessToken, token_type: "Bearer", scope: "read", created_at: Math.floor(Date.now() / 1000) };
+    }
+    case "password": {
+      // Off by default: an app that asks for the password sees it, which the authorize page avoids.
+      if (!request.passwordGrant) {
+        throw new OAuthError(
+          "unsupported_grant_type",
+          "The password grant is off on this instance: sign in through /oauth/authorize, or ask the admin to set ECOTONE_OAUTH_PASSWORD_GRANT=true",
+        );
+      }
+      const app = await authenticateClient(ctx, request.clientId, request.clientSecret);
+      const scopes = scopesOrError(request.scope || app.scopes);
+      const allowed = app.scopes.split(" ");
+      const outside = scopes.filter((s) => !allowed.includes(s) && !allowed.includes(s.split(":")[0]!));
+      if (outside.length > 0) throw new OAuthError("invalid_scope", `The app was not registered for ${outside.join(", ")}`);
+      // The same guessing limit as every door that checks a password.
+      const checked = await signIn(ctx, request.username ?? "", request.password ?? "", request.address ?? "");
+      if (!checked.ok && checked.reason === "throttled") throw new OAuthError("invalid_grant", THROTTLED_MESSAGE, 429);
+      if (!checked.ok) throw new OAuthError("invalid_grant", "Wrong username or password");
+      return mintToken(ctx, checked.user.id, app.id, scopes.join(" "));
     }
     default:
       throw new OAuthError("unsupported_grant_type", `grant_type "${request.grantType ?? ""}" is not supported`);

@@ -35,11 +35,12 @@ import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from
 import type { ServiceContext } from "./context.ts";
 import { commitAndWake as commit } from "./commit.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
-import { extractHashtags, extractMentionHandles, renderText, type MentionLink } from "./html.ts";
+import { extractHashtags, extractMentionHandles, qualifyMention, renderText, type MentionLink } from "./html.ts";
 import { attachUploads } from "./media.service.ts";
 import { recordGroupAnnounce } from "./group-announce.ts";
 import { notify, notifyMentions } from "./notification.service.ts";
 import { canSeeGroupContent, canSeePost, filterVisiblePosts, viewerOf } from "./visibility.service.ts";
+import { auditActorOf, recordAudit } from "./audit.service.ts";
 
 export interface PostView {
   id: string;
@@ -106,7 +107,7 @@ async function resolveMentions(ctx: ServiceContext, text: string): Promise<Array
   const found: Array<MentionLink & { actor: ActorRow }> = [];
   for (const handle of extractMentionHandles(text).slice(0, 20)) {
     try {
-      const actor = await resolveActor(ctx, handle);
+      const actor = await resolveActor(ctx, qualifyMention(handle, ctx.origin.host));
       found.push({ handle, uri: actor.uri, url: actor.url ?? actor.uri, actor });
     } catch {
       // An unknown handle stays plain text.
@@ -338,6 +339,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
         ? { type: "post.removed", postUri: post.uri, groupId: post.group_id, authorId: post.author_id }
         : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility },
     );
+    if (removal) await recordAudit(trx, auditActorOf(user), { action: "post.removed", target: post.uri, groupId: post.group_id });
   });
 }
 

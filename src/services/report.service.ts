@@ -28,6 +28,7 @@ import { commitAndWake } from "./commit.ts";
 import { membershipOf } from "./group.service.ts";
 import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import { canViewPost } from "./post.service.ts";
+import { auditActorOf, recordAudit } from "./audit.service.ts";
 
 export async function fileReport(
   ctx: ServiceContext,
@@ -139,7 +140,12 @@ export async function listReports(ctx: ServiceContext, username: string) {
 
 export async function resolveReport(ctx: ServiceContext, username: string, reportId: string): Promise<void> {
   await listReports(ctx, username); // same permission
-  if (!(await markResolved(ctx.db, reportId))) throw notFound(`No report ${reportId}`);
+  const resolver = await requireLocalUserActor(ctx, username);
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await markResolved(trx, reportId))) throw notFound(`No report ${reportId}`);
+    const report = await findReportById(trx, reportId);
+    await recordAudit(trx, auditActorOf(resolver), { action: "report.resolved", target: reportId, groupId: report?.group_id ?? null });
+  });
 }
 
 /** What the outbox needs to send a report we filed. */

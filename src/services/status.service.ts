@@ -5,7 +5,7 @@ import { validationFailed } from "../domain/errors.ts";
 import { resolveActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { membershipOf } from "./group.service.ts";
-import { extractMentionHandles } from "./html.ts";
+import { extractMentionHandles, qualifyMention } from "./html.ts";
 import { requireLocalUserActor } from "./actor.service.ts";
 import { createPost, type PostView } from "./post.service.ts";
 
@@ -29,7 +29,7 @@ export async function createStatus(ctx: ServiceContext, username: string, input:
   if (!input.inReplyToId) {
     const author = await requireLocalUserActor(ctx, username);
     for (const handle of extractMentionHandles(input.text)) {
-      const actor = await resolveActor(ctx, handle).catch(() => null);
+      const actor = await resolveActor(ctx, qualifyMention(handle, ctx.origin.host)).catch(() => null);
       if (actor?.type !== "Group") continue;
       if ((await membershipOf(ctx, actor.id, author.id))?.state === "accepted") {
         group = actor.id;

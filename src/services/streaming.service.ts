@@ -9,6 +9,7 @@ import { newId } from "../domain/ids.ts";
 import { validationFailed } from "../domain/errors.ts";
 import type { ServiceContext } from "./context.ts";
 import { getNotifications } from "./notification.service.ts";
+import { getListTimeline } from "./list.service.ts";
 import { viewerOf, visiblePostIds } from "./visibility.service.ts";
 import {
   getHomeItems,
@@ -26,14 +27,16 @@ export const STREAMS: readonly StreamName[] = ["user", "user:notification", "pub
 export interface Subscription {
   stream: StreamName;
   tag?: string | undefined;
+  /** The list of a `list` stream; without one the stream stays quiet. */
+  list?: string | undefined;
   /** Items newer than this id are news. */
   since: string;
 }
 
-export function subscribe(stream: string, tag?: string): Subscription {
+export function subscribe(stream: string, tag?: string, list?: string): Subscription {
   if (!(STREAMS as readonly string[]).includes(stream)) throw validationFailed(`Unknown stream "${stream}"`);
   if (stream.startsWith("hashtag") && !tag) throw validationFailed("The hashtag stream needs a tag");
-  return { stream: stream as StreamName, tag: tag?.replace(/^#/, "").toLowerCase(), since: newId() };
+  return { stream: stream as StreamName, tag: tag?.replace(/^#/, "").toLowerCase(), list, since: newId() };
 }
 
 export type StreamNews =
@@ -80,8 +83,16 @@ export async function pollSubscription(ctx: ServiceContext, viewerId: string | n
       }
       break;
     }
-    case "list":
-      break; // Lists do not exist yet: a valid stream that stays quiet.
+    case "list": {
+      if (!viewerId || !sub.list) break;
+      // Someone else's list (or a deleted one) is not found: nothing to stream.
+      const entries = await getListTimeline(ctx, viewerId, sub.list, bounds).catch(() => []);
+      for (const entry of entries.reverse()) {
+        news.push({ event: "update", item: { kind: "post", id: entry.post.id, entry } });
+        seen(entry.post.id);
+      }
+      break;
+    }
   }
   sub.since = newest;
   return news;

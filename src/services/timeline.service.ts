@@ -15,6 +15,7 @@ import {
   postsByIds,
   publicTimeline,
   tagTimeline,
+  type AccountPostFilters,
   type PageBounds,
 } from "../db/queries/timeline.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
@@ -42,6 +43,20 @@ export async function getHomeTimeline(ctx: ServiceContext, viewerId: string, bou
 export async function getHomeItems(ctx: ServiceContext, viewerId: string, bounds: PageBounds): Promise<HomeItem[]> {
   const posts = await getHomeTimeline(ctx, viewerId, bounds);
   const boosts = bounds.minId ? [] : await reblogsForHome(ctx.db, viewerId, bounds);
+  return interleaveBoosts(ctx, viewerId, posts, boosts, bounds.limit);
+}
+
+/**
+ * Posts and boosts in one newest-first page: a boosted post the viewer may
+ * not see is left out, and a post already on the page is not repeated.
+ */
+export async function interleaveBoosts(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  posts: PostEntry[],
+  boosts: Array<{ id: string; post_id: string; actor_id: string; created_at: Date }>,
+  limit: number,
+): Promise<HomeItem[]> {
   const boostedEntries = new Map(
     (await visible(ctx, await postsByIds(ctx.db, [...new Set(boosts.map((b) => b.post_id))]), viewerId)).map((e) => [e.post.id, e]),
   );
@@ -53,12 +68,11 @@ export async function getHomeItems(ctx: ServiceContext, viewerId: string, bounds
   for (const boost of boosts) {
     const entry = boostedEntries.get(boost.post_id);
     const by = boosters.get(boost.actor_id);
-    // A post already on the page (my own, or by someone I follow) is not repeated as a boost.
     if (!entry || !by || shown.has(entry.post.id)) continue;
     shown.add(entry.post.id);
     items.push({ kind: "boost", id: boost.id, by, createdAt: boost.created_at, entry });
   }
-  return items.sort((x, y) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).slice(0, bounds.limit);
+  return items.sort((x, y) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).slice(0, limit);
 }
 
 export async function getPublicTimeline(
@@ -67,15 +81,21 @@ export async function getPublicTimeline(
   options: { local?: boolean; remote?: boolean },
   bounds: PageBounds,
 ) {
-  return visible(ctx, await publicTimeline(ctx.db, options, bounds), viewerId);
+  return visible(ctx, await publicTimeline(ctx.db, options, bounds, viewerId), viewerId);
 }
 
 export async function getTagTimeline(ctx: ServiceContext, viewerId: string | null, tag: string, bounds: PageBounds) {
-  return visible(ctx, await tagTimeline(ctx.db, tag, bounds), viewerId);
+  return visible(ctx, await tagTimeline(ctx.db, tag, bounds, viewerId), viewerId);
 }
 
-export async function getAccountTimeline(ctx: ServiceContext, viewerId: string | null, authorId: string, bounds: PageBounds) {
-  return visible(ctx, await accountTimeline(ctx.db, authorId, bounds), viewerId);
+export async function getAccountTimeline(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  authorId: string,
+  bounds: PageBounds,
+  filters: AccountPostFilters = {},
+) {
+  return visible(ctx, await accountTimeline(ctx.db, authorId, bounds, filters), viewerId);
 }
 
 export async function getPostEntries(ctx: ServiceContext, viewerId: string | null, ids: string[]) {
@@ -90,7 +110,7 @@ export async function getRelationships(ctx: ServiceContext, viewerId: string, id
   return relationships(ctx.db, viewerId, ids);
 }
 
-export type { AccountStats, PageBounds, PostEntry, Relationship };
+export type { AccountPostFilters, AccountStats, PageBounds, PostEntry, Relationship };
 
 /** What status serialisation needs beside the entries, fetched in batch. */
 export async function statusExtras(ctx: ServiceContext, entries: PostEntry[]) {

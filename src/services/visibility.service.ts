@@ -93,7 +93,12 @@ export async function canSeeActor(ctx: ServiceContext, viewer: Viewer, actor: Pi
 }
 
 /** For doors that take an id: a thing the viewer may not see does not exist. */
-export async function assertCanSeeActor<T extends Pick<ActorRow, "id" | "type">>(ctx: ServiceContext, viewer: Viewer, actor: T | null | undefined, what = "Record not found"): Promise<T> {
+export async function assertCanSeeActor<T extends Pick<ActorRow, "id" | "type">>(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  actor: T | null | undefined,
+  what = "Record not found",
+): Promise<T> {
   if (!actor || !(await canSeeActor(ctx, viewer, actor))) throw notFound(what);
   return actor;
 }
@@ -103,8 +108,16 @@ export async function assertCanSeeActor<T extends Pick<ActorRow, "id" | "type">>
  * see named: people, and groups whose member list the viewer may read (a
  * membership in a members-only group is part of that group's member list).
  */
-export async function visibleInMemberLists<T>(ctx: ServiceContext, viewer: Viewer, items: T[], actorOf: (item: T) => Pick<ActorRow, "id" | "type">): Promise<T[]> {
-  const groupIds = items.map(actorOf).filter((a) => a.type === "Group").map((a) => a.id);
+export async function visibleInMemberLists<T>(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  items: T[],
+  actorOf: (item: T) => Pick<ActorRow, "id" | "type">,
+): Promise<T[]> {
+  const groupIds = items
+    .map(actorOf)
+    .filter((a) => a.type === "Group")
+    .map((a) => a.id);
   const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
   return items.filter((item) => {
     const actor = actorOf(item);
@@ -115,7 +128,12 @@ export async function visibleInMemberLists<T>(ctx: ServiceContext, viewer: Viewe
 }
 
 /** A list of an account's followers or followees: a group's followers are its member list. */
-export async function canListFollowsOf(ctx: ServiceContext, viewer: Viewer, actor: Pick<ActorRow, "id" | "type">, direction: "followers" | "following"): Promise<boolean> {
+export async function canListFollowsOf(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  actor: Pick<ActorRow, "id" | "type">,
+  direction: "followers" | "following",
+): Promise<boolean> {
   if (actor.type !== "Group" || direction === "following") return canSeeActor(ctx, viewer, actor);
   return canSeeMemberList(ctx, viewer, actor.id);
 }

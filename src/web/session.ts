@@ -9,6 +9,7 @@ import { readSession } from "../services/browser-session.service.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { cookieOptions, SESSION_COOKIE } from "../services/session-cookie.ts";
 import type { LocalUser } from "../services/user.service.ts";
+import { safeRedirectPath } from "../domain/redirect.rules.ts";
 
 const FLASH_COOKIE = "ecotone_flash";
 
@@ -63,7 +64,9 @@ export function backTo(ctx: ServiceContext, request: FastifyRequest, fallback: s
   if (referer) {
     try {
       const url = new URL(referer);
-      if (url.origin === ctx.origin.origin) return url.pathname + url.search;
+      // Same origin is not enough: a path like `//evil.example` leaves the site.
+      const path = url.pathname + url.search;
+      if (url.origin === ctx.origin.origin && safeRedirectPath(path) === path) return path;
     } catch {
       // ignore
     }

@@ -26,7 +26,7 @@ function start(env: Record<string, string>) {
     child,
     exited,
     output: () => output,
-    async until(text: string, timeoutMs = 60_000) {
+    async until(text: string, timeoutMs = 150_000) {
       const deadline = Date.now() + timeoutMs;
       while (!output.includes(text)) {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`never saw "${text}" in:\n${output}`);
@@ -78,5 +78,5 @@ describe("the data directory and the first admin's password", () => {
       server.child.kill("SIGTERM");
       await server.exited;
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -39,5 +39,5 @@ describe("npm run demo", () => {
     // The shared task board crossed instances: Gina at Globex accepted Acme's assignment.
     expect(output).toContain("Gina (Globex) has 1 task(s), 1 overdue; Bob (Acme) has 1.");
     expect(output).toContain("Stopped cleanly");
-  }, 120_000);
+  }, 300_000);
 });

@@ -1,7 +1,9 @@
-// What the fastify plugins answer for (security headers, CORS, static files):
+// What the fastify plugins answer for (security headers, CORS, static files,
+// WebSocket upgrades):
 // pages carry their exact Content-Security-Policy and no CORS, the APIs carry
 // CORS and none of the page headers, and only the files that exist are served.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 
 let a: TestInstance;
@@ -108,5 +110,33 @@ describe("static files", () => {
       ).toBe("PNG");
     }
     expect((await at("/static/other.png")).status).toBe(404);
+  });
+});
+
+/** The HTTP status a WebSocket upgrade is answered with (101 when it opens). */
+function upgradeStatus(path: string, protocol?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${a.origin.replace(/^http/, "ws")}${path}`, protocol ? [protocol] : []);
+    ws.once("open", () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+    ws.once("error", reject);
+  });
+}
+
+describe("WebSocket upgrades", () => {
+  it("opens the stream for a token with a read scope, and refuses others before upgrading", async () => {
+    const reader = await a.user("wendy", { scopes: "read" });
+    const writer = await a.user("walt", { scopes: "write" });
+    expect(await upgradeStatus("/api/v1/streaming?stream=public", reader.token)).toBe(101);
+    expect(await upgradeStatus("/api/v1/streaming/?stream=public", reader.token)).toBe(101);
+    expect(await upgradeStatus("/api/v1/streaming?stream=public", writer.token)).toBe(403);
+    expect(await upgradeStatus("/api/v1/streaming?stream=public")).toBe(401);
+    expect(await upgradeStatus("/api/v1/timelines/home", reader.token)).not.toBe(101);
+    expect(await upgradeStatus("/nowhere", reader.token)).toBe(404);
+    // The server still answers plain requests afterwards.
+    expect((await at("/api/v1/streaming/health")).status).toBe(200);
   });
 });

@@ -1,7 +1,9 @@
-// Golden JSON for the Account, Status and Notification entities: the exact
+// Golden JSON for the Account, Status, Notification, Relationship, List, Tag,
+// FeaturedTag, StatusSource and StatusEdit entities: the exact
 // shape a Mastodon client receives, with ids, times and the origin replaced
 // by placeholders. Reviewed field by field against docs.joinmastodon.org
-// (entities/Account, entities/Status, entities/Notification). To accept an
+// (entities/Account, entities/Status, entities/Notification and the others
+// by name). To accept an
 // intended change: UPDATE_GOLDEN=1 npx vitest run test/int/mastodon.golden.int.test.ts
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -73,5 +75,36 @@ describe("golden Mastodon entities", () => {
     await instance.api(bob.token, "POST", `/api/v1/statuses/${post.body.id}/favourite`);
     const res = await instance.api(alice.token, "GET", "/api/v1/notifications?types[]=favourite");
     matchGolden("notification", res.body[0]);
+  });
+
+  it("Relationship", async () => {
+    const bobId = (await instance.api(alice.token, "GET", "/api/v1/accounts/lookup?acct=bob")).body.id;
+    await instance.api(alice.token, "POST", `/api/v1/accounts/${bobId}/follow`);
+    await instance.api(alice.token, "POST", `/api/v1/accounts/${bobId}/mute`, { notifications: false });
+    const res = await instance.api(alice.token, "GET", `/api/v1/accounts/relationships?id[]=${bobId}`);
+    matchGolden("relationship", res.body[0]);
+  });
+
+  it("List", async () => {
+    const res = await instance.api(alice.token, "POST", "/api/v1/lists", { title: "Suppliers", replies_policy: "followed" });
+    matchGolden("list", res.body);
+  });
+
+  it("Tag and FeaturedTag", async () => {
+    await instance.api(alice.token, "POST", "/api/v1/statuses", { status: "About #catalog again" });
+    const tag = await instance.api(alice.token, "POST", "/api/v1/tags/catalog/follow");
+    // The days are UNIX times of the last seven UTC midnights.
+    const days = tag.body.history.map((h: { day: string }) => Number(h.day));
+    expect(days.every((d: number, i: number) => i === 0 || days[i - 1] - d === 86_400)).toBe(true);
+    matchGolden("tag", { ...tag.body, history: tag.body.history.map((h: object) => ({ ...h, day: "<day>" })) });
+    const featured = await instance.api(alice.token, "POST", "/api/v1/featured_tags", { name: "catalog" });
+    matchGolden("featured_tag", featured.body);
+  });
+
+  it("StatusSource and StatusEdit", async () => {
+    const post = await instance.api(alice.token, "POST", "/api/v1/statuses", { status: "Draft *one*", spoiler_text: "cw" });
+    await instance.api(alice.token, "PUT", `/api/v1/statuses/${post.body.id}`, { status: "Draft two", spoiler_text: "cw" });
+    matchGolden("status_source", (await instance.api(alice.token, "GET", `/api/v1/statuses/${post.body.id}/source`)).body);
+    matchGolden("status_edit", (await instance.api(alice.token, "GET", `/api/v1/statuses/${post.body.id}/history`)).body[0]);
   });
 });

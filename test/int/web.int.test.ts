@@ -8,6 +8,10 @@ import { createUser } from "../../src/services/user.service.ts";
 const PASSWORD = "correct horse battery staple";
 let a: TestInstance;
 
+// The instance puts a deadline on the process's fetch; this test's own
+// requests (a password change hashes twice) must not be cut short by it.
+const clientFetch = globalThis.fetch;
+
 /** A browser in miniature: keeps cookies, reads the CSRF token off the last page. */
 class Visitor {
   readonly jar = new Map<string, string>();
@@ -32,7 +36,7 @@ class Visitor {
   }
 
   async get(path: string): Promise<Response & { text_: string }> {
-    const res = await fetch(new URL(path, this.origin), { headers: { cookie: this.cookie(), accept: "text/html" }, redirect: "manual" });
+    const res = await clientFetch(new URL(path, this.origin), { headers: { cookie: this.cookie(), accept: "text/html" }, redirect: "manual" });
     this.remember(res);
     const text = await res.text();
     this.lastPage = text;
@@ -46,7 +50,7 @@ class Visitor {
 
   async post(path: string, fields: Record<string, string>, withCsrf = true): Promise<Response> {
     const body = new URLSearchParams({ ...(withCsrf ? { _csrf: this.csrf() } : {}), ...fields });
-    const res = await fetch(new URL(path, this.origin), {
+    const res = await clientFetch(new URL(path, this.origin), {
       method: "POST",
       headers: { cookie: this.cookie(), "content-type": "application/x-www-form-urlencoded", referer: this.lastUrl || this.origin },
       body,

@@ -151,6 +151,17 @@ describe("where a sign-in may send the browser (next=)", () => {
     expect((await visitor.get("/sign-in?next=/%09/evil.example")).headers.get("location")).toBe("/");
     // Control: a path here survives, query included.
     expect((await visitor.get(`/sign-in?next=${encodeURIComponent("/groups?tab=mine")}`)).headers.get("location")).toBe("/groups?tab=mine");
+
+    // After a form, the browser goes back to the page it came from (Referer):
+    // a same-origin Referer whose path reads `//evil.example` is not followed.
+    await visitor.get("/settings");
+    visitor.lastUrl = `${a.origin}//evil.example/x`;
+    const back = await visitor.post("/settings/profile", { displayName: "Nia", bio: "" });
+    expect(back.status).toBe(303);
+    expect(back.headers.get("location")).not.toMatch(/^\/\//);
+    await visitor.get("/settings");
+    visitor.lastUrl = `${a.origin}/settings?saved=1`;
+    expect((await visitor.post("/settings/profile", { displayName: "Nia", bio: "" })).headers.get("location")).toBe("/settings?saved=1");
   });
 });
 

@@ -68,19 +68,27 @@ describe("class 1: a group nobody here joined cannot speak as one of our users",
     ] as const) {
       const words = `forged words ${next()}`;
       for (const id of [`${peer.origin}/notes/${n}`, `${target.origin}/posts/99999999999999${String(n).padStart(5, "0")}`]) {
-        const res = await peer.post(`${target.origin}/inbox`, {
-          "@context": AS_CONTEXT,
-          id: `${evil.uri}/announces/${next()}`,
-          type: "Announce",
-          actor: evil.uri,
-          to: [PUBLIC_COLLECTION.href],
-          object: { id, type: "Note", attributedTo: victim.uri, to: [PUBLIC_COLLECTION.href, vaultUri], content: words },
-        }, evil.keyId);
+        const res = await peer.post(
+          `${target.origin}/inbox`,
+          {
+            "@context": AS_CONTEXT,
+            id: `${evil.uri}/announces/${next()}`,
+            type: "Announce",
+            actor: evil.uri,
+            to: [PUBLIC_COLLECTION.href],
+            object: { id, type: "Note", attributedTo: victim.uri, to: [PUBLIC_COLLECTION.href, vaultUri], content: words },
+          },
+          evil.keyId,
+        );
         expect(res.status).toBeLessThan(300);
       }
       await settled(target);
       expect(await postsContaining(target, words)).toEqual([]);
-      const statuses = await target.api(victim.token, "GET", `/api/v1/accounts/${(await target.api(victim.token, "GET", "/api/v1/accounts/verify_credentials")).body.id}/statuses`);
+      const statuses = await target.api(
+        victim.token,
+        "GET",
+        `/api/v1/accounts/${(await target.api(victim.token, "GET", "/api/v1/accounts/verify_credentials")).body.id}/statuses`,
+      );
       expect(JSON.stringify(statuses.body)).not.toContain(words);
     }
   });
@@ -157,7 +165,11 @@ describe("class 3: no server can claim another server's activity ids", () => {
     await peer.post(`${a.origin}/inbox`, { "@context": AS_CONTEXT, id: likeId, type: "Like", actor: mallory.uri, object: publicPost.uri }, mallory.keyId);
     await peer.post(`${a.origin}/inbox`, { "@context": AS_CONTEXT, id: undoId, type: "Undo", actor: mallory.uri, object: likeId }, mallory.keyId);
     await peer.post(`${a.origin}/inbox`, { "@context": AS_CONTEXT, id: followId, type: "Follow", actor: mallory.uri, object: olga.uri }, mallory.keyId);
-    await peer.post(`${a.origin}/inbox`, { "@context": AS_CONTEXT, id: announceId, type: "Announce", actor: mallory.uri, object: publicPost.uri, to: [PUBLIC_COLLECTION.href] }, mallory.keyId);
+    await peer.post(
+      `${a.origin}/inbox`,
+      { "@context": AS_CONTEXT, id: announceId, type: "Announce", actor: mallory.uri, object: publicPost.uri, to: [PUBLIC_COLLECTION.href] },
+      mallory.keyId,
+    );
     await settled(a);
     const recorded = await a.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "in", targets).execute();
     expect(recorded).toEqual([]);
@@ -165,7 +177,11 @@ describe("class 3: no server can claim another server's activity ids", () => {
     expect(likes.body.favourites_count).toBe(0);
 
     // Control: the same Like with an id of the peer's own is counted.
-    await peer.post(`${a.origin}/inbox`, { "@context": AS_CONTEXT, id: `${peer.origin}/likes/${next()}`, type: "Like", actor: mallory.uri, object: publicPost.uri }, mallory.keyId);
+    await peer.post(
+      `${a.origin}/inbox`,
+      { "@context": AS_CONTEXT, id: `${peer.origin}/likes/${next()}`, type: "Like", actor: mallory.uri, object: publicPost.uri },
+      mallory.keyId,
+    );
     await eventually(async () => (await a.api(olga.token, "GET", `/api/v1/statuses/${publicPost.id}`)).body.favourites_count === 1);
   });
 
@@ -185,23 +201,45 @@ describe("class 3: no server can claim another server's activity ids", () => {
 describe("class 4: outsiders cannot put posts into a remote group on a member's instance", () => {
   it("keeps a members-only Create addressed to A's group, sent straight to B, out of B; a public one is kept only as its author's own", async () => {
     const hidden = `${peer.origin}/notes/${next()}`;
-    await peer.post(`${b.origin}/inbox`, {
-      "@context": AS_CONTEXT,
-      id: `${peer.origin}/creates/${next()}`,
-      type: "Create",
-      actor: mallory.uri,
-      to: [vaultUri, `${vaultUri}/followers`],
-      object: { id: hidden, type: "Note", attributedTo: mallory.uri, to: [vaultUri, `${vaultUri}/followers`], audience: vaultUri, content: "planted in the vault" },
-    }, mallory.keyId);
+    await peer.post(
+      `${b.origin}/inbox`,
+      {
+        "@context": AS_CONTEXT,
+        id: `${peer.origin}/creates/${next()}`,
+        type: "Create",
+        actor: mallory.uri,
+        to: [vaultUri, `${vaultUri}/followers`],
+        object: {
+          id: hidden,
+          type: "Note",
+          attributedTo: mallory.uri,
+          to: [vaultUri, `${vaultUri}/followers`],
+          audience: vaultUri,
+          content: "planted in the vault",
+        },
+      },
+      mallory.keyId,
+    );
     const shown = `${peer.origin}/notes/${next()}`;
-    await peer.post(`${b.origin}/inbox`, {
-      "@context": AS_CONTEXT,
-      id: `${peer.origin}/creates/${next()}`,
-      type: "Create",
-      actor: mallory.uri,
-      to: [PUBLIC_COLLECTION.href, vaultUri],
-      object: { id: shown, type: "Note", attributedTo: mallory.uri, to: [PUBLIC_COLLECTION.href, vaultUri], audience: vaultUri, content: "public, naming the vault" },
-    }, mallory.keyId);
+    await peer.post(
+      `${b.origin}/inbox`,
+      {
+        "@context": AS_CONTEXT,
+        id: `${peer.origin}/creates/${next()}`,
+        type: "Create",
+        actor: mallory.uri,
+        to: [PUBLIC_COLLECTION.href, vaultUri],
+        object: {
+          id: shown,
+          type: "Note",
+          attributedTo: mallory.uri,
+          to: [PUBLIC_COLLECTION.href, vaultUri],
+          audience: vaultUri,
+          content: "public, naming the vault",
+        },
+      },
+      mallory.keyId,
+    );
     await settled(b);
     expect(await postByUri(b, hidden)).toBeUndefined();
     const kept = await postByUri(b, shown);
@@ -217,14 +255,26 @@ describe("class 5: outsiders cannot reply into members-only threads", () => {
   it("refuses a stranger's reply to a members-only post, however addressed, and takes a member's", async () => {
     for (const inbox of [`${a.origin}/inbox`, `${a.origin}/users/vault/inbox`, `${a.origin}/users/olga/inbox`]) {
       const id = `${peer.origin}/notes/${next()}`;
-      await peer.post(inbox, {
-        "@context": AS_CONTEXT,
-        id: `${peer.origin}/creates/${next()}`,
-        type: "Create",
-        actor: mallory.uri,
-        to: [PUBLIC_COLLECTION.href, olga.uri],
-        object: { id, type: "Note", attributedTo: mallory.uri, inReplyTo: olgaSecret.uri, to: [PUBLIC_COLLECTION.href, olga.uri], audience: `${peer.origin}/groups/elsewhere`, content: "a stranger's reply" },
-      }, mallory.keyId);
+      await peer.post(
+        inbox,
+        {
+          "@context": AS_CONTEXT,
+          id: `${peer.origin}/creates/${next()}`,
+          type: "Create",
+          actor: mallory.uri,
+          to: [PUBLIC_COLLECTION.href, olga.uri],
+          object: {
+            id,
+            type: "Note",
+            attributedTo: mallory.uri,
+            inReplyTo: olgaSecret.uri,
+            to: [PUBLIC_COLLECTION.href, olga.uri],
+            audience: `${peer.origin}/groups/elsewhere`,
+            content: "a stranger's reply",
+          },
+        },
+        mallory.keyId,
+      );
     }
     await settled(a);
     expect(await postsContaining(a, "a stranger&#39;s reply")).toEqual([]);
@@ -240,21 +290,29 @@ describe("class 5: outsiders cannot reply into members-only threads", () => {
 describe("class 6: an Update cannot store a note under another server's URL", () => {
   it("refuses an Update of an unseen note whose id is on another origin, and takes one of the sender's own", async () => {
     const foreign = `${b.origin}/posts/1000000000000000001`;
-    await peer.post(`${a.origin}/inbox`, {
-      "@context": AS_CONTEXT,
-      id: `${peer.origin}/updates/${next()}`,
-      type: "Update",
-      actor: mallory.uri,
-      object: { id: foreign, type: "Note", attributedTo: mallory.uri, to: [PUBLIC_COLLECTION.href, olga.uri], content: "squatting on B" },
-    }, mallory.keyId);
+    await peer.post(
+      `${a.origin}/inbox`,
+      {
+        "@context": AS_CONTEXT,
+        id: `${peer.origin}/updates/${next()}`,
+        type: "Update",
+        actor: mallory.uri,
+        object: { id: foreign, type: "Note", attributedTo: mallory.uri, to: [PUBLIC_COLLECTION.href, olga.uri], content: "squatting on B" },
+      },
+      mallory.keyId,
+    );
     const own = `${peer.origin}/notes/${next()}`;
-    await peer.post(`${a.origin}/inbox`, {
-      "@context": AS_CONTEXT,
-      id: `${peer.origin}/updates/${next()}`,
-      type: "Update",
-      actor: mallory.uri,
-      object: { id: own, type: "Note", attributedTo: mallory.uri, to: [PUBLIC_COLLECTION.href, olga.uri], content: "an edit of my own note" },
-    }, mallory.keyId);
+    await peer.post(
+      `${a.origin}/inbox`,
+      {
+        "@context": AS_CONTEXT,
+        id: `${peer.origin}/updates/${next()}`,
+        type: "Update",
+        actor: mallory.uri,
+        object: { id: own, type: "Note", attributedTo: mallory.uri, to: [PUBLIC_COLLECTION.href, olga.uri], content: "an edit of my own note" },
+      },
+      mallory.keyId,
+    );
     await settled(a);
     expect(await postByUri(a, foreign)).toBeUndefined();
     await eventually(async () => (await postByUri(a, own)) !== undefined);
@@ -300,13 +358,24 @@ describe("class 7: a rogue Group cannot plant tasks or skip our users' consent",
     const bobActor = await b.app.ctx.db.selectFrom("actors").select("id").where("uri", "=", bob.uri).executeTakeFirstOrThrow();
     await b.app.ctx.db
       .insertInto("follows")
-      .values({ id: "1000000000000000042", follower_id: bobActor.id, followee_id: group.id, state: "accepted", activity_uri: `${b.origin}/follows/joined-evil` })
+      .values({
+        id: "1000000000000000042",
+        follower_id: bobActor.id,
+        followee_id: group.id,
+        state: "accepted",
+        activity_uri: `${b.origin}/follows/joined-evil`,
+      })
       .execute();
     const taskId = next();
     const res = await peer.post(`${b.origin}/inbox`, ticketCreate(evil.uri, taskId, bob.uri), evil.keyId);
     expect(res.status).toBeLessThan(300);
     const task = await eventually(async () => taskCopy(`${peer.origin}/tasks/${taskId}`));
-    const assignee = await b.app.ctx.db.selectFrom("task_assignees").select("state").where("task_id", "=", task!.id).where("actor_id", "=", bobActor.id).executeTakeFirst();
+    const assignee = await b.app.ctx.db
+      .selectFrom("task_assignees")
+      .select("state")
+      .where("task_id", "=", task!.id)
+      .where("actor_id", "=", bobActor.id)
+      .executeTakeFirst();
     expect(assignee?.state).toBe("pending");
   });
 });

@@ -48,7 +48,10 @@ function token(viewer: ViewerName): string | null {
 async function get(url: string, viewer: ViewerName, headers: Record<string, string> = {}) {
   const auth = token(viewer);
   const cookie = viewer === "member" ? cookies.max : viewer === "moderator" ? cookies.ada : viewer === "outsider" ? cookies.out : undefined;
-  const res = await fetch(url, { headers: { ...headers, ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(cookie ? { cookie } : {}) }, redirect: "manual" });
+  const res = await fetch(url, {
+    headers: { ...headers, ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(cookie ? { cookie } : {}) },
+    redirect: "manual",
+  });
   return { status: res.status, body: await res.text() };
 }
 
@@ -159,15 +162,39 @@ function postDoors(id: () => string, uri: () => string, marker: string): Record<
 
 describe("the same answer at every door", () => {
   it("a public post: everyone", async () => {
-    await expectSameAnswer("public post", postDoors(() => ids.plazaPost!, () => ids.plazaPostUri!, "PLAZA-WORDS"), ALL);
+    await expectSameAnswer(
+      "public post",
+      postDoors(
+        () => ids.plazaPost!,
+        () => ids.plazaPostUri!,
+        "PLAZA-WORDS",
+      ),
+      ALL,
+    );
   });
 
   it("a members-only post: its group's members, here and on other instances", async () => {
-    await expectSameAnswer("members-only post", postDoors(() => ids.vaultPost!, () => ids.vaultPostUri!, "VAULT-WORDS"), INSIDERS);
+    await expectSameAnswer(
+      "members-only post",
+      postDoors(
+        () => ids.vaultPost!,
+        () => ids.vaultPostUri!,
+        "VAULT-WORDS",
+      ),
+      INSIDERS,
+    );
   });
 
   it("a secret group's post: its members only", async () => {
-    await expectSameAnswer("secret post", postDoors(() => ids.denPost!, () => ids.denPostUri!, "DEN-WORDS"), INSIDERS);
+    await expectSameAnswer(
+      "secret post",
+      postDoors(
+        () => ids.denPost!,
+        () => ids.denPostUri!,
+        "DEN-WORDS",
+      ),
+      INSIDERS,
+    );
   });
 
   it("a secret group itself: not there for outsiders, by id, handle, name or URL", async () => {
@@ -179,10 +206,12 @@ describe("the same answer at every door", () => {
         "Mastodon lookup": apiDoor(`/api/v1/accounts/lookup?acct=den`),
         "Mastodon search": async (viewer) => (viewer === "remote member" ? null : apiDoor(`/api/v2/search?q=${encodeURIComponent(denUri)}`, "The Den")(viewer)),
         "Ecotone group": apiDoor(`/api/ecotone/v1/groups/den`),
-        "Ecotone lookup": async (viewer) => (viewer === "anonymous" ? null : apiDoor(`/api/ecotone/v1/actors/lookup?handle=${encodeURIComponent(`@den@${a.host}`)}`)(viewer)),
+        "Ecotone lookup": async (viewer) =>
+          viewer === "anonymous" ? null : apiDoor(`/api/ecotone/v1/actors/lookup?handle=${encodeURIComponent(`@den@${a.host}`)}`)(viewer),
         "web group page": webDoor(`/g/den`, "The Den"),
         "ActivityPub actor": apDoor(() => denUri, "The Den"),
-        WebFinger: async (viewer) => (viewer === "anonymous" ? (await get(`${a.origin}/.well-known/webfinger?resource=acct:den@${a.host}`, viewer)).status === 200 : null),
+        WebFinger: async (viewer) =>
+          viewer === "anonymous" ? (await get(`${a.origin}/.well-known/webfinger?resource=acct:den@${a.host}`, viewer)).status === 200 : null,
         "HTML profile": async (viewer) => (viewer === "anonymous" ? (await get(denUri, viewer, { accept: "text/html" })).status === 200 : null),
       },
       INSIDERS,
@@ -223,13 +252,21 @@ describe("the same answer at every door", () => {
 
   it("a secret post's picture: its name is handed out only with the post, and a guessed name is not served", async () => {
     // The capability name appears only where the post does.
-    await expectSameAnswer("secret media link", { "Mastodon status": apiDoor(`/api/v1/statuses/${ids.denPost}`, ids.media!) }, new Set(["member", "moderator"]));
+    await expectSameAnswer(
+      "secret media link",
+      { "Mastodon status": apiDoor(`/api/v1/statuses/${ids.denPost}`, ids.media!) },
+      new Set(["member", "moderator"]),
+    );
     // A name without the capability (as uploads once were) is checked against the post.
     const bare = `${ids.media!.split("-")[0]}.png`;
     await a.app.ctx.db.updateTable("media_attachments").set({ file_name: bare }).where("file_name", "=", ids.media!).execute();
     const { rename } = await import("node:fs/promises");
     const { join } = await import("node:path");
     await rename(join(a.app.ctx.mediaDir!, ids.media!), join(a.app.ctx.mediaDir!, bare));
-    await expectSameAnswer("secret media file", { "media file": async (viewer) => (viewer === "remote member" ? null : (await get(`${a.origin}/media/${bare}`, viewer)).status === 200) }, INSIDERS);
+    await expectSameAnswer(
+      "secret media file",
+      { "media file": async (viewer) => (viewer === "remote member" ? null : (await get(`${a.origin}/media/${bare}`, viewer)).status === 200) },
+      INSIDERS,
+    );
   });
 });

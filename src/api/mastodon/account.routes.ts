@@ -14,20 +14,20 @@ import {
   unfollowActor,
 } from "../../services/follow.service.ts";
 import { joinGroup, leaveGroup } from "../../services/group.service.ts";
-import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
+import { getProfileItems } from "../../services/account-timeline.service.ts";
+import { getRelationships } from "../../services/timeline.service.ts";
 import { updateProfile } from "../../services/user.service.ts";
 import { profileFieldsOf, updateProfileExtras } from "../../services/profile.service.ts";
 import { profileExtrasFrom } from "./fields-attributes.ts";
 import { assertCanSeeActor, canListFollowsOf, viewerOf, visibleInMemberLists } from "../../services/visibility.service.ts";
+import { applyFilters } from "./filter.apply.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
-import { renderAccount, renderAccounts, renderStatuses } from "./render.ts";
+import { bodyOf, flag, idList, optionalText, queryOf, railsBool } from "./params.ts";
+import { renderAccount, renderAccounts, renderHomeItems } from "./render.ts";
+import { renderRelationship, renderRelationships } from "./relationship.render.ts";
 
 type IdParams = { Params: { id: string } };
-
-function bodyOf(request: FastifyRequest): Record<string, unknown> {
-  return request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
-}
 
 /** An account the caller may see (a secret group does not exist for outsiders). */
 async function requireAccount(ctx: ServiceContext, request: FastifyRequest, id: string) {
@@ -38,31 +38,6 @@ async function requireAccount(ctx: ServiceContext, request: FastifyRequest, id: 
 
 async function viewerOfRequest(ctx: ServiceContext, request: FastifyRequest) {
   return viewerOf((await optionalUser(ctx, request))?.actorId);
-}
-
-export async function relationshipOf(ctx: ServiceContext, viewerId: string, targetId: string) {
-  const rel = (await getRelationships(ctx, viewerId, [targetId])).get(targetId)!;
-  return toRelationship(targetId, rel);
-}
-
-function toRelationship(id: string, rel: { following: boolean; requested: boolean; followedBy: boolean }) {
-  return {
-    id,
-    following: rel.following,
-    showing_reblogs: rel.following,
-    notifying: false,
-    languages: null,
-    followed_by: rel.followedBy,
-    blocking: false,
-    blocked_by: false,
-    muting: false,
-    muting_notifications: false,
-    requested: rel.requested,
-    requested_by: false,
-    domain_blocking: false,
-    endorsed: false,
-    note: "",
-  };
 }
 
 export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
@@ -87,7 +62,6 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
   fastify.patch("/api/v1/accounts/update_credentials", async (request) => {
     const caller = await requireUser(ctx, request, "write:accounts");
     const body = bodyOf(request);
-    const bool = (v: unknown) => (v === undefined ? undefined : v === true || v === "true" || v === "1");
     const text = (v: unknown, field: string) => {
       if (v === undefined) return undefined;
       if (typeof v !== "string") throw validationFailed(`${field} must be text`);
@@ -95,7 +69,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     };
     // Checked before anything is changed, so a bad image changes nothing.
     const extras = profileExtrasFrom(body);
-    const changes = { displayName: text(body.display_name, "display_name"), bio: text(body.note, "note"), locked: bool(body.locked) };
+    const changes = { displayName: text(body.display_name, "display_name"), bio: text(body.note, "note"), locked: railsBool(body.locked) };
     if (extras) await updateProfileExtras(ctx, caller.username, extras);
     await updateProfile(ctx, caller.username, changes);
     const actor = await requireLocalUserActor(ctx, caller.username);
@@ -112,10 +86,9 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
 
   fastify.get("/api/v1/accounts/relationships", async (request) => {
     const caller = await requireUser(ctx, request, "read:follows");
-    const q = request.query as Record<string, string | string[] | undefined>;
-    const ids = [q["id[]"], q.id].flat().filter((v): v is string => typeof v === "string");
-    const rels = await getRelationships(ctx, caller.actorId, ids);
-    return ids.map((id) => toRelationship(id, rels.get(id) ?? { following: false, requested: false, followedBy: false }));
+    const q = request.query as Record<string, unknown>;
+    const ids = idList([q["id[]"], q.id].flat().filter((v) => v !== undefined), "id");
+    return renderRelationships(ctx, caller.actorId, ids);
   });
 
   fastify.get<IdParams>("/api/v1/accounts/:id", async (request) => renderAccount(ctx, await requireAccount(ctx, request, request.params.id)));
@@ -123,9 +96,16 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
   fastify.get<IdParams>("/api/v1/accounts/:id/statuses", async (request, reply) => {
     const viewer = await optionalUser(ctx, request);
     const actor = await requireAccount(ctx, request, request.params.id);
-    const entries = await getAccountTimeline(ctx, viewer?.actorId ?? null, actor.id, pageBounds(request));
-    setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
-    return renderStatuses(ctx, entries);
+    const q = queryOf(request);
+    const items = await getProfileItems(ctx, viewer?.actorId ?? null, actor, pageBounds(request), {
+      pinned: flag(q.pinned),
+      onlyMedia: flag(q.only_media),
+      excludeReplies: flag(q.exclude_replies),
+      excludeReblogs: flag(q.exclude_reblogs),
+      tagged: optionalText(q.tagged, "tagged")?.replace(/^#/, ""),
+    });
+    setLinkHeader(request, reply, ctx.origin, items.map((i) => i.id));
+    return applyFilters(ctx, viewer?.actorId ?? null, "account", await renderHomeItems(ctx, items));
   });
 
   for (const direction of ["followers", "following"] as const) {
@@ -147,7 +127,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     const target = await requireAccount(ctx, request, request.params.id);
     if (target.type === "Group") await joinGroup(ctx, caller.username, target.id);
     else await followActor(ctx, caller.username, target.uri);
-    return relationshipOf(ctx, caller.actorId, target.id);
+    return renderRelationship(ctx, caller.actorId, target.id);
   });
 
   fastify.post<IdParams>("/api/v1/accounts/:id/unfollow", async (request) => {
@@ -158,7 +138,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
       if (target.type === "Group") await leaveGroup(ctx, caller.username, target.id);
       else await unfollowActor(ctx, caller.username, target.uri);
     }
-    return relationshipOf(ctx, caller.actorId, target.id);
+    return renderRelationship(ctx, caller.actorId, target.id);
   });
 
   fastify.get("/api/v1/follow_requests", async (request) => {
@@ -175,7 +155,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
       if (!pending) throw notFound("Record not found");
       if (action === "authorize") await acceptFollowRequest(ctx, caller.username, pending.followId);
       else await rejectFollowRequest(ctx, caller.username, pending.followId);
-      return relationshipOf(ctx, caller.actorId, request.params.id);
+      return renderRelationship(ctx, caller.actorId, request.params.id);
     });
   }
 

@@ -3,6 +3,8 @@
 import type { FastifyInstance } from "fastify";
 import { IMAGE_TYPES, MAX_ATTACHMENTS, MAX_IMAGE_BYTES } from "../../domain/media.rules.ts";
 import { MAX_POST_CHARS } from "../../domain/post.rules.ts";
+import { MAX_PINNED_POSTS } from "../../domain/pin.rules.ts";
+import { MAX_FEATURED_TAGS } from "../../domain/tag.rules.ts";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getUsage } from "../../services/instance.service.ts";
@@ -41,7 +43,7 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
       approval_required: true,
       invites_enabled: false,
       configuration: {
-        accounts: { max_featured_tags: 0 },
+        accounts: { max_featured_tags: MAX_FEATURED_TAGS },
         statuses,
         media_attachments: media,
         polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
@@ -66,7 +68,7 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
       configuration: {
         urls: { streaming: `${ctx.origin.protocol === "https:" ? "wss" : "ws"}://${domain}` },
         vapid: { public_key: "" },
-        accounts: { max_featured_tags: 0, max_pinned_statuses: 0 },
+        accounts: { max_featured_tags: MAX_FEATURED_TAGS, max_pinned_statuses: MAX_PINNED_POSTS },
         statuses,
         media_attachments: media,
         polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
@@ -79,7 +81,9 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
     };
   });
 
-  for (const path of ["/api/v1/custom_emojis", "/api/v1/filters", "/api/v2/filters", "/api/v1/trends", "/api/v1/trends/tags", "/api/v1/trends/statuses", "/api/v1/announcements", "/api/v1/instance/rules"]) {
+  // Ecotone has no custom emojis, announcements, rules or endorsements, and no direct
+  // conversations (direct visibility is refused): the empty lists Mastodon answers then.
+  for (const path of ["/api/v1/custom_emojis", "/api/v1/announcements", "/api/v1/instance/rules", "/api/v1/endorsements", "/api/v1/conversations"]) {
     fastify.get(path, async () => []);
   }
   fastify.get("/api/v1/preferences", async () => ({

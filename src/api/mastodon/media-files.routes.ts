@@ -21,12 +21,14 @@ export function registerMediaFiles(fastify: FastifyInstance, ctx: ServiceContext
   fastify.get<{ Params: { file: string } }>("/media/:file", async (request, reply) => {
     const upload = await readUpload(ctx, request.params.file, await mediaViewer(ctx, request)).catch(() => null);
     if (!upload) return reply.code(404).type("text/plain").send("Not found");
-    return reply
-      .type(upload.mimeType)
-      .header("x-content-type-options", "nosniff")
-      .header("content-security-policy", "default-src 'none'; sandbox")
-      // Shared caches must not hand a members-only file to someone else.
-      .header("cache-control", "private, max-age=31536000, immutable")
-      .send(upload.bytes);
+    return (
+      reply
+        .type(upload.mimeType)
+        .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", "default-src 'none'; sandbox")
+        // Shared caches must not hand a members-only file to someone else.
+        .header("cache-control", "private, max-age=31536000, immutable")
+        .send(upload.bytes)
+    );
   });
 }

@@ -3,6 +3,7 @@ import { getActorById } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getNotificationById } from "../../services/notification.service.ts";
 import { getPostEntries } from "../../services/timeline.service.ts";
+import { applyFilters } from "./filter.apply.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
 
 export interface NotificationRow {
@@ -19,7 +20,9 @@ export async function renderNotificationRows(ctx: ServiceContext, viewerId: stri
   );
   const accounts = new Map((await renderAccounts(ctx, actors)).map((a) => [a.id, a]));
   const postIds = rows.map((r) => r.post_id).filter((id): id is string => id !== null);
-  const statuses = new Map((await renderStatuses(ctx, await getPostEntries(ctx, viewerId, postIds))).map((s) => [s.id, s]));
+  // A notification whose status a "hide" filter removes is left out with it.
+  const rendered = await applyFilters(ctx, viewerId, "notifications", await renderStatuses(ctx, await getPostEntries(ctx, viewerId, postIds)));
+  const statuses = new Map(rendered.map((s) => [s.id, s]));
   return rows
     .filter((r) => accounts.has(r.from_id) && (r.post_id === null || statuses.has(r.post_id)))
     .map((r) => ({

@@ -1,26 +1,23 @@
 // Mastodon notifications (v1), bookmarks and markers.
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { bookmark, bookmarks, getMarkers, setMarker } from "../../services/bookmark.service.ts";
+import type { FastifyInstance } from "fastify";
+import { bookmark, bookmarks, favourites, getMarkers, setMarker } from "../../services/bookmark.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { clearAll, dismiss, getNotifications } from "../../services/notification.service.ts";
 import { getPostEntries } from "../../services/timeline.service.ts";
 import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
-import { renderNotificationRows } from "./notification.render.ts";
+import { renderNotification, renderNotificationRows } from "./notification.render.ts";
 import { renderStatuses } from "./render.ts";
-
-function listParam(request: FastifyRequest, name: string): string[] {
-  const q = request.query as Record<string, string | string[] | undefined>;
-  return [q[`${name}[]`], q[name]].flat().filter((v): v is string => typeof v === "string");
-}
+import { bodyOf, idValue, listParam, queryOf } from "./params.ts";
+import { notFound, validationFailed } from "../../domain/errors.ts";
 
 export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get("/api/v1/notifications", async (request, reply) => {
     const caller = await requireUser(ctx, request, "read:notifications");
     const bounds = pageBounds(request, 15, 30);
     const rows = await getNotifications(ctx, caller.actorId, {
-      types: listParam(request, "types"),
-      excludeTypes: listParam(request, "exclude_types"),
+      types: listParam(queryOf(request), "types"),
+      excludeTypes: listParam(queryOf(request), "exclude_types"),
       maxId: bounds.maxId,
       sinceId: bounds.sinceId,
       minId: bounds.minId,
@@ -28,6 +25,32 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
     });
     setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.id));
     return renderNotificationRows(ctx, caller.actorId, rows);
+  });
+
+  fastify.get<{ Params: { id: string } }>("/api/v1/notifications/:id", async (request) => {
+    const caller = await requireUser(ctx, request, "read:notifications");
+    const notification = await renderNotification(ctx, caller.actorId, request.params.id);
+    if (!notification) throw notFound("Record not found");
+    return notification;
+  });
+
+  // The older form: the id in the body.
+  fastify.post("/api/v1/notifications/dismiss", async (request) => {
+    const caller = await requireUser(ctx, request, "write:notifications");
+    const id = idValue(bodyOf(request).id, "id");
+    if (!id) throw validationFailed("Missing id");
+    await dismiss(ctx, caller.actorId, id);
+    return {};
+  });
+
+  fastify.get("/api/v1/favourites", async (request, reply) => {
+    const caller = await requireUser(ctx, request, "read:favourites");
+    const bounds = pageBounds(request);
+    const entries = await favourites(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
+    const byId = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, s]));
+    const ordered = entries.map((e) => byId.get(e.post.id)!);
+    setLinkHeader(request, reply, ctx.origin, ordered.map((s) => s.id));
+    return ordered;
   });
 
   fastify.post<{ Params: { id: string } }>("/api/v1/notifications/:id/dismiss", async (request) => {
@@ -47,7 +70,7 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
       const caller = await requireUser(ctx, request, "write:bookmarks");
       await bookmark(ctx, caller.actorId, request.params.id, on);
       const [status] = await renderStatuses(ctx, await getPostEntries(ctx, caller.actorId, [request.params.id]));
-      return { ...status, bookmarked: on };
+      return status;
     });
   }
 
@@ -56,7 +79,7 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
     const bounds = pageBounds(request);
     const rows = await bookmarks(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
     const entries = await getPostEntries(ctx, caller.actorId, rows.map((r) => r.post_id));
-    const byId = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, { ...s, bookmarked: true }]));
+    const byId = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, s]));
     setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.id));
     return rows.map((r) => byId.get(r.post_id)).filter(Boolean);
   });
@@ -74,8 +97,8 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
     const body = (request.body ?? {}) as Record<string, unknown>;
     for (const timeline of ["home", "notifications"]) {
       const entry = body[timeline] as { last_read_id?: unknown } | undefined;
-      const flat = body[`${timeline}[last_read_id]`];
-      const id = typeof entry?.last_read_id === "string" ? entry.last_read_id : typeof flat === "string" ? flat : undefined;
+      // Apps send `{"home": {"last_read_id": 123}}` (a number too) or a form's `home[last_read_id]=123`.
+      const id = idValue(entry?.last_read_id ?? body[`${timeline}[last_read_id]`], `${timeline}[last_read_id]`);
       if (id) await setMarker(ctx, caller.actorId, timeline, id);
     }
     const markers = await getMarkers(ctx, caller.actorId);

@@ -45,7 +45,7 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError) {
   return reply.code(error.status).send({ error: error.error, error_description: error.message });
 }
 
-export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContext, options: { passwordGrant?: boolean } = {}): void {
   const setCookie = (reply: FastifyReply, name: string, value: string, maxAgeSeconds: number) =>
     reply.setCookie(name, value, cookieOptions(ctx.origin, maxAgeSeconds));
 
@@ -217,6 +217,11 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
     const [basicId, basicSecret] = basic ? Buffer.from(basic, "base64").toString("utf8").split(":") : [];
     try {
       return await exchangeToken(ctx, {
+        passwordGrant: options.passwordGrant,
+        username: str(f.username)?.trim() ?? "",
+        address: request.ip,
+        password: str(f.password),
+        scope: str(f.scope),
         grantType: str(f.grant_type),
         code: str(f.code),
         redirectUri: str(f.redirect_uri),
@@ -254,7 +259,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
       scopes_supported: ["read", "write", "follow", "push", "profile", "read:accounts", "read:statuses", "read:notifications", "read:follows", "read:bookmarks", "read:favourites", "write:accounts", "write:statuses", "write:notifications", "write:follows", "write:bookmarks", "write:favourites"],
       response_types_supported: ["code"],
       response_modes_supported: ["query"],
-      grant_types_supported: ["authorization_code", "client_credentials", "refresh_token"],
+      grant_types_supported: ["authorization_code", "client_credentials", "refresh_token", ...(options.passwordGrant ? ["password"] : [])],
       code_challenge_methods_supported: ["S256"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     };

@@ -1,43 +1,56 @@
-// /api/v2/search: accounts by handle (resolve=true fetches remote ones),
-// statuses by URL, hashtags by name.
+// /api/v2/search and /api/v1/accounts/search: thin over the search service.
 import type { FastifyInstance } from "fastify";
-import { resolveActor, findCachedActor } from "../../services/actor.service.ts";
+import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { resolvePostByUrl } from "../../services/search.service.ts";
-import { getPostEntries } from "../../services/timeline.service.ts";
-import { canSeeActor, viewerOf } from "../../services/visibility.service.ts";
+import { search, searchAccounts, type SearchType } from "../../services/search.service.ts";
 import { optionalUser } from "./guard.ts";
+import { flag, idValue, queryOf } from "./params.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
+import { toMastodonTag } from "./tag.serializer.ts";
+import { describeTags } from "../../services/tag.service.ts";
+
+const TYPES = new Set(["accounts", "statuses", "hashtags"]);
+
+function intParam(value: unknown, field: string, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw validationFailed(`${field} must be a whole number`);
+  return n;
+}
 
 export function registerMastodonSearchRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.get<{ Querystring: { q?: string; type?: string; resolve?: string } }>("/api/v2/search", async (request) => {
+  fastify.get("/api/v2/search", async (request) => {
     const viewer = await optionalUser(ctx, request);
-    const q = (request.query.q ?? "").trim();
-    const resolve = (request.query.resolve === "true" || request.query.resolve === "1") && viewer !== null;
-    const type = request.query.type;
-    const result = { accounts: [] as unknown[], statuses: [] as unknown[], hashtags: [] as unknown[] };
-    if (!q) return result;
+    const q = queryOf(request);
+    const type = typeof q.type === "string" && q.type !== "" ? q.type : undefined;
+    if (type && !TYPES.has(type)) throw validationFailed("type must be accounts, statuses or hashtags");
+    const results = await search(ctx, viewer?.actorId ?? null, typeof q.q === "string" ? q.q : "", {
+      type: type as SearchType | undefined,
+      resolve: flag(q.resolve),
+      following: flag(q.following),
+      accountId: idValue(q.account_id, "account_id"),
+      maxId: idValue(q.max_id, "max_id"),
+      minId: idValue(q.min_id, "min_id"),
+      limit: intParam(q.limit, "limit", 20),
+      offset: intParam(q.offset, "offset", 0),
+    });
+    return {
+      accounts: await renderAccounts(ctx, results.accounts),
+      statuses: await renderStatuses(ctx, results.statuses),
+      hashtags: (await describeTags(ctx, viewer?.actorId ?? null, results.hashtags.map((t) => t.tag))).map((t) => toMastodonTag(t, ctx.origin)),
+    };
+  });
 
-    if (!type || type === "accounts") {
-      // A URL (even one with an @ in it, like http://host/@name) is looked up as a URL, not a handle.
-      const handle = !/^https?:\/\//.test(q) && /^@?[^@\s]+@[^@\s]+$/.test(q) ? (q.startsWith("@") ? q : `@${q}`) : null;
-      const looksLikeUrl = /^https?:\/\//.test(q);
-      let actor = null;
-      if (handle || looksLikeUrl) {
-        actor = resolve ? await resolveActor(ctx, handle ?? q).catch(() => null) : await findCachedActor(ctx, q);
-      }
-      if (actor && actor.type !== "Application" && (await canSeeActor(ctx, viewerOf(viewer?.actorId), actor))) {
-        result.accounts = await renderAccounts(ctx, [actor]);
-      }
-    }
-    if ((!type || type === "statuses") && /^https?:\/\//.test(q)) {
-      const post = await resolvePostByUrl(ctx, q, { fetch: resolve });
-      if (post) result.statuses = await renderStatuses(ctx, await getPostEntries(ctx, viewer?.actorId ?? null, [post.id]));
-    }
-    if ((!type || type === "hashtags") && /^#?[\p{L}\p{N}_]+$/u.test(q)) {
-      const name = q.replace(/^#/, "").toLowerCase();
-      result.hashtags = [{ name, url: new URL(`/tags/${encodeURIComponent(name)}`, ctx.origin).href, history: [] }];
-    }
-    return result;
+  // The compose box's autocomplete and "find people".
+  fastify.get("/api/v1/accounts/search", async (request) => {
+    const viewer = await optionalUser(ctx, request);
+    const q = queryOf(request);
+    const accounts = await searchAccounts(ctx, viewer?.actorId ?? null, typeof q.q === "string" ? q.q : "", {
+      resolve: flag(q.resolve),
+      following: flag(q.following),
+      limit: intParam(q.limit, "limit", 40),
+      offset: intParam(q.offset, "offset", 0),
+    });
+    return renderAccounts(ctx, accounts);
   });
 }

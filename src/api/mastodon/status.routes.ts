@@ -1,27 +1,20 @@
 // Mastodon statuses API: post, read, edit, delete, thread context, favourite.
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { deletePost, editPost, getThread, likePost, unlikePost } from "../../services/post.service.ts";
 import { createStatus } from "../../services/status.service.ts";
 import { getPostEntries } from "../../services/timeline.service.ts";
+import { applyFilters } from "./filter.apply.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
+import { bodyOf, flag, idList, idValue, optionalText } from "./params.ts";
 import { toMastodonBoost } from "./status.serializer.ts";
 import { getActorById } from "../../services/actor.service.ts";
+import { pinPost, unpinPost } from "../../services/pin.service.ts";
 import { reblogPost, unreblogPost, whoLiked, whoReblogged } from "../../services/reblog.service.ts";
 
 type IdParams = { Params: { id: string } };
-
-function bodyOf(request: FastifyRequest): Record<string, unknown> {
-  return request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
-}
-
-function optionalText(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string") throw validationFailed(`${field} must be text`);
-  return value;
-}
 
 async function renderOne(ctx: ServiceContext, id: string, viewerId: string | null) {
   const [entry] = await getPostEntries(ctx, viewerId, [id]);
@@ -33,15 +26,19 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
   fastify.post("/api/v1/statuses", async (request) => {
     const caller = await requireUser(ctx, request, "write:statuses");
     const body = bodyOf(request);
-    const mediaIds = [body.media_ids].flat().filter((v): v is string => typeof v === "string" && v !== "");
+    // Refused rather than dropped: a poll posted without its options would mislead every reader.
+    if ((body.poll !== undefined && body.poll !== null && body.poll !== "") || Object.keys(body).some((k) => k.startsWith("poll["))) {
+      throw validationFailed("Polls are not supported on this instance yet (configuration.polls.max_options is 0): post without a poll");
+    }
+    const mediaIds = idList(body.media_ids, "media_ids");
     const text = optionalText(body.status, "status") ?? "";
     if (!text && mediaIds.length === 0) throw validationFailed("Validation failed: Text can't be blank");
     const post = await createStatus(ctx, caller.username, {
       text,
-      inReplyToId: optionalText(body.in_reply_to_id, "in_reply_to_id"),
+      inReplyToId: idValue(body.in_reply_to_id, "in_reply_to_id"),
       visibility: optionalText(body.visibility, "visibility"),
       spoilerText: optionalText(body.spoiler_text, "spoiler_text"),
-      sensitive: body.sensitive === true || body.sensitive === "true",
+      sensitive: flag(body.sensitive),
       language: optionalText(body.language, "language"),
       mediaIds,
     });
@@ -93,7 +90,7 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
       }
     }
     const entries = await getPostEntries(ctx, viewerId, [...ancestors, ...descendants]);
-    const rendered = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, s]));
+    const rendered = new Map((await applyFilters(ctx, viewerId, "thread", await renderStatuses(ctx, entries))).map((s) => [s.id, s]));
     return {
       ancestors: ancestors.map((id) => rendered.get(id)).filter(Boolean),
       descendants: descendants.map((id) => rendered.get(id)).filter(Boolean),
@@ -123,6 +120,15 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
     const viewer = await optionalUser(ctx, request);
     return renderAccounts(ctx, await whoReblogged(ctx, request.params.id, viewer?.actorId ?? null));
   });
+
+  for (const [action, pin] of [["pin", true], ["unpin", false]] as const) {
+    fastify.post<IdParams>(`/api/v1/statuses/:id/${action}`, async (request) => {
+      const caller = await requireUser(ctx, request, "write:accounts");
+      if (pin) await pinPost(ctx, caller.actorId, request.params.id);
+      else await unpinPost(ctx, caller.actorId, request.params.id);
+      return renderOne(ctx, request.params.id, caller.actorId);
+    });
+  }
 
   fastify.post<IdParams>("/api/v1/statuses/:id/favourite", async (request) => {
     const caller = await requireUser(ctx, request, "write:favourites");

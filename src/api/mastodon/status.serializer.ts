@@ -36,7 +36,7 @@ export interface MastodonStatus {
   muted: boolean;
   bookmarked: boolean;
   pinned: boolean;
-  filtered: never[];
+  filtered: unknown[];
 }
 
 export interface StatusContext {
@@ -85,8 +85,8 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
     favourited: entry.likedByViewer,
     reblogged: entry.rebloggedByViewer,
     muted: false,
-    bookmarked: false,
-    pinned: false,
+    bookmarked: entry.bookmarkedByViewer,
+    pinned: entry.pinnedByViewer,
     filtered: [],
   };
 }

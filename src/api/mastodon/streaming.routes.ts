@@ -2,11 +2,13 @@
 // from the Authorization header, the Sec-WebSocket-Protocol value or
 // `access_token`; a missing, bad or revoked token is refused (401), and a
 // token revoked during the session ends it. Each connection polls its
-// streams about once a second (see streaming.service.ts).
+// streams about once a second (see streaming.service.ts). @fastify/websocket
+// runs the upgrade through fastify's router, so a refusal is a real HTTP
+// answer sent before the upgrade.
 import type { IncomingMessage } from "node:http";
-import type { Duplex } from "node:stream";
-import type { FastifyInstance } from "fastify";
-import { WebSocketServer, type WebSocket } from "ws";
+import websocket from "@fastify/websocket";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { WebSocket } from "ws";
 import { renderHomeItems, renderStatuses } from "./render.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { pollChanges, pollSubscription, subscribe, type StreamNews, type Subscription } from "../../services/streaming.service.ts";
@@ -17,7 +19,6 @@ import { renderNotification } from "./notification.render.ts";
 
 const POLL_MS = 1_000;
 const REAUTH_MS = 10_000;
-const PATH = /^\/api\/v1\/streaming\/?$/;
 
 function tokenOf(request: IncomingMessage, url: URL): string | null {
   const header = request.headers.authorization;
@@ -27,63 +28,59 @@ function tokenOf(request: IncomingMessage, url: URL): string | null {
   return url.searchParams.get("access_token");
 }
 
-function refuse(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n{"error":"${reason}"}`);
-}
-
-export function registerStreaming(fastify: FastifyInstance, ctx: ServiceContext): { close(): void } {
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => [...protocols][0] ?? false });
+/** Awaited: the plugin must be loaded before the streaming route is declared. */
+export async function registerStreaming(fastify: FastifyInstance, ctx: ServiceContext): Promise<{ close(): void }> {
   const sockets = new Set<WebSocket>();
+  // Who each accepted upgrade belongs to, from the check before the upgrade.
+  const accepted = new WeakMap<FastifyRequest, { token: string; auth: Authenticated }>();
+  await fastify.register(websocket, { options: { handleProtocols: (protocols) => [...protocols][0] ?? false } });
 
   fastify.get("/api/v1/streaming/health", async (_request, reply) => reply.type("text/plain").send("OK"));
 
-  fastify.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? "/", ctx.origin);
-    if (!PATH.test(url.pathname)) {
-      refuse(socket, 404, "Not Found");
-      return;
+  const checkToken = async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = tokenOf(request.raw, new URL(request.url, ctx.origin));
+    const auth = token ? await authenticateToken(ctx, token) : null;
+    if (!auth || !token) return reply.code(401).send({ error: "Unauthorized" });
+    if (!hasScope(auth.scopes, "read:statuses") && !hasScope(auth.scopes, "read:notifications")) {
+      return reply.code(403).send({ error: "Forbidden" });
     }
-    void (async () => {
-      const token = tokenOf(request, url);
-      const auth = token ? await authenticateToken(ctx, token) : null;
-      if (!auth || !token) return refuse(socket, 401, "Unauthorized");
-      if (!hasScope(auth.scopes, "read:statuses") && !hasScope(auth.scopes, "read:notifications")) {
-        return refuse(socket, 403, "Forbidden");
-      }
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        sockets.add(ws);
-        ws.on("close", () => sockets.delete(ws));
-        void serve(ws, token, auth, url).catch((error: unknown) => {
-          ctx.logger.warn({ err: error }, "streaming connection failed");
-          ws.close(1011, "internal error");
-        });
-      });
-    })().catch(() => refuse(socket, 500, "Internal Server Error"));
-  });
+    accepted.set(request, { token, auth });
+  };
+  const open = (ws: WebSocket, request: FastifyRequest) => {
+    const { token, auth } = accepted.get(request)!;
+    sockets.add(ws);
+    ws.on("close", () => sockets.delete(ws));
+    void serve(ws, token, auth, new URL(request.url, ctx.origin)).catch((error: unknown) => {
+      ctx.logger.warn({ err: error }, "streaming connection failed");
+      ws.close(1011, "internal error");
+    });
+  };
+  // The router ignores a trailing slash, so this also answers /api/v1/streaming/.
+  fastify.get("/api/v1/streaming", { websocket: true, preValidation: checkToken }, open);
 
   async function serve(ws: WebSocket, token: string, auth: Authenticated, url: URL): Promise<void> {
     // Listen before anything is awaited: a client may subscribe the moment
     // the socket opens, and an unheard message is lost.
     const subscriptions = new Map<string, Subscription>();
-    const key = (stream: string, tag?: string) => `${stream}|${tag ?? ""}`;
-    const add = (stream: string, tag?: string) => {
+    const key = (stream: string, tag?: string, list?: string) => `${stream}|${tag ?? ""}|${list ?? ""}`;
+    const add = (stream: string, tag?: string, list?: string) => {
       try {
-        subscriptions.set(key(stream, tag), subscribe(stream, tag));
+        subscriptions.set(key(stream, tag, list), subscribe(stream, tag, list));
       } catch (error) {
         ws.send(JSON.stringify({ error: (error as Error).message }));
       }
     };
     ws.on("message", (data) => {
       try {
-        const message = JSON.parse(String(data)) as { type?: string; stream?: string; tag?: string };
-        if (message.type === "subscribe" && message.stream) add(message.stream, message.tag);
-        if (message.type === "unsubscribe" && message.stream) subscriptions.delete(key(message.stream, message.tag));
+        const message = JSON.parse(String(data)) as { type?: string; stream?: string; tag?: string; list?: string };
+        if (message.type === "subscribe" && message.stream) add(message.stream, message.tag, message.list);
+        if (message.type === "unsubscribe" && message.stream) subscriptions.delete(key(message.stream, message.tag, message.list));
       } catch {
         ws.send(JSON.stringify({ error: "Messages are JSON: {\"type\": \"subscribe\", \"stream\": \"user\"}" }));
       }
     });
     const initial = url.searchParams.get("stream");
-    if (initial) add(initial, url.searchParams.get("tag") ?? undefined);
+    if (initial) add(initial, url.searchParams.get("tag") ?? undefined, url.searchParams.get("list") ?? undefined);
     let changesSince = new Date();
     const viewer = await requireLocalUserActor(ctx, auth.user.username);
 
@@ -128,7 +125,6 @@ export function registerStreaming(fastify: FastifyInstance, ctx: ServiceContext)
   return {
     close() {
       for (const ws of sockets) ws.terminate();
-      wss.close();
     },
   };
 }

@@ -5,15 +5,16 @@ import { getHomeItems, getPublicTimeline, getTagTimeline } from "../../services/
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderHomeItems, renderStatuses } from "./render.ts";
+import { flag } from "./params.ts";
+import { applyFilters } from "./filter.apply.ts";
 
-const truthy = (v: string | undefined) => v === "true" || v === "1";
 
 export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get("/api/v1/timelines/home", async (request, reply) => {
     const caller = await requireUser(ctx, request, "read:statuses");
     const items = await getHomeItems(ctx, caller.actorId, pageBounds(request));
     setLinkHeader(request, reply, ctx.origin, items.map((i) => i.id));
-    return renderHomeItems(ctx, items);
+    return applyFilters(ctx, caller.actorId, "home", await renderHomeItems(ctx, items));
   });
 
   fastify.get<{ Querystring: { local?: string; remote?: string } }>("/api/v1/timelines/public", async (request, reply) => {
@@ -21,17 +22,17 @@ export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: Se
     const entries = await getPublicTimeline(
       ctx,
       viewer?.actorId ?? null,
-      { local: truthy(request.query.local), remote: truthy(request.query.remote) },
+      { local: flag(request.query.local), remote: flag(request.query.remote) },
       pageBounds(request),
     );
     setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
-    return renderStatuses(ctx, entries);
+    return applyFilters(ctx, viewer?.actorId ?? null, "public", await renderStatuses(ctx, entries));
   });
 
   fastify.get<{ Params: { tag: string } }>("/api/v1/timelines/tag/:tag", async (request, reply) => {
     const viewer = await optionalUser(ctx, request);
     const entries = await getTagTimeline(ctx, viewer?.actorId ?? null, request.params.tag, pageBounds(request));
     setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
-    return renderStatuses(ctx, entries);
+    return applyFilters(ctx, viewer?.actorId ?? null, "public", await renderStatuses(ctx, entries));
   });
 }

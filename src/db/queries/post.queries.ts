@@ -2,6 +2,7 @@
 // whether the viewer liked it — computed in batch, never one query per row.
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
+import { hiddenAuthorIds } from "./hidden.queries.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -14,6 +15,8 @@ export interface PostEntry {
   reblogCount: number;
   likedByViewer: boolean;
   rebloggedByViewer: boolean;
+  bookmarkedByViewer: boolean;
+  pinnedByViewer: boolean;
   tags: string[];
   mentions: string[];
   /** `@user@host` of each mentioned actor we know, by URI (what Mention tags are named). */
@@ -26,7 +29,8 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
   const ids = posts.map((p) => p.id);
   const uris = posts.map((p) => p.uri);
   const actorIds = [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))];
-  const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged, media] = await Promise.all([
+  const none = Promise.resolve([] as Array<{ post_id: string }>);
+  const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged, media, bookmarked, pinned] = await Promise.all([
     db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(),
     db.selectFrom("likes").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
     db
@@ -50,7 +54,11 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
       ? db.selectFrom("reblogs").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
       : Promise.resolve([] as Array<{ post_id: string }>),
     db.selectFrom("media_attachments").selectAll().where("post_id", "in", ids).orderBy("position").execute(),
+    viewerId ? db.selectFrom("bookmarks").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
+    viewerId ? db.selectFrom("status_pins").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
   ]);
+  const bookmarkedSet = new Set(bookmarked.map((r) => r.post_id));
+  const pinnedSet = new Set(pinned.map((r) => r.post_id));
   const reblogs = new Map(reblogCounts.map((r) => [r.post_id, Number(r.n)]));
   const rebloggedSet = new Set(reblogged.map((r) => r.post_id));
   const actorById = new Map(actors.map((a) => [a.id, a]));
@@ -66,6 +74,8 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
     likedByViewer: likedSet.has(post.id),
     reblogCount: reblogs.get(post.id) ?? 0,
     rebloggedByViewer: rebloggedSet.has(post.id),
+    bookmarkedByViewer: bookmarkedSet.has(post.id),
+    pinnedByViewer: pinnedSet.has(post.id),
     tags: tags.filter((t) => t.post_id === post.id).map((t) => t.tag),
     mentions: mentions.filter((m) => m.post_id === post.id).map((m) => m.actor_uri),
     mentionHandles: Object.fromEntries(
@@ -175,10 +185,14 @@ export async function reblogsForHome(
   bounds: { maxId?: string | undefined; sinceId?: string | undefined; limit: number },
 ) {
   const followed = db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewerId).where("state", "=", "accepted");
+  // Neither a boost by someone hidden from the viewer nor one of a hidden author's post.
+  const hidden = hiddenAuthorIds(db as Kysely<Database>, viewerId);
   let query = db
     .selectFrom("reblogs")
     .selectAll()
-    .where((eb) => eb.or([eb("actor_id", "in", followed), eb("actor_id", "=", viewerId)]));
+    .where((eb) => eb.or([eb("actor_id", "in", followed), eb("actor_id", "=", viewerId)]))
+    .where("actor_id", "not in", hidden)
+    .where("post_id", "not in", db.selectFrom("posts").select("id").where("author_id", "in", hidden));
   if (bounds.maxId) query = query.where("id", "<", bounds.maxId);
   if (bounds.sinceId) query = query.where("id", ">", bounds.sinceId);
   return query.orderBy("id", "desc").limit(bounds.limit).execute();

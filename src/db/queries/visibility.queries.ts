@@ -27,7 +27,12 @@ export async function membershipFactsIn(db: Db, actorId: string, groupIds: strin
   const facts = new Map<string, MembershipFacts>();
   if (ids.length === 0) return facts;
   const [follows, roles, bans, invites] = await Promise.all([
-    db.selectFrom("follows").select(["id", "followee_id", "state", "activity_uri"]).where("follower_id", "=", actorId).where("followee_id", "in", ids).execute(),
+    db
+      .selectFrom("follows")
+      .select(["id", "followee_id", "state", "activity_uri"])
+      .where("follower_id", "=", actorId)
+      .where("followee_id", "in", ids)
+      .execute(),
     db.selectFrom("group_roles").select(["group_id", "role"]).where("member_id", "=", actorId).where("group_id", "in", ids).execute(),
     db.selectFrom("group_bans").select("group_id").where("member_id", "=", actorId).where("group_id", "in", ids).execute(),
     db.selectFrom("group_invites").select("group_id").where("invitee_id", "=", actorId).where("group_id", "in", ids).execute(),

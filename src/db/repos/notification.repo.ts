@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import { newId } from "../../domain/ids.ts";
 import type { Database } from "../schema.ts";
+import { silencedNotifierIds } from "../queries/hidden.queries.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -24,7 +25,8 @@ export async function listNotifications(
     .selectFrom("notifications")
     .selectAll()
     .where("recipient_id", "=", recipientId)
-    .where("dismissed_at", "is", null);
+    .where("dismissed_at", "is", null)
+    .where("from_id", "not in", silencedNotifierIds(db as Kysely<Database>, recipientId));
   if (options.types?.length) query = query.where("type", "in", options.types);
   if (options.excludeTypes?.length) query = query.where("type", "not in", options.excludeTypes);
   if (options.maxId) query = query.where("id", "<", options.maxId);

@@ -1,0 +1,81 @@
+// Hashtags: tags/:name and following it, followed_tags, featured tags.
+import type { FastifyInstance } from "fastify";
+import { notFound } from "../../domain/errors.ts";
+import { getActorById } from "../../services/actor.service.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import {
+  describeTag,
+  featuredTags,
+  featuredTagSuggestions,
+  featureTag,
+  followedTags,
+  followTag,
+  unfeatureTag,
+  unfollowTag,
+} from "../../services/tag.service.ts";
+import { optionalUser, requireUser } from "./guard.ts";
+import { pageBounds, setLinkHeader } from "./pagination.ts";
+import { bodyOf } from "./params.ts";
+import { toMastodonFeaturedTag, toMastodonTag } from "./tag.serializer.ts";
+
+type NameParams = { Params: { name: string } };
+type IdParams = { Params: { id: string } };
+
+export function registerMastodonTagRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+  fastify.get<NameParams>("/api/v1/tags/:name", async (request) => {
+    const viewer = await optionalUser(ctx, request);
+    return toMastodonTag(await describeTag(ctx, viewer?.actorId ?? null, request.params.name), ctx.origin);
+  });
+
+  fastify.post<NameParams>("/api/v1/tags/:name/follow", async (request) => {
+    const caller = await requireUser(ctx, request, "write:follows");
+    return toMastodonTag(await followTag(ctx, caller.actorId, request.params.name), ctx.origin);
+  });
+
+  fastify.post<NameParams>("/api/v1/tags/:name/unfollow", async (request) => {
+    const caller = await requireUser(ctx, request, "write:follows");
+    return toMastodonTag(await unfollowTag(ctx, caller.actorId, request.params.name), ctx.origin);
+  });
+
+  fastify.get("/api/v1/followed_tags", async (request, reply) => {
+    const caller = await requireUser(ctx, request, "read:follows");
+    const bounds = pageBounds(request, 100, 200);
+    const rows = await followedTags(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      rows.map((r) => r.rowId),
+    );
+    return rows.map((r) => toMastodonTag(r.tag, ctx.origin));
+  });
+
+  fastify.get("/api/v1/featured_tags", async (request) => {
+    const caller = await requireUser(ctx, request, "read:accounts");
+    const me = (await getActorById(ctx, caller.actorId))!;
+    return (await featuredTags(ctx, caller.actorId)).map((t) => toMastodonFeaturedTag(t, me));
+  });
+
+  fastify.post("/api/v1/featured_tags", async (request) => {
+    const caller = await requireUser(ctx, request, "write:accounts");
+    const me = (await getActorById(ctx, caller.actorId))!;
+    return toMastodonFeaturedTag(await featureTag(ctx, caller.actorId, bodyOf(request).name), me);
+  });
+
+  fastify.delete<IdParams>("/api/v1/featured_tags/:id", async (request) => {
+    const caller = await requireUser(ctx, request, "write:accounts");
+    await unfeatureTag(ctx, caller.actorId, request.params.id);
+    return {};
+  });
+
+  fastify.get("/api/v1/featured_tags/suggestions", async (request) => {
+    const caller = await requireUser(ctx, request, "read:accounts");
+    return (await featuredTagSuggestions(ctx, caller.actorId)).map((t) => toMastodonTag(t, ctx.origin));
+  });
+
+  fastify.get<IdParams>("/api/v1/accounts/:id/featured_tags", async (request) => {
+    const account = await getActorById(ctx, request.params.id);
+    if (!account || account.type === "Application") throw notFound("Record not found");
+    return (await featuredTags(ctx, account.id)).map((t) => toMastodonFeaturedTag(t, account));
+  });
+}

@@ -1,0 +1,104 @@
+// Kysely table types of the Mastodon client features: pins, lists, mutes,
+// blocks, domain blocks, followed and featured tags, filters. Kept apart from
+// schema.ts so that file stays small; migrations 0031+ are their source of truth.
+import type { ColumnType } from "kysely";
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface StatusPinsTable {
+  id: string;
+  actor_id: string;
+  post_id: string;
+  created_at: CreatedAt;
+}
+
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface AccountMutesTable {
+  id: string;
+  actor_id: string;
+  target_id: string;
+  hide_notifications: ColumnType<boolean, boolean | undefined, boolean>;
+  expires_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface AccountBlocksTable {
+  id: string;
+  actor_id: string;
+  target_id: string;
+  created_at: CreatedAt;
+}
+
+export interface AccountDomainBlocksTable {
+  id: string;
+  actor_id: string;
+  domain: string;
+  created_at: CreatedAt;
+}
+
+export interface ListsTable {
+  id: string;
+  actor_id: string;
+  title: string;
+  replies_policy: ColumnType<"followed" | "list" | "none", "followed" | "list" | "none" | undefined, "followed" | "list" | "none">;
+  exclusive: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export interface ListAccountsTable {
+  list_id: string;
+  account_id: string;
+  created_at: CreatedAt;
+}
+
+export interface TagFollowsTable {
+  id: string;
+  actor_id: string;
+  tag: string;
+  created_at: CreatedAt;
+}
+
+export interface FeaturedTagsTable {
+  id: string;
+  actor_id: string;
+  tag: string;
+  created_at: CreatedAt;
+}
+
+export interface FiltersTable {
+  id: string;
+  actor_id: string;
+  title: string;
+  contexts: ColumnType<string[], string, string>;
+  action: string;
+  expires_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface FilterKeywordsTable {
+  id: string;
+  filter_id: string;
+  keyword: string;
+  whole_word: boolean;
+}
+
+export interface FilterStatusesTable {
+  id: string;
+  filter_id: string;
+  post_id: string;
+}
+
+export interface MastodonTables {
+  filters: FiltersTable;
+  filter_keywords: FilterKeywordsTable;
+  filter_statuses: FilterStatusesTable;
+  tag_follows: TagFollowsTable;
+  featured_tags: FeaturedTagsTable;
+  lists: ListsTable;
+  list_accounts: ListAccountsTable;
+  status_pins: StatusPinsTable;
+  account_mutes: AccountMutesTable;
+  account_blocks: AccountBlocksTable;
+  account_domain_blocks: AccountDomainBlocksTable;
+}
