@@ -33,7 +33,15 @@ export async function migrateToLatest(db: Kysely<any>, dir = MIGRATIONS_DIR): Pr
   // Keep kysely's bookkeeping tables in the schema we run in (search_path),
   // so several schemas on one server (tests, tenants) do not see each other's.
   const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? "public";
-  const migrator = new Migrator({ db, provider: new DirectoryMigrationProvider(dir), migrationTableSchema: schema });
+  // Areas of the code own ranges of migration numbers (0030s Mastodon, 0040s
+  // organizations…), so a database that already ran 0062 must still accept a
+  // new 0036: kysely then runs the missing ones in name order.
+  const migrator = new Migrator({
+    db,
+    provider: new DirectoryMigrationProvider(dir),
+    migrationTableSchema: schema,
+    allowUnorderedMigrations: true,
+  });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
