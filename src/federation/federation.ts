@@ -17,7 +17,8 @@ import { registerActivityDispatcher } from "./dispatchers/activity.dispatcher.ts
 import { registerContextDispatcher } from "./dispatchers/context.dispatcher.ts";
 import { registerModeratorsDispatcher } from "./dispatchers/moderators.dispatcher.ts";
 import { registerInboxListeners } from "./inbox/index.ts";
-import { configureSignedHttp } from "./forgefed/signed-http.ts";
+import { configureForgeFed } from "./forgefed/signed-http.ts";
+import { deliveryRetryPolicy } from "./delivery-retry.ts";
 
 export interface FederationOptions {
   origin: URL;
@@ -30,6 +31,7 @@ export interface FederationOptions {
 export type EcotoneFederation = Federation<ServiceContext>;
 
 export function createEcotoneFederation(options: FederationOptions): EcotoneFederation {
+  const retryPolicy = deliveryRetryPolicy(options.retryInitialDelayMs);
   const federation = createFederation<ServiceContext>({
     kv: options.kv,
     queue: options.queues,
@@ -39,14 +41,9 @@ export function createEcotoneFederation(options: FederationOptions): EcotoneFede
     allowPrivateAddress: options.allowPrivateAddresses,
     userAgent: { software: `Ecotone/${ECOTONE_VERSION}`, url: options.origin },
     signatureTimeWindow: { hours: 1 },
-    // Fedify's default gives up after about half an hour. A peer that is down
-    // for a weekend should still get its activities: 30 s doubling to a 6 h
-    // ceiling, 20 attempts ≈ 2.9 days in all.
-    outboxRetryPolicy: createExponentialBackoffPolicy({
-      initialDelay: { milliseconds: options.retryInitialDelayMs },
-      maxDelay: { hours: 6 },
-      maxAttempts: 20,
-    }),
+    // Fedify's default gives up after about half an hour; a peer that is down
+    // for a weekend should still get its activities (src/federation/delivery-retry.ts).
+    outboxRetryPolicy: retryPolicy,
     inboxRetryPolicy: createExponentialBackoffPolicy({
       initialDelay: { seconds: 5 },
       maxDelay: { minutes: 30 },
@@ -69,6 +66,6 @@ export function createEcotoneFederation(options: FederationOptions): EcotoneFede
   registerContextDispatcher(federation);
   registerModeratorsDispatcher(federation);
   registerInboxListeners(federation);
-  configureSignedHttp({ allowPrivateAddresses: options.allowPrivateAddresses });
+  configureForgeFed(federation, { allowPrivateAddresses: options.allowPrivateAddresses, retryPolicy });
   return federation;
 }

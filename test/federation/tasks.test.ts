@@ -184,4 +184,19 @@ describe("shared tasks across three instances", () => {
     expect(denied.status).toBe(403);
     expect((await taskOn(a, mod, uri)).status).toBe("done");
   });
+
+  it("a task deleted at home disappears from the members' instances", async () => {
+    const created = await a.api(mod.token, "POST", `/api/ecotone/v1/groups/deliveries/tasks`, { title: "Return the empty crates" });
+    expect(created.status).toBe(201);
+    const doomed = created.body.uri as string;
+    await taskOn(b, buyer, doomed);
+    await taskOn(c, planner, doomed);
+    expect((await a.api(mod.token, "DELETE", `/api/ecotone/v1/tasks/${created.body.id}`)).status).toBe(204);
+    for (const [instance, user] of [[b, buyer], [c, planner]] as const) {
+      await eventually(async () => (await instance.api(user.token, "GET", `/api/ecotone/v1/tasks/${encodeURIComponent(doomed)}`)).status === 404);
+    }
+    // The other task is still everywhere.
+    expect((await taskOn(b, buyer, uri)).status).toBe("done");
+    expect((await taskOn(c, planner, uri)).status).toBe("done");
+  });
 });

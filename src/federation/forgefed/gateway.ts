@@ -19,7 +19,7 @@ export function createTaskGateway(federation: Federation<ServiceContext>, ctx: S
       return null; // Fedify answers malformed JSON.
     }
     if (!activity || typeof activity !== "object" || Array.isArray(activity)) return null;
-    if (!(await isTaskActivity(ctx, activity))) return null;
+    if (!isTaskActivity(ctx, activity)) return null;
     return receiveTaskActivity(federation, ctx, request, activity);
   };
 }

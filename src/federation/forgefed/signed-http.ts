@@ -1,7 +1,7 @@
 // Signed HTTP for ForgeFed activities, which Fedify's queue cannot carry (its
 // vocabulary would refuse to serialise them): sign a POST as one of our
 // actors, and check the signature of one that arrives.
-import { getKeyOwner, signRequest, verifyRequest, type Context } from "@fedify/fedify";
+import { getKeyOwner, signRequest, verifyRequest, type Context, type Federation, type RetryPolicy } from "@fedify/fedify";
 import type { Actor } from "@fedify/vocab";
 import { validatePublicUrl } from "@fedify/vocab-runtime";
 import type { ActorRow } from "../../db/schema.ts";
@@ -13,11 +13,26 @@ import type { Json } from "./vocabulary.ts";
 
 const ACTIVITY_JSON = "application/activity+json";
 
-let allowPrivateAddresses = false;
+export interface ForgeFedSettings {
+  /** May task activities go to private and loopback addresses (development only)? */
+  allowPrivateAddresses: boolean;
+  /** The one delivery retry policy (the same object Fedify's queue uses). */
+  retryPolicy: RetryPolicy;
+}
 
-/** Set once by the federation setup: may task activities go to private and loopback addresses (development only)? */
-export function configureSignedHttp(options: { allowPrivateAddresses: boolean }): void {
-  allowPrivateAddresses = options.allowPrivateAddresses;
+// Per federation, not per process: tests (and a multi-tenant host) run
+// several instances in one process, each with its own settings.
+const settingsByFederation = new WeakMap<object, ForgeFedSettings>();
+
+/** Set once by the federation setup for that federation. */
+export function configureForgeFed(federation: Federation<ServiceContext>, settings: ForgeFedSettings): void {
+  settingsByFederation.set(federation, settings);
+}
+
+export function forgeFedSettings(fctx: Context<ServiceContext>): ForgeFedSettings {
+  const settings = settingsByFederation.get(fctx.federation);
+  if (!settings) throw new Error("configureForgeFed was not called for this federation");
+  return settings;
 }
 
 /** POSTs `activity` to `inbox`, signed (draft-cavage, RSA) by the local actor `senderUsername`. */
@@ -28,7 +43,7 @@ export async function postSigned(
   activity: Json,
 ): Promise<Response> {
   // The same rule as Fedify's own deliveries: no private, loopback or link-local targets in production.
-  if (!allowPrivateAddresses) await validatePublicUrl(inbox);
+  if (!forgeFedSettings(fctx).allowPrivateAddresses) await validatePublicUrl(inbox);
   const pairs = await fctx.getActorKeyPairs(senderUsername);
   const rsa = pairs.find((p) => p.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5") ?? pairs[0];
   if (!rsa) throw new Error(`No key pair for ${senderUsername}`);

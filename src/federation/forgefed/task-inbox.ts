@@ -28,15 +28,31 @@ function refusal(error: DomainError): Response {
   return json(HTTP_STATUS[error.code], { error: { code: error.code, message: error.message, details: error.details } });
 }
 
-/** Is this activity about tasks (ours, or copies we keep)? Everything else goes to Fedify. */
-export async function isTaskActivity(ctx: ServiceContext, activity: Json): Promise<boolean> {
+/**
+ * Is this activity about tasks (ours, or copies we keep)? Everything else
+ * goes to Fedify. Decided from the activity alone, never the database: this
+ * runs on every inbox POST, and a flood of Deletes must not become a flood
+ * of lookups. A home's Delete names a Tombstone whose `formerType` is
+ * Ticket; an older Ecotone home sends the bare URI of a task it hosts, which
+ * is `/tasks/{id}` on the signer's own origin.
+ */
+export function isTaskActivity(ctx: ServiceContext, activity: Json): boolean {
   const types = typeNames(activity.type);
   if (types.includes("Assign") || types.includes("Resolve")) return true;
   const object = activity.object;
   if (hasType(object, "Ticket") || hasType(object, "Resolve") || hasType(object, "Assign")) return true;
   const objectId = idOf(object);
   if (isOurTaskUri(objectId, ctx.origin)) return true;
-  return objectId !== null && types.includes("Delete") && (await findTaskByUri(ctx.db, objectId)) !== undefined;
+  if (!types.includes("Delete") || objectId === null) return false;
+  if (object && typeof object === "object" && typeNames((object as Json).formerType).includes("Ticket")) return true;
+  return isTaskUriOf(objectId, idOf(activity.actor));
+}
+
+/** `/tasks/{id}` on the actor's own origin: how an Ecotone home names its tasks. */
+function isTaskUriOf(objectId: string, actorUri: string | null): boolean {
+  if (!actorUri || !URL.canParse(objectId) || !URL.canParse(actorUri)) return false;
+  const object = new URL(objectId);
+  return object.origin === new URL(actorUri).origin && /^\/tasks\/\d{19}$/.test(object.pathname);
 }
 
 /** Handles a POSTed task activity; `request` still carries its body for the signature check. */

@@ -21,6 +21,7 @@ import { sendPostEvent } from "./post.outbox.ts";
 import { sendReport } from "./report.outbox.ts";
 import { sendReblog } from "./reblog.outbox.ts";
 import { sendTaskEvent } from "./task.outbox.ts";
+import { RetryDeliveryLater } from "../delivery-retry.ts";
 import { sendRoomEvent } from "./shared-room.outbox.ts";
 import { sendAccountDeleted } from "./account.outbox.ts";
 
@@ -159,7 +160,8 @@ export class OutboxProcessor {
       await dispatch(fctx, event, activityId, row.attempts);
       await markOutboxEventProcessed(this.#ctx.db, row.id);
     } catch (error) {
-      const retryMs = Math.min(2 ** row.attempts * 1_000, 600_000);
+      // A delivery that follows the one retry policy says when; other events back off quickly.
+      const retryMs = error instanceof RetryDeliveryLater ? error.delayMs : Math.min(2 ** row.attempts * 1_000, 600_000);
       this.#ctx.logger.warn({ err: error, event: event.type, id: row.id, retryMs }, "outbox event failed; retrying");
       await markOutboxEventFailed(this.#ctx.db, row.id, String((error as Error).message ?? error), retryMs);
     }

@@ -1,9 +1,10 @@
 // What a task's home tells other instances, as ForgeFed activities.
 //
-// Fedify's queue only carries its own vocabulary, so task activities travel
-// through our outbox table instead: each event is expanded into one
-// `task.deliver` event per inbox, and each of those is a signed POST retried
-// on its own with backoff, so a dead peer delays nobody else. Snapshots are
+// Fedify's queue only carries its own vocabulary (ADR 0007), so task
+// activities travel through our outbox table instead: each event is expanded
+// into one `task.deliver` event per inbox, and each of those is a signed POST
+// retried on its own under the one delivery retry policy (the same as
+// Fedify's queue), so a dead peer delays nobody else. Snapshots are
 // versioned, so a retry that arrives after a newer state changes nothing.
 import type { Context } from "@fedify/fedify";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
@@ -15,7 +16,8 @@ import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { peerAllowed } from "../../services/federation-policy.service.ts";
 import { taskSnapshot } from "../../services/task.service.ts";
-import { postSigned } from "../forgefed/signed-http.ts";
+import { forgeFedSettings, postSigned } from "../forgefed/signed-http.ts";
+import { nextDeliveryDelayMs, RetryDeliveryLater } from "../delivery-retry.ts";
 import { toTicket } from "../forgefed/ticket.mapper.ts";
 import { TASK_CONTEXT, type Json } from "../forgefed/vocabulary.ts";
 import { FORGEFED_TRIAL_ATTEMPTS, forgeFedDelivery } from "../../domain/peer-software.rules.ts";
@@ -23,9 +25,6 @@ import { peerSoftwareOf } from "../peer-software.ts";
 import { forgeFedRecipients } from "../recipients.ts";
 
 type TaskEvent = Extract<OutboxEvent, { type: `task.${string}` }>;
-
-/** After this many attempts (about a day with the outbox's backoff) a delivery is given up. */
-export const MAX_TASK_DELIVERY_ATTEMPTS = 150;
 
 async function inboxesOf(ctx: ServiceContext, group: ActorRow, extra: ActorRow[]): Promise<string[]> {
   const inboxes = new Set<string>();
@@ -74,7 +73,9 @@ export async function sendTaskEvent(fctx: Context<ServiceContext>, event: TaskEv
     case "task.deleted": {
       const group = await findActorById(ctx.db, event.groupId);
       if (!group) return;
-      const activity = { "@context": TASK_CONTEXT, id: activityId.href, type: "Delete", actor: group.uri, object: event.taskUri };
+      // A Tombstone that says it was a Ticket, so receivers know it is a task without looking it up.
+      const object = { type: "Tombstone", id: event.taskUri, formerType: "Ticket" };
+      const activity = { "@context": TASK_CONTEXT, id: activityId.href, type: "Delete", actor: group.uri, object };
       return fanOut(ctx, group, await inboxesOf(ctx, group, []), activity);
     }
     case "task.offer_accepted": {
@@ -115,7 +116,14 @@ export async function sendTaskEvent(fctx: Context<ServiceContext>, event: TaskEv
     case "task.deliver": {
       const sender = await findActorById(ctx.db, event.senderId);
       if (!sender?.is_local) return;
-      const response = await postSigned(fctx, sender.username, event.inbox, event.activity);
+      // `attempts` counts this try (the claim counts it); the policy counts the tries before it, as Fedify's queue does.
+      const earlierAttempts = Math.max(0, attempts - 1);
+      let response: Response;
+      try {
+        response = await postSigned(fctx, sender.username, event.inbox, event.activity);
+      } catch (error) {
+        return retryOrGiveUp(fctx, event.inbox, earlierAttempts, `${event.inbox} unreachable: ${(error as Error).message}`);
+      }
       await response.body?.cancel();
       if (response.ok) return;
       const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
@@ -124,11 +132,21 @@ export async function sendTaskEvent(fctx: Context<ServiceContext>, event: TaskEv
         response.status >= 500 &&
         attempts >= FORGEFED_TRIAL_ATTEMPTS &&
         forgeFedDelivery((await peerSoftwareOf(ctx, [{ uri: event.inbox }])).get(new URL(event.inbox).host) ?? null) === "try";
-      if (permanent || trial || attempts >= MAX_TASK_DELIVERY_ATTEMPTS) {
+      if (permanent || trial) {
         ctx.logger.warn({ inbox: event.inbox, status: response.status, attempts }, "task delivery given up");
         return;
       }
-      throw new Error(`${event.inbox} answered ${response.status}`);
+      return retryOrGiveUp(fctx, event.inbox, earlierAttempts, `${event.inbox} answered ${response.status}`);
     }
   }
+}
+
+/** The one retry policy decides: throw to be tried again after its delay, or log and drop. */
+function retryOrGiveUp(fctx: Context<ServiceContext>, inbox: string, earlierAttempts: number, reason: string): void {
+  const delayMs = nextDeliveryDelayMs(forgeFedSettings(fctx).retryPolicy, earlierAttempts);
+  if (delayMs === null) {
+    fctx.data.logger.warn({ inbox, attempts: earlierAttempts + 1, reason }, "task delivery given up after the retry policy's last attempt");
+    return;
+  }
+  throw new RetryDeliveryLater(reason, delayMs);
 }
