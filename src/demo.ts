@@ -11,7 +11,9 @@ import { createUser, getUserByUsername } from "./services/user.service.ts";
 import { approveJoinRequest, createGroup, joinGroup, listMembers } from "./services/group.service.ts";
 import { createPost, groupTimeline, likePost } from "./services/post.service.ts";
 import { answerIdea, ideaBoard, proposeIdea, voteForIdea } from "./services/idea.service.ts";
-import { assignTask, createTask, myTasks, respondToAssignment, setTaskStatus } from "./services/task.service.ts";
+import { assignTask, createTask, myTasks, respondToAssignment, setTaskStatus, type TaskOutcome } from "./services/task.service.ts";
+import { getTaskChange, isPendingChange } from "./services/task-change.service.ts";
+import type { ServiceContext } from "./services/context.ts";
 import { cliActor } from "./services/audit.service.ts";
 import { setOwnOrganization } from "./services/organization.service.ts";
 import { setPartner } from "./services/partner.service.ts";
@@ -70,6 +72,16 @@ function ctx(company: Company) {
 
 function host(company: Company): string {
   return `localhost:${companies.find((c) => c.key === company)!.port}`;
+}
+
+/** A task opened from another instance than the group's exists once the group's home confirms it. */
+async function confirmed(on: ServiceContext, username: string, outcome: TaskOutcome): Promise<{ id: string; uri: string }> {
+  if (!isPendingChange(outcome)) return outcome;
+  const change = await until("the group's home to confirm the task", async () => {
+    const view = await getTaskChange(on, username, outcome.pendingChange.id);
+    return view.state === "accepted" && view.taskUri && view.taskId ? view : undefined;
+  });
+  return { id: change.taskId!, uri: change.taskUri! };
 }
 
 async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
@@ -215,19 +227,20 @@ async function seed(): Promise<void> {
   // A shared task board in the supply-chain deal room: opened by Gina at
   // Globex, assigned to Bob at Acme (the group's home, so no consent step),
   // and one Acme asks Gina to take, which she accepts from her instance.
-  const dockTask = await createTask(ctx("globex"), "gina", supply, {
+  const dockOffer = await createTask(ctx("globex"), "gina", supply, {
     title: "Confirm dock slot for week 48",
     description: "1,200 units Tuesday, 800 Friday.",
     priority: "high",
     due: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10),
     labels: ["logistics"],
   });
+  const dockTask = await confirmed(ctx("globex"), "gina", dockOffer);
   await assignTask(ctx("acme"), "bob", dockTask.uri, `@bob@${host("acme")}`);
   await setTaskStatus(ctx("acme"), "bob", dockTask.uri, "in_progress");
-  const forecast = await createTask(ctx("acme"), "bob", "supply-chain", {
+  const forecast = await confirmed(ctx("acme"), "bob", await createTask(ctx("acme"), "bob", "supply-chain", {
     title: "Send the Q1 demand forecast",
     due: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-  });
+  }));
   await assignTask(ctx("acme"), "bob", forecast.id, `@gina@${host("globex")}`);
   const askedOnGlobex = await until("Gina's assignment on Globex", async () =>
     (await myTasks(ctx("globex"), "gina", {})).find((t) => t.uri === forecast.uri),

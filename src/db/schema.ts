@@ -1,7 +1,7 @@
 // Kysely table types. Migrations in migrations/ are the source of truth; keep
 // these in step with them.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
-import type { TaskHistoryEntry, TaskStatusDef } from "../domain/task.rules.ts";
+import type { TaskCommand, TaskHistoryEntry, TaskStatusDef } from "../domain/task.rules.ts";
 import type { MastodonTables } from "./schema.mastodon.ts";
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -597,6 +597,7 @@ export interface Database extends MastodonTables {
   room_organizations: RoomOrganizationsTable;
   room_invitations: RoomInvitationsTable;
   peer_software: PeerSoftwareTable;
+  task_changes: TaskChangesTable;
 }
 
 /** What a peer server runs, from its NodeInfo (null when it published none). */
@@ -618,3 +619,21 @@ export type TaskRow = Selectable<TasksTable>;
 export type MediaRow = Selectable<MediaAttachmentsTable>;
 export type OutboxEventRow = Selectable<OutboxEventsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+
+/** A member's change to a remote group's task, until the home answers (migration 0070). */
+export interface TaskChangesTable {
+  id: string;
+  activity_uri: string;
+  actor_id: string;
+  group_id: string;
+  task_uri: string | null;
+  kind: string;
+  command: ColumnType<TaskCommand, string, string>;
+  state: "pending" | "accepted" | "refused";
+  refusal_code: string | null;
+  refusal_message: string | null;
+  created_at: CreatedAt;
+  settled_at: Date | null;
+}
+
+export type TaskChangeRow = Selectable<TaskChangesTable>;

@@ -36,6 +36,20 @@ export type OutboxEvent =
   | { type: "task.offer_accepted"; taskId: string; offerUri: string; offererId: string }
   /** The home asks someone on another instance to accept an assignment. */
   | { type: "task.assign_requested"; taskId: string; assigneeId: string; activityUri: string }
+  /** A member's change to a remote group's task goes to the home (the row of task_changes says what). */
+  | { type: "task.change_requested"; changeId: string }
+  /**
+   * The home's answer to a member's change from another instance: Accept with
+   * the Ticket as it now is (none once deleted), or Reject with the reason.
+   */
+  | {
+      type: "task.change_answered";
+      activityUri: string;
+      memberId: string;
+      groupId: string;
+      taskUri: string | null;
+      refusal?: { code: string; message: string };
+    }
   /** One signed POST of a ready ForgeFed activity to one inbox (retried on its own). */
   | { type: "task.deliver"; senderId: string; inbox: string; activity: Record<string, unknown> }
   | OrganizationOutboxEvent

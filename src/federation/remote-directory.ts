@@ -14,7 +14,6 @@ import { fromActor } from "./mappers/actor.mapper.ts";
 import { fromPostObject, isPostObject } from "./mappers/post.mapper.ts";
 import { storeFetchedPost } from "../services/post-inbox.service.ts";
 import { sameOrigin } from "../domain/trust.rules.ts";
-import { sendTaskCommand } from "./forgefed/commands.ts";
 import { fetchOrganization } from "./organization.fetch.ts";
 import { fetchCollectionIds } from "./collection.fetch.ts";
 
@@ -68,11 +67,6 @@ export function createRemoteDirectory(
       const author = await this.resolveActor(post.authorUri);
       await storeFetchedPost(ctx, author, post);
       return post.uri;
-    },
-
-    async sendTaskCommand(sender, group, task, command) {
-      await assertPeerAllowed(ctx, new URL(group.uri).host);
-      return sendTaskCommand(federation.createContext(ctx.origin, ctx), sender, group, task, command);
     },
 
     async fetchOrganization(domain) {

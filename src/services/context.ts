@@ -2,9 +2,7 @@
 // once in app.ts and passed down; services never reach for globals.
 import type { Kysely } from "kysely";
 import type { DatabaseHandle } from "../db/database.ts";
-import type { ActorRow, Database, TaskRow } from "../db/schema.ts";
-import type { TaskSnapshot } from "../domain/task-snapshot.ts";
-import type { TaskCommand } from "../domain/task.rules.ts";
+import type { ActorRow, Database } from "../db/schema.ts";
 import type { RemoteOrganizationData } from "./organization.service.ts";
 
 export interface Logger {
@@ -24,12 +22,6 @@ export interface RemoteDirectory {
   resolveActor(handleOrUri: string): Promise<ActorRow>;
   /** Fetches a post by URL and stores it; returns its canonical URI. */
   resolvePost?(url: string): Promise<string | null>;
-  /**
-   * Sends a change of a task to the home instance of its group, signed by
-   * `sender`, and returns the task as the home now holds it (null once
-   * deleted). The home's refusal arrives as the matching DomainError.
-   */
-  sendTaskCommand?(sender: ActorRow, group: ActorRow, task: TaskRow | null, command: TaskCommand): Promise<TaskSnapshot | null>;
   /** What another instance publishes about its organization (null when it says nothing). */
   fetchOrganization?(domain: string): Promise<RemoteOrganizationData | null>;
   /** The item ids of a remote collection (a group's members), fetched signed by the instance actor. */

@@ -16,6 +16,7 @@ import { stripHtml } from "./html.ts";
 import { createGroupReply, getPost } from "./post.service.ts";
 import { findPostById } from "../db/repos/post.repo.ts";
 import { createTask } from "./task.service.ts";
+import { isPendingChange } from "./task-change.service.ts";
 import { withLinks } from "./task-link.service.ts";
 
 export async function escalateThread(ctx: ServiceContext, username: string, postId: string, input: { title?: string | undefined }) {
@@ -36,6 +37,8 @@ export async function escalateThread(ctx: ServiceContext, username: string, post
     title,
     description: `Escalated from ${post.url ?? post.uri}${asker ? ` (asked by @${asker.username}@${asker.domain})` : ""}\n\n${text.slice(0, 2000)}`,
   });
+  // The group is ours (checked above), so the task exists now rather than waiting for another home.
+  if (isPendingChange(task)) throw validationFailed("Escalate this thread on the group's home instance");
   await ctx.db.transaction().execute(async (trx) => {
     await insertEscalation(trx, post.id, task.id, user.id);
     await recordOutboxEvent(trx, { type: "thread.escalated", postId: post.id, taskId: task.id, byId: user.id });

@@ -1,7 +1,7 @@
 // Copies of tasks whose group lives on another instance. The home publishes
 // whole versioned snapshots; a copy takes a snapshot only when it is newer
 // than what it holds, so late or repeated deliveries never roll it back.
-import { findActorByUri } from "../db/repos/remote-actor.repo.ts";
+import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
 import {
   deleteAssigneesExcept,
   deleteTaskRow,
@@ -54,7 +54,11 @@ export async function storeTaskSnapshot(
   if (!(await hasLocalMember(ctx.db, group.id))) throw forbidden("None of our users belongs to this group: its tasks are not ours to keep");
   await ensureGroupRow(ctx.db, group);
   const existing = await findTaskByUri(ctx.db, snapshot.uri);
-  if (existing && existing.version >= snapshot.version) return existing;
+  if (existing && existing.version >= snapshot.version) {
+    // The announcement of this version may have come first, when our user's consent was not yet known here.
+    if (options.consentOf) await confirmConsent(ctx, existing, snapshot, options.consentOf);
+    return existing;
+  }
   const author = await actorFor(ctx, snapshot.authorUri);
   if (!author) throw forbidden(`Cannot find the author of task ${snapshot.uri}`);
   const consented = new Set(existing ? (await listAssignees(ctx.db, [existing.id])).filter((a) => a.state === "accepted").map((a) => a.actor_id) : []);
@@ -107,6 +111,21 @@ export async function storeTaskSnapshot(
     }
   });
   return (await findTaskByUri(ctx.db, snapshot.uri)) ?? null;
+}
+
+/** Our user's assignment, pending in our copy, is theirs once they consented and the home lists them as accepted. */
+async function confirmConsent(ctx: ServiceContext, task: TaskRow, snapshot: TaskSnapshot, actorId: string): Promise<void> {
+  const actor = await findActorById(ctx.db, actorId);
+  const listed = actor && snapshot.assignees.find((a) => a.uri === actor.uri && a.state === "accepted");
+  const mine = (await listAssignees(ctx.db, [task.id])).find((a) => a.actor_id === actorId);
+  if (!listed || !mine || mine.state === "accepted") return;
+  await upsertAssignee(ctx.db, {
+    taskId: task.id,
+    actorId,
+    state: "accepted",
+    assignActivityUri: mine.assign_activity_uri,
+    assignedByUri: mine.assigned_by_uri,
+  });
 }
 
 /** The home deleted a task: drop our copy. */

@@ -278,10 +278,8 @@ async function createAtHome(change: ChangeContext, raw: TaskFields & { title: st
     row.note_uri = (await findPostById(trx, postId))!.uri;
     await insertTask(trx, row);
     const inserted = (await findTaskByUri(trx, uri))!;
+    // A member's Offer from another instance is answered by the inbox (Accept with the Ticket).
     await announce(trx, inserted, true);
-    if (offerUri && !actor.is_local) {
-      await recordOutboxEvent(trx, { type: "task.offer_accepted", taskId: id, offerUri, offererId: actor.id });
-    }
   });
   return (await findTaskByUri(ctx.db, uri))!;
 }

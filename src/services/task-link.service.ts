@@ -7,6 +7,7 @@ import type { ServiceContext } from "./context.ts";
 import { externalRefOf, linkExternalRef, objectByExternalRef, parseExternalRefLookup, type ExternalRef } from "./external-ref.service.ts";
 import { createTask, getTask, type TaskView } from "./task.service.ts";
 import { conflict } from "../domain/errors.ts";
+import { isPendingChange, type PendingTaskChange } from "./task-change.service.ts";
 
 export type LinkedTaskView = TaskView & { externalRef: ExternalRef | null; escalatedFrom: { postId: string; postUri: string } | null };
 
@@ -26,13 +27,15 @@ export async function createLinkedTask(
   groupRef: string,
   fields: Parameters<typeof createTask>[3],
   externalRef: ExternalRef | undefined,
-): Promise<LinkedTaskView> {
+): Promise<LinkedTaskView | PendingTaskChange> {
   // Refuse before creating: a task on another instance's board cannot be taken back.
   if (externalRef) {
     const existing = await objectByExternalRef(ctx.db, "task", externalRef.system, externalRef.id);
     if (existing) throw conflict(`${externalRef.system}:${externalRef.id} is already task ${existing}`, { existing });
   }
-  const view = await createTask(ctx, username, groupRef, fields);
+  // At another instance's home the link is made once it confirms (the reference travels with the change).
+  const view = await createTask(ctx, username, groupRef, externalRef ? { ...fields, externalRef } : fields);
+  if (isPendingChange(view)) return view;
   if (externalRef) await ctx.db.transaction().execute((trx) => linkExternalRef(trx, "task", view.id, externalRef));
   return withLinks(ctx, view);
 }

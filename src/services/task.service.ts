@@ -1,12 +1,11 @@
 // Task boards as people use them: read a board, open, edit, assign, move and
 // delete tasks, comment, and list "my tasks". A change to a task of one of
 // our groups is applied here (task-home.service.ts); a change to a task of a
-// group on another instance is sent to that home, which answers with the new
-// state, and our copy is refreshed from that answer.
+// group on another instance is sent to that home and waits for its answer
+// (task-change.service.ts), which refreshes our copy.
 import { findPostByUri } from "../db/repos/post.repo.ts";
 import { findActorById } from "../db/repos/remote-actor.repo.ts";
 import {
-  deleteTaskRow,
   findTaskById,
   findTaskByUri,
   listAssignedTasks,
@@ -27,7 +26,8 @@ import type { ServiceContext } from "./context.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import { applyAtHome, boardStatuses } from "./task-home.service.ts";
-import { storeTaskSnapshot } from "./task-copy.service.ts";
+import type { ExternalRef } from "./external-ref.service.ts";
+import { isPendingChange, requestRemoteChange, type PendingTaskChange } from "./task-change.service.ts";
 import { createPost, getThread, type PostView } from "./post.service.ts";
 
 export interface TaskView {
@@ -179,8 +179,8 @@ export async function setTaskStatuses(ctx: ServiceContext, username: string, gro
 }
 
 /**
- * Applies a change: here when we are the group's home, else at the home,
- * whose answer refreshes our copy.
+ * Applies a change: here when we are the group's home; else it is sent to
+ * the home, and the answer is the change waiting for it (task-change.service.ts).
  */
 async function change(
   ctx: ServiceContext,
@@ -188,30 +188,24 @@ async function change(
   group: GroupWithActor,
   task: TaskRow | null,
   command: TaskCommand,
-): Promise<TaskView | null> {
+): Promise<TaskView | PendingTaskChange | null> {
   if (group.actor.is_local) {
     const result = await applyAtHome(ctx, user, group, task?.uri ?? null, command);
     return result ? toView(ctx, result) : null;
   }
-  if (!ctx.remote?.sendTaskCommand) throw unavailable("Federation is not available here: cannot reach the group's home instance");
-  const snapshot = await ctx.remote.sendTaskCommand(user, group.actor, task, command);
-  if (!snapshot) {
-    if (task) await deleteTaskRow(ctx.db, task.id);
-    return null;
-  }
-  // Our user's own acceptance, or taking the task themselves, is their consent.
-  const consents = (command.kind === "respond" && command.accept) || (command.kind === "assign" && command.assigneeUri === user.uri);
-  const consentOf = consents ? user.id : undefined;
-  const stored = await storeTaskSnapshot(ctx, group.actor, snapshot, consentOf ? { consentOf } : {});
-  return stored ? toView(ctx, stored) : null;
+  if (!ctx.remote) throw unavailable("Federation is not available here: cannot reach the group's home instance");
+  return requestRemoteChange(ctx, user, group.actor, task, command);
 }
+
+/** What a change answers: the task as it now is (our group), or the change waiting for the group's home. */
+export type TaskOutcome = TaskView | PendingTaskChange;
 
 export async function createTask(
   ctx: ServiceContext,
   username: string,
   groupRef: string,
-  fields: TaskFields & { title: string; assignees?: string[] | undefined },
-): Promise<TaskView> {
+  fields: TaskFields & { title: string; assignees?: string[] | undefined; externalRef?: ExternalRef | undefined },
+): Promise<TaskOutcome> {
   const user = await requireLocalUserActor(ctx, username);
   const group = await findGroup(ctx, groupRef, user.id);
   // A mistyped assignee refuses the whole task rather than leaving it half made.
@@ -221,9 +215,12 @@ export async function createTask(
       throw validationFailed(`@${actor.username}@${actor.domain} is not a member of this group; nothing was created`, { field: "assignee" });
     }
   }
+  // At a remote home the people named are asked once it has the task (settleRemoteChange).
   let view = (await change(ctx, user, group, null, { kind: "create", fields }))!;
+  if (isPendingChange(view)) return view;
+  const taskId = view.id;
   for (const assignee of fields.assignees ?? []) {
-    view = await assignTask(ctx, username, view.id, assignee);
+    view = await assignTask(ctx, username, taskId, assignee);
   }
   return view;
 }
@@ -234,35 +231,37 @@ async function forChange(ctx: ServiceContext, username: string, taskId: string) 
   return { user, task, group };
 }
 
-export async function editTask(ctx: ServiceContext, username: string, taskId: string, version: number | undefined, fields: TaskFields) {
+export async function editTask(ctx: ServiceContext, username: string, taskId: string, version: number | undefined, fields: TaskFields): Promise<TaskOutcome> {
   const { user, task, group } = await forChange(ctx, username, taskId);
   return (await change(ctx, user, group, task, { kind: "edit", baseVersion: version, fields }))!;
 }
 
-export async function setTaskStatus(ctx: ServiceContext, username: string, taskId: string, status: string, version?: number) {
+export async function setTaskStatus(ctx: ServiceContext, username: string, taskId: string, status: string, version?: number): Promise<TaskOutcome> {
   const { user, task, group } = await forChange(ctx, username, taskId);
   return (await change(ctx, user, group, task, { kind: "status", baseVersion: version, status }))!;
 }
 
-export async function assignTask(ctx: ServiceContext, username: string, taskId: string, assignee: string) {
+export async function assignTask(ctx: ServiceContext, username: string, taskId: string, assignee: string): Promise<TaskOutcome> {
   const { user, task, group } = await forChange(ctx, username, taskId);
   return (await change(ctx, user, group, task, { kind: "assign", assigneeUri: assignee }))!;
 }
 
-export async function unassignTask(ctx: ServiceContext, username: string, taskId: string, assignee: string) {
+export async function unassignTask(ctx: ServiceContext, username: string, taskId: string, assignee: string): Promise<TaskOutcome> {
   const { user, task, group } = await forChange(ctx, username, taskId);
   return (await change(ctx, user, group, task, { kind: "unassign", assigneeUri: assignee }))!;
 }
 
 /** The assignee's answer to an assignment that waits for their consent. */
-export async function respondToAssignment(ctx: ServiceContext, username: string, taskId: string, accept: boolean) {
+export async function respondToAssignment(ctx: ServiceContext, username: string, taskId: string, accept: boolean): Promise<TaskOutcome> {
   const { user, task, group } = await forChange(ctx, username, taskId);
   return (await change(ctx, user, group, task, { kind: "respond", accept }))!;
 }
 
-export async function deleteTask(ctx: ServiceContext, username: string, taskId: string): Promise<void> {
+/** Null once deleted here; a pending change when the group's home decides. */
+export async function deleteTask(ctx: ServiceContext, username: string, taskId: string): Promise<PendingTaskChange | null> {
   const { user, task, group } = await forChange(ctx, username, taskId);
-  await change(ctx, user, group, task, { kind: "delete" });
+  const outcome = await change(ctx, user, group, task, { kind: "delete" });
+  return outcome && isPendingChange(outcome) ? outcome : null;
 }
 
 /** Comments are replies to the task's companion note, so every server shows them in its thread. */

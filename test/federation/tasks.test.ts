@@ -4,6 +4,7 @@
 // C; a stale edit is refused with a conflict; outsiders see nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { WebVisitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;
 let b: TestInstance;
@@ -30,6 +31,29 @@ interface TaskBody {
   history: Array<{ field: string; actor: string; to: string | null }>;
   noteId: string | null;
   overdue: boolean;
+}
+
+interface ChangeBody {
+  id: string;
+  kind: string;
+  state: "pending" | "accepted" | "refused";
+  taskUri: string | null;
+  taskId: string | null;
+  refusal: { code: string; message: string } | null;
+}
+
+/**
+ * A change to a task of a group on another instance answers 202 at once,
+ * pending; the home's Accept or Reject settles it.
+ */
+async function settled(instance: TestInstance, user: TestUser, res: { status: number; body: { change: ChangeBody } }): Promise<ChangeBody> {
+  expect(res.status).toBe(202);
+  expect(res.body.change.state).toBe("pending");
+  const found = await eventually(async () => {
+    const now = await instance.api(user.token, "GET", `/api/ecotone/v1/task-changes/${res.body.change.id}`);
+    return now.status === 200 && now.body.change.state !== "pending" ? (now.body.change as ChangeBody) : undefined;
+  });
+  return found!;
 }
 
 /** The task as one instance shows it, once `ready` holds there. */
@@ -72,12 +96,15 @@ describe("shared tasks across three instances", () => {
       due: "2020-01-31",
       labels: ["logistics"],
     });
-    expect(opened.status).toBe(201);
-    expect(opened.body.home).toBe(false);
-    expect(opened.body.version).toBe(1);
-    expect(opened.body.overdue).toBe(true);
-    uri = opened.body.uri;
+    const change = await settled(b, buyer, opened);
+    expect(change).toMatchObject({ kind: "create", state: "accepted", refusal: null });
+    uri = change.taskUri!;
     expect(new URL(uri).host).toBe(a.host);
+    const onB = await taskOn(b, buyer, uri);
+    expect(onB.id).toBe(change.taskId);
+    expect((onB as unknown as { home: boolean }).home).toBe(false);
+    expect(onB.version).toBe(1);
+    expect(onB.overdue).toBe(true);
 
     const onA = await taskOn(a, mod, uri);
     expect(onA.title).toBe("Check pallet counts for PO-1182");
@@ -90,8 +117,9 @@ describe("shared tasks across three instances", () => {
     const assigned = await b.api(buyer.token, "POST", `/api/ecotone/v1/tasks/${encodeURIComponent(uri)}/assignees`, {
       assignee: planner.handle,
     });
-    expect(assigned.status).toBe(200);
-    expect(assigned.body.assignees).toEqual([expect.objectContaining({ state: "pending", actor: expect.objectContaining({ uri: planner.uri }) })]);
+    expect((await settled(b, buyer, assigned)).state).toBe("accepted");
+    const onB = await taskOn(b, buyer, uri, (t) => t.assignees.length === 1);
+    expect(onB.assignees).toEqual([expect.objectContaining({ state: "pending", actor: expect.objectContaining({ uri: planner.uri }) })]);
 
     // The planner's own instance lists it among their tasks, waiting for an answer.
     const mine = await eventually(async () => {
@@ -101,8 +129,8 @@ describe("shared tasks across three instances", () => {
     expect(mine[0].assignees[0].state).toBe("pending");
 
     const accepted = await c.api(planner.token, "POST", `/api/ecotone/v1/tasks/${mine[0].id}/assignment/accept`);
-    expect(accepted.status).toBe(200);
-    expect(accepted.body.assignees[0].state).toBe("accepted");
+    expect((await settled(c, planner, accepted)).state).toBe("accepted");
+    expect((await taskOn(c, planner, uri)).assignees[0]!.state).toBe("accepted");
 
     for (const [instance, user] of [[a, mod], [b, buyer], [c, planner]] as const) {
       const seen = await taskOn(instance, user, uri, (t) => t.assignees[0]?.state === "accepted");
@@ -119,8 +147,8 @@ describe("shared tasks across three instances", () => {
   it("the assignee moves it to done; status and comments read the same on A, B and C", async () => {
     const onC = await taskOn(c, planner, uri);
     const moved = await c.api(planner.token, "POST", `/api/ecotone/v1/tasks/${onC.id}/status`, { status: "done" });
-    expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ status: "done", closed: true });
+    expect((await settled(c, planner, moved)).state).toBe("accepted");
+    expect(await taskOn(c, planner, uri)).toMatchObject({ status: "done", closed: true });
 
     const comment = await b.api(buyer.token, "POST", `/api/ecotone/v1/tasks/${encodeURIComponent(uri)}/comments`, {
       content: "Counted 42 pallets, thanks!",
@@ -150,8 +178,8 @@ describe("shared tasks across three instances", () => {
       version: current.version,
       title: "Check pallet counts for PO-1182 (and PO-1183)",
     });
-    expect(first.status).toBe(200);
-    expect(first.body.version).toBe(current.version + 1);
+    expect((await settled(b, buyer, first)).state).toBe("accepted");
+    expect((await taskOn(b, buyer, uri)).version).toBe(current.version + 1);
 
     const onA = await taskOn(a, mod, uri, (t) => t.version === current.version + 1);
     // The moderator on A edits from the same old version: refused, nothing overwritten.
@@ -161,7 +189,13 @@ describe("shared tasks across three instances", () => {
     // The planner on C, also with the old version: the home refuses, C says so.
     const onC = await taskOn(c, planner, uri);
     const staleRemote = await c.api(planner.token, "PATCH", `/api/ecotone/v1/tasks/${onC.id}`, { version: current.version, priority: "low" });
-    expect(staleRemote.status).toBe(409);
+    const refused = await settled(c, planner, staleRemote);
+    expect(refused).toMatchObject({ state: "refused", refusal: { code: "conflict" } });
+    // The planner's task page says what the home answered.
+    const browser = new WebVisitor(c.origin);
+    await browser.signIn(planner.username, "correct horse battery staple");
+    const page = await browser.get(`/tasks/${onC.id}`);
+    expect(page.text_).toContain(`${a.host} refused your edit change`);
     const after = await taskOn(a, mod, uri);
     expect(after.title).toBe("Check pallet counts for PO-1182 (and PO-1183)");
     expect((after as unknown as { priority: string }).priority).toBe("high");
@@ -181,7 +215,7 @@ describe("shared tasks across three instances", () => {
     // A member without a role cannot change the status of a task they are not assigned to.
     const onB = await taskOn(b, buyer, uri);
     const denied = await b.api(buyer.token, "POST", `/api/ecotone/v1/tasks/${onB.id}/status`, { status: "open" });
-    expect(denied.status).toBe(403);
+    expect(await settled(b, buyer, denied)).toMatchObject({ state: "refused", refusal: { code: "forbidden" } });
     expect((await taskOn(a, mod, uri)).status).toBe("done");
   });
 

@@ -25,6 +25,8 @@ export interface FakePeer {
     tamper?: (body: string) => string,
     options?: { signedFor?: string; signedAt?: Date },
   ): Promise<Response>;
+  /** Every activity POSTed to this peer (its actors' inboxes), in order; the POST itself is answered 404. */
+  readonly received: Array<{ path: string; activity: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,21 @@ export async function startFakePeer(): Promise<FakePeer> {
   const origin = `http://127.0.0.1:${port}`;
   const documents = new Map<string, unknown>();
   const keyPair = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+  const received: FakePeer["received"] = [];
   const server: Server = createServer((req, res) => {
+    if (req.method === "POST") {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        try {
+          received.push({ path: req.url ?? "/", activity: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown> });
+        } catch {
+          // not JSON: nothing to record
+        }
+        res.writeHead(404).end();
+      });
+      return;
+    }
     const doc = documents.get((req.url ?? "/").split("?")[0]!);
     if (doc === undefined) {
       res.writeHead(404).end();
@@ -47,6 +63,7 @@ export async function startFakePeer(): Promise<FakePeer> {
     origin,
     host: `127.0.0.1:${port}`,
     keyPair,
+    received,
     serve(path, document) {
       documents.set(path, document);
     },

@@ -169,8 +169,11 @@ describe("what other servers see", () => {
     const wrongSigner = await peer.post(`${a.origin}/inbox`, forged, mallory.keyId);
     expect(wrongSigner.status).toBe(401);
     // Signed properly by someone who is not a member.
+    // The home takes the POST (202) and answers with a Reject saying why.
     const outsider = await peer.post(`${a.origin}/inbox`, { ...forged, id: `${peer.origin}/activities/forged-2`, actor: mallory.uri }, mallory.keyId);
-    expect(outsider.status).toBe(403);
+    expect(outsider.status).toBe(202);
+    const reject = (await eventually(() => peer.received.find((r) => r.activity.object === `${peer.origin}/activities/forged-2`)))!;
+    expect(reject.activity).toMatchObject({ type: "Reject", actor: `${a.origin}/users/ops`, refusal: "forbidden" });
     const after = await api(owner, "GET", `/tasks/${task.id}`);
     expect(after.body.title).toBe("Order labels");
     expect(after.body.version).toBe(task.version);
@@ -190,7 +193,11 @@ describe("what other servers see", () => {
       },
       mallory.keyId,
     );
-    expect([403, 422]).toContain(res.status);
+    expect(res.status).toBe(202);
+    const reject = (await eventually(() => peer.received.find((r) => r.activity.object === `${peer.origin}/activities/offer-1`)))!;
+    expect(reject.activity.type).toBe("Reject");
+    expect(["forbidden", "validation_failed"]).toContain(reject.activity.refusal);
+    expect(String(reject.activity.summary)).not.toBe("");
     await eventually(async () => (await api(owner, "GET", "/groups/ops/tasks")).body.tasks.length === 1);
   });
 });

@@ -18,21 +18,6 @@ const BASE = "/api/ecotone/v1";
  */
 const DESCRIPTIONS: Record<string, [string, string | null]> = {
   "POST /posts": ['Write a post: {"group" or "inReplyTo", "content", "title"?, "summary"?, "sensitive"?, "language"?, "kind"?: post|question, "externalRef"?: {"system", "id", "url"?}}', "write:statuses"],
-  "GET /groups/{group}/tasks": ["The group's task board: its statuses and tasks (?status= to filter)", null],
-  "PUT /groups/{group}/tasks/statuses": ['Rename or add a board\'s statuses: {"statuses": [{"key", "label", "closed"}]} (moderators, at the group\'s home)', "write:groups"],
-  "POST /groups/{group}/tasks": ['Open a task: {"title", "description"?, "priority"?: low|normal|high|urgent, "due"?: YYYY-MM-DD, "labels"?, "dependsOn"?, "assignees"?, "externalRef"?: {"system", "id", "url"?}}', "write:statuses"],
-  "GET /tasks/{id}": ["A task, with assignees, version and history", null],
-  "PATCH /tasks/{id}": ['Edit a task: {"version" (the one you read), "title"?, "description"?, "priority"?, "due"?, "labels"?, "dependsOn"?}; 409 when it changed since', "write:statuses"],
-  "DELETE /tasks/{id}": ["Delete a task (moderators)", "write:statuses"],
-  "POST /tasks/{id}/status": ['Move a task: {"status", "version"?} (assignees and moderators)', "write:statuses"],
-  "POST /tasks/{id}/assignees": ['Assign someone: {"assignee": "@name@host"}; someone on another instance must accept first', "write:statuses"],
-  "DELETE /tasks/{id}/assignees": ['Remove an assignee: {"assignee"}', "write:statuses"],
-  "POST /tasks/{id}/assignment/accept": ["Accept the assignment waiting for your consent", "write:statuses"],
-  "POST /tasks/{id}/assignment/decline": ["Decline the assignment waiting for your consent", "write:statuses"],
-  "GET /tasks/{id}/history": ["Who changed what on a task, and when", null],
-  "GET /tasks/{id}/comments": ["Comments on a task (replies to its companion note)", null],
-  "POST /tasks/{id}/comments": ['Comment on a task: {"content"}', "write:statuses"],
-  "GET /me/tasks": ["Tasks assigned to me across groups and instances (?status=, ?due_before=YYYY-MM-DD, ?overdue=true)", "read:statuses"],
   "GET /posts/{id}": ["A post the viewer may see", null],
   "PATCH /posts/{id}": ['Edit your post: {"content", "title"?, "summary"?}', "write:statuses"],
   "DELETE /posts/{id}": ["Delete your post, or remove one from a group you moderate", "write:statuses"],
@@ -44,7 +29,6 @@ const DESCRIPTIONS: Record<string, [string, string | null]> = {
   "POST /posts/{id}/like": ["Like a post", "write:favourites"],
   "DELETE /posts/{id}/like": ["Withdraw a like", "write:favourites"],
   ...ORGANIZATION_DESCRIPTIONS,
-  "GET /tasks": ["Find a task by its external reference: ?externalRef=system:id", null],
 };
 
 const ERROR_SCHEMA = {

@@ -1,8 +1,13 @@
 // /api/ecotone/v1: task boards — open, edit, assign (with the assignee's
 // consent across instances), move, delete, comment, history, my tasks.
-import type { FastifyInstance } from "fastify";
+// A change to a task whose group lives on another instance answers 202 with
+// the pending change; GET /task-changes/{id} shows what the home answered.
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
+import { parseExternalRef } from "../../services/external-ref.service.ts";
+import { getTaskChange, isPendingChange, type PendingTaskChange } from "../../services/task-change.service.ts";
+import { createLinkedTask, getLinkedTask, tasksByExternalRef } from "../../services/task-link.service.ts";
 import {
   assignTask,
   commentOnTask,
@@ -17,130 +22,201 @@ import {
   taskComments,
   unassignTask,
 } from "../../services/task.service.ts";
-import { parseExternalRef } from "../../services/external-ref.service.ts";
-import { createLinkedTask, getLinkedTask, tasksByExternalRef } from "../../services/task-link.service.ts";
-import { requireCaller } from "./guard.ts";
-import { body, bodyText as text, viewerId } from "./viewer.ts";
+import { signedIn } from "./guard.ts";
+import { GroupParams, IdParams, OptionalText, RequiredText, route, Type, typed } from "./schema.ts";
+import { viewerId } from "./viewer.ts";
 
 const BASE = "/api/ecotone/v1";
 
-function list(value: unknown, field: string): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw validationFailed(`"${field}" must be a list of strings`, { field });
-  return value as string[];
-}
+const Strings = Type.Optional(Type.Array(Type.String()));
+/** The version you read; null or absent: no check. */
+const Version = Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]));
+const ExternalRefBody = Type.Optional(
+  Type.Union([Type.Object({ system: Type.String(), id: Type.String(), url: OptionalText() }), Type.Null()]),
+);
 
-function version(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw validationFailed('"version" must be a positive integer', { field: "version" });
-  return n;
-}
+const Editable = {
+  title: OptionalText(),
+  description: OptionalText(),
+  priority: OptionalText(),
+  due: OptionalText(),
+  labels: Strings,
+  dependsOn: Strings,
+};
+const CreateBody = Type.Object({ ...Editable, title: RequiredText(), assignees: Strings, externalRef: ExternalRefBody });
+const EditBody = Type.Object({ ...Editable, version: Version });
+const StatusBody = Type.Object({ status: RequiredText(), version: Version });
+const AssigneeBody = Type.Object({ assignee: RequiredText({ maxLength: 2048 }) });
+const CommentBody = Type.Object({ content: RequiredText() });
+const StatusesBody = Type.Object({
+  statuses: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), closed: Type.Optional(Type.Boolean()) })),
+});
 
-/** The editable fields of a task, as the body names them. */
-function fields(b: Record<string, unknown>) {
+/** An empty text field leaves the value as it is, as it always has. */
+const given = (value: string | null | undefined): string | undefined => (value === null || value === "" ? undefined : value);
+
+/** The editable fields of a task, as the body names them (due: null clears it). */
+function fields(b: { title?: string | null; description?: string | null; priority?: string | null; due?: string | null; labels?: string[]; dependsOn?: string[] }) {
   return {
-    title: text(b.title, "title"),
-    description: text(b.description, "description"),
-    priority: text(b.priority, "priority"),
-    due: b.due === null ? null : text(b.due, "due"),
-    labels: list(b.labels, "labels"),
-    dependsOn: list(b.dependsOn, "dependsOn"),
+    title: given(b.title),
+    description: given(b.description),
+    priority: given(b.priority),
+    due: b.due === null ? null : given(b.due),
+    labels: b.labels,
+    dependsOn: b.dependsOn,
   };
 }
 
+/** 202 with the change when another instance's home decides; the task as it now is otherwise. */
+function answer<T extends object>(reply: FastifyReply, outcome: T | PendingTaskChange, status = 200) {
+  if (isPendingChange(outcome)) return reply.code(202).send({ change: outcome.pendingChange });
+  return reply.code(status).send(outcome);
+}
+
 export function registerTaskRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.get<{ Params: { group: string }; Querystring: { status?: string } }>(`${BASE}/groups/:group/tasks`, async (request) =>
-    getTaskBoard(ctx, request.params.group, await viewerId(ctx, request), { status: request.query.status }),
+  const app = typed(fastify);
+
+  app.get(
+    `${BASE}/groups/:group/tasks`,
+    route("The group's task board: its statuses and tasks (?status= to filter)", null, {
+      params: GroupParams,
+      querystring: Type.Object({ status: Type.Optional(Type.String()) }),
+    }),
+    async (request) => getTaskBoard(ctx, request.params.group, await viewerId(ctx, request), { status: request.query.status }),
   );
 
-  fastify.put<{ Params: { group: string } }>(`${BASE}/groups/:group/tasks/statuses`, async (request) => {
-    const caller = requireCaller(request, "write:groups");
-    return { statuses: await setTaskStatuses(ctx, caller.username, request.params.group, body<Record<string, unknown>>(request).statuses) };
-  });
+  app.put(
+    `${BASE}/groups/:group/tasks/statuses`,
+    route('Rename or add a board\'s statuses: {"statuses": [{"key", "label", "closed"}]} (moderators, at the group\'s home)', "write:groups", {
+      params: GroupParams,
+      body: StatusesBody,
+    }),
+    async (request) => ({ statuses: await setTaskStatuses(ctx, signedIn(request).username, request.params.group, request.body.statuses) }),
+  );
 
-  fastify.post<{ Params: { group: string } }>(`${BASE}/groups/:group/tasks`, async (request, reply) => {
-    const caller = requireCaller(request, "write:statuses");
-    const b = body<Record<string, unknown>>(request);
-    const externalRef = parseExternalRef(b.externalRef);
-    const task = await createLinkedTask(
-      ctx,
-      caller.username,
-      request.params.group,
-      { ...fields(b), title: text(b.title, "title", true)!, assignees: list(b.assignees, "assignees") },
-      externalRef,
-    );
-    return reply.code(201).send(task);
-  });
+  app.post(
+    `${BASE}/groups/:group/tasks`,
+    route(
+      'Open a task: {"title", "description"?, "priority"?: low|normal|high|urgent, "due"?: YYYY-MM-DD, "labels"?, "dependsOn"?, "assignees"?, "externalRef"?: {"system", "id", "url"?}}; 201 with the task, or 202 with the change when the group lives on another instance',
+      "write:statuses",
+      { params: GroupParams, body: CreateBody },
+    ),
+    async (request, reply) => {
+      const b = request.body;
+      const task = await createLinkedTask(
+        ctx,
+        signedIn(request).username,
+        request.params.group,
+        { ...fields(b), title: b.title, assignees: b.assignees },
+        parseExternalRef(b.externalRef),
+      );
+      return answer(reply, task, 201);
+    },
+  );
 
-  fastify.get<{ Querystring: { externalRef?: string } }>(`${BASE}/tasks`, async (request) => {
-    const lookup = request.query.externalRef;
-    if (!lookup) throw validationFailed('Look a task up by ?externalRef=system:id (your own tasks: GET /me/tasks)', { field: "externalRef" });
-    return { items: await tasksByExternalRef(ctx, lookup, await viewerId(ctx, request)) };
-  });
+  app.get(
+    `${BASE}/tasks`,
+    route("Find a task by its external reference: ?externalRef=system:id", null, {
+      querystring: Type.Object({ externalRef: Type.Optional(Type.String()) }),
+    }),
+    async (request) => {
+      const lookup = request.query.externalRef;
+      if (!lookup) throw validationFailed("Look a task up by ?externalRef=system:id (your own tasks: GET /me/tasks)", { field: "externalRef" });
+      return { items: await tasksByExternalRef(ctx, lookup, await viewerId(ctx, request)) };
+    },
+  );
 
-  fastify.get<{ Params: { id: string } }>(`${BASE}/tasks/:id`, async (request) => getLinkedTask(ctx, request.params.id, await viewerId(ctx, request)));
+  app.get(`${BASE}/tasks/:id`, route("A task, with assignees, version and history", null, { params: IdParams }), async (request) =>
+    getLinkedTask(ctx, request.params.id, await viewerId(ctx, request)),
+  );
 
-  fastify.patch<{ Params: { id: string } }>(`${BASE}/tasks/:id`, async (request) => {
-    const caller = requireCaller(request, "write:statuses");
-    const b = body<Record<string, unknown>>(request);
-    return editTask(ctx, caller.username, request.params.id, version(b.version), fields(b));
-  });
+  app.patch(
+    `${BASE}/tasks/:id`,
+    route('Edit a task: {"version" (the one you read), "title"?, "description"?, "priority"?, "due"?, "labels"?, "dependsOn"?}; 409 when it changed since', "write:statuses", {
+      params: IdParams,
+      body: EditBody,
+    }),
+    async (request, reply) =>
+      answer(reply, await editTask(ctx, signedIn(request).username, request.params.id, request.body.version ?? undefined, fields(request.body))),
+  );
 
-  fastify.delete<{ Params: { id: string } }>(`${BASE}/tasks/:id`, async (request, reply) => {
-    const caller = requireCaller(request, "write:statuses");
-    await deleteTask(ctx, caller.username, request.params.id);
+  app.delete(`${BASE}/tasks/:id`, route("Delete a task (moderators)", "write:statuses", { params: IdParams }), async (request, reply) => {
+    const pending = await deleteTask(ctx, signedIn(request).username, request.params.id);
+    if (pending) return reply.code(202).send({ change: pending.pendingChange });
     return reply.code(204).send();
   });
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/tasks/:id/status`, async (request) => {
-    const caller = requireCaller(request, "write:statuses");
-    const b = body<Record<string, unknown>>(request);
-    return setTaskStatus(ctx, caller.username, request.params.id, text(b.status, "status", true)!, version(b.version));
-  });
+  app.post(
+    `${BASE}/tasks/:id/status`,
+    route('Move a task: {"status", "version"?} (assignees and moderators)', "write:statuses", { params: IdParams, body: StatusBody }),
+    async (request, reply) =>
+      answer(reply, await setTaskStatus(ctx, signedIn(request).username, request.params.id, request.body.status, request.body.version ?? undefined)),
+  );
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/tasks/:id/assignees`, async (request) => {
-    const caller = requireCaller(request, "write:statuses");
-    return assignTask(ctx, caller.username, request.params.id, text(body<Record<string, unknown>>(request).assignee, "assignee", true)!);
-  });
+  app.post(
+    `${BASE}/tasks/:id/assignees`,
+    route('Assign someone: {"assignee": "@name@host"}; someone on another instance must accept first', "write:statuses", {
+      params: IdParams,
+      body: AssigneeBody,
+    }),
+    async (request, reply) => answer(reply, await assignTask(ctx, signedIn(request).username, request.params.id, request.body.assignee)),
+  );
 
-  fastify.delete<{ Params: { id: string } }>(`${BASE}/tasks/:id/assignees`, async (request) => {
-    const caller = requireCaller(request, "write:statuses");
-    return unassignTask(ctx, caller.username, request.params.id, text(body<Record<string, unknown>>(request).assignee, "assignee", true)!);
-  });
+  app.delete(
+    `${BASE}/tasks/:id/assignees`,
+    route('Remove an assignee: {"assignee"}', "write:statuses", { params: IdParams, body: AssigneeBody }),
+    async (request, reply) => answer(reply, await unassignTask(ctx, signedIn(request).username, request.params.id, request.body.assignee)),
+  );
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/tasks/:id/assignment/accept`, async (request) => {
-    const caller = requireCaller(request, "write:statuses");
-    return respondToAssignment(ctx, caller.username, request.params.id, true);
-  });
+  app.post(
+    `${BASE}/tasks/:id/assignment/accept`,
+    route("Accept the assignment waiting for your consent", "write:statuses", { params: IdParams }),
+    async (request, reply) => answer(reply, await respondToAssignment(ctx, signedIn(request).username, request.params.id, true)),
+  );
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/tasks/:id/assignment/decline`, async (request) => {
-    const caller = requireCaller(request, "write:statuses");
-    return respondToAssignment(ctx, caller.username, request.params.id, false);
-  });
+  app.post(
+    `${BASE}/tasks/:id/assignment/decline`,
+    route("Decline the assignment waiting for your consent", "write:statuses", { params: IdParams }),
+    async (request, reply) => answer(reply, await respondToAssignment(ctx, signedIn(request).username, request.params.id, false)),
+  );
 
-  fastify.get<{ Params: { id: string } }>(`${BASE}/tasks/:id/history`, async (request) => ({
+  app.get(
+    `${BASE}/task-changes/:id`,
+    route("One of your changes to a task of another instance's group: pending, accepted (with the task) or refused (with the home's reason)", "read:statuses", {
+      params: IdParams,
+    }),
+    async (request) => ({ change: await getTaskChange(ctx, signedIn(request).username, request.params.id) }),
+  );
+
+  app.get(`${BASE}/tasks/:id/history`, route("Who changed what on a task, and when", null, { params: IdParams }), async (request) => ({
     items: (await getTask(ctx, request.params.id, await viewerId(ctx, request))).history,
   }));
 
-  fastify.get<{ Params: { id: string } }>(`${BASE}/tasks/:id/comments`, async (request) => ({
+  app.get(`${BASE}/tasks/:id/comments`, route("Comments on a task (replies to its companion note)", null, { params: IdParams }), async (request) => ({
     items: await taskComments(ctx, request.params.id, await viewerId(ctx, request)),
   }));
 
-  fastify.post<{ Params: { id: string } }>(`${BASE}/tasks/:id/comments`, async (request, reply) => {
-    const caller = requireCaller(request, "write:statuses");
-    const comment = await commentOnTask(ctx, caller.username, request.params.id, text(body<Record<string, unknown>>(request).content, "content", true)!);
-    return reply.code(201).send(comment);
-  });
+  app.post(
+    `${BASE}/tasks/:id/comments`,
+    route('Comment on a task: {"content"}', "write:statuses", { params: IdParams, body: CommentBody }),
+    async (request, reply) => reply.code(201).send(await commentOnTask(ctx, signedIn(request).username, request.params.id, request.body.content)),
+  );
 
-  fastify.get<{ Querystring: { status?: string; due_before?: string; overdue?: string } }>(`${BASE}/me/tasks`, async (request) => {
-    const caller = requireCaller(request, "read:statuses");
-    return {
-      items: await myTasks(ctx, caller.username, {
+  app.get(
+    `${BASE}/me/tasks`,
+    route("Tasks assigned to me across groups and instances (?status=, ?due_before=YYYY-MM-DD, ?overdue=true)", "read:statuses", {
+      querystring: Type.Object({
+        status: Type.Optional(Type.String()),
+        due_before: Type.Optional(Type.String()),
+        overdue: Type.Optional(Type.String()),
+      }),
+    }),
+    async (request) => ({
+      items: await myTasks(ctx, signedIn(request).username, {
         status: request.query.status,
         dueBefore: request.query.due_before,
         overdue: request.query.overdue === "true",
       }),
-    };
-  });
+    }),
+  );
 }

@@ -1,18 +1,18 @@
 // A member on this instance changes a task whose group lives elsewhere: the
-// change goes to the group's home as a ForgeFed activity, sent at once and
-// signed by the member, and the home's answer (the Ticket as it now is, or a
-// refusal) comes back to the person who made the change. The home is the
-// only source of truth, so nothing is changed here before it agrees.
+// change goes to the group's home as a ForgeFed activity signed by the
+// member, sent by the outbox (task-change.service.ts records it), and the
+// home's Accept or Reject comes back to settle it. The home is the only
+// source of truth, so nothing is changed here before it agrees.
 import type { Context } from "@fedify/fedify";
 import { listAssignees } from "../../db/repos/task.repo.ts";
 import type { ActorRow, TaskRow } from "../../db/schema.ts";
 import { DomainError, unavailable, type ErrorCode } from "../../domain/errors.ts";
+import type { taskChangeToSend } from "../../services/task-change.service.ts";
 import { newActivityKey } from "../../domain/ids.ts";
-import type { TaskSnapshot } from "../../domain/task-snapshot.ts";
 import type { TaskCommand } from "../../domain/task.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { postSigned } from "./signed-http.ts";
-import { boardUriOf, fieldsToTicket, fromTicket } from "./ticket.mapper.ts";
+import { boardUriOf, fieldsToTicket } from "./ticket.mapper.ts";
 import { TASK_CONTEXT, type Json } from "./vocabulary.ts";
 
 const KNOWN_CODES: ErrorCode[] = ["validation_failed", "not_found", "conflict", "forbidden", "unauthorized", "rate_limited", "unavailable"];
@@ -26,10 +26,11 @@ export async function commandActivity(
   group: ActorRow,
   task: TaskRow | null,
   command: TaskCommand,
+  id: string = new URL(`/tasks/activities/${newActivityKey()}`, ctx.origin).href,
 ): Promise<Json> {
   const base = {
     "@context": TASK_CONTEXT,
-    id: new URL(`/tasks/activities/${newActivityKey()}`, ctx.origin).href,
+    id,
     actor: sender.uri,
     to: [group.uri],
   };
@@ -67,39 +68,29 @@ export async function commandActivity(
   }
 }
 
-/** Sends the command and turns the home's answer into a snapshot or a DomainError. */
-export async function sendTaskCommand(
-  fctx: Context<ServiceContext>,
-  sender: ActorRow,
-  group: ActorRow,
-  task: TaskRow | null,
-  command: TaskCommand,
-): Promise<TaskSnapshot | null> {
-  const ctx = fctx.data;
+/**
+ * Sends one pending change to the group's home. The home answers later with
+ * Accept or Reject (task-inbox.ts settles it); what this returns is only
+ * what the POST itself said: an older home answers at once with the Ticket
+ * (or 204 once deleted), and any home refuses a bad signature or a gate
+ * failure right away.
+ */
+export async function sendTaskChange(fctx: Context<ServiceContext>, change: NonNullable<Awaited<ReturnType<typeof taskChangeToSend>>>): Promise<Response> {
+  const { row, actor, group, task } = change;
   const inbox = group.inbox_url ?? group.shared_inbox_url;
   if (!inbox) throw unavailable(`The group ${group.uri} has no inbox`);
-  const activity = await commandActivity(ctx, sender, group, task, command);
-  let response: Response;
-  try {
-    response = await postSigned(fctx, sender.username, inbox, activity);
-  } catch (error) {
-    throw unavailable(`Could not reach ${new URL(inbox).host} (${(error as Error).message}); the change was not made, try again`);
-  }
-  const body = await response.text();
-  if (response.status === 204) return null;
-  if (response.ok) {
-    try {
-      return fromTicket(JSON.parse(body) as Json);
-    } catch {
-      throw unavailable(`${new URL(inbox).host} accepted the change but did not answer with the task; reload it shortly`);
-    }
-  }
-  let refusal: { code?: string; message?: string; details?: Record<string, unknown> } = {};
+  const activity = await commandActivity(fctx.data, actor, group, task, row.command, row.activity_uri);
+  return postSigned(fctx, actor.username, inbox, activity);
+}
+
+/** What a refused POST said, in the API's terms (our own error JSON, or just the status). */
+export function refusalOf(status: number, body: string, host: string): { code: ErrorCode; message: string } {
+  let refusal: { code?: string; message?: string } = {};
   try {
     refusal = (JSON.parse(body) as { error?: typeof refusal }).error ?? {};
   } catch {
     // Not one of ours: fall back to the status code.
   }
   const code = KNOWN_CODES.includes(refusal.code as ErrorCode) ? (refusal.code as ErrorCode) : "unavailable";
-  throw new DomainError(code, refusal.message ?? `${new URL(inbox).host} refused the change (HTTP ${response.status})`, refusal.details);
+  return { code, message: refusal.message ?? `${host} refused the change (HTTP ${status})` };
 }

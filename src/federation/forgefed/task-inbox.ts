@@ -1,23 +1,25 @@
 // ForgeFed activities arriving at an inbox. They never reach Fedify's
-// listeners (its parser refuses Ticket, Assign and Resolve), so they are
-// verified and applied here, while the request is open: a change to one of
-// our groups' tasks is answered with the Ticket as it now is, or with the
-// reason it was refused (a stale version is a 409), so the member's own
-// instance can tell its user at once.
+// listeners (its parser refuses Ticket, Assign and Resolve; ADR 0007), so
+// they are verified here with Fedify's own functions, passed through the one
+// trust gate and applied once (the inbox log). A member's change to one of
+// our groups' tasks is answered 202, then by Accept with the Ticket as it
+// now is, or Reject with the reason (a stale version: conflict).
 import type { Federation } from "@fedify/fedify";
 import { findGroupByActorId } from "../../db/queries/group.queries.ts";
 import { findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { findTaskById, findTaskByUri } from "../../db/repos/task.repo.ts";
-import type { ActorRow } from "../../db/schema.ts";
+import type { ActorRow, TaskRow } from "../../db/schema.ts";
 import { DomainError, forbidden, HTTP_STATUS, notFound, validationFailed } from "../../domain/errors.ts";
 import { initialStatus, type TaskCommand } from "../../domain/task.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { applyAtHome, boardStatuses } from "../../services/task-home.service.ts";
 import { removeTaskCopy, storeTaskSnapshot } from "../../services/task-copy.service.ts";
-import { taskSnapshot } from "../../services/task.service.ts";
+import { settleRemoteChange } from "../../services/task-change.service.ts";
+import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
+import type { GroupWithActor } from "../../db/queries/group.queries.ts";
 import { verifySender } from "./signed-http.ts";
 import { admissionRefusal } from "../inbox/gate.ts";
-import { fromTicket, ticketFields, toTicket } from "./ticket.mapper.ts";
+import { fromTicket, ticketFields } from "./ticket.mapper.ts";
 import { hasType, idOf, isOurTaskUri, text, typeNames, type Json } from "./vocabulary.ts";
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -101,29 +103,65 @@ async function dispatch(ctx: ServiceContext, sender: ActorRow, activity: Json): 
     await removeTaskCopy(ctx, sender, objectId);
     return new Response(null, { status: 202 });
   }
-  if (types.includes("Accept") && objectId?.startsWith(new URL("/tasks/activities/", ctx.origin).href)) {
-    // The home accepted an Offer we sent; its answer already reached us.
+  if ((types.includes("Accept") || types.includes("Reject")) && objectId?.startsWith(new URL("/tasks/activities/", ctx.origin).href)) {
+    await settleOurChange(ctx, sender, activity, objectId, types.includes("Accept"));
     return new Response(null, { status: 202 });
   }
 
-  // From a member: a change to one of our tasks.
+  // From a member: a change to one of our tasks, answered by Accept or Reject (task-change.outbox.ts).
   if (types.includes("Offer") && hasType(object, "Ticket")) {
     const groupUri = idOf(activity.audience) ?? idOf((object as Json).audience) ?? [activity.to].flat().map(idOf).find(Boolean) ?? null;
     const group = groupUri ? await findActorByUri(ctx.db, groupUri) : undefined;
     const home = group?.is_local && group.type === "Group" ? await findGroupByActorId(ctx.db, group.id) : undefined;
     if (!home) throw notFound("No such group here (audience)");
     const fields = ticketFields(object as Json);
-    const task = await applyAtHome(ctx, sender, home, null, { kind: "create", fields: { ...fields, title: fields.title ?? "" }, offerUri: incoming.uri }, incoming);
-    return json(201, toTicket(await taskSnapshot(ctx, task!)), { location: task!.uri });
+    return answerMember(ctx, sender, home, incoming.uri, () =>
+      applyAtHome(ctx, sender, home, null, { kind: "create", fields: { ...fields, title: fields.title ?? "" }, offerUri: incoming.uri }, incoming),
+    );
   }
 
   const { taskUri, command } = await commandFor(ctx, types, activity, object, objectId);
   const task = await findTaskByUri(ctx.db, taskUri);
   const home = task?.is_home ? await findGroupByActorId(ctx.db, task.group_id) : undefined;
   if (!task || !home) throw notFound("No such task here");
-  const result = await applyAtHome(ctx, sender, home, taskUri, command, incoming);
-  if (!result) return new Response(null, { status: 204 });
-  return json(200, toTicket(await taskSnapshot(ctx, result)));
+  return answerMember(ctx, sender, home, incoming.uri, () => applyAtHome(ctx, sender, home, taskUri, command, incoming));
+}
+
+/**
+ * Applies a member's change and queues the answer: Accept with the task as
+ * it now is, or Reject with the reason the change was refused. The POST
+ * itself is answered 202 either way; the answer travels like every other
+ * delivery, so a member that is briefly away still gets it.
+ */
+async function answerMember(
+  ctx: ServiceContext,
+  sender: ActorRow,
+  home: GroupWithActor,
+  activityUri: string,
+  apply: () => Promise<TaskRow | null>,
+): Promise<Response> {
+  const answer = { type: "task.change_answered" as const, activityUri, memberId: sender.id, groupId: home.actor.id };
+  try {
+    const result = await apply();
+    await recordOutboxEvent(ctx.db, { ...answer, taskUri: result?.uri ?? null });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    ctx.logger.info({ activity: activityUri, code: error.code, reason: error.message }, "task change refused");
+    await recordOutboxEvent(ctx.db, { ...answer, taskUri: null, refusal: { code: error.code, message: error.message } });
+  }
+  ctx.onOutboxEvent?.();
+  return new Response(null, { status: 202 });
+}
+
+/** The home's answer to a change one of our people sent (only that group may give it). */
+async function settleOurChange(ctx: ServiceContext, sender: ActorRow, activity: Json, changeUri: string, accepted: boolean): Promise<void> {
+  if (!accepted) {
+    const code = text(activity.refusal) ?? "forbidden";
+    await settleRemoteChange(ctx, sender, changeUri, { accepted: false, code, message: text(activity.summary) ?? `${new URL(sender.uri).host} refused the change` });
+    return;
+  }
+  const result = activity.result;
+  await settleRemoteChange(ctx, sender, changeUri, { accepted: true, snapshot: hasType(result, "Ticket") ? fromTicket(result as Json) : null });
 }
 
 /** Which of our tasks an activity changes, and how. */

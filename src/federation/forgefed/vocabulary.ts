@@ -33,6 +33,8 @@ export const TASK_CONTEXT = [
     history: { "@id": "ecotone:history", "@type": "@json" },
     pendingAssignees: { "@id": "ecotone:pendingAssignees", "@type": "@json" },
     companionNote: { "@id": "ecotone:companionNote", "@type": "@id" },
+    // On a Reject of a member's change: why, as an API error code (e.g. conflict for a stale version).
+    refusal: "ecotone:refusal",
   },
 ];
 

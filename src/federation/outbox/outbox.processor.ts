@@ -21,6 +21,7 @@ import { sendPostEvent } from "./post.outbox.ts";
 import { sendReport } from "./report.outbox.ts";
 import { sendReblog } from "./reblog.outbox.ts";
 import { sendTaskEvent } from "./task.outbox.ts";
+import { sendChangeAnswer, sendChangeRequest } from "./task-change.outbox.ts";
 import { RetryDeliveryLater } from "../delivery-retry.ts";
 import { sendRoomEvent } from "./shared-room.outbox.ts";
 import { sendAccountDeleted } from "./account.outbox.ts";
@@ -63,6 +64,10 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
     case "task.assign_requested":
     case "task.deliver":
       return sendTaskEvent(ctx, event, activityId, attempts);
+    case "task.change_requested":
+      return sendChangeRequest(ctx, event, attempts);
+    case "task.change_answered":
+      return sendChangeAnswer(ctx, event, activityId);
     case "room.org_invited":
     case "room.invitation_answered":
       return sendRoomEvent(ctx, event, activityId);

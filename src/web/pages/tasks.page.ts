@@ -19,6 +19,7 @@ import {
   taskComments,
 } from "../../services/task.service.ts";
 import { isModerator } from "../../domain/group.rules.ts";
+import { isPendingChange, myChangesToTask, type PendingTaskChange, type TaskChangeView } from "../../services/task-change.service.ts";
 import { actorLink, emptyNote, postCard, refOf, statusChip, taskBadges, taskCard } from "../components.ts";
 import { historyInWords } from "../task-history.ts";
 import { html, trusted, when } from "../html.ts";
@@ -27,6 +28,18 @@ import { field, optionalField, type WebRoutes } from "../routes.ts";
 import { groupPath, groupTabs, refParam } from "./group.page.ts";
 
 const idOf = (params: unknown) => (params as { id: string }).id;
+const hostOf = (pending: PendingTaskChange) => new URL(pending.pendingChange.groupUri).host;
+
+/** My changes the group's home has not confirmed yet, and the ones it refused (with its reason). */
+function pendingChanges(changes: TaskChangeView[]) {
+  const shown = changes.filter((c) => c.state !== "accepted");
+  if (shown.length === 0) return "";
+  return html`<div class="card" aria-label="Your changes"><ul>${shown.map((c) =>
+    c.state === "pending"
+      ? html`<li><span class="badge pending">waiting</span> Your ${c.kind} change is waiting for ${new URL(c.groupUri).host} to confirm.</li>`
+      : html`<li><span class="badge">refused</span> ${new URL(c.groupUri).host} refused your ${c.kind} change: ${c.refusal?.message ?? ""}</li>`,
+  )}</ul></div>`;
+}
 
 export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext, routes: WebRoutes): void {
   // Comments newer than `after`, for the task page's live list (appended below).
@@ -82,6 +95,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
       labels: field(body, "labels").split(",").map((l) => l.trim()).filter(Boolean),
       assignees: assignee ? [assignee] : undefined,
     });
+    if (isPendingChange(task)) return { done: `Task sent to ${hostOf(task)}: it shows on the board once it confirms.` };
     return { done: `Task opened: ${task.title}.`, to: `/tasks/${task.id}` };
   });
 
@@ -93,6 +107,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
     const ref = refOf(task.group);
     const group = await getGroup(ctx, task.group.id, session.user.actorId);
     const moderator = group.membership?.state === "accepted" && isModerator({ state: "accepted", role: group.membership.role });
+    const changes = task.home ? [] : await myChangesToTask(ctx, session.user.actorId, task.uri);
     return sendPage(ctx, request, reply, {
       title: task.title,
       session,
@@ -102,6 +117,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
         <p>${statusChip(task)} ${taskBadges(task)}</p>
         <div class="card">${task.descriptionHtml ? trusted(task.descriptionHtml) : html`<p class="muted">No description.</p>`}</div>
         <p>Opened by ${actorLink(task.author)} ${when(task.createdAt)} · version ${task.version}${task.home ? "" : html` · held by ${task.group.domain}`}</p>
+        ${pendingChanges(changes)}
         <h2>Assignees</h2>
         ${task.assignees.length === 0 ? emptyNote("Nobody yet.") : html`<ul>${task.assignees.map((a) => html`<li>${actorLink(a.actor)} ${a.state === "pending" ? html`<span class="badge pending">asked, not yet accepted</span>` : ""}</li>`)}</ul>`}
         ${mine?.state === "pending"
@@ -143,33 +159,36 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
 
   routes.action("/tasks/:id/assign", async (request, session, body) => {
     const task = await assignTask(ctx, session.user.username, idOf(request.params), field(body, "assignee").trim());
+    if (isPendingChange(task)) return { done: `Assignment sent to ${hostOf(task)}; it shows here once it confirms.` };
     const pending = task.assignees.some((a) => a.state === "pending");
     return { done: pending ? "Asked them to take the task; it is theirs once they accept." : "Assigned." };
   });
   routes.action("/tasks/:id/accept", async (request, session) => {
-    await respondToAssignment(ctx, session.user.username, idOf(request.params), true);
-    return { done: "You accepted the task." };
+    const outcome = await respondToAssignment(ctx, session.user.username, idOf(request.params), true);
+    return { done: isPendingChange(outcome) ? `You accepted the task; ${hostOf(outcome)} confirms it shortly.` : "You accepted the task." };
   });
   routes.action("/tasks/:id/decline", async (request, session) => {
-    await respondToAssignment(ctx, session.user.username, idOf(request.params), false);
-    return { done: "You declined the task." };
+    const outcome = await respondToAssignment(ctx, session.user.username, idOf(request.params), false);
+    return { done: isPendingChange(outcome) ? `You declined the task; ${hostOf(outcome)} confirms it shortly.` : "You declined the task." };
   });
   routes.action("/tasks/:id/status", async (request, session, body) => {
     const task = await setTaskStatus(ctx, session.user.username, idOf(request.params), field(body, "status"));
+    if (isPendingChange(task)) return { done: `Move sent to ${hostOf(task)}; it shows here once it confirms.` };
     return { done: `Moved to ${task.statusLabel}.` };
   });
   routes.action("/tasks/:id/edit", async (request, session, body) => {
-    await editTask(ctx, session.user.username, idOf(request.params), Number(field(body, "version")) || undefined, {
+    const outcome = await editTask(ctx, session.user.username, idOf(request.params), Number(field(body, "version")) || undefined, {
       title: field(body, "title"),
       description: field(body, "description"),
       due: field(body, "due") || null,
       priority: optionalField(body, "priority"),
     });
-    return { done: "Saved." };
+    return { done: isPendingChange(outcome) ? `Edit sent to ${hostOf(outcome)}; it shows here once it confirms.` : "Saved." };
   });
   routes.action("/tasks/:id/delete", async (request, session) => {
     const task = await getTask(ctx, idOf(request.params), session.user.actorId);
-    await deleteTask(ctx, session.user.username, task.id);
+    const pending = await deleteTask(ctx, session.user.username, task.id);
+    if (pending) return { done: `Deletion sent to ${hostOf(pending)}; the task goes once it confirms.` };
     return { done: `Task deleted: ${task.title}.`, to: groupPath(refOf(task.group), "/tasks") };
   });
   routes.action("/tasks/:id/comment", async (request, session, body) => {
