@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../helpers/instances.ts";
-import { Visitor } from "../helpers/visitor.ts";
+import { Visitor } from "../helpers/web-visitor.ts";
 
 const MAIN = resolve(import.meta.dirname, "../../src/main.ts");
 

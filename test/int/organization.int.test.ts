@@ -94,7 +94,7 @@ describe("the web interface", () => {
     await admin.signIn("boss", "correct horse battery staple");
     const page = await admin.get("/admin/organization");
     expect(page.status).toBe(200);
-    expect(page.text).toContain('value="Initech"');
+    expect(page.text_).toContain('value="Initech"');
     const saved = await admin.post("/admin/organization", { name: "Initech Labs", website: "https://initech.example/" });
     expect(await admin.flashAfter(saved)).toContain("Saved: Initech Labs.");
     await admin.get("/admin/organization");
@@ -106,8 +106,8 @@ describe("the web interface", () => {
     const labelled = await admin.post("/admin/partners", { domain: "umbrella.example", relationship: "customer" });
     expect(await admin.flashAfter(labelled)).toContain("umbrella.example: customer");
     const partners = await admin.get("/admin/partners");
-    expect(partners.text).toContain("umbrella.example");
-    expect(partners.text).toContain("Joins waiting for approval");
+    expect(partners.text_).toContain("umbrella.example");
+    expect(partners.text_).toContain("Joins waiting for approval");
 
     const member = new WebVisitor(a.origin);
     await member.signIn("bob", "correct horse battery staple");
@@ -118,8 +118,8 @@ describe("the web interface", () => {
     const v = new WebVisitor(a.origin);
     await v.signIn("alice", "correct horse battery staple");
     const page = await v.get("/g/planning");
-    expect(page.text).toContain("Companies in this group");
-    const section = page.text.slice(page.text.indexOf("Companies in this group"));
+    expect(page.text_).toContain("Companies in this group");
+    const section = page.text_.slice(page.text_.indexOf("Companies in this group"));
     expect(section).toContain("<strong>Initech Labs</strong>");
     expect(section).toContain('<span class="badge">us</span>');
     expect(section).toContain("· 2 members");

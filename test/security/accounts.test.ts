@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, setPassword } from "../../src/services/user.service.ts";
 import { createToken } from "../../src/services/token.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
-import { Visitor } from "../helpers/visitor.ts";
+import { Visitor } from "../helpers/web-visitor.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "./hostile-peer.ts";
 
 const PASSWORD = "correct horse battery staple";
