@@ -6,9 +6,74 @@
 /** Files of src/ that are not in a layer folder: the composition root. */
 const ROOT_FILES = "^src/(app|main|config|demo|first-admin)\\.ts$";
 
+/**
+ * What a layer may import of src/, one line each: `only` the folders listed
+ * (besides its own), or anything but the folders it must `never` import.
+ */
+const LAYER_IMPORTS = [
+  {
+    name: "services-import-domain-and-db",
+    comment: "src/services/ is the core: it imports src/domain/ and src/db/, never a door",
+    layer: "services",
+    only: ["domain", "db"],
+  },
+  {
+    name: "federation-imports-the-core",
+    comment: "src/federation/ imports src/domain/, src/db/ and src/services/, never another door",
+    layer: "federation",
+    only: ["domain", "db", "services"],
+  },
+  {
+    name: "http-imports-no-door",
+    comment: "src/http/ is plumbing under the doors: it imports the core, never src/api/, src/web/, src/federation/ or src/cli/",
+    layer: "http",
+    never: ["api", "web", "federation", "cli"],
+  },
+  {
+    name: "cli-goes-through-services",
+    comment: "src/cli/ imports src/services/, src/db/ and src/domain/, never src/http/ or a door",
+    layer: "cli",
+    never: ["http", "api", "web", "federation"],
+  },
+];
+
+/** Packages only some places may import (the rest of src/ and migrations/ may not). */
+const PACKAGE_HOMES = [
+  {
+    name: "fedify-only-in-federation",
+    comment: "only src/federation/ (and the composition root) imports @fedify/*",
+    packages: "@fedify/",
+    allowedIn: "^src/(federation/|app\\.ts$|main\\.ts$)",
+  },
+  {
+    name: "fastify-only-in-http-and-the-doors",
+    comment: "fastify belongs to src/http/, src/api/, src/web/ and the composition root",
+    packages: "(fastify|@fastify/)",
+    allowedIn: `^src/(http|api/mastodon|api/ecotone|web)/|${ROOT_FILES}`,
+  },
+];
+
+const layerRules = LAYER_IMPORTS.map(({ name, comment, layer, only, never }) => ({
+  name,
+  comment,
+  severity: "error",
+  from: { path: `^src/${layer}/` },
+  to: only ? { path: "^src/", pathNot: `^src/(${[layer, ...only].join("|")})/` } : { path: `^src/(${never.join("|")})/` },
+}));
+
+const packageRules = PACKAGE_HOMES.map(({ name, comment, packages, allowedIn }) => ({
+  name,
+  comment,
+  severity: "error",
+  from: { path: "^(src|migrations)/", pathNot: allowedIn },
+  to: { path: `node_modules/${packages}` },
+}));
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    ...layerRules,
+    ...packageRules,
     {
       name: "domain-imports-only-domain",
       comment: "src/domain/ holds pure rules: no other layer, no package",
@@ -34,39 +99,11 @@ module.exports = {
       },
     },
     {
-      name: "services-import-domain-and-db",
-      comment: "src/services/ is the core: it imports src/domain/ and src/db/, never a door",
-      severity: "error",
-      from: { path: "^src/services/" },
-      to: { path: "^src/", pathNot: "^src/(services|domain|db)/" },
-    },
-    {
       name: "no-framework-in-the-core",
       comment: "fastify, Fedify and ws types stay out of src/domain/ and src/services/",
       severity: "error",
       from: { path: "^src/(domain|services)/" },
       to: { path: "node_modules/(fastify|@fastify/|@fedify/|ws/|@types/ws/)" },
-    },
-    {
-      name: "fedify-only-in-federation",
-      comment: "only src/federation/ (and the composition root) imports @fedify/*",
-      severity: "error",
-      from: { path: "^(src|migrations)/", pathNot: "^src/(federation/|app\\.ts$|main\\.ts$)" },
-      to: { path: "node_modules/@fedify/" },
-    },
-    {
-      name: "fastify-only-in-http-and-the-doors",
-      comment: "fastify belongs to src/http/, src/api/, src/web/ and the composition root",
-      severity: "error",
-      from: { path: "^(src|migrations)/", pathNot: `^src/(http|api/mastodon|api/ecotone|web)/|${ROOT_FILES}` },
-      to: { path: "node_modules/(fastify|@fastify/)" },
-    },
-    {
-      name: "federation-imports-the-core",
-      comment: "src/federation/ imports src/domain/, src/db/ and src/services/, never another door",
-      severity: "error",
-      from: { path: "^src/federation/" },
-      to: { path: "^src/", pathNot: "^src/(federation|domain|db|services)/" },
     },
     {
       name: "doors-import-services-and-queries",
@@ -81,20 +118,6 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(api/mastodon|federation)/" },
       to: { path: "^src/(federation|api/mastodon)/", pathNot: "^src/$1/" },
-    },
-    {
-      name: "http-imports-no-door",
-      comment: "src/http/ is plumbing under the doors: it imports the core, never src/api/, src/web/, src/federation/ or src/cli/",
-      severity: "error",
-      from: { path: "^src/http/" },
-      to: { path: "^src/(api|web|federation|cli)/" },
-    },
-    {
-      name: "cli-goes-through-services",
-      comment: "src/cli/ imports src/services/, src/db/ and src/domain/, never src/http/ or a door",
-      severity: "error",
-      from: { path: "^src/cli/" },
-      to: { path: "^src/(http|api|web|federation)/" },
     },
     {
       name: "nothing-imports-the-composition-root",

@@ -17,17 +17,6 @@ const BASE = "/api/ecotone/v1";
  * loses its line here.
  */
 const DESCRIPTIONS: Record<string, [string, string | null]> = {
-  "POST /posts": ['Write a post: {"group" or "inReplyTo", "content", "title"?, "summary"?, "sensitive"?, "language"?, "kind"?: post|question, "externalRef"?: {"system", "id", "url"?}}', "write:statuses"],
-  "GET /posts/{id}": ["A post the viewer may see", null],
-  "PATCH /posts/{id}": ['Edit your post: {"content", "title"?, "summary"?}', "write:statuses"],
-  "DELETE /posts/{id}": ["Delete your post, or remove one from a group you moderate", "write:statuses"],
-  "GET /posts/{id}/thread": ["Every post of the thread, oldest first", null],
-  "GET /posts/{id}/history": ["Earlier versions of an edited post", null],
-  "POST /posts/{id}/share": ['Share a public post into another group: {"group"}', "write:statuses"],
-  "POST /posts/{id}/lock": ["Lock a thread (moderators)", "write:statuses"],
-  "DELETE /posts/{id}/lock": ["Unlock a thread (moderators)", "write:statuses"],
-  "POST /posts/{id}/like": ["Like a post", "write:favourites"],
-  "DELETE /posts/{id}/like": ["Withdraw a like", "write:favourites"],
   ...ORGANIZATION_DESCRIPTIONS,
 };
 
