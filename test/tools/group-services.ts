@@ -121,9 +121,24 @@ export function rewriteImports(text: string, oldPath: string, newPath: string, m
   });
 }
 
-/** Mentions of `src/services/x.ts` in comments and docs follow the file. */
-export function rewriteMentions(text: string, moves: Map<string, string>): string {
-  return text.replace(/src\/services\/([A-Za-z0-9_.-]+\.ts)\b/g, (whole, name: string) => moves.get(`${SERVICES}/${name}`) ?? whole);
+const MENTION = /src\/services\/([A-Za-z0-9_.-]+\.ts)\b/g;
+
+/**
+ * Mentions of `src/services/x.ts` follow the file: anywhere in docs, and in
+ * code only inside comments (a string may name a path on purpose, such as a
+ * file a test plants in a scratch tree).
+ */
+export function rewriteMentions(text: string, moves: Map<string, string>, inCode: boolean): string {
+  const follow = (part: string) => part.replace(MENTION, (whole, name: string) => moves.get(`${SERVICES}/${name}`) ?? whole);
+  if (!inCode) return follow(text);
+  return text
+    .split("\n")
+    .map((line) => {
+      if (/^\s*(\/\/|\*|\/\*)/.test(line)) return follow(line);
+      const comment = line.indexOf(" // ");
+      return comment < 0 ? line : line.slice(0, comment) + follow(line.slice(comment));
+    })
+    .join("\n");
 }
 
 function listFiles(dir: string): string[] {
@@ -159,8 +174,9 @@ function main(): void {
   const rewritten = new Map<string, string>();
   for (const file of new Set([...codeFiles, ...textFiles])) {
     const before = readFileSync(join(REPO, file), "utf8");
-    let after = codeFiles.includes(file) ? rewriteImports(before, file, newPathOf(file), moves) : before;
-    after = rewriteMentions(after, moves);
+    const inCode = codeFiles.includes(file);
+    let after = inCode ? rewriteImports(before, file, newPathOf(file), moves) : before;
+    after = rewriteMentions(after, moves, inCode || !file.endsWith(".md"));
     if (after !== before) rewritten.set(newPathOf(file), after);
   }
   console.log(`${moves.size} files move; ${rewritten.size} files change their imports or mentions.`);
