@@ -3,9 +3,9 @@
 // Announce(Create(Page)), a Mastodon reply into a local group, hostile HTML,
 // duplicates, a Delete that outruns its Create, and a forged attribution.
 // Each test checks what a user sees through the API and what the database holds.
-import { readFileSync } from "node:fs";
 import { exportSpki } from "@fedify/vocab-runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadApFixture } from "../helpers/ap-fixtures.ts";
 import { startFakePeer, type FakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
@@ -27,33 +27,9 @@ type PostItem = {
   group: { uri: string } | null;
 };
 
-/** Loads a fixture, pointing its placeholder hosts at the live servers and filling `{{name}}` slots. */
+/** A fixture with its placeholder hosts pointed at the live servers (test/helpers/ap-fixtures.ts). */
 function fixture(name: string, vars: Record<string, string> = {}): any {
-  const hosts: Array<[string, string]> = [
-    ["https://lemmy.example", lemmy.origin],
-    ["https://mastodon.example", masto.origin],
-    ["https://ecotone.example", a.origin],
-    ["lemmy.example", lemmy.host],
-    ["mastodon.example", masto.host],
-    ["ecotone.example", a.host],
-  ];
-  const rewrite = (s: string) => {
-    let out = s.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
-      if (!(key in vars)) throw new Error(`fixture ${name}: no value for {{${key}}}`);
-      return vars[key]!;
-    });
-    for (const [from, to] of hosts) out = out.split(from).join(to);
-    return out;
-  };
-  const walk = (v: unknown): unknown =>
-    typeof v === "string"
-      ? rewrite(v)
-      : Array.isArray(v)
-        ? v.map(walk)
-        : v && typeof v === "object"
-          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))
-          : v;
-  return walk(JSON.parse(readFileSync(new URL(`../fixtures/ap/${name}`, import.meta.url), "utf8")));
+  return loadApFixture(name, { "lemmy.example": lemmy, "mastodon.example": masto, "ecotone.example": a }, vars);
 }
 
 async function deliver(peer: FakePeer, inbox: string, activity: unknown, keyId: string) {

@@ -3,38 +3,15 @@
 // (as under Docker or systemd). Another local account must not be able to
 // read the database (private keys, password hashes) or the password, and the
 // password must not be in the output that log collectors keep.
-import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../helpers/instances.ts";
+import { startServerProcess } from "../helpers/server-process.ts";
 import { Visitor } from "../helpers/web-visitor.ts";
 
-const MAIN = resolve(import.meta.dirname, "../../src/main.ts");
-
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, DATABASE_URL: "", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += String(d)));
-  child.stderr.on("data", (d) => (output += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    output: () => output,
-    async until(text: string, timeoutMs = 150_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!output.includes(text)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`never saw "${text}" in:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
-  };
-}
+const start = (env: Record<string, string>) => startServerProcess(env, 150_000);
 
 /** Every path under `dir` (itself included) with its permission bits. */
 function modes(dir: string): Array<{ path: string; mode: number; isDir: boolean }> {

@@ -1,37 +1,14 @@
 // The real server process, as `npm start` runs it: first start prints how to
 // sign in; SIGTERM stops it cleanly; a restart keeps the data; a bad setting
 // stops start-up with a message naming it.
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../helpers/instances.ts";
+import { startServerProcess } from "../helpers/server-process.ts";
 
-const MAIN = resolve(import.meta.dirname, "../../src/main.ts");
-
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, DATABASE_URL: "", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += String(d)));
-  child.stderr.on("data", (d) => (output += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    output: () => output,
-    async until(text: string, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!output.includes(text)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`never saw "${text}" in:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
-  };
-}
+const start = (env: Record<string, string>) => startServerProcess(env);
 
 describe("the server process", () => {
   it("prints the first admin once, stops cleanly on SIGTERM, and restarts on the same data", async () => {
