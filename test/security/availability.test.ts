@@ -3,8 +3,9 @@
 // and stored nothing from it, and runs the honest version next to it.
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
-import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "./hostile-peer.ts";
+import { eventually, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { startHostileGarden, type HostileGarden } from "./hostile-garden.ts";
+import { AS_CONTEXT, type HostilePeer } from "./hostile-peer.ts";
 
 let a: TestInstance;
 let b: TestInstance;
@@ -39,10 +40,7 @@ function storedPost(uri: string) {
   return a.app.ctx.db.selectFrom("posts").select(["content_html"]).where("uri", "=", uri).executeTakeFirst();
 }
 
-async function recorded(activityUri: string): Promise<number> {
-  const rows = await a.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "=", activityUri).execute();
-  return rows.length;
-}
+const recorded = (activityUri: string) => garden.recorded(activityUri);
 
 /** Polls /healthz every 50 ms until `done` resolves; returns the slowest answer in ms. */
 async function slowestHealthCheckWhile(done: Promise<unknown>): Promise<number> {
@@ -77,31 +75,15 @@ function answerBeforeBodyEnds(path: string, headers: Record<string, string>, fir
   });
 }
 
+let garden: HostileGarden;
+
 beforeAll(async () => {
-  [a, b] = (await startInstances(2)) as [TestInstance, TestInstance];
-  peer = await startHostilePeer();
-  olga = await a.user("olga");
-  bob = await b.user("bob");
-  const group = await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "garden", visibility: "public", joinPolicy: "open" });
-  expect(group.status).toBe(201);
-  gardenUri = group.body.actor.uri;
-  mallory = await peer.addActor("mallory");
-  const follow = await peer.post(`${a.origin}/users/garden/inbox`, {
-    "@context": AS_CONTEXT,
-    id: `${peer.origin}/follows/garden`,
-    type: "Follow",
-    actor: mallory.uri,
-    object: gardenUri,
-  }, mallory.keyId);
-  expect(follow.status).toBe(202);
-  await eventually(async () => {
-    const members = await a.api(olga.token, "GET", "/api/ecotone/v1/groups/garden/members");
-    return members.body.items.some((m: { actor: { uri: string } }) => m.actor.uri === mallory.uri);
-  });
+  garden = await startHostileGarden();
+  ({ a, b, peer, olga, bob, gardenUri, mallory } = garden);
 });
 
 afterAll(async () => {
-  await Promise.all([a?.close(), b?.close(), peer?.close()]);
+  await garden?.close();
 });
 
 describe("HTML built to stall the sanitizer", () => {

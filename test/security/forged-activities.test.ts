@@ -11,8 +11,9 @@
 // Follow, a signature for another path and a stale signature
 // (test/federation/signatures.test.ts, hostile-input.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
-import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "./hostile-peer.ts";
+import { eventually, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { startHostileGarden, type HostileGarden } from "./hostile-garden.ts";
+import { AS_CONTEXT, type HostilePeer } from "./hostile-peer.ts";
 
 let a: TestInstance;
 let b: TestInstance;
@@ -42,10 +43,7 @@ function posts(uri: string) {
   return a.app.ctx.db.selectFrom("posts").select(["id", "uri", "author_id", "content_html"]).where("uri", "=", uri).execute();
 }
 
-async function recorded(activityUri: string): Promise<number> {
-  const rows = await a.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "=", activityUri).execute();
-  return rows.length;
-}
+const recorded = (activityUri: string) => garden.recorded(activityUri);
 
 async function cachedActor(uri: string) {
   return a.app.ctx.db.selectFrom("actors").select(["id", "uri"]).where("uri", "=", uri).executeTakeFirst();
@@ -80,33 +78,15 @@ async function search(q: string) {
   return res.body as { accounts: Array<{ id: string; url: string; acct: string }>; statuses: Array<{ uri: string; account: { acct: string } }> };
 }
 
+let garden: HostileGarden;
+
 beforeAll(async () => {
-  [a, b] = (await startInstances(2)) as [TestInstance, TestInstance];
-  peer = await startHostilePeer();
-  olga = await a.user("olga");
-  bob = await b.user("bob");
-  const group = await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "garden", visibility: "public", joinPolicy: "open" });
-  expect(group.status).toBe(201);
-  gardenUri = group.body.actor.uri;
-  mallory = await peer.addActor("mallory");
-  // mallory is a member: her honest posts are accepted, so every refusal
-  // below is about the forgery, not about membership.
-  const follow = await peer.post(`${a.origin}/users/garden/inbox`, {
-    "@context": AS_CONTEXT,
-    id: `${peer.origin}/follows/garden`,
-    type: "Follow",
-    actor: mallory.uri,
-    object: gardenUri,
-  }, mallory.keyId);
-  expect(follow.status).toBe(202);
-  await eventually(async () => {
-    const members = await a.api(olga.token, "GET", "/api/ecotone/v1/groups/garden/members");
-    return members.body.items.some((m: { actor: { uri: string } }) => m.actor.uri === mallory.uri);
-  });
+  garden = await startHostileGarden();
+  ({ a, b, peer, olga, bob, gardenUri, mallory } = garden);
 });
 
 afterAll(async () => {
-  await Promise.all([a?.close(), b?.close(), peer?.close()]);
+  await garden?.close();
 });
 
 describe("control", () => {
