@@ -41,7 +41,7 @@ import { newId, newActivityKey } from "../domain/ids.ts";
 import { isListed } from "../domain/visibility.rules.ts";
 import { domainOf, userUri } from "../domain/uris.ts";
 import { getActorById, requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
-import { groupsByActorIds } from "../db/queries/word-search.queries.ts";
+import { groupsByActorIds } from "../db/queries/group.queries.ts";
 import { membershipFactsIn } from "../db/queries/visibility.queries.ts";
 import { notify } from "./notification.service.ts";
 import type { ServiceContext } from "./context.ts";

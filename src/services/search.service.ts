@@ -2,17 +2,16 @@
 // username, handle prefix or display name (autocomplete), posts by full text
 // and by URL, hashtags by prefix; `resolve` fetches a remote account or post
 // named by its handle or URL.
-// The web page's word search over people, groups, posts and tasks is below
-// (`searchEverything`), through the same visibility rule.
+// The web page's search and the composer's autocomplete (below) use the same
+// reads, through the same visibility rule.
 import { findPostByUri } from "../db/repos/post.repo.ts";
-import { searchActors, searchPostRows, searchTags as searchTagRows, type TagUse } from "../db/queries/search.queries.ts";
+import { searchActors, searchPostRows, searchTaskRows, searchTags as searchTagRows, type TagUse } from "../db/queries/search.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
 import { findCachedActor, parseHandle, resolveActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { getPostEntries, type PostEntry } from "./timeline.service.ts";
 import { filterVisiblePosts, viewerOf, visibleActorIds } from "./visibility.service.ts";
 import { hydrate } from "../db/queries/post.queries.ts";
-import { findPeople, findPosts, findTags, findTasks } from "../db/queries/word-search.queries.ts";
 import { listGroupsOfMember } from "../db/queries/group.queries.ts";
 import { toActorView, type ActorView } from "./actor.service.ts";
 import { listGroups, type GroupView } from "./group.service.ts";
@@ -142,19 +141,20 @@ export async function resolvePostByUrl(ctx: ServiceContext, url: string, options
   return uri ? ((await findPostByUri(ctx.db, uri)) ?? null) : null;
 }
 
-// Search by words, for the web's /search page and the composer's
-// autocomplete. Every result passes the same visibility rules as the pages.
+// For the web's /search page and the composer's autocomplete: the same reads
+// as the Mastodon door's, with the same visibility rules as the pages.
 
+/** People (not groups) by username prefix or part of their name; exact names first. */
 export async function searchPeople(ctx: ServiceContext, text: string, limit = 8): Promise<ActorView[]> {
-  const words = text.trim().replace(/^@/, "").split("@")[0] ?? "";
-  if (!words) return [];
-  return (await findPeople(ctx.db, words, limit)).map(toActorView);
+  const username = text.trim().replace(/^@/, "").split("@")[0] ?? "";
+  if (!username) return [];
+  const rows = await searchActors(ctx.db, { username, domain: null, viewerId: null, followingOnly: false, types: ["Person"], limit, offset: 0 });
+  return rows.map(toActorView);
 }
 
+/** Hashtags used in public posts, by prefix, most used first. */
 export async function searchTags(ctx: ServiceContext, prefix: string, limit = 8): Promise<Array<{ tag: string; uses: number }>> {
-  const clean = prefix.trim().replace(/^#/, "");
-  if (!/^[\p{L}\p{N}_]+$/u.test(clean)) return [];
-  return findTags(ctx.db, clean, limit);
+  return (await searchHashtags(ctx, prefix, { limit })).map(({ tag, uses }) => ({ tag, uses }));
 }
 
 export async function searchGroups(ctx: ServiceContext, viewerId: string | null, text: string, limit = 10): Promise<GroupView[]> {
@@ -173,8 +173,9 @@ export async function searchPosts(
   text: string,
   options: { before?: string | undefined; limit: number },
 ): Promise<{ items: PostView[]; nextBefore: string | null }> {
-  if (!text.trim()) return { items: [], nextBefore: null };
-  const rows = await findPosts(ctx.db, text.trim(), { maxId: options.before, limit: options.limit });
+  const words = searchWords(text.replace(/^#/, ""));
+  if (words.length === 0) return { items: [], nextBefore: null };
+  const rows = await searchPostRows(ctx.db, { words, maxId: options.before, limit: options.limit, offset: 0 });
   const allowed = await filterVisiblePosts(ctx, viewerOf(viewerId), rows, (row) => row);
   const items = (await hydrate(ctx.db, allowed, viewerId)).map(toPostView);
   return { items, nextBefore: rows.length === options.limit ? rows[rows.length - 1]!.id : null };
@@ -183,7 +184,7 @@ export async function searchPosts(
 /** Tasks with these words in their title, in the groups the viewer belongs to. */
 export async function searchTasks(ctx: ServiceContext, viewerId: string, text: string, limit = 10): Promise<TaskView[]> {
   if (!text.trim()) return [];
-  const rows = await findTasks(ctx.db, text.trim(), await listGroupsOfMember(ctx.db, viewerId), limit);
+  const rows = await searchTaskRows(ctx.db, text.trim(), await listGroupsOfMember(ctx.db, viewerId), limit);
   const views: TaskView[] = [];
   for (const row of rows) views.push(await getTask(ctx, row.id, viewerId));
   return views;

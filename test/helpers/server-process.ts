@@ -17,7 +17,8 @@ export interface ServerProcess {
 }
 
 /** Starts src/main.ts on PGlite (DATABASE_URL cleared) with `env` on top of this process's. */
-export function startServerProcess(env: Record<string, string>, defaultTimeoutMs = 30_000): ServerProcess {
+// Start-up runs every migration on a fresh PGlite: on a loaded machine that takes a while, so the wait is generous.
+export function startServerProcess(env: Record<string, string>, defaultTimeoutMs = 150_000): ServerProcess {
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, DATABASE_URL: "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

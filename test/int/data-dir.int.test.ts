@@ -11,7 +11,7 @@ import { freePort } from "../helpers/instances.ts";
 import { startServerProcess } from "../helpers/server-process.ts";
 import { Visitor } from "../helpers/web-visitor.ts";
 
-const start = (env: Record<string, string>) => startServerProcess(env, 150_000);
+const start = (env: Record<string, string>) => startServerProcess(env);
 
 /** Every path under `dir` (itself included) with its permission bits. */
 function modes(dir: string): Array<{ path: string; mode: number; isDir: boolean }> {

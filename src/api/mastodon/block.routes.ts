@@ -16,7 +16,7 @@ import {
 import type { ServiceContext } from "../../services/context.ts";
 import { removeFollower } from "../../services/follow.service.ts";
 import { requireUser } from "./guard.ts";
-import { pageBounds, setLinkHeader } from "./pagination.ts";
+import { pagedList } from "./pagination.ts";
 import { bodyOf, flag, queryOf } from "./params.ts";
 import { renderRelationship } from "./relationship.render.ts";
 import { renderAccounts } from "./render.ts";
@@ -63,32 +63,29 @@ export function registerMastodonBlockRoutes(fastify: FastifyInstance, ctx: Servi
   ] as const) {
     fastify.get(path, async (request, reply) => {
       const caller = await requireUser(ctx, request, scope);
-      const bounds = pageBounds(request, 40, 80);
-      const rows = await list(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
-      setLinkHeader(
+      return pagedList(
         request,
         reply,
         ctx.origin,
-        rows.map((r) => r.rowId),
-      );
-      return renderAccounts(
-        ctx,
-        rows.map((r) => r.actor),
+        { default: 40, max: 80 },
+        (page) => list(ctx, caller.actorId, page),
+        (r) => r.rowId,
+        (rows) => renderAccounts(ctx, rows.map((r) => r.actor)),
       );
     });
   }
 
   fastify.get("/api/v1/domain_blocks", async (request, reply) => {
     const caller = await requireUser(ctx, request, "read:blocks");
-    const bounds = pageBounds(request, 100, 200);
-    const rows = await blockedDomains(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
-    setLinkHeader(
+    return pagedList(
       request,
       reply,
       ctx.origin,
-      rows.map((r) => r.id),
+      { default: 100, max: 200 },
+      (page) => blockedDomains(ctx, caller.actorId, page),
+      (r) => r.id,
+      (rows) => rows.map((r) => r.domain),
     );
-    return rows.map((r) => r.domain);
   });
 
   // Apps send `domain` in the body or, for DELETE, often in the query.

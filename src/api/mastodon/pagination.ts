@@ -24,3 +24,23 @@ export function setLinkHeader(request: FastifyRequest, reply: FastifyReply, orig
   prev.searchParams.set("min_id", ids[0]!);
   reply.header("link", `<${next.href}>; rel="next", <${prev.href}>; rel="prev"`);
 }
+
+/**
+ * A list paged by max_id (blocks, mutes, domain blocks, followed tags): one
+ * page read with `read`, the Link header from each row's paging id, and the
+ * rows as `render` shows them.
+ */
+export async function pagedList<Row, Out>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  origin: URL,
+  limits: { default: number; max: number },
+  read: (page: { maxId: string | undefined; limit: number }) => Promise<Row[]>,
+  pagingId: (row: Row) => string,
+  render: (rows: Row[]) => Out | Promise<Out>,
+): Promise<Out> {
+  const bounds = pageBounds(request, limits.default, limits.max);
+  const rows = await read({ maxId: bounds.maxId, limit: bounds.limit });
+  setLinkHeader(request, reply, origin, rows.map(pagingId));
+  return render(rows);
+}

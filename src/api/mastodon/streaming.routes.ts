@@ -9,13 +9,12 @@ import type { IncomingMessage } from "node:http";
 import websocket from "@fastify/websocket";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { WebSocket } from "ws";
-import { renderHomeItems, renderStatuses } from "./render.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { pollChanges, pollSubscription, subscribe, type StreamNews, type Subscription } from "../../services/streaming.service.ts";
 import { authenticateToken, type Authenticated } from "../../services/token.service.ts";
 import { requireLocalUserActor } from "../../services/actor.service.ts";
 import { hasScope } from "../../domain/scopes.ts";
-import { renderNotification } from "./notification.render.ts";
+import { renderStreamPayload } from "./stream.render.ts";
 
 const POLL_MS = 1_000;
 const REAUTH_MS = 10_000;
@@ -109,15 +108,9 @@ export async function registerStreaming(fastify: FastifyInstance, ctx: ServiceCo
 
   async function send(ws: WebSocket, stream: string[], news: StreamNews[], viewerId: string): Promise<void> {
     for (const item of news) {
-      let payload: string;
-      if (item.event === "update") payload = JSON.stringify((await renderHomeItems(ctx, [item.item]))[0]);
-      else if (item.event === "status.update") payload = JSON.stringify((await renderStatuses(ctx, [item.entry]))[0]);
-      else if (item.event === "delete") payload = item.postId;
-      else {
-        const rendered = await renderNotification(ctx, viewerId, item.id);
-        if (!rendered) continue;
-        payload = JSON.stringify(rendered);
-      }
+      // The same payload as the Server-Sent Events door sends (stream.render.ts).
+      const payload = await renderStreamPayload(ctx, item, viewerId);
+      if (payload === null) continue;
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ stream, event: item.event, payload }));
     }
   }

@@ -14,7 +14,7 @@ import {
   unfollowTag,
 } from "../../services/tag.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
-import { pageBounds, setLinkHeader } from "./pagination.ts";
+import { pagedList } from "./pagination.ts";
 import { bodyOf } from "./params.ts";
 import { toMastodonFeaturedTag, toMastodonTag } from "./tag.serializer.ts";
 
@@ -39,15 +39,15 @@ export function registerMastodonTagRoutes(fastify: FastifyInstance, ctx: Service
 
   fastify.get("/api/v1/followed_tags", async (request, reply) => {
     const caller = await requireUser(ctx, request, "read:follows");
-    const bounds = pageBounds(request, 100, 200);
-    const rows = await followedTags(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
-    setLinkHeader(
+    return pagedList(
       request,
       reply,
       ctx.origin,
-      rows.map((r) => r.rowId),
+      { default: 100, max: 200 },
+      (page) => followedTags(ctx, caller.actorId, page),
+      (r) => r.rowId,
+      (rows) => rows.map((r) => toMastodonTag(r.tag, ctx.origin)),
     );
-    return rows.map((r) => toMastodonTag(r.tag, ctx.origin));
   });
 
   fastify.get("/api/v1/featured_tags", async (request) => {

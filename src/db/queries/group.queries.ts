@@ -139,3 +139,19 @@ export async function hasLocalMember(db: Db, groupId: string): Promise<boolean> 
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Groups with their actors, by actor id, in one query (a member's sidebar). */
+export async function groupsByActorIds(db: Kysely<Database>, ids: string[]): Promise<GroupWithActor[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("groups")
+    .innerJoin("actors", "actors.id", "groups.actor_id")
+    .selectAll("actors")
+    .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at"])
+    .where("groups.actor_id", "in", ids)
+    .execute();
+  return rows.map(({ visibility, join_policy, created_by, group_created_at, ...actor }) => ({
+    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at },
+    actor: actor as ActorRow,
+  }));
+}

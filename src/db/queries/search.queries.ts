@@ -1,8 +1,10 @@
-// Reads behind search: accounts by username, handle prefix and display name,
-// posts by full text, hashtags by prefix. What a viewer may see (posts,
-// secret groups) is decided by the caller, with the one visibility rule.
+// Reads behind search, for every door (Mastodon apps, the web's /search page
+// and the composer's autocomplete): accounts by username, handle prefix and
+// display name, posts by full text (ADR 0030), hashtags by prefix, tasks by
+// title. What a viewer may see (posts, secret groups, tasks) is decided by
+// the caller, with the one visibility rule.
 import { sql, type Kysely } from "kysely";
-import type { ActorRow, Database, PostRow } from "../schema.ts";
+import type { ActorRow, Database, PostRow, TaskRow } from "../schema.ts";
 
 export interface AccountSearch {
   /** Lower-case words of a name, or the parts of a handle. */
@@ -10,6 +12,8 @@ export interface AccountSearch {
   domain: string | null;
   viewerId: string | null;
   followingOnly: boolean;
+  /** Which actor types (default: people, groups, services, organizations). */
+  types?: string[];
   limit: number;
   offset: number;
 }
@@ -27,7 +31,7 @@ export async function searchActors(db: Kysely<Database>, s: AccountSearch): Prom
   let query = db
     .selectFrom("actors")
     .selectAll("actors")
-    .where("actors.type", "in", ["Person", "Group", "Service", "Organization"])
+    .where("actors.type", "in", s.types ?? ["Person", "Group", "Service", "Organization"])
     .where("actors.gone_at", "is", null)
     .where((eb) =>
       s.domain !== null
@@ -106,4 +110,17 @@ export async function searchTags(db: Kysely<Database>, s: { prefix: string; limi
     .offset(s.offset)
     .execute();
   return rows.map((r) => ({ tag: r.tag, uses: Number(r.uses), accounts: Number(r.accounts), lastUsed: r.last_used ? new Date(r.last_used) : null }));
+}
+
+/** Tasks whose title contains `text`, in the given groups, most recently changed first. */
+export async function searchTaskRows(db: Kysely<Database>, text: string, groupIds: string[], limit: number): Promise<TaskRow[]> {
+  if (groupIds.length === 0) return [];
+  return db
+    .selectFrom("tasks")
+    .selectAll()
+    .where("group_id", "in", groupIds)
+    .where("title", "ilike", `%${escapeLike(text)}%`)
+    .orderBy("updated_at", "desc")
+    .limit(limit)
+    .execute();
 }
