@@ -1,6 +1,7 @@
 // Questions and answers: how a question and its acceptance look on the wire,
 // which answers are "official", and who may accept one.
 import { forbidden, validationFailed } from "./errors.ts";
+import { sameOrigin } from "./trust.rules.ts";
 
 /** The hashtag that marks a post as a question on the wire (Mastodon shows it as #question). */
 export const QUESTION_TAG = "question";
@@ -29,7 +30,7 @@ export function questionState(answerCount: number, acceptedAnswerUri: string | n
  * instance reaches the same verdict.
  */
 export function answerKind(authorUri: string, groupUri: string): "official" | "community" {
-  return new URL(authorUri).origin === new URL(groupUri).origin ? "official" : "community";
+  return sameOrigin(authorUri, groupUri) ? "official" : "community";
 }
 
 /** The question's text with its acceptance line set to `answerUri` (replacing an earlier one). */

@@ -28,7 +28,7 @@ import {
 } from "../db/queries/post.queries.ts";
 import type { ActorRow, Database, MediaRow, PostRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
-import { assertCanModerate, assertCanPost, isModerator } from "../domain/group.rules.ts";
+import { assertCanModerate, assertCanPost, isMember, isModerator } from "../domain/group.rules.ts";
 import { newId, newActivityKey } from "../domain/ids.ts";
 import { assertCanDelete, assertCanEdit, checkPostText } from "../domain/post.rules.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "./actor.service.ts";
@@ -295,9 +295,9 @@ export async function editGroupPost(
  * way the reply joins the one original thread.
  */
 async function replyGroup(ctx: ServiceContext, parent: PostRow, authorId: string): Promise<string | null> {
-  if (parent.group_id && (await membershipOf(ctx, parent.group_id, authorId))?.state === "accepted") return parent.group_id;
+  if (parent.group_id && isMember(await membershipOf(ctx, parent.group_id, authorId))) return parent.group_id;
   for (const groupId of await listShareGroups(ctx.db, parent.id)) {
-    if ((await membershipOf(ctx, groupId, authorId))?.state === "accepted") return groupId;
+    if (isMember(await membershipOf(ctx, groupId, authorId))) return groupId;
   }
   return parent.group_id;
 }

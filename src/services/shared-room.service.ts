@@ -24,7 +24,7 @@ import {
 import type { ActorRow, Database } from "../db/schema.ts";
 import { forbidden, notFound, validationFailed } from "../domain/errors.ts";
 import { normalizeHost } from "../domain/federation-policy.rules.ts";
-import { assertCanModerate } from "../domain/group.rules.ts";
+import { assertCanModerate, isMember } from "../domain/group.rules.ts";
 import { newId } from "../domain/ids.ts";
 import { domainOf } from "../domain/uris.ts";
 import { requireLocalUserActor, toActorView, type ActorView } from "./actor.service.ts";
@@ -101,7 +101,7 @@ export async function listRoomOrganizationsFor(ctx: ServiceContext, username: st
   const viewer = await requireLocalUserActor(ctx, username);
   const group = await findGroup(ctx, ref, viewer.id);
   if (!group.actor.is_local) throw validationFailed("Ask the room's home instance for its organizations");
-  if ((await membershipOf(ctx, group.actor.id, viewer.id))?.state !== "accepted" && viewer.role !== "admin") {
+  if (!isMember(await membershipOf(ctx, group.actor.id, viewer.id)) && viewer.role !== "admin") {
     throw notFound(`No group ${ref}`);
   }
   return roomOrganizations(ctx, group.actor.id);

@@ -4,6 +4,7 @@
 import { validationFailed } from "../domain/errors.ts";
 import { resolveActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { isMember } from "../domain/group.rules.ts";
 import { membershipOf } from "./group.service.ts";
 import { extractMentionHandles, qualifyMention } from "./html.ts";
 import { requireLocalUserActor } from "./actor.service.ts";
@@ -31,7 +32,7 @@ export async function createStatus(ctx: ServiceContext, username: string, input:
     for (const handle of extractMentionHandles(input.text)) {
       const actor = await resolveActor(ctx, qualifyMention(handle, ctx.origin.host)).catch(() => null);
       if (actor?.type !== "Group") continue;
-      if ((await membershipOf(ctx, actor.id, author.id))?.state === "accepted") {
+      if (isMember(await membershipOf(ctx, actor.id, author.id))) {
         group = actor.id;
         break;
       }

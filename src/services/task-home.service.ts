@@ -51,6 +51,7 @@ import {
 } from "../domain/task.rules.ts";
 import { resolveActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
+import { isMember } from "../domain/group.rules.ts";
 import { membershipOf } from "./group.service.ts";
 import { renderText, type MentionLink } from "./html.ts";
 import type { IncomingActivity } from "./incoming.ts";
@@ -352,7 +353,7 @@ async function assignAtHome(change: ChangeContext, task: TaskRow, assigneeRef: s
   const assignee = await resolveActor(ctx, assigneeRef);
   // Taking a task yourself needs no one's permission but membership.
   if (assignee.id !== actor.id) assertCanAssign(await roleOf(ctx, task, actor));
-  if ((await membershipOf(ctx, task.group_id, assignee.id))?.state !== "accepted") {
+  if (!isMember(await membershipOf(ctx, task.group_id, assignee.id))) {
     throw validationFailed(`${handleOf(assignee)} is not a member of this group`, { field: "assignee" });
   }
   const existing = (await listAssignees(ctx.db, [task.id])).find((a) => a.actor_id === assignee.id);

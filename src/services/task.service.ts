@@ -17,7 +17,7 @@ import {
 import type { GroupWithActor } from "../db/queries/group.queries.ts";
 import type { ActorRow, TaskRow } from "../db/schema.ts";
 import { notFound, unavailable, validationFailed } from "../domain/errors.ts";
-import { assertCanModerate } from "../domain/group.rules.ts";
+import { assertCanModerate, isMember } from "../domain/group.rules.ts";
 import { canSeeGroupContent, viewerOf } from "./visibility.service.ts";
 import type { TaskSnapshot } from "../domain/task-snapshot.ts";
 import { checkDueDate, checkStatuses, isOverdue, type TaskCommand, type TaskFields, type TaskStatusDef } from "../domain/task.rules.ts";
@@ -211,7 +211,7 @@ export async function createTask(
   // A mistyped assignee refuses the whole task rather than leaving it half made.
   for (const assignee of fields.assignees ?? []) {
     const actor = await resolveActor(ctx, assignee);
-    if (group.actor.is_local && (await membershipOf(ctx, group.actor.id, actor.id))?.state !== "accepted") {
+    if (group.actor.is_local && !isMember(await membershipOf(ctx, group.actor.id, actor.id))) {
       throw validationFailed(`@${actor.username}@${actor.domain} is not a member of this group; nothing was created`, { field: "assignee" });
     }
   }

@@ -125,6 +125,14 @@ export async function startInstances(count: number): Promise<TestInstance[]> {
   return instances;
 }
 
+/** One instance with these local users (tokens with all scopes): the usual start of a one-instance API test. */
+export async function startInstanceWithUsers<N extends string>(...usernames: N[]): Promise<{ instance: TestInstance; users: Record<N, TestUser> }> {
+  const instance = await startInstance();
+  const users = {} as Record<N, TestUser>;
+  for (const name of usernames) users[name] = await instance.user(name);
+  return { instance, users };
+}
+
 /** Polls until `check` stops throwing (or returns truthy), or fails with its last error. */
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@
 // one notification by id, and dismissing it — the shapes of
 // docs.joinmastodon.org (StatusSource, StatusEdit, Status, Notification).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { startInstanceWithUsers, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { setRole } from "../../src/services/user.service.ts";
 
 let a: TestInstance;
@@ -10,9 +10,7 @@ let alice: TestUser;
 let bob: TestUser;
 
 beforeAll(async () => {
-  a = await startInstance();
-  alice = await a.user("alice");
-  bob = await a.user("bob");
+  ({ instance: a, users: { alice, bob } } = await startInstanceWithUsers("alice", "bob"));
 });
 
 afterAll(async () => {

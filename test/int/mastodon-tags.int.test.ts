@@ -2,16 +2,14 @@
 // tag (its public posts join my home timeline), followed_tags, and featured
 // tags on a profile.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { startInstanceWithUsers, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
 let a: TestInstance;
 let alice: TestUser;
 let bob: TestUser;
 
 beforeAll(async () => {
-  a = await startInstance();
-  alice = await a.user("alice");
-  bob = await a.user("bob");
+  ({ instance: a, users: { alice, bob } } = await startInstanceWithUsers("alice", "bob"));
 });
 
 afterAll(async () => {

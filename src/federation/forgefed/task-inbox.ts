@@ -7,6 +7,7 @@
 import type { Federation } from "@fedify/fedify";
 import { findGroupByActorId } from "../../db/queries/group.queries.ts";
 import { findActorByUri } from "../../db/repos/remote-actor.repo.ts";
+import { sameOrigin } from "../../domain/trust.rules.ts";
 import { findTaskById, findTaskByUri } from "../../db/repos/task.repo.ts";
 import type { ActorRow, TaskRow } from "../../db/schema.ts";
 import { DomainError, forbidden, HTTP_STATUS, notFound, validationFailed } from "../../domain/errors.ts";
@@ -52,9 +53,8 @@ export function isTaskActivity(ctx: ServiceContext, activity: Json): boolean {
 
 /** `/tasks/{id}` on the actor's own origin: how an Ecotone home names its tasks. */
 function isTaskUriOf(objectId: string, actorUri: string | null): boolean {
-  if (!actorUri || !URL.canParse(objectId) || !URL.canParse(actorUri)) return false;
-  const object = new URL(objectId);
-  return object.origin === new URL(actorUri).origin && /^\/tasks\/\d{19}$/.test(object.pathname);
+  if (!sameOrigin(objectId, actorUri)) return false;
+  return /^\/tasks\/\d{19}$/.test(new URL(objectId).pathname);
 }
 
 /** Handles a POSTed task activity; `request` still carries its body for the signature check. */

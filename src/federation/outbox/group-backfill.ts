@@ -7,6 +7,7 @@
 import type { Context } from "@fedify/fedify";
 import { Activity, Announce, Collection, Link, isActor, type Object as APObject } from "@fedify/vocab";
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
+import { sameOrigin } from "../../domain/trust.rules.ts";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
 import { rememberRemoteActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -42,7 +43,7 @@ export async function backfillGroup(ctx: Context<ServiceContext>, groupId: strin
     const object = await ctx.lookupObject(id, { documentLoader }).catch(() => null);
     if (!isPostObject(object) || object.id?.href !== id.href) continue;
     const post = await fromPostObject(object);
-    if (!post || new URL(post.uri).origin !== new URL(post.authorUri).origin) continue;
+    if (!post || !sameOrigin(post.uri, post.authorUri)) continue;
     if (!post.groupUris.includes(group.uri)) continue;
     let author = await findActorByUri(ctx.data.db, post.authorUri);
     if (!author) {

@@ -70,7 +70,7 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
   routes.signedInPage("/ideas/:id", async (request, reply, session) => {
     const idea = await getIdea(ctx, idOf(request.params), session.user.actorId);
     const group = idea.post.group ? await getGroup(ctx, idea.post.group.id, session.user.actorId) : null;
-    const canAnswer = Boolean(group?.local && group.membership?.state === "accepted" && isModerator({ state: "accepted", role: group.membership.role }));
+    const canAnswer = Boolean(group?.local && isModerator(group.membership));
     // The ideas it could duplicate: the rest of its board.
     const others = canAnswer && group ? (await ideaBoard(ctx, group.actor.id, session.user.actorId, { sort: "top" })).filter((o) => o.id !== idea.post.id) : [];
     return sendPage(ctx, request, reply, {

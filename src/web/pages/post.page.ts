@@ -23,7 +23,7 @@ const idOf = (params: unknown) => (params as { id: string }).id;
 async function moderates(ctx: ServiceContext, post: PostView, session: WebSession): Promise<boolean> {
   if (!post.group) return false;
   const group = await getGroup(ctx, post.group.id, session.user.actorId).catch(() => null);
-  return Boolean(group?.local && group.membership?.state === "accepted" && isModerator({ state: "accepted", role: group.membership.role }));
+  return Boolean(group?.local && isModerator(group.membership));
 }
 
 async function requirePost(ctx: ServiceContext, id: string, session: WebSession): Promise<PostView> {

@@ -106,7 +106,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
     const mine = task.assignees.find((a) => a.actor.id === session.user.actorId);
     const ref = refOf(task.group);
     const group = await getGroup(ctx, task.group.id, session.user.actorId);
-    const moderator = group.membership?.state === "accepted" && isModerator({ state: "accepted", role: group.membership.role });
+    const moderator = isModerator(group.membership);
     const changes = task.home ? [] : await myChangesToTask(ctx, session.user.actorId, task.uri);
     return sendPage(ctx, request, reply, {
       title: task.title,
