@@ -14,13 +14,22 @@ export interface IncomingActivity {
 
 export type ApplyResult<T> = { applied: true; value: T } | { applied: false };
 
+/**
+ * Records the activity in the inbox log inside `trx`; false when it was
+ * recorded before (a duplicate). For services that own a larger transaction
+ * (task-home.service.ts); the rest use `applyOnce`.
+ */
+export async function recordFirstDelivery(trx: Transaction<Database>, activity: IncomingActivity): Promise<boolean> {
+  return recordIncomingActivity(trx, activity);
+}
+
 export async function applyOnce<T>(
   ctx: ServiceContext,
   activity: IncomingActivity,
   apply: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<ApplyResult<T>> {
   const result = await ctx.db.transaction().execute(async (trx) => {
-    const fresh = await recordIncomingActivity(trx, activity);
+    const fresh = await recordFirstDelivery(trx, activity);
     if (!fresh) return { applied: false } as const;
     return { applied: true, value: await apply(trx) } as const;
   });

@@ -4,7 +4,6 @@
 // orders concurrent changes by version, writes the history, keeps the
 // companion note in step and records what to announce.
 import type { Transaction } from "kysely";
-import { recordIncomingActivity } from "../db/repos/inbox-log.repo.ts";
 import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
 import { findPostById, findPostByUri } from "../db/repos/post.repo.ts";
 import { findActorById, findActorByUri } from "../db/repos/remote-actor.repo.ts";
@@ -54,7 +53,7 @@ import type { ServiceContext } from "./context.ts";
 import { isMember } from "../domain/group.rules.ts";
 import { membershipOf } from "./group.service.ts";
 import { renderText, type MentionLink } from "./html.ts";
-import type { IncomingActivity } from "./incoming.ts";
+import { recordFirstDelivery, type IncomingActivity } from "./incoming.ts";
 import { createGroupReply, editGroupPost } from "./post.service.ts";
 import { escalationAskerOf } from "../db/repos/escalation.repo.ts";
 
@@ -120,7 +119,7 @@ export async function applyAtHome(
 }
 
 async function markApplied(trx: Transaction<Database>, incoming: IncomingActivity | undefined): Promise<void> {
-  if (incoming && !(await recordIncomingActivity(trx, incoming))) throw new AlreadyApplied();
+  if (incoming && !(await recordFirstDelivery(trx, incoming))) throw new AlreadyApplied();
 }
 
 async function roleOf(ctx: ServiceContext, task: TaskRow, actor: ActorRow): Promise<TaskRole> {

@@ -4,6 +4,7 @@
 // C; a stale edit is refused with a conflict; outsiders see nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { startFakePeer } from "../helpers/fake-peer.ts";
 import { WebVisitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;
@@ -232,5 +233,39 @@ describe("shared tasks across three instances", () => {
     // The other task is still everywhere.
     expect((await taskOn(b, buyer, uri)).status).toBe("done");
     expect((await taskOn(c, planner, uri)).status).toBe("done");
+  });
+
+  it("a change waits while the home is down, only the home can settle it, and it goes through once the home is back", async () => {
+    const onB = await taskOn(b, buyer, uri);
+    const peer = await startFakePeer();
+    let changeId = "";
+    await a.stop();
+    try {
+      // The buyer takes the task himself: B answers at once, pending.
+      const sent = await b.api(buyer.token, "POST", `/api/ecotone/v1/tasks/${onB.id}/assignees`, { assignee: buyer.handle });
+      expect(sent.status).toBe(202);
+      changeId = sent.body.change.id;
+      const row = await b.app.ctx.db.selectFrom("task_changes").select(["activity_uri"]).where("id", "=", changeId).executeTakeFirstOrThrow();
+      // Someone who learned the change's id answers for the home: refused, the change still waits.
+      const stranger = await peer.addActor("stranger");
+      const forged = await peer.post(
+        `${b.origin}/inbox`,
+        { "@context": "https://www.w3.org/ns/activitystreams", id: `${peer.origin}/activities/fake-accept`, type: "Accept", actor: stranger.uri, object: row.activity_uri },
+        stranger.keyId,
+      );
+      expect(forged.status).toBe(403);
+      expect((await b.api(buyer.token, "GET", `/api/ecotone/v1/task-changes/${changeId}`)).body.change.state).toBe("pending");
+    } finally {
+      await a.start();
+      await peer.close();
+    }
+    // The outbox retries under the one retry policy until the home answers.
+    const outcome = await eventually(async () => {
+      const now = await b.api(buyer.token, "GET", `/api/ecotone/v1/task-changes/${changeId}`);
+      return now.body.change.state !== "pending" ? now.body.change : undefined;
+    }, 50_000);
+    expect(outcome.state).toBe("accepted");
+    const mine = await taskOn(b, buyer, uri, (t) => t.assignees.some((x) => x.actor.uri === buyer.uri));
+    expect(mine.assignees.find((x) => x.actor.uri === buyer.uri)!.state).toBe("accepted");
   });
 });
