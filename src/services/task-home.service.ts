@@ -76,7 +76,7 @@ interface ChangeContext {
   ctx: ServiceContext;
   actor: ActorRow;
   group: GroupWithActor;
-  incoming: IncomingActivity | undefined;
+  incoming: IncomingActivity | MemberChange | undefined;
 }
 
 /**
@@ -89,7 +89,7 @@ export async function applyAtHome(
   group: GroupWithActor,
   taskUri: string | null,
   command: TaskCommand,
-  incoming?: IncomingActivity,
+  incoming?: IncomingActivity | MemberChange,
 ): Promise<TaskRow | null> {
   if (!group.actor.is_local) throw validationFailed("This instance is not the home of that group");
   const change: ChangeContext = { ctx, actor, group, incoming };
@@ -118,8 +118,24 @@ export async function applyAtHome(
   }
 }
 
-async function markApplied(trx: Transaction<Database>, incoming: IncomingActivity | undefined): Promise<void> {
-  if (incoming && !(await recordFirstDelivery(trx, incoming))) throw new AlreadyApplied();
+/** A member's change from another instance, and who gets the home's answer. */
+export interface MemberChange extends IncomingActivity {
+  answer: { memberId: string; groupId: string; recorded: boolean };
+}
+
+/**
+ * Records the activity in the inbox log (a repeat is AlreadyApplied) and,
+ * for a member's change, the Accept it is answered with — in the change's
+ * own transaction, so a change is never made without its answer.
+ */
+async function markApplied(trx: Transaction<Database>, incoming: IncomingActivity | MemberChange | undefined, taskUri: string | null): Promise<void> {
+  if (!incoming) return;
+  if (!(await recordFirstDelivery(trx, incoming))) throw new AlreadyApplied();
+  if ("answer" in incoming) {
+    const { memberId, groupId } = incoming.answer;
+    await recordOutboxEvent(trx, { type: "task.change_answered", activityUri: incoming.uri, memberId, groupId, taskUri });
+    incoming.answer.recorded = true;
+  }
 }
 
 async function roleOf(ctx: ServiceContext, task: TaskRow, actor: ActorRow): Promise<TaskRole> {
@@ -274,7 +290,7 @@ async function createAtHome(change: ChangeContext, raw: TaskFields & { title: st
     url: uri,
   });
   await createGroupReply(ctx, group.actor, { content: noteText, mentionUris: [], tags: [] }, async (trx, postId) => {
-    await markApplied(trx, change.incoming);
+    await markApplied(trx, change.incoming, uri);
     row.note_uri = (await findPostById(trx, postId))!.uri;
     await insertTask(trx, row);
     const inserted = (await findTaskByUri(trx, uri))!;
@@ -289,7 +305,7 @@ async function editAtHome(change: ChangeContext, task: TaskRow, baseVersion: num
   assertCanEditTask(await roleOf(ctx, task, actor));
   const fields = await checkFields(ctx, raw);
   await withNoteReply(change, task, null, async (trx) => {
-    await markApplied(trx, change.incoming);
+    await markApplied(trx, change.incoming, task.uri);
     const current = (await lockTask(trx, task.id))!;
     assertFreshVersion(current.version, baseVersion);
     const before = {
@@ -333,7 +349,7 @@ async function statusAtHome(change: ChangeContext, task: TaskRow, baseVersion: n
   const asker = await escalationAskerOf(ctx.db, task.id);
   const cc = asker && asker.id !== actor.id ? asker : null;
   await withNoteReply(change, task, { text: cc ? `${text}\n\ncc ${handleOf(cc)}` : text, mentions: cc ? [actor, cc] : [actor] }, async (trx) => {
-    await markApplied(trx, change.incoming);
+    await markApplied(trx, change.incoming, task.uri);
     const current = (await lockTask(trx, task.id))!;
     if (baseVersion !== undefined) assertFreshVersion(current.version, baseVersion);
     await saveChange(ctx, trx, current, {
@@ -368,7 +384,7 @@ async function assignAtHome(change: ChangeContext, task: TaskRow, assigneeRef: s
     ? `${handleOf(actor)} asked ${handleOf(assignee)} to take this task: ${task.title}`
     : `${handleOf(assignee)} is assigned to this task: ${task.title}`;
   await withNoteReply(change, task, { text, mentions: [assignee] }, async (trx) => {
-    await markApplied(trx, change.incoming);
+    await markApplied(trx, change.incoming, task.uri);
     const current = (await lockTask(trx, task.id))!;
     await upsertAssignee(trx, {
       taskId: task.id,
@@ -388,7 +404,7 @@ async function unassignAtHome(change: ChangeContext, task: TaskRow, assigneeRef:
   const assignee = (await findActorByUri(ctx.db, assigneeRef)) ?? (await resolveActor(ctx, assigneeRef));
   if (assignee.id !== actor.id) assertCanAssign(await roleOf(ctx, task, actor));
   await withNoteReply(change, task, null, async (trx) => {
-    await markApplied(trx, change.incoming);
+    await markApplied(trx, change.incoming, task.uri);
     const current = (await lockTask(trx, task.id))!;
     await deleteAssignee(trx, task.id, assignee.id);
     await saveChange(ctx, trx, current, {}, [entry(actor, "unassigned", assignee.uri, null)]);
@@ -402,7 +418,7 @@ async function respondAtHome(change: ChangeContext, task: TaskRow, accept: boole
   if (!pending) throw validationFailed("You have no pending assignment on this task");
   const text = `${handleOf(actor)} ${accept ? "accepted" : "declined"} this task`;
   await withNoteReply(change, task, { text, mentions: [] }, async (trx) => {
-    await markApplied(trx, change.incoming);
+    await markApplied(trx, change.incoming, task.uri);
     const current = (await lockTask(trx, task.id))!;
     if (accept) {
       await upsertAssignee(trx, {
@@ -424,7 +440,7 @@ async function deleteAtHome(change: ChangeContext, task: TaskRow): Promise<null>
   const { ctx, actor, group } = change;
   assertCanDeleteTask(await membershipOf(ctx, group.actor.id, actor.id));
   await withNoteReply(change, task, null, async (trx) => {
-    await markApplied(trx, change.incoming);
+    await markApplied(trx, change.incoming, null);
     await refreshNote(ctx, trx, task, true);
     await deleteTaskRow(trx, task.id);
     await recordOutboxEvent(trx, { type: "task.deleted", taskUri: task.uri, groupId: group.actor.id });

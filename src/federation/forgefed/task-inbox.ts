@@ -13,7 +13,8 @@ import type { ActorRow, TaskRow } from "../../db/schema.ts";
 import { DomainError, forbidden, HTTP_STATUS, notFound, validationFailed } from "../../domain/errors.ts";
 import { initialStatus, type TaskCommand } from "../../domain/task.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { applyAtHome, boardStatuses } from "../../services/task-home.service.ts";
+import { applyAtHome, boardStatuses, type MemberChange } from "../../services/task-home.service.ts";
+import type { IncomingActivity } from "../../services/incoming.ts";
 import { removeTaskCopy, storeTaskSnapshot } from "../../services/task-copy.service.ts";
 import { settleRemoteChange } from "../../services/task-change.service.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
@@ -115,8 +116,8 @@ async function dispatch(ctx: ServiceContext, sender: ActorRow, activity: Json): 
     const home = group?.is_local && group.type === "Group" ? await findGroupByActorId(ctx.db, group.id) : undefined;
     if (!home) throw notFound("No such group here (audience)");
     const fields = ticketFields(object as Json);
-    return answerMember(ctx, sender, home, incoming.uri, () =>
-      applyAtHome(ctx, sender, home, null, { kind: "create", fields: { ...fields, title: fields.title ?? "" }, offerUri: incoming.uri }, incoming),
+    return answerMember(ctx, sender, home, incoming, (change) =>
+      applyAtHome(ctx, sender, home, null, { kind: "create", fields: { ...fields, title: fields.title ?? "" }, offerUri: incoming.uri }, change),
     );
   }
 
@@ -124,26 +125,30 @@ async function dispatch(ctx: ServiceContext, sender: ActorRow, activity: Json): 
   const task = await findTaskByUri(ctx.db, taskUri);
   const home = task?.is_home ? await findGroupByActorId(ctx.db, task.group_id) : undefined;
   if (!task || !home) throw notFound("No such task here");
-  return answerMember(ctx, sender, home, incoming.uri, () => applyAtHome(ctx, sender, home, taskUri, command, incoming));
+  return answerMember(ctx, sender, home, incoming, (change) => applyAtHome(ctx, sender, home, taskUri, command, change));
 }
 
 /**
  * Applies a member's change and queues the answer: Accept with the task as
- * it now is, or Reject with the reason the change was refused. The POST
- * itself is answered 202 either way; the answer travels like every other
- * delivery, so a member that is briefly away still gets it.
+ * it now is (recorded in the change's own transaction), or Reject with the
+ * reason the change was refused. A change that changed nothing (already so)
+ * or a repeated delivery is answered with Accept again. The POST itself is
+ * answered 202 either way; the answer travels like every other delivery, so
+ * a member that is briefly away still gets it.
  */
 async function answerMember(
   ctx: ServiceContext,
   sender: ActorRow,
   home: GroupWithActor,
-  activityUri: string,
-  apply: () => Promise<TaskRow | null>,
+  incoming: IncomingActivity,
+  apply: (change: MemberChange) => Promise<TaskRow | null>,
 ): Promise<Response> {
+  const activityUri = incoming.uri;
+  const change: MemberChange = { ...incoming, answer: { memberId: sender.id, groupId: home.actor.id, recorded: false } };
   const answer = { type: "task.change_answered" as const, activityUri, memberId: sender.id, groupId: home.actor.id };
   try {
-    const result = await apply();
-    await recordOutboxEvent(ctx.db, { ...answer, taskUri: result?.uri ?? null });
+    const result = await apply(change);
+    if (!change.answer.recorded) await recordOutboxEvent(ctx.db, { ...answer, taskUri: result?.uri ?? null });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     ctx.logger.info({ activity: activityUri, code: error.code, reason: error.message }, "task change refused");
