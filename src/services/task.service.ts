@@ -194,6 +194,10 @@ async function change(
     return result ? toView(ctx, result) : null;
   }
   if (!ctx.remote) throw unavailable("Federation is not available here: cannot reach the group's home instance");
+  // The Assign names the person by URI (a handle is ours to resolve), which also tells a self-assignment apart.
+  if (command.kind === "assign" || command.kind === "unassign") {
+    command = { ...command, assigneeUri: (await resolveActor(ctx, command.assigneeUri)).uri };
+  }
   return requestRemoteChange(ctx, user, group.actor, task, command);
 }
 
