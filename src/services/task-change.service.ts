@@ -164,6 +164,17 @@ export async function myChangesToTask(ctx: ServiceContext, actorId: string, task
   return views;
 }
 
+/** The tasks I opened in a group of another instance that its home has not confirmed (or refused) yet. */
+export async function myNewTasksInGroup(ctx: ServiceContext, actorId: string, groupId: string): Promise<Array<TaskChangeView & { title: string }>> {
+  const views = [];
+  for (const row of await listTaskChanges(ctx.db, actorId, { groupId, newTasks: true }, 10)) {
+    if (row.state === "accepted") continue;
+    const title = row.command.kind === "create" ? row.command.fields.title : "";
+    views.push({ ...(await toChangeView(ctx, row)), title });
+  }
+  return views;
+}
+
 /** The change a sent activity carries (the federation outbox builds and sends it). */
 export async function taskChangeToSend(ctx: ServiceContext, changeId: string) {
   const row = await findTaskChange(ctx.db, changeId);

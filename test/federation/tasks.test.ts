@@ -239,6 +239,7 @@ describe("shared tasks across three instances", () => {
     const onB = await taskOn(b, buyer, uri);
     const peer = await startFakePeer();
     let changeId = "";
+    let newTaskChange = "";
     await a.stop();
     try {
       // The buyer takes the task himself: B answers at once, pending.
@@ -255,6 +256,13 @@ describe("shared tasks across three instances", () => {
       );
       expect(forged.status).toBe(403);
       expect((await b.api(buyer.token, "GET", `/api/ecotone/v1/task-changes/${changeId}`)).body.change.state).toBe("pending");
+      // A task opened meanwhile shows on B's board as waiting for A.
+      const opened = await b.api(buyer.token, "POST", `/api/ecotone/v1/groups/${group()}/tasks`, { title: "Book the night shift" });
+      expect(opened.status).toBe(202);
+      newTaskChange = opened.body.change.id;
+      const browser = new WebVisitor(b.origin);
+      await browser.signIn(buyer.username);
+      expect((await browser.get(`/g/${group()}/tasks`)).text_).toContain(`Book the night shift: waiting for ${a.host} to confirm`);
     } finally {
       await a.start();
       await peer.close();
@@ -265,6 +273,11 @@ describe("shared tasks across three instances", () => {
       return now.body.change.state !== "pending" ? now.body.change : undefined;
     }, 50_000);
     expect(outcome.state).toBe("accepted");
+    const opened = await eventually(async () => {
+      const now = await b.api(buyer.token, "GET", `/api/ecotone/v1/task-changes/${newTaskChange}`);
+      return now.body.change.state !== "pending" ? now.body.change : undefined;
+    }, 50_000);
+    expect(opened).toMatchObject({ state: "accepted", kind: "create" });
     const mine = await taskOn(b, buyer, uri, (t) => t.assignees.some((x) => x.actor.uri === buyer.uri));
     expect(mine.assignees.find((x) => x.actor.uri === buyer.uri)!.state).toBe("accepted");
   });

@@ -19,7 +19,7 @@ import {
   taskComments,
 } from "../../services/task.service.ts";
 import { isModerator } from "../../domain/group.rules.ts";
-import { isPendingChange, myChangesToTask, type PendingTaskChange, type TaskChangeView } from "../../services/task-change.service.ts";
+import { isPendingChange, myChangesToTask, myNewTasksInGroup, type PendingTaskChange, type TaskChangeView } from "../../services/task-change.service.ts";
 import { actorLink, emptyNote, postCard, refOf, statusChip, taskBadges, taskCard } from "../components.ts";
 import { historyInWords } from "../task-history.ts";
 import { html, trusted, when } from "../html.ts";
@@ -58,6 +58,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
     const ref = refParam(request);
     const group = await getGroup(ctx, ref, session.user.actorId);
     const board = await getTaskBoard(ctx, ref, session.user.actorId, {});
+    const waiting = group.local ? [] : await myNewTasksInGroup(ctx, session.user.actorId, group.actor.id);
     return sendPage(ctx, request, reply, {
       title: `Tasks of ${group.actor.username}`,
       session,
@@ -70,6 +71,13 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
               ${board.tasks.filter((t) => t.status === s.key).map((t) => taskCard(t, { draggable: true }))}</section>`,
           )}
         </div>
+        ${waiting.length === 0
+          ? ""
+          : html`<div class="card" aria-label="Your new tasks"><ul>${waiting.map((c) =>
+              c.state === "pending"
+                ? html`<li><span class="badge pending">waiting</span> ${c.title}: waiting for ${new URL(c.groupUri).host} to confirm.</li>`
+                : html`<li><span class="badge">refused</span> ${c.title}: ${new URL(c.groupUri).host} refused it: ${c.refusal?.message ?? ""}</li>`,
+            )}</ul></div>`}
         <h2>Open a task</h2>
         <form method="post" action="${groupPath(ref, "/tasks")}" class="stack card">${csrfField(session)}
           <div><label for="task-title">Title</label><input id="task-title" name="title" type="text" required maxlength="200"></div>
