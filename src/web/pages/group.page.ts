@@ -1,5 +1,6 @@
 // One group: what it is about, joining and leaving, its posts (updated live),
 // writing in it, its members and join requests, and invitations.
+import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import {
@@ -21,7 +22,7 @@ import { actorLink, beforeOf, emptyNote, isGroupNote, pager, personLine, postCar
 import { composer, readComposer } from "../composer.ts";
 import { html, trusted, type Html } from "../html.ts";
 import { companiesSection } from "../organizations.components.ts";
-import { csrfField, securityHeaders, sendPage } from "../layout.ts";
+import { csrfField, securityHeaders, sendPage, sendFragment } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
 import { webSession, type WebSession } from "../session.ts";
 
@@ -62,7 +63,7 @@ function membershipBox(ref: string, group: GroupView, session: WebSession, owner
 }
 
 function describe(group: GroupView): string {
-  if (!group.local) return `a group on ${group.actor.domain}`;
+  if (!group.local) return `a group of ${organizationName(group.actor.domain)}`;
   const join = group.joinPolicy === "open" ? "anyone can join" : group.joinPolicy === "approval" ? "joining needs approval" : "by invitation";
   return `${group.visibility.replace("_", " ")} group · ${join}`;
 }
@@ -127,7 +128,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     const page = await groupTimeline(ctx, refParam(request), session.user.actorId, null, 20).catch(() => ({ items: [] as PostView[] }));
     const fresh = topLevel(page.items).filter((p) => !after || p.id > after);
     if (fresh[0]) reply.header("x-newest", fresh[0].id);
-    return reply.type("text/html; charset=utf-8").send(fresh.filter((p) => !isGroupNote(p)).map((p) => postCard(p, session, cardOptions(false)).value).join(""));
+    return sendFragment(ctx, reply, fresh.filter((p) => !isGroupNote(p)).map((p) => postCard(p, session, cardOptions(false))));
   });
 
   routes.signedInPage("/g/:ref/members", async (request, reply, session) => {

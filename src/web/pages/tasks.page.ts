@@ -1,5 +1,6 @@
 // Task boards: columns by status, opening a task, a task's page (assign,
 // answer an assignment, move, edit, comment, history), and my tasks.
+import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import type { PostView } from "../../services/post.service.ts";
@@ -22,7 +23,7 @@ import { isModerator } from "../../domain/group.rules.ts";
 import { actorLink, emptyNote, postCard, refOf, statusChip, taskBadges, taskCard } from "../components.ts";
 import { historyInWords } from "../task-history.ts";
 import { html, trusted, when } from "../html.ts";
-import { csrfField, securityHeaders, sendPage } from "../layout.ts";
+import { csrfField, securityHeaders, sendPage, sendFragment } from "../layout.ts";
 import { field, optionalField, type WebRoutes } from "../routes.ts";
 import { groupPath, groupTabs, refParam } from "./group.page.ts";
 
@@ -38,7 +39,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
     const comments = await taskComments(ctx, idOf(request.params), session.user.actorId).catch(() => [] as PostView[]);
     const fresh = comments.filter((c) => !after || c.id > after).sort((a, b) => (a.id < b.id ? -1 : 1));
     if (fresh.length > 0) reply.header("x-newest", fresh.at(-1)!.id);
-    return reply.type("text/html; charset=utf-8").send(fresh.map((c) => postCard(c, session).value).join(""));
+    return sendFragment(ctx, reply, fresh.map((c) => postCard(c, session)));
   });
 
   routes.signedInPage("/g/:ref/tasks", async (request, reply, session) => {
@@ -101,7 +102,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
         <h1>${task.closed ? "☑" : "☐"} ${task.title}</h1>
         <p>${statusChip(task)} ${taskBadges(task)}</p>
         <div class="card">${task.descriptionHtml ? trusted(task.descriptionHtml) : html`<p class="muted">No description.</p>`}</div>
-        <p>Opened by ${actorLink(task.author)} ${when(task.createdAt)} · version ${task.version}${task.home ? "" : html` · held by ${task.group.domain}`}</p>
+        <p>Opened by ${actorLink(task.author)} ${when(task.createdAt)} · version ${task.version}${task.home ? "" : html` · held by ${organizationName(task.group.domain)}`}</p>
         <h2>Assignees</h2>
         ${task.assignees.length === 0 ? emptyNote("Nobody yet.") : html`<ul>${task.assignees.map((a) => html`<li>${actorLink(a.actor)} ${a.state === "pending" ? html`<span class="badge pending">asked, not yet accepted</span>` : ""}</li>`)}</ul>`}
         ${mine?.state === "pending"
