@@ -15,6 +15,7 @@ import {
 } from "../../services/group.service.ts";
 import { createPost, groupTimeline, type PostView } from "../../services/post.service.ts";
 import { askQuestion } from "../../services/question.service.ts";
+import { similarQuestionsBox } from "./similar-questions.part.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { mediaUrl } from "../../services/media.service.ts";
 import { getTaskBoard, type TaskView } from "../../services/task.service.ts";
@@ -106,7 +107,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
               label: "Write in this group",
               button: "Post",
               id: "group-post",
-              extra: html`<div><input id="group-post-question" type="checkbox" name="kind" value="question"> <label for="group-post-question" class="inline-label">Ask as a question (answers can be accepted)</label></div>`,
+              extra: html`<div><input id="group-post-question" type="checkbox" name="kind" value="question"> <label for="group-post-question" class="inline-label">Ask as a question (answers can be accepted)</label></div>${similarQuestionsBox(ref, "group-post")}`,
             })
           : ""}
         ${recent.length > 0 ? html`<h2>Task activity</h2>${recent.map(taskActivity)}<p><a href="${groupPath(ref, "/tasks")}">The whole board</a></p>` : ""}
