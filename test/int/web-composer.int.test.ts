@@ -40,7 +40,7 @@ async function postImages(v: Visitor, path: string, content: string, images: Arr
   form.set("_csrf", v.csrf());
   form.set("content", content);
   images.forEach((img, i) => {
-    form.append("image", new Blob([img.bytes], { type: "image/png" }), `photo-${i + 1}.png`);
+    form.append("image", new Blob([new Uint8Array(img.bytes)], { type: "image/png" }), `photo-${i + 1}.png`);
     if (img.alt) form.set(`alt${i + 1}`, img.alt);
   });
   const cookie = [...v.jar].map(([k, x]) => `${k}=${x}`).join("; ");
