@@ -16,6 +16,7 @@ import {
 import { createPost, groupTimeline, type PostView } from "../../services/post.service.ts";
 import { askQuestion } from "../../services/question.service.ts";
 import { similarQuestionsBox } from "./similar-questions.part.ts";
+import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { mediaUrl } from "../../services/media.service.ts";
 import { getTaskBoard, type TaskView } from "../../services/task.service.ts";
@@ -135,23 +136,27 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
   routes.signedInPage("/g/:ref/members", async (request, reply, session) => {
     const ref = refParam(request);
     const group = await getGroup(ctx, ref, session.user.actorId);
-    const members = await listMembers(ctx, ref, session.user.actorId);
+    const query = request.query as Record<string, unknown>;
+    const allMembers = await listMembers(ctx, ref, session.user.actorId);
     const moderator = group.membership?.state === "accepted" && isModerator({ state: "accepted", role: group.membership.role });
-    const pending = moderator && group.local ? await listMembers(ctx, ref, session.user.actorId, "pending") : [];
+    const allPending = moderator && group.local ? await listMembers(ctx, ref, session.user.actorId, "pending") : [];
+    const members = pageOf(allMembers, (m) => m.actor.id, cursorOf(query));
+    const pending = pageOf(allPending, (m) => m.actor.id, cursorOf(query, "requests_after"));
     return sendPage(ctx, request, reply, {
       title: `Members of ${group.actor.username}`,
       session,
       section: "groups",
       body: html`${groupTabs(ref, group, "members")}
-        ${pending.length > 0
-          ? html`<h2>Waiting to join</h2><ul>${pending.map(
+        ${pending.items.length > 0
+          ? html`<h2>Waiting to join (${allPending.length})</h2><ul>${pending.items.map(
               (m) => html`<li>${actorLink(m.actor)}
                 <form method="post" action="${groupPath(ref, `/requests/${m.requestId}/approve`)}" class="inline">${csrfField(session)}<button type="submit">Approve</button></form>
                 <form method="post" action="${groupPath(ref, `/requests/${m.requestId}/reject`)}" class="inline">${csrfField(session)}<button type="submit" class="secondary">Reject</button></form></li>`,
-            )}</ul>`
+            )}</ul>${morePager(groupPath(ref, "/members"), query, pending.next, "requests", "requests_after")}`
           : ""}
-        <h2>Members (${members.length})</h2>
-        <ul>${members.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
+        <h2>Members (${allMembers.length})</h2>
+        <ul>${members.items.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
+        ${morePager(groupPath(ref, "/members"), query, members.next, "members")}
         ${moderator && group.local
           ? html`<h2>Invite someone</h2><form method="post" action="${groupPath(ref, "/invite")}" class="row card">${csrfField(session)}
               <div><label for="invitee">Their handle</label><input id="invitee" name="target" type="text" placeholder="@name or @name@company.example" required data-complete="people" autocomplete="off"></div>

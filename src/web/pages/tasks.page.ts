@@ -1,5 +1,6 @@
 // Task boards: columns by status, opening a task, a task's page (assign,
 // answer an assignment, move, edit, comment, history), and my tasks.
+import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
@@ -180,18 +181,19 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
 
   routes.signedInPage("/me/tasks", async (request, reply, session) => {
     const query = request.query as Record<string, string | undefined>;
-    const tasks = await myTasks(ctx, session.user.username, { overdue: query.overdue === "true", status: query.status || undefined });
+    const all = await myTasks(ctx, session.user.username, { overdue: query.overdue === "true", status: query.status || undefined });
+    const tasks = pageOf(all, (t) => t.id, cursorOf(query));
     return sendPage(ctx, request, reply, {
       title: "My tasks",
       session,
       section: "tasks",
       body: html`<h1>My tasks</h1>
         <nav class="tabs" aria-label="Filter"><a href="/me/tasks"${query.overdue ? "" : html` aria-current="page"`}>All</a> <a href="/me/tasks?overdue=true"${query.overdue ? html` aria-current="page"` : ""}>Overdue</a></nav>
-        ${tasks.length === 0
+        ${tasks.items.length === 0
           ? emptyNote("Nothing assigned to you.")
           : html`<table><thead><tr><th scope="col">Task</th><th scope="col">Group</th><th scope="col">Status</th><th scope="col">Due</th></tr></thead><tbody>
-            ${tasks.map((t) => html`<tr><td><a href="/tasks/${t.id}">${t.title}</a>${t.assignees.find((a) => a.actor.id === session.user.actorId)?.state === "pending" ? html` <span class="badge pending">waiting for your answer</span>` : ""}</td><td>${actorLink(t.group)}</td><td>${t.statusLabel}</td><td>${t.due ? html`<span class="badge${t.overdue ? " overdue" : ""}">${t.overdue ? "Overdue: " : ""}${t.due}</span>` : "—"}</td></tr>`)}
-            </tbody></table>`}`,
+            ${tasks.items.map((t) => html`<tr><td><a href="/tasks/${t.id}">${t.title}</a>${t.assignees.find((a) => a.actor.id === session.user.actorId)?.state === "pending" ? html` <span class="badge pending">waiting for your answer</span>` : ""}</td><td>${actorLink(t.group)}</td><td>${t.statusLabel}</td><td>${t.due ? html`<span class="badge${t.overdue ? " overdue" : ""}">${t.overdue ? "Overdue: " : ""}${t.due}</span>` : "—"}</td></tr>`)}
+            </tbody></table>${morePager("/me/tasks", query, tasks.next, "tasks")}`}`,
     });
   });
 }
