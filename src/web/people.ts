@@ -46,8 +46,9 @@ export function orgChip(actor: ActorView, options: { always?: boolean } = {}): H
   return actor.local && !options.always ? html`` : organizationChip(actor.domain);
 }
 
+/** Name, handle and (someone from elsewhere) their company. */
 export function actorLink(actor: ActorView): Html {
-  return html`<a href="${actorHref(actor)}">${nameOf(actor)}</a> <span class="muted">${actor.local && actor.type !== "Group" ? `@${actor.username}` : actor.handle}</span>`;
+  return html`<a href="${actorHref(actor)}">${nameOf(actor)}</a> <span class="muted">${actor.local && actor.type !== "Group" ? `@${actor.username}` : actor.handle}</span>${actor.type === "Group" ? "" : html` ${orgChip(actor)}`}`;
 }
 
 /** Avatar, name and company: how a person appears in lists. */

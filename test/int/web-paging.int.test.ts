@@ -1,11 +1,12 @@
 // Long lists in the web interface come in pages with a "More" link that
 // continues after the last one shown: a group's members (and its join
-// requests, paged apart) and the admin's list of people. Following the links
+// requests, paged apart), the admin's list of people, a long thread's replies. Following the links
 // shows everyone once; a cursor that is not one we hand out starts over.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/group.service.ts";
+import { createPost } from "../../src/services/post.service.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;
@@ -73,4 +74,23 @@ describe("paging long lists", () => {
     expect(page).toContain("Waiting to join (3)");
     expect(page.match(/>Approve</g)?.length).toBe(3);
   });
+
+  it("shows a long thread's replies a hundred at a time under its first post, the last page live", async () => {
+    const root = await createPost(a.app.ctx, "root", { group: "crew", content: "Shift swap thread" });
+    for (let i = 1; i <= 105; i++) await createPost(a.app.ctx, `worker${String((i % 55) + 1).padStart(2, "0")}`, { content: `Swap offer ${i}.`, inReplyTo: root.id });
+    const v = new Visitor(a.origin);
+    await v.signIn("root");
+    const offers = (page: string) => [...page.matchAll(/Swap offer (\d+)\./g)].map((m) => Number(m[1]));
+    const first = (await v.get(`/p/${root.id}`)).text_;
+    expect(first).toContain("Shift swap thread");
+    expect(offers(first)).toHaveLength(100);
+    expect(first).not.toContain("data-live=");
+    const more = /href="([^"]+)" rel="next">More replies</.exec(first)![1]!.replace(/&amp;/g, "&");
+    const second = (await v.get(more)).text_;
+    expect(second).toContain("Shift swap thread");
+    expect(new Set([...offers(first), ...offers(second)]).size).toBe(105);
+    expect(offers(second)).toHaveLength(5);
+    expect(second).toContain(`data-live="/p/${root.id}/_live"`);
+    expect(second).not.toContain("More replies");
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 // A thread: the post, every reply (arriving live), a reply box, likes,
 // sharing; and one post's edit form, edit history, deletion and report.
+import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance } from "fastify";
 import { isModerator } from "../../domain/group.rules.ts";
@@ -45,13 +46,17 @@ export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext,
     const moderator = await moderates(ctx, focus, session);
     const question = thread[0] ? await questionOf(ctx, thread[0].id, session.user.actorId) : null;
     const myGroups = (await listMyGroups(ctx, session.user.actorId)).filter((g) => g.actor.id !== focus.group?.id);
+    // A long thread: its first post, then the replies a hundred at a time; only the last page updates live.
+    const replies = pageOf(thread.slice(1), (p) => p.id, cursorOf(request.query), 100);
+    const shown = thread[0] ? [thread[0], ...replies.items] : [];
     return sendPage(ctx, request, reply, {
       title: focus.title ?? `Post by ${nameOf(focus.author)}`,
       session,
       body: html`<h1>Thread</h1>
-        <section aria-label="Thread" data-live="/p/${focus.id}/_live" data-after="${thread.at(-1)?.id ?? ""}" data-append="true">
-          ${thread.map((p, i) => card(p, session, moderator, question ? (i === 0 ? acceptedAnswerBlock(question) : answerControls(question, p.id, session)) : undefined))}
+        <section aria-label="Thread"${replies.next ? "" : html` data-live="/p/${focus.id}/_live" data-after="${shown.at(-1)?.id ?? ""}" data-append="true"`}>
+          ${shown.map((p, i) => card(p, session, moderator, question ? (i === 0 ? acceptedAnswerBlock(question) : answerControls(question, p.id, session)) : undefined))}
         </section>
+        ${morePager(`/p/${focus.id}`, request.query as Record<string, unknown>, replies.next, "replies")}
         ${focus.locked && !moderator
           ? html`<p class="muted">This thread is locked: no more replies.</p>`
           : composer(session, { action: `/p/${focus.id}/reply`, label: "Reply", button: "Reply", id: "reply" })}
