@@ -93,4 +93,19 @@ describe("paging long lists", () => {
     expect(second).toContain(`data-live="/p/${root.id}/_live"`);
     expect(second).not.toContain("More replies");
   }, 120_000);
+
+  it("shows a few people per search, and all of them matching one link away", async () => {
+    const v = new Visitor(a.origin);
+    await v.signIn("root");
+    const people = (page: string) => new Set([...page.matchAll(/<span class="person">.*?<a href="\/u\/(worker\d+)">/g)].map((m) => m[1]));
+    const overview = (await v.get("/search?q=worker")).text_;
+    expect(people(overview).size).toBe(10);
+    const link = /<a href="([^"]+)" class="more">All people matching</.exec(overview)![1]!.replace(/&amp;/g, "&");
+    expect(link).toBe("/search?q=worker&in=people");
+    const everyone = (await v.get(link)).text_;
+    expect(people(everyone).size).toBe(MEMBERS - 1);
+    expect(everyone).not.toContain("All people matching");
+    // An unknown kind is the overview again, not an error.
+    expect(people((await v.get("/search?q=worker&in=secrets")).text_).size).toBe(10);
+  });
 });
