@@ -110,4 +110,23 @@ describe("the web composer", () => {
     expect(hidden.text_).toBe("");
     expect((await fetch(`${a.origin}/g/help/_similar-questions?q=forklift+charger+blinking`)).status).toBe(401);
   });
+
+  it("asks a question from the composer with its Markdown, mention and image kept", async () => {
+    const v = new Visitor(a.origin);
+    await v.signIn("root");
+    await v.get("/g/help");
+    const form = new FormData();
+    form.set("_csrf", v.csrf());
+    form.set("content", "Which **charger** fits the new forklift, @paul?");
+    form.set("kind", "question");
+    form.append("image", new Blob([new Uint8Array(PNG)], { type: "image/png" }), "label.png");
+    form.set("alt1", "The charger's rating plate");
+    const cookie = [...v.jar].map(([k, x]) => `${k}=${x}`).join("; ");
+    const res = await fetch(`${a.origin}/g/help/posts`, { method: "POST", body: form, headers: { cookie, referer: `${a.origin}/g/help` }, redirect: "manual" });
+    expect(flashOf(res)).toContain("Question asked.");
+    const page = (await v.get("/g/help")).text_;
+    const card = page.slice(page.indexOf("Which <strong>charger</strong> fits"));
+    expect(card).toMatch(/class="u-url mention"[^>]*>@paul<\/a>/);
+    expect(card).toMatch(/<img src="[^"]+\/media\/[\w-]+\.png" alt="The charger&#39;s rating plate"/);
+  });
 });

@@ -174,11 +174,13 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     return { done: "You left the group." };
   });
   routes.action("/g/:ref/posts", async (request, session, body) => {
+    const post = await readComposer(ctx, session, body);
     if (field(body, "kind") === "question") {
-      await askQuestion(ctx, session.user.username, { group: refParam(request), content: field(body, "content") });
+      const { content, ...extras } = post;
+      await askQuestion(ctx, session.user.username, { group: refParam(request), content, extras });
       return { done: "Question asked." };
     }
-    await createPost(ctx, session.user.username, { ...(await readComposer(ctx, session, body)), group: refParam(request) });
+    await createPost(ctx, session.user.username, { ...post, group: refParam(request) });
     return { done: "Posted." };
   });
   routes.action("/g/:ref/invite", async (request, session, body) => {
