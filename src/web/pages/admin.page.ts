@@ -1,5 +1,6 @@
 // Administration: people (create, invite by link, role, audience, suspend),
 // groups, the federation policy, delivery status per instance, reports.
+import { ADMIN_TABS, tabRow } from "../nav.ts";
 import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getDeliveryStatus } from "../../services/delivery.service.ts";
@@ -16,8 +17,7 @@ import { field, optionalField, type WebRoutes } from "../routes.ts";
 import type { WebSession } from "../session.ts";
 
 function adminTabs(active: string): Html {
-  const tab = (href: string, label: string, key: string) => html`<a href="${href}"${active === key ? html` aria-current="page"` : ""}>${label}</a>`;
-  return html`<h1>Administration</h1><nav class="tabs" aria-label="Administration">${tab("/admin", "People", "users")} ${tab("/admin/groups", "Groups", "groups")} ${tab("/admin/federation", "Federation", "federation")} ${tab("/admin/deliveries", "Deliveries", "deliveries")} ${tab("/admin/reports", "Reports", "reports")} ${tab("/admin/organization", "Organization", "organization")} ${tab("/admin/partners", "Partners", "partners")}</nav>`;
+  return html`<h1>Administration</h1>${tabRow("Administration", ADMIN_TABS, active)}`;
 }
 
 function options(values: readonly string[], selected: string): Html {

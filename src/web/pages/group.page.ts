@@ -17,6 +17,7 @@ import { createPost, groupTimeline, type PostView } from "../../services/post.se
 import { askQuestion } from "../../services/question.service.ts";
 import { similarQuestionsBox } from "./similar-questions.part.ts";
 import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { GROUP_TABS, tabRow } from "../nav.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { mediaUrl } from "../../services/media.service.ts";
 import { getTaskBoard, type TaskView } from "../../services/task.service.ts";
@@ -37,10 +38,8 @@ export function groupPath(ref: string, rest = ""): string {
 }
 
 export function groupTabs(ref: string, group: GroupView, active: string): Html {
-  const tab = (rest: string, label: string, key: string) =>
-    html`<a href="${groupPath(ref, rest)}"${active === key ? html` aria-current="page"` : ""}>${label}</a>`;
   return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted handle">${group.actor.handle}</span></h1>
-    <nav class="tabs" aria-label="Group">${tab("", "Posts", "posts")} ${tab("/tasks", "Tasks", "tasks")} ${tab("/ideas", "Ideas", "ideas")} ${tab("/members", "Members", "members")}</nav>`;
+    ${tabRow("Group", GROUP_TABS, active, (t) => groupPath(ref, t.href))}`;
 }
 
 const PAGE = 20;

@@ -1,6 +1,7 @@
 // Administration of companies: our organization's profile, and the Partners
 // page (each known organization's relationship, federation policy and join
 // rule; employees' joins waiting for approval; shared rooms).
+import { ADMIN_TABS, tabRow } from "../nav.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { auditActorOf } from "../../services/audit.service.ts";
 import { requireLocalUserActor } from "../../services/actor.service.ts";
@@ -24,7 +25,6 @@ function select(name: string, id: string, label: string, values: readonly string
     </select>`;
 }
 
-const back = html`<p><a href="/admin">← Administration</a></p>`;
 
 export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes): void {
   const byOf = async (session: WebSession) => auditActorOf(await requireLocalUserActor(ctx, session.user.username));
@@ -37,7 +37,7 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
       title: "Organization",
       session,
       section: "admin",
-      body: html`${back}
+      body: html`${tabRow("Administration", ADMIN_TABS, "organization")}
         <h1>Our organization</h1>
         <p class="muted">Shown to other instances on this instance's actor, in NodeInfo and beside every person of this instance.</p>
         <form method="post" action="/admin/organization" class="stack card">
@@ -93,7 +93,7 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
       title: "Partners",
       session,
       section: "admin",
-      body: html`${back}
+      body: html`${tabRow("Administration", ADMIN_TABS, "partners")}
         <h1>Partners</h1>
         <p class="muted">
           Relationship: how this instance labels the organization (its people inherit it as their audience). Policy: allow, block, or limited (federates, but
