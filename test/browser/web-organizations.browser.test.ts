@@ -120,6 +120,8 @@ describe.skipIf(!executablePath)("people shown with their organization", () => {
     }, { timeout: 20_000 }).toContain("Gina (Globex) moved it to Done");
     expect(await alice.locator("ol.history").textContent()).toContain("Alice asked Gina (Globex) to take it");
     expect(await alice.locator("main").textContent()).not.toContain(`(${globex.host})`);
+    // The group's notes for other servers (raw handles) are not shown as comments: the history says it.
+    expect(await alice.locator('section[aria-label="Comments"]').textContent()).toContain("No comments yet.");
     await shot(alice, "task-history-with-organizations");
     await expectNoSeriousA11yProblems(alice);
   });
