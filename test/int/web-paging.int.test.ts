@@ -7,6 +7,7 @@ import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/group.service.ts";
 import { createPost } from "../../src/services/post.service.ts";
+import { proposeIdea } from "../../src/services/idea.service.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;
@@ -108,4 +109,15 @@ describe("paging long lists", () => {
     // An unknown kind is the overview again, not an error.
     expect(people((await v.get("/search?q=worker&in=secrets")).text_).size).toBe(10);
   });
+
+  it("pages the idea board, keeping its sort and filter on the More link", async () => {
+    for (let i = 1; i <= 53; i++) await proposeIdea(a.app.ctx, "root", "crew", { title: `Idea number ${i}`, content: "Why not." });
+    const v = new Visitor(a.origin);
+    await v.signIn("root");
+    const pages = await walk(v, "/g/crew/ideas?sort=momentum&status=open", "ideas", /<a href="\/ideas\/\d+">Idea number (\d+)<\/a>/g);
+    expect(pages.map((p) => p.length)).toEqual([50, 3]);
+    expect(new Set(pages.flat()).size).toBe(53);
+    expect(v.lastUrl).toContain("sort=momentum");
+    expect(v.lastUrl).toContain("status=open");
+  }, 120_000);
 });
