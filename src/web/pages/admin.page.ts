@@ -115,8 +115,9 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
         ${morePager("/admin/groups", query, local.next, "groups")}`;
   });
 
-  page("/admin/federation", "federation", "Federation", async (session) => {
+  page("/admin/federation", "federation", "Federation", async (session, query) => {
     const policy = await describePolicy(ctx);
+    const hosts = pageOf(policy.hosts, (h) => h.host, cursorOf(query));
     return html`<form method="post" action="/admin/federation/mode" class="row card">${csrfField(session)}
         <div><label for="mode">Federate with</label><select id="mode" name="mode">
           <option value="open"${policy.mode === "open" ? html` selected` : ""}>every instance but blocked ones (open)</option>
@@ -124,7 +125,8 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
         <div><button type="submit">Save</button></div></form>
       <h2>Instances</h2>
       ${policy.hosts.length === 0 ? emptyNote("No instance is listed.") : html`<table><thead><tr><th scope="col">Instance</th><th scope="col">Policy</th><th scope="col">Note</th><th scope="col"></th></tr></thead><tbody>
-        ${policy.hosts.map((h) => html`<tr><td>${h.host}</td><td>${h.policy}</td><td>${h.note ?? ""}</td><td><form method="post" action="/admin/federation/forget" class="inline">${csrfField(session)}<input type="hidden" name="host" value="${h.host}"><button type="submit" class="link">Remove</button></form></td></tr>`)}</tbody></table>`}
+        ${hosts.items.map((h) => html`<tr><td>${h.host}</td><td>${h.policy}</td><td>${h.note ?? ""}</td><td><form method="post" action="/admin/federation/forget" class="inline">${csrfField(session)}<input type="hidden" name="host" value="${h.host}"><button type="submit" class="link">Remove</button></form></td></tr>`)}</tbody></table>
+        ${morePager("/admin/federation", query, hosts.next, "instances")}`}
       <form method="post" action="/admin/federation/hosts" class="row card">${csrfField(session)}
         <div><label for="host">Instance (host name)</label><input id="host" name="host" type="text" placeholder="partner.example" required></div>
         <div><label for="policy">Policy</label><select id="policy" name="policy"><option value="allow">partner (allow)</option><option value="block">block</option></select></div>

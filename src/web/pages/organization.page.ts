@@ -1,6 +1,7 @@
 // Administration of companies: our organization's profile, and the Partners
 // page (each known organization's relationship, federation policy and join
 // rule; employees' joins waiting for approval; shared rooms).
+import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import { ADMIN_TABS, tabRow } from "../nav.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { auditActorOf } from "../../services/audit.service.ts";
@@ -71,12 +72,14 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
   );
 
   routes.adminPage("/admin/partners", async (request, reply, session) => {
-    const [partners, approvals, rooms] = await Promise.all([
+    const [allPartners, approvals, rooms] = await Promise.all([
       listPartners(ctx),
       listJoinApprovals(ctx, session.user.username),
       listSharedRooms(ctx, session.user.username),
     ]);
-    const row = (p: (typeof partners)[number]) =>
+    const query = request.query as Record<string, unknown>;
+    const partners = pageOf(allPartners, (p) => p.domain, cursorOf(query));
+    const row = (p: (typeof allPartners)[number]) =>
       html`<tr>
         <td>${organizationBadge({ ...p.organization, relationship: null })} <span class="muted">${p.domain}</span></td>
         <td colspan="4">
@@ -100,7 +103,7 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
           its people need a moderator to join our groups). Join rule: whether our employees may join groups hosted there (allow, approval by an admin, deny).
         </p>
         ${
-          partners.length === 0
+          allPartners.length === 0
             ? emptyNote("No other organization known yet.")
             : html`<table>
                 <thead>
@@ -110,9 +113,10 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
                   </tr>
                 </thead>
                 <tbody>
-                  ${partners.map(row)}
+                  ${partners.items.map(row)}
                 </tbody>
-              </table>`
+              </table>
+              ${morePager("/admin/partners", query, partners.next, "organizations")}`
         }
         <form method="post" action="/admin/partners" class="row card">
           ${csrfField(session)}
