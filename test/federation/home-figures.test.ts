@@ -3,6 +3,7 @@
 // the totals the group's home counted — not only what it saw itself.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { WebVisitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;
 let b: TestInstance;
@@ -62,8 +63,12 @@ describe("the home's figures on every instance", () => {
     await eventually(async () => (await a.api(olga.token, "GET", `/api/ecotone/v1/ideas/${onA}`)).body.votes === 4, 30_000);
     await eventually(async () => (await b.api(bea.token, "GET", `/api/ecotone/v1/ideas/${proposed.body.post.id}`)).body.votes === 4, 30_000);
     await eventually(async () => (await c.api(cid.token, "GET", `/api/ecotone/v1/ideas/${onC}`)).body.votes === 4, 30_000);
-    // The board ranks by the same figure.
+    // The board ranks by the same figure, and the web interface shows it.
     expect((await idea(b, bea)).votes).toBe(4);
+    const web = new WebVisitor(c.origin);
+    await web.signIn("cid", "correct horse battery staple");
+    expect((await web.get(`/ideas/${onC}`)).text).toContain("4 votes");
+    expect((await web.get(`/g/${group()}/ideas`)).text).toContain('aria-label="4 votes"');
   }, 120_000);
 
   it("shows a post's like count as the home counts it, and an unlike everywhere", async () => {
