@@ -9,12 +9,15 @@ import { peerInboxes } from "../../db/queries/organization.queries.ts";
 import { findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { INSTANCE_ACTOR_IDENTIFIER, instanceActorUri } from "../../domain/uris.ts";
 import type { ServiceContext } from "../../services/context.ts";
+import { peerAllowed } from "../../services/federation-policy.service.ts";
 import { toActor, toRecipient } from "../mappers/actor.mapper.ts";
 
 export async function sendOrganizationUpdated(ctx: Context<ServiceContext>, activityId: URL): Promise<void> {
   const row = await findActorByUri(ctx.data.db, instanceActorUri(new URL(ctx.origin)));
   if (!row?.is_local) return;
-  const peers = await peerInboxes(ctx.data.db);
+  // Not to instances our federation policy refuses.
+  const peers = [];
+  for (const peer of await peerInboxes(ctx.data.db)) if (await peerAllowed(ctx.data, new URL(peer.uri).host)) peers.push(peer);
   if (peers.length === 0) return;
   const keys = await ctx.getActorKeyPairs(INSTANCE_ACTOR_IDENTIFIER);
   const actor = toActor(ctx, INSTANCE_ACTOR_IDENTIFIER, row, keys);
