@@ -33,6 +33,7 @@ import {
   ACCEPTED_TAG,
   answerKind,
   assertCanAccept,
+  assertQuestionsEnabled,
   QUESTION_TAG,
   questionState,
   withAcceptedLine,
@@ -164,6 +165,7 @@ export async function askQuestion(
   const user = await requireLocalUserActor(ctx, username);
   const group = await findGroup(ctx, input.group, user.id);
   assertCanPost(await membershipOf(ctx, group.actor.id, user.id));
+  assertQuestionsEnabled(group.group.questions_enabled);
   // The #question tag tells other servers (and people on Mastodon) what this is.
   const content = /(^|\s)#question\b/i.test(input.content) ? input.content : `${input.content.trim()}\n\n#${QUESTION_TAG}`;
   const post = await createPost(ctx, username, { ...input.extras, group: group.actor.id, content, title: input.title }, async (trx, postId) => {
