@@ -4,6 +4,8 @@
 // an event carries the thing itself (a URI, an activity) when that state will
 // be gone by then (a deleted post, an undone follow) or must go out exactly as
 // it was (a relayed activity, a ready ForgeFed delivery).
+import type { PostVisibility } from "./visibility.rules.ts";
+
 export type OutboxEvent =
   | { type: "follow.requested"; followId: string }
   | { type: "follow.accepted"; followId: string; followActivityUri: string; followerUri: string; followeeId: string }
@@ -16,7 +18,7 @@ export type OutboxEvent =
   | { type: "group.role_changed"; groupId: string; memberId: string; moderator: boolean }
   | { type: "post.created"; postId: string }
   | { type: "post.updated"; postId: string }
-  | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: "public" | "members_only" }
+  | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: PostVisibility }
   /** A moderator removed a post from one of our groups. */
   | { type: "post.removed"; postUri: string; groupId: string; authorId?: string }
   | { type: "post.shared"; postId: string; groupId: string; sharerId: string; activityUri: string }

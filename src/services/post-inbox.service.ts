@@ -20,6 +20,7 @@ import {
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
 import { incomingPostRefusal, sameOrigin } from "../domain/trust.rules.ts";
+import { audienceFromAddressing } from "../domain/post-audience.rules.ts";
 import { canSeePost, viewerOf } from "./visibility.service.ts";
 import { forbidden } from "../domain/errors.ts";
 import { assertCanPost, isModerator } from "../domain/group.rules.ts";
@@ -52,6 +53,9 @@ export interface IncomingPost {
   /** The explicit FEP-1b12 `audience`, when the post names one. */
   audienceUris: string[];
   isPublic: boolean;
+  /** The addresses as sent: outside groups they say the post's audience. */
+  to: string[];
+  cc: string[];
   publishedAt: Date;
   updatedAt: Date | null;
   mentionUris: string[];
@@ -132,9 +136,10 @@ export async function receivePost(
   // At a group's home, the group decides: a post in a public group is public
   // (members on other instances address remote groups the members-only way).
   const ourGroupSettings = ourGroup ? await findGroupByActorId(ctx.db, ourGroup.id) : undefined;
-  const visibility: "public" | "members_only" = ourGroupSettings
+  const visibility: PostRow["visibility"] = ourGroupSettings
     ? ourGroupSettings.group.visibility === "public" ? "public" : "members_only"
-    : post.isPublic ? "public" : "members_only";
+    : group ? (post.isPublic ? "public" : "members_only")
+    : audienceFromAddressing(post.to, post.cc, author.followers_url);
   // Sanitized once: the idea text below is read from the result.
   const contentHtml = sanitizeHtml(post.contentHtml);
   const result = await applyOnce(ctx, activity, async (trx) => {

@@ -27,6 +27,7 @@ import {
   type PostEntry,
 } from "../db/queries/post.queries.ts";
 import type { ActorRow, Database, MediaRow, PostRow } from "../db/schema.ts";
+import { narrowestOf, type Audience } from "../domain/post-audience.rules.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { assertCanModerate, assertCanPost, isModerator } from "../domain/group.rules.ts";
 import { newId, newActivityKey } from "../domain/ids.ts";
@@ -54,7 +55,7 @@ export interface PostView {
   summary: string | null;
   sensitive: boolean;
   language: string | null;
-  visibility: "public" | "members_only";
+  visibility: PostRow["visibility"];
   author: ActorView;
   group: ActorView | null;
   inReplyToUri: string | null;
@@ -129,6 +130,8 @@ export interface NewPostInput {
   sensitive?: boolean | undefined;
   language?: string | undefined;
   mediaIds?: string[] | undefined;
+  /** Outside groups, who the post is for (Mastodon's four audiences); public when not given. */
+  visibility?: Audience | undefined;
   /** "markdown" from the web composer; plain text (Mastodon apps) otherwise. */
   format?: "markdown" | "text" | undefined;
 }
@@ -155,12 +158,13 @@ export async function createPost(
       ? await findPostById(ctx.db, input.inReplyTo)
       : await findPostByUri(ctx.db, input.inReplyTo);
     if (!parent || !(await canViewPost(ctx, parent, author.id))) throw notFound("The post you reply to does not exist");
-    groupId = await replyGroup(ctx, parent, author.id);
+    // A direct reply is a private word to the people it mentions, not a post in the thread's group.
+    groupId = input.visibility === "direct" ? null : await replyGroup(ctx, parent, author.id);
   } else if (input.group) {
     groupId = (await findGroup(ctx, input.group, author.id)).actor.id;
   }
 
-  let visibility: "public" | "members_only" = "public";
+  let visibility: PostRow["visibility"] = narrowestOf(input.visibility ?? "public", parent?.visibility);
   if (groupId) {
     const group = (await findGroupByActorId(ctx.db, groupId))!;
     const membership = await membershipOf(ctx, groupId, author.id);
@@ -168,8 +172,11 @@ export async function createPost(
     // A remote group's visibility is not ours to know: never address its
     // posts to Public (its home instance relays them as it sees fit).
     visibility = group.actor.is_local && group.group.visibility === "public" ? "public" : "members_only";
+    if (visibility === "public" && input.visibility === "private") {
+      throw validationFailed("This group is public, so its posts are public: post with visibility public, or direct to write only to the people you mention");
+    }
   }
-  if (parent?.visibility === "members_only") visibility = "members_only";
+  if (parent?.visibility === "members_only" && visibility !== "direct") visibility = "members_only";
 
   const mentions = await resolveMentions(ctx, input.content);
   const id = newId();

@@ -60,7 +60,7 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
     edited_at: post.edited_at?.toISOString() ?? null,
     account: toMastodonAccount(entry.author, c.stats.get(entry.author.id), c.origin),
     content,
-    visibility: post.visibility === "public" ? "public" : "private",
+    visibility: post.visibility === "members_only" ? "private" : post.visibility,
     // Mastodon marks a status with a content warning sensitive.
     sensitive: post.sensitive || Boolean(post.summary),
     spoiler_text: post.summary ?? "",

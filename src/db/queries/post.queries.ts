@@ -125,7 +125,7 @@ function publicOutboxPosts(db: Db, actor: { id: string; type: string }, membersO
   return db
     .selectFrom("posts")
     .where(actor.type === "Group" ? "group_id" : "author_id", "=", actor.id)
-    .where("visibility", "in", membersOnlyToo && actor.type === "Group" ? ["public", "members_only"] : ["public"])
+    .where("visibility", "in", membersOnlyToo && actor.type === "Group" ? ["public", "members_only"] : ["public", "unlisted"])
     .where((eb) => (actor.type === "Group" ? eb.val(true) : eb("is_local", "=", true)));
 }
 

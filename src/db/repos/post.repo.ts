@@ -69,7 +69,7 @@ export async function insertTombstone(db: Db, uri: string, post: Pick<PostRow, "
 export async function deletedPostIdsSince(
   db: Db,
   since: Date,
-): Promise<Array<{ postId: string; deletedAt: Date; authorId: string | null; groupId: string | null; visibility: "public" | "members_only" | null }>> {
+): Promise<Array<{ postId: string; deletedAt: Date; authorId: string | null; groupId: string | null; visibility: PostRow["visibility"] | null }>> {
   const rows = await db
     .selectFrom("tombstones")
     .select(["post_id", "deleted_at", "author_id", "group_id", "visibility"])

@@ -36,7 +36,8 @@ export function postObjectOf(entry: PostEntry, origin: URL): Note | Article {
 /**
  * Who a post is addressed to. Members-only posts never include Public. The
  * people it mentions are in `cc`: Mastodon-family servers notify only
- * mentioned people the post is addressed to.
+ * mentioned people the post is addressed to. Outside groups, the four
+ * audiences are addressed as Mastodon addresses them (src/domain/post-audience.rules.ts).
  */
 export function addressing(post: PostRow, author: ActorRow, group: ActorRow | null, mentionUris: string[] = []): { to: URL[]; cc: URL[] } {
   const mentioned = mentionUris.map((u) => new URL(u));
@@ -46,7 +47,19 @@ export function addressing(post: PostRow, author: ActorRow, group: ActorRow | nu
       ? { to: [PUBLIC_COLLECTION, new URL(group.uri)], cc: [followers, ...mentioned] }
       : { to: [new URL(group.uri)], cc: [followers, ...mentioned] };
   }
-  return { to: [PUBLIC_COLLECTION], cc: [new URL(author.followers_url ?? `${author.uri}/followers`), ...mentioned] };
+  const followers = new URL(author.followers_url ?? `${author.uri}/followers`);
+  switch (post.visibility) {
+    case "unlisted":
+      return { to: [followers], cc: [PUBLIC_COLLECTION, ...mentioned] };
+    case "private":
+      return { to: [followers], cc: mentioned };
+    case "direct":
+    // A members-only post that lost its group is for the people it names, never wider.
+    case "members_only":
+      return { to: mentioned, cc: [] };
+    case "public":
+      return { to: [PUBLIC_COLLECTION], cc: [followers, ...mentioned] };
+  }
 }
 
 function escapeHtml(text: string): string {
@@ -170,6 +183,8 @@ export async function fromPostObject(object: Note | Article | Page): Promise<Inc
     groupUris: [...audience, ...to, ...cc].filter((u) => u !== PUBLIC_COLLECTION.href),
     audienceUris: audience,
     isPublic: [...to, ...cc].some((u) => u === PUBLIC_COLLECTION.href || u === "as:Public" || u === "Public"),
+    to,
+    cc,
     publishedAt: object.published ? new Date(object.published.epochMilliseconds) : new Date(),
     updatedAt: object.updated ? new Date(object.updated.epochMilliseconds) : null,
     mentionUris: mentions,
