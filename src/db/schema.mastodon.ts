@@ -89,7 +89,16 @@ export interface FilterStatusesTable {
   post_id: string;
 }
 
+export interface ConversationsTable {
+  id: string;
+  owner_id: string;
+  thread_uri: string;
+  unread: ColumnType<boolean, boolean | undefined, boolean>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface MastodonTables {
+  conversations: ConversationsTable;
   filters: FiltersTable;
   filter_keywords: FilterKeywordsTable;
   filter_statuses: FilterStatusesTable;

@@ -21,6 +21,7 @@ import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
 import { incomingPostRefusal, sameOrigin } from "../domain/trust.rules.ts";
 import { audienceFromAddressing } from "../domain/post-audience.rules.ts";
+import { recordConversationPost } from "./conversation.service.ts";
 import { canSeePost, viewerOf } from "./visibility.service.ts";
 import { forbidden } from "../domain/errors.ts";
 import { assertCanPost, isModerator } from "../domain/group.rules.ts";
@@ -167,6 +168,7 @@ export async function receivePost(
     if (!created) return "duplicate" as const;
     await insertPostTags(trx, id, post.tags);
     await insertPostMentions(trx, id, post.mentionUris);
+    await recordConversationPost(trx, { visibility, thread_uri: parent?.thread_uri ?? post.inReplyToUri ?? post.uri, author_id: author.id }, post.mentionUris);
     await rememberRemoteAttachments(trx, id, author.id, post.attachments);
     if (group) await recordGroupAnnounce(trx, id, group.id, `${post.uri}#group-announce`);
     await recognizeIdeaActivity(trx, {

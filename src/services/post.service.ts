@@ -28,6 +28,7 @@ import {
 } from "../db/queries/post.queries.ts";
 import type { ActorRow, Database, MediaRow, PostRow } from "../db/schema.ts";
 import { narrowestOf, type Audience } from "../domain/post-audience.rules.ts";
+import { recordConversationPost } from "./conversation.service.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { assertCanModerate, assertCanPost, isModerator } from "../domain/group.rules.ts";
 import { newId, newActivityKey } from "../domain/ids.ts";
@@ -207,6 +208,7 @@ export async function createPost(
     if (groupId) await recordGroupAnnounce(trx, id, groupId, `${uri}#group-announce`);
     await insertPostTags(trx, id, extractHashtags(input.content));
     await insertPostMentions(trx, id, mentions.map((m) => m.uri));
+    await recordConversationPost(trx, { visibility, thread_uri: parent?.thread_uri ?? uri, author_id: author.id }, mentions.map((m) => m.uri));
     await notifyMentions(trx, mentions.map((m) => m.uri), author.id, id);
     // A reply reaches the person replied to even when the text does not name
     // them (as a mention: the type Mastodon apps know; pages call it a reply).

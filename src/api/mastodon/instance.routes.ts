@@ -81,9 +81,8 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
     };
   });
 
-  // Ecotone has no custom emojis, announcements, rules or endorsements, and no direct
-  // conversations (direct visibility is refused): the empty lists Mastodon answers then.
-  for (const path of ["/api/v1/custom_emojis", "/api/v1/announcements", "/api/v1/instance/rules", "/api/v1/endorsements", "/api/v1/conversations"]) {
+  // Ecotone has no custom emojis, announcements, rules or endorsements: the empty lists Mastodon answers then.
+  for (const path of ["/api/v1/custom_emojis", "/api/v1/announcements", "/api/v1/instance/rules", "/api/v1/endorsements"]) {
     fastify.get(path, async () => []);
   }
   fastify.get("/api/v1/preferences", async () => ({
