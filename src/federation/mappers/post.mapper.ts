@@ -53,8 +53,8 @@ export function addressing(post: PostRow, author: ActorRow, group: ActorRow | nu
       return { to: [followers], cc: [PUBLIC_COLLECTION, ...mentioned] };
     case "private":
       return { to: [followers], cc: mentioned };
-    case "direct":
     // A members-only post that lost its group is for the people it names, never wider.
+    case "direct":
     case "members_only":
       return { to: mentioned, cc: [] };
     case "public":
