@@ -27,6 +27,8 @@ export interface AccountBlocksTable {
   id: string;
   actor_id: string;
   target_id: string;
+  /** The Block activity sent (a block made here) or received (a block made elsewhere). */
+  activity_uri: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

@@ -27,6 +27,10 @@ export type OutboxEvent =
   | { type: "post.unreblogged"; postId: string; actorId: string; activityUri: string }
   | { type: "post.liked"; postId: string; actorId: string; likeUri: string }
   | { type: "post.unliked"; postId: string; actorId: string; likeUri: string }
+  /** A local person pinned or unpinned a post: Add/Remove on their `featured` collection. */
+  | { type: "post.pinned"; actorId: string; postUri: string; pinned: boolean }
+  /** A local person blocked (or unblocked) someone elsewhere: Block (or Undo(Block)) to that account. */
+  | { type: "account.blocked"; actorId: string; targetId: string; activityUri: string; blocked: boolean }
   /** A local group relays an activity a member sent it (FEP-1b12 Announce). */
   | { type: "group.relay"; groupId: string; activity: unknown }
   /** Our first member was accepted into a remote group: read its recent posts. */
