@@ -99,7 +99,30 @@ export interface ConversationsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface PollsTable {
+  post_id: string;
+  options: ColumnType<string[], string, string>;
+  multiple: ColumnType<boolean, boolean | undefined, boolean>;
+  hide_totals: ColumnType<boolean, boolean | undefined, boolean>;
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  remote_counts: ColumnType<number[] | null, string | null | undefined, string | null>;
+  remote_voters: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: CreatedAt;
+}
+
+export interface PollVotesTable {
+  id: string;
+  post_id: string;
+  voter_id: string;
+  choice: number;
+  activity_uri: string | null;
+  created_at: CreatedAt;
+}
+
 export interface MastodonTables {
+  polls: PollsTable;
+  poll_votes: PollVotesTable;
   conversations: ConversationsTable;
   filters: FiltersTable;
   filter_keywords: FilterKeywordsTable;

@@ -29,6 +29,10 @@ export type OutboxEvent =
   | { type: "post.unliked"; postId: string; actorId: string; likeUri: string }
   /** A local person pinned or unpinned a post: Add/Remove on their `featured` collection. */
   | { type: "post.pinned"; actorId: string; postUri: string; pinned: boolean }
+  /** One of our polls has new counts or closed: Update(Question) to whoever has it. */
+  | { type: "poll.updated"; postId: string }
+  /** A local person voted in another server's poll: a Create(Note) per choice to its author. */
+  | { type: "poll.voted"; postId: string; voterId: string; choices: number[] }
   /** A local person blocked (or unblocked) someone elsewhere: Block (or Undo(Block)) to that account. */
   | { type: "account.blocked"; actorId: string; targetId: string; activityUri: string; blocked: boolean }
   /** A local group relays an activity a member sent it (FEP-1b12 Announce). */

@@ -29,6 +29,8 @@ import {
 import type { ActorRow, Database, MediaRow, PostRow } from "../db/schema.ts";
 import { narrowestOf, type Audience } from "../domain/post-audience.rules.ts";
 import { recordConversationPost } from "./conversation.service.ts";
+import { checkNewPoll, type NewPoll } from "../domain/poll.rules.ts";
+import { insertPoll } from "../db/repos/poll.repo.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { assertCanModerate, assertCanPost, isModerator } from "../domain/group.rules.ts";
 import { newId, newActivityKey } from "../domain/ids.ts";
@@ -131,6 +133,8 @@ export interface NewPostInput {
   sensitive?: boolean | undefined;
   language?: string | undefined;
   mediaIds?: string[] | undefined;
+  /** A poll under the text (Mastodon's, federated as a Question). */
+  poll?: NewPoll | undefined;
   /** Outside groups, who the post is for (Mastodon's four audiences); public when not given. */
   visibility?: Audience | undefined;
   /** "markdown" from the web composer; plain text (Mastodon apps) otherwise. */
@@ -151,6 +155,7 @@ export async function createPost(
 ): Promise<PostView> {
   const author = await requireLocalUserActor(ctx, username);
   checkPostText(input.content, input.title, (input.mediaIds?.length ?? 0) > 0);
+  if (input.poll) checkNewPoll(input.poll);
 
   let groupId: string | null = null;
   let parent: PostRow | undefined;
@@ -182,7 +187,8 @@ export async function createPost(
   const mentions = await resolveMentions(ctx, input.content);
   const id = newId();
   const title = input.title?.trim() || null;
-  const uri = new URL(`/${title ? "articles" : "posts"}/${id}`, ctx.origin).href;
+  // A poll is served as a Question, at its own path (one object type per path).
+  const uri = new URL(`/${title ? "articles" : input.poll ? "polls" : "posts"}/${id}`, ctx.origin).href;
   await commit(ctx, async (trx) => {
     await insertPost(trx, {
       id,
@@ -205,6 +211,10 @@ export async function createPost(
       raw: null,
     });
     await attachUploads(trx, id, author.id, input.mediaIds ?? []);
+    if (input.poll) {
+      const { options, multiple, hideTotals, expiresInSeconds } = input.poll;
+      await insertPoll(trx, { postId: id, options: options.map((o) => o.trim()), multiple, hideTotals, expiresAt: new Date(Date.now() + expiresInSeconds * 1000) });
+    }
     if (groupId) await recordGroupAnnounce(trx, id, groupId, `${uri}#group-announce`);
     await insertPostTags(trx, id, extractHashtags(input.content));
     await insertPostMentions(trx, id, mentions.map((m) => m.uri));

@@ -2,6 +2,7 @@
 // belongs to is posted into that group (Mastodon and Lemmy users address a
 // group by mentioning it); a reply stays in its thread's group.
 import { parseAudience } from "../domain/post-audience.rules.ts";
+import type { NewPoll } from "../domain/poll.rules.ts";
 import { resolveActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { membershipOf } from "./group.service.ts";
@@ -17,6 +18,7 @@ export interface NewStatus {
   sensitive?: boolean | undefined;
   language?: string | undefined;
   mediaIds?: string[] | undefined;
+  poll?: NewPoll | undefined;
 }
 
 export async function createStatus(ctx: ServiceContext, username: string, input: NewStatus): Promise<PostView> {
@@ -43,5 +45,6 @@ export async function createStatus(ctx: ServiceContext, username: string, input:
     sensitive: input.sensitive,
     language: input.language,
     mediaIds: input.mediaIds,
+    poll: input.poll,
   });
 }

@@ -1,5 +1,6 @@
 // Reads of posts with what a viewer needs beside each: author, counts, and
 // whether the viewer liked it — computed in batch, never one query per row.
+import { pollsOf, type PollFacts } from "./poll.queries.ts";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
 import { hiddenAuthorIds } from "./hidden.queries.ts";
@@ -22,6 +23,8 @@ export interface PostEntry {
   /** `@user@host` of each mentioned actor we know, by URI (what Mention tags are named). */
   mentionHandles: Record<string, string>;
   media: MediaRow[];
+  /** Its poll, with the viewer's own votes. */
+  poll: PollFacts | null;
 }
 
 export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null): Promise<PostEntry[]> {
@@ -57,6 +60,7 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
     viewerId ? db.selectFrom("bookmarks").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
     viewerId ? db.selectFrom("status_pins").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
   ]);
+  const polls = await pollsOf(db, ids, viewerId);
   const bookmarkedSet = new Set(bookmarked.map((r) => r.post_id));
   const pinnedSet = new Set(pinned.map((r) => r.post_id));
   const reblogs = new Map(reblogCounts.map((r) => [r.post_id, Number(r.n)]));
@@ -82,6 +86,7 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
       mentions.filter((m) => m.post_id === post.id && m.username && m.domain).map((m) => [m.actor_uri, `@${m.username}@${m.domain}`]),
     ),
     media: media.filter((m) => m.post_id === post.id),
+    poll: polls.get(post.id) ?? null,
   }));
 }
 

@@ -2,7 +2,7 @@
 // members-only groups go only to members (or their instances' actors),
 // followers-only and direct posts only to their audience; anyone else gets 404.
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Article, Note } from "@fedify/vocab";
+import { Article, Note, Question } from "@fedify/vocab";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
 import { canFetchGroupContent, viewerOfRequester } from "../../services/access.service.ts";
 import { canSeePost } from "../../services/visibility.service.ts";
@@ -37,6 +37,13 @@ export function registerPostDispatchers(federation: Federation<ServiceContext>):
     .setObjectDispatcher(Article, "/articles/{id}", async (ctx, { id }) => {
       const object = await load(ctx, id);
       return object instanceof Article ? object : null;
+    })
+    .authorize((ctx, { id }) => authorized(ctx, id));
+  // A post with a poll is a Question (Mastodon's polls), at its own path.
+  federation
+    .setObjectDispatcher(Question, "/polls/{id}", async (ctx, { id }) => {
+      const object = await load(ctx, id);
+      return object instanceof Question ? object : null;
     })
     .authorize((ctx, { id }) => authorized(ctx, id));
 }

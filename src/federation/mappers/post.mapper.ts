@@ -1,11 +1,12 @@
 // Posts between our rows and ActivityStreams. `toPostObject` builds the Note
 // or Article we serve and send; `fromPostObject` reads one from any server
 // (Mastodon Note, Lemmy Page, Friendica, …) into what the services store.
-import { Article, Document, Hashtag, Image, Mention, Note, Page, PUBLIC_COLLECTION, Source, type Object as APObject } from "@fedify/vocab";
+import { Article, Collection, Document, Hashtag, Image, Mention, Note, Page, PUBLIC_COLLECTION, Question, Source, type Object as APObject } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { PostEntry } from "../../db/queries/post.queries.ts";
 import type { ActorRow, MediaRow, PostRow } from "../../db/schema.ts";
 import type { IncomingPost } from "../../services/post-inbox.service.ts";
+import type { PollFacts } from "../../db/queries/poll.queries.ts";
 
 export interface PostContext {
   post: PostRow;
@@ -17,10 +18,11 @@ export interface PostContext {
   tags: string[];
   media: MediaRow[];
   origin: URL;
+  poll?: PollFacts | null;
 }
 
-/** The Note or Article of a hydrated post. */
-export function postObjectOf(entry: PostEntry, origin: URL): Note | Article {
+/** The Note, Article or (with a poll) Question of a hydrated post. */
+export function postObjectOf(entry: PostEntry, origin: URL): Note | Article | Question {
   return toPostObject({
     post: entry.post,
     author: entry.author,
@@ -30,6 +32,7 @@ export function postObjectOf(entry: PostEntry, origin: URL): Note | Article {
     tags: entry.tags,
     media: entry.media,
     origin,
+    poll: entry.poll,
   });
 }
 
@@ -87,11 +90,24 @@ function withoutTitleLine(content: string, title: string | null): string {
  */
 export function contextOf(threadUri: string, origin: URL): URL {
   const uri = new URL(threadUri);
-  const local = uri.origin === origin.origin ? /^\/(?:posts|articles)\/([^/]+)$/.exec(uri.pathname) : null;
+  const local = uri.origin === origin.origin ? /^\/(?:posts|articles|polls)\/([^/]+)$/.exec(uri.pathname) : null;
   return local ? new URL(`/contexts/${local[1]}`, origin) : uri;
 }
 
-export function toPostObject(c: PostContext): Note | Article {
+/** A poll as Mastodon federates it: each option a Note `name` with `replies.totalItems` its votes. */
+function questionOf(values: ConstructorParameters<typeof Note>[0], poll: PollFacts): Question {
+  const options = poll.options.map((name, i) => new Note({ name, replies: new Collection({ totalItems: poll.counts[i] ?? 0 }) }));
+  const end = poll.closedAt ?? poll.expiresAt;
+  return new Question({
+    ...values,
+    ...(poll.multiple ? { inclusiveOptions: options } : { exclusiveOptions: options }),
+    endTime: end ? Temporal.Instant.fromEpochMilliseconds(end.getTime()) : null,
+    closed: poll.closedAt ? Temporal.Instant.fromEpochMilliseconds(poll.closedAt.getTime()) : null,
+    voters: poll.votersCount,
+  });
+}
+
+export function toPostObject(c: PostContext): Note | Article | Question {
   const { post, author, group } = c;
   const { to, cc } = addressing(post, author, group, c.mentionUris);
   const values = {
@@ -127,11 +143,40 @@ export function toPostObject(c: PostContext): Note | Article {
       ),
     ],
   };
+  if (c.poll) return questionOf(values, c.poll);
   return post.type === "Article" ? new Article({ ...values, name: post.title }) : new Note(values);
 }
 
-export function isPostObject(object: unknown): object is Note | Article | Page {
-  return object instanceof Note || object instanceof Article || object instanceof Page;
+export function isPostObject(object: unknown): object is Note | Article | Page | Question {
+  return object instanceof Note || object instanceof Article || object instanceof Page || object instanceof Question;
+}
+
+/** A Question's options, counts, end and voters, as its author states them. */
+async function incomingPoll(q: Question): Promise<IncomingPost["poll"]> {
+  const multiple = q.inclusiveOptionIds.length > 0 || (await first(q.getInclusiveOptions({ suppressError: true })));
+  const options: string[] = [];
+  const counts: number[] = [];
+  for await (const o of multiple ? q.getInclusiveOptions({ suppressError: true }) : q.getExclusiveOptions({ suppressError: true })) {
+    if (!(o instanceof Note) || !o.name) continue;
+    options.push(String(o.name).slice(0, 200));
+    const replies = await o.getReplies({ suppressError: true }).catch(() => null);
+    counts.push(Math.max(0, Math.trunc(replies?.totalItems ?? 0)));
+  }
+  if (options.length < 2) return null;
+  const closed = q.closed;
+  return {
+    options,
+    counts,
+    multiple: Boolean(multiple),
+    voters: typeof q.voters === "number" ? Math.max(0, Math.trunc(q.voters)) : null,
+    endTime: q.endTime ? new Date(q.endTime.epochMilliseconds) : null,
+    closedAt: closed instanceof Temporal.Instant ? new Date(closed.epochMilliseconds) : closed === true ? new Date() : null,
+  };
+}
+
+async function first(items: AsyncIterable<unknown>): Promise<boolean> {
+  for await (const _ of items) return true;
+  return false;
 }
 
 function text(value: unknown): string | null {
@@ -139,7 +184,7 @@ function text(value: unknown): string | null {
   return String(value);
 }
 
-export async function fromPostObject(object: Note | Article | Page): Promise<IncomingPost | null> {
+export async function fromPostObject(object: Note | Article | Page | Question): Promise<IncomingPost | null> {
   if (!object.id || !object.attributionId) return null;
   const to = object.toIds.map((u) => u.href);
   const cc = object.ccIds.map((u) => u.href);
@@ -171,8 +216,8 @@ export async function fromPostObject(object: Note | Article | Page): Promise<Inc
     uri: object.id.href,
     type: object instanceof Article ? "Article" : object instanceof Page ? "Page" : "Note",
     authorUri: object.attributionId.href,
-    title: object instanceof Note ? null : text(object.name),
-    contentHtml: withoutTitleLine(text(object.content) ?? "", object instanceof Note ? null : text(object.name)),
+    title: object instanceof Note || object instanceof Question ? null : text(object.name),
+    contentHtml: withoutTitleLine(text(object.content) ?? "", object instanceof Note || object instanceof Question ? null : text(object.name)),
     sourceText: source?.content ? String(source.content) : null,
     summary: text(object.summary),
     sensitive: object.sensitive ?? false,
@@ -185,6 +230,9 @@ export async function fromPostObject(object: Note | Article | Page): Promise<Inc
     isPublic: [...to, ...cc].some((u) => u === PUBLIC_COLLECTION.href || u === "as:Public" || u === "Public"),
     to,
     cc,
+    poll: object instanceof Question ? await incomingPoll(object) : null,
+    // Mastodon's vote: a Note with the option as `name`, no content, in reply to the Question.
+    voteName: object instanceof Note && object.name && object.replyTargetId && !text(object.content) ? String(object.name) : null,
     publishedAt: object.published ? new Date(object.published.epochMilliseconds) : new Date(),
     updatedAt: object.updated ? new Date(object.updated.epochMilliseconds) : null,
     mentionUris: mentions,

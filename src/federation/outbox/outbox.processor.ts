@@ -25,6 +25,7 @@ import { sendRoomEvent } from "./shared-room.outbox.ts";
 import { sendAccountDeleted } from "./account.outbox.ts";
 import { sendPinEvent } from "./pin.outbox.ts";
 import { sendBlockEvent } from "./block.outbox.ts";
+import { sendPollEvent } from "./poll.outbox.ts";
 
 const BATCH = 20;
 
@@ -73,6 +74,9 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
       return sendPinEvent(ctx, event, activityId);
     case "account.blocked":
       return sendBlockEvent(ctx, event, activityId);
+    case "poll.updated":
+    case "poll.voted":
+      return sendPollEvent(ctx, event, activityId);
   }
 }
 
