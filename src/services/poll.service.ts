@@ -4,7 +4,7 @@
 import { duePolls, pollVoterIds, pollsOf } from "../db/queries/poll.queries.ts";
 import { insertNotification } from "../db/repos/notification.repo.ts";
 import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
-import { closePoll, insertVotes, updateRemotePollCounts } from "../db/repos/poll.repo.ts";
+import { closePoll, insertVotes } from "../db/repos/poll.repo.ts";
 import { findPostById } from "../db/repos/post.repo.ts";
 import { findActorById } from "../db/repos/remote-actor.repo.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
@@ -45,26 +45,20 @@ export async function votePoll(ctx: ServiceContext, voterId: string, pollId: str
  * the post, only while it is open, only for an option it has.
  */
 export async function receiveVote(ctx: ServiceContext, activity: IncomingActivity, voter: ActorRow, post: PostRow, optionName: string): Promise<"counted" | "ignored"> {
-  if (!post.is_local) return "ignored";
-  const poll = (await pollsOf(ctx.db, [post.id], voter.id)).get(post.id);
-  if (!poll || poll.authorId === voter.id || isPollExpired(poll)) return "ignored";
-  const choice = poll.options.indexOf(optionName.trim());
-  if (choice < 0) return "ignored";
-  if (!poll.multiple && poll.ownVotes !== null) return "ignored";
-  if (!(await canSeePost(ctx, viewerOf(voter.id), post))) return "ignored";
-  let counted = false;
-  await applyOnce(ctx, activity, async (trx) => {
-    counted = (await insertVotes(trx, post.id, voter.id, [choice], () => activity.uri)) > 0;
+  if (!post.is_local || !(await canSeePost(ctx, viewerOf(voter.id), post))) return "ignored";
+  // Recorded as applied even when refused: a repeated delivery is answered the same way, once.
+  const result = await applyOnce(ctx, activity, async (trx) => {
+    const poll = (await pollsOf(trx, [post.id], voter.id)).get(post.id);
+    if (!poll || poll.authorId === voter.id || isPollExpired(poll)) return false;
+    const choice = poll.options.indexOf(optionName.trim());
+    if (choice < 0 || (!poll.multiple && poll.ownVotes !== null)) return false;
+    const counted = (await insertVotes(trx, post.id, voter.id, [choice], () => activity.uri)) > 0;
     if (counted) await recordOutboxEvent(trx, { type: "poll.updated", postId: post.id });
+    return counted;
   });
-  if (counted) ctx.onOutboxEvent?.();
-  return counted ? "counted" : "ignored";
-}
-
-/** A remote poll's author sent new counts (Update(Question)). */
-export async function receivePollCounts(ctx: ServiceContext, post: PostRow, counts: number[], voters: number | null, closedAt: Date | null): Promise<void> {
-  if (post.is_local) return;
-  await updateRemotePollCounts(ctx.db, post.id, counts, voters, closedAt);
+  if (!result.applied || !result.value) return "ignored";
+  ctx.onOutboxEvent?.();
+  return "counted";
 }
 
 /** Closes the polls whose time is up: voters and the author get a `poll` notification; our own polls send their final counts. */

@@ -181,7 +181,7 @@ export async function receivePost(
     await recordConversationPost(trx, { visibility, thread_uri: parent?.thread_uri ?? post.inReplyToUri ?? post.uri, author_id: author.id }, post.mentionUris);
     if (post.poll) {
       const { options, counts, multiple, voters, endTime, closedAt } = post.poll;
-      await insertPoll(trx, { postId: id, options, multiple, hideTotals: false, expiresAt: endTime, remoteCounts: counts, remoteVoters: voters, closedAt });
+      await insertPoll(trx, { postId: id, options, multiple, hideTotals: false, expiresAt: closedAt ?? endTime, remoteCounts: counts, remoteVoters: voters });
     }
     await rememberRemoteAttachments(trx, id, author.id, post.attachments);
     if (group) await recordGroupAnnounce(trx, id, group.id, `${post.uri}#group-announce`);
@@ -236,8 +236,8 @@ export async function receivePostUpdate(
   const ourGroup = existing.group_id ? await findGroupActorById(ctx, existing.group_id) : null;
   // A poll's author sends new counts as an Update of the unchanged Question: counts, not an edit.
   if (post.poll && !existing.is_local && sanitizeHtml(post.contentHtml) === existing.content_html) {
-    const { counts, voters, closedAt } = post.poll;
-    const counted = await applyOnce(ctx, activity, (trx) => updateRemotePollCounts(trx, existing.id, counts, voters, closedAt));
+    const { counts, voters, endTime, closedAt } = post.poll;
+    const counted = await applyOnce(ctx, activity, (trx) => updateRemotePollCounts(trx, existing.id, counts, voters, closedAt ?? endTime));
     return counted.applied ? "stored" : "duplicate";
   }
   const result = await applyOnce(ctx, activity, async (trx) => {

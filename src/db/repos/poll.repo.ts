@@ -25,11 +25,14 @@ export async function insertPoll(
     .execute();
 }
 
-/** A remote poll's new counts (its author's Update). */
-export async function updateRemotePollCounts(db: Db, postId: string, counts: number[], voters: number | null, closedAt: Date | null): Promise<void> {
+/**
+ * A remote poll's new counts and end (its author's Update). The closing job
+ * closes it here at that end, so our voters hear of it as for our own polls.
+ */
+export async function updateRemotePollCounts(db: Db, postId: string, counts: number[], voters: number | null, endsAt: Date | null): Promise<void> {
   await db
     .updateTable("polls")
-    .set({ remote_counts: JSON.stringify(counts), remote_voters: voters, ...(closedAt ? { closed_at: closedAt } : {}) })
+    .set({ remote_counts: JSON.stringify(counts), remote_voters: voters, expires_at: endsAt })
     .where("post_id", "=", postId)
     .execute();
 }

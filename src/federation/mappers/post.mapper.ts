@@ -170,7 +170,8 @@ async function incomingPoll(q: Question): Promise<IncomingPost["poll"]> {
     multiple: Boolean(multiple),
     voters: typeof q.voters === "number" ? Math.max(0, Math.trunc(q.voters)) : null,
     endTime: q.endTime ? new Date(q.endTime.epochMilliseconds) : null,
-    closedAt: closed instanceof Temporal.Instant ? new Date(closed.epochMilliseconds) : closed === true ? new Date() : null,
+    // `closed` is a time or `true` (an instant from Fedify's own Temporal, so read by shape).
+    closedAt: closed && typeof closed === "object" && "epochMilliseconds" in closed ? new Date(closed.epochMilliseconds) : closed === true ? new Date() : null,
   };
 }
 
