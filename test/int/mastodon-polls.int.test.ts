@@ -58,6 +58,10 @@ describe("creating", () => {
       expect(res.status, JSON.stringify(poll)).toBe(422);
       expect(res.body.error).toMatch(message);
     }
+    // Shapes no app sends are refused by the route's schema, naming the field.
+    const shape = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Vote!", poll: { options: "a,b", expires_in: 3600 } });
+    expect(shape.status).toBe(422);
+    expect(shape.body.error).toMatch(/poll\.options/);
     expect(await homeIds()).toEqual(before);
   });
 });
@@ -70,6 +74,7 @@ describe("voting", () => {
     expect((await vote(bob.token, [3])).body.error).toMatch(/from 0 to 2/);
     expect((await vote(bob.token, ["x"])).status).toBe(422);
     expect((await vote(bob.token, [])).status).toBe(422);
+    expect((await vote(bob.token, { first: 0 })).body.error).toMatch(/choices/);
     expect((await vote(bob.token, [0, 1])).body.error).toMatch(/one choice/);
     expect((await a.api(alice.token, "GET", `/api/v1/polls/${single.id}`)).body.votes_count).toBe(0);
 

@@ -6,6 +6,7 @@ import { getPollEntry, votePoll } from "../../services/poll.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { bodyOf, listParam } from "./params.ts";
 import { toMastodonPoll } from "./poll.serializer.ts";
+import { VoteBody } from "./poll.schema.ts";
 
 type IdParams = { Params: { id: string } };
 
@@ -15,7 +16,7 @@ export function registerMastodonPollRoutes(fastify: FastifyInstance, ctx: Servic
     return toMastodonPoll((await getPollEntry(ctx, viewer?.actorId ?? null, request.params.id)).poll);
   });
 
-  fastify.post<IdParams>("/api/v1/polls/:id/votes", async (request) => {
+  fastify.post<IdParams>("/api/v1/polls/:id/votes", { schema: { body: VoteBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:statuses");
     const raw = listParam(bodyOf(request), "choices");
     const choices = raw.map((c) => (/^\d+$/.test(c.trim()) ? Number(c) : Number.NaN));

@@ -11,6 +11,7 @@ import { renderAccounts, renderStatuses } from "./render.ts";
 import { bodyOf, flag, idList, idValue, optionalText } from "./params.ts";
 import { toMastodonBoost } from "./status.serializer.ts";
 import { pollParam } from "./poll.params.ts";
+import { StatusPollBody } from "./poll.schema.ts";
 import { getActorById } from "../../services/actor.service.ts";
 import { pinPost, unpinPost } from "../../services/pin.service.ts";
 import { reblogPost, unreblogPost, whoLiked, whoReblogged } from "../../services/reblog.service.ts";
@@ -24,7 +25,7 @@ async function renderOne(ctx: ServiceContext, id: string, viewerId: string | nul
 }
 
 export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.post("/api/v1/statuses", async (request) => {
+  fastify.post("/api/v1/statuses", { schema: { body: StatusPollBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:statuses");
     const body = bodyOf(request);
     const mediaIds = idList(body.media_ids, "media_ids");
