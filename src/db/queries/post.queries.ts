@@ -33,6 +33,10 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
   const uris = posts.map((p) => p.uri);
   const actorIds = [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))];
   const none = Promise.resolve([] as Array<{ post_id: string }>);
+  // Read beside the rest (one statement when none of these posts has a poll).
+  const pollsRead = pollsOf(db, ids, viewerId);
+  // Its error is raised where it is awaited; this only keeps it from counting as unhandled if the others fail first.
+  pollsRead.catch(() => undefined);
   const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged, media, bookmarked, pinned] = await Promise.all([
     db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(),
     db.selectFrom("likes").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
@@ -60,7 +64,7 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
     viewerId ? db.selectFrom("bookmarks").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
     viewerId ? db.selectFrom("status_pins").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
   ]);
-  const polls = await pollsOf(db, ids, viewerId);
+  const polls = await pollsRead;
   const bookmarkedSet = new Set(bookmarked.map((r) => r.post_id));
   const pinnedSet = new Set(pinned.map((r) => r.post_id));
   const reblogs = new Map(reblogCounts.map((r) => [r.post_id, Number(r.n)]));
