@@ -18,7 +18,7 @@ export type OutboxEvent =
   | { type: "group.role_changed"; groupId: string; memberId: string; moderator: boolean }
   | { type: "post.created"; postId: string }
   | { type: "post.updated"; postId: string }
-  | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: PostVisibility }
+  | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: PostVisibility; mentionUris?: string[] }
   /** A moderator removed a post from one of our groups. */
   | { type: "post.removed"; postUri: string; groupId: string; authorId?: string }
   | { type: "post.shared"; postId: string; groupId: string; sharerId: string; activityUri: string }

@@ -5,6 +5,7 @@ import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
 import {
   deleteLike,
   deletePostRow,
+  postMentionUris,
   findLike,
   findPostById,
   findPostByUri,
@@ -370,6 +371,8 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
   if (removal && post.group_id && !(await findGroupByActorId(ctx.db, post.group_id))?.actor.is_local) {
     throw validationFailed("Moderate a remote group's posts on the group's own instance");
   }
+  // Who was named: a direct or followers-only post's Delete goes to them (the rows go with the post).
+  const mentionUris = post.visibility === "public" ? [] : await postMentionUris(ctx.db, post.id);
   await commit(ctx, async (trx) => {
     await deletePostRow(trx, post.id);
     await insertTombstone(trx, post.uri, post);
@@ -379,7 +382,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
       trx,
       removal && post.group_id
         ? { type: "post.removed", postUri: post.uri, groupId: post.group_id, authorId: post.author_id }
-        : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility },
+        : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility, mentionUris },
     );
     if (removal) await recordAudit(trx, auditActorOf(user), { action: "post.removed", target: post.uri, groupId: post.group_id });
   });

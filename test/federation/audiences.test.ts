@@ -161,6 +161,18 @@ describe("direct", () => {
   });
 });
 
+describe("deleting a direct message", () => {
+  it("reaches the person it named, whose copy goes", async () => {
+    const note = await a.api(alice.token, "POST", "/api/v1/statuses", { status: `@carol@${c.host} sent by mistake`, visibility: "direct" });
+    const onC = await eventually(async () => {
+      const home = await c.api(carol.token, "GET", "/api/v1/timelines/home");
+      return home.body.find((s: { uri: string }) => s.uri === note.body.uri) ?? null;
+    });
+    expect((await a.api(alice.token, "DELETE", `/api/v1/statuses/${note.body.id}`)).status).toBe(200);
+    await eventually(async () => (await c.api(carol.token, "GET", `/api/v1/statuses/${onC.id}`)).status === 404);
+  });
+});
+
 describe("streaming", () => {
   it("tells an outsider nothing of unlisted, followers-only or direct posts", async () => {
     const controller = new AbortController();

@@ -93,6 +93,10 @@ export async function insertPostTags(db: Db, postId: string, tags: string[]): Pr
     .execute();
 }
 
+export async function postMentionUris(db: Db, postId: string): Promise<string[]> {
+  return (await db.selectFrom("post_mentions").select("actor_uri").where("post_id", "=", postId).execute()).map((r) => r.actor_uri);
+}
+
 export async function insertPostMentions(db: Db, postId: string, actorUris: string[]): Promise<void> {
   if (actorUris.length === 0) return;
   await db

@@ -87,14 +87,21 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       const author = await findActorById(db, event.authorId);
       const group = event.groupId ? ((await findActorById(db, event.groupId)) ?? null) : null;
       if (!author?.is_local) return;
+      // A direct post's Delete goes where the post went: to the people it named, only.
+      const onlyMentioned = !group && (event.visibility === "direct" || event.visibility === "members_only");
+      const named: ActorRow[] = [];
+      for (const uri of event.mentionUris ?? []) {
+        const row = await findActorByUri(db, uri);
+        if (row) named.push(row);
+      }
       const activity = new Delete({
         id: activityId,
         actor: new URL(author.uri),
         object: new Tombstone({ id: new URL(event.postUri) }),
-        tos: group ? [new URL(group.uri)] : [PUBLIC_COLLECTION],
+        tos: group ? [new URL(group.uri)] : onlyMentioned ? named.map((r) => new URL(r.uri)) : [PUBLIC_COLLECTION],
         ccs: group ? [new URL(group.followers_url ?? `${group.uri}/followers`)] : [],
       });
-      await deliver(ctx, author, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author });
+      await deliver(ctx, author, group, activity, named, new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author, toFollowers: !onlyMentioned });
       return;
     }
     case "post.removed": {
