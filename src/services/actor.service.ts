@@ -9,6 +9,7 @@ import {
   upsertRemoteActor,
 } from "../db/repos/remote-actor.repo.ts";
 import { findLocalActorByUsername, type LocalActorProfile } from "../db/queries/actor.queries.ts";
+import { actorsByUris } from "../db/queries/post.queries.ts";
 import { deleteFollowsOf } from "../db/repos/account-deletion.repo.ts";
 import type { ActorRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
@@ -87,6 +88,11 @@ export async function rememberRemoteActor(ctx: ServiceContext, data: RemoteActor
 
 export async function findCachedActor(ctx: ServiceContext, uri: string): Promise<ActorRow | null> {
   return (await findActorByUri(ctx.db, uri)) ?? null;
+}
+
+/** Cached actors by URI, in one query (those we have never met are absent). */
+export async function findCachedActors(ctx: ServiceContext, uris: string[]): Promise<ActorRow[]> {
+  return uris.length === 0 ? [] : actorsByUris(ctx.db, [...new Set(uris)]);
 }
 
 export async function forgetGoneActor(ctx: ServiceContext, uri: string): Promise<void> {
