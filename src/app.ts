@@ -45,6 +45,7 @@ import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
 import { createWebhookTransport } from "./federation/webhooks/webhook.transport.ts";
 import { WebhookWorker } from "./services/webhook.worker.ts";
+import { PollCloser } from "./services/poll.worker.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -134,6 +135,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     retryInitialMs: config.retryInitialDelayMs,
     leaseMs: Math.min(config.queueLeaseMs, 60_000),
   });
+  const polls = new PollCloser(ctx);
   ctx.onOutboxEvent = () => {
     outbox.wake();
     webhooks.wake();
@@ -217,6 +219,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         queueRun = federation.startQueue(ctx, { signal: workers.signal });
         outbox.start();
         webhooks.start();
+        polls.start();
       }
       // PGlite admits one process: the CLI reaches this one through a socket.
       if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
@@ -233,6 +236,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       workers.abort();
       await outbox.stop();
       await webhooks.stop();
+      await polls.stop();
       await queueRun?.catch(() => {});
       await adminSocket?.close();
       if (!options.keepDatabaseOpen) await database.close();

@@ -183,7 +183,7 @@ export interface PostsTable {
   sensitive: Generated<boolean>;
   language: string | null;
   url: string | null;
-  visibility: "public" | "members_only";
+  visibility: "public" | "unlisted" | "private" | "direct" | "members_only";
   is_local: boolean;
   locked: Generated<boolean>;
   published_at: Timestamp;
@@ -224,7 +224,7 @@ export interface TombstonesTable {
   /** Who could see the deleted post (streaming tells only them). */
   author_id: ColumnType<string | null, string | null | undefined, string | null>;
   group_id: ColumnType<string | null, string | null | undefined, string | null>;
-  visibility: ColumnType<"public" | "members_only" | null, "public" | "members_only" | null | undefined, "public" | "members_only" | null>;
+  visibility: ColumnType<PostRow["visibility"] | null, PostRow["visibility"] | null | undefined, PostRow["visibility"] | null>;
 }
 
 export interface InstancePoliciesTable {

@@ -36,7 +36,24 @@ export interface GroupRelation {
 
 export const NO_RELATION: GroupRelation = { membership: null, instanceHasMember: false, instanceHasInvitee: false };
 
-export type PostVisibility = "public" | "members_only";
+/**
+ * Who a post is for. Outside groups, Mastodon's four audiences: `unlisted`
+ * is public but kept out of public and tag timelines, `private` is for the
+ * author's followers and the people it mentions, `direct` for the mentioned
+ * people only. In a group, `members_only` (or `public` in a public group).
+ */
+export type PostVisibility = "public" | "unlisted" | "private" | "direct" | "members_only";
+
+/**
+ * The viewer's place in a post's audience. For an instance viewer: one of
+ * its people follows the author, or is mentioned.
+ */
+export interface PostAudience {
+  followsAuthor: boolean;
+  mentioned: boolean;
+}
+
+export const NO_AUDIENCE: PostAudience = { followsAuthor: false, mentioned: false };
 
 export type Visible =
   /** The group itself: its profile, its handle, its place in lists. */
@@ -46,7 +63,7 @@ export type Visible =
   /** Who belongs to the group. */
   | { kind: "member-list"; group: GroupFacts }
   /** One post (its media follow it). */
-  | { kind: "post"; visibility: PostVisibility; authorId: string; group: GroupFacts | null };
+  | { kind: "post"; visibility: PostVisibility; authorId: string; group: GroupFacts | null; audience?: PostAudience };
 
 function isMember(m: Membership | null): boolean {
   return m?.state === "accepted";
@@ -100,7 +117,9 @@ export function canSee(object: Visible, relation: GroupRelation, viewer: Viewer)
     case "post": {
       if (viewer.kind === "actor" && viewer.actorId === object.authorId) return true;
       if (object.group && !seesGroup(object.group, relation, viewer)) return false;
-      if (object.visibility === "public") return true;
+      if (object.visibility === "public" || object.visibility === "unlisted") return true;
+      if (object.visibility === "private") return (object.audience ?? NO_AUDIENCE).followsAuthor || (object.audience ?? NO_AUDIENCE).mentioned;
+      if (object.visibility === "direct") return (object.audience ?? NO_AUDIENCE).mentioned;
       if (!object.group) return false;
       return readsContent({ ...object.group, visibility: object.group.visibility === "public" ? "members_only" : object.group.visibility }, relation, viewer);
     }

@@ -91,3 +91,51 @@ export async function actorDomain(db: Db, actorId: string): Promise<string | nul
   const row = await db.selectFrom("actors").select("domain").where("id", "=", actorId).executeTakeFirst();
   return row?.domain ?? null;
 }
+
+/**
+ * For private and direct posts: which of these authors the viewer follows
+ * (accepted), and which of these posts mention the viewer. For an instance
+ * viewer (`domain`), any of its people counts.
+ */
+export async function audienceFactsFor(
+  db: Db,
+  viewer: { actorId: string } | { domain: string },
+  posts: Array<{ id: string; author_id: string }>,
+): Promise<{ followedAuthors: Set<string>; mentioningPosts: Set<string> }> {
+  if (posts.length === 0) return { followedAuthors: new Set(), mentioningPosts: new Set() };
+  const authorIds = [...new Set(posts.map((p) => p.author_id))];
+  const postIds = [...new Set(posts.map((p) => p.id))];
+  if ("actorId" in viewer) {
+    const [follows, mentions] = await Promise.all([
+      db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewer.actorId).where("state", "=", "accepted").where("followee_id", "in", authorIds).execute(),
+      db
+        .selectFrom("post_mentions")
+        .innerJoin("actors", "actors.uri", "post_mentions.actor_uri")
+        .select("post_mentions.post_id")
+        .where("actors.id", "=", viewer.actorId)
+        .where("post_mentions.post_id", "in", postIds)
+        .execute(),
+    ]);
+    return { followedAuthors: new Set(follows.map((f) => f.followee_id)), mentioningPosts: new Set(mentions.map((m) => m.post_id)) };
+  }
+  const [follows, mentions] = await Promise.all([
+    db
+      .selectFrom("follows")
+      .innerJoin("actors", "actors.id", "follows.follower_id")
+      .select("follows.followee_id")
+      .distinct()
+      .where("follows.followee_id", "in", authorIds)
+      .where("follows.state", "=", "accepted")
+      .where("actors.domain", "=", viewer.domain)
+      .execute(),
+    db
+      .selectFrom("post_mentions")
+      .innerJoin("actors", "actors.uri", "post_mentions.actor_uri")
+      .select("post_mentions.post_id")
+      .distinct()
+      .where("actors.domain", "=", viewer.domain)
+      .where("post_mentions.post_id", "in", postIds)
+      .execute(),
+  ]);
+  return { followedAuthors: new Set(follows.map((f) => f.followee_id)), mentioningPosts: new Set(mentions.map((m) => m.post_id)) };
+}

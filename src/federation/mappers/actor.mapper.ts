@@ -31,6 +31,7 @@ export function toActor(
     outbox: ctx.getOutboxUri(identifier),
     followers: ctx.getFollowersUri(identifier),
     following: ctx.getFollowingUri(identifier),
+    featured: row.type === "Person" ? ctx.getFeaturedUri(identifier) : null,
     endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
     manuallyApprovesFollowers: row.locked,
     discoverable: row.type === "Person",
