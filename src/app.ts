@@ -20,6 +20,7 @@ import { registerOrganizationField } from "./api/ecotone/organization.serializer
 import { getOwnOrganization } from "./services/organization.service.ts";
 import { registerQuestionRoutes } from "./api/ecotone/question.routes.ts";
 import { registerWebhookRoutes } from "./api/ecotone/webhook.routes.ts";
+import { registerInsightRoutes } from "./api/ecotone/insight.routes.ts";
 import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
@@ -188,6 +189,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerOrganizationField(fastify, ctx);
   registerQuestionRoutes(fastify, ctx);
   registerWebhookRoutes(fastify, ctx);
+  registerInsightRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);
