@@ -181,3 +181,60 @@ describe("group insights across three companies", () => {
     expect(small.body.responsiveness.answerRates.byOrganization).toEqual([]);
   });
 });
+
+describe("segments", () => {
+  const names = (body: { items: Array<{ handle: string }> }) => body.items.map((m) => m.handle.split("@")[1]).sort();
+
+  it("describes people by audience, organization and behaviour, and exports them as CSV", async () => {
+    const customers = await a.api(root.token, "POST", "/api/ecotone/v1/segments", { name: "Support customers", filter: { audiences: ["customer"], group: "support" } });
+    expect(customers.status).toBe(201);
+    const members = await a.api(root.token, "GET", `/api/ecotone/v1/segments/${customers.body.id}/members`);
+    expect(names(members.body)).toEqual(["cara", "cid"]);
+    expect(members.body.items[0]).toMatchObject({ organization: c.host, audience: "customer", relationship: "customer" });
+
+    const globex = await a.api(root.token, "POST", "/api/ecotone/v1/segments", { name: "Globex", filter: { organizations: [b.host] } });
+    const csv = await fetch(new URL(`/api/ecotone/v1/segments/${globex.body.id}/members?format=csv`, a.origin), { headers: { authorization: `Bearer ${root.token}` } });
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(csv.headers.get("content-disposition")).toContain('filename="Globex.csv"');
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines[0]).toBe("account,name,organization,audience,relationship,uri");
+    expect(lines.slice(1).map((l) => l.split(",")[0]).sort()).toEqual([`"gia@${b.host}"`, `"gus@${b.host}"`]);
+
+    const voters = await a.api(root.token, "POST", "/api/ecotone/v1/segments", { name: "Voters", filter: { group: "support", voted: true } });
+    expect(names((await a.api(root.token, "GET", `/api/ecotone/v1/segments/${voters.body.id}/members`)).body)).toEqual(["andy", "gus"]);
+    const prolific = await a.api(root.token, "POST", "/api/ecotone/v1/segments", { name: "Prolific", filter: { group: "support", minPosts: 3 } });
+    expect(names((await a.api(root.token, "GET", `/api/ecotone/v1/segments/${prolific.body.id}/members`)).body)).toEqual(["cara"]);
+    const silent = await a.api(root.token, "POST", "/api/ecotone/v1/segments", { name: "Silent", filter: { group: "support", silentForDays: 30 } });
+    expect(names((await a.api(root.token, "GET", `/api/ecotone/v1/segments/${silent.body.id}/members`)).body)).toEqual([]);
+  });
+
+  it("keeps segments to admins and the group's moderators, and refuses a bad filter without saving it", async () => {
+    expect((await a.api(olga.token, "POST", "/api/ecotone/v1/segments", { name: "Mine", filter: { group: "support" } })).status).toBe(201);
+    expect((await a.api(olga.token, "POST", "/api/ecotone/v1/segments", { name: "Everyone", filter: { audiences: ["customer"] } })).status).toBe(403);
+    expect((await a.api(andy.token, "POST", "/api/ecotone/v1/segments", { name: "Peek", filter: { group: "support" } })).status).toBe(403);
+    const before = (await a.api(root.token, "GET", "/api/ecotone/v1/segments")).body.items.length;
+    for (const filter of [{ audiences: ["martian"] }, { colour: "blue" }, {}, { activeWithinDays: 7, silentForDays: 7 }, { minPosts: 0 }]) {
+      const bad = await a.api(root.token, "POST", "/api/ecotone/v1/segments", { name: "Bad", filter });
+      expect(bad.status).toBe(422);
+    }
+    expect((await a.api(root.token, "GET", "/api/ecotone/v1/segments")).body.items.length).toBe(before);
+    const someone = (await a.api(root.token, "GET", "/api/ecotone/v1/segments")).body.items[0].id;
+    expect((await a.api(andy.token, "GET", `/api/ecotone/v1/segments/${someone}/members`)).status).toBe(404);
+  });
+
+  it("invites a segment to a group, once", async () => {
+    expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "vip", name: "VIP customers", joinPolicy: "invite" })).status).toBe(201);
+    const segment = await a.api(olga.token, "POST", "/api/ecotone/v1/segments", { name: "Customers", filter: { group: "support", relationships: ["customer"] } });
+    const first = await a.api(olga.token, "POST", `/api/ecotone/v1/segments/${segment.body.id}/invite`, { group: "vip" });
+    expect(first.body).toEqual({ invited: 2, skipped: 0 });
+    // The invitation reaches Initech: Cara may now join the invite-only group.
+    const vip = encodeURIComponent(`@vip@${a.host}`);
+    await eventually(async () => [200, 202].includes((await c.api(cara.token, "POST", `/api/ecotone/v1/groups/${vip}/join`)).status));
+    await eventually(async () => (await c.api(cara.token, "GET", `/api/ecotone/v1/groups/${vip}`)).body.membership?.state === "accepted");
+    const again = await a.api(olga.token, "POST", `/api/ecotone/v1/segments/${segment.body.id}/invite`, { group: "vip" });
+    expect(again.body).toEqual({ invited: 0, skipped: 2 });
+    // Not a moderator of the target group: nobody is invited.
+    expect((await a.api(root.token, "POST", "/api/ecotone/v1/groups", { slug: "staff", name: "Staff", joinPolicy: "invite" })).status).toBe(201);
+    expect((await a.api(olga.token, "POST", `/api/ecotone/v1/segments/${segment.body.id}/invite`, { group: "staff" })).status).toBe(403);
+  });
+});
