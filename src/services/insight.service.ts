@@ -29,6 +29,9 @@ import { ideaFigures, taskFigures } from "../db/queries/insight-work.queries.ts"
 import { personFigures } from "../db/queries/insight-person.queries.ts";
 import type { ServiceContext } from "./context.ts";
 import type { Caller } from "./caller.ts";
+
+/** Who asks: the API's caller or the web's signed-in user. */
+type Who = Pick<Caller, "username" | "role">;
 import { findGroup, membershipOf } from "./group.service.ts";
 import { requireLocalUserActor, resolveActor } from "./actor.service.ts";
 import { organizationsByDomain } from "./organization.service.ts";
@@ -52,7 +55,7 @@ export interface InsightsView {
   ideas: Awaited<ReturnType<typeof ideaFigures>>;
 }
 
-export async function groupInsights(ctx: ServiceContext, caller: Caller, ref: string, raw: RawInsightQuery): Promise<InsightsView> {
+export async function groupInsights(ctx: ServiceContext, caller: Who, ref: string, raw: RawInsightQuery): Promise<InsightsView> {
   const me = await requireLocalUserActor(ctx, caller.username);
   const group = await findGroup(ctx, ref, me.id);
   assertCanSeeGroupInsights(group.group.visibility, await membershipOf(ctx, group.actor.id, me.id));
@@ -67,13 +70,13 @@ export async function groupInsights(ctx: ServiceContext, caller: Caller, ref: st
   };
 }
 
-export async function instanceInsights(ctx: ServiceContext, caller: Caller, raw: RawInsightQuery): Promise<InsightsView> {
+export async function instanceInsights(ctx: ServiceContext, caller: Who, raw: RawInsightQuery): Promise<InsightsView> {
   assertAdmin(caller.role);
   return insights(ctx, null, parseInsightQuery(raw), null);
 }
 
 /** One person's own figures over a period: theirs and the admins' to see. */
-export async function personInsights(ctx: ServiceContext, caller: Caller, target: string | undefined, raw: RawInsightQuery) {
+export async function personInsights(ctx: ServiceContext, caller: Who, target: string | undefined, raw: RawInsightQuery) {
   const me = await requireLocalUserActor(ctx, caller.username);
   const subject = target ? await resolveActor(ctx, target) : { id: me.id, username: me.username, domain: me.domain };
   assertCanSeePersonInsights({ actorId: me.id, role: caller.role }, subject.id);

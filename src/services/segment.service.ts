@@ -9,6 +9,9 @@ import { segmentMembers, type SegmentMemberRow } from "../db/queries/segment.que
 import { deleteSegment, findSegment, insertSegment, listSegmentsOf, type SegmentRow } from "../db/repos/segment.repo.ts";
 import { requireLocalUserActor } from "./actor.service.ts";
 import type { Caller } from "./caller.ts";
+
+/** Who asks: the API's caller or the web's signed-in user. */
+type Who = Pick<Caller, "username" | "role">;
 import type { ServiceContext } from "./context.ts";
 import { findGroup, inviteToGroup, membershipOf } from "./group.service.ts";
 
@@ -28,7 +31,7 @@ async function groupOf(ctx: ServiceContext, actorId: string, filter: SegmentFilt
   return { groupId: group.actor.id, moderates: isModerator(await membershipOf(ctx, group.actor.id, actorId)) };
 }
 
-export async function createSegment(ctx: ServiceContext, caller: Caller, input: { name: string; filter: SegmentFilter }): Promise<SegmentView> {
+export async function createSegment(ctx: ServiceContext, caller: Who, input: { name: string; filter: SegmentFilter }): Promise<SegmentView> {
   const me = await requireLocalUserActor(ctx, caller.username);
   checkSegmentFilter(input.filter);
   const { moderates } = await groupOf(ctx, me.id, input.filter);
@@ -39,7 +42,7 @@ export async function createSegment(ctx: ServiceContext, caller: Caller, input: 
 }
 
 /** A segment its owner (or an admin) may use; anyone else is told it does not exist. */
-async function usableSegment(ctx: ServiceContext, caller: Caller, id: string) {
+async function usableSegment(ctx: ServiceContext, caller: Who, id: string) {
   const me = await requireLocalUserActor(ctx, caller.username);
   const segment = /^\d{1,20}$/.test(id) ? await findSegment(ctx.db, id) : null;
   if (!segment || (segment.owner_id !== me.id && caller.role !== "admin")) throw notFound(`No segment ${id}`);
@@ -49,16 +52,16 @@ async function usableSegment(ctx: ServiceContext, caller: Caller, id: string) {
   return { me, segment, groupId };
 }
 
-export async function listSegments(ctx: ServiceContext, caller: Caller): Promise<SegmentView[]> {
+export async function listSegments(ctx: ServiceContext, caller: Who): Promise<SegmentView[]> {
   const me = await requireLocalUserActor(ctx, caller.username);
   return (await listSegmentsOf(ctx.db, me.id)).map(toView);
 }
 
-export async function getSegment(ctx: ServiceContext, caller: Caller, id: string): Promise<SegmentView> {
+export async function getSegment(ctx: ServiceContext, caller: Who, id: string): Promise<SegmentView> {
   return toView((await usableSegment(ctx, caller, id)).segment);
 }
 
-export async function removeSegment(ctx: ServiceContext, caller: Caller, id: string): Promise<void> {
+export async function removeSegment(ctx: ServiceContext, caller: Who, id: string): Promise<void> {
   await usableSegment(ctx, caller, id);
   await deleteSegment(ctx.db, id);
 }
@@ -83,7 +86,7 @@ const toMember = (r: SegmentMemberRow): SegmentMember => ({
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-export async function segmentMemberList(ctx: ServiceContext, caller: Caller, id: string): Promise<{ segment: SegmentView; total: number | null; items: SegmentMember[] }> {
+export async function segmentMemberList(ctx: ServiceContext, caller: Who, id: string): Promise<{ segment: SegmentView; total: number | null; items: SegmentMember[] }> {
   const { segment, groupId } = await usableSegment(ctx, caller, id);
   const rows = await segmentMembers(ctx.db, segment.filter, groupId, today(), MAX_LISTED + 1);
   return { segment: toView(segment), total: rows.length > MAX_LISTED ? null : rows.length, items: rows.slice(0, MAX_LISTED).map(toMember) };
@@ -93,7 +96,7 @@ export async function segmentMemberList(ctx: ServiceContext, caller: Caller, id:
 // escaped as a spreadsheet formula).
 const CSV_COLUMNS = ["account", "name", "organization", "audience", "relationship", "uri"] as const;
 
-export async function segmentMembersCsv(ctx: ServiceContext, caller: Caller, id: string): Promise<{ name: string; csv: string }> {
+export async function segmentMembersCsv(ctx: ServiceContext, caller: Who, id: string): Promise<{ name: string; csv: string }> {
   const { segment, groupId } = await usableSegment(ctx, caller, id);
   const rows = (await segmentMembers(ctx.db, segment.filter, groupId, today(), MAX_EXPORT)).map(toMember);
   const lines = [CSV_COLUMNS.join(","), ...rows.map((m) => CSV_COLUMNS.map((c) => csvField(c === "account" ? m.handle.slice(1) : m[c])).join(","))];
@@ -101,7 +104,7 @@ export async function segmentMembersCsv(ctx: ServiceContext, caller: Caller, id:
 }
 
 /** Invites the segment's members to a group the caller moderates; members already there are skipped. */
-export async function inviteSegment(ctx: ServiceContext, caller: Caller, id: string, groupRef: string) {
+export async function inviteSegment(ctx: ServiceContext, caller: Who, id: string, groupRef: string) {
   const { me, segment, groupId } = await usableSegment(ctx, caller, id);
   const target = await findGroup(ctx, groupRef, me.id);
   const rows = await segmentMembers(ctx.db, segment.filter, groupId, today(), MAX_INVITES + 1);

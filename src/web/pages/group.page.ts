@@ -37,7 +37,7 @@ export function groupTabs(ref: string, group: GroupView, active: string): Html {
   const tab = (rest: string, label: string, key: string) =>
     html`<a href="${groupPath(ref, rest)}"${active === key ? html` aria-current="page"` : ""}>${label}</a>`;
   return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted handle">${group.actor.handle}</span></h1>
-    <nav class="tabs" aria-label="Group">${tab("", "Posts", "posts")} ${tab("/tasks", "Tasks", "tasks")} ${tab("/ideas", "Ideas", "ideas")} ${tab("/members", "Members", "members")}</nav>`;
+    <nav class="tabs" aria-label="Group">${tab("", "Posts", "posts")} ${tab("/tasks", "Tasks", "tasks")} ${tab("/ideas", "Ideas", "ideas")} ${tab("/members", "Members", "members")}${group.membership?.state === "accepted" ? html` ${tab("/insights", "Insights", "insights")}` : ""}</nav>`;
 }
 
 const PAGE = 20;
