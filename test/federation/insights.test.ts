@@ -182,6 +182,33 @@ describe("group insights across three companies", () => {
   });
 });
 
+describe("what matters", () => {
+  it("surfaces rising ideas, threads drawing several companies and unanswered customer questions", async () => {
+    const idea = await c.api(cara.token, "POST", `/api/ecotone/v1/groups/${group()}/ideas`, { title: "Dark mode", content: "For the night shift" });
+    expect(idea.status).toBe(201);
+    await b.api(gus.token, "POST", `/api/ecotone/v1/ideas/${await idOn(b, gus, idea.body.post.uri)}/vote`);
+    const matters = await eventually(async () => {
+      const r = await a.api(andy.token, "GET", "/api/ecotone/v1/groups/support/what-matters");
+      expect(r.status).toBe(200);
+      expect(r.body.risingIdeas[0]?.signal.momentum).toBeGreaterThan(0.9);
+      return r.body;
+    });
+    expect(matters.risingIdeas.map((i: { uri: string }) => i.uri)).toEqual([idea.body.post.uri]);
+    // Initech's idea reached Globex (a vote): two organizations, two audiences.
+    expect(matters.risingIdeas[0].signal).toMatchObject({ organizations: 2, audiences: 2, trackRecord: 0 });
+    const threads = matters.multiCompanyThreads.map((t: { excerpt: string; signal: { organizations: number } }) => [t.excerpt, t.signal.organizations]);
+    // The manual question drew all three companies, the sensor one two: it ranks higher.
+    const texts = threads.map((t: [string, number]) => t[0]);
+    expect(threads).toContainEqual(["Where is the calibration manual?", 3]);
+    expect(threads).toContainEqual(["Our sensor reads 2 °C too high", 2]);
+    expect(texts.indexOf("Where is the calibration manual?")).toBeLessThan(texts.indexOf("Our sensor reads 2 °C too high"));
+    expect(texts).not.toContain("Can we get the firmware changelog?");
+    expect(matters.unansweredCustomerQuestions.map((t: { excerpt: string }) => t.excerpt)).toEqual(["Can we get the firmware changelog?"]);
+    // Outsiders of a members-only group see nothing of it.
+    expect((await a.api(null, "GET", "/api/ecotone/v1/groups/board/what-matters")).status).toBe(404);
+  });
+});
+
 describe("segments", () => {
   const names = (body: { items: Array<{ handle: string }> }) => body.items.map((m) => m.handle.split("@")[1]).sort();
 
