@@ -223,10 +223,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`select ecotone_insight_backfill()`.execute(db);
 }
 
-// Rebuilds every rollup from the base tables, through the same functions the
-// triggers call (`ecotone insights backfill`, and this migration for existing data).
-// Departures are the one kind of fact the base tables no longer hold (the
-// follow row is gone), so they are kept and re-counted rather than rebuilt.
+// Rebuilds every rollup from the base tables (`ecotone insights backfill`, and
+// this migration for existing data), set-based so a million posts take
+// seconds, not a million function calls; test/db/insight-rollups.int.test.ts
+// checks it agrees with what the triggers keep. Departures are the one kind of
+// fact the base tables no longer hold (the follow row is gone), so they are
+// kept and re-counted rather than rebuilt.
 async function createBackfill(db: Kysely<any>): Promise<void> {
   await sql`
     create or replace function ecotone_insight_backfill() returns void language plpgsql as $$
@@ -234,23 +236,47 @@ async function createBackfill(db: Kysely<any>): Promise<void> {
       delete from insight_daily; delete from insight_active;
       delete from insight_facts where metric <> 'left';
       delete from insight_thread_answers; delete from insight_threads;
+      insert into insight_facts (key, group_id, day, organization, audience, metric, actor_id)
+      select x.key, x.group_id, (x.at at time zone 'UTC')::date, a.domain, ecotone_insight_audience(a.id, a.domain), x.metric, a.id
+      from (
+        select 'post:' || p.uri as key, coalesce(p.group_id, '') as group_id, p.published_at as at, p.author_id as actor_id,
+          case when p.in_reply_to_uri is null then 'posts' else 'replies' end as metric
+        from posts p
+        union all
+        select 'like:' || l.activity_uri, coalesce(p.group_id, ''), l.created_at, l.actor_id,
+          case when exists (select 1 from ideas i where i.post_id = l.post_id) then 'votes' else 'likes' end
+        from likes l join posts p on p.id = l.post_id
+        union all
+        select 'idea:' || p.uri, i.group_id, p.published_at, p.author_id, 'ideas' from ideas i join posts p on p.id = i.post_id
+        union all
+        select 'joined:' || f.activity_uri || ':' || f.id, f.followee_id, coalesce(f.accepted_at, f.created_at), f.follower_id, 'joined'
+        from follows f join groups g on g.actor_id = f.followee_id where f.state = 'accepted'
+      ) x join actors a on a.id = x.actor_id
+      on conflict do nothing;
       insert into insight_daily (group_id, day, metric, organization, audience, count)
         select group_id, day, metric, organization, audience, count(*) from insight_facts
         group by group_id, day, metric, organization, audience;
-      perform ecotone_insight_record('post:' || p.uri, p.group_id, p.published_at, p.author_id,
-        case when p.in_reply_to_uri is null then 'posts' else 'replies' end) from posts p;
+      insert into insight_active (group_id, day, actor_id, organization, audience)
+        select distinct on (g, f.day, f.actor_id) g, f.day, f.actor_id, f.organization, f.audience
+        from insight_facts f join actors a on a.id = f.actor_id
+        cross join lateral (values (f.group_id), ('*')) as scopes(g)
+        where f.metric <> 'left' and a.type not in ('Group', 'Application', 'Service')
+        order by g, f.day, f.actor_id, f.key;
+      insert into insight_daily (group_id, day, metric, organization, audience, count)
+        select group_id, day, 'active', organization, audience, count(*) from insight_active
+        group by group_id, day, organization, audience;
       insert into insight_threads (thread_uri, group_id, post_id, author_id, organization, audience, opened_at)
         select p.thread_uri, p.group_id, p.id, p.author_id, a.domain, ecotone_insight_audience(p.author_id, a.domain), p.published_at
         from posts p join actors a on a.id = p.author_id
         where p.group_id is not null and p.in_reply_to_uri is null on conflict do nothing;
-      perform ecotone_insight_thread_refresh(thread_uri) from insight_threads;
-      perform ecotone_insight_record('like:' || l.activity_uri, p.group_id, l.created_at, l.actor_id,
-        case when exists (select 1 from ideas i where i.post_id = l.post_id) then 'votes' else 'likes' end)
-        from likes l join posts p on p.id = l.post_id;
-      perform ecotone_insight_record('idea:' || p.uri, i.group_id, p.published_at, p.author_id, 'ideas')
-        from ideas i join posts p on p.id = i.post_id;
-      perform ecotone_insight_record('joined:' || f.activity_uri || ':' || f.id, f.followee_id,
-        coalesce(f.accepted_at, f.created_at), f.follower_id, 'joined')
-        from follows f join groups g on g.actor_id = f.followee_id where f.state = 'accepted';
+      insert into insight_thread_answers (thread_uri, organization, first_at)
+        select t.thread_uri, a.domain, min(p.published_at)
+        from insight_threads t join posts p on p.thread_uri = t.thread_uri join actors a on a.id = p.author_id
+        where p.in_reply_to_uri is not null and p.author_id <> t.author_id and p.author_id <> t.group_id
+        group by t.thread_uri, a.domain;
+      update insight_threads t set first_reply_at = x.first_at, first_reply_organization = x.organization
+        from (select distinct on (thread_uri) thread_uri, organization, first_at from insight_thread_answers
+              order by thread_uri, first_at, organization) x
+        where x.thread_uri = t.thread_uri;
     end $$`.execute(db);
 }

@@ -91,6 +91,10 @@ describe.skipIf(!executablePath)("insight pages in a browser", () => {
     const csv = await page.request.get(`${acme.origin}${await page.getByRole("link", { name: /Download these numbers/ }).getAttribute("href")}`);
     expect(csv.headers()["content-type"]).toMatch(/^text\/csv/);
     expect((await csv.text()).split("\r\n")[0]).toBe("period,key,posts,replies,likes,votes,ideas,joined,left,active");
+    // What matters: Initech's three unanswered questions, oldest first.
+    const unanswered = page.locator("h3:has-text('Customer questions without an answer') + ul li");
+    expect(await unanswered.count()).toBe(3);
+    expect(await page.locator("h2", { hasText: "Trusted voices" }).count()).toBe(1);
     await expectNoSeriousA11yProblems(page);
     await shot(page, "insights-group");
     await page.goto(`${acme.origin}/groups/support/insights?by=organization&interval=week`);

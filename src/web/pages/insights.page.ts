@@ -12,6 +12,9 @@ import type { WebRoutes } from "../routes.ts";
 import type { WebSession } from "../session.ts";
 import { funnel, network, stackedBars } from "../insight-charts.ts";
 import { insightsCsv } from "./insights.csv.ts";
+import { groupReputation } from "../../services/reputation.service.ts";
+import { whatMatters } from "../../services/signal.service.ts";
+import { levelBadge } from "../reputation.components.ts";
 import { refParam } from "./group.page.ts";
 
 const LABELS: Record<string, string> = {
@@ -116,6 +119,21 @@ async function sendCsv(reply: FastifyReply, name: string, view: InsightsView) {
   return reply.header("content-type", "text/csv; charset=utf-8").header("content-disposition", `attachment; filename="${name}.csv"`).send(insightsCsv(view));
 }
 
+async function groupExtras(ctx: ServiceContext, ref: string, viewerId: string): Promise<Html> {
+  const [matters, voices] = await Promise.all([whatMatters(ctx, ref, viewerId), groupReputation(ctx, ref, viewerId, 10)]);
+  const item = (t: Awaited<ReturnType<typeof whatMatters>>["risingIdeas"][number]) =>
+    html`<li><a href="/p/${t.id}">${t.title ?? t.excerpt.slice(0, 80)}</a> <span class="muted">signal ${t.signal.score} · ${t.signal.organizations} organizations · ${t.audience}</span></li>`;
+  const list = (items: typeof matters.risingIdeas, none: string) => (items.length === 0 ? emptyNote(none) : html`<ul>${items.map(item)}</ul>`);
+  return html`<h2>What matters</h2>
+    <h3>Rising ideas</h3>${list(matters.risingIdeas, "No open idea is gathering votes.")}
+    <h3>Threads drawing several companies</h3>${list(matters.multiCompanyThreads, "No thread has drawn more than one company yet.")}
+    <h3>Customer questions without an answer</h3>${list(matters.unansweredCustomerQuestions, "Every customer question has an answer.")}
+    <h2>Trusted voices</h2>
+    ${voices.length === 0 ? emptyNote("No reputation earned yet.") : html`<div class="table-scroll"><table><thead><tr><th scope="col">Person</th><th scope="col">Score</th><th scope="col">Why</th></tr></thead><tbody>
+      ${voices.map((v) => html`<tr><td>${v.actor.displayName ?? v.actor.username} <span class="muted">${v.actor.handle}</span>${levelBadge(v.level)}</td><td>${v.score}</td><td>${v.reasons.map((r) => `${r.kind.replace(/_/g, " ")} ×${r.count} (${r.points})`).join(", ")}</td></tr>`)}
+      </tbody></table></div>`}`;
+}
+
 const who = (session: WebSession) => ({ username: session.user.username, role: session.user.role });
 
 export function registerInsightPages(ctx: ServiceContext, routes: WebRoutes): void {
@@ -127,7 +145,7 @@ export function registerInsightPages(ctx: ServiceContext, routes: WebRoutes): vo
       title: `Insights of ${handle}`,
       session,
       section: "groups",
-      body: html`<h1>Insights <span class="muted handle">${handle}</span></h1><p><a href="/g/${encodeURIComponent(ref)}">Back to the group</a></p>${insightsBody(view, `/groups/${encodeURIComponent(ref)}/insights`)}`,
+      body: html`<h1>Insights <span class="muted handle">${handle}</span></h1><p><a href="/g/${encodeURIComponent(ref)}">Back to the group</a></p>${insightsBody(view, `/groups/${encodeURIComponent(ref)}/insights`)}${await groupExtras(ctx, ref, session.user.actorId)}`,
     });
   });
   routes.signedInPage("/groups/:ref/insights.csv", async (request, reply, session) =>
