@@ -20,6 +20,7 @@ import {
   countSeries,
   countTotals,
   memberCount,
+  rebuildInsights,
   peoplePerKey,
   threadStats,
   unansweredThreads,
@@ -146,4 +147,12 @@ async function responsiveness(ctx: ServiceContext, scope: InsightScope, query: I
     unanswered: unanswered.map((u) => ({ postId: u.post_id, uri: u.thread_uri, organization: u.organization, audience: u.audience, openedAt: u.opened_at })),
     answerRates: { byOrganization: byOrg.map(rate), byAudience: byAudience.map(rate) },
   };
+}
+
+/** Rebuilds every rollup from the stored activity (`ecotone insights backfill`); the triggers keep them from then on. */
+export async function backfillInsights(ctx: ServiceContext): Promise<{ seconds: number }> {
+  const started = Date.now();
+  await rebuildInsights(ctx.db);
+  ctx.logger.info({ seconds: (Date.now() - started) / 1000 }, "insight rollups rebuilt");
+  return { seconds: (Date.now() - started) / 1000 };
 }
