@@ -9,12 +9,16 @@
 // person's organization label changed in between.
 //
 //   insight_facts   one row per counted activity: group, UTC day, organization, audience, metric
-//   insight_daily   counts by group × day × metric × organization × audience (what reads sum)
-//   insight_active  who did something on a day (per group, and '*' for the whole instance)
+//   insight_daily   counts by group × day × metric × organization × audience (what reads sum),
+//                   with a total row per group × day × metric (organization = audience = '')
+//   insight_active  who did something on a day; insight_active_weeks in a week;
+//   insight_last_active the last day each person did something (people active since a day)
 //   insight_threads one row per root post in a group: when the first reply of someone else came
 //   insight_thread_answers the first reply of each organization in a thread
 //
-// group_id '' holds activity outside any group; '*' (insight_active only) the instance.
+// group_id '' holds activity outside any group; '*' the whole instance (every
+// fact is counted under its group and under '*', so instance reads are as small
+// as a group's).
 import { sql, type Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -47,6 +51,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     primary key (group_id, day, actor_id)
   )`.execute(db);
   await sql`create index insight_active_actor_idx on insight_active (actor_id, day)`.execute(db);
+  await sql`create table insight_active_weeks (
+    group_id text not null,
+    week date not null,
+    actor_id text not null,
+    organization text not null,
+    audience text not null,
+    primary key (group_id, week, actor_id)
+  )`.execute(db);
+  await sql`create table insight_last_active (
+    group_id text not null,
+    actor_id text not null,
+    organization text not null,
+    audience text not null,
+    last_day date not null,
+    primary key (group_id, actor_id)
+  )`.execute(db);
+  await sql`create index insight_last_active_day_idx on insight_last_active (group_id, last_day)`.execute(db);
   await sql`create table insight_threads (
     thread_uri text primary key,
     group_id text not null,
@@ -59,6 +80,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     first_reply_organization text
   )`.execute(db);
   await sql`create index insight_threads_group_idx on insight_threads (group_id, opened_at)`.execute(db);
+  await sql`create index insight_threads_unanswered_idx on insight_threads (opened_at) where first_reply_at is null`.execute(db);
   await sql`create table insight_thread_answers (
     thread_uri text not null,
     organization text not null,
@@ -82,7 +104,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`
     create or replace function ecotone_insight_bump(grp text, d date, m text, org text, aud text, delta bigint) returns void language sql as $$
-      insert into insight_daily (group_id, day, metric, organization, audience, count) values (grp, d, m, org, aud, delta)
+      insert into insight_daily (group_id, day, metric, organization, audience, count) values (grp, d, m, org, aud, delta), (grp, d, m, '', '', delta)
       on conflict (group_id, day, metric, organization, audience) do update set count = insight_daily.count + excluded.count
     $$`.execute(db);
 
@@ -92,7 +114,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     begin
       insert into insight_active (group_id, day, actor_id, organization, audience) values (grp, d, actor, org, aud) on conflict do nothing;
       get diagnostics n = row_count;
-      if n > 0 then perform ecotone_insight_bump(grp, d, 'active', org, aud, 1); end if;
+      if n = 0 then return; end if;
+      perform ecotone_insight_bump(grp, d, 'active', org, aud, 1);
+      insert into insight_active_weeks (group_id, week, actor_id, organization, audience)
+      values (grp, date_trunc('week', d)::date, actor, org, aud) on conflict do nothing;
+      get diagnostics n = row_count;
+      if n > 0 then perform ecotone_insight_bump(grp, date_trunc('week', d)::date, 'active_week', org, aud, 1); end if;
+      insert into insight_last_active (group_id, actor_id, organization, audience, last_day) values (grp, actor, org, aud, d)
+      on conflict (group_id, actor_id) do update set last_day = greatest(insight_last_active.last_day, excluded.last_day);
     end $$`.execute(db);
 
   await sql`
@@ -108,6 +137,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       get diagnostics n = row_count;
       if n = 0 then return; end if;
       perform ecotone_insight_bump(g, d, m, org, aud, 1);
+      perform ecotone_insight_bump('*', d, m, org, aud, 1);
       -- Active members are people: a group's own answers count as replies, not as a member.
       if m <> 'left' and kind not in ('Group', 'Application', 'Service') then
         perform ecotone_insight_active(g, d, actor, org, aud);
@@ -120,7 +150,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     declare f insight_facts%rowtype;
     begin
       delete from insight_facts where key = k returning * into f;
-      if found then perform ecotone_insight_bump(f.group_id, f.day, f.metric, f.organization, f.audience, -1); end if;
+      if found then
+        perform ecotone_insight_bump(f.group_id, f.day, f.metric, f.organization, f.audience, -1);
+        perform ecotone_insight_bump('*', f.day, f.metric, f.organization, f.audience, -1);
+      end if;
     end $$`.execute(db);
 
   // A thread's first reply by someone other than its author (or the group's
@@ -233,7 +266,7 @@ async function createBackfill(db: Kysely<any>): Promise<void> {
   await sql`
     create or replace function ecotone_insight_backfill() returns void language plpgsql as $$
     begin
-      delete from insight_daily; delete from insight_active;
+      delete from insight_daily; delete from insight_active; delete from insight_active_weeks; delete from insight_last_active;
       delete from insight_facts where metric <> 'left';
       delete from insight_thread_answers; delete from insight_threads;
       insert into insight_facts (key, group_id, day, organization, audience, metric, actor_id)
@@ -254,17 +287,28 @@ async function createBackfill(db: Kysely<any>): Promise<void> {
       ) x join actors a on a.id = x.actor_id
       on conflict do nothing;
       insert into insight_daily (group_id, day, metric, organization, audience, count)
-        select group_id, day, metric, organization, audience, count(*) from insight_facts
-        group by group_id, day, metric, organization, audience;
+        select g, day, metric, coalesce(organization, ''), coalesce(audience, ''), count(*)
+        from (select f.group_id as g, f.day, f.metric, f.organization, f.audience from insight_facts f
+              union all select '*', f.day, f.metric, f.organization, f.audience from insight_facts f) x
+        group by grouping sets ((g, day, metric, organization, audience), (g, day, metric));
       insert into insight_active (group_id, day, actor_id, organization, audience)
         select distinct on (g, f.day, f.actor_id) g, f.day, f.actor_id, f.organization, f.audience
         from insight_facts f join actors a on a.id = f.actor_id
         cross join lateral (values (f.group_id), ('*')) as scopes(g)
         where f.metric <> 'left' and a.type not in ('Group', 'Application', 'Service')
         order by g, f.day, f.actor_id, f.key;
+      insert into insight_active_weeks (group_id, week, actor_id, organization, audience)
+        select distinct on (group_id, date_trunc('week', day), actor_id) group_id, date_trunc('week', day)::date, actor_id, organization, audience
+        from insight_active order by group_id, date_trunc('week', day), actor_id, day;
+      insert into insight_last_active (group_id, actor_id, organization, audience, last_day)
+        select distinct on (group_id, actor_id) group_id, actor_id, organization, audience, day
+        from insight_active order by group_id, actor_id, day desc;
       insert into insight_daily (group_id, day, metric, organization, audience, count)
-        select group_id, day, 'active', organization, audience, count(*) from insight_active
-        group by group_id, day, organization, audience;
+        select group_id, day, 'active', coalesce(organization, ''), coalesce(audience, ''), count(*) from insight_active
+        group by grouping sets ((group_id, day, organization, audience), (group_id, day));
+      insert into insight_daily (group_id, day, metric, organization, audience, count)
+        select group_id, week, 'active_week', coalesce(organization, ''), coalesce(audience, ''), count(*) from insight_active_weeks
+        group by grouping sets ((group_id, week, organization, audience), (group_id, week));
       insert into insight_threads (thread_uri, group_id, post_id, author_id, organization, audience, opened_at)
         select p.thread_uri, p.group_id, p.id, p.author_id, a.domain, ecotone_insight_audience(p.author_id, a.domain), p.published_at
         from posts p join actors a on a.id = p.author_id

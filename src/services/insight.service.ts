@@ -90,12 +90,13 @@ export async function personInsights(ctx: ServiceContext, caller: Who, target: s
 
 async function insights(ctx: ServiceContext, scope: InsightScope, query: InsightQuery, withheld: string | null): Promise<InsightsView> {
   const by = withheld ? null : query.by;
+  const today = new Date().toISOString().slice(0, 10);
   const [rows, totalRows, people, resp, tasks, ideas] = await Promise.all([
     countSeries(ctx.db, scope, query, query.interval, by),
-    countTotals(ctx.db, scope, query, null),
-    by ? peoplePerKey(ctx.db, scope, query, by) : Promise.resolve(null),
+    countTotals(ctx.db, scope, query, today),
+    by ? peoplePerKey(ctx.db, scope, query, by, today) : Promise.resolve(null),
     responsiveness(ctx, scope, query, withheld !== null),
-    taskFigures(ctx.db, scope, query, new Date().toISOString().slice(0, 10)),
+    taskFigures(ctx.db, scope, query, today),
     ideaFigures(ctx.db, scope, query),
   ]);
   const shown = people ? visibleKeys(people) : null;

@@ -20,9 +20,10 @@ export interface Range {
 const bucketOf = (interval: Interval) =>
   interval === "week" ? sql<string>`to_char(date_trunc('week', day)::date, 'YYYY-MM-DD')` : sql<string>`to_char(day, 'YYYY-MM-DD')`;
 const keyOf = (by: Breakdown) => (by === "organization" ? sql<string>`organization` : by === "audience" ? sql<string>`audience` : sql<string>`''`);
-/** Instance figures add every group's rows; people are counted once, from the '*' rows. */
-const dailyScope = (scope: InsightScope) => (scope === null ? sql`group_id <> '*'` : sql`group_id = ${scope}`);
-const activeScope = (scope: InsightScope) => sql`group_id = ${scope ?? "*"}`;
+/** A group's rows, or the instance's ('*': every fact is also counted there). */
+const scopeOf = (scope: InsightScope) => sql`group_id = ${scope ?? "*"}`;
+/** Split reads take the detail rows; unsplit reads the one total row per day and metric. */
+const rowsOf = (by: Breakdown) => (by === null ? sql`organization = ''` : sql`organization <> ''`);
 
 export interface CountRow {
   bucket: string;
@@ -31,39 +32,49 @@ export interface CountRow {
   count: number;
 }
 
-/** Counts per bucket × metric × key. `active` per bucket is the sum of daily actives for days, distinct people for weeks. */
+/**
+ * Counts per bucket × metric × key. `active` is daily active people per day, and
+ * weekly active people per week (their own rollup, dated the week's Monday).
+ */
 export async function countSeries(db: Db, scope: InsightScope, range: Range, interval: Interval, by: Breakdown): Promise<CountRow[]> {
-  const counts = await sql<CountRow>`
-    select ${bucketOf(interval)} as bucket, metric, ${keyOf(by)} as key, sum(count)::int as count
+  const activeMetric = interval === "day" ? "active" : "active_week";
+  const r = await sql<CountRow>`
+    select ${bucketOf(interval)} as bucket, case when metric like 'active%' then 'active' else metric end as metric, ${keyOf(by)} as key,
+      sum(count)::int as count
     from insight_daily
-    where ${dailyScope(scope)} and day between ${range.from}::date and ${range.to}::date and metric <> 'active'
+    where ${scopeOf(scope)} and ${rowsOf(by)}
+      and ((metric not like 'active%' and day between ${range.from}::date and ${range.to}::date)
+        or (metric = ${activeMetric} and day between date_trunc('week', ${range.from}::date)::date and ${range.to}::date))
     group by 1, 2, 3 order by 1, 2, 3`.execute(db);
-  const active = await sql<CountRow>`
-    select ${bucketOf(interval)} as bucket, 'active' as metric, ${keyOf(by)} as key, count(distinct actor_id)::int as count
-    from insight_active
-    where ${activeScope(scope)} and day between ${range.from}::date and ${range.to}::date
-    group by 1, 3 order by 1, 3`.execute(db);
-  return [...counts.rows, ...active.rows];
+  return r.rows;
 }
 
-/** Totals over the whole range per metric and key, with distinct active people. */
-export async function countTotals(db: Db, scope: InsightScope, range: Range, by: Breakdown): Promise<Array<{ metric: string; key: string; count: number }>> {
-  const counts = await sql<{ metric: string; key: string; count: number }>`
-    select metric, ${keyOf(by)} as key, sum(count)::int as count from insight_daily
-    where ${dailyScope(scope)} and day between ${range.from}::date and ${range.to}::date and metric <> 'active'
-    group by 1, 2`.execute(db);
-  const active = await sql<{ metric: string; key: string; count: number }>`
-    select 'active' as metric, ${keyOf(by)} as key, count(distinct actor_id)::int as count from insight_active
-    where ${activeScope(scope)} and day between ${range.from}::date and ${range.to}::date group by 2`.execute(db);
-  return [...counts.rows, ...active.rows];
+/** Distinct people active in the range, per key: from the last active day when the range reaches today, else from the days. */
+async function activePeople(db: Db, scope: InsightScope, range: Range, by: Breakdown, today: string) {
+  const rows =
+    range.to >= today
+      ? await sql<{ key: string; n: number }>`
+          select ${keyOf(by)} as key, count(*)::int as n from insight_last_active
+          where ${scopeOf(scope)} and last_day >= ${range.from}::date group by 1`.execute(db)
+      : await sql<{ key: string; n: number }>`
+          select ${keyOf(by)} as key, count(distinct actor_id)::int as n from insight_active
+          where ${scopeOf(scope)} and day between ${range.from}::date and ${range.to}::date group by 1`.execute(db);
+  return rows.rows;
+}
+
+/** Totals over the whole range per metric, with distinct active people. */
+export async function countTotals(db: Db, scope: InsightScope, range: Range, today: string): Promise<Array<{ metric: string; count: number }>> {
+  const counts = await sql<{ metric: string; count: number }>`
+    select metric, sum(count)::int as count from insight_daily
+    where ${scopeOf(scope)} and organization = '' and day between ${range.from}::date and ${range.to}::date and metric not like 'active%'
+    group by 1`.execute(db);
+  const active = await activePeople(db, scope, range, null, today);
+  return [...counts.rows, { metric: "active", count: active[0]?.n ?? 0 }];
 }
 
 /** Distinct people per breakdown key who did anything in the range (for the < 5 people rule). */
-export async function peoplePerKey(db: Db, scope: InsightScope, range: Range, by: Exclude<Breakdown, null>): Promise<Map<string, number>> {
-  const rows = await sql<{ key: string; n: number }>`
-    select ${keyOf(by)} as key, count(distinct actor_id)::int as n from insight_active
-    where ${activeScope(scope)} and day between ${range.from}::date and ${range.to}::date group by 1`.execute(db);
-  return new Map(rows.rows.map((r) => [r.key, r.n]));
+export async function peoplePerKey(db: Db, scope: InsightScope, range: Range, by: Exclude<Breakdown, null>, today: string): Promise<Map<string, number>> {
+  return new Map((await activePeople(db, scope, range, by, today)).map((r) => [r.key, r.n]));
 }
 
 export interface ThreadStats {
