@@ -51,7 +51,7 @@ async function openBenchDatabase(): Promise<{ handle: DatabaseHandle; dataDir: s
  * idea every hundredth root. The insight triggers are off while seeding; the
  * backfill builds the rollups afterwards, as `ecotone insights backfill` does.
  */
-async function seed(handle: DatabaseHandle, options: InsightsOptions, adminActorId: string, host: string) {
+export async function seed(handle: DatabaseHandle, options: InsightsOptions, adminActorId: string, host: string) {
   const run = (text: string) => handle.db.executeQuery(CompiledQuery.raw(text));
   const { posts, people, organizations, groups, days } = options;
   const person = (n: string) => `'9' || lpad((${groups} + 1 + ((${n}) % ${people}))::text, 18, '0')`;

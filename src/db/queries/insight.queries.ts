@@ -17,8 +17,7 @@ export interface Range {
   to: string; // YYYY-MM-DD, inclusive
 }
 
-const bucketOf = (interval: Interval) =>
-  interval === "week" ? sql<string>`to_char(date_trunc('week', day)::date, 'YYYY-MM-DD')` : sql<string>`to_char(day, 'YYYY-MM-DD')`;
+const bucketOf = (interval: Interval) => (interval === "week" ? sql<string>`date_trunc('week', day)::date` : sql<string>`day`);
 const keyOf = (by: Breakdown) => (by === "organization" ? sql<string>`organization` : by === "audience" ? sql<string>`audience` : sql<string>`''`);
 /** A group's rows, or the instance's ('*': every fact is also counted there). */
 const scopeOf = (scope: InsightScope) => sql`group_id = ${scope ?? "*"}`;
@@ -39,13 +38,14 @@ export interface CountRow {
 export async function countSeries(db: Db, scope: InsightScope, range: Range, interval: Interval, by: Breakdown): Promise<CountRow[]> {
   const activeMetric = interval === "day" ? "active" : "active_week";
   const r = await sql<CountRow>`
+    select to_char(bucket, 'YYYY-MM-DD') as bucket, metric, key, count from (
     select ${bucketOf(interval)} as bucket, case when metric like 'active%' then 'active' else metric end as metric, ${keyOf(by)} as key,
       sum(count)::int as count
     from insight_daily
     where ${scopeOf(scope)} and ${rowsOf(by)}
       and ((metric not like 'active%' and day between ${range.from}::date and ${range.to}::date)
         or (metric = ${activeMetric} and day between date_trunc('week', ${range.from}::date)::date and ${range.to}::date))
-    group by 1, 2, 3 order by 1, 2, 3`.execute(db);
+    group by 1, 2, 3) x order by 1, 2, 3`.execute(db);
   return r.rows;
 }
 
@@ -126,19 +126,25 @@ export interface AnswerRateRow {
 /** For each asking organization (or audience) and each answering organization: threads asked, threads that organization answered. */
 export async function answerRates(db: Db, scope: InsightScope, range: Range, askers: "organization" | "audience"): Promise<AnswerRateRow[]> {
   const asker = askers === "organization" ? sql`t.organization` : sql`t.audience`;
-  const r = await sql<AnswerRateRow>`
-    with asked as (
+  const [asked, answered] = await Promise.all([
+    sql<{ asker: string; threads: number }>`
       select ${asker} as asker, count(*)::int as threads from insight_threads t
-      where ${threadScope(scope)} and ${inRange(range)} group by 1
-    )
-    select ${asker} as asker, a.organization as answerer, asked.threads, count(*)::int as answered,
-      percentile_cont(0.5) within group (order by extract(epoch from a.first_at - t.opened_at)) / 3600 as median_hours
-    from insight_threads t
-    join insight_thread_answers a on a.thread_uri = t.thread_uri
-    join asked on asked.asker = ${asker}
-    where ${threadScope(scope)} and ${inRange(range)}
-    group by 1, 2, 3 order by 1, 2`.execute(db);
-  return r.rows.map((row) => ({ ...row, median_hours: row.median_hours === null ? null : Math.round(Number(row.median_hours) * 100) / 100 }));
+      where ${threadScope(scope)} and ${inRange(range)} group by 1`.execute(db),
+    sql<{ asker: string; answerer: string; answered: number; median_hours: number | null }>`
+      select ${asker} as asker, a.organization as answerer, count(*)::int as answered,
+        percentile_cont(0.5) within group (order by extract(epoch from a.first_at - t.opened_at)) / 3600 as median_hours
+      from insight_threads t join insight_thread_answers a on a.thread_uri = t.thread_uri
+      where ${threadScope(scope)} and ${inRange(range)} and t.first_reply_at is not null
+      group by 1, 2 order by 1, 2`.execute(db),
+  ]);
+  const threads = new Map(asked.rows.map((r) => [r.asker, r.threads]));
+  return answered.rows.map((row) => ({
+    asker: row.asker,
+    answerer: row.answerer,
+    threads: threads.get(row.asker) ?? 0,
+    answered: row.answered,
+    median_hours: row.median_hours === null ? null : Math.round(Number(row.median_hours) * 100) / 100,
+  }));
 }
 
 /** Accepted members of a group now (the < 5 people rule). */
