@@ -90,6 +90,9 @@ describe("reputation", () => {
     expect(beaEntry.reasons.find((x) => x.kind === "likes_other_organizations")?.count).toBe(2);
     expect(beaEntry.level).toBe(reputationLevel(beaEntry.score));
     expect(beaEntry.level).toBe("contributor");
+    // The experts of the group's questions carry the same level (accepted answers count to both).
+    const experts = await a.api(olga.token, "GET", "/api/ecotone/v1/groups/forum/experts");
+    expect(experts.body.items[0]).toMatchObject({ actor: { username: "bea" }, acceptedAnswers: 1, level: "contributor" });
     for (const r of ranked.filter((e) => e.actor.domain === c.host)) {
       expect(r.score).toBe(0);
       expect(r.level).toBe("newcomer");
