@@ -87,7 +87,7 @@ export async function seed(handle: DatabaseHandle, options: InsightsOptions, adm
   await run(`
     insert into posts (id, uri, author_id, group_id, in_reply_to_uri, thread_uri, type, content_html, visibility, is_local, published_at)
     select lpad(p::text, 19, '0'), 'https://seed.example/p/' || p,
-      case when p % 3 = 0 then ${person("p * 7919")} else ${person("p")} end,
+      case when p % 3 = 0 then ${person("p::bigint * 7919")} else ${person("p")} end,
       ${group("(p + 2) / 3")},
       case when p % 3 = 0 then 'https://seed.example/p/' || (p - 1) end,
       'https://seed.example/p/' || case when p % 3 = 0 then p - 1 else p end,
@@ -96,7 +96,7 @@ export async function seed(handle: DatabaseHandle, options: InsightsOptions, adm
     from generate_series(1, ${posts}) p`);
   await run(`
     insert into likes (post_id, actor_id, activity_uri, created_at)
-    select lpad(p::text, 19, '0'), ${person("p * 104729 + 1")}, 'https://seed.example/likes/' || p,
+    select lpad(p::text, 19, '0'), ${person("p::bigint * 104729 + 1")}, 'https://seed.example/likes/' || p,
       now() - ((${span} - (p::bigint * ${span}) / ${posts}) || ' seconds')::interval + interval '1 minute'
     from generate_series(2, ${posts}, 2) p on conflict do nothing`);
   await run(`
