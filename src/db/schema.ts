@@ -624,6 +624,8 @@ export interface InsightTables {
   insight_facts: { key: string; group_id: string; day: string; organization: string; audience: string; metric: string; actor_id: string };
   insight_daily: { group_id: string; day: string; metric: string; organization: string; audience: string; count: string | number };
   insight_active: { group_id: string; day: string; actor_id: string; organization: string; audience: string };
+  insight_active_weeks: { group_id: string; week: string; actor_id: string; organization: string; audience: string };
+  insight_last_active: { group_id: string; actor_id: string; organization: string; audience: string; last_day: string };
   insight_threads: {
     thread_uri: string;
     group_id: string;
