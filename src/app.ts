@@ -21,6 +21,9 @@ import { registerOrganizationField } from "./api/ecotone/organization.serializer
 import { getOwnOrganization } from "./services/organization.service.ts";
 import { registerQuestionRoutes } from "./api/ecotone/question.routes.ts";
 import { registerWebhookRoutes } from "./api/ecotone/webhook.routes.ts";
+import { registerInsightRoutes } from "./api/ecotone/insight.routes.ts";
+import { registerReputationRoutes } from "./api/ecotone/reputation.routes.ts";
+import { registerSegmentRoutes } from "./api/ecotone/segment.routes.ts";
 import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
@@ -192,6 +195,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerOrganizationField(fastify, ctx);
   registerQuestionRoutes(fastify, ctx);
   registerWebhookRoutes(fastify, ctx);
+  registerInsightRoutes(fastify, ctx);
+  registerReputationRoutes(fastify, ctx);
+  registerSegmentRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);

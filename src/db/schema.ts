@@ -547,7 +547,7 @@ export interface IdempotencyKeysTable {
 }
 
 // Tables of the Mastodon client features (pins, lists, mutes…) live in schema.mastodon.ts.
-export interface Database extends MastodonTables {
+export interface Database extends MastodonTables, InsightTables {
   questions: QuestionsTable;
   external_refs: ExternalRefsTable;
   escalations: EscalationsTable;
@@ -620,3 +620,25 @@ export type TaskRow = Selectable<TasksTable>;
 export type MediaRow = Selectable<MediaAttachmentsTable>;
 export type OutboxEventRow = Selectable<OutboxEventsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+
+/** Insight rollups (migration 0080), kept by triggers; see docs/insights.md. */
+export interface InsightTables {
+  insight_facts: { key: string; group_id: string; day: string; organization: string; audience: string; metric: string; actor_id: string };
+  insight_daily: { group_id: string; day: string; metric: string; organization: string; audience: string; count: string | number };
+  insight_active: { group_id: string; day: string; actor_id: string; organization: string; audience: string };
+  insight_active_weeks: { group_id: string; week: string; actor_id: string; organization: string; audience: string };
+  insight_last_active: { group_id: string; actor_id: string; organization: string; audience: string; last_day: string };
+  insight_threads: {
+    thread_uri: string;
+    group_id: string;
+    post_id: string;
+    author_id: string;
+    organization: string;
+    audience: string;
+    opened_at: Date;
+    first_reply_at: Date | null;
+    first_reply_organization: string | null;
+  };
+  insight_thread_answers: { thread_uri: string; organization: string; first_at: Date };
+  segments: { id: string; owner_id: string; name: string; filter: Json; created_at: CreatedAt };
+}

@@ -17,7 +17,7 @@ import { createPost, groupTimeline, type PostView } from "../../services/post.se
 import { askQuestion } from "../../services/question.service.ts";
 import { similarQuestionsBox } from "./similar-questions.part.ts";
 import { cursorOf, morePager, pageOf } from "../list-page.ts";
-import { GROUP_TABS, tabRow } from "../nav.ts";
+import { GROUP_TABS, MEMBER_GROUP_TABS, tabRow } from "../nav.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { mediaUrl } from "../../services/media.service.ts";
 import { getTaskBoard, type TaskView } from "../../services/task.service.ts";
@@ -40,7 +40,7 @@ export function groupPath(ref: string, rest = ""): string {
 
 export function groupTabs(ref: string, group: GroupView, active: string): Html {
   return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted handle">${group.actor.handle}</span></h1>
-    ${tabRow("Group", GROUP_TABS, active, (t) => groupPath(ref, t.href))}`;
+    ${tabRow("Group", group.membership?.state === "accepted" ? MEMBER_GROUP_TABS : GROUP_TABS, active, (t) => groupPath(ref, t.href))}`;
 }
 
 const PAGE = 20;
