@@ -229,6 +229,19 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
         .map(([shape, n]) => `    ${n.toFixed(2).padStart(6)}  ${shape}`)
         .join("\n")}`,
       extra: { crypto, queries: steps.map((s) => s.queries) },
+      summary: {
+        target: "≥ 400 accepted/s per core with p99 < 50 ms",
+        met: steps.some((s) => Number(s.figures["offered/s"]) >= 400 && s.acceptedPerSecond >= 400 && s.p99 < 50),
+        figures: {
+          peak_accepted_per_s: peak,
+          highest_rate_p99_under_50ms: withinTarget.length ? Math.max(...withinTarget) : null,
+          cpu_ms_per_activity: cpuPerActivity,
+          capacity_per_cpu_s: 1000 / cpuPerActivity,
+          db_statements_per_activity: steps[0]!.queries.perUnit,
+          peer_gets_per_activity: Number(steps[0]!.figures["GETs to peers/activity"]),
+          rsa_verify_per_s: crypto.rsaVerifyPerSecond,
+        },
+      },
     };
   } finally {
     if (rig) await closeInboxRig(rig);
