@@ -6,7 +6,13 @@
 // again once its lease expires; several processes sharing one PostgreSQL
 // server never run one message twice; and a handler never holds PGlite's
 // single connection. Messages with an ordering key run one at a time, in
-// order. Structurally satisfies Fedify's MessageQueue (no Fedify import here).
+// order: a keyed message is inserted `blocked` when an earlier one with its
+// key is queued, and finishing the head unblocks the next, so a lease reads
+// runnable rows only, whatever the backlog behind one key (ADR 0101). A
+// worker leases only when something may be due: after a lease that found a
+// row, a NOTIFY, a keyed message finished, or the poll interval; a burst of
+// NOTIFYs costs one empty lease, not one each.
+// Structurally satisfies Fedify's MessageQueue (no Fedify import here).
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { DatabaseHandle } from "./database.ts";
@@ -36,7 +42,11 @@ export interface QueueOptions {
 interface LeasedRow {
   id: number;
   message: unknown;
+  ordering_key: string | null;
 }
+
+/** Every this many idle polls, heads left blocked by a race are released. */
+const SWEEP_EVERY_POLLS = 10;
 
 function delayMillis(delay: DurationLike | undefined): number {
   if (!delay) return 0;
@@ -82,26 +92,36 @@ export class PostgresMessageQueue {
   async enqueueMany(messages: readonly unknown[], options?: EnqueueOptions): Promise<void> {
     if (messages.length === 0) return;
     const delay = delayMillis(options?.delay);
-    const rows = messages.map((message) => ({
+    const key = options?.orderingKey ?? null;
+    const rows = messages.map((message, i) => ({
       queue: this.#queue,
       message: JSON.stringify(message),
-      ordering_key: options?.orderingKey ?? null,
+      ordering_key: key,
       supersede_key: supersedeKeyOf(message),
       available_at: sql<Date>`now() + ${`${delay} milliseconds`}::interval`,
+      // Behind any queued message with the same key; within the batch, behind the first.
+      blocked: key === null ? false : i > 0 ? true : sql<boolean>`exists (select 1 from fedify_queue e where e.ordering_key = ${key})`,
     }));
     const superseding = [...new Set(rows.map((r) => r.supersede_key).filter((k): k is string => k !== null))];
-    await this.#db.transaction().execute(async (trx) => {
+    const write = async (trx: Kysely<Database>) => {
       if (superseding.length > 0) {
         // Older edits of the same objects to the same inboxes that have not left yet.
-        await trx
+        const dropped = await trx
           .deleteFrom("fedify_queue")
           .where("queue", "=", this.#queue)
           .where("supersede_key", "in", superseding)
           .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", sql<Date>`now()`)]))
+          .returning("ordering_key")
           .execute();
+        // A dropped edit may have been the head of its key: the next one runs.
+        const keys = [...new Set(dropped.map((d) => d.ordering_key).filter((k): k is string => k !== null))];
+        if (keys.length > 0) await releaseHeads(trx, keys);
       }
       await trx.insertInto("fedify_queue").values(rows as never).execute();
-    });
+    };
+    // One statement needs no transaction (one round trip less per message).
+    if (superseding.length > 0) await this.#db.transaction().execute(write);
+    else await write(this.#db);
     if (delay === 0) await this.#handle.notify(this.channel);
   }
 
@@ -115,22 +135,44 @@ export class PostgresMessageQueue {
       where id = (
         select q.id from fedify_queue q
         where q.queue = ${this.#queue}
+          and not q.blocked
           and q.available_at <= now()
           and (q.locked_until is null or q.locked_until < now())
-          and (q.ordering_key is null or not exists (
-            select 1 from fedify_queue earlier
-            where earlier.ordering_key = q.ordering_key and earlier.id < q.id
-          ))
-        order by q.id
+        order by q.available_at, q.id
         limit 1
         for update skip locked
       )
-      returning id, message`.execute(this.#db);
+      returning id, message, ordering_key`.execute(this.#db);
     return result.rows[0] ?? null;
   }
 
-  async #finish(id: number): Promise<void> {
-    await this.#db.deleteFrom("fedify_queue").where("id", "=", id).where("locked_by", "=", this.#workerId).execute();
+  /** Deletes a finished message; for a keyed one, the next with its key becomes runnable. */
+  async #finish(row: LeasedRow): Promise<void> {
+    if (row.ordering_key === null) {
+      await this.#db.deleteFrom("fedify_queue").where("id", "=", row.id).where("locked_by", "=", this.#workerId).execute();
+      return;
+    }
+    // One statement: the update does not see the delete (same snapshot),
+    // hence `id <> row.id`.
+    await sql`
+      with gone as (delete from fedify_queue where id = ${row.id} and locked_by = ${this.#workerId} returning id)
+      update fedify_queue set blocked = false
+      where blocked and id = (
+        select min(id) from fedify_queue where ordering_key = ${row.ordering_key} and id <> ${row.id}
+      ) and exists (select 1 from gone)`.execute(this.#db);
+  }
+
+  /**
+   * Releases keyed messages left blocked with nothing ahead of them. Only a
+   * race between two processes (an enqueue that saw the head just before
+   * another process finished it) leaves one; this runs on idle polls.
+   */
+  async sweepBlocked(): Promise<number> {
+    const result = await sql`
+      update fedify_queue q set blocked = false
+      where q.queue = ${this.#queue} and q.blocked
+        and not exists (select 1 from fedify_queue e where e.ordering_key = q.ordering_key and e.id < q.id)`.execute(this.#db);
+    return Number(result.numAffectedRows ?? 0);
   }
 
   async listen(
@@ -140,9 +182,13 @@ export class PostgresMessageQueue {
     const signal = options.signal;
     const inFlight = new Set<Promise<void>>();
     let wake: (() => void) | null = null;
-    let notified = false;
+    // Whether a lease may find something: false after an empty lease, until
+    // a NOTIFY, a finished keyed message (its successor is now runnable) or
+    // the poll interval says otherwise.
+    let mayHaveWork = true;
+    let idlePolls = 0;
     const poke = () => {
-      notified = true;
+      mayHaveWork = true;
       wake?.();
     };
     const unlisten = await this.#handle.listen(this.channel, poke);
@@ -155,13 +201,18 @@ export class PostgresMessageQueue {
           continue;
         }
         let row: LeasedRow | null = null;
-        try {
-          row = await this.lease();
-        } catch (error) {
-          // The database went away (restart): wait, then try again.
-          this.#onError?.(error, null);
+        if (mayHaveWork) {
+          mayHaveWork = false;
+          try {
+            row = await this.lease();
+          } catch (error) {
+            // The database went away (restart): wait, then try again.
+            this.#onError?.(error, null);
+          }
         }
         if (row) {
+          mayHaveWork = true;
+          idlePolls = 0;
           const leased = row;
           const run = (async () => {
             try {
@@ -171,7 +222,8 @@ export class PostgresMessageQueue {
               this.#onError?.(error, leased.message);
             }
             try {
-              await this.#finish(leased.id);
+              await this.#finish(leased);
+              if (leased.ordering_key !== null) mayHaveWork = true;
             } catch (error) {
               // Could not delete (database down): the lease expires and the
               // message runs again; handlers are idempotent by activity id.
@@ -185,18 +237,26 @@ export class PostgresMessageQueue {
           });
           continue;
         }
-        if (notified) {
-          notified = false;
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.#pollMs);
+        if (mayHaveWork) continue;
+        const polled = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(true), this.#pollMs);
           wake = () => {
             clearTimeout(timer);
-            resolve();
+            resolve(false);
           };
         });
         wake = null;
+        if (polled) {
+          // Delayed messages (retries) become due without a NOTIFY.
+          mayHaveWork = true;
+          if (++idlePolls % SWEEP_EVERY_POLLS === 0) {
+            try {
+              await this.sweepBlocked();
+            } catch (error) {
+              this.#onError?.(error, null);
+            }
+          }
+        }
       }
       // Drain: let handlers already running finish before returning.
       await Promise.allSettled([...inFlight]);
@@ -214,4 +274,13 @@ export class PostgresMessageQueue {
       from fedify_queue where queue = ${this.#queue}`.execute(this.#db);
     return row.rows[0] ?? { queued: 0, ready: 0, delayed: 0 };
   }
+}
+
+/** Makes the earliest queued message of each key runnable (a no-op when it already is). */
+async function releaseHeads(db: Kysely<Database>, keys: string[]): Promise<void> {
+  await sql`
+    update fedify_queue set blocked = false
+    where blocked and id in (
+      select min(id) from fedify_queue where ordering_key in (${sql.join(keys)}) group by ordering_key
+    )`.execute(db);
 }
