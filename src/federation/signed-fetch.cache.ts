@@ -118,17 +118,9 @@ function signerOf(headers: Headers): string | null {
   return /keyid="([^"]+)"/i.exec(source)?.[1] ?? null;
 }
 
-/** Puts the cache in front of the global fetch once per process; returns it. */
-export function installSignedFetchCache(options: SignedFetchCacheOptions): SignedFetchCache {
-  const current = globalThis.fetch as CachingFetch;
-  const existing = current[INSTALLED];
-  if (existing) {
-    existing.tighten(options.ttlMs);
-    return existing;
-  }
-  const cache = new SignedFetchCache(options);
-  const inner = current;
-  const caching: CachingFetch = async (input, init) => {
+/** `inner` with the cache in front of it. */
+export function cachingFetch(inner: typeof fetch, cache: SignedFetchCache): typeof fetch {
+  return async (input, init) => {
     // Fedify passes a signed Request, with at most `redirect` and `signal`
     // as options; anything else goes straight through.
     if (!(input instanceof Request) || (init && Object.keys(init).some((k) => k !== "redirect" && k !== "signal"))) return inner(input, init);
@@ -138,6 +130,18 @@ export function installSignedFetchCache(options: SignedFetchCacheOptions): Signe
     if (hit) return hit;
     return cache.store(key, input, await inner(input, init));
   };
+}
+
+/** Puts the cache in front of the global fetch once per process; returns it. */
+export function installSignedFetchCache(options: SignedFetchCacheOptions): SignedFetchCache {
+  const current = globalThis.fetch as CachingFetch;
+  const existing = current[INSTALLED];
+  if (existing) {
+    existing.tighten(options.ttlMs);
+    return existing;
+  }
+  const cache = new SignedFetchCache(options);
+  const caching: CachingFetch = cachingFetch(current, cache);
   caching[INSTALLED] = cache;
   globalThis.fetch = caching;
   return cache;
