@@ -127,23 +127,33 @@ export class PostgresMessageQueue {
 
   /** Takes the next ready message, if any, under a lease. */
   async lease(): Promise<LeasedRow | null> {
+    return (await this.leaseMany(1))[0] ?? null;
+  }
+
+  /**
+   * Takes up to `limit` ready messages under a lease, in one statement.
+   * Fewer than asked means none was left ready: the worker need not ask
+   * again until something changes.
+   */
+  async leaseMany(limit: number): Promise<LeasedRow[]> {
     const result = await sql<LeasedRow>`
       update fedify_queue
       set locked_until = now() + ${`${this.#leaseMs} milliseconds`}::interval,
           locked_by = ${this.#workerId},
           attempts = attempts + 1
-      where id = (
+      where id in (
         select q.id from fedify_queue q
         where q.queue = ${this.#queue}
           and not q.blocked
           and q.available_at <= now()
           and (q.locked_until is null or q.locked_until < now())
         order by q.available_at, q.id
-        limit 1
+        limit ${limit}
         for update skip locked
       )
       returning id, message, ordering_key`.execute(this.#db);
-    return result.rows[0] ?? null;
+    // The update returns rows in no particular order: oldest first.
+    return result.rows.sort((a, b) => a.id - b.id);
   }
 
   /** Deletes a finished message; for a keyed one, the next with its key becomes runnable. */
@@ -200,41 +210,44 @@ export class PostgresMessageQueue {
           await Promise.race(inFlight);
           continue;
         }
-        let row: LeasedRow | null = null;
+        let rows: LeasedRow[] = [];
+        const free = this.#concurrency - inFlight.size;
         if (mayHaveWork) {
           mayHaveWork = false;
           try {
-            row = await this.lease();
+            rows = await this.leaseMany(free);
           } catch (error) {
             // The database went away (restart): wait, then try again.
             this.#onError?.(error, null);
           }
         }
-        if (row) {
-          mayHaveWork = true;
+        if (rows.length > 0) {
+          // A full batch may have left more behind; a short one did not.
+          if (rows.length === free) mayHaveWork = true;
           idlePolls = 0;
-          const leased = row;
-          const run = (async () => {
-            try {
-              await handler(leased.message);
-            } catch (error) {
-              // Fedify re-enqueues failed work itself (nativeRetrial = false).
-              this.#onError?.(error, leased.message);
-            }
-            try {
-              await this.#finish(leased);
-              if (leased.ordering_key !== null) mayHaveWork = true;
-            } catch (error) {
-              // Could not delete (database down): the lease expires and the
-              // message runs again; handlers are idempotent by activity id.
-              this.#onError?.(error, leased.message);
-            }
-          })();
-          inFlight.add(run);
-          void run.finally(() => {
-            inFlight.delete(run);
-            wake?.();
-          });
+          for (const leased of rows) {
+            const run = (async () => {
+              try {
+                await handler(leased.message);
+              } catch (error) {
+                // Fedify re-enqueues failed work itself (nativeRetrial = false).
+                this.#onError?.(error, leased.message);
+              }
+              try {
+                await this.#finish(leased);
+                if (leased.ordering_key !== null) mayHaveWork = true;
+              } catch (error) {
+                // Could not delete (database down): the lease expires and the
+                // message runs again; handlers are idempotent by activity id.
+                this.#onError?.(error, leased.message);
+              }
+            })();
+            inFlight.add(run);
+            void run.finally(() => {
+              inFlight.delete(run);
+              wake?.();
+            });
+          }
           continue;
         }
         if (mayHaveWork) continue;
