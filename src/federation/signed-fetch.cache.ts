@@ -22,6 +22,7 @@
 // edit) is seen after at most the TTL (default 30 s): the remote server's
 // retry then succeeds, as it does when Fedify's own key cache is stale.
 import { sizeBounded } from "./bounded-map.ts";
+import { keepMarks } from "./delivery-lanes.ts";
 
 export interface SignedFetchCacheOptions {
   /** 0 turns the cache off. */
@@ -142,6 +143,7 @@ export function installSignedFetchCache(options: SignedFetchCacheOptions): Signe
   }
   const cache = new SignedFetchCache(options);
   const caching: CachingFetch = cachingFetch(current, cache);
+  keepMarks(current, caching);
   caching[INSTALLED] = cache;
   globalThis.fetch = caching;
   return cache;
