@@ -16,6 +16,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { DatabaseHandle } from "./database.ts";
+import { EnqueueBatcher, type PendingRow } from "./queue-batch.ts";
 import { supersedeKeyOf } from "./queue-supersede.ts";
 import type { Database } from "./schema.ts";
 
@@ -69,6 +70,7 @@ export class PostgresMessageQueue {
   readonly #pollMs: number;
   readonly #concurrency: number;
   readonly #onError: ((error: unknown, message: unknown) => void) | undefined;
+  readonly #batcher = new EnqueueBatcher((rows) => this.#write(rows));
 
   constructor(handle: DatabaseHandle, options: QueueOptions = {}) {
     this.#handle = handle;
@@ -91,17 +93,38 @@ export class PostgresMessageQueue {
 
   async enqueueMany(messages: readonly unknown[], options?: EnqueueOptions): Promise<void> {
     if (messages.length === 0) return;
-    const delay = delayMillis(options?.delay);
-    const key = options?.orderingKey ?? null;
-    const rows = messages.map((message, i) => ({
-      queue: this.#queue,
-      message: JSON.stringify(message),
-      ordering_key: key,
-      supersede_key: supersedeKeyOf(message),
-      available_at: sql<Date>`now() + ${`${delay} milliseconds`}::interval`,
+    const delayMs = delayMillis(options?.delay);
+    const orderingKey = options?.orderingKey ?? null;
+    await this.#batcher.add(messages.map((message) => ({ message, orderingKey, delayMs })));
+  }
+
+  /** Writes a batch of enqueued messages: one INSERT (after dropping superseded edits), one NOTIFY. */
+  async #write(pending: PendingRow[]): Promise<void> {
+    // Two edits of one object to one inbox in the same batch: only the newer goes.
+    const lastOfKind = new Map<string, number>();
+    pending.forEach((p, i) => {
+      const k = supersedeKeyOf(p.message);
+      if (k !== null) lastOfKind.set(k, i);
+    });
+    const seenKeys = new Set<string>();
+    const rows = pending.flatMap((p, i) => {
+      const supersede = supersedeKeyOf(p.message);
+      if (supersede !== null && lastOfKind.get(supersede) !== i) return [];
+      const key = p.orderingKey;
       // Behind any queued message with the same key; within the batch, behind the first.
-      blocked: key === null ? false : i > 0 ? true : sql<boolean>`exists (select 1 from fedify_queue e where e.ordering_key = ${key})`,
-    }));
+      const blocked = key === null ? false : seenKeys.has(key) ? true : sql<boolean>`exists (select 1 from fedify_queue e where e.ordering_key = ${key})`;
+      if (key !== null) seenKeys.add(key);
+      return [
+        {
+          queue: this.#queue,
+          message: JSON.stringify(p.message),
+          ordering_key: key,
+          supersede_key: supersede,
+          available_at: sql<Date>`now() + ${`${p.delayMs} milliseconds`}::interval`,
+          blocked,
+        },
+      ];
+    });
     const superseding = [...new Set(rows.map((r) => r.supersede_key).filter((k): k is string => k !== null))];
     const write = async (trx: Kysely<Database>) => {
       if (superseding.length > 0) {
@@ -117,12 +140,13 @@ export class PostgresMessageQueue {
         const keys = [...new Set(dropped.map((d) => d.ordering_key).filter((k): k is string => k !== null))];
         if (keys.length > 0) await releaseHeads(trx, keys);
       }
-      await trx.insertInto("fedify_queue").values(rows as never).execute();
+      // At most 500 rows a statement (PostgreSQL allows 65,535 parameters).
+      for (let i = 0; i < rows.length; i += 500) await trx.insertInto("fedify_queue").values(rows.slice(i, i + 500) as never).execute();
     };
-    // One statement needs no transaction (one round trip less per message).
-    if (superseding.length > 0) await this.#db.transaction().execute(write);
+    // One statement needs no transaction (one round trip less per batch).
+    if (superseding.length > 0 || rows.length > 500) await this.#db.transaction().execute(write);
     else await write(this.#db);
-    if (delay === 0) await this.#handle.notify(this.channel);
+    if (pending.some((p) => p.delayMs === 0)) await this.#handle.notify(this.channel);
   }
 
   /** Takes the next ready message, if any, under a lease. */

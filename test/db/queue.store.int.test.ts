@@ -251,4 +251,25 @@ describe("PostgresMessageQueue", () => {
     await listening;
     expect(seen).toEqual([1]);
   });
+  it("writes messages enqueued together in one go, each key still in order", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 8, pollIntervalMs: 20 });
+    // As Fedify enqueues a keyed fan-out: one call per inbox, all at once.
+    await Promise.all(
+      Array.from({ length: 40 }, (_, n) => queue.enqueue({ inbox: n % 4, n }, { orderingKey: `post-1\nhttps://i${n % 4}.example` })),
+    );
+    expect((await queue.getDepth()).queued).toBe(40);
+    const seen: Array<{ inbox: number; n: number }> = [];
+    const controller = new AbortController();
+    const listening = queue.listen(async (m: { inbox: number; n: number }) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push(m);
+    }, { signal: controller.signal });
+    await until(() => seen.length === 40, 30_000);
+    controller.abort();
+    await listening;
+    for (let inbox = 0; inbox < 4; inbox++) {
+      expect(seen.filter((m) => m.inbox === inbox).map((m) => m.n)).toEqual(Array.from({ length: 10 }, (_, i) => i * 4 + inbox));
+    }
+  });
 });
