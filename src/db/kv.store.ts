@@ -103,6 +103,11 @@ export class PostgresKvStore {
 
   async set(key: KvKey, value: unknown, options?: { ttl?: DurationLike }): Promise<void> {
     if (value === undefined) return this.delete(key);
+    // Fedify re-records a peer's signature spec after every delivery: the
+    // same value, written again. Skip it while this process's copy is fresh.
+    const k = this.#memoryKey(key);
+    const fresh = k === null ? undefined : this.#memory.get(k);
+    if (!options?.ttl && fresh && fresh.until > Date.now() && fresh.json === encode(value)) return;
     const expires = expiresAt(options?.ttl);
     this.#forget(key);
     await this.#db
