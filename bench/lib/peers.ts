@@ -17,7 +17,7 @@ export interface Delivery {
   at: number;
   type: string;
   id: string;
-  /** What an Announce wraps, when it is an activity (Create, Update, Like…). */
+  /** The activity delivered: what an Announce wraps when it wraps an activity, else the activity itself (not a bare Announce of a post). */
   inner: { type: string; id: string; actor: string } | null;
   /** The id of the innermost object: the Note inside Announce(Update(Note)). */
   object: string | null;
@@ -63,9 +63,14 @@ function record(instance: SimInstance, body: string): void {
       at: performance.now(),
       type: a.type ?? "?",
       id: a.id ?? "",
+      // Groups relay to Mastodon-family servers as Announce(activity), and
+      // to others (this peer's NodeInfo names no software) the activity as
+      // is (ADR 0055): either way, the activity itself.
       inner: wrapped
         ? { type: wrapped.type ?? "?", id: wrapped.id ?? "", actor: typeof wrapped.actor === "string" ? wrapped.actor : (wrapped.actor?.id ?? "") }
-        : null,
+        : a.type !== "Announce"
+          ? { type: a.type ?? "?", id: a.id ?? "", actor: typeof a.actor === "string" ? a.actor : (a.actor?.id ?? "") }
+          : null,
       object: typeof inner === "string" ? inner : (inner?.id ?? null),
       content: typeof inner === "object" ? (inner.content ?? null) : null,
     });
