@@ -134,7 +134,8 @@ async function likesPhase(ecotone: BenchInstance, tokens: string[], peer: SimIns
 
 export async function slowPeerScenario(options: SlowPeerOptions): Promise<ScenarioResult> {
   const ecotone = await startEcotone();
-  const peer = await startSimInstance();
+  // A FEP-1b12 server (Lemmy-like): the group relays likes to it, which it does not to Mastodon-family servers.
+  const peer = await startSimInstance("ok", "lemmy");
   try {
     peer.delayMs = options.delayMs;
     const owner = await ecotone.user("owner");
