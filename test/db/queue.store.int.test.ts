@@ -272,4 +272,46 @@ describe("PostgresMessageQueue", () => {
       expect(seen.filter((m) => m.inbox === inbox).map((m) => m.n)).toEqual(Array.from({ length: 10 }, (_, i) => i * 4 + inbox));
     }
   });
+  it("runs a failed message's retry before the messages queued behind it (a Like before its Undo)", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 4, pollIntervalMs: 20 });
+    const key = "post-7 liker-1\nhttps://b.example";
+    await queue.enqueue({ type: "outbox", activity: { type: "Like" }, attempt: 0 }, { orderingKey: key });
+    await queue.enqueue({ type: "outbox", activity: { type: "Undo" }, attempt: 0 }, { orderingKey: key });
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const listening = queue.listen(async (m: { activity: { type: string }; attempt: number }) => {
+      seen.push(`${m.activity.type}#${m.attempt}`);
+      // As Fedify does on a failed delivery: enqueue the retry, then return.
+      if (m.activity.type === "Like" && m.attempt === 0) await queue.enqueue({ ...m, attempt: 1 }, { orderingKey: key });
+    }, { signal: controller.signal });
+    await until(() => seen.length === 3);
+    controller.abort();
+    await listening;
+    expect(seen).toEqual(["Like#0", "Like#1", "Undo#0"]);
+  });
+
+  it("drops a retried edit when a newer edit of the object to the inbox is queued, and keeps the newer", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 1, pollIntervalMs: 20 });
+    const key = "post-8\nhttps://b.example";
+    const edit = (v: number, attempt = 0) => ({ type: "outbox", inbox: "https://b.example/inbox", attempt, activity: { type: "Update", id: `https://a.example/u/${v}`, object: { id: "https://a.example/posts/8", content: `v${v}` } } });
+    await queue.enqueue(edit(1), { orderingKey: key });
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const listening = queue.listen(async (m: ReturnType<typeof edit>) => {
+      seen.push(`${m.activity.object.content}#${m.attempt}`);
+      if (m.attempt === 0 && m.activity.object.content === "v1") {
+        // While v1 fails, v2 is queued; then v1's retry is enqueued.
+        await queue.enqueue(edit(2), { orderingKey: key });
+        await queue.enqueue({ ...m, attempt: 1 }, { orderingKey: key });
+      }
+    }, { signal: controller.signal });
+    await until(() => seen.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort();
+    await listening;
+    expect(seen).toEqual(["v1#0", "v2#0"]);
+    expect((await queue.getDepth()).queued).toBe(0);
+  });
 });
