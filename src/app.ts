@@ -11,6 +11,7 @@ import { pino, type Logger } from "pino";
 import { registerAccountRoutes } from "./api/ecotone/account.routes.ts";
 import { registerOpenApi } from "./api/ecotone/openapi.ts";
 import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
+import { registerGroupSettingsRoutes } from "./api/ecotone/group-settings.routes.ts";
 import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
@@ -184,6 +185,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await registerOpenApi(fastify, config.origin.origin);
   registerAccountRoutes(fastify, ctx);
   registerGroupRoutes(fastify, ctx);
+  registerGroupSettingsRoutes(fastify, ctx);
   registerPostRoutes(fastify, ctx);
   registerReportRoutes(fastify, ctx);
   registerIdeaRoutes(fastify, ctx);

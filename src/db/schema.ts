@@ -146,6 +146,8 @@ export interface GroupsTable {
   join_policy: "open" | "approval" | "invite";
   created_by: string | null;
   created_at: CreatedAt;
+  /** Questions (Q&A) allowed in the group (migration 0043). */
+  questions_enabled: Generated<boolean>;
 }
 
 export interface GroupRolesTable {

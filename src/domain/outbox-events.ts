@@ -53,6 +53,8 @@ export type OrganizationOutboxEvent =
   /** Our admin answered (or, later, withdrew from) another instance's room invitation. */
   | { type: "room.invitation_answered"; invitationId: string; accepted: boolean }
   /** A local account was deleted: a Delete of the Person goes to whoever knew it. */
-  | { type: "account.deleted"; actorId: string };
+  | { type: "account.deleted"; actorId: string }
+  /** Our organization changed: an Update of the instance actor goes to every known peer. */
+  | { type: "organization.updated" };
 
 export type OutboxEventType = OutboxEvent["type"];

@@ -5,6 +5,7 @@
 //
 // Secret things do not exist for outsiders: the doors answer 404, never 403.
 import type { GroupVisibility, Membership } from "./group.rules.ts";
+import { roomAdmits } from "./organization.rules.ts";
 
 /** Who is looking. An instance actor fetches on behalf of its members. */
 export type Viewer = { kind: "anonymous" } | { kind: "actor"; actorId: string } | { kind: "instance"; host: string };
@@ -19,6 +20,8 @@ export interface GroupFacts {
   actorId: string;
   visibility: GroupVisibility;
   isLocal: boolean;
+  /** A shared room of ours: the organizations it admits (ADR 41). Absent: not a shared room. */
+  room?: { homeDomain: string; listed: boolean; accepted: ReadonlySet<string> } | undefined;
 }
 
 /** The viewer's relation to one group. */
@@ -27,6 +30,8 @@ export interface GroupRelation {
   /** For an instance viewer: one of its people is a member (or invited, for the group itself). */
   instanceHasMember: boolean;
   instanceHasInvitee: boolean;
+  /** The domain of an actor viewer (asked only for shared rooms). */
+  viewerDomain?: string | null | undefined;
 }
 
 export const NO_RELATION: GroupRelation = { membership: null, instanceHasMember: false, instanceHasInvitee: false };
@@ -69,7 +74,20 @@ function readsContent(group: GroupFacts, relation: GroupRelation, viewer: Viewer
   return isMember(relation.membership);
 }
 
+/**
+ * A shared room between named companies shows itself and its content only to
+ * people and instances of its home and of the organizations that accepted
+ * its invitation — whatever membership someone of another organization may
+ * hold (joined before the room was restricted, or their company left).
+ */
+function sharedRoomAdmits(group: GroupFacts | null, relation: GroupRelation, viewer: Viewer): boolean {
+  if (!group?.room?.listed) return true;
+  const domain = viewer.kind === "instance" ? viewer.host : viewer.kind === "actor" ? relation.viewerDomain : null;
+  return typeof domain === "string" && roomAdmits(group.room, domain);
+}
+
 export function canSee(object: Visible, relation: GroupRelation, viewer: Viewer): boolean {
+  if (!sharedRoomAdmits(object.group, relation, viewer)) return false;
   switch (object.kind) {
     case "group":
       return seesGroup(object.group, relation, viewer);

@@ -1,7 +1,7 @@
 // Asks the one visibility rule (src/domain/visibility.rules.ts) for every
 // door, with the facts read in batch (src/db/queries/visibility.queries.ts).
 // Doors call these; none decides visibility on its own.
-import { domainPresenceIn, groupFactsByIds, membershipFactsIn } from "../db/queries/visibility.queries.ts";
+import { actorDomain, domainPresenceIn, groupFactsByIds, membershipFactsIn } from "../db/queries/visibility.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import { canSee, NO_RELATION, type GroupFacts, type GroupRelation, type Viewer, type Visible } from "../domain/visibility.rules.ts";
@@ -15,8 +15,8 @@ export { viewerOf, ANONYMOUS } from "../domain/visibility.rules.ts";
 export async function relationsTo(ctx: ServiceContext, viewer: Viewer, groupIds: string[]): Promise<Map<string, GroupRelation>> {
   const relations = new Map<string, GroupRelation>();
   if (viewer.kind === "actor") {
-    const facts = await membershipFactsIn(ctx.db, viewer.actorId, groupIds);
-    for (const [id, f] of facts) relations.set(id, { ...NO_RELATION, membership: membershipFrom(f) });
+    const [facts, viewerDomain] = await Promise.all([membershipFactsIn(ctx.db, viewer.actorId, groupIds), groupIds.length > 0 ? actorDomain(ctx.db, viewer.actorId) : null]);
+    for (const [id, f] of facts) relations.set(id, { ...NO_RELATION, membership: membershipFrom(f), viewerDomain });
   } else if (viewer.kind === "instance") {
     const presence = await domainPresenceIn(ctx.db, viewer.host, groupIds);
     for (const id of groupIds) {
@@ -69,6 +69,18 @@ export async function canSeePost(ctx: ServiceContext, viewer: Viewer, post: Post
 export async function filterVisiblePosts<T>(ctx: ServiceContext, viewer: Viewer, items: T[], postOf: (item: T) => PostFacts): Promise<T[]> {
   const visible = await visiblePostIds(ctx, viewer, items.map(postOf));
   return items.filter((item) => visible.has(postOf(item).id));
+}
+
+/**
+ * Which of these instances may receive a group's content (its members are on
+ * them): all, unless the group is a shared room, which reaches only the
+ * organizations it admits. Null when the group is no shared room (no filter).
+ */
+export async function hostsAdmittedTo(ctx: ServiceContext, groupId: string, hosts: string[]): Promise<Set<string> | null> {
+  const group = (await groupFactsByIds(ctx.db, [groupId])).get(groupId);
+  if (!group?.room) return null;
+  const member: GroupRelation = { membership: null, instanceHasMember: true, instanceHasInvitee: false };
+  return new Set(hosts.filter((host) => canSee({ kind: "group-content", group }, member, { kind: "instance", host })));
 }
 
 /** People are public; a group is visible as its rule says (a secret one is not there for outsiders). */

@@ -16,6 +16,7 @@ import { registerPeoplePages } from "./pages/people.page.ts";
 import { registerHelperPages } from "./pages/helpers.page.ts";
 import { registerPostPages } from "./pages/post.page.ts";
 import { registerSearchPages } from "./pages/search.page.ts";
+import { registerSimilarQuestions } from "./pages/similar-questions.part.ts";
 import { registerTaskPages } from "./pages/tasks.page.ts";
 import { registerMultipartSession } from "./multipart-session.ts";
 import { webRoutes } from "./routes.ts";
@@ -31,6 +32,7 @@ export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceConte
   registerPostPages(fastify, ctx, routes);
   registerSearchPages(ctx, routes);
   registerHelperPages(fastify, ctx, routes);
+  registerSimilarQuestions(fastify, ctx);
   registerTaskPages(fastify, ctx, routes);
   registerIdeaPages(ctx, routes);
   registerPeoplePages(ctx, routes);

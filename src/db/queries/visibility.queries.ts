@@ -11,13 +11,22 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function groupFactsByIds(db: Db, groupIds: string[]): Promise<Map<string, GroupFacts>> {
   const facts = new Map<string, GroupFacts>();
   if (groupIds.length === 0) return facts;
-  const rows = await db
-    .selectFrom("groups")
-    .innerJoin("actors", "actors.id", "groups.actor_id")
-    .select(["groups.actor_id", "groups.visibility", "actors.is_local"])
-    .where("groups.actor_id", "in", [...new Set(groupIds)])
-    .execute();
-  for (const row of rows) facts.set(row.actor_id, { actorId: row.actor_id, visibility: row.visibility, isLocal: row.is_local });
+  const ids = [...new Set(groupIds)];
+  const [rows, rooms] = await Promise.all([
+    db
+      .selectFrom("groups")
+      .innerJoin("actors", "actors.id", "groups.actor_id")
+      .select(["groups.actor_id", "groups.visibility", "actors.is_local", "actors.domain"])
+      .where("groups.actor_id", "in", ids)
+      .execute(),
+    // Shared rooms: the organizations each of our rooms listed (and which accepted).
+    db.selectFrom("room_organizations").select(["group_id", "domain", "state"]).where("group_id", "in", ids).execute(),
+  ]);
+  for (const row of rows) {
+    const listed = row.is_local ? rooms.filter((r) => r.group_id === row.actor_id) : [];
+    const room = listed.length > 0 ? { homeDomain: row.domain, listed: true, accepted: new Set(listed.filter((r) => r.state === "accepted").map((r) => r.domain)) } : undefined;
+    facts.set(row.actor_id, { actorId: row.actor_id, visibility: row.visibility, isLocal: row.is_local, room });
+  }
   return facts;
 }
 
@@ -75,4 +84,10 @@ export async function domainPresenceIn(db: Db, domain: string, groupIds: string[
       .execute(),
   ]);
   return { members: new Set(members.map((r) => r.followee_id)), invitees: new Set(invitees.map((r) => r.group_id)) };
+}
+
+/** The domain of one actor (the viewer, for the shared-room clause of the visibility rule). */
+export async function actorDomain(db: Db, actorId: string): Promise<string | null> {
+  const row = await db.selectFrom("actors").select("domain").where("id", "=", actorId).executeTakeFirst();
+  return row?.domain ?? null;
 }

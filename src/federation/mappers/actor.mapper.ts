@@ -91,7 +91,7 @@ export async function fromActor(actor: Actor): Promise<RemoteActorData> {
 export { isActor };
 
 /** What Fedify's sendActivity needs to address a cached actor. */
-export function toRecipient(row: ActorRow) {
+export function toRecipient(row: Pick<ActorRow, "uri" | "inbox_url" | "shared_inbox_url">) {
   return {
     id: new URL(row.uri),
     inboxId: row.inbox_url ? new URL(row.inbox_url) : null,

@@ -1,7 +1,7 @@
 // Posts between our rows and ActivityStreams. `toPostObject` builds the Note
 // or Article we serve and send; `fromPostObject` reads one from any server
 // (Mastodon Note, Lemmy Page, Friendica, …) into what the services store.
-import { Article, Document, Hashtag, Image, Mention, Note, Page, PUBLIC_COLLECTION, Source, type Object as APObject } from "@fedify/vocab";
+import { Article, Collection, Document, Hashtag, Image, Mention, Note, Page, PUBLIC_COLLECTION, Source, type Object as APObject } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { PostEntry } from "../../db/queries/post.queries.ts";
 import type { ActorRow, MediaRow, PostRow } from "../../db/schema.ts";
@@ -17,6 +17,9 @@ export interface PostContext {
   tags: string[];
   media: MediaRow[];
   origin: URL;
+  /** The likes and shares we hold (for a post in one of our groups: the home's figures). */
+  likeCount?: number;
+  shareCount?: number;
 }
 
 /** The Note or Article of a hydrated post. */
@@ -30,6 +33,8 @@ export function postObjectOf(entry: PostEntry, origin: URL): Note | Article {
     tags: entry.tags,
     media: entry.media,
     origin,
+    likeCount: entry.likeCount,
+    shareCount: entry.reblogCount,
   });
 }
 
@@ -97,6 +102,10 @@ export function toPostObject(c: PostContext): Note | Article {
     audience: group ? new URL(group.uri) : null,
     tos: to,
     ccs: cc,
+    // The totals as Mastodon publishes them (`likes`/`shares` with totalItems),
+    // so a server that fetches the post, or gets its Update, can show them.
+    ...(c.likeCount !== undefined ? { likes: new Collection({ totalItems: c.likeCount }) } : {}),
+    ...(c.shareCount !== undefined ? { shares: new Collection({ totalItems: c.shareCount }) } : {}),
     attachments: c.media.map(
       (m) =>
         new Document({

@@ -23,6 +23,7 @@ import { sendReblog } from "./reblog.outbox.ts";
 import { sendTaskEvent } from "./task.outbox.ts";
 import { sendRoomEvent } from "./shared-room.outbox.ts";
 import { sendAccountDeleted } from "./account.outbox.ts";
+import { sendOrganizationUpdated } from "./organization.outbox.ts";
 
 const BATCH = 20;
 
@@ -67,6 +68,8 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
       return sendRoomEvent(ctx, event, activityId);
     case "account.deleted":
       return sendAccountDeleted(ctx, event.actorId, activityId);
+    case "organization.updated":
+      return sendOrganizationUpdated(ctx, activityId);
   }
 }
 
