@@ -1,7 +1,9 @@
 // npm run bench [scenario…] [--pg] [--large] [--name=value…]
 //
 // Runs the benchmarks (all of them, or the ones named), prints a table per
-// scenario and writes JSON to bench/results/<timestamp>-<scenario>.json.
+// scenario and writes JSON to bench/results/<timestamp>-<scenario>.json,
+// and each scenario's headline figures, target and `met` to
+// bench/results/summary.json (bench/lib/summary.ts).
 // Default sizes are modest so a full run fits a shared 2-core machine;
 // --large goes to the issue's full sizes (fan-out to 10,000 members on 500
 // instances, timelines over 1M posts), and --name=value (or BENCH_NAME=value)
@@ -12,9 +14,11 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { machine, saveResult } from "./lib/results.ts";
 import { printFigures, printRows, type ScenarioResult } from "./lib/stats.ts";
+import { writeSummary } from "./lib/summary.ts";
 import { fanoutScenario } from "./scenarios/fanout.ts";
 import { faultyScenario } from "./scenarios/faulty.ts";
 import { inboxScenario } from "./scenarios/inbox.ts";
+import { insightsScenario } from "./scenarios/insights.ts";
 import { memoryScenario } from "./scenarios/memory.ts";
 import { slowPeerScenario } from "./scenarios/slowpeer.ts";
 import { timelinesScenario } from "./scenarios/timelines.ts";
@@ -63,6 +67,7 @@ const SCENARIOS: Record<string, { options: () => Record<string, any>; run: (opti
     options: () => ({ posts: num("POSTS", 100_000, 1_000_000), groups: num("GROUPS", 1_000), people: num("PEOPLE", 10_000, 50_000), samples: num("WEB_SAMPLES", 50) }),
     run: webScenario,
   },
+  insights: { options: () => ({ posts: num("POSTS", 100_000, 1_000_000), people: num("PEOPLE", 10_000, 50_000), organizations: num("ORGANIZATIONS", 100), groups: num("INSIGHT_GROUPS", 20), days: num("DAYS", 90), samples: num("INSIGHT_SAMPLES", 30) }), run: insightsScenario },
   memory: {
     options: () => ({ repeats: num("MEMORY_REPEATS", 5), inboxRate: num("MEMORY_INBOX_RATE", 25), inboxSeconds: num("MEMORY_INBOX_SECONDS", 8), members: num("MEMORY_MEMBERS", 2_000, 10_000), instances: num("MEMORY_INSTANCES", 100, 500) }),
     run: memoryScenario,
@@ -86,6 +91,7 @@ for (const name of chosen) {
   printRows(result.rows ?? []);
   printFigures(`${name} (${((performance.now() - started) / 1000).toFixed(0)} s)`, result.figures);
   if (result.text) console.log(`\n${result.text}`);
-  console.log(`  saved ${saveResult(name, options, result)}`);
+  console.log(`  ${result.summary.met ? "MET" : "MISSED"}: ${result.summary.target}`);
+  console.log(`  saved ${saveResult(name, options, result)} and ${writeSummary(name, options, result.summary)}`);
 }
 process.exit(0);

@@ -11,6 +11,7 @@ import { pino, type Logger } from "pino";
 import { registerAccountRoutes } from "./api/ecotone/account.routes.ts";
 import { registerOpenApi } from "./api/ecotone/openapi.ts";
 import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
+import { registerGroupSettingsRoutes } from "./api/ecotone/group-settings.routes.ts";
 import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
@@ -20,6 +21,9 @@ import { registerOrganizationField } from "./api/ecotone/organization.serializer
 import { getOwnOrganization } from "./services/organization.service.ts";
 import { registerQuestionRoutes } from "./api/ecotone/question.routes.ts";
 import { registerWebhookRoutes } from "./api/ecotone/webhook.routes.ts";
+import { registerInsightRoutes } from "./api/ecotone/insight.routes.ts";
+import { registerReputationRoutes } from "./api/ecotone/reputation.routes.ts";
+import { registerSegmentRoutes } from "./api/ecotone/segment.routes.ts";
 import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
@@ -39,11 +43,14 @@ import { migrateToLatest } from "./db/migrator.ts";
 import { PostgresMessageQueue } from "./db/queue.store.ts";
 import { createEcotoneFederation, type EcotoneFederation } from "./federation/federation.ts";
 import { installFetchGuard } from "./federation/fetch-guard.ts";
+import { installSignedFetchCache } from "./federation/signed-fetch.cache.ts";
+import { installDeliveryLanes } from "./federation/delivery-lanes.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
 import { createWebhookTransport } from "./federation/webhooks/webhook.transport.ts";
 import { WebhookWorker } from "./services/webhook.worker.ts";
+import { PollCloser } from "./services/poll.worker.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -89,6 +96,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const logger =
     options.logger ?? pino({ level: config.logLevel, base: { instance: config.origin.host } });
   installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowPrivateAddresses: config.allowPrivateAddresses });
+  installDeliveryLanes({ headTimeoutMs: Math.min(config.deliveryHeadTimeoutMs, config.fetchTimeoutMs) });
+  installSignedFetchCache({ ttlMs: config.signedFetchCacheMs });
 
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
@@ -133,6 +142,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     retryInitialMs: config.retryInitialDelayMs,
     leaseMs: Math.min(config.queueLeaseMs, 60_000),
   });
+  const polls = new PollCloser(ctx);
   ctx.onOutboxEvent = () => {
     outbox.wake();
     webhooks.wake();
@@ -180,6 +190,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await registerOpenApi(fastify, config.origin.origin);
   registerAccountRoutes(fastify, ctx);
   registerGroupRoutes(fastify, ctx);
+  registerGroupSettingsRoutes(fastify, ctx);
   registerPostRoutes(fastify, ctx);
   registerReportRoutes(fastify, ctx);
   registerIdeaRoutes(fastify, ctx);
@@ -188,6 +199,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerOrganizationField(fastify, ctx);
   registerQuestionRoutes(fastify, ctx);
   registerWebhookRoutes(fastify, ctx);
+  registerInsightRoutes(fastify, ctx);
+  registerReputationRoutes(fastify, ctx);
+  registerSegmentRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);
@@ -215,6 +229,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         queueRun = federation.startQueue(ctx, { signal: workers.signal });
         outbox.start();
         webhooks.start();
+        polls.start();
       }
       // PGlite admits one process: the CLI reaches this one through a socket.
       if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
@@ -231,6 +246,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       workers.abort();
       await outbox.stop();
       await webhooks.stop();
+      await polls.stop();
       await queueRun?.catch(() => {});
       await adminSocket?.close();
       if (!options.keepDatabaseOpen) await database.close();

@@ -16,6 +16,7 @@ import { notFound, validationFailed } from "../domain/errors.ts";
 import { domainOf } from "../domain/uris.ts";
 import type { ServiceContext } from "./context.ts";
 import { noticeRemoteDomain } from "./organization.service.ts";
+import { ensureGroupRow } from "./group-cache.ts";
 import { sanitizeHtml, stripHtml } from "./html.ts";
 
 export type { RemoteActorData };
@@ -83,6 +84,8 @@ export async function rememberRemoteActor(ctx: ServiceContext, data: RemoteActor
   });
   // Every actor we meet belongs to an organization; an instance actor's new profile may be its new name.
   await noticeRemoteDomain(ctx, row.domain, { force: row.type === "Application" });
+  // A group's new document may change its settings (visibility, questions).
+  if (row.type === "Group") await ensureGroupRow(ctx.db, row);
   return row;
 }
 

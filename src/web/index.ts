@@ -11,6 +11,7 @@ import { registerGroupPages } from "./pages/group.page.ts";
 import { registerGroupDirectory } from "./pages/groups.page.ts";
 import { registerHomePages } from "./pages/home.page.ts";
 import { registerIdeaPages } from "./pages/ideas.page.ts";
+import { registerInsightPages } from "./pages/insights.page.ts";
 import { registerNotificationPages } from "./pages/notifications.page.ts";
 import { registerPeoplePages } from "./pages/people.page.ts";
 import { registerHelperPages } from "./pages/helpers.page.ts";
@@ -35,6 +36,7 @@ export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceConte
   registerSimilarQuestions(fastify, ctx);
   registerTaskPages(fastify, ctx, routes);
   registerIdeaPages(ctx, routes);
+  registerInsightPages(ctx, routes);
   registerPeoplePages(ctx, routes);
   registerNotificationPages(fastify, ctx, routes);
   registerAdminPages(ctx, routes);

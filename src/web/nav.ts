@@ -19,6 +19,7 @@ export const ADMIN_TABS: Tab[] = [
   { href: "/admin/reports", label: "Reports", key: "reports" },
   { href: "/admin/organization", label: "Organization", key: "organization" },
   { href: "/admin/partners", label: "Partners", key: "partners" },
+  { href: "/admin/insights", label: "Insights", key: "insights" },
 ];
 
 export const GROUP_TABS: Tab[] = [
@@ -27,6 +28,9 @@ export const GROUP_TABS: Tab[] = [
   { href: "/ideas", label: "Ideas", key: "ideas" },
   { href: "/members", label: "Members", key: "members" },
 ];
+
+/** Members also see the group's insights tab (the page itself applies the insight privacy rules). */
+export const MEMBER_GROUP_TABS: Tab[] = [...GROUP_TABS, { href: "/insights", label: "Insights", key: "insights" }];
 
 /** Shown above the settings pages once there is more than one. */
 export const SETTINGS_TABS: Tab[] = [{ href: "/settings", label: "Profile and password", key: "profile" }];

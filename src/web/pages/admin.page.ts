@@ -4,6 +4,7 @@ import { ADMIN_TABS, tabRow } from "../nav.ts";
 import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getDeliveryStatus } from "../../services/delivery.service.ts";
+import { requireAdmin } from "../../services/audit.service.ts";
 import { allowHost, blockHost, describePolicy, forgetHost, setFederationMode } from "../../services/federation-policy.service.ts";
 import { listGroups } from "../../services/group.service.ts";
 import { createInviteLink, recentInviteLinks } from "../../services/invite.service.ts";
@@ -63,8 +64,11 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
       ${invites.length > 0 ? html`<ul>${invites.map((i) => html`<li>${i.role}, ${i.audience}: ${i.usedBy ? html`used by @${i.usedBy}` : html`open until ${when(i.expiresAt)}`}</li>`)}</ul>` : ""}`;
   });
 
-  routes.action("/admin/users", async (_r, _s, body) => {
+  // Who did it, for the audit log.
+  const by = (session: WebSession) => requireAdmin(ctx, session.user.username);
+  routes.action("/admin/users", async (_r, s, body) => {
     const user = await createUser(ctx, {
+      createdBy: await by(s),
       username: field(body, "username"),
       password: field(body, "password"),
       role: optionalField(body, "role"),
@@ -72,20 +76,20 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
     });
     return { done: `Account @${user.username} created.` };
   }, { admin: true });
-  routes.action("/admin/users/:username/role", async (request, _s, body) => {
-    const user = await setRole(ctx, userName(request.params), field(body, "role"));
+  routes.action("/admin/users/:username/role", async (request, s, body) => {
+    const user = await setRole(ctx, userName(request.params), field(body, "role"), await by(s));
     return { done: `@${user.username} is now ${user.role}.` };
   }, { admin: true });
-  routes.action("/admin/users/:username/audience", async (request, _s, body) => {
-    const user = await setAudience(ctx, userName(request.params), field(body, "audience"));
+  routes.action("/admin/users/:username/audience", async (request, s, body) => {
+    const user = await setAudience(ctx, userName(request.params), field(body, "audience"), await by(s));
     return { done: `@${user.username} is now in the ${user.audience} audience.` };
   }, { admin: true });
-  routes.action("/admin/users/:username/suspend", async (request) => {
-    const user = await setSuspended(ctx, userName(request.params), true);
+  routes.action("/admin/users/:username/suspend", async (request, s) => {
+    const user = await setSuspended(ctx, userName(request.params), true, await by(s));
     return { done: `@${user.username} is suspended.` };
   }, { admin: true });
-  routes.action("/admin/users/:username/unsuspend", async (request) => {
-    const user = await setSuspended(ctx, userName(request.params), false);
+  routes.action("/admin/users/:username/unsuspend", async (request, s) => {
+    const user = await setSuspended(ctx, userName(request.params), false, await by(s));
     return { done: `@${user.username} is reinstated.` };
   }, { admin: true });
   // The new link is shown once, in the answer to the form: never in an
@@ -133,17 +137,17 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
         <div><label for="note">Note</label><input id="note" name="note" type="text"></div>
         <div><button type="submit">Add</button></div></form>`;
   });
-  routes.action("/admin/federation/mode", async (_r, _s, body) => {
-    await setFederationMode(ctx, field(body, "mode"));
+  routes.action("/admin/federation/mode", async (_r, s, body) => {
+    await setFederationMode(ctx, field(body, "mode"), await by(s));
     return { done: `Federation mode: ${field(body, "mode")}.` };
   }, { admin: true });
-  routes.action("/admin/federation/hosts", async (_r, _s, body) => {
+  routes.action("/admin/federation/hosts", async (_r, s, body) => {
     const host = field(body, "host");
-    const saved = field(body, "policy") === "block" ? await blockHost(ctx, host, optionalField(body, "note")) : await allowHost(ctx, host, optionalField(body, "note"));
+    const saved = field(body, "policy") === "block" ? await blockHost(ctx, host, optionalField(body, "note"), await by(s)) : await allowHost(ctx, host, optionalField(body, "note"), await by(s));
     return { done: `${saved}: ${field(body, "policy") === "block" ? "blocked" : "partner"}.` };
   }, { admin: true });
-  routes.action("/admin/federation/forget", async (_r, _s, body) => {
-    await forgetHost(ctx, field(body, "host"));
+  routes.action("/admin/federation/forget", async (_r, s, body) => {
+    await forgetHost(ctx, field(body, "host"), await by(s));
     return { done: `${field(body, "host")} removed from the list.` };
   }, { admin: true });
 

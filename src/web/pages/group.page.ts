@@ -17,7 +17,7 @@ import { createPost, groupTimeline, type PostView } from "../../services/post.se
 import { askQuestion } from "../../services/question.service.ts";
 import { similarQuestionsBox } from "./similar-questions.part.ts";
 import { cursorOf, morePager, pageOf } from "../list-page.ts";
-import { GROUP_TABS, tabRow } from "../nav.ts";
+import { GROUP_TABS, MEMBER_GROUP_TABS, tabRow } from "../nav.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { mediaUrl } from "../../services/media.service.ts";
 import { getTaskBoard, type TaskView } from "../../services/task.service.ts";
@@ -25,6 +25,7 @@ import { actorLink, beforeOf, emptyNote, isGroupNote, pager, personLine, postCar
 import { composer, readComposer } from "../composer.ts";
 import { html, trusted, type Html } from "../html.ts";
 import { companiesSection } from "../organizations.components.ts";
+import { groupSettingsForm, registerGroupSettingsAction } from "./group-settings.part.ts";
 import { csrfField, securityHeaders, sendPage, sendFragment } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
 import { webSession, type WebSession } from "../session.ts";
@@ -39,7 +40,7 @@ export function groupPath(ref: string, rest = ""): string {
 
 export function groupTabs(ref: string, group: GroupView, active: string): Html {
   return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted handle">${group.actor.handle}</span></h1>
-    ${tabRow("Group", GROUP_TABS, active, (t) => groupPath(ref, t.href))}`;
+    ${tabRow("Group", group.membership?.state === "accepted" ? MEMBER_GROUP_TABS : GROUP_TABS, active, (t) => groupPath(ref, t.href))}`;
 }
 
 const PAGE = 20;
@@ -107,7 +108,9 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
               label: "Write in this group",
               button: "Post",
               id: "group-post",
-              extra: html`<div><input id="group-post-question" type="checkbox" name="kind" value="question"> <label for="group-post-question" class="inline-label">Ask as a question (answers can be accepted)</label></div>${similarQuestionsBox(ref, "group-post")}`,
+              extra: group.questionsEnabled
+                ? html`<div><input id="group-post-question" type="checkbox" name="kind" value="question"> <label for="group-post-question" class="inline-label">Ask as a question (answers can be accepted)</label></div>${similarQuestionsBox(ref, "group-post")}`
+                : undefined,
             })
           : ""}
         ${recent.length > 0 ? html`<h2>Task activity</h2>${recent.map(taskActivity)}<p><a href="${groupPath(ref, "/tasks")}">The whole board</a></p>` : ""}
@@ -159,7 +162,8 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
         ${moderator && group.local
           ? html`<h2>Invite someone</h2><form method="post" action="${groupPath(ref, "/invite")}" class="row card">${csrfField(session)}
               <div><label for="invitee">Their handle</label><input id="invitee" name="target" type="text" placeholder="@name or @name@company.example" required data-complete="people" autocomplete="off"></div>
-              <div><button type="submit">Invite</button></div></form>`
+              <div><button type="submit">Invite</button></div></form>
+              ${groupSettingsForm(ref, group, session)}`
           : ""}`,
     });
   });
@@ -190,6 +194,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     await approveJoinRequest(ctx, session.user.username, refParam(request), (request.params as { id: string }).id);
     return { done: "Approved: they are a member now." };
   });
+  registerGroupSettingsAction(ctx, routes);
   routes.action("/g/:ref/requests/:id/reject", async (request, session) => {
     await rejectJoinRequest(ctx, session.user.username, refParam(request), (request.params as { id: string }).id);
     return { done: "Request rejected." };
