@@ -65,6 +65,7 @@ export const AREAS: Record<string, string[]> = {
     "access.service.ts",
     "shared-room.service.ts",
     "shared-room-admission.ts",
+    "group-settings.service.ts",
   ],
   organizations: [
     "organization.service.ts",
