@@ -44,6 +44,9 @@ import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
 import { createWebhookTransport } from "./federation/webhooks/webhook.transport.ts";
 import { WebhookWorker } from "./services/webhook.worker.ts";
+import { MailWorker } from "./services/mail.worker.ts";
+import { createSmtpTransport } from "./services/mail-transport.ts";
+import { registerMailRoutes } from "./api/ecotone/mail.routes.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -63,6 +66,8 @@ export interface EcotoneApp {
   readonly fastify: FastifyInstance;
   readonly federation: EcotoneFederation;
   readonly outbox: OutboxProcessor;
+  /** Notification mail and the mail outbox (docs/channels.md). */
+  readonly mail: MailWorker;
   readonly logger: Logger;
   /** Counters for operations and tests. */
   readonly stats: { inboxPosts: number };
@@ -133,6 +138,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     retryInitialMs: config.retryInitialDelayMs,
     leaseMs: Math.min(config.queueLeaseMs, 60_000),
   });
+  const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : null;
+  if (!smtp) logger.info("ECOTONE_SMTP_URL is unset: mail is kept for the Outgoing mail page (/admin/mail), not sent");
+  const mail = new MailWorker(ctx, {
+    transport: smtp,
+    batchWindowMs: config.mailBatchMs,
+    retryInitialMs: config.retryInitialDelayMs,
+    leaseMs: Math.min(config.queueLeaseMs, 60_000),
+  });
   ctx.onOutboxEvent = () => {
     outbox.wake();
     webhooks.wake();
@@ -188,6 +201,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerOrganizationField(fastify, ctx);
   registerQuestionRoutes(fastify, ctx);
   registerWebhookRoutes(fastify, ctx);
+  registerMailRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);
@@ -206,6 +220,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     fastify,
     federation,
     outbox,
+    mail,
     logger,
     bootstrap,
     stats,
@@ -215,6 +230,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         queueRun = federation.startQueue(ctx, { signal: workers.signal });
         outbox.start();
         webhooks.start();
+        mail.start();
       }
       // PGlite admits one process: the CLI reaches this one through a socket.
       if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
@@ -231,6 +247,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       workers.abort();
       await outbox.stop();
       await webhooks.stop();
+      await mail.stop();
+      smtp?.close();
       await queueRun?.catch(() => {});
       await adminSocket?.close();
       if (!options.keepDatabaseOpen) await database.close();

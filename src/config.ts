@@ -47,6 +47,12 @@ export interface Config {
   bootstrapAdmin: boolean;
   /** Let apps exchange a username and password for a token (OAuth password grant); off by default. */
   oauthPasswordGrant: boolean;
+  /** Channels (docs/channels.md): SMTP URL for real mail; unset keeps mail for the Outgoing mail page. */
+  smtpUrl: string | undefined;
+  /** The From address of every mail. */
+  mailFrom: string;
+  /** How long a person's notifications must be quiet before they are mailed together. */
+  mailBatchMs: number;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +94,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     deliveryConcurrency: parseInteger(merged, "ECOTONE_DELIVERY_CONCURRENCY", 64, 1, 1_000),
     bootstrapAdmin: parseBoolean(merged, "ECOTONE_BOOTSTRAP_ADMIN", true),
     oauthPasswordGrant: parseBoolean(merged, "ECOTONE_OAUTH_PASSWORD_GRANT", false),
+    smtpUrl: parseSmtpUrl(merged.ECOTONE_SMTP_URL),
+    mailFrom: merged.ECOTONE_MAIL_FROM ?? `"${merged.ECOTONE_INSTANCE_NAME ?? "Ecotone"}" <notifications@${origin.hostname}>`,
+    mailBatchMs: parseInteger(merged, "ECOTONE_MAIL_BATCH_MS", 120_000, 0, 86_400_000),
   };
 }
 
@@ -133,6 +142,14 @@ function parseDatabaseUrl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   if (!/^postgres(ql)?:\/\//.test(text)) {
     throw new ConfigError("DATABASE_URL", "must start with postgres:// or postgresql://; leave it unset to use the embedded database");
+  }
+  return text;
+}
+
+function parseSmtpUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^smtps?:\/\/[^/]/.test(text)) {
+    throw new ConfigError("ECOTONE_SMTP_URL", "must look like smtp://user:password@mail.example:587 or smtps://…:465; leave it unset to keep mail on the Outgoing mail page");
   }
   return text;
 }

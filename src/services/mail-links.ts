@@ -1,0 +1,41 @@
+// Links in mail that act without signing in: one-click unsubscribe (RFC 8058)
+// carries an HMAC of (person, kind) under a key the instance made once, so
+// nobody can unsubscribe someone else by guessing.
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { readOrCreateSetting } from "../db/repos/instance-secret.repo.ts";
+import { isEmailKind, type EmailKind } from "../domain/notification-kinds.rules.ts";
+import type { ServiceContext } from "./context.ts";
+
+const KEY_SETTING = "mail_link_key";
+
+async function linkKey(ctx: ServiceContext): Promise<Buffer> {
+  return Buffer.from(await readOrCreateSetting(ctx.db, KEY_SETTING, () => randomBytes(32).toString("base64url")), "base64url");
+}
+
+function mac(key: Buffer, text: string): string {
+  return createHmac("sha256", key).update(text).digest("base64url");
+}
+
+export async function unsubscribeToken(ctx: ServiceContext, actorId: string, kind: EmailKind | "all"): Promise<string> {
+  const body = `${actorId}.${kind}`;
+  return `${body}.${mac(await linkKey(ctx), `unsubscribe:${body}`)}`;
+}
+
+/** The person and kind an unsubscribe token names, or null when it was not ours. */
+export async function readUnsubscribeToken(ctx: ServiceContext, token: string): Promise<{ actorId: string; kind: EmailKind | "all" } | null> {
+  const [actorId, kind, signature, extra] = token.split(".");
+  if (!actorId || !kind || !signature || extra !== undefined) return null;
+  if (kind !== "all" && !isEmailKind(kind)) return null;
+  const expected = Buffer.from(mac(await linkKey(ctx), `unsubscribe:${actorId}.${kind}`));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  return { actorId, kind };
+}
+
+export async function unsubscribeUrl(ctx: ServiceContext, actorId: string, kind: EmailKind | "all"): Promise<string> {
+  return new URL(`/mail/unsubscribe?token=${encodeURIComponent(await unsubscribeToken(ctx, actorId, kind))}`, ctx.origin).href;
+}
+
+export function preferencesUrl(ctx: ServiceContext): string {
+  return new URL("/settings/notifications", ctx.origin).href;
+}
