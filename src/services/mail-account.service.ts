@@ -128,3 +128,8 @@ export async function resetPassword(ctx: ServiceContext, token: string, password
   await setPassword(ctx, user.username, password);
   return { username: user.username };
 }
+
+export async function emailStatus(ctx: ServiceContext, username: string): Promise<{ email: string | null; verified: boolean; bounced: boolean }> {
+  const user = await requireUser(ctx, username);
+  return { email: user.email, verified: Boolean(user.email_verified_at), bounced: Boolean(user.email_bounced_at) };
+}

@@ -4,9 +4,9 @@
 import type { FastifyInstance } from "fastify";
 import { forbidden } from "../../domain/errors.ts";
 import { EMAIL_KINDS } from "../../domain/notification-kinds.rules.ts";
-import { findUserByUsername } from "../../db/repos/user.repo.ts";
+import { requireLocalUserActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/mail-account.service.ts";
+import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/mail-account.service.ts";
 import { outgoingMail, outgoingMailById } from "../../services/mail.service.ts";
 import { emailPreferences, unsubscribeByToken, updateEmailPreferences } from "../../services/notification-preferences.service.ts";
 import { signedIn } from "./guard.ts";
@@ -27,10 +27,9 @@ const MailListQuery = Type.Object({ before: Type.Optional(Type.String({ maxLengt
 export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   const app = typed(fastify);
 
-  app.get(`${BASE}/account/email`, route("Your email address and whether it is verified", "read:accounts"), async (request) => {
-    const user = await findUserByUsername(ctx.db, signedIn(request).username);
-    return { email: user?.email ?? null, verified: Boolean(user?.email_verified_at), bounced: Boolean(user?.email_bounced_at) };
-  });
+  app.get(`${BASE}/account/email`, route("Your email address and whether it is verified", "read:accounts"), async (request) =>
+    emailStatus(ctx, signedIn(request).username),
+  );
 
   app.put(
     `${BASE}/account/email`,
@@ -57,8 +56,8 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
   );
 
   app.get(`${BASE}/notification-preferences`, route("Which notifications you get by email, per kind", "read:accounts"), async (request) => {
-    const user = await findUserByUsername(ctx.db, signedIn(request).username);
-    return { email: await emailPreferences(ctx, user!.actor_id) };
+    const actor = await requireLocalUserActor(ctx, signedIn(request).username);
+    return { email: await emailPreferences(ctx, actor.id) };
   });
 
   app.put(
@@ -67,8 +66,8 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
       body: PreferencesBody,
     }),
     async (request) => {
-      const user = await findUserByUsername(ctx.db, signedIn(request).username);
-      return { email: await updateEmailPreferences(ctx, user!.actor_id, request.body.email as Record<string, boolean>) };
+      const actor = await requireLocalUserActor(ctx, signedIn(request).username);
+      return { email: await updateEmailPreferences(ctx, actor.id, request.body.email as Record<string, boolean>) };
     },
   );
 
