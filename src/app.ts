@@ -44,9 +44,10 @@ import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
 import { createWebhookTransport } from "./federation/webhooks/webhook.transport.ts";
 import { WebhookWorker } from "./services/webhook.worker.ts";
-import { MailWorker } from "./services/mail.worker.ts";
+import { ChannelWorker } from "./services/channel.worker.ts";
 import { createSmtpTransport } from "./services/mail-transport.ts";
 import { registerMailRoutes } from "./api/ecotone/mail.routes.ts";
+import { registerPushRoutes } from "./api/mastodon/push.routes.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -66,8 +67,8 @@ export interface EcotoneApp {
   readonly fastify: FastifyInstance;
   readonly federation: EcotoneFederation;
   readonly outbox: OutboxProcessor;
-  /** Notification mail and the mail outbox (docs/channels.md). */
-  readonly mail: MailWorker;
+  /** Notification mail, the mail outbox and push (docs/channels.md). */
+  readonly channels: ChannelWorker;
   readonly logger: Logger;
   /** Counters for operations and tests. */
   readonly stats: { inboxPosts: number };
@@ -140,8 +141,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : null;
   if (!smtp) logger.info("ECOTONE_SMTP_URL is unset: mail is kept for the Outgoing mail page (/admin/mail), not sent");
-  const mail = new MailWorker(ctx, {
+  const channels = new ChannelWorker(ctx, {
     transport: smtp,
+    allowInsecureEndpoints: config.allowPrivateAddresses,
     batchWindowMs: config.mailBatchMs,
     retryInitialMs: config.retryInitialDelayMs,
     leaseMs: Math.min(config.queueLeaseMs, 60_000),
@@ -202,6 +204,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerQuestionRoutes(fastify, ctx);
   registerWebhookRoutes(fastify, ctx);
   registerMailRoutes(fastify, ctx);
+  registerPushRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);
@@ -220,7 +223,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     fastify,
     federation,
     outbox,
-    mail,
+    channels,
     logger,
     bootstrap,
     stats,
@@ -230,7 +233,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         queueRun = federation.startQueue(ctx, { signal: workers.signal });
         outbox.start();
         webhooks.start();
-        mail.start();
+        channels.start();
       }
       // PGlite admits one process: the CLI reaches this one through a socket.
       if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
@@ -247,7 +250,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       workers.abort();
       await outbox.stop();
       await webhooks.stop();
-      await mail.stop();
+      await channels.stop();
       smtp?.close();
       await queueRun?.catch(() => {});
       await adminSocket?.close();

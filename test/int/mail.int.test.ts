@@ -20,7 +20,7 @@ describe("email through SMTP", () => {
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    // Workers off: the test runs the mail worker itself (app.mail.drain), so nothing depends on timing.
+    // Workers off: the test runs the mail worker itself (app.channels.drain), so nothing depends on timing.
     instance = await startInstance({ smtpUrl: smtp.url, mailBatchMs: 0, runQueueWorkers: false });
     ada = await instance.user("ada");
     bob = await instance.user("bob");
@@ -32,7 +32,7 @@ describe("email through SMTP", () => {
 
   async function verifiedAddress(user: TestUser, address: string) {
     expect((await instance.api(user.token, "PUT", "/api/ecotone/v1/account/email", { email: address })).status).toBe(202);
-    await instance.app.mail.drain();
+    await instance.app.channels.drain();
     const [mail] = smtp.to(address).filter((m) => m.subject.startsWith("Confirm"));
     expect(mail).toBeDefined();
     expect(mail!.html).toContain("Confirm my address");
@@ -47,7 +47,7 @@ describe("email through SMTP", () => {
 
     await instance.api(ada.token, "PUT", "/api/ecotone/v1/account/email", { email: "ada@acme.test" });
     await instance.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada are you there?" });
-    await instance.app.mail.drain();
+    await instance.app.channels.drain();
     // The confirmation, and no notification: the address is not proven yet.
     expect(smtp.to("ada@acme.test").map((m) => m.subject)).toEqual(["Confirm your email address for Ecotone"]);
 
@@ -57,7 +57,7 @@ describe("email through SMTP", () => {
     expect((await instance.api(ada.token, "GET", "/api/ecotone/v1/account/email")).body).toMatchObject({ email: "ada@acme.test", verified: true });
 
     await instance.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada now you get mail" });
-    await instance.app.mail.drain();
+    await instance.app.channels.drain();
     const mentions = smtp.to("ada@acme.test").filter((m) => m.subject.includes("mentioned you"));
     expect(mentions).toHaveLength(1);
     expect(mentions[0]!.text).toContain("now you get mail");
@@ -70,7 +70,7 @@ describe("email through SMTP", () => {
     for (const text of ["First thought", "Second thought", "Third thought"]) {
       expect((await instance.api(ada.token, "POST", "/api/v1/statuses", { status: text, in_reply_to_id: root.body.id })).status).toBe(200);
     }
-    await instance.app.mail.drain();
+    await instance.app.channels.drain();
     const replies = smtp.to("bob@acme.test").filter((m) => !m.subject.startsWith("Confirm"));
     expect(replies).toHaveLength(1);
     const mail = replies[0]!;
@@ -101,7 +101,7 @@ describe("email through SMTP", () => {
 
     await instance.api(ada.token, "POST", "/api/v1/statuses", { status: "Fourth thought", in_reply_to_id: root.body.id });
     await instance.api(ada.token, "POST", "/api/v1/statuses", { status: "@bob a plain mention" });
-    await instance.app.mail.drain();
+    await instance.app.channels.drain();
     const after = smtp.to("bob@acme.test").filter((m) => !m.subject.startsWith("Confirm"));
     expect(after).toHaveLength(2);
     expect(after[1]!.text).toContain("a plain mention");
@@ -122,7 +122,7 @@ describe("email through SMTP", () => {
     await verifiedAddress(carol, "carol@acme.test");
     expect((await instance.api(null, "POST", "/api/ecotone/v1/password/reset-request", { login: "nobody-here" })).status).toBe(202);
     expect((await instance.api(null, "POST", "/api/ecotone/v1/password/reset-request", { login: "carol@acme.test" })).status).toBe(202);
-    await instance.app.mail.drain();
+    await instance.app.channels.drain();
     const resets = smtp.to("carol@acme.test").filter((m) => m.subject.startsWith("Reset"));
     expect(resets).toHaveLength(1);
     const { token } = linkIn(resets[0]!.text, "/password/reset");
@@ -139,7 +139,7 @@ describe("email through SMTP", () => {
 
     // Throttled: three links an hour; the answer stays the same.
     for (let i = 0; i < 3; i++) expect((await instance.api(null, "POST", "/api/ecotone/v1/password/reset-request", { login: "carol" })).status).toBe(202);
-    await instance.app.mail.drain();
+    await instance.app.channels.drain();
     expect(smtp.to("carol@acme.test").filter((m) => m.subject.startsWith("Reset"))).toHaveLength(3);
   });
 
@@ -148,7 +148,7 @@ describe("email through SMTP", () => {
     await verifiedAddress(dan, "dan@acme.test");
     smtp.refuse("dan@acme.test");
     await instance.api(ada.token, "POST", "/api/v1/statuses", { status: "@dan hello" });
-    await instance.app.mail.drain();
+    await instance.app.channels.drain();
     expect((await instance.api(dan.token, "GET", "/api/ecotone/v1/account/email")).body).toMatchObject({ verified: true, bounced: true });
   });
 });
@@ -166,7 +166,7 @@ describe("email without SMTP", () => {
     await setRole(instance.app.ctx, "root", "admin");
     const eve = await instance.user("eve");
     await instance.api(eve.token, "PUT", "/api/ecotone/v1/account/email", { email: "eve@acme.test" });
-    await instance.app.mail.drain();
+    await instance.app.channels.drain();
     const list = await instance.api(admin.token, "GET", "/api/ecotone/v1/admin/mail");
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(1);
