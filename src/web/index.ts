@@ -7,6 +7,7 @@ import { registerAssetRoutes } from "./assets.routes.ts";
 import { registerAdminPages } from "./pages/admin.page.ts";
 import { registerOrganizationPages } from "./pages/organization.page.ts";
 import { registerAuthPages } from "./pages/auth.page.ts";
+import { registerChannelPages } from "./pages/channels.page.ts";
 import { registerGroupPages } from "./pages/group.page.ts";
 import { registerGroupDirectory } from "./pages/groups.page.ts";
 import { registerHomePages } from "./pages/home.page.ts";
@@ -37,4 +38,5 @@ export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceConte
   registerNotificationPages(fastify, ctx, routes);
   registerAdminPages(ctx, routes);
   registerOrganizationPages(ctx, routes);
+  registerChannelPages(fastify, ctx, routes);
 }

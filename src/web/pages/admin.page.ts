@@ -16,7 +16,7 @@ import type { WebSession } from "../session.ts";
 
 function adminTabs(active: string): Html {
   const tab = (href: string, label: string, key: string) => html`<a href="${href}"${active === key ? html` aria-current="page"` : ""}>${label}</a>`;
-  return html`<h1>Administration</h1><nav class="tabs" aria-label="Administration">${tab("/admin", "People", "users")} ${tab("/admin/groups", "Groups", "groups")} ${tab("/admin/federation", "Federation", "federation")} ${tab("/admin/deliveries", "Deliveries", "deliveries")} ${tab("/admin/reports", "Reports", "reports")} ${tab("/admin/organization", "Organization", "organization")} ${tab("/admin/partners", "Partners", "partners")}</nav>`;
+  return html`<h1>Administration</h1><nav class="tabs" aria-label="Administration">${tab("/admin", "People", "users")} ${tab("/admin/groups", "Groups", "groups")} ${tab("/admin/federation", "Federation", "federation")} ${tab("/admin/deliveries", "Deliveries", "deliveries")} ${tab("/admin/reports", "Reports", "reports")} ${tab("/admin/organization", "Organization", "organization")} ${tab("/admin/partners", "Partners", "partners")} ${tab("/admin/mail", "Outgoing mail", "mail")}</nav>`;
 }
 
 function options(values: readonly string[], selected: string): Html {

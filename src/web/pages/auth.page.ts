@@ -34,6 +34,7 @@ export function signInForm(ctx: ServiceContext, reply: FastifyReply, request: Fa
     <div><label for="username">Username</label><input id="username" name="username" type="text" autocomplete="username" required></div>
     <div><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
     <div><button type="submit">Sign in</button></div>
+    <p><a href="/password/forgot">Forgot your password?</a></p>
   </form>`;
 }
 

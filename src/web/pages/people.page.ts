@@ -66,6 +66,7 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
       session,
       section: "settings",
       body: html`<h1>Settings</h1>
+        <p><a href="/settings/notifications">Notification settings: email address and which mail you get</a></p>
         <form method="post" action="/settings/profile" class="stack card">${csrfField(session)}
           <h2>Profile</h2>
           <div><label for="displayName">Name</label><input id="displayName" name="displayName" type="text" value="${user.displayName ?? ""}"></div>
