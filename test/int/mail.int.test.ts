@@ -153,6 +153,36 @@ describe("email through SMTP", () => {
   });
 });
 
+describe("invitations by email", () => {
+  let smtp: SmtpSink;
+  let instance: TestInstance;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    instance = await startInstance({ smtpUrl: smtp.url, mailBatchMs: 0, runQueueWorkers: false });
+  });
+  afterAll(async () => {
+    await instance.close();
+    await smtp.close();
+  });
+
+  it("mails a one-time invitation link that opens the join page", async () => {
+    const admin = await instance.user("root", { scopes: "read write admin:write" });
+    await setRole(instance.app.ctx, "root", "admin");
+    const member = await instance.user("mia", { scopes: "read write admin:write" });
+    expect((await instance.api(member.token, "POST", "/api/ecotone/v1/admin/invitations", { email: "x@supplier.test" })).status).toBe(403);
+    expect((await instance.api(admin.token, "POST", "/api/ecotone/v1/admin/invitations", { email: "not-mail" })).status).toBe(422);
+    const sent = await instance.api(admin.token, "POST", "/api/ecotone/v1/admin/invitations", { email: "sam@supplier.test", audience: "supplier" });
+    expect(sent.status).toBe(201);
+    await instance.app.channels.drain();
+    expect(smtp.mails.map((m) => m.to)).toEqual([["sam@supplier.test"]]);
+    const link = /https?:\/\/\S+\/join\/[\w-]+/.exec(smtp.mails[0]!.text)![0];
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("root");
+  });
+});
+
 describe("email without SMTP", () => {
   let instance: TestInstance;
 

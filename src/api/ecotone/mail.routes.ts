@@ -7,6 +7,7 @@ import { EMAIL_KINDS } from "../../domain/notification-kinds.rules.ts";
 import { requireLocalUserActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/mail-account.service.ts";
+import { inviteByEmail } from "../../services/mail-invite.service.ts";
 import { outgoingMail, outgoingMailById } from "../../services/mail.service.ts";
 import { emailPreferences, unsubscribeByToken, updateEmailPreferences } from "../../services/notification-preferences.service.ts";
 import { signedIn } from "./guard.ts";
@@ -22,6 +23,11 @@ const PreferencesBody = Type.Object({
   email: Type.Partial(Type.Object(Object.fromEntries(EMAIL_KINDS.map((k) => [k, Type.Boolean()]))), { additionalProperties: false }),
 });
 const UnsubscribeQuery = Type.Object({ token: RequiredText({ maxLength: 300 }) });
+const InvitationBody = Type.Object({
+  email: RequiredText({ maxLength: 254 }),
+  role: Type.Optional(Type.String({ maxLength: 20 })),
+  audience: Type.Optional(Type.String({ maxLength: 20 })),
+});
 const MailListQuery = Type.Object({ before: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) });
 
 export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
@@ -76,6 +82,17 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
     const done = await unsubscribeByToken(ctx, request.query.token);
     return { unsubscribed: done.kind };
   });
+
+  app.post(
+    `${BASE}/admin/invitations`,
+    route('Invite someone by email (admins): {"email", "role"?, "audience"?}; mails a one-time invitation link', "admin:write", { body: InvitationBody }),
+    async (request, reply) => {
+      const caller = signedIn(request);
+      if (caller.role !== "admin") throw forbidden("Only administrators can invite");
+      const invite = await inviteByEmail(ctx, caller.username, request.body);
+      return reply.code(201).send({ email: invite.email, expiresAt: invite.expiresAt });
+    },
+  );
 
   app.get(`${BASE}/admin/mail`, route("Outgoing mail, newest first (admins): what was sent, kept or failed", "admin:read", { querystring: MailListQuery }), async (request) => {
     if (signedIn(request).role !== "admin") throw forbidden("Outgoing mail is for the instance's administrators");
