@@ -4,6 +4,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../services/context.ts";
 import { registerAssetRoutes } from "./assets.routes.ts";
+import { registerAppShell } from "./app-shell.routes.ts";
 import { registerAdminPages } from "./pages/admin.page.ts";
 import { registerOrganizationPages } from "./pages/organization.page.ts";
 import { registerAuthPages } from "./pages/auth.page.ts";
@@ -25,6 +26,7 @@ export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceConte
   registerMultipartSession(fastify, ctx);
   const routes = webRoutes(fastify, ctx);
   registerAssetRoutes(fastify);
+  registerAppShell(fastify, ctx);
   registerAuthPages(fastify, ctx, routes);
   registerHomePages(fastify, ctx, routes);
   registerGroupDirectory(ctx, routes);
