@@ -48,6 +48,7 @@ import { ChannelWorker } from "./services/channel.worker.ts";
 import { createSmtpTransport } from "./services/mail-transport.ts";
 import { registerMailRoutes } from "./api/ecotone/mail.routes.ts";
 import { registerPushRoutes } from "./api/mastodon/push.routes.ts";
+import { CompanySignIn } from "./services/oidc.service.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -111,6 +112,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       ? mkdtempSync(join(tmpdir(), "ecotone-media-"))
       : join(config.dataDir, "media"),
   };
+  if (config.oidc) ctx.companySignIn = new CompanySignIn({ ...config.oidc, allowInsecure: config.allowPrivateAddresses });
+  ctx.passwordSignIn = config.passwordSignIn;
   await ensureInstanceActor(ctx);
   await getOwnOrganization(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;

@@ -53,6 +53,17 @@ export interface Config {
   mailFrom: string;
   /** How long a person's notifications must be quiet before they are mailed together. */
   mailBatchMs: number;
+  /** Company sign-in (OpenID Connect), when ECOTONE_OIDC_ISSUER is set. */
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string | undefined;
+    label: string;
+    roleClaim: string;
+    audienceClaim: string;
+  } | null;
+  /** Signing in with a username and password; an admin may turn it off once company sign-in works. */
+  passwordSignIn: boolean;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +108,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     smtpUrl: parseSmtpUrl(merged.ECOTONE_SMTP_URL),
     mailFrom: merged.ECOTONE_MAIL_FROM ?? `"${merged.ECOTONE_INSTANCE_NAME ?? "Ecotone"}" <notifications@${origin.hostname}>`,
     mailBatchMs: parseInteger(merged, "ECOTONE_MAIL_BATCH_MS", 120_000, 0, 86_400_000),
+    oidc: parseOidc(merged),
+    passwordSignIn: parseBoolean(merged, "ECOTONE_PASSWORD_SIGN_IN", true),
   };
 }
 
@@ -144,6 +157,22 @@ function parseDatabaseUrl(text: string | undefined): string | undefined {
     throw new ConfigError("DATABASE_URL", "must start with postgres:// or postgresql://; leave it unset to use the embedded database");
   }
   return text;
+}
+
+function parseOidc(env: Env): Config["oidc"] {
+  const issuer = env.ECOTONE_OIDC_ISSUER;
+  if (issuer === undefined) return null;
+  if (!/^https?:\/\/[^/]/.test(issuer)) throw new ConfigError("ECOTONE_OIDC_ISSUER", `"${issuer}" is not the identity provider's issuer URL (e.g. https://login.acme.example/realms/acme)`);
+  const clientId = env.ECOTONE_OIDC_CLIENT_ID;
+  if (!clientId) throw new ConfigError("ECOTONE_OIDC_CLIENT_ID", "is needed with ECOTONE_OIDC_ISSUER: the client id the identity provider gave Ecotone");
+  return {
+    issuer,
+    clientId,
+    clientSecret: env.ECOTONE_OIDC_CLIENT_SECRET,
+    label: env.ECOTONE_OIDC_LABEL ?? "your company account",
+    roleClaim: env.ECOTONE_OIDC_ROLE_CLAIM ?? "roles",
+    audienceClaim: env.ECOTONE_OIDC_AUDIENCE_CLAIM ?? "ecotone_audience",
+  };
 }
 
 function parseSmtpUrl(text: string | undefined): string | undefined {

@@ -63,7 +63,24 @@ export interface PushSubscriptionsTable {
   created_at: CreatedAt;
 }
 
+export interface OidcLoginsTable {
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  next_path: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface OidcIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
 export interface ChannelTables {
+  oidc_logins: OidcLoginsTable;
+  oidc_identities: OidcIdentitiesTable;
   mail_outbox: MailOutboxTable;
   mail_tokens: MailTokensTable;
   notification_preferences: NotificationPreferencesTable;

@@ -6,6 +6,7 @@ import type { ActorRow, Database, TaskRow } from "../db/schema.ts";
 import type { TaskSnapshot } from "../domain/task-snapshot.ts";
 import type { TaskCommand } from "../domain/task.rules.ts";
 import type { RemoteOrganizationData } from "./organization.service.ts";
+import type { CompanySignIn } from "./oidc.service.ts";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -49,4 +50,7 @@ export interface ServiceContext {
   remote?: RemoteDirectory;
   /** Wakes the outbox after a commit that recorded events (set by app.ts). */
   onOutboxEvent?: () => void;
+  /** Company sign-in (OpenID Connect), when configured; and whether passwords still sign in (docs/channels.md). */
+  companySignIn?: CompanySignIn;
+  passwordSignIn?: boolean;
 }

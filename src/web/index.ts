@@ -9,6 +9,7 @@ import { registerAdminPages } from "./pages/admin.page.ts";
 import { registerOrganizationPages } from "./pages/organization.page.ts";
 import { registerAuthPages } from "./pages/auth.page.ts";
 import { registerChannelPages } from "./pages/channels.page.ts";
+import { registerCompanySignInPages } from "./pages/company-sign-in.page.ts";
 import { registerGroupPages } from "./pages/group.page.ts";
 import { registerGroupDirectory } from "./pages/groups.page.ts";
 import { registerHomePages } from "./pages/home.page.ts";
@@ -41,4 +42,5 @@ export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceConte
   registerAdminPages(ctx, routes);
   registerOrganizationPages(ctx, routes);
   registerChannelPages(fastify, ctx, routes);
+  registerCompanySignInPages(fastify, ctx);
 }
