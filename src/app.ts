@@ -49,6 +49,7 @@ import { createSmtpTransport } from "./services/mail-transport.ts";
 import { registerMailRoutes } from "./api/ecotone/mail.routes.ts";
 import { registerPushRoutes } from "./api/mastodon/push.routes.ts";
 import { CompanySignIn } from "./services/oidc.service.ts";
+import { startInboundMail } from "./services/mail-inbound.listener.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -114,6 +115,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   };
   if (config.oidc) ctx.companySignIn = new CompanySignIn({ ...config.oidc, allowInsecure: config.allowPrivateAddresses });
   ctx.passwordSignIn = config.passwordSignIn;
+  if (config.inboundSmtpPort !== null) ctx.replyDomain = config.replyDomain;
   await ensureInstanceActor(ctx);
   await getOwnOrganization(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;
@@ -218,6 +220,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;
   let adminSocket: { close(): Promise<void> } | null = null;
+  let inboundMail: { port: number; close(): Promise<void> } | null = null;
 
   return {
     config,
@@ -238,6 +241,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         webhooks.start();
         channels.start();
       }
+      if (config.inboundSmtpPort !== null) {
+        inboundMail = await startInboundMail(ctx, { host: config.host, port: config.inboundSmtpPort, domain: config.replyDomain });
+        logger.info({ port: inboundMail.port, domain: config.replyDomain }, "reply-by-email listener started");
+      }
       // PGlite admits one process: the CLI reaches this one through a socket.
       if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
         adminSocket = await startAdminSocket(ctx, join(config.dataDir, "ecotone.sock"));
@@ -254,6 +261,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await outbox.stop();
       await webhooks.stop();
       await channels.stop();
+      await inboundMail?.close();
       smtp?.close();
       await queueRun?.catch(() => {});
       await adminSocket?.close();

@@ -62,6 +62,9 @@ export interface Config {
     roleClaim: string;
     audienceClaim: string;
   } | null;
+  /** Reply by email: our SMTP listener's port (null: off) and the domain of reply addresses. */
+  inboundSmtpPort: number | null;
+  replyDomain: string;
   /** Signing in with a username and password; an admin may turn it off once company sign-in works. */
   passwordSignIn: boolean;
 }
@@ -110,6 +113,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     mailBatchMs: parseInteger(merged, "ECOTONE_MAIL_BATCH_MS", 120_000, 0, 86_400_000),
     oidc: parseOidc(merged),
     passwordSignIn: parseBoolean(merged, "ECOTONE_PASSWORD_SIGN_IN", true),
+    inboundSmtpPort: merged.ECOTONE_INBOUND_SMTP_PORT === undefined ? null : parseInteger(merged, "ECOTONE_INBOUND_SMTP_PORT", 2525, 0, 65535),
+    replyDomain: merged.ECOTONE_REPLY_DOMAIN ?? origin.hostname,
   };
 }
 

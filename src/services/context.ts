@@ -53,4 +53,6 @@ export interface ServiceContext {
   /** Company sign-in (OpenID Connect), when configured; and whether passwords still sign in (docs/channels.md). */
   companySignIn?: CompanySignIn;
   passwordSignIn?: boolean;
+  /** The domain of reply-by-email addresses, when the inbound mail listener runs. */
+  replyDomain?: string;
 }

@@ -39,3 +39,23 @@ export async function unsubscribeUrl(ctx: ServiceContext, actorId: string, kind:
 export function preferencesUrl(ctx: ServiceContext): string {
   return new URL("/settings/notifications", ctx.origin).href;
 }
+
+/**
+ * A per-recipient reply address for a post: r+<person>.<post>.<mac>@domain.
+ * Lowercase hex, since some mail servers lowercase the local part; within the
+ * 64 characters a local part may have.
+ */
+export async function replyAddress(ctx: ServiceContext, actorId: string, postId: string, domain: string): Promise<string> {
+  const mac = createHmac("sha256", await linkKey(ctx)).update(`reply:${actorId}.${postId}`).digest("hex").slice(0, 20);
+  return `r+${actorId}.${postId}.${mac}@${domain}`;
+}
+
+/** The person and post a reply address names, or null when it is not one we made. */
+export async function readReplyAddress(ctx: ServiceContext, address: string, domain: string): Promise<{ actorId: string; postId: string } | null> {
+  const match = /^r\+(\d{1,25})\.(\d{1,25})\.([0-9a-f]{20})@(.+)$/i.exec(address.trim());
+  if (!match || match[4]!.toLowerCase() !== domain.toLowerCase()) return null;
+  const [, actorId, postId, given] = match;
+  const expected = createHmac("sha256", await linkKey(ctx)).update(`reply:${actorId}.${postId}`).digest("hex").slice(0, 20);
+  if (!timingSafeEqual(Buffer.from(expected), Buffer.from(given!.toLowerCase()))) return null;
+  return { actorId: actorId!, postId: postId! };
+}

@@ -10,7 +10,7 @@ import type { PostRow } from "../db/schema.ts";
 import { EMAIL_KIND_LABELS, emailKindOf, emailWanted, type EmailKind } from "../domain/notification-kinds.rules.ts";
 import type { ServiceContext } from "./context.ts";
 import { textOfSanitized } from "./html.ts";
-import { preferencesUrl, unsubscribeUrl } from "./mail-links.ts";
+import { preferencesUrl, replyAddress, unsubscribeUrl } from "./mail-links.ts";
 import { queueMail } from "./mail.service.ts";
 import { canSeePost, viewerOf } from "./visibility.service.ts";
 
@@ -18,6 +18,7 @@ const EXCERPT_CHARS = 500;
 
 interface Item {
   notificationId: string;
+  postId?: string;
   kind: EmailKind;
   heading: string;
   body?: string;
@@ -48,10 +49,16 @@ export async function mailNextNotificationBatch(ctx: ServiceContext, batchWindow
   }
   const threads = new Map<string, Item[]>();
   for (const item of items) threads.set(item.thread, [...(threads.get(item.thread) ?? []), item]);
-  const mails: Array<{ items: Item[]; unsubscribe: string }> = [];
+  const mails: Array<{ items: Item[]; unsubscribe: string; replyTo?: string }> = [];
   for (const threadItems of threads.values()) {
     const first = threadItems[0]!;
-    mails.push({ items: threadItems, unsubscribe: await unsubscribeUrl(ctx, recipientId, first.kind) });
+    // Replying to the mail answers the newest post in it (when reply by email is on).
+    const replyTo = [...threadItems].reverse().find((i) => i.postId)?.postId;
+    mails.push({
+      items: threadItems,
+      unsubscribe: await unsubscribeUrl(ctx, recipientId, first.kind),
+      ...(replyTo && ctx.replyDomain ? { replyTo: await replyAddress(ctx, recipientId, replyTo, ctx.replyDomain) } : {}),
+    });
   }
   await ctx.db.transaction().execute(async (trx) => {
     const marked = await markMailed(trx, batch.map((n) => n.id));
@@ -66,13 +73,17 @@ export async function mailNextNotificationBatch(ctx: ServiceContext, batchWindow
         purpose: `notification:${first.kind}`,
         subject,
         unsubscribeUrl: mail.unsubscribe,
+        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
         content: {
           greeting: `Hello ${user.username},`,
-          paragraphs: threadItems.length === 1 ? [] : [`There is news in ${first.threadTitle}:`],
+          paragraphs: [
+            ...(threadItems.length === 1 ? [] : [`There is news in ${first.threadTitle}:`]),
+            ...(mail.replyTo ? ["Reply to this mail to answer in the thread."] : []),
+          ],
           items: threadItems.map((i) => ({ heading: i.heading, ...(i.body ? { body: i.body } : {}), ...(i.link ? { link: i.link } : {}) })),
           footer: { instanceName: ctx.instanceName, preferencesUrl: preferencesUrl(ctx), unsubscribeUrl: mail.unsubscribe },
         },
-      });
+      }, ctx.origin);
     }
   });
   return true;
@@ -105,7 +116,7 @@ async function describe(ctx: ServiceContext, n: ChannelNotification): Promise<It
     notificationId: n.id,
     kind,
     heading: kind === "reply" ? `${who} replied to you` : kind === "mention" ? `${who} mentioned you` : `${EMAIL_KIND_LABELS[kind]} (${who})`,
-    ...(post ? { body: excerpt(post), link: new URL(`/p/${post.id}`, ctx.origin).href } : {}),
+    ...(post ? { postId: post.id, body: excerpt(post), link: new URL(`/p/${post.id}`, ctx.origin).href } : {}),
     thread: post?.thread_uri ?? `n:${n.id}`,
     threadTitle,
   };

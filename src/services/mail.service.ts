@@ -31,12 +31,16 @@ const MAX_ATTEMPTS = 10;
 
 export async function queueMail(
   db: Db,
-  mail: { to: string; recipientId: string | null; purpose: string; subject: string; content: MailContent; unsubscribeUrl?: string },
+  mail: { to: string; recipientId: string | null; purpose: string; subject: string; content: MailContent; unsubscribeUrl?: string; replyTo?: string },
+  origin?: URL,
 ): Promise<string> {
   const headers: Record<string, string> = {
     // Tells autoresponders and our own reply-by-email listener not to answer (RFC 3834).
     "Auto-Submitted": "auto-generated",
   };
+  // Our mark: a mail of ours that comes back to the reply listener is a loop, never a post.
+  if (origin) headers["X-Ecotone-Origin"] = origin.host;
+  if (mail.replyTo) headers["Reply-To"] = mail.replyTo;
   if (mail.unsubscribeUrl) {
     // RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" to this URL.
     headers["List-Unsubscribe"] = `<${mail.unsubscribeUrl}>`;
