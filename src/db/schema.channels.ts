@@ -78,7 +78,16 @@ export interface OidcIdentitiesTable {
   created_at: CreatedAt;
 }
 
+export interface DigestSettingsTable {
+  actor_id: string;
+  frequency: "daily" | "weekly" | "off";
+  time_zone: string;
+  hour: number;
+  last_sent_at: NullableTimestamp;
+}
+
 export interface ChannelTables {
+  digest_settings: DigestSettingsTable;
   oidc_logins: OidcLoginsTable;
   oidc_identities: OidcIdentitiesTable;
   mail_outbox: MailOutboxTable;

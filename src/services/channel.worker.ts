@@ -1,5 +1,6 @@
 // Runs the channel work in this process (started and stopped by app.ts
 // beside the other workers): turns quiet notification batches into mail,
+// writes the digests that are due,
 // sends (or, without SMTP, keeps) the mail that is due, and pushes new
 // notifications to Mastodon apps. Polls; every step reads durable rows, so a
 // crash or a second process loses and doubles nothing.
@@ -7,6 +8,7 @@ import type { ServiceContext } from "./context.ts";
 import { mailNextNotificationBatch } from "./mail-notification.service.ts";
 import { sendNextMail, type MailTransport } from "./mail.service.ts";
 import { pushNextNotifications } from "./push-delivery.service.ts";
+import { sendDueDigests } from "./digest.service.ts";
 
 export interface ChannelWorkerOptions {
   transport: MailTransport | null;
@@ -33,6 +35,7 @@ export class ChannelWorker {
     this.#steps = [
       () => pushNextNotifications(ctx, options),
       () => mailNextNotificationBatch(ctx, options.batchWindowMs),
+      () => sendDueDigests(ctx),
       () => sendNextMail(ctx, options.transport, options),
     ];
   }

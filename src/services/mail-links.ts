@@ -8,6 +8,9 @@ import type { ServiceContext } from "./context.ts";
 
 const KEY_SETTING = "mail_link_key";
 
+/** What an unsubscribe link stops: one kind of notification mail, the digest, or all mail. */
+export type UnsubscribeKind = EmailKind | "all" | "digest";
+
 async function linkKey(ctx: ServiceContext): Promise<Buffer> {
   return Buffer.from(await readOrCreateSetting(ctx.db, KEY_SETTING, () => randomBytes(32).toString("base64url")), "base64url");
 }
@@ -16,23 +19,23 @@ function mac(key: Buffer, text: string): string {
   return createHmac("sha256", key).update(text).digest("base64url");
 }
 
-export async function unsubscribeToken(ctx: ServiceContext, actorId: string, kind: EmailKind | "all"): Promise<string> {
+export async function unsubscribeToken(ctx: ServiceContext, actorId: string, kind: UnsubscribeKind): Promise<string> {
   const body = `${actorId}.${kind}`;
   return `${body}.${mac(await linkKey(ctx), `unsubscribe:${body}`)}`;
 }
 
 /** The person and kind an unsubscribe token names, or null when it was not ours. */
-export async function readUnsubscribeToken(ctx: ServiceContext, token: string): Promise<{ actorId: string; kind: EmailKind | "all" } | null> {
+export async function readUnsubscribeToken(ctx: ServiceContext, token: string): Promise<{ actorId: string; kind: UnsubscribeKind } | null> {
   const [actorId, kind, signature, extra] = token.split(".");
   if (!actorId || !kind || !signature || extra !== undefined) return null;
-  if (kind !== "all" && !isEmailKind(kind)) return null;
+  if (kind !== "all" && kind !== "digest" && !isEmailKind(kind)) return null;
   const expected = Buffer.from(mac(await linkKey(ctx), `unsubscribe:${actorId}.${kind}`));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   return { actorId, kind };
 }
 
-export async function unsubscribeUrl(ctx: ServiceContext, actorId: string, kind: EmailKind | "all"): Promise<string> {
+export async function unsubscribeUrl(ctx: ServiceContext, actorId: string, kind: UnsubscribeKind): Promise<string> {
   return new URL(`/mail/unsubscribe?token=${encodeURIComponent(await unsubscribeToken(ctx, actorId, kind))}`, ctx.origin).href;
 }
 

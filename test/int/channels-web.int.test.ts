@@ -48,6 +48,10 @@ describe("channel pages", () => {
     const after = await web.get("/settings/notifications");
     expect(after.text_).toMatch(/name="mention" type="checkbox" value="true" checked/);
     expect(after.text_).not.toMatch(/name="reply" type="checkbox" value="true" checked/);
+
+    expect(await web.flashAfter(await web.post("/settings/digest", { frequency: "weekly", timeZone: "Nowhere/City", hour: "8" }))).toContain("not a time zone");
+    expect(await web.flashAfter(await web.post("/settings/digest", { frequency: "weekly", timeZone: "Europe/Paris", hour: "8" }))).toContain("Digest saved");
+    expect((await web.get("/settings/notifications")).text_).toContain('<option value="weekly" selected>');
   });
 
   it("resets a forgotten password from the mailed link", async () => {

@@ -183,6 +183,52 @@ describe("invitations by email", () => {
   });
 });
 
+describe("digests", () => {
+  let smtp: SmtpSink;
+  let instance: TestInstance;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    instance = await startInstance({ smtpUrl: smtp.url, mailBatchMs: 0, runQueueWorkers: false });
+  });
+  afterAll(async () => {
+    await instance.close();
+    await smtp.close();
+  });
+
+  it("lists what happened in your groups once per local day, and its unsubscribe stops it", async () => {
+    const olga = await instance.user("olga");
+    const pia = await instance.user("pia");
+    await instance.api(pia.token, "PUT", "/api/ecotone/v1/account/email", { email: "pia@acme.test" });
+    await instance.app.channels.drain();
+    const token = /\/mail\/verify\?token=(\S+)/.exec(smtp.to("pia@acme.test")[0]!.text)![1]!;
+    await instance.api(null, "POST", "/api/ecotone/v1/account/email/verify", { token });
+    await instance.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "buyers", name: "Buyers" });
+    await instance.api(pia.token, "POST", "/api/ecotone/v1/groups/buyers/join");
+    const root = await instance.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "buyers", content: "Battery tender opens Monday" });
+    expect(root.status).toBe(201);
+    await instance.api(olga.token, "POST", "/api/v1/statuses", { status: "Deadline is the 12th", in_reply_to_id: root.body.id });
+
+    const bad = await instance.api(pia.token, "PUT", "/api/ecotone/v1/notification-preferences", { digest: { frequency: "daily", timeZone: "Mars/Olympus" } });
+    expect(bad.status).toBe(422);
+    // Hour 0 of the person's own zone has always passed today: the digest is due now.
+    const set = await instance.api(pia.token, "PUT", "/api/ecotone/v1/notification-preferences", { digest: { frequency: "daily", timeZone: "Asia/Tokyo", hour: 0 } });
+    expect(set.body.digest).toEqual({ frequency: "daily", timeZone: "Asia/Tokyo", hour: 0 });
+    await instance.app.channels.drain();
+    await instance.app.channels.drain();
+    const digests = smtp.to("pia@acme.test").filter((m) => m.subject.includes("digest"));
+    expect(digests).toHaveLength(1);
+    expect(digests[0]!.text).toContain("Battery tender opens Monday");
+    expect(digests[0]!.text).toContain("1 new reply");
+    expect(digests[0]!.html).toContain("Battery tender opens Monday");
+
+    const head = digests[0]!.raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, "");
+    const unsubscribe = /^List-Unsubscribe: ?<([^>]+)>$/m.exec(head)![1]!;
+    expect((await fetch(unsubscribe, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "content-type": "application/x-www-form-urlencoded" } })).status).toBe(200);
+    expect((await instance.api(pia.token, "GET", "/api/ecotone/v1/notification-preferences")).body.digest.frequency).toBe("off");
+  });
+});
+
 describe("email without SMTP", () => {
   let instance: TestInstance;
 

@@ -9,7 +9,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/mail-account.service.ts";
 import { inviteByEmail } from "../../services/mail-invite.service.ts";
 import { outgoingMail, outgoingMailById } from "../../services/mail.service.ts";
-import { emailPreferences, unsubscribeByToken, updateEmailPreferences } from "../../services/notification-preferences.service.ts";
+import { digestPreferences, emailPreferences, unsubscribeByToken, updateDigestPreferences, updateEmailPreferences } from "../../services/notification-preferences.service.ts";
 import { signedIn } from "./guard.ts";
 import { IdParams, RequiredText, route, Type, typed } from "./schema.ts";
 
@@ -20,7 +20,17 @@ const TokenBody = Type.Object({ token: RequiredText({ maxLength: 200 }) });
 const ResetRequestBody = Type.Object({ login: RequiredText({ maxLength: 254 }) });
 const ResetBody = Type.Object({ token: RequiredText({ maxLength: 200 }), password: RequiredText({ maxLength: 1024 }) });
 const PreferencesBody = Type.Object({
-  email: Type.Partial(Type.Object(Object.fromEntries(EMAIL_KINDS.map((k) => [k, Type.Boolean()]))), { additionalProperties: false }),
+  email: Type.Optional(Type.Partial(Type.Object(Object.fromEntries(EMAIL_KINDS.map((k) => [k, Type.Boolean()]))), { additionalProperties: false })),
+  digest: Type.Optional(
+    Type.Object(
+      {
+        frequency: Type.Optional(Type.Union([Type.Literal("off"), Type.Literal("daily"), Type.Literal("weekly")])),
+        timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+        hour: Type.Optional(Type.Integer({ minimum: 0, maximum: 23 })),
+      },
+      { additionalProperties: false },
+    ),
+  ),
 });
 const UnsubscribeQuery = Type.Object({ token: RequiredText({ maxLength: 300 }) });
 const InvitationBody = Type.Object({
@@ -63,17 +73,20 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
 
   app.get(`${BASE}/notification-preferences`, route("Which notifications you get by email, per kind", "read:accounts"), async (request) => {
     const actor = await requireLocalUserActor(ctx, signedIn(request).username);
-    return { email: await emailPreferences(ctx, actor.id) };
+    return { email: await emailPreferences(ctx, actor.id), digest: await digestPreferences(ctx, actor.id) };
   });
 
   app.put(
     `${BASE}/notification-preferences`,
-    route(`Choose which notifications you get by email: {"email": {${EMAIL_KINDS.map((k) => `"${k}"?: bool`).join(", ")}}}`, "write:accounts", {
+    route(`Choose which notifications you get by email: {"email": {${EMAIL_KINDS.map((k) => `"${k}"?: bool`).join(", ")}}, "digest": {"frequency"?: off|daily|weekly, "timeZone"?, "hour"?}}`, "write:accounts", {
       body: PreferencesBody,
     }),
     async (request) => {
       const actor = await requireLocalUserActor(ctx, signedIn(request).username);
-      return { email: await updateEmailPreferences(ctx, actor.id, request.body.email as Record<string, boolean>) };
+      // The schema refuses unknown kinds, so the email half cannot fail once the digest half is stored.
+      const digest = request.body.digest ? await updateDigestPreferences(ctx, actor.id, request.body.digest) : await digestPreferences(ctx, actor.id);
+      const email = await updateEmailPreferences(ctx, actor.id, (request.body.email ?? {}) as Record<string, boolean>);
+      return { email, digest };
     },
   );
 

@@ -95,3 +95,28 @@ export async function writeEmailPreference(db: Db, actorId: string, kind: string
     .onConflict((oc) => oc.columns(["actor_id", "kind"]).doUpdateSet({ email }))
     .execute();
 }
+
+export async function readDigestSettings(db: Db, actorId: string) {
+  return db.selectFrom("digest_settings").selectAll().where("actor_id", "=", actorId).executeTakeFirst();
+}
+
+export async function writeDigestSettings(db: Db, actorId: string, s: { frequency: "off" | "daily" | "weekly"; timeZone: string; hour: number }): Promise<void> {
+  await db
+    .insertInto("digest_settings")
+    .values({ actor_id: actorId, frequency: s.frequency, time_zone: s.timeZone, hour: s.hour })
+    .onConflict((oc) => oc.column("actor_id").doUpdateSet({ frequency: s.frequency, time_zone: s.timeZone, hour: s.hour }))
+    .execute();
+}
+
+/** Everyone who wants a digest (the worker decides who is due in their own time zone). */
+export async function listDigestSubscribers(db: Db) {
+  return db.selectFrom("digest_settings").selectAll().where("frequency", "<>", "off").orderBy("actor_id").execute();
+}
+
+/** Marks a digest sent unless another worker did since `previous`; true when this call did. */
+export async function markDigestSent(db: Db, actorId: string, previous: Date | null, at: Date): Promise<boolean> {
+  let query = db.updateTable("digest_settings").set({ last_sent_at: at }).where("actor_id", "=", actorId);
+  query = previous ? query.where("last_sent_at", "=", previous) : query.where("last_sent_at", "is", null);
+  const r = await query.executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

@@ -9,7 +9,8 @@ import { requireLocalUserActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/mail-account.service.ts";
 import { outgoingMail, outgoingMailById } from "../../services/mail.service.ts";
-import { emailPreferences, unsubscribeByToken, updateEmailPreferences } from "../../services/notification-preferences.service.ts";
+import { digestPreferences, emailPreferences, unsubscribeByToken, updateDigestPreferences, updateEmailPreferences } from "../../services/notification-preferences.service.ts";
+import { DIGEST_FREQUENCIES, type DigestFrequency } from "../../domain/digest.rules.ts";
 import { html, when } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, type Fields, type WebRoutes } from "../routes.ts";
@@ -30,7 +31,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
 
   routes.signedInPage("/settings/notifications", async (request, reply, session) => {
     const actor = await requireLocalUserActor(ctx, session.user.username);
-    const [prefs, email] = await Promise.all([emailPreferences(ctx, actor.id), emailStatus(ctx, session.user.username)]);
+    const [prefs, email, digest] = await Promise.all([emailPreferences(ctx, actor.id), emailStatus(ctx, session.user.username), digestPreferences(ctx, actor.id)]);
     const state = !email.email ? "No address yet." : email.bounced ? "Mail to it bounced; set it again." : email.verified ? "Confirmed." : "Waiting for you to open the confirmation link we mailed.";
     return sendPage(ctx, request, reply, {
       title: "Notification settings",
@@ -50,8 +51,26 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
             (kind) => html`<div><input id="k-${kind}" name="${kind}" type="checkbox" value="true"${prefs[kind] ? html` checked` : ""}> <label for="k-${kind}" class="inline-label">${EMAIL_KIND_LABELS[kind]}</label></div>`,
           )}
           <div><button type="submit">Save</button></div>
+        </form>
+        <form method="post" action="/settings/digest" class="stack card">${csrfField(session)}
+          <h2>Digest</h2>
+          <p>What happened in your groups: the busiest threads, ideas answered, your tasks due soon.</p>
+          <div><label for="frequency">How often</label><select id="frequency" name="frequency">${DIGEST_FREQUENCIES.map(
+            (f) => html`<option value="${f}"${digest.frequency === f ? html` selected` : ""}>${{ off: "Never", daily: "Every day", weekly: "Every Monday" }[f]}</option>`,
+          )}</select></div>
+          <div><label for="timeZone">Your time zone</label><input id="timeZone" name="timeZone" type="text" value="${digest.timeZone}" placeholder="Europe/Paris"></div>
+          <div><label for="hour">At (hour, 0–23)</label><input id="hour" name="hour" type="number" min="0" max="23" value="${String(digest.hour)}"></div>
+          <div><button type="submit">Save digest</button></div>
         </form>`,
     });
+  });
+
+  routes.action("/settings/digest", async (_request, session, body) => {
+    const actor = await requireLocalUserActor(ctx, session.user.username);
+    const frequency = field(body, "frequency") as DigestFrequency;
+    const hour = Number(field(body, "hour"));
+    await updateDigestPreferences(ctx, actor.id, { frequency, timeZone: field(body, "timeZone").trim() || "UTC", hour });
+    return { done: frequency === "off" ? "No digest." : "Digest saved." };
   });
 
   routes.action("/settings/notifications", async (_request, session, body) => {
