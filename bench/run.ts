@@ -15,6 +15,7 @@ import { printFigures, printRows, type ScenarioResult } from "./lib/stats.ts";
 import { fanoutScenario } from "./scenarios/fanout.ts";
 import { faultyScenario } from "./scenarios/faulty.ts";
 import { inboxScenario } from "./scenarios/inbox.ts";
+import { insightsScenario } from "./scenarios/insights.ts";
 import { memoryScenario } from "./scenarios/memory.ts";
 import { slowPeerScenario } from "./scenarios/slowpeer.ts";
 import { timelinesScenario } from "./scenarios/timelines.ts";
@@ -63,6 +64,7 @@ const SCENARIOS: Record<string, { options: () => Record<string, any>; run: (opti
     options: () => ({ posts: num("POSTS", 100_000, 1_000_000), groups: num("GROUPS", 1_000), people: num("PEOPLE", 10_000, 50_000), samples: num("WEB_SAMPLES", 50) }),
     run: webScenario,
   },
+  insights: { options: () => ({ posts: num("POSTS", 100_000, 1_000_000), people: num("PEOPLE", 10_000, 50_000), organizations: num("ORGANIZATIONS", 100), groups: num("INSIGHT_GROUPS", 20), days: num("DAYS", 90), samples: num("INSIGHT_SAMPLES", 30) }), run: insightsScenario },
   memory: {
     options: () => ({ repeats: num("MEMORY_REPEATS", 5), inboxRate: num("MEMORY_INBOX_RATE", 25), inboxSeconds: num("MEMORY_INBOX_SECONDS", 8), members: num("MEMORY_MEMBERS", 2_000, 10_000), instances: num("MEMORY_INSTANCES", 100, 500) }),
     run: memoryScenario,

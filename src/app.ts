@@ -11,6 +11,7 @@ import { pino, type Logger } from "pino";
 import { registerAccountRoutes } from "./api/ecotone/account.routes.ts";
 import { registerOpenApi } from "./api/ecotone/openapi.ts";
 import { registerGroupRoutes } from "./api/ecotone/group.routes.ts";
+import { registerGroupSettingsRoutes } from "./api/ecotone/group-settings.routes.ts";
 import { registerPostRoutes } from "./api/ecotone/post.routes.ts";
 import { registerReportRoutes } from "./api/ecotone/report.routes.ts";
 import { registerIdeaRoutes } from "./api/ecotone/idea.routes.ts";
@@ -20,6 +21,9 @@ import { registerOrganizationField } from "./api/ecotone/organization.serializer
 import { getOwnOrganization } from "./services/organization.service.ts";
 import { registerQuestionRoutes } from "./api/ecotone/question.routes.ts";
 import { registerWebhookRoutes } from "./api/ecotone/webhook.routes.ts";
+import { registerInsightRoutes } from "./api/ecotone/insight.routes.ts";
+import { registerReputationRoutes } from "./api/ecotone/reputation.routes.ts";
+import { registerSegmentRoutes } from "./api/ecotone/segment.routes.ts";
 import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
@@ -50,6 +54,7 @@ import { registerMailRoutes } from "./api/ecotone/mail.routes.ts";
 import { registerPushRoutes } from "./api/mastodon/push.routes.ts";
 import { CompanySignIn } from "./services/oidc.service.ts";
 import { startInboundMail } from "./services/mail-inbound.listener.ts";
+import { PollCloser } from "./services/poll.worker.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -153,6 +158,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     retryInitialMs: config.retryInitialDelayMs,
     leaseMs: Math.min(config.queueLeaseMs, 60_000),
   });
+  const polls = new PollCloser(ctx);
   ctx.onOutboxEvent = () => {
     outbox.wake();
     webhooks.wake();
@@ -200,6 +206,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await registerOpenApi(fastify, config.origin.origin);
   registerAccountRoutes(fastify, ctx);
   registerGroupRoutes(fastify, ctx);
+  registerGroupSettingsRoutes(fastify, ctx);
   registerPostRoutes(fastify, ctx);
   registerReportRoutes(fastify, ctx);
   registerIdeaRoutes(fastify, ctx);
@@ -210,6 +217,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerWebhookRoutes(fastify, ctx);
   registerMailRoutes(fastify, ctx);
   registerPushRoutes(fastify, ctx);
+  registerInsightRoutes(fastify, ctx);
+  registerReputationRoutes(fastify, ctx);
+  registerSegmentRoutes(fastify, ctx);
   registerMastodonApi(fastify, ctx);
   registerOAuthRoutes(fastify, ctx, { passwordGrant: config.oauthPasswordGrant });
   registerStaticImages(fastify);
@@ -240,6 +250,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         outbox.start();
         webhooks.start();
         channels.start();
+        polls.start();
       }
       if (config.inboundSmtpPort !== null) {
         inboundMail = await startInboundMail(ctx, { host: config.host, port: config.inboundSmtpPort, domain: config.replyDomain });
@@ -263,6 +274,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await channels.stop();
       await inboundMail?.close();
       smtp?.close();
+      await polls.stop();
       await queueRun?.catch(() => {});
       await adminSocket?.close();
       if (!options.keepDatabaseOpen) await database.close();

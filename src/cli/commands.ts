@@ -18,6 +18,7 @@ import {
 } from "../services/federation-policy.service.ts";
 import { createGroup, listGroups as listGroupsForAdmin, setMemberRole } from "../services/group.service.ts";
 import { ORGANIZATION_COMMANDS } from "./organization.commands.ts";
+import { INSIGHT_COMMANDS } from "./insight.commands.ts";
 
 export interface Command {
   /** e.g. "user create" */
@@ -256,7 +257,7 @@ COMMANDS.push(
   },
 );
 
-COMMANDS.push(...ORGANIZATION_COMMANDS);
+COMMANDS.push(...ORGANIZATION_COMMANDS, ...INSIGHT_COMMANDS);
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

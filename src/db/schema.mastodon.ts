@@ -27,6 +27,8 @@ export interface AccountBlocksTable {
   id: string;
   actor_id: string;
   target_id: string;
+  /** The Block activity sent (a block made here) or received (a block made elsewhere). */
+  activity_uri: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -89,7 +91,39 @@ export interface FilterStatusesTable {
   post_id: string;
 }
 
+export interface ConversationsTable {
+  id: string;
+  owner_id: string;
+  thread_uri: string;
+  unread: ColumnType<boolean, boolean | undefined, boolean>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PollsTable {
+  post_id: string;
+  options: ColumnType<string[], string, string>;
+  multiple: ColumnType<boolean, boolean | undefined, boolean>;
+  hide_totals: ColumnType<boolean, boolean | undefined, boolean>;
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  remote_counts: ColumnType<number[] | null, string | null | undefined, string | null>;
+  remote_voters: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: CreatedAt;
+}
+
+export interface PollVotesTable {
+  id: string;
+  post_id: string;
+  voter_id: string;
+  choice: number;
+  activity_uri: string | null;
+  created_at: CreatedAt;
+}
+
 export interface MastodonTables {
+  polls: PollsTable;
+  poll_votes: PollVotesTable;
+  conversations: ConversationsTable;
   filters: FiltersTable;
   filter_keywords: FilterKeywordsTable;
   filter_statuses: FilterStatusesTable;

@@ -148,6 +148,8 @@ export interface GroupsTable {
   join_policy: "open" | "approval" | "invite";
   created_by: string | null;
   created_at: CreatedAt;
+  /** Questions (Q&A) allowed in the group (migration 0043). */
+  questions_enabled: Generated<boolean>;
 }
 
 export interface GroupRolesTable {
@@ -185,7 +187,7 @@ export interface PostsTable {
   sensitive: Generated<boolean>;
   language: string | null;
   url: string | null;
-  visibility: "public" | "members_only";
+  visibility: "public" | "unlisted" | "private" | "direct" | "members_only";
   is_local: boolean;
   locked: Generated<boolean>;
   published_at: Timestamp;
@@ -226,7 +228,7 @@ export interface TombstonesTable {
   /** Who could see the deleted post (streaming tells only them). */
   author_id: ColumnType<string | null, string | null | undefined, string | null>;
   group_id: ColumnType<string | null, string | null | undefined, string | null>;
-  visibility: ColumnType<"public" | "members_only" | null, "public" | "members_only" | null | undefined, "public" | "members_only" | null>;
+  visibility: ColumnType<PostRow["visibility"] | null, PostRow["visibility"] | null | undefined, PostRow["visibility"] | null>;
 }
 
 export interface InstancePoliciesTable {
@@ -549,7 +551,7 @@ export interface IdempotencyKeysTable {
 }
 
 // Tables of the Mastodon client features (pins, lists, mutes…) live in schema.mastodon.ts.
-export interface Database extends MastodonTables, ChannelTables {
+export interface Database extends MastodonTables, InsightTables, ChannelTables {
   questions: QuestionsTable;
   external_refs: ExternalRefsTable;
   escalations: EscalationsTable;
@@ -622,3 +624,25 @@ export type TaskRow = Selectable<TasksTable>;
 export type MediaRow = Selectable<MediaAttachmentsTable>;
 export type OutboxEventRow = Selectable<OutboxEventsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+
+/** Insight rollups (migration 0080), kept by triggers; see docs/insights.md. */
+export interface InsightTables {
+  insight_facts: { key: string; group_id: string; day: string; organization: string; audience: string; metric: string; actor_id: string };
+  insight_daily: { group_id: string; day: string; metric: string; organization: string; audience: string; count: string | number };
+  insight_active: { group_id: string; day: string; actor_id: string; organization: string; audience: string };
+  insight_active_weeks: { group_id: string; week: string; actor_id: string; organization: string; audience: string };
+  insight_last_active: { group_id: string; actor_id: string; organization: string; audience: string; last_day: string };
+  insight_threads: {
+    thread_uri: string;
+    group_id: string;
+    post_id: string;
+    author_id: string;
+    organization: string;
+    audience: string;
+    opened_at: Date;
+    first_reply_at: Date | null;
+    first_reply_organization: string | null;
+  };
+  insight_thread_answers: { thread_uri: string; organization: string; first_at: Date };
+  segments: { id: string; owner_id: string; name: string; filter: Json; created_at: CreatedAt };
+}

@@ -4,6 +4,8 @@
 // an event carries the thing itself (a URI, an activity) when that state will
 // be gone by then (a deleted post, an undone follow) or must go out exactly as
 // it was (a relayed activity, a ready ForgeFed delivery).
+import type { PostVisibility } from "./visibility.rules.ts";
+
 export type OutboxEvent =
   | { type: "follow.requested"; followId: string }
   | { type: "follow.accepted"; followId: string; followActivityUri: string; followerUri: string; followeeId: string }
@@ -16,7 +18,7 @@ export type OutboxEvent =
   | { type: "group.role_changed"; groupId: string; memberId: string; moderator: boolean }
   | { type: "post.created"; postId: string }
   | { type: "post.updated"; postId: string }
-  | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: "public" | "members_only" }
+  | { type: "post.deleted"; postUri: string; authorId: string; groupId: string | null; visibility: PostVisibility; mentionUris?: string[] }
   /** A moderator removed a post from one of our groups. */
   | { type: "post.removed"; postUri: string; groupId: string; authorId?: string }
   | { type: "post.shared"; postId: string; groupId: string; sharerId: string; activityUri: string }
@@ -25,6 +27,14 @@ export type OutboxEvent =
   | { type: "post.unreblogged"; postId: string; actorId: string; activityUri: string }
   | { type: "post.liked"; postId: string; actorId: string; likeUri: string }
   | { type: "post.unliked"; postId: string; actorId: string; likeUri: string }
+  /** A local person pinned or unpinned a post: Add/Remove on their `featured` collection. */
+  | { type: "post.pinned"; actorId: string; postUri: string; pinned: boolean }
+  /** One of our polls has new counts or closed: Update(Question) to whoever has it. */
+  | { type: "poll.updated"; postId: string }
+  /** A local person voted in another server's poll: a Create(Note) per choice to its author. */
+  | { type: "poll.voted"; postId: string; voterId: string; choices: number[] }
+  /** A local person blocked (or unblocked) someone elsewhere: Block (or Undo(Block)) to that account. */
+  | { type: "account.blocked"; actorId: string; targetId: string; activityUri: string; blocked: boolean }
   /** A local group relays an activity a member sent it (FEP-1b12 Announce). */
   | { type: "group.relay"; groupId: string; activity: unknown }
   /** Our first member was accepted into a remote group: read its recent posts. */
@@ -53,6 +63,8 @@ export type OrganizationOutboxEvent =
   /** Our admin answered (or, later, withdrew from) another instance's room invitation. */
   | { type: "room.invitation_answered"; invitationId: string; accepted: boolean }
   /** A local account was deleted: a Delete of the Person goes to whoever knew it. */
-  | { type: "account.deleted"; actorId: string };
+  | { type: "account.deleted"; actorId: string }
+  /** Our organization changed: an Update of the instance actor goes to every known peer. */
+  | { type: "organization.updated" };
 
 export type OutboxEventType = OutboxEvent["type"];

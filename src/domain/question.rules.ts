@@ -9,6 +9,13 @@ export const ACCEPTED_TAG = "acceptedanswer";
 /** The line that names the accepted answer, in the question (asker) or the group's reply (moderator). */
 export const ACCEPTED_LINE_PREFIX = "✅ Accepted answer:";
 
+/** Questions are asked only in groups whose moderators have them on (issue 16). */
+export function assertQuestionsEnabled(enabled: boolean): void {
+  if (!enabled) {
+    throw forbidden("This group does not take questions: post it as an ordinary post, or ask the group's moderators to turn questions on");
+  }
+}
+
 export const QUESTION_STATES = ["unanswered", "answered", "accepted"] as const;
 export type QuestionState = (typeof QUESTION_STATES)[number];
 

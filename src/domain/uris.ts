@@ -6,6 +6,8 @@ export const PATHS = {
   outbox: "/users/{identifier}/outbox",
   followers: "/users/{identifier}/followers",
   following: "/users/{identifier}/following",
+  /** Pinned posts, where Mastodon keeps them. */
+  featured: "/users/{identifier}/collections/featured",
   sharedInbox: "/inbox",
 } as const;
 

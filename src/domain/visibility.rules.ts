@@ -5,6 +5,7 @@
 //
 // Secret things do not exist for outsiders: the doors answer 404, never 403.
 import type { GroupVisibility, Membership } from "./group.rules.ts";
+import { roomAdmits } from "./organization.rules.ts";
 
 /** Who is looking. An instance actor fetches on behalf of its members. */
 export type Viewer = { kind: "anonymous" } | { kind: "actor"; actorId: string } | { kind: "instance"; host: string };
@@ -19,6 +20,8 @@ export interface GroupFacts {
   actorId: string;
   visibility: GroupVisibility;
   isLocal: boolean;
+  /** A shared room of ours: the organizations it admits (ADR 41). Absent: not a shared room. */
+  room?: { homeDomain: string; listed: boolean; accepted: ReadonlySet<string> } | undefined;
 }
 
 /** The viewer's relation to one group. */
@@ -27,11 +30,30 @@ export interface GroupRelation {
   /** For an instance viewer: one of its people is a member (or invited, for the group itself). */
   instanceHasMember: boolean;
   instanceHasInvitee: boolean;
+  /** The domain of an actor viewer (asked only for shared rooms). */
+  viewerDomain?: string | null | undefined;
 }
 
 export const NO_RELATION: GroupRelation = { membership: null, instanceHasMember: false, instanceHasInvitee: false };
 
-export type PostVisibility = "public" | "members_only";
+/**
+ * Who a post is for. Outside groups, Mastodon's four audiences: `unlisted`
+ * is public but kept out of public and tag timelines, `private` is for the
+ * author's followers and the people it mentions, `direct` for the mentioned
+ * people only. In a group, `members_only` (or `public` in a public group).
+ */
+export type PostVisibility = "public" | "unlisted" | "private" | "direct" | "members_only";
+
+/**
+ * The viewer's place in a post's audience. For an instance viewer: one of
+ * its people follows the author, or is mentioned.
+ */
+export interface PostAudience {
+  followsAuthor: boolean;
+  mentioned: boolean;
+}
+
+export const NO_AUDIENCE: PostAudience = { followsAuthor: false, mentioned: false };
 
 export type Visible =
   /** The group itself: its profile, its handle, its place in lists. */
@@ -41,7 +63,7 @@ export type Visible =
   /** Who belongs to the group. */
   | { kind: "member-list"; group: GroupFacts }
   /** One post (its media follow it). */
-  | { kind: "post"; visibility: PostVisibility; authorId: string; group: GroupFacts | null };
+  | { kind: "post"; visibility: PostVisibility; authorId: string; group: GroupFacts | null; audience?: PostAudience };
 
 function isMember(m: Membership | null): boolean {
   return m?.state === "accepted";
@@ -69,7 +91,20 @@ function readsContent(group: GroupFacts, relation: GroupRelation, viewer: Viewer
   return isMember(relation.membership);
 }
 
+/**
+ * A shared room between named companies shows itself and its content only to
+ * people and instances of its home and of the organizations that accepted
+ * its invitation — whatever membership someone of another organization may
+ * hold (joined before the room was restricted, or their company left).
+ */
+function sharedRoomAdmits(group: GroupFacts | null, relation: GroupRelation, viewer: Viewer): boolean {
+  if (!group?.room?.listed) return true;
+  const domain = viewer.kind === "instance" ? viewer.host : viewer.kind === "actor" ? relation.viewerDomain : null;
+  return typeof domain === "string" && roomAdmits(group.room, domain);
+}
+
 export function canSee(object: Visible, relation: GroupRelation, viewer: Viewer): boolean {
+  if (!sharedRoomAdmits(object.group, relation, viewer)) return false;
   switch (object.kind) {
     case "group":
       return seesGroup(object.group, relation, viewer);
@@ -82,7 +117,9 @@ export function canSee(object: Visible, relation: GroupRelation, viewer: Viewer)
     case "post": {
       if (viewer.kind === "actor" && viewer.actorId === object.authorId) return true;
       if (object.group && !seesGroup(object.group, relation, viewer)) return false;
-      if (object.visibility === "public") return true;
+      if (object.visibility === "public" || object.visibility === "unlisted") return true;
+      if (object.visibility === "private") return (object.audience ?? NO_AUDIENCE).followsAuthor || (object.audience ?? NO_AUDIENCE).mentioned;
+      if (object.visibility === "direct") return (object.audience ?? NO_AUDIENCE).mentioned;
       if (!object.group) return false;
       return readsContent({ ...object.group, visibility: object.group.visibility === "public" ? "members_only" : object.group.visibility }, relation, viewer);
     }

@@ -10,6 +10,7 @@ import {
 import { ECOTONE_VERSION } from "../domain/version.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { registerActorDispatcher } from "./dispatchers/actor.dispatcher.ts";
+import { registerFeaturedDispatcher } from "./dispatchers/featured.dispatcher.ts";
 import { registerCollectionDispatchers } from "./dispatchers/collections.dispatcher.ts";
 import { registerNodeInfoDispatcher } from "./dispatchers/nodeinfo.dispatcher.ts";
 import { registerPostDispatchers } from "./dispatchers/post.dispatcher.ts";
@@ -63,6 +64,7 @@ export function createEcotoneFederation(options: FederationOptions): EcotoneFede
   });
   registerActorDispatcher(federation);
   registerCollectionDispatchers(federation);
+  registerFeaturedDispatcher(federation);
   registerNodeInfoDispatcher(federation);
   registerPostDispatchers(federation);
   registerActivityDispatcher(federation);

@@ -11,6 +11,7 @@
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { unauthorized } from "../domain/errors.ts";
+import { MAX_ATTACHMENTS } from "../domain/media.rules.ts";
 import { describeJsonProblem, jsonBodyProblem } from "./json-limits.ts";
 import { readSession } from "../services/browser-session.service.ts";
 import type { ServiceContext } from "../services/context.ts";
@@ -88,7 +89,10 @@ async function readMultipart(request: FastifyRequest, ctx: ServiceContext | unde
   const signedIn = request.auth !== null || (ctx !== undefined && (await readSession(ctx, request.cookies?.[SESSION_COOKIE]).catch(() => null)) !== null);
   const base = signedIn ? AUTHENTICATED_MULTIPART_LIMITS : ANONYMOUS_MULTIPART_LIMITS;
   const twoFiles = signedIn && TWO_FILE_PATHS.includes(request.url.split("?")[0]!);
-  const limits = twoFiles ? { ...base, files: 2, parts: base.parts + 1 } : base;
+  // The web composer sends a post's images (up to MAX_ATTACHMENTS) in one form; apps upload one at a time.
+  const webForm = signedIn && request.auth === null && !twoFiles;
+  const files = twoFiles ? 2 : webForm ? MAX_ATTACHMENTS : base.files;
+  const limits = files === base.files ? base : { ...base, files, parts: base.parts + files - base.files };
   const result: Record<string, unknown> = {};
   const add = (rawKey: string, value: unknown) => {
     const isList = rawKey.endsWith("[]");
@@ -115,7 +119,7 @@ function explainMultipartError(error: unknown, signedIn: boolean, limits: Multip
   switch ((error as { code?: string }).code) {
     case "FST_FILES_LIMIT":
       return signedIn
-        ? clientError(`Send at most ${limits.files} file per request`, 413)
+        ? clientError(`Send at most ${limits.files} file${limits.files === 1 ? "" : "s"} per request`, 413)
         : unauthorized("Uploading a file needs an access token (Authorization: Bearer …)");
     case "FST_FIELDS_LIMIT":
     case "FST_PARTS_LIMIT":

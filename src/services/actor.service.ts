@@ -9,12 +9,14 @@ import {
   upsertRemoteActor,
 } from "../db/repos/remote-actor.repo.ts";
 import { findLocalActorByUsername, type LocalActorProfile } from "../db/queries/actor.queries.ts";
+import { actorsByUris } from "../db/queries/post.queries.ts";
 import { deleteFollowsOf } from "../db/repos/account-deletion.repo.ts";
 import type { ActorRow } from "../db/schema.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { domainOf } from "../domain/uris.ts";
 import type { ServiceContext } from "./context.ts";
 import { noticeRemoteDomain } from "./organization.service.ts";
+import { ensureGroupRow } from "./group-cache.ts";
 import { sanitizeHtml, stripHtml } from "./html.ts";
 
 export type { RemoteActorData };
@@ -82,11 +84,18 @@ export async function rememberRemoteActor(ctx: ServiceContext, data: RemoteActor
   });
   // Every actor we meet belongs to an organization; an instance actor's new profile may be its new name.
   await noticeRemoteDomain(ctx, row.domain, { force: row.type === "Application" });
+  // A group's new document may change its settings (visibility, questions).
+  if (row.type === "Group") await ensureGroupRow(ctx.db, row);
   return row;
 }
 
 export async function findCachedActor(ctx: ServiceContext, uri: string): Promise<ActorRow | null> {
   return (await findActorByUri(ctx.db, uri)) ?? null;
+}
+
+/** Cached actors by URI, in one query (those we have never met are absent). */
+export async function findCachedActors(ctx: ServiceContext, uris: string[]): Promise<ActorRow[]> {
+  return uris.length === 0 ? [] : actorsByUris(ctx.db, [...new Set(uris)]);
 }
 
 export async function forgetGoneActor(ctx: ServiceContext, uri: string): Promise<void> {

@@ -2,6 +2,8 @@
 // its timelines and notifications. A block also ends follows both ways.
 import {
   deleteBlock,
+  deleteBlockByActivity,
+  isKnownBlockActivity,
   deleteDomainBlock,
   deleteMute,
   hiddenFacts,
@@ -13,7 +15,11 @@ import {
   upsertMute,
   type HiddenFilter,
 } from "../db/repos/block.repo.ts";
-import { findFollowByPair } from "../db/repos/follow.repo.ts";
+import { deleteFollow, findFollowByPair } from "../db/repos/follow.repo.ts";
+import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
+import { findActorByUri } from "../db/repos/remote-actor.repo.ts";
+import { commitAndWake as commit } from "./commit.ts";
+import { applyOnce, type IncomingActivity } from "./incoming.ts";
 import type { ActorRow } from "../db/schema.ts";
 import { validationFailed } from "../domain/errors.ts";
 import { getActorById } from "./actor.service.ts";
@@ -52,7 +58,13 @@ export async function unmuteAccount(ctx: ServiceContext, actorId: string, target
 /** Blocks an account: it is hidden, cannot follow, and follows between the two end. */
 export async function blockAccount(ctx: ServiceContext, blocker: { actorId: string; username: string }, targetId: string): Promise<void> {
   const target = await requireOther(ctx, blocker.actorId, targetId);
-  await insertBlock(ctx.db, blocker.actorId, target.id);
+  await commit(ctx, async (trx) => {
+    // The blocked account's server is told, as Mastodon tells it (ADR 0033): it stops showing them our posts.
+    const block = await insertBlock(trx, blocker.actorId, target.id, (id) => (target.is_local ? null : new URL(`/blocks/${id}`, ctx.origin).href));
+    if (block.created && block.activityUri) {
+      await recordOutboxEvent(trx, { type: "account.blocked", actorId: blocker.actorId, targetId: target.id, activityUri: block.activityUri, blocked: true });
+    }
+  });
   if (await findFollowByPair(ctx.db, blocker.actorId, target.id)) {
     if (target.type === "Group") await leaveGroup(ctx, blocker.username, target.id);
     else await unfollowActor(ctx, blocker.username, target.uri);
@@ -61,7 +73,34 @@ export async function blockAccount(ctx: ServiceContext, blocker: { actorId: stri
 }
 
 export async function unblockAccount(ctx: ServiceContext, actorId: string, targetId: string): Promise<void> {
-  await deleteBlock(ctx.db, actorId, targetId);
+  await commit(ctx, async (trx) => {
+    const removed = await deleteBlock(trx, actorId, targetId);
+    if (removed.activityUri) await recordOutboxEvent(trx, { type: "account.blocked", actorId, targetId, activityUri: removed.activityUri, blocked: false });
+  });
+}
+
+/** A person elsewhere blocked one of ours: kept as their Block, so their posts leave our person's timelines and follows end. */
+export async function receiveBlock(ctx: ServiceContext, activity: IncomingActivity, blocker: ActorRow, targetUri: string): Promise<void> {
+  const target = await findActorByUri(ctx.db, targetUri);
+  if (!target?.is_local || target.type !== "Person" || target.id === blocker.id) return;
+  await applyOnce(ctx, activity, async (trx) => {
+    await insertBlock(trx, blocker.id, target.id, () => activity.uri);
+    for (const [follower, followee] of [[blocker.id, target.id], [target.id, blocker.id]] as const) {
+      const follow = await findFollowByPair(trx, follower, followee);
+      if (follow) await deleteFollow(trx, follow.id);
+    }
+  });
+}
+
+export async function isKnownBlock(ctx: ServiceContext, activityUri: string): Promise<boolean> {
+  return isKnownBlockActivity(ctx.db, activityUri);
+}
+
+/** Undo(Block) from the blocker who sent it. */
+export async function receiveUndoBlock(ctx: ServiceContext, activity: IncomingActivity, blocker: ActorRow, blockUri: string): Promise<void> {
+  await applyOnce(ctx, activity, async (trx) => {
+    await deleteBlockByActivity(trx, blocker.id, blockUri);
+  });
 }
 
 /** A domain written as apps send it (`example.com`), without scheme, path or spaces. */

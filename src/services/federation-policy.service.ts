@@ -17,6 +17,7 @@ import {
   type FederationPolicy,
 } from "../domain/federation-policy.rules.ts";
 import type { ServiceContext } from "./context.ts";
+import { cliActor, recordAudit, type AuditActor } from "./audit.service.ts";
 
 const CACHE_MS = 5_000;
 const cache = new WeakMap<object, { policy: FederationPolicy; at: number }>();
@@ -50,40 +51,50 @@ export async function assertPeerAllowed(ctx: ServiceContext, host: string): Prom
   }
 }
 
-export async function setFederationMode(ctx: ServiceContext, mode: string): Promise<void> {
-  await writeFederationMode(ctx.db, parseMode(mode));
+// Every policy change is audited; `by` is the admin (web, Partners), or the
+// admin CLI when not given.
+export async function setFederationMode(ctx: ServiceContext, mode: string, by: AuditActor = cliActor(ctx)): Promise<void> {
+  const parsed = parseMode(mode);
+  await ctx.db.transaction().execute(async (trx) => {
+    await writeFederationMode(trx, parsed);
+    await recordAudit(trx, by, { action: "federation.mode_set", details: { mode: parsed } });
+  });
   invalidate(ctx);
 }
 
-export async function allowHost(ctx: ServiceContext, host: string, note?: string): Promise<string> {
+async function setHostPolicy(ctx: ServiceContext, host: string, policy: "allow" | "block" | "limited", note: string | undefined, by: AuditActor): Promise<string> {
   const normalized = normalizeHost(host);
-  await upsertHostPolicy(ctx.db, normalized, "allow", note ?? null);
+  await ctx.db.transaction().execute(async (trx) => {
+    await upsertHostPolicy(trx, normalized, policy, note ?? null);
+    await recordAudit(trx, by, { action: `federation.${policy === "allow" ? "allowed" : policy === "block" ? "blocked" : "limited"}`, target: normalized, details: note ? { note } : null });
+  });
   invalidate(ctx);
   return normalized;
 }
 
-export async function blockHost(ctx: ServiceContext, host: string, note?: string): Promise<string> {
-  const normalized = normalizeHost(host);
-  await upsertHostPolicy(ctx.db, normalized, "block", note ?? null);
-  invalidate(ctx);
-  return normalized;
+export async function allowHost(ctx: ServiceContext, host: string, note?: string, by: AuditActor = cliActor(ctx)): Promise<string> {
+  return setHostPolicy(ctx, host, "allow", note, by);
+}
+
+export async function blockHost(ctx: ServiceContext, host: string, note?: string, by: AuditActor = cliActor(ctx)): Promise<string> {
+  return setHostPolicy(ctx, host, "block", note, by);
 }
 
 /** Federates, but people from there need a moderator's approval to join our groups. */
-export async function limitHost(ctx: ServiceContext, host: string, note?: string): Promise<string> {
-  const normalized = normalizeHost(host);
-  await upsertHostPolicy(ctx.db, normalized, "limited", note ?? null);
-  invalidate(ctx);
-  return normalized;
+export async function limitHost(ctx: ServiceContext, host: string, note?: string, by: AuditActor = cliActor(ctx)): Promise<string> {
+  return setHostPolicy(ctx, host, "limited", note, by);
 }
 
 export async function peerLimited(ctx: ServiceContext, host: string): Promise<boolean> {
   return isPeerLimited(await getFederationPolicy(ctx), host);
 }
 
-export async function forgetHost(ctx: ServiceContext, host: string): Promise<void> {
+export async function forgetHost(ctx: ServiceContext, host: string, by: AuditActor = cliActor(ctx)): Promise<void> {
   const normalized = normalizeHost(host);
-  if (!(await deleteHostPolicy(ctx.db, normalized))) throw notFound(`No rule for ${normalized}`);
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await deleteHostPolicy(trx, normalized))) throw notFound(`No rule for ${normalized}`);
+    await recordAudit(trx, by, { action: "federation.rule_removed", target: normalized });
+  });
   invalidate(ctx);
 }
 

@@ -17,8 +17,22 @@ export function statedVisibility(raw: unknown): GroupVisibility {
   return value === "secret" ? "members_only" : (value as GroupVisibility);
 }
 
+/**
+ * Whether the group's own document says it takes questions (`ecotone:questions`).
+ * A home that says nothing (Lemmy, an older Ecotone) is not refused: questions
+ * are ordinary posts to it.
+ */
+export function statedQuestions(raw: unknown): boolean {
+  const json = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+  const value = json.questions ?? json["https://ecotone.social/ns#questions"];
+  const flat = Array.isArray(value) ? (value[0] as { "@value"?: unknown } | undefined)?.["@value"] : value;
+  return flat !== false;
+}
+
 export async function ensureGroupRow(db: Kysely<Database>, actor: ActorRow): Promise<void> {
   const settings = { visibility: statedVisibility(actor.raw), joinPolicy: actor.locked ? ("approval" as const) : ("open" as const) };
   await insertGroup(db, { actorId: actor.id, ...settings, createdBy: null });
-  if (!actor.is_local) await updateGroupSettings(db, actor.id, { visibility: settings.visibility, join_policy: settings.joinPolicy });
+  if (!actor.is_local) {
+    await updateGroupSettings(db, actor.id, { visibility: settings.visibility, join_policy: settings.joinPolicy, questions_enabled: statedQuestions(actor.raw) });
+  }
 }

@@ -61,6 +61,8 @@ export interface GroupView {
   actor: ActorView;
   visibility: GroupVisibility;
   joinPolicy: JoinPolicy;
+  /** Questions (Q&A) allowed here: the moderators' switch (for a group elsewhere, its home's). */
+  questionsEnabled: boolean;
   local: boolean;
   membership: { state: Membership["state"]; role: GroupRole } | null;
 }
@@ -76,6 +78,7 @@ function toGroupView(g: GroupWithActor, membership: Membership | null): GroupVie
     actor: toActorView(g.actor),
     visibility: g.group.visibility,
     joinPolicy: g.group.join_policy,
+    questionsEnabled: g.group.questions_enabled,
     local: g.actor.is_local,
     membership: membership ? { state: membership.state, role: membership.role } : null,
   };

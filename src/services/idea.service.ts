@@ -15,6 +15,7 @@ import { requireLocalUserActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
 import { canViewPost, createGroupReply, createPost, getPost, likePost, unlikePost } from "./post.service.ts";
+import { homeMemberUris } from "./remote-members.service.ts";
 
 export async function proposeIdea(ctx: ServiceContext, username: string, groupRef: string, input: { title: string; content: string }) {
   const user = await requireLocalUserActor(ctx, username);
@@ -38,7 +39,7 @@ async function requireIdea(ctx: ServiceContext, postId: string, viewerId: string
 
 export async function getIdea(ctx: ServiceContext, postId: string, viewerId: string | null) {
   const { idea, post } = await requireIdea(ctx, postId, viewerId);
-  const [board] = (await listIdeaVotes(ctx.db, idea.group_id, null)).filter((i) => i.post_id === postId);
+  const [board] = (await listIdeaVotes(ctx.db, idea.group_id, null, await homeVoters(ctx, idea.group_id))).filter((i) => i.post_id === postId);
   return {
     post: (await getPost(ctx, postId, viewerId))!,
     status: idea.status,
@@ -50,6 +51,17 @@ export async function getIdea(ctx: ServiceContext, postId: string, viewerId: str
   };
 }
 
+/**
+ * Whose votes count on a group hosted elsewhere: the home's member list (it
+ * relays every member's vote to us, but we hold only our own people's
+ * memberships), so every instance shows the home's total. Null for our own
+ * groups, and when the home cannot be asked (then our own records count).
+ */
+async function homeVoters(ctx: ServiceContext, groupId: string): Promise<string[] | null> {
+  const group = await findActorById(ctx.db, groupId);
+  return group && !group.is_local ? homeMemberUris(ctx, group) : null;
+}
+
 /** A board, ranked by member votes (`top`) or by votes weighted by age (`momentum`). */
 export async function ideaBoard(
   ctx: ServiceContext,
@@ -58,7 +70,7 @@ export async function ideaBoard(
   options: { sort: "top" | "momentum"; search?: string | undefined },
 ) {
   const group = await findGroup(ctx, groupRef, viewerId);
-  const rows = await listIdeaVotes(ctx.db, group.actor.id, options.search?.trim() || null);
+  const rows = await listIdeaVotes(ctx.db, group.actor.id, options.search?.trim() || null, await homeVoters(ctx, group.actor.id));
   const ranked = [];
   for (const row of rows) {
     const post = await findPostById(ctx.db, row.post_id);

@@ -8,6 +8,7 @@ import { notFound } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
 import { parseAudience, parseRole } from "../domain/user.rules.ts";
 import type { ServiceContext } from "./context.ts";
+import { auditActorOf, recordAudit } from "./audit.service.ts";
 import { createUser, type LocalUser } from "./user.service.ts";
 
 const VALID_DAYS = 7;
@@ -22,13 +23,13 @@ export async function createInviteLink(
   if (!admin) throw notFound(`No user ${adminUsername}`);
   const token = randomBytes(24).toString("base64url");
   const expiresAt = new Date(Date.now() + VALID_DAYS * 86_400_000);
-  await insertInviteLink(ctx.db, {
-    id: newId(),
-    tokenHash: sha256(token),
-    role: parseRole(input.role ?? "member"),
-    audience: parseAudience(input.audience ?? "employee"),
-    createdById: admin.id,
-    expiresAt,
+  const role = parseRole(input.role ?? "member");
+  const audience = parseAudience(input.audience ?? "employee");
+  const id = newId();
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertInviteLink(trx, { id, tokenHash: sha256(token), role, audience, createdById: admin.id, expiresAt });
+    // The link itself is a secret: the log names it by id, with what it grants.
+    await recordAudit(trx, auditActorOf(admin.actor), { action: "invite.created", target: id, details: { role, audience, expiresAt: expiresAt.toISOString() } });
   });
   return { url: new URL(`/join/${token}`, ctx.origin).href, expiresAt };
 }

@@ -20,7 +20,7 @@ import { offerToChannels } from "./notification-channels.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type NotificationType = "follow" | "follow_request" | "favourite" | "mention" | "reblog" | "status" | "update" | "join_request";
+export type NotificationType = "follow" | "follow_request" | "favourite" | "mention" | "reblog" | "status" | "update" | "join_request" | "poll";
 
 /** Records a notification for a local recipient (never to oneself). */
 export async function notify(

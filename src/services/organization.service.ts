@@ -15,6 +15,8 @@ import { domainOf, instanceActorUri } from "../domain/uris.ts";
 import { unavailable, validationFailed } from "../domain/errors.ts";
 import { normalizeHost } from "../domain/federation-policy.rules.ts";
 import { recordAudit, type AuditActor } from "./audit.service.ts";
+import { localPersonIds } from "../db/queries/organization.queries.ts";
+import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
 import type { ServiceContext } from "./context.ts";
 import { stripHtml } from "./html.ts";
 
@@ -107,7 +109,12 @@ export async function setOwnOrganization(ctx: ServiceContext, by: AuditActor, in
       summary: profile.description,
     });
     await recordAudit(trx, by, { action: "organization.updated", target: domain, details: { ...profile } });
+    // Peers refresh their copy when they get the Update (not 6 hours later);
+    // every local Person names the organization too, so each one is updated.
+    await recordOutboxEvent(trx, { type: "organization.updated" });
+    for (const actorId of await localPersonIds(trx)) await recordOutboxEvent(trx, { type: "actor.updated", actorId });
   });
+  ctx.onOutboxEvent?.();
   ctx.logger.info({ organization: profile.name }, "organization profile changed");
   return getOwnOrganization(ctx);
 }

@@ -107,10 +107,11 @@ export async function setPartner(ctx: ServiceContext, by: AuditActor, rawDomain:
     });
   });
   // The policy has one home: the federation policy service and its table.
-  if (policy === "allow") await allowHost(ctx, domain);
-  else if (policy === "block") await blockHost(ctx, domain);
-  else if (policy === "limited") await limitHost(ctx, domain);
-  else if (policy === null) await forgetHost(ctx, domain).catch(() => {});
+  // (Each writes its own federation.* audit entry, by the same admin.)
+  if (policy === "allow") await allowHost(ctx, domain, undefined, by);
+  else if (policy === "block") await blockHost(ctx, domain, undefined, by);
+  else if (policy === "limited") await limitHost(ctx, domain, undefined, by);
+  else if (policy === null) await forgetHost(ctx, domain, by).catch(() => {});
   return getPartner(ctx, domain);
 }
 

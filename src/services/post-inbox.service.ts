@@ -20,6 +20,10 @@ import {
 import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
 import { incomingPostRefusal, sameOrigin } from "../domain/trust.rules.ts";
+import { audienceFromAddressing } from "../domain/post-audience.rules.ts";
+import { recordConversationPost } from "./conversation.service.ts";
+import { insertPoll, updateRemotePollCounts } from "../db/repos/poll.repo.ts";
+import { isPollPost, receiveVote } from "./poll.service.ts";
 import { canSeePost, viewerOf } from "./visibility.service.ts";
 import { forbidden } from "../domain/errors.ts";
 import { assertCanPost, isModerator } from "../domain/group.rules.ts";
@@ -52,6 +56,13 @@ export interface IncomingPost {
   /** The explicit FEP-1b12 `audience`, when the post names one. */
   audienceUris: string[];
   isPublic: boolean;
+  /** The addresses as sent: outside groups they say the post's audience. */
+  to: string[];
+  cc: string[];
+  /** A Question's poll, as its author states it. */
+  poll?: { options: string[]; counts: number[]; multiple: boolean; voters: number | null; endTime: Date | null; closedAt: Date | null } | null;
+  /** A vote in a poll (Mastodon: a Note whose `name` is the chosen option). */
+  voteName?: string | null;
   publishedAt: Date;
   updatedAt: Date | null;
   mentionUris: string[];
@@ -123,6 +134,10 @@ export async function receivePost(
 ): Promise<ReceiveOutcome> {
   if (await isTombstoned(ctx.db, post.uri)) return "ignored";
   const parent = post.inReplyToUri ? await findPostByUri(ctx.db, post.inReplyToUri) : undefined;
+  // A vote in one of our polls is counted, not stored as a reply.
+  if (post.voteName && post.authorUri === author.uri && parent?.is_local && (await isPollPost(ctx, parent.id))) {
+    return (await receiveVote(ctx, activity, author, parent, post.voteName)) === "counted" ? "stored" : "ignored";
+  }
   const group = await admitPost(ctx, author, post, parent, relay);
   const ourGroup = group?.is_local ? group : null;
   if (ourGroup) {
@@ -132,9 +147,10 @@ export async function receivePost(
   // At a group's home, the group decides: a post in a public group is public
   // (members on other instances address remote groups the members-only way).
   const ourGroupSettings = ourGroup ? await findGroupByActorId(ctx.db, ourGroup.id) : undefined;
-  const visibility: "public" | "members_only" = ourGroupSettings
+  const visibility: PostRow["visibility"] = ourGroupSettings
     ? ourGroupSettings.group.visibility === "public" ? "public" : "members_only"
-    : post.isPublic ? "public" : "members_only";
+    : group ? (post.isPublic ? "public" : "members_only")
+    : audienceFromAddressing(post.to, post.cc, author.followers_url);
   // Sanitized once: the idea text below is read from the result.
   const contentHtml = sanitizeHtml(post.contentHtml);
   const result = await applyOnce(ctx, activity, async (trx) => {
@@ -162,6 +178,11 @@ export async function receivePost(
     if (!created) return "duplicate" as const;
     await insertPostTags(trx, id, post.tags);
     await insertPostMentions(trx, id, post.mentionUris);
+    await recordConversationPost(trx, { visibility, thread_uri: parent?.thread_uri ?? post.inReplyToUri ?? post.uri, author_id: author.id }, post.mentionUris);
+    if (post.poll) {
+      const { options, counts, multiple, voters, endTime, closedAt } = post.poll;
+      await insertPoll(trx, { postId: id, options, multiple, hideTotals: false, expiresAt: closedAt ?? endTime, remoteCounts: counts, remoteVoters: voters });
+    }
     await rememberRemoteAttachments(trx, id, author.id, post.attachments);
     if (group) await recordGroupAnnounce(trx, id, group.id, `${post.uri}#group-announce`);
     await recognizeIdeaActivity(trx, {
@@ -213,6 +234,12 @@ export async function receivePostUpdate(
   // A group relays edits of its own posts only.
   if (relay.announcedBy && existing.group_id !== relay.announcedBy.id) return "ignored";
   const ourGroup = existing.group_id ? await findGroupActorById(ctx, existing.group_id) : null;
+  // A poll's author sends new counts as an Update of the unchanged Question: counts, not an edit.
+  if (post.poll && !existing.is_local && sanitizeHtml(post.contentHtml) === existing.content_html) {
+    const { counts, voters, endTime, closedAt } = post.poll;
+    const counted = await applyOnce(ctx, activity, (trx) => updateRemotePollCounts(trx, existing.id, counts, voters, closedAt ?? endTime));
+    return counted.applied ? "stored" : "duplicate";
+  }
   const result = await applyOnce(ctx, activity, async (trx) => {
     await updatePostContent(trx, existing, {
       title: post.title ? stripHtml(post.title) : existing.title,

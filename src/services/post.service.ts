@@ -5,6 +5,7 @@ import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
 import {
   deleteLike,
   deletePostRow,
+  postMentionUris,
   findLike,
   findPostById,
   findPostByUri,
@@ -27,6 +28,10 @@ import {
   type PostEntry,
 } from "../db/queries/post.queries.ts";
 import type { ActorRow, Database, MediaRow, PostRow } from "../db/schema.ts";
+import { narrowestOf, type Audience } from "../domain/post-audience.rules.ts";
+import { recordConversationPost } from "./conversation.service.ts";
+import { checkNewPoll, type NewPoll } from "../domain/poll.rules.ts";
+import { insertPoll } from "../db/repos/poll.repo.ts";
 import { notFound, validationFailed } from "../domain/errors.ts";
 import { assertCanModerate, assertCanPost, isModerator } from "../domain/group.rules.ts";
 import { newId, newActivityKey } from "../domain/ids.ts";
@@ -54,7 +59,7 @@ export interface PostView {
   summary: string | null;
   sensitive: boolean;
   language: string | null;
-  visibility: "public" | "members_only";
+  visibility: PostRow["visibility"];
   author: ActorView;
   group: ActorView | null;
   inReplyToUri: string | null;
@@ -129,6 +134,10 @@ export interface NewPostInput {
   sensitive?: boolean | undefined;
   language?: string | undefined;
   mediaIds?: string[] | undefined;
+  /** A poll under the text (Mastodon's, federated as a Question). */
+  poll?: NewPoll | undefined;
+  /** Outside groups, who the post is for (Mastodon's four audiences); public when not given. */
+  visibility?: Audience | undefined;
   /** "markdown" from the web composer; plain text (Mastodon apps) otherwise. */
   format?: "markdown" | "text" | undefined;
 }
@@ -147,6 +156,7 @@ export async function createPost(
 ): Promise<PostView> {
   const author = await requireLocalUserActor(ctx, username);
   checkPostText(input.content, input.title, (input.mediaIds?.length ?? 0) > 0);
+  if (input.poll) checkNewPoll(input.poll);
 
   let groupId: string | null = null;
   let parent: PostRow | undefined;
@@ -155,12 +165,13 @@ export async function createPost(
       ? await findPostById(ctx.db, input.inReplyTo)
       : await findPostByUri(ctx.db, input.inReplyTo);
     if (!parent || !(await canViewPost(ctx, parent, author.id))) throw notFound("The post you reply to does not exist");
-    groupId = await replyGroup(ctx, parent, author.id);
+    // A direct reply is a private word to the people it mentions, not a post in the thread's group.
+    groupId = input.visibility === "direct" ? null : await replyGroup(ctx, parent, author.id);
   } else if (input.group) {
     groupId = (await findGroup(ctx, input.group, author.id)).actor.id;
   }
 
-  let visibility: "public" | "members_only" = "public";
+  let visibility: PostRow["visibility"] = narrowestOf(input.visibility ?? "public", parent?.visibility);
   if (groupId) {
     const group = (await findGroupByActorId(ctx.db, groupId))!;
     const membership = await membershipOf(ctx, groupId, author.id);
@@ -168,13 +179,17 @@ export async function createPost(
     // A remote group's visibility is not ours to know: never address its
     // posts to Public (its home instance relays them as it sees fit).
     visibility = group.actor.is_local && group.group.visibility === "public" ? "public" : "members_only";
+    if (visibility === "public" && input.visibility === "private") {
+      throw validationFailed("This group is public, so its posts are public: post with visibility public, or direct to write only to the people you mention");
+    }
   }
-  if (parent?.visibility === "members_only") visibility = "members_only";
+  if (parent?.visibility === "members_only" && visibility !== "direct") visibility = "members_only";
 
   const mentions = await resolveMentions(ctx, input.content);
   const id = newId();
   const title = input.title?.trim() || null;
-  const uri = new URL(`/${title ? "articles" : "posts"}/${id}`, ctx.origin).href;
+  // A poll is served as a Question, at its own path (one object type per path).
+  const uri = new URL(`/${title ? "articles" : input.poll ? "polls" : "posts"}/${id}`, ctx.origin).href;
   await commit(ctx, async (trx) => {
     await insertPost(trx, {
       id,
@@ -197,9 +212,14 @@ export async function createPost(
       raw: null,
     });
     await attachUploads(trx, id, author.id, input.mediaIds ?? []);
+    if (input.poll) {
+      const { options, multiple, hideTotals, expiresInSeconds } = input.poll;
+      await insertPoll(trx, { postId: id, options: options.map((o) => o.trim()), multiple, hideTotals, expiresAt: new Date(Date.now() + expiresInSeconds * 1000) });
+    }
     if (groupId) await recordGroupAnnounce(trx, id, groupId, `${uri}#group-announce`);
     await insertPostTags(trx, id, extractHashtags(input.content));
     await insertPostMentions(trx, id, mentions.map((m) => m.uri));
+    await recordConversationPost(trx, { visibility, thread_uri: parent?.thread_uri ?? uri, author_id: author.id }, mentions.map((m) => m.uri));
     await notifyMentions(trx, mentions.map((m) => m.uri), author.id, id);
     // A reply reaches the person replied to even when the text does not name
     // them (as a mention: the type Mastodon apps know; pages call it a reply).
@@ -351,6 +371,8 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
   if (removal && post.group_id && !(await findGroupByActorId(ctx.db, post.group_id))?.actor.is_local) {
     throw validationFailed("Moderate a remote group's posts on the group's own instance");
   }
+  // Who was named: a direct or followers-only post's Delete goes to them (the rows go with the post).
+  const mentionUris = post.visibility === "public" ? [] : await postMentionUris(ctx.db, post.id);
   await commit(ctx, async (trx) => {
     await deletePostRow(trx, post.id);
     await insertTombstone(trx, post.uri, post);
@@ -360,7 +382,7 @@ export async function deletePost(ctx: ServiceContext, username: string, postId: 
       trx,
       removal && post.group_id
         ? { type: "post.removed", postUri: post.uri, groupId: post.group_id, authorId: post.author_id }
-        : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility },
+        : { type: "post.deleted", postUri: post.uri, authorId: post.author_id, groupId: post.group_id, visibility: post.visibility, mentionUris },
     );
     if (removal) await recordAudit(trx, auditActorOf(user), { action: "post.removed", target: post.uri, groupId: post.group_id });
   });

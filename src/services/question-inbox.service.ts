@@ -3,6 +3,7 @@
 // and who is believed are in docs/federation.md and ADR 0061.
 import type { Transaction } from "kysely";
 import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
+import { findGroupByActorId } from "../db/queries/group.queries.ts";
 import { findPostByUri } from "../db/repos/post.repo.ts";
 import { findQuestion, insertQuestion, setAcceptedAnswer } from "../db/repos/question.repo.ts";
 import type { ActorRow, Database, PostRow } from "../db/schema.ts";
@@ -30,7 +31,10 @@ export async function recognizeQuestionPost(
 ): Promise<void> {
   if (!stored.groupId) return;
   if (!stored.inReplyToUri) {
-    if (stored.tags.includes(QUESTION_TAG)) await insertQuestion(trx, stored.id, stored.groupId);
+    // A group with questions off keeps a #question post as an ordinary post.
+    if (stored.tags.includes(QUESTION_TAG) && (await findGroupByActorId(trx, stored.groupId))?.group.questions_enabled !== false) {
+      await insertQuestion(trx, stored.id, stored.groupId);
+    }
     return;
   }
   if (stored.author.id !== stored.groupId || !stored.tags.includes(ACCEPTED_TAG)) return;

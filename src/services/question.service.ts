@@ -33,6 +33,7 @@ import {
   ACCEPTED_TAG,
   answerKind,
   assertCanAccept,
+  assertQuestionsEnabled,
   QUESTION_TAG,
   questionState,
   withAcceptedLine,
@@ -44,7 +45,8 @@ import { externalRefOf, externalRefsOf, linkExternalRef, type ExternalRef } from
 import { findGroup, membershipOf } from "./group.service.ts";
 import { filterVisiblePosts, viewerOf } from "./visibility.service.ts";
 import { stripHtml } from "./html.ts";
-import { canViewPost, createGroupReply, createPost, editPost, toPostView, type PostView } from "./post.service.ts";
+import { canViewPost, createGroupReply, createPost, editPost, toPostView, type NewPostInput, type PostView } from "./post.service.ts";
+import { reputationLevels } from "./reputation.service.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -149,7 +151,14 @@ async function requireQuestion(ctx: ServiceContext, postId: string, viewerId: st
 export async function askQuestion(
   ctx: ServiceContext,
   username: string,
-  input: { group: string | undefined; content: string; title?: string | undefined; externalRef?: ExternalRef | undefined },
+  input: {
+    group: string | undefined;
+    content: string;
+    title?: string | undefined;
+    externalRef?: ExternalRef | undefined;
+    /** What the web composer adds: images, a content warning, Markdown. */
+    extras?: Pick<NewPostInput, "summary" | "sensitive" | "mediaIds" | "format"> | undefined;
+  },
 ): Promise<QuestionView> {
   if (!input.group) throw validationFailed('A question is asked in a group: send "group"', { field: "group" });
   // Checked before the #question tag is added, which would make any text non-empty.
@@ -157,9 +166,10 @@ export async function askQuestion(
   const user = await requireLocalUserActor(ctx, username);
   const group = await findGroup(ctx, input.group, user.id);
   assertCanPost(await membershipOf(ctx, group.actor.id, user.id));
+  assertQuestionsEnabled(group.group.questions_enabled);
   // The #question tag tells other servers (and people on Mastodon) what this is.
   const content = /(^|\s)#question\b/i.test(input.content) ? input.content : `${input.content.trim()}\n\n#${QUESTION_TAG}`;
-  const post = await createPost(ctx, username, { group: group.actor.id, content, title: input.title }, async (trx, postId) => {
+  const post = await createPost(ctx, username, { ...input.extras, group: group.actor.id, content, title: input.title }, async (trx, postId) => {
     await insertQuestion(trx, postId, group.actor.id);
     if (input.externalRef) await linkExternalRef(trx, "post", postId, input.externalRef);
   });
@@ -191,11 +201,15 @@ export async function similarAnsweredQuestions(ctx: ServiceContext, groupRef: st
   return toQuestionViews(ctx, await similarQuestions(ctx.db, group.actor.id, text.slice(0, 500), 5), viewerId);
 }
 
-/** The people whose answers were accepted most, optionally for questions with a tag. Each acceptance earns 10 points. */
+/**
+ * The people whose answers were accepted most, optionally for questions with a tag. Each acceptance earns 10 points;
+ * `level` is their reputation level in the group, to which accepted answers count too (docs/insights.md).
+ */
 export async function groupExperts(ctx: ServiceContext, groupRef: string, viewerId: string | null, tag: string | null) {
   const group = await findGroup(ctx, groupRef, viewerId);
   const rows = await listExperts(ctx.db, group.actor.id, tag?.replace(/^#/, "").toLowerCase() || null, 20);
-  return rows.map((r) => ({ actor: toActorView(r.actor), acceptedAnswers: r.acceptedAnswers, reputation: r.acceptedAnswers * 10 }));
+  const levels = await reputationLevels(ctx, rows.map((r) => r.actor.id), group.actor.id);
+  return rows.map((r) => ({ actor: toActorView(r.actor), acceptedAnswers: r.acceptedAnswers, reputation: r.acceptedAnswers * 10, level: levels.get(r.actor.id) }));
 }
 
 export async function acceptAnswer(ctx: ServiceContext, username: string, questionId: string, answerRef: unknown) {

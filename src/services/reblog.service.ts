@@ -1,5 +1,6 @@
 // Boosts: a person re-shares a public post with their followers (Announce).
 // Posts of members-only groups cannot be boosted.
+import { isOpenAudience } from "../domain/post-audience.rules.ts";
 import { recordOutboxEvent } from "../db/repos/outbox.repo.ts";
 import {
   deleteReblog,
@@ -24,7 +25,7 @@ export async function reblogPost(ctx: ServiceContext, username: string, postId: 
   const user = await requireLocalUserActor(ctx, username);
   const post = await findPostById(ctx.db, postId);
   if (!post || !(await canViewPost(ctx, post, user.id))) throw notFound("Record not found");
-  if (post.visibility !== "public") throw forbidden("Members-only posts cannot be boosted");
+  if (!isOpenAudience(post.visibility)) throw forbidden("Only public and unlisted posts can be boosted: members-only, followers-only and direct posts stay with their audience");
   const existing = await findReblog(ctx.db, post.id, user.id);
   if (existing) return { reblogId: existing.id };
   const id = newId();
@@ -50,7 +51,7 @@ export async function unreblogPost(ctx: ServiceContext, username: string, postId
 /** A boost by someone on another instance of a post we have. */
 export async function receiveReblog(ctx: ServiceContext, activity: IncomingActivity, actor: ActorRow, objectUri: string): Promise<void> {
   const post = await findPostByUri(ctx.db, objectUri);
-  if (!post || post.visibility !== "public") return;
+  if (!post || !isOpenAudience(post.visibility)) return;
   await applyOnce(ctx, activity, async (trx) => {
     const created = await insertReblog(trx, { id: newId(), postId: post.id, actorId: actor.id, activityUri: activity.uri });
     if (created) await notify(trx, { recipientId: post.author_id, type: "reblog", fromId: actor.id, postId: post.id });

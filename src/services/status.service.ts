@@ -1,7 +1,8 @@
 // Writing through a client app: a status that mentions a group the author
 // belongs to is posted into that group (Mastodon and Lemmy users address a
 // group by mentioning it); a reply stays in its thread's group.
-import { validationFailed } from "../domain/errors.ts";
+import { parseAudience } from "../domain/post-audience.rules.ts";
+import type { NewPoll } from "../domain/poll.rules.ts";
 import { resolveActor } from "./actor.service.ts";
 import type { ServiceContext } from "./context.ts";
 import { membershipOf } from "./group.service.ts";
@@ -17,16 +18,14 @@ export interface NewStatus {
   sensitive?: boolean | undefined;
   language?: string | undefined;
   mediaIds?: string[] | undefined;
+  poll?: NewPoll | undefined;
 }
 
 export async function createStatus(ctx: ServiceContext, username: string, input: NewStatus): Promise<PostView> {
-  if (input.visibility === "direct" || input.visibility === "private") {
-    throw validationFailed(
-      `Visibility "${input.visibility}" is not supported yet: post to a members-only group to limit who sees a post`,
-    );
-  }
+  const visibility = parseAudience(input.visibility);
   let group: string | undefined;
-  if (!input.inReplyToId) {
+  // A direct message that names a group is for the people named, not a post in the group.
+  if (!input.inReplyToId && visibility !== "direct") {
     const author = await requireLocalUserActor(ctx, username);
     for (const handle of extractMentionHandles(input.text)) {
       const actor = await resolveActor(ctx, qualifyMention(handle, ctx.origin.host)).catch(() => null);
@@ -41,9 +40,11 @@ export async function createStatus(ctx: ServiceContext, username: string, input:
     content: input.text,
     group,
     inReplyTo: input.inReplyToId,
+    visibility,
     summary: input.spoilerText,
     sensitive: input.sensitive,
     language: input.language,
     mediaIds: input.mediaIds,
+    poll: input.poll,
   });
 }

@@ -5,6 +5,7 @@
 // state, and our copy is refreshed from that answer.
 import { findPostByUri } from "../db/repos/post.repo.ts";
 import { findActorById } from "../db/repos/remote-actor.repo.ts";
+import { actorsByIds, postsByUris } from "../db/queries/post.queries.ts";
 import {
   deleteTaskRow,
   findTaskById,
@@ -60,20 +61,24 @@ export interface TaskView {
 }
 
 async function toView(ctx: ServiceContext, task: TaskRow): Promise<TaskView> {
-  const [group, author] = await Promise.all([findActorById(ctx.db, task.group_id), findActorById(ctx.db, task.author_id)]);
-  const assignees = await listAssignees(ctx.db, [task.id]);
-  const assigneeViews = [];
-  for (const a of assignees) {
-    const actor = await findActorById(ctx.db, a.actor_id);
-    if (actor) assigneeViews.push({ actor: toActorView(actor), state: a.state });
-  }
-  const note = task.note_uri ? await findPostByUri(ctx.db, task.note_uri) : undefined;
-  return {
+  return (await toViews(ctx, [task]))[0]!;
+}
+
+/** Tasks as pages and APIs show them, hydrated in a few queries whatever their number (a board, my tasks). */
+async function toViews(ctx: ServiceContext, tasks: TaskRow[]): Promise<TaskView[]> {
+  if (tasks.length === 0) return [];
+  const assignees = await listAssignees(ctx.db, tasks.map((t) => t.id));
+  const actorIds = new Set([...tasks.flatMap((t) => [t.group_id, t.author_id]), ...assignees.map((a) => a.actor_id)]);
+  const noteUris = tasks.map((t) => t.note_uri).filter((u): u is string => u !== null);
+  const [actorRows, notes] = await Promise.all([actorsByIds(ctx.db, [...actorIds]), postsByUris(ctx.db, noteUris)]);
+  const actors = new Map(actorRows.map((a) => [a.id, toActorView(a)]));
+  const noteIds = new Map(notes.map((n) => [n.uri, n.id]));
+  return tasks.map((task) => ({
     id: task.id,
     uri: task.uri,
     home: task.is_home,
-    group: toActorView(group!),
-    author: toActorView(author!),
+    group: actors.get(task.group_id)!,
+    author: actors.get(task.author_id)!,
     title: task.title,
     descriptionHtml: task.description_html,
     description: task.description_source,
@@ -85,15 +90,17 @@ async function toView(ctx: ServiceContext, task: TaskRow): Promise<TaskView> {
     overdue: isOverdue(task.due_date, task.closed),
     labels: task.labels,
     dependsOn: task.depends_on,
-    assignees: assigneeViews,
+    assignees: assignees
+      .filter((a) => a.task_id === task.id && actors.has(a.actor_id))
+      .map((a) => ({ actor: actors.get(a.actor_id)!, state: a.state })),
     version: task.version,
     history: task.history,
     noteUri: task.note_uri,
-    noteId: note?.id ?? null,
+    noteId: task.note_uri ? (noteIds.get(task.note_uri) ?? null) : null,
     resolvedAt: task.resolved_at?.toISOString() ?? null,
     createdAt: task.created_at.toISOString(),
     updatedAt: task.updated_at.toISOString(),
-  };
+  }));
 }
 
 /** The state a home publishes (Ticket): also what the federation layer serializes. */
@@ -160,9 +167,7 @@ export async function getTaskBoard(
   for (const row of rows) {
     if (!statuses.some((s) => s.key === row.status)) statuses.push({ key: row.status, label: row.status_label, closed: row.closed });
   }
-  const tasks = [];
-  for (const row of rows) tasks.push(await toView(ctx, row));
-  return { statuses, tasks };
+  return { statuses, tasks: await toViews(ctx, rows) };
 }
 
 export async function setTaskStatuses(ctx: ServiceContext, username: string, groupRef: string, raw: unknown): Promise<TaskStatusDef[]> {
@@ -296,7 +301,5 @@ export async function myTasks(
     dueBefore: filter.dueBefore ? (checkDueDate(filter.dueBefore) ?? undefined) : undefined,
     overdueOn: filter.overdue ? new Date().toISOString().slice(0, 10) : undefined,
   };
-  const views = [];
-  for (const row of await listAssignedTasks(ctx.db, user.id, taskFilter)) views.push(await toView(ctx, row));
-  return views;
+  return toViews(ctx, await listAssignedTasks(ctx.db, user.id, taskFilter));
 }

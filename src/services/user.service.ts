@@ -27,6 +27,7 @@ import {
 } from "../domain/user.rules.ts";
 import type { ServiceContext } from "./context.ts";
 import { commitAndWake } from "./commit.ts";
+import { cliActor, recordAudit, type AuditActor } from "./audit.service.ts";
 import { generateActorKeyPairs } from "./keys.ts";
 import { deleteSessionsOfUser } from "../db/repos/oauth-app.repo.ts";
 import { revokeTokensOfUser } from "../db/repos/token.repo.ts";
@@ -73,6 +74,8 @@ export interface CreateUserInput {
   audience?: string | undefined;
   email?: string | undefined;
   locked?: boolean | undefined;
+  /** The admin who creates the account (audited); absent for sign-ups and invitations. */
+  createdBy?: AuditActor | undefined;
 }
 
 function actorUrls(uri: string, origin: URL) {
@@ -127,6 +130,7 @@ export async function createUser(ctx: ServiceContext, input: CreateUserInput): P
       { algorithm: "rsa", ...keys.rsa },
       { algorithm: "ed25519", ...keys.ed25519 },
     ]);
+    if (input.createdBy) await recordAudit(trx, input.createdBy, { action: "user.created", target: handleOf(ctx, username), details: { role, audience } });
   });
   const created = await findUserByUsername(ctx.db, username);
   return toLocalUser(created!);
@@ -147,23 +151,40 @@ export async function getUserByUsername(ctx: ServiceContext, username: string): 
   return row ? toLocalUser(row) : null;
 }
 
-export async function setRole(ctx: ServiceContext, username: string, role: string): Promise<LocalUser> {
+// Account administration is audited in the change's transaction; `by` is the
+// admin who did it (the web's admin pages), or the admin CLI when not given.
+export async function setRole(ctx: ServiceContext, username: string, role: string, by: AuditActor = cliActor(ctx)): Promise<LocalUser> {
   const user = await requireUser(ctx, username);
-  await updateUser(ctx.db, user.id, { role: parseRole(role) });
+  const parsed = parseRole(role);
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { role: parsed });
+    await recordAudit(trx, by, { action: "user.role_changed", target: handleOf(ctx, user.username), details: { role: parsed } });
+  });
   return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
 }
 
-export async function setAudience(ctx: ServiceContext, username: string, audience: string): Promise<LocalUser> {
+export async function setAudience(ctx: ServiceContext, username: string, audience: string, by: AuditActor = cliActor(ctx)): Promise<LocalUser> {
   const user = await requireUser(ctx, username);
-  await updateUser(ctx.db, user.id, { audience: parseAudience(audience) });
+  const parsed = parseAudience(audience);
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { audience: parsed });
+    await recordAudit(trx, by, { action: "user.audience_set", target: handleOf(ctx, user.username), details: { audience: parsed } });
+  });
   return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
 }
 
 /** A suspended account cannot sign in, and its sessions and tokens stop working. */
-export async function setSuspended(ctx: ServiceContext, username: string, suspended: boolean): Promise<LocalUser> {
+export async function setSuspended(ctx: ServiceContext, username: string, suspended: boolean, by: AuditActor = cliActor(ctx)): Promise<LocalUser> {
   const user = await requireUser(ctx, username);
-  await updateUser(ctx.db, user.id, { suspended_at: suspended ? new Date() : null });
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { suspended_at: suspended ? new Date() : null });
+    await recordAudit(trx, by, { action: suspended ? "user.suspended" : "user.unsuspended", target: handleOf(ctx, user.username) });
+  });
   return toLocalUser((await findUserByUsername(ctx.db, user.username))!);
+}
+
+function handleOf(ctx: ServiceContext, username: string): string {
+  return `@${username}@${domainOf(ctx.origin)}`;
 }
 
 /**

@@ -1,10 +1,10 @@
 // Asks the one visibility rule (src/domain/visibility.rules.ts) for every
 // door, with the facts read in batch (src/db/queries/visibility.queries.ts).
 // Doors call these; none decides visibility on its own.
-import { domainPresenceIn, groupFactsByIds, membershipFactsIn } from "../db/queries/visibility.queries.ts";
+import { actorDomain, audienceFactsFor, domainPresenceIn, groupFactsByIds, membershipFactsIn } from "../db/queries/visibility.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
-import { canSee, NO_RELATION, type GroupFacts, type GroupRelation, type Viewer, type Visible } from "../domain/visibility.rules.ts";
+import { canSee, NO_AUDIENCE, NO_RELATION, type GroupFacts, type PostAudience, type GroupRelation, type Viewer, type Visible } from "../domain/visibility.rules.ts";
 import type { ServiceContext } from "./context.ts";
 import { membershipFrom } from "./membership.ts";
 
@@ -15,8 +15,8 @@ export { viewerOf, ANONYMOUS } from "../domain/visibility.rules.ts";
 export async function relationsTo(ctx: ServiceContext, viewer: Viewer, groupIds: string[]): Promise<Map<string, GroupRelation>> {
   const relations = new Map<string, GroupRelation>();
   if (viewer.kind === "actor") {
-    const facts = await membershipFactsIn(ctx.db, viewer.actorId, groupIds);
-    for (const [id, f] of facts) relations.set(id, { ...NO_RELATION, membership: membershipFrom(f) });
+    const [facts, viewerDomain] = await Promise.all([membershipFactsIn(ctx.db, viewer.actorId, groupIds), groupIds.length > 0 ? actorDomain(ctx.db, viewer.actorId) : null]);
+    for (const [id, f] of facts) relations.set(id, { ...NO_RELATION, membership: membershipFrom(f), viewerDomain });
   } else if (viewer.kind === "instance") {
     const presence = await domainPresenceIn(ctx.db, viewer.host, groupIds);
     for (const id of groupIds) {
@@ -47,16 +47,28 @@ export function canSeeMemberList(ctx: ServiceContext, viewer: Viewer, groupId: s
 
 type PostFacts = Pick<PostRow, "id" | "visibility" | "author_id" | "group_id">;
 
+/** The viewer's place in the audience of each private or direct post (read only for those). */
+async function audiencesOf(ctx: ServiceContext, viewer: Viewer, posts: PostFacts[]): Promise<Map<string, PostAudience>> {
+  const audiences = new Map<string, PostAudience>();
+  if (viewer.kind === "anonymous") return audiences;
+  const narrow = posts.filter((p) => (p.visibility === "private" || p.visibility === "direct") && !(viewer.kind === "actor" && p.author_id === viewer.actorId));
+  if (narrow.length === 0) return audiences;
+  const facts = await audienceFactsFor(ctx.db, viewer.kind === "actor" ? { actorId: viewer.actorId } : { domain: viewer.host }, narrow);
+  for (const p of narrow) audiences.set(p.id, { followsAuthor: facts.followedAuthors.has(p.author_id), mentioned: facts.mentioningPosts.has(p.id) });
+  return audiences;
+}
+
 /** The ids of the posts this viewer may see, decided in batch. */
 export async function visiblePostIds(ctx: ServiceContext, viewer: Viewer, posts: PostFacts[]): Promise<Set<string>> {
   const groupIds = [...new Set(posts.map((p) => p.group_id).filter((id): id is string => id !== null))];
-  const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
+  const [groups, relations, audiences] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds), audiencesOf(ctx, viewer, posts)]);
   const visible = new Set<string>();
   for (const post of posts) {
     // A Group actor without a groups row yet is a remote group we know nothing more of.
     const group = post.group_id ? (groups.get(post.group_id) ?? { actorId: post.group_id, visibility: "public" as const, isLocal: false }) : null;
     const relation = post.group_id ? (relations.get(post.group_id) ?? NO_RELATION) : NO_RELATION;
-    if (canSee({ kind: "post", visibility: post.visibility, authorId: post.author_id, group }, relation, viewer)) visible.add(post.id);
+    const audience = audiences.get(post.id) ?? NO_AUDIENCE;
+    if (canSee({ kind: "post", visibility: post.visibility, authorId: post.author_id, group, audience }, relation, viewer)) visible.add(post.id);
   }
   return visible;
 }
@@ -69,6 +81,18 @@ export async function canSeePost(ctx: ServiceContext, viewer: Viewer, post: Post
 export async function filterVisiblePosts<T>(ctx: ServiceContext, viewer: Viewer, items: T[], postOf: (item: T) => PostFacts): Promise<T[]> {
   const visible = await visiblePostIds(ctx, viewer, items.map(postOf));
   return items.filter((item) => visible.has(postOf(item).id));
+}
+
+/**
+ * Which of these instances may receive a group's content (its members are on
+ * them): all, unless the group is a shared room, which reaches only the
+ * organizations it admits. Null when the group is no shared room (no filter).
+ */
+export async function hostsAdmittedTo(ctx: ServiceContext, groupId: string, hosts: string[]): Promise<Set<string> | null> {
+  const group = (await groupFactsByIds(ctx.db, [groupId])).get(groupId);
+  if (!group?.room) return null;
+  const member: GroupRelation = { membership: null, instanceHasMember: true, instanceHasInvitee: false };
+  return new Set(hosts.filter((host) => canSee({ kind: "group-content", group }, member, { kind: "instance", host })));
 }
 
 /** People are public; a group is visible as its rule says (a secret one is not there for outsiders). */

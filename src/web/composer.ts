@@ -1,9 +1,11 @@
 // The composer every page that writes a post uses: Markdown with a preview,
-// a content warning, one image with its alt text, and (on the home page) where
+// a content warning, up to four images each with its alt text, and (on the home page) where
 // the post goes and who can read it there. Reading the form back turns local
-// short names (@paul) into full handles and uploads the image first.
+// short names (@paul) into full handles and uploads the images first.
 import type { ServiceContext } from "../services/context.ts";
 import type { GroupView } from "../services/group.service.ts";
+import { DomainError, validationFailed } from "../domain/errors.ts";
+import { checkUpload, IMAGE_TYPES, MAX_ATTACHMENTS } from "../domain/media.rules.ts";
 import { uploadMedia } from "../services/media.service.ts";
 import type { NewPostInput } from "../services/post.service.ts";
 import { getUserByUsername } from "../services/user.service.ts";
@@ -24,10 +26,25 @@ export interface ComposerOptions {
   /** Existing values (editing). */
   content?: string;
   summary?: string | null;
-  /** Offer an image attachment (not when editing). */
+  /** Offer image attachments (not when editing). */
   attachments?: boolean;
   /** More fields a page adds (a group's "ask as a question"). */
   extra?: Html;
+}
+
+/**
+ * Up to four images, each with its own description. Without the script every
+ * description field shows; with it (composer.js), one per chosen image,
+ * beside its preview.
+ */
+function attachmentFields(id: string): Html {
+  const slots = Array.from({ length: MAX_ATTACHMENTS }, (_, i) => i + 1);
+  return html`<details><summary>Images</summary>
+    <div><label for="${id}-image">Images (up to ${MAX_ATTACHMENTS}: PNG, JPEG, GIF or WebP)</label>
+      <input id="${id}-image" name="image" type="file" multiple accept="${IMAGE_TYPES.join(",")}" data-attachments="${id}-alts"></div>
+    <div id="${id}-alts" class="alt-slots">${slots.map(
+      (n) => html`<div class="alt-slot" data-slot="${n}"><label for="${id}-alt${n}">Describe image ${n} for people who cannot see it</label><input id="${id}-alt${n}" name="alt${n}" type="text" maxlength="1500"></div>`,
+    )}</div></details>`;
 }
 
 function audience(g: GroupView): string {
@@ -49,11 +66,7 @@ export function composer(session: WebSession, o: ComposerOptions): Html {
       <p id="${o.id}-help" class="help">Markdown works: **bold**, _italic_, lists, \`code\`. Mention people with @name, tag with #topic.</p></div>
     <details${o.summary ? html` open` : ""}><summary>Content warning</summary>
       <div><label for="${o.id}-cw">Warning shown before the text</label><input id="${o.id}-cw" name="summary" type="text" maxlength="300" value="${o.summary ?? ""}"></div></details>
-    ${attach
-      ? html`<details><summary>Image</summary><div class="row">
-          <div><label for="${o.id}-image">Image (PNG, JPEG, GIF or WebP)</label><input id="${o.id}-image" name="image" type="file" accept="image/png,image/jpeg,image/gif,image/webp"></div>
-          <div><label for="${o.id}-alt">Describe it for people who cannot see it</label><input id="${o.id}-alt" name="alt" type="text" maxlength="1500"></div></div></details>`
-      : ""}
+    ${attach ? attachmentFields(o.id) : ""}
     ${o.extra ?? ""}
     <div class="preview" data-preview-for="${o.id}" aria-live="polite"></div>
     <div class="tools"><button type="submit">${o.button}</button> <button type="button" class="secondary" data-preview="${o.id}" hidden>Preview</button></div>
@@ -71,12 +84,32 @@ export async function expandLocalMentions(ctx: ServiceContext, text: string): Pr
   return out;
 }
 
-/** The post the form describes; an attached image is uploaded first (the media service checks it). */
+/** The chosen images, in the order the form sent them (a browser sends an empty file when none is chosen). */
+function imagesOf(body: Fields): Buffer[] {
+  const raw = body.image;
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return list.filter((f): f is Buffer => f instanceof Buffer && f.length > 0);
+}
+
+/**
+ * The post the form describes. Its images are checked together before any is
+ * stored, so a refused third image leaves no first two behind, then uploaded
+ * with their descriptions (the media service checks each again).
+ */
 export async function readComposer(ctx: ServiceContext, session: WebSession, body: Fields): Promise<NewPostInput> {
-  const image = body.image;
+  const images = imagesOf(body);
+  if (images.length > MAX_ATTACHMENTS) throw validationFailed(`A post takes at most ${MAX_ATTACHMENTS} images; you chose ${images.length}`);
+  images.forEach((bytes, i) => {
+    try {
+      checkUpload(bytes);
+    } catch (error) {
+      if (error instanceof DomainError) throw validationFailed(`Image ${i + 1}: ${error.message}`);
+      throw error;
+    }
+  });
   const mediaIds: string[] = [];
-  if (image instanceof Buffer && image.length > 0) {
-    const media = await uploadMedia(ctx, session.user.username, { bytes: image, description: optionalField(body, "alt") });
+  for (const [i, bytes] of images.entries()) {
+    const media = await uploadMedia(ctx, session.user.username, { bytes, description: optionalField(body, `alt${i + 1}`) });
     mediaIds.push(media.id);
   }
   return {

@@ -8,6 +8,7 @@ import { listMyGroups, type GroupView } from "../services/group.service.ts";
 import { unreadNotificationCount } from "../services/notification.service.ts";
 import { avatar, refOf } from "./people.ts";
 import { html, type Html } from "./html.ts";
+import { nameOrganizations, organizationName } from "./organization-names.ts";
 import { takeFlash, type WebSession } from "./session.ts";
 
 /** The pages' headers, set by @fastify/helmet (src/http/security-headers.ts); nosniff is helmet's default. */
@@ -88,7 +89,7 @@ function sidebar(ctx: ServiceContext, groups: GroupView[], currentPath: string):
   const mine = groups.filter((g) => g.membership?.state === "accepted");
   const byCompany = new Map<string, GroupView[]>();
   for (const g of mine) {
-    const key = g.local ? ctx.instanceName : g.actor.domain;
+    const key = organizationName(g.actor.domain);
     byCompany.set(key, [...(byCompany.get(key) ?? []), g]);
   }
   return html`<aside class="sidebar" aria-label="Your groups">
@@ -143,5 +144,10 @@ ${page.body}
 </div>
 </body>
 </html>`;
-  return reply.code(page.status ?? 200).type("text/html; charset=utf-8").send(body.value);
+  return reply.code(page.status ?? 200).type("text/html; charset=utf-8").send(await nameOrganizations(ctx, body.value));
+}
+
+/** A piece of a page (new items of a live list), finished like a page. */
+export async function sendFragment(ctx: ServiceContext, reply: FastifyReply, parts: Html[]): Promise<FastifyReply> {
+  return reply.type("text/html; charset=utf-8").send(await nameOrganizations(ctx, parts.map((p) => p.value).join("")));
 }

@@ -2,6 +2,7 @@
 // their avatar (initials when there is no picture), their company.
 import type { ActorView } from "../services/actor.service.ts";
 import { html, type Html } from "./html.ts";
+import { organizationChip, organizationName } from "./organization-names.ts";
 
 /** The reference a page URL uses: a local name, or the full @name@host handle. */
 export function refOf(actor: ActorView): string {
@@ -36,23 +37,28 @@ export function avatar(actor: ActorView, size: "small" | "" = ""): Html {
   return html`<span class="${cls}" aria-hidden="true">${initials(nameOf(actor))}</span>`;
 }
 
-/** Where someone works: their instance stands for their company. */
-export function orgChip(actor: ActorView): Html {
-  return actor.local ? html`` : html`<span class="org" title="${actor.handle}">${actor.domain}</span>`;
+/**
+ * Where someone works: their organization's logo and name, filled in when the
+ * page is finished (organization-names.ts). People from here need no chip in
+ * feeds; lists of people (`always`) name everyone's company.
+ */
+export function orgChip(actor: ActorView, options: { always?: boolean } = {}): Html {
+  return actor.local && !options.always ? html`` : organizationChip(actor.domain);
 }
 
+/** Name, handle and (someone from elsewhere) their company. */
 export function actorLink(actor: ActorView): Html {
-  return html`<a href="${actorHref(actor)}">${nameOf(actor)}</a> <span class="muted">${actor.local && actor.type !== "Group" ? `@${actor.username}` : actor.handle}</span>`;
+  return html`<a href="${actorHref(actor)}">${nameOf(actor)}</a> <span class="muted">${actor.local && actor.type !== "Group" ? `@${actor.username}` : actor.handle}</span>${actor.type === "Group" ? "" : html` ${orgChip(actor)}`}`;
 }
 
 /** Avatar, name and company: how a person appears in lists. */
 export function personLine(actor: ActorView): Html {
   const handle = actor.local && actor.type !== "Group" ? `@${actor.username}` : actor.handle;
-  return html`<span class="person">${avatar(actor, "small")}<a href="${actorHref(actor)}">${nameOf(actor)}</a> <span class="muted">${handle}</span> ${orgChip(actor)}</span>`;
+  return html`<span class="person">${avatar(actor, "small")}<a href="${actorHref(actor)}">${nameOf(actor)}</a> <span class="muted">${handle}</span> ${orgChip(actor, { always: true })}</span>`;
 }
 
-/** "Gina (globex.example)" in running text. */
+/** "Gina (Globex)" in running text; someone from here by name alone. */
 export function personInWords(actor: ActorView): string {
-  return actor.local ? nameOf(actor) : `${nameOf(actor)} (${actor.domain})`;
+  return actor.local ? nameOf(actor) : `${nameOf(actor)} (${organizationName(actor.domain)})`;
 }
 

@@ -1,6 +1,6 @@
-// A task's history in words: "Gina (globex.example) moved it to Done"
+// A task's history in words: "Gina (Globex) moved it to Done"
 // instead of actor URIs and field names.
-import { findCachedActor, toActorView, type ActorView } from "../services/actor.service.ts";
+import { findCachedActors, toActorView, type ActorView } from "../services/actor.service.ts";
 import type { ServiceContext } from "../services/context.ts";
 import type { TaskView } from "../services/task.service.ts";
 import { personInWords } from "./components.ts";
@@ -8,13 +8,10 @@ import { html, when, type Html } from "./html.ts";
 
 type Entry = TaskView["history"][number];
 
+/** Everyone the history names, in one query. */
 async function actorsOf(ctx: ServiceContext, uris: string[]): Promise<Map<string, ActorView>> {
-  const found = new Map<string, ActorView>();
-  for (const uri of new Set(uris)) {
-    const row = await findCachedActor(ctx, uri);
-    if (row) found.set(uri, toActorView(row));
-  }
-  return found;
+  const rows = await findCachedActors(ctx, uris);
+  return new Map(rows.map((row) => [row.uri, toActorView(row)]));
 }
 
 /** A URI we could not name still reads as a host and a path, never as a raw URL. */

@@ -98,25 +98,6 @@ describe("one notification", () => {
   });
 });
 
-describe("polls", () => {
-  it("refuses a status with a poll instead of dropping the poll, and posts nothing", async () => {
-    const before = await a.api(alice.token, "GET", "/api/v1/timelines/home");
-    const res = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Lunch?", poll: { options: ["pizza", "salad"], expires_in: 3600 } });
-    expect(res.status).toBe(422);
-    expect(res.body.error).toMatch(/Polls are not supported/);
-    const form = await fetch(`${a.origin}/api/v1/statuses`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${alice.token}`, "content-type": "application/x-www-form-urlencoded" },
-      body: "status=Lunch%3F&poll[options][]=pizza&poll[options][]=salad&poll[expires_in]=3600",
-    });
-    expect(form.status).toBe(422);
-    const after = await a.api(alice.token, "GET", "/api/v1/timelines/home");
-    expect(after.body.map((s: { id: string }) => s.id)).toEqual(before.body.map((s: { id: string }) => s.id));
-    // Apps that send `"poll": null` with every status post normally.
-    expect((await a.api(alice.token, "POST", "/api/v1/statuses", { status: "no poll here", poll: null })).status).toBe(200);
-  });
-});
-
 describe("reports", () => {
   it("files a report that the instance's moderators see, and refuses one without an account", async () => {
     const post = await a.api(bob.token, "POST", "/api/v1/statuses", { status: "spam spam spam" });

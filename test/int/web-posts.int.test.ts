@@ -60,7 +60,7 @@ describe("writing posts in the browser", () => {
       const f = new FormData();
       f.set("_csrf", v.csrf());
       f.set("content", "The new dock, seen from the yard");
-      f.set("alt", "A loading dock with two open bays");
+      f.set("alt1", "A loading dock with two open bays");
       f.set("image", new Blob([png], { type: "image/png" }), "dock.png");
       return f;
     };

@@ -3,6 +3,8 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { registerMastodonAccountRoutes } from "./account.routes.ts";
 import { registerMastodonBlockRoutes } from "./block.routes.ts";
+import { registerMastodonConversationRoutes } from "./conversation.routes.ts";
+import { registerMastodonPollRoutes } from "./poll.routes.ts";
 import { registerMastodonDirectoryRoutes } from "./directory.routes.ts";
 import { registerMastodonFilterRoutes } from "./filter.routes.ts";
 import { registerMastodonInstanceRoutes } from "./instance.routes.ts";
@@ -33,4 +35,6 @@ export function registerMastodonApi(fastify: FastifyInstance, ctx: ServiceContex
   registerMastodonFilterRoutes(fastify, ctx);
   registerMastodonDirectoryRoutes(fastify, ctx);
   registerMastodonReportRoutes(fastify, ctx);
+  registerMastodonConversationRoutes(fastify, ctx);
+  registerMastodonPollRoutes(fastify, ctx);
 }

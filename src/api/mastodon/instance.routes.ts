@@ -1,5 +1,6 @@
 // Discovery for client apps: /api/v1/instance and /api/v2/instance, with
 // honest limits, plus empty-but-valid answers for features not built yet.
+import { POLL_LIMITS } from "../../domain/poll.rules.ts";
 import type { FastifyInstance } from "fastify";
 import { IMAGE_TYPES, MAX_ATTACHMENTS, MAX_IMAGE_BYTES } from "../../domain/media.rules.ts";
 import { MAX_POST_CHARS } from "../../domain/post.rules.ts";
@@ -46,7 +47,7 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
         accounts: { max_featured_tags: MAX_FEATURED_TAGS },
         statuses,
         media_attachments: media,
-        polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
+        polls: { max_options: POLL_LIMITS.maxOptions, max_characters_per_option: POLL_LIMITS.maxCharactersPerOption, min_expiration: POLL_LIMITS.minExpiration, max_expiration: POLL_LIMITS.maxExpiration },
       },
       contact_account: null,
       rules: [],
@@ -71,7 +72,7 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
         accounts: { max_featured_tags: MAX_FEATURED_TAGS, max_pinned_statuses: MAX_PINNED_POSTS },
         statuses,
         media_attachments: media,
-        polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
+        polls: { max_options: POLL_LIMITS.maxOptions, max_characters_per_option: POLL_LIMITS.maxCharactersPerOption, min_expiration: POLL_LIMITS.minExpiration, max_expiration: POLL_LIMITS.maxExpiration },
         translation: { enabled: false },
       },
       registrations: { enabled: false, approval_required: true, message: null },
@@ -81,9 +82,8 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
     };
   });
 
-  // Ecotone has no custom emojis, announcements, rules or endorsements, and no direct
-  // conversations (direct visibility is refused): the empty lists Mastodon answers then.
-  for (const path of ["/api/v1/custom_emojis", "/api/v1/announcements", "/api/v1/instance/rules", "/api/v1/endorsements", "/api/v1/conversations"]) {
+  // Ecotone has no custom emojis, announcements, rules or endorsements: the empty lists Mastodon answers then.
+  for (const path of ["/api/v1/custom_emojis", "/api/v1/announcements", "/api/v1/instance/rules", "/api/v1/endorsements"]) {
     fastify.get(path, async () => []);
   }
   fastify.get("/api/v1/preferences", async () => ({

@@ -10,6 +10,8 @@ import { optionalUser, requireUser } from "./guard.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
 import { bodyOf, flag, idList, idValue, optionalText } from "./params.ts";
 import { toMastodonBoost } from "./status.serializer.ts";
+import { pollParam } from "./poll.params.ts";
+import { StatusPollBody } from "./poll.schema.ts";
 import { getActorById } from "../../services/actor.service.ts";
 import { pinPost, unpinPost } from "../../services/pin.service.ts";
 import { reblogPost, unreblogPost, whoLiked, whoReblogged } from "../../services/reblog.service.ts";
@@ -23,14 +25,12 @@ async function renderOne(ctx: ServiceContext, id: string, viewerId: string | nul
 }
 
 export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.post("/api/v1/statuses", async (request) => {
+  fastify.post("/api/v1/statuses", { schema: { body: StatusPollBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:statuses");
     const body = bodyOf(request);
-    // Refused rather than dropped: a poll posted without its options would mislead every reader.
-    if ((body.poll !== undefined && body.poll !== null && body.poll !== "") || Object.keys(body).some((k) => k.startsWith("poll["))) {
-      throw validationFailed("Polls are not supported on this instance yet (configuration.polls.max_options is 0): post without a poll");
-    }
     const mediaIds = idList(body.media_ids, "media_ids");
+    const poll = pollParam(body);
+    if (poll && mediaIds.length > 0) throw validationFailed("Validation failed: A status with a poll cannot have media attached");
     const text = optionalText(body.status, "status") ?? "";
     if (!text && mediaIds.length === 0) throw validationFailed("Validation failed: Text can't be blank");
     const post = await createStatus(ctx, caller.username, {
@@ -41,6 +41,7 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
       sensitive: flag(body.sensitive),
       language: optionalText(body.language, "language"),
       mediaIds,
+      poll,
     });
     return renderOne(ctx, post.id, caller.actorId);
   });

@@ -1,5 +1,6 @@
 // Our posts as Mastodon Status entities (docs.joinmastodon.org/entities/Status).
 // Members-only group posts are "private": apps show a lock and never boost them.
+import { toMastodonPoll, type MastodonPoll } from "./poll.serializer.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import type { AccountStats, PostEntry } from "../../services/timeline.service.ts";
 import { toMastodonAccount, type MastodonAccount } from "./account.serializer.ts";
@@ -27,7 +28,7 @@ export interface MastodonStatus {
   in_reply_to_id: string | null;
   in_reply_to_account_id: string | null;
   reblog: MastodonStatus | null;
-  poll: null;
+  poll: MastodonPoll | null;
   card: null;
   language: string | null;
   text: string | null;
@@ -60,7 +61,7 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
     edited_at: post.edited_at?.toISOString() ?? null,
     account: toMastodonAccount(entry.author, c.stats.get(entry.author.id), c.origin),
     content,
-    visibility: post.visibility === "public" ? "public" : "private",
+    visibility: post.visibility === "members_only" ? "private" : post.visibility,
     // Mastodon marks a status with a content warning sensitive.
     sensitive: post.sensitive || Boolean(post.summary),
     spoiler_text: post.summary ?? "",
@@ -78,7 +79,7 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
     in_reply_to_id: parent?.id ?? null,
     in_reply_to_account_id: parent?.authorId ?? null,
     reblog: null,
-    poll: null,
+    poll: entry.poll ? toMastodonPoll(entry.poll) : null,
     card: null,
     language: post.language,
     text: null,

@@ -22,12 +22,12 @@ export async function listGroups(db: Db, options: { localOnly: boolean }): Promi
     .selectFrom("groups")
     .innerJoin("actors", "actors.id", "groups.actor_id")
     .selectAll("actors")
-    .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at"])
+    .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at", "groups.questions_enabled"])
     .orderBy("actors.username");
   if (options.localOnly) query = query.where("actors.is_local", "=", true);
   const rows = await query.execute();
-  return rows.map(({ visibility, join_policy, created_by, group_created_at, ...actor }) => ({
-    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at },
+  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, ...actor }) => ({
+    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled },
     actor: actor as ActorRow,
   }));
 }

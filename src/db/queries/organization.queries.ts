@@ -18,3 +18,28 @@ export async function countMembersByDomain(db: Db, groupId: string): Promise<Arr
     .execute();
   return rows.map((r) => ({ domain: r.domain, count: Number(r.count) }));
 }
+
+/** Local people (not groups, not the instance actor): whose profiles name our organization. */
+export async function localPersonIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom("users").select("actor_id").execute();
+  return rows.map((r) => r.actor_id);
+}
+
+/**
+ * One inbox per remote instance we know (its shared inbox where it has one),
+ * so a change of our organization reaches every peer once.
+ */
+export async function peerInboxes(db: Db): Promise<Array<{ uri: string; inbox_url: string | null; shared_inbox_url: string | null }>> {
+  const rows = await db
+    .selectFrom("actors")
+    .select(["domain", "uri", "inbox_url", "shared_inbox_url"])
+    .where("is_local", "=", false)
+    .where("inbox_url", "is not", null)
+    .where("gone_at", "is", null)
+    .orderBy("domain")
+    .orderBy("shared_inbox_url")
+    .execute();
+  const byDomain = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) if (!byDomain.has(row.domain) || (!byDomain.get(row.domain)!.shared_inbox_url && row.shared_inbox_url)) byDomain.set(row.domain, row);
+  return [...byDomain.values()].map(({ uri, inbox_url, shared_inbox_url }) => ({ uri, inbox_url, shared_inbox_url }));
+}

@@ -1,5 +1,6 @@
 // Reads of posts with what a viewer needs beside each: author, counts, and
 // whether the viewer liked it — computed in batch, never one query per row.
+import { pollsOf, type PollFacts } from "./poll.queries.ts";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
 import { hiddenAuthorIds } from "./hidden.queries.ts";
@@ -22,6 +23,8 @@ export interface PostEntry {
   /** `@user@host` of each mentioned actor we know, by URI (what Mention tags are named). */
   mentionHandles: Record<string, string>;
   media: MediaRow[];
+  /** Its poll, with the viewer's own votes. */
+  poll: PollFacts | null;
 }
 
 export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null): Promise<PostEntry[]> {
@@ -30,6 +33,10 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
   const uris = posts.map((p) => p.uri);
   const actorIds = [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))];
   const none = Promise.resolve([] as Array<{ post_id: string }>);
+  // Read beside the rest (one statement when none of these posts has a poll).
+  const pollsRead = pollsOf(db, ids, viewerId);
+  // Its error is raised where it is awaited; this only keeps it from counting as unhandled if the others fail first.
+  pollsRead.catch(() => undefined);
   const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged, media, bookmarked, pinned] = await Promise.all([
     db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(),
     db.selectFrom("likes").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
@@ -57,6 +64,7 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
     viewerId ? db.selectFrom("bookmarks").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
     viewerId ? db.selectFrom("status_pins").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
   ]);
+  const polls = await pollsRead;
   const bookmarkedSet = new Set(bookmarked.map((r) => r.post_id));
   const pinnedSet = new Set(pinned.map((r) => r.post_id));
   const reblogs = new Map(reblogCounts.map((r) => [r.post_id, Number(r.n)]));
@@ -82,6 +90,7 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
       mentions.filter((m) => m.post_id === post.id && m.username && m.domain).map((m) => [m.actor_uri, `@${m.username}@${m.domain}`]),
     ),
     media: media.filter((m) => m.post_id === post.id),
+    poll: polls.get(post.id) ?? null,
   }));
 }
 
@@ -125,7 +134,7 @@ function publicOutboxPosts(db: Db, actor: { id: string; type: string }, membersO
   return db
     .selectFrom("posts")
     .where(actor.type === "Group" ? "group_id" : "author_id", "=", actor.id)
-    .where("visibility", "in", membersOnlyToo && actor.type === "Group" ? ["public", "members_only"] : ["public"])
+    .where("visibility", "in", membersOnlyToo && actor.type === "Group" ? ["public", "members_only"] : ["public", "unlisted"])
     .where((eb) => (actor.type === "Group" ? eb.val(true) : eb("is_local", "=", true)));
 }
 

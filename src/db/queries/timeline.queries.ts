@@ -29,9 +29,20 @@ async function page(query: PostQuery, bounds: PageBounds): Promise<PostRow[]> {
   return q.orderBy("posts.id", "desc").limit(bounds.limit).execute();
 }
 
+/** Direct and followers-only posts that name the viewer (the home timeline shows them, as Mastodon does). */
+function narrowPostsNaming(db: Kysely<Database>, viewerId: string) {
+  return db
+    .selectFrom("post_mentions")
+    .innerJoin("actors", "actors.uri", "post_mentions.actor_uri")
+    .innerJoin("posts as named", "named.id", "post_mentions.post_id")
+    .select("post_mentions.post_id")
+    .where("actors.id", "=", viewerId)
+    .where("named.visibility", "in", ["private", "direct"]);
+}
+
 /**
- * My posts, posts of people I follow and public posts with hashtags I
- * follow. Posts of my groups come as the
+ * My posts, posts of people I follow (not their direct messages to others),
+ * direct messages to me and public posts with hashtags I follow. Posts of my groups come as the
  * groups' boosts (see reblogsForHome), as Mastodon shows a group's Announce.
  */
 export async function homeTimeline(db: Kysely<Database>, viewerId: string, bounds: PageBounds): Promise<PostRow[]> {
@@ -45,7 +56,8 @@ export async function homeTimeline(db: Kysely<Database>, viewerId: string, bound
       .where((eb) =>
         eb.or([
           eb("posts.author_id", "=", viewerId),
-          eb("posts.author_id", "in", followed),
+          eb.and([eb("posts.author_id", "in", followed), eb("posts.visibility", "!=", "direct")]),
+          eb("posts.id", "in", narrowPostsNaming(db, viewerId)),
           // Public posts with a hashtag I follow.
           eb.and([
             eb("posts.visibility", "=", "public"),

@@ -11,13 +11,22 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function groupFactsByIds(db: Db, groupIds: string[]): Promise<Map<string, GroupFacts>> {
   const facts = new Map<string, GroupFacts>();
   if (groupIds.length === 0) return facts;
-  const rows = await db
-    .selectFrom("groups")
-    .innerJoin("actors", "actors.id", "groups.actor_id")
-    .select(["groups.actor_id", "groups.visibility", "actors.is_local"])
-    .where("groups.actor_id", "in", [...new Set(groupIds)])
-    .execute();
-  for (const row of rows) facts.set(row.actor_id, { actorId: row.actor_id, visibility: row.visibility, isLocal: row.is_local });
+  const ids = [...new Set(groupIds)];
+  const [rows, rooms] = await Promise.all([
+    db
+      .selectFrom("groups")
+      .innerJoin("actors", "actors.id", "groups.actor_id")
+      .select(["groups.actor_id", "groups.visibility", "actors.is_local", "actors.domain"])
+      .where("groups.actor_id", "in", ids)
+      .execute(),
+    // Shared rooms: the organizations each of our rooms listed (and which accepted).
+    db.selectFrom("room_organizations").select(["group_id", "domain", "state"]).where("group_id", "in", ids).execute(),
+  ]);
+  for (const row of rows) {
+    const listed = row.is_local ? rooms.filter((r) => r.group_id === row.actor_id) : [];
+    const room = listed.length > 0 ? { homeDomain: row.domain, listed: true, accepted: new Set(listed.filter((r) => r.state === "accepted").map((r) => r.domain)) } : undefined;
+    facts.set(row.actor_id, { actorId: row.actor_id, visibility: row.visibility, isLocal: row.is_local, room });
+  }
   return facts;
 }
 
@@ -75,4 +84,58 @@ export async function domainPresenceIn(db: Db, domain: string, groupIds: string[
       .execute(),
   ]);
   return { members: new Set(members.map((r) => r.followee_id)), invitees: new Set(invitees.map((r) => r.group_id)) };
+}
+
+/** The domain of one actor (the viewer, for the shared-room clause of the visibility rule). */
+export async function actorDomain(db: Db, actorId: string): Promise<string | null> {
+  const row = await db.selectFrom("actors").select("domain").where("id", "=", actorId).executeTakeFirst();
+  return row?.domain ?? null;
+}
+
+/**
+ * For private and direct posts: which of these authors the viewer follows
+ * (accepted), and which of these posts mention the viewer. For an instance
+ * viewer (`domain`), any of its people counts.
+ */
+export async function audienceFactsFor(
+  db: Db,
+  viewer: { actorId: string } | { domain: string },
+  posts: Array<{ id: string; author_id: string }>,
+): Promise<{ followedAuthors: Set<string>; mentioningPosts: Set<string> }> {
+  if (posts.length === 0) return { followedAuthors: new Set(), mentioningPosts: new Set() };
+  const authorIds = [...new Set(posts.map((p) => p.author_id))];
+  const postIds = [...new Set(posts.map((p) => p.id))];
+  if ("actorId" in viewer) {
+    const [follows, mentions] = await Promise.all([
+      db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewer.actorId).where("state", "=", "accepted").where("followee_id", "in", authorIds).execute(),
+      db
+        .selectFrom("post_mentions")
+        .innerJoin("actors", "actors.uri", "post_mentions.actor_uri")
+        .select("post_mentions.post_id")
+        .where("actors.id", "=", viewer.actorId)
+        .where("post_mentions.post_id", "in", postIds)
+        .execute(),
+    ]);
+    return { followedAuthors: new Set(follows.map((f) => f.followee_id)), mentioningPosts: new Set(mentions.map((m) => m.post_id)) };
+  }
+  const [follows, mentions] = await Promise.all([
+    db
+      .selectFrom("follows")
+      .innerJoin("actors", "actors.id", "follows.follower_id")
+      .select("follows.followee_id")
+      .distinct()
+      .where("follows.followee_id", "in", authorIds)
+      .where("follows.state", "=", "accepted")
+      .where("actors.domain", "=", viewer.domain)
+      .execute(),
+    db
+      .selectFrom("post_mentions")
+      .innerJoin("actors", "actors.uri", "post_mentions.actor_uri")
+      .select("post_mentions.post_id")
+      .distinct()
+      .where("actors.domain", "=", viewer.domain)
+      .where("post_mentions.post_id", "in", postIds)
+      .execute(),
+  ]);
+  return { followedAuthors: new Set(follows.map((f) => f.followee_id)), mentioningPosts: new Set(mentions.map((m) => m.post_id)) };
 }

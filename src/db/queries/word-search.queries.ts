@@ -69,11 +69,11 @@ export async function groupsByActorIds(db: Kysely<Database>, ids: string[]): Pro
     .selectFrom("groups")
     .innerJoin("actors", "actors.id", "groups.actor_id")
     .selectAll("actors")
-    .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at"])
+    .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at", "groups.questions_enabled"])
     .where("groups.actor_id", "in", ids)
     .execute();
-  return rows.map(({ visibility, join_policy, created_by, group_created_at, ...actor }) => ({
-    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at },
+  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, ...actor }) => ({
+    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled },
     actor: actor as ActorRow,
   }));
 }

@@ -17,16 +17,34 @@ export async function deleteMute(db: Db, actorId: string, targetId: string) {
   await db.deleteFrom("account_mutes").where("actor_id", "=", actorId).where("target_id", "=", targetId).execute();
 }
 
-export async function insertBlock(db: Db, actorId: string, targetId: string) {
-  await db
+/** Records a block once; answers the Block activity's id it is known by (a new one, or the first block's). */
+export async function insertBlock(db: Db, actorId: string, targetId: string, activityUri: (id: string) => string | null = () => null): Promise<{ created: boolean; activityUri: string | null }> {
+  const id = newId();
+  const inserted = await db
     .insertInto("account_blocks")
-    .values({ id: newId(), actor_id: actorId, target_id: targetId })
+    .values({ id, actor_id: actorId, target_id: targetId, activity_uri: activityUri(id) })
     .onConflict((oc) => oc.columns(["actor_id", "target_id"]).doNothing())
-    .execute();
+    .returning("activity_uri")
+    .executeTakeFirst();
+  if (inserted) return { created: true, activityUri: inserted.activity_uri };
+  const existing = await db.selectFrom("account_blocks").select("activity_uri").where("actor_id", "=", actorId).where("target_id", "=", targetId).executeTakeFirst();
+  return { created: false, activityUri: existing?.activity_uri ?? null };
 }
 
-export async function deleteBlock(db: Db, actorId: string, targetId: string) {
-  await db.deleteFrom("account_blocks").where("actor_id", "=", actorId).where("target_id", "=", targetId).execute();
+/** Removes a block; answers the Block activity's id it was known by, if it was there. */
+export async function deleteBlock(db: Db, actorId: string, targetId: string): Promise<{ deleted: boolean; activityUri: string | null }> {
+  const row = await db.deleteFrom("account_blocks").where("actor_id", "=", actorId).where("target_id", "=", targetId).returning("activity_uri").executeTakeFirst();
+  return { deleted: row !== undefined, activityUri: row?.activity_uri ?? null };
+}
+
+/** A received Undo(Block): only the blocker who sent the Block may lift it. */
+export async function deleteBlockByActivity(db: Db, actorId: string, activityUri: string): Promise<boolean> {
+  const row = await db.deleteFrom("account_blocks").where("actor_id", "=", actorId).where("activity_uri", "=", activityUri).returning("id").executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function isKnownBlockActivity(db: Db, activityUri: string): Promise<boolean> {
+  return (await db.selectFrom("account_blocks").select("id").where("activity_uri", "=", activityUri).executeTakeFirst()) !== undefined;
 }
 
 export async function insertDomainBlock(db: Db, actorId: string, domain: string) {

@@ -32,8 +32,13 @@ export async function ideaHistory(db: Db, postId: string) {
   return db.selectFrom("idea_status_history").selectAll().where("post_id", "=", postId).orderBy("created_at").execute();
 }
 
-/** An idea board: each idea with the times of its votes by current members. */
-export async function listIdeaVotes(db: Db, groupId: string, search: string | null) {
+/**
+ * An idea board: each idea with the times of its votes by current members.
+ * `homeMemberUris` is the member list of a group hosted elsewhere, as its
+ * home serves it: we know only the memberships of our own people, so the
+ * votes relayed from other instances count against the home's list.
+ */
+export async function listIdeaVotes(db: Db, groupId: string, search: string | null, homeMemberUris: string[] | null = null) {
   let query = db
     .selectFrom("ideas")
     .innerJoin("posts", "posts.id", "ideas.post_id")
@@ -45,15 +50,26 @@ export async function listIdeaVotes(db: Db, groupId: string, search: string | nu
   }
   const ideas = await query.execute();
   if (ideas.length === 0) return [];
+  const postIds = ideas.map((i) => i.post_id);
   // Votes count only from current members: a member who leaves takes their vote.
-  const votes = await db
-    .selectFrom("likes")
-    .innerJoin("follows", (join) => join.onRef("follows.follower_id", "=", "likes.actor_id"))
-    .select(["likes.post_id", "likes.created_at"])
-    .where("likes.post_id", "in", ideas.map((i) => i.post_id))
-    .where("follows.followee_id", "=", groupId)
-    .where("follows.state", "=", "accepted")
-    .execute();
+  const votes = homeMemberUris
+    ? homeMemberUris.length === 0
+      ? []
+      : await db
+          .selectFrom("likes")
+          .innerJoin("actors", "actors.id", "likes.actor_id")
+          .select(["likes.post_id", "likes.created_at"])
+          .where("likes.post_id", "in", postIds)
+          .where("actors.uri", "in", homeMemberUris)
+          .execute()
+    : await db
+        .selectFrom("likes")
+        .innerJoin("follows", (join) => join.onRef("follows.follower_id", "=", "likes.actor_id"))
+        .select(["likes.post_id", "likes.created_at"])
+        .where("likes.post_id", "in", postIds)
+        .where("follows.followee_id", "=", groupId)
+        .where("follows.state", "=", "accepted")
+        .execute();
   return ideas.map((idea) => ({ ...idea, voteTimes: votes.filter((v) => v.post_id === idea.post_id).map((v) => v.created_at) }));
 }
 

@@ -69,7 +69,7 @@ export async function insertTombstone(db: Db, uri: string, post: Pick<PostRow, "
 export async function deletedPostIdsSince(
   db: Db,
   since: Date,
-): Promise<Array<{ postId: string; deletedAt: Date; authorId: string | null; groupId: string | null; visibility: "public" | "members_only" | null }>> {
+): Promise<Array<{ postId: string; deletedAt: Date; authorId: string | null; groupId: string | null; visibility: PostRow["visibility"] | null }>> {
   const rows = await db
     .selectFrom("tombstones")
     .select(["post_id", "deleted_at", "author_id", "group_id", "visibility"])
@@ -91,6 +91,10 @@ export async function insertPostTags(db: Db, postId: string, tags: string[]): Pr
     .values(tags.map((tag) => ({ post_id: postId, tag })))
     .onConflict((oc) => oc.doNothing())
     .execute();
+}
+
+export async function postMentionUris(db: Db, postId: string): Promise<string[]> {
+  return (await db.selectFrom("post_mentions").select("actor_uri").where("post_id", "=", postId).execute()).map((r) => r.actor_uri);
 }
 
 export async function insertPostMentions(db: Db, postId: string, actorUris: string[]): Promise<void> {

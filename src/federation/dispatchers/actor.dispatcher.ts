@@ -17,7 +17,7 @@ import { ANONYMOUS, canSeeActor } from "../../services/visibility.service.ts";
 import { loadKeyPairs } from "../keys.ts";
 import { toActor } from "../mappers/actor.mapper.ts";
 import { knownMentionsIn } from "../../services/profile.service.ts";
-import { withGroupVisibility } from "../mappers/group-facts.mapper.ts";
+import { withGroupFacts } from "../mappers/group-facts.mapper.ts";
 import { findGroupByActorId } from "../../db/queries/group.queries.ts";
 import { requesterOf } from "./access.ts";
 
@@ -48,7 +48,7 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
       }
       const actor = toActor(ctx, identifier, row, keys, await knownMentionsIn(ctx.data, row.summary));
       const group = row.type === "Group" ? await findGroupByActorId(ctx.data.db, row.id) : undefined;
-      return group ? withGroupVisibility(actor, group.group.visibility) : actor;
+      return group ? withGroupFacts(actor, { visibility: group.group.visibility, questionsEnabled: group.group.questions_enabled }) : actor;
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       const row = await getLocalActor(ctx.data, identifier);

@@ -1,13 +1,16 @@
 // Block from a group: one of our users was banned from a group on another
-// instance; their membership ends here too.
+// instance; their membership ends here too. Block from a person: they blocked
+// one of ours (as Mastodon sends it); their posts leave our person's sight.
 import type { Block } from "@fedify/vocab";
 import { receiveGroupBan } from "../../services/follow.service.ts";
+import { receiveBlock } from "../../services/block.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 
 export async function onBlock(ctx: EcotoneInboxContext, block: Block): Promise<void> {
   const incoming = describe(block, "Block");
   if (!incoming || !block.objectId || block.objectId.origin !== ctx.origin) return;
   const blocker = await rememberSender(ctx, block);
+  if (blocker?.type === "Person") return receiveBlock(ctx.data, incoming, blocker, block.objectId.href);
   if (blocker?.type !== "Group") return;
   await receiveGroupBan(ctx.data, incoming, blocker, block.objectId.href);
 }

@@ -1,6 +1,7 @@
-// Undo: Undo(Like) withdraws a like; Undo(Follow) a follow or a group membership.
+// Undo: Undo(Like) withdraws a like; Undo(Block) a block; Undo(Follow) a follow or a group membership.
 import type { Undo } from "@fedify/vocab";
 import { receiveUndoFollow } from "../../services/follow.service.ts";
+import { isKnownBlock, receiveUndoBlock } from "../../services/block.service.ts";
 import { isKnownLike, receiveUndoLike } from "../../services/post-inbox.service.ts";
 import { isKnownReblog, receiveUndoReblog } from "../../services/reblog.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
@@ -14,6 +15,12 @@ export async function onUndo(ctx: EcotoneInboxContext, undo: Undo): Promise<void
   if (undone && (await isKnownReblog(ctx.data, undone))) {
     const actor = await rememberSender(ctx, undo);
     if (actor) await receiveUndoReblog(ctx.data, incoming, actor, undone);
+    return;
+  }
+  // Undo(Block): the blocker lifts the block it sent (matched by the Block's id and its sender).
+  if (undone && (await isKnownBlock(ctx.data, undone))) {
+    const blocker = await rememberSender(ctx, undo);
+    if (blocker) await receiveUndoBlock(ctx.data, incoming, blocker, undone);
     return;
   }
   // Undo(Like): the like's id is enough; we never fetch it.

@@ -1,12 +1,13 @@
 // Update: a post edited by its author, or a remote actor's new profile.
 // Only the author (or the actor itself) may update.
-import { isActor, type Update } from "@fedify/vocab";
+import { Group, isActor, type Update } from "@fedify/vocab";
 import { rememberRemoteActor } from "../../services/actor.service.ts";
 import { applyOnce } from "../../services/incoming.ts";
 import { fromActor } from "../mappers/actor.mapper.ts";
 import { receivePostUpdate } from "../../services/post-inbox.service.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
+import { rememberActorByUri } from "./remember-actor.ts";
 
 export async function onUpdate(ctx: EcotoneInboxContext, update: Update): Promise<void> {
   const incoming = describe(update, "Update");
@@ -27,5 +28,9 @@ export async function onUpdate(ctx: EcotoneInboxContext, update: Update): Promis
   if (object.id?.href !== incoming.actorUri) return;
   const data = await fromActor(object);
   const result = await applyOnce(ctx.data, incoming, async () => true);
-  if (result.applied) await rememberRemoteActor(ctx.data, data);
+  if (!result.applied) return;
+  await rememberRemoteActor(ctx.data, data);
+  // Fedify models none of a group's own terms (ecotone:visibility, :questions)
+  // on an embedded actor: read them from the group's document itself.
+  if (object instanceof Group) await rememberActorByUri(ctx, object.id);
 }

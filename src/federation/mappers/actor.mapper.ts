@@ -31,6 +31,7 @@ export function toActor(
     outbox: ctx.getOutboxUri(identifier),
     followers: ctx.getFollowersUri(identifier),
     following: ctx.getFollowingUri(identifier),
+    featured: row.type === "Person" ? ctx.getFeaturedUri(identifier) : null,
     endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
     manuallyApprovesFollowers: row.locked,
     discoverable: row.type === "Person",
@@ -91,7 +92,7 @@ export async function fromActor(actor: Actor): Promise<RemoteActorData> {
 export { isActor };
 
 /** What Fedify's sendActivity needs to address a cached actor. */
-export function toRecipient(row: ActorRow) {
+export function toRecipient(row: Pick<ActorRow, "uri" | "inbox_url" | "shared_inbox_url">) {
   return {
     id: new URL(row.uri),
     inboxId: row.inbox_url ? new URL(row.inbox_url) : null,

@@ -1,11 +1,12 @@
 // Posts between our rows and ActivityStreams. `toPostObject` builds the Note
 // or Article we serve and send; `fromPostObject` reads one from any server
 // (Mastodon Note, Lemmy Page, Friendica, …) into what the services store.
-import { Article, Document, Hashtag, Image, Mention, Note, Page, PUBLIC_COLLECTION, Source, type Object as APObject } from "@fedify/vocab";
+import { Article, Collection, Document, Hashtag, Image, Mention, Note, Page, PUBLIC_COLLECTION, Question, Source, type Object as APObject } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { PostEntry } from "../../db/queries/post.queries.ts";
 import type { ActorRow, MediaRow, PostRow } from "../../db/schema.ts";
 import type { IncomingPost } from "../../services/post-inbox.service.ts";
+import type { PollFacts } from "../../db/queries/poll.queries.ts";
 
 export interface PostContext {
   post: PostRow;
@@ -17,10 +18,14 @@ export interface PostContext {
   tags: string[];
   media: MediaRow[];
   origin: URL;
+  /** The likes and shares we hold (for a post in one of our groups: the home's figures). */
+  likeCount?: number;
+  shareCount?: number;
+  poll?: PollFacts | null;
 }
 
-/** The Note or Article of a hydrated post. */
-export function postObjectOf(entry: PostEntry, origin: URL): Note | Article {
+/** The Note, Article or (with a poll) Question of a hydrated post. */
+export function postObjectOf(entry: PostEntry, origin: URL): Note | Article | Question {
   return toPostObject({
     post: entry.post,
     author: entry.author,
@@ -30,13 +35,17 @@ export function postObjectOf(entry: PostEntry, origin: URL): Note | Article {
     tags: entry.tags,
     media: entry.media,
     origin,
+    likeCount: entry.likeCount,
+    shareCount: entry.reblogCount,
+    poll: entry.poll,
   });
 }
 
 /**
  * Who a post is addressed to. Members-only posts never include Public. The
  * people it mentions are in `cc`: Mastodon-family servers notify only
- * mentioned people the post is addressed to.
+ * mentioned people the post is addressed to. Outside groups, the four
+ * audiences are addressed as Mastodon addresses them (src/domain/post-audience.rules.ts).
  */
 export function addressing(post: PostRow, author: ActorRow, group: ActorRow | null, mentionUris: string[] = []): { to: URL[]; cc: URL[] } {
   const mentioned = mentionUris.map((u) => new URL(u));
@@ -46,7 +55,19 @@ export function addressing(post: PostRow, author: ActorRow, group: ActorRow | nu
       ? { to: [PUBLIC_COLLECTION, new URL(group.uri)], cc: [followers, ...mentioned] }
       : { to: [new URL(group.uri)], cc: [followers, ...mentioned] };
   }
-  return { to: [PUBLIC_COLLECTION], cc: [new URL(author.followers_url ?? `${author.uri}/followers`), ...mentioned] };
+  const followers = new URL(author.followers_url ?? `${author.uri}/followers`);
+  switch (post.visibility) {
+    case "unlisted":
+      return { to: [followers], cc: [PUBLIC_COLLECTION, ...mentioned] };
+    case "private":
+      return { to: [followers], cc: mentioned };
+    // A members-only post that lost its group is for the people it names, never wider.
+    case "direct":
+    case "members_only":
+      return { to: mentioned, cc: [] };
+    case "public":
+      return { to: [PUBLIC_COLLECTION], cc: [followers, ...mentioned] };
+  }
 }
 
 function escapeHtml(text: string): string {
@@ -74,11 +95,24 @@ function withoutTitleLine(content: string, title: string | null): string {
  */
 export function contextOf(threadUri: string, origin: URL): URL {
   const uri = new URL(threadUri);
-  const local = uri.origin === origin.origin ? /^\/(?:posts|articles)\/([^/]+)$/.exec(uri.pathname) : null;
+  const local = uri.origin === origin.origin ? /^\/(?:posts|articles|polls)\/([^/]+)$/.exec(uri.pathname) : null;
   return local ? new URL(`/contexts/${local[1]}`, origin) : uri;
 }
 
-export function toPostObject(c: PostContext): Note | Article {
+/** A poll as Mastodon federates it: each option a Note `name` with `replies.totalItems` its votes. */
+function questionOf(values: ConstructorParameters<typeof Note>[0], poll: PollFacts): Question {
+  const options = poll.options.map((name, i) => new Note({ name, replies: new Collection({ totalItems: poll.counts[i] ?? 0 }) }));
+  const end = poll.closedAt ?? poll.expiresAt;
+  return new Question({
+    ...values,
+    ...(poll.multiple ? { inclusiveOptions: options } : { exclusiveOptions: options }),
+    endTime: end ? Temporal.Instant.fromEpochMilliseconds(end.getTime()) : null,
+    closed: poll.closedAt ? Temporal.Instant.fromEpochMilliseconds(poll.closedAt.getTime()) : null,
+    voters: poll.votersCount,
+  });
+}
+
+export function toPostObject(c: PostContext): Note | Article | Question {
   const { post, author, group } = c;
   const { to, cc } = addressing(post, author, group, c.mentionUris);
   const values = {
@@ -97,6 +131,10 @@ export function toPostObject(c: PostContext): Note | Article {
     audience: group ? new URL(group.uri) : null,
     tos: to,
     ccs: cc,
+    // The totals as Mastodon publishes them (`likes`/`shares` with totalItems),
+    // so a server that fetches the post, or gets its Update, can show them.
+    ...(c.likeCount !== undefined ? { likes: new Collection({ totalItems: c.likeCount }) } : {}),
+    ...(c.shareCount !== undefined ? { shares: new Collection({ totalItems: c.shareCount }) } : {}),
     attachments: c.media.map(
       (m) =>
         new Document({
@@ -114,11 +152,41 @@ export function toPostObject(c: PostContext): Note | Article {
       ),
     ],
   };
+  if (c.poll) return questionOf(values, c.poll);
   return post.type === "Article" ? new Article({ ...values, name: post.title }) : new Note(values);
 }
 
-export function isPostObject(object: unknown): object is Note | Article | Page {
-  return object instanceof Note || object instanceof Article || object instanceof Page;
+export function isPostObject(object: unknown): object is Note | Article | Page | Question {
+  return object instanceof Note || object instanceof Article || object instanceof Page || object instanceof Question;
+}
+
+/** A Question's options, counts, end and voters, as its author states them. */
+async function incomingPoll(q: Question): Promise<IncomingPost["poll"]> {
+  const multiple = q.inclusiveOptionIds.length > 0 || (await first(q.getInclusiveOptions({ suppressError: true })));
+  const options: string[] = [];
+  const counts: number[] = [];
+  for await (const o of multiple ? q.getInclusiveOptions({ suppressError: true }) : q.getExclusiveOptions({ suppressError: true })) {
+    if (!(o instanceof Note) || !o.name) continue;
+    options.push(String(o.name).slice(0, 200));
+    const replies = await o.getReplies({ suppressError: true }).catch(() => null);
+    counts.push(Math.max(0, Math.trunc(replies?.totalItems ?? 0)));
+  }
+  if (options.length < 2) return null;
+  const closed = q.closed;
+  return {
+    options,
+    counts,
+    multiple: Boolean(multiple),
+    voters: typeof q.voters === "number" ? Math.max(0, Math.trunc(q.voters)) : null,
+    endTime: q.endTime ? new Date(q.endTime.epochMilliseconds) : null,
+    // `closed` is a time or `true` (an instant from Fedify's own Temporal, so read by shape).
+    closedAt: closed && typeof closed === "object" && "epochMilliseconds" in closed ? new Date(closed.epochMilliseconds) : closed === true ? new Date() : null,
+  };
+}
+
+async function first(items: AsyncIterable<unknown>): Promise<boolean> {
+  for await (const _ of items) return true;
+  return false;
 }
 
 function text(value: unknown): string | null {
@@ -126,7 +194,7 @@ function text(value: unknown): string | null {
   return String(value);
 }
 
-export async function fromPostObject(object: Note | Article | Page): Promise<IncomingPost | null> {
+export async function fromPostObject(object: Note | Article | Page | Question): Promise<IncomingPost | null> {
   if (!object.id || !object.attributionId) return null;
   const to = object.toIds.map((u) => u.href);
   const cc = object.ccIds.map((u) => u.href);
@@ -158,8 +226,8 @@ export async function fromPostObject(object: Note | Article | Page): Promise<Inc
     uri: object.id.href,
     type: object instanceof Article ? "Article" : object instanceof Page ? "Page" : "Note",
     authorUri: object.attributionId.href,
-    title: object instanceof Note ? null : text(object.name),
-    contentHtml: withoutTitleLine(text(object.content) ?? "", object instanceof Note ? null : text(object.name)),
+    title: object instanceof Note || object instanceof Question ? null : text(object.name),
+    contentHtml: withoutTitleLine(text(object.content) ?? "", object instanceof Note || object instanceof Question ? null : text(object.name)),
     sourceText: source?.content ? String(source.content) : null,
     summary: text(object.summary),
     sensitive: object.sensitive ?? false,
@@ -170,6 +238,11 @@ export async function fromPostObject(object: Note | Article | Page): Promise<Inc
     groupUris: [...audience, ...to, ...cc].filter((u) => u !== PUBLIC_COLLECTION.href),
     audienceUris: audience,
     isPublic: [...to, ...cc].some((u) => u === PUBLIC_COLLECTION.href || u === "as:Public" || u === "Public"),
+    to,
+    cc,
+    poll: object instanceof Question ? await incomingPoll(object) : null,
+    // Mastodon's vote: a Note with the option as `name`, no content, in reply to the Question.
+    voteName: object instanceof Note && object.name && object.replyTargetId && !text(object.content) ? String(object.name) : null,
     publishedAt: object.published ? new Date(object.published.epochMilliseconds) : new Date(),
     updatedAt: object.updated ? new Date(object.updated.epochMilliseconds) : null,
     mentionUris: mentions,

@@ -23,6 +23,10 @@ import { sendReblog } from "./reblog.outbox.ts";
 import { sendTaskEvent } from "./task.outbox.ts";
 import { sendRoomEvent } from "./shared-room.outbox.ts";
 import { sendAccountDeleted } from "./account.outbox.ts";
+import { sendOrganizationUpdated } from "./organization.outbox.ts";
+import { sendPinEvent } from "./pin.outbox.ts";
+import { sendBlockEvent } from "./block.outbox.ts";
+import { sendPollEvent } from "./poll.outbox.ts";
 
 const BATCH = 20;
 
@@ -67,6 +71,15 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
       return sendRoomEvent(ctx, event, activityId);
     case "account.deleted":
       return sendAccountDeleted(ctx, event.actorId, activityId);
+    case "organization.updated":
+      return sendOrganizationUpdated(ctx, activityId);
+    case "post.pinned":
+      return sendPinEvent(ctx, event, activityId);
+    case "account.blocked":
+      return sendBlockEvent(ctx, event, activityId);
+    case "poll.updated":
+    case "poll.voted":
+      return sendPollEvent(ctx, event, activityId);
   }
 }
 

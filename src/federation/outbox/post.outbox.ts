@@ -29,7 +29,7 @@ async function deliver(
   extraRecipients: ActorRow[],
   announceId: URL,
   orderingKey: string,
-  about: { post?: APObject | null; localAuthor?: ActorRow | null } = {},
+  about: { post?: APObject | null; localAuthor?: ActorRow | null; toFollowers?: boolean } = {},
 ): Promise<void> {
   let told = new Set<string>();
   let recipients = await allowedRecipients(ctx.data, extraRecipients.filter((r) => r.id !== group?.id));
@@ -37,7 +37,7 @@ async function deliver(
     told = await relayThroughGroup(ctx, { group, activity, announceId, orderingKey, ...about });
   } else if (group) {
     if (await isAllowedRecipient(ctx.data, group)) recipients.push(group);
-  } else if (actor.is_local) {
+  } else if (actor.is_local && about.toFollowers !== false) {
     // Followers and mentioned people in one delivery: each server gets it once.
     recipients = [...(await followerRecipients(ctx.data, actor.id)), ...recipients];
   }
@@ -65,9 +65,11 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
           ? created
           : new Update({ id: activityId, actor: created.actorId, object, tos: created.toIds, ccs: created.ccIds });
       const mentioned: ActorRow[] = [];
+      // A direct post reaches only the people it names (Mastodon's addressing).
+      const onlyMentioned = !entry.group && (entry.post.visibility === "direct" || entry.post.visibility === "members_only");
       // A reply also reaches the author of the post it answers, so the one
       // original thread gets it even when written in another group.
-      const parent = entry.post.in_reply_to_uri ? await findPostByUri(db, entry.post.in_reply_to_uri) : undefined;
+      const parent = entry.post.in_reply_to_uri && !onlyMentioned ? await findPostByUri(db, entry.post.in_reply_to_uri) : undefined;
       const parentAuthor = parent ? await findActorById(db, parent.author_id) : undefined;
       if (parentAuthor) mentioned.push(parentAuthor);
       for (const uri of entry.mentions) {
@@ -77,6 +79,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       await deliver(ctx, entry.author, entry.group, activity, mentioned, new URL(`${activityId.href}#announce`), entry.post.uri, {
         post: object,
         localAuthor: entry.author,
+        toFollowers: !onlyMentioned,
       });
       return;
     }
@@ -84,14 +87,21 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       const author = await findActorById(db, event.authorId);
       const group = event.groupId ? ((await findActorById(db, event.groupId)) ?? null) : null;
       if (!author?.is_local) return;
+      // A direct post's Delete goes where the post went: to the people it named, only.
+      const onlyMentioned = !group && (event.visibility === "direct" || event.visibility === "members_only");
+      const named: ActorRow[] = [];
+      for (const uri of event.mentionUris ?? []) {
+        const row = await findActorByUri(db, uri);
+        if (row) named.push(row);
+      }
       const activity = new Delete({
         id: activityId,
         actor: new URL(author.uri),
         object: new Tombstone({ id: new URL(event.postUri) }),
-        tos: group ? [new URL(group.uri)] : [PUBLIC_COLLECTION],
+        tos: group ? [new URL(group.uri)] : onlyMentioned ? named.map((r) => new URL(r.uri)) : [PUBLIC_COLLECTION],
         ccs: group ? [new URL(group.followers_url ?? `${group.uri}/followers`)] : [],
       });
-      await deliver(ctx, author, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author });
+      await deliver(ctx, author, group, activity, named, new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author, toFollowers: !onlyMentioned });
       return;
     }
     case "post.removed": {

@@ -4,6 +4,8 @@
 // server refuses them, lists update themselves, the composer previews
 // Markdown and completes @names and #tags, and the task board moves cards by
 // drag and drop or by keyboard.
+import "./composer.js";
+
 const status = document.getElementById("status");
 
 function say(message, kind) {
@@ -278,8 +280,9 @@ if (board?.dataset.liveBoard) {
   window.setTimeout(refresh, 5000);
 }
 
-// --- Image attachments: show what will be sent ----------------------------------
-for (const input of document.querySelectorAll('input[type=file][accept^="image/"]')) {
+// --- Single images (profile pictures): show what will be sent ----------------------------------
+// (A post's several images are the composer's: composer.js.)
+for (const input of document.querySelectorAll('input[type=file][accept^="image/"]:not([multiple])')) {
   const preview = document.createElement("img");
   preview.alt = "";
   preview.className = "upload-preview";

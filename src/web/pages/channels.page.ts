@@ -15,6 +15,7 @@ import { html, when } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, type Fields, type WebRoutes } from "../routes.ts";
 import { beforeOf, pager } from "../components.ts";
+import { ADMIN_TABS, SETTINGS_TABS, tabRow } from "../nav.ts";
 
 const tokenOf = (request: FastifyRequest) => {
   const token = (request.query as Record<string, unknown>).token;
@@ -37,7 +38,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
       title: "Notification settings",
       session,
       section: "settings",
-      body: html`<h1>Notification settings</h1>
+      body: html`<h1>Notification settings</h1>${tabRow("Settings", SETTINGS_TABS, "notifications")}
         <form method="post" action="/settings/email" class="stack card">${csrfField(session)}
           <h2>Email address</h2>
           <p>${state}</p>
@@ -157,7 +158,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
       title: "Outgoing mail",
       session,
       section: "admin",
-      body: html`<h1>Outgoing mail</h1>
+      body: html`<h1>Administration</h1>${tabRow("Administration", ADMIN_TABS, "mail")}<h2>Outgoing mail</h2>
         <p>Status “kept” means the mail stayed here and was not sent: <code>ECOTONE_SMTP_URL</code> is unset (docs/channels.md).</p>
         <table><thead><tr><th>When</th><th>To</th><th>Subject</th><th>Status</th></tr></thead><tbody>
         ${rows.map(

@@ -1,5 +1,6 @@
 // One group: what it is about, joining and leaving, its posts (updated live),
 // writing in it, its members and join requests, and invitations.
+import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import {
@@ -14,6 +15,9 @@ import {
 } from "../../services/group.service.ts";
 import { createPost, groupTimeline, type PostView } from "../../services/post.service.ts";
 import { askQuestion } from "../../services/question.service.ts";
+import { similarQuestionsBox } from "./similar-questions.part.ts";
+import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { GROUP_TABS, MEMBER_GROUP_TABS, tabRow } from "../nav.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { mediaUrl } from "../../services/media.service.ts";
 import { getTaskBoard, type TaskView } from "../../services/task.service.ts";
@@ -21,7 +25,8 @@ import { actorLink, beforeOf, emptyNote, isGroupNote, pager, personLine, postCar
 import { composer, readComposer } from "../composer.ts";
 import { html, trusted, type Html } from "../html.ts";
 import { companiesSection } from "../organizations.components.ts";
-import { csrfField, securityHeaders, sendPage } from "../layout.ts";
+import { groupSettingsForm, registerGroupSettingsAction } from "./group-settings.part.ts";
+import { csrfField, securityHeaders, sendPage, sendFragment } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
 import { webSession, type WebSession } from "../session.ts";
 
@@ -34,10 +39,8 @@ export function groupPath(ref: string, rest = ""): string {
 }
 
 export function groupTabs(ref: string, group: GroupView, active: string): Html {
-  const tab = (rest: string, label: string, key: string) =>
-    html`<a href="${groupPath(ref, rest)}"${active === key ? html` aria-current="page"` : ""}>${label}</a>`;
   return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted handle">${group.actor.handle}</span></h1>
-    <nav class="tabs" aria-label="Group">${tab("", "Posts", "posts")} ${tab("/tasks", "Tasks", "tasks")} ${tab("/ideas", "Ideas", "ideas")} ${tab("/members", "Members", "members")}</nav>`;
+    ${tabRow("Group", group.membership?.state === "accepted" ? MEMBER_GROUP_TABS : GROUP_TABS, active, (t) => groupPath(ref, t.href))}`;
 }
 
 const PAGE = 20;
@@ -62,7 +65,7 @@ function membershipBox(ref: string, group: GroupView, session: WebSession, owner
 }
 
 function describe(group: GroupView): string {
-  if (!group.local) return `a group on ${group.actor.domain}`;
+  if (!group.local) return `a group of ${organizationName(group.actor.domain)}`;
   const join = group.joinPolicy === "open" ? "anyone can join" : group.joinPolicy === "approval" ? "joining needs approval" : "by invitation";
   return `${group.visibility.replace("_", " ")} group · ${join}`;
 }
@@ -105,7 +108,9 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
               label: "Write in this group",
               button: "Post",
               id: "group-post",
-              extra: html`<div><input id="group-post-question" type="checkbox" name="kind" value="question"> <label for="group-post-question" class="inline-label">Ask as a question (answers can be accepted)</label></div>`,
+              extra: group.questionsEnabled
+                ? html`<div><input id="group-post-question" type="checkbox" name="kind" value="question"> <label for="group-post-question" class="inline-label">Ask as a question (answers can be accepted)</label></div>${similarQuestionsBox(ref, "group-post")}`
+                : undefined,
             })
           : ""}
         ${recent.length > 0 ? html`<h2>Task activity</h2>${recent.map(taskActivity)}<p><a href="${groupPath(ref, "/tasks")}">The whole board</a></p>` : ""}
@@ -127,33 +132,38 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     const page = await groupTimeline(ctx, refParam(request), session.user.actorId, null, 20).catch(() => ({ items: [] as PostView[] }));
     const fresh = topLevel(page.items).filter((p) => !after || p.id > after);
     if (fresh[0]) reply.header("x-newest", fresh[0].id);
-    return reply.type("text/html; charset=utf-8").send(fresh.filter((p) => !isGroupNote(p)).map((p) => postCard(p, session, cardOptions(false)).value).join(""));
+    return sendFragment(ctx, reply, fresh.filter((p) => !isGroupNote(p)).map((p) => postCard(p, session, cardOptions(false))));
   });
 
   routes.signedInPage("/g/:ref/members", async (request, reply, session) => {
     const ref = refParam(request);
     const group = await getGroup(ctx, ref, session.user.actorId);
-    const members = await listMembers(ctx, ref, session.user.actorId);
+    const query = request.query as Record<string, unknown>;
+    const allMembers = await listMembers(ctx, ref, session.user.actorId);
     const moderator = group.membership?.state === "accepted" && isModerator({ state: "accepted", role: group.membership.role });
-    const pending = moderator && group.local ? await listMembers(ctx, ref, session.user.actorId, "pending") : [];
+    const allPending = moderator && group.local ? await listMembers(ctx, ref, session.user.actorId, "pending") : [];
+    const members = pageOf(allMembers, (m) => m.actor.id, cursorOf(query));
+    const pending = pageOf(allPending, (m) => m.actor.id, cursorOf(query, "requests_after"));
     return sendPage(ctx, request, reply, {
       title: `Members of ${group.actor.username}`,
       session,
       section: "groups",
       body: html`${groupTabs(ref, group, "members")}
-        ${pending.length > 0
-          ? html`<h2>Waiting to join</h2><ul>${pending.map(
+        ${pending.items.length > 0
+          ? html`<h2>Waiting to join (${allPending.length})</h2><ul>${pending.items.map(
               (m) => html`<li>${actorLink(m.actor)}
                 <form method="post" action="${groupPath(ref, `/requests/${m.requestId}/approve`)}" class="inline">${csrfField(session)}<button type="submit">Approve</button></form>
                 <form method="post" action="${groupPath(ref, `/requests/${m.requestId}/reject`)}" class="inline">${csrfField(session)}<button type="submit" class="secondary">Reject</button></form></li>`,
-            )}</ul>`
+            )}</ul>${morePager(groupPath(ref, "/members"), query, pending.next, "requests", "requests_after")}`
           : ""}
-        <h2>Members (${members.length})</h2>
-        <ul>${members.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
+        <h2>Members (${allMembers.length})</h2>
+        <ul>${members.items.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
+        ${morePager(groupPath(ref, "/members"), query, members.next, "members")}
         ${moderator && group.local
           ? html`<h2>Invite someone</h2><form method="post" action="${groupPath(ref, "/invite")}" class="row card">${csrfField(session)}
               <div><label for="invitee">Their handle</label><input id="invitee" name="target" type="text" placeholder="@name or @name@company.example" required data-complete="people" autocomplete="off"></div>
-              <div><button type="submit">Invite</button></div></form>`
+              <div><button type="submit">Invite</button></div></form>
+              ${groupSettingsForm(ref, group, session)}`
           : ""}`,
     });
   });
@@ -167,11 +177,13 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     return { done: "You left the group." };
   });
   routes.action("/g/:ref/posts", async (request, session, body) => {
+    const post = await readComposer(ctx, session, body);
     if (field(body, "kind") === "question") {
-      await askQuestion(ctx, session.user.username, { group: refParam(request), content: field(body, "content") });
+      const { content, ...extras } = post;
+      await askQuestion(ctx, session.user.username, { group: refParam(request), content, extras });
       return { done: "Question asked." };
     }
-    await createPost(ctx, session.user.username, { ...(await readComposer(ctx, session, body)), group: refParam(request) });
+    await createPost(ctx, session.user.username, { ...post, group: refParam(request) });
     return { done: "Posted." };
   });
   routes.action("/g/:ref/invite", async (request, session, body) => {
@@ -182,6 +194,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     await approveJoinRequest(ctx, session.user.username, refParam(request), (request.params as { id: string }).id);
     return { done: "Approved: they are a member now." };
   });
+  registerGroupSettingsAction(ctx, routes);
   routes.action("/g/:ref/requests/:id/reject", async (request, session) => {
     await rejectJoinRequest(ctx, session.user.username, refParam(request), (request.params as { id: string }).id);
     return { done: "Request rejected." };

@@ -1,5 +1,7 @@
 // The groups directory: groups here, remote groups I belong to, a box to find
 // a group on another instance, and a form to start one.
+import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { organizationChip } from "../organization-names.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { createGroup, findGroup, listGroups } from "../../services/group.service.ts";
 import { toActorView } from "../../services/actor.service.ts";
@@ -10,9 +12,10 @@ import { field, optionalField, type WebRoutes } from "../routes.ts";
 
 export function registerGroupDirectory(ctx: ServiceContext, routes: WebRoutes): void {
   routes.signedInPage("/groups", async (request, reply, session) => {
-    const groups = await listGroups(ctx, session.user.actorId);
-    const row = (g: (typeof groups)[number]) =>
-      html`<tr><td>${actorLink(g.actor)}</td><td>${g.local ? "here" : g.actor.domain}</td><td>${g.visibility.replace("_", " ")}</td><td>${g.membership?.state === "accepted" ? g.membership.role : g.membership?.state === "pending" ? "requested" : "—"}</td></tr>`;
+    const all = await listGroups(ctx, session.user.actorId);
+    const groups = pageOf(all, (g) => g.actor.id, cursorOf(request.query));
+    const row = (g: (typeof all)[number]) =>
+      html`<tr><td>${actorLink(g.actor)}</td><td>${organizationChip(g.actor.domain)}</td><td>${g.visibility.replace("_", " ")}</td><td>${g.membership?.state === "accepted" ? g.membership.role : g.membership?.state === "pending" ? "requested" : "—"}</td></tr>`;
     return sendPage(ctx, request, reply, {
       title: "Groups",
       session,
@@ -22,7 +25,8 @@ export function registerGroupDirectory(ctx: ServiceContext, routes: WebRoutes): 
           <div><label for="find">Find a group on another instance</label><input id="find" name="q" type="search" placeholder="@suppliers@globex.example or a URL" required></div>
           <div><button type="submit">Find</button></div>
         </form>
-        ${groups.length === 0 ? emptyNote("No groups yet.") : html`<table><thead><tr><th scope="col">Group</th><th scope="col">Where</th><th scope="col">Visibility</th><th scope="col">You</th></tr></thead><tbody>${groups.map(row)}</tbody></table>`}
+        ${groups.items.length === 0 ? emptyNote("No groups yet.") : html`<table><thead><tr><th scope="col">Group</th><th scope="col">Company</th><th scope="col">Visibility</th><th scope="col">You</th></tr></thead><tbody>${groups.items.map(row)}</tbody></table>`}
+        ${morePager("/groups", request.query as Record<string, unknown>, groups.next, "groups")}
         <h2>Start a group</h2>
         <form method="post" action="/groups" class="stack card">
           ${csrfField(session)}

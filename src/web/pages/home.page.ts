@@ -9,7 +9,7 @@ import { mediaUrl } from "../../services/media.service.ts";
 import { beforeOf, emptyNote, pager, postCard, refOf } from "../components.ts";
 import { composer, readComposer } from "../composer.ts";
 import { html, type Html } from "../html.ts";
-import { securityHeaders, sendPage } from "../layout.ts";
+import { securityHeaders, sendPage, sendFragment } from "../layout.ts";
 import { optionalField, type WebRoutes } from "../routes.ts";
 import type { WebSession } from "../session.ts";
 import { webSession } from "../session.ts";
@@ -65,7 +65,7 @@ export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext,
     const items = await getHomeItems(ctx, session.user.actorId, { limit: 20, ...(after ? { sinceId: after } : {}) });
     const fresh = items.filter((i) => !after || i.id > after);
     if (fresh[0]) reply.header("x-newest", fresh[0].id);
-    return reply.type("text/html; charset=utf-8").send(fresh.filter(calm).map((i) => feedItem(ctx, i, session).value).join(""));
+    return sendFragment(ctx, reply, fresh.filter(calm).map((i) => feedItem(ctx, i, session)));
   });
 
   routes.action("/posts", async (_request, session, body) => {

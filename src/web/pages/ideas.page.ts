@@ -1,6 +1,7 @@
 // Idea boards: propose, vote, rank by votes or momentum, search; an idea's
 // page shows its answer and the history of its statuses, and lets the
 // owning group's moderators answer.
+import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getGroup } from "../../services/group.service.ts";
 import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/idea.service.ts";
@@ -24,9 +25,10 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
     const group = await getGroup(ctx, ref, session.user.actorId);
     const status = IDEA_STATUSES.includes(query.status as never) ? query.status : undefined;
     const all = await ideaBoard(ctx, ref, session.user.actorId, { sort, search: query.q });
-    const ideas = status ? all.filter((i) => i.status === status) : all;
+    const matching = status ? all.filter((i) => i.status === status) : all;
+    const ideas = pageOf(matching, (i) => i.id, cursorOf(query));
     // Which of these I voted for, in one batch.
-    const voted = new Set((await getPostEntries(ctx, session.user.actorId, ideas.map((i) => i.id))).filter((e) => e.likedByViewer).map((e) => e.post.id));
+    const voted = new Set((await getPostEntries(ctx, session.user.actorId, ideas.items.map((i) => i.id))).filter((e) => e.likedByViewer).map((e) => e.post.id));
     const link = (params: Record<string, string | undefined>) => {
       const merged = new URLSearchParams();
       for (const [k, v] of Object.entries({ sort, status, q: query.q, ...params })) if (v) merged.set(k, v);
@@ -44,15 +46,16 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
             <div><label for="idea-status">Status</label><select id="idea-status" name="status"><option value="">Any</option>${IDEA_STATUSES.map((st) => html`<option value="${st}"${st === status ? html` selected` : ""}>${label(st)}</option>`)}</select></div>
             <div><label for="idea-search">Search ideas</label><input id="idea-search" name="q" type="search" value="${query.q ?? ""}"></div><div class="shrink"><button type="submit" class="secondary">Show</button></div></form>
         </div>
-        ${ideas.length === 0
+        ${ideas.items.length === 0
           ? emptyNote(status || query.q ? "No idea matches." : "No ideas yet.")
-          : ideas.map((i) => {
+          : ideas.items.map((i) => {
               const mine = voted.has(i.id);
               return html`<div class="card idea${mine ? " voted" : ""}"><div class="votes" aria-label="${i.votes} votes">${i.votes}</div>
                 <div><h2><a href="/ideas/${i.id}">${i.title ?? "Untitled idea"}</a></h2>
                 <p><span class="badge">${label(i.status)}</span>${i.reason ? html` ${i.reason}` : ""}</p>
                 <form method="post" action="/ideas/${i.id}/${mine ? "unvote" : "vote"}" class="inline">${csrfField(session)}<button type="submit" class="secondary" aria-pressed="${mine ? "true" : "false"}">${mine ? "✓ Voted · withdraw" : "Vote"}</button></form></div></div>`;
             })}
+        ${morePager(groupPath(ref, "/ideas"), query, ideas.next, "ideas")}
         <h2>Propose an idea</h2>
         <form method="post" action="${groupPath(ref, "/ideas")}" class="stack card">${csrfField(session)}
           <div><label for="idea-title">Title</label><input id="idea-title" name="title" type="text" required></div>

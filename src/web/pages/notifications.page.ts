@@ -13,7 +13,7 @@ import { toPostView, type PostView } from "../../services/post.service.ts";
 import { IDEA_TAG, STATUS_TAG_PREFIX } from "../../domain/idea.rules.ts";
 import { avatar, beforeOf, emptyNote, isGroupNote, nameOf, pager, personInWords, plural, postCard, refOf } from "../components.ts";
 import { html, when, type Html } from "../html.ts";
-import { csrfField, securityHeaders, sendPage } from "../layout.ts";
+import { csrfField, securityHeaders, sendPage, sendFragment } from "../layout.ts";
 import type { WebRoutes } from "../routes.ts";
 import { webSession, type WebSession } from "../session.ts";
 
@@ -129,7 +129,7 @@ export function registerNotificationPages(fastify: FastifyInstance, ctx: Service
     const page = await load(ctx, session.user.actorId, { sinceId: /^\d+$/.test(after) ? after : undefined });
     const lastRead = await lastReadNotificationId(ctx, session.user.actorId);
     if (page.items[0]) reply.header("x-newest", page.items[0].id);
-    return reply.type("text/html; charset=utf-8").send(page.items.map((i) => itemCard(i, session, lastRead).value).join(""));
+    return sendFragment(ctx, reply, page.items.map((i) => itemCard(i, session, lastRead)));
   });
 
   routes.action("/notifications/read", async (_request, session) => {

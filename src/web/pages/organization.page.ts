@@ -1,6 +1,8 @@
 // Administration of companies: our organization's profile, and the Partners
 // page (each known organization's relationship, federation policy and join
 // rule; employees' joins waiting for approval; shared rooms).
+import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { ADMIN_TABS, tabRow } from "../nav.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { auditActorOf } from "../../services/audit.service.ts";
 import { requireLocalUserActor } from "../../services/actor.service.ts";
@@ -24,7 +26,6 @@ function select(name: string, id: string, label: string, values: readonly string
     </select>`;
 }
 
-const back = html`<p><a href="/admin">← Administration</a></p>`;
 
 export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes): void {
   const byOf = async (session: WebSession) => auditActorOf(await requireLocalUserActor(ctx, session.user.username));
@@ -37,7 +38,7 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
       title: "Organization",
       session,
       section: "admin",
-      body: html`${back}
+      body: html`${tabRow("Administration", ADMIN_TABS, "organization")}
         <h1>Our organization</h1>
         <p class="muted">Shown to other instances on this instance's actor, in NodeInfo and beside every person of this instance.</p>
         <form method="post" action="/admin/organization" class="stack card">
@@ -71,12 +72,14 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
   );
 
   routes.adminPage("/admin/partners", async (request, reply, session) => {
-    const [partners, approvals, rooms] = await Promise.all([
+    const [allPartners, approvals, rooms] = await Promise.all([
       listPartners(ctx),
       listJoinApprovals(ctx, session.user.username),
       listSharedRooms(ctx, session.user.username),
     ]);
-    const row = (p: (typeof partners)[number]) =>
+    const query = request.query as Record<string, unknown>;
+    const partners = pageOf(allPartners, (p) => p.domain, cursorOf(query));
+    const row = (p: (typeof allPartners)[number]) =>
       html`<tr>
         <td>${organizationBadge({ ...p.organization, relationship: null })} <span class="muted">${p.domain}</span></td>
         <td colspan="4">
@@ -93,14 +96,14 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
       title: "Partners",
       session,
       section: "admin",
-      body: html`${back}
+      body: html`${tabRow("Administration", ADMIN_TABS, "partners")}
         <h1>Partners</h1>
         <p class="muted">
           Relationship: how this instance labels the organization (its people inherit it as their audience). Policy: allow, block, or limited (federates, but
           its people need a moderator to join our groups). Join rule: whether our employees may join groups hosted there (allow, approval by an admin, deny).
         </p>
         ${
-          partners.length === 0
+          allPartners.length === 0
             ? emptyNote("No other organization known yet.")
             : html`<table>
                 <thead>
@@ -110,9 +113,10 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
                   </tr>
                 </thead>
                 <tbody>
-                  ${partners.map(row)}
+                  ${partners.items.map(row)}
                 </tbody>
-              </table>`
+              </table>
+              ${morePager("/admin/partners", query, partners.next, "organizations")}`
         }
         <form method="post" action="/admin/partners" class="row card">
           ${csrfField(session)}

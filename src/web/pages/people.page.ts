@@ -1,5 +1,6 @@
 // People: a profile (here or on another instance) with its posts and a
 // follow button; my settings.
+import { SETTINGS_TABS, tabRow } from "../nav.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { resolveActor, toActorView } from "../../services/actor.service.ts";
 import { assertCanSeeActor, viewerOf } from "../../services/visibility.service.ts";
@@ -65,8 +66,7 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
       title: "Settings",
       session,
       section: "settings",
-      body: html`<h1>Settings</h1>
-        <p><a href="/settings/notifications">Notification settings: email address and which mail you get</a></p>
+      body: html`<h1>Settings</h1>${tabRow("Settings", SETTINGS_TABS, "profile")}
         <form method="post" action="/settings/profile" class="stack card">${csrfField(session)}
           <h2>Profile</h2>
           <div><label for="displayName">Name</label><input id="displayName" name="displayName" type="text" value="${user.displayName ?? ""}"></div>

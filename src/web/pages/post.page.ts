@@ -1,5 +1,7 @@
 // A thread: the post, every reply (arriving live), a reply box, likes,
 // sharing; and one post's edit form, edit history, deletion and report.
+import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance } from "fastify";
 import { isModerator } from "../../domain/group.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -13,7 +15,7 @@ import { notFound } from "../../domain/errors.ts";
 import { nameOf, postCard, refOf } from "../components.ts";
 import { composer, expandLocalMentions, readComposer } from "../composer.ts";
 import { html, trusted, when, type Html } from "../html.ts";
-import { csrfField, securityHeaders, sendPage } from "../layout.ts";
+import { csrfField, securityHeaders, sendPage, sendFragment } from "../layout.ts";
 import { field, optionalField, type WebRoutes } from "../routes.ts";
 import { webSession, type WebSession } from "../session.ts";
 import { acceptedAnswerBlock, answerControls, questionOf, registerQuestionActions } from "./question.part.ts";
@@ -44,13 +46,17 @@ export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext,
     const moderator = await moderates(ctx, focus, session);
     const question = thread[0] ? await questionOf(ctx, thread[0].id, session.user.actorId) : null;
     const myGroups = (await listMyGroups(ctx, session.user.actorId)).filter((g) => g.actor.id !== focus.group?.id);
+    // A long thread: its first post, then the replies a hundred at a time; only the last page updates live.
+    const replies = pageOf(thread.slice(1), (p) => p.id, cursorOf(request.query), 100);
+    const shown = thread[0] ? [thread[0], ...replies.items] : [];
     return sendPage(ctx, request, reply, {
       title: focus.title ?? `Post by ${nameOf(focus.author)}`,
       session,
       body: html`<h1>Thread</h1>
-        <section aria-label="Thread" data-live="/p/${focus.id}/_live" data-after="${thread.at(-1)?.id ?? ""}" data-append="true">
-          ${thread.map((p, i) => card(p, session, moderator, question ? (i === 0 ? acceptedAnswerBlock(question) : answerControls(question, p.id, session)) : undefined))}
+        <section aria-label="Thread"${replies.next ? "" : html` data-live="/p/${focus.id}/_live" data-after="${shown.at(-1)?.id ?? ""}" data-append="true"`}>
+          ${shown.map((p, i) => card(p, session, moderator, question ? (i === 0 ? acceptedAnswerBlock(question) : answerControls(question, p.id, session)) : undefined))}
         </section>
+        ${morePager(`/p/${focus.id}`, request.query as Record<string, unknown>, replies.next, "replies")}
         ${focus.locked && !moderator
           ? html`<p class="muted">This thread is locked: no more replies.</p>`
           : composer(session, { action: `/p/${focus.id}/reply`, label: "Reply", button: "Reply", id: "reply" })}
@@ -78,7 +84,7 @@ export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext,
     const thread = await getThread(ctx, idOf(request.params), session.user.actorId).catch(() => [] as PostView[]);
     const fresh = thread.filter((p) => !after || p.id > after).sort((a, b) => (a.id < b.id ? -1 : 1));
     if (fresh.length > 0) reply.header("x-newest", fresh.at(-1)!.id);
-    return reply.type("text/html; charset=utf-8").send(fresh.map((p) => card(p, session, false).value).join(""));
+    return sendFragment(ctx, reply, fresh.map((p) => card(p, session, false)));
   });
 
   routes.signedInPage("/p/:id/edit", async (request, reply, session) => {
@@ -116,7 +122,7 @@ export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext,
         ${postCard(post, null)}
         <form method="post" action="/p/${post.id}/report" class="stack card">${csrfField(session)}
           <div><label for="report-comment">What is wrong with it?</label><textarea id="report-comment" name="comment" maxlength="2000" required></textarea>
-          <p class="help">The group's moderators and the administrators of ${post.author.domain} read your report.</p></div>
+          <p class="help">The group's moderators and the administrators of ${organizationName(post.author.domain)} read your report.</p></div>
           <div><button type="submit">Send report</button> <a href="/p/${post.id}">Cancel</a></div>
         </form>`,
     });

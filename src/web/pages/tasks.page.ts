@@ -1,5 +1,7 @@
 // Task boards: columns by status, opening a task, a task's page (assign,
 // answer an assignment, move, edit, comment, history), and my tasks.
+import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import type { PostView } from "../../services/post.service.ts";
@@ -19,14 +21,19 @@ import {
   taskComments,
 } from "../../services/task.service.ts";
 import { isModerator } from "../../domain/group.rules.ts";
-import { actorLink, emptyNote, postCard, refOf, statusChip, taskBadges, taskCard } from "../components.ts";
+import { actorLink, emptyNote, isGroupNote, postCard, refOf, statusChip, taskBadges, taskCard } from "../components.ts";
 import { historyInWords } from "../task-history.ts";
 import { html, trusted, when } from "../html.ts";
-import { csrfField, securityHeaders, sendPage } from "../layout.ts";
+import { csrfField, securityHeaders, sendPage, sendFragment } from "../layout.ts";
 import { field, optionalField, type WebRoutes } from "../routes.ts";
 import { groupPath, groupTabs, refParam } from "./group.page.ts";
 
 const idOf = (params: unknown) => (params as { id: string }).id;
+
+/** Sanitized HTML with something to read in it (a description of only empty paragraphs is none). */
+function hasText(markup: string | null): boolean {
+  return !!markup && markup.replace(/<[^>]*>/g, "").trim() !== "";
+}
 
 export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext, routes: WebRoutes): void {
   // Comments newer than `after`, for the task page's live list (appended below).
@@ -38,7 +45,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
     const comments = await taskComments(ctx, idOf(request.params), session.user.actorId).catch(() => [] as PostView[]);
     const fresh = comments.filter((c) => !after || c.id > after).sort((a, b) => (a.id < b.id ? -1 : 1));
     if (fresh.length > 0) reply.header("x-newest", fresh.at(-1)!.id);
-    return reply.type("text/html; charset=utf-8").send(fresh.map((c) => postCard(c, session).value).join(""));
+    return sendFragment(ctx, reply, fresh.filter((c) => !isGroupNote(c)).map((c) => postCard(c, session)));
   });
 
   routes.signedInPage("/g/:ref/tasks", async (request, reply, session) => {
@@ -89,6 +96,8 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
     const task = await getTask(ctx, idOf(request.params), session.user.actorId);
     const board = await getTaskBoard(ctx, task.group.id, session.user.actorId, {});
     const comments = await taskComments(ctx, task.id, session.user.actorId);
+    // The group's own notes (asked, accepted, moved) are for other servers; the history below says them in words.
+    const said = comments.filter((c) => !isGroupNote(c));
     const mine = task.assignees.find((a) => a.actor.id === session.user.actorId);
     const ref = refOf(task.group);
     const group = await getGroup(ctx, task.group.id, session.user.actorId);
@@ -100,8 +109,8 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
       body: html`<p><a href="${groupPath(ref, "/tasks")}">← ${task.group.displayName ?? task.group.username} tasks</a></p>
         <h1>${task.closed ? "☑" : "☐"} ${task.title}</h1>
         <p>${statusChip(task)} ${taskBadges(task)}</p>
-        <div class="card">${task.descriptionHtml ? trusted(task.descriptionHtml) : html`<p class="muted">No description.</p>`}</div>
-        <p>Opened by ${actorLink(task.author)} ${when(task.createdAt)} · version ${task.version}${task.home ? "" : html` · held by ${task.group.domain}`}</p>
+        ${hasText(task.descriptionHtml) ? html`<div class="card">${trusted(task.descriptionHtml!)}</div>` : html`<p class="muted">No description.</p>`}
+        <p>Opened by ${actorLink(task.author)} ${when(task.createdAt)} · version ${task.version}${task.home ? "" : html` · held by ${organizationName(task.group.domain)}`}</p>
         <h2>Assignees</h2>
         ${task.assignees.length === 0 ? emptyNote("Nobody yet.") : html`<ul>${task.assignees.map((a) => html`<li>${actorLink(a.actor)} ${a.state === "pending" ? html`<span class="badge pending">asked, not yet accepted</span>` : ""}</li>`)}</ul>`}
         ${mine?.state === "pending"
@@ -127,7 +136,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
           </form></details>
         <h2>Comments</h2>
         <section aria-label="Comments" data-live="/tasks/${task.id}/_live" data-after="${comments.at(-1)?.id ?? ""}" data-append="true">
-        ${comments.length === 0 ? emptyNote("No comments yet.") : comments.map((c) => postCard(c, session))}</section>
+        ${said.length === 0 ? emptyNote("No comments yet.") : said.map((c) => postCard(c, session))}</section>
         <form method="post" action="/tasks/${task.id}/comment" class="stack card">${csrfField(session)}
           <div><label for="comment">Comment</label><textarea id="comment" name="content" required></textarea></div>
           <div><button type="submit">Comment</button></div>
@@ -179,18 +188,19 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
 
   routes.signedInPage("/me/tasks", async (request, reply, session) => {
     const query = request.query as Record<string, string | undefined>;
-    const tasks = await myTasks(ctx, session.user.username, { overdue: query.overdue === "true", status: query.status || undefined });
+    const all = await myTasks(ctx, session.user.username, { overdue: query.overdue === "true", status: query.status || undefined });
+    const tasks = pageOf(all, (t) => t.id, cursorOf(query));
     return sendPage(ctx, request, reply, {
       title: "My tasks",
       session,
       section: "tasks",
       body: html`<h1>My tasks</h1>
         <nav class="tabs" aria-label="Filter"><a href="/me/tasks"${query.overdue ? "" : html` aria-current="page"`}>All</a> <a href="/me/tasks?overdue=true"${query.overdue ? html` aria-current="page"` : ""}>Overdue</a></nav>
-        ${tasks.length === 0
+        ${tasks.items.length === 0
           ? emptyNote("Nothing assigned to you.")
           : html`<table><thead><tr><th scope="col">Task</th><th scope="col">Group</th><th scope="col">Status</th><th scope="col">Due</th></tr></thead><tbody>
-            ${tasks.map((t) => html`<tr><td><a href="/tasks/${t.id}">${t.title}</a>${t.assignees.find((a) => a.actor.id === session.user.actorId)?.state === "pending" ? html` <span class="badge pending">waiting for your answer</span>` : ""}</td><td>${actorLink(t.group)}</td><td>${t.statusLabel}</td><td>${t.due ? html`<span class="badge${t.overdue ? " overdue" : ""}">${t.overdue ? "Overdue: " : ""}${t.due}</span>` : "—"}</td></tr>`)}
-            </tbody></table>`}`,
+            ${tasks.items.map((t) => html`<tr><td><a href="/tasks/${t.id}">${t.title}</a>${t.assignees.find((a) => a.actor.id === session.user.actorId)?.state === "pending" ? html` <span class="badge pending">waiting for your answer</span>` : ""}</td><td>${actorLink(t.group)}</td><td>${t.statusLabel}</td><td>${t.due ? html`<span class="badge${t.overdue ? " overdue" : ""}">${t.overdue ? "Overdue: " : ""}${t.due}</span>` : "—"}</td></tr>`)}
+            </tbody></table>${morePager("/me/tasks", query, tasks.next, "tasks")}`}`,
     });
   });
 }

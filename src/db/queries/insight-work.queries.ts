@@ -1,0 +1,71 @@
+// Insight reads over tasks and ideas. These tables are small beside posts and
+// likes and are read through their group indexes (tasks_group_idx,
+// ideas_group_idx), so they are not rolled up.
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { Database } from "../schema.ts";
+import type { InsightScope, Range } from "./insight.queries.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const taskScope = (scope: InsightScope) => (scope === null ? sql`t.is_home` : sql`t.group_id = ${scope}`);
+const hours = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
+
+export interface TaskFigures {
+  organization: string;
+  opened: number;
+  done: number;
+  meanCycleHours: number | null;
+  overdue: number;
+}
+
+/** Per organization of the task's author: opened and done in the range, mean cycle time of those done, overdue now. */
+export async function taskFigures(db: Db, scope: InsightScope, range: Range, today: string): Promise<TaskFigures[]> {
+  const r = await sql<{ organization: string; opened: number; done: number; cycle: number | null; overdue: number }>`
+    select a.domain as organization,
+      count(*) filter (where t.created_at >= ${range.from}::date and t.created_at < ${range.to}::date + 1)::int as opened,
+      count(*) filter (where t.closed and t.resolved_at >= ${range.from}::date and t.resolved_at < ${range.to}::date + 1)::int as done,
+      avg(extract(epoch from t.resolved_at - t.created_at)) filter (
+        where t.closed and t.resolved_at >= ${range.from}::date and t.resolved_at < ${range.to}::date + 1) / 3600 as cycle,
+      count(*) filter (where not t.closed and t.due_date is not null and t.due_date < ${today})::int as overdue
+    from tasks t join actors a on a.id = t.author_id
+    where ${taskScope(scope)}
+    group by 1 order by 1`.execute(db);
+  return r.rows
+    .map((row) => ({ organization: row.organization, opened: row.opened, done: row.done, meanCycleHours: hours(row.cycle), overdue: row.overdue }))
+    .filter((row) => row.opened + row.done + row.overdue > 0);
+}
+
+export interface IdeaFigures {
+  proposed: number;
+  /** Ideas proposed in the range, by the status they have now. */
+  byStatus: Record<string, number>;
+  /** Ideas proposed in the range that ever reached each status. */
+  reached: Record<string, number>;
+  answered: number;
+  medianHoursToAnswer: number | null;
+}
+
+const ideaScope = (scope: InsightScope) => (scope === null ? sql`true` : sql`i.group_id = ${scope}`);
+
+export async function ideaFigures(db: Db, scope: InsightScope, range: Range): Promise<IdeaFigures> {
+  const where = sql`${ideaScope(scope)} and p.published_at >= ${range.from}::date and p.published_at < ${range.to}::date + 1`;
+  const base = sql`from ideas i join posts p on p.id = i.post_id where ${where}`;
+  const [statuses, reached, answered] = await Promise.all([
+    sql<{ status: string; n: number }>`select i.status, count(*)::int as n ${base} group by 1`.execute(db),
+    sql<{ status: string; n: number }>`select h.status, count(distinct h.post_id)::int as n
+      from ideas i join posts p on p.id = i.post_id join idea_status_history h on h.post_id = i.post_id
+      where ${where} group by 1`.execute(db),
+    sql<{ answered: number; median: number | null }>`
+      select count(first_at)::int as answered,
+        percentile_cont(0.5) within group (order by extract(epoch from first_at - published_at)) / 3600 as median
+      from (select p.published_at, (select min(h.created_at) from idea_status_history h where h.post_id = i.post_id) as first_at ${base}) x`.execute(db),
+  ]);
+  const byStatus = Object.fromEntries(statuses.rows.map((r) => [r.status, r.n]));
+  return {
+    proposed: statuses.rows.reduce((sum, r) => sum + r.n, 0),
+    byStatus,
+    reached: Object.fromEntries(reached.rows.map((r) => [r.status, r.n])),
+    answered: answered.rows[0]?.answered ?? 0,
+    medianHoursToAnswer: hours(answered.rows[0]?.median ?? null),
+  };
+}

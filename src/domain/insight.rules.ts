@@ -1,0 +1,86 @@
+// Insights: who may see which figures, the period asked for, and the rule
+// that a breakdown never singles out a handful of people.
+import { forbidden, validationFailed } from "./errors.ts";
+import { isModerator, type GroupVisibility, type Membership } from "./group.rules.ts";
+
+/** A group of fewer people, or a bucket of fewer people, is not broken down. */
+export const MIN_BREAKDOWN_PEOPLE = 5;
+/** The longest period one request may cover. */
+export const MAX_RANGE_DAYS = 366;
+export const DEFAULT_RANGE_DAYS = 30;
+/** Buckets below MIN_BREAKDOWN_PEOPLE are added into this one. */
+export const SMALL_BUCKETS = "fewer than 5 people";
+
+export const INSIGHT_METRICS = ["posts", "replies", "likes", "votes", "ideas", "joined", "left", "active"] as const;
+export type InsightMetric = (typeof INSIGHT_METRICS)[number];
+
+export interface InsightQuery {
+  from: string;
+  to: string;
+  interval: "day" | "week";
+  by: "organization" | "audience" | null;
+}
+
+const DAY_MS = 86_400_000;
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+function parseDay(raw: string, field: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) {
+    throw validationFailed(`"${field}" must be a day as YYYY-MM-DD (got "${raw}")`, { field });
+  }
+  return new Date(`${raw}T00:00:00Z`);
+}
+
+/** from/to default to the last 30 days up to today (UTC), both inclusive. */
+export function parseInsightQuery(
+  raw: { from?: string | undefined; to?: string | undefined; interval?: string | undefined; by?: string | undefined },
+  now: Date = new Date(),
+): InsightQuery {
+  const to = raw.to ? parseDay(raw.to, "to") : new Date(`${isoDay(now)}T00:00:00Z`);
+  const from = raw.from ? parseDay(raw.from, "from") : new Date(to.getTime() - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
+  if (from > to) throw validationFailed(`"from" (${isoDay(from)}) is after "to" (${isoDay(to)})`, { field: "from" });
+  if ((to.getTime() - from.getTime()) / DAY_MS + 1 > MAX_RANGE_DAYS) {
+    throw validationFailed(`A period covers at most ${MAX_RANGE_DAYS} days; narrow "from" and "to"`, { field: "from" });
+  }
+  const interval = raw.interval ?? "day";
+  if (interval !== "day" && interval !== "week") throw validationFailed('"interval" is "day" or "week"', { field: "interval" });
+  const by = raw.by ?? null;
+  if (by !== null && by !== "organization" && by !== "audience") {
+    throw validationFailed('"by" is "organization" or "audience"', { field: "by" });
+  }
+  return { from: isoDay(from), to: isoDay(to), interval, by };
+}
+
+/**
+ * A group's insights: its moderators always; its members too when the group
+ * is public (members-only and secret groups keep them to moderators). Outsiders
+ * of a group they cannot see get the 404 the group itself answers.
+ */
+export function assertCanSeeGroupInsights(visibility: GroupVisibility, membership: Membership | null): void {
+  if (isModerator(membership)) return;
+  if (visibility === "public" && membership?.state === "accepted") return;
+  throw forbidden(
+    visibility === "public"
+      ? "A group's insights are for its members and moderators: join the group first"
+      : "A members-only group's insights are for its moderators",
+  );
+}
+
+/** The instance's insights and anyone's own figures are for admins; a person may see their own. */
+export function assertCanSeePersonInsights(viewer: { actorId: string; role: string }, subjectId: string): void {
+  if (viewer.role === "admin" || viewer.actorId === subjectId) return;
+  throw forbidden("A person's figures are for them and the instance's admins");
+}
+
+export function assertAdmin(role: string): void {
+  if (role !== "admin") throw forbidden("The instance's insights are for its admins");
+}
+
+/** Keys (organizations or audiences) that may be shown on their own; the rest are added into SMALL_BUCKETS. */
+export function visibleKeys(peoplePerKey: Map<string, number>): Set<string> {
+  return new Set([...peoplePerKey].filter(([, n]) => n >= MIN_BREAKDOWN_PEOPLE).map(([k]) => k));
+}
+
+export function share(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((part / whole) * 1000) / 1000;
+}

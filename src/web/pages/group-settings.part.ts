@@ -1,0 +1,25 @@
+// A group's settings on its Members page, for its moderators at its home:
+// for now, whether the group takes questions (issue 16).
+import type { ServiceContext } from "../../services/context.ts";
+import type { GroupView } from "../../services/group.service.ts";
+import { changeGroupSettings } from "../../services/group-settings.service.ts";
+import { html, type Html } from "../html.ts";
+import { csrfField } from "../layout.ts";
+import { field, type WebRoutes } from "../routes.ts";
+import type { WebSession } from "../session.ts";
+
+export function groupSettingsForm(ref: string, group: GroupView, session: WebSession): Html {
+  return html`<h2>Settings</h2><form method="post" action="/g/${encodeURIComponent(ref)}/settings" class="card">${csrfField(session)}
+    <div><input id="questions-enabled" type="checkbox" name="questionsEnabled" value="on"${group.questionsEnabled ? html` checked` : ""}>
+    <label for="questions-enabled" class="inline-label">Members can ask questions (answers can be accepted)</label></div>
+    <div><button type="submit">Save settings</button></div></form>`;
+}
+
+export function registerGroupSettingsAction(ctx: ServiceContext, routes: WebRoutes): void {
+  routes.action("/g/:ref/settings", async (request, session, body) => {
+    const ref = (request.params as { ref: string }).ref;
+    // An unchecked box sends nothing: the form always means "this is the whole setting".
+    const group = await changeGroupSettings(ctx, session.user.username, ref, { questionsEnabled: field(body, "questionsEnabled") === "on" });
+    return { done: group.questionsEnabled ? "Questions are on in this group." : "Questions are off in this group." };
+  });
+}

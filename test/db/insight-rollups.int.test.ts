@@ -1,0 +1,91 @@
+// The insight rollups against the base tables: repeated and undone actions
+// leave them equal to a rebuild from scratch, and the audience the triggers
+// record is the one the rest of Ecotone shows.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
+import { RELATIONSHIPS } from "../../src/domain/organization.rules.ts";
+import { newId } from "../../src/domain/ids.ts";
+import { runCommand } from "../../src/cli/commands.ts";
+import { createGroup, joinGroup } from "../../src/services/group.service.ts";
+import { audiencesOf } from "../../src/services/partner.service.ts";
+import { createPost, deletePost, likePost, unlikePost } from "../../src/services/post.service.ts";
+import { createUser } from "../../src/services/user.service.ts";
+import type { ServiceContext } from "../../src/services/context.ts";
+import type { DatabaseHandle } from "../../src/db/database.ts";
+import { openTestContext } from "../helpers/service-context.ts";
+
+let ctx: ServiceContext;
+let handle: DatabaseHandle;
+
+beforeAll(async () => {
+  ({ ctx, handle } = await openTestContext());
+  for (const username of ["alice", "bob"]) await createUser(ctx, { username, password: "correct horse battery staple" });
+  await createGroup(ctx, "alice", { slug: "help", name: "Help" });
+  await joinGroup(ctx, "bob", "help");
+});
+
+afterAll(async () => {
+  await handle.close();
+});
+
+async function daily() {
+  const rows = await sql<{ metric: string; n: number }>`
+    select metric, sum(count)::int as n from insight_daily where group_id <> '*' and organization <> '' group by 1 order by 1`.execute(ctx.db);
+  return Object.fromEntries(rows.rows.filter((r) => r.n !== 0).map((r) => [r.metric, r.n]));
+}
+
+async function threads() {
+  return (await sql<{ first_reply_at: Date | null }>`select first_reply_at from insight_threads`.execute(ctx.db)).rows;
+}
+
+describe("insight rollups", () => {
+  it("count a repeated like once, take back an undone one, and forget a deleted reply", async () => {
+    const root = await createPost(ctx, "alice", { group: "help", content: "How do I reset my key?" });
+    const reply = await createPost(ctx, "bob", { inReplyTo: root.id, content: "Settings → Keys" });
+    await likePost(ctx, "bob", root.id);
+    await likePost(ctx, "bob", root.id);
+    expect(await daily()).toMatchObject({ posts: 1, replies: 1, likes: 1, joined: 2 });
+    expect((await threads())[0]?.first_reply_at).not.toBeNull();
+
+    await unlikePost(ctx, "bob", root.id);
+    await likePost(ctx, "alice", reply.id);
+    await deletePost(ctx, "bob", reply.id);
+    const now = await daily();
+    expect(now.replies).toBeUndefined();
+    expect(now.likes).toBeUndefined();
+    expect(now.posts).toBe(1);
+    // The only answer is gone: the thread is unanswered again.
+    expect((await threads())[0]?.first_reply_at).toBeNull();
+
+    const snapshot = await sql`select group_id, day, metric, organization, audience, count from insight_daily where count <> 0 order by 1, 2, 3, 4, 5`.execute(ctx.db);
+    // `ecotone insights backfill` rebuilds them from the base tables to the same figures.
+    expect(await runCommand(ctx, ["insights", "backfill"])).toMatchObject({ ok: true, output: expect.stringMatching(/rebuilt/) });
+    const rebuilt = await sql`select group_id, day, metric, organization, audience, count from insight_daily where count <> 0 order by 1, 2, 3, 4, 5`.execute(ctx.db);
+    expect(rebuilt.rows).toEqual(snapshot.rows);
+  });
+
+  it("record the audience Ecotone shows, for every relationship and override", async () => {
+    const actors: Array<{ id: string; domain: string }> = [];
+    for (const [i, relationship] of [...RELATIONSHIPS, null].entries()) {
+      const domain = `peer${i}.example`;
+      if (relationship) await ctx.db.insertInto("partners").values({ domain, relationship }).execute();
+      for (const override of [null, "supplier"] as const) {
+        const id = newId();
+        const username = `p${i}${override ? "o" : ""}`;
+        await ctx.db
+          .insertInto("actors")
+          .values({ id, uri: `https://${domain}/users/${username}`, type: "Person", username, domain, is_local: false, name: null, summary: null, url: null, icon_url: null, inbox_url: null, shared_inbox_url: null, outbox_url: null, followers_url: null, following_url: null, raw: null, fetched_at: null, gone_at: null, header_url: null, fields: null })
+          .execute();
+        if (override) await ctx.db.insertInto("person_audiences").values({ actor_id: id, audience: override }).execute();
+        actors.push({ id, domain });
+      }
+    }
+    const local = await ctx.db.selectFrom("actors").select(["id", "domain"]).where("is_local", "=", true).where("type", "=", "Person").execute();
+    actors.push(...local);
+    const expected = await audiencesOf(ctx, actors);
+    for (const actor of actors) {
+      const r = await sql<{ audience: string }>`select ecotone_insight_audience(${actor.id}, ${actor.domain}) as audience`.execute(ctx.db);
+      expect(`${actor.domain}:${r.rows[0]?.audience}`).toBe(`${actor.domain}:${expected.get(actor.id)}`);
+    }
+  });
+});
