@@ -1,7 +1,9 @@
 // npm run bench [scenario…] [--pg] [--large] [--name=value…]
 //
 // Runs the benchmarks (all of them, or the ones named), prints a table per
-// scenario and writes JSON to bench/results/<timestamp>-<scenario>.json.
+// scenario and writes JSON to bench/results/<timestamp>-<scenario>.json,
+// and each scenario's headline figures, target and `met` to
+// bench/results/summary.json (bench/lib/summary.ts).
 // Default sizes are modest so a full run fits a shared 2-core machine;
 // --large goes to the issue's full sizes (fan-out to 10,000 members on 500
 // instances, timelines over 1M posts), and --name=value (or BENCH_NAME=value)
@@ -12,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { machine, saveResult } from "./lib/results.ts";
 import { printFigures, printRows, type ScenarioResult } from "./lib/stats.ts";
+import { writeSummary } from "./lib/summary.ts";
 import { fanoutScenario } from "./scenarios/fanout.ts";
 import { faultyScenario } from "./scenarios/faulty.ts";
 import { inboxScenario } from "./scenarios/inbox.ts";
@@ -88,6 +91,7 @@ for (const name of chosen) {
   printRows(result.rows ?? []);
   printFigures(`${name} (${((performance.now() - started) / 1000).toFixed(0)} s)`, result.figures);
   if (result.text) console.log(`\n${result.text}`);
-  console.log(`  saved ${saveResult(name, options, result)}`);
+  console.log(`  ${result.summary.met ? "MET" : "MISSED"}: ${result.summary.target}`);
+  console.log(`  saved ${saveResult(name, options, result)} and ${writeSummary(name, options, result.summary)}`);
 }
 process.exit(0);

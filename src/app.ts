@@ -43,6 +43,8 @@ import { migrateToLatest } from "./db/migrator.ts";
 import { PostgresMessageQueue } from "./db/queue.store.ts";
 import { createEcotoneFederation, type EcotoneFederation } from "./federation/federation.ts";
 import { installFetchGuard } from "./federation/fetch-guard.ts";
+import { installSignedFetchCache } from "./federation/signed-fetch.cache.ts";
+import { installDeliveryLanes } from "./federation/delivery-lanes.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
@@ -102,6 +104,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const logger =
     options.logger ?? pino({ level: config.logLevel, base: { instance: config.origin.host } });
   installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowPrivateAddresses: config.allowPrivateAddresses });
+  installDeliveryLanes({ headTimeoutMs: Math.min(config.deliveryHeadTimeoutMs, config.fetchTimeoutMs) });
+  installSignedFetchCache({ ttlMs: config.signedFetchCacheMs });
 
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));

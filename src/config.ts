@@ -28,6 +28,10 @@ export interface Config {
   fetchTimeoutMs: number;
   /** Maximum size of a fetched remote document. */
   fetchMaxBytes: number;
+  /** How long a signed GET of a peer's document is reused (0: never); see src/federation/signed-fetch.cache.ts. */
+  signedFetchCacheMs: number;
+  /** Deadline for a delivery's response head (an inbox answers 202 at once or not at all); see src/federation/delivery-lanes.ts. */
+  deliveryHeadTimeoutMs: number;
   /** First delivery retry delay; later retries double it (up to 6 h, 20 attempts). */
   retryInitialDelayMs: number;
   /** Run the delivery/inbox queue workers in this process. */
@@ -102,10 +106,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     inboxBodyLimit: parseInteger(merged, "ECOTONE_INBOX_BODY_LIMIT", 1_048_576, 1024, 64 * 1_048_576),
     fetchTimeoutMs: parseInteger(merged, "ECOTONE_FETCH_TIMEOUT_MS", 10_000, 100, 120_000),
     fetchMaxBytes: parseInteger(merged, "ECOTONE_FETCH_MAX_BYTES", 2 * 1_048_576, 1024, 64 * 1_048_576),
+    signedFetchCacheMs: parseInteger(merged, "ECOTONE_SIGNED_FETCH_CACHE_MS", 30_000, 0, 600_000),
+    deliveryHeadTimeoutMs: parseInteger(merged, "ECOTONE_DELIVERY_HEAD_TIMEOUT_MS", 5_000, 100, 120_000),
     retryInitialDelayMs: parseInteger(merged, "ECOTONE_RETRY_INITIAL_MS", 30_000, 100, 3_600_000),
     runQueueWorkers: parseBoolean(merged, "ECOTONE_QUEUE_WORKERS", true),
     queueLeaseMs: parseInteger(merged, "ECOTONE_QUEUE_LEASE_MS", 120_000, 1_000, 3_600_000),
-    deliveryConcurrency: parseInteger(merged, "ECOTONE_DELIVERY_CONCURRENCY", 64, 1, 1_000),
+    deliveryConcurrency: parseInteger(merged, "ECOTONE_DELIVERY_CONCURRENCY", 256, 1, 1_000),
     bootstrapAdmin: parseBoolean(merged, "ECOTONE_BOOTSTRAP_ADMIN", true),
     oauthPasswordGrant: parseBoolean(merged, "ECOTONE_OAUTH_PASSWORD_GRANT", false),
     smtpUrl: parseSmtpUrl(merged.ECOTONE_SMTP_URL),

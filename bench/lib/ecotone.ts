@@ -28,6 +28,8 @@ export interface BenchInstance extends Started {
   addRemoteMembers(groupSlug: string, peers: PeerRef[], perPeer: number): Promise<number>;
   count(table: "posts" | "likes" | "fedify_queue" | "inbox_activities"): Promise<number>;
   queueDepth(): Promise<Record<string, number>>;
+  /** The first 50 queued rows (ids, keys, leases; no bodies): what a stalled queue holds. */
+  queueRows(): Promise<unknown[]>;
   seedTimelines(options: { posts: number; groups: number; people: number; viewer: string; newcomer: string }): Promise<void>;
   timeRoutes(token: string, routes: Array<{ name: string; path: string }>, samples: number): Promise<RouteTiming[]>;
   explainRoutes(token: string, routes: Array<{ name: string; path: string }>): Promise<PlanReport[]>;
@@ -114,6 +116,7 @@ export async function startEcotone(options: EcotoneOptions = {}): Promise<BenchI
       call({ op: "addRemoteMembers", groupSlug, peers: peers.map((p) => ({ origin: p.origin, host: p.host })), perPeer }),
     count: (table) => call({ op: "count", table }),
     queueDepth: () => call({ op: "queueDepth" }),
+    queueRows: () => call({ op: "queueRows" }),
     seedTimelines: (seed) => call({ op: "seedTimelines", ...seed }),
     timeRoutes: (token, routes, samples) => call({ op: "timeRoutes", token, routes, samples }),
     webSession: (username) => call({ op: "webSession", username }),

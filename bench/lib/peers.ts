@@ -17,7 +17,7 @@ export interface Delivery {
   at: number;
   type: string;
   id: string;
-  /** What an Announce wraps, when it is an activity (Create, Update, Like…). */
+  /** The activity delivered: what an Announce wraps when it wraps an activity, else the activity itself (not a bare Announce of a post). */
   inner: { type: string; id: string; actor: string } | null;
   /** The id of the innermost object: the Note inside Announce(Update(Note)). */
   object: string | null;
@@ -63,9 +63,14 @@ function record(instance: SimInstance, body: string): void {
       at: performance.now(),
       type: a.type ?? "?",
       id: a.id ?? "",
+      // Groups relay to Mastodon-family servers as Announce(activity), and
+      // to others (this peer's NodeInfo names no software) the activity as
+      // is (ADR 0055): either way, the activity itself.
       inner: wrapped
         ? { type: wrapped.type ?? "?", id: wrapped.id ?? "", actor: typeof wrapped.actor === "string" ? wrapped.actor : (wrapped.actor?.id ?? "") }
-        : null,
+        : a.type !== "Announce"
+          ? { type: a.type ?? "?", id: a.id ?? "", actor: typeof a.actor === "string" ? a.actor : (a.actor?.id ?? "") }
+          : null,
       object: typeof inner === "string" ? inner : (inner?.id ?? null),
       content: typeof inner === "object" ? (inner.content ?? null) : null,
     });
@@ -94,7 +99,12 @@ function answer(instance: SimInstance, res: ServerResponse): void {
   else res.writeHead(202).end();
 }
 
-export async function startSimInstance(behaviour: Behaviour = "ok"): Promise<SimInstance> {
+/**
+ * `software`: the name its NodeInfo gives (none by default, so Ecotone treats
+ * it as a Mastodon-family server; a FEP-1b12 name such as "lemmy" makes group
+ * relays send it Announce(activity) for likes too, ADR 0055).
+ */
+export async function startSimInstance(behaviour: Behaviour = "ok", software: string | null = null): Promise<SimInstance> {
   const documents = new Map<string, string>();
   const server: Server = createServer();
   server.keepAliveTimeout = 30_000;
@@ -154,6 +164,13 @@ export async function startSimInstance(behaviour: Behaviour = "ok"): Promise<Sim
     const path = (req.url ?? "/").split("?")[0]!;
     if (req.method === "GET") {
       instance.gets++;
+      if (software && path === "/.well-known/nodeinfo") {
+        return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ links: [{ rel: "http://nodeinfo.diaspora.software/ns/schema/2.1", href: `${origin}/nodeinfo/2.1` }] }));
+      }
+      if (software && path === "/nodeinfo/2.1") {
+        const info = { version: "2.1", software: { name: software, version: "1.0.0" }, protocols: ["activitypub"], services: { inbound: [], outbound: [] }, openRegistrations: false, usage: { users: {} }, metadata: {} };
+        return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(info));
+      }
       const doc = documents.get(path);
       if (!doc) return res.writeHead(404).end();
       return res.writeHead(200, { "content-type": "application/activity+json" }).end(doc);

@@ -45,6 +45,7 @@ export type Command =
   | { op: "addRemoteMembers"; groupSlug: string; peers: PeerRef[]; perPeer: number }
   | { op: "count"; table: "posts" | "likes" | "fedify_queue" | "inbox_activities" }
   | { op: "queueDepth" }
+  | { op: "queueRows" }
   | { op: "seedTimelines"; posts: number; groups: number; people: number; viewer: string; newcomer: string }
   | { op: "timeRoutes"; token: string; routes: Array<{ name: string; path: string }>; samples: number }
   | { op: "explainRoutes"; token: string; routes: Array<{ name: string; path: string }> }

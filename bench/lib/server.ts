@@ -387,6 +387,16 @@ async function handle(command: Command): Promise<unknown> {
       const row = await db.selectFrom(command.table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
       return Number(row.n);
     }
+    case "queueRows": {
+      // What is queued, for a scenario to explain a stall (no message bodies).
+      const rows = await app.ctx.db
+        .selectFrom("fedify_queue")
+        .select(["id", "queue", "ordering_key", "blocked", "locked_until", "available_at", "attempts"])
+        .orderBy("id")
+        .limit(50)
+        .execute();
+      return rows.map((r) => ({ ...r, locked_until: r.locked_until?.toISOString() ?? null, available_at: r.available_at.toISOString() }));
+    }
     case "queueDepth": {
       const rows = await db.selectFrom("fedify_queue").select(["queue", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("queue").execute();
       return Object.fromEntries(rows.map((r) => [r.queue, Number(r.n)]));

@@ -22,6 +22,19 @@ export interface ScenarioResult {
   /** Printed after the tables (query plans…). */
   text?: string;
   extra?: Record<string, unknown>;
+  /** The scenario's entry in bench/results/summary.json (see bench/lib/summary.ts). */
+  summary: Summary;
+}
+
+/**
+ * One scenario's line in bench/results/summary.json: a few headline figures
+ * under stable keys (snake_case, unit in the name), the target in words, and
+ * whether this run met it. Scripts compare runs by these keys, so rename none.
+ */
+export interface Summary {
+  figures: Record<string, number | string | boolean | null>;
+  target: string;
+  met: boolean;
 }
 
 function show(value: Value): string {

@@ -111,7 +111,7 @@ export async function fanoutScenario(options: FanoutOptions): Promise<ScenarioRe
         "RSA-2048 sign/s (node:crypto, 1 core)": crypto.rsaSignPerSecond,
         "RSA-2048 sign/s (crypto.subtle, awaited)": crypto.rsaSubtleSignPerSecond,
         "ratio: deliveries/s ÷ RSA sign/s": perSecond / crypto.rsaSignPerSecond,
-        "target API < 100 ms, 500 inboxes < 3 s": `${api < 100 && lastAt500 < 3 ? "met" : "missed"} (${options.instances < 500 ? `scaled to 500: ${lastAt500.toFixed(1)} s` : "at size"})`,
+        "target API < 100 ms, 500 inboxes < 2 s": `${api < 100 && lastAt500 < 2 ? "met" : "missed"} (${options.instances < 500 ? `scaled to 500: ${lastAt500.toFixed(1)} s` : "at size"})`,
       },
       text: `  Database statements per delivery (last round; ${rounds.at(-1)!.queries.notifiesPerUnit.toFixed(2)} NOTIFY):\n${rounds
         .at(-1)!
@@ -119,6 +119,21 @@ export async function fanoutScenario(options: FanoutOptions): Promise<ScenarioRe
         .map(([shape, n]) => `    ${n.toFixed(2).padStart(6)}  ${shape}`)
         .join("\n")}`,
       extra: { crypto, queries: rounds.map((r) => r.queries) },
+      summary: {
+        target: "POST answered < 100 ms; the last of 500 inboxes served < 2 s (smaller runs scaled linearly)",
+        met: api < 100 && lastAt500 < 2 && rounds.every((r) => r.allReached),
+        figures: {
+          members: rig.members,
+          instances: options.instances,
+          api_ms_median: api,
+          last_inbox_s_median: last,
+          last_inbox_s_scaled_to_500: lastAt500,
+          deliveries_per_s_median: perSecond,
+          cpu_ms_per_delivery_median: median((r) => r.cpuMs / r.deliveries),
+          db_statements_per_delivery: rounds.at(-1)!.queries.perUnit,
+          every_instance_reached: rounds.every((r) => r.allReached),
+        },
+      },
     };
   } finally {
     if (rig) await closeFanoutRig(rig);

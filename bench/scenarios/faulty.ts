@@ -89,5 +89,19 @@ export async function faultyScenario(options: FaultyOptions): Promise<ScenarioRe
       "outbound deadline (ms)": deadlineMs,
       "target: p99 ≤ 2× fault-free, no request past the deadline + 1 s": p99Faulty <= 2 * p99Base && faulty.longest <= deadlineMs + 1_000 ? "met" : "missed",
     },
+    summary: {
+      target: "healthy deliveries' p99 with faults ≤ 2× the fault-free run; no request past the deadline + 1 s",
+      met: p99Faulty <= 2 * p99Base && faulty.longest <= deadlineMs + 1_000 && faulty.complete,
+      figures: {
+        instances: options.instances,
+        blackholes,
+        drips,
+        p99_fault_free_ms: p99Base,
+        p99_with_faults_ms: p99Faulty,
+        p99_ratio: p99Faulty / p99Base,
+        longest_faulty_request_ms: faulty.longest,
+        all_healthy_delivered: faulty.complete,
+      },
+    },
   };
 }

@@ -14,6 +14,7 @@ import { cryptoRates } from "../lib/crypto-rates.ts";
 import { queryDelta, startEcotone, type BenchInstance } from "../lib/ecotone.ts";
 import { startSimInstances, type SignatureSpec, type SimActor, type SimInstance } from "../lib/peers.ts";
 import { percentile, sleep, waitUntil, type Figures, type ScenarioResult } from "../lib/stats.ts";
+import { measureYardstick } from "./inbox-yardstick.ts";
 
 export interface InboxOptions {
   /** Offered rates (/s), tried in turn until one saturates. */
@@ -52,12 +53,12 @@ export async function setUpInboxRig(ecotone: BenchInstance, actorCount: number, 
   return rig;
 }
 
-function peerOf(rig: InboxRig, actor: SimActor): SimInstance {
+export function peerOf(rig: InboxRig, actor: SimActor): SimInstance {
   return rig.peers.find((p) => actor.uri.startsWith(`${p.origin}/`))!;
 }
 
 /** RSA actors alternate draft-cavage and RFC 9421; Ed25519 keys sign RFC 9421 only. */
-function specFor(actor: SimActor, n: number): SignatureSpec {
+export function specFor(actor: SimActor, n: number): SignatureSpec {
   return actor.algorithm === "ed25519" || n % 2 === 0 ? "rfc9421" : "draft-cavage-http-signatures-12";
 }
 
@@ -199,6 +200,8 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
       console.log(`    step ${rate}/s: ${result.acceptedPerSecond.toFixed(1)} accepted/s, p99 ${result.p99.toFixed(0)} ms`);
       if (result.saturated) break;
     }
+    // The bare Fedify server, same actors, same signed activities, same rates.
+    const yardstick = await measureYardstick(rig, steps.map((s) => Number(s.figures["offered/s"])), options.seconds);
     const peak = Math.max(...steps.map((s) => s.acceptedPerSecond));
     const withinTarget = steps.filter((s) => !s.saturated && s.p99 < 50).map((s) => Number(s.figures["offered/s"]));
     const cpuPerActivity = percentile(steps.map((s) => s.cpuMsPerActivity), 50);
@@ -206,8 +209,11 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
     const mix: Record<string, number> = {};
     for (const s of steps) for (const [k, v] of Object.entries(s.mix)) mix[k] = (mix[k] ?? 0) + v;
     const sent = Object.values(mix).reduce((a, b) => a + b, 0);
+    const capacity = 1000 / cpuPerActivity;
+    const ratio = capacity / yardstick.capacityPerCpuSecond;
+    const statements = steps[0]!.queries.perUnit;
     return {
-      rows: steps.map((s) => s.figures),
+      rows: [...steps.map((s) => s.figures), ...yardstick.rows],
       figures: {
         "remote actors / instances": `${options.actors} / ${options.instances}`,
         "signature mix": Object.entries(mix).map(([k, v]) => `${k} ${Math.round((100 * v) / sent)} %`).join(", "),
@@ -215,7 +221,11 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
         "highest offered rate with p99 < 50 ms": withinTarget.length ? Math.max(...withinTarget) : "none",
         "instance CPU when idle (ms per s)": idleCpuMsPerSecond,
         "instance CPU per activity, accept + apply, net of idle (ms, median of steps)": cpuPerActivity,
-        "capacity estimate (activities per CPU-second)": 1000 / cpuPerActivity,
+        "capacity estimate (activities per CPU-second)": capacity,
+        "bare Fedify 2.3.8 yardstick: CPU ms per activity (median of steps)": yardstick.cpuMsPerActivity,
+        "bare Fedify 2.3.8 yardstick: activities per CPU-second": yardstick.capacityPerCpuSecond,
+        "ratio: Ecotone capacity ÷ yardstick (target ≥ 1.0)": ratio,
+        "DB statements per activity (step 1; target ≤ 6)": statements,
         "RSA-2048 verify/s (node:crypto, 1 core)": crypto.rsaVerifyPerSecond,
         "RSA-2048 verify/s (crypto.subtle, awaited)": crypto.rsaSubtleVerifyPerSecond,
         "Ed25519 verify/s (node:crypto, 1 core)": crypto.ed25519VerifyPerSecond,
@@ -229,6 +239,22 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
         .map(([shape, n]) => `    ${n.toFixed(2).padStart(6)}  ${shape}`)
         .join("\n")}`,
       extra: { crypto, queries: steps.map((s) => s.queries) },
+      summary: {
+        target: "capacity (accepted, verified, durably applied per CPU-second) ≥ 1.0× a bare Fedify 2.3.8 server's in the same run; ≤ 6 statements per activity",
+        met: ratio >= 1 && statements <= 6,
+        figures: {
+          capacity_ratio_to_fedify: ratio,
+          fedify_capacity_per_cpu_s: yardstick.capacityPerCpuSecond,
+          long_goal_400_per_s_p99_under_50ms: steps.some((s) => Number(s.figures["offered/s"]) >= 400 && s.acceptedPerSecond >= 400 && s.p99 < 50),
+          peak_accepted_per_s: peak,
+          highest_rate_p99_under_50ms: withinTarget.length ? Math.max(...withinTarget) : null,
+          cpu_ms_per_activity: cpuPerActivity,
+          capacity_per_cpu_s: 1000 / cpuPerActivity,
+          db_statements_per_activity: statements,
+          peer_gets_per_activity: Number(steps[0]!.figures["GETs to peers/activity"]),
+          rsa_verify_per_s: crypto.rsaVerifyPerSecond,
+        },
+      },
     };
   } finally {
     if (rig) await closeInboxRig(rig);

@@ -170,6 +170,20 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
         "worst p95 (ms)": worst,
         [`target: p95 < ${limit} ms (${pgsql ? "PostgreSQL" : "PGlite"})`]: worst < limit && rows.every((r) => r.status === 200) ? "met" : "missed",
       },
+      summary: {
+        target: `every insight route's p95 < ${limit} ms (${pgsql ? "PostgreSQL" : "PGlite"})`,
+        met: worst < limit && rows.every((r) => r.status === 200),
+        figures: {
+          posts: options.posts,
+          people: options.people,
+          organizations: options.organizations,
+          days: options.days,
+          seeding_s: seedSeconds,
+          backfill_s: backfillSeconds,
+          worst_p95_ms: worst,
+          ...Object.fromEntries(rows.map((r) => [`${String(r.route)}_p95_ms`, Number(r["p95 ms"])])),
+        },
+      },
     };
   } finally {
     await app.close();

@@ -60,6 +60,21 @@ export async function memoryScenario(options: MemoryOptions): Promise<ScenarioRe
         "heap growth per repeated round (MiB)": (Number(last["heap MiB"]) - Number(first["heap MiB"])) / n,
         "database": ecotone.database === "pglite" ? "PGlite, inside the instance process (counted in its RSS)" : "PostgreSQL server (not counted)",
       },
+      // "Flat" = the heap grows < 1 MiB per repeated round (RSS reported, not judged: it levels off, see docs/performance.md).
+      summary: {
+        target: "memory flat after warm-up: heap growth < 1 MiB per repeated round",
+        met: (Number(last["heap MiB"]) - Number(first["heap MiB"])) / n < 1,
+        figures: {
+          rounds: n + 1,
+          rss_idle_mib: idle.rssMiB,
+          rss_round1_mib: Number(first["RSS MiB"]),
+          rss_last_mib: Number(last["RSS MiB"]),
+          rss_growth_per_round_mib: (Number(last["RSS MiB"]) - Number(first["RSS MiB"])) / n,
+          heap_round1_mib: Number(first["heap MiB"]),
+          heap_last_mib: Number(last["heap MiB"]),
+          heap_growth_per_round_mib: (Number(last["heap MiB"]) - Number(first["heap MiB"])) / n,
+        },
+      },
     };
   } finally {
     if (inbox) await closeInboxRig(inbox);

@@ -94,6 +94,17 @@ export async function timelinesScenario(options: TimelinesOptions): Promise<Scen
         })
         .join("\n\n"),
       extra: { plans },
+      summary: {
+        target: `every route's p99 < ${limit} ms (${pg ? "PostgreSQL" : "PGlite"}), ≤ 8 statements per request`,
+        met: worstP99 < limit && rows.every((r) => Number(r.queries) <= 8),
+        figures: {
+          posts: options.posts,
+          worst_p99_ms: worstP99,
+          worst_statements_per_request: Math.max(...rows.map((r) => Number(r.queries))),
+          ...Object.fromEntries(rows.map((r) => [`p99_ms ${r.route}`, Number(r["p99 ms"])])),
+          ...Object.fromEntries(rows.map((r) => [`statements ${r.route}`, Number(r.queries)])),
+        },
+      },
     };
   } finally {
     await ecotone.close();

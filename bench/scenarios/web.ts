@@ -103,6 +103,16 @@ export async function webScenario(options: WebOptions): Promise<ScenarioResult> 
         "home first render p95, headless Chromium (ms)": renderP95 === null ? "no Chromium" : Math.round(renderP95),
         "target: first render < 1 s": renderP95 === null ? "not measured" : renderP95 < 1000 ? "met" : "missed",
       },
+      summary: {
+        target: "every page's server time p95 < 50 ms; JS + CSS < 100 KB gzipped",
+        met: worstP95 < 50 && shipped < 100 * 1024,
+        figures: {
+          posts: options.posts,
+          worst_p95_ms: worstP95,
+          shipped_kb_gzip: Math.round(shipped / 102.4) / 10,
+          ...Object.fromEntries(rows.map((r) => [`p95_ms ${r.page}`, Number(r["p95 ms"])])),
+        },
+      },
     };
   } finally {
     await ecotone.close();

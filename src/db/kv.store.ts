@@ -35,40 +35,98 @@ function decode<T>(stored: unknown): T {
   return (stored as { v: T }).v;
 }
 
+/**
+ * Read-mostly keys that may be served from memory for a few seconds: copies
+ * of remote data (public keys, documents, which signature spec a peer
+ * speaks), where another process's newer write being seen a few seconds late
+ * is harmless. Idempotence records and circuit-breaker state are never cached
+ * (another process's write must be seen at once).
+ */
+const CACHED_PREFIXES = ["publicKey", "remoteDocument", "httpMessageSignaturesSpec"];
+
+export interface KvStoreOptions {
+  /** How long a read-mostly value is served from memory (0: never). */
+  memoryTtlMs?: number;
+  memoryMaxEntries?: number;
+}
+
 export class PostgresKvStore {
   readonly #db: Kysely<Database>;
+  readonly #memoryTtlMs: number;
+  readonly #memoryMax: number;
+  // Values kept as JSON text, so a caller that mutates what it got cannot change the cache.
+  readonly #memory = new Map<string, { json: string; until: number }>();
 
-  constructor(handle: DatabaseHandle) {
+  constructor(handle: DatabaseHandle, options: KvStoreOptions = {}) {
     this.#db = handle.db;
+    this.#memoryTtlMs = options.memoryTtlMs ?? 15_000;
+    this.#memoryMax = options.memoryMaxEntries ?? 5_000;
+  }
+
+  #memoryKey(key: KvKey): string | null {
+    if (this.#memoryTtlMs <= 0 || key[0] !== "_fedify" || !CACHED_PREFIXES.includes(key[1] ?? "")) return null;
+    return JSON.stringify(key);
+  }
+
+  #remember(key: KvKey, value: unknown, ttlMs: number | null): void {
+    const k = this.#memoryKey(key);
+    if (k === null) return;
+    this.#memory.delete(k);
+    if (this.#memory.size >= this.#memoryMax) this.#memory.delete(this.#memory.keys().next().value!);
+    // Never longer than the stored entry lives.
+    this.#memory.set(k, { json: encode(value), until: Date.now() + Math.min(this.#memoryTtlMs, ttlMs ?? Infinity) });
+  }
+
+  #forget(key: KvKey): void {
+    const k = this.#memoryKey(key);
+    if (k !== null) this.#memory.delete(k);
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    const k = this.#memoryKey(key);
+    if (k !== null) {
+      const hit = this.#memory.get(k);
+      if (hit && hit.until > Date.now()) return decode<T>(JSON.parse(hit.json));
+      if (hit) this.#memory.delete(k);
+    }
     const row = await this.#db
       .selectFrom("fedify_kv")
-      .select("value")
+      .select(["value", "expires_at"])
       .where("key", "=", sql<string[]>`${[...key]}::text[]`)
       .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", sql<Date>`now()`)]))
       .executeTakeFirst();
-    return row ? decode<T>(row.value) : undefined;
+    if (!row) return undefined;
+    const value = decode<T>(row.value);
+    this.#remember(key, value, row.expires_at === null ? null : row.expires_at.getTime() - Date.now());
+    return value;
   }
 
   async set(key: KvKey, value: unknown, options?: { ttl?: DurationLike }): Promise<void> {
     if (value === undefined) return this.delete(key);
+    // Fedify re-records a peer's signature spec after every delivery: the
+    // same value, written again. Skip it while this process's copy is fresh.
+    const k = this.#memoryKey(key);
+    const fresh = k === null ? undefined : this.#memory.get(k);
+    if (!options?.ttl && fresh && fresh.until > Date.now() && fresh.json === encode(value)) return;
     const expires = expiresAt(options?.ttl);
+    this.#forget(key);
     await this.#db
       .insertInto("fedify_kv")
       .values({ key: sql`${[...key]}::text[]` as never, value: encode(value), expires_at: expires })
       .onConflict((oc) => oc.column("key").doUpdateSet({ value: encode(value), expires_at: expires }))
       .execute();
+    this.#remember(key, value, toMillis(options?.ttl));
   }
 
   async delete(key: KvKey): Promise<void> {
+    this.#forget(key);
     await this.#db.deleteFrom("fedify_kv").where("key", "=", sql<string[]>`${[...key]}::text[]`).execute();
   }
 
   /** Compare-and-swap under a row lock; `expectedValue === undefined` means "absent". */
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: { ttl?: DurationLike }): Promise<boolean> {
     const expires = expiresAt(options?.ttl);
+    this.#forget(key);
     return this.#db.transaction().execute(async (trx) => {
       const keyParam = sql<string[]>`${[...key]}::text[]`;
       const row = await trx

@@ -6,11 +6,18 @@
 // again once its lease expires; several processes sharing one PostgreSQL
 // server never run one message twice; and a handler never holds PGlite's
 // single connection. Messages with an ordering key run one at a time, in
-// order. Structurally satisfies Fedify's MessageQueue (no Fedify import here).
+// order: a keyed message is inserted `blocked` when an earlier one with its
+// key is queued, and finishing the head unblocks the next, so a lease reads
+// runnable rows only, whatever the backlog behind one key (ADR 0101). A
+// worker leases only when something may be due: after a lease that found a
+// row, a NOTIFY, a keyed message finished, or the poll interval; a burst of
+// NOTIFYs costs one empty lease, not one each.
+// Structurally satisfies Fedify's MessageQueue (no Fedify import here).
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { DatabaseHandle } from "./database.ts";
-import { supersedeKeyOf } from "./queue-supersede.ts";
+import { EnqueueBatcher, type PendingRow } from "./queue-batch.ts";
+import { writeQueued } from "./queue-write.ts";
 import type { Database } from "./schema.ts";
 
 interface DurationLike {
@@ -36,7 +43,11 @@ export interface QueueOptions {
 interface LeasedRow {
   id: number;
   message: unknown;
+  ordering_key: string | null;
 }
+
+/** Every this many idle polls, heads left blocked by a race are released. */
+const SWEEP_EVERY_POLLS = 10;
 
 function delayMillis(delay: DurationLike | undefined): number {
   if (!delay) return 0;
@@ -59,6 +70,7 @@ export class PostgresMessageQueue {
   readonly #pollMs: number;
   readonly #concurrency: number;
   readonly #onError: ((error: unknown, message: unknown) => void) | undefined;
+  readonly #batcher = new EnqueueBatcher((rows) => this.#write(rows));
 
   constructor(handle: DatabaseHandle, options: QueueOptions = {}) {
     this.#handle = handle;
@@ -81,56 +93,77 @@ export class PostgresMessageQueue {
 
   async enqueueMany(messages: readonly unknown[], options?: EnqueueOptions): Promise<void> {
     if (messages.length === 0) return;
-    const delay = delayMillis(options?.delay);
-    const rows = messages.map((message) => ({
-      queue: this.#queue,
-      message: JSON.stringify(message),
-      ordering_key: options?.orderingKey ?? null,
-      supersede_key: supersedeKeyOf(message),
-      available_at: sql<Date>`now() + ${`${delay} milliseconds`}::interval`,
-    }));
-    const superseding = [...new Set(rows.map((r) => r.supersede_key).filter((k): k is string => k !== null))];
-    await this.#db.transaction().execute(async (trx) => {
-      if (superseding.length > 0) {
-        // Older edits of the same objects to the same inboxes that have not left yet.
-        await trx
-          .deleteFrom("fedify_queue")
-          .where("queue", "=", this.#queue)
-          .where("supersede_key", "in", superseding)
-          .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", sql<Date>`now()`)]))
-          .execute();
-      }
-      await trx.insertInto("fedify_queue").values(rows as never).execute();
-    });
-    if (delay === 0) await this.#handle.notify(this.channel);
+    const delayMs = delayMillis(options?.delay);
+    const orderingKey = options?.orderingKey ?? null;
+    await this.#batcher.add(messages.map((message) => ({ message, orderingKey, delayMs })));
+  }
+
+  /** Writes a batch of enqueued messages (queue-write.ts), then wakes the workers. */
+  async #write(pending: PendingRow[]): Promise<void> {
+    await writeQueued(this.#db, this.#queue, pending);
+    if (pending.some((p) => p.delayMs === 0)) await this.#handle.notify(this.channel);
   }
 
   /** Takes the next ready message, if any, under a lease. */
   async lease(): Promise<LeasedRow | null> {
+    return (await this.leaseMany(1))[0] ?? null;
+  }
+
+  /**
+   * Takes up to `limit` ready messages under a lease, in one statement.
+   * Fewer than asked means none was left ready: the worker need not ask
+   * again until something changes.
+   */
+  async leaseMany(limit: number): Promise<LeasedRow[]> {
     const result = await sql<LeasedRow>`
       update fedify_queue
       set locked_until = now() + ${`${this.#leaseMs} milliseconds`}::interval,
           locked_by = ${this.#workerId},
           attempts = attempts + 1
-      where id = (
+      where id in (
         select q.id from fedify_queue q
         where q.queue = ${this.#queue}
+          and not q.blocked
           and q.available_at <= now()
           and (q.locked_until is null or q.locked_until < now())
-          and (q.ordering_key is null or not exists (
-            select 1 from fedify_queue earlier
-            where earlier.ordering_key = q.ordering_key and earlier.id < q.id
-          ))
-        order by q.id
-        limit 1
+        order by q.available_at, q.id
+        limit ${limit}
         for update skip locked
       )
-      returning id, message`.execute(this.#db);
-    return result.rows[0] ?? null;
+      returning id, message, ordering_key`.execute(this.#db);
+    // The update returns rows in no particular order: oldest first.
+    return result.rows.sort((a, b) => a.id - b.id);
   }
 
-  async #finish(id: number): Promise<void> {
-    await this.#db.deleteFrom("fedify_queue").where("id", "=", id).where("locked_by", "=", this.#workerId).execute();
+  /** Deletes a finished message; for a keyed one, the next with its key becomes runnable. */
+  async #finish(row: LeasedRow): Promise<void> {
+    if (row.ordering_key === null) {
+      await this.#db.deleteFrom("fedify_queue").where("id", "=", row.id).where("locked_by", "=", this.#workerId).execute();
+      return;
+    }
+    // One statement: the update does not see the delete (same snapshot),
+    // hence `id <> row.id`.
+    await sql`
+      with gone as (delete from fedify_queue where id = ${row.id} and locked_by = ${this.#workerId} returning id)
+      update fedify_queue set blocked = false
+      where blocked and id = (
+        select min(id) from fedify_queue where ordering_key = ${row.ordering_key} and id <> ${row.id}
+      ) and exists (select 1 from gone)
+        -- a retry of this message is already the key's head
+        and not exists (select 1 from fedify_queue r where r.ordering_key = ${row.ordering_key} and not r.blocked and r.id <> ${row.id})`.execute(this.#db);
+  }
+
+  /**
+   * Releases keyed messages left blocked with nothing ahead of them. Only a
+   * race between two processes (an enqueue that saw the head just before
+   * another process finished it) leaves one; this runs on idle polls.
+   */
+  async sweepBlocked(): Promise<number> {
+    const result = await sql`
+      update fedify_queue q set blocked = false
+      where q.queue = ${this.#queue} and q.blocked
+        and not exists (select 1 from fedify_queue e where e.ordering_key = q.ordering_key and (e.id < q.id or not e.blocked))`.execute(this.#db);
+    return Number(result.numAffectedRows ?? 0);
   }
 
   async listen(
@@ -140,9 +173,13 @@ export class PostgresMessageQueue {
     const signal = options.signal;
     const inFlight = new Set<Promise<void>>();
     let wake: (() => void) | null = null;
-    let notified = false;
+    // Whether a lease may find something: false after an empty lease, until
+    // a NOTIFY, a finished keyed message (its successor is now runnable) or
+    // the poll interval says otherwise.
+    let mayHaveWork = true;
+    let idlePolls = 0;
     const poke = () => {
-      notified = true;
+      mayHaveWork = true;
       wake?.();
     };
     const unlisten = await this.#handle.listen(this.channel, poke);
@@ -154,49 +191,66 @@ export class PostgresMessageQueue {
           await Promise.race(inFlight);
           continue;
         }
-        let row: LeasedRow | null = null;
-        try {
-          row = await this.lease();
-        } catch (error) {
-          // The database went away (restart): wait, then try again.
-          this.#onError?.(error, null);
+        let rows: LeasedRow[] = [];
+        const free = this.#concurrency - inFlight.size;
+        if (mayHaveWork) {
+          mayHaveWork = false;
+          try {
+            rows = await this.leaseMany(free);
+          } catch (error) {
+            // The database went away (restart): wait, then try again.
+            this.#onError?.(error, null);
+          }
         }
-        if (row) {
-          const leased = row;
-          const run = (async () => {
-            try {
-              await handler(leased.message);
-            } catch (error) {
-              // Fedify re-enqueues failed work itself (nativeRetrial = false).
-              this.#onError?.(error, leased.message);
-            }
-            try {
-              await this.#finish(leased.id);
-            } catch (error) {
-              // Could not delete (database down): the lease expires and the
-              // message runs again; handlers are idempotent by activity id.
-              this.#onError?.(error, leased.message);
-            }
-          })();
-          inFlight.add(run);
-          void run.finally(() => {
-            inFlight.delete(run);
-            wake?.();
-          });
+        if (rows.length > 0) {
+          // A full batch may have left more behind; a short one did not.
+          if (rows.length === free) mayHaveWork = true;
+          idlePolls = 0;
+          for (const leased of rows) {
+            const run = (async () => {
+              try {
+                await handler(leased.message);
+              } catch (error) {
+                // Fedify re-enqueues failed work itself (nativeRetrial = false).
+                this.#onError?.(error, leased.message);
+              }
+              try {
+                await this.#finish(leased);
+                if (leased.ordering_key !== null) mayHaveWork = true;
+              } catch (error) {
+                // Could not delete (database down): the lease expires and the
+                // message runs again; handlers are idempotent by activity id.
+                this.#onError?.(error, leased.message);
+              }
+            })();
+            inFlight.add(run);
+            void run.finally(() => {
+              inFlight.delete(run);
+              wake?.();
+            });
+          }
           continue;
         }
-        if (notified) {
-          notified = false;
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.#pollMs);
+        if (mayHaveWork) continue;
+        const polled = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(true), this.#pollMs);
           wake = () => {
             clearTimeout(timer);
-            resolve();
+            resolve(false);
           };
         });
         wake = null;
+        if (polled) {
+          // Delayed messages (retries) become due without a NOTIFY.
+          mayHaveWork = true;
+          if (++idlePolls % SWEEP_EVERY_POLLS === 0) {
+            try {
+              await this.sweepBlocked();
+            } catch (error) {
+              this.#onError?.(error, null);
+            }
+          }
+        }
       }
       // Drain: let handlers already running finish before returning.
       await Promise.allSettled([...inFlight]);

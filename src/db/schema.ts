@@ -120,6 +120,8 @@ export interface FedifyQueueTable {
   message: Json;
   ordering_key: string | null;
   supersede_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Waiting behind an earlier message with the same ordering key (migration 0100). */
+  blocked: ColumnType<boolean, boolean | undefined, boolean>;
   available_at: ColumnType<Date, Date | string | undefined, Date | string>;
   locked_until: NullableTimestamp;
   locked_by: string | null;

@@ -32,6 +32,9 @@ async function readNodeInfo(origin: string): Promise<{ software: string; version
 }
 
 /** The software name of each actor's server (null when unknown), by host. */
+/** NodeInfo documents read at once when a relay meets hosts it does not know yet. */
+const NODEINFO_AT_ONCE = 32;
+
 export async function peerSoftwareOf(ctx: ServiceContext, actors: Pick<ActorRow, "uri">[]): Promise<Map<string, string | null>> {
   const origins = new Map(actors.map((a) => [new URL(a.uri).host, new URL(a.uri).origin]));
   const known = await findPeerSoftware(ctx.db, [...origins.keys()]);
@@ -41,8 +44,10 @@ export async function peerSoftwareOf(ctx: ServiceContext, actors: Pick<ActorRow,
     const age = now - row.checked_at.getTime();
     if (age < (row.software ? PEER_SOFTWARE_TTL_MS : PEER_SOFTWARE_RETRY_MS)) result.set(row.host, row.software);
   }
-  for (const [host, origin] of origins) {
-    if (result.has(host)) continue;
+  // Several at a time: a first post to a group on 500 new hosts read them one
+  // after another, each dead host waiting out the outbound deadline.
+  const unknown = [...origins].filter(([host]) => !result.has(host));
+  const learn = async ([host, origin]: [string, string]) => {
     const info = await readNodeInfo(origin).catch((error: unknown) => {
       ctx.logger.info({ host, err: error }, "peer NodeInfo unreadable; treating it as a Mastodon-family server");
       return null;
@@ -52,6 +57,12 @@ export async function peerSoftwareOf(ctx: ServiceContext, actors: Pick<ActorRow,
     const software = info?.software ?? stale;
     await savePeerSoftware(ctx.db, host, software, info?.version ?? null);
     result.set(host, software);
-  }
+  };
+  // A pool, not chunks: one slow host holds one reader, not a whole chunk.
+  let next = 0;
+  const reader = async () => {
+    while (next < unknown.length) await learn(unknown[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(NODEINFO_AT_ONCE, unknown.length) }, reader));
   return result;
 }

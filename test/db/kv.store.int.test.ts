@@ -67,4 +67,49 @@ describe("PostgresKvStore", () => {
       [["list", "x", "2"], 2],
     ]);
   });
+  it("serves a read-mostly key from memory for a few seconds, and its own writes at once", async () => {
+    const here = new PostgresKvStore(handle, { memoryTtlMs: 300 });
+    const elsewhere = new PostgresKvStore(handle, { memoryTtlMs: 300 });
+    const key = ["_fedify", "publicKey", "https://peer.example/users/a#main-key"] as const;
+    await here.set(key, { pem: "old" });
+    expect(await here.get(key)).toEqual({ pem: "old" });
+    // Another process rotates it: seen here once the short TTL has passed.
+    await elsewhere.set(key, { pem: "new" });
+    expect(await here.get(key)).toEqual({ pem: "old" });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await here.get(key)).toEqual({ pem: "new" });
+    // Its own write and delete are seen at once.
+    await here.set(key, { pem: "newer" });
+    expect(await here.get(key)).toEqual({ pem: "newer" });
+    await here.delete(key);
+    expect(await here.get(key)).toBeUndefined();
+    // What a caller does to the value it got does not change the cache.
+    await here.set(key, { pem: "kept" });
+    const got = (await here.get<{ pem: string }>(key))!;
+    got.pem = "changed";
+    expect(await here.get(key)).toEqual({ pem: "kept" });
+  });
+
+  it("never caches idempotence records or circuit state: another process's write is seen at once", async () => {
+    const here = new PostgresKvStore(handle, { memoryTtlMs: 60_000 });
+    const elsewhere = new PostgresKvStore(handle, { memoryTtlMs: 60_000 });
+    const seen = ["_fedify", "activityIdempotence", "https://peer.example/activities/1"] as const;
+    await here.set(seen, true);
+    expect(await here.get(seen)).toBe(true);
+    await elsewhere.delete(seen);
+    expect(await here.get(seen)).toBeUndefined();
+    const circuit = ["_fedify", "circuit", "peer.example"] as const;
+    expect(await here.cas(circuit, undefined, { failures: 1 })).toBe(true);
+    expect(await elsewhere.cas(circuit, { failures: 1 }, { failures: 2 })).toBe(true);
+    expect(await here.get(circuit)).toEqual({ failures: 2 });
+  });
+
+  it("does not serve a cached value past the stored entry's own TTL", async () => {
+    const here = new PostgresKvStore(handle, { memoryTtlMs: 60_000 });
+    const key = ["_fedify", "remoteDocument", "https://peer.example/doc"] as const;
+    await here.set(key, { doc: 1 }, { ttl: Temporal.Duration.from({ milliseconds: 200 }) });
+    expect(await here.get(key)).toEqual({ doc: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await here.get(key)).toBeUndefined();
+  });
 });

@@ -191,4 +191,127 @@ describe("PostgresMessageQueue", () => {
     // v2 is gone (v3 supersedes it); v1 is in flight; the like and the other inbox's edit stay.
     expect(left).toEqual(["Announce:v1@b.example", "Like:@b.example", "Announce:v3@b.example", "Announce:v4@c.example"]);
   });
+  it("lets another key's message run while a long backlog waits behind one key", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 2, pollIntervalMs: 20 });
+    await queue.enqueueMany(Array.from({ length: 300 }, (_, n) => ({ key: "busy", n })), { orderingKey: "post-busy" });
+    let releaseHead!: () => void;
+    const headHeld = new Promise<void>((resolve) => (releaseHead = resolve));
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const listening = queue.listen(
+      async (m: { key: string; n: number }) => {
+        if (m.key === "busy" && m.n === 0) await headHeld;
+        seen.push(`${m.key}${m.n}`);
+      },
+      { signal: controller.signal },
+    );
+    await queue.enqueue({ key: "other", n: 0 }, { orderingKey: "post-other" });
+    await until(() => seen.includes("other0"));
+    // The busy key's head is still running; nothing behind it has run.
+    expect(seen).toEqual(["other0"]);
+    releaseHead();
+    await until(() => seen.length === 301, 60_000);
+    controller.abort();
+    await listening;
+    expect(seen.filter((s) => s.startsWith("busy"))).toEqual(Array.from({ length: 300 }, (_, n) => `busy${n}`));
+  });
+
+  it("runs the next message of a key whose queued head was superseded by a newer edit", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 1, pollIntervalMs: 20 });
+    const edit = (n: number) => ({ type: "outbox", inbox: "https://b.example/inbox", activity: { type: "Update", id: `https://a.example/u/${n}`, object: { id: "https://a.example/posts/9", content: `v${n}` } } });
+    const like = { type: "outbox", inbox: "https://b.example/inbox", activity: { type: "Like", id: "https://a.example/l/9", object: "https://a.example/posts/9" } };
+    await queue.enqueue(edit(1), { orderingKey: "post-9" });
+    await queue.enqueue(like, { orderingKey: "post-9" });
+    // v2 replaces v1, which was the head (not yet leased): the like is next.
+    await queue.enqueue(edit(2), { orderingKey: "post-9" });
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const listening = queue.listen((m: { activity: { type: string; object: { content?: string } | string } }) => {
+      seen.push(`${m.activity.type}${typeof m.activity.object === "string" ? "" : `:${m.activity.object.content}`}`);
+    }, { signal: controller.signal });
+    await until(() => seen.length === 2);
+    controller.abort();
+    await listening;
+    expect(seen).toEqual(["Like", "Update:v2"]);
+  });
+
+  it("releases a message left waiting with nothing ahead of it (a race between two processes)", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 1, pollIntervalMs: 20 });
+    // As if its predecessor had been finished by another process just before it was inserted.
+    await handle.db.insertInto("fedify_queue").values({ queue: name, message: JSON.stringify({ n: 1 }), ordering_key: "post-orphan", blocked: true } as never).execute();
+    expect(await queue.lease()).toBeNull();
+    const seen: number[] = [];
+    const controller = new AbortController();
+    const listening = queue.listen((m: { n: number }) => void seen.push(m.n), { signal: controller.signal });
+    await until(() => seen.length === 1, 15_000);
+    controller.abort();
+    await listening;
+    expect(seen).toEqual([1]);
+  });
+  it("writes messages enqueued together in one go, each key still in order", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 8, pollIntervalMs: 20 });
+    // As Fedify enqueues a keyed fan-out: one call per inbox, all at once.
+    await Promise.all(
+      Array.from({ length: 40 }, (_, n) => queue.enqueue({ inbox: n % 4, n }, { orderingKey: `post-1\nhttps://i${n % 4}.example` })),
+    );
+    expect((await queue.getDepth()).queued).toBe(40);
+    const seen: Array<{ inbox: number; n: number }> = [];
+    const controller = new AbortController();
+    const listening = queue.listen(async (m: { inbox: number; n: number }) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push(m);
+    }, { signal: controller.signal });
+    await until(() => seen.length === 40, 30_000);
+    controller.abort();
+    await listening;
+    for (let inbox = 0; inbox < 4; inbox++) {
+      expect(seen.filter((m) => m.inbox === inbox).map((m) => m.n)).toEqual(Array.from({ length: 10 }, (_, i) => i * 4 + inbox));
+    }
+  });
+  it("runs a failed message's retry before the messages queued behind it (a Like before its Undo)", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 4, pollIntervalMs: 20 });
+    const key = "post-7 liker-1\nhttps://b.example";
+    await queue.enqueue({ type: "outbox", activity: { type: "Like" }, attempt: 0 }, { orderingKey: key });
+    await queue.enqueue({ type: "outbox", activity: { type: "Undo" }, attempt: 0 }, { orderingKey: key });
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const listening = queue.listen(async (m: { activity: { type: string }; attempt: number }) => {
+      seen.push(`${m.activity.type}#${m.attempt}`);
+      // As Fedify does on a failed delivery: enqueue the retry, then return.
+      if (m.activity.type === "Like" && m.attempt === 0) await queue.enqueue({ ...m, attempt: 1 }, { orderingKey: key });
+    }, { signal: controller.signal });
+    await until(() => seen.length === 3);
+    controller.abort();
+    await listening;
+    expect(seen).toEqual(["Like#0", "Like#1", "Undo#0"]);
+  });
+
+  it("drops a retried edit when a newer edit of the object to the inbox is queued, and keeps the newer", async () => {
+    const name = queueName();
+    const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 1, pollIntervalMs: 20 });
+    const key = "post-8\nhttps://b.example";
+    const edit = (v: number, attempt = 0) => ({ type: "outbox", inbox: "https://b.example/inbox", attempt, activity: { type: "Update", id: `https://a.example/u/${v}`, object: { id: "https://a.example/posts/8", content: `v${v}` } } });
+    await queue.enqueue(edit(1), { orderingKey: key });
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const listening = queue.listen(async (m: ReturnType<typeof edit>) => {
+      seen.push(`${m.activity.object.content}#${m.attempt}`);
+      if (m.attempt === 0 && m.activity.object.content === "v1") {
+        // While v1 fails, v2 is queued; then v1's retry is enqueued.
+        await queue.enqueue(edit(2), { orderingKey: key });
+        await queue.enqueue({ ...m, attempt: 1 }, { orderingKey: key });
+      }
+    }, { signal: controller.signal });
+    await until(() => seen.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort();
+    await listening;
+    expect(seen).toEqual(["v1#0", "v2#0"]);
+    expect((await queue.getDepth()).queued).toBe(0);
+  });
 });

@@ -14,7 +14,7 @@ import { viewerOfRequester } from "../../services/access.service.ts";
 import { getLocalActor } from "../../services/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { ANONYMOUS, canSeeActor } from "../../services/visibility.service.ts";
-import { loadKeyPairs } from "../keys.ts";
+import { loadKeyPairsByUsername } from "../keys.ts";
 import { toActor } from "../mappers/actor.mapper.ts";
 import { knownMentionsIn } from "../../services/profile.service.ts";
 import { withGroupFacts } from "../mappers/group-facts.mapper.ts";
@@ -50,11 +50,7 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
       const group = row.type === "Group" ? await findGroupByActorId(ctx.data.db, row.id) : undefined;
       return group ? withGroupFacts(actor, { visibility: group.group.visibility, questionsEnabled: group.group.questions_enabled }) : actor;
     })
-    .setKeyPairsDispatcher(async (ctx, identifier) => {
-      const row = await getLocalActor(ctx.data, identifier);
-      if (!row) return [];
-      return loadKeyPairs(ctx.data, row.id);
-    })
+    .setKeyPairsDispatcher((ctx, identifier) => loadKeyPairsByUsername(ctx.data, identifier, (username) => getLocalActor(ctx.data, username)))
     // Handles are case-insensitive; the URI identifier is the username.
     .mapHandle(async (ctx, username) => {
       const row = await getLocalActor(ctx.data, username);

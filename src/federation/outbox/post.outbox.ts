@@ -131,7 +131,10 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
           : new Undo({ id: activityId, actor: new URL(liker.uri), object: like });
       // The author hears of it too, when the group will not tell them.
       const extra = entry.group?.is_local ? [] : [entry.author];
-      await deliver(ctx, liker, entry.group, activity, extra, new URL(`${activityId.href}#announce`), entry.post.uri);
+      // Ordered per post *and* liker: an Undo still follows its Like, but
+      // one person's like does not wait for everyone else's (a slow peer
+      // would otherwise get them one round trip at a time).
+      await deliver(ctx, liker, entry.group, activity, extra, new URL(`${activityId.href}#announce`), `${entry.post.uri} ${liker.uri}`);
       return;
     }
   }

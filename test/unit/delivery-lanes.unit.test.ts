@@ -1,0 +1,83 @@
+// Delivery lanes (src/federation/delivery-lanes.ts): a peer that does not
+// answer is cut at the response-head deadline and then gets one delivery in
+// flight (others deferred, to be retried), while deliveries to a healthy host
+// go on at once; a host that answers again is back in the quick lane.
+import { describe, expect, it } from "vitest";
+import { DeliveryDeferredError, DeliveryLanes, laneFetch, ResponseHeadTimeoutError } from "../../src/federation/delivery-lanes.ts";
+
+function delivery(host: string): Request {
+  return new Request(`https://${host}/inbox`, {
+    method: "POST",
+    body: "{}",
+    headers: { "content-type": "application/activity+json", signature: 'keyId="https://us.example/actor#main-key",signature="AAAA"' },
+  });
+}
+
+/** A peer per host: "dead" hosts never answer (until aborted), others answer 202. */
+function peers(dead: Set<string>) {
+  const sent: string[] = [];
+  const inner = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const host = new URL((input as Request).url).host;
+    sent.push(host);
+    if (!dead.has(host)) return Promise.resolve(new Response(null, { status: 202 }));
+    return new Promise<Response>((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
+  }) as typeof fetch;
+  return { sent, inner };
+}
+
+describe("delivery lanes", () => {
+  it("cuts a delivery whose peer does not start answering within the head deadline", async () => {
+    const { inner } = peers(new Set(["dead.example"]));
+    const lanes = new DeliveryLanes({ headTimeoutMs: 50 });
+    const started = Date.now();
+    await expect(laneFetch(inner, lanes)(delivery("dead.example"))).rejects.toBeInstanceOf(ResponseHeadTimeoutError);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(lanes.isSlow("dead.example")).toBe(true);
+  });
+
+  it("sends a host that did not answer one delivery at a time, deferring the rest, while a healthy host is not held up", async () => {
+    const dead = new Set(["dead.example"]);
+    const { sent, inner } = peers(dead);
+    const lanes = new DeliveryLanes({ headTimeoutMs: 200 });
+    const fetchIt = laneFetch(inner, lanes);
+    await expect(fetchIt(delivery("dead.example"))).rejects.toBeInstanceOf(ResponseHeadTimeoutError);
+    const first = fetchIt(delivery("dead.example")).catch((e: unknown) => e);
+    await expect(fetchIt(delivery("dead.example"))).rejects.toBeInstanceOf(DeliveryDeferredError);
+    const healthy = await Promise.all([1, 2, 3].map(() => fetchIt(delivery("ok.example"))));
+    expect(healthy.map((r) => r.status)).toEqual([202, 202, 202]);
+    expect(await first).toBeInstanceOf(ResponseHeadTimeoutError);
+    // The deferred one never reached the peer.
+    expect(sent.filter((h) => h === "dead.example")).toHaveLength(2);
+    expect(lanes.deferred).toBe(1);
+    // It comes back: the next answer takes it out of the slow lane.
+    dead.delete("dead.example");
+    expect((await fetchIt(delivery("dead.example"))).status).toBe(202);
+    expect(lanes.isSlow("dead.example")).toBe(false);
+    const again = await Promise.all([1, 2].map(() => fetchIt(delivery("dead.example"))));
+    expect(again.map((r) => r.status)).toEqual([202, 202]);
+  });
+
+  it("lets a healthy host have up to the per-host cap in flight; more wait their turn and are all sent", async () => {
+    let open = 0;
+    let most = 0;
+    const inner = (async () => {
+      open++;
+      most = Math.max(most, open);
+      await new Promise((r) => setTimeout(r, 20));
+      open--;
+      return new Response(null, { status: 202 });
+    }) as typeof fetch;
+    const fetchIt = laneFetch(inner, new DeliveryLanes({ headTimeoutMs: 5_000, quickPerHost: 3 }));
+    const all = await Promise.all(Array.from({ length: 10 }, () => fetchIt(delivery("busy.example"))));
+    expect(all.every((r) => r.status === 202)).toBe(true);
+    expect(most).toBe(3);
+  });
+
+  it("leaves requests that are not deliveries alone", async () => {
+    const { sent, inner } = peers(new Set());
+    const lanes = new DeliveryLanes({ headTimeoutMs: 50 });
+    await laneFetch(inner, lanes)(new Request("https://peer.example/users/a", { headers: { accept: "application/activity+json" } }));
+    expect(sent).toEqual(["peer.example"]);
+    expect(lanes.isSlow("peer.example")).toBe(false);
+  });
+});
