@@ -50,6 +50,12 @@ import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
 import { createWebhookTransport } from "./federation/webhooks/webhook.transport.ts";
 import { WebhookWorker } from "./services/webhook.worker.ts";
+import { ChannelWorker } from "./services/channel.worker.ts";
+import { createSmtpTransport } from "./services/mail-transport.ts";
+import { registerMailRoutes } from "./api/ecotone/mail.routes.ts";
+import { registerPushRoutes } from "./api/mastodon/push.routes.ts";
+import { CompanySignIn } from "./services/oidc.service.ts";
+import { startInboundMail } from "./services/mail-inbound.listener.ts";
 import { PollCloser } from "./services/poll.worker.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
@@ -70,6 +76,8 @@ export interface EcotoneApp {
   readonly fastify: FastifyInstance;
   readonly federation: EcotoneFederation;
   readonly outbox: OutboxProcessor;
+  /** Notification mail, the mail outbox and push (docs/channels.md). */
+  readonly channels: ChannelWorker;
   readonly logger: Logger;
   /** Counters for operations and tests. */
   readonly stats: { inboxPosts: number };
@@ -114,6 +122,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       ? mkdtempSync(join(tmpdir(), "ecotone-media-"))
       : join(config.dataDir, "media"),
   };
+  if (config.oidc) ctx.companySignIn = new CompanySignIn({ ...config.oidc, allowInsecure: config.allowPrivateAddresses });
+  ctx.passwordSignIn = config.passwordSignIn;
+  if (config.inboundSmtpPort !== null) ctx.replyDomain = config.replyDomain;
   await ensureInstanceActor(ctx);
   await getOwnOrganization(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;
@@ -139,6 +150,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const outbox = new OutboxProcessor(federation, ctx, { leaseMs: Math.min(config.queueLeaseMs, 60_000) });
   const webhooks = new WebhookWorker(ctx, database, {
     transport: createWebhookTransport({ allowPrivateAddresses: config.allowPrivateAddresses }),
+    retryInitialMs: config.retryInitialDelayMs,
+    leaseMs: Math.min(config.queueLeaseMs, 60_000),
+  });
+  const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : null;
+  if (!smtp) logger.info("ECOTONE_SMTP_URL is unset: mail is kept for the Outgoing mail page (/admin/mail), not sent");
+  const channels = new ChannelWorker(ctx, {
+    transport: smtp,
+    allowInsecureEndpoints: config.allowPrivateAddresses,
+    batchWindowMs: config.mailBatchMs,
     retryInitialMs: config.retryInitialDelayMs,
     leaseMs: Math.min(config.queueLeaseMs, 60_000),
   });
@@ -199,6 +219,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerOrganizationField(fastify, ctx);
   registerQuestionRoutes(fastify, ctx);
   registerWebhookRoutes(fastify, ctx);
+  registerMailRoutes(fastify, ctx);
+  registerPushRoutes(fastify, ctx);
   registerInsightRoutes(fastify, ctx);
   registerReputationRoutes(fastify, ctx);
   registerSegmentRoutes(fastify, ctx);
@@ -212,6 +234,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const workers = new AbortController();
   let queueRun: Promise<unknown> | null = null;
   let adminSocket: { close(): Promise<void> } | null = null;
+  let inboundMail: { port: number; close(): Promise<void> } | null = null;
 
   return {
     config,
@@ -220,6 +243,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     fastify,
     federation,
     outbox,
+    channels,
     logger,
     bootstrap,
     stats,
@@ -229,7 +253,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         queueRun = federation.startQueue(ctx, { signal: workers.signal });
         outbox.start();
         webhooks.start();
+        channels.start();
         polls.start();
+      }
+      if (config.inboundSmtpPort !== null) {
+        inboundMail = await startInboundMail(ctx, { host: config.host, port: config.inboundSmtpPort, domain: config.replyDomain });
+        logger.info({ port: inboundMail.port, domain: config.replyDomain }, "reply-by-email listener started");
       }
       // PGlite admits one process: the CLI reaches this one through a socket.
       if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
@@ -246,6 +275,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       workers.abort();
       await outbox.stop();
       await webhooks.stop();
+      await channels.stop();
+      await inboundMail?.close();
+      smtp?.close();
       await polls.stop();
       await queueRun?.catch(() => {});
       await adminSocket?.close();

@@ -51,6 +51,26 @@ export interface Config {
   bootstrapAdmin: boolean;
   /** Let apps exchange a username and password for a token (OAuth password grant); off by default. */
   oauthPasswordGrant: boolean;
+  /** Channels (docs/channels.md): SMTP URL for real mail; unset keeps mail for the Outgoing mail page. */
+  smtpUrl: string | undefined;
+  /** The From address of every mail. */
+  mailFrom: string;
+  /** How long a person's notifications must be quiet before they are mailed together. */
+  mailBatchMs: number;
+  /** Company sign-in (OpenID Connect), when ECOTONE_OIDC_ISSUER is set. */
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string | undefined;
+    label: string;
+    roleClaim: string;
+    audienceClaim: string;
+  } | null;
+  /** Reply by email: our SMTP listener's port (null: off) and the domain of reply addresses. */
+  inboundSmtpPort: number | null;
+  replyDomain: string;
+  /** Signing in with a username and password; an admin may turn it off once company sign-in works. */
+  passwordSignIn: boolean;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +114,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     deliveryConcurrency: parseInteger(merged, "ECOTONE_DELIVERY_CONCURRENCY", 256, 1, 1_000),
     bootstrapAdmin: parseBoolean(merged, "ECOTONE_BOOTSTRAP_ADMIN", true),
     oauthPasswordGrant: parseBoolean(merged, "ECOTONE_OAUTH_PASSWORD_GRANT", false),
+    smtpUrl: parseSmtpUrl(merged.ECOTONE_SMTP_URL),
+    mailFrom: merged.ECOTONE_MAIL_FROM ?? `"${merged.ECOTONE_INSTANCE_NAME ?? "Ecotone"}" <notifications@${origin.hostname}>`,
+    mailBatchMs: parseInteger(merged, "ECOTONE_MAIL_BATCH_MS", 120_000, 0, 86_400_000),
+    oidc: parseOidc(merged),
+    passwordSignIn: parseBoolean(merged, "ECOTONE_PASSWORD_SIGN_IN", true),
+    inboundSmtpPort: merged.ECOTONE_INBOUND_SMTP_PORT === undefined ? null : parseInteger(merged, "ECOTONE_INBOUND_SMTP_PORT", 2525, 0, 65535),
+    replyDomain: merged.ECOTONE_REPLY_DOMAIN ?? origin.hostname,
   };
 }
 
@@ -139,6 +166,30 @@ function parseDatabaseUrl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   if (!/^postgres(ql)?:\/\//.test(text)) {
     throw new ConfigError("DATABASE_URL", "must start with postgres:// or postgresql://; leave it unset to use the embedded database");
+  }
+  return text;
+}
+
+function parseOidc(env: Env): Config["oidc"] {
+  const issuer = env.ECOTONE_OIDC_ISSUER;
+  if (issuer === undefined) return null;
+  if (!/^https?:\/\/[^/]/.test(issuer)) throw new ConfigError("ECOTONE_OIDC_ISSUER", `"${issuer}" is not the identity provider's issuer URL (e.g. https://login.acme.example/realms/acme)`);
+  const clientId = env.ECOTONE_OIDC_CLIENT_ID;
+  if (!clientId) throw new ConfigError("ECOTONE_OIDC_CLIENT_ID", "is needed with ECOTONE_OIDC_ISSUER: the client id the identity provider gave Ecotone");
+  return {
+    issuer,
+    clientId,
+    clientSecret: env.ECOTONE_OIDC_CLIENT_SECRET,
+    label: env.ECOTONE_OIDC_LABEL ?? "your company account",
+    roleClaim: env.ECOTONE_OIDC_ROLE_CLAIM ?? "roles",
+    audienceClaim: env.ECOTONE_OIDC_AUDIENCE_CLAIM ?? "ecotone_audience",
+  };
+}
+
+function parseSmtpUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^smtps?:\/\/[^/]/.test(text)) {
+    throw new ConfigError("ECOTONE_SMTP_URL", "must look like smtp://user:password@mail.example:587 or smtps://…:465; leave it unset to keep mail on the Outgoing mail page");
   }
   return text;
 }

@@ -3,6 +3,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { TaskCommand, TaskHistoryEntry, TaskStatusDef } from "../domain/task.rules.ts";
 import type { MastodonTables } from "./schema.mastodon.ts";
+import type { ChannelTables } from "./schema.channels.ts";
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -53,6 +54,9 @@ export interface UsersTable {
   suspended_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Migration 0090: set when the address was verified by its link; bounces mark it. */
+  email_verified_at: NullableTimestamp;
+  email_bounced_at: NullableTimestamp;
 }
 
 export interface ActorKeysTable {
@@ -549,7 +553,7 @@ export interface IdempotencyKeysTable {
 }
 
 // Tables of the Mastodon client features (pins, lists, mutes…) live in schema.mastodon.ts.
-export interface Database extends MastodonTables, InsightTables {
+export interface Database extends MastodonTables, InsightTables, ChannelTables {
   questions: QuestionsTable;
   external_refs: ExternalRefsTable;
   escalations: EscalationsTable;

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import type { DatabaseHandle } from "../db/database.ts";
 import type { ActorRow, Database } from "../db/schema.ts";
 import type { RemoteOrganizationData } from "./organization.service.ts";
+import type { CompanySignIn } from "./oidc.service.ts";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -41,4 +42,9 @@ export interface ServiceContext {
   remote?: RemoteDirectory;
   /** Wakes the outbox after a commit that recorded events (set by app.ts). */
   onOutboxEvent?: () => void;
+  /** Company sign-in (OpenID Connect), when configured; and whether passwords still sign in (docs/channels.md). */
+  companySignIn?: CompanySignIn;
+  passwordSignIn?: boolean;
+  /** The domain of reply-by-email addresses, when the inbound mail listener runs. */
+  replyDomain?: string;
 }

@@ -16,6 +16,7 @@ import { listModerators } from "../db/queries/group.queries.ts";
 import type { Database } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import type { ServiceContext } from "./context.ts";
+import { offerToChannels } from "./notification-channels.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -33,13 +34,14 @@ export async function notify(
     for (const moderator of await listModerators(db, recipient.id)) {
       const person = await findActorByUri(db, moderator.uri);
       if (person?.is_local && person.id !== n.fromId) {
-        await insertNotification(db, { recipientId: person.id, type: "join_request", fromId: n.fromId, postId: null, groupId: recipient.id });
+        const id = await insertNotification(db, { recipientId: person.id, type: "join_request", fromId: n.fromId, postId: null, groupId: recipient.id });
+        await offerToChannels(db, id, person.id);
       }
     }
     return;
   }
   if (!recipient?.is_local || recipient.type !== "Person") return;
-  await insertNotification(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null });
+  await offerToChannels(db, await insertNotification(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null }), n.recipientId);
 }
 
 export async function notifyMentions(db: Db, mentionUris: string[], fromId: string, postId: string): Promise<void> {

@@ -7,12 +7,14 @@ import type { ServiceContext } from "./context.ts";
 import { reserveAttempt } from "./sign-in-limiter.ts";
 import { setPassword, verifyCredentials, type LocalUser } from "./user.service.ts";
 
-export type SignInResult = { ok: true; user: LocalUser } | { ok: false; reason: "throttled" | "wrong_credentials" };
+export type SignInResult = { ok: true; user: LocalUser } | { ok: false; reason: "throttled" | "wrong_credentials" | "password_off" };
 
 export const THROTTLED_MESSAGE = "Too many failed sign-ins: wait 15 minutes and try again.";
 
 /** Checks a password within the guessing limit for this username and address. */
 export async function signIn(ctx: ServiceContext, username: string, password: string, address: string): Promise<SignInResult> {
+  // Company sign-in only (ECOTONE_PASSWORD_SIGN_IN=false): no password opens a session or an app token.
+  if (ctx.passwordSignIn === false) return { ok: false, reason: "password_off" };
   const reservation = reserveAttempt(username, address);
   if (!reservation) return { ok: false, reason: "throttled" };
   const user = await verifyCredentials(ctx, username, password);

@@ -4,9 +4,12 @@
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../services/context.ts";
 import { registerAssetRoutes } from "./assets.routes.ts";
+import { registerAppShell } from "./app-shell.routes.ts";
 import { registerAdminPages } from "./pages/admin.page.ts";
 import { registerOrganizationPages } from "./pages/organization.page.ts";
 import { registerAuthPages } from "./pages/auth.page.ts";
+import { registerChannelPages } from "./pages/channels.page.ts";
+import { registerCompanySignInPages } from "./pages/company-sign-in.page.ts";
 import { registerGroupPages } from "./pages/group.page.ts";
 import { registerGroupDirectory } from "./pages/groups.page.ts";
 import { registerHomePages } from "./pages/home.page.ts";
@@ -26,6 +29,7 @@ export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceConte
   registerMultipartSession(fastify, ctx);
   const routes = webRoutes(fastify, ctx);
   registerAssetRoutes(fastify);
+  registerAppShell(fastify, ctx);
   registerAuthPages(fastify, ctx, routes);
   registerHomePages(fastify, ctx, routes);
   registerGroupDirectory(ctx, routes);
@@ -41,4 +45,6 @@ export function registerWebInterface(fastify: FastifyInstance, ctx: ServiceConte
   registerNotificationPages(fastify, ctx, routes);
   registerAdminPages(ctx, routes);
   registerOrganizationPages(ctx, routes);
+  registerChannelPages(fastify, ctx, routes);
+  registerCompanySignInPages(fastify, ctx);
 }

@@ -21,6 +21,9 @@ const PAGE_HEADERS: Parameters<FastifyReply["helmet"]>[0] = {
       styleSrc: ["'self'"],
       imgSrc: ["'self'", "https:", "http:", "data:"],
       connectSrc: ["'self'"],
+      // The installable app: its manifest and service worker (src/web/app-shell.routes.ts).
+      manifestSrc: ["'self'"],
+      workerSrc: ["'self'"],
       formAction: ["'self'"],
       frameAncestors: ["'none'"],
       baseUri: ["'none'"],
@@ -124,6 +127,9 @@ export async function sendPage(ctx: ServiceContext, request: FastifyRequest, rep
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} — ${ctx.instanceName}</title>
 <link rel="stylesheet" href="/assets/app.css">
+<link rel="manifest" href="/manifest.webmanifest">
+<meta name="theme-color" content="#1f5f4a">
+<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
 <script type="module" src="/assets/app.js"></script>
 </head>
 <body>

@@ -20,6 +20,7 @@ export const ADMIN_TABS: Tab[] = [
   { href: "/admin/organization", label: "Organization", key: "organization" },
   { href: "/admin/partners", label: "Partners", key: "partners" },
   { href: "/admin/insights", label: "Insights", key: "insights" },
+  { href: "/admin/mail", label: "Outgoing mail", key: "mail" },
 ];
 
 export const GROUP_TABS: Tab[] = [
@@ -33,7 +34,10 @@ export const GROUP_TABS: Tab[] = [
 export const MEMBER_GROUP_TABS: Tab[] = [...GROUP_TABS, { href: "/insights", label: "Insights", key: "insights" }];
 
 /** Shown above the settings pages once there is more than one. */
-export const SETTINGS_TABS: Tab[] = [{ href: "/settings", label: "Profile and password", key: "profile" }];
+export const SETTINGS_TABS: Tab[] = [
+  { href: "/settings", label: "Profile and password", key: "profile" },
+  { href: "/settings/notifications", label: "Notifications", key: "notifications" },
+];
 
 /** A row of tabs, the current one marked for assistive technology too. */
 export function tabRow(label: string, tabs: readonly Tab[], active: string, hrefOf: (tab: Tab) => string = (t) => t.href): Html {

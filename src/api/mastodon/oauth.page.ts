@@ -12,6 +12,9 @@ export interface ConsentPage {
   csrfToken: string;
   hidden: Record<string, string>;
   error?: string | undefined;
+  /** Company sign-in (docs/channels.md): a link that signs in and comes back here; passwords may be off. */
+  companySignIn?: { label: string; url: string } | null;
+  passwordSignIn?: boolean;
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1d2a22}
@@ -23,9 +26,12 @@ export function renderConsentPage(page: ConsentPage): string {
   const hidden = Object.entries(page.hidden)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join("");
+  const company = !page.signedInAs && page.companySignIn ? `<p><a href="${escapeHtml(page.companySignIn.url)}">Sign in with ${escapeHtml(page.companySignIn.label)}</a></p>` : "";
   const login = page.signedInAs
     ? `<p>Signed in as <strong>${escapeHtml(page.signedInAs)}</strong>.</p>`
-    : `<label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required>
+    : page.passwordSignIn === false
+      ? company
+      : `${company}<label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required>
        <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Authorize ${escapeHtml(page.appName)} — ${escapeHtml(page.instanceName)}</title><style>${STYLE}</style></head><body><main>

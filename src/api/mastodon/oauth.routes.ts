@@ -139,6 +139,8 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
         csrfToken: csrf,
         hidden,
         error,
+        companySignIn: ctx.companySignIn ? { label: ctx.companySignIn.settings.label, url: `/sign-in/company?next=${encodeURIComponent(`/oauth/authorize?${new URLSearchParams(hidden)}`)}` } : null,
+        passwordSignIn: ctx.passwordSignIn !== false,
       }),
     );
   }

@@ -9,11 +9,13 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function insertNotification(
   db: Db,
   n: { recipientId: string; type: string; fromId: string; postId: string | null; groupId?: string | null },
-): Promise<void> {
-  await sql`
+): Promise<string | null> {
+  const id = newId();
+  const inserted = await sql`
     insert into notifications (id, recipient_id, type, from_id, post_id, group_id)
-    values (${newId()}, ${n.recipientId}, ${n.type}, ${n.fromId}, ${n.postId}, ${n.groupId ?? null})
-    on conflict do nothing`.execute(db);
+    values (${id}, ${n.recipientId}, ${n.type}, ${n.fromId}, ${n.postId}, ${n.groupId ?? null})
+    on conflict do nothing returning id`.execute(db);
+  return inserted.rows.length > 0 ? id : null;
 }
 
 export async function listNotifications(

@@ -20,7 +20,7 @@ export async function insertLocalActor(db: Db, actor: NewActorRow): Promise<Acto
 
 export async function insertUser(
   db: Db,
-  user: Omit<UserRow, "created_at" | "updated_at" | "suspended_at">,
+  user: Omit<UserRow, "created_at" | "updated_at" | "suspended_at" | "email_verified_at" | "email_bounced_at">,
 ): Promise<UserRow | undefined> {
   return db
     .insertInto("users")

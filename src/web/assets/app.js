@@ -300,3 +300,6 @@ for (const input of document.querySelectorAll('input[type=file][accept^="image/"
 // --- Phone menu: close it after choosing, and on Escape ---------------------------
 const menu = document.querySelector("details.menu");
 menu?.addEventListener("keydown", (e) => { if (e.key === "Escape") { menu.open = false; menu.querySelector("summary").focus(); } });
+
+// --- Installable app: the service worker keeps the offline shell -----------------
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});

@@ -7,6 +7,7 @@ import { getDeliveryStatus } from "../../services/delivery.service.ts";
 import { requireAdmin } from "../../services/audit.service.ts";
 import { allowHost, blockHost, describePolicy, forgetHost, setFederationMode } from "../../services/federation-policy.service.ts";
 import { listGroups } from "../../services/group.service.ts";
+import { inviteByEmail } from "../../services/mail-invite.service.ts";
 import { createInviteLink, recentInviteLinks } from "../../services/invite.service.ts";
 import { listReports, resolveReport } from "../../services/report.service.ts";
 import { createUser, listUsers, setAudience, setRole, setSuspended } from "../../services/user.service.ts";
@@ -59,6 +60,7 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
       <form method="post" action="/admin/invites" class="row card">${csrfField(session)}
         <div><label for="inv-role">Role</label><select id="inv-role" name="role">${options(ROLES, "member")}</select></div>
         <div><label for="inv-audience">Audience</label><select id="inv-audience" name="audience">${options(AUDIENCES, "customer")}</select></div>
+        <div><label for="inv-email">Mail it to (optional)</label><input id="inv-email" name="email" type="email"></div>
         <div><button type="submit">Create invitation link</button></div>
       </form>
       ${invites.length > 0 ? html`<ul>${invites.map((i) => html`<li>${i.role}, ${i.audience}: ${i.usedBy ? html`used by @${i.usedBy}` : html`open until ${when(i.expiresAt)}`}</li>`)}</ul>` : ""}`;
@@ -95,14 +97,16 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
   // The new link is shown once, in the answer to the form: never in an
   // address (history, logs, Referer) nor in a cookie. Only its hash is stored.
   routes.postPage("/admin/invites", async (request, reply, session, body) => {
-    const invite = await createInviteLink(ctx, session.user.username, { role: optionalField(body, "role"), audience: optionalField(body, "audience") });
+    const email = optionalField(body, "email");
+    const choice = { role: optionalField(body, "role"), audience: optionalField(body, "audience") };
+    const invite = email ? await inviteByEmail(ctx, session.user.username, { email, ...choice }) : await createInviteLink(ctx, session.user.username, choice);
     return sendPage(ctx, request, reply, {
       title: "Invitation link",
       session,
       section: "admin",
       body: html`${adminTabs("users")}
         <div class="card" role="alert"><h2>Invitation link created</h2>
-          <p>Send this link to the person you invite. It works once, until ${when(invite.expiresAt)}; it is not shown again.</p>
+          <p>${email ? `Mailed to ${email}. ` : "Send this link to the person you invite. "}It works once, until ${when(invite.expiresAt)}; it is not shown again.</p>
           <div class="copy-row"><label for="invite-link" class="visually-hidden">Invitation link</label><input id="invite-link" type="text" readonly value="${invite.url}">
             <button type="button" class="secondary" data-copy="invite-link" hidden>Copy</button></div></div>
         <p><a href="/admin">Back to people</a></p>`,

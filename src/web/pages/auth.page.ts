@@ -27,13 +27,21 @@ function sameToken(a: string, b: string): boolean {
 export function signInForm(ctx: ServiceContext, reply: FastifyReply, request: FastifyRequest, next: string, error?: string) {
   const token = request.cookies[SIGN_IN_CSRF_COOKIE] ?? randomBytes(24).toString("base64url");
   setCookie(ctx, reply, SIGN_IN_CSRF_COOKIE, token, SIGN_IN_CSRF_SECONDS);
+  const company = ctx.companySignIn
+    ? html`<p><a class="button" href="/sign-in/company?next=${encodeURIComponent(next)}">Sign in with ${ctx.companySignIn.settings.label}</a></p>`
+    : "";
+  if (ctx.passwordSignIn === false) {
+    return html`<div class="stack card"><h2 id="sign-in-title">Sign in</h2>${error ? html`<p class="flash error" role="alert">${error}</p>` : ""}${company}</div>`;
+  }
   return html`<form method="post" action="/sign-in" class="stack card" aria-labelledby="sign-in-title">
     <h2 id="sign-in-title">Sign in</h2>
     ${error ? html`<p class="flash error" role="alert">${error}</p>` : ""}
+    ${company}
     <input type="hidden" name="_csrf" value="${token}"><input type="hidden" name="next" value="${next}">
     <div><label for="username">Username</label><input id="username" name="username" type="text" autocomplete="username" required></div>
     <div><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
     <div><button type="submit">Sign in</button></div>
+    <p><a href="/password/forgot">Forgot your password?</a></p>
   </form>`;
 }
 
@@ -54,6 +62,7 @@ export function registerAuthPages(fastify: FastifyInstance, ctx: ServiceContext,
     }
     const username = field(body, "username").trim();
     const result = await signIn(ctx, username, field(body, "password"), request.ip);
+    if (!result.ok && result.reason === "password_off") return fail("Signing in with a password is turned off here: use the company sign-in.", 403);
     if (!result.ok) return result.reason === "throttled" ? fail(THROTTLED_MESSAGE, 429) : fail("Wrong username or password.", 401);
     const user = result.user;
     const created = await createSession(ctx, user.id);

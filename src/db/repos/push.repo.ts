@@ -1,0 +1,81 @@
+// Mastodon push subscriptions: one per access token (a new POST replaces it).
+import type { Kysely, Selectable, Transaction } from "kysely";
+import { newId } from "../../domain/ids.ts";
+import type { PushSubscriptionsTable } from "../schema.channels.ts";
+import type { Database } from "../schema.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type PushSubscriptionRow = Selectable<PushSubscriptionsTable>;
+
+export async function replacePushSubscription(
+  db: Db,
+  row: { tokenId: string; actorId: string; endpoint: string; p256dh: string; auth: string; alerts: Record<string, boolean>; policy: string },
+): Promise<PushSubscriptionRow> {
+  const values = { endpoint: row.endpoint, p256dh: row.p256dh, auth: row.auth, alerts: JSON.stringify(row.alerts), policy: row.policy, failures: 0 };
+  return db
+    .insertInto("push_subscriptions")
+    .values({ id: newId(), token_id: row.tokenId, actor_id: row.actorId, ...values })
+    // A new subscription for the same token replaces the old one, with a new id (as Mastodon does).
+    .onConflict((oc) => oc.column("token_id").doUpdateSet({ id: newId(), ...values }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findPushSubscription(db: Db, tokenId: string): Promise<PushSubscriptionRow | undefined> {
+  return db.selectFrom("push_subscriptions").selectAll().where("token_id", "=", tokenId).executeTakeFirst();
+}
+
+export async function updatePushSubscriptionData(db: Db, tokenId: string, data: { alerts: Record<string, boolean>; policy: string }): Promise<PushSubscriptionRow | undefined> {
+  return db
+    .updateTable("push_subscriptions")
+    .set({ alerts: JSON.stringify(data.alerts), policy: data.policy })
+    .where("token_id", "=", tokenId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deletePushSubscription(db: Db, tokenId: string): Promise<void> {
+  await db.deleteFrom("push_subscriptions").where("token_id", "=", tokenId).execute();
+}
+
+export async function deletePushSubscriptionById(db: Db, id: string): Promise<void> {
+  await db.deleteFrom("push_subscriptions").where("id", "=", id).execute();
+}
+
+/** The subscriptions of a person whose token is still valid. */
+export async function pushSubscriptionsOf(db: Db, actorId: string): Promise<PushSubscriptionRow[]> {
+  return db
+    .selectFrom("push_subscriptions as s")
+    .innerJoin("api_tokens as t", "t.id", "s.token_id")
+    .selectAll("s")
+    .where("s.actor_id", "=", actorId)
+    .where("t.revoked_at", "is", null)
+    .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", new Date())]))
+    .execute();
+}
+
+export async function countPushFailure(db: Db, id: string): Promise<number> {
+  const row = await db
+    .updateTable("push_subscriptions")
+    .set((eb) => ({ failures: eb("failures", "+", 1) }))
+    .where("id", "=", id)
+    .returning("failures")
+    .executeTakeFirst();
+  return row?.failures ?? 0;
+}
+
+export async function clearPushFailures(db: Db, id: string): Promise<void> {
+  await db.updateTable("push_subscriptions").set({ failures: 0 }).where("id", "=", id).where("failures", ">", 0).execute();
+}
+
+/** Whether `followerId` follows `followeeId` (accepted): push policies "followed" and "follower". */
+export async function follows(db: Db, followerId: string, followeeId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("follows")
+    .select("id")
+    .where("follower_id", "=", followerId)
+    .where("followee_id", "=", followeeId)
+    .where("state", "=", "accepted")
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,50 @@
+// The pure rules of the channels: when a digest is due in the person's own
+// time zone, what of a mailed reply is the reply, and which kind a
+// notification is by email.
+import { describe, expect, it } from "vitest";
+import { digestDue } from "../../src/domain/digest.rules.ts";
+import { looksAutomatic, stripQuotedReply } from "../../src/domain/mail-reply.rules.ts";
+import { emailKindOf } from "../../src/domain/notification-kinds.rules.ts";
+
+describe("digestDue", () => {
+  // 2026-12-07 is a Monday. 06:30 UTC is 07:30 in Paris and 01:30 in New York.
+  const now = new Date("2026-12-07T06:30:00Z");
+  it("waits for the person's hour in their own zone", () => {
+    expect(digestDue({ frequency: "daily", timeZone: "Europe/Paris", hour: 7, lastSentAt: null }, now)).toBe(true);
+    expect(digestDue({ frequency: "daily", timeZone: "America/New_York", hour: 7, lastSentAt: null }, now)).toBe(false);
+  });
+  it("sends once per local day, and weekly only on Mondays", () => {
+    const earlierToday = new Date("2026-12-07T06:05:00Z");
+    const yesterday = new Date("2026-12-06T06:05:00Z");
+    expect(digestDue({ frequency: "daily", timeZone: "Europe/Paris", hour: 7, lastSentAt: earlierToday }, now)).toBe(false);
+    expect(digestDue({ frequency: "daily", timeZone: "Europe/Paris", hour: 7, lastSentAt: yesterday }, now)).toBe(true);
+    expect(digestDue({ frequency: "weekly", timeZone: "Europe/Paris", hour: 7, lastSentAt: null }, now)).toBe(true);
+    expect(digestDue({ frequency: "weekly", timeZone: "Europe/Paris", hour: 7, lastSentAt: null }, new Date("2026-12-08T06:30:00Z"))).toBe(false);
+    expect(digestDue({ frequency: "off", timeZone: "UTC", hour: 0, lastSentAt: null }, now)).toBe(false);
+  });
+});
+
+describe("stripQuotedReply", () => {
+  it("keeps the text above the quote and the signature", () => {
+    expect(stripQuotedReply("Fine by me.\r\n\r\nOn Mon, 7 Dec 2026 at 09:00, Ada <a@x> wrote:\r\n> the plan")).toBe("Fine by me.");
+    expect(stripQuotedReply("Yes.\n-- \nBob\nPurchasing")).toBe("Yes.");
+    expect(stripQuotedReply("Ok\n\n-----Original Message-----\nFrom: Ada")).toBe("Ok");
+    expect(stripQuotedReply("Two lines\nof reply\n\nSent from my phone")).toBe("Two lines\nof reply");
+    expect(stripQuotedReply("> only quoted")).toBe("");
+  });
+  it("recognises automatic mail and our own", () => {
+    expect(looksAutomatic({ autoSubmitted: "auto-replied", fromOurselves: false })).toBe(true);
+    expect(looksAutomatic({ autoSubmitted: "no", fromOurselves: false })).toBe(false);
+    expect(looksAutomatic({ precedence: "bulk", fromOurselves: false })).toBe(true);
+    expect(looksAutomatic({ fromOurselves: true })).toBe(true);
+  });
+});
+
+describe("emailKindOf", () => {
+  it("tells a reply from a mention and keeps favourites out of mail", () => {
+    expect(emailKindOf("mention", true)).toBe("reply");
+    expect(emailKindOf("mention", false)).toBe("mention");
+    expect(emailKindOf("join_request", false)).toBe("join_request");
+    expect(emailKindOf("favourite", false)).toBeNull();
+  });
+});
