@@ -6,17 +6,17 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { createApp, type EcotoneApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
-import { createToken } from "./services/token.service.ts";
-import { createUser, getUserByUsername } from "./services/user.service.ts";
-import { approveJoinRequest, createGroup, joinGroup, listMembers } from "./services/group.service.ts";
-import { createPost, groupTimeline, likePost } from "./services/post.service.ts";
-import { answerIdea, ideaBoard, proposeIdea, voteForIdea } from "./services/idea.service.ts";
-import { assignTask, createTask, myTasks, respondToAssignment, setTaskStatus, type TaskOutcome } from "./services/task.service.ts";
-import { getTaskChange, isPendingChange } from "./services/task-change.service.ts";
+import { createToken } from "./services/accounts/token.service.ts";
+import { createUser, getUserByUsername } from "./services/accounts/user.service.ts";
+import { approveJoinRequest, createGroup, joinGroup, listMembers } from "./services/groups/group.service.ts";
+import { createPost, groupTimeline, likePost } from "./services/posts/post.service.ts";
+import { answerIdea, ideaBoard, proposeIdea, voteForIdea } from "./services/ideas/idea.service.ts";
+import { assignTask, createTask, myTasks, respondToAssignment, setTaskStatus, type TaskOutcome } from "./services/tasks/task.service.ts";
+import { getTaskChange, isPendingChange } from "./services/tasks/task-change.service.ts";
 import type { ServiceContext } from "./services/context.ts";
-import { cliActor } from "./services/audit.service.ts";
-import { setOwnOrganization } from "./services/organization.service.ts";
-import { setPartner } from "./services/partner.service.ts";
+import { cliActor } from "./services/organizations/audit.service.ts";
+import { setOwnOrganization } from "./services/organizations/organization.service.ts";
+import { setPartner } from "./services/organizations/partner.service.ts";
 
 const PASSWORD = "ecotone-demo-password";
 // ECOTONE_DEMO_BASE_PORT moves the three instances (tests run them elsewhere).

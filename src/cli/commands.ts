@@ -5,9 +5,9 @@ import { parseArgs } from "node:util";
 import { migrateToLatest } from "../db/migrator.ts";
 import { DomainError, validationFailed } from "../domain/errors.ts";
 import type { ServiceContext } from "../services/context.ts";
-import { createToken } from "../services/token.service.ts";
-import { randomPassword } from "../services/password.ts";
-import { createUser, listUsers, setAudience, setPassword, setRole } from "../services/user.service.ts";
+import { createToken } from "../services/accounts/token.service.ts";
+import { randomPassword } from "../services/accounts/password.ts";
+import { createUser, listUsers, setAudience, setPassword, setRole } from "../services/accounts/user.service.ts";
 import { getDeliveryStatus } from "../services/delivery.service.ts";
 import {
   allowHost,
@@ -15,8 +15,8 @@ import {
   describePolicy,
   forgetHost,
   setFederationMode,
-} from "../services/federation-policy.service.ts";
-import { createGroup, listGroups as listGroupsForAdmin, setMemberRole } from "../services/group.service.ts";
+} from "../services/organizations/federation-policy.service.ts";
+import { createGroup, listGroups as listGroupsForAdmin, setMemberRole } from "../services/groups/group.service.ts";
 import { ORGANIZATION_COMMANDS } from "./organization.commands.ts";
 import { INSIGHT_COMMANDS } from "./insight.commands.ts";
 

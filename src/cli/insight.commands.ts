@@ -2,7 +2,7 @@
 // activity (after a restore, or to pick up changed audience labels in old
 // figures); the database's triggers keep them current otherwise.
 import type { ServiceContext } from "../services/context.ts";
-import { backfillInsights } from "../services/insight.service.ts";
+import { backfillInsights } from "../services/insights/insight.service.ts";
 import type { Command } from "./commands.ts";
 
 export const INSIGHT_COMMANDS: Command[] = [

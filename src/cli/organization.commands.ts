@@ -1,10 +1,10 @@
 // `ecotone org …` and `ecotone partner …`: the organization this instance
 // stands for, and the labels and rules it gives the organizations it meets.
 import { validationFailed } from "../domain/errors.ts";
-import { cliActor } from "../services/audit.service.ts";
+import { cliActor } from "../services/organizations/audit.service.ts";
 import type { ServiceContext } from "../services/context.ts";
-import { getOwnOrganization, setOwnOrganization, type Organization } from "../services/organization.service.ts";
-import { listPartners, setPartner } from "../services/partner.service.ts";
+import { getOwnOrganization, setOwnOrganization, type Organization } from "../services/organizations/organization.service.ts";
+import { listPartners, setPartner } from "../services/organizations/partner.service.ts";
 import type { Command } from "./commands.ts";
 
 const str = (value: string | boolean | undefined) => (typeof value === "string" ? value : undefined);

@@ -1,7 +1,7 @@
 // Turns the stored JWKs of a local actor into Fedify key pairs. Keys never
 // change after creation, so imported CryptoKeys are cached per actor.
 import { importJwk } from "@fedify/fedify";
-import { getActorKeys } from "../services/user.service.ts";
+import { getActorKeys } from "../services/accounts/user.service.ts";
 import type { ServiceContext } from "../services/context.ts";
 
 const cache = new Map<string, CryptoKeyPair[]>();

@@ -7,7 +7,7 @@ import type { Federation } from "@fedify/fedify";
 import { isActor } from "@fedify/vocab";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../domain/uris.ts";
 import type { ServiceContext } from "../services/context.ts";
-import type { RemoteOrganizationData } from "../services/organization.service.ts";
+import type { RemoteOrganizationData } from "../services/organizations/organization.service.ts";
 
 type JsonObject = Record<string, unknown>;
 

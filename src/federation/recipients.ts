@@ -3,8 +3,8 @@
 // delivered to over HTTP.
 import type { ActorRow } from "../db/schema.ts";
 import type { ServiceContext } from "../services/context.ts";
-import { peerAllowed } from "../services/federation-policy.service.ts";
-import { listFollowersOf } from "../services/follow.service.ts";
+import { peerAllowed } from "../services/organizations/federation-policy.service.ts";
+import { listFollowersOf } from "../services/accounts/follow.service.ts";
 import { hostsAdmittedTo } from "../services/visibility.service.ts";
 import { forgeFedDelivery } from "../domain/peer-software.rules.ts";
 import { peerSoftwareOf } from "./peer-software.ts";

@@ -3,8 +3,8 @@
 import type { FastifyInstance } from "fastify";
 import { unauthorized } from "../domain/errors.ts";
 import type { ServiceContext } from "../services/context.ts";
-import { authenticateToken } from "../services/token.service.ts";
-import { authenticateAppToken } from "../services/oauth-app.service.ts";
+import { authenticateToken } from "../services/accounts/token.service.ts";
+import { authenticateAppToken } from "../services/apps/oauth-app.service.ts";
 import type { Caller } from "../services/caller.ts";
 
 declare module "fastify" {

@@ -13,9 +13,9 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { unauthorized } from "../domain/errors.ts";
 import { MAX_ATTACHMENTS } from "../domain/media.rules.ts";
 import { describeJsonProblem, jsonBodyProblem } from "./json-limits.ts";
-import { readSession } from "../services/browser-session.service.ts";
+import { readSession } from "../services/accounts/browser-session.service.ts";
 import type { ServiceContext } from "../services/context.ts";
-import { SESSION_COOKIE } from "../services/session-cookie.ts";
+import { SESSION_COOKIE } from "../services/accounts/session-cookie.ts";
 
 /** Largest uploaded file (media); other multipart fields are small. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;

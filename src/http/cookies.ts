@@ -1,7 +1,7 @@
 // Cookie parsing and Set-Cookie through @fastify/cookie: `request.cookies` is
 // parsed once per request (a malformed value is kept as sent, never an
 // error) and `reply.setCookie` appends, so a redirect can set several.
-// The names and options of our cookies are in src/services/session-cookie.ts.
+// The names and options of our cookies are in src/services/accounts/session-cookie.ts.
 import cookie from "@fastify/cookie";
 import type { FastifyInstance } from "fastify";
 

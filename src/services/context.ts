@@ -3,8 +3,8 @@
 import type { Kysely } from "kysely";
 import type { DatabaseHandle } from "../db/database.ts";
 import type { ActorRow, Database } from "../db/schema.ts";
-import type { RemoteOrganizationData } from "./organization.service.ts";
-import type { CompanySignIn } from "./oidc.service.ts";
+import type { RemoteOrganizationData } from "./organizations/organization.service.ts";
+import type { CompanySignIn } from "./accounts/oidc.service.ts";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;

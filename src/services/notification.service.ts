@@ -16,7 +16,7 @@ import { listModerators } from "../db/queries/group.queries.ts";
 import type { Database } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import type { ServiceContext } from "./context.ts";
-import { offerToChannels } from "./notification-channels.ts";
+import { offerToChannels } from "./channels/notification-channels.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 

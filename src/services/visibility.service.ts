@@ -6,7 +6,7 @@ import type { ActorRow, PostRow } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import { canSee, NO_AUDIENCE, NO_RELATION, type GroupFacts, type PostAudience, type GroupRelation, type Viewer, type Visible } from "../domain/visibility.rules.ts";
 import type { ServiceContext } from "./context.ts";
-import { membershipFrom } from "./membership.ts";
+import { membershipFrom } from "./groups/membership.ts";
 
 export type { Viewer } from "../domain/visibility.rules.ts";
 export { viewerOf, ANONYMOUS } from "../domain/visibility.rules.ts";

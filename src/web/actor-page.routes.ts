@@ -1,7 +1,7 @@
 // Plain HTML answers for browsers that open an actor URL: a profile page
 // (the web interface at /u/{name} has the full one, behind sign-in).
 import type { FastifyInstance } from "fastify";
-import { getLocalActor } from "../services/actor.service.ts";
+import { getLocalActor } from "../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { ANONYMOUS, canSeeActor } from "../services/visibility.service.ts";
 

@@ -1,6 +1,6 @@
 // Pieces several pages show: tasks, the "Older" pager, words. People are in
 // people.ts and posts in post-card.ts; both are re-exported here for pages.
-import type { TaskView } from "../services/task.service.ts";
+import type { TaskView } from "../services/tasks/task.service.ts";
 import { html, type Html } from "./html.ts";
 import { personInWords } from "./people.ts";
 

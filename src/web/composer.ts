@@ -3,12 +3,12 @@
 // the post goes and who can read it there. Reading the form back turns local
 // short names (@paul) into full handles and uploads the images first.
 import type { ServiceContext } from "../services/context.ts";
-import type { GroupView } from "../services/group.service.ts";
+import type { GroupView } from "../services/groups/group.service.ts";
 import { DomainError, validationFailed } from "../domain/errors.ts";
 import { checkUpload, IMAGE_TYPES, MAX_ATTACHMENTS } from "../domain/media.rules.ts";
-import { uploadMedia } from "../services/media.service.ts";
-import type { NewPostInput } from "../services/post.service.ts";
-import { getUserByUsername } from "../services/user.service.ts";
+import { uploadMedia } from "../services/posts/media.service.ts";
+import type { NewPostInput } from "../services/posts/post.service.ts";
+import { getUserByUsername } from "../services/accounts/user.service.ts";
 import { refOf } from "./components.ts";
 import { html, type Html } from "./html.ts";
 import { csrfField } from "./layout.ts";

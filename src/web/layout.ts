@@ -4,7 +4,7 @@
 // Content-Security-Policy allows no inline script and nothing from elsewhere.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../services/context.ts";
-import { listMyGroups, type GroupView } from "../services/group.service.ts";
+import { listMyGroups, type GroupView } from "../services/groups/group.service.ts";
 import { unreadNotificationCount } from "../services/notification.service.ts";
 import { avatar, refOf } from "./people.ts";
 import { html, type Html } from "./html.ts";

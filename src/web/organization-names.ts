@@ -7,7 +7,7 @@
 // number of people on it, and no page has to remember to ask.
 import { randomBytes } from "node:crypto";
 import type { ServiceContext } from "../services/context.ts";
-import { organizationsByDomain, type Organization } from "../services/organization.service.ts";
+import { organizationsByDomain, type Organization } from "../services/organizations/organization.service.ts";
 import { escapeText, trusted, type Html } from "./html.ts";
 
 // Private-use characters and a per-process secret: text from elsewhere (a

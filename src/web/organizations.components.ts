@@ -2,7 +2,7 @@
 // instance's relationship with it, and how many of the group's members work
 // there. Shown on every group page to those who may see the member list.
 import type { ServiceContext } from "../services/context.ts";
-import { groupOrganizations } from "../services/group-organizations.service.ts";
+import { groupOrganizations } from "../services/groups/group-organizations.service.ts";
 import { html, type Html } from "./html.ts";
 
 export function organizationBadge(org: { name: string; logoUrl: string | null; relationship: string | null }): Html {

@@ -1,6 +1,6 @@
 // People and groups as pages show them: their page's address, their name,
 // their avatar (initials when there is no picture), their company.
-import type { ActorView } from "../services/actor.service.ts";
+import type { ActorView } from "../services/accounts/actor.service.ts";
 import { html, type Html } from "./html.ts";
 import { organizationChip, organizationName } from "./organization-names.ts";
 

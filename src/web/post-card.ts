@@ -2,7 +2,7 @@
 // content warning, attachments, and what the viewer may do (like, reply,
 // edit, delete, report). Notes a group writes by itself (a task's or an
 // idea's status) are not conversation: they show as a one-line activity.
-import type { PostView } from "../services/post.service.ts";
+import type { PostView } from "../services/posts/post.service.ts";
 import { avatar, actorHref, nameOf, orgChip, actorLink } from "./people.ts";
 import { html, trusted, when, type Html } from "./html.ts";
 import { csrfField } from "./layout.ts";

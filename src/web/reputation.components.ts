@@ -1,5 +1,5 @@
 // The reputation level shown next to a name. Pages get the levels in one batch
-// (reputationLevels in src/services/reputation.service.ts) and call
+// (reputationLevels in src/services/insights/reputation.service.ts) and call
 // levelBadge(levels.get(actorId)); newcomers get no badge, so the badge means
 // something when it is there.
 import type { ReputationLevel } from "../domain/reputation.rules.ts";

@@ -5,10 +5,10 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { forbidden } from "../domain/errors.ts";
-import { readSession } from "../services/browser-session.service.ts";
+import { readSession } from "../services/accounts/browser-session.service.ts";
 import type { ServiceContext } from "../services/context.ts";
-import { cookieOptions, SESSION_COOKIE } from "../services/session-cookie.ts";
-import type { LocalUser } from "../services/user.service.ts";
+import { cookieOptions, SESSION_COOKIE } from "../services/accounts/session-cookie.ts";
+import type { LocalUser } from "../services/accounts/user.service.ts";
 import { safeRedirectPath } from "../domain/redirect.rules.ts";
 
 const FLASH_COOKIE = "ecotone_flash";

@@ -1,8 +1,8 @@
 // A task's history in words: "Gina (Globex) moved it to Done"
 // instead of actor URIs and field names.
-import { findCachedActors, toActorView, type ActorView } from "../services/actor.service.ts";
+import { findCachedActors, toActorView, type ActorView } from "../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../services/context.ts";
-import type { TaskView } from "../services/task.service.ts";
+import type { TaskView } from "../services/tasks/task.service.ts";
 import { personInWords } from "./components.ts";
 import { html, when, type Html } from "./html.ts";
 

@@ -7,12 +7,12 @@ import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
-import { createUser } from "../../src/services/user.service.ts";
-import { createGroup, joinGroup } from "../../src/services/group.service.ts";
-import { createPost, editPost } from "../../src/services/post.service.ts";
-import { proposeIdea } from "../../src/services/idea.service.ts";
-import { createTask } from "../../src/services/task.service.ts";
-import { isPendingChange } from "../../src/services/task-change.service.ts";
+import { createUser } from "../../src/services/accounts/user.service.ts";
+import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
+import { createPost, editPost } from "../../src/services/posts/post.service.ts";
+import { proposeIdea } from "../../src/services/ideas/idea.service.ts";
+import { createTask } from "../../src/services/tasks/task.service.ts";
+import { isPendingChange } from "../../src/services/tasks/task-change.service.ts";
 import { expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, shot, SHOTS } from "../helpers/browser.ts";
 
 const PASSWORD = "correct horse battery staple";

@@ -9,10 +9,10 @@ import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
-import { createUser } from "../../src/services/user.service.ts";
-import { createGroup, joinGroup } from "../../src/services/group.service.ts";
-import { createPost } from "../../src/services/post.service.ts";
-import { createTask } from "../../src/services/task.service.ts";
+import { createUser } from "../../src/services/accounts/user.service.ts";
+import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
+import { createPost } from "../../src/services/posts/post.service.ts";
+import { createTask } from "../../src/services/tasks/task.service.ts";
 import { expectFlash, expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, shot, SHOTS } from "../helpers/browser.ts";
 
 const PASSWORD = "correct horse battery staple";

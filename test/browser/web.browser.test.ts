@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
-import { createUser } from "../../src/services/user.service.ts";
+import { createUser } from "../../src/services/accounts/user.service.ts";
 import { expectFlash, expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, shot, SHOTS } from "../helpers/browser.ts";
 
 const PASSWORD = "correct horse battery staple";

@@ -6,7 +6,7 @@
 // before it (test/faults/member-down.test.ts saw edits lost that way). Here a
 // remote group olga belongs to relays an Update and a Like before the Create
 // they are about. Today the instance drops both as "about an unknown post"
-// (src/services/post-inbox.service.ts, receivePostUpdate and receiveLike
+// (src/services/posts/post-inbox.service.ts, receivePostUpdate and receiveLike
 // return "ignored" without recording anything), so the edit and the like are
 // lost for good; that is the `it.fails` below. The control shows the same
 // activities in order are applied.

@@ -2,7 +2,7 @@
 // groups hosted elsewhere (approval, deny), and the audit log of moderator
 // actions, which moderators see for their own groups only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setAudience, setRole } from "../../src/services/user.service.ts";
+import { setAudience, setRole } from "../../src/services/accounts/user.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
 let acme: TestInstance;

@@ -3,7 +3,7 @@
 // against the activity this test creates; the rollups are kept by the home's
 // database as the activities arrive, and a rebuild from scratch agrees.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setRole } from "../../src/services/user.service.ts";
+import { setRole } from "../../src/services/accounts/user.service.ts";
 import { rebuildInsights } from "../../src/db/queries/insight.queries.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 

@@ -1,7 +1,7 @@
 // Cross-posting between groups on different instances, moderation (removing
 // a remote member's post, locking a thread) and reports across instances.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setRole } from "../../src/services/user.service.ts";
+import { setRole } from "../../src/services/accounts/user.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
 let a: TestInstance;

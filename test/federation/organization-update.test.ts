@@ -2,7 +2,7 @@
 // instance actor to every instance we know (they refetch the organization),
 // and an Update of each local Person, whose profile names the organization.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setRole } from "../../src/services/user.service.ts";
+import { setRole } from "../../src/services/accounts/user.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
 let a: TestInstance;

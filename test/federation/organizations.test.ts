@@ -3,7 +3,7 @@
 // the peers, labelled there as customer/partner/…, and shown on every actor
 // and in "companies in this group" the same way on every instance.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setRole } from "../../src/services/user.service.ts";
+import { setRole } from "../../src/services/accounts/user.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
 let a: TestInstance;

@@ -1,7 +1,7 @@
 // Instance federation policy: in allowlist mode, a listed partner federates
 // and an unlisted instance is refused both ways; a blocked one too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allowHost, blockHost, setFederationMode } from "../../src/services/federation-policy.service.ts";
+import { allowHost, blockHost, setFederationMode } from "../../src/services/organizations/federation-policy.service.ts";
 import { eventually, startInstances, type TestInstance } from "../helpers/instances.ts";
 
 let a: TestInstance;

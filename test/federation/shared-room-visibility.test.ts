@@ -5,7 +5,7 @@
 // fetches, the API of their own instance. Globex's member (admitted) is the
 // honest control.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setRole } from "../../src/services/user.service.ts";
+import { setRole } from "../../src/services/accounts/user.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "../security/hostile-peer.ts";
 

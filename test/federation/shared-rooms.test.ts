@@ -2,7 +2,7 @@
 // accepted on Globex; Initech can neither see nor join it; when Globex leaves,
 // its people lose access on both instances.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setRole } from "../../src/services/user.service.ts";
+import { setRole } from "../../src/services/accounts/user.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
 let acme: TestInstance;

@@ -5,8 +5,8 @@ import { createServer } from "node:net";
 import { pino } from "pino";
 import { createApp, type EcotoneApp } from "../../src/app.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
-import { createUser } from "../../src/services/user.service.ts";
-import { createToken } from "../../src/services/token.service.ts";
+import { createUser } from "../../src/services/accounts/user.service.ts";
+import { createToken } from "../../src/services/accounts/token.service.ts";
 import { openTestDatabase } from "./test-database.ts";
 
 // The instances install a deadline on the process's global fetch; the test

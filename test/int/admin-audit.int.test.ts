@@ -5,7 +5,7 @@
 // route without an entry fails this test.
 import { readFileSync, readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setRole } from "../../src/services/user.service.ts";
+import { setRole } from "../../src/services/accounts/user.service.ts";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { WebVisitor } from "../helpers/web-visitor.ts";
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
-import { setRole } from "../../src/services/user.service.ts";
+import { setRole } from "../../src/services/accounts/user.service.ts";
 
 describe("channel pages", () => {
   let instance: TestInstance;

@@ -10,8 +10,8 @@ import { openDatabase, type DatabaseHandle } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrator.ts";
 import { startAdminSocket } from "../../src/cli/admin-socket.server.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
-import { authenticateToken } from "../../src/services/token.service.ts";
-import { getUserByUsername } from "../../src/services/user.service.ts";
+import { authenticateToken } from "../../src/services/accounts/token.service.ts";
+import { getUserByUsername } from "../../src/services/accounts/user.service.ts";
 
 const run = promisify(execFile);
 const CLI = resolve(import.meta.dirname, "../../src/cli/main.ts");

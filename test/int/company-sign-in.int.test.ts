@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startInstance, type TestInstance } from "../helpers/instances.ts";
 import { startIdp, TwoSiteBrowser, type Idp } from "../helpers/oidc-idp.ts";
-import { createUser, getUserByUsername } from "../../src/services/user.service.ts";
+import { createUser, getUserByUsername } from "../../src/services/accounts/user.service.ts";
 
 const CLIENT = { clientId: "ecotone", clientSecret: "a client secret for the test" };
 const ACCOUNTS = [

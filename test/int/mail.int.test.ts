@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
-import { setRole, verifyCredentials } from "../../src/services/user.service.ts";
+import { setRole, verifyCredentials } from "../../src/services/accounts/user.service.ts";
 
 const linkIn = (text: string, path: string) => {
   const match = new RegExp(`https?://[^\\s]+${path.replace("/", "\\/")}\\?token=([^\\s&]+)`).exec(text);

@@ -3,7 +3,7 @@
 // docs.joinmastodon.org (StatusSource, StatusEdit, Status, Notification).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstanceWithUsers, type TestInstance, type TestUser } from "../helpers/instances.ts";
-import { setRole } from "../../src/services/user.service.ts";
+import { setRole } from "../../src/services/accounts/user.service.ts";
 
 let a: TestInstance;
 let alice: TestUser;

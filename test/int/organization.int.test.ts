@@ -3,7 +3,7 @@
 // and group archives, and the admin web pages.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/cli/commands.ts";
-import { setRole } from "../../src/services/user.service.ts";
+import { setRole } from "../../src/services/accounts/user.service.ts";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { WebVisitor } from "../helpers/web-visitor.ts";
 

@@ -3,7 +3,7 @@
 // message and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
-import { createUser } from "../../src/services/user.service.ts";
+import { createUser } from "../../src/services/accounts/user.service.ts";
 
 const PASSWORD = "correct horse battery staple";
 let a: TestInstance;

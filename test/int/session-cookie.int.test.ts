@@ -4,7 +4,7 @@
 // form count against the same limit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
-import { createUser } from "../../src/services/user.service.ts";
+import { createUser } from "../../src/services/accounts/user.service.ts";
 
 const PASSWORD = "correct horse battery staple";
 const REDIRECT = "https://app.example/callback";

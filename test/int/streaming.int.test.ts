@@ -2,7 +2,7 @@
 // and deletes arrive without polling by the client; tokens are checked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { revokeToken, authenticateToken } from "../../src/services/token.service.ts";
+import { revokeToken, authenticateToken } from "../../src/services/accounts/token.service.ts";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
 let instance: TestInstance;

@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
-import { receiveFollow } from "../../src/services/follow.service.ts";
-import { rememberRemoteActor } from "../../src/services/actor.service.ts";
-import { authenticateToken, createToken, revokeToken } from "../../src/services/token.service.ts";
+import { receiveFollow } from "../../src/services/accounts/follow.service.ts";
+import { rememberRemoteActor } from "../../src/services/accounts/actor.service.ts";
+import { authenticateToken, createToken, revokeToken } from "../../src/services/accounts/token.service.ts";
 import {
   bootstrapAdmin,
   createUser,
@@ -12,7 +12,7 @@ import {
   getActorKeys,
   setRole,
   verifyCredentials,
-} from "../../src/services/user.service.ts";
+} from "../../src/services/accounts/user.service.ts";
 import { openTestContext } from "../helpers/service-context.ts";
 
 let ctx: ServiceContext;

@@ -5,10 +5,10 @@
 // only to those who may read the group.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
-import { createUser } from "../../src/services/user.service.ts";
-import { createGroup, joinGroup } from "../../src/services/group.service.ts";
-import { createPost } from "../../src/services/post.service.ts";
-import { askQuestion } from "../../src/services/question.service.ts";
+import { createUser } from "../../src/services/accounts/user.service.ts";
+import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
+import { createPost } from "../../src/services/posts/post.service.ts";
+import { askQuestion } from "../../src/services/ideas/question.service.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;

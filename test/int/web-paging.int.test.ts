@@ -4,10 +4,10 @@
 // shows everyone once; a cursor that is not one we hand out starts over.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
-import { createUser } from "../../src/services/user.service.ts";
-import { createGroup, joinGroup } from "../../src/services/group.service.ts";
-import { createPost } from "../../src/services/post.service.ts";
-import { proposeIdea } from "../../src/services/idea.service.ts";
+import { createUser } from "../../src/services/accounts/user.service.ts";
+import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
+import { createPost } from "../../src/services/posts/post.service.ts";
+import { proposeIdea } from "../../src/services/ideas/idea.service.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;

@@ -3,7 +3,7 @@
 // people (invitation links, suspension), and members change their settings.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
-import { createUser } from "../../src/services/user.service.ts";
+import { createUser } from "../../src/services/accounts/user.service.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;

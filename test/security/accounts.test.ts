@@ -4,8 +4,8 @@
 // what it left behind, and runs the honest version beside it.
 import { randomBytes, scryptSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUser, setPassword } from "../../src/services/user.service.ts";
-import { createToken } from "../../src/services/token.service.ts";
+import { createUser, setPassword } from "../../src/services/accounts/user.service.ts";
+import { createToken } from "../../src/services/accounts/token.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { Visitor } from "../helpers/web-visitor.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "./hostile-peer.ts";

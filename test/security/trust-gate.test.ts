@@ -8,8 +8,8 @@ import { generateCryptoKeyPair, signObject } from "@fedify/fedify";
 import { Create, Multikey, Note, Person, PUBLIC_COLLECTION } from "@fedify/vocab";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blockHost, forgetHost } from "../../src/services/federation-policy.service.ts";
-import { resolveActor } from "../../src/services/actor.service.ts";
+import { blockHost, forgetHost } from "../../src/services/organizations/federation-policy.service.ts";
+import { resolveActor } from "../../src/services/accounts/actor.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "./hostile-peer.ts";
 

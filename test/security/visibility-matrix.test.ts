@@ -8,9 +8,9 @@
 // API, the web interface, ActivityPub (objects, actors, collections),
 // WebFinger, the plain HTML profile, and media files.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "../../src/services/browser-session.service.ts";
-import { createPost } from "../../src/services/post.service.ts";
-import { uploadMedia } from "../../src/services/media.service.ts";
+import { createSession } from "../../src/services/accounts/browser-session.service.ts";
+import { createPost } from "../../src/services/posts/post.service.ts";
+import { uploadMedia } from "../../src/services/posts/media.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
 type ViewerName = "anonymous" | "outsider" | "member" | "moderator" | "remote member";

@@ -1,9 +1,9 @@
-// Password hashing (src/services/password.ts): today's parameters, old hashes
+// Password hashing (src/services/accounts/password.ts): today's parameters, old hashes
 // recognised for rehashing, absurd stored parameters refused, and a bounded
 // queue in front of the hasher.
 import { randomBytes, scryptSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { needsRehash, verifyPassword } from "../../src/services/password.ts";
+import { needsRehash, verifyPassword } from "../../src/services/accounts/password.ts";
 
 function hashWith(password: string, n: number): string {
   const salt = randomBytes(16);

@@ -1,8 +1,8 @@
-// The guessing limiter (src/services/sign-in-limiter.ts): reservations are
+// The guessing limiter (src/services/accounts/sign-in-limiter.ts): reservations are
 // atomic, successes give theirs back, a sprayed password hits the
 // per-address limit, and the state stays bounded.
 import { describe, expect, it } from "vitest";
-import { MAX_ATTEMPTS, MAX_ATTEMPTS_PER_ADDRESS, reserveAttempt, trackedKeys } from "../../src/services/sign-in-limiter.ts";
+import { MAX_ATTEMPTS, MAX_ATTEMPTS_PER_ADDRESS, reserveAttempt, trackedKeys } from "../../src/services/accounts/sign-in-limiter.ts";
 
 describe("reserveAttempt", () => {
   it("gives out MAX_ATTEMPTS reservations per username and address, then none; other usernames are unaffected", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseWebhookEvents, parseWebhookUrl, retryDelayMs, shouldDisable, WEBHOOK_EVENTS } from "../../src/domain/webhook.rules.ts";
-import { sign, signatureHeaders } from "../../src/services/webhook-signature.ts";
+import { sign, signatureHeaders } from "../../src/services/apps/webhook-signature.ts";
 
 describe("webhook rules", () => {
   it("signs as the Standard Webhooks specification's own example", () => {

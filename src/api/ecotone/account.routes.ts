@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ActorRow } from "../../db/schema.ts";
 import { assertCanSeeActor, viewerOf, visibleInMemberLists } from "../../services/visibility.service.ts";
 import { viewerId } from "./viewer.ts";
-import { requireLocalUserActor, resolveActor, toActorView } from "../../services/actor.service.ts";
+import { requireLocalUserActor, resolveActor, toActorView } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
   acceptFollowRequest,
@@ -14,7 +14,7 @@ import {
   listFollowRequests,
   rejectFollowRequest,
   unfollowActor,
-} from "../../services/follow.service.ts";
+} from "../../services/accounts/follow.service.ts";
 import { signedIn } from "./guard.ts";
 import { CursorQuery, IdParams, RequiredText, route, TargetBody, Type, typed } from "./schema.ts";
 

@@ -1,11 +1,11 @@
 // Leaving: `DELETE /me` (account deletion that federates). Archives: `GET /me/archive` (a person's data) and `GET /groups/:group/archive`
 // (a group, for its owners), as downloadable ActivityStreams JSON.
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { groupArchive, personalArchive } from "../../services/archive.service.ts";
+import { groupArchive, personalArchive } from "../../services/accounts/archive.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { requireCaller } from "./guard.ts";
 import { body } from "./viewer.ts";
-import { deleteAccount } from "../../services/account-deletion.service.ts";
+import { deleteAccount } from "../../services/accounts/account-deletion.service.ts";
 
 const BASE = "/api/ecotone/v1";
 

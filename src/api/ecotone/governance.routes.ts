@@ -2,8 +2,8 @@
 // partners whose join rule is "approval", waiting for an administrator.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { decideJoinApproval, listJoinApprovals } from "../../services/governance.service.ts";
-import { requestRemoteMembership } from "../../services/group.service.ts";
+import { decideJoinApproval, listJoinApprovals } from "../../services/groups/governance.service.ts";
+import { requestRemoteMembership } from "../../services/groups/group.service.ts";
 import { requireCaller } from "./guard.ts";
 
 const BASE = "/api/ecotone/v1/admin/join-approvals";

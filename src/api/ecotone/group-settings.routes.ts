@@ -2,7 +2,7 @@
 // after creating it — for now, whether it takes questions (issue 16).
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { changeGroupSettings } from "../../services/group-settings.service.ts";
+import { changeGroupSettings } from "../../services/groups/group-settings.service.ts";
 import { signedIn } from "./guard.ts";
 import { GroupParams, route, Type, typed } from "./schema.ts";
 

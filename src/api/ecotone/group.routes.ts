@@ -14,8 +14,8 @@ import {
   rejectJoinRequest,
   setMemberRole,
   unbanFromGroup,
-} from "../../services/group.service.ts";
-import { groupTimeline } from "../../services/post.service.ts";
+} from "../../services/groups/group.service.ts";
+import { groupTimeline } from "../../services/posts/post.service.ts";
 import { signedIn } from "./guard.ts";
 import { CursorQuery, GroupParams, OptionalText, orUndefined, RequiredText, route, TargetBody, Type, typed } from "./schema.ts";
 import { viewerId } from "./viewer.ts";

@@ -1,7 +1,7 @@
 // /api/ecotone/v1: idea boards — propose, vote, rank, search, answer.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/idea.service.ts";
+import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/ideas/idea.service.ts";
 import { signedIn } from "./guard.ts";
 import { GroupParams, IdParams, OptionalText, orUndefined, RequiredText, route, Type, typed } from "./schema.ts";
 import { viewerId } from "./viewer.ts";

@@ -4,7 +4,7 @@
 // `Idempotent-Replayed: true`.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { beginIdempotent, finishIdempotent, requestHash } from "../../services/idempotency.service.ts";
+import { beginIdempotent, finishIdempotent, requestHash } from "../../services/apps/idempotency.service.ts";
 import type { Caller } from "./guard.ts";
 
 const PREFIX = "/api/ecotone/v1/";

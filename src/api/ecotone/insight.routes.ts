@@ -2,7 +2,7 @@
 // (docs/insights.md). Reads only; every figure comes from the rollups.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { groupInsights, instanceInsights, personInsights } from "../../services/insight.service.ts";
+import { groupInsights, instanceInsights, personInsights } from "../../services/insights/insight.service.ts";
 import { signedIn } from "./guard.ts";
 import { GroupParams, route, Type, typed } from "./schema.ts";
 

@@ -4,12 +4,12 @@
 import type { FastifyInstance } from "fastify";
 import { forbidden } from "../../domain/errors.ts";
 import { EMAIL_KINDS } from "../../domain/notification-kinds.rules.ts";
-import { requireLocalUserActor } from "../../services/actor.service.ts";
+import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/mail-account.service.ts";
-import { inviteByEmail } from "../../services/mail-invite.service.ts";
-import { outgoingMail, outgoingMailById } from "../../services/mail.service.ts";
-import { digestPreferences, emailPreferences, unsubscribeByToken, updateDigestPreferences, updateEmailPreferences } from "../../services/notification-preferences.service.ts";
+import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/channels/mail-account.service.ts";
+import { inviteByEmail } from "../../services/channels/mail-invite.service.ts";
+import { outgoingMail, outgoingMailById } from "../../services/channels/mail.service.ts";
+import { digestPreferences, emailPreferences, unsubscribeByToken, updateDigestPreferences, updateEmailPreferences } from "../../services/channels/notification-preferences.service.ts";
 import { signedIn } from "./guard.ts";
 import { IdParams, RequiredText, route, Type, typed } from "./schema.ts";
 

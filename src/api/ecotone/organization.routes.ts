@@ -2,11 +2,11 @@
 // audience overrides, the companies in a group, and the audit log.
 import type { FastifyInstance } from "fastify";
 import { validationFailed } from "../../domain/errors.ts";
-import { auditCsv, listAudit, requireAdmin, type AuditQuery } from "../../services/audit.service.ts";
+import { auditCsv, listAudit, requireAdmin, type AuditQuery } from "../../services/organizations/audit.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { groupOrganizations } from "../../services/group-organizations.service.ts";
-import { getOwnOrganization, refreshOrganization, setOwnOrganization } from "../../services/organization.service.ts";
-import { getPartner, listPartners, setPartner, setRemoteAudience } from "../../services/partner.service.ts";
+import { groupOrganizations } from "../../services/groups/group-organizations.service.ts";
+import { getOwnOrganization, refreshOrganization, setOwnOrganization } from "../../services/organizations/organization.service.ts";
+import { getPartner, listPartners, setPartner, setRemoteAudience } from "../../services/organizations/partner.service.ts";
 import { registerGovernanceRoutes } from "./governance.routes.ts";
 import { registerSharedRoomRoutes } from "./shared-room.routes.ts";
 import { registerArchiveRoutes } from "./archive.routes.ts";

@@ -5,8 +5,8 @@
 // batch of queries per response instead of a copy of this in every route.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { organizationsByDomain } from "../../services/organization.service.ts";
-import { audiencesOf, relationshipsByDomain } from "../../services/partner.service.ts";
+import { organizationsByDomain } from "../../services/organizations/organization.service.ts";
+import { audiencesOf, relationshipsByDomain } from "../../services/organizations/partner.service.ts";
 
 const PREFIX = "/api/ecotone/v1/";
 const MAX_DEPTH = 8;

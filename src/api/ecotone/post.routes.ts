@@ -13,10 +13,10 @@ import {
   likePost,
   setThreadLocked,
   unlikePost,
-} from "../../services/post.service.ts";
-import { sharePost } from "../../services/share.service.ts";
-import { linkExternalRef, parseExternalRef } from "../../services/external-ref.service.ts";
-import { askQuestion, postWithKind } from "../../services/question.service.ts";
+} from "../../services/posts/post.service.ts";
+import { sharePost } from "../../services/posts/share.service.ts";
+import { linkExternalRef, parseExternalRef } from "../../services/apps/external-ref.service.ts";
+import { askQuestion, postWithKind } from "../../services/ideas/question.service.ts";
 import { signedIn } from "./guard.ts";
 import { IdParams, OptionalText, orUndefined, RequiredText, route, Type, typed } from "./schema.ts";
 import { viewerId } from "./viewer.ts";

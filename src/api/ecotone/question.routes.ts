@@ -5,8 +5,8 @@
 import type { FastifyInstance } from "fastify";
 import { parseQuestionState } from "../../domain/question.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { escalateThread } from "../../services/escalation.service.ts";
-import { acceptAnswer, getQuestion, groupExperts, groupQuestions, similarAnsweredQuestions } from "../../services/question.service.ts";
+import { escalateThread } from "../../services/tasks/escalation.service.ts";
+import { acceptAnswer, getQuestion, groupExperts, groupQuestions, similarAnsweredQuestions } from "../../services/ideas/question.service.ts";
 import { signedIn } from "./guard.ts";
 import { GroupParams, IdParams, OptionalText, orUndefined, RequiredText, route, Type, typed } from "./schema.ts";
 import { viewerId } from "./viewer.ts";

@@ -1,7 +1,7 @@
 // /api/ecotone/v1/reports: file a report; moderators and admins read and resolve them.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { fileReport, listReports, resolveReport } from "../../services/report.service.ts";
+import { fileReport, listReports, resolveReport } from "../../services/posts/report.service.ts";
 import { signedIn } from "./guard.ts";
 import { IdParams, route, Type, typed } from "./schema.ts";
 

@@ -3,8 +3,8 @@
 // (docs/insights.md, "Reputation" and "Signal and What matters").
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { groupReputation, groupRings } from "../../services/reputation.service.ts";
-import { whatMatters } from "../../services/signal.service.ts";
+import { groupReputation, groupRings } from "../../services/insights/reputation.service.ts";
+import { whatMatters } from "../../services/insights/signal.service.ts";
 import { signedIn } from "./guard.ts";
 import { GroupParams, route, typed } from "./schema.ts";
 import { viewerId } from "./viewer.ts";

@@ -12,7 +12,7 @@ import {
   removeSegment,
   segmentMemberList,
   segmentMembersCsv,
-} from "../../services/segment.service.ts";
+} from "../../services/insights/segment.service.ts";
 import { signedIn } from "./guard.ts";
 import { IdParams, RequiredText, route, Type, typed } from "./schema.ts";
 

@@ -5,9 +5,9 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { parseExternalRef } from "../../services/external-ref.service.ts";
-import { getTaskChange, isPendingChange, type PendingTaskChange } from "../../services/task-change.service.ts";
-import { createLinkedTask, getLinkedTask, tasksByExternalRef } from "../../services/task-link.service.ts";
+import { parseExternalRef } from "../../services/apps/external-ref.service.ts";
+import { getTaskChange, isPendingChange, type PendingTaskChange } from "../../services/tasks/task-change.service.ts";
+import { createLinkedTask, getLinkedTask, tasksByExternalRef } from "../../services/tasks/task-link.service.ts";
 import {
   assignTask,
   commentOnTask,
@@ -21,7 +21,7 @@ import {
   setTaskStatuses,
   taskComments,
   unassignTask,
-} from "../../services/task.service.ts";
+} from "../../services/tasks/task.service.ts";
 import { signedIn } from "./guard.ts";
 import { GroupParams, IdParams, OptionalText, RequiredText, route, Type, typed } from "./schema.ts";
 import { viewerId } from "./viewer.ts";

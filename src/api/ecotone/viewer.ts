@@ -1,7 +1,7 @@
 // The viewer of a read: the signed-in user's actor, or nobody.
 import type { FastifyRequest } from "fastify";
 import { validationFailed } from "../../domain/errors.ts";
-import { requireLocalUserActor } from "../../services/actor.service.ts";
+import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 
 export async function viewerId(ctx: ServiceContext, request: FastifyRequest): Promise<string | null> {

@@ -11,7 +11,7 @@ import {
   rotateSecret,
   setEnabled,
   webhookDeliveries,
-} from "../../services/webhook.service.ts";
+} from "../../services/apps/webhook.service.ts";
 import { signedIn } from "./guard.ts";
 import { IdParams, OptionalText, RequiredText, route, Type, typed } from "./schema.ts";
 

@@ -2,7 +2,7 @@
 // for probes. Fedify answers WebFinger and NodeInfo itself.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { checkHealth } from "../../services/instance.service.ts";
+import { checkHealth } from "../../services/organizations/instance.service.ts";
 
 const XRD_NS = "http://docs.oasis-open.org/ns/xri/xrd-1.0";
 

@@ -2,7 +2,7 @@
 // is an Account with `group: true`; following it is joining it.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { notFound, validationFailed } from "../../domain/errors.ts";
-import { getActorById, requireLocalUserActor, resolveActor } from "../../services/actor.service.ts";
+import { getActorById, requireLocalUserActor, resolveActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
   acceptFollowRequest,
@@ -12,12 +12,12 @@ import {
   listFollowRequests,
   rejectFollowRequest,
   unfollowActor,
-} from "../../services/follow.service.ts";
-import { joinGroup, leaveGroup } from "../../services/group.service.ts";
-import { getProfileItems } from "../../services/account-timeline.service.ts";
-import { getRelationships } from "../../services/timeline.service.ts";
-import { updateProfile } from "../../services/user.service.ts";
-import { profileFieldsOf, updateProfileExtras } from "../../services/profile.service.ts";
+} from "../../services/accounts/follow.service.ts";
+import { joinGroup, leaveGroup } from "../../services/groups/group.service.ts";
+import { getProfileItems } from "../../services/posts/account-timeline.service.ts";
+import { getRelationships } from "../../services/posts/timeline.service.ts";
+import { updateProfile } from "../../services/accounts/user.service.ts";
+import { profileFieldsOf, updateProfileExtras } from "../../services/accounts/profile.service.ts";
 import { profileExtrasFrom } from "./fields-attributes.ts";
 import { assertCanSeeActor, canListFollowsOf, viewerOf, visibleInMemberLists } from "../../services/visibility.service.ts";
 import { applyFilters } from "./filter.apply.ts";

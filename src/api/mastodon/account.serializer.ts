@@ -1,8 +1,8 @@
 // Our actors as Mastodon Account entities (docs.joinmastodon.org/entities/Account).
 // No field Mastodon always sends is null: images fall back to defaults.
 import type { ActorRow } from "../../db/schema.ts";
-import type { AccountStats } from "../../services/timeline.service.ts";
-import { profileFieldsOf, renderFieldValue } from "../../services/profile.service.ts";
+import type { AccountStats } from "../../services/posts/timeline.service.ts";
+import { profileFieldsOf, renderFieldValue } from "../../services/accounts/profile.service.ts";
 
 export interface MastodonAccount {
   id: string;

@@ -12,9 +12,9 @@ import {
   unblockAccount,
   unblockDomain,
   unmuteAccount,
-} from "../../services/block.service.ts";
+} from "../../services/accounts/block.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { removeFollower } from "../../services/follow.service.ts";
+import { removeFollower } from "../../services/accounts/follow.service.ts";
 import { requireUser } from "./guard.ts";
 import { pagedList } from "./pagination.ts";
 import { bodyOf, flag, queryOf } from "./params.ts";

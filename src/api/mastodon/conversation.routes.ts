@@ -2,7 +2,7 @@
 // threads the account takes part in, each with its newest direct message.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { deleteConversation, getConversations, readConversation, type ConversationView } from "../../services/conversation.service.ts";
+import { deleteConversation, getConversations, readConversation, type ConversationView } from "../../services/posts/conversation.service.ts";
 import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";

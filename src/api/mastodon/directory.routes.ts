@@ -2,7 +2,7 @@
 // notification count.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { getDirectory, getFamiliarFollowers, getKnownPeers, unreadNotificationCount } from "../../services/directory.service.ts";
+import { getDirectory, getFamiliarFollowers, getKnownPeers, unreadNotificationCount } from "../../services/organizations/directory.service.ts";
 import { requireUser } from "./guard.ts";
 import { idList, queryOf } from "./params.ts";
 import { renderAccounts } from "./render.ts";

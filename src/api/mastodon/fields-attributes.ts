@@ -2,7 +2,7 @@
 // comes as a JSON array, a JSON object keyed by index, or form keys
 // `fields_attributes[0][name]`; `avatar` and `header` as uploaded files.
 import { validationFailed } from "../../domain/errors.ts";
-import type { ProfileExtrasInput } from "../../services/profile.service.ts";
+import type { ProfileExtrasInput } from "../../services/accounts/profile.service.ts";
 
 function fieldsFrom(body: Record<string, unknown>): Array<{ name: string; value: string }> | undefined {
   const rows = new Map<number, { name?: unknown; value?: unknown }>();

@@ -2,7 +2,7 @@
 // names the matching filters (apps warn or blur), and `hide` filters remove
 // the status. A boost is judged by the status it boosts.
 import type { ServiceContext } from "../../services/context.ts";
-import { matchFilters, type FilterContext } from "../../services/filter.service.ts";
+import { matchFilters, type FilterContext } from "../../services/accounts/filter.service.ts";
 import { stripHtml } from "../../services/html.ts";
 import { toMastodonFilterResult } from "./filter.serializer.ts";
 import type { MastodonStatus } from "./status.serializer.ts";

@@ -16,7 +16,7 @@ import {
   removeKeyword,
   type FilterInput,
   type KeywordInput,
-} from "../../services/filter.service.ts";
+} from "../../services/accounts/filter.service.ts";
 import { requireUser } from "./guard.ts";
 import { bodyOf, idValue, listParam, railsBool } from "./params.ts";
 import { toMastodonFilter, toMastodonFilterKeyword, toMastodonFilterStatus, toMastodonV1Filters } from "./filter.serializer.ts";

@@ -1,6 +1,6 @@
 // Filter entities (docs.joinmastodon.org/entities/Filter, FilterKeyword,
 // FilterStatus, FilterResult, and the v1 V1_Filter).
-import type { FilterKeywordRow, FilterMatch, FilterStatusRow, FilterWithParts } from "../../services/filter.service.ts";
+import type { FilterKeywordRow, FilterMatch, FilterStatusRow, FilterWithParts } from "../../services/accounts/filter.service.ts";
 
 export const toMastodonFilterKeyword = (k: FilterKeywordRow) => ({ id: k.id, keyword: k.keyword, whole_word: k.whole_word });
 export const toMastodonFilterStatus = (s: FilterStatusRow) => ({ id: s.id, status_id: s.post_id });

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from "fastify";
 import { forbidden, unauthorized } from "../../domain/errors.ts";
 import { hasScope } from "../../domain/scopes.ts";
-import { requireLocalUserActor } from "../../services/actor.service.ts";
+import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import type { Caller } from "../../services/caller.ts";
 

@@ -8,7 +8,7 @@ import { MAX_PINNED_POSTS } from "../../domain/pin.rules.ts";
 import { MAX_FEATURED_TAGS } from "../../domain/tag.rules.ts";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { getUsage } from "../../services/instance.service.ts";
+import { getUsage } from "../../services/organizations/instance.service.ts";
 
 /** The Mastodon API level we implement (see docs/clients.md). */
 export const MASTODON_COMPAT_VERSION = "4.0.0";

@@ -13,7 +13,7 @@ import {
   removeList,
   requireList,
   type ListRow,
-} from "../../services/list.service.ts";
+} from "../../services/accounts/list.service.ts";
 import { applyFilters } from "./filter.apply.ts";
 import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";

@@ -1,13 +1,13 @@
 // Serves uploaded media files. The type comes from our own record (sniffed
 // at upload), never from the file name, and browsers are told not to guess.
 // Who may have a file is the one visibility rule's answer for its post
-// (src/services/media.service.ts readUpload).
+// (src/services/posts/media.service.ts readUpload).
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { getLocalActor } from "../../services/actor.service.ts";
-import { readSession } from "../../services/browser-session.service.ts";
+import { getLocalActor } from "../../services/accounts/actor.service.ts";
+import { readSession } from "../../services/accounts/browser-session.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { readUpload } from "../../services/media.service.ts";
-import { SESSION_COOKIE } from "../../services/session-cookie.ts";
+import { readUpload } from "../../services/posts/media.service.ts";
+import { SESSION_COOKIE } from "../../services/accounts/session-cookie.ts";
 import { viewerOf, type Viewer } from "../../services/visibility.service.ts";
 
 /** The signed-in viewer (an app's bearer token, or the web interface's session), if any. */

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { describeMedia, getOwnMedia, uploadMedia } from "../../services/media.service.ts";
+import { describeMedia, getOwnMedia, uploadMedia } from "../../services/posts/media.service.ts";
 import { requireUser } from "./guard.ts";
 import { toMastodonMedia } from "./media.serializer.ts";
 

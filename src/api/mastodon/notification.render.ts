@@ -1,8 +1,8 @@
 // Notification entities (docs.joinmastodon.org/entities/Notification).
-import { getActorById } from "../../services/actor.service.ts";
+import { getActorById } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getNotificationById } from "../../services/notification.service.ts";
-import { getPostEntries } from "../../services/timeline.service.ts";
+import { getPostEntries } from "../../services/posts/timeline.service.ts";
 import { applyFilters } from "./filter.apply.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
 

@@ -1,9 +1,9 @@
 // Mastodon notifications (v1), bookmarks and markers.
 import type { FastifyInstance } from "fastify";
-import { bookmark, bookmarks, favourites, getMarkers, setMarker } from "../../services/bookmark.service.ts";
+import { bookmark, bookmarks, favourites, getMarkers, setMarker } from "../../services/accounts/bookmark.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { clearAll, dismiss, getNotifications } from "../../services/notification.service.ts";
-import { getPostEntries } from "../../services/timeline.service.ts";
+import { getPostEntries } from "../../services/posts/timeline.service.ts";
 import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderNotification, renderNotificationRows } from "./notification.render.ts";

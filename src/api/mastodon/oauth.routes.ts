@@ -4,7 +4,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { OAuthError } from "../../domain/oauth.errors.ts";
-import { createSession, readSession } from "../../services/browser-session.service.ts";
+import { createSession, readSession } from "../../services/accounts/browser-session.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
   appOfToken,
@@ -15,10 +15,10 @@ import {
   OOB_REDIRECT,
   registerApp,
   revokeOAuthToken,
-} from "../../services/oauth-app.service.ts";
+} from "../../services/apps/oauth-app.service.ts";
 import { escapeHtml, renderConsentPage, renderMessagePage } from "./oauth.page.ts";
-import { signIn, THROTTLED_MESSAGE } from "../../services/sign-in.service.ts";
-import { cookieOptions, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE as CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../../services/session-cookie.ts";
+import { signIn, THROTTLED_MESSAGE } from "../../services/accounts/sign-in.service.ts";
+import { cookieOptions, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE as CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../../services/accounts/session-cookie.ts";
 
 type Fields = Record<string, unknown>;
 

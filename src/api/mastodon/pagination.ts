@@ -1,7 +1,7 @@
 // Mastodon-style paging: max_id / since_id / min_id / limit in, a Link
 // header with next and prev out.
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { PageBounds } from "../../services/timeline.service.ts";
+import type { PageBounds } from "../../services/posts/timeline.service.ts";
 
 export function pageBounds(request: FastifyRequest, defaultLimit = 20, maxLimit = 40): PageBounds {
   const q = request.query as Record<string, string | undefined>;

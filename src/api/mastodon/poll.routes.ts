@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { getPollEntry, votePoll } from "../../services/poll.service.ts";
+import { getPollEntry, votePoll } from "../../services/posts/poll.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { bodyOf, listParam } from "./params.ts";
 import { toMastodonPoll } from "./poll.serializer.ts";

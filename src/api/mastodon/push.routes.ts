@@ -4,7 +4,7 @@
 // keys (`subscription[keys][p256dh]=…`); both are read.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { currentPush, subscribePush, unsubscribePush, updatePush, type PushInput } from "../../services/push.service.ts";
+import { currentPush, subscribePush, unsubscribePush, updatePush, type PushInput } from "../../services/channels/push.service.ts";
 import { requireUser } from "./guard.ts";
 import { bodyOf } from "./params.ts";
 

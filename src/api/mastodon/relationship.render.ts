@@ -1,9 +1,9 @@
 // Relationship entities (docs.joinmastodon.org/entities/Relationship): follows,
 // mutes, blocks and domain blocks between the caller and some accounts, in batch.
 import type { ServiceContext } from "../../services/context.ts";
-import { hiddenFactsFor } from "../../services/block.service.ts";
-import { getActorById } from "../../services/actor.service.ts";
-import { getRelationships } from "../../services/timeline.service.ts";
+import { hiddenFactsFor } from "../../services/accounts/block.service.ts";
+import { getActorById } from "../../services/accounts/actor.service.ts";
+import { getRelationships } from "../../services/posts/timeline.service.ts";
 
 export async function renderRelationships(ctx: ServiceContext, viewerId: string, ids: string[]) {
   const [follows, hidden, actors] = await Promise.all([

@@ -2,7 +2,7 @@
 // they need done once per response.
 import type { ActorRow } from "../../db/schema.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { getAccountStats, statusExtras, type HomeItem, type PostEntry } from "../../services/timeline.service.ts";
+import { getAccountStats, statusExtras, type HomeItem, type PostEntry } from "../../services/posts/timeline.service.ts";
 import { toMastodonAccount, type MastodonAccount } from "./account.serializer.ts";
 import { toMastodonBoost, toMastodonStatus, type MastodonStatus } from "./status.serializer.ts";
 

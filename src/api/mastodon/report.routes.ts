@@ -2,9 +2,9 @@
 // the same report service as the Ecotone API and the web interface.
 import type { FastifyInstance } from "fastify";
 import { notFound, validationFailed } from "../../domain/errors.ts";
-import { getActorById } from "../../services/actor.service.ts";
+import { getActorById } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { fileReport } from "../../services/report.service.ts";
+import { fileReport } from "../../services/posts/report.service.ts";
 import { canSeeActor, viewerOf } from "../../services/visibility.service.ts";
 import { requireUser } from "./guard.ts";
 import { bodyOf, idList, idValue, optionalText } from "./params.ts";

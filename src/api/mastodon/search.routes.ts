@@ -2,12 +2,12 @@
 import type { FastifyInstance } from "fastify";
 import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { search, searchAccounts, type SearchType } from "../../services/search.service.ts";
+import { search, searchAccounts, type SearchType } from "../../services/posts/search.service.ts";
 import { optionalUser } from "./guard.ts";
 import { flag, idValue, queryOf } from "./params.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
 import { toMastodonTag } from "./tag.serializer.ts";
-import { describeTags } from "../../services/tag.service.ts";
+import { describeTags } from "../../services/posts/tag.service.ts";
 
 const TYPES = new Set(["accounts", "statuses", "hashtags"]);
 

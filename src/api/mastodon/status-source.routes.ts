@@ -4,8 +4,8 @@ import type { FastifyInstance } from "fastify";
 import { notFound } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { stripHtml } from "../../services/html.ts";
-import { getPostHistory } from "../../services/post.service.ts";
-import { getPostEntries } from "../../services/timeline.service.ts";
+import { getPostHistory } from "../../services/posts/post.service.ts";
+import { getPostEntries } from "../../services/posts/timeline.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { renderStatuses } from "./render.ts";
 

@@ -2,9 +2,9 @@
 import type { FastifyInstance } from "fastify";
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { deletePost, editPost, getThread, likePost, unlikePost } from "../../services/post.service.ts";
-import { createStatus } from "../../services/status.service.ts";
-import { getPostEntries } from "../../services/timeline.service.ts";
+import { deletePost, editPost, getThread, likePost, unlikePost } from "../../services/posts/post.service.ts";
+import { createStatus } from "../../services/posts/status.service.ts";
+import { getPostEntries } from "../../services/posts/timeline.service.ts";
 import { applyFilters } from "./filter.apply.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
@@ -12,9 +12,9 @@ import { bodyOf, flag, idList, idValue, optionalText } from "./params.ts";
 import { toMastodonBoost } from "./status.serializer.ts";
 import { pollParam } from "./poll.params.ts";
 import { StatusPollBody } from "./poll.schema.ts";
-import { getActorById } from "../../services/actor.service.ts";
-import { pinPost, unpinPost } from "../../services/pin.service.ts";
-import { reblogPost, unreblogPost, whoLiked, whoReblogged } from "../../services/reblog.service.ts";
+import { getActorById } from "../../services/accounts/actor.service.ts";
+import { pinPost, unpinPost } from "../../services/posts/pin.service.ts";
+import { reblogPost, unreblogPost, whoLiked, whoReblogged } from "../../services/posts/reblog.service.ts";
 
 type IdParams = { Params: { id: string } };
 

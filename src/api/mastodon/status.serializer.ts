@@ -2,7 +2,7 @@
 // Members-only group posts are "private": apps show a lock and never boost them.
 import { toMastodonPoll, type MastodonPoll } from "./poll.serializer.ts";
 import type { ActorRow } from "../../db/schema.ts";
-import type { AccountStats, PostEntry } from "../../services/timeline.service.ts";
+import type { AccountStats, PostEntry } from "../../services/posts/timeline.service.ts";
 import { toMastodonAccount, type MastodonAccount } from "./account.serializer.ts";
 import { toMastodonMedia, type MastodonMedia } from "./media.serializer.ts";
 

@@ -2,7 +2,7 @@
 // Server-Sent Events alike: a Status or Notification as JSON text, or the id
 // of a deleted status.
 import type { ServiceContext } from "../../services/context.ts";
-import type { StreamNews } from "../../services/streaming.service.ts";
+import type { StreamNews } from "../../services/posts/streaming.service.ts";
 import { renderNotification } from "./notification.render.ts";
 import { renderHomeItems, renderStatuses } from "./render.ts";
 

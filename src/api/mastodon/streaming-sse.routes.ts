@@ -7,10 +7,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { renderStreamPayload } from "./stream.render.ts";
 import { hasScope } from "../../domain/scopes.ts";
-import { requireLocalUserActor } from "../../services/actor.service.ts";
+import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { pollChanges, pollSubscription, subscribe, type Subscription } from "../../services/streaming.service.ts";
-import { authenticateToken } from "../../services/token.service.ts";
+import { pollChanges, pollSubscription, subscribe, type Subscription } from "../../services/posts/streaming.service.ts";
+import { authenticateToken } from "../../services/accounts/token.service.ts";
 
 const POLL_MS = 1_000;
 const HEARTBEAT_MS = 15_000;

@@ -10,9 +10,9 @@ import websocket from "@fastify/websocket";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { WebSocket } from "ws";
 import type { ServiceContext } from "../../services/context.ts";
-import { pollChanges, pollSubscription, subscribe, type StreamNews, type Subscription } from "../../services/streaming.service.ts";
-import { authenticateToken, type Authenticated } from "../../services/token.service.ts";
-import { requireLocalUserActor } from "../../services/actor.service.ts";
+import { pollChanges, pollSubscription, subscribe, type StreamNews, type Subscription } from "../../services/posts/streaming.service.ts";
+import { authenticateToken, type Authenticated } from "../../services/accounts/token.service.ts";
+import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import { hasScope } from "../../domain/scopes.ts";
 import { renderStreamPayload } from "./stream.render.ts";
 

@@ -1,7 +1,7 @@
 // Hashtags: tags/:name and following it, followed_tags, featured tags.
 import type { FastifyInstance } from "fastify";
 import { notFound } from "../../domain/errors.ts";
-import { getActorById } from "../../services/actor.service.ts";
+import { getActorById } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
   describeTag,
@@ -12,7 +12,7 @@ import {
   followTag,
   unfeatureTag,
   unfollowTag,
-} from "../../services/tag.service.ts";
+} from "../../services/posts/tag.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pagedList } from "./pagination.ts";
 import { bodyOf } from "./params.ts";

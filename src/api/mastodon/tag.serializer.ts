@@ -1,6 +1,6 @@
 // The Mastodon Tag and FeaturedTag entities (docs.joinmastodon.org/entities/Tag,
 // /entities/FeaturedTag). Tag history counts are strings, days are UNIX times.
-import type { FeaturedTag, TagInfo } from "../../services/tag.service.ts";
+import type { FeaturedTag, TagInfo } from "../../services/posts/tag.service.ts";
 
 export interface MastodonTag {
   name: string;

@@ -1,7 +1,7 @@
 // Mastodon timelines: home, public (local / remote), hashtag.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { getHomeItems, getPublicTimeline, getTagTimeline } from "../../services/timeline.service.ts";
+import { getHomeItems, getPublicTimeline, getTagTimeline } from "../../services/posts/timeline.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderHomeItems, renderStatuses } from "./render.ts";

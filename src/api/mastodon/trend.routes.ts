@@ -1,7 +1,7 @@
 // Trends (tags, statuses, links) and follow suggestions, from the last week's activity.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { getSuggestions, getTrendingPosts, getTrendingTags } from "../../services/trend.service.ts";
+import { getSuggestions, getTrendingPosts, getTrendingTags } from "../../services/posts/trend.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { queryOf } from "./params.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";

@@ -3,9 +3,9 @@
 // Everyone else, signed or not, learns nothing (404).
 import type { RequestContext } from "@fedify/fedify";
 import { Application } from "@fedify/vocab";
-import { findCachedActor } from "../../services/actor.service.ts";
+import { findCachedActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { canFetchGroupContent, type Requester } from "../../services/access.service.ts";
+import { canFetchGroupContent, type Requester } from "../../services/groups/access.service.ts";
 
 export async function signedRequester(ctx: RequestContext<ServiceContext>) {
   const owner = await ctx.getSignedKeyOwner().catch(() => null);

@@ -10,7 +10,7 @@ import { findOutboxEventByKey } from "../../db/repos/outbox.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { knownMentionsIn } from "../../services/profile.service.ts";
+import { knownMentionsIn } from "../../services/accounts/profile.service.ts";
 import { toActor } from "../mappers/actor.mapper.ts";
 import { createActivityOf } from "../mappers/outbox-item.mapper.ts";
 import { postObjectOf } from "../mappers/post.mapper.ts";

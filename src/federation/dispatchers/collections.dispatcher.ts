@@ -3,13 +3,13 @@
 // which asks for the whole collection with a null cursor.
 import type { Federation, RequestContext } from "@fedify/fedify";
 import { PATHS } from "../../domain/uris.ts";
-import { getLocalActor } from "../../services/actor.service.ts";
+import { getLocalActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { followCounts, listFollowersOf, listFollowingOf } from "../../services/follow.service.ts";
+import { followCounts, listFollowersOf, listFollowingOf } from "../../services/accounts/follow.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { followerRecipients } from "../recipients.ts";
 import { canListMembers, requesterOf } from "./access.ts";
-import { canFetchGroupContent, viewerOfRequester } from "../../services/access.service.ts";
+import { canFetchGroupContent, viewerOfRequester } from "../../services/groups/access.service.ts";
 import { canSeeActor, visibleInMemberLists } from "../../services/visibility.service.ts";
 import { countOutboxPosts, listOutboxPosts } from "../../db/queries/post.queries.ts";
 import { outboxItemOf } from "../mappers/outbox-item.mapper.ts";

@@ -2,9 +2,9 @@
 // so peers such as Lemmy know who may moderate it, wherever they live.
 import type { Federation } from "@fedify/fedify";
 import { Object as APObject, Person } from "@fedify/vocab";
-import { getLocalActor } from "../../services/actor.service.ts";
+import { getLocalActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { moderatorUris } from "../../services/group.service.ts";
+import { moderatorUris } from "../../services/groups/group.service.ts";
 import { canListMembers } from "./access.ts";
 
 export function registerModeratorsDispatcher(federation: Federation<ServiceContext>): void {

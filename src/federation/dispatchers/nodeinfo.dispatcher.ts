@@ -1,8 +1,8 @@
 // NodeInfo 2.1 with real usage counts, so directories and clients such as
 // megalodon can tell what this server is.
 import type { Federation } from "@fedify/fedify";
-import { getUsage } from "../../services/instance.service.ts";
-import { getOwnOrganization } from "../../services/organization.service.ts";
+import { getUsage } from "../../services/organizations/instance.service.ts";
+import { getOwnOrganization } from "../../services/organizations/organization.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
 

@@ -4,7 +4,7 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
 import { Article, Note, Question } from "@fedify/vocab";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
-import { canFetchGroupContent, viewerOfRequester } from "../../services/access.service.ts";
+import { canFetchGroupContent, viewerOfRequester } from "../../services/groups/access.service.ts";
 import { canSeePost } from "../../services/visibility.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { postObjectOf } from "../mappers/post.mapper.ts";

@@ -7,7 +7,7 @@ import type { Context } from "@fedify/fedify";
 import { listAssignees } from "../../db/repos/task.repo.ts";
 import type { ActorRow, TaskRow } from "../../db/schema.ts";
 import { DomainError, unavailable, type ErrorCode } from "../../domain/errors.ts";
-import type { taskChangeToSend } from "../../services/task-change.service.ts";
+import type { taskChangeToSend } from "../../services/tasks/task-change.service.ts";
 import { newActivityKey } from "../../domain/ids.ts";
 import type { TaskCommand } from "../../domain/task.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";

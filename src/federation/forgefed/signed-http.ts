@@ -6,7 +6,7 @@ import type { Actor } from "@fedify/vocab";
 import { validatePublicUrl } from "@fedify/vocab-runtime";
 import type { ActorRow } from "../../db/schema.ts";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
-import { rememberRemoteActor } from "../../services/actor.service.ts";
+import { rememberRemoteActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { fromActor } from "../mappers/actor.mapper.ts";
 import type { Json } from "./vocabulary.ts";

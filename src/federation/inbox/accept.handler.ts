@@ -1,6 +1,6 @@
 // Accept(Follow): a remote account approved our follow request.
 import type { Accept } from "@fedify/vocab";
-import { receiveFollowAccepted } from "../../services/follow.service.ts";
+import { receiveFollowAccepted } from "../../services/accounts/follow.service.ts";
 import { describe, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { followReference } from "./follow-reference.ts";
 import { handledAsRoomAnswer } from "./room-answer.ts";

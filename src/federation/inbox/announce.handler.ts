@@ -19,7 +19,7 @@ import {
   Announce,
 } from "@fedify/vocab";
 import type { ActorRow } from "../../db/schema.ts";
-import { findCachedActor } from "../../services/actor.service.ts";
+import { findCachedActor } from "../../services/accounts/actor.service.ts";
 import {
   receiveLike,
   receivePost,
@@ -28,10 +28,10 @@ import {
   storeFetchedPost,
   receiveUndoLike,
   type Relay,
-} from "../../services/post-inbox.service.ts";
-import { receiveShare } from "../../services/share.service.ts";
-import { receiveReblog } from "../../services/reblog.service.ts";
-import { isPostOfGroup, whyNotRelay } from "../../services/relay-trust.ts";
+} from "../../services/posts/post-inbox.service.ts";
+import { receiveShare } from "../../services/posts/share.service.ts";
+import { receiveReblog } from "../../services/posts/reblog.service.ts";
+import { isPostOfGroup, whyNotRelay } from "../../services/organizations/relay-trust.ts";
 import { sameOrigin } from "../../domain/trust.rules.ts";
 import { mayFederateWith } from "./gate.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";

@@ -2,8 +2,8 @@
 // instance; their membership ends here too. Block from a person: they blocked
 // one of ours (as Mastodon sends it); their posts leave our person's sight.
 import type { Block } from "@fedify/vocab";
-import { receiveGroupBan } from "../../services/follow.service.ts";
-import { receiveBlock } from "../../services/block.service.ts";
+import { receiveGroupBan } from "../../services/accounts/follow.service.ts";
+import { receiveBlock } from "../../services/accounts/block.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 
 export async function onBlock(ctx: EcotoneInboxContext, block: Block): Promise<void> {

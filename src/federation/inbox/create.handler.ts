@@ -3,7 +3,7 @@
 // checked the activity's id against its actor; the post store checks the
 // post's own id and attribution (src/domain/trust.rules.ts).
 import { isActor, type Create } from "@fedify/vocab";
-import { receivePost } from "../../services/post-inbox.service.ts";
+import { receivePost } from "../../services/posts/post-inbox.service.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 import { describe, rememberSender, signedLoader, type EcotoneInboxContext } from "./inbox.helpers.ts";
 

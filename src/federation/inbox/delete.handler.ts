@@ -1,7 +1,7 @@
 // Delete: a post withdrawn by its author (or its group), or an actor gone.
 import type { Delete } from "@fedify/vocab";
-import { forgetGoneActor } from "../../services/actor.service.ts";
-import { receivePostDelete } from "../../services/post-inbox.service.ts";
+import { forgetGoneActor } from "../../services/accounts/actor.service.ts";
+import { receivePostDelete } from "../../services/posts/post-inbox.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 
 export async function onDelete(ctx: EcotoneInboxContext, del: Delete): Promise<void> {

@@ -1,6 +1,6 @@
 // Flag: another instance reports one of our accounts, or posts in our groups.
 import type { Flag } from "@fedify/vocab";
-import { receiveFlag } from "../../services/report.service.ts";
+import { receiveFlag } from "../../services/posts/report.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 
 export async function onFlag(ctx: EcotoneInboxContext, flag: Flag): Promise<void> {

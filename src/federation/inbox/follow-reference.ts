@@ -2,7 +2,7 @@
 // (Mastodon) or name only its id; either way we never fetch it, since the
 // Follow is usually ours and the id is enough.
 import { Follow, type Activity } from "@fedify/vocab";
-import type { FollowReference } from "../../services/follow.service.ts";
+import type { FollowReference } from "../../services/accounts/follow.service.ts";
 import type { EcotoneInboxContext } from "./inbox.helpers.ts";
 
 export async function followReference(ctx: EcotoneInboxContext, activity: Activity): Promise<FollowReference | null> {

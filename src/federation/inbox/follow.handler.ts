@@ -2,7 +2,7 @@
 // accept at once; the Accept answers the incoming activity, so it is sent
 // from here (the one exception to "services record, the outbox sends").
 import { Accept, Follow, Reject } from "@fedify/vocab";
-import { receiveFollow } from "../../services/follow.service.ts";
+import { receiveFollow } from "../../services/accounts/follow.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { peerSoftwareOf } from "../peer-software.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";

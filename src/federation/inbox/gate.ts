@@ -14,7 +14,7 @@
 import type { Activity } from "@fedify/vocab";
 import { DomainError } from "../../domain/errors.ts";
 import { sameOrigin } from "../../domain/trust.rules.ts";
-import { peerAllowed } from "../../services/federation-policy.service.ts";
+import { peerAllowed } from "../../services/organizations/federation-policy.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import type { EcotoneInboxContext } from "./inbox.helpers.ts";
 

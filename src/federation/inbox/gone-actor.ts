@@ -4,7 +4,7 @@
 // mark the actor gone, so nothing is addressed to it again.
 import type { Context, RequestContext } from "@fedify/fedify";
 import { Delete, type Activity } from "@fedify/vocab";
-import { forgetGoneActor } from "../../services/actor.service.ts";
+import { forgetGoneActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 
 export async function onPermanentDeliveryFailure(

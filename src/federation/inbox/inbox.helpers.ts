@@ -4,7 +4,7 @@ import { isActor, type Activity } from "@fedify/vocab";
 import type { DocumentLoader } from "@fedify/vocab-runtime";
 import type { ActorRow } from "../../db/schema.ts";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
-import { findCachedActor, rememberRemoteActor } from "../../services/actor.service.ts";
+import { findCachedActor, rememberRemoteActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import type { IncomingActivity } from "../../services/incoming.ts";
 import { fromActor } from "../mappers/actor.mapper.ts";

@@ -9,8 +9,8 @@
 //   invitee can then join it by its handle.
 import type { Invite } from "@fedify/vocab";
 import { instanceActorUri } from "../../domain/uris.ts";
-import { findCachedActor } from "../../services/actor.service.ts";
-import { receiveRoomInvitation } from "../../services/shared-room.service.ts";
+import { findCachedActor } from "../../services/accounts/actor.service.ts";
+import { receiveRoomInvitation } from "../../services/groups/shared-room.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 
 export async function onInvite(ctx: EcotoneInboxContext, invite: Invite): Promise<void> {

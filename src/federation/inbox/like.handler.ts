@@ -1,7 +1,7 @@
 // Like: a member likes a post (sent to the group that holds it, or to us as
 // the author's instance).
 import type { Like } from "@fedify/vocab";
-import { receiveLike } from "../../services/post-inbox.service.ts";
+import { receiveLike } from "../../services/posts/post-inbox.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 
 export async function onLike(ctx: EcotoneInboxContext, like: Like): Promise<void> {

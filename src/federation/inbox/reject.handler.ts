@@ -1,6 +1,6 @@
 // Reject(Follow): a remote account declined our follow request.
 import type { Reject } from "@fedify/vocab";
-import { receiveFollowRejected } from "../../services/follow.service.ts";
+import { receiveFollowRejected } from "../../services/accounts/follow.service.ts";
 import { describe, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { followReference } from "./follow-reference.ts";
 import { handledAsRoomAnswer } from "./room-answer.ts";

@@ -1,7 +1,7 @@
 // Fetches and caches an actor named in an activity (not the signer).
 import { isActor } from "@fedify/vocab";
 import type { ActorRow } from "../../db/schema.ts";
-import { rememberRemoteActor } from "../../services/actor.service.ts";
+import { rememberRemoteActor } from "../../services/accounts/actor.service.ts";
 import { fromActor } from "../mappers/actor.mapper.ts";
 import { signedLoader, type EcotoneInboxContext } from "./inbox.helpers.ts";
 

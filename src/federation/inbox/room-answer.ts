@@ -1,7 +1,7 @@
 // Accept or Reject of one of our shared rooms' organization invitations.
 // Checked before the Follow handling: true when the activity was about a room.
 import type { Activity } from "@fedify/vocab";
-import { receiveRoomAnswer } from "../../services/shared-room.service.ts";
+import { receiveRoomAnswer } from "../../services/groups/shared-room.service.ts";
 import { describe, type EcotoneInboxContext } from "./inbox.helpers.ts";
 
 export async function handledAsRoomAnswer(ctx: EcotoneInboxContext, activity: Activity, accepted: boolean): Promise<boolean> {

@@ -1,9 +1,9 @@
 // Undo: Undo(Like) withdraws a like; Undo(Block) a block; Undo(Follow) a follow or a group membership.
 import type { Undo } from "@fedify/vocab";
-import { receiveUndoFollow } from "../../services/follow.service.ts";
-import { isKnownBlock, receiveUndoBlock } from "../../services/block.service.ts";
-import { isKnownLike, receiveUndoLike } from "../../services/post-inbox.service.ts";
-import { isKnownReblog, receiveUndoReblog } from "../../services/reblog.service.ts";
+import { receiveUndoFollow } from "../../services/accounts/follow.service.ts";
+import { isKnownBlock, receiveUndoBlock } from "../../services/accounts/block.service.ts";
+import { isKnownLike, receiveUndoLike } from "../../services/posts/post-inbox.service.ts";
+import { isKnownReblog, receiveUndoReblog } from "../../services/posts/reblog.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { followReference } from "./follow-reference.ts";
 

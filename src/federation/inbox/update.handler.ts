@@ -1,10 +1,10 @@
 // Update: a post edited by its author, or a remote actor's new profile.
 // Only the author (or the actor itself) may update.
 import { Group, isActor, type Update } from "@fedify/vocab";
-import { rememberRemoteActor } from "../../services/actor.service.ts";
+import { rememberRemoteActor } from "../../services/accounts/actor.service.ts";
 import { applyOnce } from "../../services/incoming.ts";
 import { fromActor } from "../mappers/actor.mapper.ts";
-import { receivePostUpdate } from "../../services/post-inbox.service.ts";
+import { receivePostUpdate } from "../../services/posts/post-inbox.service.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { rememberActorByUri } from "./remember-actor.ts";

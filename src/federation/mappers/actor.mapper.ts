@@ -4,12 +4,12 @@ import type { ActorKeyPair, Context } from "@fedify/fedify";
 import { Application, Endpoints, Group, Image, Organization, Person, Service, isActor, type Actor } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { ActorRow } from "../../db/schema.ts";
-import type { RemoteActorData } from "../../services/actor.service.ts";
+import type { RemoteActorData } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { renderText, type MentionLink } from "../../services/html.ts";
-import { profileFieldsOf } from "../../services/profile.service.ts";
+import { profileFieldsOf } from "../../services/accounts/profile.service.ts";
 import { fromPropertyValues, toPropertyValues } from "./profile-fields.mapper.ts";
-import { cachedOwnOrganization } from "../../services/organization.service.ts";
+import { cachedOwnOrganization } from "../../services/organizations/organization.service.ts";
 import { personWithOrganization } from "./organization.mapper.ts";
 
 export function toActor(

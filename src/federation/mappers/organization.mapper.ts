@@ -5,7 +5,7 @@
 import { Person, PropertyValue } from "@fedify/vocab";
 import { ECOTONE_NS } from "../forgefed/vocabulary.ts";
 import { escapeHtml } from "./escape.ts";
-import type { Organization } from "../../services/organization.service.ts";
+import type { Organization } from "../../services/organizations/organization.service.ts";
 
 type PersonValues = ConstructorParameters<typeof Person>[0];
 

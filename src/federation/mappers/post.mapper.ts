@@ -5,7 +5,7 @@ import { Article, Collection, Document, Hashtag, Image, Mention, Note, Page, PUB
 import { Temporal } from "@js-temporal/polyfill";
 import type { PostEntry } from "../../db/queries/post.queries.ts";
 import type { ActorRow, MediaRow, PostRow } from "../../db/schema.ts";
-import type { IncomingPost } from "../../services/post-inbox.service.ts";
+import type { IncomingPost } from "../../services/posts/post-inbox.service.ts";
 import type { PollFacts } from "../../db/queries/poll.queries.ts";
 
 export interface PostContext {

@@ -2,7 +2,7 @@
 // attachments (what Mastodon shows as a profile's table of links and facts).
 import { PropertyValue, type Actor } from "@fedify/vocab";
 import type { ProfileField } from "../../db/schema.ts";
-import { renderFieldValue } from "../../services/profile.service.ts";
+import { renderFieldValue } from "../../services/accounts/profile.service.ts";
 
 /** Our fields as PropertyValues; values are HTML with links, as Mastodon sends them. */
 export function toPropertyValues(fields: ProfileField[], origin: URL): PropertyValue[] {

@@ -5,7 +5,7 @@
 import type { Context } from "@fedify/fedify";
 import { Delete, PUBLIC_COLLECTION } from "@fedify/vocab";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
-import { deletionRecipients, forgetDeletedAccountFollows } from "../../services/account-deletion.service.ts";
+import { deletionRecipients, forgetDeletedAccountFollows } from "../../services/accounts/account-deletion.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { allowedRecipients } from "../recipients.ts";

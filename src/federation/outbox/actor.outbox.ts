@@ -4,7 +4,7 @@ import { Update } from "@fedify/vocab";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toActor } from "../mappers/actor.mapper.ts";
-import { knownMentionsIn } from "../../services/profile.service.ts";
+import { knownMentionsIn } from "../../services/accounts/profile.service.ts";
 import { findGroupByActorId } from "../../db/queries/group.queries.ts";
 import { withGroupFacts } from "../mappers/group-facts.mapper.ts";
 

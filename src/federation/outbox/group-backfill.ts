@@ -9,9 +9,9 @@ import { Activity, Announce, Collection, Link, isActor, type Object as APObject 
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { sameOrigin } from "../../domain/trust.rules.ts";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
-import { rememberRemoteActor } from "../../services/actor.service.ts";
+import { rememberRemoteActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { receivePost } from "../../services/post-inbox.service.ts";
+import { receivePost } from "../../services/posts/post-inbox.service.ts";
 import { fromActor } from "../mappers/actor.mapper.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 

@@ -9,7 +9,7 @@ import { peerInboxes } from "../../db/queries/organization.queries.ts";
 import { findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { INSTANCE_ACTOR_IDENTIFIER, instanceActorUri } from "../../domain/uris.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { peerAllowed } from "../../services/federation-policy.service.ts";
+import { peerAllowed } from "../../services/organizations/federation-policy.service.ts";
 import { toActor, toRecipient } from "../mappers/actor.mapper.ts";
 
 export async function sendOrganizationUpdated(ctx: Context<ServiceContext>, activityId: URL): Promise<void> {

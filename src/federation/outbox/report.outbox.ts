@@ -6,7 +6,7 @@ import { Flag } from "@fedify/vocab";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
-import { getReportForDelivery } from "../../services/report.service.ts";
+import { getReportForDelivery } from "../../services/posts/report.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { allowedRecipients } from "../recipients.ts";

@@ -9,7 +9,7 @@ import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import { INSTANCE_ACTOR_IDENTIFIER, instanceActorUri } from "../../domain/uris.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { learnOrganization } from "../../services/organization.service.ts";
+import { learnOrganization } from "../../services/organizations/organization.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 
 type RoomOutboxEvent = Extract<OutboxEvent, { type: `room.${string}` }>;

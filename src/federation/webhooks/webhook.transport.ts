@@ -4,7 +4,7 @@
 // and size cap of fetch-guard.ts. Lives here because the address check is
 // Fedify's (validatePublicUrl), and only src/federation/ imports Fedify.
 import { validatePublicUrl } from "@fedify/vocab-runtime";
-import type { WebhookTransport } from "../../services/webhook-delivery.service.ts";
+import type { WebhookTransport } from "../../services/apps/webhook-delivery.service.ts";
 
 export function createWebhookTransport(options: { allowPrivateAddresses: boolean }): WebhookTransport {
   return {

@@ -3,16 +3,16 @@
 // yet, so its CSRF token is a double-submit cookie.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { createSession, endSession } from "../../services/browser-session.service.ts";
+import { createSession, endSession } from "../../services/accounts/browser-session.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { describeInvite, redeemInvite } from "../../services/invite.service.ts";
-import { signIn, THROTTLED_MESSAGE } from "../../services/sign-in.service.ts";
+import { describeInvite, redeemInvite } from "../../services/groups/invite.service.ts";
+import { signIn, THROTTLED_MESSAGE } from "../../services/accounts/sign-in.service.ts";
 import { safeRedirectPath } from "../../domain/redirect.rules.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { html } from "../html.ts";
 import { sendPage } from "../layout.ts";
 import { field, type Fields, type WebRoutes } from "../routes.ts";
-import { SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../../services/session-cookie.ts";
+import { SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, SIGN_IN_CSRF_SECONDS } from "../../services/accounts/session-cookie.ts";
 import { setCookie, setFlash } from "../session.ts";
 
 /** Only paths on this site: `next` must not send a person elsewhere after signing in. */

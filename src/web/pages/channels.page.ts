@@ -5,11 +5,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../../domain/errors.ts";
 import { EMAIL_KIND_LABELS, EMAIL_KINDS } from "../../domain/notification-kinds.rules.ts";
-import { requireLocalUserActor } from "../../services/actor.service.ts";
+import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/mail-account.service.ts";
-import { outgoingMail, outgoingMailById } from "../../services/mail.service.ts";
-import { digestPreferences, emailPreferences, unsubscribeByToken, updateDigestPreferences, updateEmailPreferences } from "../../services/notification-preferences.service.ts";
+import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/channels/mail-account.service.ts";
+import { outgoingMail, outgoingMailById } from "../../services/channels/mail.service.ts";
+import { digestPreferences, emailPreferences, unsubscribeByToken, updateDigestPreferences, updateEmailPreferences } from "../../services/channels/notification-preferences.service.ts";
 import { DIGEST_FREQUENCIES, type DigestFrequency } from "../../domain/digest.rules.ts";
 import { html, when } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";

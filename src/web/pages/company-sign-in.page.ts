@@ -4,9 +4,9 @@
 // web interface, or the OAuth consent page of a Mastodon app).
 import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.ts";
-import { createSession } from "../../services/browser-session.service.ts";
+import { createSession } from "../../services/accounts/browser-session.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { SESSION_COOKIE } from "../../services/session-cookie.ts";
+import { SESSION_COOKIE } from "../../services/accounts/session-cookie.ts";
 import { html } from "../html.ts";
 import { sendPage } from "../layout.ts";
 import { setCookie, setFlash } from "../session.ts";

@@ -1,8 +1,8 @@
 // A group's settings on its Members page, for its moderators at its home:
 // for now, whether the group takes questions (issue 16).
 import type { ServiceContext } from "../../services/context.ts";
-import type { GroupView } from "../../services/group.service.ts";
-import { changeGroupSettings } from "../../services/group-settings.service.ts";
+import type { GroupView } from "../../services/groups/group.service.ts";
+import { changeGroupSettings } from "../../services/groups/group-settings.service.ts";
 import { html, type Html } from "../html.ts";
 import { csrfField } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";

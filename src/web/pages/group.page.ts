@@ -12,15 +12,15 @@ import {
   listMembers,
   rejectJoinRequest,
   type GroupView,
-} from "../../services/group.service.ts";
-import { createPost, groupTimeline, type PostView } from "../../services/post.service.ts";
-import { askQuestion } from "../../services/question.service.ts";
+} from "../../services/groups/group.service.ts";
+import { createPost, groupTimeline, type PostView } from "../../services/posts/post.service.ts";
+import { askQuestion } from "../../services/ideas/question.service.ts";
 import { similarQuestionsBox } from "./similar-questions.part.ts";
 import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import { GROUP_TABS, MEMBER_GROUP_TABS, tabRow } from "../nav.ts";
 import { isModerator } from "../../domain/group.rules.ts";
-import { mediaUrl } from "../../services/media.service.ts";
-import { getTaskBoard, type TaskView } from "../../services/task.service.ts";
+import { mediaUrl } from "../../services/posts/media.service.ts";
+import { getTaskBoard, type TaskView } from "../../services/tasks/task.service.ts";
 import { actorLink, beforeOf, emptyNote, isGroupNote, pager, personLine, postCard, taskActivity, withArticle } from "../components.ts";
 import { composer, readComposer } from "../composer.ts";
 import { html, trusted, type Html } from "../html.ts";

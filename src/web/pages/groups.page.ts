@@ -3,8 +3,8 @@
 import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import { organizationChip } from "../organization-names.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { createGroup, findGroup, listGroups } from "../../services/group.service.ts";
-import { toActorView } from "../../services/actor.service.ts";
+import { createGroup, findGroup, listGroups } from "../../services/groups/group.service.ts";
+import { toActorView } from "../../services/accounts/actor.service.ts";
 import { actorLink, emptyNote, refOf } from "../components.ts";
 import { html } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";

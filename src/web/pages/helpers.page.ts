@@ -4,7 +4,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { renderMarkdown } from "../../services/markdown.ts";
-import { searchPeople, searchTags } from "../../services/search.service.ts";
+import { searchPeople, searchTags } from "../../services/posts/search.service.ts";
 import { nameOf } from "../components.ts";
 import { securityHeaders, THEME_COOKIE } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";

@@ -2,10 +2,10 @@
 // members, their feed (their groups and the people they follow), updated live.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { listMyGroups } from "../../services/group.service.ts";
-import { createPost, toPostView } from "../../services/post.service.ts";
-import { getHomeItems, type HomeItem } from "../../services/timeline.service.ts";
-import { mediaUrl } from "../../services/media.service.ts";
+import { listMyGroups } from "../../services/groups/group.service.ts";
+import { createPost, toPostView } from "../../services/posts/post.service.ts";
+import { getHomeItems, type HomeItem } from "../../services/posts/timeline.service.ts";
+import { mediaUrl } from "../../services/posts/media.service.ts";
 import { beforeOf, emptyNote, pager, postCard, refOf } from "../components.ts";
 import { composer, readComposer } from "../composer.ts";
 import { html, type Html } from "../html.ts";

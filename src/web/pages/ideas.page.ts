@@ -3,11 +3,11 @@
 // owning group's moderators answer.
 import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { getGroup } from "../../services/group.service.ts";
-import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/idea.service.ts";
+import { getGroup } from "../../services/groups/group.service.ts";
+import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/ideas/idea.service.ts";
 import { IDEA_STATUSES } from "../../domain/idea.rules.ts";
 import { isModerator } from "../../domain/group.rules.ts";
-import { getPostEntries } from "../../services/timeline.service.ts";
+import { getPostEntries } from "../../services/posts/timeline.service.ts";
 import { emptyNote, postCard, refOf } from "../components.ts";
 import { html, when } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";

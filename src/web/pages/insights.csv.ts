@@ -2,7 +2,7 @@
 // and split key), for the table-or-CSV beside every chart.
 import { INSIGHT_METRICS } from "../../domain/insight.rules.ts";
 import { csvField } from "../../domain/segment.rules.ts";
-import type { InsightsView } from "../../services/insight.service.ts";
+import type { InsightsView } from "../../services/insights/insight.service.ts";
 
 export function insightsCsv(view: InsightsView): string {
   const header = ["period", "key", ...INSIGHT_METRICS].join(",");

@@ -3,7 +3,7 @@
 // (docs/insights.md), each chart beside a table and a CSV of its numbers.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { groupInsights, instanceInsights, type InsightsView, type RawInsightQuery } from "../../services/insight.service.ts";
+import { groupInsights, instanceInsights, type InsightsView, type RawInsightQuery } from "../../services/insights/insight.service.ts";
 import { INSIGHT_METRICS } from "../../domain/insight.rules.ts";
 import { emptyNote } from "../components.ts";
 import { html, when, type Html } from "../html.ts";
@@ -12,8 +12,8 @@ import type { WebRoutes } from "../routes.ts";
 import type { WebSession } from "../session.ts";
 import { funnel, network, stackedBars } from "../insight-charts.ts";
 import { insightsCsv } from "./insights.csv.ts";
-import { groupReputation } from "../../services/reputation.service.ts";
-import { whatMatters } from "../../services/signal.service.ts";
+import { groupReputation } from "../../services/insights/reputation.service.ts";
+import { whatMatters } from "../../services/insights/signal.service.ts";
 import { levelBadge } from "../reputation.components.ts";
 import { refParam } from "./group.page.ts";
 

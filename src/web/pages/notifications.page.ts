@@ -6,10 +6,10 @@
 // kind shown here is read from the post they point at, so both doors agree.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { getActorById, toActorView, type ActorView } from "../../services/actor.service.ts";
+import { getActorById, toActorView, type ActorView } from "../../services/accounts/actor.service.ts";
 import { getNotifications, lastReadNotificationId, markAllNotificationsRead } from "../../services/notification.service.ts";
-import { getPostEntries } from "../../services/timeline.service.ts";
-import { toPostView, type PostView } from "../../services/post.service.ts";
+import { getPostEntries } from "../../services/posts/timeline.service.ts";
+import { toPostView, type PostView } from "../../services/posts/post.service.ts";
 import { IDEA_TAG, STATUS_TAG_PREFIX } from "../../domain/idea.rules.ts";
 import { avatar, beforeOf, emptyNote, isGroupNote, nameOf, pager, personInWords, plural, postCard, refOf } from "../components.ts";
 import { html, when, type Html } from "../html.ts";

@@ -2,20 +2,20 @@
 // follow button; my settings.
 import { SETTINGS_TABS, tabRow } from "../nav.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { resolveActor, toActorView } from "../../services/actor.service.ts";
+import { resolveActor, toActorView } from "../../services/accounts/actor.service.ts";
 import { assertCanSeeActor, viewerOf } from "../../services/visibility.service.ts";
-import { followActor, unfollowActor } from "../../services/follow.service.ts";
-import { mediaUrl } from "../../services/media.service.ts";
-import { toPostView } from "../../services/post.service.ts";
-import { getAccountTimeline, getRelationships } from "../../services/timeline.service.ts";
-import { changeOwnPassword } from "../../services/sign-in.service.ts";
-import { updateProfile } from "../../services/user.service.ts";
+import { followActor, unfollowActor } from "../../services/accounts/follow.service.ts";
+import { mediaUrl } from "../../services/posts/media.service.ts";
+import { toPostView } from "../../services/posts/post.service.ts";
+import { getAccountTimeline, getRelationships } from "../../services/posts/timeline.service.ts";
+import { changeOwnPassword } from "../../services/accounts/sign-in.service.ts";
+import { updateProfile } from "../../services/accounts/user.service.ts";
 import { avatar, beforeOf, emptyNote, orgChip, pager, postCard, refOf } from "../components.ts";
 import { html } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
 import { profileExtrasForm, registerProfileExtrasAction } from "./profile-extras.form.ts";
-import { SESSION_COOKIE } from "../../services/session-cookie.ts";
+import { SESSION_COOKIE } from "../../services/accounts/session-cookie.ts";
 
 function handleRef(ref: string): string {
   return ref.includes("@") ? `@${ref.replace(/^@/, "")}` : ref;

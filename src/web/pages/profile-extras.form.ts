@@ -1,9 +1,9 @@
 // The settings form for what other servers show beside name and bio: avatar,
 // header and up to four profile fields. A separate multipart form, so the
 // plain profile form keeps working without JavaScript or files.
-import { requireLocalUserActor } from "../../services/actor.service.ts";
+import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { profileFieldsOf, updateProfileExtras, type ProfileExtrasInput } from "../../services/profile.service.ts";
+import { profileFieldsOf, updateProfileExtras, type ProfileExtrasInput } from "../../services/accounts/profile.service.ts";
 import { MAX_PROFILE_FIELDS } from "../../domain/profile.rules.ts";
 import { html, type Html } from "../html.ts";
 import { csrfField } from "../layout.ts";

@@ -3,7 +3,7 @@
 // button to accept one. Kept apart from post.page.ts so the thread page
 // stays one job; styling is the web interface's.
 import type { ServiceContext } from "../../services/context.ts";
-import { acceptAnswer, getQuestion } from "../../services/question.service.ts";
+import { acceptAnswer, getQuestion } from "../../services/ideas/question.service.ts";
 import { actorLink } from "../components.ts";
 import { html, trusted, type Html } from "../html.ts";
 import { csrfField } from "../layout.ts";

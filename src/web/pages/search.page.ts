@@ -1,10 +1,10 @@
 // Search across what the viewer may see (people, groups, posts, tasks,
 // ideas) at /search?q=, and one hashtag's posts at /tags/:tag.
 import type { ServiceContext } from "../../services/context.ts";
-import { mediaUrl } from "../../services/media.service.ts";
-import { searchGroups, searchPeople, searchPosts, searchTasks } from "../../services/search.service.ts";
-import { toPostView } from "../../services/post.service.ts";
-import { getTagTimeline } from "../../services/timeline.service.ts";
+import { mediaUrl } from "../../services/posts/media.service.ts";
+import { searchGroups, searchPeople, searchPosts, searchTasks } from "../../services/posts/search.service.ts";
+import { toPostView } from "../../services/posts/post.service.ts";
+import { getTagTimeline } from "../../services/posts/timeline.service.ts";
 import { IDEA_TAG } from "../../domain/idea.rules.ts";
 import { beforeOf, emptyNote, isGroupNote, pager, personLine, postCard, taskActivity } from "../components.ts";
 import { html } from "../html.ts";

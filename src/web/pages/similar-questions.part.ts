@@ -5,7 +5,7 @@
 // shows them.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { similarAnsweredQuestions, type QuestionView } from "../../services/question.service.ts";
+import { similarAnsweredQuestions, type QuestionView } from "../../services/ideas/question.service.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { plural } from "../components.ts";
 import { html, type Html } from "../html.ts";

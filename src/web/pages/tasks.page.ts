@@ -4,9 +4,9 @@ import { cursorOf, morePager, pageOf } from "../list-page.ts";
 import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import type { PostView } from "../../services/post.service.ts";
+import type { PostView } from "../../services/posts/post.service.ts";
 import { webSession } from "../session.ts";
-import { getGroup } from "../../services/group.service.ts";
+import { getGroup } from "../../services/groups/group.service.ts";
 import {
   assignTask,
   commentOnTask,
@@ -19,9 +19,9 @@ import {
   respondToAssignment,
   setTaskStatus,
   taskComments,
-} from "../../services/task.service.ts";
+} from "../../services/tasks/task.service.ts";
 import { isModerator } from "../../domain/group.rules.ts";
-import { isPendingChange, myChangesToTask, myNewTasksInGroup, type PendingTaskChange, type TaskChangeView } from "../../services/task-change.service.ts";
+import { isPendingChange, myChangesToTask, myNewTasksInGroup, type PendingTaskChange, type TaskChangeView } from "../../services/tasks/task-change.service.ts";
 import { actorLink, emptyNote, isGroupNote, postCard, refOf, statusChip, taskBadges, taskCard } from "../components.ts";
 import { historyInWords } from "../task-history.ts";
 import { html, trusted, when } from "../html.ts";

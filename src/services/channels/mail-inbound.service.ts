@@ -1,0 +1,46 @@
+// Reply by email: a reply sent to the per-recipient address of a notification
+// mail is posted in the thread as that person, through the same service as a
+// reply from the app. Refused, with nothing posted: an address we did not
+// make (forged), a sender that is not the person's confirmed address, an
+// automatic mail or one of ours (a loop), and an empty reply.
+import { findMailRecipient } from "../../db/repos/mail.repo.ts";
+import { forbidden, validationFailed } from "../../domain/errors.ts";
+import { looksAutomatic, stripQuotedReply } from "../../domain/mail-reply.rules.ts";
+import type { ServiceContext } from "../context.ts";
+import { readReplyAddress } from "./mail-links.ts";
+import { createStatus } from "../posts/status.service.ts";
+
+export interface InboundMail {
+  to: string[];
+  from: string;
+  text: string;
+  autoSubmitted?: string | undefined;
+  precedence?: string | undefined;
+  /** Our own marker header, present on every mail we send. */
+  ecotoneOrigin?: string | undefined;
+}
+
+/** Whether a recipient address is one of our reply addresses (checked at RCPT, before the body). */
+export async function isReplyAddress(ctx: ServiceContext, address: string, domain: string): Promise<boolean> {
+  return (await readReplyAddress(ctx, address, domain)) !== null;
+}
+
+export async function receiveReplyMail(ctx: ServiceContext, mail: InboundMail, domain: string): Promise<{ postId: string }> {
+  if (looksAutomatic({ autoSubmitted: mail.autoSubmitted, precedence: mail.precedence, fromOurselves: mail.ecotoneOrigin === ctx.origin.host })) {
+    throw forbidden("Automatic mail (auto-reply, bounce, list or our own) is not posted");
+  }
+  let target: { actorId: string; postId: string } | null = null;
+  for (const to of mail.to) target ??= await readReplyAddress(ctx, to, domain);
+  if (!target) throw forbidden("This is not a reply address of ours");
+  const user = await findMailRecipient(ctx.db, target.actorId);
+  if (!user?.email || !user.email_verified_at || user.suspended_at) throw forbidden("The person of this reply address has no confirmed address");
+  if (user.email.toLowerCase() !== mail.from.trim().toLowerCase()) {
+    throw forbidden("The reply comes from another address than the person's confirmed one");
+  }
+  const text = stripQuotedReply(mail.text);
+  if (!text) throw validationFailed("The reply is empty once the quoted message and signature are left out");
+  // The same checks as a reply from the app: the person must still see the post, the thread must be open.
+  const post = await createStatus(ctx, user.username, { text, inReplyToId: target.postId });
+  ctx.logger.info({ postId: post.id, inReplyTo: target.postId }, "reply by email posted");
+  return { postId: post.id };
+}

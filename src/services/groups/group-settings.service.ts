@@ -1,0 +1,38 @@
+// A group's settings that its moderators change after creation. For now: the
+// questions (Q&A) switch of issue 16. A change is audited and pushed to the
+// member instances as an Update of the group actor, which states the setting
+// (`ecotone:questions`), so they refuse a question before sending it.
+import { updateGroupSettings } from "../../db/repos/group.repo.ts";
+import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
+import { validationFailed } from "../../domain/errors.ts";
+import { assertCanModerate } from "../../domain/group.rules.ts";
+import { requireLocalUserActor } from "../accounts/actor.service.ts";
+import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
+import { commitAndWake as commit } from "../commit.ts";
+import type { ServiceContext } from "../context.ts";
+import { findGroup, getGroup, membershipOf, type GroupView } from "./group.service.ts";
+
+export interface GroupSettingsInput {
+  questionsEnabled?: boolean | undefined;
+}
+
+export async function changeGroupSettings(ctx: ServiceContext, username: string, ref: string, input: GroupSettingsInput): Promise<GroupView> {
+  const moderator = await requireLocalUserActor(ctx, username);
+  const group = await findGroup(ctx, ref, moderator.id);
+  if (!group.actor.is_local) throw validationFailed("Change a remote group's settings on its own instance");
+  assertCanModerate(await membershipOf(ctx, group.actor.id, moderator.id));
+  const enabled = input.questionsEnabled;
+  if (enabled !== undefined && enabled !== group.group.questions_enabled) {
+    await commit(ctx, async (trx) => {
+      await updateGroupSettings(trx, group.actor.id, { questions_enabled: enabled });
+      await recordAudit(trx, auditActorOf(moderator), {
+        action: "group.settings_changed",
+        target: `@${group.actor.username}@${group.actor.domain}`,
+        groupId: group.actor.id,
+        details: { questionsEnabled: enabled },
+      });
+      await recordOutboxEvent(trx, { type: "actor.updated", actorId: group.actor.id });
+    });
+  }
+  return getGroup(ctx, ref, moderator.id);
+}

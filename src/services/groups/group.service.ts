@@ -1,0 +1,423 @@
+// Groups: creation, lookup, membership across instances, roles, bans and
+// invitations. Membership is a follow of the group actor; the same rules in
+// src/domain/group.rules.ts decide for the API and for the inbox.
+import type { Transaction } from "kysely";
+import { deleteFollow, insertFollow } from "../../db/repos/follow.repo.ts";
+import {
+  deleteBan,
+  deleteInvite,
+  insertBan,
+  insertGroup,
+  insertInvite,
+  setGroupRole,
+} from "../../db/repos/group.repo.ts";
+import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
+import { insertActorKeys, insertLocalActor } from "../../db/repos/user.repo.ts";
+import {
+  findGroupByActorId,
+  getMembershipFacts,
+  listGroups as listGroupRows,
+  listGroupsOfMember,
+  listMembers as listMemberRows,
+  listModerators as listModeratorRows,
+  type GroupWithActor,
+} from "../../db/queries/group.queries.ts";
+import type { ActorRow, Database } from "../../db/schema.ts";
+import { conflict, forbidden, notFound, validationFailed } from "../../domain/errors.ts";
+import {
+  assertCanChangeRole,
+  assertCanModerate,
+  isMember,
+  joinOutcome,
+  normalizeSlug,
+  parseJoinPolicy,
+  parseVisibility,
+  type GroupRole,
+  type GroupVisibility,
+  type JoinPolicy,
+  type Membership,
+} from "../../domain/group.rules.ts";
+import { newId, newActivityKey } from "../../domain/ids.ts";
+import { isListed } from "../../domain/visibility.rules.ts";
+import { domainOf, userUri } from "../../domain/uris.ts";
+import { getActorById, requireLocalUserActor, resolveActor, toActorView, type ActorView } from "../accounts/actor.service.ts";
+import { groupsByActorIds } from "../../db/queries/group.queries.ts";
+import { membershipFactsIn } from "../../db/queries/visibility.queries.ts";
+import { notify } from "../notification.service.ts";
+import type { ServiceContext } from "../context.ts";
+import { commitAndWake as commit } from "../commit.ts";
+import { answerFollowRequest } from "../accounts/follow-request.ts";
+import { canSeeGroup, canSeeMemberList, relationsTo, viewerOf, visibleActorIds } from "../visibility.service.ts";
+import { ensureGroupRow } from "./group-cache.ts";
+import { gateEmployeeJoin } from "./governance.service.ts";
+import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
+import { sharedRoomAdmits } from "./shared-room-admission.ts";
+import { homeMembers } from "./remote-members.service.ts";
+import { membershipFrom } from "./membership.ts";
+import { generateActorKeyPairs } from "../keys.ts";
+
+export interface GroupView {
+  id: string;
+  actor: ActorView;
+  visibility: GroupVisibility;
+  joinPolicy: JoinPolicy;
+  /** Questions (Q&A) allowed here: the moderators' switch (for a group elsewhere, its home's). */
+  questionsEnabled: boolean;
+  local: boolean;
+  membership: { state: Membership["state"]; role: GroupRole } | null;
+}
+
+export async function membershipOf(ctx: ServiceContext, groupId: string, actorId: string | null): Promise<Membership | null> {
+  if (!actorId) return null;
+  return membershipFrom(await getMembershipFacts(ctx.db, groupId, actorId));
+}
+
+function toGroupView(g: GroupWithActor, membership: Membership | null): GroupView {
+  return {
+    id: g.actor.id,
+    actor: toActorView(g.actor),
+    visibility: g.group.visibility,
+    joinPolicy: g.group.join_policy,
+    questionsEnabled: g.group.questions_enabled,
+    local: g.actor.is_local,
+    membership: membership ? { state: membership.state, role: membership.role } : null,
+  };
+}
+
+
+export interface CreateGroupInput {
+  slug: string;
+  name?: string | undefined;
+  summary?: string | undefined;
+  visibility?: string | undefined;
+  joinPolicy?: string | undefined;
+}
+
+/** Creates a local group; its creator becomes its owner and first member. */
+export async function createGroup(ctx: ServiceContext, creatorUsername: string, input: CreateGroupInput): Promise<GroupView> {
+  const creator = await requireLocalUserActor(ctx, creatorUsername);
+  const slug = normalizeSlug(input.slug);
+  const visibility = parseVisibility(input.visibility ?? "public");
+  const joinPolicy = parseJoinPolicy(input.joinPolicy ?? (visibility === "secret" ? "invite" : "open"));
+  const keys = await generateActorKeyPairs();
+  // Groups and users share one namespace of handles (@name@host).
+  const uri = userUri(ctx.origin, slug);
+  const actorId = await commit(ctx, async (trx) => {
+    const actor = await insertLocalActor(trx, {
+      id: newId(),
+      uri,
+      type: "Group",
+      username: slug,
+      domain: domainOf(ctx.origin),
+      is_local: true,
+      name: input.name?.trim() || slug,
+      summary: input.summary?.trim() || null,
+      icon_url: null,
+      url: uri,
+      inbox_url: `${uri}/inbox`,
+      outbox_url: `${uri}/outbox`,
+      followers_url: `${uri}/followers`,
+      following_url: `${uri}/following`,
+      shared_inbox_url: new URL("/inbox", ctx.origin).href,
+      locked: joinPolicy !== "open",
+      raw: null,
+      fetched_at: null,
+      gone_at: null,
+    });
+    if (!actor) throw conflict(`The name "${slug}" is taken by a user or a group on this instance`);
+    await insertActorKeys(trx, actor.id, [
+      { algorithm: "rsa", ...keys.rsa },
+      { algorithm: "ed25519", ...keys.ed25519 },
+    ]);
+    await insertGroup(trx, { actorId: actor.id, visibility, joinPolicy, createdBy: creator.id });
+    await insertFollow(trx, {
+      id: newId(),
+      followerId: creator.id,
+      followeeId: actor.id,
+      state: "accepted",
+      activityUri: new URL(`/follows/${newActivityKey()}`, ctx.origin).href,
+    });
+    await setGroupRole(trx, actor.id, creator.id, "owner");
+    return actor.id;
+  });
+  const created = (await findGroupByActorId(ctx.db, actorId))!;
+  return toGroupView(created, { state: "accepted", role: "owner" });
+}
+
+/**
+ * Finds a group by id, local slug, `@slug@host` handle or URL; remote groups
+ * are fetched and cached. Secret groups are invisible to outsiders.
+ */
+export async function findGroup(ctx: ServiceContext, ref: string, viewerId: string | null): Promise<GroupWithActor> {
+  let group: GroupWithActor | undefined;
+  if (/^\d{19}$/.test(ref)) {
+    group = await findGroupByActorId(ctx.db, ref);
+    const actor = group ? null : await getActorById(ctx, ref);
+    if (actor?.type === "Group" && !actor.is_local) {
+      await ensureGroupRow(ctx.db, actor);
+      group = await findGroupByActorId(ctx.db, ref);
+    }
+  }
+  if (!group) {
+    const target = ref.includes("@") || ref.includes("://") ? ref : `@${ref}@${domainOf(ctx.origin)}`;
+    let actor: ActorRow;
+    try {
+      actor = await resolveActor(ctx, target);
+    } catch (error) {
+      if ((error as { code?: string }).code === "not_found") throw notFound(`No group ${ref}`);
+      throw error;
+    }
+    if (actor.type !== "Group") throw notFound(`${ref} is not a group`);
+    if (!actor.is_local) await ensureGroupRow(ctx.db, actor);
+    group = await findGroupByActorId(ctx.db, actor.id);
+  }
+  if (!group) throw notFound(`No group ${ref}`);
+  if (!(await canSeeGroup(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
+  return group;
+}
+
+export async function getGroup(ctx: ServiceContext, ref: string, viewerId: string | null): Promise<GroupView> {
+  const group = await findGroup(ctx, ref, viewerId);
+  return toGroupView(group, await membershipOf(ctx, group.actor.id, viewerId));
+}
+
+/** Listed local groups, plus the secret ones the viewer belongs to, and remote groups they joined. */
+export async function listGroups(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  options: { includeSecret?: boolean } = {},
+): Promise<GroupView[]> {
+  const rows = await listGroupRows(ctx.db, { localOnly: false });
+  const viewer = viewerOf(viewerId);
+  const relations = await relationsTo(ctx, viewer, rows.map((r) => r.actor.id));
+  const visible = await visibleActorIds(ctx, viewer, rows.map((r) => r.actor));
+  const views: GroupView[] = [];
+  for (const row of rows) {
+    const membership = relations.get(row.actor.id)?.membership ?? null;
+    // The directory lists our own listed groups, and every group the viewer has a relation to.
+    const listed = row.actor.is_local ? options.includeSecret || (isListed(row.group.visibility) && visible.has(row.actor.id)) || (membership !== null && visible.has(row.actor.id)) : membership !== null;
+    if (listed) views.push(toGroupView(row, membership));
+  }
+  return views;
+}
+
+/** The groups (here or elsewhere) this person belongs to: read from their memberships, not the whole directory, in three queries. */
+export async function listMyGroups(ctx: ServiceContext, actorId: string): Promise<GroupView[]> {
+  const ids = await listGroupsOfMember(ctx.db, actorId);
+  const [rows, facts] = await Promise.all([groupsByActorIds(ctx.db, ids), membershipFactsIn(ctx.db, actorId, ids)]);
+  const views: GroupView[] = [];
+  for (const row of rows) {
+    const f = facts.get(row.actor.id);
+    const membership = f ? membershipFrom(f) : null;
+    if (membership?.state === "accepted") views.push(toGroupView(row, membership));
+  }
+  return views.sort((a, b) => (a.actor.displayName ?? a.actor.username).localeCompare(b.actor.displayName ?? b.actor.username));
+}
+
+export interface JoinResult {
+  state: "accepted" | "pending";
+  /** Set when our own organization's admin must approve first (the partner's join rule). */
+  awaiting?: "admin";
+  group: GroupView;
+}
+
+/** A local user joins a group here or on another instance. */
+export async function joinGroup(ctx: ServiceContext, username: string, ref: string): Promise<JoinResult> {
+  const user = await requireLocalUserActor(ctx, username);
+  const group = await findGroup(ctx, ref, user.id);
+  const current = await membershipOf(ctx, group.actor.id, user.id);
+  if (current?.state === "accepted") return { state: "accepted", group: toGroupView(group, current) };
+
+  if (group.actor.is_local) {
+    const outcome = joinOutcome(group.group.join_policy, current);
+    if (outcome === "refused") {
+      throw forbidden(current?.state === "banned" ? "You are banned from this group" : "This group is invite-only");
+    }
+    await commit(ctx, async (trx) => {
+      await insertFollow(trx, {
+        id: newId(),
+        followerId: user.id,
+        followeeId: group.actor.id,
+        state: outcome,
+        activityUri: new URL(`/follows/${newActivityKey()}`, ctx.origin).href,
+      });
+      if (outcome === "accepted") await deleteInvite(trx, group.actor.id, user.id);
+      else if (current?.state !== "pending") await notify(trx, { recipientId: group.actor.id, type: "follow_request", fromId: user.id });
+    });
+    return { state: outcome, group: toGroupView(group, await membershipOf(ctx, group.actor.id, user.id)) };
+  }
+
+  // Our organization's rule for groups hosted by that one may hold the join for an admin.
+  if ((await gateEmployeeJoin(ctx, user, group.actor)) === "held") {
+    return { state: "pending", awaiting: "admin", group: toGroupView(group, current) };
+  }
+  await requestRemoteMembership(ctx, user.id, group.actor.id);
+  return { state: "pending", group: toGroupView(group, await membershipOf(ctx, group.actor.id, user.id)) };
+}
+
+/** Asks a remote group to admit a local member; the group answers our Follow with Accept or Reject. */
+export async function requestRemoteMembership(ctx: ServiceContext, memberId: string, groupId: string): Promise<void> {
+  await commit(ctx, async (trx) => {
+    const id = newId();
+    const { row, created } = await insertFollow(trx, {
+      id,
+      followerId: memberId,
+      followeeId: groupId,
+      state: "pending",
+      activityUri: new URL(`/follows/${id}`, ctx.origin).href,
+    });
+    if (created || row.state === "pending") await recordOutboxEvent(trx, { type: "follow.requested", followId: row.id });
+  });
+}
+
+export async function leaveGroup(ctx: ServiceContext, username: string, ref: string): Promise<void> {
+  const user = await requireLocalUserActor(ctx, username);
+  const group = await findGroup(ctx, ref, user.id);
+  const facts = await getMembershipFacts(ctx.db, group.actor.id, user.id);
+  if (!facts.followId) throw notFound("You are not a member of this group");
+  await commit(ctx, async (trx) => {
+    await deleteFollow(trx, facts.followId!);
+    await setGroupRole(trx, group.actor.id, user.id, "member");
+    if (!group.actor.is_local) {
+      await recordOutboxEvent(trx, {
+        type: "follow.undone",
+        followActivityUri: facts.followActivityUri!,
+        followerId: user.id,
+        followeeUri: group.actor.uri,
+      });
+    }
+  });
+}
+
+export interface MemberView {
+  actor: ActorView;
+  role: GroupRole;
+  state: "pending" | "accepted";
+  requestId: string;
+}
+
+async function requireModerator(ctx: ServiceContext, username: string, ref: string) {
+  const moderator = await requireLocalUserActor(ctx, username);
+  const group = await findGroup(ctx, ref, moderator.id);
+  if (!group.actor.is_local) throw validationFailed("Moderate a remote group on its own instance");
+  const membership = await membershipOf(ctx, group.actor.id, moderator.id);
+  assertCanModerate(membership);
+  return { moderator, group, membership: membership! };
+}
+
+/** The member list (and, for moderators, the pending requests). */
+export async function listMembers(
+  ctx: ServiceContext,
+  ref: string,
+  viewerId: string | null,
+  state: "accepted" | "pending" = "accepted",
+): Promise<MemberView[]> {
+  const group = await findGroup(ctx, ref, viewerId);
+  const membership = await membershipOf(ctx, group.actor.id, viewerId);
+  if (!(await canSeeMemberList(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
+  if (state === "pending") assertCanModerate(membership);
+  // A group elsewhere: its home's list is the whole one (we know only the members we met).
+  const home = state === "accepted" && !group.actor.is_local && isMember(membership) ? await homeMembers(ctx, group.actor) : null;
+  if (home) return home.map((actor) => ({ actor: toActorView(actor), role: "member" as const, state: "accepted" as const, requestId: "" }));
+  const rows = await listMemberRows(ctx.db, group.actor.id, state);
+  return rows.map((r) => ({ actor: toActorView(r.actor), role: r.role, state: r.state, requestId: r.followId }));
+}
+
+export async function approveJoinRequest(ctx: ServiceContext, username: string, ref: string, requestId: string): Promise<void> {
+  const { group, moderator } = await requireModerator(ctx, username, ref);
+  await commit(ctx, async (trx) => {
+    const member = await answerFollowRequest(trx, group.actor.id, requestId, true, "join request");
+    await audit(trx, moderator, "group.join_approved", member, group.actor.id);
+  });
+}
+
+export async function rejectJoinRequest(ctx: ServiceContext, username: string, ref: string, requestId: string): Promise<void> {
+  const { group, moderator } = await requireModerator(ctx, username, ref);
+  await commit(ctx, async (trx) => {
+    const member = await answerFollowRequest(trx, group.actor.id, requestId, false, "join request");
+    await audit(trx, moderator, "group.join_rejected", member, group.actor.id);
+  });
+}
+
+export async function inviteToGroup(ctx: ServiceContext, username: string, ref: string, target: string): Promise<void> {
+  const { moderator, group } = await requireModerator(ctx, username, ref);
+  const invitee = await resolveActor(ctx, target);
+  if (!(await sharedRoomAdmits(ctx, group.actor.id, invitee.domain))) {
+    throw forbidden(`This shared room does not admit people of ${invitee.domain}; invite their organization first`);
+  }
+  await commit(ctx, async (trx) => {
+    await insertInvite(trx, group.actor.id, invitee.id, moderator.id);
+    await audit(trx, moderator, "group.invited", invitee, group.actor.id);
+    if (!invitee.is_local) {
+      await recordOutboxEvent(trx, { type: "group.invited", groupId: group.actor.id, inviteeId: invitee.id });
+    }
+  });
+}
+
+/** Bans a member: they leave, their posts are refused, deliveries to them stop. */
+export async function banFromGroup(ctx: ServiceContext, username: string, ref: string, target: string, reason?: string) {
+  const { group, moderator } = await requireModerator(ctx, username, ref);
+  const member = await resolveActor(ctx, target);
+  const targetMembership = await membershipOf(ctx, group.actor.id, member.id);
+  if (targetMembership?.role === "owner") throw forbidden("An owner cannot be banned");
+  const facts = await getMembershipFacts(ctx.db, group.actor.id, member.id);
+  await commit(ctx, async (trx) => {
+    await insertBan(trx, group.actor.id, member.id, reason ?? null);
+    await audit(trx, moderator, "group.banned", member, group.actor.id, { reason: reason ?? null });
+    if (facts.followId) await deleteFollow(trx, facts.followId);
+    await setGroupRole(trx, group.actor.id, member.id, "member");
+    if (!member.is_local) await recordOutboxEvent(trx, { type: "group.banned", groupId: group.actor.id, memberId: member.id });
+  });
+}
+
+export async function unbanFromGroup(ctx: ServiceContext, username: string, ref: string, target: string) {
+  const { group, moderator } = await requireModerator(ctx, username, ref);
+  const member = await resolveActor(ctx, target);
+  await commit(ctx, async (trx) => {
+    await deleteBan(trx, group.actor.id, member.id);
+    await audit(trx, moderator, "group.unbanned", member, group.actor.id);
+    if (!member.is_local) await recordOutboxEvent(trx, { type: "group.unbanned", groupId: group.actor.id, memberId: member.id });
+  });
+}
+
+export async function setMemberRole(ctx: ServiceContext, username: string, ref: string, target: string, role: string) {
+  if (!["owner", "moderator", "member"].includes(role)) throw validationFailed(`Role "${role}" is not one of owner, moderator, member`);
+  const { group, membership, moderator } = await requireModerator(ctx, username, ref);
+  const member = await resolveActor(ctx, target);
+  const targetMembership = await membershipOf(ctx, group.actor.id, member.id);
+  assertCanChangeRole(membership, targetMembership, role as GroupRole);
+  await commit(ctx, async (trx) => {
+    await setGroupRole(trx, group.actor.id, member.id, role as GroupRole);
+    await audit(trx, moderator, "group.role_changed", member, group.actor.id, { role });
+    await recordOutboxEvent(trx, {
+      type: "group.role_changed",
+      groupId: group.actor.id,
+      memberId: member.id,
+      moderator: role === "owner" || role === "moderator",
+    });
+  });
+}
+
+/** Every moderator action goes to the audit log, in the action's transaction. */
+async function audit(
+  trx: Transaction<Database>,
+  moderator: ActorRow,
+  action: string,
+  target: ActorRow | undefined,
+  groupId: string,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  await recordAudit(trx, auditActorOf(moderator), {
+    action,
+    target: target ? `@${target.username}@${target.domain}` : null,
+    groupId,
+    details: details ?? null,
+  });
+}
+
+export type { GroupWithActor };
+
+/** URIs of a group's owners and moderators, for the moderators collection. */
+export async function moderatorUris(ctx: ServiceContext, groupId: string): Promise<string[]> {
+  return (await listModeratorRows(ctx.db, groupId)).map((m) => m.uri);
+}

@@ -1,0 +1,58 @@
+// One account's statuses as apps show a profile: its posts and boosts, with
+// Mastodon's filters (pinned, only_media, exclude_replies, exclude_reblogs,
+// tagged). A group account's statuses are the group's timeline: its posts and
+// the posts shared into it.
+import { listGroupPosts } from "../../db/queries/post.queries.ts";
+import { reblogsByActor } from "../../db/queries/timeline.queries.ts";
+import type { ActorRow } from "../../db/schema.ts";
+import type { ServiceContext } from "../context.ts";
+import { listPinnedPostIds } from "./pin.service.ts";
+import { filterVisiblePosts, viewerOf } from "../visibility.service.ts";
+import { getAccountTimeline, getPostEntries, interleaveBoosts, type HomeItem, type PageBounds, type PostEntry } from "./timeline.service.ts";
+
+export interface ProfileFilters {
+  pinned?: boolean | undefined;
+  onlyMedia?: boolean | undefined;
+  excludeReplies?: boolean | undefined;
+  excludeReblogs?: boolean | undefined;
+  tagged?: string | undefined;
+}
+
+const asPosts = (entries: PostEntry[]): HomeItem[] => entries.map((entry) => ({ kind: "post", id: entry.post.id, entry }));
+
+export async function getProfileItems(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  account: ActorRow,
+  bounds: PageBounds,
+  filters: ProfileFilters = {},
+): Promise<HomeItem[]> {
+  if (filters.pinned) {
+    // At most a handful, shown at once: a second page is empty.
+    if (bounds.maxId || bounds.minId || bounds.sinceId) return [];
+    const ids = await listPinnedPostIds(ctx, account.id);
+    const entries = new Map((await getPostEntries(ctx, viewerId, ids)).map((e) => [e.post.id, e]));
+    return asPosts(ids.map((id) => entries.get(id)).filter((e): e is PostEntry => e !== undefined)).slice(0, bounds.limit);
+  }
+  if (account.type === "Group") return groupItems(ctx, viewerId, account, bounds, filters);
+  const posts = await getAccountTimeline(ctx, viewerId, account.id, bounds, filters);
+  // A boost carries no media or tag of its own, so those filters leave boosts out, as on Mastodon.
+  if (filters.excludeReblogs || filters.onlyMedia || filters.tagged) return asPosts(posts);
+  const boosts = await reblogsByActor(ctx.db, account.id, bounds);
+  return interleaveBoosts(ctx, viewerId, posts, boosts, bounds.limit);
+}
+
+/** The group's timeline (the query behind the group page), filtered and paged by id. */
+async function groupItems(ctx: ServiceContext, viewerId: string | null, group: ActorRow, bounds: PageBounds, filters: ProfileFilters): Promise<HomeItem[]> {
+  // A group writes nothing itself: everything on its timeline is a post it shared.
+  if (filters.excludeReblogs) return [];
+  const page = await listGroupPosts(ctx.db, group.id, { cursor: bounds.maxId ?? null, limit: bounds.limit, viewerId });
+  const wanted = page.items.filter(
+    (entry) =>
+      !(bounds.sinceId && entry.post.id <= bounds.sinceId) &&
+      !(bounds.minId && entry.post.id <= bounds.minId) &&
+      !(filters.onlyMedia && entry.media.length === 0) &&
+      !(filters.tagged && !entry.tags.includes(filters.tagged.toLowerCase())),
+  );
+  return asPosts(await filterVisiblePosts(ctx, viewerOf(viewerId), wanted, (entry) => entry.post));
+}
