@@ -42,7 +42,11 @@ export interface WebRoutes {
    * travel in an address or a cookie (a new invitation link). A refusal
    * still redirects back with the reason.
    */
-  postPage(path: string, handler: (request: FastifyRequest, reply: FastifyReply, session: WebSession, body: Fields) => Promise<FastifyReply>, options?: { admin?: boolean }): void;
+  postPage(
+    path: string,
+    handler: (request: FastifyRequest, reply: FastifyReply, session: WebSession, body: Fields) => Promise<FastifyReply>,
+    options?: { admin?: boolean },
+  ): void;
 }
 
 function signInRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -59,7 +63,9 @@ export function webRoutes(fastify: FastifyInstance, ctx: ServiceContext): WebRou
       title,
       session,
       status,
-      body: html`<h1>${title}</h1><p>${error.message}</p><p><a href="/">Back to the start page</a></p>`,
+      body: html`<h1>${title}</h1>
+        <p>${error.message}</p>
+        <p><a href="/">Back to the start page</a></p>`,
     });
   }
 
