@@ -44,7 +44,8 @@ export function statusChip(task: { statusLabel: string; closed: boolean; status:
 
 export function taskBadges(task: TaskView): Html {
   return html`${task.due ? html`<span class="badge${task.overdue ? " overdue" : ""}">${task.overdue ? "Overdue: " : "Due "}${task.due}</span>` : ""}
-  ${task.priority !== "normal" ? html`<span class="badge">${task.priority}</span>` : ""} ${task.labels.map((l) => html`<span class="badge">${l}</span> `)}`;
+    ${task.priority !== "normal" ? html`<span class="badge">${task.priority}</span>` : ""}
+    ${task.labels.map((l) => html`<span class="badge">${l}</span> `)}`;
 }
 
 export function assigneeList(task: TaskView): Html {
@@ -54,7 +55,7 @@ export function assigneeList(task: TaskView): Html {
 }
 
 export function taskCard(task: TaskView, options: { draggable?: boolean } = {}): Html {
-  return html`<div class="task" data-task="${task.id}" data-version="${task.version}" ${options.draggable ? html` draggable="true"` : ""}>
+  return html`<div class="task" data-task="${task.id}" data-version="${task.version}"${options.draggable ? html` draggable="true"` : ""}>
     <h3><a href="/tasks/${task.id}">${task.title}</a></h3>
     <div>${taskBadges(task)}</div>
     <div class="muted">${assigneeList(task)}</div>
@@ -63,9 +64,6 @@ export function taskCard(task: TaskView, options: { draggable?: boolean } = {}):
 
 /** A task as one line in its group's feed: status chip, assignees, due date. */
 export function taskActivity(task: TaskView): Html {
-  return html`<div class="activity">
-    ${statusChip(task)} <a href="/tasks/${task.id}">${task.title}</a>
-    <span class="muted">${assigneeList(task)}</span
-    >${task.due ? html` <span class="badge${task.overdue ? " overdue" : ""}">${task.overdue ? "Overdue " : "Due "}${task.due}</span>` : ""}
-  </div>`;
+  return html`<div class="activity">${statusChip(task)} <a href="/tasks/${task.id}">${task.title}</a>
+    <span class="muted">${assigneeList(task)}</span>${task.due ? html` <span class="badge${task.overdue ? " overdue" : ""}">${task.overdue ? "Overdue " : "Due "}${task.due}</span>` : ""}</div>`;
 }

@@ -50,11 +50,12 @@ export interface PageOptions {
 }
 
 export function csrfField(session: WebSession | null): Html {
-  return session ? html`<input type="hidden" name="_csrf" value="${session.csrfToken}" />` : html``;
+  return session ? html`<input type="hidden" name="_csrf" value="${session.csrfToken}">` : html``;
 }
 
 function sectionLinks(session: WebSession, section: string | undefined, unread: number): Html {
-  const link = (href: string, label: Html | string, key: string) => html`<a href="${href}" ${section === key ? html` aria-current="page"` : ""}>${label}</a>`;
+  const link = (href: string, label: Html | string, key: string) =>
+    html`<a href="${href}"${section === key ? html` aria-current="page"` : ""}>${label}</a>`;
   const bell = html`Notifications${unread > 0 ? html` <span class="count" aria-label="${unread} unread">${unread >= 99 ? "99+" : unread}</span>` : ""}`;
   return html`${link("/", "Home", "home")}${link("/groups", "Groups", "groups")}${link("/me/tasks", "My tasks", "tasks")}${link("/notifications", bell, "notifications")}${link("/settings", "Settings", "settings")}${session.user.role === "admin" ? link("/admin", "Admin", "admin") : ""}
     <a href="/u/${session.user.username}" class="me">@${session.user.username}</a>
@@ -64,37 +65,21 @@ function sectionLinks(session: WebSession, section: string | undefined, unread: 
 function themeToggle(session: WebSession, theme: string): Html {
   // Light ↔ dark; "auto" (no cookie) follows the system and offers the opposite of light.
   const next = theme === "dark" ? "light" : "dark";
-  return html`<form method="post" action="/theme" class="theme-form">
-    ${csrfField(session)}<input type="hidden" name="theme" value="${next}" />
-    <button type="submit" class="secondary" aria-label="Switch to ${next} theme" title="Switch to ${next} theme">${next === "dark" ? "☾" : "☀"}</button>
-  </form>`;
+  return html`<form method="post" action="/theme" class="theme-form">${csrfField(session)}<input type="hidden" name="theme" value="${next}">
+    <button type="submit" class="secondary" aria-label="Switch to ${next} theme" title="Switch to ${next} theme">${next === "dark" ? "☾" : "☀"}</button></form>`;
 }
 
 function topBar(ctx: ServiceContext, session: WebSession | null, section: string | undefined, unread: number, theme: string, query: string): Html {
   const brand = html`<a class="brand" href="/" aria-label="${ctx.instanceName}: home"><span class="brand-name">${ctx.instanceName}</span></a>`;
   if (!session) {
-    return html`<header class="topbar">
-      ${brand}
-      <nav class="sections" aria-label="Main"><a href="/sign-in" ${section === "sign-in" ? html` aria-current="page"` : ""}>Sign in</a></nav>
-      <details class="menu">
-        <summary>Menu</summary>
-        <nav aria-label="Menu"><a href="/sign-in">Sign in</a></nav>
-      </details>
-    </header>`;
+    return html`<header class="topbar">${brand}<nav class="sections" aria-label="Main"><a href="/sign-in"${section === "sign-in" ? html` aria-current="page"` : ""}>Sign in</a></nav>
+      <details class="menu"><summary>Menu</summary><nav aria-label="Menu"><a href="/sign-in">Sign in</a></nav></details></header>`;
   }
-  return html`<header class="topbar">
-    ${brand}
-    <form method="get" action="/search" role="search" class="header-search">
-      <label for="header-q" class="visually-hidden">Search people, groups, posts, tasks and ideas</label>
-      <input id="header-q" name="q" type="search" placeholder="Search…" value="${query}" autocomplete="off" />
-    </form>
+  return html`<header class="topbar">${brand}
+    <form method="get" action="/search" role="search" class="header-search"><label for="header-q" class="visually-hidden">Search people, groups, posts, tasks and ideas</label>
+      <input id="header-q" name="q" type="search" placeholder="Search…" value="${query}" autocomplete="off"></form>
     <nav class="sections" aria-label="Main">${sectionLinks(session, section, unread)}</nav>
-    <details class="menu">
-      <summary aria-label="Menu${unread > 0 ? `, ${unread} unread notifications` : ""}">
-        ☰${unread > 0 ? html` <span class="count" aria-hidden="true">${unread >= 99 ? "99+" : unread}</span>` : ""}
-      </summary>
-      <nav aria-label="Menu">${sectionLinks(session, section, unread)}</nav>
-    </details>
+    <details class="menu"><summary aria-label="Menu${unread > 0 ? `, ${unread} unread notifications` : ""}">☰${unread > 0 ? html` <span class="count" aria-hidden="true">${unread >= 99 ? "99+" : unread}</span>` : ""}</summary><nav aria-label="Menu">${sectionLinks(session, section, unread)}</nav></details>
     ${themeToggle(session, theme)}
   </header>`;
 }
@@ -108,25 +93,14 @@ function sidebar(ctx: ServiceContext, groups: GroupView[], currentPath: string):
     byCompany.set(key, [...(byCompany.get(key) ?? []), g]);
   }
   return html`<aside class="sidebar" aria-label="Your groups">
-    ${
-      mine.length === 0
-        ? html`<h2>Your groups</h2>
-            <p class="muted">None yet. <a href="/groups">Find or start one</a>.</p>`
-        : [...byCompany].map(
-            ([company, list]) =>
-              html`<h2>${company}</h2>
-                <ul>
-                  ${list.map((g) => {
-                    const href = `/g/${encodeURIComponent(refOf(g.actor))}`;
-                    return html`<li>
-                      <a href="${href}" ${currentPath.startsWith(href) ? html` aria-current="page"` : ""}
-                        >${avatar(g.actor, "small")}<span>${g.actor.displayName ?? g.actor.username}</span></a
-                      >
-                    </li>`;
-                  })}
-                </ul>`,
-          )
-    }
+    ${mine.length === 0
+      ? html`<h2>Your groups</h2><p class="muted">None yet. <a href="/groups">Find or start one</a>.</p>`
+      : [...byCompany].map(
+          ([company, list]) => html`<h2>${company}</h2><ul>${list.map((g) => {
+            const href = `/g/${encodeURIComponent(refOf(g.actor))}`;
+            return html`<li><a href="${href}"${currentPath.startsWith(href) ? html` aria-current="page"` : ""}>${avatar(g.actor, "small")}<span>${g.actor.displayName ?? g.actor.username}</span></a></li>`;
+          })}</ul>`,
+        )}
     <p><a href="/groups">All groups</a></p>
   </aside>`;
 }
@@ -141,37 +115,36 @@ export async function sendPage(ctx: ServiceContext, request: FastifyRequest, rep
   securityHeaders(reply);
   const theme = themeOf(request);
   const session = page.session;
-  const [groups, unread] = session ? await Promise.all([listMyGroups(ctx, session.user.actorId), unreadNotificationCount(ctx, session.user.actorId)]) : [[], 0];
+  const [groups, unread] = session
+    ? await Promise.all([listMyGroups(ctx, session.user.actorId), unreadNotificationCount(ctx, session.user.actorId)])
+    : [[], 0];
   const path = request.url.split("?")[0] ?? "/";
   const query = path === "/search" ? String((request.query as Record<string, unknown>).q ?? "") : "";
   const body = html`<!doctype html>
-    <html lang="en" ${theme === "auto" ? "" : html` data-theme="${theme}"`}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${page.title} — ${ctx.instanceName}</title>
-        <link rel="stylesheet" href="/assets/app.css" />
-        <link rel="manifest" href="/manifest.webmanifest" />
-        <meta name="theme-color" content="#1f5f4a" />
-        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
-        <script type="module" src="/assets/app.js"></script>
-      </head>
-      <body>
-        <a class="skip" href="#main">Skip to content</a>
-        ${topBar(ctx, session, page.section, unread, theme, query)}
-        <div class="shell${session ? "" : " no-sidebar"}">
-          ${session ? sidebar(ctx, groups, path) : ""}
-          <main id="main" tabindex="-1">
-            <div id="status" role="status" aria-live="polite" class="flash${flash ? ` ${flash.kind}` : ""}">${flash?.message ?? ""}</div>
-            ${page.body}
-          </main>
-        </div>
-      </body>
-    </html>`;
-  return reply
-    .code(page.status ?? 200)
-    .type("text/html; charset=utf-8")
-    .send(await nameOrganizations(ctx, body.value));
+<html lang="en"${theme === "auto" ? "" : html` data-theme="${theme}"`}>
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title} — ${ctx.instanceName}</title>
+<link rel="stylesheet" href="/assets/app.css">
+<link rel="manifest" href="/manifest.webmanifest">
+<meta name="theme-color" content="#1f5f4a">
+<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
+<script type="module" src="/assets/app.js"></script>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+${topBar(ctx, session, page.section, unread, theme, query)}
+<div class="shell${session ? "" : " no-sidebar"}">
+${session ? sidebar(ctx, groups, path) : ""}
+<main id="main" tabindex="-1">
+<div id="status" role="status" aria-live="polite" class="flash${flash ? ` ${flash.kind}` : ""}">${flash?.message ?? ""}</div>
+${page.body}
+</main>
+</div>
+</body>
+</html>`;
+  return reply.code(page.status ?? 200).type("text/html; charset=utf-8").send(await nameOrganizations(ctx, body.value));
 }
 
 /** A piece of a page (new items of a live list), finished like a page. */

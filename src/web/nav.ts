@@ -42,7 +42,7 @@ export const SETTINGS_TABS: Tab[] = [
 /** A row of tabs, the current one marked for assistive technology too. */
 export function tabRow(label: string, tabs: readonly Tab[], active: string, hrefOf: (tab: Tab) => string = (t) => t.href): Html {
   if (tabs.length < 2) return html``;
-  return html`<nav class="tabs" aria-label="${label}">
-    ${tabs.map((t, i) => html`${i > 0 ? " " : ""}<a href="${hrefOf(t)}" ${t.key === active ? html` aria-current="page"` : ""}>${t.label}</a>`)}
-  </nav>`;
+  return html`<nav class="tabs" aria-label="${label}">${tabs.map(
+    (t, i) => html`${i > 0 ? " " : ""}<a href="${hrefOf(t)}"${t.key === active ? html` aria-current="page"` : ""}>${t.label}</a>`,
+  )}</nav>`;
 }

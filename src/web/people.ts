@@ -18,11 +18,7 @@ export function nameOf(actor: ActorView): string {
 }
 
 function initials(name: string): string {
-  const words = name
-    .replace(/[^\p{L}\p{N}\s]/gu, " ")
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean);
+  const words = name.replace(/[^\p{L}\p{N}\s]/gu, " ").trim().split(/\s+/).filter(Boolean);
   const letters = words.length >= 2 ? [words[0]![0], words[1]![0]] : [...(words[0] ?? "?")].slice(0, 2);
   return letters.join("").toUpperCase();
 }
@@ -37,7 +33,7 @@ function colourOf(key: string): number {
 /** The person's picture, or their initials on a colour of their own. Decorative: the name is always beside it. */
 export function avatar(actor: ActorView, size: "small" | "" = ""): Html {
   const cls = `avatar${size ? ` ${size}` : ""} c${colourOf(actor.uri)}`;
-  if (actor.avatarUrl) return html`<span class="${cls}" aria-hidden="true"><img src="${actor.avatarUrl}" alt="" loading="lazy" /></span>`;
+  if (actor.avatarUrl) return html`<span class="${cls}" aria-hidden="true"><img src="${actor.avatarUrl}" alt="" loading="lazy"></span>`;
   return html`<span class="${cls}" aria-hidden="true">${initials(nameOf(actor))}</span>`;
 }
 
@@ -52,20 +48,17 @@ export function orgChip(actor: ActorView, options: { always?: boolean } = {}): H
 
 /** Name, handle and (someone from elsewhere) their company. */
 export function actorLink(actor: ActorView): Html {
-  return html`<a href="${actorHref(actor)}">${nameOf(actor)}</a>
-    <span class="muted">${actor.local && actor.type !== "Group" ? `@${actor.username}` : actor.handle}</span
-    >${actor.type === "Group" ? "" : html` ${orgChip(actor)}`}`;
+  return html`<a href="${actorHref(actor)}">${nameOf(actor)}</a> <span class="muted">${actor.local && actor.type !== "Group" ? `@${actor.username}` : actor.handle}</span>${actor.type === "Group" ? "" : html` ${orgChip(actor)}`}`;
 }
 
 /** Avatar, name and company: how a person appears in lists. */
 export function personLine(actor: ActorView): Html {
   const handle = actor.local && actor.type !== "Group" ? `@${actor.username}` : actor.handle;
-  return html`<span class="person"
-    >${avatar(actor, "small")}<a href="${actorHref(actor)}">${nameOf(actor)}</a> <span class="muted">${handle}</span> ${orgChip(actor, { always: true })}</span
-  >`;
+  return html`<span class="person">${avatar(actor, "small")}<a href="${actorHref(actor)}">${nameOf(actor)}</a> <span class="muted">${handle}</span> ${orgChip(actor, { always: true })}</span>`;
 }
 
 /** "Gina (Globex)" in running text; someone from here by name alone. */
 export function personInWords(actor: ActorView): string {
   return actor.local ? nameOf(actor) : `${nameOf(actor)} (${organizationName(actor.domain)})`;
 }
+

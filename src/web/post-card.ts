@@ -27,100 +27,55 @@ export function isGroupNote(post: PostView): boolean {
 
 function attachments(post: PostView, options: PostCardOptions): Html {
   if (post.media.length === 0 || !options.mediaUrl) return html``;
-  return html`<div class="attachments">
-    ${post.media.map((m) => {
-      const src = options.mediaUrl!(m);
-      return html`<a href="${src}"
-        ><img src="${src}" alt="${m.description ?? ""}" loading="lazy" ${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""}
-      /></a>`;
-    })}
-  </div>`;
+  return html`<div class="attachments">${post.media.map((m) => {
+    const src = options.mediaUrl!(m);
+    return html`<a href="${src}"><img src="${src}" alt="${m.description ?? ""}" loading="lazy"${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""}></a>`;
+  })}</div>`;
 }
 
 function actions(post: PostView, session: WebSession | null, options: PostCardOptions): Html {
   if (!session) return html``;
   const mine = post.author.id === session.user.actorId;
-  const like = options.votes
-    ? ""
-    : html`<form method="post" action="/p/${post.id}/${post.likedByMe ? "unlike" : "like"}" class="inline">
-        ${csrfField(session)}<button type="submit" class="link" aria-pressed="${post.likedByMe ? "true" : "false"}">
-          ${post.likedByMe ? "Unlike" : "Like"}
-        </button>
-      </form>`;
-  const remove =
-    mine || options.canModerate
-      ? html`<form
-          method="post"
-          action="/p/${post.id}/delete"
-          class="inline"
-          data-confirm="${mine ? "Delete this post for everyone?" : "Remove this post from the group?"}"
-        >
-          ${csrfField(session)}<button type="submit" class="link danger">${mine ? "Delete" : "Remove"}</button>
-        </form>`
-      : "";
-  return html`${like} ${mine ? html`<a href="/p/${post.id}/edit">Edit</a>` : ""} ${remove} ${mine ? "" : html`<a href="/p/${post.id}/report">Report</a>`}`;
+  const like = options.votes ? "" : html`<form method="post" action="/p/${post.id}/${post.likedByMe ? "unlike" : "like"}" class="inline">${csrfField(session)}<button type="submit" class="link" aria-pressed="${post.likedByMe ? "true" : "false"}">${post.likedByMe ? "Unlike" : "Like"}</button></form>`;
+  const remove = mine || options.canModerate
+    ? html`<form method="post" action="/p/${post.id}/delete" class="inline" data-confirm="${mine ? "Delete this post for everyone?" : "Remove this post from the group?"}">${csrfField(session)}<button type="submit" class="link danger">${mine ? "Delete" : "Remove"}</button></form>`
+    : "";
+  return html`${like}
+    ${mine ? html`<a href="/p/${post.id}/edit">Edit</a>` : ""}
+    ${remove}
+    ${mine ? "" : html`<a href="/p/${post.id}/report">Report</a>`}`;
 }
 
 export function postCard(post: PostView, session: WebSession | null, options: PostCardOptions = {}): Html {
   if (isGroupNote(post)) return activityCard(post);
-  const body = html`<div class="content">${trusted(post.contentHtml)}</div>
-    ${attachments(post, options)}`;
+  const body = html`<div class="content">${trusted(post.contentHtml)}</div>${attachments(post, options)}`;
   return html`<article class="post" id="post-${post.id}" data-id="${post.id}">
     <a href="${actorHref(post.author)}" class="avatar-link" tabindex="-1" aria-hidden="true">${avatar(post.author)}</a>
-    <header>
-      <a class="who" href="${actorHref(post.author)}">${nameOf(post.author)}</a> ${orgChip(post.author)}
+    <header><a class="who" href="${actorHref(post.author)}">${nameOf(post.author)}</a> ${orgChip(post.author)}
       ${options.showGroup && post.group ? html`<span>in <a href="${actorHref(post.group)}">${nameOf(post.group)}</a></span>` : ""}
-      <span>· <a href="/p/${post.id}">${when(post.publishedAt)}</a></span
-      >${post.editedAt ? html`<span>· <a href="/p/${post.id}/history">edited</a></span>` : ""}
-    </header>
+      <span>· <a href="/p/${post.id}">${when(post.publishedAt)}</a></span>${post.editedAt ? html`<span>· <a href="/p/${post.id}/history">edited</a></span>` : ""}</header>
     <div>
       ${post.title ? html`<h2>${post.title}</h2>` : ""}
-      ${
-        post.summary
-          ? html`<details class="cw">
-              <summary>${post.summary}</summary>
-              ${body}
-            </details>`
-          : body
-      }
+      ${post.summary ? html`<details class="cw"><summary>${post.summary}</summary>${body}</details>` : body}
     </div>
-    <footer>
-      ${options.votes ? "" : html`<span>${post.likeCount} like${post.likeCount === 1 ? "" : "s"}</span>`}
-      <a href="/p/${post.id}">${post.replyCount} repl${post.replyCount === 1 ? "y" : "ies"}</a> ${actions(post, session, options)}
-    </footer>
-    ${
-      options.inlineReply && session && !post.locked
-        ? html`<details class="inline-reply">
-            <summary>Reply</summary>
-            <form method="post" action="/p/${post.id}/reply" class="stack">
-              ${csrfField(session)} <label for="reply-${post.id}" class="visually-hidden">Reply to ${nameOf(post.author)}</label
-              ><textarea id="reply-${post.id}" name="content" required data-complete="text"></textarea>
-              <div><button type="submit">Reply</button> <a href="/p/${post.id}">Open the thread</a></div>
-            </form>
-          </details>`
-        : ""
-    }
+    <footer>${options.votes ? "" : html`<span>${post.likeCount} like${post.likeCount === 1 ? "" : "s"}</span>`} <a href="/p/${post.id}">${post.replyCount} repl${post.replyCount === 1 ? "y" : "ies"}</a> ${actions(post, session, options)}</footer>
+    ${options.inlineReply && session && !post.locked
+      ? html`<details class="inline-reply"><summary>Reply</summary><form method="post" action="/p/${post.id}/reply" class="stack">${csrfField(session)}
+          <label for="reply-${post.id}" class="visually-hidden">Reply to ${nameOf(post.author)}</label><textarea id="reply-${post.id}" name="content" required data-complete="text"></textarea>
+          <div><button type="submit">Reply</button> <a href="/p/${post.id}">Open the thread</a></div></form></details>`
+      : ""}
   </article>`;
 }
 
 /** A group's own note as a compact line: what happened, where, when. */
 export function activityCard(post: PostView): Html {
   const text = post.sourceText ? firstLine(post.sourceText) : null;
-  return html`<div class="activity" id="post-${post.id}" data-id="${post.id}">
-    ${avatar(post.author, "small")} ${actorLink(post.author)} <span>${text ?? trusted(post.contentHtml)}</span>
-    <a href="/p/${post.id}" class="muted">${when(post.publishedAt)}</a>
-  </div>`;
+  return html`<div class="activity" id="post-${post.id}" data-id="${post.id}">${avatar(post.author, "small")} ${actorLink(post.author)}
+    <span>${text ?? trusted(post.contentHtml)}</span> <a href="/p/${post.id}" class="muted">${when(post.publishedAt)}</a></div>`;
 }
 
 /** The first line of a note, without the raw URLs and tags peers need but people do not. */
 function firstLine(source: string): string {
-  const line =
-    source
-      .split("\n")
-      .map((l) => l.trim())
-      .find((l) => l && !/^https?:\/\//.test(l) && !/^#\S+$/.test(l)) ?? "";
-  return line
-    .replace(/https?:\/\/\S+/g, "")
-    .replace(/\s#[\w-]+/g, "")
-    .trim();
+  const line = source.split("\n").map((l) => l.trim()).find((l) => l && !/^https?:\/\//.test(l) && !/^#\S+$/.test(l)) ?? "";
+  return line.replace(/https?:\/\/\S+/g, "").replace(/\s#[\w-]+/g, "").trim();
 }

@@ -42,11 +42,7 @@ export interface WebRoutes {
    * travel in an address or a cookie (a new invitation link). A refusal
    * still redirects back with the reason.
    */
-  postPage(
-    path: string,
-    handler: (request: FastifyRequest, reply: FastifyReply, session: WebSession, body: Fields) => Promise<FastifyReply>,
-    options?: { admin?: boolean },
-  ): void;
+  postPage(path: string, handler: (request: FastifyRequest, reply: FastifyReply, session: WebSession, body: Fields) => Promise<FastifyReply>, options?: { admin?: boolean }): void;
 }
 
 function signInRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -63,9 +59,7 @@ export function webRoutes(fastify: FastifyInstance, ctx: ServiceContext): WebRou
       title,
       session,
       status,
-      body: html`<h1>${title}</h1>
-        <p>${error.message}</p>
-        <p><a href="/">Back to the start page</a></p>`,
+      body: html`<h1>${title}</h1><p>${error.message}</p><p><a href="/">Back to the start page</a></p>`,
     });
   }
 

@@ -52,12 +52,7 @@ describe("task rules", () => {
   });
 
   it("checks a board's statuses: unique keys, at least one open", () => {
-    expect(
-      checkStatuses([
-        { key: "todo", label: "To do" },
-        { key: "shipped", closed: true },
-      ]),
-    ).toEqual([
+    expect(checkStatuses([{ key: "todo", label: "To do" }, { key: "shipped", closed: true }])).toEqual([
       { key: "todo", label: "To do", closed: false },
       { key: "shipped", label: "shipped", closed: true },
     ]);

@@ -31,17 +31,15 @@ export function signInForm(ctx: ServiceContext, reply: FastifyReply, request: Fa
     ? html`<p><a class="button" href="/sign-in/company?next=${encodeURIComponent(next)}">Sign in with ${ctx.companySignIn.settings.label}</a></p>`
     : "";
   if (ctx.passwordSignIn === false) {
-    return html`<div class="stack card">
-      <h2 id="sign-in-title">Sign in</h2>
-      ${error ? html`<p class="flash error" role="alert">${error}</p>` : ""}${company}
-    </div>`;
+    return html`<div class="stack card"><h2 id="sign-in-title">Sign in</h2>${error ? html`<p class="flash error" role="alert">${error}</p>` : ""}${company}</div>`;
   }
   return html`<form method="post" action="/sign-in" class="stack card" aria-labelledby="sign-in-title">
     <h2 id="sign-in-title">Sign in</h2>
-    ${error ? html`<p class="flash error" role="alert">${error}</p>` : ""} ${company}
-    <input type="hidden" name="_csrf" value="${token}" /><input type="hidden" name="next" value="${next}" />
-    <div><label for="username">Username</label><input id="username" name="username" type="text" autocomplete="username" required /></div>
-    <div><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required /></div>
+    ${error ? html`<p class="flash error" role="alert">${error}</p>` : ""}
+    ${company}
+    <input type="hidden" name="_csrf" value="${token}"><input type="hidden" name="next" value="${next}">
+    <div><label for="username">Username</label><input id="username" name="username" type="text" autocomplete="username" required></div>
+    <div><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
     <div><button type="submit">Sign in</button></div>
     <p><a href="/password/forgot">Forgot your password?</a></p>
   </form>`;
@@ -89,21 +87,12 @@ export function registerAuthPages(fastify: FastifyInstance, ctx: ServiceContext,
       title: "Join",
       session,
       body: html`<h1>Join ${ctx.instanceName}</h1>
-        <p>
-          ${invite.invitedBy ? `${invite.invitedBy} invited you to ${ctx.instanceName}` : `You are invited to ${ctx.instanceName}`}: its groups, tasks and idea
-          boards, shared with partner companies. Choose how you sign in.
-        </p>
+        <p>${invite.invitedBy ? `${invite.invitedBy} invited you to ${ctx.instanceName}` : `You are invited to ${ctx.instanceName}`}: its groups, tasks and idea boards, shared with partner companies. Choose how you sign in.</p>
         <form method="post" action="/join/${token}" class="stack card">
-          <input type="hidden" name="_csrf" value="${csrf}" />
-          <div>
-            <label for="username">Username</label
-            ><input id="username" name="username" type="text" autocomplete="username" required pattern="[a-z0-9_]+" aria-describedby="username-help" />
-            <p id="username-help" class="muted">Lower-case letters, digits and _.</p>
-          </div>
-          <div><label for="displayName">Your name</label><input id="displayName" name="displayName" type="text" autocomplete="name" /></div>
-          <div>
-            <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="10" />
-          </div>
+          <input type="hidden" name="_csrf" value="${csrf}">
+          <div><label for="username">Username</label><input id="username" name="username" type="text" autocomplete="username" required pattern="[a-z0-9_]+" aria-describedby="username-help"><p id="username-help" class="muted">Lower-case letters, digits and _.</p></div>
+          <div><label for="displayName">Your name</label><input id="displayName" name="displayName" type="text" autocomplete="name"></div>
+          <div><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="10"></div>
           <div><button type="submit">Create my account</button></div>
         </form>`,
     });

@@ -9,13 +9,7 @@ import { requireLocalUserActor } from "../../services/accounts/actor.service.ts"
 import type { ServiceContext } from "../../services/context.ts";
 import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/channels/mail-account.service.ts";
 import { outgoingMail, outgoingMailById } from "../../services/channels/mail.service.ts";
-import {
-  digestPreferences,
-  emailPreferences,
-  unsubscribeByToken,
-  updateDigestPreferences,
-  updateEmailPreferences,
-} from "../../services/channels/notification-preferences.service.ts";
+import { digestPreferences, emailPreferences, unsubscribeByToken, updateDigestPreferences, updateEmailPreferences } from "../../services/channels/notification-preferences.service.ts";
 import { DIGEST_FREQUENCIES, type DigestFrequency } from "../../domain/digest.rules.ts";
 import { html, when } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
@@ -33,76 +27,40 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
     sendPage(ctx, request, reply, { title, session: null, status, body });
   const refusal = (request: FastifyRequest, reply: FastifyReply, title: string, error: unknown) => {
     if (!(error instanceof DomainError)) throw error;
-    return plain(
-      request,
-      reply,
-      title,
-      html`<h1>${title}</h1>
-        <p class="flash error" role="alert">${error.message}</p>`,
-      error.code === "rate_limited" ? 429 : 422,
-    );
+    return plain(request, reply, title, html`<h1>${title}</h1><p class="flash error" role="alert">${error.message}</p>`, error.code === "rate_limited" ? 429 : 422);
   };
 
   routes.signedInPage("/settings/notifications", async (request, reply, session) => {
     const actor = await requireLocalUserActor(ctx, session.user.username);
-    const [prefs, email, digest] = await Promise.all([
-      emailPreferences(ctx, actor.id),
-      emailStatus(ctx, session.user.username),
-      digestPreferences(ctx, actor.id),
-    ]);
-    const state = !email.email
-      ? "No address yet."
-      : email.bounced
-        ? "Mail to it bounced; set it again."
-        : email.verified
-          ? "Confirmed."
-          : "Waiting for you to open the confirmation link we mailed.";
+    const [prefs, email, digest] = await Promise.all([emailPreferences(ctx, actor.id), emailStatus(ctx, session.user.username), digestPreferences(ctx, actor.id)]);
+    const state = !email.email ? "No address yet." : email.bounced ? "Mail to it bounced; set it again." : email.verified ? "Confirmed." : "Waiting for you to open the confirmation link we mailed.";
     return sendPage(ctx, request, reply, {
       title: "Notification settings",
       session,
       section: "settings",
-      body: html`<h1>Notification settings</h1>
-        ${tabRow("Settings", SETTINGS_TABS, "notifications")}
-        <form method="post" action="/settings/email" class="stack card">
-          ${csrfField(session)}
+      body: html`<h1>Notification settings</h1>${tabRow("Settings", SETTINGS_TABS, "notifications")}
+        <form method="post" action="/settings/email" class="stack card">${csrfField(session)}
           <h2>Email address</h2>
           <p>${state}</p>
-          <div><label for="email">Address</label><input id="email" name="email" type="email" autocomplete="email" value="${email.email ?? ""}" required /></div>
+          <div><label for="email">Address</label><input id="email" name="email" type="email" autocomplete="email" value="${email.email ?? ""}" required></div>
           <div><button type="submit">Save and send a confirmation link</button></div>
         </form>
-        <form method="post" action="/settings/notifications" class="stack card">
-          ${csrfField(session)}
+        <form method="post" action="/settings/notifications" class="stack card">${csrfField(session)}
           <h2>Email me when…</h2>
           <p>Notifications in one thread are sent together in one mail.</p>
           ${EMAIL_KINDS.map(
-            (kind) =>
-              html`<div>
-                <input id="k-${kind}" name="${kind}" type="checkbox" value="true" ${prefs[kind] ? html` checked` : ""} />
-                <label for="k-${kind}" class="inline-label">${EMAIL_KIND_LABELS[kind]}</label>
-              </div>`,
+            (kind) => html`<div><input id="k-${kind}" name="${kind}" type="checkbox" value="true"${prefs[kind] ? html` checked` : ""}> <label for="k-${kind}" class="inline-label">${EMAIL_KIND_LABELS[kind]}</label></div>`,
           )}
           <div><button type="submit">Save</button></div>
         </form>
-        <form method="post" action="/settings/digest" class="stack card">
-          ${csrfField(session)}
+        <form method="post" action="/settings/digest" class="stack card">${csrfField(session)}
           <h2>Digest</h2>
           <p>What happened in your groups: the busiest threads, ideas answered, your tasks due soon.</p>
-          <div>
-            <label for="frequency">How often</label
-            ><select id="frequency" name="frequency">
-              ${DIGEST_FREQUENCIES.map(
-                (f) =>
-                  html`<option value="${f}" ${digest.frequency === f ? html` selected` : ""}>
-                    ${{ off: "Never", daily: "Every day", weekly: "Every Monday" }[f]}
-                  </option>`,
-              )}
-            </select>
-          </div>
-          <div>
-            <label for="timeZone">Your time zone</label
-            ><input id="timeZone" name="timeZone" type="text" value="${digest.timeZone}" placeholder="Europe/Paris" />
-          </div>
-          <div><label for="hour">At (hour, 0–23)</label><input id="hour" name="hour" type="number" min="0" max="23" value="${String(digest.hour)}" /></div>
+          <div><label for="frequency">How often</label><select id="frequency" name="frequency">${DIGEST_FREQUENCIES.map(
+            (f) => html`<option value="${f}"${digest.frequency === f ? html` selected` : ""}>${{ off: "Never", daily: "Every day", weekly: "Every Monday" }[f]}</option>`,
+          )}</select></div>
+          <div><label for="timeZone">Your time zone</label><input id="timeZone" name="timeZone" type="text" value="${digest.timeZone}" placeholder="Europe/Paris"></div>
+          <div><label for="hour">At (hour, 0–23)</label><input id="hour" name="hour" type="number" min="0" max="23" value="${String(digest.hour)}"></div>
           <div><button type="submit">Save digest</button></div>
         </form>`,
     });
@@ -130,14 +88,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
   routes.page("/mail/verify", async (request, reply) => {
     try {
       const done = await verifyEmail(ctx, tokenOf(request));
-      return plain(
-        request,
-        reply,
-        "Address confirmed",
-        html`<h1>Address confirmed</h1>
-          <p>${done.email} now gets mail for @${done.username}.</p>
-          <p><a href="/settings/notifications">Choose which mail you get</a></p>`,
-      );
+      return plain(request, reply, "Address confirmed", html`<h1>Address confirmed</h1><p>${done.email} now gets mail for @${done.username}.</p><p><a href="/settings/notifications">Choose which mail you get</a></p>`);
     } catch (error) {
       return refusal(request, reply, "Cannot confirm this address", error);
     }
@@ -150,9 +101,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
       reply,
       "Unsubscribe",
       html`<h1>Stop this kind of mail?</h1>
-        <form method="post" action="/mail/unsubscribe/confirm?token=${encodeURIComponent(tokenOf(request))}" class="stack card">
-          <div><button type="submit">Unsubscribe</button></div>
-        </form>
+        <form method="post" action="/mail/unsubscribe/confirm?token=${encodeURIComponent(tokenOf(request))}" class="stack card"><div><button type="submit">Unsubscribe</button></div></form>
         <p><a href="/settings/notifications">Or choose on your notification settings</a></p>`,
     ),
   );
@@ -160,13 +109,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
   fastify.post("/mail/unsubscribe/confirm", async (request, reply) => {
     try {
       await unsubscribeByToken(ctx, tokenOf(request));
-      return plain(
-        request,
-        reply,
-        "Unsubscribed",
-        html`<h1>Unsubscribed</h1>
-          <p>You will not get this kind of mail any more. <a href="/settings/notifications">Change your mind</a></p>`,
-      );
+      return plain(request, reply, "Unsubscribed", html`<h1>Unsubscribed</h1><p>You will not get this kind of mail any more. <a href="/settings/notifications">Change your mind</a></p>`);
     } catch (error) {
       return refusal(request, reply, "Cannot unsubscribe", error);
     }
@@ -179,9 +122,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
       "Forgot your password?",
       html`<h1>Forgot your password?</h1>
         <form method="post" action="/password/forgot" class="stack card">
-          <div>
-            <label for="login">Username or confirmed email address</label><input id="login" name="login" type="text" autocomplete="username" required />
-          </div>
+          <div><label for="login">Username or confirmed email address</label><input id="login" name="login" type="text" autocomplete="username" required></div>
           <div><button type="submit">Mail me a reset link</button></div>
         </form>`,
     ),
@@ -189,38 +130,21 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
 
   fastify.post("/password/forgot", async (request, reply) => {
     await requestPasswordReset(ctx, field((request.body ?? {}) as Fields, "login"));
-    return plain(
-      request,
-      reply,
-      "Check your mail",
-      html`<h1>Check your mail</h1>
-        <p>If that account has a confirmed address, a reset link is on its way. It works once, for an hour.</p>`,
-    );
+    return plain(request, reply, "Check your mail", html`<h1>Check your mail</h1><p>If that account has a confirmed address, a reset link is on its way. It works once, for an hour.</p>`);
   });
 
-  const resetForm = (token: string, error?: string) =>
-    html`<h1>Choose a new password</h1>
-      ${error ? html`<p class="flash error" role="alert">${error}</p>` : ""}
-      <form method="post" action="/password/reset" class="stack card">
-        <input type="hidden" name="token" value="${token}" />
-        <div>
-          <label for="password">New password</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required />
-        </div>
-        <div><button type="submit">Set password</button></div>
-      </form>`;
+  const resetForm = (token: string, error?: string) => html`<h1>Choose a new password</h1>
+    ${error ? html`<p class="flash error" role="alert">${error}</p>` : ""}
+    <form method="post" action="/password/reset" class="stack card"><input type="hidden" name="token" value="${token}">
+      <div><label for="password">New password</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required></div>
+      <div><button type="submit">Set password</button></div>
+    </form>`;
   routes.page("/password/reset", async (request, reply) => plain(request, reply, "Choose a new password", resetForm(tokenOf(request))));
   fastify.post("/password/reset", async (request, reply) => {
     const body = (request.body ?? {}) as Fields;
     try {
       const done = await resetPassword(ctx, field(body, "token"), field(body, "password"));
-      return plain(
-        request,
-        reply,
-        "Password changed",
-        html`<h1>Password changed</h1>
-          <p>Sign in as @${done.username} with your new password. Your other sessions and apps were signed out.</p>
-          <p><a href="/sign-in">Sign in</a></p>`,
-      );
+      return plain(request, reply, "Password changed", html`<h1>Password changed</h1><p>Sign in as @${done.username} with your new password. Your other sessions and apps were signed out.</p><p><a href="/sign-in">Sign in</a></p>`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return plain(request, reply, "Choose a new password", resetForm(field(body, "token"), error.message), 422);
@@ -234,31 +158,13 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
       title: "Outgoing mail",
       session,
       section: "admin",
-      body: html`<h1>Administration</h1>
-        ${tabRow("Administration", ADMIN_TABS, "mail")}
-        <h2>Outgoing mail</h2>
+      body: html`<h1>Administration</h1>${tabRow("Administration", ADMIN_TABS, "mail")}<h2>Outgoing mail</h2>
         <p>Status “kept” means the mail stayed here and was not sent: <code>ECOTONE_SMTP_URL</code> is unset (docs/channels.md).</p>
-        <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>To</th>
-              <th>Subject</th>
-              <th>Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows.map(
-              (m) =>
-                html`<tr>
-                  <td>${when(m.created_at)}</td>
-                  <td>${m.to_address}</td>
-                  <td><a href="/admin/mail/${m.id}">${m.subject}</a></td>
-                  <td>${m.status}${m.last_error ? html` (${m.last_error})` : ""}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        <table><thead><tr><th>When</th><th>To</th><th>Subject</th><th>Status</th></tr></thead><tbody>
+        ${rows.map(
+          (m) => html`<tr><td>${when(m.created_at)}</td><td>${m.to_address}</td><td><a href="/admin/mail/${m.id}">${m.subject}</a></td><td>${m.status}${m.last_error ? html` (${m.last_error})` : ""}</td></tr>`,
+        )}
+        </tbody></table>
         ${pager("/admin/mail", {}, rows.length === 30 ? rows.at(-1)!.id : null)}`,
     });
   });
@@ -269,10 +175,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
       title: mail.subject,
       session,
       section: "admin",
-      body: html`<h1>${mail.subject}</h1>
-        <p>To ${mail.to_address} · ${mail.status} · ${when(mail.created_at)}</p>
-        <pre>${mail.text_body}</pre>
-        <p><a href="/admin/mail">All outgoing mail</a></p>`,
+      body: html`<h1>${mail.subject}</h1><p>To ${mail.to_address} · ${mail.status} · ${when(mail.created_at)}</p><pre>${mail.text_body}</pre><p><a href="/admin/mail">All outgoing mail</a></p>`,
     });
   });
 }

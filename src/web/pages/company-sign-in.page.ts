@@ -24,9 +24,7 @@ export function registerCompanySignInPages(fastify: FastifyInstance, ctx: Servic
       title: "Sign-in refused",
       session: null,
       status: error.code === "unavailable" ? 503 : error.code === "forbidden" ? 403 : 400,
-      body: html`<h1>Sign-in refused</h1>
-        <p class="flash error" role="alert">${error.message}</p>
-        <p><a href="/sign-in">Back to the sign-in page</a></p>`,
+      body: html`<h1>Sign-in refused</h1><p class="flash error" role="alert">${error.message}</p><p><a href="/sign-in">Back to the sign-in page</a></p>`,
     });
   };
 

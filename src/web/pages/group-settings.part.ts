@@ -9,15 +9,10 @@ import { field, type WebRoutes } from "../routes.ts";
 import type { WebSession } from "../session.ts";
 
 export function groupSettingsForm(ref: string, group: GroupView, session: WebSession): Html {
-  return html`<h2>Settings</h2>
-    <form method="post" action="/g/${encodeURIComponent(ref)}/settings" class="card">
-      ${csrfField(session)}
-      <div>
-        <input id="questions-enabled" type="checkbox" name="questionsEnabled" value="on" ${group.questionsEnabled ? html` checked` : ""} />
-        <label for="questions-enabled" class="inline-label">Members can ask questions (answers can be accepted)</label>
-      </div>
-      <div><button type="submit">Save settings</button></div>
-    </form>`;
+  return html`<h2>Settings</h2><form method="post" action="/g/${encodeURIComponent(ref)}/settings" class="card">${csrfField(session)}
+    <div><input id="questions-enabled" type="checkbox" name="questionsEnabled" value="on"${group.questionsEnabled ? html` checked` : ""}>
+    <label for="questions-enabled" class="inline-label">Members can ask questions (answers can be accepted)</label></div>
+    <div><button type="submit">Save settings</button></div></form>`;
 }
 
 export function registerGroupSettingsAction(ctx: ServiceContext, routes: WebRoutes): void {

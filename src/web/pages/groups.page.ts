@@ -15,68 +15,27 @@ export function registerGroupDirectory(ctx: ServiceContext, routes: WebRoutes): 
     const all = await listGroups(ctx, session.user.actorId);
     const groups = pageOf(all, (g) => g.actor.id, cursorOf(request.query));
     const row = (g: (typeof all)[number]) =>
-      html`<tr>
-        <td>${actorLink(g.actor)}</td>
-        <td>${organizationChip(g.actor.domain)}</td>
-        <td>${g.visibility.replace("_", " ")}</td>
-        <td>${g.membership?.state === "accepted" ? g.membership.role : g.membership?.state === "pending" ? "requested" : "—"}</td>
-      </tr>`;
+      html`<tr><td>${actorLink(g.actor)}</td><td>${organizationChip(g.actor.domain)}</td><td>${g.visibility.replace("_", " ")}</td><td>${g.membership?.state === "accepted" ? g.membership.role : g.membership?.state === "pending" ? "requested" : "—"}</td></tr>`;
     return sendPage(ctx, request, reply, {
       title: "Groups",
       session,
       section: "groups",
       body: html`<h1>Groups</h1>
         <form method="get" action="/groups/find" class="row card" role="search">
-          <div>
-            <label for="find">Find a group on another instance</label
-            ><input id="find" name="q" type="search" placeholder="@suppliers@globex.example or a URL" required />
-          </div>
+          <div><label for="find">Find a group on another instance</label><input id="find" name="q" type="search" placeholder="@suppliers@globex.example or a URL" required></div>
           <div><button type="submit">Find</button></div>
         </form>
-        ${
-          groups.items.length === 0
-            ? emptyNote("No groups yet.")
-            : html`<table>
-                <thead>
-                  <tr>
-                    <th scope="col">Group</th>
-                    <th scope="col">Company</th>
-                    <th scope="col">Visibility</th>
-                    <th scope="col">You</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${groups.items.map(row)}
-                </tbody>
-              </table>`
-        }
+        ${groups.items.length === 0 ? emptyNote("No groups yet.") : html`<table><thead><tr><th scope="col">Group</th><th scope="col">Company</th><th scope="col">Visibility</th><th scope="col">You</th></tr></thead><tbody>${groups.items.map(row)}</tbody></table>`}
         ${morePager("/groups", request.query as Record<string, unknown>, groups.next, "groups")}
         <h2>Start a group</h2>
         <form method="post" action="/groups" class="stack card">
           ${csrfField(session)}
-          <div>
-            <label for="slug">Handle</label><input id="slug" name="slug" type="text" required pattern="[a-z0-9_\\-]+" aria-describedby="slug-help" />
-            <p id="slug-help" class="muted">Lower-case letters, digits, - and _; people will find it as @handle@${ctx.origin.host}.</p>
-          </div>
-          <div><label for="name">Name</label><input id="name" name="name" type="text" /></div>
+          <div><label for="slug">Handle</label><input id="slug" name="slug" type="text" required pattern="[a-z0-9_\\-]+" aria-describedby="slug-help"><p id="slug-help" class="muted">Lower-case letters, digits, - and _; people will find it as @handle@${ctx.origin.host}.</p></div>
+          <div><label for="name">Name</label><input id="name" name="name" type="text"></div>
           <div><label for="summary">About</label><textarea id="summary" name="summary"></textarea></div>
           <div class="row">
-            <div>
-              <label for="visibility">Who can read it</label
-              ><select id="visibility" name="visibility">
-                <option value="public">Everyone (public)</option>
-                <option value="members_only">Members only</option>
-                <option value="secret">Members only, unlisted (secret)</option>
-              </select>
-            </div>
-            <div>
-              <label for="joinPolicy">Who can join</label
-              ><select id="joinPolicy" name="joinPolicy">
-                <option value="open">Anyone</option>
-                <option value="approval">Anyone, after approval</option>
-                <option value="invite">Invited people</option>
-              </select>
-            </div>
+            <div><label for="visibility">Who can read it</label><select id="visibility" name="visibility"><option value="public">Everyone (public)</option><option value="members_only">Members only</option><option value="secret">Members only, unlisted (secret)</option></select></div>
+            <div><label for="joinPolicy">Who can join</label><select id="joinPolicy" name="joinPolicy"><option value="open">Anyone</option><option value="approval">Anyone, after approval</option><option value="invite">Invited people</option></select></div>
           </div>
           <div><button type="submit">Create group</button></div>
         </form>`,

@@ -22,10 +22,7 @@ const calm = (item: HomeItem) => item.entry.author.type !== "Group";
 function feedItem(ctx: ServiceContext, item: HomeItem, session: WebSession): Html {
   const card = postCard(toPostView(item.entry), session, { showGroup: true, inlineReply: true, mediaUrl: (m) => mediaUrl(ctx, m) });
   if (item.kind === "post") return card;
-  return html`<div>
-    <p class="muted">Shared by ${item.by.name ?? item.by.username}</p>
-    ${card}
-  </div>`;
+  return html`<div><p class="muted">Shared by ${item.by.name ?? item.by.username}</p>${card}</div>`;
 }
 
 export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext, routes: WebRoutes): void {
@@ -52,7 +49,7 @@ export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext,
       body: html`<h1>Home</h1>
         ${before ? "" : composer(session, { action: "/posts", label: "What is new?", button: "Post", id: "compose", groups })}
         <h2>Your feed</h2>
-        <section aria-label="Feed" ${before ? "" : html` data-live="/_live/home" data-after="${raw[0]?.id ?? ""}"`}>
+        <section aria-label="Feed"${before ? "" : html` data-live="/_live/home" data-after="${raw[0]?.id ?? ""}"`}>
           ${items.length === 0 ? emptyNote(before ? "Nothing older." : "Nothing yet: join a group or follow someone.") : items.map((i) => feedItem(ctx, i, session))}
         </section>
         ${pager("/", {}, raw.length === PAGE ? raw[raw.length - 1]!.id : null)}`,
@@ -68,11 +65,7 @@ export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext,
     const items = await getHomeItems(ctx, session.user.actorId, { limit: 20, ...(after ? { sinceId: after } : {}) });
     const fresh = items.filter((i) => !after || i.id > after);
     if (fresh[0]) reply.header("x-newest", fresh[0].id);
-    return sendFragment(
-      ctx,
-      reply,
-      fresh.filter(calm).map((i) => feedItem(ctx, i, session)),
-    );
+    return sendFragment(ctx, reply, fresh.filter(calm).map((i) => feedItem(ctx, i, session)));
   });
 
   routes.action("/posts", async (_request, session, body) => {

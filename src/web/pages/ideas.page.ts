@@ -28,23 +28,13 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
     const matching = status ? all.filter((i) => i.status === status) : all;
     const ideas = pageOf(matching, (i) => i.id, cursorOf(query));
     // Which of these I voted for, in one batch.
-    const voted = new Set(
-      (
-        await getPostEntries(
-          ctx,
-          session.user.actorId,
-          ideas.items.map((i) => i.id),
-        )
-      )
-        .filter((e) => e.likedByViewer)
-        .map((e) => e.post.id),
-    );
+    const voted = new Set((await getPostEntries(ctx, session.user.actorId, ideas.items.map((i) => i.id))).filter((e) => e.likedByViewer).map((e) => e.post.id));
     const link = (params: Record<string, string | undefined>) => {
       const merged = new URLSearchParams();
       for (const [k, v] of Object.entries({ sort, status, q: query.q, ...params })) if (v) merged.set(k, v);
       return groupPath(ref, `/ideas?${merged.toString()}`);
     };
-    const sortLink = (key: string, text: string) => html`<a href="${link({ sort: key })}" ${sort === key ? html` aria-current="page"` : ""}>${text}</a>`;
+    const sortLink = (key: string, text: string) => html`<a href="${link({ sort: key })}"${sort === key ? html` aria-current="page"` : ""}>${text}</a>`;
     return sendPage(ctx, request, reply, {
       title: `Ideas of ${group.actor.username}`,
       session,
@@ -52,43 +42,23 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
       body: html`${groupTabs(ref, group, "ideas")}
         <div class="row">
           <nav class="tabs" aria-label="Sort ideas">${sortLink("top", "Top")} ${sortLink("momentum", "Rising")}</nav>
-          <form method="get" action="${groupPath(ref, "/ideas")}" class="row" role="search">
-            <input type="hidden" name="sort" value="${sort}" />
-            <div>
-              <label for="idea-status">Status</label
-              ><select id="idea-status" name="status">
-                <option value="">Any</option>
-                ${IDEA_STATUSES.map((st) => html`<option value="${st}" ${st === status ? html` selected` : ""}>${label(st)}</option>`)}
-              </select>
-            </div>
-            <div><label for="idea-search">Search ideas</label><input id="idea-search" name="q" type="search" value="${query.q ?? ""}" /></div>
-            <div class="shrink"><button type="submit" class="secondary">Show</button></div>
-          </form>
+          <form method="get" action="${groupPath(ref, "/ideas")}" class="row" role="search"><input type="hidden" name="sort" value="${sort}">
+            <div><label for="idea-status">Status</label><select id="idea-status" name="status"><option value="">Any</option>${IDEA_STATUSES.map((st) => html`<option value="${st}"${st === status ? html` selected` : ""}>${label(st)}</option>`)}</select></div>
+            <div><label for="idea-search">Search ideas</label><input id="idea-search" name="q" type="search" value="${query.q ?? ""}"></div><div class="shrink"><button type="submit" class="secondary">Show</button></div></form>
         </div>
-        ${
-          ideas.items.length === 0
-            ? emptyNote(status || query.q ? "No idea matches." : "No ideas yet.")
-            : ideas.items.map((i) => {
-                const mine = voted.has(i.id);
-                return html`<div class="card idea${mine ? " voted" : ""}">
-                  <div class="votes" aria-label="${i.votes} votes">${i.votes}</div>
-                  <div>
-                    <h2><a href="/ideas/${i.id}">${i.title ?? "Untitled idea"}</a></h2>
-                    <p><span class="badge">${label(i.status)}</span>${i.reason ? html` ${i.reason}` : ""}</p>
-                    <form method="post" action="/ideas/${i.id}/${mine ? "unvote" : "vote"}" class="inline">
-                      ${csrfField(session)}<button type="submit" class="secondary" aria-pressed="${mine ? "true" : "false"}">
-                        ${mine ? "✓ Voted · withdraw" : "Vote"}
-                      </button>
-                    </form>
-                  </div>
-                </div>`;
-              })
-        }
+        ${ideas.items.length === 0
+          ? emptyNote(status || query.q ? "No idea matches." : "No ideas yet.")
+          : ideas.items.map((i) => {
+              const mine = voted.has(i.id);
+              return html`<div class="card idea${mine ? " voted" : ""}"><div class="votes" aria-label="${i.votes} votes">${i.votes}</div>
+                <div><h2><a href="/ideas/${i.id}">${i.title ?? "Untitled idea"}</a></h2>
+                <p><span class="badge">${label(i.status)}</span>${i.reason ? html` ${i.reason}` : ""}</p>
+                <form method="post" action="/ideas/${i.id}/${mine ? "unvote" : "vote"}" class="inline">${csrfField(session)}<button type="submit" class="secondary" aria-pressed="${mine ? "true" : "false"}">${mine ? "✓ Voted · withdraw" : "Vote"}</button></form></div></div>`;
+            })}
         ${morePager(groupPath(ref, "/ideas"), query, ideas.next, "ideas")}
         <h2>Propose an idea</h2>
-        <form method="post" action="${groupPath(ref, "/ideas")}" class="stack card">
-          ${csrfField(session)}
-          <div><label for="idea-title">Title</label><input id="idea-title" name="title" type="text" required /></div>
+        <form method="post" action="${groupPath(ref, "/ideas")}" class="stack card">${csrfField(session)}
+          <div><label for="idea-title">Title</label><input id="idea-title" name="title" type="text" required></div>
           <div><label for="idea-content">What and why</label><textarea id="idea-content" name="content" required></textarea></div>
           <div><button type="submit">Propose</button></div>
         </form>`,
@@ -112,45 +82,19 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
       section: "groups",
       body: html`${group ? html`<p><a href="${groupPath(refOf(group.actor), "/ideas")}">← ideas of ${group.actor.displayName ?? group.actor.username}</a></p>` : ""}
         <h1>${idea.post.title ?? "Idea"}</h1>
-        <p>
-          <span class="badge">${label(idea.status)}</span> ${idea.votes}
-          vote${idea.votes === 1 ? "" : "s"}${idea.post.likedByMe ? html` · <strong>you voted for it</strong>` : ""}
-        </p>
-        ${idea.reason ? html`<p class="card"><strong>Answer:</strong> ${idea.reason}</p>` : ""} ${postCard(idea.post, session, { votes: true })}
-        <form method="post" action="/ideas/${idea.post.id}/${idea.post.likedByMe ? "unvote" : "vote"}" class="inline">
-          ${csrfField(session)}<button type="submit">${idea.post.likedByMe ? "Withdraw my vote" : "Vote for this idea"}</button>
-        </form>
+        <p><span class="badge">${label(idea.status)}</span> ${idea.votes} vote${idea.votes === 1 ? "" : "s"}${idea.post.likedByMe ? html` · <strong>you voted for it</strong>` : ""}</p>
+        ${idea.reason ? html`<p class="card"><strong>Answer:</strong> ${idea.reason}</p>` : ""}
+        ${postCard(idea.post, session, { votes: true })}
+        <form method="post" action="/ideas/${idea.post.id}/${idea.post.likedByMe ? "unvote" : "vote"}" class="inline">${csrfField(session)}<button type="submit">${idea.post.likedByMe ? "Withdraw my vote" : "Vote for this idea"}</button></form>
         <h2>Status history</h2>
-        ${
-          idea.history.length === 0
-            ? emptyNote("Not answered yet.")
-            : html`<ol>
-                ${idea.history.map((h) => html`<li>${when(h.at)} <strong>${label(h.status)}</strong>${h.reason ? html` — ${h.reason}` : ""}</li>`)}
-              </ol>`
-        }
-        ${
-          canAnswer
-            ? html`<h2>Answer</h2>
-                <form method="post" action="/ideas/${idea.post.id}/answer" class="stack card">
-                  ${csrfField(session)}
-                  <div>
-                    <label for="answer-status">Status</label
-                    ><select id="answer-status" name="status">
-                      ${IDEA_STATUSES.filter((s) => s !== "open").map((s) => html`<option value="${s}">${label(s)}</option>`)}
-                    </select>
-                  </div>
-                  <div><label for="answer-reason">Reason (everyone who voted will read it)</label><textarea id="answer-reason" name="reason"></textarea></div>
-                  <div>
-                    <label for="answer-duplicate">Which idea it duplicates (for a duplicate)</label
-                    ><select id="answer-duplicate" name="duplicateOf">
-                      <option value="">—</option>
-                      ${others.map((o) => html`<option value="${o.id}">${o.title ?? "Untitled idea"} (${o.votes} vote${o.votes === 1 ? "" : "s"})</option>`)}
-                    </select>
-                  </div>
-                  <div><button type="submit">Answer</button></div>
-                </form>`
-            : ""
-        }`,
+        ${idea.history.length === 0 ? emptyNote("Not answered yet.") : html`<ol>${idea.history.map((h) => html`<li>${when(h.at)} <strong>${label(h.status)}</strong>${h.reason ? html` — ${h.reason}` : ""}</li>`)}</ol>`}
+        ${canAnswer
+          ? html`<h2>Answer</h2><form method="post" action="/ideas/${idea.post.id}/answer" class="stack card">${csrfField(session)}
+              <div><label for="answer-status">Status</label><select id="answer-status" name="status">${IDEA_STATUSES.filter((s) => s !== "open").map((s) => html`<option value="${s}">${label(s)}</option>`)}</select></div>
+              <div><label for="answer-reason">Reason (everyone who voted will read it)</label><textarea id="answer-reason" name="reason"></textarea></div>
+              <div><label for="answer-duplicate">Which idea it duplicates (for a duplicate)</label><select id="answer-duplicate" name="duplicateOf"><option value="">—</option>${others.map((o) => html`<option value="${o.id}">${o.title ?? "Untitled idea"} (${o.votes} vote${o.votes === 1 ? "" : "s"})</option>`)}</select></div>
+              <div><button type="submit">Answer</button></div></form>`
+          : ""}`,
     });
   });
 

@@ -26,6 +26,7 @@ function select(name: string, id: string, label: string, values: readonly string
     </select>`;
 }
 
+
 export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes): void {
   const byOf = async (session: WebSession) => auditActorOf(await requireLocalUserActor(ctx, session.user.username));
 
@@ -105,17 +106,17 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
           allPartners.length === 0
             ? emptyNote("No other organization known yet.")
             : html`<table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Organization</th>
-                      <th scope="col" colspan="4">Relationship · policy · join rule</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${partners.items.map(row)}
-                  </tbody>
-                </table>
-                ${morePager("/admin/partners", query, partners.next, "organizations")}`
+                <thead>
+                  <tr>
+                    <th scope="col">Organization</th>
+                    <th scope="col" colspan="4">Relationship · policy · join rule</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${partners.items.map(row)}
+                </tbody>
+              </table>
+              ${morePager("/admin/partners", query, partners.next, "organizations")}`
         }
         <form method="post" action="/admin/partners" class="row card">
           ${csrfField(session)}

@@ -36,27 +36,13 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
     return sendPage(ctx, request, reply, {
       title: actor.displayName ?? actor.username,
       session,
-      body: html`<div class="page-head">
-          ${avatar(actor)}
-          <h1>${actor.displayName ?? actor.username} <span class="muted handle">${actor.handle}</span></h1>
-          ${orgChip(actor)}
-        </div>
+      body: html`<div class="page-head">${avatar(actor)}<h1>${actor.displayName ?? actor.username} <span class="muted handle">${actor.handle}</span></h1> ${orgChip(actor)}</div>
         ${actor.summary ? html`<p>${actor.summary}</p>` : ""}
         ${actor.local ? "" : html`<p class="muted">On ${actor.domain}${actor.url ? html` · <a href="${actor.url}" rel="nofollow noopener">profile there</a>` : ""}</p>`}
-        ${
-          relation
-            ? html`<form
-                method="post"
-                action="/u/${encodeURIComponent(ref)}/${relation.following || relation.requested ? "unfollow" : "follow"}"
-                class="inline"
-              >
-                ${csrfField(session)}
-                <button type="submit" ${relation.following || relation.requested ? html` class="secondary"` : ""}>
-                  ${relation.following ? "Unfollow" : relation.requested ? "Cancel follow request" : "Follow"}
-                </button>
-              </form>`
-            : ""
-        }
+        ${relation
+          ? html`<form method="post" action="/u/${encodeURIComponent(ref)}/${relation.following || relation.requested ? "unfollow" : "follow"}" class="inline">${csrfField(session)}
+              <button type="submit"${relation.following || relation.requested ? html` class="secondary"` : ""}>${relation.following ? "Unfollow" : relation.requested ? "Cancel follow request" : "Follow"}</button></form>`
+          : ""}
         <h2>Posts</h2>
         ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No posts to show.") : posts.map((p) => postCard(p, session, { showGroup: true, mediaUrl: (m) => mediaUrl(ctx, m) }))}
         ${pager(`/u/${encodeURIComponent(ref)}`, {}, entries.length === 20 ? entries[entries.length - 1]!.post.id : null)}`,
@@ -80,25 +66,19 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
       title: "Settings",
       session,
       section: "settings",
-      body: html`<h1>Settings</h1>
-        ${tabRow("Settings", SETTINGS_TABS, "profile")}
-        <form method="post" action="/settings/profile" class="stack card">
-          ${csrfField(session)}
+      body: html`<h1>Settings</h1>${tabRow("Settings", SETTINGS_TABS, "profile")}
+        <form method="post" action="/settings/profile" class="stack card">${csrfField(session)}
           <h2>Profile</h2>
-          <div><label for="displayName">Name</label><input id="displayName" name="displayName" type="text" value="${user.displayName ?? ""}" /></div>
+          <div><label for="displayName">Name</label><input id="displayName" name="displayName" type="text" value="${user.displayName ?? ""}"></div>
           <div><label for="bio">About you</label><textarea id="bio" name="bio">${user.bio ?? ""}</textarea></div>
-          <div>
-            <input id="locked" name="locked" type="checkbox" value="true" ${user.locked ? html` checked` : ""} />
-            <label for="locked" class="inline-label">Approve followers myself (locked account)</label>
-          </div>
+          <div><input id="locked" name="locked" type="checkbox" value="true"${user.locked ? html` checked` : ""}> <label for="locked" class="inline-label">Approve followers myself (locked account)</label></div>
           <div><button type="submit">Save profile</button></div>
         </form>
         ${await profileExtrasForm(ctx, session)}
-        <form method="post" action="/settings/password" class="stack card">
-          ${csrfField(session)}
+        <form method="post" action="/settings/password" class="stack card">${csrfField(session)}
           <h2>Password</h2>
-          <div><label for="current">Current password</label><input id="current" name="current" type="password" autocomplete="current-password" required /></div>
-          <div><label for="next">New password</label><input id="next" name="next" type="password" autocomplete="new-password" required minlength="10" /></div>
+          <div><label for="current">Current password</label><input id="current" name="current" type="password" autocomplete="current-password" required></div>
+          <div><label for="next">New password</label><input id="next" name="next" type="password" autocomplete="new-password" required minlength="10"></div>
           <div><button type="submit">Change password</button></div>
         </form>`,
     });

@@ -32,10 +32,8 @@ export function answerControls(question: Question, replyId: string, session: Web
   const answer = question.answers.find((x) => x.id === replyId);
   if (!answer) return html``;
   const mayAccept = question.post.author.id === session.user.actorId && !answer.accepted;
-  return html`<p class="muted answer-kind">
-    <span class="badge">${answer.kind}</span>${answer.accepted ? " · accepted" : ""}
-    ${mayAccept ? html`<form method="post" action="/p/${question.id}/accept" class="inline">${csrfField(session)}<input type="hidden" name="answer" value="${answer.id}" /><button type="submit" class="link">Accept this answer</button></form>` : ""}
-  </p>`;
+  return html`<p class="muted answer-kind"><span class="badge">${answer.kind}</span>${answer.accepted ? " · accepted" : ""}
+    ${mayAccept ? html`<form method="post" action="/p/${question.id}/accept" class="inline">${csrfField(session)}<input type="hidden" name="answer" value="${answer.id}"><button type="submit" class="link">Accept this answer</button></form>` : ""}</p>`;
 }
 
 export function registerQuestionActions(ctx: ServiceContext, routes: WebRoutes): void {

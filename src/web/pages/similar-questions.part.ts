@@ -29,13 +29,7 @@ function suggestion(q: QuestionView): Html {
 
 /** Where the suggestions appear under a group's composer; a live region, so a screen reader hears them arrive. */
 export function similarQuestionsBox(ref: string, composerId: string): Html {
-  return html`<div
-    class="similar-questions"
-    data-similar="/g/${encodeURIComponent(ref)}/_similar-questions"
-    data-similar-for="${composerId}"
-    aria-live="polite"
-    hidden
-  ></div>`;
+  return html`<div class="similar-questions" data-similar="/g/${encodeURIComponent(ref)}/_similar-questions" data-similar-for="${composerId}" aria-live="polite" hidden></div>`;
 }
 
 export function registerSimilarQuestions(fastify: FastifyInstance, ctx: ServiceContext): void {
@@ -55,11 +49,7 @@ export function registerSimilarQuestions(fastify: FastifyInstance, ctx: ServiceC
     }
     if (found.length === 0) return sendFragment(ctx, reply, []);
     return sendFragment(ctx, reply, [
-      html`<h2>Already answered here</h2>
-        <p class="help">Similar questions in this group; one of them may answer yours.</p>
-        <ul>
-          ${found.map(suggestion)}
-        </ul>`,
+      html`<h2>Already answered here</h2><p class="help">Similar questions in this group; one of them may answer yours.</p><ul>${found.map(suggestion)}</ul>`,
     ]);
   });
 }

@@ -36,15 +36,11 @@ const hostOf = (pending: PendingTaskChange) => new URL(pending.pendingChange.gro
 function pendingChanges(changes: TaskChangeView[]) {
   const shown = changes.filter((c) => c.state !== "accepted");
   if (shown.length === 0) return "";
-  return html`<div class="card" aria-label="Your changes">
-    <ul>
-      ${shown.map((c) =>
-        c.state === "pending"
-          ? html`<li><span class="badge pending">waiting</span> Your ${c.kind} change is waiting for ${new URL(c.groupUri).host} to confirm.</li>`
-          : html`<li><span class="badge">refused</span> ${new URL(c.groupUri).host} refused your ${c.kind} change: ${c.refusal?.message ?? ""}</li>`,
-      )}
-    </ul>
-  </div>`;
+  return html`<div class="card" aria-label="Your changes"><ul>${shown.map((c) =>
+    c.state === "pending"
+      ? html`<li><span class="badge pending">waiting</span> Your ${c.kind} change is waiting for ${new URL(c.groupUri).host} to confirm.</li>`
+      : html`<li><span class="badge">refused</span> ${new URL(c.groupUri).host} refused your ${c.kind} change: ${c.refusal?.message ?? ""}</li>`,
+  )}</ul></div>`;
 }
 
 /** Sanitized HTML with something to read in it (a description of only empty paragraphs is none). */
@@ -62,11 +58,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
     const comments = await taskComments(ctx, idOf(request.params), session.user.actorId).catch(() => [] as PostView[]);
     const fresh = comments.filter((c) => !after || c.id > after).sort((a, b) => (a.id < b.id ? -1 : 1));
     if (fresh.length > 0) reply.header("x-newest", fresh.at(-1)!.id);
-    return sendFragment(
-      ctx,
-      reply,
-      fresh.filter((c) => !isGroupNote(c)).map((c) => postCard(c, session)),
-    );
+    return sendFragment(ctx, reply, fresh.filter((c) => !isGroupNote(c)).map((c) => postCard(c, session)));
   });
 
   routes.signedInPage("/g/:ref/tasks", async (request, reply, session) => {
@@ -82,48 +74,27 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
         <p class="help" id="board-help">Drag a card to another column, or focus it and press Space, then the arrow keys and Space again to move it.</p>
         <div class="board" data-board data-csrf="${session.csrfToken}" data-live-board="${groupPath(ref, "/tasks")}" aria-describedby="board-help">
           ${board.statuses.map(
-            (s) =>
-              html`<section aria-labelledby="col-${s.key}" data-status="${s.key}">
-                <h2 id="col-${s.key}">${s.label} (${board.tasks.filter((t) => t.status === s.key).length})</h2>
-                ${board.tasks.filter((t) => t.status === s.key).map((t) => taskCard(t, { draggable: true }))}
-              </section>`,
+            (s) => html`<section aria-labelledby="col-${s.key}" data-status="${s.key}"><h2 id="col-${s.key}">${s.label} (${board.tasks.filter((t) => t.status === s.key).length})</h2>
+              ${board.tasks.filter((t) => t.status === s.key).map((t) => taskCard(t, { draggable: true }))}</section>`,
           )}
         </div>
-        ${
-          waiting.length === 0
-            ? ""
-            : html`<div class="card" aria-label="Your new tasks">
-                <ul>
-                  ${waiting.map((c) =>
-                    c.state === "pending"
-                      ? html`<li><span class="badge pending">waiting</span> ${c.title}: waiting for ${new URL(c.groupUri).host} to confirm.</li>`
-                      : html`<li><span class="badge">refused</span> ${c.title}: ${new URL(c.groupUri).host} refused it: ${c.refusal?.message ?? ""}</li>`,
-                  )}
-                </ul>
-              </div>`
-        }
+        ${waiting.length === 0
+          ? ""
+          : html`<div class="card" aria-label="Your new tasks"><ul>${waiting.map((c) =>
+              c.state === "pending"
+                ? html`<li><span class="badge pending">waiting</span> ${c.title}: waiting for ${new URL(c.groupUri).host} to confirm.</li>`
+                : html`<li><span class="badge">refused</span> ${c.title}: ${new URL(c.groupUri).host} refused it: ${c.refusal?.message ?? ""}</li>`,
+            )}</ul></div>`}
         <h2>Open a task</h2>
-        <form method="post" action="${groupPath(ref, "/tasks")}" class="stack card">
-          ${csrfField(session)}
-          <div><label for="task-title">Title</label><input id="task-title" name="title" type="text" required maxlength="200" /></div>
+        <form method="post" action="${groupPath(ref, "/tasks")}" class="stack card">${csrfField(session)}
+          <div><label for="task-title">Title</label><input id="task-title" name="title" type="text" required maxlength="200"></div>
           <div><label for="task-description">Description</label><textarea id="task-description" name="description"></textarea></div>
           <div class="row">
-            <div><label for="task-due">Due</label><input id="task-due" name="due" type="date" /></div>
-            <div>
-              <label for="task-priority">Priority</label
-              ><select id="task-priority" name="priority">
-                <option value="normal">normal</option>
-                <option value="low">low</option>
-                <option value="high">high</option>
-                <option value="urgent">urgent</option>
-              </select>
-            </div>
-            <div>
-              <label for="task-assignee">Assign to</label
-              ><input id="task-assignee" name="assignee" type="text" placeholder="@name or @name@company.example" data-complete="people" autocomplete="off" />
-            </div>
+            <div><label for="task-due">Due</label><input id="task-due" name="due" type="date"></div>
+            <div><label for="task-priority">Priority</label><select id="task-priority" name="priority"><option value="normal">normal</option><option value="low">low</option><option value="high">high</option><option value="urgent">urgent</option></select></div>
+            <div><label for="task-assignee">Assign to</label><input id="task-assignee" name="assignee" type="text" placeholder="@name or @name@company.example" data-complete="people" autocomplete="off"></div>
           </div>
-          <div><label for="task-labels">Labels</label><input id="task-labels" name="labels" type="text" placeholder="comma, separated" /></div>
+          <div><label for="task-labels">Labels</label><input id="task-labels" name="labels" type="text" placeholder="comma, separated"></div>
           <div><button type="submit">Open task</button></div>
         </form>`,
     });
@@ -136,10 +107,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
       description: optionalField(body, "description"),
       due: optionalField(body, "due"),
       priority: optionalField(body, "priority"),
-      labels: field(body, "labels")
-        .split(",")
-        .map((l) => l.trim())
-        .filter(Boolean),
+      labels: field(body, "labels").split(",").map((l) => l.trim()).filter(Boolean),
       assignees: assignee ? [assignee] : undefined,
     });
     if (isPendingChange(task)) return { done: `Task sent to ${hostOf(task)}: it shows on the board once it confirms.` };
@@ -165,87 +133,44 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
         <h1>${task.closed ? "☑" : "☐"} ${task.title}</h1>
         <p>${statusChip(task)} ${taskBadges(task)}</p>
         ${hasText(task.descriptionHtml) ? html`<div class="card">${trusted(task.descriptionHtml!)}</div>` : html`<p class="muted">No description.</p>`}
-        <p>
-          Opened by ${actorLink(task.author)} ${when(task.createdAt)} · version
-          ${task.version}${task.home ? "" : html` · held by ${organizationName(task.group.domain)}`}
-        </p>
+        <p>Opened by ${actorLink(task.author)} ${when(task.createdAt)} · version ${task.version}${task.home ? "" : html` · held by ${organizationName(task.group.domain)}`}</p>
         ${pendingChanges(changes)}
         <h2>Assignees</h2>
-        ${
-          task.assignees.length === 0
-            ? emptyNote("Nobody yet.")
-            : html`<ul>
-                ${task.assignees.map((a) => html`<li>${actorLink(a.actor)} ${a.state === "pending" ? html`<span class="badge pending">asked, not yet accepted</span>` : ""}</li>`)}
-              </ul>`
-        }
-        ${
-          mine?.state === "pending"
-            ? html`<div class="card">
-                <p>You were asked to take this task.</p>
-                <form method="post" action="/tasks/${task.id}/accept" class="inline">${csrfField(session)}<button type="submit">Accept</button></form>
-                <form method="post" action="/tasks/${task.id}/decline" class="inline">
-                  ${csrfField(session)}<button type="submit" class="secondary">Decline</button>
-                </form>
-              </div>`
-            : ""
-        }
-        <form method="post" action="/tasks/${task.id}/assign" class="row card">
-          ${csrfField(session)}
-          <div>
-            <label for="assignee">Assign someone</label
-            ><input id="assignee" name="assignee" type="text" placeholder="@name or @name@company.example" required data-complete="people" autocomplete="off" />
-          </div>
+        ${task.assignees.length === 0 ? emptyNote("Nobody yet.") : html`<ul>${task.assignees.map((a) => html`<li>${actorLink(a.actor)} ${a.state === "pending" ? html`<span class="badge pending">asked, not yet accepted</span>` : ""}</li>`)}</ul>`}
+        ${mine?.state === "pending"
+          ? html`<div class="card"><p>You were asked to take this task.</p>
+              <form method="post" action="/tasks/${task.id}/accept" class="inline">${csrfField(session)}<button type="submit">Accept</button></form>
+              <form method="post" action="/tasks/${task.id}/decline" class="inline">${csrfField(session)}<button type="submit" class="secondary">Decline</button></form></div>`
+          : ""}
+        <form method="post" action="/tasks/${task.id}/assign" class="row card">${csrfField(session)}
+          <div><label for="assignee">Assign someone</label><input id="assignee" name="assignee" type="text" placeholder="@name or @name@company.example" required data-complete="people" autocomplete="off"></div>
           <div><button type="submit">Assign</button></div>
         </form>
-        <form method="post" action="/tasks/${task.id}/status" class="row card">
-          ${csrfField(session)}
-          <div>
-            <label for="task-status">Status</label
-            ><select id="task-status" name="status">
-              ${board.statuses.map((s) => html`<option value="${s.key}" ${s.key === task.status ? html` selected` : ""}>${s.label}</option>`)}
-            </select>
-          </div>
+        <form method="post" action="/tasks/${task.id}/status" class="row card">${csrfField(session)}
+          <div><label for="task-status">Status</label><select id="task-status" name="status">${board.statuses.map((s) => html`<option value="${s.key}"${s.key === task.status ? html` selected` : ""}>${s.label}</option>`)}</select></div>
           <div><button type="submit">Move</button></div>
         </form>
-        <details>
-          <summary>Edit</summary>
-          <form method="post" action="/tasks/${task.id}/edit" class="stack card">
-            ${csrfField(session)}<input type="hidden" name="version" value="${task.version}" />
-            <div><label for="edit-title">Title</label><input id="edit-title" name="title" type="text" value="${task.title}" required /></div>
+        <details><summary>Edit</summary>
+          <form method="post" action="/tasks/${task.id}/edit" class="stack card">${csrfField(session)}<input type="hidden" name="version" value="${task.version}">
+            <div><label for="edit-title">Title</label><input id="edit-title" name="title" type="text" value="${task.title}" required></div>
             <div><label for="edit-description">Description</label><textarea id="edit-description" name="description">${task.description ?? ""}</textarea></div>
-            <div class="row">
-              <div><label for="edit-due">Due</label><input id="edit-due" name="due" type="date" value="${task.due ?? ""}" /></div>
-              <div>
-                <label for="edit-priority">Priority</label
-                ><select id="edit-priority" name="priority">
-                  ${["low", "normal", "high", "urgent"].map((p) => html`<option${p === task.priority ? html` selected` : ""}>${p}</option>`)}
-                </select>
-              </div>
-            </div>
+            <div class="row"><div><label for="edit-due">Due</label><input id="edit-due" name="due" type="date" value="${task.due ?? ""}"></div>
+            <div><label for="edit-priority">Priority</label><select id="edit-priority" name="priority">${["low", "normal", "high", "urgent"].map((p) => html`<option${p === task.priority ? html` selected` : ""}>${p}</option>`)}</select></div></div>
             <div><button type="submit">Save</button></div>
-          </form>
-        </details>
+          </form></details>
         <h2>Comments</h2>
         <section aria-label="Comments" data-live="/tasks/${task.id}/_live" data-after="${comments.at(-1)?.id ?? ""}" data-append="true">
-          ${said.length === 0 ? emptyNote("No comments yet.") : said.map((c) => postCard(c, session))}
-        </section>
-        <form method="post" action="/tasks/${task.id}/comment" class="stack card">
-          ${csrfField(session)}
+        ${said.length === 0 ? emptyNote("No comments yet.") : said.map((c) => postCard(c, session))}</section>
+        <form method="post" action="/tasks/${task.id}/comment" class="stack card">${csrfField(session)}
           <div><label for="comment">Comment</label><textarea id="comment" name="content" required></textarea></div>
           <div><button type="submit">Comment</button></div>
         </form>
         <h2>History</h2>
         ${await historyInWords(ctx, task, board.statuses)}
-        ${
-          moderator
-            ? html`<h2>Delete</h2>
-                <form method="post" action="/tasks/${task.id}/delete" class="card" data-confirm="Delete this task for everyone? This cannot be undone.">
-                  ${csrfField(session)}
-                  <p>Delete a duplicate or a mistake: it disappears from the board on every instance.</p>
-                  <button type="submit" class="danger">Delete task</button>
-                </form>`
-            : ""
-        }`,
+        ${moderator
+          ? html`<h2>Delete</h2><form method="post" action="/tasks/${task.id}/delete" class="card" data-confirm="Delete this task for everyone? This cannot be undone.">${csrfField(session)}
+              <p>Delete a duplicate or a mistake: it disappears from the board on every instance.</p><button type="submit" class="danger">Delete task</button></form>`
+          : ""}`,
     });
   });
 
@@ -297,39 +222,12 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
       session,
       section: "tasks",
       body: html`<h1>My tasks</h1>
-        <nav class="tabs" aria-label="Filter">
-          <a href="/me/tasks" ${query.overdue ? "" : html` aria-current="page"`}>All</a>
-          <a href="/me/tasks?overdue=true" ${query.overdue ? html` aria-current="page"` : ""}>Overdue</a>
-        </nav>
-        ${
-          tasks.items.length === 0
-            ? emptyNote("Nothing assigned to you.")
-            : html`<table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Task</th>
-                      <th scope="col">Group</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Due</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${tasks.items.map(
-                      (t) =>
-                        html`<tr>
-                          <td>
-                            <a href="/tasks/${t.id}">${t.title}</a
-                            >${t.assignees.find((a) => a.actor.id === session.user.actorId)?.state === "pending" ? html` <span class="badge pending">waiting for your answer</span>` : ""}
-                          </td>
-                          <td>${actorLink(t.group)}</td>
-                          <td>${t.statusLabel}</td>
-                          <td>${t.due ? html`<span class="badge${t.overdue ? " overdue" : ""}">${t.overdue ? "Overdue: " : ""}${t.due}</span>` : "—"}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-                ${morePager("/me/tasks", query, tasks.next, "tasks")}`
-        }`,
+        <nav class="tabs" aria-label="Filter"><a href="/me/tasks"${query.overdue ? "" : html` aria-current="page"`}>All</a> <a href="/me/tasks?overdue=true"${query.overdue ? html` aria-current="page"` : ""}>Overdue</a></nav>
+        ${tasks.items.length === 0
+          ? emptyNote("Nothing assigned to you.")
+          : html`<table><thead><tr><th scope="col">Task</th><th scope="col">Group</th><th scope="col">Status</th><th scope="col">Due</th></tr></thead><tbody>
+            ${tasks.items.map((t) => html`<tr><td><a href="/tasks/${t.id}">${t.title}</a>${t.assignees.find((a) => a.actor.id === session.user.actorId)?.state === "pending" ? html` <span class="badge pending">waiting for your answer</span>` : ""}</td><td>${actorLink(t.group)}</td><td>${t.statusLabel}</td><td>${t.due ? html`<span class="badge${t.overdue ? " overdue" : ""}">${t.overdue ? "Overdue: " : ""}${t.due}</span>` : "—"}</td></tr>`)}
+            </tbody></table>${morePager("/me/tasks", query, tasks.next, "tasks")}`}`,
     });
   });
 }
