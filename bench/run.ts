@@ -44,7 +44,13 @@ const list = (name: string, normal: number[]) => (process.env[`BENCH_${name}`] ?
 
 const SCENARIOS: Record<string, { options: () => Record<string, any>; run: (options: any) => Promise<ScenarioResult> }> = {
   inbox: {
-    options: () => ({ rates: list("INBOX_RATES", [25, 50, 100, 200, 400]), seconds: num("INBOX_SECONDS", 5), actors: num("ACTORS", 60), instances: num("ACTOR_INSTANCES", 12), saturatedP99Ms: num("SATURATED_P99_MS", 2_000) }),
+    options: () => ({
+      rates: list("INBOX_RATES", [25, 50, 100, 200, 400]),
+      seconds: num("INBOX_SECONDS", 5),
+      actors: num("ACTORS", 60),
+      instances: num("ACTOR_INSTANCES", 12),
+      saturatedP99Ms: num("SATURATED_P99_MS", 2_000),
+    }),
     run: inboxScenario,
   },
   fanout: {
@@ -52,7 +58,12 @@ const SCENARIOS: Record<string, { options: () => Record<string, any>; run: (opti
     run: fanoutScenario,
   },
   slowpeer: {
-    options: () => ({ rate: num("SLOW_RATE", 50), seconds: num("SLOW_SECONDS", 30), delayMs: num("SLOW_DELAY_MS", 250), drainSeconds: num("SLOW_DRAIN_SECONDS", 30) }),
+    options: () => ({
+      rate: num("SLOW_RATE", 50),
+      seconds: num("SLOW_SECONDS", 30),
+      delayMs: num("SLOW_DELAY_MS", 250),
+      drainSeconds: num("SLOW_DRAIN_SECONDS", 30),
+    }),
     run: slowPeerScenario,
   },
   faulty: {
@@ -60,16 +71,42 @@ const SCENARIOS: Record<string, { options: () => Record<string, any>; run: (opti
     run: faultyScenario,
   },
   timelines: {
-    options: () => ({ posts: num("POSTS", 100_000, 1_000_000), groups: num("GROUPS", 1_000), people: num("PEOPLE", 10_000, 50_000), samples: num("SAMPLES", 200) }),
+    options: () => ({
+      posts: num("POSTS", 100_000, 1_000_000),
+      groups: num("GROUPS", 1_000),
+      people: num("PEOPLE", 10_000, 50_000),
+      samples: num("SAMPLES", 200),
+    }),
     run: timelinesScenario,
   },
   web: {
-    options: () => ({ posts: num("POSTS", 100_000, 1_000_000), groups: num("GROUPS", 1_000), people: num("PEOPLE", 10_000, 50_000), samples: num("WEB_SAMPLES", 50) }),
+    options: () => ({
+      posts: num("POSTS", 100_000, 1_000_000),
+      groups: num("GROUPS", 1_000),
+      people: num("PEOPLE", 10_000, 50_000),
+      samples: num("WEB_SAMPLES", 50),
+    }),
     run: webScenario,
   },
-  insights: { options: () => ({ posts: num("POSTS", 100_000, 1_000_000), people: num("PEOPLE", 10_000, 50_000), organizations: num("ORGANIZATIONS", 100), groups: num("INSIGHT_GROUPS", 20), days: num("DAYS", 90), samples: num("INSIGHT_SAMPLES", 30) }), run: insightsScenario },
+  insights: {
+    options: () => ({
+      posts: num("POSTS", 100_000, 1_000_000),
+      people: num("PEOPLE", 10_000, 50_000),
+      organizations: num("ORGANIZATIONS", 100),
+      groups: num("INSIGHT_GROUPS", 20),
+      days: num("DAYS", 90),
+      samples: num("INSIGHT_SAMPLES", 30),
+    }),
+    run: insightsScenario,
+  },
   memory: {
-    options: () => ({ repeats: num("MEMORY_REPEATS", 5), inboxRate: num("MEMORY_INBOX_RATE", 25), inboxSeconds: num("MEMORY_INBOX_SECONDS", 8), members: num("MEMORY_MEMBERS", 2_000, 10_000), instances: num("MEMORY_INSTANCES", 100, 500) }),
+    options: () => ({
+      repeats: num("MEMORY_REPEATS", 5),
+      inboxRate: num("MEMORY_INBOX_RATE", 25),
+      inboxSeconds: num("MEMORY_INBOX_SECONDS", 8),
+      members: num("MEMORY_MEMBERS", 2_000, 10_000),
+      instances: num("MEMORY_INSTANCES", 100, 500),
+    }),
     run: memoryScenario,
   },
 };

@@ -39,9 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("email", "text")
     .addColumn("password_hash", "text")
     .addColumn("role", "text", (c) => c.notNull().check(sql`role in ('admin', 'moderator', 'member')`))
-    .addColumn("audience", "text", (c) =>
-      c.notNull().check(sql`audience in ('employee', 'customer', 'partner', 'supplier', 'other')`),
-    )
+    .addColumn("audience", "text", (c) => c.notNull().check(sql`audience in ('employee', 'customer', 'partner', 'supplier', 'other')`))
     .addColumn("suspended_at", "timestamptz")
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))

@@ -43,5 +43,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable("api_tokens")
     .addColumn("app_id", "text", (c) => c.references("oauth_apps.id").onDelete("cascade"))
     .execute();
-  await db.schema.alterTable("api_tokens").addColumn("refresh_token_hash", "text", (c) => c.unique()).execute();
+  await db.schema
+    .alterTable("api_tokens")
+    .addColumn("refresh_token_hash", "text", (c) => c.unique())
+    .execute();
 }

@@ -2,5 +2,8 @@
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("api_tokens").alterColumn("user_id", (c) => c.dropNotNull()).execute();
+  await db.schema
+    .alterTable("api_tokens")
+    .alterColumn("user_id", (c) => c.dropNotNull())
+    .execute();
 }

@@ -5,7 +5,10 @@
 import { sql, type Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("fedify_queue").addColumn("blocked", "boolean", (c) => c.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable("fedify_queue")
+    .addColumn("blocked", "boolean", (c) => c.notNull().defaultTo(false))
+    .execute();
   await sql`update fedify_queue q set blocked = true
     where q.ordering_key is not null
       and exists (select 1 from fedify_queue e where e.ordering_key = q.ordering_key and e.id < q.id)`.execute(db);

@@ -101,14 +101,12 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<EcotoneApp> {
-  const logger =
-    options.logger ?? pino({ level: config.logLevel, base: { instance: config.origin.host } });
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { instance: config.origin.host } });
   installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowPrivateAddresses: config.allowPrivateAddresses });
   installDeliveryLanes({ headTimeoutMs: Math.min(config.deliveryHeadTimeoutMs, config.fetchTimeoutMs) });
   installSignedFetchCache({ ttlMs: config.signedFetchCacheMs });
 
-  const database =
-    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const migrations = await migrateToLatest(database.db);
   if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "database migrated");
 
@@ -118,9 +116,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     origin: config.origin,
     instanceName: config.instanceName,
     logger,
-    mediaDir: config.dataDir.startsWith("memory://")
-      ? mkdtempSync(join(tmpdir(), "ecotone-media-"))
-      : join(config.dataDir, "media"),
+    mediaDir: config.dataDir.startsWith("memory://") ? mkdtempSync(join(tmpdir(), "ecotone-media-")) : join(config.dataDir, "media"),
   };
   if (config.oidc) ctx.companySignIn = new CompanySignIn({ ...config.oidc, allowInsecure: config.allowPrivateAddresses });
   ctx.passwordSignIn = config.passwordSignIn;
@@ -187,7 +183,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerSecurityHeaders(fastify, config.origin);
   registerNodeInfoLegacy(fastify, {
     origin: config.origin,
-    fetchNodeInfo21: () => federation.fetch(new Request(new URL("/nodeinfo/2.1", config.origin), { headers: { accept: "application/json" } }), { contextData: ctx }),
+    fetchNodeInfo21: () =>
+      federation.fetch(new Request(new URL("/nodeinfo/2.1", config.origin), { headers: { accept: "application/json" } }), { contextData: ctx }),
   });
   registerFederationAdapter(fastify, {
     federation,

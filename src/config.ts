@@ -173,7 +173,8 @@ function parseDatabaseUrl(text: string | undefined): string | undefined {
 function parseOidc(env: Env): Config["oidc"] {
   const issuer = env.ECOTONE_OIDC_ISSUER;
   if (issuer === undefined) return null;
-  if (!/^https?:\/\/[^/]/.test(issuer)) throw new ConfigError("ECOTONE_OIDC_ISSUER", `"${issuer}" is not the identity provider's issuer URL (e.g. https://login.acme.example/realms/acme)`);
+  if (!/^https?:\/\/[^/]/.test(issuer))
+    throw new ConfigError("ECOTONE_OIDC_ISSUER", `"${issuer}" is not the identity provider's issuer URL (e.g. https://login.acme.example/realms/acme)`);
   const clientId = env.ECOTONE_OIDC_CLIENT_ID;
   if (!clientId) throw new ConfigError("ECOTONE_OIDC_CLIENT_ID", "is needed with ECOTONE_OIDC_ISSUER: the client id the identity provider gave Ecotone");
   return {
@@ -189,7 +190,10 @@ function parseOidc(env: Env): Config["oidc"] {
 function parseSmtpUrl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   if (!/^smtps?:\/\/[^/]/.test(text)) {
-    throw new ConfigError("ECOTONE_SMTP_URL", "must look like smtp://user:password@mail.example:587 or smtps://…:465; leave it unset to keep mail on the Outgoing mail page");
+    throw new ConfigError(
+      "ECOTONE_SMTP_URL",
+      "must look like smtp://user:password@mail.example:587 or smtps://…:465; leave it unset to keep mail on the Outgoing mail page",
+    );
   }
   return text;
 }

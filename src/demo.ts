@@ -60,7 +60,9 @@ async function startAll(): Promise<void> {
       databaseUrl: undefined,
     };
     const app = await createApp(config, { logger: logger.child({ company: company.key }) });
-    app.fastify.get("/demo/logo.svg", async (_request, reply) => reply.type("image/svg+xml").header("cache-control", "public, max-age=3600").send(logoSvg(company)));
+    app.fastify.get("/demo/logo.svg", async (_request, reply) =>
+      reply.type("image/svg+xml").header("cache-control", "public, max-age=3600").send(logoSvg(company)),
+    );
     await app.start();
     apps.set(company.key, app);
   }
@@ -152,7 +154,12 @@ async function seed(): Promise<void> {
 
   const customers = `@customers@${host("acme")}`;
   const supply = `@supply-chain@${host("acme")}`;
-  for (const [company, user] of [["globex", "gina"], ["globex", "gus"], ["initech", "ivan"], ["initech", "iris"]] as const) {
+  for (const [company, user] of [
+    ["globex", "gina"],
+    ["globex", "gus"],
+    ["initech", "ivan"],
+    ["initech", "iris"],
+  ] as const) {
     await joinGroup(ctx(company), user, customers);
   }
   await joinGroup(ctx("globex"), "gina", supply);
@@ -237,14 +244,16 @@ async function seed(): Promise<void> {
   const dockTask = await confirmed(ctx("globex"), "gina", dockOffer);
   await assignTask(ctx("acme"), "bob", dockTask.uri, `@bob@${host("acme")}`);
   await setTaskStatus(ctx("acme"), "bob", dockTask.uri, "in_progress");
-  const forecast = await confirmed(ctx("acme"), "bob", await createTask(ctx("acme"), "bob", "supply-chain", {
-    title: "Send the Q1 demand forecast",
-    due: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-  }));
-  await assignTask(ctx("acme"), "bob", forecast.id, `@gina@${host("globex")}`);
-  const askedOnGlobex = await until("Gina's assignment on Globex", async () =>
-    (await myTasks(ctx("globex"), "gina", {})).find((t) => t.uri === forecast.uri),
+  const forecast = await confirmed(
+    ctx("acme"),
+    "bob",
+    await createTask(ctx("acme"), "bob", "supply-chain", {
+      title: "Send the Q1 demand forecast",
+      due: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+    }),
   );
+  await assignTask(ctx("acme"), "bob", forecast.id, `@gina@${host("globex")}`);
+  const askedOnGlobex = await until("Gina's assignment on Globex", async () => (await myTasks(ctx("globex"), "gina", {})).find((t) => t.uri === forecast.uri));
   await respondToAssignment(ctx("globex"), "gina", askedOnGlobex.id, true);
 }
 

@@ -57,7 +57,11 @@ export interface EcotoneOptions {
 export async function startEcotone(options: EcotoneOptions = {}): Promise<BenchInstance> {
   const child: ChildProcess = fork(new URL("./server.ts", import.meta.url), [JSON.stringify(options)], {
     // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the instance there on exit.
-    execArgv: ["--expose-gc", "--disable-warning=ExperimentalWarning", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: [
+      "--expose-gc",
+      "--disable-warning=ExperimentalWarning",
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();

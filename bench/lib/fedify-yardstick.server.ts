@@ -30,7 +30,11 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
   const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-  return new Request(new URL(req.url ?? "/", origin), { method: req.method, headers, ...(body && req.method !== "GET" && req.method !== "HEAD" ? { body } : {}) });
+  return new Request(new URL(req.url ?? "/", origin), {
+    method: req.method,
+    headers,
+    ...(body && req.method !== "GET" && req.method !== "HEAD" ? { body } : {}),
+  });
 }
 
 async function respond(res: ServerResponse, response: Response): Promise<void> {

@@ -165,10 +165,20 @@ export async function startSimInstance(behaviour: Behaviour = "ok", software: st
     if (req.method === "GET") {
       instance.gets++;
       if (software && path === "/.well-known/nodeinfo") {
-        return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ links: [{ rel: "http://nodeinfo.diaspora.software/ns/schema/2.1", href: `${origin}/nodeinfo/2.1` }] }));
+        return res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ links: [{ rel: "http://nodeinfo.diaspora.software/ns/schema/2.1", href: `${origin}/nodeinfo/2.1` }] }));
       }
       if (software && path === "/nodeinfo/2.1") {
-        const info = { version: "2.1", software: { name: software, version: "1.0.0" }, protocols: ["activitypub"], services: { inbound: [], outbound: [] }, openRegistrations: false, usage: { users: {} }, metadata: {} };
+        const info = {
+          version: "2.1",
+          software: { name: software, version: "1.0.0" },
+          protocols: ["activitypub"],
+          services: { inbound: [], outbound: [] },
+          openRegistrations: false,
+          usage: { users: {} },
+          metadata: {},
+        };
         return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(info));
       }
       const doc = documents.get(path);

@@ -28,7 +28,11 @@ export function saveResult(scenario: string, options: Record<string, unknown>, r
   const file = resolve(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-${scenario}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ scenario, at: new Date().toISOString(), machine: machine(), options, figures: result.figures, rows: result.rows ?? [], ...result.extra }, null, 2),
+    JSON.stringify(
+      { scenario, at: new Date().toISOString(), machine: machine(), options, figures: result.figures, rows: result.rows ?? [], ...result.extra },
+      null,
+      2,
+    ),
   );
   return file;
 }

@@ -60,7 +60,7 @@ const queryStats: QueryStats = { total: 0, notifies: 0, byShape: {} };
 function firstTable(node: unknown, depth = 0): string | null {
   if (!node || typeof node !== "object" || depth > 8) return null;
   const n = node as Record<string, unknown>;
-  if (n.kind === "TableNode") return ((n.table as { identifier?: { name?: string } })?.identifier?.name ?? null);
+  if (n.kind === "TableNode") return (n.table as { identifier?: { name?: string } })?.identifier?.name ?? null;
   for (const key of ["into", "table", "from", ...Object.keys(n)]) {
     const found = Array.isArray(n[key]) ? (n[key] as unknown[]).map((c) => firstTable(c, depth + 1)).find(Boolean) : firstTable(n[key], depth + 1);
     if (found) return found;
@@ -140,17 +140,18 @@ async function start(): Promise<{ app: EcotoneApp; started: Started; cleanup: ()
 function usage(): Usage {
   const m = process.memoryUsage();
   const cpu = process.cpuUsage();
-  return { rssMiB: m.rss / 1_048_576, heapUsedMiB: m.heapUsed / 1_048_576, heapTotalMiB: m.heapTotal / 1_048_576, externalMiB: m.external / 1_048_576, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return {
+    rssMiB: m.rss / 1_048_576,
+    heapUsedMiB: m.heapUsed / 1_048_576,
+    heapTotalMiB: m.heapTotal / 1_048_576,
+    externalMiB: m.external / 1_048_576,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }
 
 async function addRemoteMembers(app: EcotoneApp, command: Extract<Command, { op: "addRemoteMembers" }>): Promise<number> {
   const db = app.ctx.db;
-  const group = await db
-    .selectFrom("actors")
-    .select("id")
-    .where("username", "=", command.groupSlug)
-    .where("is_local", "=", true)
-    .executeTakeFirstOrThrow();
+  const group = await db.selectFrom("actors").select("id").where("username", "=", command.groupSlug).where("is_local", "=", true).executeTakeFirstOrThrow();
   let n = 0;
   // As if each had joined: a cached remote actor and an accepted Follow of the group.
   await db.transaction().execute(async (trx) => {
@@ -195,12 +196,7 @@ async function cloneUsers(app: EcotoneApp, command: Extract<Command, { op: "clon
   const actor = await db.selectFrom("actors").selectAll().where("id", "=", user.actor_id).executeTakeFirstOrThrow();
   const keys = await db.selectFrom("actor_keys").selectAll().where("actor_id", "=", actor.id).execute();
   const rename = <T extends object>(row: T, name: string): T =>
-    Object.fromEntries(
-      Object.entries(row).map(([k, v]) => [
-        k,
-        typeof v === "string" ? v.replaceAll(`/users/${command.template}`, `/users/${name}`) : v,
-      ]),
-    ) as T;
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "string" ? v.replaceAll(`/users/${command.template}`, `/users/${name}`) : v])) as T;
   const names = Array.from({ length: command.count }, (_, i) => `${command.prefix}${i + 1}`);
   for (let start = 0; start < names.length; start += 200) {
     const chunk = names.slice(start, start + 200).map((name) => ({ name, actorId: newId(), userId: newId() }));
@@ -209,10 +205,17 @@ async function cloneUsers(app: EcotoneApp, command: Extract<Command, { op: "clon
         .insertInto("actors")
         .values(chunk.map((c) => ({ ...rename(actor, c.name), id: c.actorId, username: c.name, raw: null })) as never)
         .execute();
-      await trx.insertInto("users").values(chunk.map((c) => ({ ...user, id: c.userId, actor_id: c.actorId, username: c.name }))).execute();
+      await trx
+        .insertInto("users")
+        .values(chunk.map((c) => ({ ...user, id: c.userId, actor_id: c.actorId, username: c.name })))
+        .execute();
       await trx
         .insertInto("actor_keys")
-        .values(chunk.flatMap((c) => keys.map((k) => ({ ...k, actor_id: c.actorId, public_jwk: JSON.stringify(k.public_jwk), private_jwk: JSON.stringify(k.private_jwk) }))) as never)
+        .values(
+          chunk.flatMap((c) =>
+            keys.map((k) => ({ ...k, actor_id: c.actorId, public_jwk: JSON.stringify(k.public_jwk), private_jwk: JSON.stringify(k.private_jwk) })),
+          ) as never,
+        )
         .execute();
     });
   }
@@ -346,7 +349,10 @@ async function explainRoutes(app: EcotoneApp, command: Extract<Command, { op: "e
       lines.forEach((line, at) => {
         const removed = Number(/Rows Removed by Filter: (\d+)/.exec(line)?.[1] ?? 0);
         if (removed <= 10_000) return;
-        const scan = lines.slice(0, at).reverse().find((l) => / on (\w+)/.test(l));
+        const scan = lines
+          .slice(0, at)
+          .reverse()
+          .find((l) => / on (\w+)/.test(l));
         filteredScans.push(`${/ on (\w+)/.exec(scan ?? "")?.[1] ?? "?"}: ${removed} filtered`);
       });
       const executionMs = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
@@ -384,7 +390,10 @@ async function handle(command: Command): Promise<unknown> {
     case "addRemoteMembers":
       return addRemoteMembers(app, command);
     case "count": {
-      const row = await db.selectFrom(command.table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom(command.table)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     }
     case "queueRows": {
@@ -398,7 +407,11 @@ async function handle(command: Command): Promise<unknown> {
       return rows.map((r) => ({ ...r, locked_until: r.locked_until?.toISOString() ?? null, available_at: r.available_at.toISOString() }));
     }
     case "queueDepth": {
-      const rows = await db.selectFrom("fedify_queue").select(["queue", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("queue").execute();
+      const rows = await db
+        .selectFrom("fedify_queue")
+        .select(["queue", (eb) => eb.fn.countAll<number>().as("n")])
+        .groupBy("queue")
+        .execute();
       return Object.fromEntries(rows.map((r) => [r.queue, Number(r.n)]));
     }
     case "seedTimelines":

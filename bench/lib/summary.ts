@@ -40,7 +40,13 @@ export function writeSummary(scenario: string, options: Record<string, unknown>,
   mkdirSync(resolve(file, ".."), { recursive: true });
   const current = read(file);
   const m = machine();
-  current.scenarios[scenario] = { ...summary, at: new Date().toISOString(), database: m.database === "postgresql" ? "postgresql" : "pglite", options, machine: m };
+  current.scenarios[scenario] = {
+    ...summary,
+    at: new Date().toISOString(),
+    database: m.database === "postgresql" ? "postgresql" : "pglite",
+    options,
+    machine: m,
+  };
   current.updatedAt = new Date().toISOString();
   writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`);
   return file;

@@ -25,7 +25,12 @@ export interface FanoutRig {
 
 export async function setUpFanoutRig(ecotone: BenchInstance, options: { members: number; instances: number }, slug = "network"): Promise<FanoutRig> {
   const owner = await ecotone.user(`${slug}_owner`);
-  const created = await ecotone.api(owner.token, "POST", "/api/ecotone/v1/groups", { slug, name: "Supplier network", visibility: "public", joinPolicy: "open" });
+  const created = await ecotone.api(owner.token, "POST", "/api/ecotone/v1/groups", {
+    slug,
+    name: "Supplier network",
+    visibility: "public",
+    joinPolicy: "open",
+  });
   if (created.status !== 201) throw new Error(`group create answered ${created.status}: ${JSON.stringify(created.body)}`);
   const peers = await startSimInstances(options.instances);
   const members = await ecotone.addRemoteMembers(slug, peers, Math.ceil(options.members / options.instances));
@@ -84,11 +89,11 @@ export async function fanoutScenario(options: FanoutOptions): Promise<ScenarioRe
     const rounds: FanoutRound[] = [];
     for (let i = 0; i < options.rounds; i++) rounds.push(await runFanoutRound(rig));
     const rows: Figures[] = rounds.map((r, i) => ({
-      "round": i + 1,
+      round: i + 1,
       "API ms": r.apiMs,
       "first inbox s": r.firstMs / 1000,
       "last inbox s": r.lastMs / 1000,
-      "deliveries": r.deliveries,
+      deliveries: r.deliveries,
       "deliveries/s": r.deliveries / (r.lastMs / 1000),
       "CPU ms/delivery": r.cpuMs / r.deliveries,
       "DB statements/delivery": r.queries.perUnit,

@@ -73,13 +73,29 @@ export async function faultyScenario(options: FaultyOptions): Promise<ScenarioRe
   const drips = Array.from({ length: options.instances }, (_, i) => behaviourOf(i)).filter((b) => b === "drip").length;
   return {
     rows: [
-      { "run": "fault-free", "healthy instances": baseline.healthy, "deliveries": baseline.latencies.length, "all arrived": baseline.complete, "p50 ms": percentile(baseline.latencies, 50), "p99 ms": p99Base, "max ms": Math.max(...baseline.latencies) },
-      { "run": "with faults", "healthy instances": faulty.healthy, "deliveries": faulty.latencies.length, "all arrived": faulty.complete, "p50 ms": percentile(faulty.latencies, 50), "p99 ms": p99Faulty, "max ms": Math.max(...faulty.latencies) },
+      {
+        run: "fault-free",
+        "healthy instances": baseline.healthy,
+        deliveries: baseline.latencies.length,
+        "all arrived": baseline.complete,
+        "p50 ms": percentile(baseline.latencies, 50),
+        "p99 ms": p99Base,
+        "max ms": Math.max(...baseline.latencies),
+      },
+      {
+        run: "with faults",
+        "healthy instances": faulty.healthy,
+        deliveries: faulty.latencies.length,
+        "all arrived": faulty.complete,
+        "p50 ms": percentile(faulty.latencies, 50),
+        "p99 ms": p99Faulty,
+        "max ms": Math.max(...faulty.latencies),
+      },
     ],
     figures: {
       "member instances": options.instances,
       "black holes / drips": `${blackholes} / ${drips}`,
-      "posts": `${options.posts}, ${options.intervalMs} ms apart`,
+      posts: `${options.posts}, ${options.intervalMs} ms apart`,
       "p99 to healthy, fault-free (ms)": p99Base,
       "p99 to healthy, with faults (ms)": p99Faulty,
       "ratio: p99 with faults ÷ fault-free": p99Faulty / p99Base,

@@ -134,14 +134,18 @@ export async function runInboxStep(rig: InboxRig, rate: number, seconds: number,
   let applied = 0;
   let lastChange = performance.now();
   let appliedAt = performance.now();
-  await waitUntil(async () => {
-    const n = (await ecotone.count("posts")) - postsBefore;
-    if (n !== applied) {
-      applied = n;
-      lastChange = appliedAt = performance.now();
-    }
-    return applied >= unique || performance.now() - lastChange > 10_000;
-  }, 300_000, 100);
+  await waitUntil(
+    async () => {
+      const n = (await ecotone.count("posts")) - postsBefore;
+      if (n !== applied) {
+        applied = n;
+        lastChange = appliedAt = performance.now();
+      }
+      return applied >= unique || performance.now() - lastChange > 10_000;
+    },
+    300_000,
+    100,
+  );
   await waitUntil(async () => ((await ecotone.queueDepth()).inbox ?? 0) === 0, 60_000, 200);
   const usageAfter = await ecotone.usage();
   const queries = queryDelta(queriesBefore, await ecotone.queryStats(), total);
@@ -155,7 +159,11 @@ export async function runInboxStep(rig: InboxRig, rate: number, seconds: number,
   const dbCpuMs = usageAfter.dbCpuMs !== null && usageBefore.dbCpuMs !== null ? usageAfter.dbCpuMs - usageBefore.dbCpuMs : null;
   // Net of what the instance spends idle (queue polling…) over the same window.
   const cpuMsPerActivity = (cpuMs + (dbCpuMs ?? 0) - idleCpuMsPerSecond * windowSeconds) / total;
-  const refused = [...statuses].filter(([s]) => !/^2\d\d$/.test(s)).map(([s, c]) => `${c}×${s}`).join(" ") || "none";
+  const refused =
+    [...statuses]
+      .filter(([s]) => !/^2\d\d$/.test(s))
+      .map(([s, c]) => `${c}×${s}`)
+      .join(" ") || "none";
   return {
     acceptedPerSecond,
     p99,
@@ -165,14 +173,14 @@ export async function runInboxStep(rig: InboxRig, rate: number, seconds: number,
     saturated: p99 > saturatedP99Ms || accepted < total * 0.99,
     figures: {
       "offered/s": rate,
-      "sent": total,
+      sent: total,
       "2xx": accepted,
       "not 2xx": refused,
       "accepted/s": acceptedPerSecond,
       "p50 ms": percentile(latencies, 50),
       "p99 ms": p99,
       "max ms": Math.max(...latencies),
-      "applied": `${applied}/${unique}`,
+      applied: `${applied}/${unique}`,
       "applied/s": applied / ((appliedAt - started) / 1000),
       "CPU ms/activity": cpuMsPerActivity,
       "GETs to peers/activity": gets / total,
@@ -201,10 +209,17 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
       if (result.saturated) break;
     }
     // The bare Fedify server, same actors, same signed activities, same rates.
-    const yardstick = await measureYardstick(rig, steps.map((s) => Number(s.figures["offered/s"])), options.seconds);
+    const yardstick = await measureYardstick(
+      rig,
+      steps.map((s) => Number(s.figures["offered/s"])),
+      options.seconds,
+    );
     const peak = Math.max(...steps.map((s) => s.acceptedPerSecond));
     const withinTarget = steps.filter((s) => !s.saturated && s.p99 < 50).map((s) => Number(s.figures["offered/s"]));
-    const cpuPerActivity = percentile(steps.map((s) => s.cpuMsPerActivity), 50);
+    const cpuPerActivity = percentile(
+      steps.map((s) => s.cpuMsPerActivity),
+      50,
+    );
     const verifyMs = 1000 / crypto.rsaVerifyPerSecond;
     const mix: Record<string, number> = {};
     for (const s of steps) for (const [k, v] of Object.entries(s.mix)) mix[k] = (mix[k] ?? 0) + v;
@@ -216,7 +231,9 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
       rows: [...steps.map((s) => s.figures), ...yardstick.rows],
       figures: {
         "remote actors / instances": `${options.actors} / ${options.instances}`,
-        "signature mix": Object.entries(mix).map(([k, v]) => `${k} ${Math.round((100 * v) / sent)} %`).join(", "),
+        "signature mix": Object.entries(mix)
+          .map(([k, v]) => `${k} ${Math.round((100 * v) / sent)} %`)
+          .join(", "),
         "peak accepted/s": peak,
         "highest offered rate with p99 < 50 ms": withinTarget.length ? Math.max(...withinTarget) : "none",
         "instance CPU when idle (ms per s)": idleCpuMsPerSecond,
@@ -231,8 +248,9 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
         "Ed25519 verify/s (node:crypto, 1 core)": crypto.ed25519VerifyPerSecond,
         "ratio: peak accepted/s ÷ RSA verify/s": peak / crypto.rsaVerifyPerSecond,
         "share of CPU per activity that is RSA verification": verifyMs / cpuPerActivity,
-        "target ≥400 accepted/s per core with p99 < 50 ms":
-          steps.some((s) => Number(s.figures["offered/s"]) >= 400 && s.acceptedPerSecond >= 400 && s.p99 < 50) ? "met" : "missed",
+        "target ≥400 accepted/s per core with p99 < 50 ms": steps.some((s) => Number(s.figures["offered/s"]) >= 400 && s.acceptedPerSecond >= 400 && s.p99 < 50)
+          ? "met"
+          : "missed",
       },
       text: `  Database statements per incoming activity (step 1, accept + apply; ${steps[0]!.queries.notifiesPerUnit.toFixed(2)} NOTIFY):\n${steps[0]!.queries.shapes
         .slice(0, 15)
@@ -240,7 +258,8 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
         .join("\n")}`,
       extra: { crypto, queries: steps.map((s) => s.queries) },
       summary: {
-        target: "capacity (accepted, verified, durably applied per CPU-second) ≥ 1.0× a bare Fedify 2.3.8 server's in the same run; ≤ 6 statements per activity",
+        target:
+          "capacity (accepted, verified, durably applied per CPU-second) ≥ 1.0× a bare Fedify 2.3.8 server's in the same run; ≤ 6 statements per activity",
         met: ratio >= 1 && statements <= 6,
         figures: {
           capacity_ratio_to_fedify: ratio,

@@ -63,8 +63,12 @@ export async function seed(handle: DatabaseHandle, options: InsightsOptions, adm
     select '9' || lpad(g::text, 18, '0'), 'http://${host}/users/g' || g, 'Group', 'g' || g, '${host}', true, 'http://${host}/users/g' || g || '/inbox',
       now() - interval '400 days', now()
     from generate_series(1, ${groups}) g`);
-  await run(`insert into groups (actor_id, visibility, join_policy, created_by) select '9' || lpad(g::text, 18, '0'), 'public', 'open', '${adminActorId}' from generate_series(1, ${groups}) g`);
-  await run(`insert into group_roles (group_id, member_id, role) select '9' || lpad(g::text, 18, '0'), '${adminActorId}', 'owner' from generate_series(1, ${groups}) g`);
+  await run(
+    `insert into groups (actor_id, visibility, join_policy, created_by) select '9' || lpad(g::text, 18, '0'), 'public', 'open', '${adminActorId}' from generate_series(1, ${groups}) g`,
+  );
+  await run(
+    `insert into group_roles (group_id, member_id, role) select '9' || lpad(g::text, 18, '0'), '${adminActorId}', 'owner' from generate_series(1, ${groups}) g`,
+  );
   await run(`
     insert into follows (id, follower_id, followee_id, state, activity_uri, accepted_at)
     select '8' || lpad(g::text, 18, '0'), '${adminActorId}', '9' || lpad(g::text, 18, '0'), 'accepted', 'http://${host}/follows/a' || g, now()

@@ -24,7 +24,16 @@ export async function memoryScenario(options: MemoryOptions): Promise<ScenarioRe
   try {
     await sleep(2_000);
     const idle = await ecotone.usage(true);
-    const rows: Figures[] = [{ "after": "idle", "RSS MiB": idle.rssMiB, "heap MiB": idle.heapUsedMiB, "heap committed MiB": idle.heapTotalMiB, "external MiB": idle.externalMiB, "posts stored": await ecotone.count("posts") }];
+    const rows: Figures[] = [
+      {
+        after: "idle",
+        "RSS MiB": idle.rssMiB,
+        "heap MiB": idle.heapUsedMiB,
+        "heap committed MiB": idle.heapTotalMiB,
+        "external MiB": idle.externalMiB,
+        "posts stored": await ecotone.count("posts"),
+      },
+    ];
     inbox = await setUpInboxRig(ecotone, 60, 12);
     fanout = await setUpFanoutRig(ecotone, { members: options.members, instances: options.instances });
     for (let round = 1; round <= 1 + options.repeats; round++) {
@@ -33,7 +42,7 @@ export async function memoryScenario(options: MemoryOptions): Promise<ScenarioRe
       await waitUntil(async () => Object.values(await ecotone.queueDepth()).every((n) => n === 0), 60_000, 200);
       const usage = await ecotone.usage(true);
       rows.push({
-        "after": `round ${round}`,
+        after: `round ${round}`,
         "RSS MiB": usage.rssMiB,
         "heap MiB": usage.heapUsedMiB,
         "heap committed MiB": usage.heapTotalMiB,
@@ -58,7 +67,7 @@ export async function memoryScenario(options: MemoryOptions): Promise<ScenarioRe
         "RSS growth per round over the last 4 rounds (MiB)": n >= 4 ? (Number(last["RSS MiB"]) - Number(rows.at(-5)!["RSS MiB"])) / 4 : null,
         "heap idle / round 1 / last (MiB)": `${idle.heapUsedMiB.toFixed(0)} / ${Number(first["heap MiB"]).toFixed(0)} / ${Number(last["heap MiB"]).toFixed(0)}`,
         "heap growth per repeated round (MiB)": (Number(last["heap MiB"]) - Number(first["heap MiB"])) / n,
-        "database": ecotone.database === "pglite" ? "PGlite, inside the instance process (counted in its RSS)" : "PostgreSQL server (not counted)",
+        database: ecotone.database === "pglite" ? "PGlite, inside the instance process (counted in its RSS)" : "PostgreSQL server (not counted)",
       },
       // "Flat" = the heap grows < 1 MiB per repeated round (RSS reported, not judged: it levels off, see docs/performance.md).
       summary: {

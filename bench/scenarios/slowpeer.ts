@@ -90,8 +90,8 @@ async function editsPhase(ecotone: BenchInstance, owner: BenchUser, peer: SimIns
   maxLagMs = Math.max(maxLagMs, lagAt(cutoff));
   const finalAt = got.find((d) => versionOf(d) === total)?.at;
   return {
-    "phase": "edits",
-    "sent": `${total} (${options.rate}/s)`,
+    phase: "edits",
+    sent: `${total} (${options.rate}/s)`,
     "API p50/p99 ms": `${percentile(sent.apiMs, 50).toFixed(0)}/${percentile(sent.apiMs, 99).toFixed(0)}`,
     "API failures": sent.failures,
     "activities delivered": got.length,
@@ -119,8 +119,8 @@ async function likesPhase(ecotone: BenchInstance, tokens: string[], peer: SimIns
   const oldestWaitingMs = waiting.length ? cutoff - Math.min(...waiting.map((n) => sent.sentAt.get(n)!)) : 0;
   const depth = await ecotone.queueDepth();
   return {
-    "phase": "likes",
-    "sent": `${total} (${options.rate}/s)`,
+    phase: "likes",
+    sent: `${total} (${options.rate}/s)`,
     "API p50/p99 ms": `${percentile(sent.apiMs, 50).toFixed(0)}/${percentile(sent.apiMs, 99).toFixed(0)}`,
     "API failures": sent.failures,
     "activities delivered": got.length,

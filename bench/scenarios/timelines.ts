@@ -54,18 +54,21 @@ export async function timelinesScenario(options: TimelinesOptions): Promise<Scen
       const body = res.body as unknown[] | { items?: unknown[] };
       items.set(route.name, res.status !== 200 ? -res.status : Array.isArray(body) ? body.length : (body.items?.length ?? 0));
     }
-    const timings = [...(await ecotone.timeRoutes(viewer.token, routes, options.samples)), ...(await ecotone.timeRoutes(newcomer.token, sparse, options.samples))];
+    const timings = [
+      ...(await ecotone.timeRoutes(viewer.token, routes, options.samples)),
+      ...(await ecotone.timeRoutes(newcomer.token, sparse, options.samples)),
+    ];
     const plans = [...(await ecotone.explainRoutes(viewer.token, routes)), ...(await ecotone.explainRoutes(newcomer.token, sparse))];
     const rows: Figures[] = timings.map((t) => {
       const own = plans.filter((p) => p.name.startsWith(`${t.name} #`));
       const slowest = own.reduce((a, p) => ((p.executionMs ?? 0) > (a?.executionMs ?? -1) ? p : a), own[0]);
       return {
-        "route": t.name,
-        "status": t.status,
-        "items": items.get(t.name) ?? 0,
+        route: t.name,
+        status: t.status,
+        items: items.get(t.name) ?? 0,
         "p50 ms": percentile(t.samples, 50),
         "p99 ms": percentile(t.samples, 99),
-        "queries": own.length,
+        queries: own.length,
         "slowest query ms": slowest?.executionMs ?? null,
         "seq scans (>10k rows)": [...new Set(own.flatMap((p) => p.seqScans))].join(" ") || "none",
         "rows scanned and discarded": own.flatMap((p) => p.filteredScans).join("; ") || "-",
@@ -81,8 +84,16 @@ export async function timelinesScenario(options: TimelinesOptions): Promise<Scen
         "seeding (s)": seedSeconds,
         "samples per route": options.samples,
         "worst p99 (ms)": worstP99,
-        "sequential scans on hot paths": rows.filter((r) => r["seq scans (>10k rows)"] !== "none").map((r) => `${r.route}: ${r["seq scans (>10k rows)"]}`).join("; ") || "none",
-        "index scans discarding > 10k rows": rows.filter((r) => r["rows scanned and discarded"] !== "-").map((r) => `${r.route} (${r["rows scanned and discarded"]})`).join("; ") || "none",
+        "sequential scans on hot paths":
+          rows
+            .filter((r) => r["seq scans (>10k rows)"] !== "none")
+            .map((r) => `${r.route}: ${r["seq scans (>10k rows)"]}`)
+            .join("; ") || "none",
+        "index scans discarding > 10k rows":
+          rows
+            .filter((r) => r["rows scanned and discarded"] !== "-")
+            .map((r) => `${r.route} (${r["rows scanned and discarded"]})`)
+            .join("; ") || "none",
         [`target: p99 < ${limit} ms (${pg ? "PostgreSQL" : "PGlite"})`]: worstP99 < limit ? "met" : "missed",
       },
       // The slowest query of each route, with its plan.

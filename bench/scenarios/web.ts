@@ -48,7 +48,9 @@ async function firstRender(ecotone: BenchInstance, session: string, path: string
     for (let i = 0; i < samples + 1; i++) {
       const page = await context.newPage();
       await page.goto(new URL(path, ecotone.origin).href, { waitUntil: "load" });
-      const fcp = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? performance.getEntriesByType("navigation")[0]!.duration);
+      const fcp = await page.evaluate(
+        () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? performance.getEntriesByType("navigation")[0]!.duration,
+      );
       if (i > 0) times.push(fcp); // the first tab also fetched the assets
       await page.close();
     }
@@ -85,7 +87,14 @@ export async function webScenario(options: WebOptions): Promise<ScenarioResult> 
       const after = await ecotone.queryStats();
       // timeRoutes warms up with five calls before the timed ones.
       const statements = (after.total - before.total) / (options.samples + 5);
-      rows.push({ page: t!.name, status: t!.status, "p50 ms": percentile(t!.samples, 50), "p95 ms": percentile(t!.samples, 95), "p99 ms": percentile(t!.samples, 99), statements: Math.round(statements * 10) / 10 });
+      rows.push({
+        page: t!.name,
+        status: t!.status,
+        "p50 ms": percentile(t!.samples, 50),
+        "p95 ms": percentile(t!.samples, 95),
+        "p99 ms": percentile(t!.samples, 99),
+        statements: Math.round(statements * 10) / 10,
+      });
     }
     const worstP95 = Math.max(...rows.map((r) => Number(r["p95 ms"])));
     const shipped = ASSETS.reduce((sum, file) => sum + gzipSync(file).length, 0);

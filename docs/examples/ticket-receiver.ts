@@ -55,7 +55,10 @@ export function startTicketReceiver(options: ReceiverOptions): Promise<Server> {
         res.writeHead(204).end(); // already done: say so, or Ecotone retries
         return;
       }
-      const event = JSON.parse(body) as { type: string; data: { question?: { text: string; url: string | null; uri: string; author: { handle: string } | null } } };
+      const event = JSON.parse(body) as {
+        type: string;
+        data: { question?: { text: string; url: string | null; uri: string; author: { handle: string } | null } };
+      };
       try {
         if (event.type === "question.asked" && event.data.question) {
           const q = event.data.question;

@@ -9,13 +9,7 @@ import { createToken } from "../services/accounts/token.service.ts";
 import { randomPassword } from "../services/accounts/password.ts";
 import { createUser, listUsers, setAudience, setPassword, setRole } from "../services/accounts/user.service.ts";
 import { getDeliveryStatus } from "../services/delivery.service.ts";
-import {
-  allowHost,
-  blockHost,
-  describePolicy,
-  forgetHost,
-  setFederationMode,
-} from "../services/organizations/federation-policy.service.ts";
+import { allowHost, blockHost, describePolicy, forgetHost, setFederationMode } from "../services/organizations/federation-policy.service.ts";
 import { createGroup, listGroups as listGroupsForAdmin, setMemberRole } from "../services/groups/group.service.ts";
 import { ORGANIZATION_COMMANDS } from "./organization.commands.ts";
 import { INSIGHT_COMMANDS } from "./insight.commands.ts";
@@ -51,7 +45,8 @@ export const COMMANDS: Command[] = [
   },
   {
     name: "user create",
-    usage: "user create <username> [--password P] [--role admin|moderator|member] [--audience employee|customer|partner|supplier|other] [--display-name N] [--email E] [--locked]",
+    usage:
+      "user create <username> [--password P] [--role admin|moderator|member] [--audience employee|customer|partner|supplier|other] [--display-name N] [--email E] [--locked]",
     summary: "create a local account (a random password is printed when none is given)",
     options: {
       password: { type: "string" },
@@ -106,11 +101,7 @@ export const COMMANDS: Command[] = [
     usage: "user set-audience <username> <employee|customer|partner|supplier|other>",
     summary: "change which audience an account belongs to",
     async run(ctx, positionals) {
-      const user = await setAudience(
-        ctx,
-        need(positionals, 0, "the username", this.usage),
-        need(positionals, 1, "the audience", this.usage),
-      );
+      const user = await setAudience(ctx, need(positionals, 0, "the username", this.usage), need(positionals, 1, "the audience", this.usage));
       return `@${user.username} is now in the ${user.audience} audience.`;
     },
   },
@@ -125,7 +116,9 @@ export const COMMANDS: Command[] = [
       const password = given ?? randomPassword();
       const { sessionsEnded, tokensRevoked } = await setPassword(ctx, username, password);
       const signedOut = `${sessionsEnded} session(s) ended, ${tokensRevoked} token(s) revoked: apps and scripts must sign in again.`;
-      return given ? `Password of @${username} changed; ${signedOut}` : `New password of @${username}: ${password}
+      return given
+        ? `Password of @${username} changed; ${signedOut}`
+        : `New password of @${username}: ${password}
 ${signedOut}`;
     },
   },

@@ -36,9 +36,7 @@ const NUMERIC_OID = 1700;
 pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPGlite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.dataDir);
 }
 
 async function openPGlite(dataDir: string): Promise<DatabaseHandle> {

@@ -120,7 +120,10 @@ export class PostgresKvStore {
 
   async delete(key: KvKey): Promise<void> {
     this.#forget(key);
-    await this.#db.deleteFrom("fedify_kv").where("key", "=", sql<string[]>`${[...key]}::text[]`).execute();
+    await this.#db
+      .deleteFrom("fedify_kv")
+      .where("key", "=", sql<string[]>`${[...key]}::text[]`)
+      .execute();
   }
 
   /** Compare-and-swap under a row lock; `expectedValue === undefined` means "absent". */
@@ -129,12 +132,7 @@ export class PostgresKvStore {
     this.#forget(key);
     return this.#db.transaction().execute(async (trx) => {
       const keyParam = sql<string[]>`${[...key]}::text[]`;
-      const row = await trx
-        .selectFrom("fedify_kv")
-        .select(["value", "expires_at"])
-        .where("key", "=", keyParam)
-        .forUpdate()
-        .executeTakeFirst();
+      const row = await trx.selectFrom("fedify_kv").select(["value", "expires_at"]).where("key", "=", keyParam).forUpdate().executeTakeFirst();
       const live = row && (row.expires_at === null || row.expires_at.getTime() > Date.now());
       const current = live ? decode(row!.value) : undefined;
       if (canonical(current) !== canonical(expectedValue)) return false;
@@ -144,7 +142,10 @@ export class PostgresKvStore {
           .insertInto("fedify_kv")
           .values({ key: keyParam as never, value: encode(newValue), expires_at: expires })
           .onConflict((oc) =>
-            oc.column("key").doUpdateSet({ value: encode(newValue), expires_at: expires }).where("fedify_kv.expires_at", "<=", sql<Date>`now()`),
+            oc
+              .column("key")
+              .doUpdateSet({ value: encode(newValue), expires_at: expires })
+              .where("fedify_kv.expires_at", "<=", sql<Date>`now()`),
           )
           .returning("expires_at")
           .executeTakeFirst();
@@ -179,7 +180,10 @@ export class PostgresKvStore {
 
   /** Removes expired entries; called periodically. */
   async purgeExpired(): Promise<number> {
-    const result = await this.#db.deleteFrom("fedify_kv").where("expires_at", "<=", sql<Date>`now()`).executeTakeFirst();
+    const result = await this.#db
+      .deleteFrom("fedify_kv")
+      .where("expires_at", "<=", sql<Date>`now()`)
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

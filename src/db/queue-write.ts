@@ -28,7 +28,8 @@ export async function writeQueued(db: Kysely<Database>, queue: string, pending: 
     if (retry) retriedKeys.push(key);
     if (isRetry(p.message) && supersede !== null) retriedEdits.add(supersede);
     // Behind any queued message with the same key; within the batch, behind the first.
-    const blocked = key === null || retry ? false : seenKeys.has(key) ? true : sql<boolean>`exists (select 1 from fedify_queue e where e.ordering_key = ${key})`;
+    const blocked =
+      key === null || retry ? false : seenKeys.has(key) ? true : sql<boolean>`exists (select 1 from fedify_queue e where e.ordering_key = ${key})`;
     if (key !== null) seenKeys.add(key);
     return [
       {
@@ -87,7 +88,11 @@ export async function writeQueued(db: Kysely<Database>, queue: string, pending: 
     }
     // At most 500 rows a statement (PostgreSQL allows 65,535 parameters).
     if (rows.length === 0) return;
-    for (let i = 0; i < rows.length; i += 500) await trx.insertInto("fedify_queue").values(rows.slice(i, i + 500) as never).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await trx
+        .insertInto("fedify_queue")
+        .values(rows.slice(i, i + 500) as never)
+        .execute();
   };
   // One statement needs no transaction (one round trip less per batch).
   if (superseding.length > 0 || retriedKeys.length > 0 || retriedEdits.size > 0 || rows.length > 500) await db.transaction().execute(write);

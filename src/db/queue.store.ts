@@ -166,10 +166,7 @@ export class PostgresMessageQueue {
     return Number(result.numAffectedRows ?? 0);
   }
 
-  async listen(
-    handler: (message: any) => Promise<void> | void,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<void> {
+  async listen(handler: (message: any) => Promise<void> | void, options: { signal?: AbortSignal } = {}): Promise<void> {
     const signal = options.signal;
     const inFlight = new Set<Promise<void>>();
     let wake: (() => void) | null = null;

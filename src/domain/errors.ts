@@ -1,14 +1,6 @@
 // Typed errors thrown by services. One HTTP error handler maps them to status
 // codes; the CLI prints their message. `code` is stable for API clients.
-export type ErrorCode =
-  | "validation_failed"
-  | "not_found"
-  | "conflict"
-  | "forbidden"
-  | "unauthorized"
-  | "rate_limited"
-  | "payload_too_large"
-  | "unavailable";
+export type ErrorCode = "validation_failed" | "not_found" | "conflict" | "forbidden" | "unauthorized" | "rate_limited" | "payload_too_large" | "unavailable";
 
 export class DomainError extends Error {
   readonly code: ErrorCode;
@@ -21,11 +13,9 @@ export class DomainError extends Error {
   }
 }
 
-export const validationFailed = (message: string, details?: Record<string, unknown>) =>
-  new DomainError("validation_failed", message, details);
+export const validationFailed = (message: string, details?: Record<string, unknown>) => new DomainError("validation_failed", message, details);
 export const notFound = (message: string) => new DomainError("not_found", message);
-export const conflict = (message: string, details?: Record<string, unknown>) =>
-  new DomainError("conflict", message, details);
+export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError("conflict", message, details);
 export const forbidden = (message: string) => new DomainError("forbidden", message);
 export const unauthorized = (message: string) => new DomainError("unauthorized", message);
 export const unavailable = (message: string) => new DomainError("unavailable", message);

@@ -1,13 +1,7 @@
 // OAuth 2 errors as RFC 6749 names them; the token endpoint answers
 // {"error": "...", "error_description": "..."}.
 export type OAuthErrorCode =
-  | "invalid_request"
-  | "invalid_client"
-  | "invalid_grant"
-  | "unauthorized_client"
-  | "unsupported_grant_type"
-  | "invalid_scope"
-  | "access_denied";
+  "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "access_denied";
 
 export class OAuthError extends Error {
   readonly error: OAuthErrorCode;

@@ -11,7 +11,9 @@ export interface OidcClaimSettings {
 }
 
 const valuesOf = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : typeof value === "string" ? value.split(/[\s,]+/) : []).filter((v): v is string => typeof v === "string").map((v) => v.toLowerCase());
+  (Array.isArray(value) ? value : typeof value === "string" ? value.split(/[\s,]+/) : [])
+    .filter((v): v is string => typeof v === "string")
+    .map((v) => v.toLowerCase());
 
 export function roleFromClaims(claims: Record<string, unknown>, settings: OidcClaimSettings): Role {
   const roles = valuesOf(claims[settings.roleClaim]);
@@ -30,6 +32,10 @@ export function usernameFromClaims(claims: Record<string, unknown>): string {
   const raw = [claims.preferred_username, typeof claims.email === "string" ? claims.email.split("@")[0] : undefined, claims.sub].find(
     (v): v is string => typeof v === "string" && v.trim() !== "",
   );
-  const cleaned = (raw ?? "user").toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 24);
+  const cleaned = (raw ?? "user")
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 24);
   return cleaned || "user";
 }

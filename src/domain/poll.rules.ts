@@ -58,4 +58,3 @@ export function checkVote(poll: PollState, vote: { choices: number[]; byAuthor: 
 export function showsTotals(poll: { hideTotals: boolean } & Pick<PollState, "expiresAt" | "closedAt">, viewerIsAuthor: boolean, now = new Date()): boolean {
   return !poll.hideTotals || viewerIsAuthor || isPollExpired(poll, now);
 }
-

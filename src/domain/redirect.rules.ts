@@ -54,7 +54,8 @@ export function redirectUriProblem(uri: string): string | null {
     return `"${uri}" is not an absolute URI`;
   }
   const scheme = parsed.protocol;
-  if (FORBIDDEN_SCHEMES.has(scheme)) return `the scheme ${scheme} is not allowed: use https, http on a loopback address, ${OOB_REDIRECT_URI}, or your app's own scheme`;
+  if (FORBIDDEN_SCHEMES.has(scheme))
+    return `the scheme ${scheme} is not allowed: use https, http on a loopback address, ${OOB_REDIRECT_URI}, or your app's own scheme`;
   if (parsed.hash) return "a redirect URI may not contain a fragment (#…)";
   if (parsed.username || parsed.password) return "a redirect URI may not contain a user name or password";
   if (scheme === "http:" && !LOOPBACK_HOSTS.has(parsed.hostname)) {

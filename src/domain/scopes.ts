@@ -4,14 +4,7 @@ import { validationFailed } from "./errors.ts";
 // granular ones (`read` grants `read:accounts`, never the other way round),
 // and the legacy `follow` scope grants reading and writing follows, blocks
 // and mutes.
-const FOLLOW_GRANTS = new Set([
-  "read:follows",
-  "write:follows",
-  "read:blocks",
-  "write:blocks",
-  "read:mutes",
-  "write:mutes",
-]);
+const FOLLOW_GRANTS = new Set(["read:follows", "write:follows", "read:blocks", "write:blocks", "read:mutes", "write:mutes"]);
 
 export function hasScope(granted: readonly string[], needed: string): boolean {
   if (granted.includes(needed)) return true;
@@ -26,7 +19,7 @@ const GRANULAR = /^(read|write|admin:read|admin:write):[a-z_]+$/;
 /** Validates a space-separated scope list; returns the distinct scopes. */
 export function parseScopes(text: string): string[] {
   const scopes = [...new Set(text.split(/[\s+]+/).filter(Boolean))];
-  if (scopes.length === 0) throw validationFailed("Give at least one scope, e.g. \"read write follow\"");
+  if (scopes.length === 0) throw validationFailed('Give at least one scope, e.g. "read write follow"');
   const bad = scopes.filter((s) => !TOP_LEVEL.has(s) && !GRANULAR.test(s));
   if (bad.length > 0) {
     throw validationFailed(`Unknown scope ${bad.map((s) => `"${s}"`).join(", ")}; use read, write, follow, push, profile, read:*, write:* or admin:*`);

@@ -33,9 +33,12 @@ export function checkSegmentFilter(filter: SegmentFilter): void {
     throw validationFailed('"activeWithinDays" and "silentForDays" contradict each other; keep one', { field: "filter.silentForDays" });
   }
   if (Object.keys(filter).length === 0) {
-    throw validationFailed("A segment needs at least one filter (organizations, relationships, audiences, group, activeWithinDays, silentForDays, minPosts, voted)", {
-      field: "filter",
-    });
+    throw validationFailed(
+      "A segment needs at least one filter (organizations, relationships, audiences, group, activeWithinDays, silentForDays, minPosts, voted)",
+      {
+        field: "filter",
+      },
+    );
   }
 }
 
@@ -43,7 +46,11 @@ export function checkSegmentFilter(filter: SegmentFilter): void {
 export function assertCanKeepSegment(role: string, filter: SegmentFilter, moderatesGroup: boolean): void {
   if (role === "admin") return;
   if (filter.group && moderatesGroup) return;
-  throw forbidden(filter.group ? "Only the group's moderators and the instance's admins can keep segments of its members" : "Segments over the whole instance are for its admins; give a group you moderate in filter.group");
+  throw forbidden(
+    filter.group
+      ? "Only the group's moderators and the instance's admins can keep segments of its members"
+      : "Segments over the whole instance are for its admins; give a group you moderate in filter.group",
+  );
 }
 
 /** One CSV field: quoted, and never read as a formula by a spreadsheet. */

@@ -34,5 +34,11 @@ export function signalOf(facts: SignalFacts, now: Date = new Date()): Signal {
   const track = facts.proposerIdeas === 0 ? null : facts.proposerTakenUp / facts.proposerIdeas;
   const score = ORGANIZATION_WEIGHT * facts.organizations.size + AUDIENCE_WEIGHT * facts.audiences.size + m + TRACK_RECORD_WEIGHT * (track ?? 0);
   const round = (n: number) => Math.round(n * 100) / 100;
-  return { score: round(score), organizations: facts.organizations.size, audiences: facts.audiences.size, momentum: round(m), trackRecord: track === null ? null : round(track) };
+  return {
+    score: round(score),
+    organizations: facts.organizations.size,
+    audiences: facts.audiences.size,
+    momentum: round(m),
+    trackRecord: track === null ? null : round(track),
+  };
 }

@@ -89,9 +89,14 @@ export function checkStatuses(raw: unknown): TaskStatusDef[] {
     throw validationFailed(`A board has between 1 and ${LIMITS.statuses} statuses`, { field: "statuses" });
   }
   const statuses = raw.map((s: Partial<TaskStatusDef>) => {
-    const key = String(s?.key ?? "").trim().toLowerCase();
+    const key = String(s?.key ?? "")
+      .trim()
+      .toLowerCase();
     if (!/^[a-z][a-z0-9_]{0,31}$/.test(key)) throw validationFailed(`Status key "${key}" must be lower-case letters, digits and _`, { field: "statuses" });
-    const label = String(s?.label ?? key).trim().slice(0, 40) || key;
+    const label =
+      String(s?.label ?? key)
+        .trim()
+        .slice(0, 40) || key;
     return { key, label, closed: Boolean(s?.closed) };
   });
   if (new Set(statuses.map((s) => s.key)).size !== statuses.length) throw validationFailed("Status keys must be unique", { field: "statuses" });

@@ -15,10 +15,7 @@ export const RESERVED_USERNAMES = new Set(["actor", "__instance__", "admin_socke
 export function normalizeUsername(raw: string): string {
   const username = raw.trim().toLowerCase();
   if (!USERNAME_PATTERN.test(username)) {
-    throw validationFailed(
-      `Username "${raw}" is not valid: use 1–30 lowercase letters, digits or underscores`,
-      { field: "username" },
-    );
+    throw validationFailed(`Username "${raw}" is not valid: use 1–30 lowercase letters, digits or underscores`, { field: "username" });
   }
   if (RESERVED_USERNAMES.has(username)) {
     throw validationFailed(`Username "${username}" is reserved`, { field: "username" });

@@ -1,12 +1,6 @@
 // The Fedify federation of one instance: dispatchers, inbox listeners, and the
 // durable stores. The only module that configures Fedify.
-import {
-  createExponentialBackoffPolicy,
-  createFederation,
-  type Federation,
-  type KvStore,
-  type MessageQueue,
-} from "@fedify/fedify";
+import { createExponentialBackoffPolicy, createFederation, type Federation, type KvStore, type MessageQueue } from "@fedify/fedify";
 import { ECOTONE_VERSION } from "../domain/version.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { registerActorDispatcher } from "./dispatchers/actor.dispatcher.ts";

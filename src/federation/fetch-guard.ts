@@ -22,13 +22,7 @@
 // Fedify advisories after 2.3.8 that the registry has no release for are
 // guarded here too: cross-origin redirects of ActivityPub requests and
 // chains of alternate documents (see document-hops.ts and docs/security.md).
-import {
-  AlternateChainError,
-  alternatesOffered,
-  AlternateTracker,
-  CrossOriginRedirectError,
-  crossOriginRedirectTarget,
-} from "./document-hops.ts";
+import { AlternateChainError, alternatesOffered, AlternateTracker, CrossOriginRedirectError, crossOriginRedirectTarget } from "./document-hops.ts";
 
 import { createPublicOnlyDispatcher } from "./public-connect.ts";
 

@@ -36,7 +36,11 @@ const actorIds = new Map<string, { id: string; until: number }>();
  * deleted and taken again within that time still finds the right keys
  * afterwards (the entry expires), never another actor's.
  */
-export async function loadKeyPairsByUsername(ctx: ServiceContext, username: string, find: (username: string) => Promise<{ id: string } | null>): Promise<CryptoKeyPair[]> {
+export async function loadKeyPairsByUsername(
+  ctx: ServiceContext,
+  username: string,
+  find: (username: string) => Promise<{ id: string } | null>,
+): Promise<CryptoKeyPair[]> {
   const key = `${ctx.origin.href}|${username}`;
   let entry = actorIds.get(key);
   if (!entry || entry.until <= Date.now()) {

@@ -29,7 +29,11 @@ export function isPublicAddress(address: string): boolean {
   return family === 4 ? isValidPublicIPv4Address(address) : family === 6 ? isValidPublicIPv6Address(address) : false;
 }
 
-type Resolver = (hostname: string, options: LookupOptions & { all: true }, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+type Resolver = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /** A `lookup` for sockets that answers only with public addresses. `resolve` is node:dns's lookup unless a test gives another. */

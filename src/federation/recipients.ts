@@ -25,7 +25,10 @@ export async function isAllowedRecipient(ctx: ServiceContext, actor: ActorRow): 
 /** An actor's followers on other servers that we may deliver to. */
 export async function followerRecipients(ctx: ServiceContext, actorId: string): Promise<ActorRow[]> {
   const all = await listFollowersOf(ctx, actorId, null, 100_000);
-  const allowed = await allowedRecipients(ctx, all.items.map((f) => f.actor));
+  const allowed = await allowedRecipients(
+    ctx,
+    all.items.map((f) => f.actor),
+  );
   // A shared room's posts reach only the organizations it admits, whoever else still follows it.
   const admitted = await hostsAdmittedTo(ctx, actorId, [...new Set(allowed.map((a) => a.domain))]);
   return admitted ? allowed.filter((a) => admitted.has(a.domain)) : allowed;

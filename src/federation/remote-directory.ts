@@ -18,7 +18,10 @@ import { fetchOrganization } from "./organization.fetch.ts";
 import { fetchCollectionIds } from "./collection.fetch.ts";
 
 export function isLoopbackHost(host: string): boolean {
-  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
+  const name = host
+    .replace(/:\d+$/, "")
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase();
   return name === "localhost" || name.endsWith(".localhost") || /^127\./.test(name) || name === "::1";
 }
 
@@ -97,9 +100,7 @@ async function plainHttpWebFinger(username: string, domain: string): Promise<str
     // Unreachable, too slow (the fetch deadline), or not JSON: as unknown as any other lookup.
     throw notFound(`No account ${resource} (WebFinger failed: ${(error as Error).message})`);
   }
-  const self = jrd.links?.find(
-    (l) => l.rel === "self" && (l.type === "application/activity+json" || l.type?.includes("activitystreams")),
-  );
+  const self = jrd.links?.find((l) => l.rel === "self" && (l.type === "application/activity+json" || l.type?.includes("activitystreams")));
   if (!self?.href) throw notFound(`WebFinger for ${resource} names no ActivityPub actor`);
   return self.href;
 }

@@ -3,7 +3,6 @@ import type { FastifyError, FastifyInstance } from "fastify";
 import { isDatabaseUnavailable } from "../db/database.ts";
 import { DomainError, HTTP_STATUS } from "../domain/errors.ts";
 
-
 export function statusOf(error: DomainError): number {
   return HTTP_STATUS[error.code];
 }
@@ -46,9 +45,7 @@ export function registerErrorHandler(fastify: FastifyInstance): void {
         .send(errorBody(request.url, "unavailable", "The database is unavailable for a moment; nothing was saved. Try again in a few seconds."));
     }
     request.log.error({ err: error }, "unhandled error");
-    return reply
-      .code(500)
-      .send(errorBody(request.url, "internal", "Something went wrong on our side; the error was logged."));
+    return reply.code(500).send(errorBody(request.url, "internal", "Something went wrong on our side; the error was logged."));
   });
   fastify.setNotFoundHandler((request, reply) => {
     const message = isMastodonPath(request.url) ? "Record not found" : `No route for ${request.method} ${request.url.split("?")[0]}`;

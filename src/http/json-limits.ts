@@ -16,7 +16,8 @@ export function jsonNestsDeeperThan(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
@@ -43,7 +44,5 @@ export function jsonBodyProblem(text: string, maxDepth = MAX_JSON_DEPTH): JsonBo
 }
 
 export function describeJsonProblem(problem: JsonBodyProblem): string {
-  return problem === "too_deep"
-    ? `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`
-    : "The body is not valid JSON";
+  return problem === "too_deep" ? `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels` : "The body is not valid JSON";
 }

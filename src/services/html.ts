@@ -60,10 +60,7 @@ function bounded(html: string, maxChars: number): string {
 }
 
 const ALLOWED: sanitize.IOptions = {
-  allowedTags: [
-    "p", "br", "a", "span", "strong", "b", "em", "i", "u", "s", "del", "blockquote",
-    "code", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "hr",
-  ],
+  allowedTags: ["p", "br", "a", "span", "strong", "b", "em", "i", "u", "s", "del", "blockquote", "code", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "hr"],
   allowedAttributes: {
     a: ["href", "rel", "class", "title"],
     span: ["class"],

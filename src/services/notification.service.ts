@@ -23,10 +23,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 export type NotificationType = "follow" | "follow_request" | "favourite" | "mention" | "reblog" | "status" | "update" | "join_request" | "poll";
 
 /** Records a notification for a local recipient (never to oneself). */
-export async function notify(
-  db: Db,
-  n: { recipientId: string; type: NotificationType; fromId: string; postId?: string | null },
-): Promise<void> {
+export async function notify(db: Db, n: { recipientId: string; type: NotificationType; fromId: string; postId?: string | null }): Promise<void> {
   if (n.recipientId === n.fromId) return;
   const recipient = await findActorById(db, n.recipientId);
   // Asking to join a group (a follow request to it) is for its moderators to answer.
@@ -41,7 +38,11 @@ export async function notify(
     return;
   }
   if (!recipient?.is_local || recipient.type !== "Person") return;
-  await offerToChannels(db, await insertNotification(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null }), n.recipientId);
+  await offerToChannels(
+    db,
+    await insertNotification(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null }),
+    n.recipientId,
+  );
 }
 
 export async function notifyMentions(db: Db, mentionUris: string[], fromId: string, postId: string): Promise<void> {
@@ -51,11 +52,7 @@ export async function notifyMentions(db: Db, mentionUris: string[], fromId: stri
   }
 }
 
-export async function getNotifications(
-  ctx: ServiceContext,
-  actorId: string,
-  options: Parameters<typeof listNotifications>[2],
-) {
+export async function getNotifications(ctx: ServiceContext, actorId: string, options: Parameters<typeof listNotifications>[2]) {
   return listNotifications(ctx.db, actorId, options);
 }
 

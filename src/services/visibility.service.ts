@@ -4,7 +4,16 @@
 import { actorDomain, audienceFactsFor, domainPresenceIn, groupFactsByIds, membershipFactsIn } from "../db/queries/visibility.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
-import { canSee, NO_AUDIENCE, NO_RELATION, type GroupFacts, type PostAudience, type GroupRelation, type Viewer, type Visible } from "../domain/visibility.rules.ts";
+import {
+  canSee,
+  NO_AUDIENCE,
+  NO_RELATION,
+  type GroupFacts,
+  type PostAudience,
+  type GroupRelation,
+  type Viewer,
+  type Visible,
+} from "../domain/visibility.rules.ts";
 import type { ServiceContext } from "./context.ts";
 import { membershipFrom } from "./groups/membership.ts";
 
@@ -15,7 +24,10 @@ export { viewerOf, ANONYMOUS } from "../domain/visibility.rules.ts";
 export async function relationsTo(ctx: ServiceContext, viewer: Viewer, groupIds: string[]): Promise<Map<string, GroupRelation>> {
   const relations = new Map<string, GroupRelation>();
   if (viewer.kind === "actor") {
-    const [facts, viewerDomain] = await Promise.all([membershipFactsIn(ctx.db, viewer.actorId, groupIds), groupIds.length > 0 ? actorDomain(ctx.db, viewer.actorId) : null]);
+    const [facts, viewerDomain] = await Promise.all([
+      membershipFactsIn(ctx.db, viewer.actorId, groupIds),
+      groupIds.length > 0 ? actorDomain(ctx.db, viewer.actorId) : null,
+    ]);
     for (const [id, f] of facts) relations.set(id, { ...NO_RELATION, membership: membershipFrom(f), viewerDomain });
   } else if (viewer.kind === "instance") {
     const presence = await domainPresenceIn(ctx.db, viewer.host, groupIds);
@@ -61,7 +73,11 @@ async function audiencesOf(ctx: ServiceContext, viewer: Viewer, posts: PostFacts
 /** The ids of the posts this viewer may see, decided in batch. */
 export async function visiblePostIds(ctx: ServiceContext, viewer: Viewer, posts: PostFacts[]): Promise<Set<string>> {
   const groupIds = [...new Set(posts.map((p) => p.group_id).filter((id): id is string => id !== null))];
-  const [groups, relations, audiences] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds), audiencesOf(ctx, viewer, posts)]);
+  const [groups, relations, audiences] = await Promise.all([
+    groupFactsByIds(ctx.db, groupIds),
+    relationsTo(ctx, viewer, groupIds),
+    audiencesOf(ctx, viewer, posts),
+  ]);
   const visible = new Set<string>();
   for (const post of posts) {
     // A Group actor without a groups row yet is a remote group we know nothing more of.

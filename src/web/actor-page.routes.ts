@@ -17,16 +17,19 @@ export function registerPages(fastify: FastifyInstance, ctx: ServiceContext): vo
   fastify.get<{ Params: { username: string } }>("/users/:username", async (request, reply) => {
     const actor = await getLocalActor(ctx, request.params.username);
     // The page is public (no sign-in): a secret group is not there for the anonymous.
-    if (!actor || actor.suspended_at || !(await canSeeActor(ctx, ANONYMOUS, actor))) return reply.code(404).type("text/html").send(page("Not found", "<h1>No such user</h1>"));
+    if (!actor || actor.suspended_at || !(await canSeeActor(ctx, ANONYMOUS, actor)))
+      return reply.code(404).type("text/html").send(page("Not found", "<h1>No such user</h1>"));
     const handle = `@${actor.username}@${ctx.origin.host}`;
     // The bio is stored as plain text for local users; escape everything.
-    return reply.type("text/html; charset=utf-8").send(
-      page(
-        `${actor.name ?? actor.username} (${handle})`,
-        `<main><h1>${escapeHtml(actor.name ?? actor.username)}</h1><p>${escapeHtml(handle)}</p>${
-          actor.summary ? `<p>${escapeHtml(actor.summary)}</p>` : ""
-        }<p><a href="/">${escapeHtml(ctx.instanceName)}</a></p></main>`,
-      ),
-    );
+    return reply
+      .type("text/html; charset=utf-8")
+      .send(
+        page(
+          `${actor.name ?? actor.username} (${handle})`,
+          `<main><h1>${escapeHtml(actor.name ?? actor.username)}</h1><p>${escapeHtml(handle)}</p>${
+            actor.summary ? `<p>${escapeHtml(actor.summary)}</p>` : ""
+          }<p><a href="/">${escapeHtml(ctx.instanceName)}</a></p></main>`,
+        ),
+      );
   });
 }

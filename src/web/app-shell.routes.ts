@@ -10,22 +10,29 @@ const SERVICE_WORKER = readFileSync(new URL("./pwa/sw.js", import.meta.url), "ut
 
 export function registerAppShell(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get("/manifest.webmanifest", async (_request, reply) =>
-    reply.header("content-type", "application/manifest+json; charset=utf-8").header("cache-control", "public, max-age=3600").send({
-      name: ctx.instanceName,
-      short_name: ctx.instanceName.slice(0, 12),
-      description: `${ctx.instanceName}: groups, questions, ideas and tasks with your partners`,
-      id: "/",
-      start_url: "/",
-      scope: "/",
-      display: "standalone",
-      background_color: "#ffffff",
-      theme_color: "#1f5f4a",
-      icons: [{ src: "/assets/icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any maskable" }],
-    }),
+    reply
+      .header("content-type", "application/manifest+json; charset=utf-8")
+      .header("cache-control", "public, max-age=3600")
+      .send({
+        name: ctx.instanceName,
+        short_name: ctx.instanceName.slice(0, 12),
+        description: `${ctx.instanceName}: groups, questions, ideas and tasks with your partners`,
+        id: "/",
+        start_url: "/",
+        scope: "/",
+        display: "standalone",
+        background_color: "#ffffff",
+        theme_color: "#1f5f4a",
+        icons: [{ src: "/assets/icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any maskable" }],
+      }),
   );
 
   fastify.get("/sw.js", async (_request, reply) =>
-    reply.header("content-type", "text/javascript; charset=utf-8").header("cache-control", "no-cache").header("service-worker-allowed", "/").send(SERVICE_WORKER),
+    reply
+      .header("content-type", "text/javascript; charset=utf-8")
+      .header("cache-control", "no-cache")
+      .header("service-worker-allowed", "/")
+      .send(SERVICE_WORKER),
   );
 
   // No session and nothing personal: the service worker keeps this page.

@@ -43,7 +43,8 @@ function attachmentFields(id: string): Html {
     <div><label for="${id}-image">Images (up to ${MAX_ATTACHMENTS}: PNG, JPEG, GIF or WebP)</label>
       <input id="${id}-image" name="image" type="file" multiple accept="${IMAGE_TYPES.join(",")}" data-attachments="${id}-alts"></div>
     <div id="${id}-alts" class="alt-slots">${slots.map(
-      (n) => html`<div class="alt-slot" data-slot="${n}"><label for="${id}-alt${n}">Describe image ${n} for people who cannot see it</label><input id="${id}-alt${n}" name="alt${n}" type="text" maxlength="1500"></div>`,
+      (n) =>
+        html`<div class="alt-slot" data-slot="${n}"><label for="${id}-alt${n}">Describe image ${n} for people who cannot see it</label><input id="${id}-alt${n}" name="alt${n}" type="text" maxlength="1500"></div>`,
     )}</div></details>`;
 }
 
@@ -54,13 +55,15 @@ function audience(g: GroupView): string {
 export function composer(session: WebSession, o: ComposerOptions): Html {
   const attach = o.attachments ?? true;
   return html`<form method="post" action="${o.action}" class="stack card composer"${attach ? html` enctype="multipart/form-data"` : ""}>${csrfField(session)}
-    ${o.groups
-      ? html`<div><label for="${o.id}-group">Post in</label>
+    ${
+      o.groups
+        ? html`<div><label for="${o.id}-group">Post in</label>
           <select id="${o.id}-group" name="group">
             <option value="">My profile (public, my followers)</option>
             ${o.groups.map((g) => html`<option value="${refOf(g.actor)}">${g.actor.displayName ?? g.actor.username} (${audience(g)})</option>`)}
           </select></div>`
-      : ""}
+        : ""
+    }
     <div><label for="${o.id}">${o.label}</label>
       <textarea id="${o.id}" name="content" required data-complete="text" aria-describedby="${o.id}-help">${o.content ?? ""}</textarea>
       <p id="${o.id}-help" class="help">Markdown works: **bold**, _italic_, lists, \`code\`. Mention people with @name, tag with #topic.</p></div>

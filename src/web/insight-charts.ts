@@ -72,7 +72,12 @@ export function network(title: string, nodes: string[], edges: Array<{ from: str
   const cx = W / 2;
   const cy = H / 2;
   const radius = Math.min(cx, cy) - 60;
-  const at = new Map(nodes.map((n, i) => [n, { x: cx + radius * Math.cos((2 * Math.PI * i) / nodes.length - Math.PI / 2), y: cy + radius * Math.sin((2 * Math.PI * i) / nodes.length - Math.PI / 2) }]));
+  const at = new Map(
+    nodes.map((n, i) => [
+      n,
+      { x: cx + radius * Math.cos((2 * Math.PI * i) / nodes.length - Math.PI / 2), y: cy + radius * Math.sin((2 * Math.PI * i) / nodes.length - Math.PI / 2) },
+    ]),
+  );
   const max = Math.max(1, ...edges.map((e) => e.weight));
   return html`<figure class="chart"><svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${slug(title)}-t">
     <title id="${slug(title)}-t">${title}</title><desc>${nodes.length} organizations, ${edges.length} answering links</desc>
@@ -94,5 +99,8 @@ export function network(title: string, nodes: string[], edges: Array<{ from: str
 }
 
 function slug(text: string): string {
-  return `chart-${text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
+  return `chart-${text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")}`;
 }

@@ -54,8 +54,7 @@ export function csrfField(session: WebSession | null): Html {
 }
 
 function sectionLinks(session: WebSession, section: string | undefined, unread: number): Html {
-  const link = (href: string, label: Html | string, key: string) =>
-    html`<a href="${href}"${section === key ? html` aria-current="page"` : ""}>${label}</a>`;
+  const link = (href: string, label: Html | string, key: string) => html`<a href="${href}"${section === key ? html` aria-current="page"` : ""}>${label}</a>`;
   const bell = html`Notifications${unread > 0 ? html` <span class="count" aria-label="${unread} unread">${unread >= 99 ? "99+" : unread}</span>` : ""}`;
   return html`${link("/", "Home", "home")}${link("/groups", "Groups", "groups")}${link("/me/tasks", "My tasks", "tasks")}${link("/notifications", bell, "notifications")}${link("/settings", "Settings", "settings")}${session.user.role === "admin" ? link("/admin", "Admin", "admin") : ""}
     <a href="/u/${session.user.username}" class="me">@${session.user.username}</a>
@@ -93,14 +92,17 @@ function sidebar(ctx: ServiceContext, groups: GroupView[], currentPath: string):
     byCompany.set(key, [...(byCompany.get(key) ?? []), g]);
   }
   return html`<aside class="sidebar" aria-label="Your groups">
-    ${mine.length === 0
-      ? html`<h2>Your groups</h2><p class="muted">None yet. <a href="/groups">Find or start one</a>.</p>`
-      : [...byCompany].map(
-          ([company, list]) => html`<h2>${company}</h2><ul>${list.map((g) => {
-            const href = `/g/${encodeURIComponent(refOf(g.actor))}`;
-            return html`<li><a href="${href}"${currentPath.startsWith(href) ? html` aria-current="page"` : ""}>${avatar(g.actor, "small")}<span>${g.actor.displayName ?? g.actor.username}</span></a></li>`;
-          })}</ul>`,
-        )}
+    ${
+      mine.length === 0
+        ? html`<h2>Your groups</h2><p class="muted">None yet. <a href="/groups">Find or start one</a>.</p>`
+        : [...byCompany].map(
+            ([company, list]) =>
+              html`<h2>${company}</h2><ul>${list.map((g) => {
+                const href = `/g/${encodeURIComponent(refOf(g.actor))}`;
+                return html`<li><a href="${href}"${currentPath.startsWith(href) ? html` aria-current="page"` : ""}>${avatar(g.actor, "small")}<span>${g.actor.displayName ?? g.actor.username}</span></a></li>`;
+              })}</ul>`,
+          )
+    }
     <p><a href="/groups">All groups</a></p>
   </aside>`;
 }
@@ -115,9 +117,7 @@ export async function sendPage(ctx: ServiceContext, request: FastifyRequest, rep
   securityHeaders(reply);
   const theme = themeOf(request);
   const session = page.session;
-  const [groups, unread] = session
-    ? await Promise.all([listMyGroups(ctx, session.user.actorId), unreadNotificationCount(ctx, session.user.actorId)])
-    : [[], 0];
+  const [groups, unread] = session ? await Promise.all([listMyGroups(ctx, session.user.actorId), unreadNotificationCount(ctx, session.user.actorId)]) : [[], 0];
   const path = request.url.split("?")[0] ?? "/";
   const query = path === "/search" ? String((request.query as Record<string, unknown>).q ?? "") : "";
   const body = html`<!doctype html>
@@ -144,7 +144,10 @@ ${page.body}
 </div>
 </body>
 </html>`;
-  return reply.code(page.status ?? 200).type("text/html; charset=utf-8").send(await nameOrganizations(ctx, body.value));
+  return reply
+    .code(page.status ?? 200)
+    .type("text/html; charset=utf-8")
+    .send(await nameOrganizations(ctx, body.value));
 }
 
 /** A piece of a page (new items of a live list), finished like a page. */

@@ -18,7 +18,11 @@ export function nameOf(actor: ActorView): string {
 }
 
 function initials(name: string): string {
-  const words = name.replace(/[^\p{L}\p{N}\s]/gu, " ").trim().split(/\s+/).filter(Boolean);
+  const words = name
+    .replace(/[^\p{L}\p{N}\s]/gu, " ")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   const letters = words.length >= 2 ? [words[0]![0], words[1]![0]] : [...(words[0] ?? "?")].slice(0, 2);
   return letters.join("").toUpperCase();
 }
@@ -61,4 +65,3 @@ export function personLine(actor: ActorView): Html {
 export function personInWords(actor: ActorView): string {
   return actor.local ? nameOf(actor) : `${nameOf(actor)} (${organizationName(actor.domain)})`;
 }
-

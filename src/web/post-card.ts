@@ -36,10 +36,13 @@ function attachments(post: PostView, options: PostCardOptions): Html {
 function actions(post: PostView, session: WebSession | null, options: PostCardOptions): Html {
   if (!session) return html``;
   const mine = post.author.id === session.user.actorId;
-  const like = options.votes ? "" : html`<form method="post" action="/p/${post.id}/${post.likedByMe ? "unlike" : "like"}" class="inline">${csrfField(session)}<button type="submit" class="link" aria-pressed="${post.likedByMe ? "true" : "false"}">${post.likedByMe ? "Unlike" : "Like"}</button></form>`;
-  const remove = mine || options.canModerate
-    ? html`<form method="post" action="/p/${post.id}/delete" class="inline" data-confirm="${mine ? "Delete this post for everyone?" : "Remove this post from the group?"}">${csrfField(session)}<button type="submit" class="link danger">${mine ? "Delete" : "Remove"}</button></form>`
-    : "";
+  const like = options.votes
+    ? ""
+    : html`<form method="post" action="/p/${post.id}/${post.likedByMe ? "unlike" : "like"}" class="inline">${csrfField(session)}<button type="submit" class="link" aria-pressed="${post.likedByMe ? "true" : "false"}">${post.likedByMe ? "Unlike" : "Like"}</button></form>`;
+  const remove =
+    mine || options.canModerate
+      ? html`<form method="post" action="/p/${post.id}/delete" class="inline" data-confirm="${mine ? "Delete this post for everyone?" : "Remove this post from the group?"}">${csrfField(session)}<button type="submit" class="link danger">${mine ? "Delete" : "Remove"}</button></form>`
+      : "";
   return html`${like}
     ${mine ? html`<a href="/p/${post.id}/edit">Edit</a>` : ""}
     ${remove}
@@ -59,11 +62,13 @@ export function postCard(post: PostView, session: WebSession | null, options: Po
       ${post.summary ? html`<details class="cw"><summary>${post.summary}</summary>${body}</details>` : body}
     </div>
     <footer>${options.votes ? "" : html`<span>${post.likeCount} like${post.likeCount === 1 ? "" : "s"}</span>`} <a href="/p/${post.id}">${post.replyCount} repl${post.replyCount === 1 ? "y" : "ies"}</a> ${actions(post, session, options)}</footer>
-    ${options.inlineReply && session && !post.locked
-      ? html`<details class="inline-reply"><summary>Reply</summary><form method="post" action="/p/${post.id}/reply" class="stack">${csrfField(session)}
+    ${
+      options.inlineReply && session && !post.locked
+        ? html`<details class="inline-reply"><summary>Reply</summary><form method="post" action="/p/${post.id}/reply" class="stack">${csrfField(session)}
           <label for="reply-${post.id}" class="visually-hidden">Reply to ${nameOf(post.author)}</label><textarea id="reply-${post.id}" name="content" required data-complete="text"></textarea>
           <div><button type="submit">Reply</button> <a href="/p/${post.id}">Open the thread</a></div></form></details>`
-      : ""}
+        : ""
+    }
   </article>`;
 }
 
@@ -76,6 +81,13 @@ export function activityCard(post: PostView): Html {
 
 /** The first line of a note, without the raw URLs and tags peers need but people do not. */
 function firstLine(source: string): string {
-  const line = source.split("\n").map((l) => l.trim()).find((l) => l && !/^https?:\/\//.test(l) && !/^#\S+$/.test(l)) ?? "";
-  return line.replace(/https?:\/\/\S+/g, "").replace(/\s#[\w-]+/g, "").trim();
+  const line =
+    source
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l && !/^https?:\/\//.test(l) && !/^#\S+$/.test(l)) ?? "";
+  return line
+    .replace(/https?:\/\/\S+/g, "")
+    .replace(/\s#[\w-]+/g, "")
+    .trim();
 }

@@ -42,7 +42,11 @@ export interface WebRoutes {
    * travel in an address or a cookie (a new invitation link). A refusal
    * still redirects back with the reason.
    */
-  postPage(path: string, handler: (request: FastifyRequest, reply: FastifyReply, session: WebSession, body: Fields) => Promise<FastifyReply>, options?: { admin?: boolean }): void;
+  postPage(
+    path: string,
+    handler: (request: FastifyRequest, reply: FastifyReply, session: WebSession, body: Fields) => Promise<FastifyReply>,
+    options?: { admin?: boolean },
+  ): void;
 }
 
 function signInRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -26,20 +26,34 @@ function fallbackName(uri: string): string {
 
 function sentence(e: Entry, who: string, name: (uri: string | null) => string, status: (key: string | null) => string): string {
   switch (e.field) {
-    case "created": return `${who} opened it`;
-    case "status": return `${who} moved it to ${status(e.to)}`;
-    case "title": return `${who} renamed it to “${e.to ?? ""}”`;
-    case "description": return `${who} changed the description`;
-    case "priority": return `${who} set the priority to ${e.to ?? "normal"}`;
-    case "due": return e.to ? `${who} set the due date to ${e.to}` : `${who} removed the due date`;
-    case "labels": return e.to ? `${who} set the labels to ${e.to}` : `${who} removed the labels`;
-    case "dependsOn": return `${who} changed what it depends on`;
-    case "assigned": return e.to === e.actor ? `${who} took it` : `${who} assigned it to ${name(e.to)}`;
-    case "assignment_requested": return `${who} asked ${name(e.to)} to take it`;
-    case "assignment_accepted": return `${who} accepted it`;
-    case "assignment_declined": return `${who} declined it`;
-    case "unassigned": return `${who} unassigned ${name(e.from)}`;
-    default: return `${who} changed ${e.field.replace(/_/g, " ")}`;
+    case "created":
+      return `${who} opened it`;
+    case "status":
+      return `${who} moved it to ${status(e.to)}`;
+    case "title":
+      return `${who} renamed it to “${e.to ?? ""}”`;
+    case "description":
+      return `${who} changed the description`;
+    case "priority":
+      return `${who} set the priority to ${e.to ?? "normal"}`;
+    case "due":
+      return e.to ? `${who} set the due date to ${e.to}` : `${who} removed the due date`;
+    case "labels":
+      return e.to ? `${who} set the labels to ${e.to}` : `${who} removed the labels`;
+    case "dependsOn":
+      return `${who} changed what it depends on`;
+    case "assigned":
+      return e.to === e.actor ? `${who} took it` : `${who} assigned it to ${name(e.to)}`;
+    case "assignment_requested":
+      return `${who} asked ${name(e.to)} to take it`;
+    case "assignment_accepted":
+      return `${who} accepted it`;
+    case "assignment_declined":
+      return `${who} declined it`;
+    case "unassigned":
+      return `${who} unassigned ${name(e.from)}`;
+    default:
+      return `${who} changed ${e.field.replace(/_/g, " ")}`;
   }
 }
 
@@ -47,8 +61,9 @@ export async function historyInWords(ctx: ServiceContext, task: TaskView, status
   const uris = task.history.flatMap((e) => [e.actor, e.from, e.to]).filter((u): u is string => typeof u === "string" && /^https?:\/\//.test(u));
   const actors = await actorsOf(ctx, uris);
   const name = (uri: string | null) => (uri ? (actors.get(uri) ? personInWords(actors.get(uri)!) : fallbackName(uri)) : "someone");
-  const status = (key: string | null) => statuses.find((s) => s.key === key)?.label ?? (key === task.status ? task.statusLabel : (key ?? "").replace(/_/g, " "));
-  return html`<ol class="history">${[...task.history].reverse().map(
-    (e) => html`<li>${sentence(e, name(e.actor), name, status)} <span class="muted">${when(e.at)}</span></li>`,
-  )}</ol>`;
+  const status = (key: string | null) =>
+    statuses.find((s) => s.key === key)?.label ?? (key === task.status ? task.statusLabel : (key ?? "").replace(/_/g, " "));
+  return html`<ol class="history">${[...task.history]
+    .reverse()
+    .map((e) => html`<li>${sentence(e, name(e.actor), name, status)} <span class="muted">${when(e.at)}</span></li>`)}</ol>`;
 }

@@ -24,7 +24,28 @@ async function remotePerson(ctx: ServiceContext, domain: string, username: strin
   const id = newId();
   await ctx.db
     .insertInto("actors")
-    .values({ id, uri: `https://${domain}/users/${username}`, type: "Person", username, domain, is_local: false, name: username, summary: null, url: null, icon_url: null, inbox_url: `https://${domain}/users/${username}/inbox`, shared_inbox_url: null, outbox_url: null, followers_url: null, following_url: null, raw: null, fetched_at: null, gone_at: null, header_url: null, fields: null })
+    .values({
+      id,
+      uri: `https://${domain}/users/${username}`,
+      type: "Person",
+      username,
+      domain,
+      is_local: false,
+      name: username,
+      summary: null,
+      url: null,
+      icon_url: null,
+      inbox_url: `https://${domain}/users/${username}/inbox`,
+      shared_inbox_url: null,
+      outbox_url: null,
+      followers_url: null,
+      following_url: null,
+      raw: null,
+      fetched_at: null,
+      gone_at: null,
+      header_url: null,
+      fields: null,
+    })
     .execute();
   return id;
 }
@@ -34,7 +55,26 @@ async function remotePost(ctx: ServiceContext, authorId: string, groupId: string
   const uri = `https://remote.example/posts/${id}`;
   await ctx.db
     .insertInto("posts")
-    .values({ id, uri, author_id: authorId, group_id: groupId, in_reply_to_uri: replyTo?.uri ?? null, thread_uri: replyTo?.thread ?? uri, type: "Note", title: null, content_html: `<p>${content}</p>`, source_text: null, summary: null, language: null, url: null, visibility: "public", is_local: false, published_at: at, edited_at: null, raw: null })
+    .values({
+      id,
+      uri,
+      author_id: authorId,
+      group_id: groupId,
+      in_reply_to_uri: replyTo?.uri ?? null,
+      thread_uri: replyTo?.thread ?? uri,
+      type: "Note",
+      title: null,
+      content_html: `<p>${content}</p>`,
+      source_text: null,
+      summary: null,
+      language: null,
+      url: null,
+      visibility: "public",
+      is_local: false,
+      published_at: at,
+      edited_at: null,
+      raw: null,
+    })
     .execute();
   return { id, uri, thread: replyTo?.thread ?? uri };
 }
@@ -58,7 +98,13 @@ describe.skipIf(!executablePath)("insight pages in a browser", () => {
     await createUser(ctx, { username: "andy", password: PASSWORD, displayName: "Andy Arnold" });
     const group = await createGroup(ctx, "olga", { slug: "support", name: "Acme support", visibility: "public", joinPolicy: "open" });
     await joinGroup(ctx, "andy", "support");
-    await ctx.db.insertInto("partners").values([{ domain: "initech.example", relationship: "customer" }, { domain: "globex.example", relationship: "partner" }]).execute();
+    await ctx.db
+      .insertInto("partners")
+      .values([
+        { domain: "initech.example", relationship: "customer" },
+        { domain: "globex.example", relationship: "partner" },
+      ])
+      .execute();
     const customers = await Promise.all(["cara", "cid", "cole"].map((u) => remotePerson(ctx, "initech.example", u)));
     const partners = await Promise.all(["gus", "gia"].map((u) => remotePerson(ctx, "globex.example", u)));
     // Twelve days of questions from Initech; Globex answers two of three, Acme some.
@@ -71,7 +117,10 @@ describe.skipIf(!executablePath)("insight pages in a browser", () => {
       if (i % 4 === 0) await createPost(ctx, "andy", { inReplyTo: thread.id, content: "Acme here" });
     }
     await createPost(ctx, "andy", { group: "support", content: "Release notes for 4.2 are out" });
-    browser = await chromium.launch({ executablePath: executablePath!, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await chromium.launch({
+      executablePath: executablePath!,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
   }, 120_000);
 
   afterAll(async () => {

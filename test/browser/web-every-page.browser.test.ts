@@ -42,15 +42,30 @@ describe.skipIf(!executablePath)("every page, both themes, desktop and phone", (
     await createUser(ctx, { username: "bob", displayName: "Bob" });
     await createGroup(ctx, "alice", { slug: "launch", name: "Launch", visibility: "public", joinPolicy: "open" });
     await joinGroup(ctx, "bob", "launch");
-    const post = await createPost(ctx, "bob", { group: "launch", content: "Venue booked: https://example.com/a/very/long/address/that/should/wrap/on/a/phone/screen" });
+    const post = await createPost(ctx, "bob", {
+      group: "launch",
+      content: "Venue booked: https://example.com/a/very/long/address/that/should/wrap/on/a/phone/screen",
+    });
     await editPost(ctx, "bob", post.id, { content: "Venue booked for the 14th." });
     const reply = await createPost(ctx, "alice", { content: "Thanks!", inReplyTo: post.id });
     const idea = await proposeIdea(ctx, "bob", "launch", { title: "A shared calendar", content: "For both docks." });
     const task = await createTask(ctx, "alice", "launch", { title: "Print badges", assignees: ["@bob"], due: "2030-01-31" });
     if (isPendingChange(task)) throw new Error("launch is a group of this instance: the task exists at once");
     paths.push(
-      "/admin", "/admin/groups", "/admin/federation", "/admin/deliveries", "/admin/reports", "/admin/organization", "/admin/partners",
-      `/p/${post.id}`, `/p/${post.id}/history`, `/p/${reply.id}/report`, `/ideas/${idea.post.id}`, `/tasks/${task.id}`, "/u/bob", "/me/tasks",
+      "/admin",
+      "/admin/groups",
+      "/admin/federation",
+      "/admin/deliveries",
+      "/admin/reports",
+      "/admin/organization",
+      "/admin/partners",
+      `/p/${post.id}`,
+      `/p/${post.id}/history`,
+      `/p/${reply.id}/report`,
+      `/ideas/${idea.post.id}`,
+      `/tasks/${task.id}`,
+      "/u/bob",
+      "/me/tasks",
     );
     browser = await chromium.launch({
       executablePath: executablePath!,
@@ -63,7 +78,11 @@ describe.skipIf(!executablePath)("every page, both themes, desktop and phone", (
     await acme?.close();
   });
 
-  for (const [width, theme] of [[360, "dark"], [360, "light"], [1280, "dark"]] as const) {
+  for (const [width, theme] of [
+    [360, "dark"],
+    [360, "light"],
+    [1280, "dark"],
+  ] as const) {
     it(`fits and reads well at ${width} px in the ${theme} theme`, async () => {
       const page = await adminPage(width, theme);
       for (const path of paths) {

@@ -38,11 +38,20 @@ describe.skipIf(!executablePath)("everyday use in a browser", () => {
     const ctx = acme.app.ctx;
     await createUser(ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice Arden" });
     await createUser(ctx, { username: "bob", password: PASSWORD, displayName: "Bob Baker" });
-    await createGroup(ctx, "alice", { slug: "launch", name: "Spring launch", summary: "Everything for the April launch.", visibility: "public", joinPolicy: "open" });
+    await createGroup(ctx, "alice", {
+      slug: "launch",
+      name: "Spring launch",
+      summary: "Everything for the April launch.",
+      visibility: "public",
+      joinPolicy: "open",
+    });
     await joinGroup(ctx, "bob", "launch");
     for (const title of ["Print the flyers", "Book the venue", "Order coffee"]) await createTask(ctx, "alice", "launch", { title });
     await createPost(ctx, "bob", { group: "launch", content: "Venue shortlist: the old mill, or the harbour hall. #venue", format: "markdown" });
-    browser = await chromium.launch({ executablePath: executablePath!, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await chromium.launch({
+      executablePath: executablePath!,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
     alice = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     bob = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     alice.on("dialog", (d) => void d.accept());
@@ -127,7 +136,9 @@ describe.skipIf(!executablePath)("everyday use in a browser", () => {
     await alice.keyboard.press("ArrowRight");
     await alice.keyboard.press("Space");
     await expectFlash(alice, "Moved to In progress");
-    await column(/^In progress/).getByText("Print the flyers").waitFor();
+    await column(/^In progress/)
+      .getByText("Print the flyers")
+      .waitFor();
 
     await alice.locator(".task", { hasText: "Book the venue" }).dragTo(column(/^Done/));
     await expectFlash(alice, "Moved to Done");
@@ -142,7 +153,10 @@ describe.skipIf(!executablePath)("everyday use in a browser", () => {
     const summary = bob.locator("details.menu > summary");
     await expect.poll(() => summary.locator(".count").textContent()).toMatch(/^[1-9]/);
     await summary.click();
-    await bob.getByRole("navigation", { name: "Menu" }).getByRole("link", { name: /Notifications/ }).click();
+    await bob
+      .getByRole("navigation", { name: "Menu" })
+      .getByRole("link", { name: /Notifications/ })
+      .click();
     await bob.getByText("mentioned you").first().waitFor();
     await shot(bob, "notifications-on-a-phone");
     await expectNoSidewaysScroll(bob);
@@ -190,7 +204,18 @@ describe.skipIf(!executablePath)("everyday use in a browser", () => {
 
   it("fits a 360 px phone on every main page, with the menu instead of a wrapped bar", async () => {
     await bob.setViewportSize({ width: 360, height: 780 });
-    for (const path of ["/", "/g/launch", "/g/launch/tasks", "/g/launch/ideas", "/g/launch/members", "/notifications", "/search?q=venue", "/me/tasks", "/settings", "/groups"]) {
+    for (const path of [
+      "/",
+      "/g/launch",
+      "/g/launch/tasks",
+      "/g/launch/ideas",
+      "/g/launch/members",
+      "/notifications",
+      "/search?q=venue",
+      "/me/tasks",
+      "/settings",
+      "/groups",
+    ]) {
       await bob.goto(`${acme.origin}${path}`);
       await expectNoSidewaysScroll(bob);
     }

@@ -62,10 +62,15 @@ describe.skipIf(!executablePath)("people shown with their organization", () => {
     await gina.getByLabel("Find a group on another instance").fill(`@rollout@${acme.host}`);
     await gina.getByRole("button", { name: "Find" }).click();
     await gina.getByRole("button", { name: "Join" }).click();
-    await expect.poll(async () => {
-      await gina.reload();
-      return gina.getByLabel("Write in this group").count();
-    }, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await gina.reload();
+          return gina.getByLabel("Write in this group").count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     // Her own sidebar files the group under the company that holds it.
     await expect.poll(async () => gina.locator("aside.sidebar h2").allTextContents()).toContain("Acme");
     await gina.getByLabel("Write in this group").fill("Pilot sites confirmed for Monday.");
@@ -74,10 +79,15 @@ describe.skipIf(!executablePath)("people shown with their organization", () => {
     await expectNoSidewaysScroll(gina);
 
     // Acme learns Globex's name from Globex itself (in the background, the first time it meets it).
-    await expect.poll(async () => {
-      await alice.goto(`${acme.origin}/g/rollout`);
-      return alice.locator("article.post", { hasText: "Pilot sites confirmed" }).locator(".org").textContent();
-    }, { timeout: 20_000 }).toBe("Globex");
+    await expect
+      .poll(
+        async () => {
+          await alice.goto(`${acme.origin}/g/rollout`);
+          return alice.locator("article.post", { hasText: "Pilot sites confirmed" }).locator(".org").textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe("Globex");
     expect(await alice.locator("article.post", { hasText: "Pilot sites confirmed" }).locator("header").textContent()).not.toContain(globex.host);
     await shot(alice, "post-with-organization");
 
@@ -99,10 +109,15 @@ describe.skipIf(!executablePath)("people shown with their organization", () => {
     await alice.getByRole("button", { name: "Open task" }).click();
     await expectFlash(alice, "Task opened");
 
-    await expect.poll(async () => {
-      await gina.goto(`${globex.origin}/me/tasks`);
-      return gina.getByRole("link", { name: "Book the trainers" }).count();
-    }, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await gina.goto(`${globex.origin}/me/tasks`);
+          return gina.getByRole("link", { name: "Book the trainers" }).count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     await gina.getByRole("link", { name: "Book the trainers" }).click();
     // On Globex's side the task is held by Acme, by name.
     await gina.getByText("held by Acme").waitFor();
@@ -113,11 +128,16 @@ describe.skipIf(!executablePath)("people shown with their organization", () => {
     await expectFlash(gina, "Moved to Done");
     await expectNoSidewaysScroll(gina);
 
-    await expect.poll(async () => {
-      await alice.goto(`${acme.origin}/g/rollout/tasks`);
-      await alice.getByRole("link", { name: "Book the trainers" }).click();
-      return alice.locator("ol.history").textContent();
-    }, { timeout: 20_000 }).toContain("Gina (Globex) moved it to Done");
+    await expect
+      .poll(
+        async () => {
+          await alice.goto(`${acme.origin}/g/rollout/tasks`);
+          await alice.getByRole("link", { name: "Book the trainers" }).click();
+          return alice.locator("ol.history").textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toContain("Gina (Globex) moved it to Done");
     expect(await alice.locator("ol.history").textContent()).toContain("Alice asked Gina (Globex) to take it");
     expect(await alice.locator("main").textContent()).not.toContain(`(${globex.host})`);
     // The group's notes for other servers (raw handles) are not shown as comments: the history says it.

@@ -77,20 +77,30 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
     await expectFlash(gina, "request was sent");
 
     await alice.goto(`${acme.origin}/g/supply/members`);
-    await expect.poll(async () => {
-      await alice.reload();
-      return alice.getByRole("button", { name: "Approve" }).count();
-    }, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await alice.reload();
+          return alice.getByRole("button", { name: "Approve" }).count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
     await shot(alice, "group-members-approval");
     await alice.getByRole("button", { name: "Approve" }).click();
     await expectFlash(alice, "Approved");
 
     // Alice keeps the group page open; Gina posts from Globex.
     await alice.goto(`${acme.origin}/g/supply`);
-    await expect.poll(async () => {
-      await gina.reload();
-      return gina.getByLabel("Write in this group").count();
-    }, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await gina.reload();
+          return gina.getByLabel("Write in this group").count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
     await gina.getByLabel("Write in this group").fill("Week 48: 1,200 units ship Tuesday.");
     await gina.getByRole("button", { name: "Post" }).click();
     await expectFlash(gina, "Posted");
@@ -110,10 +120,15 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
     await expectFlash(alice, "Task opened");
     await alice.getByText("asked, not yet accepted").waitFor();
 
-    await expect.poll(async () => {
-      await gina.goto(`${globex.origin}/me/tasks`);
-      return gina.getByRole("link", { name: "Confirm dock slot" }).count();
-    }, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await gina.goto(`${globex.origin}/me/tasks`);
+          return gina.getByRole("link", { name: "Confirm dock slot" }).count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     await gina.getByText("waiting for your answer").waitFor();
     // Her own instance tells her, in words, with the unread count on the menu.
     await gina.goto(`${globex.origin}/notifications`);
@@ -130,10 +145,18 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
     // The group's home (Acme) decides: Globex says the move is on its way.
     await expectFlash(gina, `Move sent to ${acme.host}`);
 
-    await expect.poll(async () => {
-      await alice.goto(`${acme.origin}/g/supply/tasks`);
-      return alice.locator("section", { has: alice.getByRole("heading", { name: /^Done/ }) }).getByText("Confirm dock slot").count();
-    }, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await alice.goto(`${acme.origin}/g/supply/tasks`);
+          return alice
+            .locator("section", { has: alice.getByRole("heading", { name: /^Done/ }) })
+            .getByText("Confirm dock slot")
+            .count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     await shot(alice, "task-board");
     await expectNoSeriousA11yProblems(alice);
   });
@@ -146,17 +169,27 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
     await expectFlash(alice, "Idea proposed");
 
     const groupOnGlobex = `${globex.origin}/g/${encodeURIComponent(`supply@${acme.host}`)}/ideas`;
-    await expect.poll(async () => {
-      await gina.goto(groupOnGlobex);
-      return gina.getByRole("link", { name: "Shared delivery calendar" }).count();
-    }, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await gina.goto(groupOnGlobex);
+          return gina.getByRole("link", { name: "Shared delivery calendar" }).count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     await gina.getByRole("button", { name: "Vote" }).click();
     await expectFlash(gina, "Vote counted");
 
-    await expect.poll(async () => {
-      await alice.goto(`${acme.origin}/g/supply/ideas`);
-      return alice.locator(".votes").first().textContent();
-    }, { timeout: 20_000 }).toBe("1");
+    await expect
+      .poll(
+        async () => {
+          await alice.goto(`${acme.origin}/g/supply/ideas`);
+          return alice.locator(".votes").first().textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe("1");
     await alice.getByRole("link", { name: "Shared delivery calendar" }).click();
     await alice.getByLabel("Status").selectOption("planned");
     await alice.getByLabel(/Reason/).fill("Live in January.");
@@ -164,10 +197,15 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
     await expectFlash(alice, "Answered: planned");
     await shot(alice, "idea-answered");
 
-    await expect.poll(async () => {
-      await gina.goto(groupOnGlobex);
-      return gina.getByText("Live in January.").count();
-    }, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () => {
+          await gina.goto(groupOnGlobex);
+          return gina.getByText("Live in January.").count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
     await expectNoSeriousA11yProblems(gina);
   });
 

@@ -57,10 +57,14 @@ describe("insight rollups", () => {
     // The only answer is gone: the thread is unanswered again.
     expect((await threads())[0]?.first_reply_at).toBeNull();
 
-    const snapshot = await sql`select group_id, day, metric, organization, audience, count from insight_daily where count <> 0 order by 1, 2, 3, 4, 5`.execute(ctx.db);
+    const snapshot = await sql`select group_id, day, metric, organization, audience, count from insight_daily where count <> 0 order by 1, 2, 3, 4, 5`.execute(
+      ctx.db,
+    );
     // `ecotone insights backfill` rebuilds them from the base tables to the same figures.
     expect(await runCommand(ctx, ["insights", "backfill"])).toMatchObject({ ok: true, output: expect.stringMatching(/rebuilt/) });
-    const rebuilt = await sql`select group_id, day, metric, organization, audience, count from insight_daily where count <> 0 order by 1, 2, 3, 4, 5`.execute(ctx.db);
+    const rebuilt = await sql`select group_id, day, metric, organization, audience, count from insight_daily where count <> 0 order by 1, 2, 3, 4, 5`.execute(
+      ctx.db,
+    );
     expect(rebuilt.rows).toEqual(snapshot.rows);
   });
 
@@ -74,7 +78,28 @@ describe("insight rollups", () => {
         const username = `p${i}${override ? "o" : ""}`;
         await ctx.db
           .insertInto("actors")
-          .values({ id, uri: `https://${domain}/users/${username}`, type: "Person", username, domain, is_local: false, name: null, summary: null, url: null, icon_url: null, inbox_url: null, shared_inbox_url: null, outbox_url: null, followers_url: null, following_url: null, raw: null, fetched_at: null, gone_at: null, header_url: null, fields: null })
+          .values({
+            id,
+            uri: `https://${domain}/users/${username}`,
+            type: "Person",
+            username,
+            domain,
+            is_local: false,
+            name: null,
+            summary: null,
+            url: null,
+            icon_url: null,
+            inbox_url: null,
+            shared_inbox_url: null,
+            outbox_url: null,
+            followers_url: null,
+            following_url: null,
+            raw: null,
+            fetched_at: null,
+            gone_at: null,
+            header_url: null,
+            fields: null,
+          })
           .execute();
         if (override) await ctx.db.insertInto("person_audiences").values({ actor_id: id, audience: override }).execute();
         actors.push({ id, domain });

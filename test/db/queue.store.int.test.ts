@@ -29,9 +29,7 @@ function queueName(): string {
 async function secondHandle(): Promise<DatabaseHandle> {
   const url = process.env.DATABASE_URL;
   if (!url) return handle;
-  const searchPath = await handle.db
-    .selectNoFrom((eb) => eb.fn<string>("current_schema", []).as("schema"))
-    .executeTakeFirstOrThrow();
+  const searchPath = await handle.db.selectNoFrom((eb) => eb.fn<string>("current_schema", []).as("schema")).executeTakeFirstOrThrow();
   const parsed = new URL(url);
   parsed.searchParams.set("options", `-c search_path=${searchPath.schema}`);
   const other = await openDatabase({ databaseUrl: parsed.href, dataDir: "memory://", poolSize: 3 });
@@ -174,7 +172,11 @@ describe("PostgresMessageQueue", () => {
       inbox,
       activity: { type: "Announce", id: `https://a.example/a/${n}`, object: { type: "Update", object: { id: "https://a.example/posts/1", content: `v${n}` } } },
     });
-    const like = { type: "outbox", inbox: "https://b.example/inbox", activity: { type: "Like", id: "https://a.example/l/1", object: "https://a.example/posts/1" } };
+    const like = {
+      type: "outbox",
+      inbox: "https://b.example/inbox",
+      activity: { type: "Like", id: "https://a.example/l/1", object: "https://a.example/posts/1" },
+    };
     // The first edit is on its way (leased): it stays.
     await queue.enqueue(edit(1), { orderingKey: "post-1" });
     const inFlight = await queue.lease();
@@ -194,7 +196,10 @@ describe("PostgresMessageQueue", () => {
   it("lets another key's message run while a long backlog waits behind one key", async () => {
     const name = queueName();
     const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 2, pollIntervalMs: 20 });
-    await queue.enqueueMany(Array.from({ length: 300 }, (_, n) => ({ key: "busy", n })), { orderingKey: "post-busy" });
+    await queue.enqueueMany(
+      Array.from({ length: 300 }, (_, n) => ({ key: "busy", n })),
+      { orderingKey: "post-busy" },
+    );
     let releaseHead!: () => void;
     const headHeld = new Promise<void>((resolve) => (releaseHead = resolve));
     const seen: string[] = [];
@@ -220,17 +225,28 @@ describe("PostgresMessageQueue", () => {
   it("runs the next message of a key whose queued head was superseded by a newer edit", async () => {
     const name = queueName();
     const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 1, pollIntervalMs: 20 });
-    const edit = (n: number) => ({ type: "outbox", inbox: "https://b.example/inbox", activity: { type: "Update", id: `https://a.example/u/${n}`, object: { id: "https://a.example/posts/9", content: `v${n}` } } });
-    const like = { type: "outbox", inbox: "https://b.example/inbox", activity: { type: "Like", id: "https://a.example/l/9", object: "https://a.example/posts/9" } };
+    const edit = (n: number) => ({
+      type: "outbox",
+      inbox: "https://b.example/inbox",
+      activity: { type: "Update", id: `https://a.example/u/${n}`, object: { id: "https://a.example/posts/9", content: `v${n}` } },
+    });
+    const like = {
+      type: "outbox",
+      inbox: "https://b.example/inbox",
+      activity: { type: "Like", id: "https://a.example/l/9", object: "https://a.example/posts/9" },
+    };
     await queue.enqueue(edit(1), { orderingKey: "post-9" });
     await queue.enqueue(like, { orderingKey: "post-9" });
     // v2 replaces v1, which was the head (not yet leased): the like is next.
     await queue.enqueue(edit(2), { orderingKey: "post-9" });
     const seen: string[] = [];
     const controller = new AbortController();
-    const listening = queue.listen((m: { activity: { type: string; object: { content?: string } | string } }) => {
-      seen.push(`${m.activity.type}${typeof m.activity.object === "string" ? "" : `:${m.activity.object.content}`}`);
-    }, { signal: controller.signal });
+    const listening = queue.listen(
+      (m: { activity: { type: string; object: { content?: string } | string } }) => {
+        seen.push(`${m.activity.type}${typeof m.activity.object === "string" ? "" : `:${m.activity.object.content}`}`);
+      },
+      { signal: controller.signal },
+    );
     await until(() => seen.length === 2);
     controller.abort();
     await listening;
@@ -241,7 +257,10 @@ describe("PostgresMessageQueue", () => {
     const name = queueName();
     const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 1, pollIntervalMs: 20 });
     // As if its predecessor had been finished by another process just before it was inserted.
-    await handle.db.insertInto("fedify_queue").values({ queue: name, message: JSON.stringify({ n: 1 }), ordering_key: "post-orphan", blocked: true } as never).execute();
+    await handle.db
+      .insertInto("fedify_queue")
+      .values({ queue: name, message: JSON.stringify({ n: 1 }), ordering_key: "post-orphan", blocked: true } as never)
+      .execute();
     expect(await queue.lease()).toBeNull();
     const seen: number[] = [];
     const controller = new AbortController();
@@ -255,16 +274,17 @@ describe("PostgresMessageQueue", () => {
     const name = queueName();
     const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 8, pollIntervalMs: 20 });
     // As Fedify enqueues a keyed fan-out: one call per inbox, all at once.
-    await Promise.all(
-      Array.from({ length: 40 }, (_, n) => queue.enqueue({ inbox: n % 4, n }, { orderingKey: `post-1\nhttps://i${n % 4}.example` })),
-    );
+    await Promise.all(Array.from({ length: 40 }, (_, n) => queue.enqueue({ inbox: n % 4, n }, { orderingKey: `post-1\nhttps://i${n % 4}.example` })));
     expect((await queue.getDepth()).queued).toBe(40);
     const seen: Array<{ inbox: number; n: number }> = [];
     const controller = new AbortController();
-    const listening = queue.listen(async (m: { inbox: number; n: number }) => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      seen.push(m);
-    }, { signal: controller.signal });
+    const listening = queue.listen(
+      async (m: { inbox: number; n: number }) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        seen.push(m);
+      },
+      { signal: controller.signal },
+    );
     await until(() => seen.length === 40, 30_000);
     controller.abort();
     await listening;
@@ -280,11 +300,14 @@ describe("PostgresMessageQueue", () => {
     await queue.enqueue({ type: "outbox", activity: { type: "Undo" }, attempt: 0 }, { orderingKey: key });
     const seen: string[] = [];
     const controller = new AbortController();
-    const listening = queue.listen(async (m: { activity: { type: string }; attempt: number }) => {
-      seen.push(`${m.activity.type}#${m.attempt}`);
-      // As Fedify does on a failed delivery: enqueue the retry, then return.
-      if (m.activity.type === "Like" && m.attempt === 0) await queue.enqueue({ ...m, attempt: 1 }, { orderingKey: key });
-    }, { signal: controller.signal });
+    const listening = queue.listen(
+      async (m: { activity: { type: string }; attempt: number }) => {
+        seen.push(`${m.activity.type}#${m.attempt}`);
+        // As Fedify does on a failed delivery: enqueue the retry, then return.
+        if (m.activity.type === "Like" && m.attempt === 0) await queue.enqueue({ ...m, attempt: 1 }, { orderingKey: key });
+      },
+      { signal: controller.signal },
+    );
     await until(() => seen.length === 3);
     controller.abort();
     await listening;
@@ -295,18 +318,26 @@ describe("PostgresMessageQueue", () => {
     const name = queueName();
     const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 1, pollIntervalMs: 20 });
     const key = "post-8\nhttps://b.example";
-    const edit = (v: number, attempt = 0) => ({ type: "outbox", inbox: "https://b.example/inbox", attempt, activity: { type: "Update", id: `https://a.example/u/${v}`, object: { id: "https://a.example/posts/8", content: `v${v}` } } });
+    const edit = (v: number, attempt = 0) => ({
+      type: "outbox",
+      inbox: "https://b.example/inbox",
+      attempt,
+      activity: { type: "Update", id: `https://a.example/u/${v}`, object: { id: "https://a.example/posts/8", content: `v${v}` } },
+    });
     await queue.enqueue(edit(1), { orderingKey: key });
     const seen: string[] = [];
     const controller = new AbortController();
-    const listening = queue.listen(async (m: ReturnType<typeof edit>) => {
-      seen.push(`${m.activity.object.content}#${m.attempt}`);
-      if (m.attempt === 0 && m.activity.object.content === "v1") {
-        // While v1 fails, v2 is queued; then v1's retry is enqueued.
-        await queue.enqueue(edit(2), { orderingKey: key });
-        await queue.enqueue({ ...m, attempt: 1 }, { orderingKey: key });
-      }
-    }, { signal: controller.signal });
+    const listening = queue.listen(
+      async (m: ReturnType<typeof edit>) => {
+        seen.push(`${m.activity.object.content}#${m.attempt}`);
+        if (m.attempt === 0 && m.activity.object.content === "v1") {
+          // While v1 fails, v2 is queued; then v1's retry is enqueued.
+          await queue.enqueue(edit(2), { orderingKey: key });
+          await queue.enqueue({ ...m, attempt: 1 }, { orderingKey: key });
+        }
+      },
+      { signal: controller.signal },
+    );
     await until(() => seen.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     controller.abort();

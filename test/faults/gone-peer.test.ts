@@ -33,7 +33,11 @@ function inboxPosts(peer: HostilePeer, name: string): number {
 }
 
 async function join(peer: HostilePeer, actor: { uri: string; keyId: string }) {
-  const res = await peer.post(`${a.origin}/users/partners/inbox`, { "@context": AS_CONTEXT, id: `${actor.uri}/follows/partners`, type: "Follow", actor: actor.uri, object: groupUri }, actor.keyId);
+  const res = await peer.post(
+    `${a.origin}/users/partners/inbox`,
+    { "@context": AS_CONTEXT, id: `${actor.uri}/follows/partners`, type: "Follow", actor: actor.uri, object: groupUri },
+    actor.keyId,
+  );
   expect(res.status).toBe(202);
   await eventually(async () => {
     const members = await a.api(owner.token, "GET", "/api/ecotone/v1/groups/partners/members");
@@ -121,14 +125,18 @@ describe("an actor whose documents answer 410 Gone", () => {
     // check reuses that answer and the Delete is accepted; the gap is the
     // general case, later: forget the cached answer.
     installSignedFetchCache({ ttlMs: 30_000 }).evict(gone.uri);
-    const del = await goneHost.post(`${a.origin}/inbox`, {
-      "@context": AS_CONTEXT,
-      id: `${gone.uri}#delete`,
-      type: "Delete",
-      actor: gone.uri,
-      object: gone.uri,
-      to: ["https://www.w3.org/ns/activitystreams#Public"],
-    }, gone.keyId);
+    const del = await goneHost.post(
+      `${a.origin}/inbox`,
+      {
+        "@context": AS_CONTEXT,
+        id: `${gone.uri}#delete`,
+        type: "Delete",
+        actor: gone.uri,
+        object: gone.uri,
+        to: ["https://www.w3.org/ns/activitystreams#Public"],
+      },
+      gone.keyId,
+    );
     expect(del.status).toBe(202);
     await eventually(async () => {
       const row = await a.app.ctx.db.selectFrom("actors").select("gone_at").where("uri", "=", gone.uri).executeTakeFirst();

@@ -33,7 +33,10 @@ beforeAll(async () => {
   bea = await b.user("bea");
   cy = await c.user("cy");
   expect((await a.api(owner.token, "POST", "/api/ecotone/v1/groups", { slug: "partners", joinPolicy: "open", visibility: "members_only" })).status).toBe(201);
-  for (const [instance, user] of [[b, bea], [c, cy]] as const) {
+  for (const [instance, user] of [
+    [b, bea],
+    [c, cy],
+  ] as const) {
     const res = await instance.api(user.token, "POST", `/api/ecotone/v1/groups/${GROUP()}/join`);
     expect([200, 202]).toContain(res.status);
   }
@@ -87,13 +90,19 @@ describe("a member instance that was down", () => {
     // Ten failures within ten minutes open A's circuit breaker for B: what
     // is left is held for the recovery delay (5 minutes) instead of being
     // retried, even once B is back.
-    await eventually(async () => {
-      const db = a.app.ctx.db;
-      const unsent = await db.selectFrom("outbox_events").select("id").where("processed_at", "is", null).execute();
-      const fanout = await db.selectFrom("fedify_queue").select("id").where("queue", "=", "fanout").execute();
-      const queued = await queuedForB();
-      return unsent.length === 0 && fanout.length === 0 && queued.length > 0 && queued.every((q) => new Date(q.available_at).getTime() > Date.now() + 4 * 60_000);
-    }, 20_000, 250);
+    await eventually(
+      async () => {
+        const db = a.app.ctx.db;
+        const unsent = await db.selectFrom("outbox_events").select("id").where("processed_at", "is", null).execute();
+        const fanout = await db.selectFrom("fedify_queue").select("id").where("queue", "=", "fanout").execute();
+        const queued = await queuedForB();
+        return (
+          unsent.length === 0 && fanout.length === 0 && queued.length > 0 && queued.every((q) => new Date(q.available_at).getTime() > Date.now() + 4 * 60_000)
+        );
+      },
+      20_000,
+      250,
+    );
     await b.start();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect((await queuedForB()).length).toBeGreaterThan(0);
@@ -103,7 +112,11 @@ describe("a member instance that was down", () => {
     const circuit = await a.app.ctx.db.selectFrom("fedify_kv").select("key").execute();
     const forB = circuit.filter((row) => row.key.includes(b.host) && row.key.some((part) => /circuit/i.test(part)));
     expect(forB.length).toBeGreaterThan(0);
-    for (const row of forB) await a.app.ctx.db.deleteFrom("fedify_kv").where("key", "=", sql<string[]>`${row.key}::text[]`).execute();
+    for (const row of forB)
+      await a.app.ctx.db
+        .deleteFrom("fedify_kv")
+        .where("key", "=", sql<string[]>`${row.key}::text[]`)
+        .execute();
     const held = (await queuedForB()).map((q) => q.id);
     await a.app.ctx.db.updateTable("fedify_queue").set({ available_at: new Date() }).where("id", "in", held).execute();
 
@@ -145,7 +158,12 @@ describe("a member instance that was down", () => {
       return row?.content_html.includes("(edited)");
     }, 10_000);
     await eventually(async () => {
-      const likes = await b.app.ctx.db.selectFrom("likes").innerJoin("posts", "posts.id", "likes.post_id").select("likes.post_id").where("posts.uri", "=", made[0]!).execute();
+      const likes = await b.app.ctx.db
+        .selectFrom("likes")
+        .innerJoin("posts", "posts.id", "likes.post_id")
+        .select("likes.post_id")
+        .where("posts.uri", "=", made[0]!)
+        .execute();
       return likes.length === 1;
     }, 10_000);
   });

@@ -25,15 +25,19 @@ let n = 0;
 /** The group relays `inner` to A, as FEP-1b12 groups do. */
 async function relay(inner: Record<string, unknown>) {
   n += 1;
-  const res = await peer.post(`${a.origin}/inbox`, {
-    "@context": AS_CONTEXT,
-    id: `${group.uri}/announces/${n}`,
-    type: "Announce",
-    actor: group.uri,
-    to: ["https://www.w3.org/ns/activitystreams#Public"],
-    cc: [`${group.uri}/followers`],
-    object: inner,
-  }, group.keyId);
+  const res = await peer.post(
+    `${a.origin}/inbox`,
+    {
+      "@context": AS_CONTEXT,
+      id: `${group.uri}/announces/${n}`,
+      type: "Announce",
+      actor: group.uri,
+      to: ["https://www.w3.org/ns/activitystreams#Public"],
+      cc: [`${group.uri}/followers`],
+      object: inner,
+    },
+    group.keyId,
+  );
   expect(res.status).toBe(202);
 }
 
@@ -63,7 +67,11 @@ beforeAll(async () => {
       res.writeHead(202).end();
       const follow = JSON.parse(body) as { id: string; type: string; actor: string };
       if (follow.type !== "Follow") return;
-      void peer.post(`${a.origin}/inbox`, { "@context": AS_CONTEXT, id: `${group.uri}/accepts/${n++}`, type: "Accept", actor: group.uri, object: follow }, group.keyId);
+      void peer.post(
+        `${a.origin}/inbox`,
+        { "@context": AS_CONTEXT, id: `${group.uri}/accepts/${n++}`, type: "Accept", actor: group.uri, object: follow },
+        group.keyId,
+      );
     });
   });
   const join = await a.api(olga.token, "POST", `/api/ecotone/v1/groups/${encodeURIComponent(group.uri)}/join`);

@@ -18,7 +18,11 @@ let aliceOnB: string;
 let bobOnA: string;
 
 async function relationship(instance: TestInstance, token: string, id: string) {
-  return (await instance.api(token, "GET", `/api/v1/accounts/relationships?id[]=${id}`)).body[0] as { following: boolean; blocked_by: boolean; blocking: boolean };
+  return (await instance.api(token, "GET", `/api/v1/accounts/relationships?id[]=${id}`)).body[0] as {
+    following: boolean;
+    blocked_by: boolean;
+    blocking: boolean;
+  };
 }
 
 async function resolveAccount(instance: TestInstance, token: string, handle: string): Promise<string> {
@@ -83,7 +87,10 @@ describe("blocks", () => {
     );
     expect(forged.status).toBeLessThan(500);
     // Processed (recorded as applied) and yet alice's block stands.
-    await eventually(async () => (await b.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "=", `${peer.origin}/undo/1`).execute()).length === 1);
+    await eventually(
+      async () =>
+        (await b.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "=", `${peer.origin}/undo/1`).execute()).length === 1,
+    );
     expect((await relationship(b, bob.token, aliceOnB)).blocked_by).toBe(true);
     // eve's own Undo lifts hers; after it is applied, alice's must still stand.
     await peer.post(`${b.origin}/inbox`, { "@context": AS_CONTEXT, id: `${peer.origin}/undo/2`, type: "Undo", actor: eve.uri, object: blockUri }, eve.keyId);

@@ -45,7 +45,10 @@ async function approveInBrowser(instance: TestInstance, clientId: string, challe
     redirect: "manual",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
-      cookie: page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "),
+      cookie: page.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; "),
     },
     body: form.toString(),
   });
@@ -74,10 +77,7 @@ describe("masto.js", () => {
     expect(me.username).toBe("alice");
 
     // A 2×1 PNG, uploaded and attached.
-    const png = Buffer.from(
-      "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAEElEQVR4nGP4z8DAwMDAAAAHAgEA3bf1iAAAAABJRU5ErkJggg==",
-      "base64",
-    );
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAEElEQVR4nGP4z8DAwMDAAAAHAgEA3bf1iAAAAABJRU5ErkJggg==", "base64");
     const media = await masto.v2.media.create({ file: new Blob([new Uint8Array(png)], { type: "image/png" }), description: "pixel" });
     expect(media.type).toBe("image");
     const status = await masto.v1.statuses.create({ status: "Hello from masto.js", mediaIds: [media.id] });

@@ -20,7 +20,12 @@ beforeAll(async () => {
   const created = await a.api(owner.token, "POST", "/api/ecotone/v1/groups", { slug: "partners", joinPolicy: "open" });
   expect(created.status).toBe(201);
   // Two members on B and two on C: still one delivery per instance.
-  for (const [instance, name] of [[b, "b1"], [b, "b2"], [c, "c1"], [c, "c2"]] as const) {
+  for (const [instance, name] of [
+    [b, "b1"],
+    [b, "b2"],
+    [c, "c1"],
+    [c, "c2"],
+  ] as const) {
     const user = await instance.user(name);
     const res = await instance.api(user.token, "POST", `/api/ecotone/v1/groups/${encodeURIComponent(`@partners@${a.host}`)}/join`);
     expect([200, 202]).toContain(res.status);

@@ -67,14 +67,16 @@ describe("a members-only group across three instances", () => {
     const fromB = await join(b, bea);
     expect(fromB.body.state).toBe("pending");
     await approveAll();
-    await eventually(async () => (await b.api(bea.token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(groupHandle)}`)).body.membership?.state === "accepted");
+    await eventually(
+      async () => (await b.api(bea.token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(groupHandle)}`)).body.membership?.state === "accepted",
+    );
     await join(c, cid);
     await approveAll();
-    await eventually(async () => (await c.api(cid.token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(groupHandle)}`)).body.membership?.state === "accepted");
-    const members = await a.api(owner.token, "GET", "/api/ecotone/v1/groups/suppliers/members");
-    expect(members.body.items.map((m: { actor: { handle: string } }) => m.actor.handle).sort()).toEqual(
-      [owner.handle, bea.handle, cid.handle].sort(),
+    await eventually(
+      async () => (await c.api(cid.token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(groupHandle)}`)).body.membership?.state === "accepted",
     );
+    const members = await a.api(owner.token, "GET", "/api/ecotone/v1/groups/suppliers/members");
+    expect(members.body.items.map((m: { actor: { handle: string } }) => m.actor.handle).sort()).toEqual([owner.handle, bea.handle, cid.handle].sort());
   });
 
   let postUri: string;
@@ -102,7 +104,10 @@ describe("a members-only group across three instances", () => {
     const onC = (await findPost(c, cid.token, postUri))!;
     const reply = await c.api(cid.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: onC.id, content: "Confirmed for Tuesday." });
     expect(reply.status).toBe(201);
-    for (const [instance, user] of [[a, owner], [b, bea]] as const) {
+    for (const [instance, user] of [
+      [a, owner],
+      [b, bea],
+    ] as const) {
       await eventually(async () => {
         const original = await findPost(instance, user.token, postUri);
         if (!original) return false;

@@ -78,15 +78,29 @@ describe("the home's figures on every instance", () => {
     const onA = written.body.id as string;
     const onB = await localId(b, bea, uri);
     const onC = await localId(c, cid, uri);
-    for (const [instance, user, id] of [[a, olga, onA], [a, otto, onA], [b, bea, onB], [c, cid, onC]] as const) {
+    for (const [instance, user, id] of [
+      [a, olga, onA],
+      [a, otto, onA],
+      [b, bea, onB],
+      [c, cid, onC],
+    ] as const) {
       expect((await instance.api(user.token, "POST", `/api/ecotone/v1/posts/${id}/like`)).status).toBeLessThan(300);
     }
-    const likesOn = async (instance: TestInstance, user: TestUser, id: string) => (await instance.api(user.token, "GET", `/api/ecotone/v1/posts/${id}`)).body.likeCount;
-    for (const [instance, user, id] of [[a, olga, onA], [b, bea, onB], [c, cid, onC]] as const) {
+    const likesOn = async (instance: TestInstance, user: TestUser, id: string) =>
+      (await instance.api(user.token, "GET", `/api/ecotone/v1/posts/${id}`)).body.likeCount;
+    for (const [instance, user, id] of [
+      [a, olga, onA],
+      [b, bea, onB],
+      [c, cid, onC],
+    ] as const) {
       await eventually(async () => (await likesOn(instance, user, id)) === 4, 30_000);
     }
     expect((await a.api(otto.token, "DELETE", `/api/ecotone/v1/posts/${onA}/like`)).status).toBeLessThan(300);
-    for (const [instance, user, id] of [[a, olga, onA], [b, bea, onB], [c, cid, onC]] as const) {
+    for (const [instance, user, id] of [
+      [a, olga, onA],
+      [b, bea, onB],
+      [c, cid, onC],
+    ] as const) {
       await eventually(async () => (await likesOn(instance, user, id)) === 3, 30_000);
     }
     // The home publishes the same totals on the post, as Mastodon does, for
@@ -96,5 +110,4 @@ describe("the home's figures on every instance", () => {
     const status = await a.api(olga.token, "GET", `/api/v1/statuses/${onA}`);
     expect(object.shares.totalItems).toBe(status.body.reblogs_count);
   }, 120_000);
-
 });

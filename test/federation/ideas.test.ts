@@ -45,10 +45,12 @@ describe("ideas that close the loop", () => {
     ideaUri = proposed.body.post.uri;
 
     const idOn = async (instance: TestInstance, user: TestUser) =>
-      (await eventually(async () => {
-        const board = await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}/ideas`);
-        return board.body.items.find((i: { title: string }) => i.title === "Export orders as CSV");
-      })).id as string;
+      (
+        await eventually(async () => {
+          const board = await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}/ideas`);
+          return board.body.items.find((i: { title: string }) => i.title === "Export orders as CSV");
+        })
+      ).id as string;
     const onA = await idOn(a, olga);
     const onC = await idOn(c, cid);
 
@@ -76,7 +78,10 @@ describe("ideas that close the loop", () => {
     expect(answered.body.status).toBe("planned");
     expect(answered.body.history.map((h: { status: string }) => h.status)).toEqual(["planned"]);
 
-    for (const [instance, user] of [[b, bea], [c, cid]] as const) {
+    for (const [instance, user] of [
+      [b, bea],
+      [c, cid],
+    ] as const) {
       const idea = await eventually(async () => {
         const list = await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}/ideas`);
         const found = list.body.items.find((i: { title: string }) => i.title === "Export orders as CSV");

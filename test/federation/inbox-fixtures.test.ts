@@ -138,9 +138,13 @@ describe("a Lemmy community relaying a post (FEP-1b12)", () => {
     expect(rows[0]!.is_local).toBe(false);
     expect(rows[0]!.title).toBe("Dovetails by hand: a first attempt");
     // The community itself is not stored as a post author, and no second copy under another URI.
-    expect(await a.app.ctx.db.selectFrom("posts").select("uri").where("group_id", "=", await actorId(community)).execute()).toEqual([
-      { uri: pageUri },
-    ]);
+    expect(
+      await a.app.ctx.db
+        .selectFrom("posts")
+        .select("uri")
+        .where("group_id", "=", await actorId(community))
+        .execute(),
+    ).toEqual([{ uri: pageUri }]);
   });
 });
 

@@ -28,7 +28,12 @@ async function join(instance: TestInstance, user: TestUser) {
 
 /** Posts on `instance` into the group and waits until the home holds it; returns its id there and where it was written. */
 async function post(instance: TestInstance, user: TestUser, content: string, inReplyTo?: string): Promise<{ local: string; uri: string }> {
-  const created = await instance.api(user.token, "POST", "/api/ecotone/v1/posts", inReplyTo ? { inReplyTo, content } : { group: `@support@${a.host}`, content });
+  const created = await instance.api(
+    user.token,
+    "POST",
+    "/api/ecotone/v1/posts",
+    inReplyTo ? { inReplyTo, content } : { group: `@support@${a.host}`, content },
+  );
   expect(created.status).toBe(201);
   if (!inReplyTo) await idOn(a, olga, created.body.uri);
   return { local: created.body.id, uri: created.body.uri };
@@ -59,7 +64,13 @@ beforeAll(async () => {
   cid = await c.user("cid");
   expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "support", name: "Acme support" })).status).toBe(201);
   await join(a, andy);
-  for (const [instance, user] of [[b, gus], [b, gia], [c, cara], [c, cid]] as const) await join(instance, user);
+  for (const [instance, user] of [
+    [b, gus],
+    [b, gia],
+    [c, cara],
+    [c, cid],
+  ] as const)
+    await join(instance, user);
 }, 120_000);
 
 afterAll(async () => {
@@ -213,19 +224,29 @@ describe("segments", () => {
   const names = (body: { items: Array<{ handle: string }> }) => body.items.map((m) => m.handle.split("@")[1]).sort();
 
   it("describes people by audience, organization and behaviour, and exports them as CSV", async () => {
-    const customers = await a.api(root.token, "POST", "/api/ecotone/v1/segments", { name: "Support customers", filter: { audiences: ["customer"], group: "support" } });
+    const customers = await a.api(root.token, "POST", "/api/ecotone/v1/segments", {
+      name: "Support customers",
+      filter: { audiences: ["customer"], group: "support" },
+    });
     expect(customers.status).toBe(201);
     const members = await a.api(root.token, "GET", `/api/ecotone/v1/segments/${customers.body.id}/members`);
     expect(names(members.body)).toEqual(["cara", "cid"]);
     expect(members.body.items[0]).toMatchObject({ organization: c.host, audience: "customer", relationship: "customer" });
 
     const globex = await a.api(root.token, "POST", "/api/ecotone/v1/segments", { name: "Globex", filter: { organizations: [b.host] } });
-    const csv = await fetch(new URL(`/api/ecotone/v1/segments/${globex.body.id}/members?format=csv`, a.origin), { headers: { authorization: `Bearer ${root.token}` } });
+    const csv = await fetch(new URL(`/api/ecotone/v1/segments/${globex.body.id}/members?format=csv`, a.origin), {
+      headers: { authorization: `Bearer ${root.token}` },
+    });
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(csv.headers.get("content-disposition")).toContain('filename="Globex.csv"');
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toBe("account,name,organization,audience,relationship,uri");
-    expect(lines.slice(1).map((l) => l.split(",")[0]).sort()).toEqual([`"gia@${b.host}"`, `"gus@${b.host}"`]);
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(",")[0])
+        .sort(),
+    ).toEqual([`"gia@${b.host}"`, `"gus@${b.host}"`]);
 
     const voters = await a.api(root.token, "POST", "/api/ecotone/v1/segments", { name: "Voters", filter: { group: "support", voted: true } });
     expect(names((await a.api(root.token, "GET", `/api/ecotone/v1/segments/${voters.body.id}/members`)).body)).toEqual(["andy", "gus"]);
@@ -251,7 +272,10 @@ describe("segments", () => {
 
   it("invites a segment to a group, once", async () => {
     expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "vip", name: "VIP customers", joinPolicy: "invite" })).status).toBe(201);
-    const segment = await a.api(olga.token, "POST", "/api/ecotone/v1/segments", { name: "Customers", filter: { group: "support", relationships: ["customer"] } });
+    const segment = await a.api(olga.token, "POST", "/api/ecotone/v1/segments", {
+      name: "Customers",
+      filter: { group: "support", relationships: ["customer"] },
+    });
     const first = await a.api(olga.token, "POST", `/api/ecotone/v1/segments/${segment.body.id}/invite`, { group: "vip" });
     expect(first.body).toEqual({ invited: 2, skipped: 0 });
     // The invitation reaches Initech: Cara may now join the invite-only group.

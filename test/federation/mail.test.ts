@@ -47,14 +47,19 @@ describe("notification mail across instances", () => {
 
     // Bob answers the mail; the reply lands in the thread on Globex and on Acme.
     const replyTo = (mail!.headers.get("reply-to") as { value: Array<{ address: string }> }).value[0]!.address;
-    await nodemailer
-      .createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true })
-      .sendMail({ from: "bob@globex.test", to: replyTo, subject: "Re: mention", text: "Yes, by Friday.\n\nOn Tue, Ada wrote:\n> can Globex review the supplier contract?" });
+    await nodemailer.createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true }).sendMail({
+      from: "bob@globex.test",
+      to: replyTo,
+      subject: "Re: mention",
+      text: "Yes, by Friday.\n\nOn Tue, Ada wrote:\n> can Globex review the supplier contract?",
+    });
     const onGlobex = await globex.api(bob.token, "GET", `/api/v1/statuses/${notes.body[0].status.id}/context`);
     expect(onGlobex.body.descendants.map((p: { content: string }) => p.content).join()).toContain("Yes, by Friday.");
     await eventually(async () => {
       const onAcme = await acme.api(ada.token, "GET", `/api/v1/statuses/${posted.body.id}/context`);
-      return onAcme.body.descendants.some((p: { content: string; account: { acct: string } }) => p.content.includes("Yes, by Friday.") && p.account.acct === `bob@${globex.host}`);
+      return onAcme.body.descendants.some(
+        (p: { content: string; account: { acct: string } }) => p.content.includes("Yes, by Friday.") && p.account.acct === `bob@${globex.host}`,
+      );
     }, 30_000);
   });
 });

@@ -36,7 +36,10 @@ beforeAll(async () => {
   cy = await c.user("cy");
   cadmin = await c.user("cadmin");
   await setRole(c.app.ctx, "cadmin", "admin");
-  for (const [slug, visibility] of [["makers", "public"], ["board", "members_only"]] as const) {
+  for (const [slug, visibility] of [
+    ["makers", "public"],
+    ["board", "members_only"],
+  ] as const) {
     expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug, visibility, joinPolicy: "open" })).status).toBe(201);
   }
   expect((await b.api(bo.token, "POST", "/api/ecotone/v1/groups", { slug: "buyers", joinPolicy: "open" })).status).toBe(201);

@@ -24,7 +24,9 @@ beforeAll(async () => {
     const res = await a.api(null, "GET", "/api/ecotone/v1/users/alice/followers");
     return JSON.stringify(res.body).includes(bob.handle);
   });
-  await eventually(async () => (await b.api(bob.token, "GET", `/api/ecotone/v1/actors/lookup?handle=${encodeURIComponent(alice.handle)}`)).body.organization?.name === "Acme");
+  await eventually(
+    async () => (await b.api(bob.token, "GET", `/api/ecotone/v1/actors/lookup?handle=${encodeURIComponent(alice.handle)}`)).body.organization?.name === "Acme",
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -44,7 +46,10 @@ describe("a changed organization reaches peers", () => {
     expect((await lookup()).organization).toMatchObject({ name: "Acme Rockets", domain: a.host, logoUrl: "https://acme.example/rocket.png" });
     // Alice's copy on B: her "Organization" profile field (as Mastodon apps read it) names it anew.
     const account = async () => (await b.api(bob.token, "GET", `/api/v1/accounts/lookup?acct=${encodeURIComponent(alice.handle.replace(/^@/, ""))}`)).body;
-    await eventually(async () => (await account()).fields?.some((f: { name: string; value: string }) => f.name === "Organization" && f.value.includes("Acme Rockets")), 30_000);
+    await eventually(
+      async () => (await account()).fields?.some((f: { name: string; value: string }) => f.name === "Organization" && f.value.includes("Acme Rockets")),
+      30_000,
+    );
   }, 90_000);
 
   it("changes nothing on the peer when the admin's input is refused", async () => {

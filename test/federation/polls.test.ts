@@ -18,7 +18,13 @@ let bob: TestUser;
 let eve: { uri: string; keyId: string };
 let poll: { id: string; uri: string };
 
-const votesOnA = async () => (await a.api(alice.token, "GET", `/api/v1/polls/${poll.id}`)).body as { votes_count: number; voters_count: number; options: Array<{ votes_count: number }>; expired: boolean };
+const votesOnA = async () =>
+  (await a.api(alice.token, "GET", `/api/v1/polls/${poll.id}`)).body as {
+    votes_count: number;
+    voters_count: number;
+    options: Array<{ votes_count: number }>;
+    expired: boolean;
+  };
 
 function vote(id: string, voter: string, name: string, pollUri: string, to: string) {
   return {
@@ -100,25 +106,43 @@ describe("polls across instances", () => {
     expect(after.voters_count).toBe(2);
 
     // A followers-only poll: eve does not follow alice and may not vote in it.
-    const secret = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Followers: budget?", visibility: "private", poll: { options: ["Up", "Down"], expires_in: 600 } });
+    const secret = await a.api(alice.token, "POST", "/api/v1/statuses", {
+      status: "Followers: budget?",
+      visibility: "private",
+      poll: { options: ["Up", "Down"], expires_in: 600 },
+    });
     expect(secret.status).toBe(200);
     await peer.post(inbox, vote(`${peer.origin}/votes/5`, eve.uri, "Up", secret.body.uri, alice.uri), eve.keyId);
     // Refused before it is recorded (eve may not see the post): wait until an honest vote sent after it is in.
     await peer.post(inbox, vote(`${peer.origin}/votes/5b`, eve.uri, "Acme", poll.uri, alice.uri), eve.keyId);
-    await eventually(async () => (await a.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "=", `${peer.origin}/votes/5b/activity`).execute()).length === 1);
+    await eventually(
+      async () =>
+        (await a.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "=", `${peer.origin}/votes/5b/activity`).execute())
+          .length === 1,
+    );
     expect((await a.api(alice.token, "GET", `/api/v1/polls/${secret.body.id}`)).body.votes_count).toBe(0);
   });
 
   it("closes at its end: notifies voters and the author, refuses late votes, and tells the voter's instance", async () => {
     // The end comes now rather than in an hour (the closing job runs every few seconds).
-    await a.app.ctx.db.updateTable("polls").set({ expires_at: new Date(Date.now() - 1000) }).where("post_id", "=", poll.id).execute();
+    await a.app.ctx.db
+      .updateTable("polls")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("post_id", "=", poll.id)
+      .execute();
     const notified = async (instance: TestInstance, token: string) =>
-      (await instance.api(token, "GET", "/api/v1/notifications?types[]=poll")).body.some((n: { type: string; status: { uri: string } }) => n.type === "poll" && n.status.uri === poll.uri);
+      (await instance.api(token, "GET", "/api/v1/notifications?types[]=poll")).body.some(
+        (n: { type: string; status: { uri: string } }) => n.type === "poll" && n.status.uri === poll.uri,
+      );
     await eventually(() => notified(a, alice.token), 30_000);
     expect((await votesOnA()).expired).toBe(true);
 
     await peer.post(`${a.origin}/users/alice/inbox`, vote(`${peer.origin}/votes/6`, eve.uri, "Globex", poll.uri, alice.uri), eve.keyId);
-    await eventually(async () => (await a.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "=", `${peer.origin}/votes/6/activity`).execute()).length === 1);
+    await eventually(
+      async () =>
+        (await a.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "=", `${peer.origin}/votes/6/activity`).execute())
+          .length === 1,
+    );
     expect((await votesOnA()).options.map((o) => o.votes_count)).toEqual([1, 1, 0]);
 
     const client = generator("mastodon", b.origin, bob.token);

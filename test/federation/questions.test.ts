@@ -85,7 +85,10 @@ describe("questions and answers across instances", () => {
     expect(asked.body.kind).toBe("question");
     expect(asked.body.question.state).toBe("unanswered");
     questionUri = asked.body.uri;
-    for (const [instance, user] of [[a, olga], [c, cid]] as const) {
+    for (const [instance, user] of [
+      [a, olga],
+      [c, cid],
+    ] as const) {
       const q = await questionOn(instance, user, questionUri);
       expect(q.state).toBe("unanswered");
       const unanswered = await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}/questions?state=unanswered`);
@@ -106,7 +109,11 @@ describe("questions and answers across instances", () => {
     const official = await a.api(sam.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: onA.id, content: "Also available from the API: GET /invoices.csv" });
     samAnswerUri = official.body.uri;
 
-    for (const [instance, user] of [[a, olga], [b, bea], [c, cid]] as const) {
+    for (const [instance, user] of [
+      [a, olga],
+      [b, bea],
+      [c, cid],
+    ] as const) {
       const q = await questionOn(instance, user, questionUri, (found) => found.answerCount === 2);
       expect(q.state).toBe("answered");
       const full = await instance.api(user.token, "GET", `/api/ecotone/v1/questions/${q.id}`);
@@ -132,14 +139,16 @@ describe("questions and answers across instances", () => {
 
   it("the asker accepts the partner's answer: every instance shows it, and the partner's reputation moves", async () => {
     const onB = await questionOn(b, bea, questionUri);
-    const cidOnB = (await b.api(bea.token, "GET", `/api/ecotone/v1/questions/${onB.id}`)).body.answers.find(
-      (x: { uri: string }) => x.uri === cidAnswerUri,
-    );
+    const cidOnB = (await b.api(bea.token, "GET", `/api/ecotone/v1/questions/${onB.id}`)).body.answers.find((x: { uri: string }) => x.uri === cidAnswerUri);
     const accepted = await b.api(bea.token, "POST", `/api/ecotone/v1/posts/${onB.id}/accept`, { answer: cidOnB.id });
     expect(accepted.status).toBe(200);
     expect(accepted.body.acceptedAnswer.uri).toBe(cidAnswerUri);
 
-    for (const [instance, user] of [[a, olga], [b, bea], [c, cid]] as const) {
+    for (const [instance, user] of [
+      [a, olga],
+      [b, bea],
+      [c, cid],
+    ] as const) {
       const q = await questionOn(instance, user, questionUri, (found) => found.acceptedAnswer?.uri === cidAnswerUri);
       expect(q.state).toBe("accepted");
       expect(q.acceptedAnswer.kind).toBe("community");
@@ -164,12 +173,14 @@ describe("questions and answers across instances", () => {
 
   it("a moderator at the group's home changes the accepted answer, and every instance follows", async () => {
     const onA = await questionOn(a, olga, questionUri);
-    const samOnA = (await a.api(olga.token, "GET", `/api/ecotone/v1/questions/${onA.id}`)).body.answers.find(
-      (x: { uri: string }) => x.uri === samAnswerUri,
-    );
+    const samOnA = (await a.api(olga.token, "GET", `/api/ecotone/v1/questions/${onA.id}`)).body.answers.find((x: { uri: string }) => x.uri === samAnswerUri);
     const changed = await a.api(olga.token, "POST", `/api/ecotone/v1/posts/${onA.id}/accept`, { answer: samOnA.id });
     expect(changed.status).toBe(200);
-    for (const [instance, user] of [[a, olga], [b, bea], [c, cid]] as const) {
+    for (const [instance, user] of [
+      [a, olga],
+      [b, bea],
+      [c, cid],
+    ] as const) {
       const q = await questionOn(instance, user, questionUri, (found) => found.acceptedAnswer?.uri === samAnswerUri);
       expect(q.acceptedAnswer.kind).toBe("official");
       const experts = await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}/experts`);
@@ -184,9 +195,15 @@ describe("questions and answers across instances", () => {
     expect(summary("question.asked")).toEqual([[questionUri, null, null]]);
     // The two answers arrive in either order (one came from C through the group).
     expect(summary("question.answered").sort()).toEqual(
-      [[questionUri, cidAnswerUri, "community"], [questionUri, samAnswerUri, "official"]].sort(),
+      [
+        [questionUri, cidAnswerUri, "community"],
+        [questionUri, samAnswerUri, "official"],
+      ].sort(),
     );
-    expect(summary("question.accepted")).toEqual([[questionUri, cidAnswerUri, "community"], [questionUri, samAnswerUri, "official"]]);
+    expect(summary("question.accepted")).toEqual([
+      [questionUri, cidAnswerUri, "community"],
+      [questionUri, samAnswerUri, "official"],
+    ]);
     expect(crmEvents[0]!.data.question.author.handle).toBe(bea.handle);
   });
 });

@@ -61,7 +61,10 @@ describe("reputation", () => {
   it("ranks honest cross-company support above a ring of one company's accounts, and explains why", async () => {
     const question = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { kind: "question", group: "forum", content: "How do I rotate the API key?" });
     expect(question.status).toBe(201);
-    const answer = await b.api(bea.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: await idOn(b, bea, question.body.uri), content: "Admin → Keys → Rotate" });
+    const answer = await b.api(bea.token, "POST", "/api/ecotone/v1/posts", {
+      inReplyTo: await idOn(b, bea, question.body.uri),
+      content: "Admin → Keys → Rotate",
+    });
     expect(answer.status).toBe(201);
     await eventually(async () => {
       const accepted = await a.api(olga.token, "POST", `/api/ecotone/v1/posts/${question.body.id}/accept`, { answer: answer.body.uri });
@@ -73,7 +76,8 @@ describe("reputation", () => {
     await like(a, ann, tip);
 
     const ringPosts = new Map<TestUser, string[]>();
-    for (const r of ring) ringPosts.set(r, [await post(c, r, `${r.username} one`), await post(c, r, `${r.username} two`), await post(c, r, `${r.username} three`)]);
+    for (const r of ring)
+      ringPosts.set(r, [await post(c, r, `${r.username} one`), await post(c, r, `${r.username} two`), await post(c, r, `${r.username} three`)]);
     for (const liker of ring) for (const [author, uris] of ringPosts) if (author !== liker) for (const uri of uris) await like(c, liker, uri);
 
     const ranked = await eventually(async () => {
@@ -82,7 +86,12 @@ describe("reputation", () => {
       // Every like of the ring has arrived, and none of them counted.
       const discounted = ring.map((m) => r.body.find((e: { actor: { username: string } }) => e.actor.username === m.username)?.ringDiscounted);
       expect(discounted).toEqual([6, 6, 6]);
-      return r.body as Array<{ actor: { username: string; domain: string }; score: number; level: string; reasons: Array<{ kind: string; count: number; points: number }> }>;
+      return r.body as Array<{
+        actor: { username: string; domain: string };
+        score: number;
+        level: string;
+        reasons: Array<{ kind: string; count: number; points: number }>;
+      }>;
     }, 60_000);
     expect(ranked[0]!.actor).toMatchObject({ username: "bea", domain: b.host });
     const beaEntry = ranked[0]!;
@@ -102,7 +111,14 @@ describe("reputation", () => {
   it("flags the ring to the group's moderators only", async () => {
     const rings = await a.api(olga.token, "GET", "/api/ecotone/v1/groups/forum/reputation/rings");
     expect(rings.status).toBe(200);
-    const pairs = rings.body.map((r: { actors: Array<{ username: string }> }) => r.actors.map((x) => x.username).sort().join("+")).sort();
+    const pairs = rings.body
+      .map((r: { actors: Array<{ username: string }> }) =>
+        r.actors
+          .map((x) => x.username)
+          .sort()
+          .join("+"),
+      )
+      .sort();
     expect(pairs).toEqual(["r1+r2", "r1+r3", "r2+r3"]);
     expect(rings.body[0].endorsements).toBe(6);
     const member = await a.api(ann.token, "GET", "/api/ecotone/v1/groups/forum/reputation/rings");

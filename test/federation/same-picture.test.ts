@@ -24,7 +24,10 @@ beforeAll(async () => {
     visibility: "public",
     joinPolicy: "open",
   });
-  for (const [instance, user] of [[b, bea], [c, cid]] as const) {
+  for (const [instance, user] of [
+    [b, bea],
+    [c, cid],
+  ] as const) {
     await instance.api(user.token, "POST", `/api/ecotone/v1/groups/${group()}/join`);
     await eventually(async () => (await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}`)).body.membership?.state === "accepted");
   }

@@ -82,7 +82,9 @@ describe("a shared room in the visibility rule", () => {
     expect((await globex.api(globexAdmin.token, "POST", `/api/ecotone/v1/admin/shared-rooms/invitations/${invitation.id}/accept`)).status).toBe(200);
     await eventually(async () => {
       const room = await acme.api(owner.token, "GET", "/api/ecotone/v1/groups/deals/shared-room");
-      return room.body.organizations?.some((o: { organization: { domain: string }; state: string }) => o.organization.domain === globex.host && o.state === "accepted");
+      return room.body.organizations?.some(
+        (o: { organization: { domain: string }; state: string }) => o.organization.domain === globex.host && o.state === "accepted",
+      );
     });
     await join(globex, gina);
 

@@ -81,9 +81,7 @@ describe("inbox signature verification", () => {
   it("refuses a body changed after signing (digest mismatch)", async () => {
     const mallory = await peer.addActor("mallory2");
     const id = `${peer.origin}/activities/tampered`;
-    const res = await peer.post(`${b.origin}/users/bob/inbox`, followFrom(mallory.uri, id), mallory.keyId, (body) =>
-      body.replace("Follow", "Follow "),
-    );
+    const res = await peer.post(`${b.origin}/users/bob/inbox`, followFrom(mallory.uri, id), mallory.keyId, (body) => body.replace("Follow", "Follow "));
     expect(res.status).toBe(401);
     expect(await bobFollowerCount()).toBe(0);
   });

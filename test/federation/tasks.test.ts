@@ -133,7 +133,11 @@ describe("shared tasks across three instances", () => {
     expect((await settled(c, planner, accepted)).state).toBe("accepted");
     expect((await taskOn(c, planner, uri)).assignees[0]!.state).toBe("accepted");
 
-    for (const [instance, user] of [[a, mod], [b, buyer], [c, planner]] as const) {
+    for (const [instance, user] of [
+      [a, mod],
+      [b, buyer],
+      [c, planner],
+    ] as const) {
       const seen = await taskOn(instance, user, uri, (t) => t.assignees[0]?.state === "accepted");
       expect(seen.assignees.map((x) => x.actor.uri)).toEqual([planner.uri]);
     }
@@ -157,7 +161,11 @@ describe("shared tasks across three instances", () => {
     expect(comment.status).toBe(201);
 
     const views = [];
-    for (const [instance, user] of [[a, mod], [b, buyer], [c, planner]] as const) {
+    for (const [instance, user] of [
+      [a, mod],
+      [b, buyer],
+      [c, planner],
+    ] as const) {
       const seen = await taskOn(instance, user, uri, (t) => t.closed);
       const comments = await eventually(async () => {
         const res = await instance.api(user.token, "GET", `/api/ecotone/v1/tasks/${seen.id}/comments`);
@@ -227,7 +235,10 @@ describe("shared tasks across three instances", () => {
     await taskOn(b, buyer, doomed);
     await taskOn(c, planner, doomed);
     expect((await a.api(mod.token, "DELETE", `/api/ecotone/v1/tasks/${created.body.id}`)).status).toBe(204);
-    for (const [instance, user] of [[b, buyer], [c, planner]] as const) {
+    for (const [instance, user] of [
+      [b, buyer],
+      [c, planner],
+    ] as const) {
       await eventually(async () => (await instance.api(user.token, "GET", `/api/ecotone/v1/tasks/${encodeURIComponent(doomed)}`)).status === 404);
     }
     // The other task is still everywhere.
@@ -251,7 +262,13 @@ describe("shared tasks across three instances", () => {
       const stranger = await peer.addActor("stranger");
       const forged = await peer.post(
         `${b.origin}/inbox`,
-        { "@context": "https://www.w3.org/ns/activitystreams", id: `${peer.origin}/activities/fake-accept`, type: "Accept", actor: stranger.uri, object: row.activity_uri },
+        {
+          "@context": "https://www.w3.org/ns/activitystreams",
+          id: `${peer.origin}/activities/fake-accept`,
+          type: "Accept",
+          actor: stranger.uri,
+          object: row.activity_uri,
+        },
         stranger.keyId,
       );
       expect(forged.status).toBe(403);

@@ -27,12 +27,19 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.mi
 export async function expectNoSeriousA11yProblems(page: Page) {
   await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, {
+    const result = await (
+      window as unknown as {
+        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> };
+      }
+    ).axe.run(document, {
       resultTypes: ["violations"],
     });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
   });
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical"), page.url()).toEqual([]);
+  expect(
+    violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
+    page.url(),
+  ).toEqual([]);
 }
 
 /** No element reaches past the right edge, and the page does not scroll sideways. */

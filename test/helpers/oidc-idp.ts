@@ -18,7 +18,15 @@ export interface Idp {
 export async function startIdp(port: number, client: { clientId: string; clientSecret: string; redirectUri: string }, accounts: IdpAccount[]): Promise<Idp> {
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
-    clients: [{ client_id: client.clientId, client_secret: client.clientSecret, redirect_uris: [client.redirectUri], grant_types: ["authorization_code"], response_types: ["code"] }],
+    clients: [
+      {
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        redirect_uris: [client.redirectUri],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+      },
+    ],
     pkce: { required: () => true },
     claims: { openid: ["sub"], profile: ["preferred_username", "name", "roles", "ecotone_audience"], email: ["email", "email_verified"] },
     // Claims in the ID token too, as many company IdPs are set up.
@@ -71,7 +79,11 @@ export class TwoSiteBrowser {
   }
 
   /** Follows redirects until a page answers; stops early at `stopAt` (a URL prefix) without requesting it. */
-  async follow(url: string, stopAt?: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ url: string; status: number; text: string }> {
+  async follow(
+    url: string,
+    stopAt?: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<{ url: string; status: number; text: string }> {
     let current = url;
     let response = await this.request(current, init);
     for (let hops = 0; hops < 20 && response.status >= 300 && response.status < 400; hops++) {

@@ -42,7 +42,8 @@ export async function startOwnPostgres(): Promise<OwnPostgres | null> {
     if (result.status !== 0) throw new Error(`${tool} failed: ${result.stderr || result.stdout}`);
   };
   const dir = mkdtempSync("/tmp/ecotone-own-pg-");
-  if (asRoot) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" })), Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" })));
+  if (asRoot)
+    chownSync(dir, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" })), Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" })));
   chmodSync(dir, 0o700);
   const port = await freePort();
   const data = join(dir, "data");

@@ -6,7 +6,6 @@ import { createDecipheriv, createECDH, hkdfSync, randomBytes } from "node:crypto
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-
 export interface ReceivedPush {
   headers: Record<string, string | string[] | undefined>;
   payload: Record<string, unknown>;

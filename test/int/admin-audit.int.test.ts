@@ -52,14 +52,23 @@ async function form(path: string, fields: Record<string, string>, page = "/admin
 // Each admin route: how this test exercises it and the action it must log,
 // or the federation test that does (the route needs another instance).
 const HERE: Record<string, { action: string; run: () => Promise<unknown> }> = {
-  "PUT /api/ecotone/v1/admin/organization": { action: "organization.updated", run: () => a.api(boss.token, "PUT", "/api/ecotone/v1/admin/organization", { name: "Initech" }) },
+  "PUT /api/ecotone/v1/admin/organization": {
+    action: "organization.updated",
+    run: () => a.api(boss.token, "PUT", "/api/ecotone/v1/admin/organization", { name: "Initech" }),
+  },
   "PUT /api/ecotone/v1/admin/partners/{domain}": {
     action: "partner.updated",
     run: () => a.api(boss.token, "PUT", "/api/ecotone/v1/admin/partners/partner.example", { relationship: "customer" }),
   },
   "web POST /admin/organization": { action: "organization.updated", run: () => form("/admin/organization", { name: "Initech Inc" }, "/admin/organization") },
-  "web POST /admin/partners": { action: "partner.updated", run: () => form("/admin/partners", { domain: "supplier.example", relationship: "supplier" }, "/admin/partners") },
-  "web POST /admin/users": { action: "user.created", run: () => form("/admin/users", { username: "newbie", password: "correct horse battery staple", role: "member" }) },
+  "web POST /admin/partners": {
+    action: "partner.updated",
+    run: () => form("/admin/partners", { domain: "supplier.example", relationship: "supplier" }, "/admin/partners"),
+  },
+  "web POST /admin/users": {
+    action: "user.created",
+    run: () => form("/admin/users", { username: "newbie", password: "correct horse battery staple", role: "member" }),
+  },
   "web POST /admin/users/:username/role": { action: "user.role_changed", run: () => form("/admin/users/alice/role", { role: "admin" }) },
   "web POST /admin/users/:username/audience": { action: "user.audience_set", run: () => form("/admin/users/alice/audience", { audience: "partner" }) },
   "web POST /admin/users/:username/suspend": { action: "user.suspended", run: () => form("/admin/users/alice/suspend", {}) },
@@ -72,8 +81,14 @@ const HERE: Record<string, { action: string; run: () => Promise<unknown> }> = {
     },
   },
   "web POST /admin/federation/mode": { action: "federation.mode_set", run: () => form("/admin/federation/mode", { mode: "open" }, "/admin/federation") },
-  "web POST /admin/federation/hosts": { action: "federation.blocked", run: () => form("/admin/federation/hosts", { host: "spam.example", policy: "block" }, "/admin/federation") },
-  "web POST /admin/federation/forget": { action: "federation.rule_removed", run: () => form("/admin/federation/forget", { host: "spam.example" }, "/admin/federation") },
+  "web POST /admin/federation/hosts": {
+    action: "federation.blocked",
+    run: () => form("/admin/federation/hosts", { host: "spam.example", policy: "block" }, "/admin/federation"),
+  },
+  "web POST /admin/federation/forget": {
+    action: "federation.rule_removed",
+    run: () => form("/admin/federation/forget", { host: "spam.example" }, "/admin/federation"),
+  },
 };
 const ELSEWHERE: Record<string, { action: string; test: string; reason?: string }> = {
   "POST /api/ecotone/v1/admin/partners/{domain}/refresh": { action: "", test: "", reason: "refetches a peer's organization; changes no setting" },
@@ -92,7 +107,11 @@ async function adminRoutes(): Promise<string[]> {
   const doc = (await a.api(null, "GET", "/api/ecotone/v1/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
   const api = Object.entries(doc.paths)
     .filter(([path]) => path.startsWith("/admin/"))
-    .flatMap(([path, methods]) => Object.keys(methods).filter((m) => ["post", "put", "patch", "delete"].includes(m)).map((m) => `${m.toUpperCase()} /api/ecotone/v1${path}`));
+    .flatMap(([path, methods]) =>
+      Object.keys(methods)
+        .filter((m) => ["post", "put", "patch", "delete"].includes(m))
+        .map((m) => `${m.toUpperCase()} /api/ecotone/v1${path}`),
+    );
   const pages = readdirSync("src/web/pages").map((f) => readFileSync(`src/web/pages/${f}`, "utf8"));
   const forms = pages.flatMap((source) => [...source.matchAll(/routes\.(?:action|postPage)\(\s*["`](\/admin[^"`]*)["`]/g)].map((m) => `web POST ${m[1]}`));
   return [...new Set([...api, ...forms])].sort();

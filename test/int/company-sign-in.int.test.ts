@@ -10,7 +10,17 @@ import { createUser, getUserByUsername } from "../../src/services/accounts/user.
 
 const CLIENT = { clientId: "ecotone", clientSecret: "a client secret for the test" };
 const ACCOUNTS = [
-  { sub: "u-grace", claims: { preferred_username: "grace", name: "Grace Hopper", email: "grace@acme.test", email_verified: true, roles: ["admin"], ecotone_audience: "employee" } },
+  {
+    sub: "u-grace",
+    claims: {
+      preferred_username: "grace",
+      name: "Grace Hopper",
+      email: "grace@acme.test",
+      email_verified: true,
+      roles: ["admin"],
+      ecotone_audience: "employee",
+    },
+  },
   { sub: "u-sam", claims: { preferred_username: "sam", name: "Sam Supplier", roles: [], ecotone_audience: "supplier" } },
   { sub: "u-ada2", claims: { preferred_username: "ada", name: "Another Ada" } },
 ];
@@ -23,7 +33,14 @@ describe("company sign-in (OpenID Connect)", () => {
     const idpPort = await freePort();
     instance = await startInstance({
       runQueueWorkers: false,
-      oidc: { issuer: `http://127.0.0.1:${idpPort}`, clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, label: "Acme SSO", roleClaim: "roles", audienceClaim: "ecotone_audience" },
+      oidc: {
+        issuer: `http://127.0.0.1:${idpPort}`,
+        clientId: CLIENT.clientId,
+        clientSecret: CLIENT.clientSecret,
+        label: "Acme SSO",
+        roleClaim: "roles",
+        audienceClaim: "ecotone_audience",
+      },
     });
     idp = await startIdp(idpPort, { ...CLIENT, redirectUri: `${instance.origin}/sign-in/company/callback` }, ACCOUNTS);
   });
@@ -86,7 +103,11 @@ describe("company sign-in (OpenID Connect)", () => {
   });
 
   it("serves the OAuth flow of a Mastodon app", async () => {
-    const app = await instance.api(null, "POST", "/api/v1/apps", { client_name: "Phone app", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read write" });
+    const app = await instance.api(null, "POST", "/api/v1/apps", {
+      client_name: "Phone app",
+      redirect_uris: "urn:ietf:wg:oauth:2.0:oob",
+      scopes: "read write",
+    });
     const authorize = `${instance.origin}/oauth/authorize?client_id=${app.body.client_id}&redirect_uri=urn:ietf:wg:oauth:2.0:oob&response_type=code&scope=read`;
     const browser = new TwoSiteBrowser();
     const consent = await browser.follow(authorize);
@@ -108,14 +129,19 @@ describe("password sign-in turned off", () => {
   it("refuses passwords on the sign-in form and on an app's consent page", async () => {
     await instance.user("ada");
     const app = await instance.api(null, "POST", "/api/v1/apps", { client_name: "Phone app", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read" });
-    const consent = await new TwoSiteBrowser().follow(`${instance.origin}/oauth/authorize?client_id=${app.body.client_id}&redirect_uri=urn:ietf:wg:oauth:2.0:oob&response_type=code&scope=read`);
+    const consent = await new TwoSiteBrowser().follow(
+      `${instance.origin}/oauth/authorize?client_id=${app.body.client_id}&redirect_uri=urn:ietf:wg:oauth:2.0:oob&response_type=code&scope=read`,
+    );
     expect(consent.status).toBe(200);
     expect(consent.text).not.toContain('name="password"');
     const browser = new TwoSiteBrowser();
     const page = await browser.follow(`${instance.origin}/sign-in`);
     expect(page.text).not.toContain('name="password"');
     const csrf = browser.jars.get(new URL(instance.origin).host)?.get("ecotone_csrf") ?? "";
-    const refused = await browser.follow(`${instance.origin}/sign-in`, undefined, { method: "POST", form: { _csrf: csrf, username: "ada", password: "correct horse battery staple", next: "/" } });
+    const refused = await browser.follow(`${instance.origin}/sign-in`, undefined, {
+      method: "POST",
+      form: { _csrf: csrf, username: "ada", password: "correct horse battery staple", next: "/" },
+    });
     expect(refused.status).toBe(403);
     expect(refused.text).toContain("turned off");
   });

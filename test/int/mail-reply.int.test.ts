@@ -18,7 +18,8 @@ describe("reply by email", () => {
 
   const send = (mail: { from: string; to: string; text: string; headers?: Record<string, string> }) =>
     nodemailer.createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true }).sendMail({ subject: "Re: your thread", ...mail });
-  const thread = async () => (await instance.api(ada.token, "GET", `/api/v1/statuses/${rootId}/context`)).body.descendants as Array<{ content: string; account: { acct: string } }>;
+  const thread = async () =>
+    (await instance.api(ada.token, "GET", `/api/v1/statuses/${rootId}/context`)).body.descendants as Array<{ content: string; account: { acct: string } }>;
 
   beforeAll(async () => {
     smtp = await startSmtpSink();

@@ -94,7 +94,11 @@ describe("email through SMTP", () => {
     expect((await instance.api(bob.token, "GET", "/api/ecotone/v1/notification-preferences")).body.email).toMatchObject({ reply: true, mention: true });
 
     // What a mail client does for RFC 8058.
-    const oneClick = await fetch(unsubscribe, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    const oneClick = await fetch(unsubscribe, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
     expect(oneClick.status).toBe(200);
     const prefs = (await instance.api(bob.token, "GET", "/api/ecotone/v1/notification-preferences")).body.email;
     expect(prefs).toMatchObject({ reply: false, mention: true });
@@ -212,7 +216,9 @@ describe("digests", () => {
     const bad = await instance.api(pia.token, "PUT", "/api/ecotone/v1/notification-preferences", { digest: { frequency: "daily", timeZone: "Mars/Olympus" } });
     expect(bad.status).toBe(422);
     // Hour 0 of the person's own zone has always passed today: the digest is due now.
-    const set = await instance.api(pia.token, "PUT", "/api/ecotone/v1/notification-preferences", { digest: { frequency: "daily", timeZone: "Asia/Tokyo", hour: 0 } });
+    const set = await instance.api(pia.token, "PUT", "/api/ecotone/v1/notification-preferences", {
+      digest: { frequency: "daily", timeZone: "Asia/Tokyo", hour: 0 },
+    });
     expect(set.body.digest).toEqual({ frequency: "daily", timeZone: "Asia/Tokyo", hour: 0 });
     await instance.app.channels.drain();
     await instance.app.channels.drain();
@@ -224,7 +230,10 @@ describe("digests", () => {
 
     const head = digests[0]!.raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, "");
     const unsubscribe = /^List-Unsubscribe: ?<([^>]+)>$/m.exec(head)![1]!;
-    expect((await fetch(unsubscribe, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "content-type": "application/x-www-form-urlencoded" } })).status).toBe(200);
+    expect(
+      (await fetch(unsubscribe, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "content-type": "application/x-www-form-urlencoded" } }))
+        .status,
+    ).toBe(200);
     expect((await instance.api(pia.token, "GET", "/api/ecotone/v1/notification-preferences")).body.digest.frequency).toBe("off");
   });
 });

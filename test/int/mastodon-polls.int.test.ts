@@ -24,9 +24,21 @@ afterAll(async () => {
 
 describe("creating", () => {
   it("takes a poll as JSON or as a form, and says so in the instance's limits", async () => {
-    const json = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Lunch?", poll: { options: ["pizza", "salad"], expires_in: 3600, multiple: true } });
+    const json = await a.api(alice.token, "POST", "/api/v1/statuses", {
+      status: "Lunch?",
+      poll: { options: ["pizza", "salad"], expires_in: 3600, multiple: true },
+    });
     expect(json.status).toBe(200);
-    expect(json.body.poll).toMatchObject({ id: json.body.id, multiple: true, expired: false, votes_count: 0, options: [{ title: "pizza", votes_count: 0 }, { title: "salad", votes_count: 0 }] });
+    expect(json.body.poll).toMatchObject({
+      id: json.body.id,
+      multiple: true,
+      expired: false,
+      votes_count: 0,
+      options: [
+        { title: "pizza", votes_count: 0 },
+        { title: "salad", votes_count: 0 },
+      ],
+    });
     const form = await fetch(`${a.origin}/api/v1/statuses`, {
       method: "POST",
       headers: { authorization: `Bearer ${alice.token}`, "content-type": "application/x-www-form-urlencoded" },
@@ -68,7 +80,8 @@ describe("creating", () => {
 
 describe("voting", () => {
   it("follows Mastodon's rules: not one's own poll, valid choices, one choice unless multiple, once", async () => {
-    const single = (await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Venue?", poll: { options: ["Hall", "Park", "Roof"], expires_in: 3600 } })).body;
+    const single = (await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Venue?", poll: { options: ["Hall", "Park", "Roof"], expires_in: 3600 } }))
+      .body;
     const vote = (token: string, choices: unknown) => a.api(token, "POST", `/api/v1/polls/${single.id}/votes`, { choices });
     expect((await vote(alice.token, [0])).body.error).toMatch(/own poll/);
     expect((await vote(bob.token, [3])).body.error).toMatch(/from 0 to 2/);
@@ -88,12 +101,21 @@ describe("voting", () => {
   });
 
   it("hides totals until the end when asked, except from the author", async () => {
-    const hidden = (await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Secret ballot", poll: { options: ["yes", "no"], expires_in: 3600, hide_totals: true, multiple: true } })).body;
+    const hidden = (
+      await a.api(alice.token, "POST", "/api/v1/statuses", {
+        status: "Secret ballot",
+        poll: { options: ["yes", "no"], expires_in: 3600, hide_totals: true, multiple: true },
+      })
+    ).body;
     const voted = await a.api(bob.token, "POST", `/api/v1/polls/${hidden.id}/votes`, { choices: [0, 1] });
     expect(voted.body.own_votes).toEqual([0, 1]);
     expect(voted.body.options.map((o: { votes_count: number | null }) => o.votes_count)).toEqual([null, null]);
     expect((await a.api(alice.token, "GET", `/api/v1/polls/${hidden.id}`)).body.options.map((o: { votes_count: number }) => o.votes_count)).toEqual([1, 1]);
-    await a.app.ctx.db.updateTable("polls").set({ expires_at: new Date(Date.now() - 1000) }).where("post_id", "=", hidden.id).execute();
+    await a.app.ctx.db
+      .updateTable("polls")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("post_id", "=", hidden.id)
+      .execute();
     const ended = (await a.api(carol.token, "GET", `/api/v1/polls/${hidden.id}`)).body;
     expect(ended).toMatchObject({ expired: true, voted: false });
     expect(ended.options.map((o: { votes_count: number }) => o.votes_count)).toEqual([1, 1]);
@@ -101,7 +123,9 @@ describe("voting", () => {
   });
 
   it("is not there for someone who may not see the post", async () => {
-    const secret = (await a.api(alice.token, "POST", "/api/v1/statuses", { status: "@bob just us", visibility: "direct", poll: { options: ["a", "b"], expires_in: 3600 } })).body;
+    const secret = (
+      await a.api(alice.token, "POST", "/api/v1/statuses", { status: "@bob just us", visibility: "direct", poll: { options: ["a", "b"], expires_in: 3600 } })
+    ).body;
     expect((await a.api(carol.token, "GET", `/api/v1/polls/${secret.id}`)).status).toBe(404);
     expect((await a.api(carol.token, "POST", `/api/v1/polls/${secret.id}/votes`, { choices: [0] })).status).toBe(404);
     expect((await a.api(bob.token, "POST", `/api/v1/polls/${secret.id}/votes`, { choices: [0] })).status).toBe(200);

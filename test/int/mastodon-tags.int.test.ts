@@ -9,7 +9,10 @@ let alice: TestUser;
 let bob: TestUser;
 
 beforeAll(async () => {
-  ({ instance: a, users: { alice, bob } } = await startInstanceWithUsers("alice", "bob"));
+  ({
+    instance: a,
+    users: { alice, bob },
+  } = await startInstanceWithUsers("alice", "bob"));
 });
 
 afterAll(async () => {

@@ -230,10 +230,7 @@ describe("boosts", () => {
 
 describe("media", () => {
   // A 2×1 PNG.
-  const PNG = Buffer.from(
-    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAEElEQVR4nGP4z8DAwMDAAAAHAgEA3bf1iAAAAABJRU5ErkJggg==",
-    "base64",
-  );
+  const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAEElEQVR4nGP4z8DAwMDAAAAHAgEA3bf1iAAAAABJRU5ErkJggg==", "base64");
 
   async function upload(token: string, bytes: Buffer, type: string, name: string) {
     const form = new FormData();

@@ -28,7 +28,10 @@ function pkce() {
 }
 
 function cookieHeader(res: Response): string {
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }
 
 /** Loads the consent page, then posts the form as a browser would. */
@@ -72,18 +75,27 @@ async function token(body: Record<string, string>) {
 
 describe("OAuth 2", () => {
   it("registers apps from JSON and form bodies, with one or several redirect URIs", async () => {
-    const json = await registerApp(JSON.stringify({ client_name: "Elk", redirect_uris: [REDIRECT, "elk://callback"], scopes: "read write follow" }), "application/json");
+    const json = await registerApp(
+      JSON.stringify({ client_name: "Elk", redirect_uris: [REDIRECT, "elk://callback"], scopes: "read write follow" }),
+      "application/json",
+    );
     expect(json.status).toBe(200);
     expect(json.body.redirect_uris).toEqual([REDIRECT, "elk://callback"]);
     expect(json.body.client_secret).toBeTruthy();
-    const form = await registerApp(`client_name=Tusky&redirect_uris=${encodeURIComponent("urn:ietf:wg:oauth:2.0:oob")}&scopes=read`, "application/x-www-form-urlencoded");
+    const form = await registerApp(
+      `client_name=Tusky&redirect_uris=${encodeURIComponent("urn:ietf:wg:oauth:2.0:oob")}&scopes=read`,
+      "application/x-www-form-urlencoded",
+    );
     expect(form.body.redirect_uri).toBe("urn:ietf:wg:oauth:2.0:oob");
     const bad = await registerApp(JSON.stringify({ client_name: "Evil", redirect_uris: "javascript:alert(1)" }), "application/json");
     expect(bad.status).toBe(422);
   });
 
   it("runs the authorization-code flow with PKCE through the real form, refreshes and revokes", async () => {
-    const { body: app } = await registerApp(JSON.stringify({ client_name: "Phanpy", redirect_uris: REDIRECT, scopes: "read write follow" }), "application/json");
+    const { body: app } = await registerApp(
+      JSON.stringify({ client_name: "Phanpy", redirect_uris: REDIRECT, scopes: "read write follow" }),
+      "application/json",
+    );
     const { verifier, challenge } = pkce();
     const { page, res } = await signIn(app, { challenge });
     expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
@@ -94,13 +106,27 @@ describe("OAuth 2", () => {
     expect(res.headers.getSetCookie().some((c) => c.startsWith("ecotone_session=") && c.includes("HttpOnly") && c.includes("SameSite=Lax"))).toBe(true);
     const code = location.searchParams.get("code")!;
 
-    const wrongVerifier = await token({ grant_type: "authorization_code", code, client_id: app.client_id, client_secret: app.client_secret, redirect_uri: REDIRECT, code_verifier: "nope" });
+    const wrongVerifier = await token({
+      grant_type: "authorization_code",
+      code,
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      redirect_uri: REDIRECT,
+      code_verifier: "nope",
+    });
     expect(wrongVerifier.body.error).toBe("invalid_grant");
 
     // The failed attempt used the code up: sign in again for a fresh one.
     const again = await signIn(app, { challenge });
     const code2 = new URL(again.res.headers.get("location")!).searchParams.get("code")!;
-    const issued = await token({ grant_type: "authorization_code", code: code2, client_id: app.client_id, client_secret: app.client_secret, redirect_uri: REDIRECT, code_verifier: verifier });
+    const issued = await token({
+      grant_type: "authorization_code",
+      code: code2,
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+    });
     expect(issued.status).toBe(200);
     expect(issued.body.token_type).toBe("Bearer");
     expect(issued.body.scope).toBe("read write");
@@ -109,10 +135,22 @@ describe("OAuth 2", () => {
     const verifiedApp = await instance.api(issued.body.access_token, "GET", "/api/v1/apps/verify_credentials");
     expect(verifiedApp.body.name).toBe("Phanpy");
 
-    const reused = await token({ grant_type: "authorization_code", code: code2, client_id: app.client_id, client_secret: app.client_secret, redirect_uri: REDIRECT, code_verifier: verifier });
+    const reused = await token({
+      grant_type: "authorization_code",
+      code: code2,
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+    });
     expect(reused.body.error).toBe("invalid_grant");
 
-    const refreshed = await token({ grant_type: "refresh_token", refresh_token: issued.body.refresh_token, client_id: app.client_id, client_secret: app.client_secret });
+    const refreshed = await token({
+      grant_type: "refresh_token",
+      refresh_token: issued.body.refresh_token,
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+    });
     expect(refreshed.status).toBe(200);
     expect((await instance.api(issued.body.access_token, "GET", "/api/v1/accounts/verify_credentials")).status).toBe(401);
 
@@ -127,9 +165,13 @@ describe("OAuth 2", () => {
 
   it("refuses a wrong redirect_uri, an unregistered scope, a wrong client secret and a form without its CSRF token", async () => {
     const { body: app } = await registerApp(JSON.stringify({ client_name: "Ivory", redirect_uris: REDIRECT, scopes: "read" }), "application/json");
-    const wrongRedirect = await fetch(`${instance.origin}/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}`);
+    const wrongRedirect = await fetch(
+      `${instance.origin}/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}`,
+    );
     expect(wrongRedirect.status).toBe(400);
-    const wrongScope = await fetch(`${instance.origin}/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=write`);
+    const wrongScope = await fetch(
+      `${instance.origin}/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=write`,
+    );
     expect(wrongScope.status).toBe(400);
     expect(await wrongScope.text()).toContain("not registered for write");
 
@@ -143,7 +185,13 @@ describe("OAuth 2", () => {
     const badSecret = await token({ grant_type: "authorization_code", code, client_id: app.client_id, client_secret: "wrong", redirect_uri: REDIRECT });
     expect(badSecret.status).toBe(401);
     expect(badSecret.body.error).toBe("invalid_client");
-    const otherRedirect = await token({ grant_type: "authorization_code", code, client_id: app.client_id, client_secret: app.client_secret, redirect_uri: "https://app.example/other" });
+    const otherRedirect = await token({
+      grant_type: "authorization_code",
+      code,
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      redirect_uri: "https://app.example/other",
+    });
     expect(otherRedirect.body.error).toBe("invalid_grant");
   });
 
@@ -170,7 +218,10 @@ describe("OAuth 2", () => {
     expect(meta.app_registration_endpoint).toBe(`${instance.origin}/api/v1/apps`);
     expect(meta.code_challenge_methods_supported).toContain("S256");
 
-    const preflight = await fetch(`${instance.origin}/api/v1/apps`, { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "POST" } });
+    const preflight = await fetch(`${instance.origin}/api/v1/apps`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST" },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
   });

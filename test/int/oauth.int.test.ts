@@ -60,7 +60,10 @@ function cookiesOf(res: Response): string[] {
 function hiddenFields(html: string): URLSearchParams {
   const form = new URLSearchParams();
   for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    form.set(name!, value!.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))));
+    form.set(
+      name!,
+      value!.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))),
+    );
   }
   return form;
 }
@@ -120,7 +123,11 @@ function codeFrom(res: Response): string {
 
 describe("OAuth 2: app registration", () => {
   it("accepts JSON, form and multipart bodies, with redirect_uris as a string or an array", async () => {
-    const json = await post("/api/v1/apps", JSON.stringify({ client_name: "Elk", redirect_uris: `${REDIRECT}\nelk://callback`, website: "https://elk.zone" }), "application/json");
+    const json = await post(
+      "/api/v1/apps",
+      JSON.stringify({ client_name: "Elk", redirect_uris: `${REDIRECT}\nelk://callback`, website: "https://elk.zone" }),
+      "application/json",
+    );
     expect(json.status).toBe(200);
     expect(json.body).toMatchObject({ name: "Elk", website: "https://elk.zone", redirect_uris: [REDIRECT, "elk://callback"], scopes: ["read"], vapid_key: "" });
     expect(json.body.client_id).toMatch(/^[\w-]{40,}$/);
@@ -255,17 +262,29 @@ describe("OAuth 2: authorization", () => {
 describe("OAuth 2: token endpoint", () => {
   it("answers RFC 6749 errors: unsupported grant, unknown client, replayed refresh token", async () => {
     const app = await newApp({ client_name: "Fedilab", redirect_uris: REDIRECT, scopes: "read" });
-    const unsupported = await post("/oauth/token", JSON.stringify({ grant_type: "password", client_id: app.client_id, client_secret: app.client_secret }), "application/json");
+    const unsupported = await post(
+      "/oauth/token",
+      JSON.stringify({ grant_type: "password", client_id: app.client_id, client_secret: app.client_secret }),
+      "application/json",
+    );
     expect(unsupported.status).toBe(400);
     expect(unsupported.body.error).toBe("unsupported_grant_type");
     expect(typeof unsupported.body.error_description).toBe("string");
 
-    const unknown = await post("/oauth/token", JSON.stringify({ grant_type: "client_credentials", client_id: "nope", client_secret: "nope" }), "application/json");
+    const unknown = await post(
+      "/oauth/token",
+      JSON.stringify({ grant_type: "client_credentials", client_id: "nope", client_secret: "nope" }),
+      "application/json",
+    );
     expect(unknown.status).toBe(401);
     expect(unknown.body.error).toBe("invalid_client");
 
     const code = codeFrom((await approve(new Browser(), app)).res);
-    const issued = await post("/oauth/token", JSON.stringify({ grant_type: "authorization_code", code, client_id: app.client_id, client_secret: app.client_secret, redirect_uri: REDIRECT }), "application/json");
+    const issued = await post(
+      "/oauth/token",
+      JSON.stringify({ grant_type: "authorization_code", code, client_id: app.client_id, client_secret: app.client_secret, redirect_uri: REDIRECT }),
+      "application/json",
+    );
     expect(issued.status).toBe(200);
     const refresh = { grant_type: "refresh_token", refresh_token: issued.body.refresh_token, client_id: app.client_id, client_secret: app.client_secret };
     const rotated = await post("/oauth/token", JSON.stringify(refresh), "application/json");
@@ -278,15 +297,27 @@ describe("OAuth 2: token endpoint", () => {
 
     // Another app cannot use or revoke this app's refresh token.
     const other = await newApp({ client_name: "Other", redirect_uris: REDIRECT });
-    const stolen = await post("/oauth/token", JSON.stringify({ ...refresh, refresh_token: rotated.body.refresh_token, client_id: other.client_id, client_secret: other.client_secret }), "application/json");
+    const stolen = await post(
+      "/oauth/token",
+      JSON.stringify({ ...refresh, refresh_token: rotated.body.refresh_token, client_id: other.client_id, client_secret: other.client_secret }),
+      "application/json",
+    );
     expect(stolen.body.error).toBe("invalid_grant");
-    const revokeByOther = await post("/oauth/revoke", JSON.stringify({ token: rotated.body.access_token, client_id: other.client_id, client_secret: other.client_secret }), "application/json");
+    const revokeByOther = await post(
+      "/oauth/revoke",
+      JSON.stringify({ token: rotated.body.access_token, client_id: other.client_id, client_secret: other.client_secret }),
+      "application/json",
+    );
     expect(revokeByOther.status).toBe(200);
     expect(revokeByOther.body).toEqual({});
     expect((await instance.api(rotated.body.access_token, "GET", "/api/ecotone/v1/me")).status).toBe(200);
 
     // Revoking by the refresh token ends the access token too.
-    const revoked = await post("/oauth/revoke", JSON.stringify({ token: rotated.body.refresh_token, client_id: app.client_id, client_secret: app.client_secret }), "application/json");
+    const revoked = await post(
+      "/oauth/revoke",
+      JSON.stringify({ token: rotated.body.refresh_token, client_id: app.client_id, client_secret: app.client_secret }),
+      "application/json",
+    );
     expect(revoked.status).toBe(200);
     expect((await instance.api(rotated.body.access_token, "GET", "/api/ecotone/v1/me")).status).toBe(401);
   });

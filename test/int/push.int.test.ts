@@ -37,7 +37,11 @@ describe("Mastodon push subscriptions", () => {
     expect((await masto.v1.push.subscription.fetch()).id).toBe(subscription.id);
 
     const mention = await instance.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada the release notes are ready" });
-    await instance.api(bob.token, "POST", `/api/v1/statuses/${(await instance.api(ada.token, "POST", "/api/v1/statuses", { status: "mine" })).body.id}/favourite`);
+    await instance.api(
+      bob.token,
+      "POST",
+      `/api/v1/statuses/${(await instance.api(ada.token, "POST", "/api/v1/statuses", { status: "mine" })).body.id}/favourite`,
+    );
     await instance.app.channels.drain();
 
     expect(receiver.received).toHaveLength(1);
@@ -76,17 +80,24 @@ describe("Mastodon push subscriptions", () => {
     const carol = await instance.user("carol", { scopes: "read write push" });
     const good = { subscription: { endpoint: receiver.endpoint, keys: receiver.keys }, data: { alerts: { mention: true } } };
     expect((await instance.api(carol.token, "POST", "/api/v1/push/subscription", good)).status).toBe(200);
-    const bad = await instance.api(carol.token, "POST", "/api/v1/push/subscription", { subscription: { endpoint: receiver.endpoint, keys: { p256dh: "short", auth: receiver.keys.auth } } });
+    const bad = await instance.api(carol.token, "POST", "/api/v1/push/subscription", {
+      subscription: { endpoint: receiver.endpoint, keys: { p256dh: "short", auth: receiver.keys.auth } },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.error).toContain("p256dh");
-    expect((await instance.api(carol.token, "POST", "/api/v1/push/subscription", { ...good, subscription: { ...good.subscription, endpoint: "ftp://x" } })).status).toBe(422);
+    expect(
+      (await instance.api(carol.token, "POST", "/api/v1/push/subscription", { ...good, subscription: { ...good.subscription, endpoint: "ftp://x" } })).status,
+    ).toBe(422);
     expect((await instance.api(carol.token, "GET", "/api/v1/push/subscription")).body.alerts.mention).toBe(true);
     expect((await instance.api(bob.token, "POST", "/api/v1/push/subscription", good)).status).toBe(403);
   });
 
   it("drops a subscription whose push service says it is gone", async () => {
     const dan = await instance.user("dan", { scopes: "read write push" });
-    await instance.api(dan.token, "POST", "/api/v1/push/subscription", { subscription: { endpoint: receiver.endpoint, keys: receiver.keys }, data: { alerts: { mention: true } } });
+    await instance.api(dan.token, "POST", "/api/v1/push/subscription", {
+      subscription: { endpoint: receiver.endpoint, keys: receiver.keys },
+      data: { alerts: { mention: true } },
+    });
     receiver.answer(410);
     await instance.api(bob.token, "POST", "/api/v1/statuses", { status: "@dan hello" });
     await instance.app.channels.drain();

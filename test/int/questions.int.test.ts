@@ -9,7 +9,10 @@ let bea: TestUser;
 let outsider: TestUser;
 
 const questions = async (state = "") =>
-  (await a.api(olga.token, "GET", `/api/ecotone/v1/groups/support/questions${state ? `?state=${state}` : ""}`)).body.items as Array<{ id: string; state: string }>;
+  (await a.api(olga.token, "GET", `/api/ecotone/v1/groups/support/questions${state ? `?state=${state}` : ""}`)).body.items as Array<{
+    id: string;
+    state: string;
+  }>;
 
 beforeAll(async () => {
   a = await startInstance();

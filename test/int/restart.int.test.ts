@@ -23,18 +23,14 @@ describe("restart", () => {
     const first = await createApp(config, { logger });
     expect(first.bootstrap?.username).toBe("admin");
     await first.start();
-    const actorBefore = await (
-      await fetch(`http://localhost:${port}/users/admin`, { headers: { accept: "application/activity+json" } })
-    ).json();
+    const actorBefore = await (await fetch(`http://localhost:${port}/users/admin`, { headers: { accept: "application/activity+json" } })).json();
     await first.close();
 
     const second = await createApp(config, { logger });
     // The admin exists already: no new password is printed.
     expect(second.bootstrap).toBeNull();
     await second.start();
-    const actorAfter = await (
-      await fetch(`http://localhost:${port}/users/admin`, { headers: { accept: "application/activity+json" } })
-    ).json();
+    const actorAfter = await (await fetch(`http://localhost:${port}/users/admin`, { headers: { accept: "application/activity+json" } })).json();
     await second.close();
 
     expect(actorAfter.publicKey.publicKeyPem).toBe(actorBefore.publicKey.publicKeyPem);

@@ -5,14 +5,7 @@ import type { ServiceContext } from "../../src/services/context.ts";
 import { receiveFollow } from "../../src/services/accounts/follow.service.ts";
 import { rememberRemoteActor } from "../../src/services/accounts/actor.service.ts";
 import { authenticateToken, createToken, revokeToken } from "../../src/services/accounts/token.service.ts";
-import {
-  bootstrapAdmin,
-  createUser,
-  ensureInstanceActor,
-  getActorKeys,
-  setRole,
-  verifyCredentials,
-} from "../../src/services/accounts/user.service.ts";
+import { bootstrapAdmin, createUser, ensureInstanceActor, getActorKeys, setRole, verifyCredentials } from "../../src/services/accounts/user.service.ts";
 import { openTestContext } from "../helpers/service-context.ts";
 
 let ctx: ServiceContext;

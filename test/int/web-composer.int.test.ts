@@ -30,7 +30,10 @@ afterAll(async () => {
 });
 
 async function mediaCount(): Promise<number> {
-  const row = await a.app.ctx.db.selectFrom("media_attachments").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  const row = await a.app.ctx.db
+    .selectFrom("media_attachments")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -44,7 +47,12 @@ async function postImages(v: Visitor, path: string, content: string, images: Arr
     if (img.alt) form.set(`alt${i + 1}`, img.alt);
   });
   const cookie = [...v.jar].map(([k, x]) => `${k}=${x}`).join("; ");
-  return fetch(`${a.origin}${path}`, { method: "POST", body: form, headers: { cookie, referer: `${a.origin}${path.replace(/\/posts$/, "")}` }, redirect: "manual" });
+  return fetch(`${a.origin}${path}`, {
+    method: "POST",
+    body: form,
+    headers: { cookie, referer: `${a.origin}${path.replace(/\/posts$/, "")}` },
+    redirect: "manual",
+  });
 }
 
 const flashOf = (res: Response) => decodeURIComponent(res.headers.getSetCookie().join(";"));
@@ -73,7 +81,12 @@ describe("the web composer", () => {
     const v = new Visitor(a.origin);
     await v.signIn("paul");
     const before = await mediaCount();
-    const five = await postImages(v, "/g/yard/posts", "Too many pictures", Array.from({ length: 5 }, () => ({ bytes: PNG })));
+    const five = await postImages(
+      v,
+      "/g/yard/posts",
+      "Too many pictures",
+      Array.from({ length: 5 }, () => ({ bytes: PNG })),
+    );
     expect(five.status).toBe(413);
     expect(await five.text()).toContain("at most 4 files");
     const fake = await postImages(v, "/g/yard/posts", "One is a text file", [{ bytes: PNG }, { bytes: Buffer.from("just some text, not a picture") }]);

@@ -13,8 +13,18 @@ let a: TestInstance;
 beforeAll(async () => {
   a = await startInstance();
   const learned = { isLocal: false, fetched: true };
-  await upsertOrganization(a.app.ctx.db, "globex.example", { name: "Globex <Corporation>", short_name: "Globex", logo_url: "https://globex.example/logo.png", website: null, description: null, actor_uri: null }, learned);
-  await upsertOrganization(a.app.ctx.db, "initech.example", { name: "Initech", short_name: null, logo_url: null, website: null, description: null, actor_uri: null }, learned);
+  await upsertOrganization(
+    a.app.ctx.db,
+    "globex.example",
+    { name: "Globex <Corporation>", short_name: "Globex", logo_url: "https://globex.example/logo.png", website: null, description: null, actor_uri: null },
+    learned,
+  );
+  await upsertOrganization(
+    a.app.ctx.db,
+    "initech.example",
+    { name: "Initech", short_name: null, logo_url: null, website: null, description: null, actor_uri: null },
+    learned,
+  );
 });
 
 afterAll(async () => {
@@ -25,7 +35,9 @@ describe("organization names on a page", () => {
   it("names every marked domain, escaping what the peer said about itself", async () => {
     const page = html`<p>${organizationChip("globex.example")} ${organizationChip("initech.example")}</p><p>Gina (${organizationName("globex.example")}) moved it</p>`;
     const out = await nameOrganizations(a.app.ctx, page.value);
-    expect(out).toContain('<span class="org" title="Globex &lt;Corporation&gt; (globex.example)"><img src="https://globex.example/logo.png" alt="" width="16" height="16" loading="lazy"> Globex</span>');
+    expect(out).toContain(
+      '<span class="org" title="Globex &lt;Corporation&gt; (globex.example)"><img src="https://globex.example/logo.png" alt="" width="16" height="16" loading="lazy"> Globex</span>',
+    );
     expect(out).toContain('<span class="org" title="initech.example">Initech</span>');
     expect(out).toContain("Gina (Globex) moved it");
     expect(out).not.toMatch(/[\uE000\uE001]/);

@@ -78,7 +78,8 @@ describe("paging long lists", () => {
 
   it("shows a long thread's replies a hundred at a time under its first post, the last page live", async () => {
     const root = await createPost(a.app.ctx, "root", { group: "crew", content: "Shift swap thread" });
-    for (let i = 1; i <= 105; i++) await createPost(a.app.ctx, `worker${String((i % 55) + 1).padStart(2, "0")}`, { content: `Swap offer ${i}.`, inReplyTo: root.id });
+    for (let i = 1; i <= 105; i++)
+      await createPost(a.app.ctx, `worker${String((i % 55) + 1).padStart(2, "0")}`, { content: `Swap offer ${i}.`, inReplyTo: root.id });
     const v = new Visitor(a.origin);
     await v.signIn("root");
     const offers = (page: string) => [...page.matchAll(/Swap offer (\d+)\./g)].map((m) => Number(m[1]));

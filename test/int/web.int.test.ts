@@ -72,8 +72,12 @@ describe("web pages", () => {
     expect(await v.flashAfter(await v.post("/settings/profile", { displayName: "Mia M.", bio: "Buyer", locked: "true" }))).toBe("Profile saved.");
     expect(v.lastPage).toContain('value="Mia M."');
     expect(v.lastPage).toMatch(/id="locked"[^>]*checked/);
-    expect(await v.flashAfter(await v.post("/settings/password", { current: "nope", next: "another long password" }))).toContain("current password is not right");
-    expect(await v.flashAfter(await v.post("/settings/password", { current: PASSWORD, next: "another long password" }))).toBe("Password changed. Your other sessions and apps are signed out; sign in there again.");
+    expect(await v.flashAfter(await v.post("/settings/password", { current: "nope", next: "another long password" }))).toContain(
+      "current password is not right",
+    );
+    expect(await v.flashAfter(await v.post("/settings/password", { current: PASSWORD, next: "another long password" }))).toBe(
+      "Password changed. Your other sessions and apps are signed out; sign in there again.",
+    );
     const again = new Visitor(a.origin);
     expect((await again.signIn("mia", "another long password")).status).toBe(303);
   });

@@ -227,14 +227,23 @@ describe("deliveries", () => {
 
   it("disables a subscription that has failed for a day, and tells its owner", async () => {
     await receiver.down();
-    await a.app.ctx.db.updateTable("webhooks").set({ failing_since: new Date(Date.now() - 25 * 3600_000) }).where("id", "=", hook.id).execute();
+    await a.app.ctx.db
+      .updateTable("webhooks")
+      .set({ failing_since: new Date(Date.now() - 25 * 3600_000) })
+      .where("id", "=", hook.id)
+      .execute();
     await a.api(bea.token, "POST", "/api/ecotone/v1/posts", { group: "support", content: "Nobody is listening" });
     const disabled = await eventually(async () => {
       const mine = (await a.api(olga.token, "GET", "/api/ecotone/v1/webhooks")).body.items[0];
       return mine.enabled === false ? mine : null;
     }, 20_000);
     expect(disabled.disabledReason).toMatch(/failed for a day/);
-    const notes = await a.app.ctx.db.selectFrom("notifications").innerJoin("actors", "actors.id", "notifications.recipient_id").select(["actors.username", "notifications.type"]).where("notifications.type", "=", "webhook_disabled").execute();
+    const notes = await a.app.ctx.db
+      .selectFrom("notifications")
+      .innerJoin("actors", "actors.id", "notifications.recipient_id")
+      .select(["actors.username", "notifications.type"])
+      .where("notifications.type", "=", "webhook_disabled")
+      .execute();
     expect(notes).toEqual([{ username: "olga", type: "webhook_disabled" }]);
     const failed = (await deliveries())[0]!;
     expect((await a.api(olga.token, "POST", `/api/ecotone/v1/webhooks/${hook.id}/deliveries/${failed.id}/replay`)).status).toBe(422);

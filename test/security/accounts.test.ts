@@ -61,7 +61,12 @@ describe("password guessing", () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(20);
     // Now even the right password is refused for gus from this address, and no session is made.
     expect((await guesser.post("/sign-in", { username: "gus", password: PASSWORD, next: "/" })).status).toBe(429);
-    const sessions = await a.app.ctx.db.selectFrom("sessions").innerJoin("users", "users.id", "sessions.user_id").select("users.username").where("users.username", "=", "gus").execute();
+    const sessions = await a.app.ctx.db
+      .selectFrom("sessions")
+      .innerJoin("users", "users.id", "sessions.user_id")
+      .select("users.username")
+      .where("users.username", "=", "gus")
+      .execute();
     expect(sessions).toEqual([]);
     // Control: hal, from the same address, is not affected.
     const hal = new Visitor(a.origin);
@@ -133,7 +138,16 @@ describe("sessions and tokens after a password change", () => {
 });
 
 describe("where a sign-in may send the browser (next=)", () => {
-  const OFF_SITE = ["/%09/evil.example", "/\t/evil.example", "//evil.example", "/\\evil.example", "/%5Cevil.example", "https://evil.example/", "/%0a/evil.example", "javascript:alert(1)"];
+  const OFF_SITE = [
+    "/%09/evil.example",
+    "/\t/evil.example",
+    "//evil.example",
+    "/\\evil.example",
+    "/%5Cevil.example",
+    "https://evil.example/",
+    "/%0a/evil.example",
+    "javascript:alert(1)",
+  ];
 
   it("sends a signed-in user only to paths on this site, from the query and from the form", async () => {
     await createUser(a.app.ctx, { username: "nia", password: PASSWORD });
@@ -190,7 +204,15 @@ describe("OAuth redirect URIs", () => {
       const res = await register(uri);
       expect([uri, res.status]).toEqual([uri, 422]);
     }
-    const accepted = ["https://app.example/oauth/callback", "http://127.0.0.1:8123/cb", "http://[::1]/cb", "http://localhost:4000/cb", "urn:ietf:wg:oauth:2.0:oob", "com.example.app:/oauth2redirect", "elk://callback"];
+    const accepted = [
+      "https://app.example/oauth/callback",
+      "http://127.0.0.1:8123/cb",
+      "http://[::1]/cb",
+      "http://localhost:4000/cb",
+      "urn:ietf:wg:oauth:2.0:oob",
+      "com.example.app:/oauth2redirect",
+      "elk://callback",
+    ];
     for (const uri of accepted) {
       const res = await register(uri);
       expect([uri, res.status]).toEqual([uri, 200]);
@@ -220,18 +242,21 @@ describe("report floods", () => {
     const olgaUri = `${a.origin}/users/olga`;
     for (let i = 0; i < 40; i++) {
       const actor = await peer.addActor(`flagger${i % 4}`);
-      const res = await peer.post(`${a.origin}/inbox`, {
-        "@context": AS_CONTEXT,
-        id: `${peer.origin}/flags/${i}`,
-        type: "Flag",
-        actor: actor.uri,
-        object: [olgaUri],
-        content: `flood ${i}`,
-      }, actor.keyId);
+      const res = await peer.post(
+        `${a.origin}/inbox`,
+        {
+          "@context": AS_CONTEXT,
+          id: `${peer.origin}/flags/${i}`,
+          type: "Flag",
+          actor: actor.uri,
+          object: [olgaUri],
+          content: `flood ${i}`,
+        },
+        actor.keyId,
+      );
       expect(res.status).toBe(202);
     }
-    const fromPeer = async () =>
-      (await a.app.ctx.db.selectFrom("reports").select("comment").where("comment", "like", "flood %").execute()).length;
+    const fromPeer = async () => (await a.app.ctx.db.selectFrom("reports").select("comment").where("comment", "like", "flood %").execute()).length;
     await eventually(async () => {
       const queued = await a.app.ctx.db.selectFrom("fedify_queue").select("id").where("queue", "=", "inbox").execute();
       return queued.length === 0;

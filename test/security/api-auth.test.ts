@@ -26,12 +26,51 @@ let bobAccount: string;
 /** Row counts of everything a write could touch. */
 async function snapshot() {
   const db = a.app.ctx.db;
-  const count = async (table: "posts" | "likes" | "reblogs" | "bookmarks" | "follows" | "media_attachments" | "groups" | "notifications" | "api_tokens" | "oauth_codes" | "sessions" | "outbox_events") =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
-  const tables = ["posts", "likes", "reblogs", "bookmarks", "follows", "media_attachments", "groups", "notifications", "api_tokens", "oauth_codes", "sessions", "outbox_events"] as const;
+  const count = async (
+    table:
+      | "posts"
+      | "likes"
+      | "reblogs"
+      | "bookmarks"
+      | "follows"
+      | "media_attachments"
+      | "groups"
+      | "notifications"
+      | "api_tokens"
+      | "oauth_codes"
+      | "sessions"
+      | "outbox_events",
+  ) =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const tables = [
+    "posts",
+    "likes",
+    "reblogs",
+    "bookmarks",
+    "follows",
+    "media_attachments",
+    "groups",
+    "notifications",
+    "api_tokens",
+    "oauth_codes",
+    "sessions",
+    "outbox_events",
+  ] as const;
   const counts: Record<string, number> = {};
   for (const t of tables) counts[t] = await count(t);
-  const profile = await db.selectFrom("actors").select(["name", "summary", "locked"]).where("username", "=", "reader").where("is_local", "=", true).executeTakeFirstOrThrow();
+  const profile = await db
+    .selectFrom("actors")
+    .select(["name", "summary", "locked"])
+    .where("username", "=", "reader")
+    .where("is_local", "=", true)
+    .executeTakeFirstOrThrow();
   return { counts, profile };
 }
 
@@ -67,7 +106,10 @@ async function authorize(app: { client_id: string }, options: { challenge?: stri
   form.set("username", options.username ?? "olga");
   form.set("password", options.password ?? "correct horse battery staple");
   form.set("decision", "approve");
-  const cookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return fetch(`${a.origin}/oauth/authorize`, {
     method: "POST",
     redirect: "manual",
@@ -153,12 +195,26 @@ describe("OAuth refusals leave nothing behind", () => {
       expect(approved.status).toBe(302);
       const code = new URL(approved.headers.get("location")!).searchParams.get("code")!;
       const before = await snapshot();
-      const refused = await token({ grant_type: "authorization_code", code, client_id: app.client_id, client_secret: app.client_secret, redirect_uri: REDIRECT, ...wrong });
+      const refused = await token({
+        grant_type: "authorization_code",
+        code,
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        redirect_uri: REDIRECT,
+        ...wrong,
+      });
       expect(refused.body.error).toBe("invalid_grant");
       const after = await snapshot();
       expect(after.counts.api_tokens).toBe(before.counts.api_tokens);
       // The code cannot be retried with the right values either.
-      const retry = await token({ grant_type: "authorization_code", code, client_id: app.client_id, client_secret: app.client_secret, redirect_uri: REDIRECT, code_verifier: verifier });
+      const retry = await token({
+        grant_type: "authorization_code",
+        code,
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        redirect_uri: REDIRECT,
+        code_verifier: verifier,
+      });
       expect(retry.body.error).toBe("invalid_grant");
     }
     const tokens = await a.app.ctx.db.selectFrom("api_tokens").select("id").where("app_id", "=", app.id).execute();

@@ -18,10 +18,7 @@ let counter = 0;
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 // A 2×1 PNG.
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAEElEQVR4nGP4z8DAwMDAAAAHAgEA3bf1iAAAAABJRU5ErkJggg==",
-  "base64",
-);
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAEElEQVR4nGP4z8DAwMDAAAAHAgEA3bf1iAAAAABJRU5ErkJggg==", "base64");
 
 function createNote(content: string, extra: Record<string, unknown> = {}) {
   counter += 1;
@@ -132,7 +129,11 @@ describe("JSON and JSON-LD bodies that are malformed or nested too deep", () => 
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toMatch(/deeper than 64/);
     for (const path of ["/inbox", "/users/garden/inbox"]) {
-      const broken = await fetch(`${a.origin}${path}`, { method: "POST", headers: { "content-type": "application/activity+json" }, body: '{"type": "Create", ' });
+      const broken = await fetch(`${a.origin}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/activity+json" },
+        body: '{"type": "Create", ',
+      });
       expect(broken.status).toBe(400);
     }
     expect(await recorded(deep.id)).toBe(0);
@@ -146,7 +147,7 @@ describe("JSON and JSON-LD bodies that are malformed or nested too deep", () => 
   it("answers 400 on the Mastodon and Ecotone APIs and OAuth to deep or malformed JSON; a normal body still works", async () => {
     const deep = `{"status": "hello", "poll": ${"[".repeat(5_000)}${"]".repeat(5_000)}}`;
     for (const path of ["/api/v1/statuses", "/api/ecotone/v1/posts", "/api/v1/apps", "/oauth/token"]) {
-      for (const body of [deep, "{\"status\": \"unterminated"]) {
+      for (const body of [deep, '{"status": "unterminated']) {
         const res = await fetch(`${a.origin}${path}`, {
           method: "POST",
           headers: { authorization: `Bearer ${olga.token}`, "content-type": "application/json" },
@@ -155,7 +156,11 @@ describe("JSON and JSON-LD bodies that are malformed or nested too deep", () => 
         expect([path, res.status]).toEqual([path, 400]);
       }
     }
-    const statuses = await a.api(olga.token, "GET", `/api/v1/accounts/${(await a.api(olga.token, "GET", "/api/v1/accounts/verify_credentials")).body.id}/statuses`);
+    const statuses = await a.api(
+      olga.token,
+      "GET",
+      `/api/v1/accounts/${(await a.api(olga.token, "GET", "/api/v1/accounts/verify_credentials")).body.id}/statuses`,
+    );
     expect(statuses.body).toEqual([]);
     const ok = await a.api(olga.token, "POST", "/api/v1/statuses", { status: "an honest status" });
     expect(ok.status).toBe(200);
@@ -168,7 +173,10 @@ describe("multipart bodies", () => {
     const status = await answerBeforeBodyEnds(
       "/api/v2/media",
       { authorization: "Bearer not-a-token", "content-type": `multipart/form-data; boundary=${boundary}` },
-      Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`), Buffer.alloc(1024 * 1024)]),
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+        Buffer.alloc(1024 * 1024),
+      ]),
     );
     expect(status).toBe(401);
   });
@@ -178,7 +186,10 @@ describe("multipart bodies", () => {
     const status = await answerBeforeBodyEnds(
       "/api/v1/apps",
       { "content-type": `multipart/form-data; boundary=${boundary}` },
-      Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`), Buffer.alloc(1024 * 1024)]),
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        Buffer.alloc(1024 * 1024),
+      ]),
     );
     expect(status).toBe(401);
   });

@@ -75,7 +75,10 @@ describe("a name whose check sees a public address and whose connection reaches 
 describe("the connection-time lookup itself", () => {
   function lookupWith(answer: string[], all: boolean) {
     const lookup = publicOnlyLookup((_host, _options, callback) =>
-      callback(null, answer.map((address): LookupAddress => ({ address, family: address.includes(":") ? 6 : 4 }))),
+      callback(
+        null,
+        answer.map((address): LookupAddress => ({ address, family: address.includes(":") ? 6 : 4 })),
+      ),
     );
     return new Promise<{ error: Error | null; address: unknown; family?: number }>((resolve) =>
       lookup("peer.example", { all }, (error, address, family) => resolve({ error, address, family })),

@@ -32,18 +32,28 @@ function endlessCollection(base: string) {
     const page = Number(url.searchParams.get("page") ?? "-1");
     res.writeHead(200, { "content-type": "application/activity+json" });
     if (page < 0) {
-      res.end(JSON.stringify({ "@context": AS_CONTEXT, id: `${peer.origin}${base}`, type: "OrderedCollection", totalItems: 1e9, first: `${peer.origin}${base}?page=0` }));
+      res.end(
+        JSON.stringify({
+          "@context": AS_CONTEXT,
+          id: `${peer.origin}${base}`,
+          type: "OrderedCollection",
+          totalItems: 1e9,
+          first: `${peer.origin}${base}?page=0`,
+        }),
+      );
       return;
     }
-    res.end(JSON.stringify({
-      "@context": AS_CONTEXT,
-      id: `${peer.origin}${base}?page=${page}`,
-      type: "OrderedCollectionPage",
-      partOf: `${peer.origin}${base}`,
-      // Page 0 points back at itself; the others always to a new page.
-      next: page === 0 ? `${peer.origin}${base}?page=0` : `${peer.origin}${base}?page=${page + 1}`,
-      orderedItems: [`${peer.origin}${base}/item-${page}`],
-    }));
+    res.end(
+      JSON.stringify({
+        "@context": AS_CONTEXT,
+        id: `${peer.origin}${base}?page=${page}`,
+        type: "OrderedCollectionPage",
+        partOf: `${peer.origin}${base}`,
+        // Page 0 points back at itself; the others always to a new page.
+        next: page === 0 ? `${peer.origin}${base}?page=0` : `${peer.origin}${base}?page=${page + 1}`,
+        orderedItems: [`${peer.origin}${base}/item-${page}`],
+      }),
+    );
   });
 }
 
@@ -156,9 +166,7 @@ describe("collections that page forever", () => {
     });
     peer.handle(`${base}/inbox`, (_req, res) => res.writeHead(202).end());
     const start = peer.hits.length;
-    const { value: join, ms } = await timed(() =>
-      a.api(olga.token, "POST", `/api/ecotone/v1/groups/${encodeURIComponent(`${peer.origin}${base}`)}/join`),
-    );
+    const { value: join, ms } = await timed(() => a.api(olga.token, "POST", `/api/ecotone/v1/groups/${encodeURIComponent(`${peer.origin}${base}`)}/join`));
     expect([200, 202]).toContain(join.status);
     expect(ms).toBeLessThan(SLACK_MS);
     await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -85,9 +85,18 @@ describe("GHSA-97w4-f4rq-mgqm (fixed in 2.3.10): alternate documents that name e
   it("follows one alternate hop, not an endless chain through HTML or Link headers; a profile page with an alternate still resolves", async () => {
     home.serve("/loop/a", page("/loop/b"), { contentType: "text/html" });
     home.serve("/loop/b", page("/loop/a"), { contentType: "text/html" });
-    home.serve("/link/c", "see the Link header", { contentType: "text/plain", headers: { link: '</link/d>; rel="alternate"; type="application/activity+json"' } });
-    home.serve("/link/d", "see the Link header", { contentType: "text/plain", headers: { link: '</link/c>; rel="alternate"; type="application/activity+json"' } });
-    for (const [start, pair] of [["/loop/a", ["/loop/a", "/loop/b"]], ["/link/c", ["/link/c", "/link/d"]]] as const) {
+    home.serve("/link/c", "see the Link header", {
+      contentType: "text/plain",
+      headers: { link: '</link/d>; rel="alternate"; type="application/activity+json"' },
+    });
+    home.serve("/link/d", "see the Link header", {
+      contentType: "text/plain",
+      headers: { link: '</link/c>; rel="alternate"; type="application/activity+json"' },
+    });
+    for (const [start, pair] of [
+      ["/loop/a", ["/loop/a", "/loop/b"]],
+      ["/link/c", ["/link/c", "/link/d"]],
+    ] as const) {
       const started = Date.now();
       const found = await search(dev, olga.token, `${home.origin}${start}`);
       expect(found.accounts).toEqual([]);

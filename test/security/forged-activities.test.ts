@@ -196,9 +196,13 @@ describe("fetched documents that lie", () => {
   it("still accepts actors served as ActivityPub JSON or JSON-LD, and HTML pages that link to them", async () => {
     const plain = await peer.addActor("typed-ok");
     const ld = await peer.addActor("typed-ld", {}, { contentType: 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"' });
-    peer.serve("/@typed-ok", `<!doctype html><html><head><link rel="alternate" type="application/activity+json" href="${plain.uri}"></head><body>profile</body></html>`, {
-      contentType: "text/html; charset=utf-8",
-    });
+    peer.serve(
+      "/@typed-ok",
+      `<!doctype html><html><head><link rel="alternate" type="application/activity+json" href="${plain.uri}"></head><body>profile</body></html>`,
+      {
+        contentType: "text/html; charset=utf-8",
+      },
+    );
     expect((await search(plain.uri)).accounts).toHaveLength(1);
     expect((await search(ld.uri)).accounts).toHaveLength(1);
     // A profile page URL (http://host/@name) is a URL, not a handle, in the Mastodon search too.

@@ -27,15 +27,19 @@ let n = 0;
 
 function relay(inner: Record<string, unknown>) {
   n += 1;
-  return peer.post(`${a.origin}/inbox`, {
-    "@context": AS_CONTEXT,
-    id: `${evil.uri}/announces/${n}`,
-    type: "Announce",
-    actor: evil.uri,
-    to: ["https://www.w3.org/ns/activitystreams#Public"],
-    cc: [`${evil.uri}/followers`],
-    object: { id: `${peer.origin}/relayed/${n}`, ...inner },
-  }, evil.keyId);
+  return peer.post(
+    `${a.origin}/inbox`,
+    {
+      "@context": AS_CONTEXT,
+      id: `${evil.uri}/announces/${n}`,
+      type: "Announce",
+      actor: evil.uri,
+      to: ["https://www.w3.org/ns/activitystreams#Public"],
+      cc: [`${evil.uri}/followers`],
+      object: { id: `${peer.origin}/relayed/${n}`, ...inner },
+    },
+    evil.keyId,
+  );
 }
 
 /** The inbox worker has handled everything queued so far. */
@@ -103,7 +107,14 @@ describe("a group relaying activities it never received", () => {
     const res = await relay({
       type: "Create",
       actor: bob.uri,
-      object: { id: uri, type: "Note", attributedTo: bob.uri, content: "<p>I never wrote this</p>", to: ["https://www.w3.org/ns/activitystreams#Public"], cc: [evil.uri] },
+      object: {
+        id: uri,
+        type: "Note",
+        attributedTo: bob.uri,
+        content: "<p>I never wrote this</p>",
+        to: ["https://www.w3.org/ns/activitystreams#Public"],
+        cc: [evil.uri],
+      },
     });
     expect(res.status).toBe(202);
     await settled();

@@ -35,21 +35,29 @@ afterAll(async () => {
 describe("activities about someone else's objects", () => {
   it("refuses an Update or a Delete of a post by someone who is not its author", async () => {
     const mallory = await peer.addActor("mallory");
-    const update = await peer.post(`${a.origin}/inbox`, {
-      "@context": "https://www.w3.org/ns/activitystreams",
-      id: `${peer.origin}/activities/evil-update`,
-      type: "Update",
-      actor: mallory.uri,
-      object: { id: memberPost.uri, type: "Note", attributedTo: mallory.uri, content: "<p>Hacked</p>" },
-    }, mallory.keyId);
+    const update = await peer.post(
+      `${a.origin}/inbox`,
+      {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${peer.origin}/activities/evil-update`,
+        type: "Update",
+        actor: mallory.uri,
+        object: { id: memberPost.uri, type: "Note", attributedTo: mallory.uri, content: "<p>Hacked</p>" },
+      },
+      mallory.keyId,
+    );
     expect(update.status).toBeLessThan(300);
-    const del = await peer.post(`${a.origin}/inbox`, {
-      "@context": "https://www.w3.org/ns/activitystreams",
-      id: `${peer.origin}/activities/evil-delete`,
-      type: "Delete",
-      actor: mallory.uri,
-      object: memberPost.uri,
-    }, mallory.keyId);
+    const del = await peer.post(
+      `${a.origin}/inbox`,
+      {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${peer.origin}/activities/evil-delete`,
+        type: "Delete",
+        actor: mallory.uri,
+        object: memberPost.uri,
+      },
+      mallory.keyId,
+    );
     expect(del.status).toBeLessThan(300);
     await inboxIdle(a);
     const row = await a.app.ctx.db.selectFrom("posts").select(["content_html"]).where("uri", "=", memberPost.uri).executeTakeFirst();
@@ -60,18 +68,28 @@ describe("activities about someone else's objects", () => {
 
   it("does not take a person's Announce of a group post as a group relay", async () => {
     const mallory = await peer.addActor("mallory2");
-    await peer.post(`${a.origin}/inbox`, {
-      "@context": "https://www.w3.org/ns/activitystreams",
-      id: `${peer.origin}/activities/fake-relay`,
-      type: "Announce",
-      actor: mallory.uri,
-      object: {
-        id: `${peer.origin}/activities/fake-create`,
-        type: "Create",
-        actor: `${a.origin}/users/olga`,
-        object: { id: `${peer.origin}/notes/forged`, type: "Note", attributedTo: `${a.origin}/users/olga`, content: "Forged", to: [`${a.origin}/users/board`] },
+    await peer.post(
+      `${a.origin}/inbox`,
+      {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${peer.origin}/activities/fake-relay`,
+        type: "Announce",
+        actor: mallory.uri,
+        object: {
+          id: `${peer.origin}/activities/fake-create`,
+          type: "Create",
+          actor: `${a.origin}/users/olga`,
+          object: {
+            id: `${peer.origin}/notes/forged`,
+            type: "Note",
+            attributedTo: `${a.origin}/users/olga`,
+            content: "Forged",
+            to: [`${a.origin}/users/board`],
+          },
+        },
       },
-    }, mallory.keyId);
+      mallory.keyId,
+    );
     await inboxIdle(a);
     const forged = await a.app.ctx.db.selectFrom("posts").select("uri").where("uri", "=", `${peer.origin}/notes/forged`).execute();
     expect(forged).toEqual([]);

@@ -30,7 +30,11 @@ export interface HostilePeer {
   /** Hands `path` (exact, or a prefix ending in `*`) to `handler`. */
   handle(path: string, handler: Handler): void;
   /** A Person at /users/{name} with this peer's key; `extra` is merged into its JSON. */
-  addActor(name: string, extra?: Record<string, unknown>, options?: { contentType?: string }): Promise<{ uri: string; keyId: string; json: Record<string, unknown> }>;
+  addActor(
+    name: string,
+    extra?: Record<string, unknown>,
+    options?: { contentType?: string },
+  ): Promise<{ uri: string; keyId: string; json: Record<string, unknown> }>;
   /** Signs a request for `url` (method POST unless told) carrying `activity`. */
   sign(url: string, activity: unknown, keyId: string, options?: { method?: string }): Promise<SignedRequest>;
   /** Sends a signed request as a POST (whatever method it was signed for). */

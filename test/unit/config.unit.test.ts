@@ -46,7 +46,7 @@ describe("configuration", () => {
 
   it("reads .env, but the environment wins", () => {
     const dir = mkdtempSync(join(tmpdir(), "ecotone-env-"));
-    writeFileSync(join(dir, ".env"), "# comment\nPORT=4000\nECOTONE_INSTANCE_NAME=\"Acme Network\"\n");
+    writeFileSync(join(dir, ".env"), '# comment\nPORT=4000\nECOTONE_INSTANCE_NAME="Acme Network"\n');
     expect(loadConfig({}, dir).port).toBe(4000);
     expect(loadConfig({}, dir).instanceName).toBe("Acme Network");
     expect(loadConfig({ PORT: "5000" }, dir).port).toBe(5000);

@@ -35,7 +35,9 @@ describe("isTaskActivity", () => {
   it("leaves every other Delete to Fedify, including a task URI on someone else's origin", () => {
     expect(isTaskActivity(ctx, { type: "Delete", actor: `${peer}/users/ana`, object: `${peer}/posts/7000000000000000001` })).toBe(false);
     expect(isTaskActivity(ctx, { type: "Delete", actor: "https://other.example/users/x", object: `${peer}/tasks/7000000000000000001` })).toBe(false);
-    expect(isTaskActivity(ctx, { type: "Delete", actor: `${peer}/users/ana`, object: { type: "Tombstone", id: `${peer}/posts/1`, formerType: "Note" } })).toBe(false);
+    expect(isTaskActivity(ctx, { type: "Delete", actor: `${peer}/users/ana`, object: { type: "Tombstone", id: `${peer}/posts/1`, formerType: "Note" } })).toBe(
+      false,
+    );
     expect(isTaskActivity(ctx, { type: "Delete", actor: "not a url", object: "also not" })).toBe(false);
   });
 

@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  assertCanChangeRole,
-  assertCanPost,
-  assertCanShareOut,
-  joinOutcome,
-  normalizeSlug,
-  type Membership,
-} from "../../src/domain/group.rules.ts";
+import { assertCanChangeRole, assertCanPost, assertCanShareOut, joinOutcome, normalizeSlug, type Membership } from "../../src/domain/group.rules.ts";
 import { ANONYMOUS, canSee, viewerOf } from "../../src/domain/visibility.rules.ts";
 
 const member: Membership = { state: "accepted", role: "member" };

@@ -28,7 +28,7 @@ describe("sanitizeHtml and stripHtml bounds", () => {
   });
 
   it("cuts long input before sanitizing, never in the middle of a tag", () => {
-    expect(sanitizeHtml("<p>hello</p><a href=\"https://x.example/\">link</a>", 15)).toBe("<p>hello</p>");
+    expect(sanitizeHtml('<p>hello</p><a href="https://x.example/">link</a>', 15)).toBe("<p>hello</p>");
     expect(sanitizeHtml("x".repeat(50), 10)).toBe("x".repeat(10));
   });
 

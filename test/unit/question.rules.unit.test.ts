@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  acceptedAnswerIn,
-  answerKind,
-  assertCanAccept,
-  parseQuestionState,
-  questionState,
-  withAcceptedLine,
-} from "../../src/domain/question.rules.ts";
+import { acceptedAnswerIn, answerKind, assertCanAccept, parseQuestionState, questionState, withAcceptedLine } from "../../src/domain/question.rules.ts";
 
 describe("question rules", () => {
   it("labels answers from the group's home instance official, others community", () => {

@@ -30,7 +30,10 @@ describe("reputation rules", () => {
   });
 
   it("finds reciprocal rings and leaves their likes out", () => {
-    const ring = [...Array.from({ length: 3 }, () => like("p", "initech", "q", "initech")), ...Array.from({ length: 3 }, () => like("q", "initech", "p", "initech"))];
+    const ring = [
+      ...Array.from({ length: 3 }, () => like("p", "initech", "q", "initech")),
+      ...Array.from({ length: 3 }, () => like("q", "initech", "p", "initech")),
+    ];
     expect(findRings(ring)).toEqual([{ actorIds: ["p", "q"], endorsements: 6 }]);
     const s = scoreReputation(ring, [], now);
     expect(scoreOf(s, "p")).toBe(0);
@@ -40,7 +43,14 @@ describe("reputation rules", () => {
   });
 
   it("explains the score by its reasons and maps it to a level", () => {
-    const s = scoreReputation([like("x", "globex", "a", "acme")], [{ actorId: "a", at: now, kind: "acceptedAnswer" }, { actorId: "a", at: now, kind: "ideaDone" }], now);
+    const s = scoreReputation(
+      [like("x", "globex", "a", "acme")],
+      [
+        { actorId: "a", at: now, kind: "acceptedAnswer" },
+        { actorId: "a", at: now, kind: "ideaDone" },
+      ],
+      now,
+    );
     expect(s[0]).toMatchObject({ actorId: "a", score: 11, level: "contributor" });
     expect(s[0]!.reasons.map((r) => r.kind)).toEqual(["acceptedAnswer", "ideaDone", "likes_other_organizations"]);
     expect([0, 4.99, 5, 20, 50].map(reputationLevel)).toEqual(["newcomer", "newcomer", "contributor", "established", "trusted"]);

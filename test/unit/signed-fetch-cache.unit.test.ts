@@ -8,7 +8,10 @@ import { cachingFetch, SignedFetchCache } from "../../src/federation/signed-fetc
 
 const AP = "application/activity+json";
 
-function peer(answer: (url: string) => Response = () => new Response(JSON.stringify({ id: "https://peer.example/users/a", type: "Person" }), { headers: { "content-type": AP } })) {
+function peer(
+  answer: (url: string) => Response = () =>
+    new Response(JSON.stringify({ id: "https://peer.example/users/a", type: "Person" }), { headers: { "content-type": AP } }),
+) {
   const requests: Request[] = [];
   const inner = (async (input: RequestInfo | URL) => {
     const request = input as Request;
@@ -52,7 +55,9 @@ describe("signed fetch cache", () => {
   it("does not cache unsigned requests, errors, other content types or other methods", async () => {
     let status = 500;
     const { requests, inner } = peer((url) =>
-      url.endsWith("/html") ? new Response("<p>hi</p>", { headers: { "content-type": "text/html" } }) : new Response("{}", { status, headers: { "content-type": AP } }),
+      url.endsWith("/html")
+        ? new Response("<p>hi</p>", { headers: { "content-type": "text/html" } })
+        : new Response("{}", { status, headers: { "content-type": AP } }),
     );
     const fetchIt = cachingFetch(inner, new SignedFetchCache({ ttlMs: 60_000 }));
     await fetchIt(new Request("https://peer.example/users/b", { headers: { accept: AP } }));

@@ -52,7 +52,12 @@ describe("task rules", () => {
   });
 
   it("checks a board's statuses: unique keys, at least one open", () => {
-    expect(checkStatuses([{ key: "todo", label: "To do" }, { key: "shipped", closed: true }])).toEqual([
+    expect(
+      checkStatuses([
+        { key: "todo", label: "To do" },
+        { key: "shipped", closed: true },
+      ]),
+    ).toEqual([
       { key: "todo", label: "To do", closed: false },
       { key: "shipped", label: "shipped", closed: true },
     ]);

@@ -12,7 +12,7 @@ export function registerGroupSettingsRoutes(fastify: FastifyInstance, ctx: Servi
   const app = typed(fastify);
   app.patch(
     "/api/ecotone/v1/groups/:group/settings",
-    route('Change a group\'s settings: {"questionsEnabled"?: true|false} (moderators, at the group\'s home)', "write:groups", {
+    route("Change a group's settings: {\"questionsEnabled\"?: true|false} (moderators, at the group's home)", "write:groups", {
       params: GroupParams,
       body: SettingsBody,
     }),

@@ -9,7 +9,13 @@ import type { ServiceContext } from "../../services/context.ts";
 import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/channels/mail-account.service.ts";
 import { inviteByEmail } from "../../services/channels/mail-invite.service.ts";
 import { outgoingMail, outgoingMailById } from "../../services/channels/mail.service.ts";
-import { digestPreferences, emailPreferences, unsubscribeByToken, updateDigestPreferences, updateEmailPreferences } from "../../services/channels/notification-preferences.service.ts";
+import {
+  digestPreferences,
+  emailPreferences,
+  unsubscribeByToken,
+  updateDigestPreferences,
+  updateEmailPreferences,
+} from "../../services/channels/notification-preferences.service.ts";
 import { signedIn } from "./guard.ts";
 import { IdParams, RequiredText, route, Type, typed } from "./schema.ts";
 
@@ -49,7 +55,9 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
 
   app.put(
     `${BASE}/account/email`,
-    route('Set your email address: {"email"}; a confirmation link is mailed to it, and mail is sent only once it is confirmed', "write:accounts", { body: EmailBody }),
+    route('Set your email address: {"email"}; a confirmation link is mailed to it, and mail is sent only once it is confirmed', "write:accounts", {
+      body: EmailBody,
+    }),
     async (request, reply) => reply.code(202).send(await setEmail(ctx, signedIn(request).username, request.body.email)),
   );
 
@@ -60,15 +68,19 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
 
   app.post(
     `${BASE}/password/reset-request`,
-    route('Mail a password reset link: {"login": username or verified address}; always 202, whether or not the account exists', null, { body: ResetRequestBody }),
+    route('Mail a password reset link: {"login": username or verified address}; always 202, whether or not the account exists', null, {
+      body: ResetRequestBody,
+    }),
     async (request, reply) => {
       await requestPasswordReset(ctx, request.body.login);
       return reply.code(202).send({ ok: true });
     },
   );
 
-  app.post(`${BASE}/password/reset`, route('Set a new password with a reset link\'s token: {"token", "password"}', null, { body: ResetBody }), async (request) =>
-    resetPassword(ctx, request.body.token, request.body.password),
+  app.post(
+    `${BASE}/password/reset`,
+    route('Set a new password with a reset link\'s token: {"token", "password"}', null, { body: ResetBody }),
+    async (request) => resetPassword(ctx, request.body.token, request.body.password),
   );
 
   app.get(`${BASE}/notification-preferences`, route("Which notifications you get by email, per kind", "read:accounts"), async (request) => {
@@ -78,9 +90,13 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
 
   app.put(
     `${BASE}/notification-preferences`,
-    route(`Choose which notifications you get by email: {"email": {${EMAIL_KINDS.map((k) => `"${k}"?: bool`).join(", ")}}, "digest": {"frequency"?: off|daily|weekly, "timeZone"?, "hour"?}}`, "write:accounts", {
-      body: PreferencesBody,
-    }),
+    route(
+      `Choose which notifications you get by email: {"email": {${EMAIL_KINDS.map((k) => `"${k}"?: bool`).join(", ")}}, "digest": {"frequency"?: off|daily|weekly, "timeZone"?, "hour"?}}`,
+      "write:accounts",
+      {
+        body: PreferencesBody,
+      },
+    ),
     async (request) => {
       const actor = await requireLocalUserActor(ctx, signedIn(request).username);
       // The schema refuses unknown kinds, so the email half cannot fail once the digest half is stored.
@@ -91,10 +107,14 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
   );
 
   // RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the List-Unsubscribe URL.
-  app.post("/mail/unsubscribe", route("One-click unsubscribe from a kind of mail (RFC 8058); the token is the link's", null, { querystring: UnsubscribeQuery }), async (request) => {
-    const done = await unsubscribeByToken(ctx, request.query.token);
-    return { unsubscribed: done.kind };
-  });
+  app.post(
+    "/mail/unsubscribe",
+    route("One-click unsubscribe from a kind of mail (RFC 8058); the token is the link's", null, { querystring: UnsubscribeQuery }),
+    async (request) => {
+      const done = await unsubscribeByToken(ctx, request.query.token);
+      return { unsubscribed: done.kind };
+    },
+  );
 
   app.post(
     `${BASE}/admin/invitations`,
@@ -107,11 +127,15 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
     },
   );
 
-  app.get(`${BASE}/admin/mail`, route("Outgoing mail, newest first (admins): what was sent, kept or failed", "admin:read", { querystring: MailListQuery }), async (request) => {
-    if (signedIn(request).role !== "admin") throw forbidden("Outgoing mail is for the instance's administrators");
-    const rows = await outgoingMail(ctx, { ...(request.query.before ? { before: request.query.before } : {}), limit: request.query.limit ?? 40 });
-    return { items: rows.map(({ text_body, html_body, locked_until: _lock, ...rest }) => ({ ...rest, text: text_body, html: html_body })) };
-  });
+  app.get(
+    `${BASE}/admin/mail`,
+    route("Outgoing mail, newest first (admins): what was sent, kept or failed", "admin:read", { querystring: MailListQuery }),
+    async (request) => {
+      if (signedIn(request).role !== "admin") throw forbidden("Outgoing mail is for the instance's administrators");
+      const rows = await outgoingMail(ctx, { ...(request.query.before ? { before: request.query.before } : {}), limit: request.query.limit ?? 40 });
+      return { items: rows.map(({ text_body, html_body, locked_until: _lock, ...rest }) => ({ ...rest, text: text_body, html: html_body })) };
+    },
+  );
 
   app.get(`${BASE}/admin/mail/:id`, route("One outgoing mail (admins)", "admin:read", { params: IdParams }), async (request) => {
     if (signedIn(request).role !== "admin") throw forbidden("Outgoing mail is for the instance's administrators");

@@ -45,8 +45,10 @@ export function registerQuestionRoutes(fastify: FastifyInstance, ctx: ServiceCon
     async (request) => ({ items: await groupExperts(ctx, request.params.group, await viewerId(ctx, request), request.query.tag ?? null) }),
   );
 
-  app.get(`${BASE}/questions/:id`, route("A question with its answers (official or community) and the accepted one", null, { params: IdParams }), async (request) =>
-    getQuestion(ctx, request.params.id, await viewerId(ctx, request)),
+  app.get(
+    `${BASE}/questions/:id`,
+    route("A question with its answers (official or community) and the accepted one", null, { params: IdParams }),
+    async (request) => getQuestion(ctx, request.params.id, await viewerId(ctx, request)),
   );
 
   app.post(
@@ -60,10 +62,14 @@ export function registerQuestionRoutes(fastify: FastifyInstance, ctx: ServiceCon
 
   app.post(
     `${BASE}/posts/:id/escalate`,
-    route('Turn a thread into a task on the group\'s board, linked both ways; the asker is kept informed: {"title"?} (moderators, at the group\'s home)', "write:statuses", {
-      params: IdParams,
-      body: Type.Optional(Type.Object({ title: OptionalText({ maxLength: 300 }) })),
-    }),
+    route(
+      "Turn a thread into a task on the group's board, linked both ways; the asker is kept informed: {\"title\"?} (moderators, at the group's home)",
+      "write:statuses",
+      {
+        params: IdParams,
+        body: Type.Optional(Type.Object({ title: OptionalText({ maxLength: 300 }) })),
+      },
+    ),
     async (request, reply) => {
       const result = await escalateThread(ctx, signedIn(request).username, request.params.id, { title: orUndefined(request.body?.title) });
       return reply.code(201).send(result);

@@ -28,7 +28,9 @@ export function registerReputationRoutes(fastify: FastifyInstance, ctx: ServiceC
 
   app.get(
     `${BASE}/groups/:group/what-matters`,
-    route("What matters in a group over 30 days: {risingIdeas, multiCompanyThreads, unansweredCustomerQuestions}, each with its signal", null, { params: GroupParams }),
+    route("What matters in a group over 30 days: {risingIdeas, multiCompanyThreads, unansweredCustomerQuestions}, each with its signal", null, {
+      params: GroupParams,
+    }),
     async (request) => whatMatters(ctx, request.params.group, await viewerId(ctx, request)),
   );
 }

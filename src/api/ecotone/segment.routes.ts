@@ -39,9 +39,13 @@ export function registerSegmentRoutes(fastify: FastifyInstance, ctx: ServiceCont
 
   app.post(
     BASE,
-    route('Save a segment: {"name", "filter": {organizations?, relationships?, audiences?, group?, activeWithinDays?, silentForDays?, minPosts?, voted?}}', "write", {
-      body: SegmentBody,
-    }),
+    route(
+      'Save a segment: {"name", "filter": {organizations?, relationships?, audiences?, group?, activeWithinDays?, silentForDays?, minPosts?, voted?}}',
+      "write",
+      {
+        body: SegmentBody,
+      },
+    ),
     async (request, reply) => reply.code(201).send(await createSegment(ctx, signedIn(request), request.body)),
   );
 

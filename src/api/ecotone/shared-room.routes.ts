@@ -2,7 +2,13 @@
 // organization's admin answers the invitation on their own instance.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { answerRoomInvitation, inviteOrganization, listRoomOrganizationsFor, listSharedRooms, removeOrganization } from "../../services/groups/shared-room.service.ts";
+import {
+  answerRoomInvitation,
+  inviteOrganization,
+  listRoomOrganizationsFor,
+  listSharedRooms,
+  removeOrganization,
+} from "../../services/groups/shared-room.service.ts";
 import { requireCaller } from "./guard.ts";
 import { body, bodyText } from "./viewer.ts";
 

@@ -31,9 +31,7 @@ const BASE = "/api/ecotone/v1";
 const Strings = Type.Optional(Type.Array(Type.String()));
 /** The version you read; null or absent: no check. */
 const Version = Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]));
-const ExternalRefBody = Type.Optional(
-  Type.Union([Type.Object({ system: Type.String(), id: Type.String(), url: OptionalText() }), Type.Null()]),
-);
+const ExternalRefBody = Type.Optional(Type.Union([Type.Object({ system: Type.String(), id: Type.String(), url: OptionalText() }), Type.Null()]));
 
 const Editable = {
   title: OptionalText(),
@@ -56,7 +54,14 @@ const StatusesBody = Type.Object({
 const given = (value: string | null | undefined): string | undefined => (value === null || value === "" ? undefined : value);
 
 /** The editable fields of a task, as the body names them (due: null clears it). */
-function fields(b: { title?: string | null; description?: string | null; priority?: string | null; due?: string | null; labels?: string[]; dependsOn?: string[] }) {
+function fields(b: {
+  title?: string | null;
+  description?: string | null;
+  priority?: string | null;
+  due?: string | null;
+  labels?: string[];
+  dependsOn?: string[];
+}) {
   return {
     title: given(b.title),
     description: given(b.description),
@@ -132,10 +137,14 @@ export function registerTaskRoutes(fastify: FastifyInstance, ctx: ServiceContext
 
   app.patch(
     `${BASE}/tasks/:id`,
-    route('Edit a task: {"version" (the one you read), "title"?, "description"?, "priority"?, "due"?, "labels"?, "dependsOn"?}; 409 when it changed since', "write:statuses", {
-      params: IdParams,
-      body: EditBody,
-    }),
+    route(
+      'Edit a task: {"version" (the one you read), "title"?, "description"?, "priority"?, "due"?, "labels"?, "dependsOn"?}; 409 when it changed since',
+      "write:statuses",
+      {
+        params: IdParams,
+        body: EditBody,
+      },
+    ),
     async (request, reply) =>
       answer(reply, await editTask(ctx, signedIn(request).username, request.params.id, request.body.version ?? undefined, fields(request.body))),
   );

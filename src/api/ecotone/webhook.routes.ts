@@ -36,7 +36,12 @@ export function registerWebhookRoutes(fastify: FastifyInstance, ctx: ServiceCont
     ),
     async (request, reply) => {
       const b = request.body;
-      const created = await createWebhook(ctx, signedIn(request).username, { url: b.url, events: b.events, group: b.group ?? undefined, description: b.description ?? undefined });
+      const created = await createWebhook(ctx, signedIn(request).username, {
+        url: b.url,
+        events: b.events,
+        group: b.group ?? undefined,
+        description: b.description ?? undefined,
+      });
       return reply.code(201).send(created);
     },
   );
@@ -75,7 +80,9 @@ export function registerWebhookRoutes(fastify: FastifyInstance, ctx: ServiceCont
 
   app.post(
     `${BASE}/:id/deliveries/:delivery/replay`,
-    route("Send a delivery again (same webhook-id, fresh signature)", "write:webhooks", { params: Type.Object({ id: Type.String(), delivery: Type.String() }) }),
+    route("Send a delivery again (same webhook-id, fresh signature)", "write:webhooks", {
+      params: Type.Object({ id: Type.String(), delivery: Type.String() }),
+    }),
     async (request) => replayDelivery(ctx, signedIn(request).username, request.params.id, request.params.delivery),
   );
 }

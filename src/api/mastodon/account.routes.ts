@@ -87,7 +87,10 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
   fastify.get("/api/v1/accounts/relationships", async (request) => {
     const caller = await requireUser(ctx, request, "read:follows");
     const q = request.query as Record<string, unknown>;
-    const ids = idList([q["id[]"], q.id].flat().filter((v) => v !== undefined), "id");
+    const ids = idList(
+      [q["id[]"], q.id].flat().filter((v) => v !== undefined),
+      "id",
+    );
     return renderRelationships(ctx, caller.actorId, ids);
   });
 
@@ -104,7 +107,12 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
       excludeReblogs: flag(q.exclude_reblogs),
       tagged: optionalText(q.tagged, "tagged")?.replace(/^#/, ""),
     });
-    setLinkHeader(request, reply, ctx.origin, items.map((i) => i.id));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      items.map((i) => i.id),
+    );
     return applyFilters(ctx, viewer?.actorId ?? null, "account", await renderHomeItems(ctx, items));
   });
 
@@ -116,9 +124,17 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
       const bounds = pageBounds(request, 40, 80);
       const list = direction === "followers" ? listFollowersOf : listFollowingOf;
       const page = await list(ctx, actor.id, bounds.maxId ?? null, bounds.limit);
-      setLinkHeader(request, reply, ctx.origin, page.items.map((f) => f.followId));
+      setLinkHeader(
+        request,
+        reply,
+        ctx.origin,
+        page.items.map((f) => f.followId),
+      );
       const shown = await visibleInMemberLists(ctx, viewer, page.items, (f) => f.actor);
-      return renderAccounts(ctx, shown.map((f) => f.actor));
+      return renderAccounts(
+        ctx,
+        shown.map((f) => f.actor),
+      );
     });
   }
 
@@ -144,7 +160,10 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
   fastify.get("/api/v1/follow_requests", async (request) => {
     const caller = await requireUser(ctx, request, "read:follows");
     const page = await listFollowRequests(ctx, caller.username);
-    return renderAccounts(ctx, page.items.map((f) => f.actor));
+    return renderAccounts(
+      ctx,
+      page.items.map((f) => f.actor),
+    );
   });
 
   for (const action of ["authorize", "reject"] as const) {
@@ -158,5 +177,4 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
       return renderRelationship(ctx, caller.actorId, request.params.id);
     });
   }
-
 }

@@ -70,7 +70,11 @@ export function registerMastodonBlockRoutes(fastify: FastifyInstance, ctx: Servi
         { default: 40, max: 80 },
         (page) => list(ctx, caller.actorId, page),
         (r) => r.rowId,
-        (rows) => renderAccounts(ctx, rows.map((r) => r.actor)),
+        (rows) =>
+          renderAccounts(
+            ctx,
+            rows.map((r) => r.actor),
+          ),
       );
     });
   }

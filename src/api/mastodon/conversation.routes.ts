@@ -10,7 +10,10 @@ import { renderAccounts, renderStatuses } from "./render.ts";
 type IdParams = { Params: { id: string } };
 
 async function renderConversations(ctx: ServiceContext, views: ConversationView[]) {
-  const statuses = await renderStatuses(ctx, views.map((v) => v.lastStatus));
+  const statuses = await renderStatuses(
+    ctx,
+    views.map((v) => v.lastStatus),
+  );
   const people = new Map((await renderAccounts(ctx, [...new Map(views.flatMap((v) => v.accounts).map((a) => [a.id, a])).values()])).map((a) => [a.id, a]));
   return views.map((v, i) => ({ id: v.id, unread: v.unread, accounts: v.accounts.map((a) => people.get(a.id)!), last_status: statuses[i]! }));
 }

@@ -15,9 +15,10 @@ export interface MastodonMedia {
 
 export function toMastodonMedia(media: MediaRow, origin: URL): MastodonMedia {
   const url = media.remote_url ?? new URL(`/media/${media.file_name}`, origin).href;
-  const original = media.width && media.height
-    ? { width: media.width, height: media.height, size: `${media.width}x${media.height}`, aspect: media.width / media.height }
-    : null;
+  const original =
+    media.width && media.height
+      ? { width: media.width, height: media.height, size: `${media.width}x${media.height}`, aspect: media.width / media.height }
+      : null;
   return {
     id: media.id,
     type: media.type === "image" || media.type === "video" ? media.type : "unknown",

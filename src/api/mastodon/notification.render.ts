@@ -15,9 +15,7 @@ export interface NotificationRow {
 }
 
 export async function renderNotificationRows(ctx: ServiceContext, viewerId: string, rows: NotificationRow[]) {
-  const actors = (await Promise.all([...new Set(rows.map((r) => r.from_id))].map((id) => getActorById(ctx, id)))).filter(
-    (a) => a !== null,
-  );
+  const actors = (await Promise.all([...new Set(rows.map((r) => r.from_id))].map((id) => getActorById(ctx, id)))).filter((a) => a !== null);
   const accounts = new Map((await renderAccounts(ctx, actors)).map((a) => [a.id, a]));
   const postIds = rows.map((r) => r.post_id).filter((id): id is string => id !== null);
   // A notification whose status a "hide" filter removes is left out with it.

@@ -23,7 +23,12 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
       minId: bounds.minId,
       limit: bounds.limit,
     });
-    setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.id));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      rows.map((r) => r.id),
+    );
     return renderNotificationRows(ctx, caller.actorId, rows);
   });
 
@@ -49,7 +54,12 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
     const entries = await favourites(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
     const byId = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, s]));
     const ordered = entries.map((e) => byId.get(e.post.id)!);
-    setLinkHeader(request, reply, ctx.origin, ordered.map((s) => s.id));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      ordered.map((s) => s.id),
+    );
     return ordered;
   });
 
@@ -65,7 +75,10 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
     return {};
   });
 
-  for (const [action, on] of [["bookmark", true], ["unbookmark", false]] as const) {
+  for (const [action, on] of [
+    ["bookmark", true],
+    ["unbookmark", false],
+  ] as const) {
     fastify.post<{ Params: { id: string } }>(`/api/v1/statuses/:id/${action}`, async (request) => {
       const caller = await requireUser(ctx, request, "write:bookmarks");
       await bookmark(ctx, caller.actorId, request.params.id, on);
@@ -78,18 +91,25 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
     const caller = await requireUser(ctx, request, "read:bookmarks");
     const bounds = pageBounds(request);
     const rows = await bookmarks(ctx, caller.actorId, { maxId: bounds.maxId, limit: bounds.limit });
-    const entries = await getPostEntries(ctx, caller.actorId, rows.map((r) => r.post_id));
+    const entries = await getPostEntries(
+      ctx,
+      caller.actorId,
+      rows.map((r) => r.post_id),
+    );
     const byId = new Map((await renderStatuses(ctx, entries)).map((s) => [s.id, s]));
-    setLinkHeader(request, reply, ctx.origin, rows.map((r) => r.id));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => byId.get(r.post_id)).filter(Boolean);
   });
 
   fastify.get("/api/v1/markers", async (request) => {
     const caller = await requireUser(ctx, request, "read:statuses");
     const markers = await getMarkers(ctx, caller.actorId);
-    return Object.fromEntries(
-      markers.map((m) => [m.timeline, { last_read_id: m.last_read_id, version: m.version, updated_at: m.updated_at.toISOString() }]),
-    );
+    return Object.fromEntries(markers.map((m) => [m.timeline, { last_read_id: m.last_read_id, version: m.version, updated_at: m.updated_at.toISOString() }]));
   });
 
   fastify.post("/api/v1/markers", async (request) => {
@@ -102,8 +122,6 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
       if (id) await setMarker(ctx, caller.actorId, timeline, id);
     }
     const markers = await getMarkers(ctx, caller.actorId);
-    return Object.fromEntries(
-      markers.map((m) => [m.timeline, { last_read_id: m.last_read_id, version: m.version, updated_at: m.updated_at.toISOString() }]),
-    );
+    return Object.fromEntries(markers.map((m) => [m.timeline, { last_read_id: m.last_read_id, version: m.version, updated_at: m.updated_at.toISOString() }]));
   });
 }

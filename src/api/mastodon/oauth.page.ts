@@ -26,7 +26,10 @@ export function renderConsentPage(page: ConsentPage): string {
   const hidden = Object.entries(page.hidden)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join("");
-  const company = !page.signedInAs && page.companySignIn ? `<p><a href="${escapeHtml(page.companySignIn.url)}">Sign in with ${escapeHtml(page.companySignIn.label)}</a></p>` : "";
+  const company =
+    !page.signedInAs && page.companySignIn
+      ? `<p><a href="${escapeHtml(page.companySignIn.url)}">Sign in with ${escapeHtml(page.companySignIn.label)}</a></p>`
+      : "";
   const login = page.signedInAs
     ? `<p>Signed in as <strong>${escapeHtml(page.signedInAs)}</strong>.</p>`
     : page.passwordSignIn === false

@@ -68,7 +68,6 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
     reply.type("text/html; charset=utf-8");
   }
 
-
   fastify.post("/api/v1/apps", async (request, reply) => {
     const f = fields(request);
     try {
@@ -139,7 +138,9 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
         csrfToken: csrf,
         hidden,
         error,
-        companySignIn: ctx.companySignIn ? { label: ctx.companySignIn.settings.label, url: `/sign-in/company?next=${encodeURIComponent(`/oauth/authorize?${new URLSearchParams(hidden)}`)}` } : null,
+        companySignIn: ctx.companySignIn
+          ? { label: ctx.companySignIn.settings.label, url: `/sign-in/company?next=${encodeURIComponent(`/oauth/authorize?${new URLSearchParams(hidden)}`)}` }
+          : null,
         passwordSignIn: ctx.passwordSignIn !== false,
       }),
     );
@@ -258,7 +259,25 @@ export function registerOAuthRoutes(fastify: FastifyInstance, ctx: ServiceContex
       token_endpoint: `${base}/oauth/token`,
       revocation_endpoint: `${base}/oauth/revoke`,
       app_registration_endpoint: `${base}/api/v1/apps`,
-      scopes_supported: ["read", "write", "follow", "push", "profile", "read:accounts", "read:statuses", "read:notifications", "read:follows", "read:bookmarks", "read:favourites", "write:accounts", "write:statuses", "write:notifications", "write:follows", "write:bookmarks", "write:favourites"],
+      scopes_supported: [
+        "read",
+        "write",
+        "follow",
+        "push",
+        "profile",
+        "read:accounts",
+        "read:statuses",
+        "read:notifications",
+        "read:follows",
+        "read:bookmarks",
+        "read:favourites",
+        "write:accounts",
+        "write:statuses",
+        "write:notifications",
+        "write:follows",
+        "write:bookmarks",
+        "write:favourites",
+      ],
       response_types_supported: ["code"],
       response_modes_supported: ["query"],
       grant_types_supported: ["authorization_code", "client_credentials", "refresh_token", ...(options.passwordGrant ? ["password"] : [])],

@@ -15,7 +15,13 @@ function param(body: Record<string, unknown>, path: string[]): unknown {
   let value: unknown = body;
   for (const key of path) value = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
   if (value !== undefined) return value;
-  return body[path[0] + path.slice(1).map((k) => `[${k}]`).join("")];
+  return body[
+    path[0] +
+      path
+        .slice(1)
+        .map((k) => `[${k}]`)
+        .join("")
+  ];
 }
 
 function inputOf(request: FastifyRequest): PushInput {

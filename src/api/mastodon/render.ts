@@ -12,19 +12,28 @@ export async function renderStatuses(ctx: ServiceContext, entries: PostEntry[]):
 }
 
 export async function renderHomeItems(ctx: ServiceContext, items: HomeItem[]): Promise<MastodonStatus[]> {
-  const statuses = await renderStatuses(ctx, items.map((i) => i.entry));
+  const statuses = await renderStatuses(
+    ctx,
+    items.map((i) => i.entry),
+  );
   const boosters = new Map(
-    (await renderAccounts(ctx, items.flatMap((i) => (i.kind === "boost" ? [i.by] : [])))).map((a) => [a.id, a]),
+    (
+      await renderAccounts(
+        ctx,
+        items.flatMap((i) => (i.kind === "boost" ? [i.by] : [])),
+      )
+    ).map((a) => [a.id, a]),
   );
   return items.map((item, index) =>
-    item.kind === "post"
-      ? statuses[index]!
-      : toMastodonBoost({ id: item.id, createdAt: item.createdAt, by: boosters.get(item.by.id)! }, statuses[index]!),
+    item.kind === "post" ? statuses[index]! : toMastodonBoost({ id: item.id, createdAt: item.createdAt, by: boosters.get(item.by.id)! }, statuses[index]!),
   );
 }
 
 export async function renderAccounts(ctx: ServiceContext, actors: ActorRow[]): Promise<MastodonAccount[]> {
-  const stats = await getAccountStats(ctx, actors.map((a) => a.id));
+  const stats = await getAccountStats(
+    ctx,
+    actors.map((a) => a.id),
+  );
   return actors.map((a) => toMastodonAccount(a, stats.get(a.id), ctx.origin));
 }
 

@@ -37,7 +37,13 @@ export function registerMastodonSearchRoutes(fastify: FastifyInstance, ctx: Serv
     return {
       accounts: await renderAccounts(ctx, results.accounts),
       statuses: await renderStatuses(ctx, results.statuses),
-      hashtags: (await describeTags(ctx, viewer?.actorId ?? null, results.hashtags.map((t) => t.tag))).map((t) => toMastodonTag(t, ctx.origin)),
+      hashtags: (
+        await describeTags(
+          ctx,
+          viewer?.actorId ?? null,
+          results.hashtags.map((t) => t.tag),
+        )
+      ).map((t) => toMastodonTag(t, ctx.origin)),
     };
   });
 

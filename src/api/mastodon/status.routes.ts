@@ -122,7 +122,10 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
     return renderAccounts(ctx, await whoReblogged(ctx, request.params.id, viewer?.actorId ?? null));
   });
 
-  for (const [action, pin] of [["pin", true], ["unpin", false]] as const) {
+  for (const [action, pin] of [
+    ["pin", true],
+    ["unpin", false],
+  ] as const) {
     fastify.post<IdParams>(`/api/v1/statuses/:id/${action}`, async (request) => {
       const caller = await requireUser(ctx, request, "write:accounts");
       if (pin) await pinPost(ctx, caller.actorId, request.params.id);

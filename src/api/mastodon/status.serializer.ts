@@ -52,7 +52,9 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
   const { post } = entry;
   const parent = post.in_reply_to_uri ? c.parents.get(post.in_reply_to_uri) : undefined;
   // An Article's title leads its content, as Mastodon shows Lemmy posts.
-  const content = post.title ? `<p><strong>${post.title.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)}</strong></p>${post.content_html}` : post.content_html;
+  const content = post.title
+    ? `<p><strong>${post.title.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)}</strong></p>${post.content_html}`
+    : post.content_html;
   return {
     id: post.id,
     uri: post.uri,
@@ -93,10 +95,7 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
 }
 
 /** A boost, as Mastodon shows it: a status of the booster wrapping the original. */
-export function toMastodonBoost(
-  boost: { id: string; createdAt: Date; by: MastodonAccount },
-  original: MastodonStatus,
-): MastodonStatus {
+export function toMastodonBoost(boost: { id: string; createdAt: Date; by: MastodonAccount }, original: MastodonStatus): MastodonStatus {
   return {
     ...original,
     id: boost.id,

@@ -75,7 +75,7 @@ export async function registerStreaming(fastify: FastifyInstance, ctx: ServiceCo
         if (message.type === "subscribe" && message.stream) add(message.stream, message.tag, message.list);
         if (message.type === "unsubscribe" && message.stream) subscriptions.delete(key(message.stream, message.tag, message.list));
       } catch {
-        ws.send(JSON.stringify({ error: "Messages are JSON: {\"type\": \"subscribe\", \"stream\": \"user\"}" }));
+        ws.send(JSON.stringify({ error: 'Messages are JSON: {"type": "subscribe", "stream": "user"}' }));
       }
     });
     const initial = url.searchParams.get("stream");

@@ -8,12 +8,16 @@ import { renderHomeItems, renderStatuses } from "./render.ts";
 import { flag } from "./params.ts";
 import { applyFilters } from "./filter.apply.ts";
 
-
 export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get("/api/v1/timelines/home", async (request, reply) => {
     const caller = await requireUser(ctx, request, "read:statuses");
     const items = await getHomeItems(ctx, caller.actorId, pageBounds(request));
-    setLinkHeader(request, reply, ctx.origin, items.map((i) => i.id));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      items.map((i) => i.id),
+    );
     return applyFilters(ctx, caller.actorId, "home", await renderHomeItems(ctx, items));
   });
 
@@ -25,14 +29,24 @@ export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: Se
       { local: flag(request.query.local), remote: flag(request.query.remote) },
       pageBounds(request),
     );
-    setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      entries.map((e) => e.post.id),
+    );
     return applyFilters(ctx, viewer?.actorId ?? null, "public", await renderStatuses(ctx, entries));
   });
 
   fastify.get<{ Params: { tag: string } }>("/api/v1/timelines/tag/:tag", async (request, reply) => {
     const viewer = await optionalUser(ctx, request);
     const entries = await getTagTimeline(ctx, viewer?.actorId ?? null, request.params.tag, pageBounds(request));
-    setLinkHeader(request, reply, ctx.origin, entries.map((e) => e.post.id));
+    setLinkHeader(
+      request,
+      reply,
+      ctx.origin,
+      entries.map((e) => e.post.id),
+    );
     return applyFilters(ctx, viewer?.actorId ?? null, "public", await renderStatuses(ctx, entries));
   });
 }

@@ -24,7 +24,15 @@ function withLastPost(db: Kysely<Database>, ownerId: string) {
         .where((w) =>
           w.or([
             w("p.author_id", "=", ownerId),
-            w("p.id", "in", w.selectFrom("post_mentions").innerJoin("actors", "actors.uri", "post_mentions.actor_uri").select("post_mentions.post_id").where("actors.id", "=", ownerId)),
+            w(
+              "p.id",
+              "in",
+              w
+                .selectFrom("post_mentions")
+                .innerJoin("actors", "actors.uri", "post_mentions.actor_uri")
+                .select("post_mentions.post_id")
+                .where("actors.id", "=", ownerId),
+            ),
           ]),
         )
         .as("last_post_id"),

@@ -5,7 +5,15 @@ import type { Database } from "../schema.ts";
 
 export async function busiestThreads(db: Kysely<Database>, groupIds: string[], since: Date, limit: number) {
   if (groupIds.length === 0) return [];
-  const rows = await sql<{ id: string; visibility: "public" | "members_only"; author_id: string; group_id: string | null; title: string | null; content_html: string; replies: string }>`
+  const rows = await sql<{
+    id: string;
+    visibility: "public" | "members_only";
+    author_id: string;
+    group_id: string | null;
+    title: string | null;
+    content_html: string;
+    replies: string;
+  }>`
     select p.id, p.visibility, p.author_id, p.group_id, p.title, p.content_html,
       (select count(*) from posts r where r.thread_uri = p.uri and r.id <> p.id and r.created_at > ${since}) as replies
     from posts p

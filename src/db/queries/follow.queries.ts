@@ -23,8 +23,7 @@ export async function listFollows(
   direction: Direction,
   options: { state?: "pending" | "accepted"; cursor?: string | null; limit: number },
 ): Promise<FollowPage> {
-  const [ownColumn, otherColumn] =
-    direction === "followers" ? (["followee_id", "follower_id"] as const) : (["follower_id", "followee_id"] as const);
+  const [ownColumn, otherColumn] = direction === "followers" ? (["followee_id", "follower_id"] as const) : (["follower_id", "followee_id"] as const);
   let query = db
     .selectFrom("follows")
     .innerJoin("actors", "actors.id", `follows.${otherColumn}`)

@@ -43,12 +43,7 @@ export interface MembershipFacts {
 
 export async function getMembershipFacts(db: Db, groupId: string, memberId: string): Promise<MembershipFacts> {
   const [follow, role, ban, invite] = await Promise.all([
-    db
-      .selectFrom("follows")
-      .select(["id", "state", "activity_uri"])
-      .where("follower_id", "=", memberId)
-      .where("followee_id", "=", groupId)
-      .executeTakeFirst(),
+    db.selectFrom("follows").select(["id", "state", "activity_uri"]).where("follower_id", "=", memberId).where("followee_id", "=", groupId).executeTakeFirst(),
     db.selectFrom("group_roles").select("role").where("group_id", "=", groupId).where("member_id", "=", memberId).executeTakeFirst(),
     db.selectFrom("group_bans").select("member_id").where("group_id", "=", groupId).where("member_id", "=", memberId).executeTakeFirst(),
     db.selectFrom("group_invites").select("invitee_id").where("group_id", "=", groupId).where("invitee_id", "=", memberId).executeTakeFirst(),

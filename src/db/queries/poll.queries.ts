@@ -24,13 +24,31 @@ export interface PollFacts {
 export async function pollsOf(db: Db, postIds: string[], viewerId: string | null): Promise<Map<string, PollFacts>> {
   const result = new Map<string, PollFacts>();
   if (postIds.length === 0) return result;
-  const polls = await db.selectFrom("polls").innerJoin("posts", "posts.id", "polls.post_id").selectAll("polls").select("posts.author_id").where("polls.post_id", "in", postIds).execute();
+  const polls = await db
+    .selectFrom("polls")
+    .innerJoin("posts", "posts.id", "polls.post_id")
+    .selectAll("polls")
+    .select("posts.author_id")
+    .where("polls.post_id", "in", postIds)
+    .execute();
   if (polls.length === 0) return result;
   const ids = polls.map((p) => p.post_id);
   const [counts, voters, own] = await Promise.all([
-    db.selectFrom("poll_votes").select(["post_id", "choice", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy(["post_id", "choice"]).execute(),
-    db.selectFrom("poll_votes").select(["post_id", sql<number>`count(distinct voter_id)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
-    viewerId ? db.selectFrom("poll_votes").select(["post_id", "choice"]).where("post_id", "in", ids).where("voter_id", "=", viewerId).execute() : Promise.resolve([]),
+    db
+      .selectFrom("poll_votes")
+      .select(["post_id", "choice", sql<number>`count(*)::int`.as("n")])
+      .where("post_id", "in", ids)
+      .groupBy(["post_id", "choice"])
+      .execute(),
+    db
+      .selectFrom("poll_votes")
+      .select(["post_id", sql<number>`count(distinct voter_id)::int`.as("n")])
+      .where("post_id", "in", ids)
+      .groupBy("post_id")
+      .execute(),
+    viewerId
+      ? db.selectFrom("poll_votes").select(["post_id", "choice"]).where("post_id", "in", ids).where("voter_id", "=", viewerId).execute()
+      : Promise.resolve([]),
   ]);
   for (const p of polls) {
     const local = p.options.map((_, i) => counts.find((c) => c.post_id === p.post_id && c.choice === i)?.n ?? 0);

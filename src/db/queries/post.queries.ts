@@ -39,7 +39,12 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
   pollsRead.catch(() => undefined);
   const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged, media, bookmarked, pinned] = await Promise.all([
     db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(),
-    db.selectFrom("likes").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
+    db
+      .selectFrom("likes")
+      .select(["post_id", sql<number>`count(*)::int`.as("n")])
+      .where("post_id", "in", ids)
+      .groupBy("post_id")
+      .execute(),
     db
       .selectFrom("posts")
       .select(["in_reply_to_uri", sql<number>`count(*)::int`.as("n")])
@@ -56,7 +61,12 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
       .select(["post_mentions.post_id", "post_mentions.actor_uri", "actors.username", "actors.domain"])
       .where("post_mentions.post_id", "in", ids)
       .execute(),
-    db.selectFrom("reblogs").select(["post_id", sql<number>`count(*)::int`.as("n")]).where("post_id", "in", ids).groupBy("post_id").execute(),
+    db
+      .selectFrom("reblogs")
+      .select(["post_id", sql<number>`count(*)::int`.as("n")])
+      .where("post_id", "in", ids)
+      .groupBy("post_id")
+      .execute(),
     viewerId
       ? db.selectFrom("reblogs").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
       : Promise.resolve([] as Array<{ post_id: string }>),
@@ -110,10 +120,7 @@ export async function listGroupPosts(
     .selectFrom("posts")
     .selectAll()
     .where((eb) =>
-      eb.or([
-        eb("group_id", "=", groupId),
-        eb("id", "in", eb.selectFrom("post_shares").select("post_id").where("post_shares.group_id", "=", groupId)),
-      ]),
+      eb.or([eb("group_id", "=", groupId), eb("id", "in", eb.selectFrom("post_shares").select("post_id").where("post_shares.group_id", "=", groupId))]),
     )
     .where("in_reply_to_uri", "is", null)
     .orderBy("id", "desc")
@@ -144,7 +151,10 @@ export async function listOutboxPosts(
   actor: { id: string; type: string },
   options: { cursor: string | null; limit: number; membersOnlyToo?: boolean },
 ): Promise<{ items: PostEntry[]; nextCursor: string | null }> {
-  let query = publicOutboxPosts(db, actor, options.membersOnlyToo).selectAll().orderBy("id", "desc").limit(options.limit + 1);
+  let query = publicOutboxPosts(db, actor, options.membersOnlyToo)
+    .selectAll()
+    .orderBy("id", "desc")
+    .limit(options.limit + 1);
   if (options.cursor) query = query.where("id", "<", options.cursor);
   const rows = await query.execute();
   const page = rows.slice(0, options.limit);
@@ -152,7 +162,9 @@ export async function listOutboxPosts(
 }
 
 export async function countOutboxPosts(db: Db, actor: { id: string; type: string }, membersOnlyToo = false): Promise<number> {
-  const row = await publicOutboxPosts(db, actor, membersOnlyToo).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+  const row = await publicOutboxPosts(db, actor, membersOnlyToo)
+    .select(sql<number>`count(*)::int`.as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -167,7 +179,11 @@ export async function listPostEdits(db: Db, postId: string) {
 }
 
 export async function countLocalPosts(db: Db): Promise<number> {
-  const row = await db.selectFrom("posts").select(sql<number>`count(*)::int`.as("n")).where("is_local", "=", true).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("posts")
+    .select(sql<number>`count(*)::int`.as("n"))
+    .where("is_local", "=", true)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -188,11 +204,7 @@ export async function actorsByUris(db: Db, uris: string[]): Promise<ActorRow[]> 
 }
 
 /** Boosts by the actors a viewer follows (and the viewer's own), newest first. */
-export async function reblogsForHome(
-  db: Db,
-  viewerId: string,
-  bounds: { maxId?: string | undefined; sinceId?: string | undefined; limit: number },
-) {
+export async function reblogsForHome(db: Db, viewerId: string, bounds: { maxId?: string | undefined; sinceId?: string | undefined; limit: number }) {
   const followed = db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewerId).where("state", "=", "accepted");
   // Neither a boost by someone hidden from the viewer nor one of a hidden author's post.
   const hidden = hiddenAuthorIds(db as Kysely<Database>, viewerId);

@@ -127,7 +127,15 @@ export async function listExperts(db: Db, groupId: string, tag: string | null, l
   }
   const counts = await query.execute();
   if (counts.length === 0) return [];
-  const actors = await db.selectFrom("actors").selectAll().where("id", "in", counts.map((c) => c.author_id)).execute();
+  const actors = await db
+    .selectFrom("actors")
+    .selectAll()
+    .where(
+      "id",
+      "in",
+      counts.map((c) => c.author_id),
+    )
+    .execute();
   const byId = new Map(actors.map((a) => [a.id, a]));
   return counts.filter((c) => byId.has(c.author_id)).map((c) => ({ actor: byId.get(c.author_id)!, acceptedAnswers: Number(c.n) }));
 }

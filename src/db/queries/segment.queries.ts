@@ -38,7 +38,9 @@ export async function segmentMembers(db: Db, filter: SegmentFilter, groupId: str
       and x.day > ${today}::date - ${filter.silentForDays}::int)`);
   }
   if (filter.minPosts !== undefined) {
-    conditions.push(sql`(select count(*) from insight_facts x where x.actor_id = a.id and x.metric in ('posts', 'replies') and ${factsGroup}) >= ${filter.minPosts}`);
+    conditions.push(
+      sql`(select count(*) from insight_facts x where x.actor_id = a.id and x.metric in ('posts', 'replies') and ${factsGroup}) >= ${filter.minPosts}`,
+    );
   }
   if (filter.voted === true) conditions.push(sql`exists (select 1 from insight_facts x where x.actor_id = a.id and x.metric = 'votes' and ${factsGroup})`);
   if (filter.voted === false) conditions.push(sql`not exists (select 1 from insight_facts x where x.actor_id = a.id and x.metric = 'votes' and ${factsGroup})`);

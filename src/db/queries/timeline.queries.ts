@@ -46,11 +46,7 @@ function narrowPostsNaming(db: Kysely<Database>, viewerId: string) {
  * groups' boosts (see reblogsForHome), as Mastodon shows a group's Announce.
  */
 export async function homeTimeline(db: Kysely<Database>, viewerId: string, bounds: PageBounds): Promise<PostRow[]> {
-  const followed = db
-    .selectFrom("follows")
-    .select("followee_id")
-    .where("follower_id", "=", viewerId)
-    .where("state", "=", "accepted");
+  const followed = db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewerId).where("state", "=", "accepted");
   return page(
     basePosts(db)
       .where((eb) =>
@@ -61,7 +57,14 @@ export async function homeTimeline(db: Kysely<Database>, viewerId: string, bound
           // Public posts with a hashtag I follow.
           eb.and([
             eb("posts.visibility", "=", "public"),
-            eb("posts.id", "in", db.selectFrom("post_tags").select("post_id").where("tag", "in", db.selectFrom("tag_follows").select("tag").where("actor_id", "=", viewerId))),
+            eb(
+              "posts.id",
+              "in",
+              db
+                .selectFrom("post_tags")
+                .select("post_id")
+                .where("tag", "in", db.selectFrom("tag_follows").select("tag").where("actor_id", "=", viewerId)),
+            ),
           ]),
         ]),
       )
@@ -110,15 +113,14 @@ export interface AccountPostFilters {
   tagged?: string | undefined;
 }
 
-export async function accountTimeline(
-  db: Kysely<Database>,
-  authorId: string,
-  bounds: PageBounds,
-  filters: AccountPostFilters = {},
-): Promise<PostRow[]> {
+export async function accountTimeline(db: Kysely<Database>, authorId: string, bounds: PageBounds, filters: AccountPostFilters = {}): Promise<PostRow[]> {
   let query = basePosts(db).where("posts.author_id", "=", authorId);
   if (filters.onlyMedia) {
-    query = query.where("posts.id", "in", db.selectFrom("media_attachments").select("post_id").where("post_id", "is not", null).$narrowType<{ post_id: string }>());
+    query = query.where(
+      "posts.id",
+      "in",
+      db.selectFrom("media_attachments").select("post_id").where("post_id", "is not", null).$narrowType<{ post_id: string }>(),
+    );
   }
   if (filters.excludeReplies) {
     query = query.where((eb) =>
@@ -176,7 +178,10 @@ export async function listTimeline(
         eb(
           "posts.in_reply_to_uri",
           "in",
-          db.selectFrom("posts as parent").select("parent.uri").where((p) => p.or([p("parent.author_id", "in", audience), p("parent.author_id", "=", ownerId)])),
+          db
+            .selectFrom("posts as parent")
+            .select("parent.uri")
+            .where((p) => p.or([p("parent.author_id", "in", audience), p("parent.author_id", "=", ownerId)])),
         ),
       ]),
     );

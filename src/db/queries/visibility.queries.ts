@@ -24,7 +24,10 @@ export async function groupFactsByIds(db: Db, groupIds: string[]): Promise<Map<s
   ]);
   for (const row of rows) {
     const listed = row.is_local ? rooms.filter((r) => r.group_id === row.actor_id) : [];
-    const room = listed.length > 0 ? { homeDomain: row.domain, listed: true, accepted: new Set(listed.filter((r) => r.state === "accepted").map((r) => r.domain)) } : undefined;
+    const room =
+      listed.length > 0
+        ? { homeDomain: row.domain, listed: true, accepted: new Set(listed.filter((r) => r.state === "accepted").map((r) => r.domain)) }
+        : undefined;
     facts.set(row.actor_id, { actorId: row.actor_id, visibility: row.visibility, isLocal: row.is_local, room });
   }
   return facts;
@@ -107,7 +110,13 @@ export async function audienceFactsFor(
   const postIds = [...new Set(posts.map((p) => p.id))];
   if ("actorId" in viewer) {
     const [follows, mentions] = await Promise.all([
-      db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewer.actorId).where("state", "=", "accepted").where("followee_id", "in", authorIds).execute(),
+      db
+        .selectFrom("follows")
+        .select("followee_id")
+        .where("follower_id", "=", viewer.actorId)
+        .where("state", "=", "accepted")
+        .where("followee_id", "in", authorIds)
+        .execute(),
       db
         .selectFrom("post_mentions")
         .innerJoin("actors", "actors.uri", "post_mentions.actor_uri")

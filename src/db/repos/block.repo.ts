@@ -18,7 +18,12 @@ export async function deleteMute(db: Db, actorId: string, targetId: string) {
 }
 
 /** Records a block once; answers the Block activity's id it is known by (a new one, or the first block's). */
-export async function insertBlock(db: Db, actorId: string, targetId: string, activityUri: (id: string) => string | null = () => null): Promise<{ created: boolean; activityUri: string | null }> {
+export async function insertBlock(
+  db: Db,
+  actorId: string,
+  targetId: string,
+  activityUri: (id: string) => string | null = () => null,
+): Promise<{ created: boolean; activityUri: string | null }> {
   const id = newId();
   const inserted = await db
     .insertInto("account_blocks")
@@ -27,13 +32,23 @@ export async function insertBlock(db: Db, actorId: string, targetId: string, act
     .returning("activity_uri")
     .executeTakeFirst();
   if (inserted) return { created: true, activityUri: inserted.activity_uri };
-  const existing = await db.selectFrom("account_blocks").select("activity_uri").where("actor_id", "=", actorId).where("target_id", "=", targetId).executeTakeFirst();
+  const existing = await db
+    .selectFrom("account_blocks")
+    .select("activity_uri")
+    .where("actor_id", "=", actorId)
+    .where("target_id", "=", targetId)
+    .executeTakeFirst();
   return { created: false, activityUri: existing?.activity_uri ?? null };
 }
 
 /** Removes a block; answers the Block activity's id it was known by, if it was there. */
 export async function deleteBlock(db: Db, actorId: string, targetId: string): Promise<{ deleted: boolean; activityUri: string | null }> {
-  const row = await db.deleteFrom("account_blocks").where("actor_id", "=", actorId).where("target_id", "=", targetId).returning("activity_uri").executeTakeFirst();
+  const row = await db
+    .deleteFrom("account_blocks")
+    .where("actor_id", "=", actorId)
+    .where("target_id", "=", targetId)
+    .returning("activity_uri")
+    .executeTakeFirst();
   return { deleted: row !== undefined, activityUri: row?.activity_uri ?? null };
 }
 

@@ -12,10 +12,7 @@ export interface ExternalRef {
 }
 
 export async function insertExternalRef(db: Db, type: ObjectType, objectId: string, ref: ExternalRef): Promise<void> {
-  await db
-    .insertInto("external_refs")
-    .values({ object_type: type, object_id: objectId, system: ref.system, external_id: ref.id, url: ref.url })
-    .execute();
+  await db.insertInto("external_refs").values({ object_type: type, object_id: objectId, system: ref.system, external_id: ref.id, url: ref.url }).execute();
 }
 
 export async function findExternalRef(db: Db, type: ObjectType, objectId: string): Promise<ExternalRef | null> {

@@ -34,12 +34,7 @@ export async function insertFollow(db: Db, follow: NewFollow): Promise<{ row: Fo
 }
 
 export async function findFollowByPair(db: Db, followerId: string, followeeId: string): Promise<FollowRow | undefined> {
-  return db
-    .selectFrom("follows")
-    .selectAll()
-    .where("follower_id", "=", followerId)
-    .where("followee_id", "=", followeeId)
-    .executeTakeFirst();
+  return db.selectFrom("follows").selectAll().where("follower_id", "=", followerId).where("followee_id", "=", followeeId).executeTakeFirst();
 }
 
 export async function findFollowByActivityUri(db: Db, activityUri: string): Promise<FollowRow | undefined> {
@@ -51,12 +46,7 @@ export async function findFollowById(db: Db, id: string): Promise<FollowRow | un
 }
 
 export async function markFollowAccepted(db: Db, id: string): Promise<FollowRow | undefined> {
-  return db
-    .updateTable("follows")
-    .set({ state: "accepted", accepted_at: new Date() })
-    .where("id", "=", id)
-    .returningAll()
-    .executeTakeFirst();
+  return db.updateTable("follows").set({ state: "accepted", accepted_at: new Date() }).where("id", "=", id).returningAll().executeTakeFirst();
 }
 
 export async function deleteFollow(db: Db, id: string): Promise<void> {

@@ -6,7 +6,11 @@ import type { Database } from "../schema.ts";
 type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertIdea(db: Db, postId: string, groupId: string): Promise<void> {
-  await db.insertInto("ideas").values({ post_id: postId, group_id: groupId }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto("ideas")
+    .values({ post_id: postId, group_id: groupId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export async function findIdea(db: Db, postId: string) {

@@ -9,10 +9,7 @@ import { originOf } from "../../domain/trust.rules.ts";
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** Returns true when this id was not seen before (and is now recorded). */
-export async function recordIncomingActivity(
-  db: Db,
-  activity: { uri: string; type: string; actorUri: string },
-): Promise<boolean> {
+export async function recordIncomingActivity(db: Db, activity: { uri: string; type: string; actorUri: string }): Promise<boolean> {
   const inserted = await db
     .insertInto("inbox_activities")
     .values({ origin: originOf(activity.actorUri) ?? "", activity_uri: activity.uri, type: activity.type, actor_uri: activity.actorUri })

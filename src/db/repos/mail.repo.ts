@@ -61,7 +61,9 @@ export async function finishMail(db: Db, id: string, status: "sent" | "kept"): P
 export async function retryMail(db: Db, id: string, error: string, nextAttemptAt: Date | null): Promise<void> {
   await db
     .updateTable("mail_outbox")
-    .set(nextAttemptAt ? { last_error: error, next_attempt_at: nextAttemptAt, locked_until: null } : { last_error: error, status: "failed", locked_until: null })
+    .set(
+      nextAttemptAt ? { last_error: error, next_attempt_at: nextAttemptAt, locked_until: null } : { last_error: error, status: "failed", locked_until: null },
+    )
     .where("id", "=", id)
     .execute();
 }
@@ -76,7 +78,10 @@ export async function findMail(db: Db, id: string): Promise<MailRow | undefined>
   return db.selectFrom("mail_outbox").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function insertMailToken(db: Db, row: { tokenHash: string; userId: string; purpose: "verify" | "reset"; email: string; expiresAt: Date }): Promise<void> {
+export async function insertMailToken(
+  db: Db,
+  row: { tokenHash: string; userId: string; purpose: "verify" | "reset"; email: string; expiresAt: Date },
+): Promise<void> {
   await db
     .insertInto("mail_tokens")
     .values({ token_hash: row.tokenHash, user_id: row.userId, purpose: row.purpose, email: row.email, expires_at: row.expiresAt })
@@ -110,7 +115,13 @@ export async function countMailTokensSince(db: Db, userId: string, purpose: "ver
 
 /** A newer link replaces older ones: only the last one sent works. */
 export async function expireMailTokens(db: Db, userId: string, purpose: "verify" | "reset"): Promise<void> {
-  await db.updateTable("mail_tokens").set({ used_at: new Date() }).where("user_id", "=", userId).where("purpose", "=", purpose).where("used_at", "is", null).execute();
+  await db
+    .updateTable("mail_tokens")
+    .set({ used_at: new Date() })
+    .where("user_id", "=", userId)
+    .where("purpose", "=", purpose)
+    .where("used_at", "is", null)
+    .execute();
 }
 
 export async function setUserEmail(db: Db, userId: string, email: string | null): Promise<void> {

@@ -8,7 +8,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** Called in the transaction that recorded the notification. */
 export async function markForChannels(db: Db, notificationId: string, recipientId: string): Promise<void> {
-  await db.insertInto("notification_channels").values({ notification_id: notificationId, recipient_id: recipientId }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto("notification_channels")
+    .values({ notification_id: notificationId, recipient_id: recipientId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export interface ChannelNotification {
@@ -100,7 +104,11 @@ export async function readDigestSettings(db: Db, actorId: string) {
   return db.selectFrom("digest_settings").selectAll().where("actor_id", "=", actorId).executeTakeFirst();
 }
 
-export async function writeDigestSettings(db: Db, actorId: string, s: { frequency: "off" | "daily" | "weekly"; timeZone: string; hour: number }): Promise<void> {
+export async function writeDigestSettings(
+  db: Db,
+  actorId: string,
+  s: { frequency: "off" | "daily" | "weekly"; timeZone: string; hour: number },
+): Promise<void> {
   await db
     .insertInto("digest_settings")
     .values({ actor_id: actorId, frequency: s.frequency, time_zone: s.timeZone, hour: s.hour })

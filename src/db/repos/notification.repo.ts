@@ -55,7 +55,11 @@ export async function clearNotifications(db: Db, recipientId: string): Promise<v
 }
 
 export async function addBookmark(db: Db, actorId: string, postId: string): Promise<void> {
-  await db.insertInto("bookmarks").values({ id: newId(), actor_id: actorId, post_id: postId }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto("bookmarks")
+    .values({ id: newId(), actor_id: actorId, post_id: postId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export async function removeBookmark(db: Db, actorId: string, postId: string): Promise<void> {

@@ -7,7 +7,16 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertPoll(
   db: Db,
-  poll: { postId: string; options: string[]; multiple: boolean; hideTotals: boolean; expiresAt: Date | null; remoteCounts?: number[] | null; remoteVoters?: number | null; closedAt?: Date | null },
+  poll: {
+    postId: string;
+    options: string[];
+    multiple: boolean;
+    hideTotals: boolean;
+    expiresAt: Date | null;
+    remoteCounts?: number[] | null;
+    remoteVoters?: number | null;
+    closedAt?: Date | null;
+  },
 ): Promise<void> {
   await db
     .insertInto("polls")
@@ -51,6 +60,12 @@ export async function insertVotes(db: Db, postId: string, voterId: string, choic
 
 /** Closes a poll once; answers whether this call closed it. */
 export async function closePoll(db: Db, postId: string): Promise<boolean> {
-  const row = await db.updateTable("polls").set({ closed_at: sql<Date>`now()` }).where("post_id", "=", postId).where("closed_at", "is", null).returning("post_id").executeTakeFirst();
+  const row = await db
+    .updateTable("polls")
+    .set({ closed_at: sql<Date>`now()` })
+    .where("post_id", "=", postId)
+    .where("closed_at", "is", null)
+    .returning("post_id")
+    .executeTakeFirst();
   return row !== undefined;
 }

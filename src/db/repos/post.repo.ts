@@ -128,10 +128,7 @@ export async function deleteLike(db: Db, postId: string, actorId: string): Promi
   await db.deleteFrom("likes").where("post_id", "=", postId).where("actor_id", "=", actorId).execute();
 }
 
-export async function insertShare(
-  db: Db,
-  share: { id: string; postId: string; groupId: string; sharerId: string; activityUri: string },
-): Promise<boolean> {
+export async function insertShare(db: Db, share: { id: string; postId: string; groupId: string; sharerId: string; activityUri: string }): Promise<boolean> {
   const row = await db
     .insertInto("post_shares")
     .values({ id: share.id, post_id: share.postId, group_id: share.groupId, sharer_id: share.sharerId, activity_uri: share.activityUri })
@@ -141,10 +138,7 @@ export async function insertShare(
   return row !== undefined;
 }
 
-export async function insertReblog(
-  db: Db,
-  reblog: { id: string; postId: string; actorId: string; activityUri: string },
-): Promise<boolean> {
+export async function insertReblog(db: Db, reblog: { id: string; postId: string; actorId: string; activityUri: string }): Promise<boolean> {
   const row = await db
     .insertInto("reblogs")
     .values({ id: reblog.id, post_id: reblog.postId, actor_id: reblog.actorId, activity_uri: reblog.activityUri })

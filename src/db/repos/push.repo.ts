@@ -12,20 +12,26 @@ export async function replacePushSubscription(
   row: { tokenId: string; actorId: string; endpoint: string; p256dh: string; auth: string; alerts: Record<string, boolean>; policy: string },
 ): Promise<PushSubscriptionRow> {
   const values = { endpoint: row.endpoint, p256dh: row.p256dh, auth: row.auth, alerts: JSON.stringify(row.alerts), policy: row.policy, failures: 0 };
-  return db
-    .insertInto("push_subscriptions")
-    .values({ id: newId(), token_id: row.tokenId, actor_id: row.actorId, ...values })
-    // A new subscription for the same token replaces the old one, with a new id (as Mastodon does).
-    .onConflict((oc) => oc.column("token_id").doUpdateSet({ id: newId(), ...values }))
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return (
+    db
+      .insertInto("push_subscriptions")
+      .values({ id: newId(), token_id: row.tokenId, actor_id: row.actorId, ...values })
+      // A new subscription for the same token replaces the old one, with a new id (as Mastodon does).
+      .onConflict((oc) => oc.column("token_id").doUpdateSet({ id: newId(), ...values }))
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  );
 }
 
 export async function findPushSubscription(db: Db, tokenId: string): Promise<PushSubscriptionRow | undefined> {
   return db.selectFrom("push_subscriptions").selectAll().where("token_id", "=", tokenId).executeTakeFirst();
 }
 
-export async function updatePushSubscriptionData(db: Db, tokenId: string, data: { alerts: Record<string, boolean>; policy: string }): Promise<PushSubscriptionRow | undefined> {
+export async function updatePushSubscriptionData(
+  db: Db,
+  tokenId: string,
+  data: { alerts: Record<string, boolean>; policy: string },
+): Promise<PushSubscriptionRow | undefined> {
   return db
     .updateTable("push_subscriptions")
     .set({ alerts: JSON.stringify(data.alerts), policy: data.policy })

@@ -5,7 +5,11 @@ import type { Database } from "../schema.ts";
 type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertQuestion(db: Db, postId: string, groupId: string): Promise<void> {
-  await db.insertInto("questions").values({ post_id: postId, group_id: groupId }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto("questions")
+    .values({ post_id: postId, group_id: groupId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export async function findQuestion(db: Db, postId: string) {

@@ -47,13 +47,15 @@ export async function upsertRemoteActor(db: Db, data: RemoteActorData): Promise<
     fetched_at: new Date(),
     updated_at: new Date(),
   };
-  return db
-    .insertInto("actors")
-    .values({ id: newId(), uri: data.uri, is_local: false, ...values })
-    // Never let a remote document overwrite one of our own actors.
-    .onConflict((oc) => oc.column("uri").doUpdateSet(values).where("actors.is_local", "=", false))
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return (
+    db
+      .insertInto("actors")
+      .values({ id: newId(), uri: data.uri, is_local: false, ...values })
+      // Never let a remote document overwrite one of our own actors.
+      .onConflict((oc) => oc.column("uri").doUpdateSet(values).where("actors.is_local", "=", false))
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  );
 }
 
 export async function findActorByUri(db: Db, uri: string): Promise<ActorRow | undefined> {

@@ -14,7 +14,10 @@ export interface SegmentRow {
 }
 
 export async function insertSegment(db: Db, row: { id: string; ownerId: string; name: string; filter: SegmentFilter }): Promise<void> {
-  await db.insertInto("segments").values({ id: row.id, owner_id: row.ownerId, name: row.name, filter: JSON.stringify(row.filter) }).execute();
+  await db
+    .insertInto("segments")
+    .values({ id: row.id, owner_id: row.ownerId, name: row.name, filter: JSON.stringify(row.filter) })
+    .execute();
 }
 
 export async function findSegment(db: Db, id: string): Promise<SegmentRow | null> {

@@ -42,11 +42,18 @@ function toColumns(row: Partial<NewTaskRow>) {
 }
 
 export async function insertTask(db: Db, row: NewTaskRow): Promise<void> {
-  await db.insertInto("tasks").values(toColumns(row) as never).execute();
+  await db
+    .insertInto("tasks")
+    .values(toColumns(row) as never)
+    .execute();
 }
 
 export async function updateTaskRow(db: Db, id: string, changes: Partial<NewTaskRow>): Promise<void> {
-  await db.updateTable("tasks").set(toColumns(changes) as never).where("id", "=", id).execute();
+  await db
+    .updateTable("tasks")
+    .set(toColumns(changes) as never)
+    .where("id", "=", id)
+    .execute();
 }
 
 export async function deleteTaskRow(db: Db, id: string): Promise<void> {

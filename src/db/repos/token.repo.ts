@@ -4,10 +4,7 @@ import type { ApiTokenRow, Database } from "../schema.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export async function insertToken(
-  db: Db,
-  token: { id: string; user_id: string; token_hash: string; scopes: string; label: string | null },
-): Promise<void> {
+export async function insertToken(db: Db, token: { id: string; user_id: string; token_hash: string; scopes: string; label: string | null }): Promise<void> {
   await db.insertInto("api_tokens").values(token).execute();
 }
 

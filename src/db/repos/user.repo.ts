@@ -92,7 +92,10 @@ export async function listUsers(db: Db): Promise<UserWithActor[]> {
 }
 
 export async function countUsers(db: Db): Promise<number> {
-  const row = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -101,7 +104,11 @@ export async function updateUser(
   id: string,
   changes: Partial<Pick<UserRow, "role" | "audience" | "password_hash" | "email">> & { suspended_at?: Date | null },
 ): Promise<void> {
-  await db.updateTable("users").set({ ...changes, updated_at: new Date() }).where("id", "=", id).execute();
+  await db
+    .updateTable("users")
+    .set({ ...changes, updated_at: new Date() })
+    .where("id", "=", id)
+    .execute();
 }
 
 export async function updateLocalActorProfile(
@@ -109,7 +116,11 @@ export async function updateLocalActorProfile(
   actorId: string,
   changes: { name?: string | null; summary?: string | null; locked?: boolean },
 ): Promise<void> {
-  await db.updateTable("actors").set({ ...changes, updated_at: new Date() }).where("id", "=", actorId).execute();
+  await db
+    .updateTable("actors")
+    .set({ ...changes, updated_at: new Date() })
+    .where("id", "=", actorId)
+    .execute();
 }
 
 /** Profile images and fields of a local actor; only the parts given change. */

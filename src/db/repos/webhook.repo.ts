@@ -61,9 +61,7 @@ export async function matchingWebhooks(db: Db, eventType: string, groupId: strin
     .selectAll()
     .where("enabled", "=", true)
     .where(sql<boolean>`events @> ${JSON.stringify([eventType])}::jsonb`);
-  query = groupId
-    ? query.where((eb) => eb.or([eb("group_id", "is", null), eb("group_id", "=", groupId)]))
-    : query.where("group_id", "is", null);
+  query = groupId ? query.where((eb) => eb.or([eb("group_id", "is", null), eb("group_id", "=", groupId)])) : query.where("group_id", "is", null);
   return query.execute();
 }
 

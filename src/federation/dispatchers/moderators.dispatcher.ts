@@ -8,19 +8,16 @@ import { moderatorUris } from "../../services/groups/group.service.ts";
 import { canListMembers } from "./access.ts";
 
 export function registerModeratorsDispatcher(federation: Federation<ServiceContext>): void {
-  federation.setOrderedCollectionDispatcher(
-    "moderators",
-    APObject,
-    "/users/{identifier}/moderators",
-    async (ctx, values) => {
+  federation
+    .setOrderedCollectionDispatcher("moderators", APObject, "/users/{identifier}/moderators", async (ctx, values) => {
       const group = await getLocalActor(ctx.data, values.identifier);
       if (!group || group.type !== "Group") return null;
       const uris = await moderatorUris(ctx.data, group.id);
       return { items: uris.map((uri) => new Person({ id: new URL(uri) })) };
-    },
-  ).authorize(async (ctx, values) => {
-    // Who moderates a members-only or secret group is for its members to know.
-    const group = await getLocalActor(ctx.data, values.identifier ?? "");
-    return !group || group.type !== "Group" || canListMembers(ctx, group.id);
-  });
+    })
+    .authorize(async (ctx, values) => {
+      // Who moderates a members-only or secret group is for its members to know.
+      const group = await getLocalActor(ctx.data, values.identifier ?? "");
+      return !group || group.type !== "Group" || canListMembers(ctx, group.id);
+    });
 }

@@ -36,12 +36,7 @@ export function forgeFedSettings(fctx: Context<ServiceContext>): ForgeFedSetting
 }
 
 /** POSTs `activity` to `inbox`, signed (draft-cavage, RSA) by the local actor `senderUsername`. */
-export async function postSigned(
-  fctx: Context<ServiceContext>,
-  senderUsername: string,
-  inbox: string,
-  activity: Json,
-): Promise<Response> {
+export async function postSigned(fctx: Context<ServiceContext>, senderUsername: string, inbox: string, activity: Json): Promise<Response> {
   // The same rule as Fedify's own deliveries: no private, loopback or link-local targets in production.
   if (!forgeFedSettings(fctx).allowPrivateAddresses) await validatePublicUrl(inbox);
   const pairs = await fctx.getActorKeyPairs(senderUsername);
@@ -69,9 +64,7 @@ export interface VerifiedSender {
  */
 export async function verifySender(fctx: Context<ServiceContext>, request: Request): Promise<VerifiedSender | null> {
   const documentLoader = await fctx.getDocumentLoader({ identifier: INSTANCE_ACTOR_IDENTIFIER });
-  const key = await verifyRequest(request, { documentLoader, contextLoader: fctx.contextLoader, timeWindow: { hours: 1 } }).catch(
-    () => null,
-  );
+  const key = await verifyRequest(request, { documentLoader, contextLoader: fctx.contextLoader, timeWindow: { hours: 1 } }).catch(() => null);
   if (!key?.ownerId) return null;
   const owner: Actor | null = await getKeyOwner(key, { documentLoader, contextLoader: fctx.contextLoader }).catch(() => null);
   if (!owner?.id || owner.id.href !== key.ownerId.href) return null;

@@ -59,12 +59,7 @@ function isTaskUriOf(objectId: string, actorUri: string | null): boolean {
 }
 
 /** Handles a POSTed task activity; `request` still carries its body for the signature check. */
-export async function receiveTaskActivity(
-  federation: Federation<ServiceContext>,
-  ctx: ServiceContext,
-  request: Request,
-  activity: Json,
-): Promise<Response> {
+export async function receiveTaskActivity(federation: Federation<ServiceContext>, ctx: ServiceContext, request: Request, activity: Json): Promise<Response> {
   const fctx = federation.createContext(request, ctx);
   const sender = await verifySender(fctx, request);
   if (!sender) return json(401, { error: { code: "unauthorized", message: "A valid HTTP signature by the activity's actor is required" } });
@@ -162,7 +157,11 @@ async function answerMember(
 async function settleOurChange(ctx: ServiceContext, sender: ActorRow, activity: Json, changeUri: string, accepted: boolean): Promise<void> {
   if (!accepted) {
     const code = text(activity.refusal) ?? "forbidden";
-    await settleRemoteChange(ctx, sender, changeUri, { accepted: false, code, message: text(activity.summary) ?? `${new URL(sender.uri).host} refused the change` });
+    await settleRemoteChange(ctx, sender, changeUri, {
+      accepted: false,
+      code,
+      message: text(activity.summary) ?? `${new URL(sender.uri).host} refused the change`,
+    });
     return;
   }
   const result = activity.result;

@@ -24,9 +24,7 @@ export function toTicket(s: TaskSnapshot, withContext = true): Json {
     mediaType: "text/html",
     ...(s.descriptionSource !== null ? { source: { content: s.descriptionSource, mediaType: "text/plain" } } : {}),
     assignedTo: s.assignees.filter((a) => a.state === "accepted").map((a) => a.uri),
-    pendingAssignees: s.assignees
-      .filter((a) => a.state === "pending")
-      .map((a) => ({ actor: a.uri, assignActivity: a.assignActivityUri ?? null })),
+    pendingAssignees: s.assignees.filter((a) => a.state === "pending").map((a) => ({ actor: a.uri, assignActivity: a.assignActivityUri ?? null })),
     isResolved: s.closed,
     ...(s.resolvedAt ? { resolved: s.resolvedAt } : {}),
     ...(s.resolvedByUri ? { resolvedBy: s.resolvedByUri } : {}),

@@ -9,15 +9,7 @@
 // member's origin, and only the group's own posts. An embedded *object* (a
 // post shared into the group) is never taken as sent: Fedify refetches it
 // from its own origin, and the post store refuses what its origin may not say.
-import {
-  Create,
-  Delete,
-  Like,
-  Undo,
-  Update,
-  type Activity,
-  Announce,
-} from "@fedify/vocab";
+import { Create, Delete, Like, Undo, Update, type Activity, Announce } from "@fedify/vocab";
 import type { ActorRow } from "../../db/schema.ts";
 import { findCachedActor } from "../../services/accounts/actor.service.ts";
 import {
@@ -74,7 +66,8 @@ export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): 
   const activity = inner as Activity;
   if (!activity.id || !activity.actorId) return;
   const innerIncoming = { uri: activity.id.href, type: activity.constructor.name, actorUri: activity.actorId.href };
-  if (!(await mayFederateWith(ctx, activity.actorId))) return refuse(ctx, group, activity.id.href, `this instance does not federate with ${activity.actorId.host}`);
+  if (!(await mayFederateWith(ctx, activity.actorId)))
+    return refuse(ctx, group, activity.id.href, `this instance does not federate with ${activity.actorId.host}`);
   const actor = (await findCachedActor(ctx.data, activity.actorId.href)) ?? (await rememberActorByUri(ctx, activity.actorId));
   if (!actor) return;
   // The group's word counts only for its own business.
@@ -131,7 +124,12 @@ async function localGroupAddressed(ctx: EcotoneInboxContext, announce: Announce)
  * it takes for Mastodon-family ones): the group vouches for it as it does
  * for a relayed Create. True when the post is addressed to the group.
  */
-async function acceptOwnPost(ctx: EcotoneInboxContext, incoming: { uri: string; type: string; actorUri: string }, group: ActorRow, object: unknown): Promise<boolean> {
+async function acceptOwnPost(
+  ctx: EcotoneInboxContext,
+  incoming: { uri: string; type: string; actorUri: string },
+  group: ActorRow,
+  object: unknown,
+): Promise<boolean> {
   if (!isPostObject(object)) return false;
   const post = await fromPostObject(object);
   if (!post || !addressedTo(group, post.groupUris)) return false;

@@ -13,8 +13,5 @@ export async function onJoin(ctx: EcotoneInboxContext, join: Join): Promise<void
 export async function onLeave(ctx: EcotoneInboxContext, leave: Leave): Promise<void> {
   if (!leave.id || !leave.actorId || !leave.objectId) return;
   // The membership is found by the pair (member, group).
-  await onUndo(
-    ctx,
-    new Undo({ id: leave.id, actor: leave.actorId, object: new Follow({ actor: leave.actorId, object: leave.objectId }) }),
-  );
+  await onUndo(ctx, new Undo({ id: leave.id, actor: leave.actorId, object: new Follow({ actor: leave.actorId, object: leave.objectId }) }));
 }

@@ -20,7 +20,12 @@ export function withGroupFacts<T extends Actor>(group: T, facts: GroupFacts): T 
       if (!json || typeof json !== "object" || Array.isArray(json)) return json;
       if ("@context" in json) {
         const context = json["@context"];
-        return { ...json, "@context": [...(Array.isArray(context) ? context : [context]), TERM], visibility: facts.visibility, questions: facts.questionsEnabled };
+        return {
+          ...json,
+          "@context": [...(Array.isArray(context) ? context : [context]), TERM],
+          visibility: facts.visibility,
+          questions: facts.questionsEnabled,
+        };
       }
       if (options?.format === "expand") {
         return { ...json, [`${ECOTONE_NS}visibility`]: [{ "@value": facts.visibility }], [`${ECOTONE_NS}questions`]: [{ "@value": facts.questionsEnabled }] };

@@ -1,7 +1,20 @@
 // Posts between our rows and ActivityStreams. `toPostObject` builds the Note
 // or Article we serve and send; `fromPostObject` reads one from any server
 // (Mastodon Note, Lemmy Page, Friendica, …) into what the services store.
-import { Article, Collection, Document, Hashtag, Image, Mention, Note, Page, PUBLIC_COLLECTION, Question, Source, type Object as APObject } from "@fedify/vocab";
+import {
+  Article,
+  Collection,
+  Document,
+  Hashtag,
+  Image,
+  Mention,
+  Note,
+  Page,
+  PUBLIC_COLLECTION,
+  Question,
+  Source,
+  type Object as APObject,
+} from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { PostEntry } from "../../db/queries/post.queries.ts";
 import type { ActorRow, MediaRow, PostRow } from "../../db/schema.ts";
@@ -147,9 +160,7 @@ export function toPostObject(c: PostContext): Note | Article | Question {
     ),
     tags: [
       ...c.mentionUris.map((uri) => new Mention({ href: new URL(uri), name: c.mentionHandles?.[uri] ?? null })),
-      ...c.tags.map(
-        (tag) => new Hashtag({ href: new URL(`/tags/${encodeURIComponent(tag)}`, c.origin), name: `#${tag}` }),
-      ),
+      ...c.tags.map((tag) => new Hashtag({ href: new URL(`/tags/${encodeURIComponent(tag)}`, c.origin), name: `#${tag}` })),
     ],
   };
   if (c.poll) return questionOf(values, c.poll);

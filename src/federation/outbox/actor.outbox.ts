@@ -16,10 +16,7 @@ export async function sendActorUpdated(ctx: Context<ServiceContext>, actorId: st
   // A group's Update states its settings as its document does (a changed questions switch).
   const group = row.type === "Group" ? await findGroupByActorId(ctx.data.db, row.id) : undefined;
   const actor = group ? withGroupFacts(person, { visibility: group.group.visibility, questionsEnabled: group.group.questions_enabled }) : person;
-  await ctx.sendActivity(
-    { identifier: row.username },
-    "followers",
-    new Update({ id: activityId, actor: actor.id, object: actor }),
-    { preferSharedInbox: true },
-  );
+  await ctx.sendActivity({ identifier: row.username }, "followers", new Update({ id: activityId, actor: actor.id, object: actor }), {
+    preferSharedInbox: true,
+  });
 }

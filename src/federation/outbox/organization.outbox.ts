@@ -21,10 +21,7 @@ export async function sendOrganizationUpdated(ctx: Context<ServiceContext>, acti
   if (peers.length === 0) return;
   const keys = await ctx.getActorKeyPairs(INSTANCE_ACTOR_IDENTIFIER);
   const actor = toActor(ctx, INSTANCE_ACTOR_IDENTIFIER, row, keys);
-  await ctx.sendActivity(
-    { identifier: INSTANCE_ACTOR_IDENTIFIER },
-    peers.map(toRecipient),
-    new Update({ id: activityId, actor: actor.id, object: actor }),
-    { preferSharedInbox: true },
-  );
+  await ctx.sendActivity({ identifier: INSTANCE_ACTOR_IDENTIFIER }, peers.map(toRecipient), new Update({ id: activityId, actor: actor.id, object: actor }), {
+    preferSharedInbox: true,
+  });
 }

@@ -5,11 +5,7 @@
 // Sending only enqueues; actual delivery, retries and backoff happen in the
 // queue, so one unreachable peer never holds up the outbox.
 import type { Context, Federation } from "@fedify/fedify";
-import {
-  claimOutboxEvents,
-  markOutboxEventFailed,
-  markOutboxEventProcessed,
-} from "../../db/repos/outbox.repo.ts";
+import { claimOutboxEvents, markOutboxEventFailed, markOutboxEventProcessed } from "../../db/repos/outbox.repo.ts";
 import type { OutboxEventRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";

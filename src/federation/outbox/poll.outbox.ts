@@ -31,8 +31,17 @@ export async function sendPollEvent(ctx: Context<ServiceContext>, event: PollEve
     const recipients = await allowedRecipients(ctx.data, voters);
     if (recipients.length === 0) return;
     const created = createActivityOf(entry, new URL(ctx.origin));
-    const update = new Update({ id: activityId, actor: created.actorId, object: postObjectOf(entry, new URL(ctx.origin)), tos: created.toIds, ccs: created.ccIds });
-    await ctx.sendActivity({ identifier: entry.author.username }, recipients.map(toRecipient), update, { preferSharedInbox: true, orderingKey: entry.post.uri });
+    const update = new Update({
+      id: activityId,
+      actor: created.actorId,
+      object: postObjectOf(entry, new URL(ctx.origin)),
+      tos: created.toIds,
+      ccs: created.ccIds,
+    });
+    await ctx.sendActivity({ identifier: entry.author.username }, recipients.map(toRecipient), update, {
+      preferSharedInbox: true,
+      orderingKey: entry.post.uri,
+    });
     return;
   }
   const voter = await findActorById(db, event.voterId);

@@ -32,7 +32,10 @@ async function deliver(
   about: { post?: APObject | null; localAuthor?: ActorRow | null; toFollowers?: boolean } = {},
 ): Promise<void> {
   let told = new Set<string>();
-  let recipients = await allowedRecipients(ctx.data, extraRecipients.filter((r) => r.id !== group?.id));
+  let recipients = await allowedRecipients(
+    ctx.data,
+    extraRecipients.filter((r) => r.id !== group?.id),
+  );
   if (group?.is_local) {
     told = await relayThroughGroup(ctx, { group, activity, announceId, orderingKey, ...about });
   } else if (group) {
@@ -61,9 +64,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       const object = postObjectOf(entry, new URL(ctx.origin));
       const created = createActivityOf(entry, new URL(ctx.origin));
       const activity =
-        event.type === "post.created"
-          ? created
-          : new Update({ id: activityId, actor: created.actorId, object, tos: created.toIds, ccs: created.ccIds });
+        event.type === "post.created" ? created : new Update({ id: activityId, actor: created.actorId, object, tos: created.toIds, ccs: created.ccIds });
       const mentioned: ActorRow[] = [];
       // A direct post reaches only the people it names (Mastodon's addressing).
       const onlyMentioned = !entry.group && (entry.post.visibility === "direct" || entry.post.visibility === "members_only");
@@ -101,7 +102,10 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
         tos: group ? [new URL(group.uri)] : onlyMentioned ? named.map((r) => new URL(r.uri)) : [PUBLIC_COLLECTION],
         ccs: group ? [new URL(group.followers_url ?? `${group.uri}/followers`)] : [],
       });
-      await deliver(ctx, author, group, activity, named, new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author, toFollowers: !onlyMentioned });
+      await deliver(ctx, author, group, activity, named, new URL(`${activityId.href}#announce`), event.postUri, {
+        localAuthor: author,
+        toFollowers: !onlyMentioned,
+      });
       return;
     }
     case "post.removed": {
@@ -125,10 +129,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       const liker = await findActorById(db, event.actorId);
       if (!entry || !liker?.is_local) return;
       const like = new Like({ id: new URL(event.likeUri), actor: new URL(liker.uri), object: new URL(entry.post.uri) });
-      const activity =
-        event.type === "post.liked"
-          ? like
-          : new Undo({ id: activityId, actor: new URL(liker.uri), object: like });
+      const activity = event.type === "post.liked" ? like : new Undo({ id: activityId, actor: new URL(liker.uri), object: like });
       // The author hears of it too, when the group will not tell them.
       const extra = entry.group?.is_local ? [] : [entry.author];
       // Ordered per post *and* liker: an Undo still follows its Like, but

@@ -21,12 +21,10 @@ export async function sendShare(ctx: Context<ServiceContext>, event: ShareEvent,
   if (!post || !group || !sharer) return;
   const followers = new URL(group.followers_url ?? `${group.uri}/followers`);
   if (group.is_local) {
-    await ctx.sendActivity(
-      { identifier: group.username },
-      "followers",
-      groupAnnounce(group, activityId, new URL(post.uri), true),
-      { preferSharedInbox: true, excludeBaseUris: [new URL(ctx.origin)] },
-    );
+    await ctx.sendActivity({ identifier: group.username }, "followers", groupAnnounce(group, activityId, new URL(post.uri), true), {
+      preferSharedInbox: true,
+      excludeBaseUris: [new URL(ctx.origin)],
+    });
     return;
   }
   if (!sharer.is_local || !(await isAllowedRecipient(ctx.data, group))) return;

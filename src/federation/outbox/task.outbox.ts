@@ -32,7 +32,10 @@ async function inboxesOf(ctx: ServiceContext, group: ActorRow, extra: ActorRow[]
     const inbox = f.sharedInboxUrl ?? f.inboxUrl;
     if (inbox) inboxes.add(inbox);
   }
-  for (const actor of await forgeFedRecipients(ctx, extra.filter((a) => !a.is_local && !a.gone_at))) {
+  for (const actor of await forgeFedRecipients(
+    ctx,
+    extra.filter((a) => !a.is_local && !a.gone_at),
+  )) {
     const inbox = actor.shared_inbox_url ?? actor.inbox_url;
     if (inbox) inboxes.add(inbox);
   }

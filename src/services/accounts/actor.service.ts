@@ -1,13 +1,7 @@
 // Actors as services see them: local profiles, cached remote actors, and the
 // public view other layers serialise.
 import type { RemoteActorData } from "../../db/repos/remote-actor.repo.ts";
-import {
-  findActorByHandle,
-  findActorById,
-  findActorByUri,
-  markActorGone,
-  upsertRemoteActor,
-} from "../../db/repos/remote-actor.repo.ts";
+import { findActorByHandle, findActorById, findActorByUri, markActorGone, upsertRemoteActor } from "../../db/repos/remote-actor.repo.ts";
 import { findLocalActorByUsername, type LocalActorProfile } from "../../db/queries/actor.queries.ts";
 import { actorsByUris } from "../../db/queries/post.queries.ts";
 import { deleteFollowsOf } from "../../db/repos/account-deletion.repo.ts";

@@ -85,7 +85,10 @@ export async function receiveBlock(ctx: ServiceContext, activity: IncomingActivi
   if (!target?.is_local || target.type !== "Person" || target.id === blocker.id) return;
   await applyOnce(ctx, activity, async (trx) => {
     await insertBlock(trx, blocker.id, target.id, () => activity.uri);
-    for (const [follower, followee] of [[blocker.id, target.id], [target.id, blocker.id]] as const) {
+    for (const [follower, followee] of [
+      [blocker.id, target.id],
+      [target.id, blocker.id],
+    ] as const) {
       const follow = await findFollowByPair(trx, follower, followee);
       if (follow) await deleteFollow(trx, follow.id);
     }

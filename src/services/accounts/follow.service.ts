@@ -41,7 +41,6 @@ function followActivityUri(ctx: ServiceContext): string {
   return new URL(`/follows/${newActivityKey()}`, ctx.origin).href;
 }
 
-
 /** A local user follows someone, here or on another instance. */
 export async function followActor(ctx: ServiceContext, followerUsername: string, target: string): Promise<FollowView> {
   const follower = await requireLocalUserActor(ctx, followerUsername);
@@ -150,21 +149,13 @@ export async function removeFollower(ctx: ServiceContext, followeeId: string, fo
 
 // ---- Incoming from other instances -------------------------------------
 
-export type IncomingFollowOutcome =
-  | { state: "accepted" | "pending"; followId: string }
-  | { state: "duplicate" }
-  | { state: "refused" };
+export type IncomingFollowOutcome = { state: "accepted" | "pending"; followId: string } | { state: "duplicate" } | { state: "refused" };
 
 /**
  * A remote actor asks to follow a local account. Unlocked accounts accept at
  * once (the caller answers with Accept); locked ones keep the request pending.
  */
-export async function receiveFollow(
-  ctx: ServiceContext,
-  activity: IncomingActivity,
-  follower: ActorRow,
-  followeeUri: string,
-): Promise<IncomingFollowOutcome> {
+export async function receiveFollow(ctx: ServiceContext, activity: IncomingActivity, follower: ActorRow, followeeUri: string): Promise<IncomingFollowOutcome> {
   const followee = await findActorByUri(ctx.db, followeeUri);
   if (!followee || !followee.is_local) throw notFound(`No local actor ${followeeUri}`);
   // Someone the account blocks cannot follow it.

@@ -44,7 +44,10 @@ export class CompanySignIn {
       })
       .catch((error: unknown) => {
         this.#config = null;
-        throw new DomainError("unavailable", `The company sign-in (${this.settings.issuer}) cannot be reached: ${(error as Error).message}. Try again, or ask your administrator`);
+        throw new DomainError(
+          "unavailable",
+          `The company sign-in (${this.settings.issuer}) cannot be reached: ${(error as Error).message}. Try again, or ask your administrator`,
+        );
       });
     return this.#config;
   }

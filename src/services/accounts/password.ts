@@ -36,17 +36,15 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } finally {
     const next = waiting.shift();
-    if (next) next(); // the slot passes straight to the next in line
+    if (next)
+      next(); // the slot passes straight to the next in line
     else running -= 1;
   }
 }
 
 function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return withSlot(
-    () =>
-      new Promise((resolve, reject) =>
-        scryptCallback(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),
-      ),
+    () => new Promise((resolve, reject) => scryptCallback(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)))),
   );
 }
 

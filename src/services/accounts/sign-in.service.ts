@@ -34,9 +34,7 @@ export async function changeOwnPassword(
 ): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   const checked = await signIn(ctx, input.username, input.current, input.address);
   if (!checked.ok) {
-    throw validationFailed(
-      checked.reason === "throttled" ? THROTTLED_MESSAGE : "Your current password is not right; nothing was changed",
-    );
+    throw validationFailed(checked.reason === "throttled" ? THROTTLED_MESSAGE : "Your current password is not right; nothing was changed");
   }
   return setPassword(ctx, input.username, input.next, {
     ...(input.sessionCookie ? { keepSessionIdHash: sessionIdHash(input.sessionCookie) } : {}),

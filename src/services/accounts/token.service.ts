@@ -2,13 +2,7 @@
 // for scripts; OAuth will mint the same kind.
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
-import {
-  findTokenByHash,
-  insertToken,
-  listTokensOfUser,
-  revokeTokenById,
-  touchToken,
-} from "../../db/repos/token.repo.ts";
+import { findTokenByHash, insertToken, listTokensOfUser, revokeTokenById, touchToken } from "../../db/repos/token.repo.ts";
 import { findUserById } from "../../db/repos/user.repo.ts";
 import type { Database } from "../../db/schema.ts";
 import { notFound } from "../../domain/errors.ts";
@@ -21,11 +15,7 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export async function createToken(
-  ctx: ServiceContext,
-  username: string,
-  options: { scopes: string; label?: string | undefined },
-): Promise<string> {
+export async function createToken(ctx: ServiceContext, username: string, options: { scopes: string; label?: string | undefined }): Promise<string> {
   const user = await getUserByUsername(ctx, username);
   if (!user) throw notFound(`No user "${username}"; see \`ecotone user list\``);
   const scopes = parseScopes(options.scopes);

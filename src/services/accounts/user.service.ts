@@ -17,14 +17,7 @@ import { findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { conflict, notFound } from "../../domain/errors.ts";
 import { newId } from "../../domain/ids.ts";
 import { domainOf, INSTANCE_ACTOR_IDENTIFIER, instanceActorUri, userUri } from "../../domain/uris.ts";
-import {
-  checkPasswordStrength,
-  normalizeUsername,
-  parseAudience,
-  parseRole,
-  type Audience,
-  type Role,
-} from "../../domain/user.rules.ts";
+import { checkPasswordStrength, normalizeUsername, parseAudience, parseRole, type Audience, type Role } from "../../domain/user.rules.ts";
 import type { ServiceContext } from "../context.ts";
 import { commitAndWake } from "../commit.ts";
 import { cliActor, recordAudit, type AuditActor } from "../organizations/audit.service.ts";

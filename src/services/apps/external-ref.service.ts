@@ -2,13 +2,7 @@
 // ticketing system that an object mirrors, so an integration finds it again.
 // One external record maps to at most one post and one task.
 import type { Kysely, Transaction } from "kysely";
-import {
-  findExternalRef,
-  findExternalRefs,
-  findObjectByExternalRef,
-  insertExternalRef,
-  type ExternalRef,
-} from "../../db/repos/external-ref.repo.ts";
+import { findExternalRef, findExternalRefs, findObjectByExternalRef, insertExternalRef, type ExternalRef } from "../../db/repos/external-ref.repo.ts";
 import type { Database } from "../../db/schema.ts";
 import { conflict, validationFailed } from "../../domain/errors.ts";
 
@@ -20,7 +14,8 @@ const SYSTEM = /^[a-z0-9][a-z0-9_.-]{0,39}$/i;
 /** Validates `externalRef` from a request body; undefined when absent. */
 export function parseExternalRef(raw: unknown): ExternalRef | undefined {
   if (raw === undefined || raw === null) return undefined;
-  const fail = (why: string) => validationFailed(`externalRef ${why}: send {"system": "salesforce", "id": "500Dn00000XyZ", "url": "https://…"}`, { field: "externalRef" });
+  const fail = (why: string) =>
+    validationFailed(`externalRef ${why}: send {"system": "salesforce", "id": "500Dn00000XyZ", "url": "https://…"}`, { field: "externalRef" });
   if (typeof raw !== "object" || Array.isArray(raw)) throw fail("must be an object");
   const { system, id, url } = raw as Record<string, unknown>;
   if (typeof system !== "string" || !SYSTEM.test(system)) throw fail("needs a system name (letters, digits, . _ -, up to 40)");

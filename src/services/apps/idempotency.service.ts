@@ -20,12 +20,12 @@ export const KEY_TTL_MS = 24 * 60 * 60 * 1000;
 const ABANDONED_MS = 60_000;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-export type IdempotencyOutcome =
-  | { kind: "proceed" }
-  | { kind: "replay"; statusCode: number; body: string; contentType: string | null };
+export type IdempotencyOutcome = { kind: "proceed" } | { kind: "replay"; statusCode: number; body: string; contentType: string | null };
 
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash("sha256").update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${method} ${path}\n${JSON.stringify(body ?? null)}`)
+    .digest("hex");
 }
 
 let lastSweep = 0;

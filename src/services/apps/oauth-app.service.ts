@@ -53,10 +53,7 @@ function scopesOrError(text: string): string[] {
   }
 }
 
-export async function registerApp(
-  ctx: ServiceContext,
-  input: { clientName: unknown; redirectUris: unknown; scopes?: unknown; website?: unknown },
-) {
+export async function registerApp(ctx: ServiceContext, input: { clientName: unknown; redirectUris: unknown; scopes?: unknown; website?: unknown }) {
   if (typeof input.clientName !== "string" || !input.clientName.trim()) {
     throw new OAuthError("invalid_request", "client_name is required");
   }
@@ -112,7 +109,7 @@ export async function checkAuthorizeRequest(ctx: ServiceContext, request: Author
   const allowed = app.scopes.split(" ");
   const outside = scopes.filter((s) => !allowed.includes(s) && !allowed.includes(s.split(":")[0]!));
   if (outside.length > 0) throw new OAuthError("invalid_scope", `The app was not registered for ${outside.join(", ")}`);
-  const method = request.codeChallenge ? (request.codeChallengeMethod || "plain") : null;
+  const method = request.codeChallenge ? request.codeChallengeMethod || "plain" : null;
   if (method && method !== "S256" && method !== "plain") {
     throw new OAuthError("invalid_request", "code_challenge_method must be S256 or plain");
   }
@@ -195,8 +192,7 @@ export async function exchangeToken(ctx: ServiceContext, request: TokenRequest) 
       }
       if (code.code_challenge) {
         const verifier = request.codeVerifier ?? "";
-        const computed =
-          code.code_challenge_method === "S256" ? createHash("sha256").update(verifier).digest("base64url") : verifier;
+        const computed = code.code_challenge_method === "S256" ? createHash("sha256").update(verifier).digest("base64url") : verifier;
         if (!verifier || !sameText(computed, code.code_challenge)) {
           throw new OAuthError("invalid_grant", "The PKCE code_verifier does not match");
         }
@@ -245,11 +241,13 @@ export async function exchangeToken(ctx: ServiceContext, request: TokenRequest) 
 }
 
 /** RFC 7009: revoking an unknown token is not an error. */
-export async function revokeOAuthToken(ctx: ServiceContext, input: { token?: string | undefined; clientId?: string | undefined; clientSecret?: string | undefined }) {
+export async function revokeOAuthToken(
+  ctx: ServiceContext,
+  input: { token?: string | undefined; clientId?: string | undefined; clientSecret?: string | undefined },
+) {
   const app = await authenticateClient(ctx, input.clientId, input.clientSecret);
   if (!input.token) return;
-  const row =
-    (await findTokenRowByHash(ctx.db, hashToken(input.token))) ?? (await findTokenByRefreshHash(ctx.db, sha256(input.token)));
+  const row = (await findTokenRowByHash(ctx.db, hashToken(input.token))) ?? (await findTokenByRefreshHash(ctx.db, sha256(input.token)));
   if (row && row.app_id === app.id) await revokeTokenRow(ctx.db, row.id);
 }
 

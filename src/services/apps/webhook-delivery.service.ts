@@ -130,6 +130,7 @@ export async function deliverWebhook(ctx: ServiceContext, transport: WebhookTran
     return false;
   });
   const log = { webhook: webhook.id, delivery: delivery.id, url: webhook.url, attempt, error };
-  if (disabled) ctx.logger.warn(log, "webhook disabled after failing for a day; its owner was notified; fix the receiver, then POST /api/ecotone/v1/webhooks/:id/enable");
+  if (disabled)
+    ctx.logger.warn(log, "webhook disabled after failing for a day; its owner was notified; fix the receiver, then POST /api/ecotone/v1/webhooks/:id/enable");
   else ctx.logger.info(log, "webhook delivery failed; will retry");
 }

@@ -54,7 +54,9 @@ async function postEvents(trx: Trx, post: PostRow | undefined): Promise<WebhookE
     // The group itself writes idea answers, acceptance notes and task notes.
     const idea = parent ? await findIdea(trx, parent.id) : undefined;
     if (!idea || !parent) return [];
-    return [{ type: "idea.status_changed", groupId: group.id, data: { ...base, idea: await postData(trx, parent), status: idea.status, reason: idea.status_reason } }];
+    return [
+      { type: "idea.status_changed", groupId: group.id, data: { ...base, idea: await postData(trx, parent), status: idea.status, reason: idea.status_reason } },
+    ];
   }
   const events: WebhookEvent[] = [{ type: "post.created", groupId: group.id, data: { ...base, post: await postData(trx, post) } }];
   if (!parent && (await findQuestion(trx, post.id))) {
@@ -65,7 +67,11 @@ async function postEvents(trx: Trx, post: PostRow | undefined): Promise<WebhookE
     events.push({
       type: "question.answered",
       groupId: group.id,
-      data: { ...base, question: await postData(trx, parent), answer: { ...(await postData(trx, post)), kind: author ? answerKind(author.uri, group.uri) : "community" } },
+      data: {
+        ...base,
+        question: await postData(trx, parent),
+        answer: { ...(await postData(trx, post)), kind: author ? answerKind(author.uri, group.uri) : "community" },
+      },
     });
   }
   return events;
@@ -129,7 +135,9 @@ export async function webhookEventsFor(trx: Trx, event: OutboxEvent): Promise<We
           data: {
             group: actorData(group),
             question: await postData(trx, question),
-            answer: answer ? { ...(await postData(trx, answer)), kind: answerAuthor && group ? answerKind(answerAuthor.uri, group.uri) : "community" } : { uri: event.answerUri },
+            answer: answer
+              ? { ...(await postData(trx, answer)), kind: answerAuthor && group ? answerKind(answerAuthor.uri, group.uri) : "community" }
+              : { uri: event.answerUri },
           },
         },
       ];

@@ -78,7 +78,8 @@ export async function createWebhook(
   const { user, isAdmin } = await caller(ctx, username);
   const url = parseWebhookUrl(input.url);
   const events = parseWebhookEvents(input.events);
-  if (input.description !== undefined && typeof input.description !== "string") throw validationFailed('"description" must be a string', { field: "description" });
+  if (input.description !== undefined && typeof input.description !== "string")
+    throw validationFailed('"description" must be a string', { field: "description" });
   let groupId: string | null = null;
   if (input.group !== undefined && input.group !== null) {
     if (typeof input.group !== "string") throw validationFailed('"group" must be a group id, name or @name@host', { field: "group" });

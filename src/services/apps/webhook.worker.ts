@@ -49,13 +49,13 @@ export class WebhookWorker {
     const logged = (what: string) => (error: unknown) => this.#ctx.logger.error({ err: error }, `webhook ${what} stopped`);
     this.#running = [
       this.#fanOutLoop(signal).catch(logged("fan-out")),
-      this.#queue.listen(
-        (message: { webhookDeliveryId?: string }) =>
-          message.webhookDeliveryId
-            ? deliverWebhook(this.#ctx, this.#options.transport, message.webhookDeliveryId, this.#options.retryInitialMs)
-            : undefined,
-        { signal },
-      ).catch(logged("delivery worker")),
+      this.#queue
+        .listen(
+          (message: { webhookDeliveryId?: string }) =>
+            message.webhookDeliveryId ? deliverWebhook(this.#ctx, this.#options.transport, message.webhookDeliveryId, this.#options.retryInitialMs) : undefined,
+          { signal },
+        )
+        .catch(logged("delivery worker")),
     ];
   }
 

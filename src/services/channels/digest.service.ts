@@ -29,7 +29,9 @@ async function digestItems(ctx: ServiceContext, actorId: string, since: Date, no
   const tasks = await tasksDueFor(ctx.db, actorId, soon, 10);
   const link = (path: string) => new URL(path, ctx.origin).href;
   return [
-    ...threads.slice(0, 5).map((t) => ({ heading: `Thread: ${titleOf(t)}`, body: `${t.replies} new ${t.replies === 1 ? "reply" : "replies"}`, link: link(`/p/${t.id}`) })),
+    ...threads
+      .slice(0, 5)
+      .map((t) => ({ heading: `Thread: ${titleOf(t)}`, body: `${t.replies} new ${t.replies === 1 ? "reply" : "replies"}`, link: link(`/p/${t.id}`) })),
     ...ideas.map((i) => ({ heading: `Idea answered: ${titleOf(i)}`, body: `${i.status}${i.reason ? `: ${i.reason}` : ""}`, link: link(`/ideas/${i.id}`) })),
     ...tasks.map((t) => ({ heading: `Task due ${t.due_date}: ${t.title}`, link: link(`/tasks/${t.id}`) })),
   ];

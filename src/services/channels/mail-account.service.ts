@@ -56,7 +56,13 @@ export async function setEmail(ctx: ServiceContext, username: string, raw: strin
   await ctx.db.transaction().execute(async (trx) => {
     await setUserEmail(trx, user.id, email);
     await expireMailTokens(trx, user.id, "verify");
-    await insertMailToken(trx, { tokenHash: hash(token), userId: user.id, purpose: "verify", email, expiresAt: new Date(Date.now() + VERIFY_HOURS * 3_600_000) });
+    await insertMailToken(trx, {
+      tokenHash: hash(token),
+      userId: user.id,
+      purpose: "verify",
+      email,
+      expiresAt: new Date(Date.now() + VERIFY_HOURS * 3_600_000),
+    });
     const link = new URL(`/mail/verify?token=${token}`, ctx.origin).href;
     await queueMail(trx, {
       to: email,
@@ -65,7 +71,10 @@ export async function setEmail(ctx: ServiceContext, username: string, raw: strin
       subject: `Confirm your email address for ${ctx.instanceName}`,
       content: {
         greeting: `Hello ${user.username},`,
-        paragraphs: [`Please confirm that ${email} is your address. The link works once, for ${VERIFY_HOURS} hours.`, "If you did not ask for this, ignore this mail."],
+        paragraphs: [
+          `Please confirm that ${email} is your address. The link works once, for ${VERIFY_HOURS} hours.`,
+          "If you did not ask for this, ignore this mail.",
+        ],
         action: { label: "Confirm my address", url: link },
         footer: { instanceName: ctx.instanceName, preferencesUrl: preferencesUrl(ctx) },
       },
@@ -110,7 +119,10 @@ export async function requestPasswordReset(ctx: ServiceContext, login: string): 
       subject: `Reset your ${ctx.instanceName} password`,
       content: {
         greeting: `Hello ${user.username},`,
-        paragraphs: [`Someone asked to reset your password. The link works once, for ${RESET_MINUTES} minutes.`, "If it was not you, ignore this mail: your password stays as it is."],
+        paragraphs: [
+          `Someone asked to reset your password. The link works once, for ${RESET_MINUTES} minutes.`,
+          "If it was not you, ignore this mail: your password stays as it is.",
+        ],
         action: { label: "Choose a new password", url: new URL(`/password/reset?token=${token}`, ctx.origin).href },
         footer: { instanceName: ctx.instanceName },
       },

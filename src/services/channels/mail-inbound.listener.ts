@@ -15,7 +15,10 @@ function smtpError(message: string, code: number): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-export async function startInboundMail(ctx: ServiceContext, options: { host: string; port: number; domain: string }): Promise<{ port: number; close(): Promise<void> }> {
+export async function startInboundMail(
+  ctx: ServiceContext,
+  options: { host: string; port: number; domain: string },
+): Promise<{ port: number; close(): Promise<void> }> {
   const server = new SMTPServer({
     authOptional: true,
     // Mail from the internet arrives in the clear or by STARTTLS at the MX; a TLS-terminating proxy may sit in front.

@@ -49,7 +49,10 @@ export function preferencesUrl(ctx: ServiceContext): string {
  * 64 characters a local part may have.
  */
 export async function replyAddress(ctx: ServiceContext, actorId: string, postId: string, domain: string): Promise<string> {
-  const mac = createHmac("sha256", await linkKey(ctx)).update(`reply:${actorId}.${postId}`).digest("hex").slice(0, 20);
+  const mac = createHmac("sha256", await linkKey(ctx))
+    .update(`reply:${actorId}.${postId}`)
+    .digest("hex")
+    .slice(0, 20);
   return `r+${actorId}.${postId}.${mac}@${domain}`;
 }
 
@@ -58,7 +61,10 @@ export async function readReplyAddress(ctx: ServiceContext, address: string, dom
   const match = /^r\+(\d{1,25})\.(\d{1,25})\.([0-9a-f]{20})@(.+)$/i.exec(address.trim());
   if (!match || match[4]!.toLowerCase() !== domain.toLowerCase()) return null;
   const [, actorId, postId, given] = match;
-  const expected = createHmac("sha256", await linkKey(ctx)).update(`reply:${actorId}.${postId}`).digest("hex").slice(0, 20);
+  const expected = createHmac("sha256", await linkKey(ctx))
+    .update(`reply:${actorId}.${postId}`)
+    .digest("hex")
+    .slice(0, 20);
   if (!timingSafeEqual(Buffer.from(expected), Buffer.from(given!.toLowerCase()))) return null;
   return { actorId: actorId!, postId: postId! };
 }

@@ -61,29 +61,36 @@ export async function mailNextNotificationBatch(ctx: ServiceContext, batchWindow
     });
   }
   await ctx.db.transaction().execute(async (trx) => {
-    const marked = await markMailed(trx, batch.map((n) => n.id));
+    const marked = await markMailed(
+      trx,
+      batch.map((n) => n.id),
+    );
     for (const mail of mails) {
       const threadItems = mail.items.filter((i) => marked.has(i.notificationId));
       const first = threadItems[0];
       if (!first || !user?.email) continue;
       const subject = threadItems.length === 1 ? first.heading : `${threadItems.length} new notifications in ${first.threadTitle}`;
-      await queueMail(trx, {
-        to: user.email,
-        recipientId,
-        purpose: `notification:${first.kind}`,
-        subject,
-        unsubscribeUrl: mail.unsubscribe,
-        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
-        content: {
-          greeting: `Hello ${user.username},`,
-          paragraphs: [
-            ...(threadItems.length === 1 ? [] : [`There is news in ${first.threadTitle}:`]),
-            ...(mail.replyTo ? ["Reply to this mail to answer in the thread."] : []),
-          ],
-          items: threadItems.map((i) => ({ heading: i.heading, ...(i.body ? { body: i.body } : {}), ...(i.link ? { link: i.link } : {}) })),
-          footer: { instanceName: ctx.instanceName, preferencesUrl: preferencesUrl(ctx), unsubscribeUrl: mail.unsubscribe },
+      await queueMail(
+        trx,
+        {
+          to: user.email,
+          recipientId,
+          purpose: `notification:${first.kind}`,
+          subject,
+          unsubscribeUrl: mail.unsubscribe,
+          ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+          content: {
+            greeting: `Hello ${user.username},`,
+            paragraphs: [
+              ...(threadItems.length === 1 ? [] : [`There is news in ${first.threadTitle}:`]),
+              ...(mail.replyTo ? ["Reply to this mail to answer in the thread."] : []),
+            ],
+            items: threadItems.map((i) => ({ heading: i.heading, ...(i.body ? { body: i.body } : {}), ...(i.link ? { link: i.link } : {}) })),
+            footer: { instanceName: ctx.instanceName, preferencesUrl: preferencesUrl(ctx), unsubscribeUrl: mail.unsubscribe },
+          },
         },
-      }, ctx.origin);
+        ctx.origin,
+      );
     }
   });
   return true;

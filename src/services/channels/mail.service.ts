@@ -61,7 +61,11 @@ export async function queueMail(
  * Sends (or keeps) the next due mail; false when none is due. A failure is
  * retried with doubling delays, a permanent refusal marks the address bounced.
  */
-export async function sendNextMail(ctx: ServiceContext, transport: MailTransport | null, options: { leaseMs: number; retryInitialMs: number }): Promise<boolean> {
+export async function sendNextMail(
+  ctx: ServiceContext,
+  transport: MailTransport | null,
+  options: { leaseMs: number; retryInitialMs: number },
+): Promise<boolean> {
   const mail = await claimDueMail(ctx.db, options.leaseMs);
   if (!mail) return false;
   if (!transport) {

@@ -50,7 +50,8 @@ export async function digestPreferences(ctx: ServiceContext, actorId: string): P
 
 export async function updateDigestPreferences(ctx: ServiceContext, actorId: string, changes: Partial<DigestPreferences>): Promise<DigestPreferences> {
   const next = { ...(await digestPreferences(ctx, actorId)), ...changes };
-  if (!(DIGEST_FREQUENCIES as readonly string[]).includes(next.frequency)) throw validationFailed(`digest.frequency must be one of ${DIGEST_FREQUENCIES.join(", ")}`);
+  if (!(DIGEST_FREQUENCIES as readonly string[]).includes(next.frequency))
+    throw validationFailed(`digest.frequency must be one of ${DIGEST_FREQUENCIES.join(", ")}`);
   if (!isTimeZone(next.timeZone)) throw validationFailed(`"${next.timeZone}" is not a time zone; use an IANA name such as Europe/Paris`);
   if (!Number.isInteger(next.hour) || next.hour < 0 || next.hour > 23) throw validationFailed("digest.hour must be a whole hour from 0 to 23");
   await writeDigestSettings(ctx.db, actorId, next);

@@ -7,7 +7,14 @@
 import webPush from "web-push";
 import { takePushBatch, type ChannelNotification } from "../../db/repos/notification-channel.repo.ts";
 import { findPostById } from "../../db/repos/post.repo.ts";
-import { clearPushFailures, countPushFailure, deletePushSubscriptionById, follows, pushSubscriptionsOf, type PushSubscriptionRow } from "../../db/repos/push.repo.ts";
+import {
+  clearPushFailures,
+  countPushFailure,
+  deletePushSubscriptionById,
+  follows,
+  pushSubscriptionsOf,
+  type PushSubscriptionRow,
+} from "../../db/repos/push.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { ServiceContext } from "../context.ts";
 import { textOfSanitized } from "../html.ts";
@@ -85,7 +92,11 @@ async function send(ctx: ServiceContext, sub: PushSubscriptionRow, payload: Push
       TTL: TTL_SECONDS,
       contentEncoding: "aes128gcm",
     });
-    const response = await fetch(details.endpoint, { method: "POST", headers: details.headers as Record<string, string>, body: details.body ? new Uint8Array(details.body) : null });
+    const response = await fetch(details.endpoint, {
+      method: "POST",
+      headers: details.headers as Record<string, string>,
+      body: details.body ? new Uint8Array(details.body) : null,
+    });
     await response.body?.cancel();
     if (response.status === 404 || response.status === 410) {
       await deletePushSubscriptionById(ctx.db, sub.id);

@@ -111,7 +111,10 @@ export async function currentPush(ctx: ServiceContext, tokenId: string): Promise
 export async function updatePush(ctx: ServiceContext, tokenId: string, input: PushInput): Promise<PushSubscriptionView> {
   const current = await findPushSubscription(ctx.db, tokenId);
   if (!current) throw notFound("Record not found");
-  const row = await updatePushSubscriptionData(ctx.db, tokenId, { alerts: alertsOf(input.alerts, current.alerts), policy: policyOf(input.policy, current.policy) });
+  const row = await updatePushSubscriptionData(ctx.db, tokenId, {
+    alerts: alertsOf(input.alerts, current.alerts),
+    policy: policyOf(input.policy, current.policy),
+  });
   return view(ctx, row!);
 }
 

@@ -19,12 +19,7 @@ export function viewerOfRequester(requester: Requester | null): Viewer {
   return requester.actorId ? { kind: "actor", actorId: requester.actorId } : { kind: "anonymous" };
 }
 
-export function canFetchGroupContent(
-  ctx: ServiceContext,
-  groupId: string,
-  requester: Requester | null,
-  what: { members?: boolean } = {},
-): Promise<boolean> {
+export function canFetchGroupContent(ctx: ServiceContext, groupId: string, requester: Requester | null, what: { members?: boolean } = {}): Promise<boolean> {
   const viewer = viewerOfRequester(requester);
   return what.members ? canSeeMemberList(ctx, viewer, groupId) : canSeeGroupContent(ctx, viewer, groupId);
 }

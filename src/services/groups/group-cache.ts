@@ -33,6 +33,10 @@ export async function ensureGroupRow(db: Kysely<Database>, actor: ActorRow): Pro
   const settings = { visibility: statedVisibility(actor.raw), joinPolicy: actor.locked ? ("approval" as const) : ("open" as const) };
   await insertGroup(db, { actorId: actor.id, ...settings, createdBy: null });
   if (!actor.is_local) {
-    await updateGroupSettings(db, actor.id, { visibility: settings.visibility, join_policy: settings.joinPolicy, questions_enabled: statedQuestions(actor.raw) });
+    await updateGroupSettings(db, actor.id, {
+      visibility: settings.visibility,
+      join_policy: settings.joinPolicy,
+      questions_enabled: statedQuestions(actor.raw),
+    });
   }
 }

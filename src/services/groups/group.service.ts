@@ -3,14 +3,7 @@
 // src/domain/group.rules.ts decide for the API and for the inbox.
 import type { Transaction } from "kysely";
 import { deleteFollow, insertFollow } from "../../db/repos/follow.repo.ts";
-import {
-  deleteBan,
-  deleteInvite,
-  insertBan,
-  insertGroup,
-  insertInvite,
-  setGroupRole,
-} from "../../db/repos/group.repo.ts";
+import { deleteBan, deleteInvite, insertBan, insertGroup, insertInvite, setGroupRole } from "../../db/repos/group.repo.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import { insertActorKeys, insertLocalActor } from "../../db/repos/user.repo.ts";
 import {
@@ -83,7 +76,6 @@ function toGroupView(g: GroupWithActor, membership: Membership | null): GroupVie
     membership: membership ? { state: membership.state, role: membership.role } : null,
   };
 }
-
 
 export interface CreateGroupInput {
   slug: string;
@@ -182,20 +174,26 @@ export async function getGroup(ctx: ServiceContext, ref: string, viewerId: strin
 }
 
 /** Listed local groups, plus the secret ones the viewer belongs to, and remote groups they joined. */
-export async function listGroups(
-  ctx: ServiceContext,
-  viewerId: string | null,
-  options: { includeSecret?: boolean } = {},
-): Promise<GroupView[]> {
+export async function listGroups(ctx: ServiceContext, viewerId: string | null, options: { includeSecret?: boolean } = {}): Promise<GroupView[]> {
   const rows = await listGroupRows(ctx.db, { localOnly: false });
   const viewer = viewerOf(viewerId);
-  const relations = await relationsTo(ctx, viewer, rows.map((r) => r.actor.id));
-  const visible = await visibleActorIds(ctx, viewer, rows.map((r) => r.actor));
+  const relations = await relationsTo(
+    ctx,
+    viewer,
+    rows.map((r) => r.actor.id),
+  );
+  const visible = await visibleActorIds(
+    ctx,
+    viewer,
+    rows.map((r) => r.actor),
+  );
   const views: GroupView[] = [];
   for (const row of rows) {
     const membership = relations.get(row.actor.id)?.membership ?? null;
     // The directory lists our own listed groups, and every group the viewer has a relation to.
-    const listed = row.actor.is_local ? options.includeSecret || (isListed(row.group.visibility) && visible.has(row.actor.id)) || (membership !== null && visible.has(row.actor.id)) : membership !== null;
+    const listed = row.actor.is_local
+      ? options.includeSecret || (isListed(row.group.visibility) && visible.has(row.actor.id)) || (membership !== null && visible.has(row.actor.id))
+      : membership !== null;
     if (listed) views.push(toGroupView(row, membership));
   }
   return views;

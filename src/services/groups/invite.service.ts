@@ -29,7 +29,11 @@ export async function createInviteLink(
   await ctx.db.transaction().execute(async (trx) => {
     await insertInviteLink(trx, { id, tokenHash: sha256(token), role, audience, createdById: admin.id, expiresAt });
     // The link itself is a secret: the log names it by id, with what it grants.
-    await recordAudit(trx, auditActorOf(admin.actor), { action: "invite.created", target: id, details: { role, audience, expiresAt: expiresAt.toISOString() } });
+    await recordAudit(trx, auditActorOf(admin.actor), {
+      action: "invite.created",
+      target: id,
+      details: { role, audience, expiresAt: expiresAt.toISOString() },
+    });
   });
   return { url: new URL(`/join/${token}`, ctx.origin).href, expiresAt };
 }

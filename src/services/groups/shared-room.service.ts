@@ -41,7 +41,6 @@ export interface RoomOrganizationView {
   state: "invited" | "accepted" | "declined" | "left" | "home";
 }
 
-
 async function requireRoomModerator(ctx: ServiceContext, username: string, ref: string) {
   const moderator = await requireLocalUserActor(ctx, username);
   const group = await findGroup(ctx, ref, moderator.id);

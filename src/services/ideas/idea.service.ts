@@ -123,11 +123,7 @@ export async function answerIdea(
   const voters = await ideaVoterUris(ctx.db, post.id);
   const mentionUris = [...new Set([author?.uri, ...voters].filter((u): u is string => Boolean(u)))];
   const label = status.replace(/_/g, " ");
-  const text = [
-    `Status: ${label}${reason ? ` — ${reason}` : ""}`,
-    duplicateOf ? `Same as ${duplicateOf.uri}` : null,
-    `#${STATUS_TAG_PREFIX}${status}`,
-  ]
+  const text = [`Status: ${label}${reason ? ` — ${reason}` : ""}`, duplicateOf ? `Same as ${duplicateOf.uri}` : null, `#${STATUS_TAG_PREFIX}${status}`]
     .filter(Boolean)
     .join("\n\n");
   await createGroupReply(ctx, group, { inReplyTo: post, content: text, mentionUris, tags: [`${STATUS_TAG_PREFIX}${status}`], causedById: user.id }, (trx) =>

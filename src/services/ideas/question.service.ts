@@ -114,7 +114,11 @@ async function answerViews(ctx: ServiceContext, question: QuestionRow, group: Ac
 
 async function toQuestionViews(ctx: ServiceContext, rows: QuestionRow[], viewerId: string | null): Promise<QuestionView[]> {
   const visible = await filterVisiblePosts(ctx, viewerOf(viewerId), rows, (r) => r.post);
-  const entries = await hydrate(ctx.db, visible.map((r) => r.post), viewerId);
+  const entries = await hydrate(
+    ctx.db,
+    visible.map((r) => r.post),
+    viewerId,
+  );
   // Every list's accepted answers and external references in one go, not one query per question.
   const groupUriByAnswer = new Map<string, string>();
   visible.forEach((row, i) => {
@@ -125,7 +129,11 @@ async function toQuestionViews(ctx: ServiceContext, rows: QuestionRow[], viewerI
   const accepted = new Map(
     (await toAnswerViews(ctx, acceptedPosts, (p) => groupUriByAnswer.get(p.uri), new Set(groupUriByAnswer.keys()), viewerId)).map((a) => [a.uri, a]),
   );
-  const refs = await externalRefsOf(ctx.db, "post", visible.map((r) => r.post.id));
+  const refs = await externalRefsOf(
+    ctx.db,
+    "post",
+    visible.map((r) => r.post.id),
+  );
   return visible.map((row, i) => {
     const answer = row.acceptedAnswerUri ? accepted.get(row.acceptedAnswerUri) : undefined;
     return {
@@ -208,8 +216,17 @@ export async function similarAnsweredQuestions(ctx: ServiceContext, groupRef: st
 export async function groupExperts(ctx: ServiceContext, groupRef: string, viewerId: string | null, tag: string | null) {
   const group = await findGroup(ctx, groupRef, viewerId);
   const rows = await listExperts(ctx.db, group.actor.id, tag?.replace(/^#/, "").toLowerCase() || null, 20);
-  const levels = await reputationLevels(ctx, rows.map((r) => r.actor.id), group.actor.id);
-  return rows.map((r) => ({ actor: toActorView(r.actor), acceptedAnswers: r.acceptedAnswers, reputation: r.acceptedAnswers * 10, level: levels.get(r.actor.id) }));
+  const levels = await reputationLevels(
+    ctx,
+    rows.map((r) => r.actor.id),
+    group.actor.id,
+  );
+  return rows.map((r) => ({
+    actor: toActorView(r.actor),
+    acceptedAnswers: r.acceptedAnswers,
+    reputation: r.acceptedAnswers * 10,
+    level: levels.get(r.actor.id),
+  }));
 }
 
 export async function acceptAnswer(ctx: ServiceContext, username: string, questionId: string, answerRef: unknown) {

@@ -31,7 +31,14 @@ export async function groupReputation(ctx: ServiceContext, ref: string, viewerId
   const group = await readableGroup(ctx, ref, viewerId);
   const { scores } = await scoresIn(ctx, group.actor.id);
   const top = scores.slice(0, limit);
-  const actors = new Map((await actorsByIds(ctx.db, top.map((s) => s.actorId))).map((a) => [a.id, a]));
+  const actors = new Map(
+    (
+      await actorsByIds(
+        ctx.db,
+        top.map((s) => s.actorId),
+      )
+    ).map((a) => [a.id, a]),
+  );
   return top
     .filter((s) => actors.has(s.actorId))
     .map((s) => ({ actor: toActorView(actors.get(s.actorId)!), score: s.score, level: s.level, reasons: s.reasons, ringDiscounted: s.ringDiscounted }));

@@ -86,7 +86,11 @@ const toMember = (r: SegmentMemberRow): SegmentMember => ({
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-export async function segmentMemberList(ctx: ServiceContext, caller: Who, id: string): Promise<{ segment: SegmentView; total: number | null; items: SegmentMember[] }> {
+export async function segmentMemberList(
+  ctx: ServiceContext,
+  caller: Who,
+  id: string,
+): Promise<{ segment: SegmentView; total: number | null; items: SegmentMember[] }> {
   const { segment, groupId } = await usableSegment(ctx, caller, id);
   const rows = await segmentMembers(ctx.db, segment.filter, groupId, today(), MAX_LISTED + 1);
   return { segment: toView(segment), total: rows.length > MAX_LISTED ? null : rows.length, items: rows.slice(0, MAX_LISTED).map(toMember) };
@@ -109,10 +113,9 @@ export async function inviteSegment(ctx: ServiceContext, caller: Who, id: string
   const target = await findGroup(ctx, groupRef, me.id);
   const rows = await segmentMembers(ctx.db, segment.filter, groupId, today(), MAX_INVITES + 1);
   if (rows.length > MAX_INVITES) {
-    throw validationFailed(
-      `This segment has more than ${MAX_INVITES} people; narrow its filter or share the group's invite link instead`,
-      { field: "segment" },
-    );
+    throw validationFailed(`This segment has more than ${MAX_INVITES} people; narrow its filter or share the group's invite link instead`, {
+      field: "segment",
+    });
   }
   let invited = 0;
   let skipped = 0;

@@ -30,7 +30,11 @@ export async function whatMatters(ctx: ServiceContext, ref: string, viewerId: st
   if (!(await canSeeGroupContent(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
   const threads = await recentThreads(ctx.db, group.actor.id, new Date(now.getTime() - SIGNAL_WINDOW_DAYS * 86_400_000));
   const [engagement, records] = await Promise.all([
-    engagementIn(ctx.db, group.actor.id, threads.map((t) => t.uri)),
+    engagementIn(
+      ctx.db,
+      group.actor.id,
+      threads.map((t) => t.uri),
+    ),
     proposerRecords(ctx.db, group.actor.id, [...new Set(threads.filter((t) => t.idea_status).map((t) => t.author_id))]),
   ]);
   const byThread = new Map<string, typeof engagement>();
@@ -38,8 +42,14 @@ export async function whatMatters(ctx: ServiceContext, ref: string, viewerId: st
   const scored = threads.map((t) => toItem(t, byThread.get(t.uri) ?? [], records.get(t.author_id), now));
   const bySignal = (a: MatteringThread, b: MatteringThread) => b.signal.score - a.signal.score || (a.id < b.id ? 1 : -1);
   return {
-    risingIdeas: scored.filter((t) => t.ideaStatus && OPEN_IDEA.has(t.ideaStatus)).sort(bySignal).slice(0, LIMIT),
-    multiCompanyThreads: scored.filter((t) => t.signal.organizations >= 2).sort(bySignal).slice(0, LIMIT),
+    risingIdeas: scored
+      .filter((t) => t.ideaStatus && OPEN_IDEA.has(t.ideaStatus))
+      .sort(bySignal)
+      .slice(0, LIMIT),
+    multiCompanyThreads: scored
+      .filter((t) => t.signal.organizations >= 2)
+      .sort(bySignal)
+      .slice(0, LIMIT),
     unansweredCustomerQuestions: scored
       // Ideas close their loop by a status answer (the insights' idea figures), not by a reply.
       .filter((t) => !t.answered && t.audience === "customer" && t.ideaStatus === null)
@@ -48,7 +58,12 @@ export async function whatMatters(ctx: ServiceContext, ref: string, viewerId: st
   };
 }
 
-function toItem(t: SignalThreadRow, engaged: Array<{ organization: string; audience: string; liked_at: Date | null }>, record: { ideas: number; takenUp: number } | undefined, now: Date): MatteringThread {
+function toItem(
+  t: SignalThreadRow,
+  engaged: Array<{ organization: string; audience: string; liked_at: Date | null }>,
+  record: { ideas: number; takenUp: number } | undefined,
+  now: Date,
+): MatteringThread {
   const signal = signalOf(
     {
       organizations: new Set([t.organization, ...engaged.map((e) => e.organization)]),

@@ -1,21 +1,9 @@
 // The instance's federation policy, read often (every inbox POST, every
 // delivery) and changed rarely: cached briefly in memory. A change made here
 // applies at once; one made by another process within CACHE_MS.
-import {
-  deleteHostPolicy,
-  listHostPolicies,
-  readFederationMode,
-  upsertHostPolicy,
-  writeFederationMode,
-} from "../../db/repos/federation-policy.repo.ts";
+import { deleteHostPolicy, listHostPolicies, readFederationMode, upsertHostPolicy, writeFederationMode } from "../../db/repos/federation-policy.repo.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
-import {
-  isPeerAllowed,
-  isPeerLimited,
-  normalizeHost,
-  parseMode,
-  type FederationPolicy,
-} from "../../domain/federation-policy.rules.ts";
+import { isPeerAllowed, isPeerLimited, normalizeHost, parseMode, type FederationPolicy } from "../../domain/federation-policy.rules.ts";
 import type { ServiceContext } from "../context.ts";
 import { cliActor, recordAudit, type AuditActor } from "./audit.service.ts";
 
@@ -62,11 +50,21 @@ export async function setFederationMode(ctx: ServiceContext, mode: string, by: A
   invalidate(ctx);
 }
 
-async function setHostPolicy(ctx: ServiceContext, host: string, policy: "allow" | "block" | "limited", note: string | undefined, by: AuditActor): Promise<string> {
+async function setHostPolicy(
+  ctx: ServiceContext,
+  host: string,
+  policy: "allow" | "block" | "limited",
+  note: string | undefined,
+  by: AuditActor,
+): Promise<string> {
   const normalized = normalizeHost(host);
   await ctx.db.transaction().execute(async (trx) => {
     await upsertHostPolicy(trx, normalized, policy, note ?? null);
-    await recordAudit(trx, by, { action: `federation.${policy === "allow" ? "allowed" : policy === "block" ? "blocked" : "limited"}`, target: normalized, details: note ? { note } : null });
+    await recordAudit(trx, by, {
+      action: `federation.${policy === "allow" ? "allowed" : policy === "block" ? "blocked" : "limited"}`,
+      target: normalized,
+      details: note ? { note } : null,
+    });
   });
   invalidate(ctx);
   return normalized;

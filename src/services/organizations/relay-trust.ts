@@ -10,7 +10,12 @@ import { relayRefusal } from "../../domain/trust.rules.ts";
 import type { ServiceContext } from "../context.ts";
 
 /** Why `group` may not relay this activity by `actor` to us; null when it may. */
-export async function whyNotRelay(ctx: ServiceContext, group: ActorRow, actor: Pick<ActorRow, "uri" | "is_local">, activityUri: string): Promise<string | null> {
+export async function whyNotRelay(
+  ctx: ServiceContext,
+  group: ActorRow,
+  actor: Pick<ActorRow, "uri" | "is_local">,
+  activityUri: string,
+): Promise<string | null> {
   return relayRefusal({
     group: { type: group.type, isLocal: group.is_local, uri: group.uri },
     groupHasLocalMember: group.type === "Group" && !group.is_local && (await hasLocalMember(ctx.db, group.id)),

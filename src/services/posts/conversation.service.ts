@@ -19,13 +19,25 @@ export interface ConversationView {
 }
 
 /** In the transaction that stores a post (written here or received): a direct post updates its participants' conversations. */
-export async function recordConversationPost(trx: Transaction<Database>, post: Pick<PostRow, "visibility" | "thread_uri" | "author_id">, mentionUris: string[]): Promise<void> {
+export async function recordConversationPost(
+  trx: Transaction<Database>,
+  post: Pick<PostRow, "visibility" | "thread_uri" | "author_id">,
+  mentionUris: string[],
+): Promise<void> {
   if (post.visibility !== "direct") return;
   await touchConversations(trx, post.thread_uri, post.author_id, mentionUris);
 }
 
 async function views(ctx: ServiceContext, ownerId: string, rows: ConversationRow[]): Promise<ConversationView[]> {
-  const entries = new Map((await getPostEntries(ctx, ownerId, rows.map((r) => r.lastPostId))).map((e) => [e.post.id, e]));
+  const entries = new Map(
+    (
+      await getPostEntries(
+        ctx,
+        ownerId,
+        rows.map((r) => r.lastPostId),
+      )
+    ).map((e) => [e.post.id, e]),
+  );
   const uris = [...new Set([...entries.values()].flatMap((e) => e.mentions))];
   const mentioned = new Map((await actorsByUris(ctx.db, uris)).map((a) => [a.uri, a]));
   const [owner] = await actorsByIds(ctx.db, [ownerId]);

@@ -19,11 +19,7 @@ function mediaDir(ctx: ServiceContext): string {
   return ctx.mediaDir;
 }
 
-export async function uploadMedia(
-  ctx: ServiceContext,
-  username: string,
-  input: { bytes: Uint8Array; description?: string | undefined },
-): Promise<MediaRow> {
+export async function uploadMedia(ctx: ServiceContext, username: string, input: { bytes: Uint8Array; description?: string | undefined }): Promise<MediaRow> {
   const owner = await requireLocalUserActor(ctx, username);
   const type = checkUpload(input.bytes);
   const id = newId();

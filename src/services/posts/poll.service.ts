@@ -18,7 +18,11 @@ import { getPostEntries, type PostEntry } from "./timeline.service.ts";
 import { canSeePost, viewerOf } from "../visibility.service.ts";
 
 /** The post of a poll the viewer may see (a poll's id is its post's id). */
-export async function getPollEntry(ctx: ServiceContext, viewerId: string | null, pollId: string): Promise<PostEntry & { poll: NonNullable<PostEntry["poll"]> }> {
+export async function getPollEntry(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  pollId: string,
+): Promise<PostEntry & { poll: NonNullable<PostEntry["poll"]> }> {
   const [entry] = await getPostEntries(ctx, viewerId, [pollId]);
   if (!entry?.poll) throw notFound("Record not found");
   return entry as PostEntry & { poll: NonNullable<PostEntry["poll"]> };
@@ -44,7 +48,13 @@ export async function votePoll(ctx: ServiceContext, voterId: string, pollId: str
  * (once per option in a multiple-choice poll), only from someone who may see
  * the post, only while it is open, only for an option it has.
  */
-export async function receiveVote(ctx: ServiceContext, activity: IncomingActivity, voter: ActorRow, post: PostRow, optionName: string): Promise<"counted" | "ignored"> {
+export async function receiveVote(
+  ctx: ServiceContext,
+  activity: IncomingActivity,
+  voter: ActorRow,
+  post: PostRow,
+  optionName: string,
+): Promise<"counted" | "ignored"> {
   if (!post.is_local || !(await canSeePost(ctx, viewerOf(voter.id), post))) return "ignored";
   // Recorded as applied even when refused: a repeated delivery is answered the same way, once.
   const result = await applyOnce(ctx, activity, async (trx) => {

@@ -148,9 +148,14 @@ export async function receivePost(
   // (members on other instances address remote groups the members-only way).
   const ourGroupSettings = ourGroup ? await findGroupByActorId(ctx.db, ourGroup.id) : undefined;
   const visibility: PostRow["visibility"] = ourGroupSettings
-    ? ourGroupSettings.group.visibility === "public" ? "public" : "members_only"
-    : group ? (post.isPublic ? "public" : "members_only")
-    : audienceFromAddressing(post.to, post.cc, author.followers_url);
+    ? ourGroupSettings.group.visibility === "public"
+      ? "public"
+      : "members_only"
+    : group
+      ? post.isPublic
+        ? "public"
+        : "members_only"
+      : audienceFromAddressing(post.to, post.cc, author.followers_url);
   // Sanitized once: the idea text below is read from the result.
   const contentHtml = sanitizeHtml(post.contentHtml);
   const result = await applyOnce(ctx, activity, async (trx) => {
@@ -193,7 +198,15 @@ export async function receivePost(
       author,
       text: textOfSanitized(contentHtml),
     });
-    await recognizeQuestionPost(trx, { id, inReplyToUri: post.inReplyToUri, groupId: group?.id ?? null, tags: post.tags, author, text: post.sourceText ?? stripHtml(post.contentHtml), html: post.contentHtml });
+    await recognizeQuestionPost(trx, {
+      id,
+      inReplyToUri: post.inReplyToUri,
+      groupId: group?.id ?? null,
+      tags: post.tags,
+      author,
+      text: post.sourceText ?? stripHtml(post.contentHtml),
+      html: post.contentHtml,
+    });
     await notifyMentions(trx, post.mentionUris, author.id, id);
     if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
     return "stored" as const;
@@ -276,8 +289,7 @@ export async function receivePostDelete(
   }
   const byAuthor = existing.author_id === deleter.id;
   // The group itself, or a Delete the group relayed (it checked the sender).
-  const byGroup =
-    existing.group_id !== null && (existing.group_id === deleter.id || relay.announcedBy?.id === existing.group_id);
+  const byGroup = existing.group_id !== null && (existing.group_id === deleter.id || relay.announcedBy?.id === existing.group_id);
   const ourGroup = existing.group_id ? await findGroupActorById(ctx, existing.group_id) : null;
   // Moderators may come from other instances: they remove posts by sending
   // the group a Delete, which the group checks and relays.
@@ -295,13 +307,7 @@ export async function receivePostDelete(
   return result.applied ? result.value : "duplicate";
 }
 
-export async function receiveLike(
-  ctx: ServiceContext,
-  activity: IncomingActivity,
-  liker: ActorRow,
-  objectUri: string,
-  relay: Relay,
-): Promise<ReceiveOutcome> {
+export async function receiveLike(ctx: ServiceContext, activity: IncomingActivity, liker: ActorRow, objectUri: string, relay: Relay): Promise<ReceiveOutcome> {
   const post = await findPostByUri(ctx.db, objectUri);
   if (!post) {
     // One of ours that is gone: nothing to like. A remote post may still be on

@@ -19,14 +19,7 @@ import {
   updatePostContent,
 } from "../../db/repos/post.repo.ts";
 import { findGroupByActorId } from "../../db/queries/group.queries.ts";
-import {
-  getPostEntry,
-  listGroupPosts,
-  listPostEdits,
-  listShareGroups,
-  listThread,
-  type PostEntry,
-} from "../../db/queries/post.queries.ts";
+import { getPostEntry, listGroupPosts, listPostEdits, listShareGroups, listThread, type PostEntry } from "../../db/queries/post.queries.ts";
 import type { ActorRow, Database, MediaRow, PostRow } from "../../db/schema.ts";
 import { narrowestOf, type Audience } from "../../domain/post-audience.rules.ts";
 import { recordConversationPost } from "./conversation.service.ts";
@@ -106,7 +99,6 @@ export function toPostView(entry: PostEntry): PostView {
   };
 }
 
-
 /** May this viewer read this post? (the one visibility rule, src/domain/visibility.rules.ts) */
 export function canViewPost(ctx: ServiceContext, post: PostRow, viewerId: string | null): Promise<boolean> {
   return canSeePost(ctx, viewerOf(viewerId), post);
@@ -161,9 +153,7 @@ export async function createPost(
   let groupId: string | null = null;
   let parent: PostRow | undefined;
   if (input.inReplyTo) {
-    parent = /^\d{19}$/.test(input.inReplyTo)
-      ? await findPostById(ctx.db, input.inReplyTo)
-      : await findPostByUri(ctx.db, input.inReplyTo);
+    parent = /^\d{19}$/.test(input.inReplyTo) ? await findPostById(ctx.db, input.inReplyTo) : await findPostByUri(ctx.db, input.inReplyTo);
     if (!parent || !(await canViewPost(ctx, parent, author.id))) throw notFound("The post you reply to does not exist");
     // A direct reply is a private word to the people it mentions, not a post in the thread's group.
     groupId = input.visibility === "direct" ? null : await replyGroup(ctx, parent, author.id);
@@ -214,13 +204,32 @@ export async function createPost(
     await attachUploads(trx, id, author.id, input.mediaIds ?? []);
     if (input.poll) {
       const { options, multiple, hideTotals, expiresInSeconds } = input.poll;
-      await insertPoll(trx, { postId: id, options: options.map((o) => o.trim()), multiple, hideTotals, expiresAt: new Date(Date.now() + expiresInSeconds * 1000) });
+      await insertPoll(trx, {
+        postId: id,
+        options: options.map((o) => o.trim()),
+        multiple,
+        hideTotals,
+        expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
+      });
     }
     if (groupId) await recordGroupAnnounce(trx, id, groupId, `${uri}#group-announce`);
     await insertPostTags(trx, id, extractHashtags(input.content));
-    await insertPostMentions(trx, id, mentions.map((m) => m.uri));
-    await recordConversationPost(trx, { visibility, thread_uri: parent?.thread_uri ?? uri, author_id: author.id }, mentions.map((m) => m.uri));
-    await notifyMentions(trx, mentions.map((m) => m.uri), author.id, id);
+    await insertPostMentions(
+      trx,
+      id,
+      mentions.map((m) => m.uri),
+    );
+    await recordConversationPost(
+      trx,
+      { visibility, thread_uri: parent?.thread_uri ?? uri, author_id: author.id },
+      mentions.map((m) => m.uri),
+    );
+    await notifyMentions(
+      trx,
+      mentions.map((m) => m.uri),
+      author.id,
+      id,
+    );
     // A reply reaches the person replied to even when the text does not name
     // them (as a mention: the type Mastodon apps know; pages call it a reply).
     if (parent && !mentions.some((m) => m.actor.id === parent.author_id)) {

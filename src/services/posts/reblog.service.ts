@@ -2,14 +2,7 @@
 // Posts of members-only groups cannot be boosted.
 import { isOpenAudience } from "../../domain/post-audience.rules.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
-import {
-  deleteReblog,
-  findPostById,
-  findPostByUri,
-  findReblog,
-  findReblogByActivityUri,
-  insertReblog,
-} from "../../db/repos/post.repo.ts";
+import { deleteReblog, findPostById, findPostByUri, findReblog, findReblogByActivityUri, insertReblog } from "../../db/repos/post.repo.ts";
 import { actorsWhoLiked, actorsWhoReblogged } from "../../db/queries/post.queries.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
@@ -25,7 +18,8 @@ export async function reblogPost(ctx: ServiceContext, username: string, postId: 
   const user = await requireLocalUserActor(ctx, username);
   const post = await findPostById(ctx.db, postId);
   if (!post || !(await canViewPost(ctx, post, user.id))) throw notFound("Record not found");
-  if (!isOpenAudience(post.visibility)) throw forbidden("Only public and unlisted posts can be boosted: members-only, followers-only and direct posts stay with their audience");
+  if (!isOpenAudience(post.visibility))
+    throw forbidden("Only public and unlisted posts can be boosted: members-only, followers-only and direct posts stay with their audience");
   const existing = await findReblog(ctx.db, post.id, user.id);
   if (existing) return { reblogId: existing.id };
   const id = newId();

@@ -4,22 +4,11 @@
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import { findPostById, findPostByUri } from "../../db/repos/post.repo.ts";
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
-import {
-  countReportsSince,
-  findReportById,
-  insertReport,
-  listOpenReports,
-  resolveReport as markResolved,
-} from "../../db/repos/report.repo.ts";
+import { countReportsSince, findReportById, insertReport, listOpenReports, resolveReport as markResolved } from "../../db/repos/report.repo.ts";
 import { listGroupsOfMember } from "../../db/queries/group.queries.ts";
 import type { ActorRow, PostRow } from "../../db/schema.ts";
 import { DomainError, forbidden, notFound, validationFailed } from "../../domain/errors.ts";
-import {
-  LOCAL_REPORTS_PER_WINDOW,
-  REMOTE_FLAGS_PER_ORIGIN_PER_WINDOW,
-  REPORT_WINDOW_MS,
-  reportLimitReached,
-} from "../../domain/report.rules.ts";
+import { LOCAL_REPORTS_PER_WINDOW, REMOTE_FLAGS_PER_ORIGIN_PER_WINDOW, REPORT_WINDOW_MS, reportLimitReached } from "../../domain/report.rules.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { newId } from "../../domain/ids.ts";
 import { requireLocalUserActor, resolveActor } from "../accounts/actor.service.ts";

@@ -11,14 +11,7 @@ import type { ServiceContext } from "../context.ts";
 import { getNotifications } from "../notification.service.ts";
 import { getListTimeline } from "../accounts/list.service.ts";
 import { viewerOf, visiblePostIds } from "../visibility.service.ts";
-import {
-  getHomeItems,
-  getPostEntries,
-  getPublicTimeline,
-  getTagTimeline,
-  type HomeItem,
-  type PostEntry,
-} from "./timeline.service.ts";
+import { getHomeItems, getPostEntries, getPublicTimeline, getTagTimeline, type HomeItem, type PostEntry } from "./timeline.service.ts";
 
 export type StreamName = "user" | "user:notification" | "public" | "public:local" | "public:remote" | "hashtag" | "hashtag:local" | "list";
 

@@ -1,14 +1,7 @@
 // Timelines for client apps: home (me, who I follow, my groups), public,
 // hashtag, and one account's posts — always filtered by what the viewer may see.
 import { accountStats, relationships, type AccountStats, type Relationship } from "../../db/queries/account.queries.ts";
-import {
-  actorsByIds,
-  actorsByUris,
-  hydrate,
-  postsByUris,
-  reblogsForHome,
-  type PostEntry,
-} from "../../db/queries/post.queries.ts";
+import { actorsByIds, actorsByUris, hydrate, postsByUris, reblogsForHome, type PostEntry } from "../../db/queries/post.queries.ts";
 import {
   accountTimeline,
   homeTimeline,
@@ -60,9 +53,7 @@ export async function interleaveBoosts(
   const boostedEntries = new Map(
     (await visible(ctx, await postsByIds(ctx.db, [...new Set(boosts.map((b) => b.post_id))]), viewerId)).map((e) => [e.post.id, e]),
   );
-  const boosters = new Map(
-    (await actorsByIds(ctx.db, [...new Set(boosts.map((b) => b.actor_id))])).map((a) => [a.id, a]),
-  );
+  const boosters = new Map((await actorsByIds(ctx.db, [...new Set(boosts.map((b) => b.actor_id))])).map((a) => [a.id, a]));
   const items: HomeItem[] = posts.map((entry) => ({ kind: "post", id: entry.post.id, entry }));
   const shown = new Set(posts.map((e) => e.post.id));
   for (const boost of boosts) {
@@ -75,12 +66,7 @@ export async function interleaveBoosts(
   return items.sort((x, y) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).slice(0, limit);
 }
 
-export async function getPublicTimeline(
-  ctx: ServiceContext,
-  viewerId: string | null,
-  options: { local?: boolean; remote?: boolean },
-  bounds: PageBounds,
-) {
+export async function getPublicTimeline(ctx: ServiceContext, viewerId: string | null, options: { local?: boolean; remote?: boolean }, bounds: PageBounds) {
   return visible(ctx, await publicTimeline(ctx.db, options, bounds, viewerId), viewerId);
 }
 
@@ -88,13 +74,7 @@ export async function getTagTimeline(ctx: ServiceContext, viewerId: string | nul
   return visible(ctx, await tagTimeline(ctx.db, tag, bounds, viewerId), viewerId);
 }
 
-export async function getAccountTimeline(
-  ctx: ServiceContext,
-  viewerId: string | null,
-  authorId: string,
-  bounds: PageBounds,
-  filters: AccountPostFilters = {},
-) {
+export async function getAccountTimeline(ctx: ServiceContext, viewerId: string | null, authorId: string, bounds: PageBounds, filters: AccountPostFilters = {}) {
   return visible(ctx, await accountTimeline(ctx.db, authorId, bounds, filters), viewerId);
 }
 

@@ -47,6 +47,12 @@ export async function escalateThread(ctx: ServiceContext, username: string, post
   const mention = asker && asker.id !== user.id ? { handle: `@${asker.username}@${asker.domain}`, uri: asker.uri, url: asker.url ?? asker.uri } : null;
   const content = `${mention ? `${mention.handle} ` : ""}This is now a task on our board: ${task.uri}`;
   // The group itself says so: a note in the thread, not an answer.
-  const replyId = await createGroupReply(ctx, group, { inReplyTo: post, content, mentionUris: mention ? [mention.uri] : [], tags: [], mentions: mention ? [mention] : [] });
+  const replyId = await createGroupReply(ctx, group, {
+    inReplyTo: post,
+    content,
+    mentionUris: mention ? [mention.uri] : [],
+    tags: [],
+    mentions: mention ? [mention] : [],
+  });
   return { task: await withLinks(ctx, task), reply: await getPost(ctx, replyId, user.id) };
 }

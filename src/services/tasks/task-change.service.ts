@@ -5,13 +5,7 @@
 // it now is) or Reject (with the reason, such as a stale version) settles it.
 // The person sees the pending change, then its outcome, on the task (ADR 0007).
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
-import {
-  findTaskChange,
-  findTaskChangeByActivity,
-  insertTaskChange,
-  listTaskChanges,
-  settleTaskChange,
-} from "../../db/repos/task-change.repo.ts";
+import { findTaskChange, findTaskChangeByActivity, insertTaskChange, listTaskChanges, settleTaskChange } from "../../db/repos/task-change.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import { deleteTaskRow, findTaskByUri } from "../../db/repos/task.repo.ts";
 import type { ActorRow, TaskChangeRow, TaskRow } from "../../db/schema.ts";

@@ -2,15 +2,7 @@
 // whole versioned snapshots; a copy takes a snapshot only when it is newer
 // than what it holds, so late or repeated deliveries never roll it back.
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
-import {
-  deleteAssigneesExcept,
-  deleteTaskRow,
-  findTaskByUri,
-  listAssignees,
-  insertTask,
-  updateTaskRow,
-  upsertAssignee,
-} from "../../db/repos/task.repo.ts";
+import { deleteAssigneesExcept, deleteTaskRow, findTaskByUri, listAssignees, insertTask, updateTaskRow, upsertAssignee } from "../../db/repos/task.repo.ts";
 import type { ActorRow, TaskRow } from "../../db/schema.ts";
 import { forbidden } from "../../domain/errors.ts";
 import { sameOrigin } from "../../domain/trust.rules.ts";
@@ -99,7 +91,11 @@ export async function storeTaskSnapshot(
       id = newId();
       await insertTask(trx, { id, uri: snapshot.uri, offer_uri: null, created_at: new Date(snapshot.published), ...columns });
     }
-    await deleteAssigneesExcept(trx, id!, assignees.map((a) => a.actor.id));
+    await deleteAssigneesExcept(
+      trx,
+      id!,
+      assignees.map((a) => a.actor.id),
+    );
     for (const a of assignees) {
       await upsertAssignee(trx, {
         taskId: id!,

@@ -238,7 +238,14 @@ async function withNoteReply<T>(
   await createGroupReply(
     ctx,
     group.actor,
-    { inReplyTo: note, content: reply.text, mentionUris: reply.mentions.map((a) => a.uri), mentions: reply.mentions.map(mentionOf), tags: [], causedById: change.actor.id },
+    {
+      inReplyTo: note,
+      content: reply.text,
+      mentionUris: reply.mentions.map((a) => a.uri),
+      mentions: reply.mentions.map(mentionOf),
+      tags: [],
+      causedById: change.actor.id,
+    },
     async (trx) => {
       result = await work(trx);
     },
@@ -326,15 +333,21 @@ async function editAtHome(change: ChangeContext, task: TaskRow, baseVersion: num
     };
     const lines = describeChanges(before, after, actor.uri, new Date().toISOString());
     if (lines.length === 0) return;
-    await saveChange(ctx, trx, current, {
-      title: after.title,
-      description_html: renderText(after.description, ctx.origin, []),
-      description_source: after.description,
-      priority: after.priority,
-      due_date: after.due,
-      labels: after.labels,
-      depends_on: after.dependsOn,
-    }, lines);
+    await saveChange(
+      ctx,
+      trx,
+      current,
+      {
+        title: after.title,
+        description_html: renderText(after.description, ctx.origin, []),
+        description_source: after.description,
+        priority: after.priority,
+        due_date: after.due,
+        labels: after.labels,
+        depends_on: after.dependsOn,
+      },
+      lines,
+    );
   });
   return (await findTaskByUri(ctx.db, task.uri))!;
 }
@@ -352,13 +365,19 @@ async function statusAtHome(change: ChangeContext, task: TaskRow, baseVersion: n
     await markApplied(trx, change.incoming, task.uri);
     const current = (await lockTask(trx, task.id))!;
     if (baseVersion !== undefined) assertFreshVersion(current.version, baseVersion);
-    await saveChange(ctx, trx, current, {
-      status: target.key,
-      status_label: target.label,
-      closed: target.closed,
-      resolved_at: target.closed ? new Date() : null,
-      resolved_by_uri: target.closed ? actor.uri : null,
-    }, [entry(actor, "status", current.status, target.key)]);
+    await saveChange(
+      ctx,
+      trx,
+      current,
+      {
+        status: target.key,
+        status_label: target.label,
+        closed: target.closed,
+        resolved_at: target.closed ? new Date() : null,
+        resolved_by_uri: target.closed ? actor.uri : null,
+      },
+      [entry(actor, "status", current.status, target.key)],
+    );
   });
   return (await findTaskByUri(ctx.db, task.uri))!;
 }

@@ -6,15 +6,7 @@
 import { findPostByUri } from "../../db/repos/post.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import { actorsByIds, postsByUris } from "../../db/queries/post.queries.ts";
-import {
-  findTaskById,
-  findTaskByUri,
-  listAssignedTasks,
-  listAssignees,
-  listGroupTasks,
-  saveBoardStatuses,
-  type TaskFilter,
-} from "../../db/repos/task.repo.ts";
+import { findTaskById, findTaskByUri, listAssignedTasks, listAssignees, listGroupTasks, saveBoardStatuses, type TaskFilter } from "../../db/repos/task.repo.ts";
 import type { GroupWithActor } from "../../db/queries/group.queries.ts";
 import type { ActorRow, TaskRow } from "../../db/schema.ts";
 import { notFound, unavailable, validationFailed } from "../../domain/errors.ts";
@@ -67,7 +59,10 @@ async function toView(ctx: ServiceContext, task: TaskRow): Promise<TaskView> {
 /** Tasks as pages and APIs show them, hydrated in a few queries whatever their number (a board, my tasks). */
 async function toViews(ctx: ServiceContext, tasks: TaskRow[]): Promise<TaskView[]> {
   if (tasks.length === 0) return [];
-  const assignees = await listAssignees(ctx.db, tasks.map((t) => t.id));
+  const assignees = await listAssignees(
+    ctx.db,
+    tasks.map((t) => t.id),
+  );
   const actorIds = new Set([...tasks.flatMap((t) => [t.group_id, t.author_id]), ...assignees.map((a) => a.actor_id)]);
   const noteUris = tasks.map((t) => t.note_uri).filter((u): u is string => u !== null);
   const [actorRows, notes] = await Promise.all([actorsByIds(ctx.db, [...actorIds]), postsByUris(ctx.db, noteUris)]);
@@ -90,9 +85,7 @@ async function toViews(ctx: ServiceContext, tasks: TaskRow[]): Promise<TaskView[
     overdue: isOverdue(task.due_date, task.closed),
     labels: task.labels,
     dependsOn: task.depends_on,
-    assignees: assignees
-      .filter((a) => a.task_id === task.id && actors.has(a.actor_id))
-      .map((a) => ({ actor: actors.get(a.actor_id)!, state: a.state })),
+    assignees: assignees.filter((a) => a.task_id === task.id && actors.has(a.actor_id)).map((a) => ({ actor: actors.get(a.actor_id)!, state: a.state })),
     version: task.version,
     history: task.history,
     noteUri: task.note_uri,

@@ -66,7 +66,9 @@ document.addEventListener("submit", (event) => {
   keepDraft(form);
   form.setAttribute("aria-busy", "true");
   // Disabled after the event, so that the clicked button's own value is still sent.
-  setTimeout(() => { for (const button of form.querySelectorAll("button")) button.disabled = true; });
+  setTimeout(() => {
+    for (const button of form.querySelectorAll("button")) button.disabled = true;
+  });
   say("Working…", "pending");
 });
 
@@ -124,7 +126,7 @@ for (const button of document.querySelectorAll("[data-preview]")) {
     const answer = await response.json();
     if (!response.ok) return say(answer.error ?? "Preview failed.", "error");
     // The server rendered and sanitised this HTML, exactly as it will be posted.
-    target.innerHTML = answer.html || "<p class=\"muted\">Nothing to preview.</p>";
+    target.innerHTML = answer.html || '<p class="muted">Nothing to preview.</p>';
   });
 }
 
@@ -147,7 +149,13 @@ function attachCompletion(input) {
     const match = /(^|[\s(])([@#][\p{L}\p{N}_.@-]*)$/u.exec(before);
     return match ? { start: before.length - match[2].length, word: match[2] } : null;
   };
-  const close = () => { list.hidden = true; list.textContent = ""; items = []; active = -1; input.removeAttribute("aria-activedescendant"); };
+  const close = () => {
+    list.hidden = true;
+    list.textContent = "";
+    items = [];
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+  };
   const choose = (i) => {
     const at = wordAtCursor();
     if (!at || !items[i]) return;
@@ -179,7 +187,10 @@ function attachCompletion(input) {
         li.id = `${list.id}-${n}`;
         li.setAttribute("role", "option");
         li.textContent = item.label;
-        li.addEventListener("mousedown", (e) => { e.preventDefault(); choose(n); });
+        li.addEventListener("mousedown", (e) => {
+          e.preventDefault();
+          choose(n);
+        });
         list.append(li);
       });
       list.hidden = items.length === 0;
@@ -188,10 +199,16 @@ function attachCompletion(input) {
   });
   input.addEventListener("keydown", (e) => {
     if (list.hidden) return;
-    if (e.key === "ArrowDown") { e.preventDefault(); highlight((active + 1) % items.length); }
-    else if (e.key === "ArrowUp") { e.preventDefault(); highlight((active - 1 + items.length) % items.length); }
-    else if ((e.key === "Enter" || e.key === "Tab") && active >= 0) { e.preventDefault(); choose(active); }
-    else if (e.key === "Escape") close();
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      highlight((active + 1) % items.length);
+    } else if (e.key === "ArrowUp") {
+      e.preventDefault();
+      highlight((active - 1 + items.length) % items.length);
+    } else if ((e.key === "Enter" || e.key === "Tab") && active >= 0) {
+      e.preventDefault();
+      choose(active);
+    } else if (e.key === "Escape") close();
   });
   input.addEventListener("blur", () => setTimeout(close, 100));
 }
@@ -213,8 +230,15 @@ if (board) {
   for (const card of board.querySelectorAll(".task[draggable]")) {
     card.tabIndex = 0;
     card.setAttribute("aria-roledescription", "movable task");
-    card.addEventListener("dragstart", (e) => { dragged = card; card.classList.add("dragging"); e.dataTransfer.setData("text/plain", card.dataset.task); });
-    card.addEventListener("dragend", () => { card.classList.remove("dragging"); dragged = null; });
+    card.addEventListener("dragstart", (e) => {
+      dragged = card;
+      card.classList.add("dragging");
+      e.dataTransfer.setData("text/plain", card.dataset.task);
+    });
+    card.addEventListener("dragend", () => {
+      card.classList.remove("dragging");
+      dragged = null;
+    });
     let picked = null; // the column index while moving by keyboard
     card.addEventListener("keydown", (e) => {
       if (e.target !== card) return;
@@ -247,7 +271,12 @@ if (board) {
     });
   }
   for (const column of columns) {
-    column.addEventListener("dragover", (e) => { if (dragged) { e.preventDefault(); column.classList.add("drop-target"); } });
+    column.addEventListener("dragover", (e) => {
+      if (dragged) {
+        e.preventDefault();
+        column.classList.add("drop-target");
+      }
+    });
     column.addEventListener("dragleave", () => column.classList.remove("drop-target"));
     column.addEventListener("drop", (e) => {
       e.preventDefault();
@@ -262,10 +291,13 @@ if (board) {
 // card is being moved right now.
 if (board?.dataset.liveBoard) {
   // Which task is where, at which version: what a change of the board changes.
-  const signature = (root) => [...root.querySelectorAll(".task")].map((t) => `${t.dataset.task}:${t.dataset.version}:${t.closest("section").dataset.status}`).join();
+  const signature = (root) =>
+    [...root.querySelectorAll(".task")].map((t) => `${t.dataset.task}:${t.dataset.version}:${t.closest("section").dataset.status}`).join();
   const refresh = async () => {
     // Never while someone is moving a card or typing into a form on the page.
-    const typing = [...document.querySelectorAll("form input[type=text], form textarea")].some((el) => el.value !== "") || document.activeElement?.matches("input, textarea, select");
+    const typing =
+      [...document.querySelectorAll("form input[type=text], form textarea")].some((el) => el.value !== "") ||
+      document.activeElement?.matches("input, textarea, select");
     if (!typing && !document.querySelector(".task.dragging, .task[aria-grabbed]")) {
       try {
         const response = await fetch(board.dataset.liveBoard, { credentials: "same-origin" });
@@ -290,16 +322,27 @@ for (const input of document.querySelectorAll('input[type=file][accept^="image/"
   input.insertAdjacentElement("afterend", preview);
   input.addEventListener("change", () => {
     const file = input.files?.[0];
-    if (!file) { preview.hidden = true; return; }
+    if (!file) {
+      preview.hidden = true;
+      return;
+    }
     const reader = new FileReader();
-    reader.onload = () => { preview.src = reader.result; preview.hidden = false; };
+    reader.onload = () => {
+      preview.src = reader.result;
+      preview.hidden = false;
+    };
     reader.readAsDataURL(file);
   });
 }
 
 // --- Phone menu: close it after choosing, and on Escape ---------------------------
 const menu = document.querySelector("details.menu");
-menu?.addEventListener("keydown", (e) => { if (e.key === "Escape") { menu.open = false; menu.querySelector("summary").focus(); } });
+menu?.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
 
 // --- Installable app: the service worker keeps the offline shell -----------------
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});

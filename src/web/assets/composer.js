@@ -28,7 +28,9 @@ for (const input of document.querySelectorAll("input[type=file][data-attachments
       img.alt = "";
       img.className = "upload-preview";
       const reader = new FileReader();
-      reader.onload = () => { img.src = reader.result; };
+      reader.onload = () => {
+        img.src = reader.result;
+      };
       reader.readAsDataURL(file);
       slot.prepend(img);
       const remove = document.createElement("button");
@@ -38,10 +40,17 @@ for (const input of document.querySelectorAll("input[type=file][data-attachments
       remove.addEventListener("click", () => {
         // The files after it move up one place, and their descriptions with them.
         const kept = new DataTransfer();
-        files.forEach((f, j) => { if (j !== i) kept.items.add(f); });
-        const alts = slots.map(altOf).map((a) => a.value).filter((_, j) => j !== i);
+        files.forEach((f, j) => {
+          if (j !== i) kept.items.add(f);
+        });
+        const alts = slots
+          .map(altOf)
+          .map((a) => a.value)
+          .filter((_, j) => j !== i);
         input.files = kept.files;
-        slots.forEach((s, j) => { altOf(s).value = alts[j] ?? ""; });
+        slots.forEach((s, j) => {
+          altOf(s).value = alts[j] ?? "";
+        });
         show();
         input.focus();
       });
@@ -63,7 +72,12 @@ for (const box of document.querySelectorAll("[data-similar]")) {
     const text = textarea.value.trim();
     // A question: ticked as one, or written as one.
     const wanted = (asQuestion?.checked || text.includes("?")) && text.length >= 12;
-    if (!wanted) { box.hidden = true; box.textContent = ""; asked = ""; return; }
+    if (!wanted) {
+      box.hidden = true;
+      box.textContent = "";
+      asked = "";
+      return;
+    }
     if (text === asked) return;
     asked = text;
     try {
@@ -79,6 +93,9 @@ for (const box of document.querySelectorAll("[data-similar]")) {
       asked = "";
     }
   };
-  textarea.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(look, 400); });
+  textarea.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(look, 400);
+  });
   asQuestion?.addEventListener("change", look);
 }

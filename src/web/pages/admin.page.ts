@@ -31,7 +31,12 @@ const userName = (params: unknown) => (params as { username: string }).username;
 export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void {
   const page = (path: string, key: string, title: string, body: (session: WebSession, query: Record<string, string | undefined>) => Promise<Html>) =>
     routes.adminPage(path, async (request, reply, session) =>
-      sendPage(ctx, request, reply, { title, session, section: "admin", body: html`${adminTabs(key)}${await body(session, request.query as Record<string, string | undefined>)}` }),
+      sendPage(ctx, request, reply, {
+        title,
+        session,
+        section: "admin",
+        body: html`${adminTabs(key)}${await body(session, request.query as Record<string, string | undefined>)}`,
+      }),
     );
 
   page("/admin", "users", "People", async (session, query) => {
@@ -68,54 +73,82 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
 
   // Who did it, for the audit log.
   const by = (session: WebSession) => requireAdmin(ctx, session.user.username);
-  routes.action("/admin/users", async (_r, s, body) => {
-    const user = await createUser(ctx, {
-      createdBy: await by(s),
-      username: field(body, "username"),
-      password: field(body, "password"),
-      role: optionalField(body, "role"),
-      audience: optionalField(body, "audience"),
-    });
-    return { done: `Account @${user.username} created.` };
-  }, { admin: true });
-  routes.action("/admin/users/:username/role", async (request, s, body) => {
-    const user = await setRole(ctx, userName(request.params), field(body, "role"), await by(s));
-    return { done: `@${user.username} is now ${user.role}.` };
-  }, { admin: true });
-  routes.action("/admin/users/:username/audience", async (request, s, body) => {
-    const user = await setAudience(ctx, userName(request.params), field(body, "audience"), await by(s));
-    return { done: `@${user.username} is now in the ${user.audience} audience.` };
-  }, { admin: true });
-  routes.action("/admin/users/:username/suspend", async (request, s) => {
-    const user = await setSuspended(ctx, userName(request.params), true, await by(s));
-    return { done: `@${user.username} is suspended.` };
-  }, { admin: true });
-  routes.action("/admin/users/:username/unsuspend", async (request, s) => {
-    const user = await setSuspended(ctx, userName(request.params), false, await by(s));
-    return { done: `@${user.username} is reinstated.` };
-  }, { admin: true });
+  routes.action(
+    "/admin/users",
+    async (_r, s, body) => {
+      const user = await createUser(ctx, {
+        createdBy: await by(s),
+        username: field(body, "username"),
+        password: field(body, "password"),
+        role: optionalField(body, "role"),
+        audience: optionalField(body, "audience"),
+      });
+      return { done: `Account @${user.username} created.` };
+    },
+    { admin: true },
+  );
+  routes.action(
+    "/admin/users/:username/role",
+    async (request, s, body) => {
+      const user = await setRole(ctx, userName(request.params), field(body, "role"), await by(s));
+      return { done: `@${user.username} is now ${user.role}.` };
+    },
+    { admin: true },
+  );
+  routes.action(
+    "/admin/users/:username/audience",
+    async (request, s, body) => {
+      const user = await setAudience(ctx, userName(request.params), field(body, "audience"), await by(s));
+      return { done: `@${user.username} is now in the ${user.audience} audience.` };
+    },
+    { admin: true },
+  );
+  routes.action(
+    "/admin/users/:username/suspend",
+    async (request, s) => {
+      const user = await setSuspended(ctx, userName(request.params), true, await by(s));
+      return { done: `@${user.username} is suspended.` };
+    },
+    { admin: true },
+  );
+  routes.action(
+    "/admin/users/:username/unsuspend",
+    async (request, s) => {
+      const user = await setSuspended(ctx, userName(request.params), false, await by(s));
+      return { done: `@${user.username} is reinstated.` };
+    },
+    { admin: true },
+  );
   // The new link is shown once, in the answer to the form: never in an
   // address (history, logs, Referer) nor in a cookie. Only its hash is stored.
-  routes.postPage("/admin/invites", async (request, reply, session, body) => {
-    const email = optionalField(body, "email");
-    const choice = { role: optionalField(body, "role"), audience: optionalField(body, "audience") };
-    const invite = email ? await inviteByEmail(ctx, session.user.username, { email, ...choice }) : await createInviteLink(ctx, session.user.username, choice);
-    return sendPage(ctx, request, reply, {
-      title: "Invitation link",
-      session,
-      section: "admin",
-      body: html`${adminTabs("users")}
+  routes.postPage(
+    "/admin/invites",
+    async (request, reply, session, body) => {
+      const email = optionalField(body, "email");
+      const choice = { role: optionalField(body, "role"), audience: optionalField(body, "audience") };
+      const invite = email ? await inviteByEmail(ctx, session.user.username, { email, ...choice }) : await createInviteLink(ctx, session.user.username, choice);
+      return sendPage(ctx, request, reply, {
+        title: "Invitation link",
+        session,
+        section: "admin",
+        body: html`${adminTabs("users")}
         <div class="card" role="alert"><h2>Invitation link created</h2>
           <p>${email ? `Mailed to ${email}. ` : "Send this link to the person you invite. "}It works once, until ${when(invite.expiresAt)}; it is not shown again.</p>
           <div class="copy-row"><label for="invite-link" class="visually-hidden">Invitation link</label><input id="invite-link" type="text" readonly value="${invite.url}">
             <button type="button" class="secondary" data-copy="invite-link" hidden>Copy</button></div></div>
         <p><a href="/admin">Back to people</a></p>`,
-    });
-  }, { admin: true });
+      });
+    },
+    { admin: true },
+  );
 
   page("/admin/groups", "groups", "Groups", async (session, query) => {
     const groups = await listGroups(ctx, session.user.actorId, { includeSecret: true });
-    const local = pageOf(groups.filter((g) => g.local), (g) => g.actor.id, cursorOf(query));
+    const local = pageOf(
+      groups.filter((g) => g.local),
+      (g) => g.actor.id,
+      cursorOf(query),
+    );
     return local.items.length === 0
       ? emptyNote("No groups here yet.")
       : html`<table><thead><tr><th scope="col">Group</th><th scope="col">Visibility</th><th scope="col">Joining</th></tr></thead><tbody>
@@ -132,49 +165,83 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
           <option value="allowlist"${policy.mode === "allowlist" ? html` selected` : ""}>partner instances only (allowlist)</option></select></div>
         <div><button type="submit">Save</button></div></form>
       <h2>Instances</h2>
-      ${policy.hosts.length === 0 ? emptyNote("No instance is listed.") : html`<table><thead><tr><th scope="col">Instance</th><th scope="col">Policy</th><th scope="col">Note</th><th scope="col"></th></tr></thead><tbody>
+      ${
+        policy.hosts.length === 0
+          ? emptyNote("No instance is listed.")
+          : html`<table><thead><tr><th scope="col">Instance</th><th scope="col">Policy</th><th scope="col">Note</th><th scope="col"></th></tr></thead><tbody>
         ${hosts.items.map((h) => html`<tr><td>${h.host}</td><td>${h.policy}</td><td>${h.note ?? ""}</td><td><form method="post" action="/admin/federation/forget" class="inline">${csrfField(session)}<input type="hidden" name="host" value="${h.host}"><button type="submit" class="link">Remove</button></form></td></tr>`)}</tbody></table>
-        ${morePager("/admin/federation", query, hosts.next, "instances")}`}
+        ${morePager("/admin/federation", query, hosts.next, "instances")}`
+      }
       <form method="post" action="/admin/federation/hosts" class="row card">${csrfField(session)}
         <div><label for="host">Instance (host name)</label><input id="host" name="host" type="text" placeholder="partner.example" required></div>
         <div><label for="policy">Policy</label><select id="policy" name="policy"><option value="allow">partner (allow)</option><option value="block">block</option></select></div>
         <div><label for="note">Note</label><input id="note" name="note" type="text"></div>
         <div><button type="submit">Add</button></div></form>`;
   });
-  routes.action("/admin/federation/mode", async (_r, s, body) => {
-    await setFederationMode(ctx, field(body, "mode"), await by(s));
-    return { done: `Federation mode: ${field(body, "mode")}.` };
-  }, { admin: true });
-  routes.action("/admin/federation/hosts", async (_r, s, body) => {
-    const host = field(body, "host");
-    const saved = field(body, "policy") === "block" ? await blockHost(ctx, host, optionalField(body, "note"), await by(s)) : await allowHost(ctx, host, optionalField(body, "note"), await by(s));
-    return { done: `${saved}: ${field(body, "policy") === "block" ? "blocked" : "partner"}.` };
-  }, { admin: true });
-  routes.action("/admin/federation/forget", async (_r, s, body) => {
-    await forgetHost(ctx, field(body, "host"), await by(s));
-    return { done: `${field(body, "host")} removed from the list.` };
-  }, { admin: true });
+  routes.action(
+    "/admin/federation/mode",
+    async (_r, s, body) => {
+      await setFederationMode(ctx, field(body, "mode"), await by(s));
+      return { done: `Federation mode: ${field(body, "mode")}.` };
+    },
+    { admin: true },
+  );
+  routes.action(
+    "/admin/federation/hosts",
+    async (_r, s, body) => {
+      const host = field(body, "host");
+      const saved =
+        field(body, "policy") === "block"
+          ? await blockHost(ctx, host, optionalField(body, "note"), await by(s))
+          : await allowHost(ctx, host, optionalField(body, "note"), await by(s));
+      return { done: `${saved}: ${field(body, "policy") === "block" ? "blocked" : "partner"}.` };
+    },
+    { admin: true },
+  );
+  routes.action(
+    "/admin/federation/forget",
+    async (_r, s, body) => {
+      await forgetHost(ctx, field(body, "host"), await by(s));
+      return { done: `${field(body, "host")} removed from the list.` };
+    },
+    { admin: true },
+  );
 
   page("/admin/deliveries", "deliveries", "Deliveries", async () => {
     const status = await getDeliveryStatus(ctx);
-    const waiting = status.pendingOutboxEvents === 0 ? "Every change has been turned into activities." : `${plural(status.pendingOutboxEvents, "change is", "changes are")} waiting to be turned into activities.`;
+    const waiting =
+      status.pendingOutboxEvents === 0
+        ? "Every change has been turned into activities."
+        : `${plural(status.pendingOutboxEvents, "change is", "changes are")} waiting to be turned into activities.`;
     const queued = status.queues.filter((q) => q.queued > 0);
     return html`<p>${waiting} ${queued.length === 0 ? "Nothing is queued for delivery." : `Queued: ${queued.map((q) => `${q.queued} in ${q.queue}`).join(", ")}.`}</p>
-      ${status.instances.length === 0 ? emptyNote("Nothing queued for any instance.") : html`<table><thead><tr><th scope="col">Instance</th><th scope="col">Queued</th><th scope="col">Retrying (failed before)</th><th scope="col">Most attempts</th><th scope="col">Oldest</th><th scope="col">Parked</th></tr></thead><tbody>
-      ${status.instances.map((i) => html`<tr><td>${i.host}</td><td>${i.queued}</td><td>${i.retrying}</td><td>${i.maxAttempt}</td><td>${when(i.oldest)}</td><td>${i.parked ?? "no"}</td></tr>`)}</tbody></table>`}`;
+      ${
+        status.instances.length === 0
+          ? emptyNote("Nothing queued for any instance.")
+          : html`<table><thead><tr><th scope="col">Instance</th><th scope="col">Queued</th><th scope="col">Retrying (failed before)</th><th scope="col">Most attempts</th><th scope="col">Oldest</th><th scope="col">Parked</th></tr></thead><tbody>
+      ${status.instances.map((i) => html`<tr><td>${i.host}</td><td>${i.queued}</td><td>${i.retrying}</td><td>${i.maxAttempt}</td><td>${when(i.oldest)}</td><td>${i.parked ?? "no"}</td></tr>`)}</tbody></table>`
+      }`;
   });
 
   page("/admin/reports", "reports", "Reports", async (session, query) => {
     const reports = pageOf(await listReports(ctx, session.user.username), (r) => String(r.id), cursorOf(query), 20);
     return reports.items.length === 0
       ? emptyNote("No open reports.")
-      : html`${reports.items.map((r) => html`<div class="card"><p><strong>${r.reporter}</strong> reported ${r.target ?? "posts"} ${when(r.createdAt)}${r.fromThisInstance ? "" : " (from another instance)"}</p>
+      : html`${reports.items.map(
+          (
+            r,
+          ) => html`<div class="card"><p><strong>${r.reporter}</strong> reported ${r.target ?? "posts"} ${when(r.createdAt)}${r.fromThisInstance ? "" : " (from another instance)"}</p>
           ${r.comment ? html`<p>${r.comment}</p>` : ""}<ul>${r.postUris.map((u: string) => html`<li><a href="${u}" rel="nofollow noopener">${u}</a></li>`)}</ul>
-          <form method="post" action="/admin/reports/${r.id}/resolve" class="inline">${csrfField(session)}<button type="submit">Mark resolved</button></form></div>`)}
+          <form method="post" action="/admin/reports/${r.id}/resolve" class="inline">${csrfField(session)}<button type="submit">Mark resolved</button></form></div>`,
+        )}
         ${morePager("/admin/reports", query, reports.next, "reports")}`;
   });
-  routes.action("/admin/reports/:id/resolve", async (request, session) => {
-    await resolveReport(ctx, session.user.username, (request.params as { id: string }).id);
-    return { done: "Report resolved." };
-  }, { admin: true });
+  routes.action(
+    "/admin/reports/:id/resolve",
+    async (request, session) => {
+      await resolveReport(ctx, session.user.username, (request.params as { id: string }).id);
+      return { done: "Report resolved." };
+    },
+    { admin: true },
+  );
 }

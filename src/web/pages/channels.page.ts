@@ -9,7 +9,13 @@ import { requireLocalUserActor } from "../../services/accounts/actor.service.ts"
 import type { ServiceContext } from "../../services/context.ts";
 import { emailStatus, requestPasswordReset, resetPassword, setEmail, verifyEmail } from "../../services/channels/mail-account.service.ts";
 import { outgoingMail, outgoingMailById } from "../../services/channels/mail.service.ts";
-import { digestPreferences, emailPreferences, unsubscribeByToken, updateDigestPreferences, updateEmailPreferences } from "../../services/channels/notification-preferences.service.ts";
+import {
+  digestPreferences,
+  emailPreferences,
+  unsubscribeByToken,
+  updateDigestPreferences,
+  updateEmailPreferences,
+} from "../../services/channels/notification-preferences.service.ts";
 import { DIGEST_FREQUENCIES, type DigestFrequency } from "../../domain/digest.rules.ts";
 import { html, when } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
@@ -27,13 +33,29 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
     sendPage(ctx, request, reply, { title, session: null, status, body });
   const refusal = (request: FastifyRequest, reply: FastifyReply, title: string, error: unknown) => {
     if (!(error instanceof DomainError)) throw error;
-    return plain(request, reply, title, html`<h1>${title}</h1><p class="flash error" role="alert">${error.message}</p>`, error.code === "rate_limited" ? 429 : 422);
+    return plain(
+      request,
+      reply,
+      title,
+      html`<h1>${title}</h1><p class="flash error" role="alert">${error.message}</p>`,
+      error.code === "rate_limited" ? 429 : 422,
+    );
   };
 
   routes.signedInPage("/settings/notifications", async (request, reply, session) => {
     const actor = await requireLocalUserActor(ctx, session.user.username);
-    const [prefs, email, digest] = await Promise.all([emailPreferences(ctx, actor.id), emailStatus(ctx, session.user.username), digestPreferences(ctx, actor.id)]);
-    const state = !email.email ? "No address yet." : email.bounced ? "Mail to it bounced; set it again." : email.verified ? "Confirmed." : "Waiting for you to open the confirmation link we mailed.";
+    const [prefs, email, digest] = await Promise.all([
+      emailPreferences(ctx, actor.id),
+      emailStatus(ctx, session.user.username),
+      digestPreferences(ctx, actor.id),
+    ]);
+    const state = !email.email
+      ? "No address yet."
+      : email.bounced
+        ? "Mail to it bounced; set it again."
+        : email.verified
+          ? "Confirmed."
+          : "Waiting for you to open the confirmation link we mailed.";
     return sendPage(ctx, request, reply, {
       title: "Notification settings",
       session,
@@ -49,7 +71,8 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
           <h2>Email me when…</h2>
           <p>Notifications in one thread are sent together in one mail.</p>
           ${EMAIL_KINDS.map(
-            (kind) => html`<div><input id="k-${kind}" name="${kind}" type="checkbox" value="true"${prefs[kind] ? html` checked` : ""}> <label for="k-${kind}" class="inline-label">${EMAIL_KIND_LABELS[kind]}</label></div>`,
+            (kind) =>
+              html`<div><input id="k-${kind}" name="${kind}" type="checkbox" value="true"${prefs[kind] ? html` checked` : ""}> <label for="k-${kind}" class="inline-label">${EMAIL_KIND_LABELS[kind]}</label></div>`,
           )}
           <div><button type="submit">Save</button></div>
         </form>
@@ -57,7 +80,8 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
           <h2>Digest</h2>
           <p>What happened in your groups: the busiest threads, ideas answered, your tasks due soon.</p>
           <div><label for="frequency">How often</label><select id="frequency" name="frequency">${DIGEST_FREQUENCIES.map(
-            (f) => html`<option value="${f}"${digest.frequency === f ? html` selected` : ""}>${{ off: "Never", daily: "Every day", weekly: "Every Monday" }[f]}</option>`,
+            (f) =>
+              html`<option value="${f}"${digest.frequency === f ? html` selected` : ""}>${{ off: "Never", daily: "Every day", weekly: "Every Monday" }[f]}</option>`,
           )}</select></div>
           <div><label for="timeZone">Your time zone</label><input id="timeZone" name="timeZone" type="text" value="${digest.timeZone}" placeholder="Europe/Paris"></div>
           <div><label for="hour">At (hour, 0–23)</label><input id="hour" name="hour" type="number" min="0" max="23" value="${String(digest.hour)}"></div>
@@ -88,7 +112,12 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
   routes.page("/mail/verify", async (request, reply) => {
     try {
       const done = await verifyEmail(ctx, tokenOf(request));
-      return plain(request, reply, "Address confirmed", html`<h1>Address confirmed</h1><p>${done.email} now gets mail for @${done.username}.</p><p><a href="/settings/notifications">Choose which mail you get</a></p>`);
+      return plain(
+        request,
+        reply,
+        "Address confirmed",
+        html`<h1>Address confirmed</h1><p>${done.email} now gets mail for @${done.username}.</p><p><a href="/settings/notifications">Choose which mail you get</a></p>`,
+      );
     } catch (error) {
       return refusal(request, reply, "Cannot confirm this address", error);
     }
@@ -109,7 +138,12 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
   fastify.post("/mail/unsubscribe/confirm", async (request, reply) => {
     try {
       await unsubscribeByToken(ctx, tokenOf(request));
-      return plain(request, reply, "Unsubscribed", html`<h1>Unsubscribed</h1><p>You will not get this kind of mail any more. <a href="/settings/notifications">Change your mind</a></p>`);
+      return plain(
+        request,
+        reply,
+        "Unsubscribed",
+        html`<h1>Unsubscribed</h1><p>You will not get this kind of mail any more. <a href="/settings/notifications">Change your mind</a></p>`,
+      );
     } catch (error) {
       return refusal(request, reply, "Cannot unsubscribe", error);
     }
@@ -130,7 +164,12 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
 
   fastify.post("/password/forgot", async (request, reply) => {
     await requestPasswordReset(ctx, field((request.body ?? {}) as Fields, "login"));
-    return plain(request, reply, "Check your mail", html`<h1>Check your mail</h1><p>If that account has a confirmed address, a reset link is on its way. It works once, for an hour.</p>`);
+    return plain(
+      request,
+      reply,
+      "Check your mail",
+      html`<h1>Check your mail</h1><p>If that account has a confirmed address, a reset link is on its way. It works once, for an hour.</p>`,
+    );
   });
 
   const resetForm = (token: string, error?: string) => html`<h1>Choose a new password</h1>
@@ -144,7 +183,12 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
     const body = (request.body ?? {}) as Fields;
     try {
       const done = await resetPassword(ctx, field(body, "token"), field(body, "password"));
-      return plain(request, reply, "Password changed", html`<h1>Password changed</h1><p>Sign in as @${done.username} with your new password. Your other sessions and apps were signed out.</p><p><a href="/sign-in">Sign in</a></p>`);
+      return plain(
+        request,
+        reply,
+        "Password changed",
+        html`<h1>Password changed</h1><p>Sign in as @${done.username} with your new password. Your other sessions and apps were signed out.</p><p><a href="/sign-in">Sign in</a></p>`,
+      );
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return plain(request, reply, "Choose a new password", resetForm(field(body, "token"), error.message), 422);
@@ -162,7 +206,8 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
         <p>Status “kept” means the mail stayed here and was not sent: <code>ECOTONE_SMTP_URL</code> is unset (docs/channels.md).</p>
         <table><thead><tr><th>When</th><th>To</th><th>Subject</th><th>Status</th></tr></thead><tbody>
         ${rows.map(
-          (m) => html`<tr><td>${when(m.created_at)}</td><td>${m.to_address}</td><td><a href="/admin/mail/${m.id}">${m.subject}</a></td><td>${m.status}${m.last_error ? html` (${m.last_error})` : ""}</td></tr>`,
+          (m) =>
+            html`<tr><td>${when(m.created_at)}</td><td>${m.to_address}</td><td><a href="/admin/mail/${m.id}">${m.subject}</a></td><td>${m.status}${m.last_error ? html` (${m.last_error})` : ""}</td></tr>`,
         )}
         </tbody></table>
         ${pager("/admin/mail", {}, rows.length === 30 ? rows.at(-1)!.id : null)}`,

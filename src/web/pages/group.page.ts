@@ -55,9 +55,11 @@ function membershipBox(ref: string, group: GroupView, session: WebSession, owner
     // The last owner cannot leave: the group would have nobody to run it.
     const canLeave = m.role !== "owner" || owners > 1;
     return html`<div class="row"><p>You are ${withArticle(m.role)} of this group.</p>
-      ${canLeave
-        ? html`<form method="post" action="${groupPath(ref, "/leave")}" data-confirm="Leave this group?" class="shrink">${csrfField(session)}<button type="submit" class="secondary">Leave</button></form>`
-        : html`<p class="muted">Make someone else an owner before you can leave.</p>`}</div>`;
+      ${
+        canLeave
+          ? html`<form method="post" action="${groupPath(ref, "/leave")}" data-confirm="Leave this group?" class="shrink">${csrfField(session)}<button type="submit" class="secondary">Leave</button></form>`
+          : html`<p class="muted">Make someone else an owner before you can leave.</p>`
+      }</div>`;
   }
   if (m?.state === "pending") return html`<p>Your request to join is waiting for a moderator.</p>`;
   const label = group.joinPolicy === "approval" ? "Ask to join" : "Join";
@@ -87,9 +89,8 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
       hidden = true;
     }
     const posts = topLevel(page.items).filter((p) => !isGroupNote(p));
-    const owners = member && group.membership!.role === "owner"
-      ? (await listMembers(ctx, ref, session.user.actorId)).filter((m) => m.role === "owner").length
-      : 0;
+    const owners =
+      member && group.membership!.role === "owner" ? (await listMembers(ctx, ref, session.user.actorId)).filter((m) => m.role === "owner").length : 0;
     // Task activity: the most recently changed tasks, one line each, instead of bot notes.
     const tasks = hidden || before ? [] : (await getTaskBoard(ctx, group.actor.id, session.user.actorId, {}).catch(() => ({ tasks: [] as TaskView[] }))).tasks;
     const recent = [...tasks].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).slice(0, 5);
@@ -102,25 +103,29 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
         <p class="muted">${describe(group)}</p>
         ${membershipBox(ref, group, session, owners)}
         ${before ? "" : await companiesSection(ctx, ref, session.user.actorId)}
-        ${member && !before
-          ? composer(session, {
-              action: groupPath(ref, "/posts"),
-              label: "Write in this group",
-              button: "Post",
-              id: "group-post",
-              extra: group.questionsEnabled
-                ? html`<div><input id="group-post-question" type="checkbox" name="kind" value="question"> <label for="group-post-question" class="inline-label">Ask as a question (answers can be accepted)</label></div>${similarQuestionsBox(ref, "group-post")}`
-                : undefined,
-            })
-          : ""}
+        ${
+          member && !before
+            ? composer(session, {
+                action: groupPath(ref, "/posts"),
+                label: "Write in this group",
+                button: "Post",
+                id: "group-post",
+                extra: group.questionsEnabled
+                  ? html`<div><input id="group-post-question" type="checkbox" name="kind" value="question"> <label for="group-post-question" class="inline-label">Ask as a question (answers can be accepted)</label></div>${similarQuestionsBox(ref, "group-post")}`
+                  : undefined,
+              })
+            : ""
+        }
         ${recent.length > 0 ? html`<h2>Task activity</h2>${recent.map(taskActivity)}<p><a href="${groupPath(ref, "/tasks")}">The whole board</a></p>` : ""}
         <h2>Posts</h2>
-        ${hidden
-          ? emptyNote("Only members can read this group's posts.")
-          : html`<section aria-label="Posts"${before ? "" : html` data-live="${groupPath(ref, "/_live")}" data-after="${page.items[0]?.id ?? ""}"`}>
+        ${
+          hidden
+            ? emptyNote("Only members can read this group's posts.")
+            : html`<section aria-label="Posts"${before ? "" : html` data-live="${groupPath(ref, "/_live")}" data-after="${page.items[0]?.id ?? ""}"`}>
               ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No posts yet.") : posts.map((p) => postCard(p, session, cardOptions(moderator)))}
             </section>
-            ${pager(groupPath(ref), {}, page.nextCursor)}`}`,
+            ${pager(groupPath(ref), {}, page.nextCursor)}`
+        }`,
     });
   });
 
@@ -132,7 +137,11 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     const page = await groupTimeline(ctx, refParam(request), session.user.actorId, null, 20).catch(() => ({ items: [] as PostView[] }));
     const fresh = topLevel(page.items).filter((p) => !after || p.id > after);
     if (fresh[0]) reply.header("x-newest", fresh[0].id);
-    return sendFragment(ctx, reply, fresh.filter((p) => !isGroupNote(p)).map((p) => postCard(p, session, cardOptions(false))));
+    return sendFragment(
+      ctx,
+      reply,
+      fresh.filter((p) => !isGroupNote(p)).map((p) => postCard(p, session, cardOptions(false))),
+    );
   });
 
   routes.signedInPage("/g/:ref/members", async (request, reply, session) => {
@@ -149,22 +158,26 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
       session,
       section: "groups",
       body: html`${groupTabs(ref, group, "members")}
-        ${pending.items.length > 0
-          ? html`<h2>Waiting to join (${allPending.length})</h2><ul>${pending.items.map(
-              (m) => html`<li>${actorLink(m.actor)}
+        ${
+          pending.items.length > 0
+            ? html`<h2>Waiting to join (${allPending.length})</h2><ul>${pending.items.map(
+                (m) => html`<li>${actorLink(m.actor)}
                 <form method="post" action="${groupPath(ref, `/requests/${m.requestId}/approve`)}" class="inline">${csrfField(session)}<button type="submit">Approve</button></form>
                 <form method="post" action="${groupPath(ref, `/requests/${m.requestId}/reject`)}" class="inline">${csrfField(session)}<button type="submit" class="secondary">Reject</button></form></li>`,
-            )}</ul>${morePager(groupPath(ref, "/members"), query, pending.next, "requests", "requests_after")}`
-          : ""}
+              )}</ul>${morePager(groupPath(ref, "/members"), query, pending.next, "requests", "requests_after")}`
+            : ""
+        }
         <h2>Members (${allMembers.length})</h2>
         <ul>${members.items.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
         ${morePager(groupPath(ref, "/members"), query, members.next, "members")}
-        ${moderator && group.local
-          ? html`<h2>Invite someone</h2><form method="post" action="${groupPath(ref, "/invite")}" class="row card">${csrfField(session)}
+        ${
+          moderator && group.local
+            ? html`<h2>Invite someone</h2><form method="post" action="${groupPath(ref, "/invite")}" class="row card">${csrfField(session)}
               <div><label for="invitee">Their handle</label><input id="invitee" name="target" type="text" placeholder="@name or @name@company.example" required data-complete="people" autocomplete="off"></div>
               <div><button type="submit">Invite</button></div></form>
               ${groupSettingsForm(ref, group, session)}`
-          : ""}`,
+            : ""
+        }`,
     });
   });
 

@@ -41,14 +41,15 @@ export function registerHelperPages(fastify: FastifyInstance, ctx: ServiceContex
     }
     if (q.replace(/^@/, "").length < 1) return reply.send([]);
     const people = await searchPeople(ctx, q);
-    return reply.send(
-      people.map((p) => ({ value: p.local ? `@${p.username}` : p.handle, label: `${nameOf(p)} ${p.local ? `@${p.username}` : p.handle}` })),
-    );
+    return reply.send(people.map((p) => ({ value: p.local ? `@${p.username}` : p.handle, label: `${nameOf(p)} ${p.local ? `@${p.username}` : p.handle}` })));
   });
 
   routes.action("/theme", async (_request, _session, body) => {
     const theme = field(body, "theme");
     if (theme !== "light" && theme !== "dark" && theme !== "auto") throw new DomainError("validation_failed", "Choose light, dark or auto");
-    return { done: `${theme[0]!.toUpperCase()}${theme.slice(1)} theme.`, cookies: [{ name: THEME_COOKIE, value: theme, maxAgeSeconds: theme === "auto" ? 0 : 31_536_000 }] };
+    return {
+      done: `${theme[0]!.toUpperCase()}${theme.slice(1)} theme.`,
+      cookies: [{ name: THEME_COOKIE, value: theme, maxAgeSeconds: theme === "auto" ? 0 : 31_536_000 }],
+    };
   });
 }

@@ -65,7 +65,11 @@ export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext,
     const items = await getHomeItems(ctx, session.user.actorId, { limit: 20, ...(after ? { sinceId: after } : {}) });
     const fresh = items.filter((i) => !after || i.id > after);
     if (fresh[0]) reply.header("x-newest", fresh[0].id);
-    return sendFragment(ctx, reply, fresh.filter(calm).map((i) => feedItem(ctx, i, session)));
+    return sendFragment(
+      ctx,
+      reply,
+      fresh.filter(calm).map((i) => feedItem(ctx, i, session)),
+    );
   });
 
   routes.action("/posts", async (_request, session, body) => {

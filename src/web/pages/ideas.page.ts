@@ -28,7 +28,17 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
     const matching = status ? all.filter((i) => i.status === status) : all;
     const ideas = pageOf(matching, (i) => i.id, cursorOf(query));
     // Which of these I voted for, in one batch.
-    const voted = new Set((await getPostEntries(ctx, session.user.actorId, ideas.items.map((i) => i.id))).filter((e) => e.likedByViewer).map((e) => e.post.id));
+    const voted = new Set(
+      (
+        await getPostEntries(
+          ctx,
+          session.user.actorId,
+          ideas.items.map((i) => i.id),
+        )
+      )
+        .filter((e) => e.likedByViewer)
+        .map((e) => e.post.id),
+    );
     const link = (params: Record<string, string | undefined>) => {
       const merged = new URLSearchParams();
       for (const [k, v] of Object.entries({ sort, status, q: query.q, ...params })) if (v) merged.set(k, v);
@@ -46,15 +56,17 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
             <div><label for="idea-status">Status</label><select id="idea-status" name="status"><option value="">Any</option>${IDEA_STATUSES.map((st) => html`<option value="${st}"${st === status ? html` selected` : ""}>${label(st)}</option>`)}</select></div>
             <div><label for="idea-search">Search ideas</label><input id="idea-search" name="q" type="search" value="${query.q ?? ""}"></div><div class="shrink"><button type="submit" class="secondary">Show</button></div></form>
         </div>
-        ${ideas.items.length === 0
-          ? emptyNote(status || query.q ? "No idea matches." : "No ideas yet.")
-          : ideas.items.map((i) => {
-              const mine = voted.has(i.id);
-              return html`<div class="card idea${mine ? " voted" : ""}"><div class="votes" aria-label="${i.votes} votes">${i.votes}</div>
+        ${
+          ideas.items.length === 0
+            ? emptyNote(status || query.q ? "No idea matches." : "No ideas yet.")
+            : ideas.items.map((i) => {
+                const mine = voted.has(i.id);
+                return html`<div class="card idea${mine ? " voted" : ""}"><div class="votes" aria-label="${i.votes} votes">${i.votes}</div>
                 <div><h2><a href="/ideas/${i.id}">${i.title ?? "Untitled idea"}</a></h2>
                 <p><span class="badge">${label(i.status)}</span>${i.reason ? html` ${i.reason}` : ""}</p>
                 <form method="post" action="/ideas/${i.id}/${mine ? "unvote" : "vote"}" class="inline">${csrfField(session)}<button type="submit" class="secondary" aria-pressed="${mine ? "true" : "false"}">${mine ? "✓ Voted · withdraw" : "Vote"}</button></form></div></div>`;
-            })}
+              })
+        }
         ${morePager(groupPath(ref, "/ideas"), query, ideas.next, "ideas")}
         <h2>Propose an idea</h2>
         <form method="post" action="${groupPath(ref, "/ideas")}" class="stack card">${csrfField(session)}
@@ -88,13 +100,15 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
         <form method="post" action="/ideas/${idea.post.id}/${idea.post.likedByMe ? "unvote" : "vote"}" class="inline">${csrfField(session)}<button type="submit">${idea.post.likedByMe ? "Withdraw my vote" : "Vote for this idea"}</button></form>
         <h2>Status history</h2>
         ${idea.history.length === 0 ? emptyNote("Not answered yet.") : html`<ol>${idea.history.map((h) => html`<li>${when(h.at)} <strong>${label(h.status)}</strong>${h.reason ? html` — ${h.reason}` : ""}</li>`)}</ol>`}
-        ${canAnswer
-          ? html`<h2>Answer</h2><form method="post" action="/ideas/${idea.post.id}/answer" class="stack card">${csrfField(session)}
+        ${
+          canAnswer
+            ? html`<h2>Answer</h2><form method="post" action="/ideas/${idea.post.id}/answer" class="stack card">${csrfField(session)}
               <div><label for="answer-status">Status</label><select id="answer-status" name="status">${IDEA_STATUSES.filter((s) => s !== "open").map((s) => html`<option value="${s}">${label(s)}</option>`)}</select></div>
               <div><label for="answer-reason">Reason (everyone who voted will read it)</label><textarea id="answer-reason" name="reason"></textarea></div>
               <div><label for="answer-duplicate">Which idea it duplicates (for a duplicate)</label><select id="answer-duplicate" name="duplicateOf"><option value="">—</option>${others.map((o) => html`<option value="${o.id}">${o.title ?? "Untitled idea"} (${o.votes} vote${o.votes === 1 ? "" : "s"})</option>`)}</select></div>
               <div><button type="submit">Answer</button></div></form>`
-          : ""}`,
+            : ""
+        }`,
     });
   });
 

@@ -40,7 +40,8 @@ function queryOf(request: FastifyRequest): RawInsightQuery {
 
 function periodForm(action: string, view: InsightsView): Html {
   const r = view.range;
-  const opt = (value: string, text: string, current: string | null) => html`<option value="${value}"${value === (current ?? "") ? html` selected` : ""}>${text}</option>`;
+  const opt = (value: string, text: string, current: string | null) =>
+    html`<option value="${value}"${value === (current ?? "") ? html` selected` : ""}>${text}</option>`;
   return html`<form method="get" action="${action}" class="insight-period" aria-label="Period">
     <div><label for="in-from">From</label><input id="in-from" name="from" type="date" value="${r.from}"></div>
     <div><label for="in-to">To</label><input id="in-to" name="to" type="date" value="${r.to}"></div>
@@ -77,15 +78,21 @@ function responsiveness(view: InsightsView): Html {
   return html`<h2>Responsiveness</h2>
     <dl class="figures"><div><dt>Threads</dt><dd>${r.threads}</dd></div><div><dt>Answered</dt><dd>${pct(r.answeredShare)}</dd></div>
       <div><dt>Median first reply</dt><dd>${hours(r.medianHoursToFirstReply)}</dd></div><div><dt>Unanswered</dt><dd>${r.threads - r.answered}</dd></div></dl>
-    ${rates.length > 0
-      ? html`<h3>Who answers whom</h3>${network("Organizations answering each other's threads", nodes.map(name), rates.filter((x) => x.asker !== x.answerer).map((x) => ({ from: name(x.asker), to: name(x.answerer), weight: x.answered })))}
+    ${
+      rates.length > 0
+        ? html`<h3>Who answers whom</h3>${network(
+            "Organizations answering each other's threads",
+            nodes.map(name),
+            rates.filter((x) => x.asker !== x.answerer).map((x) => ({ from: name(x.asker), to: name(x.answerer), weight: x.answered })),
+          )}
         <div class="table-scroll"><table><thead><tr><th scope="col">Threads of</th><th scope="col">Answered by</th><th scope="col">Answered</th><th scope="col">Share</th><th scope="col">Median first answer</th></tr></thead><tbody>
         ${rates.map((x) => html`<tr><td>${name(x.asker)}</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.medianHours)}</td></tr>`)}
         ${r.answerRates.byAudience.map((x) => html`<tr><td>${x.asker} (audience)</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.medianHours)}</td></tr>`)}
         </tbody></table></div>`
-      : view.breakdownWithheld
-        ? html`<p class="muted">Answer rates by organization are not shown: ${view.breakdownWithheld}.</p>`
-        : ""}
+        : view.breakdownWithheld
+          ? html`<p class="muted">Answer rates by organization are not shown: ${view.breakdownWithheld}.</p>`
+          : ""
+    }
     <h3>Unanswered threads</h3>
     ${r.unanswered.length === 0 ? emptyNote("Every thread of this period has an answer.") : html`<ul>${r.unanswered.map((u) => html`<li><a href="/p/${u.postId}">Thread</a> from ${name(u.organization)} (${u.audience}), ${when(u.openedAt)}</li>`)}</ul>`}`;
 }
@@ -95,8 +102,12 @@ function work(view: InsightsView): Html {
   const i = view.ideas;
   const stages = FUNNEL.map((s) => ({ label: s.replace(/_/g, " "), value: s === "open" ? i.proposed : (i.reached[s] ?? 0) }));
   return html`<h2>Tasks</h2>
-    ${view.tasks.length === 0 ? emptyNote("No tasks in this period.") : html`<div class="table-scroll"><table><thead><tr><th scope="col">Organization</th><th scope="col">Opened</th><th scope="col">Done</th><th scope="col">Mean cycle time</th><th scope="col">Overdue now</th></tr></thead><tbody>
-      ${view.tasks.map((t) => html`<tr><td>${name(t.organization)}</td><td>${t.opened}</td><td>${t.done}</td><td>${hours(t.meanCycleHours)}</td><td>${t.overdue}</td></tr>`)}</tbody></table></div>`}
+    ${
+      view.tasks.length === 0
+        ? emptyNote("No tasks in this period.")
+        : html`<div class="table-scroll"><table><thead><tr><th scope="col">Organization</th><th scope="col">Opened</th><th scope="col">Done</th><th scope="col">Mean cycle time</th><th scope="col">Overdue now</th></tr></thead><tbody>
+      ${view.tasks.map((t) => html`<tr><td>${name(t.organization)}</td><td>${t.opened}</td><td>${t.done}</td><td>${hours(t.meanCycleHours)}</td><td>${t.overdue}</td></tr>`)}</tbody></table></div>`
+    }
     <h2>Ideas</h2>
     <dl class="figures"><div><dt>Proposed</dt><dd>${i.proposed}</dd></div><div><dt>Got an answer</dt><dd>${i.answered}</dd></div>
       <div><dt>Closing the loop</dt><dd>${pct(i.proposed === 0 ? null : i.answered / i.proposed)}</dd></div><div><dt>Median time to answer</dt><dd>${hours(i.medianHoursToAnswer)}</dd></div></dl>
@@ -106,7 +117,12 @@ function work(view: InsightsView): Html {
 }
 
 function insightsBody(view: InsightsView, action: string): Html {
-  const query = new URLSearchParams({ from: view.range.from, to: view.range.to, interval: view.range.interval, ...(view.range.by ? { by: view.range.by } : {}) });
+  const query = new URLSearchParams({
+    from: view.range.from,
+    to: view.range.to,
+    interval: view.range.interval,
+    ...(view.range.by ? { by: view.range.by } : {}),
+  });
   const totals = [...INSIGHT_METRICS, ...(view.totals.members === null ? [] : (["members"] as const))];
   return html`<link rel="stylesheet" href="/assets/insights.css">
     ${periodForm(action, view)}
@@ -129,9 +145,13 @@ async function groupExtras(ctx: ServiceContext, ref: string, viewerId: string): 
     <h3>Threads drawing several companies</h3>${list(matters.multiCompanyThreads, "No thread has drawn more than one company yet.")}
     <h3>Customer questions without an answer</h3>${list(matters.unansweredCustomerQuestions, "Every customer question has an answer.")}
     <h2>Trusted voices</h2>
-    ${voices.length === 0 ? emptyNote("No reputation earned yet.") : html`<div class="table-scroll"><table><thead><tr><th scope="col">Person</th><th scope="col">Score</th><th scope="col">Why</th></tr></thead><tbody>
+    ${
+      voices.length === 0
+        ? emptyNote("No reputation earned yet.")
+        : html`<div class="table-scroll"><table><thead><tr><th scope="col">Person</th><th scope="col">Score</th><th scope="col">Why</th></tr></thead><tbody>
       ${voices.map((v) => html`<tr><td>${v.actor.displayName ?? v.actor.username} <span class="muted">${v.actor.handle}</span>${levelBadge(v.level)}</td><td>${v.score}</td><td>${v.reasons.map((r) => `${r.kind.replace(/_/g, " ")} ×${r.count} (${r.points})`).join(", ")}</td></tr>`)}
-      </tbody></table></div>`}`;
+      </tbody></table></div>`
+    }`;
 }
 
 const who = (session: WebSession) => ({ username: session.user.username, role: session.user.role });
@@ -149,12 +169,23 @@ export function registerInsightPages(ctx: ServiceContext, routes: WebRoutes): vo
     });
   });
   routes.signedInPage("/groups/:ref/insights.csv", async (request, reply, session) =>
-    sendCsv(reply, `insights-${refParam(request).replace(/[^A-Za-z0-9._-]+/g, "-")}`, await groupInsights(ctx, who(session), refParam(request), queryOf(request))),
+    sendCsv(
+      reply,
+      `insights-${refParam(request).replace(/[^A-Za-z0-9._-]+/g, "-")}`,
+      await groupInsights(ctx, who(session), refParam(request), queryOf(request)),
+    ),
   );
   routes.signedInPage("/g/:ref/insights", async (request, reply) => reply.redirect(`/groups/${encodeURIComponent(refParam(request))}/insights`, 302));
   routes.adminPage("/admin/insights", async (request, reply, session) => {
     const view = await instanceInsights(ctx, who(session), queryOf(request));
-    return sendPage(ctx, request, reply, { title: "Insights", session, section: "admin", body: html`<h1>Insights of this instance</h1>${insightsBody(view, "/admin/insights")}` });
+    return sendPage(ctx, request, reply, {
+      title: "Insights",
+      session,
+      section: "admin",
+      body: html`<h1>Insights of this instance</h1>${insightsBody(view, "/admin/insights")}`,
+    });
   });
-  routes.adminPage("/admin/insights.csv", async (request, reply, session) => sendCsv(reply, "insights", await instanceInsights(ctx, who(session), queryOf(request))));
+  routes.adminPage("/admin/insights.csv", async (request, reply, session) =>
+    sendCsv(reply, "insights", await instanceInsights(ctx, who(session), queryOf(request))),
+  );
 }

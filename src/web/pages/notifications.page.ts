@@ -69,20 +69,38 @@ export function notificationText(item: Item): string {
       if (post?.inReplyToUri) return "replied";
       return "mentioned you";
     }
-    case "follow": return "followed you";
-    case "follow_request": return "asked to follow you";
-    case "reblog": return "shared your post";
-    case "status": return "posted";
-    case "update": return "edited a post";
-    case "join_request": return `asked to join ${item.group ? nameOf(item.group) : "a group you moderate"}`;
-    default: return item.type.replace(/_/g, " ");
+    case "follow":
+      return "followed you";
+    case "follow_request":
+      return "asked to follow you";
+    case "reblog":
+      return "shared your post";
+    case "status":
+      return "posted";
+    case "update":
+      return "edited a post";
+    case "join_request":
+      return `asked to join ${item.group ? nameOf(item.group) : "a group you moderate"}`;
+    default:
+      return item.type.replace(/_/g, " ");
   }
 }
 
-async function load(ctx: ServiceContext, actorId: string, bounds: { maxId?: string | undefined; sinceId?: string | undefined }): Promise<{ items: Item[]; rawCount: number; lastId: string | null }> {
-  const rows = await getNotifications(ctx, actorId, { limit: PAGE, ...(bounds.maxId ? { maxId: bounds.maxId } : {}), ...(bounds.sinceId ? { sinceId: bounds.sinceId } : {}) });
+async function load(
+  ctx: ServiceContext,
+  actorId: string,
+  bounds: { maxId?: string | undefined; sinceId?: string | undefined },
+): Promise<{ items: Item[]; rawCount: number; lastId: string | null }> {
+  const rows = await getNotifications(ctx, actorId, {
+    limit: PAGE,
+    ...(bounds.maxId ? { maxId: bounds.maxId } : {}),
+    ...(bounds.sinceId ? { sinceId: bounds.sinceId } : {}),
+  });
   const posts = new Map(
-    (await getPostEntries(ctx, actorId, [...new Set(rows.map((r) => r.post_id).filter((id): id is string => id !== null))])).map((e) => [e.post.id, toPostView(e)]),
+    (await getPostEntries(ctx, actorId, [...new Set(rows.map((r) => r.post_id).filter((id): id is string => id !== null))])).map((e) => [
+      e.post.id,
+      toPostView(e),
+    ]),
   );
   const items: Item[] = [];
   for (const n of rows) {
@@ -90,7 +108,15 @@ async function load(ctx: ServiceContext, actorId: string, bounds: { maxId?: stri
     // A notification about a post I may no longer read is not shown.
     if (!from || (n.post_id && !posts.has(n.post_id))) continue;
     const group = n.group_id ? await getActorById(ctx, n.group_id) : null;
-    items.push({ id: n.id, type: n.type, createdAt: n.created_at, from: toActorView(from), others: [], post: n.post_id ? posts.get(n.post_id)! : null, group: group ? toActorView(group) : null });
+    items.push({
+      id: n.id,
+      type: n.type,
+      createdAt: n.created_at,
+      from: toActorView(from),
+      others: [],
+      post: n.post_id ? posts.get(n.post_id)! : null,
+      group: group ? toActorView(group) : null,
+    });
   }
   return { items: grouped(items), rawCount: rows.length, lastId: rows.at(-1)?.id ?? null };
 }
@@ -129,7 +155,11 @@ export function registerNotificationPages(fastify: FastifyInstance, ctx: Service
     const page = await load(ctx, session.user.actorId, { sinceId: /^\d+$/.test(after) ? after : undefined });
     const lastRead = await lastReadNotificationId(ctx, session.user.actorId);
     if (page.items[0]) reply.header("x-newest", page.items[0].id);
-    return sendFragment(ctx, reply, page.items.map((i) => itemCard(i, session, lastRead)));
+    return sendFragment(
+      ctx,
+      reply,
+      page.items.map((i) => itemCard(i, session, lastRead)),
+    );
   });
 
   routes.action("/notifications/read", async (_request, session) => {

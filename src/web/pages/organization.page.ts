@@ -26,7 +26,6 @@ function select(name: string, id: string, label: string, values: readonly string
     </select>`;
 }
 
-
 export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes): void {
   const byOf = async (session: WebSession) => auditActorOf(await requireLocalUserActor(ctx, session.user.username));
 

@@ -39,10 +39,12 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
       body: html`<div class="page-head">${avatar(actor)}<h1>${actor.displayName ?? actor.username} <span class="muted handle">${actor.handle}</span></h1> ${orgChip(actor)}</div>
         ${actor.summary ? html`<p>${actor.summary}</p>` : ""}
         ${actor.local ? "" : html`<p class="muted">On ${actor.domain}${actor.url ? html` · <a href="${actor.url}" rel="nofollow noopener">profile there</a>` : ""}</p>`}
-        ${relation
-          ? html`<form method="post" action="/u/${encodeURIComponent(ref)}/${relation.following || relation.requested ? "unfollow" : "follow"}" class="inline">${csrfField(session)}
+        ${
+          relation
+            ? html`<form method="post" action="/u/${encodeURIComponent(ref)}/${relation.following || relation.requested ? "unfollow" : "follow"}" class="inline">${csrfField(session)}
               <button type="submit"${relation.following || relation.requested ? html` class="secondary"` : ""}>${relation.following ? "Unfollow" : relation.requested ? "Cancel follow request" : "Follow"}</button></form>`
-          : ""}
+            : ""
+        }
         <h2>Posts</h2>
         ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No posts to show.") : posts.map((p) => postCard(p, session, { showGroup: true, mediaUrl: (m) => mediaUrl(ctx, m) }))}
         ${pager(`/u/${encodeURIComponent(ref)}`, {}, entries.length === 20 ? entries[entries.length - 1]!.post.id : null)}`,

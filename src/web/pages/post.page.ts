@@ -7,7 +7,17 @@ import { isModerator } from "../../domain/group.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getGroup, listMyGroups } from "../../services/groups/group.service.ts";
 import { mediaUrl } from "../../services/posts/media.service.ts";
-import { createPost, deletePost, editPost, getPost, getPostHistory, getThread, likePost, unlikePost, type PostView } from "../../services/posts/post.service.ts";
+import {
+  createPost,
+  deletePost,
+  editPost,
+  getPost,
+  getPostHistory,
+  getThread,
+  likePost,
+  unlikePost,
+  type PostView,
+} from "../../services/posts/post.service.ts";
 import { reblogPost } from "../../services/posts/reblog.service.ts";
 import { fileReport } from "../../services/posts/report.service.ts";
 import { sharePost } from "../../services/posts/share.service.ts";
@@ -57,19 +67,25 @@ export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext,
           ${shown.map((p, i) => card(p, session, moderator, question ? (i === 0 ? acceptedAnswerBlock(question) : answerControls(question, p.id, session)) : undefined))}
         </section>
         ${morePager(`/p/${focus.id}`, request.query as Record<string, unknown>, replies.next, "replies")}
-        ${focus.locked && !moderator
-          ? html`<p class="muted">This thread is locked: no more replies.</p>`
-          : composer(session, { action: `/p/${focus.id}/reply`, label: "Reply", button: "Reply", id: "reply" })}
-        ${focus.visibility === "public"
-          ? html`<div class="row card">
+        ${
+          focus.locked && !moderator
+            ? html`<p class="muted">This thread is locked: no more replies.</p>`
+            : composer(session, { action: `/p/${focus.id}/reply`, label: "Reply", button: "Reply", id: "reply" })
+        }
+        ${
+          focus.visibility === "public"
+            ? html`<div class="row card">
               <form method="post" action="/p/${focus.id}/boost" class="shrink">${csrfField(session)}<button type="submit" class="secondary">Share with my followers</button></form>
-              ${myGroups.length > 0
-                ? html`<form method="post" action="/p/${focus.id}/share" class="row">${csrfField(session)}
+              ${
+                myGroups.length > 0
+                  ? html`<form method="post" action="/p/${focus.id}/share" class="row">${csrfField(session)}
                     <div><label for="share-group">Share into a group</label><select id="share-group" name="group">${myGroups.map((g) => html`<option value="${refOf(g.actor)}">${g.actor.displayName ?? g.actor.username}</option>`)}</select></div>
                     <div class="shrink"><button type="submit" class="secondary">Share</button></div></form>`
-                : ""}
+                  : ""
+              }
             </div>`
-          : html`<p class="muted">Members-only: this post cannot be shared outside its group.</p>`}`,
+            : html`<p class="muted">Members-only: this post cannot be shared outside its group.</p>`
+        }`,
     });
   });
 
@@ -84,7 +100,11 @@ export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext,
     const thread = await getThread(ctx, idOf(request.params), session.user.actorId).catch(() => [] as PostView[]);
     const fresh = thread.filter((p) => !after || p.id > after).sort((a, b) => (a.id < b.id ? -1 : 1));
     if (fresh.length > 0) reply.header("x-newest", fresh.at(-1)!.id);
-    return sendFragment(ctx, reply, fresh.map((p) => card(p, session, false)));
+    return sendFragment(
+      ctx,
+      reply,
+      fresh.map((p) => card(p, session, false)),
+    );
   });
 
   routes.signedInPage("/p/:id/edit", async (request, reply, session) => {
@@ -107,9 +127,11 @@ export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext,
       session,
       body: html`<h1>Edit history</h1><p><a href="/p/${post.id}">Back to the post</a></p>
         <div class="card"><p class="muted">Now${post.editedAt ? html` (edited ${when(post.editedAt)})` : ""}</p>${trusted(post.contentHtml)}</div>
-        ${edits.length === 0
-          ? html`<p class="muted">Never edited.</p>`
-          : [...edits].reverse().map((e) => html`<div class="card"><p class="muted">Before ${when(e.editedAt)}</p>${trusted(e.contentHtml)}</div>`)}`,
+        ${
+          edits.length === 0
+            ? html`<p class="muted">Never edited.</p>`
+            : [...edits].reverse().map((e) => html`<div class="card"><p class="muted">Before ${when(e.editedAt)}</p>${trusted(e.contentHtml)}</div>`)
+        }`,
     });
   });
 

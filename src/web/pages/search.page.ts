@@ -21,7 +21,9 @@ export function registerSearchPages(ctx: ServiceContext, routes: WebRoutes): voi
   const options = { showGroup: true, mediaUrl: (m: Parameters<typeof mediaUrl>[1]) => mediaUrl(ctx, m) };
 
   routes.signedInPage("/search", async (request, reply, session) => {
-    const q = String((request.query as Record<string, unknown>).q ?? "").trim().slice(0, 200);
+    const q = String((request.query as Record<string, unknown>).q ?? "")
+      .trim()
+      .slice(0, 200);
     const before = beforeOf(request.query);
     const viewer = session.user.actorId;
     // "All people matching": one kind alone, with room for many more than the overview's few.
@@ -49,9 +51,10 @@ export function registerSearchPages(ctx: ServiceContext, routes: WebRoutes): voi
       session,
       body: html`<h1>Search</h1>
         <form method="get" action="/search" role="search" class="row card"><div><label for="search-q">People, groups, posts, tasks and ideas</label><input id="search-q" name="q" type="search" value="${q}" required></div><div class="shrink"><button type="submit">Search</button></div></form>
-        ${!q
-          ? emptyNote("Type a few words, a name, or a #tag.")
-          : html`<div class="results">
+        ${
+          !q
+            ? emptyNote("Type a few words, a name, or a #tag.")
+            : html`<div class="results">
             ${nothing ? emptyNote(before ? "Nothing older." : `Nothing you can see matches “${q}”.`) : ""}
             ${people.length > 0 ? html`<h2>People ${count(people.length)}${all("people", people.length)}</h2><ul>${people.map((p) => html`<li>${personLine(p)}</li>`)}</ul>` : ""}
             ${groups.length > 0 ? html`<h2>Groups ${count(groups.length)}${all("groups", groups.length)}</h2><ul>${groups.map((g) => html`<li>${personLine(g.actor)}</li>`)}</ul>` : ""}
@@ -59,7 +62,8 @@ export function registerSearchPages(ctx: ServiceContext, routes: WebRoutes): voi
             ${ideas.length > 0 ? html`<h2>Ideas ${count(ideas.length)}</h2>${ideas.map((p) => html`<p class="activity"><a href="/ideas/${p.id}">${p.title ?? "Untitled idea"}</a> <span class="muted">in ${p.group?.displayName ?? p.group?.username ?? ""}</span></p>`)}` : ""}
             ${others.length > 0 ? html`<h2>Posts ${count(others.length)}</h2>${others.map((p) => postCard(p, session, options))}` : ""}
             ${pager("/search", { q }, posts.nextBefore)}
-          </div>`}`,
+          </div>`
+        }`,
     });
   });
 

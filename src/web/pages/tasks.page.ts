@@ -58,7 +58,11 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
     const comments = await taskComments(ctx, idOf(request.params), session.user.actorId).catch(() => [] as PostView[]);
     const fresh = comments.filter((c) => !after || c.id > after).sort((a, b) => (a.id < b.id ? -1 : 1));
     if (fresh.length > 0) reply.header("x-newest", fresh.at(-1)!.id);
-    return sendFragment(ctx, reply, fresh.filter((c) => !isGroupNote(c)).map((c) => postCard(c, session)));
+    return sendFragment(
+      ctx,
+      reply,
+      fresh.filter((c) => !isGroupNote(c)).map((c) => postCard(c, session)),
+    );
   });
 
   routes.signedInPage("/g/:ref/tasks", async (request, reply, session) => {
@@ -74,17 +78,21 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
         <p class="help" id="board-help">Drag a card to another column, or focus it and press Space, then the arrow keys and Space again to move it.</p>
         <div class="board" data-board data-csrf="${session.csrfToken}" data-live-board="${groupPath(ref, "/tasks")}" aria-describedby="board-help">
           ${board.statuses.map(
-            (s) => html`<section aria-labelledby="col-${s.key}" data-status="${s.key}"><h2 id="col-${s.key}">${s.label} (${board.tasks.filter((t) => t.status === s.key).length})</h2>
+            (
+              s,
+            ) => html`<section aria-labelledby="col-${s.key}" data-status="${s.key}"><h2 id="col-${s.key}">${s.label} (${board.tasks.filter((t) => t.status === s.key).length})</h2>
               ${board.tasks.filter((t) => t.status === s.key).map((t) => taskCard(t, { draggable: true }))}</section>`,
           )}
         </div>
-        ${waiting.length === 0
-          ? ""
-          : html`<div class="card" aria-label="Your new tasks"><ul>${waiting.map((c) =>
-              c.state === "pending"
-                ? html`<li><span class="badge pending">waiting</span> ${c.title}: waiting for ${new URL(c.groupUri).host} to confirm.</li>`
-                : html`<li><span class="badge">refused</span> ${c.title}: ${new URL(c.groupUri).host} refused it: ${c.refusal?.message ?? ""}</li>`,
-            )}</ul></div>`}
+        ${
+          waiting.length === 0
+            ? ""
+            : html`<div class="card" aria-label="Your new tasks"><ul>${waiting.map((c) =>
+                c.state === "pending"
+                  ? html`<li><span class="badge pending">waiting</span> ${c.title}: waiting for ${new URL(c.groupUri).host} to confirm.</li>`
+                  : html`<li><span class="badge">refused</span> ${c.title}: ${new URL(c.groupUri).host} refused it: ${c.refusal?.message ?? ""}</li>`,
+              )}</ul></div>`
+        }
         <h2>Open a task</h2>
         <form method="post" action="${groupPath(ref, "/tasks")}" class="stack card">${csrfField(session)}
           <div><label for="task-title">Title</label><input id="task-title" name="title" type="text" required maxlength="200"></div>
@@ -107,7 +115,10 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
       description: optionalField(body, "description"),
       due: optionalField(body, "due"),
       priority: optionalField(body, "priority"),
-      labels: field(body, "labels").split(",").map((l) => l.trim()).filter(Boolean),
+      labels: field(body, "labels")
+        .split(",")
+        .map((l) => l.trim())
+        .filter(Boolean),
       assignees: assignee ? [assignee] : undefined,
     });
     if (isPendingChange(task)) return { done: `Task sent to ${hostOf(task)}: it shows on the board once it confirms.` };
@@ -137,11 +148,13 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
         ${pendingChanges(changes)}
         <h2>Assignees</h2>
         ${task.assignees.length === 0 ? emptyNote("Nobody yet.") : html`<ul>${task.assignees.map((a) => html`<li>${actorLink(a.actor)} ${a.state === "pending" ? html`<span class="badge pending">asked, not yet accepted</span>` : ""}</li>`)}</ul>`}
-        ${mine?.state === "pending"
-          ? html`<div class="card"><p>You were asked to take this task.</p>
+        ${
+          mine?.state === "pending"
+            ? html`<div class="card"><p>You were asked to take this task.</p>
               <form method="post" action="/tasks/${task.id}/accept" class="inline">${csrfField(session)}<button type="submit">Accept</button></form>
               <form method="post" action="/tasks/${task.id}/decline" class="inline">${csrfField(session)}<button type="submit" class="secondary">Decline</button></form></div>`
-          : ""}
+            : ""
+        }
         <form method="post" action="/tasks/${task.id}/assign" class="row card">${csrfField(session)}
           <div><label for="assignee">Assign someone</label><input id="assignee" name="assignee" type="text" placeholder="@name or @name@company.example" required data-complete="people" autocomplete="off"></div>
           <div><button type="submit">Assign</button></div>
@@ -167,10 +180,12 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
         </form>
         <h2>History</h2>
         ${await historyInWords(ctx, task, board.statuses)}
-        ${moderator
-          ? html`<h2>Delete</h2><form method="post" action="/tasks/${task.id}/delete" class="card" data-confirm="Delete this task for everyone? This cannot be undone.">${csrfField(session)}
+        ${
+          moderator
+            ? html`<h2>Delete</h2><form method="post" action="/tasks/${task.id}/delete" class="card" data-confirm="Delete this task for everyone? This cannot be undone.">${csrfField(session)}
               <p>Delete a duplicate or a mistake: it disappears from the board on every instance.</p><button type="submit" class="danger">Delete task</button></form>`
-          : ""}`,
+            : ""
+        }`,
     });
   });
 
@@ -223,11 +238,13 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
       section: "tasks",
       body: html`<h1>My tasks</h1>
         <nav class="tabs" aria-label="Filter"><a href="/me/tasks"${query.overdue ? "" : html` aria-current="page"`}>All</a> <a href="/me/tasks?overdue=true"${query.overdue ? html` aria-current="page"` : ""}>Overdue</a></nav>
-        ${tasks.items.length === 0
-          ? emptyNote("Nothing assigned to you.")
-          : html`<table><thead><tr><th scope="col">Task</th><th scope="col">Group</th><th scope="col">Status</th><th scope="col">Due</th></tr></thead><tbody>
+        ${
+          tasks.items.length === 0
+            ? emptyNote("Nothing assigned to you.")
+            : html`<table><thead><tr><th scope="col">Task</th><th scope="col">Group</th><th scope="col">Status</th><th scope="col">Due</th></tr></thead><tbody>
             ${tasks.items.map((t) => html`<tr><td><a href="/tasks/${t.id}">${t.title}</a>${t.assignees.find((a) => a.actor.id === session.user.actorId)?.state === "pending" ? html` <span class="badge pending">waiting for your answer</span>` : ""}</td><td>${actorLink(t.group)}</td><td>${t.statusLabel}</td><td>${t.due ? html`<span class="badge${t.overdue ? " overdue" : ""}">${t.overdue ? "Overdue: " : ""}${t.due}</span>` : "—"}</td></tr>`)}
-            </tbody></table>${morePager("/me/tasks", query, tasks.next, "tasks")}`}`,
+            </tbody></table>${morePager("/me/tasks", query, tasks.next, "tasks")}`
+        }`,
     });
   });
 }
