@@ -133,6 +133,15 @@ export function cachingFetch(inner: typeof fetch, cache: SignedFetchCache): type
   };
 }
 
+/**
+ * Forgets what the cache holds of a document we are told has changed (an
+ * Update of a group, an organization's refresh): the next fetch goes to its
+ * server, not to a copy up to a TTL old.
+ */
+export function forgetSignedFetch(url: string | URL): void {
+  (globalThis.fetch as CachingFetch)[INSTALLED]?.evict(String(url));
+}
+
 /** Puts the cache in front of the global fetch once per process; returns it. */
 export function installSignedFetchCache(options: SignedFetchCacheOptions): SignedFetchCache {
   const current = globalThis.fetch as CachingFetch;

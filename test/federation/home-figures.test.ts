@@ -67,8 +67,8 @@ describe("the home's figures on every instance", () => {
     expect((await idea(b, bea)).votes).toBe(4);
     const web = new WebVisitor(c.origin);
     await web.signIn("cid", "correct horse battery staple");
-    expect((await web.get(`/ideas/${onC}`)).text).toContain("4 votes");
-    expect((await web.get(`/g/${group()}/ideas`)).text).toContain('aria-label="4 votes"');
+    expect((await web.get(`/ideas/${onC}`)).text_).toContain("4 votes");
+    expect((await web.get(`/g/${group()}/ideas`)).text_).toContain('aria-label="4 votes"');
   }, 120_000);
 
   it("shows a post's like count as the home counts it, and an unlike everywhere", async () => {

@@ -89,12 +89,12 @@ describe("the per-group questions setting", () => {
     const web = new WebVisitor(a.origin);
     await web.signIn("olga", "correct horse battery staple");
     const members = await web.get("/g/support/members");
-    expect(members.text).toContain('name="questionsEnabled"');
-    expect((await web.get("/g/support")).text).not.toContain("Ask as a question");
+    expect(members.text_).toContain('name="questionsEnabled"');
+    expect((await web.get("/g/support")).text_).not.toContain("Ask as a question");
     await web.get("/g/support/members");
     const saved = await web.post("/g/support/settings", { questionsEnabled: "on" });
     expect(await web.flashAfter(saved)).toContain("Questions are on");
-    expect((await web.get("/g/support")).text).toContain("Ask as a question");
+    expect((await web.get("/g/support")).text_).toContain("Ask as a question");
     expect((await a.api(olga.token, "GET", "/api/ecotone/v1/groups/support")).body.questionsEnabled).toBe(true);
   });
 });
