@@ -56,6 +56,7 @@ export function assertCanKeepSegment(role: string, filter: SegmentFilter, modera
 /** One CSV field: quoted, and never read as a formula by a spreadsheet. */
 export function csvField(value: string | null): string {
   const text = value ?? "";
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  // Spreadsheets skip leading blanks and read full-width signs as formulas too.
+  const safe = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/.test(text) ? `'${text}` : text;
   return `"${safe.replaceAll('"', '""')}"`;
 }

@@ -111,6 +111,12 @@ describe("voting", () => {
     expect(voted.body.own_votes).toEqual([0, 1]);
     expect(voted.body.options.map((o: { votes_count: number | null }) => o.votes_count)).toEqual([null, null]);
     expect((await a.api(alice.token, "GET", `/api/v1/polls/${hidden.id}`)).body.options.map((o: { votes_count: number }) => o.votes_count)).toEqual([1, 1]);
+    // Other servers are not told the hidden totals before the end either.
+    const federated = async () =>
+      (
+        (await (await fetch(hidden.uri, { headers: { accept: "application/activity+json" } })).json()) as { anyOf: Array<{ replies: { totalItems: number } }> }
+      ).anyOf.map((o) => o.replies.totalItems);
+    expect(await federated()).toEqual([0, 0]);
     await a.app.ctx.db
       .updateTable("polls")
       .set({ expires_at: new Date(Date.now() - 1000) })
@@ -119,7 +125,17 @@ describe("voting", () => {
     const ended = (await a.api(carol.token, "GET", `/api/v1/polls/${hidden.id}`)).body;
     expect(ended).toMatchObject({ expired: true, voted: false });
     expect(ended.options.map((o: { votes_count: number }) => o.votes_count)).toEqual([1, 1]);
+    expect(await federated()).toEqual([1, 1]);
     expect((await a.api(carol.token, "POST", `/api/v1/polls/${hidden.id}/votes`, { choices: [0] })).body.error).toMatch(/already ended/);
+  });
+
+  it("counts one vote of a person who sends two at once", async () => {
+    const single = (await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Lunch?", poll: { options: ["pizza", "salad"], expires_in: 3600 } })).body;
+    const answers = await Promise.all([0, 1].map((choice) => a.api(bob.token, "POST", `/api/v1/polls/${single.id}/votes`, { choices: [choice] })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 422]);
+    const poll = (await a.api(alice.token, "GET", `/api/v1/polls/${single.id}`)).body;
+    expect(poll.votes_count).toBe(1);
+    expect(poll.voters_count).toBe(1);
   });
 
   it("is not there for someone who may not see the post", async () => {

@@ -47,6 +47,11 @@ export async function updateRemotePollCounts(db: Db, postId: string, counts: num
 }
 
 /** Records a voter's choices; answers how many were new (0 for a repeated vote). */
+/** Holds the poll's row until the transaction ends, so two votes of one person are checked one after the other. */
+export async function lockPoll(db: Db, postId: string): Promise<void> {
+  await db.selectFrom("polls").select("post_id").where("post_id", "=", postId).forUpdate().execute();
+}
+
 export async function insertVotes(db: Db, postId: string, voterId: string, choices: number[], activityUri: (choice: number) => string | null): Promise<number> {
   if (choices.length === 0) return 0;
   const rows = await db

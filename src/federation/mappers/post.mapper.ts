@@ -16,6 +16,7 @@ import {
   type Object as APObject,
 } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
+import { showsTotals } from "../../domain/poll.rules.ts";
 import type { PostEntry } from "../../db/queries/post.queries.ts";
 import type { ActorRow, MediaRow, PostRow } from "../../db/schema.ts";
 import type { IncomingPost } from "../../services/posts/post-inbox.service.ts";
@@ -114,7 +115,9 @@ export function contextOf(threadUri: string, origin: URL): URL {
 
 /** A poll as Mastodon federates it: each option a Note `name` with `replies.totalItems` its votes. */
 function questionOf(values: ConstructorParameters<typeof Note>[0], poll: PollFacts): Question {
-  const options = poll.options.map((name, i) => new Note({ name, replies: new Collection({ totalItems: poll.counts[i] ?? 0 }) }));
+  // Hidden totals are hidden from other servers too until the poll ends (they show 0, as Mastodon's own do).
+  const published = showsTotals(poll, false);
+  const options = poll.options.map((name, i) => new Note({ name, replies: new Collection({ totalItems: published ? (poll.counts[i] ?? 0) : 0 }) }));
   const end = poll.closedAt ?? poll.expiresAt;
   return new Question({
     ...values,

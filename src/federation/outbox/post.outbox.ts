@@ -9,9 +9,10 @@ import { Delete, Like, PUBLIC_COLLECTION, Tombstone, Undo, Update, type Activity
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { findPostByUri } from "../../db/repos/post.repo.ts";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
-import type { ActorRow } from "../../db/schema.ts";
+import type { ActorRow, PostRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
+import { canSeePost, viewerOf } from "../../services/visibility.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { allowedRecipients, followerRecipients, isAllowedRecipient } from "../recipients.ts";
 import { relayThroughGroup } from "./group-relay.ts";
@@ -20,6 +21,17 @@ import { createActivityOf } from "../mappers/outbox-item.mapper.ts";
 import { sendShare } from "./share.outbox.ts";
 
 type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
+
+/**
+ * The people a group's post names (or answers) who may read it. The group
+ * relays the post to its members; someone outside its audience (a members-only
+ * group's outsider, a shared room's unadmitted company) must not get it
+ * straight from the author's server either.
+ */
+async function mayRead(data: ServiceContext, post: PostRow, people: ActorRow[]): Promise<ActorRow[]> {
+  const allowed = await Promise.all(people.map((person) => canSeePost(data, viewerOf(person.id), post)));
+  return people.filter((_, i) => allowed[i]);
+}
 
 async function deliver(
   ctx: Context<ServiceContext>,
@@ -77,7 +89,8 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
         const row = await findActorByUri(db, uri);
         if (row) mentioned.push(row);
       }
-      await deliver(ctx, entry.author, entry.group, activity, mentioned, new URL(`${activityId.href}#announce`), entry.post.uri, {
+      const named = entry.group ? await mayRead(ctx.data, entry.post, mentioned) : mentioned;
+      await deliver(ctx, entry.author, entry.group, activity, named, new URL(`${activityId.href}#announce`), entry.post.uri, {
         post: object,
         localAuthor: entry.author,
         toFollowers: !onlyMentioned,

@@ -4,7 +4,7 @@
 import { duePolls, pollVoterIds, pollsOf } from "../../db/queries/poll.queries.ts";
 import { insertNotification } from "../../db/repos/notification.repo.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
-import { closePoll, insertVotes } from "../../db/repos/poll.repo.ts";
+import { closePoll, insertVotes, lockPoll } from "../../db/repos/poll.repo.ts";
 import { findPostById } from "../../db/repos/post.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { ActorRow, PostRow } from "../../db/schema.ts";
@@ -38,6 +38,10 @@ export async function votePoll(ctx: ServiceContext, voterId: string, pollId: str
   const picked = checkVote(poll, { choices, byAuthor: poll.authorId === voterId, alreadyVoted: poll.ownVotes !== null });
   const voter = (await findActorById(ctx.db, voterId))!;
   await commit(ctx, async (trx) => {
+    // Checked again under the poll's lock: two votes sent at once must not both count.
+    await lockPoll(trx, post.id);
+    const current = (await pollsOf(trx, [post.id], voterId)).get(post.id)!;
+    checkVote(current, { choices, byAuthor: false, alreadyVoted: current.ownVotes !== null });
     await insertVotes(trx, post.id, voterId, picked, (choice) => `${voter.uri}#votes/${post.id}/${choice}`);
     await recordOutboxEvent(trx, poll.isRemote ? { type: "poll.voted", postId: post.id, voterId, choices: picked } : { type: "poll.updated", postId: post.id });
   });
@@ -58,6 +62,7 @@ export async function receiveVote(
   if (!post.is_local || !(await canSeePost(ctx, viewerOf(voter.id), post))) return "ignored";
   // Recorded as applied even when refused: a repeated delivery is answered the same way, once.
   const result = await applyOnce(ctx, activity, async (trx) => {
+    await lockPoll(trx, post.id);
     const poll = (await pollsOf(trx, [post.id], voter.id)).get(post.id);
     if (!poll || poll.authorId === voter.id || isPollExpired(poll)) return false;
     const choice = poll.options.indexOf(optionName.trim());
