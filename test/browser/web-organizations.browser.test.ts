@@ -125,7 +125,7 @@ describe.skipIf(!executablePath)("people shown with their organization", () => {
     await expectFlash(gina, "You accepted the task");
     await gina.getByLabel("Status").selectOption("done");
     await gina.getByRole("button", { name: "Move" }).click();
-    await expectFlash(gina, "Moved to Done");
+    await expectFlash(gina, `Move sent to ${acme.host}`);
     await expectNoSidewaysScroll(gina);
 
     await expect

@@ -52,6 +52,11 @@ async function form(path: string, fields: Record<string, string>, page = "/admin
 // Each admin route: how this test exercises it and the action it must log,
 // or the federation test that does (the route needs another instance).
 const HERE: Record<string, { action: string; run: () => Promise<unknown> }> = {
+  "POST /api/ecotone/v1/admin/invitations": {
+    action: "invite.created",
+    run: async () =>
+      expect((await a.api(boss.token, "POST", "/api/ecotone/v1/admin/invitations", { email: "newcomer@example.com", role: "member" })).status).toBe(201),
+  },
   "PUT /api/ecotone/v1/admin/organization": {
     action: "organization.updated",
     run: () => a.api(boss.token, "PUT", "/api/ecotone/v1/admin/organization", { name: "Initech" }),

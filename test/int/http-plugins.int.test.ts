@@ -34,6 +34,8 @@ describe("security headers", () => {
         "style-src 'self'",
         "img-src 'self' https: http: data:",
         "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
         "form-action 'self'",
         "frame-ancestors 'none'",
         "base-uri 'none'",
