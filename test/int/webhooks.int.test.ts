@@ -233,10 +233,11 @@ describe("deliveries", () => {
       .where("id", "=", hook.id)
       .execute();
     await a.api(bea.token, "POST", "/api/ecotone/v1/posts", { group: "support", content: "Nobody is listening" });
+    // The worker gets to it between everything else the suite runs at once: wait generously.
     const disabled = await eventually(async () => {
       const mine = (await a.api(olga.token, "GET", "/api/ecotone/v1/webhooks")).body.items[0];
       return mine.enabled === false ? mine : null;
-    }, 20_000);
+    }, 50_000);
     expect(disabled.disabledReason).toMatch(/failed for a day/);
     const notes = await a.app.ctx.db
       .selectFrom("notifications")
