@@ -665,5 +665,17 @@ export interface InsightTables {
     first_reply_organization: string | null;
   };
   insight_thread_answers: { thread_uri: string; organization: string; first_at: Date };
+  /** Per-day thread rollups (migration 0082). */
+  insight_thread_daily: {
+    group_id: string;
+    day: string;
+    organization: string;
+    audience: string;
+    answerer: string;
+    threads: string | number;
+    answered: string | number;
+    reply_seconds: string | number;
+  };
+  insight_thread_latency: { group_id: string; day: string; bucket: number; count: string | number };
   segments: { id: string; owner_id: string; name: string; filter: Json; created_at: CreatedAt };
 }

@@ -1,5 +1,5 @@
 // Reads of the insight rollups (migration 0080): sums of insight_daily, distinct
-// people from insight_active, threads from insight_threads. Every read is
+// people from insight_active, thread figures from insight_thread_daily (0082). Every read is
 // bounded by a group (or the instance) and a day range, on the tables' keys:
 // no scan of posts or likes per request.
 import { sql, type Kysely, type Transaction } from "kysely";
@@ -86,16 +86,47 @@ export interface ThreadStats {
 
 const threadScope = (scope: InsightScope) => (scope === null ? sql`true` : sql`t.group_id = ${scope}`);
 const inRange = (range: Range) => sql`t.opened_at >= ${range.from}::date and t.opened_at < ${range.to}::date + 1`;
+/** Per-day thread rollups (migration 0082) of a scope and range. */
+const dailyThreads = (scope: InsightScope, range: Range) => sql`group_id = ${scope ?? "*"} and day between ${range.from}::date and ${range.to}::date`;
+const hours = (seconds: number, n: number) => (n === 0 ? null : Math.round((seconds / n / 3600) * 100) / 100);
+
+/**
+ * The median minutes of a latency histogram (bucket b: minutes m with
+ * floor(4 × log2(m + 1)) = b), interpolated inside the bucket that holds the
+ * middle: within a fifth of the exact median (ADR 0082).
+ */
+export function medianMinutes(buckets: Array<{ bucket: number; count: number }>): number | null {
+  const total = buckets.reduce((n, b) => n + b.count, 0);
+  if (total === 0) return null;
+  let seen = 0;
+  for (const b of [...buckets].sort((x, y) => x.bucket - y.bucket)) {
+    if (seen + b.count >= total / 2) {
+      const low = 2 ** (b.bucket / 4) - 1;
+      const high = 2 ** ((b.bucket + 1) / 4) - 1;
+      return low + ((total / 2 - seen) / b.count) * (high - low);
+    }
+    seen += b.count;
+  }
+  return null;
+}
 
 export async function threadStats(db: Db, scope: InsightScope, range: Range): Promise<ThreadStats> {
-  const r = await sql<{ threads: number; answered: number; median: number | null; mean: number | null }>`
-    select count(*)::int as threads, count(t.first_reply_at)::int as answered,
-      percentile_cont(0.5) within group (order by extract(epoch from t.first_reply_at - t.opened_at)) / 3600 as median,
-      avg(extract(epoch from t.first_reply_at - t.opened_at)) / 3600 as mean
-    from insight_threads t where ${threadScope(scope)} and ${inRange(range)}`.execute(db);
-  const row = r.rows[0]!;
-  const hours = (v: number | null) => (v === null ? null : Math.round(Number(v) * 100) / 100);
-  return { threads: row.threads, answered: row.answered, medianHoursToFirstReply: hours(row.median), meanHoursToFirstReply: hours(row.mean) };
+  const [sums, latency] = await Promise.all([
+    sql<{ threads: number | null; answered: number | null; seconds: string | null }>`
+      select sum(threads)::int as threads, sum(answered)::int as answered, sum(reply_seconds)::text as seconds
+      from insight_thread_daily where ${dailyThreads(scope, range)} and answerer = ''`.execute(db),
+    sql<{ bucket: number; count: number }>`
+      select bucket, sum(count)::int as count from insight_thread_latency where ${dailyThreads(scope, range)} group by 1`.execute(db),
+  ]);
+  const row = sums.rows[0];
+  const answered = row?.answered ?? 0;
+  const median = medianMinutes(latency.rows.filter((b) => b.count > 0));
+  return {
+    threads: row?.threads ?? 0,
+    answered,
+    medianHoursToFirstReply: median === null ? null : Math.round((median / 60) * 100) / 100,
+    meanHoursToFirstReply: hours(Number(row?.seconds ?? 0), answered),
+  };
 }
 
 export interface UnansweredRow {
@@ -120,31 +151,26 @@ export interface AnswerRateRow {
   answerer: string;
   threads: number;
   answered: number;
-  median_hours: number | null;
+  mean_hours: number | null;
 }
 
 /** For each asking organization (or audience) and each answering organization: threads asked, threads that organization answered. */
 export async function answerRates(db: Db, scope: InsightScope, range: Range, askers: "organization" | "audience"): Promise<AnswerRateRow[]> {
-  const asker = askers === "organization" ? sql`t.organization` : sql`t.audience`;
-  const [asked, answered] = await Promise.all([
-    sql<{ asker: string; threads: number }>`
-      select ${asker} as asker, count(*)::int as threads from insight_threads t
-      where ${threadScope(scope)} and ${inRange(range)} group by 1`.execute(db),
-    sql<{ asker: string; answerer: string; answered: number; median_hours: number | null }>`
-      select ${asker} as asker, a.organization as answerer, count(*)::int as answered,
-        percentile_cont(0.5) within group (order by extract(epoch from a.first_at - t.opened_at)) / 3600 as median_hours
-      from insight_threads t join insight_thread_answers a on a.thread_uri = t.thread_uri
-      where ${threadScope(scope)} and ${inRange(range)} and t.first_reply_at is not null
-      group by 1, 2 order by 1, 2`.execute(db),
-  ]);
-  const threads = new Map(asked.rows.map((r) => [r.asker, r.threads]));
-  return answered.rows.map((row) => ({
-    asker: row.asker,
-    answerer: row.answerer,
-    threads: threads.get(row.asker) ?? 0,
-    answered: row.answered,
-    median_hours: row.median_hours === null ? null : Math.round(Number(row.median_hours) * 100) / 100,
-  }));
+  const asker = askers === "organization" ? sql`organization` : sql`audience`;
+  const r = await sql<{ asker: string; answerer: string; threads: number; answered: number; seconds: string }>`
+    select ${asker} as asker, answerer, sum(threads)::int as threads, sum(answered)::int as answered, sum(reply_seconds)::text as seconds
+    from insight_thread_daily where ${dailyThreads(scope, range)} group by 1, 2`.execute(db);
+  const threads = new Map(r.rows.filter((row) => row.answerer === "").map((row) => [row.asker, row.threads]));
+  return r.rows
+    .filter((row) => row.answerer !== "" && row.answered > 0)
+    .sort((a, b) => a.asker.localeCompare(b.asker) || a.answerer.localeCompare(b.answerer))
+    .map((row) => ({
+      asker: row.asker,
+      answerer: row.answerer,
+      threads: threads.get(row.asker) ?? 0,
+      answered: row.answered,
+      mean_hours: hours(Number(row.seconds), row.answered),
+    }));
 }
 
 /** Accepted members of a group now (the < 5 people rule). */

@@ -134,13 +134,13 @@ async function responsiveness(ctx: ServiceContext, scope: InsightScope, query: I
     small ? Promise.resolve([]) : answerRates(ctx.db, scope, query, "organization"),
     small ? Promise.resolve([]) : answerRates(ctx.db, scope, query, "audience"),
   ]);
-  const rate = (r: { asker: string; answerer: string; threads: number; answered: number; median_hours: number | null }) => ({
+  const rate = (r: { asker: string; answerer: string; threads: number; answered: number; mean_hours: number | null }) => ({
     asker: r.asker,
     answerer: r.answerer,
     threads: r.threads,
     answered: r.answered,
     rate: share(r.answered, r.threads),
-    medianHours: r.median_hours,
+    meanHours: r.mean_hours,
   });
   return {
     ...stats,

@@ -85,9 +85,9 @@ function responsiveness(view: InsightsView): Html {
             nodes.map(name),
             rates.filter((x) => x.asker !== x.answerer).map((x) => ({ from: name(x.asker), to: name(x.answerer), weight: x.answered })),
           )}
-        <div class="table-scroll"><table><thead><tr><th scope="col">Threads of</th><th scope="col">Answered by</th><th scope="col">Answered</th><th scope="col">Share</th><th scope="col">Median first answer</th></tr></thead><tbody>
-        ${rates.map((x) => html`<tr><td>${name(x.asker)}</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.medianHours)}</td></tr>`)}
-        ${r.answerRates.byAudience.map((x) => html`<tr><td>${x.asker} (audience)</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.medianHours)}</td></tr>`)}
+        <div class="table-scroll"><table><thead><tr><th scope="col">Threads of</th><th scope="col">Answered by</th><th scope="col">Answered</th><th scope="col">Share</th><th scope="col">Mean first answer</th></tr></thead><tbody>
+        ${rates.map((x) => html`<tr><td>${name(x.asker)}</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.meanHours)}</td></tr>`)}
+        ${r.answerRates.byAudience.map((x) => html`<tr><td>${x.asker} (audience)</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.meanHours)}</td></tr>`)}
         </tbody></table></div>`
         : view.breakdownWithheld
           ? html`<p class="muted">Answer rates by organization are not shown: ${view.breakdownWithheld}.</p>`
