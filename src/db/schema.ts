@@ -152,6 +152,8 @@ export interface GroupsTable {
   created_at: CreatedAt;
   /** Questions (Q&A) allowed in the group (migration 0043). */
   questions_enabled: Generated<boolean>;
+  /** Members (not only moderators) may see the group's insights (migration 0083). */
+  members_see_insights: Generated<boolean>;
 }
 
 export interface GroupRolesTable {

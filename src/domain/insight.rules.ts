@@ -52,17 +52,19 @@ export function parseInsightQuery(
 }
 
 /**
- * A group's insights: its moderators always; its members too when the group
- * is public (members-only and secret groups keep them to moderators). Outsiders
+ * A group's insights: its moderators always; its accepted members only when
+ * the moderators turned on "members may see insights" (off by default, for
+ * public and members-only groups alike: ADR 0083). Outsiders never; outsiders
  * of a group they cannot see get the 404 the group itself answers.
  */
-export function assertCanSeeGroupInsights(visibility: GroupVisibility, membership: Membership | null): void {
+export function assertCanSeeGroupInsights(visibility: GroupVisibility, membership: Membership | null, membersSeeInsights: boolean): void {
   if (isModerator(membership)) return;
-  if (visibility === "public" && membership?.state === "accepted") return;
+  if (membersSeeInsights && membership?.state === "accepted") return;
+  if (membersSeeInsights) throw forbidden("This group's insights are for its members and moderators: join the group first");
   throw forbidden(
     visibility === "public"
-      ? "A group's insights are for its members and moderators: join the group first"
-      : "A members-only group's insights are for its moderators",
+      ? "This group's insights are for its moderators (they can let members see them in the group's settings)"
+      : "A members-only group's insights are for its moderators (they can let members see them in the group's settings)",
   );
 }
 

@@ -22,12 +22,19 @@ export async function listGroups(db: Db, options: { localOnly: boolean }): Promi
     .selectFrom("groups")
     .innerJoin("actors", "actors.id", "groups.actor_id")
     .selectAll("actors")
-    .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at", "groups.questions_enabled"])
+    .select([
+      "groups.visibility",
+      "groups.join_policy",
+      "groups.created_by",
+      "groups.created_at as group_created_at",
+      "groups.questions_enabled",
+      "groups.members_see_insights",
+    ])
     .orderBy("actors.username");
   if (options.localOnly) query = query.where("actors.is_local", "=", true);
   const rows = await query.execute();
-  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, ...actor }) => ({
-    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled },
+  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, members_see_insights, ...actor }) => ({
+    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled, members_see_insights },
     actor: actor as ActorRow,
   }));
 }
@@ -142,11 +149,18 @@ export async function groupsByActorIds(db: Kysely<Database>, ids: string[]): Pro
     .selectFrom("groups")
     .innerJoin("actors", "actors.id", "groups.actor_id")
     .selectAll("actors")
-    .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at", "groups.questions_enabled"])
+    .select([
+      "groups.visibility",
+      "groups.join_policy",
+      "groups.created_by",
+      "groups.created_at as group_created_at",
+      "groups.questions_enabled",
+      "groups.members_see_insights",
+    ])
     .where("groups.actor_id", "in", ids)
     .execute();
-  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, ...actor }) => ({
-    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled },
+  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, members_see_insights, ...actor }) => ({
+    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled, members_see_insights },
     actor: actor as ActorRow,
   }));
 }

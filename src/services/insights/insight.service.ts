@@ -1,4 +1,4 @@
-// Insights of a group (for its moderators, and members of public groups), of
+// Insights of a group (for its moderators, and its members where they allow it), of
 // the instance (admins) and of one person (them and admins), read from the
 // rollups the database keeps at write time (migration 0080, docs/insights.md).
 // Nothing here is about reading: only what people posted, liked, voted, joined.
@@ -59,7 +59,7 @@ export interface InsightsView {
 export async function groupInsights(ctx: ServiceContext, caller: Who, ref: string, raw: RawInsightQuery): Promise<InsightsView> {
   const me = await requireLocalUserActor(ctx, caller.username);
   const group = await findGroup(ctx, ref, me.id);
-  assertCanSeeGroupInsights(group.group.visibility, await membershipOf(ctx, group.actor.id, me.id));
+  assertCanSeeGroupInsights(group.group.visibility, await membershipOf(ctx, group.actor.id, me.id), group.group.members_see_insights);
   const query = parseInsightQuery(raw);
   const members = await memberCount(ctx.db, group.actor.id);
   const withheld = members < MIN_BREAKDOWN_PEOPLE && query.by ? `The group has fewer than ${MIN_BREAKDOWN_PEOPLE} members` : null;
