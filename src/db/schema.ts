@@ -679,5 +679,17 @@ export interface InsightTables {
     reply_seconds: string | number;
   };
   insight_thread_latency: { group_id: string; day: string; bucket: number; count: string | number };
+  /** Cross-company contacts (migration 0084). */
+  insight_pair_facts: {
+    key: string;
+    group_id: string;
+    day: string;
+    kind: string;
+    actor_id: string;
+    organization: string;
+    other_actor_id: string;
+    other_organization: string;
+  };
+  insight_pairs_daily: { group_id: string; day: string; kind: string; organization: string; other_organization: string; count: string | number };
   segments: { id: string; owner_id: string; name: string; filter: Json; created_at: CreatedAt };
 }
