@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setRole } from "../../src/services/accounts/user.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { WebVisitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;
 let b: TestInstance;
@@ -48,6 +49,7 @@ afterAll(async () => {
 });
 
 describe("an announcement to a segment", () => {
+  let initech: string;
   it("reaches exactly the segment's members on their instances, each alone", async () => {
     const segment = await a.api(root.token, "POST", "/api/ecotone/v1/segments", { name: "Globex", filter: { organizations: [b.host] } });
     expect(segment.status).toBe(201);
@@ -63,11 +65,11 @@ describe("an announcement to a segment", () => {
         const n = await mentions(b, user);
         return n.length > 0 ? n : undefined;
       });
-      expect(got).toHaveLength(1);
-      expect(got[0]!.status).toMatchObject({ visibility: "direct" });
+      expect(got!).toHaveLength(1);
+      expect(got![0]!.status).toMatchObject({ visibility: "direct" });
       // Each is named alone: nobody learns who else is in the segment.
       const other = user === gus ? gia : gus;
-      expect(got[0]!.status!.content).not.toContain(other.handle.split("@")[1]);
+      expect(got![0]!.status!.content).not.toContain(other.handle.split("@")[1]);
     }
     // Not the other company in the same group, not the sender's colleague.
     expect(await mentions(c, cara)).toEqual([]);
@@ -94,6 +96,19 @@ describe("an announcement to a segment", () => {
       const n = await mentions(c, cara);
       return n.length > 0 ? n : undefined;
     });
-    expect(got.map((n) => n.status!.uri)).toEqual([control.body.uri]);
+    expect(got!.map((n) => n.status!.uri)).toEqual([control.body.uri]);
+    initech = segment.body.id;
+  });
+
+  it("is sent from the segment's page too", async () => {
+    const web = new WebVisitor(a.origin);
+    await web.signIn("root", "correct horse battery staple");
+    const page = await web.get(`/segments/${initech}`);
+    expect(page.text_).toContain(cara.handle);
+    expect(page.text_).toContain("Send to 1 person");
+    const sent = await web.post(`/segments/${initech}/announce`, { text: "Maintenance is over" });
+    expect(await web.flashAfter(sent)).toContain("Announcement sent to 1 person");
+    await eventually(async () => (await mentions(c, cara)).some((n) => n.status!.content.includes("Maintenance is over")));
+    expect((await web.get("/segments")).text_).toContain(`/segments/${initech}`);
   });
 });

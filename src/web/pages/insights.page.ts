@@ -6,6 +6,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { groupInsights, instanceInsights, type InsightsView, type RawInsightQuery } from "../../services/insights/insight.service.ts";
 import { groupCollaboration, instanceCollaboration } from "../../services/insights/collaboration.service.ts";
 import { collaborationSection } from "./insights-collaboration.part.ts";
+import { registerSegmentPages } from "./segments.page.ts";
 import { INSIGHT_METRICS } from "../../domain/insight.rules.ts";
 import { emptyNote } from "../components.ts";
 import { html, when, type Html } from "../html.ts";
@@ -159,6 +160,7 @@ async function groupExtras(ctx: ServiceContext, ref: string, viewerId: string): 
 const who = (session: WebSession) => ({ username: session.user.username, role: session.user.role });
 
 export function registerInsightPages(ctx: ServiceContext, routes: WebRoutes): void {
+  registerSegmentPages(ctx, routes);
   routes.signedInPage("/groups/:ref/insights", async (request, reply, session) => {
     const ref = refParam(request);
     const [view, together] = await Promise.all([
