@@ -116,7 +116,11 @@ describe("insight rollups", () => {
     const answered = (await sql<{ n: number }>`select count(*)::int as n from insight_threads where first_reply_at is not null`.execute(ctx.db)).rows[0]?.n;
     expect(await latency()).toBe(answered);
 
+    // The first answers kept reply by reply are those a recompute from the posts finds.
+    const answers = () => sql`select thread_uri, organization, first_at from insight_thread_answers order by 1, 2`.execute(ctx.db).then((r) => r.rows);
+    const kept = await answers();
     expect(await runCommand(ctx, ["insights", "backfill"])).toMatchObject({ ok: true });
+    expect(await answers()).toEqual(kept);
     expect(await threadRollup()).toEqual(rollup);
     expect(await latency()).toBe(answered);
   });
