@@ -679,6 +679,17 @@ export interface InsightTables {
     reply_seconds: string | number;
   };
   insight_thread_latency: { group_id: string; day: string; bucket: number; count: string | number };
+  /** The same per month (migration 0086). */
+  insight_thread_monthly: {
+    group_id: string;
+    month: string;
+    organization: string;
+    audience: string;
+    answerer: string;
+    threads: string | number;
+    answered: string | number;
+    reply_seconds: string | number;
+  };
   /** Cross-company contacts (migration 0084). */
   insight_pair_facts: {
     key: string;

@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { RELATIONSHIPS } from "../../src/domain/organization.rules.ts";
 import { newId } from "../../src/domain/ids.ts";
 import { runCommand } from "../../src/cli/commands.ts";
+import { answerRates, monthSplit, threadStats } from "../../src/db/queries/insight.queries.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { audiencesOf } from "../../src/services/organizations/partner.service.ts";
 import { createPost, deletePost, likePost, unlikePost } from "../../src/services/posts/post.service.ts";
@@ -119,9 +120,32 @@ describe("insight rollups", () => {
     // The first answers kept reply by reply are those a recompute from the posts finds.
     const answers = () => sql`select thread_uri, organization, first_at from insight_thread_answers order by 1, 2`.execute(ctx.db).then((r) => r.rows);
     const kept = await answers();
+    // The monthly grain (0086) is the daily one summed per month, kept by the same triggers.
+    const sums = (table: string, day: string) =>
+      sql
+        .raw<{ m: string; answerer: string; threads: number; answered: number; seconds: number }>(
+          `select to_char(date_trunc('month', ${day}), 'YYYY-MM') as m, answerer, sum(threads)::int as threads, sum(answered)::int as answered,
+             sum(reply_seconds)::int as seconds from ${table} group by 1, 2 having sum(threads) <> 0 or sum(answered) <> 0 order by 1, 2`,
+        )
+        .execute(ctx.db)
+        .then((r) => r.rows);
+    const monthly = () => sums("insight_thread_monthly", "month");
+    const monthlyFromDaily = () => sums("insight_thread_daily", "day");
+    const monthlyBefore = await monthly();
+    expect(monthlyBefore.length).toBeGreaterThan(0);
     expect(await runCommand(ctx, ["insights", "backfill"])).toMatchObject({ ok: true });
     expect(await answers()).toEqual(kept);
     expect(await threadRollup()).toEqual(rollup);
+    expect(monthlyBefore).toEqual(await monthlyFromDaily());
+    expect(await monthly()).toEqual(monthlyBefore);
+    // A period of whole months (read from the monthly rows) says what the same activity read by day says.
+    const today = new Date().toISOString().slice(0, 10);
+    const byDays = { from: today, to: today };
+    const byMonths = { from: `${today.slice(0, 4)}-01-01`, to: `${today.slice(0, 4)}-12-31` };
+    expect(monthSplit(byMonths).months).not.toBeNull();
+    expect(await threadStats(ctx.db, null, byMonths)).toEqual(await threadStats(ctx.db, null, byDays));
+    expect(await answerRates(ctx.db, null, byMonths, "organization")).toEqual(await answerRates(ctx.db, null, byDays, "organization"));
+    expect((await threadStats(ctx.db, null, byMonths)).threads).toBe(4);
     expect(await latency()).toBe(answered);
   });
 

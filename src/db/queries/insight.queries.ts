@@ -86,8 +86,44 @@ export interface ThreadStats {
 
 const threadScope = (scope: InsightScope) => (scope === null ? sql`true` : sql`t.group_id = ${scope}`);
 const inRange = (range: Range) => sql`t.opened_at >= ${range.from}::date and t.opened_at < ${range.to}::date + 1`;
-/** Per-day thread rollups (migration 0082) of a scope and range. */
+/** Per-day rollups (migration 0082) of a scope and range: the latency histogram. */
 const dailyThreads = (scope: InsightScope, range: Range) => sql`group_id = ${scope ?? "*"} and day between ${range.from}::date and ${range.to}::date`;
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * A period cut into the whole months inside it and the days at its ends, so
+ * thread rollups are read one row per month where they can (migration 0086).
+ */
+export function monthSplit(range: Range): { months: Range | null; days: Range[] } {
+  const from = new Date(`${range.from}T00:00:00Z`);
+  const to = new Date(`${range.to}T00:00:00Z`);
+  const firstFull = from.getUTCDate() === 1 ? from : new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
+  const afterTo = new Date(to.getTime() + 86_400_000);
+  // The first day after the last whole month: to's month start, or the next month's when `to` ends its month.
+  const end = afterTo.getUTCDate() === 1 ? afterTo : new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), 1));
+  if (firstFull >= end) return { months: null, days: [range] };
+  const days: Range[] = [];
+  if (from < firstFull) days.push({ from: range.from, to: isoDay(new Date(firstFull.getTime() - 86_400_000)) });
+  if (end <= to) days.push({ from: isoDay(end), to: range.to });
+  const lastMonth = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 1, 1));
+  return { months: { from: isoDay(firstFull), to: isoDay(lastMonth) }, days };
+}
+
+/** The thread rollup rows of a scope and range: whole months from insight_thread_monthly, the ends from insight_thread_daily. */
+function threadRows(scope: InsightScope, range: Range) {
+  const { months, days } = monthSplit(range);
+  const g = scope ?? "*";
+  const parts = days.map(
+    (d) => sql`select organization, audience, answerer, threads, answered, reply_seconds from insight_thread_daily
+      where group_id = ${g} and day between ${d.from}::date and ${d.to}::date`,
+  );
+  if (months) {
+    parts.push(sql`select organization, audience, answerer, threads, answered, reply_seconds from insight_thread_monthly
+      where group_id = ${g} and month between ${months.from}::date and ${months.to}::date`);
+  }
+  return sql.join(parts, sql` union all `);
+}
 const hours = (seconds: number, n: number) => (n === 0 ? null : Math.round((seconds / n / 3600) * 100) / 100);
 
 /**
@@ -114,7 +150,7 @@ export async function threadStats(db: Db, scope: InsightScope, range: Range): Pr
   const [sums, latency] = await Promise.all([
     sql<{ threads: number | null; answered: number | null; seconds: string | null }>`
       select sum(threads)::int as threads, sum(answered)::int as answered, sum(reply_seconds)::text as seconds
-      from insight_thread_daily where ${dailyThreads(scope, range)} and answerer = ''`.execute(db),
+      from (${threadRows(scope, range)}) x where answerer = ''`.execute(db),
     sql<{ bucket: number; count: number }>`
       select bucket, sum(count)::int as count from insight_thread_latency where ${dailyThreads(scope, range)} group by 1`.execute(db),
   ]);
@@ -159,7 +195,7 @@ export async function answerRates(db: Db, scope: InsightScope, range: Range, ask
   const asker = askers === "organization" ? sql`organization` : sql`audience`;
   const r = await sql<{ asker: string; answerer: string; threads: number; answered: number; seconds: string }>`
     select ${asker} as asker, answerer, sum(threads)::int as threads, sum(answered)::int as answered, sum(reply_seconds)::text as seconds
-    from insight_thread_daily where ${dailyThreads(scope, range)} group by 1, 2`.execute(db);
+    from (${threadRows(scope, range)}) x group by 1, 2`.execute(db);
   const threads = new Map(r.rows.filter((row) => row.answerer === "").map((row) => [row.asker, row.threads]));
   return r.rows
     .filter((row) => row.answerer !== "" && row.answered > 0)
