@@ -17,10 +17,13 @@ const FALSE_VALUES = new Set(["0", "f", "false", "off", "n", "no"]);
 interface JsonSchema {
   type?: string | string[];
   properties?: Record<string, JsonSchema>;
+  patternProperties?: Record<string, JsonSchema>;
   items?: JsonSchema;
   anyOf?: JsonSchema[];
   /** A list that may come as one value (`?id=1`, `media_ids=1`): mastodon.schema.ts `OneOrMany`. */
   "x-one-or-many"?: boolean;
+  /** Text where blank means absent (Rails' `.presence`): ids, optional words; not a bio one clears. */
+  "x-blank-absent"?: boolean;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
@@ -52,26 +55,42 @@ function nest(source: Record<string, unknown>, declared: Record<string, JsonSche
       continue;
     }
     let target: Record<string, unknown> = out;
-    for (let i = 0; i < path.length - 1; i++) {
+    for (let i = 0; i < path.length; i++) {
       const part = path[i]!;
-      if (path[i + 1] === "") {
-        // `name[]` (the form parsers already drop a trailing `[]`; a query keeps it).
-        const existing = target[part];
-        target[part] = [existing ?? [], value].flat();
-        target = {};
-        break;
+      const last = i === path.length - 1;
+      if (last) {
+        target[part] = value;
+      } else if (path[i + 1] === "") {
+        const list = Array.isArray(target[part]) ? (target[part] as unknown[]) : [];
+        target[part] = list;
+        if (i + 1 === path.length - 1) {
+          // `name[]`: the form parsers already drop a trailing `[]`; a query keeps it.
+          list.push(...[value].flat());
+          break;
+        }
+        // `name[][field]`: a field of the last item, or of a new one when the last has it (Rack).
+        const field = path[i + 2]!;
+        const tail = list.at(-1);
+        const item = isRecord(tail) && !(field in tail) ? tail : {};
+        if (item !== tail) list.push(item);
+        target = item;
+        i++;
+      } else {
+        if (!isRecord(target[part])) target[part] = {};
+        target = target[part] as Record<string, unknown>;
       }
-      if (!isRecord(target[part])) target[part] = {};
-      target = target[part] as Record<string, unknown>;
     }
-    if (path.at(-1) !== "") target[path.at(-1)!] = value;
   }
   return out;
 }
 
+const allowsNull = (schema: JsonSchema) => schema.type === "null" || (schema.anyOf ?? []).some((branch) => branch.type === "null");
+
 /** The value read as Rails reads it into `schema`; left as sent when it cannot be, so the check names it. */
 export function readAsRails(schema: JsonSchema, value: unknown): unknown {
-  if (value === undefined || value === null) return undefined;
+  if (value === undefined) return undefined;
+  // null where the field may be null ("expires_in": null = never), a blank form value there too; absent elsewhere.
+  if (value === null || (value === "" && allowsNull(schema))) return allowsNull(schema) ? null : undefined;
   if (schema.anyOf) {
     for (const branch of schema.anyOf) {
       const read = readAsRails(branch, value);
@@ -84,11 +103,13 @@ export function readAsRails(schema: JsonSchema, value: unknown): unknown {
       if (!isRecord(value)) return value;
       const declared = schema.properties ?? {};
       const nested = nest(value, declared);
-      for (const [key, sub] of Object.entries(declared)) {
-        if (!(key in nested)) continue;
+      // A map (`data[alerts][mention]=true`): each value read by the map's one value schema.
+      const mapValue = Object.values(schema.patternProperties ?? {})[0];
+      const keys = mapValue ? Object.keys(nested) : Object.keys(declared).filter((key) => key in nested);
+      for (const key of keys) {
+        const sub = declared[key] ?? mapValue!;
         const read = readAsRails(sub, nested[key]);
-        // A blank field is an absent one (Rails' `.presence`); a blank item of a list stays, for the rules to name.
-        if (read === undefined || read === "") delete nested[key];
+        if (read === undefined) delete nested[key];
         else nested[key] = read;
       }
       return nested;
@@ -117,6 +138,7 @@ export function readAsRails(schema: JsonSchema, value: unknown): unknown {
       return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : value;
     }
     case "string":
+      if (value === "" && schema["x-blank-absent"]) return undefined;
       return typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
     default:
       return value;

@@ -11,7 +11,7 @@ export const OneOrMany = <T extends TSchema>(items: T, maxItems = 100) => Type.A
 export const Flag = Type.Optional(Type.Boolean());
 
 /** An id: text or a JSON number (a 19-digit one keeps its digits). */
-export const Id = Type.String({ pattern: "^[A-Za-z0-9_-]{1,64}$", description: "an id (text or a number)" });
+export const Id = Type.String({ pattern: "^[A-Za-z0-9_-]{1,64}$", description: "an id (text or a number)", "x-blank-absent": true });
 
 /** An optional id. */
 export const OptionalId = Type.Optional(Id);
@@ -20,7 +20,10 @@ export const OptionalId = Type.Optional(Id);
 export const IdList = Type.Optional(OneOrMany(Id));
 
 /** Optional text; absent when blank. */
-export const Text = (maxLength = 100_000) => Type.Optional(Type.String({ maxLength }));
+export const Text = (maxLength = 100_000) => Type.Optional(Type.String({ maxLength, "x-blank-absent": true }));
+
+/** Optional text where blank means "clear it" (a bio, a display name). */
+export const ClearableText = (maxLength = 100_000) => Type.Optional(Type.String({ maxLength }));
 
 /** A list of words (`types[]=mention`, `context[]=home`). */
 export const Words = Type.Optional(OneOrMany(Type.String({ maxLength: 64 }), 50));
