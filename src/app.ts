@@ -26,6 +26,7 @@ import { registerReputationRoutes } from "./api/ecotone/reputation.routes.ts";
 import { registerSegmentRoutes } from "./api/ecotone/segment.routes.ts";
 import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
+import { registerMastodonOpenApi } from "./api/mastodon/openapi.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
 import { registerStreaming } from "./api/mastodon/streaming.routes.ts";
 import { registerSseStreaming } from "./api/mastodon/streaming-sse.routes.ts";
@@ -205,6 +206,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerWebInterface(fastify, ctx);
   // Before the Ecotone routes, so it sees them all being registered.
   await registerOpenApi(fastify, config.origin.origin);
+  await registerMastodonOpenApi(fastify, config.origin.origin);
   registerAccountRoutes(fastify, ctx);
   registerGroupRoutes(fastify, ctx);
   registerGroupSettingsRoutes(fastify, ctx);

@@ -11,9 +11,6 @@ import type { FastifySchemaCompiler } from "fastify";
 import { Compile } from "typebox/compile";
 import { Value } from "typebox/value";
 
-/** The Mastodon namespace (/api/v1, /api/v2), whose routes this validator checks. */
-export const MASTODON_PATH = /^\/api\/v[12]\//;
-
 // ActiveModel::Type::Boolean: these are false, any other non-blank value is true.
 const FALSE_VALUES = new Set(["0", "f", "false", "off", "n", "no"]);
 

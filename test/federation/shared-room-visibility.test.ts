@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setRole } from "../../src/services/accounts/user.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "../security/hostile-peer.ts";
-import { PASSWORD, WebVisitor } from "../helpers/web-visitor.ts";
 
 let acme: TestInstance;
 let globex: TestInstance;
@@ -34,14 +33,6 @@ async function postsOn(instance: TestInstance, user: TestUser): Promise<string[]
 async function malloryFetch(url: string): Promise<number> {
   const signed = await peer.sign(url, undefined, mallory.keyId, { method: "GET" });
   return (await fetch(signed.url, { headers: signed.headers })).status;
-}
-
-/** Ivan's task search on his own instance's web interface (the page, and whether it names the task). */
-async function ivanSearchesTasks(): Promise<{ status: number; found: boolean }> {
-  const web = new WebVisitor(initech.origin);
-  await web.signIn("ivan", PASSWORD);
-  const page = await web.get("/search?q=tender&in=tasks");
-  return { status: page.status, found: page.text_.includes("Tender checklist") };
 }
 
 async function join(instance: TestInstance, user: TestUser): Promise<void> {
@@ -70,11 +61,6 @@ beforeAll(async () => {
   const written = await acme.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "deals", content: "Pricing for the next quarter" });
   before = written.body;
   await eventually(async () => (await postsOn(initech, ivan)).includes(before.uri));
-  expect((await acme.api(owner.token, "POST", "/api/ecotone/v1/groups/deals/tasks", { title: "Tender checklist" })).status).toBe(201);
-  await eventually(async () => {
-    const board = await initech.api(ivan.token, "GET", `/api/ecotone/v1/groups/${ref()}/tasks`);
-    return board.status === 200 && board.body.tasks.some((t: { title: string }) => t.title === "Tender checklist");
-  });
 }, 180_000);
 
 afterAll(async () => {
@@ -84,7 +70,6 @@ afterAll(async () => {
 describe("a shared room in the visibility rule", () => {
   it("before the room is restricted, a member of any company reads it (control)", async () => {
     expect(await malloryFetch(before.uri)).toBe(200);
-    expect(await ivanSearchesTasks()).toEqual({ status: 200, found: true });
   });
 
   it("once Acme and Globex share it, shows its content only to their people, at every door", async () => {
@@ -111,7 +96,5 @@ describe("a shared room in the visibility rule", () => {
     // A signed fetch by someone of another organization finds nothing, old or new.
     expect(await malloryFetch(after.uri)).toBe(404);
     expect(await malloryFetch(before.uri)).toBe(404);
-    // Ivan's task search still answers; it just no longer names the room's task.
-    expect(await ivanSearchesTasks()).toEqual({ status: 200, found: false });
   }, 120_000);
 });

@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifySchema } from "fastify";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
 import { ORGANIZATION_DESCRIPTIONS } from "./organization.openapi.ts";
 import { route } from "./schema.ts";
-import { registerMastodonOpenApi } from "../mastodon/openapi.ts";
 
 const BASE = "/api/ecotone/v1";
 
@@ -83,8 +82,4 @@ export async function registerOpenApi(fastify: FastifyInstance, origin: string):
     },
   });
   fastify.get(`${BASE}/openapi.json`, route("This document", null), async () => fastify.swagger());
-  await registerMastodonOpenApi(fastify, origin);
-  fastify.get(`${BASE}/openapi/mastodon.json`, route("The Mastodon client API's document: the fields each route reads", null), async () =>
-    fastify.mastodonSwagger(),
-  );
 }

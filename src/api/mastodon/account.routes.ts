@@ -24,8 +24,7 @@ import { applyFilters } from "./filter.apply.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { AccountStatusesQuery, RelationshipsQuery, UpdateCredentialsBody } from "./account.schema.ts";
-import { IdPath } from "./mastodon.schema.ts";
-import { typed } from "../ecotone/schema.ts";
+import { IdPath, typed } from "./mastodon.schema.ts";
 import { renderAccount, renderAccounts, renderHomeItems } from "./render.ts";
 import { renderRelationship, renderRelationships } from "./relationship.render.ts";
 

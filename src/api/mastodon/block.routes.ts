@@ -17,8 +17,7 @@ import { removeFollower } from "../../services/accounts/follow.service.ts";
 import { requireUser } from "./guard.ts";
 import { pagedList } from "./pagination.ts";
 import { Type } from "@fastify/type-provider-typebox";
-import { Flag, IdPath, Text } from "./mastodon.schema.ts";
-import { typed } from "../ecotone/schema.ts";
+import { Flag, IdPath, Text, typed } from "./mastodon.schema.ts";
 import { renderRelationship } from "./relationship.render.ts";
 import { renderAccounts } from "./render.ts";
 

@@ -5,9 +5,8 @@ import type { ServiceContext } from "../../services/context.ts";
 import { getDirectory, getFamiliarFollowers, getKnownPeers, unreadNotificationCount } from "../../services/organizations/directory.service.ts";
 import { requireUser } from "./guard.ts";
 import { Type } from "@fastify/type-provider-typebox";
-import { Count, IdList, Text } from "./mastodon.schema.ts";
+import { Count, IdList, Text, typed } from "./mastodon.schema.ts";
 import { renderAccounts } from "./render.ts";
-import { typed } from "../ecotone/schema.ts";
 
 const FamiliarQuery = Type.Object({ id: IdList });
 // The directory lists this instance's people only, so `local` changes nothing.

@@ -18,8 +18,7 @@ import {
 } from "../../services/accounts/filter.service.ts";
 import { requireUser } from "./guard.ts";
 import { FilterBody, FilterStatusBody, KeywordBody } from "./filter.schema.ts";
-import { IdPath } from "./mastodon.schema.ts";
-import { typed } from "../ecotone/schema.ts";
+import { IdPath, typed } from "./mastodon.schema.ts";
 import { toMastodonFilter, toMastodonFilterKeyword, toMastodonFilterStatus, toMastodonV1Filters } from "./filter.serializer.ts";
 
 type IdParams = { Params: { id: string } };

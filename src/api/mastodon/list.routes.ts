@@ -18,9 +18,8 @@ import { applyFilters } from "./filter.apply.ts";
 import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { Type } from "@fastify/type-provider-typebox";
-import { ClearableText, Count, Flag, IdList, IdPath } from "./mastodon.schema.ts";
+import { ClearableText, Count, Flag, IdList, IdPath, typed } from "./mastodon.schema.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
-import { typed } from "../ecotone/schema.ts";
 
 type IdParams = { Params: { id: string } };
 

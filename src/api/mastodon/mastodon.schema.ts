@@ -2,7 +2,11 @@
 // 0027). They are plain types: how apps write them on the wire (string
 // booleans, numbers as ids, `name[]` lists, `a[b]` nesting) is read by
 // src/http/rails-params.validator.ts before the check (ADR 0008).
-import { Type, type TSchema } from "@fastify/type-provider-typebox";
+import { Type, type TSchema, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+
+/** The instance to declare Mastodon routes on: bodies and queries typed from their schemas. */
+export const typed = (fastify: FastifyInstance) => fastify.withTypeProvider<TypeBoxTypeProvider>();
 
 /** A list sent as `name[]=a&name[]=b`, `name=a` or a JSON array. */
 export const OneOrMany = <T extends TSchema>(items: T, maxItems = 100) => Type.Array(items, { maxItems, "x-one-or-many": true });

@@ -10,8 +10,7 @@ import { renderNotification, renderNotificationRows } from "./notification.rende
 import { renderStatuses } from "./render.ts";
 import { notFound } from "../../domain/errors.ts";
 import { Type } from "@fastify/type-provider-typebox";
-import { Id, OptionalId, Words } from "./mastodon.schema.ts";
-import { typed } from "../ecotone/schema.ts";
+import { Id, OptionalId, Words, typed } from "./mastodon.schema.ts";
 
 const NotificationsQuery = Type.Object({ types: Words, exclude_types: Words });
 const DismissBody = Type.Object({ id: Id });

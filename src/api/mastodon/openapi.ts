@@ -1,5 +1,6 @@
 // An OpenAPI 3.1 document of the Mastodon routes as this server implements
-// them, served at /api/ecotone/v1/openapi/mastodon.json: each route's
+// them, served at /api/ecotone/v1/openapi/mastodon.json (registered by app.ts
+// right after the Ecotone document): each route's
 // TypeBox schemas (ADR 0027, read as ADR 0008 says), so an app developer
 // sees which fields we read. A second @fastify/swagger instance (its own
 // decorator) keeps it apart from the Ecotone API's document; what each route
@@ -7,7 +8,7 @@
 import swagger from "@fastify/swagger";
 import type { FastifyInstance, FastifySchema } from "fastify";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
-import { MASTODON_PATH } from "../../http/rails-params.validator.ts";
+import { MASTODON_API_PATH } from "../../domain/api-paths.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -35,9 +36,12 @@ export async function registerMastodonOpenApi(fastify: FastifyInstance, origin: 
     transform: ({ schema, url, route }) => {
       const given = (schema ?? {}) as FastifySchema & { hide?: boolean };
       const methods = [route.method].flat();
-      if (!MASTODON_PATH.test(url) || methods.every((m) => m === "HEAD")) return { schema: { ...given, hide: true }, url };
+      if (!MASTODON_API_PATH.test(url) || methods.every((m) => m === "HEAD")) return { schema: { ...given, hide: true }, url };
       const method = methods.find((m) => m !== "HEAD")!;
       return { schema: { ...given, summary: `${method} ${url} (Mastodon)`, consumes: CONSUMES } as FastifySchema, url };
     },
   });
+  fastify.get("/api/ecotone/v1/openapi/mastodon.json", { schema: { summary: "The Mastodon client API's document: the fields each route reads" } }, async () =>
+    fastify.mastodonSwagger(),
+  );
 }

@@ -5,8 +5,7 @@ import { getPollEntry, votePoll } from "../../services/posts/poll.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { toMastodonPoll } from "./poll.serializer.ts";
 import { VoteBody } from "./poll.schema.ts";
-import { IdPath } from "./mastodon.schema.ts";
-import { typed } from "../ecotone/schema.ts";
+import { IdPath, typed } from "./mastodon.schema.ts";
 
 type IdParams = { Params: { id: string } };
 

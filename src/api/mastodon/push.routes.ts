@@ -7,8 +7,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { currentPush, subscribePush, unsubscribePush, updatePush, type PushInput } from "../../services/channels/push.service.ts";
 import { requireUser } from "./guard.ts";
-import { Text } from "./mastodon.schema.ts";
-import { typed } from "../ecotone/schema.ts";
+import { Text, typed } from "./mastodon.schema.ts";
 
 const PATH = "/api/v1/push/subscription";
 

@@ -8,9 +8,8 @@ import type { ServiceContext } from "../../services/context.ts";
 import { fileReport } from "../../services/posts/report.service.ts";
 import { canSeeActor, viewerOf } from "../../services/visibility.service.ts";
 import { requireUser } from "./guard.ts";
-import { Id, IdList, Text } from "./mastodon.schema.ts";
+import { Id, IdList, Text, typed } from "./mastodon.schema.ts";
 import { renderAccount } from "./render.ts";
-import { typed } from "../ecotone/schema.ts";
 
 /** `account_id`: the account you report; Mastodon's category, rule_ids and forward are let through. */
 const ReportBody = Type.Object({ account_id: Id, status_ids: IdList, comment: Text(1000) });

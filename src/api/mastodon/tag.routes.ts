@@ -16,8 +16,7 @@ import {
 import { optionalUser, requireUser } from "./guard.ts";
 import { pagedList } from "./pagination.ts";
 import { Type } from "@fastify/type-provider-typebox";
-import { ClearableText } from "./mastodon.schema.ts";
-import { typed } from "../ecotone/schema.ts";
+import { ClearableText, typed } from "./mastodon.schema.ts";
 import { toMastodonFeaturedTag, toMastodonTag } from "./tag.serializer.ts";
 
 type NameParams = { Params: { name: string } };

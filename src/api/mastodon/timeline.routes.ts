@@ -6,8 +6,7 @@ import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderHomeItems, renderStatuses } from "./render.ts";
 import { Type } from "@fastify/type-provider-typebox";
-import { Flag } from "./mastodon.schema.ts";
-import { typed } from "../ecotone/schema.ts";
+import { Flag, typed } from "./mastodon.schema.ts";
 import { applyFilters } from "./filter.apply.ts";
 
 export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {

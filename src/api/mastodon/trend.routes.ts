@@ -4,8 +4,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { getSuggestions, getTrendingPosts, getTrendingTags } from "../../services/posts/trend.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { Type } from "@fastify/type-provider-typebox";
-import { Count } from "./mastodon.schema.ts";
-import { typed } from "../ecotone/schema.ts";
+import { Count, typed } from "./mastodon.schema.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
 import { toMastodonTag } from "./tag.serializer.ts";
 
