@@ -86,8 +86,17 @@ export interface DigestSettingsTable {
   last_sent_at: NullableTimestamp;
 }
 
+/** Who was told that a task is due, for which due date (migration 0093). */
+export interface TaskDueNoticesTable {
+  task_id: string;
+  actor_id: string;
+  due_date: string;
+  created_at: CreatedAt;
+}
+
 export interface ChannelTables {
   digest_settings: DigestSettingsTable;
+  task_due_notices: TaskDueNoticesTable;
   oidc_logins: OidcLoginsTable;
   oidc_identities: OidcIdentitiesTable;
   mail_outbox: MailOutboxTable;
