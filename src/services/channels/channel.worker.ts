@@ -1,6 +1,6 @@
 // Runs the channel work in this process (started and stopped by app.ts
-// beside the other workers): tells assignees their tasks are due, turns quiet notification batches into mail,
-// writes the digests that are due,
+// beside the other workers): tells assignees their tasks are due, turns
+// quiet notification batches into mail, writes the digests that are due,
 // sends (or, without SMTP, keeps) the mail that is due, and pushes new
 // notifications to Mastodon apps. Polls; every step reads durable rows, so a
 // crash or a second process loses and doubles nothing.
