@@ -30,3 +30,28 @@ export function looksAutomatic(headers: { autoSubmitted?: string | undefined; pr
   if (headers.autoSubmitted && headers.autoSubmitted.trim().toLowerCase() !== "no") return true;
   return /^(bulk|junk|list|auto_reply)$/i.test(headers.precedence?.trim() ?? "");
 }
+
+/**
+ * Whom a reply by email must name to reach anyone. A mail carries no
+ * @handles, and a followers-only or direct post reaches only the people it
+ * names, so, as a Mastodon app fills its reply box, the reply names the
+ * parent's author and the people the parent named, except the one replying
+ * and anyone the reply names already. Public and unlisted replies reach the
+ * parent's author anyway (a reply notifies them). Handles are full
+ * (`@user@host`), compared without case.
+ */
+export function handlesToName(
+  parent: { visibility: string; authorHandle: string; mentionedHandles: readonly string[] },
+  replierHandle: string,
+  alreadyNamed: readonly string[],
+): string[] {
+  if (parent.visibility !== "private" && parent.visibility !== "direct") return [];
+  const skip = new Set([replierHandle, ...alreadyNamed].map((h) => h.toLowerCase()));
+  const names: string[] = [];
+  for (const handle of [parent.authorHandle, ...parent.mentionedHandles]) {
+    if (skip.has(handle.toLowerCase())) continue;
+    skip.add(handle.toLowerCase());
+    names.push(handle);
+  }
+  return names;
+}

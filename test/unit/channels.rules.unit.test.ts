@@ -3,7 +3,7 @@
 // notification is by email.
 import { describe, expect, it } from "vitest";
 import { digestDue } from "../../src/domain/digest.rules.ts";
-import { looksAutomatic, stripQuotedReply } from "../../src/domain/mail-reply.rules.ts";
+import { handlesToName, looksAutomatic, stripQuotedReply } from "../../src/domain/mail-reply.rules.ts";
 import { emailKindOf, groupNoteRole } from "../../src/domain/notification-kinds.rules.ts";
 import { isDueFor } from "../../src/domain/task-due.rules.ts";
 
@@ -79,5 +79,15 @@ describe("isDueFor", () => {
     expect(isDueFor("2026-11-29", null, now)).toBe(true);
     expect(isDueFor("2026-11-20", null, now)).toBe(false);
     expect(isDueFor("2026-12-01", "Not/AZone", now)).toBe(true);
+  });
+});
+
+describe("handlesToName", () => {
+  const parent = { visibility: "direct", authorHandle: "@ada@acme.test", mentionedHandles: ["@bob@globex.test", "@cy@initech.test"] };
+  it("names the author and the others named in a private or direct post, not the replier or who is named already", () => {
+    expect(handlesToName(parent, "@bob@globex.test", [])).toEqual(["@ada@acme.test", "@cy@initech.test"]);
+    expect(handlesToName(parent, "@bob@globex.test", ["@CY@initech.test"])).toEqual(["@ada@acme.test"]);
+    expect(handlesToName({ ...parent, visibility: "private" }, "@bob@globex.test", [])).toHaveLength(2);
+    expect(handlesToName({ ...parent, visibility: "public" }, "@bob@globex.test", [])).toEqual([]);
   });
 });
