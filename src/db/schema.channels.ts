@@ -60,6 +60,8 @@ export interface PushSubscriptionsTable {
   alerts: Json<Record<string, boolean>>;
   policy: ColumnType<string, string | undefined, string>;
   failures: ColumnType<number, number | undefined, number>;
+  /** The access token it was made with, sealed (migration 0094, ADR 0092). */
+  access_token_sealed: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

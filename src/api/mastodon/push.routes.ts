@@ -44,7 +44,9 @@ function inputOf(request: FastifyRequest): PushInput {
 export function registerPushRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.post(PATH, async (request) => {
     const caller = await requireUser(ctx, request, "push");
-    return subscribePush(ctx, caller, inputOf(request));
+    // The app's own token (auth.ts took it from this header), for the push messages' access_token.
+    const accessToken = request.headers.authorization?.slice("bearer ".length).trim() ?? null;
+    return subscribePush(ctx, { ...caller, accessToken }, inputOf(request));
   });
   fastify.get(PATH, async (request) => currentPush(ctx, (await requireUser(ctx, request, "push")).tokenId));
   fastify.put(PATH, async (request) => updatePush(ctx, (await requireUser(ctx, request, "push")).tokenId, inputOf(request)));

@@ -9,9 +9,26 @@ export type PushSubscriptionRow = Selectable<PushSubscriptionsTable>;
 
 export async function replacePushSubscription(
   db: Db,
-  row: { tokenId: string; actorId: string; endpoint: string; p256dh: string; auth: string; alerts: Record<string, boolean>; policy: string },
+  row: {
+    tokenId: string;
+    actorId: string;
+    endpoint: string;
+    p256dh: string;
+    auth: string;
+    alerts: Record<string, boolean>;
+    policy: string;
+    accessTokenSealed: string | null;
+  },
 ): Promise<PushSubscriptionRow> {
-  const values = { endpoint: row.endpoint, p256dh: row.p256dh, auth: row.auth, alerts: JSON.stringify(row.alerts), policy: row.policy, failures: 0 };
+  const values = {
+    endpoint: row.endpoint,
+    p256dh: row.p256dh,
+    auth: row.auth,
+    alerts: JSON.stringify(row.alerts),
+    policy: row.policy,
+    failures: 0,
+    access_token_sealed: row.accessTokenSealed,
+  };
   return (
     db
       .insertInto("push_subscriptions")

@@ -13,6 +13,7 @@ import {
 } from "../../db/repos/push.repo.ts";
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../context.ts";
+import { sealToken } from "./token-seal.ts";
 
 /** The alerts a Mastodon app can ask for. */
 export const PUSH_ALERTS = ["mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "admin.sign_up", "admin.report"] as const;
@@ -84,7 +85,12 @@ async function view(ctx: ServiceContext, row: PushSubscriptionRow): Promise<Push
   return { id: row.id, endpoint: row.endpoint, standard: true, alerts: row.alerts, policy: row.policy, server_key: (await vapidKeys(ctx)).publicKey };
 }
 
-export async function subscribePush(ctx: ServiceContext, caller: { tokenId: string; actorId: string }, input: PushInput): Promise<PushSubscriptionView> {
+/** `accessToken`: the bearer token of the request, which the push messages name (Mastodon's `access_token`). */
+export async function subscribePush(
+  ctx: ServiceContext,
+  caller: { tokenId: string; actorId: string; accessToken: string | null },
+  input: PushInput,
+): Promise<PushSubscriptionView> {
   const endpoint = endpointOf(input.endpoint);
   const p256dh = keyBytes(input.p256dh, 65);
   const auth = keyBytes(input.auth, 16);
@@ -98,6 +104,7 @@ export async function subscribePush(ctx: ServiceContext, caller: { tokenId: stri
     auth,
     alerts: alertsOf(input.alerts),
     policy: policyOf(input.policy, "all"),
+    accessTokenSealed: caller.accessToken ? await sealToken(ctx, caller.accessToken) : null,
   });
   return view(ctx, row);
 }
