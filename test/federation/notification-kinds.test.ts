@@ -61,7 +61,11 @@ afterAll(async () => {
 
 describe("every kind of notification mail between instances", () => {
   it("mails an assignment once, and once more when the task comes due", async () => {
-    const created = await acme.api(olga.token, "POST", `/api/ecotone/v1/groups/${group()}/tasks`, { title: "Count the pallets", priority: "normal", due: today() });
+    const created = await acme.api(olga.token, "POST", `/api/ecotone/v1/groups/${group()}/tasks`, {
+      title: "Count the pallets",
+      priority: "normal",
+      due: today(),
+    });
     expect(created.status).toBe(201);
     const assigned = await acme.api(olga.token, "POST", `/api/ecotone/v1/tasks/${created.body.id}/assignees`, { assignee: bob.handle });
     expect(assigned.status).toBe(200);
@@ -106,13 +110,18 @@ describe("every kind of notification mail between instances", () => {
   });
 
   it("mails the answer to his idea once", async () => {
-    const idea = await globex.api(bob.token, "POST", `/api/ecotone/v1/groups/${group()}/ideas`, { title: "Night shift coffee", content: "A machine in hall 2" });
+    const idea = await globex.api(bob.token, "POST", `/api/ecotone/v1/groups/${group()}/ideas`, {
+      title: "Night shift coffee",
+      content: "A machine in hall 2",
+    });
     expect(idea.status).toBe(201);
     const onAcme = await eventually(async () => {
       const board = await acme.api(olga.token, "GET", `/api/ecotone/v1/groups/${group()}/ideas`);
       return board.body.items?.find((i: { uri?: string; title?: string }) => i.title === "Night shift coffee");
     }, 30_000);
-    expect((await acme.api(olga.token, "POST", `/api/ecotone/v1/ideas/${onAcme.id}/status`, { status: "planned", reason: "Budget approved" })).status).toBe(200);
+    expect((await acme.api(olga.token, "POST", `/api/ecotone/v1/ideas/${onAcme.id}/status`, { status: "planned", reason: "Budget approved" })).status).toBe(
+      200,
+    );
 
     const mail = await eventually(async () => (await mailsAbout("An idea of yours is answered"))[0], 30_000);
     expect(mail!.subject).toContain("Night shift coffee");
@@ -124,9 +133,15 @@ describe("every kind of notification mail between instances", () => {
   it("mails him once when his answer is accepted", async () => {
     const question = await acme.api(olga.token, "POST", "/api/ecotone/v1/posts", { kind: "question", group: "works", content: "Where is the forklift key?" });
     expect(question.status).toBe(201);
-    const answer = await globex.api(bob.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: await postOnGlobex(question.body.uri), content: "In the red box" });
+    const answer = await globex.api(bob.token, "POST", "/api/ecotone/v1/posts", {
+      inReplyTo: await postOnGlobex(question.body.uri),
+      content: "In the red box",
+    });
     expect(answer.status).toBe(201);
-    await eventually(async () => (await acme.api(olga.token, "POST", `/api/ecotone/v1/posts/${question.body.id}/accept`, { answer: answer.body.uri })).status === 200, 30_000);
+    await eventually(
+      async () => (await acme.api(olga.token, "POST", `/api/ecotone/v1/posts/${question.body.id}/accept`, { answer: answer.body.uri })).status === 200,
+      30_000,
+    );
 
     const mail = await eventually(async () => (await mailsAbout("Your answer is accepted"))[0], 30_000);
     expect(mail!.subject).toContain("Where is the forklift key?");
