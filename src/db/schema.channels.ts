@@ -52,7 +52,10 @@ export interface NotificationChannelsTable {
 
 export interface PushSubscriptionsTable {
   id: string;
-  token_id: string;
+  /** The Mastodon app's token; null for a browser's subscription (migration 0095). */
+  token_id: string | null;
+  /** The browser session of our web interface's subscription (migration 0095). */
+  session_hash: ColumnType<string | null, string | null | undefined, string | null>;
   actor_id: string;
   endpoint: string;
   p256dh: string;

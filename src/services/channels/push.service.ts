@@ -46,7 +46,7 @@ export interface PushSubscriptionView {
 }
 
 /** A key sent as base64 or base64url, as base64url bytes of the expected length (null when it is not). */
-function keyBytes(value: unknown, length: number): string | null {
+export function keyBytes(value: unknown, length: number): string | null {
   if (typeof value !== "string" || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(value) || value.length > 200) return null;
   const bytes = Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
   return bytes.length === length ? bytes.toString("base64url") : null;
@@ -69,7 +69,7 @@ function policyOf(value: unknown, fallback: string): string {
   return value;
 }
 
-function endpointOf(value: unknown): string {
+export function endpointOf(value: unknown): string {
   if (typeof value !== "string" || value.length > 2000) throw validationFailed("subscription[endpoint] must be the push service's URL");
   let url: URL;
   try {
