@@ -1,4 +1,4 @@
-/* global document, navigator, window, atob, Uint8Array */
+/* global atob */
 // Browser push opt-in on the notification settings page: only when the person
 // presses the button does the page ask the browser (which asks them) for a
 // push subscription with our VAPID key; the form then posts it, so the

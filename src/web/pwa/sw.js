@@ -42,7 +42,7 @@ self.addEventListener("fetch", (event) => {
 // Mastodon's payload (title, body, icon), encrypted for this browser; show it,
 // and open the notifications page when it is clicked.
 self.addEventListener("push", (event) => {
-  let payload = {};
+  let payload;
   try {
     payload = event.data ? event.data.json() : {};
   } catch {
