@@ -149,7 +149,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     retryInitialMs: config.retryInitialDelayMs,
     leaseMs: Math.min(config.queueLeaseMs, 60_000),
   });
-  const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : null;
+  const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom, config.dkim) : null;
   if (!smtp) logger.info("ECOTONE_SMTP_URL is unset: mail is kept for the Outgoing mail page (/admin/mail), not sent");
   const channels = new ChannelWorker(ctx, {
     transport: smtp,

@@ -71,6 +71,8 @@ export interface Config {
   replyDomain: string;
   /** Signing in with a username and password; an admin may turn it off once company sign-in works. */
   passwordSignIn: boolean;
+  /** DKIM signing of outgoing mail (ECOTONE_DKIM_*), or null. */
+  dkim: { domainName: string; keySelector: string; privateKey: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -121,7 +123,23 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     passwordSignIn: parseBoolean(merged, "ECOTONE_PASSWORD_SIGN_IN", true),
     inboundSmtpPort: merged.ECOTONE_INBOUND_SMTP_PORT === undefined ? null : parseInteger(merged, "ECOTONE_INBOUND_SMTP_PORT", 2525, 0, 65535),
     replyDomain: merged.ECOTONE_REPLY_DOMAIN ?? origin.hostname,
+    dkim: parseDkim(merged, cwd),
   };
+}
+
+function parseDkim(env: Env, cwd: string): Config["dkim"] {
+  const domainName = env.ECOTONE_DKIM_DOMAIN;
+  if (domainName === undefined) return null;
+  const keySelector = env.ECOTONE_DKIM_SELECTOR;
+  if (!keySelector)
+    throw new ConfigError("ECOTONE_DKIM_SELECTOR", "is needed with ECOTONE_DKIM_DOMAIN: the selector of the DNS record <selector>._domainkey.<domain>");
+  const file = env.ECOTONE_DKIM_PRIVATE_KEY_FILE;
+  // A key in the variable may have its line breaks written as \n (one-line environment files).
+  const privateKey = file ? readFileSync(resolve(cwd, file), "utf8") : env.ECOTONE_DKIM_PRIVATE_KEY?.replace(/\\n/g, "\n");
+  if (!privateKey?.includes("PRIVATE KEY")) {
+    throw new ConfigError("ECOTONE_DKIM_PRIVATE_KEY", "is needed with ECOTONE_DKIM_DOMAIN: the PEM private key (or ECOTONE_DKIM_PRIVATE_KEY_FILE, its path)");
+  }
+  return { domainName, keySelector, privateKey };
 }
 
 function stripEmpty(env: Env): Env {
