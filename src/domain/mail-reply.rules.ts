@@ -55,3 +55,25 @@ export function handlesToName(
   }
   return names;
 }
+
+/**
+ * The recipients a delivery status notification (RFC 3464, the
+ * message/delivery-status part of a multipart/report) says failed for good:
+ * `Action: failed`, by their Final-Recipient (or Original-Recipient).
+ * Delayed, delivered and relayed reports name nobody.
+ */
+export function failedRecipients(deliveryStatus: string): string[] {
+  const failed: string[] = [];
+  // Per-recipient fields come in groups separated by blank lines, after the per-message group.
+  for (const group of deliveryStatus.replace(/\r\n/g, "\n").split(/\n\s*\n/)) {
+    const fields = new Map<string, string>();
+    for (const line of group.split("\n")) {
+      const at = line.indexOf(":");
+      if (at > 0) fields.set(line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim());
+    }
+    if (fields.get("action")?.toLowerCase() !== "failed") continue;
+    const recipient = (fields.get("final-recipient") ?? fields.get("original-recipient") ?? "").replace(/^rfc822\s*;\s*/i, "").trim();
+    if (recipient) failed.push(recipient.toLowerCase());
+  }
+  return failed;
+}

@@ -3,7 +3,7 @@
 // notification is by email.
 import { describe, expect, it } from "vitest";
 import { digestDue } from "../../src/domain/digest.rules.ts";
-import { handlesToName, looksAutomatic, stripQuotedReply } from "../../src/domain/mail-reply.rules.ts";
+import { failedRecipients, handlesToName, looksAutomatic, stripQuotedReply } from "../../src/domain/mail-reply.rules.ts";
 import { emailKindOf, groupNoteRole } from "../../src/domain/notification-kinds.rules.ts";
 import { isDueFor } from "../../src/domain/task-due.rules.ts";
 
@@ -89,5 +89,15 @@ describe("handlesToName", () => {
     expect(handlesToName(parent, "@bob@globex.test", ["@CY@initech.test"])).toEqual(["@ada@acme.test"]);
     expect(handlesToName({ ...parent, visibility: "private" }, "@bob@globex.test", [])).toHaveLength(2);
     expect(handlesToName({ ...parent, visibility: "public" }, "@bob@globex.test", [])).toEqual([]);
+  });
+});
+
+describe("failedRecipients", () => {
+  it("reads the recipients a DSN says failed for good, not delayed ones", () => {
+    const report =
+      "Reporting-MTA: dns; mx\r\n\r\nFinal-Recipient: rfc822; Bob@Globex.test\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\nFinal-Recipient: rfc822; cy@globex.test\r\nAction: delayed\r\n";
+    expect(failedRecipients(report)).toEqual(["bob@globex.test"]);
+    expect(failedRecipients("Original-Recipient: rfc822;dan@x.test\nAction: FAILED")).toEqual(["dan@x.test"]);
+    expect(failedRecipients("hello")).toEqual([]);
   });
 });

@@ -17,7 +17,16 @@ export function createSmtpTransport(url: string, from: string, dkim: DkimSetting
   return {
     async send(mail) {
       try {
-        await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers });
+        await transporter.sendMail({
+          from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          headers: mail.headers,
+          // Bounces come back to our listener, naming this mail (mail-links.ts).
+          ...(mail.bounceTo ? { envelope: { from: mail.bounceTo, to: mail.to } } : {}),
+        });
       } catch (error) {
         const code = (error as { responseCode?: number }).responseCode;
         if (code !== undefined && code >= 500 && code < 600) throw new PermanentMailError((error as Error).message);
