@@ -120,7 +120,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   };
   if (config.oidc) ctx.companySignIn = new CompanySignIn({ ...config.oidc, allowInsecure: config.allowPrivateAddresses });
   ctx.passwordSignIn = config.passwordSignIn;
-  if (config.inboundSmtpPort !== null) ctx.replyDomain = config.replyDomain;
+  if (config.inboundSmtpPort !== null || config.inboundMailSecret) ctx.replyDomain = config.replyDomain;
+  if (config.inboundMailSecret) ctx.inboundMailSecret = config.inboundMailSecret;
   await ensureInstanceActor(ctx);
   await getOwnOrganization(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;

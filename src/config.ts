@@ -71,6 +71,8 @@ export interface Config {
   replyDomain: string;
   /** Signing in with a username and password; an admin may turn it off once company sign-in works. */
   passwordSignIn: boolean;
+  /** The shared secret that signs a provider's inbound-mail webhook calls (unset: the webhook is off). */
+  inboundMailSecret: string | undefined;
   /** DKIM signing of outgoing mail (ECOTONE_DKIM_*), or null. */
   dkim: { domainName: string; keySelector: string; privateKey: string } | null;
 }
@@ -123,8 +125,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     passwordSignIn: parseBoolean(merged, "ECOTONE_PASSWORD_SIGN_IN", true),
     inboundSmtpPort: merged.ECOTONE_INBOUND_SMTP_PORT === undefined ? null : parseInteger(merged, "ECOTONE_INBOUND_SMTP_PORT", 2525, 0, 65535),
     replyDomain: merged.ECOTONE_REPLY_DOMAIN ?? origin.hostname,
+    inboundMailSecret: parseInboundSecret(merged.ECOTONE_INBOUND_MAIL_SECRET),
     dkim: parseDkim(merged, cwd),
   };
+}
+
+function parseInboundSecret(text: string | undefined): string | undefined {
+  if (text !== undefined && text.length < 32) {
+    throw new ConfigError(
+      "ECOTONE_INBOUND_MAIL_SECRET",
+      "must be at least 32 characters (e.g. `openssl rand -hex 32`): it is all that authenticates inbound mail",
+    );
+  }
+  return text;
 }
 
 function parseDkim(env: Env, cwd: string): Config["dkim"] {
