@@ -122,7 +122,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   };
   if (config.oidc) ctx.companySignIn = new CompanySignIn({ ...config.oidc, allowInsecure: config.allowPrivateAddresses });
   ctx.passwordSignIn = config.passwordSignIn;
-  if (config.inboundSmtpPort !== null) ctx.replyDomain = config.replyDomain;
+  if (config.inboundSmtpPort !== null || config.inboundMailSecret) ctx.replyDomain = config.replyDomain;
+  if (config.inboundMailSecret) ctx.inboundMailSecret = config.inboundMailSecret;
   await ensureInstanceActor(ctx);
   await getOwnOrganization(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;
@@ -152,7 +153,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     retryInitialMs: config.retryInitialDelayMs,
     leaseMs: Math.min(config.queueLeaseMs, 60_000),
   });
-  const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : null;
+  const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom, config.dkim) : null;
   if (!smtp) logger.info("ECOTONE_SMTP_URL is unset: mail is kept for the Outgoing mail page (/admin/mail), not sent");
   const channels = new ChannelWorker(ctx, {
     transport: smtp,

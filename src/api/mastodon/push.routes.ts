@@ -31,7 +31,9 @@ function inputOf(body: Static<typeof PushBody>): PushInput {
 export function registerPushRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   typed(fastify).post(PATH, { schema: { body: PushBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "push");
-    return subscribePush(ctx, caller, inputOf(request.body));
+    // The app's own token (auth.ts took it from this header), for the push messages' access_token.
+    const accessToken = request.headers.authorization?.slice("bearer ".length).trim() ?? null;
+    return subscribePush(ctx, { ...caller, accessToken }, inputOf(request.body));
   });
   fastify.get(PATH, async (request) => currentPush(ctx, (await requireUser(ctx, request, "push")).tokenId));
   typed(fastify).put(PATH, { schema: { body: PushBody } }, async (request) =>
