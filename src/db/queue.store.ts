@@ -11,12 +11,14 @@
 // runnable rows only, whatever the backlog behind one key (ADR 0101). A
 // worker leases only when something may be due: after a lease that found a
 // row, a NOTIFY, a keyed message finished, or the poll interval; a burst of
-// NOTIFYs costs one empty lease, not one each.
+// NOTIFYs costs one empty lease, not one each. A lease is renewed while its
+// handler runs (queue-lease.ts), so a slow handler is never run twice.
 // Structurally satisfies Fedify's MessageQueue (no Fedify import here).
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { DatabaseHandle } from "./database.ts";
 import { EnqueueBatcher, type PendingRow } from "./queue-batch.ts";
+import { LeaseKeeper } from "./queue-lease.ts";
 import { writeQueued } from "./queue-write.ts";
 import type { Database } from "./schema.ts";
 
@@ -169,6 +171,8 @@ export class PostgresMessageQueue {
   async listen(handler: (message: any) => Promise<void> | void, options: { signal?: AbortSignal } = {}): Promise<void> {
     const signal = options.signal;
     const inFlight = new Set<Promise<void>>();
+    // Leases of the messages in hand are renewed while they run (queue-lease.ts).
+    const leases = new LeaseKeeper(this.#db, this.#workerId, this.#leaseMs, (error) => this.#onError?.(error, null));
     let wake: (() => void) | null = null;
     // Whether a lease may find something: false after an empty lease, until
     // a NOTIFY, a finished keyed message (its successor is now runnable) or
@@ -204,6 +208,7 @@ export class PostgresMessageQueue {
           if (rows.length === free) mayHaveWork = true;
           idlePolls = 0;
           for (const leased of rows) {
+            leases.hold(leased.id);
             const run = (async () => {
               try {
                 await handler(leased.message);
@@ -222,6 +227,7 @@ export class PostgresMessageQueue {
             })();
             inFlight.add(run);
             void run.finally(() => {
+              leases.release(leased.id);
               inFlight.delete(run);
               wake?.();
             });
@@ -252,6 +258,7 @@ export class PostgresMessageQueue {
       // Drain: let handlers already running finish before returning.
       await Promise.allSettled([...inFlight]);
     } finally {
+      leases.stop();
       signal?.removeEventListener("abort", poke);
       await unlisten();
     }

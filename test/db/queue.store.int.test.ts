@@ -117,6 +117,31 @@ describe("PostgresMessageQueue", () => {
     expect(counts.size).toBe(200);
   });
 
+  it("keeps a message whose handler outlasts the lease from running twice (the lease is renewed while it runs)", async () => {
+    const name = queueName();
+    const producer = new PostgresMessageQueue(handle, { queueName: name });
+    await producer.enqueue({ job: "slow delivery" });
+    let runs = 0;
+    let finished = 0;
+    // A peer that takes five leases' time to answer.
+    const slow = async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      finished++;
+    };
+    const one = new PostgresMessageQueue(handle, { queueName: name, workerId: "one", leaseMs: 300, pollIntervalMs: 50 });
+    const two = new PostgresMessageQueue(await secondHandle(), { queueName: name, workerId: "two", leaseMs: 300, pollIntervalMs: 50 });
+    const controller = new AbortController();
+    const listening = [one.listen(slow, { signal: controller.signal }), two.listen(slow, { signal: controller.signal })];
+    await until(() => finished > 0, 20_000);
+    // Past several lease lengths more: no second run follows.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    controller.abort();
+    await Promise.all(listening);
+    expect(runs).toBe(1);
+    expect((await producer.getDepth()).queued).toBe(0);
+  });
+
   it("runs messages with the same ordering key one at a time, in order", async () => {
     const name = queueName();
     const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 4, pollIntervalMs: 20 });
