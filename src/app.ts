@@ -133,6 +133,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       queueName: name,
       leaseMs: config.queueLeaseMs,
       concurrency: concurrency[name] ?? 4,
+      // A fan-out's deliveries, a delivery's retry: written with the message's deletion.
+      atomicEnqueues: name !== "inbox",
       onError: (error: unknown) => logger.error({ err: error, queue: name }, "queue message failed"),
     });
   const federation = createEcotoneFederation({

@@ -12,12 +12,16 @@
 // worker leases only when something may be due: after a lease that found a
 // row, a NOTIFY, a keyed message finished, or the poll interval; a burst of
 // NOTIFYs costs one empty lease, not one each. A lease is renewed while its
-// handler runs (queue-lease.ts), so a slow handler is never run twice.
+// handler runs (queue-lease.ts), so a slow handler is never run twice; with
+// `atomicEnqueues`, what a handler enqueues is written in the transaction
+// that deletes its message (queue-capture.ts), so a fan-out run again after
+// a crash does not deliver twice.
 // Structurally satisfies Fedify's MessageQueue (no Fedify import here).
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { DatabaseHandle } from "./database.ts";
 import { EnqueueBatcher, type PendingRow } from "./queue-batch.ts";
+import { capture, queueChannel, runCapturing, runUncaptured, writeCaptured, type Captured } from "./queue-capture.ts";
 import { LeaseKeeper } from "./queue-lease.ts";
 import { writeQueued } from "./queue-write.ts";
 import type { Database } from "./schema.ts";
@@ -39,6 +43,14 @@ export interface QueueOptions {
   pollIntervalMs?: number;
   /** Handlers in flight at once per listen(). */
   concurrency?: number;
+  /**
+   * Write what a handler enqueues in the transaction that deletes its
+   * message (queue-capture.ts). For queues whose handlers' only lasting
+   * effect is what they enqueue (Fedify's fan-out and deliveries); an inbox
+   * handler commits its effects itself, so holding its sends back would only
+   * widen the window in which a crash loses them.
+   */
+  atomicEnqueues?: boolean;
   onError?: (error: unknown, message: unknown) => void;
 }
 
@@ -71,6 +83,7 @@ export class PostgresMessageQueue {
   readonly #leaseMs: number;
   readonly #pollMs: number;
   readonly #concurrency: number;
+  readonly #atomicEnqueues: boolean;
   readonly #onError: ((error: unknown, message: unknown) => void) | undefined;
   readonly #batcher = new EnqueueBatcher((rows) => this.#write(rows));
 
@@ -82,11 +95,12 @@ export class PostgresMessageQueue {
     this.#leaseMs = options.leaseMs ?? 120_000;
     this.#pollMs = options.pollIntervalMs ?? 1_000;
     this.#concurrency = options.concurrency ?? 4;
+    this.#atomicEnqueues = options.atomicEnqueues ?? false;
     this.#onError = options.onError;
   }
 
   get channel(): string {
-    return `ecotone_queue_${this.#queue}`;
+    return queueChannel(this.#queue);
   }
 
   async enqueue(message: unknown, options?: EnqueueOptions): Promise<void> {
@@ -97,7 +111,11 @@ export class PostgresMessageQueue {
     if (messages.length === 0) return;
     const delayMs = delayMillis(options?.delay);
     const orderingKey = options?.orderingKey ?? null;
-    await this.#batcher.add(messages.map((message) => ({ message, orderingKey, delayMs })));
+    const rows = messages.map((message) => ({ message, orderingKey, delayMs }));
+    // Enqueued by a handler of a message on this database: written when that
+    // message finishes, in its transaction (queue-capture.ts).
+    if (capture(this.#db, this.#queue, rows)) return;
+    await this.#batcher.add(rows);
   }
 
   /** Writes a batch of enqueued messages (queue-write.ts), then wakes the workers. */
@@ -137,10 +155,28 @@ export class PostgresMessageQueue {
     return result.rows.sort((a, b) => a.id - b.id);
   }
 
-  /** Deletes a finished message; for a keyed one, the next with its key becomes runnable. */
-  async #finish(row: LeasedRow): Promise<void> {
+  /**
+   * Deletes a finished message, with the messages its handler enqueued
+   * written in the same transaction; for a keyed one, the next with its key
+   * becomes runnable.
+   */
+  async #finish(row: LeasedRow, captured: Captured | null): Promise<void> {
+    if (captured === null || captured.rows.size === 0) {
+      if (captured) captured.closed = true;
+      await this.#delete(this.#db, row);
+      return;
+    }
+    const wake = await this.#db.transaction().execute(async (trx) => {
+      const queues = await writeCaptured(trx, captured);
+      await this.#delete(trx, row);
+      return queues;
+    });
+    for (const queue of wake) await this.#handle.notify(queueChannel(queue));
+  }
+
+  async #delete(db: Kysely<Database>, row: LeasedRow): Promise<void> {
     if (row.ordering_key === null) {
-      await this.#db.deleteFrom("fedify_queue").where("id", "=", row.id).where("locked_by", "=", this.#workerId).execute();
+      await db.deleteFrom("fedify_queue").where("id", "=", row.id).where("locked_by", "=", this.#workerId).execute();
       return;
     }
     // One statement: the update does not see the delete (same snapshot),
@@ -152,7 +188,7 @@ export class PostgresMessageQueue {
         select min(id) from fedify_queue where ordering_key = ${row.ordering_key} and id <> ${row.id}
       ) and exists (select 1 from gone)
         -- a retry of this message is already the key's head
-        and not exists (select 1 from fedify_queue r where r.ordering_key = ${row.ordering_key} and not r.blocked and r.id <> ${row.id})`.execute(this.#db);
+        and not exists (select 1 from fedify_queue r where r.ordering_key = ${row.ordering_key} and not r.blocked and r.id <> ${row.id})`.execute(db);
   }
 
   /**
@@ -210,14 +246,17 @@ export class PostgresMessageQueue {
           for (const leased of rows) {
             leases.hold(leased.id);
             const run = (async () => {
+              const { result, captured } = this.#atomicEnqueues
+                ? runCapturing(this.#db, async () => handler(leased.message))
+                : { result: runUncaptured(async () => handler(leased.message)), captured: null };
               try {
-                await handler(leased.message);
+                await result;
               } catch (error) {
                 // Fedify re-enqueues failed work itself (nativeRetrial = false).
                 this.#onError?.(error, leased.message);
               }
               try {
-                await this.#finish(leased);
+                await this.#finish(leased, captured);
                 if (leased.ordering_key !== null) mayHaveWork = true;
               } catch (error) {
                 // Could not delete (database down): the lease expires and the

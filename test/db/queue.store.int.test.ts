@@ -142,6 +142,39 @@ describe("PostgresMessageQueue", () => {
     expect((await producer.getDepth()).queued).toBe(0);
   });
 
+  it("writes what a fan-out enqueues together with the fan-out's completion, so a crash in between cannot deliver twice", async () => {
+    const fanoutName = queueName();
+    const deliveriesName = queueName();
+    const fanout = new PostgresMessageQueue(handle, { queueName: fanoutName, atomicEnqueues: true, pollIntervalMs: 50 });
+    const deliveries = new PostgresMessageQueue(handle, { queueName: deliveriesName });
+    await fanout.enqueue({ inboxes: ["https://a.example/inbox", "https://b.example/inbox", "https://c.example/inbox"] });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let enqueued = false;
+    const controller = new AbortController();
+    const listening = fanout.listen(
+      async (m: { inboxes: string[] }) => {
+        await deliveries.enqueueMany(m.inboxes.map((inbox) => ({ inbox })));
+        enqueued = true;
+        // A worker that died here would leave the fan-out queued: its
+        // deliveries must not be queued yet, or the next run queues them again.
+        await released;
+      },
+      { signal: controller.signal },
+    );
+    await until(() => enqueued);
+    expect((await deliveries.getDepth()).queued).toBe(0);
+    expect((await fanout.getDepth()).queued).toBe(1);
+    release();
+    const seen: unknown[] = [];
+    const deliveriesListening = deliveries.listen((m) => void seen.push(m), { signal: controller.signal });
+    await until(() => seen.length === 3);
+    expect((await fanout.getDepth()).queued).toBe(0);
+    controller.abort();
+    await Promise.all([listening, deliveriesListening]);
+    expect(seen).toEqual([{ inbox: "https://a.example/inbox" }, { inbox: "https://b.example/inbox" }, { inbox: "https://c.example/inbox" }]);
+  });
+
   it("runs messages with the same ordering key one at a time, in order", async () => {
     const name = queueName();
     const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 4, pollIntervalMs: 20 });
