@@ -90,14 +90,26 @@ describe("PostgresKvStore", () => {
     expect(await here.get(key)).toEqual({ pem: "kept" });
   });
 
-  it("never caches idempotence records or circuit state: another process's write is seen at once", async () => {
+  it("keeps Fedify's idempotence records in this process only: no row, no statement, gone after their TTL", async () => {
+    const here = new PostgresKvStore(handle);
+    const elsewhere = new PostgresKvStore(handle);
+    const seen = ["_fedify", "activityIdempotence", "https://peer.example/activities/1"] as const;
+    await here.set(seen, true, { ttl: Temporal.Duration.from({ milliseconds: 300 }) });
+    expect(await here.get(seen)).toBe(true);
+    // Another process (or this one after a restart) relies on the inbox log instead.
+    expect(await elsewhere.get(seen)).toBeUndefined();
+    const rows = await handle.db.selectFrom("fedify_kv").select("key").execute();
+    expect(rows.map((r) => JSON.stringify(r.key))).not.toContain(JSON.stringify(seen));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await here.get(seen)).toBeUndefined();
+    await here.set(seen, true);
+    await here.delete(seen);
+    expect(await here.get(seen)).toBeUndefined();
+  });
+
+  it("never caches circuit state: another process's write is seen at once", async () => {
     const here = new PostgresKvStore(handle, { memoryTtlMs: 60_000 });
     const elsewhere = new PostgresKvStore(handle, { memoryTtlMs: 60_000 });
-    const seen = ["_fedify", "activityIdempotence", "https://peer.example/activities/1"] as const;
-    await here.set(seen, true);
-    expect(await here.get(seen)).toBe(true);
-    await elsewhere.delete(seen);
-    expect(await here.get(seen)).toBeUndefined();
     const circuit = ["_fedify", "circuit", "peer.example"] as const;
     expect(await here.cas(circuit, undefined, { failures: 1 })).toBe(true);
     expect(await elsewhere.cas(circuit, { failures: 1 }, { failures: 2 })).toBe(true);
