@@ -22,6 +22,7 @@ import { sql, type Kysely } from "kysely";
 import type { DatabaseHandle } from "./database.ts";
 import { EnqueueBatcher, type PendingRow } from "./queue-batch.ts";
 import { capture, queueChannel, runCapturing, runUncaptured, writeCaptured, type Captured } from "./queue-capture.ts";
+import { InlineRunner } from "./queue-inline.ts";
 import { LeaseKeeper } from "./queue-lease.ts";
 import { writeQueued } from "./queue-write.ts";
 import type { Database } from "./schema.ts";
@@ -51,6 +52,11 @@ export interface QueueOptions {
    * widen the window in which a crash loses them.
    */
   atomicEnqueues?: boolean;
+  /**
+   * Run an undelayed, unkeyed message in its enqueue when this process
+   * listens and has a free slot (queue-inline.ts): for the inbox queue.
+   */
+  runInline?: boolean;
   onError?: (error: unknown, message: unknown) => void;
 }
 
@@ -84,6 +90,7 @@ export class PostgresMessageQueue {
   readonly #pollMs: number;
   readonly #concurrency: number;
   readonly #atomicEnqueues: boolean;
+  readonly #inline: InlineRunner | null;
   readonly #onError: ((error: unknown, message: unknown) => void) | undefined;
   readonly #batcher = new EnqueueBatcher((rows) => this.#write(rows));
 
@@ -96,6 +103,7 @@ export class PostgresMessageQueue {
     this.#pollMs = options.pollIntervalMs ?? 1_000;
     this.#concurrency = options.concurrency ?? 4;
     this.#atomicEnqueues = options.atomicEnqueues ?? false;
+    this.#inline = options.runInline ? new InlineRunner(this.#concurrency, (error, message) => this.#onError?.(error, message)) : null;
     this.#onError = options.onError;
   }
 
@@ -115,6 +123,7 @@ export class PostgresMessageQueue {
     // Enqueued by a handler of a message on this database: written when that
     // message finishes, in its transaction (queue-capture.ts).
     if (capture(this.#db, this.#queue, rows)) return;
+    if (this.#inline && messages.length === 1 && delayMs === 0 && orderingKey === null && (await this.#inline.tryRun(messages[0]))) return;
     await this.#batcher.add(rows);
   }
 
@@ -220,6 +229,7 @@ export class PostgresMessageQueue {
       wake?.();
     };
     const unlisten = await this.#handle.listen(this.channel, poke);
+    this.#inline?.attach(handler);
     signal?.addEventListener("abort", poke, { once: true });
 
     try {
@@ -297,6 +307,7 @@ export class PostgresMessageQueue {
       // Drain: let handlers already running finish before returning.
       await Promise.allSettled([...inFlight]);
     } finally {
+      this.#inline?.attach(null);
       leases.stop();
       signal?.removeEventListener("abort", poke);
       await unlisten();

@@ -175,6 +175,44 @@ describe("PostgresMessageQueue", () => {
     expect(seen).toEqual([{ inbox: "https://a.example/inbox" }, { inbox: "https://b.example/inbox" }, { inbox: "https://c.example/inbox" }]);
   });
 
+  it("applies an incoming message in its enqueue when this process listens with a free slot, and queues it otherwise", async () => {
+    const name = queueName();
+    const inbox = new PostgresMessageQueue(handle, { queueName: name, runInline: true, concurrency: 1, pollIntervalMs: 50 });
+    const applied: unknown[] = [];
+    // Nobody listens here yet (a web process beside the workers): queued.
+    await inbox.enqueue({ activity: 1 });
+    expect((await inbox.getDepth()).queued).toBe(1);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const controller = new AbortController();
+    const listening = inbox.listen(
+      async (m: { activity: number }) => {
+        if (m.activity === 2) await held;
+        applied.push(m);
+      },
+      { signal: controller.signal },
+    );
+    await until(() => applied.length === 1);
+    // Listening with a free slot: done when the enqueue resolves, no row written.
+    let secondDone = false;
+    const second = inbox.enqueue({ activity: 2 }).then(() => (secondDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(secondDone).toBe(false);
+    // Its one slot busy: the next is queued (and the listener runs it).
+    await inbox.enqueue({ activity: 3 });
+    release();
+    await second;
+    expect(applied).toContainEqual({ activity: 2 });
+    await until(() => applied.length === 3);
+    // Delayed messages (Fedify's retries) are always queued.
+    await inbox.enqueue({ activity: 4 }, { delay: Temporal.Duration.from({ milliseconds: 200 }) });
+    expect((await inbox.getDepth()).queued).toBe(1);
+    await until(() => applied.length === 4);
+    controller.abort();
+    await listening;
+    expect((await inbox.getDepth()).queued).toBe(0);
+  });
+
   it("runs messages with the same ordering key one at a time, in order", async () => {
     const name = queueName();
     const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 4, pollIntervalMs: 20 });
