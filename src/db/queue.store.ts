@@ -23,6 +23,7 @@ import type { DatabaseHandle } from "./database.ts";
 import { EnqueueBatcher, type PendingRow } from "./queue-batch.ts";
 import { capture, queueChannel, runCapturing, runUncaptured, writeCaptured, type Captured } from "./queue-capture.ts";
 import { InlineRunner } from "./queue-inline.ts";
+import { deleteFinished, type LeasedRow } from "./queue-finish.ts";
 import { LeaseKeeper } from "./queue-lease.ts";
 import { writeQueued } from "./queue-write.ts";
 import type { Database } from "./schema.ts";
@@ -58,12 +59,6 @@ export interface QueueOptions {
    */
   runInline?: boolean;
   onError?: (error: unknown, message: unknown) => void;
-}
-
-interface LeasedRow {
-  id: number;
-  message: unknown;
-  ordering_key: string | null;
 }
 
 /** Every this many idle polls, heads left blocked by a race are released. */
@@ -172,32 +167,15 @@ export class PostgresMessageQueue {
   async #finish(row: LeasedRow, captured: Captured | null): Promise<void> {
     if (captured === null || captured.rows.size === 0) {
       if (captured) captured.closed = true;
-      await this.#delete(this.#db, row);
+      await deleteFinished(this.#db, row, this.#workerId);
       return;
     }
     const wake = await this.#db.transaction().execute(async (trx) => {
       const queues = await writeCaptured(trx, captured);
-      await this.#delete(trx, row);
+      await deleteFinished(trx, row, this.#workerId);
       return queues;
     });
     for (const queue of wake) await this.#handle.notify(queueChannel(queue));
-  }
-
-  async #delete(db: Kysely<Database>, row: LeasedRow): Promise<void> {
-    if (row.ordering_key === null) {
-      await db.deleteFrom("fedify_queue").where("id", "=", row.id).where("locked_by", "=", this.#workerId).execute();
-      return;
-    }
-    // One statement: the update does not see the delete (same snapshot),
-    // hence `id <> row.id`.
-    await sql`
-      with gone as (delete from fedify_queue where id = ${row.id} and locked_by = ${this.#workerId} returning id)
-      update fedify_queue set blocked = false
-      where blocked and id = (
-        select min(id) from fedify_queue where ordering_key = ${row.ordering_key} and id <> ${row.id}
-      ) and exists (select 1 from gone)
-        -- a retry of this message is already the key's head
-        and not exists (select 1 from fedify_queue r where r.ordering_key = ${row.ordering_key} and not r.blocked and r.id <> ${row.id})`.execute(db);
   }
 
   /**
