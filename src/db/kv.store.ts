@@ -55,10 +55,22 @@ const CACHED_PREFIXES = ["publicKey", "remoteDocument", "httpMessageSignaturesSp
  */
 const LOCAL_PREFIXES = ["activityIdempotence"];
 
+/**
+ * Keys whose *absence* may be served from memory for a moment: Fedify's
+ * circuit-breaker state, read two or three times per delivery and, for a
+ * healthy host, absent. Remembering "no state" for a second saves those reads
+ * in a fan-out; a state another process records (a host it found dead) is
+ * seen at most that second late, which changes nothing a circuit breaker
+ * promises. Present states are always read from the table.
+ */
+const ABSENCE_PREFIXES = ["circuit"];
+
 export interface KvStoreOptions {
   /** How long a read-mostly value is served from memory (0: never). */
   memoryTtlMs?: number;
   memoryMaxEntries?: number;
+  /** How long an absent circuit-breaker state is remembered (0: never). */
+  absenceTtlMs?: number;
   /** How many process-local entries (LOCAL_PREFIXES) are kept, oldest dropped first. */
   localMaxEntries?: number;
 }
@@ -71,12 +83,19 @@ export class PostgresKvStore {
   readonly #memory = new Map<string, { json: string; until: number }>();
   readonly #local = new Map<string, { json: string; until: number }>();
   readonly #localMax: number;
+  readonly #absenceTtlMs: number;
+  readonly #absent = new Map<string, number>();
 
   constructor(handle: DatabaseHandle, options: KvStoreOptions = {}) {
     this.#db = handle.db;
     this.#memoryTtlMs = options.memoryTtlMs ?? 15_000;
     this.#memoryMax = options.memoryMaxEntries ?? 5_000;
     this.#localMax = options.localMaxEntries ?? 50_000;
+    this.#absenceTtlMs = options.absenceTtlMs ?? 1_000;
+  }
+
+  #absenceKey(key: KvKey): string | null {
+    return this.#absenceTtlMs > 0 && key[0] === "_fedify" && ABSENCE_PREFIXES.includes(key[1] ?? "") ? JSON.stringify(key) : null;
   }
 
   #localKey(key: KvKey): string | null {
@@ -100,6 +119,8 @@ export class PostgresKvStore {
   #forget(key: KvKey): void {
     const k = this.#memoryKey(key);
     if (k !== null) this.#memory.delete(k);
+    const absence = this.#absenceKey(key);
+    if (absence !== null) this.#absent.delete(absence);
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
@@ -116,13 +137,25 @@ export class PostgresKvStore {
       if (hit && hit.until > Date.now()) return decode<T>(JSON.parse(hit.json));
       if (hit) this.#memory.delete(k);
     }
+    const absence = this.#absenceKey(key);
+    if (absence !== null) {
+      const until = this.#absent.get(absence);
+      if (until !== undefined && until > Date.now()) return undefined;
+      this.#absent.delete(absence);
+    }
     const row = await this.#db
       .selectFrom("fedify_kv")
       .select(["value", "expires_at"])
       .where("key", "=", sql<string[]>`${[...key]}::text[]`)
       .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", sql<Date>`now()`)]))
       .executeTakeFirst();
-    if (!row) return undefined;
+    if (!row) {
+      if (absence !== null) {
+        if (this.#absent.size >= this.#localMax) this.#absent.delete(this.#absent.keys().next().value!);
+        this.#absent.set(absence, Date.now() + this.#absenceTtlMs);
+      }
+      return undefined;
+    }
     const value = decode<T>(row.value);
     this.#remember(key, value, row.expires_at === null ? null : row.expires_at.getTime() - Date.now());
     return value;

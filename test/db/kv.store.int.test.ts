@@ -116,6 +116,25 @@ describe("PostgresKvStore", () => {
     expect(await here.get(circuit)).toEqual({ failures: 2 });
   });
 
+  it("remembers for a moment that a host has no circuit state, and sees its own writes at once", async () => {
+    const here = new PostgresKvStore(handle, { absenceTtlMs: 300 });
+    const elsewhere = new PostgresKvStore(handle);
+    const circuit = ["_fedify", "circuit", "healthy.example"] as const;
+    expect(await here.get(circuit)).toBeUndefined();
+    // Another process finds the host failing: seen here once the moment has passed.
+    expect(await elsewhere.cas(circuit, undefined, { failures: 1 })).toBe(true);
+    expect(await here.get(circuit)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await here.get(circuit)).toEqual({ failures: 1 });
+    // A present state is never served from memory; this process's own change is seen at once.
+    expect(await elsewhere.cas(circuit, { failures: 1 }, { failures: 2 })).toBe(true);
+    expect(await here.get(circuit)).toEqual({ failures: 2 });
+    const other = ["_fedify", "circuit", "other.example"] as const;
+    expect(await here.get(other)).toBeUndefined();
+    expect(await here.cas(other, undefined, { failures: 1 })).toBe(true);
+    expect(await here.get(other)).toEqual({ failures: 1 });
+  });
+
   it("does not serve a cached value past the stored entry's own TTL", async () => {
     const here = new PostgresKvStore(handle, { memoryTtlMs: 60_000 });
     const key = ["_fedify", "remoteDocument", "https://peer.example/doc"] as const;
