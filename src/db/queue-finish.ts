@@ -10,19 +10,25 @@ export interface LeasedRow {
   ordering_key: string | null;
 }
 
-export async function deleteFinished(db: Kysely<Database>, row: LeasedRow, workerId: string): Promise<void> {
+/** False when the row was no longer this worker's (its lease ran out and another took it). */
+export async function deleteFinished(db: Kysely<Database>, row: LeasedRow, workerId: string): Promise<boolean> {
   if (row.ordering_key === null) {
-    await db.deleteFrom("fedify_queue").where("id", "=", row.id).where("locked_by", "=", workerId).execute();
-    return;
+    const result = await db.deleteFrom("fedify_queue").where("id", "=", row.id).where("locked_by", "=", workerId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
   // One statement: the update does not see the delete (same snapshot),
   // hence `id <> row.id`.
-  await sql`
-    with gone as (delete from fedify_queue where id = ${row.id} and locked_by = ${workerId} returning id)
-    update fedify_queue set blocked = false
-    where blocked and id = (
-      select min(id) from fedify_queue where ordering_key = ${row.ordering_key} and id <> ${row.id}
-    ) and exists (select 1 from gone)
-      -- a retry of this message is already the key's head
-      and not exists (select 1 from fedify_queue r where r.ordering_key = ${row.ordering_key} and not r.blocked and r.id <> ${row.id})`.execute(db);
+  const result = await sql<{ gone: number }>`
+    with gone as (delete from fedify_queue where id = ${row.id} and locked_by = ${workerId} returning id),
+    released as (
+      update fedify_queue set blocked = false
+      where blocked and id = (
+        select min(id) from fedify_queue where ordering_key = ${row.ordering_key} and id <> ${row.id}
+      ) and exists (select 1 from gone)
+        -- a retry of this message is already the key's head
+        and not exists (select 1 from fedify_queue r where r.ordering_key = ${row.ordering_key} and not r.blocked and r.id <> ${row.id})
+      returning id
+    )
+    select (select count(*) from gone)::int as gone`.execute(db);
+  return (result.rows[0]?.gone ?? 0) > 0;
 }

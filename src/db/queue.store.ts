@@ -172,7 +172,9 @@ export class PostgresMessageQueue {
     }
     const wake = await this.#db.transaction().execute(async (trx) => {
       const queues = await writeCaptured(trx, captured);
-      await deleteFinished(trx, row, this.#workerId);
+      // Another worker holds the message now and will enqueue the same: keep nothing of this run.
+      if (!(await deleteFinished(trx, row, this.#workerId)))
+        throw new Error(`queue message ${row.id} was taken over by another worker; its enqueues are dropped`);
       return queues;
     });
     for (const queue of wake) await this.#handle.notify(queueChannel(queue));

@@ -175,6 +175,43 @@ describe("PostgresMessageQueue", () => {
     expect(seen).toEqual([{ inbox: "https://a.example/inbox" }, { inbox: "https://b.example/inbox" }, { inbox: "https://c.example/inbox" }]);
   });
 
+  it("drops what a handler enqueued when its message was taken over by another worker meanwhile", async () => {
+    const fanoutName = queueName();
+    const deliveriesName = queueName();
+    let errors = 0;
+    const fanout = new PostgresMessageQueue(handle, {
+      queueName: fanoutName,
+      workerId: "stalled",
+      atomicEnqueues: true,
+      pollIntervalMs: 50,
+      onError: () => errors++,
+    });
+    const deliveries = new PostgresMessageQueue(handle, { queueName: deliveriesName });
+    await fanout.enqueue({ inboxes: ["https://a.example/inbox"] });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let enqueued = false;
+    const controller = new AbortController();
+    const listening = fanout.listen(
+      async (m: { inboxes: string[] }) => {
+        await deliveries.enqueueMany(m.inboxes.map((inbox) => ({ inbox })));
+        enqueued = true;
+        await released;
+      },
+      { signal: controller.signal },
+    );
+    await until(() => enqueued);
+    // This worker stalled past its lease and another took the message over.
+    await handle.db.updateTable("fedify_queue").set({ locked_by: "took-over" }).where("queue", "=", fanoutName).execute();
+    release();
+    await until(() => errors > 0);
+    controller.abort();
+    await listening;
+    // The other worker will make the deliveries; this run left none behind.
+    expect((await deliveries.getDepth()).queued).toBe(0);
+    expect((await fanout.getDepth()).queued).toBe(1);
+  });
+
   it("applies an incoming message in its enqueue when this process listens with a free slot, and queues it otherwise", async () => {
     const name = queueName();
     const inbox = new PostgresMessageQueue(handle, { queueName: name, runInline: true, concurrency: 1, pollIntervalMs: 50 });
