@@ -23,7 +23,7 @@
 // retry then succeeds, as it does when Fedify's own key cache is stale.
 import { sizeBounded } from "./bounded-map.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { installFetchLayer } from "./fetch-layer.ts";
+import { findFetchLayer, installFetchLayer } from "./fetch-layer.ts";
 
 export interface SignedFetchCacheOptions {
   /** 0 turns the cache off. */
@@ -146,6 +146,15 @@ export function cachingFetch(inner: typeof fetch, cache: SignedFetchCache): type
  */
 export function withFreshFetches<T>(work: () => T): T {
   return fresh.run(true, work);
+}
+
+/**
+ * Forgets what the cache holds of one document, before a check that must not
+ * see an old copy and that runs outside any work we could wrap in
+ * `withFreshFetches` (Fedify's verification of a self-Delete, self-delete.ts).
+ */
+export function forgetSignedFetch(url: string | URL): void {
+  findFetchLayer<SignedFetchCache>(INSTALLED)?.evict(String(url));
 }
 
 /** Puts the cache in front of the global fetch once per process (fetch-layer.ts); returns it. */
