@@ -136,6 +136,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       queueName: name,
       leaseMs: config.queueLeaseMs,
       concurrency: concurrency[name] ?? 4,
+      // A fan-out's deliveries, a delivery's retry: written with the message's deletion.
+      atomicEnqueues: name !== "inbox",
+      // An incoming activity is applied in its POST when this process can (ADR 0104).
+      runInline: name === "inbox",
       onError: (error: unknown) => logger.error({ err: error, queue: name }, "queue message failed"),
     });
   const kv = new PostgresKvStore(database);
