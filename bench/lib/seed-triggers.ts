@@ -16,6 +16,10 @@ const INSIGHT_TRIGGERS = [
   ["likes", "likes_insights"],
   ["ideas", "ideas_insights"],
   ["follows", "follows_insights"],
+  // Cross-company contacts (migration 0084).
+  ["posts", "posts_insight_pairs"],
+  ["post_mentions", "post_mentions_insight_pairs"],
+  ["task_assignees", "task_assignees_insight_pairs"],
 ] as const;
 
 export async function withoutInsightTriggers<T>(db: Kysely<Database>, seed: () => Promise<T>): Promise<T> {
