@@ -1,7 +1,9 @@
 // Issue 15: "members may see insights", a group setting. Off by default (the
-// group's insights are its moderators'), in public and members-only groups
-// alike; on, every accepted member sees them and outsiders still do not. The
-// switch is the moderators', audited, and a malformed change leaves it as it was.
+// group's insights are its moderators'); on, in a public group, every accepted
+// member sees them and outsiders still do not. A members-only group's insights
+// are its moderators' only, as the issue's privacy rule says: the setting cannot
+// be turned on there. The switch is the moderators', audited, and a refused or
+// malformed change leaves it as it was.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setRole } from "../../src/services/accounts/user.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
@@ -43,7 +45,9 @@ describe("members may see insights", () => {
       expect((await a.api(olga.token, "GET", `/api/ecotone/v1/groups/${group}`)).body.membersSeeInsights).toBe(false);
       const member = await insights(group, mia);
       expect(member.status).toBe(403);
-      expect(member.body.error.message).toMatch(/for its moderators \(they can let members see them in the group's settings\)/);
+      expect(member.body.error.message).toMatch(
+        group === "open" ? /for its moderators \(they can let members see them in the group's settings\)/ : /for its moderators only/,
+      );
       expect((await insights(group, olga)).status).toBe(200);
     }
   });
@@ -57,20 +61,30 @@ describe("members may see insights", () => {
     expect((await insights("board", mia)).status).toBe(403);
   });
 
-  it("on, lets the members of a members-only group see its insights, not outsiders, and is audited", async () => {
-    const on = await settings("board", { membersSeeInsights: true });
+  it("cannot be turned on in a members-only group: its insights stay the moderators'", async () => {
+    const refused = await settings("board", { membersSeeInsights: true });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toMatch(/members may see the insights of a public group/);
+    expect((await a.api(olga.token, "GET", "/api/ecotone/v1/groups/board")).body.membersSeeInsights).toBe(false);
+    expect((await insights("board", mia)).status).toBe(403);
+    expect((await insights("board", olga)).status).toBe(200);
+  });
+
+  it("on, lets the members of a public group see its insights, not outsiders, and is audited", async () => {
+    const on = await settings("open", { membersSeeInsights: true });
     expect(on.status).toBe(200);
     expect(on.body).toMatchObject({ membersSeeInsights: true, questionsEnabled: true });
-    const member = await insights("board", mia);
+    const member = await insights("open", mia);
     expect(member.status).toBe(200);
     expect(member.body.totals.members).toBe(2);
     // Only this group changed.
-    expect((await insights("open", mia)).status).toBe(403);
-    const outsider = await insights("board", otto);
+    expect((await insights("board", mia)).status).toBe(403);
+    const outsider = await insights("open", otto);
     expect(outsider.status).toBe(403);
     expect(outsider.body.error.message).toMatch(/join the group first/);
     const log = await a.api(root.token, "GET", "/api/ecotone/v1/admin/audit?action=group.settings_changed");
     expect(log.body.items).toEqual([expect.objectContaining({ action: "group.settings_changed", actor: olga.handle, details: { membersSeeInsights: true } })]);
+    expect((await settings("open", { membersSeeInsights: false })).status).toBe(200);
   });
 
   it("is a checkbox on the group's members page for its moderators", async () => {
@@ -78,6 +92,7 @@ describe("members may see insights", () => {
     await web.signIn("olga", "correct horse battery staple");
     const page = await web.get("/g/open/members");
     expect(page.text_).toContain('name="membersSeeInsights"');
+    expect((await web.get("/g/board/members")).text_).not.toContain('name="membersSeeInsights"');
     const saved = await web.post("/g/open/settings", { questionsEnabled: "on", membersSeeInsights: "on" });
     expect(await web.flashAfter(saved)).toContain("members see its insights");
     expect((await insights("open", mia)).status).toBe(200);

@@ -8,6 +8,7 @@ import { updateGroupSettings } from "../../db/repos/group.repo.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import { validationFailed } from "../../domain/errors.ts";
 import { assertCanModerate } from "../../domain/group.rules.ts";
+import { assertMembersMaySeeInsights } from "../../domain/insight.rules.ts";
 import { requireLocalUserActor } from "../accounts/actor.service.ts";
 import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
 import { commitAndWake as commit } from "../commit.ts";
@@ -27,6 +28,7 @@ export async function changeGroupSettings(ctx: ServiceContext, username: string,
   const enabled = input.questionsEnabled;
   const questions = enabled !== undefined && enabled !== group.group.questions_enabled;
   const insights = input.membersSeeInsights !== undefined && input.membersSeeInsights !== group.group.members_see_insights;
+  if (insights && input.membersSeeInsights) assertMembersMaySeeInsights(group.group.visibility);
   if (questions || insights) {
     await commit(ctx, async (trx) => {
       await updateGroupSettings(trx, group.actor.id, {
