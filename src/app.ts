@@ -58,7 +58,9 @@ import { registerMailRoutes } from "./api/ecotone/mail.routes.ts";
 import { registerPushRoutes } from "./api/mastodon/push.routes.ts";
 import { CompanySignIn } from "./services/accounts/oidc.service.ts";
 import { startInboundMail } from "./services/channels/mail-inbound.listener.ts";
-import { PollCloser } from "./services/posts/poll.worker.ts";
+import { SweepsWorker } from "./services/sweeps.worker.ts";
+import { closeDuePolls } from "./services/posts/poll.service.ts";
+import { refuseUnansweredChanges } from "./services/tasks/task-change.service.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
@@ -166,7 +168,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     retryInitialMs: config.retryInitialDelayMs,
     leaseMs: Math.min(config.queueLeaseMs, 60_000),
   });
-  const polls = new PollCloser(ctx);
+  const sweeps = new SweepsWorker(ctx, [
+    { name: "polls closed", run: closeDuePolls },
+    { name: "task changes the home never answered, refused", run: refuseUnansweredChanges },
+  ]);
   ctx.onOutboxEvent = () => {
     outbox.wake();
     webhooks.wake();
@@ -260,7 +265,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         outbox.start();
         webhooks.start();
         channels.start();
-        polls.start();
+        sweeps.start();
       }
       if (config.inboundSmtpPort !== null) {
         inboundMail = await startInboundMail(ctx, { host: config.host, port: config.inboundSmtpPort, domain: config.replyDomain });
@@ -284,7 +289,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await channels.stop();
       await inboundMail?.close();
       smtp?.close();
-      await polls.stop();
+      await sweeps.stop();
       await queueRun?.catch(() => {});
       await adminSocket?.close();
       if (!options.keepDatabaseOpen) await database.close();

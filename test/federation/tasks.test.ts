@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startFakePeer } from "../helpers/fake-peer.ts";
 import { WebVisitor } from "../helpers/web-visitor.ts";
+import { refuseUnansweredChanges } from "../../src/services/tasks/task-change.service.ts";
 
 let a: TestInstance;
 let b: TestInstance;
@@ -297,5 +298,32 @@ describe("shared tasks across three instances", () => {
     expect(opened).toMatchObject({ state: "accepted", kind: "create" });
     const mine = await taskOn(b, buyer, uri, (t) => t.assignees.some((x) => x.actor.uri === buyer.uri));
     expect(mine.assignees.find((x) => x.actor.uri === buyer.uri)!.state).toBe("accepted");
+  });
+
+  it("a change its home never answers is refused after a week, says why, and is not sent afterwards", async () => {
+    await a.stop();
+    try {
+      const opened = await b.api(buyer.token, "POST", `/api/ecotone/v1/groups/${group()}/tasks`, { title: "Order the lost pallets" });
+      expect(opened.status).toBe(202);
+      const changeId = opened.body.change.id as string;
+      // Control: a change made just now is not overdue.
+      expect(await refuseUnansweredChanges(b.app.ctx, new Date())).toBe(0);
+      expect((await b.api(buyer.token, "GET", `/api/ecotone/v1/task-changes/${changeId}`)).body.change.state).toBe("pending");
+      // Eight days on, nobody has answered.
+      expect(await refuseUnansweredChanges(b.app.ctx, new Date(Date.now() + 8 * 24 * 3600_000))).toBeGreaterThanOrEqual(1);
+      const refused = (await b.api(buyer.token, "GET", `/api/ecotone/v1/task-changes/${changeId}`)).body.change as ChangeBody;
+      expect(refused.state).toBe("refused");
+      expect(refused.refusal).toEqual({ code: "unavailable", message: expect.stringMatching(new RegExp(`${a.host} did not answer within 7 days`)) });
+    } finally {
+      await a.start();
+    }
+    // Once the home is back, a later change goes through; the refused one is never sent.
+    const later = await b.api(buyer.token, "POST", `/api/ecotone/v1/groups/${group()}/tasks`, { title: "Count the pallets" });
+    expect((await settled(b, buyer, later)).state).toBe("accepted");
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const board = await a.api(mod.token, "GET", `/api/ecotone/v1/groups/${group()}/tasks`);
+    const titles = (board.body.tasks as Array<{ title: string }>).map((t) => t.title);
+    expect(titles).toContain("Count the pallets");
+    expect(titles).not.toContain("Order the lost pallets");
   });
 });

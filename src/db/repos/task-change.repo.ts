@@ -53,6 +53,19 @@ export async function settleTaskChange(
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Pending changes made before `createdBefore`, with the group each was sent to (oldest first, at most `limit`). */
+export async function overduePendingChanges(db: Db, createdBefore: Date, limit: number): Promise<Array<{ id: string; group_uri: string }>> {
+  return db
+    .selectFrom("task_changes")
+    .innerJoin("actors", "actors.id", "task_changes.group_id")
+    .select(["task_changes.id", "actors.uri as group_uri"])
+    .where("task_changes.state", "=", "pending")
+    .where("task_changes.created_at", "<", createdBefore)
+    .orderBy("task_changes.created_at")
+    .limit(limit)
+    .execute();
+}
+
 /** One person's changes to one task (or, with `taskUri` null, their new tasks in a group), newest first. */
 export async function listTaskChanges(
   db: Db,

@@ -5,7 +5,14 @@
 // it now is) or Reject (with the reason, such as a stale version) settles it.
 // The person sees the pending change, then its outcome, on the task (ADR 0007).
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
-import { findTaskChange, findTaskChangeByActivity, insertTaskChange, listTaskChanges, settleTaskChange } from "../../db/repos/task-change.repo.ts";
+import {
+  findTaskChange,
+  findTaskChangeByActivity,
+  insertTaskChange,
+  listTaskChanges,
+  overduePendingChanges,
+  settleTaskChange,
+} from "../../db/repos/task-change.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import { deleteTaskRow, findTaskByUri } from "../../db/repos/task.repo.ts";
 import type { ActorRow, TaskChangeRow, TaskRow } from "../../db/schema.ts";
@@ -93,6 +100,35 @@ export type HomeAnswer = { accepted: true; snapshot: TaskSnapshot | null } | { a
  * The home's answer to one of our changes. Only the group the change went
  * to may answer it; a repeated answer changes nothing.
  */
+/**
+ * How long a change may wait for its home's answer. Sending it is retried for
+ * about 2.9 days (src/federation/delivery-retry.ts) and so is the home's
+ * answer, so an honest answer arrives within 6 days; past a week, nothing will.
+ */
+export const UNANSWERED_CHANGE_DEADLINE_MS = 7 * 24 * 3600_000;
+
+/**
+ * Settles as refused the changes whose home never answered (its Accept lost,
+ * or the home gone quiet after taking the request), so nobody waits on a
+ * pending change for ever. The home may still have made it: the message says
+ * to look at the task there, and the task's next announcement brings our copy
+ * up to date either way. A late answer finds the change settled and is ignored.
+ */
+export async function refuseUnansweredChanges(ctx: ServiceContext, now: Date): Promise<number> {
+  const overdue = await overduePendingChanges(ctx.db, new Date(now.getTime() - UNANSWERED_CHANGE_DEADLINE_MS), 500);
+  let refused = 0;
+  for (const change of overdue) {
+    const host = new URL(change.group_uri).host;
+    const settled = await settleTaskChange(ctx.db, change.id, {
+      state: "refused",
+      code: "unavailable",
+      message: `${host} did not answer within 7 days. The change may or may not have been made: check the task, then try again if it is not there.`,
+    });
+    if (settled) refused++;
+  }
+  return refused;
+}
+
 export async function settleRemoteChange(ctx: ServiceContext, home: ActorRow, activityUri: string, answer: HomeAnswer): Promise<void> {
   const row = await findTaskChangeByActivity(ctx.db, activityUri);
   if (!row) throw notFound("No such task change here");
