@@ -1,6 +1,7 @@
 // The groups directory: groups here, remote groups I belong to, a box to find
 // a group on another instance, and a form to start one.
 import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { isMember } from "../../domain/group.rules.ts";
 import { organizationChip } from "../organization-names.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { createGroup, findGroup, listGroups } from "../../services/groups/group.service.ts";
@@ -15,7 +16,7 @@ export function registerGroupDirectory(ctx: ServiceContext, routes: WebRoutes): 
     const all = await listGroups(ctx, session.user.actorId);
     const groups = pageOf(all, (g) => g.actor.id, cursorOf(request.query));
     const row = (g: (typeof all)[number]) =>
-      html`<tr><td>${actorLink(g.actor)}</td><td>${organizationChip(g.actor.domain)}</td><td>${g.visibility.replace("_", " ")}</td><td>${g.membership?.state === "accepted" ? g.membership.role : g.membership?.state === "pending" ? "requested" : "—"}</td></tr>`;
+      html`<tr><td>${actorLink(g.actor)}</td><td>${organizationChip(g.actor.domain)}</td><td>${g.visibility.replace("_", " ")}</td><td>${g.membership && isMember(g.membership) ? g.membership.role : g.membership?.state === "pending" ? "requested" : "—"}</td></tr>`;
     return sendPage(ctx, request, reply, {
       title: "Groups",
       session,
