@@ -60,10 +60,10 @@ describe.skipIf(!executablePath)("the composer in a browser", () => {
       const page = await signedIn("paul", width);
       await page.goto(`${acme.origin}/g/support`);
       await page.getByLabel("Write in this group").fill(`Pallets at ${width}`);
-      await page.getByText("Images", { exact: true }).click();
+      await page.getByText("Images and files", { exact: true }).click();
       // Before any is chosen, no empty description fields are shown.
       expect(await page.locator(".alt-slot:visible").count()).toBe(0);
-      await page.getByLabel(/^Images \(up to 4/).setInputFiles([
+      await page.getByLabel(/^Images and files \(up to 4/).setInputFiles([
         { name: "front.png", mimeType: "image/png", buffer: PNG },
         { name: "blurry.png", mimeType: "image/png", buffer: PNG },
         { name: "side.png", mimeType: "image/png", buffer: PNG },

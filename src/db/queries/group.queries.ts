@@ -1,6 +1,6 @@
 // Reads about groups: the group with its actor, a viewer's membership, the
 // member list, and delivery targets.
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { ActorRow, Database, GroupRow } from "../schema.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -17,14 +17,24 @@ export async function findGroupByActorId(db: Db, actorId: string): Promise<Group
   return { group, actor };
 }
 
-export async function listGroups(db: Db, options: { localOnly: boolean }): Promise<GroupWithActor[]> {
+export async function listGroups(
+  db: Db,
+  options: { localOnly: boolean; /** Keyset paging: after this group's actor id, in (username, id) order. */ afterId?: string; limit?: number },
+): Promise<GroupWithActor[]> {
   let query = db
     .selectFrom("groups")
     .innerJoin("actors", "actors.id", "groups.actor_id")
     .selectAll("actors")
     .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at", "groups.questions_enabled"])
-    .orderBy("actors.username");
+    .orderBy("actors.username")
+    .orderBy("actors.id");
   if (options.localOnly) query = query.where("actors.is_local", "=", true);
+  if (options.afterId !== undefined) {
+    const afterId = options.afterId;
+    // Two groups (here and elsewhere) may share a name: the id breaks the tie.
+    query = query.where(sql<boolean>`(actors.username, actors.id) > (select c.username, c.id from actors c where c.id = ${afterId})`);
+  }
+  if (options.limit !== undefined) query = query.limit(options.limit);
   const rows = await query.execute();
   return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, ...actor }) => ({
     group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled },

@@ -17,6 +17,7 @@ import {
 } from "../../db/queries/group.queries.ts";
 import type { ActorRow, Database } from "../../db/schema.ts";
 import { conflict, forbidden, notFound, validationFailed } from "../../domain/errors.ts";
+import { keysetPage, type KeysetPage } from "../../domain/keyset-page.ts";
 import {
   assertCanChangeRole,
   assertCanModerate,
@@ -175,7 +176,33 @@ export async function getGroup(ctx: ServiceContext, ref: string, viewerId: strin
 
 /** Listed local groups, plus the secret ones the viewer belongs to, and remote groups they joined. */
 export async function listGroups(ctx: ServiceContext, viewerId: string | null, options: { includeSecret?: boolean } = {}): Promise<GroupView[]> {
-  const rows = await listGroupRows(ctx.db, { localOnly: false });
+  return listedOf(ctx, viewerId, await listGroupRows(ctx.db, { localOnly: false }), options);
+}
+
+/**
+ * One page of the directory (or, for an admin, of this instance's groups),
+ * read from the database a page at a time (LIMIT n+1) in name order. Rows the
+ * viewer may not see are dropped by the same rule as the whole list, so a
+ * page is refilled from the next rows until it is full or the rows run out.
+ */
+export async function pageGroups(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  options: { includeSecret?: boolean; localOnly?: boolean; after?: string | undefined; size: number },
+): Promise<KeysetPage<GroupView>> {
+  const found: GroupView[] = [];
+  let afterId = options.after;
+  for (;;) {
+    const rows = await listGroupRows(ctx.db, { localOnly: options.localOnly ?? false, afterId, limit: options.size + 1 });
+    found.push(...(await listedOf(ctx, viewerId, rows, options)));
+    if (found.length > options.size || rows.length <= options.size) break;
+    afterId = rows[rows.length - 1]!.actor.id;
+  }
+  return keysetPage(found, options.size, (g) => g.actor.id);
+}
+
+/** The groups among `rows` the directory lists for this viewer. */
+async function listedOf(ctx: ServiceContext, viewerId: string | null, rows: GroupWithActor[], options: { includeSecret?: boolean }): Promise<GroupView[]> {
   const viewer = viewerOf(viewerId);
   const relations = await relationsTo(
     ctx,

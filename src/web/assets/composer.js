@@ -9,7 +9,8 @@ for (const input of document.querySelectorAll("input[type=file][data-attachments
   const slots = [...document.getElementById(input.dataset.attachments).querySelectorAll(".alt-slot")];
   const altOf = (slot) => slot.querySelector("input");
   const maxBytes = Number(input.dataset.maxBytes);
-  const show = () => {
+  // On arrival nothing is chosen yet, but descriptions a refused form put back stay for the files chosen again.
+  const show = (arriving = false) => {
     const files = [...(input.files ?? [])];
     // Refused here, before anything is sent, so nothing typed is lost.
     const big = files.find((f) => f.size > maxBytes);
@@ -28,7 +29,7 @@ for (const input of document.querySelectorAll("input[type=file][data-attachments
       slot.querySelector(".remove-image")?.remove();
       const label = slot.querySelector("label");
       if (!file) {
-        altOf(slot).value = "";
+        if (!arriving) altOf(slot).value = "";
         label.textContent = `Describe attachment ${i + 1} for people who cannot see it`;
         return;
       }
@@ -75,8 +76,8 @@ for (const input of document.querySelectorAll("input[type=file][data-attachments
       slot.append(remove);
     });
   };
-  show();
-  input.addEventListener("change", show);
+  show(true);
+  input.addEventListener("change", () => show());
 }
 
 // --- Similar questions while writing one ----------------------------------------

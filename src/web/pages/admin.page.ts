@@ -1,16 +1,16 @@
 // Administration: people (create, invite by link, role, audience, suspend),
 // groups, the federation policy, delivery status per instance, reports.
 import { ADMIN_TABS, tabRow } from "../nav.ts";
-import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { cursorOf, LIST_PAGE, morePager, pageOf } from "../list-page.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getDeliveryStatus } from "../../services/delivery.service.ts";
 import { requireAdmin } from "../../services/organizations/audit.service.ts";
 import { allowHost, blockHost, describePolicy, forgetHost, setFederationMode } from "../../services/organizations/federation-policy.service.ts";
-import { listGroups } from "../../services/groups/group.service.ts";
+import { pageGroups } from "../../services/groups/group.service.ts";
 import { inviteByEmail } from "../../services/channels/mail-invite.service.ts";
 import { createInviteLink, recentInviteLinks } from "../../services/groups/invite.service.ts";
 import { listReports, resolveReport } from "../../services/posts/report.service.ts";
-import { createUser, listUsers, setAudience, setRole, setSuspended } from "../../services/accounts/user.service.ts";
+import { createUser, pageUsers, setAudience, setRole, setSuspended } from "../../services/accounts/user.service.ts";
 import { AUDIENCES, ROLES } from "../../domain/user.rules.ts";
 import { actorLink, emptyNote, plural } from "../components.ts";
 import { html, when, type Html } from "../html.ts";
@@ -40,8 +40,7 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
     );
 
   page("/admin", "users", "People", async (session, query) => {
-    const everyone = await listUsers(ctx);
-    const users = pageOf(everyone, (u) => u.username, cursorOf(query));
+    const users = await pageUsers(ctx, cursorOf(query), LIST_PAGE);
     const invites = await recentInviteLinks(ctx);
     return html`
       <table><thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col">Audience</th><th scope="col">State</th></tr></thead><tbody>
@@ -143,12 +142,7 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
   );
 
   page("/admin/groups", "groups", "Groups", async (session, query) => {
-    const groups = await listGroups(ctx, session.user.actorId, { includeSecret: true });
-    const local = pageOf(
-      groups.filter((g) => g.local),
-      (g) => g.actor.id,
-      cursorOf(query),
-    );
+    const local = await pageGroups(ctx, session.user.actorId, { includeSecret: true, localOnly: true, after: cursorOf(query), size: LIST_PAGE });
     return local.items.length === 0
       ? emptyNote("No groups here yet.")
       : html`<table><thead><tr><th scope="col">Group</th><th scope="col">Visibility</th><th scope="col">Joining</th></tr></thead><tbody>
