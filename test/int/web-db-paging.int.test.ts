@@ -1,13 +1,13 @@
 // Lists that used to be read whole before a page was cut from them now read a
-// page from the database: the groups directory, the admin's groups and the
-// admin's people. With more rows than a page, "More" leads on; together the
+// page from the database: the groups directory, the admin's groups, the
+// admin's people, a group's members and its join requests. With more rows than a page, "More" leads on; together the
 // pages show every row once, in name order, and a person still never sees a
 // secret group in the directory (it is filtered by the same rule, the page
 // refilled from the next rows).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
-import { createGroup } from "../../src/services/groups/group.service.ts";
+import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { LIST_PAGE } from "../../src/web/list-page.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
 
@@ -25,7 +25,13 @@ beforeAll(async () => {
   for (let i = 0; i < GROUPS; i++) {
     await createGroup(ctx, "root", { slug: `g${pad(i)}`, name: `Group ${pad(i)}`, visibility: i % 5 === 4 ? "secret" : "public", joinPolicy: "open" });
   }
-  for (let i = 0; i < LIST_PAGE + 3; i++) await createUser(ctx, { username: `user${pad(i)}` });
+  await createGroup(ctx, "root", { slug: "zcrowd", name: "Crowd", visibility: "public", joinPolicy: "open" });
+  await createGroup(ctx, "root", { slug: "zclub", name: "Club", visibility: "public", joinPolicy: "approval" });
+  for (let i = 0; i < LIST_PAGE + 3; i++) {
+    await createUser(ctx, { username: `user${pad(i)}` });
+    await joinGroup(ctx, `user${pad(i)}`, "zcrowd");
+    await joinGroup(ctx, `user${pad(i)}`, "zclub");
+  }
 }, 300_000);
 
 afterAll(async () => {
@@ -33,13 +39,14 @@ afterAll(async () => {
 });
 
 /** Follows "More …" links from `path`, returning each page's rows as matched by `row`. */
-async function allPages(v: Visitor, path: string, row: RegExp): Promise<string[][]> {
+async function allPages(v: Visitor, path: string, row: RegExp, from = "<tbody>", to = "</tbody>"): Promise<string[][]> {
   const pages: string[][] = [];
   let next: string | null = path;
   while (next && pages.length < 10) {
-    const page = (await v.get(next)).text_;
-    // The table's rows only (the sidebar lists one's own groups too).
-    const table = page.slice(page.indexOf("<tbody>"), page.indexOf("</tbody>"));
+    const page: string = (await v.get(next)).text_;
+    // The list's rows only (the sidebar lists one's own groups too).
+    const start = page.indexOf(from);
+    const table = page.slice(start, page.indexOf(to, start));
     pages.push([...table.matchAll(row)].map((m) => m[1]!));
     next = /<a class="button secondary" href="([^"]+)" rel="next">More/.exec(page)?.[1]?.replaceAll("&amp;", "&") ?? null;
   }
@@ -50,10 +57,11 @@ describe("lists paged in the database", () => {
   it("pages the groups directory, every visible group once, no secret one", async () => {
     const v = new Visitor(a.origin);
     await v.signIn("paul");
-    const pages = await allPages(v, "/groups", /<a href="\/g\/(g\d{3})"/g);
+    const pages = await allPages(v, "/groups", /<a href="\/g\/(\w+)"/g);
     const visible = Array.from({ length: GROUPS }, (_, i) => i)
       .filter((i) => i % 5 !== 4)
-      .map((i) => `g${pad(i)}`);
+      .map((i) => `g${pad(i)}`)
+      .concat(["zclub", "zcrowd"]);
     expect(pages.map((p) => p.length)).toEqual([LIST_PAGE, visible.length - LIST_PAGE]);
     expect(pages.flat()).toEqual(visible);
   });
@@ -61,9 +69,9 @@ describe("lists paged in the database", () => {
   it("pages the admin's groups, secret ones included", async () => {
     const v = new Visitor(a.origin);
     await v.signIn("root");
-    const pages = await allPages(v, "/admin/groups", /<a href="\/g\/(g\d{3})"/g);
-    expect(pages.map((p) => p.length)).toEqual([LIST_PAGE, GROUPS - LIST_PAGE]);
-    expect(pages.flat()).toEqual(Array.from({ length: GROUPS }, (_, i) => `g${pad(i)}`));
+    const pages = await allPages(v, "/admin/groups", /<a href="\/g\/(\w+)"/g);
+    expect(pages.map((p) => p.length)).toEqual([LIST_PAGE, GROUPS + 2 - LIST_PAGE]);
+    expect(pages.flat()).toEqual(Array.from({ length: GROUPS }, (_, i) => `g${pad(i)}`).concat(["zclub", "zcrowd"]));
   });
 
   it("pages the admin's people by username", async () => {
@@ -73,6 +81,27 @@ describe("lists paged in the database", () => {
     const everyone = ["paul", "root", ...Array.from({ length: LIST_PAGE + 3 }, (_, i) => `user${pad(i)}`)].sort();
     expect(pages.map((p) => p.length)).toEqual([LIST_PAGE, everyone.length - LIST_PAGE]);
     expect(pages.flat()).toEqual(everyone);
+  });
+
+  it("pages a group's members and its join requests apart, with the totals", async () => {
+    const v = new Visitor(a.origin);
+    await v.signIn("root");
+    const members = await allPages(v, "/g/zcrowd/members", /<a href="\/u\/(\w+)"/g, "<h2>Members", "</ul>");
+    const users = Array.from({ length: LIST_PAGE + 3 }, (_, i) => `user${pad(i)}`);
+    // root (the owner) joined first, the others in the order they joined.
+    expect(members.map((p) => p.length)).toEqual([LIST_PAGE, 4]);
+    expect(members.flat()).toEqual(["root", ...users]);
+    const first = (await v.get("/g/zcrowd/members")).text_;
+    expect(first).toContain(`Members (${LIST_PAGE + 4})`);
+
+    const club = (await v.get("/g/zclub/members")).text_;
+    expect(club).toContain(`Waiting to join (${LIST_PAGE + 3})`);
+    const more = /href="([^"]*requests_after=[^"]+)" rel="next">More requests/.exec(club)?.[1]?.replaceAll("&amp;", "&");
+    expect(more).toBeDefined();
+    const second = (await v.get(more!)).text_;
+    const waiting = (page: string) => [...page.matchAll(/<li><a href="\/u\/(user\d{3})"[^]*?Approve/g)].map((m) => m[1]);
+    expect(waiting(club).length).toBe(LIST_PAGE);
+    expect([...waiting(club), ...waiting(second)]).toEqual(users);
   });
 
   it("a cursor that is not a key we hand out is refused as no cursor, not an error", async () => {

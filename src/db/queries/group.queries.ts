@@ -75,8 +75,14 @@ export interface MemberEntry {
   followId: string;
 }
 
-export async function listMembers(db: Db, groupId: string, state: "pending" | "accepted"): Promise<MemberEntry[]> {
-  const rows = await db
+export async function listMembers(
+  db: Db,
+  groupId: string,
+  state: "pending" | "accepted",
+  /** Keyset paging: after this follow (request) id, at most `limit` rows. */
+  page: { afterFollowId?: string | undefined; limit?: number } = {},
+): Promise<MemberEntry[]> {
+  let query = db
     .selectFrom("follows")
     .innerJoin("actors", "actors.id", "follows.follower_id")
     .leftJoin("group_roles", (join) =>
@@ -86,14 +92,26 @@ export async function listMembers(db: Db, groupId: string, state: "pending" | "a
     .select(["follows.id as follow_id", "follows.state as follow_state", "group_roles.role as member_role"])
     .where("follows.followee_id", "=", groupId)
     .where("follows.state", "=", state)
-    .orderBy("follows.id")
-    .execute();
+    .orderBy("follows.id");
+  if (page.afterFollowId !== undefined) query = query.where("follows.id", ">", page.afterFollowId);
+  if (page.limit !== undefined) query = query.limit(page.limit);
+  const rows = await query.execute();
   return rows.map(({ follow_id, follow_state, member_role, ...actor }) => ({
     actor: actor as ActorRow,
     state: follow_state,
     role: member_role ?? "member",
     followId: follow_id,
   }));
+}
+
+export async function countMembers(db: Db, groupId: string, state: "pending" | "accepted"): Promise<number> {
+  const row = await db
+    .selectFrom("follows")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("followee_id", "=", groupId)
+    .where("state", "=", state)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Is any accepted member of the group on this domain? (instance-actor access) */

@@ -12,6 +12,8 @@ import {
   listGroups as listGroupRows,
   listGroupsOfMember,
   listMembers as listMemberRows,
+  countMembers,
+  type MemberEntry,
   listModerators as listModeratorRows,
   type GroupWithActor,
 } from "../../db/queries/group.queries.ts";
@@ -337,15 +339,65 @@ export async function listMembers(
   viewerId: string | null,
   state: "accepted" | "pending" = "accepted",
 ): Promise<MemberView[]> {
+  const group = await memberListOf(ctx, ref, viewerId, state);
+  const home = await homeMemberList(ctx, group, state);
+  if (home) return home;
+  const rows = await listMemberRows(ctx.db, group.actor.id, state);
+  return rows.map(toMemberView);
+}
+
+/**
+ * One page of a group's members (or join requests) and how many there are in
+ * all, read a page at a time (LIMIT n+1) after the request id `after`. A group
+ * elsewhere is listed by its home, which sends the whole list: that one is
+ * cut here, after the actor id `after`.
+ */
+export async function pageMembers(
+  ctx: ServiceContext,
+  ref: string,
+  viewerId: string | null,
+  state: "accepted" | "pending",
+  page: { after: string | undefined; size: number },
+): Promise<KeysetPage<MemberView> & { total: number }> {
+  const group = await memberListOf(ctx, ref, viewerId, state);
+  const home = await homeMemberList(ctx, group, state);
+  if (home) {
+    const at = page.after === undefined ? -1 : home.findIndex((m) => m.actor.id === page.after);
+    return { ...keysetPage(home.slice(at + 1, at + 2 + page.size), page.size, (m) => m.actor.id), total: home.length };
+  }
+  const [rows, total] = await Promise.all([
+    listMemberRows(ctx.db, group.actor.id, state, { afterFollowId: page.after, limit: page.size + 1 }),
+    countMembers(ctx.db, group.actor.id, state),
+  ]);
+  return { ...keysetPage(rows.map(toMemberView), page.size, (m) => m.requestId), total };
+}
+
+/** The group, when this viewer may read its member list (and, for requests, moderates it). */
+async function memberListOf(
+  ctx: ServiceContext,
+  ref: string,
+  viewerId: string | null,
+  state: "accepted" | "pending",
+): Promise<GroupWithActor & { membership: Membership | null }> {
   const group = await findGroup(ctx, ref, viewerId);
   const membership = await membershipOf(ctx, group.actor.id, viewerId);
   if (!(await canSeeMemberList(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
   if (state === "pending") assertCanModerate(membership);
-  // A group elsewhere: its home's list is the whole one (we know only the members we met).
-  const home = state === "accepted" && !group.actor.is_local && isMember(membership) ? await homeMembers(ctx, group.actor) : null;
-  if (home) return home.map((actor) => ({ actor: toActorView(actor), role: "member" as const, state: "accepted" as const, requestId: "" }));
-  const rows = await listMemberRows(ctx.db, group.actor.id, state);
-  return rows.map((r) => ({ actor: toActorView(r.actor), role: r.role, state: r.state, requestId: r.followId }));
+  return { ...group, membership };
+}
+
+/** A group elsewhere: its home's list is the whole one (we know only the members we met). */
+async function homeMemberList(
+  ctx: ServiceContext,
+  group: GroupWithActor & { membership: Membership | null },
+  state: "accepted" | "pending",
+): Promise<MemberView[] | null> {
+  const home = state === "accepted" && !group.actor.is_local && isMember(group.membership) ? await homeMembers(ctx, group.actor) : null;
+  return home ? home.map((actor) => ({ actor: toActorView(actor), role: "member" as const, state: "accepted" as const, requestId: "" })) : null;
+}
+
+function toMemberView(r: MemberEntry): MemberView {
+  return { actor: toActorView(r.actor), role: r.role, state: r.state, requestId: r.followId };
 }
 
 export async function approveJoinRequest(ctx: ServiceContext, username: string, ref: string, requestId: string): Promise<void> {
