@@ -75,7 +75,7 @@ export function webRoutes(fastify: FastifyInstance, ctx: ServiceContext): WebRou
   async function tooLargeGoesBack(error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) {
     const session = error.statusCode === 413 ? await webSession(ctx, request) : null;
     if (!session) throw error;
-    setFlash(ctx, reply, { kind: "error", message: `${error.message}. Nothing was posted; choose fewer or smaller files.` });
+    setFlash(ctx, reply, { kind: "error", message: `${error.message}. Nothing was saved; choose fewer or smaller files.` });
     return reply.redirect(backTo(ctx, request, "/"), 303);
   }
 

@@ -47,12 +47,12 @@ describe("files across instances", () => {
     expect(doc!.url).toMatch(new RegExp(`^${a.origin}/media/\\d+-[0-9a-f]{32}\\.pdf$`));
 
     // On the member's instance: stored as links to the file's home.
-    const stored = await eventually(async () => {
+    const stored = (await eventually(async () => {
       const row = await b.app.ctx.db.selectFrom("posts").select("id").where("uri", "=", post.uri).executeTakeFirst();
       if (!row) return null;
       const media = await b.app.ctx.db.selectFrom("media_attachments").selectAll().where("post_id", "=", row.id).orderBy("position").execute();
       return media.length === 2 ? { id: row.id, media } : null;
-    }, 20_000);
+    }, 20_000))!;
     expect(stored.media.map((m) => [m.type, m.mime_type, m.remote_url])).toEqual([
       ["unknown", "application/pdf", doc!.url],
       ["image", "image/png", expect.stringMatching(/\.png$/)],

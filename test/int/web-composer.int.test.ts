@@ -89,7 +89,7 @@ describe("the web composer", () => {
     );
     // Refused before the form is read, and still back to the form with the reason.
     expect(five.status).toBe(303);
-    expect(flashOf(five)).toContain("Send at most 4 files per request. Nothing was posted");
+    expect(flashOf(five)).toContain("Send at most 4 files per request. Nothing was saved");
     const fake = await postImages(v, "/g/yard/posts", "One is a text file", [{ bytes: PNG }, { bytes: Buffer.from("just some text, not a picture") }]);
     expect(fake.status).toBe(303);
     expect(flashOf(fake)).toContain("Image 2: Only image/png");

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
+import { createInviteLink } from "../../src/services/groups/invite.service.ts";
 import { LIST_PAGE } from "../../src/web/list-page.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
 
@@ -32,6 +33,8 @@ beforeAll(async () => {
     await joinGroup(ctx, `user${pad(i)}`, "zcrowd");
     await joinGroup(ctx, `user${pad(i)}`, "zclub");
   }
+  // Invitation links: the oldest few used to be unreachable (the page showed the newest 50).
+  for (let i = 0; i < LIST_PAGE + 5; i++) await createInviteLink(ctx, "root", { role: "member", audience: i < 5 ? "partner" : "customer" });
 }, 300_000);
 
 afterAll(async () => {
@@ -39,7 +42,7 @@ afterAll(async () => {
 });
 
 /** Follows "More …" links from `path`, returning each page's rows as matched by `row`. */
-async function allPages(v: Visitor, path: string, row: RegExp, from = "<tbody>", to = "</tbody>"): Promise<string[][]> {
+async function allPages(v: Visitor, path: string, row: RegExp, from = "<tbody>", to = "</tbody>", more = "More"): Promise<string[][]> {
   const pages: string[][] = [];
   let next: string | null = path;
   while (next && pages.length < 10) {
@@ -48,7 +51,7 @@ async function allPages(v: Visitor, path: string, row: RegExp, from = "<tbody>",
     const start = page.indexOf(from);
     const table = page.slice(start, page.indexOf(to, start));
     pages.push([...table.matchAll(row)].map((m) => m[1]!));
-    next = /<a class="button secondary" href="([^"]+)" rel="next">More/.exec(page)?.[1]?.replaceAll("&amp;", "&") ?? null;
+    next = new RegExp(`<a class="button secondary" href="([^"]+)" rel="next">${more}`).exec(page)?.[1]?.replaceAll("&amp;", "&") ?? null;
   }
   return pages;
 }
@@ -77,7 +80,7 @@ describe("lists paged in the database", () => {
   it("pages the admin's people by username", async () => {
     const v = new Visitor(a.origin);
     await v.signIn("root");
-    const pages = await allPages(v, "/admin", /<tr><td>@([\w]+)/g);
+    const pages = await allPages(v, "/admin", /<tr><td>@([\w]+)/g, "<tbody>", "</tbody>", "More people");
     const everyone = ["paul", "root", ...Array.from({ length: LIST_PAGE + 3 }, (_, i) => `user${pad(i)}`)].sort();
     expect(pages.map((p) => p.length)).toEqual([LIST_PAGE, everyone.length - LIST_PAGE]);
     expect(pages.flat()).toEqual(everyone);
@@ -104,11 +107,23 @@ describe("lists paged in the database", () => {
     expect([...waiting(club), ...waiting(second)]).toEqual(users);
   });
 
-  it("a cursor that is not a key we hand out is refused as no cursor, not an error", async () => {
+  it("pages the invitation links, newest first, the oldest reachable", async () => {
+    const v = new Visitor(a.origin);
+    await v.signIn("root");
+    const pages = await allPages(v, "/admin", /<li>(member, \w+):/g, '<ul class="invite-links">', "</ul>", "More invitation links");
+    expect(pages.map((p) => p.length)).toEqual([LIST_PAGE, 5]);
+    // The first five made were for partners: they are the last page.
+    expect(pages[1]).toEqual(Array(5).fill("member, partner"));
+    expect(pages[0]!.every((line) => line === "member, customer")).toBe(true);
+  });
+
+  it("a cursor that is not a key we hand out, or names a group no longer there, starts over", async () => {
     const v = new Visitor(a.origin);
     await v.signIn("paul");
-    const res = await v.get("/groups?after=%27%20or%201=1--");
-    expect(res.status).toBe(200);
-    expect([...res.text_.matchAll(/<a href="\/g\/(g\d{3})"/g)].length).toBe(LIST_PAGE);
+    for (const cursor of ["%27%20or%201=1--", "1234567890123456789"]) {
+      const res = await v.get(`/groups?after=${cursor}`);
+      expect(res.status).toBe(200);
+      expect([...res.text_.matchAll(/<a href="\/g\/(g\d{3})"/g)][0]?.[1]).toBe("g000");
+    }
   });
 });

@@ -138,7 +138,7 @@ describe("files attached in the web composer", () => {
     const res = await postFiles(v, "yard", "The full scan", [{ bytes: big, name: "scan.pdf" }]);
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/g/yard");
-    expect(flashOf(res)).toContain("The file exceeds 10 MiB. Nothing was posted");
+    expect(flashOf(res)).toContain("The file exceeds 10 MiB. Nothing was saved");
     expect(await mediaCount()).toBe(before);
   });
 

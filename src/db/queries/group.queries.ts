@@ -32,7 +32,10 @@ export async function listGroups(
   if (options.afterId !== undefined) {
     const afterId = options.afterId;
     // Two groups (here and elsewhere) may share a name: the id breaks the tie.
-    query = query.where(sql<boolean>`(actors.username, actors.id) > (select c.username, c.id from actors c where c.id = ${afterId})`);
+    // A cursor that names no actor (a group since deleted) starts over rather than showing nothing.
+    query = query.where(
+      sql<boolean>`(not exists (select 1 from actors c where c.id = ${afterId}) or (actors.username, actors.id) > (select c.username, c.id from actors c where c.id = ${afterId}))`,
+    );
   }
   if (options.limit !== undefined) query = query.limit(options.limit);
   const rows = await query.execute();

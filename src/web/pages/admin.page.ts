@@ -8,7 +8,7 @@ import { requireAdmin } from "../../services/organizations/audit.service.ts";
 import { allowHost, blockHost, describePolicy, forgetHost, setFederationMode } from "../../services/organizations/federation-policy.service.ts";
 import { pageGroups } from "../../services/groups/group.service.ts";
 import { inviteByEmail } from "../../services/channels/mail-invite.service.ts";
-import { createInviteLink, recentInviteLinks } from "../../services/groups/invite.service.ts";
+import { createInviteLink, pageInviteLinks } from "../../services/groups/invite.service.ts";
 import { listReports, resolveReport } from "../../services/posts/report.service.ts";
 import { createUser, pageUsers, setAudience, setRole, setSuspended } from "../../services/accounts/user.service.ts";
 import { AUDIENCES, ROLES } from "../../domain/user.rules.ts";
@@ -41,7 +41,7 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
 
   page("/admin", "users", "People", async (session, query) => {
     const users = await pageUsers(ctx, cursorOf(query), LIST_PAGE);
-    const invites = await recentInviteLinks(ctx);
+    const invites = await pageInviteLinks(ctx, cursorOf(query, "links_before"), LIST_PAGE);
     return html`
       <table><thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col">Audience</th><th scope="col">State</th></tr></thead><tbody>
       ${users.items.map(
@@ -67,7 +67,8 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
         <div><label for="inv-email">Mail it to (optional)</label><input id="inv-email" name="email" type="email"></div>
         <div><button type="submit">Create invitation link</button></div>
       </form>
-      ${invites.length > 0 ? html`<ul>${invites.map((i) => html`<li>${i.role}, ${i.audience}: ${i.usedBy ? html`used by @${i.usedBy}` : html`open until ${when(i.expiresAt)}`}</li>`)}</ul>` : ""}`;
+      ${invites.items.length > 0 ? html`<ul class="invite-links">${invites.items.map((i) => html`<li>${i.role}, ${i.audience}: ${i.usedBy ? html`used by @${i.usedBy}` : html`open until ${when(i.expiresAt)}`}</li>`)}</ul>` : ""}
+      ${morePager("/admin", query, invites.next, "invitation links", "links_before")}`;
   });
 
   // Who did it, for the audit log.
