@@ -82,7 +82,6 @@ function matches(bytes: Uint8Array, magic: Magic): boolean {
 
 /** A file name safe to show and to offer in Content-Disposition: no folders, no control characters, at most 200 characters. */
 export function cleanFileName(raw: string): string {
-  // eslint-disable-next-line no-control-regex
   const base = (raw.split(/[/\\]/).pop() ?? "").replace(/[\u0000-\u001f\u007f"]/g, "").trim();
   if (base.length <= 200) return base;
   const ext = extensionOfName(base);
