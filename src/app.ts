@@ -48,6 +48,7 @@ import { installDeliveryLanes } from "./federation/delivery-lanes.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
+import { withSelfDeleteKeyRefresh } from "./federation/inbox/self-delete.ts";
 import { createWebhookTransport } from "./federation/webhooks/webhook.transport.ts";
 import { WebhookWorker } from "./services/apps/webhook.worker.ts";
 import { ChannelWorker } from "./services/channels/channel.worker.ts";
@@ -135,9 +136,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       concurrency: concurrency[name] ?? 4,
       onError: (error: unknown) => logger.error({ err: error, queue: name }, "queue message failed"),
     });
+  const kv = new PostgresKvStore(database);
   const federation = createEcotoneFederation({
     origin: config.origin,
-    kv: new PostgresKvStore(database),
+    kv,
     queues: { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") },
     allowPrivateAddresses: config.allowPrivateAddresses,
     retryInitialDelayMs: config.retryInitialDelayMs,
@@ -196,7 +198,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     onInboxPost: () => {
       stats.inboxPosts += 1;
     },
-    beforeFederation: createTaskGateway(federation, ctx),
+    beforeFederation: withSelfDeleteKeyRefresh(kv, createTaskGateway(federation, ctx)),
   });
   registerAuth(fastify, ctx);
   registerIdempotency(fastify, ctx);

@@ -2,10 +2,10 @@
 // circuit state in our key-value store (src/db/kv.store.ts) and changes it
 // with compare-and-swap; when a host recovers it swaps the state for
 // `undefined`, which means "no entry" (Fedify's own MemoryKvStore keeps it
-// as absent). PostgresKvStore stores it as `{"v": null}` instead, and reads
-// it back as `null`, so every later swap "from absent" fails: after a host
-// has recovered once, its circuit never opens again (each failure costs ten
-// futile transactions, then Fedify falls back to plain retries).
+// as absent). PostgresKvStore once stored it as `{"v": null}` and read it
+// back as `null`, so every later swap "from absent" failed: after a host had
+// recovered once, its circuit never opened again. Now such a swap deletes the
+// entry (docs/security.md, finding 6).
 // test/faults/member-down.test.ts shows the open circuit at work on a fresh
 // host; this file pins the store's contract.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,9 +37,8 @@ describe("compare-and-swap as the circuit breaker uses it", () => {
     expect(await kv.cas(key, closed, { state: "closed", failures: [] })).toBe(false);
   });
 
-  // KNOWN BUG (docs/security.md, open findings): drop `.fails` once
-  // PostgresKvStore.cas (and set) delete the entry when the new value is
-  // undefined.
+  // docs/security.md, finding 6 (fixed): PostgresKvStore.cas (and set)
+  // delete the entry when the new value is undefined.
   it("a swap to undefined removes the entry, so the next failure can be recorded", async () => {
     const key = ["_fedify", "circuit", "recovered.example"] as const;
     const open = { state: "open", failures: ["2026-01-01T00:00:00Z"], opened: "2026-01-01T00:00:00Z" };

@@ -3,15 +3,14 @@
 // Fedify 2.3.8 treats 404 and 410 from an inbox as permanent
 // (`permanentFailureStatusCodes`, default [404, 410]): the delivery is
 // abandoned at once, not retried with backoff. A 503 is retried (the
-// control). What Ecotone does not do yet is remember that the actor is gone
-// (Fedify's `setOutboxPermanentFailureHandler` is not registered), so every
-// new activity is still sent there once, and the signed Delete a server
-// sends when an account is deleted is refused because its key is gone too:
-// both gaps are `it.fails` below.
+// control). The actors such an inbox serves are then marked gone and not
+// addressed again, and the signed Delete a server sends when an account is
+// deleted is accepted although its key is gone too (src/federation/inbox/
+// gone-actor.ts, self-delete.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "../security/hostile-peer.ts";
-import { installSignedFetchCache } from "../../src/federation/signed-fetch.cache.ts";
+import { forgetSignedFetch } from "../../src/federation/signed-fetch.cache.ts";
 
 let a: TestInstance;
 let goneHost: HostilePeer;
@@ -32,10 +31,10 @@ function inboxPosts(peer: HostilePeer, name: string): number {
   return times.filter((t, i) => i === 0 || t - times[i - 1]! > 200).length;
 }
 
-async function join(peer: HostilePeer, actor: { uri: string; keyId: string }) {
+async function join(peer: HostilePeer, actor: { uri: string; keyId: string }, followId = `${actor.uri}/follows/partners`) {
   const res = await peer.post(
     `${a.origin}/users/partners/inbox`,
-    { "@context": AS_CONTEXT, id: `${actor.uri}/follows/partners`, type: "Follow", actor: actor.uri, object: groupUri },
+    { "@context": AS_CONTEXT, id: followId, type: "Follow", actor: actor.uri, object: groupUri },
     actor.keyId,
   );
   expect(res.status).toBe(202);
@@ -90,9 +89,6 @@ describe("an inbox that answers 410 Gone", () => {
     expect(text.filter((t) => t.includes(`${flakyHost.origin}/users/flaky/inbox`)).length).toBeGreaterThan(0);
   });
 
-  // KNOWN GAP (docs/security.md, open findings): drop `.fails` once
-  // federation.ts registers setOutboxPermanentFailureHandler and marks the
-  // actors of a 410 inbox gone.
   it("stops addressing an actor once its inbox answered 410 Gone", async () => {
     await eventually(() => inboxPosts(goneHost, "gone") >= 2); // the Accept, then the first post
     const before = inboxPosts(goneHost, "gone");
@@ -111,20 +107,24 @@ describe("an actor whose documents answer 410 Gone", () => {
     expect(cached).toEqual([]);
   });
 
-  // KNOWN GAP (docs/security.md, open findings 8): Ecotone's
-  // onUnverifiedActivity hook accepts such a Delete when the key cannot be
-  // fetched (410), but here the key is still in Fedify's key cache, so the
-  // signature verifies and Fedify's key-ownership check (which refetches the
-  // actor: 410) answers 401 without calling any hook. Drop `.fails` once
-  // that path marks the account gone too.
-  it.fails("KNOWN GAP: has its Delete of itself accepted once its key answers 410, and is then no longer addressed", async () => {
+  // docs/security.md, finding 8: Fedify still holds the account's key, so
+  // before the fix the signature verified against that copy, the key-ownership
+  // check then got 410 for the actor and answered 401 without calling any hook.
+  it("has its Delete of itself accepted although its key is still cached, and is then no longer addressed", async () => {
+    // The earlier 410s at its inbox marked it gone: start from an account we
+    // believe alive, whose key Fedify has cached from its earlier activities.
+    await a.app.ctx.db.updateTable("actors").set({ gone_at: null }).where("uri", "=", gone.uri).execute();
+    goneHost.handle("/users/gone/inbox", (_req, res) => res.writeHead(202).end());
+    const accepts = inboxPosts(goneHost, "gone");
+    await join(goneHost, gone, `${gone.uri}/follows/partners-again`);
+    await eventually(() => inboxPosts(goneHost, "gone") > accepts); // the Accept, taken
+    expect((await a.app.ctx.db.selectFrom("actors").select("gone_at").where("uri", "=", gone.uri).executeTakeFirstOrThrow()).gone_at).toBeNull();
+    goneHost.handle("/users/gone/inbox", (_req, res) => res.writeHead(410).end());
     // The account was deleted on its server: its actor and key answer 410,
     // and the server tells its followers with a signed Delete (as Mastodon does).
     goneHost.serve("/users/gone", "", { status: 410, contentType: "text/plain" });
-    // Within 30 s of the last signed fetch of the actor, the key-ownership
-    // check reuses that answer and the Delete is accepted; the gap is the
-    // general case, later: forget the cached answer.
-    installSignedFetchCache({ ttlMs: 30_000 }).evict(gone.uri);
+    // Later than the signed-fetch cache's 30 s: the actor's last answer is forgotten.
+    forgetSignedFetch(gone.uri);
     const del = await goneHost.post(
       `${a.origin}/inbox`,
       {
@@ -146,5 +146,20 @@ describe("an actor whose documents answer 410 Gone", () => {
     await post("After the Delete: the gone member is not addressed");
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(inboxPosts(goneHost, "gone")).toBe(before);
+  });
+
+  it("control: a forged Delete of a live account by itself is refused, and the account stays a member", async () => {
+    const alive = await flakyHost.addActor("alive");
+    flakyHost.handle("/users/alive/inbox", (_req, res) => res.writeHead(202).end());
+    await join(flakyHost, alive);
+    const honest = { "@context": AS_CONTEXT, id: `${alive.uri}#delete`, type: "Delete", actor: alive.uri, object: alive.uri };
+    const signed = await flakyHost.sign(`${a.origin}/inbox`, honest, alive.keyId);
+    // The signature covers another body than the one sent.
+    const forged = await flakyHost.send(signed, undefined, JSON.stringify({ ...honest, id: `${alive.uri}#forged` }));
+    expect(forged.status).toBe(401);
+    const row = await a.app.ctx.db.selectFrom("actors").select("gone_at").where("uri", "=", alive.uri).executeTakeFirst();
+    expect(row?.gone_at).toBeNull();
+    const members = await a.api(owner.token, "GET", "/api/ecotone/v1/groups/partners/members");
+    expect(members.body.items.some((m: { actor: { uri: string } }) => m.actor.uri === alive.uri)).toBe(true);
   });
 });

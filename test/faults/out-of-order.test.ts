@@ -5,11 +5,10 @@
 // as it comes due, so an edit or a like queued after a post can be released
 // before it (test/faults/member-down.test.ts saw edits lost that way). Here a
 // remote group olga belongs to relays an Update and a Like before the Create
-// they are about. Today the instance drops both as "about an unknown post"
-// (src/services/posts/post-inbox.service.ts, receivePostUpdate and receiveLike
-// return "ignored" without recording anything), so the edit and the like are
-// lost for good; that is the `it.fails` below. The control shows the same
-// activities in order are applied.
+// they are about. Both used to be dropped as "about an unknown post"; now the
+// Update is kept as the post and the Like is retried until the post arrives
+// (src/services/posts/post-inbox.service.ts; docs/security.md, finding 7).
+// The control shows the same activities in order are applied.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "../security/hostile-peer.ts";
@@ -99,9 +98,8 @@ describe("relayed activities about a post", () => {
     });
   });
 
-  // KNOWN BUG (docs/security.md, open findings): drop `.fails` once an
-  // Update or Like for a post not seen yet is kept (or retried) instead of
-  // dropped.
+  // docs/security.md, finding 7 (fixed): an Update of a post not seen yet
+  // is kept as the post, and a Like of one is retried until it arrives.
   it("out of order: an edit and a like that arrive before the post are not lost", async () => {
     const id = `${peer.origin}/notes/out-of-order`;
     await relay({ id: `${id}#update`, type: "Update", actor: member.uri, object: note(id, "<p>second version</p>") });

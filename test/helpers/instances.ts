@@ -133,8 +133,13 @@ export async function startInstanceWithUsers<N extends string>(...usernames: N[]
   return { instance, users };
 }
 
-/** Polls until `check` stops throwing (or returns truthy), or fails with its last error. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
+/**
+ * Polls until `check` stops throwing (or returns truthy), or fails with its last error.
+ * The default wait is long because CI runs the whole suite on two shared cores: a
+ * delivery that meets one retry under that load takes well over 15 s, and a
+ * passing check returns as soon as it passes, so only failures pay for the margin.
+ */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

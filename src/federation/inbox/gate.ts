@@ -6,12 +6,14 @@
 // - origin: the activity's id is on its actor's origin, whatever its type;
 // - policy: the federation allowlist/blocklist, decided from the verified
 //   actor (not from a header), for every activity;
-// - refusals by our rules are final: logged and dropped, never retried.
+// - refusals by our rules are final: logged and dropped, never retried; so
+//   is an object its home says does not exist (404/410/401/403).
 //
 // What an activity may say about *objects* (ids on the author's origin, who
 // may relay what) is decided by src/domain/trust.rules.ts, asked by the
 // handlers and the services that apply them.
 import type { Activity } from "@fedify/vocab";
+import { FetchError } from "@fedify/vocab-runtime";
 import { DomainError } from "../../domain/errors.ts";
 import { sameOrigin } from "../../domain/trust.rules.ts";
 import { peerAllowed } from "../../services/organizations/federation-policy.service.ts";
@@ -43,12 +45,27 @@ export function gated<T extends Activity>(handler: InboxHandler<T>): InboxHandle
     try {
       await handler(ctx, activity);
     } catch (error) {
+      // An object whose home answers that it does not exist (an embedded
+      // note claiming another server, a post deleted meanwhile) will not
+      // exist on a retry either: final, like a refusal by our rules.
+      if (error instanceof FetchError && isPermanentAnswer(error.response?.status)) {
+        ctx.data.logger.info(
+          { activity: activity.id?.href, object: error.url.href, status: error.response?.status },
+          "incoming activity dropped: its object does not exist at its home",
+        );
+        return;
+      }
       // A refusal by our rules (not a member, not the author, banned…) is
       // final. Anything else propagates, and Fedify retries with backoff.
       if (!(error instanceof DomainError)) throw error;
       ctx.data.logger.info({ activity: activity.id?.href, code: error.code, reason: error.message }, "incoming activity refused");
     }
   };
+}
+
+/** 404 and 410 say the document is not there; 401/403 that it is not for us. Timeouts, 429 and 5xx may pass. */
+function isPermanentAnswer(status: number | undefined): boolean {
+  return status === 404 || status === 410 || status === 401 || status === 403;
 }
 
 /** Is this host (of an object or an actor named inside an activity) one we federate with? */
