@@ -164,5 +164,7 @@ module.exports = {
     // so packages keep their node_modules/ path and the rules above match.
     preserveSymlinks: true,
     exclude: { path: "^src/web/assets/" },
+    // Packages' subpath exports (`typebox/compile`) resolve as Node resolves them.
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "default"] },
   },
 };

@@ -129,6 +129,6 @@ for (const name of chosen) {
   printFigures(`${name} (${((performance.now() - started) / 1000).toFixed(0)} s)`, result.figures);
   if (result.text) console.log(`\n${result.text}`);
   console.log(`  ${result.summary.met ? "MET" : "MISSED"}: ${result.summary.target}`);
-  console.log(`  saved ${saveResult(name, options, result)} and ${writeSummary(name, options, result.summary)}`);
+  console.log(`  saved ${saveResult(name, options, result)} and ${await writeSummary(name, options, result.summary)}`);
 }
 process.exit(0);

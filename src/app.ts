@@ -26,6 +26,7 @@ import { registerReputationRoutes } from "./api/ecotone/reputation.routes.ts";
 import { registerSegmentRoutes } from "./api/ecotone/segment.routes.ts";
 import { registerIdempotency } from "./api/ecotone/idempotency.hook.ts";
 import { registerMastodonApi } from "./api/mastodon/index.ts";
+import { registerMastodonOpenApi } from "./api/mastodon/openapi.ts";
 import { registerStaticImages } from "./api/mastodon/static-images.routes.ts";
 import { registerStreaming } from "./api/mastodon/streaming.routes.ts";
 import { registerSseStreaming } from "./api/mastodon/streaming-sse.routes.ts";
@@ -121,7 +122,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   };
   if (config.oidc) ctx.companySignIn = new CompanySignIn({ ...config.oidc, allowInsecure: config.allowPrivateAddresses });
   ctx.passwordSignIn = config.passwordSignIn;
-  if (config.inboundSmtpPort !== null) ctx.replyDomain = config.replyDomain;
+  if (config.inboundSmtpPort !== null || config.inboundMailSecret) ctx.replyDomain = config.replyDomain;
+  if (config.inboundMailSecret) ctx.inboundMailSecret = config.inboundMailSecret;
   await ensureInstanceActor(ctx);
   await getOwnOrganization(ctx);
   const bootstrap = config.bootstrapAdmin ? await bootstrapAdmin(ctx) : null;
@@ -134,6 +136,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       queueName: name,
       leaseMs: config.queueLeaseMs,
       concurrency: concurrency[name] ?? 4,
+      // A fan-out's deliveries, a delivery's retry: written with the message's deletion.
+      atomicEnqueues: name !== "inbox",
+      // An incoming activity is applied in its POST when this process can (ADR 0104).
+      runInline: name === "inbox",
       onError: (error: unknown) => logger.error({ err: error, queue: name }, "queue message failed"),
     });
   const kv = new PostgresKvStore(database);
@@ -151,7 +157,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     retryInitialMs: config.retryInitialDelayMs,
     leaseMs: Math.min(config.queueLeaseMs, 60_000),
   });
-  const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : null;
+  const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom, config.dkim) : null;
   if (!smtp) logger.info("ECOTONE_SMTP_URL is unset: mail is kept for the Outgoing mail page (/admin/mail), not sent");
   const channels = new ChannelWorker(ctx, {
     transport: smtp,
@@ -207,6 +213,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerWebInterface(fastify, ctx);
   // Before the Ecotone routes, so it sees them all being registered.
   await registerOpenApi(fastify, config.origin.origin);
+  await registerMastodonOpenApi(fastify, config.origin.origin);
   registerAccountRoutes(fastify, ctx);
   registerGroupRoutes(fastify, ctx);
   registerGroupSettingsRoutes(fastify, ctx);

@@ -71,6 +71,10 @@ export interface Config {
   replyDomain: string;
   /** Signing in with a username and password; an admin may turn it off once company sign-in works. */
   passwordSignIn: boolean;
+  /** The shared secret that signs a provider's inbound-mail webhook calls (unset: the webhook is off). */
+  inboundMailSecret: string | undefined;
+  /** DKIM signing of outgoing mail (ECOTONE_DKIM_*), or null. */
+  dkim: { domainName: string; keySelector: string; privateKey: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -121,7 +125,34 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     passwordSignIn: parseBoolean(merged, "ECOTONE_PASSWORD_SIGN_IN", true),
     inboundSmtpPort: merged.ECOTONE_INBOUND_SMTP_PORT === undefined ? null : parseInteger(merged, "ECOTONE_INBOUND_SMTP_PORT", 2525, 0, 65535),
     replyDomain: merged.ECOTONE_REPLY_DOMAIN ?? origin.hostname,
+    inboundMailSecret: parseInboundSecret(merged.ECOTONE_INBOUND_MAIL_SECRET),
+    dkim: parseDkim(merged, cwd),
   };
+}
+
+function parseInboundSecret(text: string | undefined): string | undefined {
+  if (text !== undefined && text.length < 32) {
+    throw new ConfigError(
+      "ECOTONE_INBOUND_MAIL_SECRET",
+      "must be at least 32 characters (e.g. `openssl rand -hex 32`): it is all that authenticates inbound mail",
+    );
+  }
+  return text;
+}
+
+function parseDkim(env: Env, cwd: string): Config["dkim"] {
+  const domainName = env.ECOTONE_DKIM_DOMAIN;
+  if (domainName === undefined) return null;
+  const keySelector = env.ECOTONE_DKIM_SELECTOR;
+  if (!keySelector)
+    throw new ConfigError("ECOTONE_DKIM_SELECTOR", "is needed with ECOTONE_DKIM_DOMAIN: the selector of the DNS record <selector>._domainkey.<domain>");
+  const file = env.ECOTONE_DKIM_PRIVATE_KEY_FILE;
+  // A key in the variable may have its line breaks written as \n (one-line environment files).
+  const privateKey = file ? readFileSync(resolve(cwd, file), "utf8") : env.ECOTONE_DKIM_PRIVATE_KEY?.replace(/\\n/g, "\n");
+  if (!privateKey?.includes("PRIVATE KEY")) {
+    throw new ConfigError("ECOTONE_DKIM_PRIVATE_KEY", "is needed with ECOTONE_DKIM_DOMAIN: the PEM private key (or ECOTONE_DKIM_PRIVATE_KEY_FILE, its path)");
+  }
+  return { domainName, keySelector, privateKey };
 }
 
 function stripEmpty(env: Env): Env {

@@ -17,6 +17,7 @@ import { loadConfig } from "../../src/config.ts";
 import { openDatabase, type DatabaseHandle } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrator.ts";
 import { insertFollow } from "../../src/db/repos/follow.repo.ts";
+import { withoutInsightTriggers } from "./seed-triggers.ts";
 import { upsertRemoteActor } from "../../src/db/repos/remote-actor.repo.ts";
 import type { Database } from "../../src/db/schema.ts";
 import { newId } from "../../src/domain/ids.ts";
@@ -154,38 +155,40 @@ async function addRemoteMembers(app: EcotoneApp, command: Extract<Command, { op:
   const group = await db.selectFrom("actors").select("id").where("username", "=", command.groupSlug).where("is_local", "=", true).executeTakeFirstOrThrow();
   let n = 0;
   // As if each had joined: a cached remote actor and an accepted Follow of the group.
-  await db.transaction().execute(async (trx) => {
-    for (const peer of command.peers) {
-      for (let i = 0; i < command.perPeer; i++) {
-        const uri = `${peer.origin}/users/${command.groupSlug}_m${i}`;
-        const actor = await upsertRemoteActor(trx, {
-          uri,
-          type: "Person",
-          username: `${command.groupSlug}_m${i}`,
-          domain: peer.host,
-          name: null,
-          summary: null,
-          url: uri,
-          iconUrl: null,
-          inboxUrl: `${uri}/inbox`,
-          sharedInboxUrl: `${peer.origin}/inbox`,
-          outboxUrl: null,
-          followersUrl: null,
-          followingUrl: null,
-          locked: false,
-          raw: null,
-        });
-        await insertFollow(trx, {
-          id: newId(),
-          followerId: actor.id,
-          followeeId: group.id,
-          state: "accepted",
-          activityUri: `${uri}/follows/${command.groupSlug}`,
-        });
-        n++;
+  await withoutInsightTriggers(db, () =>
+    db.transaction().execute(async (trx) => {
+      for (const peer of command.peers) {
+        for (let i = 0; i < command.perPeer; i++) {
+          const uri = `${peer.origin}/users/${command.groupSlug}_m${i}`;
+          const actor = await upsertRemoteActor(trx, {
+            uri,
+            type: "Person",
+            username: `${command.groupSlug}_m${i}`,
+            domain: peer.host,
+            name: null,
+            summary: null,
+            url: uri,
+            iconUrl: null,
+            inboxUrl: `${uri}/inbox`,
+            sharedInboxUrl: `${peer.origin}/inbox`,
+            outboxUrl: null,
+            followersUrl: null,
+            followingUrl: null,
+            locked: false,
+            raw: null,
+          });
+          await insertFollow(trx, {
+            id: newId(),
+            followerId: actor.id,
+            followeeId: group.id,
+            state: "accepted",
+            activityUri: `${uri}/follows/${command.groupSlug}`,
+          });
+          n++;
+        }
       }
-    }
-  });
+    }),
+  );
   return n;
 }
 
@@ -415,7 +418,7 @@ async function handle(command: Command): Promise<unknown> {
       return Object.fromEntries(rows.map((r) => [r.queue, Number(r.n)]));
     }
     case "seedTimelines":
-      return seedTimelines(db, command);
+      return withoutInsightTriggers(db, () => seedTimelines(db, command));
     case "timeRoutes":
       return timeRoutes(app, command);
     case "explainRoutes":

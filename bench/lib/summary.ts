@@ -2,6 +2,7 @@
 // that runs can be compared by a script (`jq .scenarios.inbox.met`). A run of
 // some scenarios replaces only their entries; each entry says when and on
 // which database it was measured, so a mixed file is never ambiguous.
+import { format, resolveConfig } from "prettier";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { machine } from "./results.ts";
@@ -36,7 +37,7 @@ function read(file: string): SummaryFile {
 }
 
 /** Records one scenario's summary, keeping the other scenarios' entries. */
-export function writeSummary(scenario: string, options: Record<string, unknown>, summary: Summary, file = SUMMARY_FILE): string {
+export async function writeSummary(scenario: string, options: Record<string, unknown>, summary: Summary, file = SUMMARY_FILE): Promise<string> {
   mkdirSync(resolve(file, ".."), { recursive: true });
   const current = read(file);
   const m = machine();
@@ -48,6 +49,7 @@ export function writeSummary(scenario: string, options: Record<string, unknown>,
     machine: m,
   };
   current.updatedAt = new Date().toISOString();
-  writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`);
+  // Formatted as `npm run lint` checks it (prettier --check), so a run can be committed as is.
+  writeFileSync(file, await format(JSON.stringify(current, null, 2), { ...(await resolveConfig(file)), parser: "json" }));
   return file;
 }

@@ -57,7 +57,8 @@ export async function seed(handle: DatabaseHandle, options: InsightsOptions, adm
   const person = (n: string) => `'9' || lpad((${groups} + 1 + ((${n}) % ${people}))::text, 18, '0')`;
   const group = (n: string) => `'9' || lpad((1 + ((${n}) % ${groups}))::text, 18, '0')`;
   const span = days * 86_400;
-  for (const t of ["posts_insights", "likes_insights", "ideas_insights", "follows_insights"]) await run(`alter table ${t.split("_")[0]} disable trigger ${t}`);
+  for (const t of ["posts_insights", "posts_insight_pairs", "likes_insights", "ideas_insights", "follows_insights"])
+    await run(`alter table ${t.split("_")[0]} disable trigger ${t}`);
   await run(`
     insert into actors (id, uri, type, username, domain, is_local, inbox_url, created_at, updated_at)
     select '9' || lpad(g::text, 18, '0'), 'http://${host}/users/g' || g, 'Group', 'g' || g, '${host}', true, 'http://${host}/users/g' || g || '/inbox',
@@ -107,8 +108,41 @@ export async function seed(handle: DatabaseHandle, options: InsightsOptions, adm
     insert into ideas (post_id, group_id, status)
     select lpad(p::text, 19, '0'), ${group("(p + 2) / 3")}, (array['open', 'under_review', 'planned', 'done', 'declined'])[1 + (p / 100) % 5]
     from generate_series(1, ${posts}, 100) p where p % 3 <> 0`);
-  for (const t of ["posts_insights", "likes_insights", "ideas_insights", "follows_insights"]) await run(`alter table ${t.split("_")[0]} enable trigger ${t}`);
+  for (const t of ["posts_insights", "posts_insight_pairs", "likes_insights", "ideas_insights", "follows_insights"])
+    await run(`alter table ${t.split("_")[0]} enable trigger ${t}`);
   await run("analyze");
+}
+
+/** The insight triggers on the write path of a post (migrations 0080, 0082, 0084). */
+const POST_TRIGGERS = ["posts_insights", "posts_insight_pairs"];
+
+/**
+ * The cost of the insight triggers per inserted post: `n` replies inserted one
+ * statement at a time (as the inbox and the services insert them), with the
+ * triggers off and then on, into the seeded groups' threads. Each insert is one
+ * statement either way; the triggers' work runs inside it.
+ */
+export async function triggerCost(handle: DatabaseHandle, options: InsightsOptions, n: number): Promise<{ off: number; on: number }> {
+  const run = (text: string) => handle.db.executeQuery(CompiledQuery.raw(text));
+  const insertReplies = async (first: number) => {
+    const started = performance.now();
+    for (let i = first; i < first + n; i++) {
+      // Reply to root 3t-2 of thread t, by someone of another organization than most.
+      const root = 3 * (1 + (i % Math.floor(options.posts / 3))) - 2;
+      await run(`
+        insert into posts (id, uri, author_id, group_id, in_reply_to_uri, thread_uri, type, content_html, visibility, is_local, published_at)
+        select '8' || lpad('${i}', 18, '0'), 'https://seed.example/r/${i}', '9' || lpad((${options.groups} + 1 + (${i} * 31) % ${options.people})::text, 18, '0'),
+          p.group_id, p.uri, p.thread_uri, 'Note', '<p>reply</p>', 'public', false, now()
+        from posts p where p.id = lpad('${root}', 19, '0')`);
+    }
+    return (performance.now() - started) / n;
+  };
+  for (const t of POST_TRIGGERS) await run(`alter table posts disable trigger ${t}`);
+  const off = await insertReplies(0);
+  for (const t of POST_TRIGGERS) await run(`alter table posts enable trigger ${t}`);
+  const on = await insertReplies(n);
+  await run(`delete from posts where uri like 'https://seed.example/r/%'`);
+  return { off, on };
 }
 
 export async function insightsScenario(options: InsightsOptions): Promise<ScenarioResult> {
@@ -161,6 +195,7 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
         "p95 ms": percentile(samples, 95),
       });
     }
+    const cost = await triggerCost(handle, options, 500);
     const pgsql = handle.kind === "postgres";
     const limit = pgsql ? 200 : 400;
     const worst = Math.max(...rows.map((r) => Number(r["p95 ms"])));
@@ -172,6 +207,7 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
         "backfill of the rollups (s)": backfillSeconds,
         "samples per route": options.samples,
         "worst p95 (ms)": worst,
+        "ms per inserted reply, insight triggers off / on": `${cost.off.toFixed(2)} / ${cost.on.toFixed(2)}`,
         [`target: p95 < ${limit} ms (${pgsql ? "PostgreSQL" : "PGlite"})`]: worst < limit && rows.every((r) => r.status === 200) ? "met" : "missed",
       },
       summary: {
@@ -185,6 +221,8 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
           seeding_s: seedSeconds,
           backfill_s: backfillSeconds,
           worst_p95_ms: worst,
+          insert_reply_ms_triggers_off: cost.off,
+          insert_reply_ms_triggers_on: cost.on,
           ...Object.fromEntries(rows.map((r) => [`${String(r.route)}_p95_ms`, Number(r["p95 ms"])])),
         },
       },

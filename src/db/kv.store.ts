@@ -1,5 +1,5 @@
-// Fedify's KvStore on the fedify_kv table (key cache, idempotence records,
-// circuit-breaker state). Structurally satisfies Fedify's interface without
+// Fedify's KvStore on the fedify_kv table (key cache, circuit-breaker state;
+// idempotence records in memory, see LOCAL_PREFIXES). Structurally satisfies Fedify's interface without
 // importing it: src/federation hands it to Fedify.
 import { sql, type Kysely } from "kysely";
 import type { DatabaseHandle } from "./database.ts";
@@ -44,10 +44,35 @@ function decode<T>(stored: unknown): T {
  */
 const CACHED_PREFIXES = ["publicKey", "remoteDocument", "httpMessageSignaturesSpec"];
 
+/**
+ * Keys kept in this process's memory only, never in the table: Fedify's
+ * activity idempotence records. The durable record of an incoming activity
+ * is our inbox log, written in the transaction that applies it
+ * (src/services/incoming.ts), so a copy in fedify_kv was a second record of
+ * the same fact at two statements per activity (ADR 0103). In memory it still
+ * spares the handlers a re-delivery this process has seen; one it has not
+ * seen (another process, a restart) is stopped by the inbox log.
+ */
+const LOCAL_PREFIXES = ["activityIdempotence"];
+
+/**
+ * Keys whose *absence* may be served from memory for a moment: Fedify's
+ * circuit-breaker state, read two or three times per delivery and, for a
+ * healthy host, absent. Remembering "no state" for a second saves those reads
+ * in a fan-out; a state another process records (a host it found dead) is
+ * seen at most that second late, which changes nothing a circuit breaker
+ * promises. Present states are always read from the table.
+ */
+const ABSENCE_PREFIXES = ["circuit"];
+
 export interface KvStoreOptions {
   /** How long a read-mostly value is served from memory (0: never). */
   memoryTtlMs?: number;
   memoryMaxEntries?: number;
+  /** How long an absent circuit-breaker state is remembered (0: never). */
+  absenceTtlMs?: number;
+  /** How many process-local entries (LOCAL_PREFIXES) are kept, oldest dropped first. */
+  localMaxEntries?: number;
 }
 
 export class PostgresKvStore {
@@ -56,11 +81,25 @@ export class PostgresKvStore {
   readonly #memoryMax: number;
   // Values kept as JSON text, so a caller that mutates what it got cannot change the cache.
   readonly #memory = new Map<string, { json: string; until: number }>();
+  readonly #local = new Map<string, { json: string; until: number }>();
+  readonly #localMax: number;
+  readonly #absenceTtlMs: number;
+  readonly #absent = new Map<string, number>();
 
   constructor(handle: DatabaseHandle, options: KvStoreOptions = {}) {
     this.#db = handle.db;
     this.#memoryTtlMs = options.memoryTtlMs ?? 15_000;
     this.#memoryMax = options.memoryMaxEntries ?? 5_000;
+    this.#localMax = options.localMaxEntries ?? 50_000;
+    this.#absenceTtlMs = options.absenceTtlMs ?? 1_000;
+  }
+
+  #absenceKey(key: KvKey): string | null {
+    return this.#absenceTtlMs > 0 && key[0] === "_fedify" && ABSENCE_PREFIXES.includes(key[1] ?? "") ? JSON.stringify(key) : null;
+  }
+
+  #localKey(key: KvKey): string | null {
+    return key[0] === "_fedify" && LOCAL_PREFIXES.includes(key[1] ?? "") ? JSON.stringify(key) : null;
   }
 
   #memoryKey(key: KvKey): string | null {
@@ -80,14 +119,29 @@ export class PostgresKvStore {
   #forget(key: KvKey): void {
     const k = this.#memoryKey(key);
     if (k !== null) this.#memory.delete(k);
+    const absence = this.#absenceKey(key);
+    if (absence !== null) this.#absent.delete(absence);
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    const local = this.#localKey(key);
+    if (local !== null) {
+      const hit = this.#local.get(local);
+      if (hit && hit.until > Date.now()) return decode<T>(JSON.parse(hit.json));
+      if (hit) this.#local.delete(local);
+      return undefined;
+    }
     const k = this.#memoryKey(key);
     if (k !== null) {
       const hit = this.#memory.get(k);
       if (hit && hit.until > Date.now()) return decode<T>(JSON.parse(hit.json));
       if (hit) this.#memory.delete(k);
+    }
+    const absence = this.#absenceKey(key);
+    if (absence !== null) {
+      const until = this.#absent.get(absence);
+      if (until !== undefined && until > Date.now()) return undefined;
+      this.#absent.delete(absence);
     }
     const row = await this.#db
       .selectFrom("fedify_kv")
@@ -95,7 +149,13 @@ export class PostgresKvStore {
       .where("key", "=", sql<string[]>`${[...key]}::text[]`)
       .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", sql<Date>`now()`)]))
       .executeTakeFirst();
-    if (!row) return undefined;
+    if (!row) {
+      if (absence !== null) {
+        if (this.#absent.size >= this.#localMax) this.#absent.delete(this.#absent.keys().next().value!);
+        this.#absent.set(absence, Date.now() + this.#absenceTtlMs);
+      }
+      return undefined;
+    }
     const value = decode<T>(row.value);
     this.#remember(key, value, row.expires_at === null ? null : row.expires_at.getTime() - Date.now());
     return value;
@@ -103,6 +163,13 @@ export class PostgresKvStore {
 
   async set(key: KvKey, value: unknown, options?: { ttl?: DurationLike }): Promise<void> {
     if (value === undefined) return this.delete(key);
+    const local = this.#localKey(key);
+    if (local !== null) {
+      this.#local.delete(local);
+      if (this.#local.size >= this.#localMax) this.#local.delete(this.#local.keys().next().value!);
+      this.#local.set(local, { json: encode(value), until: Date.now() + (toMillis(options?.ttl) ?? Infinity) });
+      return;
+    }
     // Fedify re-records a peer's signature spec after every delivery: the
     // same value, written again. Skip it while this process's copy is fresh.
     const k = this.#memoryKey(key);
@@ -119,6 +186,11 @@ export class PostgresKvStore {
   }
 
   async delete(key: KvKey): Promise<void> {
+    const local = this.#localKey(key);
+    if (local !== null) {
+      this.#local.delete(local);
+      return;
+    }
     this.#forget(key);
     await this.#db
       .deleteFrom("fedify_kv")

@@ -94,8 +94,10 @@ export async function writeQueued(db: Kysely<Database>, queue: string, pending: 
         .values(rows.slice(i, i + 500) as never)
         .execute();
   };
-  // One statement needs no transaction (one round trip less per batch).
-  if (superseding.length > 0 || retriedKeys.length > 0 || retriedEdits.size > 0 || rows.length > 500) await db.transaction().execute(write);
+  // One statement needs no transaction (one round trip less per batch); in
+  // one already (queue-capture.ts), it joins it.
+  if (!db.isTransaction && (superseding.length > 0 || retriedKeys.length > 0 || retriedEdits.size > 0 || rows.length > 500))
+    await db.transaction().execute(write);
   else await write(db);
 }
 

@@ -11,12 +11,20 @@
 // runnable rows only, whatever the backlog behind one key (ADR 0101). A
 // worker leases only when something may be due: after a lease that found a
 // row, a NOTIFY, a keyed message finished, or the poll interval; a burst of
-// NOTIFYs costs one empty lease, not one each.
+// NOTIFYs costs one empty lease, not one each. A lease is renewed while its
+// handler runs (queue-lease.ts), so a slow handler is never run twice; with
+// `atomicEnqueues`, what a handler enqueues is written in the transaction
+// that deletes its message (queue-capture.ts), so a fan-out run again after
+// a crash does not deliver twice.
 // Structurally satisfies Fedify's MessageQueue (no Fedify import here).
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { DatabaseHandle } from "./database.ts";
 import { EnqueueBatcher, type PendingRow } from "./queue-batch.ts";
+import { capture, queueChannel, runCapturing, runUncaptured, writeCaptured, type Captured } from "./queue-capture.ts";
+import { InlineRunner } from "./queue-inline.ts";
+import { deleteFinished, type LeasedRow } from "./queue-finish.ts";
+import { LeaseKeeper } from "./queue-lease.ts";
 import { writeQueued } from "./queue-write.ts";
 import type { Database } from "./schema.ts";
 
@@ -37,13 +45,20 @@ export interface QueueOptions {
   pollIntervalMs?: number;
   /** Handlers in flight at once per listen(). */
   concurrency?: number;
+  /**
+   * Write what a handler enqueues in the transaction that deletes its
+   * message (queue-capture.ts). For queues whose handlers' only lasting
+   * effect is what they enqueue (Fedify's fan-out and deliveries); an inbox
+   * handler commits its effects itself, so holding its sends back would only
+   * widen the window in which a crash loses them.
+   */
+  atomicEnqueues?: boolean;
+  /**
+   * Run an undelayed, unkeyed message in its enqueue when this process
+   * listens and has a free slot (queue-inline.ts): for the inbox queue.
+   */
+  runInline?: boolean;
   onError?: (error: unknown, message: unknown) => void;
-}
-
-interface LeasedRow {
-  id: number;
-  message: unknown;
-  ordering_key: string | null;
 }
 
 /** Every this many idle polls, heads left blocked by a race are released. */
@@ -69,6 +84,8 @@ export class PostgresMessageQueue {
   readonly #leaseMs: number;
   readonly #pollMs: number;
   readonly #concurrency: number;
+  readonly #atomicEnqueues: boolean;
+  readonly #inline: InlineRunner | null;
   readonly #onError: ((error: unknown, message: unknown) => void) | undefined;
   readonly #batcher = new EnqueueBatcher((rows) => this.#write(rows));
 
@@ -80,11 +97,13 @@ export class PostgresMessageQueue {
     this.#leaseMs = options.leaseMs ?? 120_000;
     this.#pollMs = options.pollIntervalMs ?? 1_000;
     this.#concurrency = options.concurrency ?? 4;
+    this.#atomicEnqueues = options.atomicEnqueues ?? false;
+    this.#inline = options.runInline ? new InlineRunner(this.#concurrency, (error, message) => this.#onError?.(error, message)) : null;
     this.#onError = options.onError;
   }
 
   get channel(): string {
-    return `ecotone_queue_${this.#queue}`;
+    return queueChannel(this.#queue);
   }
 
   async enqueue(message: unknown, options?: EnqueueOptions): Promise<void> {
@@ -95,7 +114,12 @@ export class PostgresMessageQueue {
     if (messages.length === 0) return;
     const delayMs = delayMillis(options?.delay);
     const orderingKey = options?.orderingKey ?? null;
-    await this.#batcher.add(messages.map((message) => ({ message, orderingKey, delayMs })));
+    const rows = messages.map((message) => ({ message, orderingKey, delayMs }));
+    // Enqueued by a handler of a message on this database: written when that
+    // message finishes, in its transaction (queue-capture.ts).
+    if (capture(this.#db, this.#queue, rows)) return;
+    if (this.#inline && messages.length === 1 && delayMs === 0 && orderingKey === null && (await this.#inline.tryRun(messages[0]))) return;
+    await this.#batcher.add(rows);
   }
 
   /** Writes a batch of enqueued messages (queue-write.ts), then wakes the workers. */
@@ -135,22 +159,25 @@ export class PostgresMessageQueue {
     return result.rows.sort((a, b) => a.id - b.id);
   }
 
-  /** Deletes a finished message; for a keyed one, the next with its key becomes runnable. */
-  async #finish(row: LeasedRow): Promise<void> {
-    if (row.ordering_key === null) {
-      await this.#db.deleteFrom("fedify_queue").where("id", "=", row.id).where("locked_by", "=", this.#workerId).execute();
+  /**
+   * Deletes a finished message, with the messages its handler enqueued
+   * written in the same transaction; for a keyed one, the next with its key
+   * becomes runnable.
+   */
+  async #finish(row: LeasedRow, captured: Captured | null): Promise<void> {
+    if (captured === null || captured.rows.size === 0) {
+      if (captured) captured.closed = true;
+      await deleteFinished(this.#db, row, this.#workerId);
       return;
     }
-    // One statement: the update does not see the delete (same snapshot),
-    // hence `id <> row.id`.
-    await sql`
-      with gone as (delete from fedify_queue where id = ${row.id} and locked_by = ${this.#workerId} returning id)
-      update fedify_queue set blocked = false
-      where blocked and id = (
-        select min(id) from fedify_queue where ordering_key = ${row.ordering_key} and id <> ${row.id}
-      ) and exists (select 1 from gone)
-        -- a retry of this message is already the key's head
-        and not exists (select 1 from fedify_queue r where r.ordering_key = ${row.ordering_key} and not r.blocked and r.id <> ${row.id})`.execute(this.#db);
+    const wake = await this.#db.transaction().execute(async (trx) => {
+      const queues = await writeCaptured(trx, captured);
+      // Another worker holds the message now and will enqueue the same: keep nothing of this run.
+      if (!(await deleteFinished(trx, row, this.#workerId)))
+        throw new Error(`queue message ${row.id} was taken over by another worker; its enqueues are dropped`);
+      return queues;
+    });
+    for (const queue of wake) await this.#handle.notify(queueChannel(queue));
   }
 
   /**
@@ -169,6 +196,8 @@ export class PostgresMessageQueue {
   async listen(handler: (message: any) => Promise<void> | void, options: { signal?: AbortSignal } = {}): Promise<void> {
     const signal = options.signal;
     const inFlight = new Set<Promise<void>>();
+    // Leases of the messages in hand are renewed while they run (queue-lease.ts).
+    const leases = new LeaseKeeper(this.#db, this.#workerId, this.#leaseMs, (error) => this.#onError?.(error, null));
     let wake: (() => void) | null = null;
     // Whether a lease may find something: false after an empty lease, until
     // a NOTIFY, a finished keyed message (its successor is now runnable) or
@@ -180,6 +209,7 @@ export class PostgresMessageQueue {
       wake?.();
     };
     const unlisten = await this.#handle.listen(this.channel, poke);
+    this.#inline?.attach(handler);
     signal?.addEventListener("abort", poke, { once: true });
 
     try {
@@ -204,15 +234,19 @@ export class PostgresMessageQueue {
           if (rows.length === free) mayHaveWork = true;
           idlePolls = 0;
           for (const leased of rows) {
+            leases.hold(leased.id);
             const run = (async () => {
+              const { result, captured } = this.#atomicEnqueues
+                ? runCapturing(this.#db, async () => handler(leased.message))
+                : { result: runUncaptured(async () => handler(leased.message)), captured: null };
               try {
-                await handler(leased.message);
+                await result;
               } catch (error) {
                 // Fedify re-enqueues failed work itself (nativeRetrial = false).
                 this.#onError?.(error, leased.message);
               }
               try {
-                await this.#finish(leased);
+                await this.#finish(leased, captured);
                 if (leased.ordering_key !== null) mayHaveWork = true;
               } catch (error) {
                 // Could not delete (database down): the lease expires and the
@@ -222,6 +256,7 @@ export class PostgresMessageQueue {
             })();
             inFlight.add(run);
             void run.finally(() => {
+              leases.release(leased.id);
               inFlight.delete(run);
               wake?.();
             });
@@ -252,6 +287,8 @@ export class PostgresMessageQueue {
       // Drain: let handlers already running finish before returning.
       await Promise.allSettled([...inFlight]);
     } finally {
+      this.#inline?.attach(null);
+      leases.stop();
       signal?.removeEventListener("abort", poke);
       await unlisten();
     }

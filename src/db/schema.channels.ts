@@ -52,7 +52,10 @@ export interface NotificationChannelsTable {
 
 export interface PushSubscriptionsTable {
   id: string;
-  token_id: string;
+  /** The Mastodon app's token; null for a browser's subscription (migration 0095). */
+  token_id: string | null;
+  /** The browser session of our web interface's subscription (migration 0095). */
+  session_hash: ColumnType<string | null, string | null | undefined, string | null>;
   actor_id: string;
   endpoint: string;
   p256dh: string;
@@ -60,6 +63,8 @@ export interface PushSubscriptionsTable {
   alerts: Json<Record<string, boolean>>;
   policy: ColumnType<string, string | undefined, string>;
   failures: ColumnType<number, number | undefined, number>;
+  /** The access token it was made with, sealed (migration 0094, ADR 0092). */
+  access_token_sealed: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -86,8 +91,17 @@ export interface DigestSettingsTable {
   last_sent_at: NullableTimestamp;
 }
 
+/** Who was told that a task is due, for which due date (migration 0093). */
+export interface TaskDueNoticesTable {
+  task_id: string;
+  actor_id: string;
+  due_date: string;
+  created_at: CreatedAt;
+}
+
 export interface ChannelTables {
   digest_settings: DigestSettingsTable;
+  task_due_notices: TaskDueNoticesTable;
   oidc_logins: OidcLoginsTable;
   oidc_identities: OidcIdentitiesTable;
   mail_outbox: MailOutboxTable;

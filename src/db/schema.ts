@@ -152,6 +152,8 @@ export interface GroupsTable {
   created_at: CreatedAt;
   /** Questions (Q&A) allowed in the group (migration 0043). */
   questions_enabled: Generated<boolean>;
+  /** Members (not only moderators) may see the group's insights (migration 0083). */
+  members_see_insights: Generated<boolean>;
 }
 
 export interface GroupRolesTable {
@@ -667,5 +669,40 @@ export interface InsightTables {
     first_reply_organization: string | null;
   };
   insight_thread_answers: { thread_uri: string; organization: string; first_at: Date };
+  /** Per-day thread rollups (migration 0082). */
+  insight_thread_daily: {
+    group_id: string;
+    day: string;
+    organization: string;
+    audience: string;
+    answerer: string;
+    threads: string | number;
+    answered: string | number;
+    reply_seconds: string | number;
+  };
+  insight_thread_latency: { group_id: string; day: string; bucket: number; count: string | number };
+  /** The same per month (migration 0086). */
+  insight_thread_monthly: {
+    group_id: string;
+    month: string;
+    organization: string;
+    audience: string;
+    answerer: string;
+    threads: string | number;
+    answered: string | number;
+    reply_seconds: string | number;
+  };
+  /** Cross-company contacts (migration 0084). */
+  insight_pair_facts: {
+    key: string;
+    group_id: string;
+    day: string;
+    kind: string;
+    actor_id: string;
+    organization: string;
+    other_actor_id: string;
+    other_organization: string;
+  };
+  insight_pairs_daily: { group_id: string; day: string; kind: string; organization: string; other_organization: string; count: string | number };
   segments: { id: string; owner_id: string; name: string; filter: Json; created_at: CreatedAt };
 }

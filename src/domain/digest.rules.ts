@@ -23,6 +23,11 @@ function localParts(at: Date, zone: string): { date: string; hour: number; weekd
   return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour), weekday: String(parts.weekday) };
 }
 
+/** The calendar date (YYYY-MM-DD) it is at `at` in `zone`. */
+export function localDateOf(at: Date, zone: string): string {
+  return localParts(at, zone).date;
+}
+
 export function digestDue(s: { frequency: DigestFrequency; timeZone: string; hour: number; lastSentAt: Date | null }, now: Date): boolean {
   if (s.frequency === "off") return false;
   const here = localParts(now, s.timeZone);

@@ -1,7 +1,7 @@
 // Insights: who may see which figures, the period asked for, and the rule
 // that a breakdown never singles out a handful of people.
 import { forbidden, validationFailed } from "./errors.ts";
-import { isModerator, type GroupVisibility, type Membership } from "./group.rules.ts";
+import { isMember, isModerator, type GroupVisibility, type Membership } from "./group.rules.ts";
 
 /** A group of fewer people, or a bucket of fewer people, is not broken down. */
 export const MIN_BREAKDOWN_PEOPLE = 5;
@@ -52,18 +52,24 @@ export function parseInsightQuery(
 }
 
 /**
- * A group's insights: its moderators always; its members too when the group
- * is public (members-only and secret groups keep them to moderators). Outsiders
- * of a group they cannot see get the 404 the group itself answers.
+ * A group's insights: its moderators always. A public group's accepted
+ * members too when the moderators turned on "members may see insights" (off
+ * by default: ADR 0083). A members-only or secret group's insights are its
+ * moderators' only, whatever the setting (issue 15's privacy rule). Outsiders
+ * never; outsiders of a group they cannot see get the 404 the group answers.
  */
-export function assertCanSeeGroupInsights(visibility: GroupVisibility, membership: Membership | null): void {
+export function assertCanSeeGroupInsights(visibility: GroupVisibility, membership: Membership | null, membersSeeInsights: boolean): void {
   if (isModerator(membership)) return;
-  if (visibility === "public" && membership?.state === "accepted") return;
-  throw forbidden(
-    visibility === "public"
-      ? "A group's insights are for its members and moderators: join the group first"
-      : "A members-only group's insights are for its moderators",
-  );
+  if (visibility !== "public") throw forbidden("A members-only group's insights are for its moderators only");
+  if (membersSeeInsights && isMember(membership)) return;
+  if (membersSeeInsights) throw forbidden("This group's insights are for its members and moderators: join the group first");
+  throw forbidden("This group's insights are for its moderators (they can let members see them in the group's settings)");
+}
+
+/** Only a public group's members may be let in; a members-only group's insights stay its moderators'. */
+export function assertMembersMaySeeInsights(visibility: GroupVisibility): void {
+  if (visibility !== "public")
+    throw validationFailed("A members-only group's insights are for its moderators only: members may see the insights of a public group");
 }
 
 /** The instance's insights and anyone's own figures are for admins; a person may see their own. */

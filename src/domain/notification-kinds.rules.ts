@@ -1,6 +1,8 @@
 // The kinds of notification a person can get by email, and which kind a
 // recorded notification is. Pure: the mail worker and the preference page and
 // API all ask here, so the list exists once.
+import { STATUS_TAG_PREFIX } from "./idea.rules.ts";
+import { ACCEPTED_TAG } from "./question.rules.ts";
 
 export const EMAIL_KINDS = ["mention", "reply", "assignment", "task_due", "idea_answered", "join_request", "accepted_answer"] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
@@ -25,12 +27,61 @@ export function isEmailKind(value: string): value is EmailKind {
 }
 
 /**
+ * What a group's own note says, for the people it names. A group reports its
+ * work as replies in the thread (a task's note, an idea, a question), and those
+ * replies reach people as mentions, on every instance alike; these facts make
+ * such a mention the kind it really is. The task texts are the ones
+ * src/services/tasks/task-home.service.ts writes.
+ */
+export type GroupNoteRole = "assignment_asked" | "assigned" | "idea_answered" | "accepted_answer";
+
+const ASSIGNMENT_ASKED = / asked \S+ to take this task: /;
+const ASSIGNED = / is assigned to this task: /;
+
+export function groupNoteRole(note: { tags: readonly string[]; text: string }): GroupNoteRole | null {
+  if (note.tags.some((t) => t.startsWith(STATUS_TAG_PREFIX))) return "idea_answered";
+  if (note.tags.includes(ACCEPTED_TAG)) return "accepted_answer";
+  if (ASSIGNMENT_ASKED.test(note.text)) return "assignment_asked";
+  if (ASSIGNED.test(note.text)) return "assigned";
+  return null;
+}
+
+export interface MentionFacts {
+  /** The post answers one of the recipient's own posts. */
+  repliesToRecipient: boolean;
+  /** The post is its group's own note, with this role (null: an ordinary group note). */
+  groupNote?: GroupNoteRole | null;
+  /** The notification names the group itself as its cause, not a person. */
+  fromGroup?: boolean;
+}
+
+/**
  * The email kind of a notification, or null when it is never mailed
  * (favourites, boosts and follows stay in the app). A "mention" whose post
- * answers one of the recipient's own posts is a reply.
+ * answers one of the recipient's own posts is a reply; one in a group's note
+ * is what the note reports.
  */
-export function emailKindOf(type: string, repliesToRecipient: boolean): EmailKind | null {
-  if (type === "mention") return repliesToRecipient ? "reply" : "mention";
+export function emailKindOf(type: string, facts: MentionFacts | boolean): EmailKind | null {
+  const f: MentionFacts = typeof facts === "boolean" ? { repliesToRecipient: facts } : facts;
+  if (type === "mention") {
+    switch (f.groupNote) {
+      case "idea_answered":
+        return "idea_answered";
+      case "assignment_asked":
+        return "assignment";
+      // "X is assigned" naming someone, caused by the group rather than a
+      // person, is the home instance telling X's instance that X took the task:
+      // their own action, not news for them.
+      case "assigned":
+        return f.fromGroup ? null : "assignment";
+      // The accepted answer's author gets an "accepted_answer" notification of
+      // its own wherever the acceptance is recorded; the note adds nothing.
+      case "accepted_answer":
+        return null;
+      default:
+        return f.repliesToRecipient ? "reply" : "mention";
+    }
+  }
   const direct: Record<string, EmailKind> = {
     join_request: "join_request",
     assignment: "assignment",

@@ -27,6 +27,8 @@ export const MAX_LISTED = 1000;
 export const MAX_EXPORT = 100_000;
 /** The most invitations one request sends. */
 export const MAX_INVITES = 500;
+/** The most people one announcement reaches (one direct post each). */
+export const MAX_ANNOUNCED = 200;
 
 export function checkSegmentFilter(filter: SegmentFilter): void {
   if (filter.activeWithinDays !== undefined && filter.silentForDays !== undefined) {

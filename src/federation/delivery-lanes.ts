@@ -19,6 +19,7 @@
 // - a host leaves the slow lane as soon as it answers.
 // Nothing is lost: a deferred delivery is retried like any failed one.
 // See ADR 0102.
+import { installFetchLayer } from "./fetch-layer.ts";
 
 export interface DeliveryLaneOptions {
   headTimeoutMs: number;
@@ -49,7 +50,6 @@ interface HostState {
 }
 
 const INSTALLED = Symbol.for("ecotone.deliveryLanes");
-type LaneFetch = typeof fetch & { [INSTALLED]?: DeliveryLanes };
 
 export class DeliveryLanes {
   readonly #hosts = new Map<string, HostState>();
@@ -129,30 +129,12 @@ export function laneFetch(inner: typeof fetch, lanes: DeliveryLanes): typeof fet
   return (input, init) => (isDelivery(input) ? lanes.send(inner, input, init) : inner(input, init));
 }
 
-/** Puts the lanes in front of the global fetch once per process; returns them. */
+/** Puts the lanes in front of the global fetch once per process (fetch-layer.ts); returns them. */
 export function installDeliveryLanes(options: DeliveryLaneOptions): DeliveryLanes {
-  const current = globalThis.fetch as LaneFetch;
-  const existing = current[INSTALLED];
-  if (existing) {
-    existing.tighten(options.headTimeoutMs);
-    return existing;
-  }
-  const lanes = new DeliveryLanes(options);
-  const wrapped: LaneFetch = laneFetch(current, lanes);
-  keepMarks(current, wrapped);
-  wrapped[INSTALLED] = lanes;
-  globalThis.fetch = wrapped;
-  return lanes;
-}
-
-/**
- * Each layer around the global fetch (fetch-guard.ts, these lanes, the
- * signed-fetch cache) marks itself with a symbol so a second instance in the
- * same process finds it and does not wrap again; the outer layer carries the
- * inner layers' marks.
- */
-export function keepMarks(from: typeof fetch, to: typeof fetch): void {
-  const source = from as unknown as Record<symbol, unknown>;
-  const target = to as unknown as Record<symbol, unknown>;
-  for (const mark of Object.getOwnPropertySymbols(from)) target[mark] = source[mark];
+  return installFetchLayer(
+    INSTALLED,
+    () => new DeliveryLanes(options),
+    laneFetch,
+    (existing) => existing.tighten(options.headTimeoutMs),
+  );
 }

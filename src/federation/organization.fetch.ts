@@ -6,7 +6,7 @@
 import type { Federation } from "@fedify/fedify";
 import { isActor } from "@fedify/vocab";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../domain/uris.ts";
-import { forgetSignedFetch } from "./signed-fetch.cache.ts";
+import { withFreshFetches } from "./signed-fetch.cache.ts";
 import type { ServiceContext } from "../services/context.ts";
 import type { RemoteOrganizationData } from "../services/organizations/organization.service.ts";
 
@@ -35,10 +35,10 @@ export async function fetchOrganization(
   if (data.actorUri && hostOf(data.actorUri) === domain) {
     // The instance actor is the organization's own voice on the network.
     const fctx = federation.createContext(ctx.origin, ctx);
-    // Asked because it may have changed: never a cached copy.
-    forgetSignedFetch(data.actorUri);
     const documentLoader = await fctx.getDocumentLoader({ identifier: INSTANCE_ACTOR_IDENTIFIER });
-    const actor = await fctx.lookupObject(data.actorUri, { documentLoader }).catch(() => null);
+    // Asked because it may have changed: never a cached copy.
+    const actorUri = data.actorUri;
+    const actor = await withFreshFetches(() => fctx.lookupObject(actorUri, { documentLoader }).catch(() => null));
     if (actor && isActor(actor) && actor.id && actor.id.host === domain) {
       const icon = await actor.getIcon().catch(() => null);
       const iconUrl = icon?.url instanceof URL ? icon.url.href : null;

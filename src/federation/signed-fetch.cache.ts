@@ -22,7 +22,8 @@
 // edit) is seen after at most the TTL (default 30 s): the remote server's
 // retry then succeeds, as it does when Fedify's own key cache is stale.
 import { sizeBounded } from "./bounded-map.ts";
-import { keepMarks } from "./delivery-lanes.ts";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { findFetchLayer, installFetchLayer } from "./fetch-layer.ts";
 
 export interface SignedFetchCacheOptions {
   /** 0 turns the cache off. */
@@ -40,7 +41,9 @@ interface Entry {
 }
 
 const INSTALLED = Symbol.for("ecotone.signedFetchCache");
-type CachingFetch = typeof fetch & { [INSTALLED]?: SignedFetchCache };
+
+/** Set while work runs that must see documents as they are now (withFreshFetches). */
+const fresh = new AsyncLocalStorage<true>();
 
 const ACTIVITY_PUB = /application\/(activity\+json|ld\+json)/i;
 
@@ -127,33 +130,39 @@ export function cachingFetch(inner: typeof fetch, cache: SignedFetchCache): type
     if (!(input instanceof Request) || (init && Object.keys(init).some((k) => k !== "redirect" && k !== "signal"))) return inner(input, init);
     const key = cache.keyOf(input);
     if (key === null) return inner(input, init);
-    const hit = cache.get(key);
+    const hit = fresh.getStore() ? undefined : cache.get(key);
     if (hit) return hit;
     return cache.store(key, input, await inner(input, init));
   };
 }
 
 /**
- * Forgets what the cache holds of a document we are told has changed (an
- * Update of a group, an organization's refresh): the next fetch goes to its
- * server, not to a copy up to a TTL old.
+ * Runs `work` with every signed fetch going to the peer's server, not to a
+ * copy up to a TTL old; what it fetches replaces the cached copy. For work
+ * done because a document is said to have changed: an incoming Update
+ * (src/federation/inbox/update.handler.ts), an organization's refresh. One
+ * rule in the mechanism, instead of each caller evicting the URLs it is about
+ * to look up (and missing those its lookups lead to).
  */
-export function forgetSignedFetch(url: string | URL): void {
-  (globalThis.fetch as CachingFetch)[INSTALLED]?.evict(String(url));
+export function withFreshFetches<T>(work: () => T): T {
+  return fresh.run(true, work);
 }
 
-/** Puts the cache in front of the global fetch once per process; returns it. */
+/**
+ * Forgets what the cache holds of one document, before a check that must not
+ * see an old copy and that runs outside any work we could wrap in
+ * `withFreshFetches` (Fedify's verification of a self-Delete, self-delete.ts).
+ */
+export function forgetSignedFetch(url: string | URL): void {
+  findFetchLayer<SignedFetchCache>(INSTALLED)?.evict(String(url));
+}
+
+/** Puts the cache in front of the global fetch once per process (fetch-layer.ts); returns it. */
 export function installSignedFetchCache(options: SignedFetchCacheOptions): SignedFetchCache {
-  const current = globalThis.fetch as CachingFetch;
-  const existing = current[INSTALLED];
-  if (existing) {
-    existing.tighten(options.ttlMs);
-    return existing;
-  }
-  const cache = new SignedFetchCache(options);
-  const caching: CachingFetch = cachingFetch(current, cache);
-  keepMarks(current, caching);
-  caching[INSTALLED] = cache;
-  globalThis.fetch = caching;
-  return cache;
+  return installFetchLayer(
+    INSTALLED,
+    () => new SignedFetchCache(options),
+    cachingFetch,
+    (existing) => existing.tighten(options.ttlMs),
+  );
 }

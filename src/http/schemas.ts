@@ -4,8 +4,12 @@
 // number is not a string); path and query values, always text on the wire,
 // are converted to the declared type. A failed check is a 422 whose message
 // names the field, mapped by errors.ts like every other validation error.
+// The Mastodon API (/api/v1, /api/v2) reads body and query as Rails does
+// first (rails-params.validator.ts): its apps send forms and string booleans.
 import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifySchemaValidationError } from "fastify";
+import { MASTODON_API_PATH } from "../domain/api-paths.ts";
+import { railsValidatorCompiler } from "./rails-params.validator.ts";
 
 /** `"tags[0]"` from `/tags/0`: the field as a client wrote it. */
 function fieldOf(error: FastifySchemaValidationError): string {
@@ -27,7 +31,7 @@ function describe(error: FastifySchemaValidationError, part: string): { message:
 }
 
 export function registerSchemas(fastify: FastifyInstance): void {
-  fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
+  fastify.setValidatorCompiler((route) => (MASTODON_API_PATH.test(route.url) ? railsValidatorCompiler(route) : TypeBoxValidatorCompiler(route)));
   fastify.setSchemaErrorFormatter((errors, part) => {
     const first = describe(errors[0]!, part);
     return Object.assign(new Error(first.message), { details: { field: first.field } });

@@ -47,4 +47,6 @@ export interface ServiceContext {
   passwordSignIn?: boolean;
   /** The domain of reply-by-email addresses, when the inbound mail listener runs. */
   replyDomain?: string;
+  /** Signs a provider's calls to the inbound-mail webhook (ECOTONE_INBOUND_MAIL_SECRET); unset: the webhook is off. */
+  inboundMailSecret?: string;
 }

@@ -20,7 +20,8 @@ import { offerToChannels } from "./channels/notification-channels.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type NotificationType = "follow" | "follow_request" | "favourite" | "mention" | "reblog" | "status" | "update" | "join_request" | "poll";
+export type NotificationType =
+  "follow" | "follow_request" | "favourite" | "mention" | "reblog" | "status" | "update" | "join_request" | "poll" | "task_due" | "accepted_answer";
 
 /** Records a notification for a local recipient (never to oneself). */
 export async function notify(db: Db, n: { recipientId: string; type: NotificationType; fromId: string; postId?: string | null }): Promise<void> {

@@ -67,7 +67,12 @@ export function funnel(title: string, stages: Array<{ label: string; value: numb
 }
 
 /** Organizations on a circle; a line from asker to answerer, as thick as the threads answered. */
-export function network(title: string, nodes: string[], edges: Array<{ from: string; to: string; weight: number }>): Html {
+export function network(
+  title: string,
+  nodes: string[],
+  edges: Array<{ from: string; to: string; weight: number }>,
+  describe = (e: { from: string; to: string; weight: number }) => `${e.to} answered ${e.weight} threads of ${e.from}`,
+): Html {
   const H = 360;
   const cx = W / 2;
   const cy = H / 2;
@@ -80,7 +85,7 @@ export function network(title: string, nodes: string[], edges: Array<{ from: str
   );
   const max = Math.max(1, ...edges.map((e) => e.weight));
   return html`<figure class="chart"><svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${slug(title)}-t">
-    <title id="${slug(title)}-t">${title}</title><desc>${nodes.length} organizations, ${edges.length} answering links</desc>
+    <title id="${slug(title)}-t">${title}</title><desc>${nodes.length} organizations, ${edges.length} links</desc>
     <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="arrow"></path></marker></defs>
     ${edges.map((e) => {
       const a = at.get(e.from);
@@ -90,7 +95,7 @@ export function network(title: string, nodes: string[], edges: Array<{ from: str
       const dx = b.x - a.x;
       const dy = b.y - a.y;
       const len = Math.hypot(dx, dy) || 1;
-      return html`<line class="edge" x1="${a.x.toFixed(1)}" y1="${a.y.toFixed(1)}" x2="${(b.x - (dx / len) * 22).toFixed(1)}" y2="${(b.y - (dy / len) * 22).toFixed(1)}" stroke-width="${(1 + (5 * e.weight) / max).toFixed(1)}" marker-end="url(#arrow)"><title>${e.to} answered ${e.weight} threads of ${e.from}</title></line>`;
+      return html`<line class="edge" x1="${a.x.toFixed(1)}" y1="${a.y.toFixed(1)}" x2="${(b.x - (dx / len) * 22).toFixed(1)}" y2="${(b.y - (dy / len) * 22).toFixed(1)}" stroke-width="${(1 + (5 * e.weight) / max).toFixed(1)}" marker-end="url(#arrow)"><title>${describe(e)}</title></line>`;
     })}
     ${nodes.map((n) => {
       const p = at.get(n)!;

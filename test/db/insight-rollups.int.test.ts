@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { RELATIONSHIPS } from "../../src/domain/organization.rules.ts";
 import { newId } from "../../src/domain/ids.ts";
 import { runCommand } from "../../src/cli/commands.ts";
+import { answerRates, monthSplit, threadStats } from "../../src/db/queries/insight.queries.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { audiencesOf } from "../../src/services/organizations/partner.service.ts";
 import { createPost, deletePost, likePost, unlikePost } from "../../src/services/posts/post.service.ts";
@@ -38,6 +39,31 @@ async function threads() {
   return (await sql<{ first_reply_at: Date | null }>`select first_reply_at from insight_threads`.execute(ctx.db)).rows;
 }
 
+/** The per-day thread rollups of the groups (0082), without rows that summed to nothing. */
+async function threadRollup() {
+  const rows = await sql<{ day: string; organization: string; audience: string; answerer: string; threads: number; answered: number; seconds: number }>`
+    select to_char(day, 'YYYY-MM-DD') as day, organization, audience, answerer, sum(threads)::int as threads, sum(answered)::int as answered,
+      sum(reply_seconds)::int as seconds
+    from insight_thread_daily where group_id <> '*' group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(ctx.db);
+  return rows.rows.filter((r) => r.threads !== 0 || r.answered !== 0 || r.seconds !== 0);
+}
+
+/** The same figures counted from insight_threads and insight_thread_answers directly. */
+async function threadRecount() {
+  const rows = await sql<{ day: string; organization: string; audience: string; answerer: string; threads: number; answered: number; seconds: number }>`
+    select day, organization, audience, answerer, sum(threads)::int as threads, sum(answered)::int as answered, sum(seconds)::int as seconds from (
+      select to_char(opened_at at time zone 'UTC', 'YYYY-MM-DD') as day, organization, audience, '' as answerer, 1 as threads,
+        case when first_reply_at is null then 0 else 1 end as answered,
+        coalesce(greatest(0, round(extract(epoch from first_reply_at - opened_at))), 0) as seconds
+      from insight_threads
+      union all
+      select to_char(t.opened_at at time zone 'UTC', 'YYYY-MM-DD'), t.organization, t.audience, a.organization, 0, 1,
+        greatest(0, round(extract(epoch from a.first_at - t.opened_at)))
+      from insight_threads t join insight_thread_answers a on a.thread_uri = t.thread_uri
+    ) x group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(ctx.db);
+  return rows.rows;
+}
+
 describe("insight rollups", () => {
   it("count a repeated like once, take back an undone one, and forget a deleted reply", async () => {
     const root = await createPost(ctx, "alice", { group: "help", content: "How do I reset my key?" });
@@ -66,6 +92,61 @@ describe("insight rollups", () => {
       ctx.db,
     );
     expect(rebuilt.rows).toEqual(snapshot.rows);
+  });
+
+  it("keep the per-day thread figures equal to a recount through late, removed and repeated replies, and to a rebuild", async () => {
+    await createUser(ctx, { username: "carol", password: "correct horse battery staple" });
+    await joinGroup(ctx, "carol", "help");
+    const first = await createPost(ctx, "alice", { group: "help", content: "Where are the invoices?" });
+    const second = await createPost(ctx, "bob", { group: "help", content: "Can I export my data?" });
+    await createPost(ctx, "alice", { group: "help", content: "Nobody answers this one" });
+    const early = await createPost(ctx, "bob", { inReplyTo: first.id, content: "Billing tab" });
+    await createPost(ctx, "carol", { inReplyTo: first.id, content: "Also by mail" });
+    await createPost(ctx, "alice", { inReplyTo: second.id, content: "Yes, under Settings" });
+    await createPost(ctx, "bob", { inReplyTo: second.id, content: "Bumping my own question does not answer it" });
+    await deletePost(ctx, "bob", early.id);
+    const rollup = await threadRollup();
+    expect(rollup).toEqual(await threadRecount());
+    // Four threads (one from the test above): the first answered by carol only now, the second by alice
+    // (bob's own bump does not count), two unanswered.
+    const overall = rollup.filter((r) => r.answerer === "");
+    expect([overall.reduce((n, r) => n + r.threads, 0), overall.reduce((n, r) => n + r.answered, 0)]).toEqual([4, 2]);
+
+    const latency = async () =>
+      (await sql<{ n: number }>`select sum(count)::int as n from insight_thread_latency where group_id <> '*'`.execute(ctx.db)).rows[0]?.n ?? 0;
+    const answered = (await sql<{ n: number }>`select count(*)::int as n from insight_threads where first_reply_at is not null`.execute(ctx.db)).rows[0]?.n;
+    expect(await latency()).toBe(answered);
+
+    // The first answers kept reply by reply are those a recompute from the posts finds.
+    const answers = () => sql`select thread_uri, organization, first_at from insight_thread_answers order by 1, 2`.execute(ctx.db).then((r) => r.rows);
+    const kept = await answers();
+    // The monthly grain (0086) is the daily one summed per month, kept by the same triggers.
+    const sums = (table: string, day: string) =>
+      sql
+        .raw<{ m: string; answerer: string; threads: number; answered: number; seconds: number }>(
+          `select to_char(date_trunc('month', ${day}), 'YYYY-MM') as m, answerer, sum(threads)::int as threads, sum(answered)::int as answered,
+             sum(reply_seconds)::int as seconds from ${table} group by 1, 2 having sum(threads) <> 0 or sum(answered) <> 0 order by 1, 2`,
+        )
+        .execute(ctx.db)
+        .then((r) => r.rows);
+    const monthly = () => sums("insight_thread_monthly", "month");
+    const monthlyFromDaily = () => sums("insight_thread_daily", "day");
+    const monthlyBefore = await monthly();
+    expect(monthlyBefore.length).toBeGreaterThan(0);
+    expect(await runCommand(ctx, ["insights", "backfill"])).toMatchObject({ ok: true });
+    expect(await answers()).toEqual(kept);
+    expect(await threadRollup()).toEqual(rollup);
+    expect(monthlyBefore).toEqual(await monthlyFromDaily());
+    expect(await monthly()).toEqual(monthlyBefore);
+    // A period of whole months (read from the monthly rows) says what the same activity read by day says.
+    const today = new Date().toISOString().slice(0, 10);
+    const byDays = { from: today, to: today };
+    const byMonths = { from: `${today.slice(0, 4)}-01-01`, to: `${today.slice(0, 4)}-12-31` };
+    expect(monthSplit(byMonths).months).not.toBeNull();
+    expect(await threadStats(ctx.db, null, byMonths)).toEqual(await threadStats(ctx.db, null, byDays));
+    expect(await answerRates(ctx.db, null, byMonths, "organization")).toEqual(await answerRates(ctx.db, null, byDays, "organization"));
+    expect((await threadStats(ctx.db, null, byMonths)).threads).toBe(4);
+    expect(await latency()).toBe(answered);
   });
 
   it("record the audience Ecotone shows, for every relationship and override", async () => {

@@ -90,18 +90,49 @@ describe("PostgresKvStore", () => {
     expect(await here.get(key)).toEqual({ pem: "kept" });
   });
 
-  it("never caches idempotence records or circuit state: another process's write is seen at once", async () => {
+  it("keeps Fedify's idempotence records in this process only: no row, no statement, gone after their TTL", async () => {
+    const here = new PostgresKvStore(handle);
+    const elsewhere = new PostgresKvStore(handle);
+    const seen = ["_fedify", "activityIdempotence", "https://peer.example/activities/1"] as const;
+    await here.set(seen, true, { ttl: Temporal.Duration.from({ milliseconds: 300 }) });
+    expect(await here.get(seen)).toBe(true);
+    // Another process (or this one after a restart) relies on the inbox log instead.
+    expect(await elsewhere.get(seen)).toBeUndefined();
+    const rows = await handle.db.selectFrom("fedify_kv").select("key").execute();
+    expect(rows.map((r) => JSON.stringify(r.key))).not.toContain(JSON.stringify(seen));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await here.get(seen)).toBeUndefined();
+    await here.set(seen, true);
+    await here.delete(seen);
+    expect(await here.get(seen)).toBeUndefined();
+  });
+
+  it("never caches circuit state: another process's write is seen at once", async () => {
     const here = new PostgresKvStore(handle, { memoryTtlMs: 60_000 });
     const elsewhere = new PostgresKvStore(handle, { memoryTtlMs: 60_000 });
-    const seen = ["_fedify", "activityIdempotence", "https://peer.example/activities/1"] as const;
-    await here.set(seen, true);
-    expect(await here.get(seen)).toBe(true);
-    await elsewhere.delete(seen);
-    expect(await here.get(seen)).toBeUndefined();
     const circuit = ["_fedify", "circuit", "peer.example"] as const;
     expect(await here.cas(circuit, undefined, { failures: 1 })).toBe(true);
     expect(await elsewhere.cas(circuit, { failures: 1 }, { failures: 2 })).toBe(true);
     expect(await here.get(circuit)).toEqual({ failures: 2 });
+  });
+
+  it("remembers for a moment that a host has no circuit state, and sees its own writes at once", async () => {
+    const here = new PostgresKvStore(handle, { absenceTtlMs: 300 });
+    const elsewhere = new PostgresKvStore(handle);
+    const circuit = ["_fedify", "circuit", "healthy.example"] as const;
+    expect(await here.get(circuit)).toBeUndefined();
+    // Another process finds the host failing: seen here once the moment has passed.
+    expect(await elsewhere.cas(circuit, undefined, { failures: 1 })).toBe(true);
+    expect(await here.get(circuit)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await here.get(circuit)).toEqual({ failures: 1 });
+    // A present state is never served from memory; this process's own change is seen at once.
+    expect(await elsewhere.cas(circuit, { failures: 1 }, { failures: 2 })).toBe(true);
+    expect(await here.get(circuit)).toEqual({ failures: 2 });
+    const other = ["_fedify", "circuit", "other.example"] as const;
+    expect(await here.get(other)).toBeUndefined();
+    expect(await here.cas(other, undefined, { failures: 1 })).toBe(true);
+    expect(await here.get(other)).toEqual({ failures: 1 });
   });
 
   it("does not serve a cached value past the stored entry's own TTL", async () => {

@@ -117,6 +117,139 @@ describe("PostgresMessageQueue", () => {
     expect(counts.size).toBe(200);
   });
 
+  it("keeps a message whose handler outlasts the lease from running twice (the lease is renewed while it runs)", async () => {
+    const name = queueName();
+    const producer = new PostgresMessageQueue(handle, { queueName: name });
+    await producer.enqueue({ job: "slow delivery" });
+    let runs = 0;
+    let finished = 0;
+    // A peer that takes five leases' time to answer.
+    const slow = async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      finished++;
+    };
+    const one = new PostgresMessageQueue(handle, { queueName: name, workerId: "one", leaseMs: 300, pollIntervalMs: 50 });
+    const two = new PostgresMessageQueue(await secondHandle(), { queueName: name, workerId: "two", leaseMs: 300, pollIntervalMs: 50 });
+    const controller = new AbortController();
+    const listening = [one.listen(slow, { signal: controller.signal }), two.listen(slow, { signal: controller.signal })];
+    await until(() => finished > 0, 20_000);
+    // Past several lease lengths more: no second run follows.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    controller.abort();
+    await Promise.all(listening);
+    expect(runs).toBe(1);
+    expect((await producer.getDepth()).queued).toBe(0);
+  });
+
+  it("writes what a fan-out enqueues together with the fan-out's completion, so a crash in between cannot deliver twice", async () => {
+    const fanoutName = queueName();
+    const deliveriesName = queueName();
+    const fanout = new PostgresMessageQueue(handle, { queueName: fanoutName, atomicEnqueues: true, pollIntervalMs: 50 });
+    const deliveries = new PostgresMessageQueue(handle, { queueName: deliveriesName });
+    await fanout.enqueue({ inboxes: ["https://a.example/inbox", "https://b.example/inbox", "https://c.example/inbox"] });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let enqueued = false;
+    const controller = new AbortController();
+    const listening = fanout.listen(
+      async (m: { inboxes: string[] }) => {
+        await deliveries.enqueueMany(m.inboxes.map((inbox) => ({ inbox })));
+        enqueued = true;
+        // A worker that died here would leave the fan-out queued: its
+        // deliveries must not be queued yet, or the next run queues them again.
+        await released;
+      },
+      { signal: controller.signal },
+    );
+    await until(() => enqueued);
+    expect((await deliveries.getDepth()).queued).toBe(0);
+    expect((await fanout.getDepth()).queued).toBe(1);
+    release();
+    const seen: unknown[] = [];
+    const deliveriesListening = deliveries.listen((m) => void seen.push(m), { signal: controller.signal });
+    await until(() => seen.length === 3);
+    expect((await fanout.getDepth()).queued).toBe(0);
+    controller.abort();
+    await Promise.all([listening, deliveriesListening]);
+    expect(seen).toEqual([{ inbox: "https://a.example/inbox" }, { inbox: "https://b.example/inbox" }, { inbox: "https://c.example/inbox" }]);
+  });
+
+  it("drops what a handler enqueued when its message was taken over by another worker meanwhile", async () => {
+    const fanoutName = queueName();
+    const deliveriesName = queueName();
+    let errors = 0;
+    const fanout = new PostgresMessageQueue(handle, {
+      queueName: fanoutName,
+      workerId: "stalled",
+      atomicEnqueues: true,
+      pollIntervalMs: 50,
+      onError: () => errors++,
+    });
+    const deliveries = new PostgresMessageQueue(handle, { queueName: deliveriesName });
+    await fanout.enqueue({ inboxes: ["https://a.example/inbox"] });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let enqueued = false;
+    const controller = new AbortController();
+    const listening = fanout.listen(
+      async (m: { inboxes: string[] }) => {
+        await deliveries.enqueueMany(m.inboxes.map((inbox) => ({ inbox })));
+        enqueued = true;
+        await released;
+      },
+      { signal: controller.signal },
+    );
+    await until(() => enqueued);
+    // This worker stalled past its lease and another took the message over.
+    await handle.db.updateTable("fedify_queue").set({ locked_by: "took-over" }).where("queue", "=", fanoutName).execute();
+    release();
+    await until(() => errors > 0);
+    controller.abort();
+    await listening;
+    // The other worker will make the deliveries; this run left none behind.
+    expect((await deliveries.getDepth()).queued).toBe(0);
+    expect((await fanout.getDepth()).queued).toBe(1);
+  });
+
+  it("applies an incoming message in its enqueue when this process listens with a free slot, and queues it otherwise", async () => {
+    const name = queueName();
+    const inbox = new PostgresMessageQueue(handle, { queueName: name, runInline: true, concurrency: 1, pollIntervalMs: 50 });
+    const applied: unknown[] = [];
+    // Nobody listens here yet (a web process beside the workers): queued.
+    await inbox.enqueue({ activity: 1 });
+    expect((await inbox.getDepth()).queued).toBe(1);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const controller = new AbortController();
+    const listening = inbox.listen(
+      async (m: { activity: number }) => {
+        if (m.activity === 2) await held;
+        applied.push(m);
+      },
+      { signal: controller.signal },
+    );
+    await until(() => applied.length === 1);
+    // Listening with a free slot: done when the enqueue resolves, no row written.
+    let secondDone = false;
+    const second = inbox.enqueue({ activity: 2 }).then(() => (secondDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(secondDone).toBe(false);
+    // Its one slot busy: the next is queued (and the listener runs it).
+    await inbox.enqueue({ activity: 3 });
+    release();
+    await second;
+    expect(applied).toContainEqual({ activity: 2 });
+    await until(() => applied.length === 3);
+    // Delayed messages (Fedify's retries) are always queued.
+    await inbox.enqueue({ activity: 4 }, { delay: Temporal.Duration.from({ milliseconds: 200 }) });
+    expect((await inbox.getDepth()).queued).toBe(1);
+    await until(() => applied.length === 4);
+    controller.abort();
+    await listening;
+    expect((await inbox.getDepth()).queued).toBe(0);
+  });
+
   it("runs messages with the same ordering key one at a time, in order", async () => {
     const name = queueName();
     const queue = new PostgresMessageQueue(handle, { queueName: name, concurrency: 4, pollIntervalMs: 20 });

@@ -39,7 +39,8 @@ describe("a worker killed mid fan-out", () => {
     };
     const first = startServer(env);
     children.push(first.child);
-    await eventually(async () => (await fetch(`${origin}/.well-known/nodeinfo`)).ok, 30_000);
+    // A fresh PGlite database migrates first: slow on a loaded machine.
+    await eventually(async () => (await fetch(`${origin}/.well-known/nodeinfo`)).ok, 60_000);
     await runCli(env, ["user", "create", "olga", "--password", "correct horse battery staple"]);
     const token = /([\w-]{40,})/.exec(await runCli(env, ["token", "create", "olga", "--scopes", "read write"]))![1]!;
     const api = (method: string, path: string, body?: unknown) =>
@@ -75,5 +76,5 @@ describe("a worker killed mid fan-out", () => {
     expect(ids.size).toBe(1);
     second.child.kill("SIGTERM");
     await new Promise((done) => second.child.once("exit", done));
-  }, 120_000);
+  }, 180_000);
 });

@@ -37,6 +37,18 @@ beforeAll(async () => {
   });
 });
 
+/** Waits until no inbox POST has reached B or C for a whole second (earlier Accepts and relays done). */
+async function quiet(): Promise<void> {
+  let last = -1;
+  await eventually(async () => {
+    const now = b.app.stats.inboxPosts + c.app.stats.inboxPosts;
+    const still = now === last;
+    last = now;
+    if (!still) await new Promise((resolve) => setTimeout(resolve, 1_000));
+    return still;
+  }, 60_000);
+}
+
 afterAll(async () => {
   await Promise.all([a?.close(), b?.close(), c?.close()]);
 });
@@ -44,12 +56,12 @@ afterAll(async () => {
 describe("group delivery", () => {
   it("sends each member instance one delivery per post, through its shared inbox", async () => {
     // Let earlier traffic (Accepts) settle, then count.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quiet();
     const before = { b: b.app.stats.inboxPosts, c: c.app.stats.inboxPosts };
     const post = await a.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "partners", content: "Quarterly review on Friday" });
     expect(post.status).toBe(201);
     for (const { instance, user } of members) await eventually(() => visibleTo(instance, user, post.body.uri));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quiet();
     expect(b.app.stats.inboxPosts - before.b).toBe(1);
     expect(c.app.stats.inboxPosts - before.c).toBe(1);
   });

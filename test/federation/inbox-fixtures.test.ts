@@ -217,6 +217,22 @@ describe("Mastodon members of a public local group", () => {
     expect((await groupPosts(olga.token, "garden")).map((p) => p.uri)).not.toContain(lateUri);
   });
 
+  it("applies once a Create delivered again after a restart, when only the inbox log remembers it", async () => {
+    const create = fixture("mastodon/create_note.json", { status: "111000000000000150" });
+    await deliver(masto, "/users/garden/inbox", create, maraKey);
+    const uri = create.object.id as string;
+    await eventually(async () => (await postRows(uri)).length === 1);
+    await inboxDrained();
+    // A new process: Fedify's idempotence records (process memory, ADR 0103) are gone.
+    await a.stop();
+    await a.start();
+    await deliver(masto, "/users/garden/inbox", create, maraKey);
+    await inboxDrained();
+    expect(await postRows(uri)).toHaveLength(1);
+    expect(await recorded(create.id)).toBe(1);
+    expect((await groupPosts(olga.token, "garden")).filter((p) => p.uri === uri)).toHaveLength(1);
+  });
+
   it("ignores a Create whose object is attributed to someone other than the signer", async () => {
     const asRook = fixture("mastodon/create_note.json", { status: "111000000000000300" });
     asRook.object.attributedTo = `${masto.origin}/users/rook`;

@@ -157,7 +157,10 @@ describe("group insights across three companies", () => {
     expect(after.responsiveness).toEqual(before.responsiveness);
   });
 
-  it("keeps a group's insights to its members and moderators, and the instance's to admins", async () => {
+  it("keeps a group's insights to its moderators, its members once allowed, and the instance's to admins", async () => {
+    // Moderators only until they let the members see them (docs/insights.md, ADR 0083).
+    expect((await a.api(andy.token, "GET", insightsPath())).status).toBe(403);
+    expect((await a.api(olga.token, "PATCH", "/api/ecotone/v1/groups/support/settings", { membersSeeInsights: true })).status).toBe(200);
     expect((await a.api(andy.token, "GET", insightsPath())).status).toBe(200);
     const stranger = await a.api(outsider.token, "GET", insightsPath());
     expect(stranger.status).toBe(403);

@@ -3,7 +3,7 @@
 // and answering that mail puts the reply in the thread on both instances.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import nodemailer from "nodemailer";
-import { eventually, freePort, startInstance, type TestInstance } from "../helpers/instances.ts";
+import { eventually, freePort, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
 
 describe("notification mail across instances", () => {
@@ -11,6 +11,8 @@ describe("notification mail across instances", () => {
   let acme: TestInstance;
   let globex: TestInstance;
   let inboundPort: number;
+  let ada: TestUser;
+  let bob: TestUser;
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
@@ -25,8 +27,8 @@ describe("notification mail across instances", () => {
   });
 
   it("mails a remote mention once, and a reply to that mail lands in the thread on both instances", async () => {
-    const ada = await acme.user("ada");
-    const bob = await globex.user("bob");
+    ada = await acme.user("ada");
+    bob = await globex.user("bob");
     await globex.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: "bob@globex.test" });
     const confirm = await eventually(() => smtp.to("bob@globex.test").find((m) => m.subject.startsWith("Confirm")), 30_000);
     const token = /\/mail\/verify\?token=([^\s]+)/.exec(confirm!.text)![1]!;
@@ -61,5 +63,27 @@ describe("notification mail across instances", () => {
         (p: { content: string; account: { acct: string } }) => p.content.includes("Yes, by Friday.") && p.account.acct === `bob@${globex.host}`,
       );
     }, 30_000);
+  });
+
+  // Bob's address was confirmed by the test above.
+  it("a reply by email to a direct message names its author, so it reaches them", async () => {
+    const sent = await acme.api(ada.token, "POST", "/api/v1/statuses", { status: `${bob.handle} the draft price list, just for you`, visibility: "direct" });
+    expect(sent.status).toBe(200);
+    const mail = await eventually(() => smtp.to("bob@globex.test").find((m) => m.text.includes("the draft price list")), 30_000);
+    const replyTo = (mail!.headers.get("reply-to") as { value: Array<{ address: string }> }).value[0]!.address;
+    await nodemailer.createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true }).sendMail({
+      from: "bob@globex.test",
+      to: replyTo,
+      subject: "Re: price list",
+      text: "Thanks, the margins look right.\n\n> the draft price list",
+    });
+    // It stays direct and reaches Ada on her own instance, as a mention.
+    const reached = await eventually(async () => {
+      const notes = await acme.api(ada.token, "GET", "/api/v1/notifications?types[]=mention");
+      return notes.body.find((n: { status?: { content: string } }) => n.status?.content.includes("the margins look right"));
+    }, 30_000);
+    expect(reached.status.visibility).toBe("direct");
+    expect(reached.status.in_reply_to_id).toBe(sent.body.id);
+    expect(reached.account.acct).toBe(`bob@${globex.host}`);
   });
 });

@@ -7,6 +7,8 @@ import { SMTPServer } from "smtp-server";
 
 export interface ReceivedMail {
   to: string[];
+  /** The envelope sender (MAIL FROM): where a bounce would go. */
+  envelopeFrom: string;
   subject: string;
   text: string;
   html: string;
@@ -46,6 +48,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           .then((parsed) => {
             mails.push({
               to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+              envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
               subject: parsed.subject ?? "",
               text: parsed.text ?? "",
               html: typeof parsed.html === "string" ? parsed.html : "",

@@ -105,6 +105,49 @@ describe("parameters as Rails reads them", () => {
   });
 });
 
+describe("bodies checked by the route's schema, whatever the encoding", () => {
+  const send = (path: string, contentType: string | null, body: string | FormData) =>
+    fetch(new URL(path, a.origin), {
+      method: "POST",
+      headers: { authorization: `Bearer ${alice.token}`, ...(contentType ? { "content-type": contentType } : {}) },
+      body,
+    });
+
+  it("reads a filter sent as a form with name[] lists and name[][field] keys", async () => {
+    const res = await send(
+      "/api/v2/filters",
+      "application/x-www-form-urlencoded",
+      "title=Spoilers&context[]=home&context[]=public&keywords_attributes[][keyword]=finale&keywords_attributes[][whole_word]=on",
+    );
+    expect(res.status).toBe(200);
+    const filter = await res.json();
+    expect(filter.context).toEqual(["home", "public"]);
+    expect(filter.keywords).toEqual([expect.objectContaining({ keyword: "finale", whole_word: true })]);
+  });
+
+  it("reads a status sent as multipart/form-data", async () => {
+    const form = new FormData();
+    form.append("status", "from a multipart app");
+    form.append("sensitive", "1");
+    form.append("visibility", "unlisted");
+    const res = await send("/api/v1/statuses", null, form);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ sensitive: true, visibility: "unlisted" });
+  });
+
+  it("refuses a field of the wrong kind with a 422 naming it, and stores nothing", async () => {
+    const before = (await a.api(alice.token, "GET", "/api/v2/filters")).body.length;
+    const bad = await send("/api/v2/filters", "application/x-www-form-urlencoded", "title=Later&context[]=home&expires_in=soon");
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).error).toMatch(/expires_in/);
+    const list = await a.api(alice.token, "POST", "/api/v1/lists", { title: "Team", exclusive: { yes: 1 } });
+    expect(list.status).toBe(422);
+    expect(list.body.error).toMatch(/exclusive/);
+    expect((await a.api(alice.token, "GET", "/api/v2/filters")).body.length).toBe(before);
+    expect((await a.api(alice.token, "GET", "/api/v1/lists")).body.map((l: { title: string }) => l.title)).not.toContain("Team");
+  });
+});
+
 describe("local mentions", () => {
   it("links @bob to the local account and notifies bob", async () => {
     const posted = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Thanks @bob, see you. Mail me at alice@example.com" });

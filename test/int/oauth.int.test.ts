@@ -129,7 +129,13 @@ describe("OAuth 2: app registration", () => {
       "application/json",
     );
     expect(json.status).toBe(200);
-    expect(json.body).toMatchObject({ name: "Elk", website: "https://elk.zone", redirect_uris: [REDIRECT, "elk://callback"], scopes: ["read"], vapid_key: "" });
+    expect(json.body).toMatchObject({
+      name: "Elk",
+      website: "https://elk.zone",
+      redirect_uris: [REDIRECT, "elk://callback"],
+      scopes: ["read"],
+      vapid_key: expect.stringMatching(/^B[A-Za-z0-9_-]{86}$/),
+    });
     expect(json.body.client_id).toMatch(/^[\w-]{40,}$/);
     expect(json.body.client_secret).toMatch(/^[\w-]{40,}$/);
 

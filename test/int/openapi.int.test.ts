@@ -37,4 +37,21 @@ describe("OpenAPI document", () => {
     expect(Object.keys(doc.paths).filter((path) => path.startsWith("/api/") || path.startsWith("/.well-known"))).toEqual([]);
     expect(operations.filter((op) => op.method === "head")).toEqual([]);
   });
+
+  it("has a second document for the Mastodon routes, with the fields each reads", async () => {
+    const doc = (await instance.api(null, "GET", "/api/ecotone/v1/openapi/mastodon.json")).body;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers[0].url).toBe(instance.origin);
+    expect(Object.keys(doc.paths).every((path: string) => /^\/api\/v[12]\//.test(path))).toBe(true);
+    const post = doc.paths["/api/v1/statuses"].post;
+    // Apps send JSON, forms and multipart: each is documented with the same schema.
+    expect(Object.keys(post.requestBody.content).sort()).toEqual(["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]);
+    expect(post.requestBody.content["application/json"].schema.properties).toMatchObject({
+      sensitive: { type: "boolean" },
+      media_ids: { type: "array", items: { type: "string" } },
+      poll: { type: "object", required: ["options", "expires_in"] },
+    });
+    const query = doc.paths["/api/v1/notifications"].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
+    expect(query).toEqual(expect.arrayContaining(["query:types", "query:exclude_types"]));
+  });
 });

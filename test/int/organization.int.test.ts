@@ -51,6 +51,21 @@ describe("ecotone org and partner commands", () => {
 });
 
 describe("archives", () => {
+  it("refuses an API body of the wrong shape with a 422 naming the field, and changes nothing", async () => {
+    const before = (await a.api(null, "GET", "/api/ecotone/v1/organization")).body;
+    const bad = await a.api(boss.token, "PUT", "/api/ecotone/v1/admin/organization", { name: 42 });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.field).toBe("name");
+    expect((await a.api(null, "GET", "/api/ecotone/v1/organization")).body).toEqual(before);
+    const partner = await a.api(boss.token, "PUT", "/api/ecotone/v1/admin/partners/shape.example", { policy: ["block"] });
+    expect(partner.status).toBe(422);
+    expect(partner.body.error.details.field).toBe("policy");
+    const partners = (await a.api(boss.token, "GET", "/api/ecotone/v1/admin/partners")).body.items as Array<{ domain: string }>;
+    expect(partners.map((p) => p.domain)).not.toContain("shape.example");
+    // A stranger is refused before the body is looked at.
+    expect((await a.api(null, "PUT", "/api/ecotone/v1/admin/organization", { name: 42 })).status).toBe(401);
+  });
+
   it("gives a person everything they posted, liked and joined, as ActivityStreams JSON", async () => {
     expect((await a.api(alice.token, "POST", "/api/ecotone/v1/groups", { slug: "planning", visibility: "members_only" })).status).toBe(201);
     await a.api(bob.token, "POST", "/api/ecotone/v1/groups/planning/join");

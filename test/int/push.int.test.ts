@@ -61,6 +61,28 @@ describe("Mastodon push subscriptions", () => {
     expect(authorization.split("k=")[1]).toBe(subscription.serverKey);
     const claims = JSON.parse(Buffer.from(authorization.split("t=")[1]!.split(".")[1]!, "base64url").toString());
     expect(claims.aud).toBe(new URL(receiver.endpoint).origin);
+
+    // The message names the app's own token, as Mastodon's does, and the app fetches the notification with it.
+    expect(push!.payload.access_token).toBe(ada.token);
+    const fetched = await createRestAPIClient({ url: instance.origin, accessToken: push!.payload.access_token as string })
+      .v1.notifications.$select(String(push!.payload.notification_id))
+      .fetch();
+    expect(fetched.status?.id).toBe(mention.body.id);
+    // Nothing in the stored subscription reads as the token.
+    const stored = await instance.app.ctx.db.selectFrom("push_subscriptions").selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain(ada.token);
+  });
+
+  it("tells apps the VAPID key in the instance and on their registration, as Mastodon does", async () => {
+    const masto = createRestAPIClient({ url: instance.origin, accessToken: ada.token });
+    const serverKey = (await masto.v1.push.subscription.fetch()).serverKey;
+    expect((await masto.v2.instance.fetch()).configuration.vapid.publicKey).toBe(serverKey);
+    const app = await createRestAPIClient({ url: instance.origin }).v1.apps.create({
+      clientName: "Pocket",
+      redirectUris: "urn:ietf:wg:oauth:2.0:oob",
+      scopes: "read push",
+    });
+    expect(app.vapidKey).toBe(serverKey);
   });
 
   it("changes alerts with PUT and stops with DELETE", async () => {

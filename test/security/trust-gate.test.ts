@@ -158,31 +158,80 @@ describe("class 2: the federation policy is decided from the verified actor", ()
 });
 
 describe("class 3: no server can claim another server's activity ids", () => {
-  it("refuses a Like, an Undo, a Follow and an Announce whose id is on another origin, and records none of the ids", async () => {
-    const targets = [`${b.origin}/likes/${crypto.randomUUID()}`, `${b.origin}/activities/1`, `${a.origin}/follows/1`, `${b.origin}/shares/7`];
-    const [likeId, undoId, followId, announceId] = targets as [string, string, string, string];
-    const publicPost = (await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { content: "Olga's public words" })).body;
-    await peer.post(`${a.origin}/inbox`, { "@context": AS_CONTEXT, id: likeId, type: "Like", actor: mallory.uri, object: publicPost.uri }, mallory.keyId);
-    await peer.post(`${a.origin}/inbox`, { "@context": AS_CONTEXT, id: undoId, type: "Undo", actor: mallory.uri, object: likeId }, mallory.keyId);
-    await peer.post(`${a.origin}/inbox`, { "@context": AS_CONTEXT, id: followId, type: "Follow", actor: mallory.uri, object: olga.uri }, mallory.keyId);
-    await peer.post(
-      `${a.origin}/inbox`,
-      { "@context": AS_CONTEXT, id: announceId, type: "Announce", actor: mallory.uri, object: publicPost.uri, to: [PUBLIC_COLLECTION.href] },
-      mallory.keyId,
-    );
-    await settled(a);
-    const recorded = await a.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "in", targets).execute();
-    expect(recorded).toEqual([]);
-    const likes = await a.api(olga.token, "GET", `/api/v1/statuses/${publicPost.id}`);
-    expect(likes.body.favourites_count).toBe(0);
+  // Each row: an activity sent once with an id on another server (the attack:
+  // refused, its id never recorded, nothing changes) and once with an id of
+  // the peer's own (the control: it takes effect).
+  interface Row {
+    type: string;
+    foreignId: () => string;
+    send: (id: string) => Promise<unknown>;
+    effect: () => Promise<number>;
+  }
+  let publicPost: { id: string; uri: string };
+  let controlLike: string;
+  const inbox = () => `${a.origin}/inbox`;
+  const status = async () => (await a.api(olga.token, "GET", `/api/v1/statuses/${publicPost.id}`)).body as { favourites_count: number; reblogs_count: number };
+  /** Mallory's follows of Olga (an accepted Follow adds one). */
+  const followers = async () =>
+    (
+      await a.app.ctx.db
+        .selectFrom("follows")
+        .innerJoin("actors as follower", "follower.id", "follows.follower_id")
+        .innerJoin("actors as followee", "followee.id", "follows.followee_id")
+        .select("follows.follower_id")
+        .where("follower.uri", "=", mallory.uri)
+        .where("followee.uri", "=", olga.uri)
+        .execute()
+    ).length;
+  const rows: Row[] = [
+    {
+      type: "Like",
+      foreignId: () => `${b.origin}/likes/${crypto.randomUUID()}`,
+      send: (id) => peer.post(inbox(), { "@context": AS_CONTEXT, id, type: "Like", actor: mallory.uri, object: publicPost.uri }, mallory.keyId),
+      effect: async () => (await status()).favourites_count,
+    },
+    {
+      // Undoes the control Like: an Undo is believed only under the sender's own id.
+      type: "Undo",
+      foreignId: () => `${b.origin}/activities/${next()}`,
+      send: (id) => peer.post(inbox(), { "@context": AS_CONTEXT, id, type: "Undo", actor: mallory.uri, object: controlLike }, mallory.keyId),
+      effect: async () => 1 - (await status()).favourites_count,
+    },
+    {
+      type: "Follow",
+      foreignId: () => `${a.origin}/follows/${next()}`,
+      send: (id) => peer.post(inbox(), { "@context": AS_CONTEXT, id, type: "Follow", actor: mallory.uri, object: olga.uri }, mallory.keyId),
+      effect: followers,
+    },
+    {
+      type: "Announce",
+      foreignId: () => `${b.origin}/shares/${next()}`,
+      send: (id) =>
+        peer.post(
+          inbox(),
+          { "@context": AS_CONTEXT, id, type: "Announce", actor: mallory.uri, object: publicPost.uri, to: [PUBLIC_COLLECTION.href] },
+          mallory.keyId,
+        ),
+      effect: async () => (await status()).reblogs_count,
+    },
+  ];
 
-    // Control: the same Like with an id of the peer's own is counted.
-    await peer.post(
-      `${a.origin}/inbox`,
-      { "@context": AS_CONTEXT, id: `${peer.origin}/likes/${next()}`, type: "Like", actor: mallory.uri, object: publicPost.uri },
-      mallory.keyId,
-    );
-    await eventually(async () => (await a.api(olga.token, "GET", `/api/v1/statuses/${publicPost.id}`)).body.favourites_count === 1);
+  beforeAll(async () => {
+    publicPost = (await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { content: "Olga's public words" })).body;
+  });
+
+  it.each(rows)("refuses a $type whose id is on another origin and records no id; the same with the peer's own id takes effect", async (row) => {
+    const foreign = row.foreignId();
+    const before = await row.effect();
+    await row.send(foreign);
+    await settled(a);
+    expect(await a.app.ctx.db.selectFrom("inbox_activities").select("activity_uri").where("activity_uri", "=", foreign).execute()).toEqual([]);
+    expect(await row.effect()).toBe(before);
+
+    const own = `${peer.origin}/${row.type.toLowerCase()}s/${next()}`;
+    if (row.type === "Like") controlLike = own;
+    await row.send(own);
+    await eventually(async () => (await row.effect()) === before + 1);
   });
 
   it("mints random activity ids, so none can be claimed in advance", async () => {

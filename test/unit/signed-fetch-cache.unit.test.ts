@@ -4,7 +4,7 @@
 // unsigned request, another signer, an error, another content type, an
 // expired entry) reaches the peer.
 import { describe, expect, it } from "vitest";
-import { cachingFetch, SignedFetchCache } from "../../src/federation/signed-fetch.cache.ts";
+import { cachingFetch, SignedFetchCache, withFreshFetches } from "../../src/federation/signed-fetch.cache.ts";
 
 const AP = "application/activity+json";
 
@@ -91,6 +91,24 @@ describe("signed fetch cache", () => {
     long.evict("https://peer.example/users/a#main-key");
     await again(signedGet("https://peer.example/users/a"));
     expect(requests).toHaveLength(4);
+  });
+
+  it("asks the peer for what an Update said changed, and serves the new copy afterwards", async () => {
+    let name = "Old name";
+    const { requests, inner } = peer(
+      () => new Response(JSON.stringify({ id: "https://peer.example/users/a", type: "Person", name }), { headers: { "content-type": AP } }),
+    );
+    const fetchIt = cachingFetch(inner, new SignedFetchCache({ ttlMs: 60_000 }));
+    await fetchIt(signedGet("https://peer.example/users/a"));
+    name = "New name";
+    // Work done because a document changed: every lookup in it reaches the peer.
+    const seen = await withFreshFetches(async () => (await (await fetchIt(signedGet("https://peer.example/users/a"))).json()) as { name: string });
+    expect(seen.name).toBe("New name");
+    expect(requests).toHaveLength(2);
+    // Outside it, the fresh copy is what the cache serves.
+    const later = (await (await fetchIt(signedGet("https://peer.example/users/a"))).json()) as { name: string };
+    expect(later.name).toBe("New name");
+    expect(requests).toHaveLength(2);
   });
 
   it("is off with a TTL of 0", async () => {

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { groupInsights, instanceInsights, personInsights } from "../../services/insights/insight.service.ts";
+import { groupCollaboration, instanceCollaboration } from "../../services/insights/collaboration.service.ts";
 import { signedIn } from "./guard.ts";
 import { GroupParams, route, Type, typed } from "./schema.ts";
 
@@ -22,11 +23,29 @@ export function registerInsightRoutes(fastify: FastifyInstance, ctx: ServiceCont
   app.get(
     `${BASE}/groups/:group/insights`,
     route(
-      "A group's insights over ?from=&to= (days, UTC), by ?interval=day|week, split ?by=organization|audience: {totals, series, responsiveness, tasks, ideas} (moderators; members of public groups)",
+      "A group's insights over ?from=&to= (days, UTC), by ?interval=day|week, split ?by=organization|audience: {totals, series, responsiveness, tasks, ideas} (moderators; members when the group lets them)",
       "read",
       { params: GroupParams, querystring: InsightQuerystring },
     ),
     async (request) => groupInsights(ctx, signedIn(request), request.params.group, request.query),
+  );
+
+  app.get(
+    `${BASE}/groups/:group/insights/collaboration`,
+    route(
+      "Who replies to, mentions and works with whom in a group over ?from=&to=, organization × organization, and the people who bridge companies: {pairs, bridges} (same readers as its insights)",
+      "read",
+      { params: GroupParams, querystring: InsightQuerystring },
+    ),
+    async (request) => groupCollaboration(ctx, signedIn(request), request.params.group, request.query),
+  );
+
+  app.get(
+    `${BASE}/insights/collaboration`,
+    route("Collaboration over the whole instance, same shape as a group's; bridges ranked across groups too (admins)", "admin:read", {
+      querystring: InsightQuerystring,
+    }),
+    async (request) => instanceCollaboration(ctx, signedIn(request), request.query),
   );
 
   app.get(

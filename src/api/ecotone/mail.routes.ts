@@ -17,6 +17,7 @@ import {
   updateEmailPreferences,
 } from "../../services/channels/notification-preferences.service.ts";
 import { signedIn } from "./guard.ts";
+import { registerInboundMailRoute } from "./inbound-mail.routes.ts";
 import { IdParams, RequiredText, route, Type, typed } from "./schema.ts";
 
 const BASE = "/api/ecotone/v1";
@@ -47,6 +48,7 @@ const InvitationBody = Type.Object({
 const MailListQuery = Type.Object({ before: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) });
 
 export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
+  registerInboundMailRoute(fastify, ctx);
   const app = typed(fastify);
 
   app.get(`${BASE}/account/email`, route("Your email address and whether it is verified", "read:accounts"), async (request) =>

@@ -6,19 +6,9 @@
 import swagger from "@fastify/swagger";
 import type { FastifyInstance, FastifySchema } from "fastify";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
-import { ORGANIZATION_DESCRIPTIONS } from "./organization.openapi.ts";
 import { route } from "./schema.ts";
 
 const BASE = "/api/ecotone/v1";
-
-/**
- * Summaries of routes that do not declare a schema yet: "METHOD path" →
- * [summary, scope or null for public reads]. A route declared with `route()`
- * loses its line here.
- */
-const DESCRIPTIONS: Record<string, [string, string | null]> = {
-  ...ORGANIZATION_DESCRIPTIONS,
-};
 
 const ERROR_SCHEMA = {
   type: "object" as const,
@@ -72,11 +62,9 @@ export async function registerOpenApi(fastify: FastifyInstance, origin: string):
       const given = (schema ?? {}) as DocSchema;
       // The Mastodon API, pages and ActivityPub are documented elsewhere (docs/clients.md, docs/federation.md).
       if (!url.startsWith(`${BASE}/`) || [route.method].flat().every((m) => m === "HEAD")) return { schema: { ...given, hide: true }, url };
-      const method = [route.method].flat().find((m) => m !== "HEAD")!;
-      const path = url.slice(BASE.length).replace(/:(\w+)/g, "{$1}");
-      const [summary, scope] = given.summary
-        ? [given.summary, given.security?.[0]?.bearer?.[0] ?? null]
-        : (DESCRIPTIONS[`${method} ${path}`] ?? ["(undocumented)", null]);
+      // Every route declares its summary and scope with `route()` (schema.ts); one that does not shows as undocumented.
+      const summary = given.summary ?? "(undocumented)";
+      const scope = given.security?.[0]?.bearer?.[0] ?? null;
       const security = scope ? { security: [{ bearer: [scope] }], "x-scope": scope } : {};
       return { schema: { ...given, summary, ...security, response: RESPONSES } as FastifySchema, url };
     },

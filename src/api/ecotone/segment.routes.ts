@@ -1,5 +1,5 @@
 // /api/ecotone/v1/segments: saved sets of people, their members (JSON or
-// CSV) and invitations to a group (docs/insights.md, "Segments").
+// CSV), invitations to a group and announcements (docs/insights.md, "Segments").
 import type { FastifyInstance } from "fastify";
 import { AUDIENCES } from "../../domain/user.rules.ts";
 import { SEGMENT_RELATIONSHIPS } from "../../domain/segment.rules.ts";
@@ -7,6 +7,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import {
   createSegment,
   getSegment,
+  announceToSegment,
   inviteSegment,
   listSegments,
   removeSegment,
@@ -79,5 +80,15 @@ export function registerSegmentRoutes(fastify: FastifyInstance, ctx: ServiceCont
       body: Type.Object({ group: RequiredText({ maxLength: 2048 }) }),
     }),
     async (request) => inviteSegment(ctx, signedIn(request), request.params.id, request.body.group),
+  );
+
+  app.post(
+    `${BASE}/:id/announce`,
+    route(
+      'Address an announcement to the segment\'s members now: {"text"} → {sent, posts}: one direct post to each member (up to 200), naming only them',
+      "write:statuses",
+      { params: IdParams, body: Type.Object({ text: RequiredText({ maxLength: 5000 }) }, { additionalProperties: false }) },
+    ),
+    async (request, reply) => reply.code(201).send(await announceToSegment(ctx, signedIn(request), request.params.id, request.body.text)),
   );
 }

@@ -10,32 +10,57 @@ import {
   removeOrganization,
 } from "../../services/groups/shared-room.service.ts";
 import { requireCaller } from "./guard.ts";
-import { body, bodyText } from "./viewer.ts";
+import { GroupParams, IdParams, RequiredText, route, Type, typed } from "./schema.ts";
 
 const BASE = "/api/ecotone/v1";
 
 export function registerSharedRoomRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.get<{ Params: { group: string } }>(`${BASE}/groups/:group/shared-room`, async (request) => {
-    const caller = requireCaller(request, "read");
-    return { organizations: await listRoomOrganizationsFor(ctx, caller.username, request.params.group) };
-  });
+  const app = typed(fastify);
+  app.get(
+    `${BASE}/groups/:group/shared-room`,
+    route("A shared room's organizations and their state (members, admins)", "read", { params: GroupParams }),
+    async (request) => {
+      const caller = requireCaller(request, "read");
+      return { organizations: await listRoomOrganizationsFor(ctx, caller.username, request.params.group) };
+    },
+  );
 
-  fastify.post<{ Params: { group: string } }>(`${BASE}/groups/:group/shared-room/organizations`, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    const domain = bodyText(body<{ domain: string }>(request).domain, "domain", true)!;
-    return reply.code(202).send({ organizations: await inviteOrganization(ctx, caller.username, request.params.group, domain) });
-  });
+  app.post(
+    `${BASE}/groups/:group/shared-room/organizations`,
+    route("Invite an organization to a shared room (owners, moderators)", "write:groups", {
+      params: GroupParams,
+      body: Type.Object({ domain: RequiredText({ maxLength: 253 }) }),
+    }),
+    async (request, reply) => {
+      const caller = requireCaller(request, "write:groups");
+      const domain = request.body.domain;
+      return reply.code(202).send({ organizations: await inviteOrganization(ctx, caller.username, request.params.group, domain) });
+    },
+  );
 
-  fastify.delete<{ Params: { group: string; domain: string } }>(`${BASE}/groups/:group/shared-room/organizations/:domain`, async (request, reply) => {
-    const caller = requireCaller(request, "write:groups");
-    await removeOrganization(ctx, caller.username, request.params.group, request.params.domain);
-    return reply.code(204).send();
-  });
+  app.delete(
+    `${BASE}/groups/:group/shared-room/organizations/:domain`,
+    route("Remove an organization from a shared room; its people lose access", "write:groups", {
+      params: Type.Object({ group: Type.String(), domain: Type.String() }),
+    }),
+    async (request, reply) => {
+      const caller = requireCaller(request, "write:groups");
+      await removeOrganization(ctx, caller.username, request.params.group, request.params.domain);
+      return reply.code(204).send();
+    },
+  );
 
-  fastify.get(`${BASE}/admin/shared-rooms`, async (request) => listSharedRooms(ctx, requireCaller(request, "admin:read").username));
+  app.get(`${BASE}/admin/shared-rooms`, route("Our shared rooms, and rooms elsewhere that invited us (admins)", "admin:read"), async (request) =>
+    listSharedRooms(ctx, requireCaller(request, "admin:read").username),
+  );
 
+  const summaries = {
+    accept: "Accept another company's shared-room invitation (admins)",
+    decline: "Decline a shared-room invitation (admins)",
+    leave: "Leave a shared room accepted before; our people lose access (admins)",
+  };
   for (const answer of ["accept", "decline", "leave"] as const) {
-    fastify.post<{ Params: { id: string } }>(`${BASE}/admin/shared-rooms/invitations/:id/${answer}`, async (request) =>
+    app.post(`${BASE}/admin/shared-rooms/invitations/:id/${answer}`, route(summaries[answer], "admin:write", { params: IdParams }), async (request) =>
       answerRoomInvitation(ctx, requireCaller(request, "admin:write").username, request.params.id, answer),
     );
   }

@@ -23,7 +23,8 @@ import { assertCanSeeActor, canListFollowsOf, viewerOf, visibleInMemberLists } f
 import { applyFilters } from "./filter.apply.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
-import { bodyOf, flag, idList, optionalText, queryOf, railsBool } from "./params.ts";
+import { AccountStatusesQuery, RelationshipsQuery, UpdateCredentialsBody } from "./account.schema.ts";
+import { IdPath, typed } from "./mastodon.schema.ts";
 import { renderAccount, renderAccounts, renderHomeItems } from "./render.ts";
 import { renderRelationship, renderRelationships } from "./relationship.render.ts";
 
@@ -59,17 +60,12 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     };
   });
 
-  fastify.patch("/api/v1/accounts/update_credentials", async (request) => {
+  typed(fastify).patch("/api/v1/accounts/update_credentials", { schema: { body: UpdateCredentialsBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:accounts");
-    const body = bodyOf(request);
-    const text = (v: unknown, field: string) => {
-      if (v === undefined) return undefined;
-      if (typeof v !== "string") throw validationFailed(`${field} must be text`);
-      return v;
-    };
+    const body = request.body;
     // Checked before anything is changed, so a bad image changes nothing.
     const extras = profileExtrasFrom(body);
-    const changes = { displayName: text(body.display_name, "display_name"), bio: text(body.note, "note"), locked: railsBool(body.locked) };
+    const changes = { displayName: body.display_name, bio: body.note, locked: body.locked };
     if (extras) await updateProfileExtras(ctx, caller.username, extras);
     await updateProfile(ctx, caller.username, changes);
     const actor = await requireLocalUserActor(ctx, caller.username);
@@ -84,28 +80,23 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     return renderAccount(ctx, await assertCanSeeActor(ctx, await viewerOfRequest(ctx, request), actor));
   });
 
-  fastify.get("/api/v1/accounts/relationships", async (request) => {
+  typed(fastify).get("/api/v1/accounts/relationships", { schema: { querystring: RelationshipsQuery } }, async (request) => {
     const caller = await requireUser(ctx, request, "read:follows");
-    const q = request.query as Record<string, unknown>;
-    const ids = idList(
-      [q["id[]"], q.id].flat().filter((v) => v !== undefined),
-      "id",
-    );
-    return renderRelationships(ctx, caller.actorId, ids);
+    return renderRelationships(ctx, caller.actorId, request.query.id ?? []);
   });
 
   fastify.get<IdParams>("/api/v1/accounts/:id", async (request) => renderAccount(ctx, await requireAccount(ctx, request, request.params.id)));
 
-  fastify.get<IdParams>("/api/v1/accounts/:id/statuses", async (request, reply) => {
+  typed(fastify).get("/api/v1/accounts/:id/statuses", { schema: { params: IdPath, querystring: AccountStatusesQuery } }, async (request, reply) => {
     const viewer = await optionalUser(ctx, request);
     const actor = await requireAccount(ctx, request, request.params.id);
-    const q = queryOf(request);
+    const q = request.query;
     const items = await getProfileItems(ctx, viewer?.actorId ?? null, actor, pageBounds(request), {
-      pinned: flag(q.pinned),
-      onlyMedia: flag(q.only_media),
-      excludeReplies: flag(q.exclude_replies),
-      excludeReblogs: flag(q.exclude_reblogs),
-      tagged: optionalText(q.tagged, "tagged")?.replace(/^#/, ""),
+      pinned: q.pinned ?? false,
+      onlyMedia: q.only_media ?? false,
+      excludeReplies: q.exclude_replies ?? false,
+      excludeReblogs: q.exclude_reblogs ?? false,
+      tagged: q.tagged?.replace(/^#/, ""),
     });
     setLinkHeader(
       request,

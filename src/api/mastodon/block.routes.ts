@@ -1,7 +1,6 @@
 // Mutes, blocks, domain blocks and removing a follower — each answering the
 // Relationship (or list) Mastodon answers.
 import type { FastifyInstance } from "fastify";
-import { validationFailed } from "../../domain/errors.ts";
 import {
   blockAccount,
   blockDomain,
@@ -17,19 +16,25 @@ import type { ServiceContext } from "../../services/context.ts";
 import { removeFollower } from "../../services/accounts/follow.service.ts";
 import { requireUser } from "./guard.ts";
 import { pagedList } from "./pagination.ts";
-import { bodyOf, flag, queryOf } from "./params.ts";
+import { Type } from "@fastify/type-provider-typebox";
+import { Flag, IdPath, Text, typed } from "./mastodon.schema.ts";
 import { renderRelationship } from "./relationship.render.ts";
 import { renderAccounts } from "./render.ts";
 
 type IdParams = { Params: { id: string } };
 
+const MuteBody = Type.Object({
+  notifications: Flag,
+  duration: Type.Optional(Type.Integer({ minimum: 0, description: "seconds; 0 = forever" })),
+});
+/** `domain` in the body or, for DELETE, often in the query. */
+const DomainInput = Type.Object({ domain: Text(253) });
+
 export function registerMastodonBlockRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.post<IdParams>("/api/v1/accounts/:id/mute", async (request) => {
+  typed(fastify).post("/api/v1/accounts/:id/mute", { schema: { params: IdPath, body: MuteBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:mutes");
-    const body = bodyOf(request);
-    const duration = body.duration === undefined || body.duration === "" ? undefined : Number(body.duration);
-    if (duration !== undefined && !Number.isInteger(duration)) throw validationFailed("duration must be a whole number of seconds (0 = forever)");
-    await muteAccount(ctx, caller.actorId, request.params.id, { notifications: flag(body.notifications, true), durationSeconds: duration });
+    const body = request.body;
+    await muteAccount(ctx, caller.actorId, request.params.id, { notifications: body.notifications ?? true, durationSeconds: body.duration });
     return renderRelationship(ctx, caller.actorId, request.params.id);
   });
 
@@ -92,16 +97,16 @@ export function registerMastodonBlockRoutes(fastify: FastifyInstance, ctx: Servi
     );
   });
 
-  // Apps send `domain` in the body or, for DELETE, often in the query.
-  const domainOf = (request: Parameters<typeof bodyOf>[0]) => bodyOf(request).domain ?? queryOf(request).domain;
+  const domains = { schema: { body: DomainInput, querystring: DomainInput } };
+  const domainOf = (request: { body: { domain?: string }; query: { domain?: string } }) => request.body.domain ?? request.query.domain;
 
-  fastify.post("/api/v1/domain_blocks", async (request) => {
+  typed(fastify).post("/api/v1/domain_blocks", domains, async (request) => {
     const caller = await requireUser(ctx, request, "write:blocks");
     await blockDomain(ctx, caller.actorId, domainOf(request));
     return {};
   });
 
-  fastify.delete("/api/v1/domain_blocks", async (request) => {
+  typed(fastify).delete("/api/v1/domain_blocks", domains, async (request) => {
     const caller = await requireUser(ctx, request, "write:blocks");
     await unblockDomain(ctx, caller.actorId, domainOf(request));
     return {};

@@ -9,6 +9,7 @@ import { MAX_FEATURED_TAGS } from "../../domain/tag.rules.ts";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getUsage } from "../../services/organizations/instance.service.ts";
+import { vapidKeys } from "../../services/channels/push.service.ts";
 
 /** The Mastodon API level we implement (see docs/clients.md). */
 export const MASTODON_COMPAT_VERSION = "4.0.0";
@@ -73,7 +74,8 @@ export function registerMastodonInstanceRoutes(fastify: FastifyInstance, ctx: Se
       languages: ["en"],
       configuration: {
         urls: { streaming: `${ctx.origin.protocol === "https:" ? "wss" : "ws"}://${domain}` },
-        vapid: { public_key: "" },
+        // The key push messages are signed with (RFC 8292): apps pass it to the browser's or phone's push service.
+        vapid: { public_key: (await vapidKeys(ctx)).publicKey },
         accounts: { max_featured_tags: MAX_FEATURED_TAGS, max_pinned_statuses: MAX_PINNED_POSTS },
         statuses,
         media_attachments: media,

@@ -17,10 +17,17 @@ import {
 import { applyFilters } from "./filter.apply.ts";
 import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
-import { bodyOf, idList, queryOf, railsBool } from "./params.ts";
+import { Type } from "@fastify/type-provider-typebox";
+import { ClearableText, Count, Flag, IdList, IdPath, typed } from "./mastodon.schema.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
 
 type IdParams = { Params: { id: string } };
+
+/** What a title and replies_policy may be is the service's rule. */
+const ListBody = Type.Object({ title: ClearableText(256), replies_policy: ClearableText(16), exclusive: Flag });
+/** `account_ids` in the body or, for DELETE, often in the query. */
+const AccountIds = Type.Object({ account_ids: IdList });
+const ListAccountsQuery = Type.Object({ limit: Count });
 
 const toMastodonList = (list: ListRow) => ({ id: list.id, title: list.title, replies_policy: list.replies_policy, exclusive: list.exclusive });
 
@@ -35,21 +42,19 @@ export function registerMastodonListRoutes(fastify: FastifyInstance, ctx: Servic
     return toMastodonList(await requireList(ctx, caller.actorId, request.params.id));
   });
 
-  fastify.post("/api/v1/lists", async (request) => {
+  typed(fastify).post("/api/v1/lists", { schema: { body: ListBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:lists");
-    const body = bodyOf(request);
-    return toMastodonList(
-      await createList(ctx, caller.actorId, { title: body.title, repliesPolicy: body.replies_policy, exclusive: railsBool(body.exclusive) }),
-    );
+    const body = request.body;
+    return toMastodonList(await createList(ctx, caller.actorId, { title: body.title, repliesPolicy: body.replies_policy, exclusive: body.exclusive }));
   });
 
-  fastify.put<IdParams>("/api/v1/lists/:id", async (request) => {
+  typed(fastify).put("/api/v1/lists/:id", { schema: { params: IdPath, body: ListBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:lists");
-    const body = bodyOf(request);
+    const body = request.body;
     const list = await changeList(ctx, caller.actorId, request.params.id, {
       title: body.title,
       repliesPolicy: body.replies_policy,
-      exclusive: railsBool(body.exclusive),
+      exclusive: body.exclusive,
     });
     return toMastodonList(list);
   });
@@ -60,12 +65,11 @@ export function registerMastodonListRoutes(fastify: FastifyInstance, ctx: Servic
     return {};
   });
 
-  fastify.get<IdParams>("/api/v1/lists/:id/accounts", async (request, reply) => {
+  typed(fastify).get("/api/v1/lists/:id/accounts", { schema: { params: IdPath, querystring: ListAccountsQuery } }, async (request, reply) => {
     const caller = await requireUser(ctx, request, "read:lists");
     const bounds = pageBounds(request, 40, 80);
-    const q = queryOf(request);
     // limit=0 means all of them, as on Mastodon.
-    const limit = q.limit === "0" ? 10_000 : bounds.limit;
+    const limit = request.query.limit === 0 ? 10_000 : bounds.limit;
     const accounts = await getListAccounts(ctx, caller.actorId, request.params.id, { maxId: bounds.maxId, limit });
     setLinkHeader(
       request,
@@ -76,20 +80,17 @@ export function registerMastodonListRoutes(fastify: FastifyInstance, ctx: Servic
     return renderAccounts(ctx, accounts);
   });
 
-  // Apps send account_ids in the body, or for DELETE in the query.
-  const accountIds = (request: Parameters<typeof bodyOf>[0]) => {
-    const body = bodyOf(request);
-    const q = queryOf(request);
-    return idList(body.account_ids ?? q["account_ids[]"] ?? q.account_ids, "account_ids");
-  };
+  const members = { schema: { params: IdPath, body: AccountIds, querystring: AccountIds } };
+  const accountIds = (request: { body: { account_ids?: string[] }; query: { account_ids?: string[] } }) =>
+    request.body.account_ids ?? request.query.account_ids ?? [];
 
-  fastify.post<IdParams>("/api/v1/lists/:id/accounts", async (request) => {
+  typed(fastify).post("/api/v1/lists/:id/accounts", members, async (request) => {
     const caller = await requireUser(ctx, request, "write:lists");
     await addToList(ctx, caller.actorId, request.params.id, accountIds(request));
     return {};
   });
 
-  fastify.delete<IdParams>("/api/v1/lists/:id/accounts", async (request) => {
+  typed(fastify).delete("/api/v1/lists/:id/accounts", members, async (request) => {
     const caller = await requireUser(ctx, request, "write:lists");
     await removeFromList(ctx, caller.actorId, request.params.id, accountIds(request));
     return {};

@@ -8,16 +8,23 @@ import { requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderNotification, renderNotificationRows } from "./notification.render.ts";
 import { renderStatuses } from "./render.ts";
-import { bodyOf, idValue, listParam, queryOf } from "./params.ts";
-import { notFound, validationFailed } from "../../domain/errors.ts";
+import { notFound } from "../../domain/errors.ts";
+import { Type } from "@fastify/type-provider-typebox";
+import { Id, OptionalId, Words, typed } from "./mastodon.schema.ts";
+
+const NotificationsQuery = Type.Object({ types: Words, exclude_types: Words });
+const DismissBody = Type.Object({ id: Id });
+/** `{"home": {"last_read_id": 123}}` (a number too) or a form's `home[last_read_id]=123`. */
+const Marker = Type.Optional(Type.Object({ last_read_id: OptionalId }));
+const MarkersBody = Type.Object({ home: Marker, notifications: Marker });
 
 export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.get("/api/v1/notifications", async (request, reply) => {
+  typed(fastify).get("/api/v1/notifications", { schema: { querystring: NotificationsQuery } }, async (request, reply) => {
     const caller = await requireUser(ctx, request, "read:notifications");
     const bounds = pageBounds(request, 15, 30);
     const rows = await getNotifications(ctx, caller.actorId, {
-      types: listParam(queryOf(request), "types"),
-      excludeTypes: listParam(queryOf(request), "exclude_types"),
+      types: request.query.types ?? [],
+      excludeTypes: request.query.exclude_types ?? [],
       maxId: bounds.maxId,
       sinceId: bounds.sinceId,
       minId: bounds.minId,
@@ -40,11 +47,9 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
   });
 
   // The older form: the id in the body.
-  fastify.post("/api/v1/notifications/dismiss", async (request) => {
+  typed(fastify).post("/api/v1/notifications/dismiss", { schema: { body: DismissBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:notifications");
-    const id = idValue(bodyOf(request).id, "id");
-    if (!id) throw validationFailed("Missing id");
-    await dismiss(ctx, caller.actorId, id);
+    await dismiss(ctx, caller.actorId, request.body.id);
     return {};
   });
 
@@ -112,13 +117,10 @@ export function registerMastodonNotificationRoutes(fastify: FastifyInstance, ctx
     return Object.fromEntries(markers.map((m) => [m.timeline, { last_read_id: m.last_read_id, version: m.version, updated_at: m.updated_at.toISOString() }]));
   });
 
-  fastify.post("/api/v1/markers", async (request) => {
+  typed(fastify).post("/api/v1/markers", { schema: { body: MarkersBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:statuses");
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    for (const timeline of ["home", "notifications"]) {
-      const entry = body[timeline] as { last_read_id?: unknown } | undefined;
-      // Apps send `{"home": {"last_read_id": 123}}` (a number too) or a form's `home[last_read_id]=123`.
-      const id = idValue(entry?.last_read_id ?? body[`${timeline}[last_read_id]`], `${timeline}[last_read_id]`);
+    for (const timeline of ["home", "notifications"] as const) {
+      const id = request.body[timeline]?.last_read_id;
       if (id) await setMarker(ctx, caller.actorId, timeline, id);
     }
     const markers = await getMarkers(ctx, caller.actorId);

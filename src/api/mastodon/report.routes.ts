@@ -1,25 +1,27 @@
 // POST /api/v1/reports: report an account and some of its statuses, through
 // the same report service as the Ecotone API and the web interface.
 import type { FastifyInstance } from "fastify";
-import { notFound, validationFailed } from "../../domain/errors.ts";
+import { Type } from "@fastify/type-provider-typebox";
+import { notFound } from "../../domain/errors.ts";
 import { getActorById } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { fileReport } from "../../services/posts/report.service.ts";
 import { canSeeActor, viewerOf } from "../../services/visibility.service.ts";
 import { requireUser } from "./guard.ts";
-import { bodyOf, idList, idValue, optionalText } from "./params.ts";
+import { Id, IdList, Text, typed } from "./mastodon.schema.ts";
 import { renderAccount } from "./render.ts";
 
+/** `account_id`: the account you report; Mastodon's category, rule_ids and forward are let through. */
+const ReportBody = Type.Object({ account_id: Id, status_ids: IdList, comment: Text(1000) });
+
 export function registerMastodonReportRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.post("/api/v1/reports", async (request) => {
+  typed(fastify).post("/api/v1/reports", { schema: { body: ReportBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:reports");
-    const body = bodyOf(request);
-    const accountId = idValue(body.account_id, "account_id");
-    if (!accountId) throw validationFailed("account_id is required: the account you report");
-    const target = await getActorById(ctx, accountId);
+    const body = request.body;
+    const target = await getActorById(ctx, body.account_id);
     if (!target || target.type === "Application" || !(await canSeeActor(ctx, viewerOf(caller.actorId), target))) throw notFound("Record not found");
-    const statusIds = idList(body.status_ids, "status_ids");
-    const comment = optionalText(body.comment, "comment");
+    const statusIds = body.status_ids ?? [];
+    const comment = body.comment;
     const report = await fileReport(ctx, caller.username, { target: target.uri, postIds: statusIds, comment });
     return {
       id: report.id,

@@ -4,35 +4,37 @@ import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { search, searchAccounts, type SearchType } from "../../services/posts/search.service.ts";
 import { optionalUser } from "./guard.ts";
-import { flag, idValue, queryOf } from "./params.ts";
+import { Type } from "@fastify/type-provider-typebox";
+import { Count, Flag, OptionalId, Text, typed } from "./mastodon.schema.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
 import { toMastodonTag } from "./tag.serializer.ts";
 import { describeTags } from "../../services/posts/tag.service.ts";
 
 const TYPES = new Set(["accounts", "statuses", "hashtags"]);
 
-function intParam(value: unknown, field: string, fallback: number): number {
-  if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw validationFailed(`${field} must be a whole number`);
-  return n;
-}
+const AccountSearchQuery = Type.Object({ q: Text(1000), resolve: Flag, following: Flag, limit: Count, offset: Count });
+const SearchQuery = Type.Object({
+  ...AccountSearchQuery.properties,
+  type: Text(16),
+  account_id: OptionalId,
+  max_id: OptionalId,
+  min_id: OptionalId,
+});
 
 export function registerMastodonSearchRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.get("/api/v2/search", async (request) => {
+  typed(fastify).get("/api/v2/search", { schema: { querystring: SearchQuery } }, async (request) => {
     const viewer = await optionalUser(ctx, request);
-    const q = queryOf(request);
-    const type = typeof q.type === "string" && q.type !== "" ? q.type : undefined;
-    if (type && !TYPES.has(type)) throw validationFailed("type must be accounts, statuses or hashtags");
-    const results = await search(ctx, viewer?.actorId ?? null, typeof q.q === "string" ? q.q : "", {
-      type: type as SearchType | undefined,
-      resolve: flag(q.resolve),
-      following: flag(q.following),
-      accountId: idValue(q.account_id, "account_id"),
-      maxId: idValue(q.max_id, "max_id"),
-      minId: idValue(q.min_id, "min_id"),
-      limit: intParam(q.limit, "limit", 20),
-      offset: intParam(q.offset, "offset", 0),
+    const q = request.query;
+    if (q.type && !TYPES.has(q.type)) throw validationFailed("type must be accounts, statuses or hashtags");
+    const results = await search(ctx, viewer?.actorId ?? null, q.q ?? "", {
+      type: q.type as SearchType | undefined,
+      resolve: q.resolve ?? false,
+      following: q.following ?? false,
+      accountId: q.account_id,
+      maxId: q.max_id,
+      minId: q.min_id,
+      limit: q.limit ?? 20,
+      offset: q.offset ?? 0,
     });
     return {
       accounts: await renderAccounts(ctx, results.accounts),
@@ -48,14 +50,14 @@ export function registerMastodonSearchRoutes(fastify: FastifyInstance, ctx: Serv
   });
 
   // The compose box's autocomplete and "find people".
-  fastify.get("/api/v1/accounts/search", async (request) => {
+  typed(fastify).get("/api/v1/accounts/search", { schema: { querystring: AccountSearchQuery } }, async (request) => {
     const viewer = await optionalUser(ctx, request);
-    const q = queryOf(request);
-    const accounts = await searchAccounts(ctx, viewer?.actorId ?? null, typeof q.q === "string" ? q.q : "", {
-      resolve: flag(q.resolve),
-      following: flag(q.following),
-      limit: intParam(q.limit, "limit", 40),
-      offset: intParam(q.offset, "offset", 0),
+    const q = request.query;
+    const accounts = await searchAccounts(ctx, viewer?.actorId ?? null, q.q ?? "", {
+      resolve: q.resolve ?? false,
+      following: q.following ?? false,
+      limit: q.limit ?? 40,
+      offset: q.offset ?? 0,
     });
     return renderAccounts(ctx, accounts);
   });

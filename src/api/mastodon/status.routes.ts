@@ -8,10 +8,10 @@ import { getPostEntries } from "../../services/posts/timeline.service.ts";
 import { applyFilters } from "./filter.apply.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
-import { bodyOf, flag, idList, idValue, optionalText } from "./params.ts";
 import { toMastodonBoost } from "./status.serializer.ts";
-import { pollParam } from "./poll.params.ts";
-import { StatusPollBody } from "./poll.schema.ts";
+import { newPollOf } from "./poll.schema.ts";
+import { EditStatusBody, NewStatusBody } from "./status.schema.ts";
+import { IdPath, typed } from "./mastodon.schema.ts";
 import { getActorById } from "../../services/accounts/actor.service.ts";
 import { pinPost, unpinPost } from "../../services/posts/pin.service.ts";
 import { reblogPost, unreblogPost, whoLiked, whoReblogged } from "../../services/posts/reblog.service.ts";
@@ -25,21 +25,21 @@ async function renderOne(ctx: ServiceContext, id: string, viewerId: string | nul
 }
 
 export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
-  fastify.post("/api/v1/statuses", { schema: { body: StatusPollBody } }, async (request) => {
+  typed(fastify).post("/api/v1/statuses", { schema: { body: NewStatusBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:statuses");
-    const body = bodyOf(request);
-    const mediaIds = idList(body.media_ids, "media_ids");
-    const poll = pollParam(body);
+    const body = request.body;
+    const mediaIds = body.media_ids ?? [];
+    const poll = newPollOf(body.poll);
     if (poll && mediaIds.length > 0) throw validationFailed("Validation failed: A status with a poll cannot have media attached");
-    const text = optionalText(body.status, "status") ?? "";
+    const text = body.status ?? "";
     if (!text && mediaIds.length === 0) throw validationFailed("Validation failed: Text can't be blank");
     const post = await createStatus(ctx, caller.username, {
       text,
-      inReplyToId: idValue(body.in_reply_to_id, "in_reply_to_id"),
-      visibility: optionalText(body.visibility, "visibility"),
-      spoilerText: optionalText(body.spoiler_text, "spoiler_text"),
-      sensitive: flag(body.sensitive),
-      language: optionalText(body.language, "language"),
+      inReplyToId: body.in_reply_to_id,
+      visibility: body.visibility,
+      spoilerText: body.spoiler_text,
+      sensitive: body.sensitive ?? false,
+      language: body.language,
       mediaIds,
       poll,
     });
@@ -51,12 +51,11 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
     return renderOne(ctx, request.params.id, viewer?.actorId ?? null);
   });
 
-  fastify.put<IdParams>("/api/v1/statuses/:id", async (request) => {
+  typed(fastify).put("/api/v1/statuses/:id", { schema: { params: IdPath, body: EditStatusBody } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:statuses");
-    const body = bodyOf(request);
-    const text = optionalText(body.status, "status");
+    const text = request.body.status;
     if (!text) throw validationFailed("Validation failed: Text can't be blank");
-    await editPost(ctx, caller.username, request.params.id, { content: text, summary: optionalText(body.spoiler_text, "spoiler_text") });
+    await editPost(ctx, caller.username, request.params.id, { content: text, summary: request.body.spoiler_text });
     return renderOne(ctx, request.params.id, caller.actorId);
   });
 

@@ -15,7 +15,8 @@ import {
 } from "../../services/posts/tag.service.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pagedList } from "./pagination.ts";
-import { bodyOf } from "./params.ts";
+import { Type } from "@fastify/type-provider-typebox";
+import { ClearableText, typed } from "./mastodon.schema.ts";
 import { toMastodonFeaturedTag, toMastodonTag } from "./tag.serializer.ts";
 
 type NameParams = { Params: { name: string } };
@@ -56,10 +57,10 @@ export function registerMastodonTagRoutes(fastify: FastifyInstance, ctx: Service
     return (await featuredTags(ctx, caller.actorId)).map((t) => toMastodonFeaturedTag(t, me));
   });
 
-  fastify.post("/api/v1/featured_tags", async (request) => {
+  typed(fastify).post("/api/v1/featured_tags", { schema: { body: Type.Object({ name: ClearableText(200) }) } }, async (request) => {
     const caller = await requireUser(ctx, request, "write:accounts");
     const me = (await getActorById(ctx, caller.actorId))!;
-    return toMastodonFeaturedTag(await featureTag(ctx, caller.actorId, bodyOf(request).name), me);
+    return toMastodonFeaturedTag(await featureTag(ctx, caller.actorId, request.body.name), me);
   });
 
   fastify.delete<IdParams>("/api/v1/featured_tags/:id", async (request) => {

@@ -5,7 +5,8 @@ import { getHomeItems, getPublicTimeline, getTagTimeline } from "../../services/
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
 import { renderHomeItems, renderStatuses } from "./render.ts";
-import { flag } from "./params.ts";
+import { Type } from "@fastify/type-provider-typebox";
+import { Flag, typed } from "./mastodon.schema.ts";
 import { applyFilters } from "./filter.apply.ts";
 
 export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
@@ -21,12 +22,12 @@ export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: Se
     return applyFilters(ctx, caller.actorId, "home", await renderHomeItems(ctx, items));
   });
 
-  fastify.get<{ Querystring: { local?: string; remote?: string } }>("/api/v1/timelines/public", async (request, reply) => {
+  typed(fastify).get("/api/v1/timelines/public", { schema: { querystring: Type.Object({ local: Flag, remote: Flag }) } }, async (request, reply) => {
     const viewer = await optionalUser(ctx, request);
     const entries = await getPublicTimeline(
       ctx,
       viewer?.actorId ?? null,
-      { local: flag(request.query.local), remote: flag(request.query.remote) },
+      { local: request.query.local ?? false, remote: request.query.remote ?? false },
       pageBounds(request),
     );
     setLinkHeader(

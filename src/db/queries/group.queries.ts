@@ -25,7 +25,14 @@ export async function listGroups(
     .selectFrom("groups")
     .innerJoin("actors", "actors.id", "groups.actor_id")
     .selectAll("actors")
-    .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at", "groups.questions_enabled"])
+    .select([
+      "groups.visibility",
+      "groups.join_policy",
+      "groups.created_by",
+      "groups.created_at as group_created_at",
+      "groups.questions_enabled",
+      "groups.members_see_insights",
+    ])
     .orderBy("actors.username")
     .orderBy("actors.id");
   if (options.localOnly) query = query.where("actors.is_local", "=", true);
@@ -39,8 +46,8 @@ export async function listGroups(
   }
   if (options.limit !== undefined) query = query.limit(options.limit);
   const rows = await query.execute();
-  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, ...actor }) => ({
-    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled },
+  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, members_see_insights, ...actor }) => ({
+    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled, members_see_insights },
     actor: actor as ActorRow,
   }));
 }
@@ -173,11 +180,18 @@ export async function groupsByActorIds(db: Kysely<Database>, ids: string[]): Pro
     .selectFrom("groups")
     .innerJoin("actors", "actors.id", "groups.actor_id")
     .selectAll("actors")
-    .select(["groups.visibility", "groups.join_policy", "groups.created_by", "groups.created_at as group_created_at", "groups.questions_enabled"])
+    .select([
+      "groups.visibility",
+      "groups.join_policy",
+      "groups.created_by",
+      "groups.created_at as group_created_at",
+      "groups.questions_enabled",
+      "groups.members_see_insights",
+    ])
     .where("groups.actor_id", "in", ids)
     .execute();
-  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, ...actor }) => ({
-    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled },
+  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, members_see_insights, ...actor }) => ({
+    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled, members_see_insights },
     actor: actor as ActorRow,
   }));
 }

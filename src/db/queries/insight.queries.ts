@@ -1,5 +1,5 @@
 // Reads of the insight rollups (migration 0080): sums of insight_daily, distinct
-// people from insight_active, threads from insight_threads. Every read is
+// people from insight_active, thread figures from insight_thread_daily (0082). Every read is
 // bounded by a group (or the instance) and a day range, on the tables' keys:
 // no scan of posts or likes per request.
 import { sql, type Kysely, type Transaction } from "kysely";
@@ -86,16 +86,83 @@ export interface ThreadStats {
 
 const threadScope = (scope: InsightScope) => (scope === null ? sql`true` : sql`t.group_id = ${scope}`);
 const inRange = (range: Range) => sql`t.opened_at >= ${range.from}::date and t.opened_at < ${range.to}::date + 1`;
+/** Per-day rollups (migration 0082) of a scope and range: the latency histogram. */
+const dailyThreads = (scope: InsightScope, range: Range) => sql`group_id = ${scope ?? "*"} and day between ${range.from}::date and ${range.to}::date`;
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * A period cut into the whole months inside it and the days at its ends, so
+ * thread rollups are read one row per month where they can (migration 0086).
+ */
+export function monthSplit(range: Range): { months: Range | null; days: Range[] } {
+  const from = new Date(`${range.from}T00:00:00Z`);
+  const to = new Date(`${range.to}T00:00:00Z`);
+  const firstFull = from.getUTCDate() === 1 ? from : new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
+  const afterTo = new Date(to.getTime() + 86_400_000);
+  // The first day after the last whole month: to's month start, or the next month's when `to` ends its month.
+  const end = afterTo.getUTCDate() === 1 ? afterTo : new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), 1));
+  if (firstFull >= end) return { months: null, days: [range] };
+  const days: Range[] = [];
+  if (from < firstFull) days.push({ from: range.from, to: isoDay(new Date(firstFull.getTime() - 86_400_000)) });
+  if (end <= to) days.push({ from: isoDay(end), to: range.to });
+  const lastMonth = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 1, 1));
+  return { months: { from: isoDay(firstFull), to: isoDay(lastMonth) }, days };
+}
+
+/** The thread rollup rows of a scope and range: whole months from insight_thread_monthly, the ends from insight_thread_daily. */
+function threadRows(scope: InsightScope, range: Range) {
+  const { months, days } = monthSplit(range);
+  const g = scope ?? "*";
+  const parts = days.map(
+    (d) => sql`select organization, audience, answerer, threads, answered, reply_seconds from insight_thread_daily
+      where group_id = ${g} and day between ${d.from}::date and ${d.to}::date`,
+  );
+  if (months) {
+    parts.push(sql`select organization, audience, answerer, threads, answered, reply_seconds from insight_thread_monthly
+      where group_id = ${g} and month between ${months.from}::date and ${months.to}::date`);
+  }
+  return sql.join(parts, sql` union all `);
+}
+const hours = (seconds: number, n: number) => (n === 0 ? null : Math.round((seconds / n / 3600) * 100) / 100);
+
+/**
+ * The median minutes of a latency histogram (bucket b: minutes m with
+ * floor(4 × log2(m + 1)) = b), interpolated inside the bucket that holds the
+ * middle: within a fifth of the exact median (ADR 0082).
+ */
+export function medianMinutes(buckets: Array<{ bucket: number; count: number }>): number | null {
+  const total = buckets.reduce((n, b) => n + b.count, 0);
+  if (total === 0) return null;
+  let seen = 0;
+  for (const b of [...buckets].sort((x, y) => x.bucket - y.bucket)) {
+    if (seen + b.count >= total / 2) {
+      const low = 2 ** (b.bucket / 4) - 1;
+      const high = 2 ** ((b.bucket + 1) / 4) - 1;
+      return low + ((total / 2 - seen) / b.count) * (high - low);
+    }
+    seen += b.count;
+  }
+  return null;
+}
 
 export async function threadStats(db: Db, scope: InsightScope, range: Range): Promise<ThreadStats> {
-  const r = await sql<{ threads: number; answered: number; median: number | null; mean: number | null }>`
-    select count(*)::int as threads, count(t.first_reply_at)::int as answered,
-      percentile_cont(0.5) within group (order by extract(epoch from t.first_reply_at - t.opened_at)) / 3600 as median,
-      avg(extract(epoch from t.first_reply_at - t.opened_at)) / 3600 as mean
-    from insight_threads t where ${threadScope(scope)} and ${inRange(range)}`.execute(db);
-  const row = r.rows[0]!;
-  const hours = (v: number | null) => (v === null ? null : Math.round(Number(v) * 100) / 100);
-  return { threads: row.threads, answered: row.answered, medianHoursToFirstReply: hours(row.median), meanHoursToFirstReply: hours(row.mean) };
+  const [sums, latency] = await Promise.all([
+    sql<{ threads: number | null; answered: number | null; seconds: string | null }>`
+      select sum(threads)::int as threads, sum(answered)::int as answered, sum(reply_seconds)::text as seconds
+      from (${threadRows(scope, range)}) x where answerer = ''`.execute(db),
+    sql<{ bucket: number; count: number }>`
+      select bucket, sum(count)::int as count from insight_thread_latency where ${dailyThreads(scope, range)} group by 1`.execute(db),
+  ]);
+  const row = sums.rows[0];
+  const answered = row?.answered ?? 0;
+  const median = medianMinutes(latency.rows.filter((b) => b.count > 0));
+  return {
+    threads: row?.threads ?? 0,
+    answered,
+    medianHoursToFirstReply: median === null ? null : Math.round((median / 60) * 100) / 100,
+    meanHoursToFirstReply: hours(Number(row?.seconds ?? 0), answered),
+  };
 }
 
 export interface UnansweredRow {
@@ -120,31 +187,26 @@ export interface AnswerRateRow {
   answerer: string;
   threads: number;
   answered: number;
-  median_hours: number | null;
+  mean_hours: number | null;
 }
 
 /** For each asking organization (or audience) and each answering organization: threads asked, threads that organization answered. */
 export async function answerRates(db: Db, scope: InsightScope, range: Range, askers: "organization" | "audience"): Promise<AnswerRateRow[]> {
-  const asker = askers === "organization" ? sql`t.organization` : sql`t.audience`;
-  const [asked, answered] = await Promise.all([
-    sql<{ asker: string; threads: number }>`
-      select ${asker} as asker, count(*)::int as threads from insight_threads t
-      where ${threadScope(scope)} and ${inRange(range)} group by 1`.execute(db),
-    sql<{ asker: string; answerer: string; answered: number; median_hours: number | null }>`
-      select ${asker} as asker, a.organization as answerer, count(*)::int as answered,
-        percentile_cont(0.5) within group (order by extract(epoch from a.first_at - t.opened_at)) / 3600 as median_hours
-      from insight_threads t join insight_thread_answers a on a.thread_uri = t.thread_uri
-      where ${threadScope(scope)} and ${inRange(range)} and t.first_reply_at is not null
-      group by 1, 2 order by 1, 2`.execute(db),
-  ]);
-  const threads = new Map(asked.rows.map((r) => [r.asker, r.threads]));
-  return answered.rows.map((row) => ({
-    asker: row.asker,
-    answerer: row.answerer,
-    threads: threads.get(row.asker) ?? 0,
-    answered: row.answered,
-    median_hours: row.median_hours === null ? null : Math.round(Number(row.median_hours) * 100) / 100,
-  }));
+  const asker = askers === "organization" ? sql`organization` : sql`audience`;
+  const r = await sql<{ asker: string; answerer: string; threads: number; answered: number; seconds: string }>`
+    select ${asker} as asker, answerer, sum(threads)::int as threads, sum(answered)::int as answered, sum(reply_seconds)::text as seconds
+    from (${threadRows(scope, range)}) x group by 1, 2`.execute(db);
+  const threads = new Map(r.rows.filter((row) => row.answerer === "").map((row) => [row.asker, row.threads]));
+  return r.rows
+    .filter((row) => row.answerer !== "" && row.answered > 0)
+    .sort((a, b) => a.asker.localeCompare(b.asker) || a.answerer.localeCompare(b.answerer))
+    .map((row) => ({
+      asker: row.asker,
+      answerer: row.answerer,
+      threads: threads.get(row.asker) ?? 0,
+      answered: row.answered,
+      mean_hours: hours(Number(row.seconds), row.answered),
+    }));
 }
 
 /** Accepted members of a group now (the < 5 people rule). */

@@ -19,7 +19,7 @@ export async function insertGroup(
 export async function updateGroupSettings(
   db: Db,
   actorId: string,
-  changes: Partial<Pick<GroupRow, "visibility" | "join_policy" | "questions_enabled">>,
+  changes: Partial<Pick<GroupRow, "visibility" | "join_policy" | "questions_enabled" | "members_see_insights">>,
 ): Promise<void> {
   if (Object.keys(changes).length === 0) return;
   await db.updateTable("groups").set(changes).where("actor_id", "=", actorId).execute();

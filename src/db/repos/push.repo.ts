@@ -9,9 +9,26 @@ export type PushSubscriptionRow = Selectable<PushSubscriptionsTable>;
 
 export async function replacePushSubscription(
   db: Db,
-  row: { tokenId: string; actorId: string; endpoint: string; p256dh: string; auth: string; alerts: Record<string, boolean>; policy: string },
+  row: {
+    tokenId: string;
+    actorId: string;
+    endpoint: string;
+    p256dh: string;
+    auth: string;
+    alerts: Record<string, boolean>;
+    policy: string;
+    accessTokenSealed: string | null;
+  },
 ): Promise<PushSubscriptionRow> {
-  const values = { endpoint: row.endpoint, p256dh: row.p256dh, auth: row.auth, alerts: JSON.stringify(row.alerts), policy: row.policy, failures: 0 };
+  const values = {
+    endpoint: row.endpoint,
+    p256dh: row.p256dh,
+    auth: row.auth,
+    alerts: JSON.stringify(row.alerts),
+    policy: row.policy,
+    failures: 0,
+    access_token_sealed: row.accessTokenSealed,
+  };
   return (
     db
       .insertInto("push_subscriptions")
@@ -48,16 +65,44 @@ export async function deletePushSubscriptionById(db: Db, id: string): Promise<vo
   await db.deleteFrom("push_subscriptions").where("id", "=", id).execute();
 }
 
-/** The subscriptions of a person whose token is still valid. */
+/** The subscriptions of a person whose token (an app's) or browser session (ours) is still valid. */
 export async function pushSubscriptionsOf(db: Db, actorId: string): Promise<PushSubscriptionRow[]> {
+  const now = new Date();
   return db
     .selectFrom("push_subscriptions as s")
-    .innerJoin("api_tokens as t", "t.id", "s.token_id")
+    .leftJoin("api_tokens as t", "t.id", "s.token_id")
+    .leftJoin("sessions as w", "w.id_hash", "s.session_hash")
     .selectAll("s")
     .where("s.actor_id", "=", actorId)
-    .where("t.revoked_at", "is", null)
-    .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", new Date())]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("t.id", "is not", null), eb("t.revoked_at", "is", null), eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", now)])]),
+        eb.and([eb("w.id_hash", "is not", null), eb("w.expires_at", ">", now)]),
+      ]),
+    )
     .execute();
+}
+
+/** A browser session's subscription, replacing the one it had (a browser gives a new endpoint now and then). */
+export async function replaceBrowserPushSubscription(
+  db: Db,
+  row: { sessionHash: string; actorId: string; endpoint: string; p256dh: string; auth: string; alerts: Record<string, boolean> },
+): Promise<PushSubscriptionRow> {
+  const values = { endpoint: row.endpoint, p256dh: row.p256dh, auth: row.auth, alerts: JSON.stringify(row.alerts), policy: "all", failures: 0 };
+  return db
+    .insertInto("push_subscriptions")
+    .values({ id: newId(), token_id: null, session_hash: row.sessionHash, actor_id: row.actorId, ...values })
+    .onConflict((oc) => oc.column("session_hash").doUpdateSet({ id: newId(), ...values }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findBrowserPushSubscription(db: Db, sessionHash: string): Promise<PushSubscriptionRow | undefined> {
+  return db.selectFrom("push_subscriptions").selectAll().where("session_hash", "=", sessionHash).executeTakeFirst();
+}
+
+export async function deleteBrowserPushSubscription(db: Db, sessionHash: string): Promise<void> {
+  await db.deleteFrom("push_subscriptions").where("session_hash", "=", sessionHash).execute();
 }
 
 export async function countPushFailure(db: Db, id: string): Promise<number> {

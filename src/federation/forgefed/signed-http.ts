@@ -10,6 +10,7 @@ import { rememberRemoteActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { fromActor } from "../mappers/actor.mapper.ts";
 import type { Json } from "./vocabulary.ts";
+import { sameOrigin } from "../../domain/trust.rules.ts";
 
 const ACTIVITY_JSON = "application/activity+json";
 
@@ -69,6 +70,6 @@ export async function verifySender(fctx: Context<ServiceContext>, request: Reque
   const owner: Actor | null = await getKeyOwner(key, { documentLoader, contextLoader: fctx.contextLoader }).catch(() => null);
   if (!owner?.id || owner.id.href !== key.ownerId.href) return null;
   const isInstanceActor = owner.constructor.name === "Application";
-  if (owner.id.origin === new URL(fctx.origin).origin) return null;
+  if (sameOrigin(owner.id.href, fctx.origin)) return null;
   return { actor: await rememberRemoteActor(fctx.data, await fromActor(owner)), isInstanceActor };
 }

@@ -112,7 +112,7 @@ function addressedTo(group: ActorRow, groupUris: string[]): boolean {
 
 async function localGroupAddressed(ctx: EcotoneInboxContext, announce: Announce): Promise<ActorRow | null> {
   for (const uri of [...announce.audienceIds, ...announce.toIds, ...announce.ccIds]) {
-    if (uri.origin !== ctx.origin) continue;
+    if (!sameOrigin(uri.href, ctx.origin)) continue;
     const actor = await findCachedActor(ctx.data, uri.href);
     if (actor?.type === "Group" && actor.is_local) return actor;
   }

@@ -5,10 +5,11 @@ import type { Block } from "@fedify/vocab";
 import { receiveGroupBan } from "../../services/accounts/follow.service.ts";
 import { receiveBlock } from "../../services/accounts/block.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
+import { sameOrigin } from "../../domain/trust.rules.ts";
 
 export async function onBlock(ctx: EcotoneInboxContext, block: Block): Promise<void> {
   const incoming = describe(block, "Block");
-  if (!incoming || !block.objectId || block.objectId.origin !== ctx.origin) return;
+  if (!incoming || !block.objectId || !sameOrigin(block.objectId.href, ctx.origin)) return;
   const blocker = await rememberSender(ctx, block);
   if (blocker?.type === "Person") return receiveBlock(ctx.data, incoming, blocker, block.objectId.href);
   if (blocker?.type !== "Group") return;

@@ -4,6 +4,7 @@
 import { Follow, type Activity } from "@fedify/vocab";
 import type { FollowReference } from "../../services/accounts/follow.service.ts";
 import type { EcotoneInboxContext } from "./inbox.helpers.ts";
+import { sameOrigin } from "../../domain/trust.rules.ts";
 
 export async function followReference(ctx: EcotoneInboxContext, activity: Activity): Promise<FollowReference | null> {
   const objectId = activity.objectId;
@@ -11,7 +12,7 @@ export async function followReference(ctx: EcotoneInboxContext, activity: Activi
   try {
     // Embedded objects come back without a fetch; a bare id on our own
     // origin would be fetched, so skip that case.
-    if (!objectId || objectId.origin !== ctx.origin) {
+    if (!objectId || !sameOrigin(objectId.href, ctx.origin)) {
       embedded = await activity.getObject({ documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader });
     }
   } catch {

@@ -6,6 +6,7 @@ import type { Context, RequestContext } from "@fedify/fedify";
 import { Delete, type Activity } from "@fedify/vocab";
 import { forgetGoneActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
+import { sameOrigin } from "../../domain/trust.rules.ts";
 
 export async function onPermanentDeliveryFailure(
   ctx: Context<ServiceContext>,
@@ -26,7 +27,7 @@ export async function onUnverifiedActivity(
   const actorId = activity.actorId;
   // Only a Delete of the account itself, whose key on the account's own
   // server now answers 410: that server has told us the account is gone.
-  if (status !== 410 || !actorId || activity.objectId?.href !== actorId.href || reason.keyId.origin !== actorId.origin) return;
+  if (status !== 410 || !actorId || activity.objectId?.href !== actorId.href || !sameOrigin(reason.keyId.href, actorId.href)) return;
   await forgetGoneActor(ctx.data, actorId.href);
   ctx.data.logger.info({ actor: actorId.href }, "account deleted on its server (key gone): marked gone");
   return new Response(null, { status: 202 });

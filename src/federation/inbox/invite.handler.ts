@@ -12,10 +12,11 @@ import { instanceActorUri } from "../../domain/uris.ts";
 import { findCachedActor } from "../../services/accounts/actor.service.ts";
 import { receiveRoomInvitation } from "../../services/groups/shared-room.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
+import { sameOrigin } from "../../domain/trust.rules.ts";
 
 export async function onInvite(ctx: EcotoneInboxContext, invite: Invite): Promise<void> {
   const invitee = invite.targetIds[0] ?? null;
-  if (!invitee || invitee.origin !== ctx.origin) return;
+  if (!invitee || !sameOrigin(invitee.href, ctx.origin)) return;
   if (invitee.href === instanceActorUri(ctx.data.origin)) {
     const incoming = describe(invite, "Invite");
     if (!incoming || invite.objectId?.href !== incoming.actorUri) return;

@@ -12,6 +12,7 @@
 // use; at worst a sender makes us fetch its own key once more per request,
 // which any unknown key id already does.
 import type { KvKey, KvStore } from "@fedify/fedify";
+import { sameOrigin } from "../../domain/trust.rules.ts";
 import { forgetSignedFetch } from "../signed-fetch.cache.ts";
 
 /**
@@ -45,12 +46,7 @@ export function selfDeleteSigner(body: unknown, signatureHeaders: Headers): stri
   const source = signatureHeaders.get("signature-input") ?? signatureHeaders.get("signature");
   const keyId = source ? /keyid="([^"]+)"/i.exec(source)?.[1] : undefined;
   if (!keyId) return null;
-  try {
-    if (new URL(keyId).origin !== new URL(actor).origin) return null;
-  } catch {
-    return null;
-  }
-  return keyId;
+  return sameOrigin(keyId, actor) ? keyId : null;
 }
 
 type BeforeFederation = (request: Request, body: Buffer | undefined) => Promise<Response | null>;

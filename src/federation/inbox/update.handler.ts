@@ -8,9 +8,14 @@ import { receivePostUpdate } from "../../services/posts/post-inbox.service.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { rememberActorByUri } from "./remember-actor.ts";
-import { forgetSignedFetch } from "../signed-fetch.cache.ts";
+import { withFreshFetches } from "../signed-fetch.cache.ts";
 
-export async function onUpdate(ctx: EcotoneInboxContext, update: Update): Promise<void> {
+/** What an Update says changed is fetched from its server, never from the signed-fetch cache. */
+export function onUpdate(ctx: EcotoneInboxContext, update: Update): Promise<void> {
+  return withFreshFetches(() => applyUpdate(ctx, update));
+}
+
+async function applyUpdate(ctx: EcotoneInboxContext, update: Update): Promise<void> {
   const incoming = describe(update, "Update");
   if (!incoming) return;
   const object = await update.getObject({ documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader });
@@ -33,8 +38,5 @@ export async function onUpdate(ctx: EcotoneInboxContext, update: Update): Promis
   await rememberRemoteActor(ctx.data, data);
   // Fedify models none of a group's own terms (ecotone:visibility, :questions)
   // on an embedded actor: read them from the group's document itself.
-  if (object instanceof Group) {
-    forgetSignedFetch(object.id);
-    await rememberActorByUri(ctx, object.id);
-  }
+  if (object instanceof Group) await rememberActorByUri(ctx, object.id);
 }

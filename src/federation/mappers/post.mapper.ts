@@ -61,7 +61,7 @@ export function postObjectOf(entry: PostEntry, origin: URL): Note | Article | Qu
  * mentioned people the post is addressed to. Outside groups, the four
  * audiences are addressed as Mastodon addresses them (src/domain/post-audience.rules.ts).
  */
-export function addressing(post: PostRow, author: ActorRow, group: ActorRow | null, mentionUris: string[] = []): { to: URL[]; cc: URL[] } {
+export function addressing(post: Pick<PostRow, "visibility">, author: ActorRow, group: ActorRow | null, mentionUris: string[] = []): { to: URL[]; cc: URL[] } {
   const mentioned = mentionUris.map((u) => new URL(u));
   if (group) {
     const followers = new URL(group.followers_url ?? `${group.uri}/followers`);

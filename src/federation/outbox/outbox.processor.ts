@@ -3,8 +3,13 @@
 // Events are claimed with a lease: if this process dies after claiming, the
 // lease runs out and another process (or this one after restart) sends them.
 // Sending only enqueues; actual delivery, retries and backoff happen in the
-// queue, so one unreachable peer never holds up the outbox.
+// queue, so one unreachable peer never holds up the outbox. What an event
+// enqueues is committed with its "processed" mark (src/db/queue-capture.ts):
+// a process that dies in between has done neither, and the event's re-run
+// sends each activity once; an event that fails half-way enqueues nothing,
+// and its retry sends the whole.
 import type { Context, Federation } from "@fedify/fedify";
+import { commitCaptured, discardCaptured, runCapturing } from "../../db/queue-capture.ts";
 import { claimOutboxEvents, markOutboxEventFailed, markOutboxEventProcessed } from "../../db/repos/outbox.repo.ts";
 import type { OutboxEventRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
@@ -170,10 +175,12 @@ export class OutboxProcessor {
     // Stable per event, so a re-send after a crash carries the same id and
     // receivers apply it once; random, so nobody can claim it in advance.
     const activityId = new URL(`/activities/${row.activity_key}`, this.#ctx.origin);
+    const { result, captured } = runCapturing(this.#ctx.db, () => dispatch(fctx, event, activityId, row.attempts));
     try {
-      await dispatch(fctx, event, activityId, row.attempts);
-      await markOutboxEventProcessed(this.#ctx.db, row.id);
+      await result;
+      await commitCaptured(this.#ctx.database, captured, (trx) => markOutboxEventProcessed(trx, row.id));
     } catch (error) {
+      discardCaptured(captured);
       // A delivery that follows the one retry policy says when; other events back off quickly.
       const retryMs = error instanceof RetryDeliveryLater ? error.delayMs : Math.min(2 ** row.attempts * 1_000, 600_000);
       this.#ctx.logger.warn({ err: error, event: event.type, id: row.id, retryMs }, "outbox event failed; retrying");

@@ -5,7 +5,7 @@
 // inboxes); a post in a remote group goes to that group's inbox, and the
 // group relays it; a post outside groups goes to the author's followers.
 import type { Context } from "@fedify/fedify";
-import { Delete, Like, PUBLIC_COLLECTION, Tombstone, Undo, Update, type Activity, type Object as APObject } from "@fedify/vocab";
+import { Delete, Like, Tombstone, Undo, Update, type Activity, type Object as APObject } from "@fedify/vocab";
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { findPostByUri } from "../../db/repos/post.repo.ts";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
@@ -16,7 +16,7 @@ import { canSeePost, viewerOf } from "../../services/visibility.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { allowedRecipients, followerRecipients, isAllowedRecipient } from "../recipients.ts";
 import { relayThroughGroup } from "./group-relay.ts";
-import { postObjectOf } from "../mappers/post.mapper.ts";
+import { addressing, postObjectOf } from "../mappers/post.mapper.ts";
 import { createActivityOf } from "../mappers/outbox-item.mapper.ts";
 import { sendShare } from "./share.outbox.ts";
 
@@ -108,13 +108,9 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
         const row = await findActorByUri(db, uri);
         if (row) named.push(row);
       }
-      const activity = new Delete({
-        id: activityId,
-        actor: new URL(author.uri),
-        object: new Tombstone({ id: new URL(event.postUri) }),
-        tos: group ? [new URL(group.uri)] : onlyMentioned ? named.map((r) => new URL(r.uri)) : [PUBLIC_COLLECTION],
-        ccs: group ? [new URL(group.followers_url ?? `${group.uri}/followers`)] : [],
-      });
+      // Addressed as the post was (a followers-only post's Delete does not say Public).
+      const { to, cc } = addressing({ visibility: event.visibility }, author, group, event.mentionUris ?? []);
+      const activity = new Delete({ id: activityId, actor: new URL(author.uri), object: new Tombstone({ id: new URL(event.postUri) }), tos: to, ccs: cc });
       await deliver(ctx, author, group, activity, named, new URL(`${activityId.href}#announce`), event.postUri, {
         localAuthor: author,
         toFollowers: !onlyMentioned,

@@ -21,6 +21,7 @@ import { parseScopes } from "../../domain/scopes.ts";
 import { signIn, THROTTLED_MESSAGE } from "../accounts/sign-in.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { hashToken } from "../accounts/token.service.ts";
+import { vapidKeys } from "../channels/push.service.ts";
 
 export const OOB_REDIRECT = OOB_REDIRECT_URI;
 const CODE_TTL_MS = 10 * 60_000;
@@ -82,7 +83,7 @@ export async function registerApp(ctx: ServiceContext, input: { clientName: unkn
     client_id: clientId,
     client_secret: clientSecret,
     client_secret_expires_at: 0,
-    vapid_key: "",
+    vapid_key: (await vapidKeys(ctx)).publicKey,
   };
 }
 

@@ -1,6 +1,6 @@
 // Runs the channel work in this process (started and stopped by app.ts
-// beside the other workers): turns quiet notification batches into mail,
-// writes the digests that are due,
+// beside the other workers): tells assignees their tasks are due, turns
+// quiet notification batches into mail, writes the digests that are due,
 // sends (or, without SMTP, keeps) the mail that is due, and pushes new
 // notifications to Mastodon apps. Polls; every step reads durable rows, so a
 // crash or a second process loses and doubles nothing.
@@ -9,6 +9,7 @@ import { mailNextNotificationBatch } from "./mail-notification.service.ts";
 import { sendNextMail, type MailTransport } from "./mail.service.ts";
 import { pushNextNotifications } from "./push-delivery.service.ts";
 import { sendDueDigests } from "./digest.service.ts";
+import { notifyDueTasks } from "./task-due.service.ts";
 
 export interface ChannelWorkerOptions {
   transport: MailTransport | null;
@@ -33,6 +34,7 @@ export class ChannelWorker {
     this.#ctx = ctx;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#steps = [
+      () => notifyDueTasks(ctx),
       () => pushNextNotifications(ctx, options),
       () => mailNextNotificationBatch(ctx, options.batchWindowMs),
       () => sendDueDigests(ctx),

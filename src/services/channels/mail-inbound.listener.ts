@@ -1,13 +1,13 @@
 // Our own SMTP listener for reply by email (ECOTONE_INBOUND_SMTP_PORT). Point
 // the MX of the reply domain (or a forwarding rule) at it. A recipient that
-// is not one of our reply addresses is refused at RCPT, before any body is
-// taken; a refused reply answers 550 with the reason, so the sender's server
-// bounces it and nothing is posted.
-import { simpleParser } from "mailparser";
+// is not one of our reply or bounce addresses is refused at RCPT, before any
+// body is taken; a refused reply answers 550 with the reason, so the sender's
+// server bounces it and nothing is posted. What is taken goes the one intake
+// path (mail-intake.service.ts), as the provider webhook's mail does.
 import { SMTPServer } from "smtp-server";
 import { DomainError } from "../../domain/errors.ts";
 import type { ServiceContext } from "../context.ts";
-import { isReplyAddress, receiveReplyMail } from "./mail-inbound.service.ts";
+import { acceptsRecipient, intakeMail } from "./mail-intake.service.ts";
 
 const MAX_BYTES = 1_048_576;
 
@@ -26,32 +26,24 @@ export async function startInboundMail(
     size: MAX_BYTES,
     logger: false,
     onRcptTo(address, _session, callback) {
-      isReplyAddress(ctx, address.address, options.domain)
+      acceptsRecipient(ctx, address.address, options.domain)
         .then((ok) => callback(ok ? undefined : smtpError("5.1.1 Not a reply address of this instance", 550)))
         .catch(() => callback(smtpError("4.3.0 Try again later", 451)));
     },
     onData(stream, session, callback) {
-      simpleParser(stream)
-        .then(async (parsed) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      new Promise<void>((resolve, reject) => {
+        stream.once("end", resolve);
+        stream.once("error", reject);
+      })
+        // The whole message first: one too big is refused before anything is posted.
+        .then(() => {
           if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) throw smtpError("5.3.4 Message too big", 552);
-          const header = (name: string) => {
-            const value = parsed.headers.get(name);
-            return typeof value === "string" ? value : undefined;
-          };
-          await receiveReplyMail(
-            ctx,
-            {
-              to: session.envelope.rcptTo.map((r) => r.address),
-              from: parsed.from?.value[0]?.address ?? (session.envelope.mailFrom ? session.envelope.mailFrom.address : ""),
-              text: parsed.text ?? "",
-              autoSubmitted: header("auto-submitted"),
-              precedence: header("precedence"),
-              ecotoneOrigin: header("x-ecotone-origin"),
-            },
-            options.domain,
-          );
-          callback();
+          const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+          return intakeMail(ctx, Buffer.concat(chunks), { rcptTo: session.envelope.rcptTo.map((r) => r.address), mailFrom }, options.domain);
         })
+        .then(() => callback())
         .catch((error: unknown) => {
           if (error instanceof DomainError) return callback(smtpError(`5.7.1 ${error.message}`, 550));
           if ((error as { responseCode?: number }).responseCode) return callback(error as Error);

@@ -5,7 +5,10 @@
 // automatic mail or one of ours (a loop), and an empty reply.
 import { findMailRecipient } from "../../db/repos/mail.repo.ts";
 import { forbidden, validationFailed } from "../../domain/errors.ts";
-import { looksAutomatic, stripQuotedReply } from "../../domain/mail-reply.rules.ts";
+import { handlesToName, looksAutomatic, stripQuotedReply } from "../../domain/mail-reply.rules.ts";
+import { findPostById, postMentionUris } from "../../db/repos/post.repo.ts";
+import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
+import { extractMentionHandles, qualifyMention } from "../html.ts";
 import type { ServiceContext } from "../context.ts";
 import { readReplyAddress } from "./mail-links.ts";
 import { createStatus } from "../posts/status.service.ts";
@@ -25,6 +28,25 @@ export async function isReplyAddress(ctx: ServiceContext, address: string, domai
   return (await readReplyAddress(ctx, address, domain)) !== null;
 }
 
+/** The handles a reply to this post must start with to reach its people (see handlesToName). */
+async function namesForReply(ctx: ServiceContext, parentId: string, username: string, text: string): Promise<string[]> {
+  const parent = await findPostById(ctx.db, parentId);
+  const author = parent ? await findActorById(ctx.db, parent.author_id) : undefined;
+  if (!parent || !author) return [];
+  const mentioned = [];
+  for (const uri of await postMentionUris(ctx.db, parent.id)) {
+    const actor = await findActorByUri(ctx.db, uri);
+    if (actor) mentioned.push(handleOf(actor));
+  }
+  return handlesToName(
+    { visibility: parent.visibility, authorHandle: handleOf(author), mentionedHandles: mentioned },
+    `@${username}@${ctx.origin.host}`,
+    extractMentionHandles(text).map((h) => qualifyMention(h, ctx.origin.host)),
+  );
+}
+
+const handleOf = (actor: { username: string; domain: string }) => `@${actor.username}@${actor.domain}`;
+
 export async function receiveReplyMail(ctx: ServiceContext, mail: InboundMail, domain: string): Promise<{ postId: string }> {
   if (looksAutomatic({ autoSubmitted: mail.autoSubmitted, precedence: mail.precedence, fromOurselves: mail.ecotoneOrigin === ctx.origin.host })) {
     throw forbidden("Automatic mail (auto-reply, bounce, list or our own) is not posted");
@@ -40,7 +62,8 @@ export async function receiveReplyMail(ctx: ServiceContext, mail: InboundMail, d
   const text = stripQuotedReply(mail.text);
   if (!text) throw validationFailed("The reply is empty once the quoted message and signature are left out");
   // The same checks as a reply from the app: the person must still see the post, the thread must be open.
-  const post = await createStatus(ctx, user.username, { text, inReplyToId: target.postId });
+  const named = await namesForReply(ctx, target.postId, user.username, text);
+  const post = await createStatus(ctx, user.username, { text: named.length > 0 ? `${named.join(" ")} ${text}` : text, inReplyToId: target.postId });
   ctx.logger.info({ postId: post.id, inReplyTo: target.postId }, "reply by email posted");
   return { postId: post.id };
 }

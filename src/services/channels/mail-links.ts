@@ -68,3 +68,28 @@ export async function readReplyAddress(ctx: ServiceContext, address: string, dom
   if (!timingSafeEqual(Buffer.from(expected), Buffer.from(given!.toLowerCase()))) return null;
   return { actorId: actorId!, postId: postId! };
 }
+
+/**
+ * The envelope sender (Return-Path) of one mail, b+<mail>.<mac>@domain, so a
+ * bounce (a DSN) comes back to our listener and names the mail it is about;
+ * the MAC keeps anyone from making up bounces for other mail.
+ */
+export async function bounceAddress(ctx: ServiceContext, mailId: string, domain: string): Promise<string> {
+  const mac = createHmac("sha256", await linkKey(ctx))
+    .update(`bounce:${mailId}`)
+    .digest("hex")
+    .slice(0, 20);
+  return `b+${mailId}.${mac}@${domain}`;
+}
+
+/** The mail a bounce address names, or null when it is not one we made. */
+export async function readBounceAddress(ctx: ServiceContext, address: string, domain: string): Promise<{ mailId: string } | null> {
+  const match = /^b\+(\d{1,25})\.([0-9a-f]{20})@(.+)$/i.exec(address.trim());
+  if (!match || match[3]!.toLowerCase() !== domain.toLowerCase()) return null;
+  const expected = createHmac("sha256", await linkKey(ctx))
+    .update(`bounce:${match[1]}`)
+    .digest("hex")
+    .slice(0, 20);
+  if (!timingSafeEqual(Buffer.from(expected), Buffer.from(match[2]!.toLowerCase()))) return null;
+  return { mailId: match[1]! };
+}

@@ -2,12 +2,13 @@
 // notifications once the oldest has waited the batch window, and writes one
 // mail per thread in the same transaction that marks them mailed, so a busy
 // thread sends one mail and a crash or a second worker never sends two.
+import { tagsOfPost } from "../../db/queries/post-tags.queries.ts";
 import { findMailRecipient } from "../../db/repos/mail.repo.ts";
 import { findPostById, findPostByUri } from "../../db/repos/post.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import { markMailed, peekMailBatch, readEmailPreferences, type ChannelNotification } from "../../db/repos/notification-channel.repo.ts";
 import type { PostRow } from "../../db/schema.ts";
-import { EMAIL_KIND_LABELS, emailKindOf, emailWanted, type EmailKind } from "../../domain/notification-kinds.rules.ts";
+import { EMAIL_KIND_LABELS, emailKindOf, emailWanted, groupNoteRole, type EmailKind } from "../../domain/notification-kinds.rules.ts";
 import type { ServiceContext } from "../context.ts";
 import { textOfSanitized } from "../html.ts";
 import { preferencesUrl, replyAddress, unsubscribeUrl } from "./mail-links.ts";
@@ -115,18 +116,27 @@ async function describe(ctx: ServiceContext, n: ChannelNotification): Promise<It
   // A post the person may no longer see is never put in a mail.
   if (post && !(await canSeePost(ctx, viewerOf(n.recipient_id), post))) return null;
   const repliesToRecipient = post ? await answersRecipient(ctx, post, n.recipient_id) : false;
-  const kind = emailKindOf(n.type, repliesToRecipient);
+  const kind = emailKindOf(n.type, {
+    repliesToRecipient,
+    groupNote: post && post.in_reply_to_uri && post.author_id === post.group_id ? await roleOfGroupNote(ctx, post) : null,
+    fromGroup: from?.type === "Group",
+  });
   if (!kind) return null;
   const threadRoot = post ? await findPostByUri(ctx.db, post.thread_uri) : undefined;
   const threadTitle = threadRoot ? `“${titleOf(threadRoot)}”` : "a thread";
   return {
     notificationId: n.id,
     kind,
-    heading: kind === "reply" ? `${who} replied to you` : kind === "mention" ? `${who} mentioned you` : `${EMAIL_KIND_LABELS[kind]} (${who})`,
+    heading: kind === "reply" ? `${who} replied to you` : kind === "mention" ? `${who} mentioned you` : `${EMAIL_KIND_LABELS[kind]}: ${threadTitle}`,
     ...(post ? { postId: post.id, body: excerpt(post), link: new URL(`/p/${post.id}`, ctx.origin).href } : {}),
     thread: post?.thread_uri ?? `n:${n.id}`,
     threadTitle,
   };
+}
+
+/** A group's own reply in a thread: what it reports (an assignment, an idea's answer, …). */
+async function roleOfGroupNote(ctx: ServiceContext, post: PostRow) {
+  return groupNoteRole({ tags: await tagsOfPost(ctx.db, post.id), text: post.source_text ?? textOfSanitized(post.content_html) });
 }
 
 async function answersRecipient(ctx: ServiceContext, post: PostRow, recipientId: string): Promise<boolean> {

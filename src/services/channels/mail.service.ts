@@ -8,6 +8,7 @@ import type { Database } from "../../db/schema.ts";
 import { notFound } from "../../domain/errors.ts";
 import type { ServiceContext } from "../context.ts";
 import { renderMailHtml, renderMailText, type MailContent } from "./mail-render.ts";
+import { bounceAddress } from "./mail-links.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -18,6 +19,8 @@ export interface OutgoingMail {
   text: string;
   html: string;
   headers: Record<string, string>;
+  /** The envelope sender, where bounces go (our bounce address when the listener is on). */
+  bounceTo?: string;
 }
 
 export interface MailTransport {
@@ -73,7 +76,15 @@ export async function sendNextMail(
     return true;
   }
   try {
-    await transport.send({ to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body, headers: mail.headers });
+    const bounceTo = ctx.replyDomain ? await bounceAddress(ctx, mail.id, ctx.replyDomain) : undefined;
+    await transport.send({
+      to: mail.to_address,
+      subject: mail.subject,
+      text: mail.text_body,
+      html: mail.html_body,
+      headers: mail.headers,
+      ...(bounceTo ? { bounceTo } : {}),
+    });
     await finishMail(ctx.db, mail.id, "sent");
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -19,6 +19,7 @@ import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { ServiceContext } from "../context.ts";
 import { textOfSanitized } from "../html.ts";
 import { vapidKeys } from "./push.service.ts";
+import { openToken } from "./token-seal.ts";
 import { canSeePost, viewerOf } from "../visibility.service.ts";
 
 const MAX_FAILURES = 10;
@@ -28,6 +29,8 @@ const TTL_SECONDS = 48 * 3600;
 const ALERT_OF: Record<string, string> = { join_request: "follow_request" };
 
 export interface PushPayload {
+  /** The token the subscription was made with: apps fetch the notification with it (as Mastodon sends it). */
+  access_token?: string;
   notification_id: string;
   notification_type: string;
   preferred_locale: string;
@@ -124,7 +127,12 @@ export async function pushNextNotifications(ctx: ServiceContext, options: { allo
     if (chosen.length === 0) continue;
     const payload = await payloadOf(ctx, n);
     if (!payload) continue;
-    await Promise.all(chosen.map((sub) => send(ctx, sub, payload, options)));
+    await Promise.all(
+      chosen.map(async (sub) => {
+        const accessToken = await openToken(ctx, sub.access_token_sealed);
+        await send(ctx, sub, accessToken ? { access_token: accessToken, ...payload } : payload, options);
+      }),
+    );
   }
   return true;
 }

@@ -13,6 +13,7 @@ import {
 } from "../../db/repos/push.repo.ts";
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../context.ts";
+import { sealToken } from "./token-seal.ts";
 
 /** The alerts a Mastodon app can ask for. */
 export const PUSH_ALERTS = ["mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "admin.sign_up", "admin.report"] as const;
@@ -45,7 +46,7 @@ export interface PushSubscriptionView {
 }
 
 /** A key sent as base64 or base64url, as base64url bytes of the expected length (null when it is not). */
-function keyBytes(value: unknown, length: number): string | null {
+export function keyBytes(value: unknown, length: number): string | null {
   if (typeof value !== "string" || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(value) || value.length > 200) return null;
   const bytes = Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
   return bytes.length === length ? bytes.toString("base64url") : null;
@@ -68,7 +69,7 @@ function policyOf(value: unknown, fallback: string): string {
   return value;
 }
 
-function endpointOf(value: unknown): string {
+export function endpointOf(value: unknown): string {
   if (typeof value !== "string" || value.length > 2000) throw validationFailed("subscription[endpoint] must be the push service's URL");
   let url: URL;
   try {
@@ -84,7 +85,12 @@ async function view(ctx: ServiceContext, row: PushSubscriptionRow): Promise<Push
   return { id: row.id, endpoint: row.endpoint, standard: true, alerts: row.alerts, policy: row.policy, server_key: (await vapidKeys(ctx)).publicKey };
 }
 
-export async function subscribePush(ctx: ServiceContext, caller: { tokenId: string; actorId: string }, input: PushInput): Promise<PushSubscriptionView> {
+/** `accessToken`: the bearer token of the request, which the push messages name (Mastodon's `access_token`). */
+export async function subscribePush(
+  ctx: ServiceContext,
+  caller: { tokenId: string; actorId: string; accessToken: string | null },
+  input: PushInput,
+): Promise<PushSubscriptionView> {
   const endpoint = endpointOf(input.endpoint);
   const p256dh = keyBytes(input.p256dh, 65);
   const auth = keyBytes(input.auth, 16);
@@ -98,6 +104,7 @@ export async function subscribePush(ctx: ServiceContext, caller: { tokenId: stri
     auth,
     alerts: alertsOf(input.alerts),
     policy: policyOf(input.policy, "all"),
+    accessTokenSealed: caller.accessToken ? await sealToken(ctx, caller.accessToken) : null,
   });
   return view(ctx, row);
 }

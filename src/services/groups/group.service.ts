@@ -59,6 +59,8 @@ export interface GroupView {
   joinPolicy: JoinPolicy;
   /** Questions (Q&A) allowed here: the moderators' switch (for a group elsewhere, its home's). */
   questionsEnabled: boolean;
+  /** Members may see the group's insights (else only its moderators; issue 15). */
+  membersSeeInsights: boolean;
   local: boolean;
   membership: { state: Membership["state"]; role: GroupRole } | null;
 }
@@ -75,6 +77,7 @@ function toGroupView(g: GroupWithActor, membership: Membership | null): GroupVie
     visibility: g.group.visibility,
     joinPolicy: g.group.join_policy,
     questionsEnabled: g.group.questions_enabled,
+    membersSeeInsights: g.group.members_see_insights,
     local: g.actor.is_local,
     membership: membership ? { state: membership.state, role: membership.role } : null,
   };

@@ -9,6 +9,7 @@ import { findQuestion, insertQuestion, setAcceptedAnswer } from "../../db/repos/
 import type { ActorRow, Database, PostRow } from "../../db/schema.ts";
 import { ACCEPTED_TAG, acceptedAnswerIn, QUESTION_TAG } from "../../domain/question.rules.ts";
 import { stripHtml } from "../html.ts";
+import { notify } from "../notification.service.ts";
 
 async function applyAcceptance(trx: Transaction<Database>, question: PostRow, answerUri: string | null, byId: string): Promise<void> {
   if (!answerUri) return;
@@ -17,7 +18,17 @@ async function applyAcceptance(trx: Transaction<Database>, question: PostRow, an
   if (!answer || answer.in_reply_to_uri !== question.uri || answer.author_id === question.group_id || answer.author_id === question.author_id) return;
   if (await setAcceptedAnswer(trx, question.id, answerUri, byId)) {
     await recordOutboxEvent(trx, { type: "question.accepted", questionId: question.id, answerUri });
+    await notifyAcceptedAnswer(trx, answer, byId);
   }
+}
+
+/**
+ * The answer's author hears that it was accepted, on every instance that
+ * records the acceptance (only a local author is notified; notify() skips
+ * accepting one's own).
+ */
+export async function notifyAcceptedAnswer(trx: Transaction<Database>, answer: PostRow, byId: string): Promise<void> {
+  await notify(trx, { recipientId: answer.author_id, type: "accepted_answer", fromId: byId, postId: answer.id });
 }
 
 /**

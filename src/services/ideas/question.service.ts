@@ -47,6 +47,7 @@ import { filterVisiblePosts, viewerOf } from "../visibility.service.ts";
 import { stripHtml } from "../html.ts";
 import { canViewPost, createGroupReply, createPost, editPost, toPostView, type NewPostInput, type PostView } from "../posts/post.service.ts";
 import { reputationLevels } from "../insights/reputation.service.ts";
+import { notifyAcceptedAnswer } from "./question-inbox.service.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -249,6 +250,7 @@ export async function acceptAnswer(ctx: ServiceContext, username: string, questi
   const record = async (trx: Transaction<Database>) => {
     await setAcceptedAnswer(trx, row.post.id, answer.uri, user.id);
     await recordOutboxEvent(trx, { type: "question.accepted", questionId: row.post.id, answerUri: answer.uri });
+    await notifyAcceptedAnswer(trx, answer, user.id);
   };
   if (isAsker) {
     const text = withAcceptedLine(row.post.source_text ?? stripHtml(row.post.content_html), answer.uri);

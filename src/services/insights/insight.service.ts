@@ -1,4 +1,4 @@
-// Insights of a group (for its moderators, and members of public groups), of
+// Insights of a group (for its moderators, and its members where they allow it), of
 // the instance (admins) and of one person (them and admins), read from the
 // rollups the database keeps at write time (migration 0080, docs/insights.md).
 // Nothing here is about reading: only what people posted, liked, voted, joined.
@@ -32,7 +32,7 @@ import type { ServiceContext } from "../context.ts";
 import type { Caller } from "../caller.ts";
 
 /** Who asks: the API's caller or the web's signed-in user. */
-type Who = Pick<Caller, "username" | "role">;
+export type Who = Pick<Caller, "username" | "role">;
 import { findGroup, membershipOf } from "../groups/group.service.ts";
 import { requireLocalUserActor, resolveActor } from "../accounts/actor.service.ts";
 import { organizationsByDomain } from "../organizations/organization.service.ts";
@@ -56,12 +56,17 @@ export interface InsightsView {
   ideas: Awaited<ReturnType<typeof ideaFigures>>;
 }
 
-export async function groupInsights(ctx: ServiceContext, caller: Who, ref: string, raw: RawInsightQuery): Promise<InsightsView> {
+/** The group whose insights the caller asks for, with its member count, once the insight privacy rule admits them. */
+export async function groupForInsights(ctx: ServiceContext, caller: Who, ref: string) {
   const me = await requireLocalUserActor(ctx, caller.username);
   const group = await findGroup(ctx, ref, me.id);
-  assertCanSeeGroupInsights(group.group.visibility, await membershipOf(ctx, group.actor.id, me.id));
+  assertCanSeeGroupInsights(group.group.visibility, await membershipOf(ctx, group.actor.id, me.id), group.group.members_see_insights);
+  return { group, members: await memberCount(ctx.db, group.actor.id) };
+}
+
+export async function groupInsights(ctx: ServiceContext, caller: Who, ref: string, raw: RawInsightQuery): Promise<InsightsView> {
+  const { group, members } = await groupForInsights(ctx, caller, ref);
   const query = parseInsightQuery(raw);
-  const members = await memberCount(ctx.db, group.actor.id);
   const withheld = members < MIN_BREAKDOWN_PEOPLE && query.by ? `The group has fewer than ${MIN_BREAKDOWN_PEOPLE} members` : null;
   const view = await insights(ctx, group.actor.id, query, withheld);
   return {
@@ -134,13 +139,13 @@ async function responsiveness(ctx: ServiceContext, scope: InsightScope, query: I
     small ? Promise.resolve([]) : answerRates(ctx.db, scope, query, "organization"),
     small ? Promise.resolve([]) : answerRates(ctx.db, scope, query, "audience"),
   ]);
-  const rate = (r: { asker: string; answerer: string; threads: number; answered: number; median_hours: number | null }) => ({
+  const rate = (r: { asker: string; answerer: string; threads: number; answered: number; mean_hours: number | null }) => ({
     asker: r.asker,
     answerer: r.answerer,
     threads: r.threads,
     answered: r.answered,
     rate: share(r.answered, r.threads),
-    medianHours: r.median_hours,
+    meanHours: r.mean_hours,
   });
   return {
     ...stats,

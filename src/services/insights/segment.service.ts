@@ -1,10 +1,19 @@
 // Segments: save a description of a set of people, list its members (JSON or
-// CSV), invite them to a group. Admins keep segments over everyone; a group's
+// CSV), invite them to a group, address an announcement to them. Admins keep segments over everyone; a group's
 // moderators over the members of their group (src/domain/segment.rules.ts).
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { newId } from "../../domain/ids.ts";
-import { assertCanKeepSegment, checkSegmentFilter, csvField, MAX_EXPORT, MAX_INVITES, MAX_LISTED, type SegmentFilter } from "../../domain/segment.rules.ts";
+import {
+  assertCanKeepSegment,
+  checkSegmentFilter,
+  csvField,
+  MAX_ANNOUNCED,
+  MAX_EXPORT,
+  MAX_INVITES,
+  MAX_LISTED,
+  type SegmentFilter,
+} from "../../domain/segment.rules.ts";
 import { segmentMembers, type SegmentMemberRow } from "../../db/queries/segment.queries.ts";
 import { deleteSegment, findSegment, insertSegment, listSegmentsOf, type SegmentRow } from "../../db/repos/segment.repo.ts";
 import { requireLocalUserActor } from "../accounts/actor.service.ts";
@@ -14,6 +23,8 @@ import type { Caller } from "../caller.ts";
 type Who = Pick<Caller, "username" | "role">;
 import type { ServiceContext } from "../context.ts";
 import { findGroup, inviteToGroup, membershipOf } from "../groups/group.service.ts";
+import { createPost } from "../posts/post.service.ts";
+import { checkPostText } from "../../domain/post.rules.ts";
 
 export interface SegmentView {
   id: string;
@@ -129,4 +140,26 @@ export async function inviteSegment(ctx: ServiceContext, caller: Who, id: string
     invited++;
   }
   return { invited, skipped };
+}
+
+/**
+ * Addresses an announcement to the segment's members as it is now: one direct
+ * post to each (naming only them, so nobody learns who else is in the
+ * segment), through the ordinary post path: their server delivers it, and
+ * they get it as a mention (notification, push, mail as they chose).
+ */
+export async function announceToSegment(ctx: ServiceContext, caller: Who, id: string, text: string): Promise<{ sent: number; posts: string[] }> {
+  const { me, segment, groupId } = await usableSegment(ctx, caller, id);
+  checkPostText(text);
+  const rows = (await segmentMembers(ctx.db, segment.filter, groupId, today(), MAX_ANNOUNCED + 2)).filter((r) => r.id !== me.id);
+  if (rows.length > MAX_ANNOUNCED) {
+    throw validationFailed(`This segment has more than ${MAX_ANNOUNCED} people; narrow its filter, or post in a group they belong to`, { field: "segment" });
+  }
+  const posts: string[] = [];
+  for (const row of rows) {
+    const post = await createPost(ctx, caller.username, { content: `@${row.username}@${row.domain} ${text.trim()}`, visibility: "direct", format: "text" });
+    posts.push(post.uri);
+  }
+  ctx.logger.info({ segment: segment.id, sent: posts.length }, "announcement sent to a segment");
+  return { sent: posts.length, posts };
 }

@@ -10,7 +10,7 @@ import type { ActorRow, PostRow } from "../../db/schema.ts";
 import { findCachedActor, parseHandle, resolveActor } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { getPostEntries, type PostEntry } from "./timeline.service.ts";
-import { filterVisiblePosts, viewerOf, visibleActorIds } from "../visibility.service.ts";
+import { canSeeGroupContent, filterVisiblePosts, viewerOf, visibleActorIds } from "../visibility.service.ts";
 import { hydrate } from "../../db/queries/post.queries.ts";
 import { listGroupsOfMember } from "../../db/queries/group.queries.ts";
 import { toActorView, type ActorView } from "../accounts/actor.service.ts";
@@ -181,10 +181,19 @@ export async function searchPosts(
   return { items, nextBefore: rows.length === options.limit ? rows[rows.length - 1]!.id : null };
 }
 
-/** Tasks with these words in their title, in the groups the viewer belongs to. */
+/**
+ * Tasks with these words in their title, in the groups the viewer belongs to
+ * and may read now: a membership is not enough where the visibility rule says
+ * no (a shared room the viewer's company is not admitted to).
+ */
 export async function searchTasks(ctx: ServiceContext, viewerId: string, text: string, limit = 10): Promise<TaskView[]> {
   if (!text.trim()) return [];
-  const rows = await searchTaskRows(ctx.db, text.trim(), await listGroupsOfMember(ctx.db, viewerId), limit);
+  const viewer = viewerOf(viewerId);
+  const groups: string[] = [];
+  for (const groupId of await listGroupsOfMember(ctx.db, viewerId)) {
+    if (await canSeeGroupContent(ctx, viewer, groupId)) groups.push(groupId);
+  }
+  const rows = await searchTaskRows(ctx.db, text.trim(), groups, limit);
   const views: TaskView[] = [];
   for (const row of rows) views.push(await getTask(ctx, row.id, viewerId));
   return views;

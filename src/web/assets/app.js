@@ -5,6 +5,7 @@
 // Markdown and completes @names and #tags, and the task board moves cards by
 // drag and drop or by keyboard.
 import "./composer.js";
+import "./push-optin.js";
 
 const status = document.getElementById("status");
 

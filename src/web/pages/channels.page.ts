@@ -17,11 +17,33 @@ import {
   updateEmailPreferences,
 } from "../../services/channels/notification-preferences.service.ts";
 import { DIGEST_FREQUENCIES, type DigestFrequency } from "../../domain/digest.rules.ts";
+import { SESSION_COOKIE } from "../../services/accounts/session-cookie.ts";
+import { browserPushState, subscribeBrowser, unsubscribeBrowser } from "../../services/channels/browser-push.service.ts";
+import type { WebSession } from "../session.ts";
 import { html, when } from "../html.ts";
 import { csrfField, sendPage } from "../layout.ts";
 import { field, type Fields, type WebRoutes } from "../routes.ts";
 import { beforeOf, pager } from "../components.ts";
 import { ADMIN_TABS, SETTINGS_TABS, tabRow } from "../nav.ts";
+
+const sessionCookie = (request: FastifyRequest) => request.cookies[SESSION_COOKIE] ?? "";
+
+/** Opt-in only: nothing is asked of the browser until the person presses the button. */
+function browserPushCard(session: WebSession, push: { subscribed: boolean; vapidPublicKey: string }) {
+  return push.subscribed
+    ? html`<form method="post" action="/settings/push/off" class="stack card">${csrfField(session)}
+          <h2>Notifications in this browser</h2>
+          <p>On: this browser shows your notifications, even when the page is closed.</p>
+          <div><button type="submit">Stop notifications in this browser</button></div>
+        </form>`
+    : html`<form method="post" action="/settings/push" class="stack card" data-push-optin data-vapid-key="${push.vapidPublicKey}">${csrfField(session)}
+          <h2>Notifications in this browser</h2>
+          <p>Off. Turn them on to see mentions, tasks and answers here, even when the page is closed; your browser asks your permission.</p>
+          <input type="hidden" name="endpoint" value=""><input type="hidden" name="p256dh" value=""><input type="hidden" name="auth" value="">
+          <p data-push-status role="status" hidden></p>
+          <div><button type="submit">Notify me in this browser</button></div>
+        </form>`;
+}
 
 const tokenOf = (request: FastifyRequest) => {
   const token = (request.query as Record<string, unknown>).token;
@@ -44,10 +66,11 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
 
   routes.signedInPage("/settings/notifications", async (request, reply, session) => {
     const actor = await requireLocalUserActor(ctx, session.user.username);
-    const [prefs, email, digest] = await Promise.all([
+    const [prefs, email, digest, push] = await Promise.all([
       emailPreferences(ctx, actor.id),
       emailStatus(ctx, session.user.username),
       digestPreferences(ctx, actor.id),
+      browserPushState(ctx, sessionCookie(request)),
     ]);
     const state = !email.email
       ? "No address yet."
@@ -86,7 +109,8 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
           <div><label for="timeZone">Your time zone</label><input id="timeZone" name="timeZone" type="text" value="${digest.timeZone}" placeholder="Europe/Paris"></div>
           <div><label for="hour">At (hour, 0–23)</label><input id="hour" name="hour" type="number" min="0" max="23" value="${String(digest.hour)}"></div>
           <div><button type="submit">Save digest</button></div>
-        </form>`,
+        </form>
+        ${browserPushCard(session, push)}`,
     });
   });
 
@@ -96,6 +120,22 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
     const hour = Number(field(body, "hour"));
     await updateDigestPreferences(ctx, actor.id, { frequency, timeZone: field(body, "timeZone").trim() || "UTC", hour });
     return { done: frequency === "off" ? "No digest." : "Digest saved." };
+  });
+
+  // The page's script fills these fields from the browser's push subscription (push-optin.js).
+  routes.action("/settings/push", async (request, session, body) => {
+    const actor = await requireLocalUserActor(ctx, session.user.username);
+    await subscribeBrowser(
+      ctx,
+      { cookieValue: sessionCookie(request), actorId: actor.id },
+      { endpoint: field(body, "endpoint"), p256dh: field(body, "p256dh"), auth: field(body, "auth") },
+    );
+    return { done: "This browser will show your notifications." };
+  });
+
+  routes.action("/settings/push/off", async (request) => {
+    await unsubscribeBrowser(ctx, sessionCookie(request));
+    return { done: "This browser no longer shows your notifications." };
   });
 
   routes.action("/settings/notifications", async (_request, session, body) => {

@@ -1,9 +1,12 @@
-// Insight pages: /groups/:ref/insights (a group's moderators; members of public
-// groups) and /admin/insights (admins), the same figures as the API
+// Insight pages: /groups/:ref/insights (a group's moderators; its members when
+// the group lets them) and /admin/insights (admins), the same figures as the API
 // (docs/insights.md), each chart beside a table and a CSV of its numbers.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { groupInsights, instanceInsights, type InsightsView, type RawInsightQuery } from "../../services/insights/insight.service.ts";
+import { groupCollaboration, instanceCollaboration } from "../../services/insights/collaboration.service.ts";
+import { collaborationSection } from "./insights-collaboration.part.ts";
+import { registerSegmentPages } from "./segments.page.ts";
 import { INSIGHT_METRICS } from "../../domain/insight.rules.ts";
 import { emptyNote } from "../components.ts";
 import { html, when, type Html } from "../html.ts";
@@ -85,9 +88,9 @@ function responsiveness(view: InsightsView): Html {
             nodes.map(name),
             rates.filter((x) => x.asker !== x.answerer).map((x) => ({ from: name(x.asker), to: name(x.answerer), weight: x.answered })),
           )}
-        <div class="table-scroll"><table><thead><tr><th scope="col">Threads of</th><th scope="col">Answered by</th><th scope="col">Answered</th><th scope="col">Share</th><th scope="col">Median first answer</th></tr></thead><tbody>
-        ${rates.map((x) => html`<tr><td>${name(x.asker)}</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.medianHours)}</td></tr>`)}
-        ${r.answerRates.byAudience.map((x) => html`<tr><td>${x.asker} (audience)</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.medianHours)}</td></tr>`)}
+        <div class="table-scroll"><table><thead><tr><th scope="col">Threads of</th><th scope="col">Answered by</th><th scope="col">Answered</th><th scope="col">Share</th><th scope="col">Mean first answer</th></tr></thead><tbody>
+        ${rates.map((x) => html`<tr><td>${name(x.asker)}</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.meanHours)}</td></tr>`)}
+        ${r.answerRates.byAudience.map((x) => html`<tr><td>${x.asker} (audience)</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.meanHours)}</td></tr>`)}
         </tbody></table></div>`
         : view.breakdownWithheld
           ? html`<p class="muted">Answer rates by organization are not shown: ${view.breakdownWithheld}.</p>`
@@ -157,15 +160,19 @@ async function groupExtras(ctx: ServiceContext, ref: string, viewerId: string): 
 const who = (session: WebSession) => ({ username: session.user.username, role: session.user.role });
 
 export function registerInsightPages(ctx: ServiceContext, routes: WebRoutes): void {
+  registerSegmentPages(ctx, routes);
   routes.signedInPage("/groups/:ref/insights", async (request, reply, session) => {
     const ref = refParam(request);
-    const view = await groupInsights(ctx, who(session), ref, queryOf(request));
+    const [view, together] = await Promise.all([
+      groupInsights(ctx, who(session), ref, queryOf(request)),
+      groupCollaboration(ctx, who(session), ref, queryOf(request)),
+    ]);
     const handle = view.scope.kind === "group" ? view.scope.handle : ref;
     return sendPage(ctx, request, reply, {
       title: `Insights of ${handle}`,
       session,
       section: "groups",
-      body: html`<h1>Insights <span class="muted handle">${handle}</span></h1><p><a href="/g/${encodeURIComponent(ref)}">Back to the group</a></p>${insightsBody(view, `/groups/${encodeURIComponent(ref)}/insights`)}${await groupExtras(ctx, ref, session.user.actorId)}`,
+      body: html`<h1>Insights <span class="muted handle">${handle}</span></h1><p><a href="/g/${encodeURIComponent(ref)}">Back to the group</a></p>${insightsBody(view, `/groups/${encodeURIComponent(ref)}/insights`)}${collaborationSection(together)}${await groupExtras(ctx, ref, session.user.actorId)}`,
     });
   });
   routes.signedInPage("/groups/:ref/insights.csv", async (request, reply, session) =>
@@ -177,12 +184,15 @@ export function registerInsightPages(ctx: ServiceContext, routes: WebRoutes): vo
   );
   routes.signedInPage("/g/:ref/insights", async (request, reply) => reply.redirect(`/groups/${encodeURIComponent(refParam(request))}/insights`, 302));
   routes.adminPage("/admin/insights", async (request, reply, session) => {
-    const view = await instanceInsights(ctx, who(session), queryOf(request));
+    const [view, together] = await Promise.all([
+      instanceInsights(ctx, who(session), queryOf(request)),
+      instanceCollaboration(ctx, who(session), queryOf(request)),
+    ]);
     return sendPage(ctx, request, reply, {
       title: "Insights",
       session,
       section: "admin",
-      body: html`<h1>Insights of this instance</h1>${insightsBody(view, "/admin/insights")}`,
+      body: html`<h1>Insights of this instance</h1>${insightsBody(view, "/admin/insights")}${collaborationSection(together)}`,
     });
   });
   routes.adminPage("/admin/insights.csv", async (request, reply, session) =>

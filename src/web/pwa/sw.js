@@ -37,3 +37,34 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fetch(request).catch(() => caches.match(request)));
   }
 });
+
+// Browser push (opt-in on the notification settings page): the server sends
+// Mastodon's payload (title, body, icon), encrypted for this browser; show it,
+// and open the notifications page when it is clicked.
+self.addEventListener("push", (event) => {
+  let payload;
+  try {
+    payload = event.data ? event.data.json() : {};
+  } catch {
+    payload = { title: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(payload.title || "New notification", {
+      body: payload.body || "",
+      icon: payload.icon || "/assets/icon.svg",
+      tag: payload.notification_id ? `n-${payload.notification_id}` : undefined,
+      data: { url: "/notifications" },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data?.url || "/notifications", self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => w.url === url);
+      return open ? open.focus() : self.clients.openWindow(url);
+    }),
+  );
+});
