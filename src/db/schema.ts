@@ -346,6 +346,8 @@ export interface MediaAttachmentsTable {
   description: string | null;
   position: Generated<number>;
   created_at: CreatedAt;
+  /** The file's name as its owner uploaded it (files other than images, migration 0051). */
+  original_name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IdeasTable {

@@ -103,7 +103,8 @@ async function readMultipart(request: FastifyRequest, ctx: ServiceContext | unde
   try {
     for await (const part of request.parts({ limits })) {
       if (part.type === "file") {
-        add(part.fieldname, await part.toBuffer());
+        // The name the person gave the file travels with its bytes (a post's attached PDF keeps it).
+        add(part.fieldname, Object.assign(await part.toBuffer(), { fileName: part.filename }));
       } else {
         if (part.valueTruncated) throw clientError(`The field ${part.fieldname} exceeds ${limits.fieldSize} bytes`, 413);
         add(part.fieldname, part.value);

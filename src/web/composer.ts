@@ -1,12 +1,14 @@
 // The composer every page that writes a post uses: Markdown with a preview,
-// a content warning, up to four images each with its alt text, and (on the home page) where
+// a content warning, up to four attachments (images, each with its alt text,
+// or files such as PDFs and spreadsheets), and (on the home page) where
 // the post goes and who can read it there. Reading the form back turns local
-// short names (@paul) into full handles and uploads the images first.
+// short names (@paul) into full handles and uploads the attachments first.
 import type { ServiceContext } from "../services/context.ts";
 import type { GroupView } from "../services/groups/group.service.ts";
 import { DomainError, validationFailed } from "../domain/errors.ts";
 import { checkUpload, IMAGE_TYPES, MAX_ATTACHMENTS } from "../domain/media.rules.ts";
-import { uploadMedia } from "../services/posts/media.service.ts";
+import { checkFile, extensionOfName, FILE_EXTENSIONS, MAX_FILE_BYTES } from "../domain/file.rules.ts";
+import { uploadFile, uploadMedia } from "../services/posts/media.service.ts";
 import type { NewPostInput } from "../services/posts/post.service.ts";
 import { getUserByUsername } from "../services/accounts/user.service.ts";
 import { refOf } from "./components.ts";
@@ -32,19 +34,24 @@ export interface ComposerOptions {
   extra?: Html;
 }
 
+const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "gif", "webp"];
+const ACCEPT = [...IMAGE_TYPES, ...FILE_EXTENSIONS.map((e) => `.${e}`)].join(",");
+
 /**
- * Up to four images, each with its own description. Without the script every
- * description field shows; with it (composer.js), one per chosen image,
- * beside its preview.
+ * Up to four attachments in one field: images, each with its own
+ * description, and files. Without the script every description field shows;
+ * with it (composer.js), one per chosen image, beside its preview, and a
+ * file's name and size for a file.
  */
 function attachmentFields(id: string): Html {
   const slots = Array.from({ length: MAX_ATTACHMENTS }, (_, i) => i + 1);
-  return html`<details><summary>Images</summary>
-    <div><label for="${id}-image">Images (up to ${MAX_ATTACHMENTS}: PNG, JPEG, GIF or WebP)</label>
-      <input id="${id}-image" name="image" type="file" multiple accept="${IMAGE_TYPES.join(",")}" data-attachments="${id}-alts"></div>
+  return html`<details><summary>Images and files</summary>
+    <div><label for="${id}-image">Images and files (up to ${MAX_ATTACHMENTS}, ${MAX_FILE_BYTES / 1024 / 1024} MB each)</label>
+      <input id="${id}-image" name="image" type="file" multiple accept="${ACCEPT}" data-attachments="${id}-alts" data-max-bytes="${MAX_FILE_BYTES}" aria-describedby="${id}-image-help">
+      <p id="${id}-image-help" class="help">Images: PNG, JPEG, GIF or WebP. Files: PDF, text, CSV, Word, Excel, PowerPoint, OpenDocument or ZIP.</p></div>
     <div id="${id}-alts" class="alt-slots">${slots.map(
       (n) =>
-        html`<div class="alt-slot" data-slot="${n}"><label for="${id}-alt${n}">Describe image ${n} for people who cannot see it</label><input id="${id}-alt${n}" name="alt${n}" type="text" maxlength="1500"></div>`,
+        html`<div class="alt-slot" data-slot="${n}"><label for="${id}-alt${n}">Describe attachment ${n} for people who cannot see it</label><input id="${id}-alt${n}" name="alt${n}" type="text" maxlength="1500"></div>`,
     )}</div></details>`;
 }
 
@@ -87,32 +94,50 @@ export async function expandLocalMentions(ctx: ServiceContext, text: string): Pr
   return out;
 }
 
-/** The chosen images, in the order the form sent them (a browser sends an empty file when none is chosen). */
-function imagesOf(body: Fields): Buffer[] {
+interface Chosen {
+  bytes: Buffer;
+  /** The name the browser sent (src/http/body-parsers.ts keeps it beside the bytes). */
+  fileName: string;
+  /** An image (by its name, or nameless as the older forms sent) or another file. */
+  image: boolean;
+}
+
+/** The chosen attachments, in the order the form sent them (a browser sends an empty file when none is chosen). */
+function attachmentsOf(body: Fields): Chosen[] {
   const raw = body.image;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return list.filter((f): f is Buffer => f instanceof Buffer && f.length > 0);
+  return list
+    .filter((f): f is Buffer & { fileName?: string } => f instanceof Buffer && f.length > 0)
+    .map((bytes) => {
+      const fileName = bytes.fileName ?? "";
+      const ext = extensionOfName(fileName);
+      return { bytes, fileName, image: ext === "" || IMAGE_EXTENSIONS.includes(ext) };
+    });
 }
 
 /**
- * The post the form describes. Its images are checked together before any is
- * stored, so a refused third image leaves no first two behind, then uploaded
- * with their descriptions (the media service checks each again).
+ * The post the form describes. Its attachments are checked together before
+ * any is stored, so a refused third one leaves no first two behind, then
+ * uploaded with their descriptions (the media service checks each again).
  */
 export async function readComposer(ctx: ServiceContext, session: WebSession, body: Fields): Promise<NewPostInput> {
-  const images = imagesOf(body);
-  if (images.length > MAX_ATTACHMENTS) throw validationFailed(`A post takes at most ${MAX_ATTACHMENTS} images; you chose ${images.length}`);
-  images.forEach((bytes, i) => {
+  const chosen = attachmentsOf(body);
+  if (chosen.length > MAX_ATTACHMENTS) throw validationFailed(`A post takes at most ${MAX_ATTACHMENTS} images and files; you chose ${chosen.length}`);
+  chosen.forEach((c, i) => {
     try {
-      checkUpload(bytes);
+      if (c.image) checkUpload(c.bytes);
+      else checkFile(c.bytes, c.fileName);
     } catch (error) {
-      if (error instanceof DomainError) throw validationFailed(`Image ${i + 1}: ${error.message}`);
+      if (error instanceof DomainError) throw validationFailed(`${c.image ? "Image" : "File"} ${i + 1}: ${error.message}`);
       throw error;
     }
   });
   const mediaIds: string[] = [];
-  for (const [i, bytes] of images.entries()) {
-    const media = await uploadMedia(ctx, session.user.username, { bytes, description: optionalField(body, `alt${i + 1}`) });
+  for (const [i, c] of chosen.entries()) {
+    const description = optionalField(body, `alt${i + 1}`);
+    const media = c.image
+      ? await uploadMedia(ctx, session.user.username, { bytes: c.bytes, description })
+      : await uploadFile(ctx, session.user.username, { bytes: c.bytes, fileName: c.fileName, description });
     mediaIds.push(media.id);
   }
   return {

@@ -8,7 +8,9 @@ import { listMyGroups, type GroupView } from "../services/groups/group.service.t
 import { unreadNotificationCount } from "../services/notification.service.ts";
 import { avatar, refOf } from "./people.ts";
 import { html, type Html } from "./html.ts";
-import { nameOrganizations, organizationName } from "./organization-names.ts";
+import { nameOrganizations, organizationBrand, organizationName } from "./organization-names.ts";
+import { domainOf } from "../domain/uris.ts";
+import { isMember } from "../domain/group.rules.ts";
 import { takeFlash, type WebSession } from "./session.ts";
 
 /** The pages' headers, set by @fastify/helmet (src/http/security-headers.ts); nosniff is helmet's default. */
@@ -69,7 +71,9 @@ function themeToggle(session: WebSession, theme: string): Html {
 }
 
 function topBar(ctx: ServiceContext, session: WebSession | null, section: string | undefined, unread: number, theme: string, query: string): Html {
-  const brand = html`<a class="brand" href="/" aria-label="${ctx.instanceName}: home"><span class="brand-name">${ctx.instanceName}</span></a>`;
+  // The company's own name and logo (what its people recognise), not only the software's instance name.
+  const own = domainOf(ctx.origin);
+  const brand = html`<a class="brand" href="/" aria-label="${organizationName(own)}: home">${organizationBrand(own)}</a>`;
   if (!session) {
     return html`<header class="topbar">${brand}<nav class="sections" aria-label="Main"><a href="/sign-in"${section === "sign-in" ? html` aria-current="page"` : ""}>Sign in</a></nav>
       <details class="menu"><summary>Menu</summary><nav aria-label="Menu"><a href="/sign-in">Sign in</a></nav></details></header>`;
@@ -85,7 +89,7 @@ function topBar(ctx: ServiceContext, session: WebSession | null, section: string
 
 /** The sidebar: my groups, grouped by the company (instance) that holds them. */
 function sidebar(ctx: ServiceContext, groups: GroupView[], currentPath: string): Html {
-  const mine = groups.filter((g) => g.membership?.state === "accepted");
+  const mine = groups.filter((g) => isMember(g.membership));
   const byCompany = new Map<string, GroupView[]>();
   for (const g of mine) {
     const key = organizationName(g.actor.domain);

@@ -15,7 +15,7 @@ import { escapeText, trusted, type Html } from "./html.ts";
 const SECRET = randomBytes(9).toString("base64url");
 const OPEN = `\uE000${SECRET}`;
 const CLOSE = "\uE001";
-const MARK = new RegExp(`${OPEN}(chip|name):([^\\uE001]{1,300})${CLOSE}`, "g");
+const MARK = new RegExp(`${OPEN}(chip|name|brand):([^\\uE001]{1,300})${CLOSE}`, "g");
 
 /** The organization of `domain` in running text: "Globex". */
 export function organizationName(domain: string): string {
@@ -25,6 +25,16 @@ export function organizationName(domain: string): string {
 /** The organization of `domain` as a small chip: its logo (if any) and its name. */
 export function organizationChip(domain: string): Html {
   return trusted(`${OPEN}chip:${domain}${CLOSE}`);
+}
+
+/** Our own organization in the top bar: its logo (when set) and its name, where the instance's name was. */
+export function organizationBrand(domain: string): Html {
+  return trusted(`${OPEN}brand:${domain}${CLOSE}`);
+}
+
+function brand(org: Organization): string {
+  const logo = org.logoUrl ? `<img class="brand-logo" src="${escapeText(org.logoUrl)}" alt="" width="24" height="24">` : "";
+  return `${logo}<span class="brand-name">${escapeText(shortNameOf(org))}</span>`;
 }
 
 function shortNameOf(org: Organization): string {
@@ -47,6 +57,6 @@ export async function nameOrganizations(ctx: ServiceContext, markup: string): Pr
   return markup.replace(MARK, (_all, kind: string, domain: string) => {
     const org = orgs.get(domain);
     if (!org) return escapeText(domain);
-    return kind === "chip" ? chip(org) : escapeText(shortNameOf(org));
+    return kind === "chip" ? chip(org) : kind === "brand" ? brand(org) : escapeText(shortNameOf(org));
   });
 }

@@ -6,6 +6,7 @@ import type { PostView } from "../services/posts/post.service.ts";
 import { avatar, actorHref, nameOf, orgChip, actorLink } from "./people.ts";
 import { html, trusted, when, type Html } from "./html.ts";
 import { csrfField } from "./layout.ts";
+import { fileCard } from "./file-card.ts";
 import type { WebSession } from "./session.ts";
 
 export interface PostCardOptions {
@@ -27,10 +28,16 @@ export function isGroupNote(post: PostView): boolean {
 
 function attachments(post: PostView, options: PostCardOptions): Html {
   if (post.media.length === 0 || !options.mediaUrl) return html``;
-  return html`<div class="attachments">${post.media.map((m) => {
-    const src = options.mediaUrl!(m);
-    return html`<a href="${src}"><img src="${src}" alt="${m.description ?? ""}" loading="lazy"${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""}></a>`;
-  })}</div>`;
+  const images = post.media.filter((m) => m.type === "image");
+  const files = post.media.filter((m) => m.type !== "image");
+  return html`${
+    images.length > 0
+      ? html`<div class="attachments">${images.map((m) => {
+          const src = options.mediaUrl!(m);
+          return html`<a href="${src}"><img src="${src}" alt="${m.description ?? ""}" loading="lazy"${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""}></a>`;
+        })}</div>`
+      : ""
+  }${files.length > 0 ? html`<ul class="files">${files.map((m) => html`<li>${fileCard(m, options.mediaUrl!(m))}</li>`)}</ul>` : ""}`;
 }
 
 function actions(post: PostView, session: WebSession | null, options: PostCardOptions): Html {

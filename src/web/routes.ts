@@ -67,6 +67,18 @@ export function webRoutes(fastify: FastifyInstance, ctx: ServiceContext): WebRou
     });
   }
 
+  /**
+   * A form refused before its handler ran because it was too large (a file
+   * over the upload limit, too many files): back to the form with the reason,
+   * where the page's script puts back what was typed, not a bare 413.
+   */
+  async function tooLargeGoesBack(error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) {
+    const session = error.statusCode === 413 ? await webSession(ctx, request) : null;
+    if (!session) throw error;
+    setFlash(ctx, reply, { kind: "error", message: `${error.message}. Nothing was saved; choose fewer or smaller files.` });
+    return reply.redirect(backTo(ctx, request, "/"), 303);
+  }
+
   const routes: WebRoutes = {
     page(path, handler) {
       fastify.get(path, async (request, reply) => {
@@ -88,7 +100,7 @@ export function webRoutes(fastify: FastifyInstance, ctx: ServiceContext): WebRou
       });
     },
     action(path, handler, options = {}) {
-      fastify.post(path, async (request, reply) => {
+      fastify.post(path, { errorHandler: tooLargeGoesBack }, async (request, reply) => {
         const session = await webSession(ctx, request);
         if (!session) return signInRedirect(request, reply);
         const body = (request.body && typeof request.body === "object" ? request.body : {}) as Fields;

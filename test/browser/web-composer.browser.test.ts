@@ -3,16 +3,27 @@
 // again before posting; and, while a member types a question in a group,
 // answered questions like it appear under the composer.
 import { mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { createPost } from "../../src/services/posts/post.service.ts";
 import { askQuestion } from "../../src/services/ideas/question.service.ts";
-import { expectFlash, expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, shot, SHOTS } from "../helpers/browser.ts";
+import {
+  BROWSER_PASSWORD,
+  expectFlash,
+  expectNoSeriousA11yProblems,
+  expectNoSidewaysScroll,
+  findChromium,
+  launchBrowser,
+  openPage,
+  shot,
+  SHOTS,
+  signIn,
+} from "../helpers/browser.ts";
 
-const PASSWORD = "correct horse battery staple";
+const PASSWORD = BROWSER_PASSWORD;
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 const executablePath = findChromium();
 
@@ -20,12 +31,8 @@ let browser: Browser;
 let acme: TestInstance;
 
 async function signedIn(username: string, width: number): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width, height: 860 } })).newPage();
-  await page.goto(`${acme.origin}/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${acme.origin}/`);
+  const page = await openPage(browser, width, { height: 860 });
+  await signIn(page, acme.origin, username);
   return page;
 }
 
@@ -40,10 +47,7 @@ describe.skipIf(!executablePath)("the composer in a browser", () => {
     await joinGroup(ctx, "paul", "support");
     const q = await askQuestion(ctx, "alice", { group: "support", content: "How do I export the shipping report as CSV?" });
     await createPost(ctx, "paul", { content: "Reports → Shipping → Export, then choose CSV.", inReplyTo: q.id });
-    browser = await chromium.launch({
-      executablePath: executablePath!,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -56,10 +60,10 @@ describe.skipIf(!executablePath)("the composer in a browser", () => {
       const page = await signedIn("paul", width);
       await page.goto(`${acme.origin}/g/support`);
       await page.getByLabel("Write in this group").fill(`Pallets at ${width}`);
-      await page.getByText("Images", { exact: true }).click();
+      await page.getByText("Images and files", { exact: true }).click();
       // Before any is chosen, no empty description fields are shown.
       expect(await page.locator(".alt-slot:visible").count()).toBe(0);
-      await page.getByLabel(/^Images \(up to 4/).setInputFiles([
+      await page.getByLabel(/^Images and files \(up to 4/).setInputFiles([
         { name: "front.png", mimeType: "image/png", buffer: PNG },
         { name: "blurry.png", mimeType: "image/png", buffer: PNG },
         { name: "side.png", mimeType: "image/png", buffer: PNG },

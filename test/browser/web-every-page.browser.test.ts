@@ -4,7 +4,7 @@
 // sideways, and axe-core finds nothing serious (contrast included) in the
 // dark theme as in the light one.
 import { mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
@@ -13,9 +13,19 @@ import { createPost, editPost } from "../../src/services/posts/post.service.ts";
 import { proposeIdea } from "../../src/services/ideas/idea.service.ts";
 import { createTask } from "../../src/services/tasks/task.service.ts";
 import { isPendingChange } from "../../src/services/tasks/task-change.service.ts";
-import { expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, shot, SHOTS } from "../helpers/browser.ts";
+import {
+  BROWSER_PASSWORD,
+  expectNoSeriousA11yProblems,
+  expectNoSidewaysScroll,
+  findChromium,
+  launchBrowser,
+  openPage,
+  shot,
+  SHOTS,
+  signIn,
+} from "../helpers/browser.ts";
 
-const PASSWORD = "correct horse battery staple";
+const PASSWORD = BROWSER_PASSWORD;
 const executablePath = findChromium();
 
 let browser: Browser;
@@ -23,13 +33,8 @@ let acme: TestInstance;
 const paths: string[] = [];
 
 async function adminPage(width: number, theme: "light" | "dark"): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: theme });
-  const page = await context.newPage();
-  await page.goto(`${acme.origin}/sign-in`);
-  await page.getByLabel("Username").fill("alice");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${acme.origin}/`);
+  const page = await openPage(browser, width, { height: 800, colorScheme: theme });
+  await signIn(page, acme.origin, "alice");
   return page;
 }
 
@@ -67,10 +72,7 @@ describe.skipIf(!executablePath)("every page, both themes, desktop and phone", (
       "/u/bob",
       "/me/tasks",
     );
-    browser = await chromium.launch({
-      executablePath: executablePath!,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

@@ -6,30 +6,33 @@
 // menu with nothing wider than the screen. axe-core (contrast included) finds
 // no serious problem on any of these pages. Screenshots go to docs/screenshots/.
 import { mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { createPost } from "../../src/services/posts/post.service.ts";
 import { createTask } from "../../src/services/tasks/task.service.ts";
-import { expectFlash, expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, shot, SHOTS } from "../helpers/browser.ts";
+import {
+  BROWSER_PASSWORD,
+  expectFlash,
+  expectNoSeriousA11yProblems,
+  expectNoSidewaysScroll,
+  findChromium,
+  launchBrowser,
+  openPage,
+  shot,
+  SHOTS,
+  signIn,
+} from "../helpers/browser.ts";
 
-const PASSWORD = "correct horse battery staple";
+const PASSWORD = BROWSER_PASSWORD;
 const executablePath = findChromium();
 
 let browser: Browser;
 let acme: TestInstance;
 let alice: Page; // desktop
 let bob: Page; // phone, 390 wide
-
-async function signIn(page: Page, username: string) {
-  await page.goto(`${acme.origin}/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${acme.origin}/`);
-}
 
 describe.skipIf(!executablePath)("everyday use in a browser", () => {
   beforeAll(async () => {
@@ -48,15 +51,12 @@ describe.skipIf(!executablePath)("everyday use in a browser", () => {
     await joinGroup(ctx, "bob", "launch");
     for (const title of ["Print the flyers", "Book the venue", "Order coffee"]) await createTask(ctx, "alice", "launch", { title });
     await createPost(ctx, "bob", { group: "launch", content: "Venue shortlist: the old mill, or the harbour hall. #venue", format: "markdown" });
-    browser = await chromium.launch({
-      executablePath: executablePath!,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
-    alice = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    bob = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    browser = await launchBrowser();
+    alice = await openPage(browser, 1280, { height: 900 });
+    bob = await openPage(browser, 390, { height: 844 });
     alice.on("dialog", (d) => void d.accept());
-    await signIn(alice, "alice");
-    await signIn(bob, "bob");
+    await signIn(alice, acme.origin, "alice");
+    await signIn(bob, acme.origin, "bob");
   });
 
   afterAll(async () => {

@@ -3,15 +3,26 @@
 // and Acme's pages name Gina "Globex" on her post, in the member list, in
 // search and in the task's history in words ("Gina (Globex) moved it to Done").
 import { mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { cliActor } from "../../src/services/organizations/audit.service.ts";
 import { setOwnOrganization } from "../../src/services/organizations/organization.service.ts";
-import { expectFlash, expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, shot, SHOTS } from "../helpers/browser.ts";
+import {
+  BROWSER_PASSWORD,
+  expectFlash,
+  expectNoSeriousA11yProblems,
+  expectNoSidewaysScroll,
+  findChromium,
+  launchBrowser,
+  openPage,
+  shot,
+  SHOTS,
+  signIn,
+} from "../helpers/browser.ts";
 
-const PASSWORD = "correct horse battery staple";
+const PASSWORD = BROWSER_PASSWORD;
 const executablePath = findChromium();
 
 let browser: Browser;
@@ -19,14 +30,6 @@ let acme: TestInstance;
 let globex: TestInstance;
 let alice: Page; // Acme admin, desktop
 let gina: Page; // Globex planner, a small phone
-
-async function signIn(page: Page, instance: TestInstance, username: string) {
-  await page.goto(`${instance.origin}/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${instance.origin}/`);
-}
 
 describe.skipIf(!executablePath)("people shown with their organization", () => {
   beforeAll(async () => {
@@ -36,14 +39,11 @@ describe.skipIf(!executablePath)("people shown with their organization", () => {
     await setOwnOrganization(globex.app.ctx, cliActor(globex.app.ctx), { name: "Globex Corporation", shortName: "Globex" });
     await createUser(acme.app.ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice" });
     await createUser(globex.app.ctx, { username: "gina", password: PASSWORD, displayName: "Gina" });
-    browser = await chromium.launch({
-      executablePath: executablePath!,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
-    alice = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    gina = await (await browser.newContext({ viewport: { width: 360, height: 780 } })).newPage();
-    await signIn(alice, acme, "alice");
-    await signIn(gina, globex, "gina");
+    browser = await launchBrowser();
+    alice = await openPage(browser, 1280, { height: 900 });
+    gina = await openPage(browser, 360, { height: 780 });
+    await signIn(alice, acme.origin, "alice");
+    await signIn(gina, globex.origin, "gina");
   });
 
   afterAll(async () => {
@@ -100,6 +100,27 @@ describe.skipIf(!executablePath)("people shown with their organization", () => {
 
     await alice.goto(`${acme.origin}/search?q=Gina`);
     await expect.poll(async () => alice.locator("li", { hasText: "Gina" }).locator(".org").first().textContent()).toBe("Globex");
+  });
+
+  it("shows our company's name and then its logo in the top bar, on a desktop and on a phone", async () => {
+    await alice.goto(`${acme.origin}/`);
+    expect(await alice.locator(".topbar .brand").textContent()).toBe("Acme");
+    expect(await alice.locator(".topbar .brand").getAttribute("aria-label")).toBe("Acme: home");
+    await gina.goto(`${globex.origin}/`);
+    expect(await gina.locator(".topbar .brand").getAttribute("aria-label")).toBe("Globex: home");
+
+    const logo = `${acme.origin}/assets/icon.svg`;
+    await setOwnOrganization(acme.app.ctx, cliActor(acme.app.ctx), { name: "Acme Corporation", shortName: "Acme", logoUrl: logo });
+    await alice.reload();
+    expect(await alice.locator(".topbar .brand img.brand-logo").getAttribute("src")).toBe(logo);
+    expect(await alice.locator(".topbar .brand").textContent()).toBe("Acme");
+    await expectNoSeriousA11yProblems(alice);
+    const phone = await openPage(browser, 360, { height: 780 });
+    await signIn(phone, acme.origin, "alice");
+    expect(await phone.locator(".topbar .brand img.brand-logo").isVisible()).toBe(true);
+    await expectNoSidewaysScroll(phone);
+    await shot(phone, "brand-logo-phone");
+    await phone.context().close();
   });
 
   it("tells a task's history in words with the company of whoever did it", async () => {

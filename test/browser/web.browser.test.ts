@@ -6,13 +6,24 @@
 // Globex and an answer from Acme. Screenshots go to docs/screenshots/, and
 // axe-core checks the main pages for serious accessibility problems.
 import { mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
-import { expectFlash, expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, shot, SHOTS } from "../helpers/browser.ts";
+import {
+  BROWSER_PASSWORD,
+  expectFlash,
+  expectNoSeriousA11yProblems,
+  expectNoSidewaysScroll,
+  findChromium,
+  launchBrowser,
+  openPage,
+  shot,
+  SHOTS,
+  signIn,
+} from "../helpers/browser.ts";
 
-const PASSWORD = "correct horse battery staple";
+const PASSWORD = BROWSER_PASSWORD;
 const executablePath = findChromium();
 
 let browser: Browser;
@@ -21,26 +32,15 @@ let globex: TestInstance;
 let alice: Page; // Acme admin
 let gina: Page; // Globex planner
 
-async function signIn(page: Page, instance: TestInstance, username: string) {
-  await page.goto(`${instance.origin}/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${instance.origin}/`);
-}
-
 describe.skipIf(!executablePath)("the web interface in a browser", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     [acme, globex] = (await startInstances(2)) as [TestInstance, TestInstance];
     await createUser(acme.app.ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice (Acme)" });
     await createUser(globex.app.ctx, { username: "gina", password: PASSWORD, displayName: "Gina (Globex)" });
-    browser = await chromium.launch({
-      executablePath: executablePath!,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
-    alice = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    gina = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage(); // a phone
+    browser = await launchBrowser();
+    alice = await openPage(browser, 1280, { height: 900 });
+    gina = await openPage(browser, 390, { height: 844 }); // a phone
   });
 
   afterAll(async () => {
@@ -54,7 +54,7 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
     await alice.getByLabel("Password").fill("not it");
     await alice.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => alice.getByRole("alert").textContent()).toContain("Wrong username or password");
-    await signIn(alice, acme, "alice");
+    await signIn(alice, acme.origin, "alice");
     await expectFlash(alice, "Signed in as @alice");
     await expectNoSeriousA11yProblems(alice);
   });
@@ -69,7 +69,7 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
     await expectFlash(alice, "Group @supply created");
     await expectNoSeriousA11yProblems(alice);
 
-    await signIn(gina, globex, "gina");
+    await signIn(gina, globex.origin, "gina");
     await gina.goto(`${globex.origin}/groups`);
     await gina.getByLabel("Find a group on another instance").fill(`@supply@${acme.host}`);
     await gina.getByRole("button", { name: "Find" }).click();

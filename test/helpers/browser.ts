@@ -1,11 +1,12 @@
-// What the browser tests share: Debian's Chromium, axe-core injected through
-// the DevTools protocol (the page's CSP rightly refuses a script tag), a
-// check that nothing is wider than the viewport, and screenshots.
+// What the browser tests share: Debian's Chromium, launched one way; a page
+// at a width and theme; signing in through the form; axe-core injected
+// through the DevTools protocol (the page's CSP rightly refuses a script
+// tag), a check that nothing is wider than the viewport, and screenshots.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import type { Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { expect } from "vitest";
 
 export const SHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
@@ -19,6 +20,32 @@ export function findChromium(): string | null {
     }
   }
   return null;
+}
+
+/** The password the browser tests give the people they create. */
+export const BROWSER_PASSWORD = "correct horse battery staple";
+
+/** Headless Chromium as every browser test runs it (findChromium() must have found it). */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: findChromium()!,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
+/** A fresh page (its own cookies) at this width, in this theme ("light" unless told). */
+export async function openPage(browser: Browser, width: number, options: { height?: number; colorScheme?: "light" | "dark" } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: options.height ?? 900 }, colorScheme: options.colorScheme ?? "light" });
+  return context.newPage();
+}
+
+/** Signs in through the form, as a person would, and waits for the home page. */
+export async function signIn(page: Page, origin: string, username: string, password = BROWSER_PASSWORD): Promise<void> {
+  await page.goto(`${origin}/sign-in`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${origin}/`);
 }
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");

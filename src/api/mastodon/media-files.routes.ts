@@ -1,7 +1,9 @@
 // Serves uploaded media files. The type comes from our own record (sniffed
 // at upload), never from the file name, and browsers are told not to guess.
 // Who may have a file is the one visibility rule's answer for its post
-// (src/services/posts/media.service.ts readUpload).
+// (src/services/posts/media.service.ts readUpload). Files that are not images
+// (PDF, office, text) are always downloads: `Content-Disposition: attachment`
+// with the name they were uploaded under (ADR 0053).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { getLocalActor } from "../../services/accounts/actor.service.ts";
 import { readSession } from "../../services/accounts/browser-session.service.ts";
@@ -17,13 +19,20 @@ async function mediaViewer(ctx: ServiceContext, request: FastifyRequest): Promis
   return viewerOf(actor?.id);
 }
 
+/** RFC 6266: an ASCII fallback name and the real one, percent-encoded (RFC 8187). */
+function attachmentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
 export function registerMediaFiles(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get<{ Params: { file: string } }>("/media/:file", async (request, reply) => {
     const upload = await readUpload(ctx, request.params.file, await mediaViewer(ctx, request)).catch(() => null);
     if (!upload) return reply.code(404).type("text/plain").send("Not found");
+    if (upload.downloadName !== null) reply.header("content-disposition", attachmentDisposition(upload.downloadName));
     return (
       reply
-        .type(upload.mimeType)
+        .type(upload.mimeType.startsWith("text/") ? `${upload.mimeType}; charset=utf-8` : upload.mimeType)
         .header("x-content-type-options", "nosniff")
         .header("content-security-policy", "default-src 'none'; sandbox")
         // Shared caches must not hand a members-only file to someone else.

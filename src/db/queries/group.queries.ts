@@ -1,6 +1,6 @@
 // Reads about groups: the group with its actor, a viewer's membership, the
 // member list, and delivery targets.
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { ActorRow, Database, GroupRow } from "../schema.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -17,7 +17,10 @@ export async function findGroupByActorId(db: Db, actorId: string): Promise<Group
   return { group, actor };
 }
 
-export async function listGroups(db: Db, options: { localOnly: boolean }): Promise<GroupWithActor[]> {
+export async function listGroups(
+  db: Db,
+  options: { localOnly: boolean; /** Keyset paging: after this group's actor id, in (username, id) order. */ afterId?: string; limit?: number },
+): Promise<GroupWithActor[]> {
   let query = db
     .selectFrom("groups")
     .innerJoin("actors", "actors.id", "groups.actor_id")
@@ -30,8 +33,18 @@ export async function listGroups(db: Db, options: { localOnly: boolean }): Promi
       "groups.questions_enabled",
       "groups.members_see_insights",
     ])
-    .orderBy("actors.username");
+    .orderBy("actors.username")
+    .orderBy("actors.id");
   if (options.localOnly) query = query.where("actors.is_local", "=", true);
+  if (options.afterId !== undefined) {
+    const afterId = options.afterId;
+    // Two groups (here and elsewhere) may share a name: the id breaks the tie.
+    // A cursor that names no actor (a group since deleted) starts over rather than showing nothing.
+    query = query.where(
+      sql<boolean>`(not exists (select 1 from actors c where c.id = ${afterId}) or (actors.username, actors.id) > (select c.username, c.id from actors c where c.id = ${afterId}))`,
+    );
+  }
+  if (options.limit !== undefined) query = query.limit(options.limit);
   const rows = await query.execute();
   return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, members_see_insights, ...actor }) => ({
     group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled, members_see_insights },
@@ -72,8 +85,14 @@ export interface MemberEntry {
   followId: string;
 }
 
-export async function listMembers(db: Db, groupId: string, state: "pending" | "accepted"): Promise<MemberEntry[]> {
-  const rows = await db
+export async function listMembers(
+  db: Db,
+  groupId: string,
+  state: "pending" | "accepted",
+  /** Keyset paging: after this follow (request) id, at most `limit` rows. */
+  page: { afterFollowId?: string | undefined; limit?: number } = {},
+): Promise<MemberEntry[]> {
+  let query = db
     .selectFrom("follows")
     .innerJoin("actors", "actors.id", "follows.follower_id")
     .leftJoin("group_roles", (join) =>
@@ -83,14 +102,26 @@ export async function listMembers(db: Db, groupId: string, state: "pending" | "a
     .select(["follows.id as follow_id", "follows.state as follow_state", "group_roles.role as member_role"])
     .where("follows.followee_id", "=", groupId)
     .where("follows.state", "=", state)
-    .orderBy("follows.id")
-    .execute();
+    .orderBy("follows.id");
+  if (page.afterFollowId !== undefined) query = query.where("follows.id", ">", page.afterFollowId);
+  if (page.limit !== undefined) query = query.limit(page.limit);
+  const rows = await query.execute();
   return rows.map(({ follow_id, follow_state, member_role, ...actor }) => ({
     actor: actor as ActorRow,
     state: follow_state,
     role: member_role ?? "member",
     followId: follow_id,
   }));
+}
+
+export async function countMembers(db: Db, groupId: string, state: "pending" | "accepted"): Promise<number> {
+  const row = await db
+    .selectFrom("follows")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("followee_id", "=", groupId)
+    .where("state", "=", state)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Is any accepted member of the group on this domain? (instance-actor access) */

@@ -47,6 +47,9 @@ export async function releaseInvite(db: Db, id: string): Promise<void> {
   await db.updateTable("invite_links").set({ used_at: null, used_by_username: null }).where("id", "=", id).execute();
 }
 
-export async function listInviteLinks(db: Db) {
-  return db.selectFrom("invite_links").selectAll().orderBy("created_at", "desc").limit(50).execute();
+/** Invitation links, newest first (ids grow with time), before the id `before`, at most `limit`. */
+export async function listInviteLinks(db: Db, page: { before?: string | undefined; limit: number }) {
+  let query = db.selectFrom("invite_links").selectAll().orderBy("id", "desc").limit(page.limit);
+  if (page.before !== undefined) query = query.where("id", "<", page.before);
+  return query.execute();
 }

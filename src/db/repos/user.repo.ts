@@ -91,6 +91,13 @@ export async function listUsers(db: Db): Promise<UserWithActor[]> {
   return rows.map(hydrate);
 }
 
+/** Local users in username order after `after`, at most `limit` (the caller asks one more than a page). */
+export async function listUsersAfter(db: Db, after: string | undefined, limit: number): Promise<UserWithActor[]> {
+  let query = withActor(db).orderBy("users.username").limit(limit);
+  if (after !== undefined) query = query.where("users.username", ">", after);
+  return (await query.execute()).map(hydrate);
+}
+
 export async function countUsers(db: Db): Promise<number> {
   const row = await db
     .selectFrom("users")

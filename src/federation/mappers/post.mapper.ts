@@ -156,7 +156,8 @@ export function toPostObject(c: PostContext): Note | Article | Question {
         new Document({
           url: new URL(m.remote_url ?? `/media/${m.file_name}`, c.origin),
           mediaType: m.mime_type,
-          name: m.description,
+          // A file without a description is named by its file name, as Mastodon shows `name`.
+          name: m.description ?? m.original_name,
           width: m.width,
           height: m.height,
         }),

@@ -8,6 +8,7 @@ import {
   insertLocalActor,
   insertUser,
   listUsers as listUserRows,
+  listUsersAfter,
   updateLocalActorProfile,
   updateUser,
   type UserWithActor,
@@ -15,6 +16,7 @@ import {
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import { findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { conflict, notFound } from "../../domain/errors.ts";
+import { keysetPage, type KeysetPage } from "../../domain/keyset-page.ts";
 import { newId } from "../../domain/ids.ts";
 import { domainOf, INSTANCE_ACTOR_IDENTIFIER, instanceActorUri, userUri } from "../../domain/uris.ts";
 import { checkPasswordStrength, normalizeUsername, parseAudience, parseRole, type Audience, type Role } from "../../domain/user.rules.ts";
@@ -137,6 +139,12 @@ async function requireUser(ctx: ServiceContext, username: string): Promise<UserW
 
 export async function listUsers(ctx: ServiceContext): Promise<LocalUser[]> {
   return (await listUserRows(ctx.db)).map(toLocalUser);
+}
+
+/** One page of the instance's people, by username, read as a page from the database. */
+export async function pageUsers(ctx: ServiceContext, after: string | undefined, size: number): Promise<KeysetPage<LocalUser>> {
+  const rows = await listUsersAfter(ctx.db, after, size + 1);
+  return keysetPage(rows.map(toLocalUser), size, (u) => u.username);
 }
 
 export async function getUserByUsername(ctx: ServiceContext, username: string): Promise<LocalUser | null> {

@@ -12,11 +12,14 @@ import {
   listGroups as listGroupRows,
   listGroupsOfMember,
   listMembers as listMemberRows,
+  countMembers,
+  type MemberEntry,
   listModerators as listModeratorRows,
   type GroupWithActor,
 } from "../../db/queries/group.queries.ts";
 import type { ActorRow, Database } from "../../db/schema.ts";
 import { conflict, forbidden, notFound, validationFailed } from "../../domain/errors.ts";
+import { keysetPage, type KeysetPage } from "../../domain/keyset-page.ts";
 import {
   assertCanChangeRole,
   assertCanModerate,
@@ -178,7 +181,33 @@ export async function getGroup(ctx: ServiceContext, ref: string, viewerId: strin
 
 /** Listed local groups, plus the secret ones the viewer belongs to, and remote groups they joined. */
 export async function listGroups(ctx: ServiceContext, viewerId: string | null, options: { includeSecret?: boolean } = {}): Promise<GroupView[]> {
-  const rows = await listGroupRows(ctx.db, { localOnly: false });
+  return listedOf(ctx, viewerId, await listGroupRows(ctx.db, { localOnly: false }), options);
+}
+
+/**
+ * One page of the directory (or, for an admin, of this instance's groups),
+ * read from the database a page at a time (LIMIT n+1) in name order. Rows the
+ * viewer may not see are dropped by the same rule as the whole list, so a
+ * page is refilled from the next rows until it is full or the rows run out.
+ */
+export async function pageGroups(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  options: { includeSecret?: boolean; localOnly?: boolean; after?: string | undefined; size: number },
+): Promise<KeysetPage<GroupView>> {
+  const found: GroupView[] = [];
+  let afterId = options.after;
+  for (;;) {
+    const rows = await listGroupRows(ctx.db, { localOnly: options.localOnly ?? false, afterId, limit: options.size + 1 });
+    found.push(...(await listedOf(ctx, viewerId, rows, options)));
+    if (found.length > options.size || rows.length <= options.size) break;
+    afterId = rows[rows.length - 1]!.actor.id;
+  }
+  return keysetPage(found, options.size, (g) => g.actor.id);
+}
+
+/** The groups among `rows` the directory lists for this viewer. */
+async function listedOf(ctx: ServiceContext, viewerId: string | null, rows: GroupWithActor[], options: { includeSecret?: boolean }): Promise<GroupView[]> {
   const viewer = viewerOf(viewerId);
   const relations = await relationsTo(
     ctx,
@@ -313,15 +342,65 @@ export async function listMembers(
   viewerId: string | null,
   state: "accepted" | "pending" = "accepted",
 ): Promise<MemberView[]> {
+  const group = await memberListOf(ctx, ref, viewerId, state);
+  const home = await homeMemberList(ctx, group, state);
+  if (home) return home;
+  const rows = await listMemberRows(ctx.db, group.actor.id, state);
+  return rows.map(toMemberView);
+}
+
+/**
+ * One page of a group's members (or join requests) and how many there are in
+ * all, read a page at a time (LIMIT n+1) after the request id `after`. A group
+ * elsewhere is listed by its home, which sends the whole list: that one is
+ * cut here, after the actor id `after`.
+ */
+export async function pageMembers(
+  ctx: ServiceContext,
+  ref: string,
+  viewerId: string | null,
+  state: "accepted" | "pending",
+  page: { after: string | undefined; size: number },
+): Promise<KeysetPage<MemberView> & { total: number }> {
+  const group = await memberListOf(ctx, ref, viewerId, state);
+  const home = await homeMemberList(ctx, group, state);
+  if (home) {
+    const at = page.after === undefined ? -1 : home.findIndex((m) => m.actor.id === page.after);
+    return { ...keysetPage(home.slice(at + 1, at + 2 + page.size), page.size, (m) => m.actor.id), total: home.length };
+  }
+  const [rows, total] = await Promise.all([
+    listMemberRows(ctx.db, group.actor.id, state, { afterFollowId: page.after, limit: page.size + 1 }),
+    countMembers(ctx.db, group.actor.id, state),
+  ]);
+  return { ...keysetPage(rows.map(toMemberView), page.size, (m) => m.requestId), total };
+}
+
+/** The group, when this viewer may read its member list (and, for requests, moderates it). */
+async function memberListOf(
+  ctx: ServiceContext,
+  ref: string,
+  viewerId: string | null,
+  state: "accepted" | "pending",
+): Promise<GroupWithActor & { membership: Membership | null }> {
   const group = await findGroup(ctx, ref, viewerId);
   const membership = await membershipOf(ctx, group.actor.id, viewerId);
   if (!(await canSeeMemberList(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
   if (state === "pending") assertCanModerate(membership);
-  // A group elsewhere: its home's list is the whole one (we know only the members we met).
-  const home = state === "accepted" && !group.actor.is_local && isMember(membership) ? await homeMembers(ctx, group.actor) : null;
-  if (home) return home.map((actor) => ({ actor: toActorView(actor), role: "member" as const, state: "accepted" as const, requestId: "" }));
-  const rows = await listMemberRows(ctx.db, group.actor.id, state);
-  return rows.map((r) => ({ actor: toActorView(r.actor), role: r.role, state: r.state, requestId: r.followId }));
+  return { ...group, membership };
+}
+
+/** A group elsewhere: its home's list is the whole one (we know only the members we met). */
+async function homeMemberList(
+  ctx: ServiceContext,
+  group: GroupWithActor & { membership: Membership | null },
+  state: "accepted" | "pending",
+): Promise<MemberView[] | null> {
+  const home = state === "accepted" && !group.actor.is_local && isMember(group.membership) ? await homeMembers(ctx, group.actor) : null;
+  return home ? home.map((actor) => ({ actor: toActorView(actor), role: "member" as const, state: "accepted" as const, requestId: "" })) : null;
+}
+
+function toMemberView(r: MemberEntry): MemberView {
+  return { actor: toActorView(r.actor), role: r.role, state: r.state, requestId: r.followId };
 }
 
 export async function approveJoinRequest(ctx: ServiceContext, username: string, ref: string, requestId: string): Promise<void> {

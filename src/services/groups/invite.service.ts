@@ -2,6 +2,7 @@
 // the newcomer will have); the newcomer opens it once, within a week, and
 // chooses a username and password.
 import { createHash, randomBytes } from "node:crypto";
+import { keysetPage } from "../../domain/keyset-page.ts";
 import { claimInvite, findUsableInvite, insertInviteLink, listInviteLinks, releaseInvite } from "../../db/repos/invite.repo.ts";
 import { findUserById, findUserByUsername } from "../../db/repos/user.repo.ts";
 import { notFound } from "../../domain/errors.ts";
@@ -68,12 +69,16 @@ export async function redeemInvite(
   }
 }
 
-export async function recentInviteLinks(ctx: ServiceContext) {
-  return (await listInviteLinks(ctx.db)).map((i) => ({
+/** One page of invitation links, newest first, read as a page (LIMIT n+1) before the link `before`. */
+export async function pageInviteLinks(ctx: ServiceContext, before: string | undefined, size: number) {
+  const rows = await listInviteLinks(ctx.db, { before, limit: size + 1 });
+  const views = rows.map((i) => ({
+    id: i.id,
     createdAt: i.created_at,
     expiresAt: i.expires_at,
     role: i.role,
     audience: i.audience,
     usedBy: i.used_by_username,
   }));
+  return keysetPage(views, size, (i) => i.id);
 }

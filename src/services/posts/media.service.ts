@@ -1,5 +1,6 @@
-// Media: images uploaded by local users (stored on local disk under the data
-// directory, served from /media/) and attachments of remote posts (links).
+// Media: images and files (PDF, text, office documents) uploaded by local
+// users (stored on local disk under the data directory, served from /media/)
+// and attachments of remote posts (links).
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Transaction } from "kysely";
@@ -8,6 +9,7 @@ import type { Database, MediaRow } from "../../db/schema.ts";
 import { forbidden, notFound, validationFailed } from "../../domain/errors.ts";
 import { newId } from "../../domain/ids.ts";
 import { checkUpload, extensionOf, imageSize, MAX_ATTACHMENTS } from "../../domain/media.rules.ts";
+import { checkFile, FILE_EXTENSION_PATTERN } from "../../domain/file.rules.ts";
 import { requireLocalUserActor } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { ANONYMOUS, canSeePost, type Viewer } from "../visibility.service.ts";
@@ -19,14 +21,19 @@ function mediaDir(ctx: ServiceContext): string {
   return ctx.mediaDir;
 }
 
+/** Writes an upload to disk under a new name; the name is a capability: only doors that asked the visibility rule hand it out. */
+async function storeBytes(ctx: ServiceContext, id: string, extension: string, bytes: Uint8Array): Promise<string> {
+  const fileName = `${id}-${randomBytes(16).toString("hex")}.${extension}`;
+  await mkdir(mediaDir(ctx), { recursive: true });
+  await writeFile(join(mediaDir(ctx), fileName), bytes, { flag: "wx" });
+  return fileName;
+}
+
 export async function uploadMedia(ctx: ServiceContext, username: string, input: { bytes: Uint8Array; description?: string | undefined }): Promise<MediaRow> {
   const owner = await requireLocalUserActor(ctx, username);
   const type = checkUpload(input.bytes);
   const id = newId();
-  // The name is a capability: only doors that asked the visibility rule hand it out.
-  const fileName = `${id}-${randomBytes(16).toString("hex")}.${extensionOf(type)}`;
-  await mkdir(mediaDir(ctx), { recursive: true });
-  await writeFile(join(mediaDir(ctx), fileName), input.bytes, { flag: "wx" });
+  const fileName = await storeBytes(ctx, id, extensionOf(type), input.bytes);
   const size = imageSize(input.bytes, type);
   return insertMedia(ctx.db, {
     id,
@@ -37,6 +44,32 @@ export async function uploadMedia(ctx: ServiceContext, username: string, input: 
     size: input.bytes.length,
     width: size?.width ?? null,
     height: size?.height ?? null,
+    description: input.description?.slice(0, 1500) ?? null,
+  });
+}
+
+/**
+ * A file that is not an image: checked by its name and its first bytes
+ * (src/domain/file.rules.ts), stored like an image under a capability name,
+ * with the name it was uploaded under kept for the download.
+ */
+export async function uploadFile(
+  ctx: ServiceContext,
+  username: string,
+  input: { bytes: Uint8Array; fileName: string; description?: string | undefined },
+): Promise<MediaRow> {
+  const owner = await requireLocalUserActor(ctx, username);
+  const file = checkFile(input.bytes, input.fileName);
+  const id = newId();
+  const fileName = await storeBytes(ctx, id, file.extension, input.bytes);
+  return insertMedia(ctx.db, {
+    id,
+    owner_id: owner.id,
+    type: "document",
+    mime_type: file.mimeType,
+    file_name: fileName,
+    original_name: file.name,
+    size: input.bytes.length,
     description: input.description?.slice(0, 1500) ?? null,
   });
 }
@@ -98,8 +131,8 @@ export function mediaUrl(ctx: ServiceContext, media: MediaRow): string {
   return media.remote_url ?? new URL(`/media/${media.file_name}`, ctx.origin).href;
 }
 
-/** A name we hand out carries 128 random bits; older uploads have the bare id. */
-const CAPABILITY_NAME = /^\d{19}-[0-9a-f]{32}\.(png|jpg|gif|webp)$/;
+/** A name we hand out carries 128 random bits; older uploads (images only) have the bare id. */
+const CAPABILITY_NAME = new RegExp(`^\\d{19}-[0-9a-f]{32}\\.(png|jpg|gif|webp|${FILE_EXTENSION_PATTERN})$`);
 const BARE_NAME = /^\d{19}\.(png|jpg|gif|webp)$/;
 
 /**
@@ -109,13 +142,22 @@ const BARE_NAME = /^\d{19}\.(png|jpg|gif|webp)$/;
  * asked that rule). A guessed name of someone else's members-only post is
  * not there.
  */
-export async function readUpload(ctx: ServiceContext, fileName: string, viewer: Viewer = ANONYMOUS): Promise<{ bytes: Buffer; mimeType: string } | null> {
+export async function readUpload(
+  ctx: ServiceContext,
+  fileName: string,
+  viewer: Viewer = ANONYMOUS,
+): Promise<{
+  bytes: Buffer;
+  mimeType: string;
+  /** Set for files that are not images: they are downloaded, never shown inline. */ downloadName: string | null;
+} | null> {
   const capability = CAPABILITY_NAME.test(fileName);
   if (!capability && !BARE_NAME.test(fileName)) return null;
   const media = await findMediaByFileName(ctx.db, fileName);
   if (!media) return null;
   if (!capability && !(await maySee(ctx, viewer, media))) return null;
-  return { bytes: await readFile(join(mediaDir(ctx), fileName)), mimeType: media.mime_type };
+  const downloadName = media.type === "image" ? null : (media.original_name ?? fileName);
+  return { bytes: await readFile(join(mediaDir(ctx), fileName)), mimeType: media.mime_type, downloadName };
 }
 
 async function maySee(ctx: ServiceContext, viewer: Viewer, media: MediaRow): Promise<boolean> {

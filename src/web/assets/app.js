@@ -47,7 +47,8 @@ for (const form of document.querySelectorAll("form[method=post]")) {
       if (!el || el instanceof RadioNodeList) continue;
       if (el.type === "checkbox") el.checked = value;
       else el.value = value;
-      el.closest("details")?.setAttribute("open", "");
+      // A folded section opens only when it had something in it (an empty warning stays folded).
+      if (value !== "" && value !== false) el.closest("details")?.setAttribute("open", "");
     }
   }
   delete drafts[keyOf(form)];

@@ -8,10 +8,20 @@
 for (const input of document.querySelectorAll("input[type=file][data-attachments]")) {
   const slots = [...document.getElementById(input.dataset.attachments).querySelectorAll(".alt-slot")];
   const altOf = (slot) => slot.querySelector("input");
-  const show = () => {
+  const maxBytes = Number(input.dataset.maxBytes);
+  // On arrival nothing is chosen yet, but descriptions a refused form put back stay for the files chosen again.
+  const show = (arriving = false) => {
     const files = [...(input.files ?? [])];
-    input.setCustomValidity(files.length > slots.length ? `Choose at most ${slots.length} images` : "");
-    if (files.length > slots.length) input.reportValidity();
+    // Refused here, before anything is sent, so nothing typed is lost.
+    const big = files.find((f) => f.size > maxBytes);
+    const problem =
+      files.length > slots.length
+        ? `Choose at most ${slots.length} images and files`
+        : big
+          ? `${big.name} is ${(big.size / 1024 / 1024).toFixed(1)} MB; files are at most ${maxBytes / 1024 / 1024} MB`
+          : "";
+    input.setCustomValidity(problem);
+    if (problem) input.reportValidity();
     slots.forEach((slot, i) => {
       const file = files[i];
       slot.hidden = !file;
@@ -19,24 +29,33 @@ for (const input of document.querySelectorAll("input[type=file][data-attachments
       slot.querySelector(".remove-image")?.remove();
       const label = slot.querySelector("label");
       if (!file) {
-        altOf(slot).value = "";
-        label.textContent = `Describe image ${i + 1} for people who cannot see it`;
+        if (!arriving) altOf(slot).value = "";
+        label.textContent = `Describe attachment ${i + 1} for people who cannot see it`;
         return;
       }
-      label.textContent = `Describe image ${i + 1} (${file.name}) for people who cannot see it`;
-      const img = document.createElement("img");
-      img.alt = "";
-      img.className = "upload-preview";
-      const reader = new FileReader();
-      reader.onload = () => {
-        img.src = reader.result;
-      };
-      reader.readAsDataURL(file);
-      slot.prepend(img);
+      const image = file.type.startsWith("image/");
+      const what = image ? "image" : "file";
+      label.textContent = image ? `Describe image ${i + 1} (${file.name}) for people who cannot see it` : `Describe file ${i + 1} (${file.name}), if it helps`;
+      if (image) {
+        const img = document.createElement("img");
+        img.alt = "";
+        img.className = "upload-preview";
+        const reader = new FileReader();
+        reader.onload = () => {
+          img.src = reader.result;
+        };
+        reader.readAsDataURL(file);
+        slot.prepend(img);
+      } else {
+        const note = document.createElement("p");
+        note.className = "upload-preview upload-file";
+        note.textContent = `${file.name} · ${file.size < 1024 * 1024 ? `${Math.max(1, Math.round(file.size / 1024))} KB` : `${(file.size / 1024 / 1024).toFixed(1)} MB`}`;
+        slot.prepend(note);
+      }
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "link danger remove-image";
-      remove.textContent = `Remove image ${i + 1}`;
+      remove.textContent = `Remove ${what} ${i + 1}`;
       remove.addEventListener("click", () => {
         // The files after it move up one place, and their descriptions with them.
         const kept = new DataTransfer();
@@ -57,8 +76,8 @@ for (const input of document.querySelectorAll("input[type=file][data-attachments
       slot.append(remove);
     });
   };
-  show();
-  input.addEventListener("change", show);
+  show(true);
+  input.addEventListener("change", () => show());
 }
 
 // --- Similar questions while writing one ----------------------------------------

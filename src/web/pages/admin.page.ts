@@ -1,16 +1,16 @@
 // Administration: people (create, invite by link, role, audience, suspend),
 // groups, the federation policy, delivery status per instance, reports.
 import { ADMIN_TABS, tabRow } from "../nav.ts";
-import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { cursorOf, LIST_PAGE, morePager, pageOf } from "../list-page.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getDeliveryStatus } from "../../services/delivery.service.ts";
 import { requireAdmin } from "../../services/organizations/audit.service.ts";
 import { allowHost, blockHost, describePolicy, forgetHost, setFederationMode } from "../../services/organizations/federation-policy.service.ts";
-import { listGroups } from "../../services/groups/group.service.ts";
+import { pageGroups } from "../../services/groups/group.service.ts";
 import { inviteByEmail } from "../../services/channels/mail-invite.service.ts";
-import { createInviteLink, recentInviteLinks } from "../../services/groups/invite.service.ts";
+import { createInviteLink, pageInviteLinks } from "../../services/groups/invite.service.ts";
 import { listReports, resolveReport } from "../../services/posts/report.service.ts";
-import { createUser, listUsers, setAudience, setRole, setSuspended } from "../../services/accounts/user.service.ts";
+import { createUser, pageUsers, setAudience, setRole, setSuspended } from "../../services/accounts/user.service.ts";
 import { AUDIENCES, ROLES } from "../../domain/user.rules.ts";
 import { actorLink, emptyNote, plural } from "../components.ts";
 import { html, when, type Html } from "../html.ts";
@@ -40,9 +40,8 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
     );
 
   page("/admin", "users", "People", async (session, query) => {
-    const everyone = await listUsers(ctx);
-    const users = pageOf(everyone, (u) => u.username, cursorOf(query));
-    const invites = await recentInviteLinks(ctx);
+    const users = await pageUsers(ctx, cursorOf(query), LIST_PAGE);
+    const invites = await pageInviteLinks(ctx, cursorOf(query, "links_before"), LIST_PAGE);
     return html`
       <table><thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col">Audience</th><th scope="col">State</th></tr></thead><tbody>
       ${users.items.map(
@@ -68,7 +67,8 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
         <div><label for="inv-email">Mail it to (optional)</label><input id="inv-email" name="email" type="email"></div>
         <div><button type="submit">Create invitation link</button></div>
       </form>
-      ${invites.length > 0 ? html`<ul>${invites.map((i) => html`<li>${i.role}, ${i.audience}: ${i.usedBy ? html`used by @${i.usedBy}` : html`open until ${when(i.expiresAt)}`}</li>`)}</ul>` : ""}`;
+      ${invites.items.length > 0 ? html`<ul class="invite-links">${invites.items.map((i) => html`<li>${i.role}, ${i.audience}: ${i.usedBy ? html`used by @${i.usedBy}` : html`open until ${when(i.expiresAt)}`}</li>`)}</ul>` : ""}
+      ${morePager("/admin", query, invites.next, "invitation links", "links_before")}`;
   });
 
   // Who did it, for the audit log.
@@ -143,12 +143,7 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
   );
 
   page("/admin/groups", "groups", "Groups", async (session, query) => {
-    const groups = await listGroups(ctx, session.user.actorId, { includeSecret: true });
-    const local = pageOf(
-      groups.filter((g) => g.local),
-      (g) => g.actor.id,
-      cursorOf(query),
-    );
+    const local = await pageGroups(ctx, session.user.actorId, { includeSecret: true, localOnly: true, after: cursorOf(query), size: LIST_PAGE });
     return local.items.length === 0
       ? emptyNote("No groups here yet.")
       : html`<table><thead><tr><th scope="col">Group</th><th scope="col">Visibility</th><th scope="col">Joining</th></tr></thead><tbody>

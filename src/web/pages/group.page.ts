@@ -10,15 +10,16 @@ import {
   joinGroup,
   leaveGroup,
   listMembers,
+  pageMembers,
   rejectJoinRequest,
   type GroupView,
 } from "../../services/groups/group.service.ts";
 import { createPost, groupTimeline, type PostView } from "../../services/posts/post.service.ts";
 import { askQuestion } from "../../services/ideas/question.service.ts";
 import { similarQuestionsBox } from "./similar-questions.part.ts";
-import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { cursorOf, LIST_PAGE, morePager } from "../list-page.ts";
 import { GROUP_TABS, MEMBER_GROUP_TABS, tabRow } from "../nav.ts";
-import { isModerator } from "../../domain/group.rules.ts";
+import { isMember, isModerator } from "../../domain/group.rules.ts";
 import { mediaUrl } from "../../services/posts/media.service.ts";
 import { getTaskBoard, type TaskView } from "../../services/tasks/task.service.ts";
 import { actorLink, beforeOf, emptyNote, isGroupNote, pager, personLine, postCard, taskActivity, withArticle } from "../components.ts";
@@ -40,7 +41,7 @@ export function groupPath(ref: string, rest = ""): string {
 
 export function groupTabs(ref: string, group: GroupView, active: string): Html {
   return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted handle">${group.actor.handle}</span></h1>
-    ${tabRow("Group", group.membership?.state === "accepted" ? MEMBER_GROUP_TABS : GROUP_TABS, active, (t) => groupPath(ref, t.href))}`;
+    ${tabRow("Group", isMember(group.membership) ? MEMBER_GROUP_TABS : GROUP_TABS, active, (t) => groupPath(ref, t.href))}`;
 }
 
 const PAGE = 20;
@@ -51,7 +52,7 @@ function topLevel(posts: PostView[]): PostView[] {
 
 function membershipBox(ref: string, group: GroupView, session: WebSession, owners: number): Html {
   const m = group.membership;
-  if (m?.state === "accepted") {
+  if (m && isMember(m)) {
     // The last owner cannot leave: the group would have nobody to run it.
     const canLeave = m.role !== "owner" || owners > 1;
     return html`<div class="row"><p>You are ${withArticle(m.role)} of this group.</p>
@@ -79,7 +80,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     const ref = refParam(request);
     const before = beforeOf(request.query);
     const group = await getGroup(ctx, ref, session.user.actorId);
-    const member = group.membership?.state === "accepted";
+    const member = isMember(group.membership);
     const moderator = member && isModerator({ state: "accepted", role: group.membership!.role });
     let page: { items: PostView[]; nextCursor: string | null } = { items: [], nextCursor: null };
     let hidden = false;
@@ -148,11 +149,12 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
     const ref = refParam(request);
     const group = await getGroup(ctx, ref, session.user.actorId);
     const query = request.query as Record<string, unknown>;
-    const allMembers = await listMembers(ctx, ref, session.user.actorId);
-    const moderator = group.membership?.state === "accepted" && isModerator({ state: "accepted", role: group.membership.role });
-    const allPending = moderator && group.local ? await listMembers(ctx, ref, session.user.actorId, "pending") : [];
-    const members = pageOf(allMembers, (m) => m.actor.id, cursorOf(query));
-    const pending = pageOf(allPending, (m) => m.actor.id, cursorOf(query, "requests_after"));
+    const moderator = isModerator(group.membership);
+    const members = await pageMembers(ctx, ref, session.user.actorId, "accepted", { after: cursorOf(query), size: LIST_PAGE });
+    const pending =
+      moderator && group.local
+        ? await pageMembers(ctx, ref, session.user.actorId, "pending", { after: cursorOf(query, "requests_after"), size: LIST_PAGE })
+        : { items: [], next: null, total: 0 };
     return sendPage(ctx, request, reply, {
       title: `Members of ${group.actor.username}`,
       session,
@@ -160,14 +162,14 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
       body: html`${groupTabs(ref, group, "members")}
         ${
           pending.items.length > 0
-            ? html`<h2>Waiting to join (${allPending.length})</h2><ul>${pending.items.map(
+            ? html`<h2>Waiting to join (${pending.total})</h2><ul>${pending.items.map(
                 (m) => html`<li>${actorLink(m.actor)}
                 <form method="post" action="${groupPath(ref, `/requests/${m.requestId}/approve`)}" class="inline">${csrfField(session)}<button type="submit">Approve</button></form>
                 <form method="post" action="${groupPath(ref, `/requests/${m.requestId}/reject`)}" class="inline">${csrfField(session)}<button type="submit" class="secondary">Reject</button></form></li>`,
               )}</ul>${morePager(groupPath(ref, "/members"), query, pending.next, "requests", "requests_after")}`
             : ""
         }
-        <h2>Members (${allMembers.length})</h2>
+        <h2>Members (${members.total})</h2>
         <ul>${members.items.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
         ${morePager(groupPath(ref, "/members"), query, members.next, "members")}
         ${

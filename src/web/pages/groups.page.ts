@@ -1,9 +1,10 @@
 // The groups directory: groups here, remote groups I belong to, a box to find
 // a group on another instance, and a form to start one.
-import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { cursorOf, LIST_PAGE, morePager } from "../list-page.ts";
+import { isMember } from "../../domain/group.rules.ts";
 import { organizationChip } from "../organization-names.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { createGroup, findGroup, listGroups } from "../../services/groups/group.service.ts";
+import { createGroup, findGroup, pageGroups, type GroupView } from "../../services/groups/group.service.ts";
 import { toActorView } from "../../services/accounts/actor.service.ts";
 import { actorLink, emptyNote, refOf } from "../components.ts";
 import { html } from "../html.ts";
@@ -12,10 +13,9 @@ import { field, optionalField, type WebRoutes } from "../routes.ts";
 
 export function registerGroupDirectory(ctx: ServiceContext, routes: WebRoutes): void {
   routes.signedInPage("/groups", async (request, reply, session) => {
-    const all = await listGroups(ctx, session.user.actorId);
-    const groups = pageOf(all, (g) => g.actor.id, cursorOf(request.query));
-    const row = (g: (typeof all)[number]) =>
-      html`<tr><td>${actorLink(g.actor)}</td><td>${organizationChip(g.actor.domain)}</td><td>${g.visibility.replace("_", " ")}</td><td>${g.membership?.state === "accepted" ? g.membership.role : g.membership?.state === "pending" ? "requested" : "—"}</td></tr>`;
+    const groups = await pageGroups(ctx, session.user.actorId, { after: cursorOf(request.query), size: LIST_PAGE });
+    const row = (g: GroupView) =>
+      html`<tr><td>${actorLink(g.actor)}</td><td>${organizationChip(g.actor.domain)}</td><td>${g.visibility.replace("_", " ")}</td><td>${g.membership && isMember(g.membership) ? g.membership.role : g.membership?.state === "pending" ? "requested" : "—"}</td></tr>`;
     return sendPage(ctx, request, reply, {
       title: "Groups",
       session,
