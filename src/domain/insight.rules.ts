@@ -59,11 +59,15 @@ export function parseInsightQuery(
  * never; outsiders of a group they cannot see get the 404 the group answers.
  */
 export function assertCanSeeGroupInsights(visibility: GroupVisibility, membership: Membership | null, membersSeeInsights: boolean): void {
-  if (isModerator(membership)) return;
+  if (maySeeGroupInsights(visibility, membership, membersSeeInsights)) return;
   if (visibility !== "public") throw forbidden("A members-only group's insights are for its moderators only");
-  if (membersSeeInsights && isMember(membership)) return;
   if (membersSeeInsights) throw forbidden("This group's insights are for its members and moderators: join the group first");
   throw forbidden("This group's insights are for its moderators (they can let members see them in the group's settings)");
+}
+
+/** The same rule as a yes or no, for showing the way in (the Insights tab). */
+export function maySeeGroupInsights(visibility: GroupVisibility, membership: Membership | null, membersSeeInsights: boolean): boolean {
+  return isModerator(membership) || (visibility === "public" && membersSeeInsights && isMember(membership));
 }
 
 /** Only a public group's members may be let in; a members-only group's insights stay its moderators'. */

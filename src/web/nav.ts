@@ -30,8 +30,8 @@ export const GROUP_TABS: Tab[] = [
   { href: "/members", label: "Members", key: "members" },
 ];
 
-/** Members also see the group's insights tab (the page itself applies the insight privacy rules). */
-export const MEMBER_GROUP_TABS: Tab[] = [...GROUP_TABS, { href: "/insights", label: "Insights", key: "insights" }];
+/** Those who may see the group's insights also get its tab (the page itself applies the same rule). */
+export const INSIGHT_GROUP_TABS: Tab[] = [...GROUP_TABS, { href: "/insights", label: "Insights", key: "insights" }];
 
 /** Shown above the settings pages once there is more than one. */
 export const SETTINGS_TABS: Tab[] = [

@@ -98,10 +98,16 @@ describe("members may see insights", () => {
     expect((await insights("open", mia)).status).toBe(200);
     expect((await insights("open", otto)).status).toBe(403);
     expect((await insights("open", otto)).body.error.message).toMatch(/join the group first/);
+    // The tab shows the way in only to those it lets in.
+    const member = new WebVisitor(a.origin);
+    await member.signIn("mia", "correct horse battery staple");
+    expect((await member.get("/g/open")).text_).toContain('href="/g/open/insights"');
+    expect((await member.get("/g/board")).text_).not.toContain('href="/g/board/insights"');
     // Unticked: back to moderators only; questions stay as they were.
     await web.get("/g/open/members");
     await web.post("/g/open/settings", { questionsEnabled: "on" });
     expect((await insights("open", mia)).status).toBe(403);
+    expect((await member.get("/g/open")).text_).not.toContain('href="/g/open/insights"');
     expect((await a.api(olga.token, "GET", "/api/ecotone/v1/groups/open")).body).toMatchObject({ membersSeeInsights: false, questionsEnabled: true });
   });
 });

@@ -18,8 +18,9 @@ import { createPost, groupTimeline, type PostView } from "../../services/posts/p
 import { askQuestion } from "../../services/ideas/question.service.ts";
 import { similarQuestionsBox } from "./similar-questions.part.ts";
 import { cursorOf, LIST_PAGE, morePager } from "../list-page.ts";
-import { GROUP_TABS, MEMBER_GROUP_TABS, tabRow } from "../nav.ts";
+import { GROUP_TABS, INSIGHT_GROUP_TABS, tabRow } from "../nav.ts";
 import { isMember, isModerator } from "../../domain/group.rules.ts";
+import { maySeeGroupInsights } from "../../domain/insight.rules.ts";
 import { mediaUrl } from "../../services/posts/media.service.ts";
 import { getTaskBoard, type TaskView } from "../../services/tasks/task.service.ts";
 import { actorLink, beforeOf, emptyNote, isGroupNote, pager, personLine, postCard, taskActivity, withArticle } from "../components.ts";
@@ -41,7 +42,7 @@ export function groupPath(ref: string, rest = ""): string {
 
 export function groupTabs(ref: string, group: GroupView, active: string): Html {
   return html`<h1>${group.actor.displayName ?? group.actor.username} <span class="muted handle">${group.actor.handle}</span></h1>
-    ${tabRow("Group", isMember(group.membership) ? MEMBER_GROUP_TABS : GROUP_TABS, active, (t) => groupPath(ref, t.href))}`;
+    ${tabRow("Group", maySeeGroupInsights(group.visibility, group.membership, group.membersSeeInsights) ? INSIGHT_GROUP_TABS : GROUP_TABS, active, (t) => groupPath(ref, t.href))}`;
 }
 
 const PAGE = 20;
