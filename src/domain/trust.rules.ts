@@ -18,6 +18,11 @@ export function originOf(uri: string | null | undefined): string | null {
   }
 }
 
+/** The key id an HTTP signature header names (RFC 9421 Signature-Input or draft-cavage Signature), if any. */
+export function signatureKeyId(headerValue: string | null | undefined): string | null {
+  return headerValue ? (/keyid="([^"]+)"/i.exec(headerValue)?.[1] ?? null) : null;
+}
+
 export function sameOrigin(a: string | null | undefined, b: string | null | undefined): boolean {
   const left = originOf(a);
   return left !== null && left === originOf(b);

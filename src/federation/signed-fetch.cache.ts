@@ -21,6 +21,7 @@
 // never sees what another was shown. A peer's change (key rotation, profile
 // edit) is seen after at most the TTL (default 30 s): the remote server's
 // retry then succeeds, as it does when Fedify's own key cache is stale.
+import { signatureKeyId } from "../domain/trust.rules.ts";
 import { sizeBounded } from "./bounded-map.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { findFetchLayer, installFetchLayer } from "./fetch-layer.ts";
@@ -115,11 +116,7 @@ export class SignedFetchCache {
 
 /** The key id from an RFC 9421 Signature-Input or a draft-cavage Signature header. */
 function signerOf(headers: Headers): string | null {
-  const input = headers.get("signature-input");
-  const cavage = headers.get("signature");
-  const source = input ?? cavage;
-  if (!source) return null;
-  return /keyid="([^"]+)"/i.exec(source)?.[1] ?? null;
+  return signatureKeyId(headers.get("signature-input") ?? headers.get("signature"));
 }
 
 /** `inner` with the cache in front of it. */

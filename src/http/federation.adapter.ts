@@ -6,6 +6,7 @@
 // inbox bodies are read here, capped at `bodyLimit` before Fedify sees them
 // (fastify's own bodyLimit does not apply to a body we read ourselves).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { signatureKeyId } from "../domain/trust.rules.ts";
 import { describeJsonProblem, jsonBodyProblem } from "./json-limits.ts";
 
 /** The part of a Fedify Federation this adapter needs (no Fedify import in http/). */
@@ -42,10 +43,10 @@ export interface FederationAdapterOptions<TContextData> {
 /** The host of the key that signed a request (draft-cavage or RFC 9421), if any. */
 export function signerHost(headers: Record<string, string | string[] | undefined>): string | null {
   const signature = [headers["signature"], headers["signature-input"]].flat().filter(Boolean).join(",");
-  const match = /keyid="([^"]+)"/i.exec(signature);
-  if (!match) return null;
+  const keyId = signatureKeyId(signature);
+  if (!keyId) return null;
   try {
-    return new URL(match[1]!).host.toLowerCase();
+    return new URL(keyId).host.toLowerCase();
   } catch {
     return null;
   }

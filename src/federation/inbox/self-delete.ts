@@ -12,7 +12,7 @@
 // use; at worst a sender makes us fetch its own key once more per request,
 // which any unknown key id already does.
 import type { KvKey, KvStore } from "@fedify/fedify";
-import { sameOrigin } from "../../domain/trust.rules.ts";
+import { sameOrigin, signatureKeyId } from "../../domain/trust.rules.ts";
 import { forgetSignedFetch } from "../signed-fetch.cache.ts";
 
 /**
@@ -43,8 +43,7 @@ export function selfDeleteSigner(body: unknown, signatureHeaders: Headers): stri
   if (activity.type !== "Delete") return null;
   const actor = idOf(activity.actor);
   if (!actor || idOf(activity.object) !== actor) return null;
-  const source = signatureHeaders.get("signature-input") ?? signatureHeaders.get("signature");
-  const keyId = source ? /keyid="([^"]+)"/i.exec(source)?.[1] : undefined;
+  const keyId = signatureKeyId(signatureHeaders.get("signature-input") ?? signatureHeaders.get("signature"));
   if (!keyId) return null;
   return sameOrigin(keyId, actor) ? keyId : null;
 }
