@@ -52,6 +52,9 @@ export function queryDelta(before: QueryStats, after: QueryStats, per: number) {
 export interface EcotoneOptions {
   fetchTimeoutMs?: number;
   retryInitialDelayMs?: number;
+  /** Scale-out: an existing schema's URL, and the public origin shared by several processes. */
+  databaseUrl?: string;
+  origin?: string;
 }
 
 export async function startEcotone(options: EcotoneOptions = {}): Promise<BenchInstance> {
