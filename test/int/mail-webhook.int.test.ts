@@ -7,6 +7,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
+import { confirmEmailAddress } from "../helpers/mail-address.ts";
 
 // The test's own fetch, not the instances' guarded one.
 const clientFetch = globalThis.fetch;
@@ -37,10 +38,7 @@ describe("inbound mail webhook", () => {
     off = await startInstance({ runQueueWorkers: false });
     ada = await instance.user("ada");
     bob = await instance.user("bob");
-    await instance.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: "bob@acme.test" });
-    await instance.app.channels.drain();
-    const token = /\/mail\/verify\?token=(\S+)/.exec(smtp.to("bob@acme.test")[0]!.text)![1]!;
-    await instance.api(null, "POST", "/api/ecotone/v1/account/email/verify", { token });
+    await confirmEmailAddress(instance, bob, "bob@acme.test", smtp);
     rootId = (await instance.api(bob.token, "POST", "/api/v1/statuses", { status: "Which crane for Monday?" })).body.id;
     await instance.api(ada.token, "POST", "/api/v1/statuses", { status: "The big one", in_reply_to_id: rootId });
     await instance.app.channels.drain();
