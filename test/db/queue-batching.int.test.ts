@@ -114,6 +114,53 @@ describe("queue batches", () => {
     expect((await queue.getDepth()).queued).toBe(0);
   });
 
+  it("runs different likers' likes of one post to a slow peer side by side, and each Undo only after its Like (its retry included)", async () => {
+    const queue = new PostgresMessageQueue(handle, { queueName: `batch-${++counter}`, concurrency: 16, pollIntervalMs: 50 });
+    const inbox = "https://slow.example/inbox";
+    // Keys as the like outbox makes them: per post *and* liker, per inbox origin.
+    const keyOf = (liker: number) => `https://a.example/posts/1 https://a.example/users/liker${liker}\nhttps://slow.example`;
+    type M = { type: "outbox"; inbox: string; attempt: number; activity: { type: "Like" | "Undo"; liker: number } };
+    for (let liker = 0; liker < 24; liker++) {
+      await queue.enqueue({ type: "outbox", inbox, attempt: 0, activity: { type: "Like", liker } } satisfies M, { orderingKey: keyOf(liker) });
+      if (liker % 4 === 0)
+        await queue.enqueue({ type: "outbox", inbox, attempt: 0, activity: { type: "Undo", liker } } satisfies M, { orderingKey: keyOf(liker) });
+    }
+    const events: string[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const controller = new AbortController();
+    const listening = queue.listen(
+      async (m: M) => {
+        const name = `${m.activity.type}${m.activity.liker}#${m.attempt}`;
+        events.push(`start ${name}`);
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        // The peer answers late.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        running--;
+        // Liker 8's Like fails once; Fedify enqueues its retry and returns.
+        if (m.activity.type === "Like" && m.activity.liker === 8 && m.attempt === 0) {
+          await queue.enqueue({ ...m, attempt: 1 }, { orderingKey: keyOf(8) });
+          events.push(`failed ${name}`);
+          return;
+        }
+        events.push(`done ${name}`);
+      },
+      { signal: controller.signal },
+    );
+    await until(() => events.filter((e) => e.startsWith("done")).length === 24 + 6);
+    controller.abort();
+    await listening;
+    for (let liker = 0; liker < 24; liker += 4) {
+      const liked = events.indexOf(`done Like${liker}#${liker === 8 ? 1 : 0}`);
+      expect(liked).toBeGreaterThanOrEqual(0);
+      expect(events.indexOf(`start Undo${liker}#0`)).toBeGreaterThan(liked);
+    }
+    // Likes of one post to one peer were not sent one at a time.
+    expect(maxRunning).toBeGreaterThan(4);
+    expect((await queue.getDepth()).queued).toBe(0);
+  });
+
   it("deletes only the rows this worker still holds, and unblocks only their keys", async () => {
     const queue = `batch-${++counter}`;
     const insert = (key: string, lockedBy: string | null, blocked: boolean) =>
