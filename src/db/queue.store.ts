@@ -24,7 +24,7 @@ import { EnqueueBatcher, type PendingRow } from "./queue-batch.ts";
 import { capture, queueChannel, runCapturing, runUncaptured, writeCaptured, type Captured } from "./queue-capture.ts";
 import { InlineRunner } from "./queue-inline.ts";
 import { deleteFinished, FinishBatcher, type LeasedRow } from "./queue-finish.ts";
-import { LeaseKeeper } from "./queue-lease.ts";
+import { LeaseKeeper, leaseReady } from "./queue-lease.ts";
 import { writeQueued } from "./queue-write.ts";
 import type { Database } from "./schema.ts";
 
@@ -150,24 +150,7 @@ export class PostgresMessageQueue {
    * again until something changes.
    */
   async leaseMany(limit: number): Promise<LeasedRow[]> {
-    const result = await sql<LeasedRow>`
-      update fedify_queue
-      set locked_until = now() + ${`${this.#leaseMs} milliseconds`}::interval,
-          locked_by = ${this.#workerId},
-          attempts = attempts + 1
-      where id in (
-        select q.id from fedify_queue q
-        where q.queue = ${this.#queue}
-          and not q.blocked
-          and q.available_at <= now()
-          and (q.locked_until is null or q.locked_until < now())
-        order by q.available_at, q.id
-        limit ${limit}
-        for update skip locked
-      )
-      returning id, message, ordering_key`.execute(this.#db);
-    // The update returns rows in no particular order: oldest first.
-    return result.rows.sort((a, b) => a.id - b.id);
+    return leaseReady(this.#db, this.#queue, this.#workerId, this.#leaseMs, limit);
   }
 
   /**
