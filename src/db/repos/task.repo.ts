@@ -189,7 +189,13 @@ export interface AssignedTaskKey {
 }
 
 /** One page of tasks assigned to someone, after `after`, at most `limit` (a page and one more, ADR 0056). */
-export async function listAssignedTasksAfter(db: Db, actorId: string, filter: TaskFilter, after: AssignedTaskKey | undefined, limit: number): Promise<TaskRow[]> {
+export async function listAssignedTasksAfter(
+  db: Db,
+  actorId: string,
+  filter: TaskFilter,
+  after: AssignedTaskKey | undefined,
+  limit: number,
+): Promise<TaskRow[]> {
   let query = db
     .selectFrom("tasks")
     .innerJoin("task_assignees", "task_assignees.task_id", "tasks.id")
@@ -201,14 +207,15 @@ export async function listAssignedTasksAfter(db: Db, actorId: string, filter: Ta
       due === null
         ? query.where("tasks.due_date", "is", null).where("tasks.id", "<", id)
         : query.where((eb) =>
-            eb.or([
-              eb("tasks.due_date", ">", due),
-              eb("tasks.due_date", "is", null),
-              eb.and([eb("tasks.due_date", "=", due), eb("tasks.id", "<", id)]),
-            ]),
+            eb.or([eb("tasks.due_date", ">", due), eb("tasks.due_date", "is", null), eb.and([eb("tasks.due_date", "=", due), eb("tasks.id", "<", id)])]),
           );
   }
-  return applyFilter(query, filter).orderBy(sql`tasks.due_date is null`).orderBy("tasks.due_date").orderBy("tasks.id", "desc").limit(limit).execute();
+  return applyFilter(query, filter)
+    .orderBy(sql`tasks.due_date is null`)
+    .orderBy("tasks.due_date")
+    .orderBy("tasks.id", "desc")
+    .limit(limit)
+    .execute();
 }
 
 /** One column of a group's board: tasks of one status, newest first, before the id `before`, at most `limit`. */
@@ -222,7 +229,12 @@ export async function listBoardColumn(db: Db, groupId: string, status: string, b
 export async function countBoardColumns(db: Db, groupId: string): Promise<Array<{ status: string; status_label: string; closed: boolean; count: number }>> {
   const rows = await db
     .selectFrom("tasks")
-    .select(["status", (eb) => eb.fn.max("status_label").as("status_label"), (eb) => eb.fn.max(sql<number>`closed::int`).as("closed"), (eb) => eb.fn.countAll().as("count")])
+    .select([
+      "status",
+      (eb) => eb.fn.max("status_label").as("status_label"),
+      (eb) => eb.fn.max(sql<number>`closed::int`).as("closed"),
+      (eb) => eb.fn.countAll().as("count"),
+    ])
     .where("group_id", "=", groupId)
     .groupBy("status")
     .execute();

@@ -1,7 +1,14 @@
 // The instance's federation policy, read often (every inbox POST, every
 // delivery) and changed rarely: cached briefly in memory. A change made here
 // applies at once; one made by another process within CACHE_MS.
-import { deleteHostPolicy, listHostPolicies, listHostPoliciesAfter, readFederationMode, upsertHostPolicy, writeFederationMode } from "../../db/repos/federation-policy.repo.ts";
+import {
+  deleteHostPolicy,
+  listHostPolicies,
+  listHostPoliciesAfter,
+  readFederationMode,
+  upsertHostPolicy,
+  writeFederationMode,
+} from "../../db/repos/federation-policy.repo.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
 import { keysetPage } from "../../domain/keyset-page.ts";
 import { isPeerAllowed, isPeerLimited, normalizeHost, parseMode, type FederationPolicy } from "../../domain/federation-policy.rules.ts";
@@ -100,7 +107,14 @@ export async function forgetHost(ctx: ServiceContext, host: string, by: AuditAct
 /** The mode and one page of the listed hosts, by name, read as a page (LIMIT n+1, ADR 0056). */
 export async function pagePolicy(ctx: ServiceContext, after: string | undefined, size: number) {
   const [mode, rows] = await Promise.all([readFederationMode(ctx.db), listHostPoliciesAfter(ctx.db, after, size + 1)]);
-  return { mode, hosts: keysetPage(rows.map((h) => ({ host: h.host, policy: h.policy, note: h.note })), size, (h) => h.host) };
+  return {
+    mode,
+    hosts: keysetPage(
+      rows.map((h) => ({ host: h.host, policy: h.policy, note: h.note })),
+      size,
+      (h) => h.host,
+    ),
+  };
 }
 
 export async function describePolicy(ctx: ServiceContext) {

@@ -85,7 +85,14 @@ export async function pageTaskBoard(
     }),
   );
   // One batch of assignees, people and notes for every column.
-  const views = new Map((await toViews(ctx, pages.flatMap((p) => p.rows.slice(0, size)))).map((v) => [v.id, v]));
+  const views = new Map(
+    (
+      await toViews(
+        ctx,
+        pages.flatMap((p) => p.rows.slice(0, size)),
+      )
+    ).map((v) => [v.id, v]),
+  );
   return pages.map(({ status, total, rows }) => {
     const page = keysetPage(rows, size, (t) => t.id);
     return { ...status, total, tasks: page.items.map((t) => views.get(t.id)!), next: page.next };

@@ -79,9 +79,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
         <p class="help" id="board-help">Drag a card to another column, or focus it and press Space, then the arrow keys and Space again to move it.</p>
         <div class="board" data-board data-csrf="${session.csrfToken}" data-live-board="${groupPath(ref, "/tasks")}" aria-describedby="board-help">
           ${columns.map(
-            (
-              c,
-            ) => html`<section aria-labelledby="col-${c.key}" data-status="${c.key}"><h2 id="col-${c.key}">${c.label} (${c.total})</h2>
+            (c) => html`<section aria-labelledby="col-${c.key}" data-status="${c.key}"><h2 id="col-${c.key}">${c.label} (${c.total})</h2>
               ${c.tasks.map((t) => taskCard(t, { draggable: true }))}${morePager(groupPath(ref, "/tasks"), query, c.next, `in ${c.label}`, `after_${c.key}`)}</section>`,
           )}
         </div>
@@ -231,7 +229,13 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
 
   routes.signedInPage("/me/tasks", async (request, reply, session) => {
     const query = request.query as Record<string, string | undefined>;
-    const tasks = await pageMyTasks(ctx, session.user.username, { overdue: query.overdue === "true", status: query.status || undefined }, cursorOf(query), LIST_PAGE);
+    const tasks = await pageMyTasks(
+      ctx,
+      session.user.username,
+      { overdue: query.overdue === "true", status: query.status || undefined },
+      cursorOf(query),
+      LIST_PAGE,
+    );
     return sendPage(ctx, request, reply, {
       title: "My tasks",
       session,
