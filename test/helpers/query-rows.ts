@@ -52,8 +52,8 @@ export function observeQueries(instance: TestInstance): { page(visitor: WebVisit
   };
 }
 
-/** The query of a page that returned the most rows (of those reading `from`, a table, when given). */
-export function largestRead(page: ObservedPage, from?: string): ObservedQuery {
-  const reads = from ? page.queries.filter((q) => q.sql.includes(`from "${from}"`)) : page.queries;
+/** The query of a page that returned the most rows (of those whose SQL contains `part`, when given). */
+export function largestRead(page: ObservedPage, part?: string): ObservedQuery {
+  const reads = part ? page.queries.filter((q) => q.sql.includes(part)) : page.queries;
   return reads.reduce((a, b) => (b.rows > a.rows ? b : a), { sql: "(none)", rows: 0 });
 }

@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 /** Follows the "More …" link (`more`) from `path`; each page's rows as `row` matches them, and the largest read behind each page. */
-async function allPages(v: Visitor, path: string, row: RegExp, more: string, scope: (page: string) => string = (p) => p, from?: string) {
+async function allPages(v: Visitor, path: string, row: RegExp, more: string, scope: (page: string) => string = (p) => p, part?: string) {
   const pages: string[][] = [];
   const reads: ObservedQuery[] = [];
   let next: string | null = path;
@@ -58,7 +58,7 @@ async function allPages(v: Visitor, path: string, row: RegExp, more: string, sco
     const page: ObservedPage = await observer.page(v, next);
     expect(page.status).toBe(200);
     pages.push([...scope(page.html).matchAll(row)].map((m) => m[1]!));
-    reads.push(largestRead(page, from));
+    reads.push(largestRead(page, part));
     next = new RegExp(`<a class="button secondary" href="([^"]+)" rel="next">${more}<`).exec(scope(page.html))?.[1]?.replaceAll("&amp;", "&") ?? null;
   }
   return { pages, reads };
@@ -106,8 +106,8 @@ describe("work lists paged in the database", () => {
     expect(first.html).toContain(`Open (${TASKS - DONE})`);
     expect(first.html).toContain(`Done (${DONE})`);
     // A board reads a page per column; the people on its cards are read for all columns at once.
-    expectPageReads([largestRead(first, "tasks")], LIST_PAGE);
-    const { pages, reads } = await allPages(v, "/g/works/tasks", /<a href="\/tasks\/\d+"[^>]*>Task (\d{3})</g, "More in Open", column("open"), "tasks");
+    expectPageReads([largestRead(first, 'from "tasks"')], LIST_PAGE);
+    const { pages, reads } = await allPages(v, "/g/works/tasks", /<a href="\/tasks\/\d+"[^>]*>Task (\d{3})</g, "More in Open", column("open"), 'from "tasks"');
     expect(pages.map((p) => p.length)).toEqual([LIST_PAGE, TASKS - DONE - LIST_PAGE]);
     // Newest first; the first DONE tasks moved to Done.
     expect(pages.flat()).toEqual(Array.from({ length: TASKS - DONE }, (_, i) => pad(TASKS - 1 - i)));
