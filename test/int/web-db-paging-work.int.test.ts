@@ -1,6 +1,6 @@
 // The work lists read a page from the database, not every row (ADR 0056):
-// my tasks, each column of a task board, the admin's reports and listed
-// instances. Each is checked twice: the pages a person follows with "More"
+// my tasks, each column of a task board, the admin's reports, listed
+// instances and partners. Each is checked twice: the pages a person follows with "More"
 // show every row once, in order, filters kept; and no query behind a page
 // returns more rows than a page and one more — the test fails if a list
 // goes back to reading every row and cutting it in memory.
@@ -128,6 +128,16 @@ describe("work lists paged in the database", () => {
     expect(hosts.pages.map((p) => p.length)).toEqual([LIST_PAGE, HOSTS - LIST_PAGE]);
     expect(hosts.pages.flat()).toEqual(Array.from({ length: HOSTS }, (_, i) => pad(i)));
     expectPageReads(hosts.reads, LIST_PAGE);
+  });
+
+  it("pages the partners (every organization known or listed) by domain", async () => {
+    const v = new Visitor(a.origin);
+    await v.signIn("root");
+    // The listed instances are the organizations this one knows of here.
+    const partners = await allPages(v, "/admin/partners", /<span class="muted">peer(\d{3})\.example<\/span>/g, "More organizations", (p) => p, " union ");
+    expect(partners.pages.map((p) => p.length)).toEqual([LIST_PAGE, HOSTS - LIST_PAGE]);
+    expect(partners.pages.flat()).toEqual(Array.from({ length: HOSTS }, (_, i) => pad(i)));
+    expectPageReads(partners.reads, LIST_PAGE);
   });
 
   it("a cursor we could not have handed out starts my tasks over, and the stored tasks are untouched", async () => {
