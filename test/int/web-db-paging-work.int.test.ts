@@ -1,6 +1,6 @@
 // The work lists read a page from the database, not every row (ADR 0056):
 // my tasks, each column of a task board, the admin's reports, listed
-// instances and partners. Each is checked twice: the pages a person follows with "More"
+// instances, partners and a thread's replies. Each is checked twice: the pages a person follows with "More"
 // show every row once, in order, filters kept; and no query behind a page
 // returns more rows than a page and one more — the test fails if a list
 // goes back to reading every row and cutting it in memory.
@@ -11,6 +11,7 @@ import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { createTask, setTaskStatus } from "../../src/services/tasks/task.service.ts";
 import { fileReport } from "../../src/services/posts/report.service.ts";
+import { createPost } from "../../src/services/posts/post.service.ts";
 import { allowHost } from "../../src/services/organizations/federation-policy.service.ts";
 import { LIST_PAGE } from "../../src/web/list-page.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
@@ -23,6 +24,11 @@ const DONE = 4;
 const REPORT_PAGE = 20;
 const REPORTS = REPORT_PAGE + 5;
 const HOSTS = LIST_PAGE + 5;
+// A thread shows its replies a hundred at a time; every tenth reply is direct (root's own), which paul may not read.
+const THREAD_PAGE = 100;
+const REPLIES = THREAD_PAGE + 15;
+const hiddenReply = (i: number) => i % 10 === 9;
+let threadId = "";
 
 beforeAll(async () => {
   a = await startInstance();
@@ -42,6 +48,10 @@ beforeAll(async () => {
     await fileReport(ctx, `user${pad(i)}`, { target: "@paul", comment: `Report ${pad(i)}` });
   }
   for (let i = 0; i < HOSTS; i++) await allowHost(ctx, `peer${pad(i)}.example`);
+  threadId = (await createPost(ctx, "root", { content: "Opening the thread" })).id;
+  for (let i = 0; i < REPLIES; i++) {
+    await createPost(ctx, "root", { inReplyTo: threadId, content: `Reply ${pad(i)}`, visibility: hiddenReply(i) ? "direct" : "public" });
+  }
   observer = observeQueries(a);
 }, 300_000);
 
@@ -138,6 +148,18 @@ describe("work lists paged in the database", () => {
     expect(partners.pages.map((p) => p.length)).toEqual([LIST_PAGE, HOSTS - LIST_PAGE]);
     expect(partners.pages.flat()).toEqual(Array.from({ length: HOSTS }, (_, i) => pad(i)));
     expectPageReads(partners.reads, LIST_PAGE);
+  });
+
+  it("pages a thread's replies, refilled past the ones a reader may not see, the first post on every page", async () => {
+    const v = new Visitor(a.origin);
+    await v.signIn("paul");
+    const { pages, reads } = await allPages(v, `/p/${threadId}`, /<p>Reply (\d{3})<\/p>/g, "More replies", (p) => p, 'from "posts"');
+    const visible = Array.from({ length: REPLIES }, (_, i) => i).filter((i) => !hiddenReply(i));
+    expect(pages.map((p) => p.length)).toEqual([THREAD_PAGE, visible.length - THREAD_PAGE]);
+    expect(pages.flat()).toEqual(visible.map(pad));
+    for (const read of reads) expect(read.rows, read.sql).toBeLessThanOrEqual(THREAD_PAGE + 1);
+    const second = await observer.page(v, `/p/${threadId}?after=${/after=(\d+)/.exec((await observer.page(v, `/p/${threadId}`)).html)![1]}`);
+    expect(second.html).toContain("Opening the thread");
   });
 
   it("a cursor we could not have handed out starts my tasks over, and the stored tasks are untouched", async () => {
