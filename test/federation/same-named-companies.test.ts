@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { setOwnOrganization } from "../../src/services/organizations/organization.service.ts";
 import { cliActor } from "../../src/services/organizations/audit.service.ts";
-import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
+import { Visitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;
 let b: TestInstance;
