@@ -240,7 +240,14 @@ async function seedTimelines(db: Kysely<Database>, command: Extract<Command, { o
     (await db.selectFrom("actors").select("id").where("username", "=", username).where("is_local", "=", true).executeTakeFirstOrThrow()).id;
   const viewer = { id: await localId(command.viewer) };
   const newcomer = { id: await localId(command.newcomer) };
-  const run = (text: string) => db.executeQuery(CompiledQuery.raw(text));
+  // Each step is one bulk statement; its time is printed so a slow seed shows where it stalls.
+  let step = 0;
+  const run = async (text: string) => {
+    const t0 = performance.now();
+    const label = text.trim().split("\n")[0]!.replace(/\s+/g, " ").slice(0, 60);
+    await db.executeQuery(CompiledQuery.raw(text));
+    process.stderr.write(`  seed ${++step}: ${label} — ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  };
   const actorId = (n: string) => `'9' || lpad((${n})::text, 18, '0')`;
   const nowMs = Date.now();
   // The p-th post was published (posts - p) seconds ago; its id starts with that time, as newId() does.

@@ -115,17 +115,33 @@ export async function listGroupPosts(
   groupId: string,
   options: { cursor: string | null; limit: number; viewerId: string | null },
 ): Promise<{ items: PostEntry[]; nextCursor: string | null }> {
-  // The group's own posts and the ones members shared into it.
-  let query = db
+  // The group's own posts and the ones members shared into it: one index scan
+  // each (posts_group_top_idx, post_shares_group_post_idx), limited, then
+  // merged — one `OR` walked the posts' primary key backwards (ADR 0113).
+  const limit = options.limit + 1;
+  const before = options.cursor;
+  const own = db
     .selectFrom("posts")
-    .selectAll()
-    .where((eb) =>
-      eb.or([eb("group_id", "=", groupId), eb("id", "in", eb.selectFrom("post_shares").select("post_id").where("post_shares.group_id", "=", groupId))]),
-    )
+    .select("id")
+    .where("group_id", "=", groupId)
     .where("in_reply_to_uri", "is", null)
+    .$if(before !== null, (q) => q.where("id", "<", before!))
     .orderBy("id", "desc")
-    .limit(options.limit + 1);
-  if (options.cursor) query = query.where("id", "<", options.cursor);
+    .limit(limit);
+  const shared = db
+    .selectFrom("post_shares")
+    .innerJoin("posts", "posts.id", "post_shares.post_id")
+    .select("post_shares.post_id as id")
+    .where("post_shares.group_id", "=", groupId)
+    .where("posts.in_reply_to_uri", "is", null)
+    .$if(before !== null, (q) => q.where("post_shares.post_id", "<", before!))
+    .orderBy("post_shares.post_id", "desc")
+    .limit(limit);
+  const ids = db
+    .selectFrom(own.as("o"))
+    .select("o.id")
+    .union(db.selectFrom(shared.as("s")).select("s.id"));
+  const query = db.selectFrom(ids.as("ids")).innerJoin("posts", "posts.id", "ids.id").selectAll("posts").orderBy("posts.id", "desc").limit(limit);
   const rows = await query.execute();
   const page = rows.slice(0, options.limit);
   return {
@@ -203,20 +219,42 @@ export async function actorsByUris(db: Db, uris: string[]): Promise<ActorRow[]> 
   return db.selectFrom("actors").selectAll().where("uri", "in", uris).execute();
 }
 
-/** Boosts by the actors a viewer follows (and the viewer's own), newest first. */
+/**
+ * Boosts by the actors a viewer follows (and the viewer's own), newest first:
+ * read per booster on reblogs_actor_idx (a lateral join), so a viewer whose
+ * followees boost rarely does not walk every boost (ADR 0113).
+ */
 export async function reblogsForHome(db: Db, viewerId: string, bounds: { maxId?: string | undefined; sinceId?: string | undefined; limit: number }) {
-  const followed = db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewerId).where("state", "=", "accepted");
+  const kdb = db as Kysely<Database>;
   // Neither a boost by someone hidden from the viewer nor one of a hidden author's post.
-  const hidden = hiddenAuthorIds(db as Kysely<Database>, viewerId);
-  let query = db
-    .selectFrom("reblogs")
-    .selectAll()
-    .where((eb) => eb.or([eb("actor_id", "in", followed), eb("actor_id", "=", viewerId)]))
-    .where("actor_id", "not in", hidden)
-    .where("post_id", "not in", db.selectFrom("posts").select("id").where("author_id", "in", hidden));
-  if (bounds.maxId) query = query.where("id", "<", bounds.maxId);
-  if (bounds.sinceId) query = query.where("id", ">", bounds.sinceId);
-  return query.orderBy("id", "desc").limit(bounds.limit).execute();
+  const hidden = () => hiddenAuthorIds(kdb, viewerId);
+  const boosters = kdb
+    .selectFrom("follows")
+    .select("followee_id as id")
+    .where("follower_id", "=", viewerId)
+    .where("state", "=", "accepted")
+    .union(kdb.selectFrom("actors").select("id").where("id", "=", viewerId));
+  return kdb
+    .selectFrom(boosters.as("boosters"))
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("reblogs")
+          .selectAll("reblogs")
+          .whereRef("reblogs.actor_id", "=", "boosters.id")
+          .where("reblogs.post_id", "not in", eb.selectFrom("posts").select("id").where("author_id", "in", hidden()))
+          .$if(bounds.maxId !== undefined, (q) => q.where("reblogs.id", "<", bounds.maxId!))
+          .$if(bounds.sinceId !== undefined, (q) => q.where("reblogs.id", ">", bounds.sinceId!))
+          .orderBy("reblogs.id", "desc")
+          .limit(bounds.limit)
+          .as("r"),
+      (join) => join.onTrue(),
+    )
+    .selectAll("r")
+    .where("boosters.id", "not in", hidden())
+    .orderBy("r.id", "desc")
+    .limit(bounds.limit)
+    .execute();
 }
 
 export async function reblogsByIds(db: Db, ids: string[]) {
