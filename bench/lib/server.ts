@@ -86,14 +86,23 @@ function shapeOf(node: { kind: string } & Record<string, unknown>): string {
   }
 }
 
+// Kysely also passes every sub-select through transformQuery when it is built
+// into its outer query, so a statement is counted when its result comes back
+// (transformResult runs once per statement sent), by the shape its outermost
+// node had.
+const shapes = new Map<unknown, string>();
 const counting: KyselyPlugin = {
   transformQuery(args) {
-    const shape = shapeOf(args.node as never);
-    queryStats.total++;
-    queryStats.byShape[shape] = (queryStats.byShape[shape] ?? 0) + 1;
+    // A statement that failed never reports a result: do not keep its shape forever.
+    if (shapes.size > 10_000) shapes.clear();
+    shapes.set(args.queryId, shapeOf(args.node as never));
     return args.node;
   },
   async transformResult(args) {
+    const shape = shapes.get(args.queryId) ?? "?";
+    shapes.delete(args.queryId);
+    queryStats.total++;
+    queryStats.byShape[shape] = (queryStats.byShape[shape] ?? 0) + 1;
     return args.result;
   },
 };
@@ -316,13 +325,18 @@ async function timeRoutes(app: EcotoneApp, command: Extract<Command, { op: "time
   return out;
 }
 
+/** The statements sent (not the sub-selects built into them: see `counting`). */
 function capturing(db: Kysely<Database>, into: CompiledQuery[]): KyselyPlugin {
+  const built = new Map<unknown, CompiledQuery>();
   return {
     transformQuery(args) {
-      into.push(db.getExecutor().compileQuery(args.node, args.queryId));
+      built.set(args.queryId, db.getExecutor().compileQuery(args.node, args.queryId));
       return args.node;
     },
     async transformResult(args) {
+      const query = built.get(args.queryId);
+      built.delete(args.queryId);
+      if (query) into.push(query);
       return args.result;
     },
   };
