@@ -2,7 +2,6 @@
 // read in batch: a viewer's relation to many groups in a few statements,
 // never one query per row.
 import type { Kysely, Transaction } from "kysely";
-import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
 import type { Database } from "../schema.ts";
 import type { GroupFacts } from "../../domain/visibility.rules.ts";
 import type { MembershipFacts } from "./group.queries.ts";
@@ -13,26 +12,18 @@ export async function groupFactsByIds(db: Db, groupIds: string[]): Promise<Map<s
   const facts = new Map<string, GroupFacts>();
   if (groupIds.length === 0) return facts;
   const ids = [...new Set(groupIds)];
-  const rows = await db
-    .selectFrom("groups")
-    .innerJoin("actors", "actors.id", "groups.actor_id")
-    .select((eb) => [
-      "groups.actor_id",
-      "groups.visibility",
-      "actors.is_local",
-      "actors.domain",
-      // Shared rooms: the organizations each of our rooms listed (and which accepted).
-      jsonArrayFrom(
-        eb
-          .selectFrom("room_organizations")
-          .select(["room_organizations.domain", "room_organizations.state"])
-          .whereRef("room_organizations.group_id", "=", "groups.actor_id"),
-      ).as("rooms"),
-    ])
-    .where("groups.actor_id", "in", ids)
-    .execute();
+  const [rows, rooms] = await Promise.all([
+    db
+      .selectFrom("groups")
+      .innerJoin("actors", "actors.id", "groups.actor_id")
+      .select(["groups.actor_id", "groups.visibility", "actors.is_local", "actors.domain"])
+      .where("groups.actor_id", "in", ids)
+      .execute(),
+    // Shared rooms: the organizations each of our rooms listed (and which accepted).
+    db.selectFrom("room_organizations").select(["group_id", "domain", "state"]).where("group_id", "in", ids).execute(),
+  ]);
   for (const row of rows) {
-    const listed = row.is_local ? row.rooms : [];
+    const listed = row.is_local ? rooms.filter((r) => r.group_id === row.actor_id) : [];
     const room =
       listed.length > 0
         ? { homeDomain: row.domain, listed: true, accepted: new Set(listed.filter((r) => r.state === "accepted").map((r) => r.domain)) }
@@ -47,57 +38,26 @@ export async function membershipFactsIn(db: Db, actorId: string, groupIds: strin
   const ids = [...new Set(groupIds)];
   const facts = new Map<string, MembershipFacts>();
   if (ids.length === 0) return facts;
-  // One statement for all of them (each fact a sub-select on its key): this runs for nearly every read.
-  const rows = await db
-    .selectFrom("actors")
-    .where("actors.id", "in", ids)
-    .select((eb) => [
-      "actors.id",
-      jsonObjectFrom(
-        eb
-          .selectFrom("follows")
-          .select(["follows.id", "follows.state", "follows.activity_uri"])
-          .where("follows.follower_id", "=", actorId)
-          .whereRef("follows.followee_id", "=", "actors.id")
-          .limit(1),
-      ).as("follow"),
-      eb
-        .selectFrom("group_roles")
-        .select("group_roles.role")
-        .where("group_roles.member_id", "=", actorId)
-        .whereRef("group_roles.group_id", "=", "actors.id")
-        .limit(1)
-        .as("role"),
-      eb
-        .exists(
-          eb
-            .selectFrom("group_bans")
-            .select("group_bans.group_id")
-            .where("group_bans.member_id", "=", actorId)
-            .whereRef("group_bans.group_id", "=", "actors.id"),
-        )
-        .as("banned"),
-      eb
-        .exists(
-          eb
-            .selectFrom("group_invites")
-            .select("group_invites.group_id")
-            .where("group_invites.invitee_id", "=", actorId)
-            .whereRef("group_invites.group_id", "=", "actors.id"),
-        )
-        .as("invited"),
-    ])
-    .execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const [follows, roles, bans, invites] = await Promise.all([
+    db
+      .selectFrom("follows")
+      .select(["id", "followee_id", "state", "activity_uri"])
+      .where("follower_id", "=", actorId)
+      .where("followee_id", "in", ids)
+      .execute(),
+    db.selectFrom("group_roles").select(["group_id", "role"]).where("member_id", "=", actorId).where("group_id", "in", ids).execute(),
+    db.selectFrom("group_bans").select("group_id").where("member_id", "=", actorId).where("group_id", "in", ids).execute(),
+    db.selectFrom("group_invites").select("group_id").where("invitee_id", "=", actorId).where("group_id", "in", ids).execute(),
+  ]);
   for (const id of ids) {
-    const row = byId.get(id);
+    const follow = follows.find((f) => f.followee_id === id);
     facts.set(id, {
-      followState: (row?.follow?.state as MembershipFacts["followState"] | undefined) ?? null,
-      followActivityUri: row?.follow?.activity_uri ?? null,
-      followId: row?.follow?.id ?? null,
-      role: (row?.role as MembershipFacts["role"] | undefined) ?? null,
-      banned: row?.banned === true,
-      invited: row?.invited === true,
+      followState: follow?.state ?? null,
+      followActivityUri: follow?.activity_uri ?? null,
+      followId: follow?.id ?? null,
+      role: roles.find((r) => r.group_id === id)?.role ?? null,
+      banned: bans.some((b) => b.group_id === id),
+      invited: invites.some((i) => i.group_id === id),
     });
   }
   return facts;
