@@ -30,6 +30,8 @@ async function page(query: PostQuery, bounds: PageBounds): Promise<PostRow[]> {
 }
 
 /** Newest first (oldest first for min_id, flipped by the caller), within the page's bounds, on `column`. */
+// Branches select from different tables and aliases (a lateral "p", a union's "b0"…): any builder.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function bounded<Q extends SelectQueryBuilder<any, any, any>>(query: Q, column: string, bounds: PageBounds): Q {
   let q = query;
   if (bounds.maxId) q = q.where(column, "<", bounds.maxId) as Q;
@@ -45,7 +47,12 @@ function bounded<Q extends SelectQueryBuilder<any, any, any>>(query: Q, column: 
  * sources would instead walk the posts' primary key backwards and discard
  * every row no branch wants (ADR 0113).
  */
-async function pageOfBranches(db: Kysely<Database>, branches: Array<SelectQueryBuilder<any, any, { id: string }>>, bounds: PageBounds): Promise<PostRow[]> {
+async function pageOfBranches(
+  db: Kysely<Database>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  branches: Array<SelectQueryBuilder<any, any, { id: string }>>,
+  bounds: PageBounds,
+): Promise<PostRow[]> {
   const [first, ...rest] = branches.map((branch, i) => db.selectFrom(branch.as(`b${i}`)).select(`b${i}.id`));
   const ids = rest.reduce((union, branch) => union.union(branch), first!);
   const rows = await db
