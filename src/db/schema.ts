@@ -705,4 +705,7 @@ export interface InsightTables {
   };
   insight_pairs_daily: { group_id: string; day: string; kind: string; organization: string; other_organization: string; count: string | number };
   segments: { id: string; owner_id: string; name: string; filter: Json; created_at: CreatedAt };
+  /** Reputation levels as the group's home states them (migration 0087). */
+  group_levels: { group_id: string; member_uri: string; level: string };
+  group_level_marks: { group_id: string; checked_at: Date | null; stated_at: Date | null };
 }

@@ -19,7 +19,8 @@ import { toActor } from "../mappers/actor.mapper.ts";
 import { knownMentionsIn } from "../../services/accounts/profile.service.ts";
 import { withGroupFacts } from "../mappers/group-facts.mapper.ts";
 import { findGroupByActorId } from "../../db/queries/group.queries.ts";
-import { requesterOf } from "./access.ts";
+import { canListMembers, requesterOf } from "./access.ts";
+import { publishedLevels } from "../../services/insights/group-levels.service.ts";
 
 async function hiddenFrom(ctx: RequestContext<ServiceContext>, row: ActorRow): Promise<boolean> {
   if (row.type !== "Group") return false;
@@ -48,7 +49,10 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
       }
       const actor = toActor(ctx, identifier, row, keys, await knownMentionsIn(ctx.data, row.summary));
       const group = row.type === "Group" ? await findGroupByActorId(ctx.data.db, row.id) : undefined;
-      return group ? withGroupFacts(actor, { visibility: group.group.visibility, questionsEnabled: group.group.questions_enabled }) : actor;
+      if (!group) return actor;
+      // Levels name members: stated only to those who may list the members.
+      const memberLevels = (await canListMembers(ctx, row.id)) ? await publishedLevels(ctx.data, row.id) : null;
+      return withGroupFacts(actor, { visibility: group.group.visibility, questionsEnabled: group.group.questions_enabled, memberLevels });
     })
     .setKeyPairsDispatcher((ctx, identifier) => loadKeyPairsByUsername(ctx.data, identifier, (username) => getLocalActor(ctx.data, username)))
     // Handles are case-insensitive; the URI identifier is the username.
