@@ -6,7 +6,7 @@ import { notFound } from "../../domain/errors.ts";
 import { findRings, reputationLevel, scoreReputation, WINDOW_DAYS, type ReputationLevel } from "../../domain/reputation.rules.ts";
 import { actorsByIds } from "../../db/queries/post.queries.ts";
 import { achievementsIn, endorsementsIn } from "../../db/queries/reputation.queries.ts";
-import { statedLevelsOf } from "../../db/queries/group-levels.queries.ts";
+import { statedLevelsFor, statedLevelsOf } from "../../db/queries/group-levels.queries.ts";
 import { byLevel } from "../../domain/group-levels.rules.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import { findCachedActors, getActorById, toActorView, requireLocalUserActor } from "../accounts/actor.service.ts";
@@ -117,4 +117,23 @@ export async function reputationLevels(ctx: ServiceContext, actorIds: string[], 
   const { scores } = await scoresIn(ctx, groupId);
   const byId = new Map(scores.map((s) => [s.actorId, s.level]));
   return new Map(actorIds.map((id) => [id, byId.get(id) ?? reputationLevel(0)]));
+}
+
+/**
+ * The levels a group's statement gives these people, for badges on pages: what
+ * we last published for our group, or what its home stated for a group
+ * elsewhere (docs/federation.md, "Reputation levels"). One indexed read; a
+ * group with no statement gives no badges.
+ */
+export async function statedGroupLevels(
+  ctx: ServiceContext,
+  groupId: string,
+  people: ReadonlyArray<{ id: string; uri: string }>,
+): Promise<Map<string, ReputationLevel>> {
+  const levels = await statedLevelsFor(
+    ctx.db,
+    groupId,
+    people.map((p) => p.uri),
+  );
+  return new Map(people.flatMap((p) => (levels.has(p.uri) ? [[p.id, levels.get(p.uri)!] as const] : [])));
 }
