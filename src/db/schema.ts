@@ -357,6 +357,8 @@ export interface IdeasTable {
   status_reason: string | null;
   duplicate_of: string | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The idea's post's published_at, set by a trigger (migration 0088). */
+  proposed_at: Generated<Date | null>;
 }
 
 export interface IdeaStatusHistoryTable {
