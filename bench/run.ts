@@ -18,6 +18,7 @@ import { writeSummary } from "./lib/summary.ts";
 import { fanoutScenario } from "./scenarios/fanout.ts";
 import { faultyScenario } from "./scenarios/faulty.ts";
 import { inboxScenario } from "./scenarios/inbox.ts";
+import { inboxScaleOutScenario } from "./scenarios/inbox-scaleout.ts";
 import { insightsScenario } from "./scenarios/insights.ts";
 import { memoryScenario } from "./scenarios/memory.ts";
 import { slowPeerScenario } from "./scenarios/slowpeer.ts";
@@ -52,6 +53,15 @@ const SCENARIOS: Record<string, { options: () => Record<string, any>; run: (opti
       saturatedP99Ms: num("SATURATED_P99_MS", 2_000),
     }),
     run: inboxScenario,
+  },
+  "inbox-scaleout": {
+    options: () => ({
+      rates: list("SCALEOUT_RATES", [50, 100]),
+      seconds: num("INBOX_SECONDS", 5),
+      actors: num("ACTORS", 60),
+      instances: num("ACTOR_INSTANCES", 12),
+    }),
+    run: inboxScaleOutScenario,
   },
   fanout: {
     options: () => ({ members: num("MEMBERS", 2_000, 10_000), instances: num("INSTANCES", 100, 500), rounds: num("FANOUT_ROUNDS", 3) }),

@@ -52,6 +52,9 @@ export function queryDelta(before: QueryStats, after: QueryStats, per: number) {
 export interface EcotoneOptions {
   fetchTimeoutMs?: number;
   retryInitialDelayMs?: number;
+  /** Scale-out: an existing schema's URL, and the public origin shared by several processes. */
+  databaseUrl?: string;
+  origin?: string;
 }
 
 export async function startEcotone(options: EcotoneOptions = {}): Promise<BenchInstance> {
@@ -141,25 +144,36 @@ export async function startEcotone(options: EcotoneOptions = {}): Promise<BenchI
   };
 }
 
-/** CPU time (ms) of every `postgres` process on this machine, from /proc (Linux). */
+/**
+ * CPU time (ms) of the PostgreSQL server DATABASE_URL names, from /proc
+ * (Linux): its postmaster (started with `-p <port>`, as .ci/postgres.sh does)
+ * and that process's children. Other servers on a shared machine (other
+ * people's test runs) are not counted; when no postmaster names the port,
+ * every `postgres` process is.
+ */
 export function postgresCpuMs(): number | null {
   try {
     const ticksPerSecond = 100; // USER_HZ on Linux
-    let ticks = 0;
+    const port = process.env.DATABASE_URL ? new URL(process.env.DATABASE_URL).port || "5432" : null;
+    const servers: Array<{ pid: string; ppid: string; ticks: number; cmdline: string }> = [];
     for (const pid of readdirSync("/proc")) {
       if (!/^\d+$/.test(pid)) continue;
       let stat: string;
+      let cmdline: string;
       try {
         stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
       } catch {
         continue;
       }
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       if (comm !== "postgres") continue;
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      servers.push({ pid, ppid: fields[1]!, ticks: Number(fields[11]) + Number(fields[12]), cmdline }); // ppid; utime + stime
     }
-    return (ticks / ticksPerSecond) * 1000;
+    const postmaster = port ? servers.find((s) => new RegExp(`(^|\\s)-p\\s*${port}(\\s|$)`).test(s.cmdline)) : undefined;
+    const ours = postmaster ? servers.filter((s) => s.pid === postmaster.pid || s.ppid === postmaster.pid) : servers;
+    return (ours.reduce((n, s) => n + s.ticks, 0) / ticksPerSecond) * 1000;
   } catch {
     return null;
   }

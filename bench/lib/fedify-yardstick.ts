@@ -10,7 +10,8 @@ export interface Yardstick {
 
 export async function startYardstick(): Promise<Yardstick> {
   const child = fork(new URL("./fedify-yardstick.server.ts", import.meta.url), [], {
-    execArgv: ["--disable-warning=ExperimentalWarning"],
+    // BENCH_CPU_PROF=<dir>, as for the instance: a V8 CPU profile of the yardstick too, to compare.
+    execArgv: ["--disable-warning=ExperimentalWarning", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const pending = new Map<number, (value: any) => void>();

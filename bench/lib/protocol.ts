@@ -65,4 +65,6 @@ export interface Started {
   host: string;
   database: "pglite" | "postgres";
   pid: number;
+  /** The port this process listens on (the origin's, unless a proxy is in front). */
+  port: number;
 }

@@ -32,11 +32,19 @@ interface ChildOptions {
   /** Config overrides (milliseconds), e.g. a shorter outbound deadline. */
   fetchTimeoutMs?: number;
   retryInitialDelayMs?: number;
+  /** Scale-out (bench/scenarios/inbox-scaleout.ts): this schema's URL instead of a fresh one, */
+  databaseUrl?: string;
+  /** and this public origin (a proxy in front of several processes) instead of the process's own. */
+  origin?: string;
 }
 
 const options = JSON.parse(process.argv[2] ?? "{}") as ChildOptions;
 
 async function openBenchDatabase(): Promise<{ handle: DatabaseHandle; dataDir: string; cleanup: () => void }> {
+  if (options.databaseUrl) {
+    const handle = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: "memory://" });
+    return { handle, dataDir: mkdtempSync(join(tmpdir(), "ecotone-bench-media-")), cleanup: () => {} };
+  }
   const url = process.env.DATABASE_URL;
   if (!url) {
     // On disk, as `npm start` runs it (BENCH_PGLITE_MEMORY=1 keeps it in memory, as the tests do).
@@ -113,7 +121,7 @@ function counted(handle: DatabaseHandle): DatabaseHandle {
 
 async function start(): Promise<{ app: EcotoneApp; started: Started; cleanup: () => void }> {
   const port = await freePort();
-  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ECOTONE_ORIGIN: `http://localhost:${port}` };
+  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ECOTONE_ORIGIN: options.origin ?? `http://localhost:${port}` };
   delete env.DATABASE_URL;
   const opened = await openBenchDatabase();
   const { dataDir, cleanup } = opened;
@@ -133,7 +141,7 @@ async function start(): Promise<{ app: EcotoneApp; started: Started; cleanup: ()
   await app.start();
   return {
     app,
-    started: { origin: config.origin.origin, host: config.origin.host, database: handle.kind, pid: process.pid },
+    started: { origin: config.origin.origin, host: config.origin.host, database: handle.kind, pid: process.pid, port },
     cleanup,
   };
 }

@@ -186,6 +186,7 @@ export async function runInboxStep(rig: InboxRig, rate: number, seconds: number,
       "GETs to peers/activity": gets / total,
       "DB statements/activity": queries.perUnit,
       ...(dbCpuMs !== null ? { "of which PG ms": dbCpuMs / total } : {}),
+      "RSS MiB": usageAfter.rssMiB,
     },
   };
 }
@@ -243,6 +244,7 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
         "bare Fedify 2.3.8 yardstick: activities per CPU-second": yardstick.capacityPerCpuSecond,
         "ratio: Ecotone capacity ÷ yardstick (target ≥ 1.0)": ratio,
         "DB statements per activity (step 1; target ≤ 6)": statements,
+        "instance RSS after the last step (MiB)": Number(steps[steps.length - 1]!.figures["RSS MiB"]),
         "RSA-2048 verify/s (node:crypto, 1 core)": crypto.rsaVerifyPerSecond,
         "RSA-2048 verify/s (crypto.subtle, awaited)": crypto.rsaSubtleVerifyPerSecond,
         "Ed25519 verify/s (node:crypto, 1 core)": crypto.ed25519VerifyPerSecond,
@@ -272,6 +274,8 @@ export async function inboxScenario(options: InboxOptions): Promise<ScenarioResu
           db_statements_per_activity: statements,
           peer_gets_per_activity: Number(steps[0]!.figures["GETs to peers/activity"]),
           rsa_verify_per_s: crypto.rsaVerifyPerSecond,
+          // The instance process after the last step (with PostgreSQL, the server's memory is apart).
+          rss_mib: Number(steps[steps.length - 1]!.figures["RSS MiB"]),
         },
       },
     };

@@ -45,12 +45,17 @@ function bracketPath(key: string): string[] | null {
   return [m[1]!, ...[...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((p) => p[1]!)];
 }
 
-/** Rack's nesting of bracketed keys, for the properties the schema declares. */
+// Names that would reach an object's prototype (`__proto__[x]=1` would set
+// `x` on every object in the process): such a key is dropped, never nested.
+const PROTOTYPE_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Rack's nesting of bracketed keys, for the properties the schema declares itself (not inherited names). */
 function nest(source: Record<string, unknown>, declared: Record<string, JsonSchema>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
     const path = bracketPath(key);
-    if (!path || !(path[0]! in declared)) {
+    if (path?.some((part) => PROTOTYPE_NAMES.has(part))) continue;
+    if (!path || !Object.hasOwn(declared, path[0]!)) {
       out[key] = value;
       continue;
     }
@@ -71,7 +76,7 @@ function nest(source: Record<string, unknown>, declared: Record<string, JsonSche
         // `name[][field]`: a field of the last item, or of a new one when the last has it (Rack).
         const field = path[i + 2]!;
         const tail = list.at(-1);
-        const item = isRecord(tail) && !(field in tail) ? tail : {};
+        const item = isRecord(tail) && !Object.hasOwn(tail, field) ? tail : {};
         if (item !== tail) list.push(item);
         target = item;
         i++;
@@ -105,9 +110,9 @@ export function readAsRails(schema: JsonSchema, value: unknown): unknown {
       const nested = nest(value, declared);
       // A map (`data[alerts][mention]=true`): each value read by the map's one value schema.
       const mapValue = Object.values(schema.patternProperties ?? {})[0];
-      const keys = mapValue ? Object.keys(nested) : Object.keys(declared).filter((key) => key in nested);
+      const keys = mapValue ? Object.keys(nested) : Object.keys(declared).filter((key) => Object.hasOwn(nested, key));
       for (const key of keys) {
-        const sub = declared[key] ?? mapValue!;
+        const sub = (Object.hasOwn(declared, key) ? declared[key] : undefined) ?? mapValue!;
         const read = readAsRails(sub, nested[key]);
         if (read === undefined) delete nested[key];
         else nested[key] = read;

@@ -148,6 +148,21 @@ describe("an actor whose documents answer 410 Gone", () => {
     expect(inboxPosts(goneHost, "gone")).toBe(before);
   });
 
+  it("refuses a Delete of a live account under a key id of its server that answers 410, and the account stays a member", async () => {
+    const victim = await flakyHost.addActor("victim");
+    flakyHost.handle("/users/victim/inbox", (_req, res) => res.writeHead(202).end());
+    await join(flakyHost, victim);
+    // Any deleted account's key answers 410; the attacker names one as the signer.
+    flakyHost.serve("/users/long-gone/main-key", "", { status: 410, contentType: "text/plain" });
+    const forged = { "@context": AS_CONTEXT, id: `${victim.uri}#delete`, type: "Delete", actor: victim.uri, object: victim.uri };
+    const res = await flakyHost.post(`${a.origin}/inbox`, forged, `${flakyHost.origin}/users/long-gone/main-key`);
+    expect(res.status).toBe(401);
+    const row = await a.app.ctx.db.selectFrom("actors").select("gone_at").where("uri", "=", victim.uri).executeTakeFirst();
+    expect(row?.gone_at).toBeNull();
+    const members = await a.api(owner.token, "GET", "/api/ecotone/v1/groups/partners/members");
+    expect(members.body.items.some((m: { actor: { uri: string } }) => m.actor.uri === victim.uri)).toBe(true);
+  });
+
   it("control: a forged Delete of a live account by itself is refused, and the account stays a member", async () => {
     const alive = await flakyHost.addActor("alive");
     flakyHost.handle("/users/alive/inbox", (_req, res) => res.writeHead(202).end());

@@ -146,4 +146,17 @@ describe("collaboration across companies", () => {
     expect(page.text_).toContain("People who bridge companies");
     expect(page.text_).toMatch(/Replied to, mentioned or worked with people of 2 other organizations/);
   });
+
+  it("counts no contact made in a direct or followers-only message; a public one counts (control)", async () => {
+    const acmeToInitech = async () => pairOf((await a.api(root.token, "GET", "/api/ecotone/v1/insights/collaboration")).body.pairs, a, c);
+    const before = await acmeToInitech();
+    for (const visibility of ["direct", "private"]) {
+      expect((await a.api(olga.token, "POST", "/api/v1/statuses", { status: `${cara.handle} our prices, between us`, visibility })).status).toBe(200);
+    }
+    expect(await acmeToInitech()).toEqual(before);
+    await rebuildInsights(a.app.ctx.db);
+    expect(await acmeToInitech()).toEqual(before);
+    expect((await a.api(olga.token, "POST", "/api/v1/statuses", { status: `${cara.handle} see you at the fair`, visibility: "public" })).status).toBe(200);
+    expect(await acmeToInitech()).toMatchObject({ mentions: before!.mentions + 1 });
+  });
 });

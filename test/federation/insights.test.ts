@@ -164,6 +164,12 @@ describe("group insights across three companies", () => {
     expect(small.status).toBe(200);
     expect(small.body.breakdownWithheld).toMatch(/fewer than 5 members/);
     expect(small.body.responsiveness.answerRates.byOrganization).toEqual([]);
+    // Nor when no breakdown is asked for: a thread answered in a group of two shows as counted, its answer rates do not.
+    const question = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "board", content: "Who signs the minutes?" });
+    expect((await a.api(andy.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: question.body.id, content: "I will" })).status).toBe(201);
+    const plain = await a.api(olga.token, "GET", "/api/ecotone/v1/groups/board/insights");
+    expect(plain.body.responsiveness.answered).toBe(1);
+    expect(plain.body.responsiveness.answerRates).toMatchObject({ byOrganization: [], byAudience: [] });
   });
 });
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import nodemailer from "nodemailer";
 import { eventually, freePort, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
+import { confirmEmailAddress } from "../helpers/mail-address.ts";
 
 describe("notification mail across instances", () => {
   let smtp: SmtpSink;
@@ -29,10 +30,7 @@ describe("notification mail across instances", () => {
   it("mails a remote mention once, and a reply to that mail lands in the thread on both instances", async () => {
     ada = await acme.user("ada");
     bob = await globex.user("bob");
-    await globex.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: "bob@globex.test" });
-    const confirm = await eventually(() => smtp.to("bob@globex.test").find((m) => m.subject.startsWith("Confirm")), 30_000);
-    const token = /\/mail\/verify\?token=([^\s]+)/.exec(confirm!.text)![1]!;
-    expect((await globex.api(null, "POST", "/api/ecotone/v1/account/email/verify", { token })).status).toBe(200);
+    await confirmEmailAddress(globex, bob, "bob@globex.test", smtp);
 
     const posted = await acme.api(ada.token, "POST", "/api/v1/statuses", { status: `${bob.handle} can Globex review the supplier contract?` });
     expect(posted.status).toBe(200);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from "../helpers/smtp-sink.ts";
+import { confirmEmailAddress } from "../helpers/mail-address.ts";
 
 let smtp: SmtpSink;
 let acme: TestInstance;
@@ -48,10 +49,7 @@ beforeAll(async () => {
   expect((await acme.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "works", name: "Works" })).status).toBe(201);
   await globex.api(bob.token, "POST", `/api/ecotone/v1/groups/${group()}/join`);
   await eventually(async () => (await globex.api(bob.token, "GET", `/api/ecotone/v1/groups/${group()}`)).body.membership?.state === "accepted", 30_000);
-  await globex.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: BOB });
-  const confirm = await eventually(() => smtp.to(BOB).find((m) => m.subject.startsWith("Confirm")), 30_000);
-  const token = /\/mail\/verify\?token=([^\s]+)/.exec(confirm!.text)![1]!;
-  expect((await globex.api(null, "POST", "/api/ecotone/v1/account/email/verify", { token })).status).toBe(200);
+  await confirmEmailAddress(globex, bob, BOB, smtp);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 // A shared room in the one visibility rule: once a group is a room between
 // Acme and Globex, nobody of another organization sees its content — not a
-// person of Initech who joined before the room was restricted, not a hostile
-// peer holding a membership — at any door: delivery, signed ActivityPub
-// fetches, the API of their own instance. Globex's member (admitted) is the
+// person of Initech who joined before the room was restricted (his membership
+// ends, on Initech too), not a hostile peer holding a membership — at any door:
+// delivery, signed ActivityPub fetches, the API of their own instance. Globex's member (admitted) is the
 // honest control.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setRole } from "../../src/services/accounts/user.service.ts";
@@ -87,11 +87,20 @@ describe("a shared room in the visibility rule", () => {
       );
     });
     await join(globex, gina);
+    // People of organizations the room does not list were put out when it became a
+    // room: Acme lists neither Ivan nor Mallory, and Initech, told by a Reject,
+    // ends Ivan's membership and stops showing even the post he had received.
+    const members = await acme.api(owner.token, "GET", "/api/ecotone/v1/groups/deals/members");
+    const memberUris = members.body.items.map((m: { actor: { uri: string } }) => m.actor.uri);
+    expect(memberUris).not.toContain(mallory.uri);
+    expect(memberUris.some((uri: string) => uri.startsWith(initech.origin))).toBe(false);
+    await eventually(async () => (await initech.api(ivan.token, "GET", `/api/ecotone/v1/groups/${ref()}`)).body?.membership == null);
+    expect(await postsOn(initech, ivan)).not.toContain(before.uri);
 
     const after = (await acme.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "deals", content: "Our bid for the tender" })).body as { uri: string };
     // Globex's member gets it (honest control)…
     await eventually(async () => (await postsOn(globex, gina)).includes(after.uri), 30_000);
-    // …Initech's instance is not sent it, though Ivan still follows the room.
+    // …Initech's instance is not sent it.
     expect(await postsOn(initech, ivan)).not.toContain(after.uri);
     // A signed fetch by someone of another organization finds nothing, old or new.
     expect(await malloryFetch(after.uri)).toBe(404);

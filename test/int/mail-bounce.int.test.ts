@@ -8,6 +8,7 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, freePort, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
+import { confirmEmailAddress } from "../helpers/mail-address.ts";
 
 function dsn(to: string, recipient: string, action: "failed" | "delayed"): string {
   return [
@@ -53,10 +54,7 @@ describe("bounces", () => {
     instance = await startInstance({ smtpUrl: smtp.url, mailBatchMs: 0, runQueueWorkers: false, inboundSmtpPort: inboundPort, replyDomain: "reply.acme.test" });
     bob = await instance.user("bob");
     ada = await instance.user("ada");
-    await instance.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: "bob@globex.test" });
-    await instance.app.channels.drain();
-    const token = /\/mail\/verify\?token=(\S+)/.exec(smtp.to("bob@globex.test")[0]!.text)![1]!;
-    expect((await instance.api(null, "POST", "/api/ecotone/v1/account/email/verify", { token })).status).toBe(200);
+    await confirmEmailAddress(instance, bob, "bob@globex.test", smtp);
   });
   afterAll(async () => {
     await instance?.close();

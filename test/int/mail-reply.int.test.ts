@@ -6,6 +6,7 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
+import { confirmEmailAddress } from "../helpers/mail-address.ts";
 
 describe("reply by email", () => {
   let smtp: SmtpSink;
@@ -27,10 +28,7 @@ describe("reply by email", () => {
     instance = await startInstance({ smtpUrl: smtp.url, mailBatchMs: 0, runQueueWorkers: false, inboundSmtpPort: inboundPort, replyDomain: "reply.acme.test" });
     ada = await instance.user("ada");
     bob = await instance.user("bob");
-    await instance.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: "bob@acme.test" });
-    await instance.app.channels.drain();
-    const token = /\/mail\/verify\?token=(\S+)/.exec(smtp.to("bob@acme.test")[0]!.text)![1]!;
-    await instance.api(null, "POST", "/api/ecotone/v1/account/email/verify", { token });
+    await confirmEmailAddress(instance, bob, "bob@acme.test", smtp);
 
     rootId = (await instance.api(bob.token, "POST", "/api/v1/statuses", { status: "Which supplier for the Q3 batteries?" })).body.id;
     await instance.api(ada.token, "POST", "/api/v1/statuses", { status: "Volta looks cheapest", in_reply_to_id: rootId });

@@ -1,12 +1,13 @@
 // The provider's inbound webhook: a raw RFC 822 reply, signed with the shared
 // secret, lands in the thread like one through our SMTP listener; a DSN marks
 // the address bounced. An unsigned or wrongly signed call is a 401, a forged
-// reply address a 403, a loop a 403, each with nothing posted; without the
-// secret the webhook is off (404).
+// reply address a 403, a loop a 403, each with nothing posted; the same mail
+// delivered twice is posted once; without the secret the webhook is off (404).
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
+import { confirmEmailAddress } from "../helpers/mail-address.ts";
 
 // The test's own fetch, not the instances' guarded one.
 const clientFetch = globalThis.fetch;
@@ -37,10 +38,7 @@ describe("inbound mail webhook", () => {
     off = await startInstance({ runQueueWorkers: false });
     ada = await instance.user("ada");
     bob = await instance.user("bob");
-    await instance.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: "bob@acme.test" });
-    await instance.app.channels.drain();
-    const token = /\/mail\/verify\?token=(\S+)/.exec(smtp.to("bob@acme.test")[0]!.text)![1]!;
-    await instance.api(null, "POST", "/api/ecotone/v1/account/email/verify", { token });
+    await confirmEmailAddress(instance, bob, "bob@acme.test", smtp);
     rootId = (await instance.api(bob.token, "POST", "/api/v1/statuses", { status: "Which crane for Monday?" })).body.id;
     await instance.api(ada.token, "POST", "/api/v1/statuses", { status: "The big one", in_reply_to_id: rootId });
     await instance.app.channels.drain();
@@ -71,6 +69,19 @@ describe("inbound mail webhook", () => {
     expect(posts).toHaveLength(2);
     expect(posts[1]!.content).toContain("Book the big one.");
     expect(posts[1]!.content).not.toContain("&gt; The big one");
+  });
+
+  it("posts a mail delivered twice once (a provider's retry, a replayed request); another mail is posted", async () => {
+    const raw = reply(replyTo, "Confirmed for Monday.", ["Message-ID: <monday-1@mail.acme.test>"]);
+    const first = await post(instance, raw);
+    expect(first.status).toBe(200);
+    const again = await post(instance, raw);
+    expect(again.status).toBe(200);
+    expect((await again.json()).postId).toBe((await first.json()).postId);
+    expect((await thread()).filter((p) => p.content.includes("Confirmed for Monday."))).toHaveLength(1);
+    // The control: a new mail with the same words but its own Message-ID is a new reply.
+    expect((await post(instance, reply(replyTo, "Confirmed for Monday.", ["Message-ID: <monday-2@mail.acme.test>"]))).status).toBe(200);
+    expect((await thread()).filter((p) => p.content.includes("Confirmed for Monday."))).toHaveLength(2);
   });
 
   it("marks the address bounced on a signed DSN", async () => {

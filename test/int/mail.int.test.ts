@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
 import { setRole, verifyCredentials } from "../../src/services/accounts/user.service.ts";
+import { confirmEmailAddress } from "../helpers/mail-address.ts";
 
 const linkIn = (text: string, path: string) => {
   const match = new RegExp(`https?://[^\\s]+${path.replace("/", "\\/")}\\?token=([^\\s&]+)`).exec(text);
@@ -203,10 +204,7 @@ describe("digests", () => {
   it("lists what happened in your groups once per local day, and its unsubscribe stops it", async () => {
     const olga = await instance.user("olga");
     const pia = await instance.user("pia");
-    await instance.api(pia.token, "PUT", "/api/ecotone/v1/account/email", { email: "pia@acme.test" });
-    await instance.app.channels.drain();
-    const token = /\/mail\/verify\?token=(\S+)/.exec(smtp.to("pia@acme.test")[0]!.text)![1]!;
-    await instance.api(null, "POST", "/api/ecotone/v1/account/email/verify", { token });
+    await confirmEmailAddress(instance, pia, "pia@acme.test", smtp);
     await instance.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "buyers", name: "Buyers" });
     await instance.api(pia.token, "POST", "/api/ecotone/v1/groups/buyers/join");
     const root = await instance.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "buyers", content: "Battery tender opens Monday" });

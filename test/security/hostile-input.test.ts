@@ -169,6 +169,27 @@ describe("members-only content through the Mastodon API", () => {
     });
     expect(big.status).toBe(413);
   });
+
+  it("drops prototype keys in a query, a form and a JSON body: no object in the process changes, the request still works", async () => {
+    const auth = { authorization: `Bearer ${olga.token}` };
+    const query = await fetch(`${a.origin}/api/v1/timelines/public?__proto__[polluted]=1&constructor[prototype][polluted]=1&limit=5`, { headers: auth });
+    expect(query.status).toBe(200);
+    const form = await fetch(`${a.origin}/api/v1/statuses`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/x-www-form-urlencoded" },
+      body: "status=Plain+text&__proto__[polluted]=1&poll[__proto__][polluted]=1",
+    });
+    const json = await fetch(`${a.origin}/api/v1/statuses`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ status: "Also plain", "__proto__[polluted]": "1", "media_ids[__proto__]": "1" }),
+    });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The honest fields of the same requests were taken (control).
+    expect(form.status).toBe(200);
+    expect(json.status).toBe(200);
+    expect(((await json.json()) as { content: string }).content).toContain("Also plain");
+  });
 });
 
 describe("signatures that do not fit the request", () => {

@@ -427,6 +427,41 @@ describe("class 7: a rogue Group cannot plant tasks or skip our users' consent",
       .executeTakeFirst();
     expect(assignee?.state).toBe("pending");
   });
+
+  it("records our user's consent only on the task they answered, not on another the home names in its Accept", async () => {
+    // Bob belongs to the rogue group since the test above; it assigns him two tasks.
+    const bobActor = await b.app.ctx.db.selectFrom("actors").select("id").where("uri", "=", bob.uri).executeTakeFirstOrThrow();
+    const [first, second] = [next(), next()];
+    for (const taskId of [first, second])
+      expect((await peer.post(`${b.origin}/inbox`, ticketCreate(evil.uri, taskId, bob.uri), evil.keyId)).status).toBeLessThan(300);
+    const answered = (await eventually(async () => taskCopy(`${peer.origin}/tasks/${first}`)))!;
+    const other = (await eventually(async () => taskCopy(`${peer.origin}/tasks/${second}`)))!;
+    const consent = async (taskId: string) =>
+      (await b.app.ctx.db.selectFrom("task_assignees").select("state").where("task_id", "=", taskId).where("actor_id", "=", bobActor.id).executeTakeFirst())
+        ?.state;
+    expect((await b.api(bob.token, "POST", `/api/ecotone/v1/tasks/${answered.id}/assignment/accept`)).status).toBeLessThan(300);
+    const change = await eventually(async () =>
+      b.app.ctx.db.selectFrom("task_changes").select("activity_uri").where("task_uri", "=", `${peer.origin}/tasks/${first}`).executeTakeFirst(),
+    );
+    const acceptWith = (taskId: number) => {
+      const ticket = ticketCreate(evil.uri, taskId, bob.uri).object;
+      return {
+        "@context": [AS_CONTEXT, "https://forgefed.org/ns"],
+        id: `${evil.uri}/activities/${next()}`,
+        type: "Accept",
+        actor: evil.uri,
+        object: change!.activity_uri,
+        result: { ...ticket, version: 2 },
+      };
+    };
+    // The attack: the home answers Bob's acceptance of the first task with the second.
+    expect((await peer.post(`${b.origin}/inbox`, acceptWith(second), evil.keyId)).status).toBeLessThan(300);
+    expect(await consent(other.id)).toBe("pending");
+    // The control: answered with the task he accepted, his consent is recorded there.
+    expect((await peer.post(`${b.origin}/inbox`, acceptWith(first), evil.keyId)).status).toBeLessThan(300);
+    await eventually(async () => (await consent(answered.id)) === "accepted");
+    expect(await consent(other.id)).toBe("pending");
+  });
 });
 
 describe("class 10 (signatures): a signature made for another server does not verify here", () => {

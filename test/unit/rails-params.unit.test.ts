@@ -60,4 +60,21 @@ describe("reading parameters as Rails does", () => {
     }
     expect(validate({ status: "hi", media_ids: ["1", "2"] }).value).toEqual({ status: "hi", media_ids: ["1", "2"] });
   });
+
+  it("never reaches a prototype: __proto__, constructor and prototype keys are dropped, every object stays clean", () => {
+    const attacks = [
+      { "__proto__[polluted]": "1" },
+      { "constructor[prototype][polluted]": "1" },
+      { "poll[__proto__][polluted]": "1" },
+      { "keywords_attributes[][__proto__]": "1" },
+      JSON.parse('{"__proto__": {"polluted": "1"}}') as Record<string, unknown>,
+    ];
+    for (const attack of attacks) {
+      validate(attack);
+      readAsRails(Body, attack);
+      expect(({} as Record<string, unknown>).polluted, JSON.stringify(attack)).toBeUndefined();
+    }
+    // The honest neighbour still nests (control).
+    expect(readAsRails(Body, { "poll[options]": ["a", "b"], "poll[expires_in]": "60" })).toEqual({ poll: { options: ["a", "b"], expires_in: 60 } });
+  });
 });

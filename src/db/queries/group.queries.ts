@@ -10,6 +10,42 @@ export interface GroupWithActor {
   actor: ActorRow;
 }
 
+/**
+ * Groups joined to their actors in one row. A group column added to the
+ * schema is added here and in `toGroupWithActor`, for every list at once.
+ */
+function selectGroupsWithActors(db: Db) {
+  return db
+    .selectFrom("groups")
+    .innerJoin("actors", "actors.id", "groups.actor_id")
+    .selectAll("actors")
+    .select([
+      "groups.visibility",
+      "groups.join_policy",
+      "groups.created_by",
+      "groups.created_at as group_created_at",
+      "groups.questions_enabled",
+      "groups.members_see_insights",
+    ]);
+}
+
+type GroupWithActorRow = Awaited<ReturnType<ReturnType<typeof selectGroupsWithActors>["execute"]>>[number];
+
+function toGroupWithActor({
+  visibility,
+  join_policy,
+  created_by,
+  group_created_at,
+  questions_enabled,
+  members_see_insights,
+  ...actor
+}: GroupWithActorRow): GroupWithActor {
+  return {
+    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled, members_see_insights },
+    actor: actor as ActorRow,
+  };
+}
+
 export async function findGroupByActorId(db: Db, actorId: string): Promise<GroupWithActor | undefined> {
   const group = await db.selectFrom("groups").selectAll().where("actor_id", "=", actorId).executeTakeFirst();
   if (!group) return undefined;
@@ -21,20 +57,7 @@ export async function listGroups(
   db: Db,
   options: { localOnly: boolean; /** Keyset paging: after this group's actor id, in (username, id) order. */ afterId?: string; limit?: number },
 ): Promise<GroupWithActor[]> {
-  let query = db
-    .selectFrom("groups")
-    .innerJoin("actors", "actors.id", "groups.actor_id")
-    .selectAll("actors")
-    .select([
-      "groups.visibility",
-      "groups.join_policy",
-      "groups.created_by",
-      "groups.created_at as group_created_at",
-      "groups.questions_enabled",
-      "groups.members_see_insights",
-    ])
-    .orderBy("actors.username")
-    .orderBy("actors.id");
+  let query = selectGroupsWithActors(db).orderBy("actors.username").orderBy("actors.id");
   if (options.localOnly) query = query.where("actors.is_local", "=", true);
   if (options.afterId !== undefined) {
     const afterId = options.afterId;
@@ -46,10 +69,7 @@ export async function listGroups(
   }
   if (options.limit !== undefined) query = query.limit(options.limit);
   const rows = await query.execute();
-  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, members_see_insights, ...actor }) => ({
-    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled, members_see_insights },
-    actor: actor as ActorRow,
-  }));
+  return rows.map(toGroupWithActor);
 }
 
 export interface MembershipFacts {
@@ -176,22 +196,6 @@ export async function hasLocalMember(db: Db, groupId: string): Promise<boolean> 
 /** Groups with their actors, by actor id, in one query (a member's sidebar). */
 export async function groupsByActorIds(db: Kysely<Database>, ids: string[]): Promise<GroupWithActor[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom("groups")
-    .innerJoin("actors", "actors.id", "groups.actor_id")
-    .selectAll("actors")
-    .select([
-      "groups.visibility",
-      "groups.join_policy",
-      "groups.created_by",
-      "groups.created_at as group_created_at",
-      "groups.questions_enabled",
-      "groups.members_see_insights",
-    ])
-    .where("groups.actor_id", "in", ids)
-    .execute();
-  return rows.map(({ visibility, join_policy, created_by, group_created_at, questions_enabled, members_see_insights, ...actor }) => ({
-    group: { actor_id: actor.id, visibility, join_policy, created_by, created_at: group_created_at, questions_enabled, members_see_insights },
-    actor: actor as ActorRow,
-  }));
+  const rows = await selectGroupsWithActors(db).where("groups.actor_id", "in", ids).execute();
+  return rows.map(toGroupWithActor);
 }

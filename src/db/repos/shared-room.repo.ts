@@ -43,6 +43,17 @@ export async function findMembersOnDomain(db: Db, groupId: string, domain: strin
     .execute();
 }
 
+/** Memberships held by people of any domain but these (the room's home and its listed organizations). */
+export async function findMembersOutsideDomains(db: Db, groupId: string, domains: string[]) {
+  return db
+    .selectFrom("follows")
+    .innerJoin("actors", "actors.id", "follows.follower_id")
+    .select(["follows.id as follow_id", "follows.activity_uri", "actors.uri as member_uri", "actors.is_local"])
+    .where("follows.followee_id", "=", groupId)
+    .where("actors.domain", "not in", domains)
+    .execute();
+}
+
 export async function insertRoomInvitation(db: Db, row: { id: string; invite_uri: string; group_id: string }): Promise<void> {
   await db
     .insertInto("room_invitations")

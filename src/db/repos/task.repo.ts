@@ -1,35 +1,12 @@
 // Tasks, their assignees and each group's board statuses.
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, TaskRow } from "../schema.ts";
-import type { TaskHistoryEntry, TaskStatusDef } from "../../domain/task.rules.ts";
+import type { TaskStatusDef } from "../../domain/task.rules.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface NewTaskRow {
-  id: string;
-  uri: string;
-  group_id: string;
-  author_id: string;
-  is_home: boolean;
-  title: string;
-  description_html: string;
-  description_source: string | null;
-  status: string;
-  status_label: string;
-  closed: boolean;
-  priority: string;
-  due_date: string | null;
-  labels: string[];
-  depends_on: string[];
-  history: TaskHistoryEntry[];
-  version: number;
-  note_uri: string | null;
-  resolved_at: Date | null;
-  resolved_by_uri: string | null;
-  offer_uri: string | null;
-  created_at?: Date;
-  updated_at?: Date;
-}
+/** A task as the services write it: the row as read, its lists not yet JSON, its timestamps optional. */
+export type NewTaskRow = Omit<TaskRow, "created_at" | "updated_at"> & { created_at?: Date; updated_at?: Date };
 
 function toColumns(row: Partial<NewTaskRow>) {
   const { labels, depends_on, history, ...rest } = row;

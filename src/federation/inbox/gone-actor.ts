@@ -26,9 +26,30 @@ export async function onUnverifiedActivity(
   const status = (reason.result as { status?: number } | undefined)?.status;
   const actorId = activity.actorId;
   // Only a Delete of the account itself, whose key on the account's own
-  // server now answers 410: that server has told us the account is gone.
+  // server now answers 410 — and the account's own document too: any unsigned
+  // request can name a key id that answers 410 (every deleted account's does),
+  // so the key's 410 alone proves nothing about the account named as actor.
   if (status !== 410 || !actorId || activity.objectId?.href !== actorId.href || !sameOrigin(reason.keyId.href, actorId.href)) return;
+  if (!(await accountAnswersGone(reason.keyId, actorId))) return;
   await forgetGoneActor(ctx.data, actorId.href);
   ctx.data.logger.info({ actor: actorId.href }, "account deleted on its server (key gone): marked gone");
   return new Response(null, { status: 202 });
+}
+
+/**
+ * Whether the account's own document answers 410. A key in the actor
+ * document (`…/users/alice#main-key`, as Mastodon has it) was that document,
+ * so its 410 already says so; a key elsewhere costs one request for the actor.
+ */
+async function accountAnswersGone(keyId: URL, actorId: URL): Promise<boolean> {
+  const keyDocument = new URL(keyId.href);
+  keyDocument.hash = "";
+  if (keyDocument.href === actorId.href) return true;
+  try {
+    const res = await fetch(actorId, { headers: { accept: "application/activity+json" }, redirect: "manual", signal: AbortSignal.timeout(10_000) });
+    await res.body?.cancel();
+    return res.status === 410;
+  } catch {
+    return false;
+  }
 }

@@ -4,7 +4,7 @@ import { isActor, type Activity } from "@fedify/vocab";
 import type { DocumentLoader } from "@fedify/vocab-runtime";
 import type { ActorRow } from "../../db/schema.ts";
 import { INSTANCE_ACTOR_IDENTIFIER } from "../../domain/uris.ts";
-import { findCachedActor, rememberRemoteActor } from "../../services/accounts/actor.service.ts";
+import { findSenderActor, rememberRemoteActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import type { IncomingActivity } from "../../services/incoming.ts";
 import { fromActor } from "../mappers/actor.mapper.ts";
@@ -34,7 +34,7 @@ export async function rememberSender(ctx: EcotoneInboxContext, activity: Activit
   // fetched its document to confirm ownership; a copy we fetched in the last
   // few minutes is as good (an Update from the actor refreshes it anyway),
   // and saves a second signed fetch per activity.
-  const cached = activity.actorId ? await findCachedActor(ctx.data, activity.actorId.href) : null;
+  const cached = activity.actorId ? await findSenderActor(ctx.data, activity.actorId.href) : null;
   if (cached && !cached.is_local && !cached.gone_at && cached.fetched_at && Date.now() - cached.fetched_at.getTime() < SENDER_FRESH_MS) {
     return cached;
   }

@@ -12,6 +12,7 @@ import type { ServiceContext } from "../context.ts";
 import { noticeRemoteDomain } from "../organizations/organization.service.ts";
 import { ensureGroupRow } from "../groups/group-cache.ts";
 import { sanitizeHtml, stripHtml } from "../html.ts";
+import { forgetRecentActor, recentActor, rememberRecentActor } from "./recent-actors.ts";
 
 export type { RemoteActorData };
 
@@ -80,11 +81,21 @@ export async function rememberRemoteActor(ctx: ServiceContext, data: RemoteActor
   await noticeRemoteDomain(ctx, row.domain, { force: row.type === "Application" });
   // A group's new document may change its settings (visibility, questions).
   if (row.type === "Group") await ensureGroupRow(ctx.db, row);
+  forgetRecentActor(ctx, row.uri);
   return row;
 }
 
 export async function findCachedActor(ctx: ServiceContext, uri: string): Promise<ActorRow | null> {
   return (await findActorByUri(ctx.db, uri)) ?? null;
+}
+
+/** The row of an activity's verified sender, read at most once per few seconds (recent-actors.ts). */
+export async function findSenderActor(ctx: ServiceContext, uri: string): Promise<ActorRow | null> {
+  const recent = recentActor(ctx, uri);
+  if (recent) return recent;
+  const row = await findCachedActor(ctx, uri);
+  if (row) rememberRecentActor(ctx, row);
+  return row;
 }
 
 /** Cached actors by URI, in one query (those we have never met are absent). */
@@ -94,6 +105,7 @@ export async function findCachedActors(ctx: ServiceContext, uris: string[]): Pro
 
 export async function forgetGoneActor(ctx: ServiceContext, uri: string): Promise<void> {
   await markActorGone(ctx.db, uri);
+  forgetRecentActor(ctx, uri);
   // A deleted account follows no one and belongs to no group any more.
   const gone = await findActorByUri(ctx.db, uri);
   if (gone && !gone.is_local) await deleteFollowsOf(ctx.db, gone.id);

@@ -2,7 +2,10 @@
 // mail is posted in the thread as that person, through the same service as a
 // reply from the app. Refused, with nothing posted: an address we did not
 // make (forged), a sender that is not the person's confirmed address, an
-// automatic mail or one of ours (a loop), and an empty reply.
+// automatic mail or one of ours (a loop), and an empty reply. The same mail
+// delivered again (a provider's webhook retry, a replayed request) is posted
+// once: it is keyed by its Message-ID, as an API POST by its Idempotency-Key.
+import { createHash } from "node:crypto";
 import { findMailRecipient } from "../../db/repos/mail.repo.ts";
 import { forbidden, validationFailed } from "../../domain/errors.ts";
 import { handlesToName, looksAutomatic, stripQuotedReply } from "../../domain/mail-reply.rules.ts";
@@ -12,6 +15,7 @@ import { extractMentionHandles, qualifyMention } from "../html.ts";
 import type { ServiceContext } from "../context.ts";
 import { readReplyAddress } from "./mail-links.ts";
 import { createStatus } from "../posts/status.service.ts";
+import { beginIdempotent, finishIdempotent, requestHash } from "../apps/idempotency.service.ts";
 
 export interface InboundMail {
   to: string[];
@@ -21,6 +25,8 @@ export interface InboundMail {
   precedence?: string | undefined;
   /** Our own marker header, present on every mail we send. */
   ecotoneOrigin?: string | undefined;
+  /** The Message-ID header: one mail, however often it is delivered. */
+  messageId?: string | undefined;
 }
 
 /** Whether a recipient address is one of our reply addresses (checked at RCPT, before the body). */
@@ -62,8 +68,26 @@ export async function receiveReplyMail(ctx: ServiceContext, mail: InboundMail, d
   const text = stripQuotedReply(mail.text);
   if (!text) throw validationFailed("The reply is empty once the quoted message and signature are left out");
   // The same checks as a reply from the app: the person must still see the post, the thread must be open.
-  const named = await namesForReply(ctx, target.postId, user.username, text);
-  const post = await createStatus(ctx, user.username, { text: named.length > 0 ? `${named.join(" ")} ${text}` : text, inReplyToId: target.postId });
-  ctx.logger.info({ postId: post.id, inReplyTo: target.postId }, "reply by email posted");
-  return { postId: post.id };
+  // Keyed per reply address's person, apart from the API's keys; a mail without a Message-ID by its text.
+  const caller = `mail:${target.actorId}`;
+  const key = `mail-${createHash("sha256")
+    .update(mail.messageId ?? `${target.postId}\n${text}`)
+    .digest("hex")}`;
+  const hash = requestHash("MAIL", target.postId, text);
+  const begun = await beginIdempotent(ctx, caller, key, hash);
+  if (begun.kind === "replay") {
+    ctx.logger.info({ inReplyTo: target.postId }, "reply by email delivered again: posted once");
+    return JSON.parse(begun.body) as { postId: string };
+  }
+  try {
+    const named = await namesForReply(ctx, target.postId, user.username, text);
+    const post = await createStatus(ctx, user.username, { text: named.length > 0 ? `${named.join(" ")} ${text}` : text, inReplyToId: target.postId });
+    await finishIdempotent(ctx, caller, key, { statusCode: 200, body: JSON.stringify({ postId: post.id }), contentType: null });
+    ctx.logger.info({ postId: post.id, inReplyTo: target.postId }, "reply by email posted");
+    return { postId: post.id };
+  } catch (error) {
+    // Refused (the thread closed, the post gone): the same mail may be tried again later.
+    await finishIdempotent(ctx, caller, key, { statusCode: 500, body: "", contentType: null });
+    throw error;
+  }
 }

@@ -43,6 +43,7 @@ export async function intakeMail(
       autoSubmitted: header("auto-submitted"),
       precedence: header("precedence"),
       ecotoneOrigin: header("x-ecotone-origin"),
+      messageId: parsed.messageId,
     },
     domain,
   );

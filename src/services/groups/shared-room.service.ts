@@ -11,6 +11,7 @@ import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import {
   findLocalMembershipsOf,
   findMembersOnDomain,
+  findMembersOutsideDomains,
   findRoomInvitation,
   findRoomOrganizationByInvite,
   insertRoomInvitation,
@@ -60,6 +61,7 @@ export async function inviteOrganization(ctx: ServiceContext, username: string, 
   const inviteUri = new URL(`/rooms/${group.actor.id}/invites/${newId()}`, ctx.origin).href;
   await commit(ctx, async (trx) => {
     await upsertRoomOrganization(trx, group.actor.id, domain, inviteUri);
+    await removeUnlistedMembers(trx, group.actor);
     await recordOutboxEvent(trx, { type: "room.org_invited", groupId: group.actor.id, domain, inviteUri });
     await recordAudit(trx, auditActorOf(moderator), { action: "room.org_invited", target: domain, groupId: group.actor.id });
   });
@@ -81,7 +83,24 @@ export async function removeOrganization(ctx: ServiceContext, username: string, 
 
 /** Ends the memberships of an organization's people; their instances hear a Reject of their Follow. */
 async function removeMembersFrom(trx: Transaction<Database>, group: ActorRow, domain: string): Promise<void> {
-  for (const m of await findMembersOnDomain(trx, group.id, domain)) {
+  await endMemberships(trx, group, await findMembersOnDomain(trx, group.id, domain));
+}
+
+/**
+ * Once a group is a room, people of organizations it does not list are out:
+ * their memberships end here, and their instances hear a Reject of the Follow,
+ * so those instances stop showing the room's earlier posts too (their copy of
+ * the group has no room facts; only the membership tells them).
+ */
+async function removeUnlistedMembers(trx: Transaction<Database>, group: ActorRow): Promise<void> {
+  const listed = (await listRoomOrganizations(trx, group.id)).filter((r) => r.state === "invited" || r.state === "accepted").map((r) => r.domain);
+  await endMemberships(trx, group, await findMembersOutsideDomains(trx, group.id, [group.domain, ...listed]));
+}
+
+type Membership = Awaited<ReturnType<typeof findMembersOnDomain>>[number];
+
+async function endMemberships(trx: Transaction<Database>, group: ActorRow, memberships: Membership[]): Promise<void> {
+  for (const m of memberships) {
     await deleteFollow(trx, m.follow_id);
     if (!m.is_local) {
       await recordOutboxEvent(trx, { type: "follow.rejected", followActivityUri: m.activity_uri, followerUri: m.member_uri, followeeId: group.id });

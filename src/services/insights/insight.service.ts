@@ -66,8 +66,10 @@ export async function groupForInsights(ctx: ServiceContext, caller: Who, ref: st
 export async function groupInsights(ctx: ServiceContext, caller: Who, ref: string, raw: RawInsightQuery): Promise<InsightsView> {
   const { group, members } = await groupForInsights(ctx, caller, ref);
   const query = parseInsightQuery(raw);
-  const withheld = members < MIN_BREAKDOWN_PEOPLE && query.by ? `The group has fewer than ${MIN_BREAKDOWN_PEOPLE} members` : null;
-  const view = await insights(ctx, group.actor.id, query, withheld);
+  // A small group is never broken down: not by the `by` asked for, and not in its answer rates (asked or not).
+  const small = members < MIN_BREAKDOWN_PEOPLE;
+  const withheld = small && query.by ? `The group has fewer than ${MIN_BREAKDOWN_PEOPLE} members` : null;
+  const view = await insights(ctx, group.actor.id, query, withheld, small);
   return {
     ...view,
     scope: { kind: "group", id: group.actor.id, handle: `@${group.actor.username}@${group.actor.domain}` },
@@ -77,7 +79,7 @@ export async function groupInsights(ctx: ServiceContext, caller: Who, ref: strin
 
 export async function instanceInsights(ctx: ServiceContext, caller: Who, raw: RawInsightQuery): Promise<InsightsView> {
   assertAdmin(caller.role);
-  return insights(ctx, null, parseInsightQuery(raw), null);
+  return insights(ctx, null, parseInsightQuery(raw), null, false);
 }
 
 /** One person's own figures over a period: theirs and the admins' to see. */
@@ -92,14 +94,14 @@ export async function personInsights(ctx: ServiceContext, caller: Who, target: s
   return { actor: `@${subject.username}@${subject.domain}`, range: query, totals };
 }
 
-async function insights(ctx: ServiceContext, scope: InsightScope, query: InsightQuery, withheld: string | null): Promise<InsightsView> {
+async function insights(ctx: ServiceContext, scope: InsightScope, query: InsightQuery, withheld: string | null, small: boolean): Promise<InsightsView> {
   const by = withheld ? null : query.by;
   const today = new Date().toISOString().slice(0, 10);
   const [rows, totalRows, people, resp, tasks, ideas] = await Promise.all([
     countSeries(ctx.db, scope, query, query.interval, by),
     countTotals(ctx.db, scope, query, today),
     by ? peoplePerKey(ctx.db, scope, query, by, today) : Promise.resolve(null),
-    responsiveness(ctx, scope, query, withheld !== null),
+    responsiveness(ctx, scope, query, small),
     taskFigures(ctx.db, scope, query, today),
     ideaFigures(ctx.db, scope, query),
   ]);

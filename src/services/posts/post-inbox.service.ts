@@ -10,15 +10,15 @@ import {
   findPostById,
   findPostByUri,
   insertLike,
-  insertPost,
   insertPostMentions,
   insertPostTags,
   insertTombstone,
-  isTombstoned,
   updatePostContent,
 } from "../../db/repos/post.repo.ts";
 import { findGroupByActorId } from "../../db/queries/group.queries.ts";
-import type { ActorRow, PostRow } from "../../db/schema.ts";
+import { insertIncomingPost } from "../../db/repos/post-inbox.repo.ts";
+import type { ActorRow, Database, PostRow } from "../../db/schema.ts";
+import type { Transaction } from "kysely";
 import { incomingPostRefusal, sameOrigin } from "../../domain/trust.rules.ts";
 import { audienceFromAddressing } from "../../domain/post-audience.rules.ts";
 import { recordConversationPost } from "./conversation.service.ts";
@@ -132,7 +132,6 @@ export async function receivePost(
   post: IncomingPost,
   relay: Relay,
 ): Promise<ReceiveOutcome> {
-  if (await isTombstoned(ctx.db, post.uri)) return "ignored";
   const parent = post.inReplyToUri ? await findPostByUri(ctx.db, post.inReplyToUri) : undefined;
   // A vote in one of our polls is counted, not stored as a reply.
   if (post.voteName && post.authorUri === author.uri && parent?.is_local && (await isPollPost(ctx, parent.id))) {
@@ -158,32 +157,34 @@ export async function receivePost(
       : audienceFromAddressing(post.to, post.cc, author.followers_url);
   // Sanitized once: the idea text below is read from the result.
   const contentHtml = sanitizeHtml(post.contentHtml);
-  const result = await applyOnce(ctx, activity, async (trx) => {
-    const id = newId();
-    const { created } = await insertPost(trx, {
-      id,
-      uri: post.uri,
-      author_id: author.id,
-      group_id: group?.id ?? null,
-      in_reply_to_uri: post.inReplyToUri,
-      thread_uri: parent?.thread_uri ?? post.inReplyToUri ?? post.uri,
-      type: post.type,
-      title: post.title ? stripHtml(post.title) : null,
-      content_html: contentHtml,
-      source_text: post.sourceText,
-      summary: post.summary ? stripHtml(post.summary) : null,
-      sensitive: post.sensitive,
-      language: post.language,
-      url: post.url,
-      visibility,
-      is_local: false,
-      published_at: post.publishedAt,
-      raw: null,
-    });
-    if (!created) return "duplicate" as const;
+  const id = newId();
+  const threadUri = parent?.thread_uri ?? post.inReplyToUri ?? post.uri;
+  const row = {
+    id,
+    uri: post.uri,
+    author_id: author.id,
+    group_id: group?.id ?? null,
+    in_reply_to_uri: post.inReplyToUri,
+    thread_uri: threadUri,
+    type: post.type,
+    title: post.title ? stripHtml(post.title) : null,
+    content_html: contentHtml,
+    source_text: post.sourceText,
+    summary: post.summary ? stripHtml(post.summary) : null,
+    sensitive: post.sensitive,
+    language: post.language,
+    url: post.url,
+    visibility,
+    is_local: false,
+    published_at: post.publishedAt,
+    raw: null,
+  };
+  // What a stored post brings with it, written in the transaction that
+  // writes the post. Keep `hasSideWrites` below in step with it.
+  const sideWrites = async (trx: Transaction<Database>) => {
     await insertPostTags(trx, id, post.tags);
     await insertPostMentions(trx, id, post.mentionUris);
-    await recordConversationPost(trx, { visibility, thread_uri: parent?.thread_uri ?? post.inReplyToUri ?? post.uri, author_id: author.id }, post.mentionUris);
+    await recordConversationPost(trx, { visibility, thread_uri: threadUri, author_id: author.id }, post.mentionUris);
     if (post.poll) {
       const { options, counts, multiple, voters, endTime, closedAt } = post.poll;
       await insertPoll(trx, { postId: id, options, multiple, hideTotals: false, expiresAt: closedAt ?? endTime, remoteCounts: counts, remoteVoters: voters });
@@ -209,10 +210,30 @@ export async function receivePost(
     });
     await notifyMentions(trx, post.mentionUris, author.id, id);
     if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
-    return "stored" as const;
-  });
+  };
+  // The tombstone check, the inbox log and the post are one statement
+  // (ADR 0107); a post with nothing beside its row needs no transaction.
+  const write = hasSideWrites(post, group, visibility)
+    ? await ctx.db.transaction().execute(async (trx) => {
+        const written = await insertIncomingPost(trx, activity, row);
+        if (written === "stored") await sideWrites(trx);
+        return written;
+      })
+    : await insertIncomingPost(ctx.db, activity, row);
   if (ourGroup) ctx.onOutboxEvent?.();
-  return result.applied ? result.value : "duplicate";
+  if (write === "tombstoned") return "ignored";
+  if (write === "duplicate") ctx.logger.debug({ activity: activity.uri }, "duplicate activity ignored");
+  return write === "stored" ? "stored" : "duplicate";
+}
+
+/**
+ * Whether `sideWrites` in receivePost would write anything: a group (its
+ * announce, ideas, questions, the relay), a direct message's conversation,
+ * tags, mentions, a poll, attachments. Ideas and questions exist only in
+ * groups (recognizeIdeaActivity and recognizeQuestionPost return without one).
+ */
+function hasSideWrites(post: IncomingPost, group: ActorRow | null, visibility: PostRow["visibility"]): boolean {
+  return group !== null || visibility === "direct" || post.tags.length > 0 || post.mentionUris.length > 0 || post.poll != null || post.attachments.length > 0;
 }
 
 /**

@@ -148,6 +148,13 @@ export async function settleRemoteChange(ctx: ServiceContext, home: ActorRow, ac
     await settleTaskChange(ctx.db, row.id, { state: "accepted" });
     return;
   }
+  // An answer to a change of one task carries that task: a home that answers
+  // with another (to record our user's consent there) is not believed, and
+  // the change stays pending until it is refused as unanswered.
+  if (command.kind !== "create" && answer.snapshot.uri !== row.task_uri) {
+    ctx.logger.warn({ change: row.id, task: row.task_uri, answered: answer.snapshot.uri }, "a home answered a task change with another task; ignored");
+    return;
+  }
   // Our user's own acceptance, or taking the task themselves, is their consent.
   const actor = await requireActorRow(ctx, row.actor_id);
   const consents = (command.kind === "respond" && command.accept) || (command.kind === "assign" && command.assigneeUri === actor.uri);
