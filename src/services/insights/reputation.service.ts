@@ -2,7 +2,6 @@
 // (src/domain/reputation.rules.ts). Members see a group's scores and levels;
 // the reciprocal rings the scoring left out are for the group's moderators.
 import { assertCanModerate } from "../../domain/group.rules.ts";
-import { notFound } from "../../domain/errors.ts";
 import { findRings, reputationLevel, scoreReputation, WINDOW_DAYS, type ReputationLevel } from "../../domain/reputation.rules.ts";
 import { actorsByIds } from "../../db/queries/post.queries.ts";
 import { achievementsIn, endorsementsIn } from "../../db/queries/reputation.queries.ts";
@@ -11,8 +10,7 @@ import { byLevel } from "../../domain/group-levels.rules.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import { findCachedActors, getActorById, toActorView, requireLocalUserActor } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
-import { findGroup, membershipOf } from "../groups/group.service.ts";
-import { canSeeGroupContent, viewerOf } from "../visibility.service.ts";
+import { findGroupWithReadableContent, membershipOf } from "../groups/group.service.ts";
 
 export { reputationLevel };
 
@@ -22,12 +20,6 @@ const since = (now: Date) => new Date(now.getTime() - WINDOW_DAYS * 86_400_000);
 export async function scoresIn(ctx: ServiceContext, groupId: string | null, now = new Date()) {
   const [endorsements, achievements] = await Promise.all([endorsementsIn(ctx.db, groupId, since(now)), achievementsIn(ctx.db, groupId, since(now))]);
   return { endorsements, scores: scoreReputation(endorsements, achievements, now) };
-}
-
-async function readableGroup(ctx: ServiceContext, ref: string, viewerId: string | null) {
-  const group = await findGroup(ctx, ref, viewerId);
-  if (!(await canSeeGroupContent(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
-  return group;
 }
 
 /**
@@ -48,7 +40,7 @@ async function homeStatement(ctx: ServiceContext, group: ActorRow) {
  * alone sees every vote of the group.
  */
 export async function groupReputation(ctx: ServiceContext, ref: string, viewerId: string | null, limit = 50) {
-  const group = await readableGroup(ctx, ref, viewerId);
+  const group = await findGroupWithReadableContent(ctx, ref, viewerId);
   const home = await homeStatement(ctx, group.actor);
   if (home) {
     const stated = [...home.levels].sort(byLevel);
@@ -90,7 +82,7 @@ export async function groupReputation(ctx: ServiceContext, ref: string, viewerId
 /** The reciprocal rings found in a group: flagged to its moderators, never counted. */
 export async function groupRings(ctx: ServiceContext, username: string, ref: string) {
   const me = await requireLocalUserActor(ctx, username);
-  const group = await readableGroup(ctx, ref, me.id);
+  const group = await findGroupWithReadableContent(ctx, ref, me.id);
   assertCanModerate(await membershipOf(ctx, group.actor.id, me.id));
   const { endorsements } = await scoresIn(ctx, group.actor.id);
   const rings = findRings(endorsements);
