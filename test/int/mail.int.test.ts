@@ -113,6 +113,31 @@ describe("email through SMTP", () => {
     expect(after[1]!.text).not.toContain("Fourth thought");
   });
 
+  it("names no thread its reader may not see: mentions in direct replies to a followers-only post", async () => {
+    const olga = await instance.user("olga");
+    const carol = await instance.user("carol2");
+    const dave = await instance.user("dave");
+    await verifiedAddress(dave, "dave@acme.test");
+    const olgaId = (await instance.api(carol.token, "GET", "/api/v1/accounts/lookup?acct=olga")).body.id;
+    await instance.api(carol.token, "POST", `/api/v1/accounts/${olgaId}/follow`);
+    const root = await instance.api(olga.token, "POST", "/api/v1/statuses", { status: "Acquisition of Umbrella, for followers", visibility: "private" });
+    for (const text of ["have a look", "and this too"]) {
+      const reply = await instance.api(carol.token, "POST", "/api/v1/statuses", {
+        status: `@dave ${text}`,
+        in_reply_to_id: root.body.id,
+        visibility: "direct",
+      });
+      expect(reply.status).toBe(200);
+    }
+    await instance.app.channels.drain();
+    const mails = smtp.to("dave@acme.test").filter((m) => !m.subject.startsWith("Confirm"));
+    expect(mails).toHaveLength(1);
+    // The thread is named (control: "2 new notifications in …"), but not by a root Dave may not read.
+    expect(mails[0]!.subject).toContain("2 new notifications in a thread");
+    expect(mails[0]!.subject + mails[0]!.text).not.toContain("Acquisition");
+    expect(mails[0]!.text).toContain("have a look");
+  });
+
   it("lets a person choose per kind, refusing unknown kinds", async () => {
     const bad = await instance.api(bob.token, "PUT", "/api/ecotone/v1/notification-preferences", { email: { sparkles: false } });
     expect(bad.status).toBe(422);

@@ -123,7 +123,9 @@ async function describe(ctx: ServiceContext, n: ChannelNotification): Promise<It
   });
   if (!kind) return null;
   const threadRoot = post ? await findPostByUri(ctx.db, post.thread_uri) : undefined;
-  const threadTitle = threadRoot ? `“${titleOf(threadRoot)}”` : "a thread";
+  // A reply can reach someone who may not read its thread's first post (a direct answer to a followers-only post).
+  const rootReadable = threadRoot !== undefined && (threadRoot.id === post?.id || (await canSeePost(ctx, viewerOf(n.recipient_id), threadRoot)));
+  const threadTitle = rootReadable ? `“${titleOf(threadRoot)}”` : "a thread";
   return {
     notificationId: n.id,
     kind,
