@@ -24,6 +24,11 @@ export function assertReadScope(granted: readonly string[], needed: string): voi
   }
 }
 
+/** The scope a streaming channel needs, as Mastodon's streaming server asks: notifications need read:notifications, every other stream read:statuses. */
+export function streamScope(stream: string): string {
+  return stream === "user:notification" ? "read:notifications" : "read:statuses";
+}
+
 const TOP_LEVEL = new Set(["read", "write", "follow", "push", "profile", "admin:read", "admin:write"]);
 const GRANULAR = /^(read|write|admin:read|admin:write):[a-z_]+$/;
 

@@ -4,6 +4,7 @@
 // `authorize_if_got_token! :read`), and a `read:notifications` token heard
 // statuses on the streams. Each refusal sits beside the honest `read` call.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { createToken } from "../../src/services/accounts/token.service.ts";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
@@ -120,5 +121,104 @@ describe("finding 17: signed-in reads need a read scope", () => {
     const followed = await a.api(tokens.follower, "POST", `/api/v1/accounts/${aliceId}/follow`);
     expect(followed.status).toBe(200);
     expect(followed.body).toMatchObject({ id: aliceId, following: true });
+  });
+});
+
+interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** The status of an SSE stream, and the events it sent within `ms` while `act` ran. */
+async function listen(path: string, token: string, ms: number, act: () => Promise<void> = async () => {}): Promise<{ status: number; events: SseEvent[] }> {
+  const controller = new AbortController();
+  const response = await fetch(`${a.origin}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  if (response.status !== 200) return { status: response.status, events: [] };
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: SseEvent[] = [];
+  const timer = setTimeout(() => controller.abort(), ms);
+  let buffer = "";
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await act();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let cut: number;
+      while ((cut = buffer.indexOf("\n\n")) !== -1) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data !== undefined) events.push({ event, data });
+      }
+    }
+  } catch {
+    // aborted: the events so far are the answer
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return { status: 200, events };
+}
+
+function upgrade(query: string, token: string): Promise<{ status: number; ws?: WebSocket; messages: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${a.origin.replace(/^http/, "ws")}/api/v1/streaming${query}`, { headers: { authorization: `Bearer ${token}` } });
+    const messages: unknown[] = [];
+    ws.on("message", (data) => messages.push(JSON.parse(String(data))));
+    ws.once("open", () => resolve({ status: 101, ws, messages }));
+    ws.once("unexpected-response", (_req, res) => resolve({ status: res.statusCode ?? 0, messages }));
+    ws.once("error", reject);
+  });
+}
+
+describe("finding 18: streams by scope", () => {
+  it("a read:notifications token gets notifications, and no statuses, edits or deletions", async () => {
+    // Status streams are refused (the honest read token is let in).
+    for (const path of ["/api/v1/streaming/user", "/api/v1/streaming/public", "/api/v1/streaming/hashtag?tag=fair"]) {
+      expect([path, (await listen(path, tokens.notes, 500)).status]).toEqual([path, 403]);
+      expect([path, (await listen(path, bob.token, 500)).status]).toEqual([path, 200]);
+    }
+    // bob follows alice (finding 17's last test), so her posts are in his home.
+    await a.api(bob.token, "POST", `/api/v1/accounts/${aliceId}/follow`);
+    const act = async () => {
+      const post = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "hello @bob" });
+      await a.api(alice.token, "PUT", `/api/v1/statuses/${post.body.id}`, { status: "hello @bob, edited" });
+      const gone = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "soon gone" });
+      await a.api(alice.token, "DELETE", `/api/v1/statuses/${gone.body.id}`);
+    };
+    const heard = await listen("/api/v1/streaming/user/notification", tokens.notes, 5_000, act);
+    expect(heard.status).toBe(200);
+    expect(heard.events.map((e) => e.event)).toContain("notification");
+    expect(heard.events.filter((e) => e.event !== "notification")).toEqual([]);
+    // The honest control: a read token on the user stream hears the statuses too.
+    const honest = await listen("/api/v1/streaming/user", bob.token, 5_000, act);
+    expect(honest.events.map((e) => e.event)).toEqual(expect.arrayContaining(["update", "notification", "status.update", "delete"]));
+  });
+
+  it("over WebSocket: the status streams are refused to a read:notifications token, its notification stream is not", async () => {
+    expect((await upgrade("?stream=user", tokens.notes)).status).toBe(403);
+    expect((await upgrade("?stream=public", tokens.notes)).status).toBe(403);
+    const opened = await upgrade("?stream=user:notification", tokens.notes);
+    expect(opened.status).toBe(101);
+    opened.ws!.send(JSON.stringify({ type: "subscribe", stream: "public" }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await a.api(alice.token, "POST", "/api/v1/statuses", { status: "public news" });
+    await a.api(alice.token, "POST", "/api/v1/statuses", { status: "again @bob" });
+    const deadline = Date.now() + 8_000;
+    while (Date.now() < deadline && !opened.messages.some((m) => (m as { event?: string }).event === "notification")) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    opened.ws!.close();
+    expect(opened.messages).toContainEqual({ error: "The public stream needs the read:statuses scope" });
+    const events = opened.messages.map((m) => (m as { event?: string }).event).filter(Boolean);
+    expect(events).toContain("notification");
+    expect(events.filter((e) => e !== "notification")).toEqual([]);
+    // The control: a read token subscribes to public and hears the post.
+    const honest = await upgrade("?stream=public", bob.token);
+    expect(honest.status).toBe(101);
+    honest.ws!.close();
   });
 });
