@@ -78,7 +78,8 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     if (!acct) throw validationFailed("Missing acct");
     const handle = acct.includes("@") ? `@${acct.replace(/^@/, "")}` : `@${acct}@${ctx.origin.host}`;
     const viewer = await optionalUser(ctx, request, "read:accounts");
-    const actor = await resolveActor(ctx, handle).catch(() => null);
+    // Only a signed-in caller makes this server fetch (and store) an account it does not know.
+    const actor = await resolveActor(ctx, handle, { fetch: viewer !== null }).catch(() => null);
     return renderAccount(ctx, await assertCanSeeActor(ctx, viewerOf(viewer?.actorId), actor));
   });
 
