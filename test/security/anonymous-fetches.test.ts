@@ -18,7 +18,7 @@ async function storedFromB(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  [a, b] = await startInstances(2);
+  [a, b] = (await startInstances(2)) as [TestInstance, TestInstance];
   olga = await a.user("olga");
   zoe = await b.user("zoe");
   await b.user("yann");
