@@ -33,6 +33,29 @@ describe("familiar followers", () => {
     expect(res.body[0].accounts.map((x: { username: string }) => x.username)).toEqual(["bob"]);
     expect(res.body[1].accounts).toEqual([]);
   });
+
+  it("names nobody among a members-only or secret group's members to an outsider; a member sees them (control)", async () => {
+    // Alice follows Bob; Bob joins Carol's private groups; Alice is in neither.
+    await a.api(alice.token, "POST", `/api/v1/accounts/${id.bob}/follow`);
+    for (const [slug, visibility] of [
+      ["inner", "members_only"],
+      ["vault", "secret"],
+    ]) {
+      expect((await a.api(carol.token, "POST", "/api/ecotone/v1/groups", { slug, visibility })).status).toBe(201);
+      await a.api(carol.token, "POST", `/api/ecotone/v1/groups/${slug}/invites`, { target: bob.handle });
+      await a.api(bob.token, "POST", `/api/ecotone/v1/groups/${slug}/join`);
+    }
+    const groupIds = await Promise.all(
+      ["inner", "vault"].map(async (slug) => (await a.app.ctx.db.selectFrom("actors").select("id").where("username", "=", slug).executeTakeFirstOrThrow()).id),
+    );
+    const ask = (token: string) => a.api(token, "GET", `/api/v1/accounts/familiar_followers?${groupIds.map((g) => `id[]=${g}`).join("&")}`);
+    const outsider = await ask(alice.token);
+    expect(outsider.body.map((f: { accounts: unknown[] }) => f.accounts)).toEqual([[], []]);
+    // Carol follows Bob too, and is the groups' owner: she may list their members.
+    await a.api(carol.token, "POST", `/api/v1/accounts/${id.bob}/follow`);
+    const owner = await ask(carol.token);
+    expect(owner.body.map((f: { accounts: Array<{ username: string }> }) => f.accounts.map((x) => x.username))).toEqual([["bob"], ["bob"]]);
+  });
 });
 
 describe("directory and peers", () => {

@@ -254,6 +254,34 @@ describe("deliveries", () => {
   });
 });
 
+describe("an owner who steps down", () => {
+  it("gets nothing more of the group once demoted: the subscription is switched off, may only be deleted; the group's other owner's still delivers", async () => {
+    await receiver.up(); // left down by the test before
+    await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "board", name: "Board", visibility: "members_only" });
+    await a.api(bea.token, "POST", "/api/ecotone/v1/groups/board/join");
+    expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups/board/roles", { target: bea.handle, role: "owner" })).status).toBe(204);
+    const beas = await a.api(bea.token, "POST", "/api/ecotone/v1/webhooks", { url: receiver.url, group: "board", events: ["post.created"] });
+    const olgas = await a.api(olga.token, "POST", "/api/ecotone/v1/webhooks", { url: receiver.url, group: "board", events: ["post.created"] });
+    expect([beas.status, olgas.status]).toEqual([201, 201]);
+    const texts = () => receiver.ofType("post.created").map((r) => JSON.parse(r.body) as { data: { post: { text: string } } });
+    const copies = (text: string) => texts().filter((r) => r.data.post.text.startsWith(text)).length;
+    await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "board", content: "Budget draft" });
+    await eventually(() => copies("Budget draft") === 2);
+
+    expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups/board/roles", { target: bea.handle, role: "member" })).status).toBe(204);
+    await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "board", content: "Final budget" });
+    // Olga's subscription still delivers (the control); Bea's gets nothing more.
+    await eventually(() => copies("Final budget") >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(copies("Final budget")).toBe(1);
+    const mine = (await a.api(bea.token, "GET", "/api/ecotone/v1/webhooks")).body.items as Array<{ id: string; enabled: boolean; disabledReason: string }>;
+    expect(mine).toEqual([expect.objectContaining({ id: beas.body.id, enabled: false, disabledReason: expect.stringMatching(/no longer/) })]);
+    expect((await a.api(bea.token, "GET", `/api/ecotone/v1/webhooks/${beas.body.id}/deliveries`)).status).toBe(403);
+    expect((await a.api(bea.token, "POST", `/api/ecotone/v1/webhooks/${beas.body.id}/enable`)).status).toBe(403);
+    expect((await a.api(bea.token, "DELETE", `/api/ecotone/v1/webhooks/${beas.body.id}`)).status).toBeLessThan(300);
+  });
+});
+
 describe("SSRF guard", () => {
   it("never delivers to a private or loopback address in production mode", async () => {
     const prod = await startInstance({ allowPrivateAddresses: false });

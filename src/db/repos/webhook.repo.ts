@@ -65,6 +65,45 @@ export async function matchingWebhooks(db: Db, eventType: string, groupId: strin
   return query.execute();
 }
 
+/**
+ * Of these subscriptions, the ones whose owner may still hold them: an admin,
+ * or (for a group's events) an owner of that group who is not banned from it;
+ * either way not suspended. Who may subscribe is decided once, at creation; a
+ * demotion, a departure or a ban since must end the flow of the group's content.
+ */
+export async function webhooksWithEntitledOwners(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("webhooks as w")
+    .innerJoin("users as u", "u.actor_id", "w.owner_id")
+    .select("w.id")
+    .where("w.id", "in", ids)
+    .where("u.suspended_at", "is", null)
+    .where((eb) =>
+      eb.or([
+        eb("u.role", "=", "admin"),
+        eb.and([
+          eb("w.group_id", "is not", null),
+          eb.exists(
+            eb
+              .selectFrom("group_roles as r")
+              .select("r.member_id")
+              .whereRef("r.group_id", "=", "w.group_id")
+              .whereRef("r.member_id", "=", "w.owner_id")
+              .where("r.role", "=", "owner"),
+          ),
+          eb.not(
+            eb.exists(
+              eb.selectFrom("group_bans as b").select("b.member_id").whereRef("b.group_id", "=", "w.group_id").whereRef("b.member_id", "=", "w.owner_id"),
+            ),
+          ),
+        ]),
+      ]),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function insertDelivery(db: Db, row: Insertable<WebhookDeliveriesTable>): Promise<void> {
   await db.insertInto("webhook_deliveries").values(row).execute();
 }

@@ -24,7 +24,11 @@ import {
   setWebhookEnabled,
   skipEventsForWebhooks,
   WEBHOOK_CHANNEL,
+  webhooksWithEntitledOwners,
+  type WebhookRow,
 } from "../../db/repos/webhook.repo.ts";
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../../db/schema.ts";
 import { newId } from "../../domain/ids.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import { retryDelayMs, shouldDisable } from "../../domain/webhook.rules.ts";
@@ -53,7 +57,7 @@ export async function fanOutNext(ctx: ServiceContext): Promise<boolean> {
       if (!row) return false;
       claimedId = row.id;
       for (const event of await webhookEventsFor(trx, row.payload as OutboxEvent)) {
-        for (const webhook of await matchingWebhooks(trx, event.type, event.groupId)) {
+        for (const webhook of await entitledWebhooks(trx, await matchingWebhooks(trx, event.type, event.groupId))) {
           const id = `msg_${newId()}`;
           const payload = JSON.stringify({ type: event.type, timestamp: new Date(row.created_at).toISOString(), data: event.data });
           await insertDelivery(trx, { id, webhook_id: webhook.id, event_type: event.type, payload });
@@ -75,11 +79,24 @@ export async function fanOutNext(ctx: ServiceContext): Promise<boolean> {
   }
 }
 
+export const OWNER_NOT_ENTITLED = "its owner is no longer an admin, nor an owner of its group";
+
+/** The subscriptions whose owners may still hold them; the others are switched off, with the reason, and skipped. */
+async function entitledWebhooks(db: Kysely<Database> | Transaction<Database>, webhooks: WebhookRow[]): Promise<WebhookRow[]> {
+  const entitled = await webhooksWithEntitledOwners(
+    db,
+    webhooks.map((w) => w.id),
+  );
+  for (const webhook of webhooks.filter((w) => !entitled.has(w.id))) await setWebhookEnabled(db, webhook.id, false, OWNER_NOT_ENTITLED);
+  return webhooks.filter((w) => entitled.has(w.id));
+}
+
 export async function deliverWebhook(ctx: ServiceContext, transport: WebhookTransport, deliveryId: string, retryInitialMs: number): Promise<void> {
   const delivery = await findDelivery(ctx.db, deliveryId);
   if (!delivery || delivery.status !== "pending") return;
   const webhook = await findWebhook(ctx.db, delivery.webhook_id);
   if (!webhook) return;
+  if (webhook.enabled && (await entitledWebhooks(ctx.db, [webhook])).length === 0) webhook.enabled = false;
   if (!webhook.enabled) {
     await recordDeliveryAttempt(ctx.db, delivery.id, { status: "failed", statusCode: null, error: "the webhook is disabled", nextAttemptAt: null });
     return;

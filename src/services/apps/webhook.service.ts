@@ -14,6 +14,7 @@ import {
   rotateWebhookSecret,
   setWebhookEnabled,
   WEBHOOK_CHANNEL,
+  webhooksWithEntitledOwners,
   type WebhookDeliveryRow,
   type WebhookRow,
 } from "../../db/repos/webhook.repo.ts";
@@ -62,11 +63,19 @@ async function caller(ctx: ServiceContext, username: string) {
   return { user, isAdmin: user.role === "admin" };
 }
 
-/** The subscription, if the caller may manage it (its owner, or an admin); 404 otherwise. */
-async function requireOwnWebhook(ctx: ServiceContext, username: string, id: string): Promise<WebhookRow> {
+/**
+ * The subscription, if the caller may manage it (its owner, or an admin); 404
+ * otherwise. An owner who has since lost the right to the group's events (no
+ * longer its owner, banned, no longer an admin) may only delete it: its
+ * deliveries carry the group's content.
+ */
+async function requireOwnWebhook(ctx: ServiceContext, username: string, id: string, purpose: "manage" | "remove" = "manage"): Promise<WebhookRow> {
   const { user, isAdmin } = await caller(ctx, username);
   const row = await findWebhook(ctx.db, id);
   if (!row || (!isAdmin && row.owner_id !== user.id)) throw notFound(`No webhook ${id}`);
+  if (purpose === "manage" && !isAdmin && !(await webhooksWithEntitledOwners(ctx.db, [row.id])).has(row.id)) {
+    throw forbidden("You are no longer an owner of this webhook's group, so it is switched off: delete it, or ask an admin");
+  }
   return row;
 }
 
@@ -113,7 +122,7 @@ export async function listMyWebhooks(ctx: ServiceContext, username: string): Pro
 }
 
 export async function removeWebhook(ctx: ServiceContext, username: string, id: string): Promise<void> {
-  await requireOwnWebhook(ctx, username, id);
+  await requireOwnWebhook(ctx, username, id, "remove");
   await deleteWebhook(ctx.db, id);
 }
 

@@ -43,7 +43,7 @@ import { notify } from "../notification.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { commitAndWake as commit } from "../commit.ts";
 import { answerFollowRequest } from "../accounts/follow-request.ts";
-import { canSeeGroup, canSeeMemberList, relationsTo, viewerOf, visibleActorIds } from "../visibility.service.ts";
+import { canSeeGroup, canSeeGroupContent, canSeeMemberList, relationsTo, viewerOf, visibleActorIds } from "../visibility.service.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { gateEmployeeJoin } from "./governance.service.ts";
 import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
@@ -173,6 +173,17 @@ export async function findGroup(ctx: ServiceContext, ref: string, viewerId: stri
   }
   if (!group) throw notFound(`No group ${ref}`);
   if (!(await canSeeGroup(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
+  return group;
+}
+
+/**
+ * A group whose content (posts, questions, experts, figures) the viewer may
+ * read; 404 otherwise, as for a group that does not exist. A members-only
+ * group is visible to all but its content only to members (canSeeGroupContent).
+ */
+export async function findGroupWithReadableContent(ctx: ServiceContext, ref: string, viewerId: string | null): Promise<GroupWithActor> {
+  const group = await findGroup(ctx, ref, viewerId);
+  if (!(await canSeeGroupContent(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
   return group;
 }
 

@@ -42,7 +42,7 @@ import {
 import { requireLocalUserActor, toActorView, type ActorView } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { externalRefOf, externalRefsOf, linkExternalRef, type ExternalRef } from "../apps/external-ref.service.ts";
-import { findGroup, membershipOf } from "../groups/group.service.ts";
+import { findGroup, findGroupWithReadableContent, membershipOf } from "../groups/group.service.ts";
 import { filterVisiblePosts, viewerOf } from "../visibility.service.ts";
 import { stripHtml } from "../html.ts";
 import { canViewPost, createGroupReply, createPost, editPost, toPostView, type NewPostInput, type PostView } from "../posts/post.service.ts";
@@ -215,7 +215,7 @@ export async function similarAnsweredQuestions(ctx: ServiceContext, groupRef: st
  * `level` is their reputation level in the group, to which accepted answers count too (docs/insights.md).
  */
 export async function groupExperts(ctx: ServiceContext, groupRef: string, viewerId: string | null, tag: string | null) {
-  const group = await findGroup(ctx, groupRef, viewerId);
+  const group = await findGroupWithReadableContent(ctx, groupRef, viewerId);
   const rows = await listExperts(ctx.db, group.actor.id, tag?.replace(/^#/, "").toLowerCase() || null, 20);
   const levels = await reputationLevels(
     ctx,

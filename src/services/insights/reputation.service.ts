@@ -2,14 +2,12 @@
 // (src/domain/reputation.rules.ts). Members see a group's scores and levels;
 // the reciprocal rings the scoring left out are for the group's moderators.
 import { assertCanModerate } from "../../domain/group.rules.ts";
-import { notFound } from "../../domain/errors.ts";
 import { findRings, reputationLevel, scoreReputation, WINDOW_DAYS, type ReputationLevel } from "../../domain/reputation.rules.ts";
 import { actorsByIds } from "../../db/queries/post.queries.ts";
 import { achievementsIn, endorsementsIn } from "../../db/queries/reputation.queries.ts";
 import { toActorView, requireLocalUserActor } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
-import { findGroup, membershipOf } from "../groups/group.service.ts";
-import { canSeeGroupContent, viewerOf } from "../visibility.service.ts";
+import { findGroupWithReadableContent, membershipOf } from "../groups/group.service.ts";
 
 export { reputationLevel };
 
@@ -20,15 +18,9 @@ async function scoresIn(ctx: ServiceContext, groupId: string | null, now = new D
   return { endorsements, scores: scoreReputation(endorsements, achievements, now) };
 }
 
-async function readableGroup(ctx: ServiceContext, ref: string, viewerId: string | null) {
-  const group = await findGroup(ctx, ref, viewerId);
-  if (!(await canSeeGroupContent(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
-  return group;
-}
-
 /** `GET /groups/:group/reputation`: [{actor, score, level, reasons}], highest first. */
 export async function groupReputation(ctx: ServiceContext, ref: string, viewerId: string | null, limit = 50) {
-  const group = await readableGroup(ctx, ref, viewerId);
+  const group = await findGroupWithReadableContent(ctx, ref, viewerId);
   const { scores } = await scoresIn(ctx, group.actor.id);
   const top = scores.slice(0, limit);
   const actors = new Map(
@@ -47,7 +39,7 @@ export async function groupReputation(ctx: ServiceContext, ref: string, viewerId
 /** The reciprocal rings found in a group: flagged to its moderators, never counted. */
 export async function groupRings(ctx: ServiceContext, username: string, ref: string) {
   const me = await requireLocalUserActor(ctx, username);
-  const group = await readableGroup(ctx, ref, me.id);
+  const group = await findGroupWithReadableContent(ctx, ref, me.id);
   assertCanModerate(await membershipOf(ctx, group.actor.id, me.id));
   const { endorsements } = await scoresIn(ctx, group.actor.id);
   const rings = findRings(endorsements);

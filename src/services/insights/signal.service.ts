@@ -1,13 +1,11 @@
 // "What matters" in a group: rising ideas, threads drawing several companies,
 // customer questions still unanswered, each with its signal score
 // (src/domain/signal.rules.ts). For whoever may read the group's content.
-import { notFound } from "../../domain/errors.ts";
 import { signalOf, SIGNAL_WINDOW_DAYS, type Signal } from "../../domain/signal.rules.ts";
 import { engagementIn, proposerRecords, recentThreads, type SignalThreadRow } from "../../db/queries/signal.queries.ts";
 import type { ServiceContext } from "../context.ts";
-import { findGroup } from "../groups/group.service.ts";
+import { findGroupWithReadableContent } from "../groups/group.service.ts";
 import { textOfSanitized } from "../html.ts";
-import { canSeeGroupContent, viewerOf } from "../visibility.service.ts";
 
 export interface MatteringThread {
   id: string;
@@ -26,8 +24,7 @@ const LIMIT = 10;
 const OPEN_IDEA = new Set(["open", "under_review"]);
 
 export async function whatMatters(ctx: ServiceContext, ref: string, viewerId: string | null, now = new Date()) {
-  const group = await findGroup(ctx, ref, viewerId);
-  if (!(await canSeeGroupContent(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
+  const group = await findGroupWithReadableContent(ctx, ref, viewerId);
   const threads = await recentThreads(ctx.db, group.actor.id, new Date(now.getTime() - SIGNAL_WINDOW_DAYS * 86_400_000));
   const [engagement, records] = await Promise.all([
     engagementIn(

@@ -4,9 +4,19 @@ import { countNotificationsAfter, familiarFollowers, knownPeers, localPeople } f
 import { readMarkers } from "../../db/repos/notification.repo.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import type { ServiceContext } from "../context.ts";
+import { findActorById } from "../../db/repos/remote-actor.repo.ts";
+import { canListFollowsOf, viewerOf } from "../visibility.service.ts";
 
+/** Whom I follow among each account's followers; nobody for an account whose followers I may not list (a private group's members). */
 export async function getFamiliarFollowers(ctx: ServiceContext, viewerId: string, targetIds: string[]): Promise<Array<{ id: string; accounts: ActorRow[] }>> {
-  return Promise.all(targetIds.slice(0, 40).map(async (id) => ({ id, accounts: await familiarFollowers(ctx.db, viewerId, id, 40) })));
+  const viewer = viewerOf(viewerId);
+  return Promise.all(
+    targetIds.slice(0, 40).map(async (id) => {
+      const target = await findActorById(ctx.db, id);
+      const listable = target !== undefined && (await canListFollowsOf(ctx, viewer, target, "followers"));
+      return { id, accounts: listable ? await familiarFollowers(ctx.db, viewerId, id, 40) : [] };
+    }),
+  );
 }
 
 export async function getDirectory(ctx: ServiceContext, options: { order?: string | undefined; limit?: number | undefined; offset?: number | undefined }) {

@@ -32,13 +32,13 @@ import { assertCanDelete, assertCanEdit, checkPostText } from "../../domain/post
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { commitAndWake as commit } from "../commit.ts";
-import { findGroup, membershipOf } from "../groups/group.service.ts";
+import { findGroup, findGroupWithReadableContent, membershipOf } from "../groups/group.service.ts";
 import { extractHashtags, extractMentionHandles, qualifyMention, renderText, type MentionLink } from "../html.ts";
 import { renderMarkdown } from "../markdown.ts";
 import { attachUploads } from "./media.service.ts";
 import { recordGroupAnnounce } from "../groups/group-announce.ts";
 import { notify, notifyMentions } from "../notification.service.ts";
-import { canSeeGroupContent, canSeePost, filterVisiblePosts, viewerOf } from "../visibility.service.ts";
+import { canSeePost, filterVisiblePosts, viewerOf } from "../visibility.service.ts";
 import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
 
 export interface PostView {
@@ -424,8 +424,7 @@ export async function unlikePost(ctx: ServiceContext, username: string, postId: 
 }
 
 export async function groupTimeline(ctx: ServiceContext, ref: string, viewerId: string | null, cursor: string | null, limit = 20) {
-  const group = await findGroup(ctx, ref, viewerId);
-  if (!(await canSeeGroupContent(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
+  const group = await findGroupWithReadableContent(ctx, ref, viewerId);
   const page = await listGroupPosts(ctx.db, group.actor.id, { cursor, limit, viewerId });
   const visible = await filterVisiblePosts(ctx, viewerOf(viewerId), page.items, (entry) => entry.post);
   return { items: visible.map(toPostView), nextCursor: page.nextCursor };

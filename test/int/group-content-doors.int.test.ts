@@ -1,0 +1,44 @@
+// A members-only group's content at every door that reads it through the one
+// rule (`findGroupWithReadableContent`): its posts, its experts, its members'
+// reputation and "what matters". Anonymous callers and signed-in outsiders get
+// 404, as for a group that does not exist; a member reads each (the control).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+
+let a: TestInstance;
+let olga: TestUser; // owner
+let bea: TestUser; // member
+let out: TestUser; // outsider
+
+const DOORS = ["posts", "experts", "experts?tag=billing", "reputation", "what-matters"].map((door) => `/api/ecotone/v1/groups/board/${door}`);
+
+beforeAll(async () => {
+  a = await startInstance();
+  olga = await a.user("olga");
+  bea = await a.user("bea");
+  out = await a.user("out");
+  expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "board", name: "Board", visibility: "members_only" })).status).toBe(201);
+  await a.api(bea.token, "POST", "/api/ecotone/v1/groups/board/join");
+  const question = await a.api(bea.token, "POST", "/api/ecotone/v1/posts", { group: "board", kind: "question", content: "Who approves #billing refunds?" });
+  const answer = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: question.body.id, content: "The CFO does" });
+  expect((await a.api(bea.token, "POST", `/api/ecotone/v1/posts/${question.body.id}/accept`, { answer: answer.body.id })).status).toBeLessThan(300);
+});
+
+afterAll(async () => {
+  await a?.close();
+});
+
+describe("a members-only group's content", () => {
+  it("is 404 to anonymous callers and to outsiders at every door, as a group that does not exist", async () => {
+    for (const path of DOORS) {
+      expect([path, (await a.api(null, "GET", path)).status]).toEqual([path, 404]);
+      expect([path, (await a.api(out.token, "GET", path)).status]).toEqual([path, 404]);
+    }
+  });
+
+  it("is read by a member at each door (control); the accepted answer makes its author the expert", async () => {
+    for (const path of DOORS) expect([path, (await a.api(bea.token, "GET", path)).status]).toEqual([path, 200]);
+    const experts = await a.api(bea.token, "GET", "/api/ecotone/v1/groups/board/experts?tag=billing");
+    expect(experts.body.items.map((e: { actor: { uri: string } }) => e.actor.uri)).toEqual([olga.uri]);
+  });
+});
