@@ -46,6 +46,7 @@ import { createEcotoneFederation, type EcotoneFederation } from "./federation/fe
 import { installFetchGuard } from "./federation/fetch-guard.ts";
 import { installSignedFetchCache } from "./federation/signed-fetch.cache.ts";
 import { installDeliveryLanes } from "./federation/delivery-lanes.ts";
+import { prefetchDeliveryState } from "./federation/delivery-prefetch.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
 import { createTaskGateway } from "./federation/forgefed/gateway.ts";
@@ -142,6 +143,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       atomicEnqueues: name !== "inbox",
       // An incoming activity is applied in its POST when this process can (ADR 0104).
       runInline: name === "inbox",
+      // A batch of deliveries reads its hosts' breaker state and signature spec in one statement (ADR 0110).
+      beforeBatch:
+        name === "outbox" ? (messages) => prefetchDeliveryState(kv, messages, Math.min(config.deliveryHeadTimeoutMs, config.fetchTimeoutMs)) : undefined,
       onError: (error: unknown) => logger.error({ err: error, queue: name }, "queue message failed"),
     });
   const kv = new PostgresKvStore(database);

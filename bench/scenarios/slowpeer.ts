@@ -6,14 +6,16 @@
 //           pending edits of one post (an Update carries the post as it is
 //           when it is sent), so the figure is how stale the peer's copy gets:
 //           the longest an edit waited until the peer had it or a newer one.
-//   likes — 50 different local people like the post each second. Likes
-//           cannot be coalesced, and Fedify sends activities on one object to
-//           one instance one at a time, in order (an ordering key per object
-//           and inbox origin), so at most 1000 / 250 = 4 a second get through.
+//   likes — 50 different local people like the post each second, and every
+//           tenth withdraws the like right after. Likes cannot be coalesced;
+//           they are ordered per post *and* liker (ADR 0101), so different
+//           people's likes travel side by side while one person's Undo must
+//           still arrive after the Like it withdraws.
 //
 // Figures: the max queue age (edits: staleness; likes: the oldest like still
 // waiting), what was still queued when the benchmark stopped watching, and
-// whether any activity on the post arrived after a newer one.
+// whether any activity arrived after a newer one of the same actor (edits:
+// the author's versions; likes: a liker's Undo before its Like).
 import { startEcotone, type BenchInstance, type BenchUser } from "../lib/ecotone.ts";
 import { startSimInstance, type Delivery, type SimInstance } from "../lib/peers.ts";
 import { percentile, sleep, waitUntil, type Figures, type ScenarioResult } from "../lib/stats.ts";
@@ -107,8 +109,14 @@ async function likesPhase(ecotone: BenchInstance, tokens: string[], peer: SimIns
   const from = peer.deliveries.length;
   const likes = () => peer.deliveries.slice(from).filter((d) => d.inner?.type === "Like");
   const total = Math.min(tokens.length, Math.round(options.rate * options.seconds));
-  const sent = await openLoop(total, options.rate, (n) => ecotone.api(tokens[n - 1]!, "POST", `/api/ecotone/v1/posts/${postId}/like`));
-  await waitUntil(() => likes().length >= total, options.drainSeconds * 1000, 100);
+  const withdrawn = (n: number) => n % 10 === 0;
+  const undos = () => peer.deliveries.slice(from).filter((d) => d.inner?.type === "Undo");
+  const sent = await openLoop(total, options.rate, async (n) => {
+    const liked = await ecotone.api(tokens[n - 1]!, "POST", `/api/ecotone/v1/posts/${postId}/like`);
+    return withdrawn(n) && liked.status < 300 ? ecotone.api(tokens[n - 1]!, "DELETE", `/api/ecotone/v1/posts/${postId}/like`) : liked;
+  });
+  const undosSent = Array.from({ length: total }, (_, i) => i + 1).filter(withdrawn).length;
+  await waitUntil(() => likes().length >= total && undos().length >= undosSent, options.drainSeconds * 1000, 100);
   const cutoff = performance.now();
   const got = likes();
   // The n-th liker is /users/liker{n}.
@@ -117,6 +125,9 @@ async function likesPhase(ecotone: BenchInstance, tokens: string[], peer: SimIns
   const delivered = new Set(got.map(likerOf));
   const waiting = [...sent.sentAt.keys()].filter((n) => !delivered.has(n));
   const oldestWaitingMs = waiting.length ? cutoff - Math.min(...waiting.map((n) => sent.sentAt.get(n)!)) : 0;
+  // Per liker: an Undo that arrived before the Like it withdraws.
+  const likedAt = new Map(got.map((d) => [likerOf(d), d.at]));
+  const undoneBeforeLiked = undos().filter((d) => !(likedAt.get(likerOf(d))! < d.at)).length;
   const depth = await ecotone.queueDepth();
   return {
     phase: "likes",
@@ -128,7 +139,8 @@ async function likesPhase(ecotone: BenchInstance, tokens: string[], peer: SimIns
     "max queue age s": Math.max(oldestWaitingMs, ...ages) / 1000,
     "still queued at the end": `${waiting.length} likes (outbox queue ${depth.outbox ?? 0})`,
     "last one arrived after s": waiting.length === 0 ? (Math.max(...got.map((d) => d.at)) - sent.lastSent) / 1000 : `not within ${options.drainSeconds}`,
-    "out of order": inversions(got),
+    "out of order": undoneBeforeLiked,
+    "Undos delivered": `${undos().length} of ${undosSent}`,
   };
 }
 

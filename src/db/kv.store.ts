@@ -61,9 +61,11 @@ const LOCAL_PREFIXES = ["activityIdempotence"];
  * healthy host, absent. Remembering "no state" for a second saves those reads
  * in a fan-out; a state another process records (a host it found dead) is
  * seen at most that second late, which changes nothing a circuit breaker
- * promises. Present states are always read from the table.
+ * promises. Present states are always read from the table. A peer's
+ * signature spec (a read-mostly copy) is absent until a first delivery
+ * records it.
  */
-const ABSENCE_PREFIXES = ["circuit"];
+const ABSENCE_PREFIXES = ["circuit", "httpMessageSignaturesSpec"];
 
 export interface KvStoreOptions {
   /** How long a read-mostly value is served from memory (0: never). */
@@ -248,6 +250,42 @@ export class PostgresKvStore {
     }
     const rows = await query.orderBy("key").execute();
     for (const row of rows) yield { key: row.key as unknown as KvKey, value: decode(row.value) };
+  }
+
+  /**
+   * Reads `keys` in one statement ahead of their use: a batch of deliveries
+   * asks each of its hosts' circuit-breaker state and signature spec, one
+   * statement per key otherwise (ADR 0110). Read-mostly values found are
+   * served from memory as a `get` would; keys of ABSENCE_PREFIXES not found
+   * are remembered absent for `absentForMs` (a delivery reads its host's
+   * breaker before sending and again after the answer). Other keys are only
+   * read, not kept.
+   */
+  async prefetch(keys: readonly KvKey[], options: { absentForMs: number }): Promise<void> {
+    const wanted = keys.filter((key) => this.#memoryKey(key) !== null || this.#absenceKey(key) !== null);
+    for (let i = 0; i < wanted.length; i += 500) {
+      const chunk = wanted.slice(i, i + 500);
+      const rows = await this.#db
+        .selectFrom("fedify_kv")
+        .select(["key", "value", "expires_at"])
+        .where(
+          "key",
+          "in",
+          chunk.map((key) => sql<string[]>`${[...key]}::text[]`),
+        )
+        .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", sql<Date>`now()`)]))
+        .execute();
+      const found = new Set(rows.map((row) => JSON.stringify(row.key)));
+      for (const row of rows)
+        this.#remember(row.key as unknown as KvKey, decode(row.value), row.expires_at === null ? null : row.expires_at.getTime() - Date.now());
+      for (const key of chunk) {
+        const absence = this.#absenceKey(key);
+        if (absence === null || found.has(absence)) continue;
+        if (this.#absent.size >= this.#localMax) this.#absent.delete(this.#absent.keys().next().value!);
+        this.#absent.delete(absence);
+        this.#absent.set(absence, Date.now() + options.absentForMs);
+      }
+    }
   }
 
   /** Removes expired entries; called periodically. */

@@ -7,6 +7,7 @@
 // lease, the rows still in hand get a fresh lease in one statement. Only a
 // worker that stops renewing (it died) loses its messages to another one.
 import { sql, type Kysely } from "kysely";
+import type { LeasedRow } from "./queue-finish.ts";
 import type { Database } from "./schema.ts";
 
 export class LeaseKeeper {
@@ -57,4 +58,30 @@ export class LeaseKeeper {
       this.#onError(error);
     }
   }
+}
+
+/**
+ * Takes up to `limit` ready messages of `queue` under a lease, in one
+ * statement, oldest available first: runnable rows only (not blocked behind
+ * their key's head, ADR 0101), whose lease is free or ran out.
+ */
+export async function leaseReady(db: Kysely<Database>, queue: string, workerId: string, leaseMs: number, limit: number): Promise<LeasedRow[]> {
+  const result = await sql<LeasedRow>`
+    update fedify_queue
+    set locked_until = now() + ${`${leaseMs} milliseconds`}::interval,
+        locked_by = ${workerId},
+        attempts = attempts + 1
+    where id in (
+      select q.id from fedify_queue q
+      where q.queue = ${queue}
+        and not q.blocked
+        and q.available_at <= now()
+        and (q.locked_until is null or q.locked_until < now())
+      order by q.available_at, q.id
+      limit ${limit}
+      for update skip locked
+    )
+    returning id, message, ordering_key`.execute(db);
+  // The update returns rows in no particular order: oldest first.
+  return result.rows.sort((a, b) => a.id - b.id);
 }

@@ -23,8 +23,8 @@ import type { DatabaseHandle } from "./database.ts";
 import { EnqueueBatcher, type PendingRow } from "./queue-batch.ts";
 import { capture, queueChannel, runCapturing, runUncaptured, writeCaptured, type Captured } from "./queue-capture.ts";
 import { InlineRunner } from "./queue-inline.ts";
-import { deleteFinished, type LeasedRow } from "./queue-finish.ts";
-import { LeaseKeeper } from "./queue-lease.ts";
+import { deleteFinished, FinishBatcher, type LeasedRow } from "./queue-finish.ts";
+import { LeaseKeeper, leaseReady } from "./queue-lease.ts";
 import { writeQueued } from "./queue-write.ts";
 import type { Database } from "./schema.ts";
 
@@ -58,6 +58,13 @@ export interface QueueOptions {
    * listens and has a free slot (queue-inline.ts): for the inbox queue.
    */
   runInline?: boolean;
+  /**
+   * Called with the messages of each leased batch before their handlers
+   * run, to read what they will all need in one go (the delivery queue's
+   * hosts' state, src/federation/delivery-prefetch.ts). A failure is
+   * reported and the handlers run anyway.
+   */
+  beforeBatch?: (messages: unknown[]) => Promise<void>;
   onError?: (error: unknown, message: unknown) => void;
 }
 
@@ -87,7 +94,9 @@ export class PostgresMessageQueue {
   readonly #atomicEnqueues: boolean;
   readonly #inline: InlineRunner | null;
   readonly #onError: ((error: unknown, message: unknown) => void) | undefined;
+  readonly #beforeBatch: ((messages: unknown[]) => Promise<void>) | undefined;
   readonly #batcher = new EnqueueBatcher((rows) => this.#write(rows));
+  readonly #finisher: FinishBatcher;
 
   constructor(handle: DatabaseHandle, options: QueueOptions = {}) {
     this.#handle = handle;
@@ -100,6 +109,8 @@ export class PostgresMessageQueue {
     this.#atomicEnqueues = options.atomicEnqueues ?? false;
     this.#inline = options.runInline ? new InlineRunner(this.#concurrency, (error, message) => this.#onError?.(error, message)) : null;
     this.#onError = options.onError;
+    this.#beforeBatch = options.beforeBatch;
+    this.#finisher = new FinishBatcher(this.#db, this.#workerId);
   }
 
   get channel(): string {
@@ -139,24 +150,7 @@ export class PostgresMessageQueue {
    * again until something changes.
    */
   async leaseMany(limit: number): Promise<LeasedRow[]> {
-    const result = await sql<LeasedRow>`
-      update fedify_queue
-      set locked_until = now() + ${`${this.#leaseMs} milliseconds`}::interval,
-          locked_by = ${this.#workerId},
-          attempts = attempts + 1
-      where id in (
-        select q.id from fedify_queue q
-        where q.queue = ${this.#queue}
-          and not q.blocked
-          and q.available_at <= now()
-          and (q.locked_until is null or q.locked_until < now())
-        order by q.available_at, q.id
-        limit ${limit}
-        for update skip locked
-      )
-      returning id, message, ordering_key`.execute(this.#db);
-    // The update returns rows in no particular order: oldest first.
-    return result.rows.sort((a, b) => a.id - b.id);
+    return leaseReady(this.#db, this.#queue, this.#workerId, this.#leaseMs, limit);
   }
 
   /**
@@ -167,7 +161,8 @@ export class PostgresMessageQueue {
   async #finish(row: LeasedRow, captured: Captured | null): Promise<void> {
     if (captured === null || captured.rows.size === 0) {
       if (captured) captured.closed = true;
-      await deleteFinished(this.#db, row, this.#workerId);
+      // Deleted with the others that finish about now, in one statement.
+      await this.#finisher.finish(row);
       return;
     }
     const wake = await this.#db.transaction().execute(async (trx) => {
@@ -219,6 +214,13 @@ export class PostgresMessageQueue {
           continue;
         }
         let rows: LeasedRow[] = [];
+        // Finished messages are deleted in batches (queue-finish.ts), so
+        // slots free up several at once: one turn lets the rest of a batch
+        // land, and one lease fills them all (ADR 0110).
+        if (mayHaveWork && inFlight.size > 0) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (signal?.aborted) break;
+        }
         const free = this.#concurrency - inFlight.size;
         if (mayHaveWork) {
           mayHaveWork = false;
@@ -233,6 +235,13 @@ export class PostgresMessageQueue {
           // A full batch may have left more behind; a short one did not.
           if (rows.length === free) mayHaveWork = true;
           idlePolls = 0;
+          if (this.#beforeBatch) {
+            try {
+              await this.#beforeBatch(rows.map((r) => r.message));
+            } catch (error) {
+              this.#onError?.(error, null);
+            }
+          }
           for (const leased of rows) {
             leases.hold(leased.id);
             const run = (async () => {

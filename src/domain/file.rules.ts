@@ -52,6 +52,19 @@ export function extensionOfName(name: string): string {
   return dot < 0 ? "" : name.slice(dot + 1).toLowerCase();
 }
 
+const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "gif", "webp"];
+
+/**
+ * Whether an upload is taken as an image (checked by media.rules.ts) or as a
+ * file (checked here), by its name: the one rule for the web composer and
+ * the Mastodon media API. A nameless upload is an image, as older forms and
+ * apps sent them.
+ */
+export function isImageUpload(fileName: string): boolean {
+  const ext = extensionOfName(fileName);
+  return ext === "" || IMAGE_EXTENSIONS.includes(ext);
+}
+
 function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
   return bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
 }

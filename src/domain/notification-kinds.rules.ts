@@ -3,6 +3,7 @@
 // API all ask here, so the list exists once.
 import { STATUS_TAG_PREFIX } from "./idea.rules.ts";
 import { ACCEPTED_TAG } from "./question.rules.ts";
+import { readTaskNote } from "./task-note.ts";
 
 export const EMAIL_KINDS = ["mention", "reply", "assignment", "task_due", "idea_answered", "join_request", "accepted_answer"] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
@@ -30,20 +31,16 @@ export function isEmailKind(value: string): value is EmailKind {
  * What a group's own note says, for the people it names. A group reports its
  * work as replies in the thread (a task's note, an idea, a question), and those
  * replies reach people as mentions, on every instance alike; these facts make
- * such a mention the kind it really is. The task texts are the ones
- * src/services/tasks/task-home.service.ts writes.
+ * such a mention the kind it really is. The task texts are read by the same
+ * table that writes them (`readTaskNote` in task-note.ts).
  */
 export type GroupNoteRole = "assignment_asked" | "assigned" | "idea_answered" | "accepted_answer";
-
-const ASSIGNMENT_ASKED = / asked \S+ to take this task: /;
-const ASSIGNED = / is assigned to this task: /;
 
 export function groupNoteRole(note: { tags: readonly string[]; text: string }): GroupNoteRole | null {
   if (note.tags.some((t) => t.startsWith(STATUS_TAG_PREFIX))) return "idea_answered";
   if (note.tags.includes(ACCEPTED_TAG)) return "accepted_answer";
-  if (ASSIGNMENT_ASKED.test(note.text)) return "assignment_asked";
-  if (ASSIGNED.test(note.text)) return "assigned";
-  return null;
+  const task = readTaskNote(note.text)?.kind;
+  return task === "assignment_asked" || task === "assigned" ? task : null;
 }
 
 export interface MentionFacts {

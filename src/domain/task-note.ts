@@ -29,6 +29,40 @@ export function companionNoteText(t: TaskNoteFacts): string {
   return `${lines.join("\n")}\n\n${t.url}`;
 }
 
+// The notes a task's home writes in the task's thread, each beside the one
+// pattern that reads it back (notification kinds, mail, the web's words):
+// a note's wording changes here, in one place, for writer and readers alike.
+
 export function statusChangeText(change: { byHandle: string; fromLabel: string; toLabel: string }): string {
   return `Status: ${change.fromLabel} → ${change.toLabel} (by ${change.byHandle})`;
+}
+
+/** Someone on another instance is asked to take a task (they consent first). */
+export function assignmentAskedText(byHandle: string, assigneeHandle: string, title: string): string {
+  return `${byHandle} asked ${assigneeHandle} to take this task: ${title}`;
+}
+
+/** Someone is assigned to a task (no consent needed). */
+export function assignedText(assigneeHandle: string, title: string): string {
+  return `${assigneeHandle} is assigned to this task: ${title}`;
+}
+
+export type TaskNoteKind = "moved" | "assignment_asked" | "assigned";
+
+const TASK_NOTE_PATTERNS: ReadonlyArray<[TaskNoteKind, RegExp]> = [
+  ["moved", /^Status: (.+?→.+?)(?: \(by .*\))?$/m],
+  ["assignment_asked", / asked \S+ to take this task: (.+)$/m],
+  ["assigned", / is assigned to this task: (.+)$/m],
+];
+
+/**
+ * What a task note says, read back from its text: its kind and its detail
+ * (the move "Open → Done", or the task's title), or null for any other text.
+ */
+export function readTaskNote(text: string): { kind: TaskNoteKind; detail: string } | null {
+  for (const [kind, pattern] of TASK_NOTE_PATTERNS) {
+    const m = pattern.exec(text);
+    if (m) return { kind, detail: m[1]! };
+  }
+  return null;
 }

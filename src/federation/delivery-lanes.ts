@@ -16,7 +16,9 @@
 //   backoff, and its circuit breaker counts it) instead of waiting in a slot.
 //   Every other host is in the quick lane, with up to 32 in flight each
 //   (a slow but live peer still gets a steady stream); more wait their turn;
-// - a host leaves the slow lane as soon as it answers.
+// - a host leaves the slow lane as soon as it answers;
+// - an accepted delivery's body is let go (a dripping "202" held its
+//   connection until the deadline).
 // Nothing is lost: a deferred delivery is retried like any failed one.
 // See ADR 0102.
 import { installFetchLayer } from "./fetch-layer.ts";
@@ -104,7 +106,7 @@ export class DeliveryLanes {
     try {
       const response = await inner(request, { ...init, signal: AbortSignal.any(signals) });
       state.failedAt = null;
-      return response;
+      return response.ok ? withoutBody(response) : response;
     } catch (error) {
       // No answer at all (timeout, refused, reset): the slow lane for a while.
       state.failedAt = Date.now();
@@ -115,6 +117,19 @@ export class DeliveryLanes {
       state.waiting.shift()?.();
     }
   }
+}
+
+/**
+ * An accepted delivery's answer, its body let go: Fedify reads the body of a
+ * refusal only, and a peer that drips its "202 Accepted" text a byte a second
+ * would otherwise keep the connection (and the peer's socket) until the
+ * outbound deadline. An empty body is already read, so a kept-alive
+ * connection goes back to its pool as before.
+ */
+function withoutBody(response: Response): Response {
+  if (response.body === null) return response;
+  void response.body.cancel().catch(() => {});
+  return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** A delivery: a signed POST of an ActivityPub document. */

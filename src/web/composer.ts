@@ -7,8 +7,8 @@ import type { ServiceContext } from "../services/context.ts";
 import type { GroupView } from "../services/groups/group.service.ts";
 import { DomainError, validationFailed } from "../domain/errors.ts";
 import { checkUpload, IMAGE_TYPES, MAX_ATTACHMENTS } from "../domain/media.rules.ts";
-import { checkFile, extensionOfName, FILE_EXTENSIONS, MAX_FILE_BYTES } from "../domain/file.rules.ts";
-import { uploadFile, uploadMedia } from "../services/posts/media.service.ts";
+import { checkFile, FILE_EXTENSIONS, isImageUpload, MAX_FILE_BYTES } from "../domain/file.rules.ts";
+import { uploadAttachment } from "../services/posts/media.service.ts";
 import type { NewPostInput } from "../services/posts/post.service.ts";
 import { getUserByUsername } from "../services/accounts/user.service.ts";
 import { refOf } from "./components.ts";
@@ -34,7 +34,6 @@ export interface ComposerOptions {
   extra?: Html;
 }
 
-const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "gif", "webp"];
 const ACCEPT = [...IMAGE_TYPES, ...FILE_EXTENSIONS.map((e) => `.${e}`)].join(",");
 
 /**
@@ -110,8 +109,7 @@ function attachmentsOf(body: Fields): Chosen[] {
     .filter((f): f is Buffer & { fileName?: string } => f instanceof Buffer && f.length > 0)
     .map((bytes) => {
       const fileName = bytes.fileName ?? "";
-      const ext = extensionOfName(fileName);
-      return { bytes, fileName, image: ext === "" || IMAGE_EXTENSIONS.includes(ext) };
+      return { bytes, fileName, image: isImageUpload(fileName) };
     });
 }
 
@@ -135,9 +133,7 @@ export async function readComposer(ctx: ServiceContext, session: WebSession, bod
   const mediaIds: string[] = [];
   for (const [i, c] of chosen.entries()) {
     const description = optionalField(body, `alt${i + 1}`);
-    const media = c.image
-      ? await uploadMedia(ctx, session.user.username, { bytes: c.bytes, description })
-      : await uploadFile(ctx, session.user.username, { bytes: c.bytes, fileName: c.fileName, description });
+    const media = await uploadAttachment(ctx, session.user.username, { bytes: c.bytes, fileName: c.fileName, description });
     mediaIds.push(media.id);
   }
   return {

@@ -22,10 +22,17 @@ export async function companiesSection(ctx: ServiceContext, ref: string, viewerI
     return html``;
   }
   if (items.length === 0) return html``;
+  // Two companies may share a name (two "Acme"s on different servers): then each is told apart by its domain.
+  const named = new Map<string, number>();
+  for (const i of items) named.set(i.organization.name.toLowerCase(), (named.get(i.organization.name.toLowerCase()) ?? 0) + 1);
+  const shared = (name: string) => (named.get(name.toLowerCase()) ?? 0) > 1;
   return html`<section aria-labelledby="companies">
     <h2 id="companies">Companies in this group</h2>
     <ul class="companies">
-      ${items.map((i) => html`<li>${organizationBadge(i.organization)} · ${i.memberCount} member${i.memberCount === 1 ? "" : "s"}</li>`)}
+      ${items.map(
+        (i) =>
+          html`<li>${organizationBadge(i.organization)}${shared(i.organization.name) ? html` <span class="muted">${i.organization.domain}</span>` : ""} · ${i.memberCount} member${i.memberCount === 1 ? "" : "s"}</li>`,
+      )}
     </ul>
   </section>`;
 }

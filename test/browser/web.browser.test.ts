@@ -10,6 +10,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
+import { setOwnOrganization } from "../../src/services/organizations/organization.service.ts";
+import { cliActor } from "../../src/services/organizations/audit.service.ts";
 import {
   BROWSER_PASSWORD,
   expectFlash,
@@ -36,8 +38,11 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     [acme, globex] = (await startInstances(2)) as [TestInstance, TestInstance];
-    await createUser(acme.app.ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice (Acme)" });
-    await createUser(globex.app.ctx, { username: "gina", password: PASSWORD, displayName: "Gina (Globex)" });
+    // Each instance is its company: the chip beside a name and "Gina (Globex)" in running text both come from it.
+    await setOwnOrganization(acme.app.ctx, cliActor(acme.app.ctx), { name: "Acme Corporation", shortName: "Acme" });
+    await setOwnOrganization(globex.app.ctx, cliActor(globex.app.ctx), { name: "Globex Corporation", shortName: "Globex" });
+    await createUser(acme.app.ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice" });
+    await createUser(globex.app.ctx, { username: "gina", password: PASSWORD, displayName: "Gina" });
     browser = await launchBrowser();
     alice = await openPage(browser, 1280, { height: 900 });
     gina = await openPage(browser, 390, { height: 844 }); // a phone
@@ -86,6 +91,10 @@ describe.skipIf(!executablePath)("the web interface in a browser", () => {
         { timeout: 15_000 },
       )
       .toBe(1);
+    // One organization fact names each person's company: the chip beside Gina says Globex, beside Alice Acme.
+    const waiting = alice.locator("li", { has: alice.getByRole("button", { name: "Approve" }) });
+    await expect.poll(() => waiting.locator(".org").textContent(), { timeout: 15_000 }).toBe("Globex");
+    await expect.poll(() => alice.locator("li", { hasText: "@alice" }).locator(".org").first().textContent()).toBe("Acme");
     await shot(alice, "group-members-approval");
     await alice.getByRole("button", { name: "Approve" }).click();
     await expectFlash(alice, "Approved");

@@ -2,6 +2,7 @@
 // rule (`findGroupWithReadableContent`): its posts, its experts, its members'
 // reputation and "what matters". Anonymous callers and signed-in outsiders get
 // 404, as for a group that does not exist; a member reads each (the control).
+// And a group is joined, never followed: a follow would skip its join policy.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
@@ -26,6 +27,32 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await a?.close();
+});
+
+describe("following a group instead of joining it", () => {
+  it("is refused with the way to join, and a secret group is as absent as one that does not exist; a person is followed (control)", async () => {
+    expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "vault", name: "Vault", visibility: "secret" })).status).toBe(201);
+    const secret = await a.api(out.token, "POST", "/api/ecotone/v1/follows", { target: `@vault@${a.host}` });
+    expect(secret.status).toBe(404);
+    expect(JSON.stringify(secret.body)).not.toContain("Vault");
+    const board = await a.api(out.token, "POST", "/api/ecotone/v1/follows", { target: `@board@${a.host}` });
+    expect(board.status).toBe(422);
+    expect(board.body.error.message).toMatch(/join/);
+    const groups = await a.app.ctx.db.selectFrom("actors").select("id").where("username", "in", ["vault", "board"]).where("type", "=", "Group").execute();
+    const follows = await a.app.ctx.db
+      .selectFrom("follows")
+      .innerJoin("actors", "actors.id", "follows.follower_id")
+      .select("follows.id")
+      .where("actors.username", "=", "out")
+      .where(
+        "follows.followee_id",
+        "in",
+        groups.map((g) => g.id),
+      )
+      .execute();
+    expect(follows).toEqual([]);
+    expect((await a.api(out.token, "POST", "/api/ecotone/v1/follows", { target: bea.handle })).status).toBeLessThan(300);
+  });
 });
 
 describe("a members-only group's content", () => {

@@ -259,6 +259,33 @@ describe("media", () => {
     expect(found.body.statuses[0].media_attachments[0]).toMatchObject({ type: "image", url: uploaded.body.url, description: "A tiny test image" });
   });
 
+  it("takes a file as the web composer does: a PDF becomes type unknown, attaches to a post and downloads as a file", async () => {
+    const pdf = Buffer.from("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
+    const uploaded = await upload(alice.token, pdf, "application/pdf", "minutes.pdf");
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.body).toMatchObject({ type: "unknown", description: "A tiny test image", meta: {} });
+    const file = await fetch(uploaded.body.url);
+    expect(file.headers.get("content-type")).toBe("application/pdf");
+    expect(file.headers.get("content-disposition")).toMatch(/^attachment;.*minutes\.pdf/);
+    const post = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "The minutes", media_ids: [uploaded.body.id] });
+    expect(post.body.media_attachments).toEqual([expect.objectContaining({ id: uploaded.body.id, type: "unknown" })]);
+  });
+
+  it("refuses the types the web composer refuses with a 422 that says why, storing nothing", async () => {
+    const before = (await a.app.ctx.db.selectFrom("media_attachments").select("id").execute()).length;
+    for (const [bytes, type, name] of [
+      [Buffer.from("<html><script>alert(1)</script></html>"), "text/html", "page.html"],
+      [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), "image/svg+xml", "logo.svg"],
+      [Buffer.from("MZ\x90\x00"), "application/octet-stream", "setup.exe"],
+      [Buffer.from("not a pdf at all"), "application/pdf", "fake.pdf"],
+    ] as const) {
+      const res = await upload(alice.token, bytes, type, name);
+      expect(res.status, name).toBe(422);
+      expect(res.body.error, name).toMatch(new RegExp(name.replace(".", "\\.")));
+    }
+    expect((await a.app.ctx.db.selectFrom("media_attachments").select("id").execute()).length).toBe(before);
+  });
+
   it("refuses a file that is not an image, whatever it claims to be", async () => {
     const res = await upload(alice.token, Buffer.from("<script>alert(1)</script>"), "image/png", "evil.png");
     expect(res.status).toBe(422);

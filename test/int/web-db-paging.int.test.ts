@@ -11,8 +11,10 @@ import { createGroup, joinGroup } from "../../src/services/groups/group.service.
 import { createInviteLink } from "../../src/services/groups/invite.service.ts";
 import { LIST_PAGE } from "../../src/web/list-page.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
+import { largestRead, observeQueries } from "../helpers/query-rows.ts";
 
 let a: TestInstance;
+let observer: ReturnType<typeof observeQueries>;
 // 70 groups, 14 of them secret: 56 in the directory, so its first page must be refilled past the secret ones.
 const GROUPS = LIST_PAGE + 20;
 const pad = (n: number) => String(n).padStart(3, "0");
@@ -35,6 +37,7 @@ beforeAll(async () => {
   }
   // Invitation links: the oldest few used to be unreachable (the page showed the newest 50).
   for (let i = 0; i < LIST_PAGE + 5; i++) await createInviteLink(ctx, "root", { role: "member", audience: i < 5 ? "partner" : "customer" });
+  observer = observeQueries(a);
 }, 300_000);
 
 afterAll(async () => {
@@ -125,5 +128,23 @@ describe("lists paged in the database", () => {
       expect(res.status).toBe(200);
       expect([...res.text_.matchAll(/<a href="\/g\/(g\d{3})"/g)][0]?.[1]).toBe("g000");
     }
+  });
+
+  // Each list has more rows than a page: read whole, its query would return them all. (The
+  // sidebar lists all of one's own groups, root's 72 here: it is no paged list.)
+  it.each([
+    ["the groups directory", "paul", "/groups", 'order by "actors"."username"'],
+    ["the admin's groups", "root", "/admin/groups", 'order by "actors"."username"'],
+    ["the admin's people", "root", "/admin", 'order by "users"."username"'],
+    ["the invitation links", "root", "/admin", 'from "invite_links"'],
+    ["a group's members", "root", "/g/zcrowd/members", '"follows"."id" as "follow_id"'],
+    ["a group's join requests", "root", "/g/zclub/members", '"follows"."id" as "follow_id"'],
+  ])("%s reads a page and one more row from the database, no more", async (_what, who, path, query) => {
+    const v = new Visitor(a.origin);
+    await v.signIn(who);
+    const page = await observer.page(v, path);
+    expect(page.status).toBe(200);
+    const read = largestRead(page, query);
+    expect(read.rows, read.sql).toBe(LIST_PAGE + 1);
   });
 });

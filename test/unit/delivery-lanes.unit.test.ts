@@ -2,6 +2,8 @@
 // answer is cut at the response-head deadline and then gets one delivery in
 // flight (others deferred, to be retried), while deliveries to a healthy host
 // go on at once; a host that answers again is back in the quick lane.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { DeliveryDeferredError, DeliveryLanes, laneFetch, ResponseHeadTimeoutError } from "../../src/federation/delivery-lanes.ts";
 
@@ -71,6 +73,49 @@ describe("delivery lanes", () => {
     const all = await Promise.all(Array.from({ length: 10 }, () => fetchIt(delivery("busy.example"))));
     expect(all.every((r) => r.status === 202)).toBe(true);
     expect(most).toBe(3);
+  });
+
+  it("lets go of an accepted delivery's dripping body, so the peer's connection is closed long before the drip ends", async () => {
+    let written = 0;
+    let closedAfter: number | null = null;
+    const total = 60;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(202, { "content-type": "text/plain" });
+        const timer = setInterval(() => {
+          if (written >= total) {
+            clearInterval(timer);
+            res.end();
+            return;
+          }
+          res.write("a");
+          written++;
+        }, 300);
+        res.on("close", () => {
+          clearInterval(timer);
+          closedAfter = written;
+        });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const request = new Request(`http://127.0.0.1:${port}/inbox`, {
+        method: "POST",
+        body: "{}",
+        headers: { "content-type": "application/activity+json", signature: 'keyId="https://us.example/actor#main-key",signature="AAAA"' },
+      });
+      const response = await laneFetch(fetch, new DeliveryLanes({ headTimeoutMs: 5_000 }))(request);
+      expect(response.status).toBe(202);
+      const deadline = Date.now() + 15_000;
+      while (closedAfter === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(closedAfter).not.toBeNull();
+      expect(closedAfter!).toBeLessThan(total);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("leaves requests that are not deliveries alone", async () => {

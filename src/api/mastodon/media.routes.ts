@@ -2,23 +2,25 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { validationFailed } from "../../domain/errors.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { describeMedia, getOwnMedia, uploadMedia } from "../../services/posts/media.service.ts";
+import { describeMedia, getOwnMedia, uploadAttachment } from "../../services/posts/media.service.ts";
 import { requireUser } from "./guard.ts";
 import { toMastodonMedia } from "./media.serializer.ts";
 
-function fileOf(request: FastifyRequest): { bytes: Uint8Array; description?: string } {
+/** The uploaded file with the name it was sent under (src/http/body-parsers.ts keeps it beside the bytes). */
+function fileOf(request: FastifyRequest): { bytes: Uint8Array; fileName: string; description?: string } {
   if (!request.isMultipart?.()) throw validationFailed("Upload the file as multipart/form-data in the `file` field");
   const body = (request.body ?? {}) as Record<string, unknown>;
-  const file = body.file;
+  const file = body.file as (Buffer & { fileName?: string }) | undefined;
   if (!Buffer.isBuffer(file)) throw validationFailed("Missing `file`");
-  return { bytes: file, ...(typeof body.description === "string" ? { description: body.description } : {}) };
+  return { bytes: file, fileName: file.fileName ?? "", ...(typeof body.description === "string" ? { description: body.description } : {}) };
 }
 
 export function registerMastodonMediaRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   for (const path of ["/api/v1/media", "/api/v2/media"]) {
     fastify.post(path, async (request) => {
       const caller = await requireUser(ctx, request, "write:media");
-      const media = await uploadMedia(ctx, caller.username, fileOf(request));
+      // Images and files alike, by the web composer's rule; a file is Mastodon's type "unknown".
+      const media = await uploadAttachment(ctx, caller.username, fileOf(request));
       return toMastodonMedia(media, ctx.origin);
     });
   }

@@ -43,3 +43,26 @@ export async function peerInboxes(db: Db): Promise<Array<{ uri: string; inbox_ur
   for (const row of rows) if (!byDomain.has(row.domain) || (!byDomain.get(row.domain)!.shared_inbox_url && row.shared_inbox_url)) byDomain.set(row.domain, row);
   return [...byDomain.values()].map(({ uri, inbox_url, shared_inbox_url }) => ({ uri, inbox_url, shared_inbox_url }));
 }
+
+/**
+ * The domains an admin's Partners page lists (every organization this
+ * instance knows, labels or has a federation rule for) in name order after
+ * `after`, at most `limit`: a page and one more (ADR 0056).
+ */
+export async function listPartnerDomainsAfter(db: Db, own: string, after: string | undefined, limit: number): Promise<string[]> {
+  let query = db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("organizations")
+        .select("domain")
+        .union(eb.selectFrom("partners").select("domain"))
+        .union(eb.selectFrom("instance_policies").select("host as domain"))
+        .as("known"),
+    )
+    .select("known.domain")
+    .where("known.domain", "<>", own)
+    .orderBy("known.domain")
+    .limit(limit);
+  if (after !== undefined) query = query.where("known.domain", ">", after);
+  return (await query.execute()).map((r) => r.domain);
+}

@@ -174,6 +174,25 @@ export async function listThread(db: Db, threadUri: string, viewerId: string | n
   return hydrate(db, rows, viewerId);
 }
 
+/**
+ * A page of a thread in the order it was written, after the post `afterId`
+ * (the first posts without it), at most `limit` rows: a page and one more
+ * (ADR 0056). The cursor is a post id; its place is read in the same query.
+ */
+export async function listThreadAfter(db: Db, threadUri: string, viewerId: string | null, afterId: string | undefined, limit: number): Promise<PostEntry[]> {
+  let query = db.selectFrom("posts").selectAll().where("thread_uri", "=", threadUri);
+  if (afterId !== undefined) {
+    query = query.where(({ eb, refTuple, selectFrom }) =>
+      eb(
+        refTuple("published_at", "id"),
+        ">",
+        selectFrom("posts as after").select(["after.published_at", "after.id"]).where("after.id", "=", afterId).$asTuple("published_at", "id"),
+      ),
+    );
+  }
+  return hydrate(db, await query.orderBy("published_at").orderBy("id").limit(limit).execute(), viewerId);
+}
+
 export async function listPostEdits(db: Db, postId: string) {
   return db.selectFrom("post_edits").selectAll().where("post_id", "=", postId).orderBy("edited_at").execute();
 }

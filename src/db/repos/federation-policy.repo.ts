@@ -21,6 +21,13 @@ export async function listHostPolicies(db: Kysely<Database>) {
   return db.selectFrom("instance_policies").selectAll().orderBy("host").execute();
 }
 
+/** Listed hosts in name order after `after`, at most `limit` (a page and one more, ADR 0056). */
+export async function listHostPoliciesAfter(db: Kysely<Database>, after: string | undefined, limit: number) {
+  let query = db.selectFrom("instance_policies").selectAll().orderBy("host").limit(limit);
+  if (after !== undefined) query = query.where("host", ">", after);
+  return query.execute();
+}
+
 export async function upsertHostPolicy(db: Kysely<Database>, host: string, policy: "allow" | "block" | "limited", note: string | null) {
   await db
     .insertInto("instance_policies")

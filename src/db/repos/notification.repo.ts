@@ -106,6 +106,10 @@ export async function findNotification(db: Db, recipientId: string, id: string) 
 export async function countNotificationsAfter(db: Db, recipientId: string, afterId: string | null, cap: number): Promise<number> {
   let query = db.selectFrom("notifications").select("id").where("recipient_id", "=", recipientId).where("dismissed_at", "is", null);
   if (afterId) query = query.where("id", ">", afterId);
-  const rows = await query.orderBy("id", "desc").limit(cap).execute();
-  return rows.length;
+  // Counted in the database over at most `cap` rows: one row comes back, not the capped list.
+  const row = await db
+    .selectFrom(query.orderBy("id", "desc").limit(cap).as("capped"))
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -34,7 +34,8 @@ export async function insertReport(db: Db, report: NewReport): Promise<boolean> 
   return row !== undefined;
 }
 
-export async function listOpenReports(db: Db, options: { groupIds: string[] | null }) {
+/** Open reports, newest first (ids grow with time); with `before`/`limit`, one page of them (ADR 0056). */
+export async function listOpenReports(db: Db, options: { groupIds: string[] | null; before?: string | undefined; limit?: number }) {
   let query = db
     .selectFrom("reports")
     .innerJoin("actors as reporter", "reporter.id", "reports.reporter_id")
@@ -55,7 +56,9 @@ export async function listOpenReports(db: Db, options: { groupIds: string[] | nu
       "grp.uri as group_uri",
     ])
     .where("reports.resolved_at", "is", null)
-    .orderBy("reports.created_at", "desc");
+    .orderBy("reports.id", "desc");
+  if (options.before !== undefined) query = query.where("reports.id", "<", options.before);
+  if (options.limit !== undefined) query = query.limit(options.limit);
   if (options.groupIds) {
     if (options.groupIds.length === 0) return [];
     query = query.where("reports.group_id", "in", options.groupIds);

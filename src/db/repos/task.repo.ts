@@ -154,3 +154,66 @@ export async function listAssignedTasks(db: Db, actorId: string, filter: TaskFil
     .limit(500)
     .execute();
 }
+
+/**
+ * Where a page of my tasks continues: after a task of that due day (none:
+ * no due day) and id. My tasks run soonest due first, undated ones last, and
+ * newest first within a day (ids grow with time).
+ */
+export interface AssignedTaskKey {
+  due: string | null;
+  id: string;
+}
+
+/** One page of tasks assigned to someone, after `after`, at most `limit` (a page and one more, ADR 0056). */
+export async function listAssignedTasksAfter(
+  db: Db,
+  actorId: string,
+  filter: TaskFilter,
+  after: AssignedTaskKey | undefined,
+  limit: number,
+): Promise<TaskRow[]> {
+  let query = db
+    .selectFrom("tasks")
+    .innerJoin("task_assignees", "task_assignees.task_id", "tasks.id")
+    .selectAll("tasks")
+    .where("task_assignees.actor_id", "=", actorId);
+  if (after) {
+    const { due, id } = after;
+    query =
+      due === null
+        ? query.where("tasks.due_date", "is", null).where("tasks.id", "<", id)
+        : query.where((eb) =>
+            eb.or([eb("tasks.due_date", ">", due), eb("tasks.due_date", "is", null), eb.and([eb("tasks.due_date", "=", due), eb("tasks.id", "<", id)])]),
+          );
+  }
+  return applyFilter(query, filter)
+    .orderBy(sql`tasks.due_date is null`)
+    .orderBy("tasks.due_date")
+    .orderBy("tasks.id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** One column of a group's board: tasks of one status, newest first, before the id `before`, at most `limit`. */
+export async function listBoardColumn(db: Db, groupId: string, status: string, before: string | undefined, limit: number): Promise<TaskRow[]> {
+  let query = db.selectFrom("tasks").selectAll("tasks").where("tasks.group_id", "=", groupId).where("tasks.status", "=", status);
+  if (before !== undefined) query = query.where("tasks.id", "<", before);
+  return query.orderBy("tasks.id", "desc").limit(limit).execute();
+}
+
+/** How many tasks each status of a group's board holds (statuses a copy was never told of included). */
+export async function countBoardColumns(db: Db, groupId: string): Promise<Array<{ status: string; status_label: string; closed: boolean; count: number }>> {
+  const rows = await db
+    .selectFrom("tasks")
+    .select([
+      "status",
+      (eb) => eb.fn.max("status_label").as("status_label"),
+      (eb) => eb.fn.max(sql<number>`closed::int`).as("closed"),
+      (eb) => eb.fn.countAll().as("count"),
+    ])
+    .where("group_id", "=", groupId)
+    .groupBy("status")
+    .execute();
+  return rows.map((r) => ({ status: r.status, status_label: String(r.status_label), closed: Number(r.closed) === 1, count: Number(r.count) }));
+}

@@ -104,7 +104,12 @@ export async function relayThroughGroup(ctx: Context<ServiceContext>, relay: Gro
   const software = await peerSoftwareOf(ctx.data, followers);
   const byShape = { activity: [] as ActorRow[], object: [] as ActorRow[] };
   for (const f of followers) byShape[relayShapeOf(software.get(new URL(f.uri).host) ?? null)].push(f);
-  const options = { preferSharedInbox: true, orderingKey: relay.orderingKey };
+  // Relays run in the outbox processor, already off any request: Fedify's
+  // fan-out queue would only add a hop (the whole activity and every
+  // member's id written, leased and parsed again as JSON-LD) before the
+  // first delivery. Its deliveries are written with the event's "processed"
+  // mark instead (ADR 0105, ADR 0110).
+  const options = { preferSharedInbox: true, orderingKey: relay.orderingKey, fanout: "skip" as const };
   if (byShape.activity.length > 0) {
     const announce = groupAnnounce(relay.group, relay.announceId, relay.activity, isPublicActivity(relay.activity));
     await ctx.sendActivity({ identifier: relay.group.username }, byShape.activity.map(toRecipient), announce, options);

@@ -30,6 +30,7 @@ import { notify } from "../notification.service.ts";
 import { limitJoin } from "../../domain/organization.rules.ts";
 import { peerLimited } from "../organizations/federation-policy.service.ts";
 import { sharedRoomAdmits } from "../groups/shared-room-admission.ts";
+import { canSeeGroup, viewerOf } from "../visibility.service.ts";
 
 export interface FollowView {
   id: string;
@@ -45,6 +46,13 @@ function followActivityUri(ctx: ServiceContext): string {
 export async function followActor(ctx: ServiceContext, followerUsername: string, target: string): Promise<FollowView> {
   const follower = await requireLocalUserActor(ctx, followerUsername);
   const followee = await resolveActor(ctx, target);
+  // A group is joined, through its join policy and our organization's rules
+  // (joinGroup); a follow would skip both. A group the follower may not even
+  // see (secret) is as absent as one that does not exist.
+  if (followee.type === "Group") {
+    if (!(await canSeeGroup(ctx, viewerOf(follower.id), followee.id))) throw notFound(`No account ${target}`);
+    throw validationFailed("This is a group: join it (POST /api/ecotone/v1/groups/:group/join) rather than follow it", { field: "target" });
+  }
   if (followee.id === follower.id) throw validationFailed("You cannot follow yourself");
   if (await isBlocking(ctx.db, followee.id, follower.id)) throw forbidden("This account does not let you follow it");
   if (await isBlocking(ctx.db, follower.id, followee.id)) throw validationFailed("You block this account: unblock it first to follow it");

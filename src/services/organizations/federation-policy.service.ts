@@ -1,8 +1,16 @@
 // The instance's federation policy, read often (every inbox POST, every
 // delivery) and changed rarely: cached briefly in memory. A change made here
 // applies at once; one made by another process within CACHE_MS.
-import { deleteHostPolicy, listHostPolicies, readFederationMode, upsertHostPolicy, writeFederationMode } from "../../db/repos/federation-policy.repo.ts";
+import {
+  deleteHostPolicy,
+  listHostPolicies,
+  listHostPoliciesAfter,
+  readFederationMode,
+  upsertHostPolicy,
+  writeFederationMode,
+} from "../../db/repos/federation-policy.repo.ts";
 import { forbidden, notFound } from "../../domain/errors.ts";
+import { keysetPage } from "../../domain/keyset-page.ts";
 import { isPeerAllowed, isPeerLimited, normalizeHost, parseMode, type FederationPolicy } from "../../domain/federation-policy.rules.ts";
 import type { ServiceContext } from "../context.ts";
 import { cliActor, recordAudit, type AuditActor } from "./audit.service.ts";
@@ -94,6 +102,19 @@ export async function forgetHost(ctx: ServiceContext, host: string, by: AuditAct
     await recordAudit(trx, by, { action: "federation.rule_removed", target: normalized });
   });
   invalidate(ctx);
+}
+
+/** The mode and one page of the listed hosts, by name, read as a page (LIMIT n+1, ADR 0056). */
+export async function pagePolicy(ctx: ServiceContext, after: string | undefined, size: number) {
+  const [mode, rows] = await Promise.all([readFederationMode(ctx.db), listHostPoliciesAfter(ctx.db, after, size + 1)]);
+  return {
+    mode,
+    hosts: keysetPage(
+      rows.map((h) => ({ host: h.host, policy: h.policy, note: h.note })),
+      size,
+      (h) => h.host,
+    ),
+  };
 }
 
 export async function describePolicy(ctx: ServiceContext) {

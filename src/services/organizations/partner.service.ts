@@ -25,6 +25,8 @@ import {
 } from "../../domain/organization.rules.ts";
 import { parseAudience, type Audience } from "../../domain/user.rules.ts";
 import { domainOf } from "../../domain/uris.ts";
+import { keysetPage, type KeysetPage } from "../../domain/keyset-page.ts";
+import { listPartnerDomainsAfter } from "../../db/queries/organization.queries.ts";
 import { requireLocalUserActor, resolveActor } from "../accounts/actor.service.ts";
 import { auditActorOf, recordAudit, type AuditActor } from "./audit.service.ts";
 import type { ServiceContext } from "../context.ts";
@@ -44,14 +46,10 @@ export interface PartnerView {
 }
 
 async function partnerViews(ctx: ServiceContext, domains: string[]): Promise<PartnerView[]> {
-  const [orgs, partners, described, policy] = await Promise.all([
-    organizationsByDomain(ctx, domains),
-    findPartners(ctx.db, domains),
-    describePolicy(ctx),
-    getFederationPolicy(ctx),
-  ]);
+  const [orgs, partners, policy] = await Promise.all([organizationsByDomain(ctx, domains), findPartners(ctx.db, domains), getFederationPolicy(ctx)]);
   const byDomain = new Map(partners.map((p) => [p.domain, p]));
-  const listed = new Set(described.hosts.map((h) => h.host));
+  // A rule is listed for a domain when the policy names it (allow, block or limited); otherwise the mode decides.
+  const listed = new Set([...policy.allowed, ...policy.blocked, ...(policy.limited ?? [])]);
   return domains.map((domain) => ({
     domain,
     organization: orgs.get(domain)!,
@@ -69,6 +67,12 @@ export async function listPartners(ctx: ServiceContext): Promise<PartnerView[]> 
   const domains = new Set<string>([...orgs.map((o) => o.domain), ...partners.map((p) => p.domain), ...described.hosts.map((h) => h.host)]);
   domains.delete(own);
   return partnerViews(ctx, [...domains].sort());
+}
+
+/** One page of those, by domain, read as a page from the database (LIMIT n+1, ADR 0056). */
+export async function pagePartners(ctx: ServiceContext, after: string | undefined, size: number): Promise<KeysetPage<PartnerView>> {
+  const page = keysetPage(await listPartnerDomainsAfter(ctx.db, domainOf(ctx.origin), after, size + 1), size, (d) => d);
+  return { items: await partnerViews(ctx, page.items), next: page.next };
 }
 
 export async function getPartner(ctx: ServiceContext, rawDomain: string): Promise<PartnerView> {

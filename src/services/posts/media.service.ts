@@ -9,7 +9,7 @@ import type { Database, MediaRow } from "../../db/schema.ts";
 import { forbidden, notFound, validationFailed } from "../../domain/errors.ts";
 import { newId } from "../../domain/ids.ts";
 import { checkUpload, extensionOf, imageSize, MAX_ATTACHMENTS } from "../../domain/media.rules.ts";
-import { checkFile, FILE_EXTENSION_PATTERN } from "../../domain/file.rules.ts";
+import { checkFile, FILE_EXTENSION_PATTERN, isImageUpload } from "../../domain/file.rules.ts";
 import { requireLocalUserActor } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { ANONYMOUS, canSeePost, type Viewer } from "../visibility.service.ts";
@@ -72,6 +72,19 @@ export async function uploadFile(
     size: input.bytes.length,
     description: input.description?.slice(0, 1500) ?? null,
   });
+}
+
+/**
+ * An image or a file, told apart by its name (`isImageUpload`) and each
+ * checked by its own rule: the web composer and `/api/v2/media` store uploads
+ * through this one door, so both take and refuse the same things.
+ */
+export async function uploadAttachment(
+  ctx: ServiceContext,
+  username: string,
+  input: { bytes: Uint8Array; fileName: string; description?: string | undefined },
+): Promise<MediaRow> {
+  return isImageUpload(input.fileName) ? uploadMedia(ctx, username, input) : uploadFile(ctx, username, input);
 }
 
 async function requireOwnMedia(ctx: ServiceContext, username: string, id: string): Promise<MediaRow> {

@@ -11,6 +11,7 @@ import { DomainError, forbidden, notFound, validationFailed } from "../../domain
 import { LOCAL_REPORTS_PER_WINDOW, REMOTE_FLAGS_PER_ORIGIN_PER_WINDOW, REPORT_WINDOW_MS, reportLimitReached } from "../../domain/report.rules.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { newId } from "../../domain/ids.ts";
+import { keysetPage } from "../../domain/keyset-page.ts";
 import { requireLocalUserActor, resolveActor } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { commitAndWake } from "../commit.ts";
@@ -104,6 +105,16 @@ export async function receiveFlag(
 
 /** Instance admins and moderators see every report; group moderators, their groups'. */
 export async function listReports(ctx: ServiceContext, username: string) {
+  return (await readReports(ctx, username, {})).map(toReportView);
+}
+
+/** One page of the open reports this person may read, newest first, read as a page (LIMIT n+1, ADR 0056). */
+export async function pageReports(ctx: ServiceContext, username: string, before: string | undefined, size: number) {
+  const rows = await readReports(ctx, username, { before, limit: size + 1 });
+  return keysetPage(rows.map(toReportView), size, (r) => r.id);
+}
+
+async function readReports(ctx: ServiceContext, username: string, page: { before?: string | undefined; limit?: number }) {
   const user = await requireLocalUserActor(ctx, username);
   const staff = user.role === "admin" || user.role === "moderator";
   let groupIds: string[] | null = null;
@@ -114,8 +125,11 @@ export async function listReports(ctx: ServiceContext, username: string) {
     }
     if (groupIds.length === 0) throw forbidden("Only moderators and admins read reports");
   }
-  const rows = await listOpenReports(ctx.db, { groupIds });
-  return rows.map((r) => ({
+  return listOpenReports(ctx.db, { groupIds, ...page });
+}
+
+function toReportView(r: Awaited<ReturnType<typeof listOpenReports>>[number]) {
+  return {
     id: r.id,
     comment: r.comment,
     postUris: r.post_uris,
@@ -124,11 +138,11 @@ export async function listReports(ctx: ServiceContext, username: string) {
     reporter: `@${r.reporter_username}@${r.reporter_domain}`,
     target: r.target_username ? `@${r.target_username}@${r.target_domain}` : null,
     group: r.group_uri,
-  }));
+  };
 }
 
 export async function resolveReport(ctx: ServiceContext, username: string, reportId: string): Promise<void> {
-  await listReports(ctx, username); // same permission
+  await readReports(ctx, username, { limit: 0 }); // same permission
   const resolver = await requireLocalUserActor(ctx, username);
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await markResolved(trx, reportId))) throw notFound(`No report ${reportId}`);

@@ -24,7 +24,7 @@ import type { GroupWithActor } from "../../db/queries/group.queries.ts";
 import type { ActorRow, Database, TaskRow } from "../../db/schema.ts";
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import { newId, newActivityKey } from "../../domain/ids.ts";
-import { companionNoteText, statusChangeText } from "../../domain/task-note.ts";
+import { assignedText, assignmentAskedText, companionNoteText, statusChangeText } from "../../domain/task-note.ts";
 import {
   assertCanAssign,
   assertCanChangeStatus,
@@ -399,9 +399,7 @@ async function assignAtHome(change: ChangeContext, task: TaskRow, assigneeRef: s
   // does not hand work to another company's people without their consent.
   const needsConsent = !assignee.is_local && assignee.id !== actor.id;
   const activityUri = needsConsent ? `${task.uri}/assignments/${newActivityKey()}` : null;
-  const text = needsConsent
-    ? `${handleOf(actor)} asked ${handleOf(assignee)} to take this task: ${task.title}`
-    : `${handleOf(assignee)} is assigned to this task: ${task.title}`;
+  const text = needsConsent ? assignmentAskedText(handleOf(actor), handleOf(assignee), task.title) : assignedText(handleOf(assignee), task.title);
   await withNoteReply(change, task, { text, mentions: [assignee] }, async (trx) => {
     await markApplied(trx, change.incoming, task.uri);
     const current = (await lockTask(trx, task.id))!;

@@ -57,7 +57,7 @@ async function toView(ctx: ServiceContext, task: TaskRow): Promise<TaskView> {
 }
 
 /** Tasks as pages and APIs show them, hydrated in a few queries whatever their number (a board, my tasks). */
-async function toViews(ctx: ServiceContext, tasks: TaskRow[]): Promise<TaskView[]> {
+export async function toViews(ctx: ServiceContext, tasks: TaskRow[]): Promise<TaskView[]> {
   if (tasks.length === 0) return [];
   const assignees = await listAssignees(
     ctx.db,
@@ -130,7 +130,7 @@ export async function taskSnapshot(ctx: ServiceContext, task: TaskRow): Promise<
  * members otherwise (a copy cannot know a remote group's visibility, so it
  * keeps them for members).
  */
-function canSeeTasks(ctx: ServiceContext, group: GroupWithActor, viewerId: string | null): Promise<boolean> {
+export function canSeeTasks(ctx: ServiceContext, group: GroupWithActor, viewerId: string | null): Promise<boolean> {
   return canSeeGroupContent(ctx, viewerOf(viewerId), group.actor.id);
 }
 

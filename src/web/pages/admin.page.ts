@@ -1,15 +1,15 @@
 // Administration: people (create, invite by link, role, audience, suspend),
 // groups, the federation policy, delivery status per instance, reports.
 import { ADMIN_TABS, tabRow } from "../nav.ts";
-import { cursorOf, LIST_PAGE, morePager, pageOf } from "../list-page.ts";
+import { cursorOf, LIST_PAGE, morePager } from "../list-page.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getDeliveryStatus } from "../../services/delivery.service.ts";
 import { requireAdmin } from "../../services/organizations/audit.service.ts";
-import { allowHost, blockHost, describePolicy, forgetHost, setFederationMode } from "../../services/organizations/federation-policy.service.ts";
+import { allowHost, blockHost, forgetHost, pagePolicy, setFederationMode } from "../../services/organizations/federation-policy.service.ts";
 import { pageGroups } from "../../services/groups/group.service.ts";
 import { inviteByEmail } from "../../services/channels/mail-invite.service.ts";
 import { createInviteLink, pageInviteLinks } from "../../services/groups/invite.service.ts";
-import { listReports, resolveReport } from "../../services/posts/report.service.ts";
+import { pageReports, resolveReport } from "../../services/posts/report.service.ts";
 import { createUser, pageUsers, setAudience, setRole, setSuspended } from "../../services/accounts/user.service.ts";
 import { AUDIENCES, ROLES } from "../../domain/user.rules.ts";
 import { actorLink, emptyNote, plural } from "../components.ts";
@@ -152,8 +152,8 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
   });
 
   page("/admin/federation", "federation", "Federation", async (session, query) => {
-    const policy = await describePolicy(ctx);
-    const hosts = pageOf(policy.hosts, (h) => h.host, cursorOf(query));
+    const policy = await pagePolicy(ctx, cursorOf(query), LIST_PAGE);
+    const hosts = policy.hosts;
     return html`<form method="post" action="/admin/federation/mode" class="row card">${csrfField(session)}
         <div><label for="mode">Federate with</label><select id="mode" name="mode">
           <option value="open"${policy.mode === "open" ? html` selected` : ""}>every instance but blocked ones (open)</option>
@@ -161,7 +161,7 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
         <div><button type="submit">Save</button></div></form>
       <h2>Instances</h2>
       ${
-        policy.hosts.length === 0
+        hosts.items.length === 0
           ? emptyNote("No instance is listed.")
           : html`<table><thead><tr><th scope="col">Instance</th><th scope="col">Policy</th><th scope="col">Note</th><th scope="col"></th></tr></thead><tbody>
         ${hosts.items.map((h) => html`<tr><td>${h.host}</td><td>${h.policy}</td><td>${h.note ?? ""}</td><td><form method="post" action="/admin/federation/forget" class="inline">${csrfField(session)}<input type="hidden" name="host" value="${h.host}"><button type="submit" class="link">Remove</button></form></td></tr>`)}</tbody></table>
@@ -219,7 +219,7 @@ export function registerAdminPages(ctx: ServiceContext, routes: WebRoutes): void
   });
 
   page("/admin/reports", "reports", "Reports", async (session, query) => {
-    const reports = pageOf(await listReports(ctx, session.user.username), (r) => String(r.id), cursorOf(query), 20);
+    const reports = await pageReports(ctx, session.user.username, cursorOf(query), 20);
     return reports.items.length === 0
       ? emptyNote("No open reports.")
       : html`${reports.items.map(

@@ -11,6 +11,7 @@ import { getNotifications, lastReadNotificationId, markAllNotificationsRead } fr
 import { getPostEntries } from "../../services/posts/timeline.service.ts";
 import { toPostView, type PostView } from "../../services/posts/post.service.ts";
 import { IDEA_TAG, STATUS_TAG_PREFIX } from "../../domain/idea.rules.ts";
+import { readTaskNote } from "../../domain/task-note.ts";
 import { avatar, beforeOf, emptyNote, isGroupNote, nameOf, pager, personInWords, plural, postCard, refOf } from "../components.ts";
 import { html, when, type Html } from "../html.ts";
 import { csrfField, securityHeaders, sendPage, sendFragment } from "../layout.ts";
@@ -59,11 +60,9 @@ export function notificationText(item: Item): string {
     case "mention": {
       if (post && isGroupNote(post)) {
         if (post.tags.some((t) => t.startsWith(STATUS_TAG_PREFIX))) return "answered an idea you proposed or voted for";
-        const text = post.sourceText ?? "";
-        const moved = /^Status: (.+?→.+?)(?: \(by .*\))?$/m.exec(text);
-        if (moved) return `moved a task: ${moved[1]}`;
-        const assigned = / (?:to take|is assigned to) this task: (.+)$/m.exec(text);
-        if (assigned) return `gave you a task: ${assigned[1]}`;
+        const note = readTaskNote(post.sourceText ?? "");
+        if (note?.kind === "moved") return `moved a task: ${note.detail}`;
+        if (note) return `gave you a task: ${note.detail}`;
         return "updated a task";
       }
       if (post?.inReplyToUri) return "replied";

@@ -1,7 +1,7 @@
 // Administration of companies: our organization's profile, and the Partners
 // page (each known organization's relationship, federation policy and join
 // rule; employees' joins waiting for approval; shared rooms).
-import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { cursorOf, LIST_PAGE, morePager } from "../list-page.ts";
 import { ADMIN_TABS, tabRow } from "../nav.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { auditActorOf } from "../../services/organizations/audit.service.ts";
@@ -9,7 +9,7 @@ import { requireLocalUserActor } from "../../services/accounts/actor.service.ts"
 import { decideJoinApproval, listJoinApprovals } from "../../services/groups/governance.service.ts";
 import { requestRemoteMembership } from "../../services/groups/group.service.ts";
 import { getOwnOrganization, setOwnOrganization } from "../../services/organizations/organization.service.ts";
-import { listPartners, setPartner } from "../../services/organizations/partner.service.ts";
+import { pagePartners, setPartner } from "../../services/organizations/partner.service.ts";
 import { answerRoomInvitation, listSharedRooms } from "../../services/groups/shared-room.service.ts";
 import { JOIN_RULES, PARTNER_POLICIES, RELATIONSHIPS } from "../../domain/organization.rules.ts";
 import { actorLink, emptyNote } from "../components.ts";
@@ -71,14 +71,13 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
   );
 
   routes.adminPage("/admin/partners", async (request, reply, session) => {
-    const [allPartners, approvals, rooms] = await Promise.all([
-      listPartners(ctx),
+    const query = request.query as Record<string, unknown>;
+    const [partners, approvals, rooms] = await Promise.all([
+      pagePartners(ctx, cursorOf(query), LIST_PAGE),
       listJoinApprovals(ctx, session.user.username),
       listSharedRooms(ctx, session.user.username),
     ]);
-    const query = request.query as Record<string, unknown>;
-    const partners = pageOf(allPartners, (p) => p.domain, cursorOf(query));
-    const row = (p: (typeof allPartners)[number]) =>
+    const row = (p: (typeof partners.items)[number]) =>
       html`<tr>
         <td>${organizationBadge({ ...p.organization, relationship: null })} <span class="muted">${p.domain}</span></td>
         <td colspan="4">
@@ -102,7 +101,7 @@ export function registerOrganizationPages(ctx: ServiceContext, routes: WebRoutes
           its people need a moderator to join our groups). Join rule: whether our employees may join groups hosted there (allow, approval by an admin, deny).
         </p>
         ${
-          allPartners.length === 0
+          partners.items.length === 0
             ? emptyNote("No other organization known yet.")
             : html`<table>
                 <thead>

@@ -1,6 +1,7 @@
 // A thread: the post, every reply (arriving live), a reply box, likes,
 // sharing; and one post's edit form, edit history, deletion and report.
-import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { cursorOf, morePager } from "../list-page.ts";
+import { threadPage } from "../../services/posts/thread-page.service.ts";
 import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance } from "fastify";
 import { isModerator } from "../../domain/group.rules.ts";
@@ -51,14 +52,13 @@ export function registerPostPages(fastify: FastifyInstance, ctx: ServiceContext,
 
   routes.signedInPage("/p/:id", async (request, reply, session) => {
     const id = idOf(request.params);
-    const thread = await getThread(ctx, id, session.user.actorId);
-    const focus = thread.find((p) => p.id === id) ?? thread[0]!;
-    const moderator = await moderates(ctx, focus, session);
-    const question = thread[0] ? await questionOf(ctx, thread[0].id, session.user.actorId) : null;
-    const myGroups = (await listMyGroups(ctx, session.user.actorId)).filter((g) => g.actor.id !== focus.group?.id);
     // A long thread: its first post, then the replies a hundred at a time; only the last page updates live.
-    const replies = pageOf(thread.slice(1), (p) => p.id, cursorOf(request.query), 100);
-    const shown = thread[0] ? [thread[0], ...replies.items] : [];
+    const replies = await threadPage(ctx, id, session.user.actorId, cursorOf(request.query), 100);
+    const focus = replies.focus;
+    const moderator = await moderates(ctx, focus, session);
+    const question = replies.first ? await questionOf(ctx, replies.first.id, session.user.actorId) : null;
+    const myGroups = (await listMyGroups(ctx, session.user.actorId)).filter((g) => g.actor.id !== focus.group?.id);
+    const shown = replies.first ? [replies.first, ...replies.replies] : replies.replies;
     return sendPage(ctx, request, reply, {
       title: focus.title ?? `Post by ${nameOf(focus.author)}`,
       session,

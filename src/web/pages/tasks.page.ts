@@ -1,6 +1,7 @@
 // Task boards: columns by status, opening a task, a task's page (assign,
 // answer an assignment, move, edit, comment, history), and my tasks.
-import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { cursorOf, LIST_PAGE, morePager } from "../list-page.ts";
+import { pageMyTasks, pageTaskBoard, statusesOfTask } from "../../services/tasks/task-pages.service.ts";
 import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
@@ -14,8 +15,6 @@ import {
   deleteTask,
   editTask,
   getTask,
-  getTaskBoard,
-  myTasks,
   respondToAssignment,
   setTaskStatus,
   taskComments,
@@ -68,7 +67,9 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
   routes.signedInPage("/g/:ref/tasks", async (request, reply, session) => {
     const ref = refParam(request);
     const group = await getGroup(ctx, ref, session.user.actorId);
-    const board = await getTaskBoard(ctx, ref, session.user.actorId, {});
+    const query = request.query as Record<string, unknown>;
+    // Each column pages on its own: "More in Done" moves only Done's cursor (after_done).
+    const columns = await pageTaskBoard(ctx, ref, session.user.actorId, (status) => cursorOf(query, `after_${status}`), LIST_PAGE);
     const waiting = group.local ? [] : await myNewTasksInGroup(ctx, session.user.actorId, group.actor.id);
     return sendPage(ctx, request, reply, {
       title: `Tasks of ${group.actor.username}`,
@@ -77,11 +78,9 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
       body: html`${groupTabs(ref, group, "tasks")}
         <p class="help" id="board-help">Drag a card to another column, or focus it and press Space, then the arrow keys and Space again to move it.</p>
         <div class="board" data-board data-csrf="${session.csrfToken}" data-live-board="${groupPath(ref, "/tasks")}" aria-describedby="board-help">
-          ${board.statuses.map(
-            (
-              s,
-            ) => html`<section aria-labelledby="col-${s.key}" data-status="${s.key}"><h2 id="col-${s.key}">${s.label} (${board.tasks.filter((t) => t.status === s.key).length})</h2>
-              ${board.tasks.filter((t) => t.status === s.key).map((t) => taskCard(t, { draggable: true }))}</section>`,
+          ${columns.map(
+            (c) => html`<section aria-labelledby="col-${c.key}" data-status="${c.key}"><h2 id="col-${c.key}">${c.label} (${c.total})</h2>
+              ${c.tasks.map((t) => taskCard(t, { draggable: true }))}${morePager(groupPath(ref, "/tasks"), query, c.next, `in ${c.label}`, `after_${c.key}`)}</section>`,
           )}
         </div>
         ${
@@ -127,7 +126,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
 
   routes.signedInPage("/tasks/:id", async (request, reply, session) => {
     const task = await getTask(ctx, idOf(request.params), session.user.actorId);
-    const board = await getTaskBoard(ctx, task.group.id, session.user.actorId, {});
+    const statuses = await statusesOfTask(ctx, task);
     const comments = await taskComments(ctx, task.id, session.user.actorId);
     // The group's own notes (asked, accepted, moved) are for other servers; the history below says them in words.
     const said = comments.filter((c) => !isGroupNote(c));
@@ -160,7 +159,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
           <div><button type="submit">Assign</button></div>
         </form>
         <form method="post" action="/tasks/${task.id}/status" class="row card">${csrfField(session)}
-          <div><label for="task-status">Status</label><select id="task-status" name="status">${board.statuses.map((s) => html`<option value="${s.key}"${s.key === task.status ? html` selected` : ""}>${s.label}</option>`)}</select></div>
+          <div><label for="task-status">Status</label><select id="task-status" name="status">${statuses.map((s) => html`<option value="${s.key}"${s.key === task.status ? html` selected` : ""}>${s.label}</option>`)}</select></div>
           <div><button type="submit">Move</button></div>
         </form>
         <details><summary>Edit</summary>
@@ -179,7 +178,7 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
           <div><button type="submit">Comment</button></div>
         </form>
         <h2>History</h2>
-        ${await historyInWords(ctx, task, board.statuses)}
+        ${await historyInWords(ctx, task, statuses)}
         ${
           moderator
             ? html`<h2>Delete</h2><form method="post" action="/tasks/${task.id}/delete" class="card" data-confirm="Delete this task for everyone? This cannot be undone.">${csrfField(session)}
@@ -230,8 +229,13 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
 
   routes.signedInPage("/me/tasks", async (request, reply, session) => {
     const query = request.query as Record<string, string | undefined>;
-    const all = await myTasks(ctx, session.user.username, { overdue: query.overdue === "true", status: query.status || undefined });
-    const tasks = pageOf(all, (t) => t.id, cursorOf(query));
+    const tasks = await pageMyTasks(
+      ctx,
+      session.user.username,
+      { overdue: query.overdue === "true", status: query.status || undefined },
+      cursorOf(query),
+      LIST_PAGE,
+    );
     return sendPage(ctx, request, reply, {
       title: "My tasks",
       session,
