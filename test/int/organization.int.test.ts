@@ -146,6 +146,8 @@ describe("the audit log of moderation", () => {
     const post = await a.api(bob.token, "POST", "/api/ecotone/v1/posts", { group: "planning", content: "Off-topic advert" });
     expect((await a.api(alice.token, "DELETE", `/api/ecotone/v1/posts/${post.body.id}`)).status).toBe(204);
     const report = await a.api(bob.token, "POST", "/api/ecotone/v1/reports", { target: alice.handle, comment: "rude" });
+    // Alice moderates a group, not the instance: a report about her, filed to the instance, is not hers to close.
+    expect((await a.api(alice.token, "POST", `/api/ecotone/v1/reports/${report.body.id}/resolve`)).status).toBe(404);
     expect((await a.api(boss.token, "POST", `/api/ecotone/v1/reports/${report.body.id}/resolve`)).status).toBe(204);
 
     const mine = await a.api(alice.token, "GET", "/api/ecotone/v1/admin/audit");

@@ -114,17 +114,20 @@ export async function pageReports(ctx: ServiceContext, username: string, before:
   return keysetPage(rows.map(toReportView), size, (r) => r.id);
 }
 
-async function readReports(ctx: ServiceContext, username: string, page: { before?: string | undefined; limit?: number }) {
+/** The groups whose reports this person handles: null for the instance's staff (every report). */
+async function reportScope(ctx: ServiceContext, username: string): Promise<{ user: ActorRow; groupIds: string[] | null }> {
   const user = await requireLocalUserActor(ctx, username);
-  const staff = user.role === "admin" || user.role === "moderator";
-  let groupIds: string[] | null = null;
-  if (!staff) {
-    groupIds = [];
-    for (const groupId of await listGroupsOfMember(ctx.db, user.id)) {
-      if (isModerator(await membershipOf(ctx, groupId, user.id))) groupIds.push(groupId);
-    }
-    if (groupIds.length === 0) throw forbidden("Only moderators and admins read reports");
+  if (user.role === "admin" || user.role === "moderator") return { user, groupIds: null };
+  const groupIds: string[] = [];
+  for (const groupId of await listGroupsOfMember(ctx.db, user.id)) {
+    if (isModerator(await membershipOf(ctx, groupId, user.id))) groupIds.push(groupId);
   }
+  if (groupIds.length === 0) throw forbidden("Only moderators and admins read reports");
+  return { user, groupIds };
+}
+
+async function readReports(ctx: ServiceContext, username: string, page: { before?: string | undefined; limit?: number }) {
+  const { groupIds } = await reportScope(ctx, username);
   return listOpenReports(ctx.db, { groupIds, ...page });
 }
 
@@ -141,13 +144,14 @@ function toReportView(r: Awaited<ReturnType<typeof listOpenReports>>[number]) {
   };
 }
 
+/** Staff resolve any report; a group's moderators only their groups' (as absent, a report they may not read). */
 export async function resolveReport(ctx: ServiceContext, username: string, reportId: string): Promise<void> {
-  await readReports(ctx, username, { limit: 0 }); // same permission
-  const resolver = await requireLocalUserActor(ctx, username);
+  const { user: resolver, groupIds } = await reportScope(ctx, username);
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await markResolved(trx, reportId))) throw notFound(`No report ${reportId}`);
     const report = await findReportById(trx, reportId);
-    await recordAudit(trx, auditActorOf(resolver), { action: "report.resolved", target: reportId, groupId: report?.group_id ?? null });
+    const theirs = report !== undefined && (groupIds === null || (report.group_id !== null && groupIds.includes(report.group_id)));
+    if (!theirs || !(await markResolved(trx, reportId))) throw notFound(`No report ${reportId}`);
+    await recordAudit(trx, auditActorOf(resolver), { action: "report.resolved", target: reportId, groupId: report.group_id });
   });
 }
 
