@@ -61,6 +61,7 @@ import { CompanySignIn } from "./services/accounts/oidc.service.ts";
 import { startInboundMail } from "./services/channels/mail-inbound.listener.ts";
 import { SweepsWorker } from "./services/sweeps.worker.ts";
 import { closeDuePolls } from "./services/posts/poll.service.ts";
+import { publishDueGroupLevels } from "./services/insights/group-levels.service.ts";
 import { refuseUnansweredChanges } from "./services/tasks/task-change.service.ts";
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
@@ -175,6 +176,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const sweeps = new SweepsWorker(ctx, [
     { name: "polls closed", run: closeDuePolls },
     { name: "task changes the home never answered, refused", run: refuseUnansweredChanges },
+    { name: "groups' reputation levels published", run: (c, now) => publishDueGroupLevels(c, now, config.levelsPublishMs) },
   ]);
   ctx.onOutboxEvent = () => {
     outbox.wake();

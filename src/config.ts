@@ -57,6 +57,8 @@ export interface Config {
   mailFrom: string;
   /** How long a person's notifications must be quiet before they are mailed together. */
   mailBatchMs: number;
+  /** A group's home computes and publishes its members' reputation levels at most this often per group. */
+  levelsPublishMs: number;
   /** Company sign-in (OpenID Connect), when ECOTONE_OIDC_ISSUER is set. */
   oidc: {
     issuer: string;
@@ -121,6 +123,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     smtpUrl: parseSmtpUrl(merged.ECOTONE_SMTP_URL),
     mailFrom: merged.ECOTONE_MAIL_FROM ?? `"${merged.ECOTONE_INSTANCE_NAME ?? "Ecotone"}" <notifications@${origin.hostname}>`,
     mailBatchMs: parseInteger(merged, "ECOTONE_MAIL_BATCH_MS", 120_000, 0, 86_400_000),
+    levelsPublishMs: parseInteger(merged, "ECOTONE_LEVELS_PUBLISH_MS", 600_000, 1_000, 86_400_000),
     oidc: parseOidc(merged),
     passwordSignIn: parseBoolean(merged, "ECOTONE_PASSWORD_SIGN_IN", true),
     inboundSmtpPort: merged.ECOTONE_INBOUND_SMTP_PORT === undefined ? null : parseInteger(merged, "ECOTONE_INBOUND_SMTP_PORT", 2525, 0, 65535),

@@ -34,6 +34,8 @@ export async function withoutInsightTriggers<T>(db: Kysely<Database>, seed: () =
   } finally {
     await toggle(true);
   }
+  const t0 = performance.now();
   await rebuildInsights(db);
+  process.stderr.write(`  seed: insight rollups rebuilt — ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   return result;
 }

@@ -94,14 +94,23 @@ function shapeOf(node: { kind: string } & Record<string, unknown>): string {
   }
 }
 
+// Kysely also passes every sub-select through transformQuery when it is built
+// into its outer query, so a statement is counted when its result comes back
+// (transformResult runs once per statement sent), by the shape its outermost
+// node had.
+const shapes = new Map<unknown, string>();
 const counting: KyselyPlugin = {
   transformQuery(args) {
-    const shape = shapeOf(args.node as never);
-    queryStats.total++;
-    queryStats.byShape[shape] = (queryStats.byShape[shape] ?? 0) + 1;
+    // A statement that failed never reports a result: do not keep its shape forever.
+    if (shapes.size > 10_000) shapes.clear();
+    shapes.set(args.queryId, shapeOf(args.node as never));
     return args.node;
   },
   async transformResult(args) {
+    const shape = shapes.get(args.queryId) ?? "?";
+    shapes.delete(args.queryId);
+    queryStats.total++;
+    queryStats.byShape[shape] = (queryStats.byShape[shape] ?? 0) + 1;
     return args.result;
   },
 };
@@ -248,7 +257,14 @@ async function seedTimelines(db: Kysely<Database>, command: Extract<Command, { o
     (await db.selectFrom("actors").select("id").where("username", "=", username).where("is_local", "=", true).executeTakeFirstOrThrow()).id;
   const viewer = { id: await localId(command.viewer) };
   const newcomer = { id: await localId(command.newcomer) };
-  const run = (text: string) => db.executeQuery(CompiledQuery.raw(text));
+  // Each step is one bulk statement; its time is printed so a slow seed shows where it stalls.
+  let step = 0;
+  const run = async (text: string) => {
+    const t0 = performance.now();
+    const label = text.trim().split("\n")[0]!.replace(/\s+/g, " ").slice(0, 60);
+    await db.executeQuery(CompiledQuery.raw(text));
+    process.stderr.write(`  seed ${++step}: ${label} — ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  };
   const actorId = (n: string) => `'9' || lpad((${n})::text, 18, '0')`;
   const nowMs = Date.now();
   // The p-th post was published (posts - p) seconds ago; its id starts with that time, as newId() does.
@@ -271,12 +287,16 @@ async function seedTimelines(db: Kysely<Database>, command: Extract<Command, { o
     select '6' || lpad(g::text, 18, '0'), '${newcomer.id}', ${actorId("g")}, 'accepted', 'https://seed.example/follows/n' || g
     from generate_series(1, ${groups + people}) g where g = ${groups} or g > ${groups + people} - 3`);
   // Other followers of the people and groups, so the follows table is not just the viewer's rows.
+  // The membership-event trigger (migration 0062) would only look each row's group up and find
+  // it remote (it records events for our own groups): a plpgsql call per row for nothing.
+  await run("alter table follows disable trigger follows_membership_events");
   await run(`
     insert into follows (id, follower_id, followee_id, state, activity_uri)
     select '7' || lpad(f::text, 18, '0'), ${actorId(`${groups} + 1 + (f % ${people})`)}, ${actorId(`1 + ((f * 7919) % (${groups + people}))`)},
            'accepted', 'https://seed.example/follows/x' || f
     from generate_series(1, ${people * 5}) f
     on conflict do nothing`);
+  await run("alter table follows enable trigger follows_membership_events");
   await run(`
     insert into posts (id, uri, author_id, group_id, thread_uri, type, content_html, visibility, is_local, published_at)
     select ${postId("p")}, 'https://seed.example/p/' || p,
@@ -291,7 +311,35 @@ async function seedTimelines(db: Kysely<Database>, command: Extract<Command, { o
            now() - ((${posts} - p) || ' seconds')::interval
     from generate_series(3, ${posts}, 3) p`);
   await run(`insert into post_tags (post_id, tag) select ${postId("p")}, 'supplychain' from generate_series(1, ${posts}, 100) p`);
-  await run("analyze");
+}
+
+/**
+ * Runs a bulk load with the tables' secondary indexes dropped, then builds
+ * them again. A million rows inserted one index entry at a time into eight
+ * indexes (a full-text GIN one among them) is what made seeding take many
+ * minutes; building an index once over the loaded table is a sort. Indexes
+ * that back a constraint (primary keys, unique ones) stay: the seed relies on
+ * them (`on conflict do nothing`).
+ */
+async function withIndexesBuiltAfter(db: Kysely<Database>, tables: string[], load: () => Promise<void>): Promise<void> {
+  const { rows } = await db.executeQuery<{ name: string; definition: string }>(
+    CompiledQuery.raw(
+      `select i.indexname as name, i.indexdef as definition from pg_indexes i
+       where i.schemaname = current_schema() and i.tablename = any($1)
+         and i.indexdef not like 'CREATE UNIQUE%'
+         and not exists (select 1 from pg_constraint c where c.conname = i.indexname and c.connamespace = current_schema()::regnamespace)`,
+      [tables],
+    ),
+  );
+  for (const index of rows) await db.executeQuery(CompiledQuery.raw(`drop index "${index.name}"`));
+  try {
+    await load();
+  } finally {
+    const t0 = performance.now();
+    await db.executeQuery(CompiledQuery.raw("set maintenance_work_mem = '256MB'"));
+    for (const index of rows) await db.executeQuery(CompiledQuery.raw(index.definition));
+    process.stderr.write(`  seed: ${rows.length} indexes built again — ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
 }
 
 /** A bearer token, or "cookie:<value>" for the web interface's session. */
@@ -317,13 +365,18 @@ async function timeRoutes(app: EcotoneApp, command: Extract<Command, { op: "time
   return out;
 }
 
+/** The statements sent (not the sub-selects built into them: see `counting`). */
 function capturing(db: Kysely<Database>, into: CompiledQuery[]): KyselyPlugin {
+  const built = new Map<unknown, CompiledQuery>();
   return {
     transformQuery(args) {
-      into.push(db.getExecutor().compileQuery(args.node, args.queryId));
+      built.set(args.queryId, db.getExecutor().compileQuery(args.node, args.queryId));
       return args.node;
     },
     async transformResult(args) {
+      const query = built.get(args.queryId);
+      built.delete(args.queryId);
+      if (query) into.push(query);
       return args.result;
     },
   };
@@ -426,7 +479,10 @@ async function handle(command: Command): Promise<unknown> {
       return Object.fromEntries(rows.map((r) => [r.queue, Number(r.n)]));
     }
     case "seedTimelines":
-      return withoutInsightTriggers(db, () => seedTimelines(db, command));
+      await withoutInsightTriggers(db, () => withIndexesBuiltAfter(db, ["posts", "reblogs", "follows", "post_tags"], () => seedTimelines(db, command)));
+      // Statistics for the planner once everything (rollups, indexes) is in place.
+      await db.executeQuery(CompiledQuery.raw("analyze"));
+      return null;
     case "timeRoutes":
       return timeRoutes(app, command);
     case "explainRoutes":

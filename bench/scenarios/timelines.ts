@@ -110,6 +110,7 @@ export async function timelinesScenario(options: TimelinesOptions): Promise<Scen
         met: worstP99 < limit && rows.every((r) => Number(r.queries) <= 8),
         figures: {
           posts: options.posts,
+          seeding_s: Math.round(seedSeconds * 10) / 10,
           worst_p99_ms: worstP99,
           worst_statements_per_request: Math.max(...rows.map((r) => Number(r.queries))),
           ...Object.fromEntries(rows.map((r) => [`p99_ms ${r.route}`, Number(r["p99 ms"])])),

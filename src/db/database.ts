@@ -72,6 +72,13 @@ async function openPGlite(dataDir: string): Promise<DatabaseHandle> {
 
 async function openPostgres(databaseUrl: string, poolSize: number): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // No JIT compilation: every query here is a short OLTP read or write, and a
+  // planner estimate over jit_above_cost (a lateral timeline join at 1M posts)
+  // spent 160 ms compiling a 2 ms query (ADR 0114). Sent first on each new
+  // connection, before the pool hands it out.
+  pool.on("connect", (client) => {
+    client.query("set jit = off").catch(() => {});
+  });
   // A dropped idle connection (server restart) must not crash the process;
   // the pool replaces it on the next query.
   pool.on("error", () => {});

@@ -357,6 +357,8 @@ export interface IdeasTable {
   status_reason: string | null;
   duplicate_of: string | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The idea's post's published_at, set by a trigger (migration 0088). */
+  proposed_at: Generated<Date | null>;
 }
 
 export interface IdeaStatusHistoryTable {
@@ -705,4 +707,7 @@ export interface InsightTables {
   };
   insight_pairs_daily: { group_id: string; day: string; kind: string; organization: string; other_organization: string; count: string | number };
   segments: { id: string; owner_id: string; name: string; filter: Json; created_at: CreatedAt };
+  /** Reputation levels as the group's home states them (migration 0087). */
+  group_levels: { group_id: string; member_uri: string; level: string };
+  group_level_marks: { group_id: string; checked_at: Date | null; stated_at: Date | null };
 }

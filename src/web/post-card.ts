@@ -8,6 +8,8 @@ import { html, trusted, when, type Html } from "./html.ts";
 import { csrfField } from "./layout.ts";
 import { fileCard } from "./file-card.ts";
 import type { WebSession } from "./session.ts";
+import type { ReputationLevel } from "../domain/reputation.rules.ts";
+import { levelBadge } from "./reputation.components.ts";
 
 export interface PostCardOptions {
   showGroup?: boolean;
@@ -19,6 +21,8 @@ export interface PostCardOptions {
   votes?: boolean;
   /** Offer a small reply box under the post (feeds), so replying needs no page change. */
   inlineReply?: boolean;
+  /** Reputation levels in the post's group by author id (a badge beside the name). */
+  levels?: ReadonlyMap<string, ReputationLevel>;
 }
 
 /** A note written by a group actor itself: task and idea status, not someone talking. */
@@ -61,7 +65,7 @@ export function postCard(post: PostView, session: WebSession | null, options: Po
   const body = html`<div class="content">${trusted(post.contentHtml)}</div>${attachments(post, options)}`;
   return html`<article class="post" id="post-${post.id}" data-id="${post.id}">
     <a href="${actorHref(post.author)}" class="avatar-link" tabindex="-1" aria-hidden="true">${avatar(post.author)}</a>
-    <header><a class="who" href="${actorHref(post.author)}">${nameOf(post.author)}</a> ${orgChip(post.author)}
+    <header><a class="who" href="${actorHref(post.author)}">${nameOf(post.author)}</a> ${orgChip(post.author)}${levelBadge(options.levels?.get(post.author.id))}
       ${options.showGroup && post.group ? html`<span>in <a href="${actorHref(post.group)}">${nameOf(post.group)}</a></span>` : ""}
       <span>· <a href="/p/${post.id}">${when(post.publishedAt)}</a></span>${post.editedAt ? html`<span>· <a href="/p/${post.id}/history">edited</a></span>` : ""}</header>
     <div>

@@ -4,11 +4,12 @@
 // organization contacts, with the people who bridge companies ranked and
 // explained; an undone reply is taken back, and a rebuild agrees.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setRole } from "../../src/services/accounts/user.service.ts";
 import { rebuildInsights } from "../../src/db/queries/insight.queries.ts";
-import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { eventually, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { WebVisitor } from "../helpers/web-visitor.ts";
+import { groupPostId, startInsightGarden, type InsightGarden } from "./insight-garden.ts";
 
+let garden: InsightGarden;
 let a: TestInstance;
 let b: TestInstance;
 let c: TestInstance;
@@ -16,26 +17,11 @@ let root: TestUser;
 let olga: TestUser; // Acme, owner
 let andy: TestUser; // Acme, member
 let gus: TestUser; // Globex
-let gia: TestUser; // Globex
 let cara: TestUser; // Initech
-let cid: TestUser; // Initech
-const group = () => encodeURIComponent(`@works@${a.host}`);
+const group = () => garden.group();
 const collaboration = (who: TestUser) => a.api(who.token, "GET", "/api/ecotone/v1/groups/works/insights/collaboration");
-
-async function join(instance: TestInstance, user: TestUser) {
-  await instance.api(user.token, "POST", `/api/ecotone/v1/groups/${group()}/join`);
-  await eventually(async () => (await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}`)).body.membership?.state === "accepted");
-}
-
 /** The id on `instance` of the group post with this URI, once it is there. */
-async function idOn(instance: TestInstance, user: TestUser, uri: string): Promise<string> {
-  return eventually(async () => {
-    const listed = await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}/posts`);
-    const id = listed.body.items?.find((p: { uri: string }) => p.uri === uri)?.id as string | undefined;
-    if (!id) throw new Error(`${uri} not on ${instance.host} yet`);
-    return id;
-  });
-}
+const idOn = (instance: TestInstance, user: TestUser, uri: string) => groupPostId(instance, user, group(), uri);
 
 /** Starts a thread on `instance`; returns its URI once the home holds it. */
 async function write(instance: TestInstance, user: TestUser, body: Record<string, unknown>): Promise<string> {
@@ -68,28 +54,12 @@ type Pair = { from: string; to: string; replies: number; mentions: number; works
 const pairOf = (pairs: Pair[], from: TestInstance, to: TestInstance) => pairs.find((p) => p.from === from.host && p.to === to.host);
 
 beforeAll(async () => {
-  [a, b, c] = (await startInstances(3)) as [TestInstance, TestInstance, TestInstance];
-  root = await a.user("root", { scopes: "read write follow admin:read admin:write" });
-  await setRole(a.app.ctx, "root", "admin");
-  olga = await a.user("olga");
-  andy = await a.user("andy");
-  gus = await b.user("gus");
-  gia = await b.user("gia");
-  cara = await c.user("cara");
-  cid = await c.user("cid");
-  expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "works", name: "Joint works" })).status).toBe(201);
-  await join(a, andy);
-  for (const [instance, user] of [
-    [b, gus],
-    [b, gia],
-    [c, cara],
-    [c, cid],
-  ] as const)
-    await join(instance, user);
+  garden = await startInsightGarden("works", "Joint works");
+  ({ a, b, c, root, olga, andy, gus, cara } = garden);
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all([a?.close(), b?.close(), c?.close()]);
+  await garden?.close();
 });
 
 describe("collaboration across companies", () => {

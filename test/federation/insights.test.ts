@@ -3,10 +3,11 @@
 // against the activity this test creates; the rollups are kept by the home's
 // database as the activities arrive, and a rebuild from scratch agrees.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setRole } from "../../src/services/accounts/user.service.ts";
 import { rebuildInsights } from "../../src/db/queries/insight.queries.ts";
-import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { eventually, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { groupPostId, startInsightGarden, type InsightGarden } from "./insight-garden.ts";
 
+let garden: InsightGarden;
 let a: TestInstance;
 let b: TestInstance;
 let c: TestInstance;
@@ -18,13 +19,10 @@ let gus: TestUser;
 let gia: TestUser;
 let cara: TestUser;
 let cid: TestUser;
-const group = () => encodeURIComponent(`@support@${a.host}`);
+const group = () => garden.group();
 const insightsPath = (query = "") => `/api/ecotone/v1/groups/support/insights${query}`;
-
-async function join(instance: TestInstance, user: TestUser) {
-  await instance.api(user.token, "POST", `/api/ecotone/v1/groups/${group()}/join`);
-  await eventually(async () => (await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}`)).body.membership?.state === "accepted");
-}
+/** The id of a group post with this URI on an instance, once it has arrived there. */
+const idOn = (instance: TestInstance, user: TestUser, uri: string) => groupPostId(instance, user, group(), uri);
 
 /** Posts on `instance` into the group and waits until the home holds it; returns its id there and where it was written. */
 async function post(instance: TestInstance, user: TestUser, content: string, inReplyTo?: string): Promise<{ local: string; uri: string }> {
@@ -39,42 +37,15 @@ async function post(instance: TestInstance, user: TestUser, content: string, inR
   return { local: created.body.id, uri: created.body.uri };
 }
 
-/** The id of a group post with this URI on an instance, once it has arrived there. */
-async function idOn(instance: TestInstance, user: TestUser, uri: string): Promise<string> {
-  return eventually(async () => {
-    const listed = await instance.api(user.token, "GET", `/api/ecotone/v1/groups/${group()}/posts`);
-    const id = listed.body.items?.find((p: { uri: string }) => p.uri === uri)?.id as string | undefined;
-    if (!id) throw new Error(`${uri} not on ${instance.host} yet`);
-    return id;
-  });
-}
-
 beforeAll(async () => {
-  [a, b, c] = (await startInstances(3)) as [TestInstance, TestInstance, TestInstance];
-  root = await a.user("root", { scopes: "read write follow admin:read admin:write" });
-  await setRole(a.app.ctx, "root", "admin");
-  await a.api(root.token, "PUT", `/api/ecotone/v1/admin/partners/${encodeURIComponent(b.host)}`, { relationship: "partner" });
-  await a.api(root.token, "PUT", `/api/ecotone/v1/admin/partners/${encodeURIComponent(c.host)}`, { relationship: "customer" });
-  olga = await a.user("olga");
-  andy = await a.user("andy");
+  // Globex is Acme's partner, Initech its customer.
+  garden = await startInsightGarden("support", "Acme support", { relationships: { b: "partner", c: "customer" } });
+  ({ a, b, c, root, olga, andy, gus, gia, cara, cid } = garden);
   outsider = await a.user("outsider");
-  gus = await b.user("gus");
-  gia = await b.user("gia");
-  cara = await c.user("cara");
-  cid = await c.user("cid");
-  expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "support", name: "Acme support" })).status).toBe(201);
-  await join(a, andy);
-  for (const [instance, user] of [
-    [b, gus],
-    [b, gia],
-    [c, cara],
-    [c, cid],
-  ] as const)
-    await join(instance, user);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
-  await Promise.all([a?.close(), b?.close(), c?.close()]);
+  await garden?.close();
 });
 
 describe("group insights across three companies", () => {

@@ -5,6 +5,7 @@
 // And a group is joined, never followed: a follow would skip its join policy.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { WebVisitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;
 let olga: TestUser; // owner
@@ -67,5 +68,22 @@ describe("a members-only group's content", () => {
     for (const path of DOORS) expect([path, (await a.api(bea.token, "GET", path)).status]).toEqual([path, 200]);
     const experts = await a.api(bea.token, "GET", "/api/ecotone/v1/groups/board/experts?tag=billing");
     expect(experts.body.items.map((e: { actor: { uri: string } }) => e.actor.uri)).toEqual([olga.uri]);
+  });
+});
+
+describe("a task assigned to someone who then leaves the group", () => {
+  it("is no longer listed among their tasks, in the API or on the page; listed while they belong (control)", async () => {
+    const task = await a.api(olga.token, "POST", "/api/ecotone/v1/groups/board/tasks", { title: "Sign the board minutes" });
+    expect(task.status).toBe(201);
+    expect((await a.api(olga.token, "POST", `/api/ecotone/v1/tasks/${task.body.id}/assignees`, { assignee: bea.handle })).status).toBeLessThan(300);
+    const mine = async () => ((await a.api(bea.token, "GET", "/api/ecotone/v1/me/tasks")).body.items as Array<{ title: string }>).map((t) => t.title);
+    const web = new WebVisitor(a.origin);
+    await web.signIn("bea", "correct horse battery staple");
+    expect(await mine()).toContain("Sign the board minutes");
+    expect((await web.get("/me/tasks")).text_).toContain("Sign the board minutes");
+
+    expect((await a.api(bea.token, "POST", "/api/ecotone/v1/groups/board/leave")).status).toBeLessThan(300);
+    expect(await mine()).not.toContain("Sign the board minutes");
+    expect((await web.get("/me/tasks")).text_).not.toContain("Sign the board minutes");
   });
 });

@@ -1,4 +1,4 @@
-// Finding 24: an anonymous caller could make this server fetch any remote
+// Finding 25: an anonymous caller could make this server fetch any remote
 // actor and store it (`/api/v1/accounts/lookup`, and every Ecotone group route
 // through `findGroup`). Now only signed-in callers make us fetch; an anonymous
 // one gets the accounts and groups we know, and 404 for the rest, with nothing
@@ -31,7 +31,7 @@ afterAll(async () => {
   await b?.close();
 });
 
-describe("finding 24: only signed-in callers make the server fetch", () => {
+describe("finding 25: only signed-in callers make the server fetch", () => {
   it("an anonymous account lookup of an unknown remote handle is 404 and stores nothing; signed in, it resolves", async () => {
     const acct = `zoe@${b.host}`;
     const anonymous = await a.api(null, "GET", `/api/v1/accounts/lookup?acct=${encodeURIComponent(acct)}`);

@@ -1,4 +1,4 @@
-// Findings 22 and 23: a token reads only what its scopes say. A `push`,
+// Findings 23 and 24: a token reads only what its scopes say. A `push`,
 // `profile` or `write:media` token used to read everything its user may see
 // through the reads that answer signed out too (Mastodon answers 403 there:
 // `authorize_if_got_token! :read`), and a `read:notifications` token heard
@@ -71,7 +71,7 @@ afterAll(async () => {
   await a?.close();
 });
 
-describe("finding 22: signed-in reads need a read scope", () => {
+describe("finding 23: signed-in reads need a read scope", () => {
   const mastodonReads = () => [`/api/v1/statuses/${privatePost}`, `/api/v1/statuses/${privatePost}/context`, `/api/v1/accounts/${aliceId}/statuses`];
 
   it("refuses a write:media, push or profile token on the Mastodon reads, and answers a read token", async () => {
@@ -174,14 +174,14 @@ function upgrade(query: string, token: string): Promise<{ status: number; ws?: W
   });
 }
 
-describe("finding 23: streams by scope", () => {
+describe("finding 24: streams by scope", () => {
   it("a read:notifications token gets notifications, and no statuses, edits or deletions", async () => {
     // Status streams are refused (the honest read token is let in).
     for (const path of ["/api/v1/streaming/user", "/api/v1/streaming/public", "/api/v1/streaming/hashtag?tag=fair"]) {
       expect([path, (await listen(path, tokens.notes, 500)).status]).toEqual([path, 403]);
       expect([path, (await listen(path, bob.token, 500)).status]).toEqual([path, 200]);
     }
-    // bob follows alice (finding 22's last test), so her posts are in his home.
+    // bob follows alice (finding 23's last test), so her posts are in his home.
     await a.api(bob.token, "POST", `/api/v1/accounts/${aliceId}/follow`);
     const act = async () => {
       const post = await a.api(alice.token, "POST", "/api/v1/statuses", { status: "hello @bob" });

@@ -9,7 +9,7 @@ describe("scopes", () => {
     expect(hasScope(["follow"], "write:follows")).toBe(true);
   });
 
-  it("an optional read refuses a token without its read scope (finding 22)", () => {
+  it("an optional read refuses a token without its read scope (finding 23)", () => {
     for (const granted of [["push"], ["profile"], ["write:media"], ["write", "follow"], ["read:notifications"]]) {
       expect(() => assertReadScope(granted, "read:statuses")).toThrow(/lacks the read scope/);
     }
@@ -17,7 +17,7 @@ describe("scopes", () => {
     expect(() => assertReadScope(["read:statuses"], "read:statuses")).not.toThrow();
   });
 
-  it("streams: notifications need read:notifications, every other stream read:statuses (finding 23)", () => {
+  it("streams: notifications need read:notifications, every other stream read:statuses (finding 24)", () => {
     expect(streamScope("user:notification")).toBe("read:notifications");
     for (const stream of ["user", "public", "public:local", "hashtag", "list"]) expect(streamScope(stream)).toBe("read:statuses");
   });

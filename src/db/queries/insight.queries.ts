@@ -90,38 +90,56 @@ const inRange = (range: Range) => sql`t.opened_at >= ${range.from}::date and t.o
 const dailyThreads = (scope: InsightScope, range: Range) => sql`group_id = ${scope ?? "*"} and day between ${range.from}::date and ${range.to}::date`;
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
 
-/**
- * A period cut into the whole months inside it and the days at its ends, so
- * thread rollups are read one row per month where they can (migration 0086).
- */
-export function monthSplit(range: Range): { months: Range | null; days: Range[] } {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const to = new Date(`${range.to}T00:00:00Z`);
-  const firstFull = from.getUTCDate() === 1 ? from : new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
-  const afterTo = new Date(to.getTime() + 86_400_000);
-  // The first day after the last whole month: to's month start, or the next month's when `to` ends its month.
-  const end = afterTo.getUTCDate() === 1 ? afterTo : new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), 1));
-  if (firstFull >= end) return { months: null, days: [range] };
-  const days: Range[] = [];
-  if (from < firstFull) days.push({ from: range.from, to: isoDay(new Date(firstFull.getTime() - 86_400_000)) });
-  if (end <= to) days.push({ from: isoDay(end), to: range.to });
-  const lastMonth = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 1, 1));
-  return { months: { from: isoDay(firstFull), to: isoDay(lastMonth) }, days };
+/** A part of a period for the thread rollups: a month (monthly grain) or days (daily grain), added or, with sign −1, taken back. */
+export interface PeriodPart {
+  grain: "month" | "day";
+  from: string;
+  to: string;
+  sign: 1 | -1;
 }
 
-/** The thread rollup rows of a scope and range: whole months from insight_thread_monthly, the ends from insight_thread_daily. */
-function threadRows(scope: InsightScope, range: Range) {
-  const { months, days } = monthSplit(range);
-  const g = scope ?? "*";
-  const parts = days.map(
-    (d) => sql`select organization, audience, answerer, threads, answered, reply_seconds from insight_thread_daily
-      where group_id = ${g} and day between ${d.from}::date and ${d.to}::date`,
-  );
-  if (months) {
-    parts.push(sql`select organization, audience, answerer, threads, answered, reply_seconds from insight_thread_monthly
-      where group_id = ${g} and month between ${months.from}::date and ${months.to}::date`);
+/**
+ * A period as few rollup rows as it can be read from: a whole month is one
+ * month row (migration 0086); a month mostly inside the period is its month
+ * row minus the days outside it; a month mostly outside, its days inside. At
+ * most half a month of daily rows is read at each end (the daily rows of a
+ * month add up to its month row, so the sums stay exact).
+ */
+export function periodParts(range: Range): PeriodPart[] {
+  const from = new Date(`${range.from}T00:00:00Z`);
+  const to = new Date(`${range.to}T00:00:00Z`);
+  const parts: PeriodPart[] = [];
+  for (let month = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1)); month <= to;) {
+    const next = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
+    const last = new Date(next.getTime() - DAY_MS);
+    const first = from > month ? from : month;
+    const end = to < last ? to : last;
+    const monthDays = (next.getTime() - month.getTime()) / DAY_MS;
+    const inside = (end.getTime() - first.getTime()) / DAY_MS + 1;
+    const m = isoDay(month);
+    if (inside === monthDays) parts.push({ grain: "month", from: m, to: m, sign: 1 });
+    else if (monthDays - inside < inside) {
+      parts.push({ grain: "month", from: m, to: m, sign: 1 });
+      if (first > month) parts.push({ grain: "day", from: m, to: isoDay(new Date(first.getTime() - DAY_MS)), sign: -1 });
+      if (end < last) parts.push({ grain: "day", from: isoDay(new Date(end.getTime() + DAY_MS)), to: isoDay(last), sign: -1 });
+    } else parts.push({ grain: "day", from: isoDay(first), to: isoDay(end), sign: 1 });
+    month = next;
   }
+  return parts;
+}
+
+/** The thread rollup rows of a scope and range, signed (see periodParts). */
+function threadRows(scope: InsightScope, range: Range) {
+  const g = scope ?? "*";
+  const parts = periodParts(range).map((p) => {
+    const sign = sql.raw(String(p.sign));
+    const values = sql`organization, audience, answerer, ${sign} * threads as threads, ${sign} * answered as answered, ${sign} * reply_seconds as reply_seconds`;
+    return p.grain === "month"
+      ? sql`select ${values} from insight_thread_monthly where group_id = ${g} and month between ${p.from}::date and ${p.to}::date`
+      : sql`select ${values} from insight_thread_daily where group_id = ${g} and day between ${p.from}::date and ${p.to}::date`;
+  });
   return sql.join(parts, sql` union all `);
 }
 const hours = (seconds: number, n: number) => (n === 0 ? null : Math.round((seconds / n / 3600) * 100) / 100);
@@ -146,22 +164,65 @@ export function medianMinutes(buckets: Array<{ bucket: number; count: number }>)
   return null;
 }
 
-export async function threadStats(db: Db, scope: InsightScope, range: Range): Promise<ThreadStats> {
+export interface AnswerRateRow {
+  /** The askers' organization or audience. */
+  asker: string;
+  answerer: string;
+  threads: number;
+  answered: number;
+  mean_hours: number | null;
+}
+
+export interface ThreadFigures extends ThreadStats {
+  /** For each asking organization and each answering organization: threads asked, threads that organization answered. */
+  byOrganization: AnswerRateRow[];
+  /** The same per asking audience. */
+  byAudience: AnswerRateRow[];
+}
+
+/**
+ * Every thread figure of a scope and range in one pass over the rollup rows
+ * (grouping sets: per asking organization and per asking audience, each by
+ * answerer; answerer '' is all threads), and the latency histogram beside it.
+ */
+export async function threadFigures(db: Db, scope: InsightScope, range: Range): Promise<ThreadFigures> {
   const [sums, latency] = await Promise.all([
-    sql<{ threads: number | null; answered: number | null; seconds: string | null }>`
-      select sum(threads)::int as threads, sum(answered)::int as answered, sum(reply_seconds)::text as seconds
-      from (${threadRows(scope, range)}) x where answerer = ''`.execute(db),
+    sql<{ organization: string | null; audience: string | null; answerer: string; threads: number; answered: number; seconds: string }>`
+      select organization, audience, answerer, sum(threads)::int as threads, sum(answered)::int as answered, sum(reply_seconds)::text as seconds
+      from (${threadRows(scope, range)}) x group by grouping sets ((organization, answerer), (audience, answerer))`.execute(db),
     sql<{ bucket: number; count: number }>`
       select bucket, sum(count)::int as count from insight_thread_latency where ${dailyThreads(scope, range)} group by 1`.execute(db),
   ]);
-  const row = sums.rows[0];
-  const answered = row?.answered ?? 0;
+  const byOrg = sums.rows.filter((r) => r.organization !== null);
+  const rates = (rows: typeof sums.rows, askerOf: (r: (typeof sums.rows)[number]) => string): AnswerRateRow[] => {
+    const threads = new Map(rows.filter((row) => row.answerer === "").map((row) => [askerOf(row), row.threads]));
+    return rows
+      .filter((row) => row.answerer !== "" && row.answered > 0)
+      .map((row) => ({
+        asker: askerOf(row),
+        answerer: row.answerer,
+        threads: threads.get(askerOf(row)) ?? 0,
+        answered: row.answered,
+        mean_hours: hours(Number(row.seconds), row.answered),
+      }))
+      .sort((a, b) => a.asker.localeCompare(b.asker) || a.answerer.localeCompare(b.answerer));
+  };
+  const all = byOrg.filter((r) => r.answerer === "");
+  const answered = all.reduce((n, r) => n + r.answered, 0);
   const median = medianMinutes(latency.rows.filter((b) => b.count > 0));
   return {
-    threads: row?.threads ?? 0,
+    threads: all.reduce((n, r) => n + r.threads, 0),
     answered,
     medianHoursToFirstReply: median === null ? null : Math.round((median / 60) * 100) / 100,
-    meanHoursToFirstReply: hours(Number(row?.seconds ?? 0), answered),
+    meanHoursToFirstReply: hours(
+      all.reduce((n, r) => n + Number(r.seconds), 0),
+      answered,
+    ),
+    byOrganization: rates(byOrg, (r) => r.organization!),
+    byAudience: rates(
+      sums.rows.filter((r) => r.audience !== null),
+      (r) => r.audience!,
+    ),
   };
 }
 
@@ -179,34 +240,6 @@ export async function unansweredThreads(db: Db, scope: InsightScope, range: Rang
     where ${threadScope(scope)} and ${inRange(range)} and t.first_reply_at is null
     order by t.opened_at limit ${limit}`.execute(db);
   return r.rows;
-}
-
-export interface AnswerRateRow {
-  /** The askers' organization or audience. */
-  asker: string;
-  answerer: string;
-  threads: number;
-  answered: number;
-  mean_hours: number | null;
-}
-
-/** For each asking organization (or audience) and each answering organization: threads asked, threads that organization answered. */
-export async function answerRates(db: Db, scope: InsightScope, range: Range, askers: "organization" | "audience"): Promise<AnswerRateRow[]> {
-  const asker = askers === "organization" ? sql`organization` : sql`audience`;
-  const r = await sql<{ asker: string; answerer: string; threads: number; answered: number; seconds: string }>`
-    select ${asker} as asker, answerer, sum(threads)::int as threads, sum(answered)::int as answered, sum(reply_seconds)::text as seconds
-    from (${threadRows(scope, range)}) x group by 1, 2`.execute(db);
-  const threads = new Map(r.rows.filter((row) => row.answerer === "").map((row) => [row.asker, row.threads]));
-  return r.rows
-    .filter((row) => row.answerer !== "" && row.answered > 0)
-    .sort((a, b) => a.asker.localeCompare(b.asker) || a.answerer.localeCompare(b.answerer))
-    .map((row) => ({
-      asker: row.asker,
-      answerer: row.answerer,
-      threads: threads.get(row.asker) ?? 0,
-      answered: row.answered,
-      mean_hours: hours(Number(row.seconds), row.answered),
-    }));
 }
 
 /** Accepted members of a group now (the < 5 people rule). */

@@ -2,6 +2,7 @@
 // whether the viewer liked it — computed in batch, never one query per row.
 import { pollsOf, type PollFacts } from "./poll.queries.ts";
 import { sql, type Kysely, type Transaction } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
 import { hiddenAuthorIds } from "./hidden.queries.ts";
 
@@ -27,81 +28,77 @@ export interface PostEntry {
   poll: PollFacts | null;
 }
 
+/**
+ * What every post of a page needs beside its row, in four statements whatever
+ * the page's size: the authors and groups, the media, the polls, and one
+ * statement of per-post facts (counts, the viewer's own flags, tags,
+ * mentions), each a correlated sub-select on its table's post index.
+ */
 export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null): Promise<PostEntry[]> {
   if (posts.length === 0) return [];
   const ids = posts.map((p) => p.id);
-  const uris = posts.map((p) => p.uri);
   const actorIds = [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))];
-  const none = Promise.resolve([] as Array<{ post_id: string }>);
   // Read beside the rest (one statement when none of these posts has a poll).
   const pollsRead = pollsOf(db, ids, viewerId);
   // Its error is raised where it is awaited; this only keeps it from counting as unhandled if the others fail first.
   pollsRead.catch(() => undefined);
-  const [actors, likeCounts, replyCounts, liked, tags, mentions, reblogCounts, reblogged, media, bookmarked, pinned] = await Promise.all([
+  const [actors, facts, media] = await Promise.all([
     db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(),
-    db
-      .selectFrom("likes")
-      .select(["post_id", sql<number>`count(*)::int`.as("n")])
-      .where("post_id", "in", ids)
-      .groupBy("post_id")
-      .execute(),
-    db
-      .selectFrom("posts")
-      .select(["in_reply_to_uri", sql<number>`count(*)::int`.as("n")])
-      .where("in_reply_to_uri", "in", uris)
-      .groupBy("in_reply_to_uri")
-      .execute(),
-    viewerId
-      ? db.selectFrom("likes").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
-      : Promise.resolve([] as Array<{ post_id: string }>),
-    db.selectFrom("post_tags").select(["post_id", "tag"]).where("post_id", "in", ids).execute(),
-    db
-      .selectFrom("post_mentions")
-      .leftJoin("actors", "actors.uri", "post_mentions.actor_uri")
-      .select(["post_mentions.post_id", "post_mentions.actor_uri", "actors.username", "actors.domain"])
-      .where("post_mentions.post_id", "in", ids)
-      .execute(),
-    db
-      .selectFrom("reblogs")
-      .select(["post_id", sql<number>`count(*)::int`.as("n")])
-      .where("post_id", "in", ids)
-      .groupBy("post_id")
-      .execute(),
-    viewerId
-      ? db.selectFrom("reblogs").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute()
-      : Promise.resolve([] as Array<{ post_id: string }>),
+    postFacts(db, ids, viewerId),
     db.selectFrom("media_attachments").selectAll().where("post_id", "in", ids).orderBy("position").execute(),
-    viewerId ? db.selectFrom("bookmarks").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
-    viewerId ? db.selectFrom("status_pins").select("post_id").where("post_id", "in", ids).where("actor_id", "=", viewerId).execute() : none,
   ]);
   const polls = await pollsRead;
-  const bookmarkedSet = new Set(bookmarked.map((r) => r.post_id));
-  const pinnedSet = new Set(pinned.map((r) => r.post_id));
-  const reblogs = new Map(reblogCounts.map((r) => [r.post_id, Number(r.n)]));
-  const rebloggedSet = new Set(reblogged.map((r) => r.post_id));
   const actorById = new Map(actors.map((a) => [a.id, a]));
-  const likes = new Map(likeCounts.map((r) => [r.post_id, Number(r.n)]));
-  const replies = new Map(replyCounts.map((r) => [r.in_reply_to_uri!, Number(r.n)]));
-  const likedSet = new Set(liked.map((r) => r.post_id));
-  return posts.map((post) => ({
-    post,
-    author: actorById.get(post.author_id)!,
-    group: post.group_id ? (actorById.get(post.group_id) ?? null) : null,
-    likeCount: likes.get(post.id) ?? 0,
-    replyCount: replies.get(post.uri) ?? 0,
-    likedByViewer: likedSet.has(post.id),
-    reblogCount: reblogs.get(post.id) ?? 0,
-    rebloggedByViewer: rebloggedSet.has(post.id),
-    bookmarkedByViewer: bookmarkedSet.has(post.id),
-    pinnedByViewer: pinnedSet.has(post.id),
-    tags: tags.filter((t) => t.post_id === post.id).map((t) => t.tag),
-    mentions: mentions.filter((m) => m.post_id === post.id).map((m) => m.actor_uri),
-    mentionHandles: Object.fromEntries(
-      mentions.filter((m) => m.post_id === post.id && m.username && m.domain).map((m) => [m.actor_uri, `@${m.username}@${m.domain}`]),
-    ),
-    media: media.filter((m) => m.post_id === post.id),
-    poll: polls.get(post.id) ?? null,
-  }));
+  const factsById = new Map(facts.map((f) => [f.id, f]));
+  return posts.map((post) => {
+    const f = factsById.get(post.id);
+    const mentions = f?.mentions ?? [];
+    return {
+      post,
+      author: actorById.get(post.author_id)!,
+      group: post.group_id ? (actorById.get(post.group_id) ?? null) : null,
+      likeCount: Number(f?.like_count ?? 0),
+      replyCount: Number(f?.reply_count ?? 0),
+      likedByViewer: f?.liked === true,
+      reblogCount: Number(f?.reblog_count ?? 0),
+      rebloggedByViewer: f?.reblogged === true,
+      bookmarkedByViewer: f?.bookmarked === true,
+      pinnedByViewer: f?.pinned === true,
+      tags: (f?.tags ?? []).map((t) => t.tag),
+      mentions: mentions.map((m) => m.actor_uri),
+      mentionHandles: Object.fromEntries(mentions.filter((m) => m.username && m.domain).map((m) => [m.actor_uri, `@${m.username}@${m.domain}`])),
+      media: media.filter((m) => m.post_id === post.id),
+      poll: polls.get(post.id) ?? null,
+    };
+  });
+}
+
+/** Counts, the viewer's flags, tags and mentions of each post, in one statement. */
+function postFacts(db: Db, ids: string[], viewerId: string | null) {
+  const mine = (table: "likes" | "reblogs" | "bookmarks" | "status_pins") =>
+    viewerId ? sql<boolean>`exists (select 1 from ${sql.table(table)} t where t.post_id = posts.id and t.actor_id = ${viewerId})` : sql<boolean>`false`;
+  return db
+    .selectFrom("posts")
+    .where("posts.id", "in", ids)
+    .select((eb) => [
+      "posts.id",
+      sql<number>`(select count(*)::int from likes where likes.post_id = posts.id)`.as("like_count"),
+      sql<number>`(select count(*)::int from posts replies where replies.in_reply_to_uri = posts.uri)`.as("reply_count"),
+      sql<number>`(select count(*)::int from reblogs where reblogs.post_id = posts.id)`.as("reblog_count"),
+      mine("likes").as("liked"),
+      mine("reblogs").as("reblogged"),
+      mine("bookmarks").as("bookmarked"),
+      mine("status_pins").as("pinned"),
+      jsonArrayFrom(eb.selectFrom("post_tags").select("post_tags.tag").whereRef("post_tags.post_id", "=", "posts.id")).as("tags"),
+      jsonArrayFrom(
+        eb
+          .selectFrom("post_mentions")
+          .leftJoin("actors", "actors.uri", "post_mentions.actor_uri")
+          .select(["post_mentions.actor_uri", "actors.username", "actors.domain"])
+          .whereRef("post_mentions.post_id", "=", "posts.id"),
+      ).as("mentions"),
+    ])
+    .execute();
 }
 
 export async function getPostEntry(db: Db, postId: string, viewerId: string | null): Promise<PostEntry | undefined> {
@@ -115,17 +112,33 @@ export async function listGroupPosts(
   groupId: string,
   options: { cursor: string | null; limit: number; viewerId: string | null },
 ): Promise<{ items: PostEntry[]; nextCursor: string | null }> {
-  // The group's own posts and the ones members shared into it.
-  let query = db
+  // The group's own posts and the ones members shared into it: one index scan
+  // each (posts_group_top_idx, post_shares_group_post_idx), limited, then
+  // merged — one `OR` walked the posts' primary key backwards (ADR 0113).
+  const limit = options.limit + 1;
+  const before = options.cursor;
+  const own = db
     .selectFrom("posts")
-    .selectAll()
-    .where((eb) =>
-      eb.or([eb("group_id", "=", groupId), eb("id", "in", eb.selectFrom("post_shares").select("post_id").where("post_shares.group_id", "=", groupId))]),
-    )
+    .select("id")
+    .where("group_id", "=", groupId)
     .where("in_reply_to_uri", "is", null)
+    .$if(before !== null, (q) => q.where("id", "<", before!))
     .orderBy("id", "desc")
-    .limit(options.limit + 1);
-  if (options.cursor) query = query.where("id", "<", options.cursor);
+    .limit(limit);
+  const shared = db
+    .selectFrom("post_shares")
+    .innerJoin("posts", "posts.id", "post_shares.post_id")
+    .select("post_shares.post_id as id")
+    .where("post_shares.group_id", "=", groupId)
+    .where("posts.in_reply_to_uri", "is", null)
+    .$if(before !== null, (q) => q.where("post_shares.post_id", "<", before!))
+    .orderBy("post_shares.post_id", "desc")
+    .limit(limit);
+  const ids = db
+    .selectFrom(own.as("o"))
+    .select("o.id")
+    .union(db.selectFrom(shared.as("s")).select("s.id"));
+  const query = db.selectFrom(ids.as("ids")).innerJoin("posts", "posts.id", "ids.id").selectAll("posts").orderBy("posts.id", "desc").limit(limit);
   const rows = await query.execute();
   const page = rows.slice(0, options.limit);
   return {
@@ -222,20 +235,42 @@ export async function actorsByUris(db: Db, uris: string[]): Promise<ActorRow[]> 
   return db.selectFrom("actors").selectAll().where("uri", "in", uris).execute();
 }
 
-/** Boosts by the actors a viewer follows (and the viewer's own), newest first. */
+/**
+ * Boosts by the actors a viewer follows (and the viewer's own), newest first:
+ * read per booster on reblogs_actor_idx (a lateral join), so a viewer whose
+ * followees boost rarely does not walk every boost (ADR 0113).
+ */
 export async function reblogsForHome(db: Db, viewerId: string, bounds: { maxId?: string | undefined; sinceId?: string | undefined; limit: number }) {
-  const followed = db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewerId).where("state", "=", "accepted");
+  const kdb = db as Kysely<Database>;
   // Neither a boost by someone hidden from the viewer nor one of a hidden author's post.
-  const hidden = hiddenAuthorIds(db as Kysely<Database>, viewerId);
-  let query = db
-    .selectFrom("reblogs")
-    .selectAll()
-    .where((eb) => eb.or([eb("actor_id", "in", followed), eb("actor_id", "=", viewerId)]))
-    .where("actor_id", "not in", hidden)
-    .where("post_id", "not in", db.selectFrom("posts").select("id").where("author_id", "in", hidden));
-  if (bounds.maxId) query = query.where("id", "<", bounds.maxId);
-  if (bounds.sinceId) query = query.where("id", ">", bounds.sinceId);
-  return query.orderBy("id", "desc").limit(bounds.limit).execute();
+  const hidden = () => hiddenAuthorIds(kdb, viewerId);
+  const boosters = kdb
+    .selectFrom("follows")
+    .select("followee_id as id")
+    .where("follower_id", "=", viewerId)
+    .where("state", "=", "accepted")
+    .union(kdb.selectFrom("actors").select("id").where("id", "=", viewerId));
+  return kdb
+    .selectFrom(boosters.as("boosters"))
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("reblogs")
+          .selectAll("reblogs")
+          .whereRef("reblogs.actor_id", "=", "boosters.id")
+          .where("reblogs.post_id", "not in", eb.selectFrom("posts").select("id").where("author_id", "in", hidden()))
+          .$if(bounds.maxId !== undefined, (q) => q.where("reblogs.id", "<", bounds.maxId!))
+          .$if(bounds.sinceId !== undefined, (q) => q.where("reblogs.id", ">", bounds.sinceId!))
+          .orderBy("reblogs.id", "desc")
+          .limit(bounds.limit)
+          .as("r"),
+      (join) => join.onTrue(),
+    )
+    .selectAll("r")
+    .where("boosters.id", "not in", hidden())
+    .orderBy("r.id", "desc")
+    .limit(bounds.limit)
+    .execute();
 }
 
 export async function reblogsByIds(db: Db, ids: string[]) {

@@ -1,6 +1,6 @@
 // Timelines as Mastodon clients page them: newest first, with max_id /
 // since_id / min_id bounds on our time-ordered ids.
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import type { Database, PostRow } from "../schema.ts";
 import { hiddenAuthorIds } from "./hidden.queries.ts";
 
@@ -29,59 +29,113 @@ async function page(query: PostQuery, bounds: PageBounds): Promise<PostRow[]> {
   return q.orderBy("posts.id", "desc").limit(bounds.limit).execute();
 }
 
-/** Direct and followers-only posts that name the viewer (the home timeline shows them, as Mastodon does). */
-function narrowPostsNaming(db: Kysely<Database>, viewerId: string) {
-  return db
-    .selectFrom("post_mentions")
-    .innerJoin("actors", "actors.uri", "post_mentions.actor_uri")
-    .innerJoin("posts as named", "named.id", "post_mentions.post_id")
-    .select("post_mentions.post_id")
-    .where("actors.id", "=", viewerId)
-    .where("named.visibility", "in", ["private", "direct"]);
+/** Newest first (oldest first for min_id, flipped by the caller), within the page's bounds, on `column`. */
+// Branches select from different tables and aliases (a lateral "p", a union's "b0"…): any builder.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function bounded<Q extends SelectQueryBuilder<any, any, any>>(query: Q, column: string, bounds: PageBounds): Q {
+  let q = query;
+  if (bounds.maxId) q = q.where(column, "<", bounds.maxId) as Q;
+  if (bounds.sinceId) q = q.where(column, ">", bounds.sinceId) as Q;
+  if (bounds.minId) q = q.where(column, ">", bounds.minId) as Q;
+  return q.orderBy(column, bounds.minId ? "asc" : "desc").limit(bounds.limit) as Q;
+}
+
+/**
+ * One newest-first page out of several sources of post ids: each branch is
+ * read on its own index with its own LIMIT, their union (at most branches ×
+ * limit ids) is joined to posts and cut to the page. One `OR` over the
+ * sources would instead walk the posts' primary key backwards and discard
+ * every row no branch wants (ADR 0113).
+ */
+async function pageOfBranches(
+  db: Kysely<Database>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  branches: Array<SelectQueryBuilder<any, any, { id: string }>>,
+  bounds: PageBounds,
+): Promise<PostRow[]> {
+  const [first, ...rest] = branches.map((branch, i) => db.selectFrom(branch.as(`b${i}`)).select(`b${i}.id`));
+  const ids = rest.reduce((union, branch) => union.union(branch), first!);
+  const rows = await db
+    .selectFrom(ids.as("ids"))
+    .innerJoin("posts", "posts.id", "ids.id")
+    .selectAll("posts")
+    .orderBy("posts.id", bounds.minId ? "asc" : "desc")
+    .limit(bounds.limit)
+    .execute();
+  return bounds.minId ? rows.reverse() : rows;
+}
+
+/** Authors the viewer does not read at home: hidden ones, and members of an exclusive list (read in that list only, Mastodon's `exclusive`). */
+function notShownAtHome(db: Kysely<Database>, viewerId: string) {
+  return hiddenAuthorIds(db, viewerId).union(
+    db
+      .selectFrom("list_accounts")
+      .innerJoin("lists", "lists.id", "list_accounts.list_id")
+      .select("list_accounts.account_id as id")
+      .where("lists.actor_id", "=", viewerId)
+      .where("lists.exclusive", "=", true),
+  );
 }
 
 /**
  * My posts, posts of people I follow (not their direct messages to others),
- * direct messages to me and public posts with hashtags I follow. Posts of my groups come as the
- * groups' boosts (see reblogsForHome), as Mastodon shows a group's Announce.
+ * direct and followers-only posts naming me, and public posts with hashtags
+ * I follow. Posts of my groups come as the groups' boosts (see
+ * reblogsForHome), as Mastodon shows a group's Announce. One branch per
+ * source: the followed accounts' posts are read per account on
+ * posts_author_idx (a lateral join), so a newcomer following three quiet
+ * accounts reads their few posts, not the table.
  */
 export async function homeTimeline(db: Kysely<Database>, viewerId: string, bounds: PageBounds): Promise<PostRow[]> {
-  const followed = db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewerId).where("state", "=", "accepted");
-  return page(
-    basePosts(db)
-      .where((eb) =>
-        eb.or([
-          eb("posts.author_id", "=", viewerId),
-          eb.and([eb("posts.author_id", "in", followed), eb("posts.visibility", "!=", "direct")]),
-          eb("posts.id", "in", narrowPostsNaming(db, viewerId)),
-          // Public posts with a hashtag I follow.
-          eb.and([
-            eb("posts.visibility", "=", "public"),
-            eb(
-              "posts.id",
-              "in",
-              db
-                .selectFrom("post_tags")
-                .select("post_id")
-                .where("tag", "in", db.selectFrom("tag_follows").select("tag").where("actor_id", "=", viewerId)),
-            ),
-          ]),
-        ]),
-      )
-      .where("posts.author_id", "not in", hiddenAuthorIds(db, viewerId))
-      // Members of an exclusive list are read in that list only (Mastodon's `exclusive`).
-      .where(
-        "posts.author_id",
-        "not in",
-        db
-          .selectFrom("list_accounts")
-          .innerJoin("lists", "lists.id", "list_accounts.list_id")
-          .select("list_accounts.account_id")
-          .where("lists.actor_id", "=", viewerId)
-          .where("lists.exclusive", "=", true),
-      ),
+  const hidden = () => notShownAtHome(db, viewerId);
+  const own = bounded(
+    db.selectFrom("posts").select("posts.id").where("posts.author_id", "=", viewerId).where("posts.author_id", "not in", hidden()),
+    "posts.id",
     bounds,
   );
+  const followed = bounded(
+    db
+      .selectFrom("follows")
+      .innerJoinLateral(
+        (eb) =>
+          bounded(
+            eb.selectFrom("posts").select("posts.id").whereRef("posts.author_id", "=", "follows.followee_id").where("posts.visibility", "!=", "direct"),
+            "posts.id",
+            bounds,
+          ).as("p"),
+        (join) => join.onTrue(),
+      )
+      .select("p.id")
+      .where("follows.follower_id", "=", viewerId)
+      .where("follows.state", "=", "accepted")
+      .where("follows.followee_id", "not in", hidden()),
+    "p.id",
+    bounds,
+  );
+  const naming = bounded(
+    db
+      .selectFrom("post_mentions")
+      .innerJoin("actors", "actors.uri", "post_mentions.actor_uri")
+      .innerJoin("posts", "posts.id", "post_mentions.post_id")
+      .select("posts.id")
+      .where("actors.id", "=", viewerId)
+      .where("posts.visibility", "in", ["private", "direct"])
+      .where("posts.author_id", "not in", hidden()),
+    "posts.id",
+    bounds,
+  );
+  const tagged = bounded(
+    db
+      .selectFrom("post_tags")
+      .innerJoin("posts", "posts.id", "post_tags.post_id")
+      .select("posts.id")
+      .where("post_tags.tag", "in", db.selectFrom("tag_follows").select("tag").where("actor_id", "=", viewerId))
+      .where("posts.visibility", "=", "public")
+      .where("posts.author_id", "not in", hidden()),
+    "post_tags.post_id",
+    bounds,
+  );
+  return pageOfBranches(db, [own, followed, naming, tagged], bounds);
 }
 
 export async function publicTimeline(
@@ -98,11 +152,16 @@ export async function publicTimeline(
 }
 
 export async function tagTimeline(db: Kysely<Database>, tag: string, bounds: PageBounds, viewerId: string | null = null): Promise<PostRow[]> {
-  let query = basePosts(db)
-    .where("posts.visibility", "=", "public")
-    .where("posts.id", "in", db.selectFrom("post_tags").select("post_id").where("tag", "=", tag.toLowerCase()));
+  // Read from the tag's side (post_tags_tag_post_idx, newest first): a rare tag does not walk the posts table.
+  let query = db
+    .selectFrom("post_tags")
+    .innerJoin("posts", "posts.id", "post_tags.post_id")
+    .selectAll("posts")
+    .where("post_tags.tag", "=", tag.toLowerCase())
+    .where("posts.visibility", "=", "public");
   if (viewerId) query = query.where("posts.author_id", "not in", hiddenAuthorIds(db, viewerId));
-  return page(query, bounds);
+  const rows = await bounded(query, "post_tags.post_id", bounds).execute();
+  return bounds.minId ? rows.reverse() : rows;
 }
 
 /** Profile filters of an account's posts, as Mastodon's `accounts/:id/statuses` takes them. */

@@ -10,7 +10,7 @@ import { Group, Tombstone } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { ActorRow } from "../../db/schema.ts";
 import { PATHS } from "../../domain/uris.ts";
-import { viewerOfRequester } from "../../services/groups/access.service.ts";
+import { canFetchGroupContent, viewerOfRequester, type Requester } from "../../services/groups/access.service.ts";
 import { getLocalActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { ANONYMOUS, canSeeActor } from "../../services/visibility.service.ts";
@@ -20,10 +20,11 @@ import { knownMentionsIn } from "../../services/accounts/profile.service.ts";
 import { withGroupFacts } from "../mappers/group-facts.mapper.ts";
 import { findGroupByActorId } from "../../db/queries/group.queries.ts";
 import { requesterOf } from "./access.ts";
+import { publishedLevels } from "../../services/insights/group-levels.service.ts";
 
-async function hiddenFrom(ctx: RequestContext<ServiceContext>, row: ActorRow): Promise<boolean> {
+async function hiddenFrom(ctx: RequestContext<ServiceContext>, row: ActorRow, requester: Requester | null): Promise<boolean> {
   if (row.type !== "Group") return false;
-  return !(await canSeeActor(ctx.data, viewerOfRequester(await requesterOf(ctx)), row));
+  return !(await canSeeActor(ctx.data, viewerOfRequester(requester), row));
 }
 
 export function registerActorDispatcher(federation: Federation<ServiceContext>): void {
@@ -37,7 +38,9 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
       // A suspended account disappears from the network.
       if (!row || row.suspended_at) return null;
       const keys = await ctx.getActorKeyPairs(identifier);
-      if (await hiddenFrom(ctx, row)) {
+      // The signed requester, verified once per request (groups only: people are public).
+      const requester = row.type === "Group" ? await requesterOf(ctx) : null;
+      if (await hiddenFrom(ctx, row, requester)) {
         if (ctx.url.pathname.startsWith("/.well-known/")) return null;
         return new Group({
           id: ctx.getActorUri(identifier),
@@ -48,7 +51,10 @@ export function registerActorDispatcher(federation: Federation<ServiceContext>):
       }
       const actor = toActor(ctx, identifier, row, keys, await knownMentionsIn(ctx.data, row.summary));
       const group = row.type === "Group" ? await findGroupByActorId(ctx.data.db, row.id) : undefined;
-      return group ? withGroupFacts(actor, { visibility: group.group.visibility, questionsEnabled: group.group.questions_enabled }) : actor;
+      if (!group) return actor;
+      // Levels name members: stated only to those who may list the members.
+      const memberLevels = (await canFetchGroupContent(ctx.data, row.id, requester, { members: true })) ? await publishedLevels(ctx.data, row.id) : null;
+      return withGroupFacts(actor, { visibility: group.group.visibility, questionsEnabled: group.group.questions_enabled, memberLevels });
     })
     .setKeyPairsDispatcher((ctx, identifier) => loadKeyPairsByUsername(ctx.data, identifier, (username) => getLocalActor(ctx.data, username)))
     // Handles are case-insensitive; the URI identifier is the username.

@@ -9,6 +9,8 @@ import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { rememberActorByUri } from "./remember-actor.ts";
 import { withFreshFetches } from "../signed-fetch.cache.ts";
+import { adoptHomeLevels } from "../../services/insights/group-levels.service.ts";
+import { statedLevelsIn } from "../mappers/group-levels.mapper.ts";
 
 /** What an Update says changed is fetched from its server, never from the signed-fetch cache. */
 export function onUpdate(ctx: EcotoneInboxContext, update: Update): Promise<void> {
@@ -37,6 +39,11 @@ async function applyUpdate(ctx: EcotoneInboxContext, update: Update): Promise<vo
   if (!result.applied) return;
   await rememberRemoteActor(ctx.data, data);
   // Fedify models none of a group's own terms (ecotone:visibility, :questions)
-  // on an embedded actor: read them from the group's document itself.
-  if (object instanceof Group) await rememberActorByUri(ctx, object.id);
+  // on an embedded actor: read them from the group's document itself. The
+  // members' levels are taken from that fetched copy only, never from the
+  // embedded one (docs/federation.md, "Reputation levels").
+  if (object instanceof Group) {
+    const fetched = await rememberActorByUri(ctx, object.id);
+    if (fetched) await adoptHomeLevels(ctx.data, fetched, statedLevelsIn(fetched.raw));
+  }
 }

@@ -14,6 +14,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { receivePost } from "../../services/posts/post-inbox.service.ts";
 import { fromActor } from "../mappers/actor.mapper.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
+import { readHomeLevels } from "../group-levels.fetch.ts";
 
 /** How many of the newest posts a late-joining instance takes. */
 export const BACKFILL_POSTS = 20;
@@ -61,4 +62,6 @@ export async function backfillGroup(ctx: Context<ServiceContext>, groupId: strin
     if (outcome === "stored") stored++;
   }
   ctx.data.logger.info({ group: group.uri, stored, listed: ids.length }, "group backfilled");
+  // The members' levels as the home states them now (later changes come with its Updates).
+  await readHomeLevels(ctx, group).catch((error: unknown) => ctx.data.logger.info({ err: error, group: group.uri }, "the group's levels could not be read"));
 }

@@ -14,6 +14,7 @@ import { preferencesUrl, unsubscribeUrl } from "./mail-links.ts";
 import type { MailContent } from "./mail-render.ts";
 import { queueMail } from "./mail.service.ts";
 import { filterVisiblePosts, viewerOf } from "../visibility.service.ts";
+import { readableTasks } from "../tasks/task.service.ts";
 
 const titleOf = (p: { title: string | null; content_html: string }) => {
   const text = p.title?.trim() || textOfSanitized(p.content_html).trim();
@@ -26,7 +27,7 @@ async function digestItems(ctx: ServiceContext, actorId: string, since: Date, no
   const threads = await filterVisiblePosts(ctx, viewer, await busiestThreads(ctx.db, groups, since, 10), (p) => p);
   const ideas = await filterVisiblePosts(ctx, viewer, await ideasAnsweredIn(ctx.db, groups, since, 10), (p) => p);
   const soon = new Date(now.getTime() + 7 * 86_400_000).toISOString().slice(0, 10);
-  const tasks = await tasksDueFor(ctx.db, actorId, soon, 10);
+  const tasks = await readableTasks(ctx, actorId, await tasksDueFor(ctx.db, actorId, soon, 10));
   const link = (path: string) => new URL(path, ctx.origin).href;
   return [
     ...threads

@@ -16,13 +16,12 @@ import {
   type InsightQuery,
 } from "../../domain/insight.rules.ts";
 import {
-  answerRates,
   countSeries,
   countTotals,
   memberCount,
   rebuildInsights,
   peoplePerKey,
-  threadStats,
+  threadFigures,
   unansweredThreads,
   type InsightScope,
 } from "../../db/queries/insight.queries.ts";
@@ -135,11 +134,10 @@ async function insights(ctx: ServiceContext, scope: InsightScope, query: Insight
 }
 
 async function responsiveness(ctx: ServiceContext, scope: InsightScope, query: InsightQuery, small: boolean) {
-  const [stats, unanswered, byOrg, byAudience] = await Promise.all([
-    threadStats(ctx.db, scope, query),
+  // One read of the thread rollups gives the totals and both answer-rate splits.
+  const [{ byOrganization, byAudience, ...stats }, unanswered] = await Promise.all([
+    threadFigures(ctx.db, scope, query),
     unansweredThreads(ctx.db, scope, query),
-    small ? Promise.resolve([]) : answerRates(ctx.db, scope, query, "organization"),
-    small ? Promise.resolve([]) : answerRates(ctx.db, scope, query, "audience"),
   ]);
   const rate = (r: { asker: string; answerer: string; threads: number; answered: number; mean_hours: number | null }) => ({
     asker: r.asker,
@@ -153,7 +151,8 @@ async function responsiveness(ctx: ServiceContext, scope: InsightScope, query: I
     ...stats,
     answeredShare: share(stats.answered, stats.threads),
     unanswered: unanswered.map((u) => ({ postId: u.post_id, uri: u.thread_uri, organization: u.organization, audience: u.audience, openedAt: u.opened_at })),
-    answerRates: { byOrganization: byOrg.map(rate), byAudience: byAudience.map(rate) },
+    // A group of fewer than 5 members is not split (docs/insights.md, "Fewer than 5").
+    answerRates: { byOrganization: small ? [] : byOrganization.map(rate), byAudience: small ? [] : byAudience.map(rate) },
   };
 }
 

@@ -32,38 +32,92 @@ export async function getHomeTimeline(ctx: ServiceContext, viewerId: string, bou
   return visible(ctx, await homeTimeline(ctx.db, viewerId, bounds), viewerId);
 }
 
-/** The home timeline with boosts by followed accounts interleaved by time. */
+type BoostRow = { id: string; post_id: string; actor_id: string; created_at: Date };
+
+/**
+ * The home timeline with boosts by followed accounts interleaved by time.
+ * Posts and boosted posts pass the visibility rule together, the page is cut
+ * to its limit, and only what is shown is hydrated: one batch for the page.
+ */
 export async function getHomeItems(ctx: ServiceContext, viewerId: string, bounds: PageBounds): Promise<HomeItem[]> {
-  const posts = await getHomeTimeline(ctx, viewerId, bounds);
-  const boosts = bounds.minId ? [] : await reblogsForHome(ctx.db, viewerId, bounds);
-  return interleaveBoosts(ctx, viewerId, posts, boosts, bounds.limit);
+  const [rows, boosts] = await Promise.all([
+    homeTimeline(ctx.db, viewerId, bounds),
+    bounds.minId ? Promise.resolve([]) : reblogsForHome(ctx.db, viewerId, bounds),
+  ]);
+  const onPage = new Set(rows.map((r) => r.id));
+  const [boostedRows, boosters] = await Promise.all([
+    postsByIds(
+      ctx.db,
+      [...new Set(boosts.map((b) => b.post_id))].filter((id) => !onPage.has(id)),
+    ),
+    actorsByIds(ctx.db, [...new Set(boosts.map((b) => b.actor_id))]),
+  ]);
+  const seen = await filterVisiblePosts(ctx, viewerOf(viewerId), [...rows, ...boostedRows], (row) => row);
+  const visibleById = new Map(seen.map((r) => [r.id, r]));
+  const page = mergeBoosts(
+    rows.filter((r) => visibleById.has(r.id)),
+    boosts,
+    visibleById,
+    new Map(boosters.map((a) => [a.id, a])),
+    bounds.limit,
+  );
+  const entries = new Map((await hydrate(ctx.db, [...new Set(page.map((i) => i.post))], viewerId)).map((e) => [e.post.id, e]));
+  return page.map((i) =>
+    i.kind === "post"
+      ? { kind: "post", id: i.id, entry: entries.get(i.post.id)! }
+      : { kind: "boost", id: i.id, by: i.by, createdAt: i.createdAt, entry: entries.get(i.post.id)! },
+  );
 }
 
 /**
  * Posts and boosts in one newest-first page: a boosted post the viewer may
  * not see is left out, and a post already on the page is not repeated.
  */
+function mergeBoosts<P extends { id: string }>(
+  posts: P[],
+  boosts: BoostRow[],
+  boosted: Map<string, P>,
+  boosters: Map<string, ActorRow>,
+  limit: number,
+): Array<{ kind: "post"; id: string; post: P } | { kind: "boost"; id: string; post: P; by: ActorRow; createdAt: Date }> {
+  const items: Array<{ kind: "post"; id: string; post: P } | { kind: "boost"; id: string; post: P; by: ActorRow; createdAt: Date }> = posts.map((post) => ({
+    kind: "post",
+    id: post.id,
+    post,
+  }));
+  const shown = new Set(posts.map((p) => p.id));
+  for (const boost of boosts) {
+    const post = boosted.get(boost.post_id);
+    const by = boosters.get(boost.actor_id);
+    if (!post || !by || shown.has(post.id)) continue;
+    shown.add(post.id);
+    items.push({ kind: "boost", id: boost.id, post, by, createdAt: boost.created_at });
+  }
+  return items.sort((x, y) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).slice(0, limit);
+}
+
+/** A profile's posts (already hydrated) with its boosts, as on the home timeline. */
 export async function interleaveBoosts(
   ctx: ServiceContext,
   viewerId: string | null,
   posts: PostEntry[],
-  boosts: Array<{ id: string; post_id: string; actor_id: string; created_at: Date }>,
+  boosts: BoostRow[],
   limit: number,
 ): Promise<HomeItem[]> {
   const boostedEntries = new Map(
-    (await visible(ctx, await postsByIds(ctx.db, [...new Set(boosts.map((b) => b.post_id))]), viewerId)).map((e) => [e.post.id, e]),
+    (await visible(ctx, await postsByIds(ctx.db, [...new Set(boosts.map((b) => b.post_id))]), viewerId)).map((e) => [e.post.id, { id: e.post.id, entry: e }]),
   );
   const boosters = new Map((await actorsByIds(ctx.db, [...new Set(boosts.map((b) => b.actor_id))])).map((a) => [a.id, a]));
-  const items: HomeItem[] = posts.map((entry) => ({ kind: "post", id: entry.post.id, entry }));
-  const shown = new Set(posts.map((e) => e.post.id));
-  for (const boost of boosts) {
-    const entry = boostedEntries.get(boost.post_id);
-    const by = boosters.get(boost.actor_id);
-    if (!entry || !by || shown.has(entry.post.id)) continue;
-    shown.add(entry.post.id);
-    items.push({ kind: "boost", id: boost.id, by, createdAt: boost.created_at, entry });
-  }
-  return items.sort((x, y) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).slice(0, limit);
+  const page = mergeBoosts(
+    posts.map((entry) => ({ id: entry.post.id, entry })),
+    boosts,
+    boostedEntries,
+    boosters,
+    limit,
+  );
+  return page.map((i) =>
+    i.kind === "post" ? { kind: "post", id: i.id, entry: i.post.entry } : { kind: "boost", id: i.id, by: i.by, createdAt: i.createdAt, entry: i.post.entry },
+  );
 }
 
 export async function getPublicTimeline(ctx: ServiceContext, viewerId: string | null, options: { local?: boolean; remote?: boolean }, bounds: PageBounds) {

@@ -10,11 +10,11 @@ import { requireLocalUserActor } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { findGroup } from "../groups/group.service.ts";
 import { boardStatuses } from "./task-home.service.ts";
-import { canSeeTasks, toViews, type TaskView } from "./task.service.ts";
+import { canSeeTasks, readableTasks, toViews, type TaskView } from "./task.service.ts";
 
 /** The cursor of my tasks: "<due day>.<id>", or "none.<id>" past the tasks with a due day. */
-function assignedKeyOf(task: TaskView): string {
-  return `${task.due ?? "none"}.${task.id}`;
+function assignedKeyOf(task: { due_date: string | null; id: string }): string {
+  return `${task.due_date ?? "none"}.${task.id}`;
 }
 
 function parseAssignedKey(raw: string | undefined): AssignedTaskKey | undefined {
@@ -38,7 +38,9 @@ export async function pageMyTasks(
     parseAssignedKey(after),
     size + 1,
   );
-  return keysetPage(await toViews(ctx, rows), size, assignedKeyOf);
+  // Paged by the rows read, then filtered: a page may show fewer than its size, never skip a row.
+  const page = keysetPage(rows, size, assignedKeyOf);
+  return { items: await toViews(ctx, await readableTasks(ctx, user.id, page.items)), next: page.next };
 }
 
 export interface BoardColumn extends TaskStatusDef {

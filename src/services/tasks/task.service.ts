@@ -134,6 +134,19 @@ export function canSeeTasks(ctx: ServiceContext, group: GroupWithActor, viewerId
   return canSeeGroupContent(ctx, viewerOf(viewerId), group.actor.id);
 }
 
+/**
+ * The tasks among these whose groups the viewer may still read: an assignment
+ * outlives a membership (a member who left or was banned, an organization put
+ * out of a shared room), and then shows no more than the board does.
+ */
+export async function readableTasks<T extends { group_id: string }>(ctx: ServiceContext, viewerId: string, rows: readonly T[]): Promise<T[]> {
+  const readable = new Set<string>();
+  for (const groupId of new Set(rows.map((r) => r.group_id))) {
+    if (await canSeeGroupContent(ctx, viewerOf(viewerId), groupId)) readable.add(groupId);
+  }
+  return rows.filter((r) => readable.has(r.group_id));
+}
+
 async function requireTask(ctx: ServiceContext, taskId: string, viewerId: string | null) {
   const task = /^\d{19}$/.test(taskId) ? await findTaskById(ctx.db, taskId) : await findTaskByUri(ctx.db, taskId);
   const group = task ? await findGroupByActorId(ctx.db, task.group_id) : undefined;
@@ -297,5 +310,5 @@ export async function myTasks(
     dueBefore: filter.dueBefore ? (checkDueDate(filter.dueBefore) ?? undefined) : undefined,
     overdueOn: filter.overdue ? new Date().toISOString().slice(0, 10) : undefined,
   };
-  return toViews(ctx, await listAssignedTasks(ctx.db, user.id, taskFilter));
+  return toViews(ctx, await readableTasks(ctx, user.id, await listAssignedTasks(ctx.db, user.id, taskFilter)));
 }

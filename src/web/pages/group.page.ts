@@ -31,6 +31,7 @@ import { groupSettingsForm, registerGroupSettingsAction } from "./group-settings
 import { csrfField, securityHeaders, sendPage, sendFragment } from "../layout.ts";
 import { field, type WebRoutes } from "../routes.ts";
 import { webSession, type WebSession } from "../session.ts";
+import { statedGroupLevels } from "../../services/insights/reputation.service.ts";
 
 export function refParam(request: FastifyRequest): string {
   return (request.params as { ref: string }).ref;
@@ -91,6 +92,11 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
       hidden = true;
     }
     const posts = topLevel(page.items).filter((p) => !isGroupNote(p));
+    const levels = await statedGroupLevels(
+      ctx,
+      group.actor.id,
+      posts.map((p) => p.author),
+    );
     const owners =
       member && group.membership!.role === "owner" ? (await listMembers(ctx, ref, session.user.actorId)).filter((m) => m.role === "owner").length : 0;
     // Task activity: the most recently changed tasks, one line each, instead of bot notes.
@@ -124,7 +130,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
           hidden
             ? emptyNote("Only members can read this group's posts.")
             : html`<section aria-label="Posts"${before ? "" : html` data-live="${groupPath(ref, "/_live")}" data-after="${page.items[0]?.id ?? ""}"`}>
-              ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No posts yet.") : posts.map((p) => postCard(p, session, cardOptions(moderator)))}
+              ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No posts yet.") : posts.map((p) => postCard(p, session, { ...cardOptions(moderator), levels }))}
             </section>
             ${pager(groupPath(ref), {}, page.nextCursor)}`
         }`,

@@ -1,0 +1,106 @@
+// How many database statements a timeline request sends: a fixed number per
+// route, whatever the number of statuses on the page (hydration in batch,
+// never one query per status), and no more than today's count (issue 18,
+// ADR 0113). Pages of 10 and of 20 statuses carry the same mix (posts with a
+// tag and a mention, boosts, likes), so any per-status statement shows as a
+// difference of 10 or more.
+import type { Kysely, KyselyPlugin } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../src/db/schema.ts";
+import { startInstanceWithUsers, type TestInstance, type TestUser } from "../helpers/instances.ts";
+
+let a: TestInstance;
+let alice: TestUser;
+let bob: TestUser;
+let carol: TestUser;
+let groupId: string;
+let bobId: string;
+
+beforeAll(async () => {
+  ({
+    instance: a,
+    users: { alice, bob, carol },
+  } = await startInstanceWithUsers("alice", "bob", "carol"));
+  const lookup = async (acct: string) => (await a.api(null, "GET", `/api/v1/accounts/lookup?acct=${acct}`)).body.id as string;
+  bobId = await lookup("bob");
+  for (const id of [bobId, await lookup("carol")]) expect((await a.api(alice.token, "POST", `/api/v1/accounts/${id}/follow`)).status).toBe(200);
+  const group = await a.api(bob.token, "POST", "/api/ecotone/v1/groups", { slug: "lanes", name: "Lanes", visibility: "public", joinPolicy: "open" });
+  expect(group.status).toBe(201);
+  groupId = group.body.id;
+  // 30 rounds of: bob's post (tagged, naming alice) in the group, carol boosting an older one, alice liking it.
+  const posted: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    const post = await a.api(bob.token, "POST", "/api/ecotone/v1/posts", { group: "lanes", content: `Lane ${i} #freight @alice` });
+    expect(post.status).toBeLessThan(300);
+    posted.push(post.body.id);
+    const mine = await a.api(carol.token, "POST", "/api/v1/statuses", { status: `Note ${i} #freight` });
+    expect(mine.status).toBe(200);
+    if (i > 0) expect((await a.api(carol.token, "POST", `/api/v1/statuses/${posted[i - 1]}/reblog`)).status).toBe(200);
+    expect((await a.api(alice.token, "POST", `/api/v1/statuses/${mine.body.id}/favourite`)).status).toBe(200);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await a?.close();
+});
+
+/** Statements sent while the instance answers one GET (the fewest of three tries: background work only adds). */
+async function statementsFor(token: string, path: string): Promise<{ statements: number; items: number }> {
+  const ctx = a.app.ctx as { db: Kysely<Database> };
+  const db = ctx.db;
+  let best = { statements: Infinity, items: 0 };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let statements = 0;
+    // Kysely passes sub-selects through transformQuery too; a result comes back once per statement sent.
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        statements++;
+        return args.result;
+      },
+    };
+    ctx.db = db.withPlugin(counting);
+    let response;
+    try {
+      response = await a.app.fastify.inject({ method: "GET", url: path, headers: { authorization: `Bearer ${token}` } });
+    } finally {
+      ctx.db = db;
+    }
+    expect(response.statusCode).toBe(200);
+    const body = response.json() as unknown[] | { items: unknown[] };
+    const items = Array.isArray(body) ? body.length : body.items.length;
+    if (statements < best.statements) best = { statements, items };
+  }
+  return best;
+}
+
+// Today's counts (auth, the page, the visibility facts, hydration, filters): a change that adds one shows here.
+const routes = [
+  { name: "home", path: (limit: number) => `/api/v1/timelines/home?limit=${limit}`, most: 22 },
+  { name: "public", path: (limit: number) => `/api/v1/timelines/public?limit=${limit}`, most: 18 },
+  { name: "tag", path: (limit: number) => `/api/v1/timelines/tag/freight?limit=${limit}`, most: 18 },
+  { name: "account statuses", path: (limit: number) => `/api/v1/accounts/${bobId}/statuses?limit=${limit}`, most: 21 },
+  // Pages of 20 (the route's size): the second of the group's 30 posts holds 10.
+  {
+    name: "group (Ecotone API)",
+    path: async (limit: number) => {
+      const first = `/api/ecotone/v1/groups/${groupId}/posts`;
+      if (limit === 20) return first;
+      return `${first}?cursor=${(await a.api(alice.token, "GET", first)).body.nextCursor}`;
+    },
+    most: 34,
+  },
+];
+
+describe("statements per timeline request", () => {
+  for (const route of routes) {
+    it(`${route.name}: the same number for 10 and 20 statuses, at most ${route.most}`, async () => {
+      const ten = await statementsFor(alice.token, await route.path(10));
+      const twenty = await statementsFor(alice.token, await route.path(20));
+      expect(ten.items).toBe(10);
+      expect(twenty.items).toBe(20);
+      expect(twenty.statements).toBe(ten.statements);
+      expect(twenty.statements).toBeLessThanOrEqual(route.most);
+    });
+  }
+});
