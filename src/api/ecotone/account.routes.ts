@@ -30,7 +30,7 @@ function pageOf(page: { items: Array<{ followId: string; state: string; actor: P
 
 /** A follow list as this viewer may see it: memberships of groups whose member list they may not read are left out. */
 async function shownFollows<T extends { items: Array<{ actor: ActorRow }> }>(ctx: ServiceContext, request: FastifyRequest, page: T): Promise<T> {
-  const viewer = viewerOf(await viewerId(ctx, request));
+  const viewer = viewerOf(await viewerId(ctx, request, "read:accounts"));
   return { ...page, items: await visibleInMemberLists(ctx, viewer, page.items, (f) => f.actor) };
 }
 
@@ -50,7 +50,7 @@ export function registerAccountRoutes(fastify: FastifyInstance, ctx: ServiceCont
     }),
     async (request) => {
       const actor = await resolveActor(ctx, request.query.handle);
-      return toActorView(await assertCanSeeActor(ctx, viewerOf(await viewerId(ctx, request)), actor, `No actor ${request.query.handle}`));
+      return toActorView(await assertCanSeeActor(ctx, viewerOf(await viewerId(ctx, request, "read:accounts")), actor, `No actor ${request.query.handle}`));
     },
   );
 

@@ -56,13 +56,13 @@ export function registerGroupRoutes(fastify: FastifyInstance, ctx: ServiceContex
   );
 
   app.get(BASE, route("Listed groups here, and remote groups the viewer belongs to", null), async (request) => ({
-    items: await listGroups(ctx, await viewerId(ctx, request)),
+    items: await listGroups(ctx, await viewerId(ctx, request, "read:accounts")),
   }));
 
   app.get(
     `${BASE}/:group`,
     route("A group by id, local name, @name@host or URL (URL-encoded), with the viewer's membership", null, { params: GroupParams }),
-    async (request) => getGroup(ctx, request.params.group, await viewerId(ctx, request)),
+    async (request) => getGroup(ctx, request.params.group, await viewerId(ctx, request, "read:accounts")),
   );
 
   app.get(
@@ -78,7 +78,12 @@ export function registerGroupRoutes(fastify: FastifyInstance, ctx: ServiceContex
       querystring: Type.Object({ state: Type.Optional(Type.String()) }),
     }),
     async (request) => ({
-      items: await listMembers(ctx, request.params.group, await viewerId(ctx, request), request.query.state === "pending" ? "pending" : "accepted"),
+      items: await listMembers(
+        ctx,
+        request.params.group,
+        await viewerId(ctx, request, "read:accounts"),
+        request.query.state === "pending" ? "pending" : "accepted",
+      ),
     }),
   );
 

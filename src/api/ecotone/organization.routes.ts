@@ -119,7 +119,7 @@ export function registerOrganizationRoutes(fastify: FastifyInstance, ctx: Servic
   app.get(
     `${BASE}/groups/:group/organizations`,
     route("Companies in a group: [{organization, memberCount}], from the group's home", null, { params: GroupParams }),
-    async (request) => groupOrganizations(ctx, request.params.group, await viewerId(ctx, request)),
+    async (request) => groupOrganizations(ctx, request.params.group, await viewerId(ctx, request, "read:accounts")),
   );
 
   app.get(

@@ -19,7 +19,7 @@ import { linkExternalRef, parseExternalRef } from "../../services/apps/external-
 import { askQuestion, postWithKind } from "../../services/ideas/question.service.ts";
 import { signedIn } from "./guard.ts";
 import { IdParams, OptionalText, orUndefined, RequiredText, route, Type, typed } from "./schema.ts";
-import { viewerId } from "./viewer.ts";
+import { authorId, viewerId } from "./viewer.ts";
 
 const BASE = "/api/ecotone/v1/posts";
 
@@ -61,7 +61,7 @@ export function registerPostRoutes(fastify: FastifyInstance, ctx: ServiceContext
           title: orUndefined(b.title),
           externalRef,
         });
-        return reply.code(201).send(await postWithKind(ctx, question.post, await viewerId(ctx, request)));
+        return reply.code(201).send(await postWithKind(ctx, question.post, await authorId(ctx, request)));
       }
       const post = await createPost(
         ctx,
@@ -77,7 +77,7 @@ export function registerPostRoutes(fastify: FastifyInstance, ctx: ServiceContext
         },
         externalRef ? (trx, postId) => linkExternalRef(trx, "post", postId, externalRef) : undefined,
       );
-      return reply.code(201).send(await postWithKind(ctx, post, await viewerId(ctx, request)));
+      return reply.code(201).send(await postWithKind(ctx, post, await authorId(ctx, request)));
     },
   );
 

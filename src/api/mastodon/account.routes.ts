@@ -19,7 +19,7 @@ import { getRelationships } from "../../services/posts/timeline.service.ts";
 import { updateProfile } from "../../services/accounts/user.service.ts";
 import { profileFieldsOf, updateProfileExtras } from "../../services/accounts/profile.service.ts";
 import { profileExtrasFrom } from "./fields-attributes.ts";
-import { assertCanSeeActor, canListFollowsOf, viewerOf, visibleInMemberLists } from "../../services/visibility.service.ts";
+import { assertCanSeeActor, canListFollowsOf, viewerOf, visibleInMemberLists, type Viewer } from "../../services/visibility.service.ts";
 import { applyFilters } from "./filter.apply.ts";
 import { optionalUser, requireUser } from "./guard.ts";
 import { pageBounds, setLinkHeader } from "./pagination.ts";
@@ -31,14 +31,15 @@ import { renderRelationship, renderRelationships } from "./relationship.render.t
 type IdParams = { Params: { id: string } };
 
 /** An account the caller may see (a secret group does not exist for outsiders). */
-async function requireAccount(ctx: ServiceContext, request: FastifyRequest, id: string) {
+async function requireAccount(ctx: ServiceContext, viewer: Viewer, id: string) {
   const actor = await getActorById(ctx, id);
   if (!actor || actor.type === "Application") throw notFound("Record not found");
-  return assertCanSeeActor(ctx, await viewerOfRequest(ctx, request), actor);
+  return assertCanSeeActor(ctx, viewer, actor);
 }
 
-async function viewerOfRequest(ctx: ServiceContext, request: FastifyRequest) {
-  return viewerOf((await optionalUser(ctx, request))?.actorId);
+/** The viewer of an account read: nobody, or a token with read:accounts (403 without it). */
+async function readerOf(ctx: ServiceContext, request: FastifyRequest): Promise<Viewer> {
+  return viewerOf((await optionalUser(ctx, request, "read:accounts"))?.actorId);
 }
 
 export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
@@ -76,8 +77,10 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     const acct = request.query.acct?.trim();
     if (!acct) throw validationFailed("Missing acct");
     const handle = acct.includes("@") ? `@${acct.replace(/^@/, "")}` : `@${acct}@${ctx.origin.host}`;
-    const actor = await resolveActor(ctx, handle).catch(() => null);
-    return renderAccount(ctx, await assertCanSeeActor(ctx, await viewerOfRequest(ctx, request), actor));
+    const viewer = await optionalUser(ctx, request, "read:accounts");
+    // Only a signed-in caller makes this server fetch (and store) an account it does not know.
+    const actor = await resolveActor(ctx, handle, { fetch: viewer !== null }).catch(() => null);
+    return renderAccount(ctx, await assertCanSeeActor(ctx, viewerOf(viewer?.actorId), actor));
   });
 
   typed(fastify).get("/api/v1/accounts/relationships", { schema: { querystring: RelationshipsQuery } }, async (request) => {
@@ -85,11 +88,13 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
     return renderRelationships(ctx, caller.actorId, request.query.id ?? []);
   });
 
-  fastify.get<IdParams>("/api/v1/accounts/:id", async (request) => renderAccount(ctx, await requireAccount(ctx, request, request.params.id)));
+  fastify.get<IdParams>("/api/v1/accounts/:id", async (request) =>
+    renderAccount(ctx, await requireAccount(ctx, await readerOf(ctx, request), request.params.id)),
+  );
 
   typed(fastify).get("/api/v1/accounts/:id/statuses", { schema: { params: IdPath, querystring: AccountStatusesQuery } }, async (request, reply) => {
-    const viewer = await optionalUser(ctx, request);
-    const actor = await requireAccount(ctx, request, request.params.id);
+    const viewer = await optionalUser(ctx, request, "read:statuses");
+    const actor = await requireAccount(ctx, viewerOf(viewer?.actorId), request.params.id);
     const q = request.query;
     const items = await getProfileItems(ctx, viewer?.actorId ?? null, actor, pageBounds(request), {
       pinned: q.pinned ?? false,
@@ -109,8 +114,8 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
 
   for (const direction of ["followers", "following"] as const) {
     fastify.get<IdParams>(`/api/v1/accounts/:id/${direction}`, async (request, reply) => {
-      const viewer = await viewerOfRequest(ctx, request);
-      const actor = await requireAccount(ctx, request, request.params.id);
+      const viewer = await readerOf(ctx, request);
+      const actor = await requireAccount(ctx, viewer, request.params.id);
       if (!(await canListFollowsOf(ctx, viewer, actor, direction))) throw notFound("Record not found");
       const bounds = pageBounds(request, 40, 80);
       const list = direction === "followers" ? listFollowersOf : listFollowingOf;
@@ -131,7 +136,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
 
   fastify.post<IdParams>("/api/v1/accounts/:id/follow", async (request) => {
     const caller = await requireUser(ctx, request, "write:follows");
-    const target = await requireAccount(ctx, request, request.params.id);
+    const target = await requireAccount(ctx, viewerOf(caller.actorId), request.params.id);
     if (target.type === "Group") await joinGroup(ctx, caller.username, target.id);
     else await followActor(ctx, caller.username, target.uri);
     return renderRelationship(ctx, caller.actorId, target.id);
@@ -139,7 +144,7 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
 
   fastify.post<IdParams>("/api/v1/accounts/:id/unfollow", async (request) => {
     const caller = await requireUser(ctx, request, "write:follows");
-    const target = await requireAccount(ctx, request, request.params.id);
+    const target = await requireAccount(ctx, viewerOf(caller.actorId), request.params.id);
     const rel = (await getRelationships(ctx, caller.actorId, [target.id])).get(target.id)!;
     if (rel.following || rel.requested) {
       if (target.type === "Group") await leaveGroup(ctx, caller.username, target.id);

@@ -1,7 +1,7 @@
 // Route guards for the Mastodon API: a signed-in user with the right scope.
 import type { FastifyRequest } from "fastify";
 import { forbidden, unauthorized } from "../../domain/errors.ts";
-import { hasScope } from "../../domain/scopes.ts";
+import { assertReadScope, hasScope } from "../../domain/scopes.ts";
 import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import type { Caller } from "../../services/caller.ts";
@@ -18,9 +18,11 @@ export async function requireUser(ctx: ServiceContext, request: FastifyRequest, 
   return { ...auth, actorId: actor.id };
 }
 
-export async function optionalUser(ctx: ServiceContext, request: FastifyRequest): Promise<MastodonCaller | null> {
+/** The reader of a route that answers signed out too: nobody, or a token with `scope` (403 without it). */
+export async function optionalUser(ctx: ServiceContext, request: FastifyRequest, scope: string): Promise<MastodonCaller | null> {
   const auth = request.auth;
   if (!auth) return null;
+  assertReadScope(auth.scopes, scope);
   const actor = await requireLocalUserActor(ctx, auth.username);
   return { ...auth, actorId: actor.id };
 }

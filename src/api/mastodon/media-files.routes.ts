@@ -5,6 +5,7 @@
 // (PDF, office, text) are always downloads: `Content-Disposition: attachment`
 // with the name they were uploaded under (ADR 0053).
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { assertReadScope } from "../../domain/scopes.ts";
 import { getLocalActor } from "../../services/accounts/actor.service.ts";
 import { readSession } from "../../services/accounts/browser-session.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -12,8 +13,10 @@ import { readUpload } from "../../services/posts/media.service.ts";
 import { SESSION_COOKIE } from "../../services/accounts/session-cookie.ts";
 import { viewerOf, type Viewer } from "../../services/visibility.service.ts";
 
-/** The signed-in viewer (an app's bearer token, or the web interface's session), if any. */
+/** The signed-in viewer (an app's bearer token with a read scope, or the web interface's session), if any. */
 async function mediaViewer(ctx: ServiceContext, request: FastifyRequest): Promise<Viewer> {
+  // A token that may not read statuses (push, profile, write:media) may not read their files either.
+  if (request.auth) assertReadScope(request.auth.scopes, "read:statuses");
   const username = request.auth?.username ?? (await readSession(ctx, request.cookies[SESSION_COOKIE]).catch(() => null))?.user.username;
   const actor = username ? await getLocalActor(ctx, username) : null;
   return viewerOf(actor?.id);
@@ -27,7 +30,8 @@ function attachmentDisposition(name: string): string {
 
 export function registerMediaFiles(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get<{ Params: { file: string } }>("/media/:file", async (request, reply) => {
-    const upload = await readUpload(ctx, request.params.file, await mediaViewer(ctx, request)).catch(() => null);
+    const viewer = await mediaViewer(ctx, request);
+    const upload = await readUpload(ctx, request.params.file, viewer).catch(() => null);
     if (!upload) return reply.code(404).type("text/plain").send("Not found");
     if (upload.downloadName !== null) reply.header("content-disposition", attachmentDisposition(upload.downloadName));
     return (

@@ -11,7 +11,7 @@ type IdParams = { Params: { id: string } };
 
 export function registerMastodonPollRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get<IdParams>("/api/v1/polls/:id", async (request) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:statuses");
     return toMastodonPoll((await getPollEntry(ctx, viewer?.actorId ?? null, request.params.id)).poll);
   });
 

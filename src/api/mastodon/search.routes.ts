@@ -23,7 +23,7 @@ const SearchQuery = Type.Object({
 
 export function registerMastodonSearchRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   typed(fastify).get("/api/v2/search", { schema: { querystring: SearchQuery } }, async (request) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:search");
     const q = request.query;
     if (q.type && !TYPES.has(q.type)) throw validationFailed("type must be accounts, statuses or hashtags");
     const results = await search(ctx, viewer?.actorId ?? null, q.q ?? "", {
@@ -51,7 +51,7 @@ export function registerMastodonSearchRoutes(fastify: FastifyInstance, ctx: Serv
 
   // The compose box's autocomplete and "find people".
   typed(fastify).get("/api/v1/accounts/search", { schema: { querystring: AccountSearchQuery } }, async (request) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:accounts");
     const q = request.query;
     const accounts = await searchAccounts(ctx, viewer?.actorId ?? null, q.q ?? "", {
       resolve: q.resolve ?? false,

@@ -21,7 +21,7 @@ export function registerMastodonStatusSourceRoutes(fastify: FastifyInstance, ctx
   });
 
   fastify.get<IdParams>("/api/v1/statuses/:id/history", async (request) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:statuses");
     const viewerId = viewer?.actorId ?? null;
     const entries = await getPostEntries(ctx, viewerId, [request.params.id]);
     if (entries.length === 0) throw notFound("Record not found");

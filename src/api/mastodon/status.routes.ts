@@ -47,7 +47,7 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
   });
 
   fastify.get<IdParams>("/api/v1/statuses/:id", async (request) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:statuses");
     return renderOne(ctx, request.params.id, viewer?.actorId ?? null);
   });
 
@@ -69,7 +69,7 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
   });
 
   fastify.get<IdParams>("/api/v1/statuses/:id/context", async (request) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:statuses");
     const viewerId = viewer?.actorId ?? null;
     const thread = await getThread(ctx, request.params.id, viewerId);
     const index = thread.findIndex((p) => p.id === request.params.id);
@@ -112,12 +112,12 @@ export function registerMastodonStatusRoutes(fastify: FastifyInstance, ctx: Serv
   });
 
   fastify.get<IdParams>("/api/v1/statuses/:id/favourited_by", async (request) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:accounts");
     return renderAccounts(ctx, await whoLiked(ctx, request.params.id, viewer?.actorId ?? null));
   });
 
   fastify.get<IdParams>("/api/v1/statuses/:id/reblogged_by", async (request) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:accounts");
     return renderAccounts(ctx, await whoReblogged(ctx, request.params.id, viewer?.actorId ?? null));
   });
 

@@ -6,7 +6,7 @@
 // `:thump` heartbeat. The same polling service feeds both transports.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { renderStreamPayload } from "./stream.render.ts";
-import { hasScope } from "../../domain/scopes.ts";
+import { hasScope, streamScope } from "../../domain/scopes.ts";
 import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { pollChanges, pollSubscription, subscribe, type Subscription } from "../../services/posts/streaming.service.ts";
@@ -46,13 +46,17 @@ export function registerSseStreaming(fastify: FastifyInstance, ctx: ServiceConte
       const token = tokenOf(request);
       const auth = token ? await authenticateToken(ctx, token) : null;
       if (!auth || !token) return reply.code(401).send({ error: "The access token is invalid, expired or revoked" });
-      if (!hasScope(auth.scopes, "read:statuses") && !hasScope(auth.scopes, "read:notifications")) {
-        return reply.code(403).send({ error: "This action is outside the authorized scopes" });
+      // Mastodon's rule: the notifications stream needs read:notifications, every other read:statuses.
+      if (!hasScope(auth.scopes, streamScope(stream))) {
+        return reply.code(403).send({ error: `The ${stream} stream needs the ${streamScope(stream)} scope` });
       }
+      const mayReadStatuses = hasScope(auth.scopes, "read:statuses");
       const q = request.query as Record<string, unknown>;
       let sub: Subscription;
       try {
-        sub = subscribe(stream, typeof q.tag === "string" ? q.tag : undefined, typeof q.list === "string" ? q.list : undefined);
+        sub = subscribe(stream, typeof q.tag === "string" ? q.tag : undefined, typeof q.list === "string" ? q.list : undefined, {
+          notifications: hasScope(auth.scopes, "read:notifications"),
+        });
       } catch (error) {
         return reply.code(422).send({ error: (error as Error).message });
       }
@@ -87,7 +91,9 @@ export function registerSseStreaming(fastify: FastifyInstance, ctx: ServiceConte
             if (!(await authenticateToken(ctx, token))) break;
           }
           const checkedAt = new Date();
-          const news = [...(await pollSubscription(ctx, viewer.id, sub)), ...(await pollChanges(ctx, viewer.id, changesSince))];
+          // Edits and deletions are statuses: not for a token that may read only notifications.
+          const changes = mayReadStatuses ? await pollChanges(ctx, viewer.id, changesSince) : [];
+          const news = [...(await pollSubscription(ctx, viewer.id, sub)), ...changes];
           changesSince = checkedAt;
           for (const item of news) {
             const payload = await renderStreamPayload(ctx, item, viewer.id);

@@ -13,7 +13,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { pollChanges, pollSubscription, subscribe, type StreamNews, type Subscription } from "../../services/posts/streaming.service.ts";
 import { authenticateToken, type Authenticated } from "../../services/accounts/token.service.ts";
 import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
-import { hasScope } from "../../domain/scopes.ts";
+import { hasScope, streamScope } from "../../domain/scopes.ts";
 import { renderStreamPayload } from "./stream.render.ts";
 
 const POLL_MS = 1_000;
@@ -43,6 +43,11 @@ export async function registerStreaming(fastify: FastifyInstance, ctx: ServiceCo
     if (!hasScope(auth.scopes, "read:statuses") && !hasScope(auth.scopes, "read:notifications")) {
       return reply.code(403).send({ error: "Forbidden" });
     }
+    // The stream named in the URL needs its own scope, as a later subscription does.
+    const initial = new URL(request.url, ctx.origin).searchParams.get("stream");
+    if (initial && !hasScope(auth.scopes, streamScope(initial))) {
+      return reply.code(403).send({ error: `The ${initial} stream needs the ${streamScope(initial)} scope` });
+    }
     accepted.set(request, { token, auth });
   };
   const open = (ws: WebSocket, request: FastifyRequest) => {
@@ -62,9 +67,18 @@ export async function registerStreaming(fastify: FastifyInstance, ctx: ServiceCo
     // the socket opens, and an unheard message is lost.
     const subscriptions = new Map<string, Subscription>();
     const key = (stream: string, tag?: string, list?: string) => `${stream}|${tag ?? ""}|${list ?? ""}`;
+    // Mastodon's rule: the notifications stream needs read:notifications, every
+    // other read:statuses, and the user stream carries notifications only with
+    // read:notifications too.
+    const mayRead = (scope: string) => hasScope(auth.scopes, scope);
     const add = (stream: string, tag?: string, list?: string) => {
       try {
-        subscriptions.set(key(stream, tag, list), subscribe(stream, tag, list));
+        const sub = subscribe(stream, tag, list, { notifications: mayRead("read:notifications") });
+        if (!mayRead(streamScope(sub.stream))) {
+          ws.send(JSON.stringify({ error: `The ${stream} stream needs the ${streamScope(stream)} scope` }));
+          return;
+        }
+        subscriptions.set(key(stream, tag, list), sub);
       } catch (error) {
         ws.send(JSON.stringify({ error: (error as Error).message }));
       }
@@ -99,7 +113,8 @@ export async function registerStreaming(fastify: FastifyInstance, ctx: ServiceCo
         const name = sub.tag ? [sub.stream, sub.tag] : [sub.stream];
         await send(ws, name, await pollSubscription(ctx, viewer.id, sub), viewer.id);
       }
-      if (subscriptions.size > 0) {
+      // Edits and deletions are statuses: not for a token that may read only notifications.
+      if (subscriptions.size > 0 && mayRead("read:statuses")) {
         await send(ws, [...subscriptions.values()].map((s) => s.stream).slice(0, 1), await pollChanges(ctx, viewer.id, changesSince), viewer.id);
       }
       changesSince = checkedAt;

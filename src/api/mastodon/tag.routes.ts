@@ -24,7 +24,7 @@ type IdParams = { Params: { id: string } };
 
 export function registerMastodonTagRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get<NameParams>("/api/v1/tags/:name", async (request) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:follows");
     return toMastodonTag(await describeTag(ctx, viewer?.actorId ?? null, request.params.name), ctx.origin);
   });
 

@@ -23,7 +23,7 @@ export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: Se
   });
 
   typed(fastify).get("/api/v1/timelines/public", { schema: { querystring: Type.Object({ local: Flag, remote: Flag }) } }, async (request, reply) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:statuses");
     const entries = await getPublicTimeline(
       ctx,
       viewer?.actorId ?? null,
@@ -40,7 +40,7 @@ export function registerMastodonTimelineRoutes(fastify: FastifyInstance, ctx: Se
   });
 
   fastify.get<{ Params: { tag: string } }>("/api/v1/timelines/tag/:tag", async (request, reply) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:statuses");
     const entries = await getTagTimeline(ctx, viewer?.actorId ?? null, request.params.tag, pageBounds(request));
     setLinkHeader(
       request,

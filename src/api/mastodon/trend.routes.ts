@@ -14,7 +14,7 @@ export function registerMastodonTrendRoutes(fastify: FastifyInstance, ctx: Servi
   // `/api/v1/trends` is the older name of `/api/v1/trends/tags`.
   for (const path of ["/api/v1/trends", "/api/v1/trends/tags"]) {
     typed(fastify).get(path, Paged, async (request) => {
-      const viewer = await optionalUser(ctx, request);
+      const viewer = await optionalUser(ctx, request, "read:follows");
       const q = request.query;
       const tags = await getTrendingTags(ctx, viewer?.actorId ?? null, { limit: q.limit, offset: q.offset });
       return tags.map((t) => toMastodonTag(t, ctx.origin));
@@ -22,7 +22,7 @@ export function registerMastodonTrendRoutes(fastify: FastifyInstance, ctx: Servi
   }
 
   typed(fastify).get("/api/v1/trends/statuses", Paged, async (request) => {
-    const viewer = await optionalUser(ctx, request);
+    const viewer = await optionalUser(ctx, request, "read:statuses");
     const q = request.query;
     return renderStatuses(ctx, await getTrendingPosts(ctx, viewer?.actorId ?? null, { limit: q.limit, offset: q.offset }));
   });

@@ -120,9 +120,9 @@ export function parseHandle(text: string): { username: string; domain: string } 
 
 /**
  * Finds an actor by handle or URI: our own users directly, others from the
- * cache or, failing that, through the network.
+ * cache or, failing that (unless `fetch: false`), through the network.
  */
-export async function resolveActor(ctx: ServiceContext, handleOrUri: string): Promise<ActorRow> {
+export async function resolveActor(ctx: ServiceContext, handleOrUri: string, options: { fetch?: boolean } = {}): Promise<ActorRow> {
   // "@paul" or "paul" alone names someone on this instance, as in Mastodon.
   const short = /^@?([a-zA-Z0-9_]+)$/.exec(handleOrUri.trim());
   const handle = short ? { username: short[1]!, domain: domainOf(ctx.origin).toLowerCase() } : parseHandle(handleOrUri);
@@ -145,6 +145,8 @@ export async function resolveActor(ctx: ServiceContext, handleOrUri: string): Pr
     const cached = await findActorByHandle(ctx.db, handle.username, handle.domain);
     if (cached) return cached;
   }
+  // An anonymous caller gets only what we know: it may not make us fetch, and store, a remote actor.
+  if (options.fetch === false) throw notFound(`No account ${handleOrUri} known here; sign in to look it up on its server`);
   if (!ctx.remote) throw notFound(`Cannot look up ${handleOrUri}: federation is not available here`);
   return ctx.remote.resolveActor(handleOrUri);
 }

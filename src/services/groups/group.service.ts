@@ -144,7 +144,8 @@ export async function createGroup(ctx: ServiceContext, creatorUsername: string, 
 
 /**
  * Finds a group by id, local slug, `@slug@host` handle or URL; remote groups
- * are fetched and cached. Secret groups are invisible to outsiders.
+ * are fetched and cached when a signed-in viewer asks (an anonymous one gets
+ * only groups known here). Secret groups are invisible to outsiders.
  */
 export async function findGroup(ctx: ServiceContext, ref: string, viewerId: string | null): Promise<GroupWithActor> {
   let group: GroupWithActor | undefined;
@@ -160,7 +161,8 @@ export async function findGroup(ctx: ServiceContext, ref: string, viewerId: stri
     const target = ref.includes("@") || ref.includes("://") ? ref : `@${ref}@${domainOf(ctx.origin)}`;
     let actor: ActorRow;
     try {
-      actor = await resolveActor(ctx, target);
+      // Only a signed-in viewer makes us fetch (and store) a group we do not know.
+      actor = await resolveActor(ctx, target, { fetch: viewerId !== null });
     } catch (error) {
       if ((error as { code?: string }).code === "not_found") throw notFound(`No group ${ref}`);
       throw error;

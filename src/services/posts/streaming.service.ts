@@ -24,12 +24,14 @@ export interface Subscription {
   list?: string | undefined;
   /** Items newer than this id are news. */
   since: string;
+  /** Whether the user stream carries notifications too (the token has read:notifications). */
+  notifications: boolean;
 }
 
-export function subscribe(stream: string, tag?: string, list?: string): Subscription {
+export function subscribe(stream: string, tag?: string, list?: string, options: { notifications?: boolean } = {}): Subscription {
   if (!(STREAMS as readonly string[]).includes(stream)) throw validationFailed(`Unknown stream "${stream}"`);
   if (stream.startsWith("hashtag") && !tag) throw validationFailed("The hashtag stream needs a tag");
-  return { stream: stream as StreamName, tag: tag?.replace(/^#/, "").toLowerCase(), list, since: newId() };
+  return { stream: stream as StreamName, tag: tag?.replace(/^#/, "").toLowerCase(), list, since: newId(), notifications: options.notifications ?? true };
 }
 
 export type StreamNews =
@@ -55,6 +57,7 @@ export async function pollSubscription(ctx: ServiceContext, viewerId: string | n
           seen(item.id);
         }
       }
+      if (!sub.notifications) break;
       for (const n of (await getNotifications(ctx, viewerId, bounds)).reverse()) {
         news.push({ event: "notification", id: n.id });
         seen(n.id);
