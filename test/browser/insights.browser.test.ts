@@ -135,8 +135,8 @@ describe.skipIf(!executablePath)("insight pages in a browser", () => {
     expect(await page.locator("figure.chart svg").count()).toBeGreaterThanOrEqual(2);
     // 9 of the 13 threads have an answer from someone else (Globex 8, Acme alone 1): 69 %.
     await expect.poll(() => page.locator(".figures div", { hasText: "Answered" }).first().textContent()).toContain("69 %");
-    const globexRow = page.locator("tr", { hasText: "globex.example" }).first();
-    expect(await globexRow.textContent()).toContain("8 of 12");
+    // The group has two members: its answer rates by organization are not broken down (fewer than 5, docs/insights.md).
+    expect(await page.locator("tr", { hasText: "globex.example" }).count()).toBe(0);
     const csv = await page.request.get(`${acme.origin}${await page.getByRole("link", { name: /Download these numbers/ }).getAttribute("href")}`);
     expect(csv.headers()["content-type"]).toMatch(/^text\/csv/);
     expect((await csv.text()).split("\r\n")[0]).toBe("period,key,posts,replies,likes,votes,ideas,joined,left,active");

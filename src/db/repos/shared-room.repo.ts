@@ -33,25 +33,22 @@ export async function setRoomOrganizationState(db: Db, groupId: string, domain: 
 }
 
 /** Accepted members of a group from one domain (they lose access when their organization leaves). */
-export async function findMembersOnDomain(db: Db, groupId: string, domain: string) {
+/** A group's memberships with what ending one needs: the follow, its activity, the member and where they live. */
+function membershipsOf(db: Db, groupId: string) {
   return db
     .selectFrom("follows")
     .innerJoin("actors", "actors.id", "follows.follower_id")
     .select(["follows.id as follow_id", "follows.activity_uri", "actors.uri as member_uri", "actors.is_local"])
-    .where("follows.followee_id", "=", groupId)
-    .where("actors.domain", "=", domain)
-    .execute();
+    .where("follows.followee_id", "=", groupId);
+}
+
+export async function findMembersOnDomain(db: Db, groupId: string, domain: string) {
+  return membershipsOf(db, groupId).where("actors.domain", "=", domain).execute();
 }
 
 /** Memberships held by people of any domain but these (the room's home and its listed organizations). */
 export async function findMembersOutsideDomains(db: Db, groupId: string, domains: string[]) {
-  return db
-    .selectFrom("follows")
-    .innerJoin("actors", "actors.id", "follows.follower_id")
-    .select(["follows.id as follow_id", "follows.activity_uri", "actors.uri as member_uri", "actors.is_local"])
-    .where("follows.followee_id", "=", groupId)
-    .where("actors.domain", "not in", domains)
-    .execute();
+  return membershipsOf(db, groupId).where("actors.domain", "not in", domains).execute();
 }
 
 export async function insertRoomInvitation(db: Db, row: { id: string; invite_uri: string; group_id: string }): Promise<void> {
