@@ -46,6 +46,7 @@ import { createEcotoneFederation, type EcotoneFederation } from "./federation/fe
 import { installFetchGuard } from "./federation/fetch-guard.ts";
 import { installSignedFetchCache } from "./federation/signed-fetch.cache.ts";
 import { installDeliveryLanes } from "./federation/delivery-lanes.ts";
+import { installKeyImportCache } from "./federation/key-import.cache.ts";
 import { prefetchDeliveryState } from "./federation/delivery-prefetch.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
@@ -111,6 +112,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowPrivateAddresses: config.allowPrivateAddresses });
   installDeliveryLanes({ headTimeoutMs: Math.min(config.deliveryHeadTimeoutMs, config.fetchTimeoutMs) });
   installSignedFetchCache({ ttlMs: config.signedFetchCacheMs });
+  installKeyImportCache();
 
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const migrations = await migrateToLatest(database.db);
