@@ -67,6 +67,7 @@ import { refuseUnansweredChanges } from "./services/tasks/task-change.service.ts
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
+import { afterResponse, registerAfterResponse } from "./http/after-response.ts";
 import { registerSchemas } from "./http/schemas.ts";
 import { registerFederationAdapter } from "./http/federation.adapter.ts";
 import { registerPages } from "./web/actor-page.routes.ts";
@@ -180,10 +181,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     { name: "task changes the home never answered, refused", run: refuseUnansweredChanges },
     { name: "groups' reputation levels published", run: (c, now) => publishDueGroupLevels(c, now, config.levelsPublishMs) },
   ]);
-  ctx.onOutboxEvent = () => {
+  const wakeWorkers = () => {
     outbox.wake();
     webhooks.wake();
   };
+  // In a request, once its answer is out (src/http/after-response.ts).
+  ctx.onOutboxEvent = () => afterResponse(wakeWorkers);
 
   const stats = { inboxPosts: 0 };
   const fastify = Fastify({
@@ -197,6 +200,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     routerOptions: { ignoreTrailingSlash: true },
   });
   registerErrorHandler(fastify);
+  registerAfterResponse(fastify);
   registerSchemas(fastify);
   registerBodyParsers(fastify, ctx);
   registerCors(fastify);
