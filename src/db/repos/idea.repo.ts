@@ -62,9 +62,7 @@ function countsExpression(eb: ExpressionBuilder<Database, "likes">, groupId: str
       .where("follows.state", "=", "accepted"),
   );
   if (homeMemberUris.length === 0) return member.$castTo<boolean>();
-  const listed = eb.exists(
-    eb.selectFrom("actors").select("actors.id").whereRef("actors.id", "=", "likes.actor_id").where("actors.uri", "in", homeMemberUris),
-  );
+  const listed = eb.exists(eb.selectFrom("actors").select("actors.id").whereRef("actors.id", "=", "likes.actor_id").where("actors.uri", "in", homeMemberUris));
   return eb.or([member, listed]).$castTo<boolean>();
 }
 

@@ -86,7 +86,9 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
     const canAnswer = Boolean(group?.local && isModerator(group.membership));
     // The ideas it could duplicate: the board's top ideas (most duplicates are of a popular one).
     const others =
-      canAnswer && group ? (await ideaBoard(ctx, group.actor.id, session.user.actorId, { sort: "top", size: 200 })).items.filter((o) => o.id !== idea.post.id) : [];
+      canAnswer && group
+        ? (await ideaBoard(ctx, group.actor.id, session.user.actorId, { sort: "top", size: 200 })).items.filter((o) => o.id !== idea.post.id)
+        : [];
     return sendPage(ctx, request, reply, {
       title: idea.post.title ?? "Idea",
       session,
