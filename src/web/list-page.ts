@@ -47,7 +47,7 @@ export function morePager(path: string, query: Record<string, unknown>, next: st
   const back = onLaterPage
     ? html`<a class="button secondary" href="${start ? `${path}?${start}` : path}" rel="first" aria-label="Back to the start: ${what}">Back to the start</a>`
     : "";
-  if (!next) return html`<nav class="pager" aria-label="More ${what}">${back}</nav>`;
+  if (!next) return html`<nav class="pager" aria-label="Start of the ${what}">${back}</nav>`;
   params.set(name, next);
   return html`<nav class="pager" aria-label="More ${what}">${back}<a class="button secondary" href="${path}?${params.toString()}" rel="next">More ${what}</a></nav>`;
 }
