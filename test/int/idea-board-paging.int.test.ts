@@ -10,7 +10,7 @@ import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup, leaveGroup } from "../../src/services/groups/group.service.ts";
 import { answerIdea, IDEA_BOARD_PAGE, proposeIdea, voteForIdea } from "../../src/services/ideas/idea.service.ts";
 import { likePost } from "../../src/services/posts/post.service.ts";
-import { momentum } from "../../src/domain/idea.rules.ts";
+import { momentum, risingScore } from "../../src/domain/idea.rules.ts";
 import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
 
 let a: TestInstance;
@@ -103,6 +103,9 @@ describe("the idea board in pages", () => {
       );
     const shown = pages.flat();
     for (let i = 1; i < shown.length; i++) expect(score(shown[i - 1]!)).toBeGreaterThanOrEqual(score(shown[i]!) - 1e-9);
+    // The score the database keeps is the one the rule computes from those times.
+    const stored = await a.app.ctx.db.selectFrom("ideas").select(["post_id", "rising"]).where("post_id", "=", shown[0]!).executeTakeFirstOrThrow();
+    expect(stored.rising).toBeCloseTo(risingScore(likes.filter((l) => l.post_id === shown[0]).map((l) => l.created_at)), 9);
   });
 
   it("pages the API too, and refuses a cursor it never handed out without changing anything", async () => {
