@@ -73,7 +73,7 @@ describe.skipIf(!executablePath)("reputation levels in a browser", () => {
       await expectNoSeriousA11yProblems(page);
       await expectNoSidewaysScroll(page);
       if (page === desk) {
-        await tip.scrollIntoViewIfNeeded();
+        await tip.evaluate((el) => el.scrollIntoView({ block: "center" }));
         await page.screenshot({ path: resolve(SHOTS, "group-level-badges.png") });
       }
     }
