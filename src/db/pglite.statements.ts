@@ -47,7 +47,7 @@ const HARMLESS = new Set([
 ]);
 
 /** How many statement texts stay prepared (each holds a parse tree in the backend). */
-const MAX_PREPARED = 2_000;
+const MAX_PREPARED = 500;
 
 export function firstKeyword(sqlText: string): string {
   const match = /^[\s(]*([A-Za-z]+)/.exec(sqlText);
