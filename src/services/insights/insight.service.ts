@@ -24,6 +24,7 @@ import {
   threadFigures,
   unansweredThreads,
   type InsightScope,
+  type RebuildStep,
 } from "../../db/queries/insight.queries.ts";
 import { ideaFigures, taskFigures } from "../../db/queries/insight-work.queries.ts";
 import { personFigures } from "../../db/queries/insight-person.queries.ts";
@@ -157,9 +158,9 @@ async function responsiveness(ctx: ServiceContext, scope: InsightScope, query: I
 }
 
 /** Rebuilds every rollup from the stored activity (`ecotone insights backfill`); the triggers keep them from then on. */
-export async function backfillInsights(ctx: ServiceContext): Promise<{ seconds: number }> {
+export async function backfillInsights(ctx: ServiceContext): Promise<{ seconds: number; steps: RebuildStep[] }> {
   const started = Date.now();
-  await rebuildInsights(ctx.db);
-  ctx.logger.info({ seconds: (Date.now() - started) / 1000 }, "insight rollups rebuilt");
-  return { seconds: (Date.now() - started) / 1000 };
+  const steps = await rebuildInsights(ctx.db);
+  ctx.logger.info({ seconds: (Date.now() - started) / 1000, steps }, "insight rollups rebuilt");
+  return { seconds: (Date.now() - started) / 1000, steps };
 }
