@@ -12,8 +12,9 @@
 // what the triggers keep):
 //   - each person's organization and audience is computed once (a temporary table);
 //   - the rollup tables are emptied with TRUNCATE (what must survive, departures
-//     and replies to deleted posts, is set aside first), their secondary indexes
-//     dropped and built again at the end;
+//     and replies to deleted posts, is set aside first), their indexes and
+//     primary keys dropped and built again at the end (a sort each, instead of
+//     millions of random inserts into a b-tree);
 //   - a thread is written once, with its first reply;
 //   - the thread rollups' own triggers are off while it runs (they would only
 //     return: the rebuild writes those rollups itself).
@@ -59,7 +60,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       `
     create function ecotone_insight_backfill() returns table (step text, ms double precision) language plpgsql as $$
     #variable_conflict use_column
-    declare t0 timestamptz := clock_timestamp(); ix record; defs text[] := '{}';
+    declare t0 timestamptz := clock_timestamp(); ix record; defs text[] := '{}'; keys text[] := '{}';
     begin
       -- Rows arriving meanwhile wait for the rebuild rather than be counted twice or lost.
       lock table ${ROLLUPS.join(", ")} in exclusive mode;
@@ -82,6 +83,16 @@ export async function up(db: Kysely<any>): Promise<void> {
             and not exists (select 1 from pg_constraint c where c.conname = i.indexname and c.connamespace = current_schema()::regnamespace) loop
         defs := defs || ix.indexdef;
         execute format('drop index %I.%I', ix.schemaname, ix.indexname);
+      end loop;
+      -- Primary keys too, but insight_threads' (the one insert that relies on it):
+      -- every other row written below is unique by construction (grouped, distinct,
+      -- or keyed by a unique column of its base table), and adding the key back
+      -- at the end checks that.
+      for ix in select c.conrelid::regclass as tbl, c.conname, pg_get_constraintdef(c.oid) as def from pg_constraint c
+          join pg_class r on r.oid = c.conrelid
+          where c.contype = 'p' and r.relnamespace = current_schema()::regnamespace and r.relname in (${list}) and r.relname <> 'insight_threads' loop
+        keys := keys || format('alter table %s add constraint %I %s', ix.tbl, ix.conname, ix.def);
+        execute format('alter table %s drop constraint %I', ix.tbl, ix.conname);
       end loop;
       insert into insight_facts select * from insight_kept_facts;
       insert into insight_pair_facts select * from insight_kept_pairs;
@@ -113,8 +124,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         union all
         select 'joined:' || f.activity_uri || ':' || f.id, f.followee_id, coalesce(f.accepted_at, f.created_at), f.follower_id, 'joined'
         from follows f join groups g on g.actor_id = f.followee_id where f.state = 'accepted'
-      ) x join insight_people a on a.id = x.actor_id
-      on conflict do nothing;
+      ) x join insight_people a on a.id = x.actor_id;
       analyze insight_facts;
       step := 'facts'; ms := extract(epoch from clock_timestamp() - t0) * 1000; return next; t0 := clock_timestamp();
 
@@ -196,17 +206,17 @@ export async function up(db: Kysely<any>): Promise<void> {
           select 'works:' || ta.task_id || ' ' || ta.actor_id, t.group_id, ta.created_at, 'works', t.author_id, ta.actor_id
           from task_assignees ta join tasks t on t.id = ta.task_id where ta.state = 'accepted'
         ) x join insight_people a on a.id = x.actor join insight_people o on o.id = x.other
-        where a.domain <> o.domain and a.type not in ('Group', 'Application', 'Service') and o.type not in ('Group', 'Application', 'Service')
-        on conflict do nothing;
+        where a.domain <> o.domain and a.type not in ('Group', 'Application', 'Service') and o.type not in ('Group', 'Application', 'Service');
       insert into insight_pairs_daily (group_id, day, kind, organization, other_organization, count)
         select g, day, kind, organization, other_organization, count(*)
         from insight_pair_facts f cross join lateral (values (f.group_id), ('*')) as scopes(g)
         group by 1, 2, 3, 4, 5;
       step := 'contacts between organizations'; ms := extract(epoch from clock_timestamp() - t0) * 1000; return next; t0 := clock_timestamp();
 
+      for i in 1 .. coalesce(array_length(keys, 1), 0) loop execute keys[i]; end loop;
       for i in 1 .. coalesce(array_length(defs, 1), 0) loop execute defs[i]; end loop;
       ${triggers(true)}
-      step := 'indexes of the rollups built again'; ms := extract(epoch from clock_timestamp() - t0) * 1000; return next;
+      step := 'keys and indexes of the rollups built again'; ms := extract(epoch from clock_timestamp() - t0) * 1000; return next;
     end $$`,
     )
     .execute(db);

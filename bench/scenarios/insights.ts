@@ -5,7 +5,7 @@
 // is called through fastify.inject in this process: the server's own time.
 // Targets (issue 15): p95 < 200 ms on PostgreSQL, < 400 ms on PGlite.
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { CompiledQuery } from "kysely";
@@ -188,6 +188,8 @@ async function instanceParts(handle: DatabaseHandle, range: { from: string; to: 
 }
 
 export async function insightsScenario(options: InsightsOptions): Promise<ScenarioResult> {
+  const scenarioStart = performance.now();
+  const loadStart = loadavg()[0]!;
   const { handle, dataDir, cleanup } = await openBenchDatabase();
   await migrateToLatest(handle.db);
   const port = await freePort();
@@ -217,11 +219,12 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
     const from = new Date(Date.now() - (options.days - 1) * 86_400_000).toISOString().slice(0, 10);
     const period = `from=${from}&to=${to}`;
     const groupId = `9${"1".padStart(18, "0")}`;
+    // `key` names the route's figures in summary.json (stable across runs).
     const routes = [
-      { name: "group, 90 days by day", path: `/api/ecotone/v1/groups/${groupId}/insights?${period}` },
-      { name: "group, by week and organization", path: `/api/ecotone/v1/groups/${groupId}/insights?${period}&interval=week&by=organization` },
-      { name: "instance, 90 days by day", path: `/api/ecotone/v1/insights?${period}` },
-      { name: "instance, by week and audience", path: `/api/ecotone/v1/insights?${period}&interval=week&by=audience` },
+      { key: "group_day", name: "group, 90 days by day", path: `/api/ecotone/v1/groups/${groupId}/insights?${period}` },
+      { key: "group_week_organization", name: "group, by week and organization", path: `/api/ecotone/v1/groups/${groupId}/insights?${period}&interval=week&by=organization` },
+      { key: "instance_day", name: "instance, 90 days by day", path: `/api/ecotone/v1/insights?${period}` },
+      { key: "instance_week_audience", name: "instance, by week and audience", path: `/api/ecotone/v1/insights?${period}&interval=week&by=audience` },
     ];
     const rows: Figures[] = [];
     for (const route of routes) {
@@ -236,6 +239,7 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
       }
       const body = response.json() as { totals?: { posts: number; replies: number; active: number } };
       rows.push({
+        key: route.key,
         route: route.name,
         status: response.statusCode,
         "threads / replies / active": body.totals ? `${body.totals.posts} / ${body.totals.replies} / ${body.totals.active}` : "-",
@@ -249,9 +253,12 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
     const pgsql = handle.kind === "postgres";
     const limit = pgsql ? 200 : 400;
     const worst = Math.max(...rows.map((r) => Number(r["p95 ms"])));
+    const worstOf = (kind: string) => Math.max(...rows.filter((r) => String(r.key).startsWith(kind)).map((r) => Number(r["p95 ms"])));
+    const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+    const loadEnd = loadavg()[0]!;
     return {
       rows: [
-        ...rows,
+        ...rows.map(({ key: _key, ...row }) => row),
         ...parts.map((p) => ({ route: `instance part: ${p.part}`, status: 200, "threads / replies / active": "-", "p50 ms": p.p50, "p95 ms": p.p95 })),
       ],
       figures: {
@@ -260,6 +267,7 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
         "backfill of the rollups (s)": backfillSeconds,
         ...Object.fromEntries(steps.map((s) => [`  rebuild: ${s.step} (s)`, s.ms / 1000])),
         "vacuum analyze after the load (s)": vacuumSeconds,
+        "load average (1 min) at start / end": `${loadStart.toFixed(1)} / ${loadEnd.toFixed(1)}`,
         "samples per route": options.samples,
         "worst p95 (ms)": worst,
         "ms per inserted reply, insight triggers off / on": `${cost.off.toFixed(2)} / ${cost.on.toFixed(2)}`,
@@ -273,14 +281,21 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
           people: options.people,
           organizations: options.organizations,
           days: options.days,
+          database: handle.kind,
+          load_average_start: loadStart,
+          load_average_end: loadEnd,
           seeding_s: seedSeconds,
           backfill_s: backfillSeconds,
+          ...Object.fromEntries(steps.map((s) => [`rebuild_${slug(s.step)}_s`, s.ms / 1000])),
           vacuum_s: vacuumSeconds,
           worst_p95_ms: worst,
+          group_worst_p95_ms: worstOf("group"),
+          instance_worst_p95_ms: worstOf("instance"),
           insert_reply_ms_triggers_off: cost.off,
           insert_reply_ms_triggers_on: cost.on,
-          ...Object.fromEntries(rows.map((r) => [`${String(r.route)}_p95_ms`, Number(r["p95 ms"])])),
-          ...Object.fromEntries(parts.map((p) => [`instance part ${p.part}_p95_ms`, p.p95])),
+          ...Object.fromEntries(rows.flatMap((r) => [[`${String(r.key)}_p50_ms`, Number(r["p50 ms"])], [`${String(r.key)}_p95_ms`, Number(r["p95 ms"])]])),
+          ...Object.fromEntries(parts.map((p) => [`instance_part_${slug(p.part)}_p95_ms`, p.p95])),
+          total_s: (performance.now() - scenarioStart) / 1000,
         },
       },
     };
