@@ -53,7 +53,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   const list = ROLLUPS.map((t) => `'${t}'`).join(", ");
   const triggers = (on: boolean) => ROLLUP_TRIGGERS.map(([t, g]) => `alter table ${t} ${on ? "enable" : "disable"} trigger ${g};`).join("\n      ");
   await sql`drop function ecotone_insight_backfill()`.execute(db);
-  for (const old of ["ecotone_insight_backfill_0080", "ecotone_insight_backfill_0082", "ecotone_insight_thread_rollup_rebuild", "ecotone_insight_thread_rollup_rebuild_0082", "ecotone_insight_pair_rebuild"])
+  for (const old of [
+    "ecotone_insight_backfill_0080",
+    "ecotone_insight_backfill_0082",
+    "ecotone_insight_thread_rollup_rebuild",
+    "ecotone_insight_thread_rollup_rebuild_0082",
+    "ecotone_insight_pair_rebuild",
+  ])
     await sql`drop function ${sql.raw(old)}()`.execute(db);
   await sql
     .raw(

@@ -222,7 +222,11 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
     // `key` names the route's figures in summary.json (stable across runs).
     const routes = [
       { key: "group_day", name: "group, 90 days by day", path: `/api/ecotone/v1/groups/${groupId}/insights?${period}` },
-      { key: "group_week_organization", name: "group, by week and organization", path: `/api/ecotone/v1/groups/${groupId}/insights?${period}&interval=week&by=organization` },
+      {
+        key: "group_week_organization",
+        name: "group, by week and organization",
+        path: `/api/ecotone/v1/groups/${groupId}/insights?${period}&interval=week&by=organization`,
+      },
       { key: "instance_day", name: "instance, 90 days by day", path: `/api/ecotone/v1/insights?${period}` },
       { key: "instance_week_audience", name: "instance, by week and audience", path: `/api/ecotone/v1/insights?${period}&interval=week&by=audience` },
     ];
@@ -254,7 +258,11 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
     const limit = pgsql ? 200 : 400;
     const worst = Math.max(...rows.map((r) => Number(r["p95 ms"])));
     const worstOf = (kind: string) => Math.max(...rows.filter((r) => String(r.key).startsWith(kind)).map((r) => Number(r["p95 ms"])));
-    const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+    const slug = (text: string) =>
+      text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "_")
+        .replace(/^_|_$/g, "");
     const loadEnd = loadavg()[0]!;
     return {
       rows: [
@@ -293,7 +301,12 @@ export async function insightsScenario(options: InsightsOptions): Promise<Scenar
           instance_worst_p95_ms: worstOf("instance"),
           insert_reply_ms_triggers_off: cost.off,
           insert_reply_ms_triggers_on: cost.on,
-          ...Object.fromEntries(rows.flatMap((r) => [[`${String(r.key)}_p50_ms`, Number(r["p50 ms"])], [`${String(r.key)}_p95_ms`, Number(r["p95 ms"])]])),
+          ...Object.fromEntries(
+            rows.flatMap((r) => [
+              [`${String(r.key)}_p50_ms`, Number(r["p50 ms"])],
+              [`${String(r.key)}_p95_ms`, Number(r["p95 ms"])],
+            ]),
+          ),
           ...Object.fromEntries(parts.map((p) => [`instance_part_${slug(p.part)}_p95_ms`, p.p95])),
           total_s: (performance.now() - scenarioStart) / 1000,
         },

@@ -48,7 +48,9 @@ const day = (daysAgo: number, hour = 10) => new Date(Date.UTC(2026, 5, 30, hour)
 async function actor(domain: string, username: string, type = "Person"): Promise<string> {
   const id = newId();
   await sql`insert into actors (id, uri, type, username, domain, is_local, inbox_url, created_at, updated_at)
-    values (${id}, ${`https://${domain}/users/${username}`}, ${type}, ${username}, ${domain}, false, ${`https://${domain}/inbox`}, now(), now())`.execute(ctx.db);
+    values (${id}, ${`https://${domain}/users/${username}`}, ${type}, ${username}, ${domain}, false, ${`https://${domain}/inbox`}, now(), now())`.execute(
+    ctx.db,
+  );
   return id;
 }
 
@@ -64,7 +66,9 @@ async function post(author: string, at: string, options: { replyTo?: string; thr
 }
 
 async function like(postId: string, by: string, at: string, activity = `https://seed.example/like/${++n}`) {
-  await sql`insert into likes (post_id, actor_id, activity_uri, created_at) values (${postId}, ${by}, ${activity}, ${at}) on conflict do nothing`.execute(ctx.db);
+  await sql`insert into likes (post_id, actor_id, activity_uri, created_at) values (${postId}, ${by}, ${activity}, ${at}) on conflict do nothing`.execute(
+    ctx.db,
+  );
   return activity;
 }
 
@@ -98,7 +102,14 @@ describe("the insight rebuild", () => {
     const eve = await actor("nowhere.example", "eve");
     const bot = await actor("globex.example", "relay", "Service");
     await sql`insert into person_audiences (actor_id, audience) values (${dee}, 'supplier')`.execute(ctx.db);
-    for (const [who, ago] of [[ann, 80], [bo, 75], [cy, 40], [dee, 10], [eve, 3]] as const) await join(who, day(ago));
+    for (const [who, ago] of [
+      [ann, 80],
+      [bo, 75],
+      [cy, 40],
+      [dee, 10],
+      [eve, 3],
+    ] as const)
+      await join(who, day(ago));
     const leaving = await join(bot, day(60));
 
     // Threads over three months: answered by several companies, by nobody, by the author only.
@@ -183,7 +194,9 @@ describe("the insight rebuild", () => {
     await runCommand(ctx, ["insights", "backfill"]);
     expect(await snapshot()).toEqual(rebuilt);
     const threads = async () =>
-      Number((await sql<{ n: string }>`select coalesce(sum(threads), 0) as n from insight_thread_daily where group_id = ${groupId}`.execute(ctx.db)).rows[0]!.n);
+      Number(
+        (await sql<{ n: string }>`select coalesce(sum(threads), 0) as n from insight_thread_daily where group_id = ${groupId}`.execute(ctx.db)).rows[0]!.n,
+      );
     const before = await threads();
     await post(bo, day(0));
     expect(await threads()).toBe(before + 1);
