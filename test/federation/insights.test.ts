@@ -42,7 +42,7 @@ beforeAll(async () => {
   garden = await startInsightGarden("support", "Acme support", { relationships: { b: "partner", c: "customer" } });
   ({ a, b, c, root, olga, andy, gus, gia, cara, cid } = garden);
   outsider = await a.user("outsider");
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await garden?.close();
