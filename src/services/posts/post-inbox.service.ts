@@ -90,11 +90,16 @@ async function findGroupFor(ctx: ServiceContext, post: IncomingPost, parentGroup
     if (actor?.type === "Group") return actor;
   }
   const parentGroup = parentGroupId ? await findGroupActorById(ctx, parentGroupId) : null;
+  if (!parentGroup) return null;
+  // A reply addressed neither to Public nor to the group (its followers) is a
+  // private word to the people it names (direct, followers-only), as a local
+  // direct reply is (createPost): never a post in the thread's group.
+  if (!post.isPublic && !(parentGroup.followers_url && [...post.to, ...post.cc].includes(parentGroup.followers_url))) return null;
   // A reply that names another group as its audience (a reply written where a
   // post was shared) is not a post in the parent's group — unless we are the
   // parent's group's home: then our group's rules hold whatever the audience
   // says, or naming an unknown audience would let anyone into its threads.
-  if (post.audienceUris.length > 0 && !parentGroup?.is_local) return null;
+  if (post.audienceUris.length > 0 && !parentGroup.is_local) return null;
   return parentGroup;
 }
 
