@@ -22,7 +22,7 @@ let a: TestInstance;
 let observer: ReturnType<typeof observeQueries>;
 let paul: WebVisitor;
 const pad = (n: number) => String(n).padStart(3, "0");
-let made = { groups: 0, people: 0, remote: 0 };
+const made = { groups: 0, people: 0, remote: 0 };
 
 /** Brings the instance up to `n` groups (each with a task), `n` posts in the first, `4n` groups elsewhere. */
 async function grow(n: number): Promise<void> {

@@ -11,6 +11,7 @@ import {
   getMembershipFacts,
   listGroups as listGroupRows,
   followedGroups,
+  countOwners,
   listMembers as listMemberRows,
   countMembers,
   type MemberEntry,
@@ -512,4 +513,9 @@ export type { GroupWithActor };
 /** URIs of a group's owners and moderators, for the moderators collection. */
 export async function moderatorUris(ctx: ServiceContext, groupId: string): Promise<string[]> {
   return (await listModeratorRows(ctx.db, groupId)).map((m) => m.uri);
+}
+
+/** How many of the group's members own it (the last owner may not leave). */
+export async function ownerCount(ctx: ServiceContext, groupId: string): Promise<number> {
+  return countOwners(ctx.db, groupId);
 }

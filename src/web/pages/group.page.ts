@@ -8,6 +8,7 @@ import {
   getGroup,
   groupViewOf,
   inviteToGroup,
+  ownerCount,
   joinGroup,
   leaveGroup,
   pageMembers,
@@ -16,7 +17,6 @@ import {
 } from "../../services/groups/group.service.ts";
 import { createPost, groupTimeline, groupTimelineOf, type PostView } from "../../services/posts/post.service.ts";
 import { resolveGroupAccess } from "../../services/groups/group-access.ts";
-import { countOwners } from "../../db/queries/group.queries.ts";
 import { askQuestion } from "../../services/ideas/question.service.ts";
 import { similarQuestionsBox } from "./similar-questions.part.ts";
 import { cursorOf, LIST_PAGE, morePager } from "../list-page.ts";
@@ -98,7 +98,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
       group.actor.id,
       posts.map((p) => p.author),
     );
-    const owners = member && group.membership!.role === "owner" ? await countOwners(ctx.db, group.id) : 0;
+    const owners = member && group.membership!.role === "owner" ? await ownerCount(ctx, group.id) : 0;
     // Task activity: the most recently changed tasks, one line each, instead of bot notes.
     const tasks = hidden || before ? [] : (await taskBoardOf(ctx, access, {})).tasks;
     const recent = [...tasks].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).slice(0, 5);
