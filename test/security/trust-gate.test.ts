@@ -336,6 +336,64 @@ describe("class 5: outsiders cannot reply into members-only threads", () => {
   });
 });
 
+describe("class 5b: naming an unknown audience does not open a group's threads at its home", () => {
+  it("refuses a stranger's reply into a public group's thread, with or without an audience; takes it under a post outside any group", async () => {
+    expect(
+      (await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "plaza", name: "Plaza", visibility: "public", joinPolicy: "approval" })).status,
+    ).toBe(201);
+    const inGroup = (await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "plaza", content: "Plaza announcement" })).body;
+    const ownPost = (await a.api(olga.token, "POST", "/api/v1/statuses", { status: "Olga's own public note", visibility: "public" })).body;
+    const reply = (parentUri: string, content: string, audience?: string) =>
+      peer.post(
+        `${a.origin}/inbox`,
+        {
+          "@context": AS_CONTEXT,
+          id: `${peer.origin}/creates/${next()}`,
+          type: "Create",
+          actor: mallory.uri,
+          to: [PUBLIC_COLLECTION.href],
+          object: {
+            id: `${peer.origin}/notes/${next()}`,
+            type: "Note",
+            attributedTo: mallory.uri,
+            inReplyTo: parentUri,
+            to: [PUBLIC_COLLECTION.href],
+            ...(audience ? { audience } : {}),
+            content,
+          },
+        },
+        mallory.keyId,
+      );
+    await reply(inGroup.uri, "plaza reply without audience");
+    await reply(inGroup.uri, "plaza reply naming nowhere", `${peer.origin}/groups/nowhere`);
+    // The control: under a post in no group, the same reply with the same audience is the stranger's own.
+    await reply(ownPost.uri, "reply to a post in no group", `${peer.origin}/groups/nowhere`);
+    await settled(a);
+    expect(await postsContaining(a, "plaza reply")).toEqual([]);
+    await eventually(async () => (await postsContaining(a, "reply to a post in no group")).length === 1);
+  });
+});
+
+describe("class 5c: a direct reply to a group post stays between the people it names", () => {
+  it("keeps a member's direct reply from another instance out of the group: the named author reads it, another member does not", async () => {
+    const dan = await a.user("dan");
+    await a.api(dan.token, "POST", "/api/ecotone/v1/groups/vault/join");
+    const parentOnB = await postByUri(b, olgaSecret.uri);
+    const reply = await b.api(bob.token, "POST", "/api/v1/statuses", {
+      status: `@olga@${a.host} just between us: I am leaving next month`,
+      in_reply_to_id: parentOnB!.id,
+      visibility: "direct",
+    });
+    expect(reply.status).toBe(200);
+    const stored = await eventually(async () => postByUri(a, reply.body.uri));
+    expect(stored!.group_id).toBeNull();
+    const threadFor = async (user: TestUser) =>
+      ((await a.api(user.token, "GET", `/api/ecotone/v1/posts/${olgaSecret.id}/thread`)).body.items as Array<{ uri: string }>).map((p) => p.uri);
+    expect(await threadFor(olga)).toContain(reply.body.uri);
+    expect(await threadFor(dan)).not.toContain(reply.body.uri);
+  });
+});
+
 describe("class 6: an Update cannot store a note under another server's URL", () => {
   it("refuses an Update of an unseen note whose id is on another origin, and takes one of the sender's own", async () => {
     const foreign = `${b.origin}/posts/1000000000000000001`;
