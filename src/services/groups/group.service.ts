@@ -47,7 +47,7 @@ import { lookupGroup, resolveGroupAccess, type GroupAccess } from "./group-acces
 import { gateEmployeeJoin } from "./governance.service.ts";
 import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
 import { sharedRoomAdmits } from "./shared-room-admission.ts";
-import { homeMembers } from "./remote-members.service.ts";
+import { homeMembers, homeMembersPage } from "./remote-members.service.ts";
 import { membershipFrom } from "./membership.ts";
 import { generateActorKeyPairs } from "../keys.ts";
 
@@ -365,8 +365,8 @@ export async function listMembers(
 /**
  * One page of a group's members (or join requests) and how many there are in
  * all, read a page at a time (LIMIT n+1) after the request id `after`. A group
- * elsewhere is listed by its home, which sends the whole list: that one is
- * cut here, after the actor id `after`.
+ * elsewhere is listed by its home a page at a time, as the home pages it
+ * (`after` then names the home's next page; ADR 0116).
  */
 export async function pageMembers(
   ctx: ServiceContext,
@@ -376,10 +376,10 @@ export async function pageMembers(
   page: { after: string | undefined; size: number },
 ): Promise<KeysetPage<MemberView> & { total: number }> {
   const group = await memberListOf(ctx, ref, viewerId, state);
-  const home = await homeMemberList(ctx, group, state);
+  const home = state === "accepted" && !group.actor.is_local && isMember(group.membership) ? await homeMembersPage(ctx, group.actor, page.after) : null;
   if (home) {
-    const at = page.after === undefined ? -1 : home.findIndex((m) => m.actor.id === page.after);
-    return { ...keysetPage(home.slice(at + 1, at + 2 + page.size), page.size, (m) => m.actor.id), total: home.length };
+    const items = home.actors.map(remoteMemberView);
+    return { items, next: home.next, total: home.total ?? items.length };
   }
   const [rows, total] = await Promise.all([
     listMemberRows(ctx.db, group.actor.id, state, { afterFollowId: page.after, limit: page.size + 1 }),
@@ -409,7 +409,12 @@ async function homeMemberList(
   state: "accepted" | "pending",
 ): Promise<MemberView[] | null> {
   const home = state === "accepted" && !group.actor.is_local && isMember(group.membership) ? await homeMembers(ctx, group.actor) : null;
-  return home ? home.map((actor) => ({ actor: toActorView(actor), role: "member" as const, state: "accepted" as const, requestId: "" })) : null;
+  return home ? home.map(remoteMemberView) : null;
+}
+
+/** A member as the home lists them (roles are the home's to tell; it does not). */
+function remoteMemberView(actor: ActorRow): MemberView {
+  return { actor: toActorView(actor), role: "member", state: "accepted", requestId: "" };
 }
 
 function toMemberView(r: MemberEntry): MemberView {

@@ -132,7 +132,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
             : html`<section aria-label="Posts"${before ? "" : html` data-live="${groupPath(ref, "/_live")}" data-after="${page.items[0]?.id ?? ""}"`}>
               ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No posts yet.") : posts.map((p) => postCard(p, session, { ...cardOptions(moderator), levels }))}
             </section>
-            ${pager(groupPath(ref), {}, page.nextCursor)}`
+            ${pager(groupPath(ref), {}, page.nextCursor, before)}`
         }`,
     });
   });
@@ -177,7 +177,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
             : ""
         }
         <h2>Members (${members.total})</h2>
-        <ul>${members.items.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
+        <ul class="member-list">${members.items.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
         ${morePager(groupPath(ref, "/members"), query, members.next, "members")}
         ${
           moderator && group.local

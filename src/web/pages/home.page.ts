@@ -54,7 +54,7 @@ export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext,
         <section aria-label="Feed"${before ? "" : html` data-live="/_live/home" data-after="${raw[0]?.id ?? ""}"`}>
           ${items.length === 0 ? emptyNote(before ? "Nothing older." : "Nothing yet: join a group or follow someone.") : items.map((i) => feedItem(ctx, i, session))}
         </section>
-        ${pager("/", {}, raw.length === PAGE ? raw[raw.length - 1]!.id : null)}`,
+        ${pager("/", {}, raw.length === PAGE ? raw[raw.length - 1]!.id : null, before)}`,
     });
   });
 
