@@ -46,6 +46,8 @@ export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext,
       title: "Home",
       session,
       section: "home",
+      // The composer's list of groups is the sidebar's too: read once.
+      myGroups: groups,
       body: html`<h1>Home</h1>
         ${before ? "" : composer(session, { action: "/posts", label: "What is new?", button: "Post", id: "compose", groups })}
         <h2>Your feed</h2>
