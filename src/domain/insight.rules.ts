@@ -114,3 +114,30 @@ export function smallGroupWithholding(members: number | null, figures: string[])
   if (members === null || members >= MIN_BREAKDOWN_PEOPLE) return { small: false, withheld: [] };
   return { small: figures.length > 0, withheld: figures.map((figure) => ({ figure, reason: SMALL_GROUP_REASON })) };
 }
+
+/** A small group's task figures, as one row for all its organizations (the fewer-than-5 rule). */
+export const ALL_ORGANIZATIONS = "all organizations";
+
+interface TaskFigureRow {
+  organization: string;
+  opened: number;
+  done: number;
+  meanCycleHours: number | null;
+  overdue: number;
+}
+
+export function mergedTaskFigures(rows: TaskFigureRow[]): TaskFigureRow[] {
+  if (rows.length === 0) return [];
+  const sum = (pick: (r: TaskFigureRow) => number) => rows.reduce<number>((n, r) => n + pick(r), 0);
+  const done = sum((r) => r.done);
+  const cycleHours = sum((r) => (r.meanCycleHours ?? 0) * r.done);
+  return [
+    {
+      organization: ALL_ORGANIZATIONS,
+      opened: sum((r) => r.opened),
+      done,
+      meanCycleHours: done > 0 ? Math.round((cycleHours / done) * 10) / 10 : null,
+      overdue: sum((r) => r.overdue),
+    },
+  ];
+}

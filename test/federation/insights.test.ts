@@ -171,6 +171,7 @@ describe("group insights across three companies", () => {
       "series",
       "responsiveness.answerRates.byOrganization",
       "responsiveness.answerRates.byAudience",
+      "tasks.byOrganization",
     ]);
     // Nor when no breakdown is asked for: a thread answered in a group of two shows as counted, its answer rates do not.
     const question = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "board", content: "Who signs the minutes?" });
@@ -185,8 +186,13 @@ describe("group insights across three companies", () => {
       withheld: [
         { figure: "responsiveness.answerRates.byOrganization", reason: "fewer than 5 members" },
         { figure: "responsiveness.answerRates.byAudience", reason: "fewer than 5 members" },
+        { figure: "tasks.byOrganization", reason: "fewer than 5 members" },
       ],
     });
+    // Its tasks are one row for all its organizations, not one per company.
+    expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups/board/tasks", { title: "Print the minutes" })).status).toBe(201);
+    const withTask = await a.api(olga.token, "GET", "/api/ecotone/v1/groups/board/insights");
+    expect(withTask.body.tasks).toMatchObject([{ organization: "all organizations", opened: 1 }]);
     const together = await a.api(olga.token, "GET", "/api/ecotone/v1/groups/board/insights/collaboration");
     expect(together.body).toMatchObject({ small: true, withheld: [{ figure: "pairs", reason: "fewer than 5 members" }], pairs: [] });
   });

@@ -9,6 +9,7 @@ import {
   INSIGHT_METRICS,
   MIN_BREAKDOWN_PEOPLE,
   smallGroupWithholding,
+  mergedTaskFigures,
   parseInsightQuery,
   share,
   SMALL_BUCKETS,
@@ -78,7 +79,14 @@ export async function groupInsights(ctx: ServiceContext, caller: Who, ref: strin
   const view = await insights(ctx, group.actor.id, query, withheld, small);
   return {
     ...view,
-    ...smallGroupWithholding(members, [...(query.by ? ["series"] : []), "responsiveness.answerRates.byOrganization", "responsiveness.answerRates.byAudience"]),
+    // Nor are its tasks split by organization: one row for all of them.
+    tasks: small ? mergedTaskFigures(view.tasks) : view.tasks,
+    ...smallGroupWithholding(members, [
+      ...(query.by ? ["series"] : []),
+      "responsiveness.answerRates.byOrganization",
+      "responsiveness.answerRates.byAudience",
+      "tasks.byOrganization",
+    ]),
     scope: { kind: "group", id: group.actor.id, handle: `@${group.actor.username}@${group.actor.domain}` },
     totals: { ...view.totals, members },
   };

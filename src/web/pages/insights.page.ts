@@ -112,7 +112,8 @@ function work(view: InsightsView): Html {
       view.tasks.length === 0
         ? emptyNote("No tasks in this period.")
         : html`<div class="table-scroll"><table><thead><tr><th scope="col">Organization</th><th scope="col">Opened</th><th scope="col">Done</th><th scope="col">Mean cycle time</th><th scope="col">Overdue now</th></tr></thead><tbody>
-      ${view.tasks.map((t) => html`<tr><td>${name(t.organization)}</td><td>${t.opened}</td><td>${t.done}</td><td>${hours(t.meanCycleHours)}</td><td>${t.overdue}</td></tr>`)}</tbody></table></div>`
+      ${view.tasks.map((t) => html`<tr><td>${name(t.organization)}</td><td>${t.opened}</td><td>${t.done}</td><td>${hours(t.meanCycleHours)}</td><td>${t.overdue}</td></tr>`)}</tbody></table></div>
+      ${withheldNote(view.withheld, ["tasks.byOrganization"], "Tasks by organization")}`
     }
     <h2>Ideas</h2>
     <dl class="figures"><div><dt>Proposed</dt><dd>${i.proposed}</dd></div><div><dt>Got an answer</dt><dd>${i.answered}</dd></div>
