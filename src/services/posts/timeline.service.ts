@@ -1,7 +1,7 @@
 // Timelines for client apps: home (me, who I follow, my groups), public,
 // hashtag, and one account's posts — always filtered by what the viewer may see.
 import { accountStats, relationships, type AccountStats, type Relationship } from "../../db/queries/account.queries.ts";
-import { actorsByIds, actorsByUris, hydrate, postsByUris, reblogsForHome, type PostEntry } from "../../db/queries/post.queries.ts";
+import { actorsByIds, hydrate, reblogsForHome, type MentionedActor, type PostEntry } from "../../db/queries/post.queries.ts";
 import {
   accountTimeline,
   homeTimeline,
@@ -144,20 +144,18 @@ export async function getRelationships(ctx: ServiceContext, viewerId: string, id
   return relationships(ctx.db, viewerId, ids);
 }
 
-export type { AccountPostFilters, AccountStats, PageBounds, PostEntry, Relationship };
+export type { AccountPostFilters, AccountStats, MentionedActor, PageBounds, PostEntry, Relationship };
 
-/** What status serialisation needs beside the entries, fetched in batch. */
+/**
+ * What status serialisation needs beside the entries: the authors' counts,
+ * in one statement (the parents and the mentioned accounts came with the
+ * entries, see `hydrate`).
+ */
 export async function statusExtras(ctx: ServiceContext, entries: PostEntry[]) {
-  const parentUris = [...new Set(entries.map((e) => e.post.in_reply_to_uri).filter((u): u is string => u !== null))];
-  const mentionUris = [...new Set(entries.flatMap((e) => e.mentions))];
-  const [stats, parents, mentioned] = await Promise.all([
-    accountStats(ctx.db, [...new Set(entries.map((e) => e.author.id))]),
-    postsByUris(ctx.db, parentUris),
-    actorsByUris(ctx.db, mentionUris),
-  ]);
+  const stats = await accountStats(ctx.db, [...new Set(entries.map((e) => e.author.id))]);
   return {
     stats,
-    parents: new Map(parents.map((p) => [p.uri, { id: p.id, authorId: p.author_id }])),
-    mentioned: new Map(mentioned.map((a) => [a.uri, a])),
+    parents: new Map(entries.flatMap((e) => (e.parent && e.post.in_reply_to_uri ? [[e.post.in_reply_to_uri, e.parent] as const] : []))),
+    mentioned: new Map(entries.flatMap((e) => e.mentionedActors.map((a) => [a.uri, a] as const))),
   };
 }
