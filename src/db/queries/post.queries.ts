@@ -42,15 +42,25 @@ export type MentionedActor = Pick<ActorRow, "id" | "uri" | "url" | "username" | 
  * table's post index. Polls are read only when a post has one.
  */
 export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null): Promise<PostEntry[]> {
-  if (posts.length === 0) return [];
+  return (await hydrateWithActors(db, posts, viewerId, [])).entries;
+}
+
+/** `hydrate`, with more actors (a page's boosters) read in the same statement as the authors. */
+export async function hydrateWithActors(
+  db: Db,
+  posts: PostRow[],
+  viewerId: string | null,
+  moreActorIds: string[],
+): Promise<{ entries: PostEntry[]; actors: Map<string, ActorRow> }> {
+  if (posts.length === 0) return { entries: [], actors: new Map() };
   const ids = posts.map((p) => p.id);
-  const actorIds = [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))];
+  const actorIds = [...new Set([...posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]), ...moreActorIds])];
   const [actors, facts] = await Promise.all([db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(), postFacts(db, ids, viewerId)]);
   const withPolls = facts.filter((f) => f.has_poll === true).map((f) => f.id);
   const polls = withPolls.length > 0 ? await pollsOf(db, withPolls, viewerId) : new Map<string, PollFacts>();
   const actorById = new Map(actors.map((a) => [a.id, a]));
   const factsById = new Map(facts.map((f) => [f.id, f]));
-  return posts.map((post) => {
+  const entries = posts.map((post) => {
     const f = factsById.get(post.id);
     const mentions = f?.mentions ?? [];
     return {
@@ -76,6 +86,7 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
       parent: f?.parent ? { id: f.parent.id, authorId: f.parent.author_id } : null,
     };
   });
+  return { entries, actors: actorById };
 }
 
 /** Counts, the viewer's flags, tags, mentions, media and the parent of each post, in one statement. */
