@@ -271,7 +271,7 @@ export async function reblogsForHome(db: Db, viewerId: string, bounds: { maxId?:
     .where("follower_id", "=", viewerId)
     .where("state", "=", "accepted")
     .union(kdb.selectFrom("actors").select("id").where("id", "=", viewerId));
-  return kdb
+  const rows = await kdb
     .selectFrom(boosters.as("boosters"))
     .innerJoinLateral(
       (eb) =>
@@ -288,10 +288,29 @@ export async function reblogsForHome(db: Db, viewerId: string, bounds: { maxId?:
       (join) => join.onTrue(),
     )
     .selectAll("r")
+    // The boosted post comes with its boost: no second statement for the posts the page does not hold.
+    .select((eb) => jsonObjectFrom(eb.selectFrom("posts").selectAll("posts").whereRef("posts.id", "=", "r.post_id")).as("post"))
     .where("boosters.id", "not in", hidden())
     .orderBy("r.id", "desc")
     .limit(bounds.limit)
     .execute();
+  return rows.map(({ post, ...boost }) => ({ ...boost, post: post ? postRowFromJson(post) : null }));
+}
+
+/** A posts row read as JSON (a sub-select): its timestamps come back as text. */
+function postRowFromJson(
+  post: Omit<PostRow, "published_at" | "edited_at" | "created_at"> & {
+    published_at: string | Date;
+    edited_at: string | Date | null;
+    created_at: string | Date;
+  },
+): PostRow {
+  return {
+    ...post,
+    published_at: new Date(post.published_at),
+    edited_at: post.edited_at === null ? null : new Date(post.edited_at),
+    created_at: new Date(post.created_at),
+  };
 }
 
 export async function reblogsByIds(db: Db, ids: string[]) {

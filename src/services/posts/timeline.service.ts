@@ -45,10 +45,7 @@ export async function getHomeItems(ctx: ServiceContext, viewerId: string, bounds
     bounds.minId ? Promise.resolve([]) : reblogsForHome(ctx.db, viewerId, bounds),
   ]);
   const onPage = new Set(rows.map((r) => r.id));
-  const boostedRows = await postsByIds(
-    ctx.db,
-    [...new Set(boosts.map((b) => b.post_id))].filter((id) => !onPage.has(id)),
-  );
+  const boostedRows = [...new Map(boosts.flatMap((b) => (b.post && !onPage.has(b.post.id) ? [[b.post.id, b.post] as const] : []))).values()];
   const seen = await filterVisiblePosts(ctx, viewerOf(viewerId), [...rows, ...boostedRows], (row) => row);
   const visibleById = new Map(seen.map((r) => [r.id, r]));
   // Boosters are read with the page's authors, once the page is cut.
