@@ -42,6 +42,7 @@ import { openDatabase, type DatabaseHandle } from "./db/database.ts";
 import { PostgresKvStore } from "./db/kv.store.ts";
 import { migrateToLatest } from "./db/migrator.ts";
 import { PostgresMessageQueue } from "./db/queue.store.ts";
+import { gateDeliveriesByPolicy } from "./federation/delivery-policy.ts";
 import { createEcotoneFederation, type EcotoneFederation } from "./federation/federation.ts";
 import { installFetchGuard } from "./federation/fetch-guard.ts";
 import { installSignedFetchCache } from "./federation/signed-fetch.cache.ts";
@@ -153,7 +154,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const federation = createEcotoneFederation({
     origin: config.origin,
     kv,
-    queues: { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") },
+    queues: { inbox: queue("inbox"), outbox: gateDeliveriesByPolicy(queue("outbox"), ctx), fanout: queue("fanout") },
     allowPrivateAddresses: config.allowPrivateAddresses,
     retryInitialDelayMs: config.retryInitialDelayMs,
   });

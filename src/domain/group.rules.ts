@@ -35,6 +35,15 @@ export function assertCanPost(m: Membership | null, options: { threadLocked?: bo
   if (options.threadLocked && !isModerator(m)) throw forbidden("This thread is locked by the moderators");
 }
 
+/**
+ * Editing one's own post in a group: only while a member. A banned or departed
+ * member's edit would be relayed to every member instance as the group's word.
+ */
+export function assertCanEditInGroup(m: Membership | null): void {
+  if (m?.state === "banned") throw forbidden("You are banned from this group: your posts there can no longer be edited");
+  if (!isMember(m)) throw forbidden("Only members can edit their posts in this group; join it again first");
+}
+
 export function assertCanModerate(m: Membership | null): void {
   if (!isModerator(m)) throw forbidden("Only the group's moderators can do this");
 }

@@ -61,18 +61,21 @@ export function registerFederationAdapter<T>(fastify: FastifyInstance, options: 
     const isInboxPost = request.method === "POST" && options.isInboxPath(path);
     if (!isRead && !isInboxPost) return;
 
+    if (isInboxPost) options.onInboxPost?.(path);
+    // Refuse peers outside the federation policy before reading anything: their
+    // deliveries, and their signed reads too (a host blocked after its people
+    // joined a group would otherwise still fetch the group's members-only posts).
+    const host = signerHost(request.headers);
+    if (host && options.isPeerAllowed && !(await options.isPeerAllowed(host))) {
+      return reply
+        .code(403)
+        .header("connection", "close")
+        .type("application/json")
+        .send({ error: { code: "forbidden", message: `This instance does not federate with ${host}` } });
+    }
+
     let body: Buffer | undefined;
     if (isInboxPost) {
-      options.onInboxPost?.(path);
-      // Refuse peers outside the federation policy before reading anything.
-      const host = signerHost(request.headers);
-      if (host && options.isPeerAllowed && !(await options.isPeerAllowed(host))) {
-        return reply
-          .code(403)
-          .header("connection", "close")
-          .type("application/json")
-          .send({ error: { code: "forbidden", message: `This instance does not federate with ${host}` } });
-      }
       const read = await readCappedBody(request, options.bodyLimit);
       if (read === "too_large") {
         // Close the connection rather than read the rest of a body we refuse.

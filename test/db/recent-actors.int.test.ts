@@ -2,8 +2,8 @@
 // staler than this process's own writes.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.ts";
-import { findSenderActor, forgetGoneActor, rememberRemoteActor } from "../../src/services/accounts/actor.service.ts";
-import { RECENT_MS } from "../../src/services/accounts/recent-actors.ts";
+import { findCachedActor, findSenderActor, forgetGoneActor, rememberRemoteActor } from "../../src/services/accounts/actor.service.ts";
+import { RECENT_MS, recentActor, recentActorsEpoch, rememberRecentActor } from "../../src/services/accounts/recent-actors.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
 import { openTestContext } from "../helpers/service-context.ts";
 
@@ -76,6 +76,22 @@ describe("findSenderActor", () => {
     expect((await findSenderActor(ctx, stored.uri))?.name).toBe("Dee");
     vi.setSystemTime(Date.now() + RECENT_MS + 1);
     expect((await findSenderActor(ctx, stored.uri))?.name).toBe("Dee (elsewhere)");
+  });
+
+  it("does not keep a row read while the account was being marked gone (it may predate the mark)", async () => {
+    const stored = await rememberRemoteActor(ctx, person("Flo", "flo"));
+    // The sender's row is read, as findSenderActor reads it; before the read returns, a 410 marks the account gone.
+    const epoch = recentActorsEpoch(ctx);
+    const readBeforeTheMark = (await findCachedActor(ctx, stored.uri))!;
+    await forgetGoneActor(ctx, stored.uri);
+    rememberRecentActor(ctx, readBeforeTheMark, epoch);
+    expect(recentActor(ctx, stored.uri)).toBeNull();
+    // The next activity is checked against the row as it is now.
+    expect((await findSenderActor(ctx, stored.uri))?.gone_at).toBeInstanceOf(Date);
+    // The control: a row read with nothing forgotten meanwhile is kept.
+    const other = await rememberRemoteActor(ctx, person("Gil", "gil"));
+    rememberRecentActor(ctx, (await findCachedActor(ctx, other.uri))!, recentActorsEpoch(ctx));
+    expect(recentActor(ctx, other.uri)?.name).toBe("Gil");
   });
 
   it("keeps each database's rows apart (instances in one process)", async () => {

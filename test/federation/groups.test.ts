@@ -165,7 +165,10 @@ describe("a members-only group across three instances", () => {
     }
   });
 
-  it("a banned member's posts are refused and deliveries to them stop", async () => {
+  it("a banned member's posts and edits are refused and deliveries to them stop", async () => {
+    const old = await c.api(cid.token, "POST", "/api/ecotone/v1/posts", { group: groupHandle, content: "Widgets at list price" });
+    expect(old.status).toBe(201);
+    await eventually(async () => (await findPost(b, bea.token, old.body.uri)) !== undefined);
     const ban = await a.api(owner.token, "POST", "/api/ecotone/v1/groups/suppliers/bans", { target: cid.handle, reason: "spam" });
     expect(ban.status).toBe(204);
     const members = await a.api(owner.token, "GET", "/api/ecotone/v1/groups/suppliers/members");
@@ -174,11 +177,23 @@ describe("a members-only group across three instances", () => {
     // C still believes it is a member; its post is refused by the group.
     const spam = await c.api(cid.token, "POST", "/api/ecotone/v1/posts", { group: groupHandle, content: "Buy cheap widgets" });
     expect(spam.status).toBe(201);
+    // Nor may C rewrite its earlier post: the home would relay the edit to every member as the group's word.
+    expect((await c.api(cid.token, "PATCH", `/api/ecotone/v1/posts/${old.body.id}`, { content: "REWRITTEN after the ban" })).status).toBe(200);
+    // C has sent what it had to send (the post and the edit), and A has answered.
+    await eventually(
+      async () => (await c.app.ctx.db.selectFrom("fedify_queue").select("id").where("queue", "in", ["outbox", "fanout"]).execute()).length === 0,
+    );
     const fresh = await a.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "suppliers", content: "Members only: new terms" });
     await eventually(async () => (await findPost(b, bea.token, fresh.body.uri)) !== undefined);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await findPost(a, owner.token, spam.body.uri)).toBeUndefined();
     expect(await findPost(b, bea.token, spam.body.uri)).toBeUndefined();
+    for (const [instance, token] of [
+      [a, owner.token],
+      [b, bea.token],
+    ] as const) {
+      expect((await findPost(instance, token, old.body.uri))?.contentHtml).toContain("Widgets at list price");
+    }
     // …and C no longer receives the group's posts.
     const onC = await c.app.ctx.db.selectFrom("posts").select("uri").where("uri", "=", fresh.body.uri).execute();
     expect(onC).toEqual([]);

@@ -1,6 +1,7 @@
 // A members-only group's content at every door that reads it through the one
-// rule (`findGroupWithReadableContent`): its posts, its experts, its members'
-// reputation and "what matters". Anonymous callers and signed-in outsiders get
+// rule (`findGroupWithReadableContent`): its posts (through the Mastodon
+// API's group account too), its experts, its members' reputation and "what
+// matters". Anonymous callers and signed-in outsiders get
 // 404, as for a group that does not exist; a member reads each (the control).
 // And a group is joined, never followed: a follow would skip its join policy.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,6 +63,20 @@ describe("a members-only group's content", () => {
       expect([path, (await a.api(null, "GET", path)).status]).toEqual([path, 404]);
       expect([path, (await a.api(out.token, "GET", path)).status]).toEqual([path, 404]);
     }
+  });
+
+  it("lists nothing to outsiders through the Mastodon API's group account either, not even public posts shared into it", async () => {
+    const own = await a.api(olga.token, "POST", "/api/v1/statuses", { status: "A public note shared into the board", visibility: "public" });
+    expect((await a.api(olga.token, "POST", `/api/ecotone/v1/posts/${own.body.id}/share`, { group: "board" })).status).toBeLessThan(300);
+    const account = (await a.api(null, "GET", "/api/v1/accounts/lookup?acct=board")).body.id;
+    for (const token of [null, out.token]) {
+      const listed = await a.api(token, "GET", `/api/v1/accounts/${account}/statuses`);
+      expect(listed.status).toBe(200);
+      expect(listed.body).toEqual([]);
+    }
+    // The control: a member sees the shared post on the group's timeline.
+    const forMember = await a.api(bea.token, "GET", `/api/v1/accounts/${account}/statuses`);
+    expect(forMember.body.map((s: { id: string; reblog: { id: string } | null }) => s.reblog?.id ?? s.id)).toContain(own.body.id);
   });
 
   it("is read by a member at each door (control); the accepted answer makes its author the expert", async () => {

@@ -2,12 +2,14 @@
 // secret, lands in the thread like one through our SMTP listener; a DSN marks
 // the address bounced. An unsigned or wrongly signed call is a 401, a forged
 // reply address a 403, a loop a 403, each with nothing posted; the same mail
-// delivered twice is posted once; without the secret the webhook is off (404).
-import { createHmac } from "node:crypto";
+// delivered twice is posted once; a request signed long ago, or sent again to
+// other recipients than it was signed for, is a 401; without the secret the
+// webhook is off (404).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
 import { confirmEmailAddress } from "../helpers/mail-address.ts";
+import { inboundMailSignature } from "../../src/services/channels/inbound-mail-signature.ts";
 
 // The test's own fetch, not the instances' guarded one.
 const clientFetch = globalThis.fetch;
@@ -22,12 +24,16 @@ describe("inbound mail webhook", () => {
   let rootId: string;
   let replyTo: string;
 
-  const post = (target: TestInstance, raw: string, signature: string | null = `sha256=${createHmac("sha256", SECRET).update(raw).digest("hex")}`) =>
-    clientFetch(new URL("/api/ecotone/v1/inbound-mail", target.origin), {
-      method: "POST",
-      headers: { "content-type": "message/rfc822", ...(signature ? { "x-ecotone-signature": signature } : {}) },
-      body: raw,
-    });
+  const now = () => String(Math.floor(Date.now() / 1000));
+  const signed = (raw: string, timestamp = now(), to: string[] = []) => ({
+    "x-ecotone-timestamp": timestamp,
+    "x-ecotone-signature": inboundMailSignature(SECRET, timestamp, to, Buffer.from(raw)),
+  });
+  const post = (target: TestInstance, raw: string, headers: Record<string, string> | null = signed(raw), to: string[] = []) => {
+    const url = new URL("/api/ecotone/v1/inbound-mail", target.origin);
+    for (const address of to) url.searchParams.append("to", address);
+    return clientFetch(url, { method: "POST", headers: { "content-type": "message/rfc822", ...headers }, body: raw });
+  };
   const reply = (to: string, text: string, extra: string[] = []) =>
     ["From: bob@acme.test", `To: ${to}`, "Subject: Re: your thread", ...extra, "Content-Type: text/plain; charset=utf-8", "", text, ""].join("\r\n");
   const thread = async () => (await instance.api(ada.token, "GET", `/api/v1/statuses/${rootId}/context`)).body.descendants as Array<{ content: string }>;
@@ -53,7 +59,9 @@ describe("inbound mail webhook", () => {
   it("refuses unsigned, wrongly signed, forged and looping mail with nothing posted", async () => {
     const raw = reply(replyTo, "Unsigned attempt");
     expect((await post(instance, raw, null)).status).toBe(401);
-    expect((await post(instance, raw, "sha256=00")).status).toBe(401);
+    expect((await post(instance, raw, { "x-ecotone-timestamp": now(), "x-ecotone-signature": "sha256=00" })).status).toBe(401);
+    // Signed over the body alone, as before the timestamp: refused.
+    expect((await post(instance, raw, { "x-ecotone-signature": signed(raw)["x-ecotone-signature"] })).status).toBe(401);
     const forged = replyTo.replace(/\.([0-9a-f])/, (_m, c: string) => `.${c === "0" ? "1" : "0"}`);
     expect((await post(instance, reply(forged, "Forged"))).status).toBe(403);
     expect((await post(instance, reply(replyTo, "Away", ["Auto-Submitted: auto-replied"]))).status).toBe(403);
@@ -82,6 +90,21 @@ describe("inbound mail webhook", () => {
     // The control: a new mail with the same words but its own Message-ID is a new reply.
     expect((await post(instance, reply(replyTo, "Confirmed for Monday.", ["Message-ID: <monday-2@mail.acme.test>"]))).status).toBe(200);
     expect((await thread()).filter((p) => p.content.includes("Confirmed for Monday."))).toHaveLength(2);
+  });
+
+  it("refuses a request signed long ago, or sent to other recipients than it was signed for; the honest one is posted", async () => {
+    const raw = reply(replyTo, "Captured and sent again.");
+    const anHourAgo = String(Math.floor(Date.now() / 1000) - 3600);
+    const stale = await post(instance, raw, signed(raw, anHourAgo));
+    expect(stale.status).toBe(401);
+    expect((await stale.json()).error.message).toContain("X-Ecotone-Timestamp");
+    // Signed for one envelope recipient, replayed with another ?to=.
+    const headers = signed(raw, now(), [replyTo]);
+    expect((await post(instance, raw, headers, ["someone-else@reply.acme.test"])).status).toBe(401);
+    expect((await thread()).filter((p) => p.content.includes("Captured and sent again."))).toHaveLength(0);
+    // The control: the same request with the recipient it was signed for.
+    expect((await post(instance, raw, headers, [replyTo])).status).toBe(200);
+    expect((await thread()).filter((p) => p.content.includes("Captured and sent again."))).toHaveLength(1);
   });
 
   it("marks the address bounced on a signed DSN", async () => {

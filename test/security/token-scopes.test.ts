@@ -106,12 +106,31 @@ describe("finding 23: signed-in reads need a read scope", () => {
     expect(JSON.stringify((await a.api(alice.token, "GET", "/api/ecotone/v1/groups/board/posts")).body)).toContain("merger");
   });
 
-  it("refuses a push token on a media file, and serves a read token", async () => {
-    const refused = await fetch(fileUrl, { headers: { authorization: `Bearer ${tokens.push}` } });
-    expect(refused.status).toBe(403);
-    const served = await fetch(fileUrl, { headers: { authorization: `Bearer ${alice.token}` } });
-    expect(served.status).toBe(200);
-    expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true);
+  it("serves files to a push or write:media token exactly as to a caller without a token, as Mastodon serves files", async () => {
+    // A file's address is its capability (an unguessable name): anyone holding the link may
+    // fetch it, on Mastodon as here, so a token without a read scope neither adds nor takes away.
+    const form = new FormData();
+    form.set("file", new Blob([new Uint8Array(PNG)], { type: "image/png" }), "public.png");
+    const upload = await fetch(`${a.origin}/api/v2/media`, { method: "POST", headers: { authorization: `Bearer ${alice.token}` }, body: form });
+    const media = (await upload.json()) as { id: string; url: string };
+    expect((await a.api(alice.token, "POST", "/api/v1/statuses", { status: "Public: the new dock", media_ids: [media.id] })).status).toBe(200);
+    for (const url of [fileUrl, media.url]) {
+      const anonymous = await fetch(url);
+      for (const token of [tokens.push, tokens.media, alice.token]) {
+        const served = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+        expect([url, served.status]).toEqual([url, anonymous.status]);
+        expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true);
+      }
+    }
+  });
+
+  it("answers a tag and trending tags to any token, without its user's follows unless the token may read them", async () => {
+    expect((await a.api(alice.token, "POST", "/api/v1/tags/pallets/follow")).body.following).toBe(true);
+    const asPush = await a.api(tokens.push, "GET", "/api/v1/tags/pallets");
+    expect(asPush.status).toBe(200);
+    expect(asPush.body.following).toBeFalsy();
+    expect((await a.api(alice.token, "GET", "/api/v1/tags/pallets")).body.following).toBe(true);
+    expect((await a.api(tokens.push, "GET", "/api/v1/trends/tags")).status).toBe(200);
   });
 
   it("still answers writes made with write-only tokens", async () => {

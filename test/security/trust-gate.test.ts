@@ -336,6 +336,44 @@ describe("class 5: outsiders cannot reply into members-only threads", () => {
   });
 });
 
+describe("class 5b: naming an unknown audience does not open a group's threads at its home", () => {
+  it("refuses a stranger's reply into a public group's thread, with or without an audience; takes it under a post outside any group", async () => {
+    expect(
+      (await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "plaza", name: "Plaza", visibility: "public", joinPolicy: "approval" })).status,
+    ).toBe(201);
+    const inGroup = (await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "plaza", content: "Plaza announcement" })).body;
+    const ownPost = (await a.api(olga.token, "POST", "/api/v1/statuses", { status: "Olga's own public note", visibility: "public" })).body;
+    const reply = (parentUri: string, content: string, audience?: string) =>
+      peer.post(
+        `${a.origin}/inbox`,
+        {
+          "@context": AS_CONTEXT,
+          id: `${peer.origin}/creates/${next()}`,
+          type: "Create",
+          actor: mallory.uri,
+          to: [PUBLIC_COLLECTION.href],
+          object: {
+            id: `${peer.origin}/notes/${next()}`,
+            type: "Note",
+            attributedTo: mallory.uri,
+            inReplyTo: parentUri,
+            to: [PUBLIC_COLLECTION.href],
+            ...(audience ? { audience } : {}),
+            content,
+          },
+        },
+        mallory.keyId,
+      );
+    await reply(inGroup.uri, "plaza reply without audience");
+    await reply(inGroup.uri, "plaza reply naming nowhere", `${peer.origin}/groups/nowhere`);
+    // The control: under a post in no group, the same reply with the same audience is the stranger's own.
+    await reply(ownPost.uri, "reply to a post in no group", `${peer.origin}/groups/nowhere`);
+    await settled(a);
+    expect(await postsContaining(a, "plaza reply")).toEqual([]);
+    await eventually(async () => (await postsContaining(a, "reply to a post in no group")).length === 1);
+  });
+});
+
 describe("class 6: an Update cannot store a note under another server's URL", () => {
   it("refuses an Update of an unseen note whose id is on another origin, and takes one of the sender's own", async () => {
     const foreign = `${b.origin}/posts/1000000000000000001`;

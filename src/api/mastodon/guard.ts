@@ -22,3 +22,15 @@ export async function optionalUser(_ctx: ServiceContext, request: FastifyRequest
   assertReadScope(auth.scopes, scope);
   return auth;
 }
+
+/**
+ * The reader of a route Mastodon answers to any caller without checking a
+ * scope (a tag, trending tags): a token without `scope` reads as nobody would,
+ * rather than being refused, so it learns nothing of its user either way.
+ */
+export async function userIfScoped(ctx: ServiceContext, request: FastifyRequest, scope: string): Promise<MastodonCaller | null> {
+  const auth = request.auth;
+  if (!auth || !hasScope(auth.scopes, scope)) return null;
+  const actor = await requireLocalUserActor(ctx, auth.username);
+  return { ...auth, actorId: actor.id };
+}

@@ -5,7 +5,7 @@
 // (PDF, office, text) are always downloads: `Content-Disposition: attachment`
 // with the name they were uploaded under (ADR 0053).
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { assertReadScope } from "../../domain/scopes.ts";
+import { hasScope } from "../../domain/scopes.ts";
 import { getLocalActor } from "../../services/accounts/actor.service.ts";
 import { readSession } from "../../services/accounts/browser-session.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -15,9 +15,10 @@ import { viewerOf, type Viewer } from "../../services/visibility.service.ts";
 
 /** The signed-in viewer (an app's bearer token with a read scope, or the web interface's session), if any. */
 async function mediaViewer(ctx: ServiceContext, request: FastifyRequest): Promise<Viewer> {
-  // A token that may not read statuses (push, profile, write:media) may not read their files either.
-  if (request.auth) assertReadScope(request.auth.scopes, "read:statuses");
-  const username = request.auth?.username ?? (await readSession(ctx, request.cookies[SESSION_COOKIE]).catch(() => null))?.user.username;
+  // A token that may not read statuses (push, profile, write:media) reads files as nobody would:
+  // a public post's file, as Mastodon serves any file, but nothing only its user may see.
+  if (request.auth) return viewerOf(hasScope(request.auth.scopes, "read:statuses") ? (await getLocalActor(ctx, request.auth.username))?.id : undefined);
+  const username = (await readSession(ctx, request.cookies[SESSION_COOKIE]).catch(() => null))?.user.username;
   const actor = username ? await getLocalActor(ctx, username) : null;
   return viewerOf(actor?.id);
 }

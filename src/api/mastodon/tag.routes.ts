@@ -13,7 +13,7 @@ import {
   unfeatureTag,
   unfollowTag,
 } from "../../services/posts/tag.service.ts";
-import { optionalUser, requireUser } from "./guard.ts";
+import { requireUser, userIfScoped } from "./guard.ts";
 import { pagedList } from "./pagination.ts";
 import { Type } from "@fastify/type-provider-typebox";
 import { ClearableText, typed } from "./mastodon.schema.ts";
@@ -24,7 +24,7 @@ type IdParams = { Params: { id: string } };
 
 export function registerMastodonTagRoutes(fastify: FastifyInstance, ctx: ServiceContext): void {
   fastify.get<NameParams>("/api/v1/tags/:name", async (request) => {
-    const viewer = await optionalUser(ctx, request, "read:follows");
+    const viewer = await userIfScoped(ctx, request, "read:follows");
     return toMastodonTag(await describeTag(ctx, viewer?.actorId ?? null, request.params.name), ctx.origin);
   });
 

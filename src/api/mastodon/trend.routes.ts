@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { getSuggestions, getTrendingPosts, getTrendingTags } from "../../services/posts/trend.service.ts";
-import { optionalUser, requireUser } from "./guard.ts";
+import { optionalUser, requireUser, userIfScoped } from "./guard.ts";
 import { Type } from "@fastify/type-provider-typebox";
 import { Count, typed } from "./mastodon.schema.ts";
 import { renderAccounts, renderStatuses } from "./render.ts";
@@ -14,7 +14,7 @@ export function registerMastodonTrendRoutes(fastify: FastifyInstance, ctx: Servi
   // `/api/v1/trends` is the older name of `/api/v1/trends/tags`.
   for (const path of ["/api/v1/trends", "/api/v1/trends/tags"]) {
     typed(fastify).get(path, Paged, async (request) => {
-      const viewer = await optionalUser(ctx, request, "read:follows");
+      const viewer = await userIfScoped(ctx, request, "read:follows");
       const q = request.query;
       const tags = await getTrendingTags(ctx, viewer?.actorId ?? null, { limit: q.limit, offset: q.offset });
       return tags.map((t) => toMastodonTag(t, ctx.origin));

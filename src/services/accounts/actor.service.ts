@@ -12,7 +12,7 @@ import type { ServiceContext } from "../context.ts";
 import { noticeRemoteDomain } from "../organizations/organization.service.ts";
 import { ensureGroupRow } from "../groups/group-cache.ts";
 import { sanitizeHtml, stripHtml } from "../html.ts";
-import { forgetRecentActor, recentActor, rememberRecentActor } from "./recent-actors.ts";
+import { forgetRecentActor, recentActor, recentActorsEpoch, rememberRecentActor } from "./recent-actors.ts";
 
 export type { RemoteActorData };
 
@@ -93,8 +93,9 @@ export async function findCachedActor(ctx: ServiceContext, uri: string): Promise
 export async function findSenderActor(ctx: ServiceContext, uri: string): Promise<ActorRow | null> {
   const recent = recentActor(ctx, uri);
   if (recent) return recent;
+  const epoch = recentActorsEpoch(ctx);
   const row = await findCachedActor(ctx, uri);
-  if (row) rememberRecentActor(ctx, row);
+  if (row) rememberRecentActor(ctx, row, epoch);
   return row;
 }
 

@@ -15,11 +15,20 @@ const MAX_ENTRIES = 5_000;
 
 // Per database: tests run several instances in one process, each with its own rows.
 const byDatabase = new WeakMap<object, Map<string, { row: ActorRow; until: number }>>();
+// Bumped by every forget: a row read while an entry was being forgotten (a
+// 410 marking the actor gone, a refreshed document) may predate that write,
+// so it is not kept (the next activity reads the row again).
+const forgets = new WeakMap<object, number>();
 
 function entries(ctx: ServiceContext): Map<string, { row: ActorRow; until: number }> {
   let map = byDatabase.get(ctx.database);
   if (!map) byDatabase.set(ctx.database, (map = new Map()));
   return map;
+}
+
+/** Taken before reading a row that may be remembered: see rememberRecentActor. */
+export function recentActorsEpoch(ctx: ServiceContext): number {
+  return forgets.get(ctx.database) ?? 0;
 }
 
 export function recentActor(ctx: ServiceContext, uri: string): ActorRow | null {
@@ -31,14 +40,16 @@ export function recentActor(ctx: ServiceContext, uri: string): ActorRow | null {
   return null;
 }
 
-export function rememberRecentActor(ctx: ServiceContext, row: ActorRow): void {
+/** Keeps a row read since `epoch` (recentActorsEpoch), unless something was forgotten meanwhile. */
+export function rememberRecentActor(ctx: ServiceContext, row: ActorRow, epoch: number): void {
   const map = entries(ctx);
   map.delete(row.uri);
-  if (row.is_local || row.gone_at) return;
+  if (row.is_local || row.gone_at || epoch !== recentActorsEpoch(ctx)) return;
   if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
   map.set(row.uri, { row, until: Date.now() + RECENT_MS });
 }
 
 export function forgetRecentActor(ctx: ServiceContext, uri: string): void {
+  forgets.set(ctx.database, recentActorsEpoch(ctx) + 1);
   entries(ctx).delete(uri);
 }

@@ -26,7 +26,7 @@ import { insertPoll, updateRemotePollCounts } from "../../db/repos/poll.repo.ts"
 import { isPollPost, receiveVote } from "./poll.service.ts";
 import { canSeePost, viewerOf } from "../visibility.service.ts";
 import { forbidden } from "../../domain/errors.ts";
-import { assertCanPost, isModerator } from "../../domain/group.rules.ts";
+import { assertCanEditInGroup, assertCanPost, isModerator } from "../../domain/group.rules.ts";
 import { newId } from "../../domain/ids.ts";
 import type { ServiceContext } from "../context.ts";
 import { membershipOf } from "../groups/group.service.ts";
@@ -89,10 +89,13 @@ async function findGroupFor(ctx: ServiceContext, post: IncomingPost, parentGroup
     const actor = await findActorByUri(ctx.db, uri);
     if (actor?.type === "Group") return actor;
   }
+  const parentGroup = parentGroupId ? await findGroupActorById(ctx, parentGroupId) : null;
   // A reply that names another group as its audience (a reply written where a
-  // post was shared) is not a post in the parent's group.
-  if (post.audienceUris.length > 0) return null;
-  return parentGroupId ? findGroupActorById(ctx, parentGroupId) : null;
+  // post was shared) is not a post in the parent's group — unless we are the
+  // parent's group's home: then our group's rules hold whatever the audience
+  // says, or naming an unknown audience would let anyone into its threads.
+  if (post.audienceUris.length > 0 && !parentGroup?.is_local) return null;
+  return parentGroup;
 }
 
 /**
@@ -268,6 +271,8 @@ export async function receivePostUpdate(
   // A group relays edits of its own posts only.
   if (relay.announcedBy && existing.group_id !== relay.announcedBy.id) return "ignored";
   const ourGroup = existing.group_id ? await findGroupActorById(ctx, existing.group_id) : null;
+  // At the group's home, only a member may still edit (the edit is relayed as the group's word).
+  if (ourGroup?.is_local) assertCanEditInGroup(await membershipOf(ctx, ourGroup.id, author.id));
   // A poll's author sends new counts as an Update of the unchanged Question: counts, not an edit.
   if (post.poll && !existing.is_local && sanitizeHtml(post.contentHtml) === existing.content_html) {
     const { counts, voters, endTime, closedAt } = post.poll;

@@ -26,7 +26,7 @@ import { recordConversationPost } from "./conversation.service.ts";
 import { checkNewPoll, type NewPoll } from "../../domain/poll.rules.ts";
 import { insertPoll } from "../../db/repos/poll.repo.ts";
 import { notFound, validationFailed } from "../../domain/errors.ts";
-import { assertCanModerate, assertCanPost, isMember, isModerator } from "../../domain/group.rules.ts";
+import { assertCanEditInGroup, assertCanModerate, assertCanPost, isMember, isModerator } from "../../domain/group.rules.ts";
 import { newId, newActivityKey } from "../../domain/ids.ts";
 import { assertCanDelete, assertCanEdit, checkPostText } from "../../domain/post.rules.ts";
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "../accounts/actor.service.ts";
@@ -355,6 +355,7 @@ export async function editPost(
   const user = await requireLocalUserActor(ctx, username);
   const post = await requireVisiblePost(ctx, postId, user.id);
   assertCanEdit(post.author_id === user.id);
+  if (post.group_id) assertCanEditInGroup(await membershipOf(ctx, post.group_id, user.id));
   checkPostText(input.content, input.title);
   const mentions = await resolveMentions(ctx, input.content);
   await commit(ctx, async (trx) => {
