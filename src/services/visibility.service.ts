@@ -92,7 +92,10 @@ export function canSeeMemberList(ctx: ServiceContext, viewer: Viewer, groupId: s
 /** The ids of the posts this viewer may see, decided in batch. */
 export async function visiblePostIds(ctx: ServiceContext, viewer: Viewer, posts: PostFacts[]): Promise<Set<string>> {
   const groupIds = [...new Set(posts.map((p) => p.group_id).filter((id): id is string => id !== null))];
-  const { groups, relations, audiences } = await factsFor(ctx, viewer, groupIds, posts);
+  return postsVisibleWith(await factsFor(ctx, viewer, groupIds, posts), viewer, posts);
+}
+
+function postsVisibleWith({ groups, relations, audiences }: Facts, viewer: Viewer, posts: PostFacts[]): Set<string> {
   const visible = new Set<string>();
   for (const post of posts) {
     // A Group actor without a groups row yet is a remote group we know nothing more of.
@@ -102,6 +105,21 @@ export async function visiblePostIds(ctx: ServiceContext, viewer: Viewer, posts:
     if (canSee({ kind: "post", visibility: post.visibility, authorId: post.author_id, group, audience }, relation, viewer)) visible.add(post.id);
   }
   return visible;
+}
+
+/**
+ * A group's timeline as the viewer may read it: nothing unless it may read the
+ * group's content (canSeeGroupContent), then the posts it may see — decided
+ * on one read of the facts.
+ */
+export async function filterGroupContent<T>(ctx: ServiceContext, viewer: Viewer, groupId: string, items: T[], postOf: (item: T) => PostFacts): Promise<T[]> {
+  const posts = items.map(postOf);
+  const groupIds = [...new Set([groupId, ...posts.map((p) => p.group_id).filter((id): id is string => id !== null)])];
+  const facts = await factsFor(ctx, viewer, groupIds, posts);
+  const group = facts.groups.get(groupId);
+  if (!group || !canSee({ kind: "group-content", group }, facts.relations.get(groupId) ?? NO_RELATION, viewer)) return [];
+  const visible = postsVisibleWith(facts, viewer, posts);
+  return items.filter((item) => visible.has(postOf(item).id));
 }
 
 export async function canSeePost(ctx: ServiceContext, viewer: Viewer, post: PostFacts): Promise<boolean> {
