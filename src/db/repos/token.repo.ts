@@ -26,7 +26,14 @@ export async function findUserTokenByHash(db: Db, hash: string): Promise<UserTok
     .innerJoin("users", "users.id", "api_tokens.user_id")
     .innerJoin("actors", "actors.id", "users.actor_id")
     .selectAll("users")
-    .select(["api_tokens.id as token_id", "api_tokens.scopes", "api_tokens.app_id", "api_tokens.last_used_at", "api_tokens.expires_at", "api_tokens.revoked_at"])
+    .select([
+      "api_tokens.id as token_id",
+      "api_tokens.scopes",
+      "api_tokens.app_id",
+      "api_tokens.last_used_at",
+      "api_tokens.expires_at",
+      "api_tokens.revoked_at",
+    ])
     .select(() => sql<ActorRow>`to_jsonb(actors.*)`.as("actor_json"))
     .where("api_tokens.token_hash", "=", hash)
     .executeTakeFirst();
