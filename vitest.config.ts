@@ -7,6 +7,8 @@ export default defineConfig({
     // database; two cores run two files at a time.
     pool: "forks",
     maxWorkers: 2,
+    // Migrates one PGlite database per run; test databases start as copies of it.
+    globalSetup: ["test/helpers/database-template.setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

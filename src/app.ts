@@ -47,6 +47,7 @@ import { createEcotoneFederation, type EcotoneFederation } from "./federation/fe
 import { installFetchGuard } from "./federation/fetch-guard.ts";
 import { installSignedFetchCache } from "./federation/signed-fetch.cache.ts";
 import { installDeliveryLanes } from "./federation/delivery-lanes.ts";
+import { installKeyImportCache } from "./federation/key-import.cache.ts";
 import { prefetchDeliveryState } from "./federation/delivery-prefetch.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
@@ -67,6 +68,7 @@ import { refuseUnansweredChanges } from "./services/tasks/task-change.service.ts
 import { startAdminSocket } from "./cli/admin-socket.server.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerErrorHandler } from "./http/errors.ts";
+import { afterResponse, registerAfterResponse } from "./http/after-response.ts";
 import { registerSchemas } from "./http/schemas.ts";
 import { registerFederationAdapter } from "./http/federation.adapter.ts";
 import { registerPages } from "./web/actor-page.routes.ts";
@@ -112,6 +114,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   installFetchGuard({ timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowPrivateAddresses: config.allowPrivateAddresses });
   installDeliveryLanes({ headTimeoutMs: Math.min(config.deliveryHeadTimeoutMs, config.fetchTimeoutMs) });
   installSignedFetchCache({ ttlMs: config.signedFetchCacheMs });
+  installKeyImportCache();
 
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const migrations = await migrateToLatest(database.db);
@@ -179,10 +182,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     { name: "task changes the home never answered, refused", run: refuseUnansweredChanges },
     { name: "groups' reputation levels published", run: (c, now) => publishDueGroupLevels(c, now, config.levelsPublishMs) },
   ]);
-  ctx.onOutboxEvent = () => {
+  const wakeWorkers = () => {
     outbox.wake();
     webhooks.wake();
   };
+  // In a request, once its answer is out (src/http/after-response.ts).
+  ctx.onOutboxEvent = () => afterResponse(wakeWorkers);
 
   const stats = { inboxPosts: 0 };
   const fastify = Fastify({
@@ -196,6 +201,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     routerOptions: { ignoreTrailingSlash: true },
   });
   registerErrorHandler(fastify);
+  registerAfterResponse(fastify);
   registerSchemas(fastify);
   registerBodyParsers(fastify, ctx);
   registerCors(fastify);

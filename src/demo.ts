@@ -220,15 +220,15 @@ async function seed(): Promise<void> {
   });
   const ideaOnAcme = await until("the idea on Acme", async () => {
     const board = await ideaBoard(ctx("acme"), "customers", null, { sort: "top" });
-    return board.find((i) => i.title === "An export API for sensor readings");
+    return board.items.find((i) => i.title === "An export API for sensor readings");
   });
   const ideaOnGlobex = await until("the idea on Globex", async () => {
     const board = await ideaBoard(ctx("globex"), customers, gina!.actorId, { sort: "top" });
-    return board.find((i) => i.title === "An export API for sensor readings");
+    return board.items.find((i) => i.title === "An export API for sensor readings");
   });
   await voteForIdea(ctx("globex"), "gina", ideaOnGlobex.id, true);
   await voteForIdea(ctx("initech"), "ivan", idea.post.id, true);
-  await until("two votes on Acme", async () => (await ideaBoard(ctx("acme"), "customers", null, { sort: "top" }))[0]?.votes === 2);
+  await until("two votes on Acme", async () => (await ideaBoard(ctx("acme"), "customers", null, { sort: "top" })).items[0]?.votes === 2);
   await answerIdea(ctx("acme"), "alice", ideaOnAcme.id, { status: "planned", reason: "In the Q2 release, with CSV and JSON" });
 
   // A shared task board in the supply-chain deal room: opened by Gina at

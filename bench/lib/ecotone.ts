@@ -4,7 +4,13 @@
 // time are its own. On PostgreSQL, the server's CPU time is read from /proc.
 import { fork, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { Agent, fetch as clientFetch } from "undici";
 import type { Command, PeerRef, PlanReport, QueryStats, RouteTiming, Started, Usage } from "./protocol.ts";
+
+// The benchmark's own API calls wait as long as a saturated instance needs:
+// with the default 10 s connect timeout, 50 calls a second to an instance at
+// load 12 failed connecting and stopped the slow-peer run (Session 6).
+const apiClient = new Agent({ connectTimeout: 60_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
 
 export interface BenchUser {
   username: string;
@@ -102,7 +108,8 @@ export async function startEcotone(options: EcotoneOptions = {}): Promise<BenchI
     user: (username) => call({ op: "user", username }),
     cloneUsers: (template, prefix, count) => call({ op: "cloneUsers", template, prefix, count }),
     async api(token, method, path, body) {
-      const response = await fetch(new URL(path, started.origin), {
+      const response = await clientFetch(new URL(path, started.origin), {
+        dispatcher: apiClient,
         method,
         headers: {
           ...(token ? { authorization: `Bearer ${token}` } : {}),

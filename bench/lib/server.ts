@@ -18,6 +18,7 @@ import { openDatabase, type DatabaseHandle } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrator.ts";
 import { insertFollow } from "../../src/db/repos/follow.repo.ts";
 import { withoutInsightTriggers } from "./seed-triggers.ts";
+import { withIndexesBuiltAfter } from "./bulk-indexes.ts";
 import { upsertRemoteActor } from "../../src/db/repos/remote-actor.repo.ts";
 import type { Database } from "../../src/db/schema.ts";
 import { newId } from "../../src/domain/ids.ts";
@@ -311,35 +312,6 @@ async function seedTimelines(db: Kysely<Database>, command: Extract<Command, { o
            now() - ((${posts} - p) || ' seconds')::interval
     from generate_series(3, ${posts}, 3) p`);
   await run(`insert into post_tags (post_id, tag) select ${postId("p")}, 'supplychain' from generate_series(1, ${posts}, 100) p`);
-}
-
-/**
- * Runs a bulk load with the tables' secondary indexes dropped, then builds
- * them again. A million rows inserted one index entry at a time into eight
- * indexes (a full-text GIN one among them) is what made seeding take many
- * minutes; building an index once over the loaded table is a sort. Indexes
- * that back a constraint (primary keys, unique ones) stay: the seed relies on
- * them (`on conflict do nothing`).
- */
-async function withIndexesBuiltAfter(db: Kysely<Database>, tables: string[], load: () => Promise<void>): Promise<void> {
-  const { rows } = await db.executeQuery<{ name: string; definition: string }>(
-    CompiledQuery.raw(
-      `select i.indexname as name, i.indexdef as definition from pg_indexes i
-       where i.schemaname = current_schema() and i.tablename = any($1)
-         and i.indexdef not like 'CREATE UNIQUE%'
-         and not exists (select 1 from pg_constraint c where c.conname = i.indexname and c.connamespace = current_schema()::regnamespace)`,
-      [tables],
-    ),
-  );
-  for (const index of rows) await db.executeQuery(CompiledQuery.raw(`drop index "${index.name}"`));
-  try {
-    await load();
-  } finally {
-    const t0 = performance.now();
-    await db.executeQuery(CompiledQuery.raw("set maintenance_work_mem = '256MB'"));
-    for (const index of rows) await db.executeQuery(CompiledQuery.raw(index.definition));
-    process.stderr.write(`  seed: ${rows.length} indexes built again — ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  }
 }
 
 /** A bearer token, or "cookie:<value>" for the web interface's session. */

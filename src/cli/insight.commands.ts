@@ -11,8 +11,10 @@ export const INSIGHT_COMMANDS: Command[] = [
     usage: "insights backfill",
     summary: "rebuild the insight rollups from the stored posts, likes, ideas and memberships",
     async run(ctx: ServiceContext) {
-      const { seconds } = await backfillInsights(ctx);
-      return `Insight rollups rebuilt in ${seconds.toFixed(1)} s.`;
+      const { seconds, steps } = await backfillInsights(ctx);
+      // Each step's time, so a slow rebuild says which part to look at.
+      const lines = steps.map((s) => `  ${s.step}: ${(s.ms / 1000).toFixed(1)} s`);
+      return [`Insight rollups rebuilt in ${seconds.toFixed(1)} s.`, ...lines].join("\n");
     },
   },
 ];

@@ -3,7 +3,7 @@
 // Kysely<Database> and the same SQL dialect.
 import { EventEmitter } from "node:events";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { makeDataDirPrivate } from "./data-dir.ts";
@@ -26,6 +26,12 @@ export interface DatabaseOptions {
   /** PGlite data directory; "memory://" keeps the database in memory (tests). */
   dataDir: string;
   poolSize?: number;
+  /**
+   * PGlite only: how a new database starts. Tests pass a migrated data
+   * directory and the compiled WebAssembly module, so each test database skips
+   * initdb, the migrations and the compilation (docs/performance.md, Session 7 (suite)).
+   */
+  pgliteStart?: Pick<PGliteOptions, "loadDataDir" | "pgliteWasmModule" | "fsBundle">;
 }
 
 const INT8_OID = 20;
@@ -36,16 +42,17 @@ const NUMERIC_OID = 1700;
 pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.dataDir, options.pgliteStart);
 }
 
-async function openPGlite(dataDir: string): Promise<DatabaseHandle> {
+async function openPGlite(dataDir: string, start: DatabaseOptions["pgliteStart"] = {}): Promise<DatabaseHandle> {
   let location: string | undefined;
   if (!dataDir.startsWith("memory://")) {
     location = join(dataDir, "pglite");
     makeDataDirPrivate(dataDir, ["pglite"]);
   }
   const pglite = await PGlite.create(location, {
+    ...start,
     parsers: { [INT8_OID]: (value: string) => Number(value), [NUMERIC_OID]: (value: string) => Number(value) },
   });
   // PGlite unpacks a fresh database with mode 0666 whatever the umask: tighten it again.

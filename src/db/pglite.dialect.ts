@@ -4,6 +4,7 @@
 // assumes a pool, so a transaction on one "connection" would otherwise
 // interleave with unrelated queries. We hand out the one connection under a
 // mutex: whoever holds it (a query or a whole transaction) runs alone.
+// Statements go to PGlite as named prepared statements (pglite.statements.ts).
 import type { PGlite } from "@electric-sql/pglite";
 import {
   CompiledQuery,
@@ -17,6 +18,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
+import { PGliteStatements } from "./pglite.statements.ts";
 
 class Mutex {
   #tail: Promise<void> = Promise.resolve();
@@ -32,17 +34,14 @@ class Mutex {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  private readonly pg: PGlite;
-  constructor(pg: PGlite) {
-    this.pg = pg;
+  private readonly statements: PGliteStatements;
+  constructor(statements: PGliteStatements) {
+    this.statements = statements;
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pg.query<R>(query.sql, [...query.parameters], { rowMode: "object" });
-    return {
-      rows: result.rows,
-      ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
-    };
+    const result = await this.statements.run<R>(query.sql, query.parameters);
+    return { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) };
   }
 
   // eslint-disable-next-line require-yield
@@ -53,17 +52,20 @@ class PGliteConnection implements DatabaseConnection {
 
 class PGliteDriver implements Driver {
   readonly #mutex = new Mutex();
+  readonly #statements: PGliteStatements;
   readonly #connection: PGliteConnection;
   readonly #releases = new WeakMap<DatabaseConnection, () => void>();
 
   private readonly pg: PGlite;
   constructor(pg: PGlite) {
     this.pg = pg;
-    this.#connection = new PGliteConnection(pg);
+    this.#statements = new PGliteStatements(pg);
+    this.#connection = new PGliteConnection(this.#statements);
   }
 
   async init(): Promise<void> {
     await this.pg.waitReady;
+    await this.#statements.init();
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {

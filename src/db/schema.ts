@@ -213,6 +213,8 @@ export interface LikesTable {
   actor_id: string;
   activity_uri: string;
   created_at: CreatedAt;
+  /** This vote counts on its idea's board (the voter is a member; migration 0099). */
+  counted: Generated<boolean>;
 }
 
 export interface PostMentionsTable {
@@ -359,6 +361,9 @@ export interface IdeasTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   /** The idea's post's published_at, set by a trigger (migration 0088). */
   proposed_at: Generated<Date | null>;
+  /** Counted votes and log2 of the sum of 2^(t / 72 h) over their times, kept by triggers (migration 0099, ADR 0116). */
+  votes: Generated<number>;
+  rising: Generated<number>;
 }
 
 export interface IdeaStatusHistoryTable {

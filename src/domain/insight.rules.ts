@@ -94,3 +94,23 @@ export function visibleKeys(peoplePerKey: Map<string, number>): Set<string> {
 export function share(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part / whole) * 1000) / 1000;
 }
+
+/** Why a small group's figures are left out (the API's `withheld[].reason`, the pages' "not shown: …"). */
+export const SMALL_GROUP_REASON = `fewer than ${MIN_BREAKDOWN_PEOPLE} members`;
+
+/** A figure left out of an answer: `figure` names the field of the answer that stays empty. */
+export interface WithheldFigure {
+  figure: string;
+  reason: string;
+}
+
+/**
+ * What a group's answer leaves out under the fewer-than-5 rule: with fewer
+ * members, nothing is broken down by organization or audience, whether a
+ * split was asked for (`by`) or comes with the figure (answer rates, the
+ * collaboration pairs). `small` is true exactly when something is withheld.
+ */
+export function smallGroupWithholding(members: number | null, figures: string[]): { small: boolean; withheld: WithheldFigure[] } {
+  if (members === null || members >= MIN_BREAKDOWN_PEOPLE) return { small: false, withheld: [] };
+  return { small: figures.length > 0, withheld: figures.map((figure) => ({ figure, reason: SMALL_GROUP_REASON })) };
+}

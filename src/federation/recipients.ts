@@ -1,10 +1,10 @@
 // Delivery targets, filtered by the federation policy: nothing is sent to a
 // blocked host, or to a host outside the allowlist. Our own actors are never
 // delivered to over HTTP.
+import { remoteFollowerInboxes, type FollowerInbox } from "../db/queries/follow.queries.ts";
 import type { ActorRow } from "../db/schema.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { peerAllowed } from "../services/organizations/federation-policy.service.ts";
-import { listFollowersOf } from "../services/accounts/follow.service.ts";
 import { hostsAdmittedTo } from "../services/visibility.service.ts";
 import { forgeFedDelivery } from "../domain/peer-software.rules.ts";
 import { peerSoftwareOf } from "./peer-software.ts";
@@ -22,13 +22,13 @@ export async function isAllowedRecipient(ctx: ServiceContext, actor: ActorRow): 
   return (await allowedRecipients(ctx, [actor])).length === 1;
 }
 
-/** An actor's followers on other servers that we may deliver to. */
-export async function followerRecipients(ctx: ServiceContext, actorId: string): Promise<ActorRow[]> {
-  const all = await listFollowersOf(ctx, actorId, null, 100_000);
-  const allowed = await allowedRecipients(
-    ctx,
-    all.items.map((f) => f.actor),
-  );
+/** An actor's followers on other servers that we may deliver to (local and gone ones are left out by the query). */
+export async function followerRecipients(ctx: ServiceContext, actorId: string): Promise<FollowerInbox[]> {
+  const all = await remoteFollowerInboxes(ctx.db, actorId);
+  // The policy is per host: asked once per host, not once per follower.
+  const hosts = new Map<string, boolean>();
+  for (const host of new Set(all.map((f) => new URL(f.uri).host))) hosts.set(host, await peerAllowed(ctx, host));
+  const allowed = all.filter((f) => hosts.get(new URL(f.uri).host));
   // A shared room's posts reach only the organizations it admits, whoever else still follows it.
   const admitted = await hostsAdmittedTo(ctx, actorId, [...new Set(allowed.map((a) => a.domain))]);
   return admitted ? allowed.filter((a) => admitted.has(a.domain)) : allowed;

@@ -15,7 +15,7 @@ import { fromPostObject, isPostObject } from "./mappers/post.mapper.ts";
 import { storeFetchedPost } from "../services/posts/post-inbox.service.ts";
 import { sameOrigin } from "../domain/trust.rules.ts";
 import { fetchOrganization } from "./organization.fetch.ts";
-import { fetchCollectionIds } from "./collection.fetch.ts";
+import { fetchCollectionIds, fetchCollectionPage } from "./collection.fetch.ts";
 
 export function isLoopbackHost(host: string): boolean {
   const name = host
@@ -81,6 +81,11 @@ export function createRemoteDirectory(
     async fetchCollectionIds(url) {
       await assertPeerAllowed(ctx, new URL(url).host);
       return fetchCollectionIds(federation, ctx, url);
+    },
+
+    async fetchCollectionPage(url, page) {
+      await assertPeerAllowed(ctx, new URL(url).host);
+      return fetchCollectionPage(federation, ctx, url, page);
     },
   };
 }

@@ -18,6 +18,14 @@ export interface Logger {
  * (services never import Fedify). Absent in contexts that have no network,
  * such as the offline CLI.
  */
+export interface RemoteCollectionPage {
+  ids: string[];
+  /** The next page's URL, on the collection's own server; null at the end. */
+  next: string | null;
+  /** The collection's `totalItems`, when it says. */
+  total: number | null;
+}
+
 export interface RemoteDirectory {
   /** Resolves `@user@host`, `acct:user@host` or an actor URL to a cached actor, fetching it when needed. */
   resolveActor(handleOrUri: string): Promise<ActorRow>;
@@ -27,6 +35,8 @@ export interface RemoteDirectory {
   fetchOrganization?(domain: string): Promise<RemoteOrganizationData | null>;
   /** The item ids of a remote collection (a group's members), fetched signed by the instance actor. */
   fetchCollectionIds?(url: string): Promise<string[]>;
+  /** One page of a remote collection: the first (`page` null) or the page at `page` (on the collection's own server). */
+  fetchCollectionPage?(url: string, page: string | null): Promise<RemoteCollectionPage>;
 }
 
 export interface ServiceContext {

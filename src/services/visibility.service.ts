@@ -210,3 +210,32 @@ export async function canListFollowsOf(
   if (actor.type !== "Group" || direction === "following") return canSeeActor(ctx, viewer, actor);
   return canSeeMemberList(ctx, viewer, actor.id);
 }
+
+/** What the one rule says of one group for one viewer: the group itself, its content, its member list. */
+export interface GroupAnswers {
+  relation: GroupRelation;
+  group: boolean;
+  content: boolean;
+  memberList: boolean;
+}
+
+/**
+ * The rule's three answers for each of these groups, from one read of the
+ * facts (a page that lists groups, or resolves one group for a whole request,
+ * asks once instead of once per group and per question). A group with no
+ * groups row is absent from the map.
+ */
+export async function groupAnswers(ctx: ServiceContext, viewer: Viewer, groupIds: string[]): Promise<Map<string, GroupAnswers>> {
+  const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
+  const answers = new Map<string, GroupAnswers>();
+  for (const [id, group] of groups) {
+    const relation = relations.get(id) ?? NO_RELATION;
+    answers.set(id, {
+      relation,
+      group: canSee({ kind: "group", group }, relation, viewer),
+      content: canSee({ kind: "group-content", group }, relation, viewer),
+      memberList: canSee({ kind: "member-list", group }, relation, viewer),
+    });
+  }
+  return answers;
+}

@@ -23,13 +23,18 @@ export function plural(n: number, one: string, many: string): string {
 /**
  * The "Older" link of a list: the same page with `before` set to the last
  * item shown, so a new post arriving never shifts what the next page holds.
+ * Past the first page (`current`, this page's own `before`), a "Newest" link
+ * leads back to the start.
  */
-export function pager(path: string, query: Record<string, string | undefined>, nextBefore: string | null | undefined): Html {
-  if (!nextBefore) return html``;
+export function pager(path: string, query: Record<string, string | undefined>, nextBefore: string | null | undefined, current?: string): Html {
+  if (!nextBefore && !current) return html``;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v && k !== "before") params.set(k, v);
+  const start = params.toString();
+  const newest = current ? html`<a class="button secondary" href="${start ? `${path}?${start}` : path}" rel="first">Newest</a>` : "";
+  if (!nextBefore) return html`<nav class="pager" aria-label="More">${newest}</nav>`;
   params.set("before", nextBefore);
-  return html`<nav class="pager" aria-label="More"><a class="button secondary" href="${path}?${params.toString()}" rel="next">Older</a></nav>`;
+  return html`<nav class="pager" aria-label="More">${newest}<a class="button secondary" href="${path}?${params.toString()}" rel="next">Older</a></nav>`;
 }
 
 /** The `before` cursor of a list page, when it is a valid id. */

@@ -4,7 +4,7 @@
 // Content-Security-Policy allows no inline script and nothing from elsewhere.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../services/context.ts";
-import { listMyGroups, type GroupView } from "../services/groups/group.service.ts";
+import { firstOfMyGroups, type GroupView } from "../services/groups/group.service.ts";
 import { unreadNotificationCount } from "../services/notification.service.ts";
 import { avatar, refOf } from "./people.ts";
 import { html, type Html } from "./html.ts";
@@ -49,7 +49,12 @@ export interface PageOptions {
   /** Which top-level section to mark as current in the navigation. */
   section?: string;
   status?: number;
+  /** The signed-in person's groups, when the page has already read them all (the sidebar then reads nothing). */
+  myGroups?: GroupView[];
 }
+
+/** The sidebar shows this many of one's groups; "All my groups" leads to the rest. */
+export const SIDEBAR_GROUPS = 12;
 
 export function csrfField(session: WebSession | null): Html {
   return session ? html`<input type="hidden" name="_csrf" value="${session.csrfToken}">` : html``;
@@ -87,8 +92,8 @@ function topBar(ctx: ServiceContext, session: WebSession | null, section: string
   </header>`;
 }
 
-/** The sidebar: my groups, grouped by the company (instance) that holds them. */
-function sidebar(ctx: ServiceContext, groups: GroupView[], currentPath: string): Html {
+/** The sidebar: my first groups, grouped by the company (instance) that holds them. */
+function sidebar(groups: GroupView[], more: boolean, currentPath: string): Html {
   const mine = groups.filter((g) => isMember(g.membership));
   const byCompany = new Map<string, GroupView[]>();
   for (const g of mine) {
@@ -107,6 +112,7 @@ function sidebar(ctx: ServiceContext, groups: GroupView[], currentPath: string):
               })}</ul>`,
           )
     }
+    ${more ? html`<p><a href="/groups?mine=1">All my groups</a></p>` : ""}
     <p><a href="/groups">All groups</a></p>
   </aside>`;
 }
@@ -116,12 +122,20 @@ export function themeOf(request: FastifyRequest): "light" | "dark" | "auto" {
   return value === "light" || value === "dark" ? value : "auto";
 }
 
+/** The sidebar's groups: the first few, in one statement, unless the page has them all already. */
+async function sidebarGroups(ctx: ServiceContext, actorId: string, known: GroupView[] | undefined): Promise<{ groups: GroupView[]; more: boolean }> {
+  if (known) return { groups: known.slice(0, SIDEBAR_GROUPS), more: known.length > SIDEBAR_GROUPS };
+  return firstOfMyGroups(ctx, actorId, SIDEBAR_GROUPS);
+}
+
 export async function sendPage(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, page: PageOptions): Promise<FastifyReply> {
   const flash = takeFlash(ctx, request, reply);
   securityHeaders(reply);
   const theme = themeOf(request);
   const session = page.session;
-  const [groups, unread] = session ? await Promise.all([listMyGroups(ctx, session.user.actorId), unreadNotificationCount(ctx, session.user.actorId)]) : [[], 0];
+  const [mine, unread] = session
+    ? await Promise.all([sidebarGroups(ctx, session.user.actorId, page.myGroups), unreadNotificationCount(ctx, session.user.actorId)])
+    : [null, 0];
   const path = request.url.split("?")[0] ?? "/";
   const query = path === "/search" ? String((request.query as Record<string, unknown>).q ?? "") : "";
   const body = html`<!doctype html>
@@ -140,7 +154,7 @@ export async function sendPage(ctx: ServiceContext, request: FastifyRequest, rep
 <a class="skip" href="#main">Skip to content</a>
 ${topBar(ctx, session, page.section, unread, theme, query)}
 <div class="shell${session ? "" : " no-sidebar"}">
-${session ? sidebar(ctx, groups, path) : ""}
+${mine ? sidebar(mine.groups, mine.more, path) : ""}
 <main id="main" tabindex="-1">
 <div id="status" role="status" aria-live="polite" class="flash${flash ? ` ${flash.kind}` : ""}">${flash?.message ?? ""}</div>
 ${page.body}

@@ -35,11 +35,19 @@ export function pageOf<T>(all: readonly T[], keyOf: (item: T) => string, after: 
 /**
  * The "More" link of a list page: the same address with this list's cursor
  * (`name`) moved on and the rest kept, so two lists on one page page apart.
+ * Past the first page (the address has this cursor), "Back to the start"
+ * leads to the first page, filters and sort kept.
  */
 export function morePager(path: string, query: Record<string, unknown>, next: string | null, what: string, name = "after"): Html {
-  if (!next) return html``;
+  const onLaterPage = typeof query[name] === "string" && query[name] !== "";
+  if (!next && !onLaterPage) return html``;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (typeof v === "string" && v && k !== name) params.set(k, v);
+  const start = params.toString();
+  const back = onLaterPage
+    ? html`<a class="button secondary" href="${start ? `${path}?${start}` : path}" rel="first" aria-label="Back to the start: ${what}">Back to the start</a>`
+    : "";
+  if (!next) return html`<nav class="pager" aria-label="Start of the ${what}">${back}</nav>`;
   params.set(name, next);
-  return html`<nav class="pager" aria-label="More ${what}"><a class="button secondary" href="${path}?${params.toString()}" rel="next">More ${what}</a></nav>`;
+  return html`<nav class="pager" aria-label="More ${what}">${back}<a class="button secondary" href="${path}?${params.toString()}" rel="next">More ${what}</a></nav>`;
 }

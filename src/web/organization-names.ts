@@ -41,6 +41,37 @@ function shortNameOf(org: Organization): string {
   return org.shortName?.trim() || org.name;
 }
 
+/** How a name is compared for look-alikes: "ACME", "Acme " and "Ａｃｍｅ" are one name. */
+function folded(name: string): string {
+  return name.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/**
+ * The remote organizations on a page whose name is also another's there (ours
+ * included): a peer may call itself anything, so a name shared with another
+ * domain is shown with the peer's domain, and nobody passes for a colleague.
+ */
+function ambiguousOf(orgs: Map<string, Organization>): Set<string> {
+  const domainsByName = new Map<string, Set<string>>();
+  for (const org of orgs.values()) {
+    for (const name of new Set([folded(org.name), folded(shortNameOf(org))])) {
+      const domains = domainsByName.get(name) ?? new Set<string>();
+      domainsByName.set(name, domains.add(org.domain));
+    }
+  }
+  const ambiguous = new Set<string>();
+  for (const org of orgs.values()) {
+    if (org.local) continue;
+    if ([folded(org.name), folded(shortNameOf(org))].some((name) => domainsByName.get(name)!.size > 1)) ambiguous.add(org.domain);
+  }
+  return ambiguous;
+}
+
+function withDomain(org: Organization): Organization {
+  const shown = `${shortNameOf(org).trim()} (${org.domain})`;
+  return { ...org, name: shown, shortName: shown };
+}
+
 function chip(org: Organization): string {
   const name = escapeText(shortNameOf(org));
   const title = escapeText(org.shortName && org.shortName !== org.name ? `${org.name} (${org.domain})` : org.domain);
@@ -53,10 +84,13 @@ export async function nameOrganizations(ctx: ServiceContext, markup: string): Pr
   if (!markup.includes(OPEN)) return markup;
   const domains = new Set<string>();
   for (const match of markup.matchAll(MARK)) domains.add(match[2]!);
-  const orgs = await organizationsByDomain(ctx, domains);
+  // Our own organization is read with the others, to be compared with them.
+  const orgs = await organizationsByDomain(ctx, [...domains, ctx.origin.host]);
+  const ambiguous = ambiguousOf(orgs);
   return markup.replace(MARK, (_all, kind: string, domain: string) => {
-    const org = orgs.get(domain);
-    if (!org) return escapeText(domain);
+    const named = orgs.get(domain);
+    if (!named) return escapeText(domain);
+    const org = ambiguous.has(domain) ? withDomain(named) : named;
     return kind === "chip" ? chip(org) : kind === "brand" ? brand(org) : escapeText(shortNameOf(org));
   });
 }

@@ -2,7 +2,8 @@
 // instance's relationship with it, and how many of the group's members work
 // there. Shown on every group page to those who may see the member list.
 import type { ServiceContext } from "../services/context.ts";
-import { groupOrganizations } from "../services/groups/group-organizations.service.ts";
+import { groupOrganizationsOf } from "../services/groups/group-organizations.service.ts";
+import type { GroupAccess } from "../services/groups/group-access.ts";
 import { html, type Html } from "./html.ts";
 
 export function organizationBadge(org: { name: string; logoUrl: string | null; relationship: string | null }): Html {
@@ -13,10 +14,10 @@ export function organizationBadge(org: { name: string; logoUrl: string | null; r
   >`;
 }
 
-export async function companiesSection(ctx: ServiceContext, ref: string, viewerId: string): Promise<Html> {
+export async function companiesSection(ctx: ServiceContext, access: GroupAccess): Promise<Html> {
   let items;
   try {
-    items = await groupOrganizations(ctx, ref, viewerId);
+    items = await groupOrganizationsOf(ctx, access);
   } catch {
     // Not for this viewer (members-only, or a group elsewhere they have not joined).
     return html``;

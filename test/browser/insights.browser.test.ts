@@ -135,8 +135,11 @@ describe.skipIf(!executablePath)("insight pages in a browser", () => {
     expect(await page.locator("figure.chart svg").count()).toBeGreaterThanOrEqual(2);
     // 9 of the 13 threads have an answer from someone else (Globex 8, Acme alone 1): 69 %.
     await expect.poll(() => page.locator(".figures div", { hasText: "Answered" }).first().textContent()).toContain("69 %");
-    // The group has two members: its answer rates by organization are not broken down (fewer than 5, docs/insights.md).
+    // The group has two members: its answer rates by organization are not broken down (fewer than 5, docs/insights.md),
+    // and the page says so where they would be, as it does for the contacts between organizations.
     expect(await page.locator("tr", { hasText: "globex.example" }).count()).toBe(0);
+    expect(await page.locator("p.withheld", { hasText: "Answer rates by organization and audience not shown: fewer than 5 members." }).count()).toBe(1);
+    expect(await page.locator("p.withheld", { hasText: "Contacts between organizations not shown: fewer than 5 members." }).count()).toBe(1);
     const csv = await page.request.get(`${acme.origin}${await page.getByRole("link", { name: /Download these numbers/ }).getAttribute("href")}`);
     expect(csv.headers()["content-type"]).toMatch(/^text\/csv/);
     expect((await csv.text()).split("\r\n")[0]).toBe("period,key,posts,replies,likes,votes,ideas,joined,left,active");
@@ -147,7 +150,7 @@ describe.skipIf(!executablePath)("insight pages in a browser", () => {
     await expectNoSeriousA11yProblems(page);
     await shot(page, "insights-group");
     await page.goto(`${acme.origin}/groups/support/insights?by=organization&interval=week`);
-    await expect.poll(() => page.locator("p.muted", { hasText: /^Not split/ }).count()).toBe(1);
+    await expect.poll(() => page.locator("p.withheld", { hasText: "Split by organization not shown: fewer than 5 members." }).count()).toBe(1);
     await shot(page, "insights-group-split-withheld");
   }, 120_000);
 

@@ -3,6 +3,7 @@
 // idea is written, it carries its post's time, and it counts in exactly the
 // periods that contain that time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import { ideaFigures } from "../../src/db/queries/insight-work.queries.ts";
 import { createGroup } from "../../src/services/groups/group.service.ts";
 import { answerIdea, proposeIdea } from "../../src/services/ideas/idea.service.ts";
@@ -51,5 +52,24 @@ describe("idea figures by the time ideas were proposed", () => {
       .where("post_id", "=", first.post.id)
       .execute();
     expect((await ideaFigures(ctx.db, groupId, { from: day(-11), to: day(-9) })).proposed).toBe(1);
+  });
+
+  it("time the answer of an idea from its first status answer, once per idea", async () => {
+    const idea = await proposeIdea(ctx, "alice", "ideas", { title: "Single sign-on", content: "Please" });
+    await answerIdea(ctx, "alice", idea.post.id, { status: "under_review", reason: "Looking" });
+    await answerIdea(ctx, "alice", idea.post.id, { status: "planned", reason: "Next quarter" });
+    const { proposed_at } = await ctx.db.selectFrom("ideas").select("proposed_at").where("post_id", "=", idea.post.id).executeTakeFirstOrThrow();
+    const history = await ctx.db.selectFrom("idea_status_history").select("id").where("post_id", "=", idea.post.id).orderBy("created_at").execute();
+    expect(history).toHaveLength(2);
+    // Answered 3 h after it was proposed, then again 8 h after: 3 h counts.
+    for (const [i, h] of history.entries()) {
+      const at = new Date(new Date(proposed_at!).getTime() + (3 + 5 * i) * 3_600_000).toISOString();
+      await sql`update idea_status_history set created_at = ${at}::timestamptz where id = ${h.id}`.execute(ctx.db);
+    }
+    const figures = await ideaFigures(ctx.db, groupId, { from: day(0), to: day(1) });
+    expect(figures.answered).toBe(2);
+    expect(figures.reached).toMatchObject({ under_review: 1, planned: 2 });
+    // The other answered idea of today (CSV export, planned at once) took ~0 h: the median of 0 and 3.
+    expect(figures.medianHoursToAnswer).toBeCloseTo(1.5, 1);
   });
 });

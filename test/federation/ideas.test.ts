@@ -103,4 +103,13 @@ describe("ideas that close the loop", () => {
     const res = await a.api(drifter.token, "POST", `/api/ecotone/v1/ideas/${board.body.items[0].id}/status`, { status: "declined" });
     expect(res.status).toBe(403);
   });
+
+  it("shows the home's total on every instance, and a voter who leaves takes their vote", async () => {
+    const votesOn = async (instance: TestInstance, user: TestUser, path = `/api/ecotone/v1/groups/${group()}/ideas`) =>
+      (await instance.api(user.token, "GET", path)).body.items.find((i: { title: string }) => i.title === "Export orders as CSV")?.votes;
+    // B holds only bea's membership: olga's and cid's relayed votes count because the home lists them.
+    await eventually(async () => (await votesOn(b, bea)) === 3 && (await votesOn(c, cid)) === 3);
+    expect((await c.api(cid.token, "POST", `/api/ecotone/v1/groups/${group()}/leave`)).status).toBeLessThan(300);
+    await eventually(async () => (await votesOn(a, olga, "/api/ecotone/v1/groups/feedback/ideas")) === 2);
+  });
 });

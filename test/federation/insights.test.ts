@@ -42,7 +42,7 @@ beforeAll(async () => {
   garden = await startInsightGarden("support", "Acme support", { relationships: { b: "partner", c: "customer" } });
   ({ a, b, c, root, olga, andy, gus, gia, cara, cid } = garden);
   outsider = await a.user("outsider");
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await garden?.close();
@@ -113,6 +113,8 @@ describe("group insights across three companies", () => {
     const r = await a.api(olga.token, "GET", insightsPath("?by=audience&interval=week"));
     expect(r.status).toBe(200);
     expect(r.body.breakdownWithheld).toBeNull();
+    // Five members or more: nothing is withheld under the small-group rule (small buckets are merged, not withheld).
+    expect(r.body).toMatchObject({ small: false, withheld: [] });
     // Customers (2), partners (2) and employees (1 active) are each fewer than 5 people.
     expect(new Set(r.body.series.map((s: { key: string }) => s.key))).toEqual(new Set(["fewer than 5 people"]));
     const total = r.body.series.reduce((sum: number, s: { replies: number }) => sum + s.replies, 0);
@@ -164,12 +166,29 @@ describe("group insights across three companies", () => {
     expect(small.status).toBe(200);
     expect(small.body.breakdownWithheld).toMatch(/fewer than 5 members/);
     expect(small.body.responsiveness.answerRates.byOrganization).toEqual([]);
+    expect(small.body.small).toBe(true);
+    expect(small.body.withheld.map((w: { figure: string }) => w.figure)).toEqual([
+      "series",
+      "responsiveness.answerRates.byOrganization",
+      "responsiveness.answerRates.byAudience",
+    ]);
     // Nor when no breakdown is asked for: a thread answered in a group of two shows as counted, its answer rates do not.
     const question = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "board", content: "Who signs the minutes?" });
     expect((await a.api(andy.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: question.body.id, content: "I will" })).status).toBe(201);
     const plain = await a.api(olga.token, "GET", "/api/ecotone/v1/groups/board/insights");
     expect(plain.body.responsiveness.answered).toBe(1);
     expect(plain.body.responsiveness.answerRates).toMatchObject({ byOrganization: [], byAudience: [] });
+    // The one flag says so even though no split was asked for, with the reason for each figure left out.
+    expect(plain.body.breakdownWithheld).toBeNull();
+    expect(plain.body).toMatchObject({
+      small: true,
+      withheld: [
+        { figure: "responsiveness.answerRates.byOrganization", reason: "fewer than 5 members" },
+        { figure: "responsiveness.answerRates.byAudience", reason: "fewer than 5 members" },
+      ],
+    });
+    const together = await a.api(olga.token, "GET", "/api/ecotone/v1/groups/board/insights/collaboration");
+    expect(together.body).toMatchObject({ small: true, withheld: [{ figure: "pairs", reason: "fewer than 5 members" }], pairs: [] });
   });
 });
 

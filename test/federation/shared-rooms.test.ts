@@ -2,6 +2,8 @@
 // accepted on Globex; Initech can neither see nor join it; when Globex leaves,
 // its people lose access on both instances.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Accept } from "@fedify/vocab";
+import { instanceActorUri } from "../../src/domain/uris.ts";
 import { setRole } from "../../src/services/accounts/user.service.ts";
 import { eventually, startInstances, type TestInstance, type TestUser } from "../helpers/instances.ts";
 
@@ -68,6 +70,19 @@ describe("a shared room between two companies", () => {
     await eventually(async () => (await membershipOf(globex, gina)) === undefined);
     // Only Globex's admin answers for Globex.
     expect((await globex.api(gina.token, "POST", `/api/ecotone/v1/admin/shared-rooms/invitations/${pending!.id}/accept`)).status).toBe(403);
+    // Nor does an account on Globex's domain speak for Globex: Gina's own signed Accept of the invitation changes nothing.
+    const stateOnAcme = async () =>
+      (await acme.app.ctx.db.selectFrom("room_organizations").select(["invite_uri", "state"]).where("domain", "=", globex.host).executeTakeFirst())!;
+    const ctx = globex.app.federation.createContext(new URL(globex.origin), globex.app.ctx);
+    await ctx.sendActivity(
+      { identifier: "gina" },
+      { id: new URL(instanceActorUri(new URL(acme.origin))), inboxId: new URL(`${acme.origin}/inbox`) },
+      new Accept({ id: new URL(`${gina.uri}#accepts/room`), actor: new URL(gina.uri), object: new URL((await stateOnAcme()).invite_uri) }),
+    );
+    await eventually(
+      async () => (await globex.app.ctx.db.selectFrom("fedify_queue").select("id").where("queue", "in", ["outbox", "fanout"]).execute()).length === 0,
+    );
+    expect((await stateOnAcme()).state).toBe("invited");
   });
 
   it("lets Globex's people in once Globex's admin accepted; both admins see the room", async () => {

@@ -7,7 +7,10 @@ import { createApp, type EcotoneApp } from "../../src/app.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createToken } from "../../src/services/accounts/token.service.ts";
+import { hashPassword } from "../../src/services/accounts/password.ts";
+import { updateUser } from "../../src/db/repos/user.repo.ts";
 import { openTestDatabase } from "./test-database.ts";
+import { PASSWORD } from "./web-visitor.ts";
 
 // The instances install a deadline on the process's global fetch; the test
 // client keeps the original so a test can outlast an instance's deadline.
@@ -24,6 +27,11 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+// A production-strength scrypt hash costs about half a second of a core, and
+// every helper-made user has the same password: hash it once per test process
+// and store that hash (a real one, which sign-in verifies as usual).
+let testPasswordHash: Promise<string> | undefined;
 
 export interface TestUser {
   username: string;
@@ -72,11 +80,9 @@ export async function startInstance(overrides: Partial<Config> = {}): Promise<Te
     origin,
     host: config.origin.host,
     async user(username, options = {}) {
-      const created = await createUser(app.ctx, {
-        username,
-        password: "correct horse battery staple",
-        locked: options.locked ?? false,
-      });
+      const created = await createUser(app.ctx, { username, locked: options.locked ?? false });
+      testPasswordHash ??= hashPassword(PASSWORD);
+      await updateUser(app.ctx.db, created.id, { password_hash: await testPasswordHash });
       const token = await createToken(app.ctx, username, { scopes: options.scopes ?? "read write follow" });
       return { username, token, handle: `@${username}@${config.origin.host}`, uri: created.uri };
     },

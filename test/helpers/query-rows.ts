@@ -21,7 +21,11 @@ export interface ObservedPage {
 }
 
 /** Wraps the instance's database so `page()` can tell which rows each query of a page read. */
-export function observeQueries(instance: TestInstance): { page(visitor: WebVisitor, path: string): Promise<ObservedPage> } {
+export function observeQueries(instance: TestInstance): {
+  page(visitor: WebVisitor, path: string): Promise<ObservedPage>;
+  /** Any GET, with these headers (an ActivityPub collection page, say). */
+  get(path: string, headers: Record<string, string>): Promise<ObservedPage>;
+} {
   const store = new AsyncLocalStorage<ObservedQuery[]>();
   const nodes = new WeakMap<QueryId, RootOperationNode>();
   const ctx = instance.app.ctx as { db: Kysely<Database> };
@@ -38,17 +42,18 @@ export function observeQueries(instance: TestInstance): { page(visitor: WebVisit
     },
   };
   ctx.db = plain.withPlugin(plugin);
+  const get = async (path: string, headers: Record<string, string>): Promise<ObservedPage> => {
+    const queries: ObservedQuery[] = [];
+    // inject() dispatches when awaited: await it inside the run, in the observed context.
+    const res = await store.run(
+      queries,
+      async () => await instance.app.fastify.inject({ method: "GET", url: path, headers: { host: instance.host, ...headers } }),
+    );
+    return { status: res.statusCode, html: res.body, queries };
+  };
   return {
-    async page(visitor, path) {
-      const queries: ObservedQuery[] = [];
-      // inject() dispatches when awaited: await it inside the run, in the observed context.
-      const res = await store.run(
-        queries,
-        async () =>
-          await instance.app.fastify.inject({ method: "GET", url: path, headers: { host: instance.host, cookie: visitor.cookie(), accept: "text/html" } }),
-      );
-      return { status: res.statusCode, html: res.body, queries };
-    },
+    page: (visitor, path) => get(path, { cookie: visitor.cookie(), accept: "text/html" }),
+    get,
   };
 }
 

@@ -5,6 +5,7 @@ import { createRestAPIClient } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startPushReceiver, type PushReceiver } from "../helpers/push-receiver.ts";
+import { setSuspended } from "../../src/services/accounts/user.service.ts";
 
 describe("Mastodon push subscriptions", () => {
   let instance: TestInstance;
@@ -112,6 +113,22 @@ describe("Mastodon push subscriptions", () => {
     ).toBe(422);
     expect((await instance.api(carol.token, "GET", "/api/v1/push/subscription")).body.alerts.mention).toBe(true);
     expect((await instance.api(bob.token, "POST", "/api/v1/push/subscription", good)).status).toBe(403);
+  });
+
+  it("pushes nothing more to an account once it is suspended; pushes to it before (control)", async () => {
+    const eve = await instance.user("eve", { scopes: "read write push" });
+    await instance.api(eve.token, "POST", "/api/v1/push/subscription", {
+      subscription: { endpoint: receiver.endpoint, keys: receiver.keys },
+      data: { alerts: { mention: true }, policy: "all" },
+    });
+    const before = receiver.received.length;
+    await instance.api(bob.token, "POST", "/api/v1/statuses", { status: "@eve before the suspension" });
+    await instance.app.channels.drain();
+    expect(receiver.received).toHaveLength(before + 1);
+    await setSuspended(instance.app.ctx, "eve", true);
+    await instance.api(bob.token, "POST", "/api/v1/statuses", { status: "@eve the layoff list, keep it quiet" });
+    await instance.app.channels.drain();
+    expect(receiver.received).toHaveLength(before + 1);
   });
 
   it("drops a subscription whose push service says it is gone", async () => {

@@ -71,3 +71,24 @@ describe("acceptance", () => {
     expect((await a.api(bea.token, "GET", `/api/ecotone/v1/posts/${q.body.id}/history`)).body.items.length).toBe(history);
   });
 });
+
+describe("a direct reply to a question", () => {
+  it("cannot be accepted as its answer (a private word is neither credited nor sent to the group's webhooks); a reply in the group can", async () => {
+    const q = await a.api(bea.token, "POST", "/api/ecotone/v1/posts", { group: "support", kind: "question", content: "How do I reach the staging box?" });
+    const direct = await a.api(olga.token, "POST", "/api/v1/statuses", {
+      status: "@bea between us: the root password is hunter2",
+      in_reply_to_id: q.body.id,
+      visibility: "direct",
+    });
+    expect(direct.body.visibility).toBe("direct");
+    const refused = await a.api(bea.token, "POST", `/api/ecotone/v1/posts/${q.body.id}/accept`, { answer: direct.body.id });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toContain("not a direct reply");
+    const after = await a.api(bea.token, "GET", `/api/ecotone/v1/questions/${q.body.id}`);
+    expect([after.body.state, after.body.acceptedAnswer]).toEqual(["unanswered", null]);
+    expect(JSON.stringify(after.body)).not.toContain("hunter2");
+    // The control: the same words as a reply in the group are accepted.
+    const inGroup = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: q.body.id, content: "Through the VPN, ask IT for access" });
+    expect((await a.api(bea.token, "POST", `/api/ecotone/v1/posts/${q.body.id}/accept`, { answer: inGroup.body.id })).body.state).toBe("accepted");
+  });
+});

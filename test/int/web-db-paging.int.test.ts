@@ -131,7 +131,7 @@ describe("lists paged in the database", () => {
   });
 
   // Each list has more rows than a page: read whole, its query would return them all. (The
-  // sidebar lists all of one's own groups, root's 72 here: it is no paged list.)
+  // sidebar reads its first few of one's groups and one more, in name order: not these queries.)
   it.each([
     ["the groups directory", "paul", "/groups", 'order by "actors"."username"'],
     ["the admin's groups", "root", "/admin/groups", 'order by "actors"."username"'],

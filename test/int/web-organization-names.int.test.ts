@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { upsertOrganization } from "../../src/db/repos/organization.repo.ts";
+import { getOwnOrganization } from "../../src/services/organizations/organization.service.ts";
 import { nameOrganizations, organizationChip, organizationName } from "../../src/web/organization-names.ts";
 import { html } from "../../src/web/html.ts";
 
@@ -45,6 +46,22 @@ describe("organization names on a page", () => {
 
   it("shows the domain of a company not learned yet", async () => {
     expect(await nameOrganizations(a.app.ctx, html`<p>${organizationName("unknown.example")}</p>`.value)).toBe("<p>unknown.example</p>");
+  });
+
+  it("shows a peer's domain when it takes our name or another company's on the page; a name of its own shows alone", async () => {
+    const own = await getOwnOrganization(a.app.ctx);
+    const learned = { isLocal: false, fetched: true };
+    const claim = (name: string) => ({ name, short_name: null, logo_url: null, website: null, description: null, actor_uri: null });
+    await upsertOrganization(a.app.ctx.db, "evil.example", claim(` ${own.name.toUpperCase()} `), learned);
+    await upsertOrganization(a.app.ctx.db, "initech-copy.example", claim("ＩＮＩＴＥＣＨ"), learned);
+    const page = html`<p>${organizationChip("evil.example")} ${organizationName("initech.example")} ${organizationName("initech-copy.example")} ${organizationName("globex.example")}</p>`;
+    const out = await nameOrganizations(a.app.ctx, page.value);
+    expect(out).toContain(`>${own.name.toUpperCase()} (evil.example)</span>`);
+    expect(out).toContain("Initech (initech.example)");
+    expect(out).toContain("ＩＮＩＴＥＣＨ (initech-copy.example)");
+    // The control: Globex's name is its own, so its chip and words stay short.
+    expect(out).toContain(" Globex</p>");
+    expect(await nameOrganizations(a.app.ctx, html`<p>${organizationName("initech.example")}</p>`.value)).toBe("<p>Initech</p>");
   });
 
   it("leaves an imitation of a mark in someone's text alone", async () => {

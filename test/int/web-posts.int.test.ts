@@ -148,6 +148,9 @@ describe("writing posts in the browser", () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(Array.from({ length: 25 }, (_, i) => String(i + 1).padStart(2, "0")));
     expect(numbers(first.text_)[0]).toBe("25");
+    // Past the first page, "Newest" leads back to it; the first page has no such link.
+    expect(second.text_).toMatch(/href="\/g\/ops" rel="first">Newest</);
+    expect(first.text_).not.toContain(">Newest<");
   });
 
   it("searches people, groups and posts, never showing a members-only post to an outsider", async () => {

@@ -374,6 +374,26 @@ describe("class 5b: naming an unknown audience does not open a group's threads a
   });
 });
 
+describe("class 5c: a direct reply to a group post stays between the people it names", () => {
+  it("keeps a member's direct reply from another instance out of the group: the named author reads it, another member does not", async () => {
+    const dan = await a.user("dan");
+    await a.api(dan.token, "POST", "/api/ecotone/v1/groups/vault/join");
+    const parentOnB = await postByUri(b, olgaSecret.uri);
+    const reply = await b.api(bob.token, "POST", "/api/v1/statuses", {
+      status: `@olga@${a.host} just between us: I am leaving next month`,
+      in_reply_to_id: parentOnB!.id,
+      visibility: "direct",
+    });
+    expect(reply.status).toBe(200);
+    const stored = await eventually(async () => postByUri(a, reply.body.uri));
+    expect(stored!.group_id).toBeNull();
+    const threadFor = async (user: TestUser) =>
+      ((await a.api(user.token, "GET", `/api/ecotone/v1/posts/${olgaSecret.id}/thread`)).body.items as Array<{ uri: string }>).map((p) => p.uri);
+    expect(await threadFor(olga)).toContain(reply.body.uri);
+    expect(await threadFor(dan)).not.toContain(reply.body.uri);
+  });
+});
+
 describe("class 6: an Update cannot store a note under another server's URL", () => {
   it("refuses an Update of an unseen note whose id is on another origin, and takes one of the sender's own", async () => {
     const foreign = `${b.origin}/posts/1000000000000000001`;

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/ideas/idea.service.ts";
+import { IDEA_STATUSES } from "../../domain/idea.rules.ts";
 import { signedIn } from "./guard.ts";
 import { GroupParams, IdParams, OptionalText, orUndefined, RequiredText, route, Type, typed } from "./schema.ts";
 import { viewerId } from "./viewer.ts";
@@ -16,16 +17,26 @@ export function registerIdeaRoutes(fastify: FastifyInstance, ctx: ServiceContext
 
   app.get(
     `${BASE}/groups/:group/ideas`,
-    route("The idea board: ?sort=top (member votes) or momentum (votes weighted by age), ?q= search", null, {
-      params: GroupParams,
-      querystring: Type.Object({ sort: Type.Optional(Type.String()), q: Type.Optional(Type.String()) }),
-    }),
-    async (request) => ({
-      items: await ideaBoard(ctx, request.params.group, await viewerId(ctx, request), {
+    route(
+      "The idea board, 50 ideas a page: ?sort=top (member votes) or momentum (votes weighted by age), ?q= search, ?status=, ?after= the `next` of the previous page",
+      null,
+      {
+        params: GroupParams,
+        querystring: Type.Object({
+          sort: Type.Optional(Type.String()),
+          q: Type.Optional(Type.String()),
+          status: Type.Optional(Type.Union(IDEA_STATUSES.map((s) => Type.Literal(s)))),
+          after: Type.Optional(Type.String({ pattern: "^[0-9.e+-]{1,40}_[0-9]{1,25}$" })),
+        }),
+      },
+    ),
+    async (request) =>
+      ideaBoard(ctx, request.params.group, await viewerId(ctx, request), {
         sort: request.query.sort === "momentum" ? "momentum" : "top",
         search: request.query.q,
+        status: request.query.status,
+        after: request.query.after,
       }),
-    }),
   );
 
   app.post(

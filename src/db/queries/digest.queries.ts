@@ -15,10 +15,10 @@ export async function busiestThreads(db: Kysely<Database>, groupIds: string[], s
     replies: string;
   }>`
     select p.id, p.visibility, p.author_id, p.group_id, p.title, p.content_html,
-      (select count(*) from posts r where r.thread_uri = p.uri and r.id <> p.id and r.created_at > ${since}) as replies
+      (select count(*) from posts r where r.thread_uri = p.uri and r.group_id = p.group_id and r.id <> p.id and r.created_at > ${since}) as replies
     from posts p
     where p.group_id in (${sql.join(groupIds)}) and p.in_reply_to_uri is null
-      and (p.created_at > ${since} or exists (select 1 from posts r where r.thread_uri = p.uri and r.created_at > ${since}))
+      and (p.created_at > ${since} or exists (select 1 from posts r where r.thread_uri = p.uri and r.group_id = p.group_id and r.created_at > ${since}))
     order by replies desc, p.id desc
     limit ${limit}`.execute(db);
   return rows.rows.map((r) => ({ ...r, replies: Number(r.replies) }));

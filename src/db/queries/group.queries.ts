@@ -2,6 +2,7 @@
 // member list, and delivery targets.
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { ActorRow, Database, GroupRow } from "../schema.ts";
+import { escapeLike } from "./search.queries.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -47,18 +48,60 @@ function toGroupWithActor({
 }
 
 export async function findGroupByActorId(db: Db, actorId: string): Promise<GroupWithActor | undefined> {
-  const group = await db.selectFrom("groups").selectAll().where("actor_id", "=", actorId).executeTakeFirst();
-  if (!group) return undefined;
-  const actor = await db.selectFrom("actors").selectAll().where("id", "=", actorId).executeTakeFirstOrThrow();
-  return { group, actor };
+  const row = await selectGroupsWithActors(db).where("groups.actor_id", "=", actorId).executeTakeFirst();
+  return row ? toGroupWithActor(row) : undefined;
 }
 
 export async function listGroups(
   db: Db,
-  options: { localOnly: boolean; /** Keyset paging: after this group's actor id, in (username, id) order. */ afterId?: string; limit?: number },
+  options: {
+    localOnly: boolean;
+    /** Keyset paging: after this group's actor id, in (username, id) order. */
+    afterId?: string | undefined;
+    limit?: number;
+    /**
+     * Only the groups that may be listed to this actor: ours, and those elsewhere it
+     * has a relation to (a follow, a ban, an invitation). The visibility rule still
+     * decides on each row; this only keeps the thousands of remote groups the
+     * instance has heard of out of the page's reads.
+     */
+    relatedTo?: string | undefined;
+    /** Only the groups this actor follows (accepted: a member, unless a ban says otherwise). */
+    followedBy?: string | undefined;
+    /** Only groups with this text in their handle, name or description (any case). */
+    matching?: string | undefined;
+  },
 ): Promise<GroupWithActor[]> {
   let query = selectGroupsWithActors(db).orderBy("actors.username").orderBy("actors.id");
   if (options.localOnly) query = query.where("actors.is_local", "=", true);
+  const related = options.relatedTo;
+  if (related !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("actors.is_local", "=", true),
+        eb.exists(eb.selectFrom("follows as rf").select("rf.id").where("rf.follower_id", "=", related).whereRef("rf.followee_id", "=", "actors.id")),
+        eb.exists(eb.selectFrom("group_bans as rb").select("rb.group_id").where("rb.member_id", "=", related).whereRef("rb.group_id", "=", "actors.id")),
+        eb.exists(eb.selectFrom("group_invites as ri").select("ri.group_id").where("ri.invitee_id", "=", related).whereRef("ri.group_id", "=", "actors.id")),
+      ]),
+    );
+  }
+  if (options.matching) {
+    const pattern = `%${escapeLike(options.matching)}%`;
+    query = query.where((eb) => eb.or([eb("actors.username", "ilike", pattern), eb("actors.name", "ilike", pattern), eb("actors.summary", "ilike", pattern)]));
+  }
+  const follower = options.followedBy;
+  if (follower !== undefined) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("follows as mf")
+          .select("mf.id")
+          .where("mf.follower_id", "=", follower)
+          .where("mf.state", "=", "accepted")
+          .whereRef("mf.followee_id", "=", "actors.id"),
+      ),
+    );
+  }
   if (options.afterId !== undefined) {
     const afterId = options.afterId;
     // Two groups (here and elsewhere) may share a name: the id breaks the tie.
@@ -193,7 +236,56 @@ export async function hasLocalMember(db: Db, groupId: string): Promise<boolean> 
   return row !== undefined;
 }
 
-/** Groups with their actors, by actor id, in one query (a member's sidebar). */
+/**
+ * The groups a local actor follows (accepted), with their actors, in name
+ * order (as a sidebar shows them), at most `limit`: one statement. The
+ * membership itself is still told by the caller from the facts (a ban beats
+ * a follow), so the facts come along as columns.
+ */
+export async function followedGroups(db: Db, actorId: string, limit?: number): Promise<Array<GroupWithActor & { facts: MembershipFacts }>> {
+  let query = selectGroupsWithActors(db)
+    .innerJoin("follows as mf", (join) => join.onRef("mf.followee_id", "=", "actors.id").on("mf.follower_id", "=", actorId).on("mf.state", "=", "accepted"))
+    .leftJoin("group_roles as mr", (join) => join.onRef("mr.group_id", "=", "actors.id").on("mr.member_id", "=", actorId))
+    .select(["mf.id as follow_id", "mf.activity_uri as follow_activity_uri", "mr.role as member_role"])
+    .select((eb) => [
+      eb
+        .exists(eb.selectFrom("group_bans as mb").select("mb.group_id").where("mb.member_id", "=", actorId).whereRef("mb.group_id", "=", "actors.id"))
+        .as("banned"),
+      eb
+        .exists(eb.selectFrom("group_invites as mi").select("mi.group_id").where("mi.invitee_id", "=", actorId).whereRef("mi.group_id", "=", "actors.id"))
+        .as("invited"),
+    ])
+    .orderBy(sql`lower(coalesce(actors.name, actors.username))`)
+    .orderBy("actors.id");
+  if (limit !== undefined) query = query.limit(limit);
+  const rows = await query.execute();
+  return rows.map(({ follow_id, follow_activity_uri, member_role, banned, invited, ...row }) => ({
+    ...toGroupWithActor(row),
+    facts: {
+      followState: "accepted" as const,
+      followActivityUri: follow_activity_uri,
+      followId: follow_id,
+      role: member_role,
+      banned: Boolean(banned),
+      invited: Boolean(invited),
+    },
+  }));
+}
+
+/** How many of a group's members are its owners (the last one may not leave). */
+export async function countOwners(db: Db, groupId: string): Promise<number> {
+  const row = await db
+    .selectFrom("group_roles")
+    .innerJoin("follows", (join) => join.onRef("follows.followee_id", "=", "group_roles.group_id").onRef("follows.follower_id", "=", "group_roles.member_id"))
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("group_roles.group_id", "=", groupId)
+    .where("group_roles.role", "=", "owner")
+    .where("follows.state", "=", "accepted")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Groups with their actors, by actor id, in one query. */
 export async function groupsByActorIds(db: Kysely<Database>, ids: string[]): Promise<GroupWithActor[]> {
   if (ids.length === 0) return [];
   const rows = await selectGroupsWithActors(db).where("groups.actor_id", "in", ids).execute();

@@ -253,7 +253,14 @@ export async function memberCount(db: Db, groupId: string): Promise<number> {
   return Number(r?.n ?? 0);
 }
 
-/** Rebuilds every rollup from the base tables (`ecotone insights backfill`). */
-export async function rebuildInsights(db: Db): Promise<void> {
-  await sql`select ecotone_insight_backfill()`.execute(db);
+/** One step of the rebuild and its time (migration 0102), in the order it ran. */
+export interface RebuildStep {
+  step: string;
+  ms: number;
+}
+
+/** Rebuilds every rollup from the base tables (`ecotone insights backfill`), in one transaction. */
+export async function rebuildInsights(db: Db): Promise<RebuildStep[]> {
+  const r = await sql<RebuildStep>`select step, ms from ecotone_insight_backfill()`.execute(db);
+  return r.rows.map((s) => ({ step: s.step, ms: Number(s.ms) }));
 }

@@ -14,10 +14,10 @@ export interface QuestionRow {
   answerCount: number;
 }
 
-/** Answers are direct replies, except the asker's own and the group's (an acceptance note). */
+/** Answers are replies in the question's group (a direct reply is a private word), except the asker's own and the group's (an acceptance note). */
 function answerCount(_db: Db) {
   return sql<number>`(select count(*)::int from posts a
-    where a.in_reply_to_uri = posts.uri and a.author_id <> posts.author_id and a.author_id <> questions.group_id)`;
+    where a.in_reply_to_uri = posts.uri and a.group_id = questions.group_id and a.author_id <> posts.author_id and a.author_id <> questions.group_id)`;
 }
 
 /** The accepted answer, if it still exists (a deleted answer leaves the question unaccepted). */

@@ -18,7 +18,7 @@ export interface AccountSearch {
   offset: number;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Accounts whose username starts with the text (and whose domain starts with

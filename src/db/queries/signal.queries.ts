@@ -41,7 +41,8 @@ export async function engagementIn(db: Db, groupId: string, threadUris: string[]
   const r = await sql<EngagementRow>`
     select r.thread_uri, a.domain as organization, ecotone_insight_audience(a.id, a.domain) as audience, null::timestamptz as liked_at
     from posts r join actors a on a.id = r.author_id
-    where r.thread_uri in (${sql.join(threadUris)}) and r.in_reply_to_uri is not null and r.author_id <> ${groupId}
+    -- Only replies in this group: a direct reply, or one written where the post was shared, is not its engagement.
+    where r.thread_uri in (${sql.join(threadUris)}) and r.in_reply_to_uri is not null and r.group_id = ${groupId} and r.author_id <> ${groupId}
     union all
     select p.thread_uri, a.domain, ecotone_insight_audience(a.id, a.domain), l.created_at
     from posts p join likes l on l.post_id = p.id join actors a on a.id = l.actor_id

@@ -1,5 +1,5 @@
 // Ideas and the history of their statuses.
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from "kysely";
 import { newId } from "../../domain/ids.ts";
 import type { Database } from "../schema.ts";
 
@@ -37,44 +37,33 @@ export async function ideaHistory(db: Db, postId: string) {
 }
 
 /**
- * An idea board: each idea with the times of its votes by current members.
- * `homeMemberUris` is the member list of a group hosted elsewhere, as its
- * home serves it: we know only the memberships of our own people, so the
- * votes relayed from other instances count against the home's list.
+ * A group elsewhere: its home's member list decides whose relayed votes count
+ * (we hold only our own people's memberships). Marks the votes on the group's
+ * ideas to match `homeMemberUris` (our own accepted members' votes count
+ * either way); the likes trigger rescores each idea whose votes changed
+ * (migration 0099). One statement; it writes only the votes that differ.
  */
-export async function listIdeaVotes(db: Db, groupId: string, search: string | null, homeMemberUris: string[] | null = null) {
-  let query = db
-    .selectFrom("ideas")
-    .innerJoin("posts", "posts.id", "ideas.post_id")
-    .select(["ideas.post_id", "ideas.status", "ideas.status_reason", "ideas.duplicate_of", "posts.title", "posts.content_html"])
-    .where("ideas.group_id", "=", groupId);
-  if (search) {
-    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) => eb.or([eb("posts.title", "ilike", pattern), eb("posts.content_html", "ilike", pattern)]));
-  }
-  const ideas = await query.execute();
-  if (ideas.length === 0) return [];
-  const postIds = ideas.map((i) => i.post_id);
-  // Votes count only from current members: a member who leaves takes their vote.
-  const votes = homeMemberUris
-    ? homeMemberUris.length === 0
-      ? []
-      : await db
-          .selectFrom("likes")
-          .innerJoin("actors", "actors.id", "likes.actor_id")
-          .select(["likes.post_id", "likes.created_at"])
-          .where("likes.post_id", "in", postIds)
-          .where("actors.uri", "in", homeMemberUris)
-          .execute()
-    : await db
-        .selectFrom("likes")
-        .innerJoin("follows", (join) => join.onRef("follows.follower_id", "=", "likes.actor_id"))
-        .select(["likes.post_id", "likes.created_at"])
-        .where("likes.post_id", "in", postIds)
-        .where("follows.followee_id", "=", groupId)
-        .where("follows.state", "=", "accepted")
-        .execute();
-  return ideas.map((idea) => ({ ...idea, voteTimes: votes.filter((v) => v.post_id === idea.post_id).map((v) => v.created_at) }));
+export async function countHomeVotes(db: Db, groupId: string, homeMemberUris: string[]): Promise<void> {
+  await db
+    .updateTable("likes")
+    .set((eb) => ({ counted: countsExpression(eb, groupId, homeMemberUris) }))
+    .where("likes.post_id", "in", (eb) => eb.selectFrom("ideas").select("ideas.post_id").where("ideas.group_id", "=", groupId))
+    .where((eb) => eb("likes.counted", "is distinct from", countsExpression(eb, groupId, homeMemberUris)))
+    .execute();
+}
+
+function countsExpression(eb: ExpressionBuilder<Database, "likes">, groupId: string, homeMemberUris: string[]) {
+  const member = eb.exists(
+    eb
+      .selectFrom("follows")
+      .select("follows.id")
+      .whereRef("follows.follower_id", "=", "likes.actor_id")
+      .where("follows.followee_id", "=", groupId)
+      .where("follows.state", "=", "accepted"),
+  );
+  if (homeMemberUris.length === 0) return member.$castTo<boolean>();
+  const listed = eb.exists(eb.selectFrom("actors").select("actors.id").whereRef("actors.id", "=", "likes.actor_id").where("actors.uri", "in", homeMemberUris));
+  return eb.or([member, listed]).$castTo<boolean>();
 }
 
 /** Everyone who voted for an idea (for the status answer to mention). */

@@ -65,15 +65,21 @@ export async function deletePushSubscriptionById(db: Db, id: string): Promise<vo
   await db.deleteFrom("push_subscriptions").where("id", "=", id).execute();
 }
 
-/** The subscriptions of a person whose token (an app's) or browser session (ours) is still valid. */
+/**
+ * The subscriptions of a person whose token (an app's) or browser session
+ * (ours) is still valid, and whose account is not suspended (as mail and
+ * digests ask: a suspended account is reached by no channel).
+ */
 export async function pushSubscriptionsOf(db: Db, actorId: string): Promise<PushSubscriptionRow[]> {
   const now = new Date();
   return db
     .selectFrom("push_subscriptions as s")
+    .innerJoin("users as u", "u.actor_id", "s.actor_id")
     .leftJoin("api_tokens as t", "t.id", "s.token_id")
     .leftJoin("sessions as w", "w.id_hash", "s.session_hash")
     .selectAll("s")
     .where("s.actor_id", "=", actorId)
+    .where("u.suspended_at", "is", null)
     .where((eb) =>
       eb.or([
         eb.and([eb("t.id", "is not", null), eb("t.revoked_at", "is", null), eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", now)])]),

@@ -18,6 +18,6 @@ export async function onCreate(ctx: EcotoneInboxContext, create: Create): Promis
   if (!author) return;
   await receivePost(ctx.data, incoming, author, post, {
     announcedBy: null,
-    activityJson: await create.toJsonLd({ format: "compact" }),
+    activityJson: () => create.toJsonLd({ format: "compact" }),
   });
 }

@@ -16,6 +16,6 @@ export async function onDelete(ctx: EcotoneInboxContext, del: Delete): Promise<v
   if (!deleter) return;
   await receivePostDelete(ctx.data, incoming, deleter, objectId.href, {
     announcedBy: null,
-    activityJson: await del.toJsonLd({ format: "compact" }),
+    activityJson: () => del.toJsonLd({ format: "compact" }),
   });
 }

@@ -11,6 +11,6 @@ export async function onLike(ctx: EcotoneInboxContext, like: Like): Promise<void
   if (!liker) return;
   await receiveLike(ctx.data, incoming, liker, like.objectId.href, {
     announcedBy: null,
-    activityJson: await like.toJsonLd({ format: "compact" }),
+    activityJson: () => like.toJsonLd({ format: "compact" }),
   });
 }

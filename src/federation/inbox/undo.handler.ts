@@ -30,7 +30,7 @@ export async function onUndo(ctx: EcotoneInboxContext, undo: Undo): Promise<void
     if (liker) {
       await receiveUndoLike(ctx.data, incoming, liker, likeUri, {
         announcedBy: null,
-        activityJson: await undo.toJsonLd({ format: "compact" }),
+        activityJson: () => undo.toJsonLd({ format: "compact" }),
       });
     }
     return;

@@ -28,7 +28,7 @@ async function applyUpdate(ctx: EcotoneInboxContext, update: Update): Promise<vo
     if (!author) return;
     await receivePostUpdate(ctx.data, incoming, author, post, {
       announcedBy: null,
-      activityJson: await update.toJsonLd({ format: "compact" }),
+      activityJson: () => update.toJsonLd({ format: "compact" }),
     });
     return;
   }

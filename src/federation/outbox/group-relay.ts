@@ -12,6 +12,7 @@
 //   the removed post no longer exists on its origin.
 import type { Context } from "@fedify/fedify";
 import { Activity, Announce, Create, Delete, PUBLIC_COLLECTION, Tombstone, Update, type Object as APObject } from "@fedify/vocab";
+import type { FollowerInbox } from "../../db/queries/follow.queries.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import { relayShapeOf } from "../../domain/peer-software.rules.ts";
@@ -65,7 +66,7 @@ function forwardable(relay: GroupRelay): Record<string, unknown> | null {
   return raw as Record<string, unknown>;
 }
 
-async function forward(ctx: Context<ServiceContext>, group: ActorRow, recipients: ActorRow[], activity: Record<string, unknown>) {
+async function forward(ctx: Context<ServiceContext>, group: ActorRow, recipients: FollowerInbox[], activity: Record<string, unknown>) {
   const inboxes = new Set(recipients.map((r) => r.shared_inbox_url ?? r.inbox_url).filter((u): u is string => Boolean(u)));
   // One signed POST per inbox, each retried on its own by the outbox.
   for (const inbox of inboxes) await recordOutboxEvent(ctx.data.db, { type: "task.deliver", senderId: group.id, inbox, activity });
@@ -102,7 +103,7 @@ function objectShaped(relay: GroupRelay): { sender: string; activity: Activity }
 export async function relayThroughGroup(ctx: Context<ServiceContext>, relay: GroupRelay): Promise<Set<string>> {
   const followers = await followerRecipients(ctx.data, relay.group.id);
   const software = await peerSoftwareOf(ctx.data, followers);
-  const byShape = { activity: [] as ActorRow[], object: [] as ActorRow[] };
+  const byShape = { activity: [] as FollowerInbox[], object: [] as FollowerInbox[] };
   for (const f of followers) byShape[relayShapeOf(software.get(new URL(f.uri).host) ?? null)].push(f);
   // Relays run in the outbox processor, already off any request: Fedify's
   // fan-out queue would only add a hop (the whole activity and every

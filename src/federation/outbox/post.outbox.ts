@@ -9,6 +9,7 @@ import { Delete, Like, Tombstone, Undo, Update, type Activity, type Object as AP
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { findPostByUri } from "../../db/repos/post.repo.ts";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
+import type { FollowerInbox } from "../../db/queries/follow.queries.ts";
 import type { ActorRow, PostRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -44,7 +45,7 @@ async function deliver(
   about: { post?: APObject | null; localAuthor?: ActorRow | null; toFollowers?: boolean } = {},
 ): Promise<void> {
   let told = new Set<string>();
-  let recipients = await allowedRecipients(
+  let recipients: FollowerInbox[] = await allowedRecipients(
     ctx.data,
     extraRecipients.filter((r) => r.id !== group?.id),
   );

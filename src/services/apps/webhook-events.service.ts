@@ -135,9 +135,11 @@ export async function webhookEventsFor(trx: Trx, event: OutboxEvent): Promise<We
           data: {
             group: actorData(group),
             question: await postData(trx, question),
-            answer: answer
-              ? { ...(await postData(trx, answer)), kind: answerAuthor && group ? answerKind(answerAuthor.uri, group.uri) : "community" }
-              : { uri: event.answerUri },
+            // Only a post of the group is the group's to send (accepted answers are, see acceptAnswer).
+            answer:
+              answer?.group_id === question.group_id
+                ? { ...(await postData(trx, answer)), kind: answerAuthor && group ? answerKind(answerAuthor.uri, group.uri) : "community" }
+                : { uri: event.answerUri },
           },
         },
       ];

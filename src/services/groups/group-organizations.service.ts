@@ -4,10 +4,9 @@
 // home, signed by our instance actor.
 import { countMembersByDomain } from "../../db/queries/organization.queries.ts";
 import { isMember } from "../../domain/group.rules.ts";
-import { canSeeMemberList, viewerOf } from "../visibility.service.ts";
 import { notFound } from "../../domain/errors.ts";
 import type { ServiceContext } from "../context.ts";
-import { findGroup, membershipOf } from "./group.service.ts";
+import { resolveGroupAccess, type GroupAccess } from "./group-access.ts";
 import { organizationsByDomain, type Organization } from "../organizations/organization.service.ts";
 import { relationshipsByDomain } from "../organizations/partner.service.ts";
 import { homeMemberUris } from "./remote-members.service.ts";
@@ -18,12 +17,16 @@ export interface GroupOrganizationView {
 }
 
 export async function groupOrganizations(ctx: ServiceContext, ref: string, viewerId: string | null): Promise<GroupOrganizationView[]> {
-  const group = await findGroup(ctx, ref, viewerId);
-  const membership = await membershipOf(ctx, group.actor.id, viewerId);
+  return groupOrganizationsOf(ctx, await resolveGroupAccess(ctx, ref, viewerId));
+}
+
+/** The same, for the request that resolved `access` (the group page). */
+export async function groupOrganizationsOf(ctx: ServiceContext, access: GroupAccess): Promise<GroupOrganizationView[]> {
+  const { group } = access;
   // A home serves its member list to our instance on behalf of our members, so
   // only they see it here; a group of ours follows its own visibility.
-  const allowed = group.actor.is_local ? await canSeeMemberList(ctx, viewerOf(viewerId), group.actor.id) : isMember(membership);
-  if (!allowed) throw notFound(`No group ${ref}`);
+  const allowed = group.actor.is_local ? access.may.memberList : isMember(access.membership);
+  if (!allowed) throw notFound(`No group ${access.ref}`);
   let counts: Array<{ domain: string; count: number }>;
   const home = group.actor.is_local ? null : await homeMemberUris(ctx, group.actor);
   if (home) {

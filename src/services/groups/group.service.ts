@@ -10,7 +10,8 @@ import {
   findGroupByActorId,
   getMembershipFacts,
   listGroups as listGroupRows,
-  listGroupsOfMember,
+  followedGroups,
+  countOwners,
   listMembers as listMemberRows,
   countMembers,
   type MemberEntry,
@@ -36,19 +37,17 @@ import {
 import { newId, newActivityKey } from "../../domain/ids.ts";
 import { isListed } from "../../domain/visibility.rules.ts";
 import { domainOf, userUri } from "../../domain/uris.ts";
-import { getActorById, requireLocalUserActor, resolveActor, toActorView, type ActorView } from "../accounts/actor.service.ts";
-import { groupsByActorIds } from "../../db/queries/group.queries.ts";
-import { membershipFactsIn } from "../../db/queries/visibility.queries.ts";
+import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "../accounts/actor.service.ts";
 import { notify } from "../notification.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { commitAndWake as commit } from "../commit.ts";
 import { answerFollowRequest } from "../accounts/follow-request.ts";
-import { canSeeGroup, canSeeGroupContent, canSeeMemberList, relationsTo, viewerOf, visibleActorIds } from "../visibility.service.ts";
-import { ensureGroupRow } from "./group-cache.ts";
+import { canSeeGroup, canSeeGroupContent, canSeeMemberList, groupAnswers, viewerOf } from "../visibility.service.ts";
+import { lookupGroup, resolveGroupAccess, type GroupAccess } from "./group-access.ts";
 import { gateEmployeeJoin } from "./governance.service.ts";
 import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
 import { sharedRoomAdmits } from "./shared-room-admission.ts";
-import { homeMembers } from "./remote-members.service.ts";
+import { homeMembers, homeMembersPage } from "./remote-members.service.ts";
 import { membershipFrom } from "./membership.ts";
 import { generateActorKeyPairs } from "../keys.ts";
 
@@ -143,35 +142,11 @@ export async function createGroup(ctx: ServiceContext, creatorUsername: string, 
 }
 
 /**
- * Finds a group by id, local slug, `@slug@host` handle or URL; remote groups
- * are fetched and cached when a signed-in viewer asks (an anonymous one gets
- * only groups known here). Secret groups are invisible to outsiders.
+ * Finds a group by id, local slug, `@slug@host` handle or URL (see
+ * `lookupGroup`). Secret groups are invisible to outsiders.
  */
 export async function findGroup(ctx: ServiceContext, ref: string, viewerId: string | null): Promise<GroupWithActor> {
-  let group: GroupWithActor | undefined;
-  if (/^\d{19}$/.test(ref)) {
-    group = await findGroupByActorId(ctx.db, ref);
-    const actor = group ? null : await getActorById(ctx, ref);
-    if (actor?.type === "Group" && !actor.is_local) {
-      await ensureGroupRow(ctx.db, actor);
-      group = await findGroupByActorId(ctx.db, ref);
-    }
-  }
-  if (!group) {
-    const target = ref.includes("@") || ref.includes("://") ? ref : `@${ref}@${domainOf(ctx.origin)}`;
-    let actor: ActorRow;
-    try {
-      // Only a signed-in viewer makes us fetch (and store) a group we do not know.
-      actor = await resolveActor(ctx, target, { fetch: viewerId !== null });
-    } catch (error) {
-      if ((error as { code?: string }).code === "not_found") throw notFound(`No group ${ref}`);
-      throw error;
-    }
-    if (actor.type !== "Group") throw notFound(`${ref} is not a group`);
-    if (!actor.is_local) await ensureGroupRow(ctx.db, actor);
-    group = await findGroupByActorId(ctx.db, actor.id);
-  }
-  if (!group) throw notFound(`No group ${ref}`);
+  const group = await lookupGroup(ctx, ref, viewerId);
   if (!(await canSeeGroup(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
   return group;
 }
@@ -188,8 +163,12 @@ export async function findGroupWithReadableContent(ctx: ServiceContext, ref: str
 }
 
 export async function getGroup(ctx: ServiceContext, ref: string, viewerId: string | null): Promise<GroupView> {
-  const group = await findGroup(ctx, ref, viewerId);
-  return toGroupView(group, await membershipOf(ctx, group.actor.id, viewerId));
+  return groupViewOf(await resolveGroupAccess(ctx, ref, viewerId));
+}
+
+/** The group as pages show it, from the access its request resolved. */
+export function groupViewOf(access: GroupAccess): GroupView {
+  return toGroupView(access.group, access.membership);
 }
 
 /** Listed local groups, plus the secret ones the viewer belongs to, and remote groups they joined. */
@@ -206,52 +185,73 @@ export async function listGroups(ctx: ServiceContext, viewerId: string | null, o
 export async function pageGroups(
   ctx: ServiceContext,
   viewerId: string | null,
-  options: { includeSecret?: boolean; localOnly?: boolean; after?: string | undefined; size: number },
+  options: {
+    includeSecret?: boolean;
+    localOnly?: boolean;
+    after?: string | undefined;
+    size: number;
+    /** Only the viewer's own groups. */ mine?: boolean;
+    /** Only those with this text in their handle, name or description. */ matching?: string;
+  },
 ): Promise<KeysetPage<GroupView>> {
   const found: GroupView[] = [];
   let afterId = options.after;
+  // Only rows that may be listed to this viewer are read (ours, and those elsewhere they have a relation to):
+  // the instance may know thousands of remote groups, and a refill per 50 of them made the directory 20 reads.
+  const relatedTo = options.includeSecret ? undefined : (viewerId ?? undefined);
+  const followedBy = options.mine && viewerId ? viewerId : undefined;
   for (;;) {
-    const rows = await listGroupRows(ctx.db, { localOnly: options.localOnly ?? false, afterId, limit: options.size + 1 });
-    found.push(...(await listedOf(ctx, viewerId, rows, options)));
+    const rows = await listGroupRows(ctx.db, {
+      localOnly: options.localOnly ?? false,
+      afterId,
+      limit: options.size + 1,
+      relatedTo,
+      followedBy,
+      matching: options.matching,
+    });
+    found.push(...(await listedOf(ctx, viewerId, rows, options)).filter((g) => !options.mine || isMember(g.membership)));
     if (found.length > options.size || rows.length <= options.size) break;
     afterId = rows[rows.length - 1]!.actor.id;
   }
   return keysetPage(found, options.size, (g) => g.actor.id);
 }
 
-/** The groups among `rows` the directory lists for this viewer. */
+/** The groups among `rows` the directory lists for this viewer (the rule's facts read once for all of them). */
 async function listedOf(ctx: ServiceContext, viewerId: string | null, rows: GroupWithActor[], options: { includeSecret?: boolean }): Promise<GroupView[]> {
-  const viewer = viewerOf(viewerId);
-  const relations = await relationsTo(
+  const answers = await groupAnswers(
     ctx,
-    viewer,
+    viewerOf(viewerId),
     rows.map((r) => r.actor.id),
-  );
-  const visible = await visibleActorIds(
-    ctx,
-    viewer,
-    rows.map((r) => r.actor),
   );
   const views: GroupView[] = [];
   for (const row of rows) {
-    const membership = relations.get(row.actor.id)?.membership ?? null;
+    const answer = answers.get(row.actor.id);
+    const membership = answer?.relation.membership ?? null;
+    const visible = answer?.group ?? false;
     // The directory lists our own listed groups, and every group the viewer has a relation to.
     const listed = row.actor.is_local
-      ? options.includeSecret || (isListed(row.group.visibility) && visible.has(row.actor.id)) || (membership !== null && visible.has(row.actor.id))
+      ? options.includeSecret || (isListed(row.group.visibility) && visible) || (membership !== null && visible)
       : membership !== null;
     if (listed) views.push(toGroupView(row, membership));
   }
   return views;
 }
 
-/** The groups (here or elsewhere) this person belongs to: read from their memberships, not the whole directory, in three queries. */
+/** The groups (here or elsewhere) this person belongs to, in name order: read from their memberships, in one statement. */
 export async function listMyGroups(ctx: ServiceContext, actorId: string): Promise<GroupView[]> {
-  const ids = await listGroupsOfMember(ctx.db, actorId);
-  const [rows, facts] = await Promise.all([groupsByActorIds(ctx.db, ids), membershipFactsIn(ctx.db, actorId, ids)]);
+  return myGroupsOf(await followedGroups(ctx.db, actorId));
+}
+
+/** The first `limit` of them (a sidebar), and whether there are more. */
+export async function firstOfMyGroups(ctx: ServiceContext, actorId: string, limit: number): Promise<{ groups: GroupView[]; more: boolean }> {
+  const groups = myGroupsOf(await followedGroups(ctx.db, actorId, limit + 1));
+  return { groups: groups.slice(0, limit), more: groups.length > limit };
+}
+
+function myGroupsOf(rows: Awaited<ReturnType<typeof followedGroups>>): GroupView[] {
   const views: GroupView[] = [];
   for (const row of rows) {
-    const f = facts.get(row.actor.id);
-    const membership = f ? membershipFrom(f) : null;
+    const membership = membershipFrom(row.facts);
     if (membership?.state === "accepted") views.push(toGroupView(row, membership));
   }
   return views.sort((a, b) => (a.actor.displayName ?? a.actor.username).localeCompare(b.actor.displayName ?? b.actor.username));
@@ -365,8 +365,8 @@ export async function listMembers(
 /**
  * One page of a group's members (or join requests) and how many there are in
  * all, read a page at a time (LIMIT n+1) after the request id `after`. A group
- * elsewhere is listed by its home, which sends the whole list: that one is
- * cut here, after the actor id `after`.
+ * elsewhere is listed by its home a page at a time, as the home pages it
+ * (`after` then names the home's next page; ADR 0116).
  */
 export async function pageMembers(
   ctx: ServiceContext,
@@ -376,10 +376,10 @@ export async function pageMembers(
   page: { after: string | undefined; size: number },
 ): Promise<KeysetPage<MemberView> & { total: number }> {
   const group = await memberListOf(ctx, ref, viewerId, state);
-  const home = await homeMemberList(ctx, group, state);
+  const home = state === "accepted" && !group.actor.is_local && isMember(group.membership) ? await homeMembersPage(ctx, group.actor, page.after) : null;
   if (home) {
-    const at = page.after === undefined ? -1 : home.findIndex((m) => m.actor.id === page.after);
-    return { ...keysetPage(home.slice(at + 1, at + 2 + page.size), page.size, (m) => m.actor.id), total: home.length };
+    const items = home.actors.map(remoteMemberView);
+    return { items, next: home.next, total: home.total ?? items.length };
   }
   const [rows, total] = await Promise.all([
     listMemberRows(ctx.db, group.actor.id, state, { afterFollowId: page.after, limit: page.size + 1 }),
@@ -409,7 +409,12 @@ async function homeMemberList(
   state: "accepted" | "pending",
 ): Promise<MemberView[] | null> {
   const home = state === "accepted" && !group.actor.is_local && isMember(group.membership) ? await homeMembers(ctx, group.actor) : null;
-  return home ? home.map((actor) => ({ actor: toActorView(actor), role: "member" as const, state: "accepted" as const, requestId: "" })) : null;
+  return home ? home.map(remoteMemberView) : null;
+}
+
+/** A member as the home lists them (roles are the home's to tell; it does not). */
+function remoteMemberView(actor: ActorRow): MemberView {
+  return { actor: toActorView(actor), role: "member", state: "accepted", requestId: "" };
 }
 
 function toMemberView(r: MemberEntry): MemberView {
@@ -513,4 +518,9 @@ export type { GroupWithActor };
 /** URIs of a group's owners and moderators, for the moderators collection. */
 export async function moderatorUris(ctx: ServiceContext, groupId: string): Promise<string[]> {
   return (await listModeratorRows(ctx.db, groupId)).map((m) => m.uri);
+}
+
+/** How many of the group's members own it (the last owner may not leave). */
+export async function ownerCount(ctx: ServiceContext, groupId: string): Promise<number> {
+  return countOwners(ctx.db, groupId);
 }

@@ -1,7 +1,8 @@
 // The member list of a group hosted elsewhere, as its home serves it (the
-// followers collection, to our instance actor's signed fetch). Kept for a
-// minute so a page and its API calls do not refetch it each time; null when
-// the home cannot be asked (offline CLI, home unreachable).
+// followers collection, to our instance actor's signed fetch). The whole list
+// (for counting votes and levels) is kept for a minute so a page and its API
+// calls do not refetch it each time; the members page reads one page of it.
+// Null when the home cannot be asked (offline CLI, home unreachable).
 import { actorsByUris } from "../../db/queries/post.queries.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import type { ServiceContext } from "../context.ts";
@@ -35,7 +36,45 @@ const MAX_FETCHES = 100;
 /** The home's members as actors: cached copies, and the others fetched and cached. */
 export async function homeMembers(ctx: ServiceContext, group: ActorRow): Promise<ActorRow[] | null> {
   const uris = await homeMemberUris(ctx, group);
-  if (!uris) return null;
+  return uris ? actorsOf(ctx, uris) : null;
+}
+
+/**
+ * One page of the home's member list, as the home pages it (ADR 0116): the
+ * first page, or the one `cursor` names (a cursor we handed out: the page's
+ * address on the home, without its origin, so it can only lead back there).
+ * Null when the home cannot be asked.
+ */
+export async function homeMembersPage(
+  ctx: ServiceContext,
+  group: ActorRow,
+  cursor: string | undefined,
+): Promise<{ actors: ActorRow[]; next: string | null; total: number | null } | null> {
+  if (group.is_local || !group.followers_url || !ctx.remote?.fetchCollectionPage) return null;
+  const home = new URL(group.followers_url);
+  const page = cursor === undefined ? null : pageAddress(home, cursor);
+  try {
+    const read = await ctx.remote.fetchCollectionPage(group.followers_url, page);
+    return { actors: await actorsOf(ctx, read.ids), next: read.next ? pageCursor(read.next) : null, total: read.total };
+  } catch (error) {
+    ctx.logger.info({ group: group.uri, reason: (error as Error).message }, "the group's home did not serve a page of its member list");
+    return null;
+  }
+}
+
+/** Our cursor for a page on the home: its path and query, base64url (no origin: it can only lead back to the home). */
+function pageCursor(pageUrl: string): string {
+  const url = new URL(pageUrl);
+  return Buffer.from(`${url.pathname}${url.search}`).toString("base64url");
+}
+
+/** The home's page a cursor names, or null (the first page) when it names none. */
+function pageAddress(home: URL, cursor: string): string | null {
+  const path = Buffer.from(cursor, "base64url").toString("utf8");
+  return path.startsWith("/") && !path.startsWith("//") ? new URL(path, home.origin).href : null;
+}
+
+async function actorsOf(ctx: ServiceContext, uris: string[]): Promise<ActorRow[]> {
   const cached = new Map((await actorsByUris(ctx.db, uris)).map((a) => [a.uri, a]));
   const missing = uris.filter((u) => !cached.has(u)).slice(0, MAX_FETCHES);
   for (let i = 0; i < missing.length; i += 8) {

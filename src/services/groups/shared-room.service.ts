@@ -7,6 +7,7 @@
 import type { Transaction } from "kysely";
 import { deleteFollow } from "../../db/repos/follow.repo.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
+import { findOrganization } from "../../db/repos/organization.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import {
   findLocalMembershipsOf,
@@ -205,8 +206,10 @@ export async function answerRoomInvitation(
 export async function receiveRoomAnswer(ctx: ServiceContext, activity: IncomingActivity, inviteUri: string, accepted: boolean): Promise<boolean> {
   const row = await findRoomOrganizationByInvite(ctx.db, inviteUri);
   if (!row) return false;
-  // Only that organization's own instance speaks for it.
+  // Only that organization's own instance actor (the one the Invite went to) speaks for it,
+  // not any account on its domain.
   if (new URL(activity.actorUri).host !== row.domain) return true;
+  if ((await findOrganization(ctx.db, row.domain))?.actor_uri !== activity.actorUri) return true;
   const group = await findActorById(ctx.db, row.group_id);
   if (!group) return true;
   await applyOnce(ctx, activity, async (trx) => {

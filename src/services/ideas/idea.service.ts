@@ -3,19 +3,22 @@
 // moderators answer with a status and a reason. The answer is a reply from
 // the group that mentions the author and every voter, so each of them is
 // notified on their own instance, Mastodon included.
-import { findIdea, ideaHistory, ideaVoterUris, insertIdea, listIdeaVotes, setIdeaStatus } from "../../db/repos/idea.repo.ts";
+import { countHomeVotes, findIdea, ideaHistory, ideaVoterUris, insertIdea, setIdeaStatus } from "../../db/repos/idea.repo.ts";
+import { ideaBoardRows, type IdeaBoardCursor, type IdeaSort } from "../../db/queries/idea-board.queries.ts";
 import { findPostById, findPostByUri } from "../../db/repos/post.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import type { Transaction } from "kysely";
 import type { ActorRow, Database, PostRow } from "../../db/schema.ts";
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import { assertCanModerate, assertCanPost } from "../../domain/group.rules.ts";
-import { IDEA_TAG, momentum, parseIdeaStatus, STATUS_TAG_PREFIX, statusFromTags } from "../../domain/idea.rules.ts";
+import { IDEA_TAG, ideaCursor, momentumOf, parseIdeaCursor, parseIdeaStatus, STATUS_TAG_PREFIX, statusFromTags } from "../../domain/idea.rules.ts";
+import { keysetPage, type KeysetPage } from "../../domain/keyset-page.ts";
 import { requireLocalUserActor } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { findGroup, membershipOf } from "../groups/group.service.ts";
 import { canViewPost, createGroupReply, createPost, getPost, likePost, unlikePost } from "../posts/post.service.ts";
 import { homeMemberUris } from "../groups/remote-members.service.ts";
+import { viewerOf, visiblePostIds } from "../visibility.service.ts";
 
 export async function proposeIdea(ctx: ServiceContext, username: string, groupRef: string, input: { title: string; content: string }) {
   const user = await requireLocalUserActor(ctx, username);
@@ -39,53 +42,94 @@ async function requireIdea(ctx: ServiceContext, postId: string, viewerId: string
 
 export async function getIdea(ctx: ServiceContext, postId: string, viewerId: string | null) {
   const { idea, post } = await requireIdea(ctx, postId, viewerId);
-  const [board] = (await listIdeaVotes(ctx.db, idea.group_id, null, await homeVoters(ctx, idea.group_id))).filter((i) => i.post_id === postId);
+  const scored = (await countVotesOfHome(ctx, idea.group_id)) ? ((await findIdea(ctx.db, postId)) ?? idea) : idea;
   return {
     post: (await getPost(ctx, postId, viewerId))!,
-    status: idea.status,
-    reason: idea.status_reason,
-    duplicateOf: idea.duplicate_of,
-    votes: board?.voteTimes.length ?? 0,
-    momentum: momentum(board?.voteTimes ?? []),
+    status: scored.status,
+    reason: scored.status_reason,
+    duplicateOf: scored.duplicate_of,
+    votes: scored.votes,
+    momentum: momentumOf(scored.rising, scored.votes),
     history: (await ideaHistory(ctx.db, post.id)).map((h) => ({ status: h.status, reason: h.reason, at: h.created_at.toISOString() })),
   };
 }
 
 /**
- * Whose votes count on a group hosted elsewhere: the home's member list (it
- * relays every member's vote to us, but we hold only our own people's
- * memberships), so every instance shows the home's total. Null for our own
- * groups, and when the home cannot be asked (then our own records count).
+ * A group hosted elsewhere: whose relayed votes count is decided by the home's
+ * member list (it relays every member's vote to us, but we hold only our own
+ * people's memberships), so every instance shows the home's total. The votes
+ * are marked against that list, and the stored scores follow (ADR 0116).
+ * When the home cannot be asked, the last marks stand. True when it marked.
  */
-async function homeVoters(ctx: ServiceContext, groupId: string): Promise<string[] | null> {
+async function countVotesOfHome(ctx: ServiceContext, groupId: string): Promise<boolean> {
   const group = await findActorById(ctx.db, groupId);
-  return group && !group.is_local ? homeMemberUris(ctx, group) : null;
+  const members = group && !group.is_local ? await homeMemberUris(ctx, group) : null;
+  if (!members) return false;
+  await countHomeVotes(ctx.db, groupId, members);
+  return true;
 }
 
-/** A board, ranked by member votes (`top`) or by votes weighted by age (`momentum`). */
+export interface IdeaCard {
+  id: string;
+  title: string | null;
+  status: string;
+  reason: string | null;
+  votes: number;
+  momentum: number;
+}
+
+export const IDEA_BOARD_PAGE = 50;
+
+/**
+ * One page of a board, ranked by member votes (`top`) or by votes weighted by
+ * age (`momentum`), optionally of one status or matching a search, after the
+ * cursor `after` (the last idea shown). Read from the stored scores a page at a
+ * time, and refilled past ideas this viewer may not see (ADR 0056, 0116).
+ */
 export async function ideaBoard(
   ctx: ServiceContext,
   groupRef: string,
   viewerId: string | null,
-  options: { sort: "top" | "momentum"; search?: string | undefined },
-) {
+  options: { sort: IdeaSort; search?: string | undefined; status?: string | undefined; after?: string | undefined; size?: number },
+): Promise<KeysetPage<IdeaCard>> {
   const group = await findGroup(ctx, groupRef, viewerId);
-  const rows = await listIdeaVotes(ctx.db, group.actor.id, options.search?.trim() || null, await homeVoters(ctx, group.actor.id));
-  const ranked = [];
-  for (const row of rows) {
-    const post = await findPostById(ctx.db, row.post_id);
-    if (!post || !(await canViewPost(ctx, post, viewerId))) continue;
-    ranked.push({
-      id: row.post_id,
-      title: row.title,
-      status: row.status,
-      reason: row.status_reason,
-      votes: row.voteTimes.length,
-      momentum: momentum(row.voteTimes),
+  await countVotesOfHome(ctx, group.actor.id);
+  const size = options.size ?? IDEA_BOARD_PAGE;
+  const viewer = viewerOf(viewerId);
+  const scoreOf = (row: { votes: number; rising: number }) => (options.sort === "momentum" ? row.rising : row.votes);
+  const shown: Array<IdeaCard & { score: number }> = [];
+  let after: IdeaBoardCursor | undefined = parseIdeaCursor(options.after) ?? undefined;
+  for (;;) {
+    const rows = await ideaBoardRows(ctx.db, group.actor.id, {
+      sort: options.sort,
+      status: options.status,
+      search: options.search?.trim() || undefined,
+      after,
+      limit: size + 1,
     });
+    const visible = await visiblePostIds(
+      ctx,
+      viewer,
+      rows.map((r) => ({ id: r.post_id, visibility: r.visibility, author_id: r.author_id, group_id: r.group_id })),
+    );
+    for (const row of rows) {
+      if (!visible.has(row.post_id) || shown.length > size) continue;
+      shown.push({
+        id: row.post_id,
+        title: row.title,
+        status: row.status,
+        reason: row.status_reason,
+        votes: row.votes,
+        momentum: momentumOf(row.rising, row.votes),
+        score: scoreOf(row),
+      });
+    }
+    const last = rows.at(-1);
+    if (shown.length > size || rows.length <= size || !last) break;
+    after = { score: scoreOf(last), id: last.post_id };
   }
-  const key = options.sort === "momentum" ? "momentum" : "votes";
-  return ranked.sort((a, b) => b[key] - a[key] || b.votes - a.votes || (a.id < b.id ? 1 : -1));
+  const page = keysetPage(shown, size, (i) => ideaCursor(i.score, i.id));
+  return { items: page.items.map(({ score: _score, ...card }) => card), next: page.next };
 }
 
 export async function voteForIdea(ctx: ServiceContext, username: string, postId: string, on: boolean) {

@@ -108,8 +108,11 @@ async function toAnswerViews(
 }
 
 async function answerViews(ctx: ServiceContext, question: QuestionRow, group: ActorRow, viewerId: string | null): Promise<AnswerView[]> {
-  // The asker's follow-ups and the group's notes stay in the thread but are not answers.
-  const replies = (await listAnswerPosts(ctx.db, question.post.uri)).filter((p) => p.author_id !== group.id && p.author_id !== question.post.author_id);
+  // The asker's follow-ups, the group's notes and direct replies (a private word, not a post in the
+  // group) stay in the thread but are not answers: the same rule as the answer count's.
+  const replies = (await listAnswerPosts(ctx.db, question.post.uri)).filter(
+    (p) => p.group_id === group.id && p.author_id !== group.id && p.author_id !== question.post.author_id,
+  );
   return toAnswerViews(ctx, replies, () => group.uri, new Set(question.acceptedAnswerUri ? [question.acceptedAnswerUri] : []), viewerId);
 }
 
@@ -235,9 +238,16 @@ export async function acceptAnswer(ctx: ServiceContext, username: string, questi
   const user = await requireLocalUserActor(ctx, username);
   const { row, group } = await requireQuestion(ctx, questionId, user.id);
   const answer = await findPostByRef(ctx.db, answerRef);
-  const isAnswer = answer && answer.in_reply_to_uri === row.post.uri && answer.author_id !== group.actor.id && answer.author_id !== row.post.author_id;
+  // The answer is a post in the question's group: a direct or followers-only reply is a private word,
+  // not something to credit, show as the answer, or send to the group's webhooks.
+  const isAnswer =
+    answer &&
+    answer.in_reply_to_uri === row.post.uri &&
+    answer.group_id === group.actor.id &&
+    answer.author_id !== group.actor.id &&
+    answer.author_id !== row.post.author_id;
   if (!answer || !isAnswer || !(await canViewPost(ctx, answer, user.id))) {
-    throw validationFailed("The answer must be someone else's reply to this question", { field: "answer" });
+    throw validationFailed("The answer must be someone else's reply to this question, in its group (not a direct reply)", { field: "answer" });
   }
   const isAsker = row.post.author_id === user.id;
   assertCanAccept({

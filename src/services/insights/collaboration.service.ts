@@ -2,7 +2,14 @@
 // replies to, mentions and works with whom, organization × organization, and
 // the people who bridge several companies or groups, read from the rollups of
 // migration 0084. Same privacy rules as the insights they belong to.
-import { assertAdmin, MIN_BREAKDOWN_PEOPLE, parseInsightQuery, type InsightQuery } from "../../domain/insight.rules.ts";
+import {
+  assertAdmin,
+  MIN_BREAKDOWN_PEOPLE,
+  parseInsightQuery,
+  smallGroupWithholding,
+  type InsightQuery,
+  type WithheldFigure,
+} from "../../domain/insight.rules.ts";
 import { bridgingPeople, collaborationPairs } from "../../db/queries/insight-collaboration.queries.ts";
 import type { InsightScope } from "../../db/queries/insight.queries.ts";
 import { actorsByIds } from "../../db/queries/post.queries.ts";
@@ -36,6 +43,9 @@ export interface Bridge {
 export interface CollaborationView {
   range: InsightQuery;
   breakdownWithheld: string | null;
+  /** True when the fewer-than-5 rule left the pairs out (insights' `small`). */
+  small: boolean;
+  withheld: WithheldFigure[];
   organizations: Record<string, string>;
   pairs: CollaborationPair[];
   bridges: Bridge[];
@@ -44,7 +54,7 @@ export interface CollaborationView {
 export async function groupCollaboration(ctx: ServiceContext, caller: Who, ref: string, raw: RawInsightQuery): Promise<CollaborationView> {
   const { group, members } = await groupForInsights(ctx, caller, ref);
   const withheld = members < MIN_BREAKDOWN_PEOPLE ? `The group has fewer than ${MIN_BREAKDOWN_PEOPLE} members` : null;
-  return collaboration(ctx, group.actor.id, parseInsightQuery(raw), withheld);
+  return { ...(await collaboration(ctx, group.actor.id, parseInsightQuery(raw), withheld)), ...smallGroupWithholding(members, ["pairs"]) };
 }
 
 export async function instanceCollaboration(ctx: ServiceContext, caller: Who, raw: RawInsightQuery): Promise<CollaborationView> {
@@ -98,6 +108,8 @@ async function collaboration(ctx: ServiceContext, scope: InsightScope, query: In
   return {
     range: query,
     breakdownWithheld: withheld,
+    small: false,
+    withheld: [],
     organizations: Object.fromEntries([...domains].map((d) => [d, name(d)])),
     pairs: [...pairs.values()],
     bridges,

@@ -8,12 +8,14 @@ import {
   assertCanSeePersonInsights,
   INSIGHT_METRICS,
   MIN_BREAKDOWN_PEOPLE,
+  smallGroupWithholding,
   parseInsightQuery,
   share,
   SMALL_BUCKETS,
   visibleKeys,
   type InsightMetric,
   type InsightQuery,
+  type WithheldFigure,
 } from "../../domain/insight.rules.ts";
 import {
   countSeries,
@@ -24,6 +26,7 @@ import {
   threadFigures,
   unansweredThreads,
   type InsightScope,
+  type RebuildStep,
 } from "../../db/queries/insight.queries.ts";
 import { ideaFigures, taskFigures } from "../../db/queries/insight-work.queries.ts";
 import { personFigures } from "../../db/queries/insight-person.queries.ts";
@@ -46,6 +49,9 @@ export interface InsightsView {
   range: InsightQuery;
   /** Why `by` was not applied, or null when it was (or not asked). */
   breakdownWithheld: string | null;
+  /** True when the fewer-than-5 rule left a figure out; `withheld` says which and why. */
+  small: boolean;
+  withheld: WithheldFigure[];
   totals: Figures & { members: number | null };
   series: Array<{ bucket: string; key: string | null } & Figures>;
   /** Names of the organizations (by domain) the figures mention. */
@@ -72,6 +78,7 @@ export async function groupInsights(ctx: ServiceContext, caller: Who, ref: strin
   const view = await insights(ctx, group.actor.id, query, withheld, small);
   return {
     ...view,
+    ...smallGroupWithholding(members, [...(query.by ? ["series"] : []), "responsiveness.answerRates.byOrganization", "responsiveness.answerRates.byAudience"]),
     scope: { kind: "group", id: group.actor.id, handle: `@${group.actor.username}@${group.actor.domain}` },
     totals: { ...view.totals, members },
   };
@@ -124,6 +131,8 @@ async function insights(ctx: ServiceContext, scope: InsightScope, query: Insight
     scope: { kind: "instance" },
     range: query,
     breakdownWithheld: withheld,
+    small: false,
+    withheld: [],
     totals: { ...totals, members: null },
     series: [...series.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : String(a.key).localeCompare(String(b.key)))),
     organizations: Object.fromEntries([...orgs].map(([d, o]) => [d, o.name ?? d])),
@@ -157,9 +166,9 @@ async function responsiveness(ctx: ServiceContext, scope: InsightScope, query: I
 }
 
 /** Rebuilds every rollup from the stored activity (`ecotone insights backfill`); the triggers keep them from then on. */
-export async function backfillInsights(ctx: ServiceContext): Promise<{ seconds: number }> {
+export async function backfillInsights(ctx: ServiceContext): Promise<{ seconds: number; steps: RebuildStep[] }> {
   const started = Date.now();
-  await rebuildInsights(ctx.db);
-  ctx.logger.info({ seconds: (Date.now() - started) / 1000 }, "insight rollups rebuilt");
-  return { seconds: (Date.now() - started) / 1000 };
+  const steps = await rebuildInsights(ctx.db);
+  ctx.logger.info({ seconds: (Date.now() - started) / 1000, steps }, "insight rollups rebuilt");
+  return { seconds: (Date.now() - started) / 1000, steps };
 }

@@ -73,8 +73,17 @@ export interface IncomingPost {
 export interface Relay {
   /** The group that announced (vouched for) the activity, when relayed. */
   announcedBy: ActorRow | null;
-  /** The activity as received, to relay when the group is ours. */
-  activityJson: unknown;
+  /**
+   * The activity as received, to relay when the group is ours. A function, so
+   * that the compacting (CPU on every activity) is done only for the few that
+   * one of our groups relays.
+   */
+  activityJson: (() => Promise<unknown>) | null;
+}
+
+/** The activity to relay, compacted now. */
+async function relayed(relay: Relay): Promise<unknown> {
+  return relay.activityJson ? relay.activityJson() : null;
 }
 
 export type ReceiveOutcome = "stored" | "duplicate" | "ignored";
@@ -90,11 +99,16 @@ async function findGroupFor(ctx: ServiceContext, post: IncomingPost, parentGroup
     if (actor?.type === "Group") return actor;
   }
   const parentGroup = parentGroupId ? await findGroupActorById(ctx, parentGroupId) : null;
+  if (!parentGroup) return null;
+  // A reply addressed neither to Public nor to the group (its followers) is a
+  // private word to the people it names (direct, followers-only), as a local
+  // direct reply is (createPost): never a post in the thread's group.
+  if (!post.isPublic && !(parentGroup.followers_url && [...post.to, ...post.cc].includes(parentGroup.followers_url))) return null;
   // A reply that names another group as its audience (a reply written where a
   // post was shared) is not a post in the parent's group — unless we are the
   // parent's group's home: then our group's rules hold whatever the audience
   // says, or naming an unknown audience would let anyone into its threads.
-  if (post.audienceUris.length > 0 && !parentGroup?.is_local) return null;
+  if (post.audienceUris.length > 0 && !parentGroup.is_local) return null;
   return parentGroup;
 }
 
@@ -212,7 +226,7 @@ export async function receivePost(
       html: post.contentHtml,
     });
     await notifyMentions(trx, post.mentionUris, author.id, id);
-    if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
+    if (ourGroup) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: await relayed(relay) });
   };
   // The tombstone check, the inbox log and the post are one statement
   // (ADR 0107); a post with nothing beside its row needs no transaction.
@@ -288,7 +302,7 @@ export async function receivePostUpdate(
       editedAt: post.updatedAt ?? new Date(),
     });
     await recognizeQuestionEdit(trx, { post: existing, author, sourceText: post.sourceText, html: post.contentHtml });
-    if (ourGroup?.is_local) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
+    if (ourGroup?.is_local) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: await relayed(relay) });
     return "stored" as const;
   });
   if (ourGroup?.is_local) ctx.onOutboxEvent?.();
@@ -325,7 +339,7 @@ export async function receivePostDelete(
     await deletePostRow(trx, existing.id);
     await insertTombstone(trx, existing.uri, existing);
     if (ourGroup?.is_local && (byAuthor || byModerator)) {
-      await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
+      await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: await relayed(relay) });
     }
     return "stored" as const;
   });
@@ -351,7 +365,7 @@ export async function receiveLike(ctx: ServiceContext, activity: IncomingActivit
     const created = await insertLike(trx, { postId: post.id, actorId: liker.id, activityUri: activity.uri });
     if (created) await notify(trx, { recipientId: post.author_id, type: "favourite", fromId: liker.id, postId: post.id });
     if (created && ourGroup?.is_local) {
-      await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
+      await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: await relayed(relay) });
     }
     return created ? ("stored" as const) : ("duplicate" as const);
   });
@@ -372,7 +386,7 @@ export async function receiveUndoLike(
   const ourGroup = post?.group_id ? await findGroupActorById(ctx, post.group_id) : null;
   const result = await applyOnce(ctx, activity, async (trx) => {
     await deleteLike(trx, like.post_id, liker.id);
-    if (ourGroup?.is_local) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: relay.activityJson });
+    if (ourGroup?.is_local) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: await relayed(relay) });
     return "stored" as const;
   });
   if (ourGroup?.is_local) ctx.onOutboxEvent?.();

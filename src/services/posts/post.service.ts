@@ -32,7 +32,8 @@ import { assertCanDelete, assertCanEdit, checkPostText } from "../../domain/post
 import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { commitAndWake as commit } from "../commit.ts";
-import { findGroup, findGroupWithReadableContent, membershipOf } from "../groups/group.service.ts";
+import { findGroup, membershipOf } from "../groups/group.service.ts";
+import { requireReadableContent, resolveGroupAccess, type GroupAccess } from "../groups/group-access.ts";
 import { extractHashtags, extractMentionHandles, qualifyMention, renderText, type MentionLink } from "../html.ts";
 import { renderMarkdown } from "../markdown.ts";
 import { attachUploads } from "./media.service.ts";
@@ -425,7 +426,12 @@ export async function unlikePost(ctx: ServiceContext, username: string, postId: 
 }
 
 export async function groupTimeline(ctx: ServiceContext, ref: string, viewerId: string | null, cursor: string | null, limit = 20) {
-  const group = await findGroupWithReadableContent(ctx, ref, viewerId);
+  return groupTimelineOf(ctx, await resolveGroupAccess(ctx, ref, viewerId), cursor, limit);
+}
+
+/** The group's posts for the request that resolved `access` (a page that also shows the group's tasks and companies). */
+export async function groupTimelineOf(ctx: ServiceContext, access: GroupAccess, cursor: string | null, limit = 20) {
+  const { group, viewerId } = requireReadableContent(access);
   const page = await listGroupPosts(ctx.db, group.actor.id, { cursor, limit, viewerId });
   const visible = await filterVisiblePosts(ctx, viewerOf(viewerId), page.items, (entry) => entry.post);
   return { items: visible.map(toPostView), nextCursor: page.nextCursor };

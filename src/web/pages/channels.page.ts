@@ -250,7 +250,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
             html`<tr><td>${when(m.created_at)}</td><td>${m.to_address}</td><td><a href="/admin/mail/${m.id}">${m.subject}</a></td><td>${m.status}${m.last_error ? html` (${m.last_error})` : ""}</td></tr>`,
         )}
         </tbody></table>
-        ${pager("/admin/mail", {}, rows.length === 30 ? rows.at(-1)!.id : null)}`,
+        ${pager("/admin/mail", {}, rows.length === 30 ? rows.at(-1)!.id : null, before)}`,
     });
   });
 

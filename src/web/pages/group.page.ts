@@ -6,15 +6,17 @@ import type { ServiceContext } from "../../services/context.ts";
 import {
   approveJoinRequest,
   getGroup,
+  groupViewOf,
   inviteToGroup,
+  ownerCount,
   joinGroup,
   leaveGroup,
-  listMembers,
   pageMembers,
   rejectJoinRequest,
   type GroupView,
 } from "../../services/groups/group.service.ts";
-import { createPost, groupTimeline, type PostView } from "../../services/posts/post.service.ts";
+import { createPost, groupTimeline, groupTimelineOf, type PostView } from "../../services/posts/post.service.ts";
+import { resolveGroupAccess } from "../../services/groups/group-access.ts";
 import { askQuestion } from "../../services/ideas/question.service.ts";
 import { similarQuestionsBox } from "./similar-questions.part.ts";
 import { cursorOf, LIST_PAGE, morePager } from "../list-page.ts";
@@ -22,7 +24,7 @@ import { GROUP_TABS, INSIGHT_GROUP_TABS, tabRow } from "../nav.ts";
 import { isMember, isModerator } from "../../domain/group.rules.ts";
 import { maySeeGroupInsights } from "../../domain/insight.rules.ts";
 import { mediaUrl } from "../../services/posts/media.service.ts";
-import { getTaskBoard, type TaskView } from "../../services/tasks/task.service.ts";
+import { taskBoardOf } from "../../services/tasks/task.service.ts";
 import { actorLink, beforeOf, emptyNote, isGroupNote, pager, personLine, postCard, taskActivity, withArticle } from "../components.ts";
 import { composer, readComposer } from "../composer.ts";
 import { html, trusted, type Html } from "../html.ts";
@@ -81,26 +83,24 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
   routes.signedInPage("/g/:ref", async (request, reply, session) => {
     const ref = refParam(request);
     const before = beforeOf(request.query);
-    const group = await getGroup(ctx, ref, session.user.actorId);
+    // The group and the viewer's rights, resolved once for everything this page shows.
+    const access = await resolveGroupAccess(ctx, ref, session.user.actorId);
+    const group = groupViewOf(access);
     const member = isMember(group.membership);
     const moderator = member && isModerator({ state: "accepted", role: group.membership!.role });
-    let page: { items: PostView[]; nextCursor: string | null } = { items: [], nextCursor: null };
-    let hidden = false;
-    try {
-      page = await groupTimeline(ctx, ref, session.user.actorId, before ?? null, PAGE);
-    } catch {
-      hidden = true;
-    }
+    const hidden = !access.may.content;
+    const page: { items: PostView[]; nextCursor: string | null } = hidden
+      ? { items: [], nextCursor: null }
+      : await groupTimelineOf(ctx, access, before ?? null, PAGE);
     const posts = topLevel(page.items).filter((p) => !isGroupNote(p));
     const levels = await statedGroupLevels(
       ctx,
       group.actor.id,
       posts.map((p) => p.author),
     );
-    const owners =
-      member && group.membership!.role === "owner" ? (await listMembers(ctx, ref, session.user.actorId)).filter((m) => m.role === "owner").length : 0;
+    const owners = member && group.membership!.role === "owner" ? await ownerCount(ctx, group.id) : 0;
     // Task activity: the most recently changed tasks, one line each, instead of bot notes.
-    const tasks = hidden || before ? [] : (await getTaskBoard(ctx, group.actor.id, session.user.actorId, {}).catch(() => ({ tasks: [] as TaskView[] }))).tasks;
+    const tasks = hidden || before ? [] : (await taskBoardOf(ctx, access, {})).tasks;
     const recent = [...tasks].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).slice(0, 5);
     return sendPage(ctx, request, reply, {
       title: group.actor.displayName ?? group.actor.username,
@@ -110,7 +110,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
         ${group.actor.summary ? (group.local ? html`<p>${group.actor.summary}</p>` : html`<div class="summary">${trusted(group.actor.summary)}</div>`) : ""}
         <p class="muted">${describe(group)}</p>
         ${membershipBox(ref, group, session, owners)}
-        ${before ? "" : await companiesSection(ctx, ref, session.user.actorId)}
+        ${before ? "" : await companiesSection(ctx, access)}
         ${
           member && !before
             ? composer(session, {
@@ -132,7 +132,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
             : html`<section aria-label="Posts"${before ? "" : html` data-live="${groupPath(ref, "/_live")}" data-after="${page.items[0]?.id ?? ""}"`}>
               ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No posts yet.") : posts.map((p) => postCard(p, session, { ...cardOptions(moderator), levels }))}
             </section>
-            ${pager(groupPath(ref), {}, page.nextCursor)}`
+            ${pager(groupPath(ref), {}, page.nextCursor, before)}`
         }`,
     });
   });
@@ -177,7 +177,7 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
             : ""
         }
         <h2>Members (${members.total})</h2>
-        <ul>${members.items.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
+        <ul class="member-list">${members.items.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
         ${morePager(groupPath(ref, "/members"), query, members.next, "members")}
         ${
           moderator && group.local

@@ -13,19 +13,22 @@ import { field, optionalField, type WebRoutes } from "../routes.ts";
 
 export function registerGroupDirectory(ctx: ServiceContext, routes: WebRoutes): void {
   routes.signedInPage("/groups", async (request, reply, session) => {
-    const groups = await pageGroups(ctx, session.user.actorId, { after: cursorOf(request.query), size: LIST_PAGE });
+    // "All my groups" from the sidebar: the directory narrowed to one's own groups.
+    const mine = (request.query as Record<string, unknown>).mine === "1";
+    const groups = await pageGroups(ctx, session.user.actorId, { after: cursorOf(request.query), size: LIST_PAGE, mine });
     const row = (g: GroupView) =>
       html`<tr><td>${actorLink(g.actor)}</td><td>${organizationChip(g.actor.domain)}</td><td>${g.visibility.replace("_", " ")}</td><td>${g.membership && isMember(g.membership) ? g.membership.role : g.membership?.state === "pending" ? "requested" : "—"}</td></tr>`;
     return sendPage(ctx, request, reply, {
       title: "Groups",
       session,
       section: "groups",
-      body: html`<h1>Groups</h1>
+      body: html`<h1>${mine ? "My groups" : "Groups"}</h1>
+        ${mine ? html`<p><a href="/groups">All groups</a></p>` : ""}
         <form method="get" action="/groups/find" class="row card" role="search">
           <div><label for="find">Find a group on another instance</label><input id="find" name="q" type="search" placeholder="@suppliers@globex.example or a URL" required></div>
           <div><button type="submit">Find</button></div>
         </form>
-        ${groups.items.length === 0 ? emptyNote("No groups yet.") : html`<table><thead><tr><th scope="col">Group</th><th scope="col">Company</th><th scope="col">Visibility</th><th scope="col">You</th></tr></thead><tbody>${groups.items.map(row)}</tbody></table>`}
+        ${groups.items.length === 0 ? emptyNote(mine ? "You are in no group yet." : "No groups yet.") : html`<table><thead><tr><th scope="col">Group</th><th scope="col">Company</th><th scope="col">Visibility</th><th scope="col">You</th></tr></thead><tbody>${groups.items.map(row)}</tbody></table>`}
         ${morePager("/groups", request.query as Record<string, unknown>, groups.next, "groups")}
         <h2>Start a group</h2>
         <form method="post" action="/groups" class="stack card">

@@ -46,13 +46,15 @@ export function registerHomePages(fastify: FastifyInstance, ctx: ServiceContext,
       title: "Home",
       session,
       section: "home",
+      // The composer's list of groups is the sidebar's too: read once.
+      myGroups: groups,
       body: html`<h1>Home</h1>
         ${before ? "" : composer(session, { action: "/posts", label: "What is new?", button: "Post", id: "compose", groups })}
         <h2>Your feed</h2>
         <section aria-label="Feed"${before ? "" : html` data-live="/_live/home" data-after="${raw[0]?.id ?? ""}"`}>
           ${items.length === 0 ? emptyNote(before ? "Nothing older." : "Nothing yet: join a group or follow someone.") : items.map((i) => feedItem(ctx, i, session))}
         </section>
-        ${pager("/", {}, raw.length === PAGE ? raw[raw.length - 1]!.id : null)}`,
+        ${pager("/", {}, raw.length === PAGE ? raw[raw.length - 1]!.id : null, before)}`,
     });
   });
 

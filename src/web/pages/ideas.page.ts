@@ -1,7 +1,7 @@
 // Idea boards: propose, vote, rank by votes or momentum, search; an idea's
 // page shows its answer and the history of its statuses, and lets the
 // owning group's moderators answer.
-import { cursorOf, morePager, pageOf } from "../list-page.ts";
+import { cursorOf, morePager } from "../list-page.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getGroup } from "../../services/groups/group.service.ts";
 import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/ideas/idea.service.ts";
@@ -24,9 +24,7 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
     const sort = query.sort === "momentum" ? "momentum" : "top";
     const group = await getGroup(ctx, ref, session.user.actorId);
     const status = IDEA_STATUSES.includes(query.status as never) ? query.status : undefined;
-    const all = await ideaBoard(ctx, ref, session.user.actorId, { sort, search: query.q });
-    const matching = status ? all.filter((i) => i.status === status) : all;
-    const ideas = pageOf(matching, (i) => i.id, cursorOf(query));
+    const ideas = await ideaBoard(ctx, ref, session.user.actorId, { sort, search: query.q, status, after: cursorOf(query) });
     // Which of these I voted for, in one batch.
     const voted = new Set(
       (
@@ -86,8 +84,11 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
     const idea = await getIdea(ctx, idOf(request.params), session.user.actorId);
     const group = idea.post.group ? await getGroup(ctx, idea.post.group.id, session.user.actorId) : null;
     const canAnswer = Boolean(group?.local && isModerator(group.membership));
-    // The ideas it could duplicate: the rest of its board.
-    const others = canAnswer && group ? (await ideaBoard(ctx, group.actor.id, session.user.actorId, { sort: "top" })).filter((o) => o.id !== idea.post.id) : [];
+    // The ideas it could duplicate: the board's top ideas (most duplicates are of a popular one).
+    const others =
+      canAnswer && group
+        ? (await ideaBoard(ctx, group.actor.id, session.user.actorId, { sort: "top", size: 200 })).items.filter((o) => o.id !== idea.post.id)
+        : [];
     return sendPage(ctx, request, reply, {
       title: idea.post.title ?? "Idea",
       session,

@@ -5,14 +5,15 @@ import type { CollaborationView } from "../../services/insights/collaboration.se
 import { emptyNote } from "../components.ts";
 import { html, type Html } from "../html.ts";
 import { network } from "../insight-charts.ts";
+import { withheldNote } from "./insights-withheld.part.ts";
 
 export function collaborationSection(view: CollaborationView): Html {
   const name = (d: string) => view.organizations[d] ?? d;
   const nodes = [...new Set(view.pairs.flatMap((p) => [p.from, p.to]))];
   const pairs =
     view.pairs.length === 0
-      ? view.breakdownWithheld
-        ? html`<p class="muted">Not shown by organization: ${view.breakdownWithheld}.</p>`
+      ? view.small
+        ? withheldNote(view.withheld, ["pairs"], "Contacts between organizations")
         : emptyNote("No replies, mentions or shared tasks between companies in this period.")
       : html`${network(
           "Organizations replying to, mentioning and working with each other",

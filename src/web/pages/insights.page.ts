@@ -6,6 +6,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { groupInsights, instanceInsights, type InsightsView, type RawInsightQuery } from "../../services/insights/insight.service.ts";
 import { groupCollaboration, instanceCollaboration } from "../../services/insights/collaboration.service.ts";
 import { collaborationSection } from "./insights-collaboration.part.ts";
+import { withheldNote } from "./insights-withheld.part.ts";
 import { registerSegmentPages } from "./segments.page.ts";
 import { INSIGHT_METRICS } from "../../domain/insight.rules.ts";
 import { emptyNote } from "../components.ts";
@@ -65,7 +66,7 @@ function activity(view: InsightsView, csvHref: string): Html {
   const names = split ? keys.map((k) => (view.range.by === "organization" ? orgName(k) : k)) : keys.map((k) => LABELS[k]!);
   if (buckets.length === 0) return html`<h2>Activity</h2>${emptyNote("Nothing happened in this period.")}`;
   return html`<h2>Activity</h2>
-    ${view.breakdownWithheld ? html`<p class="muted">Not split: ${view.breakdownWithheld}.</p>` : ""}
+    ${withheldNote(view.withheld, ["series"], `Split by ${view.range.by ?? "organization"}`)}
     ${stackedBars(split ? "Threads and replies per period" : "Activity per period", buckets, keys, value, names)}
     <p><a href="${csvHref}" download>Download these numbers (CSV)</a></p>
     <details><summary>Table</summary><div class="table-scroll"><table><thead><tr><th scope="col">Period</th>${split ? html`<th scope="col">${view.range.by}</th>` : ""}${INSIGHT_METRICS.map((m) => html`<th scope="col">${LABELS[m]}</th>`)}</tr></thead><tbody>
@@ -92,9 +93,11 @@ function responsiveness(view: InsightsView): Html {
         ${rates.map((x) => html`<tr><td>${name(x.asker)}</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.meanHours)}</td></tr>`)}
         ${r.answerRates.byAudience.map((x) => html`<tr><td>${x.asker} (audience)</td><td>${name(x.answerer)}</td><td>${x.answered} of ${x.threads}</td><td>${pct(x.rate)}</td><td>${hours(x.meanHours)}</td></tr>`)}
         </tbody></table></div>`
-        : view.breakdownWithheld
-          ? html`<p class="muted">Answer rates by organization are not shown: ${view.breakdownWithheld}.</p>`
-          : ""
+        : withheldNote(
+            view.withheld,
+            ["responsiveness.answerRates.byOrganization", "responsiveness.answerRates.byAudience"],
+            "Answer rates by organization and audience",
+          )
     }
     <h3>Unanswered threads</h3>
     ${r.unanswered.length === 0 ? emptyNote("Every thread of this period has an answer.") : html`<ul>${r.unanswered.map((u) => html`<li><a href="/p/${u.postId}">Thread</a> from ${name(u.organization)} (${u.audience}), ${when(u.openedAt)}</li>`)}</ul>`}`;

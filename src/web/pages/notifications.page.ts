@@ -142,7 +142,7 @@ export function registerNotificationPages(fastify: FastifyInstance, ctx: Service
         <section aria-label="Notifications"${before ? "" : html` data-live="/notifications/_live" data-after="${page.items[0]?.id ?? ""}"`}>
         ${page.items.length === 0 ? emptyNote(before ? "Nothing older." : "Nothing new.") : page.items.map((i) => itemCard(i, session, lastRead))}
         </section>
-        ${pager("/notifications", {}, page.rawCount === PAGE ? page.lastId : null)}`,
+        ${pager("/notifications", {}, page.rawCount === PAGE ? page.lastId : null, before)}`,
     });
   });
 

@@ -47,7 +47,7 @@ export function registerPeoplePages(ctx: ServiceContext, routes: WebRoutes): voi
         }
         <h2>Posts</h2>
         ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No posts to show.") : posts.map((p) => postCard(p, session, { showGroup: true, mediaUrl: (m) => mediaUrl(ctx, m) }))}
-        ${pager(`/u/${encodeURIComponent(ref)}`, {}, entries.length === 20 ? entries[entries.length - 1]!.post.id : null)}`,
+        ${pager(`/u/${encodeURIComponent(ref)}`, {}, entries.length === 20 ? entries[entries.length - 1]!.post.id : null, before)}`,
     });
   });
 

@@ -61,7 +61,7 @@ export function registerSearchPages(ctx: ServiceContext, routes: WebRoutes): voi
             ${tasks.length > 0 ? html`<h2>Tasks ${count(tasks.length)}${all("tasks", tasks.length)}</h2>${tasks.map(taskActivity)}` : ""}
             ${ideas.length > 0 ? html`<h2>Ideas ${count(ideas.length)}</h2>${ideas.map((p) => html`<p class="activity"><a href="/ideas/${p.id}">${p.title ?? "Untitled idea"}</a> <span class="muted">in ${p.group?.displayName ?? p.group?.username ?? ""}</span></p>`)}` : ""}
             ${others.length > 0 ? html`<h2>Posts ${count(others.length)}</h2>${others.map((p) => postCard(p, session, options))}` : ""}
-            ${pager("/search", { q }, posts.nextBefore)}
+            ${pager("/search", { q }, posts.nextBefore, before)}
           </div>`
         }`,
     });
@@ -77,7 +77,7 @@ export function registerSearchPages(ctx: ServiceContext, routes: WebRoutes): voi
       session,
       body: html`<h1>#${tag}</h1>
         ${posts.length === 0 ? emptyNote(before ? "Nothing older." : "No post you can read has this tag.") : posts.map((p) => postCard(p, session, options))}
-        ${pager(`/tags/${encodeURIComponent(tag)}`, {}, rows.length === PAGE ? rows[rows.length - 1]!.post.id : null)}`,
+        ${pager(`/tags/${encodeURIComponent(tag)}`, {}, rows.length === PAGE ? rows[rows.length - 1]!.post.id : null, before)}`,
     });
   });
 }

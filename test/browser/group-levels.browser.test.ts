@@ -1,0 +1,81 @@
+// Reputation levels next to names, in Chromium: a member on instance B earns
+// a level in a group hosted on A (an accepted answer), the home publishes it
+// (test/federation/group-levels.test.ts covers who may say so), and B's group
+// page shows it beside that member's name on their post, at desktop and phone
+// width. axe-core finds no serious problem, and nothing is wider than the
+// screen. Screenshot: group-level-badges.
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, launchBrowser, openPage, SHOTS, signIn } from "../helpers/browser.ts";
+
+const executablePath = findChromium();
+
+let browser: Browser;
+let a: TestInstance;
+let b: TestInstance;
+let olga: TestUser;
+let bea: TestUser;
+let desk: Page;
+let phone: Page;
+const forum = () => encodeURIComponent(`@forum@${a.host}`);
+
+describe.skipIf(!executablePath)("reputation levels in a browser", () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    // Levels are published at most once a second here (ten minutes by default).
+    a = await startInstance({ levelsPublishMs: 1_000 });
+    b = await startInstance({ levelsPublishMs: 1_000 });
+    olga = await a.user("olga");
+    bea = await b.user("bea");
+    await b.api(bea.token, "PATCH", "/api/v1/accounts/update_credentials", { display_name: "Bea Brandt" });
+    expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "forum", name: "Support forum", visibility: "public" })).status).toBe(201);
+    await b.api(bea.token, "POST", `/api/ecotone/v1/groups/${forum()}/join`);
+    await eventually(async () => (await b.api(bea.token, "GET", `/api/ecotone/v1/groups/${forum()}`)).body.membership?.state === "accepted");
+    // Bea answers Olga's question and the answer is accepted: a contributor at the home.
+    const question = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "forum", kind: "question", content: "How do I export the ledger?" });
+    const onB = await eventually(async () => {
+      const listed = await b.api(bea.token, "GET", `/api/ecotone/v1/groups/${forum()}/posts`);
+      return listed.body.items?.find((p: { uri: string }) => p.uri === question.body.uri)?.id as string | undefined;
+    });
+    const answer = await b.api(bea.token, "POST", "/api/ecotone/v1/posts", { inReplyTo: onB, content: "Reports → Ledger → Export" });
+    await eventually(
+      async () => (await a.api(olga.token, "POST", `/api/ecotone/v1/posts/${question.body.id}/accept`, { answer: answer.body.uri })).status === 200,
+    );
+    expect((await b.api(bea.token, "POST", "/api/ecotone/v1/posts", { group: `@forum@${a.host}`, content: "Tip: exports can be scheduled" })).status).toBe(201);
+    await eventually(async () => {
+      const r = await b.api(bea.token, "GET", `/api/ecotone/v1/groups/${forum()}/reputation`);
+      return (r.body as Array<{ level: string; levelFrom: string }>).some((e) => e.level === "contributor" && e.levelFrom === "home");
+    }, 90_000);
+    browser = await launchBrowser();
+    desk = await openPage(browser, 1280, { height: 900 });
+    phone = await openPage(browser, 360, { height: 780 });
+    await signIn(desk, b.origin, "bea");
+    await signIn(phone, b.origin, "bea");
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  it("shows the home's level beside the member's name on the group page", async () => {
+    for (const page of [desk, phone]) {
+      await page.goto(`${b.origin}/g/${forum()}`);
+      const tip = page.locator("article.post", { hasText: "Tip: exports can be scheduled" }).first();
+      await expect.poll(() => tip.locator(".level-badge").textContent(), { timeout: 30_000 }).toBe("Contributor");
+      // Beside the name: on the line of the post's header, not under it.
+      const name = (await tip.getByRole("link", { name: "Bea Brandt" }).first().boundingBox())!;
+      const badge = (await tip.locator(".level-badge").boundingBox())!;
+      expect(badge.x).toBeGreaterThan(name.x);
+      await expectNoSeriousA11yProblems(page);
+      await expectNoSidewaysScroll(page);
+      if (page === desk) {
+        await tip.evaluate((el) => el.scrollIntoView({ block: "center" }));
+        await page.screenshot({ path: resolve(SHOTS, "group-level-badges.png") });
+      }
+    }
+  }, 120_000);
+});
