@@ -226,7 +226,7 @@ export interface GroupAnswers {
  * groups row is absent from the map.
  */
 export async function groupAnswers(ctx: ServiceContext, viewer: Viewer, groupIds: string[]): Promise<Map<string, GroupAnswers>> {
-  const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
+  const { groups, relations } = await factsFor(ctx, viewer, groupIds);
   const answers = new Map<string, GroupAnswers>();
   for (const [id, group] of groups) {
     const relation = relations.get(id) ?? NO_RELATION;
