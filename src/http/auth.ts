@@ -29,6 +29,7 @@ export function registerAuth(fastify: FastifyInstance, ctx: ServiceContext): voi
     request.auth = {
       userId: result.user.id,
       username: result.user.username,
+      actorId: result.user.actorId,
       role: result.user.role,
       scopes: result.scopes,
       tokenId: result.tokenId,

@@ -4,6 +4,8 @@
 export interface Caller {
   userId: string;
   username: string;
+  /** The user's actor, read with the token (one statement per request). */
+  actorId: string;
   role: string;
   scopes: string[];
   tokenId: string;

@@ -1,7 +1,8 @@
 // Asks the one visibility rule (src/domain/visibility.rules.ts) for every
 // door, with the facts read in batch (src/db/queries/visibility.queries.ts).
 // Doors call these; none decides visibility on its own.
-import { actorDomain, audienceFactsFor, domainPresenceIn, groupFactsByIds, membershipFactsIn } from "../db/queries/visibility.queries.ts";
+import { audienceFactsFor, domainPresenceIn, groupFactsByIds } from "../db/queries/visibility.queries.ts";
+import { viewerFactsFor } from "../db/queries/viewer-facts.queries.ts";
 import type { ActorRow, PostRow } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import {
@@ -20,29 +21,60 @@ import { membershipFrom } from "./groups/membership.ts";
 export type { Viewer } from "../domain/visibility.rules.ts";
 export { viewerOf, ANONYMOUS } from "../domain/visibility.rules.ts";
 
-/** The viewer's relation to each of these groups. */
-export async function relationsTo(ctx: ServiceContext, viewer: Viewer, groupIds: string[]): Promise<Map<string, GroupRelation>> {
+type PostFacts = Pick<PostRow, "id" | "visibility" | "author_id" | "group_id">;
+
+/** What the rule needs to decide for one viewer: the groups, the viewer's relation to each, its place in narrow posts' audiences. */
+interface Facts {
+  groups: Map<string, GroupFacts>;
+  relations: Map<string, GroupRelation>;
+  audiences: Map<string, PostAudience>;
+}
+
+/**
+ * The facts for these groups and posts, read in batch: one statement for a
+ * person (src/db/queries/viewer-facts.queries.ts), a few for an instance or
+ * for nobody. Only private and direct posts need audience facts.
+ */
+async function factsFor(ctx: ServiceContext, viewer: Viewer, groupIds: string[], posts: PostFacts[] = []): Promise<Facts> {
   const relations = new Map<string, GroupRelation>();
+  const audiences = new Map<string, PostAudience>();
+  const narrow =
+    viewer.kind === "anonymous"
+      ? []
+      : posts.filter((p) => (p.visibility === "private" || p.visibility === "direct") && !(viewer.kind === "actor" && p.author_id === viewer.actorId));
   if (viewer.kind === "actor") {
-    const [facts, viewerDomain] = await Promise.all([
-      membershipFactsIn(ctx.db, viewer.actorId, groupIds),
-      groupIds.length > 0 ? actorDomain(ctx.db, viewer.actorId) : null,
-    ]);
-    for (const [id, f] of facts) relations.set(id, { ...NO_RELATION, membership: membershipFrom(f), viewerDomain });
-  } else if (viewer.kind === "instance") {
-    const presence = await domainPresenceIn(ctx.db, viewer.host, groupIds);
+    if (groupIds.length === 0 && narrow.length === 0) return { groups: new Map(), relations, audiences };
+    const facts = await viewerFactsFor(ctx.db, viewer.actorId, groupIds, narrow);
+    for (const [id, f] of facts.memberships) relations.set(id, { ...NO_RELATION, membership: membershipFrom(f), viewerDomain: facts.viewerDomain });
+    for (const p of narrow) audiences.set(p.id, { followsAuthor: facts.followedAuthors.has(p.author_id), mentioned: facts.mentioningPosts.has(p.id) });
+    return { groups: facts.groups, relations, audiences };
+  }
+  const [groups, presence, audience] = await Promise.all([
+    groupFactsByIds(ctx.db, groupIds),
+    viewer.kind === "instance" && groupIds.length > 0 ? domainPresenceIn(ctx.db, viewer.host, groupIds) : null,
+    viewer.kind === "instance" && narrow.length > 0 ? audienceFactsFor(ctx.db, { domain: viewer.host }, narrow) : null,
+  ]);
+  if (presence) {
     for (const id of groupIds) {
       relations.set(id, { membership: null, instanceHasMember: presence.members.has(id), instanceHasInvitee: presence.invitees.has(id) });
     }
   }
-  return relations;
+  if (audience) {
+    for (const p of narrow) audiences.set(p.id, { followsAuthor: audience.followedAuthors.has(p.author_id), mentioned: audience.mentioningPosts.has(p.id) });
+  }
+  return { groups, relations, audiences };
+}
+
+/** The viewer's relation to each of these groups. */
+export async function relationsTo(ctx: ServiceContext, viewer: Viewer, groupIds: string[]): Promise<Map<string, GroupRelation>> {
+  return (await factsFor(ctx, viewer, groupIds)).relations;
 }
 
 async function decide(ctx: ServiceContext, viewer: Viewer, groupId: string, make: (group: GroupFacts) => Visible): Promise<boolean> {
-  const group = (await groupFactsByIds(ctx.db, [groupId])).get(groupId);
+  const facts = await factsFor(ctx, viewer, [groupId]);
+  const group = facts.groups.get(groupId);
   if (!group) return false;
-  const relation = (await relationsTo(ctx, viewer, [groupId])).get(groupId) ?? NO_RELATION;
-  return canSee(make(group), relation, viewer);
+  return canSee(make(group), facts.relations.get(groupId) ?? NO_RELATION, viewer);
 }
 
 export function canSeeGroup(ctx: ServiceContext, viewer: Viewer, groupId: string): Promise<boolean> {
@@ -57,27 +89,13 @@ export function canSeeMemberList(ctx: ServiceContext, viewer: Viewer, groupId: s
   return decide(ctx, viewer, groupId, (group) => ({ kind: "member-list", group }));
 }
 
-type PostFacts = Pick<PostRow, "id" | "visibility" | "author_id" | "group_id">;
-
-/** The viewer's place in the audience of each private or direct post (read only for those). */
-async function audiencesOf(ctx: ServiceContext, viewer: Viewer, posts: PostFacts[]): Promise<Map<string, PostAudience>> {
-  const audiences = new Map<string, PostAudience>();
-  if (viewer.kind === "anonymous") return audiences;
-  const narrow = posts.filter((p) => (p.visibility === "private" || p.visibility === "direct") && !(viewer.kind === "actor" && p.author_id === viewer.actorId));
-  if (narrow.length === 0) return audiences;
-  const facts = await audienceFactsFor(ctx.db, viewer.kind === "actor" ? { actorId: viewer.actorId } : { domain: viewer.host }, narrow);
-  for (const p of narrow) audiences.set(p.id, { followsAuthor: facts.followedAuthors.has(p.author_id), mentioned: facts.mentioningPosts.has(p.id) });
-  return audiences;
-}
-
 /** The ids of the posts this viewer may see, decided in batch. */
 export async function visiblePostIds(ctx: ServiceContext, viewer: Viewer, posts: PostFacts[]): Promise<Set<string>> {
   const groupIds = [...new Set(posts.map((p) => p.group_id).filter((id): id is string => id !== null))];
-  const [groups, relations, audiences] = await Promise.all([
-    groupFactsByIds(ctx.db, groupIds),
-    relationsTo(ctx, viewer, groupIds),
-    audiencesOf(ctx, viewer, posts),
-  ]);
+  return postsVisibleWith(await factsFor(ctx, viewer, groupIds, posts), viewer, posts);
+}
+
+function postsVisibleWith({ groups, relations, audiences }: Facts, viewer: Viewer, posts: PostFacts[]): Set<string> {
   const visible = new Set<string>();
   for (const post of posts) {
     // A Group actor without a groups row yet is a remote group we know nothing more of.
@@ -87,6 +105,21 @@ export async function visiblePostIds(ctx: ServiceContext, viewer: Viewer, posts:
     if (canSee({ kind: "post", visibility: post.visibility, authorId: post.author_id, group, audience }, relation, viewer)) visible.add(post.id);
   }
   return visible;
+}
+
+/**
+ * A group's timeline as the viewer may read it: nothing unless it may read the
+ * group's content (canSeeGroupContent), then the posts it may see — decided
+ * on one read of the facts.
+ */
+export async function filterGroupContent<T>(ctx: ServiceContext, viewer: Viewer, groupId: string, items: T[], postOf: (item: T) => PostFacts): Promise<T[]> {
+  const posts = items.map(postOf);
+  const groupIds = [...new Set([groupId, ...posts.map((p) => p.group_id).filter((id): id is string => id !== null)])];
+  const facts = await factsFor(ctx, viewer, groupIds, posts);
+  const group = facts.groups.get(groupId);
+  if (!group || !canSee({ kind: "group-content", group }, facts.relations.get(groupId) ?? NO_RELATION, viewer)) return [];
+  const visible = postsVisibleWith(facts, viewer, posts);
+  return items.filter((item) => visible.has(postOf(item).id));
 }
 
 export async function canSeePost(ctx: ServiceContext, viewer: Viewer, post: PostFacts): Promise<boolean> {
@@ -114,7 +147,7 @@ export async function hostsAdmittedTo(ctx: ServiceContext, groupId: string, host
 /** People are public; a group is visible as its rule says (a secret one is not there for outsiders). */
 export async function visibleActorIds(ctx: ServiceContext, viewer: Viewer, actors: Array<Pick<ActorRow, "id" | "type">>): Promise<Set<string>> {
   const groupIds = actors.filter((a) => a.type === "Group").map((a) => a.id);
-  const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
+  const { groups, relations } = await factsFor(ctx, viewer, groupIds);
   const visible = new Set<string>();
   for (const actor of actors) {
     if (actor.type !== "Group") {
@@ -158,7 +191,7 @@ export async function visibleInMemberLists<T>(
     .map(actorOf)
     .filter((a) => a.type === "Group")
     .map((a) => a.id);
-  const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
+  const { groups, relations } = await factsFor(ctx, viewer, groupIds);
   return items.filter((item) => {
     const actor = actorOf(item);
     if (actor.type !== "Group") return true;
@@ -193,7 +226,7 @@ export interface GroupAnswers {
  * groups row is absent from the map.
  */
 export async function groupAnswers(ctx: ServiceContext, viewer: Viewer, groupIds: string[]): Promise<Map<string, GroupAnswers>> {
-  const [groups, relations] = await Promise.all([groupFactsByIds(ctx.db, groupIds), relationsTo(ctx, viewer, groupIds)]);
+  const { groups, relations } = await factsFor(ctx, viewer, groupIds);
   const answers = new Map<string, GroupAnswers>();
   for (const [id, group] of groups) {
     const relation = relations.get(id) ?? NO_RELATION;

@@ -1,7 +1,8 @@
 // How many database statements a timeline request sends: a fixed number per
 // route, whatever the number of statuses on the page (hydration in batch,
-// never one query per status), and no more than today's count (issue 18,
-// ADR 0113). Pages of 10 and of 20 statuses carry the same mix (posts with a
+// never one query per status), and at most 8 (issue 18, ADR 0113, ADR 0118):
+// authentication 1, the page 1–2, the visibility facts 1, hydration 2, the
+// accounts' counts 1, filters 1. Pages of 10 and of 20 statuses carry the same mix (posts with a
 // tag and a mention, boosts, likes), so any per-status statement shows as a
 // difference of 10 or more.
 import type { Kysely, KyselyPlugin } from "kysely";
@@ -13,17 +14,21 @@ let a: TestInstance;
 let alice: TestUser;
 let bob: TestUser;
 let carol: TestUser;
+let dave: TestUser;
 let groupId: string;
 let bobId: string;
 
 beforeAll(async () => {
   ({
     instance: a,
-    users: { alice, bob, carol },
-  } = await startInstanceWithUsers("alice", "bob", "carol"));
+    users: { alice, bob, carol, dave },
+  } = await startInstanceWithUsers("alice", "bob", "carol", "dave"));
   const lookup = async (acct: string) => (await a.api(null, "GET", `/api/v1/accounts/lookup?acct=${acct}`)).body.id as string;
   bobId = await lookup("bob");
-  for (const id of [bobId, await lookup("carol")]) expect((await a.api(alice.token, "POST", `/api/v1/accounts/${id}/follow`)).status).toBe(200);
+  const carolId = await lookup("carol");
+  for (const id of [bobId, carolId]) expect((await a.api(alice.token, "POST", `/api/v1/accounts/${id}/follow`)).status).toBe(200);
+  // The newcomer follows one account.
+  expect((await a.api(dave.token, "POST", `/api/v1/accounts/${carolId}/follow`)).status).toBe(200);
   const group = await a.api(bob.token, "POST", "/api/ecotone/v1/groups", { slug: "lanes", name: "Lanes", visibility: "public", joinPolicy: "open" });
   expect(group.status).toBe(201);
   groupId = group.body.id;
@@ -38,7 +43,7 @@ beforeAll(async () => {
     if (i > 0) expect((await a.api(carol.token, "POST", `/api/v1/statuses/${posted[i - 1]}/reblog`)).status).toBe(200);
     expect((await a.api(alice.token, "POST", `/api/v1/statuses/${mine.body.id}/favourite`)).status).toBe(200);
   }
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await a?.close();
@@ -74,29 +79,39 @@ async function statementsFor(token: string, path: string): Promise<{ statements:
   return best;
 }
 
-// Today's counts (auth, the page, the visibility facts, hydration, filters): a change that adds one shows here.
+/** The `max_id` a client scrolling down sends for the second page of its home. */
+async function secondPageOfHome(limit: number): Promise<string> {
+  const first = await a.api(alice.token, "GET", "/api/v1/timelines/home?limit=20");
+  return `/api/v1/timelines/home?limit=${limit}&max_id=${(first.body as Array<{ id: string }>).at(-1)!.id}`;
+}
+
+// Issue 18's target is 8 for every route; the two routes above it are named in docs/performance.md ("Session 7 (timelines)").
 const routes = [
-  { name: "home", path: (limit: number) => `/api/v1/timelines/home?limit=${limit}`, most: 22 },
-  { name: "public", path: (limit: number) => `/api/v1/timelines/public?limit=${limit}`, most: 18 },
-  { name: "tag", path: (limit: number) => `/api/v1/timelines/tag/freight?limit=${limit}`, most: 18 },
-  { name: "account statuses", path: (limit: number) => `/api/v1/accounts/${bobId}/statuses?limit=${limit}`, most: 21 },
+  { name: "home", token: () => alice.token, path: (limit: number) => `/api/v1/timelines/home?limit=${limit}`, most: 8 },
+  { name: "home, second page (max_id)", token: () => alice.token, path: secondPageOfHome, most: 8 },
+  { name: "home of a newcomer following one account", token: () => dave.token, path: (limit: number) => `/api/v1/timelines/home?limit=${limit}`, most: 8 },
+  { name: "public", token: () => alice.token, path: (limit: number) => `/api/v1/timelines/public?limit=${limit}`, most: 8 },
+  { name: "tag", token: () => alice.token, path: (limit: number) => `/api/v1/timelines/tag/freight?limit=${limit}`, most: 8 },
+  { name: "account statuses", token: () => alice.token, path: (limit: number) => `/api/v1/accounts/${bobId}/statuses?limit=${limit}`, most: 9 },
+  { name: "group account statuses", token: () => alice.token, path: (limit: number) => `/api/v1/accounts/${groupId}/statuses?limit=${limit}`, most: 9 },
   // Pages of 20 (the route's size): the second of the group's 30 posts holds 10.
   {
     name: "group (Ecotone API)",
+    token: () => alice.token,
     path: async (limit: number) => {
       const first = `/api/ecotone/v1/groups/${groupId}/posts`;
       if (limit === 20) return first;
       return `${first}?cursor=${(await a.api(alice.token, "GET", first)).body.nextCursor}`;
     },
-    most: 34,
+    most: 12,
   },
 ];
 
 describe("statements per timeline request", () => {
   for (const route of routes) {
     it(`${route.name}: the same number for 10 and 20 statuses, at most ${route.most}`, async () => {
-      const ten = await statementsFor(alice.token, await route.path(10));
-      const twenty = await statementsFor(alice.token, await route.path(20));
+      const ten = await statementsFor(route.token(), await route.path(10));
+      const twenty = await statementsFor(route.token(), await route.path(20));
       expect(ten.items).toBe(10);
       expect(twenty.items).toBe(20);
       expect(twenty.statements).toBe(ten.statements);

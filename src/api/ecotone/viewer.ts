@@ -2,21 +2,20 @@
 import type { FastifyRequest } from "fastify";
 import { validationFailed } from "../../domain/errors.ts";
 import { assertReadScope } from "../../domain/scopes.ts";
-import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 
 /** The viewer of a read that answers signed out too: nobody, or a token with `scope` (403 without it). */
-export async function viewerId(ctx: ServiceContext, request: FastifyRequest, scope = "read:statuses"): Promise<string | null> {
+export async function viewerId(_ctx: ServiceContext, request: FastifyRequest, scope = "read:statuses"): Promise<string | null> {
   const auth = request.auth;
   if (!auth) return null;
   assertReadScope(auth.scopes, scope);
-  return (await requireLocalUserActor(ctx, auth.username)).id;
+  return auth.actorId;
 }
 
 /** The signed-in author, to answer a write with what it wrote: the route checked its write scope. */
-export async function authorId(ctx: ServiceContext, request: FastifyRequest): Promise<string | null> {
+export async function authorId(_ctx: ServiceContext, request: FastifyRequest): Promise<string | null> {
   const auth = request.auth;
-  return auth ? (await requireLocalUserActor(ctx, auth.username)).id : null;
+  return auth?.actorId ?? null;
 }
 
 export function body<T extends object>(request: FastifyRequest): Partial<T> {

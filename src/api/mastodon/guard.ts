@@ -2,29 +2,25 @@
 import type { FastifyRequest } from "fastify";
 import { forbidden, unauthorized } from "../../domain/errors.ts";
 import { assertReadScope, hasScope } from "../../domain/scopes.ts";
-import { requireLocalUserActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import type { Caller } from "../../services/caller.ts";
 
-export interface MastodonCaller extends Caller {
-  actorId: string;
-}
+/** The caller carries its actor, read with the token by the auth hook. */
+export type MastodonCaller = Caller;
 
-export async function requireUser(ctx: ServiceContext, request: FastifyRequest, scope: string): Promise<MastodonCaller> {
+export async function requireUser(_ctx: ServiceContext, request: FastifyRequest, scope: string): Promise<MastodonCaller> {
   const auth = request.auth;
   if (!auth) throw unauthorized("The access token is invalid");
   if (!hasScope(auth.scopes, scope)) throw forbidden("This action is outside the authorized scopes");
-  const actor = await requireLocalUserActor(ctx, auth.username);
-  return { ...auth, actorId: actor.id };
+  return auth;
 }
 
 /** The reader of a route that answers signed out too: nobody, or a token with `scope` (403 without it). */
-export async function optionalUser(ctx: ServiceContext, request: FastifyRequest, scope: string): Promise<MastodonCaller | null> {
+export async function optionalUser(_ctx: ServiceContext, request: FastifyRequest, scope: string): Promise<MastodonCaller | null> {
   const auth = request.auth;
   if (!auth) return null;
   assertReadScope(auth.scopes, scope);
-  const actor = await requireLocalUserActor(ctx, auth.username);
-  return { ...auth, actorId: actor.id };
+  return auth;
 }
 
 /**
@@ -32,9 +28,8 @@ export async function optionalUser(ctx: ServiceContext, request: FastifyRequest,
  * scope (a tag, trending tags): a token without `scope` reads as nobody would,
  * rather than being refused, so it learns nothing of its user either way.
  */
-export async function userIfScoped(ctx: ServiceContext, request: FastifyRequest, scope: string): Promise<MastodonCaller | null> {
+export async function userIfScoped(_ctx: ServiceContext, request: FastifyRequest, scope: string): Promise<MastodonCaller | null> {
   const auth = request.auth;
   if (!auth || !hasScope(auth.scopes, scope)) return null;
-  const actor = await requireLocalUserActor(ctx, auth.username);
-  return { ...auth, actorId: actor.id };
+  return auth;
 }

@@ -11,22 +11,20 @@ export async function renderStatuses(ctx: ServiceContext, entries: PostEntry[]):
   return entries.map((entry) => toMastodonStatus(entry, { origin: ctx.origin, ...extras }));
 }
 
+/** Statuses and boosts; the boosters' counts are read with the authors'. */
 export async function renderHomeItems(ctx: ServiceContext, items: HomeItem[]): Promise<MastodonStatus[]> {
-  const statuses = await renderStatuses(
+  const entries = items.map((i) => i.entry);
+  const boosters = items.flatMap((i) => (i.kind === "boost" ? [i.by] : []));
+  const extras = await statusExtras(
     ctx,
-    items.map((i) => i.entry),
+    entries,
+    boosters.map((b) => b.id),
   );
-  const boosters = new Map(
-    (
-      await renderAccounts(
-        ctx,
-        items.flatMap((i) => (i.kind === "boost" ? [i.by] : [])),
-      )
-    ).map((a) => [a.id, a]),
-  );
-  return items.map((item, index) =>
-    item.kind === "post" ? statuses[index]! : toMastodonBoost({ id: item.id, createdAt: item.createdAt, by: boosters.get(item.by.id)! }, statuses[index]!),
-  );
+  return items.map((item) => {
+    const status = toMastodonStatus(item.entry, { origin: ctx.origin, ...extras });
+    if (item.kind === "post") return status;
+    return toMastodonBoost({ id: item.id, createdAt: item.createdAt, by: toMastodonAccount(item.by, extras.stats.get(item.by.id), ctx.origin) }, status);
+  });
 }
 
 export async function renderAccounts(ctx: ServiceContext, actors: ActorRow[]): Promise<MastodonAccount[]> {

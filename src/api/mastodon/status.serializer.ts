@@ -1,8 +1,7 @@
 // Our posts as Mastodon Status entities (docs.joinmastodon.org/entities/Status).
 // Members-only group posts are "private": apps show a lock and never boost them.
 import { toMastodonPoll, type MastodonPoll } from "./poll.serializer.ts";
-import type { ActorRow } from "../../db/schema.ts";
-import type { AccountStats, PostEntry } from "../../services/posts/timeline.service.ts";
+import type { AccountStats, MentionedActor, PostEntry } from "../../services/posts/timeline.service.ts";
 import { toMastodonAccount, type MastodonAccount } from "./account.serializer.ts";
 import { toMastodonMedia, type MastodonMedia } from "./media.serializer.ts";
 
@@ -45,7 +44,7 @@ export interface StatusContext {
   stats: Map<string, AccountStats>;
   /** Local ids of posts replied to, by URI, and their authors. */
   parents: Map<string, { id: string; authorId: string }>;
-  mentioned: Map<string, ActorRow>;
+  mentioned: Map<string, MentionedActor>;
 }
 
 export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonStatus {
@@ -71,7 +70,7 @@ export function toMastodonStatus(entry: PostEntry, c: StatusContext): MastodonSt
     application: null,
     mentions: entry.mentions
       .map((uri) => c.mentioned.get(uri))
-      .filter((a): a is ActorRow => a !== undefined)
+      .filter((a): a is MentionedActor => a !== undefined)
       .map((a) => ({ id: a.id, username: a.username, url: a.url ?? a.uri, acct: a.is_local ? a.username : `${a.username}@${a.domain}` })),
     tags: entry.tags.map((name) => ({ name, url: new URL(`/tags/${encodeURIComponent(name)}`, c.origin).href })),
     emojis: [],

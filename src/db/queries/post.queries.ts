@@ -2,7 +2,7 @@
 // whether the viewer liked it — computed in batch, never one query per row.
 import { pollsOf, type PollFacts } from "./poll.queries.ts";
 import { sql, type Kysely, type Transaction } from "kysely";
-import { jsonArrayFrom } from "kysely/helpers/postgres";
+import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
 import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
 import { hiddenAuthorIds } from "./hidden.queries.ts";
 
@@ -26,31 +26,41 @@ export interface PostEntry {
   media: MediaRow[];
   /** Its poll, with the viewer's own votes. */
   poll: PollFacts | null;
+  /** The mentioned actors we know (the account fields a client shows). */
+  mentionedActors: MentionedActor[];
+  /** The post it replies to, when we have it. */
+  parent: { id: string; authorId: string } | null;
 }
 
+export type MentionedActor = Pick<ActorRow, "id" | "uri" | "url" | "username" | "domain" | "is_local">;
+
 /**
- * What every post of a page needs beside its row, in four statements whatever
- * the page's size: the authors and groups, the media, the polls, and one
- * statement of per-post facts (counts, the viewer's own flags, tags,
- * mentions), each a correlated sub-select on its table's post index.
+ * What every post of a page needs beside its row, in two statements whatever
+ * the page's size (issue 18): the authors and groups, and one statement of
+ * per-post facts (counts, the viewer's own flags, tags, mentions with their
+ * actors, media, the post replied to), each a correlated sub-select on its
+ * table's post index. Polls are read only when a post has one.
  */
 export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null): Promise<PostEntry[]> {
-  if (posts.length === 0) return [];
+  return (await hydrateWithActors(db, posts, viewerId, [])).entries;
+}
+
+/** `hydrate`, with more actors (a page's boosters) read in the same statement as the authors. */
+export async function hydrateWithActors(
+  db: Db,
+  posts: PostRow[],
+  viewerId: string | null,
+  moreActorIds: string[],
+): Promise<{ entries: PostEntry[]; actors: Map<string, ActorRow> }> {
+  if (posts.length === 0) return { entries: [], actors: new Map() };
   const ids = posts.map((p) => p.id);
-  const actorIds = [...new Set(posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]))];
-  // Read beside the rest (one statement when none of these posts has a poll).
-  const pollsRead = pollsOf(db, ids, viewerId);
-  // Its error is raised where it is awaited; this only keeps it from counting as unhandled if the others fail first.
-  pollsRead.catch(() => undefined);
-  const [actors, facts, media] = await Promise.all([
-    db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(),
-    postFacts(db, ids, viewerId),
-    db.selectFrom("media_attachments").selectAll().where("post_id", "in", ids).orderBy("position").execute(),
-  ]);
-  const polls = await pollsRead;
+  const actorIds = [...new Set([...posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]), ...moreActorIds])];
+  const [actors, facts] = await Promise.all([db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(), postFacts(db, ids, viewerId)]);
+  const withPolls = facts.filter((f) => f.has_poll === true).map((f) => f.id);
+  const polls = withPolls.length > 0 ? await pollsOf(db, withPolls, viewerId) : new Map<string, PollFacts>();
   const actorById = new Map(actors.map((a) => [a.id, a]));
   const factsById = new Map(facts.map((f) => [f.id, f]));
-  return posts.map((post) => {
+  const entries = posts.map((post) => {
     const f = factsById.get(post.id);
     const mentions = f?.mentions ?? [];
     return {
@@ -67,13 +77,19 @@ export async function hydrate(db: Db, posts: PostRow[], viewerId: string | null)
       tags: (f?.tags ?? []).map((t) => t.tag),
       mentions: mentions.map((m) => m.actor_uri),
       mentionHandles: Object.fromEntries(mentions.filter((m) => m.username && m.domain).map((m) => [m.actor_uri, `@${m.username}@${m.domain}`])),
-      media: media.filter((m) => m.post_id === post.id),
+      mentionedActors: mentions.flatMap((m) =>
+        m.id ? [{ id: m.id, uri: m.actor_uri, url: m.url, username: m.username!, domain: m.domain!, is_local: m.is_local === true }] : [],
+      ),
+      // JSON carries the timestamp as text.
+      media: (f?.media ?? []).map((m) => ({ ...m, created_at: new Date(m.created_at) })),
       poll: polls.get(post.id) ?? null,
+      parent: f?.parent ? { id: f.parent.id, authorId: f.parent.author_id } : null,
     };
   });
+  return { entries, actors: actorById };
 }
 
-/** Counts, the viewer's flags, tags and mentions of each post, in one statement. */
+/** Counts, the viewer's flags, tags, mentions, media and the parent of each post, in one statement. */
 function postFacts(db: Db, ids: string[], viewerId: string | null) {
   const mine = (table: "likes" | "reblogs" | "bookmarks" | "status_pins") =>
     viewerId ? sql<boolean>`exists (select 1 from ${sql.table(table)} t where t.post_id = posts.id and t.actor_id = ${viewerId})` : sql<boolean>`false`;
@@ -89,14 +105,19 @@ function postFacts(db: Db, ids: string[], viewerId: string | null) {
       mine("reblogs").as("reblogged"),
       mine("bookmarks").as("bookmarked"),
       mine("status_pins").as("pinned"),
+      sql<boolean>`exists (select 1 from polls where polls.post_id = posts.id)`.as("has_poll"),
       jsonArrayFrom(eb.selectFrom("post_tags").select("post_tags.tag").whereRef("post_tags.post_id", "=", "posts.id")).as("tags"),
       jsonArrayFrom(
         eb
           .selectFrom("post_mentions")
           .leftJoin("actors", "actors.uri", "post_mentions.actor_uri")
-          .select(["post_mentions.actor_uri", "actors.username", "actors.domain"])
+          .select(["post_mentions.actor_uri", "actors.id", "actors.url", "actors.username", "actors.domain", "actors.is_local"])
           .whereRef("post_mentions.post_id", "=", "posts.id"),
       ).as("mentions"),
+      jsonArrayFrom(eb.selectFrom("media_attachments").selectAll().whereRef("media_attachments.post_id", "=", "posts.id").orderBy("position")).as("media"),
+      jsonObjectFrom(
+        eb.selectFrom("posts as parent").select(["parent.id", "parent.author_id"]).whereRef("parent.uri", "=", "posts.in_reply_to_uri").limit(1),
+      ).as("parent"),
     ])
     .execute();
 }
@@ -250,7 +271,7 @@ export async function reblogsForHome(db: Db, viewerId: string, bounds: { maxId?:
     .where("follower_id", "=", viewerId)
     .where("state", "=", "accepted")
     .union(kdb.selectFrom("actors").select("id").where("id", "=", viewerId));
-  return kdb
+  const rows = await kdb
     .selectFrom(boosters.as("boosters"))
     .innerJoinLateral(
       (eb) =>
@@ -267,10 +288,29 @@ export async function reblogsForHome(db: Db, viewerId: string, bounds: { maxId?:
       (join) => join.onTrue(),
     )
     .selectAll("r")
+    // The boosted post comes with its boost: no second statement for the posts the page does not hold.
+    .select((eb) => jsonObjectFrom(eb.selectFrom("posts").selectAll("posts").whereRef("posts.id", "=", "r.post_id")).as("post"))
     .where("boosters.id", "not in", hidden())
     .orderBy("r.id", "desc")
     .limit(bounds.limit)
     .execute();
+  return rows.map(({ post, ...boost }) => ({ ...boost, post: post ? postRowFromJson(post) : null }));
+}
+
+/** A posts row read as JSON (a sub-select): its timestamps come back as text. */
+function postRowFromJson(
+  post: Omit<PostRow, "published_at" | "edited_at" | "created_at"> & {
+    published_at: string | Date;
+    edited_at: string | Date | null;
+    created_at: string | Date;
+  },
+): PostRow {
+  return {
+    ...post,
+    published_at: new Date(post.published_at),
+    edited_at: post.edited_at === null ? null : new Date(post.edited_at),
+    created_at: new Date(post.created_at),
+  };
 }
 
 export async function reblogsByIds(db: Db, ids: string[]) {

@@ -89,12 +89,6 @@ export async function domainPresenceIn(db: Db, domain: string, groupIds: string[
   return { members: new Set(members.map((r) => r.followee_id)), invitees: new Set(invitees.map((r) => r.group_id)) };
 }
 
-/** The domain of one actor (the viewer, for the shared-room clause of the visibility rule). */
-export async function actorDomain(db: Db, actorId: string): Promise<string | null> {
-  const row = await db.selectFrom("actors").select("domain").where("id", "=", actorId).executeTakeFirst();
-  return row?.domain ?? null;
-}
-
 /**
  * For private and direct posts: which of these authors the viewer follows
  * (accepted), and which of these posts mention the viewer. For an instance

@@ -1,6 +1,7 @@
 // API tokens (hashes only).
-import type { Kysely, Transaction } from "kysely";
-import type { ApiTokenRow, Database } from "../schema.ts";
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { ActorRow, ApiTokenRow, Database } from "../schema.ts";
+import { hydrate, type UserWithActor } from "./user.repo.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -8,8 +9,37 @@ export async function insertToken(db: Db, token: { id: string; user_id: string; 
   await db.insertInto("api_tokens").values(token).execute();
 }
 
-export async function findTokenByHash(db: Db, hash: string): Promise<ApiTokenRow | undefined> {
-  return db.selectFrom("api_tokens").selectAll().where("token_hash", "=", hash).executeTakeFirst();
+export interface UserToken {
+  token: Pick<ApiTokenRow, "id" | "scopes" | "app_id" | "last_used_at" | "expires_at" | "revoked_at">;
+  user: UserWithActor;
+}
+
+/**
+ * A user's token with its user and actor, in one statement: every API request
+ * authenticates, so the token, the suspension and the actor are read together
+ * (issue 18). Nothing is cached: a revoke or a suspension counts at the next
+ * request in every process. App-level tokens (no user) are not found here.
+ */
+export async function findUserTokenByHash(db: Db, hash: string): Promise<UserToken | undefined> {
+  const row = await db
+    .selectFrom("api_tokens")
+    .innerJoin("users", "users.id", "api_tokens.user_id")
+    .innerJoin("actors", "actors.id", "users.actor_id")
+    .selectAll("users")
+    .select([
+      "api_tokens.id as token_id",
+      "api_tokens.scopes",
+      "api_tokens.app_id",
+      "api_tokens.last_used_at",
+      "api_tokens.expires_at",
+      "api_tokens.revoked_at",
+    ])
+    .select(() => sql<ActorRow>`to_jsonb(actors.*)`.as("actor_json"))
+    .where("api_tokens.token_hash", "=", hash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { token_id, scopes, app_id, last_used_at, expires_at, revoked_at, ...user } = row;
+  return { token: { id: token_id, scopes, app_id, last_used_at, expires_at, revoked_at }, user: hydrate(user) };
 }
 
 export async function touchToken(db: Db, id: string): Promise<void> {

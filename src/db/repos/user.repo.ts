@@ -66,7 +66,8 @@ function withActor(db: Db) {
     .select(() => sql<ActorRow>`to_jsonb(actors.*)`.as("actor_json"));
 }
 
-function hydrate(row: UserRow & { actor_json: unknown }): UserWithActor {
+/** A users row with its actor read as `to_jsonb(actors.*) as actor_json` (also by the token lookup). */
+export function hydrate(row: UserRow & { actor_json: unknown }): UserWithActor {
   const { actor_json, ...user } = row;
   const actor = actor_json as Record<string, unknown>;
   // to_jsonb turns timestamps into strings.

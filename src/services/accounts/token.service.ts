@@ -2,8 +2,7 @@
 // for scripts; OAuth will mint the same kind.
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
-import { findTokenByHash, insertToken, listTokensOfUser, revokeTokenById, touchToken } from "../../db/repos/token.repo.ts";
-import { findUserById } from "../../db/repos/user.repo.ts";
+import { findUserTokenByHash, insertToken, listTokensOfUser, revokeTokenById, touchToken } from "../../db/repos/token.repo.ts";
 import type { Database } from "../../db/schema.ts";
 import { notFound } from "../../domain/errors.ts";
 import { newId } from "../../domain/ids.ts";
@@ -42,12 +41,12 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 export async function authenticateToken(ctx: ServiceContext, token: string): Promise<Authenticated | null> {
   if (!token || token.length > 200) return null;
-  const row = await findTokenByHash(ctx.db, hashToken(token));
-  if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
-  // App-level tokens act for no user (see authenticateAppToken).
-  if (!row.user_id) return null;
-  const user = await findUserById(ctx.db, row.user_id);
-  if (!user || user.suspended_at) return null;
+  // App-level tokens act for no user and are not found here (see authenticateAppToken).
+  const found = await findUserTokenByHash(ctx.db, hashToken(token));
+  if (!found) return null;
+  const { token: row, user } = found;
+  if (row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
+  if (user.suspended_at) return null;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
     await touchToken(ctx.db, row.id);
   }

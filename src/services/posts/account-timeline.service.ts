@@ -7,7 +7,7 @@ import { reblogsByActor } from "../../db/queries/timeline.queries.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import type { ServiceContext } from "../context.ts";
 import { listPinnedPostIds } from "./pin.service.ts";
-import { canSeeGroupContent, filterVisiblePosts, viewerOf } from "../visibility.service.ts";
+import { filterGroupContent, viewerOf } from "../visibility.service.ts";
 import { getAccountTimeline, getPostEntries, interleaveBoosts, type HomeItem, type PageBounds, type PostEntry } from "./timeline.service.ts";
 
 export interface ProfileFilters {
@@ -46,9 +46,6 @@ export async function getProfileItems(
 async function groupItems(ctx: ServiceContext, viewerId: string | null, group: ActorRow, bounds: PageBounds, filters: ProfileFilters): Promise<HomeItem[]> {
   // A group writes nothing itself: everything on its timeline is a post it shared.
   if (filters.excludeReblogs) return [];
-  // The door every reader of a group's content goes through (as findGroupWithReadableContent):
-  // a members-only group's timeline lists nothing to outsiders, not even the public posts shared into it.
-  if (!(await canSeeGroupContent(ctx, viewerOf(viewerId), group.id))) return [];
   const page = await listGroupPosts(ctx.db, group.id, { cursor: bounds.maxId ?? null, limit: bounds.limit, viewerId });
   const wanted = page.items.filter(
     (entry) =>
@@ -57,5 +54,7 @@ async function groupItems(ctx: ServiceContext, viewerId: string | null, group: A
       !(filters.onlyMedia && entry.media.length === 0) &&
       !(filters.tagged && !entry.tags.includes(filters.tagged.toLowerCase())),
   );
-  return asPosts(await filterVisiblePosts(ctx, viewerOf(viewerId), wanted, (entry) => entry.post));
+  // The door every reader of a group's content goes through (as findGroupWithReadableContent):
+  // a members-only group's timeline lists nothing to outsiders, not even the public posts shared into it.
+  return asPosts(await filterGroupContent(ctx, viewerOf(viewerId), group.id, wanted, (entry) => entry.post));
 }

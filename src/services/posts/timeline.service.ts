@@ -1,7 +1,7 @@
 // Timelines for client apps: home (me, who I follow, my groups), public,
 // hashtag, and one account's posts — always filtered by what the viewer may see.
 import { accountStats, relationships, type AccountStats, type Relationship } from "../../db/queries/account.queries.ts";
-import { actorsByIds, actorsByUris, hydrate, postsByUris, reblogsForHome, type PostEntry } from "../../db/queries/post.queries.ts";
+import { actorsByIds, hydrate, hydrateWithActors, reblogsForHome, type MentionedActor, type PostEntry } from "../../db/queries/post.queries.ts";
 import {
   accountTimeline,
   homeTimeline,
@@ -45,42 +45,43 @@ export async function getHomeItems(ctx: ServiceContext, viewerId: string, bounds
     bounds.minId ? Promise.resolve([]) : reblogsForHome(ctx.db, viewerId, bounds),
   ]);
   const onPage = new Set(rows.map((r) => r.id));
-  const [boostedRows, boosters] = await Promise.all([
-    postsByIds(
-      ctx.db,
-      [...new Set(boosts.map((b) => b.post_id))].filter((id) => !onPage.has(id)),
-    ),
-    actorsByIds(ctx.db, [...new Set(boosts.map((b) => b.actor_id))]),
-  ]);
+  const boostedRows = [...new Map(boosts.flatMap((b) => (b.post && !onPage.has(b.post.id) ? [[b.post.id, b.post] as const] : []))).values()];
   const seen = await filterVisiblePosts(ctx, viewerOf(viewerId), [...rows, ...boostedRows], (row) => row);
   const visibleById = new Map(seen.map((r) => [r.id, r]));
+  // Boosters are read with the page's authors, once the page is cut.
   const page = mergeBoosts(
     rows.filter((r) => visibleById.has(r.id)),
     boosts,
     visibleById,
-    new Map(boosters.map((a) => [a.id, a])),
+    (actorId) => actorId,
     bounds.limit,
   );
-  const entries = new Map((await hydrate(ctx.db, [...new Set(page.map((i) => i.post))], viewerId)).map((e) => [e.post.id, e]));
-  return page.map((i) =>
-    i.kind === "post"
-      ? { kind: "post", id: i.id, entry: entries.get(i.post.id)! }
-      : { kind: "boost", id: i.id, by: i.by, createdAt: i.createdAt, entry: entries.get(i.post.id)! },
+  const { entries: hydrated, actors } = await hydrateWithActors(
+    ctx.db,
+    [...new Set(page.map((i) => i.post))],
+    viewerId,
+    page.flatMap((i) => (i.kind === "boost" ? [i.by] : [])),
   );
+  const entries = new Map(hydrated.map((e) => [e.post.id, e]));
+  return page.flatMap((i): HomeItem[] => {
+    if (i.kind === "post") return [{ kind: "post", id: i.id, entry: entries.get(i.post.id)! }];
+    const by = actors.get(i.by);
+    return by ? [{ kind: "boost", id: i.id, by, createdAt: i.createdAt, entry: entries.get(i.post.id)! }] : [];
+  });
 }
 
 /**
  * Posts and boosts in one newest-first page: a boosted post the viewer may
  * not see is left out, and a post already on the page is not repeated.
  */
-function mergeBoosts<P extends { id: string }>(
+function mergeBoosts<P extends { id: string }, B>(
   posts: P[],
   boosts: BoostRow[],
   boosted: Map<string, P>,
-  boosters: Map<string, ActorRow>,
+  boosterOf: (actorId: string) => B | undefined,
   limit: number,
-): Array<{ kind: "post"; id: string; post: P } | { kind: "boost"; id: string; post: P; by: ActorRow; createdAt: Date }> {
-  const items: Array<{ kind: "post"; id: string; post: P } | { kind: "boost"; id: string; post: P; by: ActorRow; createdAt: Date }> = posts.map((post) => ({
+): Array<{ kind: "post"; id: string; post: P } | { kind: "boost"; id: string; post: P; by: B; createdAt: Date }> {
+  const items: Array<{ kind: "post"; id: string; post: P } | { kind: "boost"; id: string; post: P; by: B; createdAt: Date }> = posts.map((post) => ({
     kind: "post",
     id: post.id,
     post,
@@ -88,7 +89,7 @@ function mergeBoosts<P extends { id: string }>(
   const shown = new Set(posts.map((p) => p.id));
   for (const boost of boosts) {
     const post = boosted.get(boost.post_id);
-    const by = boosters.get(boost.actor_id);
+    const by = boosterOf(boost.actor_id);
     if (!post || !by || shown.has(post.id)) continue;
     shown.add(post.id);
     items.push({ kind: "boost", id: boost.id, post, by, createdAt: boost.created_at });
@@ -112,7 +113,7 @@ export async function interleaveBoosts(
     posts.map((entry) => ({ id: entry.post.id, entry })),
     boosts,
     boostedEntries,
-    boosters,
+    (id) => boosters.get(id),
     limit,
   );
   return page.map((i) =>
@@ -144,20 +145,18 @@ export async function getRelationships(ctx: ServiceContext, viewerId: string, id
   return relationships(ctx.db, viewerId, ids);
 }
 
-export type { AccountPostFilters, AccountStats, PageBounds, PostEntry, Relationship };
+export type { AccountPostFilters, AccountStats, MentionedActor, PageBounds, PostEntry, Relationship };
 
-/** What status serialisation needs beside the entries, fetched in batch. */
-export async function statusExtras(ctx: ServiceContext, entries: PostEntry[]) {
-  const parentUris = [...new Set(entries.map((e) => e.post.in_reply_to_uri).filter((u): u is string => u !== null))];
-  const mentionUris = [...new Set(entries.flatMap((e) => e.mentions))];
-  const [stats, parents, mentioned] = await Promise.all([
-    accountStats(ctx.db, [...new Set(entries.map((e) => e.author.id))]),
-    postsByUris(ctx.db, parentUris),
-    actorsByUris(ctx.db, mentionUris),
-  ]);
+/**
+ * What status serialisation needs beside the entries: the authors' counts,
+ * in one statement (the parents and the mentioned accounts came with the
+ * entries, see `hydrate`).
+ */
+export async function statusExtras(ctx: ServiceContext, entries: PostEntry[], moreAccountIds: string[] = []) {
+  const stats = await accountStats(ctx.db, [...new Set([...entries.map((e) => e.author.id), ...moreAccountIds])]);
   return {
     stats,
-    parents: new Map(parents.map((p) => [p.uri, { id: p.id, authorId: p.author_id }])),
-    mentioned: new Map(mentioned.map((a) => [a.uri, a])),
+    parents: new Map(entries.flatMap((e) => (e.parent && e.post.in_reply_to_uri ? [[e.post.in_reply_to_uri, e.parent] as const] : []))),
+    mentioned: new Map(entries.flatMap((e) => e.mentionedActors.map((a) => [a.uri, a] as const))),
   };
 }
