@@ -30,6 +30,7 @@ import { assertCanEditInGroup, assertCanPost, isModerator } from "../../domain/g
 import { newId } from "../../domain/ids.ts";
 import type { ServiceContext } from "../context.ts";
 import { membershipOf } from "../groups/group.service.ts";
+import { resolveActor } from "../accounts/actor.service.ts";
 import { ensureGroupRow } from "../groups/group-cache.ts";
 import { sanitizeHtml, stripHtml, textOfSanitized } from "../html.ts";
 import { applyOnce, type IncomingActivity } from "../incoming.ts";
@@ -105,11 +106,20 @@ async function findGroupFor(ctx: ServiceContext, post: IncomingPost, parentGroup
   // direct reply is (createPost): never a post in the thread's group.
   if (!post.isPublic && !(parentGroup.followers_url && [...post.to, ...post.cc].includes(parentGroup.followers_url))) return null;
   // A reply that names another group as its audience (a reply written where a
-  // post was shared) is not a post in the parent's group — unless we are the
-  // parent's group's home: then our group's rules hold whatever the audience
-  // says, or naming an unknown audience would let anyone into its threads.
-  if (post.audienceUris.length > 0 && !parentGroup.is_local) return null;
+  // post was shared) is not a post in the parent's group. At the parent's
+  // group's home that must be a real group elsewhere: naming an audience that
+  // is no group would let anyone past our group's rules into its threads.
+  if (post.audienceUris.length > 0 && (!parentGroup.is_local || (await namesGroupElsewhere(ctx, post.audienceUris)))) return null;
   return parentGroup;
+}
+
+/** Whether one of a reply's audiences is a group on another server (looked up, at most three). */
+async function namesGroupElsewhere(ctx: ServiceContext, audienceUris: string[]): Promise<boolean> {
+  for (const uri of audienceUris.slice(0, 3)) {
+    const actor = await resolveActor(ctx, uri).catch(() => null);
+    if (actor?.type === "Group" && !actor.is_local) return true;
+  }
+  return false;
 }
 
 /**
