@@ -31,6 +31,7 @@ import { limitJoin } from "../../domain/organization.rules.ts";
 import { peerLimited } from "../organizations/federation-policy.service.ts";
 import { sharedRoomAdmits } from "../groups/shared-room-admission.ts";
 import { canSeeGroup, viewerOf } from "../visibility.service.ts";
+import { sameOrigin } from "../../domain/trust.rules.ts";
 
 export interface FollowView {
   id: string;
@@ -246,6 +247,11 @@ export async function receiveFollowAccepted(ctx: ServiceContext, activity: Incom
 
 export async function receiveFollowRejected(ctx: ServiceContext, activity: IncomingActivity, ref: FollowReference) {
   await applyOnce(ctx, activity, async (trx) => {
+    // A Reject of one of our Follows that is no longer the pair's current one
+    // answers an earlier request: a join repeated since then sent a new Follow
+    // (requestRemoteMembership), which gets its own answer. Falling back to the
+    // pair here would let that late Reject end the new request.
+    if (ref.followActivityUri && sameOrigin(ref.followActivityUri, ctx.origin.href) && !(await findFollowByActivityUri(trx, ref.followActivityUri))) return;
     const follow = await findReferencedFollow(trx, ref);
     const followee = follow ? await findActorById(trx, follow.followee_id) : undefined;
     if (!follow || followee?.uri !== activity.actorUri) return;

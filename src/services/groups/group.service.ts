@@ -2,7 +2,7 @@
 // invitations. Membership is a follow of the group actor; the same rules in
 // src/domain/group.rules.ts decide for the API and for the inbox.
 import type { Transaction } from "kysely";
-import { deleteFollow, insertFollow } from "../../db/repos/follow.repo.ts";
+import { deleteFollow, insertFollow, updateFollowActivityUri } from "../../db/repos/follow.repo.ts";
 import { deleteBan, deleteInvite, insertBan, insertGroup, insertInvite, setGroupRole } from "../../db/repos/group.repo.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import { insertActorKeys, insertLocalActor } from "../../db/repos/user.repo.ts";
@@ -309,7 +309,16 @@ export async function requestRemoteMembership(ctx: ServiceContext, memberId: str
       state: "pending",
       activityUri: new URL(`/follows/${id}`, ctx.origin).href,
     });
-    if (created || row.state === "pending") await recordOutboxEvent(trx, { type: "follow.requested", followId: row.id });
+    if (created) {
+      await recordOutboxEvent(trx, { type: "follow.requested", followId: row.id });
+    } else if (row.state === "pending") {
+      // Asked again while the group has not answered: a new Follow id, so the
+      // group's instance does not drop it as a repeat of the one it may have
+      // refused (its idempotence record), and a late Reject of that one is
+      // recognised as stale (receiveFollowRejected).
+      await updateFollowActivityUri(trx, row.id, new URL(`/follows/${newId()}`, ctx.origin).href);
+      await recordOutboxEvent(trx, { type: "follow.requested", followId: row.id });
+    }
   });
 }
 
