@@ -21,8 +21,8 @@ export interface HostilePeer {
   origin: string;
   host: string;
   port: number;
-  /** Every request received, in order. */
-  hits: Array<{ method: string; path: string; host: string; at: number }>;
+  /** Every request received, in order, with the signature style it carried. */
+  hits: Array<{ method: string; path: string; host: string; at: number; signature: "rfc9421" | "cavage" | null }>;
   /** TCP connections accepted (counts TLS attempts too). */
   connections(): number;
   /** Serves `document` at `path` (JSON unless a string), with this content type. */
@@ -61,7 +61,8 @@ export async function startHostilePeer(options: { hostname?: string; alsoIPv6?: 
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", origin);
-    hits.push({ method: req.method ?? "GET", path: url.pathname, host: req.headers.host ?? "", at: Date.now() });
+    const signature = req.headers["signature-input"] ? "rfc9421" : req.headers.signature ? "cavage" : null;
+    hits.push({ method: req.method ?? "GET", path: url.pathname, host: req.headers.host ?? "", at: Date.now(), signature });
     const handler = exact.get(url.pathname) ?? prefixes.find(([p]) => url.pathname.startsWith(p))?.[1];
     if (!handler) {
       res.writeHead(404).end();
