@@ -4,6 +4,7 @@
 // and tests.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -120,13 +121,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const migrations = await migrateToLatest(database.db);
   if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "database migrated");
 
+  // An in-memory instance (tests, the demo) keeps its media in a temporary
+  // directory, removed when it closes.
+  const inMemory = config.dataDir.startsWith("memory://");
   const ctx: ServiceContext = {
     db: database.db,
     database,
     origin: config.origin,
     instanceName: config.instanceName,
     logger,
-    mediaDir: config.dataDir.startsWith("memory://") ? mkdtempSync(join(tmpdir(), "ecotone-media-")) : join(config.dataDir, "media"),
+    mediaDir: inMemory ? mkdtempSync(join(tmpdir(), "ecotone-media-")) : join(config.dataDir, "media"),
   };
   if (config.oidc) ctx.companySignIn = new CompanySignIn({ ...config.oidc, allowInsecure: config.allowPrivateAddresses });
   ctx.passwordSignIn = config.passwordSignIn;
@@ -285,7 +289,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         logger.info({ port: inboundMail.port, domain: config.replyDomain }, "reply-by-email listener started");
       }
       // PGlite admits one process: the CLI reaches this one through a socket.
-      if (database.kind === "pglite" && !config.dataDir.startsWith("memory://")) {
+      if (database.kind === "pglite" && !inMemory) {
         adminSocket = await startAdminSocket(ctx, join(config.dataDir, "ecotone.sock"));
       }
     },
@@ -306,6 +310,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await queueRun?.catch(() => {});
       await adminSocket?.close();
       if (!options.keepDatabaseOpen) await database.close();
+      if (inMemory && ctx.mediaDir) await rm(ctx.mediaDir, { recursive: true, force: true });
     },
   };
 }
