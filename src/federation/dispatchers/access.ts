@@ -6,10 +6,20 @@ import { Application } from "@fedify/vocab";
 import { findCachedActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { canFetchGroupContent, type Requester } from "../../services/groups/access.service.ts";
+import { peerAllowed } from "../../services/organizations/federation-policy.service.ts";
+import { sameOrigin } from "../../domain/trust.rules.ts";
 
 export async function signedRequester(ctx: RequestContext<ServiceContext>) {
-  const owner = await ctx.getSignedKeyOwner().catch(() => null);
-  if (!owner?.id) return null;
+  const [key, owner] = await Promise.all([ctx.getSignedKey().catch(() => null), ctx.getSignedKeyOwner().catch(() => null)]);
+  if (!key?.id || !owner?.id) return null;
+  // Fedify links a key and its owner wherever each is served; we act for the
+  // owner, so the key must be on the owner's origin (as Mastodon's are), and
+  // the policy is asked about the owner's host: a blocked instance signing
+  // with a key document served from a throw-away domain is nobody here
+  // (docs/security.md, finding 39; the adapter's early refusal looks only
+  // at the key id's host).
+  if (!sameOrigin(key.id.href, owner.id.href)) return null;
+  if (!(await peerAllowed(ctx.data, owner.id.host))) return null;
   return { uri: owner.id.href, isInstanceActor: owner instanceof Application, host: owner.id.host };
 }
 

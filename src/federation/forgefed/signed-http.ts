@@ -10,6 +10,7 @@ import { rememberRemoteActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { fromActor } from "../mappers/actor.mapper.ts";
 import type { Json } from "./vocabulary.ts";
+import { peerAllowed } from "../../services/organizations/federation-policy.service.ts";
 import { sameOrigin } from "../../domain/trust.rules.ts";
 
 const ACTIVITY_JSON = "application/activity+json";
@@ -69,6 +70,9 @@ export async function verifySender(fctx: Context<ServiceContext>, request: Reque
   if (!key?.ownerId) return null;
   const owner: Actor | null = await getKeyOwner(key, { documentLoader, contextLoader: fctx.contextLoader }).catch(() => null);
   if (!owner?.id || owner.id.href !== key.ownerId.href) return null;
+  // As for any signed request (dispatchers/access.ts): the key on its owner's
+  // origin, and the policy asked about the owner's host (finding 39).
+  if (!key.id || !sameOrigin(key.id.href, owner.id.href) || !(await peerAllowed(fctx.data, owner.id.host))) return null;
   const isInstanceActor = owner.constructor.name === "Application";
   if (sameOrigin(owner.id.href, fctx.origin)) return null;
   return { actor: await rememberRemoteActor(fctx.data, await fromActor(owner)), isInstanceActor };
