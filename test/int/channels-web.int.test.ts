@@ -34,7 +34,12 @@ describe("channel pages", () => {
     expect(page.text_).toContain("No address yet.");
 
     expect(await web.flashAfter(await web.post("/settings/email", { email: "nope" }))).toContain("is not an email address");
-    expect(await web.flashAfter(await web.post("/settings/email", { email: "ada@acme.test" }))).toContain("confirmation link");
+    expect(page.text_).toContain('autocomplete="current-password"');
+    expect(await web.flashAfter(await web.post("/settings/email", { email: "ada@acme.test" }))).toContain("current password");
+    expect(await web.flashAfter(await web.post("/settings/email", { email: "ada@acme.test", current_password: "not it" }))).toContain(
+      "current password is wrong",
+    );
+    expect(await web.flashAfter(await web.post("/settings/email", { email: "ada@acme.test", current_password: PASSWORD }))).toContain("confirmation link");
     const token = /\/mail\/verify\?token=(\S+)/.exec(await keptMail("Confirm", "ada@acme.test"))![1]!;
     const confirmed = await new Visitor(instance.origin).get(`/mail/verify?token=${token}`);
     expect(confirmed.status).toBe(200);
@@ -56,7 +61,7 @@ describe("channel pages", () => {
 
   it("resets a forgotten password from the mailed link", async () => {
     const bob = await instance.user("bob");
-    await instance.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: "bob@acme.test" });
+    await instance.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: "bob@acme.test", currentPassword: PASSWORD });
     const token = /\/mail\/verify\?token=(\S+)/.exec(await keptMail("Confirm", "bob@acme.test"))![1]!;
     await instance.api(null, "POST", "/api/ecotone/v1/account/email/verify", { token });
 

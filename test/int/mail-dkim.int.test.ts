@@ -3,6 +3,7 @@
 // signature verifies against the public key (what a receiver reads from DNS
 // at <selector>._domainkey.<domain>), body hash and header signature both
 // (RFC 6376, relaxed/relaxed). Without the settings, mail is not signed.
+import { PASSWORD } from "../helpers/web-visitor.ts";
 import { createHash, createVerify, generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
@@ -84,7 +85,7 @@ describe("DKIM signing", () => {
 
   it("signs every mail so that it verifies with the published key, and only when configured", async () => {
     const ada = await signed.user("ada");
-    await signed.api(ada.token, "PUT", "/api/ecotone/v1/account/email", { email: "ada@acme.test" });
+    await signed.api(ada.token, "PUT", "/api/ecotone/v1/account/email", { email: "ada@acme.test", currentPassword: PASSWORD });
     const mail = await eventually(() => smtp.to("ada@acme.test")[0], 30_000);
     const result = verifyDkim(mail!.raw);
     expect(result).toEqual({ d: "acme.test", s: "ecotone2026", ok: true });
@@ -92,7 +93,7 @@ describe("DKIM signing", () => {
     expect(verifyDkim(mail!.raw.replace("Confirm", "Confirn")).ok).toBe(false);
 
     const bob = await plain.user("bob");
-    await plain.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: "bob@globex.test" });
+    await plain.api(bob.token, "PUT", "/api/ecotone/v1/account/email", { email: "bob@globex.test", currentPassword: PASSWORD });
     const unsigned = await eventually(() => smtp.to("bob@globex.test")[0], 30_000);
     expect(unsigned!.raw).not.toMatch(/^DKIM-Signature:/im);
   });

@@ -1,6 +1,7 @@
 // Email on one instance, sent through a real SMTP server on loopback:
 // verified addresses, notification mail batched per thread with a one-click
 // unsubscribe, password reset links, and the kept outbox without SMTP.
+import { PASSWORD } from "../helpers/web-visitor.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
@@ -32,7 +33,7 @@ describe("email through SMTP", () => {
   });
 
   async function verifiedAddress(user: TestUser, address: string) {
-    expect((await instance.api(user.token, "PUT", "/api/ecotone/v1/account/email", { email: address })).status).toBe(202);
+    expect((await instance.api(user.token, "PUT", "/api/ecotone/v1/account/email", { email: address, currentPassword: PASSWORD })).status).toBe(202);
     await instance.app.channels.drain();
     const [mail] = smtp.to(address).filter((m) => m.subject.startsWith("Confirm"));
     expect(mail).toBeDefined();
@@ -43,10 +44,15 @@ describe("email through SMTP", () => {
   }
 
   it("mails only a verified address, and a confirmation link works once", async () => {
-    expect((await instance.api(ada.token, "PUT", "/api/ecotone/v1/account/email", { email: "not an address" })).status).toBe(422);
-    expect((await instance.api(ada.token, "GET", "/api/ecotone/v1/account/email")).body).toEqual({ email: null, verified: false, bounced: false });
+    expect((await instance.api(ada.token, "PUT", "/api/ecotone/v1/account/email", { email: "not an address", currentPassword: PASSWORD })).status).toBe(422);
+    expect((await instance.api(ada.token, "GET", "/api/ecotone/v1/account/email")).body).toEqual({
+      email: null,
+      verified: false,
+      bounced: false,
+      hasPassword: true,
+    });
 
-    await instance.api(ada.token, "PUT", "/api/ecotone/v1/account/email", { email: "ada@acme.test" });
+    await instance.api(ada.token, "PUT", "/api/ecotone/v1/account/email", { email: "ada@acme.test", currentPassword: PASSWORD });
     await instance.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada are you there?" });
     await instance.app.channels.drain();
     // The confirmation, and no notification: the address is not proven yet.
@@ -273,7 +279,7 @@ describe("email without SMTP", () => {
     const admin = await instance.user("root", { scopes: "read write admin:read" });
     await setRole(instance.app.ctx, "root", "admin");
     const eve = await instance.user("eve");
-    await instance.api(eve.token, "PUT", "/api/ecotone/v1/account/email", { email: "eve@acme.test" });
+    await instance.api(eve.token, "PUT", "/api/ecotone/v1/account/email", { email: "eve@acme.test", currentPassword: PASSWORD });
     await instance.app.channels.drain();
     const list = await instance.api(admin.token, "GET", "/api/ecotone/v1/admin/mail");
     expect(list.status).toBe(200);

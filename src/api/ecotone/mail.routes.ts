@@ -22,7 +22,7 @@ import { IdParams, RequiredText, route, Type, typed } from "./schema.ts";
 
 const BASE = "/api/ecotone/v1";
 
-const EmailBody = Type.Object({ email: RequiredText({ maxLength: 254 }) });
+const EmailBody = Type.Object({ email: RequiredText({ maxLength: 254 }), currentPassword: RequiredText({ maxLength: 1024 }) });
 const TokenBody = Type.Object({ token: RequiredText({ maxLength: 200 }) });
 const ResetRequestBody = Type.Object({ login: RequiredText({ maxLength: 254 }) });
 const ResetBody = Type.Object({ token: RequiredText({ maxLength: 200 }), password: RequiredText({ maxLength: 1024 }) });
@@ -57,10 +57,13 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
 
   app.put(
     `${BASE}/account/email`,
-    route('Set your email address: {"email"}; a confirmation link is mailed to it, and mail is sent only once it is confirmed', "write:accounts", {
-      body: EmailBody,
-    }),
-    async (request, reply) => reply.code(202).send(await setEmail(ctx, signedIn(request).username, request.body.email)),
+    route(
+      'Set your email address: {"email", "currentPassword"}; a confirmation link is mailed to it, the old address is told, and mail is sent only once it is confirmed. The password is asked because a password reset goes to this address: a token alone must not move it',
+      "write:accounts",
+      { body: EmailBody },
+    ),
+    async (request, reply) =>
+      reply.code(202).send(await setEmail(ctx, signedIn(request).username, request.body.email, { currentPassword: request.body.currentPassword })),
   );
 
   app.post(`${BASE}/account/email/verify`, route('Confirm an address with the token of its link: {"token"}', null, { body: TokenBody }), async (request) => ({

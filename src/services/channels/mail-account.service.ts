@@ -13,12 +13,13 @@ import {
   useMailToken,
 } from "../../db/repos/mail.repo.ts";
 import { findUserById, findUserByUsername } from "../../db/repos/user.repo.ts";
-import { DomainError, notFound, validationFailed } from "../../domain/errors.ts";
+import { DomainError, forbidden, notFound, validationFailed } from "../../domain/errors.ts";
 import { checkPasswordStrength } from "../../domain/user.rules.ts";
 import type { ServiceContext } from "../context.ts";
 import { preferencesUrl } from "./mail-links.ts";
 import { queueMail } from "./mail.service.ts";
 import { setPassword } from "../accounts/user.service.ts";
+import { verifyPassword } from "../accounts/password.ts";
 
 const VERIFY_HOURS = 48;
 const RESET_MINUTES = 60;
@@ -45,10 +46,31 @@ async function throttle(ctx: ServiceContext, userId: string, purpose: "verify" |
   return (await countMailTokensSince(ctx.db, userId, purpose, new Date(Date.now() - 3_600_000))) >= LINKS_PER_HOUR;
 }
 
-/** Sets (or replaces) the address, unverified, and mails it a verification link. */
-export async function setEmail(ctx: ServiceContext, username: string, raw: string): Promise<{ email: string; verified: false }> {
+/**
+ * How the caller proved it is the account's owner, beyond holding a session or
+ * a token: the address is a credential (a reset link goes to it), so an app
+ * token with `write:accounts` must not be enough to move it (finding 40).
+ */
+export type OwnerProof = { currentPassword: string } | { webSession: true };
+
+async function assertOwner(user: { password_hash: string | null }, proof: OwnerProof): Promise<void> {
+  if ("currentPassword" in proof) {
+    if (!user.password_hash) {
+      throw forbidden("This account signs in with company sign-in and has no password: change the address in the web settings");
+    }
+    if (!(await verifyPassword(proof.currentPassword, user.password_hash))) throw forbidden("The current password is wrong");
+    return;
+  }
+  // The web session is first-party; an account with a password still types it.
+  if (user.password_hash) throw forbidden("Type your current password to change the address");
+}
+
+/** Sets (or replaces) the address, unverified, and mails it a verification link (and the old address a notice). */
+export async function setEmail(ctx: ServiceContext, username: string, raw: string, proof: OwnerProof): Promise<{ email: string; verified: false }> {
   const user = await requireUser(ctx, username);
   const email = normalizeEmail(raw);
+  await assertOwner(user, proof);
+  const previous = user.email_verified_at && user.email && user.email !== email ? user.email : null;
   if (await throttle(ctx, user.id, "verify")) {
     throw new DomainError("rate_limited", `Three verification links were sent in the last hour; wait an hour, then try again`);
   }
@@ -79,6 +101,23 @@ export async function setEmail(ctx: ServiceContext, username: string, raw: strin
         footer: { instanceName: ctx.instanceName, preferencesUrl: preferencesUrl(ctx) },
       },
     });
+    if (previous) {
+      // The old, proven address hears of the change, so a takeover is noticed.
+      await queueMail(trx, {
+        to: previous,
+        recipientId: user.actor_id,
+        purpose: "security",
+        subject: `Your email address for ${ctx.instanceName} is being changed`,
+        content: {
+          greeting: `Hello ${user.username},`,
+          paragraphs: [
+            `Someone signed in as you asked to use ${email} instead of this address. Until that address is confirmed, mail still comes here.`,
+            "If this was not you, sign in, change your password, revoke the apps you do not know (Settings), and tell your admin.",
+          ],
+          footer: { instanceName: ctx.instanceName, preferencesUrl: preferencesUrl(ctx) },
+        },
+      });
+    }
   });
   return { email, verified: false };
 }
@@ -141,7 +180,10 @@ export async function resetPassword(ctx: ServiceContext, token: string, password
   return { username: user.username };
 }
 
-export async function emailStatus(ctx: ServiceContext, username: string): Promise<{ email: string | null; verified: boolean; bounced: boolean }> {
+export async function emailStatus(
+  ctx: ServiceContext,
+  username: string,
+): Promise<{ email: string | null; verified: boolean; bounced: boolean; hasPassword: boolean }> {
   const user = await requireUser(ctx, username);
-  return { email: user.email, verified: Boolean(user.email_verified_at), bounced: Boolean(user.email_bounced_at) };
+  return { email: user.email, verified: Boolean(user.email_verified_at), bounced: Boolean(user.email_bounced_at), hasPassword: Boolean(user.password_hash) };
 }

@@ -79,6 +79,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
         : email.verified
           ? "Confirmed."
           : "Waiting for you to open the confirmation link we mailed.";
+    const hasPassword = email.hasPassword;
     return sendPage(ctx, request, reply, {
       title: "Notification settings",
       session,
@@ -88,6 +89,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
           <h2>Email address</h2>
           <p>${state}</p>
           <div><label for="email">Address</label><input id="email" name="email" type="email" autocomplete="email" value="${email.email ?? ""}" required></div>
+          ${hasPassword ? html`<div><label for="current_password">Current password</label><input id="current_password" name="current_password" type="password" autocomplete="current-password" required></div>` : ""}
           <div><button type="submit">Save and send a confirmation link</button></div>
         </form>
         <form method="post" action="/settings/notifications" class="stack card">${csrfField(session)}
@@ -145,7 +147,8 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
   });
 
   routes.action("/settings/email", async (_request, session, body) => {
-    const set = await setEmail(ctx, session.user.username, field(body, "email"));
+    const password = field(body, "current_password");
+    const set = await setEmail(ctx, session.user.username, field(body, "email"), password ? { currentPassword: password } : { webSession: true });
     return { done: `We mailed a confirmation link to ${set.email}; open it to start getting mail.` };
   });
 
