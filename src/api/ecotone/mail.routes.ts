@@ -137,14 +137,14 @@ export function registerMailRoutes(fastify: FastifyInstance, ctx: ServiceContext
     route("Outgoing mail, newest first (admins): what was sent, kept or failed", "admin:read", { querystring: MailListQuery }),
     async (request) => {
       if (signedIn(request).role !== "admin") throw forbidden("Outgoing mail is for the instance's administrators");
-      const rows = await outgoingMail(ctx, { ...(request.query.before ? { before: request.query.before } : {}), limit: request.query.limit ?? 40 });
+      const rows = await outgoingMail(ctx, "token", { ...(request.query.before ? { before: request.query.before } : {}), limit: request.query.limit ?? 40 });
       return { items: rows.map(({ text_body, html_body, locked_until: _lock, ...rest }) => ({ ...rest, text: text_body, html: html_body })) };
     },
   );
 
   app.get(`${BASE}/admin/mail/:id`, route("One outgoing mail (admins)", "admin:read", { params: IdParams }), async (request) => {
     if (signedIn(request).role !== "admin") throw forbidden("Outgoing mail is for the instance's administrators");
-    const { text_body, html_body, locked_until: _lock, ...rest } = await outgoingMailById(ctx, request.params.id);
+    const { text_body, html_body, locked_until: _lock, ...rest } = await outgoingMailById(ctx, "token", request.params.id);
     return { ...rest, text: text_body, html: html_body };
   });
 }

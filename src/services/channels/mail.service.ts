@@ -3,6 +3,7 @@
 // (ECOTONE_SMTP_URL unset) the worker keeps each mail, and admins read it on
 // the Outgoing mail page.
 import type { Kysely, Transaction } from "kysely";
+import { redactedMail } from "./mail-redaction.ts";
 import { claimDueMail, finishMail, findMail, insertMail, listMail, markEmailBounced, retryMail, type MailRow } from "../../db/repos/mail.repo.ts";
 import type { Database } from "../../db/schema.ts";
 import { notFound } from "../../domain/errors.ts";
@@ -97,12 +98,23 @@ export async function sendNextMail(
   return true;
 }
 
-export async function outgoingMail(ctx: ServiceContext, options: { before?: string; limit: number }): Promise<MailRow[]> {
-  return listMail(ctx.db, options);
+/**
+ * Who reads the outgoing-mail log. Its one-time links act for the person they
+ * were mailed to, so a token (even `admin:read`) sees them without their
+ * tokens; an admin signed in to the web sees the links of mail that was only
+ * kept (no SMTP server: the log is then the only way the mail reaches anyone,
+ * as in development). See mail-redaction.ts.
+ */
+export type MailLogReader = "token" | "web-session";
+
+const shownTo = (reader: MailLogReader) => (mail: MailRow) => (reader === "web-session" && mail.status === "kept" ? mail : redactedMail(mail));
+
+export async function outgoingMail(ctx: ServiceContext, reader: MailLogReader, options: { before?: string; limit: number }): Promise<MailRow[]> {
+  return (await listMail(ctx.db, options)).map(shownTo(reader));
 }
 
-export async function outgoingMailById(ctx: ServiceContext, id: string): Promise<MailRow> {
+export async function outgoingMailById(ctx: ServiceContext, reader: MailLogReader, id: string): Promise<MailRow> {
   const mail = await findMail(ctx.db, id);
   if (!mail) throw notFound(`No outgoing mail ${id}`);
-  return mail;
+  return shownTo(reader)(mail);
 }

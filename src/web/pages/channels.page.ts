@@ -240,7 +240,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
 
   routes.adminPage("/admin/mail", async (request, reply, session) => {
     const before = beforeOf(request.query);
-    const rows = await outgoingMail(ctx, { ...(before ? { before } : {}), limit: 30 });
+    const rows = await outgoingMail(ctx, "web-session", { ...(before ? { before } : {}), limit: 30 });
     return sendPage(ctx, request, reply, {
       title: "Outgoing mail",
       session,
@@ -258,7 +258,7 @@ export function registerChannelPages(fastify: FastifyInstance, ctx: ServiceConte
   });
 
   routes.adminPage("/admin/mail/:id", async (request, reply, session) => {
-    const mail = await outgoingMailById(ctx, (request.params as { id: string }).id);
+    const mail = await outgoingMailById(ctx, "web-session", (request.params as { id: string }).id);
     return sendPage(ctx, request, reply, {
       title: mail.subject,
       session,
