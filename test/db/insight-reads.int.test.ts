@@ -63,11 +63,11 @@ async function captured<T>(read: (db: Kysely<Database>) => Promise<T>): Promise<
 
 type PlanNode = { "Relation Name"?: string; "Actual Rows": number; "Actual Loops": number; "Rows Removed by Filter"?: number; Plans?: PlanNode[] };
 
-/** Rows the statements' scans of insight_daily read: those they returned and those their filter threw away (EXPLAIN ANALYZE). */
-async function dailyRowsRead(statements: CompiledQuery[]): Promise<number> {
+/** Rows the statements' scans of a table read: those they returned and those their filter threw away (EXPLAIN ANALYZE). */
+async function rowsRead(statements: CompiledQuery[], table: string): Promise<number> {
   let rows = 0;
   const walk = (node: PlanNode) => {
-    if (node["Relation Name"] === "insight_daily") rows += (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0)) * node["Actual Loops"];
+    if (node["Relation Name"] === table) rows += (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0)) * node["Actual Loops"];
     for (const child of node.Plans ?? []) walk(child);
   };
   for (const q of statements) {
@@ -98,7 +98,7 @@ describe("insights read only the period's rollup rows", () => {
     const before = [];
     for (const read of reads) {
       const { result, statements } = await captured(read);
-      before.push({ result, rows: await dailyRowsRead(statements) });
+      before.push({ result, rows: await rowsRead(statements, "insight_daily") });
     }
     expect(before[0]!.result.totals).toContainEqual({ metric: "posts", count: 1 });
     expect(before[0]!.result.totals).toContainEqual({ metric: "likes", count: 1 });
@@ -108,12 +108,37 @@ describe("insights read only the period's rollup rows", () => {
     for (const [i, read] of reads.entries()) {
       const { result, statements } = await captured(read);
       expect(result).toEqual(before[i]!.result);
-      expect(await dailyRowsRead(statements)).toBe(before[i]!.rows);
+      expect(await rowsRead(statements, "insight_daily")).toBe(before[i]!.rows);
     }
     // The control: a period that does reach back that far reads those rows and counts them.
     const { result, statements } = await captured(() => insightCounts(ctx.db, groupId, { from: day(-60), to: day(0) }, "day", null, today));
-    expect(await dailyRowsRead(statements)).toBeGreaterThan(before[0]!.rows + 100);
+    expect(await rowsRead(statements, "insight_daily")).toBeGreaterThan(before[0]!.rows + 100);
     expect(result.totals.find((t) => t.metric === "posts")!.count).toBe(1 + 31 * 3);
+  });
+
+  it("counts the people active in a period ending today from their last active days, not one row per person, exactly under retries", async () => {
+    const read = () => insightCounts(ctx.db, groupId, period, "week", "organization", today);
+    const before = await captured(read);
+    const active = (r: typeof before.result) => r.totals.find((t) => t.metric === "active")!.count;
+    // 600 more people of one organization, last active today (written as the insight triggers write them), then the same writes again (a retry).
+    const upsert = (d: string) => sql`
+      insert into insight_last_active (group_id, actor_id, organization, audience, last_day)
+      select ${groupId}, 'p' || n, 'c.example', 'customers', ${d}::date from generate_series(1, 600) n
+      on conflict (group_id, actor_id) do update set last_day = greatest(insight_last_active.last_day, excluded.last_day)`;
+    await upsert(day(-5)).execute(ctx.db);
+    await upsert(today).execute(ctx.db);
+    await upsert(day(-5)).execute(ctx.db);
+    const after = await captured(read);
+    expect(active(after.result)).toBe(active(before.result) + 600);
+    expect(after.result.people!.get("c.example")).toBe(600);
+    expect(await rowsRead(after.statements, "insight_last_active")).toBe(0);
+    // Six hundred people more, a few rows read: their organization on their last days.
+    expect(await rowsRead(after.statements, "insight_last_active_days")).toBeLessThan(10);
+    // A period before their last day does not count them; one that holds it does, once.
+    const older = await insightCounts(ctx.db, groupId, { from: day(-1), to: today }, "day", "organization", today);
+    expect(older.people!.get("c.example")).toBe(600);
+    await sql`delete from insight_last_active where actor_id like 'p%'`.execute(ctx.db);
+    expect((await insightCounts(ctx.db, groupId, period, "week", "organization", today)).totals).toEqual(before.result.totals);
   });
 
   it("an answer is one statement for series, totals and active people, and one for the thread figures", async () => {

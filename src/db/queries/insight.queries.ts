@@ -63,8 +63,9 @@ const totalRows = (scope: InsightScope, range: Range) => sql`
 
 /**
  * Distinct people active in the range, in all (`total` true) and, when split,
- * per key: from the last active day when the range reaches today, else from
- * the days. Grouping sets give both from one pass over the same rows.
+ * per key: when the range reaches today, the people whose last active day is in
+ * it (counted per last day, migration 0117: days × organizations rows, not one
+ * per person), else from the days. Grouping sets give both from one pass.
  */
 function activeRows(scope: InsightScope, range: Range, by: Breakdown, today: string) {
   const sets = by === null ? sql`()` : sql`(), (${keyOf(by)})`;
@@ -72,7 +73,7 @@ function activeRows(scope: InsightScope, range: Range, by: Breakdown, today: str
   const key = by === null ? sql`''` : sql`coalesce(${keyOf(by)}, '')`;
   return range.to >= today
     ? sql`
-        select ${total} as total, ${key} as key, count(*)::int as n from insight_last_active
+        select ${total} as total, ${key} as key, coalesce(sum(people), 0)::int as n from insight_last_active_days
         where ${scopeOf(scope)} and last_day >= ${range.from}::date group by grouping sets (${sets})`
     : sql`
         select ${total} as total, ${key} as key, count(distinct actor_id)::int as n from insight_active
@@ -107,7 +108,8 @@ export async function insightCounts(db: Db, scope: InsightScope, range: Range, i
   const active = r.rows.filter((row) => row.part === "active");
   const totals = r.rows.filter((row) => row.part === "totals").map((row) => ({ metric: row.metric, count: row.count }));
   totals.push({ metric: "active", count: active.find((row) => row.total)?.count ?? 0 });
-  const people = by === null ? null : new Map(active.filter((row) => !row.total).map((row) => [row.key, row.count]));
+  // A key whose people all moved on to a later day sums to 0 there: not a key of the period.
+  const people = by === null ? null : new Map(active.filter((row) => !row.total && row.count > 0).map((row) => [row.key, row.count]));
   return { series, totals, people };
 }
 
