@@ -15,7 +15,7 @@ import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase, type DatabaseHandle } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrator.ts";
-import { countSeries, countTotals, peoplePerKey, rebuildInsights, threadFigures, unansweredThreads } from "../../src/db/queries/insight.queries.ts";
+import { insightCounts, rebuildInsights, threadFigures, unansweredThreads } from "../../src/db/queries/insight.queries.ts";
 import { ideaFigures, taskFigures } from "../../src/db/queries/insight-work.queries.ts";
 import { createToken } from "../../src/services/accounts/token.service.ts";
 import { createUser, getUserByUsername } from "../../src/services/accounts/user.service.ts";
@@ -165,9 +165,7 @@ export async function triggerCost(handle: DatabaseHandle, options: InsightsOptio
 async function instanceParts(handle: DatabaseHandle, range: { from: string; to: string; interval: "week"; by: "audience" }, today: string, samples: number) {
   const db = handle.db;
   const reads: Array<[string, () => Promise<unknown>]> = [
-    ["series", () => countSeries(db, null, range, range.interval, range.by)],
-    ["totals", () => countTotals(db, null, range, today)],
-    ["people per key", () => peoplePerKey(db, null, range, range.by, today)],
+    ["series, totals and people per key (one statement)", () => insightCounts(db, null, range, range.interval, range.by, today)],
     ["thread figures", () => threadFigures(db, null, range)],
     ["unanswered threads", () => unansweredThreads(db, null, range)],
     ["tasks", () => taskFigures(db, null, range, today)],

@@ -664,6 +664,7 @@ export interface InsightTables {
   insight_active: { group_id: string; day: string; actor_id: string; organization: string; audience: string };
   insight_active_weeks: { group_id: string; week: string; actor_id: string; organization: string; audience: string };
   insight_last_active: { group_id: string; actor_id: string; organization: string; audience: string; last_day: string };
+  insight_last_active_days: { group_id: string; last_day: string; organization: string; audience: string; people: string };
   insight_threads: {
     thread_uri: string;
     group_id: string;

@@ -25,6 +25,7 @@ const ROLLUPS: Array<[string, string]> = [
   ["insight_active", "true"],
   ["insight_active_weeks", "true"],
   ["insight_last_active", "true"],
+  ["insight_last_active_days", "people <> 0"],
   ["insight_threads", "true"],
   ["insight_thread_answers", "true"],
   ["insight_thread_daily", "threads <> 0 or answered <> 0 or reply_seconds <> 0"],
@@ -164,6 +165,11 @@ describe("the insight rebuild", () => {
     await sql`delete from posts where id = ${parent.id}`.execute(ctx.db);
 
     const kept = await snapshot();
+    // The people per last active day (0117) are the grouped count of insight_last_active, however that was written.
+    const recount = await sql<{ row: string }>`
+      select row_to_json(t)::text as row from (
+        select group_id, last_day, organization, audience, count(*) as people from insight_last_active group by 1, 2, 3, 4) t`.execute(ctx.db);
+    expect(recount.rows.map((r) => r.row).sort()).toEqual(kept.insight_last_active_days);
     // The triggers held something of each kind, so the comparison below compares something.
     for (const [table] of ROLLUPS) expect(`${table}: ${kept[table]!.length > 0}`).toBe(`${table}: true`);
     expect(kept.insight_facts!.some((r) => r.includes('"metric":"left"'))).toBe(true);

@@ -19,11 +19,9 @@ import {
   type WithheldFigure,
 } from "../../domain/insight.rules.ts";
 import {
-  countSeries,
-  countTotals,
+  insightCounts,
   memberCount,
   rebuildInsights,
-  peoplePerKey,
   threadFigures,
   unansweredThreads,
   type InsightScope,
@@ -112,10 +110,9 @@ export async function personInsights(ctx: ServiceContext, caller: Who, target: s
 async function insights(ctx: ServiceContext, scope: InsightScope, query: InsightQuery, withheld: string | null, small: boolean): Promise<InsightsView> {
   const by = withheld ? null : query.by;
   const today = new Date().toISOString().slice(0, 10);
-  const [rows, totalRows, people, resp, tasks, ideas] = await Promise.all([
-    countSeries(ctx.db, scope, query, query.interval, by),
-    countTotals(ctx.db, scope, query, today),
-    by ? peoplePerKey(ctx.db, scope, query, by, today) : Promise.resolve(null),
+  // Series, totals and active people are one statement (insightCounts).
+  const [{ series: rows, totals: totalRows, people }, resp, tasks, ideas] = await Promise.all([
+    insightCounts(ctx.db, scope, query, query.interval, by, today),
     responsiveness(ctx, scope, query, small),
     taskFigures(ctx.db, scope, query, today),
     ideaFigures(ctx.db, scope, query),
