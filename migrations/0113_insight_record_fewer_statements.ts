@@ -12,7 +12,7 @@
 //     audience and in all) are one upsert;
 //   - both active-person rows are one insert, and only the rows that are new
 //     that day go on to the weekly and last-active rollups, as before;
-//   - `ecotone_insight_bump`, still used by the other triggers, is PL/pgSQL;
+//   - `ecotone_insight_bump`, still used for the counts of those new rows, is PL/pgSQL;
 //   - `ecotone_insight_forget` takes a fact back in one upsert too.
 // Every rollup holds exactly what it held before: test/db/insight-rebuild.int.test.ts
 // compares what the triggers keep with the rebuild (0102), row by row.
