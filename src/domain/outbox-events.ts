@@ -36,7 +36,11 @@ export type OutboxEvent =
   /** A local person blocked (or unblocked) someone elsewhere: Block (or Undo(Block)) to that account. */
   | { type: "account.blocked"; actorId: string; targetId: string; activityUri: string; blocked: boolean }
   /** A local group relays an activity a member sent it (FEP-1b12 Announce). */
-  | { type: "group.relay"; groupId: string; activity: unknown }
+  /**
+   * A like or its withdrawal carries `orderingKey` (post and person): relayed
+   * side by side with other people's, in order with the same person's.
+   */
+  | { type: "group.relay"; groupId: string; activity: unknown; orderingKey?: string }
   /** Our first member was accepted into a remote group: read its recent posts. */
   | { type: "group.backfill"; groupId: string }
   /** A task's home announces its new state (Create or Update of the Ticket). */

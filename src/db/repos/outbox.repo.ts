@@ -31,6 +31,12 @@ export async function markOutboxEventProcessed(db: Kysely<Database>, id: number)
   await db.updateTable("outbox_events").set({ processed_at: new Date(), last_error: null }).where("id", "=", id).execute();
 }
 
+/** Marks several events processed in one statement (an edit sent with the older edits it replaces). */
+export async function markOutboxEventsProcessed(db: Kysely<Database>, ids: number[]): Promise<void> {
+  if (ids.length === 1) return markOutboxEventProcessed(db, ids[0]!);
+  await db.updateTable("outbox_events").set({ processed_at: new Date(), last_error: null }).where("id", "in", ids).execute();
+}
+
 export async function markOutboxEventFailed(db: Kysely<Database>, id: number, error: string, retryInMs: number): Promise<void> {
   await db
     .updateTable("outbox_events")

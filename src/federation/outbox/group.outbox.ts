@@ -30,7 +30,8 @@ export async function sendGroupEvent(ctx: Context<ServiceContext>, event: GroupE
         group,
         activity,
         announceId: activityId,
-        orderingKey: activity.objectId?.href ?? activity.id?.href ?? group.uri,
+        // A like: per post and person (outbox-events.ts); anything else: per object.
+        orderingKey: event.orderingKey ?? activity.objectId?.href ?? activity.id?.href ?? group.uri,
         post,
         raw: event.activity,
       });

@@ -8,9 +8,16 @@
 // a process that dies in between has done neither, and the event's re-run
 // sends each activity once; an event that fails half-way enqueues nothing,
 // and its retry sends the whole.
+//
+// A batch is not sent one event after another (docs/performance.md, "Slow
+// peer"): at 50 likes a second the events waited here, one at a time, while
+// Fedify's queue stood almost empty. So (outbox-lanes.ts): edits of one post
+// in the batch become the last one (an Update carries the post as it is when
+// sent, so the earlier ones would say the same), and likes and their
+// withdrawals run side by side, in order per post and liker only.
 import type { Context, Federation } from "@fedify/fedify";
 import { commitCaptured, discardCaptured, runCapturing } from "../../db/queue-capture.ts";
-import { claimOutboxEvents, markOutboxEventFailed, markOutboxEventProcessed } from "../../db/repos/outbox.repo.ts";
+import { claimOutboxEvents, markOutboxEventFailed, markOutboxEventsProcessed } from "../../db/repos/outbox.repo.ts";
 import type { OutboxEventRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -30,6 +37,7 @@ import { sendOrganizationUpdated } from "./organization.outbox.ts";
 import { sendPinEvent } from "./pin.outbox.ts";
 import { sendBlockEvent } from "./block.outbox.ts";
 import { sendPollEvent } from "./poll.outbox.ts";
+import { planBatch } from "./outbox-lanes.ts";
 
 const BATCH = 20;
 
@@ -166,11 +174,43 @@ export class OutboxProcessor {
     const rows = await claimOutboxEvents(this.#ctx.db, BATCH, this.#leaseMs);
     if (rows.length === 0) return 0;
     const fctx = this.#federation.createContext(this.#ctx.origin, this.#ctx);
-    for (const row of rows) await this.#process(fctx, row);
+    let lanes = new Map<string, Promise<number | null>>();
+    // Everything running must finish before an event that is in no lane.
+    const settle = async () => {
+      const results = await Promise.allSettled(lanes.values());
+      lanes = new Map();
+      const failed = results.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+    };
+    for (const step of planBatch(rows)) {
+      if (step.lane === null) {
+        await settle();
+        await this.#process(fctx, step.row, step.carries);
+        continue;
+      }
+      const before = lanes.get(step.lane) ?? Promise.resolve(null);
+      // After a failure in its lane, an event waits as long as the failed one
+      // (its Undo must not overtake a Like that is to be retried).
+      lanes.set(
+        step.lane,
+        before.then((retryMs) => (retryMs === null ? this.#process(fctx, step.row, step.carries) : this.#postpone(step.row, retryMs))),
+      );
+    }
+    await settle();
     return rows.length;
   }
 
-  async #process(fctx: Context<ServiceContext>, row: OutboxEventRow): Promise<void> {
+  async #postpone(row: OutboxEventRow, retryMs: number): Promise<number> {
+    await markOutboxEventFailed(this.#ctx.db, row.id, "waits for an earlier event of its post and person", retryMs);
+    return retryMs;
+  }
+
+  /**
+   * Sends one event; `carries` are events it makes redundant (older edits of
+   * the same post), marked processed with it. Null when done, else the delay
+   * before its retry.
+   */
+  async #process(fctx: Context<ServiceContext>, row: OutboxEventRow, carries: number[] = []): Promise<number | null> {
     const event = row.payload as OutboxEvent;
     // Stable per event, so a re-send after a crash carries the same id and
     // receivers apply it once; random, so nobody can claim it in advance.
@@ -178,13 +218,15 @@ export class OutboxProcessor {
     const { result, captured } = runCapturing(this.#ctx.db, () => dispatch(fctx, event, activityId, row.attempts));
     try {
       await result;
-      await commitCaptured(this.#ctx.database, captured, (trx) => markOutboxEventProcessed(trx, row.id));
+      await commitCaptured(this.#ctx.database, captured, (trx) => markOutboxEventsProcessed(trx, [row.id, ...carries]));
+      return null;
     } catch (error) {
       discardCaptured(captured);
       // A delivery that follows the one retry policy says when; other events back off quickly.
       const retryMs = error instanceof RetryDeliveryLater ? error.delayMs : Math.min(2 ** row.attempts * 1_000, 600_000);
       this.#ctx.logger.warn({ err: error, event: event.type, id: row.id, retryMs }, "outbox event failed; retrying");
       await markOutboxEventFailed(this.#ctx.db, row.id, String((error as Error).message ?? error), retryMs);
+      return retryMs;
     }
   }
 }

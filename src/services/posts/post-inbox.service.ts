@@ -375,7 +375,8 @@ export async function receiveLike(ctx: ServiceContext, activity: IncomingActivit
     const created = await insertLike(trx, { postId: post.id, actorId: liker.id, activityUri: activity.uri });
     if (created) await notify(trx, { recipientId: post.author_id, type: "favourite", fromId: liker.id, postId: post.id });
     if (created && ourGroup?.is_local) {
-      await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: await relayed(relay) });
+      const orderingKey = `${post.uri} ${liker.uri}`;
+      await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: await relayed(relay), orderingKey });
     }
     return created ? ("stored" as const) : ("duplicate" as const);
   });
@@ -396,7 +397,9 @@ export async function receiveUndoLike(
   const ourGroup = post?.group_id ? await findGroupActorById(ctx, post.group_id) : null;
   const result = await applyOnce(ctx, activity, async (trx) => {
     await deleteLike(trx, like.post_id, liker.id);
-    if (ourGroup?.is_local) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: await relayed(relay) });
+    // In order with the Like it withdraws (whose key names the post, not the like).
+    const orderingKey = post ? `${post.uri} ${liker.uri}` : undefined;
+    if (ourGroup?.is_local) await recordOutboxEvent(trx, { type: "group.relay", groupId: ourGroup.id, activity: await relayed(relay), orderingKey });
     return "stored" as const;
   });
   if (ourGroup?.is_local) ctx.onOutboxEvent?.();

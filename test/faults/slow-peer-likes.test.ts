@@ -1,0 +1,138 @@
+// Faults: a member instance that answers every delivery after a delay (a far
+// peer), and many people liking one post of our group at once (issue 18,
+// "Slow peer"). The group relays each like to the peer (it reads FEP-1b12).
+//
+// The likes used to wait in the outbox processor, which sent one event after
+// another — every edit of a busy post in full before the likes behind it — so
+// a peer got them at the pace of the processor however many were waiting
+// (docs/performance.md, "Slow peer"; ADR 0122). Here sending is made slow
+// (each of the processor's sends waits, as on a loaded machine) and the
+// test counts how many run at once: likes of different people side by side,
+// one person's Undo still after their Like, and a burst of edits sent once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countPendingOutboxEvents } from "../../src/db/repos/outbox.repo.ts";
+import { savePeerSoftware } from "../../src/db/repos/peer-software.repo.ts";
+import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "../security/hostile-peer.ts";
+
+const PEER_DELAY_MS = 300;
+const SEND_MS = 150;
+const LIKERS = 12;
+
+let a: TestInstance;
+let peer: HostilePeer;
+let owner: TestUser;
+const likers: TestUser[] = [];
+/** What reached the peer's inbox, in order: the activity inside the group's Announce when it wraps one. */
+const arrived: Array<{ type: string; actor: string; content: string | null }> = [];
+/** What the outbox processor sent (the group's Announces), in the order it started sending them. */
+const sent: string[] = [];
+let sending = 0;
+let mostSending = 0;
+
+beforeAll(async () => {
+  a = await startInstance();
+  peer = await startHostilePeer();
+  const member = await peer.addActor("member");
+  peer.handle("/users/member/inbox", (req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      type Json = { type?: string; actor?: string; content?: string; object?: Json | string };
+      const activity = JSON.parse(body) as Json;
+      const inner = activity.type === "Announce" && typeof activity.object === "object" && activity.object.actor ? activity.object : activity;
+      const object = typeof inner.object === "object" ? inner.object : null;
+      setTimeout(() => {
+        arrived.push({ type: inner.type ?? "?", actor: inner.actor ?? "", content: object?.content ?? null });
+        res.writeHead(202).end();
+      }, PEER_DELAY_MS);
+    });
+  });
+  // A FEP-1b12 server: the group relays likes to it (not to Mastodon-family servers).
+  await savePeerSoftware(a.app.ctx.db, peer.host, "lemmy", "0.19.0");
+  // Every send of the outbox processor takes a while (signing on a busy machine).
+  const federation = a.app.federation;
+  const createContext = federation.createContext.bind(federation);
+  federation.createContext = ((...args: Parameters<typeof createContext>) => {
+    const ctx = createContext(...args);
+    const send = ctx.sendActivity.bind(ctx);
+    ctx.sendActivity = (async (...sendArgs: Parameters<typeof send>) => {
+      sent.push((sendArgs[2] as object).constructor.name);
+      sending += 1;
+      mostSending = Math.max(mostSending, sending);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, SEND_MS));
+        return await send(...sendArgs);
+      } finally {
+        sending -= 1;
+      }
+    }) as typeof send;
+    return ctx;
+  }) as typeof createContext;
+  owner = await a.user("owner");
+  for (let i = 1; i <= LIKERS; i++) likers.push(await a.user(`liker${i}`));
+  const created = await a.api(owner.token, "POST", "/api/ecotone/v1/groups", { slug: "far", name: "Far", visibility: "public", joinPolicy: "open" });
+  expect(created.status).toBe(201);
+  const group = created.body.actor.uri as string;
+  const follow = await peer.post(
+    `${a.origin}/inbox`,
+    { "@context": AS_CONTEXT, id: `${member.uri}/follows/far`, type: "Follow", actor: member.uri, object: group },
+    member.keyId,
+  );
+  expect(follow.status).toBe(202);
+  await eventually(() => arrived.some((d) => d.type === "Accept"));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([a?.close(), peer?.close()]);
+});
+
+/** Runs `work` while the outbox processor is stopped, then lets it send what was recorded, from now on counted afresh. */
+async function thenSend(work: () => Promise<void>): Promise<void> {
+  await a.app.outbox.stop();
+  await work();
+  mostSending = 0;
+  sent.length = 0;
+  a.app.outbox.start();
+  await eventually(async () => (await countPendingOutboxEvents(a.app.ctx.db)) === 0, 30_000);
+}
+
+describe("a busy post of our group, relayed to a slow peer", () => {
+  let postId: string;
+
+  beforeAll(async () => {
+    const post = await a.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "far", content: "version 0" });
+    expect(post.status).toBe(201);
+    postId = post.body.id;
+    await eventually(() => arrived.some((d) => d.type === "Create"));
+  });
+
+  it("sends different people's likes side by side, and one person's Undo after their Like", async () => {
+    await thenSend(async () => {
+      for (const liker of likers) expect((await a.api(liker.token, "POST", `/api/ecotone/v1/posts/${postId}/like`)).status).toBe(200);
+      // The first liker changes their mind at once.
+      expect((await a.api(likers[0]!.token, "DELETE", `/api/ecotone/v1/posts/${postId}/like`)).status).toBe(200);
+    });
+    const likes = () => arrived.filter((d) => d.type === "Like");
+    await eventually(() => likes().length === LIKERS && arrived.some((d) => d.type === "Undo"), 30_000);
+    // One at a time, the processor had one like in hand and the peer got them at its pace.
+    expect(mostSending).toBeGreaterThanOrEqual(4);
+    // The control: one person's Like and Undo, received in order.
+    const undoAt = arrived.findIndex((d) => d.type === "Undo");
+    expect(arrived[undoAt]!.actor).toBe(likers[0]!.uri);
+    const likeAt = arrived.findIndex((d) => d.type === "Like" && d.actor === likers[0]!.uri);
+    expect(likeAt).toBeGreaterThanOrEqual(0);
+    expect(likeAt).toBeLessThan(undoAt);
+  }, 60_000);
+
+  it("sends a burst of edits once, as the post is now", async () => {
+    await thenSend(async () => {
+      for (let n = 1; n <= 10; n++)
+        expect((await a.api(owner.token, "PATCH", `/api/ecotone/v1/posts/${postId}`, { content: `version ${n}` })).status).toBe(200);
+    });
+    await eventually(() => arrived.some((d) => d.type === "Update" && d.content?.includes("version 10")), 30_000);
+    // One Update built, signed and queued for the ten edits (each used to be, in turn).
+    expect(sent).toEqual(["Announce"]);
+    expect(arrived.filter((d) => d.type === "Update" && !d.content?.includes("version 10"))).toEqual([]);
+  }, 60_000);
+});
