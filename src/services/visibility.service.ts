@@ -107,19 +107,40 @@ function postsVisibleWith({ groups, relations, audiences }: Facts, viewer: Viewe
   return visible;
 }
 
+/** What one viewer may read of a group's timeline (`readGroupTimeline`). */
+export interface GroupTimelineRead<T> {
+  /** The group itself is visible (false: a secret group, to an outsider; the door answers 404). */
+  group: boolean;
+  /** The viewer may read the group's content (false: a members-only group, to an outsider). */
+  content: boolean;
+  /** The posts the viewer may see, in order: none unless it may read the group's content. */
+  items: T[];
+}
+
 /**
- * A group's timeline as the viewer may read it: nothing unless it may read the
- * group's content (canSeeGroupContent), then the posts it may see — decided
- * on one read of the facts.
+ * A group's timeline as the viewer may read it: whether the group itself is
+ * visible (canSeeGroup), nothing unless it may read the group's content
+ * (canSeeGroupContent), then the posts it may see — all decided on one read
+ * of the facts, so a timeline asks once (ADR 0118).
  */
-export async function filterGroupContent<T>(ctx: ServiceContext, viewer: Viewer, groupId: string, items: T[], postOf: (item: T) => PostFacts): Promise<T[]> {
+export async function readGroupTimeline<T>(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  groupId: string,
+  items: T[],
+  postOf: (item: T) => PostFacts,
+): Promise<GroupTimelineRead<T>> {
   const posts = items.map(postOf);
   const groupIds = [...new Set([groupId, ...posts.map((p) => p.group_id).filter((id): id is string => id !== null)])];
   const facts = await factsFor(ctx, viewer, groupIds, posts);
   const group = facts.groups.get(groupId);
-  if (!group || !canSee({ kind: "group-content", group }, facts.relations.get(groupId) ?? NO_RELATION, viewer)) return [];
+  const relation = facts.relations.get(groupId) ?? NO_RELATION;
+  // A Group actor we never recorded as a group is as visible as a person (visibleActorIds), but shows no content.
+  if (!group) return { group: true, content: false, items: [] };
+  if (!canSee({ kind: "group", group }, relation, viewer)) return { group: false, content: false, items: [] };
+  if (!canSee({ kind: "group-content", group }, relation, viewer)) return { group: true, content: false, items: [] };
   const visible = postsVisibleWith(facts, viewer, posts);
-  return items.filter((item) => visible.has(postOf(item).id));
+  return { group: true, content: true, items: items.filter((item) => visible.has(postOf(item).id)) };
 }
 
 export async function canSeePost(ctx: ServiceContext, viewer: Viewer, post: PostFacts): Promise<boolean> {

@@ -86,6 +86,33 @@ describe("a members-only group's content", () => {
   });
 });
 
+describe("a secret group's timeline", () => {
+  it("is 404 to anonymous callers and outsiders at both APIs (Ecotone posts, Mastodon account statuses), even for the exclude_reblogs view; a member reads it (control)", async () => {
+    expect((await a.api(olga.token, "POST", "/api/ecotone/v1/groups", { slug: "den", name: "Den", visibility: "secret" })).status).toBe(201);
+    const post = await a.api(olga.token, "POST", "/api/ecotone/v1/posts", { group: "den", content: "Den minutes" });
+    expect(post.status).toBeLessThan(300);
+    const lookup = await a.api(olga.token, "GET", `/api/v1/accounts/lookup?acct=den`);
+    expect(lookup.status).toBe(200);
+    const paths = [
+      `/api/ecotone/v1/groups/${lookup.body.id}/posts`,
+      `/api/v1/accounts/${lookup.body.id}/statuses`,
+      `/api/v1/accounts/${lookup.body.id}/statuses?exclude_reblogs=true`,
+    ];
+    for (const path of paths) {
+      for (const token of [null, out.token]) {
+        const res = await a.api(token, "GET", path);
+        expect([path, res.status]).toEqual([path, 404]);
+        expect(JSON.stringify(res.body)).not.toContain("Den minutes");
+      }
+    }
+    const own = await a.api(olga.token, "GET", paths[0]!);
+    expect(own.body.items.map((p: { id: string }) => p.id)).toContain(post.body.id);
+    const statuses = await a.api(olga.token, "GET", paths[1]!);
+    expect(statuses.body.map((s: { id: string; reblog: { id: string } | null }) => s.reblog?.id ?? s.id)).toContain(post.body.id);
+    expect((await a.api(olga.token, "GET", paths[2]!)).status).toBe(200);
+  });
+});
+
 describe("a task assigned to someone who then leaves the group", () => {
   it("is no longer listed among their tasks, in the API or on the page; listed while they belong (control)", async () => {
     const task = await a.api(olga.token, "POST", "/api/ecotone/v1/groups/board/tasks", { title: "Sign the board minutes" });

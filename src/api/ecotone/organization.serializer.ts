@@ -2,11 +2,10 @@
 // ({name, domain, logoUrl, relationship}, "self" for ours) and, for people,
 // their audience segment. Actors are nested in many answers (posts, members,
 // tasks…), so one hook fills them all in just before serialization, with one
-// batch of queries per response instead of a copy of this in every route.
+// statement per response instead of a copy of this in every route.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
-import { organizationsByDomain } from "../../services/organizations/organization.service.ts";
-import { audiencesOf, relationshipsByDomain } from "../../services/organizations/partner.service.ts";
+import { actorLabels } from "../../services/organizations/actor-labels.service.ts";
 
 const PREFIX = "/api/ecotone/v1/";
 const MAX_DEPTH = 8;
@@ -52,11 +51,7 @@ export function registerOrganizationField(fastify: FastifyInstance, ctx: Service
     if (actors.length === 0) return payload;
     const domains = [...new Set(actors.map((a) => a.domain))];
     const people = actors.filter((a) => a.type === "Person");
-    const [orgs, relationships, audiences] = await Promise.all([
-      organizationsByDomain(ctx, domains),
-      relationshipsByDomain(ctx, domains),
-      audiencesOf(ctx, people),
-    ]);
+    const { organizations: orgs, relationships, audiences } = await actorLabels(ctx, domains, people);
     for (const actor of actors) {
       const org = orgs.get(actor.domain)!;
       actor.organization = { name: org.name, domain: org.domain, logoUrl: org.logoUrl, relationship: relationships.get(actor.domain) ?? null };

@@ -30,11 +30,16 @@ import { renderRelationship, renderRelationships } from "./relationship.render.t
 
 type IdParams = { Params: { id: string } };
 
-/** An account the caller may see (a secret group does not exist for outsiders). */
-async function requireAccount(ctx: ServiceContext, viewer: Viewer, id: string) {
+/** An account by id, before anyone asks who may see it (the caller does). */
+async function findAccount(ctx: ServiceContext, id: string) {
   const actor = await getActorById(ctx, id);
   if (!actor || actor.type === "Application") throw notFound("Record not found");
-  return assertCanSeeActor(ctx, viewer, actor);
+  return actor;
+}
+
+/** An account the caller may see (a secret group does not exist for outsiders). */
+async function requireAccount(ctx: ServiceContext, viewer: Viewer, id: string) {
+  return assertCanSeeActor(ctx, viewer, await findAccount(ctx, id));
 }
 
 /** The viewer of an account read: nobody, or a token with read:accounts (403 without it). */
@@ -94,7 +99,8 @@ export function registerMastodonAccountRoutes(fastify: FastifyInstance, ctx: Ser
 
   typed(fastify).get("/api/v1/accounts/:id/statuses", { schema: { params: IdPath, querystring: AccountStatusesQuery } }, async (request, reply) => {
     const viewer = await optionalUser(ctx, request, "read:statuses");
-    const actor = await requireAccount(ctx, viewerOf(viewer?.actorId), request.params.id);
+    // getProfileItems asks who may see the account (for a group, with its posts: one read of the facts).
+    const actor = await findAccount(ctx, request.params.id);
     const q = request.query;
     const items = await getProfileItems(ctx, viewer?.actorId ?? null, actor, pageBounds(request), {
       pinned: q.pinned ?? false,

@@ -152,14 +152,26 @@ export async function publicTimeline(
 }
 
 export async function tagTimeline(db: Kysely<Database>, tag: string, bounds: PageBounds, viewerId: string | null = null): Promise<PostRow[]> {
-  // Read from the tag's side (post_tags_tag_post_idx, newest first): a rare tag does not walk the posts table.
-  let query = db
+  // Read from the tag's side (post_tags_pk, newest first), each tagged post looked up by its key
+  // until the page is full: a rare tag does not walk the posts table. A plain join let the planner
+  // merge-join on posts_pkey, reading every post newer than the page's last (ADR 0113); the
+  // `limit 1` (a no-op: one post per id) keeps the lateral lookup from being flattened back into it.
+  const query = db
     .selectFrom("post_tags")
-    .innerJoin("posts", "posts.id", "post_tags.post_id")
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("posts")
+          .selectAll("posts")
+          .whereRef("posts.id", "=", "post_tags.post_id")
+          .where("posts.visibility", "=", "public")
+          .$if(viewerId !== null, (q) => q.where("posts.author_id", "not in", hiddenAuthorIds(db, viewerId!)))
+          .limit(1)
+          .as("posts"),
+      (join) => join.onTrue(),
+    )
     .selectAll("posts")
-    .where("post_tags.tag", "=", tag.toLowerCase())
-    .where("posts.visibility", "=", "public");
-  if (viewerId) query = query.where("posts.author_id", "not in", hiddenAuthorIds(db, viewerId));
+    .where("post_tags.tag", "=", tag.toLowerCase());
   const rows = await bounded(query, "post_tags.post_id", bounds).execute();
   return bounds.minId ? rows.reverse() : rows;
 }

@@ -50,13 +50,13 @@ export async function viewerFactsFor(db: Db, actorId: string, groupIds: string[]
       jsonArrayFrom(
         eb
           .selectFrom("actors")
-          .leftJoin("groups", "groups.actor_id", "actors.id")
           .where("actors.id", "in", ids.length > 0 ? ids : none)
           .select((g) => [
             "actors.id",
             "actors.is_local",
             "actors.domain",
-            "groups.visibility",
+            // A sub-select on groups' key, not a join: a join let the planner hash the whole groups table (a read that grows with it).
+            g.selectFrom("groups").select("groups.visibility").whereRef("groups.actor_id", "=", "actors.id").as("visibility"),
             jsonArrayFrom(
               g
                 .selectFrom("room_organizations")

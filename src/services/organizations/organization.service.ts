@@ -122,7 +122,13 @@ export async function setOwnOrganization(ctx: ServiceContext, by: AuditActor, in
 /** Organizations by domain, ours included; unknown or stale peers are (re)learned in the background. */
 export async function organizationsByDomain(ctx: ServiceContext, domains: Iterable<string>): Promise<Map<string, Organization>> {
   const wanted = [...new Set(domains)];
-  const rows = new Map((await findOrganizations(ctx.db, wanted)).map((r) => [r.domain, r]));
+  return organizationsFromRows(ctx, wanted, await findOrganizations(ctx.db, wanted));
+}
+
+/** `organizationsByDomain` on rows already read (findActorLabelRows); stale peers are relearned in the background. */
+export function organizationsFromRows(ctx: ServiceContext, domains: Iterable<string>, found: OrganizationRow[]): Map<string, Organization> {
+  const wanted = [...new Set(domains)];
+  const rows = new Map(found.map((r) => [r.domain, r]));
   const result = new Map<string, Organization>();
   const own = domainOf(ctx.origin);
   for (const domain of wanted) {

@@ -10,6 +10,7 @@ import {
   listPartnerRows,
   setAudienceOverride,
   upsertPartner,
+  type PartnerRow,
 } from "../../db/repos/organization.repo.ts";
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import { normalizeHost } from "../../domain/federation-policy.rules.ts";
@@ -126,6 +127,16 @@ export async function relationshipsByDomain(ctx: ServiceContext, domains: string
     ctx.db,
     domains.filter((d) => d !== own),
   );
+  return relationshipsFromRows(ctx, domains, rows);
+}
+
+/** `relationshipsByDomain` on partner rows already read (findActorLabelRows). */
+export function relationshipsFromRows(
+  ctx: ServiceContext,
+  domains: string[],
+  rows: Array<Pick<PartnerRow, "domain" | "relationship">>,
+): Map<string, Relationship | typeof SELF | null> {
+  const own = domainOf(ctx.origin);
   const result = new Map<string, Relationship | typeof SELF | null>(domains.map((d) => [d, null]));
   for (const r of rows) result.set(r.domain, r.relationship);
   if (result.has(own)) result.set(own, SELF);
@@ -146,6 +157,16 @@ export async function audiencesOf(
     findAudienceOverrides(ctx.db, ids),
     relationshipsByDomain(ctx, [...new Set(actors.map((a) => a.domain))]),
   ]);
+  return audiencesFromRows(actors, local, overrides, relationships);
+}
+
+/** `audiencesOf` on rows already read (findActorLabelRows), with the relationship of each actor's domain. */
+export function audiencesFromRows(
+  actors: Array<{ id: string; domain: string }>,
+  local: Array<{ actor_id: string; audience: Audience | null }>,
+  overrides: Array<{ actor_id: string; audience: Audience }>,
+  relationships: Map<string, Relationship | typeof SELF | null>,
+): Map<string, Audience> {
   const localBy = new Map(local.map((l) => [l.actor_id, l.audience]));
   const overrideBy = new Map(overrides.map((o) => [o.actor_id, o.audience]));
   const result = new Map<string, Audience>();

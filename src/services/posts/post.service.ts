@@ -33,13 +33,13 @@ import { requireLocalUserActor, resolveActor, toActorView, type ActorView } from
 import type { ServiceContext } from "../context.ts";
 import { commitAndWake as commit } from "../commit.ts";
 import { findGroup, membershipOf } from "../groups/group.service.ts";
-import { requireReadableContent, resolveGroupAccess, type GroupAccess } from "../groups/group-access.ts";
+import { lookupGroup, requireReadableContent, type GroupAccess } from "../groups/group-access.ts";
 import { extractHashtags, extractMentionHandles, qualifyMention, renderText, type MentionLink } from "../html.ts";
 import { renderMarkdown } from "../markdown.ts";
 import { attachUploads } from "./media.service.ts";
 import { recordGroupAnnounce } from "../groups/group-announce.ts";
 import { notify, notifyMentions } from "../notification.service.ts";
-import { canSeePost, filterVisiblePosts, viewerOf } from "../visibility.service.ts";
+import { canSeePost, filterVisiblePosts, readGroupTimeline, viewerOf } from "../visibility.service.ts";
 import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
 
 export interface PostView {
@@ -425,8 +425,18 @@ export async function unlikePost(ctx: ServiceContext, username: string, postId: 
   return (await getPost(ctx, post.id, user.id))!;
 }
 
+/**
+ * The group's posts, for a request that needs nothing else of the group: the
+ * group found once, then the page, then the rule asked about the group and
+ * its posts on one read of the facts (404 when the group is hidden or its
+ * content is: the same answers as `resolveGroupAccess` + `requireReadableContent`).
+ */
 export async function groupTimeline(ctx: ServiceContext, ref: string, viewerId: string | null, cursor: string | null, limit = 20) {
-  return groupTimelineOf(ctx, await resolveGroupAccess(ctx, ref, viewerId), cursor, limit);
+  const group = await lookupGroup(ctx, ref, viewerId);
+  const page = await listGroupPosts(ctx.db, group.actor.id, { cursor, limit, viewerId });
+  const read = await readGroupTimeline(ctx, viewerOf(viewerId), group.actor.id, page.items, (entry) => entry.post);
+  if (!read.content) throw notFound(`No group ${ref}`);
+  return { items: read.items.map(toPostView), nextCursor: page.nextCursor };
 }
 
 /** The group's posts for the request that resolved `access` (a page that also shows the group's tasks and companies). */
