@@ -364,19 +364,22 @@ export async function listMembers(
 
 /**
  * One page of a group's members (or join requests) and how many there are in
- * all, read a page at a time (LIMIT n+1) after the request id `after`. A group
- * elsewhere is listed by its home a page at a time, as the home pages it
- * (`after` then names the home's next page; ADR 0116).
+ * all, for the request that resolved `access`, read a page at a time (LIMIT
+ * n+1) after the request id `after`. A group elsewhere is listed by its home a
+ * page at a time, as the home pages it (`after` then names the home's next
+ * page; ADR 0116). 404 unless the rule lets the viewer read the member list;
+ * requests only for its moderators.
  */
-export async function pageMembers(
+export async function pageMembersOf(
   ctx: ServiceContext,
-  ref: string,
-  viewerId: string | null,
+  access: GroupAccess,
   state: "accepted" | "pending",
   page: { after: string | undefined; size: number },
 ): Promise<KeysetPage<MemberView> & { total: number }> {
-  const group = await memberListOf(ctx, ref, viewerId, state);
-  const home = state === "accepted" && !group.actor.is_local && isMember(group.membership) ? await homeMembersPage(ctx, group.actor, page.after) : null;
+  if (!access.may.memberList) throw notFound(`No group ${access.ref}`);
+  if (state === "pending") assertCanModerate(access.membership);
+  const { group } = access;
+  const home = state === "accepted" && !group.actor.is_local && isMember(access.membership) ? await homeMembersPage(ctx, group.actor, page.after) : null;
   if (home) {
     const items = home.actors.map(remoteMemberView);
     return { items, next: home.next, total: home.total ?? items.length };
