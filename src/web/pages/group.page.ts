@@ -178,7 +178,8 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
             : ""
         }
         <h2>Members (${members.total})</h2>
-        <ul class="member-list">${members.items.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
+        ${members.rolesKnown ? "" : html`<p class="muted">Roles are not shown: the group's home, ${organizationName(group.actor.domain)}, has not told us who moderates it.</p>`}
+        <ul class="member-list">${members.items.map((m) => html`<li>${personLine(m.actor)}${members.rolesKnown ? html` <span class="badge">${m.role}</span>` : ""}</li>`)}</ul>
         ${morePager(groupPath(ref, "/members"), query, members.next, "members")}
         ${
           moderator && group.local
