@@ -8,8 +8,17 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
-import { expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, launchBrowser, openPage, SHOTS, signIn } from "../helpers/browser.ts";
+import { eventually, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import {
+  expectNoSeriousA11yProblems,
+  expectNoSidewaysScroll,
+  findChromium,
+  launchBrowser,
+  openPage,
+  SHOTS,
+  signIn,
+  startBrowserInstance,
+} from "../helpers/browser.ts";
 
 const executablePath = findChromium();
 
@@ -26,8 +35,9 @@ describe.skipIf(!executablePath)("reputation levels in a browser", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     // Levels are published at most once a second here (ten minutes by default).
-    a = await startInstance({ levelsPublishMs: 1_000 });
-    b = await startInstance({ levelsPublishMs: 1_000 });
+    // Acme is the group's home, Globex bea's instance.
+    a = await startBrowserInstance({ levelsPublishMs: 1_000 });
+    b = await startBrowserInstance({ levelsPublishMs: 1_000 });
     olga = await a.user("olga");
     bea = await b.user("bea");
     await b.api(bea.token, "PATCH", "/api/v1/accounts/update_credentials", { display_name: "Bea Brandt" });
@@ -66,6 +76,9 @@ describe.skipIf(!executablePath)("reputation levels in a browser", () => {
       await page.goto(`${b.origin}/g/${forum()}`);
       const tip = page.locator("article.post", { hasText: "Tip: exports can be scheduled" }).first();
       await expect.poll(() => tip.locator(".level-badge").textContent(), { timeout: 30_000 }).toBe("Contributor");
+      // The home is named as its organization, not as a second "Ecotone (localhost:…)".
+      await expect.poll(() => page.locator("main").textContent(), { timeout: 30_000 }).toContain("a group of Acme");
+      expect(await page.locator("main").textContent()).not.toMatch(/\(localhost:\d+\)/);
       // Beside the name: on the line of the post's header, not under it.
       const name = (await tip.getByRole("link", { name: "Bea Brandt" }).first().boundingBox())!;
       const badge = (await tip.locator(".level-badge").boundingBox())!;

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instances.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { IDEA_BOARD_PAGE, proposeIdea, voteForIdea } from "../../src/services/ideas/idea.service.ts";
@@ -21,6 +21,7 @@ import {
   openPage,
   SHOTS,
   signIn,
+  startBrowserInstance,
 } from "../helpers/browser.ts";
 
 const executablePath = findChromium();
@@ -34,7 +35,7 @@ let phone: Page;
 describe.skipIf(!executablePath)("the idea board and the members list in a browser", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    acme = await startInstance();
+    acme = await startBrowserInstance();
     const ctx = acme.app.ctx;
     await createUser(ctx, { username: "alice", password: BROWSER_PASSWORD, role: "admin", displayName: "Alice Arden" });
     await createUser(ctx, { username: "bob", password: BROWSER_PASSWORD, displayName: "Bob Baker" });

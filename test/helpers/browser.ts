@@ -8,8 +8,23 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { expect } from "vitest";
+import type { Config } from "../../src/config.ts";
+import { startInstance, type TestInstance } from "./instances.ts";
 
 export const SHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
+
+/** The organizations a browser test's instances are, in the order they start. */
+export const ORGANIZATIONS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli"] as const;
+let started = 0;
+
+/**
+ * An instance for a browser test under its own organization name (the first
+ * Acme, the next Globex, …): instances that all defaulted to "Ecotone" showed
+ * each other as "Ecotone (localhost:…)", in the screenshots too.
+ */
+export function startBrowserInstance(overrides: Partial<Config> = {}): Promise<TestInstance> {
+  return startInstance({ instanceName: ORGANIZATIONS[started++ % ORGANIZATIONS.length], ...overrides });
+}
 
 export function findChromium(): string | null {
   for (const name of ["chromium", "chromium-browser"]) {

@@ -13,6 +13,7 @@ import { createGroup, joinGroup } from "../../src/services/groups/group.service.
 import { ensureGroupRow } from "../../src/services/groups/group-cache.ts";
 import { createPost } from "../../src/services/posts/post.service.ts";
 import { createTask } from "../../src/services/tasks/task.service.ts";
+import { proposeIdea } from "../../src/services/ideas/idea.service.ts";
 import { newId } from "../../src/domain/ids.ts";
 import { PASSWORD, WebVisitor } from "../helpers/web-visitor.ts";
 import { observeQueries, type ObservedPage } from "../helpers/query-rows.ts";
@@ -38,6 +39,10 @@ async function grow(n: number): Promise<void> {
     await createUser(ctx, { username });
     await joinGroup(ctx, username, "g000");
     await createPost(ctx, username, { group: "g000", content: `Supply note ${made.people} from ${username}` });
+    // A room of their own, whose members, task board and idea board grow with them (paul reads it, not being a member).
+    await joinGroup(ctx, username, "board");
+    await createTask(ctx, username, "board", { title: `Board task ${made.people}` });
+    await proposeIdea(ctx, username, "board", { title: `Board idea ${made.people}`, content: "Why not" });
   }
   // Groups of other companies this instance has heard of (a colleague looked them up): paul has no part in them.
   for (; made.remote < 4 * n; made.remote++) {
@@ -75,6 +80,7 @@ beforeAll(async () => {
   a = await startInstance();
   await createUser(a.app.ctx, { username: "root", password: PASSWORD, role: "admin" });
   await createUser(a.app.ctx, { username: "paul", password: PASSWORD });
+  await createGroup(a.app.ctx, "root", { slug: "board", name: "Workroom", visibility: "public", joinPolicy: "open" });
   observer = observeQueries(a);
   paul = new WebVisitor(a.origin);
   expect((await paul.signIn("paul")).status).toBe(303);
@@ -122,6 +128,10 @@ const pages = [
     shows: (html: string, n: number) => expect(count(html, /<li>[^]*?Supply room \d+/g)).toBeGreaterThanOrEqual(n),
   },
   { name: "group page", path: "/g/g000", most: 35, shows: (html: string, n: number) => expect(count(html, /Supply note \d+ from/g)).toBe(Math.min(n, 20)) },
+  // A group's other tabs: its members (root and the n people), its task board and its idea board.
+  { name: "members", path: "/g/board/members", most: 11, shows: (html: string, n: number) => expect(count(html, /href="\/u\/w\d+"/g)).toBe(n) },
+  { name: "task board", path: "/g/board/tasks", most: 15, shows: (html: string, n: number) => expect(count(html, /Board task \d+/g)).toBe(n) },
+  { name: "idea board", path: "/g/board/ideas", most: 16, shows: (html: string, n: number) => expect(count(html, />Board idea \d+</g)).toBe(n) },
 ];
 
 /** Loads every page at this size: what it shows, and how many statements it sent. */

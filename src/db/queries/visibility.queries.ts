@@ -1,29 +1,37 @@
 // The facts the one visibility rule (src/domain/visibility.rules.ts) needs,
-// read in batch: a viewer's relation to many groups in a few statements,
-// never one query per row.
+// read in batch, one statement per kind of fact whatever the number of groups
+// (a person's are all in one: viewer-facts.queries.ts), never one per row.
 import type { Kysely, Transaction } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { Database } from "../schema.ts";
 import type { GroupFacts } from "../../domain/visibility.rules.ts";
-import type { MembershipFacts } from "./group.queries.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** The groups' facts (visibility, where they live, the organizations our shared rooms list), in one statement. */
 export async function groupFactsByIds(db: Db, groupIds: string[]): Promise<Map<string, GroupFacts>> {
   const facts = new Map<string, GroupFacts>();
   if (groupIds.length === 0) return facts;
-  const ids = [...new Set(groupIds)];
-  const [rows, rooms] = await Promise.all([
-    db
-      .selectFrom("groups")
-      .innerJoin("actors", "actors.id", "groups.actor_id")
-      .select(["groups.actor_id", "groups.visibility", "actors.is_local", "actors.domain"])
-      .where("groups.actor_id", "in", ids)
-      .execute(),
-    // Shared rooms: the organizations each of our rooms listed (and which accepted).
-    db.selectFrom("room_organizations").select(["group_id", "domain", "state"]).where("group_id", "in", ids).execute(),
-  ]);
+  const rows = await db
+    .selectFrom("groups")
+    .innerJoin("actors", "actors.id", "groups.actor_id")
+    .select((eb) => [
+      "groups.actor_id",
+      "groups.visibility",
+      "actors.is_local",
+      "actors.domain",
+      // Shared rooms: the organizations each of our rooms listed (and which accepted).
+      jsonArrayFrom(
+        eb
+          .selectFrom("room_organizations")
+          .select(["room_organizations.domain", "room_organizations.state"])
+          .whereRef("room_organizations.group_id", "=", "groups.actor_id"),
+      ).as("rooms"),
+    ])
+    .where("groups.actor_id", "in", [...new Set(groupIds)])
+    .execute();
   for (const row of rows) {
-    const listed = row.is_local ? rooms.filter((r) => r.group_id === row.actor_id) : [];
+    const listed = row.is_local ? row.rooms : [];
     const room =
       listed.length > 0
         ? { homeDomain: row.domain, listed: true, accepted: new Set(listed.filter((r) => r.state === "accepted").map((r) => r.domain)) }
@@ -33,60 +41,40 @@ export async function groupFactsByIds(db: Db, groupIds: string[]): Promise<Map<s
   return facts;
 }
 
-/** One actor's membership facts in each of these groups. */
-export async function membershipFactsIn(db: Db, actorId: string, groupIds: string[]): Promise<Map<string, MembershipFacts>> {
-  const ids = [...new Set(groupIds)];
-  const facts = new Map<string, MembershipFacts>();
-  if (ids.length === 0) return facts;
-  const [follows, roles, bans, invites] = await Promise.all([
-    db
-      .selectFrom("follows")
-      .select(["id", "followee_id", "state", "activity_uri"])
-      .where("follower_id", "=", actorId)
-      .where("followee_id", "in", ids)
-      .execute(),
-    db.selectFrom("group_roles").select(["group_id", "role"]).where("member_id", "=", actorId).where("group_id", "in", ids).execute(),
-    db.selectFrom("group_bans").select("group_id").where("member_id", "=", actorId).where("group_id", "in", ids).execute(),
-    db.selectFrom("group_invites").select("group_id").where("invitee_id", "=", actorId).where("group_id", "in", ids).execute(),
-  ]);
-  for (const id of ids) {
-    const follow = follows.find((f) => f.followee_id === id);
-    facts.set(id, {
-      followState: follow?.state ?? null,
-      followActivityUri: follow?.activity_uri ?? null,
-      followId: follow?.id ?? null,
-      role: roles.find((r) => r.group_id === id)?.role ?? null,
-      banned: bans.some((b) => b.group_id === id),
-      invited: invites.some((i) => i.group_id === id),
-    });
-  }
-  return facts;
-}
-
 /** For an instance viewer: which of these groups have an accepted member, or an invitee, on its domain. */
 export async function domainPresenceIn(db: Db, domain: string, groupIds: string[]): Promise<{ members: Set<string>; invitees: Set<string> }> {
   const ids = [...new Set(groupIds)];
   if (ids.length === 0) return { members: new Set(), invitees: new Set() };
-  const [members, invitees] = await Promise.all([
-    db
-      .selectFrom("follows")
-      .innerJoin("actors", "actors.id", "follows.follower_id")
-      .select("follows.followee_id")
-      .distinct()
-      .where("follows.followee_id", "in", ids)
-      .where("follows.state", "=", "accepted")
-      .where("actors.domain", "=", domain)
-      .execute(),
-    db
-      .selectFrom("group_invites")
-      .innerJoin("actors", "actors.id", "group_invites.invitee_id")
-      .select("group_invites.group_id")
-      .distinct()
-      .where("group_invites.group_id", "in", ids)
-      .where("actors.domain", "=", domain)
-      .execute(),
-  ]);
-  return { members: new Set(members.map((r) => r.followee_id)), invitees: new Set(invitees.map((r) => r.group_id)) };
+  // One statement: for each group, whether someone on the domain is an accepted member, or invited.
+  const rows = await db
+    .selectFrom("actors as g")
+    .where("g.id", "in", ids)
+    .select((eb) => [
+      "g.id",
+      eb
+        .exists(
+          eb
+            .selectFrom("follows")
+            .innerJoin("actors", "actors.id", "follows.follower_id")
+            .select("follows.followee_id")
+            .whereRef("follows.followee_id", "=", "g.id")
+            .where("follows.state", "=", "accepted")
+            .where("actors.domain", "=", domain),
+        )
+        .as("member"),
+      eb
+        .exists(
+          eb
+            .selectFrom("group_invites")
+            .innerJoin("actors", "actors.id", "group_invites.invitee_id")
+            .select("group_invites.group_id")
+            .whereRef("group_invites.group_id", "=", "g.id")
+            .where("actors.domain", "=", domain),
+        )
+        .as("invitee"),
+    ])
+    .execute();
+  return { members: new Set(rows.filter((r) => r.member).map((r) => r.id)), invitees: new Set(rows.filter((r) => r.invitee).map((r) => r.id)) };
 }
 
 /**

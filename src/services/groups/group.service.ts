@@ -47,7 +47,7 @@ import { lookupGroup, resolveGroupAccess, type GroupAccess } from "./group-acces
 import { gateEmployeeJoin } from "./governance.service.ts";
 import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
 import { sharedRoomAdmits } from "./shared-room-admission.ts";
-import { homeMembers, homeMembersPage } from "./remote-members.service.ts";
+import { homeMembers, homeMembersPage, homeModeratorUris } from "./remote-members.service.ts";
 import { membershipFrom } from "./membership.ts";
 import { generateActorKeyPairs } from "../keys.ts";
 
@@ -373,29 +373,37 @@ export async function listMembers(
 
 /**
  * One page of a group's members (or join requests) and how many there are in
- * all, read a page at a time (LIMIT n+1) after the request id `after`. A group
- * elsewhere is listed by its home a page at a time, as the home pages it
- * (`after` then names the home's next page; ADR 0116).
+ * all, for the request that resolved `access`, read a page at a time (LIMIT
+ * n+1) after the request id `after`. A group elsewhere is listed by its home a
+ * page at a time, as the home pages it (`after` then names the home's next
+ * page; ADR 0116). 404 unless the rule lets the viewer read the member list;
+ * requests only for its moderators.
  */
-export async function pageMembers(
+export async function pageMembersOf(
   ctx: ServiceContext,
-  ref: string,
-  viewerId: string | null,
+  access: GroupAccess,
   state: "accepted" | "pending",
   page: { after: string | undefined; size: number },
-): Promise<KeysetPage<MemberView> & { total: number }> {
-  const group = await memberListOf(ctx, ref, viewerId, state);
-  const home = state === "accepted" && !group.actor.is_local && isMember(group.membership) ? await homeMembersPage(ctx, group.actor, page.after) : null;
+): Promise<MemberPage> {
+  if (!access.may.memberList) throw notFound(`No group ${access.ref}`);
+  if (state === "pending") assertCanModerate(access.membership);
+  const { group } = access;
+  const remote = state === "accepted" && !group.actor.is_local && isMember(access.membership);
+  const [home, moderators] = remote ? await Promise.all([homeMembersPage(ctx, group.actor, page.after), homeModeratorUris(ctx, group.actor)]) : [null, null];
   if (home) {
-    const items = home.actors.map(remoteMemberView);
-    return { items, next: home.next, total: home.total ?? items.length };
+    const items = home.actors.map((actor) => remoteMemberView(actor, moderators));
+    return { items, next: home.next, total: home.total ?? items.length, rolesKnown: moderators !== null };
   }
   const [rows, total] = await Promise.all([
     listMemberRows(ctx.db, group.actor.id, state, { afterFollowId: page.after, limit: page.size + 1 }),
     countMembers(ctx.db, group.actor.id, state),
   ]);
-  return { ...keysetPage(rows.map(toMemberView), page.size, (m) => m.requestId), total };
+  // The members we know of a group elsewhere (its home not asked, or not answering): their roles are the home's, not known here.
+  return { ...keysetPage(rows.map(toMemberView), page.size, (m) => m.requestId), total, rolesKnown: group.actor.is_local };
 }
+
+/** A page of members, and whether their roles are known (ours; a group elsewhere whose home names its moderators). */
+export type MemberPage = KeysetPage<MemberView> & { total: number; rolesKnown: boolean };
 
 /** The group, when this viewer may read its member list (and, for requests, moderates it). */
 async function memberListOf(
@@ -418,12 +426,16 @@ async function homeMemberList(
   state: "accepted" | "pending",
 ): Promise<MemberView[] | null> {
   const home = state === "accepted" && !group.actor.is_local && isMember(group.membership) ? await homeMembers(ctx, group.actor) : null;
-  return home ? home.map(remoteMemberView) : null;
+  return home ? home.map((actor) => remoteMemberView(actor)) : null;
 }
 
-/** A member as the home lists them (roles are the home's to tell; it does not). */
-function remoteMemberView(actor: ActorRow): MemberView {
-  return { actor: toActorView(actor), role: "member", state: "accepted", requestId: "" };
+/**
+ * A member as the home lists them: a moderator when the home's moderators
+ * collection names them (it does not tell owners from moderators), else a
+ * member (also when the home names no moderators: `rolesKnown` says so).
+ */
+function remoteMemberView(actor: ActorRow, moderators: Set<string> | null = null): MemberView {
+  return { actor: toActorView(actor), role: moderators?.has(actor.uri) ? "moderator" : "member", state: "accepted", requestId: "" };
 }
 
 function toMemberView(r: MemberEntry): MemberView {

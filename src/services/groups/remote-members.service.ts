@@ -25,6 +25,48 @@ export async function homeMemberUris(ctx: ServiceContext, group: ActorRow): Prom
   }
 }
 
+/**
+ * The home's moderators collection, as the group's own document names it
+ * (FEP-1b12: `attributedTo`), when it is on the group's own server; null when
+ * the document names none (Lemmy names one too; a home that does not, none).
+ */
+export function moderatorsCollectionOf(group: ActorRow): string | null {
+  const json = group.raw && typeof group.raw === "object" ? (group.raw as Record<string, unknown>) : {};
+  const value = json.attributedTo ?? json["https://www.w3.org/ns/activitystreams#attributedTo"];
+  const first = (Array.isArray(value) ? value[0] : value) as unknown;
+  const named = first && typeof first === "object" ? ((first as { id?: unknown })["id"] ?? (first as { "@id"?: unknown })["@id"]) : first;
+  if (typeof named !== "string") return null;
+  try {
+    // Who moderates a group is the group's home to say, no other server's.
+    return new URL(named).origin === new URL(group.uri).origin ? named : null;
+  } catch {
+    return null;
+  }
+}
+
+const moderatorsCache = new Map<string, { uris: Set<string>; at: number }>();
+
+/**
+ * Who moderates a group elsewhere (its owners and moderators: the home's
+ * collection does not tell them apart), read from the collection its
+ * document names and kept a minute; null when it names none or cannot be read.
+ */
+export async function homeModeratorUris(ctx: ServiceContext, group: ActorRow): Promise<Set<string> | null> {
+  const url = group.is_local ? null : moderatorsCollectionOf(group);
+  if (!url || !ctx.remote?.fetchCollectionIds) return null;
+  const cached = moderatorsCache.get(url);
+  if (cached && Date.now() - cached.at < FRESH_MS) return cached.uris;
+  try {
+    const uris = new Set(await ctx.remote.fetchCollectionIds(url));
+    moderatorsCache.set(url, { uris, at: Date.now() });
+    if (moderatorsCache.size > 1000) moderatorsCache.delete(moderatorsCache.keys().next().value!);
+    return uris;
+  } catch (error) {
+    ctx.logger.info({ group: group.uri, reason: (error as Error).message }, "the group's home did not serve its moderators");
+    return cached?.uris ?? null;
+  }
+}
+
 /** Forget what we read of a group's members (after we join or leave it). */
 export function forgetHomeMembers(group: ActorRow): void {
   if (group.followers_url) cache.delete(group.followers_url);

@@ -18,6 +18,7 @@ import type { ServiceContext } from "../context.ts";
 import { findGroup, membershipOf } from "../groups/group.service.ts";
 import { canViewPost, createGroupReply, createPost, getPost, likePost, unlikePost } from "../posts/post.service.ts";
 import { homeMemberUris } from "../groups/remote-members.service.ts";
+import { resolveGroupAccess, type GroupAccess } from "../groups/group-access.ts";
 import { viewerOf, visiblePostIds } from "../visibility.service.ts";
 
 export async function proposeIdea(ctx: ServiceContext, username: string, groupRef: string, input: { title: string; content: string }) {
@@ -86,13 +87,21 @@ export const IDEA_BOARD_PAGE = 50;
  * cursor `after` (the last idea shown). Read from the stored scores a page at a
  * time, and refilled past ideas this viewer may not see (ADR 0056, 0116).
  */
-export async function ideaBoard(
-  ctx: ServiceContext,
-  groupRef: string,
-  viewerId: string | null,
-  options: { sort: IdeaSort; search?: string | undefined; status?: string | undefined; after?: string | undefined; size?: number },
-): Promise<KeysetPage<IdeaCard>> {
-  const group = await findGroup(ctx, groupRef, viewerId);
+export async function ideaBoard(ctx: ServiceContext, groupRef: string, viewerId: string | null, options: IdeaBoardOptions): Promise<KeysetPage<IdeaCard>> {
+  return ideaBoardOf(ctx, await resolveGroupAccess(ctx, groupRef, viewerId), options);
+}
+
+export interface IdeaBoardOptions {
+  sort: IdeaSort;
+  search?: string | undefined;
+  status?: string | undefined;
+  after?: string | undefined;
+  size?: number;
+}
+
+/** The board for the request that resolved `access` (the group is visible to the viewer; each idea is decided by the rule). */
+export async function ideaBoardOf(ctx: ServiceContext, access: GroupAccess, options: IdeaBoardOptions): Promise<KeysetPage<IdeaCard>> {
+  const { group, viewerId } = access;
   await countVotesOfHome(ctx, group.actor.id);
   const size = options.size ?? IDEA_BOARD_PAGE;
   const viewer = viewerOf(viewerId);

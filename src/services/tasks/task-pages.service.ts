@@ -8,9 +8,9 @@ import { keysetPage, type KeysetPage } from "../../domain/keyset-page.ts";
 import type { TaskStatusDef } from "../../domain/task.rules.ts";
 import { requireLocalUserActor } from "../accounts/actor.service.ts";
 import type { ServiceContext } from "../context.ts";
-import { findGroup } from "../groups/group.service.ts";
+import type { GroupAccess } from "../groups/group-access.ts";
 import { boardStatuses } from "./task-home.service.ts";
-import { canSeeTasks, readableTasks, toViews, type TaskView } from "./task.service.ts";
+import { readableTasks, toViews, type TaskView } from "./task.service.ts";
 
 /** The cursor of my tasks: "<due day>.<id>", or "none.<id>" past the tasks with a due day. */
 function assignedKeyOf(task: { due_date: string | null; id: string }): string {
@@ -66,19 +66,20 @@ export async function statusesOfTask(ctx: ServiceContext, task: TaskView): Promi
 }
 
 /**
- * A group's board: each status a column, each column one page of its newest
- * tasks. `after` says where a column continues (by status key); the others
- * show their first page, so each column pages on its own.
+ * A group's board, for the request that resolved `access`: each status a
+ * column, each column one page of its newest tasks. `after` says where a
+ * column continues (by status key); the others show their first page, so each
+ * column pages on its own. 404 unless the viewer may read the group's content
+ * (as `canSeeTasks`).
  */
-export async function pageTaskBoard(
+export async function pageTaskBoardOf(
   ctx: ServiceContext,
-  groupRef: string,
-  viewerId: string | null,
+  access: GroupAccess,
   after: (status: string) => string | undefined,
   size: number,
 ): Promise<BoardColumn[]> {
-  const group = await findGroup(ctx, groupRef, viewerId);
-  if (!(await canSeeTasks(ctx, group, viewerId))) throw notFound(`No task board for ${groupRef}`);
+  const { group } = access;
+  if (!access.may.content) throw notFound(`No task board for ${access.ref}`);
   const { all, counts } = await columnsOf(ctx, group.actor.id);
   const pages = await Promise.all(
     all.map(async (status) => {

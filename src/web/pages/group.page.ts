@@ -5,13 +5,12 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import {
   approveJoinRequest,
-  getGroup,
   groupViewOf,
   inviteToGroup,
   ownerCount,
   joinGroup,
   leaveGroup,
-  pageMembers,
+  pageMembersOf,
   rejectJoinRequest,
   type GroupView,
 } from "../../services/groups/group.service.ts";
@@ -154,13 +153,15 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
 
   routes.signedInPage("/g/:ref/members", async (request, reply, session) => {
     const ref = refParam(request);
-    const group = await getGroup(ctx, ref, session.user.actorId);
+    // The group and the viewer's rights, resolved once for the members and the requests.
+    const access = await resolveGroupAccess(ctx, ref, session.user.actorId);
+    const group = groupViewOf(access);
     const query = request.query as Record<string, unknown>;
     const moderator = isModerator(group.membership);
-    const members = await pageMembers(ctx, ref, session.user.actorId, "accepted", { after: cursorOf(query), size: LIST_PAGE });
+    const members = await pageMembersOf(ctx, access, "accepted", { after: cursorOf(query), size: LIST_PAGE });
     const pending =
       moderator && group.local
-        ? await pageMembers(ctx, ref, session.user.actorId, "pending", { after: cursorOf(query, "requests_after"), size: LIST_PAGE })
+        ? await pageMembersOf(ctx, access, "pending", { after: cursorOf(query, "requests_after"), size: LIST_PAGE })
         : { items: [], next: null, total: 0 };
     return sendPage(ctx, request, reply, {
       title: `Members of ${group.actor.username}`,
@@ -177,7 +178,8 @@ export function registerGroupPages(fastify: FastifyInstance, ctx: ServiceContext
             : ""
         }
         <h2>Members (${members.total})</h2>
-        <ul class="member-list">${members.items.map((m) => html`<li>${personLine(m.actor)} <span class="badge">${m.role}</span></li>`)}</ul>
+        ${members.rolesKnown ? "" : html`<p class="muted">Roles are not shown: the group's home, ${organizationName(group.actor.domain)}, has not told us who moderates it.</p>`}
+        <ul class="member-list">${members.items.map((m) => html`<li>${personLine(m.actor)}${members.rolesKnown ? html` <span class="badge">${m.role}</span>` : ""}</li>`)}</ul>
         ${morePager(groupPath(ref, "/members"), query, members.next, "members")}
         ${
           moderator && group.local

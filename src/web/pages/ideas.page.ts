@@ -3,8 +3,9 @@
 // owning group's moderators answer.
 import { cursorOf, morePager } from "../list-page.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { getGroup } from "../../services/groups/group.service.ts";
-import { answerIdea, getIdea, ideaBoard, proposeIdea, voteForIdea } from "../../services/ideas/idea.service.ts";
+import { groupViewOf } from "../../services/groups/group.service.ts";
+import { resolveGroupAccess } from "../../services/groups/group-access.ts";
+import { answerIdea, getIdea, ideaBoardOf, proposeIdea, voteForIdea } from "../../services/ideas/idea.service.ts";
 import { IDEA_STATUSES } from "../../domain/idea.rules.ts";
 import { isModerator } from "../../domain/group.rules.ts";
 import { getPostEntries } from "../../services/posts/timeline.service.ts";
@@ -22,9 +23,11 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
     const ref = refParam(request);
     const query = request.query as Record<string, string | undefined>;
     const sort = query.sort === "momentum" ? "momentum" : "top";
-    const group = await getGroup(ctx, ref, session.user.actorId);
+    // The group and the viewer's rights, resolved once for the whole board.
+    const access = await resolveGroupAccess(ctx, ref, session.user.actorId);
+    const group = groupViewOf(access);
     const status = IDEA_STATUSES.includes(query.status as never) ? query.status : undefined;
-    const ideas = await ideaBoard(ctx, ref, session.user.actorId, { sort, search: query.q, status, after: cursorOf(query) });
+    const ideas = await ideaBoardOf(ctx, access, { sort, search: query.q, status, after: cursorOf(query) });
     // Which of these I voted for, in one batch.
     const voted = new Set(
       (
@@ -82,13 +85,11 @@ export function registerIdeaPages(ctx: ServiceContext, routes: WebRoutes): void 
 
   routes.signedInPage("/ideas/:id", async (request, reply, session) => {
     const idea = await getIdea(ctx, idOf(request.params), session.user.actorId);
-    const group = idea.post.group ? await getGroup(ctx, idea.post.group.id, session.user.actorId) : null;
+    const access = idea.post.group ? await resolveGroupAccess(ctx, idea.post.group.id, session.user.actorId) : null;
+    const group = access ? groupViewOf(access) : null;
     const canAnswer = Boolean(group?.local && isModerator(group.membership));
     // The ideas it could duplicate: the board's top ideas (most duplicates are of a popular one).
-    const others =
-      canAnswer && group
-        ? (await ideaBoard(ctx, group.actor.id, session.user.actorId, { sort: "top", size: 200 })).items.filter((o) => o.id !== idea.post.id)
-        : [];
+    const others = canAnswer && access ? (await ideaBoardOf(ctx, access, { sort: "top", size: 200 })).items.filter((o) => o.id !== idea.post.id) : [];
     return sendPage(ctx, request, reply, {
       title: idea.post.title ?? "Idea",
       session,

@@ -1,13 +1,14 @@
 // Task boards: columns by status, opening a task, a task's page (assign,
 // answer an assignment, move, edit, comment, history), and my tasks.
 import { cursorOf, LIST_PAGE, morePager } from "../list-page.ts";
-import { pageMyTasks, pageTaskBoard, statusesOfTask } from "../../services/tasks/task-pages.service.ts";
+import { pageMyTasks, pageTaskBoardOf, statusesOfTask } from "../../services/tasks/task-pages.service.ts";
 import { organizationName } from "../organization-names.ts";
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../services/context.ts";
 import type { PostView } from "../../services/posts/post.service.ts";
 import { webSession } from "../session.ts";
-import { getGroup } from "../../services/groups/group.service.ts";
+import { getGroup, groupViewOf } from "../../services/groups/group.service.ts";
+import { resolveGroupAccess } from "../../services/groups/group-access.ts";
 import {
   assignTask,
   commentOnTask,
@@ -66,10 +67,12 @@ export function registerTaskPages(fastify: FastifyInstance, ctx: ServiceContext,
 
   routes.signedInPage("/g/:ref/tasks", async (request, reply, session) => {
     const ref = refParam(request);
-    const group = await getGroup(ctx, ref, session.user.actorId);
+    // The group and the viewer's rights, resolved once for the whole board.
+    const access = await resolveGroupAccess(ctx, ref, session.user.actorId);
+    const group = groupViewOf(access);
     const query = request.query as Record<string, unknown>;
     // Each column pages on its own: "More in Done" moves only Done's cursor (after_done).
-    const columns = await pageTaskBoard(ctx, ref, session.user.actorId, (status) => cursorOf(query, `after_${status}`), LIST_PAGE);
+    const columns = await pageTaskBoardOf(ctx, access, (status) => cursorOf(query, `after_${status}`), LIST_PAGE);
     const waiting = group.local ? [] : await myNewTasksInGroup(ctx, session.user.actorId, group.actor.id);
     return sendPage(ctx, request, reply, {
       title: `Tasks of ${group.actor.username}`,
