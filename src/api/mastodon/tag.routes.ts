@@ -13,7 +13,8 @@ import {
   unfeatureTag,
   unfollowTag,
 } from "../../services/posts/tag.service.ts";
-import { requireUser, userIfScoped } from "./guard.ts";
+import { optionalUser, requireUser, userIfScoped } from "./guard.ts";
+import { assertCanSeeActor, viewerOf } from "../../services/visibility.service.ts";
 import { pagedList } from "./pagination.ts";
 import { Type } from "@fastify/type-provider-typebox";
 import { ClearableText, typed } from "./mastodon.schema.ts";
@@ -75,8 +76,10 @@ export function registerMastodonTagRoutes(fastify: FastifyInstance, ctx: Service
   });
 
   fastify.get<IdParams>("/api/v1/accounts/:id/featured_tags", async (request) => {
-    const account = await getActorById(ctx, request.params.id);
-    if (!account || account.type === "Application") throw notFound("Record not found");
+    // As the other /accounts/:id doors: a secret group does not exist for outsiders.
+    const found = await getActorById(ctx, request.params.id);
+    if (!found || found.type === "Application") throw notFound("Record not found");
+    const account = await assertCanSeeActor(ctx, viewerOf((await optionalUser(ctx, request, "read:accounts"))?.actorId), found);
     return (await featuredTags(ctx, account.id)).map((t) => toMastodonFeaturedTag(t, account));
   });
 }

@@ -2,6 +2,7 @@
 // last post), for many accounts in three queries.
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../schema.ts";
+import { followeeListedToAnyone, postSeenByAnyone } from "./visibility.queries.ts";
 
 export interface AccountStats {
   followers: number;
@@ -14,15 +15,20 @@ export async function accountStats(db: Kysely<Database>, actorIds: string[]): Pr
   const stats = new Map<string, AccountStats>(actorIds.map((id) => [id, { followers: 0, following: 0, statuses: 0, lastStatusAt: null }]));
   if (actorIds.length === 0) return stats;
   // One statement for the page's accounts: each figure a sub-select on its index.
+  // Following, posts and the last post count what the lists show to anyone
+  // (the one rule for an anonymous viewer): no hidden membership, no DM, no
+  // followers-only or secret-group post.
   const rows = await db
     .selectFrom("actors")
     .where("actors.id", "in", actorIds)
     .select([
       "actors.id",
       sql<number>`(select count(*)::int from follows f where f.followee_id = actors.id and f.state = 'accepted')`.as("followers"),
-      sql<number>`(select count(*)::int from follows f where f.follower_id = actors.id and f.state = 'accepted')`.as("following"),
-      sql<number>`(select count(*)::int from posts p where p.author_id = actors.id)`.as("statuses"),
-      sql<Date | null>`(select max(p.published_at) from posts p where p.author_id = actors.id)`.as("last"),
+      sql<number>`(select count(*)::int from follows f where f.follower_id = actors.id and f.state = 'accepted' and ${followeeListedToAnyone("f")})`.as(
+        "following",
+      ),
+      sql<number>`(select count(*)::int from posts p where p.author_id = actors.id and ${postSeenByAnyone("p")})`.as("statuses"),
+      sql<Date | null>`(select max(p.published_at) from posts p where p.author_id = actors.id and ${postSeenByAnyone("p")})`.as("last"),
     ])
     .execute();
   for (const r of rows) {

@@ -2,6 +2,7 @@
 // an account's use of its tags, and the tags it uses most.
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../schema.ts";
+import { postSeenByAnyone } from "./visibility.queries.ts";
 
 export interface TagDay {
   tag: string;
@@ -26,7 +27,7 @@ export async function tagDays(db: Kysely<Database>, tags: string[], since: Date)
   return rows.map((r) => ({ tag: r.tag, day: new Date(r.day), uses: Number(r.uses), accounts: Number(r.accounts) }));
 }
 
-/** How often an account used each tag, and when last. */
+/** How often an account used each tag, and when last, in the posts anyone may see (its featured tags). */
 export async function authorTagUse(db: Kysely<Database>, authorId: string, tags: string[]) {
   if (tags.length === 0) return [];
   return db
@@ -35,6 +36,7 @@ export async function authorTagUse(db: Kysely<Database>, authorId: string, tags:
     .select(["post_tags.tag", sql<number>`count(*)::int`.as("n"), sql<Date | null>`max(posts.published_at)`.as("last")])
     .where("posts.author_id", "=", authorId)
     .where("post_tags.tag", "in", tags)
+    .where(postSeenByAnyone("posts"))
     .groupBy("post_tags.tag")
     .execute();
 }

@@ -1,12 +1,40 @@
 // The facts the one visibility rule (src/domain/visibility.rules.ts) needs,
 // read in batch, one statement per kind of fact whatever the number of groups
 // (a person's are all in one: viewer-facts.queries.ts), never one per row.
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { Database } from "../schema.ts";
 import type { GroupFacts } from "../../domain/visibility.rules.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The one rule's answer for an anonymous viewer — canSee(post, NO_RELATION,
+ * ANONYMOUS) — as a condition on a row of `posts` (by its alias), for the
+ * counts a profile shows to anyone (its statuses, its featured tags): public
+ * or unlisted, and not in a group anonymous viewers may not see (a secret
+ * one, or a shared room that names its companies). Counting what the viewer
+ * may not read would tell that it exists (review s8, findings 46 and 48).
+ */
+export function postSeenByAnyone(posts: string): RawBuilder<boolean> {
+  const col = (c: string) => sql.ref(`${posts}.${c}`);
+  return sql<boolean>`(${col("visibility")} in ('public', 'unlisted') and (${col("group_id")} is null or not exists (
+    select 1 from groups g where g.actor_id = ${col("group_id")}
+    and (g.visibility = 'secret' or exists (select 1 from room_organizations r where r.group_id = g.actor_id)))))`;
+}
+
+/**
+ * The rule's member-list answer for an anonymous viewer — canSee(member-list,
+ * NO_RELATION, ANONYMOUS) — as a condition on the followee of a `follows` row:
+ * a person, or a group whose members anyone may list (one of ours, public,
+ * no shared room). What visibleInMemberLists keeps in a following list.
+ */
+export function followeeListedToAnyone(follows: string): RawBuilder<boolean> {
+  const followee = sql.ref(`${follows}.followee_id`);
+  return sql<boolean>`not exists (
+    select 1 from groups g inner join actors ga on ga.id = g.actor_id where g.actor_id = ${followee}
+    and not (ga.is_local and g.visibility = 'public' and not exists (select 1 from room_organizations r where r.group_id = g.actor_id)))`;
+}
 
 /** The groups' facts (visibility, where they live, the organizations our shared rooms list), in one statement. */
 export async function groupFactsByIds(db: Db, groupIds: string[]): Promise<Map<string, GroupFacts>> {

@@ -39,7 +39,7 @@ import { renderMarkdown } from "../markdown.ts";
 import { attachUploads } from "./media.service.ts";
 import { recordGroupAnnounce } from "../groups/group-announce.ts";
 import { notify, notifyMentions } from "../notification.service.ts";
-import { canSeePost, filterVisiblePosts, readGroupTimeline, viewerOf } from "../visibility.service.ts";
+import { canSeePost, filterVisiblePosts, readGroupTimeline, viewerOf, visibleActorIds } from "../visibility.service.ts";
 import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
 
 export interface PostView {
@@ -105,7 +105,12 @@ export function canViewPost(ctx: ServiceContext, post: PostRow, viewerId: string
   return canSeePost(ctx, viewerOf(viewerId), post);
 }
 
-async function resolveMentions(ctx: ServiceContext, text: string): Promise<Array<MentionLink & { actor: ActorRow }>> {
+/**
+ * The handles in a text that name someone the author may see: a handle the
+ * one rule hides from the author (a secret group it is not in) stays plain
+ * text, no link, no mention, no notification — as an unknown one does.
+ */
+async function resolveMentions(ctx: ServiceContext, authorId: string, text: string): Promise<Array<MentionLink & { actor: ActorRow }>> {
   const found: Array<MentionLink & { actor: ActorRow }> = [];
   for (const handle of extractMentionHandles(text).slice(0, 20)) {
     try {
@@ -115,7 +120,12 @@ async function resolveMentions(ctx: ServiceContext, text: string): Promise<Array
       // An unknown handle stays plain text.
     }
   }
-  return found;
+  const visible = await visibleActorIds(
+    ctx,
+    viewerOf(authorId),
+    found.map((m) => m.actor),
+  );
+  return found.filter((m) => visible.has(m.actor.id));
 }
 
 export interface NewPostInput {
@@ -176,7 +186,7 @@ export async function createPost(
   }
   if (parent?.visibility === "members_only" && visibility !== "direct") visibility = "members_only";
 
-  const mentions = await resolveMentions(ctx, input.content);
+  const mentions = await resolveMentions(ctx, author.id, input.content);
   const id = newId();
   const title = input.title?.trim() || null;
   // A poll is served as a Question, at its own path (one object type per path).
@@ -358,7 +368,7 @@ export async function editPost(
   assertCanEdit(post.author_id === user.id);
   if (post.group_id) assertCanEditInGroup(await membershipOf(ctx, post.group_id, user.id));
   checkPostText(input.content, input.title);
-  const mentions = await resolveMentions(ctx, input.content);
+  const mentions = await resolveMentions(ctx, user.id, input.content);
   await commit(ctx, async (trx) => {
     await updatePostContent(trx, post, {
       title: input.title?.trim() || post.title,
