@@ -34,10 +34,10 @@ afterAll(async () => {
 describe("finding 42: a remote actor's collections only on its own origin", () => {
   it("control: a member of the secret group on A sees its members, read from A's own collection", async () => {
     const members = await eventually(async () => {
-      const read = await b.api(bob.token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(`@den@${a.host}`)}/members`);
-      return JSON.stringify(read.body).includes(ada.handle.slice(1)) ? read : undefined;
+      const read = JSON.stringify((await b.api(bob.token, "GET", `/api/ecotone/v1/groups/${encodeURIComponent(`@den@${a.host}`)}/members`)).body);
+      return read.includes(ada.handle.slice(1)) ? read : undefined;
     });
-    expect(JSON.stringify(members.body)).toContain(ada.handle.slice(1));
+    expect(members).toContain(ada.handle.slice(1));
   }, 120_000);
 
   it("a hostile group naming A's secret member list as its followers gets no list from us", async () => {
@@ -50,16 +50,24 @@ describe("finding 42: a remote actor's collections only on its own origin", () =
     expect((await b.api(mallory.token, "GET", `/api/ecotone/v1/groups/${ref}`)).status).toBe(200);
     const db = b.app.ctx.db;
     const stored = await db.selectFrom("actors").select(["id", "followers_url"]).where("uri", "=", g.uri).executeTakeFirstOrThrow();
-    expect(stored.followers_url).toBeNull();
     // The hostile home accepts mallory's join (as it would answer her Follow with an Accept).
     const m = await db.selectFrom("users").select("actor_id").where("username", "=", "mallory").executeTakeFirstOrThrow();
     await db
       .insertInto("follows")
-      .values({ id: "7000000000000000001", follower_id: m.actor_id, followee_id: stored.id, state: "accepted", activity_uri: `${b.origin}/follows/x`, accepted_at: new Date() } as never)
+      .values({
+        id: "7000000000000000001",
+        follower_id: m.actor_id,
+        followee_id: stored.id,
+        state: "accepted",
+        activity_uri: `${b.origin}/follows/x`,
+        accepted_at: new Date(),
+      } as never)
       .execute();
 
     const members = JSON.stringify((await b.api(mallory.token, "GET", `/api/ecotone/v1/groups/${ref}/members`)).body);
     expect(members).not.toContain(ada.handle.slice(1));
     expect(members).not.toContain(bob.handle.slice(1));
+    // The foreign address is not kept at all.
+    expect(stored.followers_url).toBeNull();
   }, 120_000);
 });
