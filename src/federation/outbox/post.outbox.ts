@@ -10,7 +10,7 @@ import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.
 import { findPostByUri } from "../../db/repos/post.repo.ts";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
 import type { FollowerInbox } from "../../db/queries/follow.queries.ts";
-import type { ActorRow, PostRow } from "../../db/schema.ts";
+import type { ActorRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";

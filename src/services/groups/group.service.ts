@@ -2,7 +2,7 @@
 // invitations. Membership is a follow of the group actor; the same rules in
 // src/domain/group.rules.ts decide for the API and for the inbox.
 import type { Transaction } from "kysely";
-import { deleteFollow, insertFollow } from "../../db/repos/follow.repo.ts";
+import { insertFollow } from "../../db/repos/follow.repo.ts";
 import { deleteBan, deleteInvite, insertBan, insertGroup, insertInvite, setGroupRole } from "../../db/repos/group.repo.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import { insertActorKeys, insertLocalActor } from "../../db/repos/user.repo.ts";
