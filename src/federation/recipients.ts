@@ -2,10 +2,10 @@
 // blocked host, or to a host outside the allowlist. Our own actors are never
 // delivered to over HTTP.
 import { remoteFollowerInboxes, type FollowerInbox } from "../db/queries/follow.queries.ts";
-import type { ActorRow } from "../db/schema.ts";
+import type { ActorRow, PostRow } from "../db/schema.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { peerAllowed } from "../services/organizations/federation-policy.service.ts";
-import { hostsAdmittedTo } from "../services/visibility.service.ts";
+import { canSeePost, hostsAdmittedTo, viewerOf } from "../services/visibility.service.ts";
 import { forgeFedDelivery } from "../domain/peer-software.rules.ts";
 import { peerSoftwareOf } from "./peer-software.ts";
 
@@ -28,10 +28,21 @@ export async function followerRecipients(ctx: ServiceContext, actorId: string): 
   // The policy is per host: asked once per host, not once per follower.
   const hosts = new Map<string, boolean>();
   for (const host of new Set(all.map((f) => new URL(f.uri).host))) hosts.set(host, await peerAllowed(ctx, host));
-  const allowed = all.filter((f) => hosts.get(new URL(f.uri).host));
-  // A shared room's posts reach only the organizations it admits, whoever else still follows it.
-  const admitted = await hostsAdmittedTo(ctx, actorId, [...new Set(allowed.map((a) => a.domain))]);
-  return admitted ? allowed.filter((a) => admitted.has(a.domain)) : allowed;
+  return admittedTo(
+    ctx,
+    actorId,
+    all.filter((f) => hosts.get(new URL(f.uri).host)),
+  );
+}
+
+/**
+ * Of `actors`, those a group's room admits: a shared room's posts and tasks
+ * reach only the organizations it admits, whoever else still follows it or is
+ * named (security finding 43). Anything but a shared room admits everyone.
+ */
+export async function admittedTo<T extends Pick<ActorRow, "domain">>(ctx: ServiceContext, groupId: string, actors: T[]): Promise<T[]> {
+  const admitted = await hostsAdmittedTo(ctx, groupId, [...new Set(actors.map((a) => a.domain))]);
+  return admitted ? actors.filter((a) => admitted.has(a.domain)) : actors;
 }
 
 /**
@@ -41,4 +52,16 @@ export async function followerRecipients(ctx: ServiceContext, actorId: string): 
 export async function forgeFedRecipients<T extends { uri: string }>(ctx: ServiceContext, actors: T[]): Promise<T[]> {
   const software = await peerSoftwareOf(ctx, actors);
   return actors.filter((a) => forgeFedDelivery(software.get(new URL(a.uri).host) ?? null) !== "skip");
+}
+
+/**
+ * Of `people`, those who may read `post` now, by the one visibility rule. Who
+ * is sent a post straight from its author's server (a group post's named
+ * people, a poll's voters) must be in its audience: someone outside it (a
+ * members-only group's outsider, a banned member, a shared room's unadmitted
+ * company, a removed follower) must not get it or its edits (security finding 44).
+ */
+export async function mayRead(ctx: ServiceContext, post: PostRow, people: ActorRow[]): Promise<ActorRow[]> {
+  const allowed = await Promise.all(people.map((person) => canSeePost(ctx, viewerOf(person.id), post)));
+  return people.filter((_, i) => allowed[i]);
 }

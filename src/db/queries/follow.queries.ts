@@ -58,23 +58,6 @@ export async function countFollows(db: Kysely<Database>, actorId: string, direct
   return Number(row.n);
 }
 
-/** Delivery targets of an actor's followers: one entry per distinct inbox. */
-export async function listFollowerInboxes(
-  db: Kysely<Database>,
-  actorId: string,
-): Promise<Array<{ uri: string; inboxUrl: string | null; sharedInboxUrl: string | null }>> {
-  const rows = await db
-    .selectFrom("follows")
-    .innerJoin("actors", "actors.id", "follows.follower_id")
-    .select(["actors.uri", "actors.inbox_url", "actors.shared_inbox_url"])
-    .where("follows.followee_id", "=", actorId)
-    .where("follows.state", "=", "accepted")
-    .where("actors.is_local", "=", false)
-    .where("actors.gone_at", "is", null)
-    .execute();
-  return rows.map((r) => ({ uri: r.uri, inboxUrl: r.inbox_url, sharedInboxUrl: r.shared_inbox_url }));
-}
-
 /** How many of our own actors follow `actorId` (accepted). */
 export async function countFollowsFromHere(db: Kysely<Database>, actorId: string): Promise<number> {
   const row = await db

@@ -38,7 +38,7 @@ function membershipsOf(db: Db, groupId: string) {
   return db
     .selectFrom("follows")
     .innerJoin("actors", "actors.id", "follows.follower_id")
-    .select(["follows.id as follow_id", "follows.activity_uri", "actors.uri as member_uri", "actors.is_local"])
+    .select(["follows.id as follow_id", "follows.activity_uri", "actors.id as member_id", "actors.uri as member_uri", "actors.is_local"])
     .where("follows.followee_id", "=", groupId);
 }
 

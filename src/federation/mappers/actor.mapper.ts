@@ -61,6 +61,11 @@ function typeName(actor: Actor): string {
   return "Person";
 }
 
+/** A collection's address if it is on the actor's own origin, else null (security finding 42). */
+function onOriginOf(id: URL, collection: URL | null | undefined): string | null {
+  return collection && collection.origin === id.origin ? collection.href : null;
+}
+
 export async function fromActor(actor: Actor): Promise<RemoteActorData> {
   if (!actor.id) throw new Error("Remote actor has no id");
   const icon = await actor.getIcon().catch(() => null);
@@ -80,9 +85,11 @@ export async function fromActor(actor: Actor): Promise<RemoteActorData> {
     fields: await fromPropertyValues(actor).catch(() => []),
     inboxUrl: actor.inboxId?.href ?? null,
     sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
-    outboxUrl: actor.outboxId?.href ?? null,
-    followersUrl: actor.followersId?.href ?? null,
-    followingUrl: actor.followingId?.href ?? null,
+    // Collections are kept only on the actor's own origin: another server's
+    // list named here would be fetched with our instance actor's signature.
+    outboxUrl: onOriginOf(actor.id, actor.outboxId),
+    followersUrl: onOriginOf(actor.id, actor.followersId),
+    followingUrl: onOriginOf(actor.id, actor.followingId),
     locked: actor.manuallyApprovesFollowers ?? false,
     // The document as its server sent it (Fedify keeps it), with the terms Fedify does not model.
     raw: await actor.toJsonLd(),

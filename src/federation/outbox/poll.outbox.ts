@@ -13,7 +13,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { createActivityOf } from "../mappers/outbox-item.mapper.ts";
 import { postObjectOf } from "../mappers/post.mapper.ts";
-import { allowedRecipients } from "../recipients.ts";
+import { allowedRecipients, mayRead } from "../recipients.ts";
 import { sendPostEvent } from "./post.outbox.ts";
 
 type PollEvent = Extract<OutboxEvent, { type: "poll.updated" | "poll.voted" }>;
@@ -26,9 +26,9 @@ export async function sendPollEvent(ctx: Context<ServiceContext>, event: PollEve
     if (!entry.post.is_local) return;
     // Its audience, the way an edit travels (followers, mentioned people, its group)…
     await sendPostEvent(ctx, { type: "post.updated", postId: event.postId }, activityId);
-    // …and the voters' servers, which may not follow the author.
+    // …and the servers of the voters who may still read it, which may not follow the author.
     const voters = (await actorsByIds(db, await pollVoterIds(db, event.postId))).filter((a) => !a.is_local);
-    const recipients = await allowedRecipients(ctx.data, voters);
+    const recipients = await allowedRecipients(ctx.data, await mayRead(ctx.data, entry.post, voters));
     if (recipients.length === 0) return;
     const created = createActivityOf(entry, new URL(ctx.origin));
     const update = new Update({

@@ -10,29 +10,17 @@ import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.
 import { findPostByUri } from "../../db/repos/post.repo.ts";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
 import type { FollowerInbox } from "../../db/queries/follow.queries.ts";
-import type { ActorRow, PostRow } from "../../db/schema.ts";
+import type { ActorRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { canSeePost, viewerOf } from "../../services/visibility.service.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
-import { allowedRecipients, followerRecipients, isAllowedRecipient } from "../recipients.ts";
+import { allowedRecipients, followerRecipients, isAllowedRecipient, mayRead } from "../recipients.ts";
 import { relayThroughGroup } from "./group-relay.ts";
 import { addressing, postObjectOf } from "../mappers/post.mapper.ts";
 import { createActivityOf } from "../mappers/outbox-item.mapper.ts";
 import { sendShare } from "./share.outbox.ts";
 
 type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
-
-/**
- * The people a group's post names (or answers) who may read it. The group
- * relays the post to its members; someone outside its audience (a members-only
- * group's outsider, a shared room's unadmitted company) must not get it
- * straight from the author's server either.
- */
-async function mayRead(data: ServiceContext, post: PostRow, people: ActorRow[]): Promise<ActorRow[]> {
-  const allowed = await Promise.all(people.map((person) => canSeePost(data, viewerOf(person.id), post)));
-  return people.filter((_, i) => allowed[i]);
-}
 
 async function deliver(
   ctx: Context<ServiceContext>,

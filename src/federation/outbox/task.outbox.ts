@@ -10,7 +10,6 @@ import type { Context } from "@fedify/fedify";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
 import { findTaskById, listAssignees } from "../../db/repos/task.repo.ts";
-import { listFollowerInboxes } from "../../db/queries/follow.queries.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -22,20 +21,22 @@ import { toTicket } from "../forgefed/ticket.mapper.ts";
 import { TASK_CONTEXT, type Json } from "../forgefed/vocabulary.ts";
 import { FORGEFED_TRIAL_ATTEMPTS, forgeFedDelivery } from "../../domain/peer-software.rules.ts";
 import { peerSoftwareOf } from "../peer-software.ts";
-import { forgeFedRecipients } from "../recipients.ts";
+import { admittedTo, allowedRecipients, followerRecipients, forgeFedRecipients } from "../recipients.ts";
 
 type TaskEvent = Extract<OutboxEvent, { type: `task.${string}` }>;
 
+/**
+ * Where a group's task activities go: its followers and the people named, as
+ * a post's (policy and shared-room admission, `followerRecipients`), less the
+ * servers known to run software without ForgeFed.
+ */
 async function inboxesOf(ctx: ServiceContext, group: ActorRow, extra: ActorRow[]): Promise<string[]> {
   const inboxes = new Set<string>();
-  for (const f of await forgeFedRecipients(ctx, await listFollowerInboxes(ctx.db, group.id))) {
-    const inbox = f.sharedInboxUrl ?? f.inboxUrl;
+  for (const f of await forgeFedRecipients(ctx, await followerRecipients(ctx, group.id))) {
+    const inbox = f.shared_inbox_url ?? f.inbox_url;
     if (inbox) inboxes.add(inbox);
   }
-  for (const actor of await forgeFedRecipients(
-    ctx,
-    extra.filter((a) => !a.is_local && !a.gone_at),
-  )) {
+  for (const actor of await forgeFedRecipients(ctx, await admittedTo(ctx, group.id, await allowedRecipients(ctx, extra)))) {
     const inbox = actor.shared_inbox_url ?? actor.inbox_url;
     if (inbox) inboxes.add(inbox);
   }
@@ -104,6 +105,8 @@ export async function sendTaskEvent(fctx: Context<ServiceContext>, event: TaskEv
       if (!task || !group || !assignee?.inbox_url) return;
       // Someone on a server without ForgeFed is asked in the companion Note's mention instead.
       if ((await forgeFedRecipients(ctx, [assignee])).length === 0) return;
+      // Nor is anyone of an organization the room does not admit.
+      if ((await admittedTo(ctx, group.id, [assignee])).length === 0) return;
       // The Ticket rides along, so the assignee's instance can show what is asked even before the board's announcements arrive.
       const activity = {
         "@context": TASK_CONTEXT,

@@ -25,7 +25,7 @@ import type { ServiceContext } from "../context.ts";
 import { commitAndWake as commit } from "../commit.ts";
 import { answerFollowRequest } from "./follow-request.ts";
 import { applyOnce, type IncomingActivity } from "../incoming.ts";
-import { membershipFrom } from "../groups/membership.ts";
+import { endMembership, membershipFrom } from "../groups/membership.ts";
 import { notify } from "../notification.service.ts";
 import { limitJoin } from "../../domain/organization.rules.ts";
 import { peerLimited } from "../organizations/federation-policy.service.ts";
@@ -86,7 +86,7 @@ export async function unfollowActor(ctx: ServiceContext, followerUsername: strin
   await commit(ctx, async (trx) => {
     const follow = await findFollowByPair(trx, follower.id, followee.id);
     if (!follow) throw notFound(`You do not follow ${toActorView(followee).handle}`);
-    await deleteFollow(trx, follow.id);
+    await endMembership(trx, { id: follow.id, followerId: follower.id, followeeId: followee.id });
     // Lists hold only accounts one follows, as on Mastodon.
     await removeFromOwnersLists(trx, follower.id, followee.id);
     if (!followee.is_local) {
@@ -265,7 +265,7 @@ export async function receiveUndoFollow(ctx: ServiceContext, activity: IncomingA
     const follow = await findReferencedFollow(trx, ref);
     const follower = follow ? await findActorById(trx, follow.follower_id) : undefined;
     if (!follow || follower?.uri !== activity.actorUri) return;
-    await deleteFollow(trx, follow.id);
+    await endMembership(trx, { id: follow.id, followerId: follow.follower_id, followeeId: follow.followee_id });
   });
 }
 

@@ -2,7 +2,7 @@
 // invitations. Membership is a follow of the group actor; the same rules in
 // src/domain/group.rules.ts decide for the API and for the inbox.
 import type { Transaction } from "kysely";
-import { deleteFollow, insertFollow, updateFollowActivityUri } from "../../db/repos/follow.repo.ts";
+import { insertFollow, updateFollowActivityUri } from "../../db/repos/follow.repo.ts";
 import { deleteBan, deleteInvite, insertBan, insertGroup, insertInvite, setGroupRole } from "../../db/repos/group.repo.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import { insertActorKeys, insertLocalActor } from "../../db/repos/user.repo.ts";
@@ -48,7 +48,7 @@ import { gateEmployeeJoin } from "./governance.service.ts";
 import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
 import { sharedRoomAdmits } from "./shared-room-admission.ts";
 import { homeMembers, homeMembersPage, homeModeratorUris } from "./remote-members.service.ts";
-import { membershipFrom } from "./membership.ts";
+import { endMembership, membershipFrom } from "./membership.ts";
 import { generateActorKeyPairs } from "../keys.ts";
 
 export interface GroupView {
@@ -328,8 +328,7 @@ export async function leaveGroup(ctx: ServiceContext, username: string, ref: str
   const facts = await getMembershipFacts(ctx.db, group.actor.id, user.id);
   if (!facts.followId) throw notFound("You are not a member of this group");
   await commit(ctx, async (trx) => {
-    await deleteFollow(trx, facts.followId!);
-    await setGroupRole(trx, group.actor.id, user.id, "member");
+    await endMembership(trx, { id: facts.followId!, followerId: user.id, followeeId: group.actor.id });
     if (!group.actor.is_local) {
       await recordOutboxEvent(trx, {
         type: "follow.undone",
@@ -483,8 +482,9 @@ export async function banFromGroup(ctx: ServiceContext, username: string, ref: s
   await commit(ctx, async (trx) => {
     await insertBan(trx, group.actor.id, member.id, reason ?? null);
     await audit(trx, moderator, "group.banned", member, group.actor.id, { reason: reason ?? null });
-    if (facts.followId) await deleteFollow(trx, facts.followId);
-    await setGroupRole(trx, group.actor.id, member.id, "member");
+    if (facts.followId) await endMembership(trx, { id: facts.followId, followerId: member.id, followeeId: group.actor.id });
+    // A pending or invited member may hold no follow: the role goes all the same.
+    else await setGroupRole(trx, group.actor.id, member.id, "member");
     if (!member.is_local) await recordOutboxEvent(trx, { type: "group.banned", groupId: group.actor.id, memberId: member.id });
   });
 }

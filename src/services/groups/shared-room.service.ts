@@ -35,6 +35,7 @@ import type { ServiceContext } from "../context.ts";
 import { commitAndWake as commit } from "../commit.ts";
 import { ensureGroupRow } from "./group-cache.ts";
 import { findGroup, membershipOf } from "./group.service.ts";
+import { endMembership } from "./membership.ts";
 import { applyOnce, type IncomingActivity } from "../incoming.ts";
 import { organizationsByDomain, type Organization } from "../organizations/organization.service.ts";
 
@@ -102,7 +103,7 @@ type Membership = Awaited<ReturnType<typeof findMembersOnDomain>>[number];
 
 async function endMemberships(trx: Transaction<Database>, group: ActorRow, memberships: Membership[]): Promise<void> {
   for (const m of memberships) {
-    await deleteFollow(trx, m.follow_id);
+    await endMembership(trx, { id: m.follow_id, followerId: m.member_id, followeeId: group.id });
     if (!m.is_local) {
       await recordOutboxEvent(trx, { type: "follow.rejected", followActivityUri: m.activity_uri, followerUri: m.member_uri, followeeId: group.id });
     }
