@@ -6,11 +6,14 @@
 // itself resolves the name and refuses to open a socket to any address that
 // is not public (the same ranges Fedify refuses: private, loopback,
 // link-local, ULA, NAT64/Teredo/6to4 forms of those, IPv4-mapped…).
-// IP literals never reach a lookup; Fedify's own check refuses those.
+// IP literals never reach a lookup, so the connector refuses a non-public
+// literal itself: Fedify's own check covers only the fetches Fedify makes,
+// and Web Push endpoints or a redirect's target are plain fetches
+// (docs/security.md, finding 49).
 import dns, { type LookupAddress, type LookupOptions } from "node:dns";
 import { isIP } from "node:net";
 import { isValidPublicIPv4Address, isValidPublicIPv6Address } from "@fedify/vocab-runtime";
-import { Agent } from "undici";
+import { Agent, buildConnector } from "undici";
 
 export class PrivateAddressError extends Error {
   readonly code = "ECOTONE_PRIVATE_ADDRESS";
@@ -49,7 +52,14 @@ export function publicOnlyLookup(resolve: Resolver = (h, o, c) => dns.lookup(h, 
   };
 }
 
-/** An undici dispatcher whose connections go to public addresses only. */
+/** An undici dispatcher whose connections go to public addresses only, named or literal. */
 export function createPublicOnlyDispatcher(): Agent {
-  return new Agent({ connect: { lookup: publicOnlyLookup() } });
+  const connect = buildConnector({ lookup: publicOnlyLookup() });
+  return new Agent({
+    connect(options, callback) {
+      const literal = options.hostname.replace(/^\[(.*)\]$/, "$1");
+      if (isIP(literal) && !isPublicAddress(literal)) return callback(new PrivateAddressError(options.hostname, literal), null);
+      return connect(options, callback);
+    },
+  });
 }

@@ -10,6 +10,7 @@ import type { LookupAddress } from "node:dns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publicOnlyLookup } from "../../src/federation/public-connect.ts";
 import { startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { startPushReceiver } from "../helpers/push-receiver.ts";
 import { installFakeDns, uninstallFakeDns } from "./fake-dns.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "./hostile-peer.ts";
 
@@ -69,6 +70,48 @@ describe("a name whose check sees a public address and whose connection reaches 
       expect([url, error?.cause?.name]).toEqual([url, "PrivateAddressError"]);
     }
     expect(probe.connections()).toBe(before);
+  });
+});
+
+// docs/security.md, finding 49: an IP literal never reaches a lookup, and
+// plain fetches (Web Push endpoints, a redirect's target) never ask Fedify's
+// check, so the connector refuses a non-public literal itself.
+describe("an IP literal outside the public ranges", () => {
+  it("is refused when the connection opens, directly or as a redirect's target, while the public name before the redirect connects (control)", async () => {
+    const before = probe.connections();
+    for (const url of [`http://127.0.0.1:${probe.port}/inbox`, `http://[::1]:${probe.port}/inbox`]) {
+      const error = await fetch(url, { method: "POST", body: "{}" }).then(
+        () => null,
+        (e: Error & { cause?: Error }) => e,
+      );
+      expect([url, error?.cause?.name]).toEqual([url, "PrivateAddressError"]);
+    }
+    relay.handle("/literal", (_req, res) => res.writeHead(302, { location: `http://127.0.0.1:${probe.port}/internal` }).end());
+    const redirected = await fetch(`http://relay.test:${relay.port}/literal`).then(
+      () => null,
+      (e: Error & { cause?: Error }) => e,
+    );
+    expect(redirected?.cause?.name).toBe("PrivateAddressError");
+    expect(relay.hits.some((h) => h.path === "/literal")).toBe(true);
+    expect(probe.connections()).toBe(before);
+  });
+
+  it("is never reached by a Web Push endpoint a user registers", async () => {
+    const receiver = await startPushReceiver();
+    try {
+      const ada = await prod.user("ada", { scopes: "read write follow push" });
+      const before = probe.connections();
+      const sub = await prod.api(ada.token, "POST", "/api/v1/push/subscription", {
+        subscription: { endpoint: `https://127.0.0.1:${probe.port}/internal-admin`, keys: receiver.keys },
+        data: { alerts: { mention: true } },
+      });
+      expect(sub.status).toBeLessThan(300);
+      await prod.api(olga.token, "POST", "/api/v1/statuses", { status: "@ada hello" });
+      await prod.app.channels.drain();
+      expect(probe.connections()).toBe(before);
+    } finally {
+      await receiver.close();
+    }
   });
 });
 
