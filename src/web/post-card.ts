@@ -10,6 +10,7 @@ import { fileCard } from "./file-card.ts";
 import type { WebSession } from "./session.ts";
 import type { ReputationLevel } from "../domain/reputation.rules.ts";
 import { levelBadge } from "./reputation.components.ts";
+import { ACCEPTED_LINE_PREFIX } from "../domain/question.rules.ts";
 
 export interface PostCardOptions {
   showGroup?: boolean;
@@ -60,9 +61,20 @@ function actions(post: PostView, session: WebSession | null, options: PostCardOp
     ${mine ? "" : html`<a href="/p/${post.id}/report">Report</a>`}`;
 }
 
+const ACCEPTED_LINK = new RegExp(`(${ACCEPTED_LINE_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*<a [^>]*>)https?://[^<]+(</a>)`, "gu");
+
+/**
+ * A question's acceptance line names the answer by its URL, for servers that
+ * read it (question.rules.ts); people read "the answer" as the link instead of
+ * a raw address. Only the visible text of that one link changes.
+ */
+function readableContent(contentHtml: string): string {
+  return contentHtml.includes(ACCEPTED_LINE_PREFIX) ? contentHtml.replace(ACCEPTED_LINK, "$1the answer$2") : contentHtml;
+}
+
 export function postCard(post: PostView, session: WebSession | null, options: PostCardOptions = {}): Html {
   if (isGroupNote(post)) return activityCard(post);
-  const body = html`<div class="content">${trusted(post.contentHtml)}</div>${attachments(post, options)}`;
+  const body = html`<div class="content">${trusted(readableContent(post.contentHtml))}</div>${attachments(post, options)}`;
   return html`<article class="post" id="post-${post.id}" data-id="${post.id}">
     <a href="${actorHref(post.author)}" class="avatar-link" tabindex="-1" aria-hidden="true">${avatar(post.author)}</a>
     <header><a class="who" href="${actorHref(post.author)}">${nameOf(post.author)}</a> ${orgChip(post.author)}${levelBadge(options.levels?.get(post.author.id))}

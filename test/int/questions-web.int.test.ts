@@ -87,5 +87,10 @@ describe("a question's thread page", () => {
     const theirs = await other.get(`/p/${question.body.id}`);
     expect(theirs).toContain("✅ Accepted answer");
     expect(theirs).not.toContain("Accept this answer");
+    // In the group's list, the question's acceptance line links "the answer",
+    // not its raw address (the address stays in the link for other servers).
+    const groupPage = await other.get("/g/support");
+    expect(groupPage).toMatch(/Accepted answer: <a [^>]*href="[^"]+"[^>]*>the answer<\/a>/);
+    expect(groupPage).not.toMatch(/Accepted answer: <a [^>]*>https?:/);
   });
 });

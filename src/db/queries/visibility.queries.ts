@@ -106,37 +106,19 @@ export async function domainPresenceIn(db: Db, domain: string, groupIds: string[
 }
 
 /**
- * For private and direct posts: which of these authors the viewer follows
- * (accepted), and which of these posts mention the viewer. For an instance
- * viewer (`domain`), any of its people counts.
+ * For private and direct posts seen by an instance (a signed fetch by its
+ * instance actor): which of these authors any of its people follows
+ * (accepted), and which of these posts mention one of them. A person's own
+ * facts come with the rest of theirs (viewer-facts.queries.ts).
  */
 export async function audienceFactsFor(
   db: Db,
-  viewer: { actorId: string } | { domain: string },
+  viewer: { domain: string },
   posts: Array<{ id: string; author_id: string }>,
 ): Promise<{ followedAuthors: Set<string>; mentioningPosts: Set<string> }> {
   if (posts.length === 0) return { followedAuthors: new Set(), mentioningPosts: new Set() };
   const authorIds = [...new Set(posts.map((p) => p.author_id))];
   const postIds = [...new Set(posts.map((p) => p.id))];
-  if ("actorId" in viewer) {
-    const [follows, mentions] = await Promise.all([
-      db
-        .selectFrom("follows")
-        .select("followee_id")
-        .where("follower_id", "=", viewer.actorId)
-        .where("state", "=", "accepted")
-        .where("followee_id", "in", authorIds)
-        .execute(),
-      db
-        .selectFrom("post_mentions")
-        .innerJoin("actors", "actors.uri", "post_mentions.actor_uri")
-        .select("post_mentions.post_id")
-        .where("actors.id", "=", viewer.actorId)
-        .where("post_mentions.post_id", "in", postIds)
-        .execute(),
-    ]);
-    return { followedAuthors: new Set(follows.map((f) => f.followee_id)), mentioningPosts: new Set(mentions.map((m) => m.post_id)) };
-  }
   const [follows, mentions] = await Promise.all([
     db
       .selectFrom("follows")
