@@ -3,9 +3,10 @@
 // PGlite database seeded by the insights scenario (kept in INSIGHTS_DB so a
 // second run after a change reads the same data).
 //   node bench/insights-explain.ts [--posts=100000] [--people=5000]
+import { captureStatements } from "../src/db/statement-capture.ts";
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
-import { CompiledQuery, type Kysely, type KyselyPlugin } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import { pino } from "pino";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
@@ -36,21 +37,6 @@ if (fresh) {
 }
 const token = await createToken(app.ctx, "admin", { scopes: "read admin:read" });
 const db = app.ctx.db;
-function capturing(into: CompiledQuery[]): KyselyPlugin {
-  const built = new Map<unknown, CompiledQuery>();
-  return {
-    transformQuery(args) {
-      built.set(args.queryId, db.getExecutor().compileQuery(args.node, args.queryId));
-      return args.node;
-    },
-    async transformResult(args) {
-      const q = built.get(args.queryId);
-      built.delete(args.queryId);
-      if (q) into.push(q);
-      return args.result;
-    },
-  };
-}
 const to = new Date().toISOString().slice(0, 10);
 const from = new Date(Date.now() - 89 * 86_400_000).toISOString().slice(0, 10);
 const group = `9${"1".padStart(18, "0")}`;
@@ -68,9 +54,9 @@ console.log(
 for (const [name, path] of routes) {
   const call = () => app.fastify.inject({ method: "GET", url: path, headers: { authorization: `Bearer ${token}` } });
   for (let i = 0; i < 3; i++) await call();
-  const captured: CompiledQuery[] = [];
+  const { plugin, statements: captured } = captureStatements(db);
   const mutable = app.ctx as { db: Kysely<Database> };
-  mutable.db = db.withPlugin(capturing(captured));
+  mutable.db = db.withPlugin(plugin);
   const res = await call();
   mutable.db = db;
   const times: number[] = [];

@@ -5,6 +5,7 @@
 // schema on DATABASE_URL's server), loopback peers allowed, no bootstrap
 // admin. It answers the benchmark's requests (create a user, seed data, read
 // its own memory and CPU time…) over the IPC channel.
+import { captureStatements } from "../../src/db/statement-capture.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -337,23 +338,6 @@ async function timeRoutes(app: EcotoneApp, command: Extract<Command, { op: "time
   return out;
 }
 
-/** The statements sent (not the sub-selects built into them: see `counting`). */
-function capturing(db: Kysely<Database>, into: CompiledQuery[]): KyselyPlugin {
-  const built = new Map<unknown, CompiledQuery>();
-  return {
-    transformQuery(args) {
-      built.set(args.queryId, db.getExecutor().compileQuery(args.node, args.queryId));
-      return args.node;
-    },
-    async transformResult(args) {
-      const query = built.get(args.queryId);
-      built.delete(args.queryId);
-      if (query) into.push(query);
-      return args.result;
-    },
-  };
-}
-
 /** Captures every query a route runs and EXPLAIN ANALYZEs it. */
 async function explainRoutes(app: EcotoneApp, command: Extract<Command, { op: "explainRoutes" }>): Promise<PlanReport[]> {
   const db = app.ctx.db;
@@ -364,10 +348,10 @@ async function explainRoutes(app: EcotoneApp, command: Extract<Command, { op: "e
   for (const row of big.rows) sizes.set(row.relname, Number(row.n));
   const reports: PlanReport[] = [];
   for (const route of command.routes) {
-    const captured: CompiledQuery[] = [];
+    const { plugin, statements: captured } = captureStatements(db);
     // Routes read ctx.db at call time: swap in a capturing copy for one request.
     const mutable = app.ctx as { db: Kysely<Database> };
-    mutable.db = db.withPlugin(capturing(db, captured));
+    mutable.db = db.withPlugin(plugin);
     try {
       await app.fastify.inject({ method: "GET", url: route.path, headers: authHeaders(command.token) });
     } finally {

@@ -2,8 +2,9 @@
 // statements it sends, and the rollup rows they read. A year of rollup rows
 // before the period must not be read, and an answer is a fixed, small number
 // of statements (on PGlite each waits for the one before).
+import { analyzedPlan, captureStatements, rowsReadByTable } from "../../src/db/statement-capture.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CompiledQuery, sql, type Kysely, type KyselyPlugin } from "kysely";
+import { CompiledQuery, sql, type Kysely } from "kysely";
 import { insightCounts } from "../../src/db/queries/insight.queries.ts";
 import type { Database } from "../../src/db/schema.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
@@ -38,20 +39,7 @@ afterAll(async () => {
 /** Runs `read` with ctx.db capturing every statement it sends. */
 async function captured<T>(read: (db: Kysely<Database>) => Promise<T>): Promise<{ result: T; statements: CompiledQuery[] }> {
   const db = ctx.db as Kysely<Database>;
-  const statements: CompiledQuery[] = [];
-  const built = new Map<unknown, CompiledQuery>();
-  const plugin: KyselyPlugin = {
-    transformQuery(args) {
-      built.set(args.queryId, db.getExecutor().compileQuery(args.node, args.queryId));
-      return args.node;
-    },
-    async transformResult(args) {
-      const q = built.get(args.queryId);
-      built.delete(args.queryId);
-      if (q) statements.push(q);
-      return args.result;
-    },
-  };
+  const { plugin, statements } = captureStatements(db);
   const mutable = ctx as { db: Kysely<Database> };
   mutable.db = db.withPlugin(plugin);
   try {
@@ -61,20 +49,10 @@ async function captured<T>(read: (db: Kysely<Database>) => Promise<T>): Promise<
   }
 }
 
-type PlanNode = { "Relation Name"?: string; "Actual Rows": number; "Actual Loops": number; "Rows Removed by Filter"?: number; Plans?: PlanNode[] };
-
 /** Rows the statements' scans of a table read: those they returned and those their filter threw away (EXPLAIN ANALYZE). */
 async function rowsRead(statements: CompiledQuery[], table: string): Promise<number> {
   let rows = 0;
-  const walk = (node: PlanNode) => {
-    if (node["Relation Name"] === table) rows += (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0)) * node["Actual Loops"];
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  for (const q of statements) {
-    const r = await ctx.db.executeQuery<{ "QUERY PLAN": unknown }>(CompiledQuery.raw(`explain (analyze, format json) ${q.sql}`, [...q.parameters]));
-    const plan = r.rows[0]!["QUERY PLAN"];
-    walk((typeof plan === "string" ? JSON.parse(plan) : plan)[0].Plan);
-  }
+  for (const q of statements) rows += rowsReadByTable(await analyzedPlan(ctx.db, q)).get(table) ?? 0;
   return rows;
 }
 

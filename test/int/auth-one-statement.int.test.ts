@@ -1,7 +1,8 @@
 // Authentication reads the token, its user and the user's actor in one
 // statement (issue 18), and caches nothing: a revoked token or a suspended
 // account is refused at the very next request.
-import type { Kysely, KyselyPlugin, QueryId, RootOperationNode } from "kysely";
+import { captureStatements } from "../../src/db/statement-capture.ts";
+import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/schema.ts";
 import { authenticateToken, revokeToken } from "../../src/services/accounts/token.service.ts";
@@ -26,22 +27,10 @@ afterAll(async () => {
 /** The SQL of the statements `authenticateToken` sends for this token. */
 async function statementsOf(token: string): Promise<string[]> {
   const db = a.app.ctx.db as Kysely<Database>;
-  const nodes = new WeakMap<QueryId, RootOperationNode>();
-  const sent: string[] = [];
-  const plugin: KyselyPlugin = {
-    transformQuery: ({ node, queryId }) => {
-      nodes.set(queryId, node);
-      return node;
-    },
-    transformResult: async ({ result, queryId }) => {
-      const node = nodes.get(queryId);
-      sent.push(node ? db.getExecutor().compileQuery(node, queryId).sql : "?");
-      return result;
-    },
-  };
+  const { plugin, statements } = captureStatements(db);
   const found = await authenticateToken({ ...a.app.ctx, db: db.withPlugin(plugin) }, token);
   expect(found?.user.username).toBeDefined();
-  return sent;
+  return statements.map((q) => q.sql);
 }
 
 describe("authentication", () => {

@@ -18,9 +18,12 @@ type Db = Kysely<Database> | Transaction<Database>;
  */
 export function postSeenByAnyone(posts: string): RawBuilder<boolean> {
   const col = (c: string) => sql.ref(`${posts}.${c}`);
-  return sql<boolean>`(${col("visibility")} in ('public', 'unlisted') and (${col("group_id")} is null or not exists (
-    select 1 from groups g where g.actor_id = ${col("group_id")}
-    and (g.visibility = 'secret' or exists (select 1 from room_organizations r where r.group_id = g.actor_id)))))`;
+  // A scalar sub-select, not `not exists`: the planner would turn that into an
+  // anti-join that hashes the whole groups table for every statement; this
+  // looks the post's group up by key (test/int/timeline-plans.int.test.ts).
+  return sql<boolean>`(${col("visibility")} in ('public', 'unlisted') and (${col("group_id")} is null or (
+    select g.visibility = 'secret' or exists (select 1 from room_organizations r where r.group_id = g.actor_id)
+    from groups g where g.actor_id = ${col("group_id")}) is not true))`;
 }
 
 /**
@@ -31,9 +34,10 @@ export function postSeenByAnyone(posts: string): RawBuilder<boolean> {
  */
 export function followeeListedToAnyone(follows: string): RawBuilder<boolean> {
   const followee = sql.ref(`${follows}.followee_id`);
-  return sql<boolean>`not exists (
-    select 1 from groups g inner join actors ga on ga.id = g.actor_id where g.actor_id = ${followee}
-    and not (ga.is_local and g.visibility = 'public' and not exists (select 1 from room_organizations r where r.group_id = g.actor_id)))`;
+  // A scalar sub-select by key, for the reason given in postSeenByAnyone.
+  return sql<boolean>`(
+    select not (ga.is_local and g.visibility = 'public' and not exists (select 1 from room_organizations r where r.group_id = g.actor_id))
+    from groups g inner join actors ga on ga.id = g.actor_id where g.actor_id = ${followee}) is not true`;
 }
 
 /** The groups' facts (visibility, where they live, the organizations our shared rooms list), in one statement. */

@@ -1,0 +1,54 @@
+// Records the statements a piece of work sends through a Kysely handle, for
+// the benchmarks and the tests that hold a request to a number of statements
+// or read their plans (EXPLAIN). Kysely hands sub-selects to transformQuery
+// too; a result comes back once per statement sent, so a statement is
+// recorded when its result does.
+import { CompiledQuery, type Kysely, type KyselyPlugin } from "kysely";
+
+export interface StatementCapture {
+  plugin: KyselyPlugin;
+  /** The statements sent, in order, compiled (SQL and parameters). */
+  statements: CompiledQuery[];
+}
+
+export function captureStatements<DB>(db: Kysely<DB>): StatementCapture {
+  const built = new Map<unknown, CompiledQuery>();
+  const statements: CompiledQuery[] = [];
+  const plugin: KyselyPlugin = {
+    transformQuery(args) {
+      built.set(args.queryId, db.getExecutor().compileQuery(args.node, args.queryId));
+      return args.node;
+    },
+    async transformResult(args) {
+      const query = built.get(args.queryId);
+      built.delete(args.queryId);
+      if (query) statements.push(query);
+      return args.result;
+    },
+  };
+  return { plugin, statements };
+}
+
+/** A node of an `explain (analyze, format json)` plan, as far as rows read go. */
+export interface PlanNode {
+  "Relation Name"?: string;
+  "Actual Rows": number;
+  "Actual Loops": number;
+  "Rows Removed by Filter"?: number;
+  Plans?: PlanNode[];
+}
+
+/** Rows each table's scans read (returned or filtered away) in one plan. */
+export function rowsReadByTable(node: PlanNode, into = new Map<string, number>()): Map<string, number> {
+  const table = node["Relation Name"];
+  if (table) into.set(table, (into.get(table) ?? 0) + (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0)) * node["Actual Loops"]);
+  for (const child of node.Plans ?? []) rowsReadByTable(child, into);
+  return into;
+}
+
+/** EXPLAIN ANALYZEs one captured statement and returns its plan's root. */
+export async function analyzedPlan<DB>(db: Kysely<DB>, query: CompiledQuery): Promise<PlanNode> {
+  const result = await db.executeQuery<{ "QUERY PLAN": unknown }>(CompiledQuery.raw(`explain (analyze, format json) ${query.sql}`, [...query.parameters]));
+  const raw = result.rows[0]!["QUERY PLAN"];
+  return ((typeof raw === "string" ? JSON.parse(raw) : raw) as Array<{ Plan: PlanNode }>)[0]!.Plan;
+}
