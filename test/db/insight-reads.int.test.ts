@@ -94,6 +94,28 @@ describe("insights read only the period's rollup rows", () => {
     expect(result.totals.find((t) => t.metric === "posts")!.count).toBe(1 + 31 * 3);
   });
 
+  it("a daily series starts on its first day, for active people too; a weekly one shows the week that day falls in", async () => {
+    // A period from a Thursday, with people active on the Monday to Wednesday before it.
+    const thursday = (await sql<{ d: string }>`select to_char(date_trunc('week', current_date - 14)::date + 3, 'YYYY-MM-DD') as d`.execute(ctx.db)).rows[0]!.d;
+    const monday = (await sql<{ d: string }>`select to_char(${thursday}::date - 3, 'YYYY-MM-DD') as d`.execute(ctx.db)).rows[0]!.d;
+    await sql`
+      insert into insight_daily (group_id, day, metric, organization, audience, count)
+      select ${groupId}, ${thursday}::date - d, 'active', '', '', 4 from generate_series(1, 3) d
+      union all select ${groupId}, ${monday}::date, 'active_week', '', '', 9
+      union all select ${groupId}, ${thursday}::date, 'active', '', '', 2`.execute(ctx.db);
+    try {
+      const range = { from: thursday, to: day(0) };
+      const daily = await insightCounts(ctx.db, groupId, range, "day", null, today);
+      const activeDays = daily.series.filter((row) => row.metric === "active");
+      expect(activeDays.map((row) => row.bucket)).toContain(thursday);
+      expect(activeDays.every((row) => row.bucket >= thursday)).toBe(true);
+      const weekly = await insightCounts(ctx.db, groupId, range, "week", null, today);
+      expect(weekly.series).toContainEqual({ bucket: monday, metric: "active", key: "", count: 9 });
+    } finally {
+      await sql`delete from insight_daily where group_id = ${groupId} and metric like 'active%' and day between ${monday}::date and ${thursday}::date`.execute(ctx.db);
+    }
+  });
+
   it("counts the people active in a period ending today from their last active days, not one row per person, exactly under retries", async () => {
     const read = () => insightCounts(ctx.db, groupId, period, "week", "organization", today);
     const before = await captured(read);

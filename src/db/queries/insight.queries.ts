@@ -42,6 +42,13 @@ export interface CountRow {
  * OR left the index only `day <= to`, and every day before the period was read
  * and filtered out.
  */
+/**
+ * The first day whose `active` rows a series wants: a week's row is dated its Monday,
+ * so a weekly series takes the row of the week `from` falls in; a daily one starts at
+ * `from`, like every other metric (before, it also showed the days from that Monday).
+ */
+const activeFrom = (range: Range, interval: Interval) => (interval === "week" ? sql`date_trunc('week', ${range.from}::date)::date` : sql`${range.from}::date`);
+
 function seriesRows(scope: InsightScope, range: Range, interval: Interval, by: Breakdown) {
   const activeMetric = interval === "day" ? "active" : "active_week";
   return sql`
@@ -51,7 +58,7 @@ function seriesRows(scope: InsightScope, range: Range, interval: Interval, by: B
     from insight_daily
     where ${scopeOf(scope)} and ${rowsOf(by)}
       and day between date_trunc('week', ${range.from}::date)::date and ${range.to}::date
-      and ((metric not like 'active%' and day >= ${range.from}::date) or metric = ${activeMetric})
+      and ((metric not like 'active%' and day >= ${range.from}::date) or (metric = ${activeMetric} and day >= ${activeFrom(range, interval)}))
     group by 1, 2, 3) x`;
 }
 
