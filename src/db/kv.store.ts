@@ -1,5 +1,5 @@
 // Fedify's KvStore on the fedify_kv table (key cache, circuit-breaker state;
-// idempotence records in memory, see LOCAL_PREFIXES). Structurally satisfies Fedify's interface without
+// Fedify's idempotence records are not kept, see UNKEPT_PREFIXES). Structurally satisfies Fedify's interface without
 // importing it: src/federation hands it to Fedify.
 import { sql, type Kysely } from "kysely";
 import type { DatabaseHandle } from "./database.ts";
@@ -45,15 +45,19 @@ function decode<T>(stored: unknown): T {
 const CACHED_PREFIXES = ["publicKey", "remoteDocument", "httpMessageSignaturesSpec"];
 
 /**
- * Keys kept in this process's memory only, never in the table: Fedify's
- * activity idempotence records. The durable record of an incoming activity
- * is our inbox log, written in the transaction that applies it
- * (src/services/incoming.ts), so a copy in fedify_kv was a second record of
- * the same fact at two statements per activity (ADR 0103). In memory it still
- * spares the handlers a re-delivery this process has seen; one it has not
- * seen (another process, a restart) is stopped by the inbox log.
+ * Keys Fedify writes that are never kept: its activity idempotence records.
+ * Fedify keys them by *our* origin and the activity id only, not by who sent
+ * it, and writes one after any listener that returns — a refusal by the gate
+ * included. A hostile peer could therefore send a signed, refused activity
+ * under an honest server's (predictable, or relayed to it) id, and Fedify
+ * would then drop the honest activity as "already processed" (finding 50).
+ * The one record of an incoming activity is our inbox log, keyed by the
+ * verified sender's origin and the id and written in the transaction that
+ * applies it (src/services/incoming.ts, ADR 0103): every handler is
+ * idempotent through it, so a re-delivery costs a handler call, not a
+ * second effect. Reads answer "never seen"; writes are dropped.
  */
-const LOCAL_PREFIXES = ["activityIdempotence"];
+const UNKEPT_PREFIXES = ["activityIdempotence"];
 
 /**
  * Keys whose *absence* may be served from memory for a moment: Fedify's
@@ -73,8 +77,8 @@ export interface KvStoreOptions {
   memoryMaxEntries?: number;
   /** How long an absent circuit-breaker state is remembered (0: never). */
   absenceTtlMs?: number;
-  /** How many process-local entries (LOCAL_PREFIXES) are kept, oldest dropped first. */
-  localMaxEntries?: number;
+  /** How many remembered absences are kept, oldest dropped first. */
+  absenceMaxEntries?: number;
 }
 
 export class PostgresKvStore {
@@ -83,8 +87,7 @@ export class PostgresKvStore {
   readonly #memoryMax: number;
   // Values kept as JSON text, so a caller that mutates what it got cannot change the cache.
   readonly #memory = new Map<string, { json: string; until: number }>();
-  readonly #local = new Map<string, { json: string; until: number }>();
-  readonly #localMax: number;
+  readonly #absenceMax: number;
   readonly #absenceTtlMs: number;
   readonly #absent = new Map<string, number>();
 
@@ -92,7 +95,7 @@ export class PostgresKvStore {
     this.#db = handle.db;
     this.#memoryTtlMs = options.memoryTtlMs ?? 15_000;
     this.#memoryMax = options.memoryMaxEntries ?? 5_000;
-    this.#localMax = options.localMaxEntries ?? 50_000;
+    this.#absenceMax = options.absenceMaxEntries ?? 50_000;
     this.#absenceTtlMs = options.absenceTtlMs ?? 1_000;
   }
 
@@ -100,8 +103,8 @@ export class PostgresKvStore {
     return this.#absenceTtlMs > 0 && key[0] === "_fedify" && ABSENCE_PREFIXES.includes(key[1] ?? "") ? JSON.stringify(key) : null;
   }
 
-  #localKey(key: KvKey): string | null {
-    return key[0] === "_fedify" && LOCAL_PREFIXES.includes(key[1] ?? "") ? JSON.stringify(key) : null;
+  #unkept(key: KvKey): boolean {
+    return key[0] === "_fedify" && UNKEPT_PREFIXES.includes(key[1] ?? "");
   }
 
   #memoryKey(key: KvKey): string | null {
@@ -126,13 +129,7 @@ export class PostgresKvStore {
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
-    const local = this.#localKey(key);
-    if (local !== null) {
-      const hit = this.#local.get(local);
-      if (hit && hit.until > Date.now()) return decode<T>(JSON.parse(hit.json));
-      if (hit) this.#local.delete(local);
-      return undefined;
-    }
+    if (this.#unkept(key)) return undefined;
     const k = this.#memoryKey(key);
     if (k !== null) {
       const hit = this.#memory.get(k);
@@ -153,7 +150,7 @@ export class PostgresKvStore {
       .executeTakeFirst();
     if (!row) {
       if (absence !== null) {
-        if (this.#absent.size >= this.#localMax) this.#absent.delete(this.#absent.keys().next().value!);
+        if (this.#absent.size >= this.#absenceMax) this.#absent.delete(this.#absent.keys().next().value!);
         this.#absent.set(absence, Date.now() + this.#absenceTtlMs);
       }
       return undefined;
@@ -165,13 +162,7 @@ export class PostgresKvStore {
 
   async set(key: KvKey, value: unknown, options?: { ttl?: DurationLike }): Promise<void> {
     if (value === undefined) return this.delete(key);
-    const local = this.#localKey(key);
-    if (local !== null) {
-      this.#local.delete(local);
-      if (this.#local.size >= this.#localMax) this.#local.delete(this.#local.keys().next().value!);
-      this.#local.set(local, { json: encode(value), until: Date.now() + (toMillis(options?.ttl) ?? Infinity) });
-      return;
-    }
+    if (this.#unkept(key)) return;
     // Fedify re-records a peer's signature spec after every delivery: the
     // same value, written again. Skip it while this process's copy is fresh.
     const k = this.#memoryKey(key);
@@ -188,11 +179,7 @@ export class PostgresKvStore {
   }
 
   async delete(key: KvKey): Promise<void> {
-    const local = this.#localKey(key);
-    if (local !== null) {
-      this.#local.delete(local);
-      return;
-    }
+    if (this.#unkept(key)) return;
     this.#forget(key);
     await this.#db
       .deleteFrom("fedify_kv")
@@ -281,7 +268,7 @@ export class PostgresKvStore {
       for (const key of chunk) {
         const absence = this.#absenceKey(key);
         if (absence === null || found.has(absence)) continue;
-        if (this.#absent.size >= this.#localMax) this.#absent.delete(this.#absent.keys().next().value!);
+        if (this.#absent.size >= this.#absenceMax) this.#absent.delete(this.#absent.keys().next().value!);
         this.#absent.delete(absence);
         this.#absent.set(absence, Date.now() + options.absentForMs);
       }

@@ -24,6 +24,11 @@ export function registerInboxListeners(federation: Federation<ServiceContext>): 
   federation.setOutboxPermanentFailureHandler(onPermanentDeliveryFailure);
   federation
     .setInboxListeners(PATHS.inbox, PATHS.sharedInbox)
+    // No Fedify idempotence check: its record is keyed by our origin and the
+    // id, not by the sender, so a refused forgery could claim an honest id
+    // (finding 50). The inbox log, keyed by the verified sender's origin, is
+    // the one record (src/db/kv.store.ts, UNKEPT_PREFIXES; ADR 0103).
+    .withIdempotency(() => null)
     .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR_IDENTIFIER }))
     .on(Follow, gated(onFollow))
     .on(Accept, gated(onAccept))
