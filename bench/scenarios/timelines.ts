@@ -1,6 +1,6 @@
 // Scenario 5 — timelines at size: the Mastodon API's home, hashtag and public
-// timelines, a group as a Mastodon client opens it (the group's account
-// statuses) and the Ecotone API's group timeline, over a database seeded in
+// timelines, a group and a person as a Mastodon client opens them (the
+// account's statuses) and the Ecotone API's group timeline, over a database seeded in
 // bulk SQL (100k posts, 1k groups, 10k people by default; --large: 1M posts).
 // Server time is measured inside the instance (fastify.inject: the whole
 // request pipeline without the socket). Every SELECT a route runs is
@@ -30,11 +30,13 @@ export async function timelinesScenario(options: TimelinesOptions): Promise<Scen
     await ecotone.seedTimelines({ posts: options.posts, groups: options.groups, people: options.people, viewer: "viewer", newcomer: "newcomer" });
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const group = seededActorId(1); // one of the viewer's 20 groups
+    const person = seededActorId(options.groups + 1); // one of the 200 people the viewer follows
     const routes = [
       { name: "home (Mastodon)", path: "/api/v1/timelines/home?limit=20" },
       { name: "home, page 5 (Mastodon)", path: "" },
       { name: "group (Ecotone API)", path: `/api/ecotone/v1/groups/${group}/posts` },
       { name: "group account statuses (Mastodon)", path: `/api/v1/accounts/${group}/statuses?limit=20` },
+      { name: "person account statuses (Mastodon)", path: `/api/v1/accounts/${person}/statuses?limit=20` },
       { name: "tag #supplychain (Mastodon)", path: "/api/v1/timelines/tag/supplychain?limit=20" },
       { name: "public (Mastodon)", path: "/api/v1/timelines/public?limit=20" },
     ];
