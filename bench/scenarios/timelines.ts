@@ -70,6 +70,7 @@ export async function timelinesScenario(options: TimelinesOptions): Promise<Scen
         items: items.get(t.name) ?? 0,
         "p50 ms": percentile(t.samples, 50),
         "p99 ms": percentile(t.samples, 99),
+        "cpu ms/req": Math.round(t.cpuMsPerRequest * 100) / 100,
         queries: own.length,
         "slowest query ms": slowest?.executionMs ?? null,
         "seq scans (>10k rows)": [...new Set(own.flatMap((p) => p.seqScans))].join(" ") || "none",
@@ -117,6 +118,7 @@ export async function timelinesScenario(options: TimelinesOptions): Promise<Scen
           worst_statements_per_request: Math.max(...rows.map((r) => Number(r.queries))),
           ...Object.fromEntries(rows.map((r) => [`p99_ms ${r.route}`, Number(r["p99 ms"])])),
           ...Object.fromEntries(rows.map((r) => [`statements ${r.route}`, Number(r.queries)])),
+          ...Object.fromEntries(rows.map((r) => [`cpu_ms_per_request ${r.route}`, Number(r["cpu ms/req"])])),
         },
       },
     };
