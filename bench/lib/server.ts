@@ -328,12 +328,14 @@ async function timeRoutes(app: EcotoneApp, command: Extract<Command, { op: "time
     let status = 0;
     for (let i = 0; i < 5; i++) status = (await call()).statusCode; // warm-up
     const samples: number[] = [];
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < command.samples; i++) {
       const t0 = performance.now();
       status = (await call()).statusCode;
       samples.push(performance.now() - t0);
     }
-    out.push({ name: route.name, path: route.path, samples, status });
+    const cpu = process.cpuUsage(cpu0);
+    out.push({ name: route.name, path: route.path, samples, status, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / command.samples });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Scenario 5 — timelines at size: the Mastodon API's home, hashtag and public
-// timelines, a group as a Mastodon client opens it (the group's account
-// statuses) and the Ecotone API's group timeline, over a database seeded in
+// timelines, a group and a person as a Mastodon client opens them (the
+// account's statuses) and the Ecotone API's group timeline, over a database seeded in
 // bulk SQL (100k posts, 1k groups, 10k people by default; --large: 1M posts).
 // Server time is measured inside the instance (fastify.inject: the whole
 // request pipeline without the socket). Every SELECT a route runs is
@@ -30,11 +30,13 @@ export async function timelinesScenario(options: TimelinesOptions): Promise<Scen
     await ecotone.seedTimelines({ posts: options.posts, groups: options.groups, people: options.people, viewer: "viewer", newcomer: "newcomer" });
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const group = seededActorId(1); // one of the viewer's 20 groups
+    const person = seededActorId(options.groups + 1); // one of the 200 people the viewer follows
     const routes = [
       { name: "home (Mastodon)", path: "/api/v1/timelines/home?limit=20" },
       { name: "home, page 5 (Mastodon)", path: "" },
       { name: "group (Ecotone API)", path: `/api/ecotone/v1/groups/${group}/posts` },
       { name: "group account statuses (Mastodon)", path: `/api/v1/accounts/${group}/statuses?limit=20` },
+      { name: "person account statuses (Mastodon)", path: `/api/v1/accounts/${person}/statuses?limit=20` },
       { name: "tag #supplychain (Mastodon)", path: "/api/v1/timelines/tag/supplychain?limit=20" },
       { name: "public (Mastodon)", path: "/api/v1/timelines/public?limit=20" },
     ];
@@ -68,6 +70,7 @@ export async function timelinesScenario(options: TimelinesOptions): Promise<Scen
         items: items.get(t.name) ?? 0,
         "p50 ms": percentile(t.samples, 50),
         "p99 ms": percentile(t.samples, 99),
+        "cpu ms/req": Math.round(t.cpuMsPerRequest * 100) / 100,
         queries: own.length,
         "slowest query ms": slowest?.executionMs ?? null,
         "seq scans (>10k rows)": [...new Set(own.flatMap((p) => p.seqScans))].join(" ") || "none",
@@ -115,6 +118,7 @@ export async function timelinesScenario(options: TimelinesOptions): Promise<Scen
           worst_statements_per_request: Math.max(...rows.map((r) => Number(r.queries))),
           ...Object.fromEntries(rows.map((r) => [`p99_ms ${r.route}`, Number(r["p99 ms"])])),
           ...Object.fromEntries(rows.map((r) => [`statements ${r.route}`, Number(r.queries)])),
+          ...Object.fromEntries(rows.map((r) => [`cpu_ms_per_request ${r.route}`, Number(r["cpu ms/req"])])),
         },
       },
     };

@@ -19,7 +19,7 @@ export async function applyFilters(
     ctx,
     viewerId,
     context,
-    statuses.map((s) => ({ id: s.id, postId: target(s).id, text: `${target(s).spoiler_text}\n${stripHtml(target(s).content)}` })),
+    statuses.map((s) => ({ id: s.id, postId: target(s).id, text: () => `${target(s).spoiler_text}\n${stripHtml(target(s).content)}` })),
   );
   if (matches.size === 0) return statuses;
   return statuses.flatMap((s) => {

@@ -17,9 +17,21 @@ export async function accountStats(db: Kysely<Database>, actorIds: string[]): Pr
   // One statement for the page's accounts: each figure a sub-select on its index.
   // Following, posts and the last post count what the lists show to anyone
   // (the one rule for an anonymous viewer): no hidden membership, no DM, no
-  // followers-only or secret-group post.
+  // followers-only or secret-group post. The posts and the last post come from
+  // one pass over the author's posts (a lateral aggregate): two sub-selects
+  // read the same rows, and looked each post's group up, twice.
   const rows = await db
     .selectFrom("actors")
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("posts as p")
+          .select([sql<number>`count(*)::int`.as("statuses"), sql<Date | null>`max(p.published_at)`.as("last")])
+          .whereRef("p.author_id", "=", "actors.id")
+          .where(postSeenByAnyone("p"))
+          .as("authored"),
+      (join) => join.onTrue(),
+    )
     .where("actors.id", "in", actorIds)
     .select([
       "actors.id",
@@ -27,8 +39,8 @@ export async function accountStats(db: Kysely<Database>, actorIds: string[]): Pr
       sql<number>`(select count(*)::int from follows f where f.follower_id = actors.id and f.state = 'accepted' and ${followeeListedToAnyone("f")})`.as(
         "following",
       ),
-      sql<number>`(select count(*)::int from posts p where p.author_id = actors.id and ${postSeenByAnyone("p")})`.as("statuses"),
-      sql<Date | null>`(select max(p.published_at) from posts p where p.author_id = actors.id and ${postSeenByAnyone("p")})`.as("last"),
+      "authored.statuses",
+      "authored.last",
     ])
     .execute();
   for (const r of rows) {

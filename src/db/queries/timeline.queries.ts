@@ -184,8 +184,9 @@ export interface AccountPostFilters {
   tagged?: string | undefined;
 }
 
-export async function accountTimeline(db: Kysely<Database>, authorId: string, bounds: PageBounds, filters: AccountPostFilters = {}): Promise<PostRow[]> {
-  let query = basePosts(db).where("posts.author_id", "=", authorId);
+/** An account's posts under the profile filters (no columns chosen yet). */
+function postsByAuthor(db: Kysely<Database>, authorId: string, filters: AccountPostFilters) {
+  let query = db.selectFrom("posts").where("posts.author_id", "=", authorId);
   if (filters.onlyMedia) {
     query = query.where(
       "posts.id",
@@ -204,19 +205,67 @@ export async function accountTimeline(db: Kysely<Database>, authorId: string, bo
   if (filters.tagged) {
     query = query.where("posts.id", "in", db.selectFrom("post_tags").select("post_id").where("tag", "=", filters.tagged.toLowerCase()));
   }
-  return page(query, bounds);
+  return query;
 }
 
-/** An account's boosts, newest first, paged like posts. */
-export async function reblogsByActor(db: Kysely<Database>, actorId: string, bounds: PageBounds) {
-  let query = db.selectFrom("reblogs").selectAll().where("actor_id", "=", actorId);
-  if (bounds.maxId) query = query.where("id", "<", bounds.maxId);
-  if (bounds.sinceId) query = query.where("id", ">", bounds.sinceId);
-  if (bounds.minId) {
-    const rows = await query.where("id", ">", bounds.minId).orderBy("id", "asc").limit(bounds.limit).execute();
-    return rows.reverse();
+export async function accountTimeline(db: Kysely<Database>, authorId: string, bounds: PageBounds, filters: AccountPostFilters = {}): Promise<PostRow[]> {
+  return page(postsByAuthor(db, authorId, filters).selectAll("posts"), bounds);
+}
+
+/** A boost on a profile, with the post it boosts. */
+export interface ProfileBoost {
+  id: string;
+  post_id: string;
+  actor_id: string;
+  created_at: Date;
+  post: PostRow;
+}
+
+/**
+ * An account's posts and its boosts (each with the boosted post) within the
+ * page's bounds, in one statement: each branch on its own index
+ * (posts_author_idx, reblogs_actor_idx) with its own LIMIT, so up to twice the
+ * page comes back and the caller merges them by id, newest first.
+ */
+export async function postsAndBoostsBy(
+  db: Kysely<Database>,
+  actorId: string,
+  bounds: PageBounds,
+  filters: Pick<AccountPostFilters, "excludeReplies"> = {},
+): Promise<{ posts: PostRow[]; boosts: ProfileBoost[] }> {
+  const own = bounded(
+    postsByAuthor(db, actorId, filters).select([
+      "posts.id as post_id",
+      sql<string | null>`null::text`.as("boost_id"),
+      sql<Date | null>`null::timestamptz`.as("boosted_at"),
+    ]),
+    "posts.id",
+    bounds,
+  );
+  const boosted = bounded(
+    db.selectFrom("reblogs").select(["reblogs.post_id", "reblogs.id as boost_id", "reblogs.created_at as boosted_at"]).where("reblogs.actor_id", "=", actorId),
+    "reblogs.id",
+    bounds,
+  );
+  const rows = await db
+    .selectFrom(
+      db
+        .selectFrom(own.as("o"))
+        .selectAll("o")
+        .unionAll(db.selectFrom(boosted.as("b")).selectAll("b"))
+        .as("items"),
+    )
+    .innerJoin("posts", "posts.id", "items.post_id")
+    .selectAll("posts")
+    .select(["items.boost_id", "items.boosted_at"])
+    .execute();
+  const posts: PostRow[] = [];
+  const boosts: ProfileBoost[] = [];
+  for (const { boost_id, boosted_at, ...post } of rows) {
+    if (boost_id === null) posts.push(post);
+    else boosts.push({ id: boost_id, post_id: post.id, actor_id: actorId, created_at: boosted_at!, post });
   }
-  return query.orderBy("id", "desc").limit(bounds.limit).execute();
+  return { posts, boosts };
 }
 
 export async function postsByIds(db: Kysely<Database>, ids: string[]): Promise<PostRow[]> {

@@ -155,20 +155,26 @@ export interface FilterMatch {
   statusMatches: string[] | null;
 }
 
-/** Which of the viewer's active filters for a context match each status (by its plain text). */
+/**
+ * Which of the viewer's active filters for a context match each status (by
+ * its plain text). The text is asked for only when a filter has keywords:
+ * turning a status's HTML into text parses it, which most timelines (no
+ * keyword filter) need not pay for.
+ */
 export async function matchFilters(
   ctx: ServiceContext,
   viewerId: string,
   context: FilterContext,
-  statuses: Array<{ id: string; postId: string; text: string }>,
+  statuses: Array<{ id: string; postId: string; text: () => string }>,
 ): Promise<Map<string, FilterMatch[]>> {
   const filters = (await filtersOf(ctx.db, viewerId, { activeOnly: true })).filter((f) => f.filter.contexts.includes(context));
   const result = new Map<string, FilterMatch[]>();
   if (filters.length === 0) return result;
   for (const status of statuses) {
     const matches: FilterMatch[] = [];
+    let text: string | undefined;
     for (const filter of filters) {
-      const words = filter.keywords.filter((k) => keywordMatches(status.text, k.keyword, k.whole_word)).map((k) => k.keyword);
+      const words = filter.keywords.filter((k) => keywordMatches((text ??= status.text()), k.keyword, k.whole_word)).map((k) => k.keyword);
       const posts = filter.statuses.filter((s) => s.post_id === status.postId).map((s) => s.id);
       if (words.length > 0 || posts.length > 0)
         matches.push({ filter, keywordMatches: words.length > 0 ? words : null, statusMatches: posts.length > 0 ? posts : null });

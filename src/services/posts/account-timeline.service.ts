@@ -5,13 +5,12 @@
 // asks the visibility rule whether the account exists for the viewer (a
 // secret group does not, for outsiders), for a group together with its posts.
 import { listGroupPosts } from "../../db/queries/post.queries.ts";
-import { reblogsByActor } from "../../db/queries/timeline.queries.ts";
 import type { ActorRow } from "../../db/schema.ts";
 import type { ServiceContext } from "../context.ts";
 import { listPinnedPostIds } from "./pin.service.ts";
 import { notFound } from "../../domain/errors.ts";
 import { assertCanSeeActor, readGroupTimeline, viewerOf } from "../visibility.service.ts";
-import { getAccountTimeline, getPostEntries, interleaveBoosts, type HomeItem, type PageBounds, type PostEntry } from "./timeline.service.ts";
+import { getAccountTimeline, getPostEntries, getPostsAndBoostsBy, type HomeItem, type PageBounds, type PostEntry } from "./timeline.service.ts";
 
 export interface ProfileFilters {
   pinned?: boolean | undefined;
@@ -42,11 +41,9 @@ export async function getProfileItems(
   }
   // A group writes nothing itself: everything on its timeline is a post it shared.
   if (account.type === "Group") return [];
-  const posts = await getAccountTimeline(ctx, viewerId, account.id, bounds, filters);
   // A boost carries no media or tag of its own, so those filters leave boosts out, as on Mastodon.
-  if (filters.excludeReblogs || filters.onlyMedia || filters.tagged) return asPosts(posts);
-  const boosts = await reblogsByActor(ctx.db, account.id, bounds);
-  return interleaveBoosts(ctx, viewerId, posts, boosts, bounds.limit);
+  if (filters.excludeReblogs || filters.onlyMedia || filters.tagged) return asPosts(await getAccountTimeline(ctx, viewerId, account.id, bounds, filters));
+  return getPostsAndBoostsBy(ctx, viewerId, account.id, bounds, { excludeReplies: filters.excludeReplies });
 }
 
 /** The group's timeline (the query behind the group page), filtered and paged by id. */

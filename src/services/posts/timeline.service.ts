@@ -1,10 +1,11 @@
 // Timelines for client apps: home (me, who I follow, my groups), public,
 // hashtag, and one account's posts — always filtered by what the viewer may see.
 import { accountStats, relationships, type AccountStats, type Relationship } from "../../db/queries/account.queries.ts";
-import { actorsByIds, hydrate, hydrateWithActors, reblogsForHome, type MentionedActor, type PostEntry } from "../../db/queries/post.queries.ts";
+import { hydrate, hydrateWithActors, reblogsForHome, type MentionedActor, type PostEntry } from "../../db/queries/post.queries.ts";
 import {
   accountTimeline,
   homeTimeline,
+  postsAndBoostsBy,
   postsByIds,
   publicTimeline,
   tagTimeline,
@@ -44,6 +45,29 @@ export async function getHomeItems(ctx: ServiceContext, viewerId: string, bounds
     homeTimeline(ctx.db, viewerId, bounds),
     bounds.minId ? Promise.resolve([]) : reblogsForHome(ctx.db, viewerId, bounds),
   ]);
+  return visibleItems(ctx, viewerId, rows, boosts, bounds.limit);
+}
+
+/** An account's posts and boosts, as on the home timeline: the page read in one statement, then the same steps. */
+export async function getPostsAndBoostsBy(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  authorId: string,
+  bounds: PageBounds,
+  filters: Pick<AccountPostFilters, "excludeReplies"> = {},
+): Promise<HomeItem[]> {
+  const { posts, boosts } = await postsAndBoostsBy(ctx.db, authorId, bounds, filters);
+  return visibleItems(ctx, viewerId, posts, boosts, bounds.limit);
+}
+
+/** Posts and boosts (each with its boosted post, when we have it) to the page the viewer may see, hydrated in one batch. */
+async function visibleItems(
+  ctx: ServiceContext,
+  viewerId: string | null,
+  rows: PostRow[],
+  boosts: Array<BoostRow & { post: PostRow | null }>,
+  limit: number,
+): Promise<HomeItem[]> {
   const onPage = new Set(rows.map((r) => r.id));
   const boostedRows = [...new Map(boosts.flatMap((b) => (b.post && !onPage.has(b.post.id) ? [[b.post.id, b.post] as const] : []))).values()];
   const seen = await filterVisiblePosts(ctx, viewerOf(viewerId), [...rows, ...boostedRows], (row) => row);
@@ -54,7 +78,7 @@ export async function getHomeItems(ctx: ServiceContext, viewerId: string, bounds
     boosts,
     visibleById,
     (actorId) => actorId,
-    bounds.limit,
+    limit,
   );
   const { entries: hydrated, actors } = await hydrateWithActors(
     ctx.db,
@@ -95,30 +119,6 @@ function mergeBoosts<P extends { id: string }, B>(
     items.push({ kind: "boost", id: boost.id, post, by, createdAt: boost.created_at });
   }
   return items.sort((x, y) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).slice(0, limit);
-}
-
-/** A profile's posts (already hydrated) with its boosts, as on the home timeline. */
-export async function interleaveBoosts(
-  ctx: ServiceContext,
-  viewerId: string | null,
-  posts: PostEntry[],
-  boosts: BoostRow[],
-  limit: number,
-): Promise<HomeItem[]> {
-  const boostedEntries = new Map(
-    (await visible(ctx, await postsByIds(ctx.db, [...new Set(boosts.map((b) => b.post_id))]), viewerId)).map((e) => [e.post.id, { id: e.post.id, entry: e }]),
-  );
-  const boosters = new Map((await actorsByIds(ctx.db, [...new Set(boosts.map((b) => b.actor_id))])).map((a) => [a.id, a]));
-  const page = mergeBoosts(
-    posts.map((entry) => ({ id: entry.post.id, entry })),
-    boosts,
-    boostedEntries,
-    (id) => boosters.get(id),
-    limit,
-  );
-  return page.map((i) =>
-    i.kind === "post" ? { kind: "post", id: i.id, entry: i.post.entry } : { kind: "boost", id: i.id, by: i.by, createdAt: i.createdAt, entry: i.post.entry },
-  );
 }
 
 export async function getPublicTimeline(ctx: ServiceContext, viewerId: string | null, options: { local?: boolean; remote?: boolean }, bounds: PageBounds) {
