@@ -2,7 +2,8 @@
 // the benchmarks and the tests that hold a request to a number of statements
 // or read their plans (EXPLAIN). Kysely hands sub-selects to transformQuery
 // too; a result comes back once per statement sent, so a statement is
-// recorded when its result does.
+// recorded when its result does, unless the caller asks for every query Kysely
+// builds (`everyQueryBuilt`), sub-selects included.
 import { CompiledQuery, type Kysely, type KyselyPlugin } from "kysely";
 
 export interface StatementCapture {
@@ -11,12 +12,23 @@ export interface StatementCapture {
   statements: CompiledQuery[];
 }
 
-export function captureStatements<DB>(db: Kysely<DB>): StatementCapture {
+export interface CaptureOptions {
+  /**
+   * Record each query as Kysely builds it, sub-selects as entries of their
+   * own, and failed statements too: stricter, for a test where a sub-select
+   * must count against the budget like a statement of its own.
+   */
+  everyQueryBuilt?: boolean;
+}
+
+export function captureStatements<DB>(db: Kysely<DB>, options: CaptureOptions = {}): StatementCapture {
   const built = new Map<unknown, CompiledQuery>();
   const statements: CompiledQuery[] = [];
   const plugin: KyselyPlugin = {
     transformQuery(args) {
-      built.set(args.queryId, db.getExecutor().compileQuery(args.node, args.queryId));
+      const query = db.getExecutor().compileQuery(args.node, args.queryId);
+      if (options.everyQueryBuilt) statements.push(query);
+      else built.set(args.queryId, query);
       return args.node;
     },
     async transformResult(args) {

@@ -6,50 +6,37 @@
 // has no push service, so the browser's own subscribe() is replaced by one
 // that hands back the loopback receiver's endpoint and keys: everything of
 // ours (page, script, form, server, worker, encryption) is real.
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instances.ts";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { TestInstance } from "../helpers/instances.ts";
 import { startPushReceiver, type PushReceiver } from "../helpers/push-receiver.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
-import { expectFlash, findChromium } from "../helpers/browser.ts";
+import { BROWSER_PASSWORD as PASSWORD, describeInBrowser, expectFlash, signIn } from "../helpers/browser.ts";
 
-const PASSWORD = "correct horse battery staple";
-const executablePath = findChromium();
-
-let browser: Browser;
 let acme: TestInstance;
 let receiver: PushReceiver;
 
+/** Signed in within this context, whose permissions and scripts the test set. */
 async function signedIn(context: BrowserContext, username: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${acme.origin}/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${acme.origin}/`);
+  await signIn(page, acme.origin, username);
   return page;
 }
 
-describe.skipIf(!executablePath)("browser push opt-in", () => {
+describeInBrowser("browser push opt-in", (suite) => {
   beforeAll(async () => {
-    acme = await startInstance({ runQueueWorkers: false });
+    acme = await suite.instance({ runQueueWorkers: false });
     receiver = await startPushReceiver();
     await createUser(acme.app.ctx, { username: "ada", password: PASSWORD, displayName: "Ada" });
     await createUser(acme.app.ctx, { username: "eve", password: PASSWORD, displayName: "Eve" });
-    browser = await chromium.launch({
-      executablePath: executablePath!,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await acme?.close();
     await receiver?.close();
   });
 
   it("subscribes with the instance's key when the person asks, and a mention is pushed", async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     await context.grantPermissions(["notifications"], { origin: acme.origin });
     await context.addInitScript(
       ({ endpoint, keys }) => {
@@ -87,7 +74,7 @@ describe.skipIf(!executablePath)("browser push opt-in", () => {
   });
 
   it("without the person's permission, says so and stores nothing", async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await signedIn(context, "eve");
     await page.goto(`${acme.origin}/settings/notifications`);
     page.on("dialog", (d) => void d.dismiss());

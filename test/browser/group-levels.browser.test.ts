@@ -4,25 +4,12 @@
 // page shows it beside that member's name on their post, at desktop and phone
 // width. axe-core finds no serious problem, and nothing is wider than the
 // screen. Screenshot: group-level-badges.
-import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
 import { eventually, type TestInstance, type TestUser } from "../helpers/instances.ts";
-import {
-  expectNoSeriousA11yProblems,
-  expectNoSidewaysScroll,
-  findChromium,
-  launchBrowser,
-  openPage,
-  SHOTS,
-  signIn,
-  startBrowserInstance,
-} from "../helpers/browser.ts";
+import { describeInBrowser, expectNoSeriousA11yProblems, expectNoSidewaysScroll, openPage, SHOTS, signIn } from "../helpers/browser.ts";
 
-const executablePath = findChromium();
-
-let browser: Browser;
 let a: TestInstance;
 let b: TestInstance;
 let olga: TestUser;
@@ -31,13 +18,12 @@ let desk: Page;
 let phone: Page;
 const forum = () => encodeURIComponent(`@forum@${a.host}`);
 
-describe.skipIf(!executablePath)("reputation levels in a browser", () => {
+describeInBrowser("reputation levels in a browser", (suite) => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     // Levels are published at most once a second here (ten minutes by default).
     // Acme is the group's home, Globex bea's instance.
-    a = await startBrowserInstance({ levelsPublishMs: 1_000 });
-    b = await startBrowserInstance({ levelsPublishMs: 1_000 });
+    a = await suite.instance({ levelsPublishMs: 1_000 });
+    b = await suite.instance({ levelsPublishMs: 1_000 });
     olga = await a.user("olga");
     bea = await b.user("bea");
     await b.api(bea.token, "PATCH", "/api/v1/accounts/update_credentials", { display_name: "Bea Brandt" });
@@ -59,17 +45,11 @@ describe.skipIf(!executablePath)("reputation levels in a browser", () => {
       const r = await b.api(bea.token, "GET", `/api/ecotone/v1/groups/${forum()}/reputation`);
       return (r.body as Array<{ level: string; levelFrom: string }>).some((e) => e.level === "contributor" && e.levelFrom === "home");
     }, 90_000);
-    browser = await launchBrowser();
-    desk = await openPage(browser, 1280, { height: 900 });
-    phone = await openPage(browser, 360, { height: 780 });
+    desk = await openPage(suite.browser, 1280, { height: 900 });
+    phone = await openPage(suite.browser, 360, { height: 780 });
     await signIn(desk, b.origin, "bea");
     await signIn(phone, b.origin, "bea");
   }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([a?.close(), b?.close()]);
-  });
 
   it("shows the home's level beside the member's name on the group page", async () => {
     for (const page of [desk, phone]) {

@@ -4,38 +4,24 @@
 // members list each person's role badge stays on their line (it used to wrap
 // under them). axe-core finds no serious problem, and nothing is wider than
 // the screen. Screenshots: idea-board-more, group-members-badges-360.
-import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
 import type { TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { IDEA_BOARD_PAGE, proposeIdea, voteForIdea } from "../../src/services/ideas/idea.service.ts";
-import {
-  BROWSER_PASSWORD,
-  expectNoSeriousA11yProblems,
-  expectNoSidewaysScroll,
-  findChromium,
-  launchBrowser,
-  openPage,
-  SHOTS,
-  signIn,
-  startBrowserInstance,
-} from "../helpers/browser.ts";
+import { BROWSER_PASSWORD, describeInBrowser, expectNoSeriousA11yProblems, expectNoSidewaysScroll, openPage, SHOTS, signIn } from "../helpers/browser.ts";
 
-const executablePath = findChromium();
 const IDEAS = IDEA_BOARD_PAGE + 4;
 
-let browser: Browser;
 let acme: TestInstance;
 let desk: Page;
 let phone: Page;
 
-describe.skipIf(!executablePath)("the idea board and the members list in a browser", () => {
+describeInBrowser("the idea board and the members list in a browser", (suite) => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    acme = await startBrowserInstance();
+    acme = await suite.instance();
     const ctx = acme.app.ctx;
     await createUser(ctx, { username: "alice", password: BROWSER_PASSWORD, role: "admin", displayName: "Alice Arden" });
     await createUser(ctx, { username: "bob", password: BROWSER_PASSWORD, displayName: "Bob Baker" });
@@ -49,17 +35,11 @@ describe.skipIf(!executablePath)("the idea board and the members list in a brows
       if (i <= 2) await voteForIdea(ctx, "bob", idea.post.id, true);
       if (i === 1) await voteForIdea(ctx, "maximiliana", idea.post.id, true);
     }
-    browser = await launchBrowser();
-    desk = await openPage(browser, 1280, { height: 900 });
-    phone = await openPage(browser, 360, { height: 780 });
+    desk = await openPage(suite.browser, 1280, { height: 900 });
+    phone = await openPage(suite.browser, 360, { height: 780 });
     await signIn(desk, acme.origin, "alice");
     await signIn(phone, acme.origin, "bob");
   }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await acme?.close();
-  });
 
   const ideaLinks = (page: Page) => page.locator(".card.idea h2 a");
 

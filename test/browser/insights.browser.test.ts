@@ -3,20 +3,17 @@
 // activity gives, axe-core finds no serious problem, nothing is wider than a
 // phone. The group's people come from Acme (local) and from two other
 // companies whose copies the home holds. Screenshots go to docs/screenshots/.
-import { mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
 import { newId } from "../../src/domain/ids.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { createPost } from "../../src/services/posts/post.service.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
-import { startInstance, type TestInstance } from "../helpers/instances.ts";
-import { expectNoSeriousA11yProblems, expectNoSidewaysScroll, findChromium, shot, SHOTS } from "../helpers/browser.ts";
+import type { TestInstance } from "../helpers/instances.ts";
+import { describeInBrowser, expectNoSeriousA11yProblems, expectNoSidewaysScroll, shot } from "../helpers/browser.ts";
 
 const PASSWORD = "correct horse battery staple";
-const executablePath = findChromium();
-let browser: Browser;
 let acme: TestInstance;
 
 /** A person of another company, as the home holds them after their first activity. */
@@ -79,20 +76,12 @@ async function remotePost(ctx: ServiceContext, authorId: string, groupId: string
   return { id, uri, thread: replyTo?.thread ?? uri };
 }
 
-async function signedIn(username: string, width: number, colorScheme: "light" | "dark" = "light"): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width, height: 900 }, colorScheme })).newPage();
-  await page.goto(`${acme.origin}/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${acme.origin}/`);
-  return page;
-}
+describeInBrowser("insight pages in a browser", (suite) => {
+  const signedIn = (username: string, width: number, colorScheme: "light" | "dark" = "light"): Promise<Page> =>
+    suite.signedIn(acme.origin, username, width, { colorScheme });
 
-describe.skipIf(!executablePath)("insight pages in a browser", () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    acme = await startInstance();
+    acme = await suite.instance();
     const ctx = acme.app.ctx;
     await createUser(ctx, { username: "olga", password: PASSWORD, role: "admin", displayName: "Olga Otto" });
     await createUser(ctx, { username: "andy", password: PASSWORD, displayName: "Andy Arnold" });
@@ -117,16 +106,7 @@ describe.skipIf(!executablePath)("insight pages in a browser", () => {
       if (i % 4 === 0) await createPost(ctx, "andy", { inReplyTo: thread.id, content: "Acme here" });
     }
     await createPost(ctx, "andy", { group: "support", content: "Release notes for 4.2 are out" });
-    browser = await chromium.launch({
-      executablePath: executablePath!,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await acme?.close();
-  });
 
   it("shows a group's insights with charts, tables and CSV, on a desktop", async () => {
     const page = await signedIn("olga", 1280);

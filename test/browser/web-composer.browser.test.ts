@@ -2,44 +2,25 @@
 // images, each previewed beside its own description field, one taken out
 // again before posting; and, while a member types a question in a group,
 // answered questions like it appear under the composer.
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instances.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import type { TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { createPost } from "../../src/services/posts/post.service.ts";
 import { askQuestion } from "../../src/services/ideas/question.service.ts";
-import {
-  BROWSER_PASSWORD,
-  expectFlash,
-  expectNoSeriousA11yProblems,
-  expectNoSidewaysScroll,
-  findChromium,
-  launchBrowser,
-  openPage,
-  shot,
-  SHOTS,
-  signIn,
-} from "../helpers/browser.ts";
+import { BROWSER_PASSWORD, describeInBrowser, expectFlash, expectNoSeriousA11yProblems, expectNoSidewaysScroll, shot } from "../helpers/browser.ts";
 
 const PASSWORD = BROWSER_PASSWORD;
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
-const executablePath = findChromium();
 
-let browser: Browser;
 let acme: TestInstance;
 
-async function signedIn(username: string, width: number): Promise<Page> {
-  const page = await openPage(browser, width, { height: 860 });
-  await signIn(page, acme.origin, username);
-  return page;
-}
+describeInBrowser("the composer in a browser", (suite) => {
+  const signedIn = (username: string, width: number): Promise<Page> => suite.signedIn(acme.origin, username, width, { height: 860 });
 
-describe.skipIf(!executablePath)("the composer in a browser", () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    acme = await startInstance();
+    acme = await suite.instance();
     const ctx = acme.app.ctx;
     await createUser(ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice" });
     await createUser(ctx, { username: "paul", password: PASSWORD, displayName: "Paul" });
@@ -47,12 +28,6 @@ describe.skipIf(!executablePath)("the composer in a browser", () => {
     await joinGroup(ctx, "paul", "support");
     const q = await askQuestion(ctx, "alice", { group: "support", content: "How do I export the shipping report as CSV?" });
     await createPost(ctx, "paul", { content: "Reports → Shipping → Export, then choose CSV.", inReplyTo: q.id });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await acme?.close();
   });
 
   for (const width of [1280, 360]) {

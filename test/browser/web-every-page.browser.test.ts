@@ -3,45 +3,27 @@
 // report form, an idea, a task, a profile and the paged lists. None may scroll
 // sideways, and axe-core finds nothing serious (contrast included) in the
 // dark theme as in the light one.
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instances.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, it } from "vitest";
+import type { TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { createPost, editPost } from "../../src/services/posts/post.service.ts";
 import { proposeIdea } from "../../src/services/ideas/idea.service.ts";
 import { createTask } from "../../src/services/tasks/task.service.ts";
 import { isPendingChange } from "../../src/services/tasks/task-change.service.ts";
-import {
-  BROWSER_PASSWORD,
-  expectNoSeriousA11yProblems,
-  expectNoSidewaysScroll,
-  findChromium,
-  launchBrowser,
-  openPage,
-  shot,
-  SHOTS,
-  signIn,
-} from "../helpers/browser.ts";
+import { BROWSER_PASSWORD, describeInBrowser, expectNoSeriousA11yProblems, expectNoSidewaysScroll, shot } from "../helpers/browser.ts";
 
 const PASSWORD = BROWSER_PASSWORD;
-const executablePath = findChromium();
 
-let browser: Browser;
 let acme: TestInstance;
 const paths: string[] = [];
 
-async function adminPage(width: number, theme: "light" | "dark"): Promise<Page> {
-  const page = await openPage(browser, width, { height: 800, colorScheme: theme });
-  await signIn(page, acme.origin, "alice");
-  return page;
-}
+describeInBrowser("every page, both themes, desktop and phone", (suite) => {
+  const adminPage = (width: number, theme: "light" | "dark"): Promise<Page> => suite.signedIn(acme.origin, "alice", width, { height: 800, colorScheme: theme });
 
-describe.skipIf(!executablePath)("every page, both themes, desktop and phone", () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    acme = await startInstance();
+    acme = await suite.instance();
     const ctx = acme.app.ctx;
     await createUser(ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice Administrator-With-A-Long-Name" });
     await createUser(ctx, { username: "bob", displayName: "Bob" });
@@ -72,12 +54,6 @@ describe.skipIf(!executablePath)("every page, both themes, desktop and phone", (
       "/u/bob",
       "/me/tasks",
     );
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await acme?.close();
   });
 
   for (const [width, theme] of [

@@ -5,39 +5,33 @@
 // notifications with their unread count, search, dark mode, and the phone
 // menu with nothing wider than the screen. axe-core (contrast included) finds
 // no serious problem on any of these pages. Screenshots go to docs/screenshots/.
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instances.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import type { TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { createPost } from "../../src/services/posts/post.service.ts";
 import { createTask } from "../../src/services/tasks/task.service.ts";
 import {
   BROWSER_PASSWORD,
+  describeInBrowser,
   expectFlash,
   expectNoSeriousA11yProblems,
   expectNoSidewaysScroll,
-  findChromium,
-  launchBrowser,
   openPage,
   shot,
-  SHOTS,
   signIn,
 } from "../helpers/browser.ts";
 
 const PASSWORD = BROWSER_PASSWORD;
-const executablePath = findChromium();
 
-let browser: Browser;
 let acme: TestInstance;
 let alice: Page; // desktop
 let bob: Page; // phone, 390 wide
 
-describe.skipIf(!executablePath)("everyday use in a browser", () => {
+describeInBrowser("everyday use in a browser", (suite) => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    acme = await startInstance();
+    acme = await suite.instance();
     const ctx = acme.app.ctx;
     await createUser(ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice Arden" });
     await createUser(ctx, { username: "bob", password: PASSWORD, displayName: "Bob Baker" });
@@ -51,17 +45,11 @@ describe.skipIf(!executablePath)("everyday use in a browser", () => {
     await joinGroup(ctx, "bob", "launch");
     for (const title of ["Print the flyers", "Book the venue", "Order coffee"]) await createTask(ctx, "alice", "launch", { title });
     await createPost(ctx, "bob", { group: "launch", content: "Venue shortlist: the old mill, or the harbour hall. #venue", format: "markdown" });
-    browser = await launchBrowser();
-    alice = await openPage(browser, 1280, { height: 900 });
-    bob = await openPage(browser, 390, { height: 844 });
+    alice = await openPage(suite.browser, 1280, { height: 900 });
+    bob = await openPage(suite.browser, 390, { height: 844 });
     alice.on("dialog", (d) => void d.accept());
     await signIn(alice, acme.origin, "alice");
     await signIn(bob, acme.origin, "bob");
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await acme?.close();
   });
 
   it("writes Markdown with a preview and an @-suggestion, and shows it formatted", async () => {

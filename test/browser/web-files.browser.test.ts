@@ -3,46 +3,34 @@
 // was typed comes back; a file over the limit is stopped before anything is
 // sent; the PDF alone posts as a file card whose link downloads it under its
 // own name. Nothing scrolls sideways, axe finds nothing serious.
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instances.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import type { TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import {
   BROWSER_PASSWORD,
+  describeInBrowser,
   expectFlash,
   expectNoSeriousA11yProblems,
   expectNoSidewaysScroll,
-  findChromium,
-  launchBrowser,
   openPage,
   shot,
-  SHOTS,
   signIn,
 } from "../helpers/browser.ts";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
-const executablePath = findChromium();
 
-let browser: Browser;
 let acme: TestInstance;
 
-describe.skipIf(!executablePath)("files in the composer, in a browser", () => {
+describeInBrowser("files in the composer, in a browser", (suite) => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    acme = await startInstance();
+    acme = await suite.instance();
     const ctx = acme.app.ctx;
     await createUser(ctx, { username: "alice", password: BROWSER_PASSWORD, role: "admin", displayName: "Alice" });
     await createUser(ctx, { username: "paul", password: BROWSER_PASSWORD, displayName: "Paul" });
     await createGroup(ctx, "alice", { slug: "yard", name: "Yard", visibility: "public", joinPolicy: "open" });
     await joinGroup(ctx, "paul", "yard");
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await acme?.close();
   });
 
   for (const [width, colorScheme] of [
@@ -50,7 +38,7 @@ describe.skipIf(!executablePath)("files in the composer, in a browser", () => {
     [360, "dark"],
   ] as const) {
     it(`attaches a PDF, refuses a web page and an oversized file, and downloads the PDF by name at ${width} px`, async () => {
-      const page: Page = await openPage(browser, width, { colorScheme });
+      const page: Page = await openPage(suite.browser, width, { colorScheme });
       await signIn(page, acme.origin, "paul");
       await page.goto(`${acme.origin}/g/yard`);
       const text = `Dock rota for week ${width}`;

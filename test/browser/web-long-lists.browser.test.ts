@@ -3,38 +3,25 @@
 // column only, and following it shows the rest of Open while Done stays as
 // it was; my tasks pages with "More tasks". axe-core finds no serious
 // problem, and nothing is wider than the screen. Screenshot: task-board-more.
-import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstance, type TestInstance } from "../helpers/instances.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import type { TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup, joinGroup } from "../../src/services/groups/group.service.ts";
 import { createTask, setTaskStatus } from "../../src/services/tasks/task.service.ts";
 import { LIST_PAGE } from "../../src/web/list-page.ts";
-import {
-  BROWSER_PASSWORD,
-  expectNoSeriousA11yProblems,
-  expectNoSidewaysScroll,
-  findChromium,
-  launchBrowser,
-  openPage,
-  SHOTS,
-  signIn,
-} from "../helpers/browser.ts";
+import { BROWSER_PASSWORD, describeInBrowser, expectNoSeriousA11yProblems, expectNoSidewaysScroll, openPage, SHOTS, signIn } from "../helpers/browser.ts";
 
-const executablePath = findChromium();
 const OPEN = LIST_PAGE + 3;
 
-let browser: Browser;
 let acme: TestInstance;
 let desk: Page;
 let phone: Page;
 
-describe.skipIf(!executablePath)("long lists in a browser", () => {
+describeInBrowser("long lists in a browser", (suite) => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    acme = await startInstance();
+    acme = await suite.instance();
     const ctx = acme.app.ctx;
     await createUser(ctx, { username: "alice", password: BROWSER_PASSWORD, role: "admin", displayName: "Alice Arden" });
     await createUser(ctx, { username: "bob", password: BROWSER_PASSWORD, displayName: "Bob Baker" });
@@ -44,17 +31,11 @@ describe.skipIf(!executablePath)("long lists in a browser", () => {
       const task = await createTask(ctx, "alice", "launch", { title: `Stand ${String(i).padStart(2, "0")}`, assignees: ["@bob"] });
       if (i < 2) await setTaskStatus(ctx, "alice", (task as { id: string }).id, "done");
     }
-    browser = await launchBrowser();
-    desk = await openPage(browser, 1280, { height: 900 });
-    phone = await openPage(browser, 360, { height: 780 });
+    desk = await openPage(suite.browser, 1280, { height: 900 });
+    phone = await openPage(suite.browser, 360, { height: 780 });
     await signIn(desk, acme.origin, "alice");
     await signIn(phone, acme.origin, "bob");
   }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await acme?.close();
-  });
 
   const column = (page: Page, status: string) => page.locator(`section[data-status="${status}"]`);
 

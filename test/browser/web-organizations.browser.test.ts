@@ -2,53 +2,41 @@
 // domain: Acme's admin and Globex's planner (on a phone) work in one group,
 // and Acme's pages name Gina "Globex" on her post, in the member list, in
 // search and in the task's history in words ("Gina (Globex) moved it to Done").
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstances, type TestInstance } from "../helpers/instances.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import type { TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { cliActor } from "../../src/services/organizations/audit.service.ts";
 import { setOwnOrganization } from "../../src/services/organizations/organization.service.ts";
 import {
   BROWSER_PASSWORD,
+  describeInBrowser,
   expectFlash,
   expectNoSeriousA11yProblems,
   expectNoSidewaysScroll,
-  findChromium,
-  launchBrowser,
   openPage,
   shot,
-  SHOTS,
   signIn,
 } from "../helpers/browser.ts";
 
 const PASSWORD = BROWSER_PASSWORD;
-const executablePath = findChromium();
 
-let browser: Browser;
 let acme: TestInstance;
 let globex: TestInstance;
 let alice: Page; // Acme admin, desktop
 let gina: Page; // Globex planner, a small phone
 
-describe.skipIf(!executablePath)("people shown with their organization", () => {
+describeInBrowser("people shown with their organization", (suite) => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    [acme, globex] = (await startInstances(2)) as [TestInstance, TestInstance];
+    [acme, globex] = [await suite.instance(), await suite.instance()];
     await setOwnOrganization(acme.app.ctx, cliActor(acme.app.ctx), { name: "Acme Corporation", shortName: "Acme" });
     await setOwnOrganization(globex.app.ctx, cliActor(globex.app.ctx), { name: "Globex Corporation", shortName: "Globex" });
     await createUser(acme.app.ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice" });
     await createUser(globex.app.ctx, { username: "gina", password: PASSWORD, displayName: "Gina" });
-    browser = await launchBrowser();
-    alice = await openPage(browser, 1280, { height: 900 });
-    gina = await openPage(browser, 360, { height: 780 });
+    alice = await openPage(suite.browser, 1280, { height: 900 });
+    gina = await openPage(suite.browser, 360, { height: 780 });
     await signIn(alice, acme.origin, "alice");
     await signIn(gina, globex.origin, "gina");
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([acme?.close(), globex?.close()]);
   });
 
   it("names Gina's company on her post and in the member list, not her instance's domain", async () => {
@@ -115,7 +103,7 @@ describe.skipIf(!executablePath)("people shown with their organization", () => {
     expect(await alice.locator(".topbar .brand img.brand-logo").getAttribute("src")).toBe(logo);
     expect(await alice.locator(".topbar .brand").textContent()).toBe("Acme");
     await expectNoSeriousA11yProblems(alice);
-    const phone = await openPage(browser, 360, { height: 780 });
+    const phone = await openPage(suite.browser, 360, { height: 780 });
     await signIn(phone, acme.origin, "alice");
     expect(await phone.locator(".topbar .brand img.brand-logo").isVisible()).toBe(true);
     await expectNoSidewaysScroll(phone);

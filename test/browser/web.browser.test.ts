@@ -5,52 +5,40 @@
 // assigned across instances is accepted and done; an idea gets a vote from
 // Globex and an answer from Acme. Screenshots go to docs/screenshots/, and
 // axe-core checks the main pages for serious accessibility problems.
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstances, type TestInstance } from "../helpers/instances.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import type { TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { setOwnOrganization } from "../../src/services/organizations/organization.service.ts";
 import { cliActor } from "../../src/services/organizations/audit.service.ts";
 import {
   BROWSER_PASSWORD,
+  describeInBrowser,
   expectFlash,
   expectNoSeriousA11yProblems,
   expectNoSidewaysScroll,
-  findChromium,
-  launchBrowser,
   openPage,
   shot,
-  SHOTS,
   signIn,
 } from "../helpers/browser.ts";
 
 const PASSWORD = BROWSER_PASSWORD;
-const executablePath = findChromium();
 
-let browser: Browser;
 let acme: TestInstance;
 let globex: TestInstance;
 let alice: Page; // Acme admin
 let gina: Page; // Globex planner
 
-describe.skipIf(!executablePath)("the web interface in a browser", () => {
+describeInBrowser("the web interface in a browser", (suite) => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    [acme, globex] = (await startInstances(2)) as [TestInstance, TestInstance];
+    [acme, globex] = [await suite.instance(), await suite.instance()];
     // Each instance is its company: the chip beside a name and "Gina (Globex)" in running text both come from it.
     await setOwnOrganization(acme.app.ctx, cliActor(acme.app.ctx), { name: "Acme Corporation", shortName: "Acme" });
     await setOwnOrganization(globex.app.ctx, cliActor(globex.app.ctx), { name: "Globex Corporation", shortName: "Globex" });
     await createUser(acme.app.ctx, { username: "alice", password: PASSWORD, role: "admin", displayName: "Alice" });
     await createUser(globex.app.ctx, { username: "gina", password: PASSWORD, displayName: "Gina" });
-    browser = await launchBrowser();
-    alice = await openPage(browser, 1280, { height: 900 });
-    gina = await openPage(browser, 390, { height: 844 }); // a phone
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([acme?.close(), globex?.close()]);
+    alice = await openPage(suite.browser, 1280, { height: 900 });
+    gina = await openPage(suite.browser, 390, { height: 844 }); // a phone
   });
 
   it("refuses a wrong password with a reason, then signs in", async () => {

@@ -2,10 +2,10 @@
 // spec in one statement (ADR 0110): what it found is then served from
 // memory, a failing host's state is still read from the table, and this
 // process's own writes are seen at once.
-import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.ts";
 import { PostgresKvStore } from "../../src/db/kv.store.ts";
+import { captureStatements } from "../../src/db/statement-capture.ts";
 import { deliveryStateKeys, prefetchDeliveryState } from "../../src/federation/delivery-prefetch.ts";
 import { openTestDatabase } from "../helpers/test-database.ts";
 
@@ -20,18 +20,9 @@ afterAll(async () => {
 });
 
 function counted(): { handle: DatabaseHandle; reads: () => number } {
-  let reads = 0;
-  const executor = handle.db.getExecutor();
-  const plugin: KyselyPlugin = {
-    transformQuery(args) {
-      if (/^select .* from "fedify_kv"/i.test(executor.compileQuery(args.node, args.queryId).sql)) reads++;
-      return args.node;
-    },
-    async transformResult(args) {
-      return args.result;
-    },
-  };
-  return { handle: { ...handle, db: handle.db.withPlugin(plugin) }, reads: () => reads };
+  const { plugin, statements } = captureStatements(handle.db, { everyQueryBuilt: true });
+  const reads = () => statements.filter((q) => /^select .* from "fedify_kv"/i.test(q.sql)).length;
+  return { handle: { ...handle, db: handle.db.withPlugin(plugin) }, reads };
 }
 
 const outbox = (inbox: string) => ({ type: "outbox", id: crypto.randomUUID(), inbox, activity: {} });

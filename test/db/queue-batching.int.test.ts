@@ -2,11 +2,12 @@
 // free are filled by one lease (ADR 0110): a fan-out's deliveries cost the
 // database a few statements per batch, not per delivery, while order per key
 // and "only the lease holder deletes" still hold.
-import { sql, type KyselyPlugin } from "kysely";
+import { sql, type CompiledQuery } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.ts";
 import { deleteFinishedMany } from "../../src/db/queue-finish.ts";
 import { PostgresMessageQueue } from "../../src/db/queue.store.ts";
+import { captureStatements } from "../../src/db/statement-capture.ts";
 import { openTestDatabase } from "../helpers/test-database.ts";
 
 let handle: DatabaseHandle;
@@ -20,25 +21,16 @@ afterAll(async () => {
   await handle?.close();
 });
 
-/** The same database, with every statement's SQL recorded. */
-function recorded(): { handle: DatabaseHandle; statements: string[] } {
-  const statements: string[] = [];
-  const executor = handle.db.getExecutor();
-  const plugin: KyselyPlugin = {
-    transformQuery(args) {
-      statements.push(executor.compileQuery(args.node, args.queryId).sql.replace(/\s+/g, " ").trim());
-      return args.node;
-    },
-    async transformResult(args) {
-      return args.result;
-    },
-  };
+/** The same database, with every query it builds recorded. */
+function recorded(): { handle: DatabaseHandle; statements: CompiledQuery[] } {
+  const { plugin, statements } = captureStatements(handle.db, { everyQueryBuilt: true });
   return { handle: { ...handle, db: handle.db.withPlugin(plugin) }, statements };
 }
 
-const deletes = (statements: string[]) => statements.filter((s) => /delete from "?fedify_queue"?/i.test(s)).length;
-const leases = (statements: string[]) =>
-  statements.filter((s) => /^update fedify_queue set locked_until = now\(\) \+ \$1::interval, locked_by/i.test(s)).length;
+const oneLine = (statements: CompiledQuery[]) => statements.map((q) => q.sql.replace(/\s+/g, " ").trim());
+const deletes = (statements: CompiledQuery[]) => oneLine(statements).filter((s) => /delete from "?fedify_queue"?/i.test(s)).length;
+const leases = (statements: CompiledQuery[]) =>
+  oneLine(statements).filter((s) => /^update fedify_queue set locked_until = now\(\) \+ \$1::interval, locked_by/i.test(s)).length;
 
 async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

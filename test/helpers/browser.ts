@@ -1,13 +1,15 @@
-// What the browser tests share: Debian's Chromium, launched one way; a page
+// What the browser tests share: one suite shape (describeInBrowser: Chromium
+// launched once, instances named as companies, both closed after); Debian's
+// Chromium, launched one way; a page
 // at a width and theme; signing in through the form; axe-core injected
 // through the DevTools protocol (the page's CSP rightly refuses a script
 // tag), a check that nothing is wider than the viewport, and screenshots.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { Config } from "../../src/config.ts";
 import { startInstance, type TestInstance } from "./instances.ts";
 
@@ -22,11 +24,11 @@ let started = 0;
  * Acme, the next Globex, …): instances that all defaulted to "Ecotone" showed
  * each other as "Ecotone (localhost:…)", in the screenshots too.
  */
-export function startBrowserInstance(overrides: Partial<Config> = {}): Promise<TestInstance> {
+function startBrowserInstance(overrides: Partial<Config> = {}): Promise<TestInstance> {
   return startInstance({ instanceName: ORGANIZATIONS[started++ % ORGANIZATIONS.length], ...overrides });
 }
 
-export function findChromium(): string | null {
+function findChromium(): string | null {
   for (const name of ["chromium", "chromium-browser"]) {
     try {
       return execFileSync("which", [name], { encoding: "utf8" }).trim() || null;
@@ -37,19 +39,73 @@ export function findChromium(): string | null {
   return null;
 }
 
+/** What a browser test's body gets from describeInBrowser. */
+export interface BrowserSuite {
+  /** Chromium, launched before the body's own beforeAll runs. */
+  readonly browser: Browser;
+  /** An instance under the next company name (startBrowserInstance), closed after the suite. */
+  instance(overrides?: Partial<Config>): Promise<TestInstance>;
+  /** A fresh page (its own cookies) at this width, signed in through the form as this person. */
+  signedIn(origin: string, username: string, width: number, options?: PageOptions): Promise<Page>;
+}
+
+/**
+ * A browser test's describe: skipped only where no Chromium is installed (the
+ * suite runs wherever it is, CI included), with the screenshot folder made,
+ * the browser launched and everything it started closed afterwards.
+ */
+export function describeInBrowser(name: string, body: (suite: BrowserSuite) => void): void {
+  describe.skipIf(!findChromium())(name, () => {
+    let browser: Browser | undefined;
+    const instances: TestInstance[] = [];
+    // Hooks run in the order they are declared and after-hooks in reverse: this
+    // launch comes before the body's setup, this close after its own teardown.
+    beforeAll(async () => {
+      mkdirSync(SHOTS, { recursive: true });
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await Promise.all(instances.map((instance) => instance.close()));
+    });
+    const suite: BrowserSuite = {
+      get browser() {
+        if (!browser) throw new Error("the browser starts in beforeAll");
+        return browser;
+      },
+      async instance(overrides) {
+        const instance = await startBrowserInstance(overrides);
+        instances.push(instance);
+        return instance;
+      },
+      async signedIn(origin, username, width, options) {
+        const page = await openPage(suite.browser, width, options);
+        await signIn(page, origin, username);
+        return page;
+      },
+    };
+    body(suite);
+  });
+}
+
 /** The password the browser tests give the people they create. */
 export const BROWSER_PASSWORD = "correct horse battery staple";
 
 /** Headless Chromium as every browser test runs it (findChromium() must have found it). */
-export async function launchBrowser(): Promise<Browser> {
+async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: findChromium()!,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
 }
 
+export interface PageOptions {
+  height?: number;
+  colorScheme?: "light" | "dark";
+}
+
 /** A fresh page (its own cookies) at this width, in this theme ("light" unless told). */
-export async function openPage(browser: Browser, width: number, options: { height?: number; colorScheme?: "light" | "dark" } = {}): Promise<Page> {
+export async function openPage(browser: Browser, width: number, options: PageOptions = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: options.height ?? 900 }, colorScheme: options.colorScheme ?? "light" });
   return context.newPage();
 }

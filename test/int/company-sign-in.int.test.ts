@@ -2,10 +2,12 @@
 // signs in through the browser flow, gets an account with the role and
 // audience the claims say, and the same sign-in serves a Mastodon app's OAuth
 // flow. A wrong or replayed state is refused with no account made, and
-// password sign-in can be turned off.
+// password sign-in can be turned off. An account with no password changes its
+// address on its web session; one with a password must type it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startInstance, type TestInstance } from "../helpers/instances.ts";
 import { startIdp, TwoSiteBrowser, type Idp } from "../helpers/oidc-idp.ts";
+import { PASSWORD, Visitor } from "../helpers/web-visitor.ts";
 import { createUser, getUserByUsername } from "../../src/services/accounts/user.service.ts";
 
 const CLIENT = { clientId: "ecotone", clientSecret: "a client secret for the test" };
@@ -79,6 +81,29 @@ describe("company sign-in (OpenID Connect)", () => {
     const page = await signInAs(new TwoSiteBrowser(), "u-ada2");
     expect(page.text).toContain("@ada_2");
     expect((await getUserByUsername(instance.app.ctx, "ada"))?.displayName).toBeNull();
+  });
+
+  it("lets an account with no password change its address on its web session alone, and no account with a password", async () => {
+    // sam signs in only through the IdP, which gave no address: no password exists to ask for.
+    const sam = new TwoSiteBrowser();
+    await signInAs(sam, "u-sam");
+    const settings = await sam.follow(`${instance.origin}/settings/notifications`);
+    expect(settings.text).not.toContain('name="current_password"');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(settings.text)?.[1] ?? "";
+    const saved = await sam.follow(`${instance.origin}/settings/email`, undefined, { method: "POST", form: { _csrf: csrf, email: "sam@supplier.test" } });
+    expect(saved.text).toContain("We mailed a confirmation link to sam@supplier.test");
+    expect(await getUserByUsername(instance.app.ctx, "sam")).toMatchObject({ email: "sam@supplier.test" });
+
+    // The control: an account with a password must type it, the session is not enough.
+    await createUser(instance.app.ctx, { username: "pat", password: PASSWORD });
+    const pat = new Visitor(instance.origin);
+    await pat.signIn("pat");
+    expect((await pat.get("/settings/notifications")).text_).toContain('name="current_password"');
+    expect(await pat.flashAfter(await pat.post("/settings/email", { email: "pat@acme.test" }))).toContain("Type your current password");
+    expect((await getUserByUsername(instance.app.ctx, "pat"))?.email ?? null).toBeNull();
+    expect(await pat.flashAfter(await pat.post("/settings/email", { email: "pat@acme.test", current_password: PASSWORD }))).toContain(
+      "We mailed a confirmation link to pat@acme.test",
+    );
   });
 
   it("refuses a callback with a wrong state, a replayed one, or from another browser, making no account", async () => {

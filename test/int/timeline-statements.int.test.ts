@@ -5,7 +5,8 @@
 // accounts' counts 1, filters 1. Pages of 10 and of 20 statuses carry the same mix (posts with a
 // tag and a mention, boosts, likes), so any per-status statement shows as a
 // difference of 10 or more.
-import type { Kysely, KyselyPlugin } from "kysely";
+import type { Kysely } from "kysely";
+import { captureStatements } from "../../src/db/statement-capture.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/schema.ts";
 import { startInstanceWithUsers, type TestInstance, type TestUser } from "../helpers/instances.ts";
@@ -56,16 +57,8 @@ async function statementsFor(token: string, path: string): Promise<{ statements:
   const db = ctx.db;
   let best = { statements: Infinity, items: 0 };
   for (let attempt = 0; attempt < 3; attempt++) {
-    let statements = 0;
-    // Kysely passes sub-selects through transformQuery too; a result comes back once per statement sent.
-    const counting: KyselyPlugin = {
-      transformQuery: (args) => args.node,
-      transformResult: async (args) => {
-        statements++;
-        return args.result;
-      },
-    };
-    ctx.db = db.withPlugin(counting);
+    const counting = captureStatements(db);
+    ctx.db = db.withPlugin(counting.plugin);
     let response;
     try {
       response = await a.app.fastify.inject({ method: "GET", url: path, headers: { authorization: `Bearer ${token}` } });
@@ -75,6 +68,7 @@ async function statementsFor(token: string, path: string): Promise<{ statements:
     expect(response.statusCode).toBe(200);
     const body = response.json() as unknown[] | { items: unknown[] };
     const items = Array.isArray(body) ? body.length : body.items.length;
+    const statements = counting.statements.length;
     if (statements < best.statements) best = { statements, items };
   }
   return best;

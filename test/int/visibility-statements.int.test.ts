@@ -4,11 +4,11 @@
 // (the groups, and whether its people are members or invited) — the same for
 // 3 groups as for 12. The answers are the rule's, so they are checked too: a
 // secret group is hidden from an outsider and shown to its owner.
-import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstance, type TestInstance } from "../helpers/instances.ts";
 import { createUser } from "../../src/services/accounts/user.service.ts";
 import { createGroup } from "../../src/services/groups/group.service.ts";
+import { captureStatements } from "../../src/db/statement-capture.ts";
 import { groupAnswers, type Viewer } from "../../src/services/visibility.service.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
 
@@ -33,17 +33,11 @@ afterAll(async () => {
 
 /** The rule's answers for these groups, and how many statements reading their facts took. */
 async function answersCounted(viewer: Viewer, groupIds: string[]) {
-  let statements = 0;
-  const plugin: KyselyPlugin = {
-    transformQuery: ({ node }) => {
-      statements++;
-      return node;
-    },
-    transformResult: async ({ result }) => result,
-  };
+  // Every query built, sub-selects included: "1 statement" means one query with no sub-select.
+  const { plugin, statements } = captureStatements(a.app.ctx.db, { everyQueryBuilt: true });
   const ctx = { ...a.app.ctx, db: a.app.ctx.db.withPlugin(plugin) } as ServiceContext;
   const answers = await groupAnswers(ctx, viewer, groupIds);
-  return { statements, shown: [...answers.values()].filter((x) => x.group).length };
+  return { statements: statements.length, shown: [...answers.values()].filter((x) => x.group).length };
 }
 
 describe("the visibility rule's facts for a batch of groups", () => {

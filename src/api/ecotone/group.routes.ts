@@ -10,11 +10,11 @@ import {
   joinGroup,
   leaveGroup,
   listGroups,
-  listMembers,
   rejectJoinRequest,
   setMemberRole,
   unbanFromGroup,
 } from "../../services/groups/group.service.ts";
+import { listMembers } from "../../services/groups/member-list.service.ts";
 import { groupTimeline } from "../../services/posts/post.service.ts";
 import { signedIn } from "./guard.ts";
 import { CursorQuery, GroupParams, OptionalText, orUndefined, RequiredText, route, TargetBody, Type, typed } from "./schema.ts";

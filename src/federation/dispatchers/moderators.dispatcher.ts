@@ -4,7 +4,7 @@ import type { Federation } from "@fedify/fedify";
 import { Object as APObject, Person } from "@fedify/vocab";
 import { getLocalActor } from "../../services/accounts/actor.service.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { moderatorUris } from "../../services/groups/group.service.ts";
+import { moderatorUris } from "../../services/groups/member-list.service.ts";
 import { canListMembers } from "./access.ts";
 
 export function registerModeratorsDispatcher(federation: Federation<ServiceContext>): void {

@@ -1,23 +1,12 @@
 // Groups: creation, lookup, membership across instances, roles, bans and
-// invitations. Membership is a follow of the group actor; the same rules in
+// invitations (the member list is member-list.service.ts). Membership is a follow of the group actor; the same rules in
 // src/domain/group.rules.ts decide for the API and for the inbox.
 import type { Transaction } from "kysely";
 import { insertFollow, updateFollowActivityUri } from "../../db/repos/follow.repo.ts";
 import { deleteBan, deleteInvite, insertBan, insertGroup, insertInvite, setGroupRole } from "../../db/repos/group.repo.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import { insertActorKeys, insertLocalActor } from "../../db/repos/user.repo.ts";
-import {
-  findGroupByActorId,
-  getMembershipFacts,
-  listGroups as listGroupRows,
-  followedGroups,
-  countOwners,
-  listMembers as listMemberRows,
-  countMembers,
-  type MemberEntry,
-  listModerators as listModeratorRows,
-  type GroupWithActor,
-} from "../../db/queries/group.queries.ts";
+import { findGroupByActorId, getMembershipFacts, listGroups as listGroupRows, followedGroups, type GroupWithActor } from "../../db/queries/group.queries.ts";
 import type { ActorRow, Database } from "../../db/schema.ts";
 import { conflict, forbidden, notFound, validationFailed } from "../../domain/errors.ts";
 import { keysetPage, type KeysetPage } from "../../domain/keyset-page.ts";
@@ -42,12 +31,11 @@ import { notify } from "../notification.service.ts";
 import type { ServiceContext } from "../context.ts";
 import { commitAndWake as commit } from "../commit.ts";
 import { answerFollowRequest } from "../accounts/follow-request.ts";
-import { canSeeGroup, canSeeGroupContent, canSeeMemberList, groupAnswers, viewerOf } from "../visibility.service.ts";
+import { canSeeGroup, canSeeGroupContent, groupAnswers, viewerOf } from "../visibility.service.ts";
 import { lookupGroup, resolveGroupAccess, type GroupAccess } from "./group-access.ts";
 import { gateEmployeeJoin } from "./governance.service.ts";
 import { auditActorOf, recordAudit } from "../organizations/audit.service.ts";
 import { sharedRoomAdmits } from "./shared-room-admission.ts";
-import { homeMembers, homeMembersPage, homeModeratorUris } from "./remote-members.service.ts";
 import { endMembership, membershipFrom } from "./membership.ts";
 import { generateActorKeyPairs } from "../keys.ts";
 
@@ -340,13 +328,6 @@ export async function leaveGroup(ctx: ServiceContext, username: string, ref: str
   });
 }
 
-export interface MemberView {
-  actor: ActorView;
-  role: GroupRole;
-  state: "pending" | "accepted";
-  requestId: string;
-}
-
 async function requireModerator(ctx: ServiceContext, username: string, ref: string) {
   const moderator = await requireLocalUserActor(ctx, username);
   const group = await findGroup(ctx, ref, moderator.id);
@@ -354,91 +335,6 @@ async function requireModerator(ctx: ServiceContext, username: string, ref: stri
   const membership = await membershipOf(ctx, group.actor.id, moderator.id);
   assertCanModerate(membership);
   return { moderator, group, membership: membership! };
-}
-
-/** The member list (and, for moderators, the pending requests). */
-export async function listMembers(
-  ctx: ServiceContext,
-  ref: string,
-  viewerId: string | null,
-  state: "accepted" | "pending" = "accepted",
-): Promise<MemberView[]> {
-  const group = await memberListOf(ctx, ref, viewerId, state);
-  const home = await homeMemberList(ctx, group, state);
-  if (home) return home;
-  const rows = await listMemberRows(ctx.db, group.actor.id, state);
-  return rows.map(toMemberView);
-}
-
-/**
- * One page of a group's members (or join requests) and how many there are in
- * all, for the request that resolved `access`, read a page at a time (LIMIT
- * n+1) after the request id `after`. A group elsewhere is listed by its home a
- * page at a time, as the home pages it (`after` then names the home's next
- * page; ADR 0116). 404 unless the rule lets the viewer read the member list;
- * requests only for its moderators.
- */
-export async function pageMembersOf(
-  ctx: ServiceContext,
-  access: GroupAccess,
-  state: "accepted" | "pending",
-  page: { after: string | undefined; size: number },
-): Promise<MemberPage> {
-  if (!access.may.memberList) throw notFound(`No group ${access.ref}`);
-  if (state === "pending") assertCanModerate(access.membership);
-  const { group } = access;
-  const remote = state === "accepted" && !group.actor.is_local && isMember(access.membership);
-  const [home, moderators] = remote ? await Promise.all([homeMembersPage(ctx, group.actor, page.after), homeModeratorUris(ctx, group.actor)]) : [null, null];
-  if (home) {
-    const items = home.actors.map((actor) => remoteMemberView(actor, moderators));
-    return { items, next: home.next, total: home.total ?? items.length, rolesKnown: moderators !== null };
-  }
-  const [rows, total] = await Promise.all([
-    listMemberRows(ctx.db, group.actor.id, state, { afterFollowId: page.after, limit: page.size + 1 }),
-    countMembers(ctx.db, group.actor.id, state),
-  ]);
-  // The members we know of a group elsewhere (its home not asked, or not answering): their roles are the home's, not known here.
-  return { ...keysetPage(rows.map(toMemberView), page.size, (m) => m.requestId), total, rolesKnown: group.actor.is_local };
-}
-
-/** A page of members, and whether their roles are known (ours; a group elsewhere whose home names its moderators). */
-export type MemberPage = KeysetPage<MemberView> & { total: number; rolesKnown: boolean };
-
-/** The group, when this viewer may read its member list (and, for requests, moderates it). */
-async function memberListOf(
-  ctx: ServiceContext,
-  ref: string,
-  viewerId: string | null,
-  state: "accepted" | "pending",
-): Promise<GroupWithActor & { membership: Membership | null }> {
-  const group = await findGroup(ctx, ref, viewerId);
-  const membership = await membershipOf(ctx, group.actor.id, viewerId);
-  if (!(await canSeeMemberList(ctx, viewerOf(viewerId), group.actor.id))) throw notFound(`No group ${ref}`);
-  if (state === "pending") assertCanModerate(membership);
-  return { ...group, membership };
-}
-
-/** A group elsewhere: its home's list is the whole one (we know only the members we met). */
-async function homeMemberList(
-  ctx: ServiceContext,
-  group: GroupWithActor & { membership: Membership | null },
-  state: "accepted" | "pending",
-): Promise<MemberView[] | null> {
-  const home = state === "accepted" && !group.actor.is_local && isMember(group.membership) ? await homeMembers(ctx, group.actor) : null;
-  return home ? home.map((actor) => remoteMemberView(actor)) : null;
-}
-
-/**
- * A member as the home lists them: a moderator when the home's moderators
- * collection names them (it does not tell owners from moderators), else a
- * member (also when the home names no moderators: `rolesKnown` says so).
- */
-function remoteMemberView(actor: ActorRow, moderators: Set<string> | null = null): MemberView {
-  return { actor: toActorView(actor), role: moderators?.has(actor.uri) ? "moderator" : "member", state: "accepted", requestId: "" };
-}
-
-function toMemberView(r: MemberEntry): MemberView {
-  return { actor: toActorView(r.actor), role: r.role, state: r.state, requestId: r.followId };
 }
 
 export async function approveJoinRequest(ctx: ServiceContext, username: string, ref: string, requestId: string): Promise<void> {
@@ -535,13 +431,3 @@ async function audit(
 }
 
 export type { GroupWithActor };
-
-/** URIs of a group's owners and moderators, for the moderators collection. */
-export async function moderatorUris(ctx: ServiceContext, groupId: string): Promise<string[]> {
-  return (await listModeratorRows(ctx.db, groupId)).map((m) => m.uri);
-}
-
-/** How many of the group's members own it (the last owner may not leave). */
-export async function ownerCount(ctx: ServiceContext, groupId: string): Promise<number> {
-  return countOwners(ctx.db, groupId);
-}

@@ -7,13 +7,12 @@ import {
   approveJoinRequest,
   groupViewOf,
   inviteToGroup,
-  ownerCount,
   joinGroup,
   leaveGroup,
-  pageMembersOf,
   rejectJoinRequest,
   type GroupView,
 } from "../../services/groups/group.service.ts";
+import { ownerCount, pageMembersOf } from "../../services/groups/member-list.service.ts";
 import { createPost, groupTimeline, groupTimelineOf, type PostView } from "../../services/posts/post.service.ts";
 import { resolveGroupAccess } from "../../services/groups/group-access.ts";
 import { askQuestion } from "../../services/ideas/question.service.ts";
