@@ -112,7 +112,9 @@ describe("insights read only the period's rollup rows", () => {
       const weekly = await insightCounts(ctx.db, groupId, range, "week", null, today);
       expect(weekly.series).toContainEqual({ bucket: monday, metric: "active", key: "", count: 9 });
     } finally {
-      await sql`delete from insight_daily where group_id = ${groupId} and metric like 'active%' and day between ${monday}::date and ${thursday}::date`.execute(ctx.db);
+      await sql`delete from insight_daily where group_id = ${groupId} and metric like 'active%' and day between ${monday}::date and ${thursday}::date`.execute(
+        ctx.db,
+      );
     }
   });
 
