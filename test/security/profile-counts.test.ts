@@ -1,4 +1,4 @@
-// Review s8, findings 46, 47 and 48 (docs/security.md): doors beside a
+// Review s8, findings 46, 47 and 48, and 52 (docs/security.md): doors beside a
 // profile's lists that told outsiders what the lists hide — featured tags
 // counting DMs and followers-only posts, account counts including secret
 // memberships and posts, a mention linking a secret group's name. Each
@@ -110,5 +110,34 @@ describe("48: account counts", () => {
       const following = (await a.api(null, "GET", `/api/v1/accounts/${id}/following?limit=80`)).body as unknown[];
       expect([user.handle, account.statuses_count, account.following_count]).toEqual([user.handle, statuses.length, following.length]);
     }
+  }, 60_000);
+});
+
+describe("52: who boosted a post shared into a group", () => {
+  async function sharedBy(token: string | null, statusId: string) {
+    const res = await a.api(token, "GET", `/api/v1/statuses/${statusId}/reblogged_by`);
+    expect(res.status).toBe(200);
+    return (res.body as Array<{ acct: string }>).map((x) => x.acct);
+  }
+
+  it("names a public group to anyone, a secret one only to its members, and the count moves for neither", async () => {
+    // Honest: shared into the public plaza, the plaza is listed among the boosters.
+    const open = (await a.api(bob.token, "POST", "/api/v1/statuses", { status: "quarterly numbers", visibility: "public" })).body;
+    expect((await a.api(ada.token, "POST", `/api/ecotone/v1/posts/${open.id}/share`, { group: "plaza" })).status).toBeLessThan(300);
+    expect(await sharedBy(null, open.id)).toContain("plaza");
+    // A person's boost is still counted and listed.
+    expect((await a.api(out.token, "POST", `/api/v1/statuses/${open.id}/reblog`)).status).toBe(200);
+    expect(await sharedBy(null, open.id)).toContain("out");
+    expect((await a.api(null, "GET", `/api/v1/statuses/${open.id}`)).body.reblogs_count).toBe(1);
+
+    // Attack: shared into the secret den, outsiders learn nothing of the den.
+    const post = (await a.api(bob.token, "POST", "/api/v1/statuses", { status: "competitor's press release", visibility: "public" })).body;
+    expect((await a.api(ada.token, "POST", `/api/ecotone/v1/posts/${post.id}/share`, { group: "den" })).status).toBeLessThan(300);
+    expect((await a.api(null, "GET", "/api/v1/accounts/lookup?acct=den")).status).toBe(404);
+    expect(await sharedBy(null, post.id)).not.toContain("den");
+    expect(await sharedBy(out.token, post.id)).not.toContain("den");
+    expect((await a.api(null, "GET", `/api/v1/statuses/${post.id}`)).body.reblogs_count).toBe(0);
+    // Its members still see who shared it.
+    expect(await sharedBy(ada.token, post.id)).toContain("den");
   }, 60_000);
 });
