@@ -146,14 +146,16 @@ describe("53: reply counts", () => {
   it("count the replies anyone may see, not a DM or followers-only reply", async () => {
     const post = (await a.api(ada.token, "POST", "/api/v1/statuses", { status: "open question", visibility: "public" })).body;
     // Honest: a public reply is counted and listed.
-    expect((await a.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada public answer", visibility: "public", in_reply_to_id: post.id })).status).toBe(200);
+    expect((await a.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada public answer", visibility: "public", in_reply_to_id: post.id })).status).toBe(
+      200,
+    );
     // Attack: a direct and a followers-only reply, hidden from /context, must not move the counter.
-    expect((await a.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada privately: I resign", visibility: "direct", in_reply_to_id: post.id })).status).toBe(
-      200,
-    );
-    expect((await a.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada for my followers", visibility: "private", in_reply_to_id: post.id })).status).toBe(
-      200,
-    );
+    expect(
+      (await a.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada privately: I resign", visibility: "direct", in_reply_to_id: post.id })).status,
+    ).toBe(200);
+    expect(
+      (await a.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada for my followers", visibility: "private", in_reply_to_id: post.id })).status,
+    ).toBe(200);
     const context = (await a.api(null, "GET", `/api/v1/statuses/${post.id}/context`)).body;
     expect(context.descendants.length).toBe(1);
     expect((await a.api(null, "GET", `/api/v1/statuses/${post.id}`)).body.replies_count).toBe(1);

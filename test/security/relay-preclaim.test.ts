@@ -58,7 +58,13 @@ beforeAll(async () => {
   await eventually(() => followId);
   const accept = await evilPeer.post(
     `${a.origin}/users/olga/inbox`,
-    { "@context": AS_CONTEXT, id: `${evil.uri}/accepts/1`, type: "Accept", actor: evil.uri, object: { id: followId, type: "Follow", actor: olga.uri, object: evil.uri } },
+    {
+      "@context": AS_CONTEXT,
+      id: `${evil.uri}/accepts/1`,
+      type: "Accept",
+      actor: evil.uri,
+      object: { id: followId, type: "Follow", actor: olga.uri, object: evil.uri },
+    },
     evil.keyId,
   );
   expect(accept.status).toBe(202);

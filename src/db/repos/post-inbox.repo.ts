@@ -22,11 +22,7 @@ type Db = Kysely<Database> | Transaction<Database>;
  */
 export type IncomingPostWrite = "tombstoned" | "duplicate" | "logged" | "stored";
 
-export async function insertIncomingPost(
-  db: Db,
-  activity: LoggedActivity,
-  post: Insertable<PostsTable>,
-): Promise<IncomingPostWrite> {
+export async function insertIncomingPost(db: Db, activity: LoggedActivity, post: Insertable<PostsTable>): Promise<IncomingPostWrite> {
   const columns = (Object.keys(post) as Array<keyof typeof post>).filter((c) => post[c] !== undefined);
   // INSERT … SELECT (not VALUES) so that each insert can carry its
   // condition; PostgreSQL types the parameters from the target columns.
