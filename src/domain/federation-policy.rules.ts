@@ -24,10 +24,12 @@ export function normalizeHost(raw: string): string {
   return host;
 }
 
-/** A host matches a rule for itself or for any domain above it (sub.partner.example ← partner.example). */
+/** A host matches a rule for itself or for any domain above it (sub.partner.example ← partner.example), on any port. */
 function listed(set: ReadonlySet<string>, host: string): boolean {
   if (set.has(host)) return true;
+  // A rule without a port covers every port of its host (finding 54), and of its subdomains.
   const name = host.replace(/:\d+$/, "");
+  if (set.has(name)) return true;
   const parts = name.split(".");
   for (let i = 1; i < parts.length - 1; i++) if (set.has(parts.slice(i).join("."))) return true;
   return false;

@@ -10,6 +10,8 @@ export interface IncomingActivity {
   uri: string;
   type: string;
   actorUri: string;
+  /** For an activity a group relayed: logged under the relay, not the actor (finding 51). */
+  recordedOrigin?: string;
 }
 
 export type ApplyResult<T> = { applied: true; value: T } | { applied: false };

@@ -165,8 +165,18 @@ export async function hostsAdmittedTo(ctx: ServiceContext, groupId: string, host
   return new Set(hosts.filter((host) => canSee({ kind: "group-content", group }, member, { kind: "instance", host })));
 }
 
-/** People are public; a group is visible as its rule says (a secret one is not there for outsiders). */
-export async function visibleActorIds(ctx: ServiceContext, viewer: Viewer, actors: Array<Pick<ActorRow, "id" | "type">>): Promise<Set<string>> {
+/**
+ * People are public; a group is visible as its rule says (a secret one is not
+ * there for outsiders). With "group-content", a group only when the viewer
+ * may read what it reads: for naming a group as having shared a post, which
+ * tells what the group discusses (finding 52).
+ */
+export async function visibleActorIds(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  actors: Array<Pick<ActorRow, "id" | "type">>,
+  asGroup: "group" | "group-content" = "group",
+): Promise<Set<string>> {
   const groupIds = actors.filter((a) => a.type === "Group").map((a) => a.id);
   const { groups, relations } = await factsFor(ctx, viewer, groupIds);
   const visible = new Set<string>();
@@ -177,7 +187,7 @@ export async function visibleActorIds(ctx: ServiceContext, viewer: Viewer, actor
     }
     const group = groups.get(actor.id);
     // A Group actor we never recorded as a group (seen only as a sender) is as public as a person.
-    if (!group || canSee({ kind: "group", group }, relations.get(actor.id) ?? NO_RELATION, viewer)) visible.add(actor.id);
+    if (!group || canSee({ kind: asGroup, group }, relations.get(actor.id) ?? NO_RELATION, viewer)) visible.add(actor.id);
   }
   return visible;
 }

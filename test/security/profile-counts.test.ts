@@ -112,3 +112,52 @@ describe("48: account counts", () => {
     }
   }, 60_000);
 });
+
+describe("52: who boosted a post shared into a group", () => {
+  async function sharedBy(token: string | null, statusId: string) {
+    const res = await a.api(token, "GET", `/api/v1/statuses/${statusId}/reblogged_by`);
+    expect(res.status).toBe(200);
+    return (res.body as Array<{ acct: string }>).map((x) => x.acct);
+  }
+
+  it("names a public group to anyone, a secret one only to its members, and the count moves for neither", async () => {
+    // Honest: shared into the public plaza, the plaza is listed among the boosters.
+    const open = (await a.api(bob.token, "POST", "/api/v1/statuses", { status: "quarterly numbers", visibility: "public" })).body;
+    expect((await a.api(ada.token, "POST", `/api/ecotone/v1/posts/${open.id}/share`, { group: "plaza" })).status).toBeLessThan(300);
+    expect(await sharedBy(null, open.id)).toContain("plaza");
+    // A person's boost is still counted and listed.
+    expect((await a.api(out.token, "POST", `/api/v1/statuses/${open.id}/reblog`)).status).toBe(200);
+    expect(await sharedBy(null, open.id)).toContain("out");
+    expect((await a.api(null, "GET", `/api/v1/statuses/${open.id}`)).body.reblogs_count).toBe(1);
+
+    // Attack: shared into the secret den, outsiders learn nothing of the den.
+    const post = (await a.api(bob.token, "POST", "/api/v1/statuses", { status: "competitor's press release", visibility: "public" })).body;
+    expect((await a.api(ada.token, "POST", `/api/ecotone/v1/posts/${post.id}/share`, { group: "den" })).status).toBeLessThan(300);
+    expect((await a.api(null, "GET", "/api/v1/accounts/lookup?acct=den")).status).toBe(404);
+    expect(await sharedBy(null, post.id)).not.toContain("den");
+    expect(await sharedBy(out.token, post.id)).not.toContain("den");
+    expect((await a.api(null, "GET", `/api/v1/statuses/${post.id}`)).body.reblogs_count).toBe(0);
+    // Its members still see who shared it.
+    expect(await sharedBy(ada.token, post.id)).toContain("den");
+  }, 60_000);
+});
+
+describe("53: reply counts", () => {
+  it("count the replies anyone may see, not a DM or followers-only reply", async () => {
+    const post = (await a.api(ada.token, "POST", "/api/v1/statuses", { status: "open question", visibility: "public" })).body;
+    // Honest: a public reply is counted and listed.
+    expect((await a.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada public answer", visibility: "public", in_reply_to_id: post.id })).status).toBe(
+      200,
+    );
+    // Attack: a direct and a followers-only reply, hidden from /context, must not move the counter.
+    expect(
+      (await a.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada privately: I resign", visibility: "direct", in_reply_to_id: post.id })).status,
+    ).toBe(200);
+    expect(
+      (await a.api(bob.token, "POST", "/api/v1/statuses", { status: "@ada for my followers", visibility: "private", in_reply_to_id: post.id })).status,
+    ).toBe(200);
+    const context = (await a.api(null, "GET", `/api/v1/statuses/${post.id}/context`)).body;
+    expect(context.descendants.length).toBe(1);
+    expect((await a.api(null, "GET", `/api/v1/statuses/${post.id}`)).body.replies_count).toBe(1);
+  }, 60_000);
+});

@@ -5,6 +5,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
 import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
 import { hiddenAuthorIds } from "./hidden.queries.ts";
+import { postSeenByAnyone } from "./visibility.queries.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -99,8 +100,12 @@ function postFacts(db: Db, ids: string[], viewerId: string | null) {
     .select((eb) => [
       "posts.id",
       sql<number>`(select count(*)::int from likes where likes.post_id = posts.id)`.as("like_count"),
-      sql<number>`(select count(*)::int from posts replies where replies.in_reply_to_uri = posts.uri)`.as("reply_count"),
-      sql<number>`(select count(*)::int from reblogs where reblogs.post_id = posts.id)`.as("reblog_count"),
+      // The replies anyone may see, as /context lists them to anyone (finding 53).
+      sql<number>`(select count(*)::int from posts replies where replies.in_reply_to_uri = posts.uri and ${postSeenByAnyone("replies")})`.as("reply_count"),
+      // People's boosts only: a share into a group is the group's boost, and the count must not tell of a hidden group (finding 52).
+      sql<number>`(select count(*)::int from reblogs where reblogs.post_id = posts.id and (select 1 from groups g where g.actor_id = reblogs.actor_id) is null)`.as(
+        "reblog_count",
+      ),
       mine("likes").as("liked"),
       mine("reblogs").as("reblogged"),
       mine("bookmarks").as("bookmarked"),

@@ -7,9 +7,9 @@
 // One statement is atomic by itself: the inbox log is written if and only if
 // the post is (a retry after a failure finds neither), exactly as applyOnce
 // (src/services/incoming.ts) writes them in one transaction. The log row is
-// the one recordIncomingActivity writes (keyed by the actor's origin).
+// the one recordIncomingActivity writes (keyed by the actor's or the relay's origin).
 import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
-import { originOf } from "../../domain/trust.rules.ts";
+import { loggedOrigin, type LoggedActivity } from "./inbox-log.repo.ts";
 import type { Database, PostsTable } from "../schema.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -22,11 +22,7 @@ type Db = Kysely<Database> | Transaction<Database>;
  */
 export type IncomingPostWrite = "tombstoned" | "duplicate" | "logged" | "stored";
 
-export async function insertIncomingPost(
-  db: Db,
-  activity: { uri: string; type: string; actorUri: string },
-  post: Insertable<PostsTable>,
-): Promise<IncomingPostWrite> {
+export async function insertIncomingPost(db: Db, activity: LoggedActivity, post: Insertable<PostsTable>): Promise<IncomingPostWrite> {
   const columns = (Object.keys(post) as Array<keyof typeof post>).filter((c) => post[c] !== undefined);
   // INSERT … SELECT (not VALUES) so that each insert can carry its
   // condition; PostgreSQL types the parameters from the target columns.
@@ -34,7 +30,7 @@ export async function insertIncomingPost(
     with tomb as (select 1 from tombstones where uri = ${post.uri}),
     log as (
       insert into inbox_activities (origin, activity_uri, type, actor_uri)
-      select ${originOf(activity.actorUri) ?? ""}, ${activity.uri}, ${activity.type}, ${activity.actorUri}
+      select ${loggedOrigin(activity)}, ${activity.uri}, ${activity.type}, ${activity.actorUri}
       where not exists (select 1 from tomb)
       on conflict (origin, activity_uri) do nothing
       returning 1

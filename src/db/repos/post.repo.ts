@@ -128,6 +128,11 @@ export async function deleteLike(db: Db, postId: string, actorId: string): Promi
   await db.deleteFrom("likes").where("post_id", "=", postId).where("actor_id", "=", actorId).execute();
 }
 
+/** Drops a like this actor holds under `activityUri` on a post other than `postId`. */
+export async function deleteLikeClaimedElsewhere(db: Db, activityUri: string, actorId: string, postId: string): Promise<void> {
+  await db.deleteFrom("likes").where("activity_uri", "=", activityUri).where("actor_id", "=", actorId).where("post_id", "<>", postId).execute();
+}
+
 export async function insertShare(db: Db, share: { id: string; postId: string; groupId: string; sharerId: string; activityUri: string }): Promise<boolean> {
   const row = await db
     .insertInto("post_shares")

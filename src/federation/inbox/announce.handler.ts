@@ -24,7 +24,7 @@ import {
 import { receiveShare } from "../../services/posts/share.service.ts";
 import { receiveReblog } from "../../services/posts/reblog.service.ts";
 import { isPostOfGroup, whyNotRelay } from "../../services/organizations/relay-trust.ts";
-import { sameOrigin } from "../../domain/trust.rules.ts";
+import { originOf, sameOrigin } from "../../domain/trust.rules.ts";
 import { mayFederateWith } from "./gate.ts";
 import { fromPostObject, isPostObject } from "../mappers/post.mapper.ts";
 import { describe, rememberSender, signedLoader, type EcotoneInboxContext } from "./inbox.helpers.ts";
@@ -65,7 +65,14 @@ export async function onAnnounce(ctx: EcotoneInboxContext, announce: Announce): 
   if (!inner || !("actorId" in inner)) return;
   const activity = inner as Activity;
   if (!activity.id || !activity.actorId) return;
-  const innerIncoming = { uri: activity.id.href, type: activity.constructor.name, actorUri: activity.actorId.href };
+  // Logged under the relay: the group vouches, the actor did not sign it, so
+  // the group may use up only its own relay's record of this id (finding 51).
+  const innerIncoming = {
+    uri: activity.id.href,
+    type: activity.constructor.name,
+    actorUri: activity.actorId.href,
+    recordedOrigin: `relay ${originOf(group.uri)}`,
+  };
   if (!(await mayFederateWith(ctx, activity.actorId)))
     return refuse(ctx, group, activity.id.href, `this instance does not federate with ${activity.actorId.host}`);
   const actor = (await findCachedActor(ctx.data, activity.actorId.href)) ?? (await rememberActorByUri(ctx, activity.actorId));

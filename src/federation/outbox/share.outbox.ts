@@ -5,6 +5,7 @@ import type { Context } from "@fedify/fedify";
 import { Announce, PUBLIC_COLLECTION } from "@fedify/vocab";
 import { findPostById } from "../../db/repos/post.repo.ts";
 import { findActorById } from "../../db/repos/remote-actor.repo.ts";
+import { findGroupByActorId } from "../../db/queries/group.queries.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
@@ -21,7 +22,9 @@ export async function sendShare(ctx: Context<ServiceContext>, event: ShareEvent,
   if (!post || !group || !sharer) return;
   const followers = new URL(group.followers_url ?? `${group.uri}/followers`);
   if (group.is_local) {
-    await ctx.sendActivity({ identifier: group.username }, "followers", groupAnnounce(group, activityId, new URL(post.uri), true), {
+    // Public only from a public group: a members-only or secret group's share is its members' business (finding 52).
+    const isPublic = (await findGroupByActorId(db, group.id))?.group.visibility === "public";
+    await ctx.sendActivity({ identifier: group.username }, "followers", groupAnnounce(group, activityId, new URL(post.uri), isPublic), {
       preferSharedInbox: true,
       excludeBaseUris: [new URL(ctx.origin)],
     });

@@ -5,6 +5,7 @@ import { findActorByUri } from "../../db/repos/remote-actor.repo.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import {
   deleteLike,
+  deleteLikeClaimedElsewhere,
   deletePostRow,
   findLikeByActivityUri,
   findPostById,
@@ -372,6 +373,9 @@ export async function receiveLike(ctx: ServiceContext, activity: IncomingActivit
     assertCanPost(await membershipOf(ctx, ourGroup.id, liker.id));
   }
   const result = await applyOnce(ctx, activity, async (trx) => {
+    // The liker's own signed word beats what a group relayed in their name:
+    // a like a relay stored under this id on another post was forged (finding 51).
+    if (!relay.announcedBy) await deleteLikeClaimedElsewhere(trx, activity.uri, liker.id, post.id);
     const created = await insertLike(trx, { postId: post.id, actorId: liker.id, activityUri: activity.uri });
     if (created) await notify(trx, { recipientId: post.author_id, type: "favourite", fromId: liker.id, postId: post.id });
     if (created && ourGroup?.is_local) {
@@ -394,6 +398,8 @@ export async function receiveUndoLike(
   const like = await findLikeByActivityUri(ctx.db, likeUri);
   if (!like || like.actor_id !== liker.id) return "ignored";
   const post = await findPostById(ctx.db, like.post_id);
+  // A group relays the withdrawal of likes of its own posts only, as it does the likes.
+  if (relay.announcedBy && post?.group_id !== relay.announcedBy.id) return "ignored";
   const ourGroup = post?.group_id ? await findGroupActorById(ctx, post.group_id) : null;
   const result = await applyOnce(ctx, activity, async (trx) => {
     await deleteLike(trx, like.post_id, liker.id);

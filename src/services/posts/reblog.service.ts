@@ -13,6 +13,8 @@ import { commitAndWake } from "../commit.ts";
 import { applyOnce, type IncomingActivity } from "../incoming.ts";
 import { notify } from "../notification.service.ts";
 import { canViewPost } from "./post.service.ts";
+import { visibleActorIds } from "../visibility.service.ts";
+import { viewerOf } from "../../domain/visibility.rules.ts";
 
 export async function reblogPost(ctx: ServiceContext, username: string, postId: string): Promise<{ reblogId: string }> {
   const user = await requireLocalUserActor(ctx, username);
@@ -72,5 +74,8 @@ export async function whoLiked(ctx: ServiceContext, postId: string, viewerId: st
 export async function whoReblogged(ctx: ServiceContext, postId: string, viewerId: string | null): Promise<ActorRow[]> {
   const post = await findPostById(ctx.db, postId);
   if (!post || !(await canViewPost(ctx, post, viewerId))) throw notFound("Record not found");
-  return actorsWhoReblogged(ctx.db, post.id);
+  // A share into a group is the group's boost: name the group only to who may read it (finding 52).
+  const actors = await actorsWhoReblogged(ctx.db, post.id);
+  const shown = await visibleActorIds(ctx, viewerOf(viewerId), actors, "group-content");
+  return actors.filter((actor) => shown.has(actor.id));
 }
