@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/database.ts";
 import { waitAside } from "../../src/db/queue-slot.ts";
 import { PostgresMessageQueue } from "../../src/db/queue.store.ts";
+import { eventually } from "../helpers/instances.ts";
 import { openTestDatabase } from "../helpers/test-database.ts";
 
 let handle: DatabaseHandle;
@@ -17,14 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await handle?.close();
 });
-
-async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe("a handler waiting aside", () => {
   it("lets the next message run in its slot, and finishes once its wait ends", async () => {
@@ -43,10 +36,10 @@ describe("a handler waiting aside", () => {
     await queue.enqueue({ name: "waits for a dead peer", aside: true });
     await queue.enqueue({ name: "healthy 1" });
     await queue.enqueue({ name: "healthy 2" });
-    await until(() => done.length === 2);
+    await eventually(() => done.length === 2);
     expect(done).toEqual(["healthy 1", "healthy 2"]);
     release();
-    await until(() => done.length === 3);
+    await eventually(() => done.length === 3);
     controller.abort();
     await listening;
     expect(done).toEqual(["healthy 1", "healthy 2", "waits for a dead peer"]);
