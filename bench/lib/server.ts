@@ -19,6 +19,7 @@ import { openDatabase, type DatabaseHandle } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrator.ts";
 import { insertFollow } from "../../src/db/repos/follow.repo.ts";
 import { withoutInsightTriggers } from "./seed-triggers.ts";
+import { startLaneTrace } from "./lane-trace.ts";
 import { withIndexesBuiltAfter } from "./bulk-indexes.ts";
 import { upsertRemoteActor } from "../../src/db/repos/remote-actor.repo.ts";
 import type { Database } from "../../src/db/schema.ts";
@@ -392,6 +393,7 @@ async function explainRoutes(app: EcotoneApp, command: Extract<Command, { op: "e
 }
 
 const { app, started, cleanup } = await start();
+startLaneTrace(process.env.BENCH_LANE_TRACE);
 process.send!({ started });
 
 async function handle(command: Command): Promise<unknown> {

@@ -25,6 +25,7 @@ import { capture, queueChannel, runCapturing, runUncaptured, writeCaptured, type
 import { InlineRunner } from "./queue-inline.ts";
 import { deleteFinished, FinishBatcher, type LeasedRow } from "./queue-finish.ts";
 import { LeaseKeeper, leaseReady } from "./queue-lease.ts";
+import { runInSlot, type QueueSlot } from "./queue-slot.ts";
 import { writeQueued } from "./queue-write.ts";
 import type { Database } from "./schema.ts";
 
@@ -70,6 +71,8 @@ export interface QueueOptions {
 
 /** Every this many idle polls, heads left blocked by a race are released. */
 const SWEEP_EVERY_POLLS = 10;
+/** Messages in hand, waiting aside included (queue-slot.ts), at most this many times the concurrency: a bound on memory. */
+const IN_HAND_PER_SLOT = 8;
 
 function delayMillis(delay: DurationLike | undefined): number {
   if (!delay) return 0;
@@ -199,6 +202,16 @@ export class PostgresMessageQueue {
     // the poll interval says otherwise.
     let mayHaveWork = true;
     let idlePolls = 0;
+    // Handlers waiting aside (queue-slot.ts) hold no slot: work is leased into theirs.
+    let aside = 0;
+    let slotFreed: (() => void) | null = null;
+    const freeSlot = () => {
+      const resolve = slotFreed;
+      slotFreed = null;
+      resolve?.();
+    };
+    const maxInHand = this.#concurrency * IN_HAND_PER_SLOT;
+    const freeSlots = () => Math.min(this.#concurrency - (inFlight.size - aside), maxInHand - inFlight.size);
     const poke = () => {
       mayHaveWork = true;
       wake?.();
@@ -209,8 +222,8 @@ export class PostgresMessageQueue {
 
     try {
       while (!signal?.aborted) {
-        if (inFlight.size >= this.#concurrency) {
-          await Promise.race(inFlight);
+        if (freeSlots() <= 0) {
+          await new Promise<void>((resolve) => (slotFreed = resolve));
           continue;
         }
         let rows: LeasedRow[] = [];
@@ -221,7 +234,8 @@ export class PostgresMessageQueue {
           await new Promise((resolve) => setImmediate(resolve));
           if (signal?.aborted) break;
         }
-        const free = this.#concurrency - inFlight.size;
+        const free = freeSlots();
+        if (free <= 0) continue;
         if (mayHaveWork) {
           mayHaveWork = false;
           try {
@@ -244,10 +258,22 @@ export class PostgresMessageQueue {
           }
           for (const leased of rows) {
             leases.hold(leased.id);
+            let asideDepth = 0;
+            const slot: QueueSlot = {
+              onAside(entering) {
+                asideDepth += entering ? 1 : -1;
+                if (entering && asideDepth === 1) {
+                  aside++;
+                  freeSlot();
+                } else if (!entering && asideDepth === 0) aside--;
+              },
+            };
             const run = (async () => {
-              const { result, captured } = this.#atomicEnqueues
-                ? runCapturing(this.#db, async () => handler(leased.message))
-                : { result: runUncaptured(async () => handler(leased.message)), captured: null };
+              const { result, captured } = runInSlot(slot, () =>
+                this.#atomicEnqueues
+                  ? runCapturing(this.#db, async () => handler(leased.message))
+                  : { result: runUncaptured(async () => handler(leased.message)), captured: null },
+              );
               try {
                 await result;
               } catch (error) {
@@ -267,6 +293,7 @@ export class PostgresMessageQueue {
             void run.finally(() => {
               leases.release(leased.id);
               inFlight.delete(run);
+              freeSlot();
               wake?.();
             });
           }

@@ -10,17 +10,25 @@
 // - a short deadline for the response *head* (5 s by default): an inbox
 //   answers 202 at once or not at all; the body, if any, keeps the whole
 //   exchange's deadline;
-// - two lanes: a host that timed out or refused the connection in the last
-//   two minutes is in the slow lane, where it gets one delivery in flight; a
-//   second is deferred at once (it fails, so Fedify retries it later with its
-//   backoff, and its circuit breaker counts it) instead of waiting in a slot.
-//   Every other host is in the quick lane, with up to 32 in flight each
-//   (a slow but live peer still gets a steady stream); more wait their turn;
-// - a host leaves the slow lane as soon as it answers;
+// - three lanes. A host that answered in the last two minutes is in the
+//   quick lane, with up to 32 in flight (a slow but live peer still gets a
+//   steady stream). A host that timed out or refused the connection in the
+//   last two minutes is in the slow lane: one delivery in flight, a second
+//   is deferred at once (it fails, so Fedify retries it later with its
+//   backoff, and its circuit breaker counts it). Any other host (not heard
+//   from yet) is on probation: one delivery in flight until it answers,
+//   since nobody can tell a black hole from a healthy peer before either
+//   answered (at 500 instances, each black hole's deliveries of the posts
+//   that followed the first went out before the first timed out, and took
+//   every slot: Session 9);
+// - a delivery waiting for its turn at a host gives its queue slot back
+//   meanwhile (src/db/queue-slot.ts), so waiting for a dead host never keeps
+//   work for a healthy one from being leased;
 // - an accepted delivery's body is let go (a dripping "202" held its
 //   connection until the deadline).
 // Nothing is lost: a deferred delivery is retried like any failed one.
-// See ADR 0102.
+// See ADR 0102 and ADR 0129.
+import { waitAside } from "../db/queue-slot.ts";
 import { installFetchLayer } from "./fetch-layer.ts";
 
 export interface DeliveryLaneOptions {
@@ -47,11 +55,16 @@ export class ResponseHeadTimeoutError extends Error {
 interface HostState {
   inFlight: number;
   failedAt: number | null;
-  /** Quick-lane deliveries waiting for one of the host's slots. */
+  answeredAt: number | null;
+  /** Deliveries waiting for one of the host's slots (woken all at once when one settles, to look again). */
   waiting: Array<() => void>;
 }
 
+type Lane = "quick" | "slow" | "probation";
+
 const INSTALLED = Symbol.for("ecotone.deliveryLanes");
+/** Deliveries that may wait for a host on probation; more are deferred (a waiting one holds memory, not a slot). */
+const PROBATION_WAITING = 64;
 
 export class DeliveryLanes {
   readonly #hosts = new Map<string, HostState>();
@@ -74,7 +87,7 @@ export class DeliveryLanes {
     let state = this.#hosts.get(host);
     if (!state) {
       if (this.#hosts.size > 50_000) this.#forgetIdle();
-      state = { inFlight: 0, failedAt: null, waiting: [] };
+      state = { inFlight: 0, failedAt: null, answeredAt: null, waiting: [] };
       this.#hosts.set(host, state);
     }
     return state;
@@ -84,21 +97,58 @@ export class DeliveryLanes {
     for (const [host, state] of this.#hosts) if (state.inFlight === 0 && state.waiting.length === 0) this.#hosts.delete(host);
   }
 
+  /** Deliveries in flight per lane, and waiting for a host's turn: what a trace of the lanes samples (bench/lib/lane-trace.ts). */
+  stats(): { inFlight: Record<Lane, number>; waiting: number; deferred: number } {
+    const inFlight: Record<Lane, number> = { quick: 0, slow: 0, probation: 0 };
+    let waiting = 0;
+    for (const state of this.#hosts.values()) {
+      if (state.inFlight > 0) inFlight[this.#lane(state)] += state.inFlight;
+      waiting += state.waiting.length;
+    }
+    return { inFlight, waiting, deferred: this.deferred };
+  }
+
   isSlow(host: string): boolean {
-    const failedAt = this.#hosts.get(host)?.failedAt ?? null;
-    return failedAt !== null && Date.now() - failedAt < this.#slowForMs;
+    return this.laneOf(host) === "slow";
+  }
+
+  laneOf(host: string): Lane {
+    const state = this.#hosts.get(host);
+    return state ? this.#lane(state) : "probation";
+  }
+
+  #lane(state: HostState): Lane {
+    const now = Date.now();
+    if (state.failedAt !== null && now - state.failedAt < this.#slowForMs) return "slow";
+    if (state.answeredAt !== null && now - state.answeredAt < this.#slowForMs) return "quick";
+    return "probation";
+  }
+
+  /**
+   * Waits, slot given back, until the host may take this delivery, and
+   * counts it in flight (in the same turn as the check, so that two sent
+   * at once cannot both pass it); throws when it is to be retried later instead.
+   */
+  async #turn(host: string, state: HostState): Promise<void> {
+    for (;;) {
+      const lane = this.#lane(state);
+      if (state.inFlight < (lane === "quick" ? this.#quickPerHost : 1)) {
+        state.inFlight++;
+        return;
+      }
+      if (lane === "slow" || (lane === "probation" && state.waiting.length >= PROBATION_WAITING)) {
+        this.deferred++;
+        throw new DeliveryDeferredError(host);
+      }
+      await waitAside(new Promise<void>((resolve) => state.waiting.push(resolve)));
+    }
   }
 
   /** Sends one delivery through its host's lane. */
   async send(inner: typeof fetch, request: Request, init: RequestInit | undefined): Promise<Response> {
     const host = new URL(request.url).host;
     const state = this.#state(host);
-    if (this.isSlow(host) && state.inFlight >= 1) {
-      this.deferred++;
-      throw new DeliveryDeferredError(host);
-    }
-    if (state.inFlight >= this.#quickPerHost) await new Promise<void>((resolve) => state.waiting.push(resolve));
-    state.inFlight++;
+    await this.#turn(host, state);
     const head = new AbortController();
     const ms = this.#headTimeoutMs;
     const timer = setTimeout(() => head.abort(new ResponseHeadTimeoutError(request.url, ms)), ms);
@@ -106,6 +156,7 @@ export class DeliveryLanes {
     try {
       const response = await inner(request, { ...init, signal: AbortSignal.any(signals) });
       state.failedAt = null;
+      state.answeredAt = Date.now();
       return response.ok ? withoutBody(response) : response;
     } catch (error) {
       // No answer at all (timeout, refused, reset): the slow lane for a while.
@@ -114,7 +165,8 @@ export class DeliveryLanes {
     } finally {
       clearTimeout(timer);
       state.inFlight--;
-      state.waiting.shift()?.();
+      // Each looks again: after an answer several may go, after a failure they are deferred.
+      for (const wake of state.waiting.splice(0)) wake();
     }
   }
 }

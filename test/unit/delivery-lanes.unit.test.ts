@@ -1,7 +1,8 @@
 // Delivery lanes (src/federation/delivery-lanes.ts): a peer that does not
 // answer is cut at the response-head deadline and then gets one delivery in
 // flight (others deferred, to be retried), while deliveries to a healthy host
-// go on at once; a host that answers again is back in the quick lane.
+// go on at once; a host that answers again is back in the quick lane; a host
+// not heard from yet gets one delivery at a time until it answers.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
@@ -73,6 +74,53 @@ describe("delivery lanes", () => {
     const all = await Promise.all(Array.from({ length: 10 }, () => fetchIt(delivery("busy.example"))));
     expect(all.every((r) => r.status === 202)).toBe(true);
     expect(most).toBe(3);
+  });
+
+  it("sends a host nobody has heard from one delivery at a time: the rest go once it answers, or are deferred once it fails", async () => {
+    const heads = new Map<string, Array<(ok: boolean) => void>>();
+    const sent: string[] = [];
+    const inner = ((input: RequestInfo | URL) => {
+      const host = new URL((input as Request).url).host;
+      sent.push(host);
+      return new Promise<Response>((resolve, reject) => {
+        const list = heads.get(host) ?? [];
+        list.push((ok) => (ok ? resolve(new Response(null, { status: 202 })) : reject(new Error("connection reset"))));
+        heads.set(host, list);
+      });
+    }) as typeof fetch;
+    const lanes = new DeliveryLanes({ headTimeoutMs: 5_000 });
+    const fetchIt = laneFetch(inner, lanes);
+    const settled = <T>(p: Promise<T>) =>
+      p.then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+
+    const live = [1, 2, 3].map(() => settled(fetchIt(delivery("new-live.example"))));
+    const dead = [1, 2, 3].map(() => settled(fetchIt(delivery("new-dead.example"))));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lanes.laneOf("new-live.example")).toBe("probation");
+    expect(sent.filter((h) => h === "new-live.example")).toHaveLength(1);
+    expect(sent.filter((h) => h === "new-dead.example")).toHaveLength(1);
+    expect(lanes.stats()).toMatchObject({ inFlight: { probation: 2 }, waiting: 4 });
+
+    heads.get("new-live.example")!.shift()!(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lanes.laneOf("new-live.example")).toBe("quick");
+    expect(sent.filter((h) => h === "new-live.example")).toHaveLength(3);
+    for (const answer of heads.get("new-live.example")!.splice(0)) answer(true);
+    expect((await Promise.all(live)).map((r) => (r as Response).status)).toEqual([202, 202, 202]);
+
+    heads.get("new-dead.example")!.shift()!(false);
+    // In the slow lane now: one more goes (one in flight at a time), the other is deferred.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lanes.laneOf("new-dead.example")).toBe("slow");
+    expect(sent.filter((h) => h === "new-dead.example")).toHaveLength(2);
+    heads.get("new-dead.example")!.shift()!(false);
+    const [first, second, third] = await Promise.all(dead);
+    expect((first as Error).message).toBe("connection reset");
+    expect((second as Error).message).toBe("connection reset");
+    expect(third).toBeInstanceOf(DeliveryDeferredError);
   });
 
   it("lets go of an accepted delivery's dripping body, so the peer's connection is closed long before the drip ends", async () => {
