@@ -44,7 +44,15 @@ async function carolPosts(n: string) {
   honest.serve(`/notes/${n}`, { "@context": AS_CONTEXT, ...note });
   const res = await honest.post(
     `${garden.a.origin}/users/garden/inbox`,
-    { "@context": AS_CONTEXT, id: `${honest.origin}/notes/${n}/activity`, type: "Create", actor: carol.uri, to: [PUBLIC], cc: [garden.gardenUri], object: note },
+    {
+      "@context": AS_CONTEXT,
+      id: `${honest.origin}/notes/${n}/activity`,
+      type: "Create",
+      actor: carol.uri,
+      to: [PUBLIC],
+      cc: [garden.gardenUri],
+      object: note,
+    },
     carol.keyId,
   );
   expect(res.status).toBe(202);
@@ -69,7 +77,15 @@ describe("an activity id claimed by a refused forgery", () => {
     const noteId = await carolPosts("twice");
     const again = await honest.post(
       `${garden.a.origin}/users/garden/inbox`,
-      { "@context": AS_CONTEXT, id: `${noteId}/activity`, type: "Create", actor: carol.uri, to: [PUBLIC], cc: [garden.gardenUri], object: { id: noteId, type: "Note", attributedTo: carol.uri, to: [PUBLIC], cc: [garden.gardenUri], content: "<p>twice</p>" } },
+      {
+        "@context": AS_CONTEXT,
+        id: `${noteId}/activity`,
+        type: "Create",
+        actor: carol.uri,
+        to: [PUBLIC],
+        cc: [garden.gardenUri],
+        object: { id: noteId, type: "Note", attributedTo: carol.uri, to: [PUBLIC], cc: [garden.gardenUri], content: "<p>twice</p>" },
+      },
       carol.keyId,
     );
     expect(again.status).toBe(202);
