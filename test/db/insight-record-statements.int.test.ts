@@ -1,8 +1,7 @@
-// What the insight triggers run for an incoming post (migrations 0113, 0122): the
+// What the insight triggers run for an incoming post (migration 0113): the
 // day's counts for the post's group and the instance in one upsert, the
-// author's active rows in one insert, no helper function called when the
-// author was already active that day, and nothing kept for the scope of posts
-// in no group ('', which no read asks for). The figures stay the same
+// author's active rows in one insert, and no helper function called when the
+// author was already active that day. The figures stay the same
 // (insight-rebuild.int.test.ts compares every rollup with the rebuild).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql, type Kysely } from "kysely";
@@ -61,12 +60,11 @@ describe("the insight triggers for an incoming post", () => {
     if (!superuser.rows[0]?.yes) test.skip(); // track_functions is a superuser setting
 
     const first = await postAndCountCalls();
-    // The first post of the day marks the author active in the instance's figures: a day
-    // count and a week count, written by the shared helper (before 0122, the same again
-    // for the group-less scope '').
+    // The first post of the day marks the author active (group '' and instance): two day
+    // counts and two week counts, written by the shared helper.
     expect(first["ecotone_insight_record"]).toBe(1);
     expect(first["ecotone_insight_active"]).toBeUndefined();
-    expect(first["ecotone_insight_bump"]).toBe(2);
+    expect(first["ecotone_insight_bump"]).toBe(4);
 
     const second = await postAndCountCalls();
     expect(second["ecotone_insight_record"]).toBe(1);
@@ -76,12 +74,6 @@ describe("the insight triggers for an incoming post", () => {
 
     expect(await instancePosts()).toBe(2);
     const active = await sql<{ count: number }>`select count(*)::int as count from insight_active where actor_id = ${author}`.execute(db);
-    expect(active.rows[0]!.count).toBe(1); // the instance's, once
-    for (const table of ["insight_daily", "insight_active", "insight_active_weeks", "insight_last_active", "insight_last_active_days"]) {
-      const groupless = await sql<{ count: number }>`select count(*)::int as count from ${sql.table(table)} where group_id = ''`.execute(db);
-      expect(groupless.rows[0]!.count, table).toBe(0);
-    }
-    const facts = await sql<{ count: number }>`select count(*)::int as count from insight_facts where group_id = '' and actor_id = ${author}`.execute(db);
-    expect(facts.rows[0]!.count).toBe(2); // the facts themselves stay: segments count a person's posts wherever they are
+    expect(active.rows[0]!.count).toBe(2); // the group-less scope and the instance, once each
   });
 });
