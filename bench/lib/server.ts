@@ -80,6 +80,20 @@ function firstTable(node: unknown, depth = 0): string | null {
   return null;
 }
 
+// A `sql` template's fragments are one array per call site: name each once.
+// Without this, the instance's own CPU per activity carried this plugin's
+// regex over every statement's text (0.8 ms in a profile, docs/performance.md
+// "Session 9 (inbox)"), which production never runs.
+const rawShapes = new WeakMap<readonly string[], string>();
+function rawShapeOf(fragments: readonly string[]): string {
+  let shape = rawShapes.get(fragments);
+  if (shape === undefined) {
+    shape = `sql: ${fragments.join("?").replace(/\s+/g, " ").trim().slice(0, 48)}`;
+    rawShapes.set(fragments, shape);
+  }
+  return shape;
+}
+
 function shapeOf(node: { kind: string } & Record<string, unknown>): string {
   switch (node.kind) {
     case "SelectQueryNode":
@@ -91,7 +105,7 @@ function shapeOf(node: { kind: string } & Record<string, unknown>): string {
     case "DeleteQueryNode":
       return `delete ${firstTable(node.from) ?? "?"}`;
     case "RawNode":
-      return `sql: ${(node.sqlFragments as string[]).join("?").replace(/\s+/g, " ").trim().slice(0, 48)}`;
+      return rawShapeOf(node.sqlFragments as readonly string[]);
     default:
       return node.kind;
   }
@@ -100,17 +114,18 @@ function shapeOf(node: { kind: string } & Record<string, unknown>): string {
 // Kysely also passes every sub-select through transformQuery when it is built
 // into its outer query, so a statement is counted when its result comes back
 // (transformResult runs once per statement sent), by the shape its outermost
-// node had.
-const shapes = new Map<unknown, string>();
+// node had (named then, not for every sub-select).
+const shapes = new Map<unknown, { kind: string } & Record<string, unknown>>();
 const counting: KyselyPlugin = {
   transformQuery(args) {
-    // A statement that failed never reports a result: do not keep its shape forever.
+    // A statement that failed never reports a result: do not keep its node forever.
     if (shapes.size > 10_000) shapes.clear();
-    shapes.set(args.queryId, shapeOf(args.node as never));
+    shapes.set(args.queryId, args.node as never);
     return args.node;
   },
   async transformResult(args) {
-    const shape = shapes.get(args.queryId) ?? "?";
+    const node = shapes.get(args.queryId);
+    const shape = node ? shapeOf(node) : "?";
     shapes.delete(args.queryId);
     queryStats.total++;
     queryStats.byShape[shape] = (queryStats.byShape[shape] ?? 0) + 1;

@@ -7,7 +7,7 @@
 // (fastify's own bodyLimit does not apply to a body we read ourselves).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { signatureKeyId } from "../domain/trust.rules.ts";
-import { describeJsonProblem, jsonBodyProblem } from "./json-limits.ts";
+import { describeJsonProblem, parseJsonBody } from "./json-limits.ts";
 
 /** The part of a Fedify Federation this adapter needs (no Fedify import in http/). */
 export interface FederationFetcher<TContextData> {
@@ -20,6 +20,12 @@ export interface FederationFetcher<TContextData> {
       onNotAcceptable?: (request: Request) => Response | Promise<Response>;
     },
   ): Promise<Response>;
+}
+
+/** An inbox POST's body, read and parsed once by the adapter. */
+export interface InboxBody {
+  bytes: Buffer;
+  json: unknown;
 }
 
 export interface FederationAdapterOptions<TContextData> {
@@ -35,9 +41,10 @@ export interface FederationAdapterOptions<TContextData> {
   onInboxPost?: (path: string) => void;
   /**
    * Answers what Fedify cannot (ForgeFed task documents and activities);
-   * null passes the request on to Fedify.
+   * null passes the request on to Fedify, so it must not read the request's
+   * body unless it answers (`body` holds it, parsed).
    */
-  beforeFederation?: (request: Request, body: Buffer | undefined) => Promise<Response | null>;
+  beforeFederation?: (request: Request, body: InboxBody | undefined) => Promise<Response | null>;
 }
 
 /** The host of the key that signed a request (draft-cavage or RFC 9421), if any. */
@@ -74,7 +81,7 @@ export function registerFederationAdapter<T>(fastify: FastifyInstance, options: 
         .send({ error: { code: "forbidden", message: `This instance does not federate with ${host}` } });
     }
 
-    let body: Buffer | undefined;
+    let body: InboxBody | undefined;
     if (isInboxPost) {
       const read = await readCappedBody(request, options.bodyLimit);
       if (read === "too_large") {
@@ -87,21 +94,22 @@ export function registerFederationAdapter<T>(fastify: FastifyInstance, options: 
       }
       // Malformed or absurdly nested JSON-LD is the sender's fault: 400, not a
       // stack overflow (500) somewhere in JSON-LD processing.
-      const problem = jsonBodyProblem(read.toString("utf8"));
-      if (problem) {
+      const parsed = parseJsonBody(read.toString("utf8"));
+      if ("problem" in parsed) {
         return reply
           .code(400)
           .type("application/json")
-          .send({ error: { code: "validation_failed", message: describeJsonProblem(problem) } });
+          .send({ error: { code: "validation_failed", message: describeJsonProblem(parsed.problem) } });
       }
-      body = read;
+      body = { bytes: read, json: parsed.value };
     }
 
+    // One web Request for both: the hook reads only its headers unless it answers.
+    const webRequest = toWebRequest(request, options.origin, body?.bytes);
     if (options.beforeFederation) {
-      const answered = await options.beforeFederation(toWebRequest(request, options.origin, body), body);
+      const answered = await options.beforeFederation(webRequest, body);
       if (answered) return sendWebResponse(reply, answered);
     }
-    const webRequest = toWebRequest(request, options.origin, body);
     const response = await options.federation.fetch(webRequest, {
       contextData: options.contextData,
       onNotFound: () => new Response(null, { status: FALL_THROUGH }),

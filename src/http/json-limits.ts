@@ -32,15 +32,20 @@ export function jsonNestsDeeperThan(text: string, max: number): boolean {
 
 export type JsonBodyProblem = "not_json" | "too_deep";
 
+/** `text` parsed, or why it is no acceptable JSON body. */
+export function parseJsonBody(text: string, maxDepth = MAX_JSON_DEPTH): { value: unknown } | { problem: JsonBodyProblem } {
+  if (jsonNestsDeeperThan(text, maxDepth)) return { problem: "too_deep" };
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { problem: "not_json" };
+  }
+}
+
 /** Why `text` is no acceptable JSON body, or null when it is. */
 export function jsonBodyProblem(text: string, maxDepth = MAX_JSON_DEPTH): JsonBodyProblem | null {
-  if (jsonNestsDeeperThan(text, maxDepth)) return "too_deep";
-  try {
-    JSON.parse(text);
-  } catch {
-    return "not_json";
-  }
-  return null;
+  const parsed = parseJsonBody(text, maxDepth);
+  return "problem" in parsed ? parsed.problem : null;
 }
 
 export function describeJsonProblem(problem: JsonBodyProblem): string {

@@ -6,18 +6,14 @@ import { serveTaskDocument } from "./task-documents.ts";
 import { isTaskActivity, receiveTaskActivity } from "./task-inbox.ts";
 import type { Json } from "./vocabulary.ts";
 
-export type TaskGateway = (request: Request, body: Buffer | undefined) => Promise<Response | null>;
+/** `body` is an inbox POST's, parsed once by the HTTP adapter. */
+export type TaskGateway = (request: Request, body: { json: unknown } | undefined) => Promise<Response | null>;
 
 export function createTaskGateway(federation: Federation<ServiceContext>, ctx: ServiceContext): TaskGateway {
   return async (request, body) => {
     if (request.method === "GET") return serveTaskDocument(federation, ctx, request);
     if (request.method !== "POST" || !body) return null;
-    let activity: Json;
-    try {
-      activity = JSON.parse(body.toString("utf8")) as Json;
-    } catch {
-      return null; // Fedify answers malformed JSON.
-    }
+    const activity = body.json as Json;
     if (!activity || typeof activity !== "object" || Array.isArray(activity)) return null;
     if (!isTaskActivity(ctx, activity)) return null;
     return receiveTaskActivity(federation, ctx, request, activity);

@@ -48,7 +48,7 @@ export function selfDeleteSigner(body: unknown, signatureHeaders: Headers): stri
   return sameOrigin(keyId, actor) ? keyId : null;
 }
 
-type BeforeFederation = (request: Request, body: Buffer | undefined) => Promise<Response | null>;
+type BeforeFederation = (request: Request, body: { json: unknown } | undefined) => Promise<Response | null>;
 
 /**
  * The adapter's hook `next`, preceded by dropping the copies of a
@@ -61,15 +61,9 @@ export function withSelfDeleteKeyRefresh(kv: KvStore, next: BeforeFederation): B
   };
 }
 
-async function forgetKeyOfSelfDelete(kv: KvStore, request: Request, body: Buffer | undefined): Promise<void> {
-  // Most bodies are not Deletes: skip the parse for them.
-  if (request.method !== "POST" || !body || !body.includes('"Delete"')) return;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    return; // Fedify answers malformed JSON.
-  }
+async function forgetKeyOfSelfDelete(kv: KvStore, request: Request, body: { json: unknown } | undefined): Promise<void> {
+  if (request.method !== "POST" || !body) return;
+  const parsed = body.json;
   const keyId = selfDeleteSigner(parsed, request.headers);
   if (!keyId) return;
   for (const key of cachedKeyEntries(keyId)) await kv.delete(key);
