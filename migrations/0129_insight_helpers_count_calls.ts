@@ -78,4 +78,6 @@ export async function up(db: Kysely<any>): Promise<void> {
         on conflict (group_id, actor_id) do update set last_day = greatest(insight_last_active.last_day, excluded.last_day);
       end loop;
     end $$`.execute(db);
+  // `create or replace function` dropped their plan setting (0122, ADR 0123): set it again.
+  await sql`select ecotone_keep_function_plans()`.execute(db);
 }
