@@ -109,9 +109,16 @@ describe("a busy post of our group, relayed to a slow peer", () => {
 
   it("sends different people's likes side by side, and one person's Undo after their Like", async () => {
     await thenSend(async () => {
-      for (const liker of likers) expect((await a.api(liker.token, "POST", `/api/ecotone/v1/posts/${postId}/like`)).status).toBe(200);
+      for (const [i, liker] of likers.entries()) {
+        const liked = await a.api(liker.token, "POST", `/api/ecotone/v1/posts/${postId}/like`);
+        expect(liked.status).toBe(200);
+        // The answer is the post as the write left it (built without asking the visibility rule twice).
+        expect([liked.body.likedByMe, liked.body.likeCount]).toEqual([true, i + 1]);
+      }
       // The first liker changes their mind at once.
-      expect((await a.api(likers[0]!.token, "DELETE", `/api/ecotone/v1/posts/${postId}/like`)).status).toBe(200);
+      const undone = await a.api(likers[0]!.token, "DELETE", `/api/ecotone/v1/posts/${postId}/like`);
+      expect(undone.status).toBe(200);
+      expect([undone.body.likedByMe, undone.body.likeCount]).toEqual([false, LIKERS - 1]);
     });
     const likes = () => arrived.filter((d) => d.type === "Like");
     await eventually(() => likes().length === LIKERS && arrived.some((d) => d.type === "Undo"), 30_000);
