@@ -10,7 +10,10 @@
 // test counts how many run at once: likes of different people side by side,
 // one person's Undo still after their Like, and a burst of edits sent once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Kysely } from "kysely";
 import { countPendingOutboxEvents } from "../../src/db/repos/outbox.repo.ts";
+import type { Database } from "../../src/db/schema.ts";
+import { captureStatements } from "../../src/db/statement-capture.ts";
 import { savePeerSoftware } from "../../src/db/repos/peer-software.repo.ts";
 import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
 import { AS_CONTEXT, startHostilePeer, type HostilePeer } from "../security/hostile-peer.ts";
@@ -109,9 +112,16 @@ describe("a busy post of our group, relayed to a slow peer", () => {
 
   it("sends different people's likes side by side, and one person's Undo after their Like", async () => {
     await thenSend(async () => {
-      for (const liker of likers) expect((await a.api(liker.token, "POST", `/api/ecotone/v1/posts/${postId}/like`)).status).toBe(200);
+      for (const [i, liker] of likers.entries()) {
+        const liked = await a.api(liker.token, "POST", `/api/ecotone/v1/posts/${postId}/like`);
+        expect(liked.status).toBe(200);
+        // The answer is the post as the write left it (built without asking the visibility rule twice).
+        expect([liked.body.likedByMe, liked.body.likeCount]).toEqual([true, i + 1]);
+      }
       // The first liker changes their mind at once.
-      expect((await a.api(likers[0]!.token, "DELETE", `/api/ecotone/v1/posts/${postId}/like`)).status).toBe(200);
+      const undone = await a.api(likers[0]!.token, "DELETE", `/api/ecotone/v1/posts/${postId}/like`);
+      expect(undone.status).toBe(200);
+      expect([undone.body.likedByMe, undone.body.likeCount]).toEqual([false, LIKERS - 1]);
     });
     const likes = () => arrived.filter((d) => d.type === "Like");
     await eventually(() => likes().length === LIKERS && arrived.some((d) => d.type === "Undo"), 30_000);
@@ -123,6 +133,32 @@ describe("a busy post of our group, relayed to a slow peer", () => {
     const likeAt = arrived.findIndex((d) => d.type === "Like" && d.actor === likers[0]!.uri);
     expect(likeAt).toBeGreaterThanOrEqual(0);
     expect(likeAt).toBeLessThan(undoAt);
+  }, 60_000);
+
+  it("reads who the group relays to once for a batch of likes, and relays every one", async () => {
+    const post = await a.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "far", content: "counted" });
+    expect(post.status).toBe(201);
+    await a.app.outbox.drain();
+    await a.app.outbox.stop();
+    const fans = likers.slice(0, 6);
+    const before = arrived.length;
+    for (const liker of fans) expect((await a.api(liker.token, "POST", `/api/ecotone/v1/posts/${post.body.id}/like`)).status).toBe(200);
+    // The processor reads through the instance's context: count what it sends while it drains.
+    const instance = a.app.ctx as { db: Kysely<Database> };
+    const db = instance.db;
+    const { plugin, statements } = captureStatements(db);
+    instance.db = db.withPlugin(plugin);
+    try {
+      await a.app.outbox.drain();
+    } finally {
+      instance.db = db;
+      a.app.outbox.start();
+    }
+    // Each like read the group's followers (and their servers' software) for itself before.
+    expect(statements.filter((q) => /from "follows"/.test(q.sql) && q.sql.includes('"followee_id"'))).toHaveLength(1);
+    expect(statements.filter((q) => q.sql.includes('"peer_software"') && q.sql.startsWith("select"))).toHaveLength(1);
+    const relayed = () => arrived.slice(before).filter((d) => d.type === "Like" && fans.some((f) => f.uri === d.actor)).length;
+    await eventually(() => relayed() === fans.length, 30_000);
   }, 60_000);
 
   it("sends a burst of edits once, as the post is now", async () => {

@@ -18,8 +18,7 @@ import type { ActorRow } from "../../db/schema.ts";
 import { relayShapeOf } from "../../domain/peer-software.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
-import { peerSoftwareOf } from "../peer-software.ts";
-import { followerRecipients } from "../recipients.ts";
+import { relayAudienceOf } from "./relay-audience.ts";
 
 function followersOf(group: ActorRow): URL {
   return new URL(group.followers_url ?? `${group.uri}/followers`);
@@ -101,8 +100,7 @@ function objectShaped(relay: GroupRelay): { sender: string; activity: Activity }
  * Announce, which already tells them everything the activity says.
  */
 export async function relayThroughGroup(ctx: Context<ServiceContext>, relay: GroupRelay): Promise<Set<string>> {
-  const followers = await followerRecipients(ctx.data, relay.group.id);
-  const software = await peerSoftwareOf(ctx.data, followers);
+  const { followers, software } = await relayAudienceOf(ctx, relay.group.id);
   const byShape = { activity: [] as FollowerInbox[], object: [] as FollowerInbox[] };
   for (const f of followers) byShape[relayShapeOf(software.get(new URL(f.uri).host) ?? null)].push(f);
   // Relays run in the outbox processor, already off any request: Fedify's

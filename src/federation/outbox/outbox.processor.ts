@@ -38,6 +38,7 @@ import { sendPinEvent } from "./pin.outbox.ts";
 import { sendBlockEvent } from "./block.outbox.ts";
 import { sendPollEvent } from "./poll.outbox.ts";
 import { planBatch } from "./outbox-lanes.ts";
+import { forgetRelayAudiences, shareRelayAudiences } from "./relay-audience.ts";
 
 const BATCH = 20;
 
@@ -174,11 +175,15 @@ export class OutboxProcessor {
     const rows = await claimOutboxEvents(this.#ctx.db, BATCH, this.#leaseMs);
     if (rows.length === 0) return 0;
     const fctx = this.#federation.createContext(this.#ctx.origin, this.#ctx);
+    // Likes running side by side read their group's audience once (relay-audience.ts).
+    shareRelayAudiences(fctx);
     let lanes = new Map<string, Promise<number | null>>();
-    // Everything running must finish before an event that is in no lane.
+    // Everything running must finish before an event that is in no lane,
+    // which may change who a group relays to: it is read again after it.
     const settle = async () => {
       const results = await Promise.allSettled(lanes.values());
       lanes = new Map();
+      forgetRelayAudiences(fctx);
       const failed = results.find((r) => r.status === "rejected");
       if (failed) throw failed.reason;
     };

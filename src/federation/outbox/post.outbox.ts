@@ -7,7 +7,7 @@
 import type { Context } from "@fedify/fedify";
 import { Delete, Like, Tombstone, Undo, Update, type Activity, type Object as APObject } from "@fedify/vocab";
 import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.ts";
-import { findPostByUri } from "../../db/repos/post.repo.ts";
+import { findPostById, findPostByUri } from "../../db/repos/post.repo.ts";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
 import type { FollowerInbox } from "../../db/queries/follow.queries.ts";
 import type { ActorRow } from "../../db/schema.ts";
@@ -123,17 +123,21 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       return sendShare(ctx, event, activityId);
     case "post.liked":
     case "post.unliked": {
-      const entry = await getPostEntry(db, event.postId, null);
+      // The post's row and its group only: a Like names the post, so the
+      // post's counts and facts (getPostEntry counted every like of the post,
+      // one more each time on a busy post) are not read.
+      const post = await findPostById(db, event.postId);
       const liker = await findActorById(db, event.actorId);
-      if (!entry || !liker?.is_local) return;
-      const like = new Like({ id: new URL(event.likeUri), actor: new URL(liker.uri), object: new URL(entry.post.uri) });
+      if (!post || !liker?.is_local) return;
+      const group = post.group_id ? ((await findActorById(db, post.group_id)) ?? null) : null;
+      const like = new Like({ id: new URL(event.likeUri), actor: new URL(liker.uri), object: new URL(post.uri) });
       const activity = event.type === "post.liked" ? like : new Undo({ id: activityId, actor: new URL(liker.uri), object: like });
       // The author hears of it too, when the group will not tell them.
-      const extra = entry.group?.is_local ? [] : [entry.author];
+      const author = group?.is_local ? undefined : await findActorById(db, post.author_id);
       // Ordered per post *and* liker: an Undo still follows its Like, but
       // one person's like does not wait for everyone else's (a slow peer
       // would otherwise get them one round trip at a time).
-      await deliver(ctx, liker, entry.group, activity, extra, new URL(`${activityId.href}#announce`), `${entry.post.uri} ${liker.uri}`);
+      await deliver(ctx, liker, group, activity, author ? [author] : [], new URL(`${activityId.href}#announce`), `${post.uri} ${liker.uri}`);
       return;
     }
   }

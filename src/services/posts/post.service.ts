@@ -19,7 +19,7 @@ import {
   updatePostContent,
 } from "../../db/repos/post.repo.ts";
 import { findGroupByActorId } from "../../db/queries/group.queries.ts";
-import { getPostEntry, listGroupPosts, listPostEdits, listShareGroups, listThread, type PostEntry } from "../../db/queries/post.queries.ts";
+import { hydrate, listGroupPosts, listPostEdits, listShareGroups, listThread, type PostEntry } from "../../db/queries/post.queries.ts";
 import type { ActorRow, Database, MediaRow, PostRow } from "../../db/schema.ts";
 import { narrowestOf, type Audience } from "../../domain/post-audience.rules.ts";
 import { recordConversationPost } from "./conversation.service.ts";
@@ -351,8 +351,17 @@ async function requireVisiblePost(ctx: ServiceContext, postId: string, viewerId:
 export async function getPost(ctx: ServiceContext, postId: string, viewerId: string | null): Promise<PostView | null> {
   const post = await findPostById(ctx.db, postId);
   if (!post || !(await canViewPost(ctx, post, viewerId))) return null;
-  const entry = await getPostEntry(ctx.db, postId, viewerId);
-  return entry ? toPostView(entry) : null;
+  return viewOfVisiblePost(ctx, post, viewerId);
+}
+
+/**
+ * The view of a post this request has already checked the viewer may see
+ * (requireVisiblePost): a like answers with the post, and asking the rule
+ * again after the write was a second read of the same facts per like.
+ */
+async function viewOfVisiblePost(ctx: ServiceContext, post: PostRow, viewerId: string | null): Promise<PostView> {
+  const [entry] = await hydrate(ctx.db, [post], viewerId);
+  return toPostView(entry!);
 }
 
 export async function editPost(
@@ -420,7 +429,7 @@ export async function likePost(ctx: ServiceContext, username: string, postId: st
       await recordOutboxEvent(trx, { type: "post.liked", postId: post.id, actorId: user.id, likeUri });
     }
   });
-  return (await getPost(ctx, post.id, user.id))!;
+  return viewOfVisiblePost(ctx, post, user.id);
 }
 
 export async function unlikePost(ctx: ServiceContext, username: string, postId: string): Promise<PostView> {
@@ -432,7 +441,7 @@ export async function unlikePost(ctx: ServiceContext, username: string, postId: 
     await deleteLike(trx, post.id, user.id);
     await recordOutboxEvent(trx, { type: "post.unliked", postId: post.id, actorId: user.id, likeUri: like.activity_uri });
   });
-  return (await getPost(ctx, post.id, user.id))!;
+  return viewOfVisiblePost(ctx, post, user.id);
 }
 
 /**
