@@ -7,6 +7,7 @@ import {
   dismissNotification,
   findNotification,
   insertNotification,
+  insertPersonNotificationForChannels,
   listNotifications,
   readMarkers,
   writeMarker,
@@ -26,6 +27,12 @@ export type NotificationType =
 /** Records a notification for a local recipient (never to oneself). */
 export async function notify(db: Db, n: { recipientId: string; type: NotificationType; fromId: string; postId?: string | null }): Promise<void> {
   if (n.recipientId === n.fromId) return;
+  // Anything but a request to join goes to a local person only: one statement
+  // (a like's notification, 50 a second on a busy post).
+  if (n.type !== "follow_request") {
+    await insertPersonNotificationForChannels(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null });
+    return;
+  }
   const recipient = await findActorById(db, n.recipientId);
   // Asking to join a group (a follow request to it) is for its moderators to answer.
   if (recipient?.is_local && recipient.type === "Group" && n.type === "follow_request") {

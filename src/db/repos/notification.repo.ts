@@ -18,6 +18,27 @@ export async function insertNotification(
   return inserted.rows.length > 0 ? id : null;
 }
 
+/**
+ * Records a notification for a local person, and marks it for the mail and
+ * push workers, in one statement (a like's notification was three: the
+ * recipient read, the insert, the mark). Nothing when the recipient is not a
+ * local person, or the same notification exists.
+ */
+export async function insertPersonNotificationForChannels(
+  db: Db,
+  n: { recipientId: string; type: string; fromId: string; postId: string | null },
+): Promise<void> {
+  await sql`
+    with recorded as (
+      insert into notifications (id, recipient_id, type, from_id, post_id, group_id)
+      select ${newId()}, a.id, ${n.type}, ${n.fromId}, ${n.postId}, null
+      from actors a where a.id = ${n.recipientId} and a.is_local and a.type = 'Person'
+      on conflict do nothing returning id, recipient_id)
+    insert into notification_channels (notification_id, recipient_id)
+    select id, recipient_id from recorded
+    on conflict do nothing`.execute(db);
+}
+
 export async function listNotifications(
   db: Db,
   recipientId: string,
