@@ -139,7 +139,12 @@ export async function homeTimeline(db: Kysely<Database>, viewerId: string, bound
     "post_tags.post_id",
     bounds,
   );
-  return pageOfBranches(db, [own, followed, naming, tagged], bounds, db.with("home_hidden", () => notShownAtHome(db, viewerId)));
+  return pageOfBranches(
+    db,
+    [own, followed, naming, tagged],
+    bounds,
+    db.with("home_hidden", () => notShownAtHome(db, viewerId)),
+  );
 }
 
 export async function publicTimeline(
