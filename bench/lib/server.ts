@@ -5,7 +5,7 @@
 // schema on DATABASE_URL's server), loopback peers allowed, no bootstrap
 // admin. It answers the benchmark's requests (create a user, seed data, read
 // its own memory and CPU time…) over the IPC channel.
-import { captureStatements } from "../../src/db/statement-capture.ts";
+import { captureStatements, onlyReads } from "../../src/db/statement-capture.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -377,7 +377,7 @@ async function explainRoutes(app: EcotoneApp, command: Extract<Command, { op: "e
     }
     let i = 0;
     for (const query of captured) {
-      if (!/^\s*select/i.test(query.sql)) continue;
+      if (!onlyReads(query.sql)) continue;
       i++;
       const result = await db.executeQuery<{ "QUERY PLAN": string }>(CompiledQuery.raw(`explain analyze ${query.sql}`, [...query.parameters]));
       const plan = result.rows.map((r) => r["QUERY PLAN"]).join("\n");

@@ -64,3 +64,13 @@ export async function analyzedPlan<DB>(db: Kysely<DB>, query: CompiledQuery): Pr
   const raw = result.rows[0]!["QUERY PLAN"];
   return ((typeof raw === "string" ? JSON.parse(raw) : raw) as Array<{ Plan: PlanNode }>)[0]!.Plan;
 }
+
+/**
+ * A statement that only reads, so EXPLAIN ANALYZE (which runs it) changes
+ * nothing: a select, or a `with … select` whose CTEs do not write (the home
+ * timeline's shared hidden-authors CTE is one).
+ */
+export function onlyReads(sql: string): boolean {
+  if (/^\s*select\b/i.test(sql)) return true;
+  return /^\s*with\b/i.test(sql) && !/\b(insert\s+into|delete\s+from|update\s+"?\w+"?\s+set)\b/i.test(sql);
+}

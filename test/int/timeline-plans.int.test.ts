@@ -4,7 +4,7 @@
 // page (3,000 newer untagged posts above a rare tag's 25, 2,000 groups beside
 // the page's 5), so a plan that walks the posts' primary key or hashes the
 // whole groups table reads thousands of rows and fails. Rows, not times.
-import { analyzedPlan, captureStatements, rowsReadByTable } from "../../src/db/statement-capture.ts";
+import { analyzedPlan, captureStatements, onlyReads, rowsReadByTable, type PlanNode } from "../../src/db/statement-capture.ts";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 /** Each statement one GET sends, with the rows its plan reads per table. */
-async function plansOf(path: string): Promise<Array<{ sql: string; rows: Map<string, number> }>> {
+async function plansOf(path: string): Promise<Array<{ sql: string; rows: Map<string, number>; plan: PlanNode }>> {
   const ctx = a.app.ctx as { db: Kysely<Database> };
   const db = ctx.db;
   const { plugin: capturing, statements: sent } = captureStatements(db);
@@ -59,13 +59,29 @@ async function plansOf(path: string): Promise<Array<{ sql: string; rows: Map<str
   }
   const plans = [];
   for (const query of sent) {
-    if (!/^\s*select/i.test(query.sql)) continue;
-    plans.push({ sql: query.sql, rows: rowsReadByTable(await analyzedPlan(db, query)) });
+    if (!onlyReads(query.sql)) continue;
+    const plan = await analyzedPlan(db, query);
+    plans.push({ sql: query.sql, rows: rowsReadByTable(plan), plan });
   }
   return plans;
 }
 
+/** How many scans of `table` a plan has, run or not: each one the planner had to plan. */
+function scansOf(node: PlanNode, table: string): number {
+  return (node["Relation Name"] === table ? 1 : 0) + (node.Plans ?? []).reduce((n, child) => n + scansOf(child, table), 0);
+}
+
 describe("rows a timeline request reads", () => {
+  it("home plans the authors it leaves out once, not once per branch", async () => {
+    const plans = await plansOf("/api/v1/timelines/home?limit=20");
+    const page = plans.find((p) => p.sql.includes('"follows"') && p.sql.includes('"post_mentions"'))!;
+    expect(page).toBeDefined();
+    // Mutes are read in one place (the shared CTE); blocks twice, one scan each way.
+    expect(scansOf(page.plan, "account_mutes")).toBe(1);
+    expect(scansOf(page.plan, "account_blocks")).toBe(2);
+    expect(scansOf(page.plan, "lists")).toBe(1);
+  });
+
   it("a rare tag's page: its tagged posts looked up by key, not every newer post walked; its groups' facts by key, not the whole groups table", async () => {
     const plans = await plansOf("/api/v1/timelines/tag/rare?limit=20");
     const page = plans.find((p) => p.sql.includes('"post_tags"'))!;
