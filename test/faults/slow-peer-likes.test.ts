@@ -154,9 +154,15 @@ describe("a busy post of our group, relayed to a slow peer", () => {
       instance.db = db;
       a.app.outbox.start();
     }
-    // Each like read the group's followers (and their servers' software) for itself before.
-    expect(statements.filter((q) => /from "follows"/.test(q.sql) && q.sql.includes('"followee_id"'))).toHaveLength(1);
-    expect(statements.filter((q) => q.sql.includes('"peer_software"') && q.sql.startsWith("select"))).toHaveLength(1);
+    // Each like read the group's followers (and their servers' software) for itself before: six reads.
+    // Now once per batch of likes; on a loaded machine the six may be claimed in two batches, or
+    // another event that runs alone may fall between them, and the next batch reads again.
+    const followerReads = statements.filter((q) => /from "follows"/.test(q.sql) && q.sql.includes('"followee_id"')).length;
+    const softwareReads = statements.filter((q) => q.sql.includes('"peer_software"') && q.sql.startsWith("select")).length;
+    expect(followerReads).toBeGreaterThanOrEqual(1);
+    expect(followerReads).toBeLessThanOrEqual(2);
+    expect(softwareReads).toBeGreaterThanOrEqual(1);
+    expect(softwareReads).toBeLessThanOrEqual(2);
     const relayed = () => arrived.slice(before).filter((d) => d.type === "Like" && fans.some((f) => f.uri === d.actor)).length;
     await eventually(() => relayed() === fans.length, 30_000);
   }, 60_000);
