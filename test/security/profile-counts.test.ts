@@ -160,4 +160,22 @@ describe("53: reply counts", () => {
     expect(context.descendants.length).toBe(1);
     expect((await a.api(null, "GET", `/api/v1/statuses/${post.id}`)).body.replies_count).toBe(1);
   }, 60_000);
+
+  it("count a members-only group's replies for its members, and nothing leaks to outsiders", async () => {
+    // max is a member of the secret den (48 above); bob and out are not.
+    const posted = await a.api(ada.token, "POST", "/api/ecotone/v1/posts", { group: "den", content: "who owns the budget?" });
+    expect(posted.status).toBeLessThan(300);
+    const question = (await a.api(ada.token, "GET", `/api/v1/statuses/${posted.body.id}`)).body;
+    expect(question.content).toContain("who owns the budget");
+    const reply = await a.api(max.token, "POST", "/api/v1/statuses", { status: "@ada I do", in_reply_to_id: question.id });
+    expect(reply.status).toBe(200);
+    // Honest: the members see the reply in the thread and in the count.
+    for (const member of [ada, max]) {
+      expect((await a.api(member.token, "GET", `/api/v1/statuses/${question.id}/context`)).body.descendants).toHaveLength(1);
+      expect((await a.api(member.token, "GET", `/api/v1/statuses/${question.id}`)).body.replies_count).toBe(1);
+    }
+    // Attack: outsiders learn nothing, not even that the post exists.
+    expect((await a.api(out.token, "GET", `/api/v1/statuses/${question.id}`)).status).toBe(404);
+    expect((await a.api(null, "GET", `/api/v1/statuses/${question.id}`)).status).toBe(404);
+  }, 60_000);
 });
