@@ -61,7 +61,7 @@ function typeName(actor: Actor): string {
   return "Person";
 }
 
-/** A collection's address if it is on the actor's own origin, else null (security finding 42). */
+/** An inbox's or a collection's address if it is on the actor's own origin, else null (security findings 42, 55). */
 function onOriginOf(id: URL, collection: URL | null | undefined): string | null {
   return collection && collection.origin === id.origin ? collection.href : null;
 }
@@ -83,10 +83,12 @@ export async function fromActor(actor: Actor): Promise<RemoteActorData> {
     iconUrl,
     headerUrl,
     fields: await fromPropertyValues(actor).catch(() => []),
-    inboxUrl: actor.inboxId?.href ?? null,
-    sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
-    // Collections are kept only on the actor's own origin: another server's
-    // list named here would be fetched with our instance actor's signature.
+    // Inboxes and collections are kept only on the actor's own origin: we
+    // would POST our signed activities to another server's inbox named here
+    // (finding 55), and fetch another server's list with our instance actor's
+    // signature (finding 42).
+    inboxUrl: onOriginOf(actor.id, actor.inboxId),
+    sharedInboxUrl: onOriginOf(actor.id, actor.endpoints?.sharedInbox),
     outboxUrl: onOriginOf(actor.id, actor.outboxId),
     followersUrl: onOriginOf(actor.id, actor.followersId),
     followingUrl: onOriginOf(actor.id, actor.followingId),
