@@ -1,5 +1,5 @@
 // Posts, their edit history, likes, mentions, tags and tombstones.
-import type { Insertable, Kysely, Transaction } from "kysely";
+import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
 import { newId } from "../../domain/ids.ts";
 import type { Database, PostRow, PostsTable } from "../schema.ts";
 
@@ -106,10 +106,16 @@ export async function insertPostMentions(db: Db, postId: string, actorUris: stri
     .execute();
 }
 
+/** False when the like exists, or was withdrawn before it arrived (a tombstone under its activity's id). */
 export async function insertLike(db: Db, like: { postId: string; actorId: string; activityUri: string }): Promise<boolean> {
   const row = await db
     .insertInto("likes")
-    .values({ post_id: like.postId, actor_id: like.actorId, activity_uri: like.activityUri })
+    .columns(["post_id", "actor_id", "activity_uri"])
+    .expression(
+      db
+        .selectNoFrom([sql<string>`${like.postId}::text`.as("post_id"), sql<string>`${like.actorId}::text`.as("actor_id"), sql<string>`${like.activityUri}::text`.as("activity_uri")])
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom("tombstones").select("uri").where("uri", "=", like.activityUri)))),
+    )
     .onConflict((oc) => oc.doNothing())
     .returning("post_id")
     .executeTakeFirst();

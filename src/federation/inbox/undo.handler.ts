@@ -2,7 +2,7 @@
 import type { Undo } from "@fedify/vocab";
 import { receiveUndoFollow } from "../../services/accounts/follow.service.ts";
 import { isKnownBlock, receiveUndoBlock } from "../../services/accounts/block.service.ts";
-import { isKnownLike, receiveUndoLike } from "../../services/posts/post-inbox.service.ts";
+import { isKnownLike, receiveUndoLike, rememberWithdrawnLike } from "../../services/posts/post-inbox.service.ts";
 import { isKnownReblog, receiveUndoReblog } from "../../services/posts/reblog.service.ts";
 import { describe, rememberSender, type EcotoneInboxContext } from "./inbox.helpers.ts";
 import { followReference } from "./follow-reference.ts";
@@ -36,7 +36,13 @@ export async function onUndo(ctx: EcotoneInboxContext, undo: Undo): Promise<void
     return;
   }
   const ref = await followReference(ctx, undo);
-  if (!ref) return;
+  if (!ref) {
+    // Not a follow, and nothing we hold: an Undo that overtook its Like (the
+    // Like's delivery failed and is retried later). Remember the withdrawal,
+    // so the late Like loses, as a late Create loses to its Delete.
+    if (likeUri) await rememberWithdrawnLike(ctx.data, incoming, likeUri);
+    return;
+  }
   // The follower undoing must be the actor of the Follow it names.
   if (ref.followerUri && ref.followerUri !== incoming.actorUri) return;
   await receiveUndoFollow(ctx.data, incoming, { ...ref, followerUri: ref.followerUri || incoming.actorUri });

@@ -412,6 +412,16 @@ export async function receiveUndoLike(
   return result.applied ? result.value : "duplicate";
 }
 
+/**
+ * A Like withdrawn before it arrived: its tombstone makes the late Like lose
+ * (insertLike). Only the like's own server may pre-empt it, as for a Delete.
+ */
+export async function rememberWithdrawnLike(ctx: ServiceContext, activity: IncomingActivity, likeUri: string): Promise<ReceiveOutcome> {
+  if (!sameOrigin(likeUri, activity.actorUri)) return "ignored";
+  await applyOnce(ctx, activity, (trx) => insertTombstone(trx, likeUri));
+  return "stored";
+}
+
 export async function isKnownLike(ctx: ServiceContext, likeUri: string): Promise<boolean> {
   return (await findLikeByActivityUri(ctx.db, likeUri)) !== undefined;
 }
