@@ -17,17 +17,16 @@ import { createApp, type EcotoneApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase, type DatabaseHandle } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrator.ts";
-import { insertFollow } from "../../src/db/repos/follow.repo.ts";
 import { withoutInsightTriggers } from "./seed-triggers.ts";
 import { startLaneTrace } from "./lane-trace.ts";
 import { withIndexesBuiltAfter } from "./bulk-indexes.ts";
-import { upsertRemoteActor } from "../../src/db/repos/remote-actor.repo.ts";
 import type { Database } from "../../src/db/schema.ts";
 import { newId } from "../../src/domain/ids.ts";
 import { createToken } from "../../src/services/accounts/token.service.ts";
 import { createSession } from "../../src/services/accounts/browser-session.service.ts";
 import { createUser, getUserByUsername } from "../../src/services/accounts/user.service.ts";
 import { freePort } from "../../test/helpers/instances.ts";
+import { addRemoteMember } from "../../test/helpers/remote-member.ts";
 import { withSearchPath } from "../../test/helpers/test-database.ts";
 import type { Command, PlanReport, QueryStats, RouteTiming, Started, Usage } from "./protocol.ts";
 
@@ -189,36 +188,11 @@ async function addRemoteMembers(app: EcotoneApp, command: Extract<Command, { op:
   const db = app.ctx.db;
   const group = await db.selectFrom("actors").select("id").where("username", "=", command.groupSlug).where("is_local", "=", true).executeTakeFirstOrThrow();
   let n = 0;
-  // As if each had joined: a cached remote actor and an accepted Follow of the group.
   await withoutInsightTriggers(db, () =>
     db.transaction().execute(async (trx) => {
       for (const peer of command.peers) {
         for (let i = 0; i < command.perPeer; i++) {
-          const uri = `${peer.origin}/users/${command.groupSlug}_m${i}`;
-          const actor = await upsertRemoteActor(trx, {
-            uri,
-            type: "Person",
-            username: `${command.groupSlug}_m${i}`,
-            domain: peer.host,
-            name: null,
-            summary: null,
-            url: uri,
-            iconUrl: null,
-            inboxUrl: `${uri}/inbox`,
-            sharedInboxUrl: `${peer.origin}/inbox`,
-            outboxUrl: null,
-            followersUrl: null,
-            followingUrl: null,
-            locked: false,
-            raw: null,
-          });
-          await insertFollow(trx, {
-            id: newId(),
-            followerId: actor.id,
-            followeeId: group.id,
-            state: "accepted",
-            activityUri: `${uri}/follows/${command.groupSlug}`,
-          });
+          await addRemoteMember(trx, { peer, username: `${command.groupSlug}_m${i}`, groupId: group.id, groupSlug: command.groupSlug });
           n++;
         }
       }

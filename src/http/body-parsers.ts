@@ -12,7 +12,7 @@ import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { unauthorized } from "../domain/errors.ts";
 import { MAX_ATTACHMENTS } from "../domain/media.rules.ts";
-import { describeJsonProblem, jsonBodyProblem } from "./json-limits.ts";
+import { describeJsonProblem, parseJsonBody } from "./json-limits.ts";
 import { readSession } from "../services/accounts/browser-session.service.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { SESSION_COOKIE } from "../services/accounts/session-cookie.ts";
@@ -68,9 +68,10 @@ export function registerBodyParsers(fastify: FastifyInstance, ctx?: ServiceConte
   fastify.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === "") return done(null, {});
-    const problem = jsonBodyProblem(text);
-    if (problem) return done(clientError(describeJsonProblem(problem), 400), undefined);
-    done(null, JSON.parse(text, keepLargeIntegers));
+    // Parsed once: checked and read with large integers kept.
+    const parsed = parseJsonBody(text, keepLargeIntegers);
+    if ("problem" in parsed) return done(clientError(describeJsonProblem(parsed.problem), 400), undefined);
+    done(null, parsed.value);
   });
   fastify.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
     done(null, formToObject(new URLSearchParams(String(body))));

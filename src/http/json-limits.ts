@@ -32,20 +32,14 @@ export function jsonNestsDeeperThan(text: string, max: number): boolean {
 
 export type JsonBodyProblem = "not_json" | "too_deep";
 
-/** `text` parsed, or why it is no acceptable JSON body. */
-export function parseJsonBody(text: string, maxDepth = MAX_JSON_DEPTH): { value: unknown } | { problem: JsonBodyProblem } {
-  if (jsonNestsDeeperThan(text, maxDepth)) return { problem: "too_deep" };
+/** `text` parsed (through `reviver`, if given), or why it is no acceptable JSON body. */
+export function parseJsonBody(text: string, reviver?: Parameters<typeof JSON.parse>[1]): { value: unknown } | { problem: JsonBodyProblem } {
+  if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) return { problem: "too_deep" };
   try {
-    return { value: JSON.parse(text) as unknown };
+    return { value: JSON.parse(text, reviver) as unknown };
   } catch {
     return { problem: "not_json" };
   }
-}
-
-/** Why `text` is no acceptable JSON body, or null when it is. */
-export function jsonBodyProblem(text: string, maxDepth = MAX_JSON_DEPTH): JsonBodyProblem | null {
-  const parsed = parseJsonBody(text, maxDepth);
-  return "problem" in parsed ? parsed.problem : null;
 }
 
 export function describeJsonProblem(problem: JsonBodyProblem): string {

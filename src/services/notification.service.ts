@@ -6,9 +6,8 @@ import {
   countNotificationsAfter,
   dismissNotification,
   findNotification,
-  insertNotification,
-  insertPersonNotificationForChannels,
   listNotifications,
+  recordNotification,
   readMarkers,
   writeMarker,
 } from "../db/repos/notification.repo.ts";
@@ -17,40 +16,45 @@ import { listModerators } from "../db/queries/group.queries.ts";
 import type { Database } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import type { ServiceContext } from "./context.ts";
-import { offerToChannels } from "./channels/notification-channels.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type NotificationType =
   "follow" | "follow_request" | "favourite" | "mention" | "reblog" | "status" | "update" | "join_request" | "poll" | "task_due" | "accepted_answer";
 
-/** Records a notification for a local recipient (never to oneself). */
+/**
+ * Records a notification for a local person (never to oneself), offered to
+ * the mail and push channels. A request to join a group goes to its moderators.
+ */
 export async function notify(db: Db, n: { recipientId: string; type: NotificationType; fromId: string; postId?: string | null }): Promise<void> {
   if (n.recipientId === n.fromId) return;
-  // Anything but a request to join goes to a local person only: one statement
-  // (a like's notification, 50 a second on a busy post).
-  if (n.type !== "follow_request") {
-    await insertPersonNotificationForChannels(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null });
-    return;
-  }
-  const recipient = await findActorById(db, n.recipientId);
-  // Asking to join a group (a follow request to it) is for its moderators to answer.
-  if (recipient?.is_local && recipient.type === "Group" && n.type === "follow_request") {
-    for (const moderator of await listModerators(db, recipient.id)) {
-      const person = await findActorByUri(db, moderator.uri);
-      if (person?.is_local && person.id !== n.fromId) {
-        const id = await insertNotification(db, { recipientId: person.id, type: "join_request", fromId: n.fromId, postId: null, groupId: recipient.id });
-        await offerToChannels(db, id, person.id);
+  if (n.type === "follow_request") {
+    const recipient = await findActorById(db, n.recipientId);
+    // Asking to join a group (a follow request to it) is for its moderators to answer.
+    if (recipient?.is_local && recipient.type === "Group") {
+      for (const moderator of await listModerators(db, recipient.id)) {
+        if (moderator.id !== n.fromId)
+          await recordNotification(db, {
+            recipientId: moderator.id,
+            type: "join_request",
+            fromId: n.fromId,
+            postId: null,
+            groupId: recipient.id,
+            channels: true,
+          });
       }
+      return;
     }
-    return;
   }
-  if (!recipient?.is_local || recipient.type !== "Person") return;
-  await offerToChannels(
-    db,
-    await insertNotification(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null }),
-    n.recipientId,
-  );
+  await recordNotification(db, { recipientId: n.recipientId, type: n.type, fromId: n.fromId, postId: n.postId ?? null, groupId: null, channels: true });
+}
+
+/**
+ * A notice to a local person about their own thing (their poll ended, their
+ * webhook was disabled): in their notifications, not mailed or pushed.
+ */
+export async function notifyOwner(db: Db, n: { recipientId: string; type: "poll" | "webhook_disabled"; postId?: string | null }): Promise<void> {
+  await recordNotification(db, { recipientId: n.recipientId, type: n.type, fromId: n.recipientId, postId: n.postId ?? null, groupId: null, channels: false });
 }
 
 export async function notifyMentions(db: Db, mentionUris: string[], fromId: string, postId: string): Promise<void> {

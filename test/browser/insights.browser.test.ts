@@ -94,6 +94,14 @@ describeInBrowser("insight pages in a browser", (suite) => {
         { domain: "globex.example", relationship: "partner" },
       ])
       .execute();
+    // The two companies' names, as the home learned them from their instances.
+    await ctx.db
+      .insertInto("organizations")
+      .values([
+        { domain: "initech.example", name: "Initech", fetched_at: new Date() },
+        { domain: "globex.example", name: "Globex", fetched_at: new Date() },
+      ])
+      .execute();
     const customers = await Promise.all(["cara", "cid", "cole"].map((u) => remotePerson(ctx, "initech.example", u)));
     const partners = await Promise.all(["gus", "gia"].map((u) => remotePerson(ctx, "globex.example", u)));
     // Twelve days of questions from Initech; Globex answers two of three, Acme some.
@@ -117,7 +125,7 @@ describeInBrowser("insight pages in a browser", (suite) => {
     await expect.poll(() => page.locator(".figures div", { hasText: "Answered" }).first().textContent()).toContain("69 %");
     // The group has two members: its answer rates by organization are not broken down (fewer than 5, docs/insights.md),
     // and the page says so where they would be, as it does for the contacts between organizations.
-    expect(await page.locator("tr", { hasText: "globex.example" }).count()).toBe(0);
+    expect(await page.locator("tr", { hasText: "Globex" }).count()).toBe(0);
     expect(await page.locator("p.withheld", { hasText: "Answer rates by organization and audience not shown: fewer than 5 members." }).count()).toBe(1);
     expect(await page.locator("p.withheld", { hasText: "Contacts between organizations not shown: fewer than 5 members." }).count()).toBe(1);
     const csv = await page.request.get(`${acme.origin}${await page.getByRole("link", { name: /Download these numbers/ }).getAttribute("href")}`);
@@ -126,6 +134,11 @@ describeInBrowser("insight pages in a browser", (suite) => {
     // What matters: Initech's three unanswered questions, oldest first.
     const unanswered = page.locator("h3:has-text('Customer questions without an answer') + ul li");
     expect(await unanswered.count()).toBe(3);
+    // Unanswered threads name the asker's company, as the rest of the web does, not its domain.
+    const threads = page.locator("h3:has-text('Unanswered threads') + ul li");
+    expect(await threads.count()).toBeGreaterThan(0);
+    expect(await threads.first().textContent()).toContain("from Initech (customer)");
+    expect(await page.locator("h3:has-text('Unanswered threads') + ul", { hasText: "initech.example" }).count()).toBe(0);
     expect(await page.locator("h2", { hasText: "Trusted voices" }).count()).toBe(1);
     await expectNoSeriousA11yProblems(page);
     await shot(page, "insights-group");

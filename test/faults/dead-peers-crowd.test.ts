@@ -13,10 +13,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertFollow } from "../../src/db/repos/follow.repo.ts";
-import { upsertRemoteActor } from "../../src/db/repos/remote-actor.repo.ts";
-import { newId } from "../../src/domain/ids.ts";
 import { eventually, startInstance, type TestInstance, type TestUser } from "../helpers/instances.ts";
+import { addRemoteMember } from "../helpers/remote-member.ts";
 
 interface BlackHole {
   origin: string;
@@ -64,29 +62,11 @@ let bea: TestUser;
 let holes: BlackHole[];
 const GROUP = () => encodeURIComponent(`@mixed@${a.host}`);
 
-/** A member on `hole`, as if it had joined: a cached remote actor and an accepted Follow of the group. */
+/** A member on `hole`, as if it had joined (see addRemoteMember). */
 async function addMemberOn(hole: BlackHole) {
   const db = a.app.ctx.db;
   const group = await db.selectFrom("actors").select("id").where("username", "=", "mixed").where("is_local", "=", true).executeTakeFirstOrThrow();
-  const uri = `${hole.origin}/users/gone`;
-  const actor = await upsertRemoteActor(db, {
-    uri,
-    type: "Person",
-    username: "gone",
-    domain: hole.host,
-    name: null,
-    summary: null,
-    url: uri,
-    iconUrl: null,
-    inboxUrl: `${uri}/inbox`,
-    sharedInboxUrl: `${hole.origin}/inbox`,
-    outboxUrl: null,
-    followersUrl: null,
-    followingUrl: null,
-    locked: false,
-    raw: null,
-  });
-  await insertFollow(db, { id: newId(), followerId: actor.id, followeeId: group.id, state: "accepted", activityUri: `${uri}/follows/mixed` });
+  await addRemoteMember(db, { peer: hole, username: "gone", groupId: group.id, groupSlug: "mixed" });
 }
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 // A notification (a like's, 50 a second on a busy post) is recorded and
 // offered to the mail and push workers in one statement, and still only to a
-// local person, never to oneself (issue 18, "Slow peer").
+// local person, never to oneself (issue 18, "Slow peer"); every kind goes the
+// same way.
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/schema.ts";
@@ -53,6 +54,25 @@ describe("a like's notification", () => {
     expect(await favourites(bob)).toEqual([]);
     expect((await a.api(alice.token, "POST", `/api/ecotone/v1/posts/${post.body.id}/like`)).status).toBe(200);
     expect(await favourites(bob)).toEqual(["alice"]);
+  });
+});
+
+describe("a follow request's notification", () => {
+  it("takes one statement besides reading whom it is for, and is offered to the channels", async () => {
+    const db = a.app.ctx.db as Kysely<Database>;
+    const { plugin, statements } = captureStatements(db);
+    await notify(db.withPlugin(plugin), { recipientId: await actorIdOf(bob), type: "follow_request", fromId: await actorIdOf(alice) });
+    // Reading the recipient tells a group (its moderators answer) from a person.
+    expect(statements).toHaveLength(2);
+    const listed = await a.api(bob.token, "GET", "/api/v1/notifications?types[]=follow_request");
+    expect((listed.body as Array<{ account: { username: string } }>).map((n) => n.account.username)).toEqual(["alice"]);
+    const offered = await db
+      .selectFrom("notification_channels as c")
+      .innerJoin("notifications as n", "n.id", "c.notification_id")
+      .select("n.type")
+      .where("c.recipient_id", "=", await actorIdOf(bob))
+      .execute();
+    expect(offered.map((o) => o.type)).toContain("follow_request");
   });
 });
 

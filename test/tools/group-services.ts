@@ -81,7 +81,7 @@ export const AREAS: Record<string, string[]> = {
   tasks: ["task*", "escalation.service.ts"],
   apps: ["oauth-app.service.ts", "webhook*", "idempotency.service.ts", "external-ref.service.ts"],
   insights: ["insight*", "reputation*", "segment*", "signal*"],
-  channels: ["mail*", "push*", "digest*", "channel*", "notification-channels.ts", "notification-preferences.service.ts"],
+  channels: ["mail*", "push*", "digest*", "channel*", "notification-preferences.service.ts"],
 };
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

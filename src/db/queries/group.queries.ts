@@ -213,11 +213,11 @@ export async function listGroupsOfMember(db: Db, memberId: string): Promise<stri
 }
 
 /** Owners and moderators of a group (FEP-1b12 moderators collection). */
-export async function listModerators(db: Db, groupId: string): Promise<Array<{ uri: string }>> {
+export async function listModerators(db: Db, groupId: string): Promise<Array<{ id: string; uri: string }>> {
   return db
     .selectFrom("group_roles")
     .innerJoin("actors", "actors.id", "group_roles.member_id")
-    .select("actors.uri")
+    .select(["actors.id", "actors.uri"])
     .where("group_roles.group_id", "=", groupId)
     .orderBy("actors.uri")
     .execute();

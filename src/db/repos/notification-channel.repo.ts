@@ -6,15 +6,6 @@ import type { Database } from "../schema.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Called in the transaction that recorded the notification. */
-export async function markForChannels(db: Db, notificationId: string, recipientId: string): Promise<void> {
-  await db
-    .insertInto("notification_channels")
-    .values({ notification_id: notificationId, recipient_id: recipientId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-}
-
 export interface ChannelNotification {
   id: string;
   recipient_id: string;

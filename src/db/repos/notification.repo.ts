@@ -6,36 +6,24 @@ import { silencedNotifierIds } from "../queries/hidden.queries.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export async function insertNotification(
-  db: Db,
-  n: { recipientId: string; type: string; fromId: string; postId: string | null; groupId?: string | null },
-): Promise<string | null> {
-  const id = newId();
-  const inserted = await sql`
-    insert into notifications (id, recipient_id, type, from_id, post_id, group_id)
-    values (${id}, ${n.recipientId}, ${n.type}, ${n.fromId}, ${n.postId}, ${n.groupId ?? null})
-    on conflict do nothing returning id`.execute(db);
-  return inserted.rows.length > 0 ? id : null;
-}
-
 /**
- * Records a notification for a local person, and marks it for the mail and
- * push workers, in one statement (a like's notification was three: the
- * recipient read, the insert, the mark). Nothing when the recipient is not a
- * local person, or the same notification exists.
+ * Records a notification for a local person in one statement, and when
+ * `channels` marks it for the mail and push workers in the same one (a like's
+ * notification was three: the recipient read, the insert, the mark). Nothing
+ * when the recipient is not a local person, or the same notification exists.
  */
-export async function insertPersonNotificationForChannels(
+export async function recordNotification(
   db: Db,
-  n: { recipientId: string; type: string; fromId: string; postId: string | null },
+  n: { recipientId: string; type: string; fromId: string; postId: string | null; groupId: string | null; channels: boolean },
 ): Promise<void> {
   await sql`
     with recorded as (
       insert into notifications (id, recipient_id, type, from_id, post_id, group_id)
-      select ${newId()}, a.id, ${n.type}, ${n.fromId}, ${n.postId}, null
+      select ${newId()}, a.id, ${n.type}, ${n.fromId}, ${n.postId}, ${n.groupId}
       from actors a where a.id = ${n.recipientId} and a.is_local and a.type = 'Person'
       on conflict do nothing returning id, recipient_id)
     insert into notification_channels (notification_id, recipient_id)
-    select id, recipient_id from recorded
+    select id, recipient_id from recorded where ${n.channels}
     on conflict do nothing`.execute(db);
 }
 

@@ -18,7 +18,7 @@ import type { ActorRow } from "../../db/schema.ts";
 import { relayShapeOf } from "../../domain/peer-software.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
-import { relayAudienceOf } from "./relay-audience.ts";
+import type { RelayAudiences } from "./relay-audience.ts";
 
 function followersOf(group: ActorRow): URL {
   return new URL(group.followers_url ?? `${group.uri}/followers`);
@@ -97,10 +97,11 @@ function objectShaped(relay: GroupRelay): { sender: string; activity: Activity }
 /**
  * Relays `relay.activity` to the group's followers, each server once (shared
  * inboxes), in its own shape. Returns the hosts that received the FEP-1b12
- * Announce, which already tells them everything the activity says.
+ * Announce, which already tells them everything the activity says. The
+ * group's audience comes from `audiences`, the batch's (relay-audience.ts).
  */
-export async function relayThroughGroup(ctx: Context<ServiceContext>, relay: GroupRelay): Promise<Set<string>> {
-  const { followers, software } = await relayAudienceOf(ctx, relay.group.id);
+export async function relayThroughGroup(ctx: Context<ServiceContext>, audiences: RelayAudiences, relay: GroupRelay): Promise<Set<string>> {
+  const { followers, software } = await audiences.of(relay.group.id);
   const byShape = { activity: [] as FollowerInbox[], object: [] as FollowerInbox[] };
   for (const f of followers) byShape[relayShapeOf(software.get(new URL(f.uri).host) ?? null)].push(f);
   // Relays run in the outbox processor, already off any request: Fedify's

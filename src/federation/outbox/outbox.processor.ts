@@ -38,11 +38,11 @@ import { sendPinEvent } from "./pin.outbox.ts";
 import { sendBlockEvent } from "./block.outbox.ts";
 import { sendPollEvent } from "./poll.outbox.ts";
 import { planBatch } from "./outbox-lanes.ts";
-import { forgetRelayAudiences, shareRelayAudiences } from "./relay-audience.ts";
+import { RelayAudiences } from "./relay-audience.ts";
 
 const BATCH = 20;
 
-async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activityId: URL, attempts: number): Promise<void> {
+async function dispatch(ctx: Context<ServiceContext>, audiences: RelayAudiences, event: OutboxEvent, activityId: URL, attempts: number): Promise<void> {
   switch (event.type) {
     case "follow.requested":
     case "follow.accepted":
@@ -58,7 +58,7 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
     case "post.unliked":
     case "post.removed":
     case "post.shared":
-      return sendPostEvent(ctx, event, activityId);
+      return sendPostEvent(ctx, audiences, event, activityId);
     case "post.reblogged":
     case "post.unreblogged":
       return sendReblog(ctx, event, activityId);
@@ -69,7 +69,7 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
     case "group.banned":
     case "group.unbanned":
     case "group.role_changed":
-      return sendGroupEvent(ctx, event, activityId);
+      return sendGroupEvent(ctx, audiences, event, activityId);
     case "group.backfill":
       return backfillGroup(ctx, event.groupId);
     case "task.published":
@@ -95,7 +95,7 @@ async function dispatch(ctx: Context<ServiceContext>, event: OutboxEvent, activi
       return sendBlockEvent(ctx, event, activityId);
     case "poll.updated":
     case "poll.voted":
-      return sendPollEvent(ctx, event, activityId);
+      return sendPollEvent(ctx, audiences, event, activityId);
   }
 }
 
@@ -176,21 +176,21 @@ export class OutboxProcessor {
     if (rows.length === 0) return 0;
     const fctx = this.#federation.createContext(this.#ctx.origin, this.#ctx);
     // Likes running side by side read their group's audience once (relay-audience.ts).
-    shareRelayAudiences(fctx);
+    const audiences = new RelayAudiences(this.#ctx);
     let lanes = new Map<string, Promise<number | null>>();
     // Everything running must finish before an event that is in no lane,
     // which may change who a group relays to: it is read again after it.
     const settle = async () => {
       const results = await Promise.allSettled(lanes.values());
       lanes = new Map();
-      forgetRelayAudiences(fctx);
+      audiences.forget();
       const failed = results.find((r) => r.status === "rejected");
       if (failed) throw failed.reason;
     };
     for (const step of planBatch(rows)) {
       if (step.lane === null) {
         await settle();
-        await this.#process(fctx, step.row, step.carries);
+        await this.#process(fctx, audiences, step.row, step.carries);
         continue;
       }
       const before = lanes.get(step.lane) ?? Promise.resolve(null);
@@ -198,7 +198,7 @@ export class OutboxProcessor {
       // (its Undo must not overtake a Like that is to be retried).
       lanes.set(
         step.lane,
-        before.then((retryMs) => (retryMs === null ? this.#process(fctx, step.row, step.carries) : this.#postpone(step.row, retryMs))),
+        before.then((retryMs) => (retryMs === null ? this.#process(fctx, audiences, step.row, step.carries) : this.#postpone(step.row, retryMs))),
       );
     }
     await settle();
@@ -215,12 +215,12 @@ export class OutboxProcessor {
    * the same post), marked processed with it. Null when done, else the delay
    * before its retry.
    */
-  async #process(fctx: Context<ServiceContext>, row: OutboxEventRow, carries: number[] = []): Promise<number | null> {
+  async #process(fctx: Context<ServiceContext>, audiences: RelayAudiences, row: OutboxEventRow, carries: number[] = []): Promise<number | null> {
     const event = row.payload as OutboxEvent;
     // Stable per event, so a re-send after a crash carries the same id and
     // receivers apply it once; random, so nobody can claim it in advance.
     const activityId = new URL(`/activities/${row.activity_key}`, this.#ctx.origin);
-    const { result, captured } = runCapturing(this.#ctx.db, () => dispatch(fctx, event, activityId, row.attempts));
+    const { result, captured } = runCapturing(this.#ctx.db, () => dispatch(fctx, audiences, event, activityId, row.attempts));
     try {
       await result;
       await commitCaptured(this.#ctx.database, captured, (trx) => markOutboxEventsProcessed(trx, [row.id, ...carries]));

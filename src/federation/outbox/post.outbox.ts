@@ -16,6 +16,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { allowedRecipients, followerRecipients, isAllowedRecipient, mayRead } from "../recipients.ts";
 import { relayThroughGroup } from "./group-relay.ts";
+import type { RelayAudiences } from "./relay-audience.ts";
 import { addressing, postObjectOf } from "../mappers/post.mapper.ts";
 import { createActivityOf } from "../mappers/outbox-item.mapper.ts";
 import { sendShare } from "./share.outbox.ts";
@@ -24,6 +25,7 @@ type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
 
 async function deliver(
   ctx: Context<ServiceContext>,
+  audiences: RelayAudiences,
   actor: ActorRow,
   group: ActorRow | null,
   activity: Activity,
@@ -38,7 +40,7 @@ async function deliver(
     extraRecipients.filter((r) => r.id !== group?.id),
   );
   if (group?.is_local) {
-    told = await relayThroughGroup(ctx, { group, activity, announceId, orderingKey, ...about });
+    told = await relayThroughGroup(ctx, audiences, { group, activity, announceId, orderingKey, ...about });
   } else if (group) {
     if (await isAllowedRecipient(ctx.data, group)) recipients.push(group);
   } else if (actor.is_local && about.toFollowers !== false) {
@@ -55,7 +57,7 @@ async function deliver(
   }
 }
 
-export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEvent, activityId: URL): Promise<void> {
+export async function sendPostEvent(ctx: Context<ServiceContext>, audiences: RelayAudiences, event: PostEvent, activityId: URL): Promise<void> {
   const db = ctx.data.db;
   switch (event.type) {
     case "post.created":
@@ -79,7 +81,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
         if (row) mentioned.push(row);
       }
       const named = entry.group ? await mayRead(ctx.data, entry.post, mentioned) : mentioned;
-      await deliver(ctx, entry.author, entry.group, activity, named, new URL(`${activityId.href}#announce`), entry.post.uri, {
+      await deliver(ctx, audiences, entry.author, entry.group, activity, named, new URL(`${activityId.href}#announce`), entry.post.uri, {
         post: object,
         localAuthor: entry.author,
         toFollowers: !onlyMentioned,
@@ -100,7 +102,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       // Addressed as the post was (a followers-only post's Delete does not say Public).
       const { to, cc } = addressing({ visibility: event.visibility }, author, group, event.mentionUris ?? []);
       const activity = new Delete({ id: activityId, actor: new URL(author.uri), object: new Tombstone({ id: new URL(event.postUri) }), tos: to, ccs: cc });
-      await deliver(ctx, author, group, activity, named, new URL(`${activityId.href}#announce`), event.postUri, {
+      await deliver(ctx, audiences, author, group, activity, named, new URL(`${activityId.href}#announce`), event.postUri, {
         localAuthor: author,
         toFollowers: !onlyMentioned,
       });
@@ -116,7 +118,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
         tos: [new URL(group.followers_url ?? `${group.uri}/followers`)],
       });
       const author = event.authorId ? ((await findActorById(db, event.authorId)) ?? null) : null;
-      await deliver(ctx, group, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author });
+      await deliver(ctx, audiences, group, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author });
       return;
     }
     case "post.shared":
@@ -137,7 +139,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, event: PostEve
       // Ordered per post *and* liker: an Undo still follows its Like, but
       // one person's like does not wait for everyone else's (a slow peer
       // would otherwise get them one round trip at a time).
-      await deliver(ctx, liker, group, activity, author ? [author] : [], new URL(`${activityId.href}#announce`), `${post.uri} ${liker.uri}`);
+      await deliver(ctx, audiences, liker, group, activity, author ? [author] : [], new URL(`${activityId.href}#announce`), `${post.uri} ${liker.uri}`);
       return;
     }
   }

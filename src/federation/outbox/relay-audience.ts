@@ -8,7 +8,6 @@
 // a role change) runs alone, and before it the processor forgets what was
 // read, so an audience it changes is read again. Nothing outlives the batch:
 // a peer blocked or a follower gone counts from the next batch on.
-import type { Context } from "@fedify/fedify";
 import type { FollowerInbox } from "../../db/queries/follow.queries.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { peerSoftwareOf } from "../peer-software.ts";
@@ -25,27 +24,28 @@ async function readRelayAudience(ctx: ServiceContext, groupId: string): Promise<
   return { followers, software: await peerSoftwareOf(ctx, followers) };
 }
 
-/** Per batch context (the processor's), the audiences read so far, by group. */
-const sharedIn = new WeakMap<Context<ServiceContext>, Map<string, Promise<RelayAudience>>>();
+/** The audiences one batch has read so far, by group; the processor makes one per batch and passes it down. */
+export class RelayAudiences {
+  readonly #ctx: ServiceContext;
+  readonly #read = new Map<string, Promise<RelayAudience>>();
 
-/** Lets the events of `ctx` that run side by side share their groups' audiences, until `forgetRelayAudiences`. */
-export function shareRelayAudiences(ctx: Context<ServiceContext>): void {
-  sharedIn.set(ctx, new Map());
-}
-
-export function forgetRelayAudiences(ctx: Context<ServiceContext>): void {
-  sharedIn.get(ctx)?.clear();
-}
-
-export function relayAudienceOf(ctx: Context<ServiceContext>, groupId: string): Promise<RelayAudience> {
-  const shared = sharedIn.get(ctx);
-  if (!shared) return readRelayAudience(ctx.data, groupId);
-  let audience = shared.get(groupId);
-  if (!audience) {
-    audience = readRelayAudience(ctx.data, groupId);
-    // A failed read is not kept: the event's retry reads again.
-    audience.catch(() => shared.delete(groupId));
-    shared.set(groupId, audience);
+  constructor(ctx: ServiceContext) {
+    this.#ctx = ctx;
   }
-  return audience;
+
+  of(groupId: string): Promise<RelayAudience> {
+    let audience = this.#read.get(groupId);
+    if (!audience) {
+      audience = readRelayAudience(this.#ctx, groupId);
+      // A failed read is not kept: the event's retry reads again.
+      audience.catch(() => this.#read.delete(groupId));
+      this.#read.set(groupId, audience);
+    }
+    return audience;
+  }
+
+  /** Before an event that may change an audience (one that runs alone). */
+  forget(): void {
+    this.#read.clear();
+  }
 }

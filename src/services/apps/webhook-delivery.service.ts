@@ -7,7 +7,6 @@
 //     subscription failing for a day is disabled and its owner notified.
 // A write never waits for any of this; a crash loses nothing (the event, the
 // delivery and its job are rows; a job's lease runs out and it runs again).
-import { insertNotification } from "../../db/repos/notification.repo.ts";
 import {
   claimEventsForWebhooks,
   clearWebhookFailing,
@@ -36,6 +35,7 @@ import type { ServiceContext } from "../context.ts";
 import { ECOTONE_VERSION } from "../../domain/version.ts";
 import { webhookEventsFor } from "./webhook-events.service.ts";
 import { signatureHeaders } from "./webhook-signature.ts";
+import { notifyOwner } from "../notification.service.ts";
 
 /** Implemented by the federation layer (the outbound address rules live there). Throws when the request could not be made. */
 export interface WebhookTransport {
@@ -138,7 +138,7 @@ export async function deliverWebhook(ctx: ServiceContext, transport: WebhookTran
       await recordDeliveryAttempt(trx, delivery.id, { status: "failed", statusCode, error, nextAttemptAt: null });
       await setWebhookEnabled(trx, webhook.id, false, reason.slice(0, 500));
       await failPendingDeliveries(trx, webhook.id, "the webhook was disabled");
-      await insertNotification(trx, { recipientId: webhook.owner_id, type: "webhook_disabled", fromId: webhook.owner_id, postId: null });
+      await notifyOwner(trx, { recipientId: webhook.owner_id, type: "webhook_disabled" });
       return true;
     }
     if (attempt >= MAX_ATTEMPTS) {

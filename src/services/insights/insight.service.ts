@@ -129,7 +129,12 @@ async function insights(ctx: ServiceContext, scope: InsightScope, query: Insight
   }
   const totals = zero();
   for (const r of totalRows) if (r.metric in totals) totals[r.metric as InsightMetric] += r.count;
-  const domains = new Set<string>([...tasks.map((t) => t.organization), ...resp.answerRates.byOrganization.flatMap((r) => [r.asker, r.answerer])]);
+  // Every organization the figures name, the unanswered threads' included: a page shows names, not domains.
+  const domains = new Set<string>([
+    ...tasks.map((t) => t.organization),
+    ...resp.answerRates.byOrganization.flatMap((r) => [r.asker, r.answerer]),
+    ...resp.unanswered.map((u) => u.organization),
+  ]);
   if (by === "organization") for (const e of series.values()) if (e.key && e.key !== SMALL_BUCKETS) domains.add(e.key);
   const orgs = await organizationsByDomain(ctx, domains);
   return {

@@ -2,7 +2,6 @@
 // Create(Note) whose `name` is the option, addressed to the poll's author),
 // new counts from a remote poll's author, and closing polls whose time is up.
 import { duePolls, pollVoterIds, pollsOf } from "../../db/queries/poll.queries.ts";
-import { insertNotification } from "../../db/repos/notification.repo.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
 import { closePoll, insertVotes, lockPoll } from "../../db/repos/poll.repo.ts";
 import { findPostById } from "../../db/repos/post.repo.ts";
@@ -13,7 +12,7 @@ import { checkVote, isPollExpired } from "../../domain/poll.rules.ts";
 import { commitAndWake as commit } from "../commit.ts";
 import type { ServiceContext } from "../context.ts";
 import { applyOnce, type IncomingActivity } from "../incoming.ts";
-import { notify } from "../notification.service.ts";
+import { notify, notifyOwner } from "../notification.service.ts";
 import { getPostEntries, type PostEntry } from "./timeline.service.ts";
 import { canSeePost, viewerOf } from "../visibility.service.ts";
 
@@ -88,10 +87,7 @@ export async function closeDuePolls(ctx: ServiceContext, now = new Date()): Prom
       closed++;
       for (const voterId of voters) await notify(trx, { recipientId: voterId, type: "poll", fromId: post.author_id, postId: post.id });
       // The author hears of their own poll's end too (notify() skips notifications to oneself).
-      const author = await findActorById(trx, post.author_id);
-      if (author?.is_local && author.type === "Person") {
-        await insertNotification(trx, { recipientId: author.id, type: "poll", fromId: author.id, postId: post.id });
-      }
+      await notifyOwner(trx, { recipientId: post.author_id, type: "poll", postId: post.id });
       if (post.is_local) await recordOutboxEvent(trx, { type: "poll.updated", postId: post.id });
     });
   }
