@@ -34,6 +34,7 @@ const ACTOR_TYPES = new Set(["Person", "Group", "Service", "Application", "Organ
 interface Parsed {
   clone(values: Record<string, never>, options: ParseOptions): Parsed;
   readonly id: URL | null;
+  _cachedJsonLd?: unknown;
 }
 interface ParseOptions {
   documentLoader?: unknown;
@@ -86,14 +87,18 @@ function memoize(target: { fromJsonLd: FromJsonLd }, kind: string): void {
     }
     // The same object as a fresh parse, with this caller's loaders for anything
     // it later dereferences (a fresh parse takes the base URL from the id).
-    return hit.parsed.then((parsed) =>
-      parsed.clone({}, {
+    return hit.parsed.then((parsed) => {
+      const copy = parsed.clone({}, {
         documentLoader: options?.documentLoader,
         contextLoader: options?.contextLoader,
         tracerProvider: options?.tracerProvider,
         baseUrl: options?.baseUrl ?? parsed.id ?? undefined,
-      }),
-    );
+      });
+      // A fresh parse keeps its own copy of the document, which toJsonLd()
+      // answers with (unknown properties included); clone() does not carry it.
+      if (parsed._cachedJsonLd !== undefined) copy._cachedJsonLd = structuredClone(parsed._cachedJsonLd);
+      return copy;
+    });
   };
 }
 

@@ -49,7 +49,7 @@ async function expansionsOf(ids: string[], work: () => Promise<void>): Promise<n
   const expand = vi.spyOn(jsonld, "expand");
   try {
     await work();
-    return expand.mock.calls.filter(([input]) => ids.includes((input as { id?: string } | null)?.id ?? "")).length;
+    return expand.mock.calls.filter((call: unknown[]) => ids.includes((call[0] as { id?: string } | null)?.id ?? "")).length;
   } finally {
     expand.mockRestore();
   }

@@ -27,7 +27,8 @@ describe("the document parse cache", () => {
   beforeAll(() => installDocumentParseCache());
 
   it("parses an actor document once, and each caller gets the same actor with its own loader", async () => {
-    const document = await actorDocument("main-key");
+    // A property Fedify does not model: only the document as served keeps it.
+    const document = { ...(await actorDocument("main-key")), "https://peer.example/ns#mood": "fine" };
     const before = documentParses();
     const loaderA = async (url: string) => ({ contextUrl: null, document: {}, documentUrl: url });
     const loaderB = async (url: string) => ({ contextUrl: null, document: {}, documentUrl: url });
@@ -39,6 +40,10 @@ describe("the document parse cache", () => {
     expect((second as Person).publicKeyIds.map(String)).toEqual([`${uri}#main-key`]);
     expect((second as Person).preferredUsername).toBe("erin");
     expect(await second.toJsonLd({ format: "compact" })).toEqual(await first.toJsonLd({ format: "compact" }));
+    // As a fresh parse: toJsonLd() answers with the document as served, a copy of its own.
+    const served2 = (await second.toJsonLd()) as Record<string, unknown>;
+    expect(served2).toEqual(document);
+    expect(served2).not.toBe(await first.toJsonLd());
   });
 
   it("parses a changed document anew: a replaced key is never answered with the old one", async () => {
