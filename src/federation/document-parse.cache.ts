@@ -5,10 +5,13 @@
 // as JSON-LD and runs `CryptographicKey.fromJsonLd` (or `Multikey.fromJsonLd`)
 // on every read, and the key-ownership check (`doesActorOwnKey`) fetches the
 // actor document — served by our signed-fetch cache, byte for byte the same —
-// and runs `Object.fromJsonLd` on it. Each parse is a full `jsonld.expand`:
-// ~2.4 ms of CPU for the benchmark's actor document and ~0.15–0.5 ms for its
-// key, a third of what an activity costs (docs/performance.md, "Session 10
-// (inbox)"). Fedify takes neither a parsed-key cache nor a parser as an
+// and runs `Object.fromJsonLd` on it. The activity itself is parsed three
+// times: twice in the POST (`verifyObject`, which finds no proof, then
+// `Activity.fromJsonLd`) and once more by the inbox queue's worker. Each
+// parse is a full `jsonld.expand`: ~2.4 ms of CPU for the benchmark's actor
+// document, ~0.15–0.5 ms for its key, ~0.6 ms for its Create(Note), a third
+// of what an activity costs (docs/performance.md, "Session 10 (inbox)").
+// Fedify takes neither a parsed-key cache nor a parser as an
 // option, so the parse itself is memoized, as key-import.cache.ts memoizes
 // private-key imports (ADR 0120).
 //
@@ -21,14 +24,16 @@
 // document naming any other context is parsed every time. The caller gets a
 // clone carrying its own loaders, as a fresh parse would. See ADR 0131.
 import { createHash } from "node:crypto";
-import { CryptographicKey, Multikey, Object as APObject } from "@fedify/vocab";
+import { Activity, CryptographicKey, Multikey, Object as APObject } from "@fedify/vocab";
 import { preloadedContexts } from "@fedify/vocab-runtime";
 import { sizeBounded } from "./bounded-map.ts";
 
 const MAX_DOCUMENTS = 2_000;
 /** Only to let memory go: an entry is never stale, its key is the text itself. */
 const TTL_MS = 10 * 60_000;
-/** The top-level types parsed through `Object.fromJsonLd` that are kept (actors only: activities are each new). */
+/** An activity is parsed again within seconds (the POST twice, the queue worker once), then never. */
+const ACTIVITY_TTL_MS = 60_000;
+/** The top-level types kept when parsed through `Object.fromJsonLd` (other objects there are fetched posts, parsed once). */
 const ACTOR_TYPES = new Set(["Person", "Group", "Service", "Application", "Organization"]);
 
 interface Parsed {
@@ -70,7 +75,7 @@ function entryOf(kind: string, json: unknown, options: ParseOptions | undefined)
   return createHash("sha256").update(`${kind}\n${options?.baseUrl?.href ?? ""}\n`).update(text).digest("base64url");
 }
 
-function memoize(target: { fromJsonLd: FromJsonLd }, kind: string): void {
+function memoize(target: { fromJsonLd: FromJsonLd }, kind: string, ttlMs: number): void {
   const original = target.fromJsonLd;
   target.fromJsonLd = function (this: unknown, json, options) {
     // Subclasses inherit the static; only calls on this very class are kept.
@@ -79,7 +84,7 @@ function memoize(target: { fromJsonLd: FromJsonLd }, kind: string): void {
     let hit = cache!.get(entry);
     if (!hit || hit.expires <= Date.now()) {
       parses++;
-      hit = { expires: Date.now() + TTL_MS, parsed: original.call(this, json, options) };
+      hit = { expires: Date.now() + ttlMs, parsed: original.call(this, json, options) };
       cache!.set(entry, hit);
       // A failed parse is not kept: the next call reports its own error.
       hit.parsed.catch(() => cache?.delete(entry));
@@ -106,12 +111,13 @@ function memoize(target: { fromJsonLd: FromJsonLd }, kind: string): void {
 export function installDocumentParseCache(): void {
   if (cache) return;
   cache = sizeBounded<string, Entry>(MAX_DOCUMENTS);
-  memoize(APObject as unknown as { fromJsonLd: FromJsonLd }, "Object");
-  memoize(CryptographicKey as unknown as { fromJsonLd: FromJsonLd }, "CryptographicKey");
-  memoize(Multikey as unknown as { fromJsonLd: FromJsonLd }, "Multikey");
+  memoize(APObject as unknown as { fromJsonLd: FromJsonLd }, "Object", TTL_MS);
+  memoize(CryptographicKey as unknown as { fromJsonLd: FromJsonLd }, "CryptographicKey", TTL_MS);
+  memoize(Multikey as unknown as { fromJsonLd: FromJsonLd }, "Multikey", TTL_MS);
+  memoize(Activity as unknown as { fromJsonLd: FromJsonLd }, "Activity", ACTIVITY_TTL_MS);
 }
 
-/** How many actor and key documents were parsed in full since installation (tests). */
+/** How many actor, key and activity documents were parsed in full since installation (tests). */
 export function documentParses(): number {
   return parses;
 }
