@@ -49,6 +49,7 @@ import { installFetchGuard } from "./federation/fetch-guard.ts";
 import { installSignedFetchCache } from "./federation/signed-fetch.cache.ts";
 import { installDeliveryLanes } from "./federation/delivery-lanes.ts";
 import { installKeyImportCache } from "./federation/key-import.cache.ts";
+import { installDocumentParseCache } from "./federation/document-parse.cache.ts";
 import { prefetchDeliveryState } from "./federation/delivery-prefetch.ts";
 import { OutboxProcessor } from "./federation/outbox/outbox.processor.ts";
 import { createRemoteDirectory } from "./federation/remote-directory.ts";
@@ -116,6 +117,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   installDeliveryLanes({ headTimeoutMs: Math.min(config.deliveryHeadTimeoutMs, config.fetchTimeoutMs) });
   installSignedFetchCache({ ttlMs: config.signedFetchCacheMs });
   installKeyImportCache();
+  installDocumentParseCache();
 
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const migrations = await migrateToLatest(database.db);
