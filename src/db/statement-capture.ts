@@ -44,6 +44,7 @@ export function captureStatements<DB>(db: Kysely<DB>, options: CaptureOptions = 
 /** A node of an `explain (analyze, format json)` plan, as far as rows read go. */
 export interface PlanNode {
   "Relation Name"?: string;
+  "Index Name"?: string;
   "Actual Rows": number;
   "Actual Loops": number;
   "Rows Removed by Filter"?: number;
