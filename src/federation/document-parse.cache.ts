@@ -72,7 +72,10 @@ function entryOf(kind: string, json: unknown, options: ParseOptions | undefined)
   if (!("@context" in document) || !fixedContext(document["@context"])) return null;
   if (kind === "Object" && !(typeof document.type === "string" && ACTOR_TYPES.has(document.type))) return null;
   const text = JSON.stringify(document);
-  return createHash("sha256").update(`${kind}\n${options?.baseUrl?.href ?? ""}\n`).update(text).digest("base64url");
+  return createHash("sha256")
+    .update(`${kind}\n${options?.baseUrl?.href ?? ""}\n`)
+    .update(text)
+    .digest("base64url");
 }
 
 function memoize(target: { fromJsonLd: FromJsonLd }, kind: string, ttlMs: number): void {
@@ -93,12 +96,15 @@ function memoize(target: { fromJsonLd: FromJsonLd }, kind: string, ttlMs: number
     // The same object as a fresh parse, with this caller's loaders for anything
     // it later dereferences (a fresh parse takes the base URL from the id).
     return hit.parsed.then((parsed) => {
-      const copy = parsed.clone({}, {
-        documentLoader: options?.documentLoader,
-        contextLoader: options?.contextLoader,
-        tracerProvider: options?.tracerProvider,
-        baseUrl: options?.baseUrl ?? parsed.id ?? undefined,
-      });
+      const copy = parsed.clone(
+        {},
+        {
+          documentLoader: options?.documentLoader,
+          contextLoader: options?.contextLoader,
+          tracerProvider: options?.tracerProvider,
+          baseUrl: options?.baseUrl ?? parsed.id ?? undefined,
+        },
+      );
       // A fresh parse keeps its own copy of the document, which toJsonLd()
       // answers with (unknown properties included); clone() does not carry it.
       if (parsed._cachedJsonLd !== undefined) copy._cachedJsonLd = structuredClone(parsed._cachedJsonLd);

@@ -69,7 +69,9 @@ describe("the document parse cache", () => {
     const note = { "@context": "https://www.w3.org/ns/activitystreams", id: "https://peer.example/notes/1", type: "Note", content: "hi" };
     const before = documentParses();
     for (let i = 0; i < 2; i++) {
-      await APObject.fromJsonLd(served(remoteContext), { contextLoader: async (url: string) => ({ contextUrl: null, document: { "@context": {} }, documentUrl: url }) });
+      await APObject.fromJsonLd(served(remoteContext), {
+        contextLoader: async (url: string) => ({ contextUrl: null, document: { "@context": {} }, documentUrl: url }),
+      });
       await APObject.fromJsonLd(served(note));
     }
     expect(documentParses()).toBe(before);

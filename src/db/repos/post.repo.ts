@@ -113,7 +113,11 @@ export async function insertLike(db: Db, like: { postId: string; actorId: string
     .columns(["post_id", "actor_id", "activity_uri"])
     .expression(
       db
-        .selectNoFrom([sql<string>`${like.postId}::text`.as("post_id"), sql<string>`${like.actorId}::text`.as("actor_id"), sql<string>`${like.activityUri}::text`.as("activity_uri")])
+        .selectNoFrom([
+          sql<string>`${like.postId}::text`.as("post_id"),
+          sql<string>`${like.actorId}::text`.as("actor_id"),
+          sql<string>`${like.activityUri}::text`.as("activity_uri"),
+        ])
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom("tombstones").select("uri").where("uri", "=", like.activityUri)))),
     )
     .onConflict((oc) => oc.doNothing())
