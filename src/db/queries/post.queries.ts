@@ -1,11 +1,12 @@
 // Reads of posts with what a viewer needs beside each: author, counts, and
 // whether the viewer liked it — computed in batch, never one query per row.
 import { pollsOf, type PollFacts } from "./poll.queries.ts";
-import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
 import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
 import { hiddenAuthorIds } from "./hidden.queries.ts";
-import { postSeenByAnyone } from "./visibility.queries.ts";
+import { replySeenBy } from "./visibility.queries.ts";
+import { pageFloor } from "./timeline.queries.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -90,21 +91,6 @@ export async function hydrateWithActors(
   return { entries, actors: actorById };
 }
 
-/**
- * The replies to `posts` this viewer may see: those anyone may see, as
- * /context lists them to anyone (finding 53); the viewer's own; and, for a
- * member of the post's group, the group's replies (the viewer saw the post,
- * so the group's shared room, if any, admits them). Mirrors canSee's post
- * case for a person, as a condition, so counts stay one statement.
- */
-function replyCount(viewerId: string | null): RawBuilder<number> {
-  const seenByViewer = viewerId
-    ? sql<boolean>`(replies.author_id = ${viewerId} or (replies.group_id = posts.group_id and replies.visibility in ('public', 'unlisted', 'members_only')
-        and exists (select 1 from follows m where m.followee_id = posts.group_id and m.follower_id = ${viewerId} and m.state = 'accepted')))`
-    : sql<boolean>`false`;
-  return sql<number>`(select count(*)::int from posts replies where replies.in_reply_to_uri = posts.uri and (${postSeenByAnyone("replies")} or ${seenByViewer}))`;
-}
-
 /** Counts, the viewer's flags, tags, mentions, media and the parent of each post, in one statement. */
 function postFacts(db: Db, ids: string[], viewerId: string | null) {
   const mine = (table: "likes" | "reblogs" | "bookmarks" | "status_pins") =>
@@ -115,7 +101,10 @@ function postFacts(db: Db, ids: string[], viewerId: string | null) {
     .select((eb) => [
       "posts.id",
       sql<number>`(select count(*)::int from likes where likes.post_id = posts.id)`.as("like_count"),
-      replyCount(viewerId).as("reply_count"),
+      // The replies this viewer may see (finding 53 and its session-10 mend).
+      sql<number>`(select count(*)::int from posts replies where replies.in_reply_to_uri = posts.uri and ${replySeenBy("replies", "posts", viewerId)})`.as(
+        "reply_count",
+      ),
       // People's boosts only: a share into a group is the group's boost, and the count must not tell of a hidden group (finding 52).
       sql<number>`(select count(*)::int from reblogs where reblogs.post_id = posts.id and (select 1 from groups g where g.actor_id = reblogs.actor_id) is null)`.as(
         "reblog_count",
@@ -317,14 +306,7 @@ export async function reblogsForHome(db: Db, viewerId: string, bounds: { maxId?:
       .select(["boosters.id as actor_id", "r.id"])
       .where("boosters.id", "not in", hidden()),
   );
-  // '' sorts before every id: fewer boosters with boosts than the page, no floor.
-  const floor = sql<string>`coalesce((${kdb
-    .withTables<{ home_boost_newest: { actor_id: string; id: string } }>()
-    .selectFrom("home_boost_newest")
-    .select("home_boost_newest.id")
-    .orderBy("home_boost_newest.id", "desc")
-    .offset(bounds.limit - 1)
-    .limit(1)}), '')`;
+  const floor = pageFloor("home_boost_newest", bounds.limit);
   const rows = await withNewest
     .selectFrom("home_boost_newest")
     .innerJoinLateral(

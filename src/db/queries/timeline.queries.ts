@@ -1,6 +1,6 @@
 // Timelines as Mastodon clients page them: newest first, with max_id /
 // since_id / min_id bounds on our time-ordered ids.
-import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder } from "kysely";
 import type { Database, PostRow } from "../schema.ts";
 import { hiddenAuthorIds } from "./hidden.queries.ts";
 
@@ -114,12 +114,7 @@ function followedAccountsBranch(withCtes: Kysely<Database & HomeCtes>, bounds: P
       bounds,
     );
   }
-  const floor = sql<string>`coalesce((${withCtes
-    .selectFrom("home_newest")
-    .select("home_newest.id")
-    .orderBy("home_newest.id", "desc")
-    .offset(bounds.limit - 1)
-    .limit(1)}), '')`;
+  const floor = pageFloor("home_newest", bounds.limit);
   return bounded(
     withCtes
       .selectFrom("home_newest")
@@ -132,6 +127,16 @@ function followedAccountsBranch(withCtes: Kysely<Database & HomeCtes>, bounds: P
     "p.id",
     bounds,
   );
+}
+
+/**
+ * The floor of a page read per author (home's followed accounts, its boosts):
+ * the limit-th newest of `newest`, a CTE of each author's newest row. At least
+ * `limit` rows are at or above it, so the page holds none below it. '' (before
+ * every id) when fewer authors than the page have rows: no floor.
+ */
+export function pageFloor(newest: string, limit: number): RawBuilder<string> {
+  return sql<string>`coalesce((select n.id from ${sql.table(newest)} n order by n.id desc offset ${limit - 1} limit 1), '')`;
 }
 
 /** Each followed account's newest post within the bounds (accounts with none left out): what the floor is taken from. */

@@ -27,6 +27,22 @@ export function postSeenByAnyone(posts: string): RawBuilder<boolean> {
 }
 
 /**
+ * The rule's answer for a reply (`replies`) to a post (`posts`) the viewer
+ * already sees, as a condition: what anyone may see (postSeenByAnyone), the
+ * viewer's own, and, for a member of the post's group, the group's replies
+ * (the viewer saw the post, so the group's shared room, if any, admits them).
+ * canSee's post case for a person, so a reply count stays one statement.
+ */
+export function replySeenBy(replies: string, posts: string, viewerId: string | null): RawBuilder<boolean> {
+  if (!viewerId) return postSeenByAnyone(replies);
+  const reply = (c: string) => sql.ref(`${replies}.${c}`);
+  const groupId = sql.ref(`${posts}.group_id`);
+  return sql<boolean>`(${postSeenByAnyone(replies)} or ${reply("author_id")} = ${viewerId} or (${reply("group_id")} = ${groupId}
+    and ${reply("visibility")} in ('public', 'unlisted', 'members_only')
+    and exists (select 1 from follows m where m.followee_id = ${groupId} and m.follower_id = ${viewerId} and m.state = 'accepted')))`;
+}
+
+/**
  * The rule's member-list answer for an anonymous viewer — canSee(member-list,
  * NO_RELATION, ANONYMOUS) — as a condition on the followee of a `follows` row:
  * a person, or a group whose members anyone may list (one of ours, public,
