@@ -4,12 +4,18 @@
 // too; a result comes back once per statement sent, so a statement is
 // recorded when its result does, unless the caller asks for every query Kysely
 // builds (`everyQueryBuilt`), sub-selects included.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { CompiledQuery, type Kysely, type KyselyPlugin } from "kysely";
 
 export interface StatementCapture {
   plugin: KyselyPlugin;
   /** The statements sent, in order, compiled (SQL and parameters). */
   statements: CompiledQuery[];
+  /**
+   * Runs `work` so that, with `onlyWithin`, its statements are the ones
+   * recorded: what it awaits, however deep, and nothing else.
+   */
+  within<T>(work: () => PromiseLike<T>): Promise<T>;
 }
 
 export interface CaptureOptions {
@@ -19,13 +25,21 @@ export interface CaptureOptions {
    * must count against the budget like a statement of its own.
    */
   everyQueryBuilt?: boolean;
+  /**
+   * Record only the statements sent from inside `within(work)`, told apart
+   * by their async context: a request measured on the instance's own handle,
+   * while its queue workers and sweeps go on sending theirs beside it.
+   */
+  onlyWithin?: boolean;
 }
 
 export function captureStatements<DB>(db: Kysely<DB>, options: CaptureOptions = {}): StatementCapture {
   const built = new Map<unknown, CompiledQuery>();
   const statements: CompiledQuery[] = [];
+  const scope = new AsyncLocalStorage<true>();
   const plugin: KyselyPlugin = {
     transformQuery(args) {
+      if (options.onlyWithin && !scope.getStore()) return args.node;
       const query = db.getExecutor().compileQuery(args.node, args.queryId);
       if (options.everyQueryBuilt) statements.push(query);
       else built.set(args.queryId, query);
@@ -38,7 +52,12 @@ export function captureStatements<DB>(db: Kysely<DB>, options: CaptureOptions = 
       return args.result;
     },
   };
-  return { plugin, statements };
+  return {
+    plugin,
+    statements,
+    // Awaited inside the scope: a lazy thenable (fastify's inject) starts its work when awaited.
+    within: (work) => scope.run(true, async () => await work()),
+  };
 }
 
 /** A node of an `explain (analyze, format json)` plan, as far as rows read go. */

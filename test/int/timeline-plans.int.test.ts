@@ -49,10 +49,10 @@ afterAll(async () => {
 async function plansOf(path: string): Promise<Array<{ sql: string; rows: Map<string, number>; plan: PlanNode }>> {
   const ctx = a.app.ctx as { db: Kysely<Database> };
   const db = ctx.db;
-  const { plugin: capturing, statements: sent } = captureStatements(db);
+  const { plugin: capturing, statements: sent, within } = captureStatements(db, { onlyWithin: true });
   ctx.db = db.withPlugin(capturing);
   try {
-    const response = await a.app.fastify.inject({ method: "GET", url: path, headers: { authorization: `Bearer ${alice.token}` } });
+    const response = await within(() => a.app.fastify.inject({ method: "GET", url: path, headers: { authorization: `Bearer ${alice.token}` } }));
     expect(response.statusCode).toBe(200);
   } finally {
     ctx.db = db;
