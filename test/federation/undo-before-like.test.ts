@@ -71,6 +71,15 @@ describe("an Undo before its Like", () => {
     expect(await favourites(post.id)).toBe(1);
   }, 60_000);
 
+  it("withdraws a late Like whose Undo named only its id, which its server does not serve yet", async () => {
+    const post = await newPost("hiring");
+    const liked = like(carol.uri, `${peer.origin}/likes/5`, post.uri);
+    // Pleroma-style: the object is the bare id; fetching it finds nothing (404).
+    await deliver(peer, { "@context": AS_CONTEXT, id: `${carol.uri}#undo-5`, type: "Undo", actor: carol.uri, object: liked.id }, carol);
+    await deliver(peer, liked, carol);
+    expect(await favourites(post.id)).toBe(0);
+  }, 60_000);
+
   it("does not let another server withdraw a like in advance", async () => {
     const post = await newPost("pricing");
     const carols = like(carol.uri, `${peer.origin}/likes/4`, post.uri);

@@ -1,6 +1,6 @@
 // Undo: Undo(Like) withdraws a like; Undo(Block) a block; Undo(Follow) a follow or a group membership.
 import type { Undo } from "@fedify/vocab";
-import { receiveUndoFollow } from "../../services/accounts/follow.service.ts";
+import { isKnownFollow, receiveUndoFollow } from "../../services/accounts/follow.service.ts";
 import { isKnownBlock, receiveUndoBlock } from "../../services/accounts/block.service.ts";
 import { isKnownLike, receiveUndoLike, rememberWithdrawnLike } from "../../services/posts/post-inbox.service.ts";
 import { isKnownReblog, receiveUndoReblog } from "../../services/posts/reblog.service.ts";
@@ -36,7 +36,11 @@ export async function onUndo(ctx: EcotoneInboxContext, undo: Undo): Promise<void
     return;
   }
   const ref = await followReference(ctx, undo);
-  if (!ref) {
+  // A bare id we could not fetch tells nothing of the follow it would be
+  // (no follower, no followee): unless it names a Follow we hold, it is
+  // treated as what it more likely is, a Like not yet here.
+  const unknownBareId = ref !== null && !ref.followerUri && !(ref.followActivityUri && (await isKnownFollow(ctx.data, ref.followActivityUri)));
+  if (!ref || unknownBareId) {
     // Not a follow, and nothing we hold: an Undo that overtook its Like (the
     // Like's delivery failed and is retried later). Remember the withdrawal,
     // so the late Like loses, as a late Create loses to its Delete.

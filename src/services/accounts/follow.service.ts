@@ -206,6 +206,11 @@ export async function receiveFollow(ctx: ServiceContext, activity: IncomingActiv
   return result.applied ? result.value : { state: "duplicate" };
 }
 
+/** Whether a Follow with this activity id is one we hold (an Undo naming only an id may mean something else). */
+export async function isKnownFollow(ctx: ServiceContext, activityUri: string): Promise<boolean> {
+  return (await findFollowByActivityUri(ctx.db, activityUri)) !== undefined;
+}
+
 /** Finds the follow an Accept/Reject/Undo talks about, by activity id or by the pair. */
 async function findReferencedFollow(
   trx: Transaction<Database>,
