@@ -628,6 +628,12 @@ export interface PeerSoftwareTable {
 }
 
 export type ActorRow = Selectable<ActorsTable>;
+/**
+ * An actor as a page of posts shows it (author, group, booster): every column
+ * but `raw`, the ActivityPub document a remote actor was cached from, which no
+ * serializer reads and which PGlite would otherwise parse as JSON on every row.
+ */
+export type ActorCard = Omit<ActorRow, "raw">;
 export type NewActorRow = Insertable<ActorsTable>;
 export type ActorUpdate = Updateable<ActorsTable>;
 export type UserRow = Selectable<UsersTable>;

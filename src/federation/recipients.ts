@@ -9,8 +9,8 @@ import { canSeePost, hostsAdmittedTo, viewerOf } from "../services/visibility.se
 import { forgeFedDelivery } from "../domain/peer-software.rules.ts";
 import { peerSoftwareOf } from "./peer-software.ts";
 
-export async function allowedRecipients(ctx: ServiceContext, actors: ActorRow[]): Promise<ActorRow[]> {
-  const result: ActorRow[] = [];
+export async function allowedRecipients<A extends Pick<ActorRow, "is_local" | "gone_at" | "uri">>(ctx: ServiceContext, actors: A[]): Promise<A[]> {
+  const result: A[] = [];
   for (const actor of actors) {
     if (actor.is_local || actor.gone_at) continue;
     if (await peerAllowed(ctx, new URL(actor.uri).host)) result.push(actor);
@@ -18,7 +18,7 @@ export async function allowedRecipients(ctx: ServiceContext, actors: ActorRow[])
   return result;
 }
 
-export async function isAllowedRecipient(ctx: ServiceContext, actor: ActorRow): Promise<boolean> {
+export async function isAllowedRecipient(ctx: ServiceContext, actor: Pick<ActorRow, "is_local" | "gone_at" | "uri">): Promise<boolean> {
   return (await allowedRecipients(ctx, [actor])).length === 1;
 }
 

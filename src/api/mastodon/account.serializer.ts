@@ -1,6 +1,6 @@
 // Our actors as Mastodon Account entities (docs.joinmastodon.org/entities/Account).
 // No field Mastodon always sends is null: images fall back to defaults.
-import type { ActorRow } from "../../db/schema.ts";
+import type { ActorCard } from "../../db/schema.ts";
 import type { AccountStats } from "../../services/posts/timeline.service.ts";
 import { profileFieldsOf, renderFieldValue } from "../../services/accounts/profile.service.ts";
 
@@ -40,7 +40,7 @@ function day(date: Date): string {
   return `${date.toISOString().slice(0, 10)}T00:00:00.000Z`;
 }
 
-export function toMastodonAccount(actor: ActorRow, stats: AccountStats | undefined, origin: URL): MastodonAccount {
+export function toMastodonAccount(actor: ActorCard, stats: AccountStats | undefined, origin: URL): MastodonAccount {
   const avatar = actor.icon_url ?? new URL("/static/avatar.png", origin).href;
   const header = actor.header_url ?? new URL("/static/header.png", origin).href;
   // Remote summaries are stored sanitised HTML; local bios are plain text.

@@ -1,6 +1,6 @@
 // Turning service results into Mastodon entities, with the batch lookups
 // they need done once per response.
-import type { ActorRow } from "../../db/schema.ts";
+import type { ActorCard } from "../../db/schema.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { getAccountStats, statusExtras, type HomeItem, type PostEntry } from "../../services/posts/timeline.service.ts";
 import { toMastodonAccount, type MastodonAccount } from "./account.serializer.ts";
@@ -27,7 +27,7 @@ export async function renderHomeItems(ctx: ServiceContext, items: HomeItem[]): P
   });
 }
 
-export async function renderAccounts(ctx: ServiceContext, actors: ActorRow[]): Promise<MastodonAccount[]> {
+export async function renderAccounts(ctx: ServiceContext, actors: ActorCard[]): Promise<MastodonAccount[]> {
   const stats = await getAccountStats(
     ctx,
     actors.map((a) => a.id),
@@ -35,6 +35,6 @@ export async function renderAccounts(ctx: ServiceContext, actors: ActorRow[]): P
   return actors.map((a) => toMastodonAccount(a, stats.get(a.id), ctx.origin));
 }
 
-export async function renderAccount(ctx: ServiceContext, actor: ActorRow): Promise<MastodonAccount> {
+export async function renderAccount(ctx: ServiceContext, actor: ActorCard): Promise<MastodonAccount> {
   return (await renderAccounts(ctx, [actor]))[0]!;
 }

@@ -3,7 +3,8 @@
 import { pollsOf, type PollFacts } from "./poll.queries.ts";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
-import type { ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
+import type { ActorCard, ActorRow, Database, MediaRow, PostRow } from "../schema.ts";
+import { ACTOR_CARD_COLUMNS } from "./actor-card.columns.ts";
 import { hiddenAuthorIds } from "./hidden.queries.ts";
 import { replySeenBy } from "./visibility.queries.ts";
 import { pageFloor } from "./timeline.queries.ts";
@@ -12,8 +13,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export interface PostEntry {
   post: PostRow;
-  author: ActorRow;
-  group: ActorRow | null;
+  author: ActorCard;
+  group: ActorCard | null;
   likeCount: number;
   replyCount: number;
   reblogCount: number;
@@ -53,11 +54,14 @@ export async function hydrateWithActors(
   posts: PostRow[],
   viewerId: string | null,
   moreActorIds: string[],
-): Promise<{ entries: PostEntry[]; actors: Map<string, ActorRow> }> {
+): Promise<{ entries: PostEntry[]; actors: Map<string, ActorCard> }> {
   if (posts.length === 0) return { entries: [], actors: new Map() };
   const ids = posts.map((p) => p.id);
   const actorIds = [...new Set([...posts.flatMap((p) => [p.author_id, ...(p.group_id ? [p.group_id] : [])]), ...moreActorIds])];
-  const [actors, facts] = await Promise.all([db.selectFrom("actors").selectAll().where("id", "in", actorIds).execute(), postFacts(db, ids, viewerId)]);
+  const [actors, facts] = await Promise.all([
+    db.selectFrom("actors").select(ACTOR_CARD_COLUMNS).where("id", "in", actorIds).execute(),
+    postFacts(db, ids, viewerId),
+  ]);
   const withPolls = facts.filter((f) => f.has_poll === true).map((f) => f.id);
   const polls = withPolls.length > 0 ? await pollsOf(db, withPolls, viewerId) : new Map<string, PollFacts>();
   const actorById = new Map(actors.map((a) => [a.id, a]));

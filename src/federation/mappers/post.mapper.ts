@@ -18,14 +18,14 @@ import {
 import { Temporal } from "@js-temporal/polyfill";
 import { showsTotals } from "../../domain/poll.rules.ts";
 import type { PostEntry } from "../../db/queries/post.queries.ts";
-import type { ActorRow, MediaRow, PostRow } from "../../db/schema.ts";
+import type { ActorCard, MediaRow, PostRow } from "../../db/schema.ts";
 import type { IncomingPost } from "../../services/posts/post-inbox.service.ts";
 import type { PollFacts } from "../../db/queries/poll.queries.ts";
 
 export interface PostContext {
   post: PostRow;
-  author: ActorRow;
-  group: ActorRow | null;
+  author: ActorCard;
+  group: ActorCard | null;
   mentionUris: string[];
   /** `@user@host` by URI: Mastodon-family servers need a named Mention to notify. */
   mentionHandles?: Record<string, string>;
@@ -61,7 +61,12 @@ export function postObjectOf(entry: PostEntry, origin: URL): Note | Article | Qu
  * mentioned people the post is addressed to. Outside groups, the four
  * audiences are addressed as Mastodon addresses them (src/domain/post-audience.rules.ts).
  */
-export function addressing(post: Pick<PostRow, "visibility">, author: ActorRow, group: ActorRow | null, mentionUris: string[] = []): { to: URL[]; cc: URL[] } {
+export function addressing(
+  post: Pick<PostRow, "visibility">,
+  author: ActorCard,
+  group: ActorCard | null,
+  mentionUris: string[] = [],
+): { to: URL[]; cc: URL[] } {
   const mentioned = mentionUris.map((u) => new URL(u));
   if (group) {
     const followers = new URL(group.followers_url ?? `${group.uri}/followers`);

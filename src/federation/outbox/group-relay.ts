@@ -14,13 +14,13 @@ import type { Context } from "@fedify/fedify";
 import { Activity, Announce, Create, Delete, PUBLIC_COLLECTION, Tombstone, Update, type Object as APObject } from "@fedify/vocab";
 import type { FollowerInbox } from "../../db/queries/follow.queries.ts";
 import { recordOutboxEvent } from "../../db/repos/outbox.repo.ts";
-import type { ActorRow } from "../../db/schema.ts";
+import type { ActorCard } from "../../db/schema.ts";
 import { relayShapeOf } from "../../domain/peer-software.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import type { RelayAudiences } from "./relay-audience.ts";
 
-function followersOf(group: ActorRow): URL {
+function followersOf(group: ActorCard): URL {
   return new URL(group.followers_url ?? `${group.uri}/followers`);
 }
 
@@ -29,7 +29,7 @@ export function isPublicActivity(activity: Activity): boolean {
 }
 
 /** The group's Announce of an activity (FEP-1b12) or of a post. */
-export function groupAnnounce(group: ActorRow, id: URL, object: Activity | APObject | URL, isPublic: boolean): Announce {
+export function groupAnnounce(group: ActorCard, id: URL, object: Activity | APObject | URL, isPublic: boolean): Announce {
   return new Announce({
     id,
     actor: new URL(group.uri),
@@ -40,7 +40,7 @@ export function groupAnnounce(group: ActorRow, id: URL, object: Activity | APObj
 }
 
 export interface GroupRelay {
-  group: ActorRow;
+  group: ActorCard;
   /** The member's activity (or the group's own Delete when a moderator removed a post). */
   activity: Activity;
   announceId: URL;
@@ -48,7 +48,7 @@ export interface GroupRelay {
   /** The post a Create is about: the object itself when it is ours, else its URI. */
   post?: APObject | URL | null;
   /** The post's author, when local: Mastodon-family servers hear edits and deletes from them. */
-  localAuthor?: ActorRow | null;
+  localAuthor?: ActorCard | null;
   /** A remote member's activity as it arrived, to forward when it carries the author's proof. */
   raw?: unknown;
 }
@@ -65,7 +65,7 @@ function forwardable(relay: GroupRelay): Record<string, unknown> | null {
   return raw as Record<string, unknown>;
 }
 
-async function forward(ctx: Context<ServiceContext>, group: ActorRow, recipients: FollowerInbox[], activity: Record<string, unknown>) {
+async function forward(ctx: Context<ServiceContext>, group: ActorCard, recipients: FollowerInbox[], activity: Record<string, unknown>) {
   const inboxes = new Set(recipients.map((r) => r.shared_inbox_url ?? r.inbox_url).filter((u): u is string => Boolean(u)));
   // One signed POST per inbox, each retried on its own by the outbox.
   for (const inbox of inboxes) await recordOutboxEvent(ctx.data.db, { type: "task.deliver", senderId: group.id, inbox, activity });

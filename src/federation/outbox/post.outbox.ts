@@ -10,7 +10,7 @@ import { findActorById, findActorByUri } from "../../db/repos/remote-actor.repo.
 import { findPostById, findPostByUri } from "../../db/repos/post.repo.ts";
 import { getPostEntry } from "../../db/queries/post.queries.ts";
 import type { FollowerInbox } from "../../db/queries/follow.queries.ts";
-import type { ActorRow } from "../../db/schema.ts";
+import type { ActorCard, ActorRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
@@ -26,13 +26,13 @@ type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
 async function deliver(
   ctx: Context<ServiceContext>,
   audiences: RelayAudiences,
-  actor: ActorRow,
-  group: ActorRow | null,
+  actor: ActorCard,
+  group: ActorCard | null,
   activity: Activity,
-  extraRecipients: ActorRow[],
+  extraRecipients: ActorCard[],
   announceId: URL,
   orderingKey: string,
-  about: { post?: APObject | null; localAuthor?: ActorRow | null; toFollowers?: boolean } = {},
+  about: { post?: APObject | null; localAuthor?: ActorCard | null; toFollowers?: boolean } = {},
 ): Promise<void> {
   let told = new Set<string>();
   let recipients: FollowerInbox[] = await allowedRecipients(

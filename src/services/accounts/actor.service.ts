@@ -5,7 +5,7 @@ import { findActorByHandle, findActorById, findActorByUri, markActorGone, upsert
 import { findLocalActorByUsername, type LocalActorProfile } from "../../db/queries/actor.queries.ts";
 import { actorsByUris } from "../../db/queries/post.queries.ts";
 import { deleteFollowsOf } from "../../db/repos/account-deletion.repo.ts";
-import type { ActorRow } from "../../db/schema.ts";
+import type { ActorCard, ActorRow } from "../../db/schema.ts";
 import { notFound, validationFailed } from "../../domain/errors.ts";
 import { domainOf } from "../../domain/uris.ts";
 import type { ServiceContext } from "../context.ts";
@@ -32,7 +32,7 @@ export interface ActorView {
   avatarUrl: string | null;
 }
 
-export function toActorView(row: ActorRow): ActorView {
+export function toActorView(row: ActorCard): ActorView {
   return {
     id: row.id,
     uri: row.uri,

@@ -39,7 +39,7 @@ export async function updateProfileExtras(ctx: ServiceContext, username: string,
   return requireLocalUserActor(ctx, username);
 }
 
-export function profileFieldsOf(actor: ActorRow): ProfileField[] {
+export function profileFieldsOf(actor: Pick<ActorRow, "fields">): ProfileField[] {
   return Array.isArray(actor.fields) ? actor.fields.filter((f) => typeof f?.name === "string" && typeof f?.value === "string") : [];
 }
 

@@ -5,7 +5,7 @@ import type { Transaction } from "kysely";
 import { findConversation, listConversations, type ConversationRow } from "../../db/queries/conversation.queries.ts";
 import { actorsByIds, actorsByUris, type PostEntry } from "../../db/queries/post.queries.ts";
 import { markConversationRead, removeConversation, touchConversations } from "../../db/repos/conversation.repo.ts";
-import type { ActorRow, Database, PostRow } from "../../db/schema.ts";
+import type { ActorCard, Database, PostRow } from "../../db/schema.ts";
 import { notFound } from "../../domain/errors.ts";
 import type { ServiceContext } from "../context.ts";
 import type { PageBounds } from "../../db/queries/timeline.queries.ts";
@@ -14,7 +14,7 @@ import { getPostEntries } from "./timeline.service.ts";
 export interface ConversationView {
   id: string;
   unread: boolean;
-  accounts: ActorRow[];
+  accounts: ActorCard[];
   lastStatus: PostEntry;
 }
 
@@ -45,7 +45,7 @@ async function views(ctx: ServiceContext, ownerId: string, rows: ConversationRow
   for (const row of rows) {
     const entry = entries.get(row.lastPostId);
     if (!entry) continue;
-    const people = new Map<string, ActorRow>();
+    const people = new Map<string, ActorCard>();
     for (const actor of [entry.author, ...entry.mentions.map((u) => mentioned.get(u))]) {
       if (actor && actor.id !== ownerId) people.set(actor.id, actor);
     }

@@ -12,7 +12,7 @@ import {
   type AccountPostFilters,
   type PageBounds,
 } from "../../db/queries/timeline.queries.ts";
-import type { ActorRow, PostRow } from "../../db/schema.ts";
+import type { ActorCard, PostRow } from "../../db/schema.ts";
 import type { ServiceContext } from "../context.ts";
 import { filterVisiblePosts, viewerOf } from "../visibility.service.ts";
 
@@ -22,7 +22,7 @@ async function visible(ctx: ServiceContext, rows: PostRow[], viewerId: string | 
 
 export interface BoostItem {
   id: string;
-  by: ActorRow;
+  by: ActorCard;
   createdAt: Date;
   entry: PostEntry;
 }
