@@ -105,6 +105,20 @@ describe("rows a timeline request reads", () => {
     expect(counts?.rows.get("groups") ?? 0).toBeLessThan(200);
   });
 
+  it("a viewer who blocked a domain: its accounts looked up by domain, not every known actor scanned", async () => {
+    const blocked = await a.api(alice.token, "POST", "/api/v1/domain_blocks", { domain: "spam.example" });
+    expect(blocked.status).toBe(200);
+    try {
+      const plans = await plansOf("/api/v1/timelines/tag/rare?limit=20");
+      const page = plans.find((p) => p.sql.includes('"post_tags"'))!;
+      expect(page).toBeDefined();
+      // The 2,000 seeded groups and the instance's own accounts are actors too: none of them is read for the block.
+      expect(page.rows.get("actors") ?? 0).toBeLessThan(200);
+    } finally {
+      await a.api(alice.token, "DELETE", "/api/v1/domain_blocks", { domain: "spam.example" });
+    }
+  });
+
   it("the tag's page is still its newest tagged posts, newest first, and leaves out an author the viewer muted (the control: listed before)", async () => {
     const listed = async () => (await a.api(alice.token, "GET", "/api/v1/timelines/tag/rare?limit=20")).body as Array<{ id: string; content: string }>;
     const before = await listed();
