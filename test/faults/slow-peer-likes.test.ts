@@ -142,7 +142,7 @@ describe("a busy post of our group, relayed to a slow peer", () => {
     expect(likeAt).toBeLessThan(undoAt);
   }, 60_000);
 
-  it("reads who the group relays to once for a batch of likes, and relays every one", async () => {
+  it("reads who the group relays to, the post and its group once for a batch of likes, and relays every one", async () => {
     const post = await a.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "far", content: "counted" });
     expect(post.status).toBe(201);
     await a.app.outbox.drain();
@@ -170,6 +170,14 @@ describe("a busy post of our group, relayed to a slow peer", () => {
     expect(followerReads).toBeLessThanOrEqual(2);
     expect(softwareReads).toBeGreaterThanOrEqual(1);
     expect(softwareReads).toBeLessThanOrEqual(2);
+    // The post they name and its group too: each like read both before (six post reads, six group
+    // reads beside the six likers'); now the likers' own six and the post and group once a batch.
+    const postReads = statements.filter((q) => q.sql === 'select * from "posts" where "id" = $1').length;
+    const actorReads = statements.filter((q) => q.sql === 'select * from "actors" where "id" = $1').length;
+    expect(postReads).toBeGreaterThanOrEqual(1);
+    expect(postReads).toBeLessThanOrEqual(2);
+    expect(actorReads).toBeGreaterThanOrEqual(fans.length + 1);
+    expect(actorReads).toBeLessThanOrEqual(fans.length + 2);
     const relayed = () => arrived.slice(before).filter((d) => d.type === "Like" && fans.some((f) => f.uri === d.actor)).length;
     await eventually(() => relayed() === fans.length, 30_000);
   }, 60_000);
