@@ -10,7 +10,8 @@
 // test counts how many run at once: likes of different people side by side,
 // one person's Undo still after their Like, and a burst of edits sent once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Kysely } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
+import type { DatabaseHandle } from "../../src/db/database.ts";
 import { countPendingOutboxEvents } from "../../src/db/repos/outbox.repo.ts";
 import type { Database } from "../../src/db/schema.ts";
 import { captureStatements } from "../../src/db/statement-capture.ts";
@@ -32,6 +33,8 @@ const arrived: Array<{ type: string; actor: string; content: string | null }> = 
 const sent: string[] = [];
 let sending = 0;
 let mostSending = 0;
+/** The index in `sent` of a send that fails (once); -1: none. */
+let failSendOnce = -1;
 
 beforeAll(async () => {
   a = await startInstance();
@@ -61,6 +64,10 @@ beforeAll(async () => {
     const send = ctx.sendActivity.bind(ctx);
     ctx.sendActivity = (async (...sendArgs: Parameters<typeof send>) => {
       sent.push((sendArgs[2] as object).constructor.name);
+      if (sent.length - 1 === failSendOnce) {
+        failSendOnce = -1;
+        throw new Error("the peer's send failed once");
+      }
       sending += 1;
       mostSending = Math.max(mostSending, sending);
       try {
@@ -135,7 +142,7 @@ describe("a busy post of our group, relayed to a slow peer", () => {
     expect(likeAt).toBeLessThan(undoAt);
   }, 60_000);
 
-  it("reads who the group relays to once for a batch of likes, and relays every one", async () => {
+  it("reads who the group relays to, the post and its group once for a batch of likes, and relays every one", async () => {
     const post = await a.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "far", content: "counted" });
     expect(post.status).toBe(201);
     await a.app.outbox.drain();
@@ -163,8 +170,111 @@ describe("a busy post of our group, relayed to a slow peer", () => {
     expect(followerReads).toBeLessThanOrEqual(2);
     expect(softwareReads).toBeGreaterThanOrEqual(1);
     expect(softwareReads).toBeLessThanOrEqual(2);
+    // The post they name and its group too: each like read both before (six post reads, six group
+    // reads beside the six likers'); now the likers' own six and the post and group once a batch.
+    const postReads = statements.filter((q) => q.sql === 'select * from "posts" where "id" = $1').length;
+    const actorReads = statements.filter((q) => q.sql === 'select * from "actors" where "id" = $1').length;
+    expect(postReads).toBeGreaterThanOrEqual(1);
+    expect(postReads).toBeLessThanOrEqual(2);
+    expect(actorReads).toBeGreaterThanOrEqual(fans.length + 1);
+    expect(actorReads).toBeLessThanOrEqual(fans.length + 2);
     const relayed = () => arrived.slice(before).filter((d) => d.type === "Like" && fans.some((f) => f.uri === d.actor)).length;
     await eventually(() => relayed() === fans.length, 30_000);
+  }, 60_000);
+
+  /**
+   * Drains the outbox counting the statements and transactions of its commits (the handle they go
+   * through; the events' own reads keep the instance's handle, on which their enqueues are collected).
+   */
+  async function drainCounted(failCommit = false): Promise<{ statements: CompiledQuery[]; transactions: number }> {
+    const instance = a.app.ctx as { database: DatabaseHandle };
+    const { database } = instance;
+    const db = database.db;
+    const { plugin, statements } = captureStatements(db);
+    const counted = db.withPlugin(plugin);
+    let transactions = 0;
+    const begin = counted.transaction.bind(counted);
+    counted.transaction = () => {
+      transactions += 1;
+      const builder = begin();
+      // A process that dies at its commit: the transaction's work is rolled back.
+      if (failCommit && transactions === 1)
+        builder.execute = async () => {
+          throw new Error("the process died before its commit");
+        };
+      return builder;
+    };
+    instance.database = Object.assign(Object.create(database) as DatabaseHandle, { db: counted });
+    try {
+      await a.app.outbox.drain();
+    } finally {
+      instance.database = database;
+    }
+    return { statements, transactions };
+  }
+
+  /** Six people like a new post while the outbox is stopped; returns them and where the peer's arrivals stood. */
+  async function sixLikes(): Promise<{ fans: TestUser[]; before: number }> {
+    const post = await a.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "far", content: "liked by six" });
+    expect(post.status).toBe(201);
+    await a.app.outbox.drain();
+    await a.app.outbox.stop();
+    const fans = likers.slice(0, 6);
+    const before = arrived.length;
+    for (const liker of fans) expect((await a.api(liker.token, "POST", `/api/ecotone/v1/posts/${post.body.id}/like`)).status).toBe(200);
+    return { fans, before };
+  }
+
+  /** Waits until each fan's Like reached the peer, then says how many times each did. */
+  async function likesArrived(fans: TestUser[], before: number): Promise<number[]> {
+    const count = (f: TestUser) => arrived.slice(before).filter((d) => d.type === "Like" && d.actor === f.uri).length;
+    await eventually(() => fans.every((f) => count(f) >= 1), 30_000);
+    // Time for a duplicate to arrive, if one was sent.
+    await a.app.outbox.drain();
+    return fans.map(count);
+  }
+
+  it("commits a batch of likes once: one queue insert, one processed mark, one transaction", async () => {
+    const { fans, before } = await sixLikes();
+    let counted;
+    try {
+      counted = await drainCounted();
+    } finally {
+      a.app.outbox.start();
+    }
+    const queueInserts = counted.statements.filter((q) => q.sql.startsWith('insert into "fedify_queue"')).length;
+    const processedMarks = counted.statements.filter((q) => q.sql.startsWith('update "outbox_events" set "processed_at"')).length;
+    // Each like was its own transaction before (its queue rows and its mark): six of each. Now one
+    // per batch; on a loaded machine the six may be claimed in two batches.
+    expect(counted.transactions).toBeGreaterThanOrEqual(1);
+    expect(counted.transactions).toBeLessThanOrEqual(2);
+    expect(queueInserts).toBeGreaterThanOrEqual(1);
+    expect(queueInserts).toBeLessThanOrEqual(2);
+    expect(processedMarks).toBeGreaterThanOrEqual(1);
+    expect(processedMarks).toBeLessThanOrEqual(2);
+    expect(await likesArrived(fans, before)).toEqual([1, 1, 1, 1, 1, 1]);
+  }, 60_000);
+
+  it("a batch that dies before its commit is sent again whole, each like once", async () => {
+    const { fans, before } = await sixLikes();
+    try {
+      await drainCounted(true);
+    } finally {
+      a.app.outbox.start();
+    }
+    // Nothing of the failed commit was queued; the events ran again and every like went once.
+    expect(await likesArrived(fans, before)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(await countPendingOutboxEvents(a.app.ctx.db)).toBe(0);
+  }, 60_000);
+
+  it("one like failing in a batch holds back neither the others nor its own retry", async () => {
+    const { fans, before } = await sixLikes();
+    const at = sent.length;
+    failSendOnce = at + 2;
+    a.app.outbox.start();
+    // The third send of the batch failed once: its like is retried, the five others are sent once.
+    expect(await likesArrived(fans, before)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(failSendOnce).toBe(-1);
   }, 60_000);
 
   it("sends a burst of edits once, as the post is now", async () => {

@@ -14,10 +14,11 @@
 // Fedify's queue stood almost empty. So (outbox-lanes.ts): edits of one post
 // in the batch become the last one (an Update carries the post as it is when
 // sent, so the earlier ones would say the same), and likes and their
-// withdrawals run side by side, in order per post and liker only.
+// withdrawals run side by side, in order per post and liker only; the ones
+// that ran side by side commit together (outbox-batch-commit.ts, ADR 0134).
 import type { Context, Federation } from "@fedify/fedify";
-import { commitCaptured, discardCaptured, runCapturing } from "../../db/queue-capture.ts";
-import { claimOutboxEvents, markOutboxEventFailed, markOutboxEventsProcessed } from "../../db/repos/outbox.repo.ts";
+import { discardCaptured, runCapturing } from "../../db/queue-capture.ts";
+import { claimOutboxEvents, markOutboxEventFailed } from "../../db/repos/outbox.repo.ts";
 import type { OutboxEventRow } from "../../db/schema.ts";
 import type { OutboxEvent } from "../../domain/outbox-events.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -39,6 +40,7 @@ import { sendBlockEvent } from "./block.outbox.ts";
 import { sendPollEvent } from "./poll.outbox.ts";
 import { planBatch } from "./outbox-lanes.ts";
 import { RelayAudiences } from "./relay-audience.ts";
+import { OutboxBatchCommit } from "./outbox-batch-commit.ts";
 
 const BATCH = 20;
 
@@ -177,6 +179,7 @@ export class OutboxProcessor {
     const fctx = this.#federation.createContext(this.#ctx.origin, this.#ctx);
     // Likes running side by side read their group's audience once (relay-audience.ts).
     const audiences = new RelayAudiences(this.#ctx);
+    const commit = new OutboxBatchCommit(this.#ctx);
     let lanes = new Map<string, Promise<number | null>>();
     // Everything running must finish before an event that is in no lane,
     // which may change who a group relays to: it is read again after it.
@@ -184,13 +187,16 @@ export class OutboxProcessor {
       const results = await Promise.allSettled(lanes.values());
       lanes = new Map();
       audiences.forget();
+      // What the lanes sent is committed before the next event runs alone, as it was before it.
+      await commit.commit();
       const failed = results.find((r) => r.status === "rejected");
       if (failed) throw failed.reason;
     };
     for (const step of planBatch(rows)) {
       if (step.lane === null) {
         await settle();
-        await this.#process(fctx, audiences, step.row, step.carries);
+        await this.#process(fctx, audiences, commit, step.row, step.carries);
+        await commit.commit();
         continue;
       }
       const before = lanes.get(step.lane) ?? Promise.resolve(null);
@@ -198,7 +204,7 @@ export class OutboxProcessor {
       // (its Undo must not overtake a Like that is to be retried).
       lanes.set(
         step.lane,
-        before.then((retryMs) => (retryMs === null ? this.#process(fctx, audiences, step.row, step.carries) : this.#postpone(step.row, retryMs))),
+        before.then((retryMs) => (retryMs === null ? this.#process(fctx, audiences, commit, step.row, step.carries) : this.#postpone(step.row, retryMs))),
       );
     }
     await settle();
@@ -212,10 +218,16 @@ export class OutboxProcessor {
 
   /**
    * Sends one event; `carries` are events it makes redundant (older edits of
-   * the same post), marked processed with it. Null when done, else the delay
-   * before its retry.
+   * the same post), marked processed with it when `commit` commits. Null when
+   * done, else the delay before its retry.
    */
-  async #process(fctx: Context<ServiceContext>, audiences: RelayAudiences, row: OutboxEventRow, carries: number[] = []): Promise<number | null> {
+  async #process(
+    fctx: Context<ServiceContext>,
+    audiences: RelayAudiences,
+    commit: OutboxBatchCommit,
+    row: OutboxEventRow,
+    carries: number[] = [],
+  ): Promise<number | null> {
     const event = row.payload as OutboxEvent;
     // Stable per event, so a re-send after a crash carries the same id and
     // receivers apply it once; random, so nobody can claim it in advance.
@@ -223,7 +235,7 @@ export class OutboxProcessor {
     const { result, captured } = runCapturing(this.#ctx.db, () => dispatch(fctx, audiences, event, activityId, row.attempts));
     try {
       await result;
-      await commitCaptured(this.#ctx.database, captured, (trx) => markOutboxEventsProcessed(trx, [row.id, ...carries]));
+      commit.add(captured, [row.id, ...carries]);
       return null;
     } catch (error) {
       discardCaptured(captured);

@@ -128,10 +128,12 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, audiences: Rel
       // The post's row and its group only: a Like names the post, so the
       // post's counts and facts (getPostEntry counted every like of the post,
       // one more each time on a busy post) are not read.
-      const post = await findPostById(db, event.postId);
+      // The post and its group once for the batch's likes (relay-audience.ts); the liker each.
+      const post = await audiences.row(`post ${event.postId}`, () => findPostById(db, event.postId));
       const liker = await findActorById(db, event.actorId);
       if (!post || !liker?.is_local) return;
-      const group = post.group_id ? ((await findActorById(db, post.group_id)) ?? null) : null;
+      const groupId = post.group_id;
+      const group = groupId ? ((await audiences.row(`actor ${groupId}`, () => findActorById(db, groupId))) ?? null) : null;
       const like = new Like({ id: new URL(event.likeUri), actor: new URL(liker.uri), object: new URL(post.uri) });
       const activity = event.type === "post.liked" ? like : new Undo({ id: activityId, actor: new URL(liker.uri), object: like });
       // The author hears of it too, when the group will not tell them.
