@@ -64,21 +64,21 @@ export function queueChannel(queue: string): string {
 }
 
 /**
- * Commits what was collected (by one handler or several) together with
- * `alongside` (the caller's own "done" mark), then wakes the queues that got
- * work. For a worker outside the
- * queue (the outbox processor) whose only sending is enqueueing.
+ * Commits what several handlers collected together with `alongside` (the
+ * caller's own "done" mark), then wakes the queues that got work. For a
+ * worker outside the queue (the outbox processor, one batch at a time) whose
+ * only sending is enqueueing.
  */
 export async function commitCaptured(
   handle: { db: Kysely<Database>; notify(channel: string): Promise<void> },
-  captured: Captured | readonly Captured[],
+  captured: readonly Captured[],
   alongside: (trx: Kysely<Database>) => Promise<void>,
 ): Promise<void> {
   // Several handlers' work (one outbox batch) is one insert per queue: their
   // rows in the order the handlers finished, so what one lane enqueued in
   // turn keeps its order.
   const merged: Captured = { rows: new Map(), db: handle.db, closed: false };
-  for (const one of Array.isArray(captured) ? captured : [captured as Captured]) {
+  for (const one of captured) {
     one.closed = true;
     for (const [queue, rows] of one.rows) merged.rows.set(queue, [...(merged.rows.get(queue) ?? []), ...rows]);
   }

@@ -143,13 +143,7 @@ describe("a busy post of our group, relayed to a slow peer", () => {
   }, 60_000);
 
   it("reads who the group relays to, the post and its group once for a batch of likes, and relays every one", async () => {
-    const post = await a.api(owner.token, "POST", "/api/ecotone/v1/posts", { group: "far", content: "counted" });
-    expect(post.status).toBe(201);
-    await a.app.outbox.drain();
-    await a.app.outbox.stop();
-    const fans = likers.slice(0, 6);
-    const before = arrived.length;
-    for (const liker of fans) expect((await a.api(liker.token, "POST", `/api/ecotone/v1/posts/${post.body.id}/like`)).status).toBe(200);
+    const { fans, before } = await sixLikes();
     // The processor reads through the instance's context: count what it sends while it drains.
     const instance = a.app.ctx as { db: Kysely<Database> };
     const db = instance.db;
