@@ -18,7 +18,7 @@ import type { ActorCard } from "../../db/schema.ts";
 import { relayShapeOf } from "../../domain/peer-software.rules.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
-import type { RelayAudiences } from "./relay-audience.ts";
+import type { BatchReads } from "./batch-reads.ts";
 
 function followersOf(group: ActorCard): URL {
   return new URL(group.followers_url ?? `${group.uri}/followers`);
@@ -98,10 +98,10 @@ function objectShaped(relay: GroupRelay): { sender: string; activity: Activity }
  * Relays `relay.activity` to the group's followers, each server once (shared
  * inboxes), in its own shape. Returns the hosts that received the FEP-1b12
  * Announce, which already tells them everything the activity says. The
- * group's audience comes from `audiences`, the batch's (relay-audience.ts).
+ * group's audience comes from `reads`, the batch's (batch-reads.ts).
  */
-export async function relayThroughGroup(ctx: Context<ServiceContext>, audiences: RelayAudiences, relay: GroupRelay): Promise<Set<string>> {
-  const { followers, software } = await audiences.of(relay.group.id);
+export async function relayThroughGroup(ctx: Context<ServiceContext>, reads: BatchReads, relay: GroupRelay): Promise<Set<string>> {
+  const { followers, software } = await reads.audienceOf(relay.group.id);
   const byShape = { activity: [] as FollowerInbox[], object: [] as FollowerInbox[] };
   for (const f of followers) byShape[relayShapeOf(software.get(new URL(f.uri).host) ?? null)].push(f);
   // Relays run in the outbox processor, already off any request: Fedify's

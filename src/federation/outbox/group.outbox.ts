@@ -8,11 +8,11 @@ import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { isAllowedRecipient } from "../recipients.ts";
 import { relayThroughGroup } from "./group-relay.ts";
-import type { RelayAudiences } from "./relay-audience.ts";
+import type { BatchReads } from "./batch-reads.ts";
 
 type GroupEvent = Extract<OutboxEvent, { type: `group.${string}` }>;
 
-export async function sendGroupEvent(ctx: Context<ServiceContext>, audiences: RelayAudiences, event: GroupEvent, activityId: URL): Promise<void> {
+export async function sendGroupEvent(ctx: Context<ServiceContext>, reads: BatchReads, event: GroupEvent, activityId: URL): Promise<void> {
   const db = ctx.data.db;
   const group = await findActorById(db, event.groupId);
   if (!group?.is_local || group.type !== "Group") return;
@@ -27,7 +27,7 @@ export async function sendGroupEvent(ctx: Context<ServiceContext>, audiences: Re
       });
       // A remote member's post: Mastodon-family servers fetch it from its origin.
       const post = activity instanceof Create ? activity.objectId : null;
-      await relayThroughGroup(ctx, audiences, {
+      await relayThroughGroup(ctx, reads, {
         group,
         activity,
         announceId: activityId,

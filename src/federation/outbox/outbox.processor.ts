@@ -39,12 +39,12 @@ import { sendPinEvent } from "./pin.outbox.ts";
 import { sendBlockEvent } from "./block.outbox.ts";
 import { sendPollEvent } from "./poll.outbox.ts";
 import { planBatch } from "./outbox-lanes.ts";
-import { RelayAudiences } from "./relay-audience.ts";
+import { BatchReads } from "./batch-reads.ts";
 import { OutboxBatchCommit } from "./outbox-batch-commit.ts";
 
 const BATCH = 20;
 
-async function dispatch(ctx: Context<ServiceContext>, audiences: RelayAudiences, event: OutboxEvent, activityId: URL, attempts: number): Promise<void> {
+async function dispatch(ctx: Context<ServiceContext>, reads: BatchReads, event: OutboxEvent, activityId: URL, attempts: number): Promise<void> {
   switch (event.type) {
     case "follow.requested":
     case "follow.accepted":
@@ -60,7 +60,7 @@ async function dispatch(ctx: Context<ServiceContext>, audiences: RelayAudiences,
     case "post.unliked":
     case "post.removed":
     case "post.shared":
-      return sendPostEvent(ctx, audiences, event, activityId);
+      return sendPostEvent(ctx, reads, event, activityId);
     case "post.reblogged":
     case "post.unreblogged":
       return sendReblog(ctx, event, activityId);
@@ -71,7 +71,7 @@ async function dispatch(ctx: Context<ServiceContext>, audiences: RelayAudiences,
     case "group.banned":
     case "group.unbanned":
     case "group.role_changed":
-      return sendGroupEvent(ctx, audiences, event, activityId);
+      return sendGroupEvent(ctx, reads, event, activityId);
     case "group.backfill":
       return backfillGroup(ctx, event.groupId);
     case "task.published":
@@ -97,7 +97,7 @@ async function dispatch(ctx: Context<ServiceContext>, audiences: RelayAudiences,
       return sendBlockEvent(ctx, event, activityId);
     case "poll.updated":
     case "poll.voted":
-      return sendPollEvent(ctx, audiences, event, activityId);
+      return sendPollEvent(ctx, reads, event, activityId);
   }
 }
 
@@ -177,8 +177,8 @@ export class OutboxProcessor {
     const rows = await claimOutboxEvents(this.#ctx.db, BATCH, this.#leaseMs);
     if (rows.length === 0) return 0;
     const fctx = this.#federation.createContext(this.#ctx.origin, this.#ctx);
-    // Likes running side by side read their group's audience once (relay-audience.ts).
-    const audiences = new RelayAudiences(this.#ctx);
+    // Likes running side by side read their post, its group and its audience once (batch-reads.ts).
+    const reads = new BatchReads(this.#ctx);
     const commit = new OutboxBatchCommit(this.#ctx);
     let lanes = new Map<string, Promise<number | null>>();
     // Everything running must finish before an event that is in no lane,
@@ -186,7 +186,7 @@ export class OutboxProcessor {
     const settle = async () => {
       const results = await Promise.allSettled(lanes.values());
       lanes = new Map();
-      audiences.forget();
+      reads.forget();
       // What the lanes sent is committed before the next event runs alone, as it was before it.
       await commit.commit();
       const failed = results.find((r) => r.status === "rejected");
@@ -195,7 +195,7 @@ export class OutboxProcessor {
     for (const step of planBatch(rows)) {
       if (step.lane === null) {
         await settle();
-        await this.#process(fctx, audiences, commit, step.row, step.carries);
+        await this.#process(fctx, reads, commit, step.row, step.carries);
         await commit.commit();
         continue;
       }
@@ -204,7 +204,7 @@ export class OutboxProcessor {
       // (its Undo must not overtake a Like that is to be retried).
       lanes.set(
         step.lane,
-        before.then((retryMs) => (retryMs === null ? this.#process(fctx, audiences, commit, step.row, step.carries) : this.#postpone(step.row, retryMs))),
+        before.then((retryMs) => (retryMs === null ? this.#process(fctx, reads, commit, step.row, step.carries) : this.#postpone(step.row, retryMs))),
       );
     }
     await settle();
@@ -223,7 +223,7 @@ export class OutboxProcessor {
    */
   async #process(
     fctx: Context<ServiceContext>,
-    audiences: RelayAudiences,
+    reads: BatchReads,
     commit: OutboxBatchCommit,
     row: OutboxEventRow,
     carries: number[] = [],
@@ -232,7 +232,7 @@ export class OutboxProcessor {
     // Stable per event, so a re-send after a crash carries the same id and
     // receivers apply it once; random, so nobody can claim it in advance.
     const activityId = new URL(`/activities/${row.activity_key}`, this.#ctx.origin);
-    const { result, captured } = runCapturing(this.#ctx.db, () => dispatch(fctx, audiences, event, activityId, row.attempts));
+    const { result, captured } = runCapturing(this.#ctx.db, () => dispatch(fctx, reads, event, activityId, row.attempts));
     try {
       await result;
       commit.add(captured, [row.id, ...carries]);

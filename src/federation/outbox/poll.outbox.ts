@@ -15,18 +15,18 @@ import { createActivityOf } from "../mappers/outbox-item.mapper.ts";
 import { postObjectOf } from "../mappers/post.mapper.ts";
 import { allowedRecipients, mayRead } from "../recipients.ts";
 import { sendPostEvent } from "./post.outbox.ts";
-import type { RelayAudiences } from "./relay-audience.ts";
+import type { BatchReads } from "./batch-reads.ts";
 
 type PollEvent = Extract<OutboxEvent, { type: "poll.updated" | "poll.voted" }>;
 
-export async function sendPollEvent(ctx: Context<ServiceContext>, audiences: RelayAudiences, event: PollEvent, activityId: URL): Promise<void> {
+export async function sendPollEvent(ctx: Context<ServiceContext>, reads: BatchReads, event: PollEvent, activityId: URL): Promise<void> {
   const db = ctx.data.db;
   const entry = await getPostEntry(db, event.postId, null);
   if (!entry?.poll) return;
   if (event.type === "poll.updated") {
     if (!entry.post.is_local) return;
     // Its audience, the way an edit travels (followers, mentioned people, its group)…
-    await sendPostEvent(ctx, audiences, { type: "post.updated", postId: event.postId }, activityId);
+    await sendPostEvent(ctx, reads, { type: "post.updated", postId: event.postId }, activityId);
     // …and the servers of the voters who may still read it, which may not follow the author.
     const voters = (await actorsByIds(db, await pollVoterIds(db, event.postId))).filter((a) => !a.is_local);
     const recipients = await allowedRecipients(ctx.data, await mayRead(ctx.data, entry.post, voters));

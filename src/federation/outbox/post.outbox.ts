@@ -16,7 +16,7 @@ import type { ServiceContext } from "../../services/context.ts";
 import { toRecipient } from "../mappers/actor.mapper.ts";
 import { allowedRecipients, followerRecipients, isAllowedRecipient, mayRead } from "../recipients.ts";
 import { relayThroughGroup } from "./group-relay.ts";
-import type { RelayAudiences } from "./relay-audience.ts";
+import type { BatchReads } from "./batch-reads.ts";
 import { addressing, postObjectOf } from "../mappers/post.mapper.ts";
 import { createActivityOf } from "../mappers/outbox-item.mapper.ts";
 import { sendShare } from "./share.outbox.ts";
@@ -25,7 +25,7 @@ type PostEvent = Extract<OutboxEvent, { type: `post.${string}` }>;
 
 async function deliver(
   ctx: Context<ServiceContext>,
-  audiences: RelayAudiences,
+  reads: BatchReads,
   actor: ActorCard,
   group: ActorCard | null,
   activity: Activity,
@@ -40,7 +40,7 @@ async function deliver(
     extraRecipients.filter((r) => r.id !== group?.id),
   );
   if (group?.is_local) {
-    told = await relayThroughGroup(ctx, audiences, { group, activity, announceId, orderingKey, ...about });
+    told = await relayThroughGroup(ctx, reads, { group, activity, announceId, orderingKey, ...about });
   } else if (group) {
     if (await isAllowedRecipient(ctx.data, group)) recipients.push(group);
   } else if (actor.is_local && about.toFollowers !== false) {
@@ -57,7 +57,7 @@ async function deliver(
   }
 }
 
-export async function sendPostEvent(ctx: Context<ServiceContext>, audiences: RelayAudiences, event: PostEvent, activityId: URL): Promise<void> {
+export async function sendPostEvent(ctx: Context<ServiceContext>, reads: BatchReads, event: PostEvent, activityId: URL): Promise<void> {
   const db = ctx.data.db;
   switch (event.type) {
     case "post.created":
@@ -81,7 +81,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, audiences: Rel
         if (row) mentioned.push(row);
       }
       const named = entry.group ? await mayRead(ctx.data, entry.post, mentioned) : mentioned;
-      await deliver(ctx, audiences, entry.author, entry.group, activity, named, new URL(`${activityId.href}#announce`), entry.post.uri, {
+      await deliver(ctx, reads, entry.author, entry.group, activity, named, new URL(`${activityId.href}#announce`), entry.post.uri, {
         post: object,
         localAuthor: entry.author,
         toFollowers: !onlyMentioned,
@@ -102,7 +102,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, audiences: Rel
       // Addressed as the post was (a followers-only post's Delete does not say Public).
       const { to, cc } = addressing({ visibility: event.visibility }, author, group, event.mentionUris ?? []);
       const activity = new Delete({ id: activityId, actor: new URL(author.uri), object: new Tombstone({ id: new URL(event.postUri) }), tos: to, ccs: cc });
-      await deliver(ctx, audiences, author, group, activity, named, new URL(`${activityId.href}#announce`), event.postUri, {
+      await deliver(ctx, reads, author, group, activity, named, new URL(`${activityId.href}#announce`), event.postUri, {
         localAuthor: author,
         toFollowers: !onlyMentioned,
       });
@@ -118,7 +118,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, audiences: Rel
         tos: [new URL(group.followers_url ?? `${group.uri}/followers`)],
       });
       const author = event.authorId ? ((await findActorById(db, event.authorId)) ?? null) : null;
-      await deliver(ctx, audiences, group, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author });
+      await deliver(ctx, reads, group, group, activity, [], new URL(`${activityId.href}#announce`), event.postUri, { localAuthor: author });
       return;
     }
     case "post.shared":
@@ -128,12 +128,12 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, audiences: Rel
       // The post's row and its group only: a Like names the post, so the
       // post's counts and facts (getPostEntry counted every like of the post,
       // one more each time on a busy post) are not read.
-      // The post and its group once for the batch's likes (relay-audience.ts); the liker each.
-      const post = await audiences.row(`post ${event.postId}`, () => findPostById(db, event.postId));
+      // The post and its group once for the batch's likes (batch-reads.ts); the liker each.
+      const post = await reads.once(`post:${event.postId}`, () => findPostById(db, event.postId));
       const liker = await findActorById(db, event.actorId);
       if (!post || !liker?.is_local) return;
       const groupId = post.group_id;
-      const group = groupId ? ((await audiences.row(`actor ${groupId}`, () => findActorById(db, groupId))) ?? null) : null;
+      const group = groupId ? ((await reads.once(`actor:${groupId}`, () => findActorById(db, groupId))) ?? null) : null;
       const like = new Like({ id: new URL(event.likeUri), actor: new URL(liker.uri), object: new URL(post.uri) });
       const activity = event.type === "post.liked" ? like : new Undo({ id: activityId, actor: new URL(liker.uri), object: like });
       // The author hears of it too, when the group will not tell them.
@@ -141,7 +141,7 @@ export async function sendPostEvent(ctx: Context<ServiceContext>, audiences: Rel
       // Ordered per post *and* liker: an Undo still follows its Like, but
       // one person's like does not wait for everyone else's (a slow peer
       // would otherwise get them one round trip at a time).
-      await deliver(ctx, audiences, liker, group, activity, author ? [author] : [], new URL(`${activityId.href}#announce`), `${post.uri} ${liker.uri}`);
+      await deliver(ctx, reads, liker, group, activity, author ? [author] : [], new URL(`${activityId.href}#announce`), `${post.uri} ${liker.uri}`);
       return;
     }
   }
